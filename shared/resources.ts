@@ -1,0 +1,111 @@
+// The one definition of apsync's AWS resources (tables, keys, queues, secrets, environment names),
+// read by the CDK stacks (infra/cdk) and by local mode (infra/local) so both create the same things.
+
+/** Logical names; physical names are `${prefix}-${name}` so several stacks can share an account. */
+export const tableDefinitions = {
+  /** Links, sync state, audit trail, watermarks, leases and configuration (single-table design). */
+  state: {
+    name: 'state',
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    /** Lists records by state (failed, review, ...): gsi1pk = `STATE#<type>#<state>`, gsi1sk = time. */
+    indexes: [{ name: 'byState', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }],
+    timeToLiveAttribute: 'expiresAt',
+  },
+  /** Powertools idempotency records (its default attribute names). */
+  idempotency: {
+    name: 'idempotency',
+    partitionKey: 'id',
+    sortKey: undefined,
+    indexes: [],
+    timeToLiveAttribute: 'expiration',
+  },
+} as const;
+
+export type TableKey = keyof typeof tableDefinitions;
+
+/**
+ * Work queues, each with its dead-letter queue. `consumerTimeoutSeconds` is the worker function's
+ * timeout; the queue's visibility timeout is 6x that (AWS guidance for SQS event sources).
+ */
+export const queueDefinitions = {
+  inbound: {
+    name: 'inbound',
+    consumerTimeoutSeconds: 30,
+    maxReceiveCount: 6,
+    retentionDays: 4,
+    dlqRetentionDays: 14,
+  },
+  bill: {
+    name: 'bill',
+    consumerTimeoutSeconds: 60,
+    maxReceiveCount: 6,
+    retentionDays: 4,
+    dlqRetentionDays: 14,
+  },
+  payment: {
+    name: 'payment',
+    consumerTimeoutSeconds: 60,
+    maxReceiveCount: 6,
+    retentionDays: 4,
+    dlqRetentionDays: 14,
+  },
+} as const;
+
+export type QueueKey = keyof typeof queueDefinitions;
+
+export const visibilityTimeoutSeconds = (queue: QueueKey): number =>
+  6 * queueDefinitions[queue].consumerTimeoutSeconds;
+
+/** Secrets, created empty by the stack; values are stored by `apsync secrets set`. */
+export const secretDefinitions = {
+  netsuite: {
+    name: 'netsuite',
+    description: 'NetSuite OAuth 2.0: account id, client id, certificate id, private key',
+  },
+  procurify: { name: 'procurify', description: 'Procurify OAuth: domain, client id, client secret' },
+  webhook: { name: 'webhook', description: 'Standard Webhooks signing secrets: current and previous' },
+} as const;
+
+export type SecretKey = keyof typeof secretDefinitions;
+
+export const defaultPrefix = 'apsync';
+
+export interface ResourceNames {
+  tables: Record<TableKey, string>;
+  queues: Record<QueueKey, string>;
+  deadLetterQueues: Record<QueueKey, string>;
+  secrets: Record<SecretKey, string>;
+}
+
+export function resourceNames(prefix: string = defaultPrefix): ResourceNames {
+  const map = <K extends string>(defs: Record<K, { name: string }>, suffix = '') =>
+    Object.fromEntries(
+      Object.entries<{ name: string }>(defs).map(([k, d]) => [k, `${prefix}-${d.name}${suffix}`]),
+    ) as Record<K, string>;
+  return {
+    tables: map(tableDefinitions),
+    queues: map(queueDefinitions),
+    deadLetterQueues: map(queueDefinitions, '-dlq'),
+    secrets: {
+      netsuite: `${prefix}/netsuite`,
+      procurify: `${prefix}/procurify`,
+      webhook: `${prefix}/webhook`,
+    },
+  };
+}
+
+/**
+ * Environment variable names the functions read their resource names from; set by the CDK stack on
+ * AWS and by local mode on one machine. Queue variables hold queue URLs.
+ */
+export const environmentNames = {
+  stateTable: 'APSYNC_STATE_TABLE',
+  idempotencyTable: 'APSYNC_IDEMPOTENCY_TABLE',
+  inboundQueueUrl: 'APSYNC_INBOUND_QUEUE_URL',
+  billQueueUrl: 'APSYNC_BILL_QUEUE_URL',
+  paymentQueueUrl: 'APSYNC_PAYMENT_QUEUE_URL',
+  netsuiteSecret: 'APSYNC_NETSUITE_SECRET',
+  procurifySecret: 'APSYNC_PROCURIFY_SECRET',
+  webhookSecret: 'APSYNC_WEBHOOK_SECRET',
+} as const;
