@@ -1,0 +1,61 @@
+// What apsync remembers about each record it syncs: links between the two systems, the record's sync
+// state, its audit trail, flow watermarks, leases and configuration. Plain types; stores implement them.
+
+export type SystemName = 'netsuite' | 'procurify';
+
+/** The kinds of record apsync syncs, named for what they are in the domain. */
+export type RecordKind = 'vendor' | 'account' | 'department' | 'bill' | 'payment';
+
+export type SyncStatus = 'pending' | 'synced' | 'unchanged' | 'skipped' | 'review' | 'failed';
+
+/** A record as apsync refers to it: the system it lives in, its kind and that system's id. */
+export interface RecordRef {
+  system: SystemName;
+  kind: RecordKind;
+  id: string;
+}
+
+export interface RecordLink {
+  netsuiteId: string;
+  procurifyId: string;
+  kind: RecordKind;
+  /** How the link was made: by apsync's write, first-time name match, an older integration, an import. */
+  origin: 'created' | 'name-match' | 'legacy' | 'import';
+  linkedAt: string;
+}
+
+export interface RecordState {
+  ref: RecordRef;
+  status: SyncStatus;
+  /** A message a person can act on (why skipped, parked or failed). */
+  message?: string;
+  errorClass?: string;
+  /** Hash of the mapped content last written to the other system (skip writes that change nothing). */
+  contentHash?: string;
+  /** The source system's last-modified time of the version last processed. */
+  sourceModified?: string;
+  /** What the record waits for when parked for review, e.g. `account-code:6100`. */
+  waitingFor?: string[];
+  updatedAt: string;
+}
+
+export type AuditStep =
+  | 'received'
+  | 'fetched'
+  | 'written'
+  | 'unchanged'
+  | 'skipped'
+  | 'review'
+  | 'failed'
+  | 'replayed'
+  | 'note';
+
+export interface AuditEntry {
+  at: string;
+  step: AuditStep;
+  message?: string;
+  /** Small structured facts (ids, codes, origin); never credentials or personal data. */
+  facts?: Record<string, string | number | boolean>;
+}
+
+export const refKey = (ref: RecordRef): string => `${ref.system}#${ref.kind}#${ref.id}`;

@@ -1,0 +1,293 @@
+// DynamoDB single-table store for links, sync state, audit trails, watermarks, leases and configuration
+// (table and key names from shared/resources.ts). No transactions: every write is a single-item put or
+// conditional update, ordered so that a crash between two writes leaves a state the next attempt repairs.
+import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { classifyAwsError } from '../aws/sdk-errors.ts';
+import type {
+  AuditEntry,
+  RecordKind,
+  RecordLink,
+  RecordRef,
+  RecordState,
+  SyncStatus,
+  SystemName,
+} from './model.ts';
+import { refKey } from './model.ts';
+
+const auditRetentionSeconds = 400 * 24 * 3600;
+
+export interface LinkStore {
+  link(link: Omit<RecordLink, 'linkedAt'>): Promise<void>;
+  findBySource(system: SystemName, kind: RecordKind, id: string): Promise<RecordLink | undefined>;
+}
+
+export interface SyncStateStore {
+  getState(ref: RecordRef): Promise<RecordState | undefined>;
+  putState(state: Omit<RecordState, 'updatedAt'>): Promise<RecordState>;
+  listByStatus(kind: RecordKind, status: SyncStatus, limit?: number): Promise<RecordState[]>;
+}
+
+export interface AuditTrail {
+  append(ref: RecordRef, entry: Omit<AuditEntry, 'at'> & { at?: string }): Promise<void>;
+  read(ref: RecordRef): Promise<AuditEntry[]>;
+}
+
+export interface WatermarkStore {
+  getWatermark(flow: string): Promise<string | undefined>;
+  /** Moves the watermark forward only (an older value is ignored). */
+  advanceWatermark(flow: string, value: string): Promise<void>;
+}
+
+export interface LeaseStore {
+  /** Takes the lease if free or expired; false when another holder has it. */
+  acquireLease(name: string, holder: string, ttlSeconds: number): Promise<boolean>;
+  releaseLease(name: string, holder: string): Promise<void>;
+}
+
+export interface ConfigStore {
+  getConfig<T>(name: string): Promise<T | undefined>;
+  putConfig(name: string, value: unknown): Promise<void>;
+}
+
+export class DynamoStateStore
+  implements LinkStore, SyncStateStore, AuditTrail, WatermarkStore, LeaseStore, ConfigStore
+{
+  private readonly doc: DynamoDBDocumentClient;
+  private readonly table: string;
+  private readonly now: () => Date;
+  private auditSequence = 0;
+
+  constructor(client: DynamoDBClient, tableName: string, now: () => Date = () => new Date()) {
+    this.doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+    this.table = tableName;
+    this.now = now;
+  }
+
+  // Links: one item per direction, so either side can be looked up with a GetItem.
+  async link(link: Omit<RecordLink, 'linkedAt'>): Promise<void> {
+    const item = { ...link, linkedAt: this.now().toISOString() };
+    await this.run(() =>
+      this.doc.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { pk: `LINK#procurify#${link.kind}#${link.procurifyId}`, sk: 'LINK', ...item },
+        }),
+      ),
+    );
+    await this.run(() =>
+      this.doc.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { pk: `LINK#netsuite#${link.kind}#${link.netsuiteId}`, sk: 'LINK', ...item },
+        }),
+      ),
+    );
+  }
+
+  async findBySource(system: SystemName, kind: RecordKind, id: string): Promise<RecordLink | undefined> {
+    const answer = await this.run(() =>
+      this.doc.send(
+        new GetCommand({ TableName: this.table, Key: { pk: `LINK#${system}#${kind}#${id}`, sk: 'LINK' } }),
+      ),
+    );
+    if (answer.Item === undefined) return undefined;
+    const { netsuiteId, procurifyId, origin, linkedAt } = answer.Item as RecordLink;
+    return { netsuiteId, procurifyId, kind, origin, linkedAt };
+  }
+
+  async getState(ref: RecordRef): Promise<RecordState | undefined> {
+    const answer = await this.run(() =>
+      this.doc.send(
+        new GetCommand({ TableName: this.table, Key: { pk: `REC#${refKey(ref)}`, sk: 'STATE' } }),
+      ),
+    );
+    return answer.Item === undefined ? undefined : toState(answer.Item);
+  }
+
+  async putState(state: Omit<RecordState, 'updatedAt'>): Promise<RecordState> {
+    const full: RecordState = { ...state, updatedAt: this.now().toISOString() };
+    await this.run(() =>
+      this.doc.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: {
+            pk: `REC#${refKey(state.ref)}`,
+            sk: 'STATE',
+            gsi1pk: `STATE#${state.ref.kind}#${state.status}`,
+            gsi1sk: `${full.updatedAt}#${refKey(state.ref)}`,
+            ...full,
+          },
+        }),
+      ),
+    );
+    return full;
+  }
+
+  async listByStatus(kind: RecordKind, status: SyncStatus, limit = 1000): Promise<RecordState[]> {
+    const states: RecordState[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const answer = await this.run(() =>
+        this.doc.send(
+          new QueryCommand({
+            TableName: this.table,
+            IndexName: 'byState',
+            KeyConditionExpression: 'gsi1pk = :pk',
+            ExpressionAttributeValues: { ':pk': `STATE#${kind}#${status}` },
+            ExclusiveStartKey: startKey,
+            Limit: Math.min(limit - states.length, 500),
+          }),
+        ),
+      );
+      for (const item of answer.Items ?? []) states.push(toState(item));
+      startKey = answer.LastEvaluatedKey;
+    } while (startKey !== undefined && states.length < limit);
+    return states;
+  }
+
+  async append(ref: RecordRef, entry: Omit<AuditEntry, 'at'> & { at?: string }): Promise<void> {
+    const at = entry.at ?? this.now().toISOString();
+    // The sequence keeps two entries of the same millisecond apart and in order.
+    const sequence = String(this.auditSequence++ % 1_000_000).padStart(6, '0');
+    await this.run(() =>
+      this.doc.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: {
+            pk: `REC#${refKey(ref)}`,
+            sk: `AUDIT#${at}#${sequence}`,
+            ...entry,
+            at,
+            expiresAt: Math.floor(this.now().getTime() / 1000) + auditRetentionSeconds,
+          },
+        }),
+      ),
+    );
+  }
+
+  async read(ref: RecordRef): Promise<AuditEntry[]> {
+    const entries: AuditEntry[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const answer = await this.run(() =>
+        this.doc.send(
+          new QueryCommand({
+            TableName: this.table,
+            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :audit)',
+            ExpressionAttributeValues: { ':pk': `REC#${refKey(ref)}`, ':audit': 'AUDIT#' },
+            ExclusiveStartKey: startKey,
+          }),
+        ),
+      );
+      for (const item of answer.Items ?? []) {
+        const { at, step, message, facts } = item as AuditEntry;
+        entries.push({
+          at,
+          step,
+          ...(message === undefined ? {} : { message }),
+          ...(facts === undefined ? {} : { facts }),
+        });
+      }
+      startKey = answer.LastEvaluatedKey;
+    } while (startKey !== undefined);
+    return entries;
+  }
+
+  async getWatermark(flow: string): Promise<string | undefined> {
+    const answer = await this.run(() =>
+      this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: `CURSOR#${flow}`, sk: 'CURSOR' } })),
+    );
+    return answer.Item?.value as string | undefined;
+  }
+
+  async advanceWatermark(flow: string, value: string): Promise<void> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: `CURSOR#${flow}`, sk: 'CURSOR' },
+          UpdateExpression: 'SET #value = :value, updatedAt = :now',
+          ConditionExpression: 'attribute_not_exists(#value) OR #value < :value',
+          ExpressionAttributeNames: { '#value': 'value' },
+          ExpressionAttributeValues: { ':value': value, ':now': this.now().toISOString() },
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return;
+      throw classifyAwsError(error, 'dynamodb');
+    }
+  }
+
+  async acquireLease(name: string, holder: string, ttlSeconds: number): Promise<boolean> {
+    const nowSeconds = Math.floor(this.now().getTime() / 1000);
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { pk: `LEASE#${name}`, sk: 'LEASE', holder, leaseUntil: nowSeconds + ttlSeconds },
+          ConditionExpression: 'attribute_not_exists(pk) OR leaseUntil < :now OR holder = :holder',
+          ExpressionAttributeValues: { ':now': nowSeconds, ':holder': holder },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw classifyAwsError(error, 'dynamodb');
+    }
+  }
+
+  async releaseLease(name: string, holder: string): Promise<void> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: `LEASE#${name}`, sk: 'LEASE' },
+          UpdateExpression: 'SET leaseUntil = :zero',
+          ConditionExpression: 'holder = :holder',
+          ExpressionAttributeValues: { ':zero': 0, ':holder': holder },
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return;
+      throw classifyAwsError(error, 'dynamodb');
+    }
+  }
+
+  async getConfig<T>(name: string): Promise<T | undefined> {
+    const answer = await this.run(() =>
+      this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: 'CONFIG', sk: name } })),
+    );
+    return answer.Item?.value as T | undefined;
+  }
+
+  async putConfig(name: string, value: unknown): Promise<void> {
+    await this.run(() =>
+      this.doc.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { pk: 'CONFIG', sk: name, value, updatedAt: this.now().toISOString() },
+        }),
+      ),
+    );
+  }
+
+  private async run<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      throw classifyAwsError(error, 'dynamodb');
+    }
+  }
+}
+
+function toState(item: Record<string, unknown>): RecordState {
+  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, ...state } = item;
+  return state as unknown as RecordState;
+}
