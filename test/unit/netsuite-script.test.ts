@@ -7,6 +7,8 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Webhook } from 'standardwebhooks';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { recordEventNoticeSchema } from '../../shared/events/record-event-notice.ts';
+import { acceptRecordEvent } from '../../shared/ingest/accept-record-event.ts';
 import { type ApiSecrets, createFakeCrypto, createFakeRandom } from '../support/netsuite-modules/crypto.ts';
 import { createFakeEncode } from '../support/netsuite-modules/encode.ts';
 import { createFakeHttps, type PostedRequest, type Responder } from '../support/netsuite-modules/https.ts';
@@ -182,6 +184,37 @@ describe('notices for every record type and event type', () => {
     const request = onlyRequest(env.https.requests);
     expect(request.url).toBe('https://apsync.example.com/netsuite/events');
     expect(verified(apsyncSecret, request)).toMatchObject({ recordType: 'department', recordId: '3' });
+  });
+});
+
+describe("apsync's ingest accepts what the script sends", () => {
+  it('every record type and event type passes the notice schema and acceptRecordEvent, mid-rotation', async () => {
+    const { apsyncSecret, https, afterSubmit } = account();
+    for (const recordType of recordTypes) {
+      for (const eventType of eventTypes) {
+        afterSubmit(contextFor(eventType, fakeRecord({ type: recordType, id: 700 })));
+      }
+    }
+    expect(https.requests).toHaveLength(recordTypes.length * eventTypes.length);
+    const queued: string[] = [];
+    // apsync already holds a newer current secret; the one NetSuite signs with is now "previous".
+    const signingSecrets = async () => [newApsyncSecret(), apsyncSecret];
+    for (const request of https.requests) {
+      expect(recordEventNoticeSchema.safeParse(JSON.parse(request.body)).success).toBe(true);
+      const outcome = await acceptRecordEvent(
+        { rawBody: Buffer.from(request.body, 'utf8'), headers: request.headers },
+        {
+          signingSecrets,
+          enqueueOnce: async (message) => {
+            queued.push(message.eventId);
+            return { duplicate: false };
+          },
+          now: () => new Date(),
+        },
+      );
+      expect(outcome).toMatchObject({ kind: 'accepted', duplicate: false });
+    }
+    expect(queued).toEqual(https.requests.map((r) => r.headers['webhook-id']));
   });
 });
 
