@@ -1,0 +1,83 @@
+// Composition of the NetSuite client: one governor, token provider and request pipeline per client
+// instance, shared by its records and SuiteQL interfaces. Called by the composition roots (Lambda
+// init, local mode, CLI) with credentials from Secrets Manager; tests pass a clock and fetch.
+import type { RetryHooks } from '../retry.ts';
+import {
+  type NetSuiteClientConfig,
+  type NetSuiteClientConfigInput,
+  parseNetSuiteClientConfig,
+} from './config.ts';
+import { ConcurrencyGovernor, type GovernorStats } from './governor.ts';
+import { type NetSuiteRecords, RestNetSuiteRecords } from './records.ts';
+import { RestSuiteQl, type SuiteQl } from './suiteql.ts';
+import {
+  type Clock,
+  NetSuiteTokenProvider,
+  type NetSuiteTokenSource,
+  type TokenProviderStats,
+} from './token.ts';
+import { NetSuiteTransport, type TransportStats } from './transport.ts';
+
+export interface NetSuiteClientDependencies {
+  fetch?: typeof fetch;
+  clock?: Clock;
+  /** Backoff waits and jitter (tests make them instant and deterministic). */
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+  /** Told about every retry (for logs and metrics). */
+  onRetry?: RetryHooks['onRetry'];
+}
+
+export interface NetSuiteClientStats extends TransportStats {
+  tokens: TokenProviderStats;
+  governor: GovernorStats;
+}
+
+export interface NetSuiteClient {
+  records: NetSuiteRecords;
+  suiteQl: SuiteQl;
+  tokens: NetSuiteTokenSource;
+  config: Readonly<NetSuiteClientConfig>;
+  stats(): NetSuiteClientStats;
+  resetGovernorStats(): void;
+}
+
+/** Builds a client from a configuration (validated here: a bad field throws a BugError naming it). */
+export function createNetSuiteClient(
+  configInput: NetSuiteClientConfigInput,
+  dependencies: NetSuiteClientDependencies = {},
+): NetSuiteClient {
+  const config = parseNetSuiteClientConfig(configInput);
+  const retryHooks: RetryHooks = {};
+  if (dependencies.sleep !== undefined) retryHooks.sleep = dependencies.sleep;
+  if (dependencies.random !== undefined) retryHooks.random = dependencies.random;
+  if (dependencies.onRetry !== undefined) retryHooks.onRetry = dependencies.onRetry;
+  const governor = new ConcurrencyGovernor({
+    limit: config.concurrencyShare,
+    adaptive: config.adaptiveConcurrency,
+  });
+  const tokens = new NetSuiteTokenProvider({
+    config,
+    fetch: dependencies.fetch,
+    clock: dependencies.clock,
+    governor,
+    retryHooks,
+  });
+  const transport = new NetSuiteTransport({
+    baseUrl: config.baseUrl,
+    tokens,
+    governor,
+    retryPolicy: config.retryPolicy,
+    requestTimeoutMs: config.requestTimeoutMs,
+    fetch: dependencies.fetch,
+    retryHooks,
+  });
+  return {
+    records: new RestNetSuiteRecords(transport),
+    suiteQl: new RestSuiteQl(transport),
+    tokens,
+    config,
+    stats: () => ({ ...transport.stats(), tokens: tokens.stats(), governor: governor.stats() }),
+    resetGovernorStats: () => governor.resetStats(),
+  };
+}

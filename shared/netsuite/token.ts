@@ -1,0 +1,200 @@
+// OAuth 2.0 client-credentials tokens for NetSuite (netsuite.md "Authentication"): signs a JWT
+// assertion with the certificate key (jose), caches the access token, renews it before its last
+// minutes, and makes concurrent callers share one renewal. Called by the request pipeline.
+import { randomUUID } from 'node:crypto';
+import { SignJWT } from 'jose';
+import { z } from 'zod';
+import { BugError, classifyNetworkFailure } from '../errors.ts';
+import { type RetryHooks, withRetry } from '../retry.ts';
+import type { NetSuiteClientConfig } from './config.ts';
+import { loadPrivateKey } from './config.ts';
+import { classifyTokenEndpointAnswer } from './error-classification.ts';
+import type { ConcurrencyGovernor } from './governor.ts';
+
+export interface Clock {
+  /** Milliseconds since the epoch. */
+  now(): number;
+}
+
+export const systemClock: Clock = { now: () => Date.now() };
+
+/** What the request pipeline needs from a token source. */
+export interface NetSuiteTokenSource {
+  /** A bearer token with more than `renewBeforeSeconds` left. */
+  getToken(): Promise<string>;
+  /** Forget `token` after NetSuite refused it; a newer cached token is kept. */
+  invalidate(token: string): void;
+}
+
+export interface TokenProviderStats {
+  /** Successful token-endpoint answers. */
+  renewals: number;
+  /** Token-endpoint requests sent (retries included). */
+  tokenRequests: number;
+  invalidations: number;
+}
+
+const tokenResponseSchema = z.object({
+  access_token: z.string().min(1),
+  expires_in: z.coerce.number().positive(),
+  token_type: z.string(),
+});
+
+type TokenConfig = Pick<
+  NetSuiteClientConfig,
+  | 'clientId'
+  | 'certificateId'
+  | 'privateKeyPem'
+  | 'algorithm'
+  | 'tokenUrl'
+  | 'renewBeforeSeconds'
+  | 'assertionLifetimeSeconds'
+  | 'requestTimeoutMs'
+  | 'retryPolicy'
+>;
+
+export interface NetSuiteTokenProviderOptions {
+  config: TokenConfig;
+  fetch?: typeof fetch;
+  clock?: Clock;
+  /** When given, token requests take a permit like any other request (see governor.ts). */
+  governor?: ConcurrencyGovernor;
+  retryHooks?: RetryHooks;
+}
+
+interface CachedToken {
+  token: string;
+  renewAtMs: number;
+}
+
+export class NetSuiteTokenProvider implements NetSuiteTokenSource {
+  private readonly config: TokenConfig;
+  private readonly fetch: typeof fetch;
+  private readonly clock: Clock;
+  private readonly governor: ConcurrencyGovernor | undefined;
+  private readonly retryHooks: RetryHooks;
+  private readonly key: ReturnType<typeof loadPrivateKey>;
+  private cached: CachedToken | undefined;
+  private renewal: Promise<string> | undefined;
+  private readonly counters: TokenProviderStats = { renewals: 0, tokenRequests: 0, invalidations: 0 };
+
+  constructor(options: NetSuiteTokenProviderOptions) {
+    this.config = options.config;
+    this.fetch = options.fetch ?? globalThis.fetch;
+    this.clock = options.clock ?? systemClock;
+    this.governor = options.governor;
+    this.retryHooks = options.retryHooks ?? {};
+    this.key = loadPrivateKey(options.config.privateKeyPem);
+  }
+
+  getToken(): Promise<string> {
+    const cached = this.cached;
+    if (cached !== undefined && this.clock.now() < cached.renewAtMs) return Promise.resolve(cached.token);
+    if (this.renewal === undefined) {
+      this.renewal = this.renew().finally(() => {
+        this.renewal = undefined;
+      });
+    }
+    return this.renewal;
+  }
+
+  invalidate(token: string): void {
+    if (this.cached?.token === token) {
+      this.cached = undefined;
+      this.counters.invalidations++;
+    }
+  }
+
+  stats(): TokenProviderStats {
+    return { ...this.counters };
+  }
+
+  /** The signed client assertion (exported for tests through the provider, not used elsewhere). */
+  async signAssertion(): Promise<string> {
+    const issuedAt = Math.floor(this.clock.now() / 1000);
+    return new SignJWT({ scope: ['rest_webservices'] })
+      .setProtectedHeader({ typ: 'JWT', alg: this.config.algorithm, kid: this.config.certificateId })
+      .setIssuer(this.config.clientId)
+      .setAudience(this.config.tokenUrl)
+      .setIssuedAt(issuedAt)
+      .setExpirationTime(issuedAt + this.config.assertionLifetimeSeconds)
+      .setJti(randomUUID())
+      .sign(this.key);
+  }
+
+  private async renew(): Promise<string> {
+    const token = await withRetry(() => this.requestToken(), this.config.retryPolicy, this.retryHooks);
+    return token;
+  }
+
+  private async requestToken(): Promise<string> {
+    // A fresh assertion per attempt: NetSuite refuses a replayed one (same jti) with invalid_grant.
+    const assertion = await this.signAssertion();
+    const form = new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+      client_assertion: assertion,
+    });
+    const sentAtMs = this.clock.now();
+    const permit = await this.governor?.acquire();
+    let status: number;
+    let bodyText: string;
+    let headers: Headers;
+    try {
+      this.counters.tokenRequests++;
+      const response = await this.fetch(this.config.tokenUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+        body: form.toString(),
+        signal: AbortSignal.timeout(this.config.requestTimeoutMs),
+      });
+      status = response.status;
+      headers = response.headers;
+      bodyText = await response.text();
+    } catch (error) {
+      throw classifyNetworkFailure(error, 'netsuite');
+    } finally {
+      permit?.release();
+    }
+    if (status === 429 && permit !== undefined) this.governor?.recordOverLimit(permit);
+    if (status < 200 || status >= 300) {
+      throw classifyTokenEndpointAnswer({ status, headers, bodyText, request: 'POST token' });
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(bodyText);
+    } catch {
+      throw new BugError(`NetSuite token endpoint answered ${status} with a body that is not JSON`, {
+        source: 'netsuite',
+        status,
+      });
+    }
+    const parsed = tokenResponseSchema.safeParse(json);
+    if (!parsed.success) {
+      throw new BugError(
+        `NetSuite token endpoint answered an unexpected token: ${parsed.error.issues
+          .map((issue) => `${issue.path.join('.')}: ${issue.message}`)
+          .join('; ')}`,
+        { source: 'netsuite', status },
+      );
+    }
+    if (parsed.data.token_type.toLowerCase() !== 'bearer') {
+      throw new BugError(
+        `NetSuite token endpoint answered token_type ${parsed.data.token_type}, not Bearer`,
+        {
+          source: 'netsuite',
+          status,
+        },
+      );
+    }
+    this.counters.renewals++;
+    const lifetimeSeconds = parsed.data.expires_in;
+    // Never use a token in its last minutes; a short-lived token is renewed at half its life instead.
+    const marginSeconds = Math.min(this.config.renewBeforeSeconds, lifetimeSeconds / 2);
+    this.cached = {
+      token: parsed.data.access_token,
+      renewAtMs: sentAtMs + (lifetimeSeconds - marginSeconds) * 1000,
+    };
+    return parsed.data.access_token;
+  }
+}
