@@ -31,6 +31,8 @@ export interface TokenProviderStats {
   renewals: number;
   /** Token-endpoint requests sent (retries included). */
   tokenRequests: number;
+  /** Token requests re-sent after a transient failure. */
+  retries: number;
   invalidations: number;
 }
 
@@ -76,7 +78,12 @@ export class NetSuiteTokenProvider implements NetSuiteTokenSource {
   private readonly key: ReturnType<typeof loadPrivateKey>;
   private cached: CachedToken | undefined;
   private renewal: Promise<string> | undefined;
-  private readonly counters: TokenProviderStats = { renewals: 0, tokenRequests: 0, invalidations: 0 };
+  private readonly counters: TokenProviderStats = {
+    renewals: 0,
+    tokenRequests: 0,
+    retries: 0,
+    invalidations: 0,
+  };
 
   constructor(options: NetSuiteTokenProviderOptions) {
     this.config = options.config;
@@ -123,8 +130,13 @@ export class NetSuiteTokenProvider implements NetSuiteTokenSource {
   }
 
   private async renew(): Promise<string> {
-    const token = await withRetry(() => this.requestToken(), this.config.retryPolicy, this.retryHooks);
-    return token;
+    return withRetry(() => this.requestToken(), this.config.retryPolicy, {
+      ...this.retryHooks,
+      onRetry: (info) => {
+        this.counters.retries++;
+        this.retryHooks.onRetry?.(info);
+      },
+    });
   }
 
   private async requestToken(): Promise<string> {
