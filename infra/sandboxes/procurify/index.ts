@@ -1,0 +1,192 @@
+// The Procurify sandbox: an HTTP server that behaves as Procurify's API does for what apsync uses
+// (see ../shared/reference/procurify.md), with an admin API, latency and fault injection, and a
+// deterministic demo company. Used by the Procurify client's tests, the local runtime, the end-to-end
+// tests and the benchmarks.
+//
+// Decisions where Procurify documents nothing (each is also commented where it is implemented):
+// - A path without its trailing slash answers 301 to the slashed path (Django's APPEND_SLASH), for
+//   every method, before authentication (api.ts).
+// - A missing `X-Procurify-Client: api` header answers 401 like missing credentials, the detail naming
+//   the header (api.ts).
+// - Token errors: 401 `invalid_client`, 403 `access_denied` for a wrong audience, 400 for a bad grant type.
+// - Vendor POST/PUT require `name`, `email` (a list) and `type` (the OpenAPI's `overall_score` is not
+//   required); PUT and PATCH leave absent fields unchanged (validation.ts). external_id is not unique.
+// - Account codes: `code` is unique (400 on a duplicate); `active` is writable unless
+//   `accountCodeActiveWritable` is false (the OpenAPI request schemas lack it). GET on
+//   `/api/v3/account-codes/{id}/` and `/api/v3/departments/{id}/` is 405 (only PUT is documented).
+// - Bills list: the undocumented `status` filter is ignored; default order is by id.
+// - mark-as-paid: all or nothing; unknown bills and bills not Approved (or with a payment) are a 400
+//   under `bill_uuids`; the answer is the request's echo, without the `{metadata, data}` envelope.
+// - Payments (`/api/public/v1/payments/`) carry `bill_groups` only, as in the OpenAPI document: the
+//   amount applied to each bill is on the bill (`GET /api/v2/ap/bills/{uuid}/` → `bill_payment`).
+//   Bills not yet in a group get a new group when a payment is recorded. `processing_date` is the
+//   payment date; `posted_date` is the payment date once the status is `paid`.
+// - Bill money fields typed `number (double)` in the OpenAPI (`total_cost`, ...) are JSON numbers;
+//   those typed decimal (`cost_allocations[].amount`, payment `amount`, ...) are strings.
+// - Date-time filters: inclusive ranges; values without an offset are UTC.
+import { FaultPlan } from '../faults.ts';
+import { startHttpServer } from '../http-server.ts';
+import { handleAdminRequest } from './admin.ts';
+import { handleApiRequest } from './api.ts';
+import { type ClientCredentials, TokenRegistry } from './auth.ts';
+import {
+  addBulkBills,
+  addBulkPayments,
+  type BulkOptions,
+  type DemoOptions,
+  seedDemoCompany,
+} from './demo-data.ts';
+import type { BillInput, BillPatch, PaymentInput, SeedRecords } from './inputs.ts';
+import { type BillRecord, ModificationClock, type PaymentRecord, type PaymentStatus } from './model.ts';
+import {
+  audience,
+  defaultSandboxConfig,
+  emptyStats,
+  type RequestLogEntry,
+  type SandboxConfig,
+  type SandboxConfigPatch,
+  type SandboxState,
+  type SandboxStats,
+  sandboxConfigPatchSchema,
+} from './state.ts';
+import { ProcurifyStore } from './store.ts';
+
+export type { ClientCredentials } from './auth.ts';
+export type { BulkOptions, DemoOptions } from './demo-data.ts';
+export { addBulkBills, addBulkPayments, demoCompany, demoGlCodes, seedDemoCompany } from './demo-data.ts';
+export type { BillInput, BillPatch, PaymentInput, SeedRecords } from './inputs.ts';
+export type { BillRecord, PaymentRecord, PaymentStatus } from './model.ts';
+export { billStatus, paymentStatuses } from './model.ts';
+export type { RequestLogEntry, SandboxConfig, SandboxConfigPatch, SandboxStats } from './state.ts';
+export { ProcurifyStore, SandboxInputError } from './store.ts';
+
+export interface ProcurifySandboxOptions {
+  port?: number;
+  /** The customer's Procurify domain (`<domain>.procurify.com`); appears in token scopes. Default 'demo'. */
+  domain?: string;
+  /** Default 86 400 (24 hours). */
+  tokenLifetimeSeconds?: number;
+  /** Seeds the random sources (fault plan, UUIDs) and, unless `demo` is false, loads the demo company. */
+  seed?: number;
+  /** Load the demo company at start (default: when `seed` is given). */
+  demo?: boolean | DemoOptions;
+  /** API clients accepted by `POST /oauth/token` (default one client, see `credentials`). */
+  clients?: ClientCredentials[];
+  config?: SandboxConfigPatch;
+  /** Wall clock in milliseconds (tests may pin it; modification times stay strictly increasing). */
+  now?: () => number;
+}
+
+export interface ProcurifySandbox {
+  /** `http://127.0.0.1:<port>`: the `https://<domain>.procurify.com` of the sandbox. */
+  url: string;
+  adminUrl: string;
+  credentials: { domain: string; clientId: string; clientSecret: string; tokenUrl: string; audience: string };
+  store: ProcurifyStore;
+  faults: FaultPlan;
+  config(): SandboxConfig;
+  setConfig(patch: SandboxConfigPatch): void;
+  requestLog(): RequestLogEntry[];
+  clearRequestLog(): void;
+  stats(): SandboxStats;
+  /** Every token issued so far stops working (the next call answers 401). */
+  expireAllTokens(): void;
+  /** Empties the company (currencies and payment terms stay), the log, the stats and the tokens. */
+  reset(seed?: number): void;
+  seed(records: SeedRecords): void;
+  seedDemo(options?: DemoOptions): void;
+  addBulkBills(count: number, options?: BulkOptions): string[];
+  addBulkPayments(count: number, options?: BulkOptions): number[];
+  // A Procurify user's actions (the same as the admin API's):
+  createBill(input: BillInput): BillRecord;
+  editBill(uuid: string, patch: BillPatch): BillRecord;
+  /** Status → 2 (Approved); bumps last_modified_datetime. */
+  approveBill(uuid: string): BillRecord;
+  recordPayment(input: PaymentInput): PaymentRecord;
+  setPaymentStatus(id: number, status: PaymentStatus): PaymentRecord;
+  close(): Promise<void>;
+}
+
+export const defaultClient: ClientCredentials = {
+  clientId: 'apsync-sandbox-client',
+  clientSecret: 'apsync-sandbox-secret',
+};
+
+export async function startProcurifySandbox(
+  options: ProcurifySandboxOptions = {},
+): Promise<ProcurifySandbox> {
+  const clock = new ModificationClock(options.now ?? Date.now);
+  const seed = options.seed ?? 1;
+  const store = new ProcurifyStore(clock, seed);
+  const clients =
+    options.clients !== undefined && options.clients.length > 0 ? options.clients : [defaultClient];
+  const config: SandboxConfig = {
+    ...defaultSandboxConfig,
+    ...sandboxConfigPatchSchema.parse(options.config ?? {}),
+    ...(options.tokenLifetimeSeconds === undefined
+      ? {}
+      : { tokenLifetimeSeconds: options.tokenLifetimeSeconds }),
+  };
+  const state: SandboxState = {
+    domain: options.domain ?? 'demo',
+    config,
+    store,
+    faults: new FaultPlan(seed),
+    tokens: new TokenRegistry(() => clock.nowMs()),
+    clients,
+    log: [],
+    logLimit: 20_000,
+    stats: emptyStats(),
+    nextSeq: 1,
+  };
+  const reset = (newSeed?: number): void => {
+    store.reset(newSeed);
+    state.log.length = 0;
+    state.stats = emptyStats();
+    state.tokens.clear();
+    state.faults.clear();
+  };
+  const expireAllTokens = (): void => state.tokens.expireAll();
+  const demo = options.demo ?? options.seed !== undefined;
+  if (demo !== false) seedDemoCompany(store, { seed, ...(demo === true ? {} : demo) });
+
+  const server = await startHttpServer((req, res) => {
+    if ((req.url ?? '').startsWith('/__admin/'))
+      return handleAdminRequest(state, { reset, expireAllTokens }, req, res);
+    return handleApiRequest(state, req, res);
+  }, options.port ?? 0);
+
+  const first = clients[0]!;
+  return {
+    url: server.url,
+    adminUrl: `${server.url}/__admin`,
+    credentials: {
+      domain: state.domain,
+      clientId: first.clientId,
+      clientSecret: first.clientSecret,
+      tokenUrl: `${server.url}/oauth/token`,
+      audience,
+    },
+    store,
+    faults: state.faults,
+    config: () => ({ ...state.config }),
+    setConfig: (patch) => Object.assign(state.config, sandboxConfigPatchSchema.parse(patch)),
+    requestLog: () => [...state.log],
+    clearRequestLog: () => {
+      state.log.length = 0;
+    },
+    stats: () => structuredClone(state.stats),
+    expireAllTokens,
+    reset,
+    seed: (records) => store.seed(records),
+    seedDemo: (demoOptions) => seedDemoCompany(store, demoOptions),
+    addBulkBills: (count, bulk) => addBulkBills(store, count, bulk),
+    addBulkPayments: (count, bulk) => addBulkPayments(store, count, bulk),
+    createBill: (input) => store.createBill(input),
+    editBill: (uuid, patch) => store.editBill(uuid, patch),
+    approveBill: (uuid) => store.approveBill(uuid),
+    recordPayment: (input) => store.recordPayment(input),
+    setPaymentStatus: (id, status) => store.setPaymentStatus(id, status),
+    close: () => server.close(),
+  };
+}

@@ -1,0 +1,724 @@
+// The Procurify sandbox's in-memory company: master data, bills and payments, and the changes a
+// Procurify user makes (approve a bill, record a payment, ...). Called by the API routes (api.ts), the
+// admin API (admin.ts), the sandbox object (index.ts) and demo-data.ts. Every change takes a fresh
+// tick of the modification clock so pollers filtering on modification time see it.
+import type { z } from 'zod';
+import { seededRandom } from '../faults.ts';
+import {
+  accountCodeInputSchema,
+  type BillInput,
+  type BillPatch,
+  billInputSchema,
+  billPatchSchema,
+  currencyInputSchema,
+  departmentInputSchema,
+  locationInputSchema,
+  type PaymentInput,
+  paymentInputSchema,
+  paymentMethodInputSchema,
+  paymentTermInputSchema,
+  type SeedRecords,
+  seedRecordsSchema,
+  vendorInputSchema,
+} from './inputs.ts';
+import {
+  type AccountCodeRecord,
+  type BillItemRecord,
+  type BillRecord,
+  billStatus,
+  type CompanyPaymentMethodRecord,
+  type CurrencyRecord,
+  type DepartmentRecord,
+  isCalendarDate,
+  type LocationRecord,
+  ModificationClock,
+  type PaymentApplication,
+  type PaymentRecord,
+  type PaymentStatus,
+  type PaymentTermRecord,
+  parseCents,
+  type VendorRecord,
+} from './model.ts';
+import type { FieldErrors } from './validation.ts';
+
+/** A refused sandbox operation (admin API answers it with `status`). */
+export class SandboxInputError extends Error {
+  readonly status: number;
+  constructor(message: string, status = 400) {
+    super(message);
+    this.name = 'SandboxInputError';
+    this.status = status;
+  }
+}
+
+type IdKind =
+  | 'currency'
+  | 'paymentTerm'
+  | 'location'
+  | 'department'
+  | 'accountCode'
+  | 'vendor'
+  | 'paymentMethod'
+  | 'bill'
+  | 'billItem'
+  | 'costAllocation'
+  | 'billStatus'
+  | 'payment'
+  | 'billPayment'
+  | 'billGroup';
+
+/** Payment statuses that no longer hold money against a bill. */
+const voidPaymentStatuses: ReadonlySet<PaymentStatus> = new Set(['failed', 'denied']);
+/** Payment statuses past approval (the bill shows "Payment Approved" while they are under way). */
+const advancedPaymentStatuses: ReadonlySet<PaymentStatus> = new Set([
+  'approved',
+  'scheduled',
+  'processing',
+  'paid',
+]);
+/** Bill statuses a payment may be recorded against (approved, or already partly in payment). */
+const payableBillStatuses: ReadonlySet<number> = new Set([
+  billStatus.approved,
+  billStatus.paymentConfirmed,
+  billStatus.paymentApproved,
+  billStatus.paymentLimbo,
+]);
+
+export interface MarkAsPaidResult {
+  bill_uuids: string[];
+  bill_group_ids: number[];
+  payment_date: string;
+}
+
+export class ProcurifyStore {
+  readonly currencies = new Map<number, CurrencyRecord>();
+  readonly paymentTerms = new Map<number, PaymentTermRecord>();
+  readonly locations = new Map<number, LocationRecord>();
+  readonly departments = new Map<number, DepartmentRecord>();
+  readonly accountCodes = new Map<number, AccountCodeRecord>();
+  readonly vendors = new Map<number, VendorRecord>();
+  readonly paymentMethods = new Map<number, CompanyPaymentMethodRecord>();
+  /** Bills by UUID (the id Procurify uses in bill URLs). */
+  readonly bills = new Map<string, BillRecord>();
+  readonly payments = new Map<number, PaymentRecord>();
+  readonly clock: ModificationClock;
+  private readonly applicationsByBill = new Map<
+    string,
+    Array<{ payment: PaymentRecord; app: PaymentApplication }>
+  >();
+  private nextIds = new Map<IdKind, number>();
+  private random: () => number;
+
+  constructor(clock = new ModificationClock(), seed = 1) {
+    this.clock = clock;
+    this.random = seededRandom(seed);
+    this.reset(seed);
+  }
+
+  /** Empties the company, keeping the currencies and payment terms every Procurify domain has. */
+  reset(seed?: number): void {
+    if (seed !== undefined) this.random = seededRandom(seed);
+    for (const map of [
+      this.currencies,
+      this.paymentTerms,
+      this.locations,
+      this.departments,
+      this.accountCodes,
+      this.vendors,
+      this.paymentMethods,
+      this.bills,
+      this.payments,
+      this.applicationsByBill,
+    ] as Array<Map<unknown, unknown>>) {
+      map.clear();
+    }
+    this.nextIds.clear();
+    this.addCurrency({ name: 'USD', description: 'US Dollar', rate: '1.000000', base: true });
+    this.addCurrency({ name: 'CAD', description: 'Canadian Dollar', rate: '0.730000' });
+    this.addCurrency({ name: 'EUR', description: 'Euro', rate: '1.080000' });
+    this.addCurrency({ name: 'GBP', description: 'Pound Sterling', rate: '1.270000' });
+    for (const name of ['Due on receipt', 'Net 15', 'Net 30', 'Net 45', 'Net 60'])
+      this.addPaymentTerm({ name });
+  }
+
+  // ---- ids -------------------------------------------------------------------------------------
+
+  private allocate(kind: IdKind, requested?: number): number {
+    const next = this.nextIds.get(kind) ?? 1;
+    const id = requested ?? next;
+    this.nextIds.set(kind, Math.max(next, id + 1));
+    return id;
+  }
+
+  /** A version 4 UUID drawn from the seeded source (deterministic demo data). */
+  uuid(): string {
+    const hex = Array.from({ length: 32 }, () => Math.floor(this.random() * 16).toString(16));
+    hex[12] = '4';
+    hex[16] = ((Number.parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
+    const s = hex.join('');
+    return `${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20)}`;
+  }
+
+  // ---- lookups ---------------------------------------------------------------------------------
+
+  baseCurrency(): CurrencyRecord {
+    for (const currency of this.currencies.values()) if (currency.base) return currency;
+    throw new SandboxInputError('no base currency', 500);
+  }
+
+  currencyByCode(code: string): CurrencyRecord {
+    for (const currency of this.currencies.values())
+      if (currency.name === code.toUpperCase()) return currency;
+    throw new SandboxInputError(`unknown currency ${code}`);
+  }
+
+  bill(uuid: string): BillRecord {
+    const bill = this.bills.get(uuid);
+    if (bill === undefined) throw new SandboxInputError(`no bill ${uuid}`, 404);
+    return bill;
+  }
+
+  payment(id: number): PaymentRecord {
+    const payment = this.payments.get(id);
+    if (payment === undefined) throw new SandboxInputError(`no payment ${id}`, 404);
+    return payment;
+  }
+
+  billTotalCents(bill: BillRecord): number {
+    return bill.items.reduce((sum, item) => sum + item.totalCents, 0);
+  }
+
+  /** Payments (with the amount applied to this bill), oldest first. */
+  applicationsOf(billUuid: string): Array<{ payment: PaymentRecord; app: PaymentApplication }> {
+    return this.applicationsByBill.get(billUuid) ?? [];
+  }
+
+  /** What is still owed on a bill: its total less what live (not failed or denied) payments apply. */
+  openCents(bill: BillRecord): number {
+    const applied = this.applicationsOf(bill.uuid)
+      .filter((entry) => !voidPaymentStatuses.has(entry.payment.status))
+      .reduce((sum, entry) => sum + entry.app.amountCents, 0);
+    return this.billTotalCents(bill) - applied;
+  }
+
+  /** The vendor of a payment (all its bills share one). */
+  paymentVendorId(payment: PaymentRecord): number | undefined {
+    const first = payment.applications[0];
+    return first === undefined ? undefined : this.bills.get(first.billUuid)?.vendorId;
+  }
+
+  paymentBillGroups(payment: PaymentRecord): number[] {
+    const groups = new Set<number>();
+    for (const app of payment.applications) {
+      const group = this.bills.get(app.billUuid)?.group;
+      if (group !== undefined && group !== null) groups.add(group);
+    }
+    return [...groups].sort((a, b) => a - b);
+  }
+
+  // ---- seeding ---------------------------------------------------------------------------------
+
+  addCurrency(input: z.input<typeof currencyInputSchema>): CurrencyRecord {
+    const value = currencyInputSchema.parse(input);
+    const record: CurrencyRecord = { ...value, id: this.allocate('currency', value.id) };
+    this.currencies.set(record.id, record);
+    return record;
+  }
+
+  addPaymentTerm(input: z.input<typeof paymentTermInputSchema>): PaymentTermRecord {
+    const value = paymentTermInputSchema.parse(input);
+    const record: PaymentTermRecord = { ...value, id: this.allocate('paymentTerm', value.id) };
+    this.paymentTerms.set(record.id, record);
+    return record;
+  }
+
+  addLocation(input: z.input<typeof locationInputSchema>): LocationRecord {
+    const { currency, ...value } = locationInputSchema.parse(input);
+    const record: LocationRecord = {
+      ...value,
+      id: this.allocate('location', value.id),
+      currencyId: this.currencyByCode(currency).id,
+    };
+    this.locations.set(record.id, record);
+    return record;
+  }
+
+  addDepartment(input: z.input<typeof departmentInputSchema>): DepartmentRecord {
+    const value = departmentInputSchema.parse(input);
+    if (!this.locations.has(value.branch)) throw new SandboxInputError(`no location ${value.branch}`);
+    const record: DepartmentRecord = {
+      ...value,
+      id: this.allocate('department', value.id),
+      punchout_email: null,
+    };
+    this.departments.set(record.id, record);
+    return record;
+  }
+
+  addAccountCode(input: z.input<typeof accountCodeInputSchema>): AccountCodeRecord {
+    const value = accountCodeInputSchema.parse(input);
+    if (this.accountCodeByCode(value.code) !== undefined) {
+      throw new SandboxInputError(`account code ${value.code} already exists`, 409);
+    }
+    const record: AccountCodeRecord = { ...value, id: this.allocate('accountCode', value.id) };
+    this.accountCodes.set(record.id, record);
+    return record;
+  }
+
+  addVendor(input: z.input<typeof vendorInputSchema>): VendorRecord {
+    const { currency, payment_terms, ...value } = vendorInputSchema.parse(input);
+    let termId: number | null = null;
+    if (payment_terms !== null) {
+      const term = [...this.paymentTerms.values()].find((t) => t.name === payment_terms);
+      termId = term?.id ?? this.addPaymentTerm({ name: payment_terms }).id;
+    }
+    const record: VendorRecord = {
+      ...value,
+      id: this.allocate('vendor', value.id),
+      currency: currency === null ? null : this.currencyByCode(currency).id,
+      payment_term_ref: termId,
+      phoneTwo: null,
+      fax: null,
+      comments: null,
+      tax: null,
+      default_payment_method: null,
+      is_1099_eligible: null,
+      modified: this.clock.tick(),
+    };
+    this.vendors.set(record.id, record);
+    return record;
+  }
+
+  addPaymentMethod(input: z.input<typeof paymentMethodInputSchema>): CompanyPaymentMethodRecord {
+    const { currency, ...value } = paymentMethodInputSchema.parse(input);
+    const record: CompanyPaymentMethodRecord = {
+      ...value,
+      id: this.allocate('paymentMethod', value.id),
+      currencyId: this.currencyByCode(currency).id,
+    };
+    this.paymentMethods.set(record.id, record);
+    return record;
+  }
+
+  /** Adds records in dependency order (currencies … payments). */
+  seed(input: SeedRecords): void {
+    const records = seedRecordsSchema.parse(input);
+    for (const r of records.currencies) this.addCurrency(r);
+    for (const r of records.paymentTerms) this.addPaymentTerm(r);
+    for (const r of records.locations) this.addLocation(r);
+    for (const r of records.departments) this.addDepartment(r);
+    for (const r of records.accountCodes) this.addAccountCode(r);
+    for (const r of records.vendors) this.addVendor(r);
+    for (const r of records.paymentMethods) this.addPaymentMethod(r);
+    for (const r of records.bills) this.createBill(r);
+    for (const r of records.payments) this.recordPayment(r);
+  }
+
+  accountCodeByCode(code: string): AccountCodeRecord | undefined {
+    for (const record of this.accountCodes.values()) if (record.code === code) return record;
+    return undefined;
+  }
+
+  // ---- API writes (values already validated by validation.ts) ---------------------------------
+
+  createVendorFromApi(values: Record<string, unknown>): VendorRecord {
+    const record: VendorRecord = {
+      id: this.allocate('vendor'),
+      name: '',
+      active: true,
+      addressLineOne: null,
+      addressLineTwo: null,
+      postalCode: null,
+      city: null,
+      state_province: null,
+      country: null,
+      phoneOne: null,
+      phoneTwo: null,
+      fax: null,
+      email: [],
+      comments: null,
+      contact: null,
+      url: null,
+      external_id: null,
+      currency: null,
+      payment_term_ref: null,
+      type: 3,
+      tax: null,
+      default_payment_method: null,
+      is_1099_eligible: null,
+      modified: 0,
+    };
+    Object.assign(record, values, { modified: this.clock.tick() });
+    this.vendors.set(record.id, record);
+    return record;
+  }
+
+  /** PUT and PATCH: fields absent from the body keep their value (as Django REST Framework does). */
+  updateVendorFromApi(record: VendorRecord, values: Record<string, unknown>): VendorRecord {
+    Object.assign(record, values, { modified: this.clock.tick() });
+    return record;
+  }
+
+  /** A DRF-style error when another account code already has this code. */
+  accountCodeConflict(code: unknown, selfId?: number): FieldErrors | undefined {
+    if (typeof code !== 'string') return undefined;
+    const existing = this.accountCodeByCode(code);
+    return existing !== undefined && existing.id !== selfId
+      ? { code: ['account code with this code already exists.'] }
+      : undefined;
+  }
+
+  createAccountCodeFromApi(values: Record<string, unknown>): AccountCodeRecord {
+    const record: AccountCodeRecord = {
+      id: this.allocate('accountCode'),
+      code: '',
+      description: '',
+      account_type: 2,
+      active: true,
+      parent: null,
+      departments: [],
+    };
+    Object.assign(record, values);
+    this.accountCodes.set(record.id, record);
+    return record;
+  }
+
+  updateAccountCodeFromApi(record: AccountCodeRecord, values: Record<string, unknown>): AccountCodeRecord {
+    Object.assign(record, values);
+    return record;
+  }
+
+  createDepartmentFromApi(values: Record<string, unknown>): DepartmentRecord {
+    const record: DepartmentRecord = {
+      id: this.allocate('department'),
+      name: '',
+      branch: 0,
+      external_id: null,
+      active: true,
+      punchout_email: null,
+    };
+    Object.assign(record, values);
+    this.departments.set(record.id, record);
+    return record;
+  }
+
+  updateDepartmentFromApi(record: DepartmentRecord, values: Record<string, unknown>): DepartmentRecord {
+    Object.assign(record, values);
+    return record;
+  }
+
+  // ---- bills (a Procurify user's actions; bills cannot be written through the API) ------------
+
+  private buildItems(items: z.output<typeof billInputSchema>['items'], created: number): BillItemRecord[] {
+    return items.map((item, index) => {
+      const totalCents = parseCents(item.amount)!;
+      const requested =
+        item.cost_allocations ??
+        (item.account_code !== undefined && item.department !== undefined
+          ? [{ account_code: item.account_code, department: item.department, amount: undefined }]
+          : undefined);
+      if (requested === undefined) {
+        throw new SandboxInputError(
+          `items[${index}]: give account_code and department, or cost_allocations (may be empty)`,
+        );
+      }
+      let remaining = totalCents;
+      const allocations = requested.map((allocation, n) => {
+        if (!this.accountCodes.has(allocation.account_code)) {
+          throw new SandboxInputError(`items[${index}]: no account code ${allocation.account_code}`);
+        }
+        if (!this.departments.has(allocation.department)) {
+          throw new SandboxInputError(`items[${index}]: no department ${allocation.department}`);
+        }
+        const amountCents =
+          allocation.amount === undefined && n === requested.length - 1
+            ? remaining
+            : parseCents(allocation.amount ?? '')!;
+        if (amountCents === undefined || Number.isNaN(amountCents)) {
+          throw new SandboxInputError(`items[${index}]: only the last allocation may omit its amount`);
+        }
+        remaining -= amountCents;
+        return {
+          id: this.allocate('costAllocation'),
+          accountCodeId: allocation.account_code,
+          departmentId: allocation.department,
+          amountCents,
+          created,
+        };
+      });
+      if (allocations.length > 0 && remaining !== 0) {
+        throw new SandboxInputError(`items[${index}]: cost allocations do not add up to the line amount`);
+      }
+      return {
+        id: this.allocate('billItem'),
+        description: item.description,
+        sku: item.sku,
+        unit: item.unit,
+        quantity: item.quantity,
+        totalCents,
+        allocations,
+      };
+    });
+  }
+
+  private checkDates(value: { invoice_date?: string | null; due_date?: string | null }): void {
+    for (const field of ['invoice_date', 'due_date'] as const) {
+      const date = value[field];
+      if (typeof date === 'string' && !isCalendarDate(date))
+        throw new SandboxInputError(`${field}: no such date`);
+    }
+  }
+
+  createBill(input: BillInput): BillRecord {
+    const value = billInputSchema.parse(input);
+    const vendor = this.vendors.get(value.vendor);
+    if (vendor === undefined) throw new SandboxInputError(`no vendor ${value.vendor}`);
+    this.checkDates(value);
+    const uuid = value.uuid ?? this.uuid();
+    if (this.bills.has(uuid)) throw new SandboxInputError(`bill ${uuid} already exists`, 409);
+    const currencyId =
+      value.currency !== undefined
+        ? this.currencyByCode(value.currency).id
+        : (vendor.currency ?? this.baseCurrency().id);
+    const created = this.clock.tick();
+    const bill: BillRecord = {
+      id: this.allocate('bill'),
+      uuid,
+      vendorId: vendor.id,
+      currencyId,
+      invoice_number: value.invoice_number,
+      invoice_date: value.invoice_date,
+      due_date: value.due_date,
+      payment_terms: value.payment_terms,
+      status: value.status,
+      type: value.type,
+      active: true,
+      note: value.note,
+      group: null,
+      submitted: value.status >= billStatus.confirmed ? created : null,
+      created,
+      modified: created,
+      version: 1,
+      items: this.buildItems(value.items, created),
+      statuses: [{ id: this.allocate('billStatus'), status: value.status, at: created }],
+      paidDate: null,
+    };
+    this.bills.set(uuid, bill);
+    return bill;
+  }
+
+  /** Edits a bill as a Procurify user would (items, when given, replace the bill's items). */
+  editBill(uuid: string, patch: BillPatch): BillRecord {
+    const bill = this.bill(uuid);
+    const value = billPatchSchema.parse(patch);
+    this.checkDates(value);
+    const at = this.clock.tick();
+    if (value.vendor !== undefined) {
+      if (!this.vendors.has(value.vendor)) throw new SandboxInputError(`no vendor ${value.vendor}`);
+      bill.vendorId = value.vendor;
+    }
+    if (value.currency !== undefined) bill.currencyId = this.currencyByCode(value.currency).id;
+    if (value.items !== undefined) bill.items = this.buildItems(value.items, at);
+    for (const field of [
+      'invoice_number',
+      'invoice_date',
+      'due_date',
+      'payment_terms',
+      'type',
+      'note',
+    ] as const) {
+      if (value[field] !== undefined) (bill as unknown as Record<string, unknown>)[field] = value[field];
+    }
+    if (value.status !== undefined) this.setBillStatus(bill, value.status, at);
+    bill.version += 1;
+    bill.modified = at;
+    return bill;
+  }
+
+  private setBillStatus(bill: BillRecord, status: number, at: number): void {
+    if (bill.status === status) return;
+    bill.status = status;
+    bill.statuses.push({ id: this.allocate('billStatus'), status, at });
+    if (status >= billStatus.confirmed && bill.submitted === null) bill.submitted = at;
+    bill.modified = at;
+  }
+
+  /** The approver approves the bill: status 2 (Approved). Approving an approved bill changes nothing. */
+  approveBill(uuid: string): BillRecord {
+    const bill = this.bill(uuid);
+    if (bill.status === billStatus.approved) return bill;
+    if (
+      !(
+        [billStatus.draft, billStatus.confirmed, billStatus.denied, billStatus.withdrawn] as number[]
+      ).includes(bill.status)
+    ) {
+      throw new SandboxInputError(
+        `bill ${uuid} has status ${bill.status}; only unpaid bills can be approved`,
+        409,
+      );
+    }
+    this.setBillStatus(bill, billStatus.approved, this.clock.tick());
+    return bill;
+  }
+
+  /**
+   * `POST /api/v3/ap/bills/mark-as-paid/`: "set approved bills without payments to paid status".
+   * Sandbox decision (Procurify documents no errors): all or nothing; unknown UUIDs and bills that are
+   * not Approved (2) or already have a payment are refused with a 400 naming them under `bill_uuids`
+   * (so marking an already-paid bill again is refused, not ignored).
+   */
+  markBillsPaid(
+    uuids: string[],
+    groupIds: number[],
+    paymentDate: string,
+  ): { ok: true; value: MarkAsPaidResult } | { ok: false; errors: FieldErrors } {
+    if (!isCalendarDate(paymentDate)) {
+      return {
+        ok: false,
+        errors: { payment_date: ['Date has wrong format. Use one of these formats instead: YYYY-MM-DD.'] },
+      };
+    }
+    const unknown = uuids.filter((uuid) => !this.bills.has(uuid));
+    if (unknown.length > 0)
+      return { ok: false, errors: { bill_uuids: [`Bills not found: ${unknown.join(', ')}.`] } };
+    const targets = new Map<string, BillRecord>();
+    for (const uuid of uuids) targets.set(uuid, this.bills.get(uuid)!);
+    if (groupIds.length > 0) {
+      for (const bill of this.bills.values())
+        if (bill.group !== null && groupIds.includes(bill.group)) targets.set(bill.uuid, bill);
+    }
+    if (targets.size === 0) return { ok: false, errors: { bill_uuids: ['This list may not be empty.'] } };
+    const refused = [...targets.values()].filter(
+      (bill) => bill.status !== billStatus.approved || this.applicationsOf(bill.uuid).length > 0,
+    );
+    if (refused.length > 0) {
+      return {
+        ok: false,
+        errors: {
+          bill_uuids: [
+            `Only approved bills without payments can be marked as paid: ${refused
+              .map((bill) => `${bill.uuid} (status ${bill.status})`)
+              .join(', ')}.`,
+          ],
+        },
+      };
+    }
+    for (const bill of targets.values()) {
+      const at = this.clock.tick();
+      this.setBillStatus(bill, billStatus.paid, at);
+      bill.paidDate = paymentDate;
+      bill.version += 1;
+    }
+    return { ok: true, value: { bill_uuids: uuids, bill_group_ids: groupIds, payment_date: paymentDate } };
+  }
+
+  // ---- payments ----------------------------------------------------------------------------------
+
+  /**
+   * A Procurify user records a payment of one or several approved bills (same vendor and currency);
+   * an amount below a bill's open amount is a partial payment. Bills not yet in a bill group are put
+   * in a new one (the payment's `bill_groups`), and each bill's status follows its payments.
+   */
+  recordPayment(input: PaymentInput): PaymentRecord {
+    const value = paymentInputSchema.parse(input);
+    const method = this.paymentMethods.get(value.method);
+    if (method === undefined) throw new SandboxInputError(`no company payment method ${value.method}`);
+    if (value.id !== undefined && this.payments.has(value.id))
+      throw new SandboxInputError(`payment ${value.id} exists`, 409);
+    const seen = new Set<string>();
+    const bills = value.bills.map((entry) => {
+      if (seen.has(entry.uuid)) throw new SandboxInputError(`bill ${entry.uuid} listed twice`);
+      seen.add(entry.uuid);
+      const bill = this.bill(entry.uuid);
+      const amountCents = parseCents(entry.amount)!;
+      if (!payableBillStatuses.has(bill.status)) {
+        throw new SandboxInputError(
+          `bill ${bill.uuid} has status ${bill.status}; only approved bills can be paid`,
+          409,
+        );
+      }
+      if (amountCents <= 0)
+        throw new SandboxInputError(`bill ${bill.uuid}: the applied amount must be positive`);
+      if (amountCents > this.openCents(bill)) {
+        throw new SandboxInputError(`bill ${bill.uuid}: the applied amount is above the open amount`);
+      }
+      return { bill, amountCents };
+    });
+    const first = bills[0]!.bill;
+    for (const { bill } of bills) {
+      if (bill.vendorId !== first.vendorId)
+        throw new SandboxInputError('all bills of a payment must have one vendor');
+      if (bill.currencyId !== first.currencyId)
+        throw new SandboxInputError('all bills of a payment must have one currency');
+    }
+    const at = this.clock.tick();
+    const payment: PaymentRecord = {
+      id: this.allocate('payment', value.id),
+      uuid: this.uuid(),
+      creator: { email: value.creator_email, first_name: 'AP', last_name: 'Clerk' },
+      created: at,
+      modified: at,
+      amountCents: bills.reduce((sum, entry) => sum + entry.amountCents, 0),
+      currencyId: first.currencyId,
+      status: value.status,
+      methodId: method.id,
+      paymentDate: value.payment_date,
+      memo: value.memo,
+      reference_number: value.reference_number,
+      applications: [],
+    };
+    const ungrouped = bills.filter(({ bill }) => bill.group === null);
+    if (ungrouped.length > 0) {
+      const group = this.allocate('billGroup');
+      for (const { bill } of ungrouped) bill.group = group;
+    }
+    for (const { bill, amountCents } of bills) {
+      const app: PaymentApplication = {
+        billPaymentId: this.allocate('billPayment'),
+        billUuid: bill.uuid,
+        amountCents,
+      };
+      payment.applications.push(app);
+      const list = this.applicationsByBill.get(bill.uuid) ?? [];
+      list.push({ payment, app });
+      this.applicationsByBill.set(bill.uuid, list);
+    }
+    this.payments.set(payment.id, payment);
+    for (const { bill } of bills) this.followPayments(bill);
+    return payment;
+  }
+
+  /** Changes a payment's status (approval, processing, paid, failed, ...); its bills follow. */
+  setPaymentStatus(id: number, status: PaymentStatus): PaymentRecord {
+    const payment = this.payment(id);
+    if (payment.status === status) return payment;
+    payment.status = status;
+    payment.modified = this.clock.tick();
+    for (const app of payment.applications) this.followPayments(this.bill(app.billUuid));
+    return payment;
+  }
+
+  /** A bill's status after a change to its payments; always a new modification time. */
+  private followPayments(bill: BillRecord): void {
+    const entries = this.applicationsOf(bill.uuid);
+    const live = entries.filter((entry) => !voidPaymentStatuses.has(entry.payment.status));
+    const paidCents = live
+      .filter((entry) => entry.payment.status === 'paid')
+      .reduce((sum, entry) => sum + entry.app.amountCents, 0);
+    let status: number;
+    if (paidCents >= this.billTotalCents(bill)) status = billStatus.paid;
+    else if (live.some((entry) => advancedPaymentStatuses.has(entry.payment.status)))
+      status = billStatus.paymentApproved;
+    else if (live.length > 0) status = billStatus.paymentConfirmed;
+    else if (entries.some((entry) => entry.payment.status === 'failed')) status = billStatus.paymentLimbo;
+    else status = billStatus.approved;
+    const at = this.clock.tick();
+    this.setBillStatus(bill, status, at);
+    if (status === billStatus.paid) {
+      const dates = live.map((entry) => entry.payment.paymentDate).filter((d): d is string => d !== null);
+      bill.paidDate = dates.sort().at(-1) ?? bill.paidDate;
+    }
+    bill.version += 1;
+    bill.modified = at;
+  }
+}

@@ -1,0 +1,208 @@
+// Django REST Framework style validation of the bodies the Procurify sandbox accepts (vendor, account
+// code, department writes and mark-as-paid): 400 answers shaped `{"field": ["message"]}` with DRF's
+// own message texts, so the client's error handling is exercised against realistic bodies.
+
+export type FieldErrors = Record<string, unknown>;
+
+export type Validated<T> = { ok: true; value: T } | { ok: false; errors: FieldErrors };
+
+interface FieldSpec {
+  kind: 'string' | 'integer' | 'boolean' | 'emailList' | 'integerList' | 'stringList' | 'object';
+  required?: boolean;
+  nullable?: boolean;
+  allowBlank?: boolean;
+  maxLength?: number;
+  choices?: readonly number[];
+  /** For primary keys: returns false when no such object exists. */
+  exists?: (id: number) => boolean;
+}
+
+export type Schema = Record<string, FieldSpec>;
+
+const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/**
+ * Validates `body` against `schema`. Unknown fields are ignored (as DRF does). With `partial` (PATCH)
+ * no field is required. Returns only the fields present in the body.
+ */
+export function validateBody(
+  body: unknown,
+  schema: Schema,
+  partial: boolean,
+): Validated<Record<string, unknown>> {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    const got = Array.isArray(body)
+      ? 'list'
+      : body === null
+        ? 'NoneType'
+        : typeof body === 'string'
+          ? 'str'
+          : 'int';
+    return {
+      ok: false,
+      errors: { non_field_errors: [`Invalid data. Expected a dictionary, but got ${got}.`] },
+    };
+  }
+  const input = body as Record<string, unknown>;
+  const errors: FieldErrors = {};
+  const value: Record<string, unknown> = {};
+  for (const [field, spec] of Object.entries(schema)) {
+    if (!(field in input)) {
+      if (spec.required === true && !partial) errors[field] = ['This field is required.'];
+      continue;
+    }
+    const result = validateField(input[field], spec);
+    if (result.ok) value[field] = result.value;
+    else errors[field] = result.errors;
+  }
+  return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, value };
+}
+
+function validateField(
+  raw: unknown,
+  spec: FieldSpec,
+): { ok: true; value: unknown } | { ok: false; errors: unknown } {
+  if (raw === null) {
+    return spec.nullable === true
+      ? { ok: true, value: null }
+      : { ok: false, errors: ['This field may not be null.'] };
+  }
+  switch (spec.kind) {
+    case 'string': {
+      if (typeof raw !== 'string' && typeof raw !== 'number')
+        return { ok: false, errors: ['Not a valid string.'] };
+      const text = String(raw).trim();
+      if (text === '' && spec.allowBlank !== true)
+        return { ok: false, errors: ['This field may not be blank.'] };
+      if (spec.maxLength !== undefined && text.length > spec.maxLength) {
+        return { ok: false, errors: [`Ensure this field has no more than ${spec.maxLength} characters.`] };
+      }
+      return { ok: true, value: text };
+    }
+    case 'integer': {
+      const number = typeof raw === 'string' && /^-?\d+$/.test(raw.trim()) ? Number(raw) : raw;
+      if (typeof number !== 'number' || !Number.isInteger(number)) {
+        return { ok: false, errors: ['A valid integer is required.'] };
+      }
+      if (spec.choices !== undefined && !spec.choices.includes(number)) {
+        return { ok: false, errors: [`"${number}" is not a valid choice.`] };
+      }
+      if (spec.exists !== undefined && !spec.exists(number)) {
+        return { ok: false, errors: [`Invalid pk "${number}" - object does not exist.`] };
+      }
+      return { ok: true, value: number };
+    }
+    case 'boolean': {
+      const truthy = [true, 'true', 'True', 1, '1'];
+      const falsy = [false, 'false', 'False', 0, '0'];
+      if (truthy.includes(raw as never)) return { ok: true, value: true };
+      if (falsy.includes(raw as never)) return { ok: true, value: false };
+      return { ok: false, errors: ['Must be a valid boolean.'] };
+    }
+    case 'emailList':
+    case 'stringList':
+    case 'integerList': {
+      if (!Array.isArray(raw)) {
+        const type = typeof raw === 'string' ? 'str' : typeof raw === 'number' ? 'int' : 'dict';
+        return { ok: false, errors: [`Expected a list of items but got type "${type}".`] };
+      }
+      // DRF reports a ListField's child errors keyed by index: {"email": {"1": ["Enter a valid email address."]}}
+      const childErrors: Record<string, string[]> = {};
+      const values: unknown[] = [];
+      raw.forEach((item, index) => {
+        if (spec.kind === 'integerList') {
+          if (typeof item !== 'number' || !Number.isInteger(item))
+            childErrors[index] = ['A valid integer is required.'];
+          else if (spec.exists !== undefined && !spec.exists(item)) {
+            childErrors[index] = [`Invalid pk "${item}" - object does not exist.`];
+          } else values.push(item);
+        } else if (typeof item !== 'string') {
+          childErrors[index] = ['Not a valid string.'];
+        } else if (spec.kind === 'emailList' && !emailPattern.test(item.trim())) {
+          childErrors[index] = ['Enter a valid email address.'];
+        } else {
+          values.push(item.trim());
+        }
+      });
+      if (Object.keys(childErrors).length > 0) return { ok: false, errors: childErrors };
+      return { ok: true, value: values };
+    }
+    case 'object': {
+      if (typeof raw !== 'object' || Array.isArray(raw)) return { ok: false, errors: ['Invalid data.'] };
+      return { ok: true, value: raw };
+    }
+  }
+}
+
+const nullableText = (maxLength: number): FieldSpec => ({
+  kind: 'string',
+  nullable: true,
+  allowBlank: true,
+  maxLength,
+});
+
+/** OptimizedVendorRequest. `name`, `email` and `type` are required on POST and PUT (see index.ts). */
+export function vendorSchema(deps: {
+  currencyExists: (id: number) => boolean;
+  paymentTermExists: (id: number) => boolean;
+}): Schema {
+  return {
+    name: { kind: 'string', required: true, maxLength: 150 },
+    active: { kind: 'boolean' },
+    addressLineOne: nullableText(300),
+    addressLineTwo: nullableText(300),
+    postalCode: nullableText(20),
+    city: nullableText(50),
+    state_province: nullableText(40),
+    country: nullableText(80),
+    phoneOne: nullableText(20),
+    phoneTwo: nullableText(20),
+    fax: nullableText(20),
+    email: { kind: 'emailList', required: true },
+    comments: { kind: 'string', nullable: true, allowBlank: true },
+    contact: nullableText(50),
+    url: nullableText(200),
+    external_id: nullableText(100),
+    currency: { kind: 'integer', nullable: true, exists: deps.currencyExists },
+    payment_term_ref: { kind: 'integer', nullable: true, exists: deps.paymentTermExists },
+    tax: { kind: 'integer', nullable: true },
+    type: { kind: 'integer', required: true, choices: [1, 2, 3, 4, 5, 6, 7] },
+    default_payment_method: { kind: 'integer', nullable: true },
+    is_1099_eligible: { kind: 'boolean', nullable: true },
+  };
+}
+
+/** AccountCodeCreateRequest / AccountCodeUpdateRequest, plus `active` (see the config flag). */
+export function accountCodeSchema(deps: {
+  accountCodeExists: (id: number) => boolean;
+  departmentExists: (id: number) => boolean;
+  activeWritable: boolean;
+}): Schema {
+  const schema: Schema = {
+    code: { kind: 'string', required: true, maxLength: 50 },
+    description: { kind: 'string', required: true, maxLength: 200 },
+    account_type: { kind: 'integer', choices: [0, 1, 2, 3, 4, 5] },
+    parent: { kind: 'integer', nullable: true, exists: deps.accountCodeExists },
+    departments: { kind: 'integerList', exists: deps.departmentExists },
+  };
+  if (deps.activeWritable) schema.active = { kind: 'boolean' };
+  return schema;
+}
+
+/** DepartmentUpsertRequest. */
+export function departmentSchema(deps: { locationExists: (id: number) => boolean }): Schema {
+  return {
+    name: { kind: 'string', required: true, maxLength: 150 },
+    branch: { kind: 'integer', required: true, exists: deps.locationExists },
+    external_id: nullableText(100),
+    active: { kind: 'boolean' },
+    punchout_email: { kind: 'string', nullable: true, allowBlank: true },
+  };
+}
+
+/** MarkBillsAsPaidRequest. */
+export const markAsPaidSchema: Schema = {
+  bill_uuids: { kind: 'stringList', required: true },
+  bill_group_ids: { kind: 'integerList' },
+  payment_date: { kind: 'string', required: true },
+};
