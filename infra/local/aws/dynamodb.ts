@@ -5,6 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { BugError } from '../../../shared/errors.ts';
 import { type EmulatedService, errorReply, ok, type ProtocolReply, refusal } from './json-protocol.ts';
 import { ReadWriteGate } from './read-write-gate.ts';
 
@@ -38,7 +39,8 @@ interface DynaliteStore {
   getItemDb(name: string): {
     get(key: string, done: (error: DynaliteFailure | null, item?: Item) => void): void;
   };
-  db: { close(done: (error?: Error | null) => void): void };
+  /** The LevelDB (classic-level on disk, memory-level in memory). */
+  db: { open(): Promise<void>; close(done: (error?: Error | null) => void): void };
 }
 
 interface DynaliteDb {
@@ -114,6 +116,8 @@ if (!patchable[wrapped]) {
 }
 
 export interface LocalDynamoDb extends EmulatedService {
+  /** Resolves once the data is open; rejects (e.g. LEVEL_LOCKED) when another process holds it. */
+  ready(): Promise<void>;
   /** Runs one operation in-process (bootstrap uses it; the HTTP endpoint calls the same). */
   invoke(operation: string, input: Record<string, unknown>): Promise<ProtocolReply>;
   /** Deletes items whose TTL attribute (epoch seconds) has passed, as DynamoDB does in the background. */
@@ -445,6 +449,20 @@ export function createLocalDynamoDb(dataDir?: string): LocalDynamoDb {
     call: (operation, input) => invoke(operation, input),
     renderRefusal: (error) =>
       errorReply(error.status ?? 400, error.code ?? `${errorPrefix}ValidationException`, error.message),
+    ready: async () => {
+      try {
+        await store.db.open();
+      } catch (error) {
+        const code =
+          (error as { cause?: { code?: string } }).cause?.code ?? (error as { code?: string }).code;
+        throw new BugError(
+          code === 'LEVEL_LOCKED'
+            ? `local DynamoDB data in ${dataDir} is in use by another process (another apsync local mode?)`
+            : `local DynamoDB could not open its data in ${dataDir}: ${String(error)}`,
+          { source, code, cause: error },
+        );
+      }
+    },
     invoke,
     sweepExpiredItems,
     async close() {

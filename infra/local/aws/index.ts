@@ -77,6 +77,7 @@ export async function startAwsEmulators(options: AwsEmulatorOptions = {}): Promi
     // other emulators read (and rewrite) their files.
     const dynamodb = createLocalDynamoDb(dataDir);
     started.push(() => dynamodb.close());
+    await dynamodb.ready();
     await createTables(dynamodb, names);
 
     const sqs = createLocalSqs(dataDir === undefined ? undefined : join(dataDir, 'sqs'));
