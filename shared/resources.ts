@@ -109,3 +109,48 @@ export const environmentNames = {
   procurifySecret: 'APSYNC_PROCURIFY_SECRET',
   webhookSecret: 'APSYNC_WEBHOOK_SECRET',
 } as const;
+
+/** Which environment variable carries each table, queue and secret name (CDK stack and local mode). */
+export const tableEnvironmentNames = {
+  state: environmentNames.stateTable,
+  idempotency: environmentNames.idempotencyTable,
+} as const satisfies Record<TableKey, string>;
+
+export const queueEnvironmentNames = {
+  inbound: environmentNames.inboundQueueUrl,
+  bill: environmentNames.billQueueUrl,
+  payment: environmentNames.paymentQueueUrl,
+} as const satisfies Record<QueueKey, string>;
+
+export const secretEnvironmentNames = {
+  netsuite: environmentNames.netsuiteSecret,
+  procurify: environmentNames.procurifySecret,
+  webhook: environmentNames.webhookSecret,
+} as const satisfies Record<SecretKey, string>;
+
+/**
+ * Where EventBridge Scheduler and the scheduled functions' asynchronous invocations put the runs that
+ * could not be delivered or failed after their retries (`apsync dlq` lists it with the others).
+ */
+export const scheduleDeadLetterQueueDefinition = { name: 'schedule-dlq', retentionDays: 14 } as const;
+
+export const scheduleDeadLetterQueueName = (prefix: string = defaultPrefix): string =>
+  `${prefix}-${scheduleDeadLetterQueueDefinition.name}`;
+
+/**
+ * Deployment settings the functions read (non-secret; set from the CDK configuration on AWS and by
+ * local mode). Lists are comma-separated; an unset optional setting is an absent variable.
+ */
+export const settingEnvironmentNames = {
+  netsuiteAccountId: 'APSYNC_NETSUITE_ACCOUNT_ID',
+  netsuiteBaseUrl: 'APSYNC_NETSUITE_BASE_URL',
+  /** In-flight NetSuite requests one function instance may hold (its part of the configured share). */
+  netsuiteConcurrency: 'APSYNC_NETSUITE_CONCURRENCY',
+  netsuiteSubsidiaries: 'APSYNC_NETSUITE_SUBSIDIARIES',
+  netsuiteSyncFlagField: 'APSYNC_NETSUITE_SYNC_FLAG_FIELD',
+  procurifyDomain: 'APSYNC_PROCURIFY_DOMAIN',
+  /** The payment mode used until the operator sets one with `apsync mode set`. */
+  defaultPaymentMode: 'APSYNC_DEFAULT_PAYMENT_MODE',
+  auditRetentionDays: 'APSYNC_AUDIT_RETENTION_DAYS',
+  idempotencyRetentionDays: 'APSYNC_IDEMPOTENCY_RETENTION_DAYS',
+} as const;

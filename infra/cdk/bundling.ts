@@ -1,0 +1,31 @@
+// How every function is bundled: esbuild on this machine (never Docker), one ESM file per function with
+// its dependencies, the AWS SDK included. Used by apsync-function.ts; test/bench/bundles.ts measures
+// the output of the same synthesis.
+import { type BundlingOptions, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
+
+/**
+ * CommonJS dependencies bundled into an ES module still call `require` for Node built-ins; esbuild's
+ * shim needs a real `require` in scope.
+ */
+export const esmRequireBanner =
+  "import { createRequire as __apsyncCreateRequire } from 'node:module';" +
+  'const require = __apsyncCreateRequire(import.meta.url);';
+
+export const bundlingOptions: BundlingOptions = {
+  // Local esbuild (a devDependency): synth works offline and without Docker.
+  forceDockerBundling: false,
+  format: OutputFormat.ESM, // written as index.mjs
+  target: 'node24',
+  mainFields: ['module', 'main'],
+  banner: esmRequireBanner,
+  minify: true,
+  // Stack traces in the logs point at the TypeScript sources (NODE_OPTIONS=--enable-source-maps);
+  // without the sources' text, the map stays small.
+  sourceMap: true,
+  sourceMapMode: SourceMapMode.DEFAULT,
+  sourcesContent: false,
+  // Bundle the SDK clients we use instead of the runtime's copy: the version we tested is the one that
+  // runs, and tree-shaking keeps only what is imported (faster cold start than loading the full SDK).
+  bundleAwsSDK: true,
+  externalModules: [],
+};

@@ -1,0 +1,208 @@
+// Deployment configuration of the CDK app: cdk.json context key `apsync`, deep-merged with
+// `-c apsyncOverride='{"json":...}'` and then `-c apsync.some.key=value` (one setting each). Read by
+// app.ts and the infra tests; validated with zod so a bad value fails synth naming the key.
+import { z } from 'zod';
+
+/** Context keys the configuration is read from. */
+export const contextKey = 'apsync';
+export const overrideContextKey = 'apsyncOverride';
+
+const minutes = (fallback: number) => z.coerce.number().int().min(1).max(1440).default(fallback);
+const days = (fallback: number, max: number) => z.coerce.number().int().min(1).max(max).default(fallback);
+
+/** `1,3` from the command line, `["1","3"]` from cdk.json or JSON. */
+const idList = z.preprocess(
+  (value) =>
+    typeof value === 'string'
+      ? value
+          .split(',')
+          .map((part) => part.trim())
+          .filter((part) => part !== '')
+      : value,
+  z.array(
+    z
+      .union([z.string().regex(/^\d+$/, 'must be a NetSuite internal id (digits)'), z.number().int()])
+      .transform(String),
+  ),
+);
+
+/** Empty string (from the command line) means "not set". */
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((value) => (value === '' || value === null ? undefined : value), schema.optional());
+
+/** Retention values CloudWatch Logs accepts (anything else is refused at deploy time). */
+export const logRetentionDays = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+export const configurationSchema = z
+  .object({
+    /** Prefix of every physical name (tables, queues, secrets, functions, stacks); lower-case. */
+    prefix: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]{0,19}$/, 'must be 1-20 characters: a-z, 0-9 and "-", starting with a letter'),
+    netsuite: z
+      .object({
+        /** Account id as shown in Company Information, e.g. `1234567` or `1234567_SB1`. */
+        accountId: optional(z.string().regex(/^[0-9A-Za-z_-]+$/, 'must look like 1234567 or 1234567_SB1')),
+        /** REST host, e.g. `https://1234567-sb1.suitetalk.api.netsuite.com`; derived from accountId if unset. */
+        baseUrl: optional(z.url({ protocol: /^https$/, error: 'must be an https URL' })),
+        /**
+         * How many NetSuite-calling worker instances may run at once: apsync's part of the account's
+         * concurrency limit (5 on a standard account, shared with every other integration).
+         */
+        concurrencyShare: z.coerce.number().int().min(2).max(1000).default(4),
+        /** Only records of these subsidiaries (internal ids) are synced; empty = all. */
+        subsidiaries: idList.default([]),
+        /** Internal id of a boolean vendor field used as a "sync this vendor" flag; unset = all vendors. */
+        syncFlagField: optional(
+          z
+            .string()
+            .regex(/^cust[a-z]*_[a-z0-9_]+$/, 'must be a custom field id such as custentity_apsync_sync'),
+        ),
+      })
+      .strict()
+      .default({ concurrencyShare: 4, subsidiaries: [] }),
+    procurify: z
+      .object({
+        /** The customer's Procurify host, e.g. `acme.procurify.com`. */
+        domain: optional(
+          z
+            .string()
+            .regex(/^[a-z0-9][a-z0-9.-]*\.[a-z]{2,}$/i, 'must be a host name such as acme.procurify.com'),
+        ),
+      })
+      .strict()
+      .default({}),
+    /** Payment mode until the operator changes it (`apsync mode set`): push = F4, pull = F5. */
+    paymentMode: z.enum(['push', 'pull']).default('push'),
+    schedules: z
+      .object({
+        netsuitePollMinutes: minutes(15),
+        procurifyPollMinutes: minutes(5),
+        paidBillPullMinutes: minutes(60),
+      })
+      .strict()
+      .default({ netsuitePollMinutes: 15, procurifyPollMinutes: 5, paidBillPullMinutes: 60 }),
+    /** Alarm notifications are e-mailed here when set (the address must confirm the subscription). */
+    alarmEmail: optional(z.email('must be an e-mail address')),
+    retention: z
+      .object({
+        logDays: z.coerce
+          .number()
+          .int()
+          .refine((value) => (logRetentionDays as readonly number[]).includes(value), {
+            message: `must be one of CloudWatch's retention values: ${logRetentionDays.join(', ')}`,
+          })
+          .default(30),
+        /** Audit-trail records expire (DynamoDB TTL) this long after they were written. */
+        auditDays: days(400, 3650),
+        /** Idempotency records: longer than any sender retry plus the queues' retention and redrive. */
+        idempotencyDays: days(7, 90),
+      })
+      .strict()
+      .default({ logDays: 30, auditDays: 400, idempotencyDays: 7 }),
+    /** Default-stage throttling of the webhook API (requests per second, burst). */
+    api: z
+      .object({
+        rateLimit: z.coerce.number().int().min(1).max(10_000).default(25),
+        burstLimit: z.coerce.number().int().min(1).max(5_000).default(50),
+      })
+      .strict()
+      .default({ rateLimit: 25, burstLimit: 50 }),
+    logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
+  })
+  .strict();
+
+export type ApsyncConfiguration = z.output<typeof configurationSchema>;
+
+/** A context lookup, e.g. `(key) => app.node.tryGetContext(key)`. */
+export type ContextReader = (key: string) => unknown;
+
+export class ConfigurationError extends Error {
+  override readonly name = 'ConfigurationError';
+}
+
+/**
+ * The configuration from CDK context. `contextKeys` lists the context keys present (CDK has no way to
+ * enumerate them from a construct, so app.ts passes the keys of the app's context).
+ */
+export function readConfiguration(read: ContextReader, contextKeys: readonly string[]): ApsyncConfiguration {
+  const base = parseObject(read(contextKey), contextKey);
+  const override = read(overrideContextKey);
+  if (override !== undefined) mergeInto(base, parseObject(override, overrideContextKey));
+  const overrides = contextKeys
+    .filter((key) => key.startsWith(`${contextKey}.`))
+    .sort()
+    .map((key) => [key.slice(contextKey.length + 1).split('.'), read(key)] as const);
+  for (const [path, value] of overrides) setPath(base, path, fromCommandLine(value));
+  return parseConfiguration(base);
+}
+
+/** Validates a plain configuration object; the error names every bad key (`apsync.schedules.x`). */
+export function parseConfiguration(input: unknown): ApsyncConfiguration {
+  const result = configurationSchema.safeParse(input);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const path = [contextKey, ...issue.path.map(String)].join('.');
+    const unknownKeys =
+      issue.code === 'unrecognized_keys' ? ` (${issue.keys.map((key) => `"${key}"`).join(', ')})` : '';
+    return `${path}: ${issue.message}${unknownKeys}`;
+  });
+  throw new ConfigurationError(`apsync configuration is invalid:\n  ${problems.join('\n  ')}`);
+}
+
+/** The NetSuite REST host for an account id (NetSuite's rule: lower case, `_` becomes `-`). */
+export function netSuiteBaseUrl(config: ApsyncConfiguration): string | undefined {
+  if (config.netsuite.baseUrl !== undefined) return config.netsuite.baseUrl.replace(/\/+$/, '');
+  if (config.netsuite.accountId === undefined) return undefined;
+  return `https://${config.netsuite.accountId.toLowerCase().replaceAll('_', '-')}.suitetalk.api.netsuite.com`;
+}
+
+function parseObject(value: unknown, key: string): Record<string, unknown> {
+  if (value === undefined) return {};
+  const parsed = typeof value === 'string' ? parseJson(value, key) : value;
+  if (!isObject(parsed)) {
+    throw new ConfigurationError(`apsync configuration is invalid:\n  ${key}: must be an object`);
+  }
+  return structuredClone(parsed);
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function mergeInto(target: Record<string, unknown>, source: Record<string, unknown>): void {
+  for (const [key, value] of Object.entries(source)) {
+    const existing = target[key];
+    if (isObject(existing) && isObject(value)) mergeInto(existing, value);
+    else target[key] = value;
+  }
+}
+
+/** `-c key=value` values are strings: objects and arrays are JSON; the schema coerces the rest. */
+function fromCommandLine(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  const trimmed = value.trim();
+  return trimmed.startsWith('{') || trimmed.startsWith('[') ? parseJson(trimmed, 'override') : value;
+}
+
+function parseJson(text: string, what: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ConfigurationError(`apsync configuration is invalid:\n  ${what}: is not valid JSON`);
+  }
+}
+
+function setPath(target: Record<string, unknown>, path: readonly string[], value: unknown): void {
+  let node = target;
+  for (const [index, key] of path.entries()) {
+    if (index === path.length - 1) {
+      node[key] = value;
+      return;
+    }
+    if (!isObject(node[key])) node[key] = {};
+    node = node[key] as Record<string, unknown>;
+  }
+}

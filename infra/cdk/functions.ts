@@ -1,0 +1,154 @@
+// The registry of apsync's Lambda functions: one entry per function says what triggers it and which
+// tables, queues and secrets it may touch. The service stack (service-stack.ts) turns each entry whose
+// entry file exists into a function, its trigger, its IAM policy and its alarms; adding a function is
+// adding an entry here. Plain data (no CDK import) so local mode and scripts can read it too.
+import type { QueueKey, SecretKey, TableKey } from '../../shared/resources.ts';
+
+/** The schedules whose rates come from the configuration (`apsync.schedules.<key>Minutes`). */
+export type ScheduleKey = 'netsuitePoll' | 'procurifyPoll' | 'paidBillPull';
+
+/** `http`: the webhook API route; `queue:<QueueKey>`: consumes that queue; `schedule:<ScheduleKey>`. */
+export type Trigger = 'http' | `queue:${QueueKey}` | `schedule:${ScheduleKey}`;
+
+/** `read`: get, batch-get, query, condition checks; `readWrite`: also put, update and delete. */
+export type TableAccess = 'read' | 'readWrite';
+
+export interface FunctionDefinition {
+  /** Function name without the prefix, also its Powertools service name: `webhook-ingest`. */
+  readonly name: string;
+  /** Module exporting `handler`, relative to the repository root. */
+  readonly entry: string;
+  readonly description: string;
+  readonly trigger: Trigger;
+  /**
+   * Seconds. A queue consumer's timeout is its queue's `consumerTimeoutSeconds` (shared/resources.ts):
+   * the queue's visibility timeout is derived from it, so the registry does not repeat it.
+   */
+  readonly timeoutSeconds?: number;
+  readonly memoryMb: number;
+  readonly tables: Partial<Record<TableKey, TableAccess>>;
+  /** Queues it sends messages to (consuming is implied by a `queue:` trigger). */
+  readonly sendsTo: readonly QueueKey[];
+  readonly secrets: readonly SecretKey[];
+  /**
+   * Set for functions that call NetSuite. A queue consumer's `weight` is its part of the configured
+   * NetSuite concurrency share (see netsuite-concurrency.ts); scheduled functions run one at a time.
+   */
+  readonly netsuite?: { readonly weight: number };
+  /** SQS event source settings of a queue consumer. */
+  readonly batch?: { readonly size: number; readonly windowSeconds: number };
+  /**
+   * HTTP route of an `http` function. Only one is deployed today (the NetSuite webhook).
+   */
+  readonly route?: { readonly method: 'POST'; readonly path: string };
+}
+
+/**
+ * Batch sizes: a batch must finish well inside the function timeout with every record's calls done one
+ * after another (the workers process records sequentially so one instance holds one NetSuite permit).
+ * Windows are 0: notices should reach Procurify within seconds, and the pollers enqueue their work in
+ * bursts, so batches fill without waiting; a window would also have to be added to the visibility
+ * timeout (which is 6x the timeout with nothing to spare).
+ */
+export const functionRegistry: readonly FunctionDefinition[] = [
+  {
+    name: 'webhook-ingest',
+    entry: 'functions/webhook-ingest/index.ts',
+    description: 'Verifies signed NetSuite record-event notices and queues them once (F1)',
+    trigger: 'http',
+    route: { method: 'POST', path: '/netsuite/events' },
+    // The sender waits for the answer; a durable enqueue takes well under a second.
+    timeoutSeconds: 10,
+    // More memory buys CPU for the cold start (SDK clients, HMAC) on a latency-sensitive path.
+    memoryMb: 512,
+    tables: { idempotency: 'readWrite' },
+    sendsTo: ['inbound'],
+    secrets: ['webhook'],
+  },
+  {
+    name: 'inbound-worker',
+    entry: 'functions/inbound-worker/index.ts',
+    description: 'Fetches the current NetSuite record of each notice and updates Procurify (F2)',
+    trigger: 'queue:inbound',
+    memoryMb: 512,
+    tables: { state: 'readWrite', idempotency: 'readWrite' },
+    sendsTo: [],
+    secrets: ['netsuite', 'procurify'],
+    netsuite: { weight: 1 },
+    // ~1 NetSuite GET and 1-2 Procurify calls per notice, ~3 s worst case each: 5 fit in the 30 s timeout.
+    batch: { size: 5, windowSeconds: 0 },
+  },
+  {
+    name: 'netsuite-poll',
+    entry: 'functions/netsuite-poll/index.ts',
+    description:
+      'SuiteQL delta poll of vendors, accounts and departments: the safety net for lost notices (F2)',
+    trigger: 'schedule:netsuitePoll',
+    // Pages of 1000 rows; a lease keeps runs from overlapping, the watermark resumes a cut-short run.
+    timeoutSeconds: 300,
+    memoryMb: 512,
+    tables: { state: 'readWrite' },
+    sendsTo: ['inbound'],
+    secrets: ['netsuite'],
+    netsuite: { weight: 0 },
+  },
+  {
+    name: 'procurify-poll',
+    entry: 'functions/procurify-poll/index.ts',
+    description: 'Polls Procurify for approved bills and new payments and queues them (F3, F4)',
+    trigger: 'schedule:procurifyPoll',
+    timeoutSeconds: 120,
+    memoryMb: 512,
+    tables: { state: 'readWrite' },
+    sendsTo: ['bill', 'payment'],
+    secrets: ['procurify'],
+  },
+  {
+    name: 'bill-sync-worker',
+    entry: 'functions/bill-sync-worker/index.ts',
+    description: 'Upserts approved Procurify bills as NetSuite Vendor Bills (F3)',
+    trigger: 'queue:bill',
+    memoryMb: 512,
+    tables: { state: 'readWrite', idempotency: 'readWrite' },
+    sendsTo: [],
+    secrets: ['netsuite', 'procurify'],
+    netsuite: { weight: 1 },
+    // A bill is 3-5 NetSuite calls (lookups, upsert) at up to ~2 s: 5 bills stay under half of 60 s.
+    batch: { size: 5, windowSeconds: 0 },
+  },
+  {
+    name: 'payment-push-worker',
+    entry: 'functions/payment-push-worker/index.ts',
+    description: 'Creates NetSuite Vendor Payments from Procurify payments, exactly once (F4, mode push)',
+    trigger: 'queue:payment',
+    memoryMb: 512,
+    tables: { state: 'readWrite', idempotency: 'readWrite' },
+    sendsTo: [],
+    secrets: ['netsuite', 'procurify'],
+    netsuite: { weight: 1 },
+    // A payment checks for an existing Vendor Payment, then upserts it against several bills: 2 per batch.
+    batch: { size: 2, windowSeconds: 0 },
+  },
+  {
+    name: 'paid-bill-pull',
+    entry: 'functions/paid-bill-pull/index.ts',
+    description: 'Marks bills paid in Procurify when NetSuite shows them Paid In Full (F5, mode pull)',
+    trigger: 'schedule:paidBillPull',
+    timeoutSeconds: 600,
+    memoryMb: 512,
+    tables: { state: 'readWrite' },
+    sendsTo: [],
+    secrets: ['netsuite', 'procurify'],
+    netsuite: { weight: 0 },
+  },
+];
+
+export function queueOf(definition: FunctionDefinition): QueueKey | undefined {
+  return definition.trigger.startsWith('queue:') ? (definition.trigger.slice(6) as QueueKey) : undefined;
+}
+
+export function scheduleOf(definition: FunctionDefinition): ScheduleKey | undefined {
+  return definition.trigger.startsWith('schedule:')
+    ? (definition.trigger.slice(9) as ScheduleKey)
+    : undefined;
+}
