@@ -12,6 +12,7 @@ import {
   type Message,
   PurgeQueueCommand,
   QueueDoesNotExist,
+  QueueNameExists,
   ReceiveMessageCommand,
   SendMessageBatchCommand,
   SendMessageCommand,
@@ -276,6 +277,35 @@ describe('local SQS', () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'now' }));
     expect((await waiting).map((message: Message) => message.Body)).toEqual(['now']);
+  });
+
+  it('stops a long poll the caller aborted, so it takes no message sent afterwards', async () => {
+    const QueueUrl = await freshQueue({ VisibilityTimeout: '600' });
+    const abort = new AbortController();
+    const abandoned = sqs
+      .send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 20 }), { abortSignal: abort.signal })
+      .catch((error: unknown) => error);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    abort.abort();
+    expect(await abandoned).toBeInstanceOf(Error);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'after the abort' }));
+    const [message] = await receive(QueueUrl);
+    expect(message?.Body).toBe('after the abort');
+    expect(message?.Attributes?.ApproximateReceiveCount).toBe('1');
+  });
+
+  it('answers CreateQueue for an existing queue with its URL, unless an attribute differs', async () => {
+    const QueueUrl = await freshQueue({ VisibilityTimeout: '45' });
+    const name = QueueUrl.split('/').at(-1)!;
+    expect((await sqs.send(new CreateQueueCommand({ QueueName: name }))).QueueUrl).toBe(QueueUrl);
+    expect(
+      (await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: { VisibilityTimeout: '45' } })))
+        .QueueUrl,
+    ).toBe(QueueUrl);
+    await expect(
+      sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: { VisibilityTimeout: '46' } })),
+    ).rejects.toBeInstanceOf(QueueNameExists);
   });
 
   it('purges a queue', async () => {

@@ -231,10 +231,11 @@ export class LocalQueues {
         `Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length`,
       );
     }
-    const settings = this.#settingsFrom(attributes, undefined);
     const existing = this.#queues.get(name);
     if (existing) {
-      if (JSON.stringify(existing.record.settings) !== JSON.stringify(settings)) {
+      // Only the attributes given are compared (SQS answers the existing URL when they all match).
+      const asGiven = this.#settingsFrom(attributes, existing.record.settings);
+      if (JSON.stringify(asGiven) !== JSON.stringify(existing.record.settings)) {
         throw refusal(
           source,
           'QueueNameExists',
@@ -243,6 +244,7 @@ export class LocalQueues {
       }
       return name;
     }
+    const settings = this.#settingsFrom(attributes, undefined);
     const now = Math.floor(Date.now() / 1000);
     const record: QueueRecord = { name, createdAt: now, modifiedAt: now, settings, tags };
     this.#record({ op: 'queue', queue: record });
