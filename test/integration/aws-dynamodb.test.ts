@@ -335,6 +335,49 @@ describe('local DynamoDB', () => {
     ]);
   });
 
+  it('undoes the writes of a transaction whose later write fails', async () => {
+    const first = { pk: s('TX#undo'), sk: s('first') };
+    const broken = { pk: s('TX#undo'), sk: s('broken') };
+    await dynamodb.send(new PutItemCommand({ TableName: state, Item: { ...first, value: s('before') } }));
+    await dynamodb.send(
+      new PutItemCommand({ TableName: state, Item: { ...broken, count: s('not a number') } }),
+    );
+    const cancelled = await dynamodb
+      .send(
+        new TransactWriteItemsCommand({
+          TransactItems: [
+            { Put: { TableName: state, Item: { ...first, value: s('after') } } },
+            { Put: { TableName: state, Item: { pk: s('TX#undo'), sk: s('new') } } },
+            {
+              Update: {
+                TableName: state,
+                Key: broken,
+                UpdateExpression: 'SET #count = #count + :one',
+                ExpressionAttributeNames: { '#count': 'count' },
+                ExpressionAttributeValues: { ':one': n(1) },
+              },
+            },
+          ],
+        }),
+      )
+      .catch((error: unknown) => error);
+    expect(cancelled).toBeInstanceOf(TransactionCanceledException);
+    expect(
+      (cancelled as TransactionCanceledException).CancellationReasons?.map((reason) => reason.Code),
+    ).toEqual(['None', 'None', 'ValidationError']);
+    const left = await dynamodb.send(
+      new QueryCommand({
+        TableName: state,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': s('TX#undo') },
+      }),
+    );
+    expect(left.Items).toEqual([
+      { ...broken, count: s('not a number') },
+      { ...first, value: s('before') },
+    ]);
+  });
+
   it('serves Powertools idempotency: the second call returns the stored result without running again', async () => {
     let runs = 0;
     const persistenceStore = new DynamoDBPersistenceLayer({ tableName: aws.env.APSYNC_IDEMPOTENCY_TABLE! });
