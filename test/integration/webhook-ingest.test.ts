@@ -1,6 +1,10 @@
 // webhook-ingest end to end on one machine: real HTTP into the API Gateway front, the real handler,
 // Secrets Manager, DynamoDB (idempotency) and SQS emulators through the AWS SDK. Nothing is mocked.
-import { CreateSecretCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import {
+  CreateSecretCommand,
+  PutSecretValueCommand,
+  SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
 import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWebhookIngestHandler } from '../../functions/webhook-ingest/handler.ts';
@@ -23,9 +27,19 @@ beforeAll(async () => {
   const secrets = new SecretsManagerClient(aws.clientConfig('secretsManager'));
   // Create-or-update: the emulator may have created the secret already (the stack creates it empty).
   try {
-    await secrets.send(new CreateSecretCommand({ Name: aws.names.secrets.webhook, SecretString: JSON.stringify({ current: oldSecret }) }));
+    await secrets.send(
+      new CreateSecretCommand({
+        Name: aws.names.secrets.webhook,
+        SecretString: JSON.stringify({ current: oldSecret }),
+      }),
+    );
   } catch {
-    await secrets.send(new PutSecretValueCommand({ SecretId: aws.names.secrets.webhook, SecretString: JSON.stringify({ current: oldSecret }) }));
+    await secrets.send(
+      new PutSecretValueCommand({
+        SecretId: aws.names.secrets.webhook,
+        SecretString: JSON.stringify({ current: oldSecret }),
+      }),
+    );
   }
   // Rotation: the old secret becomes "previous", and both verify.
   await secrets.send(
@@ -35,7 +49,9 @@ beforeAll(async () => {
     }),
   );
   const handler = createWebhookIngestHandler(composeWebhookIngest(aws.env));
-  api = await startHttpApi([{ method: 'POST', path: '/netsuite/events', functionName: 'webhook-ingest', handler }]);
+  api = await startHttpApi([
+    { method: 'POST', path: '/netsuite/events', functionName: 'webhook-ingest', handler },
+  ]);
   sqs = new SQSClient(aws.clientConfig('sqs'));
 });
 
@@ -46,7 +62,10 @@ afterAll(async () => {
 
 async function post(body: string | Buffer, headers: Record<string, string>) {
   const response = await fetch(`${api.url}/netsuite/events`, { method: 'POST', body, headers });
-  return { status: response.status, json: (await response.json()) as { error?: string; message?: string; status?: string; eventId?: string } };
+  return {
+    status: response.status,
+    json: (await response.json()) as { error?: string; message?: string; status?: string; eventId?: string },
+  };
 }
 
 /** Drains the inbound queue and returns the messages (bodies parsed). */
@@ -54,13 +73,19 @@ async function drainInbound(): Promise<unknown[]> {
   const bodies: unknown[] = [];
   for (;;) {
     const answer = await sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: aws.queueUrls.inbound, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
+      new ReceiveMessageCommand({
+        QueueUrl: aws.queueUrls.inbound,
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: 0,
+      }),
     );
     const messages = answer.Messages ?? [];
     if (messages.length === 0) return bodies;
     for (const message of messages) {
       bodies.push(JSON.parse(message.Body ?? 'null'));
-      await sqs.send(new DeleteMessageCommand({ QueueUrl: aws.queueUrls.inbound, ReceiptHandle: message.ReceiptHandle }));
+      await sqs.send(
+        new DeleteMessageCommand({ QueueUrl: aws.queueUrls.inbound, ReceiptHandle: message.ReceiptHandle }),
+      );
     }
   }
 }
@@ -75,7 +100,12 @@ describe('webhook-ingest', () => {
     const messages = await drainInbound();
     expect(messages).toHaveLength(1);
     const message = inboundMessageSchema.parse(messages[0]);
-    expect(message).toMatchObject({ origin: 'webhook', eventId: notice.eventId, recordType: 'vendor', recordId: '4242' });
+    expect(message).toMatchObject({
+      origin: 'webhook',
+      eventId: notice.eventId,
+      recordType: 'vendor',
+      recordId: '4242',
+    });
   });
 
   it('answers a duplicate delivery 202 again without a second message', async () => {
@@ -96,13 +126,18 @@ describe('webhook-ingest', () => {
     expect(await drainInbound()).toHaveLength(1);
   });
 
-  const refusals: Array<[string, () => { body: string | Buffer; headers: Record<string, string> }, number, RegExp]> = [
+  const refusals: Array<
+    [string, () => { body: string | Buffer; headers: Record<string, string> }, number, RegExp]
+  > = [
     [
       'a tampered body',
       () => {
         const notice = sampleNotice();
         const body = JSON.stringify(notice);
-        return { body: body.replace('"101"', '"102"'), headers: signedHeaders(currentSecret, notice.eventId, body) };
+        return {
+          body: body.replace('"101"', '"102"'),
+          headers: signedHeaders(currentSecret, notice.eventId, body),
+        };
       },
       401,
       /does not match/,
@@ -128,7 +163,10 @@ describe('webhook-ingest', () => {
       () => {
         const notice = sampleNotice();
         const body = JSON.stringify(notice);
-        return { body, headers: signedHeaders(currentSecret, notice.eventId, body, new Date(Date.now() - 600_000)) };
+        return {
+          body,
+          headers: signedHeaders(currentSecret, notice.eventId, body, new Date(Date.now() - 600_000)),
+        };
       },
       401,
       /more than 5 minutes/,
@@ -138,7 +176,10 @@ describe('webhook-ingest', () => {
       () => {
         const notice = sampleNotice();
         const body = JSON.stringify(notice);
-        return { body, headers: signedHeaders(currentSecret, notice.eventId, body, new Date(Date.now() + 600_000)) };
+        return {
+          body,
+          headers: signedHeaders(currentSecret, notice.eventId, body, new Date(Date.now() + 600_000)),
+        };
       },
       401,
       /more than 5 minutes/,
@@ -148,7 +189,10 @@ describe('webhook-ingest', () => {
       () => {
         const notice = sampleNotice();
         const body = JSON.stringify(notice);
-        return { body, headers: { ...signedHeaders(currentSecret, notice.eventId, body), 'content-type': 'text/plain' } };
+        return {
+          body,
+          headers: { ...signedHeaders(currentSecret, notice.eventId, body), 'content-type': 'text/plain' },
+        };
       },
       415,
       /content-type must be application\/json, got text\/plain/,

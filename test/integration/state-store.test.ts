@@ -1,0 +1,85 @@
+// The DynamoDB state store against the DynamoDB emulator: links both ways, state listing by status,
+// audit order, watermarks that only move forward, leases that exclude, configuration.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AwsEmulators, startAwsEmulators } from '../../infra/local/aws/index.ts';
+import type { RecordRef } from '../../shared/state/model.ts';
+import { DynamoStateStore } from '../../shared/state/state-store.ts';
+
+let aws: AwsEmulators;
+let store: DynamoStateStore;
+let clock = new Date('2026-11-01T10:00:00Z');
+
+beforeAll(async () => {
+  aws = await startAwsEmulators();
+  store = new DynamoStateStore(
+    new DynamoDBClient(aws.clientConfig('dynamodb')),
+    aws.names.tables.state,
+    () => clock,
+  );
+});
+afterAll(async () => aws?.stop());
+
+const vendor: RecordRef = { system: 'netsuite', kind: 'vendor', id: '101' };
+
+describe('DynamoStateStore', () => {
+  it('finds a link from either side', async () => {
+    await store.link({ kind: 'vendor', netsuiteId: '101', procurifyId: '9001', origin: 'created' });
+    expect(await store.findBySource('netsuite', 'vendor', '101')).toMatchObject({
+      procurifyId: '9001',
+      origin: 'created',
+    });
+    expect(await store.findBySource('procurify', 'vendor', '9001')).toMatchObject({ netsuiteId: '101' });
+    expect(await store.findBySource('netsuite', 'vendor', '102')).toBeUndefined();
+  });
+
+  it('keeps one state per record and lists records by status', async () => {
+    await store.putState({ ref: vendor, status: 'failed', message: 'boom', errorClass: 'data' });
+    await store.putState({
+      ref: { ...vendor, id: '102' },
+      status: 'review',
+      message: 'two vendors named Acme',
+    });
+    await store.putState({ ref: vendor, status: 'synced', contentHash: 'abc' });
+    expect(await store.getState(vendor)).toMatchObject({ status: 'synced', contentHash: 'abc' });
+    expect(await store.listByStatus('vendor', 'failed')).toEqual([]);
+    const review = await store.listByStatus('vendor', 'review');
+    expect(review.map((state) => state.ref.id)).toEqual(['102']);
+  });
+
+  it('returns the audit trail oldest first', async () => {
+    const ref: RecordRef = { system: 'netsuite', kind: 'account', id: '7' };
+    await store.append(ref, { step: 'received', facts: { origin: 'webhook' } });
+    await store.append(ref, { step: 'fetched' });
+    clock = new Date('2026-11-01T10:00:01Z');
+    await store.append(ref, { step: 'skipped', message: 'account has no Number' });
+    const trail = await store.read(ref);
+    expect(trail.map((entry) => entry.step)).toEqual(['received', 'fetched', 'skipped']);
+    expect(trail[0]?.facts).toEqual({ origin: 'webhook' });
+  });
+
+  it('moves a watermark forward only', async () => {
+    await store.advanceWatermark('netsuite-poll:vendor', '2026-11-01T10:00:00Z');
+    await store.advanceWatermark('netsuite-poll:vendor', '2026-10-01T00:00:00Z');
+    expect(await store.getWatermark('netsuite-poll:vendor')).toBe('2026-11-01T10:00:00Z');
+    await store.advanceWatermark('netsuite-poll:vendor', '2026-11-02T00:00:00Z');
+    expect(await store.getWatermark('netsuite-poll:vendor')).toBe('2026-11-02T00:00:00Z');
+  });
+
+  it('gives a lease to one holder until it is released or expires', async () => {
+    expect(await store.acquireLease('netsuite-poll', 'run-a', 60)).toBe(true);
+    expect(await store.acquireLease('netsuite-poll', 'run-b', 60)).toBe(false);
+    await store.releaseLease('netsuite-poll', 'run-b'); // not the holder: no effect
+    expect(await store.acquireLease('netsuite-poll', 'run-b', 60)).toBe(false);
+    await store.releaseLease('netsuite-poll', 'run-a');
+    expect(await store.acquireLease('netsuite-poll', 'run-b', 60)).toBe(true);
+    clock = new Date(clock.getTime() + 61_000);
+    expect(await store.acquireLease('netsuite-poll', 'run-c', 60)).toBe(true);
+  });
+
+  it('stores configuration values', async () => {
+    expect(await store.getConfig('payment-mode')).toBeUndefined();
+    await store.putConfig('payment-mode', { mode: 'pull' });
+    expect(await store.getConfig('payment-mode')).toEqual({ mode: 'pull' });
+  });
+});
