@@ -9,7 +9,7 @@ import { readBody, sendJson } from '../http-server.ts';
 import { addBulkBills, addBulkPayments, type DemoOptions, seedDemoCompany } from './demo-data.ts';
 import { paymentInputSchema, paymentStatusInputSchema, seedRecordsSchema } from './inputs.ts';
 import { type BillRecord, formatMicros } from './model.ts';
-import { type SandboxState, sandboxConfigPatchSchema } from './state.ts';
+import { lostConnectionRuleSchema, type SandboxState, sandboxConfigPatchSchema } from './state.ts';
 import { SandboxInputError } from './store.ts';
 import {
   accountCodeView,
@@ -218,6 +218,16 @@ async function dispatch(
       if (input.seed !== undefined) state.faults.reseed(input.seed);
       return { status: 200, body: { rules: state.faults.snapshot() } };
     }
+    case 'GET lost-connections':
+      return { status: 200, body: state.lostConnections };
+    case 'POST lost-connections': {
+      const rule = lostConnectionRuleSchema.parse(body);
+      state.lostConnections.push(rule);
+      return { status: 201, body: state.lostConnections };
+    }
+    case 'DELETE lost-connections':
+      state.lostConnections.length = 0;
+      return { status: 200, body: [] };
     case 'GET config':
       return { status: 200, body: state.config };
     case 'PUT config': {

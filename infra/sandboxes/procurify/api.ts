@@ -6,6 +6,27 @@ import { applyFault, BodyTooLargeError, readBody, sendJson } from '../http-serve
 import { inRange, orderBy, type PageSettings, paginate, QueryReader } from './listing.ts';
 import { type PaymentStatus, paymentStatuses } from './model.ts';
 import { audience, type RequestLogEntry, type SandboxState } from './state.ts';
+
+/** Consumes one matching lost-connection rule, if any. */
+function loseConnection(
+  state: SandboxState,
+  method: string,
+  path: string,
+  when: 'before' | 'after',
+): boolean {
+  const rule = state.lostConnections.find(
+    (r) =>
+      r.when === when &&
+      (r.method === undefined || r.method.toUpperCase() === method) &&
+      path.startsWith(r.path),
+  );
+  if (rule === undefined) return false;
+  rule.count -= 1;
+  if (rule.count <= 0) state.lostConnections.splice(state.lostConnections.indexOf(rule), 1);
+  state.stats.lostConnections += 1;
+  return true;
+}
+
 import {
   accountCodeSchema,
   departmentSchema,
@@ -615,6 +636,11 @@ export async function handleApiRequest(
     },
   });
   if (consumed) return;
+  if (loseConnection(state, method, url.pathname, 'before')) {
+    entry.fault = 'drop';
+    req.socket.destroy();
+    return;
+  }
 
   if (url.pathname === tokenPath) {
     send(res, await issueToken(state, req));
@@ -649,5 +675,11 @@ export async function handleApiRequest(
     return;
   }
   const ctx: Context = { state, req, url, params: matched.params, body: () => parseBody(req) };
-  send(res, await handler(ctx));
+  const answer = await handler(ctx);
+  if (loseConnection(state, method, url.pathname, 'after')) {
+    entry.fault = 'drop';
+    req.socket.destroy();
+    return;
+  }
+  send(res, answer);
 }

@@ -42,6 +42,8 @@ import {
   audience,
   defaultSandboxConfig,
   emptyStats,
+  type LostConnectionRule,
+  lostConnectionRuleSchema,
   type RequestLogEntry,
   type SandboxConfig,
   type SandboxConfigPatch,
@@ -57,7 +59,13 @@ export { addBulkBills, addBulkPayments, demoCompany, demoGlCodes, seedDemoCompan
 export type { BillInput, BillPatch, PaymentInput, SeedRecords } from './inputs.ts';
 export type { BillRecord, PaymentRecord, PaymentStatus } from './model.ts';
 export { billStatus, paymentStatuses } from './model.ts';
-export type { RequestLogEntry, SandboxConfig, SandboxConfigPatch, SandboxStats } from './state.ts';
+export type {
+  LostConnectionRule,
+  RequestLogEntry,
+  SandboxConfig,
+  SandboxConfigPatch,
+  SandboxStats,
+} from './state.ts';
 export { ProcurifyStore, SandboxInputError } from './store.ts';
 
 export interface ProcurifySandboxOptions {
@@ -89,6 +97,11 @@ export interface ProcurifySandbox {
   requestLog(): RequestLogEntry[];
   clearRequestLog(): void;
   stats(): SandboxStats;
+  /**
+   * The next `count` matching requests lose their connection before or after being handled (`after`:
+   * the change is made and the answer lost).
+   */
+  loseConnections(rule: { method?: string; path: string; when: 'before' | 'after'; count?: number }): void;
   /** Every token issued so far stops working (the next call answers 401). */
   expireAllTokens(): void;
   /** Empties the company (currencies and payment terms stay), the log, the stats and the tokens. */
@@ -138,6 +151,7 @@ export async function startProcurifySandbox(
     logLimit: 20_000,
     stats: emptyStats(),
     nextSeq: 1,
+    lostConnections: [],
   };
   const reset = (newSeed?: number): void => {
     store.reset(newSeed);
@@ -145,6 +159,7 @@ export async function startProcurifySandbox(
     state.stats = emptyStats();
     state.tokens.clear();
     state.faults.clear();
+    state.lostConnections.length = 0;
   };
   const expireAllTokens = (): void => state.tokens.expireAll();
   const demo = options.demo ?? options.seed !== undefined;
@@ -176,6 +191,9 @@ export async function startProcurifySandbox(
       state.log.length = 0;
     },
     stats: () => structuredClone(state.stats),
+    loseConnections: (rule) => {
+      state.lostConnections.push(lostConnectionRuleSchema.parse(rule) as LostConnectionRule);
+    },
     expireAllTokens,
     reset,
     seed: (records) => store.seed(records),

@@ -73,6 +73,7 @@ export interface SandboxStats {
   tokenRefusals: number;
   unauthorized: number;
   redirects: number;
+  lostConnections: number;
 }
 
 export function emptyStats(): SandboxStats {
@@ -85,8 +86,24 @@ export function emptyStats(): SandboxStats {
     tokenRefusals: 0,
     unauthorized: 0,
     redirects: 0,
+    lostConnections: 0,
   };
 }
+
+/**
+ * A one-shot connection loss: the next `count` requests matching `method` (any when absent) and the
+ * path prefix lose their connection, `before` the sandbox handles them (nothing happens) or `after`
+ * (the change is made, the answer is lost: the ambiguous case a client must survive).
+ */
+export const lostConnectionRuleSchema = z
+  .object({
+    method: z.string().optional(),
+    path: z.string().startsWith('/'),
+    when: z.enum(['before', 'after']),
+    count: z.number().int().positive().default(1),
+  })
+  .strict();
+export type LostConnectionRule = z.infer<typeof lostConnectionRuleSchema>;
 
 export interface SandboxState {
   domain: string;
@@ -99,6 +116,7 @@ export interface SandboxState {
   logLimit: number;
   stats: SandboxStats;
   nextSeq: number;
+  lostConnections: LostConnectionRule[];
 }
 
 export const audience = 'https://api.procurify.com/';

@@ -1,0 +1,319 @@
+// Zod schemas of the Procurify answers apsync reads (after Procurify's OpenAPI document) and of the
+// bodies it writes. Used by the Procurify client (client.ts) at the boundary; the inferred types are
+// what use cases see. Money stays a decimal string; fields the API sends as JSON numbers are turned
+// into decimal strings here.
+import { z } from 'zod';
+import { isDecimalString, numberToDecimalString } from './decimal.ts';
+
+/** Money as a decimal string, from a decimal string or a JSON number. */
+export const decimalString = z.union([z.string(), z.number()]).transform((value, ctx) => {
+  const text = typeof value === 'number' ? numberToDecimalString(value) : value.trim();
+  if (text === undefined || !isDecimalString(text)) {
+    ctx.addIssue({ code: 'custom', message: `not a decimal amount: ${String(value)}` });
+    return z.NEVER;
+  }
+  return text;
+});
+
+/** A date-time Procurify renders (ISO 8601, possibly with microseconds). */
+export const dateTimeString = z
+  .string()
+  .refine((value) => !Number.isNaN(Date.parse(value)), 'not a date-time');
+
+const nullableText = z
+  .string()
+  .nullish()
+  .transform((value) => value ?? null);
+const nullableInt = z
+  .number()
+  .int()
+  .nullish()
+  .transform((value) => value ?? null);
+
+const reference = z.object({ id: z.number().int(), name: z.string() });
+
+/** `{metadata: {pagination: {...}}, data: [...]}`. */
+export function pageSchema<T extends z.ZodType>(item: T) {
+  return z.object({
+    metadata: z.object({
+      pagination: z.object({
+        count: z.number().int().min(0),
+        next: z.string().nullable(),
+        previous: z.string().nullish(),
+        page_size: z.number().int().optional(),
+        num_pages: z.number().int().optional(),
+        current_page: z.number().int().optional(),
+      }),
+    }),
+    data: z.array(item),
+  });
+}
+
+/** `{metadata: {...}, data: {...}}`. */
+export function singleSchema<T extends z.ZodType>(item: T) {
+  return z.object({ metadata: z.unknown().optional(), data: item });
+}
+
+export const tokenResponseSchema = z.object({
+  access_token: z.string().min(1),
+  expires_in: z.number().positive(),
+  token_type: z.string().optional(),
+  scope: z.string().optional(),
+});
+
+// ---- master data -------------------------------------------------------------------------------
+
+export const vendorSchema = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  active: z.boolean(),
+  external_id: nullableText,
+  email: z
+    .array(z.string())
+    .nullish()
+    .transform((value) => value ?? []),
+  addressLineOne: nullableText,
+  addressLineTwo: nullableText,
+  postalCode: nullableText,
+  city: nullableText,
+  state_province: nullableText,
+  country: nullableText,
+  phoneOne: nullableText,
+  contact: nullableText,
+  url: nullableText,
+  currency: nullableInt,
+  payment_term_ref: reference
+    .partial({ name: true })
+    .nullish()
+    .transform((value) => value ?? null),
+  type: z.number().int(),
+  dateModified: nullableText,
+});
+export type ProcurifyVendor = z.infer<typeof vendorSchema>;
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+const optionalText = (max: number) => z.string().trim().max(max).nullable().optional();
+
+/** A vendor as apsync writes it (POST and PUT send it whole; PATCH sends a part). */
+export const vendorWriteSchema = z.object({
+  name: text(150),
+  active: z.boolean().optional(),
+  email: z.array(z.email()),
+  /** 1 other, 2 hidden, 3 preferred, 4 regular, 5 employee, 6 credit card provider, 7 checkout. */
+  type: z.number().int().min(1).max(7),
+  external_id: optionalText(100),
+  addressLineOne: optionalText(300),
+  addressLineTwo: optionalText(300),
+  postalCode: optionalText(20),
+  city: optionalText(50),
+  state_province: optionalText(40),
+  country: optionalText(80),
+  phoneOne: optionalText(20),
+  contact: optionalText(50),
+  url: optionalText(200),
+  /** Procurify currency id. */
+  currency: z.number().int().nullable().optional(),
+  /** Procurify payment term id. */
+  payment_term_ref: z.number().int().nullable().optional(),
+});
+export type VendorWrite = z.input<typeof vendorWriteSchema>;
+export const vendorPatchSchema = vendorWriteSchema.partial();
+export type VendorPatch = z.input<typeof vendorPatchSchema>;
+
+export const accountCodeSchema = z.object({
+  id: z.number().int(),
+  code: z.string(),
+  description: z.string(),
+  /** 0 assets, 1 liability, 2 expense, 3 income, 4 equity, 5 other. */
+  account_type: nullableInt,
+  active: z.boolean(),
+  parent: nullableInt,
+});
+export type ProcurifyAccountCode = z.infer<typeof accountCodeSchema>;
+
+export const accountCodeWriteSchema = z.object({
+  code: text(50),
+  description: z.string().trim().max(200),
+  account_type: z.number().int().min(0).max(5).optional(),
+  active: z.boolean().optional(),
+  parent: z.number().int().nullable().optional(),
+  departments: z.array(z.number().int()).optional(),
+});
+export type AccountCodeWrite = z.input<typeof accountCodeWriteSchema>;
+
+export const departmentSchema = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  branch: reference.partial({ name: true }),
+  external_id: nullableText,
+  active: z.boolean(),
+});
+export type ProcurifyDepartment = z.infer<typeof departmentSchema>;
+
+export const departmentWriteSchema = z.object({
+  name: text(150),
+  /** Location id. */
+  branch: z.number().int(),
+  external_id: optionalText(100),
+  active: z.boolean().optional(),
+});
+export type DepartmentWrite = z.input<typeof departmentWriteSchema>;
+
+export const locationSchema = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  active: z.boolean().optional(),
+  external_id: nullableText,
+  headquarter: z.boolean().optional(),
+  currency: reference.nullish(),
+});
+export type ProcurifyLocation = z.infer<typeof locationSchema>;
+
+export const companyPaymentMethodSchema = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  /** 0 other, 1 check, 2 ACH, 3 EFT, 4 wire, 5-7 Procurify-managed, 8 Airwallex. */
+  type: z.number().int(),
+  /** The GL code apsync matches to the Number of a NetSuite account. */
+  gl_code: nullableText,
+  currency: reference.nullish(),
+});
+export type ProcurifyCompanyPaymentMethod = z.infer<typeof companyPaymentMethodSchema>;
+
+// ---- bills ---------------------------------------------------------------------------------------
+
+/** Bill status integers. */
+export const procurifyBillStatus = {
+  draft: 0,
+  confirmed: 1,
+  approved: 2,
+  denied: 3,
+  paid: 4,
+  withdrawn: 5,
+  paymentConfirmed: 6,
+  paymentApproved: 7,
+  paymentLimbo: 8,
+} as const;
+
+/** One row of `GET /api/v3/ap/bills/` (SimpleBill). */
+export const billSummarySchema = z.object({
+  id: z.number().int(),
+  uuid: z.string().min(1),
+  status: z.number().int(),
+  last_modified_datetime: dateTimeString,
+  invoice_number: nullableText,
+  vendor: reference,
+  currency: reference,
+  group: nullableInt,
+  version: z.number().int().optional(),
+  total_cost_with_tax: decimalString.nullish(),
+  invoice_date: nullableText,
+  due_date: nullableText,
+});
+export type ProcurifyBillSummary = z.infer<typeof billSummarySchema>;
+
+export const costAllocationSchema = z.object({
+  id: z.number().int(),
+  amount: decimalString,
+  budget: z.object({
+    account_code: z.object({
+      id: z.number().int(),
+      code: z.string(),
+      description: z.string(),
+      active: z.boolean().optional(),
+    }),
+    department: z.object({
+      id: z.number().int(),
+      name: z.string(),
+      external_id: nullableText,
+      active: z.boolean().optional(),
+      branch: reference.partial({ name: true }).nullish(),
+    }),
+  }),
+});
+export type ProcurifyCostAllocation = z.infer<typeof costAllocationSchema>;
+
+export const billItemSchema = z.object({
+  id: z.number().int(),
+  description: z.string(),
+  quantity: decimalString.nullish(),
+  total_cost: decimalString,
+  cost_allocations: z.array(costAllocationSchema),
+});
+
+/** BillRead's `bill_payment`: the bill's payment and the amount applied to this bill. */
+export const billPaymentSchema = z.object({
+  id: z.number().int(),
+  amount: decimalString,
+  payment: z.object({
+    id: z.number().int(),
+    amount: decimalString.nullish(),
+    payment_date: nullableText,
+    status: z.number().int().nullish(),
+  }),
+});
+
+/** `GET /api/v2/ap/bills/{uuid}/` (BillRead). */
+export const billSchema = z.object({
+  id: z.number().int(),
+  uuid: z.string().min(1),
+  status: z.number().int(),
+  last_modified_datetime: dateTimeString,
+  vendor: z.object({ id: z.number().int(), name: z.string(), external_id: nullableText }),
+  currency: reference,
+  invoice_number: nullableText,
+  invoice_date: nullableText,
+  due_date: nullableText,
+  payment_terms: nullableText,
+  total_cost: decimalString,
+  group: nullableInt,
+  note: nullableText,
+  items: z.array(billItemSchema),
+  bill_payment: billPaymentSchema.nullish().transform((value) => value ?? null),
+});
+export type ProcurifyBill = z.infer<typeof billSchema>;
+
+/** The answer of mark-as-paid: the request's echo (bare, or inside `data`). */
+export const markAsPaidAnswerSchema = z
+  .union([
+    z.object({ data: z.object({ bill_uuids: z.array(z.string()), payment_date: z.string() }) }),
+    z.object({ bill_uuids: z.array(z.string()), payment_date: z.string() }),
+  ])
+  .transform((value) => ('data' in value ? value.data : value));
+
+// ---- payments -------------------------------------------------------------------------------------
+
+export const procurifyPaymentStatuses = [
+  'draft',
+  'pending_approval',
+  'approved',
+  'denied',
+  'paid',
+  'processing',
+  'failed',
+  'scheduled',
+] as const;
+export type ProcurifyPaymentStatus = (typeof procurifyPaymentStatuses)[number];
+
+/** One row of `GET /api/public/v1/payments/` (PaymentResponse). */
+export const paymentSchema = z.object({
+  id: z.number().int(),
+  uuid: z.string(),
+  /** One of procurifyPaymentStatuses (kept open: a new status must not stop polling). */
+  status: z.string().nullable(),
+  amount: decimalString,
+  currency: reference,
+  /** The GL code of the payment source (company payment method). */
+  gl_code: nullableText,
+  bill_groups: z
+    .array(z.number().int())
+    .nullish()
+    .transform((value) => value ?? []),
+  vendor_name: nullableText,
+  payment_source_name: nullableText,
+  processing_date: nullableText,
+  posted_date: nullableText,
+  created_at: dateTimeString,
+  updated_at: dateTimeString,
+});
+export type ProcurifyPayment = z.infer<typeof paymentSchema>;
