@@ -1,7 +1,7 @@
 // One apsync Lambda function as the service stack builds it from a registry entry: Node.js 24 on ARM64,
 // an ESM bundle made by local esbuild, Powertools environment, active tracing, its own log group with
 // retention, and its own role holding only the log permissions (the stack adds the resource grants).
-import { type Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { AssetStaging, type Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { type BundlingOptions, NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -79,5 +79,14 @@ export class ApsyncFunction extends Construct {
         ...props.environment,
       },
     });
+  }
+
+  /** Directory holding this function's bundle (index.mjs) as esbuild wrote it during synthesis. */
+  get bundleDirectory(): string {
+    const staging = this.function.node
+      .findChild('Code')
+      .node.children.find((child): child is AssetStaging => child instanceof AssetStaging);
+    if (staging === undefined) throw new Error(`${this.functionName}: no bundled asset`);
+    return staging.absoluteStagedPath;
   }
 }

@@ -248,7 +248,13 @@ export class Monitoring extends Construct {
         new cloudwatch.GraphWidget({
           title: 'Sync lag of the pollers (s)',
           left: pollers.map(({ definition }) =>
-            syncLagMetric(prefix, definition.name, config.schedules[`${scheduleOf(definition)!}Minutes`]),
+            syncLagMetric(
+              prefix,
+              definition.name,
+              config.schedules[`${scheduleOf(definition)!}Minutes`],
+            ).with({
+              label: definition.name,
+            }),
           ),
           width: 12,
         }),
@@ -274,7 +280,6 @@ function syncLagMetric(namespace: string, service: string, rateMinutes: number):
     dimensionsMap: { service },
     statistic: 'Maximum',
     period: Duration.minutes(Math.max(5, rateMinutes)),
-    label: service,
   });
 }
 

@@ -1,0 +1,501 @@
+// Assertion tests of the two stacks, synthesized once with every registry function (the ones that do
+// not exist yet are the fixture handler, so SQS event sources, schedules and their grants are real):
+// queue and DLQ wiring, schedules, API route, least-privilege IAM, empty secrets, alarms, outputs.
+import { readdirSync, readFileSync } from 'node:fs';
+import { Duration } from 'aws-cdk-lib';
+import { Capture, Match, Template } from 'aws-cdk-lib/assertions';
+import { ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { BuiltApp } from '../../infra/cdk/build-app.ts';
+import { queueOf, scheduleOf } from '../../infra/cdk/functions.ts';
+import { allocateNetSuiteConcurrency } from '../../infra/cdk/netsuite-concurrency.ts';
+import { scheduleRateMinutes } from '../../infra/cdk/service-stack.ts';
+import { outputKeys } from '../../infra/cdk/stack-outputs.ts';
+import {
+  environmentNames,
+  type QueueKey,
+  queueDefinitions,
+  resourceNames,
+  scheduleDeadLetterQueueName,
+  settingEnvironmentNames,
+  tableDefinitions,
+  visibilityTimeoutSeconds,
+} from '../../shared/resources.ts';
+import {
+  asArray,
+  buildTestApp,
+  type CfnTemplate,
+  flatten,
+  functionLogicalId,
+  registryWithFixtures,
+  resourceById,
+  resourcesOfType,
+  statementsOfRole,
+  testConfiguration,
+} from './synthesis.ts';
+
+const names = resourceNames('apsync');
+let built: BuiltApp;
+let stateful: Template;
+let service: Template;
+let statefulJson: CfnTemplate;
+let serviceJson: CfnTemplate;
+
+beforeAll(() => {
+  ({ built } = buildTestApp());
+  stateful = Template.fromStack(built.stateful);
+  service = Template.fromStack(built.service);
+  statefulJson = stateful.toJSON() as CfnTemplate;
+  serviceJson = service.toJSON() as CfnTemplate;
+});
+
+const queueByName = (name: string) => {
+  const found = resourcesOfType(statefulJson, 'AWS::SQS::Queue').find(
+    ([, q]) => q.Properties.QueueName === name,
+  );
+  if (found === undefined) throw new Error(`no queue ${name}`);
+  return { id: found[0], properties: found[1].Properties };
+};
+
+describe('stateful stack', () => {
+  it('keeps tables on delete, with point-in-time recovery and TTL on the attributes from resources.ts', () => {
+    for (const [key, definition] of Object.entries(tableDefinitions)) {
+      stateful.hasResource('AWS::DynamoDB::Table', {
+        DeletionPolicy: 'Retain',
+        UpdateReplacePolicy: 'Retain',
+        Properties: Match.objectLike({
+          TableName: names.tables[key as keyof typeof names.tables],
+          BillingMode: 'PAY_PER_REQUEST',
+          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+          TimeToLiveSpecification: { AttributeName: definition.timeToLiveAttribute, Enabled: true },
+          DeletionProtectionEnabled: true,
+          KeySchema: Match.arrayWith([{ AttributeName: definition.partitionKey, KeyType: 'HASH' }]),
+        }),
+      });
+    }
+    stateful.hasResourceProperties('AWS::DynamoDB::Table', {
+      TableName: names.tables.state,
+      GlobalSecondaryIndexes: [
+        Match.objectLike({
+          IndexName: 'byState',
+          KeySchema: [
+            { AttributeName: 'gsi1pk', KeyType: 'HASH' },
+            { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
+          ],
+        }),
+      ],
+    });
+  });
+
+  it('gives every work queue its DLQ after at least 5 receives, a longer-lived DLQ and 6x visibility', () => {
+    for (const key of Object.keys(queueDefinitions) as QueueKey[]) {
+      const queue = queueByName(names.queues[key]);
+      const dlq = queueByName(names.deadLetterQueues[key]);
+      const redrive = queue.properties.RedrivePolicy as {
+        deadLetterTargetArn: unknown;
+        maxReceiveCount: number;
+      };
+      expect(flatten(redrive.deadLetterTargetArn)).toBe(`<${dlq.id}.Arn>`);
+      expect(redrive.maxReceiveCount).toBeGreaterThanOrEqual(5);
+      expect(queue.properties.VisibilityTimeout).toBe(visibilityTimeoutSeconds(key));
+      expect(dlq.properties.MessageRetentionPeriod as number).toBeGreaterThan(
+        queue.properties.MessageRetentionPeriod as number,
+      );
+    }
+  });
+
+  it('encrypts every queue and refuses non-TLS access to it', () => {
+    const queues = resourcesOfType(statefulJson, 'AWS::SQS::Queue');
+    expect(queues.map(([, q]) => q.Properties.QueueName)).toContain(scheduleDeadLetterQueueName('apsync'));
+    for (const [id, queue] of queues) {
+      expect(queue.Properties.SqsManagedSseEnabled, id).toBe(true);
+      const policies = resourcesOfType(statefulJson, 'AWS::SQS::QueuePolicy').filter(([, policy]) =>
+        (policy.Properties.Queues as unknown[]).some((ref) => flatten(ref) === `<${id}>`),
+      );
+      const statements = policies.flatMap(
+        ([, policy]) =>
+          (policy.Properties.PolicyDocument as { Statement: Record<string, unknown>[] }).Statement,
+      );
+      expect(statements, id).toContainEqual(
+        expect.objectContaining({
+          Effect: 'Deny',
+          Action: 'sqs:*',
+          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+        }),
+      );
+    }
+  });
+
+  it('creates the secrets empty and keeps them on delete: no value anywhere in either template', () => {
+    for (const secretName of Object.values(names.secrets)) {
+      stateful.hasResource('AWS::SecretsManager::Secret', {
+        DeletionPolicy: 'Retain',
+        Properties: { Name: secretName, Description: Match.anyValue() },
+      });
+    }
+    for (const template of [statefulJson, serviceJson]) {
+      const text = JSON.stringify(template);
+      expect(text).not.toMatch(/SecretString/); // also matches GenerateSecretString
+      expect(text).not.toMatch(/SecretBinary|whsec_|BEGIN [A-Z ]*PRIVATE KEY/);
+    }
+  });
+});
+
+describe('functions', () => {
+  it('deploys every registry function: Node.js 24 on ARM64, traced, with its own log group', () => {
+    expect(built.deployed.map((d) => d.name)).toEqual(registryWithFixtures().map((d) => d.name));
+    for (const definition of built.deployed) {
+      const logGroup = new Capture();
+      service.hasResourceProperties('AWS::Lambda::Function', {
+        FunctionName: `apsync-${definition.name}`,
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        Handler: 'index.handler',
+        MemorySize: definition.memoryMb,
+        TracingConfig: { Mode: 'Active' },
+        LoggingConfig: Match.objectLike({ LogFormat: 'JSON', LogGroup: logGroup }),
+        Environment: {
+          Variables: Match.objectLike({
+            POWERTOOLS_SERVICE_NAME: definition.name,
+            POWERTOOLS_METRICS_NAMESPACE: 'apsync',
+            LOG_LEVEL: 'INFO',
+          }),
+        },
+      });
+      const logGroupId = flatten(logGroup.asObject()).slice(1, -1);
+      expect(resourceById(serviceJson, logGroupId).Properties).toMatchObject({
+        LogGroupName: `/aws/lambda/apsync-${definition.name}`,
+        RetentionInDays: testConfiguration.retention.logDays,
+      });
+    }
+  });
+
+  it('bundles with local esbuild into one ESM file with the createRequire banner', () => {
+    const ingestAsset = built.service.functions.get('webhook-ingest')?.construct.bundleDirectory;
+    expect(readdirSync(ingestAsset!).sort()).toEqual(['index.mjs', 'index.mjs.map']);
+    const bundle = readFileSync(`${ingestAsset}/index.mjs`, 'utf8');
+    expect(bundle.startsWith("import { createRequire as __apsyncCreateRequire } from 'node:module';")).toBe(
+      true,
+    );
+    expect(bundle).not.toMatch(/from\s*["']@aws-sdk\//); // the SDK is bundled, not left to the runtime
+  });
+
+  it('gives each function the names of exactly the resources it uses, and the settings', () => {
+    const variables = (name: string) =>
+      resourceById(serviceJson, functionLogicalId(serviceJson, `apsync-${name}`)).Properties.Environment as {
+        Variables: Record<string, unknown>;
+      };
+    const ingest = variables('webhook-ingest').Variables;
+    expect(ingest[environmentNames.idempotencyTable]).toBe(names.tables.idempotency);
+    expect(ingest[environmentNames.webhookSecret]).toBe(names.secrets.webhook);
+    expect(flatten(ingest[environmentNames.inboundQueueUrl])).toBe(
+      `https://sqs.<AWS::Region>.<AWS::URLSuffix>/<AWS::AccountId>/${names.queues.inbound}`,
+    );
+    expect(ingest).not.toHaveProperty(environmentNames.stateTable);
+    expect(ingest).not.toHaveProperty(environmentNames.netsuiteSecret);
+    expect(ingest).not.toHaveProperty(settingEnvironmentNames.netsuiteConcurrency);
+
+    const bill = variables('bill-sync-worker').Variables;
+    expect(bill).toMatchObject({
+      [environmentNames.stateTable]: names.tables.state,
+      [environmentNames.netsuiteSecret]: names.secrets.netsuite,
+      [settingEnvironmentNames.netsuiteAccountId]: '1234567_SB1',
+      [settingEnvironmentNames.netsuiteBaseUrl]: 'https://1234567-sb1.suitetalk.api.netsuite.com',
+      [settingEnvironmentNames.netsuiteSubsidiaries]: '1,3',
+      [settingEnvironmentNames.netsuiteSyncFlagField]: 'custentity_apsync_sync',
+      [settingEnvironmentNames.procurifyDomain]: 'acme.procurify.com',
+      [settingEnvironmentNames.defaultPaymentMode]: 'push',
+      [settingEnvironmentNames.netsuiteConcurrency]: '1',
+    });
+    expect(bill).not.toHaveProperty(environmentNames.webhookSecret);
+  });
+});
+
+describe('SQS event sources', () => {
+  const workers = registryWithFixtures().filter((d) => queueOf(d) !== undefined);
+  const allocation = allocateNetSuiteConcurrency(testConfiguration.netsuite.concurrencyShare, workers);
+
+  it('report batch item failures, with the registry batch size and NetSuite-derived max concurrency', () => {
+    expect(workers.length).toBeGreaterThan(0);
+    for (const worker of workers) {
+      const queue = queueOf(worker)!;
+      const mapping = resourcesOfType(serviceJson, 'AWS::Lambda::EventSourceMapping').find(
+        ([, m]) =>
+          flatten(m.Properties.FunctionName) ===
+          `<${functionLogicalId(serviceJson, `apsync-${worker.name}`)}>`,
+      );
+      expect(mapping, worker.name).toBeDefined();
+      const properties = mapping![1].Properties;
+      expect(properties.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
+      expect(flatten(properties.EventSourceArn)).toMatch(new RegExp(`:${names.queues[queue]}$`));
+      expect(properties.BatchSize).toBe(worker.batch?.size);
+      const expected = allocation.allotments.get(worker.name)?.maxConcurrency;
+      expect(expected).toBeGreaterThanOrEqual(2);
+      expect(properties.ScalingConfig).toEqual({ MaximumConcurrency: expected });
+    }
+    expect(allocation.plannedInstances).toBeLessThanOrEqual(testConfiguration.netsuite.concurrencyShare);
+  });
+
+  it('consume queues whose visibility timeout is at least 6x the function timeout plus the batching window', () => {
+    const mappings = resourcesOfType(serviceJson, 'AWS::Lambda::EventSourceMapping');
+    expect(mappings.length).toBe(workers.length);
+    for (const [id, mapping] of mappings) {
+      const queueName = flatten(mapping.Properties.EventSourceArn).split(':').pop()!;
+      const functionId = flatten(mapping.Properties.FunctionName).slice(1, -1);
+      const timeout = resourceById(serviceJson, functionId).Properties.Timeout as number;
+      const window = (mapping.Properties.MaximumBatchingWindowInSeconds as number | undefined) ?? 0;
+      expect(queueByName(queueName).properties.VisibilityTimeout as number, id).toBeGreaterThanOrEqual(
+        6 * timeout + window,
+      );
+    }
+  });
+});
+
+describe('schedules', () => {
+  const scheduled = registryWithFixtures().filter((d) => scheduleOf(d) !== undefined);
+
+  it('invoke each poller at its configured rate, with capped retries and event age and a DLQ', () => {
+    expect(scheduled.map((d) => d.name).sort()).toEqual([
+      'netsuite-poll',
+      'paid-bill-pull',
+      'procurify-poll',
+    ]);
+    for (const definition of scheduled) {
+      const minutes = scheduleRateMinutes(testConfiguration, scheduleOf(definition)!);
+      const target = new Capture();
+      service.hasResourceProperties('AWS::Scheduler::Schedule', {
+        Name: `apsync-${definition.name}`,
+        ScheduleExpression: ScheduleExpression.rate(Duration.minutes(minutes)).expressionString,
+        State: 'ENABLED',
+        FlexibleTimeWindow: { Mode: 'OFF' },
+        Target: target,
+      });
+      const value = target.asObject();
+      expect(flatten(value.Arn)).toBe(`<${functionLogicalId(serviceJson, `apsync-${definition.name}`)}.Arn>`);
+      expect(flatten((value.DeadLetterConfig as { Arn: unknown }).Arn)).toMatch(
+        new RegExp(`:${scheduleDeadLetterQueueName('apsync')}$`),
+      );
+      const retry = value.RetryPolicy as { MaximumRetryAttempts: number; MaximumEventAgeInSeconds: number };
+      expect(retry.MaximumRetryAttempts).toBeLessThanOrEqual(3);
+      expect(retry.MaximumEventAgeInSeconds).toBeLessThanOrEqual(Math.min(minutes, 60) * 60);
+      expect(JSON.parse(value.Input as string)).toMatchObject({
+        schedule: scheduleOf(definition),
+        scheduledTime: '<aws.scheduler.scheduled-time>',
+      });
+    }
+    expect(resourcesOfType(serviceJson, 'AWS::Scheduler::Schedule')).toHaveLength(scheduled.length);
+  });
+
+  it("sends a scheduled function's failed asynchronous runs to the schedule DLQ after one retry", () => {
+    for (const definition of scheduled) {
+      service.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+        FunctionName: { Ref: functionLogicalId(serviceJson, `apsync-${definition.name}`) },
+        MaximumRetryAttempts: 1,
+        DestinationConfig: {
+          OnFailure: { Destination: Match.anyValue() },
+        },
+      });
+    }
+    for (const [, config] of resourcesOfType(serviceJson, 'AWS::Lambda::EventInvokeConfig')) {
+      const destination = (config.Properties.DestinationConfig as { OnFailure: { Destination: unknown } })
+        .OnFailure;
+      expect(flatten(destination.Destination)).toMatch(
+        new RegExp(`:${scheduleDeadLetterQueueName('apsync')}$`),
+      );
+    }
+  });
+
+  it('lets the scheduler role invoke only its function and write only to the schedule DLQ', () => {
+    const scheduleRoles = new Set(
+      resourcesOfType(serviceJson, 'AWS::Scheduler::Schedule').map(([, s]) =>
+        flatten((s.Properties.Target as { RoleArn: unknown }).RoleArn)
+          .slice(1, -1)
+          .replace(/\.Arn$/, ''),
+      ),
+    );
+    expect(scheduleRoles.size).toBe(scheduled.length);
+    for (const role of scheduleRoles) {
+      const statements = statementsOfRole(serviceJson, role);
+      const invoke = statements.filter((s) => asArray(s.Action).includes('lambda:InvokeFunction'));
+      expect(invoke).toHaveLength(1);
+      expect(asArray(invoke[0]!.Resource).map(flatten)).toEqual([expect.stringMatching(/^<\w+\.Arn>$/)]);
+      for (const statement of statements) {
+        expect(
+          asArray(statement.Action).every((a) => a === 'lambda:InvokeFunction' || a === 'sqs:SendMessage'),
+        ).toBe(true);
+      }
+    }
+  });
+});
+
+describe('webhook API', () => {
+  it('routes POST /netsuite/events to the ingest function, throttled, with JSON access logs', () => {
+    const integration = new Capture();
+    service.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+      RouteKey: 'POST /netsuite/events',
+      Target: integration,
+    });
+    const integrationId = flatten(integration.asObject()).match(/<(\w+)>/)?.[1];
+    expect(resourceById(serviceJson, integrationId!).Properties).toMatchObject({
+      IntegrationType: 'AWS_PROXY',
+      PayloadFormatVersion: '2.0',
+    });
+    expect(flatten(resourceById(serviceJson, integrationId!).Properties.IntegrationUri)).toBe(
+      `<${functionLogicalId(serviceJson, 'apsync-webhook-ingest')}.Arn>`,
+    );
+    expect(resourcesOfType(serviceJson, 'AWS::ApiGatewayV2::Route')).toHaveLength(1);
+
+    const format = new Capture();
+    service.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: {
+        ThrottlingRateLimit: testConfiguration.api.rateLimit,
+        ThrottlingBurstLimit: testConfiguration.api.burstLimit,
+      },
+      AccessLogSettings: { DestinationArn: Match.anyValue(), Format: format },
+    });
+    expect(JSON.parse(format.asString())).toMatchObject({
+      requestId: '$context.requestId',
+      status: '$context.status',
+    });
+  });
+});
+
+describe('IAM', () => {
+  const policies = () => [
+    ...resourcesOfType(statefulJson, 'AWS::IAM::Policy'),
+    ...resourcesOfType(serviceJson, 'AWS::IAM::Policy'),
+  ];
+
+  it('grants no wildcard action, and "*" resources only to X-Ray', () => {
+    expect(policies().length).toBeGreaterThan(0);
+    expect(
+      resourcesOfType(serviceJson, 'AWS::IAM::Role').every(
+        ([, r]) => r.Properties.ManagedPolicyArns === undefined,
+      ),
+    ).toBe(true);
+    for (const [id, policy] of policies()) {
+      for (const statement of (policy.Properties.PolicyDocument as { Statement: Record<string, unknown>[] })
+        .Statement) {
+        const actions = asArray(statement.Action as string | string[]);
+        expect(
+          actions.filter((a) => a === '*' || a.endsWith(':*')),
+          id,
+        ).toEqual([]);
+        if (
+          asArray(statement.Resource)
+            .map(flatten)
+            .some((r) => r.includes('*'))
+        ) {
+          expect(statement.Resource, id).toBe('*');
+          expect(actions.sort(), id).toEqual(['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
+        }
+      }
+    }
+  });
+
+  it('gives each function only the tables, queues and secrets of its registry entry', () => {
+    const roleOf = (name: string) => {
+      const role = resourceById(serviceJson, functionLogicalId(serviceJson, `apsync-${name}`)).Properties
+        .Role;
+      return flatten(role)
+        .slice(1, -1)
+        .replace(/\.Arn$/, '');
+    };
+    const resourcesFor = (name: string, action: string) =>
+      statementsOfRole(serviceJson, roleOf(name))
+        .filter((s) => asArray(s.Action).includes(action))
+        .flatMap((s) => asArray(s.Resource).map(flatten));
+
+    const arn = (service: string, rest: string) =>
+      `arn:<AWS::Partition>:${service}:<AWS::Region>:<AWS::AccountId>:${rest}`;
+    expect(resourcesFor('webhook-ingest', 'dynamodb:PutItem')).toEqual([
+      arn('dynamodb', 'table/apsync-idempotency'),
+    ]);
+    expect(resourcesFor('webhook-ingest', 'sqs:SendMessage')).toEqual([arn('sqs', 'apsync-inbound')]);
+    expect(resourcesFor('webhook-ingest', 'secretsmanager:GetSecretValue')).toEqual([
+      arn('secretsmanager', 'secret:apsync/webhook-??????'),
+    ]);
+    expect(resourcesFor('webhook-ingest', 'dynamodb:Scan')).toEqual([]);
+
+    // Its queues, and the schedule DLQ as the on-failure destination of its asynchronous runs.
+    expect(resourcesFor('procurify-poll', 'sqs:SendMessage').sort()).toEqual([
+      arn('sqs', 'apsync-bill'),
+      arn('sqs', 'apsync-payment'),
+      arn('sqs', 'apsync-schedule-dlq'),
+    ]);
+    expect(resourcesFor('procurify-poll', 'secretsmanager:GetSecretValue')).toEqual([
+      arn('secretsmanager', 'secret:apsync/procurify-??????'),
+    ]);
+    expect(resourcesFor('bill-sync-worker', 'dynamodb:Query').sort()).toEqual([
+      arn('dynamodb', 'table/apsync-idempotency'),
+      arn('dynamodb', 'table/apsync-state'),
+      arn('dynamodb', 'table/apsync-state/index/byState'),
+    ]);
+    expect(resourcesFor('bill-sync-worker', 'sqs:ReceiveMessage')).toEqual([arn('sqs', 'apsync-bill')]);
+    expect(resourcesFor('bill-sync-worker', 'sqs:SendMessage')).toEqual([]);
+  });
+});
+
+describe('alarms and outputs', () => {
+  const alarmsOf = (metricName: string) =>
+    resourcesOfType(serviceJson, 'AWS::CloudWatch::Alarm').filter(
+      ([, a]) => a.Properties.MetricName === metricName,
+    );
+
+  it('alarm to the SNS topic (e-mailed) on DLQ messages, old messages, errors, throttles, lag and ingest errors', () => {
+    const topic = resourcesOfType(serviceJson, 'AWS::SNS::Topic')[0]![0];
+    service.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'ops@example.com',
+    });
+    for (const [id, alarm] of resourcesOfType(serviceJson, 'AWS::CloudWatch::Alarm')) {
+      expect((alarm.Properties.AlarmActions as unknown[]).map(flatten), id).toEqual([`<${topic}>`]);
+    }
+    const dlqAlarms = alarmsOf('ApproximateNumberOfMessagesVisible');
+    expect(
+      dlqAlarms.map(([, a]) => (a.Properties.Dimensions as { Value: string }[])[0]?.Value).sort(),
+    ).toEqual([...Object.values(names.deadLetterQueues), scheduleDeadLetterQueueName('apsync')].sort());
+    for (const [, alarm] of dlqAlarms)
+      expect(alarm.Properties).toMatchObject({
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      });
+    expect(alarmsOf('ApproximateAgeOfOldestMessage')).toHaveLength(Object.keys(queueDefinitions).length);
+    expect(alarmsOf('Errors')).toHaveLength(built.deployed.length);
+    expect(alarmsOf('Throttles')).toHaveLength(built.deployed.length);
+    const lag = alarmsOf('SyncLagSeconds');
+    expect(lag.map(([, a]) => (a.Properties.Dimensions as { Value: string }[])[0]?.Value).sort()).toEqual([
+      'netsuite-poll',
+      'paid-bill-pull',
+      'procurify-poll',
+    ]);
+    for (const [, alarm] of lag) expect(alarm.Properties.Namespace).toBe('apsync');
+    expect(alarmsOf('5xx')).toHaveLength(1);
+    expect(alarmsOf('4xx')).toHaveLength(1);
+    service.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+  });
+
+  it('outputs what the CLI reads under stable keys', () => {
+    const outputs = serviceJson.Outputs ?? {};
+    const value = (key: string) => flatten(outputs[key]?.Value);
+    expect(value(outputKeys.webhookUrl)).toMatch(
+      /^https:\/\/<\w+>\.execute-api\.<AWS::Region>\.<AWS::URLSuffix>\/netsuite\/events$/,
+    );
+    expect(value(outputKeys.apiUrl)).toMatch(/\/$/);
+    for (const key of Object.keys(queueDefinitions) as QueueKey[]) {
+      expect(value(outputKeys.queueUrl(key))).toMatch(new RegExp(`/${names.queues[key]}$`));
+      expect(value(outputKeys.deadLetterQueueUrl(key))).toMatch(
+        new RegExp(`/${names.deadLetterQueues[key]}$`),
+      );
+    }
+    expect(value(outputKeys.scheduleDeadLetterQueueUrl)).toMatch(/\/apsync-schedule-dlq$/);
+    expect(value(outputKeys.tableName('state'))).toBe('apsync-state');
+    expect(value(outputKeys.tableName('idempotency'))).toBe('apsync-idempotency');
+    expect(value(outputKeys.secretName('netsuite'))).toBe('apsync/netsuite');
+    expect(value(outputKeys.secretName('webhook'))).toBe('apsync/webhook');
+    expect(value(outputKeys.functionName('procurify-poll'))).toBe('apsync-procurify-poll');
+    expect(value(outputKeys.defaultPaymentMode)).toBe('push');
+  });
+});
