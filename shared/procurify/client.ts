@@ -437,11 +437,11 @@ class HttpProcurifyClient implements ProcurifyClient {
     return found[0];
   }
 
-  getVendor(id: number) {
+  async getVendor(id: number) {
     return this.one('GET', `/api/v3/vendors/${id}/`, undefined, vendorSchema, 'vendor');
   }
 
-  createVendor(input: VendorWrite) {
+  async createVendor(input: VendorWrite) {
     const body = this.writable(vendorWriteSchema, input, `vendor ${input.name}`);
     const externalId = body.external_id ?? undefined;
     return this.createWithLookup(
@@ -454,12 +454,12 @@ class HttpProcurifyClient implements ProcurifyClient {
     );
   }
 
-  updateVendor(id: number, input: VendorWrite) {
+  async updateVendor(id: number, input: VendorWrite) {
     const body = this.writable(vendorWriteSchema, input, `vendor ${id}`);
     return this.one('PUT', `/api/v3/vendors/${id}/`, body, vendorSchema, 'updated vendor');
   }
 
-  patchVendor(id: number, patch: VendorPatch) {
+  async patchVendor(id: number, patch: VendorPatch) {
     const body = this.writable(vendorPatchSchema, patch, `vendor ${id}`);
     return this.one('PATCH', `/api/v3/vendors/${id}/`, body, vendorSchema, 'updated vendor');
   }
@@ -546,7 +546,7 @@ class HttpProcurifyClient implements ProcurifyClient {
     return matches.length === 1 ? matches[0] : undefined;
   }
 
-  createDepartment(input: DepartmentWrite) {
+  async createDepartment(input: DepartmentWrite) {
     const body = this.writable(departmentWriteSchema, input, `department ${input.name}`);
     return this.createWithLookup(
       async () => {
@@ -558,7 +558,7 @@ class HttpProcurifyClient implements ProcurifyClient {
     );
   }
 
-  updateDepartment(id: number, input: DepartmentWrite) {
+  async updateDepartment(id: number, input: DepartmentWrite) {
     const body = this.writable(departmentWriteSchema, input, `department ${id}`);
     return this.one('PUT', `/api/v3/departments/${id}/`, body, departmentSchema, 'updated department');
   }
@@ -604,7 +604,7 @@ class HttpProcurifyClient implements ProcurifyClient {
     }
   }
 
-  getBill(uuid: string) {
+  async getBill(uuid: string) {
     if (!/^[0-9a-f-]+$/i.test(uuid)) {
       return Promise.reject(
         new DataError(`procurify: ${JSON.stringify(uuid)} is not a bill UUID`, { source, path: 'uuid' }),

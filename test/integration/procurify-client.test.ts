@@ -1,0 +1,558 @@
+// The Procurify client against the Procurify sandbox over loopback HTTP: pagination following `next`,
+// filters, typed endpoints, tokens (cache, renewal after 20 h, renewal after a 401 mid-iteration,
+// one renewal for concurrent callers), retries honouring Retry-After, writes after lost connections,
+// and the error classes.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  billStatus,
+  type ProcurifySandbox,
+  startProcurifySandbox,
+} from '../../infra/sandboxes/procurify/index.ts';
+import { AuthError, BugError, DataError, TransientError } from '../../shared/errors.ts';
+import {
+  createProcurifyClient,
+  type ProcurifyClient,
+  type ProcurifyClientDeps,
+  procurifyBillStatus,
+} from '../../shared/procurify/index.ts';
+
+let sandbox: ProcurifySandbox;
+
+const fastRetries = { maxAttempts: 6, baseMs: 1, capMs: 5 };
+
+function clientFor(overrides: Record<string, unknown> = {}, deps: ProcurifyClientDeps = {}): ProcurifyClient {
+  return createProcurifyClient(
+    {
+      baseUrl: sandbox.url,
+      tokenUrl: sandbox.credentials.tokenUrl,
+      clientId: sandbox.credentials.clientId,
+      clientSecret: sandbox.credentials.clientSecret,
+      audience: sandbox.credentials.audience,
+      retryPolicy: fastRetries,
+      requestTimeoutMs: 2_000,
+      ...overrides,
+    },
+    deps,
+  );
+}
+
+async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of items) out.push(item);
+  return out;
+}
+
+/**
+ * A window start that every earlier change precedes and every later change follows (modification
+ * times are microseconds; filters are sent with millisecond ISO strings).
+ */
+async function windowStart(): Promise<Date> {
+  const start = Math.ceil(sandbox.store.clock.tick() / 1000) + 1;
+  while (Date.now() < start) await new Promise((resolve) => setTimeout(resolve, 1));
+  return new Date(start);
+}
+
+const requests = (route: string) => sandbox.requestLog().filter((entry) => entry.route === route);
+
+beforeAll(async () => {
+  sandbox = await startProcurifySandbox({ seed: 7, demo: { seed: 7, today: '2025-06-30' } });
+});
+afterAll(async () => {
+  await sandbox.close();
+});
+beforeEach(() => {
+  sandbox.faults.clear();
+  sandbox.setConfig({ retryAfterSeconds: 1, nextLinkBaseUrl: null });
+  sandbox.clearRequestLog();
+});
+
+describe('lists', () => {
+  it('follows `next` over several pages and yields every record once', async () => {
+    const client = clientFor({ pageSize: 7 });
+    const vendors = await collect(client.listVendors());
+    expect(vendors).toHaveLength(40);
+    expect(new Set(vendors.map((v) => v.id)).size).toBe(40);
+    const pages = requests('GET /api/v3/vendors/');
+    expect(pages.map((entry) => new URLSearchParams(entry.query).get('page'))).toEqual([
+      null,
+      '2',
+      '3',
+      '4',
+      '5',
+      '6',
+    ]);
+    expect(pages.every((entry) => entry.clientHeader)).toBe(true);
+  });
+
+  it('applies filters: vendors by external_id, account codes by code and active, departments by branch', async () => {
+    const client = clientFor();
+    sandbox.store.vendors.get(5)!.external_id = 'ns-505';
+    const [vendor] = await collect(client.listVendors({ externalId: 'ns-505' }));
+    expect(vendor).toMatchObject({ id: 5, external_id: 'ns-505' });
+    expect(await client.findVendorByExternalId('ns-nothing')).toBeUndefined();
+    expect((await collect(client.listAccountCodes({ code: '6020' }))).map((a) => a.id)).toEqual([10]);
+    const inactive = await collect(client.listAccountCodes({ active: false }));
+    expect(inactive.map((a) => a.code)).toEqual(['6900']);
+    const toronto = await collect(client.listDepartments({ branch: 2 }));
+    expect(toronto.map((d) => d.name).sort()).toEqual(['IT', 'Sales']);
+    expect((await collect(client.listLocations())).map((l) => l.name)).toContain('London Office');
+    const methods = await collect(client.listCompanyPaymentMethods());
+    expect(methods.map((m) => m.gl_code)).toEqual(['1010', '1020', '1030', '1040', '9999']);
+  });
+
+  it('lists bills modified in a window, keeping the asked statuses', async () => {
+    const client = clientFor({ pageSize: 5 });
+    const start = await windowStart();
+    const [first, second] = [...sandbox.store.bills.values()].filter(
+      (b) => b.status === billStatus.confirmed,
+    );
+    sandbox.approveBill(first!.uuid);
+    sandbox.editBill(second!.uuid, { note: 'edited, still awaiting approval' });
+    const changed = await collect(client.listBills({ modifiedAfter: start }));
+    expect(changed.map((b) => b.uuid).sort()).toEqual([first!.uuid, second!.uuid].sort());
+    const approved = await collect(
+      client.listBills({ modifiedAfter: start, status: procurifyBillStatus.approved }),
+    );
+    expect(approved.map((b) => b.uuid)).toEqual([first!.uuid]);
+    const none = await collect(
+      client.listBills({ modifiedAfter: start, modifiedBefore: new Date(start.getTime() - 1) }),
+    );
+    expect(none).toEqual([]);
+    const query = new URLSearchParams(requests('GET /api/v3/ap/bills/')[0]!.query);
+    expect(query.get('last_modified_datetime_0')).toBe(start.toISOString());
+  });
+
+  it('lists payments by updated_at window and statuses', async () => {
+    const client = clientFor();
+    const all = await collect(client.listPayments());
+    expect(all.length).toBeGreaterThanOrEqual(12);
+    const failed = await collect(client.listPayments({ statuses: ['failed'] }));
+    expect(failed.length).toBeGreaterThan(0);
+    expect(failed.every((p) => p.status === 'failed')).toBe(true);
+    const start = await windowStart();
+    const target = all.find((p) => p.status === 'approved')!;
+    sandbox.setPaymentStatus(target.id, 'paid');
+    const recent = await collect(
+      client.listPayments({ updatedAfter: start, statuses: ['paid', 'processing'] }),
+    );
+    expect(recent.map((p) => p.id)).toEqual([target.id]);
+    expect(recent[0]).toMatchObject({ status: 'paid', gl_code: expect.any(String) });
+  });
+
+  it('refuses a next link that leaves the configured host', async () => {
+    sandbox.setConfig({ nextLinkBaseUrl: 'http://elsewhere.example:8443' });
+    const client = clientFor({ pageSize: 10 });
+    const error = await collect(client.listVendors()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BugError);
+    expect((error as BugError).message).toContain('elsewhere.example');
+    expect(requests('GET /api/v3/vendors/')).toHaveLength(1);
+  });
+});
+
+describe('bills, payments and mark-as-paid', () => {
+  it('reads a bill with its cost allocations, money as decimal strings', async () => {
+    const client = clientFor();
+    const bill = sandbox.createBill({
+      vendor: 3,
+      invoice_number: 'CLIENT-1',
+      invoice_date: '2025-06-03',
+      due_date: '2025-07-03',
+      status: billStatus.approved,
+      items: [
+        {
+          description: 'Split',
+          amount: '1000.10',
+          cost_allocations: [
+            { account_code: 10, department: 1, amount: '600.05' },
+            { account_code: 14, department: 2 },
+          ],
+        },
+      ],
+    });
+    const read = await client.getBill(bill.uuid);
+    expect(read).toMatchObject({
+      uuid: bill.uuid,
+      status: procurifyBillStatus.approved,
+      invoice_number: 'CLIENT-1',
+      total_cost: '1000.1',
+      vendor: { id: 3 },
+      currency: { name: 'USD' },
+      bill_payment: null,
+    });
+    expect(
+      read.items[0]!.cost_allocations.map((a) => [
+        a.budget.account_code.code,
+        a.budget.department.name,
+        a.amount,
+      ]),
+    ).toEqual([
+      ['6020', 'Engineering', '600.05'],
+      ['6060', 'Finance', '400.05'],
+    ]);
+    const missing = await client.getBill('00000000-0000-4000-8000-000000000000').catch((e: unknown) => e);
+    expect(missing).toBeInstanceOf(DataError);
+    expect((missing as DataError).status).toBe(404);
+  });
+
+  it('resolves the amounts a payment applies to each of its bills (several bills, partial)', async () => {
+    const client = clientFor();
+    const bills = ['700.00', '300.00'].map((amount, n) =>
+      sandbox.createBill({
+        vendor: 8,
+        invoice_number: `APPLY-${n}`,
+        status: billStatus.approved,
+        items: [{ description: 'x', amount, account_code: 9, department: 1 }],
+      }),
+    );
+    const recorded = sandbox.recordPayment({
+      bills: [
+        { uuid: bills[0]!.uuid, amount: '700.00' },
+        { uuid: bills[1]!.uuid, amount: '120.50' },
+      ],
+      method: 2,
+      payment_date: '2025-06-25',
+    });
+    const [payment] = await collect(client.listPayments({ ids: [recorded.id] }));
+    expect(payment).toMatchObject({ amount: '820.50', gl_code: '1020', bill_groups: [expect.any(Number)] });
+    const resolved = await client.getPaymentApplications(payment!);
+    expect(resolved.complete).toBe(true);
+    expect(resolved.appliedTotal).toBe('820.50');
+    expect(resolved.applications.map((a) => [a.billUuid, a.amount]).sort()).toEqual(
+      [
+        [bills[0]!.uuid, '700.00'],
+        [bills[1]!.uuid, '120.50'],
+      ].sort(),
+    );
+    // A later payment of the same bill hides this payment's split for that bill: reported incomplete.
+    sandbox.recordPayment({ bills: [{ uuid: bills[1]!.uuid, amount: '179.50' }], method: 2 });
+    const later = await client.getPaymentApplications(payment!);
+    expect(later.complete).toBe(false);
+    expect(later.applications.map((a) => a.billUuid)).toEqual([bills[0]!.uuid]);
+  });
+
+  it('marks a batch of bills paid; a lost answer is checked against the bills instead of failing', async () => {
+    const client = clientFor();
+    const newBill = () =>
+      sandbox.createBill({
+        vendor: 9,
+        invoice_number: `PAID-${Math.random()}`,
+        status: billStatus.approved,
+        items: [{ description: 'x', amount: '10.00', account_code: 9, department: 1 }],
+      });
+    const batch = [newBill(), newBill(), newBill()];
+    const result = await client.markBillsPaid(
+      batch.map((b) => b.uuid),
+      '2025-06-28',
+    );
+    expect(result).toEqual({
+      billUuids: batch.map((b) => b.uuid),
+      paymentDate: '2025-06-28',
+      alreadyPaid: [],
+    });
+    expect(batch.every((b) => b.status === billStatus.paid && b.paidDate === '2025-06-28')).toBe(true);
+
+    const lost = [newBill(), newBill()];
+    sandbox.loseConnections({ method: 'POST', path: '/api/v3/ap/bills/mark-as-paid/', when: 'after' });
+    const recovered = await client.markBillsPaid(
+      lost.map((b) => b.uuid),
+      '2025-06-29',
+    );
+    expect(recovered.alreadyPaid.sort()).toEqual(lost.map((b) => b.uuid).sort());
+    expect(requests('POST /api/v3/ap/bills/mark-as-paid/')).toHaveLength(2);
+
+    const unapproved = sandbox.createBill({
+      vendor: 9,
+      invoice_number: 'NOT-APPROVED',
+      items: [{ description: 'x', amount: '10.00', account_code: 9, department: 1 }],
+    });
+    const refused = await client.markBillsPaid([unapproved.uuid], '2025-06-29').catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(DataError);
+    expect((refused as DataError).path).toBe('bill_uuids');
+    expect(unapproved.status).toBe(billStatus.confirmed);
+  });
+});
+
+describe('tokens', () => {
+  it('caches the token, and concurrent first callers share one token request', async () => {
+    const client = clientFor();
+    const issuedBefore = sandbox.stats().tokensIssued;
+    await Promise.all([1, 2, 3, 4, 5, 6].map((id) => client.getVendor(id)));
+    await client.getVendor(7);
+    expect(sandbox.stats().tokensIssued - issuedBefore).toBe(1);
+    const tokenCall = requests('POST /oauth/token')[0]!;
+    expect(tokenCall.status).toBe(200);
+  });
+
+  it('renews once when tokens expire mid-iteration, and the iteration completes', async () => {
+    const client = clientFor({ pageSize: 5 });
+    const before = sandbox.stats();
+    const seen: number[] = [];
+    for await (const vendor of client.listVendors()) {
+      seen.push(vendor.id);
+      if (seen.length === 12) sandbox.expireAllTokens();
+    }
+    expect(seen).toHaveLength(40);
+    const after = sandbox.stats();
+    expect(after.tokensIssued - before.tokensIssued).toBe(2);
+    expect(after.unauthorized - before.unauthorized).toBe(1);
+  });
+
+  it('renews once for concurrent calls all refused with the same expired token', async () => {
+    const client = clientFor();
+    await client.getVendor(1);
+    sandbox.expireAllTokens();
+    const before = sandbox.stats();
+    await Promise.all([2, 3, 4, 5].map((id) => client.getVendor(id)));
+    const after = sandbox.stats();
+    expect(after.tokensIssued - before.tokensIssued).toBe(1);
+    expect(after.unauthorized - before.unauthorized).toBe(4);
+  });
+
+  it('renews a token 20 hours after obtaining it, before Procurify refuses it', async () => {
+    let now = Date.now();
+    const client = clientFor({}, { now: () => now });
+    await client.getVendor(1);
+    now += 19 * 3_600_000;
+    await client.getVendor(2);
+    const before = sandbox.stats();
+    now += 1.5 * 3_600_000;
+    await client.getVendor(3);
+    const after = sandbox.stats();
+    expect(after.tokensIssued - before.tokensIssued).toBe(1);
+    expect(after.unauthorized - before.unauthorized).toBe(0);
+  });
+
+  it('reports refused credentials as an AuthError without retrying', async () => {
+    const client = clientFor({ clientSecret: 'wrong' });
+    const error = await client.getVendor(1).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AuthError);
+    expect((error as AuthError).code).toBe('invalid_client');
+    expect(requests('POST /oauth/token')).toHaveLength(1);
+  });
+});
+
+describe('retries', () => {
+  it('rides out a 429 storm, each wait at least the Retry-After', async () => {
+    sandbox.faults.reseed(5);
+    sandbox.faults.set('GET /api/v3/vendors/', { rate429: 0.5 });
+    const waits: number[] = [];
+    const client = clientFor({ pageSize: 5 }, { sleep: async (ms) => void waits.push(ms) });
+    const vendors = await collect(client.listVendors());
+    expect(vendors).toHaveLength(40);
+    const limited = requests('GET /api/v3/vendors/').filter((entry) => entry.status === 429);
+    expect(limited.length).toBeGreaterThanOrEqual(3);
+    expect(waits).toHaveLength(limited.length);
+    expect(waits.every((ms) => ms >= 1_000)).toBe(true);
+  });
+
+  it('really waits the Retry-After before trying again', async () => {
+    sandbox.faults.set('GET /api/v2/locations/', { rate429: 1 });
+    const client = clientFor({}, { onRetry: () => sandbox.faults.clear() });
+    const started = performance.now();
+    const locations = await collect(client.listLocations());
+    expect(locations).toHaveLength(3);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(990);
+  });
+
+  it('does not wait a Retry-After longer than maxRetryAfterMs: the transient error comes back at once', async () => {
+    sandbox.setConfig({ retryAfterSeconds: 120 });
+    sandbox.faults.set('GET /api/v2/locations/', { rate429: 1 });
+    const client = clientFor({ maxRetryAfterMs: 60_000 });
+    const error = await collect(client.listLocations()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TransientError);
+    expect((error as TransientError).retryAfterMs).toBe(120_000);
+    expect(requests('GET /api/v2/locations/')).toHaveLength(1);
+  });
+
+  it('retries 500s and dropped connections on reads, and gives up after the attempts with a TransientError', async () => {
+    sandbox.faults.set('GET /api/v3/vendors/', { rate500: 1 });
+    const client = clientFor();
+    const error = await client.getVendor(1).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TransientError);
+    expect((error as TransientError).status).toBe(500);
+    expect(requests('GET /api/v3/vendors/{id}/')).toHaveLength(fastRetries.maxAttempts);
+    sandbox.faults.clear();
+    sandbox.loseConnections({ method: 'GET', path: '/api/v3/vendors/', when: 'before', count: 2 });
+    expect((await client.getVendor(1)).id).toBe(1);
+  });
+});
+
+describe('writes', () => {
+  it('creates and updates vendors, account codes and departments', async () => {
+    const client = clientFor();
+    const vendor = await client.createVendor({
+      name: 'Client Vendor',
+      email: ['ap@client-vendor.example'],
+      type: 3,
+      external_id: 'ns-c-1',
+      currency: 1,
+    });
+    expect(vendor).toMatchObject({ name: 'Client Vendor', external_id: 'ns-c-1', active: true });
+    const updated = await client.updateVendor(vendor.id, {
+      name: 'Client Vendor Inc',
+      email: [],
+      type: 3,
+      active: false,
+    });
+    expect(updated).toMatchObject({ name: 'Client Vendor Inc', active: false, email: [], currency: 1 });
+    expect(await client.patchVendor(vendor.id, { active: true })).toMatchObject({ active: true });
+
+    const code = await client.createAccountCode({
+      code: '6555',
+      description: 'Client code',
+      account_type: 2,
+    });
+    expect(
+      await client.updateAccountCode(code.id, { code: '6555', description: 'Client code', active: false }),
+    ).toMatchObject({
+      active: false,
+    });
+    const department = await client.createDepartment({
+      name: 'Client Dept',
+      branch: 1,
+      external_id: 'ns-d-9',
+    });
+    expect(await client.updateDepartment(department.id, { name: 'Client Dept 2', branch: 3 })).toMatchObject({
+      name: 'Client Dept 2',
+      branch: { id: 3 },
+    });
+  });
+
+  it('retries a vendor PUT whose answer was lost (idempotent): one vendor, the new values', async () => {
+    const client = clientFor();
+    sandbox.loseConnections({ method: 'PUT', path: '/api/v3/vendors/', when: 'after' });
+    const updated = await client.updateVendor(11, {
+      name: 'Renamed After Loss',
+      email: ['x@renamed.example'],
+      type: 3,
+    });
+    expect(updated.name).toBe('Renamed After Loss');
+    expect(requests('PUT /api/v3/vendors/{id}/')).toHaveLength(2);
+    expect([...sandbox.store.vendors.values()].filter((v) => v.name === 'Renamed After Loss')).toHaveLength(
+      1,
+    );
+  });
+
+  it('after a vendor POST whose answer was lost, finds the vendor by external_id instead of creating it twice', async () => {
+    const client = clientFor();
+    sandbox.loseConnections({ method: 'POST', path: '/api/v3/vendors/', when: 'after' });
+    const vendor = await client.createVendor({
+      name: 'Lost Answer Vendor',
+      email: [],
+      type: 3,
+      external_id: 'ns-lost-1',
+    });
+    expect(vendor.external_id).toBe('ns-lost-1');
+    expect([...sandbox.store.vendors.values()].filter((v) => v.external_id === 'ns-lost-1')).toHaveLength(1);
+    expect(requests('POST /api/v3/vendors/')).toHaveLength(1);
+    expect(
+      requests('GET /api/v3/vendors/').map((e) => new URLSearchParams(e.query).get('external_id')),
+    ).toEqual(['ns-lost-1']);
+  });
+
+  it('after a vendor POST dropped before Procurify saw it, looks it up, finds nothing, and creates it once', async () => {
+    const client = clientFor();
+    sandbox.loseConnections({ method: 'POST', path: '/api/v3/vendors/', when: 'before' });
+    const vendor = await client.createVendor({
+      name: 'Dropped Vendor',
+      email: [],
+      type: 3,
+      external_id: 'ns-lost-2',
+    });
+    expect(vendor.name).toBe('Dropped Vendor');
+    expect([...sandbox.store.vendors.values()].filter((v) => v.external_id === 'ns-lost-2')).toHaveLength(1);
+    expect(requests('POST /api/v3/vendors/')).toHaveLength(2);
+  });
+
+  it('reports a lost vendor POST without external_id as ambiguous (DataError), never re-creating it', async () => {
+    const client = clientFor();
+    sandbox.loseConnections({ method: 'POST', path: '/api/v3/vendors/', when: 'after' });
+    const error = await client
+      .createVendor({ name: 'No External Id', email: [], type: 3 })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DataError);
+    expect((error as DataError).code).toBe('ambiguous_create');
+    expect(requests('POST /api/v3/vendors/')).toHaveLength(1);
+    expect([...sandbox.store.vendors.values()].filter((v) => v.name === 'No External Id')).toHaveLength(1);
+  });
+
+  it('after an account code POST whose answer was lost, finds it by code', async () => {
+    const client = clientFor();
+    sandbox.loseConnections({ method: 'POST', path: '/api/v3/account-codes/', when: 'after' });
+    const code = await client.createAccountCode({ code: '6777', description: 'Lost code' });
+    expect(code.code).toBe('6777');
+    expect(requests('POST /api/v3/account-codes/')).toHaveLength(1);
+  });
+
+  it('turns validation errors into DataErrors naming the field, from Procurify or before sending', async () => {
+    const client = clientFor();
+    const refused = await client
+      .createVendor({ name: 'Bad Currency', email: [], type: 3, external_id: 'ns-bad-1', currency: 999 })
+      .catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(DataError);
+    expect((refused as DataError).status).toBe(400);
+    expect((refused as DataError).path).toBe('currency');
+    expect((refused as DataError).message).toContain('Invalid pk "999"');
+    const duplicate = await client
+      .createAccountCode({ code: '6010', description: 'dup' })
+      .catch((e: unknown) => e);
+    expect(duplicate).toBeInstanceOf(DataError);
+    expect((duplicate as DataError).path).toBe('code');
+
+    sandbox.clearRequestLog();
+    const tooLong = await client
+      .createVendor({ name: 'x'.repeat(151), email: [], type: 3 })
+      .catch((e: unknown) => e);
+    expect(tooLong).toBeInstanceOf(DataError);
+    expect((tooLong as DataError).path).toBe('name');
+    expect(sandbox.requestLog()).toHaveLength(0);
+  });
+
+  it('reports an account code whose active flag Procurify ignored', async () => {
+    sandbox.setConfig({ accountCodeActiveWritable: false });
+    try {
+      const client = clientFor();
+      const error = await client
+        .updateAccountCode(12, { code: '6040', description: 'Travel', active: false })
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(DataError);
+      expect((error as DataError).code).toBe('active_not_applied');
+    } finally {
+      sandbox.setConfig({ accountCodeActiveWritable: true });
+    }
+  });
+
+  it('gets 405 from Procurify for a bill POST (bills cannot be written through the API)', async () => {
+    // The client offers no way to write bills; this checks the classification of the sandbox's answer.
+    const { classifyProcurifyAnswer } = await import('../../shared/procurify/index.ts');
+    const token = await fetch(sandbox.credentials.tokenUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        client_id: sandbox.credentials.clientId,
+        client_secret: sandbox.credentials.clientSecret,
+        audience: sandbox.credentials.audience,
+        grant_type: 'client_credentials',
+      }),
+    }).then((r) => r.json() as Promise<{ access_token: string }>);
+    const response = await fetch(`${sandbox.url}/api/v3/ap/bills/`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${token.access_token}`,
+        'x-procurify-client': 'api',
+        'content-type': 'application/json',
+      },
+      body: '{}',
+    });
+    const error = classifyProcurifyAnswer({
+      method: 'POST',
+      path: '/api/v3/ap/bills/',
+      status: response.status,
+      headers: response.headers,
+      bodyText: await response.text(),
+    });
+    expect(error).toBeInstanceOf(DataError);
+    expect(error.status).toBe(405);
+    expect(error.message).toContain('Method "POST" not allowed.');
+  });
+});
