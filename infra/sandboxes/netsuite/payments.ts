@@ -1,0 +1,246 @@
+// Vendor payment rules (apsync's push target): payee, an active bank account in the payment's
+// currency, and apply lines that each pay an open bill of the same vendor and currency by at most its
+// unpaid amount. Re-saving a payment first takes back its own earlier application, so an upsert never
+// applies twice; deleting it gives the amounts back. Bills it pays get a new lastModifiedDate.
+import { billState, checkSegment } from './bills.ts';
+import { availableInSubsidiary, isActive } from './master-data.ts';
+import { problems } from './problem.ts';
+import type { FieldBag, RecordStore, StoredLine, StoredRecord } from './store.ts';
+import { appliedLines, linesOf, numberField, textField } from './store.ts';
+import type { RuleContext, TypeRules } from './writes.ts';
+
+function applicationMap(record: StoredRecord | undefined): Map<string, number> {
+  const map = new Map<string, number>();
+  if (record === undefined) return map;
+  for (const line of appliedLines(record)) map.set(line.doc, (map.get(line.doc) ?? 0) + line.cents);
+  return map;
+}
+
+function completePayment(draft: FieldBag, context: RuleContext): void {
+  const { store, existing, changed } = context;
+  const creating = existing === undefined;
+  const entity = textField(draft, 'entity');
+  if (entity === undefined) throw problems.missingValue('Payee', 'entity');
+  const vendor = store.get('vendor', entity);
+  if (vendor === undefined || ((creating || changed.has('entity')) && !isActive(vendor))) {
+    throw problems.invalidValue('entity', entity, 'entity');
+  }
+  if (draft.subsidiary === undefined) draft.subsidiary = textField(vendor.fields, 'subsidiary') ?? null;
+  const subsidiary = textField(draft, 'subsidiary');
+  if (subsidiary === undefined) throw problems.missingValue('Subsidiary', 'subsidiary');
+  if (subsidiary !== textField(vendor.fields, 'subsidiary'))
+    throw problems.invalidValue('subsidiary', subsidiary, 'subsidiary');
+  if (draft.currency === undefined) draft.currency = textField(vendor.fields, 'currency') ?? null;
+  const currency = textField(draft, 'currency');
+  if (currency === undefined) throw problems.missingValue('Currency', 'currency');
+  if (currency !== textField(vendor.fields, 'currency'))
+    throw problems.invalidValue('currency', currency, 'currency');
+  if (draft.exchangeRate === undefined) {
+    const subsidiaryCurrency = textField(store.get('subsidiary', subsidiary)?.fields ?? {}, 'currency');
+    draft.exchangeRate =
+      subsidiaryCurrency === currency
+        ? 1
+        : (numberField(store.get('currency', currency)?.fields ?? {}, 'exchangeRate') ?? 1);
+  }
+
+  // The bank account the money leaves from: NetSuite offers only active bank accounts in the payment's
+  // currency and subsidiary, so anything else is an invalid value.
+  if (draft.account === undefined) {
+    const bank = store
+      .list('account')
+      .find(
+        (account) =>
+          account.fields.acctType === 'Bank' &&
+          isActive(account) &&
+          textField(account.fields, 'currency') === currency &&
+          availableInSubsidiary(store, account.fields, subsidiary),
+      );
+    if (bank === undefined) throw problems.missingValue('Account', 'account');
+    draft.account = bank.id;
+  }
+  const accountId = textField(draft, 'account')!;
+  const account = store.get('account', accountId);
+  const checkAccount = creating || changed.has('account') || changed.has('currency');
+  if (
+    account === undefined ||
+    account.fields.acctType !== 'Bank' ||
+    (checkAccount &&
+      (!isActive(account) ||
+        textField(account.fields, 'currency') !== currency ||
+        !availableInSubsidiary(store, account.fields, subsidiary)))
+  ) {
+    throw problems.invalidValue('account', accountId, 'account');
+  }
+  checkSegment(
+    context,
+    'department',
+    textField(draft, 'department'),
+    subsidiary,
+    'department',
+    'department',
+    changed.has('department'),
+  );
+  checkSegment(
+    context,
+    'classification',
+    textField(draft, 'class'),
+    subsidiary,
+    'class',
+    'class',
+    changed.has('class'),
+  );
+  checkSegment(
+    context,
+    'location',
+    textField(draft, 'location'),
+    subsidiary,
+    'location',
+    'location',
+    changed.has('location'),
+  );
+  if (draft.tranDate === undefined) draft.tranDate = store.today();
+  if (draft.toBePrinted === undefined) draft.toBePrinted = false;
+
+  // Apply lines: judged against each bill as it would be without this payment's earlier application.
+  const previous = applicationMap(existing);
+  const kept: StoredLine[] = [];
+  let total = 0;
+  let lineNumber = 0;
+  const lines = linesOf(draft, 'apply');
+  for (const [index, line] of lines.entries()) {
+    const path = context.linePaths.get(line) ?? `apply.items[${index}]`;
+    if (line.apply !== true) continue;
+    const doc = textField(line, 'doc');
+    if (doc === undefined) throw problems.missingValue('Bill', `${path}.doc`);
+    const bill = store.get('vendorBill', doc);
+    if (bill === undefined) throw problems.invalidValue('doc', doc, `${path}.doc`);
+    const state = billState(store, bill);
+    const unpaid = state.unpaidCents + (previous.get(doc) ?? 0);
+    const statusWithout = unpaid > 0 && state.status === 'B' ? 'A' : state.status;
+    if (textField(bill.fields, 'entity') !== entity) {
+      throw problems.userError(
+        `Bill ${doc} belongs to another vendor than the payee ${entity}.`,
+        `${path}.doc`,
+      );
+    }
+    if (textField(bill.fields, 'currency') !== currency) {
+      throw problems.userError(`Bill ${doc} is in another currency than the payment.`, `${path}.doc`);
+    }
+    if (statusWithout !== 'A' || unpaid <= 0) {
+      throw problems.userError(
+        `Bill ${doc} is not open (status ${statusWithout}); only open bills can be paid.`,
+        `${path}.doc`,
+      );
+    }
+    if (bill.fields.paymentHold === true && context.touchedLines.has(line)) {
+      throw problems.userError(`Bill ${doc} is on payment hold.`, `${path}.doc`);
+    }
+    if (line.amount === undefined) line.amount = unpaid;
+    const amount = numberField(line, 'amount') ?? 0;
+    if (amount <= 0) {
+      throw problems.userError('The amount applied to a bill must be greater than zero.', `${path}.amount`);
+    }
+    if (amount > unpaid) {
+      throw problems.userError(
+        `The amount applied to bill ${doc} (${(amount / 100).toFixed(2)}) is more than its amount due (${(unpaid / 100).toFixed(2)}).`,
+        `${path}.amount`,
+      );
+    }
+    lineNumber += 1;
+    kept.push({ line: lineNumber, doc, apply: true, amount });
+    total += amount;
+  }
+  if (kept.length === 0)
+    throw problems.userError('You must enter at least one line item for this transaction.', 'apply');
+  draft.apply = kept;
+
+  if (draft.apAcct === undefined) {
+    const firstBill = store.get('vendorBill', textField(kept[0]!, 'doc')!);
+    const billAccount = textField(firstBill?.fields ?? {}, 'account');
+    if (billAccount !== undefined) draft.apAcct = billAccount;
+  }
+  const apAcct = textField(draft, 'apAcct');
+  if (apAcct !== undefined && store.get('account', apAcct)?.fields.acctType !== 'AcctPay') {
+    throw problems.invalidValue('apAcct', apAcct, 'apAcct');
+  }
+  draft.total = total;
+  draft.unapplied = 0;
+  draft.balance = 0;
+}
+
+function touchChangedBills(
+  store: RecordStore,
+  before: StoredRecord | undefined,
+  after: StoredRecord | undefined,
+): void {
+  const old = applicationMap(before);
+  const now = applicationMap(after);
+  for (const doc of new Set([...old.keys(), ...now.keys()])) {
+    if (old.get(doc) !== now.get(doc)) store.touch('vendorBill', doc);
+  }
+}
+
+export const paymentRules: TypeRules = {
+  complete: completePayment,
+  afterSave(record, before, store) {
+    touchChangedBills(store, before, record);
+  },
+  afterDelete(record, store) {
+    touchChangedBills(store, record, undefined);
+  },
+};
+
+/**
+ * What a read shows in `apply`: the applied bills, then every other open bill of the payee in the
+ * payment's currency with `apply: false` (NetSuite lists all payable bills; clients must filter).
+ */
+export function applyLinesForDisplay(
+  store: RecordStore,
+  payment: StoredRecord,
+): Array<{ bill: StoredRecord; apply: boolean; amountCents: number | undefined; dueCents: number }> {
+  const out: Array<{
+    bill: StoredRecord;
+    apply: boolean;
+    amountCents: number | undefined;
+    dueCents: number;
+  }> = [];
+  const applied = applicationMap(payment);
+  for (const [doc, cents] of applied) {
+    const bill = store.get('vendorBill', doc);
+    if (bill !== undefined)
+      out.push({
+        bill,
+        apply: true,
+        amountCents: cents,
+        dueCents: billState(store, bill).unpaidCents + cents,
+      });
+  }
+  const entity = textField(payment.fields, 'entity');
+  const currency = textField(payment.fields, 'currency');
+  for (const bill of store.list('vendorBill')) {
+    if (applied.has(bill.id) || bill.fields.entity !== entity || bill.fields.currency !== currency) continue;
+    const state = billState(store, bill);
+    if (state.status === 'A' && state.unpaidCents > 0) {
+      out.push({ bill, apply: false, amountCents: undefined, dueCents: state.unpaidCents });
+    }
+  }
+  return out;
+}
+
+/** The body `POST /vendorBill/{id}/!transform/vendorPayment` starts from: pay the bill's unpaid amount. */
+export function paymentFromBill(
+  store: RecordStore,
+  bill: StoredRecord,
+  body: Record<string, unknown>,
+): Record<string, unknown> {
+  const start: Record<string, unknown> = {
+    entity: { id: textField(bill.fields, 'entity') },
+    subsidiary: { id: textField(bill.fields, 'subsidiary') },
+    currency: { id: textField(bill.fields, 'currency') },
+    apply: { items: [{ doc: { id: bill.id }, apply: true }] },
+  };
+  if (billState(store, bill).unpaidCents <= 0) {
+    throw problems.userError(`Bill ${bill.id} is not open; there is nothing to pay.`);
+  }
+  return { ...start, ...body };
+}

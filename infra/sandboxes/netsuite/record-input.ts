@@ -1,0 +1,370 @@
+// Reads a record body the way NetSuite's record API does: fields checked against the record type,
+// references (`{id}` or `{externalId}`) resolved to existing records, unknown fields handled by
+// X-NetSuite-PropertyNameValidation and bad values by X-NetSuite-PropertyValueValidation. Used by the
+// write pipeline (writes.ts) for REST, admin and seed writes alike.
+import { NetSuiteProblem, problems } from './problem.ts';
+import { addressFieldNames, type FieldSpec, type RecordType, recordSpecs } from './record-types.ts';
+import type { AddressValue, CustomFieldKind, FieldValue, RecordStore } from './store.ts';
+
+export type ValidationMode = 'Error' | 'Warning' | 'Ignore';
+/** rest: an integration's call; admin: a NetSuite user's change; seed: test data (may set system fields). */
+export type WriteOrigin = 'rest' | 'admin' | 'seed';
+
+export interface InputOptions {
+  store: RecordStore;
+  nameValidation: ValidationMode;
+  valueValidation: ValidationMode;
+  origin: WriteOrigin;
+}
+
+export interface LinePatch {
+  /** The `line` the body named (update that line) or undefined (a new line). */
+  line: number | undefined;
+  fields: Record<string, FieldValue>;
+  /** Index in the body, for error paths. */
+  index: number;
+}
+
+export interface ParsedInput {
+  /** Body fields; `null` clears a field. */
+  fields: Record<string, FieldValue>;
+  sublists: Record<string, LinePatch[]>;
+  /** Texts for the X-NetSuite-PropertyValidation / X-NetSuite-Warning headers. */
+  warnings: string[];
+  /** Seed-only overrides of system fields. */
+  system: { id?: string; createdDate?: string; lastModifiedDate?: string; status?: string };
+}
+
+const EXTERNAL_ID = /^[A-Za-z0-9_-]{1,255}$/;
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const IGNORED_KEYS = new Set(['links', 'refName', 'id']);
+
+export function isValidDate(value: string): boolean {
+  const match = DATE.exec(value);
+  if (match === null) return false;
+  const parsed = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === value;
+}
+
+export function validExternalId(value: string): boolean {
+  return EXTERNAL_ID.test(value);
+}
+
+export function parseRecordBody(type: RecordType, body: unknown, options: InputOptions): ParsedInput {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw problems.invalidRequest('The request body must be a JSON object.');
+  }
+  const spec = recordSpecs[type];
+  const parsed: ParsedInput = { fields: {}, sublists: {}, warnings: [], system: {} };
+  for (const [key, value] of Object.entries(body as Record<string, unknown>)) {
+    if (options.origin === 'seed' && takeSystemField(key, value, parsed)) continue;
+    if (IGNORED_KEYS.has(key)) continue;
+    const field = spec.fields[key];
+    if (field === undefined) {
+      const custom = customFieldKind(type, key, value, options);
+      if (custom !== undefined) {
+        const read = readCustom(custom, value, key, options, parsed);
+        if (read !== undefined) parsed.fields[key.toLowerCase()] = read;
+        continue;
+      }
+      unknownField(key, key, type, options, parsed);
+      continue;
+    }
+    if ('readOnly' in field && field.readOnly === true) {
+      parsed.warnings.push(`Field '${key}' is read-only; its value was ignored.`);
+      continue;
+    }
+    if (field.kind === 'sublist') {
+      parsed.sublists[key] = readSublist(type, key, field.line, value, options, parsed);
+      continue;
+    }
+    const read = readValue(field, value, key, key, options, parsed);
+    if (read !== undefined) parsed.fields[key] = read;
+  }
+  return parsed;
+}
+
+function takeSystemField(key: string, value: unknown, parsed: ParsedInput): boolean {
+  if (
+    key === 'id' &&
+    (typeof value === 'string' || typeof value === 'number') &&
+    /^\d{1,12}$/.test(String(value))
+  ) {
+    parsed.system.id = String(value);
+    return true;
+  }
+  if (
+    (key === 'createdDate' || key === 'dateCreated' || key === 'lastModifiedDate') &&
+    typeof value === 'string'
+  ) {
+    const date = new Date(value);
+    if (Number.isNaN(date.getTime())) throw problems.invalidValue(key, value, key);
+    const iso = `${date.toISOString().slice(0, 19)}Z`;
+    if (key === 'lastModifiedDate') parsed.system.lastModifiedDate = iso;
+    else parsed.system.createdDate = iso;
+    return true;
+  }
+  if (key === 'status' && (typeof value === 'string' || (typeof value === 'object' && value !== null))) {
+    const id = typeof value === 'string' ? value : (value as { id?: unknown }).id;
+    if (typeof id === 'string') {
+      parsed.system.status = id;
+      return true;
+    }
+  }
+  return false;
+}
+
+function customFieldKind(
+  type: RecordType,
+  key: string,
+  value: unknown,
+  options: InputOptions,
+): CustomFieldKind | undefined {
+  const spec = recordSpecs[type];
+  if (!key.toLowerCase().startsWith(spec.customPrefix)) return undefined;
+  const known = options.store.customFields(type).get(key.toLowerCase());
+  if (known !== undefined) return known;
+  // A NetSuite user (admin API) or a seed can add a custom field; an integration cannot.
+  if (options.origin === 'rest') return undefined;
+  const kind: CustomFieldKind =
+    typeof value === 'boolean' ? 'boolean' : typeof value === 'number' ? 'number' : 'text';
+  options.store.defineCustomField(type, key, kind);
+  return kind;
+}
+
+function readCustom(
+  kind: CustomFieldKind,
+  value: unknown,
+  path: string,
+  options: InputOptions,
+  parsed: ParsedInput,
+): FieldValue | undefined {
+  if (value === null) return null;
+  if (kind === 'boolean' && typeof value === 'boolean') return value;
+  if (kind === 'number' && typeof value === 'number' && Number.isFinite(value)) return value;
+  if (kind === 'text' && typeof value === 'string') return value;
+  return badValue(path, path, value, options, parsed);
+}
+
+function unknownField(
+  key: string,
+  path: string,
+  type: RecordType,
+  options: InputOptions,
+  parsed: ParsedInput,
+): void {
+  if (options.nameValidation === 'Error') {
+    throw new NetSuiteProblem(
+      400,
+      'NONEXISTENT_FIELD',
+      `Invalid field name '${key}'. The field does not exist on record type ${type}.`,
+      { path },
+    );
+  }
+  if (options.nameValidation === 'Warning') parsed.warnings.push(`Unknown field '${path}' was ignored.`);
+}
+
+function badValue(
+  field: string,
+  path: string,
+  value: unknown,
+  options: InputOptions,
+  parsed: ParsedInput,
+): undefined {
+  const shown = typeof value === 'string' ? value : JSON.stringify(value);
+  if (options.valueValidation === 'Error') throw problems.invalidValue(field, shown ?? 'undefined', path);
+  if (options.valueValidation === 'Warning') parsed.warnings.push(`Invalid value for '${path}' was ignored.`);
+  return undefined;
+}
+
+/** `{id}` / `{externalId}` of a reference, or undefined when the value is not a reference object. */
+function referenceKey(value: unknown): { id: string } | { externalId: string } | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const { id, externalId } = value as { id?: unknown; externalId?: unknown };
+  if ((typeof id === 'string' && id !== '') || (typeof id === 'number' && Number.isInteger(id))) {
+    return { id: String(id) };
+  }
+  if (typeof externalId === 'string' && externalId !== '') return { externalId };
+  return undefined;
+}
+
+/** Resolves a reference to an existing record's internal id, or undefined. */
+export function resolveReference(store: RecordStore, target: RecordType, value: unknown): string | undefined {
+  const key = referenceKey(value);
+  if (key === undefined) return undefined;
+  if ('id' in key) return store.get(target, key.id) === undefined ? undefined : key.id;
+  return store.findByExternalId(target, key.externalId)?.id;
+}
+
+function readValue(
+  field: Exclude<FieldSpec, { kind: 'sublist' }>,
+  value: unknown,
+  name: string,
+  path: string,
+  options: InputOptions,
+  parsed: ParsedInput,
+): FieldValue | undefined {
+  if (value === null) return null;
+  switch (field.kind) {
+    case 'text':
+      if (typeof value !== 'string') return badValue(name, path, value, options, parsed);
+      if (name === 'externalId' && !validExternalId(value)) {
+        // External ids are checked whatever the value-validation header says.
+        throw new NetSuiteProblem(
+          400,
+          'INVALID_CONTENT',
+          `Invalid external ID '${value}'. An external ID may contain only letters, digits, '_' and '-'.`,
+          { path },
+        );
+      }
+      return value;
+    case 'boolean':
+      return typeof value === 'boolean' ? value : badValue(name, path, value, options, parsed);
+    case 'number':
+      return typeof value === 'number' && Number.isFinite(value)
+        ? value
+        : badValue(name, path, value, options, parsed);
+    case 'money':
+      return typeof value === 'number' && Number.isFinite(value)
+        ? Math.round(value * 100)
+        : badValue(name, path, value, options, parsed);
+    case 'date':
+      return typeof value === 'string' && isValidDate(value)
+        ? value
+        : badValue(name, path, value, options, parsed);
+    case 'datetime':
+      return undefined;
+    case 'ref': {
+      const id = resolveReference(options.store, field.target, value);
+      return id ?? badValue(name, path, describeReference(value), options, parsed);
+    }
+    case 'looseRef': {
+      const key = referenceKey(value);
+      return key !== undefined && 'id' in key ? key.id : badValue(name, path, value, options, parsed);
+    }
+    case 'multiref': {
+      const items = Array.isArray(value)
+        ? value
+        : typeof value === 'object' && Array.isArray((value as { items?: unknown }).items)
+          ? ((value as { items: unknown[] }).items as unknown[])
+          : undefined;
+      if (items === undefined) return badValue(name, path, value, options, parsed);
+      const ids: string[] = [];
+      for (const [index, item] of items.entries()) {
+        const id = resolveReference(options.store, field.target, item);
+        if (id === undefined)
+          return badValue(name, `${path}.items[${index}]`, describeReference(item), options, parsed);
+        if (!ids.includes(id)) ids.push(id);
+      }
+      return ids;
+    }
+    case 'enum': {
+      const id =
+        typeof value === 'string'
+          ? value
+          : typeof value === 'object' && value !== null
+            ? (value as { id?: unknown }).id
+            : undefined;
+      const key = typeof id === 'number' ? String(id) : id;
+      return typeof key === 'string' && key in field.values
+        ? key
+        : badValue(name, path, value, options, parsed);
+    }
+    case 'address':
+      return readAddress(value, path, options, parsed);
+  }
+}
+
+function describeReference(value: unknown): string {
+  const key = referenceKey(value);
+  if (key === undefined) return JSON.stringify(value) ?? 'undefined';
+  return 'id' in key ? key.id : key.externalId;
+}
+
+function readAddress(
+  value: unknown,
+  path: string,
+  options: InputOptions,
+  parsed: ParsedInput,
+): AddressValue | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return badValue('addressBookAddress', path, value, options, parsed);
+  }
+  const address: AddressValue = {};
+  for (const [key, part] of Object.entries(value as Record<string, unknown>)) {
+    if (IGNORED_KEYS.has(key)) continue;
+    if (!addressFieldNames.has(key)) {
+      unknownField(key, `${path}.${key}`, 'vendor', options, parsed);
+      continue;
+    }
+    const text =
+      typeof part === 'string'
+        ? part
+        : key === 'country' && typeof part === 'object' && part !== null
+          ? (part as { id?: unknown }).id
+          : undefined;
+    if (typeof text !== 'string') {
+      badValue(key, `${path}.${key}`, part, options, parsed);
+      continue;
+    }
+    address[key] = text;
+  }
+  return address;
+}
+
+function readSublist(
+  type: RecordType,
+  name: string,
+  lineSpec: Record<string, FieldSpec>,
+  value: unknown,
+  options: InputOptions,
+  parsed: ParsedInput,
+): LinePatch[] {
+  const items = Array.isArray(value)
+    ? options.origin === 'rest'
+      ? undefined
+      : value
+    : typeof value === 'object' && value !== null && Array.isArray((value as { items?: unknown }).items)
+      ? ((value as { items: unknown[] }).items as unknown[])
+      : undefined;
+  if (items === undefined) {
+    throw new NetSuiteProblem(
+      400,
+      'INVALID_CONTENT',
+      `The sublist '${name}' must be an object with an 'items' array.`,
+      {
+        path: name,
+      },
+    );
+  }
+  const lines: LinePatch[] = [];
+  for (const [index, item] of items.entries()) {
+    const prefix = `${name}.items[${index}]`;
+    if (typeof item !== 'object' || item === null || Array.isArray(item)) {
+      throw new NetSuiteProblem(400, 'INVALID_CONTENT', `Each line of '${name}' must be a JSON object.`, {
+        path: prefix,
+      });
+    }
+    const patch: LinePatch = { line: undefined, fields: {}, index };
+    for (const [key, raw] of Object.entries(item as Record<string, unknown>)) {
+      if (key === 'links' || key === 'refName') continue;
+      if (key === 'line') {
+        if (typeof raw === 'number' && Number.isInteger(raw) && raw > 0) patch.line = raw;
+        else if (typeof raw === 'string' && /^\d+$/.test(raw)) patch.line = Number(raw);
+        else throw problems.invalidValue('line', String(raw), `${prefix}.line`);
+        continue;
+      }
+      const field = lineSpec[key];
+      if (field === undefined) {
+        unknownField(key, `${prefix}.${key}`, type, options, parsed);
+        continue;
+      }
+      if (field.kind === 'sublist') continue;
+      if ('readOnly' in field && field.readOnly === true) continue;
+      const read = readValue(field, raw, key, `${prefix}.${key}`, options, parsed);
+      if (read !== undefined) patch.fields[key] = read;
+    }
+    lines.push(patch);
+  }
+  return lines;
+}

@@ -1,0 +1,361 @@
+// The NetSuite record types the sandbox serves and their fields, as the record API spells them (checked
+// against shared/reference/data/netsuite-record-api.openapi.json). The write pipeline parses bodies with
+// these specs, the renderer writes them back, and the SuiteQL mirror reads them.
+
+export const recordTypes = [
+  'subsidiary',
+  'currency',
+  'term',
+  'account',
+  'department',
+  'classification',
+  'location',
+  'vendor',
+  'vendorBill',
+  'vendorPayment',
+] as const;
+export type RecordType = (typeof recordTypes)[number];
+
+export function isRecordType(value: string): value is RecordType {
+  return (recordTypes as readonly string[]).includes(value);
+}
+
+/**
+ * External ids are unique per record group, case-insensitively: every transaction shares one space,
+ * every entity another, and each other type has its own.
+ */
+export function recordGroup(type: RecordType): string {
+  if (type === 'vendor') return 'entity';
+  if (type === 'vendorBill' || type === 'vendorPayment') return 'transaction';
+  return type;
+}
+
+/** Account types (`acctType` ids) with their display text. */
+export const accountTypes: Record<string, string> = {
+  Bank: 'Bank',
+  AcctRec: 'Accounts Receivable',
+  OthCurrAsset: 'Other Current Asset',
+  FixedAsset: 'Fixed Asset',
+  OthAsset: 'Other Asset',
+  AcctPay: 'Accounts Payable',
+  CredCard: 'Credit Card',
+  OthCurrLiab: 'Other Current Liability',
+  LongTermLiab: 'Long Term Liability',
+  Equity: 'Equity',
+  Income: 'Income',
+  COGS: 'Cost of Goods Sold',
+  Expense: 'Expense',
+  OthIncome: 'Other Income',
+  OthExpense: 'Other Expense',
+  DeferExpense: 'Deferred Expense',
+  DeferRevenue: 'Deferred Revenue',
+  UnbilledRec: 'Unbilled Receivable',
+  NonPosting: 'Non Posting',
+  Stat: 'Statistical',
+};
+
+export const approvalStatuses: Record<string, string> = {
+  '1': 'Pending Approval',
+  '2': 'Approved',
+  '3': 'Rejected',
+};
+
+/** Vendor bill statuses: the letter SuiteQL shows, the refName REST shows. */
+export const billStatuses: Record<string, string> = {
+  A: 'Open',
+  B: 'Paid In Full',
+  C: 'Cancelled',
+  D: 'Pending Approval',
+  E: 'Rejected',
+  F: 'Payment In Transit',
+};
+
+export const paymentStatuses: Record<string, string> = {
+  V: 'Voided',
+  Z: 'Online Bill Pay Pending Accounting Approval',
+};
+
+export type FieldSpec =
+  | { kind: 'text'; readOnly?: boolean; maxLength?: number }
+  | { kind: 'boolean'; readOnly?: boolean }
+  | { kind: 'number'; readOnly?: boolean }
+  /** Amounts: numbers on the wire, integer cents in the store (currency precision 2). */
+  | { kind: 'money'; readOnly?: boolean }
+  /** `YYYY-MM-DD`. */
+  | { kind: 'date'; readOnly?: boolean }
+  /** ISO 8601 timestamps set by the system. */
+  | { kind: 'datetime'; readOnly: true }
+  | { kind: 'ref'; target: RecordType; readOnly?: boolean }
+  /** A reference the sandbox cannot check (no such record type here), e.g. an item. */
+  | { kind: 'looseRef'; readOnly?: boolean }
+  | { kind: 'multiref'; target: RecordType }
+  | { kind: 'enum'; values: Record<string, string>; readOnly?: boolean }
+  | { kind: 'sublist'; line: Record<string, FieldSpec> }
+  | { kind: 'address' };
+
+export interface RecordTypeSpec {
+  type: RecordType;
+  /** Shown in errors ("Please enter value(s) for: ..."). */
+  label: string;
+  fields: Record<string, FieldSpec>;
+  /** Prefix of the custom fields this type may carry (`custentity_`, `custbody_`, ...). */
+  customPrefix: string;
+  /** SuiteQL `transaction.type` for transactions. */
+  transactionType?: string;
+}
+
+const text = { kind: 'text' } as const;
+const bool = { kind: 'boolean' } as const;
+const date = { kind: 'date' } as const;
+const money = { kind: 'money' } as const;
+const readOnlyMoney = { kind: 'money', readOnly: true } as const;
+const stamp = { kind: 'datetime', readOnly: true } as const;
+const ref = (target: RecordType) => ({ kind: 'ref', target }) as const;
+
+const addressFields = [
+  'addressee',
+  'attention',
+  'addr1',
+  'addr2',
+  'addr3',
+  'city',
+  'state',
+  'zip',
+  'country',
+  'addrPhone',
+];
+export const addressFieldNames: ReadonlySet<string> = new Set(addressFields);
+
+const segmentFields = (type: RecordType): Record<string, FieldSpec> => ({
+  name: text,
+  parent: ref(type),
+  subsidiary: { kind: 'multiref', target: 'subsidiary' },
+  includeChildren: bool,
+  isInactive: bool,
+  externalId: text,
+  lastModifiedDate: stamp,
+});
+
+export const recordSpecs: Record<RecordType, RecordTypeSpec> = {
+  subsidiary: {
+    type: 'subsidiary',
+    label: 'Subsidiary',
+    customPrefix: 'custrecord_',
+    fields: {
+      name: text,
+      parent: ref('subsidiary'),
+      currency: ref('currency'),
+      country: text,
+      legalName: text,
+      isInactive: bool,
+      externalId: text,
+      lastModifiedDate: stamp,
+    },
+  },
+  currency: {
+    type: 'currency',
+    label: 'Currency',
+    customPrefix: 'custrecord_',
+    fields: {
+      name: text,
+      symbol: text,
+      displaySymbol: text,
+      isBaseCurrency: bool,
+      exchangeRate: { kind: 'number' },
+      currencyPrecision: { kind: 'number' },
+      isInactive: bool,
+      externalId: text,
+      lastModifiedDate: stamp,
+    },
+  },
+  term: {
+    type: 'term',
+    label: 'Terms',
+    customPrefix: 'custrecord_',
+    fields: {
+      name: text,
+      daysUntilNetDue: { kind: 'number' },
+      isInactive: bool,
+      externalId: text,
+      lastModifiedDate: stamp,
+    },
+  },
+  account: {
+    type: 'account',
+    label: 'Account',
+    customPrefix: 'custrecord_',
+    fields: {
+      acctNumber: text,
+      acctName: text,
+      acctType: { kind: 'enum', values: accountTypes },
+      description: text,
+      parent: ref('account'),
+      currency: ref('currency'),
+      subsidiary: { kind: 'multiref', target: 'subsidiary' },
+      includeChildren: bool,
+      isSummary: bool,
+      isInactive: bool,
+      fullName: { kind: 'text', readOnly: true },
+      externalId: text,
+      lastModifiedDate: stamp,
+    },
+  },
+  department: {
+    type: 'department',
+    label: 'Department',
+    customPrefix: 'custrecord_',
+    fields: segmentFields('department'),
+  },
+  classification: {
+    type: 'classification',
+    label: 'Class',
+    customPrefix: 'custrecord_',
+    fields: segmentFields('classification'),
+  },
+  location: {
+    type: 'location',
+    label: 'Location',
+    customPrefix: 'custrecord_',
+    fields: segmentFields('location'),
+  },
+  vendor: {
+    type: 'vendor',
+    label: 'Vendor',
+    customPrefix: 'custentity_',
+    fields: {
+      entityId: text,
+      companyName: text,
+      firstName: text,
+      lastName: text,
+      legalName: text,
+      isPerson: bool,
+      email: text,
+      phone: text,
+      altPhone: text,
+      fax: text,
+      url: text,
+      accountNumber: text,
+      printOnCheckAs: text,
+      comments: text,
+      isInactive: bool,
+      currency: ref('currency'),
+      subsidiary: ref('subsidiary'),
+      terms: ref('term'),
+      externalId: text,
+      dateCreated: stamp,
+      lastModifiedDate: stamp,
+      addressBook: {
+        kind: 'sublist',
+        line: {
+          label: text,
+          defaultBilling: bool,
+          defaultShipping: bool,
+          addressBookAddress: { kind: 'address' },
+        },
+      },
+    },
+  },
+  vendorBill: {
+    type: 'vendorBill',
+    label: 'Bill',
+    customPrefix: 'custbody_',
+    transactionType: 'VendBill',
+    fields: {
+      entity: ref('vendor'),
+      subsidiary: ref('subsidiary'),
+      currency: ref('currency'),
+      exchangeRate: { kind: 'number' },
+      tranDate: date,
+      dueDate: date,
+      tranId: text,
+      externalId: text,
+      memo: text,
+      account: ref('account'),
+      terms: ref('term'),
+      department: ref('department'),
+      class: ref('classification'),
+      location: ref('location'),
+      approvalStatus: { kind: 'enum', values: approvalStatuses },
+      paymentHold: bool,
+      status: { kind: 'enum', values: billStatuses, readOnly: true },
+      total: readOnlyMoney,
+      userTotal: money,
+      balance: readOnlyMoney,
+      createdDate: stamp,
+      lastModifiedDate: stamp,
+      expense: {
+        kind: 'sublist',
+        line: {
+          line: { kind: 'number', readOnly: true },
+          account: ref('account'),
+          amount: money,
+          department: ref('department'),
+          class: ref('classification'),
+          location: ref('location'),
+          memo: text,
+          isBillable: bool,
+        },
+      },
+      item: {
+        kind: 'sublist',
+        line: {
+          line: { kind: 'number', readOnly: true },
+          item: { kind: 'looseRef' },
+          description: text,
+          quantity: { kind: 'number' },
+          rate: { kind: 'number' },
+          amount: money,
+          department: ref('department'),
+          class: ref('classification'),
+          location: ref('location'),
+        },
+      },
+    },
+  },
+  vendorPayment: {
+    type: 'vendorPayment',
+    label: 'Bill Payment',
+    customPrefix: 'custbody_',
+    transactionType: 'VendPymt',
+    fields: {
+      entity: ref('vendor'),
+      account: ref('account'),
+      apAcct: ref('account'),
+      subsidiary: ref('subsidiary'),
+      currency: ref('currency'),
+      exchangeRate: { kind: 'number' },
+      tranDate: date,
+      tranId: text,
+      externalId: text,
+      memo: text,
+      department: ref('department'),
+      class: ref('classification'),
+      location: ref('location'),
+      toBePrinted: bool,
+      status: { kind: 'enum', values: paymentStatuses, readOnly: true },
+      total: readOnlyMoney,
+      unapplied: readOnlyMoney,
+      balance: readOnlyMoney,
+      createdDate: stamp,
+      lastModifiedDate: stamp,
+      apply: {
+        kind: 'sublist',
+        line: {
+          doc: ref('vendorBill'),
+          apply: bool,
+          amount: money,
+          line: { kind: 'number', readOnly: true },
+          due: readOnlyMoney,
+          total: readOnlyMoney,
+          applyDate: { kind: 'date', readOnly: true },
+          refNum: { kind: 'text', readOnly: true },
+          type: { kind: 'text', readOnly: true },
+          currency: { kind: 'text', readOnly: true },
+        },
+      },
+    },
+  },
+};
+
+/** The entity type a SuiteQL `entity` column refers to (only vendors exist here). */
+export const entityType: RecordType = 'vendor';
