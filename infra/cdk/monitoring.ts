@@ -1,10 +1,11 @@
 // Alarms (to one SNS topic, optionally e-mailed) and the flows dashboard of the service stack: DLQ
 // depth, age of the oldest message, function errors and throttles, sync lag of the pollers and ingest
 // 4xx/5xx spikes. Built by service-stack.ts from the functions it deployed and the stateful queues.
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, Validations } from 'aws-cdk-lib';
 import type * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -55,6 +56,22 @@ export class Monitoring extends Construct {
       // values only, and CloudWatch cannot publish to a topic under the AWS-managed SNS key.
       enforceSSL: true,
     });
+    // The TLS policy replaces SNS's default topic policy, and alarms publish as the CloudWatch service,
+    // not as an IAM principal of the account: without this statement every notification is refused.
+    this.topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudWatchAlarmsPublish',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+          ArnLike: {
+            'aws:SourceArn': `arn:${Aws.PARTITION}:cloudwatch:${Aws.REGION}:${Aws.ACCOUNT_ID}:alarm:${prefix}-*`,
+          },
+        },
+      }),
+    );
     if (config.alarmEmail !== undefined) {
       const subscription = this.topic.addSubscription(new subscriptions.EmailSubscription(config.alarmEmail));
       Validations.of(subscription).acknowledge({

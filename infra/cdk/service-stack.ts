@@ -2,7 +2,7 @@
 // HTTP API, SQS event sources, EventBridge Scheduler schedules — their least-privilege grants on the
 // stateful stack's resources (found by name), the alarms and dashboard, and the outputs the CLI reads.
 // Built by build-app.ts.
-import { ArnFormat, Aws, CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Aws, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -301,6 +301,8 @@ export class ServiceStack extends Stack {
     const accessLogs = new logs.LogGroup(this, 'WebhookApiAccessLogs', {
       logGroupName: `/aws/apigateway/${config.prefix}-webhook`,
       retention: config.retention.logDays as logs.RetentionDays,
+      // Bounded by retention; a retained, explicitly named log group would block a redeploy.
+      removalPolicy: RemovalPolicy.DESTROY,
     });
     const stage = new apigw.HttpStage(this, 'WebhookApiStage', {
       httpApi: api,

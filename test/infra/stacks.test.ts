@@ -475,6 +475,20 @@ describe('alarms and outputs', () => {
     expect(alarmsOf('5xx')).toHaveLength(1);
     expect(alarmsOf('4xx')).toHaveLength(1);
     service.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    // The topic's TLS-only policy replaces SNS's default one: CloudWatch must be allowed explicitly.
+    service.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          Match.objectLike({
+            Effect: 'Allow',
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: 'sns:Publish',
+            Condition: Match.objectLike({ StringEquals: Match.anyValue(), ArnLike: Match.anyValue() }),
+          }),
+        ]),
+      },
+    });
   });
 
   it('outputs what the CLI reads under stable keys', () => {

@@ -1,0 +1,132 @@
+// Bundle benchmark (`npx node test/bench/bundles.ts`): synthesizes the service stack as `cdk synth` does
+// (same registry filter, same NodejsFunction bundling by local esbuild), then for every deployed
+// function prints the bundle size and its module initialisation time: the bundle is imported in a fresh
+// `node` process with the environment the stack gives it, every AWS endpoint pointing at nothing.
+// Goals: bundle < 1 MB, init < 150 ms.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { App, Stack } from 'aws-cdk-lib';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import { buildApp, projectRoot } from '../../infra/cdk/build-app.ts';
+import { readConfiguration } from '../../infra/cdk/config.ts';
+
+const goals = { bundleBytes: 1024 * 1024, initMs: 150 };
+const runs = Number(process.env.APSYNC_BENCH_RUNS ?? 7);
+
+/** Stand-ins for the pseudo parameters CloudFormation fills in at deploy time. */
+const pseudoParameters: Record<string, string> = {
+  'AWS::Region': 'us-east-1',
+  'AWS::AccountId': '000000000000',
+  'AWS::URLSuffix': 'amazonaws.com',
+  'AWS::Partition': 'aws',
+};
+
+function toText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'object' && value !== null) {
+    const record = value as Record<string, unknown>;
+    if ('Fn::Join' in record) {
+      const [separator, parts] = record['Fn::Join'] as [string, unknown[]];
+      return parts.map(toText).join(separator);
+    }
+    if ('Ref' in record) return pseudoParameters[String(record.Ref)] ?? 'unresolved';
+  }
+  return String(value);
+}
+
+/** Runs in the child: time from before `import()` to a loaded module with a `handler`. */
+const probe = `
+const started = performance.now();
+const module = await import(process.argv[1]);
+const elapsed = performance.now() - started;
+if (typeof module.handler !== 'function') { console.error('no handler export'); process.exit(2); }
+process.stdout.write(JSON.stringify({ ms: elapsed }));
+`;
+
+function measureInit(bundle: string, environment: Record<string, string>): number[] {
+  const timings: number[] = [];
+  for (let run = 0; run < runs; run += 1) {
+    const child = spawnSync(
+      process.execPath,
+      ['--input-type=module', '-e', probe, pathToFileURL(bundle).href],
+      {
+        encoding: 'utf8',
+        env: {
+          PATH: process.env.PATH ?? '',
+          ...environment,
+          AWS_REGION: 'us-east-1',
+          AWS_ACCESS_KEY_ID: 'AKIDBENCHMARK',
+          AWS_SECRET_ACCESS_KEY: 'benchmark',
+          AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
+          AWS_EC2_METADATA_DISABLED: 'true',
+          AWS_LAMBDA_FUNCTION_NAME: environment.POWERTOOLS_SERVICE_NAME ?? 'bench',
+        },
+      },
+    );
+    if (child.status !== 0) throw new Error(`importing ${bundle} failed:\n${child.stderr}`);
+    timings.push((JSON.parse(child.stdout) as { ms: number }).ms);
+  }
+  return timings.sort((a, b) => a - b);
+}
+
+const outdir = mkdtempSync(join(tmpdir(), 'apsync-bundles-'));
+try {
+  const app = new App({ outdir });
+  const context = app.node.getAllContext() as Record<string, unknown>;
+  // cdk.json's context, as the CDK CLI would pass it, under anything given in CDK_CONTEXT_JSON.
+  const cdkJson = JSON.parse(readFileSync(join(projectRoot, 'cdk.json'), 'utf8')) as {
+    context: Record<string, unknown>;
+  };
+  const merged = { ...cdkJson.context, ...context };
+  const config = readConfiguration((key) => merged[key], Object.keys(merged));
+  const built = buildApp(app, { config });
+  for (const note of built.notes.filter((n) => n.includes('skipped'))) process.stderr.write(`${note}\n`);
+
+  const rows = [...built.service.functions.values()].map(({ definition, construct }) => {
+    const cfn = construct.function.node.defaultChild as CfnFunction;
+    const variables = (
+      Stack.of(construct).resolve(cfn.environment) as { variables?: Record<string, unknown> }
+    ).variables;
+    const environment = Object.fromEntries(Object.entries(variables ?? {}).map(([k, v]) => [k, toText(v)]));
+    const bundle = join(construct.bundleDirectory, 'index.mjs');
+    const bytes = statSync(bundle).size;
+    const mapBytes = statSync(`${bundle}.map`).size;
+    const timings = measureInit(bundle, environment);
+    const median = timings[Math.floor(timings.length / 2)]!;
+    return { name: definition.name, bytes, mapBytes, median, min: timings[0]!, max: timings.at(-1)! };
+  });
+
+  const header = [
+    'function',
+    'bundle KiB',
+    'map KiB',
+    'init ms (median)',
+    'min',
+    'max',
+    `goal <1 MiB, <${goals.initMs} ms`,
+  ];
+  const lines = rows.map((row) => [
+    row.name,
+    (row.bytes / 1024).toFixed(1),
+    (row.mapBytes / 1024).toFixed(1),
+    row.median.toFixed(1),
+    row.min.toFixed(1),
+    row.max.toFixed(1),
+    row.bytes < goals.bundleBytes && row.median < goals.initMs ? 'met' : 'MISSED',
+  ]);
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...lines.map((line) => line[column]!.length)),
+  );
+  const format = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column]!)).join('  ');
+  console.log(
+    `Bundles as \`cdk synth\` builds them; init = import() in a fresh node ${process.version}, ${runs} runs`,
+  );
+  console.log(format(header));
+  console.log(format(widths.map((width) => '-'.repeat(width))));
+  for (const line of lines) console.log(format(line));
+} finally {
+  rmSync(outdir, { recursive: true, force: true });
+}
