@@ -154,3 +154,24 @@ export const settingEnvironmentNames = {
   auditRetentionDays: 'APSYNC_AUDIT_RETENTION_DAYS',
   idempotencyRetentionDays: 'APSYNC_IDEMPOTENCY_RETENTION_DAYS',
 } as const;
+
+/**
+ * Environment variable names of the functions' settings (not resources): set by the CDK stack from
+ * cdk.json context and by local mode from its options. All optional, with the defaults shown.
+ */
+export const settingNames = {
+  /** NetSuite base URL, e.g. https://1234567-sb1.suitetalk.api.netsuite.com (default: from the account id). */
+  netsuiteBaseUrl: 'APSYNC_NETSUITE_BASE_URL',
+  /** Procurify base URL (default: https://<domain>.procurify.com). */
+  procurifyBaseUrl: 'APSYNC_PROCURIFY_BASE_URL',
+  /** In-flight NetSuite requests one function container may use (default 2). */
+  netsuiteConcurrencyShare: 'APSYNC_NETSUITE_CONCURRENCY_SHARE',
+  /** Comma-separated NetSuite subsidiary ids to sync (default: all). */
+  subsidiaryScope: 'APSYNC_SUBSIDIARY_SCOPE',
+  /** NetSuite boolean field id that marks vendors to sync, e.g. custentity_sync_to_procurify (default: none). */
+  vendorSyncFlagField: 'APSYNC_VENDOR_SYNC_FLAG_FIELD',
+  /** Procurify location id new departments are created under (default: the headquarter location). */
+  departmentLocationId: 'APSYNC_DEPARTMENT_LOCATION_ID',
+  /** First retry delay of a failed message, doubled per receive (default 10). */
+  retryBaseSeconds: 'APSYNC_RETRY_BASE_SECONDS',
+} as const;

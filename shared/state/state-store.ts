@@ -51,6 +51,22 @@ export interface LeaseStore {
   releaseLease(name: string, holder: string): Promise<void>;
 }
 
+/** The last error of each queue message that failed, so `apsync dlq list` can show why it is there. */
+export interface MessageFailure {
+  queue: string;
+  messageId: string;
+  receiveCount: number;
+  errorClass: string;
+  message: string;
+  firstFailureAt: string;
+  lastFailureAt: string;
+}
+
+export interface MessageFailureLog {
+  recordFailure(failure: Omit<MessageFailure, 'firstFailureAt' | 'lastFailureAt'>): Promise<void>;
+  getFailure(queue: string, messageId: string): Promise<MessageFailure | undefined>;
+}
+
 export interface ConfigStore {
   getConfig<T>(name: string): Promise<T | undefined>;
   putConfig(name: string, value: unknown): Promise<void>;
@@ -276,6 +292,42 @@ export class DynamoStateStore
         }),
       ),
     );
+  }
+
+  async recordFailure(failure: Omit<MessageFailure, 'firstFailureAt' | 'lastFailureAt'>): Promise<void> {
+    const now = this.now().toISOString();
+    await this.run(() =>
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: `FAIL#${failure.queue}#${failure.messageId}`, sk: 'FAIL' },
+          UpdateExpression:
+            'SET #queue = :queue, messageId = :id, receiveCount = :count, errorClass = :class, #message = :message, ' +
+            'lastFailureAt = :now, firstFailureAt = if_not_exists(firstFailureAt, :now), expiresAt = :expires',
+          ExpressionAttributeNames: { '#queue': 'queue', '#message': 'message' },
+          ExpressionAttributeValues: {
+            ':queue': failure.queue,
+            ':id': failure.messageId,
+            ':count': failure.receiveCount,
+            ':class': failure.errorClass,
+            ':message': failure.message.slice(0, 2000),
+            ':now': now,
+            ':expires': Math.floor(this.now().getTime() / 1000) + 30 * 24 * 3600,
+          },
+        }),
+      ),
+    );
+  }
+
+  async getFailure(queue: string, messageId: string): Promise<MessageFailure | undefined> {
+    const answer = await this.run(() =>
+      this.doc.send(
+        new GetCommand({ TableName: this.table, Key: { pk: `FAIL#${queue}#${messageId}`, sk: 'FAIL' } }),
+      ),
+    );
+    if (answer.Item === undefined) return undefined;
+    const { pk: _pk, sk: _sk, expiresAt: _e, ...failure } = answer.Item;
+    return failure as MessageFailure;
   }
 
   private async run<T>(call: () => Promise<T>): Promise<T> {

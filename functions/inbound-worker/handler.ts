@@ -1,0 +1,61 @@
+// inbound-worker Lambda (SQS inbound queue, partial batch responses): each message names a NetSuite
+// record that changed; master data (vendors, accounts, departments) is brought to Procurify. Thin:
+// the queue mechanics are in createQueueWorker, the sync rules in syncMasterRecord.
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { MessageVisibility, RetryDelayPolicy } from '../../shared/aws/message-visibility.ts';
+import { type InboundMessage, inboundMessageSchema } from '../../shared/events/inbound-message.ts';
+import {
+  isMasterDataMessage,
+  type SyncMasterRecordDependencies,
+  syncMasterRecord,
+} from '../../shared/master-data/sync-master-record.ts';
+import { logger } from '../../shared/observability.ts';
+import type { AuditTrail, MessageFailureLog } from '../../shared/state/state-store.ts';
+import { createQueueWorker } from '../../shared/worker/queue-worker.ts';
+
+export interface InboundWorkerDependencies {
+  /** The sync dependencies, built once per container (clients rebuilt only when a secret changes). */
+  masterData(): Promise<SyncMasterRecordDependencies>;
+  audit: AuditTrail;
+  visibility: MessageVisibility;
+  failures: MessageFailureLog;
+  queueUrl: string;
+  retryDelay: RetryDelayPolicy;
+}
+
+export function createInboundWorkerHandler(deps: InboundWorkerDependencies) {
+  const worker = createQueueWorker<InboundMessage>({
+    name: 'inbound-worker',
+    schema: inboundMessageSchema,
+    queueName: 'inbound',
+    queueUrl: deps.queueUrl,
+    visibility: deps.visibility,
+    failures: deps.failures,
+    retryDelay: deps.retryDelay,
+    processMessage: async (message) => {
+      if (!isMasterDataMessage(message)) {
+        // Bill and payment notices: the bill and payment flows poll for those; note and end.
+        await deps.audit.append(
+          {
+            system: 'netsuite',
+            kind: message.recordType === 'vendorbill' ? 'bill' : 'payment',
+            id: message.recordId,
+          },
+          {
+            step: 'note',
+            message: `${message.eventType} notice received`,
+            facts: { eventId: message.eventId },
+          },
+        );
+        return;
+      }
+      const outcome = await syncMasterRecord(message, await deps.masterData());
+      logger.info('master record processed', {
+        recordType: message.recordType,
+        recordId: message.recordId,
+        status: outcome.status,
+      });
+    },
+  });
+  return (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => worker(event, context);
+}

@@ -1,0 +1,68 @@
+// The NetSuite and Procurify credentials as stored in Secrets Manager (by `apsync secrets set`), read
+// through Powertools Parameters with a cache of minutes, validated with zod. Never logged.
+import type { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
+import { z } from 'zod';
+import { DataError } from '../errors.ts';
+import { netSuiteAlgorithms } from '../netsuite/index.ts';
+import { classifyAwsError } from './sdk-errors.ts';
+
+export const netSuiteCredentialsSchema = z
+  .object({
+    accountId: z.string().min(1),
+    clientId: z.string().min(1),
+    certificateId: z.string().min(1),
+    privateKeyPem: z.string().includes('PRIVATE KEY', { message: 'must be a PEM private key' }),
+    algorithm: z.enum(netSuiteAlgorithms),
+    /** Overrides the configured base URL (e.g. a sandbox account). */
+    baseUrl: z.url().optional(),
+  })
+  .strict();
+export type NetSuiteCredentials = z.infer<typeof netSuiteCredentialsSchema>;
+
+export const procurifyCredentialsSchema = z
+  .object({
+    domain: z.string().min(1),
+    clientId: z.string().min(1),
+    clientSecret: z.string().min(1),
+    baseUrl: z.url().optional(),
+    tokenUrl: z.url().optional(),
+    audience: z.string().optional(),
+  })
+  .strict();
+export type ProcurifyCredentials = z.infer<typeof procurifyCredentialsSchema>;
+
+export async function readCredentials<T>(
+  provider: SecretsProvider,
+  secretName: string,
+  schema: z.ZodType<T>,
+  maxAgeSeconds = 300,
+): Promise<T> {
+  let raw: unknown;
+  try {
+    raw = await provider.get(secretName, { maxAge: maxAgeSeconds });
+  } catch (error) {
+    if (
+      (error as { name?: string }).name === 'ResourceNotFoundException' ||
+      /not found|no value/i.test(String(error))
+    ) {
+      throw new DataError(`secret ${secretName} has no value yet; store it with "apsync secrets set"`, {
+        source: 'apsync',
+      });
+    }
+    throw classifyAwsError(error, 'secretsmanager');
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(String(raw));
+  } catch {
+    throw new DataError(`secret ${secretName} is not JSON; store it with "apsync secrets set"`, {
+      source: 'apsync',
+    });
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    const fields = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+    throw new DataError(`secret ${secretName} is malformed (${fields})`, { source: 'apsync' });
+  }
+  return parsed.data;
+}

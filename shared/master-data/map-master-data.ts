@@ -1,0 +1,189 @@
+// Pure mapping rules for SPEC F2: a NetSuite vendor, GL account or department becomes the Procurify
+// record apsync would write, or a reason why it is not written. No I/O; unit-tested.
+import { createHash } from 'node:crypto';
+import type { AccountCodeWrite, DepartmentWrite, VendorWrite } from '../procurify/index.ts';
+import type { NetSuiteAccount, NetSuiteDepartment, NetSuiteVendor } from './netsuite-master-records.ts';
+import { subsidiaryIds } from './netsuite-master-records.ts';
+
+export interface MasterDataScope {
+  /** Only records of these NetSuite subsidiaries (none = all). */
+  subsidiaryIds?: readonly string[];
+  /** A NetSuite boolean field on vendors that must be true for the vendor to sync. */
+  vendorSyncFlagField?: string;
+}
+
+export type ScopeDecision = { inScope: true } | { inScope: false; reason: string } | { invalid: string };
+
+/** Procurify lookups the mapping needs, read once per container. */
+export interface ProcurifyLookups {
+  /** Currency code (e.g. `USD`) → Procurify currency id. */
+  currencyIds: ReadonlyMap<string, number>;
+  /** The Procurify location new departments are created under. */
+  departmentLocationId: number;
+}
+
+const procurifyVendorTypeRegular = 4;
+
+/** Vendors: in scope when in a chosen subsidiary and, if configured, flagged for sync. */
+export function vendorScope(vendor: NetSuiteVendor, scope: MasterDataScope): ScopeDecision {
+  if (scope.vendorSyncFlagField !== undefined) {
+    const field = scope.vendorSyncFlagField;
+    const value = (vendor as Record<string, unknown>)[field];
+    if (value === undefined) {
+      return {
+        invalid: `the sync-flag field "${field}" does not exist on NetSuite vendor ${vendor.id}; check the field id`,
+      };
+    }
+    if (typeof value !== 'boolean') {
+      return {
+        invalid: `the sync-flag field "${field}" is not a checkbox (got ${typeof value}); check the field id`,
+      };
+    }
+    if (!value) return { inScope: false, reason: `${field} is not checked` };
+  }
+  return subsidiaryScope(subsidiaryIds(vendor.subsidiary), scope);
+}
+
+export function segmentScope(
+  record: NetSuiteAccount | NetSuiteDepartment,
+  scope: MasterDataScope,
+): ScopeDecision {
+  return subsidiaryScope(subsidiaryIds(record.subsidiary), scope);
+}
+
+function subsidiaryScope(ids: readonly string[], scope: MasterDataScope): ScopeDecision {
+  if (scope.subsidiaryIds === undefined || scope.subsidiaryIds.length === 0) return { inScope: true };
+  // A record with no subsidiary shown is shared by all subsidiaries.
+  if (ids.length === 0 || ids.some((id) => scope.subsidiaryIds?.includes(id))) return { inScope: true };
+  return { inScope: false, reason: `subsidiary ${ids.join(', ')} is outside the configured scope` };
+}
+
+export interface MappedVendor {
+  write: VendorWrite;
+  /** Facts dropped on the way, for the audit trail (e.g. a currency Procurify does not know). */
+  notes: string[];
+}
+
+export function mapVendor(vendor: NetSuiteVendor, lookups: ProcurifyLookups): MappedVendor {
+  const notes: string[] = [];
+  const personName = [vendor.firstName, vendor.lastName].filter(Boolean).join(' ');
+  const name =
+    (vendor.isPerson ? personName : vendor.companyName) ||
+    vendor.companyName ||
+    personName ||
+    vendor.entityId ||
+    `Vendor ${vendor.id}`;
+  const emails = (vendor.email ?? '')
+    .split(/[,;\s]+/)
+    .map((email) => email.trim())
+    .filter((email) => email !== '');
+  const validEmails = emails.filter((email) => /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email));
+  if (validEmails.length < emails.length)
+    notes.push(`email "${vendor.email}" is not a valid address; not sent`);
+  const address = billingAddress(vendor);
+  const currencyCode = vendor.currency?.refName;
+  let currency: number | null = null;
+  if (currencyCode !== undefined) {
+    const id = lookups.currencyIds.get(currencyCode.toUpperCase());
+    if (id === undefined) notes.push(`currency ${currencyCode} is not a Procurify currency; not sent`);
+    else currency = id;
+  }
+  const write: VendorWrite = {
+    name: name.slice(0, 150),
+    active: vendor.isInactive !== true,
+    email: validEmails,
+    type: procurifyVendorTypeRegular,
+    external_id: vendor.id,
+    addressLineOne: address?.addr1 ?? null,
+    addressLineTwo: address?.addr2 ?? null,
+    city: address?.city ?? null,
+    state_province: address?.state ?? null,
+    postalCode: address?.zip ?? null,
+    country: address === undefined ? null : countryOf(address.country),
+    phoneOne: vendor.phone?.slice(0, 20) ?? null,
+    url: vendor.url ?? null,
+    currency,
+  };
+  return { write, notes };
+}
+
+function billingAddress(vendor: NetSuiteVendor) {
+  const items = vendor.addressBook?.items ?? [];
+  const chosen = items.find((item) => item.defaultBilling) ?? items[0];
+  return chosen?.addressBookAddress;
+}
+
+function countryOf(country: string | { id: string } | undefined): string | null {
+  if (country === undefined) return null;
+  return typeof country === 'string' ? country : country.id;
+}
+
+/** NetSuite account type ids → Procurify account_type (0 assets … 5 other). */
+const accountTypeMap: Record<string, number> = {
+  Bank: 0,
+  AcctRec: 0,
+  OthCurrAsset: 0,
+  FixedAsset: 0,
+  OthAsset: 0,
+  DeferExpense: 0,
+  UnbilledRec: 0,
+  AcctPay: 1,
+  CredCard: 1,
+  OthCurrLiab: 1,
+  LongTermLiab: 1,
+  DeferRevenue: 1,
+  Expense: 2,
+  OthExpense: 2,
+  COGS: 2,
+  Income: 3,
+  OthIncome: 3,
+  Equity: 4,
+};
+
+export type MappedAccount = { skip: string } | { write: AccountCodeWrite; parentNetSuiteId?: string };
+
+/**
+ * GL account → account code: the account Number is the code; no Number, no account code. The parent is
+ * resolved by the caller (only when the parent itself is synced).
+ */
+export function mapAccount(account: NetSuiteAccount): MappedAccount {
+  const code = account.acctNumber?.trim();
+  if (code === undefined || code === '')
+    return { skip: `account ${account.id} has no Number; Procurify account codes need one` };
+  if (code.length > 50) return { skip: `account Number "${code}" is longer than Procurify's 50 characters` };
+  const typeId = typeof account.acctType === 'string' ? account.acctType : account.acctType?.id;
+  return {
+    write: {
+      code,
+      description: (account.acctName ?? code).slice(0, 200),
+      account_type: typeId === undefined ? 5 : (accountTypeMap[typeId] ?? 5),
+      active: account.isInactive !== true,
+    },
+    ...(account.parent === undefined ? {} : { parentNetSuiteId: account.parent.id }),
+  };
+}
+
+export function mapDepartment(department: NetSuiteDepartment, lookups: ProcurifyLookups): DepartmentWrite {
+  return {
+    name: department.name.slice(0, 150),
+    branch: lookups.departmentLocationId,
+    external_id: department.id,
+    active: department.isInactive !== true,
+  };
+}
+
+/** A stable hash of what would be written: equal hashes mean the write would change nothing. */
+export function contentHash(content: unknown): string {
+  return createHash('sha256').update(stableJson(content)).digest('hex').slice(0, 32);
+}
+
+function stableJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}

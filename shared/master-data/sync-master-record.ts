@@ -1,0 +1,406 @@
+// Use case behind the inbound worker (SPEC F2): bring one NetSuite vendor, GL account or department
+// to Procurify. Always reads the current record (so late, duplicated or out-of-order notices are
+// harmless), applies the scope, maps, skips writes that change nothing, and records every outcome in
+// the record's sync state and audit trail.
+import { DataError, type SyncError } from '../errors.ts';
+import type { InboundMessage } from '../events/inbound-message.ts';
+import type { NetSuiteRecords } from '../netsuite/index.ts';
+import type {
+  ProcurifyAccountCode,
+  ProcurifyAccountCodes,
+  ProcurifyDepartments,
+  ProcurifyVendor,
+  ProcurifyVendors,
+} from '../procurify/index.ts';
+import type { RecordKind, RecordRef, SyncStatus } from '../state/model.ts';
+import type { AuditTrail, LinkStore, SyncStateStore } from '../state/state-store.ts';
+import {
+  contentHash,
+  type MasterDataScope,
+  mapAccount,
+  mapDepartment,
+  mapVendor,
+  type ProcurifyLookups,
+  segmentScope,
+  vendorScope,
+} from './map-master-data.ts';
+import {
+  type NetSuiteAccount,
+  type NetSuiteDepartment,
+  type NetSuiteVendor,
+  netSuiteAccountSchema,
+  netSuiteDepartmentSchema,
+  netSuiteVendorSchema,
+} from './netsuite-master-records.ts';
+
+export interface SyncMasterRecordDependencies {
+  netsuite: NetSuiteRecords;
+  procurify: ProcurifyVendors & ProcurifyAccountCodes & ProcurifyDepartments;
+  state: LinkStore & SyncStateStore & AuditTrail;
+  scope: MasterDataScope;
+  lookups: () => Promise<ProcurifyLookups>;
+}
+
+export interface MasterSyncOutcome {
+  status: SyncStatus;
+  message?: string;
+  procurifyId?: string;
+}
+
+const masterKinds = { vendor: 'vendor', account: 'account', department: 'department' } as const;
+
+/** Whether a message names a master-data record this use case handles. */
+export function isMasterDataMessage(message: InboundMessage): boolean {
+  return message.recordType in masterKinds;
+}
+
+export async function syncMasterRecord(
+  message: InboundMessage,
+  deps: SyncMasterRecordDependencies,
+): Promise<MasterSyncOutcome> {
+  const kind = masterKinds[message.recordType as keyof typeof masterKinds];
+  if (kind === undefined) throw new DataError(`record type ${message.recordType} is not master data`);
+  const ref: RecordRef = { system: 'netsuite', kind, id: message.recordId };
+  await deps.state.append(ref, {
+    step: 'received',
+    facts: { origin: message.origin, eventId: message.eventId, eventType: message.eventType },
+  });
+  const sync = new MasterRecordSync(ref, deps);
+  try {
+    return await sync.run(message);
+  } catch (error) {
+    await sync.recordFailure(error as SyncError);
+    throw error;
+  }
+}
+
+class MasterRecordSync {
+  private readonly ref: RecordRef;
+  private readonly deps: SyncMasterRecordDependencies;
+
+  constructor(ref: RecordRef, deps: SyncMasterRecordDependencies) {
+    this.ref = ref;
+    this.deps = deps;
+  }
+
+  async run(message: InboundMessage): Promise<MasterSyncOutcome> {
+    const type = this.ref.kind;
+    const record = await this.fetch(type);
+    await this.deps.state.append(this.ref, {
+      step: 'fetched',
+      facts:
+        record === undefined ? { exists: false } : { lastModified: String(record.lastModifiedDate ?? '') },
+    });
+    if (record === undefined || message.eventType === 'delete') return this.deactivate();
+
+    const previous = await this.deps.state.getState(this.ref);
+    switch (type) {
+      case 'vendor':
+        return this.syncVendor(record as NetSuiteVendor, previous?.contentHash);
+      case 'account':
+        return this.syncAccount(record as NetSuiteAccount, previous?.contentHash);
+      case 'department':
+        return this.syncDepartment(record as NetSuiteDepartment, previous?.contentHash);
+      default:
+        throw new DataError(`record type ${type} is not master data`);
+    }
+  }
+
+  private async fetch(
+    type: RecordKind,
+  ): Promise<NetSuiteVendor | NetSuiteAccount | NetSuiteDepartment | undefined> {
+    const options = { expandSubResources: true } as const;
+    switch (type) {
+      case 'vendor':
+        return this.deps.netsuite.find(type, this.ref.id, { ...options, schema: netSuiteVendorSchema });
+      case 'account':
+        return this.deps.netsuite.find(type, this.ref.id, { ...options, schema: netSuiteAccountSchema });
+      case 'department':
+        return this.deps.netsuite.find(type, this.ref.id, { ...options, schema: netSuiteDepartmentSchema });
+      default:
+        throw new DataError(`record type ${type} is not master data`);
+    }
+  }
+
+  private async syncVendor(vendor: NetSuiteVendor, lastHash: string | undefined): Promise<MasterSyncOutcome> {
+    const scope = vendorScope(vendor, this.deps.scope);
+    if ('invalid' in scope) throw new DataError(scope.invalid, { source: 'apsync' });
+    if (!scope.inScope)
+      return this.finish('skipped', scope.reason, { sourceModified: vendor.lastModifiedDate });
+    const { write, notes } = mapVendor(vendor, await this.deps.lookups());
+    const hash = contentHash(write);
+    const link = await this.deps.state.findBySource('netsuite', 'vendor', vendor.id);
+    if (link !== undefined && hash === lastHash)
+      return this.unchanged(link.procurifyId, hash, vendor.lastModifiedDate);
+
+    let target: ProcurifyVendor | undefined;
+    let origin: 'created' | 'name-match' = 'created';
+    if (link !== undefined) {
+      target = await this.deps.procurify.getVendor(Number(link.procurifyId));
+    } else {
+      target = await this.deps.procurify.findVendorByExternalId(vendor.id);
+      if (target === undefined) {
+        const sameName: ProcurifyVendor[] = [];
+        for await (const candidate of this.deps.procurify.listVendors({ name: write.name })) {
+          if (candidate.name === write.name && (candidate.external_id ?? '') === '') sameName.push(candidate);
+        }
+        if (sameName.length > 1) {
+          const ids = sameName.map((candidate) => candidate.id).join(', ');
+          return this.finish(
+            'review',
+            `${sameName.length} Procurify vendors are named "${write.name}" (ids ${ids}) and none is linked; link one by setting its external id to ${vendor.id}`,
+            {
+              contentHash: undefined,
+              sourceModified: vendor.lastModifiedDate,
+              waitingFor: [`vendor-name:${write.name}`],
+            },
+          );
+        }
+        if (sameName.length === 1) {
+          target = sameName[0];
+          origin = 'name-match';
+        }
+      }
+    }
+    const written =
+      target === undefined
+        ? await this.deps.procurify.createVendor(write)
+        : await this.deps.procurify.updateVendor(target.id, write);
+    if (link === undefined) {
+      await this.deps.state.link({
+        kind: 'vendor',
+        netsuiteId: vendor.id,
+        procurifyId: String(written.id),
+        origin,
+      });
+    }
+    return this.written(
+      String(written.id),
+      hash,
+      vendor.lastModifiedDate,
+      notes,
+      target === undefined ? 'created' : 'updated',
+    );
+  }
+
+  private async syncAccount(
+    account: NetSuiteAccount,
+    lastHash: string | undefined,
+  ): Promise<MasterSyncOutcome> {
+    const scope = segmentScope(account, this.deps.scope);
+    if ('invalid' in scope) throw new DataError(scope.invalid);
+    if (!scope.inScope)
+      return this.finish('skipped', scope.reason, { sourceModified: account.lastModifiedDate });
+    const mapped = mapAccount(account);
+    if ('skip' in mapped)
+      return this.finish('skipped', mapped.skip, { sourceModified: account.lastModifiedDate });
+    const write = { ...mapped.write };
+    if (mapped.parentNetSuiteId !== undefined) {
+      const parentLink = await this.deps.state.findBySource('netsuite', 'account', mapped.parentNetSuiteId);
+      write.parent = parentLink === undefined ? null : Number(parentLink.procurifyId);
+    }
+    const hash = contentHash(write);
+    const link = await this.deps.state.findBySource('netsuite', 'account', account.id);
+    if (link !== undefined && hash === lastHash)
+      return this.unchanged(link.procurifyId, hash, account.lastModifiedDate);
+    // Account codes carry no external id in Procurify: the code (the NetSuite Number) is the natural key.
+    let target: ProcurifyAccountCode | undefined;
+    for await (const candidate of this.deps.procurify.listAccountCodes({ code: write.code })) {
+      if (candidate.code === write.code) target = candidate;
+    }
+    if (target === undefined && link !== undefined) {
+      // The Number changed in NetSuite: update the linked account code rather than create a second one.
+      target = { id: Number(link.procurifyId) } as ProcurifyAccountCode;
+    }
+    const written =
+      target === undefined
+        ? await this.deps.procurify.createAccountCode(write)
+        : await this.deps.procurify.updateAccountCode(target.id, write);
+    if (link === undefined || link.procurifyId !== String(written.id)) {
+      await this.deps.state.link({
+        kind: 'account',
+        netsuiteId: account.id,
+        procurifyId: String(written.id),
+        origin: 'created',
+      });
+    }
+    return this.written(
+      String(written.id),
+      hash,
+      account.lastModifiedDate,
+      [],
+      target === undefined ? 'created' : 'updated',
+    );
+  }
+
+  private async syncDepartment(
+    department: NetSuiteDepartment,
+    lastHash: string | undefined,
+  ): Promise<MasterSyncOutcome> {
+    const scope = segmentScope(department, this.deps.scope);
+    if ('invalid' in scope) throw new DataError(scope.invalid);
+    if (!scope.inScope)
+      return this.finish('skipped', scope.reason, { sourceModified: department.lastModifiedDate });
+    const write = mapDepartment(department, await this.deps.lookups());
+    const hash = contentHash(write);
+    const link = await this.deps.state.findBySource('netsuite', 'department', department.id);
+    if (link !== undefined && hash === lastHash) {
+      return this.unchanged(link.procurifyId, hash, department.lastModifiedDate);
+    }
+    let targetId = link === undefined ? undefined : Number(link.procurifyId);
+    if (targetId === undefined) {
+      for await (const candidate of this.deps.procurify.listDepartments({ search: write.name })) {
+        if (
+          candidate.external_id === department.id ||
+          (candidate.name === write.name && !candidate.external_id)
+        ) {
+          targetId = candidate.id;
+          break;
+        }
+      }
+    }
+    const written =
+      targetId === undefined
+        ? await this.deps.procurify.createDepartment(write)
+        : await this.deps.procurify.updateDepartment(targetId, write);
+    if (link === undefined) {
+      await this.deps.state.link({
+        kind: 'department',
+        netsuiteId: department.id,
+        procurifyId: String(written.id),
+        origin: 'created',
+      });
+    }
+    return this.written(
+      String(written.id),
+      hash,
+      department.lastModifiedDate,
+      [],
+      targetId === undefined ? 'created' : 'updated',
+    );
+  }
+
+  /** Deleted in NetSuite → inactive in Procurify (never deleted there). */
+  private async deactivate(): Promise<MasterSyncOutcome> {
+    const link = await this.deps.state.findBySource('netsuite', this.ref.kind, this.ref.id);
+    if (link === undefined) return this.finish('skipped', 'deleted in NetSuite before it was ever synced');
+    const id = Number(link.procurifyId);
+    switch (this.ref.kind) {
+      case 'vendor':
+        await this.deps.procurify.patchVendor(id, { active: false });
+        break;
+      case 'account': {
+        let current: ProcurifyAccountCode | undefined;
+        for await (const candidate of this.deps.procurify.listAccountCodes({})) {
+          if (candidate.id === id) current = candidate;
+        }
+        if (current !== undefined) {
+          await this.deps.procurify.updateAccountCode(id, {
+            code: current.code,
+            description: current.description,
+            active: false,
+          });
+        }
+        break;
+      }
+      case 'department': {
+        let current: { name: string; branch: { id: number } } | undefined;
+        for await (const candidate of this.deps.procurify.listDepartments({})) {
+          if (candidate.id === id) current = candidate;
+        }
+        if (current !== undefined) {
+          await this.deps.procurify.updateDepartment(id, {
+            name: current.name,
+            branch: current.branch.id,
+            active: false,
+          });
+        }
+        break;
+      }
+    }
+    await this.deps.state.append(this.ref, {
+      step: 'written',
+      message: 'deleted in NetSuite: made inactive in Procurify',
+    });
+    return this.finish(
+      'synced',
+      'deleted in NetSuite: inactive in Procurify',
+      { contentHash: 'deleted' },
+      link.procurifyId,
+    );
+  }
+
+  private async unchanged(procurifyId: string, hash: string, sourceModified: string | undefined) {
+    await this.deps.state.append(this.ref, { step: 'unchanged', facts: { procurifyId } });
+    return this.finish('unchanged', undefined, { contentHash: hash, sourceModified }, procurifyId, false);
+  }
+
+  private async written(
+    procurifyId: string,
+    hash: string,
+    sourceModified: string | undefined,
+    notes: string[],
+    action: 'created' | 'updated',
+  ): Promise<MasterSyncOutcome> {
+    await this.deps.state.append(this.ref, {
+      step: 'written',
+      ...(notes.length === 0 ? {} : { message: notes.join('; ') }),
+      facts: { procurifyId, action },
+    });
+    return this.finish(
+      'synced',
+      notes.length === 0 ? undefined : notes.join('; '),
+      { contentHash: hash, sourceModified },
+      procurifyId,
+      false,
+    );
+  }
+
+  private async finish(
+    status: SyncStatus,
+    message: string | undefined,
+    extra: {
+      contentHash?: string | undefined;
+      sourceModified?: string | undefined;
+      waitingFor?: string[];
+    } = {},
+    procurifyId?: string,
+    audit = true,
+  ): Promise<MasterSyncOutcome> {
+    if (audit && status !== 'synced') {
+      await this.deps.state.append(this.ref, {
+        step: status === 'review' ? 'review' : 'skipped',
+        ...(message === undefined ? {} : { message }),
+      });
+    }
+    await this.deps.state.putState({
+      ref: this.ref,
+      status,
+      ...(message === undefined ? {} : { message }),
+      ...(extra.contentHash === undefined ? {} : { contentHash: extra.contentHash }),
+      ...(extra.sourceModified === undefined ? {} : { sourceModified: extra.sourceModified }),
+      ...(extra.waitingFor === undefined ? {} : { waitingFor: extra.waitingFor }),
+    });
+    return {
+      status,
+      ...(message === undefined ? {} : { message }),
+      ...(procurifyId === undefined ? {} : { procurifyId }),
+    };
+  }
+
+  async recordFailure(error: SyncError): Promise<void> {
+    const errorClass = error.errorClass ?? 'bug';
+    const message = error.message ?? String(error);
+    await this.deps.state.append(this.ref, { step: 'failed', message, facts: { errorClass } });
+    const previous = await this.deps.state.getState(this.ref);
+    await this.deps.state.putState({
+      ref: this.ref,
+      status: 'failed',
+      message,
+      errorClass,
+      ...(previous?.contentHash === undefined ? {} : { contentHash: previous.contentHash }),
+    });
+  }
+}
+
+export type { RecordKind };

@@ -1,0 +1,76 @@
+// Builds the NetSuite and Procurify clients from their secrets, once per container, and rebuilds them
+// when a secret's value changes (rotation). Workers ask for them per invocation; the cost is a cache hit.
+import type { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
+import {
+  type NetSuiteCredentials,
+  netSuiteCredentialsSchema,
+  type ProcurifyCredentials,
+  procurifyCredentialsSchema,
+  readCredentials,
+} from './aws/credentials.ts';
+import { createNetSuiteClient, type NetSuiteClient } from './netsuite/index.ts';
+import { createProcurifyClient, type ProcurifyClient } from './procurify/index.ts';
+
+export interface SyncClientSettings {
+  netsuiteSecret: string;
+  procurifySecret: string;
+  /** Base URL of the NetSuite account (`https://<account>.suitetalk.api.netsuite.com`) unless the secret names one. */
+  netsuiteBaseUrl?: string;
+  /** Base URL of Procurify unless the secret names one; default `https://<domain>.procurify.com`. */
+  procurifyBaseUrl?: string;
+  /** In-flight NetSuite requests this container may use (its share of the account's limit). */
+  netsuiteConcurrencyShare: number;
+}
+
+export interface SyncClients {
+  netsuite: NetSuiteClient;
+  procurify: ProcurifyClient;
+}
+
+export function createSyncClientSource(
+  provider: SecretsProvider,
+  settings: SyncClientSettings,
+): () => Promise<SyncClients> {
+  let netsuite: { key: string; client: NetSuiteClient } | undefined;
+  let procurify: { key: string; client: ProcurifyClient } | undefined;
+  return async () => {
+    const [netsuiteCredentials, procurifyCredentials] = await Promise.all([
+      readCredentials(provider, settings.netsuiteSecret, netSuiteCredentialsSchema),
+      readCredentials(provider, settings.procurifySecret, procurifyCredentialsSchema),
+    ]);
+    const netsuiteKey = JSON.stringify(netsuiteCredentials);
+    if (netsuite?.key !== netsuiteKey) {
+      netsuite = { key: netsuiteKey, client: buildNetSuite(netsuiteCredentials, settings) };
+    }
+    const procurifyKey = JSON.stringify(procurifyCredentials);
+    if (procurify?.key !== procurifyKey) {
+      procurify = { key: procurifyKey, client: buildProcurify(procurifyCredentials, settings) };
+    }
+    return { netsuite: netsuite.client, procurify: procurify.client };
+  };
+}
+
+function buildNetSuite(credentials: NetSuiteCredentials, settings: SyncClientSettings): NetSuiteClient {
+  const host = credentials.accountId.toLowerCase().replaceAll('_', '-');
+  return createNetSuiteClient({
+    baseUrl: credentials.baseUrl ?? settings.netsuiteBaseUrl ?? `https://${host}.suitetalk.api.netsuite.com`,
+    accountId: credentials.accountId,
+    clientId: credentials.clientId,
+    certificateId: credentials.certificateId,
+    privateKeyPem: credentials.privateKeyPem,
+    algorithm: credentials.algorithm,
+    concurrencyShare: settings.netsuiteConcurrencyShare,
+  });
+}
+
+function buildProcurify(credentials: ProcurifyCredentials, settings: SyncClientSettings): ProcurifyClient {
+  const baseUrl =
+    credentials.baseUrl ?? settings.procurifyBaseUrl ?? `https://${credentials.domain}.procurify.com`;
+  return createProcurifyClient({
+    baseUrl,
+    tokenUrl: credentials.tokenUrl ?? `${baseUrl.replace(/\/+$/, '')}/oauth/token`,
+    clientId: credentials.clientId,
+    clientSecret: credentials.clientSecret,
+    ...(credentials.audience === undefined ? {} : { audience: credentials.audience }),
+  });
+}
