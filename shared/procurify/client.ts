@@ -14,6 +14,7 @@ import {
   billSchema,
   billSummarySchema,
   companyPaymentMethodSchema,
+  currencySchema,
   type DepartmentWrite,
   departmentSchema,
   departmentWriteSchema,
@@ -23,6 +24,7 @@ import {
   type ProcurifyBill,
   type ProcurifyBillSummary,
   type ProcurifyCompanyPaymentMethod,
+  type ProcurifyCurrency,
   type ProcurifyDepartment,
   type ProcurifyLocation,
   type ProcurifyPayment,
@@ -161,6 +163,8 @@ export interface ProcurifyDepartments {
   createDepartment(input: DepartmentWrite): Promise<ProcurifyDepartment>;
   updateDepartment(id: number, input: DepartmentWrite): Promise<ProcurifyDepartment>;
   listLocations(filter?: { active?: boolean }): AsyncIterable<ProcurifyLocation>;
+  /** Currencies (vendor `currency` is a currency id). */
+  listCurrencies(): AsyncIterable<ProcurifyCurrency>;
 }
 
 export interface ProcurifyBills {
@@ -570,6 +574,10 @@ class HttpProcurifyClient implements ProcurifyClient {
       locationSchema,
       'location list',
     );
+  }
+
+  listCurrencies() {
+    return this.list('/api/v2/currencies/', {}, currencySchema, 'currency list');
   }
 
   listCompanyPaymentMethods() {

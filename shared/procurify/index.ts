@@ -28,6 +28,7 @@ export {
   type ProcurifyBillSummary,
   type ProcurifyCompanyPaymentMethod,
   type ProcurifyCostAllocation,
+  type ProcurifyCurrency,
   type ProcurifyDepartment,
   type ProcurifyLocation,
   type ProcurifyPayment,

@@ -113,8 +113,15 @@ export const vendorWriteSchema = z.object({
   url: optionalText(200),
   /** Procurify currency id. */
   currency: z.number().int().nullable().optional(),
-  /** Procurify payment term id. */
-  payment_term_ref: z.number().int().nullable().optional(),
+  /** Payment terms by name (Procurify finds the term by name; the OpenAPI has no payment term list). */
+  payment_term_ref: z
+    .object({
+      name: text(100),
+      description: z.string().nullable().optional(),
+      active: z.boolean().optional(),
+    })
+    .nullable()
+    .optional(),
 });
 export type VendorWrite = z.input<typeof vendorWriteSchema>;
 export const vendorPatchSchema = vendorWriteSchema.partial();
@@ -168,6 +175,17 @@ export const locationSchema = z.object({
   currency: reference.nullish(),
 });
 export type ProcurifyLocation = z.infer<typeof locationSchema>;
+
+export const currencySchema = z.object({
+  id: z.number().int(),
+  /** ISO code, e.g. `USD`. */
+  name: z.string(),
+  description: nullableText,
+  rate: decimalString.nullish(),
+  base: z.boolean().optional(),
+  active: z.boolean().optional(),
+});
+export type ProcurifyCurrency = z.infer<typeof currencySchema>;
 
 export const companyPaymentMethodSchema = z.object({
   id: z.number().int(),

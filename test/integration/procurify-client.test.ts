@@ -386,8 +386,12 @@ describe('writes', () => {
       type: 3,
       external_id: 'ns-c-1',
       currency: 1,
+      payment_term_ref: { name: 'Net 45' },
     });
     expect(vendor).toMatchObject({ name: 'Client Vendor', external_id: 'ns-c-1', active: true });
+    expect(vendor.payment_term_ref).toMatchObject({ name: 'Net 45' });
+    const currencies = await collect(client.listCurrencies());
+    expect(currencies.find((c) => c.name === 'CAD')).toMatchObject({ id: 2, rate: '0.730000' });
     const updated = await client.updateVendor(vendor.id, {
       name: 'Client Vendor Inc',
       email: [],

@@ -256,7 +256,7 @@ describe('vendors', () => {
         addressLineOne: '1 Test Road',
         city: 'Testville',
         currency: 2,
-        payment_term_ref: 3,
+        payment_term_ref: { name: 'Net 30' },
       },
     });
     expect(created.status).toBe(201);
@@ -307,6 +307,14 @@ describe('vendors', () => {
     expect(notAList.body.email).toEqual(['Expected a list of items but got type "str".']);
     const badCurrency = await api('PATCH', '/api/v3/vendors/1/', { body: { currency: 999 } });
     expect(badCurrency.body).toEqual({ currency: ['Invalid pk "999" - object does not exist.'] });
+    const termById = await api('PATCH', '/api/v3/vendors/1/', { body: { payment_term_ref: 3 } });
+    expect(termById.body).toEqual({
+      payment_term_ref: { non_field_errors: ['Invalid data. Expected a dictionary, but got int.'] },
+    });
+    const newTerm = await api('PATCH', '/api/v3/vendors/1/', {
+      body: { payment_term_ref: { name: 'Net 90' } },
+    });
+    expect(newTerm.body.data.payment_term_ref).toMatchObject({ name: 'Net 90', active: true });
     const notJson = await api('POST', '/api/v3/vendors/', {
       headers: { 'content-type': 'text/plain' },
       body: 'x',
@@ -401,7 +409,12 @@ describe('departments, locations, company payment methods', () => {
     expect(onBranch.body.data.map((d: { name: string }) => d.name)).toContain('Conformance');
   });
 
-  it('lists locations and payment methods with their GL codes', async () => {
+  it('lists locations, currencies, and payment methods with their GL codes', async () => {
+    const currencies = await api('GET', '/api/v2/currencies/');
+    expect(currencies.body.data.map((c: { name: string }) => c.name)).toEqual(['USD', 'CAD', 'EUR', 'GBP']);
+    expect((await api('GET', '/api/v2/currencies/?base=true')).body.data).toEqual([
+      expect.objectContaining({ name: 'USD', base: true }),
+    ]);
     const locations = await api('GET', '/api/v2/locations/');
     expect(locations.body.data.map((l: { name: string }) => l.name)).toEqual([
       'San Francisco HQ',

@@ -39,6 +39,7 @@ import {
   accountCodeView,
   billDetailView,
   billSummaryView,
+  currencyView,
   departmentView,
   locationView,
   paymentMethodView,
@@ -98,10 +99,7 @@ const search = (needle: string | undefined, ...haystack: Array<string | null>): 
 // ---- vendors ---------------------------------------------------------------------------------------
 
 function vendorDeps(state: SandboxState) {
-  return {
-    currencyExists: (id: number) => state.store.currencies.has(id),
-    paymentTermExists: (id: number) => state.store.paymentTerms.has(id),
-  };
+  return { currencyExists: (id: number) => state.store.currencies.has(id) };
 }
 
 const listVendors: Handler = (ctx) => {
@@ -293,6 +291,20 @@ const listPaymentMethods: Handler = (ctx) => {
   return list(ctx, ordered, (m) => paymentMethodView(ctx.state.store, m));
 };
 
+const listCurrencies: Handler = (ctx) => {
+  const q = new QueryReader(ctx.url.searchParams);
+  const active = q.boolean('active');
+  const base = q.boolean('base');
+  const name = q.text('name');
+  const currencies = [...ctx.state.store.currencies.values()].filter(
+    (c) =>
+      (active === undefined || c.active === active) &&
+      (base === undefined || c.base === base) &&
+      (name === undefined || c.name === name),
+  );
+  return list(ctx, orderBy(currencies, q.text('order_by'), { name: (c) => c.name }), currencyView);
+};
+
 // ---- bills -------------------------------------------------------------------------------------------
 
 /**
@@ -428,6 +440,7 @@ export const routes: Route[] = [
     template: '/api/v3/departments/{id}/',
     methods: { PUT: updateDepartment },
   },
+  { pattern: /^\/api\/v2\/currencies\/$/, template: '/api/v2/currencies/', methods: { GET: listCurrencies } },
   { pattern: /^\/api\/v2\/locations\/$/, template: '/api/v2/locations/', methods: { GET: listLocations } },
   {
     pattern: new RegExp(`^/api/v2/locations/${id}/$`),

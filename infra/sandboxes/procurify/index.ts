@@ -11,6 +11,8 @@
 // - Token errors: 401 `invalid_client`, 403 `access_denied` for a wrong audience, 400 for a bad grant type.
 // - Vendor POST/PUT require `name`, `email` (a list) and `type` (the OpenAPI's `overall_score` is not
 //   required); PUT and PATCH leave absent fields unchanged (validation.ts). external_id is not unique.
+//   `payment_term_ref` is written as a nested term `{name}` (the OpenAPI's PaymentTermRequest), found
+//   by name or created, and read as `{id, name, description, active}`.
 // - Account codes: `code` is unique (400 on a duplicate); `active` is writable unless
 //   `accountCodeActiveWritable` is false (the OpenAPI request schemas lack it). GET on
 //   `/api/v3/account-codes/{id}/` and `/api/v3/departments/{id}/` is 405 (only PUT is documented).

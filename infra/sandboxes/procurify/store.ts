@@ -321,6 +321,26 @@ export class ProcurifyStore {
 
   // ---- API writes (values already validated by validation.ts) ---------------------------------
 
+  /** A nested payment term of a vendor write as a term id: found by name, created when new. */
+  private paymentTermFrom(values: Record<string, unknown>): Record<string, unknown> {
+    if (!('payment_term_ref' in values)) return values;
+    const term = values.payment_term_ref as {
+      name: string;
+      description?: string | null;
+      active?: boolean;
+    } | null;
+    if (term === null) return { ...values, payment_term_ref: null };
+    const existing = [...this.paymentTerms.values()].find((t) => t.name === term.name);
+    const record =
+      existing ??
+      this.addPaymentTerm({
+        name: term.name,
+        description: term.description ?? null,
+        active: term.active ?? true,
+      });
+    return { ...values, payment_term_ref: record.id };
+  }
+
   createVendorFromApi(values: Record<string, unknown>): VendorRecord {
     const record: VendorRecord = {
       id: this.allocate('vendor'),
@@ -348,14 +368,14 @@ export class ProcurifyStore {
       is_1099_eligible: null,
       modified: 0,
     };
-    Object.assign(record, values, { modified: this.clock.tick() });
+    Object.assign(record, this.paymentTermFrom(values), { modified: this.clock.tick() });
     this.vendors.set(record.id, record);
     return record;
   }
 
   /** PUT and PATCH: fields absent from the body keep their value (as Django REST Framework does). */
   updateVendorFromApi(record: VendorRecord, values: Record<string, unknown>): VendorRecord {
-    Object.assign(record, values, { modified: this.clock.tick() });
+    Object.assign(record, this.paymentTermFrom(values), { modified: this.clock.tick() });
     return record;
   }
 

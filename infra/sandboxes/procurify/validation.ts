@@ -7,7 +7,15 @@ export type FieldErrors = Record<string, unknown>;
 export type Validated<T> = { ok: true; value: T } | { ok: false; errors: FieldErrors };
 
 interface FieldSpec {
-  kind: 'string' | 'integer' | 'boolean' | 'emailList' | 'integerList' | 'stringList' | 'object';
+  kind:
+    | 'string'
+    | 'integer'
+    | 'boolean'
+    | 'emailList'
+    | 'integerList'
+    | 'stringList'
+    | 'object'
+    | 'paymentTerm';
   required?: boolean;
   nullable?: boolean;
   allowBlank?: boolean;
@@ -131,8 +139,32 @@ function validateField(
       if (typeof raw !== 'object' || Array.isArray(raw)) return { ok: false, errors: ['Invalid data.'] };
       return { ok: true, value: raw };
     }
+    case 'paymentTerm': {
+      // A nested PaymentTermRequest {name, description?, active?}, as the OpenAPI document writes it.
+      if (typeof raw !== 'object' || Array.isArray(raw)) {
+        const got = Array.isArray(raw)
+          ? 'list'
+          : typeof raw === 'string'
+            ? 'str'
+            : typeof raw === 'number'
+              ? 'int'
+              : 'bool';
+        return {
+          ok: false,
+          errors: { non_field_errors: [`Invalid data. Expected a dictionary, but got ${got}.`] },
+        };
+      }
+      const nested = validateBody(raw, paymentTermSchema, false);
+      return nested.ok ? { ok: true, value: nested.value } : { ok: false, errors: nested.errors };
+    }
   }
 }
+
+const paymentTermSchema: Schema = {
+  name: { kind: 'string', required: true, maxLength: 100 },
+  description: { kind: 'string', nullable: true, allowBlank: true },
+  active: { kind: 'boolean' },
+};
 
 const nullableText = (maxLength: number): FieldSpec => ({
   kind: 'string',
@@ -141,11 +173,11 @@ const nullableText = (maxLength: number): FieldSpec => ({
   maxLength,
 });
 
-/** OptimizedVendorRequest. `name`, `email` and `type` are required on POST and PUT (see index.ts). */
-export function vendorSchema(deps: {
-  currencyExists: (id: number) => boolean;
-  paymentTermExists: (id: number) => boolean;
-}): Schema {
+/**
+ * OptimizedVendorRequest. `name`, `email` and `type` are required on POST and PUT (see index.ts);
+ * `payment_term_ref` is a nested payment term `{name, ...}` (found by name, created when new).
+ */
+export function vendorSchema(deps: { currencyExists: (id: number) => boolean }): Schema {
   return {
     name: { kind: 'string', required: true, maxLength: 150 },
     active: { kind: 'boolean' },
@@ -164,7 +196,7 @@ export function vendorSchema(deps: {
     url: nullableText(200),
     external_id: nullableText(100),
     currency: { kind: 'integer', nullable: true, exists: deps.currencyExists },
-    payment_term_ref: { kind: 'integer', nullable: true, exists: deps.paymentTermExists },
+    payment_term_ref: { kind: 'paymentTerm', nullable: true },
     tax: { kind: 'integer', nullable: true },
     type: { kind: 'integer', required: true, choices: [1, 2, 3, 4, 5, 6, 7] },
     default_payment_method: { kind: 'integer', nullable: true },
