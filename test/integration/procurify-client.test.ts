@@ -364,6 +364,25 @@ describe('retries', () => {
     expect(requests('GET /api/v2/locations/')).toHaveLength(1);
   });
 
+  it('gives up on a request Procurify holds after requestTimeoutMs, and tries again', async () => {
+    sandbox.faults.set('GET /api/v2/locations/', { rateTimeout: 1 });
+    const client = clientFor({ requestTimeoutMs: 150 }, { onRetry: () => sandbox.faults.clear() });
+    expect(await collect(client.listLocations())).toHaveLength(3);
+    expect(requests('GET /api/v2/locations/').filter((entry) => entry.status === 200)).toHaveLength(1);
+  });
+
+  it('retries a throttled token request', async () => {
+    sandbox.faults.set('POST /oauth/token', { rate429: 1 });
+    const waits: number[] = [];
+    const client = clientFor(
+      {},
+      { onRetry: () => sandbox.faults.clear(), sleep: async (ms) => void waits.push(ms) },
+    );
+    expect((await client.getVendor(1)).id).toBe(1);
+    expect(waits).toEqual([expect.any(Number)]);
+    expect(waits[0]).toBeGreaterThanOrEqual(1_000);
+  });
+
   it('retries 500s and dropped connections on reads, and gives up after the attempts with a TransientError', async () => {
     sandbox.faults.set('GET /api/v3/vendors/', { rate500: 1 });
     const client = clientFor();
@@ -466,6 +485,20 @@ describe('writes', () => {
     expect(vendor.name).toBe('Dropped Vendor');
     expect([...sandbox.store.vendors.values()].filter((v) => v.external_id === 'ns-lost-2')).toHaveLength(1);
     expect(requests('POST /api/v3/vendors/')).toHaveLength(2);
+  });
+
+  it('after a vendor POST that timed out unanswered, looks it up and creates it once', async () => {
+    sandbox.faults.set('POST /api/v3/vendors/', { rateTimeout: 1 });
+    const client = clientFor({ requestTimeoutMs: 150 }, { onRetry: () => sandbox.faults.clear() });
+    const vendor = await client.createVendor({
+      name: 'Held Vendor',
+      email: [],
+      type: 3,
+      external_id: 'ns-held-1',
+    });
+    expect(vendor.external_id).toBe('ns-held-1');
+    expect([...sandbox.store.vendors.values()].filter((v) => v.external_id === 'ns-held-1')).toHaveLength(1);
+    expect(requests('GET /api/v3/vendors/')).toHaveLength(1);
   });
 
   it('reports a lost vendor POST without external_id as ambiguous (DataError), never re-creating it', async () => {

@@ -7,7 +7,13 @@ import { z } from 'zod';
 import { faultRulesSchema } from '../faults.ts';
 import { readBody, sendJson } from '../http-server.ts';
 import { addBulkBills, addBulkPayments, type DemoOptions, seedDemoCompany } from './demo-data.ts';
-import { paymentInputSchema, paymentStatusInputSchema, seedRecordsSchema } from './inputs.ts';
+import {
+  type BillInput,
+  type BillPatch,
+  paymentInputSchema,
+  paymentStatusInputSchema,
+  seedRecordsSchema,
+} from './inputs.ts';
 import { type BillRecord, formatMicros } from './model.ts';
 import { lostConnectionRuleSchema, type SandboxState, sandboxConfigPatchSchema } from './state.ts';
 import { SandboxInputError } from './store.ts';
@@ -187,7 +193,7 @@ async function dispatch(
       return { status: 200, body: { cleared: true } };
     case 'POST bills': {
       if (second === undefined) {
-        const bill = store.createBill(body as never);
+        const bill = store.createBill(body as BillInput);
         return { status: 201, body: adminBillView(state, bill) };
       }
       if (third === 'approve') return { status: 200, body: adminBillView(state, store.approveBill(second)) };
@@ -195,7 +201,7 @@ async function dispatch(
     }
     case 'PATCH bills': {
       if (second !== undefined)
-        return { status: 200, body: adminBillView(state, store.editBill(second, body as never)) };
+        return { status: 200, body: adminBillView(state, store.editBill(second, body as BillPatch)) };
       break;
     }
     case 'POST payments': {

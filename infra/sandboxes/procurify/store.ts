@@ -450,13 +450,10 @@ export class ProcurifyStore {
         if (!this.departments.has(allocation.department)) {
           throw new SandboxInputError(`items[${index}]: no department ${allocation.department}`);
         }
-        const amountCents =
-          allocation.amount === undefined && n === requested.length - 1
-            ? remaining
-            : parseCents(allocation.amount ?? '')!;
-        if (amountCents === undefined || Number.isNaN(amountCents)) {
-          throw new SandboxInputError(`items[${index}]: only the last allocation may omit its amount`);
-        }
+        let amountCents: number;
+        if (allocation.amount !== undefined) amountCents = parseCents(allocation.amount)!;
+        else if (n === requested.length - 1) amountCents = remaining;
+        else throw new SandboxInputError(`items[${index}]: only the last allocation may omit its amount`);
         remaining -= amountCents;
         return {
           id: this.allocate('costAllocation'),

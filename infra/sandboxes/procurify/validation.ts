@@ -101,10 +101,10 @@ function validateField(
       return { ok: true, value: number };
     }
     case 'boolean': {
-      const truthy = [true, 'true', 'True', 1, '1'];
-      const falsy = [false, 'false', 'False', 0, '0'];
-      if (truthy.includes(raw as never)) return { ok: true, value: true };
-      if (falsy.includes(raw as never)) return { ok: true, value: false };
+      const truthy: unknown[] = [true, 'true', 'True', 1, '1'];
+      const falsy: unknown[] = [false, 'false', 'False', 0, '0'];
+      if (truthy.includes(raw)) return { ok: true, value: true };
+      if (falsy.includes(raw)) return { ok: true, value: false };
       return { ok: false, errors: ['Must be a valid boolean.'] };
     }
     case 'emailList':
