@@ -40,8 +40,12 @@ const OPERATORS = new Set([
 function tokenize(q: string): string[] {
   const tokens: string[] = [];
   const pattern = /\s*("(?:[^"\\]|\\.)*"|\[|\]|,|[^\s,[\]"]+)/y;
-  for (let match = pattern.exec(q); match !== null; match = pattern.exec(q)) tokens.push(match[1]!);
-  if (q.slice(pattern.lastIndex).trim() !== '') throw invalidQuery(q);
+  let end = 0;
+  for (let match = pattern.exec(q); match !== null; match = pattern.exec(q)) {
+    tokens.push(match[1]!);
+    end = pattern.lastIndex;
+  }
+  if (q.slice(end).trim() !== '') throw invalidQuery(q);
   return tokens;
 }
 
