@@ -138,24 +138,6 @@ export const scheduleDeadLetterQueueName = (prefix: string = defaultPrefix): str
   `${prefix}-${scheduleDeadLetterQueueDefinition.name}`;
 
 /**
- * Deployment settings the functions read (non-secret; set from the CDK configuration on AWS and by
- * local mode). Lists are comma-separated; an unset optional setting is an absent variable.
- */
-export const settingEnvironmentNames = {
-  netsuiteAccountId: 'APSYNC_NETSUITE_ACCOUNT_ID',
-  netsuiteBaseUrl: 'APSYNC_NETSUITE_BASE_URL',
-  /** In-flight NetSuite requests one function instance may hold (its part of the configured share). */
-  netsuiteConcurrency: 'APSYNC_NETSUITE_CONCURRENCY',
-  netsuiteSubsidiaries: 'APSYNC_NETSUITE_SUBSIDIARIES',
-  netsuiteSyncFlagField: 'APSYNC_NETSUITE_SYNC_FLAG_FIELD',
-  procurifyDomain: 'APSYNC_PROCURIFY_DOMAIN',
-  /** The payment mode used until the operator sets one with `apsync mode set`. */
-  defaultPaymentMode: 'APSYNC_DEFAULT_PAYMENT_MODE',
-  auditRetentionDays: 'APSYNC_AUDIT_RETENTION_DAYS',
-  idempotencyRetentionDays: 'APSYNC_IDEMPOTENCY_RETENTION_DAYS',
-} as const;
-
-/**
  * Environment variable names of the functions' settings (not resources): set by the CDK stack from
  * cdk.json context and by local mode from its options. All optional, with the defaults shown.
  */
@@ -174,4 +156,10 @@ export const settingNames = {
   departmentLocationId: 'APSYNC_DEPARTMENT_LOCATION_ID',
   /** First retry delay of a failed message, doubled per receive (default 10). */
   retryBaseSeconds: 'APSYNC_RETRY_BASE_SECONDS',
+  /** Payment mode, push or pull, until the operator sets one with `apsync mode set` (default push). */
+  defaultPaymentMode: 'APSYNC_DEFAULT_PAYMENT_MODE',
+  /** Days an audit-trail record is kept before its DynamoDB TTL expires it (default 400). */
+  auditRetentionDays: 'APSYNC_AUDIT_RETENTION_DAYS',
+  /** Days an idempotency record is kept (default 7). */
+  idempotencyRetentionDays: 'APSYNC_IDEMPOTENCY_RETENTION_DAYS',
 } as const;

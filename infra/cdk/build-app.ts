@@ -60,14 +60,6 @@ export function buildApp(app: App, options: BuildOptions): BuiltApp {
     notes.push(`function ${definition.name} skipped: ${definition.entry} does not exist yet`);
   }
   if (service.netsuiteAllocation.shortfall !== undefined) notes.push(service.netsuiteAllocation.shortfall);
-  if (options.config.netsuite.accountId === undefined) {
-    notes.push(
-      'apsync.netsuite.accountId is not set: NetSuite calls will fail until it is (-c apsync.netsuite.accountId=...)',
-    );
-  }
-  if (options.config.procurify.domain === undefined) {
-    notes.push('apsync.procurify.domain is not set: Procurify calls will fail until it is');
-  }
   return { stateful, service, deployed, skipped, notes };
 }
 

@@ -58,7 +58,7 @@ export const configurationSchema = z
         syncFlagField: optional(
           z
             .string()
-            .regex(/^cust[a-z]*_[a-z0-9_]+$/, 'must be a custom field id such as custentity_apsync_sync'),
+            .regex(/^custentity_[a-z0-9_]+$/, 'must be a vendor field id such as custentity_apsync_sync'),
         ),
       })
       .strict()
@@ -71,9 +71,13 @@ export const configurationSchema = z
             .string()
             .regex(/^[a-z0-9][a-z0-9.-]*\.[a-z]{2,}$/i, 'must be a host name such as acme.procurify.com'),
         ),
+        /** Procurify location new departments are created under; unset = the headquarters location. */
+        departmentLocationId: optional(z.coerce.number().int().positive()),
       })
       .strict()
       .default({}),
+    /** First retry delay of a failed queue message, doubled per receive; unset = the code's default. */
+    retryBaseSeconds: optional(z.coerce.number().int().min(1).max(900)),
     /** Payment mode until the operator changes it (`apsync mode set`): push = F4, pull = F5. */
     paymentMode: z.enum(['push', 'pull']).default('push'),
     schedules: z

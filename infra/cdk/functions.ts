@@ -71,7 +71,8 @@ export const functionRegistry: readonly FunctionDefinition[] = [
     description: 'Fetches the current NetSuite record of each notice and updates Procurify (F2)',
     trigger: 'queue:inbound',
     memoryMb: 512,
-    tables: { state: 'readWrite', idempotency: 'readWrite' },
+    // Duplicate notices are harmless (it fetches the current record), so no idempotency table.
+    tables: { state: 'readWrite' },
     sendsTo: [],
     secrets: ['netsuite', 'procurify'],
     netsuite: { weight: 1 },

@@ -34,7 +34,7 @@ import {
   type SecretKey,
   scheduleDeadLetterQueueName,
   secretEnvironmentNames,
-  settingEnvironmentNames,
+  settingNames,
   type TableKey,
   tableDefinitions,
   tableEnvironmentNames,
@@ -170,21 +170,25 @@ export class ServiceStack extends Stack {
     for (const secret of definition.secrets) {
       environment[secretEnvironmentNames[secret]] = this.names.secrets[secret];
     }
-    const settings: Partial<Record<keyof typeof settingEnvironmentNames, string>> = {
-      netsuiteAccountId: config.netsuite.accountId,
-      netsuiteBaseUrl: netSuiteBaseUrl(config),
-      netsuiteSubsidiaries: config.netsuite.subsidiaries.join(','),
-      netsuiteSyncFlagField: config.netsuite.syncFlagField,
-      procurifyDomain: config.procurify.domain,
-      defaultPaymentMode: config.paymentMode,
-      auditRetentionDays: String(config.retention.auditDays),
-      idempotencyRetentionDays: String(config.retention.idempotencyDays),
-    };
+    // Settings are optional overrides: an unset one is an absent variable (the code has a default,
+    // or reads it from the secret, e.g. the NetSuite account and the Procurify domain).
     const allotment = this.netsuiteAllocation.allotments.get(definition.name);
-    if (allotment !== undefined) settings.netsuiteConcurrency = String(allotment.permitsPerInstance);
+    const settings: Partial<Record<keyof typeof settingNames, string | number | undefined>> = {
+      netsuiteBaseUrl: netSuiteBaseUrl(config),
+      procurifyBaseUrl:
+        config.procurify.domain === undefined ? undefined : `https://${config.procurify.domain}`,
+      netsuiteConcurrencyShare: allotment?.permitsPerInstance,
+      subsidiaryScope: config.netsuite.subsidiaries.join(','),
+      vendorSyncFlagField: config.netsuite.syncFlagField,
+      departmentLocationId: config.procurify.departmentLocationId,
+      retryBaseSeconds: config.retryBaseSeconds,
+      defaultPaymentMode: config.paymentMode,
+      auditRetentionDays: config.retention.auditDays,
+      idempotencyRetentionDays: config.retention.idempotencyDays,
+    };
     for (const [key, value] of Object.entries(settings)) {
       if (value !== undefined && value !== '') {
-        environment[settingEnvironmentNames[key as keyof typeof settingEnvironmentNames]] = value;
+        environment[settingNames[key as keyof typeof settingNames]] = String(value);
       }
     }
     return environment;

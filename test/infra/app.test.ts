@@ -75,7 +75,9 @@ describe('infra/cdk/app.ts', () => {
       }
     }
     // The single-key context override reached the function environment.
-    expect(JSON.stringify(service)).toContain('"APSYNC_NETSUITE_ACCOUNT_ID":"7654321"');
+    expect(JSON.stringify(service)).toContain(
+      '"APSYNC_NETSUITE_BASE_URL":"https://7654321.suitetalk.api.netsuite.com"',
+    );
     // Real bundling: the ingest function's asset holds an ESM bundle.
     const assets = readdirSync(synth.outdir).filter((name) => name.startsWith('asset.'));
     expect(assets.some((dir) => readdirSync(join(synth.outdir, dir)).includes('index.mjs'))).toBe(true);

@@ -17,7 +17,7 @@ import {
   queueDefinitions,
   resourceNames,
   scheduleDeadLetterQueueName,
-  settingEnvironmentNames,
+  settingNames,
   tableDefinitions,
   visibilityTimeoutSeconds,
 } from '../../shared/resources.ts';
@@ -193,20 +193,24 @@ describe('functions', () => {
     );
     expect(ingest).not.toHaveProperty(environmentNames.stateTable);
     expect(ingest).not.toHaveProperty(environmentNames.netsuiteSecret);
-    expect(ingest).not.toHaveProperty(settingEnvironmentNames.netsuiteConcurrency);
+    expect(ingest).not.toHaveProperty(settingNames.netsuiteConcurrencyShare);
 
     const bill = variables('bill-sync-worker').Variables;
     expect(bill).toMatchObject({
       [environmentNames.stateTable]: names.tables.state,
       [environmentNames.netsuiteSecret]: names.secrets.netsuite,
-      [settingEnvironmentNames.netsuiteAccountId]: '1234567_SB1',
-      [settingEnvironmentNames.netsuiteBaseUrl]: 'https://1234567-sb1.suitetalk.api.netsuite.com',
-      [settingEnvironmentNames.netsuiteSubsidiaries]: '1,3',
-      [settingEnvironmentNames.netsuiteSyncFlagField]: 'custentity_apsync_sync',
-      [settingEnvironmentNames.procurifyDomain]: 'acme.procurify.com',
-      [settingEnvironmentNames.defaultPaymentMode]: 'push',
-      [settingEnvironmentNames.netsuiteConcurrency]: '1',
+      [settingNames.netsuiteBaseUrl]: 'https://1234567-sb1.suitetalk.api.netsuite.com',
+      [settingNames.procurifyBaseUrl]: 'https://acme.procurify.com',
+      [settingNames.subsidiaryScope]: '1,3',
+      [settingNames.vendorSyncFlagField]: 'custentity_apsync_sync',
+      [settingNames.defaultPaymentMode]: 'push',
+      [settingNames.auditRetentionDays]: '400',
+      [settingNames.idempotencyRetentionDays]: '7',
+      [settingNames.netsuiteConcurrencyShare]: '1',
     });
+    // Unset optional settings are absent, so the code's own defaults apply.
+    expect(bill).not.toHaveProperty(settingNames.retryBaseSeconds);
+    expect(bill).not.toHaveProperty(settingNames.departmentLocationId);
     expect(bill).not.toHaveProperty(environmentNames.webhookSecret);
   });
 });
