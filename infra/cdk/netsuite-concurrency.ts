@@ -26,6 +26,11 @@ export interface NetSuiteAllocation {
  * instance holds one permit: workers process their batch's records one after another. Scheduled
  * functions take one permit and no planned slot: they hold a lease, so one run of each exists at a time,
  * and they run minutes apart; the client's adaptive governor absorbs the overlap (halves on a 429).
+ *
+ * The cap is the event source's maxConcurrency, not reserved concurrency: reserving takes from the
+ * account's unreserved pool (a new account's limit of 10 cannot spare any, so the deploy would fail),
+ * and an SQS batch throttled by a reservation goes back to the queue and counts as a receive toward
+ * the dead-letter queue; maxConcurrency simply stops polling at the cap.
  */
 export function allocateNetSuiteConcurrency(
   share: number,
