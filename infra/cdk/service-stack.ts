@@ -91,6 +91,9 @@ export class ServiceStack extends Stack {
 
   private readonly names: ResourceNames;
   private readonly queues = new Map<string, ImportedQueue>();
+  /** Set by buildApi when an http function is deployed. */
+  private stage: apigw.HttpStage | undefined;
+  private webhookPath: string | undefined;
 
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
     super(scope, id, props);
@@ -372,9 +375,6 @@ export class ServiceStack extends Stack {
     this.stage = stage;
     return api;
   }
-
-  private webhookPath: string | undefined;
-  private stage: apigw.HttpStage | undefined;
 
   private addOutputs(
     config: ApsyncConfiguration,
