@@ -167,8 +167,27 @@ export interface ProcurifyDepartments {
   listCurrencies(): AsyncIterable<ProcurifyCurrency>;
 }
 
+/** A window of modification times for the change scans (both ends inclusive). */
+export interface BillScanFilter {
+  modifiedAfter?: DateInput;
+  modifiedBefore?: DateInput;
+  status?: number | number[];
+}
+
+export interface PaymentScanFilter {
+  updatedAfter?: DateInput;
+  updatedBefore?: DateInput;
+  statuses?: ProcurifyPaymentStatus[];
+}
+
 export interface ProcurifyBills {
+  /** Page-number iteration (fine for static reads; pollers should use scanBills). */
   listBills(filter?: BillListFilter): AsyncIterable<ProcurifyBillSummary>;
+  /**
+   * Every bill modified in the window, by modification time, without skipping any when bills change
+   * during the scan (a bill changed meanwhile may come twice). For pollers.
+   */
+  scanBills(filter?: BillScanFilter): AsyncIterable<ProcurifyBillSummary>;
   getBill(uuid: string): Promise<ProcurifyBill>;
 }
 
@@ -179,7 +198,10 @@ export interface ProcurifyBillPayer {
 }
 
 export interface ProcurifyPayments {
+  /** Page-number iteration (fine for static reads; pollers should use scanPayments). */
   listPayments(filter?: PaymentListFilter): AsyncIterable<ProcurifyPayment>;
+  /** Every payment updated in the window, without skipping any that change during the scan. */
+  scanPayments(filter?: PaymentScanFilter): AsyncIterable<ProcurifyPayment>;
   getPaymentApplications(payment: ProcurifyPayment): Promise<PaymentApplications>;
   listCompanyPaymentMethods(): AsyncIterable<ProcurifyCompanyPaymentMethod>;
 }
@@ -369,6 +391,69 @@ class HttpProcurifyClient implements ProcurifyClient {
       for (const entry of page.data) yield entry;
       url =
         page.metadata.pagination.next === null ? undefined : this.followNext(page.metadata.pagination.next);
+    }
+  }
+
+  /**
+   * Reads every record whose time is in [after, before] without page numbers. Offsets shift when a
+   * record's modification time changes during the read (it moves to the end and the records behind it
+   * move up into pages already read: they would be skipped). Instead each request starts at the time
+   * of the last record read (inclusive) in ascending time order, skipping the records already read at
+   * exactly that time; a record changed meanwhile is read again later (callers are idempotent). Only a
+   * full page of records sharing one time is continued by page number.
+   */
+  private async *scan<T extends z.ZodType>(options: {
+    path: string;
+    query: Record<string, string | undefined>;
+    lowerParam: string;
+    upperParam: string;
+    orderBy: string;
+    after: string | undefined;
+    before: string | undefined;
+    item: T;
+    timeOf: (item: z.output<T>) => string;
+    keyOf: (item: z.output<T>) => string;
+    what: string;
+  }): AsyncGenerator<z.output<T>> {
+    const firstPage = (lower: string | undefined) =>
+      this.url(options.path, {
+        ...options.query,
+        [options.lowerParam]: lower,
+        [options.upperParam]: options.before,
+        order_by: options.orderBy,
+        page_size: String(this.config.pageSize),
+      });
+    let lower = options.after;
+    let readAtLower = new Set<string>();
+    let url = firstPage(lower);
+    for (;;) {
+      const current = url;
+      const body = await this.retrying(() => this.call('GET', current));
+      const page = this.parse(pageSchema(options.item), body, options.what);
+      const items = page.data;
+      for (let i = 1; i < items.length; i++) {
+        if (Date.parse(options.timeOf(items[i]!)) < Date.parse(options.timeOf(items[i - 1]!))) {
+          throw new BugError(`procurify: ${options.path} did not order by ${options.orderBy}`, { source });
+        }
+      }
+      for (const entry of items) {
+        if (lower !== undefined && options.timeOf(entry) === lower && readAtLower.has(options.keyOf(entry)))
+          continue;
+        yield entry;
+      }
+      const next = page.metadata.pagination.next;
+      const last = items.at(-1);
+      if (next === null || last === undefined) return;
+      const lastTime = options.timeOf(last);
+      if (lastTime === lower) {
+        // A whole page at one time: continue this time by page number.
+        for (const entry of items) readAtLower.add(options.keyOf(entry));
+        url = this.followNext(next);
+        continue;
+      }
+      readAtLower = new Set(items.filter((entry) => options.timeOf(entry) === lastTime).map(options.keyOf));
+      lower = lastTime;
+      url = firstPage(lower);
     }
   }
 
@@ -612,6 +697,27 @@ class HttpProcurifyClient implements ProcurifyClient {
     }
   }
 
+  async *scanBills(filter: BillScanFilter = {}) {
+    const statuses = filter.status === undefined ? undefined : new Set([filter.status].flat());
+    const rows = this.scan({
+      path: '/api/v3/ap/bills/',
+      query: {},
+      lowerParam: 'last_modified_datetime_0',
+      upperParam: 'last_modified_datetime_1',
+      orderBy: 'last_modified_datetime',
+      after: toIso(filter.modifiedAfter),
+      before: toIso(filter.modifiedBefore),
+      item: billSummarySchema,
+      timeOf: (bill) => bill.last_modified_datetime,
+      keyOf: (bill) => bill.uuid,
+      what: 'bill list',
+    });
+    for await (const bill of rows) {
+      if (statuses !== undefined && !statuses.has(bill.status)) continue;
+      yield bill;
+    }
+  }
+
   async getBill(uuid: string) {
     if (!/^[0-9a-f-]+$/i.test(uuid)) {
       return Promise.reject(
@@ -677,6 +783,27 @@ class HttpProcurifyClient implements ProcurifyClient {
       paymentSchema,
       'payment list',
     );
+    for await (const payment of rows) {
+      if (statuses !== undefined && (payment.status === null || !statuses.has(payment.status))) continue;
+      yield payment;
+    }
+  }
+
+  async *scanPayments(filter: PaymentScanFilter = {}) {
+    const statuses = filter.statuses === undefined ? undefined : new Set<string>(filter.statuses);
+    const rows = this.scan({
+      path: '/api/public/v1/payments/',
+      query: { status: filter.statuses?.join(',') },
+      lowerParam: 'updated_at_after',
+      upperParam: 'updated_at_before',
+      orderBy: 'updated_at',
+      after: toIso(filter.updatedAfter),
+      before: toIso(filter.updatedBefore),
+      item: paymentSchema,
+      timeOf: (payment) => payment.updated_at,
+      keyOf: (payment) => String(payment.id),
+      what: 'payment list',
+    });
     for await (const payment of rows) {
       if (statuses !== undefined && (payment.status === null || !statuses.has(payment.status))) continue;
       yield payment;

@@ -2,11 +2,13 @@
 // the record types, and the pure helpers (error classification, Retry-After, decimals).
 export {
   type BillListFilter,
+  type BillScanFilter,
   createProcurifyClient,
   type MarkBillsPaidResult,
   type PaymentApplication,
   type PaymentApplications,
   type PaymentListFilter,
+  type PaymentScanFilter,
   type ProcurifyAccountCodes,
   type ProcurifyBillPayer,
   type ProcurifyBills,

@@ -139,6 +139,60 @@ describe('lists', () => {
     expect(recent[0]).toMatchObject({ status: 'paid', gl_code: expect.any(String) });
   });
 
+  it('page numbers skip bills that move during the read; scanBills reads them all', async () => {
+    const client = clientFor({ pageSize: 5 });
+    const readWhileEditing = async (bills: AsyncIterable<{ uuid: string }>) => {
+      const seen = new Set<string>();
+      const firstPage: string[] = [];
+      for await (const bill of bills) {
+        seen.add(bill.uuid);
+        if (firstPage.length < 5) firstPage.push(bill.uuid);
+        if (firstPage.length === 5 && seen.size === 5) {
+          sandbox.editBill(firstPage[0]!, { note: 'edited during the read' });
+          sandbox.editBill(firstPage[1]!, { note: 'edited during the read' });
+        }
+      }
+      return seen.size;
+    };
+    const total = sandbox.store.bills.size;
+    // Offsets: the two edited bills move to the end and two others slip into the page already read.
+    expect(await readWhileEditing(client.listBills({ orderBy: 'last_modified_datetime' }))).toBe(total - 2);
+    expect(await readWhileEditing(client.scanBills())).toBe(total);
+    const scanned = requests('GET /api/v3/ap/bills/')
+      .slice(-3)
+      .map((e) => new URLSearchParams(e.query));
+    expect(
+      scanned.every((q) => q.get('order_by') === 'last_modified_datetime' && q.get('page') === null),
+    ).toBe(true);
+    expect(scanned[1]!.get('last_modified_datetime_0')).toEqual(expect.any(String));
+  });
+
+  it('scans past a full page of bills sharing one modification time', async () => {
+    const client = clientFor({ pageSize: 5 });
+    const start = await windowStart();
+    const bills = Array.from({ length: 12 }, (_, n) =>
+      sandbox.createBill({
+        vendor: 1,
+        invoice_number: `TIE-${n}`,
+        items: [{ description: 'x', amount: '1.00', account_code: 9, department: 1 }],
+      }),
+    );
+    const tie = bills[3]!.modified;
+    for (const bill of bills.slice(3)) bill.modified = tie;
+    const seen = await collect(client.scanBills({ modifiedAfter: start }));
+    expect(seen.map((b) => b.invoice_number).sort()).toEqual(bills.map((b) => b.invoice_number).sort());
+  });
+
+  it('scans payments by update time, filtering statuses', async () => {
+    const client = clientFor({ pageSize: 4 });
+    const all = await collect(client.scanPayments());
+    expect(new Set(all.map((p) => p.id)).size).toBe(sandbox.store.payments.size);
+    const paid = await collect(client.scanPayments({ statuses: ['paid'] }));
+    expect(paid.length).toBe([...sandbox.store.payments.values()].filter((p) => p.status === 'paid').length);
+    const times = all.map((p) => p.updated_at);
+    expect([...times].sort()).toEqual(times);
+  });
+
   it('refuses a next link that leaves the configured host', async () => {
     sandbox.setConfig({ nextLinkBaseUrl: 'http://elsewhere.example:8443' });
     const client = clientFor({ pageSize: 10 });
