@@ -83,10 +83,23 @@ const CLAUSE_WORDS = new Set([
   'FROM',
 ]);
 
+const SQLITE_ONLY_KEYWORDS = new Set([
+  'transaction',
+  'nothing',
+  'isnull',
+  'notnull',
+  'autoincrement',
+  'raise',
+  'returning',
+  'commit',
+]);
+
 export interface RewrittenQuery {
   sql: string;
   /** alias (lower case) -> table (lower case), tables included under their own names. */
   aliases: Map<string, string>;
+  /** Number of `?` placeholders (SQLite would silently bind NULL to missing ones). */
+  placeholders: number;
 }
 
 /** Columns of each SuiteQL table, to resolve an unqualified column in BUILTIN.DF. */
@@ -211,7 +224,8 @@ export function rewriteSuiteql(query: string, catalog: Catalog): RewrittenQuery 
     }
   }
   const aliases = collectAliases(tokens);
-  return { sql: rewriteTokens(tokens, aliases, catalog), aliases };
+  const placeholders = words.filter((token) => token.kind === 'param').length;
+  return { sql: rewriteTokens(tokens, aliases, catalog), aliases, placeholders };
 }
 
 function rewriteTokens(tokens: Token[], aliases: Map<string, string>, catalog: Catalog): string {
@@ -243,8 +257,11 @@ function rewriteTokens(tokens: Token[], aliases: Map<string, string>, catalog: C
         continue;
       }
     }
-    // TRANSACTION is an SQLite keyword; SuiteQL's table (and transactionline's column) need quoting.
-    out += token.kind === 'word' && token.text.toLowerCase() === 'transaction' ? '"transaction"' : token.text;
+    // Words SQLite reserves but Oracle does not (TRANSACTION is SuiteQL's table) are quoted identifiers.
+    out +=
+      token.kind === 'word' && SQLITE_ONLY_KEYWORDS.has(token.text.toLowerCase())
+        ? `"${token.text.toLowerCase()}"`
+        : token.text;
   }
   return out;
 }

@@ -176,6 +176,11 @@ export class SuiteqlEngine {
       if (error instanceof SuiteqlError) throw invalidSearch(error.message);
       throw error;
     }
+    if (params.length !== rewritten.placeholders) {
+      throw problems.invalidParameter(
+        `The query has ${rewritten.placeholders} ? placeholder(s) but ${params.length} param(s) were sent.`,
+      );
+    }
     const bound = params.map((param, index): string | number | null => {
       if (param === null) return null;
       if (typeof param === 'string' || typeof param === 'number') return param;
