@@ -100,7 +100,7 @@ export function buildWindowQuery(
       params.push(after.lastModified);
     } else {
       conditions.push(`(${lastModified} > ${stamp} OR (${lastModified} = ${stamp} AND ${id} > ?))`);
-      params.push(after.lastModified, after.lastModified, Number(after.id));
+      params.push(after.lastModified, after.lastModified, after.id);
     }
   }
   const q =

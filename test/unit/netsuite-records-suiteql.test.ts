@@ -71,7 +71,7 @@ describe('buildWindowQuery', () => {
       "WHERE (isinactive = ?) AND (lastmodifieddate > TO_TIMESTAMP(?, 'YYYY-MM-DD HH24:MI:SS') OR " +
         "(lastmodifieddate = TO_TIMESTAMP(?, 'YYYY-MM-DD HH24:MI:SS') AND id > ?))",
     );
-    expect(params).toEqual(['F', '2026-01-31 23:59:59', '2026-01-31 23:59:59', 77]);
+    expect(params).toEqual(['F', '2026-01-31 23:59:59', '2026-01-31 23:59:59', '77']);
     expect(q).not.toContain('2026');
   });
 
