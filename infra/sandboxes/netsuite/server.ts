@@ -318,7 +318,22 @@ export class NetSuiteSandboxCore {
     res.once('finish', finish);
     res.once('close', finish);
 
-    // Latency is served inside the admitted window: a slow account still holds its concurrency slots.
+    // The integration is known (and counted against a reserved share) before any injected latency, so
+    // a slow account holds its concurrency slots for the whole answer time.
+    const isTokenCall = method === 'POST' && url.pathname === TOKEN_PATH;
+    if (!isTokenCall) {
+      clientId = this.tokens.verifyBearer(req.headers.authorization);
+      if (clientId === undefined) {
+        sendProblem(res, problems.invalidLogin(this.accountId));
+        return;
+      }
+      if (!governance.admitClient(clientId)) {
+        rejectedBy = 'integration-limit';
+        sendProblem(res, problems.concurrency());
+        return;
+      }
+      countedClient = clientId;
+    }
     const decision = this.faults.decide(method, url.pathname);
     if (decision.delayMs > 0) fault = 'latency';
     const consumed = await applyFault(decision, req, res, {
@@ -332,27 +347,15 @@ export class NetSuiteSandboxCore {
       },
     });
     if (decision.outcome !== 'none') fault = decision.outcome;
-    if (consumed) return;
-    if (res.destroyed) return;
+    if (consumed || res.destroyed) return;
 
     try {
-      if (method === 'POST' && url.pathname === TOKEN_PATH) {
+      if (isTokenCall) {
         const body = (await readBody(req, 1024 * 1024)).toString('utf8');
         const answer = await this.tokens.issue(req.headers['content-type'], body);
         sendJson(res, answer.status, answer.body, { 'cache-control': 'no-store', pragma: 'no-cache' });
         return;
       }
-      clientId = this.tokens.verifyBearer(req.headers.authorization);
-      if (clientId === undefined) {
-        sendProblem(res, problems.invalidLogin(this.accountId));
-        return;
-      }
-      if (!governance.admitClient(clientId)) {
-        rejectedBy = 'integration-limit';
-        sendProblem(res, problems.concurrency());
-        return;
-      }
-      countedClient = clientId;
       await this.route(req, res, url, method);
     } catch (caught) {
       if (caught instanceof NetSuiteProblem) {

@@ -193,7 +193,15 @@ export class SuiteqlEngine {
     try {
       statement = this.mirror.db.prepare(rewritten.sql);
       statement.setReturnArrays(true);
-      const names = statement.columns().map((column) => column.name.toLowerCase());
+      // Unaliased expressions come back as expr1, expr2, ... (Oracle's generated names).
+      let expressions = 0;
+      const names = statement.columns().map((column) => {
+        if (column.column === null && !/^[A-Za-z_][A-Za-z0-9_$#]*$/.test(column.name)) {
+          expressions += 1;
+          return `expr${expressions}`;
+        }
+        return column.name.toLowerCase();
+      });
       const rows: SuiteqlRow[] = [];
       let total = 0;
       for (const values of statement.iterate(...bound) as Iterable<SqlValue[]>) {
