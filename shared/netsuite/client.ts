@@ -61,7 +61,6 @@ export function createNetSuiteClient(
     fetch: dependencies.fetch,
     clock: dependencies.clock,
     governor,
-    retryHooks,
   });
   const transport = new NetSuiteTransport({
     baseUrl: config.baseUrl,

@@ -5,7 +5,6 @@ import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { z } from 'zod';
 import { BugError, classifyNetworkFailure } from '../errors.ts';
-import { type RetryHooks, withRetry } from '../retry.ts';
 import type { NetSuiteClientConfig } from './config.ts';
 import { loadPrivateKey } from './config.ts';
 import { classifyTokenEndpointAnswer } from './error-classification.ts';
@@ -29,10 +28,8 @@ export interface NetSuiteTokenSource {
 export interface TokenProviderStats {
   /** Successful token-endpoint answers. */
   renewals: number;
-  /** Token-endpoint requests sent (retries included). */
+  /** Token-endpoint requests sent. */
   tokenRequests: number;
-  /** Token requests re-sent after a transient failure. */
-  retries: number;
   invalidations: number;
 }
 
@@ -52,7 +49,6 @@ type TokenConfig = Pick<
   | 'renewBeforeSeconds'
   | 'assertionLifetimeSeconds'
   | 'requestTimeoutMs'
-  | 'retryPolicy'
 >;
 
 export interface NetSuiteTokenProviderOptions {
@@ -61,7 +57,6 @@ export interface NetSuiteTokenProviderOptions {
   clock?: Clock;
   /** When given, token requests take a permit like any other request (see governor.ts). */
   governor?: ConcurrencyGovernor;
-  retryHooks?: RetryHooks;
 }
 
 interface CachedToken {
@@ -74,14 +69,12 @@ export class NetSuiteTokenProvider implements NetSuiteTokenSource {
   private readonly fetch: typeof fetch;
   private readonly clock: Clock;
   private readonly governor: ConcurrencyGovernor | undefined;
-  private readonly retryHooks: RetryHooks;
   private readonly key: ReturnType<typeof loadPrivateKey>;
   private cached: CachedToken | undefined;
   private renewal: Promise<string> | undefined;
   private readonly counters: TokenProviderStats = {
     renewals: 0,
     tokenRequests: 0,
-    retries: 0,
     invalidations: 0,
   };
 
@@ -90,7 +83,6 @@ export class NetSuiteTokenProvider implements NetSuiteTokenSource {
     this.fetch = options.fetch ?? globalThis.fetch;
     this.clock = options.clock ?? systemClock;
     this.governor = options.governor;
-    this.retryHooks = options.retryHooks ?? {};
     this.key = loadPrivateKey(options.config.privateKeyPem);
   }
 
@@ -116,7 +108,7 @@ export class NetSuiteTokenProvider implements NetSuiteTokenSource {
     return { ...this.counters };
   }
 
-  /** The signed client assertion (exported for tests through the provider, not used elsewhere). */
+  /** A newly signed client assertion (public so tests can check what NetSuite receives). */
   async signAssertion(): Promise<string> {
     const issuedAt = Math.floor(this.clock.now() / 1000);
     return new SignJWT({ scope: ['rest_webservices'] })
@@ -129,17 +121,11 @@ export class NetSuiteTokenProvider implements NetSuiteTokenSource {
       .sign(this.key);
   }
 
+  /**
+   * One token request. A transient failure is not retried here but by the request pipeline, whose
+   * retry covers the whole attempt (token included): nested retries would multiply.
+   */
   private async renew(): Promise<string> {
-    return withRetry(() => this.requestToken(), this.config.retryPolicy, {
-      ...this.retryHooks,
-      onRetry: (info) => {
-        this.counters.retries++;
-        this.retryHooks.onRetry?.(info);
-      },
-    });
-  }
-
-  private async requestToken(): Promise<string> {
     // A fresh assertion per attempt: NetSuite refuses a replayed one (same jti) with invalid_grant.
     const assertion = await this.signAssertion();
     const form = new URLSearchParams({

@@ -132,7 +132,7 @@ describe('token endpoint', () => {
     const client = createNetSuiteClient(config());
     await client.records.get('vendor', '1');
     expect(tokenRequests()).toHaveLength(3);
-    expect(client.stats().tokens.retries).toBe(2);
+    expect(client.stats().retries).toBe(2);
   });
 
   it('renews before the last minutes of a token, never inside them', async () => {
