@@ -62,11 +62,18 @@ export class ConcurrencyGovernor {
     this.adaptive = options.adaptive ?? true;
   }
 
-  /** Waits for a slot (first come, first served). */
-  acquire(): Promise<GovernorPermit> {
+  /**
+   * Waits for a slot, first come first served. `urgent` waiters (token renewals, which every queued
+   * request needs) go to the front of the queue.
+   */
+  acquire(options: { urgent?: boolean } = {}): Promise<GovernorPermit> {
     if (this.inFlight < this.permitted && this.waiting() === 0) return Promise.resolve(this.grant());
     return new Promise((resolve) => {
-      this.waiters.push({ resolve });
+      if (options.urgent === true) {
+        this.waiters.splice(this.head, 0, { resolve });
+      } else {
+        this.waiters.push({ resolve });
+      }
     });
   }
 

@@ -134,7 +134,8 @@ export class NetSuiteTokenProvider implements NetSuiteTokenSource {
       client_assertion: assertion,
     });
     const sentAtMs = this.clock.now();
-    const permit = await this.governor?.acquire();
+    // Urgent: every request queued behind it is waiting for this token.
+    const permit = await this.governor?.acquire({ urgent: true });
     let status: number;
     let bodyText: string;
     let headers: Headers;

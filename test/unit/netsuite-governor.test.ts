@@ -62,6 +62,25 @@ describe('ConcurrencyGovernor', () => {
     );
   });
 
+  it('serves an urgent waiter (a token renewal) before the queue', async () => {
+    const governor = new ConcurrencyGovernor({ limit: 1 });
+    const holder = await governor.acquire();
+    const order: string[] = [];
+    const queued = [1, 2].map((n) =>
+      governor.acquire().then((permit) => {
+        order.push(`request ${n}`);
+        permit.release();
+      }),
+    );
+    const urgent = governor.acquire({ urgent: true }).then((permit) => {
+      order.push('token');
+      permit.release();
+    });
+    holder.release();
+    await Promise.all([...queued, urgent]);
+    expect(order).toEqual(['token', 'request 1', 'request 2']);
+  });
+
   it('releases the permit when the task throws', async () => {
     const governor = new ConcurrencyGovernor({ limit: 1 });
     await expect(governor.run(() => Promise.reject(new Error('x')))).rejects.toThrow('x');
