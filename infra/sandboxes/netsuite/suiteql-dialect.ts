@@ -182,6 +182,27 @@ function collectAliases(tokens: Token[]): Map<string, string> {
   return aliases;
 }
 
+/** Oracle allows at most 1000 expressions in an IN list (ORA-01795). */
+function refuseLongInLists(words: Token[]): void {
+  for (let index = 0; index + 1 < words.length; index++) {
+    const word = words[index]!;
+    if (word.kind !== 'word' || word.text.toUpperCase() !== 'IN' || words[index + 1]!.text !== '(') continue;
+    const first = words[index + 2];
+    if (first?.kind === 'word' && first.text.toUpperCase() === 'SELECT') continue;
+    let depth = 0;
+    let items = 1;
+    for (let cursor = index + 1; cursor < words.length; cursor++) {
+      const token = words[cursor]!;
+      if (token.text === '(') depth += 1;
+      else if (token.text === ')') {
+        depth -= 1;
+        if (depth === 0) break;
+      } else if (token.text === ',' && depth === 1) items += 1;
+    }
+    if (items > 1000) throw new SuiteqlError('ORA-01795: maximum number of expressions in a list is 1000.');
+  }
+}
+
 function findClosing(tokens: Token[], open: number): number {
   let depth = 0;
   for (let index = open; index < tokens.length; index++) {
@@ -223,6 +244,7 @@ export function rewriteSuiteql(query: string, catalog: Catalog): RewrittenQuery 
       throw new SuiteqlError(`Record '${token.text}' was not found.`);
     }
   }
+  refuseLongInLists(words);
   const aliases = collectAliases(tokens);
   const placeholders = words.filter((token) => token.kind === 'param').length;
   return { sql: rewriteTokens(tokens, aliases, catalog), aliases, placeholders };

@@ -251,7 +251,7 @@ export class SuiteqlMirror {
   private readonly timeZone: string;
   private pending = new Map<string, { type: RecordType; id: string }>();
   private dirtyTables = new Set<string>();
-  private insertStatements = new Map<string, StatementSync>();
+  private insertStatements = new Map<string, { statement: StatementSync; columns: string[] }>();
   private customColumns = new Map<string, Map<string, CustomFieldKind>>();
   private wallClock: Intl.DateTimeFormat;
   /** Bumped on every change; the engine's result cache is keyed by it. */
@@ -370,15 +370,19 @@ export class SuiteqlMirror {
   }
 
   private insert(table: string, row: Row): void {
-    let statement = this.insertStatements.get(table);
-    const columns = this.columnsOf(table);
-    if (statement === undefined) {
-      statement = this.db.prepare(
+    let prepared = this.insertStatements.get(table);
+    if (prepared === undefined) {
+      const columns = this.columnsOf(table);
+      const statement = this.db.prepare(
         `INSERT INTO "${table}" (${columns.map((name) => `"${name}"`).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
       );
-      this.insertStatements.set(table, statement);
+      prepared = { statement, columns };
+      this.insertStatements.set(table, prepared);
     }
-    statement.run(...columns.map((name): SqlValue => row[name] ?? null));
+    const values: SqlValue[] = new Array(prepared.columns.length);
+    for (let index = 0; index < prepared.columns.length; index++)
+      values[index] = row[prepared.columns[index]!] ?? null;
+    prepared.statement.run(...values);
   }
 
   private deleteStatements(): Record<string, StatementSync> {

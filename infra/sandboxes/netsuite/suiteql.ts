@@ -158,6 +158,8 @@ export class SuiteqlEngine {
   /** Runs a query (cached until the next change) and returns its rows rendered as NetSuite does. */
   execute(query: string, params: unknown[]): Result {
     this.mirror.flush();
+    // Queries reading the clock are never served from the cache.
+    if (/sysdate|systimestamp|current_date|current_timestamp/i.test(query)) return this.run(query, params);
     const key = `${query}\u0000${JSON.stringify(params)}`;
     const cached = this.cache.get(key);
     if (cached !== undefined && cached.version === this.mirror.version) return cached.result;
