@@ -190,10 +190,11 @@ describe('records', () => {
   it('upserts a bill by external id: the second PUT updates the same record', async () => {
     const ns = client();
     const externalId = `procurify-bill-upsert-${Date.now()}`;
-    await ns.records.upsertByExternalId('vendorBill', externalId, billBody('first'));
+    const first = await ns.records.upsertByExternalId('vendorBill', externalId, billBody('first'));
     await ns.records.upsertByExternalId('vendorBill', externalId, billBody('second', 99));
     const ids = await billsWithExternalId(ns, externalId);
     expect(ids).toHaveLength(1);
+    expect(first.id).toBe(ids[0]); // the creating upsert names the new record in Location
     const bill = await ns.records.get('vendorBill', `eid:${externalId}`, {
       schema: z.object({ id: z.string(), memo: z.string(), externalId: z.string() }).loose(),
     });
@@ -220,6 +221,7 @@ describe('data errors carry NetSuite code, detail and path', () => {
     expect(error).toBeInstanceOf(DataError);
     expect(error).toMatchObject({ status: 404, code: 'NONEXISTENT_ID', source: 'netsuite' });
     expect(error.detail).toContain('does not exist');
+    expect(await client().records.find('vendorBill', 'eid:procurify-bill-none-such')).toBeUndefined();
   });
 
   it('a bad reference names the field', async () => {
