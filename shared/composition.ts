@@ -37,10 +37,12 @@ export function composeWebhookIngest(env: Environment): AcceptRecordEventDepende
   const config = readEnvironment(env, ['idempotencyTable', 'inboundQueueUrl', 'webhookSecret']);
   const queue = new SqsQueuePublisher<InboundMessage>(new SQSClient({}), config.inboundQueueUrl);
   const persistence = new DynamoDBPersistenceLayer({ tableName: config.idempotencyTable });
+  const enqueueOnce = createEnqueueOnce(queue, persistence);
   return {
     signingSecrets: createWebhookSecretSource(new SecretsProvider(), config.webhookSecret),
-    enqueueOnce: createEnqueueOnce(queue, persistence),
+    enqueueOnce,
     now: () => new Date(),
+    beginInvocation: (context) => enqueueOnce.registerLambdaContext(context),
   };
 }
 
@@ -59,7 +61,7 @@ function readSettings(env: Environment) {
       )
       .optional(),
     [settingNames.departmentLocationId]: z.coerce.number().int().positive().optional(),
-    [settingNames.retryBaseSeconds]: z.coerce.number().min(1).max(900).default(10),
+    [settingNames.retryBaseSeconds]: z.coerce.number().min(0).max(900).default(10),
   });
   const parsed = schema.safeParse(
     Object.fromEntries(Object.values(settingNames).map((name) => [name, env[name] || undefined])),

@@ -16,8 +16,9 @@ export type WebhookIngestDependencies = AcceptRecordEventDependencies;
 export function createWebhookIngestHandler(deps: WebhookIngestDependencies) {
   const handle = async (
     event: APIGatewayProxyEventV2,
-    _context?: Context,
+    context: Context,
   ): Promise<APIGatewayProxyStructuredResultV2> => {
+    deps.beginInvocation?.(context);
     const rawBody = Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'utf8');
     const headers = lowerCaseHeaders(event.headers ?? {});
     const outcome = await acceptRecordEvent({ rawBody, headers }, deps);

@@ -1,6 +1,7 @@
 // Use case behind the webhook-ingest Lambda (SPEC F1): verify a signed record-event notice on its raw
 // body, validate it, and queue it exactly once. Returns an outcome the handler maps to HTTP; never throws
 // for anything the sender did wrong.
+import type { Context } from 'aws-lambda';
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 import { classOf } from '../errors.ts';
 import type { InboundMessage } from '../events/inbound-message.ts';
@@ -43,6 +44,8 @@ export interface AcceptRecordEventDependencies {
    */
   enqueueOnce(message: InboundMessage): Promise<{ duplicate: boolean }>;
   now(): Date;
+  /** Called with each invocation's Lambda context before the notice is handled (idempotency timeouts). */
+  beginInvocation?(context: Context): void;
 }
 
 export async function acceptRecordEvent(

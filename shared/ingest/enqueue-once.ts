@@ -8,6 +8,7 @@ import {
   makeIdempotent,
 } from '@aws-lambda-powertools/idempotency';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
+import type { Context } from 'aws-lambda';
 import type { QueuePublisher } from '../aws/queue-publisher.ts';
 import { classOf, TransientError } from '../errors.ts';
 import type { InboundMessage } from '../events/inbound-message.ts';
@@ -20,10 +21,16 @@ interface EnqueueResult {
   callToken: string;
 }
 
+export interface EnqueueOnce {
+  (message: InboundMessage): Promise<{ duplicate: boolean }>;
+  /** Lets Powertools expire an in-progress record when the invocation times out. */
+  registerLambdaContext(context: Context): void;
+}
+
 export function createEnqueueOnce(
   queue: QueuePublisher<InboundMessage>,
   persistenceStore: BasePersistenceLayer,
-): (message: InboundMessage) => Promise<{ duplicate: boolean }> {
+): EnqueueOnce {
   const config = new IdempotencyConfig({
     eventKeyJmesPath: 'eventId',
     expiresAfterSeconds: noticeDeduplicationSeconds,
@@ -36,7 +43,7 @@ export function createEnqueueOnce(
     },
     { persistenceStore, config, dataIndexArgument: 0, keyPrefix: 'webhook-notice' },
   );
-  return async (message) => {
+  const enqueueOnce = async (message: InboundMessage) => {
     const callToken = randomUUID();
     try {
       const result = await sendOnce(message, callToken);
@@ -59,4 +66,7 @@ export function createEnqueueOnce(
       throw error;
     }
   };
+  return Object.assign(enqueueOnce, {
+    registerLambdaContext: (context: Context) => config.registerLambdaContext(context),
+  });
 }

@@ -1,0 +1,202 @@
+// SPEC F1 + F2 on one machine: NetSuite sandbox user changes → signed notice → webhook-ingest →
+// inbound queue → inbound worker → Procurify sandbox. Real HTTP, real AWS SDK against the emulators.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LocalStack, startLocalStack } from '../../infra/local/stack.ts';
+import { DynamoStateStore } from '../../shared/state/state-store.ts';
+import { waitFor } from '../support/wait.ts';
+
+let stack: LocalStack;
+let state: DynamoStateStore;
+let sqs: SQSClient;
+let currencyId = '';
+let subsidiaryId = '';
+
+beforeAll(async () => {
+  stack = await startLocalStack({ settings: { retryBaseSeconds: '0' } });
+  state = new DynamoStateStore(
+    new DynamoDBClient(stack.aws.clientConfig('dynamodb')),
+    stack.aws.names.tables.state,
+  );
+  sqs = new SQSClient(stack.aws.clientConfig('sqs'));
+  stack.procurify.store.addLocation({ name: 'Head Office', headquarter: true, currency: 'USD' });
+  const currency = stack.netsuite.seed({
+    records: { currency: [{ name: 'USD', symbol: 'USD', isBaseCurrency: true }] },
+  });
+  currencyId = currency.created.currency?.[0] ?? '';
+  const subsidiary = stack.netsuite.seed({
+    records: { subsidiary: [{ name: 'Parent Company', currency: { id: currencyId } }] },
+  });
+  subsidiaryId = subsidiary.created.subsidiary?.[0] ?? '';
+});
+
+afterAll(async () => stack?.stop());
+
+const procurifyVendor = (externalId: string) =>
+  [...stack.procurify.store.vendors.values()].find((vendor) => vendor.external_id === externalId);
+
+const procurifyWrites = (pathPart: string) =>
+  stack.procurify.requestLog().filter((entry) => entry.method !== 'GET' && entry.path.includes(pathPart))
+    .length;
+
+function createVendor(body: Record<string, unknown>): string {
+  return stack.netsuite.userCreate('vendor', {
+    subsidiary: { id: subsidiaryId },
+    currency: { id: currencyId },
+    ...body,
+  }).id;
+}
+
+describe('master data NetSuite → Procurify', () => {
+  it('brings a new NetSuite vendor to Procurify with its fields', async () => {
+    const id = createVendor({
+      entityId: 'V-1001',
+      companyName: 'Northwind Paper Co',
+      email: 'ap@northwind.example',
+      phone: '604-555-0101',
+      addressBook: {
+        items: [
+          {
+            defaultBilling: true,
+            addressBookAddress: {
+              addr1: '12 Mill Road',
+              city: 'Burnaby',
+              state: 'BC',
+              zip: 'V5C 1A1',
+              country: 'CA',
+            },
+          },
+        ],
+      },
+    });
+    const vendor = await waitFor(() => procurifyVendor(id), 'the vendor in Procurify');
+    expect(vendor).toMatchObject({
+      name: 'Northwind Paper Co',
+      active: true,
+      email: ['ap@northwind.example'],
+      addressLineOne: '12 Mill Road',
+      city: 'Burnaby',
+      state_province: 'BC',
+      postalCode: 'V5C 1A1',
+    });
+    const link = await state.findBySource('netsuite', 'vendor', id);
+    expect(link?.procurifyId).toBe(String(vendor.id));
+    const trail = await state.read({ system: 'netsuite', kind: 'vendor', id });
+    expect(trail.map((entry) => entry.step)).toEqual(['received', 'fetched', 'written']);
+  });
+
+  it('writes once for the same notice delivered twice, and not at all for an unchanged record', async () => {
+    const id = createVendor({ entityId: 'V-1002', companyName: 'Harbour Freight Ltd' });
+    await waitFor(() => procurifyVendor(id), 'the vendor in Procurify');
+    const writesBefore = procurifyWrites('/vendors/');
+    // A second notice for the same, unchanged record: fetched, compared, not written.
+    await stack.netsuite.sendNotice({ recordType: 'vendor', recordId: id, eventType: 'edit' });
+    await waitFor(
+      async () =>
+        (await state.read({ system: 'netsuite', kind: 'vendor', id })).some(
+          (entry) => entry.step === 'unchanged',
+        ),
+      'the unchanged outcome',
+    );
+    expect(procurifyWrites('/vendors/')).toBe(writesBefore);
+    expect((await state.getState({ system: 'netsuite', kind: 'vendor', id }))?.status).toBe('unchanged');
+  });
+
+  it('ends with NetSuite’s current state when notices arrive out of order, and deactivates on delete', async () => {
+    const id = createVendor({ entityId: 'V-1003', companyName: 'Old Name Inc' });
+    await waitFor(() => procurifyVendor(id), 'the vendor in Procurify');
+    stack.netsuite.userUpdate('vendor', id, { companyName: 'New Name Inc' });
+    // A late notice for the earlier version arrives after the newer one.
+    await stack.netsuite.sendNotice({
+      recordType: 'vendor',
+      recordId: id,
+      eventType: 'create',
+      lastModified: '2020-01-01T00:00:00Z',
+    });
+    await waitFor(() => procurifyVendor(id)?.name === 'New Name Inc' || undefined, 'the new name');
+    stack.netsuite.userDelete('vendor', id);
+    await waitFor(() => procurifyVendor(id)?.active === false || undefined, 'the vendor inactive');
+    expect(stack.procurify.store.vendors.has(procurifyVendor(id)!.id)).toBe(true);
+  });
+
+  it('parks a vendor for review when two unlinked Procurify vendors share its name', async () => {
+    stack.procurify.store.addVendor({ name: 'Twin Supplies' });
+    stack.procurify.store.addVendor({ name: 'Twin Supplies' });
+    const id = createVendor({ entityId: 'V-1004', companyName: 'Twin Supplies' });
+    const reviewed = await waitFor(
+      async () =>
+        (await state.getState({ system: 'netsuite', kind: 'vendor', id }))?.status === 'review'
+          ? true
+          : undefined,
+      'the review state',
+    );
+    expect(reviewed).toBe(true);
+    const current = await state.getState({ system: 'netsuite', kind: 'vendor', id });
+    expect(current?.message).toMatch(/2 Procurify vendors are named "Twin Supplies"/);
+    expect(procurifyVendor(id)).toBeUndefined();
+  });
+
+  it('skips an account without a Number, with that reason, and syncs one with a Number', async () => {
+    const withoutNumber = stack.netsuite.userCreate('account', {
+      acctName: 'Suspense',
+      acctType: 'Expense',
+    }).id;
+    const withNumber = stack.netsuite.userCreate('account', {
+      acctNumber: '6100',
+      acctName: 'Office Supplies',
+      acctType: 'Expense',
+    }).id;
+    await waitFor(
+      () => [...stack.procurify.store.accountCodes.values()].find((code) => code.code === '6100'),
+      'account code 6100',
+    );
+    const skipped = await waitFor(async () => {
+      const current = await state.getState({ system: 'netsuite', kind: 'account', id: withoutNumber });
+      return current?.status === 'skipped' ? current : undefined;
+    }, 'the skipped state');
+    expect(skipped.message).toMatch(/has no Number/);
+    const code = [...stack.procurify.store.accountCodes.values()].find((c) => c.code === '6100');
+    expect(code).toMatchObject({ description: 'Office Supplies', account_type: 2, active: true });
+    expect((await state.findBySource('netsuite', 'account', withNumber))?.procurifyId).toBe(String(code?.id));
+  });
+
+  it('retries through a 429 storm from Procurify and writes the vendor once', async () => {
+    stack.procurify.faults.set('/api/v3/vendors/', { rate429: 0.6 });
+    try {
+      const id = createVendor({ entityId: 'V-1005', companyName: 'Stormy Weather LLC' });
+      await waitFor(() => procurifyVendor(id), 'the vendor in Procurify', 30_000);
+      expect([...stack.procurify.store.vendors.values()].filter((v) => v.external_id === id)).toHaveLength(1);
+    } finally {
+      stack.procurify.faults.clear();
+    }
+  });
+
+  it('sends a poison message to the dead-letter queue with its error recorded', async () => {
+    const sent = await sqs.send(
+      new SendMessageCommand({
+        QueueUrl: stack.aws.queueUrls.inbound,
+        MessageBody: JSON.stringify({ kind: 'record-event', recordId: 'x' }),
+      }),
+    );
+    const messageId = sent.MessageId ?? '';
+    const dead = await waitFor(
+      async () => {
+        const answer = await sqs.send(
+          new ReceiveMessageCommand({
+            QueueUrl: stack.aws.deadLetterQueueUrls.inbound,
+            MaxNumberOfMessages: 10,
+            VisibilityTimeout: 0,
+          }),
+        );
+        return answer.Messages?.find((message) => message.MessageId === messageId);
+      },
+      'the message in the DLQ',
+      30_000,
+    );
+    expect(dead.Body).toContain('"recordId":"x"');
+    const failure = await state.getFailure('inbound', messageId);
+    expect(failure?.message).toMatch(/ParsingError|origin|recordType/);
+    expect(failure?.receiveCount).toBeGreaterThanOrEqual(5);
+  });
+});
