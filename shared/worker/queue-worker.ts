@@ -36,28 +36,13 @@ export function createQueueWorker<T>(options: QueueWorkerOptions<T>) {
     try {
       await options.processMessage(record.body, { receiveCount, messageId: record.messageId });
     } catch (error) {
-      const errorClass = classOf(error);
-      if (errorClass === 'data') {
+      if (classOf(error) === 'data') {
         logger.warn('message ended with a data error', {
           worker: options.name,
           messageId: record.messageId,
           error: String(error),
         });
         return;
-      }
-      const delaySeconds = retryDelaySeconds(receiveCount, options.retryDelay);
-      logger.warn('message will be retried', {
-        worker: options.name,
-        messageId: record.messageId,
-        errorClass,
-        receiveCount,
-        delaySeconds,
-        error: String(error),
-      });
-      try {
-        await options.visibility.delay(options.queueUrl, record.receiptHandle, delaySeconds);
-      } catch (visibilityError) {
-        logger.warn('could not delay the retry', { error: String(visibilityError) });
       }
       throw error;
     }
@@ -77,28 +62,44 @@ export function createQueueWorker<T>(options: QueueWorkerOptions<T>) {
       processor,
       { context, processInParallel: options.processInParallel ?? true, throwOnFullBatchFailure: false },
     );
-    await recordFailures(processor.failureMessages as SQSRecord[], processor.errors, options);
+    await handleFailures(processor.failureMessages as SQSRecord[], processor.errors, options);
     return response;
   };
 }
 
-/** Keeps each failed message's last error (parse failures included) for `apsync dlq list`. */
-async function recordFailures(records: SQSRecord[], errors: Error[], options: QueueWorkerOptions<unknown>) {
+/**
+ * For each failed message (parse failures included): keep its last error for `apsync dlq list`, and
+ * delay its next delivery by a growing, jittered time (SQS moves it to the DLQ after maxReceiveCount).
+ */
+async function handleFailures(records: SQSRecord[], errors: Error[], options: QueueWorkerOptions<unknown>) {
   await Promise.all(
     records.map(async (record, index) => {
       const error = errors[index];
+      const receiveCount = Number(record.attributes.ApproximateReceiveCount ?? '1');
+      const errorClass = error === undefined || error.name === 'ParsingError' ? 'bug' : classOf(error);
+      const delaySeconds = retryDelaySeconds(receiveCount, options.retryDelay);
+      logger.warn('message will be retried', {
+        worker: options.name,
+        messageId: record.messageId,
+        errorClass,
+        receiveCount,
+        delaySeconds,
+        error: error === undefined ? undefined : `${error.name}: ${error.message}`,
+      });
       try {
         await options.failures.recordFailure({
           queue: options.queueName,
           messageId: record.messageId,
-          receiveCount: Number(record.attributes.ApproximateReceiveCount ?? '1'),
-          errorClass: error === undefined ? 'bug' : error.name === 'ParsingError' ? 'bug' : classOf(error),
+          receiveCount,
+          errorClass,
           message: error === undefined ? 'unknown failure' : `${error.name}: ${error.message}`,
         });
-      } catch (logError) {
+        await options.visibility.delay(options.queueUrl, record.receiptHandle, delaySeconds);
+      } catch (bookkeepingError) {
+        // The message still returns after its visibility timeout; only the delay or the note is lost.
         logger.warn('could not record a message failure', {
           messageId: record.messageId,
-          error: String(logError),
+          error: String(bookkeepingError),
         });
       }
     }),
