@@ -2,7 +2,7 @@
 // cleanly, body reading with a size limit, JSON answers, and the fault plan applied before routing.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import type { FaultDecision, FaultPlan } from './faults.ts';
+import type { FaultDecision } from './faults.ts';
 
 export interface RunningServer {
   /** `http://127.0.0.1:<port>` (no trailing slash). */
