@@ -127,6 +127,18 @@ describe('vendor payment rules', () => {
     expect(wrongCurrency).toMatchObject({ code: 'INVALID_CONTENT', path: 'currency' });
   });
 
+  it('takes tranDate as YYYY-MM-DD only', async () => {
+    const bill = await createBill(vendorA, 10);
+    const refused = await problem(
+      await access.record(
+        'POST',
+        'vendorPayment',
+        payment(vendorA, [{ doc: { id: bill }, apply: true, amount: 5 }], { tranDate: '03/01/2026' }),
+      ),
+    );
+    expect(refused).toMatchObject({ status: 400, code: 'INVALID_CONTENT', path: 'tranDate' });
+  });
+
   it('applies only to existing vendor bills', async () => {
     const bill = await createBill(vendorA, 10);
     const missing = await problem(

@@ -107,6 +107,19 @@ describe('create, read, update, delete', () => {
     expect(body.lastModifiedDate).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
   });
 
+  it('shows the vendor address book as a sublist with its address subrecord', async () => {
+    const vendorRecord = await json(await access.record('GET', `vendor/${vendor}?expandSubResources=true`));
+    const book = vendorRecord.addressBook as {
+      items: Array<{ defaultBilling: boolean; addressBookAddress: Json }>;
+    };
+    expect(book.items[0]!.defaultBilling).toBe(true);
+    expect(book.items[0]!.addressBookAddress).toMatchObject({
+      country: { id: expect.any(String) },
+      city: expect.any(String),
+    });
+    expect(vendorRecord[demo.syncFlagField]).toEqual(expect.any(Boolean));
+  });
+
   it('limits body fields with fields= and leaves sublists as links unless expandSubResources=true', async () => {
     const id = SandboxAccess.idFromLocation(
       await access.record('POST', 'vendorBill', bill({ tranId: 'INV-FIELDS' })),
