@@ -40,6 +40,18 @@ const procurifyWrites = (pathPart: string) =>
   stack.procurify.requestLog().filter((entry) => entry.method !== 'GET' && entry.path.includes(pathPart))
     .length;
 
+/** Waits until the vendor's sync finished (Procurify write, link and state) and returns it. */
+async function syncedVendor(id: string) {
+  await waitFor(
+    async () =>
+      (await state.getState({ system: 'netsuite', kind: 'vendor', id }))?.status === 'synced'
+        ? true
+        : undefined,
+    'the synced state',
+  );
+  return procurifyVendor(id)!;
+}
+
 function createVendor(body: Record<string, unknown>): string {
   return stack.netsuite.userCreate('vendor', {
     subsidiary: { id: subsidiaryId },
@@ -70,7 +82,7 @@ describe('master data NetSuite → Procurify', () => {
         ],
       },
     });
-    const vendor = await waitFor(() => procurifyVendor(id), 'the vendor in Procurify');
+    const vendor = await syncedVendor(id);
     expect(vendor).toMatchObject({
       name: 'Northwind Paper Co',
       active: true,
@@ -88,7 +100,7 @@ describe('master data NetSuite → Procurify', () => {
 
   it('writes once for the same notice delivered twice, and not at all for an unchanged record', async () => {
     const id = createVendor({ entityId: 'V-1002', companyName: 'Harbour Freight Ltd' });
-    await waitFor(() => procurifyVendor(id), 'the vendor in Procurify');
+    await syncedVendor(id);
     const writesBefore = procurifyWrites('/vendors/');
     // A second notice for the same, unchanged record: fetched, compared, not written.
     await stack.netsuite.sendNotice({ recordType: 'vendor', recordId: id, eventType: 'edit' });
@@ -105,7 +117,7 @@ describe('master data NetSuite → Procurify', () => {
 
   it('ends with NetSuite’s current state when notices arrive out of order, and deactivates on delete', async () => {
     const id = createVendor({ entityId: 'V-1003', companyName: 'Old Name Inc' });
-    await waitFor(() => procurifyVendor(id), 'the vendor in Procurify');
+    await syncedVendor(id);
     stack.netsuite.userUpdate('vendor', id, { companyName: 'New Name Inc' });
     // A late notice for the earlier version arrives after the newer one.
     await stack.netsuite.sendNotice({
@@ -118,6 +130,33 @@ describe('master data NetSuite → Procurify', () => {
     stack.netsuite.userDelete('vendor', id);
     await waitFor(() => procurifyVendor(id)?.active === false || undefined, 'the vendor inactive');
     expect(stack.procurify.store.vendors.has(procurifyVendor(id)!.id)).toBe(true);
+  });
+
+  it('creates one Procurify vendor when several notices for a new vendor arrive at once', async () => {
+    const seeded = stack.netsuite.seed({
+      records: {
+        vendor: [{ entityId: 'V-1006', companyName: 'Rush Hour Couriers', subsidiary: { id: subsidiaryId } }],
+      },
+    });
+    const id = seeded.created.vendor?.[0] ?? '';
+    await Promise.all(
+      ['create', 'edit', 'edit', 'xedit'].map((eventType) =>
+        stack.netsuite.sendNotice({ recordType: 'vendor', recordId: id, eventType: eventType as 'edit' }),
+      ),
+    );
+    await syncedVendor(id);
+    await waitFor(
+      async () =>
+        (await state.read({ system: 'netsuite', kind: 'vendor', id })).filter(
+          (entry) => entry.step === 'unchanged',
+        ).length >= 3
+          ? true
+          : undefined,
+      'the three later notices to be processed',
+    );
+    expect(
+      [...stack.procurify.store.vendors.values()].filter((vendor) => vendor.external_id === id),
+    ).toHaveLength(1);
   });
 
   it('parks a vendor for review when two unlinked Procurify vendors share its name', async () => {
