@@ -9,10 +9,8 @@ import {
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { createInboundWorkerHandler } from '../../functions/inbound-worker/handler.ts';
-import { createWebhookIngestHandler } from '../../functions/webhook-ingest/handler.ts';
-import { composeInboundWorker, composeWebhookIngest } from '../../shared/composition.ts';
 import { queueDefinitions, settingNames } from '../../shared/resources.ts';
+import { functionRegistry, queueOf, type ScheduleKey, scheduleOf } from '../cdk/functions.ts';
 import type { RunningServer } from '../sandboxes/http-server.ts';
 import {
   type NetSuiteSandbox,
@@ -25,7 +23,9 @@ import {
   startProcurifySandbox,
 } from '../sandboxes/procurify/index.ts';
 import { type AwsEmulators, applyToProcessEnv, startAwsEmulators } from './aws/index.ts';
-import { startHttpApi } from './http-api.ts';
+import { localFunctions } from './functions.ts';
+import { type HttpApiRoute, startHttpApi } from './http-api.ts';
+import { type LocalSchedule, type LocalScheduler, startLocalScheduler } from './scheduler.ts';
 import { type SqsEventSource, startSqsEventSource } from './sqs-event-source.ts';
 
 export interface LocalStackOptions {
@@ -39,8 +39,12 @@ export interface LocalStackOptions {
   demo?: boolean;
   /** Extra settings (settingNames → value), e.g. a short retry delay for tests. */
   settings?: Partial<Record<keyof typeof settingNames, string>>;
-  /** Long-poll wait of the event sources, in seconds (short in tests so stop() is quick). */
+  /** Long-poll wait of the event sources, in seconds. */
   pollWaitSeconds?: number;
+  /** Concurrent invocations per queue worker (Lambda's maxConcurrency); default 2. */
+  workerConcurrency?: number;
+  /** Seconds between scheduled runs; 0 or absent = only on demand (`scheduler.runNow`). */
+  scheduleRates?: Partial<Record<ScheduleKey, number>>;
   onWorkerError?: (error: unknown) => void;
 }
 
@@ -54,7 +58,9 @@ export interface LocalStack {
   /** The current webhook signing secret (`whsec_...`). */
   webhookSecret: string;
   env: Record<string, string>;
-  eventSources: Record<'inbound', SqsEventSource>;
+  /** Queue workers by function name. */
+  eventSources: Record<string, SqsEventSource>;
+  scheduler: LocalScheduler;
   stop(): Promise<void>;
 }
 
@@ -66,7 +72,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       startNetSuiteSandbox(options.netsuite),
       startProcurifySandbox(options.procurify),
     ]);
-    stops.unshift(
+    stops.push(
       () => netsuite.close(),
       () => procurify.close(),
     );
@@ -109,27 +115,51 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     const webhookSecret = await ensureWebhookSecret(secrets, aws.names.secrets.webhook);
 
-    const ingest = createWebhookIngestHandler(composeWebhookIngest(env));
-    const api = await startHttpApi(
-      [{ method: 'POST', path: '/netsuite/events', functionName: 'webhook-ingest', handler: ingest }],
-      options.apiPort ?? 0,
-    );
-    stops.unshift(() => api.close());
+    // The webhook endpoint first, then the workers and schedules: stopped in the reverse order.
+    const routes: HttpApiRoute[] = [];
+    for (const definition of functionRegistry) {
+      const local = localFunctions[definition.name];
+      if (local?.kind === 'http' && definition.route !== undefined) {
+        routes.push({ ...definition.route, functionName: definition.name, handler: local.create(env) });
+      }
+    }
+    const api = await startHttpApi(routes, options.apiPort ?? 0);
+    stops.push(() => api.close());
+
+    const eventSources: Record<string, SqsEventSource> = {};
+    const schedules: LocalSchedule[] = [];
+    const sqs = new SQSClient(aws.clientConfig('sqs'));
+    for (const definition of functionRegistry) {
+      const local = localFunctions[definition.name];
+      const queue = queueOf(definition);
+      const schedule = scheduleOf(definition);
+      if (local?.kind === 'queue' && queue !== undefined) {
+        const source = startSqsEventSource(sqs, local.create(env), {
+          functionName: definition.name,
+          queueUrl: aws.queueUrls[queue],
+          queueName: aws.names.queues[queue],
+          batchSize: definition.batch?.size ?? 10,
+          maxConcurrency: options.workerConcurrency ?? 2,
+          functionTimeoutMs: queueDefinitions[queue].consumerTimeoutSeconds * 1000,
+          waitTimeSeconds: options.pollWaitSeconds ?? 1,
+          ...(options.onWorkerError === undefined ? {} : { onError: options.onWorkerError }),
+        });
+        eventSources[definition.name] = source;
+        stops.push(() => source.stop());
+      } else if (local?.kind === 'schedule' && schedule !== undefined) {
+        schedules.push({
+          name: schedule,
+          functionName: definition.name,
+          handler: local.create(env),
+          rateSeconds: options.scheduleRates?.[schedule] ?? 0,
+          timeoutMs: (definition.timeoutSeconds ?? 60) * 1000,
+        });
+      }
+    }
+    const scheduler = startLocalScheduler(schedules, (_name, error) => options.onWorkerError?.(error));
+    stops.push(() => scheduler.stop());
     const webhookUrl = `${api.url}/netsuite/events`;
     netsuite.setConfig({ webhook: { url: webhookUrl, secret: webhookSecret } });
-
-    const sqs = new SQSClient(aws.clientConfig('sqs'));
-    const inbound = startSqsEventSource(sqs, createInboundWorkerHandler(composeInboundWorker(env)), {
-      functionName: 'inbound-worker',
-      queueUrl: aws.queueUrls.inbound,
-      queueName: aws.names.queues.inbound,
-      batchSize: 10,
-      maxConcurrency: 4,
-      functionTimeoutMs: queueDefinitions.inbound.consumerTimeoutSeconds * 1000,
-      waitTimeSeconds: options.pollWaitSeconds ?? 1,
-      ...(options.onWorkerError === undefined ? {} : { onError: options.onWorkerError }),
-    });
-    stops.unshift(() => inbound.stop());
 
     return {
       aws,
@@ -139,7 +169,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       webhookUrl,
       webhookSecret,
       env,
-      eventSources: { inbound },
+      eventSources,
+      scheduler,
       stop: () => stopAll(stops),
     };
   } catch (error) {
@@ -149,8 +180,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 }
 
 async function stopAll(stops: Array<() => Promise<void>>): Promise<void> {
-  // Workers first (in-flight work finishes), then the endpoint, sandboxes, and the AWS emulators last.
-  for (const stop of stops) {
+  // Last started, first stopped: schedules and workers (in-flight work finishes), the endpoint, the
+  // sandboxes, and the AWS emulators last.
+  for (const stop of [...stops].reverse()) {
     try {
       await stop();
     } catch {

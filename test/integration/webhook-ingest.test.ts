@@ -7,11 +7,11 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { composeWebhookIngest } from '../../functions/webhook-ingest/compose.ts';
 import { createWebhookIngestHandler } from '../../functions/webhook-ingest/handler.ts';
 import { type AwsEmulators, applyToProcessEnv, startAwsEmulators } from '../../infra/local/aws/index.ts';
 import { startHttpApi } from '../../infra/local/http-api.ts';
 import type { RunningServer } from '../../infra/sandboxes/http-server.ts';
-import { composeWebhookIngest } from '../../shared/composition.ts';
 import { inboundMessageSchema } from '../../shared/events/inbound-message.ts';
 import { newSigningSecret, sampleNotice, signedHeaders } from '../support/webhook-signing.ts';
 

@@ -1,0 +1,23 @@
+// Composition root of webhook-ingest: its dependencies built from the environment, once per container.
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { SqsQueuePublisher } from '../../shared/aws/queue-publisher.ts';
+import { createWebhookSecretSource } from '../../shared/aws/webhook-secrets.ts';
+import { type Environment, readEnvironment } from '../../shared/config/environment.ts';
+import type { InboundMessage } from '../../shared/events/inbound-message.ts';
+import type { AcceptRecordEventDependencies } from '../../shared/ingest/accept-record-event.ts';
+import { createEnqueueOnce } from '../../shared/ingest/enqueue-once.ts';
+
+export function composeWebhookIngest(env: Environment): AcceptRecordEventDependencies {
+  const config = readEnvironment(env, ['idempotencyTable', 'inboundQueueUrl', 'webhookSecret']);
+  const queue = new SqsQueuePublisher<InboundMessage>(new SQSClient({}), config.inboundQueueUrl);
+  const persistence = new DynamoDBPersistenceLayer({ tableName: config.idempotencyTable });
+  const enqueueOnce = createEnqueueOnce(queue, persistence);
+  return {
+    signingSecrets: createWebhookSecretSource(new SecretsProvider(), config.webhookSecret),
+    enqueueOnce,
+    now: () => new Date(),
+    beginInvocation: (context) => enqueueOnce.registerLambdaContext(context),
+  };
+}

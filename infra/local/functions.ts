@@ -1,0 +1,37 @@
+// Which handler local mode runs for each function of the registry (infra/cdk/functions.ts): the same
+// handler factory and composition root the Lambda entry (functions/<name>/index.ts) uses. A function
+// joins local mode by adding one line here.
+import type {
+  APIGatewayProxyEventV2,
+  APIGatewayProxyResultV2,
+  Context,
+  SQSBatchResponse,
+  SQSEvent,
+} from 'aws-lambda';
+import { composeInboundWorker } from '../../functions/inbound-worker/compose.ts';
+import { createInboundWorkerHandler } from '../../functions/inbound-worker/handler.ts';
+import { composeWebhookIngest } from '../../functions/webhook-ingest/compose.ts';
+import { createWebhookIngestHandler } from '../../functions/webhook-ingest/handler.ts';
+import type { Environment } from '../../shared/config/environment.ts';
+
+export type HttpHandler = (
+  event: APIGatewayProxyEventV2,
+  context: Context,
+) => Promise<APIGatewayProxyResultV2>;
+export type QueueHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
+/** Scheduled functions get the EventBridge Scheduler payload: the scheduled time and the schedule name. */
+export interface ScheduledEvent {
+  scheduledTime: string;
+  schedule: string;
+}
+export type ScheduledHandler = (event: ScheduledEvent, context: Context) => Promise<unknown>;
+
+export type LocalFunction =
+  | { kind: 'http'; create: (env: Environment) => HttpHandler }
+  | { kind: 'queue'; create: (env: Environment) => QueueHandler }
+  | { kind: 'schedule'; create: (env: Environment) => ScheduledHandler };
+
+export const localFunctions: Readonly<Record<string, LocalFunction>> = {
+  'webhook-ingest': { kind: 'http', create: (env) => createWebhookIngestHandler(composeWebhookIngest(env)) },
+  'inbound-worker': { kind: 'queue', create: (env) => createInboundWorkerHandler(composeInboundWorker(env)) },
+};

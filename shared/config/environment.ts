@@ -1,0 +1,64 @@
+// Reads a function's configuration from its environment (resource names and settings set by the CDK
+// stack on AWS and by local mode on one machine), validated with zod: a missing or bad variable is named.
+import { z } from 'zod';
+import { environmentNames as names, settingNames } from '../resources.ts';
+
+export type Environment = Readonly<Record<string, string | undefined>>;
+
+/** Reads and validates the variables a function needs; the error names each missing one. */
+export function readEnvironment<K extends keyof typeof names>(
+  env: Environment,
+  keys: readonly K[],
+): Record<K, string> {
+  const shape = Object.fromEntries(keys.map((key) => [names[key], z.string().min(1)]));
+  const parsed = z.object(shape).safeParse(env);
+  if (!parsed.success) {
+    const missing = parsed.error.issues.map((issue) => issue.path.join('.')).join(', ');
+    throw new Error(`apsync configuration: missing environment variable(s) ${missing}`);
+  }
+  return Object.fromEntries(keys.map((key) => [key, env[names[key]] as string])) as Record<K, string>;
+}
+
+/** Optional settings (see settingNames), validated: a bad value names its variable. */
+export function readSettings(env: Environment) {
+  const schema = z.object({
+    [settingNames.netsuiteBaseUrl]: z.url().optional(),
+    [settingNames.procurifyBaseUrl]: z.url().optional(),
+    [settingNames.netsuiteConcurrencyShare]: z.coerce.number().int().min(1).max(100).default(2),
+    [settingNames.subsidiaryScope]: z.string().optional(),
+    [settingNames.vendorSyncFlagField]: z
+      .string()
+      .regex(
+        /^custentity_[a-z0-9_]+$/,
+        'must be a NetSuite entity field id such as custentity_sync_to_procurify',
+      )
+      .optional(),
+    [settingNames.departmentLocationId]: z.coerce.number().int().positive().optional(),
+    [settingNames.retryBaseSeconds]: z.coerce.number().min(0).max(900).default(10),
+  });
+  const parsed = schema.safeParse(
+    Object.fromEntries(Object.values(settingNames).map((name) => [name, env[name] || undefined])),
+  );
+  if (!parsed.success) {
+    const problems = parsed.error.issues
+      .map((issue) => `${issue.path.join('.')}: ${issue.message}`)
+      .join('; ');
+    throw new Error(`apsync configuration: ${problems}`);
+  }
+  const value = parsed.data as Record<string, unknown>;
+  const scope = (value[settingNames.subsidiaryScope] as string | undefined)
+    ?.split(',')
+    .map((id) => id.trim())
+    .filter((id) => id !== '');
+  return {
+    netsuiteBaseUrl: value[settingNames.netsuiteBaseUrl] as string | undefined,
+    procurifyBaseUrl: value[settingNames.procurifyBaseUrl] as string | undefined,
+    netsuiteConcurrencyShare: value[settingNames.netsuiteConcurrencyShare] as number,
+    subsidiaryIds: scope,
+    vendorSyncFlagField: value[settingNames.vendorSyncFlagField] as string | undefined,
+    departmentLocationId: value[settingNames.departmentLocationId] as number | undefined,
+    retryBaseSeconds: value[settingNames.retryBaseSeconds] as number,
+  };
+}
+
+export type FunctionSettings = ReturnType<typeof readSettings>;
