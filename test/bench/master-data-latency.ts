@@ -1,0 +1,156 @@
+// Benchmark (not a test) for issue 3 / SPEC F1+F2: how fast a NetSuite change reaches Procurify.
+// Run: npx node test/bench/master-data-latency.ts [--rate 20] [--seconds 15]
+// Local stack with sandbox latencies of 150 ms (NetSuite) and 100 ms (Procurify): vendors are changed as a
+// NetSuite user at a steady rate, the sandbox posts each signed notice, and we time change → Procurify
+// write. Prints p50/p99 against the floor (one NetSuite GET + the Procurify calls at the configured
+// sandbox latencies), NetSuite requests per synced record, and the ingest handler's own time per request.
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { composeWebhookIngest } from '../../functions/webhook-ingest/compose.ts';
+import { createWebhookIngestHandler } from '../../functions/webhook-ingest/handler.ts';
+import { createLambdaContext } from '../../infra/local/lambda-context.ts';
+import { startLocalStack } from '../../infra/local/stack.ts';
+import { sampleNotice, signedHeaders } from '../support/webhook-signing.ts';
+
+const { values } = parseArgs({
+  options: { rate: { type: 'string', default: '20' }, seconds: { type: 'string', default: '15' } },
+});
+const rate = Number(values.rate);
+const seconds = Number(values.seconds);
+const count = Math.round(rate * seconds);
+
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+const summary = (samples: number[]) => {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return {
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+    max: sorted.at(-1) ?? NaN,
+    n: sorted.length,
+  };
+};
+
+const stack = await startLocalStack({ workerConcurrency: 4 });
+try {
+  const netsuite = stack.netsuite;
+  const procurify = stack.procurify;
+  procurify.store.addLocation({ name: 'Head Office', headquarter: true, currency: 'USD' });
+  const currency = netsuite.seed({
+    records: { currency: [{ name: 'USD', symbol: 'USD', isBaseCurrency: true }] },
+  }).created.currency?.[0];
+  const subsidiary = netsuite.seed({
+    records: { subsidiary: [{ name: 'Parent', currency: { id: currency } }] },
+  }).created.subsidiary?.[0];
+  // Vendors exist in NetSuite (seeded without notices); each edit below is their first sync to Procurify.
+  const vendorIds =
+    netsuite.seed({
+      records: {
+        vendor: Array.from({ length: count }, (_, i) => ({
+          entityId: `B-${i}`,
+          companyName: `Bench Vendor ${i}`,
+          subsidiary: { id: subsidiary },
+          currency: { id: currency },
+          email: `ap${i}@bench.example`,
+        })),
+      },
+    }).created.vendor ?? [];
+
+  netsuite.faults.set('/services/rest', { latency: { baseMs: 150 } });
+  procurify.faults.set('/api', { latency: { baseMs: 100 } });
+
+  // The floor of a first sync, from the sandbox latencies: one NetSuite GET, then three Procurify calls
+  // (find by external id, find by name, create). Everything above it is queueing, DynamoDB and SQS.
+  const floorMs = 150 + 3 * 100;
+
+  netsuite.resetStats();
+  const changedAt = new Map<string, number>();
+  const syncedAt = new Map<string, number>();
+  const expectedName = (i: number) => `Bench Vendor ${i} (edited)`;
+  const vendorIndex = new Map(vendorIds.map((id, i) => [id, i]));
+
+  // Watch Procurify for each edited vendor reaching its new name.
+  const watcher = setInterval(() => {
+    const now = performance.now();
+    for (const vendor of procurify.store.vendors.values()) {
+      const id = vendor.external_id;
+      if (id === null || syncedAt.has(id) || !changedAt.has(id)) continue;
+      if (vendor.name === expectedName(vendorIndex.get(id) ?? -1)) syncedAt.set(id, now);
+    }
+  }, 5);
+
+  const started = performance.now();
+  for (let i = 0; i < count; i++) {
+    const due = started + (i * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    const id = vendorIds[i]!;
+    changedAt.set(id, performance.now());
+    netsuite.userUpdate('vendor', id, { companyName: expectedName(i) });
+  }
+  const deadline = performance.now() + 60_000;
+  while (syncedAt.size < count && performance.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  clearInterval(watcher);
+
+  const latencies = [...syncedAt].map(([id, at]) => at - (changedAt.get(id) ?? at));
+  const latency = summary(latencies);
+  const netsuiteRequests = netsuite.requestLog().filter((entry) => !entry.path.includes('/oauth2/')).length;
+
+  // The ingest handler's own time: signed notices straight into the handler (no HTTP), same emulators.
+  netsuite.faults.clear();
+  procurify.faults.clear();
+  const ingest = createWebhookIngestHandler(composeWebhookIngest(stack.env));
+  const ingestTimes: number[] = [];
+  for (let i = 0; i < 300; i++) {
+    const notice = sampleNotice({ recordId: String(900000 + i) });
+    const body = JSON.stringify(notice);
+    const t0 = performance.now();
+    const answer = await ingest(
+      {
+        version: '2.0',
+        routeKey: 'POST /netsuite/events',
+        rawPath: '/netsuite/events',
+        rawQueryString: '',
+        headers: signedHeaders(stack.webhookSecret, notice.eventId, body),
+        requestContext: {} as never,
+        body,
+        isBase64Encoded: false,
+      },
+      createLambdaContext('webhook-ingest', 10_000),
+    );
+    ingestTimes.push(performance.now() - t0);
+    if (typeof answer !== 'object' || answer.statusCode !== 202)
+      throw new Error(`ingest answered ${JSON.stringify(answer)}`);
+  }
+  const ingestStats = summary(ingestTimes.slice(20)); // the first calls warm the SDK clients
+
+  const fmt = (ms: number) => `${ms.toFixed(0)} ms`;
+  console.log(
+    `\nnotice → Procurify latency, ${count} vendor edits at ${rate}/s (NetSuite 150 ms, Procurify 100 ms per call)`,
+  );
+  console.log(`  synced            ${syncedAt.size}/${count}`);
+  console.log(
+    `  p50               ${fmt(latency.p50)}   (${(latency.p50 / floorMs).toFixed(2)}x the ${floorMs} ms floor of 1 NetSuite GET + 3 Procurify calls)`,
+  );
+  console.log(
+    `  p99               ${fmt(latency.p99)}   goal ≤ 2000 ms: ${latency.p99 <= 2000 ? 'met' : 'NOT met'}`,
+  );
+  console.log(`  max               ${fmt(latency.max)}`);
+  console.log(
+    `  vs an hourly sync (mean wait 30 min): ${(1_800_000 / latency.p50).toFixed(0)}x faster at p50`,
+  );
+  console.log(
+    `  NetSuite requests per synced record: ${(netsuiteRequests / Math.max(1, syncedAt.size)).toFixed(2)} (goal ≤ 1; token requests excluded)`,
+  );
+  console.log(
+    `  NetSuite 429s: ${netsuite.stats().governance429} governance, max in flight ${netsuite.stats().maxInFlight}`,
+  );
+  console.log(
+    `\ningest handler's own time per request (${ingestStats.n} signed notices, emulators on loopback)`,
+  );
+  console.log(
+    `  p50 ${ingestStats.p50.toFixed(1)} ms   p99 ${ingestStats.p99.toFixed(1)} ms   max ${ingestStats.max.toFixed(1)} ms`,
+  );
+} finally {
+  await stack.stop();
+}
