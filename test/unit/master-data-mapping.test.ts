@@ -1,0 +1,175 @@
+// Pure mapping rules of SPEC F2: scope, vendor / account / department mapping, content hashes.
+import { describe, expect, it } from 'vitest';
+import {
+  contentHash,
+  mapAccount,
+  mapDepartment,
+  mapVendor,
+  segmentScope,
+  vendorScope,
+} from '../../shared/master-data/map-master-data.ts';
+import type { NetSuiteVendor } from '../../shared/master-data/netsuite-master-records.ts';
+
+const lookups = {
+  currencyIds: new Map([
+    ['USD', 1],
+    ['CAD', 2],
+  ]),
+  departmentLocationId: 7,
+};
+const vendor = (fields: Partial<NetSuiteVendor> & Record<string, unknown> = {}): NetSuiteVendor => ({
+  id: '101',
+  entityId: 'V-101',
+  companyName: 'Acme Supplies',
+  isInactive: false,
+  subsidiary: { id: '1', refName: 'Parent' },
+  currency: { id: '1', refName: 'USD' },
+  ...fields,
+});
+
+describe('vendor scope', () => {
+  it('accepts every vendor when nothing is configured', () => {
+    expect(vendorScope(vendor(), {})).toEqual({ inScope: true });
+  });
+
+  it('names an unknown sync-flag field instead of skipping silently', () => {
+    expect(vendorScope(vendor(), { vendorSyncFlagField: 'custentity_nope' })).toEqual({
+      invalid: expect.stringMatching(/"custentity_nope" does not exist on NetSuite vendor 101/),
+    });
+  });
+
+  it('refuses a sync-flag field that is not a checkbox', () => {
+    const decision = vendorScope(vendor({ custentity_flag: 'yes' }), {
+      vendorSyncFlagField: 'custentity_flag',
+    });
+    expect(decision).toEqual({ invalid: expect.stringMatching(/not a checkbox/) });
+  });
+
+  it('skips an unflagged vendor and keeps a flagged one', () => {
+    expect(
+      vendorScope(vendor({ custentity_flag: false }), { vendorSyncFlagField: 'custentity_flag' }),
+    ).toEqual({
+      inScope: false,
+      reason: 'custentity_flag is not checked',
+    });
+    expect(
+      vendorScope(vendor({ custentity_flag: true }), { vendorSyncFlagField: 'custentity_flag' }),
+    ).toEqual({ inScope: true });
+  });
+
+  it('applies the subsidiary scope', () => {
+    expect(vendorScope(vendor(), { subsidiaryIds: ['2'] })).toMatchObject({ inScope: false });
+    expect(vendorScope(vendor(), { subsidiaryIds: ['2', '1'] })).toEqual({ inScope: true });
+    expect(
+      segmentScope({ id: '5', name: 'Ops', subsidiary: { items: [{ id: '3' }] } }, { subsidiaryIds: ['3'] }),
+    ).toEqual({
+      inScope: true,
+    });
+  });
+});
+
+describe('mapVendor', () => {
+  it('maps name, active flag, emails, billing address and currency', () => {
+    const { write, notes } = mapVendor(
+      vendor({
+        isInactive: true,
+        email: 'ap@acme.example; billing@acme.example',
+        addressBook: {
+          items: [
+            { defaultBilling: false, addressBookAddress: { addr1: 'Shipping dock' } },
+            {
+              defaultBilling: true,
+              addressBookAddress: {
+                addr1: '1 Main St',
+                city: 'Austin',
+                state: 'TX',
+                zip: '78701',
+                country: 'US',
+              },
+            },
+          ],
+        },
+      }),
+      lookups,
+    );
+    expect(notes).toEqual([]);
+    expect(write).toMatchObject({
+      name: 'Acme Supplies',
+      active: false,
+      email: ['ap@acme.example', 'billing@acme.example'],
+      external_id: '101',
+      addressLineOne: '1 Main St',
+      city: 'Austin',
+      state_province: 'TX',
+      postalCode: '78701',
+      country: 'US',
+      currency: 1,
+    });
+  });
+
+  it('uses the person name for individuals and drops what Procurify cannot take, with a note', () => {
+    const { write, notes } = mapVendor(
+      vendor({
+        isPerson: true,
+        firstName: 'Ada',
+        lastName: 'Lovelace',
+        email: 'not-an-email',
+        currency: { id: '9', refName: 'XYZ' },
+      }),
+      lookups,
+    );
+    expect(write.name).toBe('Ada Lovelace');
+    expect(write.email).toEqual([]);
+    expect(write.currency).toBeNull();
+    expect(notes).toEqual([
+      expect.stringMatching(/not a valid address/),
+      expect.stringMatching(/currency XYZ/),
+    ]);
+  });
+});
+
+describe('mapAccount', () => {
+  it('uses the Number as the code and maps the account type', () => {
+    expect(
+      mapAccount({ id: '1', acctNumber: '6100', acctName: 'Office Supplies', acctType: { id: 'Expense' } }),
+    ).toEqual({
+      write: { code: '6100', description: 'Office Supplies', account_type: 2, active: true },
+    });
+    expect(
+      mapAccount({ id: '2', acctNumber: '1000', acctName: 'Checking', acctType: 'Bank', isInactive: true }),
+    ).toMatchObject({
+      write: { account_type: 0, active: false },
+    });
+    expect(
+      mapAccount({ id: '3', acctNumber: '2000', acctType: { id: 'AcctPay' }, parent: { id: '9' } }),
+    ).toMatchObject({
+      write: { account_type: 1 },
+      parentNetSuiteId: '9',
+    });
+  });
+
+  it('skips an account without a Number, saying why', () => {
+    expect(mapAccount({ id: '4', acctName: 'Suspense' })).toEqual({
+      skip: expect.stringMatching(/account 4 has no Number/),
+    });
+    expect(mapAccount({ id: '5', acctNumber: '  ' })).toMatchObject({ skip: expect.any(String) });
+  });
+});
+
+describe('mapDepartment', () => {
+  it('places the department at the configured location and keeps the NetSuite id', () => {
+    expect(mapDepartment({ id: '12', name: 'Marketing', isInactive: false }, lookups)).toEqual({
+      name: 'Marketing',
+      branch: 7,
+      external_id: '12',
+      active: true,
+    });
+  });
+});
+
+describe('contentHash', () => {
+  it('ignores key order and undefined values, and changes with the content', () => {
+    expect(contentHash({ a: 1, b: [1, 2], c: undefined })).toBe(contentHash({ b: [1, 2], a: 1 }));
+    expect(contentHash({ a: 1 })).not.toBe(contentHash({ a: 2 }));
+  });
+});
