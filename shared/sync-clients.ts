@@ -50,7 +50,29 @@ export function createSyncClientSource(
   };
 }
 
-function buildNetSuite(credentials: NetSuiteCredentials, settings: SyncClientSettings): NetSuiteClient {
+export type NetSuiteClientSettings = Pick<
+  SyncClientSettings,
+  'netsuiteSecret' | 'netsuiteBaseUrl' | 'netsuiteConcurrencyShare'
+>;
+
+/**
+ * The NetSuite client alone, for functions that hold only the NetSuite secret (the NetSuite poll):
+ * built once per container and rebuilt when the secret's value changes, like createSyncClientSource.
+ */
+export function createNetSuiteClientSource(
+  provider: SecretsProvider,
+  settings: NetSuiteClientSettings,
+): () => Promise<NetSuiteClient> {
+  let netsuite: { key: string; client: NetSuiteClient } | undefined;
+  return async () => {
+    const credentials = await readCredentials(provider, settings.netsuiteSecret, netSuiteCredentialsSchema);
+    const key = JSON.stringify(credentials);
+    if (netsuite?.key !== key) netsuite = { key, client: buildNetSuite(credentials, settings) };
+    return netsuite.client;
+  };
+}
+
+function buildNetSuite(credentials: NetSuiteCredentials, settings: NetSuiteClientSettings): NetSuiteClient {
   const host = credentials.accountId.toLowerCase().replaceAll('_', '-');
   return createNetSuiteClient({
     baseUrl: credentials.baseUrl ?? settings.netsuiteBaseUrl ?? `https://${host}.suitetalk.api.netsuite.com`,

@@ -10,6 +10,8 @@ import type {
 } from 'aws-lambda';
 import { composeInboundWorker } from '../../functions/inbound-worker/compose.ts';
 import { createInboundWorkerHandler } from '../../functions/inbound-worker/handler.ts';
+import { composeNetSuitePoll } from '../../functions/netsuite-poll/compose.ts';
+import { createNetSuitePollHandler } from '../../functions/netsuite-poll/handler.ts';
 import { composeWebhookIngest } from '../../functions/webhook-ingest/compose.ts';
 import { createWebhookIngestHandler } from '../../functions/webhook-ingest/handler.ts';
 import type { Environment } from '../../shared/config/environment.ts';
@@ -34,4 +36,5 @@ export type LocalFunction =
 export const localFunctions: Readonly<Record<string, LocalFunction>> = {
   'webhook-ingest': { kind: 'http', create: (env) => createWebhookIngestHandler(composeWebhookIngest(env)) },
   'inbound-worker': { kind: 'queue', create: (env) => createInboundWorkerHandler(composeInboundWorker(env)) },
+  'netsuite-poll': { kind: 'schedule', create: (env) => createNetSuitePollHandler(composeNetSuitePoll(env)) },
 };

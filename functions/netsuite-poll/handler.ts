@@ -1,0 +1,61 @@
+// netsuite-poll Lambda (EventBridge Scheduler, every 15 minutes by default; local mode's scheduler):
+// the SuiteQL delta poll of vendors, accounts and departments that brings changes whose record-event
+// notice was lost (SPEC F1/F2). Thin: the rules are in pollMasterData; this logs the run's summary,
+// emits the sync lag and fails the invocation when a record type failed (alarms, schedule DLQ).
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import {
+  type PollMasterDataDependencies,
+  type PollMasterDataOptions,
+  type PollMasterDataSummary,
+  pollMasterData,
+} from '../../shared/netsuite-poll/index.ts';
+import { logger, MetricUnit, metrics } from '../../shared/observability.ts';
+
+/** What EventBridge Scheduler (and the local scheduler) sends; only logged. */
+export interface ScheduledRunEvent {
+  scheduledTime?: string;
+  schedule?: string;
+}
+
+export interface NetSuitePollDependencies {
+  /** The poll's dependencies, built once per container (the client rebuilt only when its secret changes). */
+  poll(): Promise<PollMasterDataDependencies>;
+  options: PollMasterDataOptions;
+  /** No new batch is started when fewer milliseconds than this remain before the timeout (default 30 s). */
+  stopMarginMs?: number;
+  now?: () => Date;
+}
+
+/** Name of the lag metric the monitoring stack alarms on (infra/cdk/monitoring.ts). */
+export const syncLagMetric = 'SyncLagSeconds';
+
+export function createNetSuitePollHandler(deps: NetSuitePollDependencies) {
+  const stopMarginMs = deps.stopMarginMs ?? 30_000;
+  const now = deps.now ?? (() => new Date());
+  const handle = async (event: ScheduledRunEvent, context: Context): Promise<PollMasterDataSummary> => {
+    const { summary, errors } = await pollMasterData(await deps.poll(), {
+      ...deps.options,
+      // Stopping between batches leaves the watermark at the last batch sent; the next run resumes there.
+      shouldStop: () => context.getRemainingTimeInMillis() < stopMarginMs,
+    });
+    const run = { scheduledTime: event.scheduledTime, schedule: event.schedule, ...summary };
+    if (summary.skippedBecauseLeaseHeld) {
+      logger.info('netsuite poll skipped: another run holds the lease', run);
+      return summary;
+    }
+    if (summary.caughtUpTo !== undefined) {
+      const lagSeconds = Math.max(0, (now().getTime() - Date.parse(summary.caughtUpTo)) / 1000);
+      metrics.addMetric(syncLagMetric, MetricUnit.Seconds, Math.round(lagSeconds));
+    }
+    if (errors.length > 0) {
+      logger.error('netsuite poll failed', run);
+      throw errors[0];
+    }
+    logger.info('netsuite poll finished', run);
+    return summary;
+  };
+  return middy(handle).use(injectLambdaContext(logger)).use(logMetrics(metrics));
+}
