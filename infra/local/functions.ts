@@ -12,6 +12,10 @@ import { composeInboundWorker } from '../../functions/inbound-worker/compose.ts'
 import { createInboundWorkerHandler } from '../../functions/inbound-worker/handler.ts';
 import { composeNetSuitePoll } from '../../functions/netsuite-poll/compose.ts';
 import { createNetSuitePollHandler } from '../../functions/netsuite-poll/handler.ts';
+import { composePaidBillPull } from '../../functions/paid-bill-pull/compose.ts';
+import { createPaidBillPullHandler } from '../../functions/paid-bill-pull/handler.ts';
+import { composePaymentPushWorker } from '../../functions/payment-push-worker/compose.ts';
+import { createPaymentPushWorkerHandler } from '../../functions/payment-push-worker/handler.ts';
 import { composeWebhookIngest } from '../../functions/webhook-ingest/compose.ts';
 import { createWebhookIngestHandler } from '../../functions/webhook-ingest/handler.ts';
 import type { Environment } from '../../shared/config/environment.ts';
@@ -36,5 +40,13 @@ export type LocalFunction =
 export const localFunctions: Readonly<Record<string, LocalFunction>> = {
   'webhook-ingest': { kind: 'http', create: (env) => createWebhookIngestHandler(composeWebhookIngest(env)) },
   'inbound-worker': { kind: 'queue', create: (env) => createInboundWorkerHandler(composeInboundWorker(env)) },
+  'payment-push-worker': {
+    kind: 'queue',
+    create: (env) => createPaymentPushWorkerHandler(composePaymentPushWorker(env)),
+  },
+  'paid-bill-pull': {
+    kind: 'schedule',
+    create: (env) => createPaidBillPullHandler(composePaidBillPull(env)),
+  },
   'netsuite-poll': { kind: 'schedule', create: (env) => createNetSuitePollHandler(composeNetSuitePoll(env)) },
 };

@@ -67,13 +67,52 @@ export interface MessageFailureLog {
   getFailure(queue: string, messageId: string): Promise<MessageFailure | undefined>;
 }
 
+/**
+ * A short window in which repeated requests for the same thing count as one (a manual payment re-sync
+ * clicked ten times is one re-sync): the first request of a window is kept, later ones read it.
+ */
+export interface RequestWindow {
+  key: string;
+  requestedAt: string;
+  /** Until when later requests join this one. */
+  windowUntil: string;
+  /** `claimed` until the request is carried out, then `queued` (or `failed`, which reopens the window). */
+  status: 'claimed' | 'queued' | 'failed';
+  messageId?: string;
+  requestedBy?: string;
+}
+
+export interface RequestWindowStore {
+  /**
+   * Opens a window for `key` unless one is open (not expired and not failed): `first` tells whether
+   * this request opened it; otherwise `window` is the open one, the first request's.
+   */
+  openRequestWindow(
+    key: string,
+    windowSeconds: number,
+    facts?: { requestedBy?: string },
+  ): Promise<{ first: boolean; window: RequestWindow }>;
+  /** Records how the first request went (queued with its message id, or failed). */
+  settleRequestWindow(
+    key: string,
+    outcome: { status: 'queued' | 'failed'; messageId?: string },
+  ): Promise<void>;
+}
+
 export interface ConfigStore {
   getConfig<T>(name: string): Promise<T | undefined>;
   putConfig(name: string, value: unknown): Promise<void>;
 }
 
 export class DynamoStateStore
-  implements LinkStore, SyncStateStore, AuditTrail, WatermarkStore, LeaseStore, ConfigStore
+  implements
+    LinkStore,
+    SyncStateStore,
+    AuditTrail,
+    WatermarkStore,
+    LeaseStore,
+    ConfigStore,
+    RequestWindowStore
 {
   private readonly doc: DynamoDBDocumentClient;
   private readonly table: string;
@@ -166,6 +205,29 @@ export class DynamoStateStore
       startKey = answer.LastEvaluatedKey;
     } while (startKey !== undefined && states.length < limit);
     return states;
+  }
+
+  /** How many records of a kind are in a status (`apsync status`); a COUNT query on the byState index. */
+  async countByStatus(kind: RecordKind, status: SyncStatus): Promise<number> {
+    let count = 0;
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const answer = await this.run(() =>
+        this.doc.send(
+          new QueryCommand({
+            TableName: this.table,
+            IndexName: 'byState',
+            KeyConditionExpression: 'gsi1pk = :pk',
+            ExpressionAttributeValues: { ':pk': `STATE#${kind}#${status}` },
+            Select: 'COUNT',
+            ExclusiveStartKey: startKey,
+          }),
+        ),
+      );
+      count += answer.Count ?? 0;
+      startKey = answer.LastEvaluatedKey;
+    } while (startKey !== undefined);
+    return count;
   }
 
   async append(ref: RecordRef, entry: Omit<AuditEntry, 'at'> & { at?: string }): Promise<void> {
@@ -294,6 +356,73 @@ export class DynamoStateStore
     );
   }
 
+  // Request windows: one conditional put; the item outlives its window by a day for `apsync` to show.
+  async openRequestWindow(
+    key: string,
+    windowSeconds: number,
+    facts: { requestedBy?: string } = {},
+  ): Promise<{ first: boolean; window: RequestWindow }> {
+    const now = this.now();
+    const window: RequestWindow = {
+      key,
+      requestedAt: now.toISOString(),
+      windowUntil: new Date(now.getTime() + windowSeconds * 1000).toISOString(),
+      status: 'claimed',
+      ...(facts.requestedBy === undefined ? {} : { requestedBy: facts.requestedBy }),
+    };
+    const nowSeconds = Math.floor(now.getTime() / 1000);
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: {
+            pk: key,
+            sk: 'WINDOW',
+            ...window,
+            windowUntilSeconds: nowSeconds + windowSeconds,
+            expiresAt: nowSeconds + windowSeconds + 24 * 3600,
+          },
+          ConditionExpression: 'attribute_not_exists(pk) OR windowUntilSeconds <= :now OR #status = :failed',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':now': nowSeconds, ':failed': 'failed' },
+        }),
+      );
+      return { first: true, window };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw classifyAwsError(error, 'dynamodb');
+    }
+    const answer = await this.run(() =>
+      this.doc.send(
+        new GetCommand({ TableName: this.table, Key: { pk: key, sk: 'WINDOW' }, ConsistentRead: true }),
+      ),
+    );
+    return { first: false, window: answer.Item === undefined ? window : toRequestWindow(answer.Item) };
+  }
+
+  async settleRequestWindow(
+    key: string,
+    outcome: { status: 'queued' | 'failed'; messageId?: string },
+  ): Promise<void> {
+    await this.run(() =>
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: key, sk: 'WINDOW' },
+          UpdateExpression:
+            outcome.messageId === undefined
+              ? 'SET #status = :status'
+              : 'SET #status = :status, messageId = :messageId',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':status': outcome.status,
+            ...(outcome.messageId === undefined ? {} : { ':messageId': outcome.messageId }),
+          },
+        }),
+      ),
+    );
+  }
+
   async recordFailure(failure: Omit<MessageFailure, 'firstFailureAt' | 'lastFailureAt'>): Promise<void> {
     const now = this.now().toISOString();
     await this.run(() =>
@@ -342,4 +471,16 @@ export class DynamoStateStore
 function toState(item: Record<string, unknown>): RecordState {
   const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, ...state } = item;
   return state as unknown as RecordState;
+}
+
+function toRequestWindow(item: Record<string, unknown>): RequestWindow {
+  const { key, requestedAt, windowUntil, status, messageId, requestedBy } = item as unknown as RequestWindow;
+  return {
+    key,
+    requestedAt,
+    windowUntil,
+    status,
+    ...(messageId === undefined ? {} : { messageId }),
+    ...(requestedBy === undefined ? {} : { requestedBy }),
+  };
 }

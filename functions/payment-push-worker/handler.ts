@@ -1,0 +1,45 @@
+// payment-push-worker Lambda (SQS payment queue, partial batch responses): each message names a
+// Procurify payment to push to NetSuite as a Vendor Payment (push mode). Thin: the queue mechanics are
+// in createQueueWorker, the push rules in handlePaymentMessage, exactly-once in the push-once record.
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { MessageVisibility, RetryDelayPolicy } from '../../shared/aws/message-visibility.ts';
+import { type PaymentMessage, paymentMessageSchema } from '../../shared/events/payment-message.ts';
+import { logger } from '../../shared/observability.ts';
+import { type HandlePaymentDependencies, handlePaymentMessage } from '../../shared/payments/push-payment.ts';
+import type { MessageFailureLog } from '../../shared/state/state-store.ts';
+import { createQueueWorker } from '../../shared/worker/queue-worker.ts';
+
+export interface PaymentPushWorkerDependencies extends HandlePaymentDependencies {
+  visibility: MessageVisibility;
+  failures: MessageFailureLog;
+  queueUrl: string;
+  retryDelay: RetryDelayPolicy;
+}
+
+export function createPaymentPushWorkerHandler(deps: PaymentPushWorkerDependencies) {
+  const worker = createQueueWorker<PaymentMessage>({
+    name: 'payment-push-worker',
+    schema: paymentMessageSchema,
+    queueName: 'payment',
+    queueUrl: deps.queueUrl,
+    visibility: deps.visibility,
+    failures: deps.failures,
+    retryDelay: deps.retryDelay,
+    // One payment after another: each holds NetSuite permits, and two payments may share a bill.
+    processInParallel: false,
+    processMessage: async (message) => {
+      const outcome = await handlePaymentMessage(message, deps);
+      logger.info('payment processed', {
+        paymentId: message.paymentId,
+        origin: message.origin,
+        status: outcome.status,
+        action: outcome.action,
+        duplicate: outcome.duplicate,
+      });
+    },
+  });
+  return (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+    deps.once.registerLambdaContext(context);
+    return worker(event, context);
+  };
+}

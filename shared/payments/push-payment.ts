@@ -1,0 +1,302 @@
+// Use case behind the payment-push worker (SPEC F4, mode push): one Procurify payment becomes one
+// NetSuite Vendor Payment applied to its linked Vendor Bills, exactly once. Layers: the worker is
+// idempotent on the payment id (push-once.ts), the Vendor Payment already written under the payment's
+// external id is looked up before writing, and the write is an upsert by that external id. Data errors
+// stop at once with a message a person can act on; every outcome lands in the payment's sync state and
+// audit trail.
+import { classOf, DataError, type SyncError } from '../errors.ts';
+import type { PaymentMessage } from '../events/payment-message.ts';
+import type { NetSuiteRecords, SuiteQl } from '../netsuite/index.ts';
+import { type PaymentMode, readPaymentMode } from '../payment-mode.ts';
+import type { ProcurifyPayment, ProcurifyPayments } from '../procurify/index.ts';
+import type { RecordLink, RecordRef, RecordState, SyncStatus } from '../state/model.ts';
+import type { AuditTrail, ConfigStore, LinkStore, SyncStateStore } from '../state/state-store.ts';
+import { formatCents } from './money.ts';
+import { readAccountsByNumber, readBillFacts, readExistingVendorPayment } from './netsuite-payment-facts.ts';
+import type { PaymentPushOnce } from './push-once.ts';
+import {
+  type NetSuitePaymentAccount,
+  type PaymentLinks,
+  paymentExternalId,
+  paymentProblems,
+  planVendorPayment,
+} from './vendor-payment-plan.ts';
+
+export interface PushPaymentDependencies {
+  netsuite: { records: NetSuiteRecords; suiteQl: SuiteQl };
+  procurify: Pick<ProcurifyPayments, 'listPayments' | 'getPaymentApplications' | 'listCompanyPaymentMethods'>;
+  state: LinkStore & SyncStateStore & AuditTrail;
+  /**
+   * Runs right after the Vendor Payment was written and before apsync's own bookkeeping: the moment a
+   * crash is most dangerous. Tests make it crash; production leaves it out.
+   */
+  afterNetSuiteWrite?: (vendorPaymentId: string) => Promise<void> | void;
+}
+
+export interface HandlePaymentDependencies {
+  /** The push dependencies (clients built from secrets once per container). */
+  push(): Promise<PushPaymentDependencies>;
+  /** Where the payment mode, sync states and audit trails live. */
+  state: ConfigStore & SyncStateStore & AuditTrail;
+  defaultMode: PaymentMode;
+  once: PaymentPushOnce;
+}
+
+export interface PaymentPushOutcome {
+  status: SyncStatus;
+  message?: string;
+  vendorPaymentId?: string;
+  /** `found`: the Vendor Payment was already in NetSuite as planned (nothing written). */
+  action?: 'created' | 'updated' | 'found';
+  /** The push had completed before (idempotency record). */
+  duplicate?: boolean;
+}
+
+export const paymentRef = (paymentId: string): RecordRef => ({
+  system: 'procurify',
+  kind: 'payment',
+  id: paymentId,
+});
+
+/** The message the payment's state carries when a push message arrives in pull mode. */
+export const pullModeMessage = 'mode is pull';
+
+/** Errors whose state and audit entry are already written (plan refusals). */
+const recorded = new WeakSet<object>();
+
+/** One payment message: mode check, the payment's current status, then the push, at most once. */
+export async function handlePaymentMessage(
+  message: PaymentMessage,
+  deps: HandlePaymentDependencies,
+): Promise<PaymentPushOutcome> {
+  const ref = paymentRef(message.paymentId);
+  await deps.state.append(ref, {
+    step: 'received',
+    facts: {
+      origin: message.origin,
+      ...(message.updatedAt === undefined ? {} : { updatedAt: message.updatedAt }),
+    },
+  });
+  // Checked on every message, outside the idempotency record: a payment skipped in pull mode is pushed
+  // if it comes again after a switch back to push.
+  const mode = await readPaymentMode(deps.state, deps.defaultMode);
+  if (mode.mode !== 'push') return skipInPullMode(ref, deps.state);
+  try {
+    const push = await deps.push();
+    const payment = await fetchPayment(push.procurify, message.paymentId);
+    const previous = await deps.state.getState(ref);
+    if (payment.status !== 'paid') return await notPaid(ref, payment, previous, deps.state);
+    const { value, duplicate } = await deps.once(message.paymentId, () => pushPayment(payment, push));
+    if (duplicate) {
+      await deps.state.append(ref, {
+        step: 'note',
+        message: `already pushed as Vendor Payment ${value.vendorPaymentId ?? '?'}; not written again`,
+        facts: {
+          origin: message.origin,
+          ...(value.vendorPaymentId === undefined ? {} : { vendorPaymentId: value.vendorPaymentId }),
+        },
+      });
+      if (previous?.status !== 'synced') {
+        await deps.state.putState({
+          ref,
+          status: 'synced',
+          message: value.message ?? 'pushed to NetSuite',
+          sourceModified: payment.updated_at,
+        });
+      }
+      return { ...value, duplicate: true };
+    }
+    return value;
+  } catch (error) {
+    await recordFailure(ref, error, deps.state);
+    throw error;
+  }
+}
+
+async function skipInPullMode(
+  ref: RecordRef,
+  state: SyncStateStore & AuditTrail,
+): Promise<PaymentPushOutcome> {
+  await state.append(ref, { step: 'skipped', message: pullModeMessage });
+  const previous = await state.getState(ref);
+  // A payment pushed under push mode stays as it is: switching modes affects only new activity.
+  if (previous?.status !== 'synced') {
+    await state.putState({ ref, status: 'skipped', message: pullModeMessage });
+  }
+  return { status: 'skipped', message: pullModeMessage };
+}
+
+async function notPaid(
+  ref: RecordRef,
+  payment: ProcurifyPayment,
+  previous: RecordState | undefined,
+  state: SyncStateStore & AuditTrail,
+): Promise<PaymentPushOutcome> {
+  const status = payment.status ?? 'unknown';
+  if (previous?.status === 'synced' && (status === 'failed' || status === 'denied')) {
+    const message = `payment ${payment.id} was pushed to NetSuite but is now ${status} in Procurify; void the Vendor Payment ${paymentExternalId(payment.id)} in NetSuite`;
+    await state.append(ref, { step: 'review', message });
+    await state.putState({ ref, status: 'review', message, sourceModified: payment.updated_at });
+    return { status: 'review', message };
+  }
+  const message = `payment status is ${status}; it is pushed to NetSuite once paid`;
+  await state.append(ref, { step: 'skipped', message });
+  if (previous?.status !== 'synced') {
+    await state.putState({ ref, status: 'skipped', message, sourceModified: payment.updated_at });
+  }
+  return { status: 'skipped', message };
+}
+
+async function fetchPayment(procurify: PushPaymentDependencies['procurify'], paymentId: string) {
+  for await (const payment of procurify.listPayments({ ids: [Number(paymentId)] })) {
+    if (String(payment.id) === paymentId) return payment;
+  }
+  throw new DataError(`${paymentProblems.syncIncomplete}: Procurify payment ${paymentId} was not found`, {
+    source: 'procurify',
+    code: 'syncIncomplete',
+  });
+}
+
+/** The push itself (inside the idempotency record): gather, plan, write unless already written, record. */
+export async function pushPayment(
+  payment: ProcurifyPayment,
+  deps: PushPaymentDependencies,
+): Promise<PaymentPushOutcome> {
+  const paymentId = String(payment.id);
+  const ref = paymentRef(paymentId);
+  const applications = await deps.procurify.getPaymentApplications(payment);
+  await deps.state.append(ref, {
+    step: 'fetched',
+    facts: {
+      amount: payment.amount,
+      currency: payment.currency.name,
+      bills: applications.applications.length,
+      complete: applications.complete,
+    },
+  });
+  const glCode = payment.gl_code ?? (await methodGlCode(deps.procurify, payment));
+
+  const links: PaymentLinks = { bills: new Map(), vendors: new Map(), billStates: new Map() };
+  const billLinks = links.bills as Map<string, RecordLink | undefined>;
+  const vendorLinks = links.vendors as Map<number, RecordLink | undefined>;
+  for (const app of applications.applications) {
+    const link = await deps.state.findBySource('procurify', 'bill', app.billUuid);
+    billLinks.set(app.billUuid, link);
+    if (link === undefined) {
+      const billState = await deps.state.getState({ system: 'procurify', kind: 'bill', id: app.billUuid });
+      (links.billStates as Map<string, RecordState | undefined>).set(app.billUuid, billState);
+    }
+    if (!vendorLinks.has(app.vendorId)) {
+      vendorLinks.set(
+        app.vendorId,
+        await deps.state.findBySource('procurify', 'vendor', String(app.vendorId)),
+      );
+    }
+  }
+  // NetSuite is read only when every link is there (otherwise the plan stops before it needs it).
+  const linked =
+    [...billLinks.values()].every((link) => link !== undefined) &&
+    [...vendorLinks.values()].every((link) => link !== undefined);
+  const externalId = paymentExternalId(paymentId);
+  const existing = linked ? await readExistingVendorPayment(deps.netsuite.records, externalId) : undefined;
+  const billIds = [
+    ...[...billLinks.values()].flatMap((link) => (link === undefined ? [] : [link.netsuiteId])),
+    ...(existing === undefined ? [] : [...existing.applied.keys()]),
+  ];
+  const netsuiteBills = linked ? await readBillFacts(deps.netsuite.suiteQl, billIds) : new Map();
+  const accounts: NetSuitePaymentAccount[] =
+    linked && glCode !== null ? await readAccountsByNumber(deps.netsuite.suiteQl, glCode) : [];
+
+  const result = planVendorPayment(payment, applications, links, accounts, {
+    glCode,
+    netsuiteBills,
+    ...(existing === undefined ? {} : { existing }),
+  });
+  if (!result.ok) {
+    await deps.state.append(ref, {
+      step: result.status === 'review' ? 'review' : 'failed',
+      message: result.error.message,
+      facts: { errorClass: 'data', problem: result.problem },
+    });
+    await deps.state.putState({
+      ref,
+      status: result.status,
+      message: result.error.message,
+      errorClass: 'data',
+      waitingFor: result.waitingFor,
+      sourceModified: payment.updated_at,
+    });
+    recorded.add(result.error);
+    throw result.error;
+  }
+  const plan = result.plan;
+
+  let vendorPaymentId: string;
+  let action: 'created' | 'updated' | 'found';
+  if (plan.upToDate && existing !== undefined) {
+    vendorPaymentId = existing.id;
+    action = 'found';
+  } else {
+    const written = await deps.netsuite.records.upsertByExternalId('vendorPayment', externalId, plan.body);
+    action = existing === undefined ? 'created' : 'updated';
+    vendorPaymentId =
+      written.id ??
+      existing?.id ??
+      (await readExistingVendorPayment(deps.netsuite.records, externalId))?.id ??
+      '';
+    await deps.afterNetSuiteWrite?.(vendorPaymentId);
+  }
+
+  // Bookkeeping. A crash anywhere here is repaired by the next attempt, which finds the Vendor Payment.
+  const total = formatCents(plan.totalCents);
+  const message = `Vendor Payment ${vendorPaymentId} applies ${total} ${payment.currency.name} to ${plan.lines.length} bill(s)`;
+  await deps.state.link({
+    kind: 'payment',
+    procurifyId: paymentId,
+    netsuiteId: vendorPaymentId,
+    origin: 'created',
+  });
+  await deps.state.append(ref, {
+    step: action === 'found' ? 'unchanged' : 'written',
+    message,
+    facts: { vendorPaymentId, action, externalId, total, bills: plan.lines.length, account: plan.accountId },
+  });
+  await deps.state.putState({ ref, status: 'synced', message, sourceModified: payment.updated_at });
+  return { status: 'synced', message, vendorPaymentId, action };
+}
+
+/** The GL code of the payment's company payment method, when the payment does not carry it. */
+async function methodGlCode(
+  procurify: PushPaymentDependencies['procurify'],
+  payment: ProcurifyPayment,
+): Promise<string | null> {
+  if (payment.payment_source_name === null) return null;
+  for await (const method of procurify.listCompanyPaymentMethods()) {
+    if (method.name === payment.payment_source_name) return method.gl_code;
+  }
+  return null;
+}
+
+async function recordFailure(
+  ref: RecordRef,
+  error: unknown,
+  state: SyncStateStore & AuditTrail,
+): Promise<void> {
+  if (typeof error === 'object' && error !== null && recorded.has(error)) return;
+  const syncError = error as Partial<SyncError>;
+  const errorClass = classOf(error);
+  const message = error instanceof Error ? error.message : String(error);
+  try {
+    if (syncError.code === 'IN_PROGRESS') {
+      // Another worker holds this payment: its outcome, not this attempt's, is the payment's state.
+      await state.append(ref, { step: 'note', message });
+      return;
+    }
+    await state.append(ref, { step: 'failed', message, facts: { errorClass } });
+    // A payment already in NetSuite stays `synced` when a later duplicate message fails on its way.
+    if ((await state.getState(ref))?.status === 'synced') return;
+    await state.putState({ ref, status: 'failed', message, errorClass });
+  } catch {
+    // The state store itself is down (the message is retried and the failure logged by the worker).
+  }
+}
