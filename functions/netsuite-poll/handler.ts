@@ -11,6 +11,7 @@ import {
   type PollMasterDataOptions,
   type PollMasterDataSummary,
   pollMasterData,
+  syncLagSeconds,
 } from '../../shared/netsuite-poll/index.ts';
 import { logger, MetricUnit, metrics } from '../../shared/observability.ts';
 
@@ -41,15 +42,14 @@ export function createNetSuitePollHandler(deps: NetSuitePollDependencies) {
       // Stopping between batches leaves the watermark at the last batch sent; the next run resumes there.
       shouldStop: () => context.getRemainingTimeInMillis() < stopMarginMs,
     });
-    const run = { scheduledTime: event.scheduledTime, schedule: event.schedule, ...summary };
+    const lagSeconds = syncLagSeconds(summary, now());
+    const run = { scheduledTime: event.scheduledTime, schedule: event.schedule, lagSeconds, ...summary };
     if (summary.skippedBecauseLeaseHeld) {
       logger.info('netsuite poll skipped: another run holds the lease', run);
       return summary;
     }
-    if (summary.caughtUpTo !== undefined) {
-      const lagSeconds = Math.max(0, (now().getTime() - Date.parse(summary.caughtUpTo)) / 1000);
-      metrics.addMetric(syncLagMetric, MetricUnit.Seconds, Math.round(lagSeconds));
-    }
+    // Emitted on failed runs too: a poll failing run after run shows a growing lag (alarm at 3 periods).
+    if (lagSeconds !== undefined) metrics.addMetric(syncLagMetric, MetricUnit.Seconds, lagSeconds);
     if (errors.length > 0) {
       logger.error('netsuite poll failed', run);
       throw errors[0];

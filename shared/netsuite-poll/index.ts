@@ -24,4 +24,5 @@ export {
   pollDefaults,
   pollMasterData,
   type RecordTypePollSummary,
+  syncLagSeconds,
 } from './poll-master-data.ts';

@@ -274,6 +274,12 @@ class RecordTypePoll {
   }
 }
 
+/** The `SyncLagSeconds` metric: now minus the instant everything before which is enqueued. */
+export function syncLagSeconds(summary: PollMasterDataSummary, now: Date): number | undefined {
+  if (summary.skippedBecauseLeaseHeld || summary.caughtUpTo === undefined) return undefined;
+  return Math.max(0, Math.round((now.getTime() - Date.parse(summary.caughtUpTo)) / 1000));
+}
+
 function maxWallTime(a: string | undefined, b: string | undefined): string | undefined {
   if (a === undefined) return b;
   if (b === undefined) return a;
