@@ -72,6 +72,25 @@ export function createNetSuiteClientSource(
   };
 }
 
+export type ProcurifyClientSettings = Pick<SyncClientSettings, 'procurifySecret' | 'procurifyBaseUrl'>;
+
+/**
+ * The Procurify client alone, for functions that hold only the Procurify secret (the Procurify poll):
+ * built once per container and rebuilt when the secret's value changes, like createSyncClientSource.
+ */
+export function createProcurifyClientSource(
+  provider: SecretsProvider,
+  settings: ProcurifyClientSettings,
+): () => Promise<ProcurifyClient> {
+  let procurify: { key: string; client: ProcurifyClient } | undefined;
+  return async () => {
+    const credentials = await readCredentials(provider, settings.procurifySecret, procurifyCredentialsSchema);
+    const key = JSON.stringify(credentials);
+    if (procurify?.key !== key) procurify = { key, client: buildProcurify(credentials, settings) };
+    return procurify.client;
+  };
+}
+
 function buildNetSuite(credentials: NetSuiteCredentials, settings: NetSuiteClientSettings): NetSuiteClient {
   const host = credentials.accountId.toLowerCase().replaceAll('_', '-');
   return createNetSuiteClient({
@@ -85,7 +104,10 @@ function buildNetSuite(credentials: NetSuiteCredentials, settings: NetSuiteClien
   });
 }
 
-function buildProcurify(credentials: ProcurifyCredentials, settings: SyncClientSettings): ProcurifyClient {
+function buildProcurify(
+  credentials: ProcurifyCredentials,
+  settings: ProcurifyClientSettings,
+): ProcurifyClient {
   const baseUrl =
     credentials.baseUrl ?? settings.procurifyBaseUrl ?? `https://${credentials.domain}.procurify.com`;
   return createProcurifyClient({

@@ -8,6 +8,8 @@ import type {
   SQSBatchResponse,
   SQSEvent,
 } from 'aws-lambda';
+import { composeBillSyncWorker } from '../../functions/bill-sync-worker/compose.ts';
+import { createBillSyncWorkerHandler } from '../../functions/bill-sync-worker/handler.ts';
 import { composeInboundWorker } from '../../functions/inbound-worker/compose.ts';
 import { createInboundWorkerHandler } from '../../functions/inbound-worker/handler.ts';
 import { composeNetSuitePoll } from '../../functions/netsuite-poll/compose.ts';
@@ -16,6 +18,8 @@ import { composePaidBillPull } from '../../functions/paid-bill-pull/compose.ts';
 import { createPaidBillPullHandler } from '../../functions/paid-bill-pull/handler.ts';
 import { composePaymentPushWorker } from '../../functions/payment-push-worker/compose.ts';
 import { createPaymentPushWorkerHandler } from '../../functions/payment-push-worker/handler.ts';
+import { composeProcurifyPoll } from '../../functions/procurify-poll/compose.ts';
+import { createProcurifyPollHandler } from '../../functions/procurify-poll/handler.ts';
 import { composeWebhookIngest } from '../../functions/webhook-ingest/compose.ts';
 import { createWebhookIngestHandler } from '../../functions/webhook-ingest/handler.ts';
 import type { Environment } from '../../shared/config/environment.ts';
@@ -49,4 +53,12 @@ export const localFunctions: Readonly<Record<string, LocalFunction>> = {
     create: (env) => createPaidBillPullHandler(composePaidBillPull(env)),
   },
   'netsuite-poll': { kind: 'schedule', create: (env) => createNetSuitePollHandler(composeNetSuitePoll(env)) },
+  'procurify-poll': {
+    kind: 'schedule',
+    create: (env) => createProcurifyPollHandler(composeProcurifyPoll(env)),
+  },
+  'bill-sync-worker': {
+    kind: 'queue',
+    create: (env) => createBillSyncWorkerHandler(composeBillSyncWorker(env)),
+  },
 };

@@ -26,6 +26,7 @@ export {
   type RecordId,
   type RecordListOptions,
   type RecordReadOptions,
+  type UpsertOptions,
 } from './records.ts';
 export {
   buildWindowQuery,

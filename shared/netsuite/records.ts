@@ -24,6 +24,15 @@ export interface RecordListOptions {
   pageSize?: number;
 }
 
+export interface UpsertOptions {
+  /**
+   * Sublists whose lines the body replaces (`?replace=expense,item`). Without it NetSuite ADDS the
+   * body's lines (those without a `line` number) to the record's existing ones: re-upserting a bill
+   * would double its lines.
+   */
+  replaceSublists?: readonly string[];
+}
+
 export interface NetSuiteRecords {
   /** The record; a missing one is a DataError (404 NONEXISTENT_ID). */
   get(type: string, id: RecordId, options?: RecordReadOptions): Promise<Record<string, unknown>>;
@@ -46,6 +55,7 @@ export interface NetSuiteRecords {
     type: string,
     externalId: string,
     body: Record<string, unknown>,
+    options?: UpsertOptions,
   ): Promise<{ id: string | undefined }>;
   patch(type: string, id: RecordId, body: Record<string, unknown>): Promise<void>;
   delete(type: string, id: RecordId): Promise<void>;
@@ -202,10 +212,18 @@ export class RestNetSuiteRecords implements NetSuiteRecords {
     type: string,
     externalId: string,
     body: Record<string, unknown>,
+    options: UpsertOptions = {},
   ): Promise<{ id: string | undefined }> {
+    const replace = options.replaceSublists ?? [];
+    for (const name of replace) {
+      if (!recordTypePattern.test(name)) {
+        throw new BugError(`${JSON.stringify(name)} is not a NetSuite sublist name`, { source: 'netsuite' });
+      }
+    }
     const response = await this.transport.send({
       method: 'PUT',
       path: recordPath(type, externalIdRef(externalId)),
+      ...(replace.length === 0 ? {} : { query: { replace: replace.join(',') } }),
       body,
       idempotent: true,
     });

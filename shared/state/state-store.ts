@@ -34,6 +34,12 @@ export interface SyncStateStore {
   listByStatus(kind: RecordKind, status: SyncStatus, limit?: number): Promise<RecordState[]>;
 }
 
+/** When records of a kind last changed state: lets the bill flow notice that master data moved. */
+export interface StateActivity {
+  /** `updatedAt` of the newest state of this kind with this status, if any. */
+  latestStateUpdate(kind: RecordKind, status: SyncStatus): Promise<string | undefined>;
+}
+
 export interface AuditTrail {
   append(ref: RecordRef, entry: Omit<AuditEntry, 'at'> & { at?: string }): Promise<void>;
   read(ref: RecordRef): Promise<AuditEntry[]>;
@@ -108,6 +114,7 @@ export class DynamoStateStore
   implements
     LinkStore,
     SyncStateStore,
+    StateActivity,
     AuditTrail,
     WatermarkStore,
     LeaseStore,
@@ -228,6 +235,23 @@ export class DynamoStateStore
       startKey = answer.LastEvaluatedKey;
     } while (startKey !== undefined);
     return count;
+  }
+
+  async latestStateUpdate(kind: RecordKind, status: SyncStatus): Promise<string | undefined> {
+    const answer = await this.run(() =>
+      this.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: 'byState',
+          KeyConditionExpression: 'gsi1pk = :pk',
+          ExpressionAttributeValues: { ':pk': `STATE#${kind}#${status}` },
+          ScanIndexForward: false,
+          Limit: 1,
+        }),
+      ),
+    );
+    const item = answer.Items?.[0];
+    return item === undefined ? undefined : (item.updatedAt as string);
   }
 
   async append(ref: RecordRef, entry: Omit<AuditEntry, 'at'> & { at?: string }): Promise<void> {
