@@ -1,0 +1,44 @@
+// `apsync payment resync <procurify-payment-id>`: the manual re-sync of SPEC F4, through the use case in
+// shared/payments/request-resync.ts (requests for the same payment within 2 minutes are one request).
+import { userInfo } from 'node:os';
+import { SqsQueuePublisher } from '../../../shared/aws/queue-publisher.ts';
+import type { PaymentMessage } from '../../../shared/events/payment-message.ts';
+import { requestPaymentResync } from '../../../shared/payments/request-resync.ts';
+import type { PaymentResyncOutput } from '../output-schemas.ts';
+import type { CliServices } from '../services.ts';
+
+/** Who the audit trail names for a change made from this CLI. */
+export function operatorName(env: Readonly<Record<string, string | undefined>>): string {
+  let user = env.USER ?? env.USERNAME;
+  try {
+    user ??= userInfo().username;
+  } catch {
+    // No passwd entry (containers): keep the fallback.
+  }
+  return `${user ?? 'operator'} (apsync CLI)`;
+}
+
+export async function resyncPayment(
+  services: CliServices,
+  paymentId: string,
+  requestedBy: string,
+): Promise<PaymentResyncOutput> {
+  const result = await requestPaymentResync(paymentId, {
+    state: services.state,
+    queue: new SqsQueuePublisher<PaymentMessage>(services.sqs, services.target.queues.payment.url),
+    defaultMode: services.target.defaultPaymentMode,
+    requestedBy,
+  });
+  const status =
+    result.paymentState === undefined ? 'never synced' : `currently ${result.paymentState.status}`;
+  return {
+    paymentId,
+    requested: result.queued,
+    detail: result.queued
+      ? `payment ${paymentId} queued for the payment-push worker (${status})`
+      : `a re-sync of payment ${paymentId} was already requested at ${result.request.requestedAt} (${result.request.status}); this request joins it`,
+    ...(result.request.messageId === undefined ? {} : { messageId: result.request.messageId }),
+  };
+}
+
+export const renderPaymentResync = (output: PaymentResyncOutput): string => `${output.detail}\n`;

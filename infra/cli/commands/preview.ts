@@ -1,0 +1,290 @@
+// `apsync preview <record>`: a dry run — the exact body a sync would write for the record now, where to,
+// and whether it passes validation, without writing anything. Master data follows the decisions of
+// shared/master-data/sync-master-record.ts with the same mapping (map-master-data.ts), reads only.
+import { DataError } from '../../../shared/errors.ts';
+import {
+  contentHash,
+  type MasterDataScope,
+  mapAccount,
+  mapDepartment,
+  mapVendor,
+  segmentScope,
+  vendorScope,
+} from '../../../shared/master-data/map-master-data.ts';
+import {
+  netSuiteAccountSchema,
+  netSuiteDepartmentSchema,
+  netSuiteVendorSchema,
+} from '../../../shared/master-data/netsuite-master-records.ts';
+import { createProcurifyLookups } from '../../../shared/master-data/procurify-lookups.ts';
+import {
+  accountCodeWriteSchema,
+  departmentWriteSchema,
+  vendorWriteSchema,
+} from '../../../shared/procurify/schemas.ts';
+import type { RecordRef } from '../../../shared/state/model.ts';
+import type { PreviewOutput } from '../output-schemas.ts';
+import { formatRecord } from '../record-syntax.ts';
+import type { CliServices } from '../services.ts';
+
+type Planned = Omit<PreviewOutput, 'record' | 'ref'>;
+
+export async function previewRecord(services: CliServices, ref: RecordRef): Promise<PreviewOutput> {
+  const record = formatRecord(ref);
+  if (
+    ref.system === 'netsuite' &&
+    (ref.kind === 'vendor' || ref.kind === 'account' || ref.kind === 'department')
+  ) {
+    return {
+      record,
+      ref,
+      ...(await previewMasterData(
+        services,
+        ref as RecordRef & { kind: 'vendor' | 'account' | 'department' },
+      )),
+    };
+  }
+  if (ref.system === 'procurify' && (ref.kind === 'bill' || ref.kind === 'payment') && ref.id !== 'mode') {
+    throw new DataError(
+      `preview of ${ref.kind}s is not available yet (the ${ref.kind} planner is not exported for the CLI in this build)`,
+      { source: 'apsync-cli', code: 'not-available' },
+    );
+  }
+  throw new DataError(
+    `${record} is not a record apsync writes anywhere; preview vendors, accounts, departments, bills or payments`,
+    {
+      source: 'apsync-cli',
+      code: 'not-previewable',
+    },
+  );
+}
+
+const issuesOf = (result: {
+  success: boolean;
+  error?: { issues: Array<{ path: PropertyKey[]; message: string }> };
+}) =>
+  result.success
+    ? []
+    : (result.error?.issues ?? []).map(
+        (issue) => `${issue.path.map(String).join('.') || '(body)'}: ${issue.message}`,
+      );
+
+async function previewMasterData(
+  services: CliServices,
+  ref: RecordRef & { kind: 'vendor' | 'account' | 'department' },
+): Promise<Planned> {
+  const [{ netsuite, procurify }, settings] = await Promise.all([
+    services.syncClients(),
+    services.settings(),
+  ]);
+  const scope: MasterDataScope = {
+    ...(settings.subsidiaryIds === undefined ? {} : { subsidiaryIds: settings.subsidiaryIds }),
+    ...(settings.vendorSyncFlagField === undefined
+      ? {}
+      : { vendorSyncFlagField: settings.vendorSyncFlagField }),
+  };
+  const [link, state] = await Promise.all([
+    services.state.findBySource('netsuite', ref.kind, ref.id),
+    services.state.getState(ref),
+  ]);
+  const lookups = createProcurifyLookups(async () => procurify, settings.departmentLocationId);
+  const options = { expandSubResources: true } as const;
+  const notWritten = (outcome: 'skipped' | 'invalid' | 'review', reason: string): Planned => ({
+    outcome,
+    reason,
+    target: null,
+    payload: null,
+    validation: { valid: outcome !== 'invalid', issues: outcome === 'invalid' ? [reason] : [] },
+    notes: [],
+  });
+  const plannedWrite = (
+    kind: string,
+    base: string,
+    targetId: number | string | undefined,
+    payload: unknown,
+    validation: { success: boolean; error?: { issues: Array<{ path: PropertyKey[]; message: string }> } },
+    notes: string[],
+    reason?: string,
+  ): Planned => {
+    const hash = contentHash(payload);
+    const unchanged = link !== undefined && state?.contentHash === hash;
+    return {
+      outcome: unchanged ? 'unchanged' : targetId === undefined ? 'create' : 'update',
+      ...(unchanged
+        ? { reason: 'the mapped content equals what was last written; nothing would be sent' }
+        : reason === undefined
+          ? {}
+          : { reason }),
+      target: {
+        system: 'procurify',
+        kind,
+        id: targetId === undefined ? null : String(targetId),
+        method: targetId === undefined ? 'POST' : 'PUT',
+        path: targetId === undefined ? `${base}` : `${base}${targetId}/`,
+      },
+      payload,
+      validation: { valid: validation.success, issues: issuesOf(validation) },
+      notes,
+    };
+  };
+
+  if (ref.kind === 'vendor') {
+    const vendor = await netsuite.records.find('vendor', ref.id, {
+      ...options,
+      schema: netSuiteVendorSchema,
+    });
+    if (vendor === undefined) return deactivation(link?.procurifyId, 'vendor', '/api/v3/vendors/');
+    const decision = vendorScope(vendor, scope);
+    if ('invalid' in decision) return notWritten('invalid', decision.invalid);
+    if (!decision.inScope) return notWritten('skipped', decision.reason);
+    const { write, notes } = mapVendor(vendor, await lookups());
+    let targetId: number | undefined = link === undefined ? undefined : Number(link.procurifyId);
+    let reason: string | undefined;
+    if (targetId === undefined) {
+      targetId = (await procurify.findVendorByExternalId(vendor.id))?.id;
+      if (targetId !== undefined)
+        reason = `Procurify vendor ${targetId} already has external_id ${vendor.id}`;
+    }
+    if (targetId === undefined) {
+      const sameName: number[] = [];
+      for await (const candidate of procurify.listVendors({ name: write.name })) {
+        if (candidate.name === write.name && (candidate.external_id ?? '') === '')
+          sameName.push(candidate.id);
+      }
+      if (sameName.length > 1) {
+        return notWritten(
+          'review',
+          `${sameName.length} Procurify vendors are named "${write.name}" (ids ${sameName.join(', ')}) and none is linked`,
+        );
+      }
+      if (sameName.length === 1) {
+        targetId = sameName[0];
+        reason = `first-time link by name with Procurify vendor ${targetId}`;
+      }
+    }
+    return plannedWrite(
+      'vendor',
+      '/api/v3/vendors/',
+      targetId,
+      write,
+      vendorWriteSchema.safeParse(write),
+      notes,
+      reason,
+    );
+  }
+
+  if (ref.kind === 'account') {
+    const account = await netsuite.records.find('account', ref.id, {
+      ...options,
+      schema: netSuiteAccountSchema,
+    });
+    if (account === undefined)
+      return deactivation(link?.procurifyId, 'account code', '/api/v3/account-codes/');
+    const decision = segmentScope(account, scope);
+    if ('invalid' in decision) return notWritten('invalid', decision.invalid);
+    if (!decision.inScope) return notWritten('skipped', decision.reason);
+    const mapped = mapAccount(account);
+    if ('skip' in mapped) return notWritten('skipped', mapped.skip);
+    const write = { ...mapped.write };
+    if (mapped.parentNetSuiteId !== undefined) {
+      const parent = await services.state.findBySource('netsuite', 'account', mapped.parentNetSuiteId);
+      write.parent = parent === undefined ? null : Number(parent.procurifyId);
+    }
+    let targetId: number | undefined;
+    for await (const candidate of procurify.listAccountCodes({ code: write.code })) {
+      if (candidate.code === write.code) targetId = candidate.id;
+    }
+    if (targetId === undefined && link !== undefined) targetId = Number(link.procurifyId);
+    return plannedWrite(
+      'account code',
+      '/api/v3/account-codes/',
+      targetId,
+      write,
+      accountCodeWriteSchema.safeParse(write),
+      [],
+    );
+  }
+
+  const department = await netsuite.records.find('department', ref.id, {
+    ...options,
+    schema: netSuiteDepartmentSchema,
+  });
+  if (department === undefined) return deactivation(link?.procurifyId, 'department', '/api/v3/departments/');
+  const decision = segmentScope(department, scope);
+  if ('invalid' in decision) return notWritten('invalid', decision.invalid);
+  if (!decision.inScope) return notWritten('skipped', decision.reason);
+  const write = mapDepartment(department, await lookups());
+  let targetId: number | undefined = link === undefined ? undefined : Number(link.procurifyId);
+  if (targetId === undefined) {
+    for await (const candidate of procurify.listDepartments({ search: write.name })) {
+      if (
+        candidate.external_id === department.id ||
+        (candidate.name === write.name && !candidate.external_id)
+      ) {
+        targetId = candidate.id;
+        break;
+      }
+    }
+  }
+  return plannedWrite(
+    'department',
+    '/api/v3/departments/',
+    targetId,
+    write,
+    departmentWriteSchema.safeParse(write),
+    [],
+  );
+}
+
+/** A record gone from NetSuite: its linked Procurify record is made inactive, never deleted. */
+function deactivation(procurifyId: string | undefined, kind: string, base: string): Planned {
+  if (procurifyId === undefined) {
+    return {
+      outcome: 'skipped',
+      reason: 'not found in NetSuite and never synced: nothing to do',
+      target: null,
+      payload: null,
+      validation: { valid: true, issues: [] },
+      notes: [],
+    };
+  }
+  return {
+    outcome: 'deactivate',
+    reason: `not found in NetSuite: the linked Procurify ${kind} ${procurifyId} would be made inactive`,
+    target: {
+      system: 'procurify',
+      kind,
+      id: procurifyId,
+      method: kind === 'vendor' ? 'PATCH' : 'PUT',
+      path: `${base}${procurifyId}/`,
+    },
+    payload: { active: false },
+    validation: { valid: true, issues: [] },
+    notes: [],
+  };
+}
+
+export function renderPreview(output: PreviewOutput): string {
+  const lines = [`${output.record}: ${output.outcome}${output.reason ? ` — ${output.reason}` : ''}`];
+  if (output.target !== null) {
+    lines.push(
+      `  ${output.target.method} ${output.target.path} (Procurify ${output.target.kind}${output.target.id === null ? ', new' : ` ${output.target.id}`})`,
+    );
+  }
+  if (output.payload !== null) {
+    lines.push(
+      '  body:',
+      ...JSON.stringify(output.payload, null, 2)
+        .split('\n')
+        .map((line) => `    ${line}`),
+    );
+  }
+  lines.push(
+    output.validation.valid
+      ? '  validation: passes'
+      : `  validation: fails — ${output.validation.issues.join('; ')}`,
+  );
+  for (const note of output.notes) lines.push(`  note: ${note}`);
+  lines.push('  (dry run: nothing was written)');
+  return `${lines.join('\n')}\n`;
+}

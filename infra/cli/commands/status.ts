@@ -1,0 +1,206 @@
+// `apsync status`: the payment mode, each scheduled flow (last run, watermarks and their lag), how many
+// records are in each sync state, and the depth of every queue and dead-letter queue.
+import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { classifyAwsError } from '../../../shared/aws/sdk-errors.ts';
+import { masterRecordTypes, pollDefaults } from '../../../shared/netsuite-poll/index.ts';
+import { readPaymentMode } from '../../../shared/payment-mode.ts';
+import { paidBillPullFlow } from '../../../shared/payments/pull-paid-bills.ts';
+import { type QueueKey, queueDefinitions } from '../../../shared/resources.ts';
+import type { RecordKind, SyncStatus } from '../../../shared/state/model.ts';
+import { functionRegistry, type ScheduleKey, scheduleOf } from '../../cdk/functions.ts';
+import type { ControlStatus } from '../local-control.ts';
+import type { StatusOutput } from '../output-schemas.ts';
+import { recordKinds } from '../record-syntax.ts';
+import type { CliServices } from '../services.ts';
+import { orDash, table } from '../terminal.ts';
+
+const statuses: readonly SyncStatus[] = ['pending', 'synced', 'unchanged', 'skipped', 'review', 'failed'];
+
+/**
+ * The watermarks each scheduled flow keeps in the state table (WatermarkStore), by the names its use
+ * case gives them. `…:caught-up` is the start time of the last complete run: the flow's sync lag.
+ */
+export const flowWatermarks: Readonly<Record<ScheduleKey, readonly string[]>> = {
+  netsuitePoll: [
+    `${pollDefaults.name}:caught-up`,
+    ...masterRecordTypes.map((type) => `${pollDefaults.name}:${type}`),
+  ],
+  procurifyPoll: [],
+  paidBillPull: [paidBillPullFlow],
+};
+
+export async function readStatus(services: CliServices, now: Date = new Date()): Promise<StatusOutput> {
+  const { target } = services;
+  const control: ControlStatus | undefined =
+    target.local === undefined ? undefined : await target.local.control.status();
+  const [mode, counts, queues] = await Promise.all([
+    readPaymentMode(services.state, target.defaultPaymentMode),
+    readCounts(services),
+    readQueues(services),
+  ]);
+  const flows: StatusOutput['flows'] = [];
+  for (const definition of functionRegistry) {
+    const schedule = scheduleOf(definition);
+    if (schedule === undefined) continue;
+    const local = control?.schedules[schedule];
+    const watermarks = await Promise.all(
+      flowWatermarks[schedule].map(async (name) => {
+        const value = (await services.state.getWatermark(name)) ?? null;
+        return { name, value, lagSeconds: value === null ? null : lagSeconds(value, now) };
+      }),
+    );
+    flows.push({
+      flow: schedule,
+      function: definition.name,
+      rateSeconds: local?.rateSeconds ?? target.local?.manifest.schedules[schedule] ?? null,
+      lastRun:
+        local?.lastRun === undefined || local.lastRun === null
+          ? null
+          : {
+              startedAt: local.lastRun.startedAt,
+              ...(local.lastRun.finishedAt === undefined ? {} : { finishedAt: local.lastRun.finishedAt }),
+              ...(local.lastRun.outcome === undefined ? {} : { outcome: local.lastRun.outcome }),
+              ...(local.lastRun.error === undefined ? {} : { error: local.lastRun.error }),
+            },
+      watermarks,
+    });
+  }
+  return {
+    target: { kind: target.kind, label: target.label },
+    checkedAt: now.toISOString(),
+    paymentMode: {
+      mode: mode.mode,
+      source: mode.source,
+      ...(mode.changedAt === undefined ? {} : { changedAt: mode.changedAt }),
+      ...(mode.changedBy === undefined ? {} : { changedBy: mode.changedBy }),
+    },
+    flows,
+    counts,
+    queues,
+    workers: control?.workers ?? null,
+  };
+}
+
+/** ISO instants, or SuiteQL wall times (`YYYY-MM-DD HH:MM:SS`, read as UTC: the account default). */
+export function lagSeconds(value: string, now: Date): number | null {
+  const wall = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})$/.exec(value);
+  const time = Date.parse(wall === null ? value : `${wall[1]}T${wall[2]}Z`);
+  if (Number.isNaN(time)) return null;
+  return Math.max(0, Math.round((now.getTime() - time) / 1000));
+}
+
+async function readCounts(services: CliServices): Promise<StatusOutput['counts']> {
+  const pairs = recordKinds.flatMap((kind) => statuses.map((status) => [kind, status] as const));
+  const counts = await Promise.all(
+    pairs.map(async ([kind, status]) => ({
+      kind,
+      status,
+      count: await services.state.countByStatus(kind, status),
+    })),
+  );
+  return counts.filter((entry) => entry.count > 0) as Array<{
+    kind: RecordKind;
+    status: SyncStatus;
+    count: number;
+  }>;
+}
+
+async function readQueues(services: CliServices): Promise<StatusOutput['queues']> {
+  const { target } = services;
+  const rows: StatusOutput['queues'] = await Promise.all(
+    (Object.keys(queueDefinitions) as QueueKey[]).map(async (queue) => ({
+      queue,
+      depth: await queueDepth(services.sqs, target.queues[queue].url),
+      deadLetter: await queueDepth(services.sqs, target.queues[queue].deadLetterQueueUrl),
+    })),
+  );
+  if (target.scheduleDeadLetterQueueUrl !== undefined) {
+    rows.push({
+      queue: 'schedule',
+      depth: { visible: 0, inFlight: 0, delayed: 0 },
+      deadLetter: await queueDepth(services.sqs, target.scheduleDeadLetterQueueUrl),
+    });
+  }
+  return rows;
+}
+
+export async function queueDepth(sqs: SQSClient, queueUrl: string) {
+  try {
+    const answer = await sqs.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: queueUrl,
+        AttributeNames: [
+          'ApproximateNumberOfMessages',
+          'ApproximateNumberOfMessagesNotVisible',
+          'ApproximateNumberOfMessagesDelayed',
+        ],
+      }),
+    );
+    const attribute = (name: string) =>
+      Number(answer.Attributes?.[name as keyof typeof answer.Attributes] ?? 0);
+    return {
+      visible: attribute('ApproximateNumberOfMessages'),
+      inFlight: attribute('ApproximateNumberOfMessagesNotVisible'),
+      delayed: attribute('ApproximateNumberOfMessagesDelayed'),
+    };
+  } catch (error) {
+    throw classifyAwsError(error, 'sqs');
+  }
+}
+
+export function renderStatus(output: StatusOutput): string {
+  const mode = output.paymentMode;
+  const parts = [
+    `apsync status — ${output.target.label} at ${output.checkedAt}`,
+    `payment mode: ${mode.mode}${mode.source === 'operator' ? ` (set by ${orDash(mode.changedBy)} at ${orDash(mode.changedAt)})` : ' (default)'}`,
+    '',
+    'flows',
+    table(
+      ['flow', 'function', 'every', 'last run', 'outcome', 'watermarks (lag)'],
+      output.flows.map((flow) => [
+        flow.flow,
+        flow.function,
+        flow.rateSeconds === null ? '?' : flow.rateSeconds === 0 ? 'on demand' : `${flow.rateSeconds} s`,
+        orDash(flow.lastRun?.startedAt),
+        flow.lastRun === null
+          ? '-'
+          : `${orDash(flow.lastRun.outcome ?? 'running')}${flow.lastRun.error ? `: ${flow.lastRun.error}` : ''}`,
+        flow.watermarks.length === 0
+          ? '-'
+          : flow.watermarks
+              .map(
+                (mark) =>
+                  `${mark.name.split(':').at(-1)} ${orDash(mark.value)}${mark.lagSeconds === null ? '' : ` (${formatLag(mark.lagSeconds)})`}`,
+              )
+              .join('; '),
+      ]),
+      110,
+    ),
+    'records by state',
+    output.counts.length === 0
+      ? '  none yet\n'
+      : table(
+          ['kind', 'state', 'count'],
+          output.counts.map((entry) => [entry.kind, entry.status, String(entry.count)]),
+        ),
+    'queues',
+    table(
+      ['queue', 'visible', 'in flight', 'delayed', 'dead-letter'],
+      output.queues.map((queue) => [
+        queue.queue,
+        String(queue.depth.visible),
+        String(queue.depth.inFlight),
+        String(queue.depth.delayed),
+        queue.deadLetter === null ? '-' : String(queue.deadLetter.visible + queue.deadLetter.inFlight),
+      ]),
+    ),
+  ];
+  return `${parts.join('\n')}`;
+}
+
+export function formatLag(seconds: number): string {
+  if (seconds < 120) return `${seconds} s`;
+  if (seconds < 7200) return `${Math.round(seconds / 60)} min`;
+  if (seconds < 172_800) return `${Math.round(seconds / 3600)} h`;
+  return `${Math.round(seconds / 86_400)} d`;
+}

@@ -1,0 +1,304 @@
+// The `--json` output of every `apsync` command: one zod schema per command, validated before printing
+// so the shape is stable for scripts. Exported for tests and for anyone scripting against the CLI.
+import { z } from 'zod';
+
+const targetSchema = z.object({ kind: z.enum(['local', 'aws']), label: z.string() }).strict();
+const syncStatusSchema = z.enum(['pending', 'synced', 'unchanged', 'skipped', 'review', 'failed']);
+const recordKindSchema = z.enum(['vendor', 'account', 'department', 'bill', 'payment']);
+const systemSchema = z.enum(['netsuite', 'procurify']);
+const refSchema = z.object({ system: systemSchema, kind: recordKindSchema, id: z.string() }).strict();
+
+/** Every failure with `--json`: printed on stdout, exit code not 0. */
+export const errorOutputSchema = z
+  .object({
+    error: z
+      .object({
+        /** apsync error class (data, transient, auth, bug) or `usage`. */
+        class: z.enum(['data', 'transient', 'auth', 'bug', 'usage']),
+        code: z.string().optional(),
+        message: z.string(),
+      })
+      .strict(),
+  })
+  .strict();
+
+const queueDepthSchema = z
+  .object({ visible: z.number().int(), inFlight: z.number().int(), delayed: z.number().int() })
+  .strict();
+
+const scheduleRunSchema = z
+  .object({
+    startedAt: z.string(),
+    finishedAt: z.string().optional(),
+    outcome: z.enum(['succeeded', 'failed']).optional(),
+    error: z.string().optional(),
+  })
+  .strict();
+
+export const statusOutputSchema = z
+  .object({
+    target: targetSchema,
+    checkedAt: z.string(),
+    paymentMode: z
+      .object({
+        mode: z.enum(['push', 'pull']),
+        source: z.enum(['default', 'operator']),
+        changedAt: z.string().optional(),
+        changedBy: z.string().optional(),
+      })
+      .strict(),
+    flows: z.array(
+      z
+        .object({
+          /** Schedule key: netsuitePoll, procurifyPoll, paidBillPull. */
+          flow: z.string(),
+          function: z.string(),
+          /** Seconds between runs (local); null when unknown (AWS: see the schedule). */
+          rateSeconds: z.number().nullable(),
+          /** Last run seen by the local scheduler since it started; null when unknown or none yet. */
+          lastRun: scheduleRunSchema.nullable(),
+          watermarks: z.array(
+            z
+              .object({
+                name: z.string(),
+                value: z.string().nullable(),
+                /** Seconds between the watermark and now, when the watermark is a time. */
+                lagSeconds: z.number().nullable(),
+              })
+              .strict(),
+          ),
+        })
+        .strict(),
+    ),
+    counts: z.array(
+      z.object({ kind: recordKindSchema, status: syncStatusSchema, count: z.number().int() }).strict(),
+    ),
+    queues: z.array(
+      z
+        .object({
+          queue: z.string(),
+          depth: queueDepthSchema,
+          deadLetter: queueDepthSchema.nullable(),
+        })
+        .strict(),
+    ),
+    workers: z
+      .record(
+        z.string(),
+        z
+          .object({
+            invocations: z.number(),
+            records: z.number(),
+            failures: z.number(),
+            inFlight: z.number(),
+          })
+          .strict(),
+      )
+      .nullable(),
+  })
+  .strict();
+export type StatusOutput = z.infer<typeof statusOutputSchema>;
+
+const dlqMessageSchema = z
+  .object({
+    /** The dead-letter queue's logical name: inbound, bill, payment, schedule. */
+    queue: z.string(),
+    messageId: z.string(),
+    /** What the message is about, in record syntax (`vendor:123`, `bill:<uuid>`), when known. */
+    record: z.string().nullable(),
+    /** Deliveries to the worker before it was dead-lettered (from the failure log), else SQS's count. */
+    receiveCount: z.number().int(),
+    errorClass: z.string().nullable(),
+    lastError: z.string().nullable(),
+    firstFailureAt: z.string().nullable(),
+    lastFailureAt: z.string().nullable(),
+    sentAt: z.string().nullable(),
+  })
+  .strict();
+
+export const dlqListOutputSchema = z
+  .object({ target: targetSchema, messages: z.array(dlqMessageSchema), truncated: z.boolean() })
+  .strict();
+export type DlqListOutput = z.infer<typeof dlqListOutputSchema>;
+
+export const dlqShowOutputSchema = z
+  .object({
+    message: dlqMessageSchema,
+    body: z.unknown(),
+    attributes: z.record(z.string(), z.string()),
+  })
+  .strict();
+export type DlqShowOutput = z.infer<typeof dlqShowOutputSchema>;
+
+export const dlqRedriveOutputSchema = z
+  .object({
+    mode: z.enum(['all', 'selected']),
+    /** `--all`: one StartMessageMoveTask per dead-letter queue. */
+    tasks: z.array(
+      z
+        .object({
+          queue: z.string(),
+          taskHandle: z.string().nullable(),
+          status: z.string(),
+          messagesToMove: z.number().int().nullable(),
+          messagesMoved: z.number().int().nullable(),
+        })
+        .strict(),
+    ),
+    /** Selected ids: sent back to the source queue, then deleted from the dead-letter queue. */
+    redriven: z.array(
+      z.object({ queue: z.string(), messageId: z.string(), newMessageId: z.string() }).strict(),
+    ),
+    notFound: z.array(z.string()),
+  })
+  .strict();
+export type DlqRedriveOutput = z.infer<typeof dlqRedriveOutputSchema>;
+
+const stateSchema = z
+  .object({
+    record: z.string(),
+    ref: refSchema,
+    status: syncStatusSchema,
+    message: z.string().optional(),
+    errorClass: z.string().optional(),
+    waitingFor: z.array(z.string()).optional(),
+    sourceModified: z.string().optional(),
+    updatedAt: z.string(),
+  })
+  .strict();
+
+export const reviewListOutputSchema = z
+  .object({ target: targetSchema, records: z.array(stateSchema), truncated: z.boolean() })
+  .strict();
+export type ReviewListOutput = z.infer<typeof reviewListOutputSchema>;
+
+export const replayOutputSchema = z
+  .object({
+    record: z.string(),
+    /** What was done: the record was put on its queue again, or the use case's own outcome. */
+    action: z.string(),
+    messageId: z.string().optional(),
+    detail: z.string().optional(),
+  })
+  .strict();
+export type ReplayOutput = z.infer<typeof replayOutputSchema>;
+
+export const paymentResyncOutputSchema = z
+  .object({
+    paymentId: z.string(),
+    /** False when a re-sync of this payment was requested in the last 2 minutes (joined, not repeated). */
+    requested: z.boolean(),
+    detail: z.string(),
+    messageId: z.string().optional(),
+  })
+  .strict();
+export type PaymentResyncOutput = z.infer<typeof paymentResyncOutputSchema>;
+
+export const syncNowOutputSchema = z
+  .object({
+    flow: z.string(),
+    schedule: z.string(),
+    function: z.string(),
+    /** `started` when not waited for. */
+    outcome: z.enum(['succeeded', 'failed', 'started']),
+    startedAt: z.string().optional(),
+    finishedAt: z.string().optional(),
+    result: z.unknown().optional(),
+    error: z.string().optional(),
+  })
+  .strict();
+export type SyncNowOutput = z.infer<typeof syncNowOutputSchema>;
+
+export const auditOutputSchema = z
+  .object({
+    record: z.string(),
+    ref: refSchema,
+    state: stateSchema.nullable(),
+    link: z
+      .object({
+        netsuiteId: z.string(),
+        procurifyId: z.string(),
+        origin: z.string(),
+        linkedAt: z.string(),
+      })
+      .strict()
+      .nullable(),
+    /** Oldest first. */
+    entries: z.array(
+      z
+        .object({
+          at: z.string(),
+          step: z.string(),
+          message: z.string().optional(),
+          facts: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+        })
+        .strict(),
+    ),
+  })
+  .strict();
+export type AuditOutput = z.infer<typeof auditOutputSchema>;
+
+export const modeGetOutputSchema = z
+  .object({
+    mode: z.enum(['push', 'pull']),
+    source: z.enum(['default', 'operator']),
+    defaultMode: z.enum(['push', 'pull']),
+    changedAt: z.string().optional(),
+    changedBy: z.string().optional(),
+  })
+  .strict();
+export type ModeGetOutput = z.infer<typeof modeGetOutputSchema>;
+
+export const modeSetOutputSchema = z
+  .object({ previous: z.enum(['push', 'pull']), current: z.enum(['push', 'pull']), changed: z.boolean() })
+  .strict();
+export type ModeSetOutput = z.infer<typeof modeSetOutputSchema>;
+
+export const secretsSetOutputSchema = z
+  .object({
+    secret: z.enum(['netsuite', 'procurify', 'webhook']),
+    name: z.string(),
+    stored: z.literal(true),
+    /** Webhook: whether an earlier current secret was kept as `previous`. */
+    rotated: z.boolean().optional(),
+    /** Webhook: the value to paste into NetSuite's API Secret (the base64 text after `whsec_`). */
+    netsuiteApiSecretValue: z.string().optional(),
+  })
+  .strict();
+export type SecretsSetOutput = z.infer<typeof secretsSetOutputSchema>;
+
+export const backfillOutputSchema = z
+  .object({
+    since: z.string().nullable(),
+    /** Messages enqueued per record type. */
+    enqueued: z.record(z.string(), z.number().int()),
+    total: z.number().int(),
+    durationMs: z.number(),
+  })
+  .strict();
+export type BackfillOutput = z.infer<typeof backfillOutputSchema>;
+
+export const previewOutputSchema = z
+  .object({
+    record: z.string(),
+    ref: refSchema,
+    /** What a sync would do now: create or update the other side, nothing (unchanged), or not write. */
+    outcome: z.enum(['create', 'update', 'unchanged', 'skipped', 'review', 'invalid', 'deactivate']),
+    reason: z.string().optional(),
+    target: z
+      .object({
+        system: systemSchema,
+        kind: z.string(),
+        id: z.string().nullable(),
+        method: z.string(),
+        path: z.string(),
+      })
+      .strict()
+      .nullable(),
+    /** The exact body that would be written. */
+    payload: z.unknown(),
+    validation: z.object({ valid: z.boolean(), issues: z.array(z.string()) }).strict(),
+    notes: z.array(z.string()),
+  })
+  .strict();
+export type PreviewOutput = z.infer<typeof previewOutputSchema>;

@@ -1,0 +1,395 @@
+// The `apsync` operator CLI: commands, options, target resolution, `--json` output and exit codes.
+// `runCli(argv, io)` runs one command and resolves with the exit code; bin/apsync.js calls it with the
+// real terminal, tests call it in-process. Exit codes: 0 done; 1 the operation failed or was refused
+// (data: no local stack, unknown message, invalid credentials, a failed run); 2 usage (bad option,
+// argument or record syntax); 3 a service did not answer or refused our credentials (transient, auth);
+// 4 unexpected (bug).
+import { readFile } from 'node:fs/promises';
+import cliProgress from 'cli-progress';
+import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import type { z } from 'zod';
+import { BugError, classOf, DataError, SyncError } from '../../shared/errors.ts';
+import type { PaymentMode } from '../../shared/payment-mode.ts';
+import type { RecordKind } from '../../shared/state/model.ts';
+import { auditRecord, renderAudit } from './commands/audit.ts';
+import { renderBackfill, runBackfill } from './commands/backfill.ts';
+import {
+  deadLetterQueueNames,
+  listDeadLetters,
+  redriveDeadLetters,
+  renderDlqList,
+  renderDlqRedrive,
+  renderDlqShow,
+  showDeadLetter,
+} from './commands/dlq.ts';
+import { getMode, renderModeGet, renderModeSet, setMode } from './commands/mode.ts';
+import { operatorName, renderPaymentResync, resyncPayment } from './commands/payment.ts';
+import { previewRecord, renderPreview } from './commands/preview.ts';
+import {
+  listReview,
+  renderReplay,
+  renderReviewList,
+  replayRecord,
+  reviewStatuses,
+} from './commands/review.ts';
+import { renderSecretsSet, type SecretKind, secretKinds, setSecret } from './commands/secrets.ts';
+import { readStatus, renderStatus } from './commands/status.ts';
+import { renderSyncNow, type SyncFlow, syncFlows, syncNow } from './commands/sync-now.ts';
+import { resolveDataDir } from './local-manifest.ts';
+import * as schemas from './output-schemas.ts';
+import { parseRecord, recordKinds, recordSyntaxHelp } from './record-syntax.ts';
+import { CliServices } from './services.ts';
+import { awsTarget, localTarget } from './target.ts';
+import { type CliIo, processIo } from './terminal.ts';
+
+export const exitCodes = { ok: 0, failed: 1, usage: 2, unavailable: 3, bug: 4 } as const;
+
+/** DataError codes that mean the command line itself was wrong. */
+const usageCodes = new Set(['usage', 'bad-record', 'bad-queue']);
+
+interface GlobalOptions {
+  dataDir?: string;
+  stack?: string;
+  region?: string;
+  json: boolean;
+}
+
+interface RunState {
+  exitCode: number;
+  services?: CliServices;
+}
+
+export async function runCli(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+  const state: RunState = { exitCode: exitCodes.ok };
+  const program = buildProgram(io, state);
+  const json = argv.includes('--json');
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return state.exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (
+        error.code === 'commander.helpDisplayed' ||
+        error.code === 'commander.version' ||
+        error.code === 'commander.help'
+      ) {
+        return exitCodes.ok;
+      }
+      if (json)
+        writeJson(io, schemas.errorOutputSchema, {
+          error: { class: 'usage', code: error.code, message: error.message.replace(/^error: /, '') },
+        });
+      return exitCodes.usage;
+    }
+    return report(io, error, json);
+  } finally {
+    state.services?.destroy();
+  }
+}
+
+function report(io: CliIo, error: unknown, json: boolean): number {
+  const errorClass = classOf(error);
+  const code = error instanceof SyncError ? error.code : undefined;
+  const message = credentialHint(error) ?? (error instanceof Error ? error.message : String(error));
+  if (json) {
+    writeJson(io, schemas.errorOutputSchema, {
+      error: { class: errorClass, ...(code === undefined ? {} : { code }), message },
+    });
+  } else {
+    io.stderr(`error: ${message}\n`);
+    if (errorClass === 'bug' && error instanceof Error && error.stack !== undefined && io.env.APSYNC_DEBUG) {
+      io.stderr(`${error.stack}\n`);
+    }
+  }
+  if (errorClass === 'data')
+    return code !== undefined && usageCodes.has(code) ? exitCodes.usage : exitCodes.failed;
+  if (errorClass === 'transient' || errorClass === 'auth') return exitCodes.unavailable;
+  return exitCodes.bug;
+}
+
+/** AWS credential problems, said in the operator's words. */
+function credentialHint(error: unknown): string | undefined {
+  const cause = error instanceof SyncError ? ((error as { cause?: unknown }).cause ?? error) : error;
+  const name = (cause as { name?: string } | undefined)?.name ?? '';
+  if (
+    /CredentialsProviderError|ExpiredToken|UnrecognizedClient|InvalidClientTokenId|AccessDenied/.test(name)
+  ) {
+    return `AWS refused the request (${name}): check your AWS credentials and region (AWS_PROFILE, AWS_REGION, --region)`;
+  }
+  return undefined;
+}
+
+function writeJson<T>(io: CliIo, schema: z.ZodType<T>, value: T): void {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    throw new BugError(
+      `apsync CLI: --json output does not match its schema: ${parsed.error.issues[0]?.message}`,
+    );
+  }
+  io.stdout(`${JSON.stringify(parsed.data, null, 2)}\n`);
+}
+
+function buildProgram(io: CliIo, state: RunState): Command {
+  const program = new Command('apsync')
+    .description('Operate apsync: a local stack (npm start) or a deployed one (--stack).')
+    .option('--data-dir <dir>', 'local stack data directory (default: $APSYNC_HOME or .apsync)')
+    .option(
+      '--stack <name>',
+      'a deployed stack: <prefix>-service (or <prefix>), read with your AWS credentials',
+    )
+    .option('--region <region>', 'AWS region of --stack (default: the AWS SDK chain)')
+    .option('--json', 'print JSON (stable shapes: infra/cli/output-schemas.ts)', false)
+    .showHelpAfterError('(apsync --help lists the commands)')
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => io.stdout(text), writeErr: (text) => io.stderr(text) });
+
+  const globals = (): GlobalOptions => program.opts<GlobalOptions>();
+  const services = async (): Promise<CliServices> => {
+    if (state.services !== undefined) return state.services;
+    const options = globals();
+    if (options.stack !== undefined && options.dataDir !== undefined) {
+      throw new DataError('--stack and --data-dir exclude each other', {
+        source: 'apsync-cli',
+        code: 'usage',
+      });
+    }
+    const target =
+      options.stack === undefined
+        ? await localTarget(resolveDataDir(options.dataDir, io.env, io.cwd), io.cwd)
+        : await awsTarget(options.stack, options.region ?? io.env.AWS_REGION);
+    state.services = new CliServices(target);
+    return state.services;
+  };
+  /** Prints the result as JSON (validated) or text. */
+  const emit = <T>(schema: z.ZodType<T>, value: T, render: (value: T) => string) => {
+    if (globals().json) writeJson(io, schema, value);
+    else io.stdout(render(value));
+  };
+  const record = new Argument('<record>', recordSyntaxHelp);
+  const kinds = new Option('--kind <kind>', 'only this kind').choices(recordKinds);
+
+  program
+    .command('status')
+    .description(
+      "payment mode, each flow's last run, watermark and lag, counts by state, queue and DLQ depths",
+    )
+    .action(async () => emit(schemas.statusOutputSchema, await readStatus(await services()), renderStatus));
+
+  const dlq = program.command('dlq').description('dead-letter queues: list, show, redrive');
+  const queueOption = () =>
+    new Option('--queue <queue>', 'only this dead-letter queue').choices(deadLetterQueueNames as string[]);
+  dlq
+    .command('list')
+    .description(
+      'messages with their last error, receive count, first and last failure (peeked, not consumed)',
+    )
+    .addOption(queueOption())
+    .addOption(new Option('--limit <n>', 'at most this many per queue').argParser(positiveInt).default(100))
+    .action(async (options: { queue?: string; limit: number }) =>
+      emit(schemas.dlqListOutputSchema, await listDeadLetters(await services(), options), renderDlqList),
+    );
+  dlq
+    .command('show')
+    .description('one message: body, attributes, last error')
+    .argument('<message-id>')
+    .addOption(queueOption())
+    .action(async (id: string, options: { queue?: string }) =>
+      emit(schemas.dlqShowOutputSchema, await showDeadLetter(await services(), id, options), renderDlqShow),
+    );
+  dlq
+    .command('redrive')
+    .description('back to the source queue: --all (StartMessageMoveTask) or the given message ids')
+    .argument('[message-ids...]')
+    .addOption(queueOption())
+    .option('--all', 'every message of the dead-letter queue(s)', false)
+    .option('--wait', 'with --all, wait until the move tasks finish', false)
+    .action(async (ids: string[], options: { queue?: string; all: boolean; wait: boolean }) => {
+      const output = await redriveDeadLetters(await services(), { ...options, ids });
+      emit(schemas.dlqRedriveOutputSchema, output, renderDlqRedrive);
+      if (output.notFound.length > 0) state.exitCode = exitCodes.failed;
+    });
+
+  const review = program
+    .command('review')
+    .description('records parked for review or failed with a data error');
+  review
+    .command('list')
+    .description('each with the message a person can act on')
+    .addOption(kinds)
+    .addOption(new Option('--status <status>', 'only this state').choices(reviewStatuses))
+    .addOption(new Option('--limit <n>', 'at most this many').argParser(positiveInt).default(200))
+    .action(async (options: { kind?: RecordKind; status?: 'review' | 'failed'; limit: number }) =>
+      emit(schemas.reviewListOutputSchema, await listReview(await services(), options), renderReviewList),
+    );
+  review
+    .command('replay')
+    .description('sync a record again once its data is fixed')
+    .addArgument(record)
+    .action(async (text: string) => {
+      const ref = parseRecord(text);
+      emit(
+        schemas.replayOutputSchema,
+        await replayRecord(await services(), ref, operatorName(io.env)),
+        renderReplay,
+      );
+    });
+
+  program
+    .command('payment')
+    .description('payments')
+    .command('resync')
+    .description('push a Procurify payment to NetSuite again (requests within 2 minutes are one)')
+    .argument('<procurify-payment-id>')
+    .action(async (id: string) =>
+      emit(
+        schemas.paymentResyncOutputSchema,
+        await resyncPayment(await services(), id, operatorName(io.env)),
+        renderPaymentResync,
+      ),
+    );
+
+  program
+    .command('sync')
+    .description('scheduled flows')
+    .command('now')
+    .description('run a scheduled flow now (bills and payments share the Procurify poll)')
+    .addArgument(new Argument('<flow>').choices(Object.keys(syncFlows)))
+    .option('--no-wait', 'start it and return at once')
+    .action(async (flow: SyncFlow, options: { wait: boolean }) => {
+      const output = await syncNow(await services(), flow, options.wait);
+      emit(schemas.syncNowOutputSchema, output, renderSyncNow);
+      if (output.outcome === 'failed') state.exitCode = exitCodes.failed;
+    });
+
+  program
+    .command('audit')
+    .description("a record's audit trail, oldest first, with its sync state and link")
+    .addArgument(record)
+    .action(async (text: string) => {
+      const ref = parseRecord(text);
+      emit(schemas.auditOutputSchema, await auditRecord(await services(), ref), renderAudit);
+    });
+
+  const mode = program.command('mode').description('payment mode: push (Procurify → NetSuite) or pull');
+  mode
+    .command('get')
+    .action(async () => emit(schemas.modeGetOutputSchema, await getMode(await services()), renderModeGet));
+  mode
+    .command('set')
+    .addArgument(new Argument('<mode>').choices(['push', 'pull']))
+    .action(async (value: PaymentMode) =>
+      emit(
+        schemas.modeSetOutputSchema,
+        await setMode(await services(), value, operatorName(io.env)),
+        renderModeSet,
+      ),
+    );
+
+  program
+    .command('secrets')
+    .description('credentials in Secrets Manager')
+    .command('set')
+    .description('store credentials read from --file or stdin (JSON; webhook: whsec_… or --generate)')
+    .addArgument(new Argument('<secret>').choices(secretKinds))
+    .option('--file <path>', 'read the value from this file instead of stdin')
+    .option('--generate', 'webhook: make a new random secret (the old one is kept as previous)', false)
+    .option('--drop-previous', 'webhook: forget the previous secret (end of a rotation)', false)
+    .action(
+      async (secret: SecretKind, options: { file?: string; generate: boolean; dropPrevious: boolean }) => {
+        const needsValue = !(secret === 'webhook' && (options.generate || options.dropPrevious));
+        let text: string | undefined;
+        if (options.file !== undefined) text = await readFile(options.file, 'utf8');
+        else if (needsValue) {
+          if (io.stdinIsTTY) {
+            throw new DataError(
+              `pipe the ${secret} secret on stdin or give --file (it is never typed or echoed)`,
+              {
+                source: 'apsync-cli',
+                code: 'usage',
+              },
+            );
+          }
+          text = await io.readStdin();
+        }
+        const target = await services();
+        const output = await setSecret(target, secret, {
+          ...(text === undefined ? {} : { text }),
+          generate: options.generate,
+          dropPrevious: options.dropPrevious,
+        });
+        const local = target.target.local?.manifest;
+        emit(schemas.secretsSetOutputSchema, output, (value) =>
+          renderSecretsSet(
+            value,
+            local === undefined
+              ? undefined
+              : {
+                  sandbox:
+                    value.secret === 'procurify'
+                      ? local.services.procurify.mode === 'sandbox'
+                      : local.services.netsuite.mode === 'sandbox',
+                },
+          ),
+        );
+      },
+    );
+
+  program
+    .command('backfill')
+    .description('queue every NetSuite vendor, GL account and department for sync (initial load)')
+    .option('--since <date>', 'only records modified since YYYY-MM-DD or an ISO date-time')
+    .action(async (options: { since?: string }) => {
+      const json = globals().json;
+      const bars =
+        !json && io.stderrIsTTY
+          ? new cliProgress.MultiBar(
+              {
+                format: '{recordType} [{bar}] {value} enqueued{state}',
+                hideCursor: true,
+                clearOnComplete: false,
+              },
+              cliProgress.Presets.shades_classic,
+            )
+          : undefined;
+      const byType = new Map<string, cliProgress.SingleBar>();
+      try {
+        const output = await runBackfill(await services(), options, (progress) => {
+          if (bars === undefined) {
+            if (!json && progress.done) io.stderr(`${progress.recordType}: ${progress.enqueued} enqueued\n`);
+            return;
+          }
+          let bar = byType.get(progress.recordType);
+          if (bar === undefined) {
+            bar = bars.create(1, 0, { recordType: progress.recordType.padEnd(10), state: '' });
+            byType.set(progress.recordType, bar);
+          }
+          // The total is unknown until a type is read to its end: the bar fills when it is.
+          bar.setTotal(progress.done ? Math.max(progress.enqueued, 1) : progress.enqueued + 100);
+          bar.update(progress.enqueued, { state: progress.done ? ' (done)' : '' });
+        });
+        bars?.stop();
+        emit(schemas.backfillOutputSchema, output, renderBackfill);
+      } finally {
+        bars?.stop();
+      }
+    });
+
+  program
+    .command('preview')
+    .description(
+      'dry run: the exact payload a sync would write for a record and its validation, writing nothing',
+    )
+    .addArgument(record)
+    .action(async (text: string) => {
+      const ref = parseRecord(text);
+      emit(schemas.previewOutputSchema, await previewRecord(await services(), ref), renderPreview);
+    });
+
+  return program;
+}
+
+function positiveInt(value: string): number {
+  if (!/^[1-9]\d{0,5}$/.test(value))
+    throw new InvalidArgumentError(`must be a positive integer, got ${value}`);
+  return Number(value);
+}

@@ -1,0 +1,95 @@
+// How the operator names a record on the command line and how the CLI prints one: `vendor:123`,
+// `account:45`, `department:7` (NetSuite internal ids), `bill:<uuid>` and `payment:<id>` (Procurify),
+// or the explicit `<system>:<kind>:<id>` (e.g. `netsuite:bill:1001`). `payment:mode` is the audit trail
+// of payment mode changes.
+import { DataError } from '../../shared/errors.ts';
+import type { BillMessage } from '../../shared/events/bill-message.ts';
+import type { InboundMessage } from '../../shared/events/inbound-message.ts';
+import type { PaymentMessage } from '../../shared/events/payment-message.ts';
+import type { RecordKind, RecordRef, SystemName } from '../../shared/state/model.ts';
+
+export const recordKinds: readonly RecordKind[] = ['vendor', 'account', 'department', 'bill', 'payment'];
+const systems: readonly SystemName[] = ['netsuite', 'procurify'];
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export const recordSyntaxHelp =
+  'vendor:<id>, account:<id>, department:<id> (NetSuite), bill:<uuid>, payment:<id> (Procurify), or <system>:<kind>:<id>';
+
+/** The system a short `kind:id` means. */
+function defaultSystem(kind: RecordKind, id: string): SystemName {
+  if (kind === 'bill') return uuidPattern.test(id) ? 'procurify' : 'netsuite';
+  if (kind === 'payment') return 'procurify';
+  return 'netsuite';
+}
+
+export function parseRecord(text: string): RecordRef {
+  const parts = text.trim().split(':');
+  const [first, second, third] = parts;
+  let system: SystemName | undefined;
+  let kind: string | undefined;
+  let id: string | undefined;
+  if (parts.length === 2) {
+    kind = first;
+    id = second;
+  } else if (parts.length === 3 && systems.includes(first as SystemName)) {
+    system = first as SystemName;
+    kind = second;
+    id = third;
+  }
+  if (kind === undefined || id === undefined || id === '' || !recordKinds.includes(kind as RecordKind)) {
+    throw new DataError(`"${text}" is not a record; write ${recordSyntaxHelp}`, {
+      source: 'apsync-cli',
+      code: 'bad-record',
+    });
+  }
+  const recordKind = kind as RecordKind;
+  const resolved = system ?? defaultSystem(recordKind, id);
+  const valid =
+    id === 'mode' && recordKind === 'payment'
+      ? true
+      : resolved === 'procurify' && recordKind === 'bill'
+        ? uuidPattern.test(id)
+        : /^\d{1,18}$/.test(id);
+  if (!valid) {
+    const expected = resolved === 'procurify' && recordKind === 'bill' ? 'a bill UUID' : 'a numeric id';
+    throw new DataError(`"${text}": ${resolved} ${recordKind} ids are ${expected}`, {
+      source: 'apsync-cli',
+      code: 'bad-record',
+    });
+  }
+  return { system: resolved, kind: recordKind, id: recordKind === 'bill' ? id.toLowerCase() : id };
+}
+
+export function formatRecord(ref: RecordRef): string {
+  return defaultSystem(ref.kind, ref.id) === ref.system || (ref.kind === 'payment' && ref.id === 'mode')
+    ? `${ref.kind}:${ref.id}`
+    : `${ref.system}:${ref.kind}:${ref.id}`;
+}
+
+const noticeKinds: Record<string, RecordKind> = {
+  vendor: 'vendor',
+  account: 'account',
+  department: 'department',
+  vendorbill: 'bill',
+  vendorpayment: 'payment',
+};
+
+/** The record a queue message is about (DLQ listings), or undefined for a body the CLI cannot read. */
+export function recordOfMessage(body: unknown): RecordRef | undefined {
+  if (body === null || typeof body !== 'object') return undefined;
+  // Fields of any of the three message shapes (a dead-lettered body may be malformed: each is checked).
+  const message = body as { kind?: unknown } & Partial<
+    Omit<InboundMessage, 'kind'> & Omit<BillMessage, 'kind'> & Omit<PaymentMessage, 'kind'>
+  >;
+  if (message.kind === 'record-event' && typeof message.recordType === 'string' && message.recordId) {
+    const kind = noticeKinds[message.recordType];
+    return kind === undefined ? undefined : { system: 'netsuite', kind, id: String(message.recordId) };
+  }
+  if (message.kind === 'bill' && typeof message.billUuid === 'string') {
+    return { system: 'procurify', kind: 'bill', id: message.billUuid };
+  }
+  if (message.kind === 'payment' && typeof message.paymentId === 'string') {
+    return { system: 'procurify', kind: 'payment', id: message.paymentId };
+  }
+  return undefined;
+}

@@ -1,0 +1,405 @@
+// `npm start`: apsync on one machine, in one process — the AWS emulators with their data on disk, the
+// NetSuite and Procurify sandboxes (or the real services), the webhook endpoint, every worker and every
+// schedule (infra/local/stack.ts). When ready it prints `apsync ready`, writes `<data dir>/local.json`
+// (infra/cli/local-manifest.ts) for the operator CLI and AWS clients, and serves the CLI's loopback
+// control endpoint. SIGINT/SIGTERM stop it cleanly; a restart on the same data directory resumes.
+//
+// The sandboxes keep their data in memory: every start seeds the same deterministic demo company again
+// (same internal ids and names), while apsync's own state (queues, dead-letter queues, links, sync
+// states, audit trails, watermarks, payment mode, webhook secret) is kept on disk. Records created or
+// changed in a sandbox during an earlier run are gone after a restart.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import type { ScheduleKey } from '../cdk/functions.ts';
+import {
+  displayDataDir,
+  type LocalManifest,
+  newControlToken,
+  readManifest,
+  resolveDataDir,
+  writeManifest,
+} from '../cli/local-manifest.ts';
+
+const scheduleKeys: readonly ScheduleKey[] = ['netsuitePoll', 'procurifyPoll', 'paidBillPull'];
+
+/** Faster than the deployed defaults so the demo shows activity within a minute. */
+export const demoScheduleRates: Readonly<Record<ScheduleKey, number>> = {
+  netsuitePoll: 60,
+  procurifyPoll: 30,
+  paidBillPull: 300,
+};
+
+export interface LocalModeOptions {
+  /** Port of the webhook API (0 = a free port). */
+  port: number;
+  dataDir: string | undefined;
+  ephemeral: boolean;
+  demo: boolean;
+  scheduleRates: Record<ScheduleKey, number>;
+  netsuiteUrl: string | undefined;
+  procurifyUrl: string | undefined;
+}
+
+export function parseLocalModeArgs(argv: readonly string[]): LocalModeOptions {
+  const program = new Command('npm start --')
+    .description('Runs apsync on this machine (local mode).')
+    .addOption(
+      new Option('--port <port>', 'port of the webhook API (0 = a free port)').argParser(port).default(0),
+    )
+    .option('--data-dir <dir>', 'where state is kept (default: $APSYNC_HOME or .apsync)')
+    .option('--ephemeral', 'keep state in a temporary directory, removed on exit', false)
+    .option('--no-demo', 'start the sandboxes empty instead of with the demo company')
+    .option('--no-schedules', 'run scheduled flows only on demand (apsync sync now)')
+    .addOption(
+      new Option(
+        '--rate <schedule=seconds>',
+        `seconds between runs of a schedule (${scheduleKeys.join(', ')})`,
+      )
+        .argParser(rate)
+        .default({}),
+    )
+    .option(
+      '--netsuite-url <url>',
+      'use the real NetSuite account at this URL (credentials: apsync secrets set)',
+    )
+    .option('--procurify-url <url>', 'use the real Procurify at this URL (credentials: apsync secrets set)')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => process.stdout.write(text),
+      writeErr: (text) => process.stderr.write(text),
+    });
+  program.parse([...argv], { from: 'user' });
+  const options = program.opts<{
+    port: number;
+    dataDir?: string;
+    ephemeral: boolean;
+    demo: boolean;
+    schedules: boolean;
+    rate: Partial<Record<ScheduleKey, number>>;
+    netsuiteUrl?: string;
+    procurifyUrl?: string;
+  }>();
+  if (options.ephemeral && options.dataDir !== undefined) {
+    throw new Error('--ephemeral and --data-dir exclude each other');
+  }
+  for (const [name, value] of [
+    ['--netsuite-url', options.netsuiteUrl],
+    ['--procurify-url', options.procurifyUrl],
+  ] as const) {
+    if (value !== undefined && !/^https?:\/\/[^\s/]+/.test(value)) {
+      throw new Error(`${name} must be an http(s) URL`);
+    }
+  }
+  const base = options.schedules ? demoScheduleRates : { netsuitePoll: 0, procurifyPoll: 0, paidBillPull: 0 };
+  return {
+    port: options.port,
+    dataDir: options.dataDir,
+    ephemeral: options.ephemeral,
+    // A demo company in a sandbox next to a real service would write demo data into the real one.
+    demo: options.demo && options.netsuiteUrl === undefined && options.procurifyUrl === undefined,
+    scheduleRates: { ...base, ...options.rate },
+    netsuiteUrl: options.netsuiteUrl,
+    procurifyUrl: options.procurifyUrl,
+  };
+}
+
+function port(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) > 65_535) throw new InvalidArgumentError('must be a port number');
+  return Number(value);
+}
+
+function rate(
+  value: string,
+  previous: Partial<Record<ScheduleKey, number>>,
+): Partial<Record<ScheduleKey, number>> {
+  const match = /^([A-Za-z]+)=(\d+)$/.exec(value);
+  const key = match?.[1] as ScheduleKey | undefined;
+  if (match === null || key === undefined || !scheduleKeys.includes(key)) {
+    throw new InvalidArgumentError(
+      `must be <schedule>=<seconds> with a schedule among ${scheduleKeys.join(', ')}`,
+    );
+  }
+  return { ...previous, [key]: Number(match[2]) };
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  let options: LocalModeOptions;
+  try {
+    options = parseLocalModeArgs(argv);
+  } catch (error) {
+    // Commander has printed its own message; ours are printed here.
+    const code = (error as { code?: string }).code;
+    if (code === 'commander.helpDisplayed' || code === 'commander.version') return 0;
+    if (!code?.startsWith('commander.')) console.error(`error: ${(error as Error).message}`);
+    return 2;
+  }
+
+  // Handlers read their logging and metrics settings when their modules load: set them before importing.
+  process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
+  process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+  process.env.POWERTOOLS_TRACE_ENABLED ??= 'false';
+  const [
+    { startLocalStack },
+    { settingNames },
+    { functionRegistry, scheduleOf },
+    { localFunctions },
+    control,
+  ] = await Promise.all([
+    import('./stack.ts'),
+    import('../../shared/resources.ts'),
+    import('../cdk/functions.ts'),
+    import('./functions.ts'),
+    import('../cli/local-control.ts'),
+  ]);
+  const { SecretsManagerClient, GetSecretValueCommand } = await import('@aws-sdk/client-secrets-manager');
+
+  const dataDir = options.ephemeral
+    ? await mkdtemp(join(tmpdir(), 'apsync-'))
+    : resolveDataDir(options.dataDir);
+  const shownDir = displayDataDir(dataDir);
+  const existing = await readManifest(dataDir);
+  if (existing.found === 'running') {
+    console.error(`error: a local stack is already running in ${shownDir} (pid ${existing.manifest.pid})`);
+    return 1;
+  }
+
+  // Settings come from the environment, as on AWS (APSYNC_RETRY_BASE_SECONDS=0 npm start, ...).
+  const settings: Partial<Record<keyof typeof settingNames, string>> = {};
+  for (const [key, name] of Object.entries(settingNames)) {
+    const value = process.env[name];
+    if (value !== undefined && value !== '') settings[key as keyof typeof settingNames] = value;
+  }
+  if (options.netsuiteUrl !== undefined) settings.netsuiteBaseUrl = options.netsuiteUrl;
+  if (options.procurifyUrl !== undefined) settings.procurifyBaseUrl = options.procurifyUrl;
+
+  let stopRequested = false;
+  let stopping: Promise<void> | undefined;
+  const earlySignal = () => {
+    stopRequested = true;
+  };
+  process.on('SIGINT', earlySignal).on('SIGTERM', earlySignal);
+
+  const startedAt = new Date().toISOString();
+  let stack: Awaited<ReturnType<typeof startLocalStack>>;
+  try {
+    // `realServices` (see the report of issue 5): the sandbox of a real service still runs but its
+    // credentials are not stored over the operator's. Checked below in case stack.ts ignores it.
+    const stackOptions: Parameters<typeof startLocalStack>[0] & Record<string, unknown> = {
+      dataDir: join(dataDir, 'aws'),
+      apiPort: options.port,
+      demo: options.demo,
+      settings,
+      scheduleRates: options.scheduleRates,
+      realServices: {
+        netsuite: options.netsuiteUrl !== undefined,
+        procurify: options.procurifyUrl !== undefined,
+      },
+      onWorkerError: (error) => console.error(`apsync worker error: ${String(error)}`),
+    };
+    stack = await startLocalStack(stackOptions);
+  } catch (error) {
+    console.error(`error: the local stack could not start in ${shownDir}: ${String(error)}`);
+    if (options.ephemeral) await rm(dataDir, { recursive: true, force: true });
+    return 1;
+  }
+
+  const secrets = new SecretsManagerClient(stack.aws.clientConfig('secretsManager'));
+  for (const [service, url, secretName, sandboxUrl] of [
+    ['netsuite', options.netsuiteUrl, stack.aws.names.secrets.netsuite, stack.netsuite.url],
+    ['procurify', options.procurifyUrl, stack.aws.names.secrets.procurify, stack.procurify.url],
+  ] as const) {
+    if (url === undefined) continue;
+    const stored = await secrets
+      .send(new GetSecretValueCommand({ SecretId: secretName }))
+      .then((answer) => answer.SecretString ?? '')
+      .catch(() => '');
+    if (stored.includes(sandboxUrl)) {
+      console.error(
+        `error: --${service}-url needs startLocalStack's realServices option, which this version of ` +
+          `infra/local/stack.ts does not have (it stored the ${service} sandbox's credentials)`,
+      );
+      await stack.stop();
+      return 1;
+    }
+  }
+
+  const schedules = functionRegistry.flatMap((definition) => {
+    const schedule = scheduleOf(definition);
+    return schedule !== undefined && localFunctions[definition.name]?.kind === 'schedule'
+      ? [{ name: schedule, functionName: definition.name, rateSeconds: options.scheduleRates[schedule] }]
+      : [];
+  });
+  const token = newControlToken();
+  const controlServer = await control.startLocalControl(
+    {
+      startedAt,
+      schedules,
+      runNow: (name) => stack.scheduler.runNow(name),
+      lastRuns: () => stack.scheduler.lastRuns(),
+      workers: () =>
+        Object.fromEntries(
+          Object.entries(stack.eventSources).map(([name, source]) => [name, source.stats()]),
+        ),
+    },
+    token,
+  );
+
+  const manifest: LocalManifest = {
+    version: 1,
+    state: 'running',
+    pid: process.pid,
+    startedAt,
+    dataDir,
+    ephemeral: options.ephemeral,
+    region: stack.env.AWS_REGION ?? 'us-east-1',
+    credentials: {
+      accessKeyId: stack.env.AWS_ACCESS_KEY_ID ?? 'local',
+      secretAccessKey: stack.env.AWS_SECRET_ACCESS_KEY ?? 'local',
+    },
+    api: { url: stack.api.url, webhookUrl: stack.webhookUrl },
+    control: { url: `${controlServer.url}/control`, token },
+    aws: stack.aws.endpoints,
+    tables: stack.aws.names.tables,
+    queues: {
+      inbound: queueEntry(stack, 'inbound'),
+      bill: queueEntry(stack, 'bill'),
+      payment: queueEntry(stack, 'payment'),
+    },
+    secrets: stack.aws.names.secrets,
+    services: {
+      netsuite:
+        options.netsuiteUrl === undefined
+          ? { mode: 'sandbox', url: stack.netsuite.url }
+          : { mode: 'real', url: options.netsuiteUrl },
+      procurify:
+        options.procurifyUrl === undefined
+          ? { mode: 'sandbox', url: stack.procurify.url }
+          : { mode: 'real', url: options.procurifyUrl },
+    },
+    sandboxes: {
+      ...(options.netsuiteUrl === undefined
+        ? { netsuite: { url: stack.netsuite.url, adminUrl: stack.netsuite.adminUrl } }
+        : {}),
+      ...(options.procurifyUrl === undefined
+        ? { procurify: { url: stack.procurify.url, adminUrl: stack.procurify.adminUrl } }
+        : {}),
+    },
+    demo: options.demo,
+    schedules: Object.fromEntries(schedules.map((schedule) => [schedule.name, schedule.rateSeconds])),
+    functions: Object.keys(localFunctions),
+    settings: Object.fromEntries(
+      Object.entries(settings).map(([key, value]) => [
+        settingNames[key as keyof typeof settingNames],
+        value ?? '',
+      ]),
+    ),
+    defaultPaymentMode: settings.defaultPaymentMode === 'pull' ? 'pull' : 'push',
+    awsEnv: {
+      AWS_REGION: stack.env.AWS_REGION ?? 'us-east-1',
+      AWS_ACCESS_KEY_ID: stack.env.AWS_ACCESS_KEY_ID ?? 'local',
+      AWS_SECRET_ACCESS_KEY: stack.env.AWS_SECRET_ACCESS_KEY ?? 'local',
+      AWS_ENDPOINT_URL_DYNAMODB: stack.aws.endpoints.dynamodb,
+      AWS_ENDPOINT_URL_SQS: stack.aws.endpoints.sqs,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: stack.aws.endpoints.secretsManager,
+    },
+  };
+  await writeManifest(dataDir, manifest);
+
+  const stop = (signal: string): Promise<void> => {
+    stopping ??= (async () => {
+      console.log(`apsync stopping (${signal}): in-flight work finishes, the rest stays queued`);
+      await controlServer.close().catch(() => undefined);
+      await stack.stop();
+      if (options.ephemeral) {
+        await rm(dataDir, { recursive: true, force: true });
+      } else {
+        await writeManifest(dataDir, { ...manifest, state: 'stopped', stoppedAt: new Date().toISOString() });
+      }
+      console.log('apsync stopped');
+    })();
+    return stopping;
+  };
+  const exitOn = (signal: string) => {
+    if (stopping !== undefined) {
+      console.error('apsync: stopping already; a second signal exits at once');
+      process.exit(130);
+    }
+    void stop(signal).then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(`apsync: stop failed: ${String(error)}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.off('SIGINT', earlySignal).off('SIGTERM', earlySignal);
+  process.on('SIGINT', () => exitOn('SIGINT')).on('SIGTERM', () => exitOn('SIGTERM'));
+
+  printReady(manifest, shownDir, stack.netsuite.store.list('vendor')[0]?.id);
+  if (stopRequested) exitOn('SIGTERM');
+  return -1;
+}
+
+function queueEntry(
+  stack: {
+    aws: {
+      names: { queues: Record<string, string>; deadLetterQueues: Record<string, string> };
+      queueUrls: Record<string, string>;
+      deadLetterQueueUrls: Record<string, string>;
+    };
+  },
+  queue: 'inbound' | 'bill' | 'payment',
+) {
+  return {
+    name: stack.aws.names.queues[queue]!,
+    url: stack.aws.queueUrls[queue]!,
+    deadLetterQueueName: stack.aws.names.deadLetterQueues[queue]!,
+    deadLetterQueueUrl: stack.aws.deadLetterQueueUrls[queue]!,
+  };
+}
+
+function printReady(manifest: LocalManifest, shownDir: string, vendorId: string | undefined): void {
+  const lines = [
+    `apsync ready: webhook ${manifest.api.webhookUrl} — state in ${shownDir}, endpoints in ${shownDir}local.json`,
+    `  NetSuite   ${manifest.services.netsuite.mode === 'sandbox' ? `sandbox ${manifest.services.netsuite.url} (admin ${manifest.sandboxes.netsuite?.adminUrl})` : `real ${manifest.services.netsuite.url}`}`,
+    `  Procurify  ${manifest.services.procurify.mode === 'sandbox' ? `sandbox ${manifest.services.procurify.url} (admin ${manifest.sandboxes.procurify?.adminUrl})` : `real ${manifest.services.procurify.url}`}`,
+    `  AWS        DynamoDB ${manifest.aws.dynamodb}  SQS ${manifest.aws.sqs}  Secrets Manager ${manifest.aws.secretsManager}  (${manifest.region})`,
+    `  schedules  ${
+      Object.entries(manifest.schedules)
+        .map(([name, seconds]) => `${name} ${seconds > 0 ? `every ${seconds} s` : 'on demand'}`)
+        .join(', ') || 'none yet'
+    }`,
+    'Try next:',
+    '  npx apsync status                     flows, queues, dead-letter queues, counts by state',
+  ];
+  if (manifest.sandboxes.netsuite !== undefined && vendorId !== undefined) {
+    lines.push(
+      `  curl -X PATCH -H 'content-type: application/json' -d '{"companyName":"Renamed Supplies"}' \\`,
+      `       ${manifest.sandboxes.netsuite.adminUrl}/records/vendor/${vendorId}`,
+      `                                        change a vendor "as a NetSuite user"; then`,
+      `  npx apsync audit vendor:${vendorId}              what apsync did with it`,
+    );
+  }
+  lines.push(
+    '  npx apsync sync now master-data       run the NetSuite poll now',
+    '  npx apsync dlq list                   failed messages with their last error',
+    `  AWS CLI: AWS_ENDPOINT_URL_SQS=${manifest.aws.sqs} AWS_REGION=${manifest.region} AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local aws sqs list-queues`,
+    'Ctrl-C stops it; npm start again resumes from the stored state.',
+  );
+  console.log(lines.join('\n'));
+}
+
+if (import.meta.main) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      // -1: running; the signal handlers exit.
+      if (code >= 0) process.exit(code);
+    },
+    (error: unknown) => {
+      console.error(`error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      process.exit(1);
+    },
+  );
+}
