@@ -1,0 +1,196 @@
+// SPEC F5 on one machine: bills paid in the NetSuite sandbox (by a NetSuite user) are marked paid in
+// the Procurify sandbox by the paid-bill-pull schedule, run on demand through the local scheduler.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LocalStack, startLocalStack } from '../../infra/local/stack.ts';
+import type { DemoSummary } from '../../infra/sandboxes/netsuite/index.ts';
+import { changePaymentMode } from '../../shared/payment-mode.ts';
+import type { PaidBillPullSummary } from '../../shared/payments/pull-paid-bills.ts';
+import type { RecordLink } from '../../shared/state/model.ts';
+import { DynamoStateStore } from '../../shared/state/state-store.ts';
+
+let stack: LocalStack;
+let state: DynamoStateStore;
+let demo: DemoSummary;
+let netsuiteVendor: string;
+let procurifyVendor: number;
+let accountCode: number;
+let department: number;
+let invoice = 0;
+
+beforeAll(async () => {
+  stack = await startLocalStack({ settings: { retryBaseSeconds: '0' } });
+  state = new DynamoStateStore(
+    new DynamoDBClient(stack.aws.clientConfig('dynamodb')),
+    stack.aws.names.tables.state,
+  );
+  demo = stack.netsuite.seedDemo({ vendors: 2, bills: 0, payments: 0 });
+  netsuiteVendor = demo.vendors[0]!;
+  const store = stack.procurify.store;
+  const location = store.addLocation({ name: 'Head Office', headquarter: true });
+  department = store.addDepartment({ name: 'Operations', branch: location.id }).id;
+  accountCode = store.addAccountCode({ code: '6100', description: 'Office Supplies' }).id;
+  procurifyVendor = store.addVendor({ name: 'Northwind Traders Inc.', currency: 'USD' }).id;
+});
+
+afterAll(async () => stack?.stop());
+
+/** A NetSuite bill, its Procurify twin (approved) and, unless `link` is null, their link. */
+async function billPair(amount: number, link: RecordLink['origin'] | null = 'created') {
+  invoice += 1;
+  const [netsuiteId] = stack.netsuite.seed({
+    records: {
+      vendorBill: [
+        {
+          entity: { id: netsuiteVendor },
+          tranDate: '2026-02-01',
+          tranId: `PULL-${invoice}`,
+          expense: { items: [{ account: { id: demo.expenseAccounts[0] }, amount }] },
+        },
+      ],
+    },
+  }).created.vendorBill!;
+  const bill = stack.procurify.store.createBill({
+    vendor: procurifyVendor,
+    invoice_number: `PULL-${invoice}`,
+    status: 2,
+    items: [{ description: 'Toner', amount: amount.toFixed(2), account_code: accountCode, department }],
+  });
+  if (link !== null)
+    await state.link({ kind: 'bill', procurifyId: bill.uuid, netsuiteId: netsuiteId!, origin: link });
+  return { uuid: bill.uuid, netsuiteId: netsuiteId! };
+}
+
+/** A NetSuite user pays bills on the Pay Bills page. */
+function payInNetSuite(tranDate: string, lines: Array<{ bill: string; amount: number }>) {
+  stack.netsuite.userCreate(
+    'vendorPayment',
+    {
+      entity: { id: netsuiteVendor },
+      account: { id: demo.bankAccounts[0] },
+      tranDate,
+      apply: { items: lines.map((line) => ({ doc: { id: line.bill }, apply: true, amount: line.amount })) },
+    },
+    'paybills',
+  );
+}
+
+async function pull(): Promise<PaidBillPullSummary> {
+  const run = await stack.scheduler.runNow('paidBillPull');
+  expect(run.outcome, run.error).toBe('succeeded');
+  return run.result as PaidBillPullSummary;
+}
+
+const procurifyBill = (uuid: string) => stack.procurify.store.bills.get(uuid)!;
+const markRequests = () =>
+  stack.procurify
+    .requestLog()
+    .filter((entry) => entry.method === 'POST' && entry.path.includes('mark-as-paid'));
+
+describe('paid-bill pull (pull mode)', () => {
+  it('does nothing in push mode', async () => {
+    const summary = await pull();
+    expect(summary.skipped).toBe('mode is push');
+    expect(stack.netsuite.requestLog().filter((entry) => entry.path.includes('suiteql'))).toHaveLength(0);
+  });
+
+  it('marks linked bills paid with the NetSuite payment date; ignores and counts unknown ones; leaves partly paid ones', async () => {
+    await changePaymentMode(state, 'pull', 'test');
+    const paid = await billPair(100);
+    const legacy = await billPair(40, 'legacy');
+    const twice = await billPair(90);
+    const partial = await billPair(100);
+    const unknown = await billPair(25, null);
+    const alreadyPaid = await billPair(10);
+    stack.procurify.store.markBillsPaid([alreadyPaid.uuid], [], '2026-02-20');
+
+    payInNetSuite('2026-03-03', [
+      { bill: paid.netsuiteId, amount: 100 },
+      { bill: legacy.netsuiteId, amount: 40 },
+      { bill: twice.netsuiteId, amount: 50 },
+    ]);
+    payInNetSuite('2026-03-04', [{ bill: twice.netsuiteId, amount: 40 }]);
+    payInNetSuite('2026-03-05', [{ bill: partial.netsuiteId, amount: 40 }]);
+    payInNetSuite('2026-03-06', [{ bill: unknown.netsuiteId, amount: 25 }]);
+    payInNetSuite('2026-03-07', [{ bill: alreadyPaid.netsuiteId, amount: 10 }]);
+
+    const summary = await pull();
+    expect(summary.skipped).toBeUndefined();
+    expect(summary).toMatchObject({ examined: 6, unknown: 1, marked: 3, alreadyPaid: 1, failed: [] });
+
+    expect(procurifyBill(paid.uuid)).toMatchObject({ status: 4, paidDate: '2026-03-03' });
+    expect(procurifyBill(legacy.uuid)).toMatchObject({ status: 4, paidDate: '2026-03-03' });
+    // Paid by two NetSuite payments: the date of the latest.
+    expect(procurifyBill(twice.uuid)).toMatchObject({ status: 4, paidDate: '2026-03-04' });
+    expect(procurifyBill(partial.uuid)).toMatchObject({ status: 2, paidDate: null });
+    expect(procurifyBill(unknown.uuid)).toMatchObject({ status: 2, paidDate: null });
+    expect(procurifyBill(alreadyPaid.uuid)).toMatchObject({ status: 4, paidDate: '2026-02-20' });
+    // Bills of one payment date go in one request; no payment record is created in Procurify.
+    expect(markRequests()).toHaveLength(2);
+    expect(stack.procurify.store.payments.size).toBe(0);
+
+    expect(summary.partial).toEqual([
+      { billUuid: partial.uuid, netsuiteBillId: partial.netsuiteId, openAmount: '60.00' },
+    ]);
+    const partialTrail = await state.read({ system: 'procurify', kind: 'bill', id: partial.uuid });
+    expect(partialTrail.at(-1)).toMatchObject({
+      step: 'note',
+      facts: { openAmount: '60.00', paidAmount: '40.00' },
+    });
+    const legacyTrail = await state.read({ system: 'procurify', kind: 'bill', id: legacy.uuid });
+    expect(legacyTrail.at(-1)).toMatchObject({
+      step: 'written',
+      facts: { linkOrigin: 'legacy', paymentDate: '2026-03-03' },
+    });
+    expect(await state.getWatermark('paid-bill-pull')).toBe(summary.watermark);
+  });
+
+  it('skips bills already marked on the next run and marks only what was paid since', async () => {
+    const requestsBefore = markRequests().length;
+    const again = await pull();
+    expect(again).toMatchObject({ marked: 0, failed: [] });
+    // The overlap re-reads the recent bills: they are found already paid, not marked twice.
+    expect(again.alreadyPaid).toBeGreaterThanOrEqual(4);
+    expect(markRequests()).toHaveLength(requestsBefore);
+
+    const late = await billPair(30);
+    payInNetSuite('2026-03-10', [{ bill: late.netsuiteId, amount: 30 }]);
+    const next = await pull();
+    expect(next.marked).toBe(1);
+    expect(procurifyBill(late.uuid)).toMatchObject({ status: 4, paidDate: '2026-03-10' });
+  });
+
+  it('marks a partly paid bill once NetSuite shows it paid in full', async () => {
+    const bill = await billPair(80);
+    payInNetSuite('2026-03-11', [{ bill: bill.netsuiteId, amount: 30 }]);
+    expect((await pull()).partial.map((entry) => entry.billUuid)).toContain(bill.uuid);
+    expect(procurifyBill(bill.uuid).status).toBe(2);
+    payInNetSuite('2026-03-12', [{ bill: bill.netsuiteId, amount: 50 }]);
+    const summary = await pull();
+    expect(summary.partial.map((entry) => entry.billUuid)).not.toContain(bill.uuid);
+    expect(procurifyBill(bill.uuid)).toMatchObject({ status: 4, paidDate: '2026-03-12' });
+  });
+
+  it('leaves a bill with a Procurify payment under way, with the reason, and marks the others', async () => {
+    const refused = await billPair(20);
+    const fine = await billPair(20);
+    // A payment under way in Procurify for the first bill: mark-as-paid takes only bills without payments.
+    const method = stack.procurify.store.addPaymentMethod({ name: 'Check', type: 1, gl_code: '1000' }).id;
+    stack.procurify.recordPayment({
+      bills: [{ uuid: refused.uuid, amount: '5.00' }],
+      method,
+      payment_date: '2026-03-13',
+      status: 'processing',
+    });
+    payInNetSuite('2026-03-14', [
+      { bill: refused.netsuiteId, amount: 20 },
+      { bill: fine.netsuiteId, amount: 20 },
+    ]);
+    const summary = await pull();
+    expect(summary.marked).toBe(1);
+    expect(summary.notMarkable).toEqual([
+      expect.objectContaining({ billUuid: refused.uuid, reason: expect.stringMatching(/payment under way/) }),
+    ]);
+    expect(procurifyBill(fine.uuid)).toMatchObject({ status: 4, paidDate: '2026-03-14' });
+  });
+});
