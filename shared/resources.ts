@@ -156,6 +156,10 @@ export const settingNames = {
   departmentLocationId: 'APSYNC_DEPARTMENT_LOCATION_ID',
   /** First retry delay of a failed message, doubled per receive (default 10). */
   retryBaseSeconds: 'APSYNC_RETRY_BASE_SECONDS',
+  /** Minutes the NetSuite poll re-reads behind its watermark (default 10; above 60 for DST zones). */
+  pollOverlapMinutes: 'APSYNC_POLL_OVERLAP_MINUTES',
+  /** IANA time zone SuiteQL renders dates in (the integration user's; default UTC). */
+  netsuiteTimeZone: 'APSYNC_NETSUITE_TIME_ZONE',
   /** Payment mode, push or pull, until the operator sets one with `apsync mode set` (default push). */
   defaultPaymentMode: 'APSYNC_DEFAULT_PAYMENT_MODE',
   /** Days an audit-trail record is kept before its DynamoDB TTL expires it (default 400). */

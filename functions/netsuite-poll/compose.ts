@@ -22,7 +22,6 @@ export function composeNetSuitePoll(env: Environment): NetSuitePollDependencies 
   });
   return {
     poll: async () => ({ suiteQl: (await netsuite()).suiteQl, queue, state }),
-    // The overlap (10 min) and account time zone (UTC) keep their defaults until settings name them.
-    options: {},
+    options: { overlapMinutes: settings.pollOverlapMinutes, accountTimeZone: settings.netsuiteTimeZone },
   };
 }

@@ -35,6 +35,11 @@ export function readSettings(env: Environment) {
       .optional(),
     [settingNames.departmentLocationId]: z.coerce.number().int().positive().optional(),
     [settingNames.retryBaseSeconds]: z.coerce.number().min(0).max(900).default(10),
+    [settingNames.pollOverlapMinutes]: z.coerce.number().min(0).max(1440).default(10),
+    [settingNames.netsuiteTimeZone]: z
+      .string()
+      .refine(isTimeZone, 'must be an IANA time zone such as America/Vancouver')
+      .default('UTC'),
   });
   const parsed = schema.safeParse(
     Object.fromEntries(Object.values(settingNames).map((name) => [name, env[name] || undefined])),
@@ -58,7 +63,18 @@ export function readSettings(env: Environment) {
     vendorSyncFlagField: value[settingNames.vendorSyncFlagField] as string | undefined,
     departmentLocationId: value[settingNames.departmentLocationId] as number | undefined,
     retryBaseSeconds: value[settingNames.retryBaseSeconds] as number,
+    pollOverlapMinutes: value[settingNames.pollOverlapMinutes] as number,
+    netsuiteTimeZone: value[settingNames.netsuiteTimeZone] as string,
   };
+}
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export type FunctionSettings = ReturnType<typeof readSettings>;
