@@ -180,10 +180,12 @@ export async function pushPayment(
   const billLinks = links.bills as Map<string, RecordLink | undefined>;
   const vendorLinks = links.vendors as Map<number, RecordLink | undefined>;
   for (const app of applications.applications) {
-    const link = await deps.state.findBySource('procurify', 'bill', app.billUuid);
+    // Bill sync keys bills by the lower-case UUID.
+    const uuid = app.billUuid.toLowerCase();
+    const link = await deps.state.findBySource('procurify', 'bill', uuid);
     billLinks.set(app.billUuid, link);
     if (link === undefined) {
-      const billState = await deps.state.getState({ system: 'procurify', kind: 'bill', id: app.billUuid });
+      const billState = await deps.state.getState({ system: 'procurify', kind: 'bill', id: uuid });
       (links.billStates as Map<string, RecordState | undefined>).set(app.billUuid, billState);
     }
     if (!vendorLinks.has(app.vendorId)) {
@@ -237,7 +239,7 @@ export async function pushPayment(
     vendorPaymentId = existing.id;
     action = 'found';
   } else {
-    const written = await deps.netsuite.records.upsertByExternalId('vendorPayment', externalId, plan.body);
+    const written = await writeVendorPayment(deps.netsuite.records, externalId, plan.body);
     action = existing === undefined ? 'created' : 'updated';
     vendorPaymentId =
       written.id ??
@@ -263,6 +265,34 @@ export async function pushPayment(
   });
   await deps.state.putState({ ref, status: 'synced', message, sourceModified: payment.updated_at });
   return { status: 'synced', message, vendorPaymentId, action };
+}
+
+/**
+ * The upsert by external id. NetSuite refusing the record (a business rule, a closed period, a value)
+ * is the generic "Sync could not complete" of SPEC F4, with NetSuite's own words after it.
+ */
+async function writeVendorPayment(
+  records: NetSuiteRecords,
+  externalId: string,
+  body: Record<string, unknown>,
+) {
+  try {
+    return await records.upsertByExternalId('vendorPayment', externalId, body);
+  } catch (error) {
+    if (classOf(error) !== 'data') throw error;
+    const refused = error as SyncError;
+    throw new DataError(
+      `${paymentProblems.syncIncomplete}: NetSuite refused Vendor Payment ${externalId}: ${refused.detail ?? refused.message}` +
+        (refused.path === undefined ? '' : ` (${refused.path})`),
+      {
+        source: 'netsuite',
+        ...(refused.code === undefined ? {} : { code: refused.code }),
+        ...(refused.path === undefined ? {} : { path: refused.path }),
+        ...(refused.status === undefined ? {} : { status: refused.status }),
+        cause: error,
+      },
+    );
+  }
 }
 
 /** The GL code of the payment's company payment method, when the payment does not carry it. */

@@ -160,6 +160,16 @@ describe('paid-bill pull (pull mode)', () => {
     expect(procurifyBill(late.uuid)).toMatchObject({ status: 4, paidDate: '2026-03-10' });
   });
 
+  it('leaves the work to a run that holds the lease', async () => {
+    expect(await state.acquireLease('flow:paid-bill-pull', 'another-run', 60)).toBe(true);
+    try {
+      expect((await pull()).skipped).toBe('another run holds the lease');
+    } finally {
+      await state.releaseLease('flow:paid-bill-pull', 'another-run');
+    }
+    expect((await pull()).skipped).toBeUndefined();
+  });
+
   it('marks a partly paid bill once NetSuite shows it paid in full', async () => {
     const bill = await billPair(80);
     payInNetSuite('2026-03-11', [{ bill: bill.netsuiteId, amount: 30 }]);

@@ -54,7 +54,10 @@ beforeAll(async () => {
 afterAll(async () => stack?.stop());
 
 /** A bill on both sides, linked as bill sync would link it (unless `linked` is false). */
-async function syncedBill(amount: number, options: { linked?: boolean; vendor?: number } = {}) {
+async function syncedBill(
+  amount: number,
+  options: { linked?: boolean; vendor?: number; netsuite?: Record<string, unknown> } = {},
+) {
   invoice += 1;
   const [netsuiteId] = stack.netsuite.seed({
     records: {
@@ -64,6 +67,7 @@ async function syncedBill(amount: number, options: { linked?: boolean; vendor?: 
           tranDate: '2026-02-01',
           tranId: `INV-${invoice}`,
           expense: { items: [{ account: { id: demo.expenseAccounts[0] }, amount }] },
+          ...options.netsuite,
         },
       ],
     },
@@ -267,6 +271,20 @@ describe('payment push data errors (no retry, message on the payment)', () => {
     expect(message).toMatch(/^Amount above open balance: 100.00 USD applied to /);
     expect(message).toContain('open amount 30.00');
     expect(billStatus(bill.netsuiteId)).toEqual({ status: 'A', balance: 30 });
+  });
+
+  it('"Sync could not complete" with NetSuite’s own words when NetSuite refuses the Vendor Payment', async () => {
+    const bill = await syncedBill(10, { netsuite: { paymentHold: true } });
+    const payment = pay([{ uuid: bill.uuid, amount: '10.00' }]);
+    const { state: outcome, messageId } = await push(payment.id);
+    expect(outcome).toMatchObject({ status: 'failed', errorClass: 'data' });
+    expect(outcome.message).toMatch(
+      new RegExp(
+        `^Sync could not complete: NetSuite refused Vendor Payment procurify-pay-${payment.id}: .*payment hold`,
+      ),
+    );
+    expect(vendorPayments(payment.id)).toHaveLength(0);
+    expect(await state.getFailure('payment', messageId)).toBeUndefined();
   });
 
   it('refuses bills whose NetSuite bills belong to different vendors', async () => {
