@@ -278,6 +278,17 @@ export const backfillOutputSchema = z
   .strict();
 export type BackfillOutput = z.infer<typeof backfillOutputSchema>;
 
+export const billLinkImportOutputSchema = z
+  .object({
+    file: z.string(),
+    imported: z.number().int(),
+    alreadyLinked: z.number().int(),
+    /** Refused lines (1-based), nothing of them written. */
+    errors: z.array(z.object({ line: z.number().int(), message: z.string() }).strict()),
+  })
+  .strict();
+export type BillLinkImportOutput = z.infer<typeof billLinkImportOutputSchema>;
+
 export const previewOutputSchema = z
   .object({
     record: z.string(),

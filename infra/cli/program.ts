@@ -13,6 +13,7 @@ import type { PaymentMode } from '../../shared/payment-mode.ts';
 import type { RecordKind } from '../../shared/state/model.ts';
 import { auditRecord, renderAudit } from './commands/audit.ts';
 import { renderBackfill, runBackfill } from './commands/backfill.ts';
+import { importLinks, renderImportLinks } from './commands/bills.ts';
 import {
   deadLetterQueueNames,
   listDeadLetters,
@@ -333,6 +334,18 @@ function buildProgram(io: CliIo, state: RunState): Command {
         );
       },
     );
+
+  program
+    .command('bills')
+    .description('bills')
+    .command('import-links')
+    .description('link Vendor Bills of an older integration: CSV procurify_bill_uuid,netsuite_bill_id')
+    .argument('<file>')
+    .action(async (file: string) => {
+      const output = await importLinks(await services(), file);
+      emit(schemas.billLinkImportOutputSchema, output, renderImportLinks);
+      if (output.errors.length > 0) state.exitCode = exitCodes.failed;
+    });
 
   program
     .command('backfill')

@@ -3,7 +3,9 @@
 // replaying one once its data is fixed.
 import { randomUUID } from 'node:crypto';
 import { SqsQueuePublisher } from '../../../shared/aws/queue-publisher.ts';
+import { replayBill } from '../../../shared/bills/replay-bill.ts';
 import { DataError } from '../../../shared/errors.ts';
+import type { BillMessage } from '../../../shared/events/bill-message.ts';
 import type { InboundMessage } from '../../../shared/events/inbound-message.ts';
 import type { RecordKind, RecordRef, RecordState, SyncStatus } from '../../../shared/state/model.ts';
 import type { ReplayOutput, ReviewListOutput } from '../output-schemas.ts';
@@ -39,16 +41,10 @@ const masterKinds: Partial<Record<RecordKind, InboundMessage['recordType']>> = {
   department: 'department',
 };
 
-export interface ReplayUseCases {
-  /** shared/bills replayBill, once it exists. */
-  replayBill?: (services: CliServices, ref: RecordRef, requestedBy: string) => Promise<ReplayOutput>;
-}
-
 export async function replayRecord(
   services: CliServices,
   ref: RecordRef,
   requestedBy: string,
-  useCases: ReplayUseCases = {},
 ): Promise<ReplayOutput> {
   const record = formatRecord(ref);
   const recordType = masterKinds[ref.kind];
@@ -74,16 +70,16 @@ export async function replayRecord(
     return { record, action: 'queued', messageId, detail: `${record} is on the inbound queue again` };
   }
   if (ref.system === 'procurify' && ref.kind === 'bill') {
-    if (useCases.replayBill === undefined) {
-      throw new DataError(
-        'review replay of bills is not available yet (the bill sync use case is not in this build)',
-        {
-          source: 'apsync-cli',
-          code: 'not-available',
-        },
-      );
-    }
-    return useCases.replayBill(services, ref, requestedBy);
+    // The bill worker writes a replayed bill even when its content did not change.
+    const { messageId } = await replayBill(
+      ref.id,
+      {
+        bills: new SqsQueuePublisher<BillMessage>(services.sqs, services.target.queues.bill.url),
+        audit: services.state,
+      },
+      requestedBy,
+    );
+    return { record, action: 'queued', messageId, detail: `${record} is on the bill queue again` };
   }
   if (ref.system === 'procurify' && ref.kind === 'payment' && ref.id !== 'mode') {
     const resync = await resyncPayment(services, ref.id, requestedBy);

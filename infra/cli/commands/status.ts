@@ -5,6 +5,7 @@ import { classifyAwsError } from '../../../shared/aws/sdk-errors.ts';
 import { masterRecordTypes, pollDefaults } from '../../../shared/netsuite-poll/index.ts';
 import { readPaymentMode } from '../../../shared/payment-mode.ts';
 import { paidBillPullFlow } from '../../../shared/payments/pull-paid-bills.ts';
+import { procurifyPollDefaults } from '../../../shared/procurify-poll/poll-procurify.ts';
 import { type QueueKey, queueDefinitions } from '../../../shared/resources.ts';
 import type { RecordKind, SyncStatus } from '../../../shared/state/model.ts';
 import { functionRegistry, type ScheduleKey, scheduleOf } from '../../cdk/functions.ts';
@@ -25,7 +26,7 @@ export const flowWatermarks: Readonly<Record<ScheduleKey, readonly string[]>> = 
     `${pollDefaults.name}:caught-up`,
     ...masterRecordTypes.map((type) => `${pollDefaults.name}:${type}`),
   ],
-  procurifyPoll: [],
+  procurifyPoll: ['caught-up', 'bills', 'payments'].map((flow) => `${procurifyPollDefaults.name}:${flow}`),
   paidBillPull: [paidBillPullFlow],
 };
 
