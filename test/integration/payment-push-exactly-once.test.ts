@@ -2,8 +2,9 @@
 // and apsync's own bookkeeping (thrown, and with DynamoDB gone so the idempotency lock stays behind),
 // and ten manual re-sync requests in a row. Each must leave one Vendor Payment and the right bills.
 import { randomUUID } from 'node:crypto';
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SQSClient } from '@aws-sdk/client-sqs';
+import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composePaymentPushWorker } from '../../functions/payment-push-worker/compose.ts';
@@ -14,7 +15,9 @@ import type { DemoSummary } from '../../infra/sandboxes/netsuite/index.ts';
 import { type QueuePublisher, SqsQueuePublisher } from '../../shared/aws/queue-publisher.ts';
 import { BugError } from '../../shared/errors.ts';
 import type { PaymentMessage } from '../../shared/events/payment-message.ts';
+import { createPaymentPushOnce } from '../../shared/payments/push-once.ts';
 import { requestPaymentResync } from '../../shared/payments/request-resync.ts';
+import { queueDefinitions } from '../../shared/resources.ts';
 import { DynamoStateStore } from '../../shared/state/state-store.ts';
 import { waitFor } from '../support/wait.ts';
 
@@ -229,6 +232,56 @@ describe('exactly once', () => {
     }, 'a retry that completes');
     expectPaidOnce(paymentId, bills);
     expect((await paymentState(paymentId))?.status).toBe('synced');
+  });
+});
+
+describe('transient failures', () => {
+  it('retries a transient failure, then leaves the message in the dead-letter queue with its last error', async () => {
+    const { paymentId, bills } = await paymentOfTwoBills();
+    // Another worker holds the payment's idempotency lock and never finishes: every attempt is refused.
+    const once = createPaymentPushOnce(
+      new DynamoDBPersistenceLayer({
+        tableName: stack.aws.names.tables.idempotency,
+        clientConfig: stack.aws.clientConfig('dynamodb'),
+      }),
+    );
+    let finish: (value: string) => void = () => undefined;
+    const holder = once(paymentId, () => new Promise<string>((resolve) => (finish = resolve)));
+    try {
+      const { messageId } = await queue.send({
+        kind: 'payment',
+        origin: 'poll',
+        paymentId,
+        enqueuedAt: new Date().toISOString(),
+      });
+      const dlq = new SQSClient(stack.aws.clientConfig('sqs'));
+      const dead = await waitFor(async () => {
+        const answer = await dlq.send(
+          new ReceiveMessageCommand({
+            QueueUrl: stack.aws.deadLetterQueueUrls.payment,
+            WaitTimeSeconds: 1,
+            VisibilityTimeout: 30,
+          }),
+        );
+        return answer.Messages?.find((message) => message.MessageId === messageId);
+      }, 'the message in the dead-letter queue');
+      expect(JSON.parse(dead.Body ?? '{}')).toMatchObject({ paymentId });
+      const failure = await state.getFailure('payment', messageId);
+      expect(failure).toMatchObject({
+        errorClass: 'transient',
+        receiveCount: queueDefinitions.payment.maxReceiveCount,
+      });
+      expect(failure?.message).toMatch(/is being pushed by another worker/);
+      expect(vendorPayments(paymentId)).toHaveLength(0);
+      for (const bill of bills) {
+        expect(
+          (stack.netsuite.record('vendorBill', bill.netsuiteId) as { status: { id: string } }).status.id,
+        ).toBe('A');
+      }
+    } finally {
+      finish('done');
+      await holder;
+    }
   });
 });
 
