@@ -13,14 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { ScheduleKey } from '../cdk/functions.ts';
-import {
-  displayDataDir,
-  type LocalManifest,
-  newControlToken,
-  readManifest,
-  resolveDataDir,
-  writeManifest,
-} from '../cli/local-manifest.ts';
+import { displayDataDir, type LocalManifest, readManifest, resolveDataDir } from '../cli/local-manifest.ts';
 
 const scheduleKeys: readonly ScheduleKey[] = ['netsuitePoll', 'procurifyPoll', 'paidBillPull'];
 
@@ -140,20 +133,12 @@ async function main(argv: readonly string[]): Promise<number> {
   process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
   process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
   process.env.POWERTOOLS_TRACE_ENABLED ??= 'false';
-  const [
-    { startLocalStack },
-    { settingNames },
-    { functionRegistry, scheduleOf },
-    { localFunctions },
-    control,
-  ] = await Promise.all([
+  const [{ startLocalStack }, { settingNames }, { publishLocalStack }, secretsManager] = await Promise.all([
     import('./stack.ts'),
     import('../../shared/resources.ts'),
-    import('../cdk/functions.ts'),
-    import('./functions.ts'),
-    import('../cli/local-control.ts'),
+    import('../cli/local-publish.ts'),
+    import('@aws-sdk/client-secrets-manager'),
   ]);
-  const { SecretsManagerClient, GetSecretValueCommand } = await import('@aws-sdk/client-secrets-manager');
 
   const dataDir = options.ephemeral
     ? await mkdtemp(join(tmpdir(), 'apsync-'))
@@ -174,8 +159,8 @@ async function main(argv: readonly string[]): Promise<number> {
   if (options.netsuiteUrl !== undefined) settings.netsuiteBaseUrl = options.netsuiteUrl;
   if (options.procurifyUrl !== undefined) settings.procurifyBaseUrl = options.procurifyUrl;
 
+  // A signal during start-up stops the stack as soon as it is up.
   let stopRequested = false;
-  let stopping: Promise<void> | undefined;
   const earlySignal = () => {
     stopRequested = true;
   };
@@ -205,14 +190,14 @@ async function main(argv: readonly string[]): Promise<number> {
     return 1;
   }
 
-  const secrets = new SecretsManagerClient(stack.aws.clientConfig('secretsManager'));
+  const secrets = new secretsManager.SecretsManagerClient(stack.aws.clientConfig('secretsManager'));
   for (const [service, url, secretName, sandboxUrl] of [
     ['netsuite', options.netsuiteUrl, stack.aws.names.secrets.netsuite, stack.netsuite.url],
     ['procurify', options.procurifyUrl, stack.aws.names.secrets.procurify, stack.procurify.url],
   ] as const) {
     if (url === undefined) continue;
     const stored = await secrets
-      .send(new GetSecretValueCommand({ SecretId: secretName }))
+      .send(new secretsManager.GetSecretValueCommand({ SecretId: secretName }))
       .then((answer) => answer.SecretString ?? '')
       .catch(() => '');
     if (stored.includes(sandboxUrl)) {
@@ -224,99 +209,34 @@ async function main(argv: readonly string[]): Promise<number> {
       return 1;
     }
   }
+  secrets.destroy();
 
-  const schedules = functionRegistry.flatMap((definition) => {
-    const schedule = scheduleOf(definition);
-    return schedule !== undefined && localFunctions[definition.name]?.kind === 'schedule'
-      ? [{ name: schedule, functionName: definition.name, rateSeconds: options.scheduleRates[schedule] }]
-      : [];
-  });
-  const token = newControlToken();
-  const controlServer = await control.startLocalControl(
-    {
-      startedAt,
-      schedules,
-      runNow: (name) => stack.scheduler.runNow(name),
-      lastRuns: () => stack.scheduler.lastRuns(),
-      workers: () =>
-        Object.fromEntries(
-          Object.entries(stack.eventSources).map(([name, source]) => [name, source.stats()]),
-        ),
-    },
-    token,
-  );
-
-  const manifest: LocalManifest = {
-    version: 1,
-    state: 'running',
-    pid: process.pid,
-    startedAt,
+  const published = await publishLocalStack(stack, {
     dataDir,
     ephemeral: options.ephemeral,
-    region: stack.env.AWS_REGION ?? 'us-east-1',
-    credentials: {
-      accessKeyId: stack.env.AWS_ACCESS_KEY_ID ?? 'local',
-      secretAccessKey: stack.env.AWS_SECRET_ACCESS_KEY ?? 'local',
-    },
-    api: { url: stack.api.url, webhookUrl: stack.webhookUrl },
-    control: { url: `${controlServer.url}/control`, token },
-    aws: stack.aws.endpoints,
-    tables: stack.aws.names.tables,
-    queues: {
-      inbound: queueEntry(stack, 'inbound'),
-      bill: queueEntry(stack, 'bill'),
-      payment: queueEntry(stack, 'payment'),
-    },
-    secrets: stack.aws.names.secrets,
-    services: {
-      netsuite:
-        options.netsuiteUrl === undefined
-          ? { mode: 'sandbox', url: stack.netsuite.url }
-          : { mode: 'real', url: options.netsuiteUrl },
-      procurify:
-        options.procurifyUrl === undefined
-          ? { mode: 'sandbox', url: stack.procurify.url }
-          : { mode: 'real', url: options.procurifyUrl },
-    },
-    sandboxes: {
-      ...(options.netsuiteUrl === undefined
-        ? { netsuite: { url: stack.netsuite.url, adminUrl: stack.netsuite.adminUrl } }
-        : {}),
-      ...(options.procurifyUrl === undefined
-        ? { procurify: { url: stack.procurify.url, adminUrl: stack.procurify.adminUrl } }
-        : {}),
-    },
     demo: options.demo,
-    schedules: Object.fromEntries(schedules.map((schedule) => [schedule.name, schedule.rateSeconds])),
-    functions: Object.keys(localFunctions),
+    scheduleRates: options.scheduleRates,
     settings: Object.fromEntries(
       Object.entries(settings).map(([key, value]) => [
         settingNames[key as keyof typeof settingNames],
         value ?? '',
       ]),
     ),
-    defaultPaymentMode: settings.defaultPaymentMode === 'pull' ? 'pull' : 'push',
-    awsEnv: {
-      AWS_REGION: stack.env.AWS_REGION ?? 'us-east-1',
-      AWS_ACCESS_KEY_ID: stack.env.AWS_ACCESS_KEY_ID ?? 'local',
-      AWS_SECRET_ACCESS_KEY: stack.env.AWS_SECRET_ACCESS_KEY ?? 'local',
-      AWS_ENDPOINT_URL_DYNAMODB: stack.aws.endpoints.dynamodb,
-      AWS_ENDPOINT_URL_SQS: stack.aws.endpoints.sqs,
-      AWS_ENDPOINT_URL_SECRETS_MANAGER: stack.aws.endpoints.secretsManager,
+    realServices: {
+      ...(options.netsuiteUrl === undefined ? {} : { netsuiteUrl: options.netsuiteUrl }),
+      ...(options.procurifyUrl === undefined ? {} : { procurifyUrl: options.procurifyUrl }),
     },
-  };
-  await writeManifest(dataDir, manifest);
+    startedAt,
+  });
 
+  let stopping: Promise<void> | undefined;
   const stop = (signal: string): Promise<void> => {
     stopping ??= (async () => {
       console.log(`apsync stopping (${signal}): in-flight work finishes, the rest stays queued`);
-      await controlServer.close().catch(() => undefined);
+      // The CLI is told first (no new control calls), then the workers finish and the state is flushed.
+      await published.unpublish({ writeStopped: !options.ephemeral });
       await stack.stop();
-      if (options.ephemeral) {
-        await rm(dataDir, { recursive: true, force: true });
-      } else {
-        await writeManifest(dataDir, { ...manifest, state: 'stopped', stoppedAt: new Date().toISOString() });
-      }
+      if (options.ephemeral) await rm(dataDir, { recursive: true, force: true });
       console.log('apsync stopped');
     })();
     return stopping;
@@ -337,27 +257,9 @@ async function main(argv: readonly string[]): Promise<number> {
   process.off('SIGINT', earlySignal).off('SIGTERM', earlySignal);
   process.on('SIGINT', () => exitOn('SIGINT')).on('SIGTERM', () => exitOn('SIGTERM'));
 
-  printReady(manifest, shownDir, stack.netsuite.store.list('vendor')[0]?.id);
+  printReady(published.manifest, shownDir, stack.netsuite.store.list('vendor')[0]?.id);
   if (stopRequested) exitOn('SIGTERM');
   return -1;
-}
-
-function queueEntry(
-  stack: {
-    aws: {
-      names: { queues: Record<string, string>; deadLetterQueues: Record<string, string> };
-      queueUrls: Record<string, string>;
-      deadLetterQueueUrls: Record<string, string>;
-    };
-  },
-  queue: 'inbound' | 'bill' | 'payment',
-) {
-  return {
-    name: stack.aws.names.queues[queue]!,
-    url: stack.aws.queueUrls[queue]!,
-    deadLetterQueueName: stack.aws.names.deadLetterQueues[queue]!,
-    deadLetterQueueUrl: stack.aws.deadLetterQueueUrls[queue]!,
-  };
 }
 
 function printReady(manifest: LocalManifest, shownDir: string, vendorId: string | undefined): void {
