@@ -37,3 +37,19 @@ export function formatCents(cents: bigint): string {
 }
 
 export const sumCents = (values: readonly bigint[]): bigint => values.reduce((sum, value) => sum + value, 0n);
+
+/**
+ * What rounding to cents took from an amount, in units of 10^-`scale` (`"33.334"` at scale 3 → 4: the
+ * rounded 33.33 is 0.004 below it). Used to hand lost cents to the amounts rounding hurt most.
+ */
+export function roundingRemainder(value: string, scale: number): bigint {
+  const match = decimalPattern.exec(value.trim());
+  if (match === null || scale < 2) return 0n;
+  const [, sign, whole, fraction = ''] = match;
+  const exact = BigInt(`${whole}${fraction.padEnd(scale, '0').slice(0, scale)}`) * (sign === '-' ? -1n : 1n);
+  return exact - toCents(value, 'amount') * 10n ** BigInt(scale - 2);
+}
+
+/** Decimals of the longest amount (at least 2). */
+export const decimalScale = (values: readonly string[]): number =>
+  Math.max(2, ...values.map((value) => decimalPattern.exec(value.trim())?.[3]?.length ?? 0));

@@ -4,7 +4,14 @@
 import { BugError, DataError } from '../errors.ts';
 import { contentHash } from '../master-data/map-master-data.ts';
 import { compareDecimals, type ProcurifyBill, sumDecimals } from '../procurify/index.ts';
-import { centsToAmount, formatCents, sumCents, toCents } from './bill-money.ts';
+import {
+  centsToAmount,
+  decimalScale,
+  formatCents,
+  roundingRemainder,
+  sumCents,
+  toCents,
+} from './bill-money.ts';
 
 /** The one Procurify bill status apsync writes to NetSuite (2, Approved). */
 export const approvedBillStatus = 2;
@@ -177,6 +184,8 @@ interface LineAmount {
   accountCode: string;
   departmentId: number;
   cents: bigint;
+  /** The amount as Procurify wrote it. */
+  exact: string;
   memo: string;
 }
 
@@ -206,6 +215,7 @@ export function expenseAmounts(bill: ProcurifyBill): LineAmount[] {
         accountCode: allocation.budget.account_code.code,
         departmentId: allocation.budget.department.id,
         cents: toCents(allocation.amount, `${label} allocation ${allocation.id}`),
+        exact: allocation.amount,
         memo: item.description.slice(0, memoLimit),
       });
     }
@@ -217,14 +227,20 @@ export function expenseAmounts(bill: ProcurifyBill): LineAmount[] {
       { source: 'procurify', path: 'total_cost' },
     );
   }
-  // Rounding each amount to cents may lose or gain a cent against the rounded total: the largest line
-  // absorbs the difference (it changes that line by the least, relatively).
+  // Rounding each amount to cents may lose or gain cents against the rounded total: they go, one by
+  // one, to the lines rounding moved most the other way (largest remainder), so the total is exact.
   const target = toCents(bill.total_cost, 'bill total');
-  const difference = target - sumCents(lines.map((line) => line.cents));
+  let difference = target - sumCents(lines.map((line) => line.cents));
   if (difference !== 0n) {
-    let largest = lines[0]!;
-    for (const line of lines) if (abs(line.cents) >= abs(largest.cents)) largest = line;
-    largest.cents += difference;
+    const scale = decimalScale(lines.map((line) => line.exact));
+    const step = difference > 0n ? 1n : -1n;
+    const order = lines
+      .map((line, index) => ({ line, index, remainder: roundingRemainder(line.exact, scale) * step }))
+      .sort((a, b) => (a.remainder === b.remainder ? a.index - b.index : a.remainder > b.remainder ? -1 : 1));
+    for (let turn = 0; difference !== 0n; turn++) {
+      order[turn % order.length]!.line.cents += step;
+      difference -= step;
+    }
   }
   const nonZero = lines.filter((line) => line.cents !== 0n);
   if (nonZero.length === 0) {
@@ -235,5 +251,3 @@ export function expenseAmounts(bill: ProcurifyBill): LineAmount[] {
   }
   return nonZero;
 }
-
-const abs = (value: bigint): bigint => (value < 0n ? -value : value);
