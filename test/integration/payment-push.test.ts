@@ -211,6 +211,57 @@ describe('payment push (push mode)', () => {
   });
 });
 
+describe('payment push of payments that are not (or no longer) paid', () => {
+  it('skips a payment not yet paid and pushes it once it is', async () => {
+    const bill = await syncedBill(12);
+    const payment = stack.procurify.recordPayment({
+      bills: [{ uuid: bill.uuid, amount: '12.00' }],
+      method: checkMethod,
+      payment_date: '2026-03-05',
+      status: 'processing',
+    });
+    await queue.send({
+      kind: 'payment',
+      origin: 'poll',
+      paymentId: String(payment.id),
+      enqueuedAt: new Date().toISOString(),
+    });
+    const ref = { system: 'procurify', kind: 'payment', id: String(payment.id) } as const;
+    const skipped = await waitFor(async () => {
+      const current = await state.getState(ref);
+      return current?.status === 'skipped' ? current : undefined;
+    }, 'the skipped payment');
+    expect(skipped.message).toBe('payment status is processing; it is pushed to NetSuite once paid');
+    expect(vendorPayments(payment.id)).toHaveLength(0);
+    stack.procurify.setPaymentStatus(payment.id, 'paid');
+    const { state: pushed } = await push(payment.id);
+    expect(pushed.status).toBe('synced');
+    expect(written(payment.id).applied).toEqual([{ bill: bill.netsuiteId, amount: 12 }]);
+  });
+
+  it('parks for review a pushed payment that later failed in Procurify', async () => {
+    const bill = await syncedBill(14);
+    const payment = pay([{ uuid: bill.uuid, amount: '14.00' }]);
+    expect((await push(payment.id)).state.status).toBe('synced');
+    stack.procurify.setPaymentStatus(payment.id, 'failed');
+    await queue.send({
+      kind: 'payment',
+      origin: 'poll',
+      paymentId: String(payment.id),
+      enqueuedAt: new Date().toISOString(),
+    });
+    const ref = { system: 'procurify', kind: 'payment', id: String(payment.id) } as const;
+    const review = await waitFor(async () => {
+      const current = await state.getState(ref);
+      return current?.status === 'review' ? current : undefined;
+    }, 'the payment parked for review');
+    expect(review.message).toMatch(
+      /was pushed to NetSuite but is now failed in Procurify; void the Vendor Payment/,
+    );
+    expect(vendorPayments(payment.id)).toHaveLength(1);
+  });
+});
+
 describe('payment push data errors (no retry, message on the payment)', () => {
   async function failed(paymentId: number) {
     const { state: outcome, messageId } = await push(paymentId);
