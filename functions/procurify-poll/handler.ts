@@ -41,6 +41,7 @@ export function createProcurifyPollHandler(deps: ProcurifyPollHandlerDependencie
     });
     const run = { scheduledTime: event.scheduledTime, schedule: event.schedule, ...summary };
     if (summary.skippedBecauseLeaseHeld) {
+      metrics.addMetric('PollSkippedLeaseHeld', MetricUnit.Count, 1);
       logger.info('procurify poll skipped: another run holds the lease', run);
       return summary;
     }

@@ -8,7 +8,7 @@
 //   enqueued are skipped (EnqueuedVersions);
 // - payments, in push mode only (readPaymentMode, checked on every run): every payment updated since its
 //   watermark, in the states that mean the money has left the company (pushedPaymentStatuses), goes on
-//   the payment queue, de-duplicated the same way;
+//   the payment queue, de-duplicated the same way; never one updated before the switch to push;
 // - after each batch is on its queue, its pairs are remembered and the watermark moves to the
 //   modification time of the last record read: everything up to it is enqueued, so a run that fails or
 //   is cut short resumes there, and a failed enqueue never moves it;
@@ -194,10 +194,11 @@ export async function pollProcurify(
     );
     if (billEnd === 'stopped') stopped = true;
 
-    const mode = await attempt(
-      async () => (await readPaymentMode(deps.state, deps.defaultPaymentMode)).mode,
+    const setting = await attempt(
+      () => readPaymentMode(deps.state, deps.defaultPaymentMode),
       () => undefined,
     );
+    const mode = setting?.mode;
     if (mode !== undefined) summary.paymentMode = mode;
     if (mode === 'push' && !stopped) {
       const payments: FlowPollSummary = { enqueued: 0, alreadyEnqueued: 0 };
@@ -207,6 +208,9 @@ export async function pollProcurify(
           new FlowPoll<ProcurifyPayment>(
             {
               flow: 'payments',
+              // Switching to push affects only new activity (SPEC "Payment mode"): payments updated
+              // before the operator switched are not pushed, however old the watermark is.
+              ...(setting?.changedAt === undefined ? {} : { notBefore: setting.changedAt }),
               scan: (from) =>
                 deps.procurify.scanPayments({ updatedAfter: from, statuses: [...pushedPaymentStatuses] }),
               idOf: (payment) => String(payment.id),
@@ -284,6 +288,8 @@ function resolveOptions(options: ProcurifyPollOptions): Settings {
 
 interface FlowSpec<T> {
   flow: 'bills' | 'payments';
+  /** Never read records modified before this instant (ISO). */
+  notBefore?: string;
   /** Records modified at or after `from` (ISO), oldest first. */
   scan(from: string): AsyncIterable<T>;
   idOf(record: T): string;
@@ -336,7 +342,11 @@ class FlowPoll<T> {
       this.result.watermarkBefore = stored;
       this.result.watermarkAfter = stored;
     }
-    const from = shiftMinutes(stored ?? iso(this.startedAt), -overlapMinutes);
+    const overlapped = shiftMinutes(stored ?? iso(this.startedAt), -overlapMinutes);
+    const from = latest(
+      overlapped,
+      this.spec.notBefore === undefined ? undefined : iso(this.spec.notBefore),
+    )!;
     const memo = await EnqueuedVersions.load(state, `${this.settings.name}:enqueued:${this.spec.flow}`);
     memo.prune(from);
 
