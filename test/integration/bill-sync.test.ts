@@ -284,6 +284,11 @@ describe('bill sync Procurify → NetSuite', () => {
     expect(parked).toMatchObject({ status: 'review', waitingFor: ['account-code:6300'] });
     expect(parked.message).toMatch(/account code 6300: no NetSuite account has this Number/);
     expect(billPuts(bill.uuid)).toHaveLength(0);
+    // No NetSuite account changed since: the poll leaves it parked (no re-send loop).
+    const quiet = await stack.scheduler.runNow('procurifyPoll');
+    expect((quiet.result as { parkedBills?: { resent: number } }).parkedBills?.resent).toBe(0);
+    // That first poll also enqueued the bill itself (approved minutes ago): it is parked again.
+    expect((await settled(bill.uuid, 2)).status).toBe('review');
 
     // An accountant creates the account in NetSuite: notice → inbound worker links it to code 6300.
     const account = stack.netsuite.userCreate('account', {
@@ -304,8 +309,7 @@ describe('bill sync Procurify → NetSuite', () => {
       1,
     );
 
-    // This first poll also enqueues every recently approved bill (this one too): whichever of its two
-    // messages comes second finds it unchanged.
+    // Should a poll message for this bill come after the re-send, it finds the bill unchanged.
     const final = await waitFor(async () => {
       const current = await state.getState(ref(bill.uuid));
       return current?.status === 'synced' || current?.status === 'unchanged' ? current : undefined;
@@ -322,6 +326,31 @@ describe('bill sync Procurify → NetSuite', () => {
     expect(
       trail.some((entry) => entry.step === 'received' && entry.facts?.origin === 'mapping-available'),
     ).toBe(true);
+  });
+
+  it('links a Vendor Bill already written under its external id (a crash between write and link)', async () => {
+    const bill = createBill({ invoice: 'INV-1006' });
+    const client = createNetSuiteClient({
+      baseUrl: stack.netsuite.url,
+      ...stack.netsuite.credentials,
+      concurrencyShare: 2,
+    });
+    const earlier = await client.records.upsertByExternalId('vendorBill', billExternalId(bill.uuid), {
+      entity: { id: ns.vendor },
+      expense: { items: [{ account: { id: ns.accounts['6100'] }, amount: 1 }] },
+    });
+    expect(earlier.id).toMatch(/^\d+$/);
+    await send(bill.uuid);
+    expect((await settled(bill.uuid)).status).toBe('synced');
+    expect(await state.findBySource('procurify', 'bill', bill.uuid)).toMatchObject({
+      netsuiteId: earlier.id,
+    });
+    const [only, ...others] = netsuiteBill(billExternalId(bill.uuid));
+    expect(others).toHaveLength(0);
+    const written = stack.netsuite.record('vendorBill', only!.id)!;
+    expect(written.total).toBe(150.75);
+    expect((written.expense as { items: unknown[] }).items).toHaveLength(3);
+    expect((await state.read(ref(bill.uuid))).at(-1)?.facts).toMatchObject({ action: 'updated' });
   });
 
   it('recognizes Vendor Bills of an older integration and does not create a second one', async () => {
