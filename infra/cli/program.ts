@@ -207,7 +207,9 @@ function buildProgram(io: CliIo, state: RunState): Command {
     .action(async (ids: string[], options: { queue?: string; all: boolean; wait: boolean }) => {
       const output = await redriveDeadLetters(await services(), { ...options, ids });
       emit(schemas.dlqRedriveOutputSchema, output, renderDlqRedrive);
-      if (output.notFound.length > 0) state.exitCode = exitCodes.failed;
+      if (output.notFound.length > 0 || output.tasks.some((task) => task.status === 'FAILED')) {
+        state.exitCode = exitCodes.failed;
+      }
     });
 
   const review = program

@@ -282,22 +282,37 @@ async function moveAll(
       });
       continue;
     }
-    const attributes = await sqsCall(() =>
-      sqs.send(
-        new GetQueueAttributesCommand({
-          QueueUrl: url,
-          AttributeNames: ['QueueArn', 'ApproximateNumberOfMessages'],
-        }),
+    const [attributes, source] = await Promise.all([
+      sqsCall(() =>
+        sqs.send(
+          new GetQueueAttributesCommand({
+            QueueUrl: url,
+            AttributeNames: ['QueueArn', 'ApproximateNumberOfMessages'],
+          }),
+        ),
       ),
-    );
+      sqsCall(() =>
+        sqs.send(
+          new GetQueueAttributesCommand({
+            QueueUrl: services.target.queues[queue].url,
+            AttributeNames: ['QueueArn'],
+          }),
+        ),
+      ),
+    ]);
     const arn = attributes.Attributes?.QueueArn;
-    if (arn === undefined) throw new DataError(`sqs: no ARN for ${url}`, { source: 'sqs' });
+    const sourceArn = source.Attributes?.QueueArn;
+    if (arn === undefined || sourceArn === undefined)
+      throw new DataError(`sqs: no ARN for ${url}`, { source: 'sqs' });
     if (Number(attributes.Attributes?.ApproximateNumberOfMessages ?? 0) === 0) {
       tasks.push({ queue, taskHandle: null, status: 'empty', messagesToMove: 0, messagesMoved: 0 });
       continue;
     }
-    // No DestinationArn: SQS moves the messages back to the queue each one came from.
-    const started = await sqsCall(() => sqs.send(new StartMessageMoveTaskCommand({ SourceArn: arn })));
+    // Each dead-letter queue serves one work queue: named explicitly, so a message that reached the
+    // DLQ another way (sent there by hand, no DeadLetterQueueSourceArn) goes back too.
+    const started = await sqsCall(() =>
+      sqs.send(new StartMessageMoveTaskCommand({ SourceArn: arn, DestinationArn: sourceArn })),
+    );
     const handle = started.TaskHandle ?? null;
     let task = await latestTask(sqs, arn, handle);
     for (let polls = 0; wait && task?.Status === 'RUNNING' && polls < 600; polls++) {

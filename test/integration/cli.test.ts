@@ -1,0 +1,588 @@
+// The operator CLI in-process (runCli) against a local stack published as `npm start` publishes it
+// (local.json + control endpoint), and against a "deployed" stack through a loopback CloudFormation and
+// Lambda whose outputs name the same emulated resources. Every `--json` answer is checked against its
+// schema; effects are checked in the stack itself (queues, state store, secrets, sandboxes).
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  GetSecretValueCommand,
+  PutSecretValueCommand,
+  SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { z } from 'zod';
+import { outputKeys } from '../../infra/cdk/stack-outputs.ts';
+import {
+  localManifestSchema,
+  manifestPath,
+  readManifest,
+  writeManifest,
+} from '../../infra/cli/local-manifest.ts';
+import { type PublishedLocalStack, publishLocalStack } from '../../infra/cli/local-publish.ts';
+import * as schemas from '../../infra/cli/output-schemas.ts';
+import { runCli } from '../../infra/cli/program.ts';
+import type { CliIo } from '../../infra/cli/terminal.ts';
+import { type LocalStack, startLocalStack } from '../../infra/local/stack.ts';
+import {
+  type RunningServer,
+  readBody,
+  sendJson,
+  startHttpServer,
+} from '../../infra/sandboxes/http-server.ts';
+import { vendorWriteSchema } from '../../shared/procurify/schemas.ts';
+import { DynamoStateStore } from '../../shared/state/state-store.ts';
+import { waitFor } from '../support/wait.ts';
+
+let stack: LocalStack;
+let published: PublishedLocalStack;
+let dataDir: string;
+let emptyDir: string;
+let state: DynamoStateStore;
+let sqs: SQSClient;
+let secrets: SecretsManagerClient;
+let vendorIds: string[];
+
+beforeAll(async () => {
+  stack = await startLocalStack({ demo: true, settings: { retryBaseSeconds: '0' } });
+  dataDir = await mkdtemp(join(tmpdir(), 'apsync-cli-'));
+  emptyDir = await mkdtemp(join(tmpdir(), 'apsync-cli-empty-'));
+  published = await publishLocalStack(stack, {
+    dataDir,
+    ephemeral: false,
+    demo: true,
+    scheduleRates: {},
+    settings: { APSYNC_RETRY_BASE_SECONDS: '0' },
+  });
+  state = new DynamoStateStore(
+    new DynamoDBClient(stack.aws.clientConfig('dynamodb')),
+    stack.aws.names.tables.state,
+  );
+  sqs = new SQSClient(stack.aws.clientConfig('sqs'));
+  secrets = new SecretsManagerClient(stack.aws.clientConfig('secretsManager'));
+  vendorIds = stack.netsuite.store.list('vendor').map((vendor) => vendor.id);
+});
+
+afterAll(async () => {
+  await published?.unpublish();
+  await stack?.stop();
+  await rm(dataDir, { recursive: true, force: true });
+  await rm(emptyDir, { recursive: true, force: true });
+});
+
+interface Run {
+  code: number;
+  out: string;
+  err: string;
+}
+
+async function cli(
+  argv: readonly string[],
+  options: { stdin?: string; cwd?: string; target?: string[] } = {},
+): Promise<Run> {
+  const run = { code: 0, out: '', err: '' };
+  const io: CliIo = {
+    stdout: (text) => {
+      run.out += text;
+    },
+    stderr: (text) => {
+      run.err += text;
+    },
+    readStdin: async () => options.stdin ?? '',
+    stdinIsTTY: options.stdin === undefined,
+    stderrIsTTY: false,
+    env: {},
+    cwd: options.cwd ?? dataDir,
+  };
+  run.code = await runCli([...(options.target ?? ['--data-dir', dataDir]), ...argv], io);
+  return run;
+}
+
+/** Runs a `--json` command that must succeed and returns its output, validated. */
+async function json<T>(schema: z.ZodType<T>, argv: readonly string[], target?: string[]): Promise<T> {
+  const run = await cli([...argv, '--json'], target === undefined ? {} : { target });
+  expect(run.err, `${argv.join(' ')}: ${run.out}`).toBe('');
+  expect(run.code, argv.join(' ')).toBe(0);
+  return schema.parse(JSON.parse(run.out));
+}
+
+const inboundMessage = (recordId: string, eventId: string) => ({
+  kind: 'record-event',
+  origin: 'webhook',
+  eventId,
+  recordType: 'vendor',
+  recordId,
+  eventType: 'edit',
+  lastModified: new Date().toISOString(),
+  receivedAt: new Date().toISOString(),
+});
+
+/** Puts a message straight into the inbound DLQ with the failure a worker would have recorded. */
+async function deadLetter(recordId: string, eventId: string): Promise<string> {
+  const sent = await sqs.send(
+    new SendMessageCommand({
+      QueueUrl: stack.aws.deadLetterQueueUrls.inbound,
+      MessageBody: JSON.stringify(inboundMessage(recordId, eventId)),
+    }),
+  );
+  await state.recordFailure({
+    queue: 'inbound',
+    messageId: sent.MessageId!,
+    receiveCount: 6,
+    errorClass: 'transient',
+    message: 'TransientError: procurify: 503 (test)',
+  });
+  return sent.MessageId!;
+}
+
+const receivedEvent = async (vendorId: string, eventId: string) =>
+  (await state.read({ system: 'netsuite', kind: 'vendor', id: vendorId })).some(
+    (entry) => entry.step === 'received' && entry.facts?.eventId === eventId,
+  );
+
+describe('against the local stack', () => {
+  it('publishes a valid local.json', async () => {
+    const reading = await readManifest(dataDir);
+    expect(reading.found).toBe('running');
+    if (reading.found !== 'running') return;
+    expect(localManifestSchema.parse(reading.manifest)).toMatchObject({
+      api: { webhookUrl: stack.webhookUrl },
+      aws: stack.aws.endpoints,
+      queues: {
+        inbound: {
+          url: stack.aws.queueUrls.inbound,
+          deadLetterQueueUrl: stack.aws.deadLetterQueueUrls.inbound,
+        },
+      },
+      sandboxes: { netsuite: { adminUrl: stack.netsuite.adminUrl } },
+    });
+  });
+
+  it('runs the NetSuite poll now, then shows its run, watermarks and the synced records in status', async () => {
+    const run = await json(schemas.syncNowOutputSchema, ['sync', 'now', 'master-data']);
+    expect(run).toMatchObject({ flow: 'master-data', function: 'netsuite-poll', outcome: 'succeeded' });
+    expect(run.result).toMatchObject({
+      complete: true,
+      recordTypes: { vendor: { enqueued: vendorIds.length } },
+    });
+    await waitFor(
+      async () => ((await state.countByStatus('vendor', 'synced')) === vendorIds.length ? true : undefined),
+      'every vendor synced',
+    );
+
+    const status = await json(schemas.statusOutputSchema, ['status']);
+    expect(status.target.kind).toBe('local');
+    expect(status.paymentMode).toEqual({ mode: 'push', source: 'default' });
+    const poll = status.flows.find((flow) => flow.flow === 'netsuitePoll');
+    expect(poll?.lastRun?.outcome).toBe('succeeded');
+    expect(
+      poll?.watermarks.find((mark) => mark.name === 'netsuite-poll:caught-up')?.lagSeconds,
+    ).toBeGreaterThanOrEqual(0);
+    expect(status.counts).toContainEqual({ kind: 'vendor', status: 'synced', count: vendorIds.length });
+    expect(status.queues.map((queue) => queue.queue)).toEqual(['inbound', 'bill', 'payment']);
+    expect(status.workers?.['inbound-worker']?.records).toBeGreaterThanOrEqual(vendorIds.length);
+    const text = await cli(['status']);
+    expect(text.out).toMatch(/payment mode: push \(default\)/);
+    expect(text.out).toMatch(/netsuitePoll\s+netsuite-poll\s+on demand/);
+  });
+
+  it("shows a record's audit trail oldest first with its link", async () => {
+    const id = vendorIds[0]!;
+    const audit = await json(schemas.auditOutputSchema, ['audit', `vendor:${id}`]);
+    expect(audit.record).toBe(`vendor:${id}`);
+    expect(audit.state?.status).toBe('synced');
+    expect(audit.link?.netsuiteId).toBe(id);
+    expect(audit.entries.map((entry) => entry.step).slice(0, 3)).toEqual(['received', 'fetched', 'written']);
+    const times = audit.entries.map((entry) => entry.at);
+    expect([...times].sort()).toEqual(times);
+  });
+
+  it('sets the payment mode, which the audit trail records', async () => {
+    expect(await json(schemas.modeGetOutputSchema, ['mode', 'get'])).toEqual({
+      mode: 'push',
+      source: 'default',
+      defaultMode: 'push',
+    });
+    expect(await json(schemas.modeSetOutputSchema, ['mode', 'set', 'pull'])).toEqual({
+      previous: 'push',
+      current: 'pull',
+      changed: true,
+    });
+    expect(await json(schemas.modeSetOutputSchema, ['mode', 'set', 'pull'])).toEqual({
+      previous: 'pull',
+      current: 'pull',
+      changed: false,
+    });
+    const mode = await json(schemas.modeGetOutputSchema, ['mode', 'get']);
+    expect(mode).toMatchObject({ mode: 'pull', source: 'operator' });
+    expect(mode.changedBy).toMatch(/apsync CLI/);
+    const trail = await json(schemas.auditOutputSchema, ['audit', 'payment:mode']);
+    expect(trail.entries.at(-1)?.message).toBe('payment mode changed from push to pull');
+    // Pull mode refuses a payment re-sync with the use case's message.
+    const refused = await cli(['payment', 'resync', '1']);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toMatch(/^error: payment mode is pull/);
+    await json(schemas.modeSetOutputSchema, ['mode', 'set', 'push']);
+  });
+
+  it('re-syncs a payment once per window', async () => {
+    const first = await json(schemas.paymentResyncOutputSchema, ['payment', 'resync', '3']);
+    expect(first).toMatchObject({ paymentId: '3', requested: true });
+    const second = await json(schemas.paymentResyncOutputSchema, ['payment', 'resync', '3']);
+    expect(second).toMatchObject({ paymentId: '3', requested: false, messageId: first.messageId });
+  });
+
+  it('lists dead letters with their last error without consuming them, shows one, and redrives it', async () => {
+    const id = vendorIds[5]!;
+    const messageId = await deadLetter(id, 'evt-cli-selected');
+    for (let peek = 0; peek < 2; peek++) {
+      const list = await json(schemas.dlqListOutputSchema, ['dlq', 'list']);
+      expect(list.messages).toContainEqual(
+        expect.objectContaining({
+          queue: 'inbound',
+          messageId,
+          record: `vendor:${id}`,
+          receiveCount: 6,
+          errorClass: 'transient',
+          lastError: 'TransientError: procurify: 503 (test)',
+        }),
+      );
+    }
+    const shown = await json(schemas.dlqShowOutputSchema, ['dlq', 'show', messageId]);
+    expect(shown.body).toMatchObject({ recordId: id, eventId: 'evt-cli-selected' });
+    expect(shown.attributes.SentTimestamp).toMatch(/^\d+$/);
+
+    const redrive = await json(schemas.dlqRedriveOutputSchema, ['dlq', 'redrive', messageId]);
+    expect(redrive).toMatchObject({
+      mode: 'selected',
+      notFound: [],
+      redriven: [{ queue: 'inbound', messageId }],
+    });
+    await waitFor(() => receivedEvent(id, 'evt-cli-selected'), 'the redriven message processed');
+    expect(
+      (await json(schemas.dlqListOutputSchema, ['dlq', 'list'])).messages.map((m) => m.messageId),
+    ).not.toContain(messageId);
+
+    const missing = await cli(['dlq', 'redrive', 'no-such-id']);
+    expect(missing.code).toBe(1);
+    expect(missing.out).toBe('no-such-id: not found in the dead-letter queues\n');
+    const shownMissing = await cli(['dlq', 'show', 'no-such-id']);
+    expect(shownMissing.code).toBe(1);
+  });
+
+  it('redrives every dead letter with a move task', async () => {
+    const id = vendorIds[6]!;
+    await deadLetter(id, 'evt-cli-all');
+    const redrive = await json(schemas.dlqRedriveOutputSchema, [
+      'dlq',
+      'redrive',
+      '--all',
+      '--wait',
+      '--queue',
+      'inbound',
+    ]);
+    expect(redrive.tasks).toEqual([
+      expect.objectContaining({ queue: 'inbound', status: 'COMPLETED', messagesToMove: 1, messagesMoved: 1 }),
+    ]);
+    await waitFor(() => receivedEvent(id, 'evt-cli-all'), 'the moved message processed');
+    const usage = await cli(['dlq', 'redrive']);
+    expect(usage.code).toBe(2);
+    expect(usage.err).toBe('error: give either --all or the ids of the messages to redrive\n');
+  });
+
+  it('lists records to review and replays them', async () => {
+    const uuid = '0b0e8f8a-1c2d-4e5f-8a9b-0c1d2e3f4a5b';
+    await state.putState({
+      ref: { system: 'procurify', kind: 'bill', id: uuid },
+      status: 'review',
+      message: 'Waiting for mappings in NetSuite: account code 9999',
+      waitingFor: ['account-code:9999'],
+    });
+    const list = await json(schemas.reviewListOutputSchema, [
+      'review',
+      'list',
+      '--kind',
+      'bill',
+      '--status',
+      'review',
+    ]);
+    expect(list.records).toContainEqual(
+      expect.objectContaining({
+        record: `bill:${uuid}`,
+        status: 'review',
+        waitingFor: ['account-code:9999'],
+      }),
+    );
+    const replay = await json(schemas.replayOutputSchema, ['review', 'replay', `bill:${uuid}`]);
+    expect(replay).toMatchObject({ record: `bill:${uuid}`, action: 'queued' });
+    const trail = await state.read({ system: 'procurify', kind: 'bill', id: uuid });
+    expect(
+      trail.some((entry) => entry.step === 'replayed' && entry.facts?.messageId === replay.messageId),
+    ).toBe(true);
+
+    const vendor = vendorIds[7]!;
+    const vendorReplay = await json(schemas.replayOutputSchema, ['review', 'replay', `vendor:${vendor}`]);
+    expect(vendorReplay.action).toBe('queued');
+    await waitFor(
+      async () =>
+        (await state.read({ system: 'netsuite', kind: 'vendor', id: vendor })).some(
+          (entry) => entry.step === 'received' && entry.facts?.origin === 'replay',
+        ),
+      'the replayed vendor processed',
+    );
+    const refused = await cli(['review', 'replay', 'netsuite:bill:1001']);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toMatch(/cannot be replayed/);
+  });
+
+  it('previews the exact vendor payload without writing anything', async () => {
+    const id = vendorIds[8]!;
+    const procurifyWrites = () =>
+      stack.procurify
+        .requestLog()
+        .filter(
+          (entry) => entry.method !== 'GET' && /\/(vendors|account-codes|departments)\//.test(entry.path),
+        ).length;
+    // A change NetSuite does not announce (no webhook configured for a moment): nothing syncs it.
+    const webhook = stack.netsuite.config().webhook;
+    stack.netsuite.setConfig({ webhook: null });
+    stack.netsuite.userUpdate(
+      'vendor',
+      id,
+      { companyName: 'Preview Paper Co', email: 'ap@preview.example' },
+      'edit',
+    );
+    stack.netsuite.setConfig({ webhook: webhook ?? null });
+    const writesBefore = procurifyWrites();
+    const link = await state.findBySource('netsuite', 'vendor', id);
+    const preview = await json(schemas.previewOutputSchema, ['preview', `vendor:${id}`]);
+    expect(preview).toMatchObject({
+      outcome: 'update',
+      target: {
+        system: 'procurify',
+        kind: 'vendor',
+        method: 'PUT',
+        path: `/api/v3/vendors/${link?.procurifyId}/`,
+      },
+      validation: { valid: true, issues: [] },
+    });
+    expect(vendorWriteSchema.parse(preview.payload)).toMatchObject({
+      name: 'Preview Paper Co',
+      email: ['ap@preview.example'],
+      external_id: id,
+    });
+    const account = await json(schemas.previewOutputSchema, [
+      'preview',
+      `account:${stack.netsuite.store.list('account')[0]!.id}`,
+    ]);
+    expect(account).toMatchObject({ outcome: 'unchanged', target: { kind: 'account code' } });
+    expect(procurifyWrites()).toBe(writesBefore);
+    const text = await cli(['preview', `vendor:${id}`]);
+    expect(text.out).toMatch(/"name": "Preview Paper Co"/);
+    expect(text.out).toMatch(/\(dry run: nothing was written\)/);
+  });
+
+  it('backfills every master record onto the inbound queue', async () => {
+    const backfill = await json(schemas.backfillOutputSchema, ['backfill', '--since', '2000-01-01']);
+    expect(backfill.enqueued.vendor).toBe(vendorIds.length);
+    expect(backfill.total).toBe(
+      vendorIds.length + (backfill.enqueued.account ?? 0) + (backfill.enqueued.department ?? 0),
+    );
+    const text = await cli(['backfill']);
+    expect(text.code).toBe(0);
+    expect(text.err).toMatch(/vendor: \d+ enqueued/);
+    expect(text.out).toMatch(/backfill of every record queued/);
+  });
+
+  it('rotates the webhook secret and refuses credentials that do not fit', async () => {
+    const name = stack.aws.names.secrets.webhook;
+    const read = async () =>
+      JSON.parse((await secrets.send(new GetSecretValueCommand({ SecretId: name }))).SecretString ?? '{}');
+    const before = await read();
+    const rotated = await json(schemas.secretsSetOutputSchema, ['secrets', 'set', 'webhook', '--generate']);
+    const after = await read();
+    expect(after).toEqual({ current: `whsec_${rotated.netsuiteApiSecretValue}`, previous: before.current });
+    expect(rotated.rotated).toBe(true);
+    const dropped = await json(schemas.secretsSetOutputSchema, [
+      'secrets',
+      'set',
+      'webhook',
+      '--drop-previous',
+    ]);
+    expect(dropped.rotated).toBe(false);
+    expect(await read()).toEqual({ current: after.current });
+    // Back to the secret the sandbox signs with, for the other tests.
+    await secrets.send(new PutSecretValueCommand({ SecretId: name, SecretString: JSON.stringify(before) }));
+
+    const netsuiteName = stack.aws.names.secrets.netsuite;
+    const stored =
+      (await secrets.send(new GetSecretValueCommand({ SecretId: netsuiteName }))).SecretString ?? '';
+    const wrongAlgorithm = await cli(['secrets', 'set', 'netsuite'], {
+      stdin: JSON.stringify({ ...JSON.parse(stored), algorithm: 'PS256' }),
+    });
+    expect(wrongAlgorithm.code).toBe(1);
+    expect(wrongAlgorithm.err).toBe('error: privateKeyPem: PS256 needs an RSA key, this is an EC key\n');
+    const same = await cli(['secrets', 'set', 'netsuite'], { stdin: stored });
+    expect(same.code).toBe(0);
+    expect(same.out).not.toContain('PRIVATE KEY');
+    const noInput = await cli(['secrets', 'set', 'procurify']);
+    expect(noInput.code).toBe(2);
+    expect(noInput.err).toBe(
+      'error: pipe the procurify secret on stdin or give --file (it is never typed or echoed)\n',
+    );
+  });
+});
+
+describe('without a local stack', () => {
+  it('says so, with the data directory and how to start one', async () => {
+    const run = await cli(['status'], { cwd: emptyDir, target: [] });
+    expect(run).toEqual({
+      code: 1,
+      out: '',
+      err: 'error: no local stack running in .apsync/ — start it with npm start\n',
+    });
+    const asJson = await cli(['dlq', 'list', '--json'], { cwd: emptyDir, target: [] });
+    expect(asJson.code).toBe(1);
+    expect(schemas.errorOutputSchema.parse(JSON.parse(asJson.out))).toEqual({
+      error: {
+        class: 'data',
+        code: 'no-local-stack',
+        message: 'no local stack running in .apsync/ — start it with npm start',
+      },
+    });
+  });
+
+  it('treats a manifest whose process is gone, or a stopped one, as no stack', async () => {
+    const home = join(emptyDir, 'stale');
+    const reading = await readManifest(dataDir);
+    if (reading.found !== 'running') throw new Error('expected the running manifest');
+    await writeManifest(home, { ...reading.manifest, pid: 2 ** 22 + 1 });
+    const stale = await cli(['mode', 'get'], { cwd: emptyDir, target: ['--data-dir', home] });
+    expect(stale.err).toBe('error: no local stack running in stale/ — start it with npm start\n');
+    await writeFile(manifestPath(home), '{"version": 2}');
+    const invalid = await cli(['mode', 'get'], { cwd: emptyDir, target: ['--data-dir', home] });
+    expect(invalid.code).toBe(1);
+    expect(invalid.err).toMatch(/^error: stale\/local.json is not a local stack manifest \(/);
+  });
+});
+
+describe('against a deployed stack (loopback CloudFormation and Lambda)', () => {
+  let cloudFormation: RunningServer;
+  let lambda: RunningServer;
+  const invoked: string[] = [];
+
+  beforeAll(async () => {
+    const outputs: Record<string, string> = {
+      [outputKeys.tableName('state')]: stack.aws.names.tables.state,
+      [outputKeys.tableName('idempotency')]: stack.aws.names.tables.idempotency,
+      [outputKeys.secretName('netsuite')]: stack.aws.names.secrets.netsuite,
+      [outputKeys.secretName('procurify')]: stack.aws.names.secrets.procurify,
+      [outputKeys.secretName('webhook')]: stack.aws.names.secrets.webhook,
+      [outputKeys.functionName('procurify-poll')]: 'acme-procurify-poll-Xyz',
+      [outputKeys.functionName('inbound-worker')]: 'acme-inbound-worker-Abc',
+      [outputKeys.defaultPaymentMode]: 'push',
+    };
+    for (const queue of ['inbound', 'bill', 'payment'] as const) {
+      outputs[outputKeys.queueUrl(queue)] = stack.aws.queueUrls[queue];
+      outputs[outputKeys.deadLetterQueueUrl(queue)] = stack.aws.deadLetterQueueUrls[queue];
+    }
+    cloudFormation = await startHttpServer(async (req, res) => {
+      const form = new URLSearchParams((await readBody(req)).toString('utf8'));
+      const name = form.get('StackName');
+      if (form.get('Action') !== 'DescribeStacks' || name !== 'acme-service') {
+        res.writeHead(400, { 'content-type': 'text/xml' });
+        res.end(
+          `<ErrorResponse><Error><Type>Sender</Type><Code>ValidationError</Code><Message>Stack with id ${name} does not exist</Message></Error><RequestId>1</RequestId></ErrorResponse>`,
+        );
+        return;
+      }
+      const members = Object.entries(outputs)
+        .map(
+          ([key, value]) =>
+            `<member><OutputKey>${key}</OutputKey><OutputValue>${value}</OutputValue></member>`,
+        )
+        .join('');
+      res.writeHead(200, { 'content-type': 'text/xml' });
+      res.end(
+        `<DescribeStacksResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/"><DescribeStacksResult><Stacks><member><StackName>acme-service</StackName><StackStatus>UPDATE_COMPLETE</StackStatus><CreationTime>2026-01-01T00:00:00Z</CreationTime><Outputs>${members}</Outputs></member></Stacks></DescribeStacksResult><ResponseMetadata><RequestId>1</RequestId></ResponseMetadata></DescribeStacksResponse>`,
+      );
+    });
+    lambda = await startHttpServer(async (req, res) => {
+      const body = (await readBody(req)).toString('utf8');
+      const url = new URL(req.url ?? '/', 'http://local');
+      invoked.push(`${req.method} ${url.pathname} ${body}`);
+      if (url.pathname.endsWith('/configuration')) {
+        sendJson(res, 200, {
+          FunctionName: 'acme-inbound-worker-Abc',
+          Environment: { Variables: { APSYNC_RETRY_BASE_SECONDS: '0' } },
+        });
+        return;
+      }
+      // The deployed procurify-poll: run the local one, as Lambda would run the function.
+      const run = await stack.scheduler.runNow('procurifyPoll');
+      sendJson(res, 200, run.result ?? null);
+    });
+    process.env.AWS_ENDPOINT_URL_CLOUDFORMATION = cloudFormation.url;
+    process.env.AWS_ENDPOINT_URL_LAMBDA = lambda.url;
+  });
+
+  afterAll(async () => {
+    delete process.env.AWS_ENDPOINT_URL_CLOUDFORMATION;
+    delete process.env.AWS_ENDPOINT_URL_LAMBDA;
+    await cloudFormation?.close();
+    await lambda?.close();
+  });
+
+  it('finds the resources through the stack outputs (the -service suffix added)', async () => {
+    const status = await json(schemas.statusOutputSchema, ['status'], ['--stack', 'acme']);
+    expect(status.target).toEqual({ kind: 'aws', label: 'stack acme-service' });
+    // The scheduler's runs are known only locally; watermarks come from the state table.
+    expect(status.flows.every((flow) => flow.lastRun === null && flow.rateSeconds === null)).toBe(true);
+    expect(status.flows.find((flow) => flow.flow === 'netsuitePoll')?.watermarks[0]?.value).not.toBeNull();
+    const vendorCounts = status.counts.filter((entry) => entry.kind === 'vendor');
+    expect(vendorCounts.reduce((sum, entry) => sum + entry.count, 0)).toBe(vendorIds.length);
+    expect(status.workers).toBeNull();
+    expect((await json(schemas.modeGetOutputSchema, ['mode', 'get'], ['--stack', 'acme-service'])).mode).toBe(
+      'push',
+    );
+  });
+
+  it('invokes the deployed function for sync now', async () => {
+    const run = await json(schemas.syncNowOutputSchema, ['sync', 'now', 'bills'], ['--stack', 'acme']);
+    expect(run).toMatchObject({ flow: 'bills', function: 'procurify-poll', outcome: 'succeeded' });
+    expect(run.result).toMatchObject({ complete: true });
+    expect(
+      invoked.some((call) =>
+        call.startsWith('POST /2015-03-31/functions/acme-procurify-poll-Xyz/invocations'),
+      ),
+    ).toBe(true);
+    const missing = await cli(['sync', 'now', 'paid-bills'], { target: ['--stack', 'acme'] });
+    expect(missing.code).toBe(1);
+    expect(missing.err).toBe(
+      'error: stack acme-service has no paid-bill-pull function (output FunctionName… missing)\n',
+    );
+  });
+
+  it('reads the deployed settings for a preview', async () => {
+    const preview = await json(
+      schemas.previewOutputSchema,
+      ['preview', `department:${stack.netsuite.store.list('department')[0]!.id}`],
+      ['--stack', 'acme'],
+    );
+    expect(preview.target?.kind).toBe('department');
+    expect(invoked.some((call) => call.includes('/functions/acme-inbound-worker-Abc/configuration'))).toBe(
+      true,
+    );
+  });
+
+  it('says when there is no such stack', async () => {
+    const run = await cli(['status'], { target: ['--stack', 'nope'] });
+    expect(run).toEqual({
+      code: 1,
+      out: '',
+      err: 'error: no CloudFormation stack named nope in this account and region\n',
+    });
+  });
+});

@@ -1,0 +1,306 @@
+// The operator CLI without I/O: record syntax, DLQ message records, watermark lag, the target built from
+// a deployed stack's outputs, credential checks, `npm start` flags, and command-line errors (exit 2)
+// that are caught before any target is looked up.
+import { generateKeyPairSync } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { outputKeys } from '../../infra/cdk/stack-outputs.ts';
+import { checkNetSuiteKey, newWebhookSecret } from '../../infra/cli/commands/secrets.ts';
+import { formatLag, lagSeconds } from '../../infra/cli/commands/status.ts';
+import { displayDataDir, resolveDataDir } from '../../infra/cli/local-manifest.ts';
+import { errorOutputSchema } from '../../infra/cli/output-schemas.ts';
+import { runCli } from '../../infra/cli/program.ts';
+import { formatRecord, parseRecord, recordOfMessage } from '../../infra/cli/record-syntax.ts';
+import { targetFromOutputs } from '../../infra/cli/target.ts';
+import type { CliIo } from '../../infra/cli/terminal.ts';
+import { demoScheduleRates, parseLocalModeArgs } from '../../infra/local/main.ts';
+import { webhookSecretValueSchema } from '../../shared/aws/webhook-secrets.ts';
+import { DataError } from '../../shared/errors.ts';
+
+describe('record syntax', () => {
+  it('reads the short forms with the system each kind lives in', () => {
+    expect(parseRecord('vendor:123')).toEqual({ system: 'netsuite', kind: 'vendor', id: '123' });
+    expect(parseRecord('account:45')).toEqual({ system: 'netsuite', kind: 'account', id: '45' });
+    expect(parseRecord('department:7')).toEqual({ system: 'netsuite', kind: 'department', id: '7' });
+    expect(parseRecord('bill:F0DA20F0-ABAE-415C-A221-4556734BBF87')).toEqual({
+      system: 'procurify',
+      kind: 'bill',
+      id: 'f0da20f0-abae-415c-a221-4556734bbf87',
+    });
+    expect(parseRecord('bill:1001')).toEqual({ system: 'netsuite', kind: 'bill', id: '1001' });
+    expect(parseRecord('payment:17')).toEqual({ system: 'procurify', kind: 'payment', id: '17' });
+    expect(parseRecord('payment:mode')).toEqual({ system: 'procurify', kind: 'payment', id: 'mode' });
+    expect(parseRecord('netsuite:payment:2002')).toEqual({ system: 'netsuite', kind: 'payment', id: '2002' });
+  });
+
+  it('prints the short form when it means the same record', () => {
+    for (const text of [
+      'vendor:123',
+      'bill:f0da20f0-abae-415c-a221-4556734bbf87',
+      'payment:17',
+      'payment:mode',
+    ]) {
+      expect(formatRecord(parseRecord(text))).toBe(text);
+    }
+    expect(formatRecord({ system: 'netsuite', kind: 'payment', id: '2002' })).toBe('netsuite:payment:2002');
+    expect(formatRecord({ system: 'procurify', kind: 'vendor', id: '5' })).toBe('procurify:vendor:5');
+  });
+
+  it('refuses what is not a record, saying what is expected', () => {
+    for (const text of ['vendor', 'vendor:', 'invoice:1', 'vendor:abc', 'procurify:bill:123', 'a:b:c:d']) {
+      expect(() => parseRecord(text), text).toThrow(DataError);
+    }
+    expect(() => parseRecord('invoice:1')).toThrow(/is not a record; write vendor:<id>/);
+    expect(() => parseRecord('procurify:bill:12')).toThrow(
+      '"procurify:bill:12": procurify bill ids are a bill UUID',
+    );
+  });
+
+  it('names the record of each kind of queue message, and nothing for a body it cannot read', () => {
+    expect(
+      recordOfMessage({
+        kind: 'record-event',
+        recordType: 'vendorbill',
+        recordId: '1001',
+        eventType: 'edit',
+      }),
+    ).toEqual({ system: 'netsuite', kind: 'bill', id: '1001' });
+    expect(recordOfMessage({ kind: 'bill', billUuid: 'f0da20f0-abae-415c-a221-4556734bbf87' })).toEqual({
+      system: 'procurify',
+      kind: 'bill',
+      id: 'f0da20f0-abae-415c-a221-4556734bbf87',
+    });
+    expect(recordOfMessage({ kind: 'payment', paymentId: '9' })).toEqual({
+      system: 'procurify',
+      kind: 'payment',
+      id: '9',
+    });
+    expect(recordOfMessage('not json')).toBeUndefined();
+    expect(recordOfMessage({ kind: 'record-event', recordType: 'customer', recordId: '1' })).toBeUndefined();
+  });
+});
+
+describe('status arithmetic', () => {
+  const now = new Date('2026-01-31T10:00:00Z');
+  it('measures lag from ISO instants and SuiteQL wall times (read as UTC)', () => {
+    expect(lagSeconds('2026-01-31T09:59:00Z', now)).toBe(60);
+    expect(lagSeconds('2026-01-31T09:58:30.500Z', now)).toBe(90);
+    expect(lagSeconds('2026-01-31 09:00:00', now)).toBe(3600);
+    expect(lagSeconds('2026-01-31T10:05:00Z', now)).toBe(0);
+    expect(lagSeconds('procurify-id-42', now)).toBeNull();
+  });
+  it('prints lag in the largest sensible unit', () => {
+    expect([formatLag(59), formatLag(600), formatLag(10_800), formatLag(400_000)]).toEqual([
+      '59 s',
+      '10 min',
+      '3 h',
+      '5 d',
+    ]);
+  });
+});
+
+describe('deployed stack outputs', () => {
+  const outputs: Record<string, string> = {
+    [outputKeys.tableName('state')]: 'acme-state',
+    [outputKeys.tableName('idempotency')]: 'acme-idempotency',
+    [outputKeys.queueUrl('inbound')]: 'https://sqs.eu-west-1.amazonaws.com/1/acme-inbound',
+    [outputKeys.queueUrl('bill')]: 'https://sqs.eu-west-1.amazonaws.com/1/acme-bill',
+    [outputKeys.queueUrl('payment')]: 'https://sqs.eu-west-1.amazonaws.com/1/acme-payment',
+    [outputKeys.deadLetterQueueUrl('inbound')]: 'https://sqs.eu-west-1.amazonaws.com/1/acme-inbound-dlq',
+    [outputKeys.deadLetterQueueUrl('bill')]: 'https://sqs.eu-west-1.amazonaws.com/1/acme-bill-dlq',
+    [outputKeys.deadLetterQueueUrl('payment')]: 'https://sqs.eu-west-1.amazonaws.com/1/acme-payment-dlq',
+    [outputKeys.scheduleDeadLetterQueueUrl]: 'https://sqs.eu-west-1.amazonaws.com/1/acme-schedule-dlq',
+    [outputKeys.secretName('netsuite')]: 'acme/netsuite',
+    [outputKeys.secretName('procurify')]: 'acme/procurify',
+    [outputKeys.secretName('webhook')]: 'acme/webhook',
+    [outputKeys.functionName('procurify-poll')]: 'acme-procurify-poll-AbC123',
+    [outputKeys.functionName('inbound-worker')]: 'acme-inbound-worker-XyZ',
+    [outputKeys.defaultPaymentMode]: 'pull',
+    [outputKeys.webhookUrl]: 'https://abc.execute-api.eu-west-1.amazonaws.com/netsuite/events',
+  };
+
+  it('finds every table, queue, secret and function by its output key', () => {
+    const target = targetFromOutputs('acme-service', outputs, { region: 'eu-west-1' });
+    expect(target).toMatchObject({
+      kind: 'aws',
+      label: 'stack acme-service',
+      stateTable: 'acme-state',
+      secrets: { netsuite: 'acme/netsuite', procurify: 'acme/procurify', webhook: 'acme/webhook' },
+      defaultPaymentMode: 'pull',
+      scheduleDeadLetterQueueUrl: 'https://sqs.eu-west-1.amazonaws.com/1/acme-schedule-dlq',
+      functionNames: {
+        'procurify-poll': 'acme-procurify-poll-AbC123',
+        'inbound-worker': 'acme-inbound-worker-XyZ',
+      },
+    });
+    expect(target.queues.bill).toEqual({
+      url: 'https://sqs.eu-west-1.amazonaws.com/1/acme-bill',
+      deadLetterQueueUrl: 'https://sqs.eu-west-1.amazonaws.com/1/acme-bill-dlq',
+    });
+    expect(target.clientConfig('sqs')).toEqual({ region: 'eu-west-1' });
+  });
+
+  it('names the missing output of a stack that is not an apsync service stack', () => {
+    const { [outputKeys.queueUrl('payment')]: _gone, ...partial } = outputs;
+    expect(() => targetFromOutputs('acme-stateful', partial)).toThrow(
+      'stack acme-stateful has no output PaymentQueueUrl; is it an apsync service stack (<prefix>-service), deployed with this version?',
+    );
+  });
+});
+
+describe('credential checks', () => {
+  const ec = (namedCurve: string) =>
+    generateKeyPairSync('ec', { namedCurve }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+
+  it('accepts a key of the algorithm and refuses another', () => {
+    expect(() => checkNetSuiteKey(ec('prime256v1'), 'ES256')).not.toThrow();
+    expect(() => checkNetSuiteKey(ec('secp384r1'), 'ES384')).not.toThrow();
+    expect(() => checkNetSuiteKey(ec('secp384r1'), 'ES256')).toThrow(
+      'privateKeyPem: ES256 needs an EC prime256v1 key, this is an EC secp384r1 key',
+    );
+    expect(() => checkNetSuiteKey(ec('prime256v1'), 'PS256')).toThrow(
+      'privateKeyPem: PS256 needs an RSA key, this is an EC key',
+    );
+    expect(() =>
+      checkNetSuiteKey('-----BEGIN PRIVATE KEY-----\nnope\n-----END PRIVATE KEY-----', 'ES256'),
+    ).toThrow(/not a readable PEM private key/);
+  });
+
+  it('makes webhook secrets the functions accept', () => {
+    const secret = newWebhookSecret();
+    expect(webhookSecretValueSchema.safeParse({ current: secret }).success).toBe(true);
+    // The text after whsec_ decodes to printable ASCII: NetSuite can read it as BASE_64 or UTF_8.
+    expect(Buffer.from(secret.slice(6), 'base64').toString('utf8')).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(newWebhookSecret()).not.toBe(secret);
+  });
+});
+
+describe('npm start flags', () => {
+  it('has demo rates and data defaults', () => {
+    expect(parseLocalModeArgs([])).toEqual({
+      port: 0,
+      dataDir: undefined,
+      ephemeral: false,
+      demo: true,
+      scheduleRates: demoScheduleRates,
+      netsuiteUrl: undefined,
+      procurifyUrl: undefined,
+    });
+  });
+  it('reads every flag', () => {
+    const options = parseLocalModeArgs([
+      '--port',
+      '8080',
+      '--data-dir',
+      '/tmp/x',
+      '--no-schedules',
+      '--rate',
+      'procurifyPoll=5',
+      '--netsuite-url',
+      'https://1234567.suitetalk.api.netsuite.com',
+    ]);
+    expect(options).toMatchObject({
+      port: 8080,
+      dataDir: '/tmp/x',
+      // No demo company next to a real service.
+      demo: false,
+      scheduleRates: { netsuitePoll: 0, procurifyPoll: 5, paidBillPull: 0 },
+      netsuiteUrl: 'https://1234567.suitetalk.api.netsuite.com',
+    });
+  });
+  it('refuses contradictions and bad values', () => {
+    expect(() => parseLocalModeArgs(['--ephemeral', '--data-dir', 'x'])).toThrow(
+      '--ephemeral and --data-dir exclude each other',
+    );
+    expect(() => parseLocalModeArgs(['--procurify-url', 'ftp://x'])).toThrow(
+      '--procurify-url must be an http(s) URL',
+    );
+  });
+});
+
+describe('data directory', () => {
+  it('is --data-dir, else APSYNC_HOME, else .apsync in the working directory', () => {
+    expect(resolveDataDir('state', {}, '/work')).toBe('/work/state');
+    expect(resolveDataDir(undefined, { APSYNC_HOME: '/srv/apsync' }, '/work')).toBe('/srv/apsync');
+    expect(resolveDataDir(undefined, {}, '/work')).toBe('/work/.apsync');
+    expect(displayDataDir('/work/.apsync', '/work')).toBe('.apsync/');
+    expect(displayDataDir('/srv/apsync', '/work')).toBe('/srv/apsync/');
+  });
+});
+
+function capture(): CliIo & { out: string; err: string } {
+  const io = {
+    out: '',
+    err: '',
+    stdout: (text: string) => {
+      io.out += text;
+    },
+    stderr: (text: string) => {
+      io.err += text;
+    },
+    readStdin: async () => '',
+    stdinIsTTY: true,
+    stderrIsTTY: false,
+    env: {},
+    cwd: '/nonexistent-apsync-test',
+  };
+  return io;
+}
+
+describe('command line errors (exit 2, before any target is looked up)', () => {
+  it('refuses an unknown command, flow, queue or record syntax', async () => {
+    for (const argv of [
+      ['frobnicate'],
+      ['sync', 'now', 'invoices'],
+      ['dlq', 'list', '--queue', 'outbound'],
+      ['dlq', 'list', '--limit', '0'],
+      ['mode', 'set', 'sideways'],
+      ['audit', 'vendor'],
+      ['preview', 'invoice:12'],
+      ['secrets', 'set', 'github'],
+    ]) {
+      const io = capture();
+      expect(await runCli(argv, io), argv.join(' ')).toBe(2);
+      expect(io.out).toBe('');
+      expect(io.err, argv.join(' ')).toMatch(/error/);
+    }
+  });
+
+  it('prints usage errors as JSON with --json', async () => {
+    const io = capture();
+    expect(await runCli(['audit', 'vendor', '--json'], io)).toBe(2);
+    expect(errorOutputSchema.parse(JSON.parse(io.out))).toEqual({
+      error: {
+        class: 'data',
+        code: 'bad-record',
+        message:
+          '"vendor" is not a record; write vendor:<id>, account:<id>, department:<id> (NetSuite), bill:<uuid>, payment:<id> (Procurify), or <system>:<kind>:<id>',
+      },
+    });
+  });
+
+  it('refuses --stack with --data-dir', async () => {
+    const io = capture();
+    expect(await runCli(['--stack', 'acme', '--data-dir', 'x', 'status'], io)).toBe(2);
+    expect(io.err).toBe('error: --stack and --data-dir exclude each other\n');
+  });
+
+  it('shows help with exit 0', async () => {
+    const io = capture();
+    expect(await runCli(['--help'], io)).toBe(0);
+    expect(io.out).toMatch(/Usage: apsync/);
+    for (const command of [
+      'status',
+      'dlq',
+      'review',
+      'payment',
+      'sync',
+      'audit',
+      'mode',
+      'secrets',
+      'backfill',
+      'preview',
+    ]) {
+      expect(io.out).toContain(`  ${command}`);
+    }
+  });
+});
