@@ -1,0 +1,12 @@
+// Public surface of the Procurify poll (SPEC F3/F4): what the procurify-poll function and the CLI import.
+export {
+  type FlowPollSummary,
+  type ProcurifyPollDependencies,
+  type ProcurifyPollOptions,
+  type ProcurifyPollOutcome,
+  type ProcurifyPollSummary,
+  polledBillStatus,
+  pollProcurify,
+  procurifyPollDefaults,
+  pushedPaymentStatuses,
+} from './poll-procurify.ts';
