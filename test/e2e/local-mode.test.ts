@@ -1,0 +1,235 @@
+// Local mode end to end, as a user runs it: `npm start` as its own process, driven only through HTTP
+// (the sandboxes' admin APIs, the emulated SQS endpoint listed in local.json) and the `apsync` CLI run as
+// child processes. A vendor changed in NetSuite reaches Procurify; status and mode work; a fault sends a
+// notice to the dead-letter queue and a redrive brings it through; a stop and a restart on the same data
+// directory lose nothing (a message queued before the stop is processed after the restart).
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { z } from 'zod';
+import { type LocalManifest, localManifestSchema, manifestPath } from '../../infra/cli/local-manifest.ts';
+import * as schemas from '../../infra/cli/output-schemas.ts';
+import { waitFor } from '../support/wait.ts';
+
+const root = resolve(import.meta.dirname, '../..');
+const node = join(root, 'node_modules/.bin/node');
+const apsync = join(root, 'infra/cli/bin/apsync.js');
+const run = promisify(execFile);
+
+let dataDir: string;
+let server: { child: ChildProcess; output: () => string; exited: Promise<number | null> } | undefined;
+let manifest: LocalManifest;
+
+/** Starts local mode and resolves once it printed `apsync ready`. */
+async function startLocalMode(command: string, args: readonly string[]) {
+  const child = spawn(command, args, {
+    cwd: root,
+    env: { ...process.env, APSYNC_RETRY_BASE_SECONDS: '0', POWERTOOLS_LOG_LEVEL: 'ERROR' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    output += chunk.toString('utf8');
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    output += chunk.toString('utf8');
+  });
+  const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+  server = { child, output: () => output, exited };
+  await waitFor(
+    () => {
+      if (child.exitCode !== null) throw new Error(`local mode exited: ${output}`);
+      return output.includes('apsync ready') || undefined;
+    },
+    'apsync ready',
+    30_000,
+  );
+  manifest = localManifestSchema.parse(JSON.parse(await readFile(manifestPath(dataDir), 'utf8')));
+  return output;
+}
+
+async function stopLocalMode(): Promise<void> {
+  if (server === undefined) return;
+  // The npm start process's own pid, from local.json (npm forwards nothing reliably).
+  process.kill(manifest.pid, 'SIGTERM');
+  await server.exited;
+  server = undefined;
+}
+
+async function cli(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(node, [apsync, '--data-dir', dataDir, ...args], { cwd: root });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: failed.code ?? -1, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
+  }
+}
+
+async function cliJson<T>(schema: z.ZodType<T>, args: readonly string[]): Promise<T> {
+  const answer = await cli([...args, '--json']);
+  expect(answer.code, `${args.join(' ')}: ${answer.stderr}${answer.stdout}`).toBe(0);
+  return schema.parse(JSON.parse(answer.stdout));
+}
+
+async function admin(url: string, method: string, body?: unknown): Promise<unknown> {
+  const response = await fetch(url, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  expect(response.ok, `${method} ${url}: ${response.status}`).toBe(true);
+  return response.json();
+}
+
+const procurifyVendor = async (externalId: string) =>
+  (
+    (await admin(`${manifest.sandboxes.procurify!.adminUrl}/records/vendors`, 'GET')) as Array<{
+      name: string;
+      external_id: string | null;
+    }>
+  ).find((vendor) => vendor.external_id === externalId);
+
+const renameInNetSuite = (id: string, companyName: string) =>
+  admin(`${manifest.sandboxes.netsuite!.adminUrl}/records/vendor/${id}?eventType=edit`, 'PATCH', {
+    companyName,
+  });
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'apsync-e2e-'));
+});
+
+afterAll(async () => {
+  if (server !== undefined) {
+    server.child.kill('SIGKILL');
+    await server.exited;
+  }
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+describe('local mode (npm start + apsync)', () => {
+  it('starts with npm start, syncs a NetSuite change to Procurify, reports status, switches mode', async () => {
+    const printed = await startLocalMode('npm', [
+      'start',
+      '--',
+      '--data-dir',
+      dataDir,
+      '--port',
+      '0',
+      '--no-schedules',
+    ]);
+    expect(printed).toContain(`apsync ready: webhook ${manifest.api.webhookUrl}`);
+    expect(printed).toContain('Try next:');
+    expect(manifest.state).toBe('running');
+
+    // `npx apsync` resolves this package's bin.
+    const viaNpx = await run('npx', ['apsync', '--data-dir', dataDir, 'status', '--json'], { cwd: root });
+    const status = schemas.statusOutputSchema.parse(JSON.parse(viaNpx.stdout));
+    expect(status.target.kind).toBe('local');
+    expect(status.queues.every((queue) => queue.deadLetter?.visible === 0)).toBe(true);
+
+    await renameInNetSuite('101', 'E2E Renamed Supplies');
+    await waitFor(
+      async () => (await procurifyVendor('101'))?.name === 'E2E Renamed Supplies',
+      'the vendor renamed in Procurify',
+    );
+
+    await cliJson(schemas.modeSetOutputSchema, ['mode', 'set', 'pull']);
+    expect(await cliJson(schemas.modeGetOutputSchema, ['mode', 'get'])).toMatchObject({
+      mode: 'pull',
+      source: 'operator',
+    });
+  });
+
+  it('dead-letters a notice while Procurify throttles, and redrives it once the fault is gone', async () => {
+    const procurify = manifest.sandboxes.procurify!.adminUrl;
+    // A Retry-After longer than the client waits in-process: every attempt fails at once.
+    await admin(`${procurify}/config`, 'PUT', { retryAfterSeconds: 120 });
+    await admin(`${procurify}/faults`, 'PUT', { rules: { '/api/v3/vendors': { rate429: 1 } } });
+    await renameInNetSuite('102', 'E2E Throttled Trading');
+    const dead = await waitFor(
+      async () =>
+        (await cliJson(schemas.dlqListOutputSchema, ['dlq', 'list'])).messages.find(
+          (message) => message.record === 'vendor:102',
+        ),
+      'the notice in the dead-letter queue',
+      40_000,
+      500,
+    );
+    expect(dead).toMatchObject({ queue: 'inbound', errorClass: 'transient', receiveCount: 6 });
+    expect(dead.lastError).toMatch(/429/);
+    expect((await procurifyVendor('102'))?.name).not.toBe('E2E Throttled Trading');
+
+    await admin(`${procurify}/faults`, 'PUT', { rules: {} });
+    const redrive = await cliJson(schemas.dlqRedriveOutputSchema, ['dlq', 'redrive', '--all', '--wait']);
+    expect(redrive.tasks.find((task) => task.queue === 'inbound')).toMatchObject({
+      status: 'COMPLETED',
+      messagesMoved: 1,
+    });
+    await waitFor(
+      async () => (await procurifyVendor('102'))?.name === 'E2E Throttled Trading',
+      'the redriven notice synced',
+    );
+    expect((await cliJson(schemas.dlqListOutputSchema, ['dlq', 'list'])).messages).toEqual([]);
+  });
+
+  it('stops on SIGTERM and resumes on restart without losing a queued message', async () => {
+    const sqs = new SQSClient({
+      region: manifest.region,
+      endpoint: manifest.aws.sqs,
+      credentials: manifest.credentials,
+    });
+    // Queued before the stop, visible only after it: it can only be processed by the next run.
+    await sqs.send(
+      new SendMessageCommand({
+        QueueUrl: manifest.queues.inbound.url,
+        DelaySeconds: 4,
+        MessageBody: JSON.stringify({
+          kind: 'record-event',
+          origin: 'webhook',
+          eventId: 'evt-e2e-before-restart',
+          recordType: 'vendor',
+          recordId: '103',
+          eventType: 'edit',
+          lastModified: new Date().toISOString(),
+          receivedAt: new Date().toISOString(),
+        }),
+      }),
+    );
+    sqs.destroy();
+    await stopLocalMode();
+    const stopped = localManifestSchema.parse(JSON.parse(await readFile(manifestPath(dataDir), 'utf8')));
+    expect(stopped.state).toBe('stopped');
+    const none = await cli(['status']);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toBe(`error: no local stack running in ${dataDir}/ — start it with npm start\n`);
+
+    const restartedAt = new Date().toISOString();
+    await startLocalMode(node, [
+      'infra/local/main.ts',
+      '--data-dir',
+      dataDir,
+      '--port',
+      '0',
+      '--no-schedules',
+    ]);
+    const audit = await waitFor(async () => {
+      const trail = await cliJson(schemas.auditOutputSchema, ['audit', 'vendor:103']);
+      const received = trail.entries.findIndex((entry) => entry.facts?.eventId === 'evt-e2e-before-restart');
+      return received >= 0 && trail.entries.slice(received).some((entry) => entry.step === 'written')
+        ? trail
+        : undefined;
+    }, 'the message queued before the stop processed after the restart');
+    // Received by the new process, not by the old one on its way out.
+    const received = audit.entries.find((entry) => entry.facts?.eventId === 'evt-e2e-before-restart');
+    expect(received!.at > restartedAt).toBe(true);
+    expect(audit.link?.netsuiteId).toBe('103');
+    // Operator state survives too.
+    expect((await cliJson(schemas.modeGetOutputSchema, ['mode', 'get'])).mode).toBe('pull');
+    await stopLocalMode();
+  });
+});
