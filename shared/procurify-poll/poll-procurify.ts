@@ -11,7 +11,8 @@
 //   the payment queue, de-duplicated the same way; never one updated before the switch to push;
 // - after each batch is on its queue, its pairs are remembered and the watermark moves to the
 //   modification time of the last record read: everything up to it is enqueued, so a run that fails or
-//   is cut short resumes there, and a failed enqueue never moves it;
+//   is cut short resumes there, and a failed enqueue never moves it; a flow read to the end moves its
+//   watermark to the run's start (quiet periods do not widen the next window);
 // - parked bills whose missing mapping may now exist are sent again (resendParkedBills).
 // Reads use scanBills/scanPayments, which never skip a record that changes during the read.
 // First run: history is the backfill's job (SPEC F6); the poll starts one overlap before now.
@@ -168,7 +169,9 @@ export async function pollProcurify(
         new FlowPoll<ProcurifyBillSummary>(
           {
             flow: 'bills',
-            scan: (from) => deps.procurify.scanBills({ modifiedAfter: from, status: polledBillStatus }),
+            // Every bill is read (Procurify has no status filter) so the watermark passes them all.
+            scan: (from) => deps.procurify.scanBills({ modifiedAfter: from }),
+            accept: (bill) => bill.status === polledBillStatus,
             idOf: (bill) => bill.uuid,
             timeOf: (bill) => bill.last_modified_datetime,
             send: (batch, enqueuedAt) =>
@@ -292,6 +295,8 @@ interface FlowSpec<T> {
   notBefore?: string;
   /** Records modified at or after `from` (ISO), oldest first. */
   scan(from: string): AsyncIterable<T>;
+  /** Whether a record read is enqueued (default: all). */
+  accept?(record: T): boolean;
   idOf(record: T): string;
   /** The record's modification time as Procurify wrote it. */
   timeOf(record: T): string;
@@ -372,6 +377,7 @@ class FlowPoll<T> {
     for await (const record of this.spec.scan(from)) {
       const time = this.spec.timeOf(record);
       lastRead = latest(lastRead, iso(time));
+      if (this.spec.accept !== undefined && !this.spec.accept(record)) continue;
       if (memo.has(this.spec.idOf(record), time)) {
         this.result.alreadyEnqueued++;
         continue;
@@ -383,10 +389,15 @@ class FlowPoll<T> {
       }
     }
     await flush();
-    if (stored === undefined && this.result.watermarkAfter === undefined) {
-      // Nothing changed since the starting point: keep it, so a later run does not start later still.
-      await state.advanceWatermark(this.watermarkName, from);
-      this.result.watermarkAfter = from;
+    // Read to the end: everything modified before this run started has been read and enqueued, so the
+    // watermark moves to the run's start even in a quiet period (windows stay short). Procurify's clock
+    // and ours may differ by less than the overlap, which the next run re-reads.
+    const caughtUp = latest(this.result.watermarkAfter, iso(this.startedAt))!;
+    if (caughtUp !== this.result.watermarkAfter) {
+      memo.prune(shiftMinutes(caughtUp, -overlapMinutes));
+      await memo.save(state);
+      await state.advanceWatermark(this.watermarkName, caughtUp);
+      this.result.watermarkAfter = caughtUp;
     }
     return 'done';
   }

@@ -2,10 +2,16 @@
 // EventBridge would run it: approved bills enqueued once per version, watermarks that only move after
 // enqueueing, the lease, and payments polled in push mode only (paid ones, never from before a switch).
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalStack, startLocalStack } from '../../infra/local/stack.ts';
+import { type QueuePublisher, SqsQueuePublisher } from '../../shared/aws/queue-publisher.ts';
+import { TransientError } from '../../shared/errors.ts';
+import type { BillMessage } from '../../shared/events/bill-message.ts';
+import type { PaymentMessage } from '../../shared/events/payment-message.ts';
 import { changePaymentMode } from '../../shared/payment-mode.ts';
-import type { ProcurifyPollSummary } from '../../shared/procurify-poll/poll-procurify.ts';
+import { createProcurifyClient } from '../../shared/procurify/index.ts';
+import { type ProcurifyPollSummary, pollProcurify } from '../../shared/procurify-poll/index.ts';
 import { DynamoStateStore } from '../../shared/state/state-store.ts';
 import { waitFor } from '../support/wait.ts';
 
@@ -64,12 +70,10 @@ describe('procurify poll', () => {
 
     const run1 = await poll();
     expect(run1).toMatchObject({ skippedBecauseLeaseHeld: false, complete: true, paymentMode: 'push' });
-    expect(run1.bills).toMatchObject({
-      enqueued: 2,
-      alreadyEnqueued: 0,
-      watermarkAfter: modifiedIso(second.uuid),
-    });
-    expect(await state.getWatermark('procurify-poll:bills')).toBe(modifiedIso(second.uuid));
+    // Read to the end: the watermark is the run's start, after the newest bill read.
+    expect(run1.bills).toMatchObject({ enqueued: 2, alreadyEnqueued: 0, watermarkAfter: run1.startedAt });
+    expect(await state.getWatermark('procurify-poll:bills')).toBe(run1.startedAt);
+    expect(run1.startedAt >= modifiedIso(second.uuid)).toBe(true);
     expect(run1.caughtUpTo).toBe(run1.startedAt);
     expect(run1.lagSeconds).toBeGreaterThanOrEqual(0);
     expect(run1.lagSeconds).toBeLessThan(60);
@@ -79,18 +83,14 @@ describe('procurify poll', () => {
     expect(run2.bills).toMatchObject({
       enqueued: 0,
       alreadyEnqueued: 2,
-      watermarkAfter: modifiedIso(second.uuid),
+      watermarkBefore: run1.startedAt,
+      watermarkAfter: run2.startedAt,
     });
 
     // The confirmed bill is approved: only it is new.
     stack.procurify.approveBill(confirmed.uuid);
     const run3 = await poll();
-    expect(run3.bills).toMatchObject({
-      enqueued: 1,
-      alreadyEnqueued: 2,
-      watermarkAfter: modifiedIso(confirmed.uuid),
-    });
-    expect((run3.bills?.watermarkAfter ?? '') > (run3.bills?.watermarkBefore ?? '')).toBe(true);
+    expect(run3.bills).toMatchObject({ enqueued: 1, alreadyEnqueued: 2, watermarkAfter: run3.startedAt });
 
     // A new version of a bill (edited after approval) is a new message.
     stack.procurify.editBill(first.uuid, { note: 'corrected' });
@@ -117,7 +117,8 @@ describe('procurify poll', () => {
       await state.releaseLease('procurify-poll', 'another-run');
     }
     const run = await poll();
-    expect(run.bills).toMatchObject({ enqueued: 1, watermarkAfter: modifiedIso(bill.uuid) });
+    expect(run.bills).toMatchObject({ enqueued: 1, watermarkAfter: run.startedAt });
+    expect(run.startedAt >= modifiedIso(bill.uuid)).toBe(true);
   });
 
   it('polls paid payments in push mode only, and only those after a switch to push', async () => {
@@ -135,8 +136,8 @@ describe('procurify poll', () => {
     expect(push.paymentMode).toBe('push');
     expect(push.payments).toMatchObject({ enqueued: 1, alreadyEnqueued: 0 });
     const paymentsWatermark = await state.getWatermark('procurify-poll:payments');
-    expect(paymentsWatermark).toBe(push.payments?.watermarkAfter);
-    expect(paymentsWatermark).toBe(new Date(Math.floor(paid.modified / 1000)).toISOString());
+    expect(paymentsWatermark).toBe(push.startedAt);
+    expect(push.startedAt >= new Date(Math.floor(paid.modified / 1000)).toISOString()).toBe(true);
 
     await changePaymentMode(state, 'pull', 'test');
     stack.procurify.setPaymentStatus(processing.id, 'paid');
@@ -157,7 +158,61 @@ describe('procurify poll', () => {
     });
     const again = await poll();
     expect(again.paymentMode).toBe('push');
-    expect(again.payments).toMatchObject({ enqueued: 1, alreadyEnqueued: 0 });
-    expect(again.payments?.watermarkAfter).toBe(new Date(Math.floor(later.modified / 1000)).toISOString());
+    expect(again.payments).toMatchObject({
+      enqueued: 1,
+      alreadyEnqueued: 0,
+      watermarkAfter: again.startedAt,
+    });
+    expect(again.startedAt >= new Date(Math.floor(later.modified / 1000)).toISOString()).toBe(true);
+  });
+
+  it('keeps the watermark at the last batch that reached the queue when a send fails', async () => {
+    createBill();
+    createBill();
+    const approved = [...stack.procurify.store.bills.values()].filter((bill) => bill.status === 2).length;
+    expect(approved).toBeGreaterThanOrEqual(3);
+    const sqs = new SQSClient(stack.aws.clientConfig('sqs'));
+    const queue = new SqsQueuePublisher<BillMessage>(sqs, stack.aws.queueUrls.bill);
+    let sends = 0;
+    // The bill queue accepts one batch, then fails (SQS unavailable).
+    const failing: QueuePublisher<BillMessage> = {
+      send: (message) => queue.send(message),
+      sendAll: async (messages) => {
+        if (++sends > 1) throw new TransientError('sqs: service unavailable', { source: 'sqs' });
+        await queue.sendAll(messages);
+      },
+    };
+    const procurify = createProcurifyClient({
+      baseUrl: stack.procurify.url,
+      tokenUrl: stack.procurify.credentials.tokenUrl,
+      clientId: stack.procurify.credentials.clientId,
+      clientSecret: stack.procurify.credentials.clientSecret,
+    });
+    const deps = {
+      procurify,
+      state,
+      bills: failing,
+      payments: new SqsQueuePublisher<PaymentMessage>(sqs, stack.aws.queueUrls.payment),
+      defaultPaymentMode: 'pull' as const,
+    };
+    const options = { name: 'procurify-poll-fault', batchSize: 1 };
+
+    const failed = await pollProcurify(deps, options);
+    expect(failed.errors.map((error) => error.errorClass)).toEqual(['transient']);
+    expect(failed.summary).toMatchObject({ complete: false, bills: { enqueued: 1 } });
+    expect(failed.summary.caughtUpTo).toBeUndefined();
+    const watermark = await state.getWatermark('procurify-poll-fault:bills');
+    expect(watermark).toBe(failed.summary.bills?.watermarkAfter);
+    expect(watermark! < failed.summary.startedAt).toBe(true);
+
+    sends = -1_000;
+    const resumed = await pollProcurify(deps, options);
+    expect(resumed.errors).toEqual([]);
+    expect(resumed.summary.bills).toMatchObject({
+      watermarkBefore: watermark,
+      enqueued: approved - 1,
+      alreadyEnqueued: 1,
+      watermarkAfter: resumed.summary.startedAt,
+    });
   });
 });
