@@ -384,6 +384,65 @@ describe('against the local stack', () => {
     expect(text.out).toMatch(/\(dry run: nothing was written\)/);
   });
 
+  it('previews the Vendor Bill a mapped Procurify bill would become, and why its payment would wait', async () => {
+    // Links the master-data sync made (first test): vendor 101, account 6100 (id 13), Operations (id 1).
+    const linked = async (kind: 'vendor' | 'account' | 'department', id: string) =>
+      Number((await state.findBySource('netsuite', kind, id))!.procurifyId);
+    const bill = stack.procurify.createBill({
+      vendor: await linked('vendor', '101'),
+      currency: 'USD',
+      invoice_number: 'CLI-PREVIEW-1',
+      invoice_date: '2026-02-27',
+      due_date: '2026-03-29',
+      status: 2,
+      items: [
+        {
+          description: 'Copy paper',
+          amount: '42.50',
+          account_code: await linked('account', '13'),
+          department: await linked('department', '1'),
+        },
+      ],
+    });
+    const preview = await json(schemas.previewOutputSchema, ['preview', `bill:${bill.uuid}`]);
+    expect(preview).toMatchObject({
+      outcome: 'create',
+      target: {
+        system: 'netsuite',
+        kind: 'vendorBill',
+        id: null,
+        method: 'PUT',
+        path: `/services/rest/record/v1/vendorBill/eid:procurify-bill-${bill.uuid}?replace=expense,item`,
+      },
+      payload: {
+        externalId: `procurify-bill-${bill.uuid}`,
+        entity: { id: '101' },
+        subsidiary: { id: '1' },
+        expense: {
+          items: [expect.objectContaining({ account: { id: '13' }, department: { id: '1' }, amount: 42.5 })],
+        },
+      },
+      validation: { valid: true, issues: [] },
+    });
+    expect(
+      stack.netsuite.requestLog().some((entry) => entry.method !== 'GET' && entry.path.includes(bill.uuid)),
+    ).toBe(false);
+
+    const method = [...stack.procurify.store.paymentMethods.values()][0]!;
+    const payment = stack.procurify.recordPayment({
+      bills: [{ uuid: bill.uuid, amount: '42.50' }],
+      method: method.id,
+      payment_date: '2026-03-01',
+    });
+    const paymentPreview = await json(schemas.previewOutputSchema, ['preview', `payment:${payment.id}`]);
+    expect(paymentPreview).toMatchObject({
+      outcome: 'invalid',
+      target: null,
+      validation: { valid: false, issues: [`bill:${bill.uuid}`] },
+    });
+    expect(paymentPreview.reason).toMatch(/^Bill not synced/);
+  });
+
   it('backfills every master record onto the inbound queue', async () => {
     const backfill = await json(schemas.backfillOutputSchema, ['backfill', '--since', '2000-01-01']);
     expect(backfill.enqueued.vendor).toBe(vendorIds.length);

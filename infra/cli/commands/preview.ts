@@ -1,6 +1,7 @@
 // `apsync preview <record>`: a dry run — the exact body a sync would write for the record now, where to,
 // and whether it passes validation, without writing anything. Master data follows the decisions of
-// shared/master-data/sync-master-record.ts with the same mapping (map-master-data.ts), reads only.
+// shared/master-data/sync-master-record.ts with the same mapping (map-master-data.ts), reads only; bills
+// and payments are in preview-transactions.ts.
 import { DataError } from '../../../shared/errors.ts';
 import {
   contentHash,
@@ -26,6 +27,7 @@ import type { RecordRef } from '../../../shared/state/model.ts';
 import type { PreviewOutput } from '../output-schemas.ts';
 import { formatRecord } from '../record-syntax.ts';
 import type { CliServices } from '../services.ts';
+import { previewBill, previewPayment } from './preview-transactions.ts';
 
 type Planned = Omit<PreviewOutput, 'record' | 'ref'>;
 
@@ -44,11 +46,10 @@ export async function previewRecord(services: CliServices, ref: RecordRef): Prom
       )),
     };
   }
-  if (ref.system === 'procurify' && (ref.kind === 'bill' || ref.kind === 'payment') && ref.id !== 'mode') {
-    throw new DataError(
-      `preview of ${ref.kind}s is not available yet (the ${ref.kind} planner is not exported for the CLI in this build)`,
-      { source: 'apsync-cli', code: 'not-available' },
-    );
+  if (ref.system === 'procurify' && ref.kind === 'bill')
+    return { record, ref, ...(await previewBill(services, ref.id)) };
+  if (ref.system === 'procurify' && ref.kind === 'payment' && ref.id !== 'mode') {
+    return { record, ref, ...(await previewPayment(services, ref.id)) };
   }
   throw new DataError(
     `${record} is not a record apsync writes anywhere; preview vendors, accounts, departments, bills or payments`,
@@ -268,7 +269,7 @@ export function renderPreview(output: PreviewOutput): string {
   const lines = [`${output.record}: ${output.outcome}${output.reason ? ` — ${output.reason}` : ''}`];
   if (output.target !== null) {
     lines.push(
-      `  ${output.target.method} ${output.target.path} (Procurify ${output.target.kind}${output.target.id === null ? ', new' : ` ${output.target.id}`})`,
+      `  ${output.target.method} ${output.target.path} (${output.target.system === 'netsuite' ? 'NetSuite' : 'Procurify'} ${output.target.kind}${output.target.id === null ? ', new' : ` ${output.target.id}`})`,
     );
   }
   if (output.payload !== null) {
