@@ -384,8 +384,10 @@ function buildProgram(io: CliIo, state: RunState): Command {
         });
         bars?.stop();
         emit(schemas.backfillOutputSchema, output, renderBackfill);
-      } finally {
+      } catch (error) {
+        // Stopped once only: a second stop redraws and moves the cursor over what follows.
         bars?.stop();
+        throw error;
       }
     });
 
