@@ -51,7 +51,7 @@ export function parseLocalModeArgs(argv: readonly string[]): LocalModeOptions {
         `seconds between runs of a schedule (${scheduleKeys.join(', ')})`,
       )
         .argParser(rate)
-        .default({}),
+        .default({}, 'the demo rates'),
     )
     .option(
       '--netsuite-url <url>',
