@@ -16,6 +16,13 @@ import {
 /** The one Procurify bill status apsync writes to NetSuite (2, Approved). */
 export const approvedBillStatus = 2;
 
+/**
+ * Statuses in which a bill not yet in NetSuite is written: Approved, and the states a bill reaches only
+ * after approval (4 Paid, 6–8 payment states) — a bill approved and paid between two polls must still
+ * become a Vendor Bill, or its payment could never be pushed ("Bill not synced").
+ */
+export const writableBillStatuses: ReadonlySet<number> = new Set([2, 4, 6, 7, 8]);
+
 export const billStatusNames: Readonly<Record<number, string>> = {
   0: 'Draft',
   1: 'Confirmed',

@@ -26,6 +26,7 @@ import {
   billStatusNames,
   codingNeeds,
   planVendorBill,
+  writableBillStatuses,
 } from './bill-plan.ts';
 import { type BillSyncSettings, readBillSyncSettings } from './bill-sync-settings.ts';
 import { findLegacyBills } from './legacy-bills.ts';
@@ -100,7 +101,13 @@ class BillSync {
     });
     const link = await state.findBySource('procurify', 'bill', this.ref.id);
 
-    if (bill.status !== approvedBillStatus) return this.notApproved(bill, link);
+    // A bill already in NetSuite is rewritten only while approved (edits); later statuses get a note.
+    if (
+      !writableBillStatuses.has(bill.status) ||
+      (link !== undefined && bill.status !== approvedBillStatus)
+    ) {
+      return this.notApproved(bill, link);
+    }
     if (link !== undefined && (link.origin === 'legacy' || link.origin === 'import')) {
       return this.finish(
         'skipped',
@@ -188,7 +195,7 @@ class BillSync {
     }
     return this.finish(
       'skipped',
-      `Bill status is ${statusName}: only approved bills are written to NetSuite`,
+      `Bill status is ${statusName}: only approved (or since paid) bills are written to NetSuite`,
     );
   }
 

@@ -7,7 +7,8 @@ export const billMessageSchema = z
   .object({
     kind: z.literal('bill'),
     origin: z.enum(['poll', 'replay', 'mapping-available', 'backfill']),
-    billUuid: z.uuid(),
+    /** Procurify bill UUID (any version: Procurify does not promise RFC 9562 variants). */
+    billUuid: z.guid(),
     /** Procurify `last_modified_datetime` of the version that was seen (informational). */
     lastModified: z.string().optional(),
     enqueuedAt: z.iso.datetime({ offset: true }),

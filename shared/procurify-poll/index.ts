@@ -5,7 +5,7 @@ export {
   type ProcurifyPollOptions,
   type ProcurifyPollOutcome,
   type ProcurifyPollSummary,
-  polledBillStatus,
+  polledBillStatuses,
   pollProcurify,
   procurifyPollDefaults,
   pushedPaymentStatuses,

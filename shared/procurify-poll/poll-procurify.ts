@@ -54,8 +54,11 @@ import { EnqueuedVersions } from './enqueued-versions.ts';
  */
 export const pushedPaymentStatuses: readonly ProcurifyPaymentStatus[] = ['paid'];
 
-/** The Procurify bill status the poll enqueues (2, Approved); the worker checks it again. */
-export const polledBillStatus = 2;
+/**
+ * Bill statuses the poll enqueues: Approved, and the paid/payment states a bill reaches after approval
+ * (a bill approved and paid between two polls must still reach NetSuite); the worker checks again.
+ */
+export const polledBillStatuses: ReadonlySet<number> = new Set([2, 4, 6, 7, 8]);
 
 export interface ProcurifyPollDependencies {
   procurify: Pick<ProcurifyBills, 'scanBills'> & Pick<ProcurifyPayments, 'scanPayments'>;
@@ -171,7 +174,7 @@ export async function pollProcurify(
             flow: 'bills',
             // Every bill is read (Procurify has no status filter) so the watermark passes them all.
             scan: (from) => deps.procurify.scanBills({ modifiedAfter: from }),
-            accept: (bill) => bill.status === polledBillStatus,
+            accept: (bill) => polledBillStatuses.has(bill.status),
             idOf: (bill) => bill.uuid,
             timeOf: (bill) => bill.last_modified_datetime,
             send: (batch, enqueuedAt) =>

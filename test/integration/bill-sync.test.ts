@@ -267,7 +267,9 @@ describe('bill sync Procurify → NetSuite', () => {
     await send(bill.uuid);
     const final = await settled(bill.uuid);
     expect(final.status).toBe('skipped');
-    expect(final.message).toMatch(/Bill status is Confirmed \(1\): only approved bills are written/);
+    expect(final.message).toMatch(
+      /Bill status is Confirmed \(1\): only approved \(or since paid\) bills are written/,
+    );
     expect(billPuts(bill.uuid)).toHaveLength(0);
   });
 
