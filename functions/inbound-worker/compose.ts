@@ -30,10 +30,11 @@ export function composeInboundWorker(env: Environment): InboundWorkerDependencie
       ? {}
       : { vendorSyncFlagField: settings.vendorSyncFlagField }),
   };
+  const currencyCodes = new Map<string, string>();
   return {
     masterData: async () => {
       const { netsuite, procurify } = await clients();
-      return { netsuite: netsuite.records, procurify, state, scope, lookups };
+      return { netsuite: netsuite.records, procurify, state, scope, lookups, currencyCodes };
     },
     audit: state,
     failures: state,

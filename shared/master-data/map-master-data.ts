@@ -64,7 +64,15 @@ export interface MappedVendor {
   notes: string[];
 }
 
-export function mapVendor(vendor: NetSuiteVendor, lookups: ProcurifyLookups): MappedVendor {
+/**
+ * `currencyCode` is the ISO code of the vendor's NetSuite currency (its `symbol`; the reference's
+ * refName is a display name such as "US Dollar"), resolved by the caller.
+ */
+export function mapVendor(
+  vendor: NetSuiteVendor,
+  lookups: ProcurifyLookups,
+  currencyCode: string | undefined = vendor.currency?.refName,
+): MappedVendor {
   const notes: string[] = [];
   const personName = [vendor.firstName, vendor.lastName].filter(Boolean).join(' ');
   const name =
@@ -81,7 +89,6 @@ export function mapVendor(vendor: NetSuiteVendor, lookups: ProcurifyLookups): Ma
   if (validEmails.length < emails.length)
     notes.push(`email "${vendor.email}" is not a valid address; not sent`);
   const address = billingAddress(vendor);
-  const currencyCode = vendor.currency?.refName;
   let currency: number | null = null;
   if (currencyCode !== undefined) {
     const id = lookups.currencyIds.get(currencyCode.toUpperCase());

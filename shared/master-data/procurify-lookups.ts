@@ -1,5 +1,5 @@
-// Reads the Procurify facts master-data mapping needs (currency ids, the location departments belong
-// to) once per container and keeps them for ten minutes.
+// Reads the Procurify facts master-data mapping needs (currency ids by ISO code, the location
+// departments belong to) once per container and keeps them for ten minutes.
 import { DataError } from '../errors.ts';
 import type { ProcurifyDepartments } from '../procurify/index.ts';
 import type { ProcurifyLookups } from './map-master-data.ts';
@@ -16,9 +16,10 @@ export function createProcurifyLookups(
     const currencyIds = new Map<string, number>();
     let headquarter: number | undefined;
     let firstActive: number | undefined;
+    for await (const currency of client.listCurrencies()) {
+      if (currency.active !== false) currencyIds.set(currency.name.toUpperCase(), currency.id);
+    }
     for await (const location of client.listLocations()) {
-      // Procurify's API lists currencies only through the locations that use them.
-      if (location.currency) currencyIds.set(location.currency.name.toUpperCase(), location.currency.id);
       if (location.active !== false) firstActive ??= location.id;
       if (location.headquarter === true) headquarter = location.id;
     }

@@ -39,6 +39,8 @@ export interface SyncMasterRecordDependencies {
   state: LinkStore & SyncStateStore & AuditTrail & LeaseStore;
   scope: MasterDataScope;
   lookups: () => Promise<ProcurifyLookups>;
+  /** ISO codes of NetSuite currencies by internal id, filled as vendors are read (one GET per currency). */
+  currencyCodes?: Map<string, string>;
 }
 
 export interface MasterSyncOutcome {
@@ -132,12 +134,25 @@ class MasterRecordSync {
     }
   }
 
+  /** The vendor currency's ISO code (NetSuite `symbol`), cached per container. */
+  private async currencyCode(vendor: NetSuiteVendor): Promise<string | undefined> {
+    const id = vendor.currency?.id;
+    if (id === undefined) return undefined;
+    const cache = this.deps.currencyCodes;
+    const cached = cache?.get(id);
+    if (cached !== undefined) return cached;
+    const currency = await this.deps.netsuite.find('currency', id);
+    const code = typeof currency?.symbol === 'string' ? currency.symbol : vendor.currency?.refName;
+    if (code !== undefined) cache?.set(id, code);
+    return code;
+  }
+
   private async syncVendor(vendor: NetSuiteVendor, lastHash: string | undefined): Promise<MasterSyncOutcome> {
     const scope = vendorScope(vendor, this.deps.scope);
     if ('invalid' in scope) throw new DataError(scope.invalid, { source: 'apsync' });
     if (!scope.inScope)
       return this.finish('skipped', scope.reason, { sourceModified: vendor.lastModifiedDate });
-    const { write, notes } = mapVendor(vendor, await this.deps.lookups());
+    const { write, notes } = mapVendor(vendor, await this.deps.lookups(), await this.currencyCode(vendor));
     const hash = contentHash(write);
     const link = await this.deps.state.findBySource('netsuite', 'vendor', vendor.id);
     if (link !== undefined && hash === lastHash)

@@ -91,6 +91,7 @@ describe('master data NetSuite → Procurify', () => {
       city: 'Burnaby',
       state_province: 'BC',
       postalCode: 'V5C 1A1',
+      currency: stack.procurify.store.currencyByCode('USD').id,
     });
     const link = await state.findBySource('netsuite', 'vendor', id);
     expect(link?.procurifyId).toBe(String(vendor.id));
