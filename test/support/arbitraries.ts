@@ -1,0 +1,864 @@
+// fast-check generators of good and bad input for apsync's property tests, each paired with the outcome
+// the code must produce. The outcome is derived from how the input was built and from the written rules
+// (SPEC F1, the notice schema, the configuration keys), never by calling the code under test.
+// Used by test/integration/webhook-fuzz.test.ts and test/unit/config-fuzz.test.ts.
+import fc from 'fast-check';
+import { Webhook } from 'standardwebhooks';
+import { noticeEventTypes, noticeRecordTypes } from '../../shared/events/record-event-notice.ts';
+
+// ---------------------------------------------------------------------------------------------------
+// Webhook requests
+// ---------------------------------------------------------------------------------------------------
+
+/** SPEC F1: a notice is a few hundred bytes; bodies over 256 KiB are refused before anything else. */
+export const noticeLimitBytes = 256 * 1024;
+/** Standard Webhooks' tolerance; generated "fresh" timestamps stay a minute inside it. */
+const toleranceSeconds = 300;
+
+export const signatureHeaders = ['webhook-id', 'webhook-timestamp', 'webhook-signature'] as const;
+export type SignatureHeader = (typeof signatureHeaders)[number];
+
+export const noticeFields = [
+  'eventId',
+  'accountId',
+  'recordType',
+  'recordId',
+  'eventType',
+  'lastModified',
+] as const;
+export type NoticeField = (typeof noticeFields)[number];
+
+/** A valid notice, except that the event id is a stem the runner makes unique (fast-check repeats values). */
+export interface NoticeDraft {
+  eventIdStem: string;
+  accountId: string;
+  recordType: string;
+  recordId: string;
+  eventType: string;
+  lastModified: string;
+  /** Order the keys are written in (a permutation of noticeFields). */
+  keyOrder: readonly NoticeField[];
+}
+
+export type MalformedJson =
+  | { kind: 'truncated'; keep: number }
+  | { kind: 'byteOrderMark' }
+  | { kind: 'trailingGarbage'; text: string }
+  | { kind: 'singleQuotes' }
+  | { kind: 'trailingComma' }
+  | { kind: 'comment' }
+  | { kind: 'rawControlCharacter'; code: number }
+  | { kind: 'invalidUtf8'; byte: number }
+  | { kind: 'unclosedNesting'; depth: number }
+  | { kind: 'garbage'; text: string };
+
+export type BodyShape =
+  | { kind: 'notice'; padToLimit: boolean }
+  | {
+      kind: 'schemaViolation';
+      field: NoticeField;
+      replacement: { kind: 'missing' } | { kind: 'value'; value: unknown };
+    }
+  | { kind: 'extraKey'; key: string; value: unknown }
+  | { kind: 'notAnObject'; json: string }
+  | { kind: 'malformedJson'; malformed: MalformedJson }
+  | { kind: 'empty' }
+  | { kind: 'oversized'; bytes: number; filler: 'spaces' | 'padding' };
+
+export type ContentTypeChoice =
+  | { kind: 'json'; value: string }
+  | { kind: 'other'; value: string }
+  | { kind: 'absent' };
+
+export type Signing =
+  | { kind: 'valid'; secret: 'current' | 'previous'; alongside: 'none' | 'bogusFirst' | 'otherVersionFirst' }
+  | { kind: 'unknownSecret' }
+  | { kind: 'tampered'; at: number; byte: number }
+  | { kind: 'malformed'; form: 'noVersion' | 'v2' | 'upperCaseVersion' | 'emptyValue' | 'spaceSeparator' }
+  | { kind: 'garbage'; value: string }
+  | { kind: 'otherTimestamp' }
+  | { kind: 'otherId' };
+
+export type Timing =
+  | { kind: 'fresh'; skewSeconds: number }
+  | { kind: 'stale'; seconds: number }
+  | { kind: 'future'; seconds: number }
+  | { kind: 'notANumber'; value: string };
+
+export interface WebhookRequestSpec {
+  notice: NoticeDraft;
+  encoding: 'compact' | 'pretty' | 'escaped';
+  body: BodyShape;
+  contentType: ContentTypeChoice;
+  signing: Signing;
+  timing: Timing;
+  missing: ReadonlyArray<{ header: SignatureHeader; as: 'absent' | 'empty' }>;
+  idHeader: 'matches' | 'differs';
+}
+
+export interface SigningKeys {
+  current: string;
+  previous: string;
+  /** A well-formed secret the endpoint does not know. */
+  unknown: string;
+}
+
+/** The message the endpoint must queue for an accepted notice (receivedAt aside). */
+export interface ExpectedInbound {
+  kind: 'record-event';
+  origin: 'webhook';
+  eventId: string;
+  recordType: string;
+  recordId: string;
+  eventType: string;
+  lastModified: string;
+}
+
+export interface WebhookRequest {
+  body: Buffer;
+  headers: Record<string, string>;
+  /** The unique event id of this request (the body's eventId when the notice is valid). */
+  eventId: string;
+  inbound: ExpectedInbound;
+}
+
+export type RefusalReason =
+  | 'body_too_large'
+  | 'unsupported_content_type'
+  | 'missing_signature'
+  | 'bad_signature'
+  | 'stale_timestamp'
+  | 'invalid_json'
+  | 'schema_violation';
+
+export type ExpectedOutcome =
+  | { kind: 'accepted'; status: 202 }
+  | {
+      kind: 'refused';
+      status: 400 | 401 | 413 | 415;
+      error: RefusalReason;
+      /** What the message must say, as text for failure reports. */
+      message: string | RegExp;
+    };
+
+/** Header-safe Latin-1: HTTP carries header values as bytes, so an id beyond U+00FF cannot be sent. */
+const latin1IdCharacter = fc
+  .oneof(
+    { weight: 6, arbitrary: fc.integer({ min: 0x21, max: 0x7e }) },
+    { weight: 2, arbitrary: fc.integer({ min: 0xa0, max: 0xff }) },
+    { weight: 1, arbitrary: fc.constant(0x20) },
+  )
+  .map((code) => String.fromCharCode(code));
+
+const eventIdStem = fc.oneof(
+  fc.uuid().map((id) => `evt_${id}`),
+  fc
+    .tuple(fc.constantFrom(...'aZ09'), fc.string({ unit: latin1IdCharacter, maxLength: 150 }))
+    .map(([first, rest]) => first + rest),
+);
+
+/** Code points, which is what the schema's length limits count (zod 4), not UTF-16 units. */
+const codePoints = (value: string) => [...value].length;
+
+/** Any string of 1-64 characters is a legal account id to the schema, odd Unicode included. */
+const accountId = fc.oneof(
+  fc.stringMatching(/^\d{7}(_SB\d)?$/),
+  // Astral characters are two UTF-16 units each: up to 128 units, still 64 characters.
+  fc.string({ unit: 'binary', minLength: 1, maxLength: 64 }),
+  fc.string({ unit: 'grapheme', minLength: 1, maxLength: 16 }).filter((value) => codePoints(value) <= 64),
+  fc.constantFrom(
+    '\ud800',
+    'a\u0000b',
+    '\u202eLTR',
+    'e\u0301',
+    '\ufeff1234567',
+    '\u{1d49c}\u{1d4b8}\u{1d4b8}',
+    '\u2028\u2029',
+    '"\\/',
+  ),
+);
+
+const pad2 = (n: number) => String(Math.abs(n)).padStart(2, '0');
+
+/** RFC 3339 with an offset: Z or ±HH:MM, with no, milli- or microsecond fractions. */
+const lastModified = fc
+  .record({
+    at: fc.date({
+      min: new Date('1970-01-02T00:00:00Z'),
+      max: new Date('2099-12-30T00:00:00Z'),
+      noInvalidDate: true,
+    }),
+    offsetMinutes: fc.option(
+      fc.integer({ min: -48, max: 56 }).map((quarters) => quarters * 15),
+      { nil: undefined },
+    ),
+    fraction: fc.constantFrom('none', 'milli', 'micro'),
+  })
+  .map(({ at, offsetMinutes, fraction }) => {
+    const local = new Date(at.getTime() + (offsetMinutes ?? 0) * 60_000).toISOString().slice(0, -1);
+    const time = fraction === 'none' ? local.slice(0, 19) : fraction === 'micro' ? `${local}123` : local;
+    if (offsetMinutes === undefined) return `${time}Z`;
+    const sign = offsetMinutes < 0 ? '-' : '+';
+    return `${time}${sign}${pad2(Math.trunc(offsetMinutes / 60))}:${pad2(offsetMinutes % 60)}`;
+  });
+
+export const noticeDraft: fc.Arbitrary<NoticeDraft> = fc.record({
+  eventIdStem,
+  accountId,
+  // The schema lower-cases the record type before checking it: any letter case is legal.
+  recordType: fc.mixedCase(fc.constantFrom(...noticeRecordTypes)),
+  recordId: fc.stringMatching(/^\d{1,18}$/),
+  eventType: fc.constantFrom(...noticeEventTypes),
+  lastModified,
+  keyOrder: fc.shuffledSubarray([...noticeFields], { minLength: 6, maxLength: 6 }),
+});
+
+/** Values each field must refuse, by the schema's written rules (SPEC F1). */
+const invalidFieldValue: Record<NoticeField, fc.Arbitrary<unknown>> = {
+  eventId: fc.oneof(
+    fc.constant(''),
+    fc.integer({ min: 201, max: 400 }).map((length) => 'e'.repeat(length)),
+    fc.integer(),
+    fc.constantFrom(null, true, [], {}),
+  ),
+  accountId: fc.oneof(
+    fc.constant(''),
+    fc.integer({ min: 65, max: 200 }).map((length) => 'A'.repeat(length)),
+    fc.integer({ min: 65, max: 100 }).map((count) => '\u{1f600}'.repeat(count)),
+    fc.integer(),
+    fc.constantFrom(null, false, ['1234567'], { id: '1234567' }),
+  ),
+  recordType: fc.oneof(
+    fc.constantFrom(
+      '',
+      'vendors',
+      'bill',
+      'vendor bill',
+      'vend\u00f6r',
+      'vendor ',
+      ' vendor',
+      'customer',
+      'vendorbill\u0000',
+      '\uff56\uff45\uff4e\uff44\uff4f\uff52',
+      'invoice',
+    ),
+    fc
+      .stringMatching(/^[a-zA-Z]{1,12}$/)
+      .filter((value) => !(noticeRecordTypes as readonly string[]).includes(value.toLowerCase())),
+    fc.integer(),
+    fc.constantFrom(null, ['vendor'], { type: 'vendor' }),
+  ),
+  recordId: fc.oneof(
+    fc.constantFrom(
+      '',
+      ' 101',
+      '101 ',
+      '101\n',
+      '-1',
+      '+1',
+      '1.0',
+      '1e3',
+      '0x1F',
+      '\u0661\u0660\u0661',
+      '\uff11\uff10\uff11',
+      'abc',
+      '10_1',
+    ),
+    fc.integer({ min: 19, max: 40 }).map((length) => '1'.repeat(length)),
+    fc.stringMatching(/^\d{0,5}[^\d]\d{0,5}$/),
+    fc.integer({ min: 0, max: 1_000_000 }),
+    fc.constantFrom(null, true, ['101'], { id: '101' }),
+  ),
+  eventType: fc.oneof(
+    // Unlike the record type, the event type is case-sensitive.
+    fc.constantFrom('', 'EDIT', 'Create', 'update', 'remove', 'create ', 'x-edit', 'paybill'),
+    fc
+      .stringMatching(/^[a-z]{1,10}$/)
+      .filter((value) => !(noticeEventTypes as readonly string[]).includes(value)),
+    fc.integer(),
+    fc.constantFrom(null, ['edit']),
+  ),
+  lastModified: fc.oneof(
+    fc.constantFrom(
+      '',
+      '2024-01-01',
+      '2024-01-01T00:00:00',
+      '2024-13-01T00:00:00Z',
+      '2024-01-32T00:00:00Z',
+      '2024-01-01T25:00:00Z',
+      '2024-01-01T00:61:00Z',
+      '2024-01-01 00:00:00Z',
+      'yesterday',
+      'Mon, 01 Jan 2024 00:00:00 GMT',
+      '\u0662\u0660\u0662\u0664-01-01T00:00:00Z',
+    ),
+    fc.stringMatching(/^[a-z ]{1,20}$/),
+    fc.integer(),
+    fc.constantFrom(null, { iso: '2024-01-01T00:00:00Z' }),
+  ),
+};
+
+const schemaViolation: fc.Arbitrary<BodyShape> = fc.constantFrom(...noticeFields).chain((field) =>
+  fc.record({
+    kind: fc.constant('schemaViolation' as const),
+    field: fc.constant(field),
+    replacement: fc.oneof(
+      { weight: 1, arbitrary: fc.constant({ kind: 'missing' as const }) },
+      {
+        weight: 4,
+        arbitrary: invalidFieldValue[field].map((value) => ({ kind: 'value' as const, value })),
+      },
+    ),
+  }),
+);
+
+const extraKey: fc.Arbitrary<BodyShape> = fc.record({
+  kind: fc.constant('extraKey' as const),
+  key: fc.oneof(
+    // Near misses of real keys and prototype names. `__proto__` is a plain own key after JSON.parse.
+    fc.constantFrom(
+      '__proto__',
+      'constructor',
+      'EventId',
+      'recordid',
+      'event_id',
+      'padding',
+      'signature',
+      '',
+    ),
+    fc
+      .string({ unit: 'grapheme', minLength: 1, maxLength: 12 })
+      .filter((key) => !(noticeFields as readonly string[]).includes(key)),
+  ),
+  value: fc.oneof(fc.constant(null), fc.string({ maxLength: 20 }), fc.integer(), fc.constant({ a: 1 })),
+});
+
+const notAnObject: fc.Arbitrary<BodyShape> = fc.record({
+  kind: fc.constant('notAnObject' as const),
+  json: fc.oneof(
+    fc.constantFrom('null', '[]', '0', '-1.5e300', 'true', '"vendor"', '[{"eventId":"x"}]'),
+    fc
+      .jsonValue({ maxDepth: 2 })
+      .filter((value) => typeof value !== 'object' || value === null || Array.isArray(value))
+      .map((value) => JSON.stringify(value)),
+  ),
+});
+
+const malformedJson: fc.Arbitrary<BodyShape> = fc
+  .oneof(
+    fc.record({
+      kind: fc.constant('truncated' as const),
+      keep: fc.double({ min: 0, max: 0.999, noNaN: true }),
+    }),
+    fc.constant({ kind: 'byteOrderMark' as const }),
+    fc.record({
+      kind: fc.constant('trailingGarbage' as const),
+      text: fc.constantFrom('x', ',', '}', ' {}', '\u0000', 'null'),
+    }),
+    fc.constant({ kind: 'singleQuotes' as const }),
+    fc.constant({ kind: 'trailingComma' as const }),
+    fc.constant({ kind: 'comment' as const }),
+    fc.record({
+      kind: fc.constant('rawControlCharacter' as const),
+      code: fc
+        .integer({ min: 0, max: 0x1f })
+        .filter((code) => code !== 0x09 && code !== 0x0a && code !== 0x0d),
+    }),
+    fc.record({ kind: fc.constant('invalidUtf8' as const), byte: fc.integer({ min: 0x80, max: 0xff }) }),
+    fc.record({ kind: fc.constant('unclosedNesting' as const), depth: fc.integer({ min: 1, max: 50_000 }) }),
+    fc.record({
+      kind: fc.constant('garbage' as const),
+      text: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 60 }).filter((text) => !isJson(text)),
+    }),
+  )
+  .map((malformed) => ({ kind: 'malformedJson' as const, malformed }));
+
+const bodyShape: fc.Arbitrary<BodyShape> = fc.oneof(
+  {
+    weight: 70,
+    arbitrary: fc.record({
+      kind: fc.constant('notice' as const),
+      padToLimit: fc.oneof(
+        { weight: 19, arbitrary: fc.constant(false) },
+        // Rare: 256 KiB bodies cost pure-JS HMAC time on both sides.
+        { weight: 1, arbitrary: fc.constant(true) },
+      ),
+    }),
+  },
+  { weight: 7, arbitrary: schemaViolation },
+  { weight: 2, arbitrary: extraKey },
+  { weight: 2, arbitrary: notAnObject },
+  { weight: 6, arbitrary: malformedJson },
+  { weight: 2, arbitrary: fc.constant({ kind: 'empty' as const }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('oversized' as const),
+      bytes: fc.oneof(
+        fc.constant(noticeLimitBytes + 1),
+        fc.integer({ min: noticeLimitBytes + 2, max: 1024 * 1024 }),
+      ),
+      filler: fc.constantFrom('spaces' as const, 'padding' as const),
+    }),
+  },
+);
+
+/** Header-safe text: printable Latin-1, no surrounding white space (HTTP would strip it). */
+const headerText = (maxLength: number) =>
+  fc
+    .string({ unit: latin1IdCharacter, minLength: 1, maxLength })
+    .map((value) => value.trim())
+    .filter((value) => value !== '');
+
+const contentType: fc.Arbitrary<ContentTypeChoice> = fc.oneof(
+  {
+    weight: 88,
+    arbitrary: fc.record({
+      kind: fc.constant('json' as const),
+      value: fc.constantFrom(
+        'application/json',
+        'application/json; charset=utf-8',
+        'APPLICATION/JSON',
+        'Application/Json;charset=UTF-8',
+        'application/json ; q=1',
+      ),
+    }),
+  },
+  {
+    weight: 10,
+    arbitrary: fc.record({
+      kind: fc.constant('other' as const),
+      value: fc.oneof(
+        fc.constantFrom(
+          'text/plain',
+          'text/json',
+          'application/jsonp',
+          'application/json-patch+json',
+          'application/vnd.api+json',
+          'application/x-www-form-urlencoded',
+          'multipart/form-data; boundary=xyz',
+          'application/octet-stream',
+          'application/xml',
+          'json',
+          '*/*',
+          'application/*',
+          'application/js\u00f6n',
+          'application /json',
+        ),
+        headerText(40).filter((value) => !isJsonMediaType(value)),
+      ),
+    }),
+  },
+  { weight: 2, arbitrary: fc.constant({ kind: 'absent' as const }) },
+);
+
+const signing: fc.Arbitrary<Signing> = fc.oneof(
+  {
+    weight: 86,
+    arbitrary: fc.record({
+      kind: fc.constant('valid' as const),
+      secret: fc.constantFrom('current' as const, 'previous' as const),
+      alongside: fc.constantFrom(
+        'none' as const,
+        'none' as const,
+        'bogusFirst' as const,
+        'otherVersionFirst' as const,
+      ),
+    }),
+  },
+  { weight: 3, arbitrary: fc.constant({ kind: 'unknownSecret' as const }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      kind: fc.constant('tampered' as const),
+      at: fc.nat(),
+      byte: fc.integer({ min: 0x20, max: 0x7e }),
+    }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant('malformed' as const),
+      form: fc.constantFrom(
+        'noVersion' as const,
+        'v2' as const,
+        'upperCaseVersion' as const,
+        'emptyValue' as const,
+        'spaceSeparator' as const,
+      ),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('garbage' as const),
+      // A header that can never hold `v1,<the right signature>`: that has no reason to appear by chance.
+      value: headerText(100),
+    }),
+  },
+  { weight: 1, arbitrary: fc.constant({ kind: 'otherTimestamp' as const }) },
+  { weight: 1, arbitrary: fc.constant({ kind: 'otherId' as const }) },
+);
+
+const tenYears = 10 * 366 * 86_400;
+// Stale and future timestamps keep half a minute away from the tolerance: the clock moves during a run.
+const timing: fc.Arbitrary<Timing> = fc.oneof(
+  {
+    weight: 88,
+    arbitrary: fc.record({
+      kind: fc.constant('fresh' as const),
+      skewSeconds: fc.integer({ min: -(toleranceSeconds - 60), max: toleranceSeconds - 60 }),
+    }),
+  },
+  {
+    weight: 5,
+    arbitrary: fc.record({
+      kind: fc.constant('stale' as const),
+      seconds: fc.integer({ min: toleranceSeconds + 30, max: tenYears }),
+    }),
+  },
+  {
+    weight: 5,
+    arbitrary: fc.record({
+      kind: fc.constant('future' as const),
+      seconds: fc.integer({ min: toleranceSeconds + 30, max: tenYears }),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('notANumber' as const),
+      // parseInt stops at the first non-digit: only values starting with a non-number are "not a time".
+      value: fc.oneof(
+        fc.constantFrom('-', '+', '.5', 'NaN', 'Infinity', 'now', 'e10', 'T1700000000'),
+        fc.stringMatching(/^[A-Za-z][A-Za-z0-9:.-]{0,20}$/),
+      ),
+    }),
+  },
+);
+
+const missingHeaders = fc.oneof(
+  { weight: 92, arbitrary: fc.constant([]) },
+  {
+    weight: 8,
+    arbitrary: fc.subarray([...signatureHeaders], { minLength: 1 }).chain((headers) =>
+      fc.tuple(
+        ...headers.map((header) =>
+          fc.record({
+            header: fc.constant(header),
+            as: fc.constantFrom('absent' as const, 'empty' as const),
+          }),
+        ),
+      ),
+    ),
+  },
+);
+
+/**
+ * One request to the webhook endpoint. Each aspect is independently good most of the time, so about
+ * 40% are valid, most bad ones have one defect and some have several (the first in the endpoint's order
+ * of checks decides the answer).
+ */
+export const webhookRequestSpec: fc.Arbitrary<WebhookRequestSpec> = fc.record({
+  notice: noticeDraft,
+  encoding: fc.constantFrom('compact' as const, 'pretty' as const, 'escaped' as const),
+  body: bodyShape,
+  contentType,
+  signing,
+  timing,
+  missing: missingHeaders,
+  idHeader: fc.oneof(
+    { weight: 95, arbitrary: fc.constant('matches' as const) },
+    { weight: 5, arbitrary: fc.constant('differs' as const) },
+  ),
+});
+
+/**
+ * The bytes and headers of a spec, signed now (or at `now`). `sequence` makes the event id unique; the
+ * same spec and sequence give the same body, so a sender's retry is `materialize` again later.
+ */
+export function materializeRequest(
+  spec: WebhookRequestSpec,
+  keys: SigningKeys,
+  sequence: number,
+  now: Date = new Date(),
+): WebhookRequest {
+  const eventId = `${spec.notice.eventIdStem}#${sequence}`;
+  const notice: Record<NoticeField, string> = {
+    eventId,
+    accountId: spec.notice.accountId,
+    recordType: spec.notice.recordType,
+    recordId: spec.notice.recordId,
+    eventType: spec.notice.eventType,
+    lastModified: spec.notice.lastModified,
+  };
+  const ordered = Object.fromEntries(spec.notice.keyOrder.map((field) => [field, notice[field]]));
+  let body = buildBody(spec, ordered);
+
+  const webhookId = spec.idHeader === 'matches' ? eventId : `${eventId}-other`;
+  const signedAt = signingTime(spec.timing, now);
+  const sign = (secret: string, id = webhookId, at = signedAt) => new Webhook(secret).sign(id, at, body);
+  const signature = signatureHeader(spec.signing, keys, sign, signedAt);
+  if (spec.signing.kind === 'tampered') body = tamper(body, spec.signing.at, spec.signing.byte);
+
+  const headers: Record<string, string> = {
+    'webhook-id': webhookId,
+    'webhook-timestamp':
+      spec.timing.kind === 'notANumber' ? spec.timing.value : String(Math.floor(signedAt.getTime() / 1000)),
+    'webhook-signature': signature,
+  };
+  if (spec.contentType.kind !== 'absent') headers['content-type'] = spec.contentType.value;
+  for (const { header, as } of spec.missing) {
+    if (as === 'absent') delete headers[header];
+    else headers[header] = '';
+  }
+  return {
+    body,
+    headers,
+    eventId,
+    inbound: {
+      kind: 'record-event',
+      origin: 'webhook',
+      eventId,
+      recordType: spec.notice.recordType.toLowerCase(),
+      recordId: spec.notice.recordId,
+      eventType: spec.notice.eventType,
+      lastModified: spec.notice.lastModified,
+    },
+  };
+}
+
+/** The endpoint's answer, from the endpoint's documented order of checks. */
+export function expectedOutcome(spec: WebhookRequestSpec, request: WebhookRequest): ExpectedOutcome {
+  const refused = (
+    status: 400 | 401 | 413 | 415,
+    error: RefusalReason,
+    message: string | RegExp,
+  ): ExpectedOutcome => ({ kind: 'refused', status, error, message });
+  if (request.body.length > noticeLimitBytes) {
+    return refused(
+      413,
+      'body_too_large',
+      `body is ${request.body.length} bytes; the limit is ${noticeLimitBytes}`,
+    );
+  }
+  if (spec.contentType.kind !== 'json') {
+    const got = spec.contentType.kind === 'absent' ? 'none' : spec.contentType.value;
+    return refused(415, 'unsupported_content_type', `content-type must be application/json, got ${got}`);
+  }
+  if (spec.missing.length > 0) {
+    const names = signatureHeaders.filter((header) => spec.missing.some((m) => m.header === header));
+    return refused(401, 'missing_signature', `missing header(s): ${names.join(', ')}`);
+  }
+  if (spec.timing.kind === 'notANumber') {
+    return refused(401, 'bad_signature', 'webhook-timestamp is not a unix time in seconds');
+  }
+  if (spec.timing.kind === 'stale' || spec.timing.kind === 'future') {
+    const word = spec.timing.kind === 'stale' ? 'old' : 'new';
+    return refused(
+      401,
+      'stale_timestamp',
+      `webhook-timestamp is more than 5 minutes from now (Message timestamp too ${word})`,
+    );
+  }
+  if (spec.signing.kind !== 'valid') {
+    return refused(
+      401,
+      'bad_signature',
+      'webhook-signature does not match the body with any current signing secret',
+    );
+  }
+  switch (spec.body.kind) {
+    case 'empty':
+    case 'malformedJson':
+      return refused(400, 'invalid_json', /^body is not valid JSON: \S/);
+    case 'notAnObject':
+      return refused(400, 'schema_violation', /^notice is invalid: \(body\): \S/);
+    case 'schemaViolation':
+      return refused(
+        400,
+        'schema_violation',
+        new RegExp(`^notice is invalid: (.+; )?${spec.body.field}: \\S`),
+      );
+    case 'extraKey':
+      return refused(
+        400,
+        'schema_violation',
+        new RegExp(`^notice is invalid: (.+; )?\\(body\\): .*"${escapeRegExp(spec.body.key)}"`, 's'),
+      );
+    case 'notice':
+    case 'oversized':
+      break;
+  }
+  if (spec.idHeader === 'differs') {
+    return refused(
+      400,
+      'schema_violation',
+      `eventId must equal the webhook-id header (${request.headers['webhook-id']})`,
+    );
+  }
+  return { kind: 'accepted', status: 202 };
+}
+
+/** A short label for statistics and failure reports. */
+export function outcomeLabel(outcome: ExpectedOutcome): string {
+  return outcome.kind === 'accepted' ? 'accepted' : `${outcome.status} ${outcome.error}`;
+}
+
+function buildBody(spec: WebhookRequestSpec, notice: Record<string, unknown>): Buffer {
+  const encode = (value: unknown): string => {
+    const text = JSON.stringify(value, null, spec.encoding === 'pretty' ? 2 : undefined);
+    // JSON.stringify leaves non-ASCII raw; a sender may as well escape it: the same notice.
+    return spec.encoding === 'escaped'
+      ? text.replace(/[\u007f-\uffff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`)
+      : text;
+  };
+  const shape = spec.body;
+  switch (shape.kind) {
+    case 'notice': {
+      const text = encode(notice);
+      // Insignificant white space up to exactly the limit: the largest body that must be accepted.
+      return Buffer.from(
+        shape.padToLimit ? text + ' '.repeat(noticeLimitBytes - Buffer.byteLength(text)) : text,
+      );
+    }
+    case 'schemaViolation': {
+      const changed: Record<string, unknown> = { ...notice };
+      if (shape.replacement.kind === 'missing') delete changed[shape.field];
+      else changed[shape.field] = shape.replacement.value;
+      return Buffer.from(encode(changed));
+    }
+    case 'extraKey': {
+      const text = encode(notice);
+      return Buffer.from(`{${JSON.stringify(shape.key)}:${JSON.stringify(shape.value)},${text.slice(1)}`);
+    }
+    case 'notAnObject':
+      return Buffer.from(shape.json);
+    case 'malformedJson':
+      return malformedBody(shape.malformed, encode(notice));
+    case 'empty':
+      return Buffer.alloc(0);
+    case 'oversized': {
+      const text = encode(notice);
+      if (shape.filler === 'spaces') {
+        // A valid notice inside: were the size not checked, it would be accepted.
+        return Buffer.from(text + ' '.repeat(Math.max(0, shape.bytes - Buffer.byteLength(text))));
+      }
+      const head = `${text.slice(0, text.lastIndexOf('}'))},"padding":"`;
+      return Buffer.from(`${head}${'x'.repeat(Math.max(0, shape.bytes - Buffer.byteLength(head) - 2))}"}`);
+    }
+  }
+}
+
+function malformedBody(malformed: MalformedJson, text: string): Buffer {
+  switch (malformed.kind) {
+    case 'truncated':
+      // Every proper prefix of a serialized object is incomplete JSON; keep at least the `{`.
+      return Buffer.from(text.slice(0, Math.max(1, Math.floor(malformed.keep * (text.length - 1)))));
+    case 'byteOrderMark':
+      return Buffer.from(`\ufeff${text}`);
+    case 'trailingGarbage':
+      return Buffer.from(text + malformed.text);
+    case 'singleQuotes':
+      return Buffer.from(text.replaceAll('"', "'"));
+    case 'trailingComma':
+      return Buffer.from(`${text.slice(0, text.lastIndexOf('}'))},}`);
+    case 'comment':
+      return Buffer.from(`// NetSuite\n${text}`);
+    case 'rawControlCharacter':
+      // JSON strings may not hold control characters unescaped.
+      return Buffer.from(`{"note":"a${String.fromCharCode(malformed.code)}b",${text.slice(1)}`);
+    case 'invalidUtf8':
+      // A byte that cannot start a UTF-8 character, between two tokens.
+      return Buffer.concat([Buffer.from('{'), Buffer.from([malformed.byte]), Buffer.from(text.slice(1))]);
+    case 'unclosedNesting':
+      return Buffer.from('['.repeat(malformed.depth));
+    case 'garbage':
+      return Buffer.from(malformed.text);
+  }
+}
+
+function signingTime(timing: Timing, now: Date): Date {
+  switch (timing.kind) {
+    case 'fresh':
+      return new Date(now.getTime() + timing.skewSeconds * 1000);
+    case 'stale':
+      return new Date(now.getTime() - timing.seconds * 1000);
+    case 'future':
+      return new Date(now.getTime() + timing.seconds * 1000);
+    case 'notANumber':
+      return now;
+  }
+}
+
+function signatureHeader(
+  signing: Signing,
+  keys: SigningKeys,
+  sign: (secret: string, id?: string, at?: Date) => string,
+  signedAt: Date,
+): string {
+  const good = sign(keys.current);
+  const bare = good.slice('v1,'.length);
+  switch (signing.kind) {
+    case 'valid': {
+      const signature = sign(keys[signing.secret]);
+      // Standard Webhooks: several space-separated signatures, any one of which may match.
+      if (signing.alongside === 'bogusFirst')
+        return `v1,${Buffer.alloc(32, 7).toString('base64')} ${signature}`;
+      if (signing.alongside === 'otherVersionFirst') return `v1a,${bare} ${signature}`;
+      return signature;
+    }
+    case 'unknownSecret':
+      return sign(keys.unknown);
+    case 'tampered':
+      return good;
+    case 'malformed':
+      switch (signing.form) {
+        case 'noVersion':
+          return bare;
+        case 'v2':
+          return `v2,${bare}`;
+        case 'upperCaseVersion':
+          return `V1,${bare}`;
+        case 'emptyValue':
+          return 'v1,';
+        case 'spaceSeparator':
+          return `v1 ${bare}`;
+      }
+      break;
+    case 'garbage':
+      return signing.value;
+    case 'otherTimestamp':
+      return sign(keys.current, undefined, new Date(signedAt.getTime() + 1000));
+    case 'otherId':
+      return sign(keys.current, 'evt_someone_else');
+  }
+  throw new Error('unreachable');
+}
+
+/** Changes one byte (to a different ASCII byte); an empty body gains one. */
+function tamper(body: Buffer, at: number, byte: number): Buffer {
+  if (body.length === 0) return Buffer.from([byte]);
+  const copy = Buffer.from(body);
+  const index = at % copy.length;
+  copy[index] = copy[index] === byte ? (byte === 0x20 ? 0x21 : 0x20) : byte;
+  return copy;
+}
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The media type rule of SPEC F1: application/json in any case, parameters ignored. */
+function isJsonMediaType(value: string): boolean {
+  return value.split(';')[0]?.trim().toLowerCase() === 'application/json';
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
