@@ -1,0 +1,395 @@
+// Benchmark (not a test) for issue 4 §7 / SPEC F4: pushing Procurify payments to NetSuite through the
+// payment-push worker at the account's concurrency limit. Run:
+//   npx node test/bench/payment-push.ts [--payments 2000] [--limit 5] [--latency 200] [--instances 5]
+// Local stack, NetSuite sandbox at limit C and latency L on every REST call; payments of one to three
+// bills are seeded straight into both sandboxes' stores with their links, then enqueued at once. Prints
+// throughput against the ceiling C/L, requests per payment, 429s, duplicate Vendor Payments, whether
+// every bill's paid amount is the sum of its applications, and where each worker's time goes. Baseline
+// in the same run: the raw NetSuite client's rate on a trivial GET loop at the same C and L.
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { functionRegistry } from '../../infra/cdk/functions.ts';
+import { allocateNetSuiteConcurrency } from '../../infra/cdk/netsuite-concurrency.ts';
+import { type LocalStack, startLocalStack } from '../../infra/local/stack.ts';
+import type { SandboxRequestLogEntry } from '../../infra/sandboxes/netsuite/index.ts';
+import { appliedLines } from '../../infra/sandboxes/netsuite/store.ts';
+import { SqsQueuePublisher } from '../../shared/aws/queue-publisher.ts';
+import type { PaymentMessage } from '../../shared/events/payment-message.ts';
+import { createNetSuiteClient } from '../../shared/netsuite/index.ts';
+import { logger } from '../../shared/observability.ts';
+import { DynamoStateStore } from '../../shared/state/state-store.ts';
+
+const { values } = parseArgs({
+  options: {
+    payments: { type: 'string', default: '2000' },
+    limit: { type: 'string', default: '5' },
+    latency: { type: 'string', default: '200' },
+    instances: { type: 'string' },
+    'procurify-latency': { type: 'string', default: '0' },
+    vendors: { type: 'string', default: '20' },
+    seed: { type: 'string', default: '7' },
+    'baseline-calls': { type: 'string', default: '250' },
+  },
+});
+const paymentCount = Number(values.payments);
+const limit = Number(values.limit);
+const latencyMs = Number(values.latency);
+// Mirrors the CDK: each worker instance holds one NetSuite permit, so N instances × 1 permit = C.
+const instances = Number(values.instances ?? values.limit);
+const procurifyLatencyMs = Number(values['procurify-latency']);
+const vendorCount = Number(values.vendors);
+const baselineCalls = Number(values['baseline-calls']);
+const ceiling = limit / (latencyMs / 1000);
+const tokenPath = '/services/rest/auth/oauth2/v1/token';
+
+/** Deterministic amounts (mulberry32): the same seed gives the same workload. */
+function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const amount = (cents: number) => (cents / 100).toFixed(2);
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+const pct = (ratio: number) => `${(ratio * 100).toFixed(1)}%`;
+
+async function inParallel<T>(items: readonly T[], width: number, work: (item: T) => Promise<void>) {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < items.length) await work(items[next++]!);
+    }),
+  );
+}
+
+interface SeededBill {
+  netsuiteId: string;
+  uuid: string;
+  cents: number;
+  appliedCents: number;
+}
+interface SeededPayment {
+  id: number;
+  bills: SeededBill[];
+}
+
+/** Both sandboxes' companies, the bills and paid payments, and the links bill sync would have written. */
+async function seedWorkload(stack: LocalStack, state: DynamoStateStore): Promise<SeededPayment[]> {
+  const random = seededRandom(Number(values.seed));
+  // Demo vendors: every eighth is Canadian and every nineteenth inactive; the bank account of GL code
+  // 1000 is in USD, so the bench pays active USD vendors.
+  const demo = stack.netsuite.seedDemo({ vendors: vendorCount * 2, bills: 0, payments: 0 });
+  const netsuiteVendors = demo.vendors
+    .filter((_, index) => index % 8 !== 7 && index % 19 !== 18)
+    .slice(0, vendorCount);
+  const store = stack.procurify.store;
+  const location = store.addLocation({ name: 'Head Office', headquarter: true });
+  const department = store.addDepartment({ name: 'Operations', branch: location.id }).id;
+  const accountCode = store.addAccountCode({ code: '6100', description: 'Office Supplies' }).id;
+  const method = store.addPaymentMethod({ name: 'Operating - Check', type: 1, gl_code: '1000' }).id;
+  const procurifyVendors = netsuiteVendors.map(
+    (_, index) => store.addVendor({ name: `Bench Vendor ${index}`, currency: 'USD' }).id,
+  );
+
+  // Plan first, then one NetSuite seed call for every bill.
+  const plan = Array.from({ length: paymentCount }, (_, index) => {
+    const vendor = index % netsuiteVendors.length;
+    const billCount = 1 + Math.floor(random() * 3);
+    const bills = Array.from({ length: billCount }, () => {
+      const cents = 5_000 + Math.floor(random() * 195_000);
+      // One application in five pays part of its bill.
+      const appliedCents = random() < 0.2 ? 1 + Math.floor(random() * (cents - 1)) : cents;
+      return { cents, appliedCents };
+    });
+    return { vendor, bills };
+  });
+  const flat = plan.flatMap((payment) => payment.bills.map((bill) => ({ ...bill, vendor: payment.vendor })));
+  const netsuiteIds =
+    stack.netsuite.seed({
+      records: {
+        vendorBill: flat.map((bill, index) => ({
+          entity: { id: netsuiteVendors[bill.vendor] },
+          tranDate: '2026-02-01',
+          tranId: `PB-${index}`,
+          expense: { items: [{ account: { id: demo.expenseAccounts[0] }, amount: bill.cents / 100 }] },
+        })),
+      },
+    }).created.vendorBill ?? [];
+  let billIndex = 0;
+  const payments: SeededPayment[] = plan.map((planned) => {
+    const bills = planned.bills.map((bill) => {
+      const index = billIndex++;
+      const created = store.createBill({
+        vendor: procurifyVendors[planned.vendor]!,
+        invoice_number: `PB-${index}`,
+        status: 2,
+        items: [{ description: 'Bench', amount: amount(bill.cents), account_code: accountCode, department }],
+      });
+      return { ...bill, netsuiteId: netsuiteIds[index]!, uuid: created.uuid };
+    });
+    const payment = stack.procurify.recordPayment({
+      bills: bills.map((bill) => ({ uuid: bill.uuid, amount: amount(bill.appliedCents) })),
+      method,
+      payment_date: '2026-03-05',
+      status: 'paid',
+    });
+    return { id: payment.id, bills };
+  });
+
+  const links = [
+    ...netsuiteVendors.map((netsuiteId, index) => ({
+      kind: 'vendor' as const,
+      procurifyId: String(procurifyVendors[index]),
+      netsuiteId,
+    })),
+    ...payments.flatMap((payment) =>
+      payment.bills.map((bill) => ({
+        kind: 'bill' as const,
+        procurifyId: bill.uuid.toLowerCase(),
+        netsuiteId: bill.netsuiteId,
+      })),
+    ),
+  ];
+  await inParallel(links, 16, (link) => state.link({ ...link, origin: 'created' }));
+  return payments;
+}
+
+/** `GET /services/rest/record/v1/vendorPayment/eid:{id}` and the like: ids out of the paths. */
+const requestKind = (entry: { method: string; path: string }) =>
+  `${entry.method} ${entry.path
+    .replace(/eid:[^/]+/g, 'eid:{id}')
+    .replace(/\/\d+(?=\/|$)/g, '/{id}')
+    .replace(/\/[0-9a-f]{8}-[0-9a-f-]{27}(?=\/|$)/gi, '/{uuid}')}`;
+
+function requestTable(
+  entries: ReadonlyArray<Pick<SandboxRequestLogEntry, 'method' | 'path' | 'status' | 'durationMs'>>,
+  payments: number,
+): string[] {
+  const kinds = new Map<string, { count: number; ms: number; statuses: Map<number, number> }>();
+  for (const entry of entries) {
+    const kind = requestKind(entry);
+    const row = kinds.get(kind) ?? { count: 0, ms: 0, statuses: new Map() };
+    row.count++;
+    row.ms += entry.durationMs;
+    row.statuses.set(entry.status, (row.statuses.get(entry.status) ?? 0) + 1);
+    kinds.set(kind, row);
+  }
+  return [...kinds]
+    .sort((a, b) => b[1].count - a[1].count)
+    .map(
+      ([kind, row]) =>
+        `    ${kind.padEnd(58)} ${String(row.count).padStart(6)}  ${(row.count / payments).toFixed(2).padStart(5)}/payment  ` +
+        `mean ${(row.ms / row.count).toFixed(0).padStart(4)} ms  status ${[...row.statuses].map(([s, n]) => `${s}×${n}`).join(' ')}`,
+    );
+}
+
+async function rawClientCeiling(stack: LocalStack, vendorIds: string[]) {
+  const { accountId, clientId, certificateId, privateKeyPem, algorithm, tokenUrl } =
+    stack.netsuite.credentials;
+  const client = createNetSuiteClient({
+    baseUrl: stack.netsuite.url,
+    accountId,
+    clientId,
+    certificateId,
+    privateKeyPem,
+    algorithm,
+    tokenUrl,
+    concurrencyShare: limit,
+  });
+  await client.records.get('vendor', vendorIds[0]!); // token and connections outside the measurement
+  stack.netsuite.resetStats();
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: baselineCalls }, (_, n) =>
+      client.records.get('vendor', vendorIds[n % vendorIds.length]!),
+    ),
+  );
+  const wallMs = performance.now() - start;
+  return { wallMs, rate: baselineCalls / (wallMs / 1000), stats: stack.netsuite.stats() };
+}
+
+// A log line per payment would cost this process (workers and emulators share it) more than Lambda pays.
+logger.setLogLevel('WARN');
+const allocation = allocateNetSuiteConcurrency(limit, functionRegistry);
+const cdkAllotment = allocation.allotments.get('payment-push-worker');
+const stack = await startLocalStack({
+  netsuite: { concurrencyLimit: limit },
+  // Local mode runs one composition per function, so its client's share is the function's total: the
+  // N concurrent invocations (Lambda instances) together hold N permits, one each at most in flight.
+  settings: { netsuiteConcurrencyShare: String(instances), retryBaseSeconds: '1' },
+  workerConcurrency: instances,
+  onWorkerError: (error) => console.error('worker error:', error),
+});
+try {
+  const dynamo = new DynamoDBClient(stack.aws.clientConfig('dynamodb'));
+  const state = new DynamoStateStore(dynamo, stack.aws.names.tables.state);
+  const queue = new SqsQueuePublisher<PaymentMessage>(
+    new SQSClient(stack.aws.clientConfig('sqs')),
+    stack.aws.queueUrls.payment,
+  );
+
+  const seedStart = performance.now();
+  const payments = await seedWorkload(stack, state);
+  const billCount = payments.reduce((sum, payment) => sum + payment.bills.length, 0);
+  const seedMs = performance.now() - seedStart;
+
+  stack.netsuite.faults.set('/services/rest', { latency: { baseMs: latencyMs } });
+  if (procurifyLatencyMs > 0) stack.procurify.faults.set('/api', { latency: { baseMs: procurifyLatencyMs } });
+  stack.netsuite.resetStats();
+  stack.netsuite.clearRequestLog();
+  stack.procurify.clearRequestLog();
+  const workerBefore = stack.eventSources['payment-push-worker']!.stats();
+
+  const messages: PaymentMessage[] = payments.map((payment) => ({
+    kind: 'payment',
+    origin: 'poll',
+    paymentId: String(payment.id),
+    enqueuedAt: new Date().toISOString(),
+  }));
+  const startedAt = Date.now();
+  await queue.sendAll(messages);
+  const enqueuedMs = Date.now() - startedAt;
+
+  // Expect about 4 NetSuite requests per payment at the ceiling; give three times that, plus a minute.
+  const deadline = startedAt + ((paymentCount * 4) / ceiling) * 3000 + 60_000;
+  let lastReport = startedAt;
+  let counts = { synced: 0, failed: 0, review: 0 };
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const [synced, failed, review] = await Promise.all([
+      state.countByStatus('payment', 'synced'),
+      state.countByStatus('payment', 'failed'),
+      state.countByStatus('payment', 'review'),
+    ]);
+    counts = { synced, failed, review };
+    if (synced + failed + review >= paymentCount || Date.now() > deadline) break;
+    if (Date.now() - lastReport >= 30_000) {
+      lastReport = Date.now();
+      console.error(`  … ${synced}/${paymentCount} synced after ${seconds(Date.now() - startedAt)}`);
+    }
+  }
+  const lastSynced = await state.latestStateUpdate('payment', 'synced');
+  const wallMs = (lastSynced === undefined ? Date.now() : Date.parse(lastSynced)) - startedAt;
+  const worker = stack.eventSources['payment-push-worker']!.stats();
+  const invocations = worker.invocations - workerBefore.invocations;
+  const records = worker.records - workerBefore.records;
+
+  // NetSuite: every request of the run (token included, as governance counts it).
+  const netsuiteStats = stack.netsuite.stats();
+  const log = stack.netsuite.requestLog();
+  const apiLog = log.filter((entry) => entry.path !== tokenPath);
+  const admitted = log.filter((entry) => entry.rejectedBy === undefined);
+  const busyMs = admitted.reduce((sum, entry) => sum + entry.durationMs, 0);
+  const netsuiteRate = log.length / (wallMs / 1000);
+  const perPayment = log.length / paymentCount;
+  const procurifyLog = stack.procurify.requestLog();
+  const procurifyBusyMs = procurifyLog.reduce((sum, entry) => sum + entry.durationMs, 0);
+
+  // Exactly once: one Vendor Payment per payment, and each bill paid by the sum of its applications.
+  const byExternalId = new Map<string, number>();
+  const appliedByBill = new Map<string, number>();
+  for (const record of stack.netsuite.store.list('vendorPayment')) {
+    const externalId = String(record.fields.externalId ?? '').toLowerCase();
+    byExternalId.set(externalId, (byExternalId.get(externalId) ?? 0) + 1);
+    for (const line of appliedLines(record)) {
+      appliedByBill.set(line.doc, (appliedByBill.get(line.doc) ?? 0) + line.cents);
+    }
+  }
+  const duplicates = [...byExternalId.values()].filter((count) => count > 1).length;
+  const missing = payments.filter((payment) => !byExternalId.has(`procurify-pay-${payment.id}`)).length;
+  let billMismatches = 0;
+  for (const bill of payments.flatMap((payment) => payment.bills)) {
+    const rendered = stack.netsuite.record('vendorBill', bill.netsuiteId) as {
+      total: number;
+      balance: number;
+    };
+    const paidCents = Math.round((rendered.total - rendered.balance) * 100);
+    const applied = appliedByBill.get(bill.netsuiteId) ?? 0;
+    if (paidCents !== applied || applied !== bill.appliedCents) billMismatches++;
+  }
+
+  await stack.eventSources['payment-push-worker']!.stop();
+  const baseline = await rawClientCeiling(
+    stack,
+    stack.netsuite.store.list('vendor').map((vendor) => vendor.id),
+  );
+
+  const paymentsPerSecond = paymentCount / (wallMs / 1000);
+  const cycleMs = (instances * wallMs) / paymentCount;
+  const netsuitePerPaymentMs = busyMs / paymentCount;
+  const procurifyPerPaymentMs = procurifyBusyMs / paymentCount;
+  console.log(
+    `\npayment push: ${paymentCount} payments (${billCount} bills, ${(billCount / paymentCount).toFixed(2)} per payment), ` +
+      `NetSuite limit C=${limit}, latency L=${latencyMs} ms${procurifyLatencyMs > 0 ? `, Procurify ${procurifyLatencyMs} ms` : ''}`,
+  );
+  console.log(
+    `  worker: ${instances} instances × 1 NetSuite permit (local: workerConcurrency ${instances}, share ${instances}), ` +
+      `batch ${functionRegistry.find((d) => d.name === 'payment-push-worker')?.batch?.size ?? '?'}`,
+  );
+  console.log(
+    `  (the CDK at share ${limit} gives payment-push-worker maxConcurrency ${cdkAllotment?.maxConcurrency ?? '?'} × ` +
+      `${cdkAllotment?.permitsPerInstance ?? '?'} permit${allocation.shortfall === undefined ? '' : `; ${allocation.plannedInstances} planned instances across the NetSuite queue workers > share`})`,
+  );
+  console.log(`  seeding ${seconds(seedMs)}, enqueue (sendAll) ${seconds(enqueuedMs)}`);
+  console.log(
+    `  outcome           synced ${counts.synced}, failed ${counts.failed}, review ${counts.review}, ` +
+      `Vendor Payments missing ${missing}`,
+  );
+  console.log(`  wall              ${seconds(wallMs)} (enqueue start → last payment synced)`);
+  console.log(
+    `  NetSuite requests ${log.length} (${perPayment.toFixed(2)} per payment; ${log.length - apiLog.length} token)`,
+  );
+  console.log(
+    `  request rate      ${netsuiteRate.toFixed(1)} req/s against the ceiling C/L = ${ceiling.toFixed(1)} req/s: ` +
+      `${pct(netsuiteRate / ceiling)} (goal ≥ 85%: ${netsuiteRate / ceiling >= 0.85 ? 'met' : 'NOT met'})`,
+  );
+  console.log(
+    `  payments/s        ${paymentsPerSecond.toFixed(2)} (ceiling at ${perPayment.toFixed(2)} req/payment: ` +
+      `${(ceiling / perPayment).toFixed(2)})`,
+  );
+  console.log(
+    `  429s              ${netsuiteStats.governance429} governance (goal 0), max in flight ${netsuiteStats.maxInFlight}/${limit}`,
+  );
+  console.log(`  duplicates        ${duplicates} Vendor Payments sharing an external id (must be 0)`);
+  console.log(
+    `  bills             ${billCount - billMismatches}/${billCount} paid by exactly the sum of their applications`,
+  );
+  console.log('  NetSuite requests by kind:');
+  for (const line of requestTable(log, paymentCount)) console.log(line);
+  console.log(
+    `  Procurify requests ${procurifyLog.length} (${(procurifyLog.length / paymentCount).toFixed(2)} per payment)`,
+  );
+  for (const line of requestTable(procurifyLog, paymentCount)) console.log(line);
+  console.log(`  where a worker instance's time goes, per payment (${instances} instances):`);
+  console.log(`    cycle             ${cycleMs.toFixed(0)} ms (instances × wall / payments)`);
+  console.log(
+    `    NetSuite          ${netsuitePerPaymentMs.toFixed(0)} ms (${pct(netsuitePerPaymentMs / cycleMs)}; the permit is busy only here)`,
+  );
+  console.log(
+    `    Procurify         ${procurifyPerPaymentMs.toFixed(0)} ms (${pct(procurifyPerPaymentMs / cycleMs)})`,
+  );
+  console.log(
+    `    rest              ${(cycleMs - netsuitePerPaymentMs - procurifyPerPaymentMs).toFixed(0)} ms ` +
+      '(DynamoDB state/audit/idempotency, SQS receive/delete, CPU of the in-process emulators)',
+  );
+  console.log(
+    `    permit use        ${pct(busyMs / (limit * wallMs))} of C × wall; ${invocations} invocations, ` +
+      `${(records / Math.max(1, invocations)).toFixed(2)} messages per batch`,
+  );
+  console.log(
+    `\nbaseline, same run: raw NetSuite client (share ${limit}), ${baselineCalls} concurrent GET /vendor/{id} at L=${latencyMs} ms`,
+  );
+  console.log(
+    `  ${baseline.rate.toFixed(1)} req/s = ${pct(baseline.rate / ceiling)} of C/L, 429s ${baseline.stats.governance429}, ` +
+      `max in flight ${baseline.stats.maxInFlight}; the payment push reached ${pct(netsuiteRate / baseline.rate)} of it`,
+  );
+} finally {
+  await stack.stop();
+}
