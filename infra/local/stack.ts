@@ -23,6 +23,7 @@ import {
   startProcurifySandbox,
 } from '../sandboxes/procurify/index.ts';
 import { type AwsEmulators, applyToProcessEnv, startAwsEmulators } from './aws/index.ts';
+import { type DemoCompany, seedDemoCompany } from './demo.ts';
 import { localFunctions } from './functions.ts';
 import { type HttpApiRoute, startHttpApi } from './http-api.ts';
 import { type LocalSchedule, type LocalScheduler, startLocalScheduler } from './scheduler.ts';
@@ -35,8 +36,13 @@ export interface LocalStackOptions {
   apiPort?: number;
   netsuite?: NetSuiteSandboxOptions;
   procurify?: ProcurifySandboxOptions;
-  /** Seed both sandboxes with the demo company. */
+  /** Seed the demo company (infra/local/demo.ts): NetSuite master data, synced to Procurify, and bills. */
   demo?: boolean;
+  /**
+   * Services used for real (`npm start --netsuite-url/--procurify-url`): their sandbox still runs, unused,
+   * and its credentials are not stored over the operator's (`apsync secrets set`).
+   */
+  realServices?: { netsuite?: boolean; procurify?: boolean };
   /** Extra settings (settingNames → value), e.g. a short retry delay for tests. */
   settings?: Partial<Record<keyof typeof settingNames, string>>;
   /** Long-poll wait of the event sources, in seconds. */
@@ -61,6 +67,8 @@ export interface LocalStack {
   /** Queue workers by function name. */
   eventSources: Record<string, SqsEventSource>;
   scheduler: LocalScheduler;
+  /** What the demo company holds (when `demo` was asked for). */
+  demo: DemoCompany | undefined;
   stop(): Promise<void>;
 }
 
@@ -76,16 +84,6 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       () => netsuite.close(),
       () => procurify.close(),
     );
-    if (options.demo) {
-      const summary = netsuite.seedDemo();
-      // A few vendors exist on both sides already, unlinked: the first sync links them by name.
-      const vendorNames = summary.vendors
-        .slice(0, 10)
-        .map((id) => netsuite.record('vendor', id)?.companyName)
-        .filter((name): name is string => typeof name === 'string');
-      procurify.seedDemo({ vendorNames });
-    }
-
     const settings: Record<string, string> = {
       [settingNames.netsuiteConcurrencyShare]: '4',
       [settingNames.retryBaseSeconds]: '2',
@@ -97,22 +95,26 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     applyToProcessEnv(env);
 
     const secrets = new SecretsManagerClient(aws.clientConfig('secretsManager'));
-    await putSecret(secrets, aws.names.secrets.netsuite, {
-      accountId: netsuite.credentials.accountId,
-      clientId: netsuite.credentials.clientId,
-      certificateId: netsuite.credentials.certificateId,
-      privateKeyPem: netsuite.credentials.privateKeyPem,
-      algorithm: netsuite.credentials.algorithm,
-      baseUrl: netsuite.url,
-    });
-    await putSecret(secrets, aws.names.secrets.procurify, {
-      domain: procurify.credentials.domain,
-      clientId: procurify.credentials.clientId,
-      clientSecret: procurify.credentials.clientSecret,
-      baseUrl: procurify.url,
-      tokenUrl: procurify.credentials.tokenUrl,
-      audience: procurify.credentials.audience,
-    });
+    if (!options.realServices?.netsuite) {
+      await putSecret(secrets, aws.names.secrets.netsuite, {
+        accountId: netsuite.credentials.accountId,
+        clientId: netsuite.credentials.clientId,
+        certificateId: netsuite.credentials.certificateId,
+        privateKeyPem: netsuite.credentials.privateKeyPem,
+        algorithm: netsuite.credentials.algorithm,
+        baseUrl: netsuite.url,
+      });
+    }
+    if (!options.realServices?.procurify) {
+      await putSecret(secrets, aws.names.secrets.procurify, {
+        domain: procurify.credentials.domain,
+        clientId: procurify.credentials.clientId,
+        clientSecret: procurify.credentials.clientSecret,
+        baseUrl: procurify.url,
+        tokenUrl: procurify.credentials.tokenUrl,
+        audience: procurify.credentials.audience,
+      });
+    }
     const webhookSecret = await ensureWebhookSecret(secrets, aws.names.secrets.webhook);
 
     // The webhook endpoint first, then the workers and schedules: stopped in the reverse order.
@@ -158,6 +160,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     }
     const scheduler = startLocalScheduler(schedules, (_name, error) => options.onWorkerError?.(error));
     stops.push(() => scheduler.stop());
+    const demo = options.demo ? await seedDemoCompany(aws, netsuite, procurify) : undefined;
     const webhookUrl = `${api.url}/netsuite/events`;
     netsuite.setConfig({ webhook: { url: webhookUrl, secret: webhookSecret } });
 
@@ -171,6 +174,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       env,
       eventSources,
       scheduler,
+      demo,
       stop: () => stopAll(stops),
     };
   } catch (error) {

@@ -139,12 +139,8 @@ class BillSync {
     const previous = await state.getState(this.ref);
     if (link !== undefined && previous?.contentHash === plan.hash && message.origin !== 'replay') {
       await state.append(this.ref, { step: 'unchanged', facts: { netsuiteId: link.netsuiteId } });
-      return this.finish(
-        'unchanged',
-        undefined,
-        { netsuiteId: link.netsuiteId, contentHash: plan.hash },
-        false,
-      );
+      // The bill stays "synced"; the audit trail records that nothing was written.
+      return this.finish('synced', undefined, { netsuiteId: link.netsuiteId, contentHash: plan.hash }, false);
     }
 
     const externalId = billExternalId(bill.uuid);

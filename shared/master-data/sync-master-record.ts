@@ -357,7 +357,9 @@ class MasterRecordSync {
 
   private async unchanged(procurifyId: string, hash: string, sourceModified: string | undefined) {
     await this.deps.state.append(this.ref, { step: 'unchanged', facts: { procurifyId } });
-    return this.finish('unchanged', undefined, { contentHash: hash, sourceModified }, procurifyId, false);
+    // The record stays "synced" (the audit trail says nothing was written); the outcome says unchanged.
+    await this.finish('synced', undefined, { contentHash: hash, sourceModified }, procurifyId, false);
+    return { status: 'unchanged' as const, procurifyId };
   }
 
   private async written(

@@ -27,6 +27,7 @@ const { values } = parseArgs({
     limit: { type: 'string', default: '5' },
     latency: { type: 'string', default: '200' },
     instances: { type: 'string' },
+    invocations: { type: 'string' },
     'procurify-latency': { type: 'string', default: '0' },
     vendors: { type: 'string', default: '20' },
     seed: { type: 'string', default: '7' },
@@ -38,6 +39,9 @@ const limit = Number(values.limit);
 const latencyMs = Number(values.latency);
 // Mirrors the CDK: each worker instance holds one NetSuite permit, so N instances × 1 permit = C.
 const instances = Number(values.instances ?? values.limit);
+// Concurrent local invocations over those N permits: above N, payments overlap on the permits (what
+// processing a batch's messages in parallel behind each instance's one-permit governor would do).
+const invocations = Number(values.invocations ?? instances);
 const procurifyLatencyMs = Number(values['procurify-latency']);
 const vendorCount = Number(values.vendors);
 const baselineCalls = Number(values['baseline-calls']);
@@ -224,7 +228,7 @@ const stack = await startLocalStack({
   // Local mode runs one composition per function, so its client's share is the function's total: the
   // N concurrent invocations (Lambda instances) together hold N permits, one each at most in flight.
   settings: { netsuiteConcurrencyShare: String(instances), retryBaseSeconds: '1' },
-  workerConcurrency: instances,
+  workerConcurrency: invocations,
   onWorkerError: (error) => console.error('worker error:', error),
 });
 try {
@@ -278,7 +282,7 @@ try {
   const lastSynced = await state.latestStateUpdate('payment', 'synced');
   const wallMs = (lastSynced === undefined ? Date.now() : Date.parse(lastSynced)) - startedAt;
   const worker = stack.eventSources['payment-push-worker']!.stats();
-  const invocations = worker.invocations - workerBefore.invocations;
+  const batches = worker.invocations - workerBefore.invocations;
   const records = worker.records - workerBefore.records;
 
   // NetSuite: every request of the run (token included, as governance counts it).
@@ -322,7 +326,7 @@ try {
   );
 
   const paymentsPerSecond = paymentCount / (wallMs / 1000);
-  const cycleMs = (instances * wallMs) / paymentCount;
+  const cycleMs = (invocations * wallMs) / paymentCount;
   const netsuitePerPaymentMs = busyMs / paymentCount;
   const procurifyPerPaymentMs = procurifyBusyMs / paymentCount;
   console.log(
@@ -330,7 +334,7 @@ try {
       `NetSuite limit C=${limit}, latency L=${latencyMs} ms${procurifyLatencyMs > 0 ? `, Procurify ${procurifyLatencyMs} ms` : ''}`,
   );
   console.log(
-    `  worker: ${instances} instances × 1 NetSuite permit (local: workerConcurrency ${instances}, share ${instances}), ` +
+    `  worker: ${instances} instances × 1 NetSuite permit (local: workerConcurrency ${invocations}, share ${instances}), ` +
       `batch ${functionRegistry.find((d) => d.name === 'payment-push-worker')?.batch?.size ?? '?'}`,
   );
   console.log(
@@ -367,8 +371,8 @@ try {
     `  Procurify requests ${procurifyLog.length} (${(procurifyLog.length / paymentCount).toFixed(2)} per payment)`,
   );
   for (const line of requestTable(procurifyLog, paymentCount)) console.log(line);
-  console.log(`  where a worker instance's time goes, per payment (${instances} instances):`);
-  console.log(`    cycle             ${cycleMs.toFixed(0)} ms (instances × wall / payments)`);
+  console.log(`  where a worker invocation's time goes, per payment (${invocations} concurrent):`);
+  console.log(`    cycle             ${cycleMs.toFixed(0)} ms (invocations × wall / payments)`);
   console.log(
     `    NetSuite          ${netsuitePerPaymentMs.toFixed(0)} ms (${pct(netsuitePerPaymentMs / cycleMs)}; the permit is busy only here)`,
   );
@@ -377,11 +381,12 @@ try {
   );
   console.log(
     `    rest              ${(cycleMs - netsuitePerPaymentMs - procurifyPerPaymentMs).toFixed(0)} ms ` +
-      '(DynamoDB state/audit/idempotency, SQS receive/delete, CPU of the in-process emulators)',
+      '(DynamoDB state/audit/idempotency, SQS receive/delete, CPU of the in-process emulators' +
+      `${invocations > instances ? ', waiting for a permit' : ''})`,
   );
   console.log(
-    `    permit use        ${pct(busyMs / (limit * wallMs))} of C × wall; ${invocations} invocations, ` +
-      `${(records / Math.max(1, invocations)).toFixed(2)} messages per batch`,
+    `    permit use        ${pct(busyMs / (limit * wallMs))} of C × wall; ${batches} invocations, ` +
+      `${(records / Math.max(1, batches)).toFixed(2)} messages per batch`,
   );
   console.log(
     `\nbaseline, same run: raw NetSuite client (share ${limit}), ${baselineCalls} concurrent GET /vendor/{id} at L=${latencyMs} ms`,

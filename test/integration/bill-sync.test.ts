@@ -221,7 +221,7 @@ describe('bill sync Procurify → NetSuite', () => {
     const bill = createBill({ invoice: 'INV-1002' });
     await send(bill.uuid);
     await send(bill.uuid);
-    expect((await settled(bill.uuid, 2)).status).toBe('unchanged');
+    expect((await settled(bill.uuid, 2)).status).toBe('synced');
     // The unchanged second message wrote nothing; a replay writes again, with the lines replaced.
     expect(billPuts(bill.uuid)).toHaveLength(1);
     await replayBill(bill.uuid, { bills, audit: state }, 'test');

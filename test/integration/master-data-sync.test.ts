@@ -113,7 +113,7 @@ describe('master data NetSuite → Procurify', () => {
       'the unchanged outcome',
     );
     expect(procurifyWrites('/vendors/')).toBe(writesBefore);
-    expect((await state.getState({ system: 'netsuite', kind: 'vendor', id }))?.status).toBe('unchanged');
+    expect((await state.getState({ system: 'netsuite', kind: 'vendor', id }))?.status).toBe('synced');
   });
 
   it('ends with NetSuite’s current state when notices arrive out of order, and deactivates on delete', async () => {
