@@ -924,8 +924,8 @@ function integerKey(min: number, max: number) {
 function outOfRange(min: number, max: number, extra: readonly unknown[] = []) {
   const numbers = fc.oneof(
     fc.integer({ min: -1_000_000, max: min - 1 }),
-    fc.integer({ min: max + 1, max: 10_000_000 }),
-    fc.double({ min, max, noNaN: true }).filter((n) => !Number.isInteger(n)),
+    above(max),
+    fc.double({ min, max: Math.min(max, 1e9), noNaN: true }).filter((n) => !Number.isInteger(n)),
   );
   const words = fc.oneof(
     fc.constantFrom('soon', 'hourly', 'NaN', 'one', '5 minutes', '1,5', '--1'),
@@ -935,6 +935,13 @@ function outOfRange(min: number, max: number, extra: readonly unknown[] = []) {
     invalid: fc.oneof(numbers, numbers.map(String), words, fc.constantFrom({}, [1, 2], ...extra)),
     invalidText: fc.oneof(numbers.map(String), words),
   };
+}
+
+/** Numbers over `max`; past the safe integers (zod's `int()` limit) when there is no other. */
+function above(max: number): fc.Arbitrary<number> {
+  return max >= Number.MAX_SAFE_INTEGER
+    ? fc.constantFrom(2 ** 53 + 2, 1e20, 1e300)
+    : fc.integer({ min: max + 1, max: Math.max(10_000_000, max * 10) });
 }
 
 /** Optional string keys: '' and null mean "not set". */
@@ -1091,8 +1098,8 @@ const configKeyList: ConfigKeyModel[] = [
   },
   {
     path: ['procurify', 'departmentLocationId'],
-    ...integerKey(1, 1_000_000),
-    ...outOfRange(1, 1_000_000),
+    ...integerKey(1, Number.MAX_SAFE_INTEGER),
+    ...outOfRange(1, Number.MAX_SAFE_INTEGER),
   },
   {
     path: ['retryBaseSeconds'],
@@ -1261,7 +1268,7 @@ const settingNumber = (min: number, max: number, integer: boolean) =>
 const badNumberText = (min: number, max: number, integer: boolean) =>
   fc.oneof(
     fc.integer({ min: -100_000, max: min - 1 }).map(String),
-    fc.integer({ min: max + 1, max: 10_000_000 }).map(String),
+    above(max).map(String),
     ...(integer
       ? [
           fc
@@ -1328,8 +1335,8 @@ const settingModelList: SettingModel[] = [
     variable: settingNames.departmentLocationId,
     field: 'departmentLocationId',
     fallback: undefined,
-    valid: settingNumber(1, 1_000_000, true),
-    invalid: badNumberText(1, 1_000_000, true),
+    valid: settingNumber(1, Number.MAX_SAFE_INTEGER, true),
+    invalid: badNumberText(1, Number.MAX_SAFE_INTEGER, true),
   },
   {
     variable: settingNames.retryBaseSeconds,
