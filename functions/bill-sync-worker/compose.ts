@@ -12,7 +12,9 @@ import type { BillSyncWorkerDependencies } from './handler.ts';
 export function composeBillSyncWorker(env: Environment): BillSyncWorkerDependencies {
   const config = readEnvironment(env, ['stateTable', 'billQueueUrl', 'netsuiteSecret', 'procurifySecret']);
   const settings = readSettings(env);
-  const state = new DynamoStateStore(new DynamoDBClient({}), config.stateTable);
+  const state = new DynamoStateStore(new DynamoDBClient({}), config.stateTable, undefined, {
+    auditRetentionDays: readSettings(env).auditRetentionDays,
+  });
   const clients = createSyncClientSource(new SecretsProvider(), {
     netsuiteSecret: config.netsuiteSecret,
     procurifySecret: config.procurifySecret,

@@ -12,7 +12,9 @@ import type { InboundWorkerDependencies } from './handler.ts';
 export function composeInboundWorker(env: Environment): InboundWorkerDependencies {
   const config = readEnvironment(env, ['stateTable', 'inboundQueueUrl', 'netsuiteSecret', 'procurifySecret']);
   const settings = readSettings(env);
-  const state = new DynamoStateStore(new DynamoDBClient({}), config.stateTable);
+  const state = new DynamoStateStore(new DynamoDBClient({}), config.stateTable, undefined, {
+    auditRetentionDays: readSettings(env).auditRetentionDays,
+  });
   const clients = createSyncClientSource(new SecretsProvider(), {
     netsuiteSecret: config.netsuiteSecret,
     procurifySecret: config.procurifySecret,

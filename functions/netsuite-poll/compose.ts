@@ -13,7 +13,9 @@ import type { NetSuitePollDependencies } from './handler.ts';
 export function composeNetSuitePoll(env: Environment): NetSuitePollDependencies {
   const config = readEnvironment(env, ['stateTable', 'inboundQueueUrl', 'netsuiteSecret']);
   const settings = readSettings(env);
-  const state = new DynamoStateStore(new DynamoDBClient({}), config.stateTable);
+  const state = new DynamoStateStore(new DynamoDBClient({}), config.stateTable, undefined, {
+    auditRetentionDays: readSettings(env).auditRetentionDays,
+  });
   const queue = new SqsQueuePublisher<InboundMessage>(new SQSClient({}), config.inboundQueueUrl);
   const netsuite = createNetSuiteClientSource(new SecretsProvider(), {
     netsuiteSecret: config.netsuiteSecret,

@@ -10,7 +10,9 @@ import type { PaidBillPullHandlerDependencies } from './handler.ts';
 export function composePaidBillPull(env: Environment): PaidBillPullHandlerDependencies {
   const config = readEnvironment(env, ['stateTable', 'netsuiteSecret', 'procurifySecret']);
   const settings = readSettings(env);
-  const state = new DynamoStateStore(new DynamoDBClient({}), config.stateTable);
+  const state = new DynamoStateStore(new DynamoDBClient({}), config.stateTable, undefined, {
+    auditRetentionDays: readSettings(env).auditRetentionDays,
+  });
   const clients = createSyncClientSource(new SecretsProvider(), {
     netsuiteSecret: config.netsuiteSecret,
     procurifySecret: config.procurifySecret,

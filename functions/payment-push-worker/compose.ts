@@ -20,7 +20,9 @@ export function composePaymentPushWorker(env: Environment): PaymentPushWorkerDep
     'procurifySecret',
   ]);
   const settings = readSettings(env);
-  const state = new DynamoStateStore(new DynamoDBClient({}), config.stateTable);
+  const state = new DynamoStateStore(new DynamoDBClient({}), config.stateTable, undefined, {
+    auditRetentionDays: readSettings(env).auditRetentionDays,
+  });
   const clients = createSyncClientSource(new SecretsProvider(), {
     netsuiteSecret: config.netsuiteSecret,
     procurifySecret: config.procurifySecret,

@@ -17,7 +17,9 @@ export function composeProcurifyPoll(env: Environment): ProcurifyPollHandlerDepe
   const config = readEnvironment(env, ['stateTable', 'billQueueUrl', 'paymentQueueUrl', 'procurifySecret']);
   const settings = readSettings(env);
   const defaultPaymentMode = readDefaultPaymentMode(env);
-  const state = new DynamoStateStore(new DynamoDBClient({}), config.stateTable);
+  const state = new DynamoStateStore(new DynamoDBClient({}), config.stateTable, undefined, {
+    auditRetentionDays: readSettings(env).auditRetentionDays,
+  });
   const sqs = new SQSClient({});
   const bills = new SqsQueuePublisher<BillMessage>(sqs, config.billQueueUrl);
   const payments = new SqsQueuePublisher<PaymentMessage>(sqs, config.paymentQueueUrl);

@@ -4,7 +4,7 @@ import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SqsQueuePublisher } from '../../shared/aws/queue-publisher.ts';
 import { createWebhookSecretSource } from '../../shared/aws/webhook-secrets.ts';
-import { type Environment, readEnvironment } from '../../shared/config/environment.ts';
+import { type Environment, readEnvironment, readSettings } from '../../shared/config/environment.ts';
 import type { InboundMessage } from '../../shared/events/inbound-message.ts';
 import type { AcceptRecordEventDependencies } from '../../shared/ingest/accept-record-event.ts';
 import { createEnqueueOnce } from '../../shared/ingest/enqueue-once.ts';
@@ -13,7 +13,11 @@ export function composeWebhookIngest(env: Environment): AcceptRecordEventDepende
   const config = readEnvironment(env, ['idempotencyTable', 'inboundQueueUrl', 'webhookSecret']);
   const queue = new SqsQueuePublisher<InboundMessage>(new SQSClient({}), config.inboundQueueUrl);
   const persistence = new DynamoDBPersistenceLayer({ tableName: config.idempotencyTable });
-  const enqueueOnce = createEnqueueOnce(queue, persistence);
+  const enqueueOnce = createEnqueueOnce(
+    queue,
+    persistence,
+    readSettings(env).idempotencyRetentionDays * 24 * 3600,
+  );
   return {
     signingSecrets: createWebhookSecretSource(new SecretsProvider(), config.webhookSecret),
     enqueueOnce,

@@ -2,13 +2,15 @@
 // `-c apsyncOverride='{"json":...}'` and then `-c apsync.some.key=value` (one setting each). Read by
 // app.ts and the infra tests; validated with zod so a bad value fails synth naming the key.
 import { z } from 'zod';
+import { decimalNumber, forbiddenKeys } from '../../shared/config/values.ts';
 
 /** Context keys the configuration is read from. */
 export const contextKey = 'apsync';
 export const overrideContextKey = 'apsyncOverride';
 
-const minutes = (fallback: number) => z.coerce.number().int().min(1).max(1440).default(fallback);
-const days = (fallback: number, max: number) => z.coerce.number().int().min(1).max(max).default(fallback);
+const minutes = (fallback: number) => decimalNumber(z.number().int().min(1).max(1440)).default(fallback);
+const days = (fallback: number, max: number) =>
+  decimalNumber(z.number().int().min(1).max(max)).default(fallback);
 
 /** `1,3` from the command line, `["1","3"]` from cdk.json or JSON. */
 const idList = z.preprocess(
@@ -21,7 +23,10 @@ const idList = z.preprocess(
       : value,
   z.array(
     z
-      .union([z.string().regex(/^\d+$/, 'must be a NetSuite internal id (digits)'), z.number().int()])
+      .union([
+        z.string().regex(/^\d+$/, 'must be a NetSuite internal id (digits)'),
+        z.number().int().positive(),
+      ])
       .transform(String),
   ),
 );
@@ -51,7 +56,7 @@ export const configurationSchema = z
          * How many NetSuite-calling worker instances may run at once: apsync's part of the account's
          * concurrency limit (5 on a standard account, shared with every other integration).
          */
-        concurrencyShare: z.coerce.number().int().min(2).max(1000).default(4),
+        concurrencyShare: decimalNumber(z.number().int().min(2).max(1000)).default(4),
         /** Only records of these subsidiaries (internal ids) are synced; empty = all. */
         subsidiaries: idList.default([]),
         /** Internal id of a boolean vendor field used as a "sync this vendor" flag; unset = all vendors. */
@@ -72,12 +77,12 @@ export const configurationSchema = z
             .regex(/^[a-z0-9][a-z0-9.-]*\.[a-z]{2,}$/i, 'must be a host name such as acme.procurify.com'),
         ),
         /** Procurify location new departments are created under; unset = the headquarters location. */
-        departmentLocationId: optional(z.coerce.number().int().positive()),
+        departmentLocationId: optional(decimalNumber(z.number().int().positive())),
       })
       .strict()
       .default({}),
     /** First retry delay of a failed queue message, doubled per receive; unset = the code's default. */
-    retryBaseSeconds: optional(z.coerce.number().int().min(1).max(900)),
+    retryBaseSeconds: optional(decimalNumber(z.number().int().min(1).max(900))),
     /** Payment mode until the operator changes it (`apsync mode set`): push = F4, pull = F5. */
     paymentMode: z.enum(['push', 'pull']).default('push'),
     schedules: z
@@ -92,9 +97,7 @@ export const configurationSchema = z
     alarmEmail: optional(z.email('must be an e-mail address')),
     retention: z
       .object({
-        logDays: z.coerce
-          .number()
-          .int()
+        logDays: decimalNumber(z.number().int())
           .refine((value) => (logRetentionDays as readonly number[]).includes(value), {
             message: `must be one of CloudWatch's retention values: ${logRetentionDays.join(', ')}`,
           })
@@ -109,8 +112,8 @@ export const configurationSchema = z
     /** Default-stage throttling of the webhook API (requests per second, burst). */
     api: z
       .object({
-        rateLimit: z.coerce.number().int().min(1).max(10_000).default(25),
-        burstLimit: z.coerce.number().int().min(1).max(5_000).default(50),
+        rateLimit: decimalNumber(z.number().int().min(1).max(10_000)).default(25),
+        burstLimit: decimalNumber(z.number().int().min(1).max(5_000)).default(50),
       })
       .strict()
       .default({ rateLimit: 25, burstLimit: 50 }),
@@ -134,12 +137,13 @@ export class ConfigurationError extends Error {
 export function readConfiguration(read: ContextReader, contextKeys: readonly string[]): ApsyncConfiguration {
   const base = parseObject(read(contextKey), contextKey);
   const override = read(overrideContextKey);
-  if (override !== undefined) mergeInto(base, parseObject(override, overrideContextKey));
+  if (override !== undefined) mergeInto(base, parseObject(override, overrideContextKey), overrideContextKey);
   const overrides = contextKeys
     .filter((key) => key.startsWith(`${contextKey}.`))
     .sort()
     .map((key) => [key.slice(contextKey.length + 1).split('.'), read(key)] as const);
-  for (const [path, value] of overrides) setPath(base, path, fromCommandLine(value));
+  for (const [path, value] of overrides)
+    setPath(base, path, fromCommandLine(value, `${contextKey}.${path.join('.')}`));
   return parseConfiguration(base);
 }
 
@@ -176,19 +180,27 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function mergeInto(target: Record<string, unknown>, source: Record<string, unknown>): void {
+function mergeInto(target: Record<string, unknown>, source: Record<string, unknown>, where: string): void {
   for (const [key, value] of Object.entries(source)) {
+    refuseForbiddenKey(key, `${where}.${key}`);
     const existing = target[key];
-    if (isObject(existing) && isObject(value)) mergeInto(existing, value);
+    if (isObject(existing) && isObject(value)) mergeInto(existing, value, `${where}.${key}`);
     else target[key] = value;
   }
 }
 
+/** `__proto__` and friends would change Object.prototype for the whole process. */
+function refuseForbiddenKey(key: string, where: string): void {
+  if (forbiddenKeys.has(key)) {
+    throw new ConfigurationError(`apsync configuration is invalid:\n  ${where}: is not a configuration key`);
+  }
+}
+
 /** `-c key=value` values are strings: objects and arrays are JSON; the schema coerces the rest. */
-function fromCommandLine(value: unknown): unknown {
+function fromCommandLine(value: unknown, key: string): unknown {
   if (typeof value !== 'string') return value;
   const trimmed = value.trim();
-  return trimmed.startsWith('{') || trimmed.startsWith('[') ? parseJson(trimmed, 'override') : value;
+  return trimmed.startsWith('{') || trimmed.startsWith('[') ? parseJson(trimmed, key) : value;
 }
 
 function parseJson(text: string, what: string): unknown {
@@ -202,6 +214,7 @@ function parseJson(text: string, what: string): unknown {
 function setPath(target: Record<string, unknown>, path: readonly string[], value: unknown): void {
   let node = target;
   for (const [index, key] of path.entries()) {
+    refuseForbiddenKey(key, `${contextKey}.${path.slice(0, index + 1).join('.')}`);
     if (index === path.length - 1) {
       node[key] = value;
       return;

@@ -2,6 +2,7 @@
 // stack on AWS and by local mode on one machine), validated with zod: a missing or bad variable is named.
 import { z } from 'zod';
 import { environmentNames as names, settingNames } from '../resources.ts';
+import { decimalNumber, httpUrl } from './values.ts';
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 
@@ -22,10 +23,13 @@ export function readEnvironment<K extends keyof typeof names>(
 /** Optional settings (see settingNames), validated: a bad value names its variable. */
 export function readSettings(env: Environment) {
   const schema = z.object({
-    [settingNames.netsuiteBaseUrl]: z.url().optional(),
-    [settingNames.procurifyBaseUrl]: z.url().optional(),
-    [settingNames.netsuiteConcurrencyShare]: z.coerce.number().int().min(1).max(100).default(2),
-    [settingNames.subsidiaryScope]: z.string().optional(),
+    [settingNames.netsuiteBaseUrl]: httpUrl().optional(),
+    [settingNames.procurifyBaseUrl]: httpUrl().optional(),
+    [settingNames.netsuiteConcurrencyShare]: decimalNumber(z.number().int().min(1).max(100)).default(2),
+    [settingNames.subsidiaryScope]: z
+      .string()
+      .regex(/^\s*\d+(\s*,\s*\d+)*\s*$/, 'must be NetSuite subsidiary ids (digits) separated by commas')
+      .optional(),
     [settingNames.vendorSyncFlagField]: z
       .string()
       .regex(
@@ -33,9 +37,11 @@ export function readSettings(env: Environment) {
         'must be a NetSuite entity field id such as custentity_sync_to_procurify',
       )
       .optional(),
-    [settingNames.departmentLocationId]: z.coerce.number().int().positive().optional(),
-    [settingNames.retryBaseSeconds]: z.coerce.number().min(0).max(900).default(10),
-    [settingNames.pollOverlapMinutes]: z.coerce.number().min(0).max(1440).default(10),
+    [settingNames.departmentLocationId]: decimalNumber(z.number().int().positive()).optional(),
+    [settingNames.retryBaseSeconds]: decimalNumber(z.number().min(0).max(900)).default(10),
+    [settingNames.auditRetentionDays]: decimalNumber(z.number().int().min(1).max(3650)).default(400),
+    [settingNames.idempotencyRetentionDays]: decimalNumber(z.number().int().min(1).max(365)).default(7),
+    [settingNames.pollOverlapMinutes]: decimalNumber(z.number().min(0).max(1440)).default(10),
     [settingNames.netsuiteTimeZone]: z
       .string()
       .refine(isTimeZone, 'must be an IANA time zone such as America/Vancouver')
@@ -64,6 +70,8 @@ export function readSettings(env: Environment) {
     departmentLocationId: value[settingNames.departmentLocationId] as number | undefined,
     retryBaseSeconds: value[settingNames.retryBaseSeconds] as number,
     pollOverlapMinutes: value[settingNames.pollOverlapMinutes] as number,
+    auditRetentionDays: value[settingNames.auditRetentionDays] as number,
+    idempotencyRetentionDays: value[settingNames.idempotencyRetentionDays] as number,
     netsuiteTimeZone: value[settingNames.netsuiteTimeZone] as string,
   };
 }

@@ -13,6 +13,7 @@ import type { QueuePublisher } from '../aws/queue-publisher.ts';
 import { classOf, TransientError } from '../errors.ts';
 import type { InboundMessage } from '../events/inbound-message.ts';
 
+/** Default de-duplication window (APSYNC_IDEMPOTENCY_RETENTION_DAYS overrides it). */
 export const noticeDeduplicationSeconds = 7 * 24 * 3600;
 
 interface EnqueueResult {
@@ -30,10 +31,11 @@ export interface EnqueueOnce {
 export function createEnqueueOnce(
   queue: QueuePublisher<InboundMessage>,
   persistenceStore: BasePersistenceLayer,
+  deduplicationSeconds: number = noticeDeduplicationSeconds,
 ): EnqueueOnce {
   const config = new IdempotencyConfig({
     eventKeyJmesPath: 'eventId',
-    expiresAfterSeconds: noticeDeduplicationSeconds,
+    expiresAfterSeconds: deduplicationSeconds,
     throwOnNoIdempotencyKey: true,
   });
   const sendOnce = makeIdempotent(

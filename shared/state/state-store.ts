@@ -21,7 +21,8 @@ import type {
 } from './model.ts';
 import { refKey } from './model.ts';
 
-const auditRetentionSeconds = 400 * 24 * 3600;
+/** Audit entries expire (DynamoDB TTL) after this many days unless configured (APSYNC_AUDIT_RETENTION_DAYS). */
+export const defaultAuditRetentionDays = 400;
 
 export interface LinkStore {
   link(link: Omit<RecordLink, 'linkedAt'>): Promise<void>;
@@ -125,11 +126,18 @@ export class DynamoStateStore
   private readonly table: string;
   private readonly now: () => Date;
   private auditSequence = 0;
+  private readonly auditRetentionSeconds: number;
 
-  constructor(client: DynamoDBClient, tableName: string, now: () => Date = () => new Date()) {
+  constructor(
+    client: DynamoDBClient,
+    tableName: string,
+    now: () => Date = () => new Date(),
+    options: { auditRetentionDays?: number } = {},
+  ) {
     this.doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
     this.table = tableName;
     this.now = now;
+    this.auditRetentionSeconds = (options.auditRetentionDays ?? defaultAuditRetentionDays) * 24 * 3600;
   }
 
   // Links: one item per direction, so either side can be looked up with a GetItem.
@@ -267,7 +275,7 @@ export class DynamoStateStore
             sk: `AUDIT#${at}#${sequence}`,
             ...entry,
             at,
-            expiresAt: Math.floor(this.now().getTime() / 1000) + auditRetentionSeconds,
+            expiresAt: Math.floor(this.now().getTime() / 1000) + this.auditRetentionSeconds,
           },
         }),
       ),

@@ -145,6 +145,29 @@ describe('CDK configuration under generated input', () => {
     );
   });
 
+  it('refuses prototype keys from the command line and the JSON override, without touching Object.prototype', () => {
+    const cases: Array<[Record<string, unknown>, string]> = [
+      [{ 'apsync.__proto__.polluted': 'yes' }, 'apsync.__proto__'],
+      [{ 'apsync.netsuite.constructor.prototype.polluted': 'yes' }, 'apsync.netsuite.constructor'],
+      [{ apsyncOverride: '{"__proto__": {"polluted": "yes"}}' }, 'apsyncOverride.__proto__'],
+    ];
+    for (const [context, key] of cases) {
+      const message = configurationErrorOf(() =>
+        readConfiguration((name) => context[name], Object.keys(context)),
+      );
+      expect(message).toContain(`${key}: is not a configuration key`);
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    }
+  });
+
+  it('names the key of a command-line value that starts like JSON but is not', () => {
+    const context = { 'apsync.netsuite.subsidiaries': '[1,2' };
+    const message = configurationErrorOf(() =>
+      readConfiguration((name) => context[name as keyof typeof context], Object.keys(context)),
+    );
+    expect(message).toContain('apsync.netsuite.subsidiaries: is not valid JSON');
+  });
+
   it('refuses a group that is not an object, naming the group', () => {
     fc.assert(
       fc.property(
