@@ -52,6 +52,7 @@ const statusOf = (code: TokenErrorCode): number => (code === 'invalid_client' ? 
 interface Registration {
   clientId: string;
   certificateId: string;
+  publicKeyPem: string;
   key: KeyObject;
 }
 
@@ -77,6 +78,7 @@ export class TokenService {
     this.registrations.set(registration.certificateId, {
       clientId: registration.clientId,
       certificateId: registration.certificateId,
+      publicKeyPem: registration.publicKeyPem,
       key,
     });
   }
@@ -85,6 +87,15 @@ export class TokenService {
     return [...this.registrations.values()].map(({ clientId, certificateId }) => ({
       clientId,
       certificateId,
+    }));
+  }
+
+  /** The registrations as they were given (the sandbox's snapshot keeps them). */
+  registeredIntegrations(): SandboxClientRegistration[] {
+    return [...this.registrations.values()].map(({ clientId, certificateId, publicKeyPem }) => ({
+      clientId,
+      certificateId,
+      publicKeyPem,
     }));
   }
 

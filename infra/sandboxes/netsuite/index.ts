@@ -5,6 +5,7 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import type { FaultPlan } from '../faults.ts';
 import { startHttpServer } from '../http-server.ts';
+import { SnapshotFile } from '../snapshot-file.ts';
 import { type NetSuiteSandboxCredentials, type SandboxClientRegistration, TOKEN_PATH } from './auth.ts';
 import type { BulkBillOptions, DemoOptions, DemoSummary } from './demo-data.ts';
 import type { SandboxRequestLogEntry, SandboxStats } from './governance.ts';
@@ -12,6 +13,14 @@ import type { NoticeEventType } from './notice.ts';
 import type { RecordType } from './record-types.ts';
 import { renderRecord } from './render.ts';
 import { NetSuiteSandboxCore, type SandboxConfig, type SeedInput, type SeedResult } from './server.ts';
+import {
+  captureNetSuite,
+  type DefaultIntegration,
+  defaultIntegrationOf,
+  netsuiteSnapshotSchema,
+  netsuiteSnapshotVersion,
+  restoreNetSuite,
+} from './snapshot.ts';
 import type { RecordStore, StoredRecord } from './store.ts';
 import type { NoticeDelivery, WebhookConfig } from './webhook.ts';
 
@@ -46,6 +55,12 @@ export interface NetSuiteSandboxOptions {
   clients?: SandboxClientRegistration[];
   /** IANA zone SuiteQL renders lastmodifieddate etc. in (the account's time zone); default 'UTC'. */
   timeZone?: string;
+  /**
+   * Keeps the account in this JSON file (local mode): restored at start when it exists (records, custom
+   * fields, id counters, integrations with the default key pair, settings other than the webhook),
+   * rewritten shortly after every change and on close. Options given here override stored settings.
+   */
+  dataFile?: string;
 }
 
 export interface SandboxConfigPatch {
@@ -62,6 +77,8 @@ export interface NetSuiteSandbox {
   /** `${url}/__admin`. */
   adminUrl: string;
   accountId: string;
+  /** Whether the account came from `dataFile` (false: it started empty). */
+  restored: boolean;
   /** A generated EC P-256 key pair (ES256) registered as the default integration. */
   credentials: NetSuiteSandboxCredentials;
   /** Direct access to the records (reads, and writes that skip NetSuite's rules). */
@@ -104,7 +121,7 @@ export interface NetSuiteSandbox {
   close(): Promise<void>;
 }
 
-function generatedIntegration(): { registration: SandboxClientRegistration; privateKeyPem: string } {
+function generatedIntegration(): DefaultIntegration {
   const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   return {
     registration: {
@@ -119,14 +136,29 @@ function generatedIntegration(): { registration: SandboxClientRegistration; priv
 
 export async function startNetSuiteSandbox(options: NetSuiteSandboxOptions = {}): Promise<NetSuiteSandbox> {
   const accountId = options.accountId ?? '1234567_SB1';
+  let integration: DefaultIntegration | undefined;
+  const file =
+    options.dataFile === undefined
+      ? undefined
+      : new SnapshotFile({
+          path: options.dataFile,
+          sandbox: 'netsuite',
+          version: netsuiteSnapshotVersion,
+          capture: () => captureNetSuite(core, integration!),
+        });
+  const stored = file?.read(netsuiteSnapshotSchema);
   const core = new NetSuiteSandboxCore({
     accountId,
-    concurrencyLimit: options.concurrencyLimit ?? 5,
-    tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 3600,
+    concurrencyLimit: options.concurrencyLimit ?? stored?.config.concurrencyLimit ?? 5,
+    tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? stored?.config.tokenLifetimeSeconds ?? 3600,
     seed: options.seed ?? 1,
     ...(options.timeZone === undefined ? {} : { timeZone: options.timeZone }),
   });
-  const integration = generatedIntegration();
+  if (stored !== undefined) {
+    restoreNetSuite(core, stored);
+    core.setConfig({ integrationConcurrencyLimit: stored.config.integrationConcurrencyLimit });
+  }
+  integration = stored === undefined ? generatedIntegration() : defaultIntegrationOf(stored);
   core.registerClient(integration.registration);
   for (const client of options.clients ?? []) core.registerClient(client);
   const server = await startHttpServer(core.handle, options.port ?? 0);
@@ -140,11 +172,13 @@ export async function startNetSuiteSandbox(options: NetSuiteSandboxOptions = {})
     tokenUrl: `${server.url}${TOKEN_PATH}`,
   };
   core.credentials = credentials;
+  if (file !== undefined) core.onStateChange(() => file.changed());
   let closed = false;
   return {
     url: server.url,
     adminUrl: `${server.url}/__admin`,
     accountId,
+    restored: stored !== undefined,
     credentials,
     store: core.store,
     faults: core.faults,
@@ -176,7 +210,11 @@ export async function startNetSuiteSandbox(options: NetSuiteSandboxOptions = {})
       closed = true;
       await core.settleNotices();
       await server.close();
-      core.close();
+      try {
+        file?.close();
+      } finally {
+        core.close();
+      }
     },
   };
 }

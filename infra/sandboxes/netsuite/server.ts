@@ -78,6 +78,7 @@ export class NetSuiteSandboxCore {
   readonly faults: FaultPlan;
   readonly notices = new NoticeSender();
   private pendingNotices = new Set<Promise<unknown>>();
+  private stateListeners: Array<() => void> = [];
   baseUrl = '';
   /** The generated default integration (served by `GET /__admin/credentials`). */
   credentials: NetSuiteSandboxCredentials | undefined;
@@ -101,6 +102,25 @@ export class NetSuiteSandboxCore {
 
   registerClient(registration: SandboxClientRegistration): void {
     this.tokens.register(registration);
+    this.stateChanged();
+  }
+
+  /**
+   * Hears every change of what the sandbox keeps across restarts (records, custom fields, resets,
+   * integrations, settings other than the webhook): the snapshot file in local mode.
+   */
+  onStateChange(listener: () => void): void {
+    if (this.stateListeners.length === 0) {
+      const changed = () => this.stateChanged();
+      this.store.onChange(changed);
+      this.store.onCustomField(changed);
+      this.store.onReset(changed);
+    }
+    this.stateListeners.push(listener);
+  }
+
+  private stateChanged(): void {
+    for (const listener of this.stateListeners) listener();
   }
 
   config(): SandboxConfig {
@@ -119,6 +139,13 @@ export class NetSuiteSandboxCore {
     if (patch.integrationConcurrencyLimit !== undefined)
       this.governance.integrationLimit = patch.integrationConcurrencyLimit;
     if (patch.tokenLifetimeSeconds !== undefined) this.tokens.lifetimeSeconds = patch.tokenLifetimeSeconds;
+    if (
+      patch.concurrencyLimit !== undefined ||
+      patch.integrationConcurrencyLimit !== undefined ||
+      patch.tokenLifetimeSeconds !== undefined
+    ) {
+      this.stateChanged();
+    }
   }
 
   stats(): SandboxStats {

@@ -35,6 +35,15 @@ export interface RecordChange {
 
 export type ChangeListener = (change: RecordChange) => void;
 
+/** Everything the store holds, as plain values (the sandbox's snapshot file in local mode). */
+export interface RecordStoreSnapshot {
+  /** By record type, then ascending internal id. */
+  records: StoredRecord[];
+  /** Last internal id allocated per record group. */
+  counters: Record<string, number>;
+  customFields: Array<{ type: RecordType; fieldId: string; kind: CustomFieldKind }>;
+}
+
 /** ISO 8601 at seconds precision, the way NetSuite shows `lastModifiedDate`. */
 export function isoSeconds(date: Date): string {
   return `${date.toISOString().slice(0, 19)}Z`;
@@ -73,6 +82,29 @@ export class RecordStore {
     this.applications.clear();
     this.custom.clear();
     for (const listener of this.resetListeners) listener();
+  }
+
+  snapshot(): RecordStoreSnapshot {
+    const customFields: RecordStoreSnapshot['customFields'] = [];
+    for (const [type, fields] of this.custom) {
+      for (const [fieldId, kind] of fields) customFields.push({ type, fieldId, kind });
+    }
+    return {
+      records: recordTypes.flatMap((type) => this.list(type)),
+      counters: Object.fromEntries(this.counters),
+      customFields,
+    };
+  }
+
+  /**
+   * Replaces the contents with a snapshot's. Listeners hear a reset, the custom fields and every record,
+   * so the SuiteQL mirror rebuilds itself from them.
+   */
+  restore(snapshot: RecordStoreSnapshot): void {
+    this.reset();
+    for (const field of snapshot.customFields) this.defineCustomField(field.type, field.fieldId, field.kind);
+    for (const record of snapshot.records) this.save(record);
+    for (const [group, last] of Object.entries(snapshot.counters)) this.counters.set(group, last);
   }
 
   /** Called after `reset` (the SuiteQL mirror starts over). */
