@@ -28,6 +28,7 @@
 // - Date-time filters: inclusive ranges; values without an offset are UTC.
 import { FaultPlan } from '../faults.ts';
 import { startHttpServer } from '../http-server.ts';
+import { SnapshotFile } from '../snapshot-file.ts';
 import { handleAdminRequest } from './admin.ts';
 import { handleApiRequest } from './api.ts';
 import { type ClientCredentials, TokenRegistry } from './auth.ts';
@@ -40,6 +41,7 @@ import {
 } from './demo-data.ts';
 import type { BillInput, BillPatch, PaymentInput, SeedRecords } from './inputs.ts';
 import { type BillRecord, ModificationClock, type PaymentRecord, type PaymentStatus } from './model.ts';
+import { procurifySnapshotSchema, procurifySnapshotVersion, storeSnapshotOf } from './snapshot.ts';
 import {
   audience,
   defaultSandboxConfig,
@@ -85,12 +87,20 @@ export interface ProcurifySandboxOptions {
   config?: SandboxConfigPatch;
   /** Wall clock in milliseconds (tests may pin it; modification times stay strictly increasing). */
   now?: () => number;
+  /**
+   * Keeps the company in this JSON file (local mode): restored at start when it exists (every store, id
+   * counters, the UUID sequence, clients, configuration; `demo` is then not loaded), rewritten shortly
+   * after every change and on close. `clients` and `config` given here override the stored ones.
+   */
+  dataFile?: string;
 }
 
 export interface ProcurifySandbox {
   /** `http://127.0.0.1:<port>`: the `https://<domain>.procurify.com` of the sandbox. */
   url: string;
   adminUrl: string;
+  /** Whether the company came from `dataFile` (false: it started empty or with the demo company). */
+  restored: boolean;
   credentials: { domain: string; clientId: string; clientSecret: string; tokenUrl: string; audience: string };
   store: ProcurifyStore;
   faults: FaultPlan;
@@ -133,10 +143,24 @@ export async function startProcurifySandbox(
   const clock = new ModificationClock(options.now ?? Date.now);
   const seed = options.seed ?? 1;
   const store = new ProcurifyStore(clock, seed);
+  const file =
+    options.dataFile === undefined
+      ? undefined
+      : new SnapshotFile({
+          path: options.dataFile,
+          sandbox: 'procurify',
+          version: procurifySnapshotVersion,
+          capture: () => ({ store: store.snapshot(), clients: state.clients, config: state.config }),
+        });
+  const stored = file?.read(procurifySnapshotSchema);
+  if (stored !== undefined) store.restore(storeSnapshotOf(stored));
   const clients =
-    options.clients !== undefined && options.clients.length > 0 ? options.clients : [defaultClient];
+    options.clients !== undefined && options.clients.length > 0
+      ? options.clients
+      : (stored?.clients ?? [defaultClient]);
   const config: SandboxConfig = {
     ...defaultSandboxConfig,
+    ...stored?.config,
     ...sandboxConfigPatchSchema.parse(options.config ?? {}),
     ...(options.tokenLifetimeSeconds === undefined
       ? {}
@@ -165,11 +189,16 @@ export async function startProcurifySandbox(
   };
   const expireAllTokens = (): void => state.tokens.expireAll();
   const demo = options.demo ?? options.seed !== undefined;
-  if (demo !== false) seedDemoCompany(store, { seed, ...(demo === true ? {} : demo) });
+  if (stored === undefined && demo !== false)
+    seedDemoCompany(store, { seed, ...(demo === true ? {} : demo) });
+  if (file !== undefined) store.onChange(() => file.changed());
 
   const server = await startHttpServer((req, res) => {
-    if ((req.url ?? '').startsWith('/__admin/'))
+    if ((req.url ?? '').startsWith('/__admin/')) {
+      // Admin changes outside the store (configuration) are kept too.
+      if (file !== undefined && req.method !== 'GET') res.once('finish', () => file.changed());
       return handleAdminRequest(state, { reset, expireAllTokens }, req, res);
+    }
     return handleApiRequest(state, req, res);
   }, options.port ?? 0);
 
@@ -177,6 +206,7 @@ export async function startProcurifySandbox(
   return {
     url: server.url,
     adminUrl: `${server.url}/__admin`,
+    restored: stored !== undefined,
     credentials: {
       domain: state.domain,
       clientId: first.clientId,
@@ -187,7 +217,10 @@ export async function startProcurifySandbox(
     store,
     faults: state.faults,
     config: () => ({ ...state.config }),
-    setConfig: (patch) => Object.assign(state.config, sandboxConfigPatchSchema.parse(patch)),
+    setConfig: (patch) => {
+      Object.assign(state.config, sandboxConfigPatchSchema.parse(patch));
+      file?.changed();
+    },
     requestLog: () => [...state.log],
     clearRequestLog: () => {
       state.log.length = 0;
@@ -207,6 +240,9 @@ export async function startProcurifySandbox(
     approveBill: (uuid) => store.approveBill(uuid),
     recordPayment: (input) => store.recordPayment(input),
     setPaymentStatus: (id, status) => store.setPaymentStatus(id, status),
-    close: () => server.close(),
+    close: async () => {
+      await server.close();
+      file?.close();
+    },
   };
 }

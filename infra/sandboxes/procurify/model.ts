@@ -269,6 +269,16 @@ export class ModificationClock {
     return this.source();
   }
 
+  /** The last tick handed out (0 before the first). */
+  get lastTick(): number {
+    return this.last;
+  }
+
+  /** Continues after a tick of an earlier run (a restored sandbox): later ticks are strictly greater. */
+  resumeAfter(micros: number): void {
+    this.last = Math.max(this.last, micros);
+  }
+
   tick(): number {
     const micros = Math.max(Math.floor(this.source()) * 1000, this.last + 1);
     this.last = micros;

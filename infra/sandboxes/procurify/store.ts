@@ -84,6 +84,26 @@ const payableBillStatuses: ReadonlySet<number> = new Set([
   billStatus.paymentLimbo,
 ]);
 
+/** Everything the store holds, as plain values (the sandbox's snapshot file in local mode). */
+export interface ProcurifyStoreSnapshot {
+  /** The seeded UUID source: its seed and how many numbers it has drawn (new UUIDs continue the sequence). */
+  random: { seed: number; draws: number };
+  /** The modification clock's last tick (microseconds): later changes stay strictly later. */
+  lastTick: number;
+  /** Next id per kind of record. */
+  nextIds: Record<string, number>;
+  // Records in insertion order (the order of the store's maps, which listings follow).
+  currencies: CurrencyRecord[];
+  paymentTerms: PaymentTermRecord[];
+  locations: LocationRecord[];
+  departments: DepartmentRecord[];
+  accountCodes: AccountCodeRecord[];
+  vendors: VendorRecord[];
+  paymentMethods: CompanyPaymentMethodRecord[];
+  bills: BillRecord[];
+  payments: PaymentRecord[];
+}
+
 export interface MarkAsPaidResult {
   bill_uuids: string[];
   bill_group_ids: number[];
@@ -107,17 +127,96 @@ export class ProcurifyStore {
     Array<{ payment: PaymentRecord; app: PaymentApplication }>
   >();
   private nextIds = new Map<IdKind, number>();
-  private random: () => number;
+  private randomSeed: number;
+  private randomDraws = 0;
+  private randomSource: () => number;
+  private listeners: Array<() => void> = [];
 
   constructor(clock = new ModificationClock(), seed = 1) {
     this.clock = clock;
-    this.random = seededRandom(seed);
+    this.randomSeed = seed;
+    this.randomSource = seededRandom(seed);
     this.reset(seed);
+  }
+
+  /** Hears every change made through the store's methods (the snapshot file in local mode). */
+  onChange(listener: () => void): void {
+    this.listeners.push(listener);
+  }
+
+  private changed(): void {
+    for (const listener of this.listeners) listener();
+  }
+
+  /** The seeded source, counted so a restored store continues the same sequence. */
+  private random(): number {
+    this.randomDraws += 1;
+    return this.randomSource();
+  }
+
+  private reseed(seed: number, draws = 0): void {
+    this.randomSeed = seed;
+    this.randomSource = seededRandom(seed);
+    for (let i = 0; i < draws; i++) this.randomSource();
+    this.randomDraws = draws;
+  }
+
+  snapshot(): ProcurifyStoreSnapshot {
+    return {
+      random: { seed: this.randomSeed, draws: this.randomDraws },
+      lastTick: this.clock.lastTick,
+      nextIds: Object.fromEntries(this.nextIds),
+      currencies: [...this.currencies.values()],
+      paymentTerms: [...this.paymentTerms.values()],
+      locations: [...this.locations.values()],
+      departments: [...this.departments.values()],
+      accountCodes: [...this.accountCodes.values()],
+      vendors: [...this.vendors.values()],
+      paymentMethods: [...this.paymentMethods.values()],
+      bills: [...this.bills.values()],
+      payments: [...this.payments.values()],
+    };
+  }
+
+  /** Replaces the contents with a snapshot's (the records are taken as they are, not copied). */
+  restore(snapshot: ProcurifyStoreSnapshot): void {
+    this.clearAll();
+    for (const record of snapshot.currencies) this.currencies.set(record.id, record);
+    for (const record of snapshot.paymentTerms) this.paymentTerms.set(record.id, record);
+    for (const record of snapshot.locations) this.locations.set(record.id, record);
+    for (const record of snapshot.departments) this.departments.set(record.id, record);
+    for (const record of snapshot.accountCodes) this.accountCodes.set(record.id, record);
+    for (const record of snapshot.vendors) this.vendors.set(record.id, record);
+    for (const record of snapshot.paymentMethods) this.paymentMethods.set(record.id, record);
+    for (const record of snapshot.bills) this.bills.set(record.uuid, record);
+    // Payments in the order they were recorded: each bill lists its payments oldest first.
+    for (const payment of snapshot.payments) {
+      this.payments.set(payment.id, payment);
+      for (const app of payment.applications) {
+        const list = this.applicationsByBill.get(app.billUuid) ?? [];
+        list.push({ payment, app });
+        this.applicationsByBill.set(app.billUuid, list);
+      }
+    }
+    for (const [kind, next] of Object.entries(snapshot.nextIds)) this.nextIds.set(kind as IdKind, next);
+    this.reseed(snapshot.random.seed, snapshot.random.draws);
+    this.clock.resumeAfter(snapshot.lastTick);
+    this.changed();
   }
 
   /** Empties the company, keeping the currencies and payment terms every Procurify domain has. */
   reset(seed?: number): void {
-    if (seed !== undefined) this.random = seededRandom(seed);
+    if (seed !== undefined) this.reseed(seed);
+    this.clearAll();
+    this.addCurrency({ name: 'USD', description: 'US Dollar', rate: '1.000000', base: true });
+    this.addCurrency({ name: 'CAD', description: 'Canadian Dollar', rate: '0.730000' });
+    this.addCurrency({ name: 'EUR', description: 'Euro', rate: '1.080000' });
+    this.addCurrency({ name: 'GBP', description: 'Pound Sterling', rate: '1.270000' });
+    for (const name of ['Due on receipt', 'Net 15', 'Net 30', 'Net 45', 'Net 60'])
+      this.addPaymentTerm({ name });
+  }
+
+  private clearAll(): void {
     for (const map of [
       this.currencies,
       this.paymentTerms,
@@ -133,12 +232,6 @@ export class ProcurifyStore {
       map.clear();
     }
     this.nextIds.clear();
-    this.addCurrency({ name: 'USD', description: 'US Dollar', rate: '1.000000', base: true });
-    this.addCurrency({ name: 'CAD', description: 'Canadian Dollar', rate: '0.730000' });
-    this.addCurrency({ name: 'EUR', description: 'Euro', rate: '1.080000' });
-    this.addCurrency({ name: 'GBP', description: 'Pound Sterling', rate: '1.270000' });
-    for (const name of ['Due on receipt', 'Net 15', 'Net 30', 'Net 45', 'Net 60'])
-      this.addPaymentTerm({ name });
   }
 
   // ---- ids -------------------------------------------------------------------------------------
@@ -222,6 +315,7 @@ export class ProcurifyStore {
     const value = currencyInputSchema.parse(input);
     const record: CurrencyRecord = { ...value, id: this.allocate('currency', value.id) };
     this.currencies.set(record.id, record);
+    this.changed();
     return record;
   }
 
@@ -229,6 +323,7 @@ export class ProcurifyStore {
     const value = paymentTermInputSchema.parse(input);
     const record: PaymentTermRecord = { ...value, id: this.allocate('paymentTerm', value.id) };
     this.paymentTerms.set(record.id, record);
+    this.changed();
     return record;
   }
 
@@ -240,6 +335,7 @@ export class ProcurifyStore {
       currencyId: this.currencyByCode(currency).id,
     };
     this.locations.set(record.id, record);
+    this.changed();
     return record;
   }
 
@@ -252,6 +348,7 @@ export class ProcurifyStore {
       punchout_email: null,
     };
     this.departments.set(record.id, record);
+    this.changed();
     return record;
   }
 
@@ -262,6 +359,7 @@ export class ProcurifyStore {
     }
     const record: AccountCodeRecord = { ...value, id: this.allocate('accountCode', value.id) };
     this.accountCodes.set(record.id, record);
+    this.changed();
     return record;
   }
 
@@ -286,6 +384,7 @@ export class ProcurifyStore {
       modified: this.clock.tick(),
     };
     this.vendors.set(record.id, record);
+    this.changed();
     return record;
   }
 
@@ -297,6 +396,7 @@ export class ProcurifyStore {
       currencyId: this.currencyByCode(currency).id,
     };
     this.paymentMethods.set(record.id, record);
+    this.changed();
     return record;
   }
 
@@ -370,12 +470,14 @@ export class ProcurifyStore {
     };
     Object.assign(record, this.paymentTermFrom(values), { modified: this.clock.tick() });
     this.vendors.set(record.id, record);
+    this.changed();
     return record;
   }
 
   /** PUT and PATCH: fields absent from the body keep their value (as Django REST Framework does). */
   updateVendorFromApi(record: VendorRecord, values: Record<string, unknown>): VendorRecord {
     Object.assign(record, this.paymentTermFrom(values), { modified: this.clock.tick() });
+    this.changed();
     return record;
   }
 
@@ -400,11 +502,13 @@ export class ProcurifyStore {
     };
     Object.assign(record, values);
     this.accountCodes.set(record.id, record);
+    this.changed();
     return record;
   }
 
   updateAccountCodeFromApi(record: AccountCodeRecord, values: Record<string, unknown>): AccountCodeRecord {
     Object.assign(record, values);
+    this.changed();
     return record;
   }
 
@@ -419,11 +523,13 @@ export class ProcurifyStore {
     };
     Object.assign(record, values);
     this.departments.set(record.id, record);
+    this.changed();
     return record;
   }
 
   updateDepartmentFromApi(record: DepartmentRecord, values: Record<string, unknown>): DepartmentRecord {
     Object.assign(record, values);
+    this.changed();
     return record;
   }
 
@@ -521,6 +627,7 @@ export class ProcurifyStore {
       paidDate: null,
     };
     this.bills.set(uuid, bill);
+    this.changed();
     return bill;
   }
 
@@ -549,6 +656,7 @@ export class ProcurifyStore {
     if (value.status !== undefined) this.setBillStatus(bill, value.status, at);
     bill.version += 1;
     bill.modified = at;
+    this.changed();
     return bill;
   }
 
@@ -575,6 +683,7 @@ export class ProcurifyStore {
       );
     }
     this.setBillStatus(bill, billStatus.approved, this.clock.tick());
+    this.changed();
     return bill;
   }
 
@@ -626,6 +735,7 @@ export class ProcurifyStore {
       bill.paidDate = paymentDate;
       bill.version += 1;
     }
+    this.changed();
     return { ok: true, value: { bill_uuids: uuids, bill_group_ids: groupIds, payment_date: paymentDate } };
   }
 
@@ -702,6 +812,7 @@ export class ProcurifyStore {
     }
     this.payments.set(payment.id, payment);
     for (const { bill } of bills) this.followPayments(bill);
+    this.changed();
     return payment;
   }
 
@@ -712,6 +823,7 @@ export class ProcurifyStore {
     payment.status = status;
     payment.modified = this.clock.tick();
     for (const app of payment.applications) this.followPayments(this.bill(app.billUuid));
+    this.changed();
     return payment;
   }
 
