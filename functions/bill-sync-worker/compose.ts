@@ -1,27 +1,14 @@
 // Composition root of bill-sync-worker: its dependencies built from the environment, once per container.
-import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SQSClient } from '@aws-sdk/client-sqs';
-import { SqsMessageVisibility } from '../../shared/aws/message-visibility.ts';
 import { CurrencyCache, createNetSuiteBillLookups } from '../../shared/bills/netsuite-bill-lookups.ts';
 import { type Environment, readEnvironment, readSettings } from '../../shared/config/environment.ts';
-import { DynamoStateStore } from '../../shared/state/state-store.ts';
-import { createSyncClientSource } from '../../shared/sync-clients.ts';
+import { queueRetries, stateStore, syncClients } from '../../shared/config/runtime-parts.ts';
 import type { BillSyncWorkerDependencies } from './handler.ts';
 
 export function composeBillSyncWorker(env: Environment): BillSyncWorkerDependencies {
   const config = readEnvironment(env, ['stateTable', 'billQueueUrl', 'netsuiteSecret', 'procurifySecret']);
   const settings = readSettings(env);
-  const state = new DynamoStateStore(new DynamoDBClient({}), config.stateTable, undefined, {
-    auditRetentionDays: readSettings(env).auditRetentionDays,
-  });
-  const clients = createSyncClientSource(new SecretsProvider(), {
-    netsuiteSecret: config.netsuiteSecret,
-    procurifySecret: config.procurifySecret,
-    netsuiteConcurrencyShare: settings.netsuiteConcurrencyShare,
-    ...(settings.netsuiteBaseUrl === undefined ? {} : { netsuiteBaseUrl: settings.netsuiteBaseUrl }),
-    ...(settings.procurifyBaseUrl === undefined ? {} : { procurifyBaseUrl: settings.procurifyBaseUrl }),
-  });
+  const state = stateStore(config.stateTable, settings);
+  const clients = syncClients(config, settings);
   // Currencies are read once per container (ten minutes), whatever client the secrets give.
   const currencies = new CurrencyCache();
   return {
@@ -35,8 +22,6 @@ export function composeBillSyncWorker(env: Environment): BillSyncWorkerDependenc
       };
     },
     failures: state,
-    visibility: new SqsMessageVisibility(new SQSClient({})),
-    queueUrl: config.billQueueUrl,
-    retryDelay: { baseSeconds: settings.retryBaseSeconds, capSeconds: 900 },
+    ...queueRetries(config.billQueueUrl, settings),
   };
 }

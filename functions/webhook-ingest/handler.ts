@@ -53,8 +53,14 @@ function record(outcome: IngestOutcome, webhookId: string | undefined): void {
         .addMetric('NoticeRefusedByReason', MetricUnit.Count, 1);
       return;
     case 'unavailable':
-      logger.error('notice not queued', { webhookId, message: outcome.message });
-      metrics.addMetric('NoticeUnavailable', MetricUnit.Count, 1);
+      // A sender retry racing its first delivery is expected; a queue or table outage is not.
+      if (outcome.reason === 'in_progress') logger.warn('duplicate notice still being queued', { webhookId });
+      else logger.error('notice not queued', { webhookId, reason: outcome.reason, message: outcome.message });
+      metrics.addMetric(
+        outcome.reason === 'in_progress' ? 'NoticeInProgress' : 'NoticeUnavailable',
+        MetricUnit.Count,
+        1,
+      );
       return;
   }
 }

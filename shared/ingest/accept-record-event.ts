@@ -3,7 +3,7 @@
 // for anything the sender did wrong.
 import type { Context } from 'aws-lambda';
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
-import { classOf } from '../errors.ts';
+import { classOf, type SyncError } from '../errors.ts';
 import type { InboundMessage } from '../events/inbound-message.ts';
 import {
   describeIssues,
@@ -26,7 +26,13 @@ export type RefusalReason =
 export type IngestOutcome =
   | { kind: 'accepted'; eventId: string; duplicate: boolean }
   | { kind: 'refused'; status: 400 | 401 | 413 | 415; reason: RefusalReason; message: string }
-  | { kind: 'unavailable'; status: 503; message: string };
+  | {
+      kind: 'unavailable';
+      status: 503;
+      /** `in_progress`: the same notice is being queued by another request right now (a sender retry). */
+      reason: 'in_progress' | 'dependency_unavailable' | 'not_configured';
+      message: string;
+    };
 
 export interface RecordEventRequest {
   /** The body exactly as received (after base64 decoding when API Gateway flagged it). */
@@ -94,6 +100,7 @@ export async function acceptRecordEvent(
       return {
         kind: 'unavailable',
         status: 503,
+        reason: (error as SyncError).code === 'IN_PROGRESS' ? 'in_progress' : 'dependency_unavailable',
         message: `notice not queued, retry later: ${(error as Error).message}`,
       };
     }
@@ -135,7 +142,12 @@ async function verifySignature(
     .map(([name]) => name);
   if (missing.length > 0) return refuse(401, 'missing_signature', `missing header(s): ${missing.join(', ')}`);
   if (secrets.length === 0) {
-    return { kind: 'unavailable', status: 503, message: 'no webhook signing secret is configured' };
+    return {
+      kind: 'unavailable',
+      status: 503,
+      reason: 'not_configured',
+      message: 'no webhook signing secret is configured',
+    };
   }
   let lastMessage = 'No matching signature found';
   for (const secret of secrets) {

@@ -54,6 +54,7 @@ export function createEnqueueOnce(
       if (error instanceof IdempotencyAlreadyInProgressError) {
         throw new TransientError('the same notice is being queued right now; retry shortly', {
           source: 'idempotency',
+          code: 'IN_PROGRESS',
           cause: error,
         });
       }
