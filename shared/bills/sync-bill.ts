@@ -9,13 +9,13 @@
 // external-id pattern or field, or linked by importBillLinks) is linked and NOT written: apsync does not
 // take over a bill it did not create (it may be approved, paid or in a closed period in NetSuite, and
 // another system's external id would have to be replaced); its link is what payments need (F4).
-import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { DataError, type SyncError, TransientError } from '../errors.ts';
+import { DataError, type SyncError } from '../errors.ts';
 import type { BillMessage } from '../events/bill-message.ts';
 import { externalIdRef, type NetSuiteRecords } from '../netsuite/index.ts';
 import type { ProcurifyBill, ProcurifyBills } from '../procurify/index.ts';
 import type { RecordLink, RecordRef, SyncStatus } from '../state/model.ts';
+import { withRecordLease } from '../state/record-lease.ts';
 import type { AuditTrail, ConfigStore, LeaseStore, LinkStore, SyncStateStore } from '../state/state-store.ts';
 import { resolveBillCoding } from './bill-coding.ts';
 import { formatCents } from './bill-money.ts';
@@ -60,23 +60,13 @@ export async function syncBill(message: BillMessage, deps: SyncBillDependencies)
       ...(message.lastModified ? { lastModified: message.lastModified } : {}),
     },
   });
-  // One worker per bill at a time: two first writes racing could both try to create the bill.
-  const lease = `record:bill:${ref.id}`;
-  const holder = randomUUID();
-  if (!(await deps.state.acquireLease(lease, holder, 120))) {
-    throw new TransientError(`another worker is syncing Procurify bill ${ref.id}; retrying later`, {
-      source: 'apsync',
-    });
-  }
   const sync = new BillSync(ref, deps);
-  try {
-    return await sync.run(message);
-  } catch (error) {
-    await sync.recordFailure(error as SyncError);
-    throw error;
-  } finally {
-    await deps.state.releaseLease(lease, holder);
-  }
+  return withRecordLease(
+    deps.state,
+    ref,
+    () => sync.run(message),
+    (error) => sync.recordFailure(error),
+  );
 }
 
 const idAnswer = z.object({ id: z.union([z.string(), z.number()]).transform(String) });

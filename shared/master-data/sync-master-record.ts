@@ -2,7 +2,7 @@
 // to Procurify. Always reads the current record (so late, duplicated or out-of-order notices are
 // harmless), applies the scope, maps, skips writes that change nothing, and records every outcome in
 // the record's sync state and audit trail.
-import { DataError, type SyncError, TransientError } from '../errors.ts';
+import { DataError, type SyncError } from '../errors.ts';
 import type { InboundMessage } from '../events/inbound-message.ts';
 import type { NetSuiteRecords } from '../netsuite/index.ts';
 import type {
@@ -13,6 +13,7 @@ import type {
   ProcurifyVendors,
 } from '../procurify/index.ts';
 import type { RecordKind, RecordRef, SyncStatus } from '../state/model.ts';
+import { withRecordLease } from '../state/record-lease.ts';
 import type { AuditTrail, LeaseStore, LinkStore, SyncStateStore } from '../state/state-store.ts';
 import {
   contentHash,
@@ -67,23 +68,13 @@ export async function syncMasterRecord(
     step: 'received',
     facts: { origin: message.origin, eventId: message.eventId, eventType: message.eventType },
   });
-  // One worker per record at a time: two concurrent first syncs of a vendor would create it twice.
-  const lease = `record:${ref.kind}:${ref.id}`;
-  const holder = `${message.eventId}:${Math.random().toString(36).slice(2)}`;
-  if (!(await deps.state.acquireLease(lease, holder, 120))) {
-    throw new TransientError(`another worker is syncing NetSuite ${ref.kind} ${ref.id}; retrying later`, {
-      source: 'apsync',
-    });
-  }
   const sync = new MasterRecordSync(ref, deps);
-  try {
-    return await sync.run(message);
-  } catch (error) {
-    await sync.recordFailure(error as SyncError);
-    throw error;
-  } finally {
-    await deps.state.releaseLease(lease, holder);
-  }
+  return withRecordLease(
+    deps.state,
+    ref,
+    () => sync.run(message),
+    (error) => sync.recordFailure(error),
+  );
 }
 
 class MasterRecordSync {

@@ -1,0 +1,35 @@
+// One worker per record at a time: runs a record's sync under a lease in the state table, so two
+// concurrent first syncs cannot both create the record on the other side. A held lease is a transient
+// error (the message is retried later, by which time the other worker has finished).
+import { randomUUID } from 'node:crypto';
+import { type SyncError, TransientError } from '../errors.ts';
+import { type RecordRef, refKey } from './model.ts';
+import type { LeaseStore } from './state-store.ts';
+
+const recordLeaseSeconds = 120;
+
+export async function withRecordLease<T>(
+  leases: LeaseStore,
+  ref: RecordRef,
+  work: () => Promise<T>,
+  onFailure: (error: SyncError) => Promise<void>,
+): Promise<T> {
+  const lease = `record:${refKey(ref)}`;
+  const holder = randomUUID();
+  if (!(await leases.acquireLease(lease, holder, recordLeaseSeconds))) {
+    throw new TransientError(
+      `another worker is syncing ${ref.system} ${ref.kind} ${ref.id}; retrying later`,
+      {
+        source: 'apsync',
+      },
+    );
+  }
+  try {
+    return await work();
+  } catch (error) {
+    await onFailure(error as SyncError);
+    throw error;
+  } finally {
+    await leases.releaseLease(lease, holder);
+  }
+}
