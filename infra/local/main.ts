@@ -4,10 +4,12 @@
 // (infra/cli/local-manifest.ts) for the operator CLI and AWS clients, and serves the CLI's loopback
 // control endpoint. SIGINT/SIGTERM stop it cleanly; a restart on the same data directory resumes.
 //
-// The sandboxes keep their data in memory: every start seeds the same deterministic demo company again
-// (same internal ids and names), while apsync's own state (queues, dead-letter queues, links, sync
-// states, audit trails, watermarks, payment mode, webhook secret) is kept on disk. Records created or
-// changed in a sandbox during an earlier run are gone after a restart.
+// Restarting on the same data directory resumes everything: apsync's own state in `<data dir>/aws`
+// (queues, dead-letter queues, links, sync states, audit trails, watermarks, payment mode, webhook
+// secret) and the sandboxes' records in `<data dir>/sandboxes/{netsuite,procurify}.json` (written a
+// moment after each change and on stop; the NetSuite integration keeps its key pair). The demo company
+// is seeded only into empty sandboxes (the first start, or after the sandbox files were removed), so
+// apsync's links keep pointing at the sandbox records they were made with. Only the ports change.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,7 +45,7 @@ export function parseLocalModeArgs(argv: readonly string[]): LocalModeOptions {
     )
     .option('--data-dir <dir>', 'where state is kept (default: $APSYNC_HOME or .apsync)')
     .option('--ephemeral', 'keep state in a temporary directory, removed on exit', false)
-    .option('--no-demo', 'start the sandboxes empty instead of with the demo company')
+    .option('--no-demo', 'start new sandboxes empty instead of with the demo company')
     .option('--no-schedules', 'run scheduled flows only on demand (apsync sync now)')
     .addOption(
       new Option(
@@ -173,6 +175,7 @@ async function main(argv: readonly string[]): Promise<number> {
     // credentials are not stored over the operator's. Checked below in case stack.ts ignores it.
     const stackOptions: Parameters<typeof startLocalStack>[0] & Record<string, unknown> = {
       dataDir: join(dataDir, 'aws'),
+      sandboxDataDir: join(dataDir, 'sandboxes'),
       apiPort: options.port,
       demo: options.demo,
       settings,

@@ -2,6 +2,7 @@
 // as API Gateway would call it, and every worker behind an SQS event source — all wired with the same
 // handlers, composition roots and configuration names as on AWS. Used by `npm start` and by tests.
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import {
   CreateSecretCommand,
   GetSecretValueCommand,
@@ -32,6 +33,11 @@ import { type SqsEventSource, startSqsEventSource } from './sqs-event-source.ts'
 export interface LocalStackOptions {
   /** Data directory of the AWS emulators; undefined keeps everything in memory. */
   dataDir?: string;
+  /**
+   * Where the sandboxes keep their data (`netsuite.json`, `procurify.json`); undefined keeps them in
+   * memory. A start on existing files resumes the sandboxes as they were (and seeds no demo company).
+   */
+  sandboxDataDir?: string;
   /** Port of the webhook endpoint (0 = free port). */
   apiPort?: number;
   netsuite?: NetSuiteSandboxOptions;
@@ -67,8 +73,10 @@ export interface LocalStack {
   /** Queue workers by function name. */
   eventSources: Record<string, SqsEventSource>;
   scheduler: LocalScheduler;
-  /** What the demo company holds (when `demo` was asked for). */
+  /** What the demo company holds (when `demo` was asked for and the sandboxes started empty). */
   demo: DemoCompany | undefined;
+  /** Which sandboxes resumed from `sandboxDataDir` (false: started empty, or kept in memory). */
+  sandboxesRestored: { netsuite: boolean; procurify: boolean };
   stop(): Promise<void>;
 }
 
@@ -76,14 +84,27 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const aws = await startAwsEmulators(options.dataDir === undefined ? {} : { dataDir: options.dataDir });
   const stops: Array<() => Promise<void>> = [() => aws.stop()];
   try {
-    const [netsuite, procurify] = await Promise.all([
-      startNetSuiteSandbox(options.netsuite),
-      startProcurifySandbox(options.procurify),
+    const sandboxDir = options.sandboxDataDir;
+    const [netsuiteStart, procurifyStart] = await Promise.allSettled([
+      startNetSuiteSandbox(
+        sandboxDir === undefined
+          ? options.netsuite
+          : { ...options.netsuite, dataFile: join(sandboxDir, 'netsuite.json') },
+      ),
+      startProcurifySandbox(
+        sandboxDir === undefined
+          ? options.procurify
+          : { ...options.procurify, dataFile: join(sandboxDir, 'procurify.json') },
+      ),
     ]);
-    stops.push(
-      () => netsuite.close(),
-      () => procurify.close(),
-    );
+    // One sandbox refusing to start (an unreadable snapshot file) must not leave the other one running.
+    for (const started of [netsuiteStart, procurifyStart]) {
+      if (started.status === 'fulfilled') stops.push(() => started.value.close());
+    }
+    if (netsuiteStart.status === 'rejected') throw netsuiteStart.reason;
+    if (procurifyStart.status === 'rejected') throw procurifyStart.reason;
+    const netsuite = netsuiteStart.value;
+    const procurify = procurifyStart.value;
     const settings: Record<string, string> = {
       [settingNames.netsuiteConcurrencyShare]: '4',
       [settingNames.retryBaseSeconds]: '2',
@@ -160,7 +181,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     }
     const scheduler = startLocalScheduler(schedules, (_name, error) => options.onWorkerError?.(error));
     stops.push(() => scheduler.stop());
-    const demo = options.demo ? await seedDemoCompany(aws, netsuite, procurify) : undefined;
+    // The demo company is seeded into empty sandboxes only: restored ones hold it (and what changed since)
+    // already, and apsync's stored links point at their records.
+    const sandboxesRestored = { netsuite: netsuite.restored, procurify: procurify.restored };
+    const seedDemo = options.demo === true && !netsuite.restored && !procurify.restored;
+    const demo = seedDemo ? await seedDemoCompany(aws, netsuite, procurify) : undefined;
     const webhookUrl = `${api.url}/netsuite/events`;
     netsuite.setConfig({ webhook: { url: webhookUrl, secret: webhookSecret } });
 
@@ -175,6 +200,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       eventSources,
       scheduler,
       demo,
+      sandboxesRestored,
       stop: () => stopAll(stops),
     };
   } catch (error) {

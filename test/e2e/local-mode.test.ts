@@ -2,7 +2,8 @@
 // (the sandboxes' admin APIs, the emulated SQS endpoint listed in local.json) and the `apsync` CLI run as
 // child processes. A vendor changed in NetSuite reaches Procurify; status and mode work; a fault sends a
 // notice to the dead-letter queue and a redrive brings it through; a stop and a restart on the same data
-// directory lose nothing (a message queued before the stop is processed after the restart).
+// directory lose nothing (a message queued before the stop is processed after the restart, against the
+// sandbox records kept from the first run).
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -177,7 +178,13 @@ describe('local mode (npm start + apsync)', () => {
     expect((await cliJson(schemas.dlqListOutputSchema, ['dlq', 'list'])).messages).toEqual([]);
   });
 
-  it('stops on SIGTERM and resumes on restart without losing a queued message', async () => {
+  it('stops on SIGTERM and resumes on restart without losing a queued message or sandbox records', async () => {
+    // A NetSuite change apsync is not told about (no webhook until the restart sets it again): only the
+    // message queued below carries it, and only a NetSuite sandbox that kept its records can show it.
+    await admin(`${manifest.sandboxes.netsuite!.adminUrl}/config`, 'PUT', { webhook: null });
+    await admin(`${manifest.sandboxes.netsuite!.adminUrl}/records/vendor/103`, 'PATCH', {
+      companyName: 'E2E Renamed Before Restart',
+    });
     const sqs = new SQSClient({
       region: manifest.region,
       endpoint: manifest.aws.sqs,
@@ -228,6 +235,9 @@ describe('local mode (npm start + apsync)', () => {
     const received = audit.entries.find((entry) => entry.facts?.eventId === 'evt-e2e-before-restart');
     expect(received!.at > restartedAt).toBe(true);
     expect(audit.link?.netsuiteId).toBe('103');
+    expect((await procurifyVendor('103'))?.name).toBe('E2E Renamed Before Restart');
+    // The Procurify sandbox kept the first run's changes too.
+    expect((await procurifyVendor('101'))?.name).toBe('E2E Renamed Supplies');
     // Operator state survives too.
     expect((await cliJson(schemas.modeGetOutputSchema, ['mode', 'get'])).mode).toBe('pull');
     await stopLocalMode();
