@@ -33,6 +33,7 @@ export class SnapshotFile {
   #timer: NodeJS.Timeout | undefined;
   #dirty = false;
   #closed = false;
+  #lastWriteMs = 0;
   /** The last failed background write (retried on the next change and on close). */
   lastError: unknown;
 
@@ -81,16 +82,21 @@ export class SnapshotFile {
     if (this.#closed) return;
     this.#dirty = true;
     if (this.#timer !== undefined) return;
-    this.#timer = setTimeout(() => {
-      this.#timer = undefined;
-      try {
-        this.flush();
-      } catch (error) {
-        // A background write must not bring the process down; close() writes (and throws) again.
-        this.lastError = error;
-        this.#dirty = true;
-      }
-    }, this.#options.delayMs ?? 200);
+    // A large account takes a while to write: waiting ten times as long keeps writes a small share of the
+    // time while a bulk seed or a benchmark changes records without pause.
+    this.#timer = setTimeout(
+      () => {
+        this.#timer = undefined;
+        try {
+          this.flush();
+        } catch (error) {
+          // A background write must not bring the process down; close() writes (and throws) again.
+          this.lastError = error;
+          this.#dirty = true;
+        }
+      },
+      Math.max(this.#options.delayMs ?? 200, this.#lastWriteMs * 10),
+    );
     this.#timer.unref();
   }
 
@@ -102,6 +108,7 @@ export class SnapshotFile {
 
   /** Writes the current state now, whatever changed. */
   write(): void {
+    const started = performance.now();
     this.#dirty = false;
     const document = {
       sandbox: this.#options.sandbox,
@@ -114,6 +121,7 @@ export class SnapshotFile {
     writeFileSync(temporary, JSON.stringify(document));
     renameSync(temporary, this.path);
     this.lastError = undefined;
+    this.#lastWriteMs = performance.now() - started;
   }
 
   /** The final write (always: direct writes to a store may not have announced themselves). */

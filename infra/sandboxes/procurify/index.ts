@@ -26,6 +26,9 @@
 // - Bill money fields typed `number (double)` in the OpenAPI (`total_cost`, ...) are JSON numbers;
 //   those typed decimal (`cost_allocations[].amount`, payment `amount`, ...) are strings.
 // - Date-time filters: inclusive ranges; values without an offset are UTC.
+// - `dataFile` (local mode) keeps the company across restarts (snapshot.ts): stores, id counters, the
+//   seeded UUID sequence, the modification clock, clients and configuration; not tokens, faults,
+//   connection-loss rules, the request log or stats.
 import { FaultPlan } from '../faults.ts';
 import { startHttpServer } from '../http-server.ts';
 import { SnapshotFile } from '../snapshot-file.ts';
