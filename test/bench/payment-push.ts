@@ -1,6 +1,8 @@
 // Benchmark (not a test) for issue 4 §7 / SPEC F4: pushing Procurify payments to NetSuite through the
 // payment-push worker at the account's concurrency limit. Run:
 //   npx node test/bench/payment-push.ts [--payments 2000] [--limit 5] [--latency 200] [--instances 5]
+//     [--invocations N] [--procurify-latency 0]   (npm run bench:payments -- --payments 300)
+// The full 2,000 take about 6 minutes (4 NetSuite requests a payment at 25 req/s): scale down to try.
 // Local stack, NetSuite sandbox at limit C and latency L on every REST call; payments of one to three
 // bills are seeded straight into both sandboxes' stores with their links, then enqueued at once. Prints
 // throughput against the ceiling C/L, requests per payment, 429s, duplicate Vendor Payments, whether
