@@ -213,6 +213,14 @@ async function main(argv: readonly string[]): Promise<number> {
     }
   }
   secrets.destroy();
+  const restored = stack.sandboxesRestored;
+  if (restored.netsuite !== restored.procurify) {
+    // The other sandbox's file is missing: its records (and the demo company) are not there to resume.
+    console.error(
+      `warning: only the ${restored.netsuite ? 'NetSuite' : 'Procurify'} sandbox resumed from ` +
+        `${join(shownDir, 'sandboxes')}; the other started empty and no demo company was seeded`,
+    );
+  }
 
   const published = await publishLocalStack(stack, {
     dataDir,

@@ -124,12 +124,16 @@ export class SnapshotFile {
     this.#lastWriteMs = performance.now() - started;
   }
 
-  /** The final write (always: direct writes to a store may not have announced themselves). */
+  /**
+   * The final write: after any change, and always over an existing file (direct writes to a store's
+   * records may not have announced themselves). A sandbox that never changed leaves no file behind, so
+   * a start that failed elsewhere does not make the next start look like a restart.
+   */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
-    this.write();
+    if (this.#dirty || existsSync(this.path)) this.write();
   }
 }

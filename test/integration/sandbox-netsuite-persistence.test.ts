@@ -160,6 +160,12 @@ describe('NetSuite sandbox snapshot file', () => {
     await close(third);
   });
 
+  it('leaves no file behind when nothing changed (a failed start is not taken for a restart later)', async () => {
+    const untouched = join(dir, 'untouched.json');
+    await (await startNetSuiteSandbox({ dataFile: untouched })).close();
+    await expect(readFile(untouched)).rejects.toThrow(/ENOENT/);
+  });
+
   it('refuses a corrupt file, another sandbox’s file and an unknown version, naming the file', async () => {
     const corrupt = join(dir, 'corrupt.json');
     await writeFile(corrupt, '{"sandbox":"netsuite","version":1,"state":{"records":');

@@ -181,6 +181,20 @@ describe('Procurify sandbox snapshot file', () => {
     await close(third);
   });
 
+  it('leaves no file behind when nothing changed (a failed start is not taken for a restart later)', async () => {
+    const untouched = join(dir, 'untouched.json');
+    await (await startProcurifySandbox({ dataFile: untouched })).close();
+    await expect(readFile(untouched)).rejects.toThrow(/ENOENT/);
+    // The demo company loaded at start is a change: it is kept.
+    const demoOnly = join(dir, 'demo-only.json');
+    await close(await start(demoOnly));
+    const reopened = await startProcurifySandbox({ dataFile: demoOnly });
+    open.push(reopened);
+    expect(reopened.restored).toBe(true);
+    expect(reopened.store.vendors.size).toBeGreaterThan(0);
+    await close(reopened);
+  });
+
   it('refuses a corrupt file and a file of the other sandbox, naming the file', async () => {
     const corrupt = join(dir, 'corrupt.json');
     await writeFile(corrupt, '{"sandbox":"procurify","version":1,"state":{"store":');

@@ -194,7 +194,11 @@ export async function startProcurifySandbox(
   const demo = options.demo ?? options.seed !== undefined;
   if (stored === undefined && demo !== false)
     seedDemoCompany(store, { seed, ...(demo === true ? {} : demo) });
-  if (file !== undefined) store.onChange(() => file.changed());
+  if (file !== undefined) {
+    store.onChange(() => file.changed());
+    // The demo company loaded above is a change to keep like any other.
+    if (stored === undefined && demo !== false) file.changed();
+  }
 
   const server = await startHttpServer((req, res) => {
     if ((req.url ?? '').startsWith('/__admin/')) {
