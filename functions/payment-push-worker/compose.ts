@@ -3,6 +3,7 @@ import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dyn
 import { type Environment, readEnvironment, readSettings } from '../../shared/config/environment.ts';
 import { queueRetries, stateStore, syncClients } from '../../shared/config/runtime-parts.ts';
 import { readDefaultPaymentMode } from '../../shared/payments/default-mode.ts';
+import { PaymentAccountCache } from '../../shared/payments/netsuite-payment-facts.ts';
 import { createPaymentPushOnce } from '../../shared/payments/push-once.ts';
 import type { PaymentPushWorkerDependencies } from './handler.ts';
 
@@ -17,10 +18,11 @@ export function composePaymentPushWorker(env: Environment): PaymentPushWorkerDep
   const settings = readSettings(env);
   const state = stateStore(config.stateTable, settings);
   const clients = syncClients(config, settings);
+  const accounts = new PaymentAccountCache();
   return {
     push: async () => {
       const { netsuite, procurify } = await clients();
-      return { netsuite, procurify, state };
+      return { netsuite, procurify, state, accounts };
     },
     state,
     defaultMode: readDefaultPaymentMode(env),

@@ -98,6 +98,35 @@ export async function readAccountsByNumber(
   return accounts;
 }
 
+/**
+ * Payment accounts by GL code, kept for a few minutes per container: the chart of accounts changes
+ * rarely, and this saves one NetSuite request per payment (the account limit is the bottleneck). Only
+ * usable answers (an active Bank account) are kept, so a missing or fixed mapping is seen at once.
+ */
+export class PaymentAccountCache {
+  private readonly entries = new Map<string, { at: number; accounts: NetSuitePaymentAccount[] }>();
+  private readonly maxAgeMs: number;
+  private readonly now: () => number;
+
+  constructor(maxAgeMs = 300_000, now: () => number = Date.now) {
+    this.maxAgeMs = maxAgeMs;
+    this.now = now;
+  }
+
+  async accountsByNumber(suiteQl: SuiteQl, number: string): Promise<NetSuitePaymentAccount[]> {
+    const key = number.trim();
+    const cached = this.entries.get(key);
+    if (cached !== undefined && this.now() - cached.at < this.maxAgeMs) return cached.accounts;
+    const accounts = await readAccountsByNumber(suiteQl, key);
+    if (accounts.some((account) => !account.inactive && account.type === 'Bank')) {
+      this.entries.set(key, { at: this.now(), accounts });
+    } else {
+      this.entries.delete(key);
+    }
+    return accounts;
+  }
+}
+
 const vendorPaymentSchema = z.object({
   id: z.string(),
   account: z.object({ id: z.string() }).optional(),

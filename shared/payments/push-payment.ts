@@ -12,7 +12,12 @@ import type { ProcurifyPayment, ProcurifyPayments } from '../procurify/index.ts'
 import type { RecordLink, RecordRef, RecordState, SyncStatus } from '../state/model.ts';
 import type { AuditTrail, ConfigStore, LinkStore, SyncStateStore } from '../state/state-store.ts';
 import { formatCents } from './money.ts';
-import { readAccountsByNumber, readBillFacts, readExistingVendorPayment } from './netsuite-payment-facts.ts';
+import {
+  type PaymentAccountCache,
+  readAccountsByNumber,
+  readBillFacts,
+  readExistingVendorPayment,
+} from './netsuite-payment-facts.ts';
 import type { PaymentPushOnce } from './push-once.ts';
 import {
   type NetSuitePaymentAccount,
@@ -31,6 +36,8 @@ export interface PushPaymentDependencies {
    * crash is most dangerous. Tests make it crash; production leaves it out.
    */
   afterNetSuiteWrite?: (vendorPaymentId: string) => Promise<void> | void;
+  /** Payment accounts by GL code, cached per container (one NetSuite request less per payment). */
+  accounts?: PaymentAccountCache;
 }
 
 export interface HandlePaymentDependencies {
@@ -207,7 +214,10 @@ export async function pushPayment(
   ];
   const netsuiteBills = linked ? await readBillFacts(deps.netsuite.suiteQl, billIds) : new Map();
   const accounts: NetSuitePaymentAccount[] =
-    linked && glCode !== null ? await readAccountsByNumber(deps.netsuite.suiteQl, glCode) : [];
+    linked && glCode !== null
+      ? await (deps.accounts?.accountsByNumber(deps.netsuite.suiteQl, glCode) ??
+          readAccountsByNumber(deps.netsuite.suiteQl, glCode))
+      : [];
 
   const result = planVendorPayment(payment, applications, links, accounts, {
     glCode,
