@@ -789,7 +789,12 @@ export class ProcurifyStore {
       currencyId: first.currencyId,
       status: value.status,
       methodId: method.id,
-      paymentDate: value.payment_date,
+      // Money that left the company has a date: a paid or processing payment without one is dated today.
+      paymentDate:
+        value.payment_date ??
+        (value.status === 'paid' || value.status === 'processing'
+          ? new Date(Math.floor(at / 1000)).toISOString().slice(0, 10)
+          : null),
       memo: value.memo,
       reference_number: value.reference_number,
       applications: [],
