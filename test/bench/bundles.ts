@@ -127,6 +127,10 @@ try {
   console.log(format(header));
   console.log(format(widths.map((width) => '-'.repeat(width))));
   for (const line of lines) console.log(format(line));
+  if (process.env.APSYNC_BENCH_FIGURES === '1') {
+    const figures = { runs, goals, functions: rows };
+    console.log(`@@figures ${JSON.stringify(figures)}`);
+  }
 } finally {
   rmSync(outdir, { recursive: true, force: true });
 }

@@ -1,5 +1,7 @@
 // Benchmark (not a test) for issue 3 / SPEC F1+F2: how fast a NetSuite change reaches Procurify.
-// Run: npx node test/bench/master-data-latency.ts [--rate 20] [--seconds 15]
+// Run: npx node test/bench/master-data-latency.ts [--rate 20] [--seconds 15] [--concurrency 4]
+//   [--share 4] [--netsuite-limit 5]   (concurrent inbound-worker invocations, the NetSuite client's
+//   share and the sandbox's concurrency limit; the defaults are the ones this benchmark always used)
 // Local stack with sandbox latencies of 150 ms (NetSuite) and 100 ms (Procurify): vendors are changed as a
 // NetSuite user at a steady rate, the sandbox posts each signed notice, and we time change → Procurify
 // write. Prints p50/p99 against the floor (one NetSuite GET + the Procurify calls at the configured
@@ -13,10 +15,19 @@ import { startLocalStack } from '../../infra/local/stack.ts';
 import { sampleNotice, signedHeaders } from '../support/webhook-signing.ts';
 
 const { values } = parseArgs({
-  options: { rate: { type: 'string', default: '20' }, seconds: { type: 'string', default: '15' } },
+  options: {
+    rate: { type: 'string', default: '20' },
+    seconds: { type: 'string', default: '15' },
+    concurrency: { type: 'string', default: '4' },
+    share: { type: 'string', default: '4' },
+    'netsuite-limit': { type: 'string', default: '5' },
+  },
 });
 const rate = Number(values.rate);
 const seconds = Number(values.seconds);
+const workerConcurrency = Number(values.concurrency);
+const share = Number(values.share);
+const netsuiteLimit = Number(values['netsuite-limit']);
 const count = Math.round(rate * seconds);
 
 const percentile = (sorted: number[], p: number) =>
@@ -31,7 +42,11 @@ const summary = (samples: number[]) => {
   };
 };
 
-const stack = await startLocalStack({ workerConcurrency: 4 });
+const stack = await startLocalStack({
+  workerConcurrency,
+  netsuite: { concurrencyLimit: netsuiteLimit },
+  settings: { netsuiteConcurrencyShare: String(share) },
+});
 try {
   const netsuite = stack.netsuite;
   const procurify = stack.procurify;
@@ -126,7 +141,8 @@ try {
 
   const fmt = (ms: number) => `${ms.toFixed(0)} ms`;
   console.log(
-    `\nnotice → Procurify latency, ${count} vendor edits at ${rate}/s (NetSuite 150 ms, Procurify 100 ms per call)`,
+    `\nnotice → Procurify latency, ${count} vendor edits at ${rate}/s (NetSuite 150 ms, Procurify 100 ms per call; ` +
+      `${workerConcurrency} concurrent worker invocations, NetSuite share ${share} of limit ${netsuiteLimit})`,
   );
   console.log(`  synced            ${syncedAt.size}/${count}`);
   console.log(
@@ -151,6 +167,25 @@ try {
   console.log(
     `  p50 ${ingestStats.p50.toFixed(1)} ms   p99 ${ingestStats.p99.toFixed(1)} ms   max ${ingestStats.max.toFixed(1)} ms`,
   );
+  if (process.env.APSYNC_BENCH_FIGURES === '1') {
+    const figures = {
+      rate,
+      seconds,
+      edits: count,
+      synced: syncedAt.size,
+      workerConcurrency,
+      netsuiteShare: share,
+      netsuiteLimit,
+      floorMs,
+      latencyMs: latency,
+      netsuiteRequests,
+      netsuiteRequestsPerRecord: netsuiteRequests / Math.max(1, syncedAt.size),
+      governance429: netsuite.stats().governance429,
+      maxInFlight: netsuite.stats().maxInFlight,
+      ingestMs: ingestStats,
+    };
+    console.log(`@@figures ${JSON.stringify(figures)}`);
+  }
 } finally {
   await stack.stop();
 }

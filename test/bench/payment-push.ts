@@ -397,6 +397,35 @@ try {
     `  ${baseline.rate.toFixed(1)} req/s = ${pct(baseline.rate / ceiling)} of C/L, 429s ${baseline.stats.governance429}, ` +
       `max in flight ${baseline.stats.maxInFlight}; the payment push reached ${pct(netsuiteRate / baseline.rate)} of it`,
   );
+  if (process.env.APSYNC_BENCH_FIGURES === '1') {
+    const figures = {
+      payments: paymentCount,
+      bills: billCount,
+      limit,
+      latencyMs,
+      instances,
+      invocations,
+      outcome: { ...counts, missing, duplicates, billMismatches },
+      wallMs,
+      netsuiteRequests: log.length,
+      requestsPerPayment: perPayment,
+      requestRate: netsuiteRate,
+      ceilingRequestRate: ceiling,
+      paymentsPerSecond,
+      ceilingPaymentsPerSecond: ceiling / perPayment,
+      ratioToCeiling: netsuiteRate / ceiling,
+      governance429: netsuiteStats.governance429,
+      maxInFlight: netsuiteStats.maxInFlight,
+      baseline: {
+        calls: baselineCalls,
+        requestRate: baseline.rate,
+        ratioToCeiling: baseline.rate / ceiling,
+        governance429: baseline.stats.governance429,
+      },
+      ratioToBaseline: netsuiteRate / baseline.rate,
+    };
+    console.log(`@@figures ${JSON.stringify(figures)}`);
+  }
 } finally {
   await stack.stop();
 }

@@ -1,0 +1,481 @@
+// The benchmark suite (`npm run bench [-- --quick] [-- --only latency-10,backfill] [-- --verbose]`):
+// runs each benchmark script of test/bench as its own child process (so one's memory and event loop do
+// not colour the next, and local mode's RSS is its own), reads the one `@@figures {json}` line each
+// prints when APSYNC_BENCH_FIGURES=1, prints a table of the figures against their goals with the
+// machine they were measured on, and writes everything to bench-results/latest.json (plus a dated copy
+// and each step's full output under bench-results/logs/). Full run about 7 minutes on 2 cores; --quick
+// about 2-3.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { copyFileSync, createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, platform, release, totalmem } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const figuresMarker = '@@figures ';
+
+/** Mean wait for the next run of the cadences users live with today. */
+const cadences = { hourly: 30 * 60 * 1000, nightly: 12 * 60 * 60 * 1000 } as const;
+
+interface Step {
+  key: string;
+  title: string;
+  script: string;
+  args: string[];
+  env?: Record<string, string>;
+  /** How the figure is measured, for the JSON and the README. */
+  method: string;
+  timeoutMs: number;
+}
+
+function plan(quick: boolean): Step[] {
+  const latencySeconds = quick ? '5' : '15';
+  const payments = quick ? '100' : '500';
+  const latencyMethod = (rate: number, scaled: boolean) =>
+    `test/bench/master-data-latency.ts: local stack in one process, NetSuite sandbox 150 ms and Procurify ` +
+    `100 ms per call; ${rate} vendors/s edited as a NetSuite user for ${latencySeconds} s (signed notice → ` +
+    `webhook → inbound queue → worker → Procurify); latency = edit → vendor renamed in the Procurify store ` +
+    `(watched every 5 ms); ${scaled ? '32 concurrent worker invocations, NetSuite share 10 of limit 15' : '4 concurrent worker invocations, NetSuite share 4 of limit 5'}; ` +
+    `NetSuite requests per record = REST requests (token excluded) / records synced`;
+  const steps: Step[] = [
+    {
+      key: 'bundles',
+      title: 'bundle sizes and init times',
+      script: 'test/bench/bundles.ts',
+      args: [],
+      env: { APSYNC_BENCH_RUNS: quick ? '3' : '7' },
+      method:
+        'test/bench/bundles.ts: the service stack synthesized as `cdk synth` does (esbuild bundles); init = ' +
+        `import() of each bundle in a fresh node process, median of ${quick ? 3 : 7} runs, AWS endpoints pointing at nothing`,
+      timeoutMs: 5 * 60_000,
+    },
+    {
+      key: 'latency-10',
+      title: 'notice → Procurify latency at 10/s',
+      script: 'test/bench/master-data-latency.ts',
+      args: ['--rate', '10', '--seconds', latencySeconds],
+      method: latencyMethod(10, false),
+      timeoutMs: 4 * 60_000,
+    },
+    {
+      key: 'latency-50',
+      title: 'notice → Procurify latency at 50/s',
+      script: 'test/bench/master-data-latency.ts',
+      args: ['--rate', '50', '--seconds', latencySeconds],
+      method: latencyMethod(50, false),
+      timeoutMs: 4 * 60_000,
+    },
+    ...(quick
+      ? []
+      : [
+          {
+            key: 'latency-50-scaled',
+            title: 'notice → Procurify latency at 50/s, 32 invocations',
+            script: 'test/bench/master-data-latency.ts',
+            args: [
+              '--rate',
+              '50',
+              '--seconds',
+              latencySeconds,
+              '--concurrency',
+              '32',
+              '--share',
+              '10',
+              '--netsuite-limit',
+              '15',
+            ],
+            method: latencyMethod(50, true),
+            timeoutMs: 4 * 60_000,
+          },
+        ]),
+    ...[5, 15].map((limit) => ({
+      key: `payments-c${limit}`,
+      title: `payment push at C=${limit}`,
+      script: 'test/bench/payment-push.ts',
+      args: ['--payments', payments, '--limit', String(limit)],
+      method:
+        `test/bench/payment-push.ts --payments ${payments} --limit ${limit}: local stack, NetSuite sandbox at ` +
+        `concurrency limit C=${limit} and L=200 ms on every call; ${payments} paid Procurify payments (1-3 bills each) ` +
+        `seeded with their bill links and enqueued at once; ${limit} worker invocations × 1 permit; rate = NetSuite ` +
+        `requests (token included) / wall (enqueue → last payment synced), against C/L; baseline = the raw client's ` +
+        'concurrent GET loop at the same C and L, same run. The full 2,000-payment figure is recorded separately.',
+      timeoutMs: 10 * 60_000,
+    })),
+    {
+      key: 'backfill',
+      title: 'backfill read of vendor bills by SuiteQL',
+      script: 'test/bench/backfill.ts',
+      args: quick ? ['--bills', '20000', '--baseline-pages', '10'] : [],
+      method:
+        `test/bench/backfill.ts: NetSuite sandbox seeded with ${quick ? '20,000' : '100,000'} bills (bulkBills), 150 ms added ` +
+        "to every SuiteQL page; apsync's client reads them all with suiteQl.windowed (keyset paging, then 100,000-row " +
+        'windows); ceiling = 1000 rows per page / 150 ms × 1 page in flight (a read is sequential); baseline = the ' +
+        'same keyset SQL with plain fetch over the first pages, same run',
+      timeoutMs: 8 * 60_000,
+    },
+    {
+      key: 'memory',
+      title: 'local mode memory under load',
+      script: 'test/bench/memory.ts',
+      args: quick ? ['--seconds', '8', '--idle-seconds', '3', '--drain-seconds', '45'] : [],
+      method:
+        'test/bench/memory.ts: `node infra/local/main.ts --ephemeral --port 0 --no-schedules` as a child process; ' +
+        'RSS from /proc/<pid>/status every 100 ms; idle = median over the idle seconds after ready; load = vendor ' +
+        `edits at 50/s for ${quick ? 8 : 20} s through the NetSuite sandbox admin API (signed notices to the webhook), ` +
+        'sandboxes at loopback speed; peak = max RSS from the first edit until every edit reached Procurify',
+      timeoutMs: 5 * 60_000,
+    },
+  ];
+  return steps;
+}
+
+interface StepResult {
+  title: string;
+  command: string;
+  method: string;
+  seconds: number;
+  exitCode: number | null;
+  log: string;
+  figures?: Record<string, unknown>;
+  error?: string;
+}
+
+/** The step running now: its own process group, so Ctrl-C on the suite must end it explicitly. */
+let running: ChildProcess | undefined;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    if (running?.pid !== undefined && running.exitCode === null) process.kill(-running.pid, 'SIGTERM');
+    process.exit(130);
+  });
+}
+
+function runStep(step: Step, logDir: string, verbose: boolean): Promise<StepResult> {
+  const command = `node ${step.script} ${step.args.join(' ')}`.trim();
+  const logPath = join(logDir, `${step.key}.log`);
+  const log = createWriteStream(logPath);
+  const started = performance.now();
+  return new Promise((resolve) => {
+    // Its own process group, so a timeout also ends what the step started (local mode in `memory`).
+    const child: ChildProcess = spawn(process.execPath, [join(projectRoot, step.script), ...step.args], {
+      cwd: projectRoot,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        ...process.env,
+        ...step.env,
+        APSYNC_BENCH_FIGURES: '1',
+        // A log line per record would cost the measured process more than Lambda pays for it.
+        POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+        POWERTOOLS_METRICS_DISABLED: 'true',
+        POWERTOOLS_TRACE_ENABLED: 'false',
+      },
+    });
+    running = child;
+    let figures: Record<string, unknown> | undefined;
+    let pending = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      const text = chunk.toString('utf8');
+      log.write(text);
+      pending += text;
+      const lines = pending.split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) {
+        if (line.startsWith(figuresMarker)) figures = JSON.parse(line.slice(figuresMarker.length));
+        else if (verbose) process.stdout.write(`  │ ${line}\n`);
+      }
+    });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      log.write(chunk);
+      if (verbose) process.stderr.write(chunk);
+    });
+    const timer = setTimeout(() => {
+      log.write(`\n[bench] ${step.key} timed out after ${step.timeoutMs} ms: its process group is ended\n`);
+      if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+    }, step.timeoutMs);
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      if (pending.startsWith(figuresMarker)) figures = JSON.parse(pending.slice(figuresMarker.length));
+      log.end();
+      const seconds = (performance.now() - started) / 1000;
+      const result: StepResult = {
+        title: step.title,
+        command,
+        method: step.method,
+        seconds,
+        exitCode: code,
+        log: relative(projectRoot, logPath),
+        ...(figures === undefined ? {} : { figures }),
+      };
+      if (code !== 0 || figures === undefined) {
+        result.error = code !== 0 ? `exited with ${code}` : 'printed no figures';
+      }
+      resolve(result);
+    });
+  });
+}
+
+// --- the table ---------------------------------------------------------------------------------
+
+type Status = 'met' | 'MISSED' | '' | 'failed';
+interface Row {
+  figure: string;
+  value: string;
+  goal: string;
+  status: Status;
+  step: string;
+}
+
+const num = (value: unknown): number => (typeof value === 'number' ? value : Number.NaN);
+const ms = (value: number) => `${Math.round(value).toLocaleString('en-US')} ms`;
+const pct = (ratio: number) => `${(ratio * 100).toFixed(1)}%`;
+const times = (ratio: number) => `${Math.round(ratio).toLocaleString('en-US')}x`;
+const mib = (value: number) => `${value.toFixed(0)} MiB`;
+const check = (ok: boolean): Status => (ok ? 'met' : 'MISSED');
+
+function rowsOf(key: string, result: StepResult): Row[] {
+  const f = result.figures;
+  if (f === undefined) {
+    return [
+      {
+        figure: result.title,
+        value: `no figures (${result.error}; see ${result.log})`,
+        goal: '',
+        status: 'failed',
+        step: key,
+      },
+    ];
+  }
+  const row = (figure: string, value: string, goal = '', status: Status = ''): Row => ({
+    figure,
+    value,
+    goal,
+    status,
+    step: key,
+  });
+  if (key.startsWith('latency')) {
+    const latency = f.latencyMs as { p50: number; p99: number; max: number };
+    const synced = `${num(f.synced)}/${num(f.edits)} synced`;
+    const setup = `${num(f.workerConcurrency)} invocations, share ${num(f.netsuiteShare)}/${num(f.netsuiteLimit)}`;
+    return [
+      row(
+        `notice → Procurify at ${num(f.rate)}/s (${setup})`,
+        `p50 ${ms(latency.p50)}, p99 ${ms(latency.p99)} (${synced})`,
+        'p99 ≤ 2,000 ms',
+        check(latency.p99 <= 2000 && f.synced === f.edits),
+      ),
+      row(
+        '  p50 vs hourly sync (30 min mean wait) / nightly (12 h)',
+        `${times(cadences.hourly / latency.p50)} / ${times(cadences.nightly / latency.p50)} sooner`,
+      ),
+      row(
+        '  NetSuite requests per synced record',
+        num(f.netsuiteRequestsPerRecord).toFixed(2),
+        '≤ 1.1',
+        check(num(f.netsuiteRequestsPerRecord) <= 1.1),
+      ),
+      row('  NetSuite 429s', String(num(f.governance429)), '0', check(num(f.governance429) === 0)),
+    ];
+  }
+  if (key.startsWith('payments')) {
+    const ratio = num(f.ratioToCeiling);
+    const outcome = f.outcome as { synced: number; failed: number; review: number; duplicates: number };
+    return [
+      row(
+        `payments/s at C=${num(f.limit)}, L=${num(f.latencyMs)} ms (${num(f.payments)} payments)`,
+        `${num(f.paymentsPerSecond).toFixed(2)} of ${num(f.ceilingPaymentsPerSecond).toFixed(2)} = ${pct(ratio)} of C/L ` +
+          `(${num(f.requestsPerPayment).toFixed(2)} req/payment)`,
+        '≥ 90% of C/L',
+        check(ratio >= 0.9 && outcome.synced === num(f.payments)),
+      ),
+      row(
+        '  vs raw client at the same C and L (same run)',
+        `${pct(num(f.ratioToBaseline))} of its ${num((f.baseline as Record<string, unknown>).requestRate).toFixed(1)} req/s`,
+      ),
+      row(
+        '  429s; duplicates',
+        `${num(f.governance429)}; ${outcome.duplicates}`,
+        '0; 0',
+        check(num(f.governance429) === 0 && outcome.duplicates === 0),
+      ),
+    ];
+  }
+  if (key === 'backfill') {
+    const reads = f.reads as Array<Record<string, unknown>>;
+    const baseline = f.baseline as Record<string, unknown>;
+    const ceiling = num(f.ceilingRowsPerSecond);
+    const rows = [
+      row(
+        `SuiteQL paging ceiling (${num(f.pageLatencyMs)} ms per page)`,
+        `${Math.round(ceiling).toLocaleString('en-US')} rows/s (1000 rows/page, 1 page in flight)`,
+      ),
+    ];
+    for (const read of reads) {
+      rows.push(
+        row(
+          `  ${num(f.bills).toLocaleString('en-US')} bills, ${String(read.name)}`,
+          `${Math.round(num(read.rowsPerSecond)).toLocaleString('en-US')} rows/s = ${pct(num(read.ratioToCeiling))} of ceiling ` +
+            `(page ${num(read.meanPageMs).toFixed(0)} ms at the sandbox)`,
+        ),
+      );
+    }
+    const keyset = reads[0];
+    if (keyset !== undefined) {
+      rows.push(
+        row(
+          '  keyset read vs plain-fetch baseline (same SQL, first pages)',
+          pct(num(keyset.firstRowsPerSecond) / num(baseline.rowsPerSecond)),
+        ),
+      );
+    }
+    return rows;
+  }
+  if (key === 'bundles') {
+    const functions = f.functions as Array<{ name: string; bytes: number; median: number }>;
+    const goals = f.goals as { bundleBytes: number; initMs: number };
+    const largest = functions.reduce((a, b) => (b.bytes > a.bytes ? b : a));
+    const slowest = functions.reduce((a, b) => (b.median > a.median ? b : a));
+    return [
+      row(
+        `bundle size, largest of ${functions.length} (${largest.name})`,
+        `${(largest.bytes / 1024).toFixed(1)} KiB`,
+        '< 1,024 KiB',
+        check(functions.every((fn) => fn.bytes < goals.bundleBytes)),
+      ),
+      row(
+        `init time, slowest median (${slowest.name})`,
+        `${slowest.median.toFixed(1)} ms`,
+        `< ${goals.initMs} ms`,
+        check(functions.every((fn) => fn.median < goals.initMs)),
+      ),
+    ];
+  }
+  if (key === 'memory') {
+    return [
+      row(
+        'local mode idle RSS',
+        `${mib(num(f.idleRssMiB))} (ready in ${(num(f.readyMs) / 1000).toFixed(1)} s)`,
+      ),
+      row(
+        `local mode peak RSS, ${num(f.rate)}/s for ${num(f.seconds)} s`,
+        `${mib(num(f.peakRssMiB))} = ${num(f.peakToIdle).toFixed(2)}x idle (${num(f.synced)}/${num(f.edits)} synced ` +
+          `in ${(num(f.drainMs) / 1000).toFixed(1)} s)`,
+        '',
+        f.synced === f.edits ? '' : 'MISSED',
+      ),
+    ];
+  }
+  return [];
+}
+
+function table(rows: Row[]): string {
+  const cells = [
+    ['figure', 'value', 'goal', 'status', 'step'],
+    ...rows.map((row) => [row.figure, row.value, row.goal, row.status, row.step]),
+  ];
+  const widths = [0, 1, 2, 3, 4].map((column) => Math.max(...cells.map((cell) => cell[column]!.length)));
+  const line = (cell: string[]) =>
+    cell
+      .map((text, column) => text.padEnd(widths[column]!))
+      .join('  ')
+      .trimEnd();
+  return [
+    line(cells[0]!),
+    widths.map((width) => '-'.repeat(width)).join('  '),
+    ...cells.slice(1).map(line),
+  ].join('\n');
+}
+
+// --- the run -----------------------------------------------------------------------------------
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    verbose: { type: 'boolean', default: false },
+    out: { type: 'string', default: 'bench-results/latest.json' },
+    help: { type: 'boolean', default: false },
+  },
+});
+const quick = values.quick === true;
+const allSteps = plan(quick);
+if (values.help === true) {
+  console.log(
+    'npm run bench [-- --quick] [-- --only <step,...>] [-- --verbose] [-- --out bench-results/latest.json]\n' +
+      `steps: ${allSteps.map((step) => step.key).join(', ')}`,
+  );
+  process.exit(0);
+}
+const only = values.only?.split(',').map((key) => key.trim());
+const unknown = only?.filter((key) => !allSteps.some((step) => step.key === key)) ?? [];
+if (unknown.length > 0) {
+  console.error(`unknown step ${unknown.join(', ')}; steps: ${allSteps.map((step) => step.key).join(', ')}`);
+  process.exit(2);
+}
+const steps = only === undefined ? allSteps : allSteps.filter((step) => only.includes(step.key));
+
+const processors = cpus();
+const machine = {
+  cpuModel: processors[0]?.model ?? 'unknown',
+  cpuCount: processors.length,
+  totalMemoryGiB: Number((totalmem() / 1024 ** 3).toFixed(1)),
+  node: process.version,
+  platform: `${platform()} ${release()}`,
+  loadAverageAtStart: loadavg().map((load) => Number(load.toFixed(2))),
+};
+const outPath = join(projectRoot, values.out ?? 'bench-results/latest.json');
+const logDir = join(dirname(outPath), 'logs');
+mkdirSync(logDir, { recursive: true });
+
+const machineLine =
+  `${machine.cpuCount} × ${machine.cpuModel}, ${machine.totalMemoryGiB} GiB, node ${machine.node}, ` +
+  `${machine.platform}, load ${machine.loadAverageAtStart.join(' ')}`;
+console.log(`apsync benchmarks (${quick ? 'quick' : 'full'} run) on ${machineLine}`);
+const startedAt = new Date();
+const suiteStart = performance.now();
+const results: Record<string, StepResult> = {};
+for (const [index, step] of steps.entries()) {
+  process.stdout.write(`[${index + 1}/${steps.length}] ${step.title} (${step.key}) … `);
+  const result = await runStep(step, logDir, values.verbose === true);
+  results[step.key] = result;
+  console.log(
+    `${result.seconds.toFixed(1)} s${result.error === undefined ? '' : ` — ${result.error}, see ${result.log}`}`,
+  );
+}
+const totalSeconds = (performance.now() - suiteStart) / 1000;
+
+const rows = Object.entries(results).flatMap(([key, result]) => rowsOf(key, result));
+console.log(`\n${table(rows)}`);
+console.log(
+  `\nmeasured on ${machineLine}; suite ${(totalSeconds / 60).toFixed(1)} min. ` +
+    'Sandboxes, emulators and workers share this machine, so a figure is a floor for what the code does, ' +
+    'with the latency of the real services replaced by the configured sandbox latency.',
+);
+const missed = rows.filter((row) => row.status === 'MISSED' || row.status === 'failed');
+if (missed.length > 0)
+  console.log(
+    `goals missed or steps failed: ${missed.map((row) => `${row.step}: ${row.figure.trim()}`).join('; ')}`,
+  );
+
+const report = {
+  suite: 'apsync benchmarks',
+  mode: quick ? 'quick' : 'full',
+  startedAt: startedAt.toISOString(),
+  finishedAt: new Date().toISOString(),
+  totalSeconds,
+  machine: { ...machine, loadAverageAtEnd: loadavg().map((load) => Number(load.toFixed(2))) },
+  cadences: { hourlyMeanWaitMs: cadences.hourly, nightlyMeanWaitMs: cadences.nightly },
+  steps: results,
+  table: rows,
+};
+writeFileSync(outPath, `${JSON.stringify(report, null, 2)}\n`);
+const dated = join(
+  dirname(outPath),
+  `${startedAt.toISOString().replace(/[:.]/g, '-')}-${quick ? 'quick' : 'full'}.json`,
+);
+copyFileSync(outPath, dated);
+console.log(
+  `figures: ${relative(projectRoot, outPath)} (and ${relative(projectRoot, dated)}); step logs in ${relative(projectRoot, logDir)}/`,
+);
+process.exitCode = Object.values(results).some((result) => result.error !== undefined) ? 1 : 0;
