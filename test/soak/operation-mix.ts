@@ -1,0 +1,760 @@
+// The soak's operations, chosen by a seeded PRNG: what NetSuite and Procurify users do all day —
+// vendor, account and department changes in NetSuite (some with their notice lost or delivered twice),
+// approved bills, edits, bills coded with an account NetSuite lacks, payments over one to three bills
+// (push mode) and bills paid in NetSuite (pull mode) — plus lost Procurify answers after a write.
+// The choices depend only on the seed and the driver's own records; waiting for a bill or a vendor to
+// be synced before paying or coding with it is what timing can change (counted in `notReady`).
+import type { NoticeEventType } from '../../infra/sandboxes/netsuite/index.ts';
+import type { RecordType } from '../../infra/sandboxes/netsuite/record-types.ts';
+import type { NoticeDuplicates } from './notice-duplicates.ts';
+import {
+  accountNumber,
+  departmentName,
+  emailOf,
+  type MasterKind,
+  type MasterRecord,
+  masterKey,
+  type PaymentIntent,
+  type Pool,
+  type SoakBill,
+  type SoakCompany,
+  type SoakLine,
+  today,
+  vendorBody,
+  vendorName,
+} from './soak-company.ts';
+import type { SoakEnvironment } from './soak-environment.ts';
+
+export const operationKinds = [
+  'vendor.create',
+  'vendor.rename',
+  'vendor.deactivate',
+  'vendor.reactivate',
+  'vendor.delete',
+  'account.create',
+  'account.rename',
+  'account.renumber',
+  'account.deactivate',
+  'account.reactivate',
+  'account.delete',
+  'department.create',
+  'department.rename',
+  'department.deactivate',
+  'department.reactivate',
+  'department.delete',
+  'bill.create',
+  'bill.createPending',
+  'bill.approve',
+  'bill.edit',
+  'bill.orphanCode',
+  'orphanCode.resolve',
+  'payment',
+  'payment.approvedOnly',
+  'payment.markPaid',
+  'payment.unmatchedAccount',
+  'payment.parkedBill',
+  'netsuite.payBills',
+  'payment.inPullMode',
+] as const;
+export type OperationKind = (typeof operationKinds)[number];
+
+export type Phase = 'push' | 'pull';
+
+const masterWeights: Partial<Record<OperationKind, number>> = {
+  'vendor.create': 5,
+  'vendor.rename': 6,
+  'vendor.deactivate': 2,
+  'vendor.reactivate': 1,
+  'vendor.delete': 0.7,
+  'account.create': 3,
+  'account.rename': 3,
+  'account.renumber': 1,
+  'account.deactivate': 1.5,
+  'account.reactivate': 0.7,
+  'account.delete': 0.4,
+  'department.create': 3,
+  'department.rename': 3,
+  'department.deactivate': 1.5,
+  'department.reactivate': 0.7,
+  'department.delete': 0.4,
+  'bill.create': 22,
+  'bill.createPending': 3,
+  'bill.approve': 2.5,
+  'bill.edit': 3,
+  'bill.orphanCode': 1,
+  'orphanCode.resolve': 0.5,
+};
+
+const phaseWeights: Record<Phase, Partial<Record<OperationKind, number>>> = {
+  push: {
+    ...masterWeights,
+    payment: 16,
+    'payment.approvedOnly': 2,
+    'payment.markPaid': 1.5,
+    'payment.unmatchedAccount': 0.8,
+    'payment.parkedBill': 0.6,
+  },
+  pull: { ...masterWeights, 'netsuite.payBills': 16, 'payment.inPullMode': 1 },
+};
+
+export interface OperationMixOptions {
+  lostNoticeRate: number;
+  duplicateNoticeRate: number;
+  /** Share of Procurify master-data and mark-as-paid writes whose answer is lost after the change. */
+  procurifyLostAnswerRate: number;
+  /** A record is used (coding, paying) only this many operations after it was created or changed. */
+  settleOperations: number;
+  /** How long an operation waits for a record it needs to be synced before doing without it. */
+  readyTimeoutMs: number;
+}
+
+export interface OperationCounts {
+  performed: Record<string, number>;
+  /** Operations whose first choice was not possible (nothing eligible) and fell back to another. */
+  fellBack: number;
+  /** Records an operation waited for in vain (not synced within readyTimeoutMs). */
+  notReady: number;
+  lostNotices: number;
+  procurifyAnswersLostArmed: number;
+}
+
+export class OperationMix {
+  private readonly env: SoakEnvironment;
+  private readonly company: SoakCompany;
+  private readonly random: () => number;
+  private readonly options: OperationMixOptions;
+  private readonly duplicates: NoticeDuplicates;
+  private readonly procurifyIds = new Map<string, number>();
+  private index = 0;
+  readonly counts: OperationCounts = {
+    performed: {},
+    fellBack: 0,
+    notReady: 0,
+    lostNotices: 0,
+    procurifyAnswersLostArmed: 0,
+  };
+
+  constructor(
+    env: SoakEnvironment,
+    company: SoakCompany,
+    random: () => number,
+    duplicates: NoticeDuplicates,
+    options: OperationMixOptions,
+  ) {
+    this.env = env;
+    this.company = company;
+    this.random = random;
+    this.duplicates = duplicates;
+    this.options = options;
+  }
+
+  /** Performs operation number `index` of the run; returns the kind actually performed. */
+  async perform(index: number, phase: Phase): Promise<OperationKind> {
+    this.index = index;
+    const wanted = this.pick(phaseWeights[phase]);
+    let kind = wanted;
+    let done = await this.run(kind);
+    if (!done) {
+      this.counts.fellBack += 1;
+      kind = this.random() < 0.5 ? 'vendor.rename' : 'bill.create';
+      done = await this.run(kind);
+    }
+    this.counts.performed[kind] = (this.counts.performed[kind] ?? 0) + 1;
+    return kind;
+  }
+
+  private pick(weights: Partial<Record<OperationKind, number>>): OperationKind {
+    const entries = Object.entries(weights) as Array<[OperationKind, number]>;
+    const total = entries.reduce((sum, [, weight]) => sum + weight, 0);
+    let draw = this.random() * total;
+    for (const [kind, weight] of entries) {
+      draw -= weight;
+      if (draw < 0) return kind;
+    }
+    return entries.at(-1)![0];
+  }
+
+  private choose<T>(items: readonly T[]): T | undefined {
+    if (items.length === 0) return undefined;
+    return items[Math.floor(this.random() * items.length)];
+  }
+
+  /** false when nothing was eligible (the caller falls back to another operation). */
+  private async run(kind: OperationKind): Promise<boolean> {
+    switch (kind) {
+      case 'vendor.create':
+        return this.createMaster('vendor');
+      case 'account.create':
+        return this.createMaster('account');
+      case 'department.create':
+        return this.createMaster('department');
+      case 'vendor.rename':
+        return this.rename('vendor');
+      case 'account.rename':
+        return this.rename('account');
+      case 'department.rename':
+        return this.rename('department');
+      case 'account.renumber':
+        return this.renumber();
+      case 'vendor.deactivate':
+        return this.setInactive('vendor', true);
+      case 'account.deactivate':
+        return this.setInactive('account', true);
+      case 'department.deactivate':
+        return this.setInactive('department', true);
+      case 'vendor.reactivate':
+        return this.setInactive('vendor', false);
+      case 'account.reactivate':
+        return this.setInactive('account', false);
+      case 'department.reactivate':
+        return this.setInactive('department', false);
+      case 'vendor.delete':
+        return this.delete('vendor');
+      case 'account.delete':
+        return this.delete('account');
+      case 'department.delete':
+        return this.delete('department');
+      case 'bill.create':
+        return this.createBill(true);
+      case 'bill.createPending':
+        return this.createBill(false);
+      case 'bill.approve':
+        return this.approvePending();
+      case 'bill.edit':
+        return this.editBill();
+      case 'bill.orphanCode':
+        return this.createOrphanBill();
+      case 'orphanCode.resolve':
+        return this.resolveOrphanCode();
+      case 'payment':
+        return this.pay('normal', 'paid');
+      case 'payment.approvedOnly':
+        return this.pay('normal', 'approved');
+      case 'payment.markPaid':
+        return this.markPaymentPaid();
+      case 'payment.unmatchedAccount':
+        return this.pay('unmatchedAccount', 'paid');
+      case 'payment.parkedBill':
+        return this.payParkedBill();
+      case 'payment.inPullMode':
+        return this.pay('pullMode', 'paid');
+      case 'netsuite.payBills':
+        return this.payInNetSuite();
+    }
+  }
+
+  // ---- NetSuite user changes, with the notice lost or delivered twice -------------------------------
+
+  private userChange<T>(
+    record: { type: RecordType; id?: string; eventType: NoticeEventType },
+    change: () => T,
+    master?: MasterRecord,
+  ): T {
+    const { netsuite, procurify } = this.env;
+    const draw = this.random();
+    const lost = draw < this.options.lostNoticeRate;
+    const duplicate = !lost && draw < this.options.lostNoticeRate + this.options.duplicateNoticeRate;
+    if (master !== undefined && this.random() < this.options.procurifyLostAnswerRate) {
+      const path = {
+        vendor: '/api/v3/vendors/',
+        account: '/api/v3/account-codes/',
+        department: '/api/v3/departments/',
+      }[master.kind];
+      const method = record.eventType === 'create' ? 'POST' : 'PUT';
+      procurify.loseConnections({ method, path, when: 'after', count: 1 });
+      this.counts.procurifyAnswersLostArmed += 1;
+    }
+    let result: T;
+    if (lost) {
+      const webhook = netsuite.config().webhook;
+      netsuite.setConfig({ webhook: null });
+      try {
+        result = change();
+      } finally {
+        netsuite.setConfig({ webhook });
+      }
+      this.counts.lostNotices += 1;
+      if (master !== undefined) {
+        if (record.eventType === 'delete') master.deleteNoticeLost = true;
+        else master.lostNotices += 1;
+      }
+    } else {
+      result = change();
+    }
+    if (duplicate) {
+      const noticeType = record.type === 'vendorPayment' ? 'vendorpayment' : record.type;
+      const id = record.id ?? (result as { id: string }).id;
+      this.duplicates.want(noticeType, id, record.eventType);
+    }
+    return result;
+  }
+
+  private masters(kind: MasterKind, filter: (record: MasterRecord) => boolean): MasterRecord[] {
+    return [...this.company.masters.values()].filter(
+      (record) => record.kind === kind && !record.deleted && filter(record),
+    );
+  }
+
+  private createMaster(kind: MasterKind): boolean {
+    const pool: Pool = this.random() < 0.5 ? 'trading' : 'churn';
+    const { netsuite } = this.env;
+    let body: Record<string, unknown>;
+    let name: string;
+    let number: string | undefined;
+    if (kind === 'vendor') {
+      name = vendorName(this.company);
+      body = vendorBody(this.company, name);
+    } else if (kind === 'account') {
+      number = accountNumber(this.company);
+      name = `Soak Account ${number}`;
+      body = { acctNumber: number, acctName: name, acctType: 'Expense' };
+    } else {
+      name = departmentName(this.company);
+      body = { name };
+    }
+    const master: MasterRecord = {
+      kind,
+      netsuiteId: '',
+      pool,
+      name,
+      ...(number === undefined ? {} : { number }),
+      inactive: false,
+      deleted: false,
+      createdAt: this.index,
+      lostNotices: 0,
+      deleteNoticeLost: false,
+    };
+    const created = this.userChange(
+      { type: kind, eventType: 'create' },
+      () => netsuite.userCreate(kind, body),
+      master,
+    );
+    master.netsuiteId = created.id;
+    this.company.masters.set(masterKey(kind, created.id), master);
+    return true;
+  }
+
+  private rename(kind: MasterKind): boolean {
+    const master = this.choose(this.masters(kind, () => true));
+    if (master === undefined) return false;
+    const base = master.name.replace(/ \(r\d+\)$/, '');
+    const version = Number(/\(r(\d+)\)$/.exec(master.name)?.[1] ?? '0') + 1;
+    const name = `${base} (r${version})`;
+    const body =
+      kind === 'vendor'
+        ? { companyName: name, ...(this.random() < 0.5 ? { email: emailOf(base, version) } : {}) }
+        : kind === 'account'
+          ? { acctName: name }
+          : { name };
+    this.userChange(
+      { type: kind, id: master.netsuiteId, eventType: 'edit' },
+      () => this.env.netsuite.userUpdate(kind, master.netsuiteId, body),
+      master,
+    );
+    master.name = name;
+    return true;
+  }
+
+  private renumber(): boolean {
+    const master = this.choose(
+      this.masters('account', (record) => record.pool === 'churn' && record.createdAt >= 0),
+    );
+    if (master === undefined) return false;
+    const number = accountNumber(this.company);
+    this.userChange(
+      { type: 'account', id: master.netsuiteId, eventType: 'edit' },
+      () => this.env.netsuite.userUpdate('account', master.netsuiteId, { acctNumber: number }),
+      master,
+    );
+    master.number = number;
+    return true;
+  }
+
+  private setInactive(kind: MasterKind, inactive: boolean): boolean {
+    const master = this.choose(
+      this.masters(
+        kind,
+        (record) => record.pool === 'churn' && record.createdAt >= 0 && record.inactive !== inactive,
+      ),
+    );
+    if (master === undefined) return false;
+    this.userChange(
+      { type: kind, id: master.netsuiteId, eventType: 'xedit' },
+      () => this.env.netsuite.userUpdate(kind, master.netsuiteId, { isInactive: inactive }, 'xedit'),
+      master,
+    );
+    master.inactive = inactive;
+    return true;
+  }
+
+  private delete(kind: MasterKind): boolean {
+    const master = this.choose(
+      this.masters(kind, (record) => record.pool === 'churn' && record.createdAt >= 0),
+    );
+    if (master === undefined) return false;
+    this.userChange(
+      { type: kind, id: master.netsuiteId, eventType: 'delete' },
+      () => this.env.netsuite.userDelete(kind, master.netsuiteId),
+      master,
+    );
+    master.deleted = true;
+    return true;
+  }
+
+  // ---- bills -------------------------------------------------------------------------------------
+
+  /** The Procurify id of a synced master record, waiting for its link when it is recent. */
+  private async procurifyIdOf(master: MasterRecord): Promise<number | undefined> {
+    const key = masterKey(master.kind, master.netsuiteId);
+    const known = this.procurifyIds.get(key);
+    if (known !== undefined) return known;
+    const deadline = Date.now() + this.options.readyTimeoutMs;
+    for (;;) {
+      const link = await this.env.state().findBySource('netsuite', master.kind, master.netsuiteId);
+      if (link !== undefined) {
+        const id = Number(link.procurifyId);
+        this.procurifyIds.set(key, id);
+        return id;
+      }
+      if (Date.now() > deadline) {
+        this.counts.notReady += 1;
+        return undefined;
+      }
+      await sleep(100);
+    }
+  }
+
+  /** A trading record to code or bill with: settled long enough, else one seeded before the run. */
+  private async codingRecord(kind: MasterKind): Promise<{ master: MasterRecord; procurifyId: number }> {
+    const settled = this.masters(
+      kind,
+      (record) => record.pool === 'trading' && record.createdAt <= this.index - this.options.settleOperations,
+    );
+    const chosen = this.choose(settled);
+    if (chosen !== undefined) {
+      const id = await this.procurifyIdOf(chosen);
+      if (id !== undefined) return { master: chosen, procurifyId: id };
+    }
+    const seeded = this.masters(kind, (record) => record.pool === 'trading' && record.createdAt < 0);
+    const fallback = seeded[Math.floor(this.random() * seeded.length)]!;
+    return { master: fallback, procurifyId: (await this.procurifyIdOf(fallback))! };
+  }
+
+  private async billLines(orphanCode?: number): Promise<SoakLine[]> {
+    const lines: SoakLine[] = [];
+    const count = 1 + Math.floor(this.random() * 3);
+    for (let item = 0; item < count; item++) {
+      const amountCents = 1000 + Math.floor(this.random() * 49_000);
+      const split = this.random() < 0.3;
+      const parts = split
+        ? [Math.floor(amountCents / 3), amountCents - Math.floor(amountCents / 3)]
+        : [amountCents];
+      const allocations = [];
+      for (const [index, part] of parts.entries()) {
+        const account =
+          orphanCode !== undefined && item === 0 && index === 0
+            ? orphanCode
+            : (await this.codingRecord('account')).procurifyId;
+        const department = (await this.codingRecord('department')).procurifyId;
+        allocations.push({ accountCode: account, department, amountCents: part });
+      }
+      lines.push({ amountCents, allocations });
+    }
+    return lines;
+  }
+
+  private procurifyItems(lines: SoakLine[]) {
+    return lines.map((line, index) => ({
+      description: `Soak line ${index + 1}`,
+      amount: money(line.amountCents),
+      cost_allocations: line.allocations.map((allocation) => ({
+        account_code: allocation.accountCode,
+        department: allocation.department,
+        amount: money(allocation.amountCents),
+      })),
+    }));
+  }
+
+  private async createBill(
+    approve: boolean,
+    orphan?: { code: string; procurifyId: number },
+  ): Promise<boolean> {
+    const vendor = await this.codingRecord('vendor');
+    const lines = await this.billLines(orphan?.procurifyId);
+    this.company.counters.invoice += 1;
+    const created = this.env.procurify.createBill({
+      vendor: vendor.procurifyId,
+      invoice_number: `SOAK-${String(this.company.counters.invoice).padStart(6, '0')}`,
+      invoice_date: today(),
+      due_date: today(),
+      status: 1,
+      items: this.procurifyItems(lines),
+    });
+    if (approve) this.env.procurify.approveBill(created.uuid);
+    const bill: SoakBill = {
+      uuid: created.uuid,
+      vendorNetSuiteId: vendor.master.netsuiteId,
+      procurifyVendor: vendor.procurifyId,
+      lines,
+      totalCents: lines.reduce((sum, line) => sum + line.amountCents, 0),
+      approved: approve,
+      approvedAt: approve ? this.index : -1,
+      ...(orphan === undefined ? {} : { orphanCode: orphan.code }),
+      editedAt: this.index,
+      edits: 0,
+    };
+    this.company.bills.set(bill.uuid, bill);
+    return true;
+  }
+
+  private async approvePending(): Promise<boolean> {
+    const bill = this.choose([...this.company.bills.values()].filter((candidate) => !candidate.approved));
+    if (bill === undefined) return false;
+    this.env.procurify.approveBill(bill.uuid);
+    bill.approved = true;
+    bill.approvedAt = this.index;
+    return true;
+  }
+
+  private async editBill(): Promise<boolean> {
+    const bill = this.choose(this.payableBills().filter((candidate) => candidate.orphanCode === undefined));
+    if (bill === undefined) return false;
+    const lines = bill.lines.map((line) => {
+      const amountCents = 1000 + Math.floor(this.random() * 49_000);
+      const first = line.allocations.length > 1 ? Math.floor(amountCents / 3) : amountCents;
+      return {
+        amountCents,
+        allocations: line.allocations.map((allocation, index) => ({
+          ...allocation,
+          amountCents: index === 0 ? first : amountCents - first,
+        })),
+      };
+    });
+    this.env.procurify.editBill(bill.uuid, { items: this.procurifyItems(lines) });
+    bill.lines = lines;
+    bill.totalCents = lines.reduce((sum, line) => sum + line.amountCents, 0);
+    bill.editedAt = this.index;
+    bill.edits += 1;
+    return true;
+  }
+
+  private async createOrphanBill(): Promise<boolean> {
+    this.company.counters.orphan += 1;
+    const code = String(90_000 + this.company.counters.orphan);
+    const accountCode = this.env.procurify.store.addAccountCode({
+      code,
+      description: `Procurify-only ${code}`,
+    });
+    this.company.orphanCodes.set(code, { procurifyId: accountCode.id });
+    return this.createBill(true, { code, procurifyId: accountCode.id });
+  }
+
+  private async resolveOrphanCode(): Promise<boolean> {
+    const open = [...this.company.orphanCodes.entries()].filter(
+      ([, orphan]) => orphan.netsuiteAccount === undefined,
+    );
+    const chosen = this.choose(open);
+    if (chosen === undefined) return false;
+    const [code, orphan] = chosen;
+    const name = `Soak Account ${code}`;
+    const master: MasterRecord = {
+      kind: 'account',
+      netsuiteId: '',
+      pool: 'trading',
+      name,
+      number: code,
+      inactive: false,
+      deleted: false,
+      createdAt: this.index,
+      lostNotices: 0,
+      deleteNoticeLost: false,
+    };
+    const created = this.userChange(
+      { type: 'account', id: master.netsuiteId, eventType: 'create' },
+      () =>
+        this.env.netsuite.userCreate('account', { acctNumber: code, acctName: name, acctType: 'Expense' }),
+      master,
+    );
+    master.netsuiteId = created.id;
+    orphan.netsuiteAccount = created.id;
+    this.company.masters.set(masterKey('account', created.id), master);
+    return true;
+  }
+
+  // ---- payments ----------------------------------------------------------------------------------
+
+  /** Approved, unpaid bills whose last change is old enough to have been synced. */
+  private payableBills(): SoakBill[] {
+    const settledBefore = this.index - this.options.settleOperations;
+    return [...this.company.bills.values()].filter(
+      (bill) =>
+        bill.approved &&
+        bill.paidBy === undefined &&
+        bill.approvedAt <= settledBefore &&
+        bill.editedAt <= settledBefore &&
+        (bill.orphanCode === undefined ||
+          this.company.orphanCodes.get(bill.orphanCode)?.netsuiteAccount !== undefined),
+    );
+  }
+
+  /** The NetSuite bill of a Procurify bill once it is written with the bill's current total, still open. */
+  private async netsuiteBillWhenReady(bill: SoakBill): Promise<string | undefined> {
+    const deadline = Date.now() + this.options.readyTimeoutMs;
+    for (;;) {
+      const link = await this.env.state().findBySource('procurify', 'bill', bill.uuid.toLowerCase());
+      if (link !== undefined) {
+        const record = this.env.netsuite.record('vendorBill', link.netsuiteId) as
+          | { total?: number; balance?: number }
+          | undefined;
+        if (
+          record !== undefined &&
+          Math.round((record.total ?? 0) * 100) === bill.totalCents &&
+          Math.round((record.balance ?? 0) * 100) === bill.totalCents
+        ) {
+          return link.netsuiteId;
+        }
+      }
+      if (Date.now() > deadline) {
+        this.counts.notReady += 1;
+        return undefined;
+      }
+      await sleep(100);
+    }
+  }
+
+  /** One to three payable bills of one vendor, each synced to NetSuite. */
+  private async billsToPay(): Promise<Array<{ bill: SoakBill; netsuiteBillId: string }>> {
+    const byVendor = new Map<string, SoakBill[]>();
+    for (const bill of this.payableBills()) {
+      byVendor.set(bill.vendorNetSuiteId, [...(byVendor.get(bill.vendorNetSuiteId) ?? []), bill]);
+    }
+    const vendor = this.choose([...byVendor.keys()].sort());
+    if (vendor === undefined) return [];
+    const candidates = [...byVendor.get(vendor)!];
+    const count = 1 + Math.floor(this.random() * 3);
+    const chosen: SoakBill[] = [];
+    while (chosen.length < count && candidates.length > 0) {
+      chosen.push(candidates.splice(Math.floor(this.random() * candidates.length), 1)[0]!);
+    }
+    const ready = [];
+    for (const bill of chosen) {
+      const netsuiteBillId = await this.netsuiteBillWhenReady(bill);
+      if (netsuiteBillId !== undefined) ready.push({ bill, netsuiteBillId });
+    }
+    return ready;
+  }
+
+  private amountFor(bill: SoakBill, partialShare: number): number {
+    if (this.random() >= partialShare) return bill.totalCents;
+    return Math.max(100, Math.floor(bill.totalCents * (0.2 + this.random() * 0.7)));
+  }
+
+  private async pay(intent: PaymentIntent, status: 'paid' | 'approved'): Promise<boolean> {
+    const ready = await this.billsToPay();
+    if (ready.length === 0) return false;
+    const chosen = intent === 'normal' ? ready : ready.slice(0, 1);
+    const bills = chosen.map(({ bill }) => ({
+      uuid: bill.uuid,
+      amountCents: intent === 'normal' ? this.amountFor(bill, 0.25) : bill.totalCents,
+    }));
+    this.record(intent, status, bills);
+    return true;
+  }
+
+  private async payParkedBill(): Promise<boolean> {
+    const parked = [...this.company.bills.values()].filter(
+      (bill) =>
+        bill.approved &&
+        bill.paidBy === undefined &&
+        bill.orphanCode !== undefined &&
+        this.company.orphanCodes.get(bill.orphanCode)?.netsuiteAccount === undefined,
+    );
+    const bill = this.choose(parked);
+    if (bill === undefined) return false;
+    this.record('parkedBill', 'paid', [{ uuid: bill.uuid, amountCents: bill.totalCents }]);
+    return true;
+  }
+
+  private record(
+    intent: PaymentIntent,
+    status: 'paid' | 'approved',
+    bills: Array<{ uuid: string; amountCents: number }>,
+  ) {
+    const payment = this.env.procurify.recordPayment({
+      bills: bills.map((bill) => ({ uuid: bill.uuid, amount: money(bill.amountCents) })),
+      method: intent === 'unmatchedAccount' ? this.company.unmatchedMethod : this.company.matchedMethod,
+      payment_date: today(),
+      status,
+    });
+    for (const entry of bills) {
+      this.company.bills.get(entry.uuid)!.paidBy = { kind: 'procurify', paymentId: payment.id };
+    }
+    this.company.payments.set(payment.id, {
+      id: payment.id,
+      intent,
+      bills,
+      totalCents: bills.reduce((sum, bill) => sum + bill.amountCents, 0),
+      status,
+      recordedAt: this.index,
+      phase: intent === 'pullMode' ? 'pull' : 'push',
+    });
+  }
+
+  private async markPaymentPaid(): Promise<boolean> {
+    const payment = this.choose(
+      [...this.company.payments.values()].filter(
+        (candidate) => candidate.status === 'approved' && candidate.phase === 'push',
+      ),
+    );
+    if (payment === undefined) return false;
+    this.env.procurify.setPaymentStatus(payment.id, 'paid');
+    payment.status = 'paid';
+    return true;
+  }
+
+  /** Pull mode: a NetSuite user pays one to three bills on the Pay Bills page. */
+  private async payInNetSuite(): Promise<boolean> {
+    const ready = await this.billsToPay();
+    if (ready.length === 0) return false;
+    if (this.random() < this.options.procurifyLostAnswerRate * 3) {
+      this.env.procurify.loseConnections({
+        method: 'POST',
+        path: '/api/v3/ap/bills/mark-as-paid/',
+        when: 'after',
+        count: 1,
+      });
+      this.counts.procurifyAnswersLostArmed += 1;
+    }
+    const lines = ready.map(({ bill, netsuiteBillId }) => {
+      const amountCents = this.amountFor(bill, 0.2);
+      return { uuid: bill.uuid, netsuiteBillId, amountCents, paysInFull: amountCents === bill.totalCents };
+    });
+    const vendorId = ready[0]!.bill.vendorNetSuiteId;
+    const tranDate = today();
+    const created = this.userChange({ type: 'vendorPayment', eventType: 'paybills' }, () =>
+      this.env.netsuite.userCreate(
+        'vendorPayment',
+        {
+          entity: { id: vendorId },
+          account: { id: this.company.bankAccountId },
+          tranDate,
+          apply: {
+            items: lines.map((line) => ({
+              doc: { id: line.netsuiteBillId },
+              apply: true,
+              amount: line.amountCents / 100,
+            })),
+          },
+        },
+        'paybills',
+      ),
+    );
+    for (const { bill } of ready) bill.paidBy = { kind: 'netsuite', vendorPaymentId: created.id };
+    this.company.netsuitePayments.push({ vendorPaymentId: created.id, tranDate, bills: lines });
+    return true;
+  }
+}
+
+const money = (cents: number): string => `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}`;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

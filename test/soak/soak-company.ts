@@ -1,0 +1,274 @@
+// The company the soak works on, and what the driver did to it: the NetSuite chart of accounts,
+// departments and vendors (seeded, then brought to Procurify by apsync's own backfill, as on a first
+// run), the Procurify location and payment methods, and a record of every vendor, account, department,
+// bill and payment the operations created or changed, which the invariant checks read at the end.
+// Used by operation-mix.ts (the operations), invariants.ts (the checks) and run-soak.ts (setup).
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { SqsQueuePublisher } from '../../shared/aws/queue-publisher.ts';
+import type { InboundMessage } from '../../shared/events/inbound-message.ts';
+import { createNetSuiteClient } from '../../shared/netsuite/index.ts';
+import { backfillMasterData } from '../../shared/netsuite-poll/index.ts';
+import type { SoakEnvironment } from './soak-environment.ts';
+
+export type MasterKind = 'vendor' | 'account' | 'department';
+
+/**
+ * `trading` records code bills (renamed only, never deactivated, so bills stay valid); `churn` records
+ * are created, renamed, deactivated, reactivated, renumbered and deleted.
+ */
+export type Pool = 'trading' | 'churn';
+
+export interface MasterRecord {
+  kind: MasterKind;
+  netsuiteId: string;
+  pool: Pool;
+  name: string;
+  /** Accounts: the Number. */
+  number?: string;
+  inactive: boolean;
+  deleted: boolean;
+  /** Operation index that created it (-1: seeded before the run). */
+  createdAt: number;
+  /** Changes made while the webhook was off (the NetSuite poll must bring them). */
+  lostNotices: number;
+  /** The delete's notice was lost: SuiteQL does not show deletes, so nothing can bring it. */
+  deleteNoticeLost: boolean;
+}
+
+export interface SoakLine {
+  amountCents: number;
+  allocations: Array<{ accountCode: number; department: number; amountCents: number }>;
+}
+
+export interface SoakBill {
+  uuid: string;
+  vendorNetSuiteId: string;
+  procurifyVendor: number;
+  lines: SoakLine[];
+  totalCents: number;
+  /** Approved (directly, or by a later operation); pending bills must never reach NetSuite. */
+  approved: boolean;
+  approvedAt: number;
+  /** Coded with an account code NetSuite does not have (parked for review until it does). */
+  orphanCode?: string;
+  editedAt: number;
+  edits: number;
+  /** Paid from Procurify (push or pull phase) or in NetSuite (pull phase). */
+  paidBy?: { kind: 'procurify'; paymentId: number } | { kind: 'netsuite'; vendorPaymentId: string };
+}
+
+export type PaymentIntent =
+  /** Ordinary: exactly one Vendor Payment expected. */
+  | 'normal'
+  /** Paid with a method whose GL code no NetSuite account has: "Payment account not found". */
+  | 'unmatchedAccount'
+  /** Over a bill parked for review: "Bill not synced" (or pushed if the mapping arrived first). */
+  | 'parkedBill'
+  /** Recorded in pull mode: never pushed. */
+  | 'pullMode';
+
+export interface SoakPayment {
+  id: number;
+  intent: PaymentIntent;
+  bills: Array<{ uuid: string; amountCents: number }>;
+  totalCents: number;
+  /** `approved` until a later operation marks it paid (only paid payments are pushed). */
+  status: 'paid' | 'approved';
+  recordedAt: number;
+  phase: 'push' | 'pull';
+}
+
+export interface NetSuiteUserPayment {
+  vendorPaymentId: string;
+  tranDate: string;
+  bills: Array<{ uuid: string; netsuiteBillId: string; amountCents: number; paysInFull: boolean }>;
+}
+
+export interface SoakCompany {
+  currencyId: string;
+  subsidiaryId: string;
+  bankAccountId: string;
+  /** GL code of the payment method NetSuite knows, and of the one it does not. */
+  matchedMethod: number;
+  unmatchedMethod: number;
+  locationId: number;
+  masters: Map<string, MasterRecord>;
+  bills: Map<string, SoakBill>;
+  payments: Map<number, SoakPayment>;
+  netsuitePayments: NetSuiteUserPayment[];
+  /** Procurify-only account codes: code → Procurify id (and the NetSuite account once created). */
+  orphanCodes: Map<string, { procurifyId: number; netsuiteAccount?: string }>;
+  counters: { vendor: number; account: number; department: number; invoice: number; orphan: number };
+  /** When the payment mode went to pull (operation index), if it did. */
+  pullFrom?: number;
+}
+
+export const masterKey = (kind: MasterKind, netsuiteId: string): string => `${kind}:${netsuiteId}`;
+
+export interface CompanySize {
+  tradingVendors: number;
+  codingAccounts: number;
+  codingDepartments: number;
+}
+
+/** Seeds both sides, runs the backfill and waits until every master record is linked. */
+export async function setUpCompany(
+  env: SoakEnvironment,
+  size: CompanySize,
+  timeoutMs = 120_000,
+): Promise<SoakCompany> {
+  const { netsuite, procurify } = env;
+  const currencyId = netsuite.seed({
+    records: { currency: [{ name: 'US Dollar', symbol: 'USD', isBaseCurrency: true }] },
+  }).created.currency![0]!;
+  const subsidiaryId = netsuite.seed({
+    records: { subsidiary: [{ name: 'Soak Holdings Inc.', currency: { id: currencyId } }] },
+  }).created.subsidiary![0]!;
+  const company: SoakCompany = {
+    currencyId,
+    subsidiaryId,
+    bankAccountId: '',
+    matchedMethod: 0,
+    unmatchedMethod: 0,
+    locationId: 0,
+    masters: new Map(),
+    bills: new Map(),
+    payments: new Map(),
+    netsuitePayments: [],
+    orphanCodes: new Map(),
+    counters: { vendor: 0, account: 0, department: 0, invoice: 0, orphan: 0 },
+  };
+  const seeded = netsuite.seed({
+    records: {
+      account: [
+        {
+          acctNumber: '1000',
+          acctName: 'Operating Checking',
+          acctType: 'Bank',
+          currency: { id: currencyId },
+          subsidiary: { items: [{ id: subsidiaryId }] },
+        },
+        { acctNumber: '2000', acctName: 'Accounts Payable', acctType: 'AcctPay' },
+        ...Array.from({ length: size.codingAccounts }, (_, index) => ({
+          acctNumber: String(6100 + index * 10),
+          acctName: `Coding Expense ${index + 1}`,
+          acctType: 'Expense',
+        })),
+      ],
+      department: Array.from({ length: size.codingDepartments }, () => ({
+        name: departmentName(company),
+      })),
+      vendor: Array.from({ length: size.tradingVendors }, () => vendorBody(company)),
+    },
+  }).created;
+  const accounts = seeded.account ?? [];
+  company.bankAccountId = accounts[0]!;
+  for (const [index, id] of accounts.entries()) {
+    const fields = netsuite.store.get('account', id)?.fields ?? {};
+    company.masters.set(masterKey('account', id), {
+      kind: 'account',
+      netsuiteId: id,
+      pool: index >= 2 ? 'trading' : 'churn',
+      name: String(fields.acctName),
+      number: String(fields.acctNumber),
+      inactive: false,
+      deleted: false,
+      createdAt: -1,
+      lostNotices: 0,
+      deleteNoticeLost: false,
+    });
+  }
+  for (const id of seeded.department ?? []) {
+    company.masters.set(masterKey('department', id), {
+      kind: 'department',
+      netsuiteId: id,
+      pool: 'trading',
+      name: String(netsuite.store.get('department', id)?.fields.name),
+      inactive: false,
+      deleted: false,
+      createdAt: -1,
+      lostNotices: 0,
+      deleteNoticeLost: false,
+    });
+  }
+  for (const id of seeded.vendor ?? []) {
+    company.masters.set(masterKey('vendor', id), {
+      kind: 'vendor',
+      netsuiteId: id,
+      pool: 'trading',
+      name: String(netsuite.store.get('vendor', id)?.fields.companyName),
+      inactive: false,
+      deleted: false,
+      createdAt: -1,
+      lostNotices: 0,
+      deleteNoticeLost: false,
+    });
+  }
+
+  const store = procurify.store;
+  company.locationId = store.addLocation({ name: 'Head Office', headquarter: true, currency: 'USD' }).id;
+  company.matchedMethod = store.addPaymentMethod({
+    name: 'Operating account (ACH)',
+    type: 2,
+    gl_code: '1000',
+  }).id;
+  company.unmatchedMethod = store.addPaymentMethod({ name: 'Old wire account', type: 4, gl_code: '9999' }).id;
+
+  // apsync's own backfill (`apsync backfill`), through the running inbound worker.
+  const client = createNetSuiteClient({
+    ...netsuite.credentials,
+    baseUrl: netsuite.url,
+    concurrencyShare: 2,
+  });
+  const stack = env.stack();
+  const sqs = new SQSClient(stack.aws.clientConfig('sqs'));
+  try {
+    const queue = new SqsQueuePublisher<InboundMessage>(sqs, stack.aws.queueUrls.inbound);
+    await backfillMasterData({ suiteQl: client.suiteQl, queue }, {});
+  } finally {
+    sqs.destroy();
+  }
+  const deadline = Date.now() + timeoutMs;
+  for (const record of company.masters.values()) {
+    for (;;) {
+      if (await env.state().findBySource('netsuite', record.kind, record.netsuiteId)) break;
+      if (Date.now() > deadline) {
+        throw new Error(`soak setup: NetSuite ${record.kind} ${record.netsuiteId} was not linked in time`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  return company;
+}
+
+export function vendorName(company: SoakCompany): string {
+  company.counters.vendor += 1;
+  return `Soak Vendor ${String(company.counters.vendor).padStart(5, '0')}`;
+}
+
+export function departmentName(company: SoakCompany): string {
+  company.counters.department += 1;
+  return `Soak Department ${String(company.counters.department).padStart(5, '0')}`;
+}
+
+/** A new account Number: 70001 upwards, never reused (renumbering takes a new one too). */
+export function accountNumber(company: SoakCompany): string {
+  company.counters.account += 1;
+  return String(70_000 + company.counters.account);
+}
+
+export function vendorBody(company: SoakCompany, name = vendorName(company)): Record<string, unknown> {
+  return {
+    companyName: name,
+    entityId: name,
+    email: emailOf(name, 0),
+    subsidiary: { id: company.subsidiaryId },
+    currency: { id: company.currencyId },
+  };
+}
+
+export const emailOf = (name: string, version: number): string =>
+  `ap${version === 0 ? '' : `-${version}`}@${name.toLowerCase().replaceAll(' ', '-')}.example.com`;
+
+/** Today as NetSuite and Procurify dates are written. */
+export const today = (): string => new Date().toISOString().slice(0, 10);
