@@ -4,11 +4,11 @@
 // prints when APSYNC_BENCH_FIGURES=1, prints a table of the figures against their goals with the
 // machine they were measured on, and writes everything to bench-results/latest.json (plus a dated copy
 // and each step's full output under bench-results/logs/). Full run about 7 minutes on 2 cores; --quick
-// about 2-3.
+// about 2. `--only latency-10,backfill` runs some steps; `--verbose` shows each step's own output.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { copyFileSync, createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, platform, release, totalmem } from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -90,15 +90,28 @@ function plan(quick: boolean): Step[] {
             timeoutMs: 4 * 60_000,
           },
         ]),
-    ...[5, 15].map((limit) => ({
-      key: `payments-c${limit}`,
-      title: `payment push at C=${limit}`,
+    ...[
+      { limit: 5, invocations: 5 },
+      { limit: 15, invocations: 15 },
+      // Not the deployed design: two payments in flight per permit (a batch's messages processed
+      // concurrently behind the instance's one-permit governor), to show what that would change.
+      ...(quick ? [] : [{ limit: 5, invocations: 10 }]),
+    ].map(({ limit, invocations }) => ({
+      key: `payments-c${limit}${invocations === limit ? '' : `-x${invocations / limit}`}`,
+      title: `payment push at C=${limit}${invocations === limit ? '' : `, ${invocations} invocations`}`,
       script: 'test/bench/payment-push.ts',
-      args: ['--payments', payments, '--limit', String(limit)],
+      args: [
+        '--payments',
+        payments,
+        '--limit',
+        String(limit),
+        ...(invocations === limit ? [] : ['--invocations', String(invocations)]),
+      ],
       method:
         `test/bench/payment-push.ts --payments ${payments} --limit ${limit}: local stack, NetSuite sandbox at ` +
         `concurrency limit C=${limit} and L=200 ms on every call; ${payments} paid Procurify payments (1-3 bills each) ` +
-        `seeded with their bill links and enqueued at once; ${limit} worker invocations × 1 permit; rate = NetSuite ` +
+        `seeded with their bill links and enqueued at once; ${limit} worker instances × 1 permit` +
+        `${invocations === limit ? '' : `, ${invocations} concurrent invocations sharing them`}; rate = NetSuite ` +
         `requests (token included) / wall (enqueue → last payment synced), against C/L; baseline = the raw client's ` +
         'concurrent GET loop at the same C and L, same run. The full 2,000-payment figure is recorded separately.',
       timeoutMs: 10 * 60_000,
@@ -124,7 +137,8 @@ function plan(quick: boolean): Step[] {
         'test/bench/memory.ts: `node infra/local/main.ts --ephemeral --port 0 --no-schedules` as a child process; ' +
         'RSS from /proc/<pid>/status every 100 ms; idle = median over the idle seconds after ready; load = vendor ' +
         `edits at 50/s for ${quick ? 8 : 20} s through the NetSuite sandbox admin API (signed notices to the webhook), ` +
-        'sandboxes at loopback speed; peak = max RSS from the first edit until every edit reached Procurify',
+        'sandboxes at loopback speed; peak = max RSS from the first edit until every edit reached Procurify; ' +
+        'settled = median over 5 s after that',
       timeoutMs: 5 * 60_000,
     },
   ];
@@ -283,7 +297,8 @@ function rowsOf(key: string, result: StepResult): Row[] {
     const outcome = f.outcome as { synced: number; failed: number; review: number; duplicates: number };
     return [
       row(
-        `payments/s at C=${num(f.limit)}, L=${num(f.latencyMs)} ms (${num(f.payments)} payments)`,
+        `payments/s at C=${num(f.limit)}, L=${num(f.latencyMs)} ms (${num(f.payments)} payments` +
+          `${f.invocations === f.instances ? '' : `, ${num(f.invocations)} invocations on ${num(f.instances)} permits`})`,
         `${num(f.paymentsPerSecond).toFixed(2)} of ${num(f.ceilingPaymentsPerSecond).toFixed(2)} = ${pct(ratio)} of C/L ` +
           `(${num(f.requestsPerPayment).toFixed(2)} req/payment)`,
         '≥ 90% of C/L',
@@ -316,7 +331,7 @@ function rowsOf(key: string, result: StepResult): Row[] {
         row(
           `  ${num(f.bills).toLocaleString('en-US')} bills, ${String(read.name)}`,
           `${Math.round(num(read.rowsPerSecond)).toLocaleString('en-US')} rows/s = ${pct(num(read.ratioToCeiling))} of ceiling ` +
-            `(page ${num(read.meanPageMs).toFixed(0)} ms at the sandbox)`,
+            `(page ${num(read.meanPageMs).toFixed(0)} ms at the sandbox: ${pct(num(read.ratioToObservedPaging))} of 1000 rows per that)`,
         ),
       );
     }
@@ -363,6 +378,10 @@ function rowsOf(key: string, result: StepResult): Row[] {
           `in ${(num(f.drainMs) / 1000).toFixed(1)} s)`,
         '',
         f.synced === f.edits ? '' : 'MISSED',
+      ),
+      row(
+        `local mode RSS ${num(f.settleSeconds)} s after the drain`,
+        `${mib(num(f.settledRssMiB))} = ${(num(f.settledRssMiB) / num(f.idleRssMiB)).toFixed(2)}x idle`,
       ),
     ];
   }
@@ -424,7 +443,7 @@ const machine = {
   platform: `${platform()} ${release()}`,
   loadAverageAtStart: loadavg().map((load) => Number(load.toFixed(2))),
 };
-const outPath = join(projectRoot, values.out ?? 'bench-results/latest.json');
+const outPath = resolve(projectRoot, values.out ?? 'bench-results/latest.json');
 const logDir = join(dirname(outPath), 'logs');
 mkdirSync(logDir, { recursive: true });
 

@@ -1,5 +1,5 @@
 // Benchmark (not a test) for issue 7 §3: peak memory of local mode under load. Run:
-//   npx node test/bench/memory.ts [--rate 50] [--seconds 20] [--idle-seconds 5] [--drain-seconds 90]
+//   npx node test/bench/memory.ts [--rate 50] [--seconds 20] [--idle-seconds 5] [--drain-seconds 90] [--settle-seconds 5]
 //     [--netsuite-latency 0] [--procurify-latency 0]        (npm run bench runs it as one step)
 // Starts `npm start`'s entry as a child process (`node infra/local/main.ts --ephemeral --port 0
 // --no-schedules`: demo company, every worker, webhook endpoint), samples its resident set from
@@ -7,7 +7,8 @@
 // benchmark's workload from outside through the NetSuite sandbox's admin API: vendors seeded without
 // notices, then each edited "as a NetSuite user" at a steady rate, so the sandbox posts a signed notice
 // to the webhook and the inbound worker writes the vendor to Procurify. Reports the peak RSS during load
-// and drain against the idle RSS of the same run, and how many edits reached Procurify.
+// and drain against the idle RSS of the same run, the RSS once the work is done (settled), and how many
+// edits reached Procurify.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -22,6 +23,7 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '20' },
     'idle-seconds': { type: 'string', default: '5' },
     'drain-seconds': { type: 'string', default: '90' },
+    'settle-seconds': { type: 'string', default: '5' },
     'netsuite-latency': { type: 'string', default: '0' },
     'procurify-latency': { type: 'string', default: '0' },
   },
@@ -30,6 +32,7 @@ const rate = Number(values.rate);
 const loadSeconds = Number(values.seconds);
 const idleSeconds = Number(values['idle-seconds']);
 const drainSeconds = Number(values['drain-seconds']);
+const settleSeconds = Number(values['settle-seconds']);
 const netsuiteLatencyMs = Number(values['netsuite-latency']);
 const procurifyLatencyMs = Number(values['procurify-latency']);
 const count = Math.round(rate * loadSeconds);
@@ -208,6 +211,10 @@ try {
   const loadSamples = sampler.stop();
   const peakKiB = Math.max(...loadSamples);
   const endHwmKiB = memoryOf(pid)?.hwmKiB ?? NaN;
+  // Settled: the work is done; what stays (caches, request logs, queues' and tables' contents) shows here.
+  sampler.start();
+  await sleep(settleSeconds * 1000);
+  const settledKiB = median(sampler.stop());
 
   const figures = {
     rate,
@@ -222,6 +229,8 @@ try {
     peakToIdle: peakKiB / idleKiB,
     startupHwmMiB: mib(startupHwmKiB),
     hwmMiB: mib(endHwmKiB),
+    settleSeconds,
+    settledRssMiB: mib(settledKiB),
     loadMs,
     drainMs: drainedMs,
     syncedPerSecond: synced / (drainedMs / 1000),
@@ -245,6 +254,9 @@ try {
   console.log(
     `  peak RSS          ${mib(peakKiB).toFixed(0)} MiB under load and drain = ${figures.peakToIdle.toFixed(2)}x idle ` +
       `(max of ${loadSamples.length} samples every ${sampleEveryMs} ms; VmHWM at the end ${mib(endHwmKiB).toFixed(0)} MiB)`,
+  );
+  console.log(
+    `  settled RSS       ${mib(settledKiB).toFixed(0)} MiB = ${(settledKiB / idleKiB).toFixed(2)}x idle (median over ${settleSeconds} s after the drain)`,
   );
   if (process.env.APSYNC_BENCH_FIGURES === '1') console.log(`@@figures ${JSON.stringify(figures)}`);
 } catch (error) {
