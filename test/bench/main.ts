@@ -3,10 +3,10 @@
 // not colour the next, and local mode's RSS is its own), reads the one `@@figures {json}` line each
 // prints when APSYNC_BENCH_FIGURES=1, prints a table of the figures against their goals with the
 // machine they were measured on, and writes everything to bench-results/latest.json (plus a dated copy
-// and each step's full output under bench-results/logs/). Full run about 7 minutes on 2 cores; --quick
+// and each step's full output under bench-results/logs/{full,quick}/). Full run about 7 minutes on 2 cores; --quick
 // about 2. `--only latency-10,backfill` runs some steps; `--verbose` shows each step's own output.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { copyFileSync, createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, createWriteStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, platform, release, totalmem } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -150,11 +150,32 @@ interface StepResult {
   command: string;
   method: string;
   seconds: number;
+  /** CPU time of the step's own process (user + system, its children not included), last read before exit. */
+  cpuSeconds?: number;
   exitCode: number | null;
   log: string;
   figures?: Record<string, unknown>;
   error?: string;
 }
+
+/**
+ * User + system CPU seconds of a process from /proc/<pid>/stat (Linux; undefined elsewhere). A step that
+ * used about one core for its whole run was bound by the one event loop that runs the emulators, the
+ * sandboxes and the workers together, not by the code under test's waits.
+ */
+function cpuSecondsOf(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces) start at state; utime and stime are 14 and 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return Number.isFinite(ticks) ? ticks / clockTicksPerSecond : undefined;
+  } catch {
+    return undefined;
+  }
+}
+/** USER_HZ: 100 on every Linux architecture Node runs on. */
+const clockTicksPerSecond = 100;
 
 /** The step running now: its own process group, so Ctrl-C on the suite must end it explicitly. */
 let running: ChildProcess | undefined;
@@ -187,6 +208,10 @@ function runStep(step: Step, logDir: string, verbose: boolean): Promise<StepResu
       },
     });
     running = child;
+    let cpuSeconds: number | undefined;
+    const cpuSampler = setInterval(() => {
+      if (child.pid !== undefined) cpuSeconds = cpuSecondsOf(child.pid) ?? cpuSeconds;
+    }, 250);
     let figures: Record<string, unknown> | undefined;
     let pending = '';
     child.stdout?.on('data', (chunk: Buffer) => {
@@ -210,6 +235,7 @@ function runStep(step: Step, logDir: string, verbose: boolean): Promise<StepResu
     }, step.timeoutMs);
     child.once('close', (code) => {
       clearTimeout(timer);
+      clearInterval(cpuSampler);
       if (pending.startsWith(figuresMarker)) figures = JSON.parse(pending.slice(figuresMarker.length));
       log.end();
       const seconds = (performance.now() - started) / 1000;
@@ -218,6 +244,7 @@ function runStep(step: Step, logDir: string, verbose: boolean): Promise<StepResu
         command,
         method: step.method,
         seconds,
+        ...(cpuSeconds === undefined ? {} : { cpuSeconds }),
         exitCode: code,
         log: relative(projectRoot, logPath),
         ...(figures === undefined ? {} : { figures }),
@@ -444,7 +471,7 @@ const machine = {
   loadAverageAtStart: loadavg().map((load) => Number(load.toFixed(2))),
 };
 const outPath = resolve(projectRoot, values.out ?? 'bench-results/latest.json');
-const logDir = join(dirname(outPath), 'logs');
+const logDir = join(dirname(outPath), 'logs', quick ? 'quick' : 'full');
 mkdirSync(logDir, { recursive: true });
 
 const machineLine =
@@ -458,8 +485,12 @@ for (const [index, step] of steps.entries()) {
   process.stdout.write(`[${index + 1}/${steps.length}] ${step.title} (${step.key}) … `);
   const result = await runStep(step, logDir, values.verbose === true);
   results[step.key] = result;
+  const cpu =
+    result.cpuSeconds === undefined
+      ? ''
+      : `, CPU ${result.cpuSeconds.toFixed(1)} s = ${pct(result.cpuSeconds / result.seconds)} of one core`;
   console.log(
-    `${result.seconds.toFixed(1)} s${result.error === undefined ? '' : ` — ${result.error}, see ${result.log}`}`,
+    `${result.seconds.toFixed(1)} s${cpu}${result.error === undefined ? '' : ` — ${result.error}, see ${result.log}`}`,
   );
 }
 const totalSeconds = (performance.now() - suiteStart) / 1000;
