@@ -159,7 +159,8 @@ interface StepResult {
 }
 
 /**
- * User + system CPU seconds of a process from /proc/<pid>/stat (Linux; undefined elsewhere). A step that
+ * User + system CPU seconds of a process from /proc/<pid>/stat (Linux; undefined elsewhere); not its
+ * children's (local mode's own share is in the memory step's figures). A step that
  * used about one core for its whole run was bound by the one event loop that runs the emulators, the
  * sandboxes and the workers together, not by the code under test's waits.
  */
@@ -402,7 +403,7 @@ function rowsOf(key: string, result: StepResult): Row[] {
       row(
         `local mode peak RSS, ${num(f.rate)}/s for ${num(f.seconds)} s`,
         `${mib(num(f.peakRssMiB))} = ${num(f.peakToIdle).toFixed(2)}x idle (${num(f.synced)}/${num(f.edits)} synced ` +
-          `in ${(num(f.drainMs) / 1000).toFixed(1)} s)`,
+          `in ${(num(f.drainMs) / 1000).toFixed(1)} s, ${pct(num(f.loadCpuShare))} of one core)`,
         '',
         f.synced === f.edits ? '' : 'MISSED',
       ),

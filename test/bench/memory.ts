@@ -82,6 +82,17 @@ class RssSampler {
   }
 }
 
+/** User + system CPU seconds of a process (/proc/<pid>/stat fields 14 and 15, USER_HZ 100). */
+function cpuSecondsOf(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
+
 const median = (samples: number[]) =>
   [...samples].sort((a, b) => a - b)[Math.floor(samples.length / 2)] ?? NaN;
 
@@ -187,6 +198,7 @@ try {
     });
 
   sampler.start();
+  const cpuBefore = cpuSecondsOf(pid);
   const loadStart = performance.now();
   const edits: Array<Promise<unknown>> = [];
   for (let i = 0; i < count; i++) {
@@ -208,6 +220,7 @@ try {
     await sleep(500);
   }
   const drainedMs = performance.now() - loadStart;
+  const loadCpuSeconds = cpuSecondsOf(pid) - cpuBefore;
   const loadSamples = sampler.stop();
   const peakKiB = Math.max(...loadSamples);
   const endHwmKiB = memoryOf(pid)?.hwmKiB ?? NaN;
@@ -234,6 +247,8 @@ try {
     loadMs,
     drainMs: drainedMs,
     syncedPerSecond: synced / (drainedMs / 1000),
+    /** Local mode's CPU from the first edit to the drain, as a share of one core. */
+    loadCpuShare: loadCpuSeconds / (drainedMs / 1000),
     samples: { idle: idleSamples.length, load: loadSamples.length, everyMs: sampleEveryMs },
   };
 
@@ -249,7 +264,8 @@ try {
   );
   console.log(
     `  synced            ${synced}/${count} in ${(drainedMs / 1000).toFixed(1)} s from the first edit ` +
-      `(${figures.syncedPerSecond.toFixed(1)}/s; edits sent in ${(loadMs / 1000).toFixed(1)} s)`,
+      `(${figures.syncedPerSecond.toFixed(1)}/s; edits sent in ${(loadMs / 1000).toFixed(1)} s; ` +
+      `local mode used ${(figures.loadCpuShare * 100).toFixed(0)}% of one core meanwhile)`,
   );
   console.log(
     `  peak RSS          ${mib(peakKiB).toFixed(0)} MiB under load and drain = ${figures.peakToIdle.toFixed(2)}x idle ` +
