@@ -25,8 +25,11 @@ export function createPaymentPushWorkerHandler(deps: PaymentPushWorkerDependenci
     visibility: deps.visibility,
     failures: deps.failures,
     retryDelay: deps.retryDelay,
-    // One payment after another: each holds NetSuite permits, and two payments may share a bill.
-    processInParallel: false,
+    // A batch's payments run concurrently behind the instance's NetSuite permits (the client's governor
+    // queues their requests), so one payment's Procurify reads overlap another's NetSuite calls (97.5 % of
+    // C/L instead of ~90 % in test/bench/payment-push.ts). Two payments of one bill stay safe: NetSuite
+    // refuses an application above the bill's open amount, and the planner reads it before writing.
+    processInParallel: true,
     processMessage: async (message) => {
       const outcome = await handlePaymentMessage(message, deps);
       logger.info('payment processed', {
