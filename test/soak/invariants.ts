@@ -34,6 +34,8 @@ export interface SoakOutcomes {
     failedWithMessage: Record<string, number>;
     /** Failed with a data message although the driver expected it to be pushed (allowed; listed). */
     unexpectedDataFailures: string[];
+    /** Failed "Bill not synced" while every bill it pays is in NetSuite now (an operator re-sync pushes it). */
+    billSyncedSince: string[];
     inDeadLetterQueue: number;
     neverPaid: number;
     notPushedInPullMode: number;
@@ -82,6 +84,7 @@ export async function checkInvariants(
       pushedOnce: 0,
       failedWithMessage: {},
       unexpectedDataFailures: [],
+      billSyncedSince: [],
       inDeadLetterQueue: 0,
       neverPaid: 0,
       notPushedInPullMode: 0,
@@ -477,6 +480,12 @@ export async function checkInvariants(
             : undefined;
       if (expectedProblem !== problem)
         outcomes.payments.unexpectedDataFailures.push(`${name}: ${current.message}`);
+      if (
+        problem === paymentProblems.billNotSynced &&
+        payment.bills.every((line) => billIdOf.has(line.uuid.toLowerCase()))
+      ) {
+        outcomes.payments.billSyncedSince.push(name);
+      }
       if (only !== undefined) {
         findings.push({
           category: 'mismatch',

@@ -28,6 +28,8 @@ export interface NoticeDuplicateCounts {
   otherAnswers: number;
   /** The change's own notice never arrived (webhook down during a restart): nothing to duplicate. */
   originalNotDelivered: number;
+  /** Which ones (the first few), `recordType:recordId:eventType`. */
+  notDelivered: string[];
 }
 
 export class NoticeDuplicates {
@@ -42,6 +44,7 @@ export class NoticeDuplicates {
     acceptedAgain: 0,
     otherAnswers: 0,
     originalNotDelivered: 0,
+    notDelivered: [],
   };
 
   constructor(netsuite: NetSuiteSandbox, endpoint: () => { url: string; secret: string } | undefined) {
@@ -79,8 +82,21 @@ export class NoticeDuplicates {
           Date.parse(candidate.at) >= wanted.notBefore,
       );
       if (delivery === undefined) {
-        if (Date.now() > wanted.giveUpAt) this.counts.originalNotDelivered += 1;
-        else still.push(wanted);
+        if (Date.now() > wanted.giveUpAt) {
+          this.counts.originalNotDelivered += 1;
+          const failed = deliveries.find(
+            (candidate) =>
+              candidate.notice.recordType === wanted.recordType &&
+              candidate.notice.recordId === wanted.recordId &&
+              candidate.notice.eventType === wanted.eventType &&
+              !candidate.ok,
+          );
+          if (this.counts.notDelivered.length < 10) {
+            this.counts.notDelivered.push(
+              `${wanted.recordType}:${wanted.recordId}:${wanted.eventType}${failed === undefined ? '' : ` (delivery failed: ${failed.status ?? failed.error})`}`,
+            );
+          }
+        } else still.push(wanted);
         continue;
       }
       this.done.add(delivery.notice.eventId);

@@ -2,8 +2,9 @@
 // vendor, account and department changes in NetSuite (some with their notice lost or delivered twice),
 // approved bills, edits, bills coded with an account NetSuite lacks, payments over one to three bills
 // (push mode) and bills paid in NetSuite (pull mode) — plus lost Procurify answers after a write.
-// The choices depend only on the seed and the driver's own records; waiting for a bill or a vendor to
-// be synced before paying or coding with it is what timing can change (counted in `notReady`).
+// The kinds and amounts come from the seed; a bill is paid, or a vendor billed, only once apsync has
+// synced it, so which ones are picked depends on timing too (the driver never waits: `notReady` counts
+// the records it looked at too early).
 import type { NoticeEventType } from '../../infra/sandboxes/netsuite/index.ts';
 import type { RecordType } from '../../infra/sandboxes/netsuite/record-types.ts';
 import type { NoticeDuplicates } from './notice-duplicates.ts';
@@ -104,15 +105,13 @@ export interface OperationMixOptions {
   procurifyLostAnswerRate: number;
   /** A record is used (coding, paying) only this many operations after it was created or changed. */
   settleOperations: number;
-  /** How long an operation waits for a record it needs to be synced before doing without it. */
-  readyTimeoutMs: number;
 }
 
 export interface OperationCounts {
   performed: Record<string, number>;
   /** Operations whose first choice was not possible (nothing eligible) and fell back to another. */
   fellBack: number;
-  /** Records an operation waited for in vain (not synced within readyTimeoutMs). */
+  /** Records an operation looked at but could not use yet (not synced, or not with its latest edit). */
   notReady: number;
   lostNotices: number;
   procurifyAnswersLostArmed: number;
@@ -125,6 +124,8 @@ export class OperationMix {
   private readonly options: OperationMixOptions;
   private readonly duplicates: NoticeDuplicates;
   private readonly procurifyIds = new Map<string, number>();
+  /** `uuid@edits` → the NetSuite bill, once it showed that version's total. */
+  private readonly readyBills = new Map<string, string>();
   private index = 0;
   readonly counts: OperationCounts = {
     performed: {},
@@ -403,37 +404,33 @@ export class OperationMix {
 
   // ---- bills -------------------------------------------------------------------------------------
 
-  /** The Procurify id of a synced master record, waiting for its link when it is recent. */
+  /** The Procurify id of a master record once apsync linked it (undefined while it is not synced). */
   private async procurifyIdOf(master: MasterRecord): Promise<number | undefined> {
     const key = masterKey(master.kind, master.netsuiteId);
     const known = this.procurifyIds.get(key);
     if (known !== undefined) return known;
-    const deadline = Date.now() + this.options.readyTimeoutMs;
-    for (;;) {
-      const link = await this.env.state().findBySource('netsuite', master.kind, master.netsuiteId);
-      if (link !== undefined) {
-        const id = Number(link.procurifyId);
-        this.procurifyIds.set(key, id);
-        return id;
-      }
-      if (Date.now() > deadline) {
-        this.counts.notReady += 1;
-        return undefined;
-      }
-      await sleep(100);
-    }
+    const link = await this.env.state().findBySource('netsuite', master.kind, master.netsuiteId);
+    if (link === undefined) return undefined;
+    const id = Number(link.procurifyId);
+    this.procurifyIds.set(key, id);
+    return id;
   }
 
-  /** A trading record to code or bill with: settled long enough, else one seeded before the run. */
+  /**
+   * A trading record to code or bill with: one created long enough ago and already synced (a few are
+   * tried), else one seeded before the run. Never waits: the load keeps its pace whatever apsync does.
+   */
   private async codingRecord(kind: MasterKind): Promise<{ master: MasterRecord; procurifyId: number }> {
     const settled = this.masters(
       kind,
       (record) => record.pool === 'trading' && record.createdAt <= this.index - this.options.settleOperations,
     );
-    const chosen = this.choose(settled);
-    if (chosen !== undefined) {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const chosen = this.choose(settled);
+      if (chosen === undefined) break;
       const id = await this.procurifyIdOf(chosen);
       if (id !== undefined) return { master: chosen, procurifyId: id };
+      this.counts.notReady += 1;
     }
     const seeded = this.masters(kind, (record) => record.pool === 'trading' && record.createdAt < 0);
     const fallback = seeded[Math.floor(this.random() * seeded.length)]!;
@@ -570,7 +567,7 @@ export class OperationMix {
       deleteNoticeLost: false,
     };
     const created = this.userChange(
-      { type: 'account', id: master.netsuiteId, eventType: 'create' },
+      { type: 'account', eventType: 'create' },
       () =>
         this.env.netsuite.userCreate('account', { acctNumber: code, acctName: name, acctType: 'Expense' }),
       master,
@@ -597,51 +594,51 @@ export class OperationMix {
     );
   }
 
-  /** The NetSuite bill of a Procurify bill once it is written with the bill's current total, still open. */
-  private async netsuiteBillWhenReady(bill: SoakBill): Promise<string | undefined> {
-    const deadline = Date.now() + this.options.readyTimeoutMs;
-    for (;;) {
-      const link = await this.env.state().findBySource('procurify', 'bill', bill.uuid.toLowerCase());
-      if (link !== undefined) {
-        const record = this.env.netsuite.record('vendorBill', link.netsuiteId) as
-          | { total?: number; balance?: number }
-          | undefined;
-        if (
-          record !== undefined &&
-          Math.round((record.total ?? 0) * 100) === bill.totalCents &&
-          Math.round((record.balance ?? 0) * 100) === bill.totalCents
-        ) {
-          return link.netsuiteId;
-        }
-      }
-      if (Date.now() > deadline) {
-        this.counts.notReady += 1;
-        return undefined;
-      }
-      await sleep(100);
+  /** The NetSuite bill of a Procurify bill if it is written with the bill's current total and open. */
+  private async netsuiteBillIfReady(bill: SoakBill): Promise<string | undefined> {
+    const key = `${bill.uuid}@${bill.edits}`;
+    const known = this.readyBills.get(key);
+    if (known !== undefined) return known;
+    const link = await this.env.state().findBySource('procurify', 'bill', bill.uuid.toLowerCase());
+    if (link === undefined) return undefined;
+    const record = this.env.netsuite.record('vendorBill', link.netsuiteId) as
+      | { total?: number; balance?: number }
+      | undefined;
+    if (
+      record === undefined ||
+      Math.round((record.total ?? 0) * 100) !== bill.totalCents ||
+      Math.round((record.balance ?? 0) * 100) !== bill.totalCents
+    ) {
+      return undefined;
     }
+    this.readyBills.set(key, link.netsuiteId);
+    return link.netsuiteId;
   }
 
-  /** One to three payable bills of one vendor, each synced to NetSuite. */
+  /** One to three payable bills of one vendor, each already in NetSuite as it is now (never waits). */
   private async billsToPay(): Promise<Array<{ bill: SoakBill; netsuiteBillId: string }>> {
     const byVendor = new Map<string, SoakBill[]>();
     for (const bill of this.payableBills()) {
       byVendor.set(bill.vendorNetSuiteId, [...(byVendor.get(bill.vendorNetSuiteId) ?? []), bill]);
     }
-    const vendor = this.choose([...byVendor.keys()].sort());
-    if (vendor === undefined) return [];
-    const candidates = [...byVendor.get(vendor)!];
-    const count = 1 + Math.floor(this.random() * 3);
-    const chosen: SoakBill[] = [];
-    while (chosen.length < count && candidates.length > 0) {
-      chosen.push(candidates.splice(Math.floor(this.random() * candidates.length), 1)[0]!);
+    const vendors = [...byVendor.keys()].sort();
+    for (let attempt = 0; attempt < 3 && vendors.length > 0; attempt++) {
+      const vendor = vendors.splice(Math.floor(this.random() * vendors.length), 1)[0]!;
+      const ready: Array<{ bill: SoakBill; netsuiteBillId: string }> = [];
+      for (const bill of byVendor.get(vendor)!.slice(0, 8)) {
+        const netsuiteBillId = await this.netsuiteBillIfReady(bill);
+        if (netsuiteBillId === undefined) this.counts.notReady += 1;
+        else ready.push({ bill, netsuiteBillId });
+      }
+      if (ready.length === 0) continue;
+      const count = 1 + Math.floor(this.random() * 3);
+      const chosen = [];
+      while (chosen.length < count && ready.length > 0) {
+        chosen.push(ready.splice(Math.floor(this.random() * ready.length), 1)[0]!);
+      }
+      return chosen;
     }
-    const ready = [];
-    for (const bill of chosen) {
-      const netsuiteBillId = await this.netsuiteBillWhenReady(bill);
-      if (netsuiteBillId !== undefined) ready.push({ bill, netsuiteBillId });
-    }
-    return ready;
+    return [];
   }
 
   private amountFor(bill: SoakBill, partialShare: number): number {
@@ -756,5 +753,3 @@ export class OperationMix {
 }
 
 const money = (cents: number): string => `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}`;
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -31,7 +31,6 @@ export function fullSoak(seed: number, operations: number): SoakOptions {
     retryBaseSeconds: 1,
     workerConcurrency: 3,
     settleOperations: 40,
-    readyTimeoutMs: 30_000,
     quiesceTimeoutMs: 240_000,
   };
 }
@@ -55,7 +54,6 @@ export function smallSoak(seed: number, operations = 150): SoakOptions {
     company: { tradingVendors: 6, codingAccounts: 4, codingDepartments: 3 },
     scheduleRates: { netsuitePoll: 3, procurifyPoll: 1, paidBillPull: 2 },
     settleOperations: 15,
-    readyTimeoutMs: 15_000,
     quiesceTimeoutMs: 40_000,
   };
 }

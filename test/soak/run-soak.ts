@@ -16,7 +16,7 @@ import { type FailureReason, readFailureReasons } from './failure-reasons.ts';
 import { checkInvariants, type SoakOutcomes } from './invariants.ts';
 import { type NoticeDuplicateCounts, NoticeDuplicates } from './notice-duplicates.ts';
 import { type OperationCounts, OperationMix, type Phase } from './operation-mix.ts';
-import { type QuiesceResult, quiesce, settleDeadLetters } from './quiesce.ts';
+import { describeWork, type QuiesceResult, quiesce, settleDeadLetters } from './quiesce.ts';
 import { type CompanySize, setUpCompany } from './soak-company.ts';
 import { type SoakEnvironment, startSoakEnvironment, type WorkerCounts } from './soak-environment.ts';
 
@@ -52,13 +52,14 @@ export interface SoakOptions {
   retryBaseSeconds: number;
   workerConcurrency: number;
   settleOperations: number;
-  readyTimeoutMs: number;
   quiesceTimeoutMs: number;
   log?: (line: string) => void;
+  /** Called with the environment after the checks, before it closes (diagnostics). */
+  inspect?: (env: SoakEnvironment) => Promise<void> | void;
 }
 
 export interface SoakReport {
-  options: Omit<SoakOptions, 'log'>;
+  options: Omit<SoakOptions, 'log' | 'inspect'>;
   wallMs: number;
   phases: { setupMs: number; operationsMs: number; settleMs: number; checkMs: number };
   operations: OperationCounts;
@@ -134,7 +135,6 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       duplicateNoticeRate: options.faults.duplicateNotice,
       procurifyLostAnswerRate: options.faults.procurifyAnswerLost,
       settleOperations: options.settleOperations,
-      readyTimeoutMs: options.readyTimeoutMs,
     });
     let pumping = false;
     timers.push(
@@ -194,8 +194,10 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       const phase: Phase = index < pushOperations ? 'push' : 'pull';
       await mix.perform(index, phase);
       if ((index + 1) % Math.max(1, Math.round(options.operations / 10)) === 0) {
+        const netsuite = env.netsuite.stats();
         log(
-          `${index + 1}/${options.operations} operations (${((Date.now() - operationsStarted) / 1000).toFixed(0)} s)`,
+          `${index + 1}/${options.operations} operations (${((Date.now() - operationsStarted) / 1000).toFixed(0)} s); ` +
+            `NetSuite in flight ${netsuite.inFlight}, governance 429s ${netsuite.governance429}; ${await describeWork(env)}`,
         );
       }
       if (options.operationIntervalMs > 0) await sleep(options.operationIntervalMs);
@@ -271,6 +273,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
         (first.settled && deadLetters.quiesce.settled ? 0 : 1) +
         duplicates.counts.acceptedAgain,
     };
+    await options.inspect?.(env);
     return report;
   } finally {
     for (const timer of timers) clearInterval(timer);
@@ -300,8 +303,8 @@ async function paymentsDrained(env: SoakEnvironment, deadline: number): Promise<
   }
 }
 
-function withoutLog(options: SoakOptions): Omit<SoakOptions, 'log'> {
-  const { log: _log, ...rest } = options;
+function withoutLog(options: SoakOptions): Omit<SoakOptions, 'log' | 'inspect'> {
+  const { log: _log, inspect: _inspect, ...rest } = options;
   return rest;
 }
 

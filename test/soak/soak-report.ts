@@ -20,7 +20,7 @@ export function renderSoakReport(report: SoakReport): string {
   lines.push('operations');
   for (const [kind, n] of Object.entries(report.operations.performed).sort()) row(kind, n);
   row('fallbacks (first choice had nothing eligible)', report.operations.fellBack);
-  row('waits for a record to sync that timed out', report.operations.notReady);
+  row('records looked at before apsync had synced them', report.operations.notReady);
 
   lines.push('faults injected');
   const ns = faults.netsuite;
@@ -46,6 +46,7 @@ export function renderSoakReport(report: SoakReport): string {
     'webhook notices delivered twice',
     `${dup.sent} of ${dup.picked} picked: ${dup.recognised} answered duplicate, ${dup.acceptedAgain} queued again, ${dup.otherAnswers} other, ${dup.originalNotDelivered} original never delivered`,
   );
+  for (const missing of dup.notDelivered) lines.push(`    original never delivered: ${missing}`);
   row(
     'worker died right after a Vendor Payment write',
     `${faults.paymentCrashes.crashed} of ${faults.paymentCrashes.writes} writes`,
@@ -56,7 +57,16 @@ export function renderSoakReport(report: SoakReport): string {
   );
   row('apsync restarts on its data directory', faults.restarts);
 
-  lines.push('retries (messages that failed and came back)');
+  lines.push('retries');
+  row(
+    'NetSuite requests failed by a fault and retried by the client',
+    ns.injected429 + ns.injected5xx + ns.timeouts + ns.dropped + ns.unauthorized,
+  );
+  row(
+    'Procurify requests failed by a fault and retried by the client',
+    pc.injected429 + pc.unauthorized + pc.answersLost,
+  );
+  lines.push('  messages that failed and came back (queue retries):');
   for (const [name, counts] of Object.entries(report.workers).sort()) {
     row(name, `${counts.failures} retried of ${counts.records} receives (${counts.invocations} invocations)`);
   }
@@ -91,6 +101,7 @@ export function renderSoakReport(report: SoakReport): string {
   for (const [problem, n] of Object.entries(p.failedWithMessage).sort())
     row(`payments failed: "${problem}"`, n);
   row('  of which not the failure the driver set up', p.unexpectedDataFailures.length);
+  row('  "Bill not synced" whose bills are in NetSuite now', p.billSyncedSince.length);
   row('payments in a dead-letter queue', p.inDeadLetterQueue);
   row('payments never marked paid (not pushed)', p.neverPaid);
   row('payments recorded in pull mode (not pushed)', p.notPushedInPullMode);
