@@ -1,4 +1,4 @@
-// The soak of issue 7 §1, small: 150 mixed operations (master data changes, approved bills, payments of
+// The soak of issue 7 §1, small: 200 mixed operations (master data changes, approved bills, payments of
 // one to three bills in push mode, then bills paid in NetSuite in pull mode) on local mode while every
 // fault kind of the full run is injected — NetSuite 429/5xx/dropped connections, Procurify 429s, tokens
 // expiring, notices lost and delivered twice, Procurify answers lost after the write, the payment
@@ -15,7 +15,7 @@ const seed = 1;
 let report: SoakReport;
 
 beforeAll(async () => {
-  report = await runSoak(smallSoak(seed));
+  report = await runSoak(smallSoak(seed, 200));
 }, 150_000);
 
 afterAll(() => {

@@ -1,18 +1,18 @@
-// `npm run soak` (npx node test/soak/main.ts [--operations 3000] [--seed N] [--verbose]): the full soak
-// with faults on local mode; prints the report and exits 1 when an invariant fails. The small version
-// runs inside `npm test` (test/integration/soak-small.test.ts).
+// `npm run soak` (npx node test/soak/main.ts [--operations 3000] [--seed N] [--small] [--json FILE]
+// [--verbose]): the full soak with faults on local mode; prints the report and exits 1 when an invariant
+// fails. `--small` runs the preset of the small version inside `npm test` (200 operations by default).
 import { parseArgs } from 'node:util';
 
 const { values } = parseArgs({
   options: {
-    operations: { type: 'string', default: '3000' },
+    operations: { type: 'string' },
     seed: { type: 'string' },
     small: { type: 'boolean', default: false },
     json: { type: 'string' },
     verbose: { type: 'boolean', default: false },
   },
 });
-const operations = Number(values.operations);
+const operations = Number(values.operations ?? (values.small ? 200 : 3000));
 const seed = values.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : Number(values.seed);
 if (!Number.isInteger(operations) || operations < 1 || !Number.isInteger(seed)) {
   console.error(

@@ -35,7 +35,7 @@ export function fullSoak(seed: number, operations: number): SoakOptions {
   };
 }
 
-export function smallSoak(seed: number, operations = 150): SoakOptions {
+export function smallSoak(seed: number, operations = 200): SoakOptions {
   return {
     ...fullSoak(seed, operations),
     operationIntervalMs: 20,

@@ -8,7 +8,7 @@ import type { SoakReport } from './run-soak.ts';
 export function renderSoakReport(report: SoakReport): string {
   const { options, faults, outcomes } = report;
   const lines: string[] = [];
-  const row = (label: string, value: string | number) => lines.push(`  ${label.padEnd(52, ' ')} ${value}`);
+  const row = (label: string, value: string | number) => lines.push(`  ${label.padEnd(62, ' ')} ${value}`);
   const count = (category: Finding['category']) =>
     outcomes.findings.filter((finding) => finding.category === category).length;
   const percent = (part: number, whole: number) =>
