@@ -146,6 +146,8 @@ export const settingNames = {
   netsuiteBaseUrl: 'APSYNC_NETSUITE_BASE_URL',
   /** Procurify base URL (default: https://<domain>.procurify.com). */
   procurifyBaseUrl: 'APSYNC_PROCURIFY_BASE_URL',
+  /** Seconds before a NetSuite request is abandoned and retried (default 20: below every function timeout). */
+  netsuiteRequestTimeoutSeconds: 'APSYNC_NETSUITE_REQUEST_TIMEOUT_SECONDS',
   /** In-flight NetSuite requests one function container may use (default 2). */
   netsuiteConcurrencyShare: 'APSYNC_NETSUITE_CONCURRENCY_SHARE',
   /** Comma-separated NetSuite subsidiary ids to sync (default: all). */

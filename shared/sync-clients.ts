@@ -20,6 +20,8 @@ export interface SyncClientSettings {
   procurifyBaseUrl?: string;
   /** In-flight NetSuite requests this container may use (its share of the account's limit). */
   netsuiteConcurrencyShare: number;
+  /** Seconds before a NetSuite request is abandoned and retried; below the function timeout. */
+  netsuiteRequestTimeoutSeconds?: number;
 }
 
 export interface SyncClients {
@@ -52,7 +54,7 @@ export function createSyncClientSource(
 
 export type NetSuiteClientSettings = Pick<
   SyncClientSettings,
-  'netsuiteSecret' | 'netsuiteBaseUrl' | 'netsuiteConcurrencyShare'
+  'netsuiteSecret' | 'netsuiteBaseUrl' | 'netsuiteConcurrencyShare' | 'netsuiteRequestTimeoutSeconds'
 >;
 
 /**
@@ -101,6 +103,9 @@ function buildNetSuite(credentials: NetSuiteCredentials, settings: NetSuiteClien
     privateKeyPem: credentials.privateKeyPem,
     algorithm: credentials.algorithm,
     concurrencyShare: settings.netsuiteConcurrencyShare,
+    ...(settings.netsuiteRequestTimeoutSeconds === undefined
+      ? {}
+      : { requestTimeoutMs: settings.netsuiteRequestTimeoutSeconds * 1000 }),
   });
 }
 

@@ -41,6 +41,7 @@ export function readSettings(env: Environment) {
     [settingNames.retryBaseSeconds]: decimalNumber(z.number().min(0).max(900)).default(10),
     [settingNames.auditRetentionDays]: decimalNumber(z.number().int().min(1).max(3650)).default(400),
     [settingNames.idempotencyRetentionDays]: decimalNumber(z.number().int().min(1).max(365)).default(7),
+    [settingNames.netsuiteRequestTimeoutSeconds]: decimalNumber(z.number().int().min(1).max(900)).default(20),
     [settingNames.pollOverlapMinutes]: decimalNumber(z.number().min(0).max(1440)).default(10),
     [settingNames.netsuiteTimeZone]: z
       .string()
@@ -70,6 +71,7 @@ export function readSettings(env: Environment) {
     departmentLocationId: value[settingNames.departmentLocationId] as number | undefined,
     retryBaseSeconds: value[settingNames.retryBaseSeconds] as number,
     pollOverlapMinutes: value[settingNames.pollOverlapMinutes] as number,
+    netsuiteRequestTimeoutSeconds: value[settingNames.netsuiteRequestTimeoutSeconds] as number,
     auditRetentionDays: value[settingNames.auditRetentionDays] as number,
     idempotencyRetentionDays: value[settingNames.idempotencyRetentionDays] as number,
     netsuiteTimeZone: value[settingNames.netsuiteTimeZone] as string,

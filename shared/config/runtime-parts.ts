@@ -36,6 +36,7 @@ export function syncClients(
   return createSyncClientSource(new SecretsProvider(), {
     ...secrets,
     netsuiteConcurrencyShare: settings.netsuiteConcurrencyShare,
+    netsuiteRequestTimeoutSeconds: settings.netsuiteRequestTimeoutSeconds,
     ...(settings.netsuiteBaseUrl === undefined ? {} : { netsuiteBaseUrl: settings.netsuiteBaseUrl }),
     ...(settings.procurifyBaseUrl === undefined ? {} : { procurifyBaseUrl: settings.procurifyBaseUrl }),
   });
@@ -48,6 +49,7 @@ export function netSuiteClient(
   return createNetSuiteClientSource(new SecretsProvider(), {
     netsuiteSecret,
     netsuiteConcurrencyShare: settings.netsuiteConcurrencyShare,
+    netsuiteRequestTimeoutSeconds: settings.netsuiteRequestTimeoutSeconds,
     ...(settings.netsuiteBaseUrl === undefined ? {} : { netsuiteBaseUrl: settings.netsuiteBaseUrl }),
   });
 }

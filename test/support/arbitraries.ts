@@ -1341,6 +1341,13 @@ const settingModelList: SettingModel[] = [
     invalid: badUrlText,
   },
   {
+    variable: settingNames.netsuiteRequestTimeoutSeconds,
+    field: 'netsuiteRequestTimeoutSeconds',
+    fallback: 20,
+    valid: settingNumber(1, 900, true),
+    invalid: badNumberText(1, 900, true),
+  },
+  {
     variable: settingNames.auditRetentionDays,
     field: 'auditRetentionDays',
     fallback: 400,
