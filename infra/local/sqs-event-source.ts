@@ -43,7 +43,6 @@ export function startSqsEventSource(
   const timeoutMs = options.functionTimeoutMs ?? 30_000;
   const counters = { invocations: 0, records: 0, failures: 0, inFlight: 0 };
   let running = true;
-  const abort = new AbortController();
 
   const poller = async (): Promise<void> => {
     while (running) {
@@ -57,7 +56,6 @@ export function startSqsEventSource(
             MessageSystemAttributeNames: ['All'],
             MessageAttributeNames: ['All'],
           }),
-          { abortSignal: abort.signal },
         );
         messages = answer.Messages ?? [];
       } catch (error) {
@@ -111,8 +109,10 @@ export function startSqsEventSource(
   return {
     stats: () => ({ ...counters }),
     stop: async () => {
+      // The current long polls are not aborted: a receive the queue already answered would leave its
+      // messages invisible for the whole visibility timeout. Each poll returns within its wait time and
+      // its messages are processed before the poller stops (in-flight work finishes, as on Lambda).
       running = false;
-      abort.abort();
       await Promise.allSettled(pollers);
     },
   };
