@@ -29,6 +29,8 @@ export interface SqsEventSourceOptions {
 export interface SqsEventSource {
   /** Invocations so far and records handled, for tests and `apsync status`. */
   stats(): { invocations: number; records: number; failures: number; inFlight: number };
+  /** Bodies of the messages whose invocation has not returned yet (tests wait for a record's to end). */
+  inFlightBodies(): string[];
   /** Stops polling and waits for in-flight invocations; unhandled messages return to the queue. */
   stop(): Promise<void>;
 }
@@ -43,6 +45,7 @@ export function startSqsEventSource(
   const timeoutMs = options.functionTimeoutMs ?? 30_000;
   const counters = { invocations: 0, records: 0, failures: 0, inFlight: 0 };
   let running = true;
+  const handling = new Map<string, string>();
 
   const poller = async (): Promise<void> => {
     while (running) {
@@ -73,6 +76,8 @@ export function startSqsEventSource(
     counters.invocations++;
     counters.inFlight++;
     const event: SQSEvent = { Records: messages.map((message) => toRecord(message, options.queueName)) };
+    const batchKeys = event.Records.map((record) => `${counters.invocations}:${record.messageId}`);
+    for (const [index, record] of event.Records.entries()) handling.set(batchKeys[index]!, record.body);
     let failedIds: Set<string>;
     try {
       const response = await handler(event, createLambdaContext(options.functionName, timeoutMs));
@@ -83,6 +88,7 @@ export function startSqsEventSource(
       failedIds = new Set(messages.map((message) => message.MessageId ?? ''));
     } finally {
       counters.inFlight--;
+      for (const key of batchKeys) handling.delete(key);
     }
     counters.records += messages.length;
     counters.failures += failedIds.size;
@@ -108,6 +114,7 @@ export function startSqsEventSource(
   const pollers = Array.from({ length: concurrency }, () => poller());
   return {
     stats: () => ({ ...counters }),
+    inFlightBodies: () => [...handling.values()],
     stop: async () => {
       // The current long polls are not aborted: a receive the queue already answered would leave its
       // messages invisible for the whole visibility timeout. Each poll returns within its wait time and

@@ -16,6 +16,7 @@ import type { BillMessage } from '../../shared/events/bill-message.ts';
 import { createNetSuiteClient } from '../../shared/netsuite/index.ts';
 import type { RecordState } from '../../shared/state/model.ts';
 import { DynamoStateStore } from '../../shared/state/state-store.ts';
+import { handled, settledState } from '../support/sync-outcome.ts';
 import { waitFor } from '../support/wait.ts';
 
 let stack: LocalStack;
@@ -152,15 +153,9 @@ async function send(uuid: string, origin: BillMessage['origin'] = 'poll') {
   await bills.send({ kind: 'bill', origin, billUuid: uuid, enqueuedAt: new Date().toISOString() });
 }
 
-/** Waits until the bill's audit trail has `count` finished outcomes and returns its state. */
+/** Waits until the bill's audit trail has `count` outcomes, their writes all done, and returns its state. */
 async function settled(uuid: string, count = 1): Promise<RecordState> {
-  const finals = new Set(['written', 'unchanged', 'skipped', 'review', 'failed']);
-  await waitFor(
-    async () =>
-      (await state.read(ref(uuid))).filter((entry) => finals.has(entry.step)).length >= count || undefined,
-    `${count} outcome(s) of bill ${uuid}`,
-  );
-  return (await state.getState(ref(uuid)))!;
+  return (await settledState(stack, state, ref(uuid), { count }))!;
 }
 
 const billPuts = (uuid: string) =>
@@ -298,13 +293,14 @@ describe('bill sync Procurify → NetSuite', () => {
       acctName: 'Travel',
       acctType: 'Expense',
     }).id;
-    await waitFor(() => state.findBySource('netsuite', 'account', account), 'the account link');
-    await waitFor(
-      async () =>
-        (await state.getState({ system: 'netsuite', kind: 'account', id: account }))?.status === 'synced' ||
-        undefined,
-      'the account synced',
+    const accountState = await settledState(
+      stack,
+      state,
+      { system: 'netsuite', kind: 'account', id: account },
+      { where: (entry) => entry.step === 'written' },
     );
+    expect(accountState?.status).toBe('synced');
+    expect(await state.findBySource('netsuite', 'account', account)).toBeDefined();
     const run = await stack.scheduler.runNow('procurifyPoll');
     expect(run.outcome).toBe('succeeded');
     expect((run.result as { parkedBills?: { resent: number } }).parkedBills?.resent).toBeGreaterThanOrEqual(
@@ -316,6 +312,7 @@ describe('bill sync Procurify → NetSuite', () => {
       const current = await state.getState(ref(bill.uuid));
       return current?.status === 'synced' || current?.status === 'unchanged' ? current : undefined;
     }, 'the parked bill written');
+    await handled(stack, bill.uuid);
     expect(final.waitingFor).toBeUndefined();
     expect(billPuts(bill.uuid)).toHaveLength(1);
     const link = await state.findBySource('procurify', 'bill', bill.uuid);

@@ -34,6 +34,7 @@ import {
 } from '../../infra/sandboxes/http-server.ts';
 import { vendorWriteSchema } from '../../shared/procurify/schemas.ts';
 import { DynamoStateStore } from '../../shared/state/state-store.ts';
+import { settledState } from '../support/sync-outcome.ts';
 import { waitFor } from '../support/wait.ts';
 
 let stack: LocalStack;
@@ -323,15 +324,16 @@ describe('against the local stack', () => {
     ).toBe(true);
 
     const vendor = vendorIds[7]!;
+    const vendorRef = { system: 'netsuite', kind: 'vendor', id: vendor } as const;
+    const before = (await state.read(vendorRef)).length;
     const vendorReplay = await json(schemas.replayOutputSchema, ['review', 'replay', `vendor:${vendor}`]);
     expect(vendorReplay.action).toBe('queued');
-    await waitFor(
-      async () =>
-        (await state.read({ system: 'netsuite', kind: 'vendor', id: vendor })).some(
-          (entry) => entry.step === 'received' && entry.facts?.origin === 'replay',
-        ),
-      'the replayed vendor processed',
-    );
+    await settledState(stack, state, vendorRef, { after: before });
+    expect(
+      (await state.read(vendorRef)).some(
+        (entry) => entry.step === 'received' && entry.facts?.origin === 'replay',
+      ),
+    ).toBe(true);
     const refused = await cli(['review', 'replay', 'netsuite:bill:1001']);
     expect(refused.code).toBe(1);
     expect(refused.err).toMatch(/cannot be replayed/);

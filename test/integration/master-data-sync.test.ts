@@ -5,6 +5,7 @@ import { ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/c
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalStack, startLocalStack } from '../../infra/local/stack.ts';
 import { DynamoStateStore } from '../../shared/state/state-store.ts';
+import { settledState } from '../support/sync-outcome.ts';
 import { waitFor } from '../support/wait.ts';
 
 let stack: LocalStack;
@@ -40,15 +41,18 @@ const procurifyWrites = (pathPart: string) =>
   stack.procurify.requestLog().filter((entry) => entry.method !== 'GET' && entry.path.includes(pathPart))
     .length;
 
+/** Waits until the record's first sync ended (Procurify write, link and state all done); returns its state. */
+const synced = (kind: 'vendor' | 'account', id: string) =>
+  settledState(
+    stack,
+    state,
+    { system: 'netsuite', kind, id },
+    { where: (entry) => entry.step === 'written' },
+  );
+
 /** Waits until the vendor's sync finished (Procurify write, link and state) and returns it. */
 async function syncedVendor(id: string) {
-  await waitFor(
-    async () =>
-      (await state.getState({ system: 'netsuite', kind: 'vendor', id }))?.status === 'synced'
-        ? true
-        : undefined,
-    'the synced state',
-  );
+  expect((await synced('vendor', id))?.status).toBe('synced');
   return procurifyVendor(id)!;
 }
 
@@ -187,15 +191,13 @@ describe('master data NetSuite → Procurify', () => {
       acctName: 'Office Supplies',
       acctType: 'Expense',
     }).id;
-    await waitFor(
-      () => [...stack.procurify.store.accountCodes.values()].find((code) => code.code === '6100'),
-      'account code 6100',
-    );
-    const skipped = await waitFor(async () => {
-      const current = await state.getState({ system: 'netsuite', kind: 'account', id: withoutNumber });
-      return current?.status === 'skipped' ? current : undefined;
-    }, 'the skipped state');
-    expect(skipped.message).toMatch(/has no Number/);
+    expect((await synced('account', withNumber))?.status).toBe('synced');
+    const skipped = await settledState(stack, state, {
+      system: 'netsuite',
+      kind: 'account',
+      id: withoutNumber,
+    });
+    expect(skipped).toMatchObject({ status: 'skipped', message: expect.stringMatching(/has no Number/) });
     const code = [...stack.procurify.store.accountCodes.values()].find((c) => c.code === '6100');
     expect(code).toMatchObject({ description: 'Office Supplies', account_type: 2, active: true });
     expect((await state.findBySource('netsuite', 'account', withNumber))?.procurifyId).toBe(String(code?.id));

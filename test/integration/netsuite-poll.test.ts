@@ -25,6 +25,7 @@ import {
   pollMasterData,
 } from '../../shared/netsuite-poll/index.ts';
 import { DynamoStateStore } from '../../shared/state/state-store.ts';
+import { settledState } from '../support/sync-outcome.ts';
 import { waitFor } from '../support/wait.ts';
 
 let stack: LocalStack;
@@ -171,11 +172,20 @@ describe('NetSuite poll (scheduled function)', () => {
     expect(await state.getWatermark('netsuite-poll:vendor')).toBe(wallTimeOf('vendor', vendorId));
     expect(await state.getWatermark('netsuite-poll:account')).toBe(wallTimeOf('account', accountId));
 
-    await waitFor(() => procurifyVendor(vendorId), 'the vendor in Procurify');
-    await waitFor(
-      () => [...stack.procurify.store.accountCodes.values()].find((code) => code.code === '6200'),
-      'account code 6200',
-    );
+    const vendorState = await settledState(stack, state, {
+      system: 'netsuite',
+      kind: 'vendor',
+      id: vendorId,
+    });
+    expect(vendorState?.status).toBe('synced');
+    expect(procurifyVendor(vendorId)).toBeDefined();
+    const accountState = await settledState(stack, state, {
+      system: 'netsuite',
+      kind: 'account',
+      id: accountId,
+    });
+    expect(accountState?.status).toBe('synced');
+    expect([...stack.procurify.store.accountCodes.values()].some((code) => code.code === '6200')).toBe(true);
     const received = await state.read({ system: 'netsuite', kind: 'vendor', id: vendorId });
     expect(received[0]?.facts).toMatchObject({
       origin: 'poll',

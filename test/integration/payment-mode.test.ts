@@ -12,7 +12,7 @@ import { changePaymentMode, paymentModeAuditRef, readPaymentMode } from '../../s
 import type { PaidBillPullSummary } from '../../shared/payments/pull-paid-bills.ts';
 import type { RecordState } from '../../shared/state/model.ts';
 import { DynamoStateStore } from '../../shared/state/state-store.ts';
-import { waitFor } from '../support/wait.ts';
+import { settledState } from '../support/sync-outcome.ts';
 
 let stack: LocalStack;
 let state: DynamoStateStore;
@@ -75,7 +75,7 @@ async function paidPayment(amount: number) {
   return { paymentId: String(payment.id), billUuid: bill.uuid, netsuiteBillId: netsuiteId! };
 }
 
-/** Queues the payment and waits until the worker recorded this message's outcome in the audit trail. */
+/** Queues the payment and waits until the worker finished this message (outcome, link and state written). */
 async function send(paymentId: string): Promise<{ state: RecordState; messageId: string }> {
   const ref = { system: 'procurify', kind: 'payment', id: paymentId } as const;
   const before = (await state.read(ref)).length;
@@ -85,12 +85,7 @@ async function send(paymentId: string): Promise<{ state: RecordState; messageId:
     paymentId,
     enqueuedAt: new Date().toISOString(),
   });
-  const outcomes = new Set(['written', 'unchanged', 'skipped', 'failed', 'review']);
-  await waitFor(
-    async () => (await state.read(ref)).slice(before).some((entry) => outcomes.has(entry.step)),
-    `the outcome for payment ${paymentId}`,
-  );
-  return { state: (await state.getState(ref))!, messageId };
+  return { state: (await settledState(stack, state, ref, { after: before }))!, messageId };
 }
 
 const vendorPayments = (paymentId: string) =>

@@ -10,7 +10,7 @@ import { SqsQueuePublisher } from '../../shared/aws/queue-publisher.ts';
 import type { PaymentMessage } from '../../shared/events/payment-message.ts';
 import type { RecordState } from '../../shared/state/model.ts';
 import { DynamoStateStore } from '../../shared/state/state-store.ts';
-import { waitFor } from '../support/wait.ts';
+import { settledState } from '../support/sync-outcome.ts';
 
 let stack: LocalStack;
 let state: DynamoStateStore;
@@ -93,21 +93,21 @@ function pay(bills: Array<{ uuid: string; amount: string }>, method = checkMetho
   return stack.procurify.recordPayment({ bills, method, payment_date: '2026-03-05', status: 'paid' });
 }
 
+/** Queues the payment and waits until the worker finished this message (outcome, link and state written). */
 async function push(paymentId: number): Promise<{ state: RecordState; messageId: string }> {
+  const ref = paymentRef(paymentId);
+  const before = (await state.read(ref)).length;
   const { messageId } = await queue.send({
     kind: 'payment',
     origin: 'poll',
     paymentId: String(paymentId),
     enqueuedAt: new Date().toISOString(),
   });
-  const final = await waitFor(async () => {
-    const current = await state.getState({ system: 'procurify', kind: 'payment', id: String(paymentId) });
-    return current !== undefined && ['synced', 'failed', 'review'].includes(current.status)
-      ? current
-      : undefined;
-  }, `payment ${paymentId} processed`);
-  return { state: final, messageId };
+  return { state: (await settledState(stack, state, ref, { after: before }))!, messageId };
 }
+
+const paymentRef = (paymentId: number) =>
+  ({ system: 'procurify', kind: 'payment', id: String(paymentId) }) as const;
 
 const vendorPayments = (paymentId: number) =>
   stack.netsuite.store
@@ -220,17 +220,8 @@ describe('payment push of payments that are not (or no longer) paid', () => {
       payment_date: '2026-03-05',
       status: 'processing',
     });
-    await queue.send({
-      kind: 'payment',
-      origin: 'poll',
-      paymentId: String(payment.id),
-      enqueuedAt: new Date().toISOString(),
-    });
-    const ref = { system: 'procurify', kind: 'payment', id: String(payment.id) } as const;
-    const skipped = await waitFor(async () => {
-      const current = await state.getState(ref);
-      return current?.status === 'skipped' ? current : undefined;
-    }, 'the skipped payment');
+    const { state: skipped } = await push(payment.id);
+    expect(skipped.status).toBe('skipped');
     expect(skipped.message).toBe('payment status is processing; it is pushed to NetSuite once paid');
     expect(vendorPayments(payment.id)).toHaveLength(0);
     stack.procurify.setPaymentStatus(payment.id, 'paid');
@@ -244,17 +235,8 @@ describe('payment push of payments that are not (or no longer) paid', () => {
     const payment = pay([{ uuid: bill.uuid, amount: '14.00' }]);
     expect((await push(payment.id)).state.status).toBe('synced');
     stack.procurify.setPaymentStatus(payment.id, 'failed');
-    await queue.send({
-      kind: 'payment',
-      origin: 'poll',
-      paymentId: String(payment.id),
-      enqueuedAt: new Date().toISOString(),
-    });
-    const ref = { system: 'procurify', kind: 'payment', id: String(payment.id) } as const;
-    const review = await waitFor(async () => {
-      const current = await state.getState(ref);
-      return current?.status === 'review' ? current : undefined;
-    }, 'the payment parked for review');
+    const { state: review } = await push(payment.id);
+    expect(review.status).toBe('review');
     expect(review.message).toMatch(
       /was pushed to NetSuite but is now failed in Procurify; void the Vendor Payment/,
     );
@@ -384,12 +366,10 @@ describe('payment push data errors (no retry, message on the payment)', () => {
       enqueuedAt: new Date().toISOString(),
     });
     expect(messageId).not.toBe('');
-    await waitFor(
-      async () =>
-        (await state.getState({ system: 'procurify', kind: 'payment', id: String(payment.id) }))?.status ===
-        'synced',
-      'the payment synced after the fix',
-    );
+    const fixed = await settledState(stack, state, paymentRef(payment.id), {
+      where: (entry) => entry.step === 'written',
+    });
+    expect(fixed?.status).toBe('synced');
     expect(written(payment.id).applied).toEqual([{ bill: bill.netsuiteId, amount: 15 }]);
   });
 });
