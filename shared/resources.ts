@@ -144,7 +144,7 @@ export const scheduleDeadLetterQueueName = (prefix: string = defaultPrefix): str
 export const settingNames = {
   /** NetSuite base URL, e.g. https://1234567-sb1.suitetalk.api.netsuite.com (default: from the account id). */
   netsuiteBaseUrl: 'APSYNC_NETSUITE_BASE_URL',
-  /** Procurify base URL (default: https://<domain>.procurify.com). */
+  /** Procurify base URL (default: https://<domain>.procurify.com, `domain` the secret's sub-domain). */
   procurifyBaseUrl: 'APSYNC_PROCURIFY_BASE_URL',
   /** Seconds before a NetSuite request is abandoned and retried (default 20: below every function timeout). */
   netsuiteRequestTimeoutSeconds: 'APSYNC_NETSUITE_REQUEST_TIMEOUT_SECONDS',
@@ -160,7 +160,10 @@ export const settingNames = {
   retryBaseSeconds: 'APSYNC_RETRY_BASE_SECONDS',
   /** Minutes the NetSuite poll re-reads behind its watermark (default 10; above 60 for DST zones). */
   pollOverlapMinutes: 'APSYNC_POLL_OVERLAP_MINUTES',
-  /** IANA time zone SuiteQL renders dates in (the integration user's; default UTC). */
+  /**
+   * IANA time zone SuiteQL renders dates in: the time zone preference of the NetSuite user the
+   * integration runs as (default UTC); cdk.json `netsuite.timeZone`. The poll checks it against the account.
+   */
   netsuiteTimeZone: 'APSYNC_NETSUITE_TIME_ZONE',
   /** Payment mode, push or pull, until the operator sets one with `apsync mode set` (default push). */
   defaultPaymentMode: 'APSYNC_DEFAULT_PAYMENT_MODE',

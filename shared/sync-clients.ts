@@ -8,6 +8,7 @@ import {
   procurifyCredentialsSchema,
   readCredentials,
 } from './aws/credentials.ts';
+import { procurifyBaseUrlFor } from './config/procurify-domain.ts';
 import { createNetSuiteClient, type NetSuiteClient } from './netsuite/index.ts';
 import { createProcurifyClient, type ProcurifyClient } from './procurify/index.ts';
 
@@ -113,8 +114,7 @@ function buildProcurify(
   credentials: ProcurifyCredentials,
   settings: ProcurifyClientSettings,
 ): ProcurifyClient {
-  const baseUrl =
-    credentials.baseUrl ?? settings.procurifyBaseUrl ?? `https://${credentials.domain}.procurify.com`;
+  const baseUrl = credentials.baseUrl ?? settings.procurifyBaseUrl ?? procurifyBaseUrlFor(credentials.domain);
   return createProcurifyClient({
     baseUrl,
     tokenUrl: credentials.tokenUrl ?? `${baseUrl.replace(/\/+$/, '')}/oauth/token`,

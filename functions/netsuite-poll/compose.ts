@@ -14,7 +14,11 @@ export function composeNetSuitePoll(env: Environment): NetSuitePollDependencies 
   const queue = new SqsQueuePublisher<InboundMessage>(new SQSClient({}), config.inboundQueueUrl);
   const netsuite = netSuiteClient(config.netsuiteSecret, settings);
   return {
-    poll: async () => ({ suiteQl: (await netsuite()).suiteQl, queue, state }),
+    // The record API too: each run checks the configured time zone against the account first.
+    poll: async () => {
+      const client = await netsuite();
+      return { suiteQl: client.suiteQl, records: client.records, queue, state };
+    },
     options: { overlapMinutes: settings.pollOverlapMinutes, accountTimeZone: settings.netsuiteTimeZone },
   };
 }

@@ -2,7 +2,8 @@
 // `-c apsyncOverride='{"json":...}'` and then `-c apsync.some.key=value` (one setting each). Read by
 // app.ts and the infra tests; validated with zod so a bad value fails synth naming the key.
 import { z } from 'zod';
-import { decimalNumber, forbiddenKeys } from '../../shared/config/values.ts';
+import { procurifyDomain } from '../../shared/config/procurify-domain.ts';
+import { decimalNumber, forbiddenKeys, ianaTimeZone } from '../../shared/config/values.ts';
 
 /** Context keys the configuration is read from. */
 export const contextKey = 'apsync';
@@ -65,17 +66,22 @@ export const configurationSchema = z
             .string()
             .regex(/^custentity_[a-z0-9_]+$/, 'must be a vendor field id such as custentity_apsync_sync'),
         ),
+        /**
+         * IANA time zone SuiteQL shows dates in: the time zone preference of the NetSuite user apsync's
+         * integration runs as (by default the company's, Setup > Company > Company Information). The
+         * poll compares its watermarks in it and checks it against the account each run. Unset = UTC.
+         */
+        timeZone: optional(ianaTimeZone()),
       })
       .strict()
       .default({ concurrencyShare: 4, subsidiaries: [] }),
     procurify: z
       .object({
-        /** The customer's Procurify host, e.g. `acme.procurify.com`. */
-        domain: optional(
-          z
-            .string()
-            .regex(/^[a-z0-9][a-z0-9.-]*\.[a-z]{2,}$/i, 'must be a host name such as acme.procurify.com'),
-        ),
+        /**
+         * The customer's Procurify sub-domain: `acme` for https://acme.procurify.com (the secret's
+         * `domain` means the same). Unset = the secret's `domain`.
+         */
+        domain: optional(procurifyDomain()),
         /** Procurify location new departments are created under; unset = the headquarters location. */
         departmentLocationId: optional(decimalNumber(z.number().int().positive())),
       })

@@ -25,6 +25,7 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { ScheduleTargetBase, type ScheduleTargetBaseProps } from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { procurifyBaseUrlFor } from '../../shared/config/procurify-domain.ts';
 import {
   type QueueKey,
   queueDefinitions,
@@ -179,7 +180,8 @@ export class ServiceStack extends Stack {
     const settings: Partial<Record<keyof typeof settingNames, string | number | undefined>> = {
       netsuiteBaseUrl: netSuiteBaseUrl(config),
       procurifyBaseUrl:
-        config.procurify.domain === undefined ? undefined : `https://${config.procurify.domain}`,
+        config.procurify.domain === undefined ? undefined : procurifyBaseUrlFor(config.procurify.domain),
+      netsuiteTimeZone: config.netsuite.timeZone,
       netsuiteConcurrencyShare: allotment?.permitsPerInstance,
       subsidiaryScope: config.netsuite.subsidiaries.join(','),
       vendorSyncFlagField: config.netsuite.syncFlagField,

@@ -85,11 +85,18 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const stops: Array<() => Promise<void>> = [() => aws.stop()];
   try {
     const sandboxDir = options.sandboxDataDir;
+    // The sandbox plays an account whose integration user is in the configured NetSuite time zone
+    // (APSYNC_NETSUITE_TIME_ZONE), so its SuiteQL shows the wall times a real account in that zone would.
+    const timeZone = options.settings?.netsuiteTimeZone;
+    const netsuiteOptions: NetSuiteSandboxOptions = {
+      ...(timeZone === undefined ? {} : { timeZone }),
+      ...options.netsuite,
+    };
     const [netsuiteStart, procurifyStart] = await Promise.allSettled([
       startNetSuiteSandbox(
         sandboxDir === undefined
-          ? options.netsuite
-          : { ...options.netsuite, dataFile: join(sandboxDir, 'netsuite.json') },
+          ? netsuiteOptions
+          : { ...netsuiteOptions, dataFile: join(sandboxDir, 'netsuite.json') },
       ),
       startProcurifySandbox(
         sandboxDir === undefined

@@ -2,6 +2,7 @@
 // through Powertools Parameters with a cache of minutes, validated with zod. Never logged.
 import type { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { z } from 'zod';
+import { procurifyDomain } from '../config/procurify-domain.ts';
 import { DataError } from '../errors.ts';
 import { netSuiteAlgorithms } from '../netsuite/index.ts';
 import { classifyAwsError } from './sdk-errors.ts';
@@ -21,7 +22,8 @@ export type NetSuiteCredentials = z.infer<typeof netSuiteCredentialsSchema>;
 
 export const procurifyCredentialsSchema = z
   .object({
-    domain: z.string().min(1),
+    /** The sub-domain: `acme` for https://acme.procurify.com (shared/config/procurify-domain.ts). */
+    domain: procurifyDomain(),
     clientId: z.string().min(1),
     clientSecret: z.string().min(1),
     baseUrl: z.url().optional(),

@@ -2,7 +2,7 @@
 // stack on AWS and by local mode on one machine), validated with zod: a missing or bad variable is named.
 import { z } from 'zod';
 import { environmentNames as names, settingNames } from '../resources.ts';
-import { decimalNumber, httpUrl } from './values.ts';
+import { decimalNumber, httpUrl, ianaTimeZone } from './values.ts';
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 
@@ -43,10 +43,7 @@ export function readSettings(env: Environment) {
     [settingNames.idempotencyRetentionDays]: decimalNumber(z.number().int().min(1).max(365)).default(7),
     [settingNames.netsuiteRequestTimeoutSeconds]: decimalNumber(z.number().int().min(1).max(900)).default(20),
     [settingNames.pollOverlapMinutes]: decimalNumber(z.number().min(0).max(1440)).default(10),
-    [settingNames.netsuiteTimeZone]: z
-      .string()
-      .refine(isTimeZone, 'must be an IANA time zone such as America/Vancouver')
-      .default('UTC'),
+    [settingNames.netsuiteTimeZone]: ianaTimeZone().default('UTC'),
   });
   const parsed = schema.safeParse(
     Object.fromEntries(Object.values(settingNames).map((name) => [name, env[name] || undefined])),
@@ -76,15 +73,6 @@ export function readSettings(env: Environment) {
     idempotencyRetentionDays: value[settingNames.idempotencyRetentionDays] as number,
     netsuiteTimeZone: value[settingNames.netsuiteTimeZone] as string,
   };
-}
-
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 export type FunctionSettings = ReturnType<typeof readSettings>;

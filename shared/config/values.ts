@@ -15,3 +15,27 @@ export const httpUrl = () => z.url({ protocol: /^https?$/, error: 'must be an ht
 
 /** Object keys that would reach Object.prototype when set by path: refused in configuration paths. */
 export const forbiddenKeys: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * An IANA time zone name: `UTC` or `Area/Location` (`America/Los_Angeles`, `Etc/GMT+8`) that Intl knows.
+ * Intl alone also takes abbreviations and offsets, which are refused here: `EST` is America/Panama (no
+ * daylight saving), `PST` and `+08:00` would hide a DST change; the error names the expected form.
+ */
+export function isIanaTimeZone(zone: string): boolean {
+  if (zone !== 'UTC' && !/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)+$/.test(zone)) return false;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const ianaTimeZoneMessage = (value: unknown) =>
+  `must be an IANA time zone name such as America/Los_Angeles, Europe/Berlin or UTC (not an abbreviation or an offset), got ${JSON.stringify(value)}`;
+
+/** An IANA time zone name (see isIanaTimeZone), kept as given. */
+export const ianaTimeZone = () =>
+  z.string({ error: (issue) => ianaTimeZoneMessage(issue.input) }).refine(isIanaTimeZone, {
+    error: (issue) => ianaTimeZoneMessage(issue.input),
+  });

@@ -2,6 +2,7 @@
 // datetimes as wall time in the account's time zone (`TO_CHAR(col, 'YYYY-MM-DD HH24:MI:SS')`, no
 // offset), so watermarks stay in that form (bound back as `TO_TIMESTAMP(?, ...)` unchanged) and only
 // the queue messages, which carry ISO instants, convert with the configured account time zone.
+import { ianaTimeZoneMessage, isIanaTimeZone } from '../config/values.ts';
 import { DataError } from '../errors.ts';
 
 /** `YYYY-MM-DD HH24:MI:SS`, as `suiteQlTimestamp` renders it; sorts as text in time order. */
@@ -33,8 +34,11 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
   return formatter;
 }
 
-/** Throws a DataError naming the zone when it is not one Intl knows. */
+/** Throws a DataError naming the zone when it is not an IANA time zone name (shared/config/values.ts). */
 export function checkTimeZone(timeZone: string): void {
+  if (!isIanaTimeZone(timeZone)) {
+    throw new DataError(`the NetSuite time zone ${ianaTimeZoneMessage(timeZone)}`, { source: 'apsync' });
+  }
   formatterFor(timeZone);
 }
 
@@ -50,6 +54,24 @@ function wallFields(wall: string): number {
 
 function formatFields(ms: number): string {
   return new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
+}
+
+/** How far the wall time is ahead of UTC at this instant, in whole minutes (UTC-8 is -480). */
+export function wallTimeOffsetMinutes(wall: string, instant: Date): number {
+  return Math.round((wallFields(wall) - Math.floor(instant.getTime() / 1000) * 1000) / 60_000);
+}
+
+/** The zone's offset from UTC at this instant, in minutes. */
+export function offsetMinutesAt(instant: Date, timeZone: string): number {
+  return wallTimeOffsetMinutes(instantToWallTime(instant, timeZone), instant);
+}
+
+/** `UTC-08:00`, `UTC+05:30`. */
+export function formatUtcOffset(minutes: number): string {
+  const sign = minutes < 0 ? '-' : '+';
+  const absolute = Math.abs(minutes);
+  const hours = String(Math.floor(absolute / 60)).padStart(2, '0');
+  return `UTC${sign}${hours}:${String(absolute % 60).padStart(2, '0')}`;
 }
 
 /** The wall time `minutes` later (negative: earlier), by calendar arithmetic. */

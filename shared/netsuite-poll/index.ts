@@ -8,6 +8,13 @@ export {
   wallTimeToInstant,
 } from './account-time.ts';
 export {
+  type AccountTimeProbe,
+  type AccountTimeSample,
+  type AccountTimeZoneCheck,
+  checkAccountTimeZone,
+  compareAccountTime,
+} from './account-time-zone-check.ts';
+export {
   type BackfillMasterDataDependencies,
   type BackfillMasterDataOptions,
   type BackfillProgress,

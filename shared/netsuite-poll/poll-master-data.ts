@@ -12,10 +12,13 @@
 //   resumes there, and a failed enqueue never moves it.
 //
 // Time zone: watermarks are stored as SuiteQL shows them (account wall time, `YYYY-MM-DD HH24:MI:SS`)
-// and bound back unchanged, so reading needs no conversion; only the messages' ISO `lastModified`
-// converts, with `accountTimeZone` (default UTC, what the sandbox renders; set it to the time zone
-// SuiteQL renders in for the integration's user). Wall times repeat when clocks go back: an account not
-// on UTC needs an overlap longer than the DST shift for that hour to be safe.
+// and bound back unchanged, so reading needs no conversion; the first run's starting point ("now") and
+// the messages' ISO `lastModified` convert with `accountTimeZone` (default UTC; the setting
+// `netsuite.timeZone`: the time zone SuiteQL renders in for the integration's user). A wrong zone would
+// put the first watermark hours off, so when the record API is given (`records`), each run first checks
+// the zone against the account (account-time-zone-check.ts) and does not poll on a mismatch. Wall times
+// repeat when clocks go back: an account not on UTC needs an overlap longer than the DST shift for that
+// hour to be safe.
 //
 // Deleted records: SuiteQL does not return them; the webhook's delete notice deactivates them.
 // Subsidiary scope: not applied here; the inbound worker applies it to every message.
@@ -23,7 +26,7 @@ import { randomUUID } from 'node:crypto';
 import type { QueuePublisher } from '../aws/queue-publisher.ts';
 import { BugError, DataError, SyncError } from '../errors.ts';
 import type { InboundMessage } from '../events/inbound-message.ts';
-import type { SuiteQl } from '../netsuite/index.ts';
+import type { NetSuiteRecords, SuiteQl } from '../netsuite/index.ts';
 import type { ConfigStore, LeaseStore, WatermarkStore } from '../state/state-store.ts';
 import {
   checkTimeZone,
@@ -32,6 +35,7 @@ import {
   shiftWallTime,
   wallTimePattern,
 } from './account-time.ts';
+import { type AccountTimeZoneCheck, checkAccountTimeZone } from './account-time-zone-check.ts';
 import { EnqueuedMemo } from './enqueued-memo.ts';
 import {
   type ChangedRecord,
@@ -44,6 +48,8 @@ import {
 
 export interface PollMasterDataDependencies {
   suiteQl: SuiteQl;
+  /** The record API; when given, each run first checks `accountTimeZone` against the account. */
+  records?: Pick<NetSuiteRecords, 'find'>;
   queue: QueuePublisher<InboundMessage>;
   state: WatermarkStore & LeaseStore & ConfigStore;
   now?: () => Date;
@@ -96,6 +102,8 @@ export interface PollMasterDataSummary {
    * when its watermark is old).
    */
   caughtUpTo?: string;
+  /** The time zone check of this run (absent when the poll was given no record API). */
+  timeZoneCheck?: AccountTimeZoneCheck;
 }
 
 export interface PollMasterDataOutcome {
@@ -125,7 +133,16 @@ export async function pollMasterData(
   }
   try {
     let stopped = false;
-    for (const type of settings.recordTypes) {
+    if (deps.records !== undefined) {
+      const { check, error } = await checkAccountTimeZone(
+        { suiteQl: deps.suiteQl, records: deps.records },
+        settings.accountTimeZone,
+      );
+      summary.timeZoneCheck = check;
+      // Nothing is read on a mismatch: the first watermark and the messages' instants would be wrong.
+      if (error !== undefined) errors.push(error);
+    }
+    for (const type of errors.length > 0 ? [] : settings.recordTypes) {
       const result: RecordTypePollSummary = { enqueued: 0, alreadyEnqueued: 0 };
       summary.recordTypes[type] = result;
       try {

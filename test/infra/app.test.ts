@@ -33,7 +33,11 @@ function runApp(extraContext: Record<string, unknown>) {
 let synth: ReturnType<typeof runApp>;
 
 beforeAll(() => {
-  synth = runApp({ 'apsync.netsuite.accountId': '7654321', 'apsync.procurify.domain': 'acme.procurify.com' });
+  synth = runApp({
+    'apsync.netsuite.accountId': '7654321',
+    'apsync.netsuite.timeZone': 'America/Los_Angeles',
+    'apsync.procurify.domain': 'acme',
+  });
 });
 
 afterAll(() => {
@@ -78,6 +82,9 @@ describe('infra/cdk/app.ts', () => {
     expect(JSON.stringify(service)).toContain(
       '"APSYNC_NETSUITE_BASE_URL":"https://7654321.suitetalk.api.netsuite.com"',
     );
+    // So did the NetSuite time zone, and the Procurify sub-domain became its host.
+    expect(JSON.stringify(service)).toContain('"APSYNC_NETSUITE_TIME_ZONE":"America/Los_Angeles"');
+    expect(JSON.stringify(service)).toContain('"APSYNC_PROCURIFY_BASE_URL":"https://acme.procurify.com"');
     // Real bundling: the ingest function's asset holds an ESM bundle.
     const assets = readdirSync(synth.outdir).filter((name) => name.startsWith('asset.'));
     expect(assets.some((dir) => readdirSync(join(synth.outdir, dir)).includes('index.mjs'))).toBe(true);
@@ -88,5 +95,18 @@ describe('infra/cdk/app.ts', () => {
     expect(bad.status).toBe(1);
     expect(bad.stderr).toContain('apsync.schedules.paidBillPullMinutes:');
     expect(readdirSync(bad.outdir).filter((name) => name.endsWith('.template.json'))).toEqual([]);
+  });
+
+  it('refuses a Procurify host for the domain and a time zone abbreviation, naming the expected forms', () => {
+    const bad = runApp({
+      'apsync.procurify.domain': 'acme.procurify.com',
+      'apsync.netsuite.timeZone': 'PST',
+    });
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain(
+      'apsync.procurify.domain: must be the sub-domain only, like "acme" (for acme.procurify.com); got "acme.procurify.com"',
+    );
+    expect(bad.stderr).toContain('apsync.netsuite.timeZone: must be an IANA time zone name such as');
+    expect(bad.stderr).toContain('got "PST"');
   });
 });

@@ -103,6 +103,46 @@ describe('configuration', () => {
     );
   });
 
+  it('reads the NetSuite time zone as an IANA name, and refuses abbreviations and offsets by name', () => {
+    expect(parseConfiguration({ prefix: 'apsync' }).netsuite.timeZone).toBeUndefined();
+    expect(
+      fromContext({ ...cdkJson.context, 'apsync.netsuite.timeZone': 'America/Los_Angeles' }).netsuite
+        .timeZone,
+    ).toBe('America/Los_Angeles');
+    for (const zone of ['UTC', 'Europe/Berlin', 'Etc/GMT+8', 'Asia/Kolkata']) {
+      expect(parseConfiguration({ prefix: 'apsync', netsuite: { timeZone: zone } }).netsuite.timeZone).toBe(
+        zone,
+      );
+    }
+    for (const zone of ['PST', 'EST', '+08:00', 'UTC-8', 'Pacific Time', 'America/Vancouverx', 'GMT']) {
+      expect(errorOf(() => parseConfiguration({ prefix: 'apsync', netsuite: { timeZone: zone } }))).toContain(
+        `apsync.netsuite.timeZone: must be an IANA time zone name such as America/Los_Angeles, Europe/Berlin or UTC (not an abbreviation or an offset), got ${JSON.stringify(zone)}`,
+      );
+    }
+  });
+
+  it('reads the Procurify domain as the sub-domain only, naming the expected form for a host', () => {
+    expect(parseConfiguration({ prefix: 'apsync', procurify: { domain: 'acme' } }).procurify.domain).toBe(
+      'acme',
+    );
+    expect(
+      parseConfiguration({ prefix: 'apsync', procurify: { domain: 'Acme-Corp' } }).procurify.domain,
+    ).toBe('acme-corp');
+    expect(
+      fromContext({ ...cdkJson.context, 'apsync.procurify.domain': '' }).procurify.domain,
+    ).toBeUndefined();
+    for (const host of ['acme.procurify.com', 'https://acme.procurify.com', 'https://acme.procurify.com/']) {
+      expect(errorOf(() => fromContext({ ...cdkJson.context, 'apsync.procurify.domain': host }))).toContain(
+        `apsync.procurify.domain: must be the sub-domain only, like "acme" (for acme.procurify.com); got ${JSON.stringify(host)}`,
+      );
+    }
+    for (const bad of ['acme.example.com', '-acme', 'acme_corp', 'ac me']) {
+      expect(errorOf(() => parseConfiguration({ prefix: 'apsync', procurify: { domain: bad } }))).toContain(
+        `apsync.procurify.domain: must be the sub-domain only, like "acme" (for acme.procurify.com): letters, digits and "-"; got ${JSON.stringify(bad)}`,
+      );
+    }
+  });
+
   it('prefers an explicit NetSuite base URL and drops its trailing slash', () => {
     const config = parseConfiguration({
       prefix: 'apsync',

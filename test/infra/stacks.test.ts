@@ -207,6 +207,7 @@ describe('functions', () => {
       [settingNames.auditRetentionDays]: '400',
       [settingNames.idempotencyRetentionDays]: '7',
       [settingNames.netsuiteConcurrencyShare]: '1',
+      [settingNames.netsuiteTimeZone]: 'America/Los_Angeles',
     });
     // Unset optional settings are absent, so the code's own defaults apply.
     expect(bill).not.toHaveProperty(settingNames.retryBaseSeconds);

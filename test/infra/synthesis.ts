@@ -17,8 +17,9 @@ export const testConfiguration: ApsyncConfiguration = parseConfiguration({
     concurrencyShare: 6,
     subsidiaries: ['1', '3'],
     syncFlagField: 'custentity_apsync_sync',
+    timeZone: 'America/Los_Angeles',
   },
-  procurify: { domain: 'acme.procurify.com' },
+  procurify: { domain: 'acme' },
 });
 
 /** The real registry; entries whose file does not exist yet point at the fixture (names kept). */

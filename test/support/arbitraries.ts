@@ -1068,6 +1068,22 @@ const configKeyList: ConfigKeyModel[] = [
     invalidText: invalidStrings(['a,b', '1;2', '1, x', '1.5', '-1']),
   },
   {
+    path: ['netsuite', 'timeZone'],
+    ...optionalText(fc.constantFrom('UTC', ...Intl.supportedValuesOf('timeZone'))),
+    invalid: fc.constantFrom(
+      'PST',
+      'EST',
+      '+08:00',
+      '-0500',
+      'UTC+25',
+      'Pacific Time',
+      'Atlantis/Nowhere',
+      5,
+      true,
+    ),
+    invalidText: invalidStrings(['PST', 'EST', '+08:00', 'UTC+25', 'Pacific Time', 'Atlantis/Nowhere']),
+  },
+  {
     path: ['netsuite', 'syncFlagField'],
     ...optionalText(fc.stringMatching(/^custentity_[a-z0-9_]{1,20}$/)),
     invalid: fc.constantFrom(
@@ -1082,18 +1098,26 @@ const configKeyList: ConfigKeyModel[] = [
   },
   {
     path: ['procurify', 'domain'],
-    ...optionalText(hostName),
-    invalid: fc.constantFrom(
-      'https://acme.procurify.com',
-      'acme',
-      'acme.procurify.com/x',
-      '-acme.com',
-      'acme.c0m',
-      '\u00e1cme.com',
-      'acme .com',
-      5,
+    // The sub-domain only (`acme` for acme.procurify.com): shared/config/procurify-domain.ts.
+    ...optionalText(fc.stringMatching(/^[a-z0-9]([a-z0-9-]{0,20}[a-z0-9])?$/)),
+    invalid: fc.oneof(
+      fc.constantFrom(
+        'https://acme.procurify.com',
+        'acme.procurify.com',
+        'acme.procurify.com/x',
+        '-acme',
+        'acme-',
+        'acme_corp',
+        '\u00e1cme',
+        'ac me',
+        5,
+      ),
+      hostName,
     ),
-    invalidText: invalidStrings(['https://acme.procurify.com', 'acme', 'acme.procurify.com/x', '-acme.com']),
+    invalidText: invalidStrings(
+      ['https://acme.procurify.com', 'acme.procurify.com', '-acme', 'ac me'],
+      hostName,
+    ),
   },
   {
     path: ['procurify', 'departmentLocationId'],
@@ -1404,7 +1428,7 @@ const settingModelList: SettingModel[] = [
       .constantFrom('UTC', ...Intl.supportedValuesOf('timeZone'))
       .map((text) => ({ text, parsed: text })),
     invalid: fc.oneof(
-      fc.constantFrom('Mars', 'America/Vancouverx', 'UTC+25', 'Pacific Time'),
+      fc.constantFrom('Mars', 'America/Vancouverx', 'UTC+25', 'Pacific Time', 'PST', 'EST', '+08:00'),
       fc.stringMatching(/^[A-Z][a-z]{2,10}$/).map((city) => `Atlantis/${city}`),
     ),
   },

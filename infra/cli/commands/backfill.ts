@@ -16,12 +16,18 @@ export async function runBackfill(
 ): Promise<BackfillOutput> {
   const started = Date.now();
   const netsuite = await services.netsuite();
+  // `--since 2025-11-22` is midnight in the account's time zone (the functions' NetSuite time zone).
+  const { netsuiteTimeZone } = await services.settings();
   const summary = await backfillMasterData(
     {
       suiteQl: netsuite.suiteQl,
       queue: new SqsQueuePublisher<InboundMessage>(services.sqs, services.target.queues.inbound.url),
     },
-    { ...(options.since === undefined ? {} : { since: options.since }), onProgress },
+    {
+      ...(options.since === undefined ? {} : { since: options.since }),
+      accountTimeZone: netsuiteTimeZone,
+      onProgress,
+    },
   );
   const enqueued: Record<string, number> = {};
   for (const [type, count] of Object.entries(summary)) enqueued[type] = count ?? 0;

@@ -207,6 +207,9 @@ function computedFields(store: RecordStore, record: StoredRecord): Record<string
   if (record.type === 'account') out.fullName = hierarchyName(store, record, 'acctName');
   if (record.type === 'vendor') out.dateCreated = record.createdDate;
   else out.createdDate = record.createdDate;
+  // ISO 8601 in UTC whatever the account's or user's time zone, as the real record API writes datetimes
+  // (Oracle NetSuite Help, "Using Datetime Fields", section_157305090645); SuiteQL shows the same value as
+  // wall time in the sandbox's `timeZone` (suiteql-mirror.ts). apsync's time zone check compares the two.
   out.lastModifiedDate = record.lastModifiedDate;
   return out;
 }

@@ -331,7 +331,12 @@ export class SuiteqlMirror {
     }
   }
 
-  /** `2026-11-22T10:15:30Z` as the account's wall time in the stored shape. */
+  /**
+   * `2026-11-22T10:15:30Z` as the account's wall time in the stored shape. NetSuite stores datetimes in
+   * UTC and shows them in the user's preference time zone (Oracle NetSuite Help, Time Zone Management,
+   * article_0122025133); `timeZone` plays the integration user's preference, while the record API keeps
+   * answering in UTC (render.ts).
+   */
   wallTime(iso: string): string {
     if (this.timeZone === 'UTC') return iso.slice(0, 19);
     const parts = Object.fromEntries(
