@@ -39,7 +39,7 @@ describe('configuration', () => {
       paymentMode: 'push',
       schedules: { netsuitePollMinutes: 15, procurifyPollMinutes: 5, paidBillPullMinutes: 60 },
       retention: { logDays: 30, auditDays: 400, idempotencyDays: 7 },
-      netsuite: { concurrencyShare: 4, subsidiaries: [] },
+      netsuite: { concurrencyShare: 4, subsidiaries: [], timeZone: 'UTC' },
     });
     expect(config.alarmEmail).toBeUndefined();
     expect(config.netsuite.accountId).toBeUndefined();

@@ -209,6 +209,8 @@ describe('functions', () => {
       [settingNames.netsuiteConcurrencyShare]: '1',
       [settingNames.netsuiteTimeZone]: 'America/Los_Angeles',
     });
+    // The NetSuite time zone reaches the poll, which compares its watermarks in it.
+    expect(variables('netsuite-poll').Variables[settingNames.netsuiteTimeZone]).toBe('America/Los_Angeles');
     // Unset optional settings are absent, so the code's own defaults apply.
     expect(bill).not.toHaveProperty(settingNames.retryBaseSeconds);
     expect(bill).not.toHaveProperty(settingNames.departmentLocationId);
