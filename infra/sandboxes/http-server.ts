@@ -1,8 +1,119 @@
 // The small HTTP toolkit both sandboxes are built on: a loopback server on a free port that closes
 // cleanly, body reading with a size limit, JSON answers, and the fault plan applied before routing.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+// A named server (each sandbox names its own) can be observed: every exchange — request and answer,
+// bodies included — goes to the observers registered with observeExchanges (the tests' contract
+// checker), and to the JSON-lines file named by APSYNC_SANDBOX_EXCHANGE_LOG when that is set.
+import { appendFileSync } from 'node:fs';
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type OutgoingHttpHeaders,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { FaultDecision } from './faults.ts';
+
+/** One request to a named server and its answer. */
+export interface ObservedExchange {
+  /** The server's name (`procurify`, `netsuite`). */
+  server: string;
+  method: string;
+  /** The request target: path and query, as sent. */
+  url: string;
+  requestHeaders: IncomingHttpHeaders;
+  /** Undefined when the body could not be read (the connection ended first). */
+  requestBody: Buffer | undefined;
+  /** 0 when no answer was sent (the connection was dropped or left open). */
+  status: number;
+  responseHeaders: OutgoingHttpHeaders;
+  responseBody: Buffer;
+}
+
+export type ExchangeObserver = (exchange: ObservedExchange) => void;
+
+const observers = new Set<ExchangeObserver>();
+
+/** Calls `observer` with every exchange of every named server of this process; returns the undo. */
+export function observeExchanges(observer: ExchangeObserver): () => void {
+  observers.add(observer);
+  return () => observers.delete(observer);
+}
+
+/**
+ * APSYNC_SANDBOX_EXCHANGE_LOG=<file>: every exchange of the sandboxes of this process (admin API aside) is
+ * appended to <file> as one JSON line (bodies as UTF-8 text). The end-to-end tests set it for the local
+ * mode they start, to check its traffic against the vendors' contracts. Read once, when this module loads.
+ */
+const exchangeLog = process.env.APSYNC_SANDBOX_EXCHANGE_LOG;
+if (exchangeLog !== undefined && exchangeLog !== '') {
+  observeExchanges((exchange) => {
+    if (exchange.url.startsWith('/__admin')) return;
+    const line = JSON.stringify({
+      ...exchange,
+      requestBody: exchange.requestBody?.toString('utf8'),
+      responseBody: exchange.responseBody.toString('utf8'),
+    });
+    appendFileSync(exchangeLog, `${line}\n`);
+  });
+}
+
+/** Bodies read ahead for observed requests, handed to readBody. */
+const readAhead = new WeakMap<IncomingMessage, Buffer>();
+
+/** Reads the request ahead and records the answer; calls the observers once the exchange is over. */
+async function observe(server: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const chunks: Buffer[] = [];
+  const write = res.write.bind(res) as (...args: unknown[]) => boolean;
+  const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
+  const keep = (chunk: unknown) => {
+    if (typeof chunk === 'string') chunks.push(Buffer.from(chunk));
+    else if (chunk instanceof Uint8Array) chunks.push(Buffer.from(chunk));
+  };
+  res.write = ((...args: unknown[]) => {
+    keep(args[0]);
+    return write(...args);
+  }) as ServerResponse['write'];
+  // Headers given to writeHead are not in getHeaders(): keep them for the observers.
+  const headers: OutgoingHttpHeaders = {};
+  const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => ServerResponse;
+  res.writeHead = ((...args: unknown[]) => {
+    const given = typeof args[1] === 'object' ? args[1] : args[2];
+    if (given !== null && typeof given === 'object' && !Array.isArray(given)) {
+      for (const [name, value] of Object.entries(given)) headers[name.toLowerCase()] = value;
+    }
+    return writeHead(...args);
+  }) as ServerResponse['writeHead'];
+  res.end = ((...args: unknown[]) => {
+    if (typeof args[0] !== 'function') keep(args[0]);
+    return end(...args);
+  }) as ServerResponse['end'];
+  let requestBody: Buffer | undefined;
+  let reported = false;
+  const report = () => {
+    if (reported) return;
+    reported = true;
+    const exchange: ObservedExchange = {
+      server,
+      method: (req.method ?? 'GET').toUpperCase(),
+      url: req.url ?? '/',
+      requestHeaders: req.headers,
+      requestBody,
+      status: res.writableFinished ? res.statusCode : 0,
+      responseHeaders: { ...res.getHeaders(), ...headers },
+      responseBody: Buffer.concat(chunks),
+    };
+    for (const observer of observers) observer(exchange);
+  };
+  res.once('finish', report);
+  res.once('close', report);
+  // Read ahead so that a request answered before its body was read (a fault, a refusal) still shows it.
+  const body: Buffer[] = [];
+  for await (const chunk of req) body.push(chunk as Buffer);
+  requestBody = Buffer.concat(body);
+  readAhead.set(req, requestBody);
+}
 
 export interface RunningServer {
   /** `http://127.0.0.1:<port>` (no trailing slash). */
@@ -13,11 +124,20 @@ export interface RunningServer {
 
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
 
-/** Starts `handler` on 127.0.0.1 (port 0 = a free port). Handler errors become 500s, never crashes. */
-export async function startHttpServer(handler: RequestHandler, port = 0): Promise<RunningServer> {
+/**
+ * Starts `handler` on 127.0.0.1 (port 0 = a free port). Handler errors become 500s, never crashes. A
+ * `name` makes the server's exchanges observable (observeExchanges).
+ */
+export async function startHttpServer(
+  handler: RequestHandler,
+  port = 0,
+  options: { name?: string } = {},
+): Promise<RunningServer> {
   const sockets = new Set<Socket>();
   const server: Server = createServer((req, res) => {
+    const name = options.name;
     Promise.resolve()
+      .then(() => (name !== undefined && observers.size > 0 ? observe(name, req, res) : undefined))
       .then(() => handler(req, res))
       .catch((error: unknown) => {
         if (!res.headersSent && !res.destroyed) {
@@ -52,6 +172,12 @@ export class BodyTooLargeError extends Error {}
 
 /** Reads the whole body as a Buffer; refuses more than `limitBytes`. */
 export async function readBody(req: IncomingMessage, limitBytes = 10 * 1024 * 1024): Promise<Buffer> {
+  const ahead = readAhead.get(req);
+  if (ahead !== undefined) {
+    readAhead.delete(req);
+    if (ahead.length > limitBytes) throw new BodyTooLargeError(`body over ${limitBytes} bytes`);
+    return ahead;
+  }
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {

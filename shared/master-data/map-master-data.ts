@@ -151,7 +151,8 @@ export type MappedAccount = { skip: string } | { write: AccountCodeWrite; parent
 
 /**
  * GL account → account code: the account Number is the code; no Number, no account code. The parent is
- * resolved by the caller (only when the parent itself is synced).
+ * resolved by the caller (only when the parent itself is synced). Whether the account is inactive is not
+ * written: Procurify's account code requests have no `active` (see accountCodeActiveReview).
  */
 export function mapAccount(account: NetSuiteAccount): MappedAccount {
   const code = account.acctNumber?.trim();
@@ -164,10 +165,30 @@ export function mapAccount(account: NetSuiteAccount): MappedAccount {
       code,
       description: (account.acctName ?? code).slice(0, 200),
       account_type: typeId === undefined ? 5 : (accountTypeMap[typeId] ?? 5),
-      active: account.isInactive !== true,
     },
     ...(account.parent === undefined ? {} : { parentNetSuiteId: account.parent.id }),
   };
+}
+
+/**
+ * The review message when an account code must be (de)activated by hand: Procurify's API has no way to
+ * change an account code's `active` (AccountCodeCreateRequest and AccountCodeUpdateRequest lack it, and no
+ * other operation offers it), so a person does it in Procurify. Bills coded with an inactive NetSuite
+ * account are parked by the bill sync meanwhile.
+ */
+export function accountCodeActiveReview(
+  accountCode: string,
+  netsuiteId: string,
+  change: 'inactive' | 'deleted' | 'active',
+): string {
+  const cannot = "Procurify's API cannot change an account code's active flag";
+  if (change === 'active')
+    return `activate ${accountCode} in Procurify: NetSuite account ${netsuiteId} is active again (${cannot})`;
+  const why = change === 'deleted' ? 'was deleted' : 'is inactive';
+  return (
+    `deactivate ${accountCode} in Procurify: NetSuite account ${netsuiteId} ${why} (${cannot}); ` +
+    'until then bills coded with it are parked for review'
+  );
 }
 
 export function mapDepartment(department: NetSuiteDepartment, lookups: ProcurifyLookups): DepartmentWrite {

@@ -16,6 +16,7 @@ import type { RecordKind, RecordRef, SyncStatus } from '../state/model.ts';
 import { withRecordLease } from '../state/record-lease.ts';
 import type { AuditTrail, LeaseStore, LinkStore, SyncStateStore } from '../state/state-store.ts';
 import {
+  accountCodeActiveReview,
   contentHash,
   type MasterDataScope,
   mapAccount,
@@ -178,10 +179,12 @@ class MasterRecordSync {
         }
       }
     }
+    // Updates are PATCHes: a PUT must carry the vendor's score (OptimizedVendorRequest requires
+    // `overall_score`) and would overwrite the one Procurify keeps.
     const written =
       target === undefined
         ? await this.deps.procurify.createVendor(write)
-        : await this.deps.procurify.updateVendor(target.id, write);
+        : await this.deps.procurify.patchVendor(target.id, write);
     if (link === undefined) {
       await this.deps.state.link({
         kind: 'vendor',
@@ -215,7 +218,9 @@ class MasterRecordSync {
       const parentLink = await this.deps.state.findBySource('netsuite', 'account', mapped.parentNetSuiteId);
       write.parent = parentLink === undefined ? null : Number(parentLink.procurifyId);
     }
-    const hash = contentHash(write);
+    const inactive = account.isInactive === true;
+    // The hash covers the active flag too, though it is not written: a change of it is looked at.
+    const hash = contentHash({ ...write, inactive });
     const link = await this.deps.state.findBySource('netsuite', 'account', account.id);
     if (link !== undefined && hash === lastHash)
       return this.unchanged(link.procurifyId, hash, account.lastModifiedDate);
@@ -223,6 +228,14 @@ class MasterRecordSync {
     let target: ProcurifyAccountCode | undefined;
     for await (const candidate of this.deps.procurify.listAccountCodes({ code: write.code })) {
       if (candidate.code === write.code) target = candidate;
+    }
+    if (target === undefined && link === undefined && inactive) {
+      // Creating it would make an active account code that a person must then deactivate by hand.
+      return this.finish(
+        'skipped',
+        `account ${account.id} is inactive in NetSuite and has no account code in Procurify: not created`,
+        { sourceModified: account.lastModifiedDate },
+      );
     }
     if (target === undefined && link !== undefined) {
       // The Number changed in NetSuite: update the linked account code rather than create a second one.
@@ -239,6 +252,20 @@ class MasterRecordSync {
         procurifyId: String(written.id),
         origin: 'created',
       });
+    }
+    if (written.active === inactive) {
+      // Procurify's API cannot change an account code's active flag: a person must (review list). The
+      // hash is not kept, so every later notice looks again until the flags agree.
+      await this.deps.state.append(this.ref, {
+        step: 'written',
+        facts: { procurifyId: String(written.id), action: target === undefined ? 'created' : 'updated' },
+      });
+      return this.finish(
+        'review',
+        accountCodeActiveReview(`account code ${written.code}`, account.id, inactive ? 'inactive' : 'active'),
+        { sourceModified: account.lastModifiedDate },
+        String(written.id),
+      );
     }
     return this.written(
       String(written.id),
@@ -310,12 +337,14 @@ class MasterRecordSync {
         for await (const candidate of this.deps.procurify.listAccountCodes({})) {
           if (candidate.id === id) current = candidate;
         }
-        if (current !== undefined) {
-          await this.deps.procurify.updateAccountCode(id, {
-            code: current.code,
-            description: current.description,
-            active: false,
-          });
+        // Procurify's API cannot deactivate an account code: a person must, unless someone already did.
+        if (current?.active === true) {
+          return this.finish(
+            'review',
+            accountCodeActiveReview(`account code ${current.code}`, this.ref.id, 'deleted'),
+            {},
+            link.procurifyId,
+          );
         }
         break;
       }

@@ -7,6 +7,12 @@ import type { NetSuiteResponse, NetSuiteTransport } from './transport.ts';
 
 const recordRoot = '/services/rest/record/v1';
 
+/**
+ * The media type of record bodies: every write operation of NetSuite's record API export takes
+ * `application/vnd.oracle.resource+json; type=singular` (infra/contracts/facts/netsuite-record-api.json).
+ */
+export const RECORD_CONTENT_TYPE = 'application/vnd.oracle.resource+json; type=singular';
+
 /** An internal id (`"12"`) or an external-id reference (`"eid:procurify-bill-42"`, see externalIdRef). */
 export type RecordId = string;
 
@@ -203,6 +209,7 @@ export class RestNetSuiteRecords implements NetSuiteRecords {
       method: 'POST',
       path: recordPath(type),
       body,
+      contentType: RECORD_CONTENT_TYPE,
       idempotent: false,
     });
     return idFromLocation(response.headers.get('location'), type);
@@ -225,6 +232,7 @@ export class RestNetSuiteRecords implements NetSuiteRecords {
       path: recordPath(type, externalIdRef(externalId)),
       ...(replace.length === 0 ? {} : { query: { replace: replace.join(',') } }),
       body,
+      contentType: RECORD_CONTENT_TYPE,
       idempotent: true,
     });
     const location = response.headers.get('location');
@@ -233,7 +241,13 @@ export class RestNetSuiteRecords implements NetSuiteRecords {
   }
 
   async patch(type: string, id: RecordId, body: Record<string, unknown>): Promise<void> {
-    await this.transport.send({ method: 'PATCH', path: recordPath(type, id), body, idempotent: true });
+    await this.transport.send({
+      method: 'PATCH',
+      path: recordPath(type, id),
+      body,
+      contentType: RECORD_CONTENT_TYPE,
+      idempotent: true,
+    });
   }
 
   async delete(type: string, id: RecordId): Promise<void> {

@@ -16,6 +16,8 @@ export interface NetSuiteRequest {
   query?: Record<string, string | number | boolean | undefined>;
   /** Sent as JSON. */
   body?: unknown;
+  /** The body's media type; default `application/json` (record writes use the record API's own). */
+  contentType?: string;
   headers?: Record<string, string>;
   /**
    * Safe to send again when an earlier attempt's outcome is unknown (reads, SuiteQL, PUT by external
@@ -187,7 +189,7 @@ export class NetSuiteTransport {
       if (value !== undefined) url.searchParams.set(name, String(value));
     }
     const headers: Record<string, string> = { authorization: `Bearer ${token}`, ...request.headers };
-    if (request.body !== undefined) headers['content-type'] = 'application/json';
+    if (request.body !== undefined) headers['content-type'] = request.contentType ?? 'application/json';
     const permit: GovernorPermit = await this.options.governor.acquire();
     let response: NetSuiteResponse;
     try {

@@ -8,7 +8,9 @@ import { defaultRetryPolicy, type RetryHooks, sleep, withRetry } from '../retry.
 import { compareDecimals, sumDecimals } from './decimal.ts';
 import { classifyProcurifyAnswer, source, writeMayHaveHappened } from './errors.ts';
 import {
+  type AccountCodeCreate,
   type AccountCodeWrite,
+  accountCodeCreateSchema,
   accountCodeSchema,
   accountCodeWriteSchema,
   billSchema,
@@ -154,7 +156,7 @@ export interface ProcurifyVendors {
 
 export interface ProcurifyAccountCodes {
   listAccountCodes(filter?: { code?: string; active?: boolean }): AsyncIterable<ProcurifyAccountCode>;
-  createAccountCode(input: AccountCodeWrite): Promise<ProcurifyAccountCode>;
+  createAccountCode(input: AccountCodeCreate): Promise<ProcurifyAccountCode>;
   updateAccountCode(id: number, input: AccountCodeWrite): Promise<ProcurifyAccountCode>;
 }
 
@@ -574,20 +576,9 @@ class HttpProcurifyClient implements ProcurifyClient {
     return undefined;
   }
 
-  /** Procurify's account code request schemas have no `active`: check that it was applied. */
-  private checkActiveApplied(written: AccountCodeWrite, result: ProcurifyAccountCode): ProcurifyAccountCode {
-    if (written.active !== undefined && result.active !== written.active) {
-      throw new DataError(
-        `procurify: account code ${result.code} (id ${result.id}) kept active=${result.active}; Procurify did not apply active=${written.active}`,
-        { source, path: 'active', code: 'active_not_applied' },
-      );
-    }
-    return result;
-  }
-
-  async createAccountCode(input: AccountCodeWrite) {
-    const body = this.writable(accountCodeWriteSchema, input, `account code ${input.code}`);
-    const created = await this.createWithLookup(
+  async createAccountCode(input: AccountCodeCreate) {
+    const body = this.writable(accountCodeCreateSchema, input, `account code ${input.code}`);
+    return this.createWithLookup(
       async () => {
         const answer = await this.call('POST', this.url('/api/v3/account-codes/'), body);
         return this.parse(singleSchema(accountCodeSchema), answer, 'created account code').data;
@@ -595,19 +586,12 @@ class HttpProcurifyClient implements ProcurifyClient {
       () => this.findAccountCode(body.code),
       `account code ${body.code}`,
     );
-    return this.checkActiveApplied(body, created);
   }
 
+  /** PUT (AccountCodeUpdateRequest); the answer says whether the code is active (the API cannot change it). */
   async updateAccountCode(id: number, input: AccountCodeWrite) {
     const body = this.writable(accountCodeWriteSchema, input, `account code ${id}`);
-    const updated = await this.one(
-      'PUT',
-      `/api/v3/account-codes/${id}/`,
-      body,
-      accountCodeSchema,
-      'updated account code',
-    );
-    return this.checkActiveApplied(body, updated);
+    return this.one('PUT', `/api/v3/account-codes/${id}/`, body, accountCodeSchema, 'updated account code');
   }
 
   // ---- departments and locations ----

@@ -23,6 +23,7 @@ export {
 export { compareDecimals, isDecimalString, numberToDecimalString, sumDecimals } from './decimal.ts';
 export { classifyProcurifyAnswer, fieldMessages, parseRetryAfter, writeMayHaveHappened } from './errors.ts';
 export {
+  type AccountCodeCreate,
   type AccountCodeWrite,
   type DepartmentWrite,
   type ProcurifyAccountCode,

@@ -82,8 +82,15 @@ export const vendorSchema = z.object({
   contact: nullableText,
   url: nullableText,
   currency: nullableInt,
-  payment_term_ref: reference
-    .partial({ name: true })
+  // Nested ({id, name, ...}: VendorDetail, OptimizedVendor) or an id (Vendor, the answer of a PUT).
+  payment_term_ref: z
+    .union([
+      reference.partial({ name: true }),
+      z
+        .number()
+        .int()
+        .transform((id) => ({ id })),
+    ])
     .nullish()
     .transform((value) => value ?? null),
   type: z.number().int(),
@@ -94,13 +101,16 @@ export type ProcurifyVendor = z.infer<typeof vendorSchema>;
 const text = (max: number) => z.string().trim().min(1).max(max);
 const optionalText = (max: number) => z.string().trim().max(max).nullable().optional();
 
-/** A vendor as apsync writes it (POST and PUT send it whole; PATCH sends a part). */
-export const vendorWriteSchema = z.object({
+/** The fields of a vendor apsync writes (OptimizedVendorRequest / PatchedOptimizedVendorRequest). */
+const vendorFields = {
   name: text(150),
   active: z.boolean().optional(),
   email: z.array(z.email()),
-  /** 1 other, 2 hidden, 3 preferred, 4 regular, 5 employee, 6 credit card provider, 7 checkout. */
-  type: z.number().int().min(1).max(7),
+  /**
+   * 2 hidden, 3 preferred, 4 regular, 6 credit card provider, 7 checkout (VendorTypeEnum; 1 other and
+   * 5 employee are read-only types).
+   */
+  type: z.union([z.literal(2), z.literal(3), z.literal(4), z.literal(6), z.literal(7)]),
   external_id: optionalText(100),
   addressLineOne: optionalText(300),
   addressLineTwo: optionalText(300),
@@ -122,9 +132,24 @@ export const vendorWriteSchema = z.object({
     })
     .nullable()
     .optional(),
+};
+
+/**
+ * A vendor as POST and PUT send it: whole, with `overall_score`, which OptimizedVendorRequest requires
+ * (a decimal string of at most 2 + 3 digits, or null; apsync has no score: null). PUT replaces the
+ * score too, so apsync updates vendors with PATCH.
+ */
+export const vendorWriteSchema = z.object({
+  ...vendorFields,
+  overall_score: z
+    .string()
+    .regex(/^-?\d{0,2}(?:\.\d{0,3})?$/)
+    .nullable()
+    .default(null),
 });
 export type VendorWrite = z.input<typeof vendorWriteSchema>;
-export const vendorPatchSchema = vendorWriteSchema.partial();
+/** A vendor as PATCH sends it (PatchedOptimizedVendorRequest: every field optional, no score). */
+export const vendorPatchSchema = z.object(vendorFields).partial();
 export type VendorPatch = z.input<typeof vendorPatchSchema>;
 
 export const accountCodeSchema = z.object({
@@ -138,15 +163,22 @@ export const accountCodeSchema = z.object({
 });
 export type ProcurifyAccountCode = z.infer<typeof accountCodeSchema>;
 
-export const accountCodeWriteSchema = z.object({
+/**
+ * An account code as PUT sends it (AccountCodeUpdateRequest). There is no `active`: Procurify's API
+ * cannot (de)activate an account code (master data puts that on the review list instead).
+ */
+export const accountCodeWriteSchema = z.strictObject({
   code: text(50),
   description: z.string().trim().max(200),
   account_type: z.number().int().min(0).max(5).optional(),
-  active: z.boolean().optional(),
   parent: z.number().int().nullable().optional(),
-  departments: z.array(z.number().int()).optional(),
 });
 export type AccountCodeWrite = z.input<typeof accountCodeWriteSchema>;
+/** An account code as POST sends it (AccountCodeCreateRequest: also the departments it applies to). */
+export const accountCodeCreateSchema = accountCodeWriteSchema.extend({
+  departments: z.array(z.number().int()).optional(),
+});
+export type AccountCodeCreate = z.input<typeof accountCodeCreateSchema>;
 
 export const departmentSchema = z.object({
   id: z.number().int(),

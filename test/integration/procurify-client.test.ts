@@ -15,6 +15,7 @@ import {
   type ProcurifyClientDeps,
   procurifyBillStatus,
 } from '../../shared/procurify/index.ts';
+import { refusedOnPurpose } from '../support/contracts/policy.ts';
 
 let sandbox: ProcurifySandbox;
 
@@ -479,10 +480,12 @@ describe('writes', () => {
       description: 'Client code',
       account_type: 2,
     });
+    // The answer says whether the code is active; the API has no way to change it.
     expect(
-      await client.updateAccountCode(code.id, { code: '6555', description: 'Client code', active: false }),
+      await client.updateAccountCode(code.id, { code: '6555', description: 'Client Code 2' }),
     ).toMatchObject({
-      active: false,
+      description: 'Client Code 2',
+      active: true,
     });
     const department = await client.createDepartment({
       name: 'Client Dept',
@@ -599,21 +602,20 @@ describe('writes', () => {
     expect(sandbox.requestLog()).toHaveLength(0);
   });
 
-  it('reports an account code whose active flag Procurify ignored', async () => {
-    sandbox.setConfig({ accountCodeActiveWritable: false });
-    try {
-      const client = clientFor();
-      const error = await client
-        .updateAccountCode(12, { code: '6040', description: 'Travel', active: false })
-        .catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(DataError);
-      expect((error as DataError).code).toBe('active_not_applied');
-    } finally {
-      sandbox.setConfig({ accountCodeActiveWritable: true });
-    }
+  it('never sends `active` for an account code: neither of its request schemas has it', async () => {
+    const client = clientFor();
+    const error = await client
+      .updateAccountCode(12, { code: '6040', description: 'Travel', active: false } as never)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DataError);
+    expect((error as DataError).path).toBe('');
+    expect(sandbox.requestLog().filter((entry) => entry.path.startsWith('/api/v3/account-codes/'))).toEqual(
+      [],
+    );
   });
 
   it('gets 405 from Procurify for a bill POST (bills cannot be written through the API)', async () => {
+    refusedOnPurpose({ vendor: 'procurify', operation: 'POST /api/v3/ap/bills/', reason: 'bills cannot be created' });
     // The client offers no way to write bills; this checks the classification of the sandbox's answer.
     const { classifyProcurifyAnswer } = await import('../../shared/procurify/index.ts');
     const token = await fetch(sandbox.credentials.tokenUrl, {

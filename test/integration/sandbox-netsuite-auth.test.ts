@@ -5,6 +5,7 @@ import { importPKCS8 } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clientAssertion, SandboxAccess, tokenRequest } from '../../infra/sandboxes/netsuite/access.ts';
 import { type NetSuiteSandbox, startNetSuiteSandbox } from '../../infra/sandboxes/netsuite/index.ts';
+import { refusedOnPurpose } from '../support/contracts/policy.ts';
 
 let sandbox: NetSuiteSandbox;
 let rsaCredentials: NetSuiteSandbox['credentials'];
@@ -149,6 +150,11 @@ describe('token endpoint', () => {
   });
 
   it('answers malformed requests with invalid_request and unsupported_grant_type', async () => {
+    refusedOnPurpose({
+      vendor: 'netsuite',
+      operation: 'POST /services/rest/auth/oauth2/v1/token',
+      reason: 'malformed token requests are sent to see them refused',
+    });
     const assertion = await clientAssertion(sandbox.credentials);
     expect((await exchange(assertion, { grant_type: 'authorization_code' })).body.error).toBe(
       'unsupported_grant_type',

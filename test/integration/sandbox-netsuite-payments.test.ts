@@ -7,6 +7,7 @@ import {
   type NetSuiteSandbox,
   startNetSuiteSandbox,
 } from '../../infra/sandboxes/netsuite/index.ts';
+import { refusedOnPurpose } from '../support/contracts/policy.ts';
 
 let sandbox: NetSuiteSandbox;
 let access: SandboxAccess;
@@ -128,6 +129,11 @@ describe('vendor payment rules', () => {
   });
 
   it('takes tranDate as YYYY-MM-DD only', async () => {
+    refusedOnPurpose({
+      vendor: 'netsuite',
+      operation: 'POST /services/rest/record/v1/vendorPayment',
+      reason: 'dates in other forms are sent to see them refused',
+    });
     const bill = await createBill(vendorA, 10);
     const refused = await problem(
       await access.record(

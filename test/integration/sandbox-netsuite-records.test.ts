@@ -7,6 +7,7 @@ import {
   type NetSuiteSandbox,
   startNetSuiteSandbox,
 } from '../../infra/sandboxes/netsuite/index.ts';
+import { refusedOnPurpose } from '../support/contracts/policy.ts';
 
 let sandbox: NetSuiteSandbox;
 let access: SandboxAccess;
@@ -197,6 +198,11 @@ describe('create, read, update, delete', () => {
   });
 
   it('answers 404 for an unknown record type', async () => {
+    refusedOnPurpose({
+      vendor: 'netsuite',
+      operation: 'GET /services/rest/record/v1/salesOrder/1',
+      reason: 'a record type the sandbox does not have answers 404',
+    });
     expect((await problem(await access.record('GET', 'salesOrder/1'))).status).toBe(404);
   });
 });
@@ -229,6 +235,11 @@ describe('external ids', () => {
   });
 
   it('refuses PUT with an internal id', async () => {
+    refusedOnPurpose({
+      vendor: 'netsuite',
+      operation: 'PUT /services/rest/record/v1/vendor/{id}',
+      reason: 'an upsert names its record by eid:, never by internal id',
+    });
     expect((await problem(await access.record('PUT', 'vendor/101', { phone: '1' }))).code).toBe(
       'INVALID_REQUEST',
     );
@@ -336,6 +347,12 @@ describe('references and validation', () => {
   });
 
   it('follows X-NetSuite-PropertyNameValidation for unknown fields (Warning by default)', async () => {
+    refusedOnPurpose({
+      vendor: 'netsuite',
+      operation: 'POST /services/rest/record/v1/vendor',
+      statuses: [204, 400],
+      reason: 'unknown fields are sent to see them warned about (204) or refused (400) per the header',
+    });
     const warned = await access.record('POST', 'vendor', {
       companyName: 'Warned Co',
       notAField: 1,
@@ -367,6 +384,12 @@ describe('references and validation', () => {
   });
 
   it('takes declared custom fields (the sync flag) and follows X-NetSuite-PropertyValueValidation for bad values', async () => {
+    refusedOnPurpose({
+      vendor: 'netsuite',
+      operation: 'POST /services/rest/record/v1/vendor',
+      statuses: [204, 400],
+      reason: 'a bad value is sent to see it refused (400) or only warned about (204) per the header',
+    });
     const flagged = await access.record('POST', 'vendor', {
       companyName: 'Flagged Co',
       [demo.syncFlagField]: true,

@@ -8,6 +8,7 @@ import {
   type NetSuiteSandbox,
   startNetSuiteSandbox,
 } from '../../infra/sandboxes/netsuite/index.ts';
+import { refusedOnPurpose } from '../support/contracts/policy.ts';
 
 let sandbox: NetSuiteSandbox;
 let access: SandboxAccess;
@@ -34,6 +35,11 @@ afterAll(async () => {
 
 describe('request rules', () => {
   it('requires Prefer: transient', async () => {
+    refusedOnPurpose({
+      vendor: 'netsuite',
+      operation: 'POST /services/rest/query/v1/suiteql',
+      reason: 'a query without Prefer: transient is sent to see it refused',
+    });
     const refused = await access.suiteql('SELECT id FROM vendor', undefined, {}, {});
     expect(refused.status).toBe(400);
     expect(

@@ -96,6 +96,7 @@ describe('Procurify sandbox snapshot file', () => {
           email: ['ap@created.example'],
           type: 3,
           external_id: 'ns-persist',
+          overall_score: null,
         })
       ).data.id,
     );
@@ -155,6 +156,7 @@ describe('Procurify sandbox snapshot file', () => {
       name: 'After Restart',
       email: ['ap@after.example'],
       type: 3,
+      overall_score: null,
     });
     expect(vendor.data.id).toBe(vendorId + 1);
     await close(second);

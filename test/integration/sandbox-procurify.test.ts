@@ -8,6 +8,7 @@ import {
   type ProcurifySandbox,
   startProcurifySandbox,
 } from '../../infra/sandboxes/procurify/index.ts';
+import { refusedOnPurpose } from '../support/contracts/policy.ts';
 
 let sandbox: ProcurifySandbox;
 let token: string;
@@ -179,6 +180,10 @@ describe('authentication of API calls', () => {
 
 describe('paths', () => {
   it('redirects a path without its trailing slash (301, before authentication), keeping the query', async () => {
+    refusedOnPurpose(
+      { vendor: 'procurify', operation: 'GET /api/v3/vendors', statuses: [301], reason: 'paths without the slash redirect' },
+      { vendor: 'procurify', operation: 'POST /api/v3/vendors', statuses: [301], reason: 'paths without the slash redirect' },
+    );
     const answer = await api('GET', '/api/v3/vendors?page=2', { auth: false });
     expect(answer.status).toBe(301);
     expect(answer.headers.get('location')).toBe('/api/v3/vendors/?page=2');
@@ -187,6 +192,7 @@ describe('paths', () => {
   });
 
   it('answers 404 for unknown paths', async () => {
+    refusedOnPurpose({ vendor: 'procurify', operation: 'GET /api/v3/nothing-here/', reason: 'an unknown path' });
     expect((await api('GET', '/api/v3/nothing-here/')).status).toBe(404);
   });
 });
@@ -212,6 +218,7 @@ describe('lists and pagination', () => {
   });
 
   it('answers 404 "Invalid page." past the last page or for a page that is not a number', async () => {
+    refusedOnPurpose({ vendor: 'procurify', operation: 'GET /api/v3/vendors/', reason: 'pages past the end or not numbers' });
     const past = await api('GET', '/api/v3/vendors/?page_size=15&page=4');
     expect(past.status).toBe(404);
     expect(past.body).toEqual({ detail: 'Invalid page.' });
@@ -257,6 +264,7 @@ describe('vendors', () => {
         city: 'Testville',
         currency: 2,
         payment_term_ref: { name: 'Net 30' },
+        overall_score: null,
       },
     });
     expect(created.status).toBe(201);
@@ -276,9 +284,11 @@ describe('vendors', () => {
     expect(found.body.data.map((v: { id: number }) => v.id)).toEqual([vendor.id]);
 
     const put = await api('PUT', `/api/v3/vendors/${vendor.id}/`, {
-      body: { name: 'Conformance Vendor Ltd', email: [], type: 4, active: false },
+      body: { name: 'Conformance Vendor Ltd', email: [], type: 4, active: false, overall_score: null },
     });
     expect(put.status).toBe(200);
+    // PUT answers the Vendor shape: the payment term as its id.
+    expect(put.body.data.payment_term_ref).toBe(3);
     expect(put.body.data).toMatchObject({
       name: 'Conformance Vendor Ltd',
       email: [],
@@ -293,6 +303,10 @@ describe('vendors', () => {
   });
 
   it('answers DRF-style 400s naming each field', async () => {
+    refusedOnPurpose(
+      { vendor: 'procurify', operation: 'POST /api/v3/vendors/', reason: 'bad vendor bodies are sent to see the 400s' },
+      { vendor: 'procurify', operation: 'PATCH /api/v3/vendors/{id}/', reason: 'bad vendor bodies are sent to see the 400s' },
+    );
     const answer = await api('POST', '/api/v3/vendors/', {
       body: { email: ['good@example.com', 'not-an-email'], type: 9, external_id: 'x'.repeat(101) },
     });
@@ -302,6 +316,7 @@ describe('vendors', () => {
       email: { '1': ['Enter a valid email address.'] },
       type: ['"9" is not a valid choice.'],
       external_id: ['Ensure this field has no more than 100 characters.'],
+      overall_score: ['This field is required.'],
     });
     const notAList = await api('POST', '/api/v3/vendors/', { body: { name: 'A', email: 'a@b.c', type: 3 } });
     expect(notAList.body.email).toEqual(['Expected a list of items but got type "str".']);
@@ -334,7 +349,12 @@ describe('vendors', () => {
 });
 
 describe('account codes', () => {
-  it('creates and updates with code ≤ 50, description ≤ 200, account_type 0..5, a unique code, and active', async () => {
+  it('creates and updates with code ≤ 50, description ≤ 200, account_type 0..5 and a unique code', async () => {
+    refusedOnPurpose({
+      vendor: 'procurify',
+      operation: 'POST /api/v3/account-codes/',
+      reason: 'bad and duplicate account codes are sent to see the 400s',
+    });
     const created = await api('POST', '/api/v3/account-codes/', {
       body: { code: '6999', description: 'Conformance expense', account_type: 2, parent: 8 },
     });
@@ -357,30 +377,55 @@ describe('account codes', () => {
     expect(duplicate.body.code).toEqual(['account code with this code already exists.']);
 
     const updated = await api('PUT', `/api/v3/account-codes/${id}/`, {
-      body: { code: '6999', description: 'Renamed', account_type: 2, active: false },
+      body: { code: '6999', description: 'Renamed', account_type: 2 },
     });
-    expect(updated.body.data).toMatchObject({ description: 'Renamed', active: false });
+    expect(updated.body.data).toMatchObject({ description: 'Renamed', active: true });
 
     const byCode = await api('GET', '/api/v3/account-codes/?code=6999');
     expect(byCode.body.data).toHaveLength(1);
     const inactive = await api('GET', '/api/v3/account-codes/?active=false&page_size=100');
-    expect(inactive.body.data.map((a: { code: string }) => a.code)).toEqual(
-      expect.arrayContaining(['6900', '6999']),
-    );
+    expect(inactive.body.data.map((a: { code: string }) => a.code)).toEqual(expect.arrayContaining(['6900']));
     expect(inactive.body.data.every((a: { active: boolean }) => !a.active)).toBe(true);
   });
 
-  it('ignores active when accountCodeActiveWritable is false; GET on one account code is 405', async () => {
-    sandbox.setConfig({ accountCodeActiveWritable: false });
-    try {
-      const answer = await api('PUT', '/api/v3/account-codes/9/', {
-        body: { code: '6010', description: 'Office Supplies', active: false },
-      });
-      expect(answer.status).toBe(200);
-      expect(answer.body.data.active).toBe(true);
-    } finally {
-      sandbox.setConfig({ accountCodeActiveWritable: true });
-    }
+  it('ignores active on account code writes, as Procurify does (its request schemas lack it); GET on one account code is 405', async () => {
+    refusedOnPurpose(
+      {
+        vendor: 'procurify',
+        operation: 'PUT /api/v3/account-codes/{id}/',
+        statuses: [200],
+        reason: '`active` is sent to see it ignored, as DRF ignores fields a serializer does not have',
+      },
+      {
+        vendor: 'procurify',
+        operation: 'POST /api/v3/account-codes/',
+        statuses: [201],
+        reason: '`active` is sent to see it ignored, as DRF ignores fields a serializer does not have',
+      },
+      {
+        vendor: 'procurify',
+        operation: 'GET /api/v3/account-codes/9/',
+        reason: 'only PUT is documented there',
+      },
+    );
+    const answer = await api('PUT', '/api/v3/account-codes/9/', {
+      body: { code: '6010', description: 'Office Supplies', active: false },
+    });
+    expect(answer.status).toBe(200);
+    expect(answer.body.data.active).toBe(true);
+    const created = await api('POST', '/api/v3/account-codes/', {
+      body: { code: '6011', description: 'Created inactive?', active: false },
+    });
+    expect(created.status).toBe(201);
+    expect(created.body.data.active).toBe(true);
+    // A user deactivates it in the web app (the admin API stands for that).
+    const deactivated = await fetch(`${sandbox.adminUrl}/account-codes/${created.body.data.id}`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ active: false }),
+    });
+    expect(deactivated.status).toBe(200);
+    expect(sandbox.store.accountCodes.get(created.body.data.id)?.active).toBe(false);
     const get = await api('GET', '/api/v3/account-codes/9/');
     expect(get.status).toBe(405);
     expect(get.headers.get('allow')).toContain('PUT');
@@ -436,6 +481,15 @@ describe('departments, locations, company payment methods', () => {
 
 describe('bills', () => {
   it('filters the list on last_modified_datetime_0/_1, inclusive; approving bumps the time', async () => {
+    refusedOnPurpose(
+      { vendor: 'procurify', operation: 'GET /api/v3/ap/bills/', reason: 'a bad date-time is sent to see the 400' },
+      {
+        vendor: 'procurify',
+        operation: 'GET /api/v3/ap/bills/',
+        statuses: [200],
+        reason: 'the undocumented `status` filter is sent to see it ignored',
+      },
+    );
     const bill = sandbox.createBill({
       vendor: 1,
       invoice_number: 'CONF-1',
@@ -516,10 +570,20 @@ describe('bills', () => {
   });
 
   it('answers 405 to POST on the list and DELETE on a bill', async () => {
+    refusedOnPurpose({
+      vendor: 'procurify',
+      operation: 'POST /api/v3/ap/bills/',
+      reason: 'bills cannot be created through the API',
+    });
     const post = await api('POST', '/api/v3/ap/bills/', { body: { invoice_number: 'X' } });
     expect(post.status).toBe(405);
     expect(post.body).toEqual({ detail: 'Method "POST" not allowed.' });
     const [first] = sandbox.store.bills.keys();
+    refusedOnPurpose({
+      vendor: 'procurify',
+      operation: `DELETE /api/v2/ap/bills/${first}/`,
+      reason: 'bills cannot be deleted through the API',
+    });
     const del = await api('DELETE', `/api/v2/ap/bills/${first}/`);
     expect(del.status).toBe(405);
     expect(del.headers.get('allow')).toContain('GET');
@@ -560,6 +624,11 @@ describe('mark-as-paid', () => {
   });
 
   it('refuses unknown and unapproved bills all or nothing, bad dates and missing fields', async () => {
+    refusedOnPurpose({
+      vendor: 'procurify',
+      operation: 'POST /api/v3/ap/bills/mark-as-paid/',
+      reason: 'bad mark-as-paid bodies are sent to see the 400s',
+    });
     const approved = newBill();
     const confirmed = newBill(billStatus.confirmed);
     const mixed = await api('POST', '/api/v3/ap/bills/mark-as-paid/', {
@@ -635,6 +704,11 @@ describe('payments', () => {
   });
 
   it('filters on updated_at_after/_before and status lists; a status change bumps updated_at', async () => {
+    refusedOnPurpose({
+      vendor: 'procurify',
+      operation: 'GET /api/public/v1/payments/',
+      reason: 'a bad status and a bad date-time are sent to see the 400s',
+    });
     const [target] = [...sandbox.store.payments.values()].filter((p) => p.status === 'scheduled');
     expect(target).toBeDefined();
     const before = (await api('GET', `/api/public/v1/payments/?ids=${target!.id}`)).body.data[0]

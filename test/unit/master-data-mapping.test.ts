@@ -1,6 +1,7 @@
 // Pure mapping rules of SPEC F2: scope, vendor / account / department mapping, content hashes.
 import { describe, expect, it } from 'vitest';
 import {
+  accountCodeActiveReview,
   contentHash,
   mapAccount,
   mapDepartment,
@@ -133,12 +134,13 @@ describe('mapAccount', () => {
     expect(
       mapAccount({ id: '1', acctNumber: '6100', acctName: 'Office Supplies', acctType: { id: 'Expense' } }),
     ).toEqual({
-      write: { code: '6100', description: 'Office Supplies', account_type: 2, active: true },
+      write: { code: '6100', description: 'Office Supplies', account_type: 2 },
     });
+    // An inactive account maps the same: Procurify's account code requests have no `active`.
     expect(
       mapAccount({ id: '2', acctNumber: '1000', acctName: 'Checking', acctType: 'Bank', isInactive: true }),
-    ).toMatchObject({
-      write: { account_type: 0, active: false },
+    ).toEqual({
+      write: { code: '1000', description: 'Checking', account_type: 0 },
     });
     expect(
       mapAccount({ id: '3', acctNumber: '2000', acctType: { id: 'AcctPay' }, parent: { id: '9' } }),
@@ -146,6 +148,18 @@ describe('mapAccount', () => {
       write: { account_type: 1 },
       parentNetSuiteId: '9',
     });
+  });
+
+  it('says which account code to (de)activate by hand, since the API cannot', () => {
+    expect(accountCodeActiveReview('account code 6100', '13', 'inactive')).toBe(
+      "deactivate account code 6100 in Procurify: NetSuite account 13 is inactive (Procurify's API cannot change an account code's active flag); until then bills coded with it are parked for review",
+    );
+    expect(accountCodeActiveReview('account code 6100', '13', 'deleted')).toMatch(
+      /^deactivate .* was deleted/,
+    );
+    expect(accountCodeActiveReview('account code 6100', '13', 'active')).toMatch(
+      /^activate account code 6100 in Procurify: NetSuite account 13 is active again/,
+    );
   });
 
   it('skips an account without a Number, saying why', () => {

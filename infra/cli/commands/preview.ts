@@ -4,6 +4,7 @@
 // and payments are in preview-transactions.ts.
 import { DataError } from '../../../shared/errors.ts';
 import {
+  accountCodeActiveReview,
   contentHash,
   type MasterDataScope,
   mapAccount,
@@ -120,7 +121,8 @@ async function previewMasterData(
         system: 'procurify',
         kind,
         id: targetId === undefined ? null : String(targetId),
-        method: targetId === undefined ? 'POST' : 'PUT',
+        // Vendors are updated with PATCH (a PUT would replace the vendor's score), the rest with PUT.
+        method: targetId === undefined ? 'POST' : kind === 'vendor' ? 'PATCH' : 'PUT',
         path: targetId === undefined ? `${base}` : `${base}${targetId}/`,
       },
       payload,
@@ -163,12 +165,14 @@ async function previewMasterData(
         reason = `first-time link by name with Procurify vendor ${targetId}`;
       }
     }
+    const checked = vendorWriteSchema.safeParse(write);
     return plannedWrite(
       'vendor',
       '/api/v3/vendors/',
       targetId,
-      write,
-      vendorWriteSchema.safeParse(write),
+      // A create also sends the score OptimizedVendorRequest requires (null).
+      targetId === undefined && checked.success ? checked.data : write,
+      checked,
       notes,
       reason,
     );
@@ -179,8 +183,18 @@ async function previewMasterData(
       ...options,
       schema: netSuiteAccountSchema,
     });
-    if (account === undefined)
-      return deactivation(link?.procurifyId, 'account code', '/api/v3/account-codes/');
+    if (account === undefined) {
+      return link === undefined
+        ? deactivation(undefined, 'account code', '/api/v3/account-codes/')
+        : notWritten(
+            'review',
+            accountCodeActiveReview(
+              `the account code linked to it (id ${link.procurifyId})`,
+              ref.id,
+              'deleted',
+            ),
+          );
+    }
     const decision = segmentScope(account, scope);
     if ('invalid' in decision) return notWritten('invalid', decision.invalid);
     if (!decision.inScope) return notWritten('skipped', decision.reason);

@@ -106,7 +106,11 @@ export class SandboxAccess {
       authorization: `Bearer ${await this.accessToken()}`,
       ...options.headers,
     };
-    if (options.body !== undefined) headers['content-type'] ??= 'application/json';
+    // Record bodies go as the record API's media type; SuiteQL takes plain JSON.
+    if (options.body !== undefined)
+      headers['content-type'] ??= path.startsWith('/services/rest/record/')
+        ? 'application/vnd.oracle.resource+json; type=singular'
+        : 'application/json';
     return fetch(`${this.url}${path}`, {
       method,
       headers,

@@ -161,7 +161,7 @@ export async function startNetSuiteSandbox(options: NetSuiteSandboxOptions = {})
   integration = stored === undefined ? generatedIntegration() : defaultIntegrationOf(stored);
   core.registerClient(integration.registration);
   for (const client of options.clients ?? []) core.registerClient(client);
-  const server = await startHttpServer(core.handle, options.port ?? 0);
+  const server = await startHttpServer(core.handle, options.port ?? 0, { name: 'netsuite' });
   core.setBaseUrl(server.url);
   const credentials: NetSuiteSandboxCredentials = {
     accountId,

@@ -113,7 +113,28 @@ function writeOptions(request: RecordRequest) {
   });
 }
 
+/**
+ * Record bodies must come as `application/vnd.oracle.resource+json; type=singular`: the only request
+ * media type of every write in NetSuite's record API export (infra/contracts/facts/netsuite-record-api.json;
+ * the same for every record type). Anything else is refused before the body is read, with HTTP's 415
+ * (NetSuite's exact error code for it is not documented: the documented INVALID_REQUEST is used).
+ */
+function checkContentType(request: RecordRequest): void {
+  const given = header(request, 'content-type');
+  const [essence = '', ...parameters] = (given ?? '').split(';').map((part) => part.trim().toLowerCase());
+  const type = parameters.find((parameter) => parameter.replace(/\s+/g, '').startsWith('type='));
+  if (essence === 'application/vnd.oracle.resource+json' && type?.replace(/\s+/g, '') === 'type=singular')
+    return;
+  throw new NetSuiteProblem(
+    415,
+    'INVALID_REQUEST',
+    `Unsupported content type ${given === undefined ? '(none)' : `'${given}'`}: send record bodies as '${SINGULAR}'.`,
+    { header: 'Content-Type' },
+  );
+}
+
 async function jsonBody(request: RecordRequest): Promise<unknown> {
+  checkContentType(request);
   const body = await request.readJson();
   if (body === undefined)
     throw problems.invalidRequest('The request body is empty; a JSON object is required.');
@@ -293,6 +314,8 @@ export async function handleRecordRequest(request: RecordRequest): Promise<Recor
       );
     }
     const bill = existing(store, type, idSegment);
+    if (header(request, 'content-length') !== '0' && header(request, 'content-type') !== undefined)
+      checkContentType(request);
     const body = (await request.readJson()) ?? {};
     if (typeof body !== 'object' || body === null || Array.isArray(body))
       throw problems.invalidRequest('The request body must be a JSON object.');

@@ -216,6 +216,11 @@ async function dispatch(
       }
       break;
     }
+    case 'PATCH account-codes': {
+      // What a Procurify user does in the web app (the API cannot change `active`).
+      const { active } = z.object({ active: z.boolean() }).parse(body);
+      return { status: 200, body: accountCodeView(store.setAccountCodeActive(Number(second), active)) };
+    }
     case 'GET faults':
       return { status: 200, body: { rules: state.faults.snapshot() } };
     case 'PUT faults': {

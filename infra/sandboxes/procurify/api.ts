@@ -129,7 +129,8 @@ const createVendor: Handler = async (ctx) => {
   if (!body.ok) return body.answer;
   const result = validateBody(body.value, vendorSchema(vendorDeps(ctx.state)), false);
   if (!result.ok) return invalid(result.errors);
-  return single(vendorView(ctx.state.store, ctx.state.store.createVendorFromApi(result.value)), 201);
+  const { overall_score: _score, ...values } = result.value;
+  return single(vendorView(ctx.state.store, ctx.state.store.createVendorFromApi(values)), 201);
 };
 
 const vendorById = (ctx: Context) => ctx.state.store.vendors.get(Number(ctx.params[0]));
@@ -148,7 +149,11 @@ const updateVendor =
     if (!body.ok) return body.answer;
     const result = validateBody(body.value, vendorSchema(vendorDeps(ctx.state)), partial);
     if (!result.ok) return invalid(result.errors);
-    return single(vendorView(ctx.state.store, ctx.state.store.updateVendorFromApi(vendor, result.value)));
+    const { overall_score: _score, ...values } = result.value;
+    const updated = ctx.state.store.updateVendorFromApi(vendor, values);
+    // PUT answers VendorSerializerSingle (Vendor: term and method references as ids); PATCH answers
+    // OptimizedVendorSerializerSingle (OptimizedVendor: nested references), per their 200 responses.
+    return single(vendorView(ctx.state.store, updated, partial ? 'optimized' : 'plain'));
   };
 
 // ---- account codes ------------------------------------------------------------------------------
@@ -157,7 +162,6 @@ function accountCodeDeps(state: SandboxState) {
   return {
     accountCodeExists: (id: number) => state.store.accountCodes.has(id),
     departmentExists: (id: number) => state.store.departments.has(id),
-    activeWritable: state.config.accountCodeActiveWritable,
   };
 }
 

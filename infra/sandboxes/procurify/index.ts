@@ -1,20 +1,25 @@
 // The Procurify sandbox: an HTTP server that behaves as Procurify's API does for what apsync uses
-// (see ../shared/reference/procurify.md), with an admin API, latency and fault injection, and a
-// deterministic demo company. Used by the Procurify client's tests, the local runtime, the end-to-end
-// tests and the benchmarks.
+// (Procurify's API reference; the facts apsync keeps of it are infra/contracts/facts/procurify.json, and
+// the integration tests check every answer against them), with an admin API, latency and fault
+// injection, and a deterministic demo company. Used by the Procurify client's tests, the local runtime,
+// the end-to-end tests and the benchmarks.
 //
-// Decisions where Procurify documents nothing (each is also commented where it is implemented):
+// Decisions where Procurify documents nothing, or where the sandbox chooses among what it allows (each is
+// also commented where it is implemented):
 // - A path without its trailing slash answers 301 to the slashed path (Django's APPEND_SLASH), for
 //   every method, before authentication (api.ts).
 // - A missing `X-Procurify-Client: api` header answers 401 like missing credentials, the detail naming
 //   the header (api.ts).
 // - Token errors: 401 `invalid_client`, 403 `access_denied` for a wrong audience, 400 for a bad grant type.
-// - Vendor POST/PUT require `name`, `email` (a list) and `type` (the OpenAPI's `overall_score` is not
-//   required); PUT and PATCH leave absent fields unchanged (validation.ts). external_id is not unique.
+// - Vendor POST/PUT require `name`, `email` (a list), `type` and `overall_score` (OptimizedVendorRequest's
+//   required list; the score is checked, not kept); PUT and PATCH leave absent fields unchanged
+//   (validation.ts). PUT answers the Vendor shape (references as ids), PATCH the OptimizedVendor shape
+//   (views.ts). external_id is not unique.
 //   `payment_term_ref` is written as a nested term `{name}` (the OpenAPI's PaymentTermRequest), found
 //   by name or created, and read as `{id, name, description, active}`.
-// - Account codes: `code` is unique (400 on a duplicate); `active` is writable unless
-//   `accountCodeActiveWritable` is false (the OpenAPI request schemas lack it). GET on
+// - Account codes: `code` is unique (400 on a duplicate); `active` in a POST/PUT body is ignored (neither
+//   AccountCodeCreateRequest nor AccountCodeUpdateRequest has it): only a user in the web app (the admin
+//   API's PATCH /__admin/account-codes/{id}, setAccountCodeActive) changes it. GET on
 //   `/api/v3/account-codes/{id}/` and `/api/v3/departments/{id}/` is 405 (only PUT is documented).
 // - Bills list: the undocumented `status` filter is ignored; default order is by id.
 // - mark-as-paid: all or nothing; unknown bills and bills not Approved (or with a payment) are a 400
@@ -130,6 +135,8 @@ export interface ProcurifySandbox {
   editBill(uuid: string, patch: BillPatch): BillRecord;
   /** Status → 2 (Approved); bumps last_modified_datetime. */
   approveBill(uuid: string): BillRecord;
+  /** (De)activates an account code as a user does in the web app (Procurify's API cannot). */
+  setAccountCodeActive(id: number, active: boolean): void;
   recordPayment(input: PaymentInput): PaymentRecord;
   setPaymentStatus(id: number, status: PaymentStatus): PaymentRecord;
   close(): Promise<void>;
@@ -200,14 +207,18 @@ export async function startProcurifySandbox(
     if (stored === undefined && demo !== false) file.changed();
   }
 
-  const server = await startHttpServer((req, res) => {
-    if ((req.url ?? '').startsWith('/__admin/')) {
-      // Admin changes outside the store (configuration) are kept too.
-      if (file !== undefined && req.method !== 'GET') res.once('finish', () => file.changed());
-      return handleAdminRequest(state, { reset, expireAllTokens }, req, res);
-    }
-    return handleApiRequest(state, req, res);
-  }, options.port ?? 0);
+  const server = await startHttpServer(
+    (req, res) => {
+      if ((req.url ?? '').startsWith('/__admin/')) {
+        // Admin changes outside the store (configuration) are kept too.
+        if (file !== undefined && req.method !== 'GET') res.once('finish', () => file.changed());
+        return handleAdminRequest(state, { reset, expireAllTokens }, req, res);
+      }
+      return handleApiRequest(state, req, res);
+    },
+    options.port ?? 0,
+    { name: 'procurify' },
+  );
 
   const first = clients[0]!;
   return {
@@ -245,6 +256,9 @@ export async function startProcurifySandbox(
     createBill: (input) => store.createBill(input),
     editBill: (uuid, patch) => store.editBill(uuid, patch),
     approveBill: (uuid) => store.approveBill(uuid),
+    setAccountCodeActive: (id, active) => {
+      store.setAccountCodeActive(id, active);
+    },
     recordPayment: (input) => store.recordPayment(input),
     setPaymentStatus: (id, status) => store.setPaymentStatus(id, status),
     close: async () => {

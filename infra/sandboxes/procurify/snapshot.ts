@@ -35,7 +35,13 @@ export const procurifySnapshotSchema = z.object({
     ),
   }),
   clients: z.array(z.object({ clientId: z.string().min(1), clientSecret: z.string().min(1) })).min(1),
-  config: sandboxConfigSchema,
+  // Data directories written before `accountCodeActiveWritable` was removed (account codes' `active` is
+  // never writable through the API now) still load.
+  config: z.preprocess((value) => {
+    if (typeof value !== 'object' || value === null) return value;
+    const { accountCodeActiveWritable: _dropped, ...rest } = value as Record<string, unknown>;
+    return rest;
+  }, sandboxConfigSchema),
 });
 
 export type ProcurifySnapshot = z.infer<typeof procurifySnapshotSchema>;

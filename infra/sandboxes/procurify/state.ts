@@ -21,11 +21,6 @@ export const sandboxConfigSchema = z
      * inactive vendors (a lookup by external_id then misses a deactivated vendor). Default false.
      */
     vendorListActiveOnly: z.boolean(),
-    /**
-     * Procurify's account code request schemas have no `active` field: with false, `active` in a
-     * POST/PUT body is ignored as DRF ignores unknown fields. Default true (writable).
-     */
-    accountCodeActiveWritable: z.boolean(),
     /** Base URL of `next`/`previous` links; null = from the Host header (tests set another host). */
     nextLinkBaseUrl: z.string().url().nullable(),
   })
@@ -41,7 +36,6 @@ export const defaultSandboxConfig: SandboxConfig = {
   defaultPageSize: 10,
   maxPageSize: 100,
   vendorListActiveOnly: false,
-  accountCodeActiveWritable: true,
   nextLinkBaseUrl: null,
 };
 

@@ -506,6 +506,18 @@ export class ProcurifyStore {
     return record;
   }
 
+  /**
+   * A Procurify user (de)activates an account code in the web app: the API cannot (its account code
+   * request schemas have no `active`).
+   */
+  setAccountCodeActive(id: number, active: boolean): AccountCodeRecord {
+    const record = this.accountCodes.get(id);
+    if (record === undefined) throw new SandboxInputError(`no account code ${id}`, 404);
+    record.active = active;
+    this.changed();
+    return record;
+  }
+
   updateAccountCodeFromApi(record: AccountCodeRecord, values: Record<string, unknown>): AccountCodeRecord {
     Object.assign(record, values);
     this.changed();

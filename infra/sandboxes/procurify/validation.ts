@@ -15,7 +15,8 @@ interface FieldSpec {
     | 'integerList'
     | 'stringList'
     | 'object'
-    | 'paymentTerm';
+    | 'paymentTerm'
+    | 'decimal';
   required?: boolean;
   nullable?: boolean;
   allowBlank?: boolean;
@@ -23,6 +24,8 @@ interface FieldSpec {
   choices?: readonly number[];
   /** For primary keys: returns false when no such object exists. */
   exists?: (id: number) => boolean;
+  /** For decimals: the digits allowed (DRF's DecimalField, as the OpenAPI pattern writes it). */
+  pattern?: RegExp;
 }
 
 export type Schema = Record<string, FieldSpec>;
@@ -85,6 +88,14 @@ function validateField(
       if (spec.maxLength !== undefined && text.length > spec.maxLength) {
         return { ok: false, errors: [`Ensure this field has no more than ${spec.maxLength} characters.`] };
       }
+      return { ok: true, value: text };
+    }
+    case 'decimal': {
+      const text = typeof raw === 'number' ? String(raw) : typeof raw === 'string' ? raw.trim() : undefined;
+      if (text === undefined || !/^-?(\d+\.?\d*|\.\d+)$/.test(text))
+        return { ok: false, errors: ['A valid number is required.'] };
+      if (spec.pattern !== undefined && !spec.pattern.test(text))
+        return { ok: false, errors: ['Ensure that there are no more than 5 digits in total.'] };
       return { ok: true, value: text };
     }
     case 'integer': {
@@ -174,8 +185,11 @@ const nullableText = (maxLength: number): FieldSpec => ({
 });
 
 /**
- * OptimizedVendorRequest. `name`, `email` and `type` are required on POST and PUT (see index.ts);
- * `payment_term_ref` is a nested payment term `{name, ...}` (found by name, created when new).
+ * OptimizedVendorRequest (infra/contracts/facts/procurify.json): `name`, `email`, `type` and
+ * `overall_score` are required on POST and PUT (its `required` list); `payment_term_ref` is a nested
+ * payment term `{name, ...}` (found by name, created when new). `overall_score` (a decimal string of at
+ * most 2 + 3 digits, or null) is checked but not kept: the score Procurify shows is read-only and
+ * computed (VendorDetail.overall_score is `readOnly`).
  */
 export function vendorSchema(deps: { currencyExists: (id: number) => boolean }): Schema {
   return {
@@ -198,17 +212,22 @@ export function vendorSchema(deps: { currencyExists: (id: number) => boolean }):
     currency: { kind: 'integer', nullable: true, exists: deps.currencyExists },
     payment_term_ref: { kind: 'paymentTerm', nullable: true },
     tax: { kind: 'integer', nullable: true },
-    type: { kind: 'integer', required: true, choices: [1, 2, 3, 4, 5, 6, 7] },
+    // VendorTypeEnum: OTHER (1) and EMPLOYEE (5) exist but cannot be written.
+    type: { kind: 'integer', required: true, choices: [2, 3, 4, 6, 7] },
     default_payment_method: { kind: 'integer', nullable: true },
     is_1099_eligible: { kind: 'boolean', nullable: true },
+    overall_score: { kind: 'decimal', required: true, nullable: true, pattern: /^-?\d{0,2}(?:\.\d{0,3})?$/ },
   };
 }
 
-/** AccountCodeCreateRequest / AccountCodeUpdateRequest, plus `active` (see the config flag). */
+/**
+ * AccountCodeCreateRequest / AccountCodeUpdateRequest (infra/contracts/facts/procurify.json). Neither has
+ * `active`: an `active` in the body is ignored, as DRF ignores unknown fields, so an account code cannot
+ * be deactivated through the API (only in Procurify's web app; the admin API does it for tests).
+ */
 export function accountCodeSchema(deps: {
   accountCodeExists: (id: number) => boolean;
   departmentExists: (id: number) => boolean;
-  activeWritable: boolean;
 }): Schema {
   const schema: Schema = {
     code: { kind: 'string', required: true, maxLength: 50 },
@@ -217,7 +236,6 @@ export function accountCodeSchema(deps: {
     parent: { kind: 'integer', nullable: true, exists: deps.accountCodeExists },
     departments: { kind: 'integerList', exists: deps.departmentExists },
   };
-  if (deps.activeWritable) schema.active = { kind: 'boolean' };
   return schema;
 }
 

@@ -109,14 +109,25 @@ export function accountCodeView(accountCode: AccountCodeRecord): Json {
   };
 }
 
-export function vendorView(store: ProcurifyStore, vendor: VendorRecord): Json {
+/**
+ * A vendor as VendorDetail / OptimizedVendor (nested payment term) or, for `plain`, as Vendor (the PUT
+ * answer, whose term and method references are ids). `vendor_request` (non-nullable, not required in
+ * those schemas) is left out: no vendor here came from a vendor request. `overall_score` is null: the
+ * sandbox computes no score.
+ */
+export function vendorView(
+  store: ProcurifyStore,
+  vendor: VendorRecord,
+  shape: 'optimized' | 'plain' = 'optimized',
+): Json {
   const term = vendor.payment_term_ref === null ? undefined : store.paymentTerms.get(vendor.payment_term_ref);
   const { modified, payment_term_ref, ...fields } = vendor;
+  const nested = shape === 'optimized';
   return {
     ...fields,
     email: [...vendor.email],
     dateModified: formatMicros(modified),
-    payment_term_ref: term === undefined ? null : { ...term },
+    payment_term_ref: term === undefined ? null : nested ? { ...term } : term.id,
     shipping_term_ref: null,
     payment_method_ref: null,
     shipping_method_ref: null,
@@ -125,7 +136,6 @@ export function vendorView(store: ProcurifyStore, vendor: VendorRecord): Json {
     overall_score: null,
     is_auto_email_po_enabled: false,
     po_pdf_labels: '',
-    vendor_request: null,
     email_configurations: {},
   };
 }
@@ -147,6 +157,36 @@ function simpleUser(): Json {
     firstName: demoUser.firstName,
     lastName: demoUser.lastName,
     email: demoUser.email,
+  };
+}
+
+/**
+ * The demo user as BillRead's UserSummary, which requires `department` (a DepartmentSummary) and `user`
+ * (the login's id) besides `email`: the user belongs to the company's first department.
+ */
+function userSummary(store: ProcurifyStore): Json {
+  const department = [...store.departments.values()].sort((a, b) => a.id - b.id)[0];
+  const branch = department === undefined ? undefined : store.locations.get(department.branch);
+  return {
+    ...simpleUser(),
+    user: demoUser.id,
+    department:
+      department === undefined
+        ? {
+            id: 0,
+            name: 'Administration',
+            branch: { id: 0, name: 'Head Office' },
+            external_id: null,
+            active: true,
+          }
+        : {
+            id: department.id,
+            name: department.name,
+            branch: { id: department.branch, name: branch?.name ?? '' },
+            external_id: department.external_id,
+            active: department.active,
+          },
+    is_active: true,
   };
 }
 
@@ -173,9 +213,9 @@ export function billSummaryView(store: ProcurifyStore, bill: BillRecord): Json {
     total_cost_with_tax: total,
     invoice_date: dateAsDateTime(bill.invoice_date),
     next_approver_choices: null,
-    last_export_user: null,
+    // last_export_user and last_export_date (non-nullable, not required in SimpleBill) are left out: the
+    // sandbox never exports bills.
     last_modified_datetime: formatMicros(bill.modified),
-    last_export_date: null,
     submitted_date: bill.submitted === null ? null : formatMicros(bill.submitted),
     gl_post_date: null,
     invoice_number: bill.invoice_number,
@@ -233,20 +273,19 @@ export function billDetailView(store: ProcurifyStore, bill: BillRecord): Json {
   const vendor = store.vendors.get(bill.vendorId)!;
   const totalCents = store.billTotalCents(bill);
   const total = centsAsNumber(totalCents);
+  // ItemReadSerializer_v2: `orderitem`, `po` and `received_on` (non-nullable, not required) are left out:
+  // sandbox bills are not matched to purchase orders or receipts. `vendor` is a VendorRead (name, type).
   const items = bill.items.map((item) => ({
     id: item.id,
-    orderitem: null,
     expense: null,
     bill: bill.id,
-    vendor: { id: vendor.id, name: vendor.name },
+    vendor: { id: vendor.id, name: vendor.name, type: vendor.type },
     sku: item.sku,
     description: item.description,
-    po: null,
     unit: item.unit,
     quantity: item.quantity,
     currency,
     total_cost: centsAsNumber(item.totalCents),
-    received_on: null,
     packing_slips: [],
     cost_allocations: item.allocations.map((allocation) => {
       const accountCode = store.accountCodes.get(allocation.accountCodeId)!;
@@ -291,10 +330,11 @@ export function billDetailView(store: ProcurifyStore, bill: BillRecord): Json {
     bill_by_cost: false,
   }));
   const rate = Number(store.currencies.get(bill.currencyId)!.rate);
+  const user = userSummary(store);
   return {
     id: bill.id,
     uuid: bill.uuid,
-    user: simpleUser(),
+    user,
     vendor: vendorView(store, vendor),
     approval_chain: null,
     approver: null,
@@ -303,7 +343,7 @@ export function billDetailView(store: ProcurifyStore, bill: BillRecord): Json {
     invoice_attachments: [],
     bill_statuses: bill.statuses.map((event) => ({
       id: event.id,
-      user: simpleUser(),
+      user,
       date: formatMicros(event.at),
       status: event.status,
       bill: bill.id,
@@ -321,10 +361,9 @@ export function billDetailView(store: ProcurifyStore, bill: BillRecord): Json {
     next_approver_choices: null,
     locked: bill.status === billStatus.paid,
     bill_payment: billPaymentView(store, bill),
-    creditcard: null,
+    // creditcard, last_export_user and last_export_date (non-nullable, not required in BillRead) are left
+    // out: sandbox bills are not credit card bills and are never exported.
     creditcard_name: '',
-    last_export_user: null,
-    last_export_date: null,
     vendor_name: vendor.name,
     vendor_contact: vendor.contact ?? '',
     vendor_address_one: vendor.addressLineOne ?? '',
@@ -352,7 +391,7 @@ export function billDetailView(store: ProcurifyStore, bill: BillRecord): Json {
     shipping_amount: 0,
     invoice_uuid: '',
     invoice_total: total,
-    creator: simpleUser(),
+    creator: user,
   };
 }
 

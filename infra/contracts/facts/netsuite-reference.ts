@@ -1,0 +1,373 @@
+// Hand-kept contract facts for the NetSuite endpoints and record types that Oracle's record API export
+// (facts/netsuite-record-api.json) does not describe: vendorPayment (apsync's payment push target),
+// department, subsidiary, classification and location records, sub-resources, SuiteQL, the OAuth 2.0
+// token endpoint and governanceLimits. Each operation's `source` names the section of the project's
+// NetSuite reference (netsuite.md, collected from Oracle's NetSuite Help Center) it comes from. Same
+// shape as the extracted facts; read by the contract checker (test/support/contracts/). Keep it in step
+// with that reference by hand: no script writes it.
+import type { ContractFacts, JsonSchema, OperationFacts } from '../openapi-facts.ts';
+
+/** The record API's media types (netsuite.md "Records" and "Errors"; the export uses the same ones). */
+export const SINGULAR = 'application/vnd.oracle.resource+json; type=singular';
+export const COLLECTION = 'application/vnd.oracle.resource+json; type=collection';
+export const ERROR = 'application/vnd.oracle.resource+json; type=error';
+
+const root = '/services/rest/record/v1';
+const ref = (name: string): JsonSchema => ({ $ref: `#/$defs/${name}` });
+const error = { default: { content: { [ERROR]: ref('nsError') } } };
+const noContent = { content: {} };
+
+/** An internal id (digits) or `eid:<externalId>` (netsuite.md "Records": eid works wherever an id does). */
+const recordId: JsonSchema = { type: 'string', pattern: '^(-?[0-9]+|eid:[A-Za-z0-9_-]+)$' };
+const boolean: JsonSchema = { type: 'string', enum: ['true', 'false'] };
+const integer: JsonSchema = { type: 'string', pattern: '^[0-9]+$' };
+
+/** Query parameters of record writes: `replace` lists sublists whose lines the body replaces. */
+const writeQuery = { replace: { schema: { type: 'string' } } };
+
+/** The six record operations for a type without an export schema; `schema` is the record's body. */
+function recordOperations(type: string, schema: string, source: string): Record<string, OperationFacts> {
+  const byId = { path: { id: { required: true as const, schema: recordId } } };
+  const write = { required: true as const, content: { [SINGULAR]: ref(schema) } };
+  return {
+    [`GET ${root}/${type}`]: {
+      source: `${source}; netsuite.md "Records" (GET /{type}?q=...&limit&offset: ids and links only)`,
+      parameters: {
+        query: {
+          q: { schema: { type: 'string' } },
+          limit: { schema: integer },
+          offset: { schema: integer },
+        },
+      },
+      responses: { '200': { content: { [COLLECTION]: ref('nsResourceCollection') } }, ...error },
+    },
+    [`POST ${root}/${type}`]: {
+      source: `${source}; netsuite.md "Records" (POST: 204, empty body, Location)`,
+      parameters: { query: writeQuery },
+      request: write,
+      responses: { '204': noContent, ...error },
+    },
+    [`GET ${root}/${type}/{id}`]: {
+      source: `${source}; netsuite.md "Records" (GET one: 200 singular; expandSubResources, fields)`,
+      parameters: {
+        ...byId,
+        query: { expandSubResources: { schema: boolean }, fields: { schema: { type: 'string' } } },
+      },
+      responses: { '200': { content: { [SINGULAR]: ref(schema) } }, ...error },
+    },
+    [`PUT ${root}/${type}/{id}`]: {
+      source: `${source}; netsuite.md "Records" (PUT /{type}/eid:{externalId}: upsert, 204)`,
+      parameters: {
+        path: { id: { required: true, schema: { type: 'string', pattern: '^eid:[A-Za-z0-9_-]+$' } } },
+        query: writeQuery,
+      },
+      request: write,
+      responses: { '204': noContent, ...error },
+    },
+    [`PATCH ${root}/${type}/{id}`]: {
+      source: `${source}; netsuite.md "Records" (PATCH: 204)`,
+      parameters: { ...byId, query: writeQuery },
+      request: write,
+      responses: { '204': noContent, ...error },
+    },
+    [`DELETE ${root}/${type}/{id}`]: {
+      source: `${source}; netsuite.md "Records" (DELETE: 204)`,
+      parameters: byId,
+      responses: { '204': noContent, ...error },
+    },
+  };
+}
+
+const reference: JsonSchema = ref('nsResource');
+const links: JsonSchema = { type: 'array', items: ref('nsLink') };
+const date: JsonSchema = { type: 'string', format: 'date' };
+const dateTime: JsonSchema = { type: 'string', format: 'date-time' };
+
+export const netsuiteReferenceFacts: ContractFacts = {
+  $comment:
+    'Hand-kept from the project NetSuite reference (netsuite.md) for what the record API export lacks.',
+  document: {
+    file: 'netsuite.md',
+    title: 'NetSuite REST facts for apsync (from the NetSuite Help Center)',
+    version: '',
+    openapi: '',
+    sha256: '',
+  },
+  pathPrefix: '',
+  operations: {
+    ...recordOperations('vendorPayment', 'vendorPayment', 'netsuite.md "vendorPayment (the push target)"'),
+    ...recordOperations('department', 'record', 'netsuite.md "Records" (types used here)'),
+    ...recordOperations('subsidiary', 'record', 'netsuite.md "Records" (types used here)'),
+    // Classification and location records are referenced by bill lines (netsuite.md "vendorBill":
+    // `class`, `location`); the reference lists no fields of their own.
+    ...recordOperations('classification', 'record', 'netsuite.md "vendorBill" (expense line class)'),
+    ...recordOperations('location', 'record', 'netsuite.md "vendorBill" (expense line location)'),
+    [`GET ${root}/{type}/{id}/{sublist}`]: {
+      source: 'netsuite.md "Records" (sublists come back as links unless expandSubResources=true)',
+      parameters: {
+        path: {
+          type: { required: true, schema: { type: 'string' } },
+          id: { required: true, schema: recordId },
+          sublist: { required: true, schema: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_]*$' } },
+        },
+        query: { expandSubResources: { schema: boolean } },
+      },
+      responses: {
+        '200': { content: { [COLLECTION]: ref('sublistCollection'), [SINGULAR]: ref('record') } },
+        ...error,
+      },
+    },
+    [`GET ${root}/{type}/{id}/{sublist}/{line}`]: {
+      source: 'netsuite.md "Records" (sublist lines are resources of their own)',
+      parameters: {
+        path: {
+          type: { required: true, schema: { type: 'string' } },
+          id: { required: true, schema: recordId },
+          sublist: { required: true, schema: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_]*$' } },
+          line: { required: true, schema: integer },
+        },
+      },
+      responses: { '200': { content: { [SINGULAR]: ref('record') } }, ...error },
+    },
+    'POST /services/rest/query/v1/suiteql': {
+      source:
+        'netsuite.md "SuiteQL" (Prefer: transient required; body {q, params}; pages of at most 1000 rows; ' +
+        'the reference names no media types: JSON in, and the record API collection type out)',
+      parameters: {
+        query: { limit: { schema: integer }, offset: { schema: integer } },
+        header: { prefer: { required: true, schema: { type: 'string', pattern: 'transient' } } },
+      },
+      request: { required: true, content: { 'application/json': ref('suiteqlRequest') } },
+      responses: { '200': { content: { [COLLECTION]: ref('suiteqlPage') } }, ...error },
+    },
+    'POST /services/rest/auth/oauth2/v1/token': {
+      source: 'netsuite.md "Authentication: OAuth 2.0 client credentials"',
+      request: {
+        required: true,
+        content: { 'application/x-www-form-urlencoded': ref('tokenRequest') },
+      },
+      responses: {
+        '200': { content: { 'application/json': ref('tokenResponse') } },
+        '400': { content: { 'application/json': ref('tokenError') } },
+        '401': { content: { 'application/json': ref('tokenError') } },
+      },
+    },
+    'GET /services/rest/system/v1/governanceLimits': {
+      source: 'netsuite.md "Concurrency governance"',
+      responses: { '200': { content: { 'application/json': ref('governanceLimits') } }, ...error },
+    },
+  },
+  $defs: {
+    // As in the record API export (facts/netsuite-record-api.json).
+    nsLink: {
+      type: 'object',
+      properties: { rel: { type: 'string', readOnly: true }, href: { type: 'string', readOnly: true } },
+    },
+    nsResource: {
+      type: 'object',
+      properties: {
+        id: { type: 'string' },
+        refName: { type: 'string' },
+        externalId: { type: 'string' },
+        links: { ...links, readOnly: true },
+      },
+    },
+    nsResourceCollection: {
+      type: 'object',
+      properties: {
+        links: { ...links, readOnly: true },
+        totalResults: { type: 'integer', readOnly: true },
+        items: { type: 'array', items: ref('nsResource') },
+        count: { type: 'integer', readOnly: true },
+        hasMore: { type: 'boolean', readOnly: true },
+        offset: { type: 'integer', readOnly: true },
+      },
+    },
+    nsError: {
+      type: 'object',
+      properties: {
+        type: { type: 'string', readOnly: true },
+        title: { type: 'string', readOnly: true },
+        status: { type: 'integer', readOnly: true },
+        'o:errorDetails': {
+          type: 'array',
+          readOnly: true,
+          items: {
+            type: 'object',
+            properties: {
+              detail: { type: 'string', readOnly: true },
+              'o:errorPath': { type: 'string', readOnly: true },
+              'o:errorUrl': { type: 'string', readOnly: true },
+              'o:errorHeader': { type: 'string', readOnly: true },
+              'o:errorQueryParam': { type: 'string', readOnly: true },
+              'o:errorCode': { type: 'string', readOnly: true },
+            },
+          },
+        },
+      },
+    },
+    /** A record whose fields the reference does not list: an object with an id and links. */
+    record: {
+      type: 'object',
+      properties: { links: { ...links, readOnly: true }, id: { type: 'string', readOnly: true } },
+      // No field list to hold requests to.
+      additionalProperties: true,
+    },
+    sublistCollection: {
+      type: 'object',
+      properties: {
+        links: { ...links, readOnly: true },
+        items: { type: 'array', items: ref('record') },
+        totalResults: { type: 'integer', readOnly: true },
+        count: { type: 'integer', readOnly: true },
+        hasMore: { type: 'boolean', readOnly: true },
+        offset: { type: 'integer', readOnly: true },
+      },
+    },
+    // netsuite.md "vendorPayment (the push target)": header fields, `apply.items[]`, `credit.items[]`;
+    // there is no `payment` field; `total`, `unapplied`, `balance` are read-only amounts.
+    vendorPayment: {
+      type: 'object',
+      properties: {
+        links: { ...links, readOnly: true },
+        id: { type: 'string', readOnly: true },
+        refName: { type: 'string', readOnly: true },
+        entity: reference,
+        account: reference,
+        apAcct: reference,
+        subsidiary: reference,
+        currency: reference,
+        exchangeRate: { type: 'number' },
+        tranDate: date,
+        tranId: { type: 'string' },
+        externalId: { type: 'string' },
+        memo: { type: 'string' },
+        department: reference,
+        class: reference,
+        location: reference,
+        postingPeriod: reference,
+        approvalStatus: reference,
+        status: {
+          type: 'object',
+          readOnly: true,
+          properties: {
+            id: { type: 'string', enum: ['A', 'B', 'C', 'D', 'E', 'F', 'V', 'Z'] },
+            refName: { type: 'string' },
+          },
+        },
+        toBePrinted: { type: 'boolean' },
+        total: { type: 'number', readOnly: true },
+        unapplied: { type: 'number', readOnly: true },
+        balance: { type: 'number', readOnly: true },
+        createdDate: { ...dateTime, readOnly: true },
+        lastModifiedDate: { ...dateTime, readOnly: true },
+        apply: ref('vendorPayment-applyCollection'),
+        credit: ref('vendorPayment-applyCollection'),
+      },
+    },
+    'vendorPayment-applyCollection': {
+      type: 'object',
+      properties: {
+        links: { ...links, readOnly: true },
+        items: { type: 'array', items: ref('vendorPayment-applyElement') },
+        totalResults: { type: 'integer', readOnly: true },
+        count: { type: 'integer', readOnly: true },
+        hasMore: { type: 'boolean', readOnly: true },
+        offset: { type: 'integer', readOnly: true },
+      },
+    },
+    'vendorPayment-applyElement': {
+      type: 'object',
+      properties: {
+        links: { ...links, readOnly: true },
+        doc: reference,
+        apply: { type: 'boolean' },
+        amount: { type: 'number' },
+        line: { type: 'integer' },
+        due: { type: 'number', readOnly: true },
+        total: { type: 'number', readOnly: true },
+        applyDate: { ...date, readOnly: true },
+        refNum: { type: 'string', readOnly: true },
+        type: { type: 'string', readOnly: true },
+        currency: { type: 'string', readOnly: true },
+      },
+    },
+    // netsuite.md "SuiteQL".
+    suiteqlRequest: {
+      type: 'object',
+      properties: { q: { type: 'string', minLength: 1 }, params: { type: 'array' } },
+      required: ['q'],
+    },
+    suiteqlPage: {
+      type: 'object',
+      properties: {
+        links: links,
+        count: { type: 'integer' },
+        hasMore: { type: 'boolean' },
+        offset: { type: 'integer' },
+        totalResults: { type: 'integer' },
+        items: {
+          type: 'array',
+          // Values come back as strings; null columns are left out of the row.
+          items: { type: 'object', properties: { links }, additionalProperties: { type: 'string' } },
+        },
+      },
+      required: ['links', 'count', 'hasMore', 'offset', 'totalResults', 'items'],
+    },
+    // netsuite.md "Authentication: OAuth 2.0 client credentials".
+    tokenRequest: {
+      type: 'object',
+      properties: {
+        grant_type: { type: 'string', enum: ['client_credentials'] },
+        client_assertion_type: {
+          type: 'string',
+          enum: ['urn:ietf:params:oauth:client-assertion-type:jwt-bearer'],
+        },
+        client_assertion: { type: 'string', minLength: 1 },
+      },
+      required: ['grant_type', 'client_assertion_type', 'client_assertion'],
+    },
+    tokenResponse: {
+      type: 'object',
+      properties: {
+        access_token: { type: 'string', minLength: 1 },
+        expires_in: { type: 'integer' },
+        token_type: { type: 'string' },
+      },
+      required: ['access_token', 'expires_in', 'token_type'],
+    },
+    tokenError: {
+      type: 'object',
+      properties: {
+        error: {
+          type: 'string',
+          enum: [
+            'invalid_request',
+            'invalid_client',
+            'invalid_grant',
+            'unsupported_grant_type',
+            'invalid_scope',
+          ],
+        },
+        error_description: { type: 'string' },
+      },
+      required: ['error'],
+    },
+    // netsuite.md "Concurrency governance".
+    governanceLimits: {
+      type: 'object',
+      properties: {
+        accountConcurrencyLimit: { type: 'integer' },
+        accountUnallocatedConcurrencyLimit: { type: 'integer' },
+        integrationConcurrencyLimit: { type: 'integer' },
+        integrationLimitType: { type: 'string' },
+      },
+      required: [
+        'accountConcurrencyLimit',
+        'accountUnallocatedConcurrencyLimit',
+        'integrationConcurrencyLimit',
+        'integrationLimitType',
+      ],
+    },
+  },
+};
