@@ -1,8 +1,10 @@
-// Vendor bill rules: defaults from the vendor (subsidiary, currency, A/P account, terms), expense and
-// item lines checked against active accounts and departments usable in the bill's subsidiary, the
+// Vendor bill rules: defaults from the vendor (subsidiary, currency, A/P account, terms), a currency from
+// the vendor's currency list, expense and item lines checked against active accounts, departments,
+// classes, locations and custom segment values usable in the bill's subsidiary, the
 // total kept as the sum of the lines, and the paid/unpaid amounts and status derived from the vendor
 // payments applied to it. Used by the write pipeline, the renderer and the SuiteQL mirror.
-import { availableInSubsidiary, isActive } from './master-data.ts';
+import { checkBillSegments } from './custom-segments.ts';
+import { availableInSubsidiary, defaultExchangeRate, isActive, vendorCurrencies } from './master-data.ts';
 import { problems } from './problem.ts';
 import type { FieldBag, RecordStore, StoredLine, StoredRecord } from './store.ts';
 import { linesOf, numberField, textField } from './store.ts';
@@ -99,14 +101,11 @@ export const billRules: TypeRules = {
     if (draft.currency === undefined) draft.currency = textField(vendor.fields, 'currency') ?? null;
     const currency = textField(draft, 'currency');
     if (currency === undefined) throw problems.missingValue('Currency', 'currency');
-    if (currency !== textField(vendor.fields, 'currency'))
+    if (!vendorCurrencies(vendor).includes(currency))
       throw problems.invalidValue('currency', currency, 'currency');
     if (draft.exchangeRate === undefined) {
       const subsidiaryCurrency = textField(store.get('subsidiary', subsidiary)?.fields ?? {}, 'currency');
-      draft.exchangeRate =
-        subsidiaryCurrency === currency
-          ? 1
-          : (numberField(store.get('currency', currency)?.fields ?? {}, 'exchangeRate') ?? 1);
+      draft.exchangeRate = defaultExchangeRate(store, currency, subsidiaryCurrency);
     }
 
     if (draft.account === undefined) {
@@ -261,6 +260,9 @@ export const billRules: TypeRules = {
       );
       total += numberField(line, 'amount') ?? 0;
     }
+    checkBillSegments(context, draft, subsidiary, (line, sublist, index) =>
+      linePath(context, line, sublist, index),
+    );
     if (expense.length === 0 && linesOf(draft, 'item').length === 0) {
       throw problems.userError('You must enter at least one line item for this transaction.', 'expense');
     }

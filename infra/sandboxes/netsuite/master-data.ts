@@ -4,7 +4,7 @@
 import { problems } from './problem.ts';
 import type { RecordType } from './record-types.ts';
 import type { FieldBag, RecordStore, StoredRecord } from './store.ts';
-import { booleanField, idList, textField } from './store.ts';
+import { booleanField, idList, linesOf, textField } from './store.ts';
 import type { RuleContext, TypeRules } from './writes.ts';
 
 export function isActive(record: StoredRecord | undefined): boolean {
@@ -43,6 +43,35 @@ export function availableInSubsidiary(store: RecordStore, fields: FieldBag, subs
   if (listed.length === 0 || listed.includes(subsidiaryId)) return true;
   if (!booleanField(fields, 'includeChildren')) return false;
   return ancestors(store, 'subsidiary', subsidiaryId).some((ancestor) => listed.includes(ancestor));
+}
+
+/**
+ * The currencies a vendor may be billed and paid in: its primary currency and those of its currency
+ * list (record API vendor-currencyListElement; a bill may use any of them).
+ */
+export function vendorCurrencies(vendor: StoredRecord): string[] {
+  const primary = textField(vendor.fields, 'currency');
+  const listed = linesOf(vendor.fields, 'currencyList')
+    .map((line) => textField(line, 'currency'))
+    .filter((id): id is string => id !== undefined);
+  return [...new Set([...(primary === undefined ? [] : [primary]), ...listed])];
+}
+
+/**
+ * A transaction's default exchange rate to its subsidiary's base currency, from the currencies' default
+ * rates "to root subsidiary currency" (record API currency.exchangeRate): 1 in the base currency.
+ */
+export function defaultExchangeRate(
+  store: RecordStore,
+  currency: string,
+  subsidiaryCurrency: string | undefined,
+): number {
+  if (subsidiaryCurrency === undefined || subsidiaryCurrency === currency) return 1;
+  const toRoot = (id: string) => {
+    const rate = store.get('currency', id)?.fields.exchangeRate;
+    return typeof rate === 'number' && rate > 0 ? rate : 1;
+  };
+  return Number((toRoot(currency) / toRoot(subsidiaryCurrency)).toFixed(6));
 }
 
 /** `Parent : Child` names, as NetSuite shows hierarchical records. */
@@ -90,7 +119,10 @@ const segmentRules = (type: RecordType): TypeRules => ({
   },
 });
 
-export const masterDataRules: Record<Exclude<RecordType, 'vendorBill' | 'vendorPayment'>, TypeRules> = {
+export const masterDataRules: Record<
+  Exclude<RecordType, 'vendorBill' | 'vendorPayment' | 'customSegmentValue' | 'folder' | 'file'>,
+  TypeRules
+> = {
   subsidiary: {
     complete(draft, context) {
       requireField(draft, 'name', 'Name');
@@ -156,6 +188,17 @@ export const masterDataRules: Record<Exclude<RecordType, 'vendorBill' | 'vendorP
   department: segmentRules('department'),
   classification: segmentRules('classification'),
   location: segmentRules('location'),
+  salesTaxItem: {
+    complete(draft, context) {
+      requireField(draft, 'itemId', 'Tax Name');
+      requireField(draft, 'rate', 'Rate');
+      withDefaults(draft, { isInactive: false });
+      defaultSubsidiaries(draft, context.store);
+      const rate = draft.rate;
+      if (typeof rate === 'number' && (rate < 0 || rate > 100))
+        throw problems.invalidValue('rate', String(rate), 'rate');
+    },
+  },
   vendor: {
     complete(draft, context) {
       const person = draft.isPerson === true;

@@ -3,7 +3,7 @@
 // unpaid amount. Re-saving a payment first takes back its own earlier application, so an upsert never
 // applies twice; deleting it gives the amounts back. Bills it pays get a new lastModifiedDate.
 import { billState, checkSegment } from './bills.ts';
-import { availableInSubsidiary, isActive } from './master-data.ts';
+import { availableInSubsidiary, defaultExchangeRate, isActive, vendorCurrencies } from './master-data.ts';
 import { problems } from './problem.ts';
 import type { FieldBag, RecordStore, StoredLine, StoredRecord } from './store.ts';
 import { appliedLines, linesOf, numberField, textField } from './store.ts';
@@ -33,14 +33,11 @@ function completePayment(draft: FieldBag, context: RuleContext): void {
   if (draft.currency === undefined) draft.currency = textField(vendor.fields, 'currency') ?? null;
   const currency = textField(draft, 'currency');
   if (currency === undefined) throw problems.missingValue('Currency', 'currency');
-  if (currency !== textField(vendor.fields, 'currency'))
+  if (!vendorCurrencies(vendor).includes(currency))
     throw problems.invalidValue('currency', currency, 'currency');
   if (draft.exchangeRate === undefined) {
     const subsidiaryCurrency = textField(store.get('subsidiary', subsidiary)?.fields ?? {}, 'currency');
-    draft.exchangeRate =
-      subsidiaryCurrency === currency
-        ? 1
-        : (numberField(store.get('currency', currency)?.fields ?? {}, 'exchangeRate') ?? 1);
+    draft.exchangeRate = defaultExchangeRate(store, currency, subsidiaryCurrency);
   }
 
   // The bank account the money leaves from: NetSuite offers only active bank accounts in the payment's

@@ -2,9 +2,16 @@
 // references (`{id}` or `{externalId}`) resolved to existing records, unknown fields handled by
 // X-NetSuite-PropertyNameValidation and bad values by X-NetSuite-PropertyValueValidation. Used by the
 // write pipeline (writes.ts) for REST, admin and seed writes alike.
+import { belongsTo, type CustomFieldPlace, customValue, inferredDefinition } from './custom-fields.ts';
 import { NetSuiteProblem, problems } from './problem.ts';
-import { addressFieldNames, type FieldSpec, type RecordType, recordSpecs } from './record-types.ts';
-import type { AddressValue, CustomFieldKind, FieldValue, RecordStore } from './store.ts';
+import {
+  addressFieldNames,
+  type FieldSpec,
+  type RecordType,
+  recordSpecs,
+  SEGMENT_PREFIX,
+} from './record-types.ts';
+import type { AddressValue, CustomFieldDefinition, FieldValue, RecordStore } from './store.ts';
 
 export type ValidationMode = 'Error' | 'Warning' | 'Ignore';
 /** rest: an integration's call; admin: a NetSuite user's change; seed: test data (may set system fields). */
@@ -61,9 +68,9 @@ export function parseRecordBody(type: RecordType, body: unknown, options: InputO
     if (IGNORED_KEYS.has(key)) continue;
     const field = spec.fields[key];
     if (field === undefined) {
-      const custom = customFieldKind(type, key, value, options);
+      const custom = customDefinition(type, key, value, 'body', options);
       if (custom !== undefined) {
-        const read = readCustom(custom, value, key, options, parsed);
+        const read = readCustom(custom, value, key, key, options, parsed);
         if (read !== undefined) parsed.fields[key.toLowerCase()] = read;
         continue;
       }
@@ -114,36 +121,44 @@ function takeSystemField(key: string, value: unknown, parsed: ParsedInput): bool
   return false;
 }
 
-function customFieldKind(
+/**
+ * The definition of a custom field written in `place`, or undefined (an unknown field). A NetSuite user
+ * (admin API) or a seed may add a `custbody_`/`custcol_`/`custentity_` field by writing it; an
+ * integration cannot, and a segment (`cseg_`) must always be defined first.
+ */
+function customDefinition(
   type: RecordType,
   key: string,
   value: unknown,
+  place: CustomFieldPlace,
   options: InputOptions,
-): CustomFieldKind | undefined {
-  const spec = recordSpecs[type];
-  if (!key.toLowerCase().startsWith(spec.customPrefix)) return undefined;
-  const known = options.store.customFields(type).get(key.toLowerCase());
+): CustomFieldDefinition | undefined {
+  if (!belongsTo(type, key, place)) return undefined;
+  const known = options.store.customField(type, key);
   if (known !== undefined) return known;
-  // A NetSuite user (admin API) or a seed can add a custom field; an integration cannot.
-  if (options.origin === 'rest') return undefined;
-  const kind: CustomFieldKind =
-    typeof value === 'boolean' ? 'boolean' : typeof value === 'number' ? 'number' : 'text';
-  options.store.defineCustomField(type, key, kind);
-  return kind;
+  if (options.origin === 'rest' || key.toLowerCase().startsWith(SEGMENT_PREFIX)) return undefined;
+  const definition = inferredDefinition(value);
+  options.store.defineCustomField(type, key, definition);
+  return definition;
 }
 
 function readCustom(
-  kind: CustomFieldKind,
+  definition: CustomFieldDefinition,
   value: unknown,
+  name: string,
   path: string,
   options: InputOptions,
   parsed: ParsedInput,
 ): FieldValue | undefined {
-  if (value === null) return null;
-  if (kind === 'boolean' && typeof value === 'boolean') return value;
-  if (kind === 'number' && typeof value === 'number' && Number.isFinite(value)) return value;
-  if (kind === 'text' && typeof value === 'string') return value;
-  return badValue(path, path, value, options, parsed);
+  const read = customValue(
+    definition,
+    value,
+    (target, reference) => resolveReference(options.store, target, reference),
+    options.store,
+  );
+  if (read !== 'invalid') return read;
+  const shown = definition.kind === 'select' ? describeReference(value) : value;
+  return badValue(name.toLowerCase(), path, shown, options, parsed);
 }
 
 function unknownField(
@@ -356,6 +371,12 @@ function readSublist(
       }
       const field = lineSpec[key];
       if (field === undefined) {
+        const custom = customDefinition(type, key, raw, 'line', options);
+        if (custom !== undefined) {
+          const read = readCustom(custom, raw, key, `${prefix}.${key}`, options, parsed);
+          if (read !== undefined) patch.fields[key.toLowerCase()] = read;
+          continue;
+        }
         unknownField(key, `${prefix}.${key}`, type, options, parsed);
         continue;
       }

@@ -1,6 +1,8 @@
 // The NetSuite record types the sandbox serves and their fields, as the record API spells them (checked
 // against shared/reference/data/netsuite-record-api.openapi.json). The write pipeline parses bodies with
-// these specs, the renderer writes them back, and the SuiteQL mirror reads them.
+// these specs, the renderer writes them back, and the SuiteQL mirror reads them. Some types are not
+// served by the record API (`restType`): tax codes, File Cabinet folders and files, and custom segment
+// values, which the API serves under their own `customrecord_cseg_<id>` names (custom-segments.ts).
 
 export const recordTypes = [
   'subsidiary',
@@ -10,9 +12,13 @@ export const recordTypes = [
   'department',
   'classification',
   'location',
+  'customSegmentValue',
+  'salesTaxItem',
   'vendor',
   'vendorBill',
   'vendorPayment',
+  'folder',
+  'file',
 ] as const;
 export type RecordType = (typeof recordTypes)[number];
 
@@ -102,7 +108,18 @@ export interface RecordTypeSpec {
   customPrefix: string;
   /** SuiteQL `transaction.type` for transactions. */
   transactionType?: string;
+  /**
+   * Whether the record API serves the type under its own name (default true). False for legacy tax codes
+   * (REST needs SuiteTax), the File Cabinet (RESTlet / SuiteScript only here) and custom segment values
+   * (served as `customrecord_cseg_<id>`).
+   */
+  restType?: boolean;
+  /** Prefixes of the custom line fields (`custcol_`) and segment fields (`cseg_`) its sublists carry. */
+  customLinePrefixes?: readonly string[];
 }
+
+/** Custom segment fields (`cseg_<id>`) on transaction bodies and lines (Oracle help: Custom Segments). */
+export const SEGMENT_PREFIX = 'cseg_';
 
 const text = { kind: 'text' } as const;
 const bool = { kind: 'boolean' } as const;
@@ -218,6 +235,47 @@ export const recordSpecs: Record<RecordType, RecordTypeSpec> = {
     customPrefix: 'custrecord_',
     fields: segmentFields('location'),
   },
+  // A value of a custom segment: NetSuite keeps each segment's values as a custom record type
+  // `customrecord_cseg_<id>` whose subsidiary filter is the field `cseg_<id>_filterby_subsidiary`
+  // (Oracle help: Using SuiteScript to Create Values for Existing Custom Segments). The sandbox keeps
+  // them all in one type, `segment` naming the segment; custom-segments.ts renames at the API edge.
+  customSegmentValue: {
+    type: 'customSegmentValue',
+    label: 'Custom Segment Value',
+    customPrefix: 'custrecord_',
+    restType: false,
+    fields: {
+      segment: text,
+      name: text,
+      parent: ref('customSegmentValue'),
+      subsidiary: { kind: 'multiref', target: 'subsidiary' },
+      isInactive: bool,
+      externalId: text,
+      lastModifiedDate: stamp,
+    },
+  },
+  // A legacy tax code (SOAP SalesTaxItem: itemId, rate, purchaseAccount, isInactive, subsidiaryList,
+  // includeChildren). Not in the record API: "REST web services don't support legacy tax features"
+  // (Oracle help: Limitations of REST Web Services); read it with SuiteQL (`salestaxitem`).
+  salesTaxItem: {
+    type: 'salesTaxItem',
+    label: 'Tax Code',
+    customPrefix: 'custrecord_',
+    restType: false,
+    fields: {
+      itemId: text,
+      description: text,
+      /** Percent, e.g. 13 for 13%. */
+      rate: { kind: 'number' },
+      purchaseAccount: ref('account'),
+      saleAccount: ref('account'),
+      subsidiary: { kind: 'multiref', target: 'subsidiary' },
+      includeChildren: bool,
+      isInactive: bool,
+      externalId: text,
+      lastModifiedDate: stamp,
+    },
+  },
   vendor: {
     type: 'vendor',
     label: 'Vendor',
@@ -244,6 +302,16 @@ export const recordSpecs: Record<RecordType, RecordTypeSpec> = {
       externalId: text,
       dateCreated: stamp,
       lastModifiedDate: stamp,
+      // The currencies the vendor may be billed and paid in besides its primary one (record API
+      // vendor-currencyListElement: currency, balance, unbilledOrders).
+      currencyList: {
+        kind: 'sublist',
+        line: {
+          currency: ref('currency'),
+          balance: readOnlyMoney,
+          unbilledOrders: readOnlyMoney,
+        },
+      },
       addressBook: {
         kind: 'sublist',
         line: {
@@ -259,7 +327,13 @@ export const recordSpecs: Record<RecordType, RecordTypeSpec> = {
     type: 'vendorBill',
     label: 'Bill',
     customPrefix: 'custbody_',
+    customLinePrefixes: ['custcol_', SEGMENT_PREFIX],
     transactionType: 'VendBill',
+    // No tax field, on the body or the lines: "REST web services don't support legacy tax features"
+    // (Oracle help: Limitations of REST Web Services), and the record API's vendorBill and
+    // vendorBill-expenseElement schemas carry no taxCode, taxRate1, tax1Amt, grossAmt or taxDetails
+    // (NetSuite record API OpenAPI, a legacy-tax account). The sandbox is such an account: those names are
+    // unknown fields, handled by X-NetSuite-PropertyNameValidation like any other (record-input.ts).
     fields: {
       entity: ref('vendor'),
       subsidiary: ref('subsidiary'),
@@ -316,6 +390,7 @@ export const recordSpecs: Record<RecordType, RecordTypeSpec> = {
     type: 'vendorPayment',
     label: 'Bill Payment',
     customPrefix: 'custbody_',
+    customLinePrefixes: ['custcol_'],
     transactionType: 'VendPymt',
     fields: {
       entity: ref('vendor'),
@@ -355,7 +430,47 @@ export const recordSpecs: Record<RecordType, RecordTypeSpec> = {
       },
     },
   },
+  // File Cabinet folders and files (N/file: a file has a name, a type, a folder, content; SOAP Folder and
+  // File records). Reached through the attachment RESTlet (restlet.ts) and the admin API, not REST.
+  folder: {
+    type: 'folder',
+    label: 'Folder',
+    customPrefix: 'custrecord_',
+    restType: false,
+    fields: {
+      name: text,
+      parent: ref('folder'),
+      description: text,
+      isInactive: bool,
+      externalId: text,
+      lastModifiedDate: stamp,
+    },
+  },
+  file: {
+    type: 'file',
+    label: 'File',
+    customPrefix: 'custrecord_',
+    restType: false,
+    fields: {
+      name: text,
+      folder: ref('folder'),
+      /** A `file.Type` name: PDF, PNGIMAGE, PLAINTEXT, ... */
+      fileType: text,
+      description: text,
+      /** The bytes, base64. */
+      content: text,
+      size: { kind: 'number', readOnly: true },
+      sha1: { kind: 'text', readOnly: true },
+      externalId: text,
+      lastModifiedDate: stamp,
+    },
+  },
 };
+
+/** Is the type served by the record API under its own name? */
+export function isRestType(type: RecordType): boolean {
+  return recordSpecs[type].restType !== false;
+}
 
 /** The entity type a SuiteQL `entity` column refers to (only vendors exist here). */
 export const entityType: RecordType = 'vendor';

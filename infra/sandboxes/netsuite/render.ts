@@ -2,6 +2,7 @@
 // `{id, refName}`, sublists and multi-selects as links unless `expandSubResources=true`, amounts as
 // numbers, empty fields left out. Used by the REST handlers and the admin API.
 import { billState } from './bills.ts';
+import { renderCustomFields } from './custom-fields.ts';
 import { hierarchyName } from './master-data.ts';
 import { applyLinesForDisplay } from './payments.ts';
 import { type FieldSpec, type RecordType, recordSpecs } from './record-types.ts';
@@ -19,8 +20,11 @@ export interface RenderOptions {
 
 export const recordApiPath = '/services/rest/record/v1';
 
-export function recordUrl(baseUrl: string, type: RecordType, id: string): string {
-  return `${baseUrl}${recordApiPath}/${type}/${id}`;
+export function recordUrl(baseUrl: string, type: RecordType, id: string, store?: RecordStore): string {
+  // Custom segment values live under their segment's record type, `customrecord_cseg_<id>`.
+  const segment = type === 'customSegmentValue' ? store?.get(type, id)?.fields.segment : undefined;
+  const name = typeof segment === 'string' ? `customrecord_${segment}` : type;
+  return `${baseUrl}${recordApiPath}/${name}/${id}`;
 }
 
 const selfLink = (href: string) => [{ rel: 'self', href }];
@@ -40,7 +44,13 @@ export function refName(store: RecordStore, type: RecordType, id: string): strin
     case 'department':
     case 'classification':
     case 'location':
+    case 'customSegmentValue':
+    case 'folder':
       return hierarchyName(store, record, 'name');
+    case 'salesTaxItem':
+      return textField(fields, 'itemId');
+    case 'file':
+      return textField(fields, 'name');
     case 'currency':
     case 'term':
       return textField(fields, 'name');
@@ -56,7 +66,7 @@ export function refName(store: RecordStore, type: RecordType, id: string): strin
 function reference(store: RecordStore, baseUrl: string, type: RecordType, id: string): Json {
   const name = refName(store, type, id);
   return {
-    links: selfLink(recordUrl(baseUrl, type, id)),
+    links: selfLink(recordUrl(baseUrl, type, id, store)),
     id,
     ...(name === undefined ? {} : { refName: name }),
   };
@@ -151,6 +161,9 @@ export function renderLine(
     const value = renderValue(store, lineOptions, fieldSpec, line[name], `${url}/${name}`);
     if (value !== undefined) out[name] = value;
   }
+  renderCustomFields(store, record.type, 'line', line, out, (type, id) =>
+    reference(store, options.baseUrl, type, id),
+  );
   return out;
 }
 
@@ -231,12 +244,15 @@ export function renderRecord(store: RecordStore, options: RenderOptions, record:
     const value = renderValue(store, options, fieldSpec, values[name], `${url}/${name}`);
     if (value !== undefined) out[name] = value;
   }
-  for (const [fieldId, kind] of store.customFields(record.type)) {
-    if (wanted !== undefined && !wanted.has(fieldId)) continue;
-    const value = record.fields[fieldId];
-    if (value !== undefined && value !== null) out[fieldId] = value;
-    else if (kind === 'boolean') out[fieldId] = false;
-  }
+  renderCustomFields(
+    store,
+    record.type,
+    'body',
+    record.fields,
+    out,
+    (type, id) => reference(store, options.baseUrl, type, id),
+    wanted,
+  );
   if (wanted === undefined || wanted.has('id')) out.id = record.id;
   return out;
 }

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { SandboxClientRegistration } from './auth.ts';
 import { recordTypes } from './record-types.ts';
 import type { NetSuiteSandboxCore } from './server.ts';
-import type { FieldValue, StoredRecord } from './store.ts';
+import { customFieldKinds, type FieldValue, type StoredRecord } from './store.ts';
 
 export const netsuiteSnapshotVersion = 1;
 
@@ -32,7 +32,14 @@ export const netsuiteSnapshotSchema = z.object({
     z.object({
       type: z.enum(recordTypes),
       fieldId: z.string().min(1),
-      kind: z.enum(['boolean', 'text', 'number']),
+      kind: z.enum(customFieldKinds),
+      // Custom field attributes (labels, mandatory flags, list targets, segments) came with issue 11;
+      // files written before simply lack them.
+      label: z.string().optional(),
+      mandatory: z.boolean().optional(),
+      defaultValue: z.union([z.string(), z.number(), z.boolean()]).optional(),
+      selectRecordType: z.enum(recordTypes).optional(),
+      segment: z.string().optional(),
     }),
   ),
   integrations: z.object({

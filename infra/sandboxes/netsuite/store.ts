@@ -23,7 +23,35 @@ export interface StoredRecord {
   lastModifiedDate: string;
 }
 
-export type CustomFieldKind = 'boolean' | 'text' | 'number';
+/**
+ * Custom field types (Oracle SDF generic_customfield_fieldtype): `text` free-form text, `boolean` check
+ * box, `number` decimal number, `integer`, `currency`, `date` (`YYYY-MM-DD`), `select` list/record.
+ */
+export const customFieldKinds = [
+  'boolean',
+  'text',
+  'number',
+  'integer',
+  'currency',
+  'date',
+  'select',
+] as const;
+export type CustomFieldKind = (typeof customFieldKinds)[number];
+
+/** A custom field as the account defines it (Customization > Lists, Records, & Fields). */
+export interface CustomFieldDefinition {
+  kind: CustomFieldKind;
+  /** Shown in errors ("Please enter value(s) for: <label>") and in the metadata; default the field id. */
+  label?: string;
+  /** Body fields only: a save without a value is refused. */
+  mandatory?: boolean;
+  /** Set on create when the body leaves the field out (NetSuite's "Default Value"). */
+  defaultValue?: string | number | boolean;
+  /** `select`: the record type its values are drawn from. */
+  selectRecordType?: RecordType;
+  /** A custom segment's field (`cseg_<id>`): values are that segment's `customSegmentValue` records. */
+  segment?: string;
+}
 
 export interface RecordChange {
   type: RecordType;
@@ -41,7 +69,7 @@ export interface RecordStoreSnapshot {
   records: StoredRecord[];
   /** Last internal id allocated per record group. */
   counters: Record<string, number>;
-  customFields: Array<{ type: RecordType; fieldId: string; kind: CustomFieldKind }>;
+  customFields: Array<{ type: RecordType; fieldId: string } & CustomFieldDefinition>;
 }
 
 /** ISO 8601 at seconds precision, the way NetSuite shows `lastModifiedDate`. */
@@ -53,7 +81,7 @@ export class RecordStore {
   private records = new Map<RecordType, Map<string, StoredRecord>>();
   private externalIds = new Map<string, Map<string, { type: RecordType; id: string }>>();
   private counters = new Map<string, number>();
-  private custom = new Map<RecordType, Map<string, CustomFieldKind>>();
+  private custom = new Map<RecordType, Map<string, CustomFieldDefinition>>();
   /** bill id -> (payment id -> applied cents). */
   private applications = new Map<string, Map<string, number>>();
   private listeners: ChangeListener[] = [];
@@ -87,7 +115,7 @@ export class RecordStore {
   snapshot(): RecordStoreSnapshot {
     const customFields: RecordStoreSnapshot['customFields'] = [];
     for (const [type, fields] of this.custom) {
-      for (const [fieldId, kind] of fields) customFields.push({ type, fieldId, kind });
+      for (const [fieldId, definition] of fields) customFields.push({ type, fieldId, ...definition });
     }
     return {
       records: recordTypes.flatMap((type) => this.list(type)),
@@ -102,7 +130,8 @@ export class RecordStore {
    */
   restore(snapshot: RecordStoreSnapshot): void {
     this.reset();
-    for (const field of snapshot.customFields) this.defineCustomField(field.type, field.fieldId, field.kind);
+    for (const { type, fieldId, ...definition } of snapshot.customFields)
+      this.defineCustomField(type, fieldId, definition);
     for (const record of snapshot.records) this.save(record);
     for (const [group, last] of Object.entries(snapshot.counters)) this.counters.set(group, last);
   }
@@ -204,20 +233,39 @@ export class RecordStore {
     return sum;
   }
 
+  /** The type's custom fields (body, line and segment fields) by id, with their kinds. */
   customFields(type: RecordType): ReadonlyMap<string, CustomFieldKind> {
+    const out = new Map<string, CustomFieldKind>();
+    for (const [fieldId, definition] of this.custom.get(type) ?? []) out.set(fieldId, definition.kind);
+    return out;
+  }
+
+  customField(type: RecordType, fieldId: string): CustomFieldDefinition | undefined {
+    return this.custom.get(type)?.get(fieldId.toLowerCase());
+  }
+
+  customFieldDefinitions(type: RecordType): ReadonlyMap<string, CustomFieldDefinition> {
     return this.custom.get(type) ?? new Map();
   }
 
-  defineCustomField(type: RecordType, fieldId: string, kind: CustomFieldKind): void {
+  /** Declares (or redefines) a custom field; a kind alone is a plain optional field. */
+  defineCustomField(
+    type: RecordType,
+    fieldId: string,
+    kindOrDefinition: CustomFieldKind | CustomFieldDefinition,
+  ): void {
     const id = fieldId.toLowerCase();
+    const definition: CustomFieldDefinition =
+      typeof kindOrDefinition === 'string' ? { kind: kindOrDefinition } : { ...kindOrDefinition };
     let fields = this.custom.get(type);
     if (fields === undefined) {
       fields = new Map();
       this.custom.set(type, fields);
     }
-    if (fields.get(id) === kind) return;
-    fields.set(id, kind);
-    for (const listener of this.customListeners) listener(type, id, kind);
+    const before = fields.get(id);
+    if (before !== undefined && JSON.stringify(before) === JSON.stringify(definition)) return;
+    fields.set(id, definition);
+    for (const listener of this.customListeners) listener(type, id, definition.kind);
   }
 
   private emit(change: RecordChange): void {

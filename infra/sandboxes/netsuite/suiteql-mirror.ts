@@ -7,8 +7,14 @@ import { billState } from './bills.ts';
 import { hierarchyName } from './master-data.ts';
 import { type RecordType, recordSpecs } from './record-types.ts';
 import { refName } from './render.ts';
-import type { CustomFieldKind, RecordStore, StoredRecord } from './store.ts';
+import type { CustomFieldKind, RecordStore, StoredLine, StoredRecord } from './store.ts';
 import { booleanField, idList, linesOf, numberField, textField } from './store.ts';
+import {
+  customColumnTables,
+  customColumnType,
+  customColumnValue,
+  SuiteqlApTables,
+} from './suiteql-ap-tables.ts';
 
 /**
  * Dates are stored as `YYYY-MM-DDTHH:MM:SS` (the account's wall time). No TO_CHAR format produces this
@@ -211,8 +217,8 @@ export const tableDefs: TableDef[] = [
   },
 ];
 
-/** Which table carries a record type's custom fields. */
-const customTable: Record<RecordType, string> = {
+/** Which table carries a record type's custom (body) fields; types absent here are not mirrored. */
+const customTable: Partial<Record<RecordType, string>> = {
   subsidiary: 'subsidiary',
   currency: 'currency',
   term: 'term',
@@ -253,6 +259,8 @@ export class SuiteqlMirror {
   private dirtyTables = new Set<string>();
   private insertStatements = new Map<string, { statement: StatementSync; columns: string[] }>();
   private customColumns = new Map<string, Map<string, CustomFieldKind>>();
+  /** Subsidiary maps, custom segment and tax code tables (suiteql-ap-tables.ts). */
+  private readonly apTables: SuiteqlApTables;
   private wallClock: Intl.DateTimeFormat;
   /** Bumped on every change; the engine's result cache is keyed by it. */
   version = 0;
@@ -274,15 +282,19 @@ export class SuiteqlMirror {
     // Oracle's LIKE is case-sensitive; SQLite's is not unless told.
     this.db.exec('PRAGMA case_sensitive_like = ON');
     this.createTables();
+    this.apTables = new SuiteqlApTables(this.db, store, (iso) => this.wallTime(iso));
     store.onChange((change) => {
       this.version += 1;
+      this.apTables.noteChange(change.type);
       const whole = wholeTables[change.type];
       if (whole !== undefined) this.dirtyTables.add(whole);
       else this.pending.set(`${change.type}:${change.id}`, { type: change.type, id: change.id });
     });
     store.onCustomField((type, fieldId, kind) => {
       this.version += 1;
-      this.addCustomColumn(customTable[type], fieldId, kind);
+      this.apTables.noteChange('customField');
+      for (const table of customColumnTables(type, fieldId, customTable[type]))
+        this.addCustomColumn(table, fieldId, kind);
       const whole = wholeTables[type];
       if (whole !== undefined) this.dirtyTables.add(whole);
       else
@@ -296,6 +308,7 @@ export class SuiteqlMirror {
       this.db.exec(tableDefs.map((table) => `DROP TABLE IF EXISTS "${table.name}";`).join('\n'));
       this.insertStatements.clear();
       this.customColumns.clear();
+      this.apTables.reset();
       this.createTables();
     });
   }
@@ -307,15 +320,16 @@ export class SuiteqlMirror {
   /** Tables and their columns (custom fields included), for error messages and BUILTIN.DF. */
   columnsOf(table: string): string[] {
     const def = tableDefs.find((candidate) => candidate.name === table);
-    if (def === undefined) return [];
+    if (def === undefined) return this.apTables.columnsOf(table);
     return [...def.columns.map(([name]) => name), ...(this.customColumns.get(table)?.keys() ?? [])];
   }
 
   /** Applies every queued change in one transaction. */
   flush(): void {
-    if (this.pending.size === 0 && this.dirtyTables.size === 0) return;
+    if (this.pending.size === 0 && this.dirtyTables.size === 0 && !this.apTables.pending) return;
     this.db.exec('BEGIN');
     try {
+      this.apTables.flush();
       for (const table of this.dirtyTables) this.rebuildTable(table);
       this.dirtyTables.clear();
       const deleteStatements = this.deleteStatements();
@@ -370,7 +384,7 @@ export class SuiteqlMirror {
     }
     if (columns.has(fieldId)) return;
     columns.set(fieldId, kind);
-    this.db.exec(`ALTER TABLE "${table}" ADD COLUMN "${fieldId}" ${kind === 'number' ? R : T}`);
+    this.db.exec(`ALTER TABLE "${table}" ADD COLUMN "${fieldId}" ${customColumnType(kind)}`);
     this.insertStatements.delete(table);
   }
 
@@ -400,12 +414,16 @@ export class SuiteqlMirror {
     };
   }
 
-  private customValues(record: StoredRecord, row: Row): void {
+  private customValues(record: StoredRecord, row: Row, table = customTable[record.type]): void {
     for (const [fieldId, kind] of this.store.customFields(record.type)) {
-      const value = record.fields[fieldId];
-      if (kind === 'boolean') row[fieldId] = bool(value === true);
-      else if (typeof value === 'string' || typeof value === 'number') row[fieldId] = value;
+      if (!customColumnTables(record.type, fieldId, customTable[record.type]).includes(table ?? '')) continue;
+      row[fieldId] = customColumnValue(kind, record.fields[fieldId]);
     }
+  }
+
+  /** A transaction line's custom (custcol_, cseg_) values. */
+  private lineCustomValues(record: StoredRecord, line: StoredLine, row: Row): void {
+    this.customValues({ ...record, fields: line }, row, 'transactionline');
   }
 
   private mirrorRecord(
@@ -421,6 +439,7 @@ export class SuiteqlMirror {
       if (record !== undefined) this.insertVendor(record);
       return;
     }
+    if (type !== 'vendorBill' && type !== 'vendorPayment') return;
     statements.transaction!.run(key);
     statements.transactionline!.run(key);
     if (type === 'vendorPayment') statements.links!.run(key);
@@ -528,7 +547,7 @@ export class SuiteqlMirror {
       for (const line of linesOf(f, sublist)) {
         lineId += 1;
         const cents = numberField(line, 'amount') ?? 0;
-        this.insert('transactionline', {
+        const lineRow: Row = {
           transaction: Number(bill.id),
           id: lineId,
           linesequencenumber: lineId,
@@ -550,7 +569,9 @@ export class SuiteqlMirror {
           foreignamount: cents / 100,
           memo: textField(line, 'memo') ?? textField(line, 'description') ?? null,
           isbillable: bool(booleanField(line, 'isBillable')),
-        });
+        };
+        this.lineCustomValues(bill, line, lineRow);
+        this.insert('transactionline', lineRow);
       }
     }
   }

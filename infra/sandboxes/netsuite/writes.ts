@@ -2,6 +2,9 @@
 // eid:) and delete, with NetSuite's sublist merge rules, external-id uniqueness per record group and the
 // per-type business rules. The REST handlers, the admin API and the seeders all write through here.
 import { billRules } from './bills.ts';
+import { applyCustomDefaults, missingMandatoryFields } from './custom-fields.ts';
+import { segmentValueRules } from './custom-segments.ts';
+import { fileRules, folderRules } from './file-cabinet.ts';
 import { masterDataRules } from './master-data.ts';
 import { paymentRules } from './payments.ts';
 import { NetSuiteProblem, problems } from './problem.ts';
@@ -51,9 +54,22 @@ export interface TypeRules {
 
 const rules: Record<RecordType, TypeRules> = {
   ...masterDataRules,
+  customSegmentValue: segmentValueRules,
   vendorBill: billRules,
   vendorPayment: paymentRules,
+  folder: folderRules,
+  file: fileRules,
 };
+
+/**
+ * Mandatory custom body fields: NetSuite refuses a save that leaves one empty with USER_ERROR "Please
+ * enter value(s) for: <Field Label>, ..." (labels, not ids), on create and on every later save.
+ */
+function checkMandatoryCustomFields(store: RecordStore, type: RecordType, draft: FieldBag): void {
+  const missing = missingMandatoryFields(store, type, draft);
+  if (missing.length === 0) return;
+  throw problems.missingValue(missing.map((field) => field.label).join(', '), missing[0]!.fieldId);
+}
 
 export function writeContext(
   store: RecordStore,
@@ -96,6 +112,7 @@ export function createRecord(
     draft[name] = mergeSublist(type, name, [], patches, true, touchedLines, linePaths);
   }
   if (parsed.system.status !== undefined) draft.statusOverride = parsed.system.status;
+  applyCustomDefaults(store, type, draft);
   const changed = new Set([...Object.keys(parsed.fields), ...Object.keys(parsed.sublists)]);
   rules[type].complete(draft, {
     store,
@@ -105,6 +122,7 @@ export function createRecord(
     touchedLines,
     linePaths,
   });
+  checkMandatoryCustomFields(store, type, draft);
   let id = parsed.system.id;
   if (id !== undefined) {
     if (!store.idFree(type, id))
@@ -163,6 +181,7 @@ export function updateRecord(
   if (parsed.system.status !== undefined) draft.statusOverride = parsed.system.status;
   const changed = new Set([...Object.keys(parsed.fields), ...Object.keys(parsed.sublists)]);
   rules[type].complete(draft, { store, origin: context.origin, existing, changed, touchedLines, linePaths });
+  checkMandatoryCustomFields(store, type, draft);
   checkExternalIdFree(store, type, draft.externalId, existing);
   const record: StoredRecord = {
     type,
