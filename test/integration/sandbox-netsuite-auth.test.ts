@@ -132,21 +132,52 @@ describe('token endpoint', () => {
     expect(replay).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
   });
 
-  it('accepts scope as a comma or space separated string or an array, and refuses a scope without rest_webservices', async () => {
+  it('accepts scope as a comma or space separated string or an array, and refuses a scope with neither rest_webservices nor restlets', async () => {
     for (const scope of [
       'rest_webservices',
       'restlets,rest_webservices',
       'restlets rest_webservices',
       ['restlets', 'rest_webservices'],
+      ['restlets'],
     ]) {
       expect((await exchange(await clientAssertion(sandbox.credentials, { claims: { scope } }))).status).toBe(
         200,
       );
     }
-    const restletsOnly = await exchange(
-      await clientAssertion(sandbox.credentials, { claims: { scope: ['restlets'] } }),
+    const neither = await exchange(
+      await clientAssertion(sandbox.credentials, { claims: { scope: ['suite_analytics'] } }),
     );
-    expect(restletsOnly).toMatchObject({ status: 400, body: { error: 'invalid_scope' } });
+    expect(neither).toMatchObject({ status: 400, body: { error: 'invalid_scope' } });
+  });
+
+  it('serves REST web services only to a rest_webservices token, and RESTlets only to a restlets token', async () => {
+    const tokenWith = async (scope: string[]) =>
+      String(
+        (await exchange(await clientAssertion(sandbox.credentials, { claims: { scope } }))).body.access_token,
+      );
+    const restletsOnly = await tokenWith(['restlets']);
+    const restOnly = await tokenWith(['rest_webservices']);
+    const record = (token: string) =>
+      fetch(`${sandbox.url}/services/rest/record/v1/vendor`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+    expect((await record(restletsOnly)).status).toBe(401);
+    expect((await record(restOnly)).status).toBe(200);
+    const restlet = (token: string) =>
+      fetch(
+        `${sandbox.url}/app/site/hosting/restlet.nl?script=customscript_apsync_attach&deploy=customdeploy_apsync_attach`,
+        {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ apiVersion: 1, action: 'checkFolder', folderId: '1' }),
+        },
+      );
+    const refused = await restlet(restOnly);
+    expect(refused.status).toBe(401);
+    expect(await refused.json()).toEqual({
+      error: { code: 'INVALID_LOGIN_ATTEMPT', message: 'Invalid login attempt.' },
+    });
+    expect((await restlet(restletsOnly)).status).toBe(200);
   });
 
   it('answers malformed requests with invalid_request and unsupported_grant_type', async () => {

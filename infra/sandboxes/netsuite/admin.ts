@@ -6,12 +6,20 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { faultRulesSchema } from '../faults.ts';
 import { BodyTooLargeError, readBody, sendEmpty, sendJson } from '../http-server.ts';
+import {
+  SEGMENT_ID,
+  segmentOfRecordType,
+  segmentValueBodyIn,
+  segmentValueBodyOut,
+} from './custom-segments.ts';
+import { attachedFiles, attachedFileView } from './file-cabinet.ts';
 import { noticeEventTypes } from './notice.ts';
 import { NetSuiteProblem } from './problem.ts';
 import { isRecordType, type RecordType, recordTypes } from './record-types.ts';
 import { findRecord } from './records.ts';
 import { renderRecord } from './render.ts';
 import type { NetSuiteSandboxCore } from './server.ts';
+import { customFieldKinds, type StoredRecord } from './store.ts';
 import { webhookSigner } from './webhook.ts';
 
 class AdminInputError extends Error {
@@ -41,6 +49,23 @@ const configPatchSchema = z
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD');
 
+const customFieldSchema = z.union([
+  z.enum(customFieldKinds),
+  z
+    .object({
+      kind: z.enum(customFieldKinds),
+      label: z.string().min(1).max(200).optional(),
+      mandatory: z.boolean().optional(),
+      defaultValue: z.union([z.string(), z.number(), z.boolean()]).optional(),
+      selectRecordType: z.enum(recordTypes).optional(),
+    })
+    .strict()
+    .refine((field) => field.kind !== 'select' || field.selectRecordType !== undefined, {
+      message: 'a select field needs selectRecordType',
+      path: ['selectRecordType'],
+    }),
+]);
+
 const seedSchema = z
   .object({
     customFields: z
@@ -49,9 +74,23 @@ const seedSchema = z
         z.record(
           z
             .string()
-            .regex(/^cust[a-z]*_[a-z0-9_]+$/i, 'must be a custom field id (custentity_..., custbody_...)'),
-          z.enum(['boolean', 'text', 'number']),
+            .regex(
+              /^cust[a-z]*_[a-z0-9_]+$/i,
+              'must be a custom field id (custentity_..., custbody_..., custcol_...)',
+            ),
+          customFieldSchema,
         ),
+      )
+      .optional(),
+    customSegments: z
+      .array(
+        z
+          .object({
+            id: z.string().regex(SEGMENT_ID, 'must be a custom segment id (cseg_<id>)'),
+            label: z.string().min(1).max(200),
+            mandatory: z.boolean().optional(),
+          })
+          .strict(),
       )
       .optional(),
     records: z.record(z.string(), z.array(z.record(z.string(), z.unknown()))).optional(),
@@ -125,6 +164,11 @@ async function jsonBody(req: IncomingMessage): Promise<unknown> {
   }
 }
 
+/** `customrecord_cseg_<id>` names a segment's values: the sandbox's `customSegmentValue` records. */
+function segmentAlias(core: NetSuiteSandboxCore, segment: string | undefined): string | undefined {
+  return segment === undefined ? undefined : segmentOfRecordType(core.store, segment);
+}
+
 function adminRecordType(segment: string | undefined): RecordType {
   const match = recordTypes.find((type) => type.toLowerCase() === (segment ?? '').toLowerCase());
   if (match === undefined || !isRecordType(match)) {
@@ -153,12 +197,13 @@ function intParam(url: URL, name: string, fallback: number, max: number): number
 
 const ROUTES = [
   'POST /__admin/reset',
-  'POST /__admin/seed {customFields?, records?, demo?, bulkBills?}',
+  'POST /__admin/seed {customFields?, customSegments?, records?, demo?, bulkBills?}',
   'GET /__admin/records/{type}?limit&offset',
   'GET /__admin/records/{type}/{id|eid:x}',
   'POST /__admin/records/{type}?eventType=create|paybills',
   'PATCH /__admin/records/{type}/{id|eid:x}?eventType=edit|xedit',
   'DELETE /__admin/records/{type}/{id|eid:x}',
+  'GET /__admin/attachments/{type}/{id|eid:x}',
   'GET|DELETE /__admin/requests',
   'GET|PUT /__admin/config',
   'GET|PUT /__admin/faults',
@@ -241,6 +286,7 @@ async function route(
       }
       const result = core.seed({
         ...(input.customFields ? { customFields: input.customFields } : {}),
+        ...(input.customSegments ? { customSegments: input.customSegments } : {}),
         ...(input.records ? { records: input.records } : {}),
         ...(input.demo ? { demo: input.demo } : {}),
         ...(input.bulkBills
@@ -258,50 +304,86 @@ async function route(
       return;
     }
     case 'records': {
-      const type = adminRecordType(typeSegment);
+      const alias = segmentAlias(core, typeSegment);
+      const type = alias === undefined ? adminRecordType(typeSegment) : 'customSegmentValue';
+      // A segment's values are read and written with the segment's field names.
+      const input = async () => {
+        const body = (await jsonBody(req)) ?? {};
+        return alias === undefined ? body : segmentValueBodyIn(alias, body);
+      };
+      const render = (record: StoredRecord) => {
+        const rendered = renderRecord(core.store, renderOptions, record);
+        return alias === undefined
+          ? rendered
+          : segmentValueBodyOut(
+              alias,
+              rendered,
+              record,
+              `${core.baseUrl}/services/rest/record/v1/${typeSegment}`,
+            );
+      };
+      const inAlias = (record: StoredRecord | undefined) =>
+        alias === undefined || record?.fields.segment === alias ? record : undefined;
       if (idSegment === undefined) {
         if (method === 'GET') {
           const limit = intParam(url, 'limit', 1000, 100_000);
           const offset = intParam(url, 'offset', 0, 10_000_000);
-          const all = core.store.list(type);
+          const all = core.store.list(type).filter((record) => inAlias(record) !== undefined);
           sendJson(res, 200, {
             totalResults: all.length,
             offset,
-            items: all
-              .slice(offset, offset + limit)
-              .map((record) => renderRecord(core.store, renderOptions, record)),
+            items: all.slice(offset, offset + limit).map(render),
           });
           return;
         }
         if (method === 'POST') {
           const eventType = eventTypeParam(url, ['create', 'paybills'], 'create') as 'create' | 'paybills';
-          const record = core.userCreate(type, (await jsonBody(req)) ?? {}, eventType);
-          sendJson(res, 201, { id: record.id, record: renderRecord(core.store, renderOptions, record) });
+          const record = core.userCreate(type, await input(), eventType);
+          sendJson(res, 201, { id: record.id, record: render(record) });
           return;
         }
         return notAllowed();
       }
+      const found = inAlias(findRecord(core.store, type, idSegment));
+      if (found === undefined) {
+        sendJson(res, 404, {
+          error: 'not_found',
+          message: `No ${typeSegment} with id ${idSegment}`,
+          field: 'id',
+        });
+        return;
+      }
       if (method === 'GET') {
-        const record = findRecord(core.store, type, idSegment);
-        if (record === undefined) {
-          sendJson(res, 404, { error: 'not_found', message: `No ${type} with id ${idSegment}`, field: 'id' });
-          return;
-        }
-        sendJson(res, 200, renderRecord(core.store, renderOptions, record));
+        sendJson(res, 200, render(found));
         return;
       }
       if (method === 'PATCH') {
         const eventType = eventTypeParam(url, ['edit', 'xedit'], 'edit') as 'edit' | 'xedit';
-        const record = core.userUpdate(type, idSegment, (await jsonBody(req)) ?? {}, eventType);
-        sendJson(res, 200, { id: record.id, record: renderRecord(core.store, renderOptions, record) });
+        const record = core.userUpdate(type, found.id, await input(), eventType);
+        sendJson(res, 200, { id: record.id, record: render(record) });
         return;
       }
       if (method === 'DELETE') {
-        core.userDelete(type, idSegment);
+        core.userDelete(type, found.id);
         sendEmpty(res, 204);
         return;
       }
       return notAllowed();
+    }
+    case 'attachments': {
+      if (method !== 'GET') return notAllowed();
+      const type = adminRecordType(typeSegment);
+      if (idSegment === undefined || findRecord(core.store, type, idSegment) === undefined) {
+        sendJson(res, 404, {
+          error: 'not_found',
+          message: `No ${type} with id ${idSegment ?? ''}`,
+          field: 'id',
+        });
+        return;
+      }
+      const id = findRecord(core.store, type, idSegment)!.id;
+      sendJson(res, 200, { files: attachedFiles(core.store, type, id).map(attachedFileView) });
+      return;
     }
     case 'requests':
       if (method === 'GET') return sendJson(res, 200, { requests: core.governance.entries() });

@@ -61,7 +61,7 @@ export class TokenService {
   tokenUrl: string;
   private readonly clock: () => Date;
   private registrations = new Map<string, Registration>();
-  private tokens = new Map<string, { clientId: string; expiresAt: number }>();
+  private tokens = new Map<string, { clientId: string; expiresAt: number; scopes: string[] }>();
   private usedJtis = new Map<string, number>();
   private readonly signingKey = randomBytes(32);
   lifetimeSeconds: number;
@@ -104,8 +104,11 @@ export class TokenService {
     this.tokens.clear();
   }
 
-  /** The client id behind a valid bearer token, or undefined (missing, unknown or expired). */
-  verifyBearer(authorization: string | undefined): string | undefined {
+  /**
+   * The client id behind a valid bearer token, or undefined (missing, unknown or expired, or issued
+   * without `scope`: REST web services need `rest_webservices`, RESTlets `restlets`).
+   */
+  verifyBearer(authorization: string | undefined, scope?: TokenScope): string | undefined {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
     if (match === null) return undefined;
     const token = this.tokens.get(match[1]!);
@@ -114,6 +117,7 @@ export class TokenService {
       this.tokens.delete(match[1]!);
       return undefined;
     }
+    if (scope !== undefined && !token.scopes.includes(scope)) return undefined;
     return token.clientId;
   }
 
@@ -204,13 +208,15 @@ export class TokenService {
         throw new TokenRefusal('invalid_grant', 'The client assertion (jti) has already been used.');
       this.usedJtis.set(key, exp);
     }
-    if (!hasRestScope(payload.scope)) {
-      throw new TokenRefusal('invalid_scope', "scope must include 'rest_webservices'.");
+    const scopes = grantedScopes(payload.scope);
+    if (scopes.length === 0) {
+      throw new TokenRefusal('invalid_scope', "scope must include 'rest_webservices' or 'restlets'.");
     }
     const accessToken = this.newToken(registration.clientId, now);
     this.tokens.set(accessToken, {
       clientId: registration.clientId,
       expiresAt: (now + this.lifetimeSeconds) * 1000,
+      scopes,
     });
     return {
       status: 200,
@@ -232,11 +238,16 @@ export class TokenService {
   }
 }
 
-function hasRestScope(scope: unknown): boolean {
+/** The OAuth 2.0 scopes of an integration the sandbox serves (Oracle help: OAuth 2.0 client credentials). */
+export type TokenScope = 'rest_webservices' | 'restlets';
+const knownScopes: TokenScope[] = ['rest_webservices', 'restlets'];
+
+function grantedScopes(scope: unknown): TokenScope[] {
   const scopes = Array.isArray(scope)
     ? scope.filter((item): item is string => typeof item === 'string')
     : typeof scope === 'string'
       ? scope.split(/[\s,]+/)
       : [];
-  return scopes.map((item) => item.trim()).includes('rest_webservices');
+  const asked = new Set(scopes.map((item) => item.trim()));
+  return knownScopes.filter((known) => asked.has(known));
 }

@@ -1,11 +1,13 @@
 // Deterministic data for the NetSuite sandbox: a small but realistic demo company (two subsidiaries,
 // USD and CAD, ~40 vendors with contacts and addresses, a numbered chart of accounts with bank accounts
-// and unnumbered accounts, nested departments, open bills, a few payments) and a fast bulk generator of
-// vendor bills for the SuiteQL benchmark. Used by the admin API (`POST /__admin/seed`), tests and
-// benchmarks.
+// and unnumbered accounts, tax and freight accounts, nested departments, classes and locations available
+// per subsidiary, a custom segment, custom bill fields, legacy tax codes, a File Cabinet folder for
+// invoices, open bills, a few payments) and a fast bulk generator of vendor bills for the SuiteQL
+// benchmark. Used by the admin API (`POST /__admin/seed`), tests and benchmarks.
 import { seededRandom } from '../faults.ts';
 import { addDays } from './bills.ts';
-import type { RecordStore, StoredLine, StoredRecord } from './store.ts';
+import { defineCustomSegment } from './custom-segments.ts';
+import type { CustomFieldDefinition, RecordStore, StoredLine, StoredRecord } from './store.ts';
 import { isoSeconds, textField } from './store.ts';
 import { createRecord, writeContext } from './writes.ts';
 
@@ -34,7 +36,34 @@ export interface DemoSummary {
   payments: string[];
   /** The custom vendor checkbox used as apsync's "sync this vendor" flag. */
   syncFlagField: string;
+  /** Classes by name: Product, Services, Internal (everywhere), Canadian Retail (CA only), Discontinued Line (inactive). */
+  classes: Record<string, string>;
+  /** Locations by name: Seattle HQ, Portland Warehouse (US only), Toronto Office, Vancouver Warehouse (CA only). */
+  locations: Record<string, string>;
+  /** The custom segment `cseg_region` and its values by name. */
+  segment: { id: string; label: string; values: Record<string, string> };
+  /** Custom fields of vendor bills (none mandatory): body (`custbody_`) and line (`custcol_`) ids. */
+  billFields: { body: string[]; line: string[] };
+  /** Accounts for tax written as lines: 2200 GST/HST Receivable, 2210 PST Receivable. */
+  taxAccounts: { gstHst: string; pst: string };
+  /** 5100 Freight In (Cost of Goods Sold), for shipping. */
+  freightAccount: string;
+  /** Legacy tax codes (salestaxitem) by tax name; REST cannot write them (SuiteQL reads them). */
+  taxCodes: Record<string, string>;
+  /** The File Cabinet folder "Procurify Invoices". */
+  attachmentFolder: string;
 }
+
+/** The demo's custom segment. */
+export const DEMO_SEGMENT = { id: 'cseg_region', label: 'Region' } as const;
+
+/** The demo's custom vendor bill fields (body and line), none mandatory. */
+export const DEMO_BILL_FIELDS: Record<string, CustomFieldDefinition> = {
+  custbody_procurify_bill_url: { kind: 'text', label: 'Procurify Bill URL' },
+  custbody_ap_approver: { kind: 'text', label: 'AP Approver' },
+  custcol_procurify_quantity: { kind: 'number', label: 'Quantity (Procurify)' },
+  custcol_procurify_unit_cost: { kind: 'currency', label: 'Unit Cost (Procurify)' },
+};
 
 export const SYNC_FLAG_FIELD = 'custentity_procurify_sync';
 
@@ -194,6 +223,79 @@ export function seedDemoCompany(store: RecordStore, options: DemoOptions = {}): 
   );
   expenseAccounts.push(account({ acctName: 'Miscellaneous Expense', acctType: 'Expense' }));
   account({ acctNumber: '6999', acctName: 'Discontinued Expense', acctType: 'Expense', isInactive: true });
+  // Created after the rest of the chart so the older demo accounts keep their internal ids.
+  const taxAccounts = {
+    gstHst: account({ acctNumber: '2200', acctName: 'GST/HST Receivable', acctType: 'OthCurrAsset' }),
+    pst: account({ acctNumber: '2210', acctName: 'PST Receivable', acctType: 'OthCurrAsset' }),
+  };
+  const freightAccount = account({ acctNumber: '5100', acctName: 'Freight In', acctType: 'COGS' });
+
+  const named = (type: 'classification' | 'location', entries: Array<[string, Record<string, unknown>]>) =>
+    Object.fromEntries(entries.map(([name, body]) => [name, create(type, { name, ...body })]));
+  const everywhere = { subsidiary: usSubsidiary, includeChildren: true };
+  const classes = named('classification', [
+    ['Product', everywhere],
+    ['Services', everywhere],
+    ['Internal', everywhere],
+    ['Canadian Retail', { subsidiary: caSubsidiary }],
+    ['Discontinued Line', { ...everywhere, isInactive: true }],
+  ]);
+  const locations = named('location', [
+    ['Seattle HQ', { subsidiary: usSubsidiary }],
+    ['Portland Warehouse', { subsidiary: usSubsidiary }],
+    ['Toronto Office', { subsidiary: caSubsidiary }],
+    ['Vancouver Warehouse', { subsidiary: caSubsidiary }],
+  ]);
+  defineCustomSegment(store, DEMO_SEGMENT);
+  const bothSubsidiaries = { items: [{ id: parent }, { id: canada }] };
+  const segmentValues = Object.fromEntries(
+    (
+      [
+        ['Pacific Northwest', { subsidiary: bothSubsidiaries }],
+        ['US East', { subsidiary: usSubsidiary }],
+        ['Ontario', { subsidiary: caSubsidiary }],
+        ['Retired Region', { subsidiary: bothSubsidiaries, isInactive: true }],
+      ] as Array<[string, Record<string, unknown>]>
+    ).map(([name, body]) => [
+      name,
+      create('customSegmentValue', { segment: DEMO_SEGMENT.id, name, ...body }),
+    ]),
+  );
+  for (const [fieldId, definition] of Object.entries(DEMO_BILL_FIELDS))
+    store.defineCustomField('vendorBill', fieldId, definition);
+  const taxCode = (itemId: string, body: Record<string, unknown>) => [
+    itemId,
+    create('salesTaxItem', { itemId, subsidiary: caSubsidiary, ...body }),
+  ];
+  const taxCodes = Object.fromEntries([
+    taxCode('GST', { rate: 5, description: 'GST 5%', purchaseAccount: { id: taxAccounts.gstHst } }),
+    taxCode('HST-ON', {
+      rate: 13,
+      description: 'HST Ontario 13%',
+      purchaseAccount: { id: taxAccounts.gstHst },
+    }),
+    taxCode('PST-BC', {
+      rate: 7,
+      description: 'PST British Columbia 7%',
+      purchaseAccount: { id: taxAccounts.pst },
+    }),
+    taxCode('HST-NS-OLD', {
+      rate: 15,
+      description: 'HST Nova Scotia 15% (before April 2025)',
+      purchaseAccount: { id: taxAccounts.gstHst },
+      isInactive: true,
+    }),
+    taxCode('EXEMPT', {
+      rate: 0,
+      description: 'Not taxable',
+      subsidiary: usSubsidiary,
+      includeChildren: true,
+    }),
+  ]);
+  const attachmentFolder = create('folder', {
+    name: 'Procurify Invoices',
+    description: 'Invoice files apsync attaches to vendor bills',
+  });
 
   const department = (body: Record<string, unknown>) => create('department', body);
   const operations = department({ name: 'Operations' });
@@ -227,6 +329,8 @@ export function seedDemoCompany(store: RecordStore, options: DemoOptions = {}): 
           : `206-555-${String(1000 + index).slice(-4)}`,
         subsidiary: { id: canadian ? canada : parent },
         currency: { id: canadian ? cad : usd },
+        // Canadian suppliers also invoice in US dollars (a bill may use any currency of the vendor's list).
+        ...(canadian ? { currencyList: { items: [{ currency: { id: usd } }] } } : {}),
         terms: { id: pick(random, terms) },
         isInactive: index % 19 === 18,
         [SYNC_FLAG_FIELD]: random() < 0.75,
@@ -319,6 +423,17 @@ export function seedDemoCompany(store: RecordStore, options: DemoOptions = {}): 
     bills,
     payments,
     syncFlagField: SYNC_FLAG_FIELD,
+    classes,
+    locations,
+    segment: { ...DEMO_SEGMENT, values: segmentValues },
+    billFields: {
+      body: Object.keys(DEMO_BILL_FIELDS).filter((id) => id.startsWith('custbody_')),
+      line: Object.keys(DEMO_BILL_FIELDS).filter((id) => id.startsWith('custcol_')),
+    },
+    taxAccounts,
+    freightAccount,
+    taxCodes,
+    attachmentFolder,
   };
 }
 

@@ -110,3 +110,29 @@ export function attachedFiles(store: RecordStore, type: RecordType, id: string):
   const key = attachmentKey(type, id);
   return store.list('file').filter((file) => attachmentsOf(file).includes(key));
 }
+
+/** What tests and the admin API see of an attached file (its content as base64). */
+export interface AttachedFile {
+  id: string;
+  name: string;
+  folder: string;
+  fileType: string;
+  description?: string;
+  size: number;
+  sha1: string;
+  contentBase64: string;
+}
+
+export function attachedFileView(file: StoredRecord): AttachedFile {
+  const description = textField(file.fields, 'description');
+  return {
+    id: file.id,
+    name: textField(file.fields, 'name') ?? '',
+    folder: textField(file.fields, 'folder') ?? '',
+    fileType: textField(file.fields, 'fileType') ?? '',
+    ...(description === undefined ? {} : { description }),
+    size: typeof file.fields.size === 'number' ? file.fields.size : 0,
+    sha1: textField(file.fields, 'sha1') ?? '',
+    contentBase64: textField(file.fields, 'content') ?? '',
+  };
+}

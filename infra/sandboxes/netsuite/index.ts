@@ -1,13 +1,15 @@
 // Public face of the NetSuite sandbox: `startNetSuiteSandbox()` starts a loopback HTTP server that
 // behaves as shared/reference/netsuite.md documents (OAuth 2.0 client credentials, record API, SuiteQL,
-// concurrency governance, record-event notices) with an admin API under `/__admin/`. Used by the
-// NetSuite client's tests, the integration and end-to-end suites, benchmarks and local mode.
+// concurrency governance, record-event notices, the attachment RESTlet, the metadata catalog) with an
+// admin API under `/__admin/`. Used by the NetSuite client's tests, the integration and end-to-end
+// suites, benchmarks and local mode.
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import type { FaultPlan } from '../faults.ts';
 import { startHttpServer } from '../http-server.ts';
 import { SnapshotFile } from '../snapshot-file.ts';
 import { type NetSuiteSandboxCredentials, type SandboxClientRegistration, TOKEN_PATH } from './auth.ts';
 import type { BulkBillOptions, DemoOptions, DemoSummary } from './demo-data.ts';
+import { type AttachedFile, attachedFiles, attachedFileView } from './file-cabinet.ts';
 import type { SandboxRequestLogEntry, SandboxStats } from './governance.ts';
 import type { NoticeEventType } from './notice.ts';
 import type { RecordType } from './record-types.ts';
@@ -25,8 +27,10 @@ import type { RecordStore, StoredRecord } from './store.ts';
 import type { NoticeDelivery, WebhookConfig } from './webhook.ts';
 
 export type { NetSuiteSandboxCredentials, SandboxClientRegistration } from './auth.ts';
+export type { CustomSegmentDefinition } from './custom-segments.ts';
 export type { BulkBillOptions, DemoOptions, DemoSummary } from './demo-data.ts';
 export { bulkVendorBills, SYNC_FLAG_FIELD, seedDemoCompany } from './demo-data.ts';
+export type { AttachedFile } from './file-cabinet.ts';
 export type { GovernanceLimits, SandboxRequestLogEntry, SandboxStats } from './governance.ts';
 export {
   type NoticeEventType,
@@ -36,8 +40,9 @@ export {
   recordEventNoticeSchema,
 } from './notice.ts';
 export { type RecordType, recordTypes } from './record-types.ts';
+export { ATTACH_DEPLOY_ID, ATTACH_SCRIPT_ID, RESTLET_PATH } from './restlet.ts';
 export type { SandboxConfig, SeedInput, SeedResult } from './server.ts';
-export { RecordStore, type StoredRecord } from './store.ts';
+export { type CustomFieldDefinition, type CustomFieldKind, RecordStore, type StoredRecord } from './store.ts';
 export type { NoticeDelivery, WebhookConfig } from './webhook.ts';
 
 export interface NetSuiteSandboxOptions {
@@ -110,6 +115,8 @@ export interface NetSuiteSandbox {
   userDelete(type: RecordType, id: string): void;
   /** A record as GET ...?expandSubResources=true shows it, or undefined. */
   record(type: RecordType, id: string): Record<string, unknown> | undefined;
+  /** The File Cabinet files attached to a record (by the attachment RESTlet), oldest first. */
+  attachedFiles(type: RecordType, id: string): AttachedFile[];
   /** Sends one signed notice now and resolves with the delivery (undefined when no webhook is configured). */
   sendNotice(input: {
     recordType: RecordType;
@@ -203,6 +210,7 @@ export async function startNetSuiteSandbox(options: NetSuiteSandboxOptions = {})
         ? undefined
         : renderRecord(core.store, { baseUrl: server.url, expandSubResources: true }, record);
     },
+    attachedFiles: (type, id) => attachedFiles(core.store, type, id).map(attachedFileView),
     sendNotice: (input) => core.sendNotice(input),
     noticeDeliveries: () => core.notices.deliveries(),
     close: async () => {

@@ -228,7 +228,7 @@ function computedFields(store: RecordStore, record: StoredRecord): Record<string
 }
 
 export function renderRecord(store: RecordStore, options: RenderOptions, record: StoredRecord): Json {
-  const url = recordUrl(options.baseUrl, record.type, record.id);
+  const url = recordUrl(options.baseUrl, record.type, record.id, store);
   const spec = recordSpecs[record.type];
   const wanted = options.fields;
   const out: Json = { links: selfLink(url) };

@@ -12,6 +12,7 @@ import {
   TOKEN_PATH,
   TokenService,
 } from './auth.ts';
+import { type CustomSegmentDefinition, defineCustomSegment, segmentOfRecordType } from './custom-segments.ts';
 import {
   type BulkBillOptions,
   bulkVendorBills,
@@ -20,18 +21,34 @@ import {
   seedDemoCompany,
 } from './demo-data.ts';
 import { Governance, type SandboxStats } from './governance.ts';
+import { METADATA_PATH, metadataCatalog } from './metadata-catalog.ts';
 import { type NoticeEventType, newEventId, noticeRecordType, type RecordEventNotice } from './notice.ts';
 import { NetSuiteProblem, problems, sendProblem } from './problem.ts';
-import { isRecordType, type RecordType, recordTypes } from './record-types.ts';
+import { isRecordType, isRestType, type RecordType, recordTypes } from './record-types.ts';
 import { findRecord, handleRecordRequest } from './records.ts';
 import { recordApiPath } from './render.ts';
-import { type CustomFieldKind, RecordStore, type StoredRecord } from './store.ts';
+import {
+  ATTACH_DEPLOY_ID,
+  ATTACH_SCRIPT_ID,
+  RESTLET_PATH,
+  RestletError,
+  restletErrors,
+  runAttachRestlet,
+} from './restlet.ts';
+import { handleSegmentValueRequest } from './segment-values.ts';
+import { type CustomFieldDefinition, type CustomFieldKind, RecordStore, type StoredRecord } from './store.ts';
 import { SUITEQL_PATH, SuiteqlEngine, suiteqlPage } from './suiteql.ts';
 import { SuiteqlMirror } from './suiteql-mirror.ts';
 import { type NoticeDelivery, NoticeSender, type WebhookConfig } from './webhook.ts';
 import { createRecord, deleteRecord, updateRecord, writeContext } from './writes.ts';
 
 export const GOVERNANCE_PATH = '/services/rest/system/v1/governanceLimits';
+/** A RESTlet body above this is refused before the script runs (strings over 10 MB reach it: TOO_LARGE). */
+const RESTLET_BODY_LIMIT = 32 * 1024 * 1024;
+
+function sendRestletError(res: ServerResponse, error: RestletError): void {
+  sendJson(res, error.status, error.body());
+}
 
 export interface SandboxConfig {
   accountId: string;
@@ -43,8 +60,14 @@ export interface SandboxConfig {
 }
 
 export interface SeedInput {
-  /** Custom fields to declare, e.g. `{vendor: {custentity_procurify_sync: 'boolean'}}`. */
-  customFields?: Partial<Record<RecordType, Record<string, CustomFieldKind>>>;
+  /**
+   * Custom fields to declare, by record type: a kind (`{vendor: {custentity_procurify_sync: 'boolean'}}`)
+   * or a definition (`{vendorBill: {custbody_approver: {kind: 'text', label: 'Approver', mandatory:
+   * true}}}`). `custcol_` fields of vendorBill/vendorPayment go on their lines.
+   */
+  customFields?: Partial<Record<RecordType, Record<string, CustomFieldKind | CustomFieldDefinition>>>;
+  /** Custom segments to declare (`cseg_<id>` on vendor bill bodies and lines); values are `customSegmentValue` records. */
+  customSegments?: CustomSegmentDefinition[];
   /** Records in record-API body shape; may carry `id`, `lastModifiedDate`, `createdDate`, `status` (bills). */
   records?: Partial<Record<RecordType, Array<Record<string, unknown>>>>;
   demo?: DemoOptions;
@@ -178,6 +201,7 @@ export class NetSuiteSandboxCore {
 
   seed(input: SeedInput): SeedResult {
     const result: SeedResult = { created: {} };
+    for (const segment of input.customSegments ?? []) defineCustomSegment(this.store, segment);
     for (const [type, fields] of Object.entries(input.customFields ?? {})) {
       if (!isRecordType(type)) throw problems.invalidRequest(`customFields: unknown record type '${type}'.`);
       for (const [fieldId, kind] of Object.entries(fields ?? {}))
@@ -348,10 +372,15 @@ export class NetSuiteSandboxCore {
     // The integration is known (and counted against a reserved share) before any injected latency, so
     // a slow account holds its concurrency slots for the whole answer time.
     const isTokenCall = method === 'POST' && url.pathname === TOKEN_PATH;
+    const isRestlet = url.pathname === RESTLET_PATH;
     if (!isTokenCall) {
-      clientId = this.tokens.verifyBearer(req.headers.authorization);
+      clientId = this.tokens.verifyBearer(
+        req.headers.authorization,
+        isRestlet ? 'restlets' : 'rest_webservices',
+      );
       if (clientId === undefined) {
-        sendProblem(res, problems.invalidLogin(this.accountId));
+        if (isRestlet) sendRestletError(res, restletErrors.invalidLogin());
+        else sendProblem(res, problems.invalidLogin(this.accountId));
         return;
       }
       if (!governance.admitClient(clientId)) {
@@ -385,7 +414,9 @@ export class NetSuiteSandboxCore {
       }
       await this.route(req, res, url, method);
     } catch (caught) {
-      if (caught instanceof NetSuiteProblem) {
+      if (caught instanceof RestletError) {
+        sendRestletError(res, caught);
+      } else if (caught instanceof NetSuiteProblem) {
         sendProblem(res, caught);
       } else if (caught instanceof BodyTooLargeError) {
         sendProblem(res, new NetSuiteProblem(400, 'INVALID_REQUEST', 'The request body is too large.'));
@@ -394,6 +425,41 @@ export class NetSuiteSandboxCore {
         if (!res.headersSent) sendProblem(res, problems.unexpected());
       }
     }
+  }
+
+  /** The attachment RESTlet (restlet.ts): known script and deployment, JSON in and out. */
+  private async restlet(req: IncomingMessage, res: ServerResponse, url: URL, method: string): Promise<void> {
+    if (
+      url.searchParams.get('script') !== ATTACH_SCRIPT_ID ||
+      url.searchParams.get('deploy') !== ATTACH_DEPLOY_ID
+    ) {
+      throw restletErrors.noSuchScript();
+    }
+    if (method !== 'POST') {
+      throw new RestletError(405, 'SSS_INVALID_HTTP_METHOD', `The RESTlet has no ${method} entry point.`);
+    }
+    const contentType = String(req.headers['content-type'] ?? '').toLowerCase();
+    if (!contentType.startsWith('application/json')) {
+      throw new RestletError(
+        415,
+        'INVALID_CONTENT_TYPE',
+        'Invalid content type. You can only use application/json, application/xml or text/plain with RESTlets.',
+      );
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse((await readBody(req, RESTLET_BODY_LIMIT)).toString('utf8'));
+    } catch (error) {
+      if (error instanceof BodyTooLargeError) {
+        throw new RestletError(
+          400,
+          'SSS_REQUEST_LIMIT_EXCEEDED',
+          'The request is larger than a RESTlet accepts.',
+        );
+      }
+      throw new RestletError(400, 'SYNTAX_ERROR', 'The request body is not valid JSON.');
+    }
+    sendJson(res, 200, runAttachRestlet(this.store, body));
   }
 
   private async readJson(req: IncomingMessage): Promise<unknown> {
@@ -408,6 +474,53 @@ export class NetSuiteSandboxCore {
 
   private async route(req: IncomingMessage, res: ServerResponse, url: URL, method: string): Promise<void> {
     const path = url.pathname;
+    if (path === RESTLET_PATH) {
+      await this.restlet(req, res, url, method);
+      return;
+    }
+    if (path === METADATA_PATH || path.startsWith(`${METADATA_PATH}/`)) {
+      if (method !== 'GET')
+        throw new NetSuiteProblem(405, 'INVALID_REQUEST', 'The metadata catalog is read with GET.');
+      const accept = Array.isArray(req.headers.accept) ? req.headers.accept.join(',') : req.headers.accept;
+      const segment = path.slice(METADATA_PATH.length + 1) || undefined;
+      const answer = metadataCatalog(this.store, this.baseUrl, segment, accept);
+      sendJson(res, 200, answer.body, {}, answer.contentType);
+      return;
+    }
+    const firstSegment = path.startsWith(`${recordApiPath}/`)
+      ? decodeURIComponent(path.slice(recordApiPath.length + 1).split('/')[0] ?? '')
+      : undefined;
+    if (firstSegment !== undefined) {
+      const segment = segmentOfRecordType(this.store, firstSegment);
+      if (segment !== undefined) {
+        const answer = await handleSegmentValueRequest({
+          store: this.store,
+          baseUrl: this.baseUrl,
+          segment,
+          method,
+          segments: path
+            .slice(recordApiPath.length + 1)
+            .split('/')
+            .filter(Boolean)
+            .slice(1),
+          headers: req.headers,
+          readJson: () => this.readJson(req),
+        });
+        if (answer.body === undefined) sendEmpty(res, answer.status, answer.headers ?? {});
+        else sendJson(res, answer.status, answer.body, answer.headers ?? {}, answer.contentType);
+        return;
+      }
+      // Types the record API does not serve here (legacy tax codes, the File Cabinet, segment values
+      // under their internal name) are unknown record types to an integration.
+      const type = recordTypes.find((candidate) => candidate.toLowerCase() === firstSegment.toLowerCase());
+      if (type !== undefined && !isRestType(type)) {
+        throw new NetSuiteProblem(
+          404,
+          'INVALID_RECORD_TYPE',
+          `Record type '${firstSegment}' does not exist or is not available in this sandbox.`,
+        );
+      }
+    }
     if (path === GOVERNANCE_PATH) {
       if (method !== 'GET')
         throw new NetSuiteProblem(405, 'INVALID_REQUEST', 'governanceLimits is read with GET.');
