@@ -171,6 +171,14 @@ export function mapAccount(account: NetSuiteAccount): MappedAccount {
 }
 
 /**
+ * What an account's sync compares with the last one: the account code written and the account's active
+ * flag, which is not written (Procurify's API cannot) but must be looked at again when it changes.
+ */
+export function accountContentHash(write: AccountCodeWrite, inactive: boolean): string {
+  return contentHash({ ...write, inactive });
+}
+
+/**
  * The review message when an account code must be (de)activated by hand: Procurify's API has no way to
  * change an account code's `active` (AccountCodeCreateRequest and AccountCodeUpdateRequest lack it, and no
  * other operation offers it), so a person does it in Procurify. Bills coded with an inactive NetSuite

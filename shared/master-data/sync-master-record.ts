@@ -17,6 +17,7 @@ import { withRecordLease } from '../state/record-lease.ts';
 import type { AuditTrail, LeaseStore, LinkStore, SyncStateStore } from '../state/state-store.ts';
 import {
   accountCodeActiveReview,
+  accountContentHash,
   contentHash,
   type MasterDataScope,
   mapAccount,
@@ -219,8 +220,7 @@ class MasterRecordSync {
       write.parent = parentLink === undefined ? null : Number(parentLink.procurifyId);
     }
     const inactive = account.isInactive === true;
-    // The hash covers the active flag too, though it is not written: a change of it is looked at.
-    const hash = contentHash({ ...write, inactive });
+    const hash = accountContentHash(write, inactive);
     const link = await this.deps.state.findBySource('netsuite', 'account', account.id);
     if (link !== undefined && hash === lastHash)
       return this.unchanged(link.procurifyId, hash, account.lastModifiedDate);

@@ -365,7 +365,7 @@ describe('against the local stack', () => {
       target: {
         system: 'procurify',
         kind: 'vendor',
-        method: 'PUT',
+        method: 'PATCH',
         path: `/api/v3/vendors/${link?.procurifyId}/`,
       },
       validation: { valid: true, issues: [] },

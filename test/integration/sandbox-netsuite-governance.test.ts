@@ -4,6 +4,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SandboxAccess } from '../../infra/sandboxes/netsuite/access.ts';
 import { type NetSuiteSandbox, startNetSuiteSandbox } from '../../infra/sandboxes/netsuite/index.ts';
+import { refusedOnPurpose } from '../support/contracts/policy.ts';
 
 let sandbox: NetSuiteSandbox;
 let access: SandboxAccess;
@@ -59,6 +60,12 @@ afterAll(async () => {
 
 describe('concurrency governance', () => {
   it('answers 429 CONCURRENCY_LIMIT_EXCEEDED to every request arriving while the limit is in flight', async () => {
+    refusedOnPurpose({
+      vendor: 'netsuite',
+      operation: 'POST /services/rest/auth/oauth2/v1/token',
+      statuses: [429],
+      reason: 'an empty token request is sent only to see the limit refuse it first',
+    });
     const release = await holdRequests(2);
     let answers: Response[];
     let tokenCall: Response;

@@ -205,6 +205,45 @@ describe('create, read, update, delete', () => {
     });
     expect((await problem(await access.record('GET', 'salesOrder/1'))).status).toBe(404);
   });
+
+  it('takes record bodies only as application/vnd.oracle.resource+json; type=singular (415 otherwise)', async () => {
+    refusedOnPurpose(
+      {
+        vendor: 'netsuite',
+        operation: 'POST /services/rest/record/v1/vendor',
+        reason: 'bodies in other media types are sent to see them refused',
+      },
+      {
+        vendor: 'netsuite',
+        operation: 'PATCH /services/rest/record/v1/vendor/{id}',
+        reason: 'bodies in other media types are sent to see them refused',
+      },
+    );
+    const body = { companyName: 'Media Type Test' };
+    for (const contentType of [
+      'application/json',
+      'text/plain',
+      'application/vnd.oracle.resource+json; type=collection',
+    ]) {
+      const refused = await problem(
+        await access.record('POST', 'vendor', body, { 'content-type': contentType }),
+      );
+      expect(refused, contentType).toMatchObject({ status: 415, code: 'INVALID_REQUEST' });
+    }
+    const patched = await problem(
+      await access.record(
+        'PATCH',
+        `vendor/${vendor}`,
+        { phone: '1' },
+        { 'content-type': 'application/json' },
+      ),
+    );
+    expect(patched.status).toBe(415);
+    const created = await access.record('POST', 'vendor', body, {
+      'content-type': 'application/vnd.oracle.resource+json;type=singular',
+    });
+    expect(created.status).toBe(204);
+  });
 });
 
 describe('external ids', () => {

@@ -5,6 +5,7 @@
 import { DataError } from '../../../shared/errors.ts';
 import {
   accountCodeActiveReview,
+  accountContentHash,
   contentHash,
   type MasterDataScope,
   mapAccount,
@@ -107,8 +108,8 @@ async function previewMasterData(
     validation: { success: boolean; error?: { issues: Array<{ path: PropertyKey[]; message: string }> } },
     notes: string[],
     reason?: string,
+    hash = contentHash(payload),
   ): Planned => {
-    const hash = contentHash(payload);
     const unchanged = link !== undefined && state?.contentHash === hash;
     return {
       outcome: unchanged ? 'unchanged' : targetId === undefined ? 'create' : 'update',
@@ -206,17 +207,40 @@ async function previewMasterData(
       write.parent = parent === undefined ? null : Number(parent.procurifyId);
     }
     let targetId: number | undefined;
+    let targetActive: boolean | undefined;
     for await (const candidate of procurify.listAccountCodes({ code: write.code })) {
-      if (candidate.code === write.code) targetId = candidate.id;
+      if (candidate.code === write.code) {
+        targetId = candidate.id;
+        targetActive = candidate.active;
+      }
     }
     if (targetId === undefined && link !== undefined) targetId = Number(link.procurifyId);
+    const inactive = account.isInactive === true;
+    if (targetId === undefined && inactive)
+      return notWritten(
+        'skipped',
+        `account ${account.id} is inactive in NetSuite and has no account code in Procurify`,
+      );
+    // The active flag cannot be written: when it differs, the sync puts it on the review list.
+    const notes =
+      targetActive === undefined || targetActive !== inactive
+        ? []
+        : [
+            accountCodeActiveReview(
+              `account code ${write.code}`,
+              account.id,
+              inactive ? 'inactive' : 'active',
+            ),
+          ];
     return plannedWrite(
       'account code',
       '/api/v3/account-codes/',
       targetId,
       write,
       accountCodeWriteSchema.safeParse(write),
-      [],
+      notes,
+      undefined,
+      accountContentHash(write, inactive),
     );
   }
 

@@ -102,6 +102,13 @@ export const netsuiteReferenceFacts: ContractFacts = {
     // `class`, `location`); the reference lists no fields of their own.
     ...recordOperations('classification', 'record', 'netsuite.md "vendorBill" (expense line class)'),
     ...recordOperations('location', 'record', 'netsuite.md "vendorBill" (expense line location)'),
+    // Custom record types (custom segment values are `customrecord_cseg_<id>` records) are served like
+    // any record type under their script id (NetSuite Help Center); their fields are the account's own.
+    ...recordOperations(
+      'customrecord_{customRecord}',
+      'record',
+      'custom records: served under their script id',
+    ),
     [`GET ${root}/{type}/{id}/{sublist}`]: {
       source: 'netsuite.md "Records" (sublists come back as links unless expandSubResources=true)',
       parameters: {

@@ -228,22 +228,34 @@ export class ContractChecker {
         for (const [key, operation] of Object.entries(document.operations)) {
           const [method = '', template = ''] = key.split(' ');
           const names: string[] = [];
+          // `{name}` stands for a whole segment or a part of one (`customrecord_{id}`).
           const source = template
             .split('/')
-            .map((segment) => {
-              const parameter = /^\{([^}]+)\}$/.exec(segment);
-              if (parameter === null) return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-              names.push(parameter[1]!);
-              return '([^/]+)';
-            })
+            .map((segment) =>
+              segment
+                .split(/(\{[^}]+\})/)
+                .map((part) => {
+                  const parameter = /^\{([^}]+)\}$/.exec(part);
+                  if (parameter === null) return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+                  names.push(parameter[1]!);
+                  return '([^/]+)';
+                })
+                .join(''),
+            )
             .join('/');
           this.operations[vendor].push({
             key,
             method,
             pattern: new RegExp(`^${source}$`),
             names,
-            literals: template.split('/').filter((segment) => segment !== '' && !segment.startsWith('{'))
-              .length,
+            // Literal segments count 1, partly literal ones ½: the most literal template wins.
+            literals: template
+              .split('/')
+              .filter((segment) => segment !== '')
+              .reduce(
+                (sum, segment) => sum + (!segment.includes('{') ? 1 : segment.startsWith('{') ? 0 : 0.5),
+                0,
+              ),
             facts: operation,
             document: name,
           });
