@@ -1,5 +1,5 @@
 // Composition of the NetSuite client: one governor, token provider and request pipeline per client
-// instance, shared by its records and SuiteQL interfaces. Called by the composition roots (Lambda
+// instance, shared by its records, SuiteQL and (when configured) RESTlet interfaces. Called by the composition roots (Lambda
 // init, local mode, CLI) with credentials from Secrets Manager; tests pass a clock and fetch.
 import type { RetryHooks } from '../retry.ts';
 import {
@@ -9,6 +9,7 @@ import {
 } from './config.ts';
 import { ConcurrencyGovernor, type GovernorStats } from './governor.ts';
 import { type NetSuiteRecords, RestNetSuiteRecords } from './records.ts';
+import { type NetSuiteAttachments, RestletAttachments } from './restlet.ts';
 import { RestSuiteQl, type SuiteQl } from './suiteql.ts';
 import {
   type Clock,
@@ -36,6 +37,8 @@ export interface NetSuiteClientStats extends TransportStats {
 export interface NetSuiteClient {
   records: NetSuiteRecords;
   suiteQl: SuiteQl;
+  /** apsync's attachment RESTlet; present only when `restlets` is configured. */
+  attachments?: NetSuiteAttachments;
   tokens: NetSuiteTokenSource;
   config: Readonly<NetSuiteClientConfig>;
   stats(): NetSuiteClientStats;
@@ -71,12 +74,41 @@ export function createNetSuiteClient(
     fetch: dependencies.fetch,
     retryHooks,
   });
+  // RESTlets live on another host but share the token (with the `restlets` scope) and the governor: they
+  // count against the same account concurrency limit (Oracle help: RESTlets and concurrency governance).
+  const restletTransport =
+    config.restlets === undefined
+      ? undefined
+      : new NetSuiteTransport({
+          baseUrl: config.restlets.baseUrl,
+          tokens,
+          governor,
+          retryPolicy: config.retryPolicy,
+          requestTimeoutMs: config.requestTimeoutMs,
+          fetch: dependencies.fetch,
+          retryHooks,
+        });
+  const transportStats = (): TransportStats => {
+    const main = transport.stats();
+    const restlets = restletTransport?.stats();
+    if (restlets === undefined) return main;
+    return {
+      requests: main.requests + restlets.requests,
+      retries: main.retries + restlets.retries,
+      overLimit: main.overLimit + restlets.overLimit,
+      reauthentications: main.reauthentications + restlets.reauthentications,
+      ambiguous: main.ambiguous + restlets.ambiguous,
+    };
+  };
   return {
     records: new RestNetSuiteRecords(transport),
     suiteQl: new RestSuiteQl(transport),
+    ...(restletTransport === undefined || config.restlets === undefined
+      ? {}
+      : { attachments: new RestletAttachments(restletTransport, config.restlets.attach) }),
     tokens,
     config,
-    stats: () => ({ ...transport.stats(), tokens: tokens.stats(), governor: governor.stats() }),
+    stats: () => ({ ...transportStats(), tokens: tokens.stats(), governor: governor.stats() }),
     resetGovernorStats: () => governor.resetStats(),
   };
 }

@@ -35,6 +35,35 @@ const httpUrl = z
   .refine((value) => /^https?:\/\//i.test(value), 'must be an http(s) URL')
   .transform((value) => value.replace(/\/+$/, ''));
 
+/** Script and deployment ids as NetSuite makes them (`customscript_…`, `customdeploy_…`). */
+const scriptId = (prefix: string) =>
+  z.string().regex(new RegExp(`^${prefix}[a-z0-9_]+$`), `must be a ${prefix}… id (lower case, digits, _)`);
+
+/**
+ * apsync's RESTlets (infra/netsuite-script/). A RESTlet is served on the account's RESTlet host,
+ * `https://<account>.restlets.api.netsuite.com/app/site/hosting/restlet.nl?script=…&deploy=…`, not the
+ * SuiteTalk host (Oracle help: RESTlet URL and domain); its token needs the `restlets` scope.
+ */
+const restletsSchema = z
+  .object({
+    /** Defaults to `https://<account id, lower case, _ as ->.restlets.api.netsuite.com` (Company URLs). */
+    baseUrl: httpUrl.optional(),
+    /** The attachment RESTlet (apsync_attach_rl.js) as deployed. */
+    attach: z
+      .object({
+        scriptId: scriptId('customscript_').default('customscript_apsync_attach'),
+        deployId: scriptId('customdeploy_').default('customdeploy_apsync_attach'),
+      })
+      .strict()
+      .default({ scriptId: 'customscript_apsync_attach', deployId: 'customdeploy_apsync_attach' }),
+  })
+  .strict();
+
+/** The RESTlet host NetSuite gives an account: `1234567_SB1` → `https://1234567-sb1.restlets.api.netsuite.com`. */
+export function restletBaseUrlFor(accountId: string): string {
+  return `https://${accountId.toLowerCase().replaceAll('_', '-')}.restlets.api.netsuite.com`;
+}
+
 export const netSuiteClientConfigSchema = z
   .object({
     /** Account host, e.g. `https://1234567-sb1.suitetalk.api.netsuite.com` (read it from Company URLs). */
@@ -59,6 +88,11 @@ export const netSuiteClientConfigSchema = z
     assertionLifetimeSeconds: z.number().int().min(30).max(3600).default(1800),
     /** Halve the permitted concurrency on a governance 429 and creep back (see governor.ts). */
     adaptiveConcurrency: z.boolean().default(true),
+    /**
+     * apsync's RESTlets (invoice attachments). When set, tokens are asked with the `restlets` scope as
+     * well as `rest_webservices`, so the integration record must have both scopes ticked.
+     */
+    restlets: restletsSchema.optional(),
   })
   .strict()
   .superRefine((config, context) => {
@@ -69,9 +103,21 @@ export const netSuiteClientConfigSchema = z
 
 export type NetSuiteClientConfigInput = z.input<typeof netSuiteClientConfigSchema>;
 
-export interface NetSuiteClientConfig extends Omit<z.output<typeof netSuiteClientConfigSchema>, 'tokenUrl'> {
+export interface NetSuiteRestletsConfig {
+  baseUrl: string;
+  attach: { scriptId: string; deployId: string };
+}
+
+export interface NetSuiteClientConfig
+  extends Omit<z.output<typeof netSuiteClientConfigSchema>, 'tokenUrl' | 'restlets'> {
   tokenUrl: string;
   retryPolicy: RetryPolicy;
+  restlets?: NetSuiteRestletsConfig;
+}
+
+/** The OAuth 2.0 scopes a client's tokens need: `rest_webservices`, and `restlets` when RESTlets are configured. */
+export function tokenScopes(config: Pick<NetSuiteClientConfig, 'restlets'>): string[] {
+  return config.restlets === undefined ? ['rest_webservices'] : ['rest_webservices', 'restlets'];
 }
 
 /** Validates a configuration; throws a BugError (a deployment mistake) naming every bad field. */
@@ -86,11 +132,19 @@ export function parseNetSuiteClientConfig(input: unknown): NetSuiteClientConfig 
       path: result.error.issues[0]?.path.join('.'),
     });
   }
-  const config = result.data;
+  const { restlets, ...config } = result.data;
   return {
     ...config,
     tokenUrl: config.tokenUrl ?? `${config.baseUrl}/services/rest/auth/oauth2/v1/token`,
     retryPolicy: config.retryPolicy ?? defaultRetryPolicy,
+    ...(restlets === undefined
+      ? {}
+      : {
+          restlets: {
+            baseUrl: restlets.baseUrl ?? restletBaseUrlFor(config.accountId),
+            attach: restlets.attach,
+          },
+        }),
   };
 }
 

@@ -31,6 +31,14 @@ export const netSuiteErrorBodySchema = z.object({
     .min(1),
 });
 
+/**
+ * A RESTlet's error body, `{"error": {"code", "message"}}`: an error the script did not catch, or the
+ * platform refusing the call (unknown script, login) — the shape commonly observed, not in Oracle's text.
+ */
+export const restletErrorBodySchema = z.object({
+  error: z.object({ code: z.string(), message: z.string().optional() }),
+});
+
 /** The OAuth 2.0 token endpoint's error body. */
 export const tokenErrorBodySchema = z.object({
   error: z.string(),
@@ -101,6 +109,11 @@ function parseBody(bodyText: string): ParsedDetails {
       summary,
       parsed: true,
     };
+  }
+  const restlet = restletErrorBodySchema.safeParse(json);
+  if (restlet.success) {
+    const { code, message } = restlet.data.error;
+    return { code, detail: message, path: undefined, summary: message ?? code, parsed: true };
   }
   const token = tokenErrorBodySchema.safeParse(json);
   if (token.success) {

@@ -9,9 +9,12 @@ export {
   type NetSuiteAlgorithm,
   type NetSuiteClientConfig,
   type NetSuiteClientConfigInput,
+  type NetSuiteRestletsConfig,
   netSuiteAlgorithms,
   netSuiteClientConfigSchema,
   parseNetSuiteClientConfig,
+  restletBaseUrlFor,
+  tokenScopes,
 } from './config.ts';
 export {
   AmbiguousWriteError,
@@ -28,6 +31,15 @@ export {
   type RecordReadOptions,
   type UpsertOptions,
 } from './records.ts';
+export {
+  type AttachmentFile,
+  type AttachmentFileType,
+  attachmentFileTypes,
+  MAX_RESTLET_STRING,
+  type NetSuiteAttachments,
+  type StoreAttachmentInput,
+  type StoredAttachment,
+} from './restlet.ts';
 export {
   buildWindowQuery,
   type SuiteQl,

@@ -6,7 +6,7 @@ import { SignJWT } from 'jose';
 import { z } from 'zod';
 import { BugError, classifyNetworkFailure } from '../errors.ts';
 import type { NetSuiteClientConfig } from './config.ts';
-import { loadPrivateKey } from './config.ts';
+import { loadPrivateKey, tokenScopes } from './config.ts';
 import { classifyTokenEndpointAnswer } from './error-classification.ts';
 import type { ConcurrencyGovernor } from './governor.ts';
 
@@ -49,7 +49,8 @@ type TokenConfig = Pick<
   | 'renewBeforeSeconds'
   | 'assertionLifetimeSeconds'
   | 'requestTimeoutMs'
->;
+> &
+  Partial<Pick<NetSuiteClientConfig, 'restlets'>>;
 
 export interface NetSuiteTokenProviderOptions {
   config: TokenConfig;
@@ -111,7 +112,8 @@ export class NetSuiteTokenProvider implements NetSuiteTokenSource {
   /** A newly signed client assertion (public so tests can check what NetSuite receives). */
   async signAssertion(): Promise<string> {
     const issuedAt = Math.floor(this.clock.now() / 1000);
-    return new SignJWT({ scope: ['rest_webservices'] })
+    // `restlets` too when apsync's RESTlets are configured: one token serves both kinds of request.
+    return new SignJWT({ scope: tokenScopes(this.config) })
       .setProtectedHeader({ typ: 'JWT', alg: this.config.algorithm, kid: this.config.certificateId })
       .setIssuer(this.config.clientId)
       .setAudience(this.config.tokenUrl)

@@ -139,6 +139,8 @@ function displayFunction(
   if (table === 'currency' || table === 'subsidiary' || table === 'term') {
     if (column === 'id') return `ns_df_ref('${table}', ${argument})`;
   }
+  // A custom segment column (`cseg_<id>` on transaction/transactionline) shows its value's name.
+  if (column.startsWith('cseg_')) return `ns_df_ref('customSegmentValue', ${argument})`;
   const target = refTargets[column];
   return target === undefined ? undefined : `ns_df_ref('${target}', ${argument})`;
 }
