@@ -1,9 +1,6 @@
 // Test runner configuration: one project per kind of test (see README "Tests").
 import { defineConfig } from 'vitest/config';
 
-// TEMPORARY while the contract fixes land (issue 10 §2): opt in with APSYNC_CONTRACT_CHECK=1.
-const contractSetup = process.env.APSYNC_CONTRACT_CHECK === '1' ? ['test/support/contracts/setup.ts'] : [];
-
 export default defineConfig({
   test: {
     pool: 'forks',
@@ -19,8 +16,8 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
-          // Every exchange with a sandbox is checked against the vendors' contracts (README "Tests").
-          setupFiles: contractSetup,
+          // Every exchange with a sandbox is checked against the vendors' contracts (README "For engineers").
+          setupFiles: ['test/support/contracts/setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },
@@ -37,7 +34,7 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
-          setupFiles: contractSetup,
+          setupFiles: ['test/support/contracts/setup.ts'],
           testTimeout: 180_000,
           hookTimeout: 180_000,
         },

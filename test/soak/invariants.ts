@@ -97,6 +97,15 @@ export async function checkInvariants(
   const state = env.state();
   const { netsuite, procurify } = env;
   const deadLettered = new Set(deadLetters.map((message) => message.record ?? ''));
+  /** Whether the account is on the review list asking for its account code's deactivation by hand. */
+  const deactivationAsked = async (id: string, why: string): Promise<boolean> => {
+    const current = await state.getState({ system: 'netsuite', kind: 'account', id });
+    return (
+      current?.status === 'review' &&
+      (current.message ?? '').startsWith('deactivate account code') &&
+      (current.message ?? '').includes(why)
+    );
+  };
   const trails = new AuditChecks(env, findings);
 
   // ---- master data: NetSuite → Procurify ---------------------------------------------------------
@@ -148,7 +157,15 @@ export async function checkInvariants(
         };
       } else if (kind === 'account') {
         const code = procurify.store.accountCodes.get(procurifyId);
-        expected = { code: fields.acctNumber, description: fields.acctName, active: !inactive };
+        // Procurify's API cannot deactivate an account code: an inactive account's code stays active and
+        // the account is on the review list asking a person to do it.
+        const handedOver =
+          inactive && code?.active === true && (await deactivationAsked(record.id, 'is inactive'));
+        expected = {
+          code: fields.acctNumber,
+          description: fields.acctName,
+          active: handedOver ? true : !inactive,
+        };
         actual = code && { code: code.code, description: code.description, active: code.active };
       } else {
         const department = procurify.store.departments.get(procurifyId);
@@ -189,7 +206,12 @@ export async function checkInvariants(
           ? procurify.store.accountCodes.get(Number(link.procurifyId))?.active
           : procurify.store.departments.get(Number(link.procurifyId))?.active;
     await trails.master(master.kind, master.netsuiteId, link.procurifyId);
-    if (active === false) {
+    // An account code cannot be deactivated through the API: the review list asks for it instead.
+    const handedOver =
+      master.kind === 'account' &&
+      active === true &&
+      (await deactivationAsked(master.netsuiteId, 'was deleted'));
+    if (active === false || handedOver) {
       outcomes.master.deletedReflected += 1;
     } else {
       findings.push({
