@@ -1,13 +1,14 @@
 // bill-sync-worker Lambda (SQS bill queue, partial batch responses): each message names a Procurify bill
-// to bring to NetSuite as a Vendor Bill (SPEC F3). Thin: the queue mechanics are in createQueueWorker,
+// to bring to NetSuite as a Vendor Bill. Thin: the queue mechanics are in createQueueWorker,
 // the sync rules in syncBill. Records run one after another: one container holds one NetSuite permit,
 // and two messages for the same bill in a batch do not race for its lease.
-import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { MessageVisibility, RetryDelayPolicy } from '../../shared/aws/message-visibility.ts';
 import { type SyncBillDependencies, syncBill } from '../../shared/bills/sync-bill.ts';
 import { type BillMessage, billMessageSchema } from '../../shared/events/bill-message.ts';
+import { withPowertools } from '../../shared/lambda/powertools-handler.ts';
 import { logger } from '../../shared/observability.ts';
-import type { MessageFailureLog } from '../../shared/state/state-store.ts';
+import type { MessageFailureLog } from '../../shared/state/ports.ts';
 import { createQueueWorker } from '../../shared/worker/queue-worker.ts';
 
 export interface BillSyncWorkerDependencies {
@@ -40,5 +41,5 @@ export function createBillSyncWorkerHandler(deps: BillSyncWorkerDependencies) {
       });
     },
   });
-  return (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => worker(event, context);
+  return withPowertools<SQSEvent, SQSBatchResponse>(worker);
 }

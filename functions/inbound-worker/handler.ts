@@ -1,16 +1,17 @@
 // inbound-worker Lambda (SQS inbound queue, partial batch responses): each message names a NetSuite
 // record that changed; master data (vendors, accounts, departments) is brought to Procurify. Thin:
 // the queue mechanics are in createQueueWorker, the sync rules in syncMasterRecord.
-import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { MessageVisibility, RetryDelayPolicy } from '../../shared/aws/message-visibility.ts';
 import { type InboundMessage, inboundMessageSchema } from '../../shared/events/inbound-message.ts';
+import { withPowertools } from '../../shared/lambda/powertools-handler.ts';
 import {
   isMasterDataMessage,
   type SyncMasterRecordDependencies,
   syncMasterRecord,
 } from '../../shared/master-data/sync-master-record.ts';
 import { logger } from '../../shared/observability.ts';
-import type { AuditTrail, MessageFailureLog } from '../../shared/state/state-store.ts';
+import type { AuditTrail, MessageFailureLog } from '../../shared/state/ports.ts';
 import { createQueueWorker } from '../../shared/worker/queue-worker.ts';
 
 export interface InboundWorkerDependencies {
@@ -57,5 +58,5 @@ export function createInboundWorkerHandler(deps: InboundWorkerDependencies) {
       });
     },
   });
-  return (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => worker(event, context);
+  return withPowertools<SQSEvent, SQSBatchResponse>(worker);
 }

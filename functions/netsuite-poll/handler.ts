@@ -1,11 +1,11 @@
 // netsuite-poll Lambda (EventBridge Scheduler, every 15 minutes by default; local mode's scheduler):
 // the SuiteQL delta poll of vendors, accounts and departments that brings changes whose record-event
-// notice was lost (SPEC F1/F2). Thin: the rules are in pollMasterData; this logs the run's summary,
-// emits the sync lag and fails the invocation when a record type failed (alarms, schedule DLQ).
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import middy from '@middy/core';
+// notice was lost. Thin: the rules are in pollMasterData; this logs the run's summary, emits the sync
+// lag and fails the invocation when a record type failed (alarms, schedule DLQ).
 import type { Context } from 'aws-lambda';
+import { syncLagMetricName } from '../../shared/lambda/metric-names.ts';
+import { withPowertools } from '../../shared/lambda/powertools-handler.ts';
+import type { ScheduledRunEvent } from '../../shared/lambda/scheduled-event.ts';
 import {
   type PollMasterDataDependencies,
   type PollMasterDataOptions,
@@ -15,12 +15,6 @@ import {
 } from '../../shared/netsuite-poll/index.ts';
 import { logger, MetricUnit, metrics } from '../../shared/observability.ts';
 
-/** What EventBridge Scheduler (and the local scheduler) sends; only logged. */
-export interface ScheduledRunEvent {
-  scheduledTime?: string;
-  schedule?: string;
-}
-
 export interface NetSuitePollDependencies {
   /** The poll's dependencies, built once per container (the client rebuilt only when its secret changes). */
   poll(): Promise<PollMasterDataDependencies>;
@@ -29,9 +23,6 @@ export interface NetSuitePollDependencies {
   stopMarginMs?: number;
   now?: () => Date;
 }
-
-/** Name of the lag metric the monitoring stack alarms on (infra/cdk/monitoring.ts). */
-export const syncLagMetric = 'SyncLagSeconds';
 
 export function createNetSuitePollHandler(deps: NetSuitePollDependencies) {
   const stopMarginMs = deps.stopMarginMs ?? 30_000;
@@ -49,7 +40,7 @@ export function createNetSuitePollHandler(deps: NetSuitePollDependencies) {
       return summary;
     }
     // Emitted on failed runs too: a poll failing run after run shows a growing lag (alarm at 3 periods).
-    if (lagSeconds !== undefined) metrics.addMetric(syncLagMetric, MetricUnit.Seconds, lagSeconds);
+    if (lagSeconds !== undefined) metrics.addMetric(syncLagMetricName, MetricUnit.Seconds, lagSeconds);
     if (errors.length > 0) {
       logger.error('netsuite poll failed', run);
       throw errors[0];
@@ -57,5 +48,5 @@ export function createNetSuitePollHandler(deps: NetSuitePollDependencies) {
     logger.info('netsuite poll finished', run);
     return summary;
   };
-  return middy(handle).use(injectLambdaContext(logger)).use(logMetrics(metrics));
+  return withPowertools(handle);
 }

@@ -2,6 +2,8 @@
 // paid in Procurify that NetSuite shows Paid In Full. Thin: the rules are in pullPaidBills. A failed
 // run throws (Scheduler's retry and dead-letter queue take it); the watermark did not move.
 import type { Context } from 'aws-lambda';
+import { withPowertools } from '../../shared/lambda/powertools-handler.ts';
+import type { ScheduledRunEvent } from '../../shared/lambda/scheduled-event.ts';
 import { logger } from '../../shared/observability.ts';
 import {
   type PaidBillPullDependencies,
@@ -14,13 +16,8 @@ export interface PaidBillPullHandlerDependencies {
   pull(): Promise<PaidBillPullDependencies>;
 }
 
-export interface PaidBillPullEvent {
-  scheduledTime?: string;
-  schedule?: string;
-}
-
 export function createPaidBillPullHandler(deps: PaidBillPullHandlerDependencies) {
-  return async (event: PaidBillPullEvent, _context: Context): Promise<PaidBillPullSummary> => {
+  const handle = async (event: ScheduledRunEvent, _context: Context): Promise<PaidBillPullSummary> => {
     const summary = await pullPaidBills(await deps.pull());
     logger.info('paid-bill pull finished', {
       scheduledTime: event.scheduledTime,
@@ -36,4 +33,5 @@ export function createPaidBillPullHandler(deps: PaidBillPullHandlerDependencies)
     });
     return summary;
   };
+  return withPowertools(handle);
 }

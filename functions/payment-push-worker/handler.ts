@@ -4,9 +4,10 @@
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { MessageVisibility, RetryDelayPolicy } from '../../shared/aws/message-visibility.ts';
 import { type PaymentMessage, paymentMessageSchema } from '../../shared/events/payment-message.ts';
+import { withPowertools } from '../../shared/lambda/powertools-handler.ts';
 import { logger } from '../../shared/observability.ts';
 import { type HandlePaymentDependencies, handlePaymentMessage } from '../../shared/payments/push-payment.ts';
-import type { MessageFailureLog } from '../../shared/state/state-store.ts';
+import type { MessageFailureLog } from '../../shared/state/ports.ts';
 import { createQueueWorker } from '../../shared/worker/queue-worker.ts';
 
 export interface PaymentPushWorkerDependencies extends HandlePaymentDependencies {
@@ -41,8 +42,8 @@ export function createPaymentPushWorkerHandler(deps: PaymentPushWorkerDependenci
       });
     },
   });
-  return (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+  return withPowertools((event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
     deps.once.registerLambdaContext(context);
     return worker(event, context);
-  };
+  });
 }

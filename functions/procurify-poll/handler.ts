@@ -1,11 +1,11 @@
 // procurify-poll Lambda (EventBridge Scheduler, every 5 minutes by default; local mode's scheduler and
 // `apsync sync now`): approved bills → bill queue, paid payments in push mode → payment queue, parked
-// bills re-sent when their mapping may exist (SPEC F3/F4). Thin: the rules are in pollProcurify; this
-// logs the run's summary, emits the sync lag and fails the invocation when a flow failed.
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import middy from '@middy/core';
+// bills re-sent when their mapping may exist. Thin: the rules are in pollProcurify; this logs the run's
+// summary, emits the sync lag and fails the invocation when a flow failed.
 import type { Context } from 'aws-lambda';
+import { syncLagMetricName } from '../../shared/lambda/metric-names.ts';
+import { withPowertools } from '../../shared/lambda/powertools-handler.ts';
+import type { ScheduledRunEvent } from '../../shared/lambda/scheduled-event.ts';
 import { logger, MetricUnit, metrics } from '../../shared/observability.ts';
 import {
   type ProcurifyPollDependencies,
@@ -14,12 +14,6 @@ import {
   pollProcurify,
 } from '../../shared/procurify-poll/poll-procurify.ts';
 
-/** What EventBridge Scheduler (and the local scheduler) sends; only logged. */
-export interface ScheduledRunEvent {
-  scheduledTime?: string;
-  schedule?: string;
-}
-
 export interface ProcurifyPollHandlerDependencies {
   /** The poll's dependencies, built once per container (the client rebuilt only when its secret changes). */
   poll(): Promise<ProcurifyPollDependencies>;
@@ -27,9 +21,6 @@ export interface ProcurifyPollHandlerDependencies {
   /** No new batch is started when fewer milliseconds than this remain before the timeout (default 20 s). */
   stopMarginMs?: number;
 }
-
-/** Name of the lag metric the monitoring stack alarms on (infra/cdk/monitoring.ts). */
-export const syncLagMetric = 'SyncLagSeconds';
 
 export function createProcurifyPollHandler(deps: ProcurifyPollHandlerDependencies) {
   const stopMarginMs = deps.stopMarginMs ?? 20_000;
@@ -47,7 +38,7 @@ export function createProcurifyPollHandler(deps: ProcurifyPollHandlerDependencie
     }
     // Emitted on failed runs too: a poll failing run after run shows a growing lag (alarm at 3 periods).
     if (summary.lagSeconds !== undefined) {
-      metrics.addMetric(syncLagMetric, MetricUnit.Seconds, summary.lagSeconds);
+      metrics.addMetric(syncLagMetricName, MetricUnit.Seconds, summary.lagSeconds);
     }
     metrics.addMetric('BillsEnqueued', MetricUnit.Count, summary.bills?.enqueued ?? 0);
     metrics.addMetric('PaymentsEnqueued', MetricUnit.Count, summary.payments?.enqueued ?? 0);
@@ -59,5 +50,5 @@ export function createProcurifyPollHandler(deps: ProcurifyPollHandlerDependencie
     logger.info('procurify poll finished', run);
     return summary;
   };
-  return middy(handle).use(injectLambdaContext(logger)).use(logMetrics(metrics));
+  return withPowertools(handle);
 }

@@ -1,14 +1,12 @@
 // webhook-ingest Lambda (API Gateway HTTP API, payload v2): NetSuite's user-event script posts signed
 // record-event notices here. Thin: decode the raw body, call acceptRecordEvent, map the outcome to HTTP.
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import {
   type AcceptRecordEventDependencies,
   acceptRecordEvent,
   type IngestOutcome,
 } from '../../shared/ingest/accept-record-event.ts';
+import { withPowertools } from '../../shared/lambda/powertools-handler.ts';
 import { logger, MetricUnit, metrics } from '../../shared/observability.ts';
 
 export type WebhookIngestDependencies = AcceptRecordEventDependencies;
@@ -25,7 +23,7 @@ export function createWebhookIngestHandler(deps: WebhookIngestDependencies) {
     record(outcome, headers['webhook-id']);
     return toHttp(outcome);
   };
-  return middy(handle).use(injectLambdaContext(logger)).use(logMetrics(metrics));
+  return withPowertools(handle);
 }
 
 function lowerCaseHeaders(headers: Record<string, string | undefined>): Record<string, string | undefined> {

@@ -10,13 +10,11 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { syncLagMetricName } from '../../shared/lambda/metric-names.ts';
 import type { QueueKey } from '../../shared/resources.ts';
 import type { ApsyncFunction } from './apsync-function.ts';
 import type { ApsyncConfiguration } from './config.ts';
 import { type FunctionDefinition, queueOf, scheduleOf } from './functions.ts';
-
-/** The custom metric the pollers emit (Powertools metrics, dimension `service` = function name). */
-export const syncLagMetricName = 'SyncLagSeconds';
 
 /**
  * How old the oldest waiting message may get. Notices should reach Procurify within seconds; bills

@@ -23,6 +23,7 @@ import { createProcurifyPollHandler } from '../../functions/procurify-poll/handl
 import { composeWebhookIngest } from '../../functions/webhook-ingest/compose.ts';
 import { createWebhookIngestHandler } from '../../functions/webhook-ingest/handler.ts';
 import type { Environment } from '../../shared/config/environment.ts';
+import type { ScheduledRunEvent } from '../../shared/lambda/scheduled-event.ts';
 
 export type HttpHandler = (
   event: APIGatewayProxyEventV2,
@@ -30,11 +31,7 @@ export type HttpHandler = (
 ) => Promise<APIGatewayProxyResultV2>;
 export type QueueHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 /** Scheduled functions get the EventBridge Scheduler payload: the scheduled time and the schedule name. */
-export interface ScheduledEvent {
-  scheduledTime: string;
-  schedule: string;
-}
-export type ScheduledHandler = (event: ScheduledEvent, context: Context) => Promise<unknown>;
+export type ScheduledHandler = (event: ScheduledRunEvent, context: Context) => Promise<unknown>;
 
 export type LocalFunction =
   | { kind: 'http'; create: (env: Environment) => HttpHandler }
