@@ -3,7 +3,7 @@
 // table's configuration; until an operator sets it, the deployment's default applies. Switching
 // affects only new activity, and is recorded in an audit trail.
 import { z } from 'zod';
-import type { AuditTrail, ConfigStore } from './state/state-store.ts';
+import type { AuditTrail, ConfigStore } from './state/ports.ts';
 
 export const paymentModes = ['push', 'pull'] as const;
 export const paymentModeSchema = z.enum(paymentModes);

@@ -13,8 +13,8 @@ import type {
   ProcurifyVendors,
 } from '../procurify/index.ts';
 import type { RecordKind, RecordRef, SyncStatus } from '../state/model.ts';
+import type { AuditTrail, LeaseStore, LinkStore, SyncStateStore } from '../state/ports.ts';
 import { withRecordLease } from '../state/record-lease.ts';
-import type { AuditTrail, LeaseStore, LinkStore, SyncStateStore } from '../state/state-store.ts';
 import {
   accountCodeActiveReview,
   accountContentHash,

@@ -3,7 +3,7 @@
 // the watermark minus the overlap). One small item in the state table (ConfigStore), written under the
 // poll's lease. Used only by poll-master-data.ts.
 import { z } from 'zod';
-import type { ConfigStore } from '../state/state-store.ts';
+import type { ConfigStore } from '../state/ports.ts';
 import type { MasterRecordType } from './master-record-changes.ts';
 
 /**

@@ -27,7 +27,7 @@ import type { QueuePublisher } from '../aws/queue-publisher.ts';
 import { BugError, DataError, SyncError } from '../errors.ts';
 import type { InboundMessage } from '../events/inbound-message.ts';
 import type { NetSuiteRecords, SuiteQl } from '../netsuite/index.ts';
-import type { ConfigStore, LeaseStore, WatermarkStore } from '../state/state-store.ts';
+import type { ConfigStore, LeaseStore, WatermarkStore } from '../state/ports.ts';
 import {
   checkTimeZone,
   instantToWallTime,

@@ -9,7 +9,7 @@ import type { SuiteQl } from '../netsuite/index.ts';
 import { type PaymentMode, readPaymentMode } from '../payment-mode.ts';
 import type { ProcurifyBillPayer } from '../procurify/index.ts';
 import type { RecordLink, RecordRef } from '../state/model.ts';
-import type { AuditTrail, ConfigStore, LeaseStore, LinkStore, WatermarkStore } from '../state/state-store.ts';
+import type { AuditTrail, ConfigStore, LeaseStore, LinkStore, WatermarkStore } from '../state/ports.ts';
 import { type PaidBillRow, readLatestPaymentDates, readPaidBills } from './netsuite-payment-facts.ts';
 import { type BillToMark, markBatches, type PaidBillPlan, planPaidBillUpdates } from './paid-bill-plan.ts';
 

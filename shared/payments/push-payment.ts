@@ -10,7 +10,7 @@ import type { NetSuiteRecords, SuiteQl } from '../netsuite/index.ts';
 import { type PaymentMode, readPaymentMode } from '../payment-mode.ts';
 import type { ProcurifyPayment, ProcurifyPayments } from '../procurify/index.ts';
 import type { RecordLink, RecordRef, RecordState, SyncStatus } from '../state/model.ts';
-import type { AuditTrail, ConfigStore, LinkStore, SyncStateStore } from '../state/state-store.ts';
+import type { AuditTrail, ConfigStore, LinkStore, SyncStateStore } from '../state/ports.ts';
 import { formatCents } from './money.ts';
 import {
   type PaymentAccountCache,

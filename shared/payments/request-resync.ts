@@ -13,7 +13,7 @@ import type {
   RequestWindow,
   RequestWindowStore,
   SyncStateStore,
-} from '../state/state-store.ts';
+} from '../state/ports.ts';
 import { paymentRef } from './push-payment.ts';
 
 export const resyncWindowSeconds = 120;

@@ -3,7 +3,7 @@
 // or after the watermark minus the overlap). One small item in the state table (ConfigStore), written
 // under the poll's lease. Used only by poll-procurify.ts.
 import { z } from 'zod';
-import type { ConfigStore } from '../state/state-store.ts';
+import type { ConfigStore } from '../state/ports.ts';
 
 /**
  * Pairs kept at most. Beyond it the oldest are forgotten: a forgotten pair read again is enqueued a

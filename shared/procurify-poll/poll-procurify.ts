@@ -41,7 +41,7 @@ import type {
   StateActivity,
   SyncStateStore,
   WatermarkStore,
-} from '../state/state-store.ts';
+} from '../state/ports.ts';
 import { EnqueuedVersions } from './enqueued-versions.ts';
 
 /**

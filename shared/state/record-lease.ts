@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { type SyncError, TransientError } from '../errors.ts';
 import { type RecordRef, refKey } from './model.ts';
-import type { LeaseStore } from './state-store.ts';
+import type { LeaseStore } from './ports.ts';
 
 const recordLeaseSeconds = 120;
 

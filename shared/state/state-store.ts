@@ -1,12 +1,16 @@
-// DynamoDB single-table store for links, sync state, audit trails, watermarks, leases and configuration
-// (table and key names from shared/resources.ts). No transactions: every write is a single-item put or
-// conditional update, ordered so that a crash between two writes leaves a state the next attempt repairs.
+// DynamoDB adapter of the state ports (ports.ts): one table for links, sync state, audit trails,
+// watermarks, leases, message failures, request windows and configuration (table and key names from
+// shared/resources.ts; the item layout is in the README). No transactions: every write is a
+// single-item put or conditional update, ordered so that a crash between two writes leaves a state the
+// next attempt repairs. Built by shared/config/runtime-parts.ts, the CLI and the tests.
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
+  type QueryCommandInput,
+  type QueryCommandOutput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { classifyAwsError } from '../aws/sdk-errors.ts';
@@ -20,96 +24,38 @@ import type {
   SystemName,
 } from './model.ts';
 import { refKey } from './model.ts';
+import type {
+  AuditTrail,
+  ConfigStore,
+  LeaseStore,
+  LinkStore,
+  MessageFailure,
+  MessageFailureLog,
+  RequestWindow,
+  RequestWindowStore,
+  StateActivity,
+  SyncStateStore,
+  WatermarkStore,
+} from './ports.ts';
+
+// The ports used to live here; shared/bills/ (being rewritten elsewhere) still imports them from this
+// file. Drop this line once those imports point at ports.ts.
+export type {
+  AuditTrail,
+  ConfigStore,
+  LeaseStore,
+  LinkStore,
+  MessageFailure,
+  MessageFailureLog,
+  RequestWindow,
+  RequestWindowStore,
+  StateActivity,
+  SyncStateStore,
+  WatermarkStore,
+} from './ports.ts';
 
 /** Audit entries expire (DynamoDB TTL) after this many days unless configured (APSYNC_AUDIT_RETENTION_DAYS). */
 export const defaultAuditRetentionDays = 400;
-
-export interface LinkStore {
-  link(link: Omit<RecordLink, 'linkedAt'>): Promise<void>;
-  findBySource(system: SystemName, kind: RecordKind, id: string): Promise<RecordLink | undefined>;
-}
-
-export interface SyncStateStore {
-  getState(ref: RecordRef): Promise<RecordState | undefined>;
-  putState(state: Omit<RecordState, 'updatedAt'>): Promise<RecordState>;
-  listByStatus(kind: RecordKind, status: SyncStatus, limit?: number): Promise<RecordState[]>;
-}
-
-/** When records of a kind last changed state: lets the bill flow notice that master data moved. */
-export interface StateActivity {
-  /** `updatedAt` of the newest state of this kind with this status, if any. */
-  latestStateUpdate(kind: RecordKind, status: SyncStatus): Promise<string | undefined>;
-}
-
-export interface AuditTrail {
-  append(ref: RecordRef, entry: Omit<AuditEntry, 'at'> & { at?: string }): Promise<void>;
-  read(ref: RecordRef): Promise<AuditEntry[]>;
-}
-
-export interface WatermarkStore {
-  getWatermark(flow: string): Promise<string | undefined>;
-  /** Moves the watermark forward only (an older value is ignored). */
-  advanceWatermark(flow: string, value: string): Promise<void>;
-}
-
-export interface LeaseStore {
-  /** Takes the lease if free or expired; false when another holder has it. */
-  acquireLease(name: string, holder: string, ttlSeconds: number): Promise<boolean>;
-  releaseLease(name: string, holder: string): Promise<void>;
-}
-
-/** The last error of each queue message that failed, so `apsync dlq list` can show why it is there. */
-export interface MessageFailure {
-  queue: string;
-  messageId: string;
-  receiveCount: number;
-  errorClass: string;
-  message: string;
-  firstFailureAt: string;
-  lastFailureAt: string;
-}
-
-export interface MessageFailureLog {
-  recordFailure(failure: Omit<MessageFailure, 'firstFailureAt' | 'lastFailureAt'>): Promise<void>;
-  getFailure(queue: string, messageId: string): Promise<MessageFailure | undefined>;
-}
-
-/**
- * A short window in which repeated requests for the same thing count as one (a manual payment re-sync
- * clicked ten times is one re-sync): the first request of a window is kept, later ones read it.
- */
-export interface RequestWindow {
-  key: string;
-  requestedAt: string;
-  /** Until when later requests join this one. */
-  windowUntil: string;
-  /** `claimed` until the request is carried out, then `queued` (or `failed`, which reopens the window). */
-  status: 'claimed' | 'queued' | 'failed';
-  messageId?: string;
-  requestedBy?: string;
-}
-
-export interface RequestWindowStore {
-  /**
-   * Opens a window for `key` unless one is open (not expired and not failed): `first` tells whether
-   * this request opened it; otherwise `window` is the open one, the first request's.
-   */
-  openRequestWindow(
-    key: string,
-    windowSeconds: number,
-    facts?: { requestedBy?: string },
-  ): Promise<{ first: boolean; window: RequestWindow }>;
-  /** Records how the first request went (queued with its message id, or failed). */
-  settleRequestWindow(
-    key: string,
-    outcome: { status: 'queued' | 'failed'; messageId?: string },
-  ): Promise<void>;
-}
-
-export interface ConfigStore {
-  getConfig<T>(name: string): Promise<T | undefined>;
-  putConfig(name: string, value: unknown): Promise<void>;
-}
 
 export class DynamoStateStore
   implements
@@ -120,7 +66,8 @@ export class DynamoStateStore
     WatermarkStore,
     LeaseStore,
     ConfigStore,
-    RequestWindowStore
+    RequestWindowStore,
+    MessageFailureLog
 {
   private readonly doc: DynamoDBDocumentClient;
   private readonly table: string;
@@ -201,47 +148,16 @@ export class DynamoStateStore
   }
 
   async listByStatus(kind: RecordKind, status: SyncStatus, limit = 1000): Promise<RecordState[]> {
-    const states: RecordState[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const answer = await this.run(() =>
-        this.doc.send(
-          new QueryCommand({
-            TableName: this.table,
-            IndexName: 'byState',
-            KeyConditionExpression: 'gsi1pk = :pk',
-            ExpressionAttributeValues: { ':pk': `STATE#${kind}#${status}` },
-            ExclusiveStartKey: startKey,
-            Limit: Math.min(limit - states.length, 500),
-          }),
-        ),
-      );
-      for (const item of answer.Items ?? []) states.push(toState(item));
-      startKey = answer.LastEvaluatedKey;
-    } while (startKey !== undefined && states.length < limit);
-    return states;
+    const items = await this.queryAll(byState(kind, status), { maxItems: limit, pageSize: 500 });
+    return items.map(toState);
   }
 
   /** How many records of a kind are in a status (`apsync status`); a COUNT query on the byState index. */
   async countByStatus(kind: RecordKind, status: SyncStatus): Promise<number> {
     let count = 0;
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const answer = await this.run(() =>
-        this.doc.send(
-          new QueryCommand({
-            TableName: this.table,
-            IndexName: 'byState',
-            KeyConditionExpression: 'gsi1pk = :pk',
-            ExpressionAttributeValues: { ':pk': `STATE#${kind}#${status}` },
-            Select: 'COUNT',
-            ExclusiveStartKey: startKey,
-          }),
-        ),
-      );
-      count += answer.Count ?? 0;
-      startKey = answer.LastEvaluatedKey;
-    } while (startKey !== undefined);
+    for await (const page of this.queryPages({ ...byState(kind, status), Select: 'COUNT' })) {
+      count += page.Count ?? 0;
+    }
     return count;
   }
 
@@ -250,9 +166,7 @@ export class DynamoStateStore
       this.doc.send(
         new QueryCommand({
           TableName: this.table,
-          IndexName: 'byState',
-          KeyConditionExpression: 'gsi1pk = :pk',
-          ExpressionAttributeValues: { ':pk': `STATE#${kind}#${status}` },
+          ...byState(kind, status),
           ScanIndexForward: false,
           Limit: 1,
         }),
@@ -283,31 +197,19 @@ export class DynamoStateStore
   }
 
   async read(ref: RecordRef): Promise<AuditEntry[]> {
-    const entries: AuditEntry[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const answer = await this.run(() =>
-        this.doc.send(
-          new QueryCommand({
-            TableName: this.table,
-            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :audit)',
-            ExpressionAttributeValues: { ':pk': `REC#${refKey(ref)}`, ':audit': 'AUDIT#' },
-            ExclusiveStartKey: startKey,
-          }),
-        ),
-      );
-      for (const item of answer.Items ?? []) {
-        const { at, step, message, facts } = item as AuditEntry;
-        entries.push({
-          at,
-          step,
-          ...(message === undefined ? {} : { message }),
-          ...(facts === undefined ? {} : { facts }),
-        });
-      }
-      startKey = answer.LastEvaluatedKey;
-    } while (startKey !== undefined);
-    return entries;
+    const items = await this.queryAll({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :audit)',
+      ExpressionAttributeValues: { ':pk': `REC#${refKey(ref)}`, ':audit': 'AUDIT#' },
+    });
+    return items.map((item) => {
+      const { at, step, message, facts } = item as AuditEntry;
+      return {
+        at,
+        step,
+        ...(message === undefined ? {} : { message }),
+        ...(facts === undefined ? {} : { facts }),
+      };
+    });
   }
 
   async getWatermark(flow: string): Promise<string | undefined> {
@@ -491,6 +393,44 @@ export class DynamoStateStore
     return failure as MessageFailure;
   }
 
+  /**
+   * Every item a query matches, page after page (DynamoDB answers at most 1 MB a page), or the first
+   * `maxItems`, asking for no more than `pageSize` a page.
+   */
+  private async queryAll(
+    query: PagedQuery,
+    options: { maxItems?: number; pageSize?: number } = {},
+  ): Promise<QueryItems> {
+    const { maxItems, pageSize } = options;
+    const items: QueryItems = [];
+    const limit =
+      maxItems === undefined ? undefined : () => Math.min(maxItems - items.length, pageSize ?? maxItems);
+    for await (const page of this.queryPages(query, limit)) {
+      items.push(...(page.Items ?? []));
+      if (maxItems !== undefined && items.length >= maxItems) break;
+    }
+    return items;
+  }
+
+  /** The pages of a query on the table, in order; `limit` gives each page's Limit when it is asked. */
+  private async *queryPages(query: PagedQuery, limit?: () => number): AsyncGenerator<QueryCommandOutput> {
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const answer = await this.run(() =>
+        this.doc.send(
+          new QueryCommand({
+            TableName: this.table,
+            ...query,
+            ExclusiveStartKey: startKey,
+            ...(limit === undefined ? {} : { Limit: limit() }),
+          }),
+        ),
+      );
+      yield answer;
+      startKey = answer.LastEvaluatedKey;
+    } while (startKey !== undefined);
+  }
+
   private async run<T>(call: () => Promise<T>): Promise<T> {
     try {
       return await call();
@@ -498,6 +438,19 @@ export class DynamoStateStore
       throw classifyAwsError(error, 'dynamodb');
     }
   }
+}
+
+/** A query as queryAll and queryPages take it: the table and the paging are theirs. */
+type PagedQuery = Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey' | 'Limit'>;
+type QueryItems = NonNullable<QueryCommandOutput['Items']>;
+
+/** The states of a kind in a status, oldest update first: the byState index (gsi1pk, gsi1sk). */
+function byState(kind: RecordKind, status: SyncStatus): PagedQuery {
+  return {
+    IndexName: 'byState',
+    KeyConditionExpression: 'gsi1pk = :pk',
+    ExpressionAttributeValues: { ':pk': `STATE#${kind}#${status}` },
+  };
 }
 
 function toState(item: Record<string, unknown>): RecordState {

@@ -13,7 +13,7 @@ import {
 } from '../aws/message-visibility.ts';
 import { classOf } from '../errors.ts';
 import { logger } from '../observability.ts';
-import type { MessageFailureLog } from '../state/state-store.ts';
+import type { MessageFailureLog } from '../state/ports.ts';
 
 export interface QueueWorkerOptions<T> {
   name: string;

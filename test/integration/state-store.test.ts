@@ -1,5 +1,6 @@
 // The DynamoDB state store against the DynamoDB emulator: links both ways, state listing by status,
-// audit order, watermarks that only move forward, leases that exclude, configuration.
+// audit order, queries over several pages, watermarks that only move forward, leases that exclude,
+// configuration.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AwsEmulators, startAwsEmulators } from '../../infra/local/aws/index.ts';
@@ -56,6 +57,38 @@ describe('DynamoStateStore', () => {
     const trail = await store.read(ref);
     expect(trail.map((entry) => entry.step)).toEqual(['received', 'fetched', 'skipped']);
     expect(trail[0]?.facts).toEqual({ origin: 'webhook' });
+  });
+
+  it('reads queries past their first page: states by status (500 a page) and a trail over 1 MB', async () => {
+    const refs = Array.from(
+      { length: 520 },
+      (_, n): RecordRef => ({
+        system: 'netsuite',
+        kind: 'department',
+        id: String(n),
+      }),
+    );
+    for (let start = 0; start < refs.length; start += 130) {
+      await Promise.all(
+        refs.slice(start, start + 130).map((ref) => store.putState({ ref, status: 'failed' })),
+      );
+    }
+    expect(await store.listByStatus('department', 'failed')).toHaveLength(520);
+    expect(await store.listByStatus('department', 'failed', 510)).toHaveLength(510);
+    expect(await store.countByStatus('department', 'failed')).toBe(520);
+
+    // DynamoDB answers at most 1 MB a page: twelve entries of 100 kB take two.
+    const ref: RecordRef = { system: 'procurify', kind: 'bill', id: 'large-trail' };
+    for (let n = 0; n < 12; n += 1) {
+      await store.append(ref, {
+        step: 'note',
+        message: `${String(n).padStart(2, '0')} ${'x'.repeat(100_000)}`,
+      });
+    }
+    const trail = await store.read(ref);
+    expect(trail.map((entry) => entry.message?.slice(0, 2))).toEqual(
+      Array.from({ length: 12 }, (_, n) => String(n).padStart(2, '0')),
+    );
   });
 
   it('moves a watermark forward only', async () => {

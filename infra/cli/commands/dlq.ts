@@ -18,7 +18,7 @@ import {
 import { classifyAwsError } from '../../../shared/aws/sdk-errors.ts';
 import { DataError } from '../../../shared/errors.ts';
 import { type QueueKey, queueDefinitions } from '../../../shared/resources.ts';
-import type { MessageFailure } from '../../../shared/state/state-store.ts';
+import type { MessageFailure } from '../../../shared/state/ports.ts';
 import type { DlqListOutput, DlqRedriveOutput, DlqShowOutput } from '../output-schemas.ts';
 import { formatRecord, recordOfMessage } from '../record-syntax.ts';
 import type { CliServices } from '../services.ts';

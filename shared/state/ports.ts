@@ -1,0 +1,99 @@
+// The state ports: what the use cases need from apsync's memory of records (links, sync states,
+// audit trails, watermarks, leases, message failures, request windows, configuration). The DynamoDB
+// adapter (state-store.ts) implements them all; use cases and handlers import them from here.
+import type {
+  AuditEntry,
+  RecordKind,
+  RecordLink,
+  RecordRef,
+  RecordState,
+  SyncStatus,
+  SystemName,
+} from './model.ts';
+
+export interface LinkStore {
+  link(link: Omit<RecordLink, 'linkedAt'>): Promise<void>;
+  findBySource(system: SystemName, kind: RecordKind, id: string): Promise<RecordLink | undefined>;
+}
+
+export interface SyncStateStore {
+  getState(ref: RecordRef): Promise<RecordState | undefined>;
+  putState(state: Omit<RecordState, 'updatedAt'>): Promise<RecordState>;
+  listByStatus(kind: RecordKind, status: SyncStatus, limit?: number): Promise<RecordState[]>;
+}
+
+/** When records of a kind last changed state: lets the bill flow notice that master data moved. */
+export interface StateActivity {
+  /** `updatedAt` of the newest state of this kind with this status, if any. */
+  latestStateUpdate(kind: RecordKind, status: SyncStatus): Promise<string | undefined>;
+}
+
+export interface AuditTrail {
+  append(ref: RecordRef, entry: Omit<AuditEntry, 'at'> & { at?: string }): Promise<void>;
+  read(ref: RecordRef): Promise<AuditEntry[]>;
+}
+
+export interface WatermarkStore {
+  getWatermark(flow: string): Promise<string | undefined>;
+  /** Moves the watermark forward only (an older value is ignored). */
+  advanceWatermark(flow: string, value: string): Promise<void>;
+}
+
+export interface LeaseStore {
+  /** Takes the lease if free or expired; false when another holder has it. */
+  acquireLease(name: string, holder: string, ttlSeconds: number): Promise<boolean>;
+  releaseLease(name: string, holder: string): Promise<void>;
+}
+
+/** The last error of each queue message that failed, so `apsync dlq list` can show why it is there. */
+export interface MessageFailure {
+  queue: string;
+  messageId: string;
+  receiveCount: number;
+  errorClass: string;
+  message: string;
+  firstFailureAt: string;
+  lastFailureAt: string;
+}
+
+export interface MessageFailureLog {
+  recordFailure(failure: Omit<MessageFailure, 'firstFailureAt' | 'lastFailureAt'>): Promise<void>;
+  getFailure(queue: string, messageId: string): Promise<MessageFailure | undefined>;
+}
+
+/**
+ * A short window in which repeated requests for the same thing count as one (a manual payment re-sync
+ * clicked ten times is one re-sync): the first request of a window is kept, later ones read it.
+ */
+export interface RequestWindow {
+  key: string;
+  requestedAt: string;
+  /** Until when later requests join this one. */
+  windowUntil: string;
+  /** `claimed` until the request is carried out, then `queued` (or `failed`, which reopens the window). */
+  status: 'claimed' | 'queued' | 'failed';
+  messageId?: string;
+  requestedBy?: string;
+}
+
+export interface RequestWindowStore {
+  /**
+   * Opens a window for `key` unless one is open (not expired and not failed): `first` tells whether
+   * this request opened it; otherwise `window` is the open one, the first request's.
+   */
+  openRequestWindow(
+    key: string,
+    windowSeconds: number,
+    facts?: { requestedBy?: string },
+  ): Promise<{ first: boolean; window: RequestWindow }>;
+  /** Records how the first request went (queued with its message id, or failed). */
+  settleRequestWindow(
+    key: string,
+    outcome: { status: 'queued' | 'failed'; messageId?: string },
+  ): Promise<void>;
+}
+
+export interface ConfigStore {
+  getConfig<T>(name: string): Promise<T | undefined>;
+  putConfig(name: string, value: unknown): Promise<void>;
+}
