@@ -1,4 +1,4 @@
-// The payment mode (SPEC "Payment mode"): exactly one of `push` (Procurify payments → NetSuite Vendor
+// The payment mode (`apsync mode get|set`): exactly one of `push` (Procurify payments → NetSuite Vendor
 // Payments) and `pull` (NetSuite paid bills → marked paid in Procurify) is active. Stored in the state
 // table's configuration; until an operator sets it, the deployment's default applies. Switching
 // affects only new activity, and is recorded in an audit trail.

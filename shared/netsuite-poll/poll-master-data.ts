@@ -1,4 +1,4 @@
-// The NetSuite delta poll of master data (SPEC F1/F2: the safety net for lost record-event notices).
+// The NetSuite delta poll of master data (the safety net for lost record-event notices).
 // Called by the netsuite-poll Lambda every 15 minutes (functions/netsuite-poll) and by local mode.
 //
 // Per record type (vendor, account, department), under one lease so runs never overlap:
@@ -242,7 +242,7 @@ class RecordTypePoll {
       this.result.watermarkBefore = stored;
       this.result.watermarkAfter = stored;
     }
-    // First run: history is the backfill's job (SPEC F6); start one overlap before now.
+    // First run: history is the backfill's job (`apsync backfill`); start one overlap before now.
     const from = shiftWallTime(stored ?? instantToWallTime(this.startedAt, accountTimeZone), -overlapMinutes);
     const memo = await EnqueuedMemo.load(state, this.settings.name, this.type);
     memo.prune(from);

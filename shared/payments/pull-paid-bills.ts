@@ -1,4 +1,4 @@
-// Use case behind the paid-bill-pull schedule (SPEC F5, mode pull): bills that became Paid In Full in
+// Use case behind the paid-bill-pull schedule (pull mode): bills that became Paid In Full in
 // NetSuite since the watermark (minus an overlap: SuiteQL time zones and truncation make an exact one
 // unsafe) are marked paid in Procurify with the date of the NetSuite payment. Only bills apsync knows
 // (linked, legacy links included) are considered; already-paid ones are skipped; partly paid ones are

@@ -1,4 +1,4 @@
-// Use case behind the payment-push worker (SPEC F4, mode push): one Procurify payment becomes one
+// Use case behind the payment-push worker (push mode): one Procurify payment becomes one
 // NetSuite Vendor Payment applied to its linked Vendor Bills, exactly once. Layers: the worker is
 // idempotent on the payment id (push-once.ts), the Vendor Payment already written under the payment's
 // external id is looked up before writing, and the write is an upsert by that external id. Data errors
@@ -279,7 +279,7 @@ export async function pushPayment(
 
 /**
  * The upsert by external id. NetSuite refusing the record (a business rule, a closed period, a value)
- * is the generic "Sync could not complete" of SPEC F4, with NetSuite's own words after it.
+ * is a generic "Sync could not complete" message, with NetSuite's own words after it.
  */
 async function writeVendorPayment(
   records: NetSuiteRecords,

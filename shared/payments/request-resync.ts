@@ -1,4 +1,4 @@
-// Use case behind `apsync payment resync <id>` (SPEC F4, manual re-sync): queues the payment for the
+// Use case behind `apsync payment resync <id>` (a manual re-sync, push mode): queues the payment for the
 // payment-push worker, once per 2-minute window. Repeated requests for the same payment within the
 // window are the same request: a conditional put of `RESYNC#<id>` in the state table lets only the
 // first one enqueue; later ones get the first one's status.

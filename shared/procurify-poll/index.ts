@@ -1,4 +1,4 @@
-// Public surface of the Procurify poll (SPEC F3/F4): what the procurify-poll function and the CLI import.
+// Public surface of the Procurify poll (bills and payments): what the procurify-poll function and the CLI import.
 export {
   type FlowPollSummary,
   type ProcurifyPollDependencies,

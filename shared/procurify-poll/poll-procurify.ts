@@ -1,4 +1,4 @@
-// The Procurify poll (SPEC F3 and F4; Procurify has no webhooks). Called by the procurify-poll Lambda
+// The Procurify poll of bills and payments (Procurify has no webhooks). Called by the procurify-poll Lambda
 // every 5 minutes (functions/procurify-poll), by local mode and on demand (`apsync sync now`).
 //
 // Under one lease so runs never overlap:
@@ -15,7 +15,7 @@
 //   watermark to the run's start (quiet periods do not widen the next window);
 // - parked bills whose missing mapping may now exist are sent again (resendParkedBills).
 // Reads use scanBills/scanPayments, which never skip a record that changes during the read.
-// First run: history is the backfill's job (SPEC F6); the poll starts one overlap before now.
+// First run: history is the backfill's job (`apsync backfill`); the poll starts one overlap before now.
 import { randomUUID } from 'node:crypto';
 import type { QueuePublisher } from '../aws/queue-publisher.ts';
 import {
@@ -214,7 +214,7 @@ export async function pollProcurify(
           new FlowPoll<ProcurifyPayment>(
             {
               flow: 'payments',
-              // Switching to push affects only new activity (SPEC "Payment mode"): payments updated
+              // Switching to push affects only new activity (shared/payment-mode.ts): payments updated
               // before the operator switched are not pushed, however old the watermark is.
               ...(setting?.changedAt === undefined ? {} : { notBefore: setting.changedAt }),
               scan: (from) =>
