@@ -127,6 +127,14 @@ export async function checkInvariants(
         ? ' (its message is in a dead-letter queue)'
         : '';
       const link = await state.findBySource('netsuite', kind, record.id);
+      if (link === undefined && kind === 'account' && fields.isInactive === true) {
+        // Made inactive before its first sync: no account code is created (it could not be deactivated).
+        const current = await state.getState({ system: 'netsuite', kind, id: record.id });
+        if (current?.status === 'skipped' && /inactive in NetSuite/.test(current.message ?? '')) {
+          outcomes.master.reflected += 1;
+          continue;
+        }
+      }
       if (link === undefined) {
         findings.push({
           category: 'lost',
