@@ -19,6 +19,7 @@ import {
   NetSuiteTokenProvider,
   parseNetSuiteClientConfig,
 } from '../../shared/netsuite/index.ts';
+import { refusedOnPurpose } from '../support/contracts/policy.ts';
 
 let sandbox: NetSuiteSandbox;
 let demo: DemoSummary;
@@ -26,6 +27,21 @@ let bill: string;
 
 const invoice = Buffer.from('%PDF-1.4\n% apsync test invoice\n%%EOF\n');
 const sha1 = (bytes: Uint8Array) => createHash('sha1').update(bytes).digest('hex');
+
+/**
+ * TEMPORARY until the contract facts describe apsync's attachment RESTlet (infra/contracts, issue 11): the
+ * RESTlet is apsync's own contract (infra/netsuite-script/apsync_attach_rl.js), not in NetSuite's export.
+ */
+beforeEach(() =>
+  refusedOnPurpose(
+    ...['POST', 'GET'].map((method) => ({
+      vendor: 'netsuite' as const,
+      operation: `${method} /app/site/hosting/restlet.nl`,
+      statuses: [200, 400, 401, 405, 415, 500],
+      reason: "apsync's attachment RESTlet: contract facts pending (issue 11)",
+    })),
+  ),
+);
 
 beforeAll(async () => {
   sandbox = await startNetSuiteSandbox({ seed: 21 });

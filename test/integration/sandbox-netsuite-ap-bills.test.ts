@@ -1,7 +1,7 @@
 // Conformance of the NetSuite sandbox for real AP bills (issue 11 §1): custom segments, classes and
 // locations per subsidiary, custom body/line fields (types, mandatory body fields), tax fields on a
 // legacy-tax account, vendor currency lists, the SuiteQL availability tables and the metadata catalog.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SandboxAccess } from '../../infra/sandboxes/netsuite/access.ts';
 import {
   type DemoSummary,
@@ -65,6 +65,29 @@ const refusesBills = (reason: string) =>
       reason,
     },
   );
+
+/**
+ * TEMPORARY until the contract facts cover them (infra/contracts, issue 11): `cseg_` fields and line
+ * `custcol_` fields are the account's custom fields, absent from the record API export like the top-level
+ * `custbody_` ones its known defects already cover; custom record paths; the metadata catalog.
+ */
+function pendingContractFacts(): void {
+  const reason =
+    'custom segment/line fields, custom records and the metadata catalog: contract facts pending (issue 11)';
+  const statuses = [200, 204, 400, 404];
+  refusedOnPurpose(
+    ...[
+      'POST /services/rest/record/v1/vendorBill',
+      'PATCH /services/rest/record/v1/vendorBill/{id}',
+      'GET /services/rest/record/v1/customrecord_{customRecord}',
+      'GET /services/rest/record/v1/customrecord_{customRecord}/{id}',
+      'POST /services/rest/record/v1/customrecord_{customRecord}',
+      'GET /services/rest/record/v1/metadata-catalog/vendorBill',
+    ].map((operation) => ({ vendor: 'netsuite' as const, operation, statuses, reason })),
+  );
+}
+
+beforeEach(() => pendingContractFacts());
 
 beforeAll(async () => {
   sandbox = await startNetSuiteSandbox();

@@ -30,9 +30,11 @@ export const fileTypes = [
 /** RESTlets are "guaranteed up to 10MB per string for RESTlet input or output" (Oracle help: RESTlets). */
 export const MAX_RESTLET_STRING = 10 * 1024 * 1024;
 
+// A character class and a length check, not a repeated group: a group repeated over megabytes of text
+// overflows the regular expression engine's stack.
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
-/** The bytes of a base64 text, or undefined when it is not base64. */
+/** The bytes of a base64 text (whitespace ignored), or undefined when it is not base64. */
 export function decodeBase64(text: string): Buffer | undefined {
   const compact = text.replace(/\s+/g, '');
   if (compact.length % 4 !== 0 || !BASE64.test(compact)) return undefined;

@@ -1,8 +1,8 @@
-// Fake of SuiteScript's N/crypto (createSecretKey from an API Secret, createHmac) and N/crypto/random for
+// Fake of SuiteScript's N/crypto (createSecretKey from an API Secret, createHmac, createHash) and N/crypto/random for
 // tests that load the NetSuite scripts. The HMAC is node:crypto's; the key bytes are the API Secret's
 // value read in the encoding the script passes, which is what the encoding parameter documents.
 import type { Buffer } from 'node:buffer';
-import { createHmac as nodeHmac, randomUUID } from 'node:crypto';
+import { createHash as nodeHash, createHmac as nodeHmac, randomUUID } from 'node:crypto';
 import { decodeText, Encoding, encodeBytes } from './encode.ts';
 
 export class SuiteScriptError extends Error {
@@ -64,7 +64,23 @@ export function createFakeCrypto(apiSecrets: ApiSecrets) {
     };
   }
 
-  return { HashAlg, createSecretKey, createHmac };
+  /** N/crypto createHash: a plain digest of the input bytes (HEX output by default). */
+  function createHash(options: { algorithm: string }) {
+    const algorithm = nodeAlgorithms[options?.algorithm];
+    if (!algorithm)
+      throw new SuiteScriptError('INVALID_ALGORITHM', `unknown algorithm ${options?.algorithm}`);
+    const hash = nodeHash(algorithm);
+    return {
+      update(update: { input: string; inputEncoding?: string }): void {
+        hash.update(decodeText(update.input, update.inputEncoding ?? Encoding.UTF_8));
+      },
+      digest(digest?: { outputEncoding?: string }): string {
+        return encodeBytes(hash.digest(), digest?.outputEncoding ?? Encoding.HEX);
+      },
+    };
+  }
+
+  return { HashAlg, createSecretKey, createHmac, createHash };
 }
 
 export function createFakeRandom() {

@@ -54,5 +54,11 @@ export function encodeBytes(bytes: Buffer, encoding: string): string {
 }
 
 export function createFakeEncode() {
-  return { Encoding };
+  return {
+    Encoding,
+    /** N/encode convert: `string` read in inputEncoding, written in outputEncoding. */
+    convert(options: { string: string; inputEncoding: string; outputEncoding: string }): string {
+      return encodeBytes(decodeText(options.string, options.inputEncoding), options.outputEncoding);
+    },
+  };
 }
