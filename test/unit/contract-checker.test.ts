@@ -1,8 +1,14 @@
 // The contract checker on hand-made exchanges: what it finds (unknown operation, parameter, content type,
 // missing or unknown field, wrong type or enum, undocumented status, a body on a 204) and what the
 // policy lets through (known spec defects, requests refused on purpose).
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
-import { ContractChecker, type Exchange, mediaTypeMatches } from '../support/contracts/checker.ts';
+import {
+  ContractChecker,
+  defaultFacts,
+  type Exchange,
+  mediaTypeMatches,
+} from '../support/contracts/checker.ts';
 import {
   clearRefusals,
   isRefusedOnPurpose,
@@ -28,6 +34,20 @@ const json = (body: unknown) => JSON.stringify(body);
 const vendor = { id: 7, name: 'Acme', type: 4, email: [], overall_score: null, payment_term_ref: null };
 
 describe('contract checker', () => {
+  it('works from facts that are valid JSON Schema (draft 2020-12)', () => {
+    const ajv = new Ajv2020({ strict: false });
+    for (const document of Object.values(defaultFacts()).flat()) {
+      const schemas = [
+        { $defs: document.$defs },
+        ...Object.values(document.operations).flatMap((operation) => [
+          ...Object.values(operation.request?.content ?? {}),
+          ...Object.values(operation.responses).flatMap((response) => Object.values(response.content)),
+        ]),
+      ];
+      for (const schema of schemas) expect(ajv.validateSchema(schema), document.document.file).toBe(true);
+    }
+  });
+
   it('passes a PATCH of a Procurify vendor that fits the spec', () => {
     const found = checker.check(
       exchange({

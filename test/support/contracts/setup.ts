@@ -2,8 +2,9 @@
 // with a NetSuite or Procurify sandbox against the vendors' contracts (checker.ts) and fails the test
 // during which a finding that is neither a known spec defect nor refused on purpose was seen (policy.ts).
 // Sandboxes in this process are observed directly; those of child processes (local mode started by the
-// end-to-end tests) write their exchanges to the file named by APSYNC_SANDBOX_EXCHANGE_LOG, read here
-// after each test. APSYNC_CONTRACT_STATS=<folder> writes each test file's figures there;
+// end-to-end tests) write their exchanges to the file named by APSYNC_SANDBOX_EXCHANGE_LOG. Exchanges are
+// checked after each test, not while it runs: compiling a schema the first time takes up to a second,
+// which must not stall a sandbox in the middle of a timed test. APSYNC_CONTRACT_STATS=<folder> writes each test file's figures there;
 // APSYNC_CONTRACT_FINDINGS=<file> appends every finding (allowed or not) to <file> as JSON lines.
 import { randomUUID } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,6 +22,7 @@ const checker = new ContractChecker();
 const knownDefects = new KnownDefects();
 const counts = { findings: 0, knownDefects: 0, refusedOnPurpose: 0, childExchanges: 0 };
 let failures: Violation[] = [];
+let observedDuringTest: Exchange[] = [];
 const findingsFile = process.env.APSYNC_CONTRACT_FINDINGS;
 
 function consider(exchange: Exchange): void {
@@ -56,7 +58,7 @@ function exchangeOf(observed: ObservedExchange): Exchange | undefined {
 
 observeExchanges((observed) => {
   const exchange = exchangeOf(observed);
-  if (exchange !== undefined) consider(exchange);
+  if (exchange !== undefined) observedDuringTest.push(exchange);
 });
 
 const childLog = join(tmpdir(), `apsync-sandbox-exchanges-${process.pid}-${randomUUID()}.jsonl`);
@@ -105,6 +107,9 @@ function report(found: Violation[]): string {
 }
 
 function settle(): void {
+  const observed = observedDuringTest;
+  observedDuringTest = [];
+  for (const exchange of observed) consider(exchange);
   readChildLog();
   const found = failures;
   failures = [];
