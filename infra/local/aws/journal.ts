@@ -1,7 +1,7 @@
 // Durable state for the emulators in local mode: a JSON snapshot plus an append-only journal of
 // changes since it, both in the data directory. A change is appended (synchronously) before the
 // request is answered, so whatever an emulator accepted survives a crash or a restart of the process.
-// Used by sqs-queues.ts and secrets-manager.ts.
+// Used by sqs-store.ts and secrets-manager.ts.
 import {
   closeSync,
   existsSync,
