@@ -40,19 +40,7 @@ import type {
 
 // The ports used to live here; shared/bills/ (being rewritten elsewhere) still imports them from this
 // file. Drop this line once those imports point at ports.ts.
-export type {
-  AuditTrail,
-  ConfigStore,
-  LeaseStore,
-  LinkStore,
-  MessageFailure,
-  MessageFailureLog,
-  RequestWindow,
-  RequestWindowStore,
-  StateActivity,
-  SyncStateStore,
-  WatermarkStore,
-} from './ports.ts';
+export type * from './ports.ts';
 
 /** Audit entries expire (DynamoDB TTL) after this many days unless configured (APSYNC_AUDIT_RETENTION_DAYS). */
 export const defaultAuditRetentionDays = 400;
@@ -220,8 +208,8 @@ export class DynamoStateStore
   }
 
   async advanceWatermark(flow: string, value: string): Promise<void> {
-    try {
-      await this.doc.send(
+    await this.writeIf(() =>
+      this.doc.send(
         new UpdateCommand({
           TableName: this.table,
           Key: { pk: `CURSOR#${flow}`, sk: 'CURSOR' },
@@ -230,34 +218,27 @@ export class DynamoStateStore
           ExpressionAttributeNames: { '#value': 'value' },
           ExpressionAttributeValues: { ':value': value, ':now': this.now().toISOString() },
         }),
-      );
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return;
-      throw classifyAwsError(error, 'dynamodb');
-    }
+      ),
+    );
   }
 
   async acquireLease(name: string, holder: string, ttlSeconds: number): Promise<boolean> {
     const nowSeconds = Math.floor(this.now().getTime() / 1000);
-    try {
-      await this.doc.send(
+    return this.writeIf(() =>
+      this.doc.send(
         new PutCommand({
           TableName: this.table,
           Item: { pk: `LEASE#${name}`, sk: 'LEASE', holder, leaseUntil: nowSeconds + ttlSeconds },
           ConditionExpression: 'attribute_not_exists(pk) OR leaseUntil < :now OR holder = :holder',
           ExpressionAttributeValues: { ':now': nowSeconds, ':holder': holder },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw classifyAwsError(error, 'dynamodb');
-    }
+      ),
+    );
   }
 
   async releaseLease(name: string, holder: string): Promise<void> {
-    try {
-      await this.doc.send(
+    await this.writeIf(() =>
+      this.doc.send(
         new UpdateCommand({
           TableName: this.table,
           Key: { pk: `LEASE#${name}`, sk: 'LEASE' },
@@ -265,11 +246,8 @@ export class DynamoStateStore
           ConditionExpression: 'holder = :holder',
           ExpressionAttributeValues: { ':zero': 0, ':holder': holder },
         }),
-      );
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return;
-      throw classifyAwsError(error, 'dynamodb');
-    }
+      ),
+    );
   }
 
   async getConfig<T>(name: string): Promise<T | undefined> {
@@ -305,8 +283,8 @@ export class DynamoStateStore
       ...(facts.requestedBy === undefined ? {} : { requestedBy: facts.requestedBy }),
     };
     const nowSeconds = Math.floor(now.getTime() / 1000);
-    try {
-      await this.doc.send(
+    const opened = await this.writeIf(() =>
+      this.doc.send(
         new PutCommand({
           TableName: this.table,
           Item: {
@@ -320,11 +298,9 @@ export class DynamoStateStore
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':now': nowSeconds, ':failed': 'failed' },
         }),
-      );
-      return { first: true, window };
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw classifyAwsError(error, 'dynamodb');
-    }
+      ),
+    );
+    if (opened) return { first: true, window };
     const answer = await this.run(() =>
       this.doc.send(
         new GetCommand({ TableName: this.table, Key: { pk: key, sk: 'WINDOW' }, ConsistentRead: true }),
@@ -429,6 +405,17 @@ export class DynamoStateStore
       yield answer;
       startKey = answer.LastEvaluatedKey;
     } while (startKey !== undefined);
+  }
+
+  /** A conditional write: true when written, false when its condition failed; other errors classified. */
+  private async writeIf(write: () => Promise<unknown>): Promise<boolean> {
+    try {
+      await write();
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw classifyAwsError(error, 'dynamodb');
+    }
   }
 
   private async run<T>(call: () => Promise<T>): Promise<T> {
