@@ -615,7 +615,11 @@ describe('writes', () => {
   });
 
   it('gets 405 from Procurify for a bill POST (bills cannot be written through the API)', async () => {
-    refusedOnPurpose({ vendor: 'procurify', operation: 'POST /api/v3/ap/bills/', reason: 'bills cannot be created' });
+    refusedOnPurpose({
+      vendor: 'procurify',
+      operation: 'POST /api/v3/ap/bills/',
+      reason: 'bills cannot be created',
+    });
     // The client offers no way to write bills; this checks the classification of the sandbox's answer.
     const { classifyProcurifyAnswer } = await import('../../shared/procurify/index.ts');
     const token = await fetch(sandbox.credentials.tokenUrl, {

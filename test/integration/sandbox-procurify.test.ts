@@ -181,8 +181,18 @@ describe('authentication of API calls', () => {
 describe('paths', () => {
   it('redirects a path without its trailing slash (301, before authentication), keeping the query', async () => {
     refusedOnPurpose(
-      { vendor: 'procurify', operation: 'GET /api/v3/vendors', statuses: [301], reason: 'paths without the slash redirect' },
-      { vendor: 'procurify', operation: 'POST /api/v3/vendors', statuses: [301], reason: 'paths without the slash redirect' },
+      {
+        vendor: 'procurify',
+        operation: 'GET /api/v3/vendors',
+        statuses: [301],
+        reason: 'paths without the slash redirect',
+      },
+      {
+        vendor: 'procurify',
+        operation: 'POST /api/v3/vendors',
+        statuses: [301],
+        reason: 'paths without the slash redirect',
+      },
     );
     const answer = await api('GET', '/api/v3/vendors?page=2', { auth: false });
     expect(answer.status).toBe(301);
@@ -192,7 +202,11 @@ describe('paths', () => {
   });
 
   it('answers 404 for unknown paths', async () => {
-    refusedOnPurpose({ vendor: 'procurify', operation: 'GET /api/v3/nothing-here/', reason: 'an unknown path' });
+    refusedOnPurpose({
+      vendor: 'procurify',
+      operation: 'GET /api/v3/nothing-here/',
+      reason: 'an unknown path',
+    });
     expect((await api('GET', '/api/v3/nothing-here/')).status).toBe(404);
   });
 });
@@ -218,7 +232,11 @@ describe('lists and pagination', () => {
   });
 
   it('answers 404 "Invalid page." past the last page or for a page that is not a number', async () => {
-    refusedOnPurpose({ vendor: 'procurify', operation: 'GET /api/v3/vendors/', reason: 'pages past the end or not numbers' });
+    refusedOnPurpose({
+      vendor: 'procurify',
+      operation: 'GET /api/v3/vendors/',
+      reason: 'pages past the end or not numbers',
+    });
     const past = await api('GET', '/api/v3/vendors/?page_size=15&page=4');
     expect(past.status).toBe(404);
     expect(past.body).toEqual({ detail: 'Invalid page.' });
@@ -304,8 +322,16 @@ describe('vendors', () => {
 
   it('answers DRF-style 400s naming each field', async () => {
     refusedOnPurpose(
-      { vendor: 'procurify', operation: 'POST /api/v3/vendors/', reason: 'bad vendor bodies are sent to see the 400s' },
-      { vendor: 'procurify', operation: 'PATCH /api/v3/vendors/{id}/', reason: 'bad vendor bodies are sent to see the 400s' },
+      {
+        vendor: 'procurify',
+        operation: 'POST /api/v3/vendors/',
+        reason: 'bad vendor bodies are sent to see the 400s',
+      },
+      {
+        vendor: 'procurify',
+        operation: 'PATCH /api/v3/vendors/{id}/',
+        reason: 'bad vendor bodies are sent to see the 400s',
+      },
     );
     const answer = await api('POST', '/api/v3/vendors/', {
       body: { email: ['good@example.com', 'not-an-email'], type: 9, external_id: 'x'.repeat(101) },
@@ -482,7 +508,11 @@ describe('departments, locations, company payment methods', () => {
 describe('bills', () => {
   it('filters the list on last_modified_datetime_0/_1, inclusive; approving bumps the time', async () => {
     refusedOnPurpose(
-      { vendor: 'procurify', operation: 'GET /api/v3/ap/bills/', reason: 'a bad date-time is sent to see the 400' },
+      {
+        vendor: 'procurify',
+        operation: 'GET /api/v3/ap/bills/',
+        reason: 'a bad date-time is sent to see the 400',
+      },
       {
         vendor: 'procurify',
         operation: 'GET /api/v3/ap/bills/',
