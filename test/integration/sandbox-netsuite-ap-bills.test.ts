@@ -597,6 +597,54 @@ describe("the vendor's currencies", () => {
   });
 });
 
+describe("the vendor's subsidiaries", () => {
+  it('takes a bill in a secondary subsidiary of a shared vendor, and refuses one in a subsidiary the vendor is not in', async () => {
+    refusesBills('a bill in a subsidiary the vendor is not in is sent to see it refused');
+    const [us, ca] = demo.subsidiaries as [string, string];
+    const shared = demo.sharedVendor!;
+    const id = await created(
+      await access.record(
+        'POST',
+        'vendorBill',
+        bill(shared, { subsidiary: { id: ca }, location: { id: demo.locations['Toronto Office'] } }),
+      ),
+    );
+    const read = await readBill(id);
+    expect(read.subsidiary).toMatchObject({ id: ca });
+    expect(read.currency).toMatchObject({ id: demo.currencies.USD });
+    expect(read.exchangeRate).toBe(Number((1 / 0.73).toFixed(6)));
+    const refused = await problem(
+      await access.record('POST', 'vendorBill', bill(usVendor, { subsidiary: { id: ca } })),
+    );
+    expect(refused).toMatchObject({ code: 'INVALID_CONTENT', path: 'subsidiary' });
+    const rows = await access.rows(
+      'SELECT subsidiary, isprimarysub FROM vendorsubsidiaryrelationship WHERE entity = ? ORDER BY subsidiary',
+      [shared],
+    );
+    expect(rows.items.map(({ links: _, ...row }) => row)).toEqual([
+      { subsidiary: us, isprimarysub: 'T' },
+      { subsidiary: ca, isprimarysub: 'F' },
+    ]);
+  });
+
+  it('adds a subsidiary to a vendor with a vendorSubsidiaryRelationship record, once', async () => {
+    refusedOnPurpose({
+      vendor: 'netsuite',
+      operation: 'POST /services/rest/record/v1/vendorSubsidiaryRelationship',
+      statuses: [204, 400],
+      reason: 'a vendor is added to a subsidiary twice to see the second refused',
+    });
+    const vendor = demo.vendors[2]!;
+    const body = { entity: { id: vendor }, subsidiary: { id: demo.subsidiaries[1] } };
+    await created(await access.record('POST', 'vendorSubsidiaryRelationship', body));
+    const twice = await problem(await access.record('POST', 'vendorSubsidiaryRelationship', body));
+    expect(twice).toMatchObject({ code: 'USER_ERROR', path: 'subsidiary' });
+    await created(
+      await access.record('POST', 'vendorBill', bill(vendor, { subsidiary: { id: demo.subsidiaries[1] } })),
+    );
+  });
+});
+
 describe('SuiteQL tables for availability checks', () => {
   const rowsOf = async (query: string, params?: unknown[]) =>
     (await access.rows(query, params)).items.map(({ links: _, ...row }) => row);

@@ -4,7 +4,13 @@
 // total kept as the sum of the lines, and the paid/unpaid amounts and status derived from the vendor
 // payments applied to it. Used by the write pipeline, the renderer and the SuiteQL mirror.
 import { checkBillSegments } from './custom-segments.ts';
-import { availableInSubsidiary, defaultExchangeRate, isActive, vendorCurrencies } from './master-data.ts';
+import {
+  availableInSubsidiary,
+  defaultExchangeRate,
+  isActive,
+  vendorCurrencies,
+  vendorSubsidiaries,
+} from './master-data.ts';
 import { problems } from './problem.ts';
 import type { FieldBag, RecordStore, StoredLine, StoredRecord } from './store.ts';
 import { linesOf, numberField, textField } from './store.ts';
@@ -93,7 +99,7 @@ export const billRules: TypeRules = {
     const subsidiary = textField(draft, 'subsidiary');
     if (subsidiary === undefined) throw problems.missingValue('Subsidiary', 'subsidiary');
     if (
-      subsidiary !== textField(vendor.fields, 'subsidiary') ||
+      !vendorSubsidiaries(store, vendor).includes(subsidiary) ||
       !isActive(store.get('subsidiary', subsidiary))
     ) {
       throw problems.invalidValue('subsidiary', subsidiary, 'subsidiary');

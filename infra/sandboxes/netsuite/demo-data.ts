@@ -52,6 +52,8 @@ export interface DemoSummary {
   taxCodes: Record<string, string>;
   /** The File Cabinet folder "Procurify Invoices". */
   attachmentFolder: string;
+  /** A US vendor shared with the Canadian subsidiary (vendorSubsidiaryRelationship); undefined with < 2 vendors. */
+  sharedVendor: string | undefined;
 }
 
 /** The demo's custom segment. */
@@ -355,6 +357,11 @@ export function seedDemoCompany(store: RecordStore, options: DemoOptions = {}): 
     );
   }
 
+  // One US supplier also serves the Canadian subsidiary (a bill may be in any of its subsidiaries).
+  const sharedVendor = vendors[1];
+  if (sharedVendor !== undefined)
+    create('vendorSubsidiaryRelationship', { entity: { id: sharedVendor }, subsidiary: { id: canada } });
+
   const activeVendors = vendors.filter((id) => store.get('vendor', id)?.fields.isInactive !== true);
   const bills: string[] = [];
   const billCount = options.bills ?? 60;
@@ -434,6 +441,7 @@ export function seedDemoCompany(store: RecordStore, options: DemoOptions = {}): 
     freightAccount,
     taxCodes,
     attachmentFolder,
+    sharedVendor,
   };
 }
 

@@ -57,6 +57,47 @@ export function vendorCurrencies(vendor: StoredRecord): string[] {
   return [...new Set([...(primary === undefined ? [] : [primary]), ...listed])];
 }
 
+/** The subsidiaries a vendor may transact in: its primary one and those of its relationships. */
+export function vendorSubsidiaries(store: RecordStore, vendor: StoredRecord): string[] {
+  const primary = textField(vendor.fields, 'subsidiary');
+  const shared = store
+    .list('vendorSubsidiaryRelationship')
+    .filter((relationship) => textField(relationship.fields, 'entity') === vendor.id)
+    .map((relationship) => textField(relationship.fields, 'subsidiary'))
+    .filter((id): id is string => id !== undefined);
+  return [...new Set([...(primary === undefined ? [] : [primary]), ...shared])];
+}
+
+export const vendorSubsidiaryRules: TypeRules = {
+  complete(draft, context) {
+    requireField(draft, 'entity', 'Vendor');
+    requireField(draft, 'subsidiary', 'Subsidiary');
+    const entity = textField(draft, 'entity')!;
+    const subsidiary = textField(draft, 'subsidiary')!;
+    if (context.existing !== undefined && textField(context.existing.fields, 'entity') !== entity) {
+      throw problems.userError('A relationship cannot move to another vendor.', 'entity');
+    }
+    const vendor = context.store.get('vendor', entity);
+    if (vendor === undefined) throw problems.invalidValue('entity', entity, 'entity');
+    if (context.changed.has('subsidiary') && !isActive(context.store.get('subsidiary', subsidiary))) {
+      throw problems.invalidValue('subsidiary', subsidiary, 'subsidiary');
+    }
+    const taken =
+      textField(vendor.fields, 'subsidiary') === subsidiary ||
+      context.store
+        .list('vendorSubsidiaryRelationship')
+        .some(
+          (other) =>
+            other.id !== context.existing?.id &&
+            textField(other.fields, 'entity') === entity &&
+            textField(other.fields, 'subsidiary') === subsidiary,
+        );
+    if (taken)
+      throw problems.userError(`Vendor ${entity} is already in subsidiary ${subsidiary}.`, 'subsidiary');
+    draft.isPrimarySub = false;
+  },
+};
+
 /**
  * A transaction's default exchange rate to its subsidiary's base currency, from the currencies' default
  * rates "to root subsidiary currency" (record API currency.exchangeRate): 1 in the base currency.
@@ -120,7 +161,10 @@ const segmentRules = (type: RecordType): TypeRules => ({
 });
 
 export const masterDataRules: Record<
-  Exclude<RecordType, 'vendorBill' | 'vendorPayment' | 'customSegmentValue' | 'folder' | 'file'>,
+  Exclude<
+    RecordType,
+    'vendorBill' | 'vendorPayment' | 'customSegmentValue' | 'folder' | 'file' | 'vendorSubsidiaryRelationship'
+  >,
   TypeRules
 > = {
   subsidiary: {

@@ -3,7 +3,13 @@
 // unpaid amount. Re-saving a payment first takes back its own earlier application, so an upsert never
 // applies twice; deleting it gives the amounts back. Bills it pays get a new lastModifiedDate.
 import { billState, checkSegment } from './bills.ts';
-import { availableInSubsidiary, defaultExchangeRate, isActive, vendorCurrencies } from './master-data.ts';
+import {
+  availableInSubsidiary,
+  defaultExchangeRate,
+  isActive,
+  vendorCurrencies,
+  vendorSubsidiaries,
+} from './master-data.ts';
 import { problems } from './problem.ts';
 import type { FieldBag, RecordStore, StoredLine, StoredRecord } from './store.ts';
 import { appliedLines, linesOf, numberField, textField } from './store.ts';
@@ -28,7 +34,7 @@ function completePayment(draft: FieldBag, context: RuleContext): void {
   if (draft.subsidiary === undefined) draft.subsidiary = textField(vendor.fields, 'subsidiary') ?? null;
   const subsidiary = textField(draft, 'subsidiary');
   if (subsidiary === undefined) throw problems.missingValue('Subsidiary', 'subsidiary');
-  if (subsidiary !== textField(vendor.fields, 'subsidiary'))
+  if (!vendorSubsidiaries(store, vendor).includes(subsidiary))
     throw problems.invalidValue('subsidiary', subsidiary, 'subsidiary');
   if (draft.currency === undefined) draft.currency = textField(vendor.fields, 'currency') ?? null;
   const currency = textField(draft, 'currency');

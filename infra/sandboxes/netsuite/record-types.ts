@@ -15,6 +15,7 @@ export const recordTypes = [
   'customSegmentValue',
   'salesTaxItem',
   'vendor',
+  'vendorSubsidiaryRelationship',
   'vendorBill',
   'vendorPayment',
   'folder',
@@ -321,6 +322,21 @@ export const recordSpecs: Record<RecordType, RecordTypeSpec> = {
           addressBookAddress: { kind: 'address' },
         },
       },
+    },
+  },
+  // A vendor's secondary subsidiary (OneWorld: a vendor may be shared with several subsidiaries; record
+  // API vendorSubsidiaryRelationship, SuiteQL vendorsubsidiaryrelationship). The primary one is the
+  // vendor's own `subsidiary`.
+  vendorSubsidiaryRelationship: {
+    type: 'vendorSubsidiaryRelationship',
+    label: 'Vendor-Subsidiary Relationship',
+    customPrefix: 'custrecord_',
+    fields: {
+      entity: ref('vendor'),
+      subsidiary: ref('subsidiary'),
+      isPrimarySub: { kind: 'boolean', readOnly: true },
+      externalId: text,
+      lastModifiedDate: stamp,
     },
   },
   vendorBill: {

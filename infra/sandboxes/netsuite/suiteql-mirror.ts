@@ -286,6 +286,14 @@ export class SuiteqlMirror {
     store.onChange((change) => {
       this.version += 1;
       this.apTables.noteChange(change.type);
+      if (change.type === 'vendorSubsidiaryRelationship') {
+        // Its rows belong to the vendor's (vendorsubsidiaryrelationship): mirror the vendor again.
+        for (const version of [change.before, change.after]) {
+          const entity = version === undefined ? undefined : textField(version.fields, 'entity');
+          if (entity !== undefined) this.pending.set(`vendor:${entity}`, { type: 'vendor', id: entity });
+        }
+        return;
+      }
       const whole = wholeTables[change.type];
       if (whole !== undefined) this.dirtyTables.add(whole);
       else this.pending.set(`${change.type}:${change.id}`, { type: change.type, id: change.id });
@@ -479,6 +487,15 @@ export class SuiteqlMirror {
         entity: Number(record.id),
         subsidiary: Number(subsidiary),
         isprimarysub: 'T',
+        currency: intOrNull(textField(f, 'currency')),
+      });
+    }
+    for (const relationship of this.store.list('vendorSubsidiaryRelationship')) {
+      if (textField(relationship.fields, 'entity') !== record.id) continue;
+      this.insert('vendorsubsidiaryrelationship', {
+        entity: Number(record.id),
+        subsidiary: intOrNull(textField(relationship.fields, 'subsidiary')),
+        isprimarysub: 'F',
         currency: intOrNull(textField(f, 'currency')),
       });
     }

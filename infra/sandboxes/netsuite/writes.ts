@@ -5,7 +5,7 @@ import { billRules } from './bills.ts';
 import { applyCustomDefaults, missingMandatoryFields } from './custom-fields.ts';
 import { segmentValueRules } from './custom-segments.ts';
 import { fileRules, folderRules } from './file-cabinet.ts';
-import { masterDataRules } from './master-data.ts';
+import { masterDataRules, vendorSubsidiaryRules } from './master-data.ts';
 import { paymentRules } from './payments.ts';
 import { NetSuiteProblem, problems } from './problem.ts';
 import {
@@ -55,6 +55,7 @@ export interface TypeRules {
 const rules: Record<RecordType, TypeRules> = {
   ...masterDataRules,
   customSegmentValue: segmentValueRules,
+  vendorSubsidiaryRelationship: vendorSubsidiaryRules,
   vendorBill: billRules,
   vendorPayment: paymentRules,
   folder: folderRules,
