@@ -1,7 +1,8 @@
 // The vendor contract facts kept in the repository (infra/contracts/facts/) still say what the vendors'
 // own files say: where the project's reference material is beside the repository
 // (../shared/reference/data), the extraction runs again in memory and must give the committed facts. In a
-// user's clone that folder does not exist and the test is skipped, saying so.
+// user's clone that folder does not exist and the test is skipped, saying so. The facts of apsync's own
+// attachment RESTlet follow the script in the repository.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -10,10 +11,18 @@ import {
   extractAll,
   factsFiles,
   factsFolder,
+  repositoryRoot,
   sourceFiles,
 } from '../../infra/contracts/extract.ts';
+import {
+  apsyncRestletFacts,
+  attachFileTypes,
+  attachRecordTypes,
+  attachRefusalCodes,
+  MAX_RESTLET_STRING,
+} from '../../infra/contracts/facts/apsync-restlet.ts';
 import { netsuiteReferenceFacts } from '../../infra/contracts/facts/netsuite-reference.ts';
-import type { ContractFacts } from '../../infra/contracts/openapi-facts.ts';
+import { type ContractFacts, sha256 } from '../../infra/contracts/openapi-facts.ts';
 
 const present = Object.values(sourceFiles).every((file) => existsSync(join(defaultSourceFolder, file)));
 if (!present) {
@@ -73,5 +82,24 @@ describe('vendor contract facts', () => {
       // No prose: descriptions, titles and examples are left out (fields may be named so).
       expect(proseKeywords({ operations: facts.operations, $defs: facts.$defs }), name).toEqual([]);
     }
+  });
+
+  it("apsync's attachment RESTlet facts follow the script they are derived from", () => {
+    const script = readFileSync(join(repositoryRoot, 'infra/netsuite-script/apsync_attach_rl.js'), 'utf8');
+    const quoted = (text: string) => [...text.matchAll(/'([^']+)'/g)].map((match) => match[1]);
+    expect(quoted(/const FILE_TYPES = \[([^\]]*)\]/.exec(script)?.[1] ?? '')).toEqual([...attachFileTypes]);
+    const attachable = /const ATTACHABLE = \{([\s\S]*?)\n {2}\};/.exec(script)?.[1] ?? '';
+    expect([...attachable.matchAll(/^\s*(\w+):/gm)].map((match) => match[1])).toEqual([...attachRecordTypes]);
+    const codes = new Set([...script.matchAll(/refusal\(\s*'([A-Z_]+)'/g)].map((match) => match[1]));
+    expect([...codes].sort()).toEqual([...attachRefusalCodes].sort());
+    expect(script).toMatch(/const API_VERSION = 1;/);
+    expect(script).toMatch(
+      new RegExp(`const MAX_STRING = ${MAX_RESTLET_STRING / 1024 / 1024} \\* 1024 \\* 1024;`),
+    );
+    // Any other change of the script: review apsync-restlet.ts against it, then update the checksum.
+    expect(
+      sha256(script),
+      'apsync_attach_rl.js changed: review infra/contracts/facts/apsync-restlet.ts against it and update its document.sha256',
+    ).toBe(apsyncRestletFacts.document.sha256);
   });
 });

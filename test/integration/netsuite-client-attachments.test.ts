@@ -28,21 +28,6 @@ let bill: string;
 const invoice = Buffer.from('%PDF-1.4\n% apsync test invoice\n%%EOF\n');
 const sha1 = (bytes: Uint8Array) => createHash('sha1').update(bytes).digest('hex');
 
-/**
- * TEMPORARY until the contract facts describe apsync's attachment RESTlet (infra/contracts, issue 11): the
- * RESTlet is apsync's own contract (infra/netsuite-script/apsync_attach_rl.js), not in NetSuite's export.
- */
-beforeEach(() =>
-  refusedOnPurpose(
-    ...['POST', 'GET'].map((method) => ({
-      vendor: 'netsuite' as const,
-      operation: `${method} /app/site/hosting/restlet.nl`,
-      statuses: [200, 400, 401, 405, 415, 500],
-      reason: "apsync's attachment RESTlet: contract facts pending (issue 11)",
-    })),
-  ),
-);
-
 beforeAll(async () => {
   sandbox = await startNetSuiteSandbox({ seed: 21 });
   demo = sandbox.seedDemo({ vendors: 4, bills: 3, payments: 0 });
@@ -145,6 +130,12 @@ describe('storeAttachment', () => {
   });
 
   it('turns the RESTlet refusals into DataErrors with its code and the field to fix', async () => {
+    refusedOnPurpose({
+      vendor: 'netsuite',
+      operation: 'POST /app/site/hosting/restlet.nl',
+      statuses: [200],
+      reason: 'a file name with a / (not a File Cabinet name) is sent to see BAD_CONTENT',
+    });
     const client = attachments();
     const folder = await caught(
       client.storeAttachment({

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clientAssertion, tokenRequest } from '../../infra/sandboxes/netsuite/access.ts';
 import {
   type DemoSummary,
@@ -78,19 +78,16 @@ const request = (overrides: Json = {}, file: Json = {}): Json => ({
 });
 
 /**
- * TEMPORARY until the contract facts describe apsync's attachment RESTlet (infra/contracts, issue 11): the
- * RESTlet is apsync's own contract (infra/netsuite-script/apsync_attach_rl.js), not in NetSuite's export.
+ * Requests that break the RESTlet's contract (infra/contracts/facts/apsync-restlet.ts) on purpose, to see
+ * the RESTlet refuse them with a 200 {ok: false, code}.
  */
-beforeEach(() =>
-  refusedOnPurpose(
-    ...['POST', 'GET'].map((method) => ({
-      vendor: 'netsuite' as const,
-      operation: `${method} /app/site/hosting/restlet.nl`,
-      statuses: [200, 400, 401, 405, 415, 500],
-      reason: "apsync's attachment RESTlet: contract facts pending (issue 11)",
-    })),
-  ),
-);
+const sentWrong = (reason: string) =>
+  refusedOnPurpose({
+    vendor: 'netsuite',
+    operation: 'POST /app/site/hosting/restlet.nl',
+    statuses: [200],
+    reason,
+  });
 
 beforeAll(async () => {
   sandbox = await startNetSuiteSandbox();
@@ -179,6 +176,7 @@ describe('refusals: 200 {ok: false, code, message}', () => {
   });
 
   it('TOO_LARGE for content over the 10 MB RESTlet string limit', async () => {
+    sentWrong('content over the 10 MB string limit is sent to see TOO_LARGE');
     const huge = 'A'.repeat(10 * 1024 * 1024 + 4);
     expect(await refusal(request({}, { name: 'huge.pdf', contentBase64: huge, sha1: undefined }))).toBe(
       'TOO_LARGE',
@@ -187,6 +185,7 @@ describe('refusals: 200 {ok: false, code, message}', () => {
   });
 
   it('BAD_CONTENT for content that is not base64, does not match its sha1, an unknown file type or a bad name', async () => {
+    sentWrong('content that is not base64, an unknown file type and a bad name are sent to see BAD_CONTENT');
     expect(await refusal(request({}, { name: 'x1.pdf', contentBase64: 'not base64!' }))).toBe('BAD_CONTENT');
     expect(await refusal(request({}, { name: 'x2.pdf', sha1: '0'.repeat(40) }))).toBe('BAD_CONTENT');
     expect(await refusal(request({}, { name: 'x3.pdf', fileType: 'EXE' }))).toBe('BAD_CONTENT');
@@ -197,6 +196,7 @@ describe('refusals: 200 {ok: false, code, message}', () => {
   });
 
   it('BAD_REQUEST for another apiVersion, an unknown action or a malformed request', async () => {
+    sentWrong('malformed requests are sent to see BAD_REQUEST');
     expect(await refusal(request({ apiVersion: 2 }))).toBe('BAD_REQUEST');
     expect(await refusal(request({ action: 'deleteFile' }))).toBe('BAD_REQUEST');
     expect(await refusal({ apiVersion: 1, folderId: demo.attachmentFolder })).toBe('BAD_REQUEST');
@@ -222,8 +222,11 @@ describe('the shared contract cases (the SuiteScript passes the same)', () => {
     missingBillId: '',
   }).entries()) {
     it(title, async () => {
+      const steps = cases()[index]!.steps;
+      const wrong = steps.flatMap((step) => (step.sentWrong === undefined ? [] : [step.sentWrong]));
+      if (wrong.length > 0) sentWrong(`sent wrong on purpose: ${wrong.join('; ')}`);
       const answers: Json[] = [];
-      for (const [step, expected] of cases()[index]!.steps.entries()) {
+      for (const [step, expected] of steps.entries()) {
         const got = await answer(await post(expected.request));
         expect(answerMatches(got, expected.answer), `step ${step}: ${JSON.stringify(got)}`).toBe(true);
         if (expected.sameFileIdAs !== undefined)
@@ -259,6 +262,20 @@ describe('the platform around the RESTlet', () => {
   };
 
   it('refuses an unknown script or deployment, another method, another content type and a token without restlets', async () => {
+    refusedOnPurpose(
+      {
+        vendor: 'netsuite',
+        operation: 'GET /app/site/hosting/restlet.nl',
+        statuses: [405],
+        reason: 'a GET, which the RESTlet has no entry point for, is sent to see it refused',
+      },
+      {
+        vendor: 'netsuite',
+        operation: 'POST /app/site/hosting/restlet.nl',
+        statuses: [415],
+        reason: 'a body in another content type is sent to see it refused',
+      },
+    );
     await platformError(
       await post(request(), { query: 'script=customscript_other&deploy=customdeploy_apsync_attach' }),
       400,

@@ -151,20 +151,12 @@ describe('token endpoint', () => {
   });
 
   it('serves REST web services only to a rest_webservices token, and RESTlets only to a restlets token', async () => {
-    refusedOnPurpose(
-      {
-        vendor: 'netsuite',
-        operation: 'POST /app/site/hosting/restlet.nl',
-        statuses: [200, 401],
-        reason: "apsync's attachment RESTlet: contract facts pending (issue 11)",
-      },
-      {
-        vendor: 'netsuite',
-        operation: 'GET /services/rest/record/v1/{type}',
-        statuses: [401],
-        reason: 'a token without rest_webservices is sent to see it refused',
-      },
-    );
+    refusedOnPurpose({
+      vendor: 'netsuite',
+      operation: 'GET /services/rest/record/v1/{type}',
+      statuses: [401],
+      reason: 'a token without rest_webservices is sent to see it refused',
+    });
     const tokenWith = async (scope: string[]) =>
       String(
         (await exchange(await clientAssertion(sandbox.credentials, { claims: { scope } }))).body.access_token,

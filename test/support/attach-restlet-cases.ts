@@ -1,7 +1,8 @@
 // The attachment RESTlet's contract as cases both of its implementations must pass: the SuiteScript
 // NetSuite runs (test/unit/netsuite-attach-restlet.test.ts, with N/* fakes) and the NetSuite sandbox's
 // RESTlet (test/integration/sandbox-netsuite-attachments.test.ts). Each case is one or more requests with
-// the answer each must match.
+// the answer each must match; a request that breaks the RESTlet's contract facts on purpose
+// (infra/contracts/facts/apsync-restlet.ts) says why in `sentWrong`.
 import { createHash } from 'node:crypto';
 
 export interface AttachContext {
@@ -18,6 +19,8 @@ export interface AttachStep {
   answer: Record<string, unknown>;
   /** This step's fileId must equal the one of step N of the same case. */
   sameFileIdAs?: number;
+  /** Why the request breaks the contract on purpose (the contract check then lets it through). */
+  sentWrong?: string;
 }
 
 export interface AttachCase {
@@ -106,6 +109,7 @@ export function attachRestletCases(context: AttachContext): AttachCase[] {
         {
           request: store('case-c.pdf', { record: { type: 'salesorder', id: context.billId } }),
           answer: refused('RECORD_NOT_FOUND'),
+          sentWrong: 'a record type the RESTlet attaches nothing to',
         },
       ],
     },
@@ -119,6 +123,7 @@ export function attachRestletCases(context: AttachContext): AttachCase[] {
             { contentBase64: 'A'.repeat(10 * 1024 * 1024 + 4), sha1: undefined },
           ),
           answer: refused('TOO_LARGE'),
+          sentWrong: 'content over the 10 MB RESTlet string limit',
         },
       ],
     },
@@ -128,20 +133,42 @@ export function attachRestletCases(context: AttachContext): AttachCase[] {
         {
           request: store('case-d.pdf', {}, { contentBase64: 'not base64!' }),
           answer: refused('BAD_CONTENT'),
+          sentWrong: 'content that is not base64',
         },
+        // A sha1 of the right form that does not match the content: only the script can tell.
         { request: store('case-e.pdf', {}, { sha1: '0'.repeat(40) }), answer: refused('BAD_CONTENT') },
-        { request: store('case-f.exe', {}, { fileType: 'EXE' }), answer: refused('BAD_CONTENT') },
-        { request: store('dir/case-g.pdf'), answer: refused('BAD_CONTENT') },
+        {
+          request: store('case-f.exe', {}, { fileType: 'EXE' }),
+          answer: refused('BAD_CONTENT'),
+          sentWrong: 'a file type the RESTlet does not store',
+        },
+        {
+          request: store('dir/case-g.pdf'),
+          answer: refused('BAD_CONTENT'),
+          sentWrong: 'a file name with a / (not a File Cabinet name)',
+        },
       ],
     },
     {
       title:
         'BAD_REQUEST: another apiVersion, an unknown action, a missing file, a body that is not an object',
       steps: [
-        { request: store('case-h.pdf', { apiVersion: 2 }), answer: refused('BAD_REQUEST') },
-        { request: store('case-i.pdf', { action: 'deleteFile' }), answer: refused('BAD_REQUEST') },
-        { request: { apiVersion: 1, folderId: context.folderId }, answer: refused('BAD_REQUEST') },
-        { request: [1, 2], answer: refused('BAD_REQUEST') },
+        {
+          request: store('case-h.pdf', { apiVersion: 2 }),
+          answer: refused('BAD_REQUEST'),
+          sentWrong: 'another apiVersion',
+        },
+        {
+          request: store('case-i.pdf', { action: 'deleteFile' }),
+          answer: refused('BAD_REQUEST'),
+          sentWrong: 'an action the RESTlet does not have',
+        },
+        {
+          request: { apiVersion: 1, folderId: context.folderId },
+          answer: refused('BAD_REQUEST'),
+          sentWrong: 'a storeAttachment request without record and file',
+        },
+        { request: [1, 2], answer: refused('BAD_REQUEST'), sentWrong: 'a body that is not an object' },
       ],
     },
   ];

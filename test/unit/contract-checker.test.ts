@@ -185,6 +185,71 @@ describe('contract checker', () => {
     ]);
   });
 
+  it("checks apsync's attachment RESTlet: both actions, closed answers, no GET", () => {
+    const restlet = (
+      request: unknown,
+      answer: unknown,
+      query = 'script=customscript_apsync_attach&deploy=1',
+    ) =>
+      checker
+        .check(
+          exchange({
+            vendor: 'netsuite',
+            method: 'POST',
+            path: '/app/site/hosting/restlet.nl',
+            query,
+            requestHeaders: { 'content-type': 'application/json' },
+            requestBody: json(request),
+            responseBody: json(answer),
+          }),
+        )
+        .map((v) => [v.direction, v.keyword ?? v.kind, v.at]);
+    const store = {
+      apiVersion: 1,
+      action: 'storeAttachment',
+      record: { type: 'vendorbill', id: '4321' },
+      folderId: 1234,
+      file: { name: 'inv.pdf', fileType: 'PDF', contentBase64: 'JVBERi0=', sha1: 'A'.repeat(40) },
+    };
+    expect(restlet(store, { ok: true, fileId: '8901', created: true, attached: true })).toEqual([]);
+    expect(restlet(store, { ok: false, code: 'BAD_CONTENT', message: 'x' })).toEqual([]);
+    expect(
+      restlet(
+        { apiVersion: 1, action: 'checkFolder', folderId: '1234' },
+        { ok: true, folderId: '1234', name: 'F' },
+      ),
+    ).toEqual([]);
+    // Requests: a checkFolder with a stored file's fields, a file without its type; answers: a field the
+    // script never sends, an unknown refusal code.
+    expect(
+      restlet(
+        { apiVersion: 1, action: 'checkFolder', folderId: '1234', record: store.record },
+        { ok: true, folderId: '1234', name: 'F', path: '/F' },
+      ),
+    ).toEqual([
+      ['request', 'additionalProperties', '/record'],
+      ['response', 'additionalProperties', '/path'],
+    ]);
+    expect(
+      restlet(
+        { ...store, file: { name: 'inv.pdf', contentBase64: '' } },
+        { ok: false, code: 'NOPE', message: 'x' },
+        'deploy=customdeploy_apsync_attach',
+      ),
+    ).toEqual([
+      ['request', 'required', 'query script'],
+      ['request', 'required', '/file/fileType'],
+      ['response', 'enum', '/code'],
+    ]);
+    expect(
+      checker
+        .check(
+          exchange({ vendor: 'netsuite', method: 'GET', path: '/app/site/hosting/restlet.nl', status: 405 }),
+        )
+        .map((v) => v.message),
+    ).toEqual(['the vendor documents no GET on this path']);
+  });
+
   it('knows media types with parameters', () => {
     expect(mediaTypeMatches(singular, 'application/vnd.oracle.resource+json;type=singular')).toBe(true);
     expect(mediaTypeMatches(singular, 'application/vnd.oracle.resource+json; type=collection')).toBe(false);

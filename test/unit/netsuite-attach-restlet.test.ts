@@ -1,12 +1,14 @@
 // Checks the attachment RESTlet NetSuite runs (infra/netsuite-script/apsync_attach_rl.js): the real file is
 // loaded in a VM with fakes of N/file, N/search, N/query, N/record, N/crypto, N/encode and N/log, and must
 // answer the shared contract cases exactly as the NetSuite sandbox's RESTlet does, store the bytes it was
-// sent, stay within RESTlet governance and let unexpected errors through to NetSuite.
+// sent, stay within RESTlet governance and let unexpected errors through to NetSuite. Its requests and
+// answers in the shared cases must fit the RESTlet's contract facts (infra/contracts/facts/apsync-restlet.ts).
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { answerMatches, attachRestletCases } from '../support/attach-restlet-cases.ts';
+import { ContractChecker } from '../support/contracts/checker.ts';
 import { createFakeCrypto, SuiteScriptError } from '../support/netsuite-modules/crypto.ts';
 import { createFakeEncode } from '../support/netsuite-modules/encode.ts';
 import { createFakeFileCabinet } from '../support/netsuite-modules/file-cabinet.ts';
@@ -58,6 +60,27 @@ describe('apsync_attach_rl.js: the file NetSuite runs', () => {
   });
 });
 
+/** The checks the integration tests make of every exchange with the NetSuite sandbox's RESTlet. */
+const checker = new ContractChecker();
+
+function findings(request: unknown, answer: unknown) {
+  const found = checker.check({
+    vendor: 'netsuite',
+    method: 'POST',
+    path: '/app/site/hosting/restlet.nl',
+    query: 'script=customscript_apsync_attach&deploy=customdeploy_apsync_attach',
+    requestHeaders: { 'content-type': 'application/json' },
+    requestBody: JSON.stringify(request),
+    status: 200,
+    responseHeaders: { 'content-type': 'application/json' },
+    responseBody: JSON.stringify(answer),
+  });
+  return {
+    request: found.filter((finding) => finding.direction === 'request'),
+    response: found.filter((finding) => finding.direction === 'response').map((finding) => finding.message),
+  };
+}
+
 describe('the shared contract cases (the sandbox RESTlet passes the same)', () => {
   const context = {
     billId: String(BILL),
@@ -75,6 +98,14 @@ describe('the shared contract cases (the sandbox RESTlet passes the same)', () =
         const answer = post(JSON.parse(JSON.stringify(step.request)));
         expect(answerMatches(answer, step.answer), `step ${index}: ${JSON.stringify(answer)}`).toBe(true);
         if (step.sameFileIdAs !== undefined) expect(answer.fileId).toBe(answers[step.sameFileIdAs]!.fileId);
+        // The contract facts say what the script does: its answers fit them, and a request breaks them
+        // exactly when the case sends it wrong on purpose.
+        const found = findings(step.request, answer);
+        expect(found.response, `step ${index}: answer`).toEqual([]);
+        expect(
+          found.request.length > 0,
+          `step ${index}: request findings ${JSON.stringify(found.request)}`,
+        ).toBe(step.sentWrong !== undefined);
         answers.push(answer);
       }
     });

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
+import { apsyncRestletFacts } from '../../../infra/contracts/facts/apsync-restlet.ts';
 import { netsuiteReferenceFacts } from '../../../infra/contracts/facts/netsuite-reference.ts';
 import type { ContractFacts, JsonSchema, OperationFacts } from '../../../infra/contracts/openapi-facts.ts';
 
@@ -169,10 +170,10 @@ function describe(error: ErrorObject): string {
 
 /**
  * The most telling errors: ajv reports every branch of a failed `anyOf`; keep the errors of the deepest
- * paths and drop the summary ones.
+ * paths and drop the summary ones (`anyOf`, `oneOf`, and `if` for the failed `then`/`else`).
  */
 function relevantErrors(errors: ErrorObject[]): ErrorObject[] {
-  const leaves = errors.filter((error) => error.keyword !== 'anyOf' && error.keyword !== 'oneOf');
+  const leaves = errors.filter((error) => !['anyOf', 'oneOf', 'if'].includes(error.keyword));
   const chosen = leaves.length > 0 ? leaves : errors;
   const seen = new Set<string>();
   return chosen.filter((error) => {
@@ -568,6 +569,6 @@ const readFacts = (file: string) =>
 export function defaultFacts(): Record<Vendor, ContractFacts[]> {
   return {
     procurify: [readFacts('procurify.json')],
-    netsuite: [readFacts('netsuite-record-api.json'), netsuiteReferenceFacts],
+    netsuite: [readFacts('netsuite-record-api.json'), netsuiteReferenceFacts, apsyncRestletFacts],
   };
 }
