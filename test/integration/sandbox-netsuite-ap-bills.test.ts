@@ -1,7 +1,7 @@
 // Conformance of the NetSuite sandbox for real AP bills (issue 11 §1): custom segments, classes and
 // locations per subsidiary, custom body/line fields (types, mandatory body fields), tax fields on a
 // legacy-tax account, vendor currency lists, the SuiteQL availability tables and the metadata catalog.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SandboxAccess } from '../../infra/sandboxes/netsuite/access.ts';
 import {
   type DemoSummary,
@@ -71,21 +71,6 @@ const refusesBills = (reason: string) =>
       reason,
     },
   );
-
-/**
- * TEMPORARY until the contract facts describe the metadata catalog (infra/contracts, issue 11); custom
- * fields, segments and custom records are covered by the facts and known-spec-defects.json.
- */
-function pendingContractFacts(): void {
-  refusedOnPurpose({
-    vendor: 'netsuite',
-    operation: 'GET /services/rest/record/v1/metadata-catalog/vendorBill',
-    statuses: [200],
-    reason: 'the metadata catalog: contract facts pending (issue 11)',
-  });
-}
-
-beforeEach(() => pendingContractFacts());
 
 beforeAll(async () => {
   sandbox = await startNetSuiteSandbox();
@@ -626,12 +611,6 @@ describe("the vendor's subsidiaries", () => {
   });
 
   it('adds a subsidiary to a vendor with a vendorSubsidiaryRelationship record, once', async () => {
-    refusedOnPurpose({
-      vendor: 'netsuite',
-      operation: 'POST /services/rest/record/v1/vendorSubsidiaryRelationship',
-      statuses: [204, 400],
-      reason: 'a vendor is added to a subsidiary twice to see the second refused',
-    });
     const vendor = demo.vendors[2]!;
     const body = { entity: { id: vendor }, subsidiary: { id: demo.subsidiaries[1] } };
     await created(await access.record('POST', 'vendorSubsidiaryRelationship', body));

@@ -250,6 +250,34 @@ describe('contract checker', () => {
     ).toEqual(['the vendor documents no GET on this path']);
   });
 
+  it("checks the metadata catalog's answers by their media type", () => {
+    const catalog = (contentType: string, body: unknown) =>
+      checker
+        .check(
+          exchange({
+            vendor: 'netsuite',
+            method: 'GET',
+            path: '/services/rest/record/v1/metadata-catalog/vendorBill',
+            responseHeaders: { 'content-type': contentType },
+            responseBody: json(body),
+          }),
+        )
+        .map((v) => [v.kind, v.keyword, v.at]);
+    const schema = {
+      $schema: 'https://json-schema.org/draft-06/hyper-schema#',
+      type: 'object',
+      properties: {},
+    };
+    expect(catalog('application/schema+json', schema)).toEqual([]);
+    expect(catalog('application/swagger+json', { openapi: '3.0.1', info: {}, paths: {} })).toEqual([]);
+    expect(catalog('application/swagger+json', schema)).toEqual([
+      ['body', 'required', '/openapi'],
+      ['body', 'required', '/info'],
+      ['body', 'required', '/paths'],
+    ]);
+    expect(catalog('application/json', schema)).toMatchObject([['content-type', undefined, 'content-type']]);
+  });
+
   it('knows media types with parameters', () => {
     expect(mediaTypeMatches(singular, 'application/vnd.oracle.resource+json;type=singular')).toBe(true);
     expect(mediaTypeMatches(singular, 'application/vnd.oracle.resource+json; type=collection')).toBe(false);

@@ -1,10 +1,11 @@
 // Hand-kept contract facts for the NetSuite endpoints and record types that Oracle's record API export
 // (facts/netsuite-record-api.json) does not describe: vendorPayment (apsync's payment push target),
-// department, subsidiary, classification and location records, sub-resources, SuiteQL, the OAuth 2.0
-// token endpoint and governanceLimits. Each operation's `source` names the section of the project's
-// NetSuite reference (netsuite.md, collected from Oracle's NetSuite Help Center) it comes from. Same
-// shape as the extracted facts; read by the contract checker (test/support/contracts/). Keep it in step
-// with that reference by hand: no script writes it.
+// department, subsidiary, classification, location and vendorSubsidiaryRelationship records,
+// sub-resources, SuiteQL, the OAuth 2.0 token endpoint, governanceLimits and the metadata catalog. Each
+// operation's `source` names the section of the project's NetSuite reference (netsuite.md, collected from
+// Oracle's NetSuite Help Center), or of the Help Center itself, it comes from. Same shape as the
+// extracted facts; read by the contract checker (test/support/contracts/). Keep it in step with those
+// sources by hand: no script writes it.
 import type { ContractFacts, JsonSchema, OperationFacts } from '../openapi-facts.ts';
 
 /** The record API's media types (netsuite.md "Records" and "Errors"; the export uses the same ones). */
@@ -102,6 +103,13 @@ export const netsuiteReferenceFacts: ContractFacts = {
     // `class`, `location`); the reference lists no fields of their own.
     ...recordOperations('classification', 'record', 'netsuite.md "vendorBill" (expense line class)'),
     ...recordOperations('location', 'record', 'netsuite.md "vendorBill" (expense line location)'),
+    // A vendor shared with another subsidiary (OneWorld): NetSuite Help Center "Vendor Subsidiary
+    // Relationship" (REST record vendorSubsidiaryRelationship; fields entity, subsidiary, creditLimit, ...).
+    ...recordOperations(
+      'vendorSubsidiaryRelationship',
+      'record',
+      'NetSuite Help Center "Vendor Subsidiary Relationship" (REST record vendorSubsidiaryRelationship)',
+    ),
     // Custom record types (custom segment values are `customrecord_cseg_<id>` records) are served like
     // any record type under their script id (NetSuite Help Center); their fields are the account's own.
     ...recordOperations(
@@ -157,6 +165,40 @@ export const netsuiteReferenceFacts: ContractFacts = {
         '200': { content: { 'application/json': ref('tokenResponse') } },
         '400': { content: { 'application/json': ref('tokenError') } },
         '401': { content: { 'application/json': ref('tokenError') } },
+      },
+    },
+    // The metadata catalog (Oracle help "Working with Resource Metadata"; neither netsuite.md nor the export
+    // has it): the record types, and one type's schema as JSON Schema or OpenAPI 3.0 by the Accept header.
+    [`GET ${root}/metadata-catalog`]: {
+      source:
+        'NetSuite Help Center "Getting Metadata" (GET metadata-catalog: items of {name, links[rel, href, mediaType]}) ' +
+        'and "Working with OpenAPI 3.0 Metadata" (Accept: application/swagger+json, ?select=<type>,<type>)',
+      parameters: { query: { select: { schema: { type: 'string' } } } },
+      responses: {
+        '200': {
+          content: {
+            'application/json': ref('metadataCatalog'),
+            'application/swagger+json': ref('metadataOpenApi'),
+          },
+        },
+        ...error,
+      },
+    },
+    [`GET ${root}/metadata-catalog/{type}`]: {
+      source:
+        'NetSuite Help Center "Working with JSON Schema Metadata" (Accept: application/schema+json) and ' +
+        '"Working with OpenAPI 3.0 Metadata" (Accept: application/swagger+json)',
+      parameters: {
+        path: { type: { required: true, schema: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_]*$' } } },
+      },
+      responses: {
+        '200': {
+          content: {
+            'application/schema+json': ref('metadataJsonSchema'),
+            'application/swagger+json': ref('metadataOpenApi'),
+          },
+        },
+        ...error,
       },
     },
     'GET /services/rest/system/v1/governanceLimits': {
@@ -359,6 +401,60 @@ export const netsuiteReferenceFacts: ContractFacts = {
         error_description: { type: 'string' },
       },
       required: ['error'],
+    },
+    // NetSuite Help Center "Getting Metadata": the record types, each with links to its metadata.
+    metadataCatalog: {
+      type: 'object',
+      properties: {
+        items: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: {
+              name: { type: 'string', minLength: 1 },
+              links: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    rel: { type: 'string' },
+                    href: { type: 'string' },
+                    mediaType: { type: 'string' },
+                  },
+                  required: ['rel', 'href'],
+                },
+              },
+            },
+            required: ['name', 'links'],
+          },
+        },
+      },
+      required: ['items'],
+    },
+    // "Working with JSON Schema Metadata": a draft-06 (hyper-)schema of the record: its fields (custom ones
+    // too, `x-ns-custom-field: true`), sublists and subrecords; the fields themselves are the account's.
+    metadataJsonSchema: {
+      type: 'object',
+      properties: {
+        $schema: { type: 'string', pattern: '^https?://json-schema\\.org/draft-06/(hyper-)?schema#$' },
+        type: { type: 'string', enum: ['object'] },
+        properties: { type: 'object', additionalProperties: { type: 'object' } },
+      },
+      required: ['type', 'properties'],
+    },
+    // "Working with OpenAPI 3.0 Metadata": an OpenAPI 3.0 document (the shape of the record API export).
+    metadataOpenApi: {
+      type: 'object',
+      properties: {
+        openapi: { type: 'string', pattern: '^3\\.0\\.' },
+        info: { type: 'object' },
+        paths: { type: 'object' },
+        components: {
+          type: 'object',
+          properties: { schemas: { type: 'object', additionalProperties: { type: 'object' } } },
+        },
+      },
+      required: ['openapi', 'info', 'paths'],
     },
     // netsuite.md "Concurrency governance".
     governanceLimits: {
