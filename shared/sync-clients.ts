@@ -104,6 +104,15 @@ function buildNetSuite(credentials: NetSuiteCredentials, settings: NetSuiteClien
     privateKeyPem: credentials.privateKeyPem,
     algorithm: credentials.algorithm,
     concurrencyShare: settings.netsuiteConcurrencyShare,
+    ...(credentials.restlets === undefined
+      ? {}
+      : {
+          restlets: {
+            ...((credentials.restlets.baseUrl ?? credentials.baseUrl) === undefined
+              ? {}
+              : { baseUrl: credentials.restlets.baseUrl ?? credentials.baseUrl }),
+          },
+        }),
     ...(settings.netsuiteRequestTimeoutSeconds === undefined
       ? {}
       : { requestTimeoutMs: settings.netsuiteRequestTimeoutSeconds * 1000 }),

@@ -17,6 +17,7 @@ export function composeBillSyncWorker(env: Environment): BillSyncWorkerDependenc
       return {
         procurify,
         netsuite: netsuite.records,
+        ...(netsuite.attachments === undefined ? {} : { fileCabinet: netsuite.attachments }),
         lookups: createNetSuiteBillLookups(netsuite.suiteQl, currencies),
         state,
       };

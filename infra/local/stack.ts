@@ -131,6 +131,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         privateKeyPem: netsuite.credentials.privateKeyPem,
         algorithm: netsuite.credentials.algorithm,
         baseUrl: netsuite.url,
+        // The sandbox serves apsync's attachment RESTlet on its own host (infra/sandboxes/netsuite/restlet.ts).
+        restlets: {},
       });
     }
     if (!options.realServices?.procurify) {

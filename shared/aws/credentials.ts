@@ -16,6 +16,12 @@ export const netSuiteCredentialsSchema = z
     algorithm: z.enum(netSuiteAlgorithms),
     /** Overrides the configured base URL (e.g. a sandbox account). */
     baseUrl: z.url().optional(),
+    /**
+     * Enables apsync's RESTlets (invoice files: infra/netsuite-script/); the integration's token then
+     * also asks the `restlets` scope. `baseUrl` defaults to `baseUrl` above, else the account's RESTlet
+     * host (`https://<account>.restlets.api.netsuite.com`).
+     */
+    restlets: z.object({ baseUrl: z.url().optional() }).strict().optional(),
   })
   .strict();
 export type NetSuiteCredentials = z.infer<typeof netSuiteCredentialsSchema>;

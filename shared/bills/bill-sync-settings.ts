@@ -1,7 +1,10 @@
 // The bill flow's configuration, kept in the state table's configuration (ConfigStore item `bill-sync`)
-// so the operator can change it without a deployment: the subsidiary bills are written to (default:
-// the vendor's primary subsidiary) and how Vendor Bills of an older integration are recognized (legacy
-// links). Read by the bill-sync use case on every bill; validated, a bad value is a DataError naming it.
+// so the operator can change it without a deployment (`apsync bills config set --file`): the subsidiary
+// bills are written to, how tax, shipping and bill-level costs are written, how lines get a location and
+// a class, which Procurify custom fields fill which NetSuite fields, where invoice files are stored, and
+// how Vendor Bills of an older integration are recognized (legacy links). Read by the bill-sync use case
+// on every bill; validated, a bad value is a DataError naming it. What NetSuite must also confirm (the
+// accounts, folder and fields exist) is checked when the operator sets it (bill-settings-check.ts).
 import { z } from 'zod';
 import { DataError } from '../errors.ts';
 import type { ConfigStore } from '../state/state-store.ts';
@@ -21,10 +24,118 @@ const patternSchema = z.string().superRefine((value, ctx) => {
   if (groups < 2) ctx.addIssue({ code: 'custom', message: 'needs a capture group for the Procurify key' });
 });
 
+const internalId = z.string().regex(/^\d+$/, 'must be a NetSuite internal id (digits)');
+/** Procurify names (tax names, location and department names, custom field values) → NetSuite ids. */
+const idMap = z.record(z.string().min(1), internalId);
+
+/**
+ * Tax. The REST record API cannot write legacy tax (taxCode, taxRate1, tax1Amt, grossAmt are not
+ * supported: Oracle help "Limitations of REST Web Services" / our NetSuite reference), so the strategy that
+ * works on every account is `tax-lines`: each line's tax becomes an expense line to the tax account
+ * mapped from the Procurify tax name (coded like the line it taxes). `tax-codes` (legacy) and `suitetax`
+ * (taxDetails) are refused with that reason at configuration time.
+ */
+const taxSchema = z.discriminatedUnion('strategy', [
+  z
+    .object({
+      strategy: z.literal('tax-lines'),
+      /** Procurify `tax_name` → NetSuite account internal id. */
+      accounts: idMap.default({}),
+      /** For tax names not in `accounts`; without it such a bill is parked naming the tax. */
+      defaultAccountId: internalId.optional(),
+    })
+    .strict(),
+  z.object({ strategy: z.literal('tax-codes'), codes: idMap.optional() }).strict(),
+  z.object({ strategy: z.literal('suitetax') }).strict(),
+]);
+
+/** Shipping (per line in Procurify): one expense line to an account, or spread over the line's allocations. */
+const shippingSchema = z.discriminatedUnion('mode', [
+  z.object({ mode: z.literal('account'), accountId: internalId }).strict(),
+  z.object({ mode: z.literal('apportion') }).strict(),
+]);
+
+/**
+ * Bill-level costs (BillCostRead): `coded` writes each cost to its own account coding (the cost's cost
+ * allocation, as Procurify coded it), `account` to one configured account (department from the cost's
+ * coding), `apportion` spreads it over the bill's lines in proportion to their amounts.
+ */
+const costsSchema = z.discriminatedUnion('mode', [
+  z.object({ mode: z.literal('coded') }).strict(),
+  z.object({ mode: z.literal('account'), accountId: internalId }).strict(),
+  z.object({ mode: z.literal('apportion') }).strict(),
+]);
+
+/** A line's NetSuite location, from the Procurify location (branch) of the line's department. */
+const locationSchema = z
+  .object({
+    /** Procurify location name → NetSuite location internal id; a location not in it parks the bill. */
+    byProcurifyLocation: idMap,
+  })
+  .strict();
+
+/** A line's NetSuite class: by the line's Procurify department, else a default. */
+const classSchema = z
+  .object({
+    byDepartment: idMap.default({}),
+    defaultId: internalId.optional(),
+  })
+  .strict();
+
+const fieldId = z
+  .string()
+  .regex(
+    /^(custbody|custcol|cseg)[a-z0-9_]+$/,
+    'must be a NetSuite custbody_…, custcol_… or cseg_… field id (lower case)',
+  );
+
+/** Where a NetSuite custom field's value comes from. */
+const customFieldSourceSchema = z.union([
+  /** A Procurify line custom field, by its name (CustomFieldValueRead.field.name). */
+  z.object({ lineField: z.string().min(1) }).strict(),
+  /** A value of the bill: its Procurify number or UUID, invoice number, note or payment terms. */
+  z.object({ billField: z.enum(['id', 'uuid', 'invoiceNumber', 'note', 'paymentTerms']) }).strict(),
+  /** The line's quantity or unit cost (bill by quantity lines). */
+  z.object({ lineValue: z.enum(['quantity', 'unitCost']) }).strict(),
+  /** The same value on every bill. */
+  z.object({ constant: z.union([z.string(), z.number(), z.boolean()]) }).strict(),
+]);
+
+const customFieldSchema = z
+  .object({
+    field: fieldId,
+    from: customFieldSourceSchema,
+    /**
+     * For select fields and segments: Procurify value → NetSuite internal id. A value not in it parks the
+     * bill naming the field and the value.
+     */
+    values: idMap.optional(),
+  })
+  .strict();
+
+const attachmentsSchema = z
+  .object({
+    /** The File Cabinet folder invoice files are stored in (internal id). */
+    folderId: internalId,
+  })
+  .strict();
+
 export const billSyncSettingsSchema = z
   .object({
     /** NetSuite subsidiary internal id for every bill; default: the vendor's primary subsidiary. */
-    subsidiaryId: z.string().regex(/^\d+$/, 'must be a NetSuite internal id (digits)').optional(),
+    subsidiaryId: internalId.optional(),
+    /**
+     * Procurify location name → NetSuite subsidiary internal id: a bill whose lines' departments are in
+     * that location goes to that subsidiary (before `subsidiaryId` and the vendor's subsidiary).
+     */
+    subsidiaryByLocation: idMap.optional(),
+    tax: taxSchema.optional(),
+    shipping: shippingSchema.optional(),
+    costs: costsSchema.default({ mode: 'coded' }),
+    location: locationSchema.optional(),
+    class: classSchema.optional(),
+    customFields: z.array(customFieldSchema).default([]),
+    attachments: attachmentsSchema.optional(),
     /** How Vendor Bills created by an older integration are recognized (see legacy-bills.ts). */
     legacy: z
       .object({
@@ -48,10 +159,17 @@ export const billSyncSettingsSchema = z
   .strict();
 
 export type BillSyncSettings = z.output<typeof billSyncSettingsSchema>;
+export type CustomFieldSetting = z.output<typeof customFieldSchema>;
 export type BillSyncSettingsInput = z.input<typeof billSyncSettingsSchema>;
 
-export async function readBillSyncSettings(config: ConfigStore): Promise<BillSyncSettings> {
-  const stored = (await config.getConfig<unknown>(billSyncConfigName)) ?? {};
+export async function readBillSyncSettings(
+  config: Pick<ConfigStore, 'getConfig'>,
+): Promise<BillSyncSettings> {
+  return parseBillSyncSettings((await config.getConfig<unknown>(billSyncConfigName)) ?? {});
+}
+
+/** Validates a configuration (stored, or given by the operator); a bad value is a DataError naming it. */
+export function parseBillSyncSettings(stored: unknown): BillSyncSettings {
   const parsed = billSyncSettingsSchema.safeParse(stored);
   if (!parsed.success) {
     const problems = parsed.error.issues

@@ -8,8 +8,8 @@ export {
   type BillCoding,
   type BillPlan,
   billExternalId,
+  billNeeds,
   billStatusNames,
-  codingNeeds,
   departmentKey,
   planVendorBill,
   type VendorBillBody,
@@ -19,8 +19,10 @@ export {
   type BillSyncSettingsInput,
   billSyncConfigName,
   billSyncSettingsSchema,
+  parseBillSyncSettings,
   readBillSyncSettings,
 } from './bill-sync-settings.ts';
+export { type BillDecision, billWriteTarget, decideBill } from './decide-bill.ts';
 export {
   type BillLinkImportError,
   type BillLinkImportResult,

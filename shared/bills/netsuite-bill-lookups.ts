@@ -1,21 +1,55 @@
-// The NetSuite reads of the bill flow, all through SuiteQL with bound parameters: accounts by Number,
-// departments by id or name, the vendor's subsidiary, currencies by ISO code (cached per container: they
-// rarely change), Vendor Bills of an older integration (legacy links) and bill ids for the link import.
-// Used by sync-bill.ts, bill-coding.ts, legacy-bills.ts and import-bill-links.ts.
+// The NetSuite reads of the bill flow, all through SuiteQL with bound parameters: accounts by Number or
+// id, departments by id or name, locations, classes and custom segment values by id (each with the
+// subsidiaries it is available in), the vendor's subsidiaries, currencies by ISO code with their
+// precision and subsidiaries (cached per container: they rarely change), terms by name, Vendor Bills of an
+// older integration (legacy links) and bill ids for the link import. Used by bill-coding.ts,
+// bill-settings-check.ts, legacy-bills.ts and import-bill-links.ts.
+//
+// Availability: department, classification, location and account rows carry `subsidiary` (the
+// subsidiaries they are restricted to; empty = all) and `includechildren`; a custom segment's values are
+// restricted through MAP_customrecord_cseg_<id>_cseg_<id>_filterby_subsidiary(mapone = value, maptwo =
+// subsidiary) (infra/sandboxes/netsuite/README.md gives the sources).
 import { z } from 'zod';
 import { BugError } from '../errors.ts';
 import type { SuiteQl, SuiteQlParam } from '../netsuite/index.ts';
 
-export interface AccountRow {
+/** Where a record may be used: the subsidiaries it lists (empty = every one), and whether their children too. */
+export interface Availability {
+  subsidiaries: string[];
+  includeChildren: boolean;
+}
+
+export interface AccountRow extends Availability {
   id: string;
   acctnumber: string;
   inactive: boolean;
 }
 
-export interface DepartmentRow {
+export interface DepartmentRow extends Availability {
   id: string;
   name: string;
   inactive: boolean;
+}
+
+/** A location, class or custom segment value. */
+export interface SegmentRow extends Availability {
+  id: string;
+  name: string;
+  inactive: boolean;
+}
+
+export interface SubsidiaryRow {
+  id: string;
+  name: string;
+  parent?: string;
+  inactive: boolean;
+}
+
+export interface CurrencyRow {
+  id: string;
+  code: string;
+  /** Decimals of the currency (2 for USD, 0 for JPY). */
+  precision: number;
 }
 
 export interface VendorRow {
@@ -32,11 +66,21 @@ export interface LegacyBillRow {
 
 export interface BillLookups {
   accountsByNumber(numbers: readonly string[]): Promise<AccountRow[]>;
+  accountsById(ids: readonly string[]): Promise<AccountRow[]>;
   /** Departments with one of these internal ids or one of these names. */
   departments(ids: readonly string[], names: readonly string[]): Promise<DepartmentRow[]>;
+  locations(ids: readonly string[]): Promise<SegmentRow[]>;
+  classes(ids: readonly string[]): Promise<SegmentRow[]>;
+  /** Values of custom segment `segment` (`cseg_region`) with these ids. */
+  segmentValues(segment: string, ids: readonly string[]): Promise<SegmentRow[]>;
+  subsidiaries(): Promise<SubsidiaryRow[]>;
   vendor(id: string): Promise<VendorRow | undefined>;
-  /** The internal id of the active currency with this ISO code (NetSuite's `symbol`). */
-  currencyByCode(code: string): Promise<string | undefined>;
+  /** Every subsidiary the vendor may transact in (its own and its shared ones). */
+  vendorSubsidiaries(id: string): Promise<string[]>;
+  /** The active currency with this ISO code (NetSuite's `symbol`). */
+  currencyByCode(code: string): Promise<CurrencyRow | undefined>;
+  /** The internal id of the active term with this name (case-insensitive). */
+  termByName(name: string): Promise<string | undefined>;
   /** The vendor's Vendor Bills that carry an external id. */
   vendorBillsWithExternalId(vendorId: string): Promise<LegacyBillRow[]>;
   /** Vendor Bills whose body field `field` (a validated custbody_ id) equals `value`. */
@@ -54,10 +98,31 @@ const flag = z
   .string()
   .optional()
   .transform((value) => value === 'T');
-const accountRow = z.object({ id, acctnumber: z.string(), isinactive: flag });
-const departmentRow = z.object({ id, name: z.string(), isinactive: flag });
+const idList = z
+  .string()
+  .optional()
+  .transform((value) =>
+    (value ?? '')
+      .split(',')
+      .map((part) => part.trim())
+      .filter((part) => part !== ''),
+  );
+const availability = { subsidiary: idList, includechildren: flag };
+const accountRow = z.object({ id, acctnumber: z.string(), isinactive: flag, ...availability });
+const departmentRow = z.object({ id, name: z.string(), isinactive: flag, ...availability });
+const segmentValueRow = z.object({ id, name: z.string(), isinactive: flag });
+const mapRow = z.object({ mapone: id, maptwo: id });
+const subsidiaryRow = z.object({ id, name: z.string(), parent: id.optional(), isinactive: flag });
+const termRow = z.object({ id, name: z.string(), isinactive: flag });
+const relationshipRow = z.object({ subsidiary: id });
 const vendorRow = z.object({ id, subsidiary: id.optional(), currency: id.optional(), isinactive: flag });
-const currencyRow = z.object({ id, symbol: z.string().optional(), name: z.string(), isinactive: flag });
+const currencyRow = z.object({
+  id,
+  symbol: z.string().optional(),
+  name: z.string(),
+  isinactive: flag,
+  currencyprecision: z.coerce.number().int().min(0).max(8).optional(),
+});
 const billRow = z.object({ id, externalid: z.string().optional() });
 
 const placeholders = (count: number): string => Array.from({ length: count }, () => '?').join(', ');
@@ -94,20 +159,52 @@ export class CurrencyCache {
 export function createNetSuiteBillLookups(suiteQl: SuiteQl, currencies = new CurrencyCache()): BillLookups {
   const query = <T>(sql: string, params: readonly SuiteQlParam[], schema: z.ZodType<T>) =>
     collect(suiteQl.query(sql, params, schema));
+  const byIds = async <T>(sql: (list: string) => string, ids: readonly string[], schema: z.ZodType<T>) => {
+    const rows: T[] = [];
+    for (const chunk of chunks([...new Set(ids)]))
+      rows.push(...(await query(sql(placeholders(chunk.length)), chunk, schema)));
+    return rows;
+  };
+  const toAccount = (row: z.output<typeof accountRow>): AccountRow => ({
+    id: row.id,
+    acctnumber: row.acctnumber,
+    inactive: row.isinactive,
+    subsidiaries: row.subsidiary,
+    includeChildren: row.includechildren,
+  });
+  const toSegment = (row: z.output<typeof departmentRow>): SegmentRow => ({
+    id: row.id,
+    name: row.name,
+    inactive: row.isinactive,
+    subsidiaries: row.subsidiary,
+    includeChildren: row.includechildren,
+  });
+  const segmentTable = (table: 'location' | 'classification') => (ids: readonly string[]) =>
+    byIds(
+      (list) =>
+        `SELECT id, name, isinactive, subsidiary, includechildren FROM ${table} WHERE id IN (${list})`,
+      ids,
+      departmentRow,
+    ).then((rows) => rows.map(toSegment));
   return {
     async accountsByNumber(numbers) {
-      const rows: AccountRow[] = [];
-      for (const chunk of chunks([...new Set(numbers)])) {
-        const found = await query(
-          `SELECT id, acctnumber, isinactive FROM account WHERE acctnumber IN (${placeholders(chunk.length)})`,
-          chunk,
-          accountRow,
-        );
-        rows.push(
-          ...found.map((row) => ({ id: row.id, acctnumber: row.acctnumber, inactive: row.isinactive })),
-        );
-      }
-      return rows;
+      const rows = await byIds(
+        (list) =>
+          `SELECT id, acctnumber, isinactive, subsidiary, includechildren FROM account WHERE acctnumber IN (${list})`,
+        numbers,
+        accountRow,
+      );
+      return rows.map(toAccount);
+    },
+
+    async accountsById(ids) {
+      const rows = await byIds(
+        (list) =>
+          `SELECT id, acctnumber, isinactive, subsidiary, includechildren FROM account WHERE id IN (${list})`,
+        ids,
+        accountRow,
+      );
+      return rows.map(toAccount);
     },
 
     async departments(ids, names) {
@@ -122,13 +219,49 @@ export function createNetSuiteBillLookups(suiteQl: SuiteQl, currencies = new Cur
           ...(nameChunk.length === 0 ? [] : [`name IN (${placeholders(nameChunk.length)})`]),
         ];
         const found = await query(
-          `SELECT id, name, isinactive FROM department WHERE ${conditions.join(' OR ')}`,
+          `SELECT id, name, isinactive, subsidiary, includechildren FROM department WHERE ${conditions.join(' OR ')}`,
           [...idChunk, ...nameChunk],
           departmentRow,
         );
-        for (const row of found) rows.set(row.id, { id: row.id, name: row.name, inactive: row.isinactive });
+        for (const row of found) rows.set(row.id, toSegment(row));
       }
       return [...rows.values()];
+    },
+
+    locations: segmentTable('location'),
+    classes: segmentTable('classification'),
+
+    async segmentValues(segment, ids) {
+      if (!/^cseg[a-z0-9_]+$/.test(segment)) throw new BugError(`not a custom segment id: ${segment}`);
+      const table = `customrecord_${segment}`;
+      const values = await byIds(
+        (list) => `SELECT id, name, isinactive FROM ${table} WHERE id IN (${list})`,
+        ids,
+        segmentValueRow,
+      );
+      const maps = await byIds(
+        (list) =>
+          `SELECT mapone, maptwo FROM MAP_${table}_${segment}_filterby_subsidiary WHERE mapone IN (${list})`,
+        ids,
+        mapRow,
+      );
+      return values.map((row) => ({
+        id: row.id,
+        name: row.name,
+        inactive: row.isinactive,
+        subsidiaries: maps.filter((map) => map.mapone === row.id).map((map) => map.maptwo),
+        includeChildren: false,
+      }));
+    },
+
+    async subsidiaries() {
+      const rows = await query('SELECT id, name, parent, isinactive FROM subsidiary', [], subsidiaryRow);
+      return rows.map((row) => ({
+        id: row.id,
+        name: row.name,
+        inactive: row.isinactive,
+        ...(row.parent === undefined ? {} : { parent: row.parent }),
+      }));
     },
 
     async vendor(vendorId) {
@@ -146,16 +279,39 @@ export function createNetSuiteBillLookups(suiteQl: SuiteQl, currencies = new Cur
       };
     },
 
+    async vendorSubsidiaries(vendorId) {
+      const rows = await query(
+        'SELECT subsidiary FROM vendorsubsidiaryrelationship WHERE entity = ?',
+        [vendorId],
+        relationshipRow,
+      );
+      const vendor = await this.vendor(vendorId);
+      return [
+        ...new Set([
+          ...(vendor?.subsidiary === undefined ? [] : [vendor.subsidiary]),
+          ...rows.map((row) => row.subsidiary),
+        ]),
+      ];
+    },
+
     async currencyByCode(code) {
       const rows = await currencies.rows(() =>
-        query('SELECT id, symbol, name, isinactive FROM currency', [], currencyRow),
+        query('SELECT id, symbol, name, isinactive, currencyprecision FROM currency', [], currencyRow),
       );
       const wanted = code.trim().toUpperCase();
       const active = rows.filter((row) => !row.isinactive);
       const match =
         active.find((row) => row.symbol?.toUpperCase() === wanted) ??
         active.find((row) => row.name.toUpperCase() === wanted);
-      return match?.id;
+      return match === undefined
+        ? undefined
+        : { id: match.id, code: match.symbol ?? match.name, precision: match.currencyprecision ?? 2 };
+    },
+
+    async termByName(name) {
+      const rows = await query('SELECT id, name, isinactive FROM term', [], termRow);
+      const wanted = name.trim().toUpperCase();
+      return rows.find((row) => !row.isinactive && row.name.trim().toUpperCase() === wanted)?.id;
     },
 
     async vendorBillsWithExternalId(vendorId) {

@@ -1,40 +1,39 @@
-// Use case behind the bill-sync worker (SPEC F3): bring one approved Procurify bill to NetSuite as a
-// Vendor Bill. Reads the bill's current detail (the message only names it), requires its vendor's link,
-// resolves every line's account and department, and either parks the bill for review naming the
-// missing mappings (nothing written) or upserts it by external id with its lines replaced, so a retry
-// or a second message can never create a second bill nor double its lines. Links the two bills, skips
-// writes that change nothing (content hash), and records every outcome in sync state and audit trail.
+// Use case behind the bill-sync worker (SPEC F3): bring one Procurify bill to NetSuite as a Vendor Bill.
+// Reads the bill's current detail (the message only names it), takes the one decision decide-bill.ts
+// makes (also what `apsync preview` shows), and applies it: upserts by external id with its lines
+// replaced (a retry or a second message can never create a second bill nor double its lines), links the
+// two bills, stores the bill's invoice files in the File Cabinet and attaches them once (stored files are
+// remembered in the record's state; the RESTlet re-uses a file of the same name), and records every
+// outcome in sync state and audit trail.
 //
 // Legacy bills: a bill already in NetSuite from an older integration (recognized by the configured
 // external-id pattern or field, or linked by importBillLinks) is linked and NOT written: apsync does not
-// take over a bill it did not create (it may be approved, paid or in a closed period in NetSuite, and
-// another system's external id would have to be replaced); its link is what payments need (F4).
+// take over a bill it did not create; its link is what payments need (F4).
 import { z } from 'zod';
-import { DataError, type SyncError } from '../errors.ts';
+import type { SyncError } from '../errors.ts';
 import type { BillMessage } from '../events/bill-message.ts';
-import { externalIdRef, type NetSuiteRecords } from '../netsuite/index.ts';
-import type { ProcurifyBill, ProcurifyBills } from '../procurify/index.ts';
-import type { RecordLink, RecordRef, SyncStatus } from '../state/model.ts';
-import { withRecordLease } from '../state/record-lease.ts';
-import type { AuditTrail, ConfigStore, LeaseStore, LinkStore, SyncStateStore } from '../state/state-store.ts';
-import { resolveBillCoding } from './bill-coding.ts';
-import { formatCents } from './bill-money.ts';
 import {
-  approvedBillStatus,
-  type BillHeader,
-  billExternalId,
-  billStatusNames,
-  codingNeeds,
-  planVendorBill,
-  writableBillStatuses,
-} from './bill-plan.ts';
-import { type BillSyncSettings, readBillSyncSettings } from './bill-sync-settings.ts';
-import { findLegacyBills } from './legacy-bills.ts';
+  type AttachmentFileType,
+  attachmentFileTypes,
+  externalIdRef,
+  type NetSuiteRecords,
+} from '../netsuite/index.ts';
+import type { ProcurifyBills } from '../procurify/index.ts';
+import type { RecordRef, SyncStatus } from '../state/model.ts';
+import type { AuditTrail, ConfigStore, LeaseStore, LinkStore, SyncStateStore } from '../state/ports.ts';
+import { withRecordLease } from '../state/record-lease.ts';
+import type { AttachmentToStore } from './bill-plan.ts';
+import { type BillDecision, billRef, decideBill } from './decide-bill.ts';
 import type { BillLookups } from './netsuite-bill-lookups.ts';
+import type { InvoiceFileCabinet, InvoiceFiles } from './ports.ts';
+
+export { replacedBillSublists } from './decide-bill.ts';
 
 export interface SyncBillDependencies {
-  procurify: Pick<ProcurifyBills, 'getBill'>;
+  procurify: Pick<ProcurifyBills, 'getBill'> & Partial<InvoiceFiles>;
   netsuite: Pick<NetSuiteRecords, 'upsertByExternalId' | 'get'>;
+  /** apsync's attachment RESTlet; absent when the NetSuite secret enables no RESTlets. */
+  fileCabinet?: InvoiceFileCabinet;
   lookups: BillLookups;
   state: LinkStore & SyncStateStore & AuditTrail & LeaseStore & ConfigStore;
 }
@@ -45,11 +44,6 @@ export interface BillSyncOutcome {
   netsuiteId?: string;
   waitingFor?: string[];
 }
-
-/** Sublists the upsert replaces: the body's lines are the bill's lines, never added to old ones. */
-export const replacedBillSublists = ['expense', 'item'] as const;
-
-const billRef = (uuid: string): RecordRef => ({ system: 'procurify', kind: 'bill', id: uuid.toLowerCase() });
 
 export async function syncBill(message: BillMessage, deps: SyncBillDependencies): Promise<BillSyncOutcome> {
   const ref = billRef(message.billUuid);
@@ -71,6 +65,38 @@ export async function syncBill(message: BillMessage, deps: SyncBillDependencies)
 
 const idAnswer = z.object({ id: z.union([z.string(), z.number()]).transform(String) });
 
+/** SuiteScript file types by MIME type (N/file `file.Type`); other types are not stored. */
+const fileTypeByMime: Readonly<Record<string, AttachmentFileType>> = {
+  'application/pdf': 'PDF',
+  'image/png': 'PNGIMAGE',
+  'image/jpeg': 'JPGIMAGE',
+  'image/gif': 'GIFIMAGE',
+  'image/tiff': 'TIFFIMAGE',
+  'image/bmp': 'BMPIMAGE',
+  'image/webp': 'WEBPIMAGE',
+  'application/msword': 'WORD',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': 'WORD',
+  'application/vnd.ms-excel': 'EXCEL',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': 'EXCEL',
+  'text/csv': 'CSV',
+  'text/plain': 'PLAINTEXT',
+  'application/xml': 'XMLDOC',
+  'text/xml': 'XMLDOC',
+  'application/json': 'JSON',
+  'application/zip': 'ZIP',
+};
+
+export function netsuiteFileType(mimetype: string): AttachmentFileType | undefined {
+  const type = fileTypeByMime[mimetype.split(';')[0]!.trim().toLowerCase()];
+  return type !== undefined && attachmentFileTypes.includes(type) ? type : undefined;
+}
+
+/** The File Cabinet name of an invoice file: unique per Procurify attachment, so a re-send re-uses it. */
+export function invoiceFileName(billUuid: string, file: AttachmentToStore): string {
+  const safe = file.name.replace(/[^A-Za-z0-9._ -]/g, '_').slice(-120);
+  return `procurify-${billUuid.toLowerCase().slice(0, 8)}-${file.uuid.toLowerCase().slice(0, 8)}-${safe}`;
+}
+
 class BillSync {
   private readonly ref: RecordRef;
   private readonly deps: SyncBillDependencies;
@@ -89,165 +115,162 @@ class BillSync {
       step: 'fetched',
       facts: { status: bill.status, lastModified: bill.last_modified_datetime },
     });
-    const link = await state.findBySource('procurify', 'bill', this.ref.id);
-
-    // A bill already in NetSuite is rewritten only while approved (edits); later statuses get a note.
-    if (
-      !writableBillStatuses.has(bill.status) ||
-      (link !== undefined && bill.status !== approvedBillStatus)
-    ) {
-      return this.notApproved(bill, link);
-    }
-    if (link !== undefined && (link.origin === 'legacy' || link.origin === 'import')) {
-      return this.finish(
-        'skipped',
-        `Already in NetSuite as Vendor Bill ${link.netsuiteId} (${link.origin === 'legacy' ? 'created by an older integration' : 'link imported'}); apsync does not write it`,
-        { netsuiteId: link.netsuiteId },
-      );
-    }
-
-    const settings = await readBillSyncSettings(state);
-    const vendorLink = await state.findBySource('procurify', 'vendor', String(bill.vendor.id));
-    if (vendorLink === undefined) {
-      throw new DataError(
-        `Vendor ${bill.vendor.name} (Procurify ${bill.vendor.id}) is not linked to a NetSuite vendor`,
-        { source: 'apsync', path: 'vendor' },
-      );
-    }
-    if (link === undefined && settings.legacy !== undefined) {
-      const legacy = await this.linkLegacyBill(bill, vendorLink.netsuiteId, settings.legacy);
-      if (legacy !== undefined) return legacy;
-    }
-
-    const coding = await resolveBillCoding(codingNeeds(bill), this.deps.lookups, state);
-    const header = coding.missing.length > 0 ? undefined : await this.header(bill, vendorLink, settings);
-    const plan = planVendorBill(bill, coding, header);
-    if (plan.kind === 'park') {
-      return this.finish('review', plan.message, { waitingFor: plan.waitingFor });
-    }
-
-    const previous = await state.getState(this.ref);
-    if (link !== undefined && previous?.contentHash === plan.hash && message.origin !== 'replay') {
-      await state.append(this.ref, { step: 'unchanged', facts: { netsuiteId: link.netsuiteId } });
-      // The bill stays "synced"; the audit trail records that nothing was written.
-      return this.finish('synced', undefined, { netsuiteId: link.netsuiteId, contentHash: plan.hash }, false);
-    }
-
-    const externalId = billExternalId(bill.uuid);
-    const written = await this.deps.netsuite.upsertByExternalId(
-      'vendorBill',
-      externalId,
-      { ...plan.body },
-      {
-        replaceSublists: replacedBillSublists,
-      },
-    );
-    // Location comes only when the upsert created the bill; otherwise the link has the id, or (after a
-    // crash between the write and the link) NetSuite tells it.
-    const netsuiteId =
-      written.id ??
-      link?.netsuiteId ??
-      (
-        await this.deps.netsuite.get('vendorBill', externalIdRef(externalId), {
-          fields: ['id'],
-          schema: idAnswer,
-        })
-      ).id;
-    if (link === undefined || link.netsuiteId !== netsuiteId) {
-      await state.link({ kind: 'bill', netsuiteId, procurifyId: this.ref.id, origin: 'created' });
-    }
-    const total = formatCents(plan.totalCents);
-    await state.append(this.ref, {
-      step: 'written',
-      facts: {
-        netsuiteId,
-        action: written.id === undefined ? 'updated' : 'created',
-        total,
-        lines: plan.lineCount,
-        origin: message.origin,
-      },
-    });
-    return this.finish('synced', undefined, { netsuiteId, contentHash: plan.hash }, false);
+    const decision = await decideBill(bill, this.deps, { replay: message.origin === 'replay' });
+    return this.apply(decision, message);
   }
 
-  /** Only approved bills are written; a bill already in NetSuite keeps its state and gets a note. */
-  private async notApproved(bill: ProcurifyBill, link: RecordLink | undefined): Promise<BillSyncOutcome> {
-    const statusName = `${billStatusNames[bill.status] ?? 'Unknown'} (${bill.status})`;
-    if (link !== undefined) {
-      const note = `Procurify status is now ${statusName}; NetSuite Vendor Bill ${link.netsuiteId} left as it is`;
-      await this.deps.state.append(this.ref, { step: 'note', message: note });
-      const current = await this.deps.state.getState(this.ref);
-      return { status: current?.status ?? 'synced', message: note, netsuiteId: link.netsuiteId };
-    }
-    return this.finish(
-      'skipped',
-      `Bill status is ${statusName}: only approved (or since paid) bills are written to NetSuite`,
-    );
-  }
-
-  private async linkLegacyBill(
-    bill: ProcurifyBill,
-    vendorNetSuiteId: string,
-    legacy: NonNullable<BillSyncSettings['legacy']>,
-  ): Promise<BillSyncOutcome | undefined> {
-    const found = await findLegacyBills(bill, vendorNetSuiteId, legacy, this.deps.lookups);
-    if (found.length === 0) return undefined;
-    if (found.length > 1) {
-      throw new DataError(
-        `${found.length} NetSuite Vendor Bills of an older integration match this bill (ids ${found.map((row) => row.id).join(', ')}); import the right link with importBillLinks`,
-        { source: 'apsync' },
-      );
-    }
-    const legacyBill = found[0]!;
-    await this.deps.state.link({
-      kind: 'bill',
-      netsuiteId: legacyBill.id,
-      procurifyId: this.ref.id,
-      origin: 'legacy',
-    });
-    return this.finish(
-      'skipped',
-      `Already in NetSuite as Vendor Bill ${legacyBill.id} (created by an older integration${legacyBill.externalId === undefined ? '' : `, external id ${legacyBill.externalId}`}); linked, not written again`,
-      { netsuiteId: legacyBill.id },
-    );
-  }
-
-  private async header(
-    bill: ProcurifyBill,
-    vendorLink: RecordLink,
-    settings: BillSyncSettings,
-  ): Promise<BillHeader> {
-    let subsidiaryId = settings.subsidiaryId;
-    if (subsidiaryId === undefined) {
-      const vendor = await this.deps.lookups.vendor(vendorLink.netsuiteId);
-      if (vendor === undefined) {
-        throw new DataError(
-          `Vendor ${bill.vendor.name} (Procurify ${bill.vendor.id}) is linked to NetSuite vendor ${vendorLink.netsuiteId}, which no longer exists`,
-          { source: 'netsuite', path: 'entity' },
-        );
+  private async apply(decision: BillDecision, message: BillMessage): Promise<BillSyncOutcome> {
+    const { state } = this.deps;
+    switch (decision.kind) {
+      case 'skip':
+        return this.finish('skipped', decision.message, {
+          ...(decision.netsuiteId === undefined ? {} : { netsuiteId: decision.netsuiteId }),
+        });
+      case 'note': {
+        await state.append(this.ref, { step: 'note', message: decision.message });
+        const current = await state.getState(this.ref);
+        return {
+          status: current?.status ?? 'synced',
+          message: decision.message,
+          netsuiteId: decision.link.netsuiteId,
+        };
       }
-      if (vendor.subsidiary === undefined) {
-        throw new DataError(
-          `NetSuite vendor ${vendor.id} has no subsidiary; set one, or configure the bill subsidiary`,
-          { source: 'netsuite', path: 'subsidiary' },
-        );
-      }
-      subsidiaryId = vendor.subsidiary;
+      case 'link-legacy':
+        await state.link({
+          kind: 'bill',
+          netsuiteId: decision.netsuiteId,
+          procurifyId: this.ref.id,
+          origin: 'legacy',
+        });
+        return this.finish('skipped', decision.message, { netsuiteId: decision.netsuiteId });
+      case 'park':
+        return this.finish('review', decision.message, { waitingFor: decision.waitingFor });
+      case 'write':
+        return this.write(decision, message);
     }
-    const currencyId = await this.deps.lookups.currencyByCode(bill.currency.name);
-    if (currencyId === undefined) {
-      throw new DataError(`Currency ${bill.currency.name} is not an active NetSuite currency`, {
-        source: 'netsuite',
-        path: 'currency',
+  }
+
+  private async write(
+    decision: Extract<BillDecision, { kind: 'write' }>,
+    message: BillMessage,
+  ): Promise<BillSyncOutcome> {
+    const { state } = this.deps;
+    const { plan, target, link } = decision;
+    let netsuiteId = link?.netsuiteId;
+    if (decision.action === 'unchanged' && netsuiteId !== undefined) {
+      await state.append(this.ref, { step: 'unchanged', facts: { netsuiteId } });
+    } else {
+      const written = await this.deps.netsuite.upsertByExternalId(
+        target.type,
+        target.externalId,
+        { ...plan.body },
+        { replaceSublists: target.replaceSublists },
+      );
+      // Location comes only when the upsert created the bill; otherwise the link has the id, or (after a
+      // crash between the write and the link) NetSuite tells it.
+      netsuiteId =
+        written.id ??
+        link?.netsuiteId ??
+        (
+          await this.deps.netsuite.get('vendorBill', externalIdRef(target.externalId), {
+            fields: ['id'],
+            schema: idAnswer,
+          })
+        ).id;
+      if (link === undefined || link.netsuiteId !== netsuiteId) {
+        await state.link({ kind: 'bill', netsuiteId, procurifyId: this.ref.id, origin: 'created' });
+      }
+      await state.append(this.ref, {
+        step: 'written',
+        facts: {
+          netsuiteId,
+          action: written.id === undefined ? 'updated' : 'created',
+          total: plan.totals.total,
+          currency: plan.totals.currency,
+          tax: plan.totals.tax,
+          shipping: plan.totals.shipping,
+          costs: plan.totals.costs,
+          lines: plan.lineCount,
+          origin: message.origin,
+        },
       });
     }
-    return { vendorId: vendorLink.netsuiteId, subsidiaryId, currencyId };
+    // The bill's state is written before the files: a failure storing a file leaves the bill synced
+    // (its hash recorded, nothing written twice) and the retry stores only what is missing.
+    await this.finish(
+      'synced',
+      undefined,
+      { netsuiteId, contentHash: plan.hash, attachments: [...decision.storedFiles] },
+      false,
+    );
+    const stored = await this.storeFiles(netsuiteId, plan.attachments, decision.storedFiles);
+    for (const note of plan.notes) await state.append(this.ref, { step: 'note', message: note });
+    const notes = [...plan.notes, ...stored.notes];
+    return this.finish(
+      'synced',
+      notes.length === 0 ? undefined : notes.join('; '),
+      { netsuiteId, contentHash: plan.hash, attachments: stored.all },
+      false,
+    );
+  }
+
+  /** Stores and attaches the invoice files not stored yet; returns every stored uuid and what was left out. */
+  private async storeFiles(
+    netsuiteId: string,
+    files: readonly AttachmentToStore[],
+    already: readonly string[],
+  ): Promise<{ all: string[]; notes: string[] }> {
+    const all = [...already];
+    const notes: string[] = [];
+    const pending = files.filter((file) => !already.includes(file.uuid));
+    if (pending.length === 0) return { all, notes };
+    const cabinet = this.deps.fileCabinet;
+    const download = this.deps.procurify.downloadAttachment?.bind(this.deps.procurify);
+    if (cabinet === undefined || download === undefined) {
+      const note = `${pending.length} invoice file(s) not stored: apsync's attachment RESTlet is not enabled in the NetSuite secret (restlets)`;
+      await this.deps.state.append(this.ref, { step: 'note', message: note });
+      return { all, notes: [note] };
+    }
+    for (const file of pending) {
+      const fileType = netsuiteFileType(file.mimetype);
+      if (fileType === undefined) {
+        const note = `invoice file ${file.name} not stored: NetSuite has no file type for ${file.mimetype}`;
+        await this.deps.state.append(this.ref, { step: 'note', message: note });
+        notes.push(note);
+        continue;
+      }
+      const { content } = await download(file.attachment);
+      const result = await cabinet.storeAttachment({
+        record: { type: 'vendorbill', id: netsuiteId },
+        folderId: file.folderId,
+        file: {
+          name: invoiceFileName(this.ref.id, file),
+          fileType,
+          content,
+          ...(file.sha1 === undefined ? {} : { sha1: file.sha1 }),
+          description: `Procurify invoice file ${file.uuid}`,
+        },
+      });
+      all.push(file.uuid);
+      await this.deps.state.append(this.ref, {
+        step: 'written',
+        message: `invoice file ${file.name} ${result.created ? 'stored' : 're-used'} and attached`,
+        facts: { fileId: result.fileId, attachment: file.uuid, netsuiteId },
+      });
+      // Remembered after each file: a crash after this one never stores it again.
+      const current = await this.deps.state.getState(this.ref);
+      if (current !== undefined) {
+        const { updatedAt: _updatedAt, ...rest } = current;
+        await this.deps.state.putState({ ...rest, attachments: [...all] });
+      }
+    }
+    return { all, notes };
   }
 
   private async finish(
     status: SyncStatus,
     message: string | undefined,
-    extra: { netsuiteId?: string; contentHash?: string; waitingFor?: string[] } = {},
+    extra: { netsuiteId?: string; contentHash?: string; waitingFor?: string[]; attachments?: string[] } = {},
     audit = true,
   ): Promise<BillSyncOutcome> {
     if (audit) {
@@ -267,6 +290,9 @@ class BillSync {
       ...(extra.contentHash === undefined ? {} : { contentHash: extra.contentHash }),
       ...(this.sourceModified === undefined ? {} : { sourceModified: this.sourceModified }),
       ...(extra.waitingFor === undefined ? {} : { waitingFor: extra.waitingFor }),
+      ...(extra.attachments === undefined || extra.attachments.length === 0
+        ? {}
+        : { attachments: extra.attachments }),
     });
     return {
       status,
@@ -287,6 +313,7 @@ class BillSync {
       message,
       errorClass,
       ...(previous?.contentHash === undefined ? {} : { contentHash: previous.contentHash }),
+      ...(previous?.attachments === undefined ? {} : { attachments: previous.attachments }),
       ...(this.sourceModified === undefined ? {} : { sourceModified: this.sourceModified }),
     });
   }

@@ -283,13 +283,69 @@ export const costAllocationSchema = z.object({
 });
 export type ProcurifyCostAllocation = z.infer<typeof costAllocationSchema>;
 
+/** CustomFieldValueRead: a custom field's value on a bill line (`value` is a string or a boolean). */
+export const customFieldValueSchema = z.object({
+  id: z.number().int().optional(),
+  value: z
+    .union([z.string(), z.boolean()])
+    .nullish()
+    .transform((value) => value ?? null),
+  field: z.object({
+    id: z.number().int().optional(),
+    name: z.string(),
+    field_type: z.unknown().optional(),
+  }),
+});
+export type ProcurifyCustomFieldValue = z.infer<typeof customFieldValueSchema>;
+
+const optionalDecimal = decimalString.nullish().transform((value) => value ?? null);
+
+/**
+ * ItemReadSerializer_v2 (a bill line). `total_cost` is the line without tax ("Item total cost without tax
+ * amount"), `total_cost_with_tax` the line with its tax, `tax_amount` the tax whether it was included in
+ * the entered price or added to it (`tax_is_inclusive`); `shipping_amount` is the line's shipping.
+ */
 export const billItemSchema = z.object({
   id: z.number().int(),
   description: z.string(),
-  quantity: decimalString.nullish(),
+  quantity: optionalDecimal,
+  unit_cost: optionalDecimal,
+  bill_by_cost: z.boolean().nullish(),
   total_cost: decimalString,
+  tax_name: nullableText,
+  tax_percentage: optionalDecimal,
+  tax_amount: optionalDecimal,
+  tax_is_inclusive: z.boolean().nullish(),
+  total_cost_with_tax: optionalDecimal,
+  shipping_amount: optionalDecimal,
+  custom_fields: z
+    .array(customFieldValueSchema)
+    .nullish()
+    .transform((value) => value ?? []),
   cost_allocations: z.array(costAllocationSchema),
 });
+export type ProcurifyBillItem = z.infer<typeof billItemSchema>;
+
+/** BillCostRead: a bill-level cost (freight, a fee) with its own account coding. */
+export const billCostSchema = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  amount: decimalString,
+  cost_allocation: costAllocationSchema,
+});
+export type ProcurifyBillCost = z.infer<typeof billCostSchema>;
+
+/** Attachment: an invoice file; `file` is where its content is downloaded from. */
+export const attachmentSchema = z.object({
+  id: z.number().int().optional(),
+  uuid: z.string().min(1),
+  file: z.string().min(1),
+  name: nullableText,
+  mimetype: nullableText,
+  length: nullableInt,
+  sha1_hash: nullableText,
+});
+export type ProcurifyAttachment = z.infer<typeof attachmentSchema>;
 
 /** BillRead's `bill_payment`: the bill's payment and the amount applied to this bill. */
 export const billPaymentSchema = z.object({
@@ -315,10 +371,22 @@ export const billSchema = z.object({
   invoice_date: nullableText,
   due_date: nullableText,
   payment_terms: nullableText,
+  /** Lines without tax and shipping, plus bill-level costs (BillRead: "should not contain any tax or shipping, but include bill cost"). */
   total_cost: decimalString,
+  tax_amount: optionalDecimal,
+  shipping_amount: optionalDecimal,
+  total_cost_with_tax: optionalDecimal,
   group: nullableInt,
   note: nullableText,
   items: z.array(billItemSchema),
+  costs: z
+    .array(billCostSchema)
+    .nullish()
+    .transform((value) => value ?? []),
+  invoice_attachments: z
+    .array(attachmentSchema)
+    .nullish()
+    .transform((value) => value ?? []),
   bill_payment: billPaymentSchema.nullish().transform((value) => value ?? null),
 });
 export type ProcurifyBill = z.infer<typeof billSchema>;

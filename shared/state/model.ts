@@ -36,6 +36,8 @@ export interface RecordState {
   sourceModified?: string;
   /** What the record waits for when parked for review, e.g. `account-code:6100`. */
   waitingFor?: string[];
+  /** Invoice files already stored in NetSuite for this record (Procurify attachment uuids): stored once. */
+  attachments?: string[];
   updatedAt: string;
 }
 

@@ -1,31 +1,72 @@
-// Pure rules of the bill flow (SPEC F3): exact money, the Vendor Bill body, parking on missing mappings,
-// legacy external-id matching, CSV parsing and the bill-sync configuration.
+// Pure rules of the bill flow (SPEC F3, issue 11): exact money, the Vendor Bill body with tax, shipping,
+// costs, location, class and custom fields, parking on what is missing (settings, mappings, amounts the
+// currency cannot hold), to-the-cent totals over generated bills, legacy external-id matching, CSV
+// parsing and the bill-sync configuration.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { centsToAmount, formatCents, toCents } from '../../shared/bills/bill-money.ts';
+import {
+  apportion,
+  centsToAmount,
+  formatCents,
+  roundAllToMinor,
+  toCents,
+  toUnits,
+} from '../../shared/bills/bill-money.ts';
 import {
   type BillCoding,
   billExternalId,
-  codingNeeds,
-  expenseAmounts,
+  billNeeds,
   planVendorBill,
+  segmentValueNeeds,
 } from '../../shared/bills/bill-plan.ts';
-import { billSyncSettingsSchema } from '../../shared/bills/bill-sync-settings.ts';
+import { type BillSyncSettingsInput, billSyncSettingsSchema } from '../../shared/bills/bill-sync-settings.ts';
 import { parseCsvLine } from '../../shared/bills/import-bill-links.ts';
 import { legacyKeyOf, matchesLegacyExternalId } from '../../shared/bills/legacy-bills.ts';
 import { DataError } from '../../shared/errors.ts';
-import type { ProcurifyBill } from '../../shared/procurify/index.ts';
+import type { ProcurifyBill, ProcurifyBillItem } from '../../shared/procurify/index.ts';
 
 const uuid = '3f2b8c1e-9a4d-4e6f-8b2a-1c3d5e7f9a0b';
 
-function allocation(id: number, amount: string, code: string, department: [number, string]) {
+const departments: Record<number, [string, string]> = {
+  3: ['Marketing', 'Vancouver'],
+  4: ['Operations', 'Seattle'],
+  5: ['Engineering', 'Vancouver'],
+};
+
+function allocation(id: number, amount: string, code: string, department: number) {
+  const [name, location] = departments[department]!;
   return {
     id,
     amount,
     budget: {
       account_code: { id: Number(code), code, description: `Account ${code}` },
-      department: { id: department[0], name: department[1], external_id: null },
+      department: {
+        id: department,
+        name,
+        external_id: null,
+        branch: { id: location.length, name: location },
+      },
     },
+  };
+}
+
+function item(
+  overrides: Partial<ProcurifyBillItem> & Pick<ProcurifyBillItem, 'total_cost' | 'cost_allocations'>,
+): ProcurifyBillItem {
+  return {
+    id: 1,
+    description: 'Paper',
+    quantity: null,
+    unit_cost: null,
+    bill_by_cost: true,
+    tax_name: null,
+    tax_percentage: null,
+    tax_amount: null,
+    tax_is_inclusive: null,
+    total_cost_with_tax: null,
+    shipping_amount: null,
+    custom_fields: [],
+    ...overrides,
   };
 }
 
@@ -42,48 +83,97 @@ function bill(overrides: Partial<ProcurifyBill> = {}): ProcurifyBill {
     due_date: '2026-03-29T00:00:00Z',
     payment_terms: 'Net 30',
     total_cost: '150.75',
+    tax_amount: null,
+    shipping_amount: null,
+    total_cost_with_tax: null,
     group: null,
     note: '',
     items: [
-      {
+      item({
         id: 1,
         description: 'Paper',
-        quantity: '1',
+        quantity: '4',
+        unit_cost: '25.125',
+        bill_by_cost: false,
         total_cost: '100.50',
-        cost_allocations: [allocation(11, '100.50', '6100', [3, 'Marketing'])],
-      },
-      {
+        tax_name: 'GST',
+        tax_percentage: '5',
+        tax_amount: '5.03',
+        tax_is_inclusive: false,
+        total_cost_with_tax: '105.53',
+        shipping_amount: '7.00',
+        custom_fields: [{ id: 1, value: 'Q1 launch', field: { id: 9, name: 'Project' } }],
+        cost_allocations: [allocation(11, '100.50', '6100', 3)],
+      }),
+      item({
         id: 2,
         description: 'Toner',
-        quantity: '1',
         total_cost: '50.25',
-        cost_allocations: [
-          allocation(12, '30.00', '6100', [3, 'Marketing']),
-          allocation(13, '20.25', '6200', [4, 'Operations']),
-        ],
-      },
+        custom_fields: [{ id: 2, value: 'West', field: { id: 10, name: 'Region' } }],
+        cost_allocations: [allocation(12, '30.00', '6100', 3), allocation(13, '20.25', '6200', 4)],
+      }),
     ],
+    costs: [],
+    invoice_attachments: [],
     bill_payment: null,
     ...overrides,
   };
 }
 
 const coding: BillCoding = {
+  vendorId: '101',
+  subsidiaryId: '1',
+  currency: { id: '1', code: 'USD', precision: 2 },
+  termId: '2',
   accounts: new Map([
     ['6100', '501'],
     ['6200', '502'],
+    ['5100', '26'],
   ]),
   departments: new Map([
     [3, '21'],
     [4, '22'],
+    [5, '23'],
+  ]),
+  locations: new Map([
+    ['Vancouver', '2'],
+    ['Seattle', '1'],
+  ]),
+  classes: new Map([
+    ['Marketing', '1'],
+    ['Operations', '2'],
+    ['Engineering', '3'],
   ]),
   missing: [],
 };
-const header = { vendorId: '101', subsidiaryId: '1', currencyId: '1' };
+
+const fullSettings: BillSyncSettingsInput = {
+  tax: { strategy: 'tax-lines', accounts: { GST: '24' }, defaultAccountId: '25' },
+  shipping: { mode: 'account', accountId: '26' },
+  location: { byProcurifyLocation: { Vancouver: '2', Seattle: '1' } },
+  class: { byDepartment: { Marketing: '1', Operations: '2' }, defaultId: '3' },
+  customFields: [
+    { field: 'custcol_project', from: { lineField: 'Project' } },
+    { field: 'cseg_region', from: { lineField: 'Region' }, values: { West: '1', East: '2' } },
+    { field: 'custbody_ap_approver', from: { constant: 'apsync' } },
+    { field: 'custcol_procurify_quantity', from: { lineValue: 'quantity' } },
+  ],
+  attachments: { folderId: '1' },
+};
+const settings = (input: BillSyncSettingsInput = fullSettings) => billSyncSettingsSchema.parse(input);
+
+type Written = Extract<ReturnType<typeof planVendorBill>, { kind: 'write' }>;
+function written(plan: ReturnType<typeof planVendorBill>): Written {
+  if (plan.kind !== 'write') throw new Error(`parked: ${plan.message}`);
+  return plan;
+}
+const linesTotalCents = (plan: Written) =>
+  plan.body.expense.items.reduce((sum, line) => sum + toCents(String(line.amount), 'line'), 0n);
 
 describe('bill money', () => {
-  it('rounds decimal strings to cents half away from zero, never through floats', () => {
-    expect(toCents('120.50', 'x')).toBe(12050n);
+  it('reads decimals exactly (8 places) and rounds half away from zero to cents', () => {
+    expect(toUnits('120.505', 'x')).toBe(12050500000n);
+    expect(toUnits('0.30000000000000004', 'x')).toBe(30000000n);
     expect(toCents('120.5', 'x')).toBe(12050n);
     expect(toCents('0.005', 'x')).toBe(1n);
     expect(toCents('0.0049', 'x')).toBe(0n);
@@ -100,130 +190,359 @@ describe('bill money', () => {
         expect(toCents(formatCents(cents), 'x')).toBe(cents);
       }),
     );
-    expect(centsToAmount(12050n)).toBe(120.5);
-    expect(formatCents(5n)).toBe('0.05');
     expect(formatCents(-12050n)).toBe('-120.50');
+  });
+
+  it('apportions exactly and rounds a set of amounts to a given total', () => {
+    fc.assert(
+      fc.property(
+        fc.bigInt({ min: -(10n ** 12n), max: 10n ** 12n }),
+        fc.array(fc.bigInt({ min: 0n, max: 10n ** 12n }), { minLength: 1, maxLength: 8 }),
+        (amount, weights) => {
+          const shares = apportion(amount, weights);
+          expect(shares.reduce((sum, share) => sum + share, 0n)).toBe(amount);
+        },
+      ),
+    );
+    expect(roundAllToMinor([33333333n, 33333333n, 33333334n], 100n, 2)).toEqual([33n, 33n, 34n]);
   });
 });
 
 describe('planVendorBill', () => {
-  it('maps header, one expense line per cost allocation, and replaces item lines', () => {
-    const plan = planVendorBill(bill(), coding, header);
-    expect(plan.kind).toBe('write');
-    if (plan.kind !== 'write') return;
-    expect(plan.body).toEqual({
+  it('writes header, lines with department, location, class and custom fields, tax and shipping lines', () => {
+    const plan = written(planVendorBill(bill(), settings(), coding));
+    expect(plan.body).toMatchObject({
       externalId: `procurify-bill-${uuid}`,
       entity: { id: '101' },
       subsidiary: { id: '1' },
       currency: { id: '1' },
+      terms: { id: '2' },
       tranDate: '2026-02-27',
       dueDate: '2026-03-29',
       tranId: 'INV-1001',
-      memo: 'Procurify bill 42',
-      expense: {
-        items: [
-          { account: { id: '501' }, amount: 100.5, department: { id: '21' }, memo: 'Paper' },
-          { account: { id: '501' }, amount: 30, department: { id: '21' }, memo: 'Toner' },
-          { account: { id: '502' }, amount: 20.25, department: { id: '22' }, memo: 'Toner' },
-        ],
-      },
+      custbody_ap_approver: 'apsync',
       item: { items: [] },
     });
-    expect(plan.totalCents).toBe(15075n);
-    expect(plan.lineCount).toBe(3);
+    expect(plan.body.expense.items).toEqual([
+      {
+        account: { id: '501' },
+        amount: 100.5,
+        department: { id: '21' },
+        location: { id: '2' },
+        class: { id: '1' },
+        memo: 'Paper (4 × 25.125)',
+        custcol_project: 'Q1 launch',
+        custcol_procurify_quantity: 4,
+      },
+      {
+        account: { id: '24' },
+        amount: 5.03,
+        department: { id: '21' },
+        location: { id: '2' },
+        class: { id: '1' },
+        memo: 'GST 5.00% on Paper',
+        custcol_project: 'Q1 launch',
+        custcol_procurify_quantity: 4,
+      },
+      {
+        account: { id: '26' },
+        amount: 7,
+        department: { id: '21' },
+        location: { id: '2' },
+        class: { id: '1' },
+        memo: 'Shipping: Paper',
+        custcol_project: 'Q1 launch',
+        custcol_procurify_quantity: 4,
+      },
+      {
+        account: { id: '501' },
+        amount: 30,
+        department: { id: '21' },
+        location: { id: '2' },
+        class: { id: '1' },
+        memo: 'Toner',
+        cseg_region: { id: '1' },
+      },
+      {
+        account: { id: '502' },
+        amount: 20.25,
+        department: { id: '22' },
+        location: { id: '1' },
+        class: { id: '2' },
+        memo: 'Toner',
+        cseg_region: { id: '1' },
+      },
+    ]);
+    expect(plan.totals).toMatchObject({
+      lines: '150.75',
+      tax: '5.03',
+      shipping: '7.00',
+      costs: '0.00',
+      total: '162.78',
+    });
+    expect(linesTotalCents(plan)).toBe(16278n);
+  });
+
+  it('apportions shipping and costs over the lines when configured, and codes costs otherwise', () => {
+    const withCost = bill({
+      total_cost: '165.75',
+      costs: [
+        { id: 1, name: 'Freight', amount: '15.00', cost_allocation: allocation(90, '15.00', '5100', 4) },
+      ],
+    });
+    const apportioned = written(
+      planVendorBill(
+        withCost,
+        settings({ ...fullSettings, shipping: { mode: 'apportion' }, costs: { mode: 'apportion' } }),
+        coding,
+      ),
+    );
+    expect(apportioned.body.expense.items.map((line) => line.memo)).not.toContain('Cost: Freight');
+    expect(linesTotalCents(apportioned)).toBe(17778n);
+    const coded = written(planVendorBill(withCost, settings(), coding));
+    expect(coded.body.expense.items.at(-1)).toMatchObject({
+      account: { id: '26' },
+      amount: 15,
+      department: { id: '22' },
+      memo: 'Cost: Freight',
+    });
+    expect(linesTotalCents(coded)).toBe(17778n);
+  });
+
+  it('parks a taxed or shipped bill until tax and shipping are configured, naming the setting', () => {
+    const plan = planVendorBill(bill(), settings({}), coding);
+    expect(plan).toMatchObject({ kind: 'park', waitingFor: ['setting:tax', 'setting:shipping'] });
+    const legacyTax = planVendorBill(
+      bill(),
+      settings({ ...fullSettings, tax: { strategy: 'tax-codes' } }),
+      coding,
+    );
+    expect(legacyTax.kind === 'park' && legacyTax.message).toContain(
+      "cannot be written through NetSuite's REST record API",
+    );
+    const unknownTax = planVendorBill(
+      bill(),
+      settings({ ...fullSettings, tax: { strategy: 'tax-lines', accounts: {} } }),
+      coding,
+    );
+    expect(unknownTax).toMatchObject({ kind: 'park', waitingFor: ['tax:GST'] });
+  });
+
+  it('parks on a missing mapping and on a custom field value without a NetSuite id', () => {
+    const missing = {
+      ...coding,
+      missing: [
+        { key: 'location:Seattle', reason: 'Procurify location Seattle: NetSuite location 1 is inactive' },
+      ],
+    };
+    expect(planVendorBill(bill(), settings(), missing)).toMatchObject({
+      kind: 'park',
+      waitingFor: ['location:Seattle'],
+      message: expect.stringContaining('NetSuite location 1 is inactive'),
+    });
+    const unmapped = bill();
+    unmapped.items[1]!.custom_fields = [{ id: 3, value: 'North', field: { id: 10, name: 'Region' } }];
+    expect(planVendorBill(unmapped, settings(), coding)).toMatchObject({
+      kind: 'park',
+      waitingFor: ['field:cseg_region=North'],
+    });
+    expect(segmentValueNeeds(bill(), settings())).toEqual([{ segment: 'cseg_region', id: '1' }]);
+  });
+
+  it('parks a total the currency cannot hold, and writes whole amounts in a currency without decimals', () => {
+    const odd = bill({ total_cost: '150.755' });
+    odd.items[1]!.total_cost = '50.255';
+    odd.items[1]!.cost_allocations[1]!.amount = '20.255';
+    expect(planVendorBill(odd, settings(), coding)).toMatchObject({ kind: 'park', waitingFor: ['amounts'] });
+    const yen = bill({ currency: { id: 3, name: 'JPY' }, total_cost: '15075' });
+    yen.items[0] = item({ total_cost: '10050', cost_allocations: [allocation(11, '10050', '6100', 3)] });
+    yen.items[1] = item({ id: 2, total_cost: '5025', cost_allocations: [allocation(12, '5025', '6100', 3)] });
+    const plan = written(
+      planVendorBill(yen, settings(), { ...coding, currency: { id: '3', code: 'JPY', precision: 0 } }),
+    );
+    expect(plan.body.expense.items.map((line) => line.amount)).toEqual([10050, 5025]);
+  });
+
+  it('refuses amounts that do not add up, naming the line', () => {
+    const broken = bill();
+    broken.items[0]!.total_cost_with_tax = '105.00';
+    expect(() => planVendorBill(broken, settings(), coding)).toThrow(
+      /line 1 \(Paper\) is 100.50 with tax 5.03/,
+    );
+    expect(() => planVendorBill(bill({ total_cost: '150.00' }), settings(), coding)).toThrow(
+      /bill total is 150.00/,
+    );
+    const unallocated = bill();
+    unallocated.items[0]!.cost_allocations = [];
+    expect(() => planVendorBill(unallocated, settings(), coding)).toThrow(DataError);
+  });
+
+  it('lists what the bill needs from NetSuite once each', () => {
+    expect(billNeeds(bill(), settings())).toEqual({
+      accountCodes: ['6100', '6200'],
+      departments: [
+        { procurifyId: 3, name: 'Marketing', location: 'Vancouver' },
+        { procurifyId: 4, name: 'Operations', location: 'Seattle' },
+      ],
+      procurifyLocations: ['Vancouver', 'Seattle'],
+      configuredAccounts: ['24', '26'],
+      currencyCode: 'USD',
+      term: 'Net 30',
+    });
   });
 
   it('gives the same hash for the same bill and a different one when an amount changes', () => {
-    const first = planVendorBill(bill(), coding, header);
-    const again = planVendorBill(bill(), coding, header);
+    const a = written(planVendorBill(bill(), settings(), coding));
+    const b = written(planVendorBill(bill(), settings(), coding));
     const changed = bill();
-    changed.total_cost = '150.76';
-    changed.items[1]!.total_cost = '50.26';
-    changed.items[1]!.cost_allocations[1]!.amount = '20.26';
-    const other = planVendorBill(changed, coding, header);
-    expect(first.kind === 'write' && again.kind === 'write' && other.kind === 'write').toBe(true);
-    if (first.kind !== 'write' || again.kind !== 'write' || other.kind !== 'write') return;
-    expect(again.hash).toBe(first.hash);
-    expect(other.hash).not.toBe(first.hash);
+    changed.items[0]!.tax_amount = '5.02';
+    changed.items[0]!.total_cost_with_tax = '105.52';
+    expect(a.hash).toBe(b.hash);
+    expect(written(planVendorBill(changed, settings(), coding)).hash).not.toBe(a.hash);
+  });
+});
+
+/** A bill as Procurify computes one: each line's tax from its rate (inclusive or exclusive), shipping, costs. */
+const generatedBill = fc
+  .record({
+    currency: fc.constantFrom(['USD', 2] as const, ['CAD', 2] as const, ['JPY', 0] as const),
+    lines: fc.array(
+      fc.record({
+        allocations: fc.array(
+          fc.record({
+            cents: fc.integer({ min: 1, max: 5_000_000 }),
+            department: fc.constantFrom(3, 4, 5),
+            extra: fc.integer({ min: 0, max: 9 }),
+          }),
+          { minLength: 1, maxLength: 3 },
+        ),
+        rate: fc.constantFrom(null, '5', '7.25', '13', '8.875'),
+        inclusive: fc.boolean(),
+        shippingCents: fc.constantFrom(0, 0, 499, 1250, 333),
+      }),
+      { minLength: 1, maxLength: 6 },
+    ),
+    costCents: fc.array(fc.integer({ min: 1, max: 100_000 }), { maxLength: 2 }),
+    subDecimals: fc.boolean(),
+    shippingMode: fc.constantFrom('account' as const, 'apportion' as const),
+    costsMode: fc.constantFrom('coded' as const, 'account' as const, 'apportion' as const),
+  })
+  .map(({ currency: [code, precision], lines, costCents, subDecimals, shippingMode, costsMode }) => {
+    // Amounts in units of 10^-4 (sub-cent allocations when `subDecimals`), at the currency's precision otherwise.
+    const scale = precision === 0 ? 1n : subDecimals ? 10_000n : 100n;
+    const text = (value: bigint, places: number) => {
+      const digits = value.toString().padStart(places + 1, '0');
+      return places === 0 ? digits : `${digits.slice(0, -places)}.${digits.slice(-places)}`;
+    };
+    const places = precision === 0 ? 0 : subDecimals ? 4 : 2;
+    let allocationId = 1;
+    let expected = 0n;
+    let netSum = 0n;
+    const items = lines.map((line, index) => {
+      const amounts = line.allocations.map(
+        (a) => BigInt(a.cents) * (scale / 100n || 1n) + (subDecimals ? BigInt(a.extra) : 0n),
+      );
+      const net = amounts.reduce((sum, value) => sum + value, 0n);
+      // Tax at the currency's minor unit, as Procurify rounds it: exclusive on the net, inclusive inside the gross.
+      const minor = precision === 0 ? 1n : scale / 100n;
+      let tax = 0n;
+      if (line.rate !== null) {
+        const rate = Number(line.rate);
+        const netMinor = Number(net / minor);
+        const taxMinor = line.inclusive
+          ? Math.round(netMinor * (rate / 100))
+          : Math.round((netMinor * rate) / 100);
+        tax = BigInt(taxMinor) * minor;
+      }
+      const shipping =
+        precision === 0 ? BigInt(line.shippingCents) : BigInt(line.shippingCents) * (scale / 100n);
+      expected += net + tax + shipping;
+      netSum += net;
+      return item({
+        id: index + 1,
+        description: `Line ${index + 1}`,
+        total_cost: text(net, places),
+        tax_name: line.rate === null ? null : `Tax ${line.rate}`,
+        tax_percentage: line.rate,
+        tax_amount: line.rate === null ? null : text(tax, places),
+        tax_is_inclusive: line.inclusive,
+        total_cost_with_tax: text(net + tax, places),
+        shipping_amount: line.shippingCents === 0 ? null : text(shipping, places),
+        cost_allocations: line.allocations.map((a, at) =>
+          allocation(
+            allocationId++,
+            text(amounts[at]!, places),
+            a.department === 4 ? '6200' : '6100',
+            a.department,
+          ),
+        ),
+      });
+    });
+    const costs = costCents.map((cents, index) => {
+      const amount = precision === 0 ? BigInt(cents) : BigInt(cents) * (scale / 100n);
+      expected += amount;
+      netSum += amount;
+      return {
+        id: index + 1,
+        name: `Cost ${index + 1}`,
+        amount: text(amount, places),
+        cost_allocation: allocation(900 + index, text(amount, places), '5100', 4),
+      };
+    });
+    const generated = bill({
+      currency: { id: 1, name: code },
+      total_cost: text(netSum, places),
+      items,
+      costs,
+      payment_terms: null,
+    });
+    return {
+      bill: generated,
+      precision,
+      expected,
+      scale: precision === 0 ? 1n : scale,
+      shippingMode,
+      costsMode,
+    };
   });
 
-  it('parks the bill with the exact missing mappings and writes nothing', () => {
-    const plan = planVendorBill(
-      bill(),
-      {
-        ...coding,
-        missing: [
-          { key: 'account-code:6200', reason: 'account code 6200: no NetSuite account has this Number' },
-          { key: 'department:Operations', reason: 'department Operations (Procurify 4): not linked' },
-        ],
-      },
-      undefined,
+describe('to the cent over generated bills', () => {
+  it('writes lines that add up to the bill with tax, shipping and costs, or parks what the currency cannot hold', () => {
+    fc.assert(
+      fc.property(
+        generatedBill,
+        ({ bill: generated, precision, expected, scale, shippingMode, costsMode }) => {
+          const config = settings({
+            tax: { strategy: 'tax-lines', accounts: {}, defaultAccountId: '24' },
+            shipping:
+              shippingMode === 'account' ? { mode: 'account', accountId: '26' } : { mode: 'apportion' },
+            costs: costsMode === 'account' ? { mode: 'account', accountId: '26' } : { mode: costsMode },
+          });
+          const currencyCoding = {
+            ...coding,
+            currency: { id: '1', code: generated.currency.name, precision },
+          };
+          const plan = planVendorBill(generated, config, currencyCoding);
+          const minorPerScale = scale / 10n ** BigInt(precision);
+          if (expected % minorPerScale !== 0n) {
+            expect(plan).toMatchObject({ kind: 'park', waitingFor: ['amounts'] });
+            return;
+          }
+          const write = written(plan);
+          const total = write.body.expense.items.reduce(
+            (sum, line) => sum + BigInt(Math.round(line.amount * 10 ** precision)),
+            0n,
+          );
+          expect(total).toBe(expected / minorPerScale);
+          expect(write.totals.totalMinor).toBe(expected / minorPerScale);
+          for (const line of write.body.expense.items) {
+            expect(Number.isInteger(Math.round(line.amount * 10 ** precision))).toBe(true);
+            expect(line.amount).not.toBe(0);
+          }
+        },
+      ),
+      { numRuns: 400 },
     );
-    expect(plan).toEqual({
-      kind: 'park',
-      waitingFor: ['account-code:6200', 'department:Operations'],
-      message: expect.stringContaining('account code 6200: no NetSuite account has this Number'),
-    });
-  });
-
-  it('keeps the total exact when allocations have more than two decimals', () => {
-    const thirds = bill({
-      total_cost: '100.00',
-      items: [
-        {
-          id: 1,
-          description: 'Shared service',
-          quantity: '1',
-          total_cost: '100.00',
-          cost_allocations: [
-            allocation(1, '33.334', '6100', [3, 'Marketing']),
-            allocation(2, '33.333', '6100', [4, 'Operations']),
-            allocation(3, '33.333', '6200', [4, 'Operations']),
-          ],
-        },
-      ],
-    });
-    const lines = expenseAmounts(thirds);
-    expect(lines.map((line) => line.cents)).toEqual([3334n, 3333n, 3333n]);
-    const odd = bill({
-      total_cost: '0.03',
-      items: [
-        {
-          id: 1,
-          description: 'Rounding',
-          quantity: '1',
-          total_cost: '0.03',
-          cost_allocations: [
-            allocation(1, '0.015', '6100', [3, 'Marketing']),
-            allocation(2, '0.015', '6200', [3, 'Marketing']),
-          ],
-        },
-      ],
-    });
-    // 0.015 + 0.015 rounds to 0.02 + 0.02: the largest line gives back the extra cent.
-    const oddLines = expenseAmounts(odd);
-    expect(oddLines.reduce((sum, line) => sum + line.cents, 0n)).toBe(3n);
-  });
-
-  it('refuses a line without cost allocation and allocations that do not add up', () => {
-    const uncoded = bill();
-    uncoded.items[0]!.cost_allocations = [];
-    expect(() => planVendorBill(uncoded, coding, header)).toThrow(/line 1 \(Paper\) has no cost allocation/);
-    const short = bill();
-    short.items[1]!.cost_allocations[1]!.amount = '20.00';
-    expect(() => planVendorBill(short, coding, header)).toThrow(/add up to 50.00, the line is 50.25/);
-    const wrongTotal = bill({ total_cost: '151.00' });
-    expect(() => planVendorBill(wrongTotal, coding, header)).toThrow(/the bill total is 151.00/);
-  });
-
-  it('lists each account code and department once', () => {
-    expect(codingNeeds(bill())).toEqual({
-      accountCodes: ['6100', '6200'],
-      departments: [
-        { procurifyId: 3, name: 'Marketing' },
-        { procurifyId: 4, name: 'Operations' },
-      ],
-    });
   });
 });
 

@@ -1,20 +1,9 @@
 // `apsync preview bill:<uuid>` and `payment:<id>`: what the bill-sync and payment-push workers would
-// write to NetSuite now, read-only. They follow the decisions of shared/bills/sync-bill.ts and
-// shared/payments/push-payment.ts step by step and use their pure planners (planVendorBill,
-// planVendorPayment) and read helpers, so the body shown is the body those workers would send.
-import { resolveBillCoding } from '../../../shared/bills/bill-coding.ts';
-import {
-  approvedBillStatus,
-  type BillHeader,
-  billExternalId,
-  billStatusNames,
-  codingNeeds,
-  planVendorBill,
-} from '../../../shared/bills/bill-plan.ts';
-import { readBillSyncSettings } from '../../../shared/bills/bill-sync-settings.ts';
-import { findLegacyBills } from '../../../shared/bills/legacy-bills.ts';
+// write to NetSuite now, read-only. Bills render the very decision the worker applies
+// (shared/bills/decide-bill.ts); payments follow shared/payments/push-payment.ts with its pure planner
+// (planVendorPayment) and read helpers, so the body shown is the body the worker would send.
+import { type BillDecision, decideBill } from '../../../shared/bills/decide-bill.ts';
 import { createNetSuiteBillLookups } from '../../../shared/bills/netsuite-bill-lookups.ts';
-import { replacedBillSublists } from '../../../shared/bills/sync-bill.ts';
 import { classOf } from '../../../shared/errors.ts';
 import { readPaymentMode } from '../../../shared/payment-mode.ts';
 import {
@@ -64,93 +53,59 @@ async function orInvalid(plan: () => Promise<Planned>): Promise<Planned> {
 
 export function previewBill(services: CliServices, uuid: string): Promise<Planned> {
   return orInvalid(async () => {
-    const [{ netsuite, procurify }, link] = await Promise.all([
-      services.syncClients(),
-      services.state.findBySource('procurify', 'bill', uuid),
-    ]);
-    const state = services.state;
+    const { netsuite, procurify } = await services.syncClients();
     const bill = await procurify.getBill(uuid);
-    if (bill.status !== approvedBillStatus) {
-      const statusName = `${billStatusNames[bill.status] ?? 'Unknown'} (${bill.status})`;
-      return noWrite(
-        'skipped',
-        link === undefined
-          ? `Bill status is ${statusName}: only approved bills are written to NetSuite`
-          : `Procurify status is now ${statusName}; NetSuite Vendor Bill ${link.netsuiteId} would be left as it is`,
-      );
-    }
-    if (link !== undefined && (link.origin === 'legacy' || link.origin === 'import')) {
-      return noWrite(
-        'skipped',
-        `Already in NetSuite as Vendor Bill ${link.netsuiteId} (${link.origin} link); apsync does not write it`,
-      );
-    }
-    const settings = await readBillSyncSettings(state);
-    const vendorLink = await state.findBySource('procurify', 'vendor', String(bill.vendor.id));
-    if (vendorLink === undefined) {
-      return noWrite(
-        'invalid',
-        `Vendor ${bill.vendor.name} (Procurify ${bill.vendor.id}) is not linked to a NetSuite vendor`,
-      );
-    }
-    const lookups = createNetSuiteBillLookups(netsuite.suiteQl);
-    if (link === undefined && settings.legacy !== undefined) {
-      const legacy = await findLegacyBills(bill, vendorLink.netsuiteId, settings.legacy, lookups);
-      if (legacy.length === 1) {
-        return noWrite(
-          'skipped',
-          `Already in NetSuite as Vendor Bill ${legacy[0]!.id} (older integration): it would be linked, not written`,
-        );
-      }
-      if (legacy.length > 1) {
-        return noWrite(
-          'invalid',
-          `${legacy.length} NetSuite Vendor Bills of an older integration match this bill (ids ${legacy.map((row) => row.id).join(', ')})`,
-        );
-      }
-    }
-    const coding = await resolveBillCoding(codingNeeds(bill), lookups, state);
-    let header: BillHeader | undefined;
-    if (coding.missing.length === 0) {
-      let subsidiaryId = settings.subsidiaryId;
-      if (subsidiaryId === undefined) {
-        const vendor = await lookups.vendor(vendorLink.netsuiteId);
-        if (vendor?.subsidiary === undefined) {
-          return noWrite(
-            'invalid',
-            `NetSuite vendor ${vendorLink.netsuiteId} is missing or has no subsidiary`,
-          );
-        }
-        subsidiaryId = vendor.subsidiary;
-      }
-      const currencyId = await lookups.currencyByCode(bill.currency.name);
-      if (currencyId === undefined)
-        return noWrite('invalid', `Currency ${bill.currency.name} is not an active NetSuite currency`);
-      header = { vendorId: vendorLink.netsuiteId, subsidiaryId, currencyId };
-    }
-    const plan = planVendorBill(bill, coding, header);
-    if (plan.kind === 'park') return noWrite('review', plan.message, plan.waitingFor);
-    const previous = await state.getState({ system: 'procurify', kind: 'bill', id: uuid });
-    const unchanged = link !== undefined && previous?.contentHash === plan.hash;
-    return {
-      outcome: unchanged ? 'unchanged' : link === undefined ? 'create' : 'update',
-      ...(unchanged
-        ? { reason: 'the Vendor Bill equals what was last written; only a replay would send it again' }
-        : {}),
-      target: {
-        system: 'netsuite',
-        kind: 'vendorBill',
-        id: link?.netsuiteId ?? null,
-        method: 'PUT',
-        path: `${recordPath}/vendorBill/eid:${billExternalId(uuid)}?replace=${replacedBillSublists.join(',')}`,
-      },
-      payload: plan.body,
-      validation: { valid: true, issues: [] },
-      notes: [
-        `${plan.lineCount} line(s), total ${bill.currency.name} ${(Number(plan.totalCents) / 100).toFixed(2)}`,
-      ],
-    };
+    const decision = await decideBill(bill, {
+      state: services.state,
+      lookups: createNetSuiteBillLookups(netsuite.suiteQl),
+    });
+    return renderBillDecision(decision);
   });
+}
+
+/** The bill-sync decision as preview output: the same decision the worker applies (decide-bill.ts). */
+export function renderBillDecision(decision: BillDecision): Planned {
+  switch (decision.kind) {
+    case 'skip':
+      return noWrite('skipped', decision.message);
+    case 'note':
+      return noWrite('skipped', decision.message.replace('left as it is', 'would be left as it is'));
+    case 'link-legacy':
+      return noWrite(
+        'skipped',
+        decision.message.replace('linked, not written again', 'it would be linked, not written'),
+      );
+    case 'park':
+      return noWrite('review', decision.message, decision.waitingFor);
+    case 'write': {
+      const { plan, target, link } = decision;
+      const { totals } = plan;
+      const files = plan.attachments.filter((file) => !decision.storedFiles.includes(file.uuid));
+      return {
+        outcome: decision.action,
+        ...(decision.action === 'unchanged'
+          ? { reason: 'the Vendor Bill equals what was last written; only a replay would send it again' }
+          : {}),
+        target: {
+          system: 'netsuite',
+          kind: target.type,
+          id: link?.netsuiteId ?? null,
+          method: target.method,
+          path: target.path,
+        },
+        payload: plan.body,
+        validation: { valid: true, issues: [] },
+        notes: [
+          `${plan.lineCount} line(s); lines ${totals.lines}, tax ${totals.tax}, shipping ${totals.shipping}, costs ${totals.costs}; total ${totals.currency} ${totals.total}`,
+          ...files.map(
+            (file) =>
+              `invoice file to store in folder ${file.folderId} and attach: ${file.name} (${file.mimetype})`,
+          ),
+          ...plan.notes,
+        ],
+      };
+    }
+  }
 }
 
 export function previewPayment(services: CliServices, paymentId: string): Promise<Planned> {
