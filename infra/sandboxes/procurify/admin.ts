@@ -1,6 +1,7 @@
 // The Procurify sandbox's admin API under `/__admin/`: reset and seed, read records and the request
-// log, act as a Procurify user (approve, create and edit bills, record payments, change a payment's
-// status), faults, configuration, stats. It bypasses auth and faults and is not in the request log.
+// log, act as a Procurify user (approve, create and edit bills — with tax, shipping, costs, custom fields
+// and invoice files —, attach a file to a bill, record payments, change a payment's status), faults,
+// configuration, stats. It bypasses auth and faults and is not in the request log.
 // Mounted by index.ts; used by tests, the local runtime and benchmarks.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
@@ -8,8 +9,10 @@ import { faultRulesSchema } from '../faults.ts';
 import { readBody, sendJson } from '../http-server.ts';
 import { addBulkBills, addBulkPayments, type DemoOptions, seedDemoCompany } from './demo-data.ts';
 import {
+  type AttachmentInput,
   type BillInput,
   type BillPatch,
+  type CustomFieldInput,
   paymentInputSchema,
   paymentStatusInputSchema,
   seedRecordsSchema,
@@ -19,8 +22,10 @@ import { lostConnectionRuleSchema, type SandboxState, sandboxConfigPatchSchema }
 import { SandboxInputError } from './store.ts';
 import {
   accountCodeView,
+  attachmentView,
   billDetailView,
   currencyView,
+  customFieldView,
   departmentView,
   locationView,
   paymentMethodView,
@@ -64,10 +69,17 @@ const seedBodySchema = z
 
 const faultsBodySchema = z.object({ rules: faultRulesSchema, seed: z.number().int().optional() }).strict();
 
-/** The bill as the API shows it, plus what only the sandbox knows (the mark-as-paid date). */
-export function adminBillView(state: SandboxState, bill: BillRecord): Record<string, unknown> {
+/**
+ * The bill as the API shows it (attachment links on `baseUrl`), plus what only the sandbox knows: the
+ * mark-as-paid date and the amount still owed.
+ */
+export function adminBillView(
+  state: SandboxState,
+  bill: BillRecord,
+  baseUrl: string,
+): Record<string, unknown> {
   return {
-    ...billDetailView(state.store, bill),
+    ...billDetailView(state.store, bill, baseUrl),
     sandbox: { paid_date: bill.paidDate, open_amount: (state.store.openCents(bill) / 100).toFixed(2) },
   };
 }
@@ -76,6 +88,7 @@ function records(
   state: SandboxState,
   kind: string,
   id: string | undefined,
+  baseUrl: string,
 ): { status: number; body: unknown } {
   const store = state.store;
   const views: Record<string, () => Array<[string, unknown]>> = {
@@ -85,9 +98,10 @@ function records(
     departments: () => [...store.departments.values()].map((r) => [String(r.id), departmentView(store, r)]),
     'account-codes': () => [...store.accountCodes.values()].map((r) => [String(r.id), accountCodeView(r)]),
     vendors: () => [...store.vendors.values()].map((r) => [String(r.id), vendorView(store, r)]),
+    'custom-fields': () => [...store.customFields.values()].map((r) => [String(r.id), customFieldView(r)]),
     'payment-methods': () =>
       [...store.paymentMethods.values()].map((r) => [String(r.id), paymentMethodView(store, r)]),
-    bills: () => [...store.bills.values()].map((r) => [r.uuid, adminBillView(state, r)]),
+    bills: () => [...store.bills.values()].map((r) => [r.uuid, adminBillView(state, r, baseUrl)]),
     payments: () =>
       [...store.payments.values()].map((r) => [
         String(r.id),
@@ -138,7 +152,8 @@ export async function handleAdminRequest(
   const route = `${method} /${parts[0] ?? ''}`;
   try {
     const body = method === 'GET' || method === 'DELETE' ? {} : await jsonBody(req);
-    const answer = await dispatch(state, actions, method, parts, url, body);
+    const baseUrl = `http://${req.headers.host ?? '127.0.0.1'}`;
+    const answer = await dispatch(state, actions, method, parts, url, body, baseUrl);
     sendJson(res, answer.status, answer.body);
   } catch (error) {
     if (error instanceof SandboxInputError) sendJson(res, error.status, { error: error.message });
@@ -157,6 +172,7 @@ async function dispatch(
   parts: string[],
   url: URL,
   body: unknown,
+  baseUrl: string,
 ): Promise<{ status: number; body: unknown }> {
   const store = state.store;
   const [head, second, third] = parts;
@@ -182,7 +198,7 @@ async function dispatch(
     }
     case 'GET records': {
       if (second === undefined) return { status: 200, body: counts(state) };
-      return records(state, second, third);
+      return records(state, second, third, baseUrl);
     }
     case 'GET requests': {
       const since = Number(url.searchParams.get('since') ?? '0');
@@ -194,25 +210,39 @@ async function dispatch(
     case 'POST bills': {
       if (second === undefined) {
         const bill = store.createBill(body as BillInput);
-        return { status: 201, body: adminBillView(state, bill) };
+        return { status: 201, body: adminBillView(state, bill, baseUrl) };
       }
-      if (third === 'approve') return { status: 200, body: adminBillView(state, store.approveBill(second)) };
+      if (third === 'approve')
+        return { status: 200, body: adminBillView(state, store.approveBill(second), baseUrl) };
+      // An invoice file: {name, mimetype, content (base64), description?, sha1_hash?, file_url?}.
+      if (third === 'attachments' && parts.length === 3) {
+        const attachment = store.addBillAttachment(second, body as AttachmentInput);
+        return { status: 201, body: attachmentView(attachment, baseUrl) };
+      }
       break;
     }
     case 'PATCH bills': {
       if (second !== undefined)
-        return { status: 200, body: adminBillView(state, store.editBill(second, body as BillPatch)) };
+        return {
+          status: 200,
+          body: adminBillView(state, store.editBill(second, body as BillPatch), baseUrl),
+        };
+      break;
+    }
+    case 'POST custom-fields': {
+      if (second === undefined)
+        return { status: 201, body: customFieldView(store.addCustomField(body as CustomFieldInput)) };
       break;
     }
     case 'POST payments': {
       if (second === undefined) {
         const payment = store.recordPayment(paymentInputSchema.parse(body));
-        return { status: 201, body: records(state, 'payments', String(payment.id)).body };
+        return { status: 201, body: records(state, 'payments', String(payment.id), baseUrl).body };
       }
       if (third === 'status') {
         const { status } = paymentStatusInputSchema.parse(body);
         const payment = store.setPaymentStatus(Number(second), status);
-        return records(state, 'payments', String(payment.id));
+        return records(state, 'payments', String(payment.id), baseUrl);
       }
       break;
     }
@@ -268,6 +298,7 @@ function counts(state: SandboxState): Record<string, number> {
     departments: store.departments.size,
     accountCodes: store.accountCodes.size,
     vendors: store.vendors.size,
+    customFields: store.customFields.size,
     paymentMethods: store.paymentMethods.size,
     bills: store.bills.size,
     payments: store.payments.size,

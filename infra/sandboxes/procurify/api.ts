@@ -50,6 +50,8 @@ import {
 interface Answer {
   status: number;
   body?: unknown;
+  /** Bytes sent as they are (with `headers`, which then carry the content type), instead of JSON. */
+  raw?: Buffer;
   headers?: Record<string, string>;
 }
 
@@ -341,7 +343,8 @@ const listBills: Handler = (ctx) => {
     invoice_date: (b) => b.invoice_date ?? '',
     due_date: (b) => b.due_date ?? '',
   });
-  const total = ordered.reduce((sum, b) => sum + store.billTotalCents(b), 0) / 100;
+  // BillSummaryDocs.total_cost: the bills' total_cost (without tax and shipping, like BillRead's).
+  const total = ordered.reduce((sum, b) => sum + store.billAmounts(b).totalCents, 0) / 100;
   return list(ctx, ordered, (b) => billSummaryView(store, b), {
     permissions: { can_edit: true, can_delete: false, can_approve: true },
     summary: { has_multiple_currency: new Set(ordered.map((b) => b.currencyId)).size > 1, total_cost: total },
@@ -357,12 +360,40 @@ const getBill: Handler = (ctx) => {
     body: {
       metadata: {
         permissions: { can_edit: true, can_delete: false, can_approve: true },
-        summary: { has_multiple_currency: false, total_cost: store.billTotalCents(bill) / 100 },
+        summary: { has_multiple_currency: false, total_cost: store.billAmounts(bill).totalCents / 100 },
       },
-      data: billDetailView(store, bill),
+      data: billDetailView(store, bill, requestBaseUrl(ctx.req)),
     },
   };
 };
+
+/**
+ * `GET /api/v3/attachments/{uuid}/download/`: an invoice file's bytes. Decision: Procurify documents no
+ * download (its Attachment has only `file`, a URL); the sandbox serves each attachment's `file` here,
+ * behind the usual bearer token and X-Procurify-Client header, answering the bytes with the attachment's
+ * mimetype, Content-Length and a Content-Disposition naming the file; 404 for an unknown attachment and
+ * for one kept on other storage (its `file` points there). The facts apsync keeps of this assumption are
+ * infra/contracts/facts/procurify-reference.ts.
+ */
+const downloadAttachment: Handler = (ctx) => {
+  const found = ctx.state.store.attachment(ctx.params[0] ?? '');
+  if (found === undefined || found.attachment.externalUrl !== null) return notFound;
+  const { attachment } = found;
+  const bytes = Buffer.from(attachment.contentBase64, 'base64');
+  return {
+    status: 200,
+    raw: bytes,
+    headers: {
+      'content-type': attachment.mimetype,
+      'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(attachment.name)}`,
+    },
+  };
+};
+
+/** The base URL a request came in on (attachment links), as `next` links are built without a configured base. */
+function requestBaseUrl(req: IncomingMessage): string {
+  return `http://${req.headers.host ?? '127.0.0.1'}`;
+}
 
 /**
  * `POST /api/v3/ap/bills/mark-as-paid/`. Answers the echo of the request unwrapped (the OpenAPI
@@ -466,6 +497,11 @@ export const routes: Route[] = [
     pattern: /^\/api\/v2\/ap\/bills\/([0-9a-f-]+)\/$/,
     template: '/api/v2/ap/bills/{uuid}/',
     methods: { GET: getBill },
+  },
+  {
+    pattern: /^\/api\/v3\/attachments\/([0-9a-f-]+)\/download\/$/,
+    template: '/api/v3/attachments/{uuid}/download/',
+    methods: { GET: downloadAttachment },
   },
   {
     pattern: /^\/api\/public\/v1\/payments\/$/,
@@ -587,7 +623,10 @@ function authenticate(state: SandboxState, req: IncomingMessage): Answer | undef
 }
 
 function send(res: ServerResponse, answer: Answer): void {
-  if (answer.body === undefined) {
+  if (answer.raw !== undefined) {
+    res.writeHead(answer.status, { ...answer.headers, 'content-length': String(answer.raw.length) });
+    res.end(answer.raw);
+  } else if (answer.body === undefined) {
     res.writeHead(answer.status, answer.headers ?? {});
     res.end();
   } else {

@@ -30,6 +30,14 @@
 //   payment date; `posted_date` is the payment date once the status is `paid`.
 // - Bill money fields typed `number (double)` in the OpenAPI (`total_cost`, ...) are JSON numbers;
 //   those typed decimal (`cost_allocations[].amount`, payment `amount`, ...) are strings.
+// - Bills carry tax (inclusive or exclusive, per line), shipping per line, bill-level costs, custom
+//   fields on lines and invoice files. Their amounts follow the spec's descriptions of BillRead and
+//   ItemReadSerializer_v2 (model.ts billAmounts: total_cost is net of tax, tax rounded half up per
+//   line, invoice_total = total_cost_with_tax + shipping); payments apply against invoice_total.
+// - Attachment `file` is an absolute URL on the base URL the request came in on:
+//   `GET /api/v3/attachments/{uuid}/download/` serves the bytes behind the usual token (Procurify
+//   documents no download; apsync's assumption is infra/contracts/facts/procurify-reference.ts). A file
+//   given a `file_url` (other storage, e.g. a pre-signed link) is shown with that URL instead.
 // - Date-time filters: inclusive ranges; values without an offset are UTC.
 // - `dataFile` (local mode) keeps the company across restarts (snapshot.ts): stores, id counters, the
 //   seeded UUID sequence, the modification clock, clients and configuration; not tokens, faults,
@@ -47,8 +55,14 @@ import {
   type DemoOptions,
   seedDemoCompany,
 } from './demo-data.ts';
-import type { BillInput, BillPatch, PaymentInput, SeedRecords } from './inputs.ts';
-import { type BillRecord, ModificationClock, type PaymentRecord, type PaymentStatus } from './model.ts';
+import type { AttachmentInput, BillInput, BillPatch, PaymentInput, SeedRecords } from './inputs.ts';
+import {
+  type AttachmentRecord,
+  type BillRecord,
+  ModificationClock,
+  type PaymentRecord,
+  type PaymentStatus,
+} from './model.ts';
 import { procurifySnapshotSchema, procurifySnapshotVersion, storeSnapshotOf } from './snapshot.ts';
 import {
   audience,
@@ -68,9 +82,17 @@ import { ProcurifyStore } from './store.ts';
 export type { ClientCredentials } from './auth.ts';
 export type { BulkOptions, DemoOptions } from './demo-data.ts';
 export { addBulkBills, addBulkPayments, demoCompany, demoGlCodes, seedDemoCompany } from './demo-data.ts';
-export type { BillInput, BillPatch, PaymentInput, SeedRecords } from './inputs.ts';
-export type { BillRecord, PaymentRecord, PaymentStatus } from './model.ts';
-export { billStatus, paymentStatuses } from './model.ts';
+export type {
+  AttachmentInput,
+  BillInput,
+  BillPatch,
+  CustomFieldInput,
+  PaymentInput,
+  SeedRecords,
+} from './inputs.ts';
+export { invoicePdf, invoicePdfBase64 } from './invoice-pdf.ts';
+export type { AttachmentRecord, BillAmounts, BillRecord, PaymentRecord, PaymentStatus } from './model.ts';
+export { billAmounts, billStatus, paymentStatuses } from './model.ts';
 export type {
   LostConnectionRule,
   RequestLogEntry,
@@ -133,6 +155,8 @@ export interface ProcurifySandbox {
   // A Procurify user's actions (the same as the admin API's):
   createBill(input: BillInput): BillRecord;
   editBill(uuid: string, patch: BillPatch): BillRecord;
+  /** Attaches an invoice file (base64 content) to a bill: a new version of the bill. */
+  addBillAttachment(uuid: string, input: AttachmentInput): AttachmentRecord;
   /** Status → 2 (Approved); bumps last_modified_datetime. */
   approveBill(uuid: string): BillRecord;
   /** (De)activates an account code as a user does in the web app (Procurify's API cannot). */
@@ -255,6 +279,7 @@ export async function startProcurifySandbox(
     addBulkPayments: (count, bulk) => addBulkPayments(store, count, bulk),
     createBill: (input) => store.createBill(input),
     editBill: (uuid, patch) => store.editBill(uuid, patch),
+    addBillAttachment: (uuid, input) => store.addBillAttachment(uuid, input),
     approveBill: (uuid) => store.approveBill(uuid),
     setAccountCodeActive: (id, active) => {
       store.setAccountCodeActive(id, active);

@@ -2,7 +2,7 @@
 // with zod: used by the admin API (admin.ts), the sandbox's methods (index.ts) and demo-data.ts.
 // These are the sandbox's own forms (Procurify has no API to create bills or payments).
 import { z } from 'zod';
-import { paymentStatuses } from './model.ts';
+import { customFieldTypes, paymentStatuses } from './model.ts';
 
 const money = z.string().regex(/^-?\d{1,13}(\.\d{1,2})?$/, 'a decimal string with at most two decimals');
 const calendarDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
@@ -90,6 +90,22 @@ export const paymentMethodInputSchema = z.object({
   data: z.record(z.string(), z.unknown()).default({}),
 });
 
+/** A company custom field on bill lines (CustomFieldRead). */
+export const customFieldInputSchema = z
+  .object({
+    id: z.number().int().positive().optional(),
+    name: z.string().min(1).max(200),
+    field_type: z.enum(customFieldTypes).default('t'),
+    default_value: z.string().max(5000).default(''),
+    is_required: z.boolean().default(false),
+    field_choices: z.array(z.string().min(1)).default([]),
+    is_active: z.boolean().default(true),
+  })
+  .refine((field) => field.field_type === 'm' || field.field_choices.length === 0, {
+    message: 'only dropdown (m) fields have field_choices',
+    path: ['field_choices'],
+  });
+
 const costAllocationInputSchema = z.object({
   account_code: z.number().int().positive(),
   department: z.number().int().positive(),
@@ -97,17 +113,93 @@ const costAllocationInputSchema = z.object({
   amount: money.optional(),
 });
 
-const billItemInputSchema = z.object({
-  description: z.string().min(1).max(1000),
-  sku: z.string().max(100).default(''),
-  unit: z.string().max(30).default('each'),
-  quantity: z.string().default('1'),
-  /** The line total. */
+/** A decimal string of at most 8 decimals (quantities, unit costs, tax percentages: the spec's patterns). */
+const decimal8 = z.string().regex(/^\d{1,13}(\.\d{1,8})?$/, 'a decimal string with at most eight decimals');
+const percentage = z
+  .string()
+  .regex(/^\d{1,8}(\.\d{1,8})?$/, 'a percentage, e.g. "7.25" (ItemReadSerializer_v2.tax_percentage)');
+
+const customFieldValueInputSchema = z.object({
+  /** The field's name; a field of that name is created when the company has none (boolean values make a `b` field). */
+  field: z.string().min(1).max(200),
+  value: z.union([z.string().max(5000), z.boolean()]),
+});
+
+const billItemInputSchema = z
+  .object({
+    description: z.string().min(1).max(1000),
+    sku: z.string().max(100).default(''),
+    unit: z.string().max(30).default('each'),
+    /** Bill by quantity: the quantity (default 1). */
+    quantity: decimal8.default('1'),
+    /** Bill by quantity: the unit cost; the line amount is quantity × unit_cost (rounded to cents). */
+    unit_cost: decimal8.optional(),
+    /** The line amount (net of tax, or with the tax in it when tax_is_inclusive). Give it or unit_cost. */
+    amount: money.optional(),
+    /** A line billed by cost (amount only; ItemReadSerializer_v2.bill_by_cost). */
+    bill_by_cost: z.boolean().default(false),
+    tax_name: z.string().max(100).optional(),
+    /** The tax rate in percent; no tax without it. */
+    tax_percentage: percentage.optional(),
+    /** The entered amount (or unit cost) already contains the tax. */
+    tax_is_inclusive: z.boolean().default(false),
+    shipping_amount: money.optional(),
+    custom_fields: z.array(customFieldValueInputSchema).default([]),
+    /** Shorthand for one allocation of the whole line (its net). */
+    account_code: z.number().int().positive().optional(),
+    department: z.number().int().positive().optional(),
+    /** They must add up to the line net of tax; the last one may omit its amount (the rest). */
+    cost_allocations: z.array(costAllocationInputSchema).optional(),
+  })
+  .superRefine((item, ctx) => {
+    if ((item.amount === undefined) === (item.unit_cost === undefined))
+      ctx.addIssue({ code: 'custom', message: 'give amount or unit_cost (not both)', path: ['amount'] });
+    if (item.bill_by_cost && item.unit_cost !== undefined)
+      ctx.addIssue({
+        code: 'custom',
+        message: 'a line billed by cost has no unit_cost',
+        path: ['unit_cost'],
+      });
+    if (item.tax_percentage === undefined && (item.tax_name !== undefined || item.tax_is_inclusive))
+      ctx.addIssue({ code: 'custom', message: 'a tax needs tax_percentage', path: ['tax_percentage'] });
+  });
+
+const billCostInputSchema = z.object({
+  /** e.g. "Freight", "Handling fee" (BillCostRead.name, at most 100 characters). */
+  name: z.string().min(1).max(100),
   amount: money,
-  /** Shorthand for one allocation of the whole line. */
-  account_code: z.number().int().positive().optional(),
-  department: z.number().int().positive().optional(),
-  cost_allocations: z.array(costAllocationInputSchema).optional(),
+  account_code: z.number().int().positive(),
+  department: z.number().int().positive(),
+  /** BillCostRead.cost, the "Cost Class" id. */
+  cost: z.number().int().positive().nullable().default(null),
+});
+
+/**
+ * An invoice file (Attachment). `content` is the file's bytes in base64 (checked without a repeated
+ * regex group: a 10 MB string must not exhaust the stack).
+ */
+export const attachmentInputSchema = z.object({
+  uuid: z.uuid().optional(),
+  name: z.string().min(1).max(255),
+  mimetype: z
+    .string()
+    .max(100)
+    .regex(/^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*$/i, 'a media type, e.g. application/pdf')
+    .default('application/pdf'),
+  description: z.string().max(1000).default(''),
+  content: z
+    .string()
+    .refine(
+      (value) => value.length % 4 === 0 && /^[A-Za-z0-9+/]*={0,2}$/.test(value),
+      'base64 content (RFC 4648, padded)',
+    ),
+  /** Simulates a corrupted file: Procurify's `sha1_hash` says this instead of the content's SHA-1. */
+  sha1_hash: z
+    .string()
+    .regex(/^[0-9a-f]{40}$/)
+    .optional(),
+  /** `file` points here (a file kept on other storage, e.g. a pre-signed link) instead of the sandbox's download route. */
+  file_url: z.url({ protocol: /^https?$/ }).optional(),
 });
 
 export const billInputSchema = z.object({
@@ -125,12 +217,20 @@ export const billInputSchema = z.object({
   type: z.number().int().min(0).max(2).default(0),
   note: z.string().default(''),
   items: z.array(billItemInputSchema).min(1),
+  /** Bill-level costs (freight, fees): in total_cost, outside the lines. */
+  costs: z.array(billCostInputSchema).default([]),
+  invoice_attachments: z.array(attachmentInputSchema).default([]),
 });
 
+/** Items, costs and invoice_attachments, when given, replace the bill's. */
 export const billPatchSchema = billInputSchema
   .omit({ uuid: true })
   .partial()
-  .extend({ status: z.number().int().min(0).max(8).optional() });
+  .extend({
+    status: z.number().int().min(0).max(8).optional(),
+    costs: z.array(billCostInputSchema).optional(),
+    invoice_attachments: z.array(attachmentInputSchema).optional(),
+  });
 
 export const paymentInputSchema = z.object({
   id: z.number().int().positive().optional(),
@@ -154,6 +254,7 @@ export const seedRecordsSchema = z.object({
   departments: z.array(departmentInputSchema).default([]),
   accountCodes: z.array(accountCodeInputSchema).default([]),
   vendors: z.array(vendorInputSchema).default([]),
+  customFields: z.array(customFieldInputSchema).default([]),
   paymentMethods: z.array(paymentMethodInputSchema).default([]),
   bills: z.array(billInputSchema).default([]),
   payments: z.array(paymentInputSchema).default([]),
@@ -170,3 +271,5 @@ export type BillInput = z.input<typeof billInputSchema>;
 export type BillPatch = z.input<typeof billPatchSchema>;
 export type PaymentInput = z.input<typeof paymentInputSchema>;
 export type SeedRecords = z.input<typeof seedRecordsSchema>;
+export type CustomFieldInput = z.input<typeof customFieldInputSchema>;
+export type AttachmentInput = z.input<typeof attachmentInputSchema>;

@@ -101,14 +101,112 @@ export interface CostAllocationRecord {
   created: number;
 }
 
+/**
+ * A company custom field (CustomFieldRead). `content_type` is the Django content type of the records the
+ * field applies to; the sandbox's fields all apply to bill lines (billLineContentType).
+ */
+export interface CustomFieldRecord {
+  id: number;
+  name: string;
+  content_type: number;
+  /** FieldTypeEnum: t text, a large text, i integer, f decimal, b boolean, m dropdown, d date, h date-time. */
+  field_type: CustomFieldType;
+  default_value: string;
+  is_required: boolean;
+  /** The choices of a dropdown (`m`) field. */
+  field_choices: string[];
+  is_active: boolean;
+}
+
+export const customFieldTypes = ['t', 'a', 'i', 'f', 'b', 'm', 'd', 'h'] as const;
+export type CustomFieldType = (typeof customFieldTypes)[number];
+
+/** FieldTypeEnum's labels (the read-only `field_label`). */
+export const customFieldLabels: Record<CustomFieldType, string> = {
+  t: 'Text',
+  a: 'Large Text Field',
+  i: 'Integer',
+  f: 'Floating point decimal',
+  b: 'Boolean (Yes/No)',
+  m: 'Dropdown Choices',
+  d: 'Date',
+  h: 'Date Time',
+};
+
+/**
+ * Decision: the content type id of bill lines. Procurify does not publish its Django content type ids;
+ * any stable integer serves (CustomFieldRead only says `content_type` is an integer).
+ */
+export const billLineContentType = 87;
+
+/** A custom field's value on one bill line (CustomFieldValueRead: a string, or a boolean for `b` fields). */
+export interface CustomFieldValueRecord {
+  id: number;
+  fieldId: number;
+  value: string | boolean;
+}
+
+/** The tax of a bill line as entered (ItemReadSerializer_v2 `tax_name`, `tax_percentage`, `tax_is_inclusive`). */
+export interface LineTax {
+  name: string;
+  /** A decimal string, e.g. `"7.25"` (at most 8 decimals, as the spec's pattern allows). */
+  percentage: string;
+  /** The entered amount already contains the tax. */
+  inclusive: boolean;
+}
+
 export interface BillItemRecord {
   id: number;
   description: string;
   sku: string;
   unit: string;
+  /** As entered, a decimal string (`"1"` for lines billed by cost). */
   quantity: string;
+  /** Bill by quantity: the unit cost as entered (a decimal string); null when the line is billed by cost. */
+  unitCost: string | null;
+  billByCost: boolean;
+  /**
+   * The line net of tax (`total_cost`). The amounts below are derived from what was entered by
+   * lineAmounts() when the line is built, and kept so that every view shows the same cents.
+   */
   totalCents: number;
+  /** The line's tax (0 without one). */
+  taxCents: number;
+  tax: LineTax | null;
+  /** The line's shipping (`shipping_amount`), null when none was entered. */
+  shippingCents: number | null;
+  customFields: CustomFieldValueRecord[];
+  /** They add up to `totalCents` (the line net of tax). */
   allocations: CostAllocationRecord[];
+}
+
+/** A bill-level cost (BillCostRead): freight, a fee; coded with one account code and department. */
+export interface BillCostRecord {
+  id: number;
+  name: string;
+  amountCents: number;
+  /** BillCostRead `cost` ("Cost Class"): null unless given. */
+  costClass: number | null;
+  allocation: CostAllocationRecord;
+}
+
+/** An invoice file of a bill (Attachment). */
+export interface AttachmentRecord {
+  id: number;
+  uuid: string;
+  name: string;
+  description: string;
+  mimetype: string;
+  /** The file's bytes, base64 (kept in the snapshot file with the rest of the bill). */
+  contentBase64: string;
+  /** Bytes. */
+  length: number;
+  /** Lowercase hex SHA-1 of the bytes (or the value a test gave to simulate a corrupted file). */
+  sha1: string;
+  /** When set, `file` is this URL (a file kept on other storage, e.g. a pre-signed link) instead of the sandbox's download route. */
+  externalUrl: string | null;
+  user: number;
+  created: number;
 }
 
 export interface BillStatusEvent {
@@ -151,6 +249,10 @@ export interface BillRecord {
   modified: number;
   version: number;
   items: BillItemRecord[];
+  /** Bill-level costs (BillRead `costs`). */
+  costs: BillCostRecord[];
+  /** Invoice files (BillRead `invoice_attachments`). */
+  attachments: AttachmentRecord[];
   statuses: BillStatusEvent[];
   /** Set by mark-as-paid (no payment record is created then). */
   paidDate: string | null;
@@ -205,6 +307,118 @@ export function formatCents(cents: number): string {
   const sign = cents < 0 ? '-' : '';
   const abs = Math.abs(cents);
   return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
+}
+
+// ---- bill amounts ---------------------------------------------------------------------------------
+
+/**
+ * How a bill's amounts follow from what a Procurify user entered, after the descriptions in Procurify's
+ * OpenAPI document (procurify.openapi.yml). All in integer cents; every rounding is half up on the
+ * magnitude (half away from zero: 0.5 → 1, −0.5 → −1).
+ * - ItemReadSerializer_v2.total_cost, "Item total cost without tax amount": the line net of tax.
+ *   Exclusive tax: the entered amount is the net, tax = round(net × pct / 100).
+ *   Inclusive tax: the entered amount is gross, net = round(gross / (1 + pct / 100)), tax = gross − net
+ *   (19.99 at 13 % inclusive: net 17.69, tax 2.30).
+ * - ItemReadSerializer_v2.total_cost_with_tax, "Item total cost with tax amount": net + tax.
+ * - A line's cost allocations add up to its net (total_cost).
+ * - BillRead.subtotal_cost, "This amount does not include any tax or shipping_amount": Σ line net.
+ * - BillRead.total_cost, "This amount should not contain any tax or shipping, but include bill cost":
+ *   Σ line net + Σ bill costs (BillCostRead.amount).
+ * - BillRead.tax_amount: Σ line tax; inclusive_tax_amount and exclusive_tax_amount split it by the
+ *   lines' tax_is_inclusive.
+ * - BillRead.shipping_amount: Σ line shipping_amount (shipping carries no tax and no allocation).
+ * - BillRead.total_cost_with_tax, "Make sure full tax amount is added": total_cost + tax_amount.
+ * - BillRead.invoice_total (and SimpleBill's): total_cost_with_tax + shipping_amount, what the vendor is
+ *   owed. Payments and their open amounts are measured against it.
+ */
+export interface BillAmounts {
+  subtotalCents: number;
+  costsCents: number;
+  totalCents: number;
+  taxCents: number;
+  inclusiveTaxCents: number;
+  exclusiveTaxCents: number;
+  shippingCents: number;
+  totalWithTaxCents: number;
+  /** invoice_total: what the vendor is owed. */
+  owedCents: number;
+}
+
+const decimalText = /^(-?)(\d*)(?:\.(\d*))?$/;
+
+/** A decimal string as an integer of 10^-scale units (extra decimals are refused: undefined). */
+export function decimalUnits(value: string, scale: number): bigint | undefined {
+  const match = decimalText.exec(value.trim());
+  if (match === null || `${match[2]}${match[3] ?? ''}` === '') return undefined;
+  const fraction = match[3] ?? '';
+  if (fraction.length > scale) return undefined;
+  const magnitude = BigInt(`${match[2] || '0'}${fraction.padEnd(scale, '0')}`);
+  return match[1] === '-' ? -magnitude : magnitude;
+}
+
+/** n / d rounded half up on the magnitude (d > 0). */
+export function divideRounded(n: bigint, d: bigint): bigint {
+  const magnitude = n < 0n ? -n : n;
+  const rounded = (2n * magnitude + d) / (2n * d);
+  return n < 0n ? -rounded : rounded;
+}
+
+/** Scale of tax percentages and quantities (the spec's decimal patterns allow 8 decimals). */
+export const decimalScale = 8;
+const one = 10n ** BigInt(decimalScale);
+
+/** A line's net and tax from the entered amount (see BillAmounts). */
+export function lineTaxSplit(
+  enteredCents: number,
+  tax: LineTax | null,
+): { netCents: number; taxCents: number } {
+  if (tax === null) return { netCents: enteredCents, taxCents: 0 };
+  const percentage = decimalUnits(tax.percentage, decimalScale);
+  if (percentage === undefined) throw new RangeError(`not a tax percentage: ${tax.percentage}`);
+  const entered = BigInt(enteredCents);
+  const hundred = 100n * one;
+  if (tax.inclusive) {
+    const net = divideRounded(entered * hundred, hundred + percentage);
+    return { netCents: Number(net), taxCents: Number(entered - net) };
+  }
+  return { netCents: enteredCents, taxCents: Number(divideRounded(entered * percentage, hundred)) };
+}
+
+/** quantity × unit cost in cents, rounded half up (both decimal strings of at most 8 decimals). */
+export function extendedCents(quantity: string, unitCost: string): number | undefined {
+  const q = decimalUnits(quantity, decimalScale);
+  const u = decimalUnits(unitCost, decimalScale);
+  if (q === undefined || u === undefined) return undefined;
+  return Number(divideRounded(q * u * 100n, one * one));
+}
+
+/** The amounts of a bill (see the rules above). */
+export function billAmounts(bill: Pick<BillRecord, 'items' | 'costs'>): BillAmounts {
+  let subtotalCents = 0;
+  let inclusiveTaxCents = 0;
+  let exclusiveTaxCents = 0;
+  let shippingCents = 0;
+  for (const item of bill.items) {
+    subtotalCents += item.totalCents;
+    if (item.tax?.inclusive === true) inclusiveTaxCents += item.taxCents;
+    else exclusiveTaxCents += item.taxCents;
+    shippingCents += item.shippingCents ?? 0;
+  }
+  const costsCents = bill.costs.reduce((sum, cost) => sum + cost.amountCents, 0);
+  const totalCents = subtotalCents + costsCents;
+  const taxCents = inclusiveTaxCents + exclusiveTaxCents;
+  const totalWithTaxCents = totalCents + taxCents;
+  return {
+    subtotalCents,
+    costsCents,
+    totalCents,
+    taxCents,
+    inclusiveTaxCents,
+    exclusiveTaxCents,
+    shippingCents,
+    totalWithTaxCents,
+    owedCents: totalWithTaxCents + shippingCents,
+  };
 }
 
 /**

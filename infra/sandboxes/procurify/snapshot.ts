@@ -23,6 +23,8 @@ export const procurifySnapshotSchema = z.object({
     departments: records,
     accountCodes: records,
     vendors: records,
+    // Absent from files written before bills carried custom fields.
+    customFields: records.default([]),
     paymentMethods: records,
     bills: z.array(
       z.looseObject({ id: z.number().int(), uuid: z.string().min(1), items: z.array(z.unknown()) }),

@@ -2,15 +2,19 @@
 // Procurify user makes (approve a bill, record a payment, ...). Called by the API routes (api.ts), the
 // admin API (admin.ts), the sandbox object (index.ts) and demo-data.ts. Every change takes a fresh
 // tick of the modification clock so pollers filtering on modification time see it.
+import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import { seededRandom } from '../faults.ts';
 import {
+  type AttachmentInput,
   accountCodeInputSchema,
+  attachmentInputSchema,
   type BillInput,
   type BillPatch,
   billInputSchema,
   billPatchSchema,
   currencyInputSchema,
+  customFieldInputSchema,
   departmentInputSchema,
   locationInputSchema,
   type PaymentInput,
@@ -23,14 +27,24 @@ import {
 } from './inputs.ts';
 import {
   type AccountCodeRecord,
+  type AttachmentRecord,
+  type BillAmounts,
+  type BillCostRecord,
   type BillItemRecord,
   type BillRecord,
+  billAmounts,
+  billLineContentType,
   billStatus,
   type CompanyPaymentMethodRecord,
+  type CostAllocationRecord,
   type CurrencyRecord,
+  type CustomFieldRecord,
+  type CustomFieldValueRecord,
   type DepartmentRecord,
+  extendedCents,
   isCalendarDate,
   type LocationRecord,
+  lineTaxSplit,
   ModificationClock,
   type PaymentApplication,
   type PaymentRecord,
@@ -61,7 +75,11 @@ type IdKind =
   | 'paymentMethod'
   | 'bill'
   | 'billItem'
+  | 'billCost'
   | 'costAllocation'
+  | 'customField'
+  | 'customFieldValue'
+  | 'attachment'
   | 'billStatus'
   | 'payment'
   | 'billPayment'
@@ -99,6 +117,8 @@ export interface ProcurifyStoreSnapshot {
   departments: DepartmentRecord[];
   accountCodes: AccountCodeRecord[];
   vendors: VendorRecord[];
+  /** Absent from snapshots written before custom fields existed. */
+  customFields?: CustomFieldRecord[];
   paymentMethods: CompanyPaymentMethodRecord[];
   bills: BillRecord[];
   payments: PaymentRecord[];
@@ -117,6 +137,8 @@ export class ProcurifyStore {
   readonly departments = new Map<number, DepartmentRecord>();
   readonly accountCodes = new Map<number, AccountCodeRecord>();
   readonly vendors = new Map<number, VendorRecord>();
+  /** Company custom fields (on bill lines). */
+  readonly customFields = new Map<number, CustomFieldRecord>();
   readonly paymentMethods = new Map<number, CompanyPaymentMethodRecord>();
   /** Bills by UUID (the id Procurify uses in bill URLs). */
   readonly bills = new Map<string, BillRecord>();
@@ -172,6 +194,7 @@ export class ProcurifyStore {
       departments: [...this.departments.values()],
       accountCodes: [...this.accountCodes.values()],
       vendors: [...this.vendors.values()],
+      customFields: [...this.customFields.values()],
       paymentMethods: [...this.paymentMethods.values()],
       bills: [...this.bills.values()],
       payments: [...this.payments.values()],
@@ -187,8 +210,9 @@ export class ProcurifyStore {
     for (const record of snapshot.departments) this.departments.set(record.id, record);
     for (const record of snapshot.accountCodes) this.accountCodes.set(record.id, record);
     for (const record of snapshot.vendors) this.vendors.set(record.id, record);
+    for (const record of snapshot.customFields ?? []) this.customFields.set(record.id, record);
     for (const record of snapshot.paymentMethods) this.paymentMethods.set(record.id, record);
-    for (const record of snapshot.bills) this.bills.set(record.uuid, record);
+    for (const record of snapshot.bills) this.bills.set(record.uuid, withBillDefaults(record));
     // Payments in the order they were recorded: each bill lists its payments oldest first.
     for (const payment of snapshot.payments) {
       this.payments.set(payment.id, payment);
@@ -224,6 +248,7 @@ export class ProcurifyStore {
       this.departments,
       this.accountCodes,
       this.vendors,
+      this.customFields,
       this.paymentMethods,
       this.bills,
       this.payments,
@@ -277,8 +302,17 @@ export class ProcurifyStore {
     return payment;
   }
 
+  /** The bill's amounts: subtotal, total (with costs), tax, shipping, owed (model.ts billAmounts). */
+  billAmounts(bill: BillRecord): BillAmounts {
+    return billAmounts(bill);
+  }
+
+  /**
+   * What the vendor is owed: the bill's `invoice_total` (total_cost_with_tax + shipping_amount). Payments
+   * apply against it: paying it in full makes the bill Paid.
+   */
   billTotalCents(bill: BillRecord): number {
-    return bill.items.reduce((sum, item) => sum + item.totalCents, 0);
+    return billAmounts(bill).owedCents;
   }
 
   /** Payments (with the amount applied to this bill), oldest first. */
@@ -400,6 +434,25 @@ export class ProcurifyStore {
     return record;
   }
 
+  addCustomField(input: z.input<typeof customFieldInputSchema>): CustomFieldRecord {
+    const value = customFieldInputSchema.parse(input);
+    if (this.customFieldByName(value.name) !== undefined)
+      throw new SandboxInputError(`custom field ${value.name} already exists`, 409);
+    const record: CustomFieldRecord = {
+      ...value,
+      id: this.allocate('customField', value.id),
+      content_type: billLineContentType,
+    };
+    this.customFields.set(record.id, record);
+    this.changed();
+    return record;
+  }
+
+  customFieldByName(name: string): CustomFieldRecord | undefined {
+    for (const record of this.customFields.values()) if (record.name === name) return record;
+    return undefined;
+  }
+
   /** Adds records in dependency order (currencies … payments). */
   seed(input: SeedRecords): void {
     const records = seedRecordsSchema.parse(input);
@@ -409,6 +462,7 @@ export class ProcurifyStore {
     for (const r of records.departments) this.addDepartment(r);
     for (const r of records.accountCodes) this.addAccountCode(r);
     for (const r of records.vendors) this.addVendor(r);
+    for (const r of records.customFields) this.addCustomField(r);
     for (const r of records.paymentMethods) this.addPaymentMethod(r);
     for (const r of records.bills) this.createBill(r);
     for (const r of records.payments) this.recordPayment(r);
@@ -547,9 +601,65 @@ export class ProcurifyStore {
 
   // ---- bills (a Procurify user's actions; bills cannot be written through the API) ------------
 
+  private allocation(
+    where: string,
+    accountCode: number,
+    department: number,
+    amountCents: number,
+    created: number,
+  ): CostAllocationRecord {
+    if (!this.accountCodes.has(accountCode))
+      throw new SandboxInputError(`${where}: no account code ${accountCode}`);
+    if (!this.departments.has(department))
+      throw new SandboxInputError(`${where}: no department ${department}`);
+    return {
+      id: this.allocate('costAllocation'),
+      accountCodeId: accountCode,
+      departmentId: department,
+      amountCents,
+      created,
+    };
+  }
+
+  /** A line's custom field values; a field named for the first time is created (boolean values: a `b` field). */
+  private customFieldValues(
+    where: string,
+    values: Array<{ field: string; value: string | boolean }>,
+  ): CustomFieldValueRecord[] {
+    return values.map(({ field: name, value }) => {
+      const field =
+        this.customFieldByName(name) ??
+        this.addCustomField({ name, field_type: typeof value === 'boolean' ? 'b' : 't' });
+      if ((field.field_type === 'b') !== (typeof value === 'boolean')) {
+        throw new SandboxInputError(
+          `${where}: custom field ${name} (type ${field.field_type}) takes ${field.field_type === 'b' ? 'a boolean' : 'a string'}`,
+        );
+      }
+      if (field.field_type === 'm' && !field.field_choices.includes(value as string)) {
+        throw new SandboxInputError(
+          `${where}: ${JSON.stringify(value)} is not a choice of custom field ${name}`,
+        );
+      }
+      return { id: this.allocate('customFieldValue'), fieldId: field.id, value };
+    });
+  }
+
+  /**
+   * Bill lines from the user's input: the entered amount (amount, or quantity × unit_cost) is the net, or
+   * the gross for an inclusive tax; net and tax follow model.ts lineTaxSplit; allocations add up to the net.
+   */
   private buildItems(items: z.output<typeof billInputSchema>['items'], created: number): BillItemRecord[] {
     return items.map((item, index) => {
-      const totalCents = parseCents(item.amount)!;
+      const where = `items[${index}]`;
+      const enteredCents =
+        item.unit_cost !== undefined
+          ? extendedCents(item.quantity, item.unit_cost)!
+          : parseCents(item.amount!)!;
+      const tax =
+        item.tax_percentage === undefined
+          ? null
+          : { name: item.tax_name ?? '', percentage: item.tax_percentage, inclusive: item.tax_is_inclusive };
+      const { netCents, taxCents } = lineTaxSplit(enteredCents, tax);
       const requested =
         item.cost_allocations ??
         (item.account_code !== undefined && item.department !== undefined
@@ -557,43 +667,115 @@ export class ProcurifyStore {
           : undefined);
       if (requested === undefined) {
         throw new SandboxInputError(
-          `items[${index}]: give account_code and department, or cost_allocations (may be empty)`,
+          `${where}: give account_code and department, or cost_allocations (may be empty)`,
         );
       }
-      let remaining = totalCents;
+      let remaining = netCents;
       const allocations = requested.map((allocation, n) => {
-        if (!this.accountCodes.has(allocation.account_code)) {
-          throw new SandboxInputError(`items[${index}]: no account code ${allocation.account_code}`);
-        }
-        if (!this.departments.has(allocation.department)) {
-          throw new SandboxInputError(`items[${index}]: no department ${allocation.department}`);
-        }
         let amountCents: number;
         if (allocation.amount !== undefined) amountCents = parseCents(allocation.amount)!;
         else if (n === requested.length - 1) amountCents = remaining;
-        else throw new SandboxInputError(`items[${index}]: only the last allocation may omit its amount`);
+        else throw new SandboxInputError(`${where}: only the last allocation may omit its amount`);
         remaining -= amountCents;
-        return {
-          id: this.allocate('costAllocation'),
-          accountCodeId: allocation.account_code,
-          departmentId: allocation.department,
-          amountCents,
-          created,
-        };
+        return this.allocation(where, allocation.account_code, allocation.department, amountCents, created);
       });
       if (allocations.length > 0 && remaining !== 0) {
-        throw new SandboxInputError(`items[${index}]: cost allocations do not add up to the line amount`);
+        throw new SandboxInputError(
+          `${where}: cost allocations do not add up to the line amount net of tax (${(netCents / 100).toFixed(2)})`,
+        );
       }
       return {
         id: this.allocate('billItem'),
         description: item.description,
         sku: item.sku,
         unit: item.unit,
-        quantity: item.quantity,
-        totalCents,
+        quantity: item.bill_by_cost ? '1' : item.quantity,
+        unitCost: item.bill_by_cost ? null : (item.unit_cost ?? null),
+        billByCost: item.bill_by_cost,
+        totalCents: netCents,
+        taxCents,
+        tax,
+        shippingCents: item.shipping_amount === undefined ? null : parseCents(item.shipping_amount)!,
+        customFields: this.customFieldValues(where, item.custom_fields),
         allocations,
       };
     });
+  }
+
+  private buildCosts(costs: z.output<typeof billInputSchema>['costs'], created: number): BillCostRecord[] {
+    return costs.map((cost, index) => {
+      const amountCents = parseCents(cost.amount)!;
+      return {
+        id: this.allocate('billCost'),
+        name: cost.name,
+        amountCents,
+        costClass: cost.cost,
+        allocation: this.allocation(
+          `costs[${index}]`,
+          cost.account_code,
+          cost.department,
+          amountCents,
+          created,
+        ),
+      };
+    });
+  }
+
+  private buildAttachment(input: z.output<typeof attachmentInputSchema>, created: number): AttachmentRecord {
+    const bytes = Buffer.from(input.content, 'base64');
+    const uuid = input.uuid ?? this.uuid();
+    for (const bill of this.bills.values())
+      if (bill.attachments.some((a) => a.uuid === uuid))
+        throw new SandboxInputError(`attachment ${uuid} already exists`, 409);
+    return {
+      id: this.allocate('attachment'),
+      uuid,
+      name: input.name,
+      description: input.description,
+      mimetype: input.mimetype,
+      contentBase64: input.content,
+      length: bytes.length,
+      sha1: input.sha1_hash ?? createHash('sha1').update(bytes).digest('hex'),
+      externalUrl: input.file_url ?? null,
+      user: 1,
+      created,
+    };
+  }
+
+  private buildAttachments(
+    inputs: z.output<typeof attachmentInputSchema>[],
+    created: number,
+  ): AttachmentRecord[] {
+    const built: AttachmentRecord[] = [];
+    for (const input of inputs) {
+      const record = this.buildAttachment(input, created);
+      if (built.some((a) => a.uuid === record.uuid))
+        throw new SandboxInputError(`attachment ${record.uuid} listed twice`, 409);
+      built.push(record);
+    }
+    return built;
+  }
+
+  /** The attachment with this UUID and its bill (the download route's lookup). */
+  attachment(uuid: string): { bill: BillRecord; attachment: AttachmentRecord } | undefined {
+    for (const bill of this.bills.values()) {
+      const attachment = bill.attachments.find((a) => a.uuid === uuid);
+      if (attachment !== undefined) return { bill, attachment };
+    }
+    return undefined;
+  }
+
+  /** A Procurify user attaches an invoice file to a bill (a new version of the bill). */
+  addBillAttachment(uuid: string, input: AttachmentInput): AttachmentRecord {
+    const bill = this.bill(uuid);
+    const value = attachmentInputSchema.parse(input);
+    const at = this.clock.tick();
+    const attachment = this.buildAttachment(value, at);
+    bill.attachments.push(attachment);
+    bill.version += 1;
+    bill.modified = at;
+    this.changed();
+    return attachment;
   }
 
   private checkDates(value: { invoice_date?: string | null; due_date?: string | null }): void {
@@ -635,6 +817,8 @@ export class ProcurifyStore {
       modified: created,
       version: 1,
       items: this.buildItems(value.items, created),
+      costs: this.buildCosts(value.costs, created),
+      attachments: this.buildAttachments(value.invoice_attachments, created),
       statuses: [{ id: this.allocate('billStatus'), status: value.status, at: created }],
       paidDate: null,
     };
@@ -649,12 +833,28 @@ export class ProcurifyStore {
     const value = billPatchSchema.parse(patch);
     this.checkDates(value);
     const at = this.clock.tick();
-    if (value.vendor !== undefined) {
-      if (!this.vendors.has(value.vendor)) throw new SandboxInputError(`no vendor ${value.vendor}`);
-      bill.vendorId = value.vendor;
+    // Everything is built before the bill changes: a refused edit leaves it as it was.
+    if (value.vendor !== undefined && !this.vendors.has(value.vendor))
+      throw new SandboxInputError(`no vendor ${value.vendor}`);
+    const currencyId = value.currency === undefined ? undefined : this.currencyByCode(value.currency).id;
+    const items = value.items === undefined ? undefined : this.buildItems(value.items, at);
+    const costs = value.costs === undefined ? undefined : this.buildCosts(value.costs, at);
+    let attachments: AttachmentRecord[] | undefined;
+    if (value.invoice_attachments !== undefined) {
+      // The bill's own attachments may be given again (same UUIDs): they are replaced.
+      const kept = bill.attachments;
+      bill.attachments = [];
+      try {
+        attachments = this.buildAttachments(value.invoice_attachments, at);
+      } finally {
+        bill.attachments = kept;
+      }
     }
-    if (value.currency !== undefined) bill.currencyId = this.currencyByCode(value.currency).id;
-    if (value.items !== undefined) bill.items = this.buildItems(value.items, at);
+    if (value.vendor !== undefined) bill.vendorId = value.vendor;
+    if (currencyId !== undefined) bill.currencyId = currencyId;
+    if (items !== undefined) bill.items = items;
+    if (costs !== undefined) bill.costs = costs;
+    if (attachments !== undefined) bill.attachments = attachments;
     for (const field of [
       'invoice_number',
       'invoice_date',
@@ -867,4 +1067,24 @@ export class ProcurifyStore {
     bill.version += 1;
     bill.modified = at;
   }
+}
+
+/**
+ * A bill restored from a snapshot written before bills carried tax, shipping, costs, custom fields and
+ * attachments: the missing fields get the values of a bill without them.
+ */
+function withBillDefaults(bill: BillRecord): BillRecord {
+  const loose = bill as Partial<BillRecord> & BillRecord;
+  loose.costs ??= [];
+  loose.attachments ??= [];
+  for (const item of loose.items) {
+    const line = item as Partial<BillItemRecord> & BillItemRecord;
+    line.unitCost ??= null;
+    line.billByCost ??= false;
+    line.taxCents ??= 0;
+    line.tax ??= null;
+    line.shippingCents ??= null;
+    line.customFields ??= [];
+  }
+  return bill;
 }

@@ -1,13 +1,19 @@
 // Renders the sandbox's records in the shapes of Procurify's OpenAPI document (OptimizedVendor,
-// AccountCodeRead, DepartmentRead, LocationView, CompanyPaymentMethodRead, SimpleBill, BillRead,
+// AccountCodeRead, DepartmentRead, LocationView, CompanyPaymentMethodRead, SimpleBill, BillRead with
+// ItemReadSerializer_v2, BillCostRead, CostAllocationRead, CustomFieldValueRead and Attachment,
 // PaymentResponse). Called by the API routes (api.ts); the admin API returns the same views.
 import {
   type AccountCodeRecord,
+  type AttachmentRecord,
   type BillRecord,
   billStatus,
   type CompanyPaymentMethodRecord,
+  type CostAllocationRecord,
   type CurrencyRecord,
+  type CustomFieldRecord,
+  type CustomFieldValueRecord,
   centsAsNumber,
+  customFieldLabels,
   type DepartmentRecord,
   formatCents,
   formatMicros,
@@ -199,7 +205,7 @@ function pastDue(store: ProcurifyStore, bill: BillRecord): boolean {
 export function billSummaryView(store: ProcurifyStore, bill: BillRecord): Json {
   const currency = store.currencies.get(bill.currencyId)!;
   const vendor = store.vendors.get(bill.vendorId);
-  const total = centsAsNumber(store.billTotalCents(bill));
+  const amounts = store.billAmounts(bill);
   return {
     id: bill.id,
     status: bill.status,
@@ -210,7 +216,7 @@ export function billSummaryView(store: ProcurifyStore, bill: BillRecord): Json {
     items: bill.items.map((item) => item.id),
     vendor: { id: bill.vendorId, name: vendor?.name ?? '' },
     due_date: dateAsDateTime(bill.due_date),
-    total_cost_with_tax: total,
+    total_cost_with_tax: centsAsNumber(amounts.totalWithTaxCents),
     invoice_date: dateAsDateTime(bill.invoice_date),
     next_approver_choices: null,
     // last_export_user and last_export_date (non-nullable, not required in SimpleBill) are left out: the
@@ -226,7 +232,7 @@ export function billSummaryView(store: ProcurifyStore, bill: BillRecord): Json {
     past_due: pastDue(store, bill),
     invoice_created: false,
     invoice_uuid: '',
-    invoice_total: total,
+    invoice_total: centsAsNumber(amounts.owedCents),
     creator: simpleUser(),
   };
 }
@@ -267,67 +273,150 @@ function billPaymentView(store: ProcurifyStore, bill: BillRecord): Json | null {
   };
 }
 
-/** BillRead: `GET /api/v2/ap/bills/{uuid}/`. */
-export function billDetailView(store: ProcurifyStore, bill: BillRecord): Json {
+/** CostAllocationRead (of a line, `object_id` the line's id; of a bill cost, the cost's id). */
+function costAllocationView(
+  store: ProcurifyStore,
+  allocation: CostAllocationRecord,
+  objectId: number,
+  currency: Json,
+): Json {
+  const accountCode = store.accountCodes.get(allocation.accountCodeId)!;
+  const department = store.departments.get(allocation.departmentId)!;
+  return {
+    id: allocation.id,
+    budget: {
+      id: accountCode.id * 100_000 + department.id,
+      account_code: accountCodeView(accountCode),
+      department: departmentSummary(store, department),
+      warning_indicator: false,
+      budget_used_approved: 0,
+      budget_used_purchased: 0,
+      start_datetime: null,
+      end_datetime: null,
+      budget: '0.00',
+      balance_approved: '0.00',
+      balance_purchased: '0.00',
+      active: accountCode.active && department.active,
+    },
+    object_id: objectId,
+    amount: formatCents(allocation.amountCents),
+    currency,
+    created_on: formatMicros(allocation.created),
+  };
+}
+
+/** CustomFieldRead. */
+export function customFieldView(field: CustomFieldRecord): Json {
+  return {
+    id: field.id,
+    name: field.name,
+    content_type: field.content_type,
+    default_value: field.default_value,
+    is_required: field.is_required,
+    field_choices: [...field.field_choices],
+    field_type: field.field_type,
+    field_label: customFieldLabels[field.field_type],
+    is_active: field.is_active,
+  };
+}
+
+/** CustomFieldValueRead: `value` a string, or a boolean for a Boolean (`b`) field. */
+function customFieldValueView(store: ProcurifyStore, value: CustomFieldValueRecord): Json {
+  return { id: value.id, value: value.value, field: customFieldView(store.customFields.get(value.fieldId)!) };
+}
+
+/** Where the sandbox serves attachments (see api.ts downloadAttachment). */
+export const attachmentDownloadPath = (uuid: string): string => `/api/v3/attachments/${uuid}/download/`;
+
+/**
+ * Attachment. `file` is an absolute URL, as Procurify's own links are (its OpenAPI examples show
+ * absolute storage URLs): the sandbox's download route on the base URL the request came in on, or the
+ * URL the attachment was given (a file on other storage).
+ */
+export function attachmentView(attachment: AttachmentRecord, baseUrl: string): Json {
+  return {
+    id: attachment.id,
+    uuid: attachment.uuid,
+    file: attachment.externalUrl ?? `${baseUrl}${attachmentDownloadPath(attachment.uuid)}`,
+    name: attachment.name,
+    user: attachment.user,
+    description: attachment.description,
+    mimetype: attachment.mimetype,
+    length: attachment.length,
+    sha1_hash: attachment.sha1,
+    created_at: formatMicros(attachment.created),
+  };
+}
+
+/** A number of at most 8 decimals as JSON renders it (a float field: unit_cost). */
+const decimalAsNumber = (value: string): number => Number(value);
+
+/**
+ * BillRead: `GET /api/v2/ap/bills/{uuid}/`. Amounts follow model.ts billAmounts (the spec's descriptions
+ * of total_cost, subtotal_cost, total_cost_with_tax, tax and shipping); `baseUrl` is the base URL the
+ * request came in on (attachment `file` links).
+ */
+export function billDetailView(store: ProcurifyStore, bill: BillRecord, baseUrl: string): Json {
   const currency = currencyView(store.currencies.get(bill.currencyId)!);
   const vendor = store.vendors.get(bill.vendorId)!;
-  const totalCents = store.billTotalCents(bill);
-  const total = centsAsNumber(totalCents);
+  const amounts = store.billAmounts(bill);
   // ItemReadSerializer_v2: `orderitem`, `po` and `received_on` (non-nullable, not required) are left out:
   // sandbox bills are not matched to purchase orders or receipts. `vendor` is a VendorRead (name, type).
-  const items = bill.items.map((item) => ({
-    id: item.id,
-    expense: null,
+  // Decision: a line billed by cost shows quantity 1 and its amount as unit_cost (both are typed
+  // non-nullable, and "only applicable to bill by quantity"); a line entered as an amount with a quantity
+  // shows amount / quantity as its unit cost. `tax_percentage` is rendered as entered; `tax` (the id of a
+  // tax record) is null: the sandbox keeps no tax records.
+  const items = bill.items.map((item) => {
+    const enteredCents = item.tax?.inclusive === true ? item.totalCents + item.taxCents : item.totalCents;
+    const quantity = Number(item.quantity);
+    const unitCost =
+      item.unitCost !== null
+        ? decimalAsNumber(item.unitCost)
+        : item.billByCost || quantity === 0
+          ? centsAsNumber(enteredCents)
+          : Number((enteredCents / 100 / quantity).toFixed(8));
+    return {
+      id: item.id,
+      expense: null,
+      bill: bill.id,
+      vendor: { id: vendor.id, name: vendor.name, type: vendor.type },
+      sku: item.sku,
+      description: item.description,
+      unit: item.unit,
+      quantity: item.quantity,
+      currency,
+      total_cost: centsAsNumber(item.totalCents),
+      packing_slips: [],
+      cost_allocations: item.allocations.map((allocation) =>
+        costAllocationView(store, allocation, item.id, currency),
+      ),
+      archived: false,
+      same_unit_cost: true,
+      creditcard_item: null,
+      is_edited: false,
+      unit_cost_diff_log: null,
+      tax_name: item.tax?.name ?? '',
+      tax_percentage: item.tax?.percentage ?? null,
+      tax_amount: centsAsNumber(item.taxCents),
+      tax_is_inclusive: item.tax?.inclusive ?? false,
+      tax: null,
+      total_cost_with_tax: centsAsNumber(item.totalCents + item.taxCents),
+      shipping_amount: item.shippingCents === null ? null : formatCents(item.shippingCents),
+      unit_cost: unitCost,
+      custom_fields: item.customFields.map((value) => customFieldValueView(store, value)),
+      type: 'order',
+      bill_by_cost: item.billByCost,
+    };
+  });
+  // BillCostRead: `currency` is the currency's id, `cost` the cost class (null unless given).
+  const costs = bill.costs.map((cost) => ({
+    id: cost.id,
+    cost_allocation: costAllocationView(store, cost.allocation, cost.id, currency),
+    name: cost.name,
+    amount: formatCents(cost.amountCents),
     bill: bill.id,
-    vendor: { id: vendor.id, name: vendor.name, type: vendor.type },
-    sku: item.sku,
-    description: item.description,
-    unit: item.unit,
-    quantity: item.quantity,
-    currency,
-    total_cost: centsAsNumber(item.totalCents),
-    packing_slips: [],
-    cost_allocations: item.allocations.map((allocation) => {
-      const accountCode = store.accountCodes.get(allocation.accountCodeId)!;
-      const department = store.departments.get(allocation.departmentId)!;
-      return {
-        id: allocation.id,
-        budget: {
-          id: accountCode.id * 100_000 + department.id,
-          account_code: accountCodeView(accountCode),
-          department: departmentSummary(store, department),
-          warning_indicator: false,
-          budget_used_approved: 0,
-          budget_used_purchased: 0,
-          start_datetime: null,
-          end_datetime: null,
-          budget: '0.00',
-          balance_approved: '0.00',
-          balance_purchased: '0.00',
-          active: accountCode.active && department.active,
-        },
-        object_id: item.id,
-        amount: formatCents(allocation.amountCents),
-        currency,
-        created_on: formatMicros(allocation.created),
-      };
-    }),
-    archived: false,
-    same_unit_cost: true,
-    creditcard_item: null,
-    is_edited: false,
-    unit_cost_diff_log: null,
-    tax_name: '',
-    tax_percentage: null,
-    tax_amount: 0,
-    tax_is_inclusive: false,
-    tax: null,
-    total_cost_with_tax: centsAsNumber(item.totalCents),
-    shipping_amount: null,
-    unit_cost: centsAsNumber(item.totalCents),
-    custom_fields: [],
-    type: 'order',
-    bill_by_cost: false,
+    cost: cost.costClass,
+    currency: bill.currencyId,
   }));
   const rate = Number(store.currencies.get(bill.currencyId)!.rate);
   const user = userSummary(store);
@@ -339,8 +428,8 @@ export function billDetailView(store: ProcurifyStore, bill: BillRecord): Json {
     approval_chain: null,
     approver: null,
     items,
-    costs: [],
-    invoice_attachments: [],
+    costs,
+    invoice_attachments: bill.attachments.map((attachment) => attachmentView(attachment, baseUrl)),
     bill_statuses: bill.statuses.map((event) => ({
       id: event.id,
       user,
@@ -351,13 +440,14 @@ export function billDetailView(store: ProcurifyStore, bill: BillRecord): Json {
     currency,
     comments: [],
     version_choices: [],
-    tax_amount: 0,
-    inclusive_tax_amount: 0,
-    exclusive_tax_amount: 0,
-    subtotal_cost: total,
-    total_cost: total,
-    total_cost_with_tax: total,
-    converted_total_cost: Math.round(totalCents * rate) / 100,
+    tax_amount: centsAsNumber(amounts.taxCents),
+    inclusive_tax_amount: centsAsNumber(amounts.inclusiveTaxCents),
+    exclusive_tax_amount: centsAsNumber(amounts.exclusiveTaxCents),
+    subtotal_cost: centsAsNumber(amounts.subtotalCents),
+    total_cost: centsAsNumber(amounts.totalCents),
+    total_cost_with_tax: centsAsNumber(amounts.totalWithTaxCents),
+    // "Total cost converted to base currency": total_cost (without tax and shipping) at the currency's rate.
+    converted_total_cost: Math.round(amounts.totalCents * rate) / 100,
     next_approver_choices: null,
     locked: bill.status === billStatus.paid,
     bill_payment: billPaymentView(store, bill),
@@ -388,9 +478,9 @@ export function billDetailView(store: ProcurifyStore, bill: BillRecord): Json {
     payment_method: null,
     payment_method_name: '',
     added_purchase_orders: [],
-    shipping_amount: 0,
+    shipping_amount: centsAsNumber(amounts.shippingCents),
     invoice_uuid: '',
-    invoice_total: total,
+    invoice_total: centsAsNumber(amounts.owedCents),
     creator: user,
   };
 }

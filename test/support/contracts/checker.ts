@@ -11,6 +11,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { apsyncRestletFacts } from '../../../infra/contracts/facts/apsync-restlet.ts';
 import { netsuiteReferenceFacts } from '../../../infra/contracts/facts/netsuite-reference.ts';
+import { procurifyReferenceFacts } from '../../../infra/contracts/facts/procurify-reference.ts';
 import type { ContractFacts, JsonSchema, OperationFacts } from '../../../infra/contracts/openapi-facts.ts';
 
 export type Vendor = 'procurify' | 'netsuite';
@@ -568,7 +569,7 @@ const readFacts = (file: string) =>
 /** The committed facts: Procurify's, and NetSuite's export plus the hand-kept reference facts. */
 export function defaultFacts(): Record<Vendor, ContractFacts[]> {
   return {
-    procurify: [readFacts('procurify.json')],
+    procurify: [readFacts('procurify.json'), procurifyReferenceFacts],
     netsuite: [readFacts('netsuite-record-api.json'), netsuiteReferenceFacts, apsyncRestletFacts],
   };
 }
