@@ -289,6 +289,16 @@ export const billLinkImportOutputSchema = z
   .strict();
 export type BillLinkImportOutput = z.infer<typeof billLinkImportOutputSchema>;
 
+export const billConfigOutputSchema = z
+  .object({
+    /** The configuration with its defaults (shared/bills/bill-sync-settings.ts). */
+    settings: z.record(z.string(), z.unknown()),
+    /** Parked bills re-sent after a change. */
+    resent: z.number().int(),
+  })
+  .strict();
+export type BillConfigOutput = z.infer<typeof billConfigOutputSchema>;
+
 export const previewOutputSchema = z
   .object({
     record: z.string(),

@@ -13,7 +13,13 @@ import type { PaymentMode } from '../../shared/payment-mode.ts';
 import type { RecordKind } from '../../shared/state/model.ts';
 import { auditRecord, renderAudit } from './commands/audit.ts';
 import { renderBackfill, runBackfill } from './commands/backfill.ts';
-import { importLinks, renderImportLinks } from './commands/bills.ts';
+import {
+  getBillConfig,
+  importLinks,
+  renderBillConfig,
+  renderImportLinks,
+  setBillConfig,
+} from './commands/bills.ts';
 import {
   deadLetterQueueNames,
   listDeadLetters,
@@ -337,9 +343,30 @@ function buildProgram(io: CliIo, state: RunState): Command {
       },
     );
 
-  program
+  const bills = program
     .command('bills')
-    .description('bills')
+    .description('bills: configuration and links of an older integration');
+  const billConfig = bills
+    .command('config')
+    .description('the bill-sync configuration (README: Bill settings)');
+  billConfig
+    .command('get')
+    .description('show the configuration with its defaults')
+    .action(async () =>
+      emit(schemas.billConfigOutputSchema, await getBillConfig(await services()), renderBillConfig),
+    );
+  billConfig
+    .command('set')
+    .description('check a JSON configuration against NetSuite, store it and re-send parked bills')
+    .requiredOption('--file <file>', 'the configuration (JSON)')
+    .action(async (options: { file: string }) =>
+      emit(
+        schemas.billConfigOutputSchema,
+        await setBillConfig(await services(), options.file),
+        renderBillConfig,
+      ),
+    );
+  bills
     .command('import-links')
     .description('link Vendor Bills of an older integration: CSV procurify_bill_uuid,netsuite_bill_id')
     .argument('<file>')

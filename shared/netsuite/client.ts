@@ -1,6 +1,7 @@
 // Composition of the NetSuite client: one governor, token provider and request pipeline per client
 // instance, shared by its records, SuiteQL and (when configured) RESTlet interfaces. Called by the composition roots (Lambda
 // init, local mode, CLI) with credentials from Secrets Manager; tests pass a clock and fetch.
+
 import type { RetryHooks } from '../retry.ts';
 import {
   type NetSuiteClientConfig,
@@ -8,6 +9,7 @@ import {
   parseNetSuiteClientConfig,
 } from './config.ts';
 import { ConcurrencyGovernor, type GovernorStats } from './governor.ts';
+import { type NetSuiteMetadata, RestNetSuiteMetadata } from './metadata.ts';
 import { type NetSuiteRecords, RestNetSuiteRecords } from './records.ts';
 import { type NetSuiteAttachments, RestletAttachments } from './restlet.ts';
 import { RestSuiteQl, type SuiteQl } from './suiteql.ts';
@@ -37,6 +39,8 @@ export interface NetSuiteClientStats extends TransportStats {
 export interface NetSuiteClient {
   records: NetSuiteRecords;
   suiteQl: SuiteQl;
+  /** The record API's metadata catalog (field types, custom fields). */
+  metadata: NetSuiteMetadata;
   /** apsync's attachment RESTlet; present only when `restlets` is configured. */
   attachments?: NetSuiteAttachments;
   tokens: NetSuiteTokenSource;
@@ -103,6 +107,7 @@ export function createNetSuiteClient(
   return {
     records: new RestNetSuiteRecords(transport),
     suiteQl: new RestSuiteQl(transport),
+    metadata: new RestNetSuiteMetadata(transport),
     ...(restletTransport === undefined || config.restlets === undefined
       ? {}
       : { attachments: new RestletAttachments(restletTransport, config.restlets.attach) }),

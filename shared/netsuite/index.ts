@@ -22,6 +22,7 @@ export {
   classifyTokenEndpointAnswer,
 } from './error-classification.ts';
 export { ConcurrencyGovernor, type GovernorStats } from './governor.ts';
+export type { MetadataField, NetSuiteMetadata } from './metadata.ts';
 export {
   assertExternalId,
   externalIdRef,

@@ -1,10 +1,18 @@
 // `apsync bills import-links <file>`: links Vendor Bills an older integration pushed to their Procurify
 // bills, from a CSV file (SPEC F3), through shared/bills/import-bill-links.ts: every line is checked
 // against NetSuite first; bad lines are reported with their line number and not imported.
+// `apsync bills config get|set --file`: the bill-sync configuration (tax, shipping, costs, location,
+// class, custom fields, attachments), checked against NetSuite before it is stored.
 import { readFile } from 'node:fs/promises';
+import { SqsQueuePublisher } from '../../../shared/aws/queue-publisher.ts';
+import { billSyncConfigName, parseBillSyncSettings } from '../../../shared/bills/bill-sync-settings.ts';
+import { changeBillSettings } from '../../../shared/bills/change-bill-settings.ts';
 import { importBillLinks } from '../../../shared/bills/import-bill-links.ts';
 import { createNetSuiteBillLookups } from '../../../shared/bills/netsuite-bill-lookups.ts';
-import type { BillLinkImportOutput } from '../output-schemas.ts';
+import { DataError } from '../../../shared/errors.ts';
+import type { BillMessage } from '../../../shared/events/bill-message.ts';
+import type { MetadataField } from '../../../shared/netsuite/index.ts';
+import type { BillConfigOutput, BillLinkImportOutput } from '../output-schemas.ts';
 import type { CliServices } from '../services.ts';
 
 export async function importLinks(services: CliServices, file: string): Promise<BillLinkImportOutput> {
@@ -23,4 +31,57 @@ export function renderImportLinks(output: BillLinkImportOutput): string {
     ...output.errors.map((error) => `  line ${error.line}: ${error.message}`),
   ];
   return `${lines.join('\n')}\n`;
+}
+
+/** `apsync bills config get`: the stored bill-sync configuration, with its defaults filled in. */
+export async function getBillConfig(services: CliServices): Promise<BillConfigOutput> {
+  const stored = (await services.state.getConfig<unknown>(billSyncConfigName)) ?? {};
+  return { settings: parseBillSyncSettings(stored) as Record<string, unknown>, resent: 0 };
+}
+
+/**
+ * `apsync bills config set --file <json>`: validated, checked against NetSuite (accounts, subsidiaries,
+ * locations, classes, segment values, custom field types, File Cabinet folder), stored, and every parked
+ * bill re-sent (shared/bills/change-bill-settings.ts).
+ */
+export async function setBillConfig(services: CliServices, file: string): Promise<BillConfigOutput> {
+  let input: unknown;
+  try {
+    input = JSON.parse(await readFile(file, 'utf8'));
+  } catch (error) {
+    throw new DataError(`${file}: not a JSON file (${(error as Error).message})`, { source: 'apsync' });
+  }
+  const netsuite = await services.netsuite();
+  const lookups = createNetSuiteBillLookups(netsuite.suiteQl);
+  const result = await changeBillSettings(
+    input,
+    {
+      state: services.state,
+      lookups,
+      bills: new SqsQueuePublisher<BillMessage>(services.sqs, services.target.queues.bill.url),
+      vendorBillFields: async () => {
+        const { record, lines } = await netsuite.metadata.recordFields('vendorBill');
+        const shape = (field: MetadataField) => ({
+          ...(field.type === undefined ? {} : { type: field.type }),
+          ...(field.format === undefined ? {} : { format: field.format }),
+          reference: field.$ref !== undefined,
+        });
+        const toShapes = (fields: Map<string, MetadataField> | undefined) =>
+          new Map(
+            [...(fields ?? new Map<string, MetadataField>())].map(([name, field]) => [name, shape(field)]),
+          );
+        return { body: toShapes(record), expenseLine: toShapes(lines.get('expense')) };
+      },
+      ...(netsuite.attachments === undefined
+        ? {}
+        : { checkFolder: (folderId: string) => netsuite.attachments!.checkFolder(folderId) }),
+    },
+    process.env.USER,
+  );
+  return { settings: result.settings as Record<string, unknown>, resent: result.resent };
+}
+
+export function renderBillConfig(output: BillConfigOutput): string {
+  const resent = output.resent > 0 ? `\n${output.resent} parked bill(s) re-sent\n` : '\n';
+  return `${JSON.stringify(output.settings, null, 2)}${resent}`;
 }
