@@ -1,7 +1,9 @@
 // The Procurify client apsync's use cases call (through the small port interfaces below): tokens,
 // page-by-page iteration following `next`, typed endpoints validated with zod, error classes from
-// shared/errors.ts, retries with backoff honouring Retry-After (shared/retry.ts), and creates that
-// look for the record before re-creating it after a failure that may have hidden a success.
+// shared/errors.ts, retries with backoff honouring Retry-After (shared/retry.ts), creates that
+// look for the record before re-creating it after a failure that may have hidden a success, and
+// invoice file downloads (the token only on the Procurify host, a size limit, the SHA-1 checked).
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { BugError, classifyNetworkFailure, DataError, SyncError } from '../errors.ts';
 import { defaultRetryPolicy, type RetryHooks, sleep, withRetry } from '../retry.ts';
@@ -23,6 +25,7 @@ import {
   locationSchema,
   markAsPaidAnswerSchema,
   type ProcurifyAccountCode,
+  type ProcurifyAttachment,
   type ProcurifyBill,
   type ProcurifyBillSummary,
   type ProcurifyCompanyPaymentMethod,
@@ -70,6 +73,12 @@ export const procurifyClientConfigSchema = z.object({
     .default(20 * 3_600_000),
   /** A Retry-After longer than this is not waited in-process: the transient error is thrown at once. */
   maxRetryAfterMs: z.number().int().min(0).default(60_000),
+  /** Invoice files larger than this are refused (a DataError naming the file). */
+  maxAttachmentBytes: z
+    .number()
+    .int()
+    .positive()
+    .default(20 * 1024 * 1024),
 });
 export type ProcurifyClientConfig = z.input<typeof procurifyClientConfigSchema>;
 
@@ -208,13 +217,31 @@ export interface ProcurifyPayments {
   listCompanyPaymentMethods(): AsyncIterable<ProcurifyCompanyPaymentMethod>;
 }
 
+/** An invoice file's bytes and media type. */
+export interface DownloadedAttachment {
+  content: Uint8Array;
+  /** The answer's Content-Type; the attachment's `mimetype` when the answer gives none or a generic one. */
+  contentType: string;
+}
+
+export interface ProcurifyInvoiceFiles {
+  /**
+   * The bytes of a bill's invoice file (BillRead `invoice_attachments[]`), from its `file` URL: with the
+   * API token when the URL is on the Procurify host, without any credentials elsewhere (a pre-signed
+   * storage link). Redirects are followed the same way at each hop. DataError naming the file when it
+   * is larger than `maxAttachmentBytes`, its SHA-1 differs from `sha1_hash`, or storage refuses the link.
+   */
+  downloadAttachment(attachment: ProcurifyAttachment): Promise<DownloadedAttachment>;
+}
+
 export interface ProcurifyClient
   extends ProcurifyVendors,
     ProcurifyAccountCodes,
     ProcurifyDepartments,
     ProcurifyBills,
     ProcurifyBillPayer,
-    ProcurifyPayments {}
+    ProcurifyPayments,
+    ProcurifyInvoiceFiles {}
 
 // ---- implementation ---------------------------------------------------------------------------------
 
@@ -815,7 +842,164 @@ class HttpProcurifyClient implements ProcurifyClient {
     const appliedTotal = sumDecimals(applications.map((a) => a.amount));
     return { applications, appliedTotal, complete: compareDecimals(appliedTotal, payment.amount) === 0 };
   }
+
+  // ---- invoice files ----
+
+  async downloadAttachment(attachment: ProcurifyAttachment): Promise<DownloadedAttachment> {
+    const label = attachmentLabel(attachment);
+    const limit = this.config.maxAttachmentBytes;
+    let url: URL;
+    try {
+      // Absolute as Procurify renders it; a relative link would be on the Procurify host.
+      url = new URL(attachment.file, this.base);
+    } catch {
+      throw new DataError(`procurify: ${label}: its file link is not a URL`, { source, path: 'file' });
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+      throw new DataError(`procurify: ${label}: its file link is not an http(s) URL`, {
+        source,
+        path: 'file',
+      });
+    }
+    if (attachment.length !== null && attachment.length > limit)
+      throw this.tooLarge(label, attachment.length);
+    const file = await this.retrying(() => this.fetchFile(url, label));
+    const expected = attachment.sha1_hash?.trim().toLowerCase();
+    if (expected !== undefined && expected !== '') {
+      const actual = createHash('sha1').update(file.bytes).digest('hex');
+      if (actual !== expected) {
+        throw new DataError(
+          `procurify: ${label}: the downloaded file's SHA-1 ${actual} is not its sha1_hash ${expected} (a damaged or replaced file)`,
+          { source, code: 'attachment_checksum', path: 'sha1_hash' },
+        );
+      }
+    }
+    const declared = file.contentType?.split(';')[0]?.trim().toLowerCase();
+    const contentType =
+      declared === undefined || declared === '' || genericMediaTypes.has(declared)
+        ? (attachment.mimetype ?? file.contentType ?? 'application/octet-stream')
+        : file.contentType!;
+    return { content: file.bytes, contentType };
+  }
+
+  private tooLarge(label: string, bytes: number | undefined): DataError {
+    const limit = this.config.maxAttachmentBytes;
+    return new DataError(
+      `procurify: ${label} is larger than the ${limit} bytes apsync accepts${bytes === undefined ? '' : ` (${bytes} bytes)`}`,
+      { source, code: 'attachment_too_large', path: 'length' },
+    );
+  }
+
+  private async fileRequest(url: URL, token: string | undefined): Promise<Response> {
+    try {
+      return await this.fetchFn(url, {
+        method: 'GET',
+        headers:
+          token === undefined
+            ? { accept: '*/*' }
+            : { authorization: `Bearer ${token}`, 'x-procurify-client': 'api', accept: '*/*' },
+        redirect: 'manual',
+        signal: AbortSignal.timeout(this.config.requestTimeoutMs),
+      });
+    } catch (error) {
+      throw classifyNetworkFailure(error, source);
+    }
+  }
+
+  /**
+   * One download attempt. The token goes only to the configured Procurify origin (scheme, host and port):
+   * a link to other storage, or a redirect there, is fetched without credentials.
+   */
+  private async fetchFile(
+    start: URL,
+    label: string,
+  ): Promise<{ bytes: Uint8Array; contentType: string | null }> {
+    let url = start;
+    for (let hop = 0; ; hop++) {
+      const onProcurify = url.origin === this.base.origin;
+      let token = onProcurify ? await this.tokens.getToken() : undefined;
+      let response = await this.fileRequest(url, token);
+      if (response.status === 401 && token !== undefined) {
+        await response.body?.cancel();
+        this.tokens.invalidate(token);
+        token = await this.tokens.getToken();
+        response = await this.fileRequest(url, token);
+      }
+      const location = response.headers.get('location');
+      if (response.status >= 300 && response.status < 400 && location !== null) {
+        await response.body?.cancel();
+        if (hop >= maxRedirects)
+          throw new BugError(`procurify: ${label}: more than ${maxRedirects} redirects`, { source });
+        url = new URL(location, url);
+        if (url.protocol !== 'https:' && url.protocol !== 'http:')
+          throw new DataError(`procurify: ${label}: redirected to a link that is not http(s)`, { source });
+        continue;
+      }
+      if (response.status < 200 || response.status >= 300) {
+        const bodyText = await response.text().catch(() => '');
+        if (!onProcurify && [401, 403, 404, 410].includes(response.status)) {
+          // Storage refusing a pre-signed link: it expired or was revoked; a fresh read of the bill gives a new one.
+          throw new DataError(
+            `procurify: ${label}: the file's storage answered ${response.status}; its link may have expired (read the bill again for a fresh one)`,
+            { source, status: response.status, code: 'attachment_link_refused' },
+          );
+        }
+        // The path only: a storage link's query may carry a signature.
+        throw classifyProcurifyAnswer(
+          { method: 'GET', path: url.pathname, status: response.status, headers: response.headers, bodyText },
+          (this.deps.now ?? Date.now)(),
+        );
+      }
+      return {
+        bytes: await this.readBody(response, label),
+        contentType: response.headers.get('content-type'),
+      };
+    }
+  }
+
+  /** The answer's bytes, refusing more than maxAttachmentBytes (announced or received). */
+  private async readBody(response: Response, label: string): Promise<Uint8Array> {
+    const limit = this.config.maxAttachmentBytes;
+    const announced = Number(response.headers.get('content-length') ?? Number.NaN);
+    if (Number.isFinite(announced) && announced > limit) {
+      await response.body?.cancel();
+      throw this.tooLarge(label, announced);
+    }
+    const reader = response.body?.getReader();
+    if (reader === undefined) return new Uint8Array(0);
+    const chunks: Uint8Array[] = [];
+    let received = 0;
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        received += value.byteLength;
+        if (received > limit) {
+          await reader.cancel();
+          throw this.tooLarge(label, undefined);
+        }
+        chunks.push(value);
+      }
+    } catch (error) {
+      throw classifyNetworkFailure(error, source);
+    }
+    const bytes = new Uint8Array(received);
+    let offset = 0;
+    for (const chunk of chunks) {
+      bytes.set(chunk, offset);
+      offset += chunk.byteLength;
+    }
+    return bytes;
+  }
 }
+
+/** Media types that say nothing about a file: the attachment's own `mimetype` is better. */
+const genericMediaTypes = new Set(['application/octet-stream', 'binary/octet-stream', 'application/binary']);
+const maxRedirects = 5;
+
+/** How an attachment is named in errors: its name and UUID (never its URL, which may carry a signature). */
+const attachmentLabel = (attachment: ProcurifyAttachment): string =>
+  `${JSON.stringify(attachment.name ?? '(no name)')} (attachment ${attachment.uuid})`;
 
 /** Builds a Procurify client; the configuration is validated (a bad one is a BugError naming the field). */
 export function createProcurifyClient(

@@ -1,16 +1,23 @@
 // The Procurify client against the Procurify sandbox over loopback HTTP: pagination following `next`,
 // filters, typed endpoints, tokens (cache, renewal after 20 h, renewal after a 401 mid-iteration,
 // one renewal for concurrent callers), retries honouring Retry-After, writes after lost connections,
-// and the error classes.
+// the error classes, taxed bills with costs, custom fields and attachments, and invoice file downloads
+// (token only on the Procurify host — a second small server plays pre-signed storage —, size limit,
+// SHA-1 check).
+import { createHash } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   billStatus,
+  invoicePdf,
   type ProcurifySandbox,
   startProcurifySandbox,
 } from '../../infra/sandboxes/procurify/index.ts';
 import { AuthError, BugError, DataError, TransientError } from '../../shared/errors.ts';
 import {
   createProcurifyClient,
+  type ProcurifyAttachment,
   type ProcurifyClient,
   type ProcurifyClientDeps,
   procurifyBillStatus,
@@ -651,5 +658,299 @@ describe('writes', () => {
     expect(error).toBeInstanceOf(DataError);
     expect(error.status).toBe(405);
     expect(error.message).toContain('Method "POST" not allowed.');
+  });
+});
+
+describe('taxed bills and invoice files', () => {
+  const pdf = invoicePdf(['INVOICE CLIENT-77', 'Initech Consulting', 'Total due: 24.99 USD']);
+  const sha1 = createHash('sha1').update(pdf).digest('hex');
+
+  /** A second server playing a file store: records each request's headers; paths choose the answer. */
+  let storage: Server;
+  let storageUrl: string;
+  const seen: Array<{ path: string; headers: IncomingHttpHeaders }> = [];
+  beforeAll(async () => {
+    storage = createServer((req, res) => {
+      const path = req.url ?? '/';
+      seen.push({ path, headers: req.headers });
+      if (path.startsWith('/signed/invoice.pdf')) {
+        res.writeHead(200, { 'content-type': 'binary/octet-stream', 'content-length': pdf.length });
+        res.end(pdf);
+      } else if (path === '/hop') {
+        res.writeHead(302, { location: '/signed/invoice.pdf?X-Amz-Signature=abc' });
+        res.end();
+      } else if (path === '/expired') {
+        res.writeHead(403, { 'content-type': 'application/xml' });
+        res.end('<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>');
+      } else if (path === '/huge') {
+        // Announces 21 MiB; the client must refuse before reading it.
+        res.writeHead(200, { 'content-type': 'application/pdf', 'content-length': 21 * 1024 * 1024 });
+        res.write(Buffer.alloc(64 * 1024));
+        res.on('error', () => undefined);
+      } else if (path === '/chunked') {
+        res.writeHead(200, { 'content-type': 'application/pdf' });
+        for (let i = 0; i < 4; i++) res.write(Buffer.alloc(64 * 1024, i));
+        res.end();
+      } else {
+        res.writeHead(404);
+        res.end();
+      }
+    });
+    await new Promise<void>((resolve) => storage.listen(0, '127.0.0.1', resolve));
+    storageUrl = `http://127.0.0.1:${(storage.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    storage.closeAllConnections();
+    await new Promise((resolve) => storage.close(resolve));
+  });
+  beforeEach(() => {
+    seen.length = 0;
+  });
+
+  const attachmentAt = (file: string, extra: Partial<ProcurifyAttachment> = {}): ProcurifyAttachment => ({
+    uuid: '11111111-2222-4333-8444-555555555555',
+    file,
+    name: 'invoice.pdf',
+    mimetype: 'application/pdf',
+    length: null,
+    sha1_hash: null,
+    ...extra,
+  });
+
+  const billWithFiles = (files: Array<Record<string, unknown>>) =>
+    sandbox.createBill({
+      vendor: 3,
+      invoice_number: `FILES-${Math.floor(Math.random() * 1e9)}`,
+      status: billStatus.approved,
+      items: [{ description: 'Consulting', amount: '100.00', account_code: 14, department: 1 }],
+      invoice_attachments: files.map((file) => ({
+        name: 'invoice.pdf',
+        content: pdf.toString('base64'),
+        ...file,
+      })),
+    });
+
+  it('reads a taxed bill: net and tax per line, shipping, costs, custom fields, attachments', async () => {
+    const client = clientFor();
+    const bill = sandbox.createBill({
+      vendor: 4,
+      currency: 'CAD',
+      invoice_number: 'CLIENT-TAX',
+      status: billStatus.approved,
+      items: [
+        {
+          description: 'Cables',
+          amount: '19.99',
+          tax_name: 'HST',
+          tax_percentage: '13',
+          tax_is_inclusive: true,
+          shipping_amount: '5.00',
+          account_code: 11,
+          department: 6,
+          custom_fields: [
+            { field: 'Client project', value: 'P-9' },
+            { field: 'Client capex', value: false },
+          ],
+        },
+        {
+          description: 'Adapters',
+          quantity: '3',
+          unit_cost: '12.345',
+          tax_name: 'GST',
+          tax_percentage: '5',
+          cost_allocations: [
+            { account_code: 11, department: 1, amount: '20.00' },
+            { account_code: 11, department: 8 },
+          ],
+        },
+      ],
+      costs: [{ name: 'Freight', amount: '7.50', account_code: 22, department: 4 }],
+      invoice_attachments: [{ name: 'client-tax.pdf', content: pdf.toString('base64') }],
+    });
+    const read = await client.getBill(bill.uuid);
+    expect(read).toMatchObject({
+      currency: { name: 'CAD' },
+      total_cost: '62.23',
+      tax_amount: '4.15',
+      shipping_amount: '5',
+      total_cost_with_tax: '66.38',
+    });
+    expect(read.items[0]).toMatchObject({
+      total_cost: '17.69',
+      tax_amount: '2.3',
+      total_cost_with_tax: '19.99',
+      tax_name: 'HST',
+      tax_percentage: '13',
+      tax_is_inclusive: true,
+      shipping_amount: '5.00',
+      bill_by_cost: false,
+    });
+    expect(read.items[0]!.custom_fields.map((v) => [v.field.name, v.value])).toEqual([
+      ['Client project', 'P-9'],
+      ['Client capex', false],
+    ]);
+    expect(read.items[1]).toMatchObject({
+      quantity: '3',
+      unit_cost: '12.345',
+      total_cost: '37.04',
+      tax_amount: '1.85',
+    });
+    expect(read.items[1]!.cost_allocations.map((a) => [a.amount, a.budget.department.branch?.id])).toEqual([
+      ['20.00', 1],
+      ['17.04', 3],
+    ]);
+    expect(read.costs).toEqual([
+      expect.objectContaining({
+        name: 'Freight',
+        amount: '7.50',
+        cost_allocation: expect.objectContaining({
+          budget: expect.objectContaining({ account_code: expect.objectContaining({ code: '6140' }) }),
+        }),
+      }),
+    ]);
+    expect(read.invoice_attachments).toEqual([
+      expect.objectContaining({
+        name: 'client-tax.pdf',
+        mimetype: 'application/pdf',
+        length: pdf.length,
+        sha1_hash: sha1,
+      }),
+    ]);
+  });
+
+  it('downloads an invoice file with the token, and its SHA-1 matches', async () => {
+    const client = clientFor();
+    const bill = billWithFiles([{}]);
+    const [attachment] = (await client.getBill(bill.uuid)).invoice_attachments;
+    expect(attachment!.file.startsWith(`${sandbox.url}/api/v3/attachments/`)).toBe(true);
+    const file = await client.downloadAttachment(attachment!);
+    expect(file.contentType).toBe('application/pdf');
+    expect(Buffer.from(file.content).equals(pdf)).toBe(true);
+    const downloads = requests('GET /api/v3/attachments/{uuid}/download/');
+    expect(downloads.map((entry) => [entry.status, entry.clientHeader])).toEqual([[200, true]]);
+  });
+
+  it('renews an expired token once (401), and rides out a 429 with its Retry-After', async () => {
+    const bill = billWithFiles([{}]);
+    const waits: number[] = [];
+    const client = clientFor(
+      {},
+      { onRetry: () => sandbox.faults.clear(), sleep: async (ms) => void waits.push(ms) },
+    );
+    const [attachment] = (await client.getBill(bill.uuid)).invoice_attachments;
+    sandbox.expireAllTokens();
+    expect(Buffer.from((await client.downloadAttachment(attachment!)).content).equals(pdf)).toBe(true);
+    sandbox.faults.set('GET /api/v3/attachments/', { rate429: 1 });
+    expect(Buffer.from((await client.downloadAttachment(attachment!)).content).equals(pdf)).toBe(true);
+    expect(requests('GET /api/v3/attachments/{uuid}/download/').map((entry) => entry.status)).toEqual([
+      401, 200, 429, 200,
+    ]);
+    expect(waits).toHaveLength(1);
+    expect(waits[0]).toBeGreaterThanOrEqual(1_000);
+  });
+
+  it('follows a Procurify redirect with the token (a link without its trailing slash)', async () => {
+    refusedOnPurpose({
+      vendor: 'procurify',
+      operation: 'GET /api/v3/attachments/aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee/download',
+      statuses: [301],
+      reason: 'a file link without its trailing slash is redirected to the slashed one',
+    });
+    const bill = billWithFiles([{ uuid: 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee' }]);
+    const [attachment] = (await clientFor().getBill(bill.uuid)).invoice_attachments;
+    const unslashed = { ...attachment!, file: attachment!.file.replace(/\/$/, '') };
+    const file = await clientFor().downloadAttachment(unslashed);
+    expect(Buffer.from(file.content).equals(pdf)).toBe(true);
+    expect(
+      sandbox
+        .requestLog()
+        .filter((entry) => entry.path.startsWith('/api/v3/attachments/'))
+        .map((e) => e.status),
+    ).toEqual([301, 200]);
+  });
+
+  it('refuses a file whose SHA-1 is not its sha1_hash, naming the file', async () => {
+    const bill = billWithFiles([{ name: 'damaged-invoice.pdf', sha1_hash: 'f'.repeat(40) }]);
+    const client = clientFor();
+    const [attachment] = (await client.getBill(bill.uuid)).invoice_attachments;
+    const error = await client.downloadAttachment(attachment!).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DataError);
+    expect((error as DataError).code).toBe('attachment_checksum');
+    expect((error as DataError).message).toContain('damaged-invoice.pdf');
+    // No retry for a data problem.
+    expect(requests('GET /api/v3/attachments/{uuid}/download/')).toHaveLength(1);
+  });
+
+  it('fetches a pre-signed link on other storage without any credentials, following its redirect', async () => {
+    const bill = billWithFiles([{ file_url: `${storageUrl}/signed/invoice.pdf?X-Amz-Signature=abc` }]);
+    const client = clientFor();
+    const [attachment] = (await client.getBill(bill.uuid)).invoice_attachments;
+    expect(attachment!.file).toBe(`${storageUrl}/signed/invoice.pdf?X-Amz-Signature=abc`);
+    const direct = await client.downloadAttachment(attachment!);
+    // Storage says binary/octet-stream: the attachment's own mimetype is more telling.
+    expect(direct.contentType).toBe('application/pdf');
+    expect(Buffer.from(direct.content).equals(pdf)).toBe(true);
+    const redirected = await client.downloadAttachment({ ...attachment!, file: `${storageUrl}/hop` });
+    expect(Buffer.from(redirected.content).equals(pdf)).toBe(true);
+    expect(seen.map((request) => request.path)).toEqual([
+      '/signed/invoice.pdf?X-Amz-Signature=abc',
+      '/hop',
+      '/signed/invoice.pdf?X-Amz-Signature=abc',
+    ]);
+    for (const request of seen) {
+      expect(request.headers.authorization).toBeUndefined();
+      expect(request.headers['x-procurify-client']).toBeUndefined();
+    }
+    // The storage server is on the sandbox's own host (127.0.0.1), another port: another origin, no token.
+    expect(new URL(storageUrl).hostname).toBe(new URL(sandbox.url).hostname);
+  });
+
+  it('reports an expired storage link as a DataError, naming the file, without its signature', async () => {
+    const client = clientFor();
+    const error = await client
+      .downloadAttachment(attachmentAt(`${storageUrl}/expired?X-Amz-Signature=secret`, { name: 'old.pdf' }))
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DataError);
+    expect((error as DataError).code).toBe('attachment_link_refused');
+    expect((error as DataError).message).toContain('old.pdf');
+    expect((error as DataError).message).not.toContain('secret');
+    expect(seen).toHaveLength(1);
+  });
+
+  it('refuses files above 20 MiB (announced, or by their length) and above a configured limit while reading', async () => {
+    const client = clientFor();
+    const announced = await client
+      .downloadAttachment(attachmentAt(`${storageUrl}/huge`, { name: 'huge.pdf' }))
+      .catch((e: unknown) => e);
+    expect(announced).toBeInstanceOf(DataError);
+    expect((announced as DataError).code).toBe('attachment_too_large');
+    expect((announced as DataError).message).toContain('huge.pdf');
+    expect((announced as DataError).message).toContain(String(20 * 1024 * 1024));
+    seen.length = 0;
+    const byLength = await client
+      .downloadAttachment(
+        attachmentAt(`${storageUrl}/signed/invoice.pdf`, { name: 'big.pdf', length: 21 * 1024 * 1024 }),
+      )
+      .catch((e: unknown) => e);
+    expect(byLength).toBeInstanceOf(DataError);
+    expect((byLength as DataError).message).toContain('big.pdf');
+    expect(seen).toHaveLength(0);
+    const streamed = await clientFor({ maxAttachmentBytes: 100_000 })
+      .downloadAttachment(attachmentAt(`${storageUrl}/chunked`, { name: 'streamed.pdf' }))
+      .catch((e: unknown) => e);
+    expect(streamed).toBeInstanceOf(DataError);
+    expect((streamed as DataError).message).toContain('streamed.pdf');
+    const fits = await clientFor({ maxAttachmentBytes: 300_000 }).downloadAttachment(
+      attachmentAt(`${storageUrl}/chunked`, { name: 'streamed.pdf' }),
+    );
+    expect(fits.content.byteLength).toBe(4 * 64 * 1024);
+  });
+
+  it('refuses a file link that is not http(s)', async () => {
+    const error = await clientFor()
+      .downloadAttachment(attachmentAt('ftp://files.example/invoice.pdf'))
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DataError);
+    expect((error as DataError).message).toContain('invoice.pdf');
   });
 });
