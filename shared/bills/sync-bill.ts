@@ -252,8 +252,9 @@ class BillSync {
         },
       });
       all.push(file.uuid);
+      // A note, not a second `written` outcome: the bill's outcome is the Vendor Bill's write.
       await this.deps.state.append(this.ref, {
-        step: 'written',
+        step: 'note',
         message: `invoice file ${file.name} ${result.created ? 'stored' : 're-used'} and attached`,
         facts: { fileId: result.fileId, attachment: file.uuid, netsuiteId },
       });
