@@ -723,7 +723,8 @@ export class ProcurifyStore {
 
   private buildAttachment(input: z.output<typeof attachmentInputSchema>, created: number): AttachmentRecord {
     const bytes = Buffer.from(input.content, 'base64');
-    const uuid = input.uuid ?? this.uuid();
+    let uuid = input.uuid ?? this.uuid();
+    while (input.uuid === undefined && this.attachment(uuid) !== undefined) uuid = this.uuid();
     for (const bill of this.bills.values())
       if (bill.attachments.some((a) => a.uuid === uuid))
         throw new SandboxInputError(`attachment ${uuid} already exists`, 409);
@@ -791,8 +792,12 @@ export class ProcurifyStore {
     const vendor = this.vendors.get(value.vendor);
     if (vendor === undefined) throw new SandboxInputError(`no vendor ${value.vendor}`);
     this.checkDates(value);
-    const uuid = value.uuid ?? this.uuid();
-    if (this.bills.has(uuid)) throw new SandboxInputError(`bill ${uuid} already exists`, 409);
+    let uuid = value.uuid ?? this.uuid();
+    if (this.bills.has(uuid)) {
+      if (value.uuid !== undefined) throw new SandboxInputError(`bill ${uuid} already exists`, 409);
+      // A drawn UUID that a seeded bill (demo data draws its own) already has: draw again.
+      while (this.bills.has(uuid)) uuid = this.uuid();
+    }
     const currencyId =
       value.currency !== undefined
         ? this.currencyByCode(value.currency).id
