@@ -236,10 +236,13 @@ function calendarDate(value: string | null): string | undefined {
 const hasAmount = (value: string | null | undefined): boolean =>
   value !== null && value !== undefined && toUnits(value, 'amount') !== 0n;
 
+/** `"8.87500000"` → `8.875`, `"5"` → `5` (a rate as people write it). */
+const percent = (value: string): string => formatUnits(toUnits(value, 'tax %')).replace(/\.?0+$/, '');
+
 const taxNameOf = (item: ProcurifyBillItem): string => {
   const name = item.tax_name?.trim();
   if (name !== undefined && name !== '') return name;
-  return item.tax_percentage === null ? 'Tax' : `Tax ${formatUnits(toUnits(item.tax_percentage, 'tax %'))}%`;
+  return item.tax_percentage === null ? 'Tax' : `Tax ${percent(item.tax_percentage)}%`;
 };
 
 function taxNames(bill: ProcurifyBill): string[] {
@@ -350,7 +353,7 @@ export function billPieces(
             account: { id: account },
             department: departmentOf(allocation),
             item,
-            memo: `${name}${item.tax_percentage === null ? '' : ` ${formatUnits(toUnits(item.tax_percentage, 'tax %'))}%`}${item.tax_is_inclusive ? ' (included)' : ''} on ${item.description}`,
+            memo: `${name}${item.tax_percentage === null ? '' : ` ${percent(item.tax_percentage)}%`}${item.tax_is_inclusive ? ' (included)' : ''} on ${item.description}`,
           });
         });
       }
@@ -437,6 +440,7 @@ function customValue(
   setting: CustomFieldSetting,
   bill: ProcurifyBill,
   item: ProcurifyBillItem | undefined,
+  kind: Piece['kind'] = 'line',
 ): string | number | boolean | undefined {
   const from = setting.from;
   if ('constant' in from) return from.constant;
@@ -453,6 +457,9 @@ function customValue(
   }
   if (item === undefined) return undefined;
   if ('lineValue' in from) {
+    // Quantity and unit cost belong to bill-by-quantity lines (ItemReadSerializer_v2.unit_cost: "applicable
+    // to bill by quantity items only"), and only to the line itself, not to its tax or shipping lines.
+    if (item.bill_by_cost === true || kind !== 'line') return undefined;
     const value = from.lineValue === 'quantity' ? item.quantity : item.unit_cost;
     return value === null ? undefined : Number(formatUnits(toUnits(value, from.lineValue)));
   }
@@ -564,7 +571,12 @@ export function planVendorBill(
         if (classId !== undefined) line.class = { id: classId };
       }
     }
-    applyCustomFields(line, lineFields, (setting) => customValue(setting, bill, piece.item), missing);
+    applyCustomFields(
+      line,
+      lineFields,
+      (setting) => customValue(setting, bill, piece.item, piece.kind),
+      missing,
+    );
     items.push(line);
   });
 

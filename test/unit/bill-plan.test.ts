@@ -240,9 +240,8 @@ describe('planVendorBill', () => {
         department: { id: '21' },
         location: { id: '2' },
         class: { id: '1' },
-        memo: 'GST 5.00% on Paper',
+        memo: 'GST 5% on Paper',
         custcol_project: 'Q1 launch',
-        custcol_procurify_quantity: 4,
       },
       {
         account: { id: '26' },
@@ -252,7 +251,6 @@ describe('planVendorBill', () => {
         class: { id: '1' },
         memo: 'Shipping: Paper',
         custcol_project: 'Q1 launch',
-        custcol_procurify_quantity: 4,
       },
       {
         account: { id: '501' },
