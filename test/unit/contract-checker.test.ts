@@ -108,6 +108,51 @@ describe('contract checker', () => {
     expect([...new Set(found.map((v) => v.at))].sort()).toEqual(['/data/type', '/data/vendor_request']);
   });
 
+  it('finds a field in an answer that the vendor does not describe, and only where its schema lists fields', () => {
+    const found = checker.check(
+      exchange({
+        vendor: 'procurify',
+        method: 'GET',
+        path: '/api/v3/vendors/7/',
+        responseBody: json({ data: { ...vendor, nickname: 'A' }, metadata: {}, debug: true }),
+      }),
+    );
+    expect(found.map((v) => [v.direction, v.keyword, v.at, v.message])).toEqual([
+      [
+        'response',
+        'additionalProperties',
+        '/debug',
+        'response body /debug is not a field of the documented schema',
+      ],
+      [
+        'response',
+        'additionalProperties',
+        '/data/nickname',
+        'response body /data/nickname is not a field of the documented schema',
+      ],
+    ]);
+    // A SuiteQL row has no field list of its own: any column comes back.
+    const rows = checker.check(
+      exchange({
+        vendor: 'netsuite',
+        method: 'POST',
+        path: '/services/rest/query/v1/suiteql',
+        requestHeaders: { 'content-type': 'application/json', prefer: 'transient' },
+        requestBody: json({ q: 'SELECT id, companyname FROM vendor' }),
+        responseHeaders: { 'content-type': 'application/vnd.oracle.resource+json; type=collection' },
+        responseBody: json({
+          links: [],
+          count: 1,
+          hasMore: false,
+          offset: 0,
+          totalResults: 1,
+          items: [{ links: [], id: '5', companyname: 'Acme' }],
+        }),
+      }),
+    );
+    expect(rows).toEqual([]);
+  });
+
   it('finds an undocumented operation, method and query parameter', () => {
     const at = (e: Partial<Exchange> & Pick<Exchange, 'vendor' | 'method' | 'path'>) =>
       checker.check(exchange(e)).map((v) => `${v.kind}: ${v.message}`);

@@ -441,6 +441,8 @@ export const netsuiteReferenceFacts: ContractFacts = {
         properties: { type: 'object', additionalProperties: { type: 'object' } },
       },
       required: ['type', 'properties'],
+      // Oracle's example is shortened: a schema may carry other keywords (title, links, ...).
+      additionalProperties: true,
     },
     // "Working with OpenAPI 3.0 Metadata": an OpenAPI 3.0 document (the shape of the record API export).
     metadataOpenApi: {
@@ -452,9 +454,12 @@ export const netsuiteReferenceFacts: ContractFacts = {
         components: {
           type: 'object',
           properties: { schemas: { type: 'object', additionalProperties: { type: 'object' } } },
+          additionalProperties: true,
         },
       },
       required: ['openapi', 'info', 'paths'],
+      // Any other part of an OpenAPI 3.0 document (servers, tags, ...) may come too.
+      additionalProperties: true,
     },
     // netsuite.md "Concurrency governance".
     governanceLimits: {

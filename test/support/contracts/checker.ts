@@ -1,7 +1,8 @@
 // The contract checker: validates one HTTP exchange with a sandbox against the vendor contract facts
 // kept in infra/contracts/facts/ — the operation exists (path template and method), path, query and
 // required header parameters fit, the request and response content types are documented, the bodies fit
-// their schemas (requests strictly: no unknown or read-only fields), and the status is documented.
+// their schemas (requests: no unknown or read-only fields; answers: no unknown fields where a schema lists
+// its fields), and the status is documented.
 // Returns the violations found. Used by the test setup (setup.ts) for every exchange of the integration
 // and end-to-end tests, and by its own unit test. Schemas are compiled once per process, on first use.
 import { readFileSync } from 'node:fs';
@@ -137,6 +138,19 @@ function requestVariant(schema: unknown): unknown {
   });
 }
 
+/**
+ * A schema as an answer must meet it: no property the schema does not name, where it lists properties and
+ * says nothing of others (facts that know a list is partial say `additionalProperties: true`). A sandbox
+ * that answers a field the vendor does not describe would let code pass that a real account breaks.
+ */
+function responseVariant(schema: unknown): unknown {
+  return mapSchema(schema, (node) =>
+    node.properties !== undefined && node.additionalProperties === undefined
+      ? { ...node, additionalProperties: false }
+      : node,
+  );
+}
+
 /** `#/$defs/X` → `<id>#/$defs/X`, so an operation's inline schema can use its document's definitions. */
 function absoluteRefs(schema: unknown, id: string): unknown {
   return mapSchema(schema, (node) =>
@@ -156,10 +170,12 @@ function pointer(error: ErrorObject): string {
   return `${error.instancePath}${extra}` || '/';
 }
 
-function describe(error: ErrorObject): string {
+function describe(error: ErrorObject, direction: Violation['direction'] = 'request'): string {
   switch (error.keyword) {
     case 'additionalProperties':
-      return 'is not a field of the documented schema (unknown or read-only)';
+      return direction === 'request'
+        ? 'is not a field of the documented schema (unknown or read-only)'
+        : 'is not a field of the documented schema';
     case 'required':
       return 'is required by the documented schema and missing';
     case 'enum':
@@ -226,7 +242,7 @@ export class ContractChecker {
       for (const document of facts[vendor]) {
         const name = `${vendor}:${document.document.file}`;
         this.documents.set(name, document);
-        this.ajv.addSchema({ $id: `${name}/response`, $defs: document.$defs });
+        this.ajv.addSchema({ $id: `${name}/response`, $defs: responseVariant(document.$defs) });
         this.ajv.addSchema({ $id: `${name}/request`, $defs: requestVariant(document.$defs) });
         for (const [key, operation] of Object.entries(document.operations)) {
           const [method = '', template = ''] = key.split(' ');
@@ -513,7 +529,7 @@ export class ContractChecker {
     this.stats.responseBodies++;
     const validate = this.validator(`${entry.key} response ${status} ${mediaType}`, () => ({
       ajv: this.ajv,
-      schema: absoluteRefs(documented.content[mediaType], `${entry.document}/response`),
+      schema: absoluteRefs(responseVariant(documented.content[mediaType]), `${entry.document}/response`),
     }));
     if (!validate(value.parsed)) {
       for (const error of relevantErrors(validate.errors ?? []))
@@ -521,7 +537,7 @@ export class ContractChecker {
           'response',
           'body',
           pointer(error),
-          `response body ${pointer(error)} ${describe(error)}`,
+          `response body ${pointer(error)} ${describe(error, 'response')}`,
           error.keyword,
         );
     }
