@@ -1,6 +1,8 @@
 // The AWS JSON protocol (awsJson1.0 / 1.1) as the three local emulators speak it: one POST per call,
 // the operation in `X-Amz-Target`, JSON in and out, errors as `{ __type, message }`. Also the switch
-// that makes a service unavailable for tests. Used by dynamodb.ts, sqs.ts and secrets-manager.ts.
+// that makes a service unavailable for tests. Used by dynamodb.ts, sqs.ts and secrets-manager.ts. A
+// service may also speak the AWS query protocol (SQS: form-encoded `Action=…`, XML answers) through
+// `EmulatedService.query`; requests without `X-Amz-Target` that carry a form go there.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DataError, SyncError } from '../../../shared/errors.ts';
@@ -13,8 +15,21 @@ export const localAccountId = '000000000000';
 /** One answer on the wire. Non-2xx answers carry AWS's error body. */
 export interface ProtocolReply {
   status: number;
+  /** Sent as JSON, or as is when a string (with `contentType`, e.g. a query-protocol XML answer). */
   body: unknown;
   headers?: Record<string, string>;
+  /** Default: the service's JSON content type. */
+  contentType?: string;
+}
+
+/** A query-protocol request: its parameters (query string and form body merged) and where it was sent. */
+export interface QueryRequest {
+  params: URLSearchParams;
+  /** The request path, e.g. `/000000000000/apsync-inbound` when a client posts to the queue URL. */
+  path: string;
+  /** Also sent as `x-amzn-requestid`. */
+  requestId: string;
+  signal: AbortSignal;
 }
 
 export interface EmulatedService {
@@ -27,6 +42,8 @@ export interface EmulatedService {
   call(operation: string, input: Record<string, unknown>, signal: AbortSignal): Promise<ProtocolReply>;
   /** How a refusal (a DataError thrown by `call`) looks on the wire; default `{ __type: code, message }`. */
   renderRefusal?(error: SyncError): ProtocolReply;
+  /** The AWS query protocol, for a service that also speaks it; answers every outcome itself. */
+  query?(request: QueryRequest): Promise<ProtocolReply>;
 }
 
 export interface ServiceEndpoint {
@@ -59,13 +76,14 @@ export async function serveJsonProtocol(service: EmulatedService, port = 0): Pro
       callerGone.abort();
     });
     const signal = AbortSignal.any([callerGone.signal, closing.signal]);
-    const reply = await answer(service, req, signal);
+    const requestId = randomUUID();
+    const reply = await answer(service, req, signal, requestId);
     if (res.destroyed || !available) return;
-    const text = JSON.stringify(reply.body ?? {});
+    const text = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body ?? {});
     res.writeHead(reply.status, {
-      'content-type': service.contentType,
+      'content-type': reply.contentType ?? service.contentType,
       'content-length': Buffer.byteLength(text),
-      'x-amzn-requestid': randomUUID(),
+      'x-amzn-requestid': requestId,
       ...reply.headers,
     });
     res.end(text);
@@ -93,8 +111,10 @@ async function answer(
   service: EmulatedService,
   req: IncomingMessage,
   signal: AbortSignal,
+  requestId: string,
 ): Promise<ProtocolReply> {
-  if (req.method !== 'POST') {
+  const queryRequest = service.query !== undefined && isQueryRequest(req);
+  if (req.method !== 'POST' && !(queryRequest && req.method === 'GET')) {
     return errorReply(404, 'UnknownOperationException', `${service.name} emulator answers POST only`);
   }
   let raw: Buffer;
@@ -103,6 +123,12 @@ async function answer(
   } catch (error) {
     if (error instanceof BodyTooLargeError) return errorReply(413, 'RequestEntityTooLarge', error.message);
     throw error;
+  }
+  if (queryRequest && service.query) {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const params = new URLSearchParams(url.search);
+    for (const [name, value] of new URLSearchParams(raw.toString('utf8'))) params.append(name, value);
+    return service.query({ params, path: url.pathname, requestId, signal });
   }
   const target = String(req.headers['x-amz-target'] ?? '');
   const dot = target.indexOf('.');
@@ -129,6 +155,17 @@ async function answer(
     }
     return errorReply(500, 'InternalFailure', `${service.name} emulator failed: ${String(error)}`);
   }
+}
+
+/**
+ * A query-protocol request: no `X-Amz-Target`, and a form body (`application/x-www-form-urlencoded`, what
+ * botocore's QuerySerializer sends) or a GET with its parameters in the query string.
+ */
+function isQueryRequest(req: IncomingMessage): boolean {
+  if (req.headers['x-amz-target'] !== undefined) return false;
+  if (req.method === 'GET') return true;
+  const type = String(req.headers['content-type'] ?? '').toLowerCase();
+  return type.startsWith('application/x-www-form-urlencoded');
 }
 
 /** AWS's JSON error body; `extra` carries members such as DynamoDB's `Item` or `CancellationReasons`. */

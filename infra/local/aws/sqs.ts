@@ -1,16 +1,26 @@
 // The local SQS service: the JSON protocol the AWS SDK v3 SQS client speaks (awsJson1.0,
 // `X-Amz-Target: AmazonSQS.<Operation>`, query-compatible error codes), mapped onto the queue engine in
-// sqs-queues.ts. Started by index.ts.
+// sqs-queues.ts, and the query protocol older clients speak (Debian's AWS CLI 2.9: `Action=…` forms, XML
+// answers), translated by sqs-query-protocol.ts onto the same operations. Started by index.ts.
 import { z } from 'zod';
-import type { SyncError } from '../../../shared/errors.ts';
+import { SyncError } from '../../../shared/errors.ts';
 import {
   type EmulatedService,
   errorReply,
   localAccountId,
   ok,
   type ProtocolReply,
+  type QueryRequest,
   refusal,
 } from './json-protocol.ts';
+import {
+  decodeQueryInput,
+  encodeQueryError,
+  encodeQueryResult,
+  queryAction,
+  queryErrorCode,
+  takesQueueUrl,
+} from './sqs-query-protocol.ts';
 import {
   LocalQueues,
   type MessageAttribute,
@@ -20,19 +30,6 @@ import {
 } from './sqs-queues.ts';
 
 const source = 'sqs';
-
-/** The legacy query-protocol codes SQS still sends in `x-amzn-query-error` (the SDK maps them back). */
-const queryCodes: Record<string, string> = {
-  QueueDoesNotExist: 'AWS.SimpleQueueService.NonExistentQueue',
-  QueueNameExists: 'QueueAlreadyExists',
-  MessageNotInflight: 'AWS.SimpleQueueService.MessageNotInflight',
-  EmptyBatchRequest: 'AWS.SimpleQueueService.EmptyBatchRequest',
-  TooManyEntriesInBatchRequest: 'AWS.SimpleQueueService.TooManyEntriesInBatchRequest',
-  BatchEntryIdsNotDistinct: 'AWS.SimpleQueueService.BatchEntryIdsNotDistinct',
-  InvalidBatchEntryId: 'AWS.SimpleQueueService.InvalidBatchEntryId',
-  BatchRequestTooLong: 'AWS.SimpleQueueService.BatchRequestTooLong',
-  UnsupportedOperation: 'AWS.SimpleQueueService.UnsupportedOperation',
-};
 
 const attributeValue = z.object({
   DataType: z.string(),
@@ -156,11 +153,51 @@ export function createLocalSqs(dataDir?: string): LocalSqs {
         error.message,
         {},
         {
-          'x-amzn-query-error': `${queryCodes[code] ?? code};Sender`,
+          'x-amzn-query-error': `${queryErrorCode(code)};Sender`,
         },
       );
     },
+    query: (request) => answerQuery(request),
   };
+
+  /**
+   * One query-protocol request: decoded into the JSON-protocol input, run by `call` exactly as a JSON
+   * request, and its outcome — result, refusal, or failure — written as SQS's XML.
+   */
+  async function answerQuery({ params, path, requestId, signal }: QueryRequest): Promise<ProtocolReply> {
+    const xml = (status: number, body: string): ProtocolReply => ({ status, body, contentType: 'text/xml' });
+    const fail = (status: number, code: string, message: string) =>
+      xml(status, encodeQueryError(status, code, message, requestId));
+    const action = queryAction(params);
+    if (action.kind === 'missing')
+      return fail(400, 'MissingAction', 'The request must contain the parameter Action.');
+    if (action.kind === 'unknown') {
+      return fail(400, 'InvalidAction', `The action ${action.action} is not valid for this web service.`);
+    }
+    if (action.kind === 'unsupported') {
+      return fail(400, queryErrorCode('UnsupportedOperation'), `${action.operation} is not emulated locally`);
+    }
+    try {
+      const input = decodeQueryInput(action.operation, params);
+      // A client may post to the queue URL itself and leave QueueUrl out (AWS SDK for Java 1.x does).
+      if (input.QueueUrl === undefined && takesQueueUrl(action.operation) && path.split('/').length === 3) {
+        input.QueueUrl = `${service.baseUrl}${path}`;
+      }
+      const reply = await service.call(action.operation, input, signal);
+      if (reply.status !== 200) {
+        const body = reply.body as { __type?: string; message?: string };
+        const code = String(body.__type ?? 'InternalFailure').replace(/^.*#/, '');
+        return fail(reply.status, queryErrorCode(code), body.message ?? '');
+      }
+      return xml(200, encodeQueryResult(action.operation, reply.body, requestId));
+    } catch (error) {
+      if (error instanceof SyncError && error.errorClass === 'data') {
+        const status = error.status ?? 400;
+        return fail(status, queryErrorCode(error.code ?? 'InvalidParameterValue'), error.message);
+      }
+      return fail(500, 'InternalFailure', `sqs emulator failed: ${String(error)}`);
+    }
+  }
 
   const nameOf = (url: string): string => {
     let path: string;
