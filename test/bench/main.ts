@@ -33,6 +33,7 @@ interface Step {
 function plan(quick: boolean): Step[] {
   const latencySeconds = quick ? '5' : '15';
   const payments = quick ? '100' : '500';
+  const bills = quick ? '60' : '300';
   const latencyMethod = (rate: number, scaled: boolean) =>
     `test/bench/master-data-latency.ts: local stack in one process, NetSuite sandbox 150 ms and Procurify ` +
     `100 ms per call; ${rate} vendors/s edited as a NetSuite user for ${latencySeconds} s (signed notice → ` +
@@ -116,6 +117,22 @@ function plan(quick: boolean): Step[] {
         'concurrent GET loop at the same C and L, same run. The full 2,000-payment figure is recorded separately.',
       timeoutMs: 10 * 60_000,
     })),
+    {
+      key: 'bills',
+      title: 'bill sync with realistic bills at C=5',
+      script: 'test/bench/bill-sync.ts',
+      args: ['--bills', bills],
+      method:
+        `test/bench/bill-sync.ts --bills ${bills}: local stack, NetSuite demo company (seedDemo) with the bill-sync ` +
+        'settings set through changeBillSettings (tax as lines, shipping account, coded costs, locations, class, ' +
+        'attachments folder); NetSuite sandbox at concurrency limit C=5 and L=200 ms on every call (REST, SuiteQL, ' +
+        `RESTlet, token); ${bills} approved Procurify bills of 5 lines (exclusive and inclusive tax at 8.875/10.25 % and ` +
+        '5/13 %, per-line shipping, a line split over two departments, Net 30) with one invoice PDF each, enqueued at ' +
+        'once; 5 worker instances × 1 permit; rate = bills / wall (enqueue → last bill final) against the ceiling ' +
+        'C / (L × NetSuite requests per bill, token included); every Vendor Bill total checked against ' +
+        "Procurify's invoice_total and each PDF attached exactly once (the step fails otherwise)",
+      timeoutMs: 10 * 60_000,
+    },
     {
       key: 'backfill',
       title: 'backfill read of vendor bills by SuiteQL',
@@ -341,6 +358,29 @@ function rowsOf(key: string, result: StepResult): Row[] {
         `${num(f.governance429)}; ${outcome.duplicates}`,
         '0; 0',
         check(num(f.governance429) === 0 && outcome.duplicates === 0),
+      ),
+    ];
+  }
+  if (key === 'bills') {
+    const ratio = num(f.ratioToCeiling);
+    const outcome = f.outcome as { synced: number; totalsEqual: number; attachedOnce: number };
+    const kinds = f.requestsPerBillByKind as Record<string, number>;
+    const bills = num(f.bills);
+    return [
+      row(
+        `bills/s at C=${num(f.limit)}, L=${num(f.latencyMs)} ms (${bills} bills, ${num(f.linesPerBill)} lines, tax, shipping, PDF)`,
+        `${num(f.billsPerSecond).toFixed(2)} of ${num(f.ceilingBillsPerSecond).toFixed(2)} = ${pct(ratio)} of C/(L × req/bill)`,
+      ),
+      row(
+        '  NetSuite requests per bill (SuiteQL / record writes / RESTlet)',
+        `${num(f.requestsPerBill).toFixed(2)} (${num(kinds.suiteql).toFixed(2)} / ${num(kinds.recordWrites).toFixed(2)} / ` +
+          `${num(kinds.restlet).toFixed(2)}); Procurify ${num(f.procurifyRequestsPerBill).toFixed(2)}`,
+      ),
+      row(
+        '  429s; totals = invoice_total; PDFs attached once',
+        `${num(f.netsuite429)}; ${outcome.totalsEqual}/${bills}; ${outcome.attachedOnce}/${bills}`,
+        `0; ${bills}/${bills}; ${bills}/${bills}`,
+        check(f.verified === true && num(f.netsuite429) === 0),
       ),
     ];
   }
