@@ -298,7 +298,7 @@ function printReady(manifest: LocalManifest, shownDir: string, vendorId: string 
   lines.push(
     '  npx apsync sync now master-data       run the NetSuite poll now',
     '  npx apsync dlq list                   failed messages with their last error',
-    `  AWS CLI: AWS_ENDPOINT_URL_SQS=${manifest.aws.sqs} AWS_REGION=${manifest.region} AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local aws sqs list-queues`,
+    `  AWS CLI: AWS_REGION=${manifest.region} AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local aws sqs list-queues --endpoint-url ${manifest.aws.sqs}`,
     'Ctrl-C stops it; npm start again resumes from the stored state.',
   );
   console.log(lines.join('\n'));
