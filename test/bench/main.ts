@@ -3,8 +3,8 @@
 // not colour the next, and local mode's RSS is its own), reads the one `@@figures {json}` line each
 // prints when APSYNC_BENCH_FIGURES=1, prints a table of the figures against their goals with the
 // machine they were measured on, and writes everything to bench-results/latest.json (plus a dated
-// copy, and each step's full output under bench-results/logs/{full,quick}/). Full run about 7 minutes
-// on 2 cores, --quick about 2. `--only a,b` runs some steps; `--verbose` shows each step's own output.
+// copy, and each step's full output under bench-results/logs/{full,quick}/). Full run about 10 minutes
+// on 2 cores, --quick about 3. `--only a,b` runs some steps; `--verbose` shows each step's own output.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { copyFileSync, createWriteStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, platform, release, totalmem } from 'node:os';
