@@ -51,7 +51,7 @@ type Shape =
   | { type: 'string' | 'integer' | 'long' | 'boolean' | 'blob' }
   | { type: 'list'; member: Shape; memberName?: string; flattened?: boolean }
   | { type: 'map'; keyName: string; valueName: string; value: Shape; flattened?: boolean }
-  | { type: 'structure'; members: Record<string, Member> };
+  | { type: 'structure'; members: Record<string, Member>; required?: readonly string[] };
 
 interface Member {
   shape: Shape;
@@ -75,11 +75,13 @@ const flatMap = (keyName: string, valueName: string, value: Shape): Shape => ({
   value,
   flattened: true,
 });
-const struct = (members: Record<string, Shape | Member>): Shape => ({
+/** A structure; `required` as in the model (checked on requests: MissingParameter). */
+const struct = (members: Record<string, Shape | Member>, required: readonly string[] = []): Shape => ({
   type: 'structure',
   members: Object.fromEntries(
     Object.entries(members).map(([key, value]) => [key, 'shape' in value ? value : { shape: value }]),
   ),
+  required,
 });
 const named = (name: string, shape: Shape): Member => ({ shape, name });
 
@@ -108,6 +110,7 @@ const batchResultErrorEntry = struct({ Id: string, SenderFault: boolean, Code: s
 const failed = flatList('BatchResultErrorEntry', batchResultErrorEntry);
 const idOnly = struct({ Id: string });
 const queueUrlOnly = struct({ QueueUrl: string });
+const queueUrlInput = struct({ QueueUrl: string }, ['QueueUrl']);
 
 interface Operation {
   input: Shape;
@@ -118,31 +121,39 @@ interface Operation {
 /** The operations the emulator runs (sqs.ts `inputs`), with their query shapes. */
 const operations: Record<string, Operation> = {
   CreateQueue: {
-    input: struct({
-      QueueName: string,
-      Attributes: stringAttributes,
-      tags: named('Tag', flatMap('Key', 'Value', string)),
-    }),
+    input: struct(
+      {
+        QueueName: string,
+        Attributes: stringAttributes,
+        tags: named('Tag', flatMap('Key', 'Value', string)),
+      },
+      ['QueueName'],
+    ),
     output: queueUrlOnly,
   },
-  GetQueueUrl: { input: struct({ QueueName: string, QueueOwnerAWSAccountId: string }), output: queueUrlOnly },
+  GetQueueUrl: {
+    input: struct({ QueueName: string, QueueOwnerAWSAccountId: string }, ['QueueName']),
+    output: queueUrlOnly,
+  },
   ListQueues: {
     input: struct({ QueueNamePrefix: string, NextToken: string, MaxResults: integer }),
     output: struct({ QueueUrls: flatList('QueueUrl'), NextToken: string }),
   },
-  DeleteQueue: { input: queueUrlOnly },
-  PurgeQueue: { input: queueUrlOnly },
+  DeleteQueue: { input: queueUrlInput },
+  PurgeQueue: { input: queueUrlInput },
   GetQueueAttributes: {
-    input: struct({ QueueUrl: string, AttributeNames: flatList('AttributeName') }),
+    input: struct({ QueueUrl: string, AttributeNames: flatList('AttributeName') }, ['QueueUrl']),
     output: struct({ Attributes: stringAttributes }),
   },
-  SetQueueAttributes: { input: struct({ QueueUrl: string, Attributes: stringAttributes }) },
+  SetQueueAttributes: {
+    input: struct({ QueueUrl: string, Attributes: stringAttributes }, ['QueueUrl', 'Attributes']),
+  },
   ListDeadLetterSourceQueues: {
-    input: struct({ QueueUrl: string, NextToken: string, MaxResults: integer }),
+    input: struct({ QueueUrl: string, NextToken: string, MaxResults: integer }, ['QueueUrl']),
     output: struct({ queueUrls: flatList('QueueUrl'), NextToken: string }),
   },
   SendMessage: {
-    input: struct({ QueueUrl: string, ...sendFields }),
+    input: struct({ QueueUrl: string, ...sendFields }, ['QueueUrl', 'MessageBody']),
     output: struct({
       MD5OfMessageBody: string,
       MD5OfMessageAttributes: string,
@@ -152,10 +163,16 @@ const operations: Record<string, Operation> = {
     }),
   },
   SendMessageBatch: {
-    input: struct({
-      QueueUrl: string,
-      Entries: flatList('SendMessageBatchRequestEntry', struct({ Id: string, ...sendFields })),
-    }),
+    input: struct(
+      {
+        QueueUrl: string,
+        Entries: flatList(
+          'SendMessageBatchRequestEntry',
+          struct({ Id: string, ...sendFields }, ['Id', 'MessageBody']),
+        ),
+      },
+      ['QueueUrl', 'Entries'],
+    ),
     output: struct({
       Successful: flatList(
         'SendMessageBatchResultEntry',
@@ -172,19 +189,22 @@ const operations: Record<string, Operation> = {
     }),
   },
   ReceiveMessage: {
-    input: struct({
-      QueueUrl: string,
-      AttributeNames: flatList('AttributeName'),
-      // Not in any query-protocol model (the JSON model added it later, a flattened list whose member has
-      // no locationName, so the query rules give `MessageSystemAttributeNames.N`); accepted for clients that
-      // send it.
-      MessageSystemAttributeNames: flatList(undefined),
-      MessageAttributeNames: flatList('MessageAttributeName'),
-      MaxNumberOfMessages: integer,
-      VisibilityTimeout: integer,
-      WaitTimeSeconds: integer,
-      ReceiveRequestAttemptId: string,
-    }),
+    input: struct(
+      {
+        QueueUrl: string,
+        AttributeNames: flatList('AttributeName'),
+        // Not in any query-protocol model (the JSON model added it later, a flattened list whose member has
+        // no locationName, so the query rules give `MessageSystemAttributeNames.N`); accepted for clients that
+        // send it.
+        MessageSystemAttributeNames: flatList(undefined),
+        MessageAttributeNames: flatList('MessageAttributeName'),
+        MaxNumberOfMessages: integer,
+        VisibilityTimeout: integer,
+        WaitTimeSeconds: integer,
+        ReceiveRequestAttemptId: string,
+      },
+      ['QueueUrl'],
+    ),
     output: struct({
       Messages: flatList(
         'Message',
@@ -200,36 +220,53 @@ const operations: Record<string, Operation> = {
       ),
     }),
   },
-  DeleteMessage: { input: struct({ QueueUrl: string, ReceiptHandle: string }) },
+  DeleteMessage: {
+    input: struct({ QueueUrl: string, ReceiptHandle: string }, ['QueueUrl', 'ReceiptHandle']),
+  },
   DeleteMessageBatch: {
-    input: struct({
-      QueueUrl: string,
-      Entries: flatList('DeleteMessageBatchRequestEntry', struct({ Id: string, ReceiptHandle: string })),
-    }),
+    input: struct(
+      {
+        QueueUrl: string,
+        Entries: flatList(
+          'DeleteMessageBatchRequestEntry',
+          struct({ Id: string, ReceiptHandle: string }, ['Id', 'ReceiptHandle']),
+        ),
+      },
+      ['QueueUrl', 'Entries'],
+    ),
     output: struct({ Successful: flatList('DeleteMessageBatchResultEntry', idOnly), Failed: failed }),
   },
   ChangeMessageVisibility: {
-    input: struct({ QueueUrl: string, ReceiptHandle: string, VisibilityTimeout: integer }),
+    input: struct({ QueueUrl: string, ReceiptHandle: string, VisibilityTimeout: integer }, [
+      'QueueUrl',
+      'ReceiptHandle',
+      'VisibilityTimeout',
+    ]),
   },
   ChangeMessageVisibilityBatch: {
-    input: struct({
-      QueueUrl: string,
-      Entries: flatList(
-        'ChangeMessageVisibilityBatchRequestEntry',
-        struct({ Id: string, ReceiptHandle: string, VisibilityTimeout: integer }),
-      ),
-    }),
+    input: struct(
+      {
+        QueueUrl: string,
+        Entries: flatList(
+          'ChangeMessageVisibilityBatchRequestEntry',
+          struct({ Id: string, ReceiptHandle: string, VisibilityTimeout: integer }, ['Id', 'ReceiptHandle']),
+        ),
+      },
+      ['QueueUrl', 'Entries'],
+    ),
     output: struct({
       Successful: flatList('ChangeMessageVisibilityBatchResultEntry', idOnly),
       Failed: failed,
     }),
   },
   StartMessageMoveTask: {
-    input: struct({ SourceArn: string, DestinationArn: string, MaxNumberOfMessagesPerSecond: integer }),
+    input: struct({ SourceArn: string, DestinationArn: string, MaxNumberOfMessagesPerSecond: integer }, [
+      'SourceArn',
+    ]),
     output: struct({ TaskHandle: string }),
   },
   ListMessageMoveTasks: {
-    input: struct({ SourceArn: string, MaxResults: integer }),
+    input: struct({ SourceArn: string, MaxResults: integer }, ['SourceArn']),
     output: struct({
       Results: flatList(
         'ListMessageMoveTasksResultEntry',
@@ -248,7 +285,7 @@ const operations: Record<string, Operation> = {
     }),
   },
   CancelMessageMoveTask: {
-    input: struct({ TaskHandle: string }),
+    input: struct({ TaskHandle: string }, ['TaskHandle']),
     output: struct({ ApproximateNumberOfMessagesMoved: long }),
   },
 };
@@ -285,15 +322,34 @@ export function takesQueueUrl(operation: string): boolean {
 
 // ---- Requests ----
 
-/** The JSON-protocol input of `operation` from its form parameters; refuses a malformed number. */
-export function decodeQueryInput(operation: string, params: URLSearchParams): Record<string, unknown> {
+/**
+ * The JSON-protocol input of `operation` from its form parameters (`queueUrl` where QueueUrl is absent);
+ * refuses a malformed number (InvalidParameterValue) and a missing required parameter (MissingParameter).
+ */
+export function decodeQueryInput(
+  operation: string,
+  params: URLSearchParams,
+  queueUrl?: string,
+): Record<string, unknown> {
   const spec = operations[operation];
   if (spec === undefined) throw new Error(`no query shape for ${operation}`);
-  const keys = [...new Set(params.keys())];
-  return (decode(spec.input, '', params, keys) as Record<string, unknown> | undefined) ?? {};
+  let all = params;
+  if (queueUrl !== undefined && !params.has('QueueUrl')) {
+    all = new URLSearchParams(params);
+    all.set('QueueUrl', queueUrl);
+  }
+  const keys = [...new Set(all.keys())];
+  return decode(spec.input, '', all, keys, true) as Record<string, unknown>;
 }
 
-function decode(shape: Shape, key: string, params: URLSearchParams, keys: readonly string[]): unknown {
+/** `present`: a structure that must be returned (and checked) even when none of its members were sent. */
+function decode(
+  shape: Shape,
+  key: string,
+  params: URLSearchParams,
+  keys: readonly string[],
+  present = false,
+): unknown {
   switch (shape.type) {
     case 'string':
     case 'blob':
@@ -313,12 +369,25 @@ function decode(shape: Shape, key: string, params: URLSearchParams, keys: readon
     }
     case 'structure': {
       const out: Record<string, unknown> = {};
+      const wireKey = (memberName: string) => {
+        const wire = shape.members[memberName]?.name ?? memberName;
+        return key === '' ? wire : `${key}.${wire}`;
+      };
       for (const [memberName, member] of Object.entries(shape.members)) {
-        const wire = member.name ?? memberName;
-        const value = decode(member.shape, key === '' ? wire : `${key}.${wire}`, params, keys);
+        const value = decode(member.shape, wireKey(memberName), params, keys);
         if (value !== undefined) out[memberName] = value;
       }
-      return Object.keys(out).length > 0 ? out : undefined;
+      if (!present && Object.keys(out).length === 0) return undefined;
+      for (const memberName of shape.required ?? []) {
+        if (out[memberName] === undefined) {
+          throw refusal(
+            'sqs',
+            'MissingParameter',
+            `The request must contain the parameter ${wireKey(memberName)}.`,
+          );
+        }
+      }
+      return out;
     }
     case 'list': {
       let prefix: string;
@@ -330,10 +399,7 @@ function decode(shape: Shape, key: string, params: URLSearchParams, keys: readon
       }
       const indices = indicesUnder(prefix, keys);
       if (indices.length === 0) return params.get(key) === '' ? [] : undefined;
-      return indices.map((i) => {
-        const element = decode(shape.member, `${prefix}.${i}`, params, keys);
-        return element === undefined && shape.member.type === 'structure' ? {} : element;
-      });
+      return indices.map((i) => decode(shape.member, `${prefix}.${i}`, params, keys, true));
     }
     case 'map': {
       const prefix = shape.flattened ? key : `${key}.entry`;

@@ -178,11 +178,12 @@ export function createLocalSqs(dataDir?: string): LocalSqs {
       return fail(400, queryErrorCode('UnsupportedOperation'), `${action.operation} is not emulated locally`);
     }
     try {
-      const input = decodeQueryInput(action.operation, params);
       // A client may post to the queue URL itself and leave QueueUrl out (AWS SDK for Java 1.x does).
-      if (input.QueueUrl === undefined && takesQueueUrl(action.operation) && path.split('/').length === 3) {
-        input.QueueUrl = `${service.baseUrl}${path}`;
-      }
+      const postedTo =
+        takesQueueUrl(action.operation) && path.split('/').length === 3
+          ? `${service.baseUrl}${path}`
+          : undefined;
+      const input = decodeQueryInput(action.operation, params, postedTo);
       const reply = await service.call(action.operation, input, signal);
       if (reply.status !== 200) {
         const body = reply.body as { __type?: string; message?: string };
