@@ -6,6 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { faultRulesSchema } from '../faults.ts';
 import { BodyTooLargeError, readBody, sendEmpty, sendJson } from '../http-server.ts';
+import type { NetSuiteSandboxCore } from './core.ts';
 import {
   SEGMENT_ID,
   segmentOfRecordType,
@@ -18,7 +19,6 @@ import { NetSuiteProblem } from './problem.ts';
 import { isRecordType, type RecordType, recordTypes } from './record-types.ts';
 import { findRecord } from './records.ts';
 import { renderRecord } from './render.ts';
-import type { NetSuiteSandboxCore } from './server.ts';
 import { customFieldKinds, type StoredRecord } from './store.ts';
 import { webhookSigner } from './webhook.ts';
 

@@ -14,7 +14,7 @@ import {
 import { problems } from './problem.ts';
 import type { FieldBag, RecordStore, StoredLine, StoredRecord } from './store.ts';
 import { linesOf, numberField, textField } from './store.ts';
-import type { RuleContext, TypeRules } from './writes.ts';
+import type { RuleContext, TypeRules } from './type-rules.ts';
 
 export interface BillState {
   totalCents: number;

@@ -11,7 +11,7 @@ import { NetSuiteProblem, problems } from './problem.ts';
 import type { RecordType } from './record-types.ts';
 import type { FieldBag, RecordStore, StoredLine, StoredRecord } from './store.ts';
 import { idList, linesOf, textField } from './store.ts';
-import type { RuleContext, TypeRules } from './writes.ts';
+import type { RuleContext, TypeRules } from './type-rules.ts';
 
 export const SEGMENT_ID = /^cseg_[a-z0-9_]{1,30}$/;
 /** The record types a segment applies to (in this sandbox: the vendor bill, body and lines). */

@@ -7,7 +7,7 @@ import { problems } from './problem.ts';
 import type { RecordType } from './record-types.ts';
 import type { RecordStore, StoredRecord } from './store.ts';
 import { textField } from './store.ts';
-import type { TypeRules } from './writes.ts';
+import type { TypeRules } from './type-rules.ts';
 
 /** SuiteScript `file.Type` names the sandbox accepts (the ones attachments use). */
 export const fileTypes = [

@@ -8,13 +8,14 @@ import type { FaultPlan } from '../faults.ts';
 import { startHttpServer } from '../http-server.ts';
 import { SnapshotFile } from '../snapshot-file.ts';
 import { type NetSuiteSandboxCredentials, type SandboxClientRegistration, TOKEN_PATH } from './auth.ts';
+import { NetSuiteSandboxCore, type SandboxConfig, type SeedInput, type SeedResult } from './core.ts';
 import type { BulkBillOptions, DemoOptions, DemoSummary } from './demo-data.ts';
 import { type AttachedFile, attachedFiles, attachedFileView } from './file-cabinet.ts';
 import type { SandboxRequestLogEntry, SandboxStats } from './governance.ts';
 import type { NoticeEventType } from './notice.ts';
 import type { RecordType } from './record-types.ts';
 import { renderRecord } from './render.ts';
-import { NetSuiteSandboxCore, type SandboxConfig, type SeedInput, type SeedResult } from './server.ts';
+import { netSuiteSandboxHandler } from './server.ts';
 import {
   captureNetSuite,
   type DefaultIntegration,
@@ -27,6 +28,7 @@ import type { RecordStore, StoredRecord } from './store.ts';
 import type { NoticeDelivery, WebhookConfig } from './webhook.ts';
 
 export type { NetSuiteSandboxCredentials, SandboxClientRegistration } from './auth.ts';
+export type { SandboxConfig, SeedInput, SeedResult } from './core.ts';
 export type { CustomSegmentDefinition } from './custom-segments.ts';
 export type { BulkBillOptions, DemoOptions, DemoSummary } from './demo-data.ts';
 export { bulkVendorBills, SYNC_FLAG_FIELD, seedDemoCompany } from './demo-data.ts';
@@ -41,7 +43,6 @@ export {
 } from './notice.ts';
 export { type RecordType, recordTypes } from './record-types.ts';
 export { ATTACH_DEPLOY_ID, ATTACH_SCRIPT_ID, RESTLET_PATH } from './restlet.ts';
-export type { SandboxConfig, SeedInput, SeedResult } from './server.ts';
 export { type CustomFieldDefinition, type CustomFieldKind, RecordStore, type StoredRecord } from './store.ts';
 export type { NoticeDelivery, WebhookConfig } from './webhook.ts';
 
@@ -168,7 +169,7 @@ export async function startNetSuiteSandbox(options: NetSuiteSandboxOptions = {})
   integration = stored === undefined ? generatedIntegration() : defaultIntegrationOf(stored);
   core.registerClient(integration.registration);
   for (const client of options.clients ?? []) core.registerClient(client);
-  const server = await startHttpServer(core.handle, options.port ?? 0, { name: 'netsuite' });
+  const server = await startHttpServer(netSuiteSandboxHandler(core), options.port ?? 0, { name: 'netsuite' });
   core.setBaseUrl(server.url);
   const credentials: NetSuiteSandboxCredentials = {
     accountId,

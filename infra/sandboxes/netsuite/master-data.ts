@@ -5,7 +5,7 @@ import { problems } from './problem.ts';
 import type { RecordType } from './record-types.ts';
 import type { FieldBag, RecordStore, StoredRecord } from './store.ts';
 import { booleanField, idList, linesOf, textField } from './store.ts';
-import type { RuleContext, TypeRules } from './writes.ts';
+import type { RuleContext, TypeRules } from './type-rules.ts';
 
 export function isActive(record: StoredRecord | undefined): boolean {
   return record !== undefined && record.fields.isInactive !== true;

@@ -13,7 +13,7 @@ import {
 import { problems } from './problem.ts';
 import type { FieldBag, RecordStore, StoredLine, StoredRecord } from './store.ts';
 import { appliedLines, linesOf, numberField, textField } from './store.ts';
-import type { RuleContext, TypeRules } from './writes.ts';
+import type { RuleContext, TypeRules } from './type-rules.ts';
 
 function applicationMap(record: StoredRecord | undefined): Map<string, number> {
   const map = new Map<string, number>();

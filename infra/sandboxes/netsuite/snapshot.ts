@@ -5,8 +5,8 @@
 // startNetSuiteSandbox (index.ts) through ../snapshot-file.ts.
 import { z } from 'zod';
 import type { SandboxClientRegistration } from './auth.ts';
+import type { NetSuiteSandboxCore } from './core.ts';
 import { recordTypes } from './record-types.ts';
-import type { NetSuiteSandboxCore } from './server.ts';
 import { customFieldKinds, type FieldValue, type StoredRecord } from './store.ts';
 
 export const netsuiteSnapshotVersion = 1;

@@ -17,6 +17,7 @@ import {
 } from './record-input.ts';
 import { type RecordType, recordSpecs, recordTypes } from './record-types.ts';
 import type { FieldBag, RecordStore, StoredLine, StoredRecord } from './store.ts';
+import type { TypeRules } from './type-rules.ts';
 
 export interface WriteContext {
   store: RecordStore;
@@ -31,25 +32,6 @@ export interface WriteOutcome {
   record: StoredRecord;
   created: boolean;
   warnings: string[];
-}
-
-export interface RuleContext {
-  store: RecordStore;
-  origin: WriteOrigin;
-  existing: StoredRecord | undefined;
-  /** Body fields this write set (rules check "active" only on what the caller chose). */
-  changed: ReadonlySet<string>;
-  /** Sublist lines this write added or changed. */
-  touchedLines: ReadonlySet<StoredLine>;
-  /** The order of the body's lines, for error paths: line object -> `apply.items[i]`. */
-  linePaths: ReadonlyMap<StoredLine, string>;
-}
-
-export interface TypeRules {
-  /** Fills defaults, computes read-only fields and enforces NetSuite's rules (throws NetSuiteProblem). */
-  complete(draft: FieldBag, context: RuleContext): void;
-  afterSave?(record: StoredRecord, before: StoredRecord | undefined, store: RecordStore): void;
-  afterDelete?(record: StoredRecord, store: RecordStore): void;
 }
 
 const rules: Record<RecordType, TypeRules> = {
