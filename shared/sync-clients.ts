@@ -8,8 +8,8 @@ import {
   procurifyCredentialsSchema,
   readCredentials,
 } from './aws/credentials.ts';
-import { procurifyBaseUrlFor } from './config/procurify-domain.ts';
 import { createNetSuiteClient, type NetSuiteClient } from './netsuite/index.ts';
+import { procurifyBaseUrlFor } from './procurify/domain.ts';
 import { createProcurifyClient, type ProcurifyClient } from './procurify/index.ts';
 
 export interface SyncClientSettings {

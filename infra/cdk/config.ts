@@ -2,8 +2,8 @@
 // `-c apsyncOverride='{"json":...}'` and then `-c apsync.some.key=value` (one setting each). Read by
 // app.ts and the infra tests; validated with zod so a bad value fails synth naming the key.
 import { z } from 'zod';
-import { procurifyDomain } from '../../shared/config/procurify-domain.ts';
 import { decimalNumber, forbiddenKeys, ianaTimeZone } from '../../shared/config/values.ts';
+import { procurifyDomain } from '../../shared/procurify/domain.ts';
 
 /** Context keys the configuration is read from. */
 export const contextKey = 'apsync';

@@ -25,7 +25,7 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { ScheduleTargetBase, type ScheduleTargetBaseProps } from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { procurifyBaseUrlFor } from '../../shared/config/procurify-domain.ts';
+import { procurifyBaseUrlFor } from '../../shared/procurify/domain.ts';
 import {
   type QueueKey,
   queueDefinitions,

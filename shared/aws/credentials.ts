@@ -2,9 +2,9 @@
 // through Powertools Parameters with a cache of minutes, validated with zod. Never logged.
 import type { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { z } from 'zod';
-import { procurifyDomain } from '../config/procurify-domain.ts';
 import { DataError } from '../errors.ts';
 import { netSuiteAlgorithms } from '../netsuite/index.ts';
+import { procurifyDomain } from '../procurify/domain.ts';
 import { classifyAwsError } from './sdk-errors.ts';
 
 export const netSuiteCredentialsSchema = z
@@ -28,7 +28,7 @@ export type NetSuiteCredentials = z.infer<typeof netSuiteCredentialsSchema>;
 
 export const procurifyCredentialsSchema = z
   .object({
-    /** The sub-domain: `acme` for https://acme.procurify.com (shared/config/procurify-domain.ts). */
+    /** The sub-domain: `acme` for https://acme.procurify.com (shared/procurify/domain.ts). */
     domain: procurifyDomain(),
     clientId: z.string().min(1),
     clientSecret: z.string().min(1),

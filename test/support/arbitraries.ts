@@ -1098,7 +1098,7 @@ const configKeyList: ConfigKeyModel[] = [
   },
   {
     path: ['procurify', 'domain'],
-    // The sub-domain only (`acme` for acme.procurify.com): shared/config/procurify-domain.ts.
+    // The sub-domain only (`acme` for acme.procurify.com): shared/procurify/domain.ts.
     ...optionalText(fc.stringMatching(/^[a-z0-9]([a-z0-9-]{0,20}[a-z0-9])?$/)),
     invalid: fc.oneof(
       fc.constantFrom(

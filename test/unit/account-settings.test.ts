@@ -4,16 +4,16 @@
 import { describe, expect, it } from 'vitest';
 import { procurifyCredentialsSchema } from '../../shared/aws/credentials.ts';
 import { readSettings } from '../../shared/config/environment.ts';
-import {
-  procurifyBaseUrlFor,
-  procurifyDomain,
-  procurifyDomainMessage,
-} from '../../shared/config/procurify-domain.ts';
 import { isIanaTimeZone } from '../../shared/config/values.ts';
 import { DataError } from '../../shared/errors.ts';
 import { formatUtcOffset, offsetMinutesAt } from '../../shared/netsuite-poll/account-time.ts';
 import { zonesAtOffset } from '../../shared/netsuite-poll/account-time-zone-check.ts';
 import { checkTimeZone, compareAccountTime } from '../../shared/netsuite-poll/index.ts';
+import {
+  procurifyBaseUrlFor,
+  procurifyDomain,
+  procurifyDomainMessage,
+} from '../../shared/procurify/domain.ts';
 import { settingNames } from '../../shared/resources.ts';
 
 const credentials = { clientId: 'client', clientSecret: 'secret' };
