@@ -13,7 +13,7 @@ export function composePaidBillPull(env: Environment): PaidBillPullHandlerDepend
   return {
     pull: async () => {
       const { netsuite, procurify } = await clients();
-      return { netsuite, procurify, state, defaultMode };
+      return { netsuite, procurify, state, defaultMode, timeZone: settings.netsuiteTimeZone };
     },
   };
 }

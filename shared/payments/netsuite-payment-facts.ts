@@ -239,3 +239,32 @@ export async function readLatestPaymentDates(
   }
   return dates;
 }
+
+/**
+ * The vendor bills among `ids` as the paid-bill pull reads them, whatever their status (the bills a
+ * previous run could not mark are read again by id: the watermark has moved past them). A missing id is
+ * a bill that no longer exists.
+ */
+export async function readBillsForPull(suiteQl: SuiteQl, ids: readonly string[]): Promise<PaidBillRow[]> {
+  const bills: PaidBillRow[] = [];
+  for (const part of chunks([...new Set(ids)], inListLimit)) {
+    const rows = suiteQl.query(
+      'SELECT t.id, t.status, t.foreignamountunpaid, t.foreignamountpaid, t.tranid, ' +
+        `${suiteQlTimestamp('t.lastmodifieddate')} AS lastmodified FROM transaction t ` +
+        `WHERE t.type = 'VendBill' AND t.id IN (${placeholders(part.length)})`,
+      part,
+      paidBillRowSchema,
+    );
+    for await (const row of rows) {
+      bills.push({
+        id: row.id,
+        status: row.status ?? '',
+        unpaidCents: toCents(row.foreignamountunpaid ?? '0') ?? 0,
+        paidCents: toCents(row.foreignamountpaid ?? '0') ?? 0,
+        ...(row.tranid === undefined ? {} : { tranId: row.tranid }),
+        lastModified: row.lastmodified,
+      });
+    }
+  }
+  return bills;
+}

@@ -1,8 +1,9 @@
 // Pure planning of the paid-bill pull (SPEC F5, mode pull): from the NetSuite bills found paid since
-// the watermark, the links apsync holds, the Procurify bills' statuses and the NetSuite payment dates,
-// decide which Procurify bills to mark paid (grouped by payment date), which are already paid, which
-// are only partly paid (recorded with their open amount, not marked), and how many are unknown.
-import type { RecordLink } from '../state/model.ts';
+// the watermark (and those a previous run could not mark), the links apsync holds, the Procurify bills'
+// statuses and the NetSuite payment dates, decide which Procurify bills to mark paid (grouped by payment
+// date), which are already paid, which are only partly paid (recorded with their open amount, not
+// marked), which cannot be marked now (parked for review and tried again), and how many are unknown.
+import type { RecordLink, SyncStatus } from '../state/model.ts';
 import { formatCents } from './money.ts';
 import type { PaidBillRow } from './netsuite-payment-facts.ts';
 
@@ -18,6 +19,8 @@ export interface PaidBillFacts {
   procurifyStatuses: ReadonlyMap<string, number>;
   /** NetSuite bill id → YYYY-MM-DD of the latest Vendor Payment applied to it. */
   paymentDates: ReadonlyMap<string, string>;
+  /** Procurify bill UUID → why it could not be read (a data error: gone, refused); no status then. */
+  procurifyReadErrors?: ReadonlyMap<string, string>;
 }
 
 export interface BillToMark {
@@ -84,14 +87,62 @@ export function planPaidBillUpdates(rows: readonly PaidBillRow[], facts: PaidBil
         netsuiteBillId,
         reason:
           status === undefined
-            ? 'the Procurify bill could not be read'
+            ? `the Procurify bill could not be read${readError(facts, billUuid)}`
             : procurifyPaymentUnderWay.has(status)
               ? `the Procurify bill has a payment under way (status ${status}); mark-as-paid takes only approved bills without payments`
-              : `the Procurify bill has status ${status}, not Approved`,
+              : `the Procurify bill has status ${status}${statusName(status)}, not Approved`,
       });
     }
   }
   return plan;
+}
+
+const statusNames: Record<number, string> = {
+  0: 'draft',
+  1: 'waiting for approval',
+  3: 'denied',
+  5: 'withdrawn',
+};
+
+const statusName = (status: number): string =>
+  statusNames[status] === undefined ? '' : ` (${statusNames[status]})`;
+
+function readError(facts: PaidBillFacts, uuid: string): string {
+  const error = facts.procurifyReadErrors?.get(uuid);
+  return error === undefined ? '' : `: ${error}`;
+}
+
+/**
+ * A bill paid in full in NetSuite that the pull could not mark paid in Procurify: kept (state table
+ * configuration `paid-bill-pull:retries`) until a run marks it, finds it paid or no longer paid in full,
+ * or an operator dismisses it from the review list (then kept as a tombstone while the pull's window
+ * may still show that version). Keyed by the NetSuite bill id.
+ */
+export interface PaidBillRetry {
+  billUuid: string;
+  netsuiteBillId: string;
+  reason: string;
+  /** When the pull first failed to mark it (ISO). */
+  since: string;
+  /** Runs that tried it, the first included. */
+  attempts: number;
+  /** The NetSuite bill's last-modified time (account wall time) when last read. */
+  lastModified: string;
+  /** The bill's sync state before the pull parked it: restored once it is marked. */
+  previousStatus?: SyncStatus;
+  /** An operator dismissed it from the review list (ISO): not tried again until NetSuite changes it. */
+  dismissedAt?: string;
+}
+
+/** `waitingFor` of a bill the pull parked (the parked-bill re-send of the bill flow ignores it). */
+export const markPaidWaitingKey = 'mark-paid';
+
+/** The review-list message of a bill the pull could not mark paid. */
+export function markPaidReviewMessage(netsuiteBillId: string, reason: string): string {
+  return (
+    `paid in full in NetSuite (bill ${netsuiteBillId}) but not marked paid in Procurify: ${reason}; ` +
+    'fix it in Procurify: the next paid-bill pull tries again (or `apsync sync now paid-bills`)'
+  );
 }
 
 /** The bills to mark, grouped by payment date, in batches of at most `batchSize`. */

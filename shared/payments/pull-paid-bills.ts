@@ -3,23 +3,56 @@
 // unsafe) are marked paid in Procurify with the date of the NetSuite payment. Only bills apsync knows
 // (linked, legacy links included) are considered; already-paid ones are skipped; partly paid ones are
 // recorded with their open amount. No payment record is created in Procurify. One run at a time (lease).
+//
+// Nothing is lost: a bill the pull cannot mark (Procurify refuses mark-as-paid, the bill is not Approved
+// or has a payment under way, it cannot be read) is parked for review (sync state `review`, audit entry)
+// and kept in a retry list that every later run reads again by id, so the watermark moving on never
+// skips it. Bills paid before the switch from push to pull are not considered ("existing payments are
+// not migrated"): the window never starts before the recorded mode change.
 import { randomUUID } from 'node:crypto';
 import { classOf, type SyncError } from '../errors.ts';
 import type { SuiteQl } from '../netsuite/index.ts';
+import { instantToWallTime } from '../netsuite-poll/account-time.ts';
 import { type PaymentMode, readPaymentMode } from '../payment-mode.ts';
 import type { ProcurifyBillPayer } from '../procurify/index.ts';
-import type { RecordLink, RecordRef } from '../state/model.ts';
-import type { AuditTrail, ConfigStore, LeaseStore, LinkStore, WatermarkStore } from '../state/ports.ts';
-import { type PaidBillRow, readLatestPaymentDates, readPaidBills } from './netsuite-payment-facts.ts';
-import { type BillToMark, markBatches, type PaidBillPlan, planPaidBillUpdates } from './paid-bill-plan.ts';
+import { type RecordLink, type RecordRef, refKey, type SyncStatus } from '../state/model.ts';
+import type {
+  AuditTrail,
+  ConfigStore,
+  LeaseStore,
+  LinkStore,
+  SyncStateStore,
+  WatermarkStore,
+} from '../state/ports.ts';
+import {
+  type PaidBillRow,
+  readBillsForPull,
+  readLatestPaymentDates,
+  readPaidBills,
+} from './netsuite-payment-facts.ts';
+import {
+  type BillToMark,
+  markBatches,
+  markPaidReviewMessage,
+  markPaidWaitingKey,
+  type PaidBillPlan,
+  type PaidBillRetry,
+  planPaidBillUpdates,
+} from './paid-bill-plan.ts';
 
 export const paidBillPullFlow = 'paid-bill-pull';
+/** The instant (ISO) before which every bill paid in NetSuite has been read: the lag metric's base. */
+export const paidBillPullCaughtUpFlow = `${paidBillPullFlow}:caught-up`;
+/** State-table configuration holding the bills to try again (PaidBillRetry by NetSuite bill id). */
+export const paidBillRetriesConfig = `${paidBillPullFlow}:retries`;
 
 export interface PaidBillPullDependencies {
   netsuite: { suiteQl: SuiteQl };
   procurify: ProcurifyBillPayer;
-  state: LinkStore & AuditTrail & WatermarkStore & LeaseStore & ConfigStore;
+  state: LinkStore & SyncStateStore & AuditTrail & WatermarkStore & LeaseStore & ConfigStore;
   defaultMode: PaymentMode;
+  /** IANA zone SuiteQL shows times in (the watermark's zone; default UTC). */
+  timeZone?: string;
   now?: () => Date;
   /** Re-read this much before the watermark (default 15 minutes). */
   overlapMinutes?: number;
@@ -42,7 +75,17 @@ export interface PaidBillPullSummary {
   partial: Array<{ billUuid: string; netsuiteBillId: string; openAmount: string }>;
   notMarkable: Array<{ billUuid: string; netsuiteBillId: string; reason: string }>;
   failed: Array<{ billUuid: string; message: string }>;
+  /** Bills a previous run could not mark, read again by id this run. */
+  retried: number;
+  /** Bills on the review list (not marked this run), to be tried again by the next run. */
+  parked: number;
   watermark?: string;
+  /** Seconds since the instant everything paid before was read (the SyncLagSeconds metric). */
+  lagSeconds?: number;
+}
+
+interface RetryDocument {
+  bills: Record<string, PaidBillRetry>;
 }
 
 const billRef = (uuid: string): RecordRef => ({ system: 'procurify', kind: 'bill', id: uuid });
@@ -50,10 +93,42 @@ const billRef = (uuid: string): RecordRef => ({ system: 'procurify', kind: 'bill
 /** `YYYY-MM-DD HH24:MI:SS` (the account's zone, as SuiteQL renders it) moved by minutes. */
 export function shiftTimestamp(stamp: string, minutes: number): string {
   const base = Date.parse(`${stamp.replace(' ', 'T')}Z`);
-  return renderTimestamp(new Date(base + minutes * 60_000));
+  return new Date(base + minutes * 60_000).toISOString().slice(0, 19).replace('T', ' ');
 }
 
-const renderTimestamp = (date: Date): string => date.toISOString().slice(0, 19).replace('T', ' ');
+/**
+ * Where a run starts reading: the watermark minus the overlap (or the initial look-back), never before
+ * the payment mode became `pull` when an operator switched it (wall times in the account's zone).
+ */
+export function pullWindowStart(input: {
+  watermark: string | undefined;
+  now: Date;
+  timeZone: string;
+  overlapMinutes: number;
+  initialLookbackDays: number;
+  switchedToPullAt?: string | undefined;
+}): { since: string; from: 'watermark' | 'look-back' | 'mode switch' } {
+  const base =
+    input.watermark === undefined
+      ? {
+          since: instantToWallTime(
+            new Date(input.now.getTime() - input.initialLookbackDays * 24 * 3_600_000),
+            input.timeZone,
+          ),
+          from: 'look-back' as const,
+        }
+      : { since: shiftTimestamp(input.watermark, -input.overlapMinutes), from: 'watermark' as const };
+  if (input.switchedToPullAt === undefined) return base;
+  const switched = instantToWallTime(new Date(input.switchedToPullAt), input.timeZone);
+  return switched > base.since ? { since: switched, from: 'mode switch' } : base;
+}
+
+/** The SyncLagSeconds value: now minus the instant the pull last read everything up to (undefined: never). */
+export async function paidBillPullLag(state: WatermarkStore, now: Date): Promise<number | undefined> {
+  const caughtUp = await state.getWatermark(paidBillPullCaughtUpFlow);
+  if (caughtUp === undefined) return undefined;
+  return Math.max(0, Math.round((now.getTime() - Date.parse(caughtUp)) / 1000));
+}
 
 export async function pullPaidBills(deps: PaidBillPullDependencies): Promise<PaidBillPullSummary> {
   const summary: PaidBillPullSummary = {
@@ -64,6 +139,8 @@ export async function pullPaidBills(deps: PaidBillPullDependencies): Promise<Pai
     partial: [],
     notMarkable: [],
     failed: [],
+    retried: 0,
+    parked: 0,
   };
   const mode = await readPaymentMode(deps.state, deps.defaultMode);
   if (mode.mode !== 'pull') return { ...summary, skipped: `mode is ${mode.mode}` };
@@ -73,7 +150,7 @@ export async function pullPaidBills(deps: PaidBillPullDependencies): Promise<Pai
     return { ...summary, skipped: 'another run holds the lease' };
   }
   try {
-    return await run(deps, summary);
+    return await run(deps, summary, mode.source === 'operator' ? mode.changedAt : undefined);
   } finally {
     await deps.state.releaseLease(lease, holder);
   }
@@ -82,37 +159,77 @@ export async function pullPaidBills(deps: PaidBillPullDependencies): Promise<Pai
 async function run(
   deps: PaidBillPullDependencies,
   summary: PaidBillPullSummary,
+  switchedToPullAt: string | undefined,
 ): Promise<PaidBillPullSummary> {
   const now = (deps.now ?? (() => new Date()))();
-  const watermark = await deps.state.getWatermark(paidBillPullFlow);
-  const since =
-    watermark === undefined
-      ? renderTimestamp(new Date(now.getTime() - (deps.initialLookbackDays ?? 30) * 24 * 3_600_000))
-      : shiftTimestamp(watermark, -(deps.overlapMinutes ?? 15));
+  const startedAt = new Date(Math.floor(now.getTime() / 1000) * 1000).toISOString();
+  const { state } = deps;
+  const watermark = await state.getWatermark(paidBillPullFlow);
+  const { since } = pullWindowStart({
+    watermark,
+    now,
+    timeZone: deps.timeZone ?? 'UTC',
+    overlapMinutes: deps.overlapMinutes ?? 15,
+    initialLookbackDays: deps.initialLookbackDays ?? 30,
+    switchedToPullAt,
+  });
   summary.since = since;
 
-  const rows: PaidBillRow[] = [];
-  for await (const row of readPaidBills(deps.netsuite.suiteQl, since)) rows.push(row);
-  summary.examined = rows.length;
+  const windowRows: PaidBillRow[] = [];
+  for await (const row of readPaidBills(deps.netsuite.suiteQl, since)) windowRows.push(row);
+  summary.examined = windowRows.length;
+
+  // The bills earlier runs could not mark, read again by id (the window has moved past most of them).
+  // Dismissed ones are not read again: they stay as tombstones while the window may still show them.
+  const retries = (await state.getConfig<RetryDocument>(paidBillRetriesConfig))?.bills ?? {};
+  const retryIds = Object.keys(retries).filter((id) => retries[id]!.dismissedAt === undefined);
+  summary.retried = retryIds.length;
+  const inWindow = new Set(windowRows.map((row) => row.id));
+  const retryRows = await readBillsForPull(
+    deps.netsuite.suiteQl,
+    retryIds.filter((id) => !inWindow.has(id)),
+  );
+  const resolved = new Map<string, string>();
+  const found = new Set([...inWindow, ...retryRows.map((row) => row.id)]);
+  for (const id of retryIds) {
+    if (!found.has(id)) resolved.set(id, `NetSuite bill ${id} no longer exists`);
+  }
+  const rows = [...windowRows];
+  for (const row of retryRows) {
+    if (row.status !== 'B' && row.paidCents <= 0) {
+      resolved.set(row.id, `NetSuite bill ${row.id} is no longer paid (a new payment brings it back)`);
+    } else {
+      rows.push(row);
+    }
+  }
+  const lastModified = new Map(rows.map((row) => [row.id, row.lastModified]));
 
   const links = new Map<string, RecordLink | undefined>();
   for (const row of rows) {
-    if (!links.has(row.id)) links.set(row.id, await deps.state.findBySource('netsuite', 'bill', row.id));
+    if (!links.has(row.id)) links.set(row.id, await state.findBySource('netsuite', 'bill', row.id));
   }
   // Procurify statuses and payment dates only for linked bills paid in full (the ones that may be marked).
   const fullyPaid = rows.filter(
     (row) => links.get(row.id) !== undefined && row.status === 'B' && row.unpaidCents <= 0,
   );
   const procurifyStatuses = new Map<string, number>();
+  const procurifyReadErrors = new Map<string, string>();
   for (const row of fullyPaid) {
     const uuid = links.get(row.id)!.procurifyId;
-    procurifyStatuses.set(uuid, (await deps.procurify.getBill(uuid)).status);
+    if (procurifyStatuses.has(uuid) || procurifyReadErrors.has(uuid)) continue;
+    try {
+      procurifyStatuses.set(uuid, (await deps.procurify.getBill(uuid)).status);
+    } catch (error) {
+      // Gone or refused (a data error) is this bill's problem: parked. Anything else ends the run.
+      if (classOf(error) !== 'data') throw error;
+      procurifyReadErrors.set(uuid, (error as SyncError).message);
+    }
   }
   const paymentDates = await readLatestPaymentDates(
     deps.netsuite.suiteQl,
     fullyPaid.map((row) => row.id),
   );
-  const plan = planPaidBillUpdates(rows, { links, procurifyStatuses, paymentDates });
+  const plan = planPaidBillUpdates(rows, { links, procurifyStatuses, paymentDates, procurifyReadErrors });
   summary.unknown = plan.unknownBillIds.length;
   summary.alreadyPaid = plan.alreadyPaid.length;
   summary.notMarkable = plan.notMarkable;
@@ -122,18 +239,75 @@ async function run(
     openAmount,
   }));
 
-  await recordObservations(deps.state, plan);
+  await recordObservations(state, plan);
+  const marked: BillToMark[] = [];
   for (const batch of markBatches(plan.markPaid, deps.batchSize ?? 100)) {
-    await markBatch(deps, batch.paymentDate, batch.bills, summary);
+    marked.push(...(await markBatch(deps, batch.paymentDate, batch.bills, summary)));
   }
 
-  // Everything read was handled (data failures are recorded and not retried): move the watermark on.
-  const newest = rows.reduce<string | undefined>(
+  // What the retry list becomes: bills that could not be marked stay (or join); the others leave it.
+  const cannotMark = new Map<string, { billUuid: string; reason: string }>();
+  for (const bill of plan.notMarkable) cannotMark.set(bill.netsuiteBillId, bill);
+  const failedByUuid = new Map(summary.failed.map((failure) => [failure.billUuid, failure.message]));
+  for (const bill of plan.markPaid) {
+    const message = failedByUuid.get(bill.billUuid);
+    if (message !== undefined) {
+      cannotMark.set(bill.netsuiteBillId, {
+        billUuid: bill.billUuid,
+        reason: `Procurify refused mark-as-paid: ${message}`,
+      });
+    }
+  }
+  for (const bill of marked) resolved.set(bill.netsuiteBillId, 'marked paid in Procurify');
+  for (const bill of plan.alreadyPaid) resolved.set(bill.netsuiteBillId, 'already paid in Procurify');
+  for (const bill of plan.partial) {
+    resolved.set(bill.netsuiteBillId, `no longer paid in full in NetSuite (${bill.openAmount} open)`);
+  }
+  for (const id of plan.unknownBillIds) resolved.set(id, `NetSuite bill ${id} is no longer linked`);
+
+  const next: Record<string, PaidBillRetry> = {};
+  for (const [netsuiteBillId, retry] of Object.entries(retries)) {
+    if (resolved.has(netsuiteBillId) || cannotMark.has(netsuiteBillId)) continue;
+    // A tombstone goes once the window starts after the version that was dismissed.
+    if (retry.dismissedAt !== undefined && retry.lastModified < since) continue;
+    next[netsuiteBillId] = retry;
+  }
+  for (const [netsuiteBillId, bill] of cannotMark) {
+    next[netsuiteBillId] = await park(deps, {
+      netsuiteBillId,
+      billUuid: bill.billUuid,
+      reason: bill.reason,
+      lastModified: lastModified.get(netsuiteBillId) ?? '',
+      previous: retries[netsuiteBillId],
+      now,
+    });
+  }
+  for (const [netsuiteBillId, outcome] of resolved) {
+    const retry = retries[netsuiteBillId];
+    if (retry !== undefined && !cannotMark.has(netsuiteBillId)) await unpark(deps, retry, outcome);
+  }
+  // Bills an operator dismissed are not reported as parked again.
+  const dismissed = new Set(
+    Object.values(next)
+      .filter((retry) => retry.dismissedAt !== undefined)
+      .map((retry) => retry.billUuid),
+  );
+  summary.notMarkable = summary.notMarkable.filter((bill) => !dismissed.has(bill.billUuid));
+  summary.failed = summary.failed.filter((bill) => !dismissed.has(bill.billUuid));
+  summary.parked = Object.values(next).length - dismissed.size;
+  if (Object.keys(retries).length > 0 || Object.keys(next).length > 0) {
+    await state.putConfig(paidBillRetriesConfig, { bills: next } satisfies RetryDocument);
+  }
+
+  // Everything read was handled (bills that could not be marked are on the retry list): move on.
+  const newest = windowRows.reduce<string | undefined>(
     (max, row) => (max === undefined || row.lastModified > max ? row.lastModified : max),
     undefined,
   );
-  if (newest !== undefined) await deps.state.advanceWatermark(paidBillPullFlow, newest);
-  summary.watermark = (await deps.state.getWatermark(paidBillPullFlow)) ?? newest;
+  if (newest !== undefined) await state.advanceWatermark(paidBillPullFlow, newest);
+  summary.watermark = (await state.getWatermark(paidBillPullFlow)) ?? newest;
+  await state.advanceWatermark(paidBillPullCaughtUpFlow, startedAt);
+  summary.lagSeconds = await paidBillPullLag(state, now);
   return summary;
 }
 
@@ -149,22 +323,125 @@ async function recordObservations(state: AuditTrail, plan: PaidBillPlan): Promis
       },
     });
   }
-  for (const bill of plan.notMarkable) {
-    await state.append(billRef(bill.billUuid), {
-      step: 'skipped',
-      message: `paid in full in NetSuite, not marked paid in Procurify: ${bill.reason}`,
-      facts: { netsuiteBillId: bill.netsuiteBillId },
+}
+
+/**
+ * A bill that could not be marked: on the review list with the reason (audited when it is new or the
+ * reason changed, not every run) and on the retry list. A bill an operator dismissed from the review
+ * list stays dismissed (a tombstone on the retry list, not tried again) until NetSuite changes it.
+ */
+async function park(
+  deps: PaidBillPullDependencies,
+  bill: {
+    netsuiteBillId: string;
+    billUuid: string;
+    reason: string;
+    lastModified: string;
+    previous: PaidBillRetry | undefined;
+    now: Date;
+  },
+): Promise<PaidBillRetry> {
+  const { netsuiteBillId, billUuid, reason, previous } = bill;
+  const ref = billRef(billUuid);
+  const message = markPaidReviewMessage(netsuiteBillId, reason);
+  const current = await deps.state.getState(ref);
+  if (previous?.dismissedAt !== undefined && previous.lastModified === bill.lastModified) return previous;
+  if (previous !== undefined && current?.status === 'dismissed' && current.updatedAt >= previous.since) {
+    await deps.state.append(ref, {
+      step: 'note',
+      message:
+        'dismissed from the review list: the paid-bill pull no longer tries to mark it paid (until NetSuite changes the bill)',
+      facts: { netsuiteBillId },
     });
+    return { ...previous, lastModified: bill.lastModified, dismissedAt: current.updatedAt };
+  }
+  const attempts = previous?.dismissedAt === undefined ? (previous?.attempts ?? 0) + 1 : 1;
+  const fresh = previous === undefined || previous.dismissedAt !== undefined;
+  if (fresh || previous.reason !== reason) {
+    await deps.state.append(ref, {
+      step: 'review',
+      message,
+      facts: { netsuiteBillId, waitingFor: markPaidWaitingKey, attempts },
+    });
+  }
+  const parkedState = current?.status === 'review' && current.waitingFor?.includes(markPaidWaitingKey);
+  if (!parkedState || current?.message !== message) {
+    await withBillLease(deps.state, ref, async () => {
+      const latest = await deps.state.getState(ref);
+      const { updatedAt: _updatedAt, errorClass: _errorClass, ...kept } = latest ?? { ref };
+      const waiting = latest?.status === 'review' ? (latest.waitingFor ?? []) : [];
+      await deps.state.putState({
+        ...kept,
+        ref,
+        status: 'review',
+        message,
+        waitingFor: [...new Set([...waiting, markPaidWaitingKey])],
+      });
+    });
+  }
+  const previousStatus: SyncStatus | undefined = fresh
+    ? current === undefined || current.status === 'review' || current.status === 'dismissed'
+      ? undefined
+      : current.status
+    : previous.previousStatus;
+  return {
+    billUuid,
+    netsuiteBillId,
+    reason,
+    since: fresh ? bill.now.toISOString() : previous.since,
+    attempts,
+    lastModified: bill.lastModified,
+    ...(previousStatus === undefined ? {} : { previousStatus }),
+  };
+}
+
+/** A parked bill the pull is done with: off the review list (its earlier state back), with why. */
+async function unpark(deps: PaidBillPullDependencies, retry: PaidBillRetry, outcome: string): Promise<void> {
+  const ref = billRef(retry.billUuid);
+  await deps.state.append(ref, {
+    step: 'note',
+    message: `no longer waiting for the paid-bill pull: ${outcome}`,
+    facts: { netsuiteBillId: retry.netsuiteBillId, attempts: retry.attempts },
+  });
+  await withBillLease(deps.state, ref, async () => {
+    const current = await deps.state.getState(ref);
+    if (current?.status !== 'review' || !current.waitingFor?.includes(markPaidWaitingKey)) return;
+    const { updatedAt: _updatedAt, waitingFor, message: _message, ...kept } = current;
+    const others = waitingFor.filter((key) => key !== markPaidWaitingKey);
+    if (others.length > 0) {
+      // Still parked by the bill flow for its own reason: only the pull's part goes.
+      await deps.state.putState({ ...kept, status: 'review', waitingFor: others });
+      return;
+    }
+    await deps.state.putState({ ...kept, status: retry.previousStatus ?? 'synced', message: outcome });
+  });
+}
+
+/**
+ * State changes of a bill under its record lease (the bill worker's), so neither overwrites the other;
+ * when a worker holds it, the change waits for the next run (the retry list keeps the bill meanwhile).
+ */
+async function withBillLease(leases: LeaseStore, ref: RecordRef, work: () => Promise<void>): Promise<void> {
+  const lease = `record:${refKey(ref)}`;
+  const holder = randomUUID();
+  if (!(await leases.acquireLease(lease, holder, 30))) return;
+  try {
+    await work();
+  } finally {
+    await leases.releaseLease(lease, holder);
   }
 }
 
-/** One mark-as-paid request; when Procurify refuses the batch (all or nothing), bill by bill. */
+/**
+ * One mark-as-paid request; when Procurify refuses the batch (all or nothing), bill by bill. Returns
+ * the bills now paid in Procurify (marked, or found paid).
+ */
 async function markBatch(
   deps: PaidBillPullDependencies,
   paymentDate: string,
   bills: BillToMark[],
   summary: PaidBillPullSummary,
-): Promise<void> {
+): Promise<BillToMark[]> {
   try {
     const result = await deps.procurify.markBillsPaid(
       bills.map((bill) => bill.billUuid),
@@ -185,19 +462,17 @@ async function markBatch(
     }
     summary.marked += bills.length - bills.filter((bill) => already.has(bill.billUuid)).length;
     summary.alreadyPaid += already.size;
+    return bills;
   } catch (error) {
     if (classOf(error) !== 'data') throw error;
     if (bills.length > 1) {
-      for (const bill of bills) await markBatch(deps, paymentDate, [bill], summary);
-      return;
+      const done: BillToMark[] = [];
+      for (const bill of bills) done.push(...(await markBatch(deps, paymentDate, [bill], summary)));
+      return done;
     }
     const bill = bills[0]!;
     const message = (error as SyncError).message;
     summary.failed.push({ billUuid: bill.billUuid, message });
-    await deps.state.append(billRef(bill.billUuid), {
-      step: 'failed',
-      message: `could not mark paid in Procurify: ${message}`,
-      facts: { netsuiteBillId: bill.netsuiteBillId, paymentDate, errorClass: 'data' },
-    });
+    return [];
   }
 }

@@ -1,6 +1,7 @@
 // SPEC "Payment mode" on one machine: reading the default, changing it (audited), and switching
-// affecting only new activity — a payment pushed in push mode stays; after the switch to pull a queued
-// payment message ends with "mode is pull"; after switching back it is pushed.
+// affecting only new activity — a payment pushed in push mode stays and the pull does not look at its
+// bill (it reads only bills paid after the switch); after the switch to pull a queued payment message
+// ends with "mode is pull"; after switching back it is pushed.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -132,7 +133,17 @@ describe('payment mode', () => {
     expect((await send(pushed.paymentId)).state.status).toBe('synced');
     expect(vendorPayments(pushed.paymentId)).toHaveLength(1);
 
-    await changePaymentMode(state, 'pull', 'alice');
+    // The switch comes after the pushed payment reached NetSuite (its bill's last-modified second).
+    const pushedBill = stack.netsuite.record('vendorBill', pushed.netsuiteBillId) as {
+      lastModifiedDate: string;
+    };
+    await changePaymentMode(
+      state,
+      'pull',
+      'alice',
+      'push',
+      new Date(Date.parse(pushedBill.lastModifiedDate) + 1000),
+    );
     const later = await paidPayment(25);
     const { state: skipped, messageId } = await send(later.paymentId);
     expect(skipped).toMatchObject({ status: 'skipped', message: 'mode is pull' });
@@ -145,11 +156,11 @@ describe('payment mode', () => {
     expect(vendorPayments(pushed.paymentId)).toHaveLength(1);
     const bill = stack.netsuite.record('vendorBill', pushed.netsuiteBillId) as { status: { id: string } };
     expect(bill.status.id).toBe('B');
-    // The pull finds its bill paid in NetSuite and already paid in Procurify: nothing to mark.
+    // The pull considers only bills paid after the switch: the pushed payment's bill is not among them.
     const run = await stack.scheduler.runNow('paidBillPull');
     const summary = run.result as PaidBillPullSummary;
-    expect(summary).toMatchObject({ marked: 0, unknown: 0 });
-    expect(summary.alreadyPaid).toBeGreaterThanOrEqual(1);
+    expect(summary).toMatchObject({ examined: 0, marked: 0, unknown: 0, alreadyPaid: 0 });
+    expect(summary.since! > pushedBill.lastModifiedDate.slice(0, 19).replace('T', ' ')).toBe(true);
     expect(stack.procurify.store.bills.get(pushed.billUuid)?.status).toBe(4);
 
     // Back to push: the payment skipped in pull mode is pushed when it comes again.
