@@ -257,6 +257,8 @@ export const billSummarySchema = z.object({
   group: nullableInt,
   version: z.number().int().optional(),
   total_cost_with_tax: decimalString.nullish(),
+  /** What the vendor is owed: total_cost_with_tax + shipping (what reconciliation compares totals with). */
+  invoice_total: decimalString.nullish(),
   invoice_date: nullableText,
   due_date: nullableText,
 });

@@ -1,0 +1,320 @@
+// Pure comparison of NetSuite master data (vendors, GL accounts, departments) with the Procurify records
+// linked to them: each NetSuite record in scope must have a link, its Procurify record must exist and
+// carry the mapping of the current NetSuite record (the same mapping functions the inbound worker
+// writes with), and a link whose NetSuite record is gone must have an inactive Procurify record. No I/O.
+import {
+  accountCodeActiveReview,
+  type MasterDataScope,
+  mapAccount,
+  mapDepartment,
+  mapVendor,
+  type ProcurifyLookups,
+  type ScopeDecision,
+  segmentScope,
+  vendorScope,
+} from '../master-data/map-master-data.ts';
+import type { ProcurifyAccountCode, ProcurifyDepartment, ProcurifyVendor } from '../procurify/index.ts';
+import type { RecordLink, RecordState } from '../state/model.ts';
+import type { Discrepancy, MasterArea } from './model.ts';
+import type { NetSuiteAccountRow, NetSuiteDepartmentRow, NetSuiteVendorRow } from './ports.ts';
+
+/** What every master comparison needs besides the records themselves. */
+export interface MasterComparisonContext {
+  /** Links by NetSuite id (the NetSuite → Procurify items). */
+  links: ReadonlyMap<string, RecordLink>;
+  /** Sync states by NetSuite id. */
+  states: ReadonlyMap<string, RecordState>;
+  scope: MasterDataScope;
+  lookups: ProcurifyLookups;
+  now: Date;
+  /**
+   * Changes younger than this are left to the sync in flight (a notice or poll on its way): a record
+   * modified a minute ago and not linked yet is not a discrepancy.
+   */
+  graceMs: number;
+}
+
+/** A field the mapping writes: its name, the value apsync would write, the value Procurify has. */
+interface FieldPair {
+  field: string;
+  expected: unknown;
+  actual: unknown;
+}
+
+/** States that already put the record in front of a person (the review list): not re-reported as missing. */
+const onReviewList = (state: RecordState | undefined): boolean =>
+  state !== undefined &&
+  (state.status === 'review' || state.status === 'failed' || state.status === 'dismissed');
+
+const show = (value: unknown): string | null => {
+  if (value === null || value === undefined) return null;
+  if (Array.isArray(value)) return value.map(String).join(', ');
+  return String(value);
+};
+
+const sameValue = (a: unknown, b: unknown): boolean => {
+  const norm = (value: unknown): unknown => {
+    if (value === undefined || value === '') return null;
+    if (Array.isArray(value)) return value.length === 0 ? null : [...value].map(String).sort().join('\n');
+    return value;
+  };
+  return norm(a) === norm(b);
+};
+
+const seconds = (iso: string | undefined): number | undefined => {
+  if (iso === undefined) return undefined;
+  const ms = Date.parse(iso);
+  return Number.isNaN(ms) ? undefined : Math.floor(ms / 1000);
+};
+
+const label: Record<MasterArea, { netsuite: string; procurify: string }> = {
+  vendor: { netsuite: 'NetSuite vendor', procurify: 'Procurify vendor' },
+  account: { netsuite: 'NetSuite account', procurify: 'Procurify account code' },
+  department: { netsuite: 'NetSuite department', procurify: 'Procurify department' },
+};
+
+/**
+ * The comparison shared by the three kinds: scope, link, existence, fields, freshness; then the links whose
+ * NetSuite record is gone. `expected` maps a NetSuite record to the fields apsync writes (undefined: not
+ * synced, e.g. an account without a Number); `fields` pairs them with the Procurify record's.
+ */
+function compareMaster<
+  N extends { record: { id: string }; lastModified: string },
+  P extends { id: number; active: boolean },
+>(
+  area: MasterArea,
+  netsuite: Iterable<N>,
+  procurify: Iterable<P>,
+  context: MasterComparisonContext,
+  rules: {
+    scope(row: N): ScopeDecision;
+    /** The fields apsync writes for this record, or undefined when it is not synced at all. */
+    fields(row: N, target: P | undefined): FieldPair[] | undefined;
+    /** Whether a record in scope without a link is expected to stay unlinked (e.g. an inactive account). */
+    unlinkedIsFine?(row: N): boolean;
+    /** The discrepancy for an active flag that differs, when apsync cannot repair it (account codes). */
+    activeDiffers?(row: N, target: P): Discrepancy | undefined;
+    /** The discrepancy for a link whose NetSuite record is gone while the Procurify record is active. */
+    deleted?(link: RecordLink, target: P): Discrepancy;
+  },
+): Discrepancy[] {
+  const found: Discrepancy[] = [];
+  const byId = new Map<string, P>();
+  for (const record of procurify) byId.set(String(record.id), record);
+  const seen = new Set<string>();
+  const names = label[area];
+  const nowSeconds = Math.floor(context.now.getTime() / 1000);
+  const graceSeconds = Math.floor(context.graceMs / 1000);
+
+  for (const row of netsuite) {
+    const id = row.record.id;
+    seen.add(id);
+    const scope = rules.scope(row);
+    if (!('inScope' in scope) || !scope.inScope) continue;
+    const link = context.links.get(id);
+    const state = context.states.get(id);
+    const target = link === undefined ? undefined : byId.get(link.procurifyId);
+    const fields = rules.fields(row, target);
+    if (fields === undefined) continue;
+    const recent = (seconds(row.lastModified) ?? 0) > nowSeconds - graceSeconds;
+    if (link === undefined) {
+      if (recent || onReviewList(state) || rules.unlinkedIsFine?.(row)) continue;
+      found.push({
+        area,
+        kind: 'not-linked',
+        netsuiteId: id,
+        procurifyId: null,
+        netsuiteValue: show(fields.find((pair) => pair.field === 'name' || pair.field === 'code')?.expected),
+        procurifyValue: null,
+        action: 'resync',
+        owner: 'apsync',
+        message: `${names.netsuite} ${id} is in scope but has no ${names.procurify}: synced again`,
+      });
+      continue;
+    }
+    if (target === undefined) {
+      found.push({
+        area,
+        kind: 'missing-in-procurify',
+        netsuiteId: id,
+        procurifyId: link.procurifyId,
+        netsuiteValue: show(fields.find((pair) => pair.field === 'name' || pair.field === 'code')?.expected),
+        procurifyValue: null,
+        action: 'none',
+        owner: 'hand-edit',
+        message:
+          `${names.procurify} ${link.procurifyId}, linked to ${names.netsuite} ${id}, no longer exists in Procurify; ` +
+          `if it was removed on purpose, make the NetSuite record inactive; otherwise restore it in Procurify, then apsync review replay ${area}:${id}`,
+      });
+      continue;
+    }
+    let differs = false;
+    for (const pair of fields) {
+      if (sameValue(pair.expected, pair.actual)) continue;
+      differs = true;
+      found.push({
+        area,
+        kind: 'field-differs',
+        netsuiteId: id,
+        procurifyId: link.procurifyId,
+        field: pair.field,
+        netsuiteValue: show(pair.expected),
+        procurifyValue: show(pair.actual),
+        action: 'resync',
+        owner: 'apsync',
+        message: `${names.procurify} ${link.procurifyId} ${pair.field} is ${JSON.stringify(show(pair.actual))}, NetSuite's mapping gives ${JSON.stringify(show(pair.expected))}: written again from NetSuite`,
+      });
+    }
+    const active = rules.activeDiffers?.(row, target);
+    if (active !== undefined) {
+      differs = true;
+      found.push(active);
+    }
+    // A change in NetSuite newer than the last one apsync synced, not yet seen by the worker.
+    const synced = seconds(state?.sourceModified);
+    const modified = seconds(row.lastModified);
+    if (
+      !differs &&
+      !recent &&
+      !onReviewList(state) &&
+      synced !== undefined &&
+      modified !== undefined &&
+      modified > synced
+    ) {
+      found.push({
+        area,
+        kind: 'outdated',
+        netsuiteId: id,
+        procurifyId: link.procurifyId,
+        field: 'lastModified',
+        netsuiteValue: row.lastModified,
+        procurifyValue: state?.sourceModified ?? null,
+        action: 'resync',
+        owner: 'apsync',
+        message: `${names.netsuite} ${id} changed at ${row.lastModified}, after the version apsync last synced (${state?.sourceModified}): synced again`,
+      });
+    }
+  }
+
+  for (const link of context.links.values()) {
+    if (seen.has(link.netsuiteId)) continue;
+    const target = byId.get(link.procurifyId);
+    if (target === undefined || !target.active) continue;
+    found.push(
+      rules.deleted?.(link, target) ?? {
+        area,
+        kind: 'deleted-in-netsuite',
+        netsuiteId: link.netsuiteId,
+        procurifyId: link.procurifyId,
+        field: 'active',
+        netsuiteValue: null,
+        procurifyValue: 'true',
+        action: 'deactivate',
+        owner: 'apsync',
+        message: `${names.netsuite} ${link.netsuiteId} no longer exists (deleted without a notice reaching apsync); ${names.procurify} ${link.procurifyId} is still active: made inactive (never deleted)`,
+      },
+    );
+  }
+  return found;
+}
+
+export function compareVendors(
+  netsuite: Iterable<NetSuiteVendorRow>,
+  procurify: Iterable<ProcurifyVendor>,
+  context: MasterComparisonContext,
+): Discrepancy[] {
+  return compareMaster('vendor', netsuite, procurify, context, {
+    scope: (row) => vendorScope(row.record, context.scope),
+    fields: (row, target) => {
+      const { write } = mapVendor(row.record, context.lookups, row.currencyCode);
+      // Address and web site are not in SuiteQL's vendor table: compared through `outdated` only.
+      return [
+        { field: 'name', expected: write.name, actual: target?.name },
+        { field: 'active', expected: write.active, actual: target?.active },
+        { field: 'email', expected: write.email, actual: target?.email },
+        { field: 'phoneOne', expected: write.phoneOne, actual: target?.phoneOne },
+        { field: 'currency', expected: write.currency, actual: target?.currency },
+        { field: 'external_id', expected: write.external_id, actual: target?.external_id },
+      ];
+    },
+  });
+}
+
+export function compareAccounts(
+  netsuite: Iterable<NetSuiteAccountRow>,
+  procurify: Iterable<ProcurifyAccountCode>,
+  context: MasterComparisonContext,
+): Discrepancy[] {
+  return compareMaster('account', netsuite, procurify, context, {
+    scope: (row) => segmentScope(row.record, context.scope),
+    fields: (row, target) => {
+      const mapped = mapAccount(row.record);
+      if ('skip' in mapped) return undefined;
+      const pairs: FieldPair[] = [
+        { field: 'code', expected: mapped.write.code, actual: target?.code },
+        { field: 'description', expected: mapped.write.description, actual: target?.description },
+        { field: 'account_type', expected: mapped.write.account_type, actual: target?.account_type },
+      ];
+      // The worker writes a parent only when the NetSuite parent is itself linked.
+      const parent =
+        mapped.parentNetSuiteId === undefined ? undefined : context.links.get(mapped.parentNetSuiteId);
+      if (parent !== undefined) {
+        pairs.push({ field: 'parent', expected: Number(parent.procurifyId), actual: target?.parent });
+      }
+      return pairs;
+    },
+    // An inactive account without an account code is not created (sync-master-record.ts).
+    unlinkedIsFine: (row) => row.record.isInactive === true,
+    activeDiffers: (row, target) => {
+      const inactive = row.record.isInactive === true;
+      if (target.active !== inactive) return undefined;
+      return {
+        area: 'account',
+        kind: 'field-differs',
+        netsuiteId: row.record.id,
+        procurifyId: String(target.id),
+        field: 'active',
+        netsuiteValue: String(!inactive),
+        procurifyValue: String(target.active),
+        action: 'none',
+        owner: 'hand-edit',
+        message: accountCodeActiveReview(
+          `account code ${target.code}`,
+          row.record.id,
+          inactive ? 'inactive' : 'active',
+        ),
+      };
+    },
+    deleted: (link, target) => ({
+      area: 'account',
+      kind: 'deleted-in-netsuite',
+      netsuiteId: link.netsuiteId,
+      procurifyId: link.procurifyId,
+      field: 'active',
+      netsuiteValue: null,
+      procurifyValue: 'true',
+      action: 'none',
+      owner: 'hand-edit',
+      message: accountCodeActiveReview(`account code ${target.code}`, link.netsuiteId, 'deleted'),
+    }),
+  });
+}
+
+export function compareDepartments(
+  netsuite: Iterable<NetSuiteDepartmentRow>,
+  procurify: Iterable<ProcurifyDepartment>,
+  context: MasterComparisonContext,
+): Discrepancy[] {
+  return compareMaster('department', netsuite, procurify, context, {
+    scope: (row) => segmentScope(row.record, context.scope),
+    fields: (row, target) => {
+      const write = mapDepartment(row.record, context.lookups);
+      return [
+        { field: 'name', expected: write.name, actual: target?.name },
+        { field: 'active', expected: write.active, actual: target?.active },
+        { field: 'external_id', expected: write.external_id, actual: target?.external_id },
+        { field: 'branch', expected: write.branch, actual: target?.branch.id },
+      ];
+    },
+  });
+}
