@@ -3,7 +3,15 @@
 import { z } from 'zod';
 
 const targetSchema = z.object({ kind: z.enum(['local', 'aws']), label: z.string() }).strict();
-const syncStatusSchema = z.enum(['pending', 'synced', 'unchanged', 'skipped', 'review', 'failed']);
+const syncStatusSchema = z.enum([
+  'pending',
+  'synced',
+  'unchanged',
+  'skipped',
+  'review',
+  'failed',
+  'dismissed',
+]);
 const recordKindSchema = z.enum(['vendor', 'account', 'department', 'bill', 'payment']);
 const systemSchema = z.enum(['netsuite', 'procurify']);
 const refSchema = z.object({ system: systemSchema, kind: recordKindSchema, id: z.string() }).strict();
@@ -13,8 +21,11 @@ export const errorOutputSchema = z
   .object({
     error: z
       .object({
-        /** apsync error class (data, transient, auth, bug) or `usage`. */
-        class: z.enum(['data', 'transient', 'auth', 'bug', 'usage']),
+        /**
+         * The README's exit-code table: `failed` (1: the operation failed or was refused), `usage` (2),
+         * `unreachable` (3: a service or the stack did not answer, or refused the credentials), `bug` (4).
+         */
+        class: z.enum(['failed', 'usage', 'unreachable', 'bug']),
         code: z.string().optional(),
         message: z.string(),
       })
@@ -183,6 +194,20 @@ export const replayOutputSchema = z
   .strict();
 export type ReplayOutput = z.infer<typeof replayOutputSchema>;
 
+/** `review dismiss`: the record is out of the review list, its state `dismissed`. */
+export const dismissOutputSchema = z
+  .object({
+    record: z.string(),
+    previousStatus: syncStatusSchema,
+    previousMessage: z.string().optional(),
+    status: z.literal('dismissed'),
+    reason: z.string(),
+    dismissedBy: z.string(),
+    dismissedAt: z.string(),
+  })
+  .strict();
+export type DismissOutput = z.infer<typeof dismissOutputSchema>;
+
 export const paymentResyncOutputSchema = z
   .object({
     paymentId: z.string(),
@@ -298,6 +323,16 @@ export const billConfigOutputSchema = z
   })
   .strict();
 export type BillConfigOutput = z.infer<typeof billConfigOutputSchema>;
+
+export const billActionOutputSchema = z
+  .object({
+    action: z.enum(['exclude', 'include', 'sync', 'unlink', 'excluded']),
+    /** The bills acted on (or listed), by Procurify UUID. */
+    bills: z.array(z.string()),
+    message: z.string(),
+  })
+  .strict();
+export type BillActionOutput = z.infer<typeof billActionOutputSchema>;
 
 export const previewOutputSchema = z
   .object({

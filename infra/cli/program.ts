@@ -1,9 +1,11 @@
 // The `apsync` operator CLI: commands, options, target resolution, `--json` output and exit codes.
 // `runCli(argv, io)` runs one command and resolves with the exit code; bin/apsync.js calls it with the
-// real terminal, tests call it in-process. Exit codes: 0 done; 1 the operation failed or was refused
-// (data: no local stack, unknown message, invalid credentials, a failed run); 2 usage (bad option,
-// argument or record syntax); 3 a service did not answer or refused our credentials (transient, auth);
-// 4 unexpected (bug).
+// real terminal, tests call it in-process. Exit codes and the `--json` error classes (README: Operator
+// CLI): 0 done; 1 `failed` — the operation failed or was refused (data: an unknown message or record,
+// invalid credentials, a failed run); 2 `usage` — bad option, argument, record syntax or a file that
+// cannot be read; 3 `unreachable` — a service or the stack itself did not answer or refused our
+// credentials (transient, auth, no local stack, no such deployed stack); 4 `bug` — unexpected.
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import cliProgress from 'cli-progress';
 import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
@@ -33,7 +35,9 @@ import { getMode, renderModeGet, renderModeSet, setMode } from './commands/mode.
 import { operatorName, renderPaymentResync, resyncPayment } from './commands/payment.ts';
 import { previewRecord, renderPreview } from './commands/preview.ts';
 import {
+  dismissFromReview,
   listReview,
+  renderDismiss,
   renderReplay,
   renderReviewList,
   replayRecord,
@@ -44,15 +48,26 @@ import { readStatus, renderStatus } from './commands/status.ts';
 import { renderSyncNow, type SyncFlow, syncFlows, syncNow } from './commands/sync-now.ts';
 import { resolveDataDir } from './local-manifest.ts';
 import * as schemas from './output-schemas.ts';
-import { parseRecord, recordKinds, recordSyntaxHelp } from './record-syntax.ts';
+import { parsePaymentId, parseRecord, recordKinds, recordSyntaxHelp } from './record-syntax.ts';
 import { CliServices } from './services.ts';
 import { awsTarget, localTarget } from './target.ts';
 import { type CliIo, processIo } from './terminal.ts';
 
-export const exitCodes = { ok: 0, failed: 1, usage: 2, unavailable: 3, bug: 4 } as const;
+export const exitCodes = { ok: 0, failed: 1, usage: 2, unreachable: 3, bug: 4 } as const;
+
+/** The `--json` error class of each exit code but 0 (README: Operator CLI). */
+export type CliErrorClass = 'failed' | 'usage' | 'unreachable' | 'bug';
 
 /** DataError codes that mean the command line itself was wrong. */
-const usageCodes = new Set(['usage', 'bad-record', 'bad-queue']);
+const usageCodes = new Set(['usage', 'bad-record', 'bad-queue', 'bad-file']);
+
+/** DataError codes that mean the stack itself cannot be reached: no local stack, no such deployed one. */
+const unreachableCodes = new Set(['no-local-stack', 'bad-local-manifest', 'no-stack']);
+
+/** The version printed by `apsync --version`: package.json's. */
+const version = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
 
 interface GlobalOptions {
   dataDir?: string;
@@ -94,24 +109,60 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
   }
 }
 
-function report(io: CliIo, error: unknown, json: boolean): number {
-  const errorClass = classOf(error);
+function report(io: CliIo, thrown: unknown, json: boolean): number {
+  const error = unreadableFile(thrown) ?? thrown;
+  const hint = credentialHint(error);
+  const cliClass = hint === undefined ? cliErrorClass(error) : 'unreachable';
   const code = error instanceof SyncError ? error.code : undefined;
-  const message = credentialHint(error) ?? (error instanceof Error ? error.message : String(error));
+  const message = hint ?? (error instanceof Error ? error.message : String(error));
   if (json) {
     writeJson(io, schemas.errorOutputSchema, {
-      error: { class: errorClass, ...(code === undefined ? {} : { code }), message },
+      error: { class: cliClass, ...(code === undefined ? {} : { code }), message },
     });
   } else {
     io.stderr(`error: ${message}\n`);
-    if (errorClass === 'bug' && error instanceof Error && error.stack !== undefined && io.env.APSYNC_DEBUG) {
+    if (cliClass === 'bug' && error instanceof Error && error.stack !== undefined && io.env.APSYNC_DEBUG) {
       io.stderr(`${error.stack}\n`);
     }
   }
-  if (errorClass === 'data')
-    return code !== undefined && usageCodes.has(code) ? exitCodes.usage : exitCodes.failed;
-  if (errorClass === 'transient' || errorClass === 'auth') return exitCodes.unavailable;
-  return exitCodes.bug;
+  return exitCodes[cliClass];
+}
+
+/** The README's class of an error, from apsync's error class and, for data errors, its code. */
+export function cliErrorClass(error: unknown): CliErrorClass {
+  const errorClass = classOf(error);
+  const code = error instanceof SyncError ? error.code : undefined;
+  if (errorClass === 'data') {
+    if (code !== undefined && usageCodes.has(code)) return 'usage';
+    if (code !== undefined && unreachableCodes.has(code)) return 'unreachable';
+    return 'failed';
+  }
+  if (errorClass === 'transient' || errorClass === 'auth') return 'unreachable';
+  return 'bug';
+}
+
+/** A file named on the command line that cannot be read (`--file`, `import-links <file>`): usage. */
+function unreadableFile(error: unknown): DataError | undefined {
+  const e = error as { code?: unknown; path?: unknown; syscall?: unknown } | undefined;
+  if (
+    typeof e?.path !== 'string' ||
+    !['ENOENT', 'EACCES', 'EISDIR', 'ENOTDIR', 'EPERM'].includes(String(e.code)) ||
+    !['open', 'read', 'stat'].includes(String(e.syscall))
+  ) {
+    return undefined;
+  }
+  const why: Record<string, string> = {
+    ENOENT: 'no such file',
+    EACCES: 'permission denied',
+    EPERM: 'permission denied',
+    EISDIR: 'it is a directory',
+    ENOTDIR: 'not a file path',
+  };
+  return new DataError(`cannot read ${e.path}: ${why[String(e.code)]}`, {
+    source: 'apsync-cli',
+    code: 'bad-file',
+    cause: error,
+  });
 }
 
 /** AWS credential problems, said in the operator's words. */
@@ -146,7 +197,11 @@ function buildProgram(io: CliIo, state: RunState): Command {
     )
     .option('--region <region>', 'AWS region of --stack (default: the AWS SDK chain)')
     .option('--json', 'print JSON (stable shapes: infra/cli/output-schemas.ts)', false)
-    .showHelpAfterError('(apsync --help lists the commands)')
+    .version(version, '-V, --version', 'print the apsync version')
+    .helpOption('-h, --help', 'show help for the command')
+    // Every command's help lists the options above too (they go before or after the command).
+    .configureHelp({ showGlobalOptions: true })
+    .showHelpAfterError("(add --help for the command's usage; apsync --help lists the commands)")
     .exitOverride()
     .configureOutput({ writeOut: (text) => io.stdout(text), writeErr: (text) => io.stderr(text) });
 
@@ -167,10 +222,10 @@ function buildProgram(io: CliIo, state: RunState): Command {
     state.services = new CliServices(target);
     return state.services;
   };
-  /** Prints the result as JSON (validated) or text. */
-  const emit = <T>(schema: z.ZodType<T>, value: T, render: (value: T) => string) => {
+  /** Prints the result as JSON (validated) or text (tables wrapped to the terminal's width). */
+  const emit = <T>(schema: z.ZodType<T>, value: T, render: (value: T, width?: number) => string) => {
     if (globals().json) writeJson(io, schema, value);
-    else io.stdout(render(value));
+    else io.stdout(render(value, io.columns));
   };
   const record = new Argument('<record>', recordSyntaxHelp);
   const kinds = new Option('--kind <kind>', 'only this kind').choices(recordKinds);
@@ -184,7 +239,9 @@ function buildProgram(io: CliIo, state: RunState): Command {
 
   const dlq = program.command('dlq').description('dead-letter queues: list, show, redrive');
   const queueOption = () =>
-    new Option('--queue <queue>', 'only this dead-letter queue').choices(deadLetterQueueNames as string[]);
+    new Option('--queue <queue>', 'only this dead-letter queue (schedule: deployed stacks only)').choices(
+      deadLetterQueueNames as string[],
+    );
   dlq
     .command('list')
     .description(
@@ -198,7 +255,7 @@ function buildProgram(io: CliIo, state: RunState): Command {
   dlq
     .command('show')
     .description('one message: body, attributes, last error')
-    .argument('<message-id>')
+    .argument('<message-id>', 'as dlq list shows it')
     .addOption(queueOption())
     .action(async (id: string, options: { queue?: string }) =>
       emit(schemas.dlqShowOutputSchema, await showDeadLetter(await services(), id, options), renderDlqShow),
@@ -206,7 +263,7 @@ function buildProgram(io: CliIo, state: RunState): Command {
   dlq
     .command('redrive')
     .description('back to the source queue: --all (StartMessageMoveTask) or the given message ids')
-    .argument('[message-ids...]')
+    .argument('[message-ids...]', 'as dlq list shows them (or --all)')
     .addOption(queueOption())
     .option('--all', 'every message of the dead-letter queue(s)', false)
     .option('--wait', 'with --all, wait until the move tasks finish', false)
@@ -220,10 +277,10 @@ function buildProgram(io: CliIo, state: RunState): Command {
 
   const review = program
     .command('review')
-    .description('records parked for review or failed with a data error');
+    .description('records parked for review or failed with a data error: list, replay, dismiss');
   review
     .command('list')
-    .description('each with the message a person can act on')
+    .description('each with the whole message a person can act on (wrapped to the terminal)')
     .addOption(kinds)
     .addOption(new Option('--status <status>', 'only this state').choices(reviewStatuses))
     .addOption(new Option('--limit <n>', 'at most this many').argParser(positiveInt).default(200))
@@ -232,7 +289,9 @@ function buildProgram(io: CliIo, state: RunState): Command {
     );
   review
     .command('replay')
-    .description('sync a record again once its data is fixed')
+    .description(
+      'sync a record again once its data is fixed (refused for a record neither apsync nor its source system has)',
+    )
     .addArgument(record)
     .action(async (text: string) => {
       const ref = parseRecord(text);
@@ -243,26 +302,43 @@ function buildProgram(io: CliIo, state: RunState): Command {
       );
     });
 
+  review
+    .command('dismiss')
+    .description(
+      'take a record in review or failed off the review list, with the reason (audited; a later change syncs it again)',
+    )
+    .addArgument(record)
+    .requiredOption('--reason <text>', 'why it is not fixed (kept in its state and audit trail)')
+    .action(async (text: string, options: { reason: string }) => {
+      const ref = parseRecord(text);
+      emit(
+        schemas.dismissOutputSchema,
+        await dismissFromReview(await services(), ref, options.reason, operatorName(io.env)),
+        renderDismiss,
+      );
+    });
+
   program
     .command('payment')
     .description('payments')
     .command('resync')
     .description('push a Procurify payment to NetSuite again (requests within 2 minutes are one)')
-    .argument('<procurify-payment-id>')
-    .action(async (id: string) =>
+    .argument('<payment>', 'payment:<id> (Procurify), or the id alone')
+    .action(async (text: string) => {
+      const id = parsePaymentId(text);
       emit(
         schemas.paymentResyncOutputSchema,
         await resyncPayment(await services(), id, operatorName(io.env)),
         renderPaymentResync,
-      ),
-    );
+      );
+    });
 
   program
     .command('sync')
     .description('scheduled flows')
     .command('now')
     .description('run a scheduled flow now (bills and payments share the Procurify poll)')
-    .addArgument(new Argument('<flow>').choices(Object.keys(syncFlows)))
+    .addArgument(new Argument('<flow>', 'the flow to run').choices(Object.keys(syncFlows)))
     .option('--no-wait', 'start it and return at once')
     .action(async (flow: SyncFlow, options: { wait: boolean }) => {
       const output = await syncNow(await services(), flow, options.wait);
@@ -282,10 +358,17 @@ function buildProgram(io: CliIo, state: RunState): Command {
   const mode = program.command('mode').description('payment mode: push (Procurify → NetSuite) or pull');
   mode
     .command('get')
+    .description('the payment mode, and who set it when')
     .action(async () => emit(schemas.modeGetOutputSchema, await getMode(await services()), renderModeGet));
   mode
     .command('set')
-    .addArgument(new Argument('<mode>').choices(['push', 'pull']))
+    .description('change the payment mode (recorded in the audit trail)')
+    .addArgument(
+      new Argument(
+        '<mode>',
+        'push: Procurify payments → NetSuite; pull: NetSuite paid bills → Procurify',
+      ).choices(['push', 'pull']),
+    )
     .action(async (value: PaymentMode) =>
       emit(
         schemas.modeSetOutputSchema,
@@ -299,7 +382,7 @@ function buildProgram(io: CliIo, state: RunState): Command {
     .description('credentials in Secrets Manager')
     .command('set')
     .description('store credentials read from --file or stdin (JSON; webhook: whsec_… or --generate)')
-    .addArgument(new Argument('<secret>').choices(secretKinds))
+    .addArgument(new Argument('<secret>', 'which credentials').choices(secretKinds))
     .option('--file <path>', 'read the value from this file instead of stdin')
     .option('--generate', 'webhook: make a new random secret (the old one is kept as previous)', false)
     .option('--drop-previous', 'webhook: forget the previous secret (end of a rotation)', false)

@@ -60,6 +60,23 @@ export function parseRecord(text: string): RecordRef {
   return { system: resolved, kind: recordKind, id: recordKind === 'bill' ? id.toLowerCase() : id };
 }
 
+/**
+ * A Procurify payment as `payment resync` takes it: `payment:<id>` like every other command, the full
+ * `procurify:payment:<id>`, or the bare id.
+ */
+export function parsePaymentId(text: string): string {
+  const trimmed = text.trim();
+  if (/^\d{1,18}$/.test(trimmed)) return trimmed;
+  const ref = parseRecord(trimmed);
+  if (ref.system !== 'procurify' || ref.kind !== 'payment' || ref.id === 'mode') {
+    throw new DataError(`"${text}" is not a Procurify payment; write payment:<id> (or the id alone)`, {
+      source: 'apsync-cli',
+      code: 'bad-record',
+    });
+  }
+  return ref.id;
+}
+
 export function formatRecord(ref: RecordRef): string {
   return defaultSystem(ref.kind, ref.id) === ref.system || (ref.kind === 'payment' && ref.id === 'mode')
     ? `${ref.kind}:${ref.id}`

@@ -100,6 +100,17 @@ export async function localTarget(dataDir: string, cwd?: string): Promise<Target
 export async function awsTarget(stackName: string, region: string | undefined): Promise<Target> {
   const config = region === undefined ? {} : { region };
   const cloudFormation = new CloudFormationClient(config);
+  if (region === undefined) {
+    // The SDK's chain (AWS_REGION, AWS_DEFAULT_REGION, the profile) may have none: say what to give.
+    try {
+      await cloudFormation.config.region();
+    } catch {
+      throw new DataError(
+        `--stack ${stackName} needs the stack's AWS region: give --region <region> (or set AWS_REGION, or a region in your AWS profile)`,
+        { source: 'apsync-cli', code: 'usage' },
+      );
+    }
+  }
   let outputs: Record<string, string> | undefined;
   let name = stackName;
   for (const candidate of stackName.endsWith('-service')

@@ -6,7 +6,8 @@ export type SystemName = 'netsuite' | 'procurify';
 /** The kinds of record apsync syncs, named for what they are in the domain. */
 export type RecordKind = 'vendor' | 'account' | 'department' | 'bill' | 'payment';
 
-export type SyncStatus = 'pending' | 'synced' | 'unchanged' | 'skipped' | 'review' | 'failed';
+/** `dismissed`: taken off the review list by a person (`apsync review dismiss`), with the reason. */
+export type SyncStatus = 'pending' | 'synced' | 'unchanged' | 'skipped' | 'review' | 'failed' | 'dismissed';
 
 /** A record as apsync refers to it: the system it lives in, its kind and that system's id. */
 export interface RecordRef {
@@ -50,6 +51,7 @@ export type AuditStep =
   | 'review'
   | 'failed'
   | 'replayed'
+  | 'dismissed'
   | 'note';
 
 export interface AuditEntry {

@@ -81,7 +81,7 @@ interface Run {
 
 async function cli(
   argv: readonly string[],
-  options: { stdin?: string; cwd?: string; target?: string[] } = {},
+  options: { stdin?: string; cwd?: string; target?: string[]; columns?: number } = {},
 ): Promise<Run> {
   const run = { code: 0, out: '', err: '' };
   const io: CliIo = {
@@ -96,6 +96,7 @@ async function cli(
     stderrIsTTY: false,
     env: {},
     cwd: options.cwd ?? dataDir,
+    ...(options.columns === undefined ? {} : { columns: options.columns }),
   };
   run.code = await runCli([...(options.target ?? ['--data-dir', dataDir]), ...argv], io);
   return run;
@@ -186,6 +187,13 @@ describe('against the local stack', () => {
     expect(status.workers?.['inbound-worker']?.records).toBeGreaterThanOrEqual(vendorIds.length);
     const text = await cli(['status']);
     expect(text.out).toMatch(/payment mode: push \(default\)/);
+    // The human output of a run is readable lines, not the JSON --json prints.
+    const human = await cli(['sync', 'now', 'master-data']);
+    expect(human.code).toBe(0);
+    expect(human.out).toMatch(/^master-data: netsuite-poll succeeded in \d+\.\d s\n/);
+    expect(human.out).toMatch(/^ {2}complete: yes$/m);
+    expect(human.out).toMatch(/^ {4}vendor:\n {6}enqueued: \d+$/m);
+    expect(human.out).not.toMatch(/[{}"]/);
     expect(text.out).toMatch(/netsuitePoll\s+netsuite-poll\s+on demand/);
   });
 
@@ -228,11 +236,90 @@ describe('against the local stack', () => {
     await json(schemas.modeSetOutputSchema, ['mode', 'set', 'push']);
   });
 
-  it('re-syncs a payment once per window', async () => {
-    const first = await json(schemas.paymentResyncOutputSchema, ['payment', 'resync', '3']);
-    expect(first).toMatchObject({ paymentId: '3', requested: true });
-    const second = await json(schemas.paymentResyncOutputSchema, ['payment', 'resync', '3']);
-    expect(second).toMatchObject({ paymentId: '3', requested: false, messageId: first.messageId });
+  it('re-syncs a payment once per window, named payment:<id> as in every command or by its id', async () => {
+    // A payment Procurify has (apsync has not seen it yet): an approved bill of linked records, paid.
+    const linked = async (kind: 'vendor' | 'account' | 'department', id: string) =>
+      Number((await state.findBySource('netsuite', kind, id))!.procurifyId);
+    const bill = stack.procurify.createBill({
+      vendor: await linked('vendor', '101'),
+      currency: 'USD',
+      invoice_number: 'CLI-RESYNC-1',
+      invoice_date: '2026-02-20',
+      due_date: '2026-03-22',
+      status: 2,
+      items: [
+        {
+          description: 'Toner',
+          amount: '18.00',
+          account_code: await linked('account', '13'),
+          department: await linked('department', '1'),
+        },
+      ],
+    });
+    const payment = stack.procurify.recordPayment({
+      bills: [{ uuid: bill.uuid, amount: '18.00' }],
+      method: [...stack.procurify.store.paymentMethods.values()][0]!.id,
+      payment_date: '2026-02-25',
+    });
+    const id = String(payment.id);
+    const first = await json(schemas.paymentResyncOutputSchema, ['payment', 'resync', `payment:${id}`]);
+    expect(first).toMatchObject({ paymentId: id, requested: true });
+    const second = await json(schemas.paymentResyncOutputSchema, ['payment', 'resync', id]);
+    expect(second).toMatchObject({ paymentId: id, requested: false, messageId: first.messageId });
+  });
+
+  it('refuses to queue a record neither apsync nor its source system has', async () => {
+    const depth = async (queue: 'inbound' | 'bill' | 'payment') =>
+      (await json(schemas.statusOutputSchema, ['status'])).queues.find((entry) => entry.queue === queue)!
+        .depth;
+    const unknownUuid = '9d5c1a7e-0000-4000-8000-00000000dead';
+    for (const [argv, record, message] of [
+      [
+        ['review', 'replay', 'vendor:999999'],
+        { system: 'netsuite', kind: 'vendor', id: '999999' },
+        'NetSuite has no vendor 999999',
+      ],
+      [
+        ['review', 'replay', 'department:999999'],
+        { system: 'netsuite', kind: 'department', id: '999999' },
+        'NetSuite has no department 999999',
+      ],
+      [
+        ['review', 'replay', `bill:${unknownUuid}`],
+        { system: 'procurify', kind: 'bill', id: unknownUuid },
+        `Procurify has no bill ${unknownUuid}`,
+      ],
+      [
+        ['payment', 'resync', '999999'],
+        { system: 'procurify', kind: 'payment', id: '999999' },
+        'Procurify has no payment 999999',
+      ],
+      [
+        ['review', 'replay', 'payment:999998'],
+        { system: 'procurify', kind: 'payment', id: '999998' },
+        'Procurify has no payment 999998',
+      ],
+    ] as const) {
+      const before = await depth(
+        record.kind === 'bill' ? 'bill' : record.kind === 'payment' ? 'payment' : 'inbound',
+      );
+      const run = await cli(argv);
+      expect(run.code, argv.join(' ')).toBe(1);
+      expect(run.out).toBe('');
+      expect(run.err, argv.join(' ')).toContain(message);
+      expect(run.err).toMatch(/nothing was queued\)\n$/);
+      // Nothing queued, no state and no audit entry left behind.
+      expect(
+        await depth(record.kind === 'bill' ? 'bill' : record.kind === 'payment' ? 'payment' : 'inbound'),
+      ).toEqual(before);
+      expect(await state.getState(record)).toBeUndefined();
+      expect(await state.read(record)).toEqual([]);
+    }
+    const asJson = await cli(['review', 'replay', 'vendor:999999', '--json']);
+    expect(schemas.errorOutputSchema.parse(JSON.parse(asJson.out)).error).toMatchObject({
+      class: 'failed',
+      code: 'unknown-record',
+    });
   });
 
   it('lists dead letters with their last error without consuming them, shows one, and redrives it', async () => {
@@ -291,6 +378,11 @@ describe('against the local stack', () => {
     const usage = await cli(['dlq', 'redrive']);
     expect(usage.code).toBe(2);
     expect(usage.err).toBe('error: give either --all or the ids of the messages to redrive\n');
+    const schedule = await cli(['dlq', 'list', '--queue', 'schedule']);
+    expect(schedule.code).toBe(2);
+    expect(schedule.err).toMatch(
+      /^error: local mode has no schedule dead-letter queue: a failed scheduled run is printed by npm start/,
+    );
   });
 
   it('lists records to review and replays them', async () => {
@@ -337,6 +429,87 @@ describe('against the local stack', () => {
     const refused = await cli(['review', 'replay', 'netsuite:bill:1001']);
     expect(refused.code).toBe(1);
     expect(refused.err).toMatch(/cannot be replayed/);
+  });
+
+  it('shows the whole message to act on, wrapped to the terminal or on one line', async () => {
+    const ref = { system: 'netsuite', kind: 'account', id: '990001' } as const;
+    const message =
+      'Account code 9900 is inactive in NetSuite but active in Procurify: Procurify has no API to deactivate an account code, so deactivate it there by hand, then replay';
+    await state.putState({ ref, status: 'review', message, waitingFor: ['procurify-deactivation:9900'] });
+    for (const columns of [undefined, 200, 100]) {
+      const run = await cli(
+        ['review', 'list', '--kind', 'account'],
+        columns === undefined ? {} : { columns },
+      );
+      expect(run.code).toBe(0);
+      expect(run.out).not.toContain('…');
+      const lines = run.out.split('\n');
+      if (columns === undefined) expect(lines.some((line) => line.includes(message))).toBe(true);
+      else {
+        for (const line of lines) expect(line.length).toBeLessThanOrEqual(columns);
+        // Every word of the message is there, in order.
+        const start = lines[0]!.indexOf('message');
+        const end = lines[0]!.indexOf('waiting for');
+        const first = lines.findIndex((line) => line.startsWith('account:990001'));
+        const column: string[] = [];
+        for (const line of lines.slice(first)) {
+          if (line !== '' && line.slice(0, start).trim() !== '' && line !== lines[first]) break;
+          column.push(line.slice(start, end).trim());
+        }
+        expect(column.filter((part) => part !== '').join(' ')).toBe(message);
+      }
+    }
+    await state.putState({ ref, status: 'synced' });
+  });
+
+  it('dismisses a record from the review list with the reason, audited, and only from review or failed', async () => {
+    const uuid = '4c2f9a10-7b3e-4d5a-9e8f-0a1b2c3d4e5f';
+    const ref = { system: 'procurify', kind: 'bill', id: uuid } as const;
+    await state.putState({
+      ref,
+      status: 'failed',
+      message: `procurify: GET /api/v2/ap/bills/${uuid}/ answered 404: Not found.`,
+      errorClass: 'data',
+    });
+    const dismissed = await json(schemas.dismissOutputSchema, [
+      'review',
+      'dismiss',
+      `bill:${uuid}`,
+      '--reason',
+      'a test bill,   deleted in Procurify',
+    ]);
+    expect(dismissed).toMatchObject({
+      record: `bill:${uuid}`,
+      previousStatus: 'failed',
+      status: 'dismissed',
+      reason: 'a test bill, deleted in Procurify',
+    });
+    expect(dismissed.dismissedBy).toMatch(/apsync CLI/);
+    expect(await state.getState(ref)).toMatchObject({
+      status: 'dismissed',
+      message: `dismissed by ${dismissed.dismissedBy}: a test bill, deleted in Procurify`,
+    });
+    const list = await json(schemas.reviewListOutputSchema, ['review', 'list', '--kind', 'bill']);
+    expect(list.records.map((record) => record.record)).not.toContain(`bill:${uuid}`);
+    const trail = await json(schemas.auditOutputSchema, ['audit', `bill:${uuid}`]);
+    expect(trail.entries.at(-1)).toMatchObject({
+      step: 'dismissed',
+      message: 'a test bill, deleted in Procurify',
+      facts: { dismissedBy: dismissed.dismissedBy, previousStatus: 'failed' },
+    });
+    const status = await json(schemas.statusOutputSchema, ['status']);
+    expect(status.counts).toContainEqual({ kind: 'bill', status: 'dismissed', count: 1 });
+
+    const again = await cli(['review', 'dismiss', `bill:${uuid}`, '--reason', 'again']);
+    expect(again.code).toBe(1);
+    expect(again.err).toBe(
+      `error: bill:${uuid} is dismissed, not in the review list (only records in review or failed are dismissed)\n`,
+    );
+    const unknown = await cli(['review', 'dismiss', 'vendor:999999', '--reason', 'x']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.err).toBe('error: vendor:999999 has no sync state: there is nothing to dismiss\n');
+    const blank = await cli(['review', 'dismiss', `bill:${uuid}`, '--reason', '  ']);
+    expect(blank.code).toBe(2);
   });
 
   it('previews the exact vendor payload without writing anything', async () => {
@@ -500,15 +673,15 @@ describe('without a local stack', () => {
   it('says so, with the data directory and how to start one', async () => {
     const run = await cli(['status'], { cwd: emptyDir, target: [] });
     expect(run).toEqual({
-      code: 1,
+      code: 3,
       out: '',
       err: 'error: no local stack running in .apsync/ — start it with npm start\n',
     });
     const asJson = await cli(['dlq', 'list', '--json'], { cwd: emptyDir, target: [] });
-    expect(asJson.code).toBe(1);
+    expect(asJson.code).toBe(3);
     expect(schemas.errorOutputSchema.parse(JSON.parse(asJson.out))).toEqual({
       error: {
-        class: 'data',
+        class: 'unreachable',
         code: 'no-local-stack',
         message: 'no local stack running in .apsync/ — start it with npm start',
       },
@@ -521,10 +694,11 @@ describe('without a local stack', () => {
     if (reading.found !== 'running') throw new Error('expected the running manifest');
     await writeManifest(home, { ...reading.manifest, pid: 2 ** 22 + 1 });
     const stale = await cli(['mode', 'get'], { cwd: emptyDir, target: ['--data-dir', home] });
+    expect(stale.code).toBe(3);
     expect(stale.err).toBe('error: no local stack running in stale/ — start it with npm start\n');
     await writeFile(manifestPath(home), '{"version": 2}');
     const invalid = await cli(['mode', 'get'], { cwd: emptyDir, target: ['--data-dir', home] });
-    expect(invalid.code).toBe(1);
+    expect(invalid.code).toBe(3);
     expect(invalid.err).toMatch(/^error: stale\/local.json is not a local stack manifest \(/);
   });
 });
@@ -641,7 +815,7 @@ describe('against a deployed stack (loopback CloudFormation and Lambda)', () => 
   it('says when there is no such stack', async () => {
     const run = await cli(['status'], { target: ['--stack', 'nope'] });
     expect(run).toEqual({
-      code: 1,
+      code: 3,
       out: '',
       err: 'error: no CloudFormation stack named nope in this account and region\n',
     });

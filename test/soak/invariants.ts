@@ -67,6 +67,7 @@ const stepsFor: Record<SyncStatus, readonly string[]> = {
   skipped: ['skipped'],
   review: ['review'],
   failed: ['failed'],
+  dismissed: ['dismissed'],
   pending: [],
 };
 const problemMessages = Object.values(paymentProblems);

@@ -1,17 +1,19 @@
 // The operator CLI without I/O: record syntax, DLQ message records, watermark lag, the target built from
-// a deployed stack's outputs, credential checks, `npm start` flags, and command-line errors (exit 2)
-// that are caught before any target is looked up.
+// a deployed stack's outputs, credential checks, `npm start` flags, tables that wrap and never cut, the
+// readable `sync now` result, help and version, and command-line errors (exit 2) that are caught before
+// any target is looked up.
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { outputKeys } from '../../infra/cdk/stack-outputs.ts';
 import { checkNetSuiteKey, newWebhookSecret } from '../../infra/cli/commands/secrets.ts';
 import { formatLag, lagSeconds } from '../../infra/cli/commands/status.ts';
+import { renderSyncNow } from '../../infra/cli/commands/sync-now.ts';
 import { displayDataDir, resolveDataDir } from '../../infra/cli/local-manifest.ts';
 import { errorOutputSchema } from '../../infra/cli/output-schemas.ts';
 import { runCli } from '../../infra/cli/program.ts';
-import { formatRecord, parseRecord, recordOfMessage } from '../../infra/cli/record-syntax.ts';
+import { formatRecord, parsePaymentId, parseRecord, recordOfMessage } from '../../infra/cli/record-syntax.ts';
 import { targetFromOutputs } from '../../infra/cli/target.ts';
-import type { CliIo } from '../../infra/cli/terminal.ts';
+import { type CliIo, table, wrap } from '../../infra/cli/terminal.ts';
 import { demoScheduleRates, parseLocalModeArgs } from '../../infra/local/main.ts';
 import { webhookSecretValueSchema } from '../../shared/aws/webhook-secrets.ts';
 import { DataError } from '../../shared/errors.ts';
@@ -55,6 +57,19 @@ describe('record syntax', () => {
     );
   });
 
+  it('reads a payment for payment resync as every other command does, or as the id alone', () => {
+    expect(['payment:17', 'procurify:payment:17', '17', ' 17 '].map(parsePaymentId)).toEqual([
+      '17',
+      '17',
+      '17',
+      '17',
+    ]);
+    for (const text of ['vendor:17', 'netsuite:payment:17', 'payment:mode', 'payment:abc', 'pay:1']) {
+      expect(() => parsePaymentId(text), text).toThrow(DataError);
+    }
+    expect(() => parsePaymentId('bill:1')).toThrow('"bill:1" is not a Procurify payment; write payment:<id>');
+  });
+
   it('names the record of each kind of queue message, and nothing for a body it cannot read', () => {
     expect(
       recordOfMessage({
@@ -95,6 +110,96 @@ describe('status arithmetic', () => {
       '3 h',
       '5 d',
     ]);
+  });
+});
+
+describe('tables', () => {
+  const message =
+    'Account code 6100 is inactive in NetSuite but active in Procurify: Procurify has no API to deactivate it, so deactivate it there by hand';
+  const rows = [['account:13', 'review', '2026-01-31T10:00:00.000Z', message, 'account-code:6100']];
+  const headers = ['record', 'state', 'since', 'message', 'waiting for'];
+
+  it('prints every cell whole on one line when the width is not known (a pipe, a file)', () => {
+    const lines = table(headers, rows).split('\n');
+    expect(lines[1]).toContain(message);
+    expect(lines[1]).toMatch(/account-code:6100$/);
+  });
+
+  it('wraps the widest columns to the terminal, never cutting a word of the message', () => {
+    for (const width of [200, 120, 80, 60]) {
+      const text = table(headers, rows, width);
+      const lines = text.trimEnd().split('\n');
+      if (width < 200) expect(lines.length, `width ${width}`).toBeGreaterThan(2);
+      for (const line of lines) expect(line.length, `width ${width}: ${line}`).toBeLessThanOrEqual(width);
+      expect(text).not.toContain('…');
+      // The message column, read down the lines, is the whole message.
+      const start = lines[0]!.indexOf('message');
+      const end = lines[0]!.indexOf('waiting for');
+      const column = lines
+        .slice(1)
+        .map((line) => line.slice(start, end).trim())
+        .filter((part) => part !== '')
+        .join(' ');
+      expect(column, `width ${width}`).toBe(message);
+    }
+    expect(table(headers, rows, 220).split('\n')[1]).toContain(message);
+  });
+
+  it('breaks a word longer than the column and keeps short rows as they are', () => {
+    expect(wrap('short', 10)).toEqual(['short']);
+    expect(wrap('see https://example.com/a/very/long/path/indeed', 20)).toEqual([
+      'see https://example.',
+      'com/a/very/long/path',
+      '/indeed',
+    ]);
+    expect(table(['a', 'b'], [['1', '2']], 80)).toBe('a  b\n1  2\n');
+  });
+});
+
+describe('sync now', () => {
+  it('prints the run and its result as readable lines, not JSON', () => {
+    const text = renderSyncNow({
+      flow: 'master-data',
+      schedule: 'netsuitePoll',
+      function: 'netsuite-poll',
+      outcome: 'succeeded',
+      startedAt: '2026-01-31T10:00:00.000Z',
+      finishedAt: '2026-01-31T10:00:01.250Z',
+      result: {
+        skippedBecauseLeaseHeld: false,
+        complete: true,
+        recordTypes: {
+          vendor: { enqueued: 3, alreadyEnqueued: 0, watermarkAfter: '2026-01-31 09:59:00' },
+          account: { enqueued: 0, alreadyEnqueued: 1, error: { errorClass: 'transient', message: '503' } },
+        },
+        failed: [],
+        partial: [{ billUuid: 'b-1', openAmount: '10.00' }],
+      },
+    });
+    expect(text).toBe(
+      [
+        'master-data: netsuite-poll succeeded in 1.3 s',
+        '  skipped because lease held: no',
+        '  complete: yes',
+        '  record types:',
+        '    vendor:',
+        '      enqueued: 3',
+        '      already enqueued: 0',
+        '      watermark after: 2026-01-31 09:59:00',
+        '    account:',
+        '      enqueued: 0',
+        '      already enqueued: 1',
+        '      error:',
+        '        error class: transient',
+        '        message: 503',
+        '  failed: none',
+        '  partial:',
+        '    - bill uuid: b-1',
+        '      open amount: 10.00',
+        '',
+      ].join('\n'),
+    );
+    expect(text).not.toMatch(/[{}"]/);
   });
 });
 
@@ -265,12 +370,66 @@ describe('command line errors (exit 2, before any target is looked up)', () => {
     }
   });
 
+  it('refuses a missing required option or argument, and a file that cannot be read, as usage', async () => {
+    for (const [argv, message] of [
+      [['review', 'dismiss', 'vendor:1'], "error: required option '--reason <text>' not specified"],
+      [['bills', 'config', 'set'], "error: required option '--file <file>' not specified"],
+      [['review', 'replay'], "error: missing required argument 'record'"],
+      [
+        ['secrets', 'set', 'netsuite', '--file', '/nonexistent/netsuite.json'],
+        'error: cannot read /nonexistent/netsuite.json: no such file',
+      ],
+      [
+        ['payment', 'resync', 'vendor:1'],
+        'error: "vendor:1" is not a Procurify payment; write payment:<id> (or the id alone)',
+      ],
+    ] as const) {
+      const io = capture();
+      expect(await runCli(argv, io), argv.join(' ')).toBe(2);
+      expect(io.err.split('\n')[0], argv.join(' ')).toBe(message);
+    }
+    const io = capture();
+    expect(await runCli(['secrets', 'set', 'netsuite', '--file', '/nonexistent/n.json', '--json'], io)).toBe(
+      2,
+    );
+    expect(errorOutputSchema.parse(JSON.parse(io.out)).error).toMatchObject({
+      class: 'usage',
+      code: 'bad-file',
+    });
+  });
+
+  it('says there is no local stack as unreachable (exit 3)', async () => {
+    const io = capture();
+    expect(await runCli(['status', '--json'], io)).toBe(3);
+    expect(errorOutputSchema.parse(JSON.parse(io.out)).error).toEqual({
+      class: 'unreachable',
+      code: 'no-local-stack',
+      message: 'no local stack running in .apsync/ — start it with npm start',
+    });
+  });
+
+  it('names --region when --stack has no region', async () => {
+    const saved = { ...process.env };
+    for (const name of ['AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_PROFILE']) delete process.env[name];
+    process.env.AWS_CONFIG_FILE = '/nonexistent-apsync-test/config';
+    process.env.AWS_SHARED_CREDENTIALS_FILE = '/nonexistent-apsync-test/credentials';
+    try {
+      const io = capture();
+      expect(await runCli(['--stack', 'acme', 'status'], io)).toBe(2);
+      expect(io.err).toBe(
+        "error: --stack acme needs the stack's AWS region: give --region <region> (or set AWS_REGION, or a region in your AWS profile)\n",
+      );
+    } finally {
+      process.env = saved;
+    }
+  });
+
   it('prints usage errors as JSON with --json', async () => {
     const io = capture();
     expect(await runCli(['audit', 'vendor', '--json'], io)).toBe(2);
     expect(errorOutputSchema.parse(JSON.parse(io.out))).toEqual({
       error: {
-        class: 'data',
+        class: 'usage',
         code: 'bad-record',
         message:
           '"vendor" is not a record; write vendor:<id>, account:<id>, department:<id> (NetSuite), bill:<uuid>, payment:<id> (Procurify), or <system>:<kind>:<id>',
@@ -282,6 +441,32 @@ describe('command line errors (exit 2, before any target is looked up)', () => {
     const io = capture();
     expect(await runCli(['--stack', 'acme', '--data-dir', 'x', 'status'], io)).toBe(2);
     expect(io.err).toBe('error: --stack and --data-dir exclude each other\n');
+  });
+
+  it('prints its version', async () => {
+    const io = capture();
+    expect(await runCli(['--version'], io)).toBe(0);
+    expect(io.out).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it("lists the global options and each argument's choices in a command's help", async () => {
+    for (const [argv, choices] of [
+      [['mode', 'set', '--help'], '(choices: "push", "pull")'],
+      [['sync', 'now', '--help'], '(choices: "master-data", "bills", "payments", "paid-bills")'],
+      [['secrets', 'set', '--help'], '(choices: "netsuite", "procurify", "webhook")'],
+      [['dlq', 'list', '--help'], '"schedule")'],
+    ] as const) {
+      const io = capture();
+      expect(await runCli(argv, io), argv.join(' ')).toBe(0);
+      const flat = io.out.replace(/\s+/g, ' ');
+      expect(flat, argv.join(' ')).toContain(choices);
+      for (const option of ['--data-dir <dir>', '--stack <name>', '--region <region>', '--json']) {
+        expect(io.out, `${argv.join(' ')}: ${option}`).toContain(option);
+      }
+    }
+    const io = capture();
+    expect(await runCli(['review', 'dismiss', '--help'], io)).toBe(0);
+    expect(io.out).toContain('--reason <text>');
   });
 
   it('shows help with exit 0', async () => {

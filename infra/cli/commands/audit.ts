@@ -47,7 +47,7 @@ export function stateView(state: RecordState) {
   };
 }
 
-export function renderAudit(output: AuditOutput): string {
+export function renderAudit(output: AuditOutput, width?: number): string {
   const lines = [`${output.record} (${output.ref.system} ${output.ref.kind} ${output.ref.id})`];
   lines.push(
     output.state === null
@@ -71,5 +71,5 @@ export function renderAudit(output: AuditOutput): string {
           .map(([key, value]) => `${key}=${value}`)
           .join(' '),
   ]);
-  return `${lines.join('\n')}\n\n${table(['at', 'step', 'message', 'facts'], rows, 80)}`;
+  return `${lines.join('\n')}\n\n${table(['at', 'step', 'message', 'facts'], rows, width)}`;
 }

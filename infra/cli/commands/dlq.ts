@@ -62,6 +62,14 @@ export function selectDeadLetterQueues(
     all.push({ queue: 'schedule', url: target.scheduleDeadLetterQueueUrl });
   }
   if (only === undefined) return all;
+  if (only === 'schedule' && target.scheduleDeadLetterQueueUrl === undefined) {
+    throw new DataError(
+      target.kind === 'local'
+        ? 'local mode has no schedule dead-letter queue: a failed scheduled run is printed by npm start and shown by apsync status (--queue schedule is for a deployed stack)'
+        : `${target.label} has no schedule dead-letter queue (output ScheduleDeadLetterQueueUrl missing)`,
+      { source: 'apsync-cli', code: 'bad-queue' },
+    );
+  }
   const chosen = all.filter((entry) => entry.queue === only);
   if (chosen.length === 0) {
     throw new DataError(
@@ -401,7 +409,7 @@ async function sqsCall<T>(call: () => Promise<T>): Promise<T> {
   }
 }
 
-export function renderDlqList(output: DlqListOutput): string {
+export function renderDlqList(output: DlqListOutput, width?: number): string {
   if (output.messages.length === 0)
     return `no messages in the dead-letter queues of ${output.target.label}\n`;
   const rows = output.messages.map((message) => [
@@ -414,7 +422,7 @@ export function renderDlqList(output: DlqListOutput): string {
     orDash(message.firstFailureAt),
     orDash(message.lastFailureAt),
   ]);
-  return `${table(['queue', 'message id', 'record', 'receives', 'class', 'last error', 'first failure', 'last failure'], rows)}${
+  return `${table(['queue', 'message id', 'record', 'receives', 'class', 'last error', 'first failure', 'last failure'], rows, width)}${
     output.truncated ? '(more messages not shown: raise --limit)\n' : ''
   }`;
 }

@@ -3,9 +3,12 @@
 import { userInfo } from 'node:os';
 import { SqsQueuePublisher } from '../../../shared/aws/queue-publisher.ts';
 import type { PaymentMessage } from '../../../shared/events/payment-message.ts';
+import { readPaymentMode } from '../../../shared/payment-mode.ts';
+import { paymentRef } from '../../../shared/payments/push-payment.ts';
 import { requestPaymentResync } from '../../../shared/payments/request-resync.ts';
 import type { PaymentResyncOutput } from '../output-schemas.ts';
 import type { CliServices } from '../services.ts';
+import { requireKnownRecord } from './known-record.ts';
 
 /** Who the audit trail names for a change made from this CLI. */
 export function operatorName(env: Readonly<Record<string, string | undefined>>): string {
@@ -22,7 +25,14 @@ export async function resyncPayment(
   services: CliServices,
   paymentId: string,
   requestedBy: string,
+  options: { checked?: boolean } = {},
 ): Promise<PaymentResyncOutput> {
+  // A payment neither apsync nor Procurify has is refused: queued, it would fail and stay failed. (In
+  // pull mode the use case refuses every re-sync, and says why.)
+  const mode = await readPaymentMode(services.state, services.target.defaultPaymentMode);
+  if (mode.mode === 'push' && !options.checked) {
+    await requireKnownRecord(services, paymentRef(paymentId), `payment:${paymentId}`);
+  }
   const result = await requestPaymentResync(paymentId, {
     state: services.state,
     queue: new SqsQueuePublisher<PaymentMessage>(services.sqs, services.target.queues.payment.url),

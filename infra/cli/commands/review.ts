@@ -1,18 +1,21 @@
-// `apsync review list|replay`: records parked for review (a missing mapping, an ambiguous match) and
-// records whose sync failed with a data error — each with the message a person can act on — and
-// replaying one once its data is fixed.
+// `apsync review list|replay|dismiss`: records parked for review (a missing mapping, an ambiguous match)
+// and records whose sync failed with a data error — each with the message a person can act on —,
+// replaying one once its data is fixed (only a record apsync or its source system knows), and
+// dismissing one a person decided not to fix.
 import { randomUUID } from 'node:crypto';
 import { SqsQueuePublisher } from '../../../shared/aws/queue-publisher.ts';
 import { replayBill } from '../../../shared/bills/replay-bill.ts';
 import { DataError } from '../../../shared/errors.ts';
 import type { BillMessage } from '../../../shared/events/bill-message.ts';
 import type { InboundMessage } from '../../../shared/events/inbound-message.ts';
+import { dismissRecord } from '../../../shared/review/dismiss-record.ts';
 import type { RecordKind, RecordRef, RecordState, SyncStatus } from '../../../shared/state/model.ts';
-import type { ReplayOutput, ReviewListOutput } from '../output-schemas.ts';
+import type { DismissOutput, ReplayOutput, ReviewListOutput } from '../output-schemas.ts';
 import { formatRecord, recordKinds } from '../record-syntax.ts';
 import type { CliServices } from '../services.ts';
 import { orDash, table } from '../terminal.ts';
 import { stateView } from './audit.ts';
+import { requireKnownRecord } from './known-record.ts';
 import { resyncPayment } from './payment.ts';
 
 export const reviewStatuses = ['review', 'failed'] as const;
@@ -48,6 +51,16 @@ export async function replayRecord(
 ): Promise<ReplayOutput> {
   const record = formatRecord(ref);
   const recordType = masterKinds[ref.kind];
+  const replayable =
+    (ref.system === 'netsuite' && recordType !== undefined) ||
+    (ref.system === 'procurify' && (ref.kind === 'bill' || (ref.kind === 'payment' && ref.id !== 'mode')));
+  if (!replayable) {
+    throw new DataError(
+      `${record} cannot be replayed: apsync syncs NetSuite vendors, accounts and departments, Procurify bills and payments`,
+      { source: 'apsync-cli', code: 'not-replayable' },
+    );
+  }
+  await requireKnownRecord(services, ref, record);
   if (ref.system === 'netsuite' && recordType !== undefined) {
     // The inbound worker fetches the current record, so a replay is a fresh "look at it now".
     const now = new Date().toISOString();
@@ -82,7 +95,7 @@ export async function replayRecord(
     return { record, action: 'queued', messageId, detail: `${record} is on the bill queue again` };
   }
   if (ref.system === 'procurify' && ref.kind === 'payment' && ref.id !== 'mode') {
-    const resync = await resyncPayment(services, ref.id, requestedBy);
+    const resync = await resyncPayment(services, ref.id, requestedBy, { checked: true });
     return {
       record,
       action: resync.requested ? 'queued' : 'joined',
@@ -90,13 +103,35 @@ export async function replayRecord(
       detail: resync.detail,
     };
   }
-  throw new DataError(
-    `${record} cannot be replayed: apsync syncs NetSuite vendors, accounts and departments, Procurify bills and payments`,
-    { source: 'apsync-cli', code: 'not-replayable' },
-  );
+  throw new DataError(`${record} cannot be replayed`, { source: 'apsync-cli', code: 'not-replayable' });
 }
 
-export function renderReviewList(output: ReviewListOutput): string {
+export async function dismissFromReview(
+  services: CliServices,
+  ref: RecordRef,
+  reason: string,
+  dismissedBy: string,
+): Promise<DismissOutput> {
+  const record = formatRecord(ref);
+  const { previous, state } = await dismissRecord(ref, record, reason, {
+    state: services.state,
+    dismissedBy,
+  });
+  return {
+    record,
+    previousStatus: previous.status,
+    ...(previous.message === undefined ? {} : { previousMessage: previous.message }),
+    status: 'dismissed',
+    reason: reason.replace(/\s+/g, ' ').trim(),
+    dismissedBy,
+    dismissedAt: state.updatedAt,
+  };
+}
+
+export const renderDismiss = (output: DismissOutput): string =>
+  `${output.record}: dismissed (was ${output.previousStatus}${output.previousMessage ? `: ${output.previousMessage}` : ''})\n`;
+
+export function renderReviewList(output: ReviewListOutput, width?: number): string {
   if (output.records.length === 0) return `nothing to review in ${output.target.label}\n`;
   const rows = output.records.map((state) => [
     state.record,
@@ -105,7 +140,7 @@ export function renderReviewList(output: ReviewListOutput): string {
     orDash(state.message),
     orDash(state.waitingFor?.join(', ')),
   ]);
-  return `${table(['record', 'state', 'since', 'message', 'waiting for'], rows, 90)}${
+  return `${table(['record', 'state', 'since', 'message', 'waiting for'], rows, width)}${
     output.truncated ? '(more records not shown: raise --limit)\n' : ''
   }`;
 }

@@ -15,7 +15,15 @@ import { recordKinds } from '../record-syntax.ts';
 import type { CliServices } from '../services.ts';
 import { orDash, table } from '../terminal.ts';
 
-const statuses: readonly SyncStatus[] = ['pending', 'synced', 'unchanged', 'skipped', 'review', 'failed'];
+const statuses: readonly SyncStatus[] = [
+  'pending',
+  'synced',
+  'unchanged',
+  'skipped',
+  'review',
+  'failed',
+  'dismissed',
+];
 
 /**
  * The watermarks each scheduled flow keeps in the state table (WatermarkStore), by the names its use
@@ -151,7 +159,7 @@ export async function queueDepth(sqs: SQSClient, queueUrl: string) {
   }
 }
 
-export function renderStatus(output: StatusOutput): string {
+export function renderStatus(output: StatusOutput, width?: number): string {
   const mode = output.paymentMode;
   const parts = [
     `apsync status — ${output.target.label} at ${output.checkedAt}`,
@@ -177,7 +185,7 @@ export function renderStatus(output: StatusOutput): string {
               )
               .join('; '),
       ]),
-      110,
+      width,
     ),
     'records by state',
     output.counts.length === 0

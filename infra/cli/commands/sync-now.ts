@@ -98,7 +98,57 @@ export async function syncNow(services: CliServices, flow: SyncFlow, wait: boole
 
 export function renderSyncNow(output: SyncNowOutput): string {
   if (output.outcome === 'started') return `${output.flow}: ${output.function} started\n`;
-  const head = `${output.flow}: ${output.function} ${output.outcome}${output.error ? `: ${output.error}` : ''}`;
-  const result = output.result === undefined ? '' : `\n${JSON.stringify(output.result, null, 2)}`;
-  return `${head}${result}\n`;
+  const took =
+    output.startedAt !== undefined && output.finishedAt !== undefined
+      ? ` in ${formatSeconds(Date.parse(output.finishedAt) - Date.parse(output.startedAt))}`
+      : '';
+  const head = `${output.flow}: ${output.function} ${output.outcome}${took}${output.error ? `: ${output.error}` : ''}`;
+  const result = output.result === undefined || output.result === null ? [] : describe(output.result, '  ');
+  return `${[head, ...result].join('\n')}\n`;
+}
+
+const formatSeconds = (ms: number): string =>
+  Number.isFinite(ms) ? `${(Math.max(ms, 0) / 1000).toFixed(1)} s` : '?';
+
+/** `skippedBecauseLeaseHeld` → `skipped because lease held`. */
+const words = (key: string): string =>
+  key
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/[_-]+/g, ' ')
+    .toLowerCase();
+
+const scalar = (value: unknown): string | undefined => {
+  if (value === null || value === undefined) return '-';
+  if (typeof value === 'boolean') return value ? 'yes' : 'no';
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'bigint')
+    return String(value);
+  return undefined;
+};
+
+/**
+ * A run's result as indented `name: value` lines (the functions' summaries differ per flow and grow;
+ * `--json` has them exactly).
+ */
+export function describe(value: unknown, indent: string): string[] {
+  const simple = scalar(value);
+  if (simple !== undefined) return [`${indent}${simple}`];
+  if (Array.isArray(value)) {
+    if (value.length === 0) return [`${indent}none`];
+    return value.flatMap((item) => {
+      const itemScalar = scalar(item);
+      if (itemScalar !== undefined) return [`${indent}- ${itemScalar}`];
+      const [first = '', ...rest] = describe(item, `${indent}  `);
+      return [`${indent}- ${first.trimStart()}`, ...rest];
+    });
+  }
+  const lines: string[] = [];
+  for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
+    const itemScalar = scalar(item);
+    if (itemScalar !== undefined) lines.push(`${indent}${words(key)}: ${itemScalar}`);
+    else if (Array.isArray(item) && item.length === 0) lines.push(`${indent}${words(key)}: none`);
+    else if (Array.isArray(item) && item.every((entry) => scalar(entry) !== undefined))
+      lines.push(`${indent}${words(key)}: ${item.map(scalar).join(', ')}`);
+    else lines.push(`${indent}${words(key)}:`, ...describe(item, `${indent}  `));
+  }
+  return lines.length === 0 ? [`${indent}-`] : lines;
 }
