@@ -212,7 +212,7 @@ describe('local mode (npm start + apsync)', () => {
     const stopped = localManifestSchema.parse(JSON.parse(await readFile(manifestPath(dataDir), 'utf8')));
     expect(stopped.state).toBe('stopped');
     const none = await cli(['status']);
-    expect(none.code).toBe(1);
+    expect(none.code).toBe(3);
     expect(none.stderr).toBe(`error: no local stack running in ${dataDir}/ — start it with npm start\n`);
 
     const restartedAt = new Date().toISOString();
