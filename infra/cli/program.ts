@@ -16,11 +16,17 @@ import type { RecordKind } from '../../shared/state/model.ts';
 import { auditRecord, renderAudit } from './commands/audit.ts';
 import { renderBackfill, runBackfill } from './commands/backfill.ts';
 import {
+  excludeBills,
+  excludedBills,
   getBillConfig,
   importLinks,
+  includeBills,
+  renderBillAction,
   renderBillConfig,
   renderImportLinks,
   setBillConfig,
+  syncBills,
+  unlinkBills,
 } from './commands/bills.ts';
 import {
   deadLetterQueueNames,
@@ -449,6 +455,46 @@ function buildProgram(io: CliIo, state: RunState): Command {
         renderBillConfig,
       ),
     );
+  const billAction = (run: () => Promise<schemas.BillActionOutput>) => async () =>
+    emit(schemas.billActionOutputSchema, await run(), renderBillAction);
+  bills
+    .command('exclude')
+    .description('keep a bill and its payments out of the sync (a bill keyed by hand, a card-paid bill)')
+    .argument('<bill>', 'Procurify bill UUID (or bill:<uuid>)')
+    .requiredOption('--reason <text>', 'why (recorded and shown)')
+    .action((bill: string, options: { reason: string }) =>
+      billAction(async () => excludeBills(await services(), bill.replace(/^bill:/, ''), options.reason))(),
+    );
+  bills
+    .command('include')
+    .description('undo an exclusion; the bill is queued')
+    .argument('<bill>', 'Procurify bill UUID (or bill:<uuid>)')
+    .action((bill: string) =>
+      billAction(async () => includeBills(await services(), bill.replace(/^bill:/, '')))(),
+    );
+  bills
+    .command('sync')
+    .description('select bills for sync (bill sync mode manual) and queue them')
+    .argument('<bills...>', 'Procurify bill UUIDs (or bill:<uuid>)')
+    .action((list: string[]) =>
+      billAction(async () =>
+        syncBills(
+          await services(),
+          list.map((bill) => bill.replace(/^bill:/, '')),
+        ),
+      )(),
+    );
+  bills
+    .command('unlink')
+    .description("remove a bill's link to its NetSuite Vendor Bill (neither bill changes)")
+    .argument('<bill>', 'Procurify bill UUID (or bill:<uuid>)')
+    .action((bill: string) =>
+      billAction(async () => unlinkBills(await services(), bill.replace(/^bill:/, '')))(),
+    );
+  bills
+    .command('excluded')
+    .description('list excluded bills with who, when and why')
+    .action(() => billAction(async () => excludedBills(await services()))());
   bills
     .command('import-links')
     .description('link Vendor Bills of an older integration: CSV procurify_bill_uuid,netsuite_bill_id')
@@ -463,7 +509,12 @@ function buildProgram(io: CliIo, state: RunState): Command {
     .command('backfill')
     .description('queue every NetSuite vendor, GL account and department for sync (initial load)')
     .option('--since <date>', 'only records modified since YYYY-MM-DD or an ISO date-time')
-    .action(async (options: { since?: string }) => {
+    .option(
+      '--bills',
+      'then the approved Procurify bills of the last 12 months (or --since), matched in NetSuite first',
+    )
+    .option('--history', 'with --bills: also the bills modified before that')
+    .action(async (options: { since?: string; bills?: boolean; history?: boolean }) => {
       const json = globals().json;
       const bars =
         !json && io.stderrIsTTY

@@ -122,6 +122,13 @@ const attachmentsSchema = z
 
 export const billSyncSettingsSchema = z
   .object({
+    /**
+     * `auto`: every approved bill is written. `manual`: only bills an operator selects (`apsync bills
+     * sync <uuid…>`) or that carry `manualField` (a Procurify line custom field, true or non-empty on
+     * any line) — the two modes of Procurify's own NetSuite integration.
+     */
+    mode: z.enum(['auto', 'manual']).default('auto'),
+    manualField: z.string().min(1).optional(),
     /** NetSuite subsidiary internal id for every bill; default: the vendor's primary subsidiary. */
     subsidiaryId: internalId.optional(),
     /**

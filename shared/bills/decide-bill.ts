@@ -41,6 +41,8 @@ export type BillDecision =
   | { kind: 'skip'; message: string; netsuiteId?: string }
   | { kind: 'note'; message: string; link: RecordLink }
   | { kind: 'link-legacy'; message: string; netsuiteId: string }
+  /** Initial load: a Vendor Bill of the same vendor, invoice number and total exists: link it, write nothing. */
+  | { kind: 'link-matched'; message: string; netsuiteId: string }
   | { kind: 'park'; message: string; waitingFor: string[] }
   | {
       kind: 'write';
@@ -66,6 +68,20 @@ export const billRef = (uuid: string): RecordRef => ({
   id: uuid.toLowerCase(),
 });
 
+/** Whether any line carries the manual-mode field, set (true, or a non-empty value other than "false"). */
+function carriesField(bill: ProcurifyBill, field: string | undefined): boolean {
+  if (field === undefined) return false;
+  return bill.items.some((item) =>
+    item.custom_fields.some(
+      (value) =>
+        value.field.name === field &&
+        (value.value === true ||
+          (typeof value.value === 'string' &&
+            !['', 'false', 'no'].includes(value.value.trim().toLowerCase()))),
+    ),
+  );
+}
+
 export function billWriteTarget(uuid: string): BillWriteTarget {
   const externalId = billExternalId(uuid);
   return {
@@ -84,7 +100,12 @@ export function billWriteTarget(uuid: string): BillWriteTarget {
 export async function decideBill(
   bill: ProcurifyBill,
   deps: DecideBillDependencies,
-  options: { replay?: boolean; settings?: BillSyncSettings } = {},
+  options: {
+    replay?: boolean;
+    settings?: BillSyncSettings;
+    /** Look for the bill in NetSuite first (same vendor, invoice number and total): the initial load. */
+    match?: boolean;
+  } = {},
 ): Promise<BillDecision> {
   const { state } = deps;
   const ref = billRef(bill.uuid);
@@ -105,15 +126,37 @@ export async function decideBill(
       message: `Bill status is ${statusName}: only approved (or since paid) bills are written to NetSuite`,
     };
   }
-  if (link !== undefined && (link.origin === 'legacy' || link.origin === 'import')) {
+  if (
+    link !== undefined &&
+    (link.origin === 'legacy' || link.origin === 'import' || link.origin === 'matched')
+  ) {
     return {
       kind: 'skip',
       netsuiteId: link.netsuiteId,
-      message: `Already in NetSuite as Vendor Bill ${link.netsuiteId} (${link.origin === 'legacy' ? 'created by an older integration' : 'link imported'}); apsync does not write it`,
+      message: `Already in NetSuite as Vendor Bill ${link.netsuiteId} (${link.origin === 'legacy' ? 'created by an older integration' : link.origin === 'matched' ? 'matched at the initial load' : 'link imported'}); apsync does not write it`,
     };
   }
 
+  const previous = await state.getState(ref);
+  if (previous?.excluded !== undefined) {
+    const { reason, by, at } = previous.excluded;
+    return {
+      kind: 'skip',
+      message: `Excluded from the sync${by === undefined ? '' : ` by ${by}`} on ${at.slice(0, 10)}: ${reason} (apsync bills include to undo)`,
+    };
+  }
   const settings = options.settings ?? (await readBillSyncSettings(state));
+  if (
+    settings.mode === 'manual' &&
+    link === undefined &&
+    previous?.selected === undefined &&
+    !carriesField(bill, settings.manualField)
+  ) {
+    return {
+      kind: 'skip',
+      message: `Bill sync mode is manual: select the bill with apsync bills sync ${bill.uuid}${settings.manualField === undefined ? '' : ` or set its ${settings.manualField} field in Procurify`}`,
+    };
+  }
   const vendorLink = await state.findBySource('procurify', 'vendor', String(bill.vendor.id));
   if (vendorLink === undefined) {
     throw new DataError(
@@ -153,7 +196,32 @@ export async function decideBill(
   const plan = planVendorBill(bill, settings, coding);
   if (plan.kind === 'park') return { kind: 'park', message: plan.message, waitingFor: plan.waitingFor };
 
-  const previous = await state.getState(ref);
+  if (
+    options.match === true &&
+    link === undefined &&
+    bill.invoice_number !== null &&
+    bill.invoice_number !== ''
+  ) {
+    const candidates = await deps.lookups.vendorBillsByInvoice(coding.vendorId, bill.invoice_number);
+    const same = candidates.filter(
+      (candidate) =>
+        candidate.total === plan.totals.total || Number(candidate.total) === Number(plan.totals.total),
+    );
+    if (same.length === 1) {
+      return {
+        kind: 'link-matched',
+        netsuiteId: same[0]!.id,
+        message: `Already in NetSuite as Vendor Bill ${same[0]!.id} (same vendor, invoice ${bill.invoice_number} and total ${plan.totals.currency} ${plan.totals.total}); linked, not written`,
+      };
+    }
+    if (same.length > 1) {
+      return {
+        kind: 'park',
+        waitingFor: [`match:${bill.invoice_number}`],
+        message: `${same.length} NetSuite Vendor Bills have this vendor, invoice ${bill.invoice_number} and total (ids ${same.map((row) => row.id).join(', ')}); link the right one with apsync bills import-links`,
+      };
+    }
+  }
   const unchanged = link !== undefined && previous?.contentHash === plan.hash && options.replay !== true;
   return {
     kind: 'write',

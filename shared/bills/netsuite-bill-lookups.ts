@@ -83,6 +83,14 @@ export interface BillLookups {
   termByName(name: string): Promise<string | undefined>;
   /** The vendor's Vendor Bills that carry an external id. */
   vendorBillsWithExternalId(vendorId: string): Promise<LegacyBillRow[]>;
+  /**
+   * The vendor's Vendor Bills with this invoice number (`tranId`), with their total in the bill's
+   * currency (`foreigntotal` is negative for bills in SuiteQL; given here as a positive decimal string).
+   */
+  vendorBillsByInvoice(
+    vendorId: string,
+    invoiceNumber: string,
+  ): Promise<Array<{ id: string; total: string; externalId?: string }>>;
   /** Vendor Bills whose body field `field` (a validated custbody_ id) equals `value`. */
   vendorBillsByField(field: string, value: string): Promise<LegacyBillRow[]>;
   /** Which of these internal ids are Vendor Bills. */
@@ -124,6 +132,11 @@ const currencyRow = z.object({
   currencyprecision: z.coerce.number().int().min(0).max(8).optional(),
 });
 const billRow = z.object({ id, externalid: z.string().optional() });
+const invoiceRow = z.object({
+  id,
+  externalid: z.string().optional(),
+  foreigntotal: z.union([z.string(), z.number()]).transform(String),
+});
 
 const placeholders = (count: number): string => Array.from({ length: count }, () => '?').join(', ');
 
@@ -139,24 +152,43 @@ async function collect<T>(rows: AsyncIterable<T>): Promise<T[]> {
   return result;
 }
 
-/** Currencies read once per container and kept for ten minutes (shared by every bill it syncs). */
-export class CurrencyCache {
-  private entry: { at: number; rows: Array<z.output<typeof currencyRow>> } | undefined;
+/**
+ * Reference data read once per container and kept for ten minutes, shared by every bill it syncs:
+ * currencies, subsidiaries, terms, and the accounts the configuration names (tax, shipping, costs) —
+ * the same rows for every bill. A change in NetSuite is seen within ten minutes; meanwhile NetSuite
+ * itself refuses a write that uses a record made inactive, naming the field.
+ */
+export class ReferenceDataCache {
+  private readonly entries = new Map<string, { at: number; value: Promise<unknown> }>();
   private readonly now: () => number;
 
   constructor(now: () => number = Date.now) {
     this.now = now;
   }
 
+  get<T>(key: string, load: () => Promise<T>): Promise<T> {
+    const entry = this.entries.get(key);
+    if (entry !== undefined && this.now() - entry.at <= currencyCacheMs) return entry.value as Promise<T>;
+    const value = load();
+    this.entries.set(key, { at: this.now(), value });
+    // A failed read is not kept: the next bill asks again.
+    value.catch(() => this.entries.delete(key));
+    return value;
+  }
+
   async rows(load: () => Promise<Array<z.output<typeof currencyRow>>>) {
-    if (this.entry === undefined || this.now() - this.entry.at > currencyCacheMs) {
-      this.entry = { at: this.now(), rows: await load() };
-    }
-    return this.entry.rows;
+    return this.get('currency', load);
   }
 }
 
-export function createNetSuiteBillLookups(suiteQl: SuiteQl, currencies = new CurrencyCache()): BillLookups {
+/** The name the composition roots have used for the cache (currencies were its first rows). */
+export const CurrencyCache = ReferenceDataCache;
+export type CurrencyCache = ReferenceDataCache;
+
+export function createNetSuiteBillLookups(
+  suiteQl: SuiteQl,
+  cache: ReferenceDataCache = new ReferenceDataCache(),
+): BillLookups {
   const query = <T>(sql: string, params: readonly SuiteQlParam[], schema: z.ZodType<T>) =>
     collect(suiteQl.query(sql, params, schema));
   const byIds = async <T>(sql: (list: string) => string, ids: readonly string[], schema: z.ZodType<T>) => {
@@ -198,11 +230,14 @@ export function createNetSuiteBillLookups(suiteQl: SuiteQl, currencies = new Cur
     },
 
     async accountsById(ids) {
-      const rows = await byIds(
-        (list) =>
-          `SELECT id, acctnumber, isinactive, subsidiary, includechildren FROM account WHERE id IN (${list})`,
-        ids,
-        accountRow,
+      const key = `accounts:${[...new Set(ids)].sort().join(',')}`;
+      const rows = await cache.get(key, () =>
+        byIds(
+          (list) =>
+            `SELECT id, acctnumber, isinactive, subsidiary, includechildren FROM account WHERE id IN (${list})`,
+          ids,
+          accountRow,
+        ),
       );
       return rows.map(toAccount);
     },
@@ -255,7 +290,9 @@ export function createNetSuiteBillLookups(suiteQl: SuiteQl, currencies = new Cur
     },
 
     async subsidiaries() {
-      const rows = await query('SELECT id, name, parent, isinactive FROM subsidiary', [], subsidiaryRow);
+      const rows = await cache.get('subsidiaries', () =>
+        query('SELECT id, name, parent, isinactive FROM subsidiary', [], subsidiaryRow),
+      );
       return rows.map((row) => ({
         id: row.id,
         name: row.name,
@@ -295,7 +332,7 @@ export function createNetSuiteBillLookups(suiteQl: SuiteQl, currencies = new Cur
     },
 
     async currencyByCode(code) {
-      const rows = await currencies.rows(() =>
+      const rows = await cache.rows(() =>
         query('SELECT id, symbol, name, isinactive, currencyprecision FROM currency', [], currencyRow),
       );
       const wanted = code.trim().toUpperCase();
@@ -309,7 +346,9 @@ export function createNetSuiteBillLookups(suiteQl: SuiteQl, currencies = new Cur
     },
 
     async termByName(name) {
-      const rows = await query('SELECT id, name, isinactive FROM term', [], termRow);
+      const rows = await cache.get('terms', () =>
+        query('SELECT id, name, isinactive FROM term', [], termRow),
+      );
       const wanted = name.trim().toUpperCase();
       return rows.find((row) => !row.isinactive && row.name.trim().toUpperCase() === wanted)?.id;
     },
@@ -321,6 +360,19 @@ export function createNetSuiteBillLookups(suiteQl: SuiteQl, currencies = new Cur
         billRow,
       );
       return rows.map(toLegacyRow);
+    },
+
+    async vendorBillsByInvoice(vendorId, invoiceNumber) {
+      const rows = await query(
+        "SELECT id, externalid, foreigntotal FROM transaction WHERE type = 'VendBill' AND entity = ? AND tranid = ?",
+        [vendorId, invoiceNumber],
+        invoiceRow,
+      );
+      return rows.map((row) => ({
+        id: row.id,
+        total: row.foreigntotal.replace(/^-/, ''),
+        ...(row.externalid === undefined ? {} : { externalId: row.externalid }),
+      }));
     },
 
     async vendorBillsByField(field, value) {

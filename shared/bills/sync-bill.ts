@@ -19,7 +19,7 @@ import {
   type NetSuiteRecords,
 } from '../netsuite/index.ts';
 import type { ProcurifyBills } from '../procurify/index.ts';
-import type { RecordRef, SyncStatus } from '../state/model.ts';
+import type { RecordRef, RecordState, SyncStatus } from '../state/model.ts';
 import type { AuditTrail, ConfigStore, LeaseStore, LinkStore, SyncStateStore } from '../state/ports.ts';
 import { withRecordLease } from '../state/record-lease.ts';
 import type { AttachmentToStore } from './bill-plan.ts';
@@ -101,6 +101,8 @@ class BillSync {
   private readonly ref: RecordRef;
   private readonly deps: SyncBillDependencies;
   private sourceModified: string | undefined;
+  /** The operator's marks on the record (exclusion, selection): kept by every state this sync writes. */
+  private marks: Pick<RecordState, 'excluded' | 'selected'> = {};
 
   constructor(ref: RecordRef, deps: SyncBillDependencies) {
     this.ref = ref;
@@ -109,13 +111,21 @@ class BillSync {
 
   async run(message: BillMessage): Promise<BillSyncOutcome> {
     const { state } = this.deps;
+    const current = await state.getState(this.ref);
+    this.marks = {
+      ...(current?.excluded === undefined ? {} : { excluded: current.excluded }),
+      ...(current?.selected === undefined ? {} : { selected: current.selected }),
+    };
     const bill = await this.deps.procurify.getBill(this.ref.id);
     this.sourceModified = bill.last_modified_datetime;
     await state.append(this.ref, {
       step: 'fetched',
       facts: { status: bill.status, lastModified: bill.last_modified_datetime },
     });
-    const decision = await decideBill(bill, this.deps, { replay: message.origin === 'replay' });
+    const decision = await decideBill(bill, this.deps, {
+      replay: message.origin === 'replay',
+      match: message.origin === 'backfill',
+    });
     return this.apply(decision, message);
   }
 
@@ -141,6 +151,14 @@ class BillSync {
           netsuiteId: decision.netsuiteId,
           procurifyId: this.ref.id,
           origin: 'legacy',
+        });
+        return this.finish('skipped', decision.message, { netsuiteId: decision.netsuiteId });
+      case 'link-matched':
+        await state.link({
+          kind: 'bill',
+          netsuiteId: decision.netsuiteId,
+          procurifyId: this.ref.id,
+          origin: 'matched',
         });
         return this.finish('skipped', decision.message, { netsuiteId: decision.netsuiteId });
       case 'park':
@@ -195,14 +213,16 @@ class BillSync {
         },
       });
     }
-    // The bill's state is written before the files: a failure storing a file leaves the bill synced
-    // (its hash recorded, nothing written twice) and the retry stores only what is missing.
-    await this.finish(
-      'synced',
-      undefined,
-      { netsuiteId, contentHash: plan.hash, attachments: [...decision.storedFiles] },
-      false,
-    );
+    // With files to store, the bill's state is written first: a failure storing a file leaves the bill
+    // synced (its hash recorded, nothing written twice) and the retry stores only what is missing.
+    if (plan.attachments.some((file) => !decision.storedFiles.includes(file.uuid))) {
+      await this.finish(
+        'synced',
+        undefined,
+        { netsuiteId, contentHash: plan.hash, attachments: [...decision.storedFiles] },
+        false,
+      );
+    }
     const stored = await this.storeFiles(netsuiteId, plan.attachments, decision.storedFiles);
     for (const note of plan.notes) await state.append(this.ref, { step: 'note', message: note });
     const notes = [...plan.notes, ...stored.notes];
@@ -287,6 +307,7 @@ class BillSync {
     await this.deps.state.putState({
       ref: this.ref,
       status,
+      ...this.marks,
       ...(message === undefined ? {} : { message }),
       ...(extra.contentHash === undefined ? {} : { contentHash: extra.contentHash }),
       ...(this.sourceModified === undefined ? {} : { sourceModified: this.sourceModified }),
@@ -311,6 +332,7 @@ class BillSync {
     await this.deps.state.putState({
       ref: this.ref,
       status: 'failed',
+      ...this.marks,
       message,
       errorClass,
       ...(previous?.contentHash === undefined ? {} : { contentHash: previous.contentHash }),

@@ -21,7 +21,7 @@ export interface RecordLink {
   procurifyId: string;
   kind: RecordKind;
   /** How the link was made: by apsync's write, first-time name match, an older integration, an import. */
-  origin: 'created' | 'name-match' | 'legacy' | 'import';
+  origin: 'created' | 'name-match' | 'legacy' | 'import' | 'matched';
   linkedAt: string;
 }
 
@@ -39,6 +39,10 @@ export interface RecordState {
   waitingFor?: string[];
   /** Invoice files already stored in NetSuite for this record (Procurify attachment uuids): stored once. */
   attachments?: string[];
+  /** An operator kept this bill (and its payments) out of the sync (`apsync bills exclude`). */
+  excluded?: { reason: string; by?: string; at: string };
+  /** An operator selected this bill for sync in manual bill sync mode (`apsync bills sync`). */
+  selected?: { by?: string; at: string };
   updatedAt: string;
 }
 

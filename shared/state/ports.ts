@@ -13,6 +13,8 @@ import type {
 
 export interface LinkStore {
   link(link: Omit<RecordLink, 'linkedAt'>): Promise<void>;
+  /** Removes the link both ways; the records stay. */
+  unlink(link: Pick<RecordLink, 'kind' | 'procurifyId' | 'netsuiteId'>): Promise<void>;
   findBySource(system: SystemName, kind: RecordKind, id: string): Promise<RecordLink | undefined>;
 }
 

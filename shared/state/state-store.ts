@@ -5,6 +5,7 @@
 // next attempt repairs. Built by shared/config/runtime-parts.ts, the CLI and the tests.
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
+  DeleteCommand,
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -94,6 +95,18 @@ export class DynamoStateStore
         }),
       ),
     );
+  }
+
+  /** Removes both directions of a link (the record on each side stays as it is). */
+  async unlink(link: Pick<RecordLink, 'kind' | 'procurifyId' | 'netsuiteId'>): Promise<void> {
+    for (const pk of [
+      `LINK#procurify#${link.kind}#${link.procurifyId}`,
+      `LINK#netsuite#${link.kind}#${link.netsuiteId}`,
+    ]) {
+      await this.run(() =>
+        this.doc.send(new DeleteCommand({ TableName: this.table, Key: { pk, sk: 'LINK' } })),
+      );
+    }
   }
 
   async findBySource(system: SystemName, kind: RecordKind, id: string): Promise<RecordLink | undefined> {

@@ -14,13 +14,22 @@ import { type LocalStack, startLocalStack } from '../../infra/local/stack.ts';
 import type { DemoSummary } from '../../infra/sandboxes/netsuite/index.ts';
 import { invoicePdf } from '../../infra/sandboxes/procurify/invoice-pdf.ts';
 import { SqsQueuePublisher } from '../../shared/aws/queue-publisher.ts';
+import { backfillBills } from '../../shared/bills/backfill-bills.ts';
 import { billExternalId } from '../../shared/bills/bill-plan.ts';
+import {
+  excludeBill,
+  includeBill,
+  listExcludedBills,
+  selectBills,
+  unlinkBill,
+} from '../../shared/bills/bill-selection.ts';
 import type { BillSyncSettingsInput } from '../../shared/bills/bill-sync-settings.ts';
 import { changeBillSettings } from '../../shared/bills/change-bill-settings.ts';
 import { createNetSuiteBillLookups } from '../../shared/bills/netsuite-bill-lookups.ts';
 import { replayBill } from '../../shared/bills/replay-bill.ts';
 import type { BillMessage } from '../../shared/events/bill-message.ts';
 import { createNetSuiteClient, type NetSuiteClient } from '../../shared/netsuite/index.ts';
+import { createProcurifyClient } from '../../shared/procurify/index.ts';
 import { DynamoStateStore } from '../../shared/state/state-store.ts';
 import { settledState } from '../support/sync-outcome.ts';
 
@@ -266,6 +275,122 @@ describe('a real AP bill reaches NetSuite to the cent', () => {
         .list('vendorBill')
         .filter((b) => String(b.fields.externalId) === billExternalId(bill.uuid)),
     ).toHaveLength(0);
+  });
+});
+
+describe('which bills sync', () => {
+  const selection = () => ({ state, bills });
+
+  it('in manual mode writes only a selected bill; an excluded bill is never written until included', async () => {
+    await state.putConfig('bill-sync', settings({ mode: 'manual' }));
+    const waiting = taxedBill('CAS-7101');
+    await send(waiting.uuid);
+    const skipped = await settledState(stack, state, ref(waiting.uuid));
+    expect(skipped).toMatchObject({
+      status: 'skipped',
+      message: expect.stringContaining('apsync bills sync'),
+    });
+
+    await selectBills([waiting.uuid], selection(), 'ops');
+    expect(await settledState(stack, state, ref(waiting.uuid), { count: 2 })).toMatchObject({
+      status: 'synced',
+      selected: { by: 'ops' },
+    });
+
+    await state.putConfig('bill-sync', settings());
+    const excluded = taxedBill('CAS-7102');
+    await excludeBill(excluded.uuid, 'keyed by hand in NetSuite', selection(), 'ops');
+    await send(excluded.uuid);
+    expect(await settledState(stack, state, ref(excluded.uuid))).toMatchObject({
+      status: 'skipped',
+      message: expect.stringContaining('keyed by hand in NetSuite'),
+      excluded: { reason: 'keyed by hand in NetSuite', by: 'ops' },
+    });
+    expect(await listExcludedBills({ state })).toEqual([
+      expect.objectContaining({ ref: ref(excluded.uuid) }),
+    ]);
+    expect(
+      stack.netsuite.store
+        .list('vendorBill')
+        .filter((b) => String(b.fields.externalId) === billExternalId(excluded.uuid)),
+    ).toHaveLength(0);
+
+    await includeBill(excluded.uuid, selection(), 'ops');
+    const included = await settledState(stack, state, ref(excluded.uuid), { count: 2 });
+    expect(included).toMatchObject({ status: 'synced' });
+    expect(included?.excluded).toBeUndefined();
+  });
+
+  it('unlinks a bill both ways without touching either bill', async () => {
+    await state.putConfig('bill-sync', settings());
+    const bill = taxedBill('CAS-7103');
+    await send(bill.uuid);
+    await settledState(stack, state, ref(bill.uuid));
+    const link = (await state.findBySource('procurify', 'bill', bill.uuid))!;
+    await unlinkBill(bill.uuid, selection(), 'ops');
+    expect(await state.findBySource('procurify', 'bill', bill.uuid)).toBeUndefined();
+    expect(await state.findBySource('netsuite', 'bill', link.netsuiteId)).toBeUndefined();
+    expect(stack.netsuite.store.get('vendorBill', link.netsuiteId)).toBeDefined();
+    await expect(unlinkBill(bill.uuid, selection())).rejects.toThrow(/is not linked/);
+  });
+});
+
+describe('initial load of Procurify bills', () => {
+  it('matches bills already in NetSuite before writing, writes the rest, parks two candidates; a second run queues nothing linked', async () => {
+    await state.putConfig('bill-sync', settings());
+    const procurify = createProcurifyClient({
+      baseUrl: stack.procurify.url,
+      tokenUrl: stack.procurify.credentials.tokenUrl,
+      clientId: stack.procurify.credentials.clientId,
+      clientSecret: stack.procurify.credentials.clientSecret,
+      audience: stack.procurify.credentials.audience,
+    });
+    // Keyed by hand in NetSuite before go-live: same vendor, invoice number and total (151.43).
+    const keyed = taxedBill('CAS-8001');
+    const byHand = await netsuite.records.create('vendorBill', {
+      entity: { id: demo.vendors[0] },
+      tranId: 'CAS-8001',
+      expense: { items: [{ account: { id: demo.expenseAccounts[0] }, amount: 151.43 }] },
+    });
+    // Twice in NetSuite with the same total: an operator must say which.
+    const doubled = taxedBill('CAS-8002');
+    const twins: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      twins.push(
+        await netsuite.records.create('vendorBill', {
+          entity: { id: demo.vendors[0] },
+          tranId: 'CAS-8002',
+          expense: { items: [{ account: { id: demo.expenseAccounts[0] }, amount: 151.43 }] },
+        }),
+      );
+    }
+    const fresh = taxedBill('CAS-8003');
+
+    const cursor = await backfillBills({ procurify, state, bills }, { since: '2026-01-01' });
+    expect(cursor).toMatchObject({ status: 'done', phase: 'recent' });
+    expect(cursor.counts.recent.queued).toBeGreaterThanOrEqual(3);
+
+    const matched = await settledState(stack, state, ref(keyed.uuid));
+    expect(matched).toMatchObject({
+      status: 'skipped',
+      message: expect.stringContaining(`Vendor Bill ${byHand}`),
+    });
+    expect(await state.findBySource('procurify', 'bill', keyed.uuid)).toMatchObject({
+      netsuiteId: byHand,
+      origin: 'matched',
+    });
+    const parked = await settledState(stack, state, ref(doubled.uuid));
+    expect(parked).toMatchObject({ status: 'review', waitingFor: ['match:CAS-8002'] });
+    expect(parked?.message).toContain(twins.join(', '));
+    expect(await settledState(stack, state, ref(fresh.uuid))).toMatchObject({ status: 'synced' });
+    const count = (invoice: string) =>
+      stack.netsuite.store.list('vendorBill').filter((bill) => bill.fields.tranId === invoice).length;
+    expect([count('CAS-8001'), count('CAS-8002'), count('CAS-8003')]).toEqual([1, 2, 1]);
+
+    // A second run queues nothing already linked, and a new load after 'done' starts over cleanly.
+    const again = await backfillBills({ procurify, state, bills }, { since: '2026-01-01' });
+    expect(again.counts.recent.alreadyLinked).toBeGreaterThanOrEqual(2);
+    expect(count('CAS-8001')).toBe(1);
   });
 });
 

@@ -1,18 +1,22 @@
-// `apsync backfill [--since <date>]`: the initial load (SPEC F6) — every NetSuite vendor, GL account and
-// department (or those modified since a date) put on the inbound queue through the backfill use case
-// (shared/netsuite-poll), with a progress bar per record type and a summary. The CLI runs the use case
-// itself, with the target's queue and the NetSuite credentials stored in its Secrets Manager.
+// `apsync backfill [--since <date>] [--bills [--history]]`: the initial load — every NetSuite vendor, GL
+// account and department (or those modified since a date) put on the inbound queue through the backfill
+// use case (shared/netsuite-poll); with `--bills`, then the approved Procurify bills of the last 12
+// months (or since the date; `--history` for older ones) on the bill queue, matched in NetSuite before
+// anything is written (shared/bills/backfill-bills.ts, resumable). A progress bar per record type and a
+// summary. The CLI runs the use cases itself, with the target's queues and the stored credentials.
 import { SqsQueuePublisher } from '../../../shared/aws/queue-publisher.ts';
+import { backfillBills } from '../../../shared/bills/backfill-bills.ts';
+import type { BillMessage } from '../../../shared/events/bill-message.ts';
 import type { InboundMessage } from '../../../shared/events/inbound-message.ts';
-import { type BackfillProgress, backfillMasterData } from '../../../shared/netsuite-poll/index.ts';
+import { backfillMasterData } from '../../../shared/netsuite-poll/index.ts';
 import type { BackfillOutput } from '../output-schemas.ts';
 import type { CliServices } from '../services.ts';
 import { table } from '../terminal.ts';
 
 export async function runBackfill(
   services: CliServices,
-  options: { since?: string },
-  onProgress: (progress: BackfillProgress) => void = () => undefined,
+  options: { since?: string; bills?: boolean; history?: boolean },
+  onProgress: (progress: { recordType: string; enqueued: number; done: boolean }) => void = () => undefined,
 ): Promise<BackfillOutput> {
   const started = Date.now();
   const netsuite = await services.netsuite();
@@ -31,10 +35,35 @@ export async function runBackfill(
   );
   const enqueued: Record<string, number> = {};
   for (const [type, count] of Object.entries(summary)) enqueued[type] = count ?? 0;
+  if (options.bills === true) {
+    const { procurify } = await services.syncClients();
+    const cursor = await backfillBills(
+      {
+        procurify,
+        state: services.state,
+        bills: new SqsQueuePublisher<BillMessage>(services.sqs, services.target.queues.bill.url),
+      },
+      {
+        ...(options.since === undefined ? {} : { since: options.since }),
+        ...(options.history === true ? { history: true } : {}),
+        onProgress: (progress) =>
+          onProgress({
+            recordType: `bill (${progress.phase})`,
+            enqueued: progress.queued,
+            done: progress.done,
+          }),
+      },
+    );
+    enqueued.bill = cursor.counts.recent.queued + cursor.counts.history.queued;
+    enqueued['bill already linked'] =
+      cursor.counts.recent.alreadyLinked + cursor.counts.history.alreadyLinked;
+  }
   return {
     since: options.since ?? null,
     enqueued,
-    total: Object.values(enqueued).reduce((sum, count) => sum + count, 0),
+    total: Object.entries(enqueued)
+      .filter(([type]) => type !== 'bill already linked')
+      .reduce((sum, [, count]) => sum + count, 0),
     durationMs: Date.now() - started,
   };
 }

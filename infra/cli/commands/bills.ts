@@ -3,8 +3,16 @@
 // against NetSuite first; bad lines are reported with their line number and not imported.
 // `apsync bills config get|set --file`: the bill-sync configuration (tax, shipping, costs, location,
 // class, custom fields, attachments), checked against NetSuite before it is stored.
+// `apsync bills exclude|include|sync|unlink|excluded`: which bills sync (shared/bills/bill-selection.ts).
 import { readFile } from 'node:fs/promises';
 import { SqsQueuePublisher } from '../../../shared/aws/queue-publisher.ts';
+import {
+  excludeBill,
+  includeBill,
+  listExcludedBills,
+  selectBills,
+  unlinkBill,
+} from '../../../shared/bills/bill-selection.ts';
 import { billSyncConfigName, parseBillSyncSettings } from '../../../shared/bills/bill-sync-settings.ts';
 import { changeBillSettings } from '../../../shared/bills/change-bill-settings.ts';
 import { importBillLinks } from '../../../shared/bills/import-bill-links.ts';
@@ -12,7 +20,7 @@ import { createNetSuiteBillLookups } from '../../../shared/bills/netsuite-bill-l
 import { DataError } from '../../../shared/errors.ts';
 import type { BillMessage } from '../../../shared/events/bill-message.ts';
 import type { MetadataField } from '../../../shared/netsuite/index.ts';
-import type { BillConfigOutput, BillLinkImportOutput } from '../output-schemas.ts';
+import type { BillActionOutput, BillConfigOutput, BillLinkImportOutput } from '../output-schemas.ts';
 import type { CliServices } from '../services.ts';
 
 export async function importLinks(services: CliServices, file: string): Promise<BillLinkImportOutput> {
@@ -84,4 +92,63 @@ export async function setBillConfig(services: CliServices, file: string): Promis
 export function renderBillConfig(output: BillConfigOutput): string {
   const resent = output.resent > 0 ? `\n${output.resent} parked bill(s) re-sent\n` : '\n';
   return `${JSON.stringify(output.settings, null, 2)}${resent}`;
+}
+
+const selectionDeps = (services: CliServices) => ({
+  state: services.state,
+  bills: new SqsQueuePublisher<BillMessage>(services.sqs, services.target.queues.bill.url),
+});
+
+/** `apsync bills exclude <uuid> --reason …`: never write the bill nor its payments (reversible). */
+export async function excludeBills(
+  services: CliServices,
+  uuid: string,
+  reason: string,
+): Promise<BillActionOutput> {
+  const state = await excludeBill(uuid, reason, selectionDeps(services), process.env.USER);
+  return { action: 'exclude', bills: [state.ref.id], message: state.message ?? 'excluded' };
+}
+
+/** `apsync bills include <uuid>`: undo an exclusion; the bill is queued. */
+export async function includeBills(services: CliServices, uuid: string): Promise<BillActionOutput> {
+  const state = await includeBill(uuid, selectionDeps(services), process.env.USER);
+  return { action: 'include', bills: [state.ref.id], message: 'included again and queued' };
+}
+
+/** `apsync bills sync <uuid…>`: select bills for sync (manual bill sync mode) and queue them. */
+export async function syncBills(services: CliServices, uuids: string[]): Promise<BillActionOutput> {
+  const ids = await selectBills(uuids, selectionDeps(services), process.env.USER);
+  return { action: 'sync', bills: ids, message: `${ids.length} bill(s) selected and queued` };
+}
+
+/** `apsync bills unlink <uuid>`: remove a bill's link (both bills stay as they are). */
+export async function unlinkBills(services: CliServices, uuid: string): Promise<BillActionOutput> {
+  const link = await unlinkBill(uuid, selectionDeps(services), process.env.USER);
+  return {
+    action: 'unlink',
+    bills: [link.procurifyId],
+    message: `unlinked from NetSuite Vendor Bill ${link.netsuiteId}`,
+  };
+}
+
+/** `apsync bills excluded`: the excluded bills with who, when and why. */
+export async function excludedBills(services: CliServices): Promise<BillActionOutput> {
+  const states = await listExcludedBills({ state: services.state });
+  return {
+    action: 'excluded',
+    bills: states.map((state) => state.ref.id),
+    message: states
+      .map(
+        (state) =>
+          `${state.ref.id}  ${state.excluded!.at.slice(0, 10)}  ${state.excluded!.by ?? '-'}  ${state.excluded!.reason}`,
+      )
+      .join('\n'),
+  };
+}
+
+export function renderBillAction(output: BillActionOutput): string {
+  if (output.action === 'excluded') {
+    return output.bills.length === 0 ? 'no excluded bills\n' : `${output.message}\n`;
+  }
+  return `${output.bills.map((uuid) => `bill:${uuid}`).join(', ')}: ${output.message}\n`;
 }

@@ -75,6 +75,11 @@ export function renderBillDecision(decision: BillDecision): Planned {
         'skipped',
         decision.message.replace('linked, not written again', 'it would be linked, not written'),
       );
+    case 'link-matched':
+      return noWrite(
+        'skipped',
+        decision.message.replace('linked, not written', 'it would be linked, not written'),
+      );
     case 'park':
       return noWrite('review', decision.message, decision.waitingFor);
     case 'write': {

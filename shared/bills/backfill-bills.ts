@@ -1,0 +1,144 @@
+// The Procurify side of the initial load (`apsync backfill --bills`): every approved (or since paid)
+// Procurify bill modified in the last 12 months — or since a given date, and older history on request —
+// is queued for the bill-sync worker with origin `backfill`, which matches it in NetSuite before writing
+// anything (same vendor, invoice number and total → linked, two candidates → review, none → written:
+// decide-bill.ts). Bills already linked are not queued. Resumable: a cursor per phase (the last bill's
+// modification time) is kept in the configuration item `bill-backfill` after each batch, so an
+// interrupted load continues where it stopped; `apsync status` reads the same item.
+import type { QueuePublisher } from '../aws/queue-publisher.ts';
+import { DataError } from '../errors.ts';
+import type { BillMessage } from '../events/bill-message.ts';
+import type { ProcurifyBills } from '../procurify/index.ts';
+import type { ConfigStore, LinkStore } from '../state/ports.ts';
+import { writableBillStatuses } from './bill-plan.ts';
+
+export const billBackfillConfigName = 'bill-backfill';
+
+export type BillBackfillPhase = 'recent' | 'history';
+
+export interface BillBackfillProgress {
+  phase: BillBackfillPhase;
+  scanned: number;
+  queued: number;
+  alreadyLinked: number;
+  done: boolean;
+}
+
+/** The load's cursor and counts, as stored (and shown by `apsync status`). */
+export interface BillBackfillCursor {
+  status: 'running' | 'done';
+  since: string;
+  history: boolean;
+  phase: BillBackfillPhase;
+  /** Modification time of the last bill queued in this phase: the scan resumes after it. */
+  resumeAfter?: string;
+  counts: Record<BillBackfillPhase, { scanned: number; queued: number; alreadyLinked: number }>;
+  startedAt: string;
+  finishedAt?: string;
+}
+
+export interface BackfillBillsDependencies {
+  procurify: Pick<ProcurifyBills, 'scanBills'>;
+  state: ConfigStore & Pick<LinkStore, 'findBySource'>;
+  bills: QueuePublisher<BillMessage>;
+  now?: () => Date;
+}
+
+export interface BackfillBillsOptions {
+  /** YYYY-MM-DD or an ISO date-time; default 12 months ago. */
+  since?: string;
+  /** Then also the bills modified before `since`. */
+  history?: boolean;
+  onProgress?: (progress: BillBackfillProgress) => void;
+}
+
+const batchSize = 50;
+
+function sinceDate(since: string | undefined, now: Date): string {
+  if (since === undefined) {
+    const start = new Date(now);
+    start.setUTCFullYear(start.getUTCFullYear() - 1);
+    return start.toISOString();
+  }
+  const parsed = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(since) ? `${since}T00:00:00Z` : since);
+  if (Number.isNaN(parsed)) {
+    throw new DataError(`--since: "${since}" is not YYYY-MM-DD or an ISO date-time`, {
+      source: 'apsync',
+      path: 'since',
+    });
+  }
+  return new Date(parsed).toISOString();
+}
+
+export async function backfillBills(
+  deps: BackfillBillsDependencies,
+  options: BackfillBillsOptions = {},
+): Promise<BillBackfillCursor> {
+  const now = deps.now ?? (() => new Date());
+  const since = sinceDate(options.since, now());
+  const stored = await deps.state.getConfig<BillBackfillCursor>(billBackfillConfigName);
+  const resume =
+    stored !== undefined && stored.status === 'running' && stored.since === since ? stored : undefined;
+  const empty = { scanned: 0, queued: 0, alreadyLinked: 0 };
+  const cursor: BillBackfillCursor = resume ?? {
+    status: 'running',
+    since,
+    history: options.history === true,
+    phase: 'recent',
+    counts: { recent: { ...empty }, history: { ...empty } },
+    startedAt: now().toISOString(),
+  };
+  cursor.history = cursor.history || options.history === true;
+  const phases: BillBackfillPhase[] = cursor.history ? ['recent', 'history'] : ['recent'];
+  for (const phase of phases.slice(phases.indexOf(cursor.phase))) {
+    if (cursor.phase !== phase) {
+      cursor.phase = phase;
+      delete cursor.resumeAfter;
+    }
+    const counts = cursor.counts[phase];
+    const scan = deps.procurify.scanBills({
+      status: [...writableBillStatuses],
+      ...(phase === 'recent'
+        ? { modifiedAfter: cursor.resumeAfter ?? since }
+        : {
+            modifiedBefore: since,
+            ...(cursor.resumeAfter === undefined ? {} : { modifiedAfter: cursor.resumeAfter }),
+          }),
+    });
+    let batch: BillMessage[] = [];
+    let lastModified: string | undefined;
+    const flush = async () => {
+      if (batch.length > 0) await deps.bills.sendAll(batch);
+      counts.queued += batch.length;
+      batch = [];
+      if (lastModified !== undefined) cursor.resumeAfter = lastModified;
+      await deps.state.putConfig(billBackfillConfigName, cursor);
+      options.onProgress?.({ phase, ...counts, done: false });
+    };
+    const enqueuedAt = now().toISOString();
+    for await (const summary of scan) {
+      counts.scanned += 1;
+      lastModified = summary.last_modified_datetime;
+      const uuid = summary.uuid.toLowerCase();
+      if ((await deps.state.findBySource('procurify', 'bill', uuid)) !== undefined) {
+        counts.alreadyLinked += 1;
+      } else {
+        batch.push({
+          kind: 'bill',
+          origin: 'backfill',
+          billUuid: uuid,
+          lastModified: summary.last_modified_datetime,
+          enqueuedAt,
+        });
+      }
+      if (batch.length >= batchSize || counts.scanned % batchSize === 0) await flush();
+    }
+    await flush();
+    options.onProgress?.({ phase, ...counts, done: true });
+  }
+  cursor.status = 'done';
+  cursor.finishedAt = now().toISOString();
+  delete cursor.resumeAfter;
+  await deps.state.putConfig(billBackfillConfigName, cursor);
+  return cursor;
+}
