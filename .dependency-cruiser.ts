@@ -16,7 +16,7 @@ const config: IConfiguration = {
     },
     {
       name: 'no-folder-cycles',
-      severity: 'warn', // error once the folder cycles of today are gone
+      severity: 'error',
       comment:
         'Folders are layered too: no folder imports one that imports it back (e.g. local mode and the CLI, ' +
         'the AWS adapters and the settings).',

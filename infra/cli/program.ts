@@ -13,6 +13,7 @@ import type { z } from 'zod';
 import { BugError, classOf, DataError, SyncError } from '../../shared/errors.ts';
 import type { PaymentMode } from '../../shared/payment-mode.ts';
 import type { RecordKind } from '../../shared/state/model.ts';
+import { resolveDataDir } from '../local/manifest.ts';
 import { auditRecord, renderAudit } from './commands/audit.ts';
 import { renderBackfill, runBackfill } from './commands/backfill.ts';
 import {
@@ -52,7 +53,6 @@ import {
 import { renderSecretsSet, type SecretKind, secretKinds, setSecret } from './commands/secrets.ts';
 import { readStatus, renderStatus } from './commands/status.ts';
 import { renderSyncNow, type SyncFlow, syncFlows, syncNow } from './commands/sync-now.ts';
-import { resolveDataDir } from './local-manifest.ts';
 import * as schemas from './output-schemas.ts';
 import { parsePaymentId, parseRecord, recordKinds, recordSyntaxHelp } from './record-syntax.ts';
 import { CliServices } from './services.ts';

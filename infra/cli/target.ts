@@ -14,8 +14,8 @@ import {
   secretDefinitions,
 } from '../../shared/resources.ts';
 import { outputKeys } from '../cdk/stack-outputs.ts';
-import { LocalControlClient } from './local-control.ts';
-import { displayDataDir, type LocalManifest, readManifest } from './local-manifest.ts';
+import { LocalControlClient } from '../local/control.ts';
+import { displayDataDir, type LocalManifest, readManifest } from '../local/manifest.ts';
 
 export type ServiceName = 'dynamodb' | 'sqs' | 'secretsManager' | 'lambda';
 

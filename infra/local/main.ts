@@ -1,8 +1,9 @@
 // `npm start`: apsync on one machine, in one process — the AWS emulators with their data on disk, the
 // NetSuite and Procurify sandboxes (or the real services), the webhook endpoint, every worker and every
 // schedule (infra/local/stack.ts). When ready it prints `apsync ready`, writes `<data dir>/local.json`
-// (infra/cli/local-manifest.ts) for the operator CLI and AWS clients, and serves the CLI's loopback
-// control endpoint. SIGINT/SIGTERM stop it cleanly; a restart on the same data directory resumes.
+// (manifest.ts) for the operator CLI and AWS clients, and serves the CLI's loopback control endpoint
+// (control.ts; both through publish.ts). SIGINT/SIGTERM stop it cleanly; a restart on the same data
+// directory resumes.
 //
 // Restarting on the same data directory resumes everything: apsync's own state in `<data dir>/aws`
 // (queues, dead-letter queues, links, sync states, audit trails, watermarks, payment mode, webhook
@@ -15,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { ScheduleKey } from '../cdk/functions.ts';
-import { displayDataDir, type LocalManifest, readManifest, resolveDataDir } from '../cli/local-manifest.ts';
+import { displayDataDir, type LocalManifest, readManifest, resolveDataDir } from './manifest.ts';
 
 const scheduleKeys: readonly ScheduleKey[] = ['netsuitePoll', 'procurifyPoll', 'paidBillPull'];
 
@@ -138,7 +139,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const [{ startLocalStack }, { settingNames }, { publishLocalStack }, secretsManager] = await Promise.all([
     import('./stack.ts'),
     import('../../shared/resources.ts'),
-    import('../cli/local-publish.ts'),
+    import('./publish.ts'),
     import('@aws-sdk/client-secrets-manager'),
   ]);
 

@@ -12,8 +12,8 @@ import { promisify } from 'node:util';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import { type LocalManifest, localManifestSchema, manifestPath } from '../../infra/cli/local-manifest.ts';
 import * as schemas from '../../infra/cli/output-schemas.ts';
+import { type LocalManifest, localManifestSchema, manifestPath } from '../../infra/local/manifest.ts';
 import { waitFor } from '../support/wait.ts';
 
 const root = resolve(import.meta.dirname, '../..');

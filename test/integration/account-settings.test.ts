@@ -12,12 +12,12 @@ import {
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type PublishedLocalStack, publishLocalStack } from '../../infra/cli/local-publish.ts';
 import { backfillOutputSchema } from '../../infra/cli/output-schemas.ts';
 import { runCli } from '../../infra/cli/program.ts';
 import type { CliIo } from '../../infra/cli/terminal.ts';
 import { localFunctions, type ScheduledHandler } from '../../infra/local/functions.ts';
 import { createLambdaContext } from '../../infra/local/lambda-context.ts';
+import { type PublishedLocalStack, publishLocalStack } from '../../infra/local/publish.ts';
 import { type LocalStack, startLocalStack } from '../../infra/local/stack.ts';
 import { formatUtcOffset, offsetMinutesAt } from '../../shared/netsuite-poll/account-time.ts';
 import { instantToWallTime, type PollMasterDataSummary } from '../../shared/netsuite-poll/index.ts';

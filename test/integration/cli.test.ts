@@ -15,16 +15,16 @@ import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { outputKeys } from '../../infra/cdk/stack-outputs.ts';
+import * as schemas from '../../infra/cli/output-schemas.ts';
+import { runCli } from '../../infra/cli/program.ts';
+import type { CliIo } from '../../infra/cli/terminal.ts';
 import {
   localManifestSchema,
   manifestPath,
   readManifest,
   writeManifest,
-} from '../../infra/cli/local-manifest.ts';
-import { type PublishedLocalStack, publishLocalStack } from '../../infra/cli/local-publish.ts';
-import * as schemas from '../../infra/cli/output-schemas.ts';
-import { runCli } from '../../infra/cli/program.ts';
-import type { CliIo } from '../../infra/cli/terminal.ts';
+} from '../../infra/local/manifest.ts';
+import { type PublishedLocalStack, publishLocalStack } from '../../infra/local/publish.ts';
 import { type LocalStack, startLocalStack } from '../../infra/local/stack.ts';
 import {
   type RunningServer,

@@ -5,10 +5,10 @@
 // Called by run-soak.ts.
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { listDeadLetters, redriveDeadLetters } from '../../infra/cli/commands/dlq.ts';
-import { publishLocalStack } from '../../infra/cli/local-publish.ts';
 import type { DlqListOutput } from '../../infra/cli/output-schemas.ts';
 import { CliServices } from '../../infra/cli/services.ts';
 import { localTarget } from '../../infra/cli/target.ts';
+import { publishLocalStack } from '../../infra/local/publish.ts';
 import type { RecordKind, SyncStatus } from '../../shared/state/model.ts';
 import type { SoakEnvironment } from './soak-environment.ts';
 

@@ -8,13 +8,13 @@ import { outputKeys } from '../../infra/cdk/stack-outputs.ts';
 import { checkNetSuiteKey, newWebhookSecret } from '../../infra/cli/commands/secrets.ts';
 import { formatLag, lagSeconds } from '../../infra/cli/commands/status.ts';
 import { renderSyncNow } from '../../infra/cli/commands/sync-now.ts';
-import { displayDataDir, resolveDataDir } from '../../infra/cli/local-manifest.ts';
 import { errorOutputSchema } from '../../infra/cli/output-schemas.ts';
 import { runCli } from '../../infra/cli/program.ts';
 import { formatRecord, parsePaymentId, parseRecord, recordOfMessage } from '../../infra/cli/record-syntax.ts';
 import { targetFromOutputs } from '../../infra/cli/target.ts';
 import { type CliIo, table, wrap } from '../../infra/cli/terminal.ts';
 import { demoScheduleRates, parseLocalModeArgs } from '../../infra/local/main.ts';
+import { displayDataDir, resolveDataDir } from '../../infra/local/manifest.ts';
 import { webhookSecretValueSchema } from '../../shared/aws/webhook-secrets.ts';
 import { DataError } from '../../shared/errors.ts';
 

@@ -9,7 +9,7 @@ import { procurifyPollDefaults } from '../../../shared/procurify-poll/poll-procu
 import { type QueueKey, queueDefinitions } from '../../../shared/resources.ts';
 import type { RecordKind, SyncStatus } from '../../../shared/state/model.ts';
 import { functionRegistry, type ScheduleKey, scheduleOf } from '../../cdk/functions.ts';
-import type { ControlStatus } from '../local-control.ts';
+import type { ControlStatus } from '../../local/control.ts';
 import type { StatusOutput } from '../output-schemas.ts';
 import { recordKinds } from '../record-syntax.ts';
 import type { CliServices } from '../services.ts';

@@ -1,12 +1,12 @@
 // Makes a running local stack reachable by the CLI: starts its loopback control endpoint and writes
 // `<data dir>/local.json` (every endpoint and resource name); `unpublish` marks it stopped. Used by
-// `npm start` (infra/local/main.ts) and by the CLI's integration tests around an in-process stack.
+// `npm start` (main.ts) and by the CLI's integration tests around an in-process stack.
 import { functionRegistry, type ScheduleKey, scheduleOf } from '../cdk/functions.ts';
-import { localFunctions } from '../local/functions.ts';
-import type { LocalStack } from '../local/stack.ts';
 import type { RunningServer } from '../sandboxes/http-server.ts';
-import { startLocalControl } from './local-control.ts';
-import { type LocalManifest, newControlToken, writeManifest } from './local-manifest.ts';
+import { startLocalControl } from './control.ts';
+import { localFunctions } from './functions.ts';
+import { type LocalManifest, newControlToken, writeManifest } from './manifest.ts';
+import type { LocalStack } from './stack.ts';
 
 export interface PublishOptions {
   dataDir: string;
