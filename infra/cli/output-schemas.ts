@@ -368,3 +368,68 @@ export const previewOutputSchema = z
   })
   .strict();
 export type PreviewOutput = z.infer<typeof previewOutputSchema>;
+
+const reconcileAreaSchema = z.enum(['vendor', 'account', 'department', 'bill', 'payment', 'paid']);
+const discrepancyKindSchema = z.enum([
+  'missing-in-procurify',
+  'field-differs',
+  'not-linked',
+  'deleted-in-netsuite',
+  'outdated',
+  'missing-in-netsuite',
+  'wrong-link',
+  'edited-in-netsuite',
+  'voided-in-netsuite',
+  'paid-in-procurify-only',
+  'paid-in-netsuite-only',
+]);
+
+/** `apsync reconcile`: the report of shared/reconcile (model.ts), with the CSV file written. */
+export const reconcileOutputSchema = z
+  .object({
+    reconciledAsOf: z.string(),
+    finishedAt: z.string(),
+    areas: z.array(reconcileAreaSchema),
+    fix: z.boolean(),
+    checked: z.partialRecord(reconcileAreaSchema, z.number().int()),
+    counts: z.partialRecord(reconcileAreaSchema, z.partialRecord(discrepancyKindSchema, z.number().int())),
+    discrepancies: z.array(
+      z
+        .object({
+          area: reconcileAreaSchema,
+          kind: discrepancyKindSchema,
+          netsuiteId: z.string().nullable(),
+          procurifyId: z.string().nullable(),
+          field: z.string().optional(),
+          netsuiteValue: z.string().nullable(),
+          procurifyValue: z.string().nullable(),
+          action: z.enum(['resync', 'deactivate', 'resend', 'relink', 'push', 'mark-paid', 'none']),
+          /** `apsync`: apsync repairs it; `hand-edit`: a person must (the message says what to do). */
+          owner: z.enum(['apsync', 'hand-edit']),
+          message: z.string(),
+          relinkTo: z.string().optional(),
+          repair: z
+            .object({ status: z.enum(['done', 'needs-fix', 'failed']), detail: z.string() })
+            .strict()
+            .optional(),
+        })
+        .strict(),
+    ),
+    totals: z
+      .object({
+        discrepancies: z.number().int(),
+        repaired: z.number().int(),
+        needsFix: z.number().int(),
+        failed: z.number().int(),
+        open: z.number().int(),
+      })
+      .strict(),
+    requests: z
+      .object({ netsuite: z.number().int().optional(), procurify: z.number().int().optional() })
+      .strict()
+      .optional(),
+    /** Where the CSV report was written (`--csv`), else null. */
+    csvFile: z.string().nullable(),
+  })
+  .strict();
+export type ReconcileOutput = z.infer<typeof reconcileOutputSchema>;

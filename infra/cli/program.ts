@@ -563,6 +563,43 @@ function buildProgram(io: CliIo, state: RunState): Command {
       emit(schemas.previewOutputSchema, await previewRecord(await services(), ref), renderPreview);
     });
 
+  program
+    .command('reconcile')
+    .description(
+      'compare NetSuite and Procurify (master data, bills, payments, paid status): report every discrepancy, repair what apsync owns',
+    )
+    .addOption(
+      new Option('--kind <kind>', 'only this comparison').choices([
+        'vendor',
+        'account',
+        'department',
+        'bill',
+        'payment',
+        'paid',
+      ]),
+    )
+    .option('--fix', 'also repair bills, payments and paid status (master data is always repaired)', false)
+    .option('--csv <file>', 'write the reconciliation report (CSV) to this file')
+    .addOption(
+      new Option('--grace <minutes>', 'leave changes younger than this to the syncs in flight')
+        .argParser((value: string) => (value === '0' ? 0 : positiveInt(value)))
+        .default(10),
+    )
+    .action(
+      async (options: {
+        kind?: 'vendor' | 'account' | 'department' | 'bill' | 'payment' | 'paid';
+        fix: boolean;
+        csv?: string;
+        grace: number;
+      }) => {
+        // Loaded on use: the reconciler and its adapters are not needed by the other commands.
+        const { renderReconcile, runReconcile } = await import('./commands/reconcile.ts');
+        const output = await runReconcile(await services(), options);
+        emit(schemas.reconcileOutputSchema, output, renderReconcile);
+        if (output.totals.failed > 0) state.exitCode = exitCodes.failed;
+      },
+    );
+
   return program;
 }
 
