@@ -202,6 +202,20 @@ export async function pushPayment(
       );
     }
   }
+  // Bills an operator excluded (`apsync bills exclude`): their payments are never written. A payment of
+  // excluded bills only is skipped, with the reason; one that also pays other bills is refused by the
+  // plan below, naming the exclusion.
+  const excluded = [...(links.billStates?.values() ?? [])].filter(
+    (billState) => billState?.excluded !== undefined,
+  );
+  if (excluded.length > 0 && excluded.length === applications.applications.length) {
+    const message = `payment ${paymentId} pays only bills excluded from the sync (${excluded
+      .map((billState) => `bill ${billState!.ref.id}: ${billState!.excluded!.reason}`)
+      .join('; ')}); it is not pushed to NetSuite`;
+    await deps.state.append(ref, { step: 'skipped', message });
+    await deps.state.putState({ ref, status: 'skipped', message, sourceModified: payment.updated_at });
+    return { status: 'skipped', message };
+  }
   // NetSuite is read only when every link is there (otherwise the plan stops before it needs it).
   const linked =
     [...billLinks.values()].every((link) => link !== undefined) &&

@@ -213,6 +213,7 @@ export function planVendorPayment(
     const reasons = unsynced
       .map((app) => {
         const state = links.billStates?.get(app.billUuid);
+        if (state?.excluded !== undefined) return ` (it is excluded from the sync: ${state.excluded.reason})`;
         return state !== undefined && (state.status === 'failed' || state.status === 'review')
           ? ` (its bill sync ${state.status === 'failed' ? 'failed' : 'is parked'}: ${state.message ?? 'no message'})`
           : '';

@@ -28,6 +28,7 @@ import { changeBillSettings } from '../../shared/bills/change-bill-settings.ts';
 import { createNetSuiteBillLookups } from '../../shared/bills/netsuite-bill-lookups.ts';
 import { replayBill } from '../../shared/bills/replay-bill.ts';
 import type { BillMessage } from '../../shared/events/bill-message.ts';
+import type { PaymentMessage } from '../../shared/events/payment-message.ts';
 import { createNetSuiteClient, type NetSuiteClient } from '../../shared/netsuite/index.ts';
 import { createProcurifyClient } from '../../shared/procurify/index.ts';
 import { DynamoStateStore } from '../../shared/state/state-store.ts';
@@ -314,6 +315,33 @@ describe('which bills sync', () => {
         .list('vendorBill')
         .filter((b) => String(b.fields.externalId) === billExternalId(excluded.uuid)),
     ).toHaveLength(0);
+
+    // Its payment is not pushed either: skipped, naming the exclusion.
+    const method = stack.procurify.store.addPaymentMethod({
+      name: 'Operating (ACH)',
+      type: 2,
+      gl_code: '1000',
+    });
+    const payment = stack.procurify.recordPayment({
+      bills: [{ uuid: excluded.uuid, amount: '151.43' }],
+      method: method.id,
+      payment_date: '2026-11-25',
+      status: 'paid',
+    });
+    await new SqsQueuePublisher<PaymentMessage>(
+      new SQSClient(stack.aws.clientConfig('sqs')),
+      stack.aws.queueUrls.payment,
+    ).send({
+      kind: 'payment',
+      origin: 'poll',
+      paymentId: String(payment.id),
+      enqueuedAt: new Date().toISOString(),
+    });
+    const paymentRef = { system: 'procurify' as const, kind: 'payment' as const, id: String(payment.id) };
+    expect(await settledState(stack, state, paymentRef)).toMatchObject({
+      status: 'skipped',
+      message: expect.stringContaining('pays only bills excluded from the sync'),
+    });
 
     await includeBill(excluded.uuid, selection(), 'ops');
     const included = await settledState(stack, state, ref(excluded.uuid), { count: 2 });

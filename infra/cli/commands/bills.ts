@@ -21,6 +21,7 @@ import { DataError } from '../../../shared/errors.ts';
 import type { BillMessage } from '../../../shared/events/bill-message.ts';
 import type { MetadataField } from '../../../shared/netsuite/index.ts';
 import type { BillActionOutput, BillConfigOutput, BillLinkImportOutput } from '../output-schemas.ts';
+import { parseRecord } from '../record-syntax.ts';
 import type { CliServices } from '../services.ts';
 
 export async function importLinks(services: CliServices, file: string): Promise<BillLinkImportOutput> {
@@ -53,11 +54,16 @@ export async function getBillConfig(services: CliServices): Promise<BillConfigOu
  * bill re-sent (shared/bills/change-bill-settings.ts).
  */
 export async function setBillConfig(services: CliServices, file: string): Promise<BillConfigOutput> {
+  // An unreadable file is a usage error (program.ts maps ENOENT and the like); bad JSON is one too.
+  const text = await readFile(file, 'utf8');
   let input: unknown;
   try {
-    input = JSON.parse(await readFile(file, 'utf8'));
+    input = JSON.parse(text);
   } catch (error) {
-    throw new DataError(`${file}: not a JSON file (${(error as Error).message})`, { source: 'apsync' });
+    throw new DataError(`${file}: not a JSON file (${(error as Error).message})`, {
+      source: 'apsync-cli',
+      code: 'bad-file',
+    });
   }
   const netsuite = await services.netsuite();
   const lookups = createNetSuiteBillLookups(netsuite.suiteQl);
@@ -94,6 +100,18 @@ export function renderBillConfig(output: BillConfigOutput): string {
   return `${JSON.stringify(output.settings, null, 2)}${resent}`;
 }
 
+/** A bill as every command takes it: `bill:<uuid>`, `procurify:bill:<uuid>` or the bare UUID. */
+function billUuidOf(text: string): string {
+  const ref = parseRecord(text.includes(':') ? text : `bill:${text}`);
+  if (ref.kind !== 'bill' || ref.system !== 'procurify') {
+    throw new DataError(`"${text}" is not a Procurify bill; write bill:<uuid>`, {
+      source: 'apsync-cli',
+      code: 'bad-record',
+    });
+  }
+  return ref.id;
+}
+
 const selectionDeps = (services: CliServices) => ({
   state: services.state,
   bills: new SqsQueuePublisher<BillMessage>(services.sqs, services.target.queues.bill.url),
@@ -105,25 +123,25 @@ export async function excludeBills(
   uuid: string,
   reason: string,
 ): Promise<BillActionOutput> {
-  const state = await excludeBill(uuid, reason, selectionDeps(services), process.env.USER);
+  const state = await excludeBill(billUuidOf(uuid), reason, selectionDeps(services), process.env.USER);
   return { action: 'exclude', bills: [state.ref.id], message: state.message ?? 'excluded' };
 }
 
 /** `apsync bills include <uuid>`: undo an exclusion; the bill is queued. */
 export async function includeBills(services: CliServices, uuid: string): Promise<BillActionOutput> {
-  const state = await includeBill(uuid, selectionDeps(services), process.env.USER);
+  const state = await includeBill(billUuidOf(uuid), selectionDeps(services), process.env.USER);
   return { action: 'include', bills: [state.ref.id], message: 'included again and queued' };
 }
 
 /** `apsync bills sync <uuid…>`: select bills for sync (manual bill sync mode) and queue them. */
 export async function syncBills(services: CliServices, uuids: string[]): Promise<BillActionOutput> {
-  const ids = await selectBills(uuids, selectionDeps(services), process.env.USER);
+  const ids = await selectBills(uuids.map(billUuidOf), selectionDeps(services), process.env.USER);
   return { action: 'sync', bills: ids, message: `${ids.length} bill(s) selected and queued` };
 }
 
 /** `apsync bills unlink <uuid>`: remove a bill's link (both bills stay as they are). */
 export async function unlinkBills(services: CliServices, uuid: string): Promise<BillActionOutput> {
-  const link = await unlinkBill(uuid, selectionDeps(services), process.env.USER);
+  const link = await unlinkBill(billUuidOf(uuid), selectionDeps(services), process.env.USER);
   return {
     action: 'unlink',
     bills: [link.procurifyId],
