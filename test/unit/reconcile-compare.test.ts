@@ -74,27 +74,28 @@ const nsVendor = (id: string, extra: Partial<NetSuiteVendorRow['record']> = {}):
   currencyCode: 'USD',
   lastModified: old,
 });
-const pVendor = (id: number, external: string, extra: Partial<ProcurifyVendor> = {}): ProcurifyVendor => ({
-  id,
-  name: `Vendor ${external}`,
-  active: true,
-  external_id: external,
-  email: ['ap@example.com'],
-  addressLineOne: null,
-  addressLineTwo: null,
-  postalCode: null,
-  city: null,
-  state_province: null,
-  country: null,
-  phoneOne: null,
-  contact: null,
-  url: null,
-  currency: 1,
-  payment_term_ref: null,
-  type: 4,
-  dateModified: null,
-  ...extra,
-});
+const pVendor = (id: number, external: string, extra: Partial<ProcurifyVendor> = {}): ProcurifyVendor =>
+  ({
+    id,
+    name: `Vendor ${external}`,
+    active: true,
+    external_id: external,
+    email: ['ap@example.com'],
+    addressLineOne: null,
+    addressLineTwo: null,
+    postalCode: null,
+    city: null,
+    state_province: null,
+    country: null,
+    phoneOne: null,
+    contact: null,
+    url: null,
+    currency: 1,
+    payment_term_ref: null,
+    type: 4,
+    dateModified: null,
+    ...extra,
+  }) as ProcurifyVendor;
 
 describe('master data', () => {
   it('finds nothing when Procurify carries the mapping of every linked NetSuite vendor', () => {

@@ -1,0 +1,388 @@
+// Issue 14 on one machine: `apsync reconcile` (in-process CLI) against a local stack whose master data and
+// bills apsync itself synced, after the hand edits and lost notices reconciliation exists for: a vendor
+// deleted in NetSuite without a notice (deactivated in Procurify), a Vendor Bill deleted by hand (re-sent
+// with --fix), a Vendor Bill edited by hand (reported, never overwritten), a wrong link (replaced with
+// --fix) and a bill paid on one side only. Tests wait for exact states, never for time.
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ReconcileOutput, reconcileOutputSchema } from '../../infra/cli/output-schemas.ts';
+import { runCli } from '../../infra/cli/program.ts';
+import type { CliIo } from '../../infra/cli/terminal.ts';
+import { type PublishedLocalStack, publishLocalStack } from '../../infra/local/publish.ts';
+import { type LocalStack, startLocalStack } from '../../infra/local/stack.ts';
+import { SqsQueuePublisher } from '../../shared/aws/queue-publisher.ts';
+import { billExternalId } from '../../shared/bills/bill-plan.ts';
+import type { BillMessage } from '../../shared/events/bill-message.ts';
+import type { InboundMessage } from '../../shared/events/inbound-message.ts';
+import { createReconcileReportStore } from '../../shared/reconcile/index.ts';
+import type { RecordRef } from '../../shared/state/model.ts';
+import { DynamoStateStore } from '../../shared/state/state-store.ts';
+import { settledState } from '../support/sync-outcome.ts';
+
+let stack: LocalStack;
+let published: PublishedLocalStack;
+let dataDir: string;
+let state: DynamoStateStore;
+let inbound: SqsQueuePublisher<InboundMessage>;
+let bills: SqsQueuePublisher<BillMessage>;
+const ns = { vendors: [] as string[], bank: '', expense: '', department: '' };
+const pc = { vendors: [] as number[], code: 0, department: 0 };
+let invoice = 0;
+
+const vendorRef = (id: string): RecordRef => ({ system: 'netsuite', kind: 'vendor', id });
+const billRef = (uuid: string): RecordRef => ({ system: 'procurify', kind: 'bill', id: uuid });
+
+beforeAll(async () => {
+  stack = await startLocalStack({ settings: { retryBaseSeconds: '0' } });
+  const sqs = new SQSClient(stack.aws.clientConfig('sqs'));
+  state = new DynamoStateStore(
+    new DynamoDBClient(stack.aws.clientConfig('dynamodb')),
+    stack.aws.names.tables.state,
+  );
+  inbound = new SqsQueuePublisher(sqs, stack.aws.queueUrls.inbound);
+  bills = new SqsQueuePublisher(sqs, stack.aws.queueUrls.bill);
+
+  const { netsuite } = stack;
+  const currency = netsuite.seed({
+    records: { currency: [{ name: 'US Dollar', symbol: 'USD', isBaseCurrency: true }] },
+  }).created.currency![0]!;
+  const subsidiary = netsuite.seed({
+    records: { subsidiary: [{ name: 'Parent Company', currency: { id: currency } }] },
+  }).created.subsidiary![0]!;
+  const seeded = netsuite.seed({
+    records: {
+      vendor: ['Northwind Paper Co', 'Contoso Office Supply', 'Fabrikam Movers'].map(
+        (companyName, index) => ({
+          entityId: `V-${index + 1}`,
+          companyName,
+          email: `ap${index + 1}@example.com`,
+          subsidiary: { id: subsidiary },
+          currency: { id: currency },
+        }),
+      ),
+      account: [
+        {
+          acctNumber: '1000',
+          acctName: 'Operating Checking',
+          acctType: 'Bank',
+          currency: { id: currency },
+          subsidiary: { items: [{ id: subsidiary }] },
+        },
+        { acctNumber: '6100', acctName: 'Office Supplies', acctType: 'Expense' },
+        { acctNumber: '2000', acctName: 'Accounts Payable', acctType: 'AcctPay' },
+      ],
+      department: [{ name: 'Marketing' }],
+    },
+  }).created;
+  ns.vendors = seeded.vendor!;
+  [ns.bank, ns.expense] = seeded.account as [string, string, string];
+  ns.department = seeded.department![0]!;
+
+  const store = stack.procurify.store;
+  const location = store.addLocation({ name: 'Head Office', headquarter: true });
+  pc.department = store.addDepartment({ name: 'Marketing', branch: location.id }).id;
+  pc.code = store.addAccountCode({ code: '6100', description: 'Office Supplies' }).id;
+  await state.link({
+    kind: 'department',
+    procurifyId: String(pc.department),
+    netsuiteId: ns.department,
+    origin: 'created',
+  });
+
+  // The vendors reach Procurify through apsync's own inbound worker: links, states and content hashes.
+  for (const id of ns.vendors) {
+    await inbound.send({
+      kind: 'record-event',
+      origin: 'backfill',
+      eventId: `test-${id}`,
+      recordType: 'vendor',
+      recordId: id,
+      eventType: 'edit',
+      lastModified: new Date().toISOString(),
+      receivedAt: new Date().toISOString(),
+    });
+  }
+  for (const id of ns.vendors) {
+    expect(await settledState(stack, state, vendorRef(id))).toMatchObject({ status: 'synced' });
+    pc.vendors.push(Number((await state.findBySource('netsuite', 'vendor', id))!.procurifyId));
+  }
+
+  dataDir = await mkdtemp(join(tmpdir(), 'apsync-reconcile-'));
+  published = await publishLocalStack(stack, {
+    dataDir,
+    ephemeral: false,
+    demo: false,
+    scheduleRates: {},
+    settings: { APSYNC_RETRY_BASE_SECONDS: '0' },
+  });
+});
+
+afterAll(async () => {
+  await published?.unpublish();
+  await stack?.stop();
+  if (dataDir !== undefined) await rm(dataDir, { recursive: true, force: true });
+});
+
+/** `apsync reconcile … --json --grace 0` in-process; the output validated against its schema. */
+async function reconcile(...argv: string[]): Promise<ReconcileOutput> {
+  let out = '';
+  let err = '';
+  const io: CliIo = {
+    stdout: (text) => {
+      out += text;
+    },
+    stderr: (text) => {
+      err += text;
+    },
+    readStdin: async () => '',
+    stdinIsTTY: true,
+    stderrIsTTY: false,
+    env: {},
+    cwd: dataDir,
+  };
+  const code = await runCli(['--data-dir', dataDir, 'reconcile', ...argv, '--grace', '0', '--json'], io);
+  expect(err).toBe('');
+  expect(code, out).toBe(0);
+  return reconcileOutputSchema.parse(JSON.parse(out));
+}
+
+const about = (output: ReconcileOutput, procurifyId: string) =>
+  output.discrepancies.filter((found) => found.procurifyId === procurifyId);
+
+/** An approved Procurify bill of vendor `vendor`, synced by the bill-sync worker: its UUID and Vendor Bill. */
+async function syncedBill(amount: string, vendor = 0): Promise<{ uuid: string; netsuiteId: string }> {
+  invoice += 1;
+  const bill = stack.procurify.createBill({
+    vendor: pc.vendors[vendor]!,
+    invoice_number: `REC-${invoice}`,
+    invoice_date: '2026-02-27',
+    due_date: '2026-03-29',
+    status: 2,
+    items: [
+      {
+        description: 'Copy paper',
+        amount,
+        cost_allocations: [{ account_code: pc.code, department: pc.department }],
+      },
+    ],
+  });
+  const uuid = bill.uuid.toLowerCase();
+  await send(uuid);
+  const synced = await settledState(stack, state, billRef(uuid));
+  expect(synced, synced?.message).toMatchObject({ status: 'synced' });
+  return { uuid, netsuiteId: (await state.findBySource('procurify', 'bill', uuid))!.netsuiteId };
+}
+
+async function send(uuid: string) {
+  await bills.send({ kind: 'bill', origin: 'poll', billUuid: uuid, enqueuedAt: new Date().toISOString() });
+}
+
+const netsuiteBills = (uuid: string) =>
+  stack.netsuite.store
+    .list('vendorBill')
+    .filter((record) => String(record.fields.externalId).toLowerCase() === billExternalId(uuid));
+const billTotal = (id: string) => (stack.netsuite.record('vendorBill', id) as { total: number }).total;
+const billPuts = (uuid: string) =>
+  stack.netsuite
+    .requestLog()
+    .filter(
+      (entry) => entry.method === 'PUT' && entry.path.endsWith(`/vendorBill/eid:${billExternalId(uuid)}`),
+    ).length;
+
+describe('apsync reconcile', () => {
+  it('finds nothing to do right after apsync synced everything itself', async () => {
+    const output = await reconcile('--kind', 'vendor');
+    expect(output.discrepancies).toEqual([]);
+    expect(output).toMatchObject({ areas: ['vendor'], fix: false, checked: { vendor: 3 }, csvFile: null });
+  });
+
+  it('deactivates in Procurify a vendor deleted in NetSuite without a notice, and says so in the CSV report', async () => {
+    const gone = ns.vendors[2]!;
+    const procurifyId = pc.vendors[2]!;
+    stack.netsuite.store.delete('vendor', gone);
+    const trail = (await state.read(vendorRef(gone))).length;
+
+    const csvFile = join(dataDir, 'reconciliation.csv');
+    const output = await reconcile('--kind', 'vendor', '--csv', csvFile);
+    expect(output.discrepancies).toEqual([
+      expect.objectContaining({
+        area: 'vendor',
+        kind: 'deleted-in-netsuite',
+        netsuiteId: gone,
+        procurifyId: String(procurifyId),
+        action: 'deactivate',
+        owner: 'apsync',
+        repair: expect.objectContaining({ status: 'done' }),
+      }),
+    ]);
+    // The inbound worker made it inactive (never deleted), with its audit trail.
+    const final = await settledState(stack, state, vendorRef(gone), { after: trail });
+    expect(final).toMatchObject({ status: 'synced', message: 'deleted in NetSuite: inactive in Procurify' });
+    expect(stack.procurify.store.vendors.get(procurifyId)).toMatchObject({ active: false });
+    expect((await state.read(vendorRef(gone))).map((entry) => entry.message)).toContain(
+      'reconcile: deleted-in-netsuite (active): no longer in NetSuite; its Procurify record is made inactive',
+    );
+
+    const csv = await readFile(csvFile, 'utf8');
+    expect(csv).toContain(`reconciled as of,${output.reconciledAsOf}\r\n`);
+    expect(csv).toContain('vendor,2,deleted-in-netsuite,1\r\n');
+    expect(csv).toContain(
+      `vendor,deleted-in-netsuite,${gone},${procurifyId},active,,true,apsync,deactivate,done,`,
+    );
+
+    expect((await reconcile('--kind', 'vendor')).discrepancies).toEqual([]);
+    // `apsync status` reads the last run from here.
+    expect(await createReconcileReportStore(state).lastReport()).toMatchObject({
+      areas: ['vendor'],
+      totals: { discrepancies: 0 },
+    });
+  });
+
+  it('repairs a vendor renamed by hand in Procurify from NetSuite', async () => {
+    const procurifyId = pc.vendors[1]!;
+    const vendor = stack.procurify.store.vendors.get(procurifyId)!;
+    stack.procurify.store.vendors.set(procurifyId, { ...vendor, name: 'Renamed By Hand' });
+    const trail = (await state.read(vendorRef(ns.vendors[1]!))).length;
+    const output = await reconcile('--kind', 'vendor');
+    expect(output.discrepancies).toEqual([
+      expect.objectContaining({
+        kind: 'field-differs',
+        field: 'name',
+        netsuiteValue: 'Contoso Office Supply',
+        procurifyValue: 'Renamed By Hand',
+        repair: expect.objectContaining({ status: 'done' }),
+      }),
+    ]);
+    await settledState(stack, state, vendorRef(ns.vendors[1]!), { after: trail });
+    expect(stack.procurify.store.vendors.get(procurifyId)).toMatchObject({ name: 'Contoso Office Supply' });
+  });
+
+  it('reports a Vendor Bill deleted by hand and re-sends it with --fix', async () => {
+    const bill = await syncedBill('120.00');
+    stack.netsuite.store.delete('vendorBill', bill.netsuiteId);
+
+    const reported = about(await reconcile('--kind', 'bill'), bill.uuid);
+    expect(reported).toEqual([
+      expect.objectContaining({
+        kind: 'missing-in-netsuite',
+        netsuiteId: bill.netsuiteId,
+        action: 'resend',
+        owner: 'apsync',
+        repair: expect.objectContaining({ status: 'needs-fix' }),
+      }),
+    ]);
+    expect(netsuiteBills(bill.uuid)).toHaveLength(0);
+
+    const trail = (await state.read(billRef(bill.uuid))).length;
+    const fixed = about(await reconcile('--kind', 'bill', '--fix'), bill.uuid);
+    expect(fixed).toEqual([expect.objectContaining({ repair: expect.objectContaining({ status: 'done' }) })]);
+    expect(await settledState(stack, state, billRef(bill.uuid), { after: trail })).toMatchObject({
+      status: 'synced',
+    });
+    const [recreated] = netsuiteBills(bill.uuid);
+    expect(recreated).toBeDefined();
+    expect(recreated!.id).not.toBe(bill.netsuiteId);
+    expect(billTotal(recreated!.id)).toBe(120);
+    expect((await state.findBySource('procurify', 'bill', bill.uuid))?.netsuiteId).toBe(recreated!.id);
+    expect(about(await reconcile('--kind', 'bill'), bill.uuid)).toEqual([]);
+  });
+
+  it('reports a Vendor Bill edited by hand in NetSuite and never overwrites it, even with --fix', async () => {
+    const bill = await syncedBill('80.00');
+    // A NetSuite user adds a line: the bill's total is 90.00 where apsync wrote 80.00.
+    stack.netsuite.userUpdate('vendorBill', bill.netsuiteId, {
+      expense: { items: [{ account: { id: ns.expense }, amount: 10, department: { id: ns.department } }] },
+    });
+    expect(billTotal(bill.netsuiteId)).toBe(90);
+    const puts = billPuts(bill.uuid);
+
+    const found = about(await reconcile('--kind', 'bill', '--fix'), bill.uuid);
+    expect(found).toEqual([
+      expect.objectContaining({
+        kind: 'edited-in-netsuite',
+        field: 'total',
+        netsuiteValue: '90.00',
+        procurifyValue: '80.00',
+        action: 'none',
+        owner: 'hand-edit',
+      }),
+    ]);
+    expect(found[0]!.message).toContain(`apsync review replay bill:${bill.uuid}`);
+    expect(found[0]!.repair).toBeUndefined();
+    expect(billPuts(bill.uuid)).toBe(puts);
+    expect(billTotal(bill.netsuiteId)).toBe(90);
+  });
+
+  it('reports a link that names another Vendor Bill and replaces it with --fix', async () => {
+    const first = await syncedBill('30.00');
+    const second = await syncedBill('40.00');
+    // The crash-test finding: the link of one record names the other's NetSuite record.
+    await state.link({
+      kind: 'bill',
+      procurifyId: first.uuid,
+      netsuiteId: second.netsuiteId,
+      origin: 'created',
+    });
+
+    const reported = about(await reconcile('--kind', 'bill'), first.uuid);
+    expect(reported).toEqual([
+      expect.objectContaining({
+        kind: 'wrong-link',
+        netsuiteId: second.netsuiteId,
+        relinkTo: first.netsuiteId,
+        action: 'relink',
+        owner: 'apsync',
+        repair: expect.objectContaining({ status: 'needs-fix' }),
+      }),
+    ]);
+    expect(reported[0]!.message).toContain(billExternalId(first.uuid));
+
+    const fixed = about(await reconcile('--kind', 'bill', '--fix'), first.uuid);
+    expect(fixed[0]?.repair).toMatchObject({ status: 'done' });
+    expect((await state.findBySource('procurify', 'bill', first.uuid))?.netsuiteId).toBe(first.netsuiteId);
+    expect(about(await reconcile('--kind', 'bill'), first.uuid)).toEqual([]);
+  });
+
+  it('reports a bill paid in NetSuite only, and one paid in Procurify only (push mode)', async () => {
+    const paidInNetSuite = await syncedBill('55.00');
+    stack.netsuite.userCreate('vendorPayment', {
+      entity: { id: ns.vendors[0] },
+      account: { id: ns.bank },
+      tranDate: '2026-03-02',
+      apply: { items: [{ doc: { id: paidInNetSuite.netsuiteId }, apply: true, amount: 55 }] },
+    });
+    const paidInProcurify = await syncedBill('65.00');
+    const method = stack.procurify.store.addPaymentMethod({ name: 'Check', type: 1, gl_code: '1000' }).id;
+    stack.procurify.recordPayment({
+      bills: [{ uuid: paidInProcurify.uuid, amount: '65.00' }],
+      method,
+      payment_date: '2026-03-05',
+      status: 'paid',
+    });
+
+    const output = await reconcile('--kind', 'paid', '--fix');
+    expect(about(output, paidInNetSuite.uuid)).toEqual([
+      expect.objectContaining({
+        area: 'paid',
+        kind: 'paid-in-netsuite-only',
+        netsuiteValue: 'Paid In Full',
+        procurifyValue: 'Approved (2)',
+        action: 'none',
+        owner: 'hand-edit',
+      }),
+    ]);
+    expect(about(output, paidInProcurify.uuid)).toEqual([
+      expect.objectContaining({
+        kind: 'paid-in-procurify-only',
+        netsuiteValue: 'Open (65.00 unpaid)',
+        procurifyValue: expect.stringMatching(/^Paid/),
+        action: 'none',
+      }),
+    ]);
+    expect(about(output, paidInProcurify.uuid)[0]!.message).toContain('apsync payment resync');
+  });
+});
