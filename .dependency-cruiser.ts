@@ -82,7 +82,7 @@ const config: IConfiguration = {
         'Use cases (bills, master data, payments, the polls, ingest) never import an AWS SDK client: DynamoDB, ' +
         'SQS and Secrets Manager are reached through the ports that shared/state and shared/aws implement.',
       from: { path: useCases },
-      to: { path: '^node_modules/@aws-sdk/' },
+      to: { path: '(^|/)node_modules/@aws-sdk/' },
     },
     {
       name: 'lambdas-bundle-dependencies-only',
@@ -104,7 +104,7 @@ const config: IConfiguration = {
   options: {
     // TypeScript 7 has no JavaScript API, so dependency-cruiser parses with swc; type-only imports count too.
     parser: 'swc',
-    doNotFollow: { path: '^node_modules/' },
+    doNotFollow: { path: '(^|/)node_modules/' },
     exclude: { path: '^(cdk[.]out|[.]apsync|coverage)/' },
     moduleSystems: ['es6', 'cjs'],
     // Packages are resolved through their `exports` maps, as Node does (`@aws-lambda-powertools/idempotency/dynamodb`).
