@@ -334,16 +334,6 @@ export const billActionOutputSchema = z
   .strict();
 export type BillActionOutput = z.infer<typeof billActionOutputSchema>;
 
-export const billActionOutputSchema = z
-  .object({
-    action: z.enum(['exclude', 'include', 'sync', 'unlink', 'excluded']),
-    /** The bills acted on (or listed), by Procurify UUID. */
-    bills: z.array(z.string()),
-    message: z.string(),
-  })
-  .strict();
-export type BillActionOutput = z.infer<typeof billActionOutputSchema>;
-
 export const previewOutputSchema = z
   .object({
     record: z.string(),
