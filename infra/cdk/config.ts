@@ -96,9 +96,21 @@ export const configurationSchema = z
         netsuitePollMinutes: minutes(15),
         procurifyPollMinutes: minutes(5),
         paidBillPullMinutes: minutes(60),
+        /** Reconciliation (issue 14): daily by default. */
+        reconcileMinutes: minutes(1440),
+        /** The off switch of the reconcile schedule (`apsync reconcile` still runs on demand). */
+        reconcileEnabled: z
+          .union([z.boolean(), z.enum(['true', 'false']).transform((value) => value === 'true')])
+          .default(true),
       })
       .strict()
-      .default({ netsuitePollMinutes: 15, procurifyPollMinutes: 5, paidBillPullMinutes: 60 }),
+      .default({
+        netsuitePollMinutes: 15,
+        procurifyPollMinutes: 5,
+        paidBillPullMinutes: 60,
+        reconcileMinutes: 1440,
+        reconcileEnabled: true,
+      }),
     /** Alarm notifications are e-mailed here when set (the address must confirm the subscription). */
     alarmEmail: optional(z.email('must be an e-mail address')),
     retention: z

@@ -5,7 +5,7 @@
 import type { QueueKey, SecretKey, TableKey } from '../../shared/resources.ts';
 
 /** The schedules whose rates come from the configuration (`apsync.schedules.<key>Minutes`). */
-export type ScheduleKey = 'netsuitePoll' | 'procurifyPoll' | 'paidBillPull';
+export type ScheduleKey = 'netsuitePoll' | 'procurifyPoll' | 'paidBillPull' | 'reconcile';
 
 /** `http`: the webhook API route; `queue:<QueueKey>`: consumes that queue; `schedule:<ScheduleKey>`. */
 export type Trigger = 'http' | `queue:${QueueKey}` | `schedule:${ScheduleKey}`;
@@ -139,6 +139,20 @@ export const functionRegistry: readonly FunctionDefinition[] = [
     memoryMb: 512,
     tables: { state: 'readWrite' },
     sendsTo: [],
+    secrets: ['netsuite', 'procurify'],
+    netsuite: { weight: 0 },
+  },
+  {
+    name: 'reconcile',
+    entry: 'functions/reconcile/index.ts',
+    description:
+      'Compares NetSuite and Procurify in bulk, repairs master data, reports bills and payments (issue 14)',
+    trigger: 'schedule:reconcile',
+    // Bulk reads (SuiteQL pages of 1000 rows, Procurify list pages, one scan of the state table).
+    timeoutSeconds: 900,
+    memoryMb: 1024,
+    tables: { state: 'readWrite' },
+    sendsTo: ['inbound', 'bill', 'payment'],
     secrets: ['netsuite', 'procurify'],
     netsuite: { weight: 0 },
   },

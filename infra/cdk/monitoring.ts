@@ -10,7 +10,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { syncLagMetricName } from '../../shared/lambda/metric-names.ts';
+import { reconcileOpenMetricName, syncLagMetricName } from '../../shared/lambda/metric-names.ts';
 import type { QueueKey } from '../../shared/resources.ts';
 import type { ApsyncFunction } from './apsync-function.ts';
 import type { ApsyncConfiguration } from './config.ts';
@@ -150,7 +150,26 @@ export class Monitoring extends Construct {
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       });
       const schedule = scheduleOf(definition);
-      if (schedule !== undefined) {
+      if (schedule === 'reconcile') {
+        // Reconciliation keeps no watermark: its alarm is on what a run left open, not on lag.
+        alarm(
+          `${name}OpenDiscrepancies`,
+          'Discrepancies remain after a reconcile run: run "apsync reconcile"',
+          {
+            metric: new cloudwatch.Metric({
+              namespace: prefix,
+              metricName: reconcileOpenMetricName,
+              dimensionsMap: { service: definition.name },
+              statistic: 'Maximum',
+              period: Duration.minutes(Math.max(5, config.schedules.reconcileMinutes)),
+            }),
+            threshold: 1,
+            evaluationPeriods: 1,
+            comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+            treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+          },
+        );
+      } else if (schedule !== undefined) {
         const rateMinutes = config.schedules[`${schedule}Minutes`];
         // Lag = now - the watermark the poller has reached. Three missed periods is an incident; a
         // poller that does not run at all raises its Errors alarm or the schedule DLQ alarm instead.
@@ -256,7 +275,9 @@ export class Monitoring extends Construct {
         }),
       );
     }
-    const pollers = props.functions.filter(({ definition }) => scheduleOf(definition) !== undefined);
+    const pollers = props.functions.filter(
+      ({ definition }) => scheduleOf(definition) !== undefined && scheduleOf(definition) !== 'reconcile',
+    );
     const workers = props.functions.filter(({ definition }) => queueOf(definition) !== undefined);
     if (pollers.length > 0 || workers.length > 0) {
       dashboard.addWidgets(

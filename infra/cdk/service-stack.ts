@@ -301,6 +301,8 @@ export class ServiceStack extends Stack {
         schedule: scheduler.ScheduleExpression.rate(rate),
         target,
         timeWindow: scheduler.TimeWindow.off(),
+        // The reconcile schedule has an off switch (schedules.reconcileEnabled); the others always run.
+        enabled: schedule !== 'reconcile' || config.schedules.reconcileEnabled,
       });
       return;
     }

@@ -106,6 +106,25 @@ export const statusOutputSchema = z
           .strict(),
       )
       .nullable(),
+    /** The last reconciliation run (`apsync reconcile` or its schedule), null before the first. */
+    lastReconcile: z
+      .object({
+        reconciledAsOf: z.string(),
+        finishedAt: z.string(),
+        areas: z.array(z.string()),
+        fix: z.boolean(),
+        totals: z
+          .object({
+            discrepancies: z.number().int(),
+            repaired: z.number().int(),
+            needsFix: z.number().int(),
+            failed: z.number().int(),
+            open: z.number().int(),
+          })
+          .strict(),
+      })
+      .strict()
+      .nullable(),
   })
   .strict();
 export type StatusOutput = z.infer<typeof statusOutputSchema>;

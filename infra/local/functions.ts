@@ -20,6 +20,8 @@ import { composePaymentPushWorker } from '../../functions/payment-push-worker/co
 import { createPaymentPushWorkerHandler } from '../../functions/payment-push-worker/handler.ts';
 import { composeProcurifyPoll } from '../../functions/procurify-poll/compose.ts';
 import { createProcurifyPollHandler } from '../../functions/procurify-poll/handler.ts';
+import { composeReconcile } from '../../functions/reconcile/compose.ts';
+import { createReconcileHandler } from '../../functions/reconcile/handler.ts';
 import { composeWebhookIngest } from '../../functions/webhook-ingest/compose.ts';
 import { createWebhookIngestHandler } from '../../functions/webhook-ingest/handler.ts';
 import type { Environment } from '../../shared/config/environment.ts';
@@ -58,4 +60,5 @@ export const localFunctions: Readonly<Record<string, LocalFunction>> = {
     kind: 'queue',
     create: (env) => createBillSyncWorkerHandler(composeBillSyncWorker(env)),
   },
+  reconcile: { kind: 'schedule', create: (env) => createReconcileHandler(composeReconcile(env)) },
 };

@@ -18,13 +18,14 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import type { ScheduleKey } from '../cdk/functions.ts';
 import { displayDataDir, type LocalManifest, readManifest, resolveDataDir } from './manifest.ts';
 
-const scheduleKeys: readonly ScheduleKey[] = ['netsuitePoll', 'procurifyPoll', 'paidBillPull'];
+const scheduleKeys: readonly ScheduleKey[] = ['netsuitePoll', 'procurifyPoll', 'paidBillPull', 'reconcile'];
 
 /** Faster than the deployed defaults so the demo shows activity within a minute. */
 export const demoScheduleRates: Readonly<Record<ScheduleKey, number>> = {
   netsuitePoll: 60,
   procurifyPoll: 30,
   paidBillPull: 300,
+  reconcile: 3600,
 };
 
 export interface LocalModeOptions {
@@ -88,7 +89,9 @@ export function parseLocalModeArgs(argv: readonly string[]): LocalModeOptions {
       throw new Error(`${name} must be an http(s) URL`);
     }
   }
-  const base = options.schedules ? demoScheduleRates : { netsuitePoll: 0, procurifyPoll: 0, paidBillPull: 0 };
+  const base = options.schedules
+    ? demoScheduleRates
+    : { netsuitePoll: 0, procurifyPoll: 0, paidBillPull: 0, reconcile: 0 };
   return {
     port: options.port,
     dataDir: options.dataDir,

@@ -4,3 +4,6 @@
 
 /** Seconds a poller is behind (netsuite-poll, procurify-poll); alarmed at three missed runs. */
 export const syncLagMetricName = 'SyncLagSeconds';
+
+/** Discrepancies a reconcile run found and did not repair (reconcile); alarmed when above 0. */
+export const reconcileOpenMetricName = 'ReconcileOpenDiscrepancies';

@@ -58,6 +58,8 @@ describe('configuration', () => {
       netsuitePollMinutes: 15,
       procurifyPollMinutes: 10,
       paidBillPullMinutes: 60,
+      reconcileMinutes: 1440,
+      reconcileEnabled: true,
     });
     expect(config.netsuite.subsidiaries).toEqual(['1', '3']);
     expect(config.paymentMode).toBe('pull');

@@ -266,6 +266,7 @@ describe('schedules', () => {
       'netsuite-poll',
       'paid-bill-pull',
       'procurify-poll',
+      'reconcile',
     ]);
     for (const definition of scheduled) {
       const minutes = scheduleRateMinutes(testConfiguration, scheduleOf(definition)!);

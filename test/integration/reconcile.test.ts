@@ -9,7 +9,11 @@ import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ReconcileOutput, reconcileOutputSchema } from '../../infra/cli/output-schemas.ts';
+import {
+  type ReconcileOutput,
+  reconcileOutputSchema,
+  statusOutputSchema,
+} from '../../infra/cli/output-schemas.ts';
 import { runCli } from '../../infra/cli/program.ts';
 import type { CliIo } from '../../infra/cli/terminal.ts';
 import { type PublishedLocalStack, publishLocalStack } from '../../infra/local/publish.ts';
@@ -126,6 +130,26 @@ afterAll(async () => {
   await stack?.stop();
   if (dataDir !== undefined) await rm(dataDir, { recursive: true, force: true });
 });
+
+/** `apsync <argv>` in-process: exit code and output. */
+async function cli(argv: readonly string[]): Promise<{ code: number; out: string; err: string }> {
+  const run = { code: 0, out: '', err: '' };
+  const io: CliIo = {
+    stdout: (text) => {
+      run.out += text;
+    },
+    stderr: (text) => {
+      run.err += text;
+    },
+    readStdin: async () => '',
+    stdinIsTTY: true,
+    stderrIsTTY: false,
+    env: {},
+    cwd: dataDir,
+  };
+  run.code = await runCli(['--data-dir', dataDir, ...argv], io);
+  return run;
+}
 
 /** `apsync reconcile … --json --grace 0` in-process; the output validated against its schema. */
 async function reconcile(...argv: string[]): Promise<ReconcileOutput> {
@@ -384,5 +408,39 @@ describe('apsync reconcile', () => {
       }),
     ]);
     expect(about(output, paidInProcurify.uuid)[0]!.message).toContain('apsync payment resync');
+  });
+
+  it('runs on its schedule without --fix, and apsync status shows the last run', async () => {
+    const run = await stack.scheduler.runNow('reconcile');
+    expect(run.outcome, run.error).toBe('succeeded');
+    const summary = run.result as {
+      reconciledAsOf: string;
+      areas: string[];
+      fix: boolean;
+      totals: { open: number };
+    };
+    expect(summary).toMatchObject({
+      areas: ['vendor', 'account', 'department', 'bill', 'payment', 'paid'],
+      fix: false,
+    });
+    // The Vendor Bill edited by hand stays open: only a person closes it.
+    expect(summary.totals.open).toBeGreaterThan(0);
+
+    const status = await cli(['status', '--json']);
+    expect(status.code, status.err).toBe(0);
+    expect(statusOutputSchema.parse(JSON.parse(status.out)).lastReconcile).toMatchObject({
+      reconciledAsOf: summary.reconciledAsOf,
+      fix: false,
+      totals: { open: summary.totals.open },
+    });
+    const text = await cli(['status']);
+    expect(text.out).toContain(`last reconcile: ${summary.reconciledAsOf}: `);
+    expect(text.out).toMatch(/reconcile\s+reconcile\s+on demand/);
+
+    const table = await cli(['reconcile', '--kind', 'bill', '--grace', '0']);
+    expect(table.code).toBe(0);
+    expect(table.out).toMatch(/^reconciled as of \S+ \(bill\)$/m);
+    expect(table.out).toMatch(/edited-in-netsuite/);
+    expect(table.out).toMatch(/\d+ discrepancies: \d+ repaired, \d+ open/);
   });
 });

@@ -6,6 +6,7 @@ import { masterRecordTypes, pollDefaults } from '../../../shared/netsuite-poll/i
 import { readPaymentMode } from '../../../shared/payment-mode.ts';
 import { paidBillPullFlow } from '../../../shared/payments/pull-paid-bills.ts';
 import { procurifyPollDefaults } from '../../../shared/procurify-poll/poll-procurify.ts';
+import { createReconcileReportStore } from '../../../shared/reconcile/index.ts';
 import { type QueueKey, queueDefinitions } from '../../../shared/resources.ts';
 import type { RecordKind, SyncStatus } from '../../../shared/state/model.ts';
 import { functionRegistry, type ScheduleKey, scheduleOf } from '../../cdk/functions.ts';
@@ -36,6 +37,7 @@ export const flowWatermarks: Readonly<Record<ScheduleKey, readonly string[]>> = 
   ],
   procurifyPoll: ['caught-up', 'bills', 'payments'].map((flow) => `${procurifyPollDefaults.name}:${flow}`),
   paidBillPull: [paidBillPullFlow],
+  reconcile: [],
 };
 
 export async function readStatus(services: CliServices, now: Date = new Date()): Promise<StatusOutput> {
@@ -74,6 +76,7 @@ export async function readStatus(services: CliServices, now: Date = new Date()):
       watermarks,
     });
   }
+  const reconciled = await createReconcileReportStore(services.state).lastReport();
   return {
     target: { kind: target.kind, label: target.label },
     checkedAt: now.toISOString(),
@@ -87,6 +90,16 @@ export async function readStatus(services: CliServices, now: Date = new Date()):
     counts,
     queues,
     workers: control?.workers ?? null,
+    lastReconcile:
+      reconciled === undefined
+        ? null
+        : {
+            reconciledAsOf: reconciled.reconciledAsOf,
+            finishedAt: reconciled.finishedAt,
+            areas: reconciled.areas,
+            fix: reconciled.fix,
+            totals: reconciled.totals,
+          },
   };
 }
 
@@ -205,8 +218,17 @@ export function renderStatus(output: StatusOutput, width?: number): string {
         queue.deadLetter === null ? '-' : String(queue.deadLetter.visible + queue.deadLetter.inFlight),
       ]),
     ),
+    `last reconcile: ${renderLastReconcile(output.lastReconcile)}\n`,
   ];
   return `${parts.join('\n')}`;
+}
+
+/** `2026-03-01T02:00:00Z: 3 discrepancies, 1 repaired, 2 open (vendor, account, …)` or `never`. */
+export function renderLastReconcile(last: StatusOutput['lastReconcile']): string {
+  if (last === null) return 'never (apsync reconcile)';
+  const { totals } = last;
+  const open = totals.open === 0 ? 'none open' : `${totals.open} open — apsync reconcile shows them`;
+  return `${last.reconciledAsOf}: ${totals.discrepancies} discrepancies, ${totals.repaired} repaired, ${open} (${last.areas.join(', ')}${last.fix ? ', --fix' : ''})`;
 }
 
 export function formatLag(seconds: number): string {

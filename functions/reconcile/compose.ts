@@ -1,0 +1,49 @@
+// Composition root of reconcile: its dependencies built from the environment, once per container.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { SqsQueuePublisher } from '../../shared/aws/queue-publisher.ts';
+import { type Environment, readEnvironment, readSettings } from '../../shared/config/environment.ts';
+import { stateStore, syncClients } from '../../shared/config/runtime-parts.ts';
+import type { BillMessage } from '../../shared/events/bill-message.ts';
+import type { InboundMessage } from '../../shared/events/inbound-message.ts';
+import type { PaymentMessage } from '../../shared/events/payment-message.ts';
+import { readDefaultPaymentMode } from '../../shared/payments/default-mode.ts';
+import { reconcileDependencies } from '../../shared/reconcile/index.ts';
+import type { ReconcileHandlerDependencies } from './handler.ts';
+
+export function composeReconcile(env: Environment): ReconcileHandlerDependencies {
+  const config = readEnvironment(env, [
+    'stateTable',
+    'inboundQueueUrl',
+    'billQueueUrl',
+    'paymentQueueUrl',
+    'netsuiteSecret',
+    'procurifySecret',
+  ]);
+  const settings = readSettings(env);
+  const state = stateStore(config.stateTable, settings);
+  const clients = syncClients(config, settings);
+  const dynamodb = new DynamoDBClient({});
+  const sqs = new SQSClient({});
+  const queues = {
+    inbound: new SqsQueuePublisher<InboundMessage>(sqs, config.inboundQueueUrl),
+    bills: new SqsQueuePublisher<BillMessage>(sqs, config.billQueueUrl),
+    payments: new SqsQueuePublisher<PaymentMessage>(sqs, config.paymentQueueUrl),
+  };
+  const defaultPaymentMode = readDefaultPaymentMode(env);
+  return {
+    reconcile: async () => {
+      const { netsuite, procurify } = await clients();
+      return reconcileDependencies({
+        netsuite,
+        procurify,
+        state,
+        dynamodb,
+        stateTable: config.stateTable,
+        queues,
+        settings,
+        defaultPaymentMode,
+      });
+    },
+  };
+}
