@@ -417,6 +417,8 @@ export const reconcileOutputSchema = z
           owner: z.enum(['apsync', 'hand-edit']),
           message: z.string(),
           relinkTo: z.string().optional(),
+          /** A relink also writes this Procurify record's own link again (the wrong one had taken it over). */
+          restoreLinkOf: z.string().optional(),
           repair: z
             .object({ status: z.enum(['done', 'needs-fix', 'failed']), detail: z.string() })
             .strict()

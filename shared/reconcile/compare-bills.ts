@@ -124,7 +124,14 @@ export function compareBills(input: BillComparisonInput, indexes?: BillIndexes):
     }
     if (apsyncMade && written.externalId?.toLowerCase() !== expected) {
       if (carrier !== undefined && carrier.id !== written.id) {
-        found.push(wrongLink(base, uuid, link, carrier, `the link names Vendor Bill ${written.id}`));
+        // The Vendor Bill it names belongs to another Procurify bill whose link names it: restore that one.
+        const owner = /^procurify-bill-(.+)$/i.exec(written.externalId ?? '')?.[1]?.toLowerCase();
+        const restore =
+          owner !== undefined && input.links.get(owner)?.netsuiteId === written.id ? owner : undefined;
+        found.push({
+          ...wrongLink(base, uuid, link, carrier, `the link names Vendor Bill ${written.id}`),
+          ...(restore === undefined ? {} : { restoreLinkOf: restore }),
+        });
       } else {
         found.push({
           ...base,

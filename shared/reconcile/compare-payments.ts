@@ -48,7 +48,13 @@ export function comparePayments(input: PaymentComparisonInput): {
     const amount = payment === undefined ? null : showAmount(payment.amount);
     if (written === undefined || (written.externalId?.toLowerCase() !== expected && carrier !== undefined)) {
       if (carrier !== undefined && carrier.id !== link.netsuiteId) {
+        const owner = /^procurify-pay-(\d+)$/i.exec(written?.externalId ?? '')?.[1];
+        const restore =
+          owner !== undefined && written !== undefined && input.links.get(owner)?.netsuiteId === written.id
+            ? owner
+            : undefined;
         found.push({
+          ...(restore === undefined ? {} : { restoreLinkOf: restore }),
           ...base,
           kind: 'wrong-link',
           field: 'netsuiteId',

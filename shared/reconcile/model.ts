@@ -67,6 +67,11 @@ export interface Discrepancy {
   message: string;
   /** `relink`: the NetSuite record the link should name (it carries the expected external id). */
   relinkTo?: string;
+  /**
+   * `relink` of a link that named another record's NetSuite record: that record's Procurify id, whose
+   * link is written again so the NetSuite → Procurify item names it once more.
+   */
+  restoreLinkOf?: string;
 }
 
 /** What became of a repair: done (queued or written), left for `--fix`, or failed (the run goes on). */

@@ -123,8 +123,17 @@ export interface ReconcileRepairs {
   deactivateMasterRecord(kind: MasterArea, netsuiteId: string, reason: string): Promise<string>;
   /** Send a bill again: written even if unchanged (a missing Vendor Bill is created, the link follows). */
   resendBill(billUuid: string, reason: string): Promise<string>;
-  /** Replace a bill or payment link with the NetSuite record that carries the expected external id. */
-  relink(kind: 'bill' | 'payment', procurifyId: string, netsuiteId: string, reason: string): Promise<string>;
+  /**
+   * Replace a bill or payment link with the NetSuite record that carries the expected external id; with
+   * `restoreLinkOf`, write that record's own link again (the wrong link had taken its NetSuite → Procurify item).
+   */
+  relink(
+    kind: 'bill' | 'payment',
+    procurifyId: string,
+    netsuiteId: string,
+    reason: string,
+    restoreLinkOf?: string,
+  ): Promise<string>;
   /** Queue a paid Procurify payment for the payment-push worker (push mode). */
   pushPayment(paymentId: string, reason: string): Promise<string>;
   /** Mark a bill paid in Procurify with the date of its NetSuite payment (pull mode). */

@@ -298,6 +298,7 @@ function runRepair(found: Discrepancy, repairs: ReconcileRepairs, reason: string
         procurifyId,
         found.relinkTo ?? netsuiteId,
         reason,
+        found.restoreLinkOf,
       );
     case 'push':
       return repairs.pushPayment(procurifyId, reason);
