@@ -1,5 +1,5 @@
-// The four error classes every adapter and use case speaks (SPEC "Error classes"); workers decide
-// retry / park / dead-letter from the class alone, never from a message string.
+// The four error classes every adapter and use case speaks; workers decide retry / park / dead-letter
+// from the class alone, never from a message string (README, Architecture: "Errors are classes").
 export type ErrorClass = 'transient' | 'auth' | 'data' | 'bug';
 
 export interface SyncErrorDetails {

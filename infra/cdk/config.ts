@@ -89,7 +89,7 @@ export const configurationSchema = z
       .default({}),
     /** First retry delay of a failed queue message, doubled per receive; unset = the code's default. */
     retryBaseSeconds: optional(decimalNumber(z.number().int().min(1).max(900))),
-    /** Payment mode until the operator changes it (`apsync mode set`): push = F4, pull = F5. */
+    /** Payment mode until the operator changes it (`apsync mode set`): push: payments become Vendor Payments; pull: bills paid in NetSuite are marked paid. */
     paymentMode: z.enum(['push', 'pull']).default('push'),
     schedules: z
       .object({

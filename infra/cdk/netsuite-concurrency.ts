@@ -1,5 +1,5 @@
-// Splits the configured NetSuite concurrency share among the functions that call NetSuite (SPEC
-// "Outside limits": stay within the share, use it fully). Called by the service stack when it wires
+// Splits the configured NetSuite concurrency share among the functions that call NetSuite, so that
+// together they stay within the share and can use it fully. Called by the service stack when it wires
 // SQS event sources (maxConcurrency) and function environments (per-instance permits).
 import { type FunctionDefinition, queueOf } from './functions.ts';
 

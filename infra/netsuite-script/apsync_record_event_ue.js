@@ -3,7 +3,7 @@
  * @NScriptType UserEventScript
  * @NModuleScope SameAccount
  */
-// apsync record-event notifier (flow F1). NetSuite runs afterSubmit after a vendor, account, department,
+// apsync record-event notifier. NetSuite runs afterSubmit after a vendor, account, department,
 // vendor bill or vendor payment is saved; it POSTs a small notice signed by the Standard Webhooks scheme to
 // apsync's `<API URL>/netsuite/events`. Install: infra/netsuite-script/README.md. Tests load this file
 // with fakes of the N/* modules (test/unit/netsuite-script.test.ts).

@@ -1,5 +1,5 @@
-// The record-event notice NetSuite's user-event script posts (SPEC F1) and the webhook-ingest Lambda
-// accepts; also what the NetSuite poll and backfill enqueue. The one schema for all of them.
+// The record-event notice NetSuite's user-event script (infra/netsuite-script/) posts and the
+// webhook-ingest Lambda accepts; also what the NetSuite poll and backfill enqueue. The one schema for all of them.
 import { z } from 'zod';
 
 /** NetSuite record type ids as SuiteScript spells them (`record.type`), lower-case. */

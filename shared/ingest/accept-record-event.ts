@@ -1,4 +1,4 @@
-// Use case behind the webhook-ingest Lambda (SPEC F1): verify a signed record-event notice on its raw
+// Use case behind the webhook-ingest Lambda: verify a signed record-event notice on its raw
 // body, validate it, and queue it exactly once. Returns an outcome the handler maps to HTTP; never throws
 // for anything the sender did wrong.
 import type { Context } from 'aws-lambda';

@@ -1,5 +1,5 @@
-// Pure mapping rules for SPEC F2: a NetSuite vendor, GL account or department becomes the Procurify
-// record apsync would write, or a reason why it is not written. No I/O; unit-tested.
+// Pure mapping rules of the master-data sync (NetSuite → Procurify): a NetSuite vendor, GL account or
+// department becomes the Procurify record apsync would write, or a reason why it is not written. No I/O; unit-tested.
 import { createHash } from 'node:crypto';
 import type { AccountCodeWrite, DepartmentWrite, VendorWrite } from '../procurify/index.ts';
 import type { NetSuiteAccount, NetSuiteDepartment, NetSuiteVendor } from './netsuite-master-records.ts';

@@ -1,4 +1,4 @@
-// Use case behind the inbound worker (SPEC F2): bring one NetSuite vendor, GL account or department
+// Use case behind the inbound worker: bring one NetSuite vendor, GL account or department
 // to Procurify. Always reads the current record (so late, duplicated or out-of-order notices are
 // harmless), applies the scope, maps, skips writes that change nothing, and records every outcome in
 // the record's sync state and audit trail.

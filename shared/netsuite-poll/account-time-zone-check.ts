@@ -6,12 +6,12 @@
 // - SuiteQL shows datetimes in the time zone of the user the integration runs as: NetSuite stores them
 //   in UTC and converts them "to the time zone found in the current user's User Preferences before
 //   being displayed" (Oracle NetSuite Help, Time Zone Management, docs.oracle.com/en/cloud/saas/
-//   netsuite/ns-online-help/article_0122025133.html; ../shared/reference/netsuite.md says "the
-//   account's", unconfirmed). That preference defaults to the company's Time Zone.
+//   netsuite/ns-online-help/article_0122025133.html; other descriptions say "the account's",
+//   unconfirmed). That preference defaults to the company's Time Zone.
 // - Neither the user's preference nor the company's Time Zone (Setup > Company > Company Information,
 //   a SuiteScript `config` record) is a REST record or a SuiteQL table in the published record API
-//   (reference/data/netsuite-record-api.openapi.json has no time zone field apart from a currency's
-//   `fxRateUpdateTimezone`) or in netsuite.md's tables.
+//   (infra/contracts/facts/netsuite-record-api.json has no time zone field apart from a currency's
+//   `fxRateUpdateTimezone`) or among the SuiteQL tables of infra/contracts/facts/netsuite-reference.ts.
 // - What the API does give reliably is the offset in use: the record API writes datetimes "in ISO 8601
 //   format and in the UTC time zone" (Oracle NetSuite Help, Using Datetime Fields, docs.oracle.com/en/
 //   cloud/saas/netsuite/ns-online-help/section_157305090645.html), so one record read both ways shows

@@ -1,4 +1,4 @@
-// Backfill of master data (SPEC F6): every vendor, GL account and department — or those modified since a
+// Backfill of master data: every vendor, GL account and department — or those modified since a
 // date — put on the inbound queue (origin `backfill`) for the inbound worker, which fetches each record
 // and writes only what changed. Called by the operator CLI (`apsync backfill`, with a progress bar).
 // Same SuiteQL read as the poll, without its watermark, memo or lease: a second backfill, or one that

@@ -1,7 +1,7 @@
 // The SuiteQL read shared by the NetSuite poll and the backfill: master records (vendors, GL accounts,
 // departments) in (last-modified, id) order from a wall time on, and the inbound message each becomes.
 // SuiteQL never returns deleted records: deletes reach Procurify through the webhook's delete notice
-// (SPEC F1), which the inbound worker turns into a deactivation; a lost delete notice is not recovered
+// (the user-event script's `delete` event), which the inbound worker turns into a deactivation; a lost delete notice is not recovered
 // by the poll.
 import { z } from 'zod';
 import type { InboundMessage } from '../events/inbound-message.ts';

@@ -1,5 +1,5 @@
 // Keeps this client's in-flight NetSuite requests within its configured share of the account's
-// concurrency limit (SPEC "Outside limits": use the share fully, never exceed it). Every request of
+// concurrency limit (use the share fully, never exceed it). Every request of
 // one client instance, token requests included, takes a permit first; waiters are served in order.
 // Called by the request pipeline (transport.ts) and the token provider.
 

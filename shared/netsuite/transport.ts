@@ -149,7 +149,7 @@ export class NetSuiteTransport {
       const fresh = await this.options.tokens.getToken();
       response = await this.sendOnce(request, fresh, attempt);
       if (response.status === 401) {
-        // SPEC: refresh once and retry; a second refusal is treated as transient (and alarmed on).
+        // Refresh once and retry; a second refusal is treated as transient (and alarmed on).
         const refused = classifyNetSuiteAnswer({ ...answerOf(response), request: describe(request) });
         throw new ResponseError(
           response,

@@ -1,6 +1,6 @@
 // The NetSuite reads of the payment flows: bills with their open amounts, accounts by Number, the
-// Vendor Payment already written for a payment (push, F4), and bills paid since a watermark with the
-// date of the payment that paid them (pull, F5). SuiteQL values are strings and null columns are
+// Vendor Payment already written for a payment (push mode), and bills paid since a watermark with the
+// date of the payment that paid them (pull mode). SuiteQL values are strings and null columns are
 // absent, so every column but the id is optional here.
 import { z } from 'zod';
 import type { NetSuiteRecords, SuiteQl } from '../netsuite/index.ts';

@@ -1,4 +1,4 @@
-// Pure planning of the paid-bill pull (SPEC F5, mode pull): from the NetSuite bills found paid since
+// Pure planning of the paid-bill pull (mode pull): from the NetSuite bills found paid since
 // the watermark (and those a previous run could not mark), the links apsync holds, the Procurify bills'
 // statuses and the NetSuite payment dates, decide which Procurify bills to mark paid (grouped by payment
 // date), which are already paid, which are only partly paid (recorded with their open amount, not

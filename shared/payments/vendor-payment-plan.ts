@@ -1,4 +1,4 @@
-// Pure planning of one Procurify payment as a NetSuite Vendor Payment (SPEC F4). From the payment, how
+// Pure planning of one Procurify payment as a NetSuite Vendor Payment (mode push). From the payment, how
 // Procurify applies it to bills, the links apsync holds, the NetSuite accounts carrying the payment's
 // GL code and the NetSuite bills' open amounts, it returns the Vendor Payment to write, or the data
 // error a person must fix (never a guess). No I/O: push-payment.ts gathers the inputs and writes.
@@ -10,7 +10,7 @@ import { centsToAmount, formatCents, toCents } from './money.ts';
 /** The Vendor Payment's external id: the key of the NetSuite upsert. */
 export const paymentExternalId = (paymentId: string | number): string => `procurify-pay-${paymentId}`;
 
-/** The first words of every data error on a payment's sync status (SPEC F4 names the first three). */
+/** The first words of every data error on a payment's sync status. */
 export const paymentProblems = {
   billNotSynced: 'Bill not synced',
   accountNotFound: 'Payment account not found',

@@ -1,4 +1,4 @@
-// Benchmark (not a test) for issue 11 / SPEC F3: bill sync throughput with realistic AP bills through the
+// Benchmark (not a test) for issue 11: bill sync throughput with realistic AP bills through the
 // bill-sync worker at the account's NetSuite concurrency limit. Run:
 //   node test/bench/bill-sync.ts [--bills 300] [--limit 5] [--latency 200] [--instances 5]
 //     [--invocations N] [--procurify-latency 0]   (npm run bench:bills -- --bills 60)

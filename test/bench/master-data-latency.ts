@@ -1,4 +1,4 @@
-// Benchmark (not a test) for issue 3 / SPEC F1+F2: how fast a NetSuite change reaches Procurify.
+// Benchmark (not a test) for issue 3 (webhook and master-data sync): how fast a NetSuite change reaches Procurify.
 // Run: npx node test/bench/master-data-latency.ts [--rate 20] [--seconds 15] [--concurrency 4]
 //   [--share 4] [--netsuite-limit 5]   (concurrent inbound-worker invocations, the NetSuite client's
 //   share and the sandbox's concurrency limit; the defaults are the ones this benchmark always used)

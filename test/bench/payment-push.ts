@@ -1,4 +1,4 @@
-// Benchmark (not a test) for issue 4 §7 / SPEC F4: pushing Procurify payments to NetSuite through the
+// Benchmark (not a test) for issue 4 §7: pushing Procurify payments to NetSuite through the
 // payment-push worker at the account's concurrency limit. Run:
 //   npx node test/bench/payment-push.ts [--payments 2000] [--limit 5] [--latency 200] [--instances 5]
 //     [--invocations N] [--procurify-latency 0]   (npm run bench:payments -- --payments 300)

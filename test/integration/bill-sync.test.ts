@@ -1,4 +1,4 @@
-// SPEC F3 on one machine: Procurify bill → bill queue → bill-sync worker → NetSuite Vendor Bill, with
+// Bill sync on one machine: Procurify bill → bill queue → bill-sync worker → NetSuite Vendor Bill, with
 // real HTTP to both sandboxes and the AWS emulators. Mappings, parking and the automatic re-send once
 // the account syncs (NetSuite user change → webhook → inbound worker → procurify poll → worker), repeated
 // messages, unlinked vendors, non-approved bills, legacy links and the CSV link import.

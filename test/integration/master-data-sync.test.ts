@@ -1,4 +1,4 @@
-// SPEC F1 + F2 on one machine: NetSuite sandbox user changes → signed notice → webhook-ingest →
+// Notices and master-data sync on one machine: NetSuite sandbox user changes → signed notice → webhook-ingest →
 // inbound queue → inbound worker → Procurify sandbox. Real HTTP, real AWS SDK against the emulators.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';

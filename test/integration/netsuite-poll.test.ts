@@ -1,4 +1,4 @@
-// SPEC F1/F2 safety net and F6 backfill on one machine: NetSuite sandbox changes whose notice was lost
+// The NetSuite poll (the safety net for lost notices) and the master-data backfill on one machine: NetSuite sandbox changes whose notice was lost
 // (webhook off) → netsuite-poll (local scheduler, real SuiteQL) → inbound queue → inbound worker →
 // Procurify sandbox; the poll's watermark, de-duplication, lease and failure behaviour; the backfill use
 // case with small SuiteQL windows against its own queue. Real HTTP, real AWS SDK against the emulators.

@@ -1,4 +1,4 @@
-// SPEC F5 on one machine: bills paid in the NetSuite sandbox (by a NetSuite user) are marked paid in
+// The paid-bill pull (mode pull) on one machine: bills paid in the NetSuite sandbox (by a NetSuite user) are marked paid in
 // the Procurify sandbox by the paid-bill-pull schedule, run on demand through the local scheduler. A
 // bill the pull cannot mark is parked for review and tried again by every later run; bills paid before
 // the switch from push to pull are left alone.

@@ -1,4 +1,4 @@
-// SPEC "Payment mode" on one machine: reading the default, changing it (audited), and switching
+// The payment mode on one machine: reading the default, changing it (audited), and switching
 // affecting only new activity — a payment pushed in push mode stays and the pull does not look at its
 // bill (it reads only bills paid after the switch); after the switch to pull a queued payment message
 // ends with "mode is pull"; after switching back it is pushed.

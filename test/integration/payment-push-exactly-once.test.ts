@@ -1,4 +1,4 @@
-// SPEC F4 "exactly once" on one machine: a 429 storm from NetSuite, a crash between the NetSuite write
+// Payment push "exactly once" on one machine: a 429 storm from NetSuite, a crash between the NetSuite write
 // and apsync's own bookkeeping (thrown, and with DynamoDB gone so the idempotency lock stays behind),
 // and ten manual re-sync requests in a row. Each must leave one Vendor Payment and the right bills.
 import { randomUUID } from 'node:crypto';

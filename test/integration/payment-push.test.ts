@@ -1,4 +1,4 @@
-// SPEC F4 on one machine: a Procurify payment (sandbox) → payment queue → payment-push worker →
+// Payment push on one machine: a Procurify payment (sandbox) → payment queue → payment-push worker →
 // NetSuite Vendor Payment (sandbox) applied to the linked Vendor Bills. Bills, links and payments are
 // seeded here (bill sync is another flow); assertions read the sandboxes' stores and the state table.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';

@@ -1,4 +1,4 @@
-// The Procurify poll (SPEC F3/F4) on one machine, run on demand through the local scheduler as
+// The Procurify poll (bills and payments) on one machine, run on demand through the local scheduler as
 // EventBridge would run it: approved bills enqueued once per version, watermarks that only move after
 // enqueueing, the lease, and payments polled in push mode only (paid ones, never from before a switch).
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';

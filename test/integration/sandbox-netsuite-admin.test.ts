@@ -1,5 +1,5 @@
 // Conformance of the NetSuite sandbox's admin API (`/__admin/`) and of the record-event notices a
-// NetSuite user's change sends (SPEC F1): Standard Webhooks signatures, the shared notice schema,
+// NetSuite user's change sends to apsync's webhook: Standard Webhooks signatures, the shared notice schema,
 // fire-and-forget delivery, and 400s that name the bad field.
 import type { IncomingHttpHeaders } from 'node:http';
 import { Webhook } from 'standardwebhooks';

@@ -1,5 +1,5 @@
 // Conformance of the NetSuite sandbox's OAuth 2.0 client credentials flow and bearer checks
-// (reference/netsuite.md "Authentication"), over HTTP with plain fetch and jose.
+// (the token endpoint's facts: infra/contracts/facts/netsuite-reference.ts), over HTTP with plain fetch and jose.
 import { generateKeyPairSync } from 'node:crypto';
 import { importPKCS8 } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

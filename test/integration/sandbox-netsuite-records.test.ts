@@ -1,4 +1,4 @@
-// Conformance of the NetSuite sandbox's record API (reference/netsuite.md "Records"): CRUD, Location,
+// Conformance of the NetSuite sandbox's record API with NetSuite's: CRUD, Location,
 // eid: upsert, external-id rules, references, property validation headers, sublists, collections.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SandboxAccess } from '../../infra/sandboxes/netsuite/access.ts';

@@ -1,4 +1,4 @@
-// Conformance of the NetSuite sandbox's SuiteQL endpoint (reference/netsuite.md "SuiteQL"): paging
+// Conformance of the NetSuite sandbox's SuiteQL endpoint with NetSuite's: paging
 // rules, the Prefer header, the answer envelope, string values, omitted nulls, Oracle date functions,
 // BUILTIN.DF, bound params, the tables apsync reads and NetSuite's error texts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,5 +1,5 @@
-// Conformance of the Procurify sandbox with ../shared/reference/procurify.md (and the decisions
-// documented in infra/sandboxes/procurify/index.ts), over plain fetch: tokens, headers, trailing
+// Conformance of the Procurify sandbox with Procurify's API (its facts: infra/contracts/facts/procurify.json
+// and procurify-reference.ts; the decisions documented in infra/sandboxes/procurify/index.ts), over plain fetch: tokens, headers, trailing
 // slashes, the list envelope and pagination, filters, writes and their validation, bills,
 // mark-as-paid, payments, faults, the request log.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';

@@ -180,7 +180,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     for (let index = 0; index < options.operations; index++) {
       if (index === pushOperations) {
         // Payments recorded in push mode are pushed before the switch ("switching affects only new
-        // activity"); a payment still queued at the switch would be skipped, as SPEC says.
+        // activity", shared/payment-mode.ts); a payment still queued at the switch would be skipped.
         await env.stack().scheduler.runNow('procurifyPoll');
         modeSwitch.paymentsDrained = await paymentsDrained(env, Date.now() + options.quiesceTimeoutMs);
         await changePaymentMode(env.state(), 'pull', 'soak');

@@ -1,6 +1,6 @@
 // fast-check generators of good and bad input for apsync's property tests, each paired with the outcome
 // the code must produce. The outcome is derived from how the input was built and from the written rules
-// (SPEC F1, the notice schema, the configuration keys), never by calling the code under test.
+// (the notice schema, the webhook's limits, the configuration keys), never by calling the code under test.
 // Used by test/integration/webhook-fuzz.test.ts and test/unit/config-fuzz.test.ts.
 import fc from 'fast-check';
 import { Webhook } from 'standardwebhooks';
@@ -11,7 +11,7 @@ import { settingNames } from '../../shared/resources.ts';
 // Webhook requests
 // ---------------------------------------------------------------------------------------------------
 
-/** SPEC F1: a notice is a few hundred bytes; bodies over 256 KiB are refused before anything else. */
+/** A notice is a few hundred bytes; bodies over 256 KiB are refused before anything else. */
 export const noticeLimitBytes = 256 * 1024;
 /** Standard Webhooks' tolerance; generated "fresh" timestamps stay a minute inside it. */
 const toleranceSeconds = 300;
@@ -214,7 +214,7 @@ export const noticeDraft: fc.Arbitrary<NoticeDraft> = fc.record({
   keyOrder: fc.shuffledSubarray([...noticeFields], { minLength: 6, maxLength: 6 }),
 });
 
-/** Values each field must refuse, by the schema's written rules (SPEC F1). */
+/** Values each field must refuse, by the schema's written rules (shared/events/record-event-notice.ts). */
 const invalidFieldValue: Record<NoticeField, fc.Arbitrary<unknown>> = {
   eventId: fc.oneof(
     fc.constant(''),
@@ -855,7 +855,7 @@ function isJson(text: string): boolean {
   }
 }
 
-/** The media type rule of SPEC F1: application/json in any case, parameters ignored. */
+/** The webhook's media type rule: application/json in any case, parameters ignored. */
 function isJsonMediaType(value: string): boolean {
   return value.split(';')[0]?.trim().toLowerCase() === 'application/json';
 }

@@ -1,4 +1,4 @@
-// Pure rules of the bill flow (SPEC F3, issue 11): exact money, the Vendor Bill body with tax, shipping,
+// Pure rules of the bill flow (issue 11): exact money, the Vendor Bill body with tax, shipping,
 // costs, location, class and custom fields, parking on what is missing (settings, mappings, amounts the
 // currency cannot hold), to-the-cent totals over generated bills, legacy external-id matching, CSV
 // parsing and the bill-sync configuration.

@@ -1,4 +1,4 @@
-// Pure mapping rules of SPEC F2: scope, vendor / account / department mapping, content hashes.
+// Pure mapping rules of the master-data sync: scope, vendor / account / department mapping, content hashes.
 import { describe, expect, it } from 'vitest';
 import {
   accountCodeActiveReview,

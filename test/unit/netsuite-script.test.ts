@@ -1,4 +1,4 @@
-// Checks the NetSuite user-event script (infra/netsuite-script/apsync_record_event_ue.js, flow F1): what it
+// Checks the NetSuite user-event script (infra/netsuite-script/apsync_record_event_ue.js): what it
 // would POST verifies with the standardwebhooks library against apsync's secret, carries exactly the notice
 // schema, and the script never throws. The real file is loaded in a VM with fakes of the N/* modules.
 import { Buffer } from 'node:buffer';

@@ -1,5 +1,5 @@
 // `apsync bills import-links <file>`: links Vendor Bills an older integration pushed to their Procurify
-// bills, from a CSV file (SPEC F3), through shared/bills/import-bill-links.ts: every line is checked
+// bills, from a CSV file, through shared/bills/import-bill-links.ts: every line is checked
 // against NetSuite first; bad lines are reported with their line number and not imported.
 // `apsync bills config get|set --file`: the bill-sync configuration (tax, shipping, costs, location,
 // class, custom fields, attachments), checked against NetSuite before it is stored.

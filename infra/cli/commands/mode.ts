@@ -1,4 +1,5 @@
-// `apsync mode get|set`: the payment mode (SPEC "Payment mode"), read and changed through
+// `apsync mode get|set`: the payment mode (push: Procurify payments become NetSuite Vendor Payments;
+// pull: bills paid in NetSuite are marked paid in Procurify), read and changed through
 // shared/payment-mode.ts so the change is recorded in the audit trail (`apsync audit payment:mode`).
 import { changePaymentMode, type PaymentMode, readPaymentMode } from '../../../shared/payment-mode.ts';
 import type { ModeGetOutput, ModeSetOutput } from '../output-schemas.ts';

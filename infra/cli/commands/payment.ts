@@ -1,5 +1,6 @@
-// `apsync payment resync <procurify-payment-id>`: the manual re-sync of SPEC F4, through the use case in
-// shared/payments/request-resync.ts (requests for the same payment within 2 minutes are one request).
+// `apsync payment resync <procurify-payment-id>`: pushes one Procurify payment to NetSuite again (the
+// manual re-sync of push mode), through the use case in shared/payments/request-resync.ts (requests
+// for the same payment within 2 minutes are one request).
 import { userInfo } from 'node:os';
 import { SqsQueuePublisher } from '../../../shared/aws/queue-publisher.ts';
 import type { PaymentMessage } from '../../../shared/events/payment-message.ts';

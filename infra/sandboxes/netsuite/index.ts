@@ -1,5 +1,5 @@
 // Public face of the NetSuite sandbox: `startNetSuiteSandbox()` starts a loopback HTTP server that
-// behaves as shared/reference/netsuite.md documents (OAuth 2.0 client credentials, record API, SuiteQL,
+// behaves as a NetSuite account does (OAuth 2.0 client credentials, record API, SuiteQL,
 // concurrency governance, record-event notices, the attachment RESTlet, the metadata catalog) with an
 // admin API under `/__admin/`. Used by the NetSuite client's tests, the integration and end-to-end
 // suites, benchmarks and local mode.

@@ -1,5 +1,5 @@
-// The record-event notice the sandbox sends when a NetSuite user changes a record (SPEC F1), exactly as
-// apsync's user-event script sends it. The schema is the project's one (shared/events), re-exported here
+// The record-event notice the sandbox sends to apsync's webhook when a NetSuite user changes a record,
+// exactly as apsync's user-event script (infra/netsuite-script/apsync_record_event_ue.js) sends it. The schema is the project's one (shared/events), re-exported here
 // so sandbox users and the webhook-ingest Lambda share a single definition.
 import { randomUUID } from 'node:crypto';
 import type { NoticeRecordType } from '../../../shared/events/record-event-notice.ts';

@@ -1,5 +1,5 @@
 // The NetSuite record types the sandbox serves and their fields, as the record API spells them (checked
-// against shared/reference/data/netsuite-record-api.openapi.json). The write pipeline parses bodies with
+// against NetSuite's record API description: infra/contracts/facts/netsuite-record-api.json). The write pipeline parses bodies with
 // these specs, the renderer writes them back, and the SuiteQL mirror reads them. Some types are not
 // served by the record API (`restType`): tax codes, File Cabinet folders and files, and custom segment
 // values, which the API serves under their own `customrecord_cseg_<id>` names (custom-segments.ts).
