@@ -85,7 +85,7 @@ export function createReconcileRepairs(deps: QueueRepairDependencies): Reconcile
       return `bill:${billUuid} sent to the bill-sync worker (message ${messageId})`;
     },
 
-    async relink(kind, procurifyId, netsuiteId, reason) {
+    async relink(kind, procurifyId, netsuiteId, reason, restoreLinkOf) {
       const ref: RecordRef = { system: 'procurify', kind: kind as RecordKind, id: procurifyId };
       const previous = await deps.state.findBySource('procurify', kind, procurifyId);
       await deps.state.link({ kind, procurifyId, netsuiteId, origin: previous?.origin ?? 'created' });
@@ -93,9 +93,23 @@ export function createReconcileRepairs(deps: QueueRepairDependencies): Reconcile
         netsuiteId,
         ...(previous === undefined ? {} : { previousNetsuiteId: previous.netsuiteId }),
       });
+      let restored = '';
+      if (restoreLinkOf !== undefined && previous !== undefined && previous.netsuiteId !== netsuiteId) {
+        // The wrong link had also written NetSuite record → this record; its owner's link says otherwise.
+        const owner = await deps.state.findBySource('procurify', kind, restoreLinkOf);
+        if (owner?.netsuiteId === previous.netsuiteId) {
+          await deps.state.link({
+            kind,
+            procurifyId: restoreLinkOf,
+            netsuiteId: owner.netsuiteId,
+            origin: owner.origin,
+          });
+          restored = `; ${kind}:${restoreLinkOf} linked to ${owner.netsuiteId} again`;
+        }
+      }
       return `${kind}:${procurifyId} now linked to NetSuite ${kind === 'bill' ? 'Vendor Bill' : 'Vendor Payment'} ${netsuiteId}${
         previous === undefined ? '' : ` (was ${previous.netsuiteId})`
-      }`;
+      }${restored}`;
     },
 
     async pushPayment(paymentId, reason) {

@@ -222,6 +222,8 @@ describe('apsync reconcile', () => {
     const output = await reconcile('--kind', 'vendor');
     expect(output.discrepancies).toEqual([]);
     expect(output).toMatchObject({ areas: ['vendor'], fix: false, checked: { vendor: 3 }, csvFile: null });
+    // In bulk: the three vendors are one SuiteQL page (N records in about N/1000 NetSuite requests).
+    expect(output.requests?.netsuite).toBe(1);
   });
 
   it('deactivates in Procurify a vendor deleted in NetSuite without a notice, and says so in the CSV report', async () => {
@@ -358,6 +360,7 @@ describe('apsync reconcile', () => {
         kind: 'wrong-link',
         netsuiteId: second.netsuiteId,
         relinkTo: first.netsuiteId,
+        restoreLinkOf: second.uuid,
         action: 'relink',
         owner: 'apsync',
         repair: expect.objectContaining({ status: 'needs-fix' }),
@@ -368,6 +371,9 @@ describe('apsync reconcile', () => {
     const fixed = about(await reconcile('--kind', 'bill', '--fix'), first.uuid);
     expect(fixed[0]?.repair).toMatchObject({ status: 'done' });
     expect((await state.findBySource('procurify', 'bill', first.uuid))?.netsuiteId).toBe(first.netsuiteId);
+    // Both directions of both links name the right records again.
+    expect((await state.findBySource('netsuite', 'bill', first.netsuiteId))?.procurifyId).toBe(first.uuid);
+    expect((await state.findBySource('netsuite', 'bill', second.netsuiteId))?.procurifyId).toBe(second.uuid);
     expect(about(await reconcile('--kind', 'bill'), first.uuid)).toEqual([]);
   });
 

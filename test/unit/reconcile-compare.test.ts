@@ -300,6 +300,7 @@ describe('bills', () => {
         action: 'relink',
         relinkTo: '1002',
         netsuiteId: '1001',
+        restoreLinkOf: uuid(1),
       }),
     ]);
   });
