@@ -156,6 +156,11 @@ export const settingNames = {
   vendorSyncFlagField: 'APSYNC_VENDOR_SYNC_FLAG_FIELD',
   /** Procurify location id new departments are created under (default: the headquarter location). */
   departmentLocationId: 'APSYNC_DEPARTMENT_LOCATION_ID',
+  /**
+   * Procurify location of the departments of each NetSuite subsidiary, `subsidiary:location` pairs
+   * separated by commas, e.g. `1:3,2:5` (default: none, every department at departmentLocationId).
+   */
+  departmentLocations: 'APSYNC_DEPARTMENT_LOCATIONS',
   /** First retry delay of a failed message, doubled per receive (default 10). */
   retryBaseSeconds: 'APSYNC_RETRY_BASE_SECONDS',
   /** Minutes the NetSuite poll re-reads behind its watermark (default 10; above 60 for DST zones). */

@@ -9,10 +9,10 @@ export function composeInboundWorker(env: Environment): InboundWorkerDependencie
   const settings = readSettings(env);
   const state = stateStore(config.stateTable, settings);
   const clients = syncClients(config, settings);
-  const lookups = createProcurifyLookups(
-    async () => (await clients()).procurify,
-    settings.departmentLocationId,
-  );
+  const lookups = createProcurifyLookups(async () => (await clients()).procurify, {
+    defaultId: settings.departmentLocationId,
+    bySubsidiary: settings.departmentLocations,
+  });
   const scope = {
     ...(settings.subsidiaryIds === undefined ? {} : { subsidiaryIds: settings.subsidiaryIds }),
     ...(settings.vendorSyncFlagField === undefined

@@ -2,7 +2,12 @@
 // `-c apsyncOverride='{"json":...}'` and then `-c apsync.some.key=value` (one setting each). Read by
 // app.ts and the infra tests; validated with zod so a bad value fails synth naming the key.
 import { z } from 'zod';
-import { decimalNumber, forbiddenKeys, ianaTimeZone } from '../../shared/config/values.ts';
+import {
+  decimalNumber,
+  departmentLocationMap,
+  forbiddenKeys,
+  ianaTimeZone,
+} from '../../shared/config/values.ts';
 import { procurifyDomain } from '../../shared/procurify/domain.ts';
 
 /** Context keys the configuration is read from. */
@@ -84,9 +89,15 @@ export const configurationSchema = z
         domain: optional(procurifyDomain()),
         /** Procurify location new departments are created under; unset = the headquarters location. */
         departmentLocationId: optional(decimalNumber(z.number().int().positive())),
+        /**
+         * Procurify location of each NetSuite subsidiary's departments, `{"<subsidiary id>": <location
+         * id>}` (`-c apsync.procurify.departmentLocations=1:3,2:5` on the command line). A department
+         * goes to the location of its subsidiaries; unmapped ones to departmentLocationId.
+         */
+        departmentLocations: departmentLocationMap().default({}),
       })
       .strict()
-      .default({}),
+      .default({ departmentLocations: {} }),
     /** First retry delay of a failed queue message, doubled per receive; unset = the code's default. */
     retryBaseSeconds: optional(decimalNumber(z.number().int().min(1).max(900))),
     /** Payment mode until the operator changes it (`apsync mode set`): push: payments become Vendor Payments; pull: bills paid in NetSuite are marked paid. */

@@ -25,6 +25,7 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { ScheduleTargetBase, type ScheduleTargetBaseProps } from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { formatDepartmentLocations } from '../../shared/config/values.ts';
 import { procurifyBaseUrlFor } from '../../shared/procurify/domain.ts';
 import {
   type QueueKey,
@@ -186,6 +187,7 @@ export class ServiceStack extends Stack {
       subsidiaryScope: config.netsuite.subsidiaries.join(','),
       vendorSyncFlagField: config.netsuite.syncFlagField,
       departmentLocationId: config.procurify.departmentLocationId,
+      departmentLocations: formatDepartmentLocations(config.procurify.departmentLocations),
       retryBaseSeconds: config.retryBaseSeconds,
       defaultPaymentMode: config.paymentMode,
       auditRetentionDays: config.retention.auditDays,

@@ -2,7 +2,7 @@
 // stack on AWS and by local mode on one machine), validated with zod: a missing or bad variable is named.
 import { z } from 'zod';
 import { environmentNames as names, settingNames } from '../resources.ts';
-import { decimalNumber, httpUrl, ianaTimeZone } from './values.ts';
+import { decimalNumber, departmentLocationMap, httpUrl, ianaTimeZone } from './values.ts';
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 
@@ -38,6 +38,7 @@ export function readSettings(env: Environment) {
       )
       .optional(),
     [settingNames.departmentLocationId]: decimalNumber(z.number().int().positive()).optional(),
+    [settingNames.departmentLocations]: departmentLocationMap().optional(),
     [settingNames.retryBaseSeconds]: decimalNumber(z.number().min(0).max(900)).default(10),
     [settingNames.auditRetentionDays]: decimalNumber(z.number().int().min(1).max(3650)).default(400),
     [settingNames.idempotencyRetentionDays]: decimalNumber(z.number().int().min(1).max(365)).default(7),
@@ -66,6 +67,8 @@ export function readSettings(env: Environment) {
     subsidiaryIds: scope,
     vendorSyncFlagField: value[settingNames.vendorSyncFlagField] as string | undefined,
     departmentLocationId: value[settingNames.departmentLocationId] as number | undefined,
+    /** NetSuite subsidiary id → Procurify location id of its departments (empty: none). */
+    departmentLocations: (value[settingNames.departmentLocations] ?? {}) as Record<string, number>,
     retryBaseSeconds: value[settingNames.retryBaseSeconds] as number,
     pollOverlapMinutes: value[settingNames.pollOverlapMinutes] as number,
     netsuiteRequestTimeoutSeconds: value[settingNames.netsuiteRequestTimeoutSeconds] as number,

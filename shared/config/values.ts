@@ -39,3 +39,57 @@ export const ianaTimeZone = () =>
   z.string({ error: (issue) => ianaTimeZoneMessage(issue.input) }).refine(isIanaTimeZone, {
     error: (issue) => ianaTimeZoneMessage(issue.input),
   });
+
+/**
+ * NetSuite subsidiary id → Procurify location id, the department location mapping: an object
+ * (`{"1": 3, "2": 5}`, cdk.json) or its text form (`1:3,2:5`, the environment variable and `-c`). Ids
+ * are digits; a subsidiary named twice is refused.
+ */
+export const departmentLocationMap = () =>
+  z.preprocess(
+    (value, context) => {
+      if (typeof value !== 'string') return value;
+      const parsed = parseLocationPairs(value);
+      if (typeof parsed === 'string') {
+        context.addIssue({ code: 'custom', message: parsed });
+        return z.NEVER;
+      }
+      return parsed;
+    },
+    z.record(
+      z
+        .string()
+        .regex(/^\d+$/, 'keys must be NetSuite subsidiary internal ids (digits)')
+        .refine((key) => !forbiddenKeys.has(key)),
+      decimalNumber(
+        z.number({ error: 'must be a Procurify location id (a positive integer)' }).int().positive(),
+      ),
+    ),
+  );
+
+const locationPairsForm =
+  'must be subsidiary:location pairs of internal ids separated by commas, like 1:3,2:5';
+
+/** `1:3, 2:5` → `{"1": "3", "2": "5"}`, or why the text is not that form. */
+function parseLocationPairs(text: string): Record<string, string> | string {
+  const trimmed = text.trim();
+  const map: Record<string, string> = {};
+  if (trimmed === '') return map;
+  for (const pair of trimmed.split(',').map((part) => part.split(':').map((half) => half.trim()))) {
+    const [subsidiary, location] = pair;
+    if (pair.length !== 2 || !/^\d+$/.test(subsidiary ?? '') || !/^\d+$/.test(location ?? '')) {
+      return `${locationPairsForm} (got ${JSON.stringify(text)})`;
+    }
+    if (Number(location) < 1) return `location ids are positive (got ${JSON.stringify(text)})`;
+    if (Object.hasOwn(map, subsidiary!))
+      return `names subsidiary ${subsidiary} twice (got ${JSON.stringify(text)})`;
+    map[subsidiary!] = location!;
+  }
+  return map;
+}
+
+/** The mapping in its environment form, `1:3,2:5` (empty: no mapping). */
+export const formatDepartmentLocations = (map: Readonly<Record<string, number>>): string =>
+  Object.entries(map)
+    .map(([subsidiary, location]) => `${subsidiary}:${location}`)
+    .join(',');

@@ -18,8 +18,12 @@ export type ScopeDecision = { inScope: true } | { inScope: false; reason: string
 export interface ProcurifyLookups {
   /** Currency code (e.g. `USD`) → Procurify currency id. */
   currencyIds: ReadonlyMap<string, number>;
-  /** The Procurify location new departments are created under. */
+  /** The Procurify location departments go to when no subsidiary mapping applies. */
   departmentLocationId: number;
+  /** NetSuite subsidiary id → the Procurify location of its departments (APSYNC_DEPARTMENT_LOCATIONS). */
+  departmentLocationsBySubsidiary?: ReadonlyMap<string, number>;
+  /** Subsidiaries whose mapped location Procurify lacks, with the message naming the setting. */
+  invalidDepartmentLocations?: ReadonlyMap<string, string>;
 }
 
 const procurifyVendorTypeRegular = 4;
@@ -66,12 +70,19 @@ export interface MappedVendor {
 
 /**
  * `currencyCode` is the ISO code of the vendor's NetSuite currency (its `symbol`; the reference's
- * refName is a display name such as "US Dollar"), resolved by the caller.
+ * refName is a display name such as "US Dollar"), resolved by the caller; `termsName` the name of its
+ * NetSuite terms record (the reference's refName, else read by the caller).
+ *
+ * What flows (Procurify's OptimizedVendorRequest / PatchedOptimizedVendorRequest): name, active, e-mails,
+ * the default billing address (two lines, city, state, zip, country), phone → phoneOne, alt. phone (else
+ * mobile phone) → phoneTwo, fax, web address, currency, terms → payment_term_ref (by name: Procurify
+ * finds the payment term of that name or creates it; its API lists no terms), external id.
  */
 export function mapVendor(
   vendor: NetSuiteVendor,
   lookups: ProcurifyLookups,
   currencyCode: string | undefined = vendor.currency?.refName,
+  termsName: string | undefined = vendor.terms?.refName,
 ): MappedVendor {
   const notes: string[] = [];
   const personName = [vendor.firstName, vendor.lastName].filter(Boolean).join(' ');
@@ -95,6 +106,18 @@ export function mapVendor(
     if (id === undefined) notes.push(`currency ${currencyCode} is not a Procurify currency; not sent`);
     else currency = id;
   }
+  const phone = (field: string, value: string | undefined): string | null => {
+    const trimmed = value?.trim() ?? '';
+    if (trimmed === '') return null;
+    if (trimmed.length > 20) {
+      notes.push(
+        `${field} "${trimmed}" is longer than Procurify's 20 characters; cut to "${trimmed.slice(0, 20)}"`,
+      );
+    }
+    return trimmed.slice(0, 20);
+  };
+  const terms = termsName?.trim() ?? '';
+  if (terms.length > 100) notes.push(`terms "${terms}" are longer than Procurify's 100 characters; cut`);
   const write: VendorWrite = {
     name: name.slice(0, 150),
     active: vendor.isInactive !== true,
@@ -107,16 +130,20 @@ export function mapVendor(
     state_province: address?.state ?? null,
     postalCode: address?.zip ?? null,
     country: address === undefined ? null : countryOf(address.country),
-    phoneOne: vendor.phone?.slice(0, 20) ?? null,
+    phoneOne: phone('phone', vendor.phone),
+    phoneTwo: phone('alt. phone', vendor.altPhone ?? vendor.mobilePhone),
+    fax: phone('fax', vendor.fax),
     url: vendor.url ?? null,
     currency,
+    payment_term_ref: terms === '' ? null : { name: terms.slice(0, 100) },
   };
   return { write, notes };
 }
 
+/** The vendor's default billing address; a vendor with one address uses it. */
 function billingAddress(vendor: NetSuiteVendor) {
   const items = vendor.addressBook?.items ?? [];
-  const chosen = items.find((item) => item.defaultBilling) ?? items[0];
+  const chosen = items.find((item) => item.defaultBilling) ?? (items.length === 1 ? items[0] : undefined);
   return chosen?.addressBookAddress;
 }
 
@@ -199,10 +226,49 @@ export function accountCodeActiveReview(
   );
 }
 
+export type DepartmentLocation =
+  | { locationId: number; source: 'subsidiary' | 'default' }
+  | { problem: string; waitingFor: string };
+
+/**
+ * The Procurify location of a department: the one its NetSuite subsidiaries map to; the default
+ * location when none of them is mapped (or it shows no subsidiary). Subsidiaries mapped to different
+ * locations, or to a location Procurify lacks, are a problem for a person (the department is parked).
+ */
+export function departmentLocation(
+  department: NetSuiteDepartment,
+  lookups: ProcurifyLookups,
+): DepartmentLocation {
+  const ids = subsidiaryIds(department.subsidiary);
+  const problems = ids.flatMap((id) => {
+    const problem = lookups.invalidDepartmentLocations?.get(id);
+    return problem === undefined ? [] : [problem];
+  });
+  if (problems.length > 0) return { problem: problems.join('; '), waitingFor: 'setting:departmentLocations' };
+  const mapped = new Map<number, string[]>();
+  for (const id of ids) {
+    const location = lookups.departmentLocationsBySubsidiary?.get(id);
+    if (location !== undefined) mapped.set(location, [...(mapped.get(location) ?? []), id]);
+  }
+  if (mapped.size === 0) return { locationId: lookups.departmentLocationId, source: 'default' };
+  if (mapped.size === 1) return { locationId: [...mapped.keys()][0]!, source: 'subsidiary' };
+  const which = [...mapped]
+    .map(([location, subsidiaries]) => `subsidiary ${subsidiaries.join(', ')} → location ${location}`)
+    .join('; ');
+  return {
+    problem:
+      `department ${department.id} belongs to NetSuite subsidiaries mapped to different Procurify locations (${which}), ` +
+      'and a Procurify department has one location: limit the department to subsidiaries of one location, or map them to the same one',
+    waitingFor: 'setting:departmentLocations',
+  };
+}
+
+/** The department as Procurify's DepartmentUpsertRequest; a location problem falls back to the default. */
 export function mapDepartment(department: NetSuiteDepartment, lookups: ProcurifyLookups): DepartmentWrite {
+  const location = departmentLocation(department, lookups);
   return {
     name: department.name.slice(0, 150),
-    branch: lookups.departmentLocationId,
+    branch: 'locationId' in location ? location.locationId : lookups.departmentLocationId,
     external_id: department.id,
     active: department.isInactive !== true,
   };

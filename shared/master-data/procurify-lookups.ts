@@ -1,14 +1,25 @@
-// Reads the Procurify facts master-data mapping needs (currency ids by ISO code, the location
+// Reads the Procurify facts master-data mapping needs (currency ids by ISO code, the locations
 // departments belong to) once per container and keeps them for ten minutes.
 import { DataError } from '../errors.ts';
 import type { ProcurifyDepartments } from '../procurify/index.ts';
+import { settingNames } from '../resources.ts';
 import type { ProcurifyLookups } from './map-master-data.ts';
+
+/** Where departments go: the default location, and a location per NetSuite subsidiary. */
+export interface DepartmentLocationSettings {
+  /** APSYNC_DEPARTMENT_LOCATION_ID (default: the headquarter location, else the first active one). */
+  defaultId?: number | undefined;
+  /** APSYNC_DEPARTMENT_LOCATIONS: NetSuite subsidiary id → Procurify location id. */
+  bySubsidiary?: Readonly<Record<string, number>>;
+}
 
 export function createProcurifyLookups(
   procurify: () => Promise<ProcurifyDepartments>,
-  departmentLocationId: number | undefined,
+  departmentLocations: number | undefined | DepartmentLocationSettings,
   maxAgeMs = 600_000,
 ): () => Promise<ProcurifyLookups> {
+  const settings: DepartmentLocationSettings =
+    typeof departmentLocations === 'object' ? departmentLocations : { defaultId: departmentLocations };
   let cached: { at: number; value: ProcurifyLookups } | undefined;
   return async () => {
     if (cached !== undefined && Date.now() - cached.at < maxAgeMs) return cached.value;
@@ -16,20 +27,44 @@ export function createProcurifyLookups(
     const currencyIds = new Map<string, number>();
     let headquarter: number | undefined;
     let firstActive: number | undefined;
+    const active = new Set<number>();
     for await (const currency of client.listCurrencies()) {
       if (currency.active !== false) currencyIds.set(currency.name.toUpperCase(), currency.id);
     }
     for await (const location of client.listLocations()) {
-      if (location.active !== false) firstActive ??= location.id;
+      if (location.active !== false) {
+        firstActive ??= location.id;
+        active.add(location.id);
+      }
       if (location.headquarter === true) headquarter = location.id;
     }
-    const locationId = departmentLocationId ?? headquarter ?? firstActive;
+    const locationId = settings.defaultId ?? headquarter ?? firstActive;
     if (locationId === undefined) {
       throw new DataError(
-        'Procurify has no active location to create departments under; set APSYNC_DEPARTMENT_LOCATION_ID',
+        `Procurify has no active location to create departments under; set ${settingNames.departmentLocationId}`,
       );
     }
-    cached = { at: Date.now(), value: { currencyIds, departmentLocationId: locationId } };
+    // A mapped location Procurify does not have (or has made inactive) is that subsidiary's problem
+    // only: its departments are parked for review naming the setting; vendors and accounts go on.
+    const bySubsidiary = new Map<string, number>();
+    const invalid = new Map<string, string>();
+    for (const [subsidiary, location] of Object.entries(settings.bySubsidiary ?? {})) {
+      if (active.has(location)) bySubsidiary.set(subsidiary, location);
+      else
+        invalid.set(
+          subsidiary,
+          `${settingNames.departmentLocations} maps NetSuite subsidiary ${subsidiary} to Procurify location ${location}, which does not exist or is inactive`,
+        );
+    }
+    cached = {
+      at: Date.now(),
+      value: {
+        currencyIds,
+        departmentLocationId: locationId,
+        departmentLocationsBySubsidiary: bySubsidiary,
+        invalidDepartmentLocations: invalid,
+      },
+    };
     return cached.value;
   };
 }

@@ -6,6 +6,7 @@ import { DataError, type SyncError } from '../errors.ts';
 import type { InboundMessage } from '../events/inbound-message.ts';
 import type { NetSuiteRecords } from '../netsuite/index.ts';
 import type {
+  AccountCodeWrite,
   ProcurifyAccountCode,
   ProcurifyAccountCodes,
   ProcurifyDepartments,
@@ -19,6 +20,7 @@ import {
   accountCodeActiveReview,
   accountContentHash,
   contentHash,
+  departmentLocation,
   type MasterDataScope,
   mapAccount,
   mapDepartment,
@@ -44,6 +46,8 @@ export interface SyncMasterRecordDependencies {
   lookups: () => Promise<ProcurifyLookups>;
   /** ISO codes of NetSuite currencies by internal id, filled as vendors are read (one GET per currency). */
   currencyCodes?: Map<string, string>;
+  /** Names of NetSuite terms records by internal id, when a vendor's reference lacks its refName. */
+  termNames?: Map<string, string>;
 }
 
 export interface MasterSyncOutcome {
@@ -140,12 +144,31 @@ class MasterRecordSync {
     return code;
   }
 
+  /** The name of the vendor's terms: the reference's refName, else the term record's name (cached). */
+  private async termsName(vendor: NetSuiteVendor): Promise<string | undefined> {
+    const terms = vendor.terms;
+    if (terms === undefined) return undefined;
+    if (terms.refName !== undefined && terms.refName !== '') return terms.refName;
+    const cache = this.deps.termNames;
+    const cached = cache?.get(terms.id);
+    if (cached !== undefined) return cached;
+    const term = await this.deps.netsuite.find('term', terms.id);
+    const name = typeof term?.name === 'string' ? term.name : undefined;
+    if (name !== undefined) cache?.set(terms.id, name);
+    return name;
+  }
+
   private async syncVendor(vendor: NetSuiteVendor, lastHash: string | undefined): Promise<MasterSyncOutcome> {
     const scope = vendorScope(vendor, this.deps.scope);
     if ('invalid' in scope) throw new DataError(scope.invalid, { source: 'apsync' });
     if (!scope.inScope)
       return this.finish('skipped', scope.reason, { sourceModified: vendor.lastModifiedDate });
-    const { write, notes } = mapVendor(vendor, await this.deps.lookups(), await this.currencyCode(vendor));
+    const { write, notes } = mapVendor(
+      vendor,
+      await this.deps.lookups(),
+      await this.currencyCode(vendor),
+      await this.termsName(vendor),
+    );
     const hash = contentHash(write);
     const link = await this.deps.state.findBySource('netsuite', 'vendor', vendor.id);
     if (link !== undefined && hash === lastHash)
@@ -203,9 +226,15 @@ class MasterRecordSync {
     );
   }
 
+  /**
+   * An account's parent is set whatever order parent and child arrive in: a child whose NetSuite parent
+   * has no account code yet is written without one and left `pending` (waiting for `account-parent:<id>`);
+   * when the parent is written, it sets the parent of each child waiting for it.
+   */
   private async syncAccount(
     account: NetSuiteAccount,
     lastHash: string | undefined,
+    again = false,
   ): Promise<MasterSyncOutcome> {
     const scope = segmentScope(account, this.deps.scope);
     if ('invalid' in scope) throw new DataError(scope.invalid);
@@ -215,10 +244,96 @@ class MasterRecordSync {
     if ('skip' in mapped)
       return this.finish('skipped', mapped.skip, { sourceModified: account.lastModifiedDate });
     const write = { ...mapped.write };
+    let waitingParent: string | undefined;
     if (mapped.parentNetSuiteId !== undefined) {
       const parentLink = await this.deps.state.findBySource('netsuite', 'account', mapped.parentNetSuiteId);
       write.parent = parentLink === undefined ? null : Number(parentLink.procurifyId);
+      if (parentLink === undefined) waitingParent = mapped.parentNetSuiteId;
     }
+    const outcome = await this.writeAccount(account, lastHash, write);
+    if (outcome.procurifyId === undefined) return outcome;
+    if (waitingParent !== undefined && (outcome.status === 'synced' || outcome.status === 'unchanged')) {
+      await this.waitForParent(waitingParent, account.lastModifiedDate);
+      // The parent may have been linked meanwhile, after it looked for children waiting: look again.
+      if (
+        !again &&
+        (await this.deps.state.findBySource('netsuite', 'account', waitingParent)) !== undefined
+      ) {
+        const current = await this.deps.state.getState(this.ref);
+        return this.syncAccount(account, current?.contentHash, true);
+      }
+      return { status: 'pending', message: parentMessage(waitingParent), procurifyId: outcome.procurifyId };
+    }
+    await this.adoptWaitingChildren(account.id);
+    return outcome;
+  }
+
+  /** The child's state while its parent has no account code: written, `pending` the parent. */
+  private async waitForParent(parentId: string, sourceModified: string | undefined): Promise<void> {
+    const current = await this.deps.state.getState(this.ref);
+    const waitingFor = [`account-parent:${parentId}`];
+    if (current?.status !== 'pending' || current.waitingFor?.[0] !== waitingFor[0]) {
+      await this.deps.state.append(this.ref, {
+        step: 'note',
+        message: parentMessage(parentId),
+        facts: { waitingFor: waitingFor[0]! },
+      });
+    }
+    await this.deps.state.putState({
+      ref: this.ref,
+      status: 'pending',
+      message: parentMessage(parentId),
+      waitingFor,
+      ...(current?.contentHash === undefined ? {} : { contentHash: current.contentHash }),
+      ...(sourceModified === undefined ? {} : { sourceModified }),
+    });
+  }
+
+  /**
+   * Accounts written before this one existed in Procurify, waiting for it as their parent: each is
+   * synced again now, under its own lease (a child another worker holds finds the parent itself).
+   */
+  private async adoptWaitingChildren(parentId: string): Promise<void> {
+    const key = `account-parent:${parentId}`;
+    const waiting = (await this.deps.state.listByStatus('account', 'pending')).filter((child) =>
+      child.waitingFor?.includes(key),
+    );
+    for (const child of waiting) {
+      await this.deps.state.append(child.ref, {
+        step: 'note',
+        message: `parent account ${parentId} is now in Procurify: setting it as this account code's parent`,
+      });
+      const sync = new MasterRecordSync(child.ref, this.deps);
+      const now = new Date().toISOString();
+      try {
+        await withRecordLease(
+          this.deps.state,
+          child.ref,
+          () =>
+            sync.run({
+              kind: 'record-event',
+              origin: 'replay',
+              eventId: `parent-${parentId}-${child.ref.id}`,
+              recordType: 'account',
+              recordId: child.ref.id,
+              eventType: 'edit',
+              lastModified: now,
+              receivedAt: now,
+            }),
+          (error) => sync.recordFailure(error),
+        );
+      } catch {
+        // Recorded on the child (failed state and audit), or its lease is held by a worker that will
+        // find the parent linked: the parent's own sync stands.
+      }
+    }
+  }
+
+  private async writeAccount(
+    account: NetSuiteAccount,
+    lastHash: string | undefined,
+    write: AccountCodeWrite,
+  ): Promise<MasterSyncOutcome> {
     const inactive = account.isInactive === true;
     const hash = accountContentHash(write, inactive);
     const link = await this.deps.state.findBySource('netsuite', 'account', account.id);
@@ -284,7 +399,15 @@ class MasterRecordSync {
     if ('invalid' in scope) throw new DataError(scope.invalid);
     if (!scope.inScope)
       return this.finish('skipped', scope.reason, { sourceModified: department.lastModifiedDate });
-    const write = mapDepartment(department, await this.deps.lookups());
+    const lookups = await this.deps.lookups();
+    const location = departmentLocation(department, lookups);
+    if ('problem' in location) {
+      return this.finish('review', location.problem, {
+        sourceModified: department.lastModifiedDate,
+        waitingFor: [location.waitingFor],
+      });
+    }
+    const write = mapDepartment(department, lookups);
     const hash = contentHash(write);
     const link = await this.deps.state.findBySource('netsuite', 'department', department.id);
     if (link !== undefined && hash === lastHash) {
@@ -451,3 +574,6 @@ class MasterRecordSync {
 }
 
 export type { RecordKind };
+
+const parentMessage = (parentId: string): string =>
+  `written without its parent: NetSuite parent account ${parentId} has no account code in Procurify yet; the parent is set when it syncs`;

@@ -79,6 +79,9 @@ export const vendorSchema = z.object({
   state_province: nullableText,
   country: nullableText,
   phoneOne: nullableText,
+  // Read when the answer has them (written by master data; absent from older fixtures).
+  phoneTwo: z.string().nullish(),
+  fax: z.string().nullish(),
   contact: nullableText,
   url: nullableText,
   currency: nullableInt,
@@ -119,6 +122,8 @@ const vendorFields = {
   state_province: optionalText(40),
   country: optionalText(80),
   phoneOne: optionalText(20),
+  phoneTwo: optionalText(20),
+  fax: optionalText(20),
   contact: optionalText(50),
   url: optionalText(200),
   /** Procurify currency id. */

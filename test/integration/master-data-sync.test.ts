@@ -14,14 +14,34 @@ let sqs: SQSClient;
 let currencyId = '';
 let subsidiaryId = '';
 
+/** Procurify locations of the mapping (APSYNC_DEPARTMENT_LOCATIONS), by NetSuite subsidiary id. */
+const seattle = 61;
+const toronto = 62;
+const usSubsidiary = '71';
+const canadaSubsidiary = '72';
+/** Mapped to location 99, which Procurify does not have. */
+const lostSubsidiary = '73';
+let headOffice = 0;
+
 beforeAll(async () => {
-  stack = await startLocalStack({ settings: { retryBaseSeconds: '0' } });
+  stack = await startLocalStack({
+    settings: {
+      retryBaseSeconds: '0',
+      departmentLocations: `${usSubsidiary}:${seattle},${canadaSubsidiary}:${toronto},${lostSubsidiary}:99`,
+    },
+  });
   state = new DynamoStateStore(
     new DynamoDBClient(stack.aws.clientConfig('dynamodb')),
     stack.aws.names.tables.state,
   );
   sqs = new SQSClient(stack.aws.clientConfig('sqs'));
-  stack.procurify.store.addLocation({ name: 'Head Office', headquarter: true, currency: 'USD' });
+  headOffice = stack.procurify.store.addLocation({
+    name: 'Head Office',
+    headquarter: true,
+    currency: 'USD',
+  }).id;
+  stack.procurify.store.addLocation({ id: seattle, name: 'Seattle', currency: 'USD' });
+  stack.procurify.store.addLocation({ id: toronto, name: 'Toronto', currency: 'USD' });
   const currency = stack.netsuite.seed({
     records: { currency: [{ name: 'USD', symbol: 'USD', isBaseCurrency: true }] },
   });
@@ -30,6 +50,15 @@ beforeAll(async () => {
     records: { subsidiary: [{ name: 'Parent Company', currency: { id: currencyId } }] },
   });
   subsidiaryId = subsidiary.created.subsidiary?.[0] ?? '';
+  stack.netsuite.seed({
+    records: {
+      subsidiary: [
+        { id: usSubsidiary, name: 'Harbor Goods US', currency: { id: currencyId } },
+        { id: canadaSubsidiary, name: 'Harbor Goods Canada', currency: { id: currencyId } },
+        { id: lostSubsidiary, name: 'Harbor Goods Mexico', currency: { id: currencyId } },
+      ],
+    },
+  });
 });
 
 afterAll(async () => stack?.stop());
@@ -42,7 +71,7 @@ const procurifyWrites = (pathPart: string) =>
     .length;
 
 /** Waits until the record's first sync ended (Procurify write, link and state all done); returns its state. */
-const synced = (kind: 'vendor' | 'account', id: string) =>
+const synced = (kind: 'vendor' | 'account' | 'department', id: string) =>
   settledState(
     stack,
     state,
@@ -201,6 +230,156 @@ describe('master data NetSuite → Procurify', () => {
     const code = [...stack.procurify.store.accountCodes.values()].find((c) => c.code === '6100');
     expect(code).toMatchObject({ description: 'Office Supplies', account_type: 2, active: true });
     expect((await state.findBySource('netsuite', 'account', withNumber))?.procurifyId).toBe(String(code?.id));
+  });
+
+  it('brings the terms (by name), both phones, the fax and the default billing address; a terms change follows', async () => {
+    const terms = stack.netsuite.seed({
+      records: {
+        term: [
+          { name: 'Net 30', daysUntilNetDue: 30 },
+          { name: 'Net 60', daysUntilNetDue: 60 },
+        ],
+      },
+    }).created.term!;
+    const id = createVendor({
+      entityId: 'V-1007',
+      companyName: 'Pacific Pulp & Paper',
+      phone: '604-555-0111',
+      altPhone: '604-555-0112',
+      fax: '604-555-0113',
+      terms: { id: terms[0] },
+      addressBook: {
+        items: [
+          { defaultShipping: true, addressBookAddress: { addr1: 'Dock 4', city: 'Delta', country: 'CA' } },
+          {
+            defaultBilling: true,
+            addressBookAddress: {
+              addr1: '400 Burrard St',
+              addr2: 'Suite 900',
+              city: 'Vancouver',
+              state: 'BC',
+              zip: 'V6C 3A6',
+              country: 'CA',
+            },
+          },
+        ],
+      },
+    });
+    const vendor = await syncedVendor(id);
+    expect(vendor).toMatchObject({
+      phoneOne: '604-555-0111',
+      phoneTwo: '604-555-0112',
+      fax: '604-555-0113',
+      addressLineOne: '400 Burrard St',
+      addressLineTwo: 'Suite 900',
+      city: 'Vancouver',
+      state_province: 'BC',
+      postalCode: 'V6C 3A6',
+      country: 'CA',
+    });
+    const termName = (termId: number | null) =>
+      termId === null ? null : stack.procurify.store.paymentTerms.get(termId)?.name;
+    expect(termName(vendor.payment_term_ref)).toBe('Net 30');
+
+    const before = (await state.read({ system: 'netsuite', kind: 'vendor', id })).length;
+    stack.netsuite.userUpdate('vendor', id, { terms: { id: terms[1] }, altPhone: '' });
+    await settledState(stack, state, { system: 'netsuite', kind: 'vendor', id }, { after: before });
+    expect(termName(procurifyVendor(id)!.payment_term_ref)).toBe('Net 60');
+    expect(procurifyVendor(id)!.phoneTwo).toBeNull();
+  });
+
+  it('sets an account code’s parent when the child syncs before its parent', async () => {
+    // The parent exists in NetSuite but its notice has not come yet (seeded: no notice).
+    const parent = stack.netsuite.seed({
+      records: { account: [{ acctNumber: '5000', acctName: 'Operating Expenses', acctType: 'Expense' }] },
+    }).created.account![0]!;
+    const child = stack.netsuite.userCreate('account', {
+      acctNumber: '5100',
+      acctName: 'Travel',
+      acctType: 'Expense',
+      parent: { id: parent },
+    }).id;
+    const waiting = await synced('account', child);
+    expect(waiting).toMatchObject({ status: 'pending', waitingFor: [`account-parent:${parent}`] });
+    expect(waiting?.message).toMatch(/written without its parent/);
+    const code = (number: string) =>
+      [...stack.procurify.store.accountCodes.values()].find((candidate) => candidate.code === number);
+    expect(code('5100')?.parent).toBeNull();
+
+    // The parent's notice arrives: it is written, and sets itself as the waiting child's parent.
+    await stack.netsuite.sendNotice({ recordType: 'account', recordId: parent, eventType: 'create' });
+    expect((await synced('account', parent))?.status).toBe('synced');
+    expect(code('5100')?.parent).toBe(code('5000')?.id);
+    expect(await state.getState({ system: 'netsuite', kind: 'account', id: child })).toMatchObject({
+      status: 'synced',
+    });
+    const trail = await state.read({ system: 'netsuite', kind: 'account', id: child });
+    expect(trail.map((entry) => entry.message).filter(Boolean)).toContain(
+      `parent account ${parent} is now in Procurify: setting it as this account code's parent`,
+    );
+
+    // The usual order still works: a grandchild whose parent is linked gets it at once.
+    const grandchild = stack.netsuite.userCreate('account', {
+      acctNumber: '5110',
+      acctName: 'Airfare',
+      acctType: 'Expense',
+      parent: { id: child },
+    }).id;
+    expect((await synced('account', grandchild))?.status).toBe('synced');
+    expect(code('5110')?.parent).toBe(code('5100')?.id);
+  });
+
+  it('places each department in the Procurify location its subsidiary maps to', async () => {
+    const department = (name: string, subsidiaries: string[]) =>
+      stack.netsuite.userCreate('department', {
+        name,
+        subsidiary: { items: subsidiaries.map((id) => ({ id })) },
+      }).id;
+    const branchOf = (id: string) =>
+      [...stack.procurify.store.departments.values()].find((candidate) => candidate.external_id === id)
+        ?.branch;
+    const canada = department('Canadian Operations', [canadaSubsidiary]);
+    const us = department('US Operations', [usSubsidiary]);
+    const parent = department('Corporate', [subsidiaryId]);
+    expect((await synced('department', canada))?.status).toBe('synced');
+    expect((await synced('department', us))?.status).toBe('synced');
+    expect((await synced('department', parent))?.status).toBe('synced');
+    expect(branchOf(canada)).toBe(toronto);
+    expect(branchOf(us)).toBe(seattle);
+    // A subsidiary without a mapping: the default location (here the headquarters).
+    expect(branchOf(parent)).toBe(headOffice);
+  });
+
+  it('parks a department whose subsidiaries map to two locations, or to a location Procurify lacks', async () => {
+    const shared = stack.netsuite.userCreate('department', {
+      name: 'Shared Services',
+      subsidiary: { items: [{ id: usSubsidiary }, { id: canadaSubsidiary }] },
+    }).id;
+    const lost = stack.netsuite.userCreate('department', {
+      name: 'Mexico Operations',
+      subsidiary: { items: [{ id: lostSubsidiary }] },
+    }).id;
+    const review = (id: string) =>
+      settledState(
+        stack,
+        state,
+        { system: 'netsuite', kind: 'department', id },
+        { where: (e) => e.step === 'review' },
+      );
+    expect(await review(shared)).toMatchObject({
+      status: 'review',
+      waitingFor: ['setting:departmentLocations'],
+      message: expect.stringMatching(/mapped to different Procurify locations/),
+    });
+    expect(await review(lost)).toMatchObject({
+      status: 'review',
+      message: expect.stringMatching(
+        /APSYNC_DEPARTMENT_LOCATIONS maps NetSuite subsidiary 73 to Procurify location 99/,
+      ),
+    });
+    const written = [...stack.procurify.store.departments.values()].map((candidate) => candidate.external_id);
+    expect(written).not.toContain(shared);
+    expect(written).not.toContain(lost);
   });
 
   it('retries through a 429 storm from Procurify and writes the vendor once', async () => {

@@ -889,9 +889,15 @@ export interface ConfigKeyModel {
 /** Values the parser must produce for keys that are not given. */
 export const configurationDefaults = {
   netsuite: { concurrencyShare: 4, subsidiaries: [] as string[] },
-  procurify: {},
+  procurify: { departmentLocations: {} },
   paymentMode: 'push',
-  schedules: { netsuitePollMinutes: 15, procurifyPollMinutes: 5, paidBillPullMinutes: 60 },
+  schedules: {
+    netsuitePollMinutes: 15,
+    procurifyPollMinutes: 5,
+    paidBillPullMinutes: 60,
+    reconcileMinutes: 1440,
+    reconcileEnabled: true,
+  },
   retention: { logDays: 30, auditDays: 400, idempotencyDays: 7 },
   api: { rateLimit: 25, burstLimit: 50 },
   logLevel: 'INFO',
@@ -1125,6 +1131,37 @@ const configKeyList: ConfigKeyModel[] = [
     ...outOfRange(1, Number.MAX_SAFE_INTEGER),
   },
   {
+    path: ['procurify', 'departmentLocations'],
+    valid: fc.oneof(
+      departmentLocationEntries().map((entries) => ({
+        input: Object.fromEntries(
+          entries.map(([subsidiary, location, asText]) => [subsidiary, asText ? String(location) : location]),
+        ),
+        parsed: Object.fromEntries(entries.map(([subsidiary, location]) => [subsidiary, location])),
+      })),
+      departmentLocationText(),
+    ),
+    validText: departmentLocationText(),
+    invalid: fc.constantFrom(
+      { a: 3 },
+      { '1': 0 },
+      { '1': -2 },
+      { '1': 'x' },
+      { '1': 1.5 },
+      { '1': null },
+      { '-1': 3 },
+      '1:x',
+      '1=3',
+      '1:3,1:4',
+      '1:3;2:4',
+      'x',
+      5,
+      true,
+      [1, 2],
+    ),
+    invalidText: invalidStrings(['1:x', '1=3', '1:3,1:4', '1:3;2:4', 'a:1', '1:0', ':3', '1:']),
+  },
+  {
     path: ['retryBaseSeconds'],
     ...integerKey(1, 900),
     ...outOfRange(1, 900),
@@ -1192,6 +1229,24 @@ const configKeyList: ConfigKeyModel[] = [
 export const configKeys: readonly ConfigKeyModel[] = configKeyList.map((key) =>
   Object.assign(key, { [fc.toStringMethod]: () => `apsync.${key.path.join('.')}` }),
 );
+
+/** Distinct subsidiary ids with a location id each (written as a number or as digits). */
+function departmentLocationEntries() {
+  return fc.uniqueArray(
+    fc.tuple(fc.stringMatching(/^[1-9]\d{0,5}$/), fc.integer({ min: 1, max: 999_999 }), fc.boolean()),
+    { maxLength: 4, selector: ([subsidiary]) => subsidiary },
+  );
+}
+
+/** `1:3, 2:5` (the environment and command-line form): spaces around the parts allowed. */
+function departmentLocationText(): fc.Arbitrary<ValidValue & { input: string }> {
+  return departmentLocationEntries().chain((entries) =>
+    fc.constantFrom(',', ', ', ' , ').map((separator) => ({
+      input: entries.map(([subsidiary, location]) => `${subsidiary}:${location}`).join(separator),
+      parsed: Object.fromEntries(entries.map(([subsidiary, location]) => [subsidiary, location])),
+    })),
+  );
+}
 
 /** `1, 3,,7` from the command line: trimmed, empty parts dropped. */
 function subsidiaryText(): fc.Arbitrary<ValidValue & { input: string }> {
@@ -1405,6 +1460,13 @@ const settingModelList: SettingModel[] = [
     fallback: undefined,
     valid: settingNumber(1, Number.MAX_SAFE_INTEGER, true),
     invalid: badNumberText(1, Number.MAX_SAFE_INTEGER, true),
+  },
+  {
+    variable: settingNames.departmentLocations,
+    field: 'departmentLocations',
+    fallback: {},
+    valid: departmentLocationText().map(({ input, parsed }) => ({ text: input, parsed })),
+    invalid: fc.constantFrom('1:x', '1=3', '1:3,1:4', '1:3;2:4', 'a:1', '1:0', ':3', '1:', '{"1":3}', 'true'),
   },
   {
     variable: settingNames.retryBaseSeconds,

@@ -206,7 +206,7 @@ describe('CDK configuration under generated input', () => {
             [overrideContextKey]: JSON.stringify(override.input),
           };
           // `-c` strings win over both objects, key by key.
-          const expected = mergeExpected(base.expected, override.input, override.expected);
+          const expected = mergeExpected(base, override);
           for (const key of commandLine.given) {
             const text = getIn(commandLine.input, key.path);
             context[`${keyName(key)}`] = text;
@@ -351,20 +351,35 @@ function getIn(source: Record<string, unknown>, path: readonly string[]): unknow
   return node;
 }
 
-/** The base's parsed values with the override's given keys on top (a deep merge, key by key). */
+/**
+ * The base's parsed values with the override's given keys on top (a deep merge, key by key): a key
+ * whose value is an object in both (the department location mapping) gets the entries of both.
+ */
 function mergeExpected(
-  baseExpected: Record<string, unknown>,
-  overrideInput: Record<string, unknown>,
-  overrideExpected: Record<string, unknown>,
+  base: { input: Record<string, unknown>; expected: Record<string, unknown> },
+  override: { input: Record<string, unknown>; expected: Record<string, unknown> },
 ): Record<string, unknown> {
-  const result = structuredClone(baseExpected);
+  const result = structuredClone(base.expected);
   for (const key of configKeys) {
-    if (hasPath(overrideInput, key.path)) {
-      setIn(result, key.path, getIn(overrideExpected, key.path));
-    }
+    if (!hasPath(override.input, key.path)) continue;
+    const [before, after] = [getIn(base.input, key.path), getIn(override.input, key.path)];
+    const merged = isPlainObject(before) && isPlainObject(after);
+    setIn(
+      result,
+      key.path,
+      merged
+        ? {
+            ...(getIn(base.expected, key.path) as object),
+            ...(getIn(override.expected, key.path) as object),
+          }
+        : getIn(override.expected, key.path),
+    );
   }
   return result;
 }
+
+const isPlainObject = (value: unknown): boolean =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function hasPath(source: Record<string, unknown>, path: readonly string[]): boolean {
   const parent = getIn(source, path.slice(0, -1));

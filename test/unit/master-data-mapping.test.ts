@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   accountCodeActiveReview,
   contentHash,
+  departmentLocation,
   mapAccount,
   mapDepartment,
   mapVendor,
@@ -129,6 +130,72 @@ describe('mapVendor', () => {
   });
 });
 
+describe('mapVendor: phones, terms and the default billing address', () => {
+  it('sends both phones, the fax and the terms by name', () => {
+    const { write, notes } = mapVendor(
+      vendor({
+        phone: ' 604-555-0101 ',
+        altPhone: '604-555-0102',
+        mobilePhone: '604-555-0199',
+        fax: '604-555-0103',
+        terms: { id: '2', refName: 'Net 30' },
+      }),
+      lookups,
+    );
+    expect(notes).toEqual([]);
+    expect(write).toMatchObject({
+      phoneOne: '604-555-0101',
+      phoneTwo: '604-555-0102',
+      fax: '604-555-0103',
+      payment_term_ref: { name: 'Net 30' },
+    });
+  });
+
+  it('uses the mobile phone when there is no alt. phone; clears what NetSuite does not have', () => {
+    const { write } = mapVendor(vendor({ mobilePhone: '604-555-0199' }), lookups);
+    expect(write).toMatchObject({
+      phoneOne: null,
+      phoneTwo: '604-555-0199',
+      fax: null,
+      payment_term_ref: null,
+    });
+  });
+
+  it('takes the terms name the caller read when the reference has none', () => {
+    expect(
+      mapVendor(vendor({ terms: { id: '4' } }), lookups, 'USD', '2% 10 Net 30').write.payment_term_ref,
+    ).toEqual({
+      name: '2% 10 Net 30',
+    });
+  });
+
+  it('cuts a phone longer than Procurify takes, with a note', () => {
+    const { write, notes } = mapVendor(vendor({ phone: '1 (604) 555-0101 ext 12345' }), lookups);
+    expect(write.phoneOne).toBe('1 (604) 555-0101 ext');
+    expect(notes).toEqual([expect.stringMatching(/phone .* longer than Procurify's 20 characters/)]);
+  });
+
+  it('uses the default billing address, or the only one; not a shipping address among several', () => {
+    const only = mapVendor(
+      vendor({ addressBook: { items: [{ addressBookAddress: { addr1: '9 Dock Rd', city: 'Kent' } }] } }),
+      lookups,
+    ).write;
+    expect(only).toMatchObject({ addressLineOne: '9 Dock Rd', city: 'Kent' });
+    const several = mapVendor(
+      vendor({
+        addressBook: {
+          items: [
+            { defaultShipping: true, addressBookAddress: { addr1: 'Shipping dock' } },
+            { addressBookAddress: { addr1: 'Other' } },
+          ],
+        },
+      }),
+      lookups,
+    ).write;
+    expect(several).toMatchObject({ addressLineOne: null, city: null, country: null });
+  });
+});
+
 describe('mapAccount', () => {
   it('uses the Number as the code and maps the account type', () => {
     expect(
@@ -177,6 +244,57 @@ describe('mapDepartment', () => {
       branch: 7,
       external_id: '12',
       active: true,
+    });
+  });
+});
+
+describe('departmentLocation', () => {
+  const mapped = {
+    ...lookups,
+    departmentLocationsBySubsidiary: new Map([
+      ['1', 10],
+      ['2', 20],
+      ['3', 20],
+    ]),
+    invalidDepartmentLocations: new Map([
+      [
+        '9',
+        'APSYNC_DEPARTMENT_LOCATIONS maps NetSuite subsidiary 9 to Procurify location 99, which does not exist or is inactive',
+      ],
+    ]),
+  };
+  const department = (subsidiary: unknown) => ({ id: '12', name: 'Marketing', subsidiary });
+
+  it("places a department at its subsidiary's location, else at the default one", () => {
+    expect(departmentLocation(department({ items: [{ id: '2' }] }), mapped)).toEqual({
+      locationId: 20,
+      source: 'subsidiary',
+    });
+    // Two subsidiaries of one location; an unmapped subsidiary beside a mapped one.
+    expect(
+      departmentLocation(department({ items: [{ id: '2' }, { id: '3' }, { id: '5' }] }), mapped),
+    ).toEqual({
+      locationId: 20,
+      source: 'subsidiary',
+    });
+    expect(departmentLocation(department({ items: [{ id: '5' }] }), mapped)).toEqual({
+      locationId: 7,
+      source: 'default',
+    });
+    expect(departmentLocation(department(undefined), mapped)).toEqual({ locationId: 7, source: 'default' });
+    expect(mapDepartment(department({ id: '1' }), mapped).branch).toBe(10);
+  });
+
+  it('parks a department whose subsidiaries map to different locations, or to one Procurify lacks', () => {
+    expect(departmentLocation(department({ items: [{ id: '1' }, { id: '2' }] }), mapped)).toEqual({
+      problem: expect.stringMatching(
+        /department 12 belongs to NetSuite subsidiaries mapped to different Procurify locations \(subsidiary 1 → location 10; subsidiary 2 → location 20\)/,
+      ),
+      waitingFor: 'setting:departmentLocations',
+    });
+    expect(departmentLocation(department({ items: [{ id: '9' }] }), mapped)).toEqual({
+      problem: expect.stringMatching(/subsidiary 9 to Procurify location 99, which does not exist/),
+      waitingFor: 'setting:departmentLocations',
     });
   });
 });
