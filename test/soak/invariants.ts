@@ -1,10 +1,12 @@
 // What a soak must prove, read from the sandboxes' stores and apsync's state table after everything
 // settled: every NetSuite change reflected in Procurify; every approved bill one Vendor Bill with its
-// current lines; every payment exactly one Vendor Payment, or failed with its data message, or in a
-// dead-letter queue (none lost, none duplicated); bills paid in NetSuite marked paid in Procurify (pull
-// mode); and every record's audit trail complete. Each violation is a Finding naming the record, what
+// current lines (tax, shipping and costs included) and its invoice file attached once; every payment
+// exactly one Vendor Payment, or failed with its data message, or in a dead-letter queue (none lost,
+// none duplicated); bills paid in NetSuite marked paid in Procurify (pull mode); and every record's
+// audit trail complete. Each violation is a Finding naming the record, what
 // was expected and what was found. Called by run-soak.ts.
 import type { DlqListOutput } from '../../infra/cli/output-schemas.ts';
+import { attachedFiles } from '../../infra/sandboxes/netsuite/file-cabinet.ts';
 import { billExternalId } from '../../shared/bills/bill-plan.ts';
 import { paymentExternalId, paymentProblems } from '../../shared/payments/vendor-payment-plan.ts';
 import type { AuditEntry, RecordRef, RecordState, SyncStatus } from '../../shared/state/model.ts';
@@ -357,14 +359,25 @@ export async function checkInvariants(
     }
     billIdOf.set(uuid, only.id);
     outcomes.bills.written += 1;
-    const allocations = bill.lines.reduce((sum, line) => sum + line.allocations.length, 0);
+    // The owed total (lines with tax and shipping, and costs) in the expense lines the settings make.
+    const expectedLines = bill.expenseLines;
     const lines = only.bill.expense?.items?.length ?? 0;
-    if (cents(only.bill.total) !== bill.totalCents || lines !== allocations) {
+    if (cents(only.bill.total) !== bill.totalCents || lines !== expectedLines) {
       findings.push({
-        category: lines > allocations ? 'duplicate' : 'lost',
+        category: lines > expectedLines ? 'duplicate' : 'lost',
         record: name,
-        expected: `total ${bill.totalCents / 100} in ${allocations} line(s)${bill.edits > 0 ? ` (after ${bill.edits} edit(s))` : ''}`,
+        expected: `total ${bill.currency} ${bill.totalCents / 100} in ${expectedLines} line(s)${bill.edits > 0 ? ` (after ${bill.edits} edit(s))` : ''}`,
         actual: `Vendor Bill ${only.id}: total ${only.bill.total} in ${lines} line(s)`,
+      });
+    }
+    // Its invoice file stored and attached once, whatever retries and edits happened.
+    const files = attachedFiles(netsuite.store, 'vendorBill', only.id);
+    if (files.length !== bill.attachments) {
+      findings.push({
+        category: files.length > bill.attachments ? 'duplicate' : 'lost',
+        record: name,
+        expected: `${bill.attachments} invoice file(s) attached`,
+        actual: `Vendor Bill ${only.id}: ${files.length} file(s) attached (${files.map((file) => String(file.fields.name)).join(', ')})`,
       });
     }
     const link = await state.findBySource('procurify', 'bill', uuid);

@@ -2,11 +2,17 @@
 // vendor, account and department changes in NetSuite (some with their notice lost or delivered twice),
 // approved bills, edits, bills coded with an account NetSuite lacks, payments over one to three bills
 // (push mode) and bills paid in NetSuite (pull mode) — plus lost Procurify answers after a write.
-// The kinds and amounts come from the seed; a bill is paid, or a vendor billed, only once apsync has
-// synced it, so which ones are picked depends on timing too (the driver never waits: `notReady` counts
-// the records it looked at too early).
+// Bills are real AP bills: USD or CAD, lines taxed inclusive or exclusive (5, 7.25, 8.875, 13 %), by
+// quantity or by cost, some with shipping or custom fields, split over departments, some with freight
+// or handling costs and an invoice PDF; their own PRNG (`rich`) draws these, so the operations the seed
+// chooses stay the same. The kinds and amounts come from the seed; a bill is paid, or a vendor billed,
+// only once apsync has synced it, so which ones are picked depends on timing too (the driver never
+// waits: `notReady` counts the records it looked at too early).
 import type { NoticeEventType } from '../../infra/sandboxes/netsuite/index.ts';
 import type { RecordType } from '../../infra/sandboxes/netsuite/record-types.ts';
+import type { BillInput, BillRecord } from '../../infra/sandboxes/procurify/index.ts';
+import { invoicePdfBase64 } from '../../infra/sandboxes/procurify/invoice-pdf.ts';
+import { lineTaxSplit } from '../../infra/sandboxes/procurify/model.ts';
 import type { NoticeDuplicates } from './notice-duplicates.ts';
 import {
   accountNumber,
@@ -19,7 +25,10 @@ import {
   type Pool,
   type SoakBill,
   type SoakCompany,
+  type SoakCost,
+  type SoakCurrency,
   type SoakLine,
+  type SoakTax,
   today,
   vendorBody,
   vendorName,
@@ -98,6 +107,19 @@ const phaseWeights: Record<Phase, Partial<Record<OperationKind, number>>> = {
   pull: { ...masterWeights, 'netsuite.payBills': 16, 'payment.inPullMode': 1 },
 };
 
+/** The taxes a line may carry, by the bill's currency (the rates of the vendor's country). */
+const soakTaxes: Record<SoakCurrency, SoakTax[]> = {
+  USD: [
+    { name: 'CA Sales Tax', percentage: '7.25', inclusive: false },
+    { name: 'NY Sales Tax', percentage: '8.875', inclusive: false },
+  ],
+  CAD: [
+    { name: 'GST', percentage: '5', inclusive: false },
+    { name: 'HST', percentage: '13', inclusive: true },
+    { name: 'HST', percentage: '13', inclusive: false },
+  ],
+};
+
 export interface OperationMixOptions {
   lostNoticeRate: number;
   duplicateNoticeRate: number;
@@ -121,6 +143,8 @@ export class OperationMix {
   private readonly env: SoakEnvironment;
   private readonly company: SoakCompany;
   private readonly random: () => number;
+  /** Draws what makes a bill real (currency, tax, shipping, costs, files), apart from `random`. */
+  private readonly rich: () => number;
   private readonly options: OperationMixOptions;
   private readonly duplicates: NoticeDuplicates;
   private readonly procurifyIds = new Map<string, number>();
@@ -141,10 +165,12 @@ export class OperationMix {
     random: () => number,
     duplicates: NoticeDuplicates,
     options: OperationMixOptions,
+    rich: () => number = Math.random,
   ) {
     this.env = env;
     this.company = company;
     this.random = random;
+    this.rich = rich;
     this.duplicates = duplicates;
     this.options = options;
   }
@@ -175,9 +201,9 @@ export class OperationMix {
     return entries.at(-1)![0];
   }
 
-  private choose<T>(items: readonly T[]): T | undefined {
+  private choose<T>(items: readonly T[], random = this.random): T | undefined {
     if (items.length === 0) return undefined;
-    return items[Math.floor(this.random() * items.length)];
+    return items[Math.floor(random() * items.length)];
   }
 
   /** false when nothing was eligible (the caller falls back to another operation). */
@@ -420,56 +446,129 @@ export class OperationMix {
    * A trading record to code or bill with: one created long enough ago and already synced (a few are
    * tried), else one seeded before the run. Never waits: the load keeps its pace whatever apsync does.
    */
-  private async codingRecord(kind: MasterKind): Promise<{ master: MasterRecord; procurifyId: number }> {
+  private async codingRecord(
+    kind: MasterKind,
+    random = this.random,
+  ): Promise<{ master: MasterRecord; procurifyId: number }> {
     const settled = this.masters(
       kind,
       (record) => record.pool === 'trading' && record.createdAt <= this.index - this.options.settleOperations,
     );
     for (let attempt = 0; attempt < 3; attempt++) {
-      const chosen = this.choose(settled);
+      const chosen = this.choose(settled, random);
       if (chosen === undefined) break;
       const id = await this.procurifyIdOf(chosen);
       if (id !== undefined) return { master: chosen, procurifyId: id };
       this.counts.notReady += 1;
     }
     const seeded = this.masters(kind, (record) => record.pool === 'trading' && record.createdAt < 0);
-    const fallback = seeded[Math.floor(this.random() * seeded.length)]!;
+    const fallback = seeded[Math.floor(random() * seeded.length)]!;
     return { master: fallback, procurifyId: (await this.procurifyIdOf(fallback))! };
   }
 
-  private async billLines(orphanCode?: number): Promise<SoakLine[]> {
+  /**
+   * A line's tax and shipping: shares of at least 0.16 on every allocation (amounts of 10.00 or more,
+   * rates of 5 % or more, a third at least per allocation), so each becomes its own expense line.
+   */
+  private lineExtras(currency: SoakCurrency): Pick<SoakLine, 'tax' | 'shippingCents'> {
+    const taxes = soakTaxes[currency];
+    const tax = this.rich() < 0.6 ? taxes[Math.floor(this.rich() * taxes.length)] : undefined;
+    const shippingCents = this.rich() < 0.15 ? 100 + Math.floor(this.rich() * 2900) : undefined;
+    return {
+      ...(tax === undefined ? {} : { tax }),
+      ...(shippingCents === undefined ? {} : { shippingCents }),
+    };
+  }
+
+  /** Allocations of a line's net: one, or a third and the rest. */
+  private static splitNet(
+    line: Pick<SoakLine, 'amountCents' | 'tax'>,
+    coding: Array<{ accountCode: number; department: number }>,
+  ): SoakLine['allocations'] {
+    const { netCents } = lineTaxSplit(line.amountCents, line.tax ?? null);
+    const parts =
+      coding.length > 1 ? [Math.floor(netCents / 3), netCents - Math.floor(netCents / 3)] : [netCents];
+    return coding.map((code, index) => ({ ...code, amountCents: parts[index]! }));
+  }
+
+  private async billLines(currency: SoakCurrency, orphanCode?: number): Promise<SoakLine[]> {
     const lines: SoakLine[] = [];
     const count = 1 + Math.floor(this.random() * 3);
     for (let item = 0; item < count; item++) {
       const amountCents = 1000 + Math.floor(this.random() * 49_000);
       const split = this.random() < 0.3;
-      const parts = split
-        ? [Math.floor(amountCents / 3), amountCents - Math.floor(amountCents / 3)]
-        : [amountCents];
-      const allocations = [];
-      for (const [index, part] of parts.entries()) {
+      const coding = [];
+      for (let index = 0; index < (split ? 2 : 1); index++) {
         const account =
           orphanCode !== undefined && item === 0 && index === 0
             ? orphanCode
             : (await this.codingRecord('account')).procurifyId;
         const department = (await this.codingRecord('department')).procurifyId;
-        allocations.push({ accountCode: account, department, amountCents: part });
+        coding.push({ accountCode: account, department });
       }
-      lines.push({ amountCents, allocations });
+      const extras = this.lineExtras(currency);
+      lines.push({
+        amountCents,
+        ...extras,
+        allocations: OperationMix.splitNet({ amountCents, ...extras }, coding),
+      });
     }
     return lines;
   }
 
-  private procurifyItems(lines: SoakLine[]) {
-    return lines.map((line, index) => ({
-      description: `Soak line ${index + 1}`,
-      amount: money(line.amountCents),
-      cost_allocations: line.allocations.map((allocation) => ({
-        account_code: allocation.accountCode,
-        department: allocation.department,
-        amount: money(allocation.amountCents),
-      })),
-    }));
+  /** Freight on a fifth of the bills, a handling fee on some, coded with trading accounts. */
+  private async billCosts(): Promise<SoakCost[]> {
+    const costs: SoakCost[] = [];
+    if (this.rich() >= 0.2) return costs;
+    for (const name of this.rich() < 0.3 ? ['Freight', 'Handling fee'] : ['Freight']) {
+      costs.push({
+        name,
+        amountCents: 500 + Math.floor(this.rich() * 9500),
+        accountCode: (await this.codingRecord('account', this.rich)).procurifyId,
+        department: (await this.codingRecord('department', this.rich)).procurifyId,
+      });
+    }
+    return costs;
+  }
+
+  private procurifyItems(lines: SoakLine[]): BillInput['items'] {
+    return lines.map((line, index) => {
+      // A third of the lines are billed by quantity: 4 × a quarter of the amount (whole cents).
+      const byQuantity = index % 3 === 1 && line.amountCents % 4 === 0;
+      return {
+        description: `Soak line ${index + 1}`,
+        ...(byQuantity
+          ? { quantity: '4', unit_cost: money(line.amountCents / 4) }
+          : { amount: money(line.amountCents), bill_by_cost: index % 2 === 1 }),
+        ...(line.tax === undefined
+          ? {}
+          : {
+              tax_name: line.tax.name,
+              tax_percentage: line.tax.percentage,
+              tax_is_inclusive: line.tax.inclusive,
+            }),
+        ...(line.shippingCents === undefined ? {} : { shipping_amount: money(line.shippingCents) }),
+        ...(index === 0 ? { custom_fields: [{ field: 'Soak batch', value: `B-${this.index % 7}` }] } : {}),
+        cost_allocations: line.allocations.map((allocation) => ({
+          account_code: allocation.accountCode,
+          department: allocation.department,
+          amount: money(allocation.amountCents),
+        })),
+      };
+    });
+  }
+
+  /** What the Vendor Bill must hold for this Procurify bill (the owed total and its expense lines). */
+  private static expected(
+    record: BillRecord,
+    owedCents: number,
+  ): Pick<SoakBill, 'totalCents' | 'expenseLines'> {
+    let expenseLines = record.costs.filter((cost) => cost.amountCents !== 0).length;
+    for (const item of record.items) {
+      const perAllocation = 1 + (item.taxCents !== 0 ? 1 : 0) + ((item.shippingCents ?? 0) !== 0 ? 1 : 0);
+      expenseLines += item.allocations.length * perAllocation;
+    }
+    return { totalCents: owedCents, expenseLines };
   }
 
   private async createBill(
@@ -477,23 +576,46 @@ export class OperationMix {
     orphan?: { code: string; procurifyId: number },
   ): Promise<boolean> {
     const vendor = await this.codingRecord('vendor');
-    const lines = await this.billLines(orphan?.procurifyId);
+    const currency: SoakCurrency = this.rich() < 0.25 ? 'CAD' : 'USD';
+    const lines = await this.billLines(currency, orphan?.procurifyId);
+    const costs = await this.billCosts();
     this.company.counters.invoice += 1;
-    const created = this.env.procurify.createBill({
+    const invoice = `SOAK-${String(this.company.counters.invoice).padStart(6, '0')}`;
+    const attach = this.rich() < 0.3;
+    const procurify = this.env.procurify;
+    const created = procurify.createBill({
       vendor: vendor.procurifyId,
-      invoice_number: `SOAK-${String(this.company.counters.invoice).padStart(6, '0')}`,
+      currency,
+      invoice_number: invoice,
       invoice_date: today(),
       due_date: today(),
       status: 1,
       items: this.procurifyItems(lines),
+      costs: costs.map((cost) => ({
+        name: cost.name,
+        amount: money(cost.amountCents),
+        account_code: cost.accountCode,
+        department: cost.department,
+      })),
+      invoice_attachments: attach
+        ? [
+            {
+              name: `${invoice}.pdf`,
+              content: invoicePdfBase64([`INVOICE ${invoice}`, vendor.master.name, currency]),
+            },
+          ]
+        : [],
     });
-    if (approve) this.env.procurify.approveBill(created.uuid);
+    if (approve) procurify.approveBill(created.uuid);
     const bill: SoakBill = {
       uuid: created.uuid,
       vendorNetSuiteId: vendor.master.netsuiteId,
       procurifyVendor: vendor.procurifyId,
+      currency,
       lines,
-      totalCents: lines.reduce((sum, line) => sum + line.amountCents, 0),
+      costs,
+      attachments: attach ? 1 : 0,
+      ...OperationMix.expected(created, procurify.store.billTotalCents(created)),
       approved: approve,
       approvedAt: approve ? this.index : -1,
       ...(orphan === undefined ? {} : { orphanCode: orphan.code }),
@@ -516,20 +638,16 @@ export class OperationMix {
   private async editBill(): Promise<boolean> {
     const bill = this.choose(this.payableBills().filter((candidate) => candidate.orphanCode === undefined));
     if (bill === undefined) return false;
+    // New amounts; each line keeps its coding, tax and shipping (costs and files stay on the bill).
     const lines = bill.lines.map((line) => {
       const amountCents = 1000 + Math.floor(this.random() * 49_000);
-      const first = line.allocations.length > 1 ? Math.floor(amountCents / 3) : amountCents;
-      return {
-        amountCents,
-        allocations: line.allocations.map((allocation, index) => ({
-          ...allocation,
-          amountCents: index === 0 ? first : amountCents - first,
-        })),
-      };
+      const edited = { ...line, amountCents };
+      return { ...edited, allocations: OperationMix.splitNet(edited, line.allocations) };
     });
-    this.env.procurify.editBill(bill.uuid, { items: this.procurifyItems(lines) });
+    const procurify = this.env.procurify;
+    const record = procurify.editBill(bill.uuid, { items: this.procurifyItems(lines) });
     bill.lines = lines;
-    bill.totalCents = lines.reduce((sum, line) => sum + line.amountCents, 0);
+    Object.assign(bill, OperationMix.expected(record, procurify.store.billTotalCents(record)));
     bill.editedAt = this.index;
     bill.edits += 1;
     return true;
@@ -617,9 +735,11 @@ export class OperationMix {
 
   /** One to three payable bills of one vendor, each already in NetSuite as it is now (never waits). */
   private async billsToPay(): Promise<Array<{ bill: SoakBill; netsuiteBillId: string }>> {
+    // One payment pays bills of one vendor in one currency.
     const byVendor = new Map<string, SoakBill[]>();
     for (const bill of this.payableBills()) {
-      byVendor.set(bill.vendorNetSuiteId, [...(byVendor.get(bill.vendorNetSuiteId) ?? []), bill]);
+      const key = `${bill.vendorNetSuiteId}/${bill.currency}`;
+      byVendor.set(key, [...(byVendor.get(key) ?? []), bill]);
     }
     const vendors = [...byVendor.keys()].sort();
     for (let attempt = 0; attempt < 3 && vendors.length > 0; attempt++) {
@@ -677,9 +797,12 @@ export class OperationMix {
     status: 'paid' | 'approved',
     bills: Array<{ uuid: string; amountCents: number }>,
   ) {
+    const currency = this.company.bills.get(bills[0]!.uuid)!.currency;
     const payment = this.env.procurify.recordPayment({
       bills: bills.map((bill) => ({ uuid: bill.uuid, amount: money(bill.amountCents) })),
-      method: intent === 'unmatchedAccount' ? this.company.unmatchedMethod : this.company.matchedMethod,
+      // The bank account of the bills' currency (its GL code is a NetSuite bank account in it).
+      method:
+        intent === 'unmatchedAccount' ? this.company.unmatchedMethod : this.company.matchedMethods[currency],
       payment_date: today(),
       status,
     });
@@ -727,13 +850,15 @@ export class OperationMix {
       return { uuid: bill.uuid, netsuiteBillId, amountCents, paysInFull: amountCents === bill.totalCents };
     });
     const vendorId = ready[0]!.bill.vendorNetSuiteId;
+    const currency = ready[0]!.bill.currency;
     const tranDate = today();
     const created = this.userChange({ type: 'vendorPayment', eventType: 'paybills' }, () =>
       this.env.netsuite.userCreate(
         'vendorPayment',
         {
           entity: { id: vendorId },
-          account: { id: this.company.bankAccountId },
+          currency: { id: this.company.currencies[currency] },
+          account: { id: this.company.bankAccounts[currency] },
           tranDate,
           apply: {
             items: lines.map((line) => ({

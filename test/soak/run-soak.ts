@@ -130,12 +130,20 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
         return undefined;
       }
     });
-    const mix = new OperationMix(env, company, seededRandom(options.seed), duplicates, {
-      lostNoticeRate: options.faults.lostNotice,
-      duplicateNoticeRate: options.faults.duplicateNotice,
-      procurifyLostAnswerRate: options.faults.procurifyAnswerLost,
-      settleOperations: options.settleOperations,
-    });
+    const mix = new OperationMix(
+      env,
+      company,
+      seededRandom(options.seed),
+      duplicates,
+      {
+        lostNoticeRate: options.faults.lostNotice,
+        duplicateNoticeRate: options.faults.duplicateNotice,
+        procurifyLostAnswerRate: options.faults.procurifyAnswerLost,
+        settleOperations: options.settleOperations,
+      },
+      // What makes bills real (currency, tax, shipping, costs, files) has its own sequence.
+      seededRandom(options.seed ^ 0xb111),
+    );
     let pumping = false;
     timers.push(
       setInterval(() => {

@@ -2,9 +2,13 @@
 // departments and vendors (seeded, then brought to Procurify by apsync's own backfill, as on a first
 // run), the Procurify location and payment methods, and a record of every vendor, account, department,
 // bill and payment the operations created or changed, which the invariant checks read at the end.
+// Bills are real AP bills: USD or CAD (every vendor takes both), taxed lines, shipping, bill-level
+// costs and invoice PDFs; the NetSuite side has the tax, freight and CAD bank accounts and the File
+// Cabinet folder the bill-sync settings (set here, as an operator would) point at.
 // Used by operation-mix.ts (the operations), invariants.ts (the checks) and run-soak.ts (setup).
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SqsQueuePublisher } from '../../shared/aws/queue-publisher.ts';
+import { type BillSyncSettingsInput, billSyncConfigName } from '../../shared/bills/bill-sync-settings.ts';
 import type { InboundMessage } from '../../shared/events/inbound-message.ts';
 import { createNetSuiteClient } from '../../shared/netsuite/index.ts';
 import { backfillMasterData } from '../../shared/netsuite-poll/index.ts';
@@ -35,17 +39,47 @@ export interface MasterRecord {
   deleteNoticeLost: boolean;
 }
 
+export type SoakCurrency = 'USD' | 'CAD';
+
+/** A line's tax (the rates of the bill's country). */
+export interface SoakTax {
+  name: string;
+  percentage: string;
+  inclusive: boolean;
+}
+
 export interface SoakLine {
+  /** The amount entered: net of tax, or with the tax in it (inclusive). */
   amountCents: number;
+  tax?: SoakTax;
+  shippingCents?: number;
+  /** They add up to the line's net of tax. */
   allocations: Array<{ accountCode: number; department: number; amountCents: number }>;
+}
+
+export interface SoakCost {
+  name: string;
+  amountCents: number;
+  accountCode: number;
+  department: number;
 }
 
 export interface SoakBill {
   uuid: string;
   vendorNetSuiteId: string;
   procurifyVendor: number;
+  currency: SoakCurrency;
   lines: SoakLine[];
+  costs: SoakCost[];
+  /** Invoice files (one PDF, or none). */
+  attachments: number;
+  /** What the vendor is owed (Procurify's invoice_total): lines with tax and shipping, and costs. */
   totalCents: number;
+  /**
+   * The Vendor Bill's expense lines with the bill-sync settings set here: per line, one per allocation,
+   * one tax share and one shipping share per allocation when it has them; one per bill-level cost.
+   */
+  expenseLines: number;
   /** Approved (directly, or by a later operation); pending bills must never reach NetSuite. */
   approved: boolean;
   approvedAt: number;
@@ -86,11 +120,17 @@ export interface NetSuiteUserPayment {
 
 export interface SoakCompany {
   currencyId: string;
+  /** NetSuite currency ids by ISO code. */
+  currencies: Record<SoakCurrency, string>;
   subsidiaryId: string;
   bankAccountId: string;
+  /** The NetSuite bank accounts payments leave from, by currency. */
+  bankAccounts: Record<SoakCurrency, string>;
   /** GL code of the payment method NetSuite knows, and of the one it does not. */
   matchedMethod: number;
   unmatchedMethod: number;
+  /** The Procurify payment methods whose GL codes are NetSuite bank accounts, by currency. */
+  matchedMethods: Record<SoakCurrency, number>;
   locationId: number;
   masters: Map<string, MasterRecord>;
   bills: Map<string, SoakBill>;
@@ -118,18 +158,26 @@ export async function setUpCompany(
   timeoutMs = 120_000,
 ): Promise<SoakCompany> {
   const { netsuite, procurify } = env;
-  const currencyId = netsuite.seed({
-    records: { currency: [{ name: 'US Dollar', symbol: 'USD', isBaseCurrency: true }] },
-  }).created.currency![0]!;
+  const [currencyId, cadId] = netsuite.seed({
+    records: {
+      currency: [
+        { name: 'US Dollar', symbol: 'USD', isBaseCurrency: true },
+        { name: 'Canadian Dollar', symbol: 'CAD', exchangeRate: 0.73 },
+      ],
+    },
+  }).created.currency! as [string, string];
   const subsidiaryId = netsuite.seed({
     records: { subsidiary: [{ name: 'Soak Holdings Inc.', currency: { id: currencyId } }] },
   }).created.subsidiary![0]!;
   const company: SoakCompany = {
     currencyId,
+    currencies: { USD: currencyId, CAD: cadId },
     subsidiaryId,
     bankAccountId: '',
+    bankAccounts: { USD: '', CAD: '' },
     matchedMethod: 0,
     unmatchedMethod: 0,
+    matchedMethods: { USD: 0, CAD: 0 },
     locationId: 0,
     masters: new Map(),
     bills: new Map(),
@@ -163,6 +211,7 @@ export async function setUpCompany(
   }).created;
   const accounts = seeded.account ?? [];
   company.bankAccountId = accounts[0]!;
+  company.bankAccounts.USD = accounts[0]!;
   for (const [index, id] of accounts.entries()) {
     const fields = netsuite.store.get('account', id)?.fields ?? {};
     company.masters.set(masterKey('account', id), {
@@ -205,6 +254,44 @@ export async function setUpCompany(
     });
   }
 
+  // What real AP bills need on the NetSuite side: a CAD bank account, tax and freight accounts (never
+  // used to code bills, never churned) and the File Cabinet folder for invoice files.
+  const apAccounts = netsuite.seed({
+    records: {
+      account: [
+        {
+          acctNumber: '1050',
+          acctName: 'CAD Operating',
+          acctType: 'Bank',
+          currency: { id: cadId },
+          subsidiary: { items: [{ id: subsidiaryId }] },
+        },
+        { acctNumber: '2200', acctName: 'GST/HST Receivable', acctType: 'OthCurrAsset' },
+        { acctNumber: '2210', acctName: 'Sales Tax Receivable', acctType: 'OthCurrAsset' },
+        { acctNumber: '5100', acctName: 'Freight In', acctType: 'COGS' },
+      ],
+    },
+  }).created.account!;
+  const [cadBank, gstHst, salesTax, freight] = apAccounts as [string, string, string, string];
+  company.bankAccounts.CAD = cadBank;
+  for (const id of apAccounts) {
+    const fields = netsuite.store.get('account', id)?.fields ?? {};
+    company.masters.set(masterKey('account', id), {
+      kind: 'account',
+      netsuiteId: id,
+      pool: 'churn',
+      name: String(fields.acctName),
+      number: String(fields.acctNumber),
+      inactive: false,
+      deleted: false,
+      createdAt: -1,
+      lostNotices: 0,
+      deleteNoticeLost: false,
+    });
+  }
+  const folderId = netsuite.seed({ records: { folder: [{ name: 'Procurify Invoices' }] } }).created
+    .folder![0]!;
+
   const store = procurify.store;
   company.locationId = store.addLocation({ name: 'Head Office', headquarter: true, currency: 'USD' }).id;
   company.matchedMethod = store.addPaymentMethod({
@@ -212,7 +299,27 @@ export async function setUpCompany(
     type: 2,
     gl_code: '1000',
   }).id;
+  company.matchedMethods.USD = company.matchedMethod;
+  company.matchedMethods.CAD = store.addPaymentMethod({
+    name: 'CAD account (EFT)',
+    type: 3,
+    gl_code: '1050',
+    currency: 'CAD',
+  }).id;
   company.unmatchedMethod = store.addPaymentMethod({ name: 'Old wire account', type: 4, gl_code: '9999' }).id;
+
+  // The bill-sync settings an operator sets (`apsync bills config set`): tax as lines to the tax
+  // accounts, shipping to Freight In, costs as Procurify coded them, invoice files to the folder.
+  const settings: BillSyncSettingsInput = {
+    tax: {
+      strategy: 'tax-lines',
+      accounts: { GST: gstHst, HST: gstHst, 'CA Sales Tax': salesTax, 'NY Sales Tax': salesTax },
+    },
+    shipping: { mode: 'account', accountId: freight },
+    costs: { mode: 'coded' },
+    attachments: { folderId },
+  };
+  await env.state().putConfig(billSyncConfigName, settings);
 
   // apsync's own backfill (`apsync backfill`), through the running inbound worker.
   const client = createNetSuiteClient({
@@ -264,6 +371,8 @@ export function vendorBody(company: SoakCompany, name = vendorName(company)): Re
     email: emailOf(name, 0),
     subsidiary: { id: company.subsidiaryId },
     currency: { id: company.currencyId },
+    // Every supplier also invoices in Canadian dollars.
+    currencyList: { items: [{ currency: { id: company.currencies.CAD } }] },
   };
 }
 

@@ -137,6 +137,8 @@ export async function startSoakEnvironment(options: SoakEnvironmentOptions): Pro
       privateKeyPem: netsuite.credentials.privateKeyPem,
       algorithm: netsuite.credentials.algorithm,
       baseUrl: netsuite.url,
+      // The sandbox serves apsync's attachment RESTlet on its own host: invoice files are stored there.
+      restlets: {},
     });
     await putSecret(secrets, stack.aws.names.secrets.procurify, {
       domain: procurify.credentials.domain,

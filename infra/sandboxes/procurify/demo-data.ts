@@ -1,10 +1,21 @@
 // Deterministic data for the Procurify sandbox: the demo company (locations, departments, account
 // codes, ~40 vendors, company payment methods with GL codes, approved bills with cost allocations,
 // payments of one and several bills, partial ones included) and bulk bills/payments for benchmarks.
-// Used by index.ts (startProcurifySandbox({ seed })), the admin API's seed route, and tests.
+// Demo bills are real AP bills: USD, CAD and GBP; lines taxed inclusive or exclusive at the rates of
+// their country (5, 7.25, 8.875, 13, 20 %), billed by quantity or by cost, some with shipping, custom
+// fields or split over departments of several locations; some with freight or handling costs and one
+// invoice PDF. Used by index.ts (startProcurifySandbox({ seed })), the admin API's seed route, and tests.
 import { seededRandom } from '../faults.ts';
 import type { BillInput, PaymentInput, SeedRecords } from './inputs.ts';
-import { billStatus, formatCents, type PaymentStatus } from './model.ts';
+import { invoicePdfBase64 } from './invoice-pdf.ts';
+import {
+  billStatus,
+  extendedCents,
+  formatCents,
+  type LineTax,
+  lineTaxSplit,
+  type PaymentStatus,
+} from './model.ts';
 import type { ProcurifyStore } from './store.ts';
 
 export interface DemoOptions {
@@ -158,7 +169,100 @@ interface PlannedBill {
   input: BillInput & { uuid: string };
   vendorIndex: number;
   currency: string;
+  /** What the vendor is owed (invoice_total: lines with tax and shipping, and costs). */
   totalCents: number;
+}
+
+/** The taxes a line of a bill in this currency may carry (inclusive: the entered price contains it). */
+const taxesByCurrency: Record<string, LineTax[]> = {
+  USD: [
+    { name: 'CA Sales Tax', percentage: '7.25', inclusive: false },
+    { name: 'NY Sales Tax', percentage: '8.875', inclusive: false },
+  ],
+  CAD: [
+    { name: 'GST', percentage: '5', inclusive: false },
+    { name: 'HST', percentage: '13', inclusive: true },
+    { name: 'HST', percentage: '13', inclusive: false },
+  ],
+  GBP: [{ name: 'VAT', percentage: '20', inclusive: true }],
+};
+
+/** One department per location (Finance in San Francisco, Sales in Toronto, Facilities in London). */
+const departmentPerLocation = [2, 6, 8];
+/** 6140 Shipping and Postage, 6060 Professional Services: what freight and handling costs are coded to. */
+const freightCode = 22;
+const handlingCode = 14;
+
+type PlannedItem = BillInput['items'][number];
+
+/**
+ * Makes a demo line real: tax, quantity × unit cost, shipping, custom fields, allocations of its net
+ * (over departments of several locations at times). `rich` draws only from its own sequence, so the
+ * base company (vendors, dates, amounts, statuses, payments) is the same whatever is added here.
+ */
+function enrichLine(
+  rich: () => number,
+  currency: string,
+  cents: number,
+  coding: { accountCode: number; department: number; split?: { accountCode: number; department: number } },
+): { item: Omit<PlannedItem, 'description'>; owedCents: number } {
+  const taxes = taxesByCurrency[currency] ?? [];
+  const tax = taxes.length > 0 && rich() < 0.6 ? taxes[Math.floor(rich() * taxes.length)]! : null;
+  const byQuantity = rich() < 0.3;
+  let entered: Pick<PlannedItem, 'amount' | 'quantity' | 'unit_cost' | 'bill_by_cost'>;
+  let enteredCents: number;
+  if (byQuantity) {
+    const quantity = String(2 + Math.floor(rich() * 11));
+    // Unit costs with up to three decimals, as suppliers price small parts.
+    const unitCost = (Math.max(1, Math.round((cents * 10) / Number(quantity))) / 1000).toString();
+    entered = { quantity, unit_cost: unitCost };
+    enteredCents = extendedCents(quantity, unitCost)!;
+  } else {
+    entered = { amount: formatCents(cents), bill_by_cost: rich() < 0.5 };
+    enteredCents = cents;
+  }
+  const { netCents, taxCents } = lineTaxSplit(enteredCents, tax);
+  const shippingCents = rich() < 0.15 ? 500 + Math.floor(rich() * 4500) : 0;
+  const customFields =
+    rich() < 0.3
+      ? [
+          { field: 'Project code', value: `PRJ-${100 + Math.floor(rich() * 40)}` },
+          ...(rich() < 0.5 ? [{ field: 'Capital expense', value: rich() < 0.3 }] : []),
+        ]
+      : [];
+  let allocations: NonNullable<PlannedItem['cost_allocations']> | undefined;
+  if (rich() < 0.12) {
+    // A line shared by the three locations: a third each, the rest to the last.
+    const third = Math.floor(netCents / 3);
+    allocations = departmentPerLocation.map((department, index) => ({
+      account_code: coding.accountCode,
+      department,
+      ...(index < 2 ? { amount: formatCents(third) } : {}),
+    }));
+  } else if (coding.split !== undefined) {
+    allocations = [
+      {
+        account_code: coding.accountCode,
+        department: coding.department,
+        amount: formatCents(Math.floor(netCents / 2)),
+      },
+      { account_code: coding.split.accountCode, department: coding.split.department },
+    ];
+  }
+  return {
+    item: {
+      ...entered,
+      ...(tax === null
+        ? {}
+        : { tax_name: tax.name, tax_percentage: tax.percentage, tax_is_inclusive: tax.inclusive }),
+      ...(shippingCents > 0 ? { shipping_amount: formatCents(shippingCents) } : {}),
+      ...(customFields.length > 0 ? { custom_fields: customFields } : {}),
+      ...(allocations === undefined
+        ? { account_code: coding.accountCode, department: coding.department }
+        : { cost_allocations: allocations }),
+    },
+    owedCents: netCents + taxCents + shippingCents,
+  };
 }
 
 /**
@@ -169,6 +273,7 @@ interface PlannedBill {
  */
 export function demoCompany(options: DemoOptions = {}): SeedRecords {
   const random = seededRandom(options.seed ?? 1);
+  const rich = seededRandom((options.seed ?? 1) * 7919 + 17);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
   const today = options.today ?? new Date().toISOString().slice(0, 10);
   const vendorCount = options.vendors ?? 40;
@@ -232,29 +337,67 @@ export function demoCompany(options: DemoOptions = {}): SeedRecords {
     const invoiceDate = addDays(today, -Math.floor(random() * 120) - 1);
     const itemCount = 1 + Math.floor(random() * 3);
     let totalCents = 0;
-    const items = Array.from({ length: itemCount }, () => {
+    const items = Array.from({ length: itemCount }, (): PlannedItem => {
       const cents = (25 + Math.floor(random() * 4975)) * 100 + Math.floor(random() * 100);
-      totalCents += cents;
       const accountCode = pick(billAccountCodeIds);
       const department = pick(billDepartmentIds);
-      if (random() < 0.2) {
-        const first = Math.floor(cents / 2);
-        return {
-          description: pick(itemDescriptions),
-          amount: formatCents(cents),
-          cost_allocations: [
-            { account_code: accountCode, department, amount: formatCents(first) },
-            { account_code: pick(billAccountCodeIds), department: pick(billDepartmentIds) },
-          ],
-        };
-      }
-      return {
-        description: pick(itemDescriptions),
-        amount: formatCents(cents),
-        account_code: accountCode,
+      const split =
+        random() < 0.2
+          ? {
+              description: pick(itemDescriptions),
+              accountCode: pick(billAccountCodeIds),
+              department: pick(billDepartmentIds),
+            }
+          : undefined;
+      const description = split?.description ?? pick(itemDescriptions);
+      const line = enrichLine(rich, vendor.currency, cents, {
+        accountCode,
         department,
-      };
+        ...(split === undefined ? {} : { split }),
+      });
+      totalCents += line.owedCents;
+      return { description, ...line.item };
     });
+    // Bill-level costs: freight on a quarter of the bills, sometimes a handling fee too.
+    const costs: NonNullable<BillInput['costs']> = [];
+    if (rich() < 0.25) {
+      const freight = 1500 + Math.floor(rich() * 10_500);
+      costs.push({
+        name: 'Freight',
+        amount: formatCents(freight),
+        account_code: freightCode,
+        department: pick(billDepartmentIds),
+      });
+      totalCents += freight;
+      if (rich() < 0.4) {
+        const handling = 500 + Math.floor(rich() * 2000);
+        costs.push({
+          name: 'Handling fee',
+          amount: formatCents(handling),
+          account_code: handlingCode,
+          department: 4,
+        });
+        totalCents += handling;
+      }
+    }
+    const invoiceNumber = `INV-${String(1000 + n)}`;
+    const attachments =
+      rich() < 0.35
+        ? [
+            {
+              // From the demo's own sequence: the store's UUID sequence stays as it was without files.
+              uuid: seededUuid(rich),
+              name: `${invoiceNumber}.pdf`,
+              description: 'Vendor invoice',
+              content: invoicePdfBase64([
+                `INVOICE ${invoiceNumber}`,
+                vendor.name,
+                `Invoice date: ${invoiceDate}`,
+                `Total due: ${formatCents(totalCents)} ${vendor.currency}`,
+              ]),
+            },
+          ]
+        : [];
     // 0-39 approved, then confirmed, draft, denied, and a few historic paid bills.
     const status =
       n < 40
@@ -271,12 +414,14 @@ export function demoCompany(options: DemoOptions = {}): SeedRecords {
         uuid: seededUuid(random),
         vendor: vendor.id,
         currency: vendor.currency,
-        invoice_number: `INV-${String(1000 + n)}`,
+        invoice_number: invoiceNumber,
         invoice_date: invoiceDate,
         due_date: addDays(invoiceDate, termDays[vendor.payment_terms] ?? 30),
         payment_terms: vendor.payment_terms,
         status,
         items,
+        costs,
+        invoice_attachments: attachments,
       },
       vendorIndex,
       currency: vendor.currency,
