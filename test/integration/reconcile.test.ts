@@ -416,6 +416,46 @@ describe('apsync reconcile', () => {
     expect(about(output, paidInProcurify.uuid)[0]!.message).toContain('apsync payment resync');
   });
 
+  it('pushes a paid payment that never reached NetSuite with --fix; a Vendor Payment deleted by hand is for a person', async () => {
+    const bill = await syncedBill('75.00');
+    const method = stack.procurify.store.addPaymentMethod({ name: 'Operating', type: 1, gl_code: '1000' }).id;
+    const payment = stack.procurify.recordPayment({
+      bills: [{ uuid: bill.uuid, amount: '75.00' }],
+      method,
+      payment_date: '2026-03-06',
+      status: 'paid',
+    });
+    const id = String(payment.id);
+    const ref: RecordRef = { system: 'procurify', kind: 'payment', id };
+
+    const fixed = about(await reconcile('--kind', 'payment', '--fix'), id);
+    expect(fixed).toEqual([
+      expect.objectContaining({
+        kind: 'not-linked',
+        action: 'push',
+        owner: 'apsync',
+        repair: expect.objectContaining({ status: 'done' }),
+      }),
+    ]);
+    expect(await settledState(stack, state, ref)).toMatchObject({ status: 'synced' });
+    const link = await state.findBySource('procurify', 'payment', id);
+    expect(link).toBeDefined();
+    expect(about(await reconcile('--kind', 'payment'), id)).toEqual([]);
+
+    stack.netsuite.store.delete('vendorPayment', link!.netsuiteId);
+    const reported = about(await reconcile('--kind', 'payment', '--fix'), id);
+    expect(reported).toEqual([
+      expect.objectContaining({
+        kind: 'missing-in-netsuite',
+        netsuiteId: link!.netsuiteId,
+        procurifyValue: '75.00',
+        action: 'none',
+        owner: 'hand-edit',
+      }),
+    ]);
+    expect(reported[0]!.message).toContain('enter it again in NetSuite');
+  });
+
   it('runs on its schedule without --fix, and apsync status shows the last run', async () => {
     const run = await stack.scheduler.runNow('reconcile');
     expect(run.outcome, run.error).toBe('succeeded');
