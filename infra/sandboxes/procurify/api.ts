@@ -1,6 +1,7 @@
 // The Procurify sandbox's public HTTP surface: `POST /oauth/token` and the API paths apsync uses,
-// behaving as ../shared/reference/procurify.md and Procurify's OpenAPI document describe. index.ts
-// mounts it next to the admin API. Decisions where Procurify documents nothing are marked "Decision".
+// behaving as Procurify's API reference and OpenAPI document describe (the facts apsync keeps of them:
+// infra/contracts/facts/procurify.json and procurify-reference.ts). index.ts mounts it next to the
+// admin API. Decisions where Procurify documents nothing are marked "Decision".
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { applyFault, BodyTooLargeError, readBody, sendJson } from '../http-server.ts';
 import { inRange, orderBy, type PageSettings, paginate, QueryReader } from './listing.ts';
