@@ -10,8 +10,12 @@ export type ScheduleKey = 'netsuitePoll' | 'procurifyPoll' | 'paidBillPull' | 'r
 /** `http`: the webhook API route; `queue:<QueueKey>`: consumes that queue; `schedule:<ScheduleKey>`. */
 export type Trigger = 'http' | `queue:${QueueKey}` | `schedule:${ScheduleKey}`;
 
-/** `read`: get, batch-get, query, condition checks; `readWrite`: also put, update and delete. */
-export type TableAccess = 'read' | 'readWrite';
+/**
+ * `read`: get, batch-get, query, condition checks; `readWrite`: also put, update and delete;
+ * `readWriteScan`: also Scan — reconciliation only, which reads every link once a run (links have no
+ * index by kind).
+ */
+export type TableAccess = 'read' | 'readWrite' | 'readWriteScan';
 
 export interface FunctionDefinition {
   /** Function name without the prefix, also its Powertools service name: `webhook-ingest`. */
@@ -151,7 +155,7 @@ export const functionRegistry: readonly FunctionDefinition[] = [
     // Bulk reads (SuiteQL pages of 1000 rows, Procurify list pages, one scan of the state table).
     timeoutSeconds: 900,
     memoryMb: 1024,
-    tables: { state: 'readWrite' },
+    tables: { state: 'readWriteScan' },
     sendsTo: ['inbound', 'bill', 'payment'],
     secrets: ['netsuite', 'procurify'],
     netsuite: { weight: 0 },

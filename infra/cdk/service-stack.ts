@@ -64,7 +64,10 @@ export interface ServiceStackProps extends StackProps {
   readonly bundling?: Partial<BundlingOptions>;
 }
 
-/** DynamoDB actions per access level; Scan and table administration are never granted. */
+/**
+ * DynamoDB actions per access level; table administration is never granted, Scan only to the reconcile
+ * function (readWriteScan).
+ */
 export const tableActions: Record<TableAccess, readonly string[]> = {
   read: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'],
   readWrite: [
@@ -75,6 +78,16 @@ export const tableActions: Record<TableAccess, readonly string[]> = {
     'dynamodb:PutItem',
     'dynamodb:UpdateItem',
     'dynamodb:DeleteItem',
+  ],
+  readWriteScan: [
+    'dynamodb:GetItem',
+    'dynamodb:BatchGetItem',
+    'dynamodb:Query',
+    'dynamodb:ConditionCheckItem',
+    'dynamodb:PutItem',
+    'dynamodb:UpdateItem',
+    'dynamodb:DeleteItem',
+    'dynamodb:Scan',
   ],
 };
 

@@ -426,6 +426,11 @@ describe('IAM', () => {
       arn('secretsmanager', 'secret:apsync/webhook-??????'),
     ]);
     expect(resourcesFor('webhook-ingest', 'dynamodb:Scan')).toEqual([]);
+    // Scan: reconciliation only (one read of every link per run), on the state table only.
+    for (const name of ['inbound-worker', 'netsuite-poll', 'bill-sync-worker', 'payment-push-worker']) {
+      expect(resourcesFor(name, 'dynamodb:Scan'), name).toEqual([]);
+    }
+    expect(resourcesFor('reconcile', 'dynamodb:Scan')).toEqual([arn('dynamodb', 'table/apsync-state')]);
 
     // Its queues, and the schedule DLQ as the on-failure destination of its asynchronous runs.
     expect(resourcesFor('procurify-poll', 'sqs:SendMessage').sort()).toEqual([
