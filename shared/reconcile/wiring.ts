@@ -36,6 +36,8 @@ export interface ReconcileParts {
     subsidiaryIds?: readonly string[] | undefined;
     vendorSyncFlagField?: string | undefined;
     departmentLocationId?: number | undefined;
+    /** NetSuite subsidiary id → Procurify location of its departments (as the inbound worker maps them). */
+    departmentLocations?: Readonly<Record<string, number>> | undefined;
   };
   defaultPaymentMode: PaymentMode;
 }
@@ -71,7 +73,10 @@ export function reconcileDependencies(parts: ReconcileParts): ReconcileDependenc
     reports: createReconcileReportStore(state),
     paymentMode: async () => (await readPaymentMode(state, parts.defaultPaymentMode)).mode,
     scope,
-    lookups: createProcurifyLookups(async () => procurify, settings.departmentLocationId),
+    lookups: createProcurifyLookups(async () => procurify, {
+      defaultId: settings.departmentLocationId,
+      ...(settings.departmentLocations === undefined ? {} : { bySubsidiary: settings.departmentLocations }),
+    }),
     requestCounts: () => ({ netsuite: netsuite.stats().requests }),
   };
 }
