@@ -3,8 +3,9 @@
 // statuses and the NetSuite payment dates, decide which Procurify bills to mark paid (grouped by payment
 // date), which are already paid, which are only partly paid (recorded with their open amount, not
 // marked), which cannot be marked now (parked for review and tried again), and how many are unknown.
+
+import { formatCents } from '../money/money.ts';
 import type { RecordLink, SyncStatus } from '../state/model.ts';
-import { formatCents } from './money.ts';
 import type { PaidBillRow } from './netsuite-payment-facts.ts';
 
 /** Procurify bill statuses the pull reads (shared/procurify/schemas.ts procurifyBillStatus). */

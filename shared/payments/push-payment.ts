@@ -6,12 +6,12 @@
 // audit trail.
 import { classOf, DataError, type SyncError } from '../errors.ts';
 import type { PaymentMessage } from '../events/payment-message.ts';
+import { formatCents } from '../money/money.ts';
 import type { NetSuiteRecords, SuiteQl } from '../netsuite/index.ts';
 import { type PaymentMode, readPaymentMode } from '../payment-mode.ts';
 import type { ProcurifyPayment, ProcurifyPayments } from '../procurify/index.ts';
 import type { RecordLink, RecordRef, RecordState, SyncStatus } from '../state/model.ts';
 import type { AuditTrail, ConfigStore, LinkStore, SyncStateStore } from '../state/ports.ts';
-import { formatCents } from './money.ts';
 import {
   type PaymentAccountCache,
   readAccountsByNumber,

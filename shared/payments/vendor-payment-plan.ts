@@ -3,9 +3,9 @@
 // GL code and the NetSuite bills' open amounts, it returns the Vendor Payment to write, or the data
 // error a person must fix (never a guess). No I/O: push-payment.ts gathers the inputs and writes.
 import { DataError } from '../errors.ts';
+import { centsToAmount, formatCents, toCents } from '../money/money.ts';
 import type { PaymentApplications, ProcurifyPayment } from '../procurify/index.ts';
 import type { RecordLink, RecordState } from '../state/model.ts';
-import { centsToAmount, formatCents, toCents } from './money.ts';
 
 /** The Vendor Payment's external id: the key of the NetSuite upsert. */
 export const paymentExternalId = (paymentId: string | number): string => `procurify-pay-${paymentId}`;

@@ -6,8 +6,8 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { BugError, classifyNetworkFailure, DataError, SyncError } from '../errors.ts';
+import { compareDecimals, sumDecimals } from '../money/money.ts';
 import { defaultRetryPolicy, type RetryHooks, sleep, withRetry } from '../retry.ts';
-import { compareDecimals, sumDecimals } from './decimal.ts';
 import { classifyProcurifyAnswer, source, writeMayHaveHappened } from './errors.ts';
 import {
   type AccountCodeCreate,

@@ -1,5 +1,5 @@
 // The Procurify adapter's public surface: the client factory, the port interfaces use cases depend on,
-// the record types, and the pure helpers (error classification, Retry-After, decimals).
+// the record types, and the pure helpers (error classification, Retry-After); its money is shared/money.
 export {
   type BillListFilter,
   type BillScanFilter,
@@ -22,7 +22,6 @@ export {
   type ProcurifyVendors,
   procurifyClientConfigSchema,
 } from './client.ts';
-export { compareDecimals, isDecimalString, numberToDecimalString, sumDecimals } from './decimal.ts';
 export { classifyProcurifyAnswer, fieldMessages, parseRetryAfter, writeMayHaveHappened } from './errors.ts';
 export {
   type AccountCodeCreate,

@@ -3,7 +3,7 @@
 // what use cases see. Money stays a decimal string; fields the API sends as JSON numbers are turned
 // into decimal strings here.
 import { z } from 'zod';
-import { isDecimalString, numberToDecimalString } from './decimal.ts';
+import { isDecimalString, numberToDecimalString } from '../money/money.ts';
 
 /** Money as a decimal string, from a decimal string or a JSON number. */
 export const decimalString = z.union([z.string(), z.number()]).transform((value, ctx) => {

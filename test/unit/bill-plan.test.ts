@@ -4,14 +4,7 @@
 // parsing and the bill-sync configuration.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  apportion,
-  centsToAmount,
-  formatCents,
-  roundAllToMinor,
-  toCents,
-  toUnits,
-} from '../../shared/bills/bill-money.ts';
+import { apportion, roundAllToMinor, toUnits } from '../../shared/bills/bill-money.ts';
 import {
   type BillCoding,
   billExternalId,
@@ -23,6 +16,7 @@ import { type BillSyncSettingsInput, billSyncSettingsSchema } from '../../shared
 import { parseCsvLine } from '../../shared/bills/import-bill-links.ts';
 import { legacyKeyOf, matchesLegacyExternalId } from '../../shared/bills/legacy-bills.ts';
 import { DataError } from '../../shared/errors.ts';
+import { formatMinor, minorToAmount, roundToMinor } from '../../shared/money/money.ts';
 import type { ProcurifyBill, ProcurifyBillItem } from '../../shared/procurify/index.ts';
 
 const uuid = '3f2b8c1e-9a4d-4e6f-8b2a-1c3d5e7f9a0b';
@@ -167,30 +161,32 @@ function written(plan: ReturnType<typeof planVendorBill>): Written {
   if (plan.kind !== 'write') throw new Error(`parked: ${plan.message}`);
   return plan;
 }
+/** A bill amount in cents as the planner gets there: exact units of 10^-8 first, then rounded. */
+const billCents = (value: string, what: string): bigint => roundToMinor(toUnits(value, what), 2);
 const linesTotalCents = (plan: Written) =>
-  plan.body.expense.items.reduce((sum, line) => sum + toCents(String(line.amount), 'line'), 0n);
+  plan.body.expense.items.reduce((sum, line) => sum + billCents(String(line.amount), 'line'), 0n);
 
 describe('bill money', () => {
   it('reads decimals exactly (8 places) and rounds half away from zero to cents', () => {
     expect(toUnits('120.505', 'x')).toBe(12050500000n);
     expect(toUnits('0.30000000000000004', 'x')).toBe(30000000n);
-    expect(toCents('120.5', 'x')).toBe(12050n);
-    expect(toCents('0.005', 'x')).toBe(1n);
-    expect(toCents('0.0049', 'x')).toBe(0n);
-    expect(toCents('-2.345', 'x')).toBe(-235n);
-    expect(toCents('12345678901.99', 'x')).toBe(1234567890199n);
-    expect(() => toCents('1e3', 'line 1')).toThrow(DataError);
+    expect(billCents('120.5', 'x')).toBe(12050n);
+    expect(billCents('0.005', 'x')).toBe(1n);
+    expect(billCents('0.0049', 'x')).toBe(0n);
+    expect(billCents('-2.345', 'x')).toBe(-235n);
+    expect(billCents('12345678901.99', 'x')).toBe(1234567890199n);
+    expect(() => billCents('1e3', 'line 1')).toThrow(DataError);
   });
 
   it('renders cents as the two-decimal number NetSuite gets and as text', () => {
     fc.assert(
       fc.property(fc.bigInt({ min: -(10n ** 13n), max: 10n ** 13n }), (cents) => {
-        const amount = centsToAmount(cents);
-        expect(JSON.stringify(amount)).toBe(String(Number(formatCents(cents))));
-        expect(toCents(formatCents(cents), 'x')).toBe(cents);
+        const amount = minorToAmount(cents, 2);
+        expect(JSON.stringify(amount)).toBe(String(Number(formatMinor(cents, 2))));
+        expect(billCents(formatMinor(cents, 2), 'x')).toBe(cents);
       }),
     );
-    expect(formatCents(-12050n)).toBe('-120.50');
+    expect(formatMinor(-12050n, 2)).toBe('-120.50');
   });
 
   it('apportions exactly and rounds a set of amounts to a given total', () => {

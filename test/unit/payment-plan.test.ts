@@ -2,7 +2,7 @@
 // becomes, and every data error with its message, without I/O. Also the cents arithmetic it relies on.
 import { describe, expect, it } from 'vitest';
 import { DataError } from '../../shared/errors.ts';
-import { formatCents, toCents } from '../../shared/payments/money.ts';
+import { formatCents, toCents } from '../../shared/money/money.ts';
 import {
   type ExistingVendorPayment,
   type NetSuiteBillFacts,

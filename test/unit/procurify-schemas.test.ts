@@ -2,12 +2,8 @@
 // Procurify answers (bill detail, payments, pagination) and of apsync's writes, and config validation.
 import { describe, expect, it } from 'vitest';
 import { BugError } from '../../shared/errors.ts';
-import {
-  compareDecimals,
-  createProcurifyClient,
-  numberToDecimalString,
-  sumDecimals,
-} from '../../shared/procurify/index.ts';
+import { compareDecimals, numberToDecimalString, sumDecimals } from '../../shared/money/money.ts';
+import { createProcurifyClient } from '../../shared/procurify/index.ts';
 import {
   billSchema,
   decimalString,
