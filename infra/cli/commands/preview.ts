@@ -90,7 +90,10 @@ async function previewMasterData(
     services.state.findBySource('netsuite', ref.kind, ref.id),
     services.state.getState(ref),
   ]);
-  const lookups = createProcurifyLookups(async () => procurify, settings.departmentLocationId);
+  const lookups = createProcurifyLookups(async () => procurify, {
+    defaultId: settings.departmentLocationId,
+    ...(settings.departmentLocations === undefined ? {} : { bySubsidiary: settings.departmentLocations }),
+  });
   const options = { expandSubResources: true } as const;
   const notWritten = (outcome: 'skipped' | 'invalid' | 'review', reason: string): Planned => ({
     outcome,
