@@ -1,7 +1,7 @@
-// Looks up a bill's NetSuite side (SPEC F3) for what billNeeds listed: the subsidiary (configured by
+// Looks up a bill's NetSuite side for what billNeeds listed: the subsidiary (configured by
 // Procurify location, else configured, else the vendor's), the currency (with its precision) and terms,
 // each Procurify account code as the one active NetSuite account with that Number, each Procurify
-// department as the department the master-data sync (F2) linked (else the one active department of
+// department as the department the master-data sync linked (else the one active department of
 // that name), locations and classes through the configured maps, configured tax/shipping/cost accounts
 // and custom segment values — each checked active and available in the bill's subsidiary. Anything that
 // does not map is reported with its waiting-for key; nothing is guessed. Called by decide-bill.ts.

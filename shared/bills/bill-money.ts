@@ -6,15 +6,6 @@
 import { DataError } from '../errors.ts';
 import { formatMinor, readDecimal, unitScale, unitsPerMinor } from '../money/money.ts';
 
-export {
-  formatMinor,
-  formatUnits,
-  isWholeMinor,
-  minorToAmount,
-  sumUnits,
-  unitsPerMinor,
-} from '../money/money.ts';
-
 /**
  * `"120.505"` → 12050500000n. More than 8 decimals (a double's noise, `0.30000000000000004`) is rounded
  * half away from zero to 8; a value that is not a decimal is a DataError naming `what`.

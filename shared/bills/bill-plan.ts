@@ -1,4 +1,4 @@
-// Pure planning of a Procurify bill as a NetSuite Vendor Bill (SPEC F3): which NetSuite records the bill
+// Pure planning of a Procurify bill as a NetSuite Vendor Bill: which NetSuite records the bill
 // needs (billNeeds), and, once they are looked up (bill-coding.ts), either the exact body to upsert —
 // lines, tax, shipping, costs, location, class, custom fields — with the invoice files to store, or the
 // list of what the bill waits for (billPlan 'park'). No I/O. To the cent: the Vendor Bill's lines add up
@@ -11,23 +11,21 @@
 // is owed, and what the Vendor Bill totals, is Σ lines + Σ tax + Σ shipping + Σ costs.
 import { BugError, DataError } from '../errors.ts';
 import { contentHash } from '../master-data/map-master-data.ts';
+import {
+  formatMinor,
+  formatUnits,
+  isWholeMinor,
+  minorToAmount,
+  sumUnits,
+  unitsPerMinor,
+} from '../money/money.ts';
 import type {
   ProcurifyAttachment,
   ProcurifyBill,
   ProcurifyBillItem,
   ProcurifyCostAllocation,
 } from '../procurify/index.ts';
-import {
-  apportion,
-  formatMinor,
-  formatUnits,
-  isWholeMinor,
-  minorToAmount,
-  roundAllToMinor,
-  sumUnits,
-  toUnits,
-  unitsPerMinor,
-} from './bill-money.ts';
+import { apportion, roundAllToMinor, toUnits } from './bill-money.ts';
 import type { BillSyncSettings, CustomFieldSetting } from './bill-sync-settings.ts';
 
 /** The one Procurify bill status apsync rewrites in NetSuite (2, Approved). */

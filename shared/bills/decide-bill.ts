@@ -1,4 +1,4 @@
-// The bill-sync decision, made once (SPEC F3): for a Procurify bill as it is now, what apsync does in
+// The bill-sync decision, made once: for a Procurify bill as it is now, what apsync does in
 // NetSuite — nothing (status, legacy or imported link), a note on a linked bill, link an older
 // integration's bill, park it naming what it waits for, nothing because the Vendor Bill already equals
 // it, or write the exact Vendor Bill (target, method, body) and store its invoice files. Reads only

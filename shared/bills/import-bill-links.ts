@@ -1,4 +1,4 @@
-// Imports legacy bill links from a CSV file (SPEC F3: "can also be imported from a file"), for Vendor
+// Imports legacy bill links from a CSV file (the README: legacy links "can also be imported from a file"), for Vendor
 // Bills an older integration pushed that apsync cannot recognize by itself. Columns
 // `procurify_bill_uuid,netsuite_bill_id` (header required, any order, other columns ignored). Every line
 // is checked before anything is written: a bad line is reported with its line number and nothing of it

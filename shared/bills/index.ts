@@ -1,4 +1,4 @@
-// Public surface of the bill flow (SPEC F3): what the bill-sync worker, the Procurify poll and the
+// Public surface of the bill flow: what the bill-sync worker, the Procurify poll and the
 // operator CLI (replay, link import, configuration) import.
 
 export { resolveBillCoding } from './bill-coding.ts';

@@ -1,4 +1,4 @@
-// Legacy links (SPEC F3): Vendor Bills that an older integration already pushed from Procurify are
+// Legacy links: Vendor Bills that an older integration already pushed from Procurify are
 // recognized before apsync writes a bill for the first time, so it never creates a second Vendor Bill
 // for the same Procurify bill. Two configurable ways (bill-sync-settings.ts `legacy`): a regular
 // expression over the NetSuite external id whose capture group is the Procurify UUID or invoice number

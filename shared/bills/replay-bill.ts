@@ -1,4 +1,4 @@
-// Operator replay of one bill (SPEC "review list and replay"): puts a `replay` message on the bill
+// Operator replay of one bill (the README: review list and replay): puts a `replay` message on the bill
 // queue, which the worker treats as "write it again" even when its content did not change (e.g. after
 // the Vendor Bill was deleted in NetSuite, or once a mapping exists). Called by the CLI.
 import type { QueuePublisher } from '../aws/queue-publisher.ts';

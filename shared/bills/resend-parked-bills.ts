@@ -1,6 +1,6 @@
-// Sends parked bills again once the mapping they wait for may exist (SPEC F3: "written automatically
-// once the mapping exists"). Run by every Procurify poll (functions/procurify-poll), so a parked bill is
-// re-sent at most one poll period after the master-data sync (F2) brought the account or department.
+// Sends parked bills again once the mapping they wait for may exist ("written automatically once the
+// mapping exists"). Run by every Procurify poll (functions/procurify-poll), so a parked bill is
+// re-sent at most one poll period after the master-data sync brought the account or department.
 //
 // Trigger: a bill parked waiting for `account-code:*` is re-sent when a NetSuite account's sync state
 // changed (synced, skipped or failed — the NetSuite record moved) after the bill was parked; likewise

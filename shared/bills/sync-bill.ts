@@ -1,4 +1,4 @@
-// Use case behind the bill-sync worker (SPEC F3): bring one Procurify bill to NetSuite as a Vendor Bill.
+// Use case behind the bill-sync worker: bring one Procurify bill to NetSuite as a Vendor Bill.
 // Reads the bill's current detail (the message only names it), takes the one decision decide-bill.ts
 // makes (also what `apsync preview` shows), and applies it: upserts by external id with its lines
 // replaced (a retry or a second message can never create a second bill nor double its lines), links the
@@ -8,7 +8,7 @@
 //
 // Legacy bills: a bill already in NetSuite from an older integration (recognized by the configured
 // external-id pattern or field, or linked by importBillLinks) is linked and NOT written: apsync does not
-// take over a bill it did not create; its link is what payments need (F4).
+// take over a bill it did not create; its link is what payments need.
 import { z } from 'zod';
 import type { SyncError } from '../errors.ts';
 import type { BillMessage } from '../events/bill-message.ts';
