@@ -16,7 +16,7 @@ let report: SoakReport;
 
 beforeAll(async () => {
   report = await runSoak(smallSoak(seed, 200));
-}, 150_000);
+}, 300_000);
 
 afterAll(() => {
   if (report !== undefined && report.failures > 0) console.log(renderSoakReport(report));

@@ -281,7 +281,10 @@ export class OperationMix {
     const draw = this.random();
     const lost = draw < this.options.lostNoticeRate;
     const duplicate = !lost && draw < this.options.lostNoticeRate + this.options.duplicateNoticeRate;
-    if (master !== undefined && this.random() < this.options.procurifyLostAnswerRate) {
+    // The first master-data change always loses its Procurify answer: the small run must see the fault
+    // whatever order timing gives its operations; later ones lose it at the configured rate.
+    const armFirst = this.options.procurifyLostAnswerRate > 0 && this.counts.procurifyAnswersLostArmed === 0;
+    if (master !== undefined && (armFirst || this.random() < this.options.procurifyLostAnswerRate)) {
       const path = {
         vendor: '/api/v3/vendors/',
         account: '/api/v3/account-codes/',
