@@ -6,6 +6,7 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { MessageVisibility, RetryDelayPolicy } from '../../shared/aws/message-visibility.ts';
 import { type SyncBillDependencies, syncBill } from '../../shared/bills/sync-bill.ts';
 import { type BillMessage, billMessageSchema } from '../../shared/events/bill-message.ts';
+import { countingDataFailures } from '../../shared/lambda/data-failure-metric.ts';
 import { withPowertools } from '../../shared/lambda/powertools-handler.ts';
 import { logger } from '../../shared/observability.ts';
 import type { MessageFailureLog } from '../../shared/state/ports.ts';
@@ -31,7 +32,9 @@ export function createBillSyncWorkerHandler(deps: BillSyncWorkerDependencies) {
     retryDelay: deps.retryDelay,
     processInParallel: false,
     processMessage: async (message) => {
-      const outcome = await syncBill(message, await deps.billSync());
+      const outcome = await countingDataFailures('billsParked', async () =>
+        syncBill(message, await deps.billSync()),
+      );
       logger.info('bill processed', {
         billUuid: message.billUuid,
         origin: message.origin,

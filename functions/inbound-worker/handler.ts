@@ -4,6 +4,7 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { MessageVisibility, RetryDelayPolicy } from '../../shared/aws/message-visibility.ts';
 import { type InboundMessage, inboundMessageSchema } from '../../shared/events/inbound-message.ts';
+import { countingDataFailures } from '../../shared/lambda/data-failure-metric.ts';
 import { withPowertools } from '../../shared/lambda/powertools-handler.ts';
 import {
   isMasterDataMessage,
@@ -50,7 +51,9 @@ export function createInboundWorkerHandler(deps: InboundWorkerDependencies) {
         );
         return;
       }
-      const outcome = await syncMasterRecord(message, await deps.masterData());
+      const outcome = await countingDataFailures('recordsInReview', async () =>
+        syncMasterRecord(message, await deps.masterData()),
+      );
       logger.info('master record processed', {
         recordType: message.recordType,
         recordId: message.recordId,

@@ -4,6 +4,7 @@
 // last complete run started), on failed runs too. A failed run throws (Scheduler's retry and dead-letter
 // queue take it); the watermark did not move.
 import type { Context } from 'aws-lambda';
+import { countDataFailures } from '../../shared/lambda/data-failure-metric.ts';
 import { syncLagMetricName } from '../../shared/lambda/metric-names.ts';
 import { withPowertools } from '../../shared/lambda/powertools-handler.ts';
 import type { ScheduledRunEvent } from '../../shared/lambda/scheduled-event.ts';
@@ -42,6 +43,8 @@ export function createPaidBillPullHandler(deps: PaidBillPullHandlerDependencies)
     if (summary.skipped === undefined) {
       metrics.addMetric('BillsMarkedPaid', MetricUnit.Count, summary.marked);
       metrics.addMetric('PaidBillsParked', MetricUnit.Count, summary.parked);
+      // Bills this run could not mark (refused or not markable: parked, tried again next run).
+      countDataFailures('marksFailed', summary.failed.length + summary.notMarkable.length);
     }
     logger.info('paid-bill pull finished', {
       scheduledTime: event.scheduledTime,

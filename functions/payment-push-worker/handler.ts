@@ -4,6 +4,7 @@
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { MessageVisibility, RetryDelayPolicy } from '../../shared/aws/message-visibility.ts';
 import { type PaymentMessage, paymentMessageSchema } from '../../shared/events/payment-message.ts';
+import { countingDataFailures } from '../../shared/lambda/data-failure-metric.ts';
 import { withPowertools } from '../../shared/lambda/powertools-handler.ts';
 import { logger } from '../../shared/observability.ts';
 import { type HandlePaymentDependencies, handlePaymentMessage } from '../../shared/payments/push-payment.ts';
@@ -32,7 +33,7 @@ export function createPaymentPushWorkerHandler(deps: PaymentPushWorkerDependenci
     // refuses an application above the bill's open amount, and the planner reads it before writing.
     processInParallel: true,
     processMessage: async (message) => {
-      const outcome = await handlePaymentMessage(message, deps);
+      const outcome = await countingDataFailures('paymentsFailed', () => handlePaymentMessage(message, deps));
       logger.info('payment processed', {
         paymentId: message.paymentId,
         origin: message.origin,

@@ -10,7 +10,12 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { reconcileOpenMetricName, syncLagMetricName } from '../../shared/lambda/metric-names.ts';
+import {
+  type DataFailureKind,
+  dataFailureMetrics,
+  reconcileOpenMetricName,
+  syncLagMetricName,
+} from '../../shared/lambda/metric-names.ts';
 import type { QueueKey } from '../../shared/resources.ts';
 import type { ApsyncFunction } from './apsync-function.ts';
 import type { ApsyncConfiguration } from './config.ts';
@@ -24,6 +29,31 @@ export const oldestMessageAlarmSeconds: Record<QueueKey, number> = {
   inbound: 600,
   bill: 1800,
   payment: 1800,
+};
+
+/**
+ * Data-failure alarms (one per kind, on the metric of the function that records it): the alarm id, what
+ * the e-mail says and where to look. Any failure in an hour raises it; an hour without one clears it.
+ */
+export const dataFailureAlarms: Record<DataFailureKind, { id: string; description: string }> = {
+  paymentsFailed: {
+    id: 'PaymentsFailed',
+    description: 'Payments could not be pushed to NetSuite: run "apsync review list --kind payment"',
+  },
+  billsParked: {
+    id: 'BillsParked',
+    description: 'Bills were parked for review or failed: run "apsync review list --kind bill"',
+  },
+  marksFailed: {
+    id: 'PaidBillMarksFailed',
+    description:
+      'Bills paid in NetSuite could not be marked paid in Procurify: run "apsync review list --kind bill"',
+  },
+  recordsInReview: {
+    id: 'RecordsInReview',
+    description:
+      'Vendors, accounts or departments were parked for review or failed: run "apsync review list"',
+  },
 };
 
 /** Ingest spikes per 5 minutes: 5xx means notices are not queued; many 4xx mean a bad secret or sender. */
@@ -181,6 +211,29 @@ export class Monitoring extends Construct {
           treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
         });
       }
+    }
+
+    // Data failures: a record a person must fix. Only for the functions deployed (a test app may omit some).
+    const deployed = new Set(props.functions.map(({ definition }) => definition.name));
+    for (const [kind, { metricName, service }] of Object.entries(dataFailureMetrics) as [
+      DataFailureKind,
+      (typeof dataFailureMetrics)[DataFailureKind],
+    ][]) {
+      if (!deployed.has(service)) continue;
+      const { id: alarmId, description } = dataFailureAlarms[kind];
+      alarm(alarmId, description, {
+        metric: new cloudwatch.Metric({
+          namespace: prefix,
+          metricName,
+          dimensionsMap: { service },
+          statistic: 'Sum',
+          period: Duration.hours(1),
+        }),
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
     }
 
     if (props.api !== undefined) {

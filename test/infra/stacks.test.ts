@@ -11,6 +11,7 @@ import { queueOf, scheduleOf } from '../../infra/cdk/functions.ts';
 import { allocateNetSuiteConcurrency } from '../../infra/cdk/netsuite-concurrency.ts';
 import { scheduleRateMinutes } from '../../infra/cdk/service-stack.ts';
 import { outputKeys } from '../../infra/cdk/stack-outputs.ts';
+import { dataFailureMetrics } from '../../shared/lambda/metric-names.ts';
 import {
   environmentNames,
   type QueueKey,
@@ -502,6 +503,28 @@ describe('alarms and outputs', () => {
         ]),
       },
     });
+  });
+
+  it('alarm on each data-failure kind: any failure in an hour, on the metric of the function that records it', () => {
+    for (const { metricName, service: emitter } of Object.values(dataFailureMetrics)) {
+      const alarms = alarmsOf(metricName);
+      expect(alarms, metricName).toHaveLength(1);
+      expect(alarms[0]![1].Properties, metricName).toMatchObject({
+        Namespace: 'apsync',
+        Dimensions: [{ Name: 'service', Value: emitter }],
+        Statistic: 'Sum',
+        Period: 3600,
+        Threshold: 1,
+        EvaluationPeriods: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+      });
+      expect(built.deployed.map((definition) => definition.name)).toContain(emitter);
+    }
+    expect(alarmsOf('PaymentsFailed')[0]![1].Properties.AlarmName).toBe('apsync-payments-failed');
+    expect(alarmsOf('BillsParked')[0]![1].Properties.AlarmName).toBe('apsync-bills-parked');
+    expect(alarmsOf('PaidBillMarksFailed')[0]![1].Properties.AlarmName).toBe('apsync-paid-bill-marks-failed');
+    expect(alarmsOf('RecordsInReview')[0]![1].Properties.AlarmName).toBe('apsync-records-in-review');
   });
 
   it('outputs what the CLI reads under stable keys', () => {
