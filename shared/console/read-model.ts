@@ -1,0 +1,216 @@
+// What the operator console shows, read from the state table and the queues exactly as `apsync status`,
+// `review list`, `audit` and `bills config get` read them: the overview, the failures list, one record
+// and the settings.
+import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { classifyAwsError } from '../aws/sdk-errors.ts';
+import { billSyncConfigName } from '../bills/bill-sync-settings.ts';
+import { masterRecordTypes, pollDefaults } from '../netsuite-poll/index.ts';
+import { type PaymentMode, type PaymentModeSetting, readPaymentMode } from '../payment-mode.ts';
+import { paidBillPullFlow } from '../payments/pull-paid-bills.ts';
+import { procurifyPollDefaults } from '../procurify-poll/poll-procurify.ts';
+import { createReconcileReportStore } from '../reconcile/index.ts';
+import type { StoredReconcileSummary } from '../reconcile/ports.ts';
+import { type QueueKey, queueDefinitions } from '../resources.ts';
+import type {
+  AuditEntry,
+  RecordKind,
+  RecordLink,
+  RecordRef,
+  RecordState,
+  SyncStatus,
+} from '../state/model.ts';
+import type { DynamoStateStore } from '../state/state-store.ts';
+
+export const recordKinds: readonly RecordKind[] = ['vendor', 'account', 'department', 'bill', 'payment'];
+export const statuses: readonly SyncStatus[] = [
+  'pending',
+  'synced',
+  'unchanged',
+  'skipped',
+  'review',
+  'failed',
+  'dismissed',
+];
+/** The states the failures page lists; review and failed unless a state is chosen. */
+export const failureStatuses = ['review', 'failed', 'dismissed'] as const;
+export type FailureStatus = (typeof failureStatuses)[number];
+
+export interface ConsoleQueue {
+  url: string;
+  deadLetterQueueUrl: string;
+}
+
+/** A scheduled flow's last run, where the platform knows it (local mode's scheduler). */
+export interface FlowRun {
+  flow: string;
+  rateSeconds?: number;
+  startedAt?: string;
+  finishedAt?: string;
+  outcome?: string;
+  error?: string;
+}
+
+export interface ConsoleData {
+  state: DynamoStateStore;
+  sqs: SQSClient;
+  queues: Record<QueueKey, ConsoleQueue>;
+  defaultPaymentMode: PaymentMode;
+  /** Last runs of the scheduled flows (local mode); on AWS the watermarks say how far each got. */
+  flowRuns?: () => Promise<FlowRun[]>;
+}
+
+/** The watermarks each scheduled flow keeps (as `apsync status` lists them). */
+export const flowWatermarks: Readonly<Record<string, readonly string[]>> = {
+  netsuitePoll: [
+    `${pollDefaults.name}:caught-up`,
+    ...masterRecordTypes.map((type) => `${pollDefaults.name}:${type}`),
+  ],
+  procurifyPoll: ['caught-up', 'bills', 'payments'].map((flow) => `${procurifyPollDefaults.name}:${flow}`),
+  paidBillPull: [paidBillPullFlow],
+  reconcile: [],
+};
+
+export interface QueueDepth {
+  visible: number;
+  inFlight: number;
+  delayed: number;
+}
+
+export interface Overview {
+  paymentMode: PaymentModeSetting;
+  flows: Array<FlowRun & { watermarks: Array<{ name: string; value: string | null }> }>;
+  counts: Array<{ kind: RecordKind; status: SyncStatus; count: number }>;
+  queues: Array<{ queue: QueueKey; depth: QueueDepth; deadLetter: QueueDepth }>;
+  lastReconcile: StoredReconcileSummary | undefined;
+}
+
+export async function readOverview(data: ConsoleData): Promise<Overview> {
+  const [paymentMode, counts, queues, runs, lastReconcile] = await Promise.all([
+    readPaymentMode(data.state, data.defaultPaymentMode),
+    Promise.all(
+      recordKinds.flatMap((kind) =>
+        statuses.map(async (status) => ({
+          kind,
+          status,
+          count: await data.state.countByStatus(kind, status),
+        })),
+      ),
+    ),
+    Promise.all(
+      (Object.keys(queueDefinitions) as QueueKey[]).map(async (queue) => ({
+        queue,
+        depth: await queueDepth(data.sqs, data.queues[queue].url),
+        deadLetter: await queueDepth(data.sqs, data.queues[queue].deadLetterQueueUrl),
+      })),
+    ),
+    data.flowRuns?.() ?? Promise.resolve([]),
+    createReconcileReportStore(data.state).lastReport(),
+  ]);
+  const flows = await Promise.all(
+    Object.entries(flowWatermarks).map(async ([flow, names]) => ({
+      ...(runs.find((run) => run.flow === flow) ?? { flow }),
+      watermarks: await Promise.all(
+        names.map(async (name) => ({ name, value: (await data.state.getWatermark(name)) ?? null })),
+      ),
+    })),
+  );
+  return {
+    paymentMode,
+    flows,
+    counts: counts.filter((entry) => entry.count > 0),
+    queues,
+    lastReconcile,
+  };
+}
+
+export async function queueDepth(sqs: SQSClient, queueUrl: string): Promise<QueueDepth> {
+  try {
+    const answer = await sqs.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: queueUrl,
+        AttributeNames: [
+          'ApproximateNumberOfMessages',
+          'ApproximateNumberOfMessagesNotVisible',
+          'ApproximateNumberOfMessagesDelayed',
+        ],
+      }),
+    );
+    const attribute = (name: string) =>
+      Number(answer.Attributes?.[name as keyof typeof answer.Attributes] ?? 0);
+    return {
+      visible: attribute('ApproximateNumberOfMessages'),
+      inFlight: attribute('ApproximateNumberOfMessagesNotVisible'),
+      delayed: attribute('ApproximateNumberOfMessagesDelayed'),
+    };
+  } catch (error) {
+    throw classifyAwsError(error, 'sqs');
+  }
+}
+
+export interface FailureFilter {
+  kind?: RecordKind;
+  status?: FailureStatus;
+  /** Words the record, its message or what it waits for contain (case-insensitive). */
+  text?: string;
+  limit?: number;
+}
+
+export async function listFailures(
+  data: ConsoleData,
+  filter: FailureFilter,
+): Promise<{ records: RecordState[]; truncated: boolean }> {
+  const limit = filter.limit ?? 200;
+  const kinds = filter.kind === undefined ? recordKinds : [filter.kind];
+  const wanted: SyncStatus[] = filter.status === undefined ? ['review', 'failed'] : [filter.status];
+  const lists = await Promise.all(
+    kinds.flatMap((kind) => wanted.map((status) => data.state.listByStatus(kind, status, limit + 1))),
+  );
+  const needle = filter.text?.trim().toLowerCase() ?? '';
+  const states = lists
+    .flat()
+    .filter(
+      (state) =>
+        needle === '' ||
+        [formatRecord(state.ref), state.message ?? '', ...(state.waitingFor ?? [])]
+          .join(' ')
+          .toLowerCase()
+          .includes(needle),
+    )
+    .sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
+  return { records: states.slice(0, limit), truncated: states.length > limit };
+}
+
+export interface RecordView {
+  ref: RecordRef;
+  state: RecordState | undefined;
+  link: RecordLink | undefined;
+  entries: AuditEntry[];
+}
+
+export async function readRecord(data: ConsoleData, ref: RecordRef): Promise<RecordView> {
+  const [state, link, entries] = await Promise.all([
+    data.state.getState(ref),
+    data.state.findBySource(ref.system, ref.kind, ref.id),
+    data.state.read(ref),
+  ]);
+  return { ref, state, link, entries };
+}
+
+export async function readSettings(
+  data: ConsoleData,
+): Promise<{ paymentMode: PaymentModeSetting; billSettings: unknown }> {
+  const [paymentMode, billSettings] = await Promise.all([
+    readPaymentMode(data.state, data.defaultPaymentMode),
+    data.state.getConfig<unknown>(billSyncConfigName),
+  ]);
+  return { paymentMode, billSettings: billSettings ?? {} };
+}
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** `vendor:123`, `bill:<uuid>`, `payment:7`, or `<system>:<kind>:<id>` where the short form would mislead. */
+export function formatRecord(ref: RecordRef): string {
+  const usual =
+    ref.kind === 'payment' || (ref.kind === 'bill' && uuidPattern.test(ref.id)) ? 'procurify' : 'netsuite';
+  return ref.system === usual ? `${ref.kind}:${ref.id}` : `${ref.system}:${ref.kind}:${ref.id}`;
+}

@@ -1,0 +1,130 @@
+// The operator console over HTTP against an in-process local stack: an unauthenticated request is
+// refused, a bill parked for an inactive GL account is on the failures page with its message, a POST
+// without the CSRF token does nothing, and a confirmed replay once the account is active again writes
+// the Vendor Bill once.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LocalConsole, startLocalConsole } from '../../infra/local/console.ts';
+import { type LocalStack, startLocalStack } from '../../infra/local/stack.ts';
+import type { RecordRef } from '../../shared/state/model.ts';
+import { DynamoStateStore } from '../../shared/state/state-store.ts';
+import { waitFor } from '../support/wait.ts';
+
+let stack: LocalStack;
+let consoleApp: LocalConsole;
+let state: DynamoStateStore;
+let cookie = '';
+
+beforeAll(async () => {
+  stack = await startLocalStack({ demo: true, settings: { retryBaseSeconds: '0' } });
+  consoleApp = await startLocalConsole(stack, { user: 'tester (apsync console)' });
+  state = new DynamoStateStore(
+    new DynamoDBClient(stack.aws.clientConfig('dynamodb')),
+    stack.aws.names.tables.state,
+  );
+});
+
+afterAll(async () => {
+  await consoleApp?.close();
+  await stack?.stop();
+});
+
+const request = (path: string, init: RequestInit = {}) =>
+  fetch(new URL(path, consoleApp.url), {
+    redirect: 'manual',
+    ...init,
+    headers: { ...(cookie === '' ? {} : { cookie }), ...(init.headers as Record<string, string>) },
+  });
+
+const post = (path: string, form: Record<string, string>) =>
+  request(path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(form).toString(),
+  });
+
+const admin = (url: string, method: string, body?: unknown) =>
+  fetch(url, {
+    method,
+    ...(body === undefined
+      ? {}
+      : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+  });
+
+describe('operator console', () => {
+  it('refuses requests without the access token', async () => {
+    const page = await request('failures');
+    expect(page.status).toBe(303);
+    expect(page.headers.get('location')).toBe('/login');
+    const action = await post('actions/replay', { system: 'netsuite', kind: 'vendor', id: '101' });
+    expect(action.status).toBe(401);
+    const wrong = await post('login', { token: 'not-the-token' });
+    expect(wrong.status).toBe(401);
+    const login = await post('login', { token: consoleApp.token });
+    expect(login.status).toBe(303);
+    cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    expect(cookie).toMatch(/^apsync_console=/);
+    expect(cookie).not.toContain(consoleApp.token);
+    const overview = await request('');
+    expect(overview.status).toBe(200);
+    const text = await overview.text();
+    expect(text).toContain('Payment mode');
+    expect(text).toContain('procurifyPoll');
+  });
+
+  it('shows a parked bill with its message and replays it once fixed, only with the CSRF token', async () => {
+    const ns = stack.netsuite.adminUrl;
+    const pf = stack.procurify.adminUrl;
+    const bill = stack.demo?.billsAwaitingApproval[1];
+    expect(bill).toBeDefined();
+    const ref: RecordRef = { system: 'procurify', kind: 'bill', id: bill! };
+    expect((await admin(`${ns}/records/account/13`, 'PATCH', { isInactive: true })).status).toBeLessThan(300);
+    expect((await admin(`${pf}/bills/${bill}/approve`, 'POST')).status).toBeLessThan(300);
+    await stack.scheduler.runNow('procurifyPoll');
+    const parked = await waitFor(async () => {
+      const current = await state.getState(ref);
+      return current?.status === 'review' ? current : undefined;
+    }, 'the bill parked for review');
+    expect(parked.message).toMatch(/inactive/);
+
+    const failures = await (await request('failures?kind=bill')).text();
+    expect(failures).toContain(`bill:${bill}`);
+    expect(failures).toContain('inactive');
+    const filtered = await (await request('failures?q=no-such-words')).text();
+    expect(filtered).not.toContain(`bill:${bill}`);
+    const record = await (await request(`record?system=procurify&kind=bill&id=${bill}`)).text();
+    expect(record).toContain('Replay…');
+    expect(record).toContain('review');
+
+    expect((await admin(`${ns}/records/account/13`, 'PATCH', { isInactive: false })).status).toBeLessThan(
+      300,
+    );
+    const form = { system: 'procurify', kind: 'bill', id: bill! };
+    const refused = await post('actions/replay', form);
+    expect(refused.status).toBe(403);
+    expect((await state.read(ref)).filter((entry) => entry.step === 'replayed')).toHaveLength(0);
+
+    const confirm = await (
+      await request(`confirm?action=replay&system=procurify&kind=bill&id=${bill}`)
+    ).text();
+    const csrf = /name="csrf" value="([^"]+)"/.exec(confirm)?.[1];
+    expect(csrf).toBeDefined();
+    const replayed = await post('actions/replay', { ...form, csrf: csrf! });
+    expect(replayed.status).toBe(303);
+    expect(replayed.headers.get('location')).toContain('notice=');
+    const written = await waitFor(async () => {
+      const current = await state.getState(ref);
+      return current?.status === 'synced' ? current : undefined;
+    }, 'the replayed bill written');
+    expect(written.status).toBe('synced');
+    const entries = await state.read(ref);
+    expect(entries.filter((entry) => entry.step === 'replayed')[0]?.facts?.requestedBy).toBe(
+      'tester (apsync console)',
+    );
+    expect(entries.filter((entry) => entry.step === 'written')).toHaveLength(1);
+    const vendorBill = await fetch(`${ns}/records/vendorBill/eid:procurify-bill-${bill}`);
+    expect(vendorBill.status).toBe(200);
+    const settings = await (await request('settings')).text();
+    expect(settings).toContain(`bill:${bill}`);
+  });
+});
