@@ -125,17 +125,42 @@ export interface RunningServer {
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
 
 /**
+ * Runs `beforeAnswer` before any byte of the answer is written (res.write, res.end); when it throws,
+ * the connection is dropped instead: no answer at all.
+ */
+function holdAnswer(
+  req: IncomingMessage,
+  res: ServerResponse,
+  beforeAnswer: (req: IncomingMessage) => void,
+): void {
+  for (const method of ['write', 'end'] as const) {
+    const original = res[method].bind(res) as (...args: unknown[]) => unknown;
+    res[method] = ((...args: unknown[]) => {
+      try {
+        beforeAnswer(req);
+      } catch {
+        res.destroy();
+        return method === 'end' ? res : false;
+      }
+      return original(...args);
+    }) as never;
+  }
+}
+
+/**
  * Starts `handler` on 127.0.0.1 (port 0 = a free port). Handler errors become 500s, never crashes. A
- * `name` makes the server's exchanges observable (observeExchanges).
+ * `name` makes the server's exchanges observable (observeExchanges). `beforeAnswer` runs before each
+ * answer leaves (the sandboxes commit their changes to disk there in local mode).
  */
 export async function startHttpServer(
   handler: RequestHandler,
   port = 0,
-  options: { name?: string } = {},
+  options: { name?: string; beforeAnswer?: (req: IncomingMessage) => void } = {},
 ): Promise<RunningServer> {
   const sockets = new Set<Socket>();
   const server: Server = createServer((req, res) => {
     const name = options.name;
+    if (options.beforeAnswer !== undefined) holdAnswer(req, res, options.beforeAnswer);
     Promise.resolve()
       .then(() => (name !== undefined && observers.size > 0 ? observe(name, req, res) : undefined))
       .then(() => handler(req, res))

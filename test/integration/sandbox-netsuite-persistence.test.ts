@@ -1,9 +1,10 @@
 // The NetSuite sandbox's snapshot file (local mode, `dataFile`): a sandbox started again on the file
 // has the same records, custom fields and id sequences, the same integration (key pair, client id),
-// its other integrations and settings, a SuiteQL mirror rebuilt from the records, and no webhook. The
-// file follows changes without a close (a killed process loses at most the last moment), and an
-// unusable file stops the start with an error naming it.
+// its other integrations and settings, a SuiteQL mirror rebuilt from the records, and no webhook. An
+// answered write is on disk (the journal) before its answer, without a close, and an unusable file
+// stops the start with an error naming it.
 import { createPublicKey } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,7 +18,6 @@ import {
   startNetSuiteSandbox,
 } from '../../infra/sandboxes/netsuite/index.ts';
 import { SandboxSnapshotError } from '../../infra/sandboxes/snapshot-file.ts';
-import { waitFor } from '../support/wait.ts';
 
 let dir: string;
 const open: NetSuiteSandbox[] = [];
@@ -144,20 +144,35 @@ describe('NetSuite sandbox snapshot file', () => {
     await close(second);
   });
 
-  it('writes the file shortly after a change, without a close (a killed process keeps it)', async () => {
+  it('has every answered write on disk before the answer, without a close (a killed process keeps it)', async () => {
     const third = await start(file());
     third.userUpdate('vendor', demo.vendors[2]!, { companyName: 'Written Without Close' });
-    await waitFor(
-      async () => (await readFile(file(), 'utf8')).includes('Written Without Close'),
-      'the change in the snapshot file',
+    const access = new SandboxAccess(third);
+    const answered = await createdId(
+      await access.record('POST', 'vendor', { companyName: 'Answered Before Kill' }),
     );
-    // A second process reading the file now (as after a crash) sees the change.
+    // Right after the answer, no wait: the files as a SIGKILL now would leave them (snapshot and journal).
     const copy = join(dir, 'copy.json');
     await writeFile(copy, await readFile(file()));
+    const journal = await readFile(`${file()}.journal`);
+    await writeFile(`${copy}.journal`, journal);
     const reader = await start(copy);
     expect(reader.store.get('vendor', demo.vendors[2]!)?.fields.companyName).toBe('Written Without Close');
+    expect(reader.store.get('vendor', answered)?.fields.companyName).toBe('Answered Before Kill');
+    // The id counter was committed with the record: the next vendor gets a new id.
+    expect(Number(reader.store.nextId('vendor'))).toBe(Number(answered) + 1);
     await close(reader);
+
+    // A crash between a compaction's snapshot and the journal's truncation leaves older entries behind:
+    // the start skips the entries the snapshot has, and a last line cut short by a crash.
+    third.userUpdate('vendor', answered, { companyName: 'Renamed After The Entry' });
     await close(third);
+    expect(existsSync(`${file()}.journal`)).toBe(false);
+    await writeFile(`${file()}.journal`, `${journal.toString('utf8')}{"seq":99,"change":{"pu`);
+    const fourth = await start(file());
+    expect(fourth.store.get('vendor', answered)?.fields.companyName).toBe('Renamed After The Entry');
+    await close(fourth);
+    expect(existsSync(`${file()}.journal`)).toBe(false);
   });
 
   it('leaves no file behind when nothing changed (a failed start is not taken for a restart later)', async () => {

@@ -1,8 +1,8 @@
 // The Procurify sandbox's snapshot file (local mode, `dataFile`): a sandbox started again on the file has
 // the same stores (what the API shows included), continues its id and UUID sequences and its modification
 // clock, knows which payments apply to which bills, accepts the same API clients, keeps its configuration
-// and does not load the demo company over the restored one. The file follows changes without a close,
-// and an unusable file stops the start with an error naming it.
+// and does not load the demo company over the restored one. An answered write is on disk (the journal)
+// before its answer, without a close, and an unusable file stops the start with an error naming it.
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +14,6 @@ import {
   startProcurifySandbox,
 } from '../../infra/sandboxes/procurify/index.ts';
 import { SandboxSnapshotError } from '../../infra/sandboxes/snapshot-file.ts';
-import { waitFor } from '../support/wait.ts';
 
 const client = { clientId: 'persisted-client', clientSecret: 'persisted-secret' };
 const today = '2025-06-30';
@@ -162,25 +161,48 @@ describe('Procurify sandbox snapshot file', () => {
     await close(second);
   });
 
-  it('writes the file shortly after a change, without a close (a killed process keeps it)', async () => {
-    const third = await start(file());
+  it('has every answered write on disk before the answer, without a close (a killed process keeps it)', async () => {
+    const third = await start(file(), { clients: [client] });
     third.createBill({
       vendor: 6,
       invoice_number: 'WRITTEN-WITHOUT-CLOSE',
       items: [{ description: 'z', amount: '5.00', account_code: 9, department: 1 }],
     });
-    await waitFor(
-      async () => (await readFile(file(), 'utf8')).includes('WRITTEN-WITHOUT-CLOSE'),
-      'the change in the snapshot file',
+    const bearer = await token(third);
+    const answered = Number(
+      (
+        await api(third, bearer, 'POST', '/api/v3/vendors/', {
+          name: 'Answered Before Kill',
+          email: ['ap@answered.example'],
+          type: 3,
+          external_id: 'ns-answered',
+          overall_score: null,
+        })
+      ).data.id,
     );
+    const config = await fetch(`${third.adminUrl}/config`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ maxPageSize: 40 }),
+    });
+    expect(config.status).toBe(200);
+    // Right after the answers, no wait: the files as a SIGKILL now would leave them (snapshot and journal).
     const copy = join(dir, 'copy.json');
     await writeFile(copy, await readFile(file()));
+    await writeFile(`${copy}.journal`, await readFile(`${file()}.journal`));
     const reader = await start(copy);
     expect([...reader.store.bills.values()].some((b) => b.invoice_number === 'WRITTEN-WITHOUT-CLOSE')).toBe(
       true,
     );
+    expect(reader.store.vendors.get(answered)?.name).toBe('Answered Before Kill');
+    expect(reader.config().maxPageSize).toBe(40);
+    // The id counter was committed with the record: the next vendor gets a new id.
+    expect(reader.store.createVendorFromApi({ name: 'Next' }).id).toBe(answered + 1);
     await close(reader);
     await close(third);
+    // Closing compacts the journal into the snapshot.
+    await expect(readFile(`${file()}.journal`)).rejects.toThrow(/ENOENT/);
+    expect(await readFile(file(), 'utf8')).toContain('Answered Before Kill');
   });
 
   it('leaves no file behind when nothing changed (a failed start is not taken for a restart later)', async () => {

@@ -20,6 +20,7 @@ import {
   captureNetSuite,
   type DefaultIntegration,
   defaultIntegrationOf,
+  NetSuiteJournal,
   netsuiteSnapshotSchema,
   netsuiteSnapshotVersion,
   restoreNetSuite,
@@ -63,8 +64,10 @@ export interface NetSuiteSandboxOptions {
   timeZone?: string;
   /**
    * Keeps the account in this JSON file (local mode): restored at start when it exists (records, custom
-   * fields, id counters, integrations with the default key pair, settings other than the webhook),
-   * rewritten shortly after every change and on close. Options given here override stored settings.
+   * fields, id counters, integrations with the default key pair, settings other than the webhook).
+   * Every change is on disk before the answer to the request that made it leaves (a journal next to
+   * the file, `<dataFile>.journal`, compacted into it from time to time and on close); changes made by
+   * direct calls follow right after. Options given here override stored settings.
    */
   dataFile?: string;
 }
@@ -145,6 +148,7 @@ function generatedIntegration(): DefaultIntegration {
 export async function startNetSuiteSandbox(options: NetSuiteSandboxOptions = {}): Promise<NetSuiteSandbox> {
   const accountId = options.accountId ?? '1234567_SB1';
   let integration: DefaultIntegration | undefined;
+  const journal = new NetSuiteJournal();
   const file =
     options.dataFile === undefined
       ? undefined
@@ -153,6 +157,7 @@ export async function startNetSuiteSandbox(options: NetSuiteSandboxOptions = {})
           sandbox: 'netsuite',
           version: netsuiteSnapshotVersion,
           capture: () => captureNetSuite(core, integration!),
+          journal,
         });
   const stored = file?.read(netsuiteSnapshotSchema);
   const core = new NetSuiteSandboxCore({
@@ -169,7 +174,11 @@ export async function startNetSuiteSandbox(options: NetSuiteSandboxOptions = {})
   integration = stored === undefined ? generatedIntegration() : defaultIntegrationOf(stored);
   core.registerClient(integration.registration);
   for (const client of options.clients ?? []) core.registerClient(client);
-  const server = await startHttpServer(netSuiteSandboxHandler(core), options.port ?? 0, { name: 'netsuite' });
+  // A write is on disk before its answer leaves (the journal of ../snapshot-file.ts).
+  const server = await startHttpServer(netSuiteSandboxHandler(core), options.port ?? 0, {
+    name: 'netsuite',
+    ...(file === undefined ? {} : { beforeAnswer: () => file.commit() }),
+  });
   core.setBaseUrl(server.url);
   const credentials: NetSuiteSandboxCredentials = {
     accountId,
@@ -180,7 +189,10 @@ export async function startNetSuiteSandbox(options: NetSuiteSandboxOptions = {})
     tokenUrl: `${server.url}${TOKEN_PATH}`,
   };
   core.credentials = credentials;
-  if (file !== undefined) core.onStateChange(() => file.changed());
+  if (file !== undefined) {
+    journal.attach(core, integration);
+    core.onStateChange(() => file.changed());
+  }
   let closed = false;
   return {
     url: server.url,

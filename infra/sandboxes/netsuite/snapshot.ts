@@ -2,11 +2,13 @@
 // counters, the registered integrations — the generated default one with its private key, so the
 // credentials stay the same — and the account settings. Not kept: the webhook (its URL changes with every
 // start; local mode sets it again), tokens, faults, the request log and counters. Read and written by
-// startNetSuiteSandbox (index.ts) through ../snapshot-file.ts.
+// startNetSuiteSandbox (index.ts) through ../snapshot-file.ts, whose journal entries (NetSuiteJournal)
+// are the records changed since the last commit, whole or deleted, with everything but the records.
 import { z } from 'zod';
+import type { SnapshotJournal } from '../snapshot-file.ts';
 import type { SandboxClientRegistration } from './auth.ts';
 import type { NetSuiteSandboxCore } from './core.ts';
-import { recordTypes } from './record-types.ts';
+import { type RecordType, recordTypes } from './record-types.ts';
 import { customFieldKinds, type FieldValue, type StoredRecord } from './store.ts';
 
 export const netsuiteSnapshotVersion = 1;
@@ -66,9 +68,17 @@ export function captureNetSuite(
   core: NetSuiteSandboxCore,
   integration: DefaultIntegration,
 ): NetSuiteSnapshot {
+  return { records: core.store.snapshot().records, ...captureSettings(core, integration) };
+}
+
+/** Everything but the records: counters, custom fields, integrations, settings. */
+function captureSettings(
+  core: NetSuiteSandboxCore,
+  integration: DefaultIntegration,
+): Omit<NetSuiteSnapshot, 'records'> {
   const config = core.config();
   return {
-    ...core.store.snapshot(),
+    ...core.store.definitions(),
     integrations: {
       default: { ...integration.registration, privateKeyPem: integration.privateKeyPem },
       others: core.tokens
@@ -100,4 +110,73 @@ export function restoreNetSuite(core: NetSuiteSandboxCore, snapshot: NetSuiteSna
 export function defaultIntegrationOf(snapshot: NetSuiteSnapshot): DefaultIntegration {
   const { privateKeyPem, ...registration } = snapshot.integrations.default;
   return { registration, privateKeyPem };
+}
+
+/** One journal entry: records written or deleted since the last commit, and all the small parts. */
+interface NetSuiteJournalEntry extends Omit<NetSuiteSnapshot, 'records'> {
+  put: NetSuiteSnapshot['records'];
+  deleted: Array<{ type: RecordType; id: string }>;
+}
+
+/**
+ * Follows the store's changes between commits (the snapshot file's journal in local mode), once
+ * attached to the core (after the snapshot was restored into it).
+ */
+export class NetSuiteJournal implements SnapshotJournal {
+  #core: NetSuiteSandboxCore | undefined;
+  #integration: DefaultIntegration | undefined;
+  readonly #touched = new Map<string, { type: RecordType; id: string }>();
+  #reset = false;
+
+  attach(core: NetSuiteSandboxCore, integration: DefaultIntegration): void {
+    this.#core = core;
+    this.#integration = integration;
+    core.store.onChange((change) =>
+      this.#touched.set(`${change.type}:${change.id}`, { type: change.type, id: change.id }),
+    );
+    core.store.onReset(() => {
+      this.#reset = true;
+    });
+  }
+
+  take(): NetSuiteJournalEntry | undefined {
+    const core = this.#core;
+    if (this.#reset || core === undefined) return undefined;
+    const entry: NetSuiteJournalEntry = {
+      put: [],
+      deleted: [],
+      ...captureSettings(core, this.#integration!),
+    };
+    for (const { type, id } of this.#touched.values()) {
+      const record = core.store.get(type, id);
+      if (record === undefined) entry.deleted.push({ type, id });
+      else entry.put.push(record);
+    }
+    this.#touched.clear();
+    return entry;
+  }
+
+  forget(): void {
+    this.#touched.clear();
+    this.#reset = false;
+  }
+
+  replay(state: unknown, entries: unknown[]): unknown {
+    const snapshot = state as NetSuiteSnapshot;
+    const records = new Map(snapshot.records.map((record) => [`${record.type}:${record.id}`, record]));
+    let settings: Omit<NetSuiteSnapshot, 'records'> = snapshot;
+    for (const entry of entries as NetSuiteJournalEntry[]) {
+      for (const { type, id } of entry.deleted) records.delete(`${type}:${id}`);
+      for (const record of entry.put) records.set(`${record.type}:${record.id}`, record);
+      const { put: _put, deleted: _deleted, ...rest } = entry;
+      settings = rest;
+    }
+    return {
+      records: [...records.values()],
+      counters: settings.counters,
+      customFields: settings.customFields,
+      integrations: settings.integrations,
+      config: settings.config,
+    };
+  }
 }

@@ -113,15 +113,16 @@ export class RecordStore {
   }
 
   snapshot(): RecordStoreSnapshot {
+    return { records: recordTypes.flatMap((type) => this.list(type)), ...this.definitions() };
+  }
+
+  /** The snapshot without its records: id counters and custom fields (a journal entry's small parts). */
+  definitions(): Omit<RecordStoreSnapshot, 'records'> {
     const customFields: RecordStoreSnapshot['customFields'] = [];
     for (const [type, fields] of this.custom) {
       for (const [fieldId, definition] of fields) customFields.push({ type, fieldId, ...definition });
     }
-    return {
-      records: recordTypes.flatMap((type) => this.list(type)),
-      counters: Object.fromEntries(this.counters),
-      customFields,
-    };
+    return { counters: Object.fromEntries(this.counters), customFields };
   }
 
   /**

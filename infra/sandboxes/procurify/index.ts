@@ -63,7 +63,12 @@ import {
   type PaymentRecord,
   type PaymentStatus,
 } from './model.ts';
-import { procurifySnapshotSchema, procurifySnapshotVersion, storeSnapshotOf } from './snapshot.ts';
+import {
+  ProcurifyJournal,
+  procurifySnapshotSchema,
+  procurifySnapshotVersion,
+  storeSnapshotOf,
+} from './snapshot.ts';
 import {
   audience,
   defaultSandboxConfig,
@@ -119,8 +124,10 @@ export interface ProcurifySandboxOptions {
   now?: () => number;
   /**
    * Keeps the company in this JSON file (local mode): restored at start when it exists (every store, id
-   * counters, the UUID sequence, clients, configuration; `demo` is then not loaded), rewritten shortly
-   * after every change and on close. `clients` and `config` given here override the stored ones.
+   * counters, the UUID sequence, clients, configuration; `demo` is then not loaded). Every change is on
+   * disk before the answer to the request that made it leaves (a journal next to the file,
+   * `<dataFile>.journal`, compacted into it from time to time and on close); changes made by direct
+   * calls follow right after. `clients` and `config` given here override the stored ones.
    */
   dataFile?: string;
 }
@@ -177,6 +184,7 @@ export async function startProcurifySandbox(
   const clock = new ModificationClock(options.now ?? Date.now);
   const seed = options.seed ?? 1;
   const store = new ProcurifyStore(clock, seed);
+  const journal = new ProcurifyJournal();
   const file =
     options.dataFile === undefined
       ? undefined
@@ -185,6 +193,7 @@ export async function startProcurifySandbox(
           sandbox: 'procurify',
           version: procurifySnapshotVersion,
           capture: () => ({ store: store.snapshot(), clients: state.clients, config: state.config }),
+          journal,
         });
   const stored = file?.read(procurifySnapshotSchema);
   if (stored !== undefined) store.restore(storeSnapshotOf(stored));
@@ -226,6 +235,11 @@ export async function startProcurifySandbox(
   if (stored === undefined && demo !== false)
     seedDemoCompany(store, { seed, ...(demo === true ? {} : demo) });
   if (file !== undefined) {
+    journal.attach(
+      store,
+      () => state.clients,
+      () => state.config,
+    );
     store.onChange(() => file.changed());
     // The demo company loaded above is a change to keep like any other.
     if (stored === undefined && demo !== false) file.changed();
@@ -234,14 +248,24 @@ export async function startProcurifySandbox(
   const server = await startHttpServer(
     (req, res) => {
       if ((req.url ?? '').startsWith('/__admin/')) {
-        // Admin changes outside the store (configuration) are kept too.
-        if (file !== undefined && req.method !== 'GET') res.once('finish', () => file.changed());
         return handleAdminRequest(state, { reset, expireAllTokens }, req, res);
       }
       return handleApiRequest(state, req, res);
     },
     options.port ?? 0,
-    { name: 'procurify' },
+    // A write is on disk before its answer leaves (the journal of ../snapshot-file.ts).
+    {
+      name: 'procurify',
+      ...(file === undefined
+        ? {}
+        : {
+            beforeAnswer: (req) => {
+              // Admin changes outside the store (configuration) are kept too.
+              if ((req.url ?? '').startsWith('/__admin/') && req.method !== 'GET') file.changed();
+              file.commit();
+            },
+          }),
+    },
   );
 
   const first = clients[0]!;

@@ -130,6 +130,15 @@ export interface MarkAsPaidResult {
   payment_date: string;
 }
 
+/** The store's record collections (as in its snapshot). */
+export type ProcurifyCollection = Exclude<keyof ProcurifyStoreSnapshot, 'random' | 'lastTick' | 'nextIds'>;
+
+/** A record a change wrote (a new one or one changed in place). */
+export interface TouchedRecord {
+  collection: ProcurifyCollection;
+  record: { id: number };
+}
+
 export class ProcurifyStore {
   readonly currencies = new Map<number, CurrencyRecord>();
   readonly paymentTerms = new Map<number, PaymentTermRecord>();
@@ -152,7 +161,7 @@ export class ProcurifyStore {
   private randomSeed: number;
   private randomDraws = 0;
   private randomSource: () => number;
-  private listeners: Array<() => void> = [];
+  private listeners: Array<(touched: readonly TouchedRecord[]) => void> = [];
 
   constructor(clock = new ModificationClock(), seed = 1) {
     this.clock = clock;
@@ -161,13 +170,25 @@ export class ProcurifyStore {
     this.reset(seed);
   }
 
-  /** Hears every change made through the store's methods (the snapshot file in local mode). */
-  onChange(listener: () => void): void {
+  /**
+   * Hears every change made through the store's methods (the snapshot file in local mode), with the
+   * records it wrote; none means anything may have changed (a reset, a restore).
+   */
+  onChange(listener: (touched: readonly TouchedRecord[]) => void): void {
     this.listeners.push(listener);
   }
 
-  private changed(): void {
-    for (const listener of this.listeners) listener();
+  private changed(...touched: TouchedRecord[]): void {
+    for (const listener of this.listeners) listener(touched);
+  }
+
+  /** The snapshot's parts besides the records: UUID source, clock, id counters. */
+  counters(): Pick<ProcurifyStoreSnapshot, 'random' | 'lastTick' | 'nextIds'> {
+    return {
+      random: { seed: this.randomSeed, draws: this.randomDraws },
+      lastTick: this.clock.lastTick,
+      nextIds: Object.fromEntries(this.nextIds),
+    };
   }
 
   /** The seeded source, counted so a restored store continues the same sequence. */
@@ -185,9 +206,7 @@ export class ProcurifyStore {
 
   snapshot(): ProcurifyStoreSnapshot {
     return {
-      random: { seed: this.randomSeed, draws: this.randomDraws },
-      lastTick: this.clock.lastTick,
-      nextIds: Object.fromEntries(this.nextIds),
+      ...this.counters(),
       currencies: [...this.currencies.values()],
       paymentTerms: [...this.paymentTerms.values()],
       locations: [...this.locations.values()],
@@ -238,6 +257,8 @@ export class ProcurifyStore {
     this.addCurrency({ name: 'GBP', description: 'Pound Sterling', rate: '1.270000' });
     for (const name of ['Due on receipt', 'Net 15', 'Net 30', 'Net 45', 'Net 60'])
       this.addPaymentTerm({ name });
+    // Records went away: only a whole snapshot says so.
+    this.changed();
   }
 
   private clearAll(): void {
@@ -349,7 +370,7 @@ export class ProcurifyStore {
     const value = currencyInputSchema.parse(input);
     const record: CurrencyRecord = { ...value, id: this.allocate('currency', value.id) };
     this.currencies.set(record.id, record);
-    this.changed();
+    this.changed({ collection: 'currencies', record });
     return record;
   }
 
@@ -357,7 +378,7 @@ export class ProcurifyStore {
     const value = paymentTermInputSchema.parse(input);
     const record: PaymentTermRecord = { ...value, id: this.allocate('paymentTerm', value.id) };
     this.paymentTerms.set(record.id, record);
-    this.changed();
+    this.changed({ collection: 'paymentTerms', record });
     return record;
   }
 
@@ -369,7 +390,7 @@ export class ProcurifyStore {
       currencyId: this.currencyByCode(currency).id,
     };
     this.locations.set(record.id, record);
-    this.changed();
+    this.changed({ collection: 'locations', record });
     return record;
   }
 
@@ -382,7 +403,7 @@ export class ProcurifyStore {
       punchout_email: null,
     };
     this.departments.set(record.id, record);
-    this.changed();
+    this.changed({ collection: 'departments', record });
     return record;
   }
 
@@ -393,7 +414,7 @@ export class ProcurifyStore {
     }
     const record: AccountCodeRecord = { ...value, id: this.allocate('accountCode', value.id) };
     this.accountCodes.set(record.id, record);
-    this.changed();
+    this.changed({ collection: 'accountCodes', record });
     return record;
   }
 
@@ -418,7 +439,7 @@ export class ProcurifyStore {
       modified: this.clock.tick(),
     };
     this.vendors.set(record.id, record);
-    this.changed();
+    this.changed({ collection: 'vendors', record });
     return record;
   }
 
@@ -430,7 +451,7 @@ export class ProcurifyStore {
       currencyId: this.currencyByCode(currency).id,
     };
     this.paymentMethods.set(record.id, record);
-    this.changed();
+    this.changed({ collection: 'paymentMethods', record });
     return record;
   }
 
@@ -444,7 +465,7 @@ export class ProcurifyStore {
       content_type: billLineContentType,
     };
     this.customFields.set(record.id, record);
-    this.changed();
+    this.changed({ collection: 'customFields', record });
     return record;
   }
 
@@ -524,14 +545,14 @@ export class ProcurifyStore {
     };
     Object.assign(record, this.paymentTermFrom(values), { modified: this.clock.tick() });
     this.vendors.set(record.id, record);
-    this.changed();
+    this.changed({ collection: 'vendors', record });
     return record;
   }
 
   /** PUT and PATCH: fields absent from the body keep their value (as Django REST Framework does). */
   updateVendorFromApi(record: VendorRecord, values: Record<string, unknown>): VendorRecord {
     Object.assign(record, this.paymentTermFrom(values), { modified: this.clock.tick() });
-    this.changed();
+    this.changed({ collection: 'vendors', record });
     return record;
   }
 
@@ -556,7 +577,7 @@ export class ProcurifyStore {
     };
     Object.assign(record, values);
     this.accountCodes.set(record.id, record);
-    this.changed();
+    this.changed({ collection: 'accountCodes', record });
     return record;
   }
 
@@ -568,13 +589,13 @@ export class ProcurifyStore {
     const record = this.accountCodes.get(id);
     if (record === undefined) throw new SandboxInputError(`no account code ${id}`, 404);
     record.active = active;
-    this.changed();
+    this.changed({ collection: 'accountCodes', record });
     return record;
   }
 
   updateAccountCodeFromApi(record: AccountCodeRecord, values: Record<string, unknown>): AccountCodeRecord {
     Object.assign(record, values);
-    this.changed();
+    this.changed({ collection: 'accountCodes', record });
     return record;
   }
 
@@ -589,13 +610,13 @@ export class ProcurifyStore {
     };
     Object.assign(record, values);
     this.departments.set(record.id, record);
-    this.changed();
+    this.changed({ collection: 'departments', record });
     return record;
   }
 
   updateDepartmentFromApi(record: DepartmentRecord, values: Record<string, unknown>): DepartmentRecord {
     Object.assign(record, values);
-    this.changed();
+    this.changed({ collection: 'departments', record });
     return record;
   }
 
@@ -775,7 +796,7 @@ export class ProcurifyStore {
     bill.attachments.push(attachment);
     bill.version += 1;
     bill.modified = at;
-    this.changed();
+    this.changed({ collection: 'bills', record: bill });
     return attachment;
   }
 
@@ -828,7 +849,7 @@ export class ProcurifyStore {
       paidDate: null,
     };
     this.bills.set(uuid, bill);
-    this.changed();
+    this.changed({ collection: 'bills', record: bill });
     return bill;
   }
 
@@ -873,7 +894,7 @@ export class ProcurifyStore {
     if (value.status !== undefined) this.setBillStatus(bill, value.status, at);
     bill.version += 1;
     bill.modified = at;
-    this.changed();
+    this.changed({ collection: 'bills', record: bill });
     return bill;
   }
 
@@ -900,7 +921,7 @@ export class ProcurifyStore {
       );
     }
     this.setBillStatus(bill, billStatus.approved, this.clock.tick());
-    this.changed();
+    this.changed({ collection: 'bills', record: bill });
     return bill;
   }
 
@@ -952,7 +973,7 @@ export class ProcurifyStore {
       bill.paidDate = paymentDate;
       bill.version += 1;
     }
-    this.changed();
+    this.changed(...[...targets.values()].map((bill) => ({ collection: 'bills' as const, record: bill })));
     return { ok: true, value: { bill_uuids: uuids, bill_group_ids: groupIds, payment_date: paymentDate } };
   }
 
@@ -1034,7 +1055,10 @@ export class ProcurifyStore {
     }
     this.payments.set(payment.id, payment);
     for (const { bill } of bills) this.followPayments(bill);
-    this.changed();
+    this.changed(
+      { collection: 'payments', record: payment },
+      ...bills.map(({ bill }) => ({ collection: 'bills' as const, record: bill })),
+    );
     return payment;
   }
 
@@ -1045,7 +1069,13 @@ export class ProcurifyStore {
     payment.status = status;
     payment.modified = this.clock.tick();
     for (const app of payment.applications) this.followPayments(this.bill(app.billUuid));
-    this.changed();
+    this.changed(
+      { collection: 'payments', record: payment },
+      ...payment.applications.map((app) => ({
+        collection: 'bills' as const,
+        record: this.bill(app.billUuid),
+      })),
+    );
     return payment;
   }
 
