@@ -288,6 +288,11 @@ function printReady(manifest: LocalManifest, shownDir: string, vendorId: string 
         .map(([name, seconds]) => `${name} ${seconds > 0 ? `every ${seconds} s` : 'on demand'}`)
         .join(', ') || 'none yet'
     }`,
+    ...(manifest.console === undefined
+      ? []
+      : [
+          `  console    ${manifest.console.url} — sign in with the access token ${manifest.console.token} (also in local.json)`,
+        ]),
     'Try next:',
     '  npx apsync status                     flows, queues, dead-letter queues, counts by state',
   ];

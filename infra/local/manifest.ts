@@ -31,6 +31,11 @@ export const localManifestSchema = z
     api: z.object({ url, webhookUrl: url }).strict(),
     /** Loopback control endpoint of main.ts (`sync now`, scheduler state); Bearer token below. */
     control: z.object({ url, token: z.string().min(16) }).strict(),
+    /** The operator console on loopback (infra/local/console.ts): open the URL, sign in with the token. */
+    console: z
+      .object({ url, token: z.string().min(16) })
+      .strict()
+      .optional(),
     aws: z.object({ dynamodb: url, sqs: url, secretsManager: url }).strict(),
     tables: z.object({ state: z.string(), idempotency: z.string() }).strict(),
     queues: z

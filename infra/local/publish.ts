@@ -1,11 +1,13 @@
-// Makes a running local stack reachable by the CLI: starts its loopback control endpoint and writes
-// `<data dir>/local.json` (every endpoint and resource name); `unpublish` marks it stopped. Used by
-// `npm start` (main.ts) and by the CLI's integration tests around an in-process stack.
+// Makes a running local stack reachable by the CLI and a browser: starts its loopback control endpoint
+// and the operator console (console.ts), and writes `<data dir>/local.json` (every endpoint and resource
+// name); `unpublish` marks it stopped. Used by `npm start` (main.ts) and by the CLI's integration tests
+// around an in-process stack.
 import { functionRegistry, type ScheduleKey, scheduleOf } from '../cdk/functions.ts';
 import type { RunningServer } from '../sandboxes/http-server.ts';
+import { type LocalConsole, startLocalConsole } from './console.ts';
 import { startLocalControl } from './control.ts';
 import { localFunctions } from './functions.ts';
-import { type LocalManifest, newControlToken, writeManifest } from './manifest.ts';
+import { displayDataDir, type LocalManifest, newControlToken, writeManifest } from './manifest.ts';
 import type { LocalStack } from './stack.ts';
 
 export interface PublishOptions {
@@ -24,6 +26,8 @@ export interface PublishOptions {
 export interface PublishedLocalStack {
   manifest: LocalManifest;
   control: RunningServer;
+  /** The operator console (its URL and access token are in the manifest too). */
+  console: LocalConsole;
   /** Closes the control endpoint and marks local.json stopped (or leaves it, for a directory about to go). */
   unpublish(options?: { writeStopped?: boolean }): Promise<void>;
 }
@@ -53,6 +57,12 @@ export async function publishLocalStack(
     },
     token,
   );
+  const defaultPaymentMode = options.settings.APSYNC_DEFAULT_PAYMENT_MODE === 'pull' ? 'pull' : 'push';
+  const consoleApp = await startLocalConsole(stack, {
+    scheduleRates: Object.fromEntries(schedules.map((schedule) => [schedule.name, schedule.rateSeconds])),
+    defaultPaymentMode,
+    label: `${displayDataDir(options.dataDir)} (local)`,
+  });
   const { netsuiteUrl, procurifyUrl } = options.realServices ?? {};
   const { aws, env } = stack;
   const queue = (key: 'inbound' | 'bill' | 'payment') => ({
@@ -77,6 +87,7 @@ export async function publishLocalStack(
     credentials,
     api: { url: stack.api.url, webhookUrl: stack.webhookUrl },
     control: { url: `${control.url}/control`, token },
+    console: { url: consoleApp.url, token: consoleApp.token },
     aws: aws.endpoints,
     tables: aws.names.tables,
     queues: { inbound: queue('inbound'), bill: queue('bill'), payment: queue('payment') },
@@ -103,7 +114,7 @@ export async function publishLocalStack(
     schedules: Object.fromEntries(schedules.map((schedule) => [schedule.name, schedule.rateSeconds])),
     functions: Object.keys(localFunctions),
     settings: options.settings,
-    defaultPaymentMode: options.settings.APSYNC_DEFAULT_PAYMENT_MODE === 'pull' ? 'pull' : 'push',
+    defaultPaymentMode,
     awsEnv: {
       AWS_REGION: region,
       AWS_ACCESS_KEY_ID: credentials.accessKeyId,
@@ -118,10 +129,12 @@ export async function publishLocalStack(
   return {
     manifest,
     control,
+    console: consoleApp,
     unpublish: async ({ writeStopped = true } = {}) => {
       if (closed) return;
       closed = true;
       await control.close().catch(() => undefined);
+      await consoleApp.close().catch(() => undefined);
       if (writeStopped) {
         await writeManifest(options.dataDir, {
           ...manifest,
