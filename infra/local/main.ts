@@ -7,8 +7,9 @@
 //
 // Restarting on the same data directory resumes everything: apsync's own state in `<data dir>/aws`
 // (queues, dead-letter queues, links, sync states, audit trails, watermarks, payment mode, webhook
-// secret) and the sandboxes' records in `<data dir>/sandboxes/{netsuite,procurify}.json` (written a
-// moment after each change and on stop; the NetSuite integration keeps its key pair). The demo company
+// secret) and the sandboxes' records in `<data dir>/sandboxes/{netsuite,procurify}.json` (each write in
+// their `.journal` before it is answered, so a SIGKILL loses none; the NetSuite integration keeps its
+// key pair). The demo company
 // is seeded only into empty sandboxes (the first start, or after the sandbox files were removed), so
 // apsync's links keep pointing at the sandbox records they were made with. Only the ports change.
 import { mkdtemp, rm } from 'node:fs/promises';
