@@ -8,7 +8,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalManifest, localManifestSchema, manifestPath } from '../../infra/local/manifest.ts';
 import { waitFor } from '../support/wait.ts';
@@ -22,6 +22,13 @@ if (!haveBrowser) {
 }
 
 const root = resolve(import.meta.dirname, '../..');
+/** `APSYNC_CONSOLE_SCREENSHOTS=docs/console` saves the README's screenshots of the main pages there. */
+const screenshots = process.env.APSYNC_CONSOLE_SCREENSHOTS;
+const shoot = async (page: Page, name: string): Promise<void> => {
+  if (screenshots === undefined || screenshots === '') return;
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.screenshot({ path: resolve(root, screenshots, `${name}.png`), fullPage: true });
+};
 const node = join(root, 'node_modules/.bin/node');
 const run = promisify(execFile);
 
@@ -124,10 +131,13 @@ describe.skipIf(!haveBrowser)('operator console in Chromium', () => {
       return (await row.count()) > 0 || undefined;
     }, 'the parked bill on the failures page');
     await expect.poll(() => row.textContent()).toMatch(/inactive/);
+    await shoot(page, 'failures');
 
     await admin(`${ns}/records/account/13`, 'PATCH', { isInactive: false });
     await row.getByRole('link', { name: `bill:${bill}` }).click();
+    await shoot(page, 'record');
     await page.getByRole('link', { name: 'Replay…' }).click();
+    await shoot(page, 'confirm');
     await page.getByRole('button', { name: 'Replay' }).click();
     await page.getByRole('status').filter({ hasText: 'on the bill queue again' }).waitFor();
 
@@ -136,6 +146,8 @@ describe.skipIf(!haveBrowser)('operator console in Chromium', () => {
       return (await page.getByText('synced', { exact: true }).count()) > 0 || undefined;
     }, 'the bill written after the replay');
     await expect.poll(() => page.locator('ol.timeline').textContent()).toMatch(/written/);
+    await page.goto(url);
+    await shoot(page, 'overview');
     const vendorBill = await fetch(`${ns}/records/vendorBill/eid:procurify-bill-${bill}`);
     expect(vendorBill.status).toBe(200);
     await page.close();
