@@ -110,6 +110,14 @@ export const environmentNames = {
   webhookSecret: 'APSYNC_WEBHOOK_SECRET',
 } as const;
 
+/** The failure digest's variables (functions/failure-digest), set by the CDK stack and by local mode. */
+export const digestEnvironmentNames = {
+  /** The alarm SNS topic the digest is published to (the registry entry's `publishesAlarms`). */
+  alarmTopicArn: 'APSYNC_ALARM_TOPIC_ARN',
+  /** Optional: the secret holding a chat incoming-webhook URL the digest is also posted to. */
+  webhookSecret: 'APSYNC_DIGEST_WEBHOOK_SECRET',
+} as const;
+
 /** Which environment variable carries each table, queue and secret name (CDK stack and local mode). */
 export const tableEnvironmentNames = {
   state: environmentNames.stateTable,

@@ -1,0 +1,29 @@
+// Composition root of failure-digest: its dependencies built from the environment, once per container.
+import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { type Environment, readEnvironment, readSettings } from '../../shared/config/environment.ts';
+import { stateStore } from '../../shared/config/runtime-parts.ts';
+import { chatWebhookDigestPublisher, snsDigestPublisher } from '../../shared/digest/publishers.ts';
+import type { DigestPublisher } from '../../shared/digest/send-failure-digest.ts';
+import { digestEnvironmentNames } from '../../shared/resources.ts';
+import type { FailureDigestHandlerDependencies } from './handler.ts';
+
+export function composeFailureDigest(env: Environment): FailureDigestHandlerDependencies {
+  const config = readEnvironment(env, ['stateTable']);
+  const topicArn = env[digestEnvironmentNames.alarmTopicArn];
+  if (topicArn === undefined || topicArn === '') {
+    throw new Error(
+      `apsync configuration: missing environment variable(s) ${digestEnvironmentNames.alarmTopicArn}`,
+    );
+  }
+  const settings = readSettings(env);
+  const state = stateStore(config.stateTable, settings);
+  const publishers: DigestPublisher[] = [snsDigestPublisher(new SNSClient({}), topicArn)];
+  const webhookSecret = env[digestEnvironmentNames.webhookSecret];
+  if (webhookSecret !== undefined && webhookSecret !== '') {
+    publishers.push(chatWebhookDigestPublisher(new SecretsProvider(), webhookSecret));
+  }
+  // The stack prefix is the metrics namespace (set by the CDK stack and by local mode).
+  const prefix = env.POWERTOOLS_METRICS_NAMESPACE ?? 'apsync';
+  return { digest: async () => ({ state, publishers, prefix }) };
+}
