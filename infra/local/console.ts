@@ -103,7 +103,10 @@ export async function startLocalConsole(
       body: req.method === 'POST' ? (await readBody(req, 64 * 1024)).toString('utf8') : '',
     };
     const response = await handler(request);
-    res.writeHead(response.status, response.headers);
+    res.writeHead(response.status, {
+      ...response.headers,
+      ...(response.cookies === undefined ? {} : { 'set-cookie': response.cookies }),
+    });
     res.end(response.body);
   }, options.port ?? 0);
   return {

@@ -25,6 +25,8 @@ export type { ConsoleRequest } from './auth.ts';
 export interface ConsoleResponse {
   status: number;
   headers: Record<string, string>;
+  /** Set-Cookie values. */
+  cookies?: string[];
   body: string;
 }
 
@@ -59,9 +61,9 @@ export function createConsole(options: ConsoleOptions): ConsoleHandler {
     headers: { 'content-type': 'text/html; charset=utf-8', ...securityHeaders, ...headers },
     body: layout(content, base),
   });
-  const redirect = (location: string, headers: Record<string, string> = {}): ConsoleResponse => ({
+  const redirect = (location: string): ConsoleResponse => ({
     status: 303,
-    headers: { location: `${base}${location}`, ...securityHeaders, ...headers },
+    headers: { location: /^https?:/.test(location) ? location : `${base}${location}`, ...securityHeaders },
     body: '',
   });
 
@@ -77,10 +79,14 @@ export function createConsole(options: ConsoleOptions): ConsoleHandler {
         body: script,
       };
     }
+    const routed = await auth.routes?.(request, base);
+    if (routed !== undefined) {
+      return { ...routed, headers: { ...securityHeaders, ...routed.headers }, body: routed.body ?? '' };
+    }
     if (path === '/login' && auth.login !== undefined) {
       if (method === 'POST') {
         const cookie = auth.login.check(new URLSearchParams(request.body).get('token') ?? '');
-        if (cookie !== undefined) return redirect('', { 'set-cookie': cookie });
+        if (cookie !== undefined) return { ...redirect(''), cookies: [cookie] };
         return page(401, {
           title: 'Sign in',
           body: loginForm(base),
@@ -89,9 +95,10 @@ export function createConsole(options: ConsoleOptions): ConsoleHandler {
       }
       return page(200, { title: 'Sign in', body: loginForm(base) });
     }
-    const identity = auth.identify(request);
+    const identity = await auth.identify(request);
     if (identity === undefined) {
-      if (method === 'GET' && auth.login !== undefined) return redirect('login');
+      if (method === 'GET' && (auth.login !== undefined || auth.routes !== undefined))
+        return redirect('login');
       return page(401, {
         title: 'Sign in required',
         body: auth.login === undefined ? html`<p>Sign in first.</p>` : loginForm(base),
@@ -155,11 +162,15 @@ export function createConsole(options: ConsoleOptions): ConsoleHandler {
     path: string,
     form: URLSearchParams,
     identity: ConsoleIdentity,
-    redirect: (location: string, headers?: Record<string, string>) => ConsoleResponse,
+    redirect: (location: string) => ConsoleResponse,
     view: (title: string, body: Html, notice?: Page['notice'], status?: number) => ConsoleResponse,
   ): Promise<ConsoleResponse> {
     if (path === '/logout') {
-      return redirect('login', auth.login === undefined ? {} : { 'set-cookie': auth.login.logoutCookie });
+      return {
+        ...redirect(auth.logoutPath ?? 'login'),
+        ...(auth.login === undefined ? {} : { cookies: [auth.login.logoutCookie] }),
+        ...(auth.logoutCookies === undefined ? {} : { cookies: auth.logoutCookies }),
+      };
     }
     if (path === '/actions/redrive') {
       const queue = form.get('queue') as QueueKey;

@@ -20,14 +20,30 @@ export interface ConsoleIdentity {
   session: string;
 }
 
+/** An answer of the auth's own routes (a redirect to the identity provider, its callback). */
+export interface AuthResponse {
+  status: number;
+  headers: Record<string, string>;
+  cookies?: string[];
+  body?: string;
+}
+
 export interface ConsoleAuth {
-  identify(request: ConsoleRequest): ConsoleIdentity | undefined;
+  identify(request: ConsoleRequest): ConsoleIdentity | undefined | Promise<ConsoleIdentity | undefined>;
+  /**
+   * Sign-in routes of a platform identity provider (Cognito: `/login`, `/callback`), answered before the
+   * request is identified; undefined lets the console handle the path.
+   */
+  routes?(request: ConsoleRequest, base: string): Promise<AuthResponse | undefined>;
   /** A login form taking a token (local mode); absent where the platform signs users in. */
   login?: {
     /** The Set-Cookie value for a correct token, undefined for a wrong one. */
     check(token: string): string | undefined;
     logoutCookie: string;
   };
+  /** Where Log out goes (a provider's logout URL) and the cookies it clears, for platform sign-in. */
+  logoutPath?: string;
+  logoutCookies?: string[];
 }
 
 export const sessionCookieName = 'apsync_console';

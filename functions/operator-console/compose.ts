@@ -1,0 +1,48 @@
+// Composition root of operator-console: the state table, the queues and their dead-letter queues, and
+// the Cognito user pool it signs users in with, all from the environment, once per container.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { type Environment, readEnvironment } from '../../shared/config/environment.ts';
+import { createCognitoAuth } from '../../shared/console/cognito-auth.ts';
+import { consoleEnvironmentNames } from '../../shared/console/environment.ts';
+import { settingNames } from '../../shared/resources.ts';
+import { DynamoStateStore } from '../../shared/state/state-store.ts';
+import type { OperatorConsoleDependencies } from './handler.ts';
+
+export function composeOperatorConsole(env: Environment): OperatorConsoleDependencies {
+  const config = readEnvironment(env, ['stateTable', 'inboundQueueUrl', 'billQueueUrl', 'paymentQueueUrl']);
+  const value = (key: keyof typeof consoleEnvironmentNames): string => {
+    const found = env[consoleEnvironmentNames[key]];
+    if (found === undefined || found === '') {
+      throw new Error(`apsync configuration: missing environment variable ${consoleEnvironmentNames[key]}`);
+    }
+    return found;
+  };
+  const basePath = env[consoleEnvironmentNames.basePath] ?? '/console/';
+  const sqs = new SQSClient({});
+  const consoleUrl = env[consoleEnvironmentNames.consoleUrl];
+  return {
+    basePath,
+    data: {
+      state: new DynamoStateStore(new DynamoDBClient({}), config.stateTable),
+      sqs,
+      queues: {
+        inbound: { url: config.inboundQueueUrl, deadLetterQueueUrl: value('inboundDeadLetterQueueUrl') },
+        bill: { url: config.billQueueUrl, deadLetterQueueUrl: value('billDeadLetterQueueUrl') },
+        payment: { url: config.paymentQueueUrl, deadLetterQueueUrl: value('paymentDeadLetterQueueUrl') },
+      },
+      defaultPaymentMode: env[settingNames.defaultPaymentMode] === 'pull' ? 'pull' : 'push',
+    },
+    auth: createCognitoAuth({
+      issuer: value('cognitoIssuer'),
+      domainUrl: value('cognitoDomainUrl'),
+      clientId: value('cognitoClientId'),
+      basePath,
+      ...(consoleUrl === undefined || consoleUrl === '' ? {} : { consoleUrl }),
+    }),
+    // CSRF tokens are bound to a hash of the user's ID token, which only their browser holds: the key
+    // itself need not be secret, and every container must agree on it.
+    csrfSecret: Buffer.from(`apsync-console:${value('cognitoClientId')}`),
+    label: `stack ${env.APSYNC_STACK_LABEL ?? 'apsync'}`,
+  };
+}
