@@ -8,17 +8,26 @@ import type { DigestPublisher } from '../../shared/digest/send-failure-digest.ts
 import { digestEnvironmentNames } from '../../shared/resources.ts';
 import type { FailureDigestHandlerDependencies } from './handler.ts';
 
-export function composeFailureDigest(env: Environment): FailureDigestHandlerDependencies {
+/**
+ * `topic`: where the digest goes instead of the alarm topic — local mode, whose AWS emulators have no
+ * SNS, passes a publisher that writes it to the log; on AWS the topic's ARN is required.
+ */
+export function composeFailureDigest(
+  env: Environment,
+  overrides: { topic?: DigestPublisher } = {},
+): FailureDigestHandlerDependencies {
   const config = readEnvironment(env, ['stateTable']);
   const topicArn = env[digestEnvironmentNames.alarmTopicArn];
-  if (topicArn === undefined || topicArn === '') {
+  if (overrides.topic === undefined && (topicArn === undefined || topicArn === '')) {
     throw new Error(
       `apsync configuration: missing environment variable(s) ${digestEnvironmentNames.alarmTopicArn}`,
     );
   }
   const settings = readSettings(env);
   const state = stateStore(config.stateTable, settings);
-  const publishers: DigestPublisher[] = [snsDigestPublisher(new SNSClient({}), topicArn)];
+  const publishers: DigestPublisher[] = [
+    overrides.topic ?? snsDigestPublisher(new SNSClient({}), topicArn as string),
+  ];
   const webhookSecret = env[digestEnvironmentNames.webhookSecret];
   if (webhookSecret !== undefined && webhookSecret !== '') {
     publishers.push(chatWebhookDigestPublisher(new SecretsProvider(), webhookSecret));

@@ -113,6 +113,8 @@ export const configurationSchema = z
         reconcileEnabled: z
           .union([z.boolean(), z.enum(['true', 'false']).transform((value) => value === 'true')])
           .default(true),
+        /** The failure digest (issue 15): daily by default. */
+        failureDigestMinutes: minutes(1440),
       })
       .strict()
       .default({
@@ -121,7 +123,15 @@ export const configurationSchema = z
         paidBillPullMinutes: 60,
         reconcileMinutes: 1440,
         reconcileEnabled: true,
+        failureDigestMinutes: 1440,
       }),
+    /**
+     * A Secrets Manager secret (name, created by the operator) holding {"url": "https://…"}: a
+     * Slack-compatible incoming webhook the failure digest is also posted to. Unset: e-mail only.
+     */
+    digestWebhookSecret: optional(
+      z.string().regex(/^[A-Za-z0-9/_+=.@-]{1,512}$/, 'must be a Secrets Manager secret name'),
+    ),
     /** Alarm notifications are e-mailed here when set (the address must confirm the subscription). */
     alarmEmail: optional(z.email('must be an e-mail address')),
     retention: z

@@ -5,7 +5,7 @@
 import type { QueueKey, SecretKey, TableKey } from '../../shared/resources.ts';
 
 /** The schedules whose rates come from the configuration (`apsync.schedules.<key>Minutes`). */
-export type ScheduleKey = 'netsuitePoll' | 'procurifyPoll' | 'paidBillPull' | 'reconcile';
+export type ScheduleKey = 'netsuitePoll' | 'procurifyPoll' | 'paidBillPull' | 'reconcile' | 'failureDigest';
 
 /** `http`: the webhook API route; `queue:<QueueKey>`: consumes that queue; `schedule:<ScheduleKey>`. */
 export type Trigger = 'http' | `queue:${QueueKey}` | `schedule:${ScheduleKey}`;
@@ -45,6 +45,11 @@ export interface FunctionDefinition {
    * HTTP route of an `http` function. Only one is deployed today (the NetSuite webhook).
    */
   readonly route?: { readonly method: 'POST'; readonly path: string };
+  /**
+   * Publishes to the alarm topic (the failure digest): gets its ARN and sns:Publish on it alone, and
+   * GetSecretValue on the chat-webhook secret when `digestWebhookSecret` is configured.
+   */
+  readonly publishesAlarms?: boolean;
 }
 
 /**
@@ -159,6 +164,20 @@ export const functionRegistry: readonly FunctionDefinition[] = [
     sendsTo: ['inbound', 'bill', 'payment'],
     secrets: ['netsuite', 'procurify'],
     netsuite: { weight: 0 },
+  },
+  {
+    name: 'failure-digest',
+    entry: 'functions/failure-digest/index.ts',
+    description:
+      'Daily digest of data failures and open reconcile discrepancies to the alarm topic (issue 15)',
+    trigger: 'schedule:failureDigest',
+    // Byte-sized reads of the byState index (review and failed of each kind), one audit trail, one publish.
+    timeoutSeconds: 60,
+    memoryMb: 256,
+    tables: { state: 'readWrite' },
+    sendsTo: [],
+    secrets: [],
+    publishesAlarms: true,
   },
 ];
 

@@ -199,7 +199,8 @@ export class Monitoring extends Construct {
             treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
           },
         );
-      } else if (schedule !== undefined) {
+      } else if (schedule !== undefined && schedule !== 'failureDigest') {
+        // The failure digest keeps no watermark either: its Errors alarm and the schedule DLQ cover it.
         const rateMinutes = config.schedules[`${schedule}Minutes`];
         // Lag = now - the watermark the poller has reached. Three missed periods is an incident; a
         // poller that does not run at all raises its Errors alarm or the schedule DLQ alarm instead.
@@ -329,7 +330,10 @@ export class Monitoring extends Construct {
       );
     }
     const pollers = props.functions.filter(
-      ({ definition }) => scheduleOf(definition) !== undefined && scheduleOf(definition) !== 'reconcile',
+      ({ definition }) =>
+        scheduleOf(definition) !== undefined &&
+        scheduleOf(definition) !== 'reconcile' &&
+        scheduleOf(definition) !== 'failureDigest',
     );
     const workers = props.functions.filter(({ definition }) => queueOf(definition) !== undefined);
     if (pollers.length > 0 || workers.length > 0) {

@@ -28,6 +28,7 @@ import type { Construct } from 'constructs';
 import { formatDepartmentLocations } from '../../shared/config/values.ts';
 import { procurifyBaseUrlFor } from '../../shared/procurify/domain.ts';
 import {
+  digestEnvironmentNames,
   type QueueKey,
   queueDefinitions,
   queueEnvironmentNames,
@@ -141,7 +142,38 @@ export class ServiceStack extends Stack {
       api: this.api,
     });
 
+    this.grantAlarmPublishing(config, monitoring);
     this.addOutputs(config, queueKeys, scheduleDeadLetterQueue.url, monitoring);
+  }
+
+  /**
+   * Functions that publish to the alarm topic (the failure digest): its ARN in their environment,
+   * sns:Publish on that topic alone, and GetSecretValue on the chat-webhook secret when one is configured.
+   */
+  private grantAlarmPublishing(config: ApsyncConfiguration, monitoring: Monitoring): void {
+    for (const { definition, construct } of this.functions.values()) {
+      if (definition.publishesAlarms !== true) continue;
+      construct.function.addEnvironment(digestEnvironmentNames.alarmTopicArn, monitoring.topic.topicArn);
+      construct.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [monitoring.topic.topicArn] }),
+      );
+      if (config.digestWebhookSecret !== undefined) {
+        construct.function.addEnvironment(digestEnvironmentNames.webhookSecret, config.digestWebhookSecret);
+        construct.role.addToPrincipalPolicy(
+          new iam.PolicyStatement({
+            actions: ['secretsmanager:GetSecretValue'],
+            resources: [
+              this.formatArn({
+                service: 'secretsmanager',
+                resource: 'secret',
+                resourceName: `${config.digestWebhookSecret}-??????`,
+                arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+              }),
+            ],
+          }),
+        );
+      }
+    }
   }
 
   private buildFunction(definition: FunctionDefinition, props: ServiceStackProps): ApsyncFunction {

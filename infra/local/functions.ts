@@ -10,6 +10,8 @@ import type {
 } from 'aws-lambda';
 import { composeBillSyncWorker } from '../../functions/bill-sync-worker/compose.ts';
 import { createBillSyncWorkerHandler } from '../../functions/bill-sync-worker/handler.ts';
+import { composeFailureDigest } from '../../functions/failure-digest/compose.ts';
+import { createFailureDigestHandler } from '../../functions/failure-digest/handler.ts';
 import { composeInboundWorker } from '../../functions/inbound-worker/compose.ts';
 import { createInboundWorkerHandler } from '../../functions/inbound-worker/handler.ts';
 import { composeNetSuitePoll } from '../../functions/netsuite-poll/compose.ts';
@@ -25,7 +27,9 @@ import { createReconcileHandler } from '../../functions/reconcile/handler.ts';
 import { composeWebhookIngest } from '../../functions/webhook-ingest/compose.ts';
 import { createWebhookIngestHandler } from '../../functions/webhook-ingest/handler.ts';
 import type { Environment } from '../../shared/config/environment.ts';
+import type { DigestPublisher } from '../../shared/digest/send-failure-digest.ts';
 import type { ScheduledRunEvent } from '../../shared/lambda/scheduled-event.ts';
+import { logger } from '../../shared/observability.ts';
 
 export type HttpHandler = (
   event: APIGatewayProxyEventV2,
@@ -61,4 +65,17 @@ export const localFunctions: Readonly<Record<string, LocalFunction>> = {
     create: (env) => createBillSyncWorkerHandler(composeBillSyncWorker(env)),
   },
   reconcile: { kind: 'schedule', create: (env) => createReconcileHandler(composeReconcile(env)) },
+  'failure-digest': {
+    kind: 'schedule',
+    create: (env) => createFailureDigestHandler(composeFailureDigest(env, { topic: localAlarmTopic })),
+  },
+};
+
+/** Local mode has no SNS: the failure digest the alarm topic would e-mail is written to the log. */
+const localAlarmTopic: DigestPublisher = {
+  name: 'log',
+  required: true,
+  publish: async (digest) => {
+    logger.info('failure digest', { subject: digest.subject, digest: digest.text });
+  },
 };

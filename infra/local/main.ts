@@ -19,7 +19,13 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import type { ScheduleKey } from '../cdk/functions.ts';
 import { displayDataDir, type LocalManifest, readManifest, resolveDataDir } from './manifest.ts';
 
-const scheduleKeys: readonly ScheduleKey[] = ['netsuitePoll', 'procurifyPoll', 'paidBillPull', 'reconcile'];
+const scheduleKeys: readonly ScheduleKey[] = [
+  'netsuitePoll',
+  'procurifyPoll',
+  'paidBillPull',
+  'reconcile',
+  'failureDigest',
+];
 
 /** Faster than the deployed defaults so the demo shows activity within a minute. */
 export const demoScheduleRates: Readonly<Record<ScheduleKey, number>> = {
@@ -27,6 +33,7 @@ export const demoScheduleRates: Readonly<Record<ScheduleKey, number>> = {
   procurifyPoll: 30,
   paidBillPull: 300,
   reconcile: 3600,
+  failureDigest: 3600,
 };
 
 export interface LocalModeOptions {
@@ -92,7 +99,7 @@ export function parseLocalModeArgs(argv: readonly string[]): LocalModeOptions {
   }
   const base = options.schedules
     ? demoScheduleRates
-    : { netsuitePoll: 0, procurifyPoll: 0, paidBillPull: 0, reconcile: 0 };
+    : { netsuitePoll: 0, procurifyPoll: 0, paidBillPull: 0, reconcile: 0, failureDigest: 0 };
   return {
     port: options.port,
     dataDir: options.dataDir,

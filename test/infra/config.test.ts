@@ -60,6 +60,7 @@ describe('configuration', () => {
       paidBillPullMinutes: 60,
       reconcileMinutes: 1440,
       reconcileEnabled: true,
+      failureDigestMinutes: 1440,
     });
     expect(config.netsuite.subsidiaries).toEqual(['1', '3']);
     expect(config.paymentMode).toBe('pull');

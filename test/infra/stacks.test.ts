@@ -13,6 +13,7 @@ import { scheduleRateMinutes } from '../../infra/cdk/service-stack.ts';
 import { outputKeys } from '../../infra/cdk/stack-outputs.ts';
 import { dataFailureMetrics } from '../../shared/lambda/metric-names.ts';
 import {
+  digestEnvironmentNames,
   environmentNames,
   type QueueKey,
   queueDefinitions,
@@ -264,6 +265,7 @@ describe('schedules', () => {
 
   it('invoke each poller at its configured rate, with capped retries and event age and a DLQ', () => {
     expect(scheduled.map((d) => d.name).sort()).toEqual([
+      'failure-digest',
       'netsuite-poll',
       'paid-bill-pull',
       'procurify-poll',
@@ -432,6 +434,24 @@ describe('IAM', () => {
       expect(resourcesFor(name, 'dynamodb:Scan'), name).toEqual([]);
     }
     expect(resourcesFor('reconcile', 'dynamodb:Scan')).toEqual([arn('dynamodb', 'table/apsync-state')]);
+
+    // The failure digest publishes to the alarm topic (its ARN in the environment), and no other function
+    // does; with no chat webhook configured it reads no secret.
+    const topic = `<${resourcesOfType(serviceJson, 'AWS::SNS::Topic')[0]![0]}>`;
+    expect(resourcesFor('failure-digest', 'sns:Publish')).toEqual([topic]);
+    for (const name of ['webhook-ingest', 'inbound-worker', 'reconcile', 'paid-bill-pull']) {
+      expect(resourcesFor(name, 'sns:Publish'), name).toEqual([]);
+    }
+    expect(resourcesFor('failure-digest', 'secretsmanager:GetSecretValue')).toEqual([]);
+    expect(resourcesFor('failure-digest', 'dynamodb:Query')).toContain(
+      arn('dynamodb', 'table/apsync-state/index/byState'),
+    );
+    const digestVariables = (
+      resourceById(serviceJson, functionLogicalId(serviceJson, 'apsync-failure-digest')).Properties
+        .Environment as { Variables: Record<string, unknown> }
+    ).Variables;
+    expect(flatten(digestVariables[digestEnvironmentNames.alarmTopicArn])).toBe(topic);
+    expect(digestVariables[digestEnvironmentNames.webhookSecret]).toBeUndefined();
 
     // Its queues, and the schedule DLQ as the on-failure destination of its asynchronous runs.
     expect(resourcesFor('procurify-poll', 'sqs:SendMessage').sort()).toEqual([

@@ -897,6 +897,7 @@ export const configurationDefaults = {
     paidBillPullMinutes: 60,
     reconcileMinutes: 1440,
     reconcileEnabled: true,
+    failureDigestMinutes: 1440,
   },
   retention: { logDays: 30, auditDays: 400, idempotencyDays: 7 },
   api: { rateLimit: 25, burstLimit: 50 },

@@ -452,7 +452,10 @@ describe('command line errors (exit 2, before any target is looked up)', () => {
   it("lists the global options and each argument's choices in a command's help", async () => {
     for (const [argv, choices] of [
       [['mode', 'set', '--help'], '(choices: "push", "pull")'],
-      [['sync', 'now', '--help'], '(choices: "master-data", "bills", "payments", "paid-bills")'],
+      [
+        ['sync', 'now', '--help'],
+        '(choices: "master-data", "bills", "payments", "paid-bills", "failure-digest")',
+      ],
       [['secrets', 'set', '--help'], '(choices: "netsuite", "procurify", "webhook")'],
       [['dlq', 'list', '--help'], '"schedule")'],
     ] as const) {

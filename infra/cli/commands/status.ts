@@ -38,6 +38,7 @@ export const flowWatermarks: Readonly<Record<ScheduleKey, readonly string[]>> = 
   procurifyPoll: ['caught-up', 'bills', 'payments'].map((flow) => `${procurifyPollDefaults.name}:${flow}`),
   paidBillPull: [paidBillPullFlow],
   reconcile: [],
+  failureDigest: [],
 };
 
 export async function readStatus(services: CliServices, now: Date = new Date()): Promise<StatusOutput> {

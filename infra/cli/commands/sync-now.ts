@@ -14,6 +14,8 @@ export const syncFlows = {
   bills: 'procurifyPoll',
   payments: 'procurifyPoll',
   'paid-bills': 'paidBillPull',
+  /** Sends the failure digest now (what is new since the last one; nothing when nothing is). */
+  'failure-digest': 'failureDigest',
 } as const satisfies Record<string, ScheduleKey>;
 export type SyncFlow = keyof typeof syncFlows;
 
