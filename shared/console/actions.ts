@@ -10,6 +10,8 @@ import { replayBill } from '../bills/replay-bill.ts';
 import { DataError } from '../errors.ts';
 import type { BillMessage } from '../events/bill-message.ts';
 import type { InboundMessage } from '../events/inbound-message.ts';
+import type { PaymentMessage } from '../events/payment-message.ts';
+import { requestPaymentResync } from '../payments/request-resync.ts';
 import type { QueueKey } from '../resources.ts';
 import { dismissRecord } from '../review/dismiss-record.ts';
 import type { RecordRef } from '../state/model.ts';
@@ -21,16 +23,16 @@ const masterKinds: Partial<Record<RecordRef['kind'], InboundMessage['recordType'
   department: 'department',
 };
 
-/** Whether the console offers a replay for the record (payments: `apsync payment resync`). */
+/** Whether the console offers a replay for the record (a payment's is its re-sync, push mode only). */
 export const replayable = (ref: RecordRef): boolean =>
   (ref.system === 'netsuite' && masterKinds[ref.kind] !== undefined) ||
-  (ref.system === 'procurify' && ref.kind === 'bill');
+  (ref.system === 'procurify' && (ref.kind === 'bill' || (ref.kind === 'payment' && /^\d+$/.test(ref.id))));
 
 export async function replay(data: ConsoleData, ref: RecordRef, user: string): Promise<string> {
   const record = formatRecord(ref);
   if (!replayable(ref)) {
     throw new DataError(
-      `${record} cannot be replayed here: the console replays NetSuite vendors, accounts and departments and Procurify bills`,
+      `${record} cannot be replayed here: the console replays NetSuite vendors, accounts and departments and Procurify bills and payments`,
       { source: 'apsync-console', code: 'not-replayable' },
     );
   }
@@ -62,6 +64,26 @@ export async function replay(data: ConsoleData, ref: RecordRef, user: string): P
     });
     await recordAction(data, { action: 'replay', subject: record, user, detail: `message ${messageId}` });
     return `${record} is on the inbound queue again`;
+  }
+  if (ref.kind === 'payment') {
+    // The manual re-sync of push mode: requests within 2 minutes are one (shared/payments/request-resync.ts).
+    const result = await requestPaymentResync(ref.id, {
+      state: data.state,
+      queue: new SqsQueuePublisher<PaymentMessage>(data.sqs, data.queues.payment.url),
+      defaultMode: data.defaultPaymentMode,
+      requestedBy: user,
+    });
+    await recordAction(data, {
+      action: 'replay',
+      subject: record,
+      user,
+      detail: result.queued
+        ? `message ${result.request.messageId ?? '?'}`
+        : 'joined a re-sync requested within 2 minutes',
+    });
+    return result.queued
+      ? `${record} is on the payment queue again`
+      : `a re-sync of ${record} was already requested at ${result.request.requestedAt}; this request joins it`;
   }
   const { messageId } = await replayBill(
     ref.id,

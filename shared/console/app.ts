@@ -7,6 +7,7 @@ import { type QueueKey, queueDefinitions } from '../resources.ts';
 import type { RecordKind, RecordRef, SystemName } from '../state/model.ts';
 import { dismiss, recentActions, redrive, replay, replayable } from './actions.ts';
 import { type ConsoleAuth, type ConsoleIdentity, type ConsoleRequest, csrfToken, validCsrf } from './auth.ts';
+import { peekDeadLetters } from './dead-letters.ts';
 import { type Html, html, layout, type Page, script, stylesheet, time } from './html.ts';
 import {
   type ConsoleData,
@@ -275,27 +276,56 @@ ${overview.queues.map((queue) => {
   }</p>`;
 }
 
+const ages: ReadonlyArray<[string, string, number]> = [
+  ['1h', 'older than an hour', 3600],
+  ['1d', 'older than a day', 86_400],
+  ['7d', 'older than a week', 604_800],
+];
+
 async function failuresBody(data: ConsoleData, query: URLSearchParams, base: string): Promise<Html> {
   const kind = recordKinds.find((entry) => entry === query.get('kind'));
+  const deadLettered = query.get('state') === 'dead-lettered';
   const status = failureStatuses.find((entry) => entry === query.get('state'));
   const text = query.get('q') ?? '';
-  const { records, truncated } = await listFailures(data, {
-    ...(kind === undefined ? {} : { kind }),
-    ...(status === undefined ? {} : { status }),
-    ...(text === '' ? {} : { text }),
-  });
+  const age = ages.find(([value]) => value === query.get('age'));
+  const { records, truncated } = deadLettered
+    ? { records: [], truncated: false }
+    : await listFailures(data, {
+        ...(kind === undefined ? {} : { kind }),
+        ...(status === undefined ? {} : { status }),
+        ...(text === '' ? {} : { text }),
+        ...(age === undefined ? {} : { olderThanSeconds: age[2] }),
+      });
+  const needle = text.trim().toLowerCase();
+  const cutoff = age === undefined ? undefined : new Date(Date.now() - age[2] * 1000).toISOString();
+  const letters =
+    status !== undefined
+      ? []
+      : (await peekDeadLetters(data)).filter(
+          (letter) =>
+            (kind === undefined || letter.record?.kind === kind) &&
+            (needle === '' ||
+              `${letter.record === undefined ? '' : formatRecord(letter.record)} ${letter.lastError ?? ''}`
+                .toLowerCase()
+                .includes(needle)) &&
+            (cutoff === undefined || (letter.lastFailureAt ?? letter.sentAt ?? '') <= cutoff),
+        );
+  const chosenState = deadLettered ? 'dead-lettered' : status;
   const option = (value: string, chosen: string | undefined, label = value) =>
     html`<option value="${value}"${value === (chosen ?? '') ? html` selected` : ''}>${label}</option>`;
   return html`<form method="get" action="${base}failures" class="filters" role="search">
 <label for="kind">Kind <select id="kind" name="kind">${option('', kind, 'all')}${recordKinds.map((entry) => option(entry, kind))}</select></label>
-<label for="state">State <select id="state" name="state">${option('', status, 'review and failed')}${failureStatuses.map((entry) => option(entry, status))}</select></label>
+<label for="state">State <select id="state" name="state">${option('', chosenState, 'review, failed and dead-lettered')}${failureStatuses.map((entry) => option(entry, chosenState))}${option('dead-lettered', chosenState)}</select></label>
+<label for="age">Age <select id="age" name="age">${option('', age?.[0], 'any')}${ages.map(([value, label]) => option(value, age?.[0], label))}</select></label>
 <label for="q">Text <input id="q" name="q" type="search" value="${text}"></label>
 <button type="submit">Filter</button>
 </form>
 ${
-  records.length === 0
-    ? html`<p>Nothing to act on.</p>`
-    : html`<table><thead><tr><th scope="col">record</th><th scope="col">state</th><th scope="col">since</th><th scope="col">message</th><th scope="col">waiting for</th></tr></thead><tbody>
+  deadLettered
+    ? ''
+    : records.length === 0
+      ? html`<p>No records ${status ?? 'in review or failed'} match.</p>`
+      : html`<table><thead><tr><th scope="col">record</th><th scope="col">state</th><th scope="col">since</th><th scope="col">message</th><th scope="col">waiting for</th></tr></thead><tbody>
 ${records.map(
   (
     state,
@@ -303,7 +333,23 @@ ${records.map(
 <td class="message">${state.message ?? '-'}</td><td>${state.waitingFor?.join(', ') ?? '-'}</td></tr>`,
 )}</tbody></table>`
 }
-${truncated ? html`<p>More records not shown: narrow the filter.</p>` : ''}`;
+${truncated ? html`<p>More records not shown: narrow the filter.</p>` : ''}
+${
+  status !== undefined
+    ? ''
+    : html`<h2>Dead-lettered messages</h2>${
+        letters.length === 0
+          ? html`<p>None match.</p>`
+          : html`<table><thead><tr><th scope="col">queue</th><th scope="col">record</th><th scope="col">receives</th><th scope="col">last failure</th><th scope="col">last error</th></tr></thead><tbody>
+${letters.map(
+  (
+    letter,
+  ) => html`<tr><td>${letter.queue}</td><td>${letter.record === undefined ? letter.messageId : recordLink(letter.record, base)}</td><td>${letter.receiveCount}</td>
+<td>${time(letter.lastFailureAt ?? letter.sentAt)}</td><td class="message">${letter.errorClass === undefined ? '' : `${letter.errorClass}: `}${letter.lastError ?? '-'}</td></tr>`,
+)}</tbody></table>
+<p>Fix the cause, then redrive the queue from the <a href="${base}">overview</a>.</p>`
+      }`
+}`;
 }
 
 async function recordBody(data: ConsoleData, ref: RecordRef, base: string): Promise<Html> {
@@ -386,7 +432,11 @@ function confirmPage(
     return view(
       `Replay ${formatRecord(ref)}?`,
       html`<form method="post" action="${base}actions/replay">${fields}
-<p>apsync reads the record again and writes it, even if nothing changed. Fix its data first.</p>
+<p>${
+        ref.kind === 'payment'
+          ? 'The payment-push worker pushes the payment to NetSuite again (requests within 2 minutes are one).'
+          : 'apsync reads the record again and writes it, even if nothing changed. Fix its data first.'
+      }</p>
 <p><button type="submit">Replay</button> ${cancel}</p></form>`,
     );
   }

@@ -152,7 +152,10 @@ export interface FailureFilter {
   status?: FailureStatus;
   /** Words the record, its message or what it waits for contain (case-insensitive). */
   text?: string;
+  /** Only records whose state is at least this old (seconds). */
+  olderThanSeconds?: number;
   limit?: number;
+  now?: Date;
 }
 
 export async function listFailures(
@@ -166,8 +169,13 @@ export async function listFailures(
     kinds.flatMap((kind) => wanted.map((status) => data.state.listByStatus(kind, status, limit + 1))),
   );
   const needle = filter.text?.trim().toLowerCase() ?? '';
+  const cutoff =
+    filter.olderThanSeconds === undefined
+      ? undefined
+      : new Date((filter.now ?? new Date()).getTime() - filter.olderThanSeconds * 1000).toISOString();
   const states = lists
     .flat()
+    .filter((state) => cutoff === undefined || state.updatedAt <= cutoff)
     .filter(
       (state) =>
         needle === '' ||

@@ -3,6 +3,7 @@
 // without the CSRF token does nothing, and a confirmed replay once the account is active again writes
 // the Vendor Bill once.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalConsole, startLocalConsole } from '../../infra/local/console.ts';
 import { type LocalStack, startLocalStack } from '../../infra/local/stack.ts';
@@ -92,6 +93,10 @@ describe('operator console', () => {
     expect(failures).toContain('inactive');
     const filtered = await (await request('failures?q=no-such-words')).text();
     expect(filtered).not.toContain(`bill:${bill}`);
+    const byText = await (await request('failures?q=6100')).text();
+    expect(byText).toContain(`bill:${bill}`);
+    const olderThanAWeek = await (await request('failures?kind=bill&age=7d')).text();
+    expect(olderThanAWeek).not.toContain(`bill:${bill}`);
     const record = await (await request(`record?system=procurify&kind=bill&id=${bill}`)).text();
     expect(record).toContain('Replay…');
     expect(record).toContain('review');
@@ -126,5 +131,55 @@ describe('operator console', () => {
     expect(vendorBill.status).toBe(200);
     const settings = await (await request('settings')).text();
     expect(settings).toContain(`bill:${bill}`);
+  });
+
+  it('lists a dead-lettered message with its last error and redrives its queue', async () => {
+    const sqs = new SQSClient(stack.aws.clientConfig('sqs'));
+    const sent = await sqs.send(
+      new SendMessageCommand({
+        QueueUrl: stack.aws.deadLetterQueueUrls.inbound,
+        MessageBody: JSON.stringify({
+          kind: 'record-event',
+          origin: 'webhook',
+          eventId: 'evt-console-dlq',
+          recordType: 'vendor',
+          recordId: '102',
+          eventType: 'edit',
+          lastModified: new Date().toISOString(),
+          receivedAt: new Date().toISOString(),
+        }),
+      }),
+    );
+    await state.recordFailure({
+      queue: 'inbound',
+      messageId: sent.MessageId ?? '',
+      receiveCount: 5,
+      errorClass: 'transient',
+      message: 'NetSuite answered 500 to GET vendor 102',
+    });
+    const page = await (await request('failures?state=dead-lettered&kind=vendor')).text();
+    expect(page).toContain('vendor:102');
+    expect(page).toContain('NetSuite answered 500 to GET vendor 102');
+    const overview = await (await request('')).text();
+    expect(overview).toContain('confirm?action=redrive&amp;queue=inbound');
+    const confirm = await (await request('confirm?action=redrive&queue=inbound')).text();
+    const csrf = /name="csrf" value="([^"]+)"/.exec(confirm)?.[1];
+    const redriven = await post('actions/redrive', { queue: 'inbound', csrf: csrf! });
+    expect(redriven.status).toBe(303);
+    await waitFor(async () => {
+      const answer = await sqs.send(
+        new GetQueueAttributesCommand({
+          QueueUrl: stack.aws.deadLetterQueueUrls.inbound,
+          AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+        }),
+      );
+      const left =
+        Number(answer.Attributes?.ApproximateNumberOfMessages ?? 0) +
+        Number(answer.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
+      return left === 0 || undefined;
+    }, 'the inbound dead-letter queue empty');
+    const settings = await (await request('settings')).text();
+    expect(settings).toContain('inbound dead-letter queue');
+    sqs.destroy();
   });
 });
