@@ -329,6 +329,26 @@ export class Monitoring extends Construct {
         }),
       );
     }
+    const failureMetrics = Object.values(dataFailureMetrics).filter(({ service }) => deployed.has(service));
+    if (failureMetrics.length > 0) {
+      dashboard.addWidgets(
+        new cloudwatch.GraphWidget({
+          title: 'Data failures per hour (apsync review list)',
+          left: failureMetrics.map(
+            ({ metricName, service }) =>
+              new cloudwatch.Metric({
+                namespace: prefix,
+                metricName,
+                dimensionsMap: { service },
+                statistic: 'Sum',
+                period: Duration.hours(1),
+                label: metricName,
+              }),
+          ),
+          width: 24,
+        }),
+      );
+    }
     const pollers = props.functions.filter(
       ({ definition }) =>
         scheduleOf(definition) !== undefined &&

@@ -354,7 +354,12 @@ describe('webhook API', () => {
     expect(flatten(resourceById(serviceJson, integrationId!).Properties.IntegrationUri)).toBe(
       `<${functionLogicalId(serviceJson, 'apsync-webhook-ingest')}.Arn>`,
     );
-    expect(resourcesOfType(serviceJson, 'AWS::ApiGatewayV2::Route')).toHaveLength(1);
+    // The webhook route, and the operator console's (operator-console.test.ts).
+    expect(
+      resourcesOfType(serviceJson, 'AWS::ApiGatewayV2::Route')
+        .map(([, route]) => route.Properties.RouteKey)
+        .sort(),
+    ).toEqual(['GET /console', 'GET /console/{proxy+}', 'POST /console/{proxy+}', 'POST /netsuite/events']);
 
     const format = new Capture();
     service.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
@@ -545,6 +550,9 @@ describe('alarms and outputs', () => {
     expect(alarmsOf('BillsParked')[0]![1].Properties.AlarmName).toBe('apsync-bills-parked');
     expect(alarmsOf('PaidBillMarksFailed')[0]![1].Properties.AlarmName).toBe('apsync-paid-bill-marks-failed');
     expect(alarmsOf('RecordsInReview')[0]![1].Properties.AlarmName).toBe('apsync-records-in-review');
+    // The dashboard graphs them too.
+    const dashboard = JSON.stringify(resourcesOfType(serviceJson, 'AWS::CloudWatch::Dashboard')[0]![1]);
+    for (const { metricName } of Object.values(dataFailureMetrics)) expect(dashboard).toContain(metricName);
   });
 
   it('outputs what the CLI reads under stable keys', () => {
