@@ -251,7 +251,18 @@ try {
     .filter((vendor) => vendor.fields.isInactive !== true)
     .map((vendor) => vendor.id);
   const inboundBefore = records('inbound-worker');
-  const syncedVendorsBefore = await state.countByStatus('vendor', 'synced');
+  /** The last name each edited vendor was given: Procurify must show it once the phase settles. */
+  const lastName = new Map<string, string>();
+  const inProcurify = async () => {
+    let equal = 0;
+    for (const [id, name] of lastName) {
+      const link = await state.findBySource('netsuite', 'vendor', id);
+      const vendor =
+        link === undefined ? undefined : stack.procurify.store.vendors.get(Number(link.procurifyId));
+      if (vendor?.name === name) equal++;
+    }
+    return equal;
+  };
   phases.push(
     await phase(
       'master data',
@@ -259,14 +270,15 @@ try {
       async () => {
         for (let i = 0; i < changeCount; i++) {
           const id = vendors[i % vendors.length]!;
-          stack.netsuite.userUpdate('vendor', id, { companyName: `Cost Bench Vendor ${id} #${i}` });
+          lastName.set(id, `Cost Bench Vendor ${id} #${i}`);
+          stack.netsuite.userUpdate('vendor', id, { companyName: lastName.get(id) });
           await new Promise((resolve) => setTimeout(resolve, 50));
         }
       },
       () => records('inbound-worker') - inboundBefore >= changeCount,
       async () =>
         `${records('inbound-worker') - inboundBefore} notices handled by the inbound worker ` +
-        `(vendors synced ${syncedVendorsBefore} → ${await state.countByStatus('vendor', 'synced')})`,
+        `(${await inProcurify()} of the ${lastName.size} vendors edited show their last name in Procurify)`,
     ),
   );
 
