@@ -54,6 +54,7 @@ import {
 } from './functions.ts';
 import { Monitoring } from './monitoring.ts';
 import { allocateNetSuiteConcurrency, type NetSuiteAllocation } from './netsuite-concurrency.ts';
+import { OperatorConsole } from './operator-console.ts';
 import { outputKeys } from './stack-outputs.ts';
 
 export interface ServiceStackProps extends StackProps {
@@ -104,6 +105,8 @@ export class ServiceStack extends Stack {
   readonly functions = new Map<string, { definition: FunctionDefinition; construct: ApsyncFunction }>();
   readonly api: apigw.HttpApi | undefined;
   readonly netsuiteAllocation: NetSuiteAllocation;
+  /** The operator console (with the HTTP API: deployed with the webhook function). */
+  readonly operatorConsole: OperatorConsole | undefined;
 
   private readonly names: ResourceNames;
   private readonly queues = new Map<string, ImportedQueue>();
@@ -128,6 +131,7 @@ export class ServiceStack extends Stack {
       this.wireTrigger(definition, construct, config, scheduleDeadLetterQueue.queue);
     }
     this.api = this.buildApi(config);
+    this.operatorConsole = this.buildConsole(props);
 
     const queueKeys = Object.keys(queueDefinitions) as QueueKey[];
     const monitoring = new Monitoring(this, 'Monitoring', {
@@ -427,6 +431,32 @@ export class ServiceStack extends Stack {
     return api;
   }
 
+  private buildConsole(props: ServiceStackProps): OperatorConsole | undefined {
+    if (this.api === undefined || this.stage === undefined) return undefined;
+    const queues = Object.fromEntries(
+      (Object.keys(queueDefinitions) as QueueKey[]).map((key) => {
+        const work = this.queueByKey(key);
+        const dead = this.importQueue(`${key}DeadLetterQueue`, this.names.deadLetterQueues[key]);
+        return [
+          key,
+          { queue: work.queue, url: work.url, deadLetterQueue: dead.queue, deadLetterUrl: dead.url },
+        ];
+      }),
+    ) as ConstructorParameters<typeof OperatorConsole>[2]['queues'];
+    const operatorConsole = new OperatorConsole(this, 'OperatorConsole', {
+      config: props.config,
+      names: this.names,
+      api: this.api,
+      apiUrl: this.stage.url,
+      queues,
+      projectRoot: props.projectRoot,
+      ...(props.bundling === undefined ? {} : { bundling: props.bundling }),
+    });
+    acknowledgeTracingWildcard(operatorConsole.function);
+    acknowledgeNotAsync(operatorConsole.function.function, 'synchronously by the HTTP API');
+    return operatorConsole;
+  }
+
   private addOutputs(
     config: ApsyncConfiguration,
     queueKeys: readonly QueueKey[],
@@ -466,6 +496,18 @@ export class ServiceStack extends Stack {
     }
     for (const { definition, construct } of this.functions.values()) {
       output(outputKeys.functionName(definition.name), construct.functionName, definition.description);
+    }
+    if (this.operatorConsole !== undefined) {
+      output(
+        outputKeys.consoleUrl,
+        this.operatorConsole.url,
+        'Operator console (sign in with a console user)',
+      );
+      output(
+        outputKeys.consoleUserPoolId,
+        this.operatorConsole.userPool.userPoolId,
+        'Cognito user pool of the console users (aws cognito-idp admin-create-user)',
+      );
     }
     output(outputKeys.alarmTopicArn, monitoring.topic.topicArn, 'Alarm notifications');
     output(outputKeys.dashboardName, monitoring.dashboardName, 'CloudWatch dashboard of the flows');

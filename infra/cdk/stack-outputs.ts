@@ -12,6 +12,7 @@
 //   NetsuiteSecretName, ProcurifySecretName, WebhookSecretName
 //   FunctionName<Name>                  e.g. FunctionNameProcurifyPoll (deployed functions only)
 //   AlarmTopicArn, DashboardName, Prefix, DefaultPaymentMode
+//   ConsoleUrl, ConsoleUserPoolId       the operator console and its Cognito user pool
 import type { QueueKey, SecretKey, TableKey } from '../../shared/resources.ts';
 
 export const stackNames = (prefix: string) => ({
@@ -39,4 +40,6 @@ export const outputKeys = {
   dashboardName: 'DashboardName',
   prefix: 'Prefix',
   defaultPaymentMode: 'DefaultPaymentMode',
+  consoleUrl: 'ConsoleUrl',
+  consoleUserPoolId: 'ConsoleUserPoolId',
 } as const;

@@ -1,0 +1,74 @@
+// The operator console in the service stack: a Cognito user pool nobody signs up to, MFA required, a
+// public app client with the code flow whose callback is the console's URL; the function's grants
+// (state table without Scan, send to the work queues, peek and move only on the dead-letter queues);
+// the console URL and user pool as outputs.
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { outputKeys } from '../../infra/cdk/stack-outputs.ts';
+import { resourceNames } from '../../shared/resources.ts';
+import {
+  buildTestApp,
+  type CfnTemplate,
+  flatten,
+  functionLogicalId,
+  resourceById,
+  resourcesOfType,
+  statementsOfRole,
+} from './synthesis.ts';
+
+const names = resourceNames('apsync');
+let service: Template;
+let json: CfnTemplate;
+
+beforeAll(() => {
+  const { built } = buildTestApp();
+  service = Template.fromStack(built.service);
+  json = service.toJSON() as CfnTemplate;
+});
+
+describe('operator console', () => {
+  it('signs users in with a Cognito pool the operator fills: no sign-up, MFA, code flow, no secret', () => {
+    service.hasResourceProperties('AWS::Cognito::UserPool', {
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+      MfaConfiguration: 'ON',
+      Policies: { PasswordPolicy: Match.objectLike({ MinimumLength: 12, RequireSymbols: true }) },
+    });
+    const [[, client] = ['', { Type: '', Properties: {} }]] = resourcesOfType(
+      json,
+      'AWS::Cognito::UserPoolClient',
+    );
+    expect(client.Properties).toMatchObject({
+      AllowedOAuthFlows: ['code'],
+      AllowedOAuthScopes: ['openid', 'email'],
+    });
+    expect(client.Properties.GenerateSecret).toBe(false);
+    expect(flatten(client.Properties.CallbackURLs)).toContain('console/callback');
+    service.resourceCountIs('AWS::Cognito::UserPoolDomain', 1);
+  });
+
+  it('grants the console function only the state table, the work queues and the dead-letter queues', () => {
+    const role = flatten(
+      resourceById(json, functionLogicalId(json, 'apsync-operator-console')).Properties.Role,
+    )
+      .slice(1, -1)
+      .replace(/\.Arn$/, '');
+    const statements = statementsOfRole(json, role);
+    const actions = statements.flatMap((statement) => [statement.Action].flat() as string[]);
+    expect(actions).not.toContain('dynamodb:Scan');
+    expect(actions.filter((action) => action.endsWith('*'))).toEqual([]);
+    const move = statements.find((statement) =>
+      [statement.Action].flat().includes('sqs:StartMessageMoveTask'),
+    );
+    const moveResources = flatten(move?.Resource);
+    for (const key of ['inbound', 'bill', 'payment'] as const) {
+      expect(moveResources).toContain(names.deadLetterQueues[key]);
+    }
+    expect(moveResources).not.toMatch(/apsync-(inbound|bill|payment)(?!-dlq)/);
+  });
+
+  it('outputs the console URL and its user pool', () => {
+    const outputs = service.findOutputs('*');
+    expect(flatten(outputs[outputKeys.consoleUrl]?.Value)).toContain('console/');
+    expect(outputs[outputKeys.consoleUserPoolId]).toBeDefined();
+  });
+});
