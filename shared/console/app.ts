@@ -167,10 +167,18 @@ export function createConsole(options: ConsoleOptions): ConsoleHandler {
     view: (title: string, body: Html, notice?: Page['notice'], status?: number) => ConsoleResponse,
   ): Promise<ConsoleResponse> {
     if (path === '/logout') {
+      const cookies = [
+        ...(auth.login === undefined ? [] : [auth.login.logoutCookie]),
+        ...(auth.logoutCookies ?? []),
+      ];
+      if (auth.logoutPath === undefined) return { ...redirect('login'), cookies };
+      // A link, not a redirect: the Content-Security-Policy's form-action keeps POSTs on this site.
       return {
-        ...redirect(auth.logoutPath ?? 'login'),
-        ...(auth.login === undefined ? {} : { cookies: [auth.login.logoutCookie] }),
-        ...(auth.logoutCookies === undefined ? {} : { cookies: auth.logoutCookies }),
+        ...page(200, {
+          title: 'Signed out',
+          body: html`<p>You are signed out of the console. <a href="${auth.logoutPath}">End the sign-in session</a> too, on a shared computer.</p>`,
+        }),
+        cookies,
       };
     }
     if (path === '/actions/redrive') {

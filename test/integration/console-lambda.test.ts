@@ -71,6 +71,7 @@ beforeAll(async () => {
       domainUrl,
       clientId,
       basePath: '/console/',
+      consoleUrl: `https://${host}/console/`,
       keys: createLocalJWKSet({ keys: [jwk] }),
       fetch: tokenEndpoint as typeof fetch,
     }),
@@ -158,6 +159,11 @@ describe('operator console on Lambda with Cognito sign-in', () => {
     });
     expect(redriven.statusCode).toBe(303);
     expect(redriven.headers?.location).toContain('nothing%20to%20redrive');
+
+    const signedOut = await call('POST', '/console/logout', { cookies: [session], body: `csrf=${csrf}` });
+    expect(signedOut.statusCode).toBe(200);
+    expect(signedOut.body).toContain(`${domainUrl}/logout?client_id=${clientId}`);
+    expect(signedOut.cookies?.[0]).toMatch(/^apsync_console=; .*Max-Age=0/);
   });
 
   it('does not accept a token of another app client or an access token', async () => {
