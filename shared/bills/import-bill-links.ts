@@ -4,16 +4,35 @@
 // is checked before anything is written: a bad line is reported with its line number and nothing of it
 // is written; the good lines are imported. A line is bad when a value is malformed, when the NetSuite id
 // is not a Vendor Bill, when the same bill appears twice, or when either side is already linked to
-// something else. Imported bills are linked (origin `import`) and never written by apsync. Called by the
-// CLI (`apsync bills import-links <file>`).
+// something else — and, when the Procurify side is given (the CLI gives it), when the NetSuite bill's vendor
+// is not the one the Procurify bill's vendor is linked to, or its total is not the Procurify bill's
+// (lines + tax + shipping + costs). Imported bills are linked (origin `import`) and never written by
+// apsync. Called by the CLI (`apsync bills import-links <file>`).
 import { z } from 'zod';
+import { formatUnits } from '../money/money.ts';
+import type { ProcurifyBill, ProcurifyBills } from '../procurify/index.ts';
 import type { RecordRef } from '../state/model.ts';
 import type { AuditTrail, LinkStore, SyncStateStore } from '../state/state-store.ts';
+import { toUnits } from './bill-money.ts';
 import type { BillLookups } from './netsuite-bill-lookups.ts';
 
 export interface ImportBillLinksDependencies {
   state: LinkStore & SyncStateStore & AuditTrail;
-  lookups: Pick<BillLookups, 'existingVendorBills'>;
+  lookups: Pick<BillLookups, 'existingVendorBills'> & Partial<Pick<BillLookups, 'vendorBillFacts'>>;
+  /** With it, each pair is also checked for the same vendor and the same total. */
+  procurify?: Pick<ProcurifyBills, 'getBill'>;
+}
+
+/** What the vendor is owed for a Procurify bill: lines + tax + shipping + bill-level costs, in 10^-8 units. */
+function owedUnits(bill: ProcurifyBill): bigint {
+  let units = 0n;
+  for (const item of bill.items) {
+    units += toUnits(item.total_cost, 'line total');
+    if (item.tax_amount !== null) units += toUnits(item.tax_amount, 'line tax');
+    if (item.shipping_amount !== null) units += toUnits(item.shipping_amount, 'line shipping');
+  }
+  for (const cost of bill.costs) units += toUnits(cost.amount, 'cost');
+  return units;
 }
 
 export interface BillLinkImportError {
@@ -126,11 +145,48 @@ export async function importBillLinks(
       result.alreadyLinked++;
       continue;
     }
+    if (deps.procurify !== undefined && deps.lookups.vendorBillFacts !== undefined) {
+      const problem = await pairProblem(candidate, deps.procurify, deps.lookups.vendorBillFacts, deps.state);
+      if (problem !== undefined) {
+        fail(candidate.line, problem);
+        continue;
+      }
+    }
     await writeLink(candidate, bySource?.origin ?? byTarget?.origin, deps);
     result.imported++;
   }
   result.errors.sort((a, b) => a.line - b.line);
   return result;
+}
+
+/** Why a pair should not be linked (another vendor, another total), or undefined. */
+async function pairProblem(
+  candidate: Candidate,
+  procurify: Pick<ProcurifyBills, 'getBill'>,
+  vendorBillFacts: BillLookups['vendorBillFacts'],
+  links: Pick<LinkStore, 'findBySource'>,
+): Promise<string | undefined> {
+  let bill: ProcurifyBill;
+  try {
+    bill = await procurify.getBill(candidate.uuid);
+  } catch (error) {
+    return `Procurify bill ${candidate.uuid} could not be read (${(error as Error).message})`;
+  }
+  const facts = (await vendorBillFacts([candidate.netsuiteId])).get(candidate.netsuiteId);
+  if (facts === undefined)
+    return `NetSuite record ${candidate.netsuiteId} is not a Vendor Bill (or does not exist)`;
+  const vendorLink = await links.findBySource('procurify', 'vendor', String(bill.vendor.id));
+  if (vendorLink === undefined) {
+    return `vendor ${bill.vendor.name} (Procurify ${bill.vendor.id}) is not linked to a NetSuite vendor; sync it first`;
+  }
+  if (vendorLink.netsuiteId !== facts.vendorId) {
+    return `NetSuite bill ${candidate.netsuiteId} is of vendor ${facts.vendorId}, but Procurify bill ${candidate.uuid} is of ${bill.vendor.name} (NetSuite vendor ${vendorLink.netsuiteId})`;
+  }
+  const owed = owedUnits(bill);
+  if (toUnits(facts.total, 'NetSuite total') !== owed) {
+    return `NetSuite bill ${candidate.netsuiteId} totals ${facts.total}, Procurify bill ${candidate.uuid} ${formatUnits(owed)} (lines, tax, shipping and costs)`;
+  }
+  return undefined;
 }
 
 async function writeLink(

@@ -93,6 +93,8 @@ export interface BillLookups {
   ): Promise<Array<{ id: string; total: string; externalId?: string }>>;
   /** Vendor Bills whose body field `field` (a validated custbody_ id) equals `value`. */
   vendorBillsByField(field: string, value: string): Promise<LegacyBillRow[]>;
+  /** Vendor, currency total (positive decimal string) of these Vendor Bills, by internal id. */
+  vendorBillFacts(ids: readonly string[]): Promise<Map<string, { vendorId: string; total: string }>>;
   /** Which of these internal ids are Vendor Bills. */
   existingVendorBills(ids: readonly string[]): Promise<Set<string>>;
 }
@@ -132,6 +134,11 @@ const currencyRow = z.object({
   currencyprecision: z.coerce.number().int().min(0).max(8).optional(),
 });
 const billRow = z.object({ id, externalid: z.string().optional() });
+const factsRow = z.object({
+  id,
+  entity: id,
+  foreigntotal: z.union([z.string(), z.number()]).transform(String),
+});
 const invoiceRow = z.object({
   id,
   externalid: z.string().optional(),
@@ -384,6 +391,19 @@ export function createNetSuiteBillLookups(
         billRow,
       );
       return rows.map(toLegacyRow);
+    },
+
+    async vendorBillFacts(ids) {
+      const facts = new Map<string, { vendorId: string; total: string }>();
+      const rows = await byIds(
+        (list) =>
+          `SELECT id, entity, foreigntotal FROM transaction WHERE type = 'VendBill' AND id IN (${list})`,
+        ids,
+        factsRow,
+      );
+      for (const row of rows)
+        facts.set(row.id, { vendorId: row.entity, total: row.foreigntotal.replace(/^-/, '') });
+      return facts;
     },
 
     async existingVendorBills(ids) {

@@ -25,6 +25,7 @@ import {
 } from '../../shared/bills/bill-selection.ts';
 import type { BillSyncSettingsInput } from '../../shared/bills/bill-sync-settings.ts';
 import { changeBillSettings } from '../../shared/bills/change-bill-settings.ts';
+import { importBillLinks } from '../../shared/bills/import-bill-links.ts';
 import { createNetSuiteBillLookups } from '../../shared/bills/netsuite-bill-lookups.ts';
 import { replayBill } from '../../shared/bills/replay-bill.ts';
 import type { BillMessage } from '../../shared/events/bill-message.ts';
@@ -419,6 +420,58 @@ describe('initial load of Procurify bills', () => {
     const again = await backfillBills({ procurify, state, bills }, { since: '2026-01-01' });
     expect(again.counts.recent.alreadyLinked).toBeGreaterThanOrEqual(2);
     expect(count('CAS-8001')).toBe(1);
+  });
+});
+
+describe('importing links', () => {
+  it('links a pair only when the NetSuite bill has the same vendor and the same total', async () => {
+    const procurify = createProcurifyClient({
+      baseUrl: stack.procurify.url,
+      tokenUrl: stack.procurify.credentials.tokenUrl,
+      clientId: stack.procurify.credentials.clientId,
+      clientSecret: stack.procurify.credentials.clientSecret,
+      audience: stack.procurify.credentials.audience,
+    });
+    const vendorBill = (vendor: string, amount: number) =>
+      netsuite.records.create('vendorBill', {
+        entity: { id: vendor },
+        expense: { items: [{ account: { id: demo.expenseAccounts[0] }, amount }] },
+      });
+    const right = taxedBill('CAS-9001');
+    const wrongTotal = taxedBill('CAS-9002');
+    const wrongVendor = taxedBill('CAS-9003');
+    const [rightId, wrongTotalId, wrongVendorId] = [
+      await vendorBill(demo.vendors[0]!, 151.43),
+      await vendorBill(demo.vendors[0]!, 150),
+      await vendorBill(demo.vendors[1]!, 151.43),
+    ];
+    const csv = [
+      'procurify_bill_uuid,netsuite_bill_id',
+      `${right.uuid},${rightId}`,
+      `${wrongTotal.uuid},${wrongTotalId}`,
+      `${wrongVendor.uuid},${wrongVendorId}`,
+    ].join('\n');
+    const result = await importBillLinks(csv, {
+      state,
+      lookups: createNetSuiteBillLookups(netsuite.suiteQl),
+      procurify,
+    });
+    expect(result.imported).toBe(1);
+    expect(result.errors).toEqual([
+      {
+        line: 3,
+        message: `NetSuite bill ${wrongTotalId} totals 150, Procurify bill ${wrongTotal.uuid} 151.43 (lines, tax, shipping and costs)`,
+      },
+      {
+        line: 4,
+        message: expect.stringContaining(`NetSuite bill ${wrongVendorId} is of vendor ${demo.vendors[1]}`),
+      },
+    ]);
+    expect(await state.findBySource('procurify', 'bill', right.uuid)).toMatchObject({
+      netsuiteId: rightId,
+      origin: 'import',
+    });
+    expect(await state.findBySource('procurify', 'bill', wrongTotal.uuid)).toBeUndefined();
   });
 });
 

@@ -26,10 +26,11 @@ import type { CliServices } from '../services.ts';
 
 export async function importLinks(services: CliServices, file: string): Promise<BillLinkImportOutput> {
   const text = await readFile(file, 'utf8');
-  const netsuite = await services.netsuite();
+  const { netsuite, procurify } = await services.syncClients();
   const result = await importBillLinks(text, {
     state: services.state,
     lookups: createNetSuiteBillLookups(netsuite.suiteQl),
+    procurify,
   });
   return { file, imported: result.imported, alreadyLinked: result.alreadyLinked, errors: result.errors };
 }
