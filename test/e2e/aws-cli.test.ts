@@ -89,9 +89,12 @@ afterAll(async () => {
   if (dataDir !== undefined) await rm(dataDir, { recursive: true, force: true });
 });
 
-describe.skipIf(clis.length > 0)('AWS CLI against local mode', () => {
-  it.skip(`skipped: ${installHint}`, () => {});
-});
+// Without a CLI the file still reports why it ran nothing (a machine without awscli, e.g. CI).
+if (clis.length === 0) {
+  describe('AWS CLI against local mode', () => {
+    it.skip(`skipped: ${installHint}`, () => {});
+  });
+}
 
 // Each CLI start costs a second or more of Python: the tests run concurrently (they share no queue).
 describe.concurrent.each(clis)('$version ($command) against local mode', ({ command }) => {
