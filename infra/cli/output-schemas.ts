@@ -1,18 +1,11 @@
 // The `--json` output of every `apsync` command: one zod schema per command, validated before printing
 // so the shape is stable for scripts. Exported for tests and for anyone scripting against the CLI.
 import { z } from 'zod';
+import { recordKinds, syncStatuses } from '../../shared/state/model.ts';
 
 const targetSchema = z.object({ kind: z.enum(['local', 'aws']), label: z.string() }).strict();
-const syncStatusSchema = z.enum([
-  'pending',
-  'synced',
-  'unchanged',
-  'skipped',
-  'review',
-  'failed',
-  'dismissed',
-]);
-const recordKindSchema = z.enum(['vendor', 'account', 'department', 'bill', 'payment']);
+const syncStatusSchema = z.enum(syncStatuses);
+const recordKindSchema = z.enum(recordKinds);
 const systemSchema = z.enum(['netsuite', 'procurify']);
 const refSchema = z.object({ system: systemSchema, kind: recordKindSchema, id: z.string() }).strict();
 

@@ -3,12 +3,10 @@
 // or the explicit `<system>:<kind>:<id>` (e.g. `netsuite:bill:1001`). `payment:mode` is the audit trail
 // of payment mode changes.
 import { DataError } from '../../shared/errors.ts';
-import type { BillMessage } from '../../shared/events/bill-message.ts';
-import type { InboundMessage } from '../../shared/events/inbound-message.ts';
-import type { PaymentMessage } from '../../shared/events/payment-message.ts';
-import type { RecordKind, RecordRef, SystemName } from '../../shared/state/model.ts';
+import { type RecordKind, type RecordRef, recordKinds, type SystemName } from '../../shared/state/model.ts';
 
-export const recordKinds: readonly RecordKind[] = ['vendor', 'account', 'department', 'bill', 'payment'];
+export { recordKinds };
+
 const systems: readonly SystemName[] = ['netsuite', 'procurify'];
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -83,30 +81,5 @@ export function formatRecord(ref: RecordRef): string {
     : `${ref.system}:${ref.kind}:${ref.id}`;
 }
 
-const noticeKinds: Record<string, RecordKind> = {
-  vendor: 'vendor',
-  account: 'account',
-  department: 'department',
-  vendorbill: 'bill',
-  vendorpayment: 'payment',
-};
-
-/** The record a queue message is about (DLQ listings), or undefined for a body the CLI cannot read. */
-export function recordOfMessage(body: unknown): RecordRef | undefined {
-  if (body === null || typeof body !== 'object') return undefined;
-  // Fields of any of the three message shapes (a dead-lettered body may be malformed: each is checked).
-  const message = body as { kind?: unknown } & Partial<
-    Omit<InboundMessage, 'kind'> & Omit<BillMessage, 'kind'> & Omit<PaymentMessage, 'kind'>
-  >;
-  if (message.kind === 'record-event' && typeof message.recordType === 'string' && message.recordId) {
-    const kind = noticeKinds[message.recordType];
-    return kind === undefined ? undefined : { system: 'netsuite', kind, id: String(message.recordId) };
-  }
-  if (message.kind === 'bill' && typeof message.billUuid === 'string') {
-    return { system: 'procurify', kind: 'bill', id: message.billUuid };
-  }
-  if (message.kind === 'payment' && typeof message.paymentId === 'string') {
-    return { system: 'procurify', kind: 'payment', id: message.paymentId };
-  }
-  return undefined;
-}
+/** The record a queue message is about (DLQ listings): shared with the console. */
+export { recordOfMessage } from '../../shared/events/record-of-message.ts';

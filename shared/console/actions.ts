@@ -1,9 +1,5 @@
-// The operator console's actions, each audited with the user who asked: replay a record (as `apsync
-// review replay`: master data back on the inbound queue, a bill on the bill queue), dismiss a record
-// from the review list (shared/review/dismiss-record.ts), and redrive a dead-letter queue to its source
-// queue (StartMessageMoveTask, as `apsync dlq redrive --all`).
-import { randomUUID } from 'node:crypto';
 import { GetQueueAttributesCommand, StartMessageMoveTaskCommand } from '@aws-sdk/client-sqs';
+import { queueDepth } from '../aws/queue-depth.ts';
 import { SqsQueuePublisher } from '../aws/queue-publisher.ts';
 import { classifyAwsError } from '../aws/sdk-errors.ts';
 import { replayBill } from '../bills/replay-bill.ts';
@@ -14,14 +10,11 @@ import type { PaymentMessage } from '../events/payment-message.ts';
 import { requestPaymentResync } from '../payments/request-resync.ts';
 import type { QueueKey } from '../resources.ts';
 import { dismissRecord } from '../review/dismiss-record.ts';
+import { masterRecordKinds, replayMasterRecord } from '../review/replay-master-record.ts';
 import type { RecordRef } from '../state/model.ts';
-import { type ConsoleData, formatRecord, queueDepth } from './read-model.ts';
+import { type ConsoleData, formatRecord } from './read-model.ts';
 
-const masterKinds: Partial<Record<RecordRef['kind'], InboundMessage['recordType']>> = {
-  vendor: 'vendor',
-  account: 'account',
-  department: 'department',
-};
+const masterKinds = masterRecordKinds;
 
 /** Whether the console offers a replay for the record (a payment's is its re-sync, push mode only). */
 export const replayable = (ref: RecordRef): boolean =>
@@ -45,23 +38,16 @@ export async function replay(data: ConsoleData, ref: RecordRef, user: string): P
   }
   const recordType = masterKinds[ref.kind];
   if (ref.system === 'netsuite' && recordType !== undefined) {
-    const now = new Date().toISOString();
-    const queue = new SqsQueuePublisher<InboundMessage>(data.sqs, data.queues.inbound.url);
-    const { messageId } = await queue.send({
-      kind: 'record-event',
-      origin: 'replay',
-      eventId: `replay-${randomUUID()}`,
+    const { messageId } = await replayMasterRecord(
+      { ...ref, system: 'netsuite' },
       recordType,
-      recordId: ref.id,
-      eventType: 'edit',
-      lastModified: now,
-      receivedAt: now,
-    });
-    await data.state.append(ref, {
-      step: 'replayed',
-      message: 'replay requested in the console',
-      facts: { messageId, requestedBy: user },
-    });
+      {
+        inbound: new SqsQueuePublisher<InboundMessage>(data.sqs, data.queues.inbound.url),
+        audit: data.state,
+      },
+      user,
+      ' in the console',
+    );
     await recordAction(data, { action: 'replay', subject: record, user, detail: `message ${messageId}` });
     return `${record} is on the inbound queue again`;
   }

@@ -7,8 +7,9 @@ import {
   ReceiveMessageCommand,
 } from '@aws-sdk/client-sqs';
 import { classifyAwsError } from '../aws/sdk-errors.ts';
+import { recordOfMessage } from '../events/record-of-message.ts';
 import { type QueueKey, queueDefinitions } from '../resources.ts';
-import type { RecordKind, RecordRef } from '../state/model.ts';
+import type { RecordRef } from '../state/model.ts';
 import type { ConsoleData } from './read-model.ts';
 
 export interface DeadLetter {
@@ -22,34 +23,13 @@ export interface DeadLetter {
   sentAt: string | undefined;
 }
 
-const noticeKinds: Record<string, RecordKind> = {
-  vendor: 'vendor',
-  account: 'account',
-  department: 'department',
-  vendorbill: 'bill',
-  vendorpayment: 'payment',
-};
-
-/** The record a queue message is about (inbound notice, bill or payment message), if it says. */
-export function recordOfMessage(body: string | undefined): RecordRef | undefined {
-  let message: Record<string, unknown>;
+/** The record a dead-lettered body (JSON text) is about, if it says. */
+function recordOfBody(body: string | undefined): RecordRef | undefined {
   try {
-    message = JSON.parse(body ?? '') as Record<string, unknown>;
+    return recordOfMessage(JSON.parse(body ?? ''));
   } catch {
     return undefined;
   }
-  if (message === null || typeof message !== 'object') return undefined;
-  if (message.kind === 'record-event' && typeof message.recordType === 'string' && message.recordId) {
-    const kind = noticeKinds[message.recordType];
-    return kind === undefined ? undefined : { system: 'netsuite', kind, id: String(message.recordId) };
-  }
-  if (message.kind === 'bill' && typeof message.billUuid === 'string') {
-    return { system: 'procurify', kind: 'bill', id: message.billUuid };
-  }
-  if (message.kind === 'payment' && typeof message.paymentId === 'string') {
-    return { system: 'procurify', kind: 'payment', id: message.paymentId };
-  }
-  return undefined;
 }
 
 export async function peekDeadLetters(data: ConsoleData, limitPerQueue = 50): Promise<DeadLetter[]> {
@@ -100,7 +80,7 @@ export async function peekDeadLetters(data: ConsoleData, limitPerQueue = 50): Pr
           return {
             queue,
             messageId: id,
-            record: recordOfMessage(message.Body),
+            record: recordOfBody(message.Body),
             receiveCount: failure?.receiveCount ?? Number(message.Attributes?.ApproximateReceiveCount ?? 0),
             errorClass: failure?.errorClass,
             lastError: failure?.message,

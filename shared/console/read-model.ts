@@ -1,8 +1,8 @@
 // What the operator console shows, read from the state table and the queues exactly as `apsync status`,
 // `review list`, `audit` and `bills config get` read them: the overview, the failures list, one record
 // and the settings.
-import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { classifyAwsError } from '../aws/sdk-errors.ts';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { type QueueDepth, queueDepth } from '../aws/queue-depth.ts';
 import { billSyncConfigName } from '../bills/bill-sync-settings.ts';
 import { masterRecordTypes, pollDefaults } from '../netsuite-poll/index.ts';
 import { type PaymentMode, type PaymentModeSetting, readPaymentMode } from '../payment-mode.ts';
@@ -11,26 +11,20 @@ import { procurifyPollDefaults } from '../procurify-poll/poll-procurify.ts';
 import { createReconcileReportStore } from '../reconcile/index.ts';
 import type { StoredReconcileSummary } from '../reconcile/ports.ts';
 import { type QueueKey, queueDefinitions } from '../resources.ts';
-import type {
-  AuditEntry,
-  RecordKind,
-  RecordLink,
-  RecordRef,
-  RecordState,
-  SyncStatus,
+import {
+  type AuditEntry,
+  type RecordKind,
+  type RecordLink,
+  type RecordRef,
+  type RecordState,
+  recordKinds,
+  type SyncStatus,
+  syncStatuses,
 } from '../state/model.ts';
 import type { DynamoStateStore } from '../state/state-store.ts';
 
-export const recordKinds: readonly RecordKind[] = ['vendor', 'account', 'department', 'bill', 'payment'];
-export const statuses: readonly SyncStatus[] = [
-  'pending',
-  'synced',
-  'unchanged',
-  'skipped',
-  'review',
-  'failed',
-  'dismissed',
-];
+export { recordKinds };
+export const statuses: readonly SyncStatus[] = syncStatuses;
 /** The states the failures page lists; review and failed unless a state is chosen. */
 export const failureStatuses = ['review', 'failed', 'dismissed'] as const;
 export type FailureStatus = (typeof failureStatuses)[number];
@@ -69,12 +63,6 @@ export const flowWatermarks: Readonly<Record<string, readonly string[]>> = {
   paidBillPull: [paidBillPullFlow],
   reconcile: [],
 };
-
-export interface QueueDepth {
-  visible: number;
-  inFlight: number;
-  delayed: number;
-}
 
 export interface Overview {
   paymentMode: PaymentModeSetting;
@@ -121,30 +109,6 @@ export async function readOverview(data: ConsoleData): Promise<Overview> {
     queues,
     lastReconcile,
   };
-}
-
-export async function queueDepth(sqs: SQSClient, queueUrl: string): Promise<QueueDepth> {
-  try {
-    const answer = await sqs.send(
-      new GetQueueAttributesCommand({
-        QueueUrl: queueUrl,
-        AttributeNames: [
-          'ApproximateNumberOfMessages',
-          'ApproximateNumberOfMessagesNotVisible',
-          'ApproximateNumberOfMessagesDelayed',
-        ],
-      }),
-    );
-    const attribute = (name: string) =>
-      Number(answer.Attributes?.[name as keyof typeof answer.Attributes] ?? 0);
-    return {
-      visible: attribute('ApproximateNumberOfMessages'),
-      inFlight: attribute('ApproximateNumberOfMessagesNotVisible'),
-      delayed: attribute('ApproximateNumberOfMessagesDelayed'),
-    };
-  } catch (error) {
-    throw classifyAwsError(error, 'sqs');
-  }
 }
 
 export interface FailureFilter {

@@ -4,10 +4,20 @@
 export type SystemName = 'netsuite' | 'procurify';
 
 /** The kinds of record apsync syncs, named for what they are in the domain. */
-export type RecordKind = 'vendor' | 'account' | 'department' | 'bill' | 'payment';
+export const recordKinds = ['vendor', 'account', 'department', 'bill', 'payment'] as const;
+export type RecordKind = (typeof recordKinds)[number];
 
 /** `dismissed`: taken off the review list by a person (`apsync review dismiss`), with the reason. */
-export type SyncStatus = 'pending' | 'synced' | 'unchanged' | 'skipped' | 'review' | 'failed' | 'dismissed';
+export const syncStatuses = [
+  'pending',
+  'synced',
+  'unchanged',
+  'skipped',
+  'review',
+  'failed',
+  'dismissed',
+] as const;
+export type SyncStatus = (typeof syncStatuses)[number];
 
 /** A record as apsync refers to it: the system it lives in, its kind and that system's id. */
 export interface RecordRef {

@@ -1,14 +1,10 @@
-// `apsync review list|replay|dismiss`: records parked for review (a missing mapping, an ambiguous match)
-// and records whose sync failed with a data error — each with the message a person can act on —,
-// replaying one once its data is fixed (only a record apsync or its source system knows), and
-// dismissing one a person decided not to fix.
-import { randomUUID } from 'node:crypto';
 import { SqsQueuePublisher } from '../../../shared/aws/queue-publisher.ts';
 import { replayBill } from '../../../shared/bills/replay-bill.ts';
 import { DataError } from '../../../shared/errors.ts';
 import type { BillMessage } from '../../../shared/events/bill-message.ts';
 import type { InboundMessage } from '../../../shared/events/inbound-message.ts';
 import { dismissRecord } from '../../../shared/review/dismiss-record.ts';
+import { masterRecordKinds, replayMasterRecord } from '../../../shared/review/replay-master-record.ts';
 import type { RecordKind, RecordRef, RecordState, SyncStatus } from '../../../shared/state/model.ts';
 import type { DismissOutput, ReplayOutput, ReviewListOutput } from '../output-schemas.ts';
 import { formatRecord, recordKinds } from '../record-syntax.ts';
@@ -38,11 +34,7 @@ export async function listReview(
   };
 }
 
-const masterKinds: Partial<Record<RecordKind, InboundMessage['recordType']>> = {
-  vendor: 'vendor',
-  account: 'account',
-  department: 'department',
-};
+const masterKinds = masterRecordKinds;
 
 export async function replayRecord(
   services: CliServices,
@@ -62,24 +54,15 @@ export async function replayRecord(
   }
   await requireKnownRecord(services, ref, record);
   if (ref.system === 'netsuite' && recordType !== undefined) {
-    // The inbound worker fetches the current record, so a replay is a fresh "look at it now".
-    const now = new Date().toISOString();
-    const queue = new SqsQueuePublisher<InboundMessage>(services.sqs, services.target.queues.inbound.url);
-    const { messageId } = await queue.send({
-      kind: 'record-event',
-      origin: 'replay',
-      eventId: `replay-${randomUUID()}`,
+    const { messageId } = await replayMasterRecord(
+      { ...ref, system: 'netsuite' },
       recordType,
-      recordId: ref.id,
-      eventType: 'edit',
-      lastModified: now,
-      receivedAt: now,
-    });
-    await services.state.append(ref, {
-      step: 'replayed',
-      message: 'replay requested',
-      facts: { messageId, requestedBy },
-    });
+      {
+        inbound: new SqsQueuePublisher<InboundMessage>(services.sqs, services.target.queues.inbound.url),
+        audit: services.state,
+      },
+      requestedBy,
+    );
     return { record, action: 'queued', messageId, detail: `${record} is on the inbound queue again` };
   }
   if (ref.system === 'procurify' && ref.kind === 'bill') {

@@ -1,14 +1,13 @@
 // `apsync status`: the payment mode, each scheduled flow (last run, watermarks and their lag), how many
 // records are in each sync state, and the depth of every queue and dead-letter queue.
-import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { classifyAwsError } from '../../../shared/aws/sdk-errors.ts';
+import { queueDepth } from '../../../shared/aws/queue-depth.ts';
 import { masterRecordTypes, pollDefaults } from '../../../shared/netsuite-poll/index.ts';
 import { readPaymentMode } from '../../../shared/payment-mode.ts';
 import { paidBillPullFlow } from '../../../shared/payments/pull-paid-bills.ts';
 import { procurifyPollDefaults } from '../../../shared/procurify-poll/poll-procurify.ts';
 import { createReconcileReportStore } from '../../../shared/reconcile/index.ts';
 import { type QueueKey, queueDefinitions } from '../../../shared/resources.ts';
-import type { RecordKind, SyncStatus } from '../../../shared/state/model.ts';
+import { type RecordKind, type SyncStatus, syncStatuses } from '../../../shared/state/model.ts';
 import { functionRegistry, type ScheduleKey, scheduleOf } from '../../cdk/functions.ts';
 import type { ControlStatus } from '../../local/control.ts';
 import type { StatusOutput } from '../output-schemas.ts';
@@ -16,15 +15,7 @@ import { recordKinds } from '../record-syntax.ts';
 import type { CliServices } from '../services.ts';
 import { orDash, table } from '../terminal.ts';
 
-const statuses: readonly SyncStatus[] = [
-  'pending',
-  'synced',
-  'unchanged',
-  'skipped',
-  'review',
-  'failed',
-  'dismissed',
-];
+const statuses: readonly SyncStatus[] = syncStatuses;
 
 /**
  * The watermarks each scheduled flow keeps in the state table (WatermarkStore), by the names its use
@@ -147,30 +138,6 @@ async function readQueues(services: CliServices): Promise<StatusOutput['queues']
     });
   }
   return rows;
-}
-
-export async function queueDepth(sqs: SQSClient, queueUrl: string) {
-  try {
-    const answer = await sqs.send(
-      new GetQueueAttributesCommand({
-        QueueUrl: queueUrl,
-        AttributeNames: [
-          'ApproximateNumberOfMessages',
-          'ApproximateNumberOfMessagesNotVisible',
-          'ApproximateNumberOfMessagesDelayed',
-        ],
-      }),
-    );
-    const attribute = (name: string) =>
-      Number(answer.Attributes?.[name as keyof typeof answer.Attributes] ?? 0);
-    return {
-      visible: attribute('ApproximateNumberOfMessages'),
-      inFlight: attribute('ApproximateNumberOfMessagesNotVisible'),
-      delayed: attribute('ApproximateNumberOfMessagesDelayed'),
-    };
-  } catch (error) {
-    throw classifyAwsError(error, 'sqs');
-  }
 }
 
 export function renderStatus(output: StatusOutput, width?: number): string {
