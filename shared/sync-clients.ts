@@ -1,6 +1,8 @@
-// Builds the NetSuite and Procurify clients from their secrets, once per container, and rebuilds them
-// when a secret's value changes (rotation). Workers ask for them per invocation; the cost is a cache hit.
+// Builds the NetSuite and Procurify clients from their secrets, once per container, and rebuilds each
+// when its secret's value changes (rotation). Workers ask for them per invocation; the cost is a cache
+// hit. The functions and the CLI both get theirs here, through shared/config/runtime-parts.ts.
 import type { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
+import type { z } from 'zod';
 import {
   type NetSuiteCredentials,
   netSuiteCredentialsSchema,
@@ -8,21 +10,24 @@ import {
   procurifyCredentialsSchema,
   readCredentials,
 } from './aws/credentials.ts';
+import type { FunctionSettings } from './config/environment.ts';
 import { createNetSuiteClient, type NetSuiteClient } from './netsuite/index.ts';
 import { procurifyBaseUrlFor } from './procurify/domain.ts';
 import { createProcurifyClient, type ProcurifyClient } from './procurify/index.ts';
 
-export interface SyncClientSettings {
+/**
+ * The settings the clients are built with, taken whole from the settings (readSettings): a setting the
+ * clients use reaches every caller, functions and CLI alike, without being copied field by field.
+ */
+export type SyncClientSettings = Pick<
+  FunctionSettings,
+  'netsuiteBaseUrl' | 'procurifyBaseUrl' | 'netsuiteConcurrencyShare' | 'netsuiteRequestTimeoutSeconds'
+>;
+
+/** The names of the two secrets (Secrets Manager). */
+export interface SyncClientSecrets {
   netsuiteSecret: string;
   procurifySecret: string;
-  /** Base URL of the NetSuite account (`https://<account>.suitetalk.api.netsuite.com`) unless the secret names one. */
-  netsuiteBaseUrl?: string;
-  /** Base URL of Procurify unless the secret names one; default `https://<domain>.procurify.com`. */
-  procurifyBaseUrl?: string;
-  /** In-flight NetSuite requests this container may use (its share of the account's limit). */
-  netsuiteConcurrencyShare: number;
-  /** Seconds before a NetSuite request is abandoned and retried; below the function timeout. */
-  netsuiteRequestTimeoutSeconds?: number;
 }
 
 export interface SyncClients {
@@ -30,71 +35,59 @@ export interface SyncClients {
   procurify: ProcurifyClient;
 }
 
+/** Both clients; each is rebuilt only when its own secret changes. */
 export function createSyncClientSource(
   provider: SecretsProvider,
+  secrets: SyncClientSecrets,
   settings: SyncClientSettings,
 ): () => Promise<SyncClients> {
-  let netsuite: { key: string; client: NetSuiteClient } | undefined;
-  let procurify: { key: string; client: ProcurifyClient } | undefined;
+  const netsuite = createNetSuiteClientSource(provider, secrets.netsuiteSecret, settings);
+  const procurify = createProcurifyClientSource(provider, secrets.procurifySecret, settings);
   return async () => {
-    const [netsuiteCredentials, procurifyCredentials] = await Promise.all([
-      readCredentials(provider, settings.netsuiteSecret, netSuiteCredentialsSchema),
-      readCredentials(provider, settings.procurifySecret, procurifyCredentialsSchema),
-    ]);
-    const netsuiteKey = JSON.stringify(netsuiteCredentials);
-    if (netsuite?.key !== netsuiteKey) {
-      netsuite = { key: netsuiteKey, client: buildNetSuite(netsuiteCredentials, settings) };
-    }
-    const procurifyKey = JSON.stringify(procurifyCredentials);
-    if (procurify?.key !== procurifyKey) {
-      procurify = { key: procurifyKey, client: buildProcurify(procurifyCredentials, settings) };
-    }
-    return { netsuite: netsuite.client, procurify: procurify.client };
+    const [netsuiteClient, procurifyClient] = await Promise.all([netsuite(), procurify()]);
+    return { netsuite: netsuiteClient, procurify: procurifyClient };
   };
 }
 
-export type NetSuiteClientSettings = Pick<
-  SyncClientSettings,
-  'netsuiteSecret' | 'netsuiteBaseUrl' | 'netsuiteConcurrencyShare' | 'netsuiteRequestTimeoutSeconds'
->;
-
-/**
- * The NetSuite client alone, for functions that hold only the NetSuite secret (the NetSuite poll):
- * built once per container and rebuilt when the secret's value changes, like createSyncClientSource.
- */
+/** The NetSuite client alone, for holders of the NetSuite secret only (the NetSuite poll). */
 export function createNetSuiteClientSource(
   provider: SecretsProvider,
-  settings: NetSuiteClientSettings,
+  netsuiteSecret: string,
+  settings: SyncClientSettings,
 ): () => Promise<NetSuiteClient> {
-  let netsuite: { key: string; client: NetSuiteClient } | undefined;
-  return async () => {
-    const credentials = await readCredentials(provider, settings.netsuiteSecret, netSuiteCredentialsSchema);
-    const key = JSON.stringify(credentials);
-    if (netsuite?.key !== key) netsuite = { key, client: buildNetSuite(credentials, settings) };
-    return netsuite.client;
-  };
+  return rebuiltWhenSecretChanges(provider, netsuiteSecret, netSuiteCredentialsSchema, (credentials) =>
+    buildNetSuite(credentials, settings),
+  );
 }
 
-export type ProcurifyClientSettings = Pick<SyncClientSettings, 'procurifySecret' | 'procurifyBaseUrl'>;
-
-/**
- * The Procurify client alone, for functions that hold only the Procurify secret (the Procurify poll):
- * built once per container and rebuilt when the secret's value changes, like createSyncClientSource.
- */
+/** The Procurify client alone, for holders of the Procurify secret only (the Procurify poll). */
 export function createProcurifyClientSource(
   provider: SecretsProvider,
-  settings: ProcurifyClientSettings,
+  procurifySecret: string,
+  settings: SyncClientSettings,
 ): () => Promise<ProcurifyClient> {
-  let procurify: { key: string; client: ProcurifyClient } | undefined;
+  return rebuiltWhenSecretChanges(provider, procurifySecret, procurifyCredentialsSchema, (credentials) =>
+    buildProcurify(credentials, settings),
+  );
+}
+
+/** A client built from a secret's value, kept while the value stays the same, rebuilt when it changes. */
+function rebuiltWhenSecretChanges<Credentials, Client>(
+  provider: SecretsProvider,
+  secretName: string,
+  schema: z.ZodType<Credentials>,
+  build: (credentials: Credentials) => Client,
+): () => Promise<Client> {
+  let built: { key: string; client: Client } | undefined;
   return async () => {
-    const credentials = await readCredentials(provider, settings.procurifySecret, procurifyCredentialsSchema);
+    const credentials = await readCredentials(provider, secretName, schema);
     const key = JSON.stringify(credentials);
-    if (procurify?.key !== key) procurify = { key, client: buildProcurify(credentials, settings) };
-    return procurify.client;
+    if (built?.key !== key) built = { key, client: build(credentials) };
+    return built.client;
   };
 }
 
-function buildNetSuite(credentials: NetSuiteCredentials, settings: NetSuiteClientSettings): NetSuiteClient {
+function buildNetSuite(credentials: NetSuiteCredentials, settings: SyncClientSettings): NetSuiteClient {
   const host = credentials.accountId.toLowerCase().replaceAll('_', '-');
   return createNetSuiteClient({
     baseUrl: credentials.baseUrl ?? settings.netsuiteBaseUrl ?? `https://${host}.suitetalk.api.netsuite.com`,
@@ -113,16 +106,11 @@ function buildNetSuite(credentials: NetSuiteCredentials, settings: NetSuiteClien
               : { baseUrl: credentials.restlets.baseUrl ?? credentials.baseUrl }),
           },
         }),
-    ...(settings.netsuiteRequestTimeoutSeconds === undefined
-      ? {}
-      : { requestTimeoutMs: settings.netsuiteRequestTimeoutSeconds * 1000 }),
+    requestTimeoutMs: settings.netsuiteRequestTimeoutSeconds * 1000,
   });
 }
 
-function buildProcurify(
-  credentials: ProcurifyCredentials,
-  settings: ProcurifyClientSettings,
-): ProcurifyClient {
+function buildProcurify(credentials: ProcurifyCredentials, settings: SyncClientSettings): ProcurifyClient {
   const baseUrl = credentials.baseUrl ?? settings.procurifyBaseUrl ?? procurifyBaseUrlFor(credentials.domain);
   return createProcurifyClient({
     baseUrl,

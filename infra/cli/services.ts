@@ -1,19 +1,17 @@
 // The AWS clients, the state store and the NetSuite/Procurify clients the CLI's commands use, built on
-// first use for the chosen target (local endpoints or the operator's AWS account). The sync clients read
-// their credentials from the target's Secrets Manager exactly as the functions do.
+// first use for the chosen target (local endpoints or the operator's AWS account). The sync clients are
+// built by the functions' own wiring (shared/config/runtime-parts.ts) from the target's secrets and the
+// settings its functions run with, so a setting that reaches the functions reaches the CLI too.
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { readSettings } from '../../shared/config/environment.ts';
+import { netSuiteClient, type RuntimeAws, syncClients } from '../../shared/config/runtime-parts.ts';
 import type { NetSuiteClient } from '../../shared/netsuite/index.ts';
 import { DynamoStateStore } from '../../shared/state/state-store.ts';
-import {
-  createNetSuiteClientSource,
-  createSyncClientSource,
-  type SyncClients,
-} from '../../shared/sync-clients.ts';
+import type { SyncClients } from '../../shared/sync-clients.ts';
 import type { Target } from './target.ts';
 
 export class CliServices {
@@ -52,30 +50,20 @@ export class CliServices {
     return readSettings(await this.target.settings());
   }
 
+  /** The NetSuite client, built from the target's secret and settings as the functions build theirs. */
   async netsuite(): Promise<NetSuiteClient> {
     const settings = await this.settings();
-    const source = this.once('netsuite', () =>
-      createNetSuiteClientSource(this.secretsProvider(), {
-        netsuiteSecret: this.target.secrets.netsuite,
-        netsuiteConcurrencyShare: settings.netsuiteConcurrencyShare,
-        ...(settings.netsuiteBaseUrl === undefined ? {} : { netsuiteBaseUrl: settings.netsuiteBaseUrl }),
-      }),
-    );
-    return source();
+    return this.once('netsuite', () => netSuiteClient(this.target.secrets.netsuite, settings, this.aws))();
   }
 
+  /** Both clients, built as the functions build theirs (shared/config/runtime-parts.ts). */
   async syncClients(): Promise<SyncClients> {
     const settings = await this.settings();
-    const source = this.once('syncClients', () =>
-      createSyncClientSource(this.secretsProvider(), {
-        netsuiteSecret: this.target.secrets.netsuite,
-        procurifySecret: this.target.secrets.procurify,
-        netsuiteConcurrencyShare: settings.netsuiteConcurrencyShare,
-        ...(settings.netsuiteBaseUrl === undefined ? {} : { netsuiteBaseUrl: settings.netsuiteBaseUrl }),
-        ...(settings.procurifyBaseUrl === undefined ? {} : { procurifyBaseUrl: settings.procurifyBaseUrl }),
-      }),
-    );
-    return source();
+    const secrets = {
+      netsuiteSecret: this.target.secrets.netsuite,
+      procurifySecret: this.target.secrets.procurify,
+    };
+    return this.once('syncClients', () => syncClients(secrets, settings, this.aws))();
   }
 
   /** Closes the SDK clients' sockets so the process can exit at once. */
@@ -85,9 +73,13 @@ export class CliServices {
     }
   }
 
-  private secretsProvider(): SecretsProvider {
-    return this.once('secretsProvider', () => new SecretsProvider({ awsSdkV3Client: this.secretsManager }));
-  }
+  /** The target's SDK clients, for the parts the functions are built from. */
+  private readonly aws: RuntimeAws = {
+    dynamodb: () => this.dynamodb,
+    sqs: () => this.sqs,
+    secrets: () =>
+      this.once('secretsProvider', () => new SecretsProvider({ awsSdkV3Client: this.secretsManager })),
+  };
 
   private once<T>(key: string, build: () => T): T {
     if (!this.cache.has(key)) this.cache.set(key, build());

@@ -1,6 +1,8 @@
-// Building blocks the composition roots (functions/<name>/compose.ts) share: the state store, the
-// NetSuite and Procurify clients from their secrets, and the queue-worker retry plumbing, each built
-// from the function's settings the same way everywhere.
+// The one settings → clients wiring: the state store, the NetSuite and Procurify clients from their
+// secrets, and the queue-worker retry plumbing, each built from the settings (readSettings) the same way
+// for every function's composition root (functions/<name>/compose.ts) and for the CLI
+// (infra/cli/services.ts). Only where the AWS SDK clients point differs: a function's own account and
+// region, or the CLI's target (RuntimeAws).
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -16,61 +18,70 @@ import {
   createNetSuiteClientSource,
   createProcurifyClientSource,
   createSyncClientSource,
+  type SyncClientSecrets,
   type SyncClients,
 } from '../sync-clients.ts';
 import type { FunctionSettings } from './environment.ts';
 
+/** The AWS SDK clients the parts are built on; each is asked for when a part needs it. */
+export interface RuntimeAws {
+  dynamodb(): DynamoDBClient;
+  sqs(): SQSClient;
+  secrets(): SecretsProvider;
+}
+
+/** A function's own: the SDK's defaults (the Lambda's region and role; endpoints from the environment). */
+export const functionAws: RuntimeAws = {
+  dynamodb: () => new DynamoDBClient({}),
+  sqs: () => new SQSClient({}),
+  secrets: () => new SecretsProvider(),
+};
+
 /** Upper bound of a retry delay: SQS's maximum visibility timeout is 12 hours; 15 minutes is enough. */
 const retryDelayCapSeconds = 900;
 
-export function stateStore(stateTable: string, settings: FunctionSettings): DynamoStateStore {
-  return new DynamoStateStore(new DynamoDBClient({}), stateTable, undefined, {
+export function stateStore(
+  stateTable: string,
+  settings: Pick<FunctionSettings, 'auditRetentionDays'>,
+  aws: RuntimeAws = functionAws,
+): DynamoStateStore {
+  return new DynamoStateStore(aws.dynamodb(), stateTable, undefined, {
     auditRetentionDays: settings.auditRetentionDays,
   });
 }
 
 export function syncClients(
-  secrets: { netsuiteSecret: string; procurifySecret: string },
+  secrets: SyncClientSecrets,
   settings: FunctionSettings,
+  aws: RuntimeAws = functionAws,
 ): () => Promise<SyncClients> {
-  return createSyncClientSource(new SecretsProvider(), {
-    ...secrets,
-    netsuiteConcurrencyShare: settings.netsuiteConcurrencyShare,
-    netsuiteRequestTimeoutSeconds: settings.netsuiteRequestTimeoutSeconds,
-    ...(settings.netsuiteBaseUrl === undefined ? {} : { netsuiteBaseUrl: settings.netsuiteBaseUrl }),
-    ...(settings.procurifyBaseUrl === undefined ? {} : { procurifyBaseUrl: settings.procurifyBaseUrl }),
-  });
+  return createSyncClientSource(aws.secrets(), secrets, settings);
 }
 
 export function netSuiteClient(
   netsuiteSecret: string,
   settings: FunctionSettings,
+  aws: RuntimeAws = functionAws,
 ): () => Promise<NetSuiteClient> {
-  return createNetSuiteClientSource(new SecretsProvider(), {
-    netsuiteSecret,
-    netsuiteConcurrencyShare: settings.netsuiteConcurrencyShare,
-    netsuiteRequestTimeoutSeconds: settings.netsuiteRequestTimeoutSeconds,
-    ...(settings.netsuiteBaseUrl === undefined ? {} : { netsuiteBaseUrl: settings.netsuiteBaseUrl }),
-  });
+  return createNetSuiteClientSource(aws.secrets(), netsuiteSecret, settings);
 }
 
 export function procurifyClient(
   procurifySecret: string,
   settings: FunctionSettings,
+  aws: RuntimeAws = functionAws,
 ): () => Promise<ProcurifyClient> {
-  return createProcurifyClientSource(new SecretsProvider(), {
-    procurifySecret,
-    ...(settings.procurifyBaseUrl === undefined ? {} : { procurifyBaseUrl: settings.procurifyBaseUrl }),
-  });
+  return createProcurifyClientSource(aws.secrets(), procurifySecret, settings);
 }
 
 /** What createQueueWorker needs besides the use case: where the queue is and how retries are spaced. */
 export function queueRetries(
   queueUrl: string,
   settings: FunctionSettings,
+  aws: RuntimeAws = functionAws,
 ): { visibility: MessageVisibility; queueUrl: string; retryDelay: RetryDelayPolicy } {
   return {
-    visibility: new SqsMessageVisibility(new SQSClient({})),
+    visibility: new SqsMessageVisibility(aws.sqs()),
     queueUrl,
     retryDelay: { baseSeconds: settings.retryBaseSeconds, capSeconds: retryDelayCapSeconds },
   };
