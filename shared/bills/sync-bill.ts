@@ -19,7 +19,8 @@ import {
   type NetSuiteRecords,
 } from '../netsuite/index.ts';
 import type { ProcurifyBills } from '../procurify/index.ts';
-import type { RecordRef, RecordState, SyncStatus } from '../state/model.ts';
+import type { RecordRef, SyncStatus } from '../state/model.ts';
+import { OutcomeJournal } from '../state/outcome-journal.ts';
 import type { AuditTrail, ConfigStore, LeaseStore, LinkStore, SyncStateStore } from '../state/ports.ts';
 import { withRecordLease } from '../state/record-lease.ts';
 import type { AttachmentToStore } from './bill-plan.ts';
@@ -100,24 +101,20 @@ export function invoiceFileName(billUuid: string, file: AttachmentToStore): stri
 class BillSync {
   private readonly ref: RecordRef;
   private readonly deps: SyncBillDependencies;
-  private sourceModified: string | undefined;
-  /** The operator's marks on the record (exclusion, selection): kept by every state this sync writes. */
-  private marks: Pick<RecordState, 'excluded' | 'selected'> = {};
+  /** Every outcome's audit entry and state (keeps the operator's marks and the version read). */
+  private readonly journal: OutcomeJournal;
 
   constructor(ref: RecordRef, deps: SyncBillDependencies) {
     this.ref = ref;
     this.deps = deps;
+    this.journal = new OutcomeJournal(deps.state, ref);
   }
 
   async run(message: BillMessage): Promise<BillSyncOutcome> {
     const { state } = this.deps;
-    const current = await state.getState(this.ref);
-    this.marks = {
-      ...(current?.excluded === undefined ? {} : { excluded: current.excluded }),
-      ...(current?.selected === undefined ? {} : { selected: current.selected }),
-    };
+    this.journal.found(await state.getState(this.ref));
     const bill = await this.deps.procurify.getBill(this.ref.id);
-    this.sourceModified = bill.last_modified_datetime;
+    this.journal.read(bill.last_modified_datetime);
     await state.append(this.ref, {
       step: 'fetched',
       facts: { status: bill.status, lastModified: bill.last_modified_datetime },
@@ -294,28 +291,25 @@ class BillSync {
     extra: { netsuiteId?: string; contentHash?: string; waitingFor?: string[]; attachments?: string[] } = {},
     audit = true,
   ): Promise<BillSyncOutcome> {
-    if (audit) {
-      await this.deps.state.append(this.ref, {
-        step: status === 'review' ? 'review' : 'skipped',
-        ...(message === undefined ? {} : { message }),
-        facts: {
-          ...(extra.netsuiteId === undefined ? {} : { netsuiteId: extra.netsuiteId }),
-          ...(extra.waitingFor === undefined ? {} : { waitingFor: extra.waitingFor.join(', ') }),
-        },
-      });
-    }
-    await this.deps.state.putState({
-      ref: this.ref,
+    await this.journal.outcome(
       status,
-      ...this.marks,
-      ...(message === undefined ? {} : { message }),
-      ...(extra.contentHash === undefined ? {} : { contentHash: extra.contentHash }),
-      ...(this.sourceModified === undefined ? {} : { sourceModified: this.sourceModified }),
-      ...(extra.waitingFor === undefined ? {} : { waitingFor: extra.waitingFor }),
-      ...(extra.attachments === undefined || extra.attachments.length === 0
-        ? {}
-        : { attachments: extra.attachments }),
-    });
+      {
+        message,
+        contentHash: extra.contentHash,
+        waitingFor: extra.waitingFor,
+        attachments: extra.attachments,
+      },
+      audit
+        ? {
+            step: status === 'review' ? 'review' : 'skipped',
+            ...(message === undefined ? {} : { message }),
+            facts: {
+              ...(extra.netsuiteId === undefined ? {} : { netsuiteId: extra.netsuiteId }),
+              ...(extra.waitingFor === undefined ? {} : { waitingFor: extra.waitingFor.join(', ') }),
+            },
+          }
+        : undefined,
+    );
     return {
       status,
       ...(message === undefined ? {} : { message }),
@@ -324,20 +318,7 @@ class BillSync {
     };
   }
 
-  async recordFailure(error: SyncError): Promise<void> {
-    const errorClass = error.errorClass ?? 'bug';
-    const message = error.message ?? String(error);
-    await this.deps.state.append(this.ref, { step: 'failed', message, facts: { errorClass } });
-    const previous = await this.deps.state.getState(this.ref);
-    await this.deps.state.putState({
-      ref: this.ref,
-      status: 'failed',
-      ...this.marks,
-      message,
-      errorClass,
-      ...(previous?.contentHash === undefined ? {} : { contentHash: previous.contentHash }),
-      ...(previous?.attachments === undefined ? {} : { attachments: previous.attachments }),
-      ...(this.sourceModified === undefined ? {} : { sourceModified: this.sourceModified }),
-    });
+  recordFailure(error: SyncError): Promise<void> {
+    return this.journal.failure(error);
   }
 }

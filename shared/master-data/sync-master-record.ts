@@ -14,6 +14,7 @@ import type {
   ProcurifyVendors,
 } from '../procurify/index.ts';
 import type { RecordKind, RecordRef, SyncStatus } from '../state/model.ts';
+import { OutcomeJournal } from '../state/outcome-journal.ts';
 import type { AuditTrail, LeaseStore, LinkStore, SyncStateStore } from '../state/ports.ts';
 import { withRecordLease } from '../state/record-lease.ts';
 import {
@@ -86,10 +87,13 @@ export async function syncMasterRecord(
 class MasterRecordSync {
   private readonly ref: RecordRef;
   private readonly deps: SyncMasterRecordDependencies;
+  /** Every outcome's audit entry and state (with the version of the NetSuite record read). */
+  private readonly journal: OutcomeJournal;
 
   constructor(ref: RecordRef, deps: SyncMasterRecordDependencies) {
     this.ref = ref;
     this.deps = deps;
+    this.journal = new OutcomeJournal(deps.state, ref);
   }
 
   async run(message: InboundMessage): Promise<MasterSyncOutcome> {
@@ -101,6 +105,7 @@ class MasterRecordSync {
         record === undefined ? { exists: false } : { lastModified: String(record.lastModifiedDate ?? '') },
     });
     if (record === undefined || message.eventType === 'delete') return this.deactivate();
+    this.journal.read(record.lastModifiedDate);
 
     const previous = await this.deps.state.getState(this.ref);
     switch (type) {
@@ -161,8 +166,7 @@ class MasterRecordSync {
   private async syncVendor(vendor: NetSuiteVendor, lastHash: string | undefined): Promise<MasterSyncOutcome> {
     const scope = vendorScope(vendor, this.deps.scope);
     if ('invalid' in scope) throw new DataError(scope.invalid, { source: 'apsync' });
-    if (!scope.inScope)
-      return this.finish('skipped', scope.reason, { sourceModified: vendor.lastModifiedDate });
+    if (!scope.inScope) return this.finish('skipped', scope.reason);
     const { write, notes } = mapVendor(
       vendor,
       await this.deps.lookups(),
@@ -171,8 +175,7 @@ class MasterRecordSync {
     );
     const hash = contentHash(write);
     const link = await this.deps.state.findBySource('netsuite', 'vendor', vendor.id);
-    if (link !== undefined && hash === lastHash)
-      return this.unchanged(link.procurifyId, hash, vendor.lastModifiedDate);
+    if (link !== undefined && hash === lastHash) return this.unchanged(link.procurifyId, hash);
 
     let target: ProcurifyVendor | undefined;
     let origin: 'created' | 'name-match' = 'created';
@@ -191,8 +194,6 @@ class MasterRecordSync {
             'review',
             `${sameName.length} Procurify vendors are named "${write.name}" (ids ${ids}) and none is linked; link one by setting its external id to ${vendor.id}`,
             {
-              contentHash: undefined,
-              sourceModified: vendor.lastModifiedDate,
               waitingFor: [`vendor-name:${write.name}`],
             },
           );
@@ -217,13 +218,7 @@ class MasterRecordSync {
         origin,
       });
     }
-    return this.written(
-      String(written.id),
-      hash,
-      vendor.lastModifiedDate,
-      notes,
-      target === undefined ? 'created' : 'updated',
-    );
+    return this.written(String(written.id), hash, notes, target === undefined ? 'created' : 'updated');
   }
 
   /**
@@ -238,11 +233,9 @@ class MasterRecordSync {
   ): Promise<MasterSyncOutcome> {
     const scope = segmentScope(account, this.deps.scope);
     if ('invalid' in scope) throw new DataError(scope.invalid);
-    if (!scope.inScope)
-      return this.finish('skipped', scope.reason, { sourceModified: account.lastModifiedDate });
+    if (!scope.inScope) return this.finish('skipped', scope.reason);
     const mapped = mapAccount(account);
-    if ('skip' in mapped)
-      return this.finish('skipped', mapped.skip, { sourceModified: account.lastModifiedDate });
+    if ('skip' in mapped) return this.finish('skipped', mapped.skip);
     const write = { ...mapped.write };
     let waitingParent: string | undefined;
     if (mapped.parentNetSuiteId !== undefined) {
@@ -253,7 +246,7 @@ class MasterRecordSync {
     const outcome = await this.writeAccount(account, lastHash, write);
     if (outcome.procurifyId === undefined) return outcome;
     if (waitingParent !== undefined && (outcome.status === 'synced' || outcome.status === 'unchanged')) {
-      await this.waitForParent(waitingParent, account.lastModifiedDate);
+      await this.waitForParent(waitingParent);
       // The parent may have been linked meanwhile, after it looked for children waiting: look again.
       if (
         !again &&
@@ -269,24 +262,17 @@ class MasterRecordSync {
   }
 
   /** The child's state while its parent has no account code: written, `pending` the parent. */
-  private async waitForParent(parentId: string, sourceModified: string | undefined): Promise<void> {
+  private async waitForParent(parentId: string): Promise<void> {
     const current = await this.deps.state.getState(this.ref);
     const waitingFor = [`account-parent:${parentId}`];
-    if (current?.status !== 'pending' || current.waitingFor?.[0] !== waitingFor[0]) {
-      await this.deps.state.append(this.ref, {
-        step: 'note',
-        message: parentMessage(parentId),
-        facts: { waitingFor: waitingFor[0]! },
-      });
-    }
-    await this.deps.state.putState({
-      ref: this.ref,
-      status: 'pending',
-      message: parentMessage(parentId),
-      waitingFor,
-      ...(current?.contentHash === undefined ? {} : { contentHash: current.contentHash }),
-      ...(sourceModified === undefined ? {} : { sourceModified }),
-    });
+    const noted = current?.status === 'pending' && current.waitingFor?.[0] === waitingFor[0];
+    await this.journal.outcome(
+      'pending',
+      { message: parentMessage(parentId), waitingFor, contentHash: current?.contentHash },
+      noted
+        ? undefined
+        : { step: 'note', message: parentMessage(parentId), facts: { waitingFor: waitingFor[0]! } },
+    );
   }
 
   /**
@@ -337,8 +323,7 @@ class MasterRecordSync {
     const inactive = account.isInactive === true;
     const hash = accountContentHash(write, inactive);
     const link = await this.deps.state.findBySource('netsuite', 'account', account.id);
-    if (link !== undefined && hash === lastHash)
-      return this.unchanged(link.procurifyId, hash, account.lastModifiedDate);
+    if (link !== undefined && hash === lastHash) return this.unchanged(link.procurifyId, hash);
     // Account codes carry no external id in Procurify: the code (the NetSuite Number) is the natural key.
     let target: ProcurifyAccountCode | undefined;
     for await (const candidate of this.deps.procurify.listAccountCodes({ code: write.code })) {
@@ -349,7 +334,6 @@ class MasterRecordSync {
       return this.finish(
         'skipped',
         `account ${account.id} is inactive in NetSuite and has no account code in Procurify: not created`,
-        { sourceModified: account.lastModifiedDate },
       );
     }
     if (target === undefined && link !== undefined) {
@@ -378,17 +362,11 @@ class MasterRecordSync {
       return this.finish(
         'review',
         accountCodeActiveReview(`account code ${written.code}`, account.id, inactive ? 'inactive' : 'active'),
-        { sourceModified: account.lastModifiedDate },
+        {},
         String(written.id),
       );
     }
-    return this.written(
-      String(written.id),
-      hash,
-      account.lastModifiedDate,
-      [],
-      target === undefined ? 'created' : 'updated',
-    );
+    return this.written(String(written.id), hash, [], target === undefined ? 'created' : 'updated');
   }
 
   private async syncDepartment(
@@ -397,13 +375,11 @@ class MasterRecordSync {
   ): Promise<MasterSyncOutcome> {
     const scope = segmentScope(department, this.deps.scope);
     if ('invalid' in scope) throw new DataError(scope.invalid);
-    if (!scope.inScope)
-      return this.finish('skipped', scope.reason, { sourceModified: department.lastModifiedDate });
+    if (!scope.inScope) return this.finish('skipped', scope.reason);
     const lookups = await this.deps.lookups();
     const location = departmentLocation(department, lookups);
     if ('problem' in location) {
       return this.finish('review', location.problem, {
-        sourceModified: department.lastModifiedDate,
         waitingFor: [location.waitingFor],
       });
     }
@@ -411,7 +387,7 @@ class MasterRecordSync {
     const hash = contentHash(write);
     const link = await this.deps.state.findBySource('netsuite', 'department', department.id);
     if (link !== undefined && hash === lastHash) {
-      return this.unchanged(link.procurifyId, hash, department.lastModifiedDate);
+      return this.unchanged(link.procurifyId, hash);
     }
     let targetId = link === undefined ? undefined : Number(link.procurifyId);
     if (targetId === undefined) {
@@ -437,13 +413,7 @@ class MasterRecordSync {
         origin: 'created',
       });
     }
-    return this.written(
-      String(written.id),
-      hash,
-      department.lastModifiedDate,
-      [],
-      targetId === undefined ? 'created' : 'updated',
-    );
+    return this.written(String(written.id), hash, [], targetId === undefined ? 'created' : 'updated');
   }
 
   /** Deleted in NetSuite → inactive in Procurify (never deleted there). */
@@ -498,17 +468,16 @@ class MasterRecordSync {
     );
   }
 
-  private async unchanged(procurifyId: string, hash: string, sourceModified: string | undefined) {
+  private async unchanged(procurifyId: string, hash: string) {
     await this.deps.state.append(this.ref, { step: 'unchanged', facts: { procurifyId } });
     // The record stays "synced" (the audit trail says nothing was written); the outcome says unchanged.
-    await this.finish('synced', undefined, { contentHash: hash, sourceModified }, procurifyId, false);
+    await this.finish('synced', undefined, { contentHash: hash }, procurifyId, false);
     return { status: 'unchanged' as const, procurifyId };
   }
 
   private async written(
     procurifyId: string,
     hash: string,
-    sourceModified: string | undefined,
     notes: string[],
     action: 'created' | 'updated',
   ): Promise<MasterSyncOutcome> {
@@ -520,7 +489,7 @@ class MasterRecordSync {
     return this.finish(
       'synced',
       notes.length === 0 ? undefined : notes.join('; '),
-      { contentHash: hash, sourceModified },
+      { contentHash: hash },
       procurifyId,
       false,
     );
@@ -529,28 +498,17 @@ class MasterRecordSync {
   private async finish(
     status: SyncStatus,
     message: string | undefined,
-    extra: {
-      contentHash?: string | undefined;
-      sourceModified?: string | undefined;
-      waitingFor?: string[];
-    } = {},
+    extra: { contentHash?: string; waitingFor?: string[] } = {},
     procurifyId?: string,
     audit = true,
   ): Promise<MasterSyncOutcome> {
-    if (audit && status !== 'synced') {
-      await this.deps.state.append(this.ref, {
-        step: status === 'review' ? 'review' : 'skipped',
-        ...(message === undefined ? {} : { message }),
-      });
-    }
-    await this.deps.state.putState({
-      ref: this.ref,
+    await this.journal.outcome(
       status,
-      ...(message === undefined ? {} : { message }),
-      ...(extra.contentHash === undefined ? {} : { contentHash: extra.contentHash }),
-      ...(extra.sourceModified === undefined ? {} : { sourceModified: extra.sourceModified }),
-      ...(extra.waitingFor === undefined ? {} : { waitingFor: extra.waitingFor }),
-    });
+      { message, contentHash: extra.contentHash, waitingFor: extra.waitingFor },
+      audit && status !== 'synced'
+        ? { step: status === 'review' ? 'review' : 'skipped', ...(message === undefined ? {} : { message }) }
+        : undefined,
+    );
     return {
       status,
       ...(message === undefined ? {} : { message }),
@@ -558,18 +516,8 @@ class MasterRecordSync {
     };
   }
 
-  async recordFailure(error: SyncError): Promise<void> {
-    const errorClass = error.errorClass ?? 'bug';
-    const message = error.message ?? String(error);
-    await this.deps.state.append(this.ref, { step: 'failed', message, facts: { errorClass } });
-    const previous = await this.deps.state.getState(this.ref);
-    await this.deps.state.putState({
-      ref: this.ref,
-      status: 'failed',
-      message,
-      errorClass,
-      ...(previous?.contentHash === undefined ? {} : { contentHash: previous.contentHash }),
-    });
+  recordFailure(error: SyncError): Promise<void> {
+    return this.journal.failure(error);
   }
 }
 

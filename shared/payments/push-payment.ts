@@ -11,6 +11,7 @@ import type { NetSuiteRecords, SuiteQl } from '../netsuite/index.ts';
 import { type PaymentMode, readPaymentMode } from '../payment-mode.ts';
 import type { ProcurifyPayment, ProcurifyPayments } from '../procurify/index.ts';
 import type { RecordLink, RecordRef, RecordState, SyncStatus } from '../state/model.ts';
+import { OutcomeJournal } from '../state/outcome-journal.ts';
 import type { AuditTrail, ConfigStore, LinkStore, SyncStateStore } from '../state/ports.ts';
 import {
   type PaymentAccountCache,
@@ -68,8 +69,12 @@ export const paymentRef = (paymentId: string): RecordRef => ({
 /** The message the payment's state carries when a push message arrives in pull mode. */
 export const pullModeMessage = 'mode is pull';
 
-/** Errors whose state and audit entry are already written (plan refusals). */
-const recorded = new WeakSet<object>();
+/**
+ * A payment's journal: a payment is written to NetSuite once, so its `synced` state is final (a later
+ * skip or failure is in the audit trail only; `review` still replaces it, to tell a person).
+ */
+const paymentJournal = (state: SyncStateStore & AuditTrail, ref: RecordRef) =>
+  new OutcomeJournal(state, ref, { syncedIsFinal: true });
 
 /** One payment message: mode check, the payment's current status, then the push, at most once. */
 export async function handlePaymentMessage(
@@ -77,7 +82,8 @@ export async function handlePaymentMessage(
   deps: HandlePaymentDependencies,
 ): Promise<PaymentPushOutcome> {
   const ref = paymentRef(message.paymentId);
-  await deps.state.append(ref, {
+  const journal = paymentJournal(deps.state, ref);
+  await journal.note({
     step: 'received',
     facts: {
       origin: message.origin,
@@ -87,70 +93,63 @@ export async function handlePaymentMessage(
   // Checked on every message, outside the idempotency record: a payment skipped in pull mode is pushed
   // if it comes again after a switch back to push.
   const mode = await readPaymentMode(deps.state, deps.defaultMode);
-  if (mode.mode !== 'push') return skipInPullMode(ref, deps.state);
+  // A payment pushed under push mode stays as it is: switching modes affects only new activity.
+  if (mode.mode !== 'push') {
+    await journal.outcome(
+      'skipped',
+      { message: pullModeMessage },
+      { step: 'skipped', message: pullModeMessage },
+    );
+    return { status: 'skipped', message: pullModeMessage };
+  }
   try {
     const push = await deps.push();
     const payment = await fetchPayment(push.procurify, message.paymentId);
+    journal.read(payment.updated_at);
     const previous = await deps.state.getState(ref);
-    if (payment.status !== 'paid') return await notPaid(ref, payment, previous, deps.state);
+    if (payment.status !== 'paid') return await notPaid(journal, payment, previous);
     const { value, duplicate } = await deps.once(message.paymentId, () => pushPayment(payment, push));
     if (duplicate) {
-      await deps.state.append(ref, {
-        step: 'note',
-        message: `already pushed as Vendor Payment ${value.vendorPaymentId ?? '?'}; not written again`,
-        facts: {
-          origin: message.origin,
-          ...(value.vendorPaymentId === undefined ? {} : { vendorPaymentId: value.vendorPaymentId }),
-        },
-      });
-      if (previous?.status !== 'synced') {
-        await deps.state.putState({
-          ref,
-          status: 'synced',
-          message: value.message ?? 'pushed to NetSuite',
-          sourceModified: payment.updated_at,
-        });
+      const note = `already pushed as Vendor Payment ${value.vendorPaymentId ?? '?'}; not written again`;
+      const facts = {
+        origin: message.origin,
+        ...(value.vendorPaymentId === undefined ? {} : { vendorPaymentId: value.vendorPaymentId }),
+      };
+      if (previous?.status === 'synced') await journal.note({ step: 'note', message: note, facts });
+      else {
+        await journal.outcome(
+          'synced',
+          { message: value.message ?? 'pushed to NetSuite' },
+          { step: 'note', message: note, facts },
+        );
       }
       return { ...value, duplicate: true };
     }
     return value;
   } catch (error) {
-    await recordFailure(ref, error, deps.state);
+    if ((error as Partial<SyncError>).code === 'IN_PROGRESS') {
+      // Another worker holds this payment: its outcome, not this attempt's, is the payment's state.
+      await journal.note({ step: 'note', message: (error as Error).message });
+    } else {
+      await journal.failure(error);
+    }
     throw error;
   }
 }
 
-async function skipInPullMode(
-  ref: RecordRef,
-  state: SyncStateStore & AuditTrail,
-): Promise<PaymentPushOutcome> {
-  await state.append(ref, { step: 'skipped', message: pullModeMessage });
-  const previous = await state.getState(ref);
-  // A payment pushed under push mode stays as it is: switching modes affects only new activity.
-  if (previous?.status !== 'synced') {
-    await state.putState({ ref, status: 'skipped', message: pullModeMessage });
-  }
-  return { status: 'skipped', message: pullModeMessage };
-}
-
 async function notPaid(
-  ref: RecordRef,
+  journal: OutcomeJournal,
   payment: ProcurifyPayment,
   previous: RecordState | undefined,
-  state: SyncStateStore & AuditTrail,
 ): Promise<PaymentPushOutcome> {
   const status = payment.status ?? 'unknown';
   if (previous?.status === 'synced' && (status === 'failed' || status === 'denied')) {
     const message = `payment ${payment.id} was pushed to NetSuite but is now ${status} in Procurify; void the Vendor Payment ${paymentExternalId(payment.id)} in NetSuite`;
-    await state.append(ref, { step: 'review', message });
-    await state.putState({ ref, status: 'review', message, sourceModified: payment.updated_at });
+    await journal.outcome('review', { message }, { step: 'review', message });
     return { status: 'review', message };
   }
   const message = `payment status is ${status}; it is pushed to NetSuite once paid`;
-  await state.append(ref, { step: 'skipped', message });
-  if (previous?.status !== 'synced') {
-    await state.putState({ ref, status: 'skipped', message, sourceModified: payment.updated_at });
-  }
+  await journal.outcome('skipped', { message }, { step: 'skipped', message });
   return { status: 'skipped', message };
 }
 
@@ -171,8 +170,10 @@ export async function pushPayment(
 ): Promise<PaymentPushOutcome> {
   const paymentId = String(payment.id);
   const ref = paymentRef(paymentId);
+  const journal = paymentJournal(deps.state, ref);
+  journal.read(payment.updated_at);
   const applications = await deps.procurify.getPaymentApplications(payment);
-  await deps.state.append(ref, {
+  await journal.note({
     step: 'fetched',
     facts: {
       amount: payment.amount,
@@ -212,8 +213,7 @@ export async function pushPayment(
     const message = `payment ${paymentId} pays only bills excluded from the sync (${excluded
       .map((billState) => `bill ${billState!.ref.id}: ${billState!.excluded!.reason}`)
       .join('; ')}); it is not pushed to NetSuite`;
-    await deps.state.append(ref, { step: 'skipped', message });
-    await deps.state.putState({ ref, status: 'skipped', message, sourceModified: payment.updated_at });
+    await journal.outcome('skipped', { message }, { step: 'skipped', message });
     return { status: 'skipped', message };
   }
   // NetSuite is read only when every link is there (otherwise the plan stops before it needs it).
@@ -239,21 +239,16 @@ export async function pushPayment(
     ...(existing === undefined ? {} : { existing }),
   });
   if (!result.ok) {
-    await deps.state.append(ref, {
-      step: result.status === 'review' ? 'review' : 'failed',
-      message: result.error.message,
-      facts: { errorClass: 'data', problem: result.problem },
-    });
-    await deps.state.putState({
-      ref,
-      status: result.status,
-      message: result.error.message,
-      errorClass: 'data',
-      waitingFor: result.waitingFor,
-      sourceModified: payment.updated_at,
-    });
-    recorded.add(result.error);
-    throw result.error;
+    throw await journal.refusal(
+      result.error,
+      result.status,
+      { message: result.error.message, errorClass: 'data', waitingFor: result.waitingFor },
+      {
+        step: result.status === 'review' ? 'review' : 'failed',
+        message: result.error.message,
+        facts: { errorClass: 'data', problem: result.problem },
+      },
+    );
   }
   const plan = result.plan;
 
@@ -282,12 +277,22 @@ export async function pushPayment(
     netsuiteId: vendorPaymentId,
     origin: 'created',
   });
-  await deps.state.append(ref, {
-    step: action === 'found' ? 'unchanged' : 'written',
-    message,
-    facts: { vendorPaymentId, action, externalId, total, bills: plan.lines.length, account: plan.accountId },
-  });
-  await deps.state.putState({ ref, status: 'synced', message, sourceModified: payment.updated_at });
+  await journal.outcome(
+    'synced',
+    { message },
+    {
+      step: action === 'found' ? 'unchanged' : 'written',
+      message,
+      facts: {
+        vendorPaymentId,
+        action,
+        externalId,
+        total,
+        bills: plan.lines.length,
+        account: plan.accountId,
+      },
+    },
+  );
   return { status: 'synced', message, vendorPaymentId, action };
 }
 
@@ -329,28 +334,4 @@ async function methodGlCode(
     if (method.name === payment.payment_source_name) return method.gl_code;
   }
   return null;
-}
-
-async function recordFailure(
-  ref: RecordRef,
-  error: unknown,
-  state: SyncStateStore & AuditTrail,
-): Promise<void> {
-  if (typeof error === 'object' && error !== null && recorded.has(error)) return;
-  const syncError = error as Partial<SyncError>;
-  const errorClass = classOf(error);
-  const message = error instanceof Error ? error.message : String(error);
-  try {
-    if (syncError.code === 'IN_PROGRESS') {
-      // Another worker holds this payment: its outcome, not this attempt's, is the payment's state.
-      await state.append(ref, { step: 'note', message });
-      return;
-    }
-    await state.append(ref, { step: 'failed', message, facts: { errorClass } });
-    // A payment already in NetSuite stays `synced` when a later duplicate message fails on its way.
-    if ((await state.getState(ref))?.status === 'synced') return;
-    await state.putState({ ref, status: 'failed', message, errorClass });
-  } catch {
-    // The state store itself is down (the message is retried and the failure logged by the worker).
-  }
 }

@@ -1,0 +1,136 @@
+// The outcome journal: how every sync use case (bills, master data, payments) records what became of
+// one record — an audit entry, then the record's sync state — after it tried to write it. One rule for
+// all of them, over the state ports only:
+// - an outcome appends its audit entry first, then writes the state, so the trail never lacks what the
+//   state says;
+// - every state written keeps the operator's marks the record had (`excluded`, `selected`) and names
+//   the source version this attempt worked on (`sourceModified`);
+// - a failure is audited (`failed`, with its error class) and leaves the state `failed`, keeping what
+//   the last success remembered (content hash, stored invoice files, marks) and the source version: the
+//   one this attempt read, else the one the state had — never none, so a later notice of an older
+//   version is not taken for a new one;
+// - an error whose outcome is already journaled (a plan's refusal, `refusal`) is not journaled again;
+// - a journal for records whose synced state is final (payments: written once) never replaces `synced`
+//   with `skipped` or `failed` (a later duplicate message that fails says so in the audit trail only);
+// - the store's own errors are never swallowed: they propagate, so the message is retried and its
+//   outcome recorded then.
+import { classOf } from '../errors.ts';
+import type { AuditEntry, RecordRef, RecordState, SyncStatus } from './model.ts';
+import type { AuditTrail, SyncStateStore } from './ports.ts';
+
+export type JournalStore = Pick<SyncStateStore, 'getState' | 'putState'> & Pick<AuditTrail, 'append'>;
+
+/** What a state remembers besides its status: the fields an outcome sets. */
+export interface OutcomeFields {
+  message?: string | undefined;
+  errorClass?: string | undefined;
+  contentHash?: string | undefined;
+  waitingFor?: string[] | undefined;
+  attachments?: readonly string[] | undefined;
+}
+
+export type JournalEntry = Omit<AuditEntry, 'at'>;
+
+export interface OutcomeJournalOptions {
+  /** Records whose `synced` state is final: later `skipped` or `failed` outcomes never replace it. */
+  syncedIsFinal?: boolean;
+}
+
+/** Errors whose state and audit entry are already written. */
+const journaled = new WeakSet<object>();
+
+export class OutcomeJournal {
+  readonly ref: RecordRef;
+  private readonly store: JournalStore;
+  private readonly syncedIsFinal: boolean;
+  private marks: Pick<RecordState, 'excluded' | 'selected'> = {};
+  private version: string | undefined;
+
+  constructor(store: JournalStore, ref: RecordRef, options: OutcomeJournalOptions = {}) {
+    this.store = store;
+    this.ref = ref;
+    this.syncedIsFinal = options.syncedIsFinal === true;
+  }
+
+  /** The record's state as this attempt found it: its operator marks are kept by every state written. */
+  found(state: RecordState | undefined): void {
+    this.marks = {
+      ...(state?.excluded === undefined ? {} : { excluded: state.excluded }),
+      ...(state?.selected === undefined ? {} : { selected: state.selected }),
+    };
+  }
+
+  /** The source record's last-modified time of the version this attempt works on. */
+  read(sourceModified: string | undefined): void {
+    if (sourceModified !== undefined) this.version = sourceModified;
+  }
+
+  /** An audit entry on its own (received, fetched, a note). */
+  note(entry: JournalEntry): Promise<void> {
+    return this.store.append(this.ref, entry);
+  }
+
+  /**
+   * An outcome: its audit entry (when given), then the state. Returns whether the state was written (a
+   * final `synced` state is kept, see the options).
+   */
+  async outcome(status: SyncStatus, fields: OutcomeFields = {}, entry?: JournalEntry): Promise<boolean> {
+    if (entry !== undefined) await this.store.append(this.ref, entry);
+    if (this.syncedIsFinal && (status === 'skipped' || status === 'failed')) {
+      if ((await this.store.getState(this.ref))?.status === 'synced') return false;
+    }
+    await this.store.putState(this.state(status, fields));
+    return true;
+  }
+
+  /**
+   * A refusal decided by the use case (a plan that cannot be written): journaled with its audit entry
+   * like any outcome, and the error marked so `failure` does not journal it again. Returns the error.
+   */
+  async refusal<E extends object>(
+    error: E,
+    status: SyncStatus,
+    fields: OutcomeFields,
+    entry: JournalEntry,
+  ): Promise<E> {
+    await this.outcome(status, fields, entry);
+    journaled.add(error);
+    return error;
+  }
+
+  /** An attempt that threw: see the rule atop this file. */
+  async failure(error: unknown): Promise<void> {
+    if (typeof error === 'object' && error !== null && journaled.has(error)) return;
+    const errorClass = classOf(error);
+    const message = error instanceof Error ? error.message : String(error);
+    await this.store.append(this.ref, { step: 'failed', message, facts: { errorClass } });
+    const previous = await this.store.getState(this.ref);
+    if (this.syncedIsFinal && previous?.status === 'synced') return;
+    this.found(previous);
+    if (this.version === undefined) this.read(previous?.sourceModified);
+    await this.store.putState(
+      this.state('failed', {
+        message,
+        errorClass,
+        contentHash: previous?.contentHash,
+        attachments: previous?.attachments,
+      }),
+    );
+  }
+
+  private state(status: SyncStatus, fields: OutcomeFields): Omit<RecordState, 'updatedAt'> {
+    return {
+      ref: this.ref,
+      status,
+      ...this.marks,
+      ...(fields.message === undefined ? {} : { message: fields.message }),
+      ...(fields.errorClass === undefined ? {} : { errorClass: fields.errorClass }),
+      ...(fields.contentHash === undefined ? {} : { contentHash: fields.contentHash }),
+      ...(this.version === undefined ? {} : { sourceModified: this.version }),
+      ...(fields.waitingFor === undefined ? {} : { waitingFor: fields.waitingFor }),
+      ...(fields.attachments === undefined || fields.attachments.length === 0
+        ? {}
+        : { attachments: [...fields.attachments] }),
+    };
+  }
+}

@@ -1,0 +1,148 @@
+// The outcome journal's one rule (shared/state/outcome-journal.ts), over a small store that keeps
+// states and audit trails in maps: audit before state, marks and source version kept, failures keep
+// what the last success remembered, refusals journaled once, a final `synced` state kept, store errors
+// propagated.
+import { describe, expect, it } from 'vitest';
+import { DataError, TransientError } from '../../shared/errors.ts';
+import { type AuditEntry, type RecordRef, type RecordState, refKey } from '../../shared/state/model.ts';
+import { type JournalStore, OutcomeJournal } from '../../shared/state/outcome-journal.ts';
+
+class MapStore implements JournalStore {
+  readonly states = new Map<string, RecordState>();
+  readonly trails = new Map<string, AuditEntry[]>();
+  /** Every call in order, to check the audit entry comes before the state. */
+  readonly calls: string[] = [];
+  failPuts = false;
+
+  async getState(ref: RecordRef): Promise<RecordState | undefined> {
+    return this.states.get(refKey(ref));
+  }
+
+  async putState(state: Omit<RecordState, 'updatedAt'>): Promise<RecordState> {
+    if (this.failPuts) throw new TransientError('state table unavailable', { source: 'dynamodb' });
+    const stored = { ...state, updatedAt: new Date().toISOString() };
+    this.states.set(refKey(state.ref), stored);
+    this.calls.push(`put:${state.status}`);
+    return stored;
+  }
+
+  async append(ref: RecordRef, entry: Omit<AuditEntry, 'at'> & { at?: string }): Promise<void> {
+    const trail = this.trails.get(refKey(ref)) ?? [];
+    trail.push({ at: entry.at ?? new Date().toISOString(), ...entry });
+    this.trails.set(refKey(ref), trail);
+    this.calls.push(`audit:${entry.step}`);
+  }
+}
+
+const ref: RecordRef = { system: 'procurify', kind: 'bill', id: 'b-1' };
+const excluded = { reason: 'paid by hand', at: '2026-01-01T00:00:00.000Z' };
+
+describe('outcome journal', () => {
+  it('writes the audit entry before the state, with the marks found and the version read', async () => {
+    const store = new MapStore();
+    store.states.set(refKey(ref), { ref, status: 'skipped', excluded, updatedAt: 'x' });
+    const journal = new OutcomeJournal(store, ref);
+    journal.found(await store.getState(ref));
+    journal.read('2026-02-01T10:00:00Z');
+    const written = await journal.outcome(
+      'review',
+      { message: 'waits for account 6100', waitingFor: ['account-code:6100'], attachments: [] },
+      { step: 'review', message: 'waits for account 6100' },
+    );
+    expect(written).toBe(true);
+    expect(store.calls).toEqual(['audit:review', 'put:review']);
+    const { updatedAt: _, ...state } = store.states.get(refKey(ref))!;
+    expect(state).toEqual({
+      ref,
+      status: 'review',
+      excluded,
+      message: 'waits for account 6100',
+      sourceModified: '2026-02-01T10:00:00Z',
+      waitingFor: ['account-code:6100'],
+    });
+  });
+
+  it('keeps, on failure, the hash, files, marks and the version this attempt read', async () => {
+    const store = new MapStore();
+    store.states.set(refKey(ref), {
+      ref,
+      status: 'synced',
+      contentHash: 'h1',
+      attachments: ['a-1'],
+      selected: { at: '2026-01-02T00:00:00.000Z' },
+      sourceModified: '2026-02-01T10:00:00Z',
+      updatedAt: 'x',
+    });
+    const journal = new OutcomeJournal(store, ref);
+    journal.read('2026-02-02T09:00:00Z');
+    await journal.failure(new TransientError('NetSuite timed out', { source: 'netsuite' }));
+    const { updatedAt: _, ...state } = store.states.get(refKey(ref))!;
+    expect(state).toEqual({
+      ref,
+      status: 'failed',
+      selected: { at: '2026-01-02T00:00:00.000Z' },
+      message: 'NetSuite timed out',
+      errorClass: 'transient',
+      contentHash: 'h1',
+      sourceModified: '2026-02-02T09:00:00Z',
+      attachments: ['a-1'],
+    });
+    expect(store.trails.get(refKey(ref))?.map((entry) => [entry.step, entry.facts])).toEqual([
+      ['failed', { errorClass: 'transient' }],
+    ]);
+  });
+
+  it('keeps the version the state had when the attempt failed before reading the record', async () => {
+    const store = new MapStore();
+    store.states.set(refKey(ref), {
+      ref,
+      status: 'synced',
+      sourceModified: '2026-02-01T10:00:00Z',
+      updatedAt: 'x',
+    });
+    await new OutcomeJournal(store, ref).failure(new Error('boom'));
+    expect(store.states.get(refKey(ref))).toMatchObject({
+      status: 'failed',
+      errorClass: 'bug',
+      message: 'boom',
+      sourceModified: '2026-02-01T10:00:00Z',
+    });
+  });
+
+  it('journals a refusal once: the failure of the same error adds nothing', async () => {
+    const store = new MapStore();
+    const journal = new OutcomeJournal(store, ref);
+    const refused = new DataError('bill not linked');
+    const thrown = await journal.refusal(
+      refused,
+      'review',
+      { message: refused.message, errorClass: 'data', waitingFor: ['bill:b-2'] },
+      { step: 'review', message: refused.message },
+    );
+    expect(thrown).toBe(refused);
+    await journal.failure(refused);
+    expect(store.calls).toEqual(['audit:review', 'put:review']);
+    expect(store.states.get(refKey(ref))?.status).toBe('review');
+  });
+
+  it('with a final synced state, skips and failures are audited but the state stays synced', async () => {
+    const store = new MapStore();
+    store.states.set(refKey(ref), { ref, status: 'synced', message: 'pushed', updatedAt: 'x' });
+    const journal = new OutcomeJournal(store, ref, { syncedIsFinal: true });
+    expect(await journal.outcome('skipped', { message: 'mode is pull' }, { step: 'skipped' })).toBe(false);
+    await journal.failure(new TransientError('again', { source: 'netsuite' }));
+    expect(store.states.get(refKey(ref))).toMatchObject({ status: 'synced', message: 'pushed' });
+    expect(store.calls).toEqual(['audit:skipped', 'audit:failed']);
+    // A review still replaces it: that is how a person is told.
+    expect(await journal.outcome('review', { message: 'void it' })).toBe(true);
+    expect(store.states.get(refKey(ref))?.status).toBe('review');
+  });
+
+  it('lets the store errors propagate (the message is retried), never swallowed', async () => {
+    const store = new MapStore();
+    store.failPuts = true;
+    const journal = new OutcomeJournal(store, ref);
+    await expect(journal.failure(new DataError('bad amount'))).rejects.toThrow('state table unavailable');
+    await expect(journal.outcome('synced')).rejects.toThrow('state table unavailable');
+  });
+});
