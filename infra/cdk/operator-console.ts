@@ -78,7 +78,8 @@ export class OperatorConsole extends Construct {
       mfa: cognito.Mfa.REQUIRED,
       mfaSecondFactor: { otp: true, sms: false },
       accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
-      removalPolicy: RemovalPolicy.RETAIN,
+      // The users outlive the stack; the pool of a first deploy that rolls back is deleted (it has none).
+      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });
     Validations.of(this.userPool).acknowledge({
       id: 'AwsSolutions-COG8',

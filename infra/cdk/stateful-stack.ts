@@ -48,9 +48,12 @@ export class StatefulStack extends Stack {
         // Audit records (state table) and idempotency records expire through TTL: the writers set
         // the attribute from the configured retention.
         timeToLiveAttribute: definition.timeToLiveAttribute,
-        // Links, sync state and the audit trail outlive the stack: deleting it must not delete them.
-        removalPolicy: RemovalPolicy.RETAIN,
-        deletionProtection: true,
+        // Links, sync state and the audit trail outlive the stack: deleting it (or replacing a table)
+        // keeps them (DeletionPolicy RetainExceptOnCreate, UpdateReplacePolicy Retain). Only the rollback
+        // of the deploy that created a table deletes it, so a failed first deploy leaves no table whose
+        // name blocks the next one. For the same reason no DeletionProtectionEnabled: DynamoDB would
+        // refuse that rollback's delete and leave the table behind.
+        removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
       });
       for (const index of definition.indexes) {
         table.addGlobalSecondaryIndex({
@@ -120,8 +123,10 @@ export class StatefulStack extends Stack {
         description: `apsync ${definition.description}`,
       });
       // Deleting a secret starts a recovery window during which the name cannot be reused; and these
-      // credentials are set by hand. Keep them when the stack goes.
-      secret.applyRemovalPolicy(RemovalPolicy.RETAIN);
+      // credentials are set by hand. Keep them when the stack goes — except when the deploy that created
+      // them rolls back (RetainExceptOnCreate): that secret is still empty, and keeping it would make the
+      // next deploy fail on its name.
+      secret.applyRemovalPolicy(RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE);
       Validations.of(secret).acknowledge({
         id: 'AwsSolutions-SMG4',
         reason:

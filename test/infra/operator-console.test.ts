@@ -33,6 +33,11 @@ describe('operator console', () => {
       MfaConfiguration: 'ON',
       Policies: { PasswordPolicy: Match.objectLike({ MinimumLength: 12, RequireSymbols: true }) },
     });
+    // Its users outlive the stack, but a first deploy that rolls back leaves no pool behind.
+    service.hasResource('AWS::Cognito::UserPool', {
+      DeletionPolicy: 'RetainExceptOnCreate',
+      UpdateReplacePolicy: 'Retain',
+    });
     const [[, client] = ['', { Type: '', Properties: {} }]] = resourcesOfType(
       json,
       'AWS::Cognito::UserPoolClient',

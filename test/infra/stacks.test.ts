@@ -60,17 +60,17 @@ const queueByName = (name: string) => {
 };
 
 describe('stateful stack', () => {
-  it('keeps tables on delete, with point-in-time recovery and TTL on the attributes from resources.ts', () => {
+  it('keeps tables on delete except when their first create rolls back, with point-in-time recovery and TTL on the attributes from resources.ts', () => {
     for (const [key, definition] of Object.entries(tableDefinitions)) {
       stateful.hasResource('AWS::DynamoDB::Table', {
-        DeletionPolicy: 'Retain',
+        DeletionPolicy: 'RetainExceptOnCreate',
         UpdateReplacePolicy: 'Retain',
         Properties: Match.objectLike({
           TableName: names.tables[key as keyof typeof names.tables],
           BillingMode: 'PAY_PER_REQUEST',
           PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
           TimeToLiveSpecification: { AttributeName: definition.timeToLiveAttribute, Enabled: true },
-          DeletionProtectionEnabled: true,
+          DeletionProtectionEnabled: Match.absent(),
           KeySchema: Match.arrayWith([{ AttributeName: definition.partitionKey, KeyType: 'HASH' }]),
         }),
       });
@@ -128,10 +128,11 @@ describe('stateful stack', () => {
     }
   });
 
-  it('creates the secrets empty and keeps them on delete: no value anywhere in either template', () => {
+  it('creates the secrets empty and keeps them on delete (not on a rolled-back create): no value anywhere in either template', () => {
     for (const secretName of Object.values(names.secrets)) {
       stateful.hasResource('AWS::SecretsManager::Secret', {
-        DeletionPolicy: 'Retain',
+        DeletionPolicy: 'RetainExceptOnCreate',
+        UpdateReplacePolicy: 'Retain',
         Properties: { Name: secretName, Description: Match.anyValue() },
       });
     }
