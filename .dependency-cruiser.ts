@@ -85,6 +85,15 @@ const config: IConfiguration = {
       to: { path: '(^|/)node_modules/@aws-sdk/' },
     },
     {
+      name: 'use-cases-see-procurify-ports-only',
+      severity: 'error',
+      comment:
+        'Use cases reach Procurify through the ports of shared/procurify/ports.ts (and the record types of ' +
+        'schemas.ts), never through the HTTP client, its transport or its endpoint classes.',
+      from: { path: useCases },
+      to: { path: '^shared/procurify/', pathNot: '^shared/procurify/(ports|schemas)[.]ts$' },
+    },
+    {
       name: 'lambdas-bundle-dependencies-only',
       severity: 'error',
       comment:

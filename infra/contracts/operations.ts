@@ -1,6 +1,6 @@
 // The vendor operations apsync touches, per vendor document: what extract.ts keeps from the vendors'
 // OpenAPI files (and nothing else). An operation is here when apsync's clients call it
-// (shared/procurify/client.ts, shared/netsuite/) or the sandboxes serve it (infra/sandboxes/); tests that
+// (shared/procurify/, shared/netsuite/) or the sandboxes serve it (infra/sandboxes/); tests that
 // call the sandboxes directly use the same operations. Keys are `METHOD path` as the vendor writes
 // the path (NetSuite's record paths are relative to `/services/rest/record/v1`).
 

@@ -8,7 +8,7 @@
 import type { QueuePublisher } from '../aws/queue-publisher.ts';
 import { DataError } from '../errors.ts';
 import type { BillMessage } from '../events/bill-message.ts';
-import type { ProcurifyBills } from '../procurify/index.ts';
+import type { ProcurifyBills } from '../procurify/ports.ts';
 import type { ConfigStore, LinkStore } from '../state/ports.ts';
 import { writableBillStatuses } from './bill-plan.ts';
 

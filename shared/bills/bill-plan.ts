@@ -24,7 +24,7 @@ import type {
   ProcurifyBill,
   ProcurifyBillItem,
   ProcurifyCostAllocation,
-} from '../procurify/index.ts';
+} from '../procurify/ports.ts';
 import { apportion, roundAllToMinor, toUnits } from './bill-money.ts';
 import type { BillSyncSettings, CustomFieldSetting } from './bill-sync-settings.ts';
 

@@ -5,7 +5,7 @@
 // (state, configuration, NetSuite lookups); the worker (sync-bill.ts) applies the decision and
 // `apsync preview bill:<uuid>` renders the same decision.
 import { DataError } from '../errors.ts';
-import type { ProcurifyBill } from '../procurify/index.ts';
+import type { ProcurifyBill } from '../procurify/ports.ts';
 import type { RecordLink, RecordRef } from '../state/model.ts';
 import type { ConfigStore, LinkStore, SyncStateStore } from '../state/ports.ts';
 import { resolveBillCoding } from './bill-coding.ts';

@@ -10,7 +10,7 @@
 // apsync. Called by the CLI (`apsync bills import-links <file>`).
 import { z } from 'zod';
 import { formatUnits } from '../money/money.ts';
-import type { ProcurifyBill, ProcurifyBills } from '../procurify/index.ts';
+import type { ProcurifyBill, ProcurifyBills } from '../procurify/ports.ts';
 import type { RecordRef } from '../state/model.ts';
 import type { AuditTrail, LinkStore, SyncStateStore } from '../state/state-store.ts';
 import { toUnits } from './bill-money.ts';

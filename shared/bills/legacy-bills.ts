@@ -3,7 +3,7 @@
 // for the same Procurify bill. Two configurable ways (bill-sync-settings.ts `legacy`): a regular
 // expression over the NetSuite external id whose capture group is the Procurify UUID or invoice number
 // (searched among the vendor's bills), or a NetSuite body field holding that key. Called by sync-bill.ts.
-import type { ProcurifyBill } from '../procurify/index.ts';
+import type { ProcurifyBill } from '../procurify/ports.ts';
 import { billExternalId } from './bill-plan.ts';
 import type { BillSyncSettings } from './bill-sync-settings.ts';
 import type { BillLookups, LegacyBillRow } from './netsuite-bill-lookups.ts';

@@ -18,7 +18,7 @@ import {
   externalIdRef,
   type NetSuiteRecords,
 } from '../netsuite/index.ts';
-import type { ProcurifyBills } from '../procurify/index.ts';
+import type { ProcurifyBills } from '../procurify/ports.ts';
 import type { RecordRef, SyncStatus } from '../state/model.ts';
 import { OutcomeJournal } from '../state/outcome-journal.ts';
 import type { AuditTrail, ConfigStore, LeaseStore, LinkStore, SyncStateStore } from '../state/ports.ts';

@@ -12,7 +12,7 @@ import {
   SqsMessageVisibility,
 } from '../aws/message-visibility.ts';
 import type { NetSuiteClient } from '../netsuite/index.ts';
-import type { ProcurifyClient } from '../procurify/index.ts';
+import type { ProcurifyClient } from '../procurify/ports.ts';
 import { DynamoStateStore } from '../state/state-store.ts';
 import {
   createNetSuiteClientSource,

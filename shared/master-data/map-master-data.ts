@@ -1,7 +1,7 @@
 // Pure mapping rules of the master-data sync (NetSuite → Procurify): a NetSuite vendor, GL account or
 // department becomes the Procurify record apsync would write, or a reason why it is not written. No I/O; unit-tested.
 import { createHash } from 'node:crypto';
-import type { AccountCodeWrite, DepartmentWrite, VendorWrite } from '../procurify/index.ts';
+import type { AccountCodeWrite, DepartmentWrite, VendorWrite } from '../procurify/ports.ts';
 import type { NetSuiteAccount, NetSuiteDepartment, NetSuiteVendor } from './netsuite-master-records.ts';
 import { subsidiaryIds } from './netsuite-master-records.ts';
 

@@ -1,7 +1,7 @@
 // Reads the Procurify facts master-data mapping needs (currency ids by ISO code, the locations
 // departments belong to) once per container and keeps them for ten minutes.
 import { DataError } from '../errors.ts';
-import type { ProcurifyDepartments } from '../procurify/index.ts';
+import type { ProcurifyDepartments } from '../procurify/ports.ts';
 import { settingNames } from '../resources.ts';
 import type { ProcurifyLookups } from './map-master-data.ts';
 

@@ -12,7 +12,7 @@ import type {
   ProcurifyDepartments,
   ProcurifyVendor,
   ProcurifyVendors,
-} from '../procurify/index.ts';
+} from '../procurify/ports.ts';
 import type { RecordKind, RecordRef, SyncStatus } from '../state/model.ts';
 import { OutcomeJournal } from '../state/outcome-journal.ts';
 import type { AuditTrail, LeaseStore, LinkStore, SyncStateStore } from '../state/ports.ts';

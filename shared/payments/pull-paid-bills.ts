@@ -14,7 +14,7 @@ import { classOf, type SyncError } from '../errors.ts';
 import type { SuiteQl } from '../netsuite/index.ts';
 import { instantToWallTime } from '../netsuite-poll/account-time.ts';
 import { type PaymentMode, readPaymentMode } from '../payment-mode.ts';
-import type { ProcurifyBillPayer } from '../procurify/index.ts';
+import type { ProcurifyBillPayer } from '../procurify/ports.ts';
 import { type RecordLink, type RecordRef, refKey, type SyncStatus } from '../state/model.ts';
 import type {
   AuditTrail,

@@ -9,7 +9,7 @@ import type { PaymentMessage } from '../events/payment-message.ts';
 import { formatCents } from '../money/money.ts';
 import type { NetSuiteRecords, SuiteQl } from '../netsuite/index.ts';
 import { type PaymentMode, readPaymentMode } from '../payment-mode.ts';
-import type { ProcurifyPayment, ProcurifyPayments } from '../procurify/index.ts';
+import type { ProcurifyPayment, ProcurifyPayments } from '../procurify/ports.ts';
 import type { RecordLink, RecordRef, RecordState, SyncStatus } from '../state/model.ts';
 import { OutcomeJournal } from '../state/outcome-journal.ts';
 import type { AuditTrail, ConfigStore, LinkStore, SyncStateStore } from '../state/ports.ts';

@@ -4,7 +4,7 @@
 // error a person must fix (never a guess). No I/O: push-payment.ts gathers the inputs and writes.
 import { DataError } from '../errors.ts';
 import { centsToAmount, formatCents, toCents } from '../money/money.ts';
-import type { PaymentApplications, ProcurifyPayment } from '../procurify/index.ts';
+import type { PaymentApplications, ProcurifyPayment } from '../procurify/ports.ts';
 import type { RecordLink, RecordState } from '../state/model.ts';
 
 /** The Vendor Payment's external id: the key of the NetSuite upsert. */

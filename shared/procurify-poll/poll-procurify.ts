@@ -33,7 +33,7 @@ import type {
   ProcurifyPayment,
   ProcurifyPaymentStatus,
   ProcurifyPayments,
-} from '../procurify/index.ts';
+} from '../procurify/ports.ts';
 import type {
   AuditTrail,
   ConfigStore,

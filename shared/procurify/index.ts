@@ -1,28 +1,33 @@
-// The Procurify adapter's public surface: the client factory, the port interfaces use cases depend on,
-// the record types, and the pure helpers (error classification, Retry-After); its money is shared/money.
+// The Procurify adapter's public surface for composition roots and tests: the client factory and its
+// configuration, the ports (ports.ts: what use cases import), the record types, and the pure helpers
+// (error classification, Retry-After); its money is shared/money.
+export { createProcurifyClient, type ProcurifyClientDeps } from './client.ts';
 export {
-  type BillListFilter,
-  type BillScanFilter,
-  createProcurifyClient,
-  type DownloadedAttachment,
-  type MarkBillsPaidResult,
-  type PaymentApplication,
-  type PaymentApplications,
-  type PaymentListFilter,
-  type PaymentScanFilter,
-  type ProcurifyAccountCodes,
-  type ProcurifyBillPayer,
-  type ProcurifyBills,
-  type ProcurifyClient,
+  type ParsedProcurifyClientConfig,
   type ProcurifyClientConfig,
-  type ProcurifyClientDeps,
-  type ProcurifyDepartments,
-  type ProcurifyInvoiceFiles,
-  type ProcurifyPayments,
-  type ProcurifyVendors,
+  parseProcurifyClientConfig,
   procurifyClientConfigSchema,
-} from './client.ts';
+} from './config.ts';
 export { classifyProcurifyAnswer, fieldMessages, parseRetryAfter, writeMayHaveHappened } from './errors.ts';
+export type {
+  BillListFilter,
+  BillScanFilter,
+  DateInput,
+  DownloadedAttachment,
+  MarkBillsPaidResult,
+  PaymentApplication,
+  PaymentApplications,
+  PaymentListFilter,
+  PaymentScanFilter,
+  ProcurifyAccountCodes,
+  ProcurifyBillPayer,
+  ProcurifyBills,
+  ProcurifyClient,
+  ProcurifyDepartments,
+  ProcurifyInvoiceFiles,
+  ProcurifyPayments,
+  ProcurifyVendors,
+} from './ports.ts';
 export {
   type AccountCodeCreate,
   type AccountCodeWrite,

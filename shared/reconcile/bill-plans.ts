@@ -3,7 +3,7 @@
 // renders), reduced to its total and content hash. Reads only; nothing is written.
 import { type BillDecision, type BillLookups, decideBill } from '../bills/index.ts';
 import { classOf } from '../errors.ts';
-import type { ProcurifyBills } from '../procurify/index.ts';
+import type { ProcurifyBills } from '../procurify/ports.ts';
 import type { ConfigStore, LinkStore, SyncStateStore } from '../state/ports.ts';
 import type { BillPlanCheck, BillPlans } from './ports.ts';
 

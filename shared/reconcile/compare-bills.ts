@@ -4,7 +4,7 @@
 // Procurify bills need a link; a linked bill is paid on both sides or on neither. No I/O.
 import { approvedBillStatus, billExternalId, billStatusNames } from '../bills/bill-plan.ts';
 import type { PaymentMode } from '../payment-mode.ts';
-import { procurifyBillStatus } from '../procurify/index.ts';
+import { procurifyBillStatus } from '../procurify/ports.ts';
 import type { RecordLink, RecordState } from '../state/model.ts';
 import { type Discrepancy, sameMagnitude, showAmount } from './model.ts';
 import type { BillPlanCheck, NetSuiteBillRow, ProcurifyBillRow } from './ports.ts';

@@ -13,7 +13,7 @@ import {
   segmentScope,
   vendorScope,
 } from '../master-data/map-master-data.ts';
-import type { ProcurifyAccountCode, ProcurifyDepartment, ProcurifyVendor } from '../procurify/index.ts';
+import type { ProcurifyAccountCode, ProcurifyDepartment, ProcurifyVendor } from '../procurify/ports.ts';
 import type { RecordLink, RecordState } from '../state/model.ts';
 import type { Discrepancy, MasterArea } from './model.ts';
 import type { NetSuiteAccountRow, NetSuiteDepartmentRow, NetSuiteVendorRow } from './ports.ts';

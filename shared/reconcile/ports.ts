@@ -7,7 +7,7 @@ import type {
   NetSuiteDepartment,
   NetSuiteVendor,
 } from '../master-data/netsuite-master-records.ts';
-import type { ProcurifyAccountCode, ProcurifyDepartment, ProcurifyVendor } from '../procurify/index.ts';
+import type { ProcurifyAccountCode, ProcurifyDepartment, ProcurifyVendor } from '../procurify/ports.ts';
 import type { RecordKind, RecordLink, RecordState, SystemName } from '../state/model.ts';
 import type { MasterArea, ReconcileReport } from './model.ts';
 

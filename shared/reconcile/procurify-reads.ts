@@ -1,6 +1,6 @@
 // Procurify adapter of reconciliation's bulk reads: vendors, account codes, departments, bills and
 // payments through the client's list pages (no request per record).
-import type { ProcurifyClient } from '../procurify/index.ts';
+import type { ProcurifyClient } from '../procurify/ports.ts';
 import type { ProcurifyBillRow, ProcurifyBulkReads, ProcurifyPaymentRow } from './ports.ts';
 
 export type ProcurifyListClient = Pick<

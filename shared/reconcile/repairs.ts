@@ -12,7 +12,7 @@ import { type InboundMessage, inboundMessageSchema } from '../events/inbound-mes
 import type { PaymentMessage } from '../events/payment-message.ts';
 import type { SuiteQl } from '../netsuite/index.ts';
 import { readLatestPaymentDates } from '../payments/netsuite-payment-facts.ts';
-import type { ProcurifyBillPayer } from '../procurify/index.ts';
+import type { ProcurifyBillPayer } from '../procurify/ports.ts';
 import type { RecordKind, RecordRef } from '../state/model.ts';
 import type { AuditTrail, ConfigStore, LinkStore, SyncStateStore } from '../state/ports.ts';
 import type { MasterArea, ReconcileReport } from './model.ts';

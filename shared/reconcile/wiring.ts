@@ -11,7 +11,7 @@ import type { MasterDataScope } from '../master-data/map-master-data.ts';
 import { createProcurifyLookups } from '../master-data/procurify-lookups.ts';
 import type { NetSuiteClient } from '../netsuite/index.ts';
 import { type PaymentMode, readPaymentMode } from '../payment-mode.ts';
-import type { ProcurifyClient } from '../procurify/index.ts';
+import type { ProcurifyClient } from '../procurify/ports.ts';
 import type { AuditTrail, ConfigStore, LinkStore, SyncStateStore } from '../state/ports.ts';
 import { createBillPlans } from './bill-plans.ts';
 import { createNetSuiteBulkReads } from './netsuite-reads.ts';

@@ -3,7 +3,7 @@
 // would only leave a failed state behind that nothing clears (`apsync review replay vendor:999999`).
 import { DataError } from '../errors.ts';
 import type { NetSuiteRecords } from '../netsuite/index.ts';
-import type { ProcurifyClient } from '../procurify/index.ts';
+import type { ProcurifyClient } from '../procurify/ports.ts';
 import type { RecordRef } from '../state/model.ts';
 import type { LinkStore, SyncStateStore } from '../state/ports.ts';
 

@@ -16,7 +16,7 @@ import {
   paymentExternalId,
   planVendorPayment,
 } from '../../../shared/payments/vendor-payment-plan.ts';
-import type { ProcurifyPayment } from '../../../shared/procurify/index.ts';
+import type { ProcurifyPayment } from '../../../shared/procurify/ports.ts';
 import type { RecordLink, RecordState } from '../../../shared/state/model.ts';
 import type { PreviewOutput } from '../output-schemas.ts';
 import type { CliServices } from '../services.ts';

@@ -6,7 +6,7 @@
 // no credentials elsewhere: a pre-signed storage link is not checked, it is not Procurify's API), and the
 // Procurify sandbox serves its attachments at the path below. Same shape as the extracted facts; read by
 // the contract checker (test/support/contracts/). Keep it in step with the sandbox (api.ts
-// downloadAttachment) and the client (shared/procurify/client.ts downloadAttachment) by hand.
+// downloadAttachment) and the client (shared/procurify/attachments.ts) by hand.
 import type { ContractFacts, JsonSchema } from '../openapi-facts.ts';
 
 /**

@@ -1,0 +1,121 @@
+// Procurify AP bills: the bill list (page numbers) and the change scan by modification time, one bill
+// by UUID, and mark-as-paid for a batch, which after a failure that may hide a success re-reads the
+// bills and posts again only for those still unpaid.
+import { DataError, SyncError } from '../errors.ts';
+import { source, writeMayHaveHappened } from './errors.ts';
+import { listPages, scanByTime, toIso } from './paging.ts';
+import type {
+  BillListFilter,
+  BillScanFilter,
+  MarkBillsPaidResult,
+  ProcurifyBillPayer,
+  ProcurifyBills,
+} from './ports.ts';
+import { billSchema, billSummarySchema, markAsPaidAnswerSchema, procurifyBillStatus } from './schemas.ts';
+import type { ProcurifyTransport } from './transport.ts';
+
+export class RestProcurifyBills implements ProcurifyBills, ProcurifyBillPayer {
+  private readonly transport: ProcurifyTransport;
+
+  constructor(transport: ProcurifyTransport) {
+    this.transport = transport;
+  }
+
+  async *listBills(filter: BillListFilter = {}) {
+    const statuses = filter.status === undefined ? undefined : new Set([filter.status].flat());
+    const rows = listPages(
+      this.transport,
+      '/api/v3/ap/bills/',
+      {
+        last_modified_datetime_0: toIso(filter.modifiedAfter),
+        last_modified_datetime_1: toIso(filter.modifiedBefore),
+        vendor: filter.vendor === undefined ? undefined : String(filter.vendor),
+        group: filter.group === undefined ? undefined : String(filter.group),
+        order_by: filter.orderBy,
+      },
+      billSummarySchema,
+      'bill list',
+    );
+    for await (const bill of rows) {
+      if (statuses !== undefined && !statuses.has(bill.status)) continue;
+      if (filter.group !== undefined && bill.group !== filter.group) continue;
+      yield bill;
+    }
+  }
+
+  async *scanBills(filter: BillScanFilter = {}) {
+    const statuses = filter.status === undefined ? undefined : new Set([filter.status].flat());
+    const rows = scanByTime(this.transport, {
+      path: '/api/v3/ap/bills/',
+      query: {},
+      lowerParam: 'last_modified_datetime_0',
+      upperParam: 'last_modified_datetime_1',
+      orderBy: 'last_modified_datetime',
+      after: toIso(filter.modifiedAfter),
+      before: toIso(filter.modifiedBefore),
+      item: billSummarySchema,
+      timeOf: (bill) => bill.last_modified_datetime,
+      keyOf: (bill) => bill.uuid,
+      what: 'bill list',
+    });
+    for await (const bill of rows) {
+      if (statuses !== undefined && !statuses.has(bill.status)) continue;
+      yield bill;
+    }
+  }
+
+  async getBill(uuid: string) {
+    if (!/^[0-9a-f-]+$/i.test(uuid)) {
+      return Promise.reject(
+        new DataError(`procurify: ${JSON.stringify(uuid)} is not a bill UUID`, { source, path: 'uuid' }),
+      );
+    }
+    return this.transport.one(
+      'GET',
+      `/api/v2/ap/bills/${uuid.toLowerCase()}/`,
+      undefined,
+      billSchema,
+      'bill',
+    );
+  }
+
+  async markBillsPaid(uuids: string[], paymentDate: string): Promise<MarkBillsPaidResult> {
+    if (uuids.length === 0)
+      throw new DataError('procurify: mark-as-paid needs at least one bill', { source, path: 'bill_uuids' });
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(paymentDate)) {
+      throw new DataError(`procurify: payment date ${paymentDate} is not YYYY-MM-DD`, {
+        source,
+        path: 'payment_date',
+      });
+    }
+    const t = this.transport;
+    let remaining = [...new Set(uuids)];
+    const alreadyPaid: string[] = [];
+    let uncertain = false;
+    return t.retrying(async () => {
+      if (uncertain) {
+        // The previous POST may have gone through: keep only the bills still unpaid.
+        const stillOpen: string[] = [];
+        for (const uuid of remaining) {
+          const bill = await this.getBill(uuid);
+          if (bill.status === procurifyBillStatus.paid) alreadyPaid.push(uuid);
+          else stillOpen.push(uuid);
+        }
+        remaining = stillOpen;
+        uncertain = false;
+        if (remaining.length === 0) return { billUuids: uuids, paymentDate, alreadyPaid };
+      }
+      try {
+        const answer = await t.call('POST', t.url('/api/v3/ap/bills/mark-as-paid/'), {
+          bill_uuids: remaining,
+          payment_date: paymentDate,
+        });
+        const echo = t.parse(markAsPaidAnswerSchema, answer, 'mark-as-paid answer');
+        return { billUuids: uuids, paymentDate: echo.payment_date, alreadyPaid };
+      } catch (error) {
+        if (error instanceof SyncError && writeMayHaveHappened(error)) uncertain = true;
+        throw error;
+      }
+    });
+  }
+}

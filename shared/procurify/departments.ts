@@ -1,0 +1,85 @@
+// Procurify departments (`/api/v3/departments/`: list, create looked up by branch and name before a
+// retry, PUT) and the reference lists they are read with: locations and currencies.
+import type { z } from 'zod';
+import { createWithLookup } from './creates.ts';
+import { listPages } from './paging.ts';
+import type { DepartmentWrite, ProcurifyDepartment, ProcurifyDepartments } from './ports.ts';
+import {
+  currencySchema,
+  departmentSchema,
+  departmentWriteSchema,
+  locationSchema,
+  singleSchema,
+} from './schemas.ts';
+import type { ProcurifyTransport } from './transport.ts';
+
+export class RestProcurifyDepartments implements ProcurifyDepartments {
+  private readonly transport: ProcurifyTransport;
+
+  constructor(transport: ProcurifyTransport) {
+    this.transport = transport;
+  }
+
+  async *listDepartments(filter: { branch?: number; search?: string } = {}) {
+    const rows = listPages(
+      this.transport,
+      '/api/v3/departments/',
+      { branch: filter.branch === undefined ? undefined : String(filter.branch), search: filter.search },
+      departmentSchema,
+      'department list',
+    );
+    for await (const department of rows) {
+      if (filter.branch !== undefined && department.branch.id !== filter.branch) continue;
+      yield department;
+    }
+  }
+
+  private async findDepartment(body: z.output<typeof departmentWriteSchema>) {
+    const matches: ProcurifyDepartment[] = [];
+    for await (const department of this.listDepartments({ branch: body.branch, search: body.name })) {
+      if (department.name !== body.name) continue;
+      if (body.external_id != null && department.external_id !== body.external_id) continue;
+      matches.push(department);
+    }
+    return matches.length === 1 ? matches[0] : undefined;
+  }
+
+  async createDepartment(input: DepartmentWrite) {
+    const t = this.transport;
+    const body = t.writable(departmentWriteSchema, input, `department ${input.name}`);
+    return createWithLookup(
+      t,
+      async () => {
+        const answer = await t.call('POST', t.url('/api/v3/departments/'), body);
+        return t.parse(singleSchema(departmentSchema), answer, 'created department').data;
+      },
+      () => this.findDepartment(body),
+      `department ${body.name}`,
+    );
+  }
+
+  async updateDepartment(id: number, input: DepartmentWrite) {
+    const body = this.transport.writable(departmentWriteSchema, input, `department ${id}`);
+    return this.transport.one(
+      'PUT',
+      `/api/v3/departments/${id}/`,
+      body,
+      departmentSchema,
+      'updated department',
+    );
+  }
+
+  listLocations(filter: { active?: boolean } = {}) {
+    return listPages(
+      this.transport,
+      '/api/v2/locations/',
+      { active: filter.active === undefined ? undefined : String(filter.active) },
+      locationSchema,
+      'location list',
+    );
+  }
+
+  listCurrencies() {
+    return listPages(this.transport, '/api/v2/currencies/', {}, currencySchema, 'currency list');
+  }
+}

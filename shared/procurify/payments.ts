@@ -1,0 +1,101 @@
+// Procurify payments (`/api/public/v1/payments/`): the list (page numbers) and the change scan by update
+// time, how a payment was applied to bills (read from its bill groups' bills), and the company's
+// payment methods.
+import { compareDecimals, sumDecimals } from '../money/money.ts';
+import { listPages, scanByTime, toIso } from './paging.ts';
+import type {
+  PaymentApplication,
+  PaymentApplications,
+  PaymentListFilter,
+  PaymentScanFilter,
+  ProcurifyBills,
+  ProcurifyPayment,
+  ProcurifyPayments,
+} from './ports.ts';
+import { companyPaymentMethodSchema, paymentSchema } from './schemas.ts';
+import type { ProcurifyTransport } from './transport.ts';
+
+export class RestProcurifyPayments implements ProcurifyPayments {
+  private readonly transport: ProcurifyTransport;
+  private readonly bills: ProcurifyBills;
+
+  constructor(transport: ProcurifyTransport, bills: ProcurifyBills) {
+    this.transport = transport;
+    this.bills = bills;
+  }
+
+  async *listPayments(filter: PaymentListFilter = {}) {
+    const statuses = filter.statuses === undefined ? undefined : new Set<string>(filter.statuses);
+    const rows = listPages(
+      this.transport,
+      '/api/public/v1/payments/',
+      {
+        updated_at_after: toIso(filter.updatedAfter),
+        updated_at_before: toIso(filter.updatedBefore),
+        status: filter.statuses?.join(','),
+        bill_groups: filter.billGroups?.join(','),
+        ids: filter.ids?.join(','),
+        order_by: filter.orderBy,
+      },
+      paymentSchema,
+      'payment list',
+    );
+    for await (const payment of rows) {
+      if (statuses !== undefined && (payment.status === null || !statuses.has(payment.status))) continue;
+      yield payment;
+    }
+  }
+
+  async *scanPayments(filter: PaymentScanFilter = {}) {
+    const statuses = filter.statuses === undefined ? undefined : new Set<string>(filter.statuses);
+    const rows = scanByTime(this.transport, {
+      path: '/api/public/v1/payments/',
+      query: { status: filter.statuses?.join(',') },
+      lowerParam: 'updated_at_after',
+      upperParam: 'updated_at_before',
+      orderBy: 'updated_at',
+      after: toIso(filter.updatedAfter),
+      before: toIso(filter.updatedBefore),
+      item: paymentSchema,
+      timeOf: (payment) => payment.updated_at,
+      keyOf: (payment) => String(payment.id),
+      what: 'payment list',
+    });
+    for await (const payment of rows) {
+      if (statuses !== undefined && (payment.status === null || !statuses.has(payment.status))) continue;
+      yield payment;
+    }
+  }
+
+  async getPaymentApplications(payment: ProcurifyPayment): Promise<PaymentApplications> {
+    const applications: PaymentApplication[] = [];
+    const seen = new Set<string>();
+    for (const group of payment.bill_groups) {
+      for await (const summary of this.bills.listBills({ group })) {
+        if (seen.has(summary.uuid)) continue;
+        seen.add(summary.uuid);
+        const bill = await this.bills.getBill(summary.uuid);
+        if (bill.bill_payment === null || bill.bill_payment.payment.id !== payment.id) continue;
+        applications.push({
+          billUuid: bill.uuid,
+          billId: bill.id,
+          vendorId: bill.vendor.id,
+          currency: bill.currency.name,
+          amount: bill.bill_payment.amount,
+        });
+      }
+    }
+    const appliedTotal = sumDecimals(applications.map((a) => a.amount));
+    return { applications, appliedTotal, complete: compareDecimals(appliedTotal, payment.amount) === 0 };
+  }
+
+  listCompanyPaymentMethods() {
+    return listPages(
+      this.transport,
+      '/api/v2/ap/company-payment-methods/',
+      {},
+      companyPaymentMethodSchema,
+      'company payment method list',
+    );
+  }
+}

@@ -1,0 +1,198 @@
+// The ports apsync's use cases reach Procurify through: one small interface per job (vendors, account
+// codes, departments, bills, paying bills, payments, invoice files), the filters and answers they take
+// and give, and the Procurify record types they carry. The HTTP adapter (client.ts) implements them
+// all; the use-case tests implement them in memory. Use cases import this file, never the client.
+import type {
+  AccountCodeCreate,
+  AccountCodeWrite,
+  DepartmentWrite,
+  ProcurifyAccountCode,
+  ProcurifyAttachment,
+  ProcurifyBill,
+  ProcurifyBillSummary,
+  ProcurifyCompanyPaymentMethod,
+  ProcurifyCurrency,
+  ProcurifyDepartment,
+  ProcurifyLocation,
+  ProcurifyPayment,
+  ProcurifyPaymentStatus,
+  ProcurifyVendor,
+  VendorPatch,
+  VendorWrite,
+} from './schemas.ts';
+
+export {
+  type AccountCodeCreate,
+  type AccountCodeWrite,
+  type DepartmentWrite,
+  type ProcurifyAccountCode,
+  type ProcurifyAttachment,
+  type ProcurifyBill,
+  type ProcurifyBillCost,
+  type ProcurifyBillItem,
+  type ProcurifyBillSummary,
+  type ProcurifyCompanyPaymentMethod,
+  type ProcurifyCostAllocation,
+  type ProcurifyCurrency,
+  type ProcurifyCustomFieldValue,
+  type ProcurifyDepartment,
+  type ProcurifyLocation,
+  type ProcurifyPayment,
+  type ProcurifyPaymentStatus,
+  type ProcurifyVendor,
+  procurifyBillStatus,
+  procurifyPaymentStatuses,
+  type VendorPatch,
+  type VendorWrite,
+} from './schemas.ts';
+
+/** A point in time: a Date or an ISO 8601 text. */
+export type DateInput = Date | string;
+
+export interface BillListFilter {
+  /** `last_modified_datetime_0` (inclusive). */
+  modifiedAfter?: DateInput;
+  /** `last_modified_datetime_1` (inclusive). */
+  modifiedBefore?: DateInput;
+  /** Bill status(es) to keep; applied by the client (Procurify documents no status filter for bills). */
+  status?: number | number[];
+  vendor?: number;
+  group?: number;
+  /** e.g. `last_modified_datetime` (ascending) or `-last_modified_datetime`. */
+  orderBy?: string;
+}
+
+/** A window of modification times for the change scans (both ends inclusive). */
+export interface BillScanFilter {
+  modifiedAfter?: DateInput;
+  modifiedBefore?: DateInput;
+  status?: number | number[];
+}
+
+export interface PaymentListFilter {
+  /** `updated_at_after` (inclusive). */
+  updatedAfter?: DateInput;
+  /** `updated_at_before` (inclusive). */
+  updatedBefore?: DateInput;
+  statuses?: ProcurifyPaymentStatus[];
+  billGroups?: number[];
+  ids?: number[];
+  orderBy?: 'updated_at' | '-updated_at' | 'created_at' | '-created_at';
+}
+
+export interface PaymentScanFilter {
+  updatedAfter?: DateInput;
+  updatedBefore?: DateInput;
+  statuses?: ProcurifyPaymentStatus[];
+}
+
+/** The amount of a payment applied to one bill. */
+export interface PaymentApplication {
+  billUuid: string;
+  billId: number;
+  vendorId: number;
+  currency: string;
+  amount: string;
+}
+
+export interface PaymentApplications {
+  applications: PaymentApplication[];
+  appliedTotal: string;
+  /**
+   * Whether the applications add up to the payment's amount. Procurify's payment list gives only bill
+   * groups; each bill shows its latest payment (`bill_payment`), so the split of an older payment of a
+   * bill that was paid again later cannot be read back: then `complete` is false.
+   */
+  complete: boolean;
+}
+
+export interface MarkBillsPaidResult {
+  billUuids: string[];
+  paymentDate: string;
+  /** Bills found already paid when checking after a failure that may have hidden a success. */
+  alreadyPaid: string[];
+}
+
+/** An invoice file's bytes and media type. */
+export interface DownloadedAttachment {
+  content: Uint8Array;
+  /** The answer's Content-Type; the attachment's `mimetype` when the answer gives none or a generic one. */
+  contentType: string;
+}
+
+export interface ProcurifyVendors {
+  listVendors(filter?: {
+    externalId?: string;
+    name?: string;
+    search?: string;
+  }): AsyncIterable<ProcurifyVendor>;
+  /** The vendor with this external_id; DataError when several have it. */
+  findVendorByExternalId(externalId: string): Promise<ProcurifyVendor | undefined>;
+  getVendor(id: number): Promise<ProcurifyVendor>;
+  createVendor(input: VendorWrite): Promise<ProcurifyVendor>;
+  /** PUT: the whole vendor (idempotent). */
+  updateVendor(id: number, input: VendorWrite): Promise<ProcurifyVendor>;
+  /** PATCH: only the given fields (idempotent). */
+  patchVendor(id: number, patch: VendorPatch): Promise<ProcurifyVendor>;
+}
+
+export interface ProcurifyAccountCodes {
+  listAccountCodes(filter?: { code?: string; active?: boolean }): AsyncIterable<ProcurifyAccountCode>;
+  createAccountCode(input: AccountCodeCreate): Promise<ProcurifyAccountCode>;
+  updateAccountCode(id: number, input: AccountCodeWrite): Promise<ProcurifyAccountCode>;
+}
+
+export interface ProcurifyDepartments {
+  listDepartments(filter?: { branch?: number; search?: string }): AsyncIterable<ProcurifyDepartment>;
+  createDepartment(input: DepartmentWrite): Promise<ProcurifyDepartment>;
+  updateDepartment(id: number, input: DepartmentWrite): Promise<ProcurifyDepartment>;
+  listLocations(filter?: { active?: boolean }): AsyncIterable<ProcurifyLocation>;
+  /** Currencies (vendor `currency` is a currency id). */
+  listCurrencies(): AsyncIterable<ProcurifyCurrency>;
+}
+
+export interface ProcurifyBills {
+  /** Page-number iteration (fine for static reads; pollers should use scanBills). */
+  listBills(filter?: BillListFilter): AsyncIterable<ProcurifyBillSummary>;
+  /**
+   * Every bill modified in the window, by modification time, without skipping any when bills change
+   * during the scan (a bill changed meanwhile may come twice). For pollers.
+   */
+  scanBills(filter?: BillScanFilter): AsyncIterable<ProcurifyBillSummary>;
+  getBill(uuid: string): Promise<ProcurifyBill>;
+}
+
+export interface ProcurifyBillPayer {
+  getBill(uuid: string): Promise<ProcurifyBill>;
+  /** mark-as-paid for a batch of approved bills without payments. */
+  markBillsPaid(uuids: string[], paymentDate: string): Promise<MarkBillsPaidResult>;
+}
+
+export interface ProcurifyPayments {
+  /** Page-number iteration (fine for static reads; pollers should use scanPayments). */
+  listPayments(filter?: PaymentListFilter): AsyncIterable<ProcurifyPayment>;
+  /** Every payment updated in the window, without skipping any that change during the scan. */
+  scanPayments(filter?: PaymentScanFilter): AsyncIterable<ProcurifyPayment>;
+  getPaymentApplications(payment: ProcurifyPayment): Promise<PaymentApplications>;
+  listCompanyPaymentMethods(): AsyncIterable<ProcurifyCompanyPaymentMethod>;
+}
+
+export interface ProcurifyInvoiceFiles {
+  /**
+   * The bytes of a bill's invoice file (BillRead `invoice_attachments[]`), from its `file` URL: with the
+   * API token when the URL is on the Procurify host, without any credentials elsewhere (a pre-signed
+   * storage link). Redirects are followed the same way at each hop. DataError naming the file when it
+   * is larger than `maxAttachmentBytes`, its SHA-1 differs from `sha1_hash`, or storage refuses the link.
+   */
+  downloadAttachment(attachment: ProcurifyAttachment): Promise<DownloadedAttachment>;
+}
+
+/** Everything the Procurify adapter offers: what composition roots hold and hand out port by port. */
+export interface ProcurifyClient
+  extends ProcurifyVendors,
+    ProcurifyAccountCodes,
+    ProcurifyDepartments,
+    ProcurifyBills,
+    ProcurifyBillPayer,
+    ProcurifyPayments,
+    ProcurifyInvoiceFiles {}

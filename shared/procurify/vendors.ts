@@ -1,0 +1,74 @@
+// Procurify vendors (`/api/v3/vendors/`): list with exact filters re-checked, read, create (looked up by
+// external id before a retry), PUT and PATCH.
+import { DataError } from '../errors.ts';
+import { createWithLookup } from './creates.ts';
+import { source } from './errors.ts';
+import { listPages } from './paging.ts';
+import type { ProcurifyVendor, ProcurifyVendors, VendorPatch, VendorWrite } from './ports.ts';
+import { singleSchema, vendorPatchSchema, vendorSchema, vendorWriteSchema } from './schemas.ts';
+import type { ProcurifyTransport } from './transport.ts';
+
+export class RestProcurifyVendors implements ProcurifyVendors {
+  private readonly transport: ProcurifyTransport;
+
+  constructor(transport: ProcurifyTransport) {
+    this.transport = transport;
+  }
+
+  async *listVendors(filter: { externalId?: string; name?: string; search?: string } = {}) {
+    const rows = listPages(
+      this.transport,
+      '/api/v3/vendors/',
+      { external_id: filter.externalId, name: filter.name, search: filter.search },
+      vendorSchema,
+      'vendor list',
+    );
+    for await (const vendor of rows) {
+      // Exact filters are re-checked here: an ignored query parameter must not return the wrong vendor.
+      if (filter.externalId !== undefined && vendor.external_id !== filter.externalId) continue;
+      if (filter.name !== undefined && vendor.name !== filter.name) continue;
+      yield vendor;
+    }
+  }
+
+  async findVendorByExternalId(externalId: string): Promise<ProcurifyVendor | undefined> {
+    const found: ProcurifyVendor[] = [];
+    for await (const vendor of this.listVendors({ externalId })) found.push(vendor);
+    if (found.length > 1) {
+      throw new DataError(
+        `procurify: ${found.length} vendors have external_id ${externalId} (ids ${found.map((v) => v.id).join(', ')})`,
+        { source, code: 'duplicate_external_id', path: 'external_id' },
+      );
+    }
+    return found[0];
+  }
+
+  async getVendor(id: number) {
+    return this.transport.one('GET', `/api/v3/vendors/${id}/`, undefined, vendorSchema, 'vendor');
+  }
+
+  async createVendor(input: VendorWrite) {
+    const t = this.transport;
+    const body = t.writable(vendorWriteSchema, input, `vendor ${input.name}`);
+    const externalId = body.external_id ?? undefined;
+    return createWithLookup(
+      t,
+      async () => {
+        const answer = await t.call('POST', t.url('/api/v3/vendors/'), body);
+        return t.parse(singleSchema(vendorSchema), answer, 'created vendor').data;
+      },
+      externalId === undefined ? undefined : () => this.findVendorByExternalId(externalId),
+      `vendor ${body.name}`,
+    );
+  }
+
+  async updateVendor(id: number, input: VendorWrite) {
+    const body = this.transport.writable(vendorWriteSchema, input, `vendor ${id}`);
+    return this.transport.one('PUT', `/api/v3/vendors/${id}/`, body, vendorSchema, 'updated vendor');
+  }
+
+  async patchVendor(id: number, patch: VendorPatch) {
+    const body = this.transport.writable(vendorPatchSchema, patch, `vendor ${id}`);
+    return this.transport.one('PATCH', `/api/v3/vendors/${id}/`, body, vendorSchema, 'updated vendor');
+  }
+}
