@@ -12,6 +12,8 @@ export default defineConfig({
     },
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], testTimeout: 10_000 } },
+      // Every use case over the in-memory adapters of its ports (test/support/in-memory/): no I/O, seconds.
+      { test: { name: 'usecase', include: ['test/usecase/**/*.test.ts'], testTimeout: 5_000 } },
       {
         test: {
           name: 'integration',
