@@ -13,7 +13,10 @@ export default defineConfig({
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], testTimeout: 10_000 } },
       // Every use case over the in-memory adapters of its ports (test/support/in-memory/): no I/O, seconds.
-      { test: { name: 'usecase', include: ['test/usecase/**/*.test.ts'], testTimeout: 5_000 } },
+      // No test keeps state between files, so they share one module graph (isolate: false): seconds, not tens.
+      {
+        test: { name: 'usecase', include: ['test/usecase/**/*.test.ts'], isolate: false, testTimeout: 5_000 },
+      },
       {
         test: {
           name: 'integration',

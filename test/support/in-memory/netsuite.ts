@@ -111,6 +111,13 @@ export class InMemoryNetSuite implements NetSuiteRecords, BillLookups, NetSuiteA
 
   constructor(reference: Partial<NetSuiteReferenceData> = {}) {
     this.reference = { ...emptyReferenceData(), ...reference };
+    // The real lookups are closures (createNetSuiteBillLookups): a use case may pass one on by itself.
+    for (const name of Object.getOwnPropertyNames(InMemoryNetSuite.prototype)) {
+      const member = (this as unknown as Record<string, unknown>)[name];
+      if (name !== 'constructor' && typeof member === 'function') {
+        Object.defineProperty(this, name, { value: member.bind(this), writable: true });
+      }
+    }
   }
 
   /** Puts a record as if it had been keyed in NetSuite; returns its internal id. */

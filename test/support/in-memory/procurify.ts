@@ -12,7 +12,7 @@ import type {
   ProcurifyBillSummary,
   ProcurifyBills,
   ProcurifyInvoiceFiles,
-} from '../../../shared/procurify/index.ts';
+} from '../../../shared/procurify/ports.ts';
 import { Faults } from './faults.ts';
 
 export type ProcurifyOperation = 'getBill' | 'scanBills' | 'downloadAttachment';

@@ -33,6 +33,8 @@ import { Faults } from './faults.ts';
 
 export type StateOperation =
   | 'link'
+  /** Between the two directions of a link (the adapter writes them one after the other). */
+  | 'link:second-direction'
   | 'unlink'
   | 'findBySource'
   | 'getState'
@@ -104,6 +106,7 @@ export class InMemoryStateStore
     this.faults.check('link');
     const item = stored({ ...link, linkedAt: this.now().toISOString() });
     this.links.set(`procurify#${link.kind}#${link.procurifyId}`, item);
+    this.faults.check('link:second-direction');
     this.links.set(`netsuite#${link.kind}#${link.netsuiteId}`, item);
   }
 
