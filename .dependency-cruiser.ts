@@ -2,7 +2,7 @@
 import type { IConfiguration } from 'dependency-cruiser';
 
 /** The use-case folders of shared/: they reach AWS only through ports and adapters (shared/aws, shared/state). */
-const useCases = '^shared/(bills|master-data|payments|netsuite-poll|procurify-poll|ingest)/';
+const useCases = '^shared/(bills|master-data|payments|netsuite-poll|procurify-poll|poll|ingest)/';
 
 const config: IConfiguration = {
   forbidden: [
