@@ -1,6 +1,7 @@
 // Composition root of inbound-worker: its dependencies built from the environment, once per container.
 import { type Environment, readEnvironment, readSettings } from '../../shared/config/environment.ts';
 import { queueRetries, stateStore, syncClients } from '../../shared/config/runtime-parts.ts';
+import { createNetSuiteMasterReads } from '../../shared/master-data/netsuite-master-reads.ts';
 import { createProcurifyLookups } from '../../shared/master-data/procurify-lookups.ts';
 import type { InboundWorkerDependencies } from './handler.ts';
 
@@ -25,6 +26,13 @@ export function composeInboundWorker(env: Environment): InboundWorkerDependencie
       const { netsuite, procurify } = await clients();
       return { netsuite: netsuite.records, procurify, state, scope, lookups, currencyCodes };
     },
+    masterReads: async () =>
+      createNetSuiteMasterReads((await clients()).netsuite.suiteQl, {
+        timeZone: settings.netsuiteTimeZone,
+        ...(settings.vendorSyncFlagField === undefined
+          ? {}
+          : { vendorSyncFlagField: settings.vendorSyncFlagField }),
+      }),
     audit: state,
     failures: state,
     ...queueRetries(config.inboundQueueUrl, settings),

@@ -1,11 +1,14 @@
 // inbound-worker Lambda (SQS inbound queue, partial batch responses): each message names a NetSuite
-// record that changed; master data (vendors, accounts, departments) is brought to Procurify. Thin:
-// the queue mechanics are in createQueueWorker, the sync rules in syncMasterRecord.
+// record that changed; master data (vendors, accounts, departments) is brought to Procurify, the
+// batch's records read in bulk first (one query per record type). Thin: the queue mechanics are in
+// createQueueWorker, the bulk read in readBatchMasterRecords, the sync rules in syncMasterRecord.
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { MessageVisibility, RetryDelayPolicy } from '../../shared/aws/message-visibility.ts';
 import { type InboundMessage, inboundMessageSchema } from '../../shared/events/inbound-message.ts';
 import { countingDataFailures } from '../../shared/lambda/data-failure-metric.ts';
 import { withPowertools } from '../../shared/lambda/powertools-handler.ts';
+import { readBatchMasterRecords } from '../../shared/master-data/batch-master-records.ts';
+import type { BatchMasterRecords, MasterRecordReads } from '../../shared/master-data/ports.ts';
 import {
   isMasterDataMessage,
   type SyncMasterRecordDependencies,
@@ -18,6 +21,8 @@ import { createQueueWorker } from '../../shared/worker/queue-worker.ts';
 export interface InboundWorkerDependencies {
   /** The sync dependencies, built once per container (clients rebuilt only when a secret changes). */
   masterData(): Promise<SyncMasterRecordDependencies>;
+  /** Bulk reads of the current NetSuite records (same clients as masterData). */
+  masterReads(): Promise<MasterRecordReads>;
   audit: AuditTrail;
   visibility: MessageVisibility;
   failures: MessageFailureLog;
@@ -26,7 +31,7 @@ export interface InboundWorkerDependencies {
 }
 
 export function createInboundWorkerHandler(deps: InboundWorkerDependencies) {
-  const worker = createQueueWorker<InboundMessage>({
+  const worker = createQueueWorker<InboundMessage, BatchMasterRecords>({
     name: 'inbound-worker',
     schema: inboundMessageSchema,
     queueName: 'inbound',
@@ -34,7 +39,15 @@ export function createInboundWorkerHandler(deps: InboundWorkerDependencies) {
     visibility: deps.visibility,
     failures: deps.failures,
     retryDelay: deps.retryDelay,
-    processMessage: async (message) => {
+    prepareBatch: async (messages) =>
+      readBatchMasterRecords(
+        await deps.masterReads(),
+        messages
+          .filter(isMasterDataMessage)
+          .filter((message) => message.eventType !== 'delete')
+          .map((message) => ({ kind: message.recordType, id: message.recordId })),
+      ),
+    processMessage: async (message, { batch }) => {
       if (!isMasterDataMessage(message)) {
         // Bill and payment notices: the bill and payment flows poll for those; note and end.
         await deps.audit.append(
@@ -52,7 +65,10 @@ export function createInboundWorkerHandler(deps: InboundWorkerDependencies) {
         return;
       }
       const outcome = await countingDataFailures('recordsInReview', async () =>
-        syncMasterRecord(message, await deps.masterData()),
+        syncMasterRecord(message, {
+          ...(await deps.masterData()),
+          ...(batch === undefined ? {} : { batch }),
+        }),
       );
       logger.info('master record processed', {
         recordType: message.recordType,

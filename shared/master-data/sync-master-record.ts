@@ -1,6 +1,6 @@
 // Use case behind the inbound worker: bring one NetSuite vendor, GL account or department
 // to Procurify. Always reads the current record (so late, duplicated or out-of-order notices are
-// harmless), applies the scope, maps, skips writes that change nothing, and records every outcome in
+// harmless; read in bulk with the rest of its batch when the worker did so), applies the scope, maps, skips writes that change nothing, and records every outcome in
 // the record's sync state and audit trail.
 import { DataError, type SyncError } from '../errors.ts';
 import type { InboundMessage } from '../events/inbound-message.ts';
@@ -38,6 +38,7 @@ import {
   netSuiteDepartmentSchema,
   netSuiteVendorSchema,
 } from './netsuite-master-records.ts';
+import type { BatchMasterRecords } from './ports.ts';
 
 export interface SyncMasterRecordDependencies {
   netsuite: NetSuiteRecords;
@@ -49,6 +50,8 @@ export interface SyncMasterRecordDependencies {
   currencyCodes?: Map<string, string>;
   /** Names of NetSuite terms records by internal id, when a vendor's reference lacks its refName. */
   termNames?: Map<string, string>;
+  /** The records of this message's batch, read in bulk before it (otherwise each is read with a GET). */
+  batch?: BatchMasterRecords;
 }
 
 export interface MasterSyncOutcome {
@@ -89,6 +92,8 @@ class MasterRecordSync {
   private readonly deps: SyncMasterRecordDependencies;
   /** Every outcome's audit entry and state (with the version of the NetSuite record read). */
   private readonly journal: OutcomeJournal;
+  /** The vendor currency's ISO code when the bulk read gave it with the record. */
+  private currencyCodeRead: string | undefined;
 
   constructor(ref: RecordRef, deps: SyncMasterRecordDependencies) {
     this.ref = ref;
@@ -98,7 +103,9 @@ class MasterRecordSync {
 
   async run(message: InboundMessage): Promise<MasterSyncOutcome> {
     const type = this.ref.kind;
-    const record = await this.fetch(type);
+    const previous = await this.deps.state.getState(this.ref);
+    const batched = this.batchRecord(type, previous?.sourceModified);
+    const record = batched === null ? await this.fetch(type) : batched;
     await this.deps.state.append(this.ref, {
       step: 'fetched',
       facts:
@@ -107,7 +114,6 @@ class MasterRecordSync {
     if (record === undefined || message.eventType === 'delete') return this.deactivate();
     this.journal.read(record.lastModifiedDate);
 
-    const previous = await this.deps.state.getState(this.ref);
     switch (type) {
       case 'vendor':
         return this.syncVendor(record as NetSuiteVendor, previous?.contentHash);
@@ -118,6 +124,25 @@ class MasterRecordSync {
       default:
         throw new DataError(`record type ${type} is not master data`);
     }
+  }
+
+  /**
+   * The record as the batch's bulk read found it: undefined when it does not exist, null when it must
+   * be read alone — not read in bulk, or read before this sync held the record's
+   * lease and older than what another worker has synced meanwhile (its state's sourceModified).
+   */
+  private batchRecord(
+    type: RecordKind,
+    syncedModified: string | undefined,
+  ): NetSuiteVendor | NetSuiteAccount | NetSuiteDepartment | undefined | null {
+    if (type !== 'vendor' && type !== 'account' && type !== 'department') return null;
+    const batched = this.deps.batch?.get(type, this.ref.id);
+    if (batched === undefined) return null;
+    if (!batched.found) return undefined;
+    const { record, currencyCode } = batched.read;
+    if (isOlder(record.lastModifiedDate, syncedModified)) return null;
+    this.currencyCodeRead = currencyCode;
+    return record;
   }
 
   private async fetch(
@@ -140,6 +165,7 @@ class MasterRecordSync {
   private async currencyCode(vendor: NetSuiteVendor): Promise<string | undefined> {
     const id = vendor.currency?.id;
     if (id === undefined) return undefined;
+    if (this.currencyCodeRead !== undefined) return this.currencyCodeRead;
     const cache = this.deps.currencyCodes;
     const cached = cache?.get(id);
     if (cached !== undefined) return cached;
@@ -522,6 +548,15 @@ class MasterRecordSync {
 }
 
 export type { RecordKind };
+
+/** Whether `read` (a record's lastModifiedDate) is older than `synced`, to the second. */
+function isOlder(read: string | undefined, synced: string | undefined): boolean {
+  if (synced === undefined) return false;
+  const seconds = (stamp: string | undefined) => Math.floor(Date.parse(stamp ?? '') / 1000);
+  const readAt = seconds(read);
+  const syncedAt = seconds(synced);
+  return Number.isNaN(readAt) || (!Number.isNaN(syncedAt) && readAt < syncedAt);
+}
 
 const parentMessage = (parentId: string): string =>
   `written without its parent: NetSuite parent account ${parentId} has no account code in Procurify yet; the parent is set when it syncs`;

@@ -193,6 +193,30 @@ describe('master data NetSuite → Procurify', () => {
     ).toHaveLength(1);
   });
 
+  it('reads the records of its batches in bulk (SuiteQL), not with one GET each', async () => {
+    const ids =
+      stack.netsuite.seed({
+        records: {
+          vendor: Array.from({ length: 6 }, (_, i) => ({
+            entityId: `V-12${i}`,
+            companyName: `Bulk Read Supplies ${i}`,
+            subsidiary: { id: subsidiaryId },
+            currency: { id: currencyId },
+          })),
+        },
+      }).created.vendor ?? [];
+    await Promise.all(
+      ids.map((id) => stack.netsuite.sendNotice({ recordType: 'vendor', recordId: id, eventType: 'edit' })),
+    );
+    for (const id of ids) await syncedVendor(id);
+    // Synced with their fields, yet never read with a GET: the bulk read gave them.
+    const vendorGets = stack.netsuite
+      .requestLog()
+      .filter((entry) => entry.method === 'GET' && ids.some((id) => entry.path.endsWith(`/vendor/${id}`)));
+    expect(vendorGets).toEqual([]);
+    expect(procurifyVendor(ids[5]!)?.name).toBe('Bulk Read Supplies 5');
+  });
+
   it('parks a vendor for review when two unlinked Procurify vendors share its name', async () => {
     stack.procurify.store.addVendor({ name: 'Twin Supplies' });
     stack.procurify.store.addVendor({ name: 'Twin Supplies' });

@@ -1501,3 +1501,129 @@ const settingModelList: SettingModel[] = [
 export const settingModels: readonly SettingModel[] = settingModelList.map((model) =>
   Object.assign(model, { [fc.toStringMethod]: () => model.variable }),
 );
+
+// ---------------------------------------------------------------------------------------------------
+// NetSuite master records (vendors, GL accounts, departments) as a NetSuite user enters them
+// ---------------------------------------------------------------------------------------------------
+
+/** Record-API bodies of master records; references point at the ids the runner seeded. */
+export interface MasterRecordDrafts {
+  vendors: Array<Record<string, unknown>>;
+  accounts: Array<Record<string, unknown>>;
+  departments: Array<Record<string, unknown>>;
+}
+
+/** Ids the drafts may reference (seeded beforehand by the runner). */
+export interface MasterRecordRefs {
+  currencies: readonly string[];
+  subsidiaries: readonly string[];
+  terms: readonly string[];
+}
+
+/** Text as users type it: letters, digits, spaces, punctuation, accents; sometimes long. */
+const userText = (maxLength: number) =>
+  fc.oneof(
+    fc.string({ minLength: 1, maxLength }),
+    fc.stringMatching(/^[A-Za-z0-9 .,&'()/-]{1,40}$/).map((text) => text.slice(0, maxLength)),
+    fc.constantFrom('Café Nørd', 'Ünïcødé Ltd', '  padded  ', 'x'.repeat(maxLength)),
+  );
+
+const phoneText = fc.oneof(
+  fc.stringMatching(/^\+?[0-9 ()-]{7,18}$/),
+  // Longer than Procurify's 20 characters: cut, with a note.
+  fc.stringMatching(/^[0-9 ]{21,30}$/),
+  fc.constant('   '),
+);
+
+const emailText = fc.oneof(
+  fc.emailAddress(),
+  fc.tuple(fc.emailAddress(), fc.emailAddress()).map(([a, b]) => `${a}, ${b}`),
+  fc.constantFrom('not-an-email', 'ap@', 'a@b.c; billing@example.com'),
+);
+
+const optionalField = <T>(arbitrary: fc.Arbitrary<T>) => fc.option(arbitrary, { nil: undefined });
+
+const addressDraft = fc.record(
+  {
+    addressee: userText(40),
+    addr1: userText(60),
+    addr2: userText(60),
+    city: userText(30),
+    state: fc.constantFrom('WA', 'BC', 'ON', 'CA', 'NY'),
+    zip: fc.stringMatching(/^[A-Z0-9 ]{3,10}$/),
+    country: fc.constantFrom('US', 'CA', 'GB'),
+  },
+  { requiredKeys: [] },
+);
+
+const addressBookDraft = fc.array(
+  fc.record({
+    defaultBilling: fc.boolean(),
+    defaultShipping: fc.boolean(),
+    addressBookAddress: addressDraft,
+  }),
+  { maxLength: 3 },
+);
+
+/** Drops the keys whose value is undefined (the record API refuses none, but the body stays minimal). */
+const defined = (body: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(body).filter(([, value]) => value !== undefined));
+
+export function masterRecordDrafts(refs: MasterRecordRefs): fc.Arbitrary<MasterRecordDrafts> {
+  const reference = (ids: readonly string[]) => optionalField(fc.constantFrom(...ids).map((id) => ({ id })));
+  const subsidiaryList = fc
+    .subarray([...refs.subsidiaries])
+    .map((ids) => ({ items: ids.map((id) => ({ id })) }));
+  const vendor = fc
+    .record({
+      entityId: fc.stringMatching(/^V-[0-9]{1,6}$/),
+      companyName: optionalField(userText(160)),
+      firstName: optionalField(userText(30)),
+      lastName: optionalField(userText(30)),
+      isPerson: optionalField(fc.boolean()),
+      email: optionalField(emailText),
+      phone: optionalField(phoneText),
+      altPhone: optionalField(phoneText),
+      mobilePhone: optionalField(phoneText),
+      fax: optionalField(phoneText),
+      url: optionalField(fc.webUrl()),
+      isInactive: optionalField(fc.boolean()),
+      currency: reference(refs.currencies),
+      subsidiary: reference(refs.subsidiaries),
+      terms: reference(refs.terms),
+      addressBook: addressBookDraft.map((items) => ({ items })),
+    })
+    .map(defined);
+  const account = fc
+    .record({
+      acctNumber: optionalField(
+        fc.oneof(fc.stringMatching(/^[0-9]{3,6}(-[0-9]{1,3})?$/), fc.constant('9'.repeat(55))),
+      ),
+      acctName: userText(220),
+      acctType: fc.constantFrom(
+        'Bank',
+        'AcctPay',
+        'Expense',
+        'OthExpense',
+        'COGS',
+        'Income',
+        'Equity',
+        'FixedAsset',
+      ),
+      isInactive: optionalField(fc.boolean()),
+      subsidiary: subsidiaryList,
+    })
+    .map(defined);
+  const department = fc
+    .record({
+      name: userText(160),
+      isInactive: optionalField(fc.boolean()),
+      subsidiary: subsidiaryList,
+    })
+    .map(defined);
+  return fc.record({
+    vendors: fc.array(vendor, { minLength: 1, maxLength: 4 }),
+    accounts: fc.array(account, { minLength: 1, maxLength: 3 }),
+    departments: fc.array(department, { minLength: 1, maxLength: 3 }),
+  });
+}

@@ -291,6 +291,8 @@ export const recordSpecs: Record<RecordType, RecordTypeSpec> = {
       email: text,
       phone: text,
       altPhone: text,
+      // In the record API export's vendor (infra/contracts/facts/netsuite-record-api.json).
+      mobilePhone: text,
       fax: text,
       url: text,
       accountNumber: text,

@@ -1,6 +1,6 @@
 // The record store mirrored into SQLite (node:sqlite) as the SuiteQL tables apsync reads: transaction,
-// transactionline, nexttransactionlinelink, vendor, vendorsubsidiaryrelationship, account, department
-// and the small lookup tables. Changes are queued and applied in one SQLite transaction right before the
+// transactionline, nexttransactionlinelink, vendor, vendorsubsidiaryrelationship, vendoraddressbook,
+// vendoraddressbookentityaddress, account, department and the small lookup tables. Changes are queued and applied in one SQLite transaction right before the
 // next query, so bulk loads of 50,000+ bills stay fast. Used by the SuiteQL engine (suiteql.ts).
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { billState } from './bills.ts';
@@ -125,6 +125,16 @@ export const tableDefs: TableDef[] = [
       ['legalname', T],
       ['email', T],
       ['phone', T],
+      // altphone, mobilephone, fax, url, defaultbillingaddress and defaultshippingaddress (the nkey of
+      // an address in vendoraddressbookentityaddress) are not in netsuite.md "SuiteQL": they follow the
+      // NetSuite Records Catalog's vendor record as public SuiteQL scripts and a catalog dump show it
+      // (several sources agree; not an Oracle page), like the tables of suiteql-ap-tables.ts.
+      ['altphone', T],
+      ['mobilephone', T],
+      ['fax', T],
+      ['url', T],
+      ['defaultbillingaddress', I],
+      ['defaultshippingaddress', I],
       ['isinactive', T],
       ['isperson', T],
       ['currency', I],
@@ -134,6 +144,38 @@ export const tableDefs: TableDef[] = [
       ['externalid', T],
       ['lastmodifieddate', T],
       ['datecreated', T],
+    ],
+  },
+  // A vendor's address book (the record API's `addressBook` sublist): one row per line, its address in
+  // vendoraddressbookentityaddress by `nkey`. Same sources as the vendor columns above (the Records
+  // Catalog's VendorAddressbook and VendorAddressbookEntityAddress; customer and employee have the
+  // same pair). This sandbox's nkeys are vendor id × 1000 + line number: unique, not NetSuite's.
+  {
+    name: 'vendoraddressbook',
+    columns: [
+      ['entity', I],
+      ['id', I],
+      ['label', T],
+      ['defaultbilling', T],
+      ['defaultshipping', T],
+      ['addressbookaddress', I],
+    ],
+  },
+  {
+    name: 'vendoraddressbookentityaddress',
+    primaryKey: 'nkey',
+    columns: [
+      ['nkey', I],
+      ['addressee', T],
+      ['attention', T],
+      ['addr1', T],
+      ['addr2', T],
+      ['addr3', T],
+      ['city', T],
+      ['state', T],
+      ['zip', T],
+      ['country', T],
+      ['addrphone', T],
     ],
   },
   {
@@ -379,6 +421,7 @@ export class SuiteqlMirror {
       CREATE INDEX link_next ON nexttransactionlinelink(nextdoc);
       CREATE INDEX link_previous ON nexttransactionlinelink(previousdoc);
       CREATE INDEX vsr_entity ON vendorsubsidiaryrelationship(entity);
+      CREATE INDEX vab_entity ON vendoraddressbook(entity);
       CREATE INDEX transaction_lastmodified ON "transaction"(lastmodifieddate);
     `);
     for (const table of Object.values(wholeTables)) this.dirtyTables.add(table);
@@ -419,6 +462,10 @@ export class SuiteqlMirror {
       links: this.db.prepare('DELETE FROM nexttransactionlinelink WHERE nextdoc = ?'),
       vendor: this.db.prepare('DELETE FROM vendor WHERE id = ?'),
       relationship: this.db.prepare('DELETE FROM vendorsubsidiaryrelationship WHERE entity = ?'),
+      addresses: this.db.prepare(
+        'DELETE FROM vendoraddressbookentityaddress WHERE nkey IN (SELECT addressbookaddress FROM vendoraddressbook WHERE entity = ?)',
+      ),
+      addressBook: this.db.prepare('DELETE FROM vendoraddressbook WHERE entity = ?'),
     };
   }
 
@@ -444,6 +491,8 @@ export class SuiteqlMirror {
     if (type === 'vendor') {
       statements.vendor!.run(key);
       statements.relationship!.run(key);
+      statements.addresses!.run(key);
+      statements.addressBook!.run(key);
       if (record !== undefined) this.insertVendor(record);
       return;
     }
@@ -458,6 +507,12 @@ export class SuiteqlMirror {
 
   private insertVendor(record: StoredRecord): void {
     const f = record.fields;
+    const addressBook = linesOf(f, 'addressBook').map((line, index) => ({
+      line,
+      nkey: Number(record.id) * 1000 + index + 1,
+    }));
+    const defaultAddress = (flag: string): number | null =>
+      addressBook.find(({ line }) => line[flag] === true)?.nkey ?? null;
     const row: Row = {
       id: Number(record.id),
       entityid: textField(f, 'entityId') ?? null,
@@ -470,6 +525,12 @@ export class SuiteqlMirror {
       legalname: textField(f, 'legalName') ?? null,
       email: textField(f, 'email') ?? null,
       phone: textField(f, 'phone') ?? null,
+      altphone: textField(f, 'altPhone') ?? null,
+      mobilephone: textField(f, 'mobilePhone') ?? null,
+      fax: textField(f, 'fax') ?? null,
+      url: textField(f, 'url') ?? null,
+      defaultbillingaddress: defaultAddress('defaultBilling'),
+      defaultshippingaddress: defaultAddress('defaultShipping'),
       isinactive: bool(booleanField(f, 'isInactive')),
       isperson: bool(booleanField(f, 'isPerson')),
       currency: intOrNull(textField(f, 'currency')),
@@ -481,6 +542,34 @@ export class SuiteqlMirror {
     };
     this.customValues(record, row);
     this.insert('vendor', row);
+    for (const [index, { line, nkey }] of addressBook.entries()) {
+      this.insert('vendoraddressbook', {
+        entity: Number(record.id),
+        id: index + 1,
+        label: textField(line, 'label') ?? null,
+        defaultbilling: bool(line.defaultBilling === true),
+        defaultshipping: bool(line.defaultShipping === true),
+        addressbookaddress: nkey,
+      });
+      const address = line.addressBookAddress;
+      const part = (name: string): string | null =>
+        typeof address === 'object' && address !== null && !Array.isArray(address)
+          ? ((address as Record<string, string>)[name] ?? null)
+          : null;
+      this.insert('vendoraddressbookentityaddress', {
+        nkey,
+        addressee: part('addressee'),
+        attention: part('attention'),
+        addr1: part('addr1'),
+        addr2: part('addr2'),
+        addr3: part('addr3'),
+        city: part('city'),
+        state: part('state'),
+        zip: part('zip'),
+        country: part('country'),
+        addrphone: part('addrPhone'),
+      });
+    }
     const subsidiary = textField(f, 'subsidiary');
     if (subsidiary !== undefined) {
       this.insert('vendorsubsidiaryrelationship', {

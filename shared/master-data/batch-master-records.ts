@@ -1,0 +1,40 @@
+// The current NetSuite records a batch of master-data notices names, read before the batch is handled:
+// one bulk read per record type instead of one GET per notice. A type whose bulk read fails is read
+// record by record as before (the sync falls back to its own GET). Used by the inbound worker.
+import { logger } from '../observability.ts';
+import type { BatchMasterRecords, MasterRecordKind, MasterRecordReads, ReadMasterRecord } from './ports.ts';
+
+const kinds: readonly MasterRecordKind[] = ['vendor', 'account', 'department'];
+
+export async function readBatchMasterRecords(
+  reads: MasterRecordReads,
+  refs: ReadonlyArray<{ kind: string; id: string }>,
+): Promise<BatchMasterRecords> {
+  const byKind = new Map<MasterRecordKind, Map<string, ReadMasterRecord | undefined>>();
+  await Promise.all(
+    kinds.map(async (kind) => {
+      const ids = [...new Set(refs.filter((ref) => ref.kind === kind).map((ref) => ref.id))];
+      if (ids.length === 0) return;
+      try {
+        byKind.set(kind, await reads.readMany(kind, ids));
+      } catch (error) {
+        logger.warn('bulk read of a batch failed; its records are read one by one', {
+          recordType: kind,
+          records: ids.length,
+          error: String(error),
+        });
+      }
+    }),
+  );
+  return {
+    get: <K extends MasterRecordKind>(kind: K, id: string) => {
+      const records = byKind.get(kind);
+      if (records === undefined || !records.has(id)) return undefined;
+      const read = records.get(id) as ReadMasterRecord<K> | undefined;
+      return read === undefined ? { found: false as const } : { found: true as const, read };
+    },
+  };
+}
+
+/** A batch with nothing read in bulk: every record is read alone. */
+export const noBatchRecords: BatchMasterRecords = { get: () => undefined };
