@@ -7,15 +7,17 @@ import type {
   BillListFilter,
   BillScanFilter,
   DownloadedAttachment,
+  PaymentListFilter,
   ProcurifyAttachment,
   ProcurifyBill,
   ProcurifyBillSummary,
   ProcurifyBills,
   ProcurifyInvoiceFiles,
+  ProcurifyPayment,
 } from '../../../shared/procurify/ports.ts';
 import { Faults } from './faults.ts';
 
-export type ProcurifyOperation = 'getBill' | 'scanBills' | 'downloadAttachment';
+export type ProcurifyOperation = 'getBill' | 'scanBills' | 'downloadAttachment' | 'listPayments';
 
 const time = (value: Date | string | undefined): number | undefined =>
   value === undefined ? undefined : new Date(value).getTime();
@@ -23,6 +25,7 @@ const time = (value: Date | string | undefined): number | undefined =>
 export class InMemoryProcurify implements ProcurifyBills, ProcurifyInvoiceFiles {
   readonly faults = new Faults<ProcurifyOperation>('procurify');
   readonly bills = new Map<string, ProcurifyBill>();
+  readonly payments = new Map<number, ProcurifyPayment>();
   /** Invoice file bytes by attachment uuid. */
   readonly files = new Map<string, DownloadedAttachment>();
 
@@ -58,6 +61,33 @@ export class InMemoryProcurify implements ProcurifyBills, ProcurifyInvoiceFiles 
       yield summary;
       this.faults.check('scanBills');
     }
+  }
+
+  putPayment(payment: ProcurifyPayment): ProcurifyPayment {
+    this.payments.set(payment.id, structuredClone(payment));
+    return payment;
+  }
+
+  /** Payments by update time (both bounds inclusive), status, bill group and id, oldest first. */
+  async *listPayments(filter: PaymentListFilter = {}): AsyncIterable<ProcurifyPayment> {
+    this.faults.check('listPayments');
+    const after = time(filter.updatedAfter);
+    const before = time(filter.updatedBefore);
+    const found = [...this.payments.values()].filter((payment) => {
+      const updated = Date.parse(payment.updated_at);
+      return (
+        (after === undefined || updated >= after) &&
+        (before === undefined || updated <= before) &&
+        (filter.statuses === undefined || filter.statuses.includes(payment.status as never)) &&
+        (filter.ids === undefined || filter.ids.includes(payment.id)) &&
+        (filter.billGroups === undefined ||
+          payment.bill_groups.some((group) => filter.billGroups!.includes(group)))
+      );
+    });
+    const key = filter.orderBy?.replace('-', '') === 'created_at' ? 'created_at' : 'updated_at';
+    found.sort((a, b) => Date.parse(a[key]) - Date.parse(b[key]));
+    if (filter.orderBy?.startsWith('-') === true) found.reverse();
+    for (const payment of found) yield structuredClone(payment);
   }
 
   async downloadAttachment(attachment: ProcurifyAttachment): Promise<DownloadedAttachment> {
