@@ -1,8 +1,11 @@
 // Composition root of inbound-worker: its dependencies built from the environment, once per container.
+// The master-data scope and department locations are read on each message: the deployment's values
+// with an operator's settings (`apsync settings set`) laid over them, so a change applies at once.
 import { type Environment, readEnvironment, readSettings } from '../../shared/config/environment.ts';
 import { queueRetries, stateStore, syncClients } from '../../shared/config/runtime-parts.ts';
 import { createNetSuiteMasterReads } from '../../shared/master-data/netsuite-master-reads.ts';
 import { createProcurifyLookups } from '../../shared/master-data/procurify-lookups.ts';
+import { effectiveMasterDataSettings } from '../../shared/settings/settings-store.ts';
 import type { InboundWorkerDependencies } from './handler.ts';
 
 export function composeInboundWorker(env: Environment): InboundWorkerDependencies {
@@ -10,20 +13,24 @@ export function composeInboundWorker(env: Environment): InboundWorkerDependencie
   const settings = readSettings(env);
   const state = stateStore(config.stateTable, settings);
   const clients = syncClients(config, settings);
-  const lookups = createProcurifyLookups(async () => (await clients()).procurify, {
-    defaultId: settings.departmentLocationId,
-    bySubsidiary: settings.departmentLocations,
-  });
-  const scope = {
-    ...(settings.subsidiaryIds === undefined ? {} : { subsidiaryIds: settings.subsidiaryIds }),
-    ...(settings.vendorSyncFlagField === undefined
-      ? {}
-      : { vendorSyncFlagField: settings.vendorSyncFlagField }),
-  };
+  const current = () => effectiveMasterDataSettings(state, settings);
+  const lookups = createProcurifyLookups(
+    async () => (await clients()).procurify,
+    async () => {
+      const { departmentLocationId, departmentLocations } = await current();
+      return { defaultId: departmentLocationId, bySubsidiary: departmentLocations };
+    },
+  );
   const currencyCodes = new Map<string, string>();
   return {
     masterData: async () => {
-      const { netsuite, procurify } = await clients();
+      const [{ netsuite, procurify }, effective] = await Promise.all([clients(), current()]);
+      const scope = {
+        ...(effective.subsidiaryIds === undefined ? {} : { subsidiaryIds: effective.subsidiaryIds }),
+        ...(effective.vendorSyncFlagField === undefined
+          ? {}
+          : { vendorSyncFlagField: effective.vendorSyncFlagField }),
+      };
       return { netsuite: netsuite.records, procurify, state, scope, lookups, currencyCodes };
     },
     masterReads: async () =>

@@ -9,6 +9,7 @@ import type { InboundMessage } from '../../shared/events/inbound-message.ts';
 import type { PaymentMessage } from '../../shared/events/payment-message.ts';
 import { readDefaultPaymentMode } from '../../shared/payments/default-mode.ts';
 import { reconcileDependencies } from '../../shared/reconcile/index.ts';
+import { effectiveMasterDataSettings } from '../../shared/settings/settings-store.ts';
 import type { ReconcileHandlerDependencies } from './handler.ts';
 
 export function composeReconcile(env: Environment): ReconcileHandlerDependencies {
@@ -41,7 +42,7 @@ export function composeReconcile(env: Environment): ReconcileHandlerDependencies
         dynamodb,
         stateTable: config.stateTable,
         queues,
-        settings,
+        settings: { ...settings, ...(await effectiveMasterDataSettings(state, settings)) },
         defaultPaymentMode,
       });
     },

@@ -336,6 +336,59 @@ export const billConfigOutputSchema = z
   .strict();
 export type BillConfigOutput = z.infer<typeof billConfigOutputSchema>;
 
+/** `apsync settings get [name]`: every setting of the catalog (shared/settings/catalog.ts) as it applies now. */
+export const settingsGetOutputSchema = z
+  .object({
+    settings: z.array(
+      z
+        .object({
+          name: z.string(),
+          group: z.string(),
+          meaning: z.string(),
+          /** The value that applies now (null: none). */
+          value: z.unknown(),
+          /** operator: set with apsync settings / the console; deployment: cdk.json; default: neither. */
+          source: z.enum(['operator', 'deployment', 'default']),
+          default: z.string(),
+          /** The cdk.json key (under `apsync`) the initial value comes from. */
+          initialFrom: z.string().optional(),
+          changedAt: z.string().optional(),
+          changedBy: z.string().optional(),
+        })
+        .strict(),
+    ),
+  })
+  .strict();
+export type SettingsGetOutput = z.infer<typeof settingsGetOutputSchema>;
+
+const scopeRecordSchema = z
+  .object({ kind: z.enum(['vendor', 'account', 'department']), id: z.string() })
+  .strict();
+
+/** `apsync settings set`: what changed, and what the change did. */
+export const settingsSetOutputSchema = z
+  .object({
+    changed: z.array(z.object({ name: z.string(), previous: z.unknown(), value: z.unknown() }).strict()),
+    /** Settings given with the value they already had: nothing stored. */
+    unchanged: z.array(z.string()),
+    resentBills: z.number().int(),
+    resentDepartments: z.number().int(),
+    /** After a scope change (netsuite.subsidiaries, netsuite.syncFlagField). */
+    reevaluation: z
+      .object({
+        /** Now in scope: queued for sync. */
+        queued: z.array(scopeRecordSchema),
+        /** Now out of scope: left as they are (never deleted). */
+        outOfScope: z.array(
+          scopeRecordSchema.extend({ procurifyId: z.string().optional(), reason: z.string() }).strict(),
+        ),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+export type SettingsSetOutput = z.infer<typeof settingsSetOutputSchema>;
+
 export const billActionOutputSchema = z
   .object({
     action: z.enum(['exclude', 'include', 'sync', 'unlink', 'excluded']),

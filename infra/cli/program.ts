@@ -12,6 +12,7 @@ import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 
 import type { z } from 'zod';
 import { BugError, classOf, DataError, SyncError } from '../../shared/errors.ts';
 import type { PaymentMode } from '../../shared/payment-mode.ts';
+import { settingNamesList } from '../../shared/settings/catalog.ts';
 import type { RecordKind } from '../../shared/state/model.ts';
 import { resolveDataDir } from '../local/manifest.ts';
 import { auditRecord, renderAudit } from './commands/audit.ts';
@@ -51,6 +52,13 @@ import {
   reviewStatuses,
 } from './commands/review.ts';
 import { renderSecretsSet, type SecretKind, secretKinds, setSecret } from './commands/secrets.ts';
+import {
+  getSettings,
+  renderSettingsGet,
+  renderSettingsSet,
+  setSetting,
+  setSettingsFromFile,
+} from './commands/settings.ts';
 import { readStatus, renderStatus } from './commands/status.ts';
 import { renderSyncNow, type SyncFlow, syncFlows, syncNow } from './commands/sync-now.ts';
 import * as schemas from './output-schemas.ts';
@@ -65,7 +73,7 @@ export const exitCodes = { ok: 0, failed: 1, usage: 2, unreachable: 3, bug: 4 } 
 export type CliErrorClass = 'failed' | 'usage' | 'unreachable' | 'bug';
 
 /** DataError codes that mean the command line itself was wrong. */
-const usageCodes = new Set(['usage', 'bad-record', 'bad-queue', 'bad-file']);
+const usageCodes = new Set(['usage', 'bad-record', 'bad-queue', 'bad-file', 'bad-setting']);
 
 /** DataError codes that mean the stack itself cannot be reached: no local stack, no such deployed one. */
 const unreachableCodes = new Set(['no-local-stack', 'bad-local-manifest', 'no-stack']);
@@ -432,6 +440,50 @@ function buildProgram(io: CliIo, state: RunState): Command {
       },
     );
 
+  const settings = program
+    .command('settings')
+    .description('runtime settings kept in the state table (README: Configuration), validated and audited');
+  settings
+    .command('get')
+    .description('every setting (or one) with its meaning, value and where the value comes from')
+    .argument('[name]', `a setting: ${settingNamesList.join(', ')}`)
+    .action(async (name: string | undefined) =>
+      emit(schemas.settingsGetOutputSchema, await getSettings(await services(), name), renderSettingsGet),
+    );
+  settings
+    .command('set')
+    .description(
+      'change a setting: validated, checked against NetSuite/Procurify, recorded with who and when; a scope change queues records now in scope and lists those now out of scope',
+    )
+    .argument('[name]', 'the setting (settings get lists them)')
+    .argument(
+      '[value]',
+      'its value: text (e.g. pull, 1,3, on) or JSON for the bills.* objects; empty or null = none',
+    )
+    .option('--file <file>', 'a JSON object of settings, {"<name>": <value>, …}, checked and stored together')
+    .action(async (name: string | undefined, value: string | undefined, options: { file?: string }) => {
+      const user = operatorName(io.env);
+      let output: schemas.SettingsSetOutput;
+      if (options.file !== undefined) {
+        if (name !== undefined) {
+          throw new DataError('give either --file or <name> <value>, not both', {
+            source: 'apsync-cli',
+            code: 'usage',
+          });
+        }
+        output = await setSettingsFromFile(await services(), options.file, user);
+      } else {
+        if (name === undefined || value === undefined) {
+          throw new DataError('give <name> <value> or --file <file> (apsync settings get lists the names)', {
+            source: 'apsync-cli',
+            code: 'usage',
+          });
+        }
+        output = await setSetting(await services(), name, value, user);
+      }
+      emit(schemas.settingsSetOutputSchema, output, renderSettingsSet);
+    });
+
   const bills = program
     .command('bills')
     .description('bills: configuration and links of an older integration');
@@ -451,7 +503,7 @@ function buildProgram(io: CliIo, state: RunState): Command {
     .action(async (options: { file: string }) =>
       emit(
         schemas.billConfigOutputSchema,
-        await setBillConfig(await services(), options.file),
+        await setBillConfig(await services(), options.file, operatorName(io.env)),
         renderBillConfig,
       ),
     );

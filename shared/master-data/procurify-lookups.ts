@@ -1,5 +1,6 @@
 // Reads the Procurify facts master-data mapping needs (currency ids by ISO code, the locations
-// departments belong to) once per container and keeps them for ten minutes.
+// departments belong to) once per container and keeps them for ten minutes; the department location
+// settings may be read on each use (an operator changes them with `apsync settings set`).
 import { DataError } from '../errors.ts';
 import type { ProcurifyDepartments } from '../procurify/ports.ts';
 import { settingNames } from '../resources.ts';
@@ -15,29 +16,48 @@ export interface DepartmentLocationSettings {
 
 export function createProcurifyLookups(
   procurify: () => Promise<ProcurifyDepartments>,
-  departmentLocations: number | undefined | DepartmentLocationSettings,
+  departmentLocations:
+    | number
+    | undefined
+    | DepartmentLocationSettings
+    | (() => Promise<DepartmentLocationSettings>),
   maxAgeMs = 600_000,
 ): () => Promise<ProcurifyLookups> {
-  const settings: DepartmentLocationSettings =
-    typeof departmentLocations === 'object' ? departmentLocations : { defaultId: departmentLocations };
-  let cached: { at: number; value: ProcurifyLookups } | undefined;
-  return async () => {
-    if (cached !== undefined && Date.now() - cached.at < maxAgeMs) return cached.value;
-    const client = await procurify();
-    const currencyIds = new Map<string, number>();
-    let headquarter: number | undefined;
-    let firstActive: number | undefined;
-    const active = new Set<number>();
-    for await (const currency of client.listCurrencies()) {
-      if (currency.active !== false) currencyIds.set(currency.name.toUpperCase(), currency.id);
-    }
-    for await (const location of client.listLocations()) {
-      if (location.active !== false) {
-        firstActive ??= location.id;
-        active.add(location.id);
+  const readSettings: () => Promise<DepartmentLocationSettings> =
+    typeof departmentLocations === 'function'
+      ? departmentLocations
+      : async () =>
+          typeof departmentLocations === 'object' ? departmentLocations : { defaultId: departmentLocations };
+  let cached:
+    | {
+        at: number;
+        currencyIds: Map<string, number>;
+        headquarter: number | undefined;
+        firstActive: number | undefined;
+        active: Set<number>;
       }
-      if (location.headquarter === true) headquarter = location.id;
+    | undefined;
+  return async () => {
+    const settings = await readSettings();
+    if (cached === undefined || Date.now() - cached.at >= maxAgeMs) {
+      const client = await procurify();
+      const currencyIds = new Map<string, number>();
+      let headquarter: number | undefined;
+      let firstActive: number | undefined;
+      const active = new Set<number>();
+      for await (const currency of client.listCurrencies()) {
+        if (currency.active !== false) currencyIds.set(currency.name.toUpperCase(), currency.id);
+      }
+      for await (const location of client.listLocations()) {
+        if (location.active !== false) {
+          firstActive ??= location.id;
+          active.add(location.id);
+        }
+        if (location.headquarter === true) headquarter = location.id;
+      }
+      cached = { at: Date.now(), currencyIds, headquarter, firstActive, active };
     }
+    const { currencyIds, headquarter, firstActive, active } = cached;
     const locationId = settings.defaultId ?? headquarter ?? firstActive;
     if (locationId === undefined) {
       throw new DataError(
@@ -56,15 +76,11 @@ export function createProcurifyLookups(
           `${settingNames.departmentLocations} maps NetSuite subsidiary ${subsidiary} to Procurify location ${location}, which does not exist or is inactive`,
         );
     }
-    cached = {
-      at: Date.now(),
-      value: {
-        currencyIds,
-        departmentLocationId: locationId,
-        departmentLocationsBySubsidiary: bySubsidiary,
-        invalidDepartmentLocations: invalid,
-      },
+    return {
+      currencyIds,
+      departmentLocationId: locationId,
+      departmentLocationsBySubsidiary: bySubsidiary,
+      invalidDepartmentLocations: invalid,
     };
-    return cached.value;
   };
 }

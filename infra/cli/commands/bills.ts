@@ -13,16 +13,20 @@ import {
   selectBills,
   unlinkBill,
 } from '../../../shared/bills/bill-selection.ts';
-import { billSyncConfigName, parseBillSyncSettings } from '../../../shared/bills/bill-sync-settings.ts';
-import { changeBillSettings } from '../../../shared/bills/change-bill-settings.ts';
+import {
+  billSyncConfigName,
+  billSyncSettingsSchema,
+  parseBillSyncSettings,
+} from '../../../shared/bills/bill-sync-settings.ts';
 import { importBillLinks } from '../../../shared/bills/import-bill-links.ts';
 import { createNetSuiteBillLookups } from '../../../shared/bills/netsuite-bill-lookups.ts';
 import { DataError } from '../../../shared/errors.ts';
 import type { BillMessage } from '../../../shared/events/bill-message.ts';
-import type { MetadataField } from '../../../shared/netsuite/index.ts';
+import { changeSettings } from '../../../shared/settings/change-settings.ts';
 import type { BillActionOutput, BillConfigOutput, BillLinkImportOutput } from '../output-schemas.ts';
 import { parseRecord } from '../record-syntax.ts';
 import type { CliServices } from '../services.ts';
+import { settingsDependencies } from './settings.ts';
 
 export async function importLinks(services: CliServices, file: string): Promise<BillLinkImportOutput> {
   const text = await readFile(file, 'utf8');
@@ -50,11 +54,16 @@ export async function getBillConfig(services: CliServices): Promise<BillConfigOu
 }
 
 /**
- * `apsync bills config set --file <json>`: validated, checked against NetSuite (accounts, subsidiaries,
- * locations, classes, segment values, custom field types, File Cabinet folder), stored, and every parked
- * bill re-sent (shared/bills/change-bill-settings.ts).
+ * `apsync bills config set --file <json>`: the whole document, validated, then changed through the
+ * settings catalog (every `bills.*` setting: given, or none) — checked against NetSuite (accounts,
+ * subsidiaries, locations, classes, segment values, custom field types, File Cabinet folder), stored,
+ * audited and every parked bill re-sent (shared/settings/change-settings.ts, change-bill-settings.ts).
  */
-export async function setBillConfig(services: CliServices, file: string): Promise<BillConfigOutput> {
+export async function setBillConfig(
+  services: CliServices,
+  file: string,
+  user: string,
+): Promise<BillConfigOutput> {
   // An unreadable file is a usage error (program.ts maps ENOENT and the like); bad JSON is one too.
   const text = await readFile(file, 'utf8');
   let input: unknown;
@@ -66,34 +75,16 @@ export async function setBillConfig(services: CliServices, file: string): Promis
       code: 'bad-file',
     });
   }
-  const netsuite = await services.netsuite();
-  const lookups = createNetSuiteBillLookups(netsuite.suiteQl);
-  const result = await changeBillSettings(
-    input,
-    {
-      state: services.state,
-      lookups,
-      bills: new SqsQueuePublisher<BillMessage>(services.sqs, services.target.queues.bill.url),
-      vendorBillFields: async () => {
-        const { record, lines } = await netsuite.metadata.recordFields('vendorBill');
-        const shape = (field: MetadataField) => ({
-          ...(field.type === undefined ? {} : { type: field.type }),
-          ...(field.format === undefined ? {} : { format: field.format }),
-          reference: field.$ref !== undefined,
-        });
-        const toShapes = (fields: Map<string, MetadataField> | undefined) =>
-          new Map(
-            [...(fields ?? new Map<string, MetadataField>())].map(([name, field]) => [name, shape(field)]),
-          );
-        return { body: toShapes(record), expenseLine: toShapes(lines.get('expense')) };
-      },
-      ...(netsuite.attachments === undefined
-        ? {}
-        : { checkFolder: (folderId: string) => netsuite.attachments!.checkFolder(folderId) }),
-    },
-    process.env.USER,
+  const settings = parseBillSyncSettings(input);
+  const document = input as Record<string, unknown>;
+  const values = Object.fromEntries(
+    Object.keys(billSyncSettingsSchema.shape).map((key) => [
+      `bills.${key}`,
+      Object.hasOwn(document, key) ? document[key] : null,
+    ]),
   );
-  return { settings: result.settings as Record<string, unknown>, resent: result.resent };
+  const result = await changeSettings(values, await settingsDependencies(services), { user, via: 'cli' });
+  return { settings: settings as Record<string, unknown>, resent: result.resentBills };
 }
 
 export function renderBillConfig(output: BillConfigOutput): string {

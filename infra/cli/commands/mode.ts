@@ -1,9 +1,13 @@
 // `apsync mode get|set`: the payment mode (push: Procurify payments become NetSuite Vendor Payments;
 // pull: bills paid in NetSuite are marked paid in Procurify), read and changed through
-// shared/payment-mode.ts so the change is recorded in the audit trail (`apsync audit payment:mode`).
-import { changePaymentMode, type PaymentMode, readPaymentMode } from '../../../shared/payment-mode.ts';
+// shared/payment-mode.ts; a change goes through the settings catalog's change (`settings set
+// paymentMode`, shared/settings/change-settings.ts) and is recorded in the audit trail (`apsync audit
+// payment:mode`) and the settings history.
+import { type PaymentMode, readPaymentMode } from '../../../shared/payment-mode.ts';
+import { changeSettings } from '../../../shared/settings/change-settings.ts';
 import type { ModeGetOutput, ModeSetOutput } from '../output-schemas.ts';
 import type { CliServices } from '../services.ts';
+import { settingsDependencies } from './settings.ts';
 
 export async function getMode(services: CliServices): Promise<ModeGetOutput> {
   const defaultMode = services.target.defaultPaymentMode;
@@ -22,7 +26,12 @@ export async function setMode(
   mode: PaymentMode,
   changedBy: string,
 ): Promise<ModeSetOutput> {
-  return changePaymentMode(services.state, mode, changedBy, services.target.defaultPaymentMode);
+  const previous = (await readPaymentMode(services.state, services.target.defaultPaymentMode)).mode;
+  const result = await changeSettings({ paymentMode: mode }, await settingsDependencies(services), {
+    user: changedBy,
+    via: 'cli',
+  });
+  return { previous, current: mode, changed: result.changed.length > 0 };
 }
 
 export const renderModeGet = (output: ModeGetOutput): string =>

@@ -25,6 +25,7 @@ import {
   departmentWriteSchema,
   vendorWriteSchema,
 } from '../../../shared/procurify/schemas.ts';
+import { effectiveMasterDataSettings } from '../../../shared/settings/settings-store.ts';
 import type { RecordRef } from '../../../shared/state/model.ts';
 import type { PreviewOutput } from '../output-schemas.ts';
 import { formatRecord } from '../record-syntax.ts';
@@ -76,10 +77,12 @@ async function previewMasterData(
   services: CliServices,
   ref: RecordRef & { kind: 'vendor' | 'account' | 'department' },
 ): Promise<Planned> {
-  const [{ netsuite, procurify }, settings] = await Promise.all([
+  const [{ netsuite, procurify }, deployed] = await Promise.all([
     services.syncClients(),
     services.settings(),
   ]);
+  // The operator's settings (`apsync settings`) over the deployment's, as the inbound worker applies them.
+  const settings = { ...deployed, ...(await effectiveMasterDataSettings(services.state, deployed)) };
   const scope: MasterDataScope = {
     ...(settings.subsidiaryIds === undefined ? {} : { subsidiaryIds: settings.subsidiaryIds }),
     ...(settings.vendorSyncFlagField === undefined

@@ -14,6 +14,7 @@ import {
   reconcileDependencies,
   reconcileReportCsv,
 } from '../../../shared/reconcile/index.ts';
+import { effectiveMasterDataSettings } from '../../../shared/settings/settings-store.ts';
 import type { ReconcileOutput } from '../output-schemas.ts';
 import type { CliServices } from '../services.ts';
 import { orDash, table } from '../terminal.ts';
@@ -49,7 +50,8 @@ export async function runReconcile(
       bills: new SqsQueuePublisher<BillMessage>(services.sqs, queues.bill.url),
       payments: new SqsQueuePublisher<PaymentMessage>(services.sqs, queues.payment.url),
     },
-    settings,
+    // The operator's settings (`apsync settings`) over the deployment's, as the functions apply them.
+    settings: { ...settings, ...(await effectiveMasterDataSettings(services.state, settings)) },
     defaultPaymentMode: services.target.defaultPaymentMode,
   });
   const report = await reconcile(deps, {
