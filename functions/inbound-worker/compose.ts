@@ -33,13 +33,15 @@ export function composeInboundWorker(env: Environment): InboundWorkerDependencie
       };
       return { netsuite: netsuite.records, procurify, state, scope, lookups, currencyCodes };
     },
-    masterReads: async () =>
-      createNetSuiteMasterReads((await clients()).netsuite.suiteQl, {
+    masterReads: async () => {
+      const [{ netsuite }, effective] = await Promise.all([clients(), current()]);
+      return createNetSuiteMasterReads(netsuite.suiteQl, {
         timeZone: settings.netsuiteTimeZone,
-        ...(settings.vendorSyncFlagField === undefined
+        ...(effective.vendorSyncFlagField === undefined
           ? {}
-          : { vendorSyncFlagField: settings.vendorSyncFlagField }),
-      }),
+          : { vendorSyncFlagField: effective.vendorSyncFlagField }),
+      });
+    },
     audit: state,
     failures: state,
     ...queueRetries(config.inboundQueueUrl, settings),
