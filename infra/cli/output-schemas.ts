@@ -118,6 +118,18 @@ export const statusOutputSchema = z
       })
       .strict()
       .nullable(),
+    /** The initial load (`apsync backfill --bills`): the phase running with n of m, or when it was done. */
+    initialLoad: z
+      .object({
+        state: z.enum(['never', 'running', 'done']),
+        phase: z.string().optional(),
+        processed: z.number().int().optional(),
+        total: z.number().int().optional(),
+        startedAt: z.string().optional(),
+        finishedAt: z.string().optional(),
+        line: z.string(),
+      })
+      .strict(),
   })
   .strict();
 export type StatusOutput = z.infer<typeof statusOutputSchema>;
@@ -311,6 +323,74 @@ export const backfillOutputSchema = z
     enqueued: z.record(z.string(), z.number().int()),
     total: z.number().int(),
     durationMs: z.number(),
+    /** Push mode: the payments of the loaded bills (shared/payments/backfill-payments.ts). */
+    payments: z
+      .object({
+        /** --payments: the writable ones were pushed; otherwise listed. */
+        pushed: z.boolean(),
+        counts: z
+          .object({
+            read: z.number().int(),
+            alreadyLinked: z.number().int(),
+            matched: z.number().int(),
+            listed: z.number().int(),
+            created: z.number().int(),
+            skipped: z.number().int(),
+            failed: z.number().int(),
+          })
+          .strict(),
+        /** What pushing each listed payment would write (the first 500). */
+        listed: z.array(
+          z
+            .object({
+              paymentId: z.string(),
+              externalId: z.string(),
+              netsuiteVendorId: z.string(),
+              accountId: z.string(),
+              tranDate: z.string(),
+              currency: z.string(),
+              amount: z.string(),
+              bills: z.array(
+                z.object({ billUuid: z.string(), netsuiteBillId: z.string(), amount: z.string() }).strict(),
+              ),
+              upToDate: z.boolean(),
+            })
+            .strict(),
+        ),
+        problems: z.array(z.object({ paymentId: z.string(), reason: z.string() }).strict()),
+      })
+      .strict()
+      .optional(),
+    /** Pull mode: the loaded bills paid in NetSuite before go-live (shared/payments/backfill-paid-bills.ts). */
+    paidBills: z
+      .object({
+        /** --mark-paid: they were marked paid in Procurify; otherwise listed. */
+        marked: z.boolean(),
+        counts: z
+          .object({
+            read: z.number().int(),
+            notLinked: z.number().int(),
+            open: z.number().int(),
+            paidInNetSuite: z.number().int(),
+            marked: z.number().int(),
+            listed: z.number().int(),
+            partial: z.number().int(),
+            notMarkable: z.number().int(),
+            failed: z.number().int(),
+          })
+          .strict(),
+        /** The bills paid in NetSuite that were not marked (the first 1000). */
+        listed: z.array(
+          z.object({ billUuid: z.string(), netsuiteBillId: z.string(), paymentDate: z.string() }).strict(),
+        ),
+        problems: z.array(
+          z
+            .object({ billUuid: z.string(), netsuiteBillId: z.string().optional(), reason: z.string() })
+            .strict(),
+        ),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 export type BackfillOutput = z.infer<typeof backfillOutputSchema>;

@@ -559,50 +559,88 @@ function buildProgram(io: CliIo, state: RunState): Command {
 
   program
     .command('backfill')
-    .description('queue every NetSuite vendor, GL account and department for sync (initial load)')
+    .description(
+      'initial load: queue every NetSuite vendor, GL account and department; with --bills the Procurify bills, then their payments',
+    )
     .option('--since <date>', 'only records modified since YYYY-MM-DD or an ISO date-time')
     .option(
       '--bills',
       'then the approved Procurify bills of the last 12 months (or --since), matched in NetSuite first',
     )
     .option('--history', 'with --bills: also the bills modified before that')
-    .action(async (options: { since?: string; bills?: boolean; history?: boolean }) => {
-      const json = globals().json;
-      const bars =
-        !json && io.stderrIsTTY
-          ? new cliProgress.MultiBar(
-              {
-                format: '{recordType} [{bar}] {value} enqueued{state}',
-                hideCursor: true,
-                clearOnComplete: false,
-              },
-              cliProgress.Presets.shades_classic,
-            )
-          : undefined;
-      const byType = new Map<string, cliProgress.SingleBar>();
-      try {
-        const output = await runBackfill(await services(), options, (progress) => {
-          if (bars === undefined) {
-            if (!json && progress.done) io.stderr(`${progress.recordType}: ${progress.enqueued} enqueued\n`);
-            return;
+    .option(
+      '--payments',
+      'push mode: push the payments of the loaded bills that are not in NetSuite yet (without it they are listed)',
+    )
+    .option(
+      '--mark-paid',
+      'pull mode: mark paid in Procurify the loaded bills paid in full in NetSuite before go-live (without it they are listed)',
+    )
+    .action(
+      async (options: {
+        since?: string;
+        bills?: boolean;
+        history?: boolean;
+        payments?: boolean;
+        markPaid?: boolean;
+      }) => {
+        const json = globals().json;
+        const bars =
+          !json && io.stderrIsTTY
+            ? new cliProgress.MultiBar(
+                {
+                  format: '{recordType} [{bar}] {value}{of} {unit}{detail} ETA {eta_formatted}{state}',
+                  hideCursor: true,
+                  clearOnComplete: false,
+                },
+                cliProgress.Presets.shades_classic,
+              )
+            : undefined;
+        const byType = new Map<string, cliProgress.SingleBar>();
+        try {
+          const output = await runBackfill(await services(), options, (progress) => {
+            if (bars === undefined) {
+              if (!json && progress.done) {
+                io.stderr(
+                  `${progress.recordType}: ${progress.enqueued}${progress.total === undefined ? ' enqueued' : ` of ${progress.total}`}${progress.detail === undefined ? '' : ` (${progress.detail})`}\n`,
+                );
+              }
+              return;
+            }
+            let bar = byType.get(progress.recordType);
+            if (bar === undefined) {
+              bar = bars.create(1, 0, {
+                recordType: progress.recordType.padEnd(18),
+                state: '',
+                of: '',
+                unit: '',
+                detail: '',
+              });
+              byType.set(progress.recordType, bar);
+            }
+            // Without a known total, the bar fills when the type is read to its end.
+            bar.setTotal(
+              progress.total ?? (progress.done ? Math.max(progress.enqueued, 1) : progress.enqueued + 100),
+            );
+            bar.update(progress.enqueued, {
+              state: progress.done ? ' (done)' : '',
+              of: progress.total === undefined ? '' : ` of ${progress.total}`,
+              unit: progress.total === undefined ? 'enqueued' : 'handled',
+              detail: progress.detail === undefined ? '' : ` — ${progress.detail}`,
+            });
+          });
+          bars?.stop();
+          emit(schemas.backfillOutputSchema, output, renderBackfill);
+          if ((output.payments?.counts.failed ?? 0) + (output.paidBills?.counts.failed ?? 0) > 0) {
+            state.exitCode = exitCodes.failed;
           }
-          let bar = byType.get(progress.recordType);
-          if (bar === undefined) {
-            bar = bars.create(1, 0, { recordType: progress.recordType.padEnd(10), state: '' });
-            byType.set(progress.recordType, bar);
-          }
-          // The total is unknown until a type is read to its end: the bar fills when it is.
-          bar.setTotal(progress.done ? Math.max(progress.enqueued, 1) : progress.enqueued + 100);
-          bar.update(progress.enqueued, { state: progress.done ? ' (done)' : '' });
-        });
-        bars?.stop();
-        emit(schemas.backfillOutputSchema, output, renderBackfill);
-      } catch (error) {
-        // Stopped once only: a second stop redraws and moves the cursor over what follows.
-        bars?.stop();
-        throw error;
-      }
-    });
+        } catch (error) {
+          // Stopped once only: a second stop redraws and moves the cursor over what follows.
+          bars?.stop();
+          throw error;
+        }
+      },
+    );
 
   program
     .command('preview')

@@ -244,6 +244,7 @@ function overviewBody(
   const last = overview.lastReconcile;
   return html`${label === undefined ? '' : html`<p>Stack: ${label}</p>`}
 <p>Payment mode: <strong>${mode.mode}</strong> ${mode.source === 'operator' ? html`(set by ${mode.changedBy ?? '-'} at ${time(mode.changedAt)})` : '(default)'}</p>
+<p>${overview.initialLoad.replace(/^initial load/, 'Initial load')}</p>
 <h2>Flows</h2>
 <table><thead><tr><th scope="col">flow</th><th scope="col">every</th><th scope="col">last run</th><th scope="col">outcome</th><th scope="col">watermarks</th></tr></thead><tbody>
 ${overview.flows.map(

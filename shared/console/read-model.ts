@@ -6,6 +6,7 @@ import { type QueueDepth, queueDepth } from '../aws/queue-depth.ts';
 import { billSyncConfigName } from '../bills/bill-sync-settings.ts';
 import { masterRecordTypes, pollDefaults } from '../netsuite-poll/index.ts';
 import { type PaymentMode, type PaymentModeSetting, readPaymentMode } from '../payment-mode.ts';
+import { initialLoadLine, readInitialLoad } from '../payments/initial-load.ts';
 import { paidBillPullFlow } from '../payments/pull-paid-bills.ts';
 import { procurifyPollDefaults } from '../procurify-poll/poll-procurify.ts';
 import { createReconcileReportStore } from '../reconcile/index.ts';
@@ -70,6 +71,8 @@ export interface Overview {
   counts: Array<{ kind: RecordKind; status: SyncStatus; count: number }>;
   queues: Array<{ queue: QueueKey; depth: QueueDepth; deadLetter: QueueDepth }>;
   lastReconcile: StoredReconcileSummary | undefined;
+  /** The initial load's line, as `apsync status` shows it. */
+  initialLoad: string;
 }
 
 export async function readOverview(data: ConsoleData): Promise<Overview> {
@@ -94,6 +97,7 @@ export async function readOverview(data: ConsoleData): Promise<Overview> {
     data.flowRuns?.() ?? Promise.resolve([]),
     createReconcileReportStore(data.state).lastReport(),
   ]);
+  const initialLoad = initialLoadLine(await readInitialLoad(data.state));
   const flows = await Promise.all(
     Object.entries(flowWatermarks).map(async ([flow, names]) => ({
       ...(runs.find((run) => run.flow === flow) ?? { flow }),
@@ -108,6 +112,7 @@ export async function readOverview(data: ConsoleData): Promise<Overview> {
     counts: counts.filter((entry) => entry.count > 0),
     queues,
     lastReconcile,
+    initialLoad,
   };
 }
 

@@ -1,8 +1,9 @@
-// `apsync status`: the payment mode, each scheduled flow (last run, watermarks and their lag), how many
+// `apsync status`: the payment mode, the initial load's progress, each scheduled flow (last run, watermarks and their lag), how many
 // records are in each sync state, and the depth of every queue and dead-letter queue.
 import { queueDepth } from '../../../shared/aws/queue-depth.ts';
 import { masterRecordTypes, pollDefaults } from '../../../shared/netsuite-poll/index.ts';
 import { readPaymentMode } from '../../../shared/payment-mode.ts';
+import { initialLoadLine, readInitialLoad } from '../../../shared/payments/initial-load.ts';
 import { paidBillPullFlow } from '../../../shared/payments/pull-paid-bills.ts';
 import { procurifyPollDefaults } from '../../../shared/procurify-poll/poll-procurify.ts';
 import { createReconcileReportStore } from '../../../shared/reconcile/index.ts';
@@ -69,6 +70,7 @@ export async function readStatus(services: CliServices, now: Date = new Date()):
     });
   }
   const reconciled = await createReconcileReportStore(services.state).lastReport();
+  const initialLoad = await readInitialLoad(services.state);
   return {
     target: { kind: target.kind, label: target.label },
     checkedAt: now.toISOString(),
@@ -92,6 +94,7 @@ export async function readStatus(services: CliServices, now: Date = new Date()):
             fix: reconciled.fix,
             totals: reconciled.totals,
           },
+    initialLoad: { ...initialLoad, line: initialLoadLine(initialLoad) },
   };
 }
 
@@ -145,6 +148,7 @@ export function renderStatus(output: StatusOutput, width?: number): string {
   const parts = [
     `apsync status — ${output.target.label} at ${output.checkedAt}`,
     `payment mode: ${mode.mode}${mode.source === 'operator' ? ` (set by ${orDash(mode.changedBy)} at ${orDash(mode.changedAt)})` : ' (default)'}`,
+    output.initialLoad.line,
     '',
     'flows',
     table(

@@ -1,0 +1,237 @@
+// The initial load's paid history in pull mode (`apsync backfill --bills [--mark-paid]`): Procurify bills
+// of the load (approved, modified in the load's window) whose linked NetSuite Vendor Bill was already
+// paid in full before go-live. The paid-bill pull never sees them (its window starts at go-live), and
+// they are never marked silently: without `--mark-paid` they are listed (count and ids); with it they
+// are marked paid in Procurify with the date of the NetSuite payment. The decision is the pull's own
+// (planPaidBillUpdates: paid in full → mark, partly paid → noted, not markable → said why). Resumable
+// (configuration item `paid-bill-backfill`, load-cursor.ts); NetSuite read through the governed client.
+import { classOf, DataError, type SyncError } from '../errors.ts';
+import type { SuiteQl } from '../netsuite/index.ts';
+import { type PaymentMode, readPaymentMode } from '../payment-mode.ts';
+import type { ProcurifyBillPayer, ProcurifyBillSummary, ProcurifyBills } from '../procurify/ports.ts';
+import type { RecordLink, RecordRef } from '../state/model.ts';
+import type { AuditTrail, ConfigStore, LinkStore } from '../state/ports.ts';
+import { type LoadCursor, type LoadProgress, runLoad } from './load-cursor.ts';
+import { readBillsForPull, readLatestPaymentDates } from './netsuite-payment-facts.ts';
+import { type BillToMark, markBatches, planPaidBillUpdates } from './paid-bill-plan.ts';
+
+export const paidBillBackfillConfigName = 'paid-bill-backfill';
+
+/** Bills listed in the cursor (the counts count them all). */
+const listLimit = 1000;
+
+export interface PaidBillListing {
+  billUuid: string;
+  netsuiteBillId: string;
+  paymentDate: string;
+}
+
+export interface PaidBillBackfillCounts {
+  /** Procurify bills read (approved, or with a payment under way). */
+  read: number;
+  /** Without a NetSuite link (not loaded, parked, or still on the bill queue). */
+  notLinked: number;
+  /** Still open in NetSuite, nothing paid. */
+  open: number;
+  /** Paid in full in NetSuite: to mark (listed), or marked with --mark-paid. */
+  paidInNetSuite: number;
+  marked: number;
+  /** Paid in full in NetSuite, not marked (no --mark-paid). */
+  listed: number;
+  partial: number;
+  notMarkable: number;
+  failed: number;
+}
+
+export type PaidBillBackfillCursor = LoadCursor<PaidBillBackfillCounts> & {
+  markPaid: boolean;
+  /** The first bills paid in NetSuite that were listed, not marked. */
+  listedBills: PaidBillListing[];
+  problems: Array<{ billUuid: string; netsuiteBillId?: string; reason: string }>;
+};
+
+export interface BackfillPaidBillsDependencies {
+  netsuite: { suiteQl: SuiteQl };
+  procurify: Pick<ProcurifyBills, 'scanBills'> & Pick<ProcurifyBillPayer, 'markBillsPaid'>;
+  state: ConfigStore & Pick<LinkStore, 'findBySource'> & AuditTrail;
+  defaultMode: PaymentMode;
+  now?: () => Date;
+}
+
+export interface BackfillPaidBillsOptions {
+  /** ISO start of the load's recent window (backfill-bills.ts loadSince). */
+  since: string;
+  history?: boolean;
+  /** Mark them paid in Procurify (the operator asked); otherwise list them. */
+  markPaid?: boolean;
+  batchSize?: number;
+  onProgress?: (progress: LoadProgress<PaidBillBackfillCounts>) => void;
+}
+
+/** Procurify statuses read: Approved (markable) and the payment-under-way ones (said why not). */
+const readStatuses = [2, 6, 7, 8];
+
+const billRef = (uuid: string): RecordRef => ({ system: 'procurify', kind: 'bill', id: uuid });
+
+export async function backfillPaidBills(
+  deps: BackfillPaidBillsDependencies,
+  options: BackfillPaidBillsOptions,
+): Promise<PaidBillBackfillCursor> {
+  const mode = await readPaymentMode(deps.state, deps.defaultMode);
+  if (mode.mode !== 'pull') {
+    throw new DataError(
+      '--mark-paid is for pull mode (bills paid in NetSuite are marked paid in Procurify); the payment mode is push: ' +
+        'payments of the loaded bills are pushed with --payments instead',
+      { source: 'apsync', code: 'MODE_PUSH' },
+    );
+  }
+  const markPaid = options.markPaid === true;
+  const extra: Pick<PaidBillBackfillCursor, 'markPaid' | 'listedBills' | 'problems'> = {
+    markPaid,
+    listedBills: [],
+    problems: [],
+  };
+  const stored = await deps.state.getConfig<PaidBillBackfillCursor>(paidBillBackfillConfigName);
+  // A listing and a marking run are different loads: switching starts the load over (already marked
+  // bills are no longer Approved in Procurify, so they are not read again).
+  if (stored?.status === 'running' && stored.markPaid === markPaid && stored.since === options.since) {
+    extra.listedBills = stored.listedBills ?? [];
+    extra.problems = stored.problems ?? [];
+  } else if (stored?.status === 'running') {
+    await deps.state.putConfig(paidBillBackfillConfigName, { ...stored, status: 'done' });
+  }
+  const state: ConfigStore = {
+    getConfig: deps.state.getConfig.bind(deps.state),
+    // The cursor carries this run's listing too.
+    putConfig: (name, value) =>
+      deps.state.putConfig(name, { ...(value as LoadCursor<PaidBillBackfillCounts>), ...extra }),
+  };
+  const cursor = await runLoad<ProcurifyBillSummary, PaidBillBackfillCounts>(
+    { state, ...(deps.now === undefined ? {} : { now: deps.now }) },
+    {
+      name: paidBillBackfillConfigName,
+      since: options.since,
+      history: options.history === true,
+      emptyCounts: () => ({
+        read: 0,
+        notLinked: 0,
+        open: 0,
+        paidInNetSuite: 0,
+        marked: 0,
+        listed: 0,
+        partial: 0,
+        notMarkable: 0,
+        failed: 0,
+      }),
+      read: (window) =>
+        deps.procurify.scanBills({
+          status: readStatuses,
+          ...(window.after === undefined ? {} : { modifiedAfter: window.after }),
+          ...(window.before === undefined ? {} : { modifiedBefore: window.before }),
+        }),
+      timeOf: (bill) => bill.last_modified_datetime,
+      keyOf: (bill) => bill.uuid.toLowerCase(),
+      batchSize: options.batchSize ?? 100,
+      handle: (batch, counts) => handleBatch(deps, batch, counts, extra),
+      ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
+    },
+  );
+  return { ...cursor, ...extra };
+}
+
+async function handleBatch(
+  deps: BackfillPaidBillsDependencies,
+  batch: ProcurifyBillSummary[],
+  counts: PaidBillBackfillCounts,
+  extra: Pick<PaidBillBackfillCursor, 'markPaid' | 'listedBills' | 'problems'>,
+): Promise<void> {
+  counts.read += batch.length;
+  const links = new Map<string, RecordLink | undefined>();
+  const statuses = new Map<string, number>();
+  for (const bill of batch) {
+    const uuid = bill.uuid.toLowerCase();
+    const link = await deps.state.findBySource('procurify', 'bill', uuid);
+    if (link === undefined) {
+      counts.notLinked += 1;
+      continue;
+    }
+    links.set(link.netsuiteId, link);
+    statuses.set(link.procurifyId, bill.status);
+  }
+  const rows = (await readBillsForPull(deps.netsuite.suiteQl, [...links.keys()])).filter(
+    (row) => row.status === 'B' || row.paidCents > 0,
+  );
+  counts.open += links.size - rows.length;
+  const paymentDates = await readLatestPaymentDates(
+    deps.netsuite.suiteQl,
+    rows.filter((row) => row.status === 'B').map((row) => row.id),
+  );
+  const plan = planPaidBillUpdates(rows, { links, procurifyStatuses: statuses, paymentDates });
+  counts.paidInNetSuite += plan.markPaid.length;
+  counts.partial += plan.partial.length;
+  counts.notMarkable += plan.notMarkable.length;
+  for (const bill of plan.notMarkable) keep(extra.problems, bill);
+  if (!extra.markPaid) {
+    counts.listed += plan.markPaid.length;
+    for (const bill of plan.markPaid) keep(extra.listedBills, listing(bill));
+    return;
+  }
+  for (const group of markBatches(plan.markPaid, 100)) {
+    await mark(deps, group.paymentDate, group.bills, counts, extra);
+  }
+}
+
+const listing = (bill: BillToMark): PaidBillListing => ({
+  billUuid: bill.billUuid,
+  netsuiteBillId: bill.netsuiteBillId,
+  paymentDate: bill.paymentDate,
+});
+
+function keep<T>(list: T[], item: T): void {
+  if (list.length < listLimit) list.push(item);
+}
+
+/** One mark-as-paid request; when Procurify refuses the batch (all or nothing), bill by bill. */
+async function mark(
+  deps: BackfillPaidBillsDependencies,
+  paymentDate: string,
+  bills: BillToMark[],
+  counts: PaidBillBackfillCounts,
+  extra: Pick<PaidBillBackfillCursor, 'problems'>,
+): Promise<void> {
+  try {
+    await deps.procurify.markBillsPaid(
+      bills.map((bill) => bill.billUuid),
+      paymentDate,
+    );
+  } catch (error) {
+    if (classOf(error) !== 'data') throw error;
+    if (bills.length > 1) {
+      for (const bill of bills) await mark(deps, paymentDate, [bill], counts, extra);
+      return;
+    }
+    const bill = bills[0]!;
+    const reason = `Procurify refused mark-as-paid: ${(error as SyncError).message}`;
+    counts.failed += 1;
+    keep(extra.problems, { billUuid: bill.billUuid, netsuiteBillId: bill.netsuiteBillId, reason });
+    await deps.state.append(billRef(bill.billUuid), {
+      step: 'failed',
+      message: `initial load (--mark-paid): NetSuite bill ${bill.netsuiteBillId} is paid in full but ${reason}`,
+      facts: { netsuiteBillId: bill.netsuiteBillId, paymentDate },
+    });
+    return;
+  }
+  counts.marked += bills.length;
+  for (const bill of bills) {
+    await deps.state.append(billRef(bill.billUuid), {
+      step: 'written',
+      message: `marked paid in Procurify by the initial load (--mark-paid): NetSuite bill ${bill.netsuiteBillId} was paid in full before go-live (payment date ${paymentDate})`,
+      facts: {
+        netsuiteBillId: bill.netsuiteBillId,
+        paymentDate,
+        dateSource: bill.dateSource,
+        origin: 'backfill',
+      },
+    });
+  }
+}

@@ -1,0 +1,347 @@
+// The initial load's payments in push mode (`apsync backfill --bills [--payments]`): the paid Procurify
+// payments of the load's window (updated since its date; before it with --history). A payment whose
+// bills already carry the same applications in NetSuite — one Vendor Payment applying exactly its
+// amounts to exactly its linked Vendor Bills (match-vendor-payment.ts) — is linked (origin `matched`),
+// never pushed. The others are listed with what the push would write: the plan of the payment-push
+// worker (vendor-payment-plan.ts, read by payment-plan-inputs.ts), or why it cannot be written. Only
+// when the operator asks (`--payments`) are the writable ones put on the payment queue (origin
+// `backfill`), where the worker pushes each exactly once, within the NetSuite share; the load waits for
+// each outcome and counts it. Resumable (configuration item `payment-backfill`, load-cursor.ts).
+import type { QueuePublisher } from '../aws/queue-publisher.ts';
+import { DataError, TransientError } from '../errors.ts';
+import type { PaymentMessage } from '../events/payment-message.ts';
+import { formatCents, toCents } from '../money/money.ts';
+import type { NetSuiteRecords, SuiteQl } from '../netsuite/index.ts';
+import { type PaymentMode, readPaymentMode } from '../payment-mode.ts';
+import type { ProcurifyPayment, ProcurifyPayments } from '../procurify/ports.ts';
+import type { RecordRef } from '../state/model.ts';
+import type { AuditTrail, ConfigStore, LinkStore, SyncStateStore } from '../state/ports.ts';
+import { type LoadCursor, type LoadProgress, runLoad } from './load-cursor.ts';
+import { applicationsByVendorPayment, matchVendorPayment, type PaymentLine } from './match-vendor-payment.ts';
+import { readVendorPaymentApplications } from './netsuite-payment-applications.ts';
+import type { PaymentAccountCache } from './netsuite-payment-facts.ts';
+import { type PaymentPlanInputs, readPaymentPlan } from './payment-plan-inputs.ts';
+import type { VendorPaymentPlan } from './vendor-payment-plan.ts';
+
+export const paymentBackfillConfigName = 'payment-backfill';
+
+/** Payments listed in the cursor (the counts count them all). */
+const listLimit = 500;
+
+/** What the push would write for a listed payment (the worker's plan). */
+export interface PaymentPreview {
+  paymentId: string;
+  externalId: string;
+  netsuiteVendorId: string;
+  accountId: string;
+  tranDate: string;
+  currency: string;
+  amount: string;
+  bills: Array<{ billUuid: string; netsuiteBillId: string; amount: string }>;
+  /** A Vendor Payment under this external id already says all this: the push would write nothing. */
+  upToDate: boolean;
+}
+
+export interface PaymentProblemListing {
+  paymentId: string;
+  reason: string;
+}
+
+export interface PaymentBackfillCounts {
+  /** Paid payments read in the window. */
+  read: number;
+  /** Linked before this load (pushed by apsync, or matched by an earlier run). */
+  alreadyLinked: number;
+  /** Already in NetSuite: linked, not pushed. */
+  matched: number;
+  /** Writable, not pushed (no --payments): listed with their preview. */
+  listed: number;
+  /** Pushed with --payments: the worker wrote (or found) its Vendor Payment. */
+  created: number;
+  /** Cannot be written as things are (bill not synced, account missing, amount above open…): listed with why. */
+  skipped: number;
+  /** Pushed with --payments but the worker refused it or failed (its state says why). */
+  failed: number;
+}
+
+export type PaymentBackfillCursor = LoadCursor<PaymentBackfillCounts> & {
+  push: boolean;
+  listedPayments: PaymentPreview[];
+  problems: PaymentProblemListing[];
+};
+
+export interface BackfillPaymentsDependencies {
+  netsuite: { records: NetSuiteRecords; suiteQl: SuiteQl };
+  procurify: Pick<ProcurifyPayments, 'scanPayments' | 'getPaymentApplications' | 'listCompanyPaymentMethods'>;
+  state: ConfigStore & LinkStore & SyncStateStore & AuditTrail;
+  /** The payment queue (the payment-push worker). */
+  payments: QueuePublisher<PaymentMessage>;
+  defaultMode: PaymentMode;
+  accounts?: PaymentAccountCache;
+  now?: () => Date;
+  /** Waits between looks at the pushed payments' outcomes (default: a timer). */
+  pause?: (ms: number) => Promise<void>;
+}
+
+export interface BackfillPaymentsOptions {
+  /** ISO start of the load's recent window (backfill-bills.ts loadSince). */
+  since: string;
+  history?: boolean;
+  /** Push the writable payments (the operator asked); otherwise list them. */
+  push?: boolean;
+  batchSize?: number;
+  /** How long to wait for the worker's outcomes of one batch (default 15 minutes). */
+  outcomeTimeoutMs?: number;
+  onProgress?: (progress: LoadProgress<PaymentBackfillCounts>) => void;
+}
+
+const paymentRef = (paymentId: string): RecordRef => ({
+  system: 'procurify',
+  kind: 'payment',
+  id: paymentId,
+});
+
+export async function backfillPayments(
+  deps: BackfillPaymentsDependencies,
+  options: BackfillPaymentsOptions,
+): Promise<PaymentBackfillCursor> {
+  const mode = await readPaymentMode(deps.state, deps.defaultMode);
+  if (mode.mode !== 'push') {
+    throw new DataError(
+      '--payments is for push mode (Procurify payments become NetSuite Vendor Payments); the payment mode is pull: ' +
+        'bills paid in NetSuite before go-live are marked paid with --mark-paid instead',
+      { source: 'apsync', code: 'MODE_PULL' },
+    );
+  }
+  const push = options.push === true;
+  const extra: Pick<PaymentBackfillCursor, 'push' | 'listedPayments' | 'problems'> = {
+    push,
+    listedPayments: [],
+    problems: [],
+  };
+  const stored = await deps.state.getConfig<PaymentBackfillCursor>(paymentBackfillConfigName);
+  // A listing run and a pushing run are different loads: switching starts over (pushed payments are
+  // linked by then, so they are not pushed again).
+  if (stored?.status === 'running' && stored.push === push && stored.since === options.since) {
+    extra.listedPayments = stored.listedPayments ?? [];
+    extra.problems = stored.problems ?? [];
+  } else if (stored?.status === 'running') {
+    await deps.state.putConfig(paymentBackfillConfigName, { ...stored, status: 'done' });
+  }
+  const state: ConfigStore = {
+    getConfig: deps.state.getConfig.bind(deps.state),
+    putConfig: (name, value) =>
+      deps.state.putConfig(name, { ...(value as LoadCursor<PaymentBackfillCounts>), ...extra }),
+  };
+  const cursor = await runLoad<ProcurifyPayment, PaymentBackfillCounts>(
+    { state, ...(deps.now === undefined ? {} : { now: deps.now }) },
+    {
+      name: paymentBackfillConfigName,
+      since: options.since,
+      history: options.history === true,
+      emptyCounts: () => ({
+        read: 0,
+        alreadyLinked: 0,
+        matched: 0,
+        listed: 0,
+        created: 0,
+        skipped: 0,
+        failed: 0,
+      }),
+      read: (window) =>
+        deps.procurify.scanPayments({
+          statuses: ['paid'],
+          ...(window.after === undefined ? {} : { updatedAfter: window.after }),
+          ...(window.before === undefined ? {} : { updatedBefore: window.before }),
+        }),
+      timeOf: (payment) => payment.updated_at,
+      keyOf: (payment) => String(payment.id),
+      batchSize: options.batchSize ?? 25,
+      handle: (batch, counts) => handleBatch(deps, options, batch, counts, extra),
+      ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
+    },
+  );
+  return { ...cursor, ...extra };
+}
+
+interface Gathered {
+  payment: ProcurifyPayment;
+  inputs: PaymentPlanInputs;
+  lines: PaymentLine[];
+}
+
+async function handleBatch(
+  deps: BackfillPaymentsDependencies,
+  options: BackfillPaymentsOptions,
+  batch: ProcurifyPayment[],
+  counts: PaymentBackfillCounts,
+  extra: Pick<PaymentBackfillCursor, 'push' | 'listedPayments' | 'problems'>,
+): Promise<void> {
+  counts.read += batch.length;
+  const gathered: Gathered[] = [];
+  for (const payment of batch) {
+    const paymentId = String(payment.id);
+    if ((await deps.state.findBySource('procurify', 'payment', paymentId)) !== undefined) {
+      counts.alreadyLinked += 1;
+      continue;
+    }
+    const inputs = await readPaymentPlan(payment, deps);
+    const lines: PaymentLine[] = [];
+    if (inputs.linked) {
+      for (const app of inputs.applications.applications) {
+        const cents = toCents(app.amount) ?? 0;
+        if (cents > 0)
+          lines.push({ netsuiteBillId: inputs.links.bills.get(app.billUuid)!.netsuiteId, cents });
+      }
+    }
+    gathered.push({ payment, inputs, lines });
+  }
+
+  // What NetSuite already applies to these bills, for the whole batch in two reads.
+  const applied = applicationsByVendorPayment(
+    await readVendorPaymentApplications(
+      deps.netsuite.suiteQl,
+      gathered.flatMap((entry) => entry.lines.map((line) => line.netsuiteBillId)),
+    ),
+  );
+  const linkedElsewhere = new Set<string>();
+  for (const vendorPaymentId of applied.keys()) {
+    if ((await deps.state.findBySource('netsuite', 'payment', vendorPaymentId)) !== undefined) {
+      linkedElsewhere.add(vendorPaymentId);
+    }
+  }
+
+  const toPush: string[] = [];
+  for (const { payment, inputs, lines } of gathered) {
+    const paymentId = String(payment.id);
+    const match = matchVendorPayment(lines, applied, linkedElsewhere);
+    if (match.kind === 'matched') {
+      // Taken now, so a second payment with the same applications in this batch is not matched to it.
+      linkedElsewhere.add(match.vendorPaymentId);
+      await linkMatched(deps, payment, match.vendorPaymentId, lines);
+      counts.matched += 1;
+      continue;
+    }
+    if (match.kind === 'ambiguous') {
+      counts.skipped += 1;
+      keep(extra.problems, {
+        paymentId,
+        reason: `NetSuite Vendor Payments ${match.vendorPaymentIds.join(', ')} each apply the same amounts to its bills; not linked and not pushed (a person must say which)`,
+      });
+      continue;
+    }
+    if (inputs.excludedOnly !== undefined) {
+      counts.skipped += 1;
+      keep(extra.problems, {
+        paymentId,
+        reason: `pays only bills excluded from the sync (${inputs.excludedOnly.map((bill) => `bill ${bill.ref.id}: ${bill.excluded?.reason ?? ''}`).join('; ')})`,
+      });
+      continue;
+    }
+    if (!inputs.result.ok) {
+      counts.skipped += 1;
+      keep(extra.problems, { paymentId, reason: inputs.result.error.message });
+      continue;
+    }
+    if (!extra.push) {
+      counts.listed += 1;
+      keep(extra.listedPayments, preview(payment, inputs.result.plan));
+      continue;
+    }
+    toPush.push(paymentId);
+  }
+  if (toPush.length > 0) await pushAndWait(deps, options, toPush, counts, extra);
+}
+
+async function linkMatched(
+  deps: BackfillPaymentsDependencies,
+  payment: ProcurifyPayment,
+  vendorPaymentId: string,
+  lines: PaymentLine[],
+): Promise<void> {
+  const paymentId = String(payment.id);
+  const ref = paymentRef(paymentId);
+  const total = formatCents(lines.reduce((sum, line) => sum + line.cents, 0));
+  const message =
+    `Already in NetSuite as Vendor Payment ${vendorPaymentId} (the same ${payment.currency.name} ${total} applied to ` +
+    `Vendor Bill${lines.length === 1 ? '' : 's'} ${lines.map((line) => line.netsuiteBillId).join(', ')}); linked at the initial load, not written`;
+  await deps.state.link({
+    kind: 'payment',
+    procurifyId: paymentId,
+    netsuiteId: vendorPaymentId,
+    origin: 'matched',
+  });
+  await deps.state.append(ref, {
+    step: 'skipped',
+    message,
+    facts: { origin: 'backfill', vendorPaymentId, total, bills: lines.length },
+  });
+  await deps.state.putState({ ref, status: 'skipped', message, sourceModified: payment.updated_at });
+}
+
+function preview(payment: ProcurifyPayment, plan: VendorPaymentPlan): PaymentPreview {
+  return {
+    paymentId: plan.paymentId,
+    externalId: plan.externalId,
+    netsuiteVendorId: plan.vendorId,
+    accountId: plan.accountId,
+    tranDate: plan.tranDate,
+    currency: payment.currency.name,
+    amount: formatCents(plan.totalCents),
+    bills: plan.lines.map((line) => ({
+      billUuid: line.billUuid,
+      netsuiteBillId: line.netsuiteBillId,
+      amount: formatCents(line.cents),
+    })),
+    upToDate: plan.upToDate,
+  };
+}
+
+function keep<T>(list: T[], item: T): void {
+  if (list.length < listLimit) list.push(item);
+}
+
+/**
+ * Puts the payments on the payment queue and waits until the worker has dealt with each: linked (its
+ * Vendor Payment is in NetSuite) or a newer state that says why not.
+ */
+async function pushAndWait(
+  deps: BackfillPaymentsDependencies,
+  options: BackfillPaymentsOptions,
+  paymentIds: string[],
+  counts: PaymentBackfillCounts,
+  extra: Pick<PaymentBackfillCursor, 'problems'>,
+): Promise<void> {
+  const now = deps.now ?? (() => new Date());
+  const pause = deps.pause ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const enqueuedAt = now().toISOString();
+  await deps.payments.sendAll(
+    paymentIds.map((paymentId) => ({ kind: 'payment', origin: 'backfill', paymentId, enqueuedAt })),
+  );
+  const deadline = Date.now() + (options.outcomeTimeoutMs ?? 15 * 60_000);
+  const pending = new Set(paymentIds);
+  for (;;) {
+    for (const paymentId of [...pending]) {
+      if ((await deps.state.findBySource('procurify', 'payment', paymentId)) !== undefined) {
+        counts.created += 1;
+        pending.delete(paymentId);
+        continue;
+      }
+      const current = await deps.state.getState(paymentRef(paymentId));
+      if (current !== undefined && current.updatedAt >= enqueuedAt && current.status !== 'pending') {
+        counts.failed += 1;
+        keep(extra.problems, { paymentId, reason: `${current.status}: ${current.message ?? 'no message'}` });
+        pending.delete(paymentId);
+      }
+    }
+    if (pending.size === 0) return;
+    if (Date.now() > deadline) {
+      throw new TransientError(
+        `the payment-push worker has not dealt with payment(s) ${[...pending].join(', ')} in ${Math.round((options.outcomeTimeoutMs ?? 900_000) / 60_000)} min; ` +
+          'check that it runs (apsync status), then run the same backfill again: it resumes with this batch',
+        { source: 'apsync', code: 'BACKFILL_WAIT' },
+      );
+    }
+    await pause(1000);
+  }
+}
