@@ -125,6 +125,7 @@ export const statusOutputSchema = z
         phase: z.string().optional(),
         processed: z.number().int().optional(),
         total: z.number().int().optional(),
+        detail: z.string().optional(),
         startedAt: z.string().optional(),
         finishedAt: z.string().optional(),
         line: z.string(),

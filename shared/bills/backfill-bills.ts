@@ -8,7 +8,7 @@
 import type { QueuePublisher } from '../aws/queue-publisher.ts';
 import { DataError } from '../errors.ts';
 import type { BillMessage } from '../events/bill-message.ts';
-import type { ProcurifyBillSummary, ProcurifyBills } from '../procurify/ports.ts';
+import type { ProcurifyBills } from '../procurify/ports.ts';
 import type { ConfigStore, LinkStore } from '../state/ports.ts';
 import { writableBillStatuses } from './bill-plan.ts';
 
@@ -21,7 +21,6 @@ export interface BillBackfillProgress {
   scanned: number;
   queued: number;
   alreadyLinked: number;
-  total?: number;
   done: boolean;
 }
 
@@ -33,11 +32,7 @@ export interface BillBackfillCursor {
   phase: BillBackfillPhase;
   /** Modification time of the last bill queued in this phase: the scan resumes after it. */
   resumeAfter?: string;
-  /** `total`: the bills the phase read (m of "n of m"; absent in cursors of older versions). */
-  counts: Record<
-    BillBackfillPhase,
-    { scanned: number; queued: number; alreadyLinked: number; total?: number }
-  >;
+  counts: Record<BillBackfillPhase, { scanned: number; queued: number; alreadyLinked: number }>;
   startedAt: string;
   finishedAt?: string;
 }
@@ -89,7 +84,7 @@ export async function backfillBills(
       : loadSince(options.since, now());
   const resume =
     stored !== undefined && stored.status === 'running' && stored.since === since ? stored : undefined;
-  const empty = { scanned: 0, queued: 0, alreadyLinked: 0, total: 0 };
+  const empty = { scanned: 0, queued: 0, alreadyLinked: 0 };
   const cursor: BillBackfillCursor = resume ?? {
     status: 'running',
     since,
@@ -99,7 +94,6 @@ export async function backfillBills(
     startedAt: now().toISOString(),
   };
   cursor.history = cursor.history || options.history === true;
-  await deps.state.putConfig(billBackfillConfigName, cursor);
   const phases: BillBackfillPhase[] = cursor.history ? ['recent', 'history'] : ['recent'];
   for (const phase of phases.slice(phases.indexOf(cursor.phase))) {
     if (cursor.phase !== phase) {
@@ -116,11 +110,6 @@ export async function backfillBills(
             ...(cursor.resumeAfter === undefined ? {} : { modifiedAfter: cursor.resumeAfter }),
           }),
     });
-    // Read first, so the phase knows its size (`apsync status`: n of m); a bill changed meanwhile once.
-    const summaries = new Map<string, ProcurifyBillSummary>();
-    for await (const summary of scan) summaries.set(summary.uuid.toLowerCase(), summary);
-    counts.total = counts.scanned + summaries.size;
-    await deps.state.putConfig(billBackfillConfigName, cursor);
     let batch: BillMessage[] = [];
     let lastModified: string | undefined;
     const flush = async () => {
@@ -132,10 +121,7 @@ export async function backfillBills(
       options.onProgress?.({ phase, ...counts, done: false });
     };
     const enqueuedAt = now().toISOString();
-    const ordered = [...summaries.values()].sort((a, b) =>
-      a.last_modified_datetime.localeCompare(b.last_modified_datetime),
-    );
-    for (const summary of ordered) {
+    for await (const summary of scan) {
       counts.scanned += 1;
       lastModified = summary.last_modified_datetime;
       const uuid = summary.uuid.toLowerCase();

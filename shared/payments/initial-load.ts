@@ -1,6 +1,7 @@
 // How far the initial load (`apsync backfill --bills`) got, from the cursor each of its phases keeps in
 // the state table — bills (backfill-bills.ts), then payments in push mode (backfill-payments.ts) or paid
-// bills in pull mode (backfill-paid-bills.ts): "running (phase, n of m)" or "done at …". Read by
+// bills in pull mode (backfill-paid-bills.ts): "running (phase, n of m)" (bills: n read, as they are
+// queued while read) or "done at …". Read by
 // `apsync status` and the console's overview.
 import {
   type BillBackfillCursor,
@@ -17,7 +18,10 @@ export interface InitialLoadStatus {
   /** e.g. `bills (recent)`, `payments (history)`, `paid bills (recent)`. */
   phase?: string;
   processed?: number;
+  /** Absent while the phase reads as it goes (bills: queued as they are read). */
   total?: number;
+  /** What the phase did so far, e.g. `100 queued, 20 already linked`. */
+  detail?: string;
   startedAt?: string;
   finishedAt?: string;
 }
@@ -26,7 +30,8 @@ interface PhaseView {
   name: string;
   running: boolean;
   processed: number;
-  total: number;
+  total?: number;
+  detail?: string;
   startedAt: string;
   finishedAt?: string;
 }
@@ -37,7 +42,7 @@ function billView(cursor: BillBackfillCursor): PhaseView {
     name: `bills (${cursor.phase})`,
     running: cursor.status === 'running',
     processed: counts.scanned,
-    total: counts.total ?? counts.scanned,
+    detail: `${counts.queued} queued, ${counts.alreadyLinked} already linked`,
     startedAt: cursor.startedAt,
     ...(cursor.finishedAt === undefined ? {} : { finishedAt: cursor.finishedAt }),
   };
@@ -73,7 +78,8 @@ export async function readInitialLoad(state: ConfigStore): Promise<InitialLoadSt
       state: 'running',
       phase: running.name,
       processed: running.processed,
-      total: running.total,
+      ...(running.total === undefined ? {} : { total: running.total }),
+      ...(running.detail === undefined ? {} : { detail: running.detail }),
       startedAt: running.startedAt,
     };
   }
@@ -92,7 +98,9 @@ export async function readInitialLoad(state: ConfigStore): Promise<InitialLoadSt
 export function initialLoadLine(status: InitialLoadStatus): string {
   if (status.state === 'never') return 'initial load: never run (apsync backfill --bills)';
   if (status.state === 'running') {
-    return `initial load: running (${status.phase}, ${status.processed} of ${status.total})`;
+    const done =
+      status.total === undefined ? `${status.processed} read` : `${status.processed} of ${status.total}`;
+    return `initial load: running (${status.phase}, ${done}${status.detail === undefined ? '' : `: ${status.detail}`})`;
   }
   return `initial load: done at ${status.finishedAt ?? '?'} (last phase: ${status.phase})`;
 }
