@@ -1,5 +1,6 @@
 // Use case behind the payment-push worker (push mode): one Procurify payment becomes one
-// NetSuite Vendor Payment applied to its linked Vendor Bills, exactly once. Layers: the worker is
+// NetSuite Vendor Payment applied to its linked Vendor Bills, exactly once, as decide-payment.ts decides
+// (the decision `apsync preview payment:<id>` shows too). Layers: the worker is
 // idempotent on the payment id (push-once.ts), the Vendor Payment already written under the payment's
 // external id is looked up before writing, and the write is an upsert by that external id. Data errors
 // stop at once with a message a person can act on; every outcome lands in the payment's sync state and
@@ -7,29 +8,18 @@
 import { classOf, DataError, type SyncError } from '../errors.ts';
 import type { PaymentMessage } from '../events/payment-message.ts';
 import { formatCents } from '../money/money.ts';
-import type { NetSuiteRecords, SuiteQl } from '../netsuite/index.ts';
+import type { NetSuiteRecords } from '../netsuite/index.ts';
 import { type PaymentMode, readPaymentMode } from '../payment-mode.ts';
 import type { ProcurifyPayment, ProcurifyPayments } from '../procurify/ports.ts';
-import type { RecordLink, RecordRef, RecordState, SyncStatus } from '../state/model.ts';
+import type { RecordRef, SyncStatus } from '../state/model.ts';
 import { OutcomeJournal } from '../state/outcome-journal.ts';
 import type { AuditTrail, ConfigStore, LinkStore, SyncStateStore } from '../state/ports.ts';
-import {
-  type PaymentAccountCache,
-  readAccountsByNumber,
-  readBillFacts,
-  readExistingVendorPayment,
-} from './netsuite-payment-facts.ts';
+import { type DecidePaymentDependencies, decidePayment, decidePaymentStatus } from './decide-payment.ts';
+import { readExistingVendorPayment } from './netsuite-payment-facts.ts';
 import type { PaymentPushOnce } from './push-once.ts';
-import {
-  type NetSuitePaymentAccount,
-  type PaymentLinks,
-  paymentExternalId,
-  paymentProblems,
-  planVendorPayment,
-} from './vendor-payment-plan.ts';
+import { paymentProblems } from './vendor-payment-plan.ts';
 
-export interface PushPaymentDependencies {
-  netsuite: { records: NetSuiteRecords; suiteQl: SuiteQl };
+export interface PushPaymentDependencies extends DecidePaymentDependencies {
   procurify: Pick<ProcurifyPayments, 'listPayments' | 'getPaymentApplications' | 'listCompanyPaymentMethods'>;
   state: LinkStore & SyncStateStore & AuditTrail;
   /**
@@ -37,8 +27,6 @@ export interface PushPaymentDependencies {
    * crash is most dangerous. Tests make it crash; production leaves it out.
    */
   afterNetSuiteWrite?: (vendorPaymentId: string) => Promise<void> | void;
-  /** Payment accounts by GL code, cached per container (one NetSuite request less per payment). */
-  accounts?: PaymentAccountCache;
 }
 
 export interface HandlePaymentDependencies {
@@ -107,7 +95,12 @@ export async function handlePaymentMessage(
     const payment = await fetchPayment(push.procurify, message.paymentId);
     journal.read(payment.updated_at);
     const previous = await deps.state.getState(ref);
-    if (payment.status !== 'paid') return await notPaid(journal, payment, previous);
+    const status = decidePaymentStatus(payment, previous);
+    if (status.kind !== 'paid') {
+      const outcome = status.kind === 'review' ? 'review' : 'skipped';
+      await journal.outcome(outcome, { message: status.message }, { step: outcome, message: status.message });
+      return { status: outcome, message: status.message };
+    }
     const { value, duplicate } = await deps.once(message.paymentId, () => pushPayment(payment, push));
     if (duplicate) {
       const note = `already pushed as Vendor Payment ${value.vendorPaymentId ?? '?'}; not written again`;
@@ -135,22 +128,6 @@ export async function handlePaymentMessage(
     }
     throw error;
   }
-}
-
-async function notPaid(
-  journal: OutcomeJournal,
-  payment: ProcurifyPayment,
-  previous: RecordState | undefined,
-): Promise<PaymentPushOutcome> {
-  const status = payment.status ?? 'unknown';
-  if (previous?.status === 'synced' && (status === 'failed' || status === 'denied')) {
-    const message = `payment ${payment.id} was pushed to NetSuite but is now ${status} in Procurify; void the Vendor Payment ${paymentExternalId(payment.id)} in NetSuite`;
-    await journal.outcome('review', { message }, { step: 'review', message });
-    return { status: 'review', message };
-  }
-  const message = `payment status is ${status}; it is pushed to NetSuite once paid`;
-  await journal.outcome('skipped', { message }, { step: 'skipped', message });
-  return { status: 'skipped', message };
 }
 
 async function fetchPayment(procurify: PushPaymentDependencies['procurify'], paymentId: string) {
@@ -189,79 +166,33 @@ export async function pushPayment(
       complete: applications.complete,
     },
   });
-  const glCode = payment.gl_code ?? (await methodGlCode(deps.procurify, payment));
-
-  const links: PaymentLinks = { bills: new Map(), vendors: new Map(), billStates: new Map() };
-  const billLinks = links.bills as Map<string, RecordLink | undefined>;
-  const vendorLinks = links.vendors as Map<number, RecordLink | undefined>;
-  for (const app of applications.applications) {
-    // Bill sync keys bills by the lower-case UUID.
-    const uuid = app.billUuid.toLowerCase();
-    const link = await deps.state.findBySource('procurify', 'bill', uuid);
-    billLinks.set(app.billUuid, link);
-    if (link === undefined) {
-      const billState = await deps.state.getState({ system: 'procurify', kind: 'bill', id: uuid });
-      (links.billStates as Map<string, RecordState | undefined>).set(app.billUuid, billState);
-    }
-    if (!vendorLinks.has(app.vendorId)) {
-      vendorLinks.set(
-        app.vendorId,
-        await deps.state.findBySource('procurify', 'vendor', String(app.vendorId)),
-      );
-    }
+  const decision = await decidePayment(payment, applications, deps);
+  if (decision.kind === 'skip') {
+    await journal.outcome(
+      'skipped',
+      { message: decision.message },
+      { step: 'skipped', message: decision.message },
+    );
+    return { status: 'skipped', message: decision.message };
   }
-  // Bills an operator excluded (`apsync bills exclude`): their payments are never written. A payment of
-  // excluded bills only is skipped, with the reason; one that also pays other bills is refused by the
-  // plan below, naming the exclusion.
-  const excluded = [...(links.billStates?.values() ?? [])].filter(
-    (billState) => billState?.excluded !== undefined,
-  );
-  if (excluded.length > 0 && excluded.length === applications.applications.length) {
-    const message = `payment ${paymentId} pays only bills excluded from the sync (${excluded
-      .map((billState) => `bill ${billState!.ref.id}: ${billState!.excluded!.reason}`)
-      .join('; ')}); it is not pushed to NetSuite`;
-    await journal.outcome('skipped', { message }, { step: 'skipped', message });
-    return { status: 'skipped', message };
-  }
-  // NetSuite is read only when every link is there (otherwise the plan stops before it needs it).
-  const linked =
-    [...billLinks.values()].every((link) => link !== undefined) &&
-    [...vendorLinks.values()].every((link) => link !== undefined);
-  const externalId = paymentExternalId(paymentId);
-  const existing = linked ? await readExistingVendorPayment(deps.netsuite.records, externalId) : undefined;
-  const billIds = [
-    ...[...billLinks.values()].flatMap((link) => (link === undefined ? [] : [link.netsuiteId])),
-    ...(existing === undefined ? [] : [...existing.applied.keys()]),
-  ];
-  const netsuiteBills = linked ? await readBillFacts(deps.netsuite.suiteQl, billIds) : new Map();
-  const accounts: NetSuitePaymentAccount[] =
-    linked && glCode !== null
-      ? await (deps.accounts?.accountsByNumber(deps.netsuite.suiteQl, glCode) ??
-          readAccountsByNumber(deps.netsuite.suiteQl, glCode))
-      : [];
-
-  const result = planVendorPayment(payment, applications, links, accounts, {
-    glCode,
-    netsuiteBills,
-    ...(existing === undefined ? {} : { existing }),
-  });
-  if (!result.ok) {
+  if (decision.kind === 'refuse') {
     throw await journal.refusal(
-      result.error,
-      result.status,
-      { message: result.error.message, errorClass: 'data', waitingFor: result.waitingFor },
+      decision.error,
+      decision.status,
+      { message: decision.error.message, errorClass: 'data', waitingFor: decision.waitingFor },
       {
-        step: result.status === 'review' ? 'review' : 'failed',
-        message: result.error.message,
-        facts: { errorClass: 'data', problem: result.problem },
+        step: decision.status === 'review' ? 'review' : 'failed',
+        message: decision.error.message,
+        facts: { errorClass: 'data', problem: decision.problem },
       },
     );
   }
-  const plan = result.plan;
+  const { plan, existing, target } = decision;
+  const { externalId } = target;
 
   let vendorPaymentId: string;
   let action: 'created' | 'updated' | 'found';
-  if (plan.upToDate && existing !== undefined) {
+  if (decision.action === 'unchanged' && existing !== undefined) {
     vendorPaymentId = existing.id;
     action = 'found';
   } else {
@@ -329,16 +260,4 @@ async function writeVendorPayment(
       },
     );
   }
-}
-
-/** The GL code of the payment's company payment method, when the payment does not carry it. */
-async function methodGlCode(
-  procurify: PushPaymentDependencies['procurify'],
-  payment: ProcurifyPayment,
-): Promise<string | null> {
-  if (payment.payment_source_name === null) return null;
-  for await (const method of procurify.listCompanyPaymentMethods()) {
-    if (method.name === payment.payment_source_name) return method.gl_code;
-  }
-  return null;
 }

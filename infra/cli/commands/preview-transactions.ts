@@ -1,29 +1,22 @@
 // `apsync preview bill:<uuid>` and `payment:<id>`: what the bill-sync and payment-push workers would
-// write to NetSuite now, read-only. Bills render the very decision the worker applies
-// (shared/bills/decide-bill.ts); payments follow shared/payments/push-payment.ts with its pure planner
-// (planVendorPayment) and read helpers, so the body shown is the body the worker would send.
+// write to NetSuite now, read-only. Each renders the very decision its worker applies
+// (shared/bills/decide-bill.ts, shared/payments/decide-payment.ts), so the body shown is the body the
+// worker would send.
 import { type BillDecision, decideBill } from '../../../shared/bills/decide-bill.ts';
 import { createNetSuiteBillLookups } from '../../../shared/bills/netsuite-bill-lookups.ts';
 import { classOf } from '../../../shared/errors.ts';
 import { readPaymentMode } from '../../../shared/payment-mode.ts';
 import {
-  readAccountsByNumber,
-  readBillFacts,
-  readExistingVendorPayment,
-} from '../../../shared/payments/netsuite-payment-facts.ts';
-import {
-  type PaymentLinks,
-  paymentExternalId,
-  planVendorPayment,
-} from '../../../shared/payments/vendor-payment-plan.ts';
+  decidePayment,
+  decidePaymentStatus,
+  type PaymentDecision,
+} from '../../../shared/payments/decide-payment.ts';
+import { paymentRef } from '../../../shared/payments/push-payment.ts';
 import type { ProcurifyPayment } from '../../../shared/procurify/ports.ts';
-import type { RecordLink, RecordState } from '../../../shared/state/model.ts';
 import type { PreviewOutput } from '../output-schemas.ts';
 import type { CliServices } from '../services.ts';
 
 type Planned = Omit<PreviewOutput, 'record' | 'ref'>;
-
-const recordPath = '/services/rest/record/v1';
 
 const noWrite = (
   outcome: 'skipped' | 'invalid' | 'review',
@@ -125,77 +118,44 @@ export function previewPayment(services: CliServices, paymentId: string): Promis
       if (String(candidate.id) === paymentId) current = candidate;
     }
     if (current === undefined) return noWrite('invalid', `Procurify payment ${paymentId} was not found`);
-    if (current.status !== 'paid') {
-      return noWrite(
-        'skipped',
-        `payment status is ${current.status ?? 'unknown'}; it is pushed to NetSuite once paid`,
-      );
-    }
+    const status = decidePaymentStatus(current, await state.getState(paymentRef(paymentId)));
+    if (status.kind !== 'paid')
+      return noWrite(status.kind === 'review' ? 'review' : 'skipped', status.message);
     const applications = await procurify.getPaymentApplications(current);
-    let glCode = current.gl_code ?? null;
-    if (glCode === null && current.payment_source_name !== null) {
-      for await (const method of procurify.listCompanyPaymentMethods()) {
-        if (method.name === current.payment_source_name) glCode = method.gl_code;
-      }
-    }
-    const links: PaymentLinks = { bills: new Map(), vendors: new Map(), billStates: new Map() };
-    const billLinks = links.bills as Map<string, RecordLink | undefined>;
-    const vendorLinks = links.vendors as Map<number, RecordLink | undefined>;
-    for (const app of applications.applications) {
-      const uuid = app.billUuid.toLowerCase();
-      const link = await state.findBySource('procurify', 'bill', uuid);
-      billLinks.set(app.billUuid, link);
-      if (link === undefined) {
-        (links.billStates as Map<string, RecordState | undefined>).set(
-          app.billUuid,
-          await state.getState({ system: 'procurify', kind: 'bill', id: uuid }),
-        );
-      }
-      if (!vendorLinks.has(app.vendorId)) {
-        vendorLinks.set(app.vendorId, await state.findBySource('procurify', 'vendor', String(app.vendorId)));
-      }
-    }
-    const linked =
-      [...billLinks.values()].every((link) => link !== undefined) &&
-      [...vendorLinks.values()].every((link) => link !== undefined);
-    const externalId = paymentExternalId(paymentId);
-    const existing = linked ? await readExistingVendorPayment(netsuite.records, externalId) : undefined;
-    const billIds = [
-      ...[...billLinks.values()].flatMap((link) => (link === undefined ? [] : [link.netsuiteId])),
-      ...(existing === undefined ? [] : [...existing.applied.keys()]),
-    ];
-    const netsuiteBills = linked ? await readBillFacts(netsuite.suiteQl, billIds) : new Map();
-    const accounts = linked && glCode !== null ? await readAccountsByNumber(netsuite.suiteQl, glCode) : [];
-    const result = planVendorPayment(current, applications, links, accounts, {
-      glCode,
-      netsuiteBills,
-      ...(existing === undefined ? {} : { existing }),
-    });
-    if (!result.ok)
-      return noWrite(
-        result.status === 'review' ? 'review' : 'invalid',
-        result.error.message,
-        result.waitingFor,
-      );
-    const { plan } = result;
-    const unchanged = plan.upToDate && existing !== undefined;
-    return {
-      outcome: unchanged ? 'unchanged' : existing === undefined ? 'create' : 'update',
-      ...(unchanged
-        ? { reason: `Vendor Payment ${existing.id} already says all this; nothing would be written` }
-        : {}),
-      target: {
-        system: 'netsuite',
-        kind: 'vendorPayment',
-        id: existing?.id ?? null,
-        method: 'PUT',
-        path: `${recordPath}/vendorPayment/eid:${externalId}`,
-      },
-      payload: plan.body,
-      validation: { valid: true, issues: [] },
-      notes: [
-        `applies ${current.currency.name} ${(plan.totalCents / 100).toFixed(2)} to ${plan.lines.length} bill(s)`,
-      ],
-    };
+    const decision = await decidePayment(current, applications, { netsuite, procurify, state });
+    return renderPaymentDecision(decision, current.currency.name);
   });
+}
+
+/** The payment-push decision as preview output: the same decision the worker applies (decide-payment.ts). */
+export function renderPaymentDecision(decision: PaymentDecision, currency: string): Planned {
+  switch (decision.kind) {
+    case 'skip':
+      return noWrite('skipped', decision.message);
+    case 'refuse':
+      return noWrite(
+        decision.status === 'review' ? 'review' : 'invalid',
+        decision.error.message,
+        decision.waitingFor,
+      );
+    case 'write': {
+      const { plan, existing, target } = decision;
+      return {
+        outcome: decision.action,
+        ...(decision.action === 'unchanged' && existing !== undefined
+          ? { reason: `Vendor Payment ${existing.id} already says all this; nothing would be written` }
+          : {}),
+        target: {
+          system: 'netsuite',
+          kind: target.type,
+          id: existing?.id ?? null,
+          method: target.method,
+          path: target.path,
+        },
+        payload: plan.body,
+        validation: { valid: true, issues: [] },
+        notes: [`applies ${currency} ${(plan.totalCents / 100).toFixed(2)} to ${plan.lines.length} bill(s)`],
+      };
+    }
+  }
 }

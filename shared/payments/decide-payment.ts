@@ -1,0 +1,169 @@
+// The payment-push decision, made once: for a Procurify payment as it is now, what apsync does in
+// NetSuite — nothing (not paid yet, or it pays only bills excluded from the sync), put it on the review
+// list (paid, pushed, then failed or denied in Procurify), refuse it naming what is missing (the plan's
+// refusal), nothing because the Vendor Payment already says it all, or write the exact Vendor Payment
+// (upsert by external id). Reads only (links, states, the payment method's GL code, NetSuite facts); the
+// worker (push-payment.ts) applies the decision and `apsync preview payment:<id>` renders the same one.
+import type { NetSuiteRecords, SuiteQl } from '../netsuite/index.ts';
+import type { PaymentApplications, ProcurifyPayment, ProcurifyPayments } from '../procurify/ports.ts';
+import type { RecordLink, RecordState } from '../state/model.ts';
+import type { LinkStore, SyncStateStore } from '../state/ports.ts';
+import {
+  type PaymentAccountCache,
+  readAccountsByNumber,
+  readBillFacts,
+  readExistingVendorPayment,
+} from './netsuite-payment-facts.ts';
+import {
+  type ExistingVendorPayment,
+  type NetSuitePaymentAccount,
+  type PaymentLinks,
+  type PaymentPlanResult,
+  paymentExternalId,
+  planVendorPayment,
+  type VendorPaymentPlan,
+} from './vendor-payment-plan.ts';
+
+/** Where the write goes: NetSuite's upsert by external id (PUT …/vendorPayment/eid:<id>). */
+export interface PaymentWriteTarget {
+  type: 'vendorPayment';
+  method: 'PUT';
+  externalId: string;
+  path: string;
+}
+
+/** Before any read of the payment's bills: a payment not `paid` is not pushed. */
+export type PaymentStatusDecision =
+  | { kind: 'paid' }
+  | { kind: 'skip'; message: string }
+  /** Pushed, then failed or denied in Procurify: a person voids the Vendor Payment. */
+  | { kind: 'review'; message: string };
+
+export type PaymentDecision =
+  | { kind: 'skip'; message: string }
+  | ({ kind: 'refuse' } & Extract<PaymentPlanResult, { ok: false }>)
+  | {
+      kind: 'write';
+      /** `unchanged`: the Vendor Payment already in NetSuite says all this (nothing is written). */
+      action: 'create' | 'update' | 'unchanged';
+      target: PaymentWriteTarget;
+      plan: VendorPaymentPlan;
+      existing?: ExistingVendorPayment;
+    };
+
+export interface DecidePaymentDependencies {
+  netsuite: { records: NetSuiteRecords; suiteQl: SuiteQl };
+  procurify: Pick<ProcurifyPayments, 'listCompanyPaymentMethods'>;
+  state: Pick<LinkStore, 'findBySource'> & Pick<SyncStateStore, 'getState'>;
+  /** Payment accounts by GL code, cached per container (one NetSuite request less per payment). */
+  accounts?: PaymentAccountCache;
+}
+
+const recordPath = '/services/rest/record/v1';
+
+/** Whether the payment is pushed at all, given its status and the state apsync last recorded. */
+export function decidePaymentStatus(
+  payment: ProcurifyPayment,
+  previous: Pick<RecordState, 'status'> | undefined,
+): PaymentStatusDecision {
+  if (payment.status === 'paid') return { kind: 'paid' };
+  const status = payment.status ?? 'unknown';
+  if (previous?.status === 'synced' && (status === 'failed' || status === 'denied')) {
+    return {
+      kind: 'review',
+      message: `payment ${payment.id} was pushed to NetSuite but is now ${status} in Procurify; void the Vendor Payment ${paymentExternalId(payment.id)} in NetSuite`,
+    };
+  }
+  return { kind: 'skip', message: `payment status is ${status}; it is pushed to NetSuite once paid` };
+}
+
+/** The decision for a paid payment and the bills it applies to (`applications`, read by the caller). */
+export async function decidePayment(
+  payment: ProcurifyPayment,
+  applications: PaymentApplications,
+  deps: DecidePaymentDependencies,
+): Promise<PaymentDecision> {
+  const paymentId = String(payment.id);
+  const glCode = payment.gl_code ?? (await methodGlCode(deps.procurify, payment));
+
+  const links: PaymentLinks = { bills: new Map(), vendors: new Map(), billStates: new Map() };
+  const billLinks = links.bills as Map<string, RecordLink | undefined>;
+  const vendorLinks = links.vendors as Map<number, RecordLink | undefined>;
+  for (const app of applications.applications) {
+    // Bill sync keys bills by the lower-case UUID.
+    const uuid = app.billUuid.toLowerCase();
+    const link = await deps.state.findBySource('procurify', 'bill', uuid);
+    billLinks.set(app.billUuid, link);
+    if (link === undefined) {
+      const billState = await deps.state.getState({ system: 'procurify', kind: 'bill', id: uuid });
+      (links.billStates as Map<string, RecordState | undefined>).set(app.billUuid, billState);
+    }
+    if (!vendorLinks.has(app.vendorId)) {
+      vendorLinks.set(
+        app.vendorId,
+        await deps.state.findBySource('procurify', 'vendor', String(app.vendorId)),
+      );
+    }
+  }
+  // Bills an operator excluded (`apsync bills exclude`): their payments are never written. A payment of
+  // excluded bills only is skipped, with the reason; one that also pays other bills is refused by the
+  // plan below, naming the exclusion.
+  const excluded = [...(links.billStates?.values() ?? [])].filter(
+    (billState) => billState?.excluded !== undefined,
+  );
+  if (excluded.length > 0 && excluded.length === applications.applications.length) {
+    const message = `payment ${paymentId} pays only bills excluded from the sync (${excluded
+      .map((billState) => `bill ${billState!.ref.id}: ${billState!.excluded!.reason}`)
+      .join('; ')}); it is not pushed to NetSuite`;
+    return { kind: 'skip', message };
+  }
+  // NetSuite is read only when every link is there (otherwise the plan stops before it needs it).
+  const linked =
+    [...billLinks.values()].every((link) => link !== undefined) &&
+    [...vendorLinks.values()].every((link) => link !== undefined);
+  const externalId = paymentExternalId(paymentId);
+  const existing = linked ? await readExistingVendorPayment(deps.netsuite.records, externalId) : undefined;
+  const billIds = [
+    ...[...billLinks.values()].flatMap((link) => (link === undefined ? [] : [link.netsuiteId])),
+    ...(existing === undefined ? [] : [...existing.applied.keys()]),
+  ];
+  const netsuiteBills = linked ? await readBillFacts(deps.netsuite.suiteQl, billIds) : new Map();
+  const accounts: NetSuitePaymentAccount[] =
+    linked && glCode !== null
+      ? await (deps.accounts?.accountsByNumber(deps.netsuite.suiteQl, glCode) ??
+          readAccountsByNumber(deps.netsuite.suiteQl, glCode))
+      : [];
+
+  const result = planVendorPayment(payment, applications, links, accounts, {
+    glCode,
+    netsuiteBills,
+    ...(existing === undefined ? {} : { existing }),
+  });
+  if (!result.ok) return { kind: 'refuse', ...result };
+  const { plan } = result;
+  return {
+    kind: 'write',
+    action:
+      plan.upToDate && existing !== undefined ? 'unchanged' : existing === undefined ? 'create' : 'update',
+    target: {
+      type: 'vendorPayment',
+      method: 'PUT',
+      externalId,
+      path: `${recordPath}/vendorPayment/eid:${externalId}`,
+    },
+    plan,
+    ...(existing === undefined ? {} : { existing }),
+  };
+}
+
+/** The GL code of the payment's company payment method, when the payment does not carry it. */
+async function methodGlCode(
+  procurify: DecidePaymentDependencies['procurify'],
+  payment: ProcurifyPayment,
+): Promise<string | null> {
+  if (payment.payment_source_name === null) return null;
+  for await (const method of procurify.listCompanyPaymentMethods()) {
+    if (method.name === payment.payment_source_name) return method.gl_code;
+  }
+  return null;
+}
