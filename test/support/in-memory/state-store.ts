@@ -6,6 +6,7 @@
 // a use case cannot change what is stored by mutating what it read. test/usecase/state-store-contract
 // and test/integration/state-store-contract run the same assertions against both.
 import { BugError } from '../../../shared/errors.ts';
+import type { LinkItem, StateBulkReads, StateSnapshot } from '../../../shared/reconcile/ports.ts';
 import type {
   AuditEntry,
   RecordKind,
@@ -84,7 +85,8 @@ export class InMemoryStateStore
     LeaseStore,
     ConfigStore,
     RequestWindowStore,
-    MessageFailureLog
+    MessageFailureLog,
+    StateBulkReads
 {
   readonly faults = new Faults<StateOperation>('dynamodb');
   private readonly now: () => Date;
@@ -266,6 +268,21 @@ export class InMemoryStateStore
     this.faults.check('getFailure');
     const failure = this.failures.get(`${queue}#${messageId}`);
     return failure === undefined ? undefined : { ...failure };
+  }
+
+  /** Every link item (one per direction) and state of these kinds: reconciliation's table scan. */
+  async snapshot(kinds: readonly RecordKind[]): Promise<StateSnapshot> {
+    const links: LinkItem[] = [];
+    for (const [key, link] of this.links) {
+      if (!kinds.includes(link.kind)) continue;
+      const { netsuiteId, procurifyId, origin, linkedAt, kind } = link;
+      links.push({
+        from: key.split('#')[0] as SystemName,
+        link: { kind, netsuiteId, procurifyId, origin, linkedAt },
+      });
+    }
+    const states = [...this.states.values()].filter((state) => kinds.includes(state.ref.kind)).map(stored);
+    return { links, states };
   }
 
   /** The states of a kind in a status, oldest update first (the adapter's byState index). */
