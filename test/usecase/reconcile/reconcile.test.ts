@@ -328,6 +328,70 @@ describe('reconcile: bills, paid status and payments', () => {
     });
   });
 
+  it("restores the other bill's link the wrong link had taken over", async () => {
+    // Bill B was linked to 500 (its Vendor Bill); then bill A's link was written to 500 too.
+    await world.state.link({ kind: 'bill', netsuiteId: '500', procurifyId: otherUuid, origin: 'created' });
+    await world.state.link({ kind: 'bill', netsuiteId: '500', procurifyId: billUuid, origin: 'created' });
+    expect(await world.state.findBySource('netsuite', 'bill', '500')).toMatchObject({
+      procurifyId: billUuid,
+    });
+    netsuite.billRows = [
+      {
+        id: '500',
+        externalId: `procurify-bill-${otherUuid}`,
+        entity: '101',
+        total: '-100.50',
+        unpaid: '0',
+        status: 'B',
+        lastModified: old,
+      },
+      {
+        id: '501',
+        externalId: `procurify-bill-${billUuid}`,
+        entity: '101',
+        total: '-100.50',
+        unpaid: '0',
+        status: 'B',
+        lastModified: old,
+      },
+    ];
+    procurify.billRows = [billRow(billUuid, '100.50'), billRow(otherUuid, '100.50')];
+    const report = await reconcile(deps(), { areas: ['bill'], fix: true });
+    expect(report.discrepancies.map((entry) => entry.repair?.detail)).toEqual([
+      `bill:${billUuid} now linked to NetSuite Vendor Bill 501 (was 500); bill:${otherUuid} linked to 500 again`,
+    ]);
+    expect(await world.state.findBySource('netsuite', 'bill', '500')).toMatchObject({
+      procurifyId: otherUuid,
+    });
+    expect(await world.state.findBySource('netsuite', 'bill', '501')).toMatchObject({
+      procurifyId: billUuid,
+    });
+  });
+
+  it('in pull mode marks a bill paid in NetSuite only as paid in Procurify (here NetSuite is unreachable: reported)', async () => {
+    mode = 'pull';
+    netsuite.billRows = [
+      {
+        id: '500',
+        externalId: `procurify-bill-${billUuid}`,
+        entity: '101',
+        total: '-100.50',
+        unpaid: '0',
+        status: 'B',
+        lastModified: old,
+      },
+    ];
+    procurify.billRows = [billRow(billUuid, '100.50')];
+    const report = await reconcile(deps(), { areas: ['paid'], fix: true });
+    expect(report.discrepancies).toEqual([
+      expect.objectContaining({
+        kind: 'paid-in-netsuite-only',
+        action: 'mark-paid',
+        repair: { status: 'failed', detail: 'mark-paid is not part of these runs' },
+      }),
+    ]);
+  });
+
   it('compares paid status and payments in the payment mode, and pushes a paid payment without a Vendor Payment', async () => {
     netsuite.billRows = [
       {
