@@ -6,9 +6,16 @@
 // an interrupted load resumes without counting anything twice; the worker never pushes a matched
 // payment. Pull mode: bills paid in full in NetSuite before go-live are listed, marked paid only with
 // markPaid (--mark-paid). `apsync status`'s line follows the cursors.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { backfillOutputSchema, statusOutputSchema } from '../../infra/cli/output-schemas.ts';
+import { runCli } from '../../infra/cli/program.ts';
+import type { CliIo } from '../../infra/cli/terminal.ts';
+import { type PublishedLocalStack, publishLocalStack } from '../../infra/local/publish.ts';
 import { type LocalStack, startLocalStack } from '../../infra/local/stack.ts';
 import type { DemoSummary } from '../../infra/sandboxes/netsuite/index.ts';
 import { SqsQueuePublisher } from '../../shared/aws/queue-publisher.ts';
@@ -29,6 +36,8 @@ import { DynamoStateStore } from '../../shared/state/state-store.ts';
 import { settledState } from '../support/sync-outcome.ts';
 
 let stack: LocalStack;
+let published: PublishedLocalStack;
+let dataDir: string;
 let state: DynamoStateStore;
 let payments: SqsQueuePublisher<PaymentMessage>;
 let netsuite: NetSuiteClient;
@@ -73,9 +82,41 @@ beforeAll(async () => {
     netsuiteId: demo.vendors[0]!,
     origin: 'created',
   });
+  dataDir = await mkdtemp(join(tmpdir(), 'apsync-initial-load-'));
+  published = await publishLocalStack(stack, {
+    dataDir,
+    ephemeral: false,
+    demo: false,
+    scheduleRates: {},
+    settings: { APSYNC_RETRY_BASE_SECONDS: '0' },
+  });
 });
 
-afterAll(async () => stack?.stop());
+afterAll(async () => {
+  await published?.unpublish();
+  await stack?.stop();
+  if (dataDir !== undefined) await rm(dataDir, { recursive: true, force: true });
+});
+
+/** `apsync <argv>` in-process against the published local stack. */
+async function cli(argv: readonly string[]): Promise<{ code: number; out: string; err: string }> {
+  const run = { code: 0, out: '', err: '' };
+  const io: CliIo = {
+    stdout: (text) => {
+      run.out += text;
+    },
+    stderr: (text) => {
+      run.err += text;
+    },
+    readStdin: async () => '',
+    stdinIsTTY: true,
+    stderrIsTTY: false,
+    env: {},
+    cwd: dataDir,
+  };
+  run.code = await runCli(['--data-dir', dataDir, ...argv], io);
+  return run;
+}
 
 /** A Vendor Bill keyed in NetSuite before go-live, its approved Procurify twin, and their link. */
 async function loadedBill(amount: number) {
@@ -284,6 +325,50 @@ describe('initial load: payments of the loaded bills (push mode)', () => {
   });
 });
 
+describe('apsync backfill --bills, --payments (push mode)', () => {
+  it('links and lists without --payments, pushes only with it, and apsync status says when it was done', async () => {
+    const cliSince = new Date().toISOString();
+    const matched = await loadedBill(21);
+    const missing = await loadedBill(22);
+    const matchedPayment = procurifyPayment([{ uuid: matched.uuid, amount: 21 }]);
+    const missingPayment = procurifyPayment([{ uuid: missing.uuid, amount: 22 }]);
+    const inNetSuite = payInNetSuite([{ bill: matched.netsuiteId, amount: 21 }]);
+
+    const text = await cli(['backfill', '--bills', '--since', cliSince]);
+    expect(text.code, text.err).toBe(0);
+    expect(text.out).toContain(
+      '1 already in NetSuite (linked, not pushed), 1 not in NetSuite (listed below, not pushed)',
+    );
+    expect(text.out).toContain(`procurify-pay-${missingPayment}`);
+    expect(text.out).toContain('run the same command with --payments');
+    expect(await state.findBySource('procurify', 'payment', matchedPayment)).toMatchObject({
+      netsuiteId: inNetSuite,
+      origin: 'matched',
+    });
+    expect(pushedByApsync(missingPayment)).toHaveLength(0);
+
+    const run = await cli(['backfill', '--bills', '--payments', '--since', cliSince, '--json']);
+    expect(run.code, run.out).toBe(0);
+    const output = backfillOutputSchema.parse(JSON.parse(run.out));
+    expect(output.payments).toMatchObject({
+      pushed: true,
+      counts: { read: 2, alreadyLinked: 1, matched: 0, created: 1, failed: 0 },
+    });
+    expect(pushedByApsync(missingPayment)).toHaveLength(1);
+    expect(pushedByApsync(matchedPayment)).toHaveLength(0);
+
+    const status = await cli(['status', '--json']);
+    const initialLoad = statusOutputSchema.parse(JSON.parse(status.out)).initialLoad;
+    expect(initialLoad).toMatchObject({ state: 'done', phase: 'payments (recent)' });
+    expect(initialLoad.line).toMatch(/^initial load: done at \d{4}-\d{2}-\d{2}T/);
+    expect((await cli(['status'])).out).toContain(initialLoad.line);
+
+    const both = await cli(['backfill', '--payments', '--mark-paid']);
+    expect(both.code).toBe(2);
+    expect(both.out + both.err).toContain('do not go together');
+  });
+});
+
 describe('initial load: bills paid in NetSuite before go-live (pull mode)', () => {
   it('lists them without --mark-paid and marks them paid only when asked', async () => {
     await changePaymentMode(state, 'pull', 'test');
@@ -317,5 +402,28 @@ describe('initial load: bills paid in NetSuite before go-live (pull mode)', () =
     await expect(backfillPayments(deps(), { since: markSince })).rejects.toThrow(
       /--payments is for push mode/,
     );
+  });
+
+  it('apsync backfill --bills lists them (count and ids) and --mark-paid marks them', async () => {
+    const cliSince = new Date().toISOString();
+    const paid = await loadedBill(33);
+    payInNetSuite([{ bill: paid.netsuiteId, amount: 33 }]);
+    const listed = await cli(['backfill', '--bills', '--since', cliSince]);
+    expect(listed.code, listed.err).toBe(0);
+    expect(listed.out).toContain('1 paid in full in NetSuite, 1 listed below (not marked)');
+    expect(listed.out).toContain(paid.uuid);
+    expect(stack.procurify.store.bills.get(paid.uuid)).toMatchObject({ status: 2 });
+
+    const run = await cli(['backfill', '--bills', '--mark-paid', '--since', cliSince, '--json']);
+    expect(run.code, run.out).toBe(0);
+    expect(backfillOutputSchema.parse(JSON.parse(run.out)).paidBills).toMatchObject({
+      marked: true,
+      counts: { paidInNetSuite: 1, marked: 1, listed: 0 },
+    });
+    expect(stack.procurify.store.bills.get(paid.uuid)).toMatchObject({ status: 4, paidDate: '2026-03-08' });
+
+    const refused = await cli(['backfill', '--payments']);
+    expect(refused.code).toBe(1);
+    expect(refused.out + refused.err).toContain('--payments is for push mode');
   });
 });
