@@ -1,33 +1,254 @@
-// Procurify in memory, behind the port interfaces the use cases take (shared/procurify/index.ts):
-// bills (list and scan by modification time, both bounds inclusive as the API's `_0`/`_1` filters,
+// Procurify in memory, behind the port interfaces the use cases take (shared/procurify/ports.ts):
+// vendors (external id unique, PATCH changes only what it names), account codes (no `active` in a
+// write: the API cannot change it), departments and locations, bills (list and scan by modification time, both bounds inclusive as the API's `_0`/`_1` filters,
 // oldest first; read one by uuid; a missing one is the DataError 404 the client throws) and their
 // invoice files (downloaded by attachment, a missing file a DataError naming it).
 import { DataError } from '../../../shared/errors.ts';
 import type {
+  AccountCodeCreate,
+  AccountCodeWrite,
   BillListFilter,
   BillScanFilter,
+  DepartmentWrite,
   DownloadedAttachment,
   PaymentListFilter,
+  ProcurifyAccountCode,
+  ProcurifyAccountCodes,
   ProcurifyAttachment,
   ProcurifyBill,
   ProcurifyBillSummary,
   ProcurifyBills,
+  ProcurifyCurrency,
+  ProcurifyDepartment,
+  ProcurifyDepartments,
   ProcurifyInvoiceFiles,
+  ProcurifyLocation,
   ProcurifyPayment,
+  ProcurifyVendor,
+  ProcurifyVendors,
+  VendorPatch,
+  VendorWrite,
 } from '../../../shared/procurify/ports.ts';
 import { Faults } from './faults.ts';
 
-export type ProcurifyOperation = 'getBill' | 'scanBills' | 'downloadAttachment' | 'listPayments';
+export type ProcurifyOperation =
+  | 'getBill'
+  | 'scanBills'
+  | 'downloadAttachment'
+  | 'listPayments'
+  | 'writeVendor'
+  | 'writeAccountCode'
+  | 'writeDepartment';
 
 const time = (value: Date | string | undefined): number | undefined =>
   value === undefined ? undefined : new Date(value).getTime();
 
-export class InMemoryProcurify implements ProcurifyBills, ProcurifyInvoiceFiles {
+const emptyVendor = {
+  active: true,
+  external_id: null,
+  email: [],
+  addressLineOne: null,
+  addressLineTwo: null,
+  postalCode: null,
+  city: null,
+  state_province: null,
+  country: null,
+  phoneOne: null,
+  contact: null,
+  url: null,
+  currency: null,
+  payment_term_ref: null,
+  type: 4,
+  dateModified: null,
+};
+
+function notFound(what: string, id: number): DataError {
+  return new DataError(`procurify: ${what} ${id} not found`, { source: 'procurify', status: 404 });
+}
+
+export class InMemoryProcurify
+  implements
+    ProcurifyBills,
+    ProcurifyInvoiceFiles,
+    ProcurifyVendors,
+    ProcurifyAccountCodes,
+    ProcurifyDepartments
+{
   readonly faults = new Faults<ProcurifyOperation>('procurify');
+  readonly vendors = new Map<number, ProcurifyVendor>();
+  readonly accountCodes = new Map<number, ProcurifyAccountCode>();
+  readonly departments = new Map<number, ProcurifyDepartment>();
+  locations: ProcurifyLocation[] = [];
+  currencies: ProcurifyCurrency[] = [];
+  /** Every write, in order. */
+  readonly writes: Array<{ method: string; what: string; id: number; body: unknown }> = [];
+  private nextId = 1;
   readonly bills = new Map<string, ProcurifyBill>();
   readonly payments = new Map<number, ProcurifyPayment>();
   /** Invoice file bytes by attachment uuid. */
   readonly files = new Map<string, DownloadedAttachment>();
+
+  // --- vendors
+
+  putVendor(vendor: Partial<ProcurifyVendor> & { name: string }): ProcurifyVendor {
+    const full = { ...emptyVendor, id: this.nextId++, ...vendor } as ProcurifyVendor;
+    this.vendors.set(full.id, structuredClone(full));
+    return full;
+  }
+
+  async *listVendors(
+    filter: { externalId?: string; name?: string; search?: string } = {},
+  ): AsyncIterable<ProcurifyVendor> {
+    for (const vendor of this.vendors.values()) {
+      if (filter.externalId !== undefined && vendor.external_id !== filter.externalId) continue;
+      if (filter.name !== undefined && !vendor.name.toLowerCase().includes(filter.name.toLowerCase()))
+        continue;
+      if (filter.search !== undefined && !vendor.name.toLowerCase().includes(filter.search.toLowerCase()))
+        continue;
+      yield structuredClone(vendor);
+    }
+  }
+
+  async findVendorByExternalId(externalId: string): Promise<ProcurifyVendor | undefined> {
+    const found = [...this.vendors.values()].filter((vendor) => vendor.external_id === externalId);
+    if (found.length > 1) {
+      throw new DataError(`procurify: ${found.length} vendors have external id ${externalId}`, {
+        source: 'procurify',
+      });
+    }
+    return found[0] === undefined ? undefined : structuredClone(found[0]);
+  }
+
+  async getVendor(id: number): Promise<ProcurifyVendor> {
+    const vendor = this.vendors.get(id);
+    if (vendor === undefined) throw notFound('vendor', id);
+    return structuredClone(vendor);
+  }
+
+  async createVendor(input: VendorWrite): Promise<ProcurifyVendor> {
+    this.faults.check('writeVendor');
+    const { overall_score: _score, ...fields } = input as VendorWrite & { overall_score?: unknown };
+    const vendor = this.putVendor(fields as ProcurifyVendor);
+    this.writes.push({ method: 'POST', what: 'vendor', id: vendor.id, body: structuredClone(input) });
+    return vendor;
+  }
+
+  async updateVendor(id: number, input: VendorWrite): Promise<ProcurifyVendor> {
+    return this.patchVendor(id, input);
+  }
+
+  async patchVendor(id: number, patch: VendorPatch): Promise<ProcurifyVendor> {
+    this.faults.check('writeVendor');
+    const vendor = this.vendors.get(id);
+    if (vendor === undefined) throw notFound('vendor', id);
+    Object.assign(vendor, structuredClone(patch));
+    this.writes.push({ method: 'PATCH', what: 'vendor', id, body: structuredClone(patch) });
+    return structuredClone(vendor);
+  }
+
+  // --- account codes
+
+  putAccountCode(code: Partial<ProcurifyAccountCode> & { code: string }): ProcurifyAccountCode {
+    const full: ProcurifyAccountCode = {
+      id: this.nextId++,
+      description: code.code,
+      account_type: null,
+      active: true,
+      parent: null,
+      ...code,
+    };
+    this.accountCodes.set(full.id, structuredClone(full));
+    return full;
+  }
+
+  async *listAccountCodes(
+    filter: { code?: string; active?: boolean } = {},
+  ): AsyncIterable<ProcurifyAccountCode> {
+    for (const code of this.accountCodes.values()) {
+      if (filter.code !== undefined && !code.code.includes(filter.code)) continue;
+      if (filter.active !== undefined && code.active !== filter.active) continue;
+      yield structuredClone(code);
+    }
+  }
+
+  async createAccountCode(input: AccountCodeCreate): Promise<ProcurifyAccountCode> {
+    this.faults.check('writeAccountCode');
+    const { departments: _departments, ...fields } = input;
+    const code = this.putAccountCode({
+      ...fields,
+      account_type: fields.account_type ?? null,
+      parent: fields.parent ?? null,
+    });
+    this.writes.push({ method: 'POST', what: 'account-code', id: code.id, body: structuredClone(input) });
+    return code;
+  }
+
+  async updateAccountCode(id: number, input: AccountCodeWrite): Promise<ProcurifyAccountCode> {
+    this.faults.check('writeAccountCode');
+    const code = this.accountCodes.get(id);
+    if (code === undefined) throw notFound('account code', id);
+    Object.assign(code, structuredClone(input));
+    this.writes.push({ method: 'PUT', what: 'account-code', id, body: structuredClone(input) });
+    return structuredClone(code);
+  }
+
+  // --- departments, locations, currencies
+
+  putDepartment(
+    department: Partial<ProcurifyDepartment> & { name: string; branch: { id: number } },
+  ): ProcurifyDepartment {
+    const full: ProcurifyDepartment = { id: this.nextId++, external_id: null, active: true, ...department };
+    this.departments.set(full.id, structuredClone(full));
+    return full;
+  }
+
+  async *listDepartments(
+    filter: { branch?: number; search?: string } = {},
+  ): AsyncIterable<ProcurifyDepartment> {
+    for (const department of this.departments.values()) {
+      if (filter.branch !== undefined && department.branch.id !== filter.branch) continue;
+      if (filter.search !== undefined && !department.name.toLowerCase().includes(filter.search.toLowerCase()))
+        continue;
+      yield structuredClone(department);
+    }
+  }
+
+  async createDepartment(input: DepartmentWrite): Promise<ProcurifyDepartment> {
+    this.faults.check('writeDepartment');
+    const department = this.putDepartment({
+      name: input.name,
+      branch: { id: input.branch },
+      external_id: input.external_id ?? null,
+      active: input.active ?? true,
+    });
+    this.writes.push({ method: 'POST', what: 'department', id: department.id, body: structuredClone(input) });
+    return department;
+  }
+
+  async updateDepartment(id: number, input: DepartmentWrite): Promise<ProcurifyDepartment> {
+    this.faults.check('writeDepartment');
+    const department = this.departments.get(id);
+    if (department === undefined) throw notFound('department', id);
+    department.name = input.name;
+    department.branch = { id: input.branch };
+    if (input.external_id !== undefined) department.external_id = input.external_id;
+    if (input.active !== undefined) department.active = input.active;
+    this.writes.push({ method: 'PUT', what: 'department', id, body: structuredClone(input) });
+    return structuredClone(department);
+  }
+
+  async *listLocations(filter: { active?: boolean } = {}): AsyncIterable<ProcurifyLocation> {
+    for (const location of this.locations) {
+      if (filter.active === undefined || (location.active ?? true) === filter.active)
+        yield structuredClone(location);
+    }
+  }
+
+  async *listCurrencies(): AsyncIterable<ProcurifyCurrency> {
+    for (const currency of this.currencies) yield structuredClone(currency);
+  }
+
+  // --- bills
 
   putBill(bill: ProcurifyBill): ProcurifyBill {
     this.bills.set(bill.uuid.toLowerCase(), structuredClone(bill));
