@@ -180,6 +180,11 @@ export const settingNames = {
   netsuiteTimeZone: 'APSYNC_NETSUITE_TIME_ZONE',
   /** Payment mode, push or pull, until the operator sets one with `apsync mode set` (default push). */
   defaultPaymentMode: 'APSYNC_DEFAULT_PAYMENT_MODE',
+  /**
+   * `false` starts the reconcile schedule switched off (cdk.json `schedules.reconcileEnabled`) until an
+   * operator turns it on (`apsync settings set schedules.reconcile on`); default on.
+   */
+  reconcileScheduleEnabled: 'APSYNC_RECONCILE_SCHEDULE_ENABLED',
   /** Days an audit-trail record is kept before its DynamoDB TTL expires it (default 400). */
   auditRetentionDays: 'APSYNC_AUDIT_RETENTION_DAYS',
   /** Days an idempotency record is kept (default 7). */

@@ -239,6 +239,8 @@ export class ServiceStack extends Stack {
       departmentLocations: formatDepartmentLocations(config.procurify.departmentLocations),
       retryBaseSeconds: config.retryBaseSeconds,
       defaultPaymentMode: config.paymentMode,
+      // The reconcile schedule always fires; its switch (a setting, apsync settings) starts as cdk.json says.
+      reconcileScheduleEnabled: config.schedules.reconcileEnabled ? undefined : 'false',
       auditRetentionDays: config.retention.auditDays,
       idempotencyRetentionDays: config.retention.idempotencyDays,
     };
@@ -352,8 +354,9 @@ export class ServiceStack extends Stack {
         schedule: scheduler.ScheduleExpression.rate(rate),
         target,
         timeWindow: scheduler.TimeWindow.off(),
-        // The reconcile schedule has an off switch (schedules.reconcileEnabled); the others always run.
-        enabled: schedule !== 'reconcile' || config.schedules.reconcileEnabled,
+        // Every schedule fires; a run whose switch (setting schedules.<name>, initially cdk.json's
+        // schedules.reconcileEnabled for reconcile) is off does nothing (shared/lambda/schedule-switch.ts).
+        enabled: true,
       });
       return;
     }

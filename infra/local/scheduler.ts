@@ -2,6 +2,7 @@
 // schedule (a run that is still going when the next is due is skipped, as the handlers' leases would),
 // and on demand (`apsync sync now`, tests).
 
+import { scheduleSource } from '../../shared/lambda/schedule-switch.ts';
 import type { ScheduledHandler } from './functions.ts';
 import { createLambdaContext } from './lambda-context.ts';
 
@@ -24,8 +25,11 @@ export interface ScheduleRun {
 }
 
 export interface LocalScheduler {
-  /** Runs a schedule now and resolves with its result (waits for a run already going). */
-  runNow(name: string): Promise<ScheduleRun>;
+  /**
+   * Runs a schedule now and resolves with its result (waits for a run already going); `scheduled` runs
+   * it as its timer does (a run its switch may skip), else on demand.
+   */
+  runNow(name: string, as?: 'on-demand' | 'scheduled'): Promise<ScheduleRun>;
   lastRuns(): Record<string, ScheduleRun | undefined>;
   stop(): Promise<void>;
 }
@@ -38,14 +42,19 @@ export function startLocalScheduler(
   const last: Record<string, ScheduleRun | undefined> = {};
   const timers: NodeJS.Timeout[] = [];
 
-  const run = (schedule: LocalSchedule): Promise<ScheduleRun> => {
+  /** `scheduled`: as the schedule starts it (EventBridge's `source`); on demand otherwise. */
+  const run = (schedule: LocalSchedule, scheduled = false): Promise<ScheduleRun> => {
     const current = running.get(schedule.name);
     if (current !== undefined) return current;
     const started: ScheduleRun = { schedule: schedule.name, startedAt: new Date().toISOString() };
     const promise = (async () => {
       try {
         const result = await schedule.handler(
-          { scheduledTime: started.startedAt, schedule: schedule.name },
+          {
+            scheduledTime: started.startedAt,
+            schedule: schedule.name,
+            ...(scheduled ? { source: scheduleSource } : {}),
+          },
           createLambdaContext(schedule.functionName, schedule.timeoutMs),
         );
         return { ...started, finishedAt: new Date().toISOString(), outcome: 'succeeded' as const, result };
@@ -69,21 +78,21 @@ export function startLocalScheduler(
 
   for (const schedule of schedules) {
     if (schedule.rateSeconds > 0) {
-      const timer = setInterval(() => void run(schedule), schedule.rateSeconds * 1000);
+      const timer = setInterval(() => void run(schedule, true), schedule.rateSeconds * 1000);
       timer.unref();
       timers.push(timer);
     }
   }
 
   return {
-    runNow: (name) => {
+    runNow: (name, as = 'on-demand') => {
       const schedule = schedules.find((s) => s.name === name || s.functionName === name);
       if (schedule === undefined) {
         return Promise.reject(
           new Error(`no schedule named ${name}; known: ${schedules.map((s) => s.name).join(', ')}`),
         );
       }
-      return run(schedule);
+      return run(schedule, as === 'scheduled');
     },
     lastRuns: () => ({ ...last }),
     stop: async () => {

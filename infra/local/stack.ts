@@ -10,6 +10,7 @@ import {
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { scheduleSwitchOf, withScheduleSwitch } from '../../shared/lambda/schedule-switch.ts';
 import { queueDefinitions, settingNames } from '../../shared/resources.ts';
 import { functionRegistry, queueOf, type ScheduleKey, scheduleOf } from '../cdk/functions.ts';
 import type { RunningServer } from '../sandboxes/http-server.ts';
@@ -182,7 +183,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         schedules.push({
           name: schedule,
           functionName: definition.name,
-          handler: local.create(env),
+          // A timer run does nothing while the setting schedules.<name> is off; runNow runs anyway.
+          handler: withScheduleSwitch(schedule, scheduleSwitchOf(schedule, env), local.create(env)),
           rateSeconds: options.scheduleRates?.[schedule] ?? 0,
           timeoutMs: (definition.timeoutSeconds ?? 60) * 1000,
         });

@@ -45,6 +45,9 @@ export function readSettings(env: Environment) {
     [settingNames.netsuiteRequestTimeoutSeconds]: decimalNumber(z.number().int().min(1).max(900)).default(20),
     [settingNames.pollOverlapMinutes]: decimalNumber(z.number().min(0).max(1440)).default(10),
     [settingNames.netsuiteTimeZone]: ianaTimeZone().default('UTC'),
+    [settingNames.reconcileScheduleEnabled]: z
+      .enum(['true', 'false'], { error: 'must be true or false' })
+      .optional(),
   });
   const parsed = schema.safeParse(
     Object.fromEntries(Object.values(settingNames).map((name) => [name, env[name] || undefined])),
@@ -75,6 +78,8 @@ export function readSettings(env: Environment) {
     auditRetentionDays: value[settingNames.auditRetentionDays] as number,
     idempotencyRetentionDays: value[settingNames.idempotencyRetentionDays] as number,
     netsuiteTimeZone: value[settingNames.netsuiteTimeZone] as string,
+    /** The reconcile schedule's switch until an operator sets `schedules.reconcile` (default on). */
+    reconcileScheduleEnabled: value[settingNames.reconcileScheduleEnabled] !== 'false',
   };
 }
 

@@ -68,7 +68,7 @@ export function initialValue(definition: SettingDefinition, deployment: Deployme
         ? settings.departmentLocations
         : undefined;
     case 'schedules.reconcile':
-      return settings.reconcileScheduleEnabled;
+      return settings.reconcileScheduleEnabled === false ? false : undefined;
     default:
       return undefined;
   }

@@ -332,4 +332,23 @@ describe('apsync settings', () => {
     expect(cleared.reevaluation?.queued).toHaveLength(1);
     expect(cleared.reevaluation?.outOfScope).toEqual([]);
   });
+
+  it('switches a schedule off: its scheduled runs do nothing, an on-demand run still runs', async () => {
+    await json(schemas.settingsSetOutputSchema, ['settings', 'set', 'schedules.failureDigest', 'off']);
+    const skipped = await stack.scheduler.runNow('failureDigest', 'scheduled');
+    expect(skipped).toMatchObject({
+      outcome: 'succeeded',
+      result: {
+        skipped:
+          'the failureDigest schedule is off (apsync settings set schedules.failureDigest on); nothing done',
+      },
+    });
+    const onDemand = await stack.scheduler.runNow('failureDigest');
+    expect(onDemand.outcome).toBe('succeeded');
+    expect(onDemand.result).not.toHaveProperty('skipped');
+    await json(schemas.settingsSetOutputSchema, ['settings', 'set', 'schedules.failureDigest', 'on']);
+    const scheduled = await stack.scheduler.runNow('failureDigest', 'scheduled');
+    expect(scheduled.outcome).toBe('succeeded');
+    expect(scheduled.result).not.toHaveProperty('skipped');
+  });
 });

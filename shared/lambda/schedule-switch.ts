@@ -1,0 +1,47 @@
+// The on/off switch of a scheduled function (settings `schedules.<name>`, shared/settings/catalog.ts):
+// a run its schedule started (EventBridge Scheduler's input, or local mode's timer, carry
+// `source: apsync.schedule`) does nothing while the switch is off; a run asked for on demand
+// (`apsync sync now`) runs anyway. Wraps the handler in the Lambda entry and in local mode alike.
+import type { Context } from 'aws-lambda';
+import { type Environment, readEnvironment, readSettings } from '../config/environment.ts';
+import { stateStore } from '../config/runtime-parts.ts';
+import { logger } from '../observability.ts';
+import { scheduleEnabled } from '../settings/settings-store.ts';
+import type { ScheduledRunEvent } from './scheduled-event.ts';
+
+/** The input EventBridge Scheduler gives every apsync schedule (infra/cdk/service-stack.ts). */
+export const scheduleSource = 'apsync.schedule';
+
+/** What a scheduled run returns while its schedule is switched off. */
+export interface ScheduleOff {
+  skipped: string;
+}
+
+export function withScheduleSwitch<R>(
+  schedule: string,
+  isOn: () => Promise<boolean>,
+  handler: (event: ScheduledRunEvent, context: Context) => Promise<R>,
+): (event: ScheduledRunEvent, context: Context) => Promise<R | ScheduleOff> {
+  return async (event, context) => {
+    if (event?.source === scheduleSource && !(await isOn())) {
+      const skipped = `the ${schedule} schedule is off (apsync settings set schedules.${schedule} on); nothing done`;
+      logger.info('scheduled run skipped', { schedule, scheduledTime: event.scheduledTime, reason: skipped });
+      return { skipped };
+    }
+    return handler(event, context);
+  };
+}
+
+/** The switch as the functions read it: the operator's setting, else the deployment's (cdk.json). */
+export function scheduleSwitchOf(schedule: string, env: Environment): () => Promise<boolean> {
+  let read: (() => Promise<boolean>) | undefined;
+  return () => {
+    if (read === undefined) {
+      const settings = readSettings(env);
+      const store = stateStore(readEnvironment(env, ['stateTable']).stateTable, settings);
+      const initial = schedule === 'reconcile' ? settings.reconcileScheduleEnabled : true;
+      read = () => scheduleEnabled(store, schedule, initial);
+    }
+    return read();
+  };
+}
