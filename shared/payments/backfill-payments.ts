@@ -2,8 +2,8 @@
 // payments of the load's window (updated since its date; before it with --history). A payment whose
 // bills already carry the same applications in NetSuite — one Vendor Payment applying exactly its
 // amounts to exactly its linked Vendor Bills (match-vendor-payment.ts) — is linked (origin `matched`),
-// never pushed. The others are listed with what the push would write: the plan of the payment-push
-// worker (vendor-payment-plan.ts, read by payment-plan-inputs.ts), or why it cannot be written. Only
+// never pushed. The others are listed with what the push would write: the payment-push worker's own
+// decision (decide-payment.ts: the exact Vendor Payment, or why it cannot be written). Only
 // when the operator asks (`--payments`) are the writable ones put on the payment queue (origin
 // `backfill`), where the worker pushes each exactly once, within the NetSuite share; the load waits for
 // each outcome and counts it. Resumable (configuration item `payment-backfill`, load-cursor.ts).
@@ -13,14 +13,14 @@ import type { PaymentMessage } from '../events/payment-message.ts';
 import { formatCents, toCents } from '../money/money.ts';
 import type { NetSuiteRecords, SuiteQl } from '../netsuite/index.ts';
 import { type PaymentMode, readPaymentMode } from '../payment-mode.ts';
-import type { ProcurifyPayment, ProcurifyPayments } from '../procurify/ports.ts';
+import type { PaymentApplications, ProcurifyPayment, ProcurifyPayments } from '../procurify/ports.ts';
 import type { RecordRef } from '../state/model.ts';
 import type { AuditTrail, ConfigStore, LinkStore, SyncStateStore } from '../state/ports.ts';
+import { decidePayment } from './decide-payment.ts';
 import { type LoadCursor, type LoadProgress, runLoad } from './load-cursor.ts';
 import { applicationsByVendorPayment, matchVendorPayment, type PaymentLine } from './match-vendor-payment.ts';
 import { readVendorPaymentApplications } from './netsuite-payment-applications.ts';
 import type { PaymentAccountCache } from './netsuite-payment-facts.ts';
-import { type PaymentPlanInputs, readPaymentPlan } from './payment-plan-inputs.ts';
 import type { VendorPaymentPlan } from './vendor-payment-plan.ts';
 
 export const paymentBackfillConfigName = 'payment-backfill';
@@ -166,7 +166,8 @@ export async function backfillPayments(
 
 interface Gathered {
   payment: ProcurifyPayment;
-  inputs: PaymentPlanInputs;
+  applications: PaymentApplications;
+  /** By linked NetSuite Vendor Bill; empty when a bill has no link (nothing to match then). */
   lines: PaymentLine[];
 }
 
@@ -185,16 +186,8 @@ async function handleBatch(
       counts.alreadyLinked += 1;
       continue;
     }
-    const inputs = await readPaymentPlan(payment, deps);
-    const lines: PaymentLine[] = [];
-    if (inputs.linked) {
-      for (const app of inputs.applications.applications) {
-        const cents = toCents(app.amount) ?? 0;
-        if (cents > 0)
-          lines.push({ netsuiteBillId: inputs.links.bills.get(app.billUuid)!.netsuiteId, cents });
-      }
-    }
-    gathered.push({ payment, inputs, lines });
+    const applications = await deps.procurify.getPaymentApplications(payment);
+    gathered.push({ payment, applications, lines: await linkedLines(deps, applications) });
   }
 
   // What NetSuite already applies to these bills, for the whole batch in two reads.
@@ -212,7 +205,7 @@ async function handleBatch(
   }
 
   const toPush: string[] = [];
-  for (const { payment, inputs, lines } of gathered) {
+  for (const { payment, applications, lines } of gathered) {
     const paymentId = String(payment.id);
     const match = matchVendorPayment(lines, applied, linkedElsewhere);
     if (match.kind === 'matched') {
@@ -230,27 +223,43 @@ async function handleBatch(
       });
       continue;
     }
-    if (inputs.excludedOnly !== undefined) {
+    // Not in NetSuite: what the payment-push worker would do with it.
+    const decision = await decidePayment(payment, applications, deps);
+    if (decision.kind === 'skip') {
       counts.skipped += 1;
-      keep(extra.problems, {
-        paymentId,
-        reason: `pays only bills excluded from the sync (${inputs.excludedOnly.map((bill) => `bill ${bill.ref.id}: ${bill.excluded?.reason ?? ''}`).join('; ')})`,
-      });
+      keep(extra.problems, { paymentId, reason: decision.message });
       continue;
     }
-    if (!inputs.result.ok) {
+    if (decision.kind === 'refuse') {
       counts.skipped += 1;
-      keep(extra.problems, { paymentId, reason: inputs.result.error.message });
+      keep(extra.problems, { paymentId, reason: decision.error.message });
       continue;
     }
     if (!extra.push) {
       counts.listed += 1;
-      keep(extra.listedPayments, preview(payment, inputs.result.plan));
+      keep(extra.listedPayments, preview(payment, decision.plan));
       continue;
     }
     toPush.push(paymentId);
   }
   if (toPush.length > 0) await pushAndWait(deps, options, toPush, counts, extra);
+}
+
+/** The payment's amounts by linked NetSuite Vendor Bill; empty when one of its bills has no link. */
+async function linkedLines(
+  deps: BackfillPaymentsDependencies,
+  applications: PaymentApplications,
+): Promise<PaymentLine[]> {
+  const lines: PaymentLine[] = [];
+  for (const app of applications.applications) {
+    const cents = toCents(app.amount) ?? 0;
+    if (cents <= 0) continue;
+    // Bill sync keys bills by the lower-case UUID.
+    const link = await deps.state.findBySource('procurify', 'bill', app.billUuid.toLowerCase());
+    if (link === undefined) return [];
+    lines.push({ netsuiteBillId: link.netsuiteId, cents });
+  }
+  return lines;
 }
 
 async function linkMatched(

@@ -1,5 +1,6 @@
 // The payment-push decision, made once: for a Procurify payment as it is now, what apsync does in
-// NetSuite — nothing (not paid yet, or it pays only bills excluded from the sync), put it on the review
+// NetSuite — nothing (not paid yet, already in NetSuite under a Vendor Payment the initial load linked,
+// or it pays only bills excluded from the sync), put it on the review
 // list (paid, pushed, then failed or denied in Procurify), refuse it naming what is missing (the plan's
 // refusal), nothing because the Vendor Payment already says it all, or write the exact Vendor Payment
 // (upsert by external id). Reads only (links, states, the payment method's GL code, NetSuite facts); the
@@ -84,6 +85,14 @@ export async function decidePayment(
   deps: DecidePaymentDependencies,
 ): Promise<PaymentDecision> {
   const paymentId = String(payment.id);
+  // Already in NetSuite under another Vendor Payment: linked by the initial load (backfill-payments.ts).
+  const known = await deps.state.findBySource('procurify', 'payment', paymentId);
+  if (known !== undefined && known.origin !== 'created') {
+    return {
+      kind: 'skip',
+      message: `already in NetSuite as Vendor Payment ${known.netsuiteId} (linked: ${known.origin}); not written`,
+    };
+  }
   const glCode = payment.gl_code ?? (await methodGlCode(deps.procurify, payment));
 
   const links: PaymentLinks = { bills: new Map(), vendors: new Map(), billStates: new Map() };

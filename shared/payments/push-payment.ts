@@ -149,13 +149,6 @@ export async function pushPayment(
   const ref = paymentRef(paymentId);
   const journal = paymentJournal(deps.state, ref);
   journal.read(payment.updated_at);
-  // Already in NetSuite under another Vendor Payment (linked by the initial load, backfill-payments.ts).
-  const known = await deps.state.findBySource('procurify', 'payment', paymentId);
-  if (known !== undefined && known.origin !== 'created') {
-    const message = `already in NetSuite as Vendor Payment ${known.netsuiteId} (linked: ${known.origin}); not written`;
-    await journal.note({ step: 'skipped', message });
-    return { status: 'skipped', message, vendorPaymentId: known.netsuiteId };
-  }
   const applications = await deps.procurify.getPaymentApplications(payment);
   await journal.note({
     step: 'fetched',
