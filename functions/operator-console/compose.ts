@@ -1,8 +1,10 @@
-// Composition root of operator-console: the state table, the queues and their dead-letter queues, and
-// the Cognito user pool it signs users in with, all from the environment, once per container.
+// Composition root of operator-console: the state table, the queues and their dead-letter queues, the
+// NetSuite and Procurify clients of the record page's preview, and the Cognito user pool it signs users
+// in with, all from the environment, once per container.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { type Environment, readEnvironment } from '../../shared/config/environment.ts';
+import { type Environment, readEnvironment, readSettings } from '../../shared/config/environment.ts';
+import { syncClients } from '../../shared/config/runtime-parts.ts';
 import { createCognitoAuth } from '../../shared/console/cognito-auth.ts';
 import { consoleEnvironmentNames } from '../../shared/console/environment.ts';
 import { settingNames } from '../../shared/resources.ts';
@@ -10,7 +12,15 @@ import { DynamoStateStore } from '../../shared/state/state-store.ts';
 import type { OperatorConsoleDependencies } from './handler.ts';
 
 export function composeOperatorConsole(env: Environment): OperatorConsoleDependencies {
-  const config = readEnvironment(env, ['stateTable', 'inboundQueueUrl', 'billQueueUrl', 'paymentQueueUrl']);
+  const config = readEnvironment(env, [
+    'stateTable',
+    'inboundQueueUrl',
+    'billQueueUrl',
+    'paymentQueueUrl',
+    'netsuiteSecret',
+    'procurifySecret',
+  ]);
+  const settings = readSettings(env);
   const value = (key: keyof typeof consoleEnvironmentNames): string => {
     const found = env[consoleEnvironmentNames[key]];
     if (found === undefined || found === '') {
@@ -21,17 +31,26 @@ export function composeOperatorConsole(env: Environment): OperatorConsoleDepende
   const basePath = env[consoleEnvironmentNames.basePath] ?? '/console/';
   const sqs = new SQSClient({});
   const consoleUrl = env[consoleEnvironmentNames.consoleUrl];
+  const state = new DynamoStateStore(new DynamoDBClient({}), config.stateTable);
+  const defaultPaymentMode = env[settingNames.defaultPaymentMode] === 'pull' ? 'pull' : 'push';
   return {
     basePath,
     data: {
-      state: new DynamoStateStore(new DynamoDBClient({}), config.stateTable),
+      state,
       sqs,
       queues: {
         inbound: { url: config.inboundQueueUrl, deadLetterQueueUrl: value('inboundDeadLetterQueueUrl') },
         bill: { url: config.billQueueUrl, deadLetterQueueUrl: value('billDeadLetterQueueUrl') },
         payment: { url: config.paymentQueueUrl, deadLetterQueueUrl: value('paymentDeadLetterQueueUrl') },
       },
-      defaultPaymentMode: env[settingNames.defaultPaymentMode] === 'pull' ? 'pull' : 'push',
+      defaultPaymentMode,
+      // The record page's preview of the next write: the workers' own reading of both systems.
+      preview: {
+        state,
+        settings: async () => settings,
+        syncClients: syncClients(config, settings),
+        defaultPaymentMode,
+      },
     },
     auth: createCognitoAuth({
       issuer: value('cognitoIssuer'),

@@ -1,7 +1,8 @@
 // The operator console on AWS: functions/operator-console behind the HTTP API's `/console` routes, a
 // Cognito user pool whose users the operator creates (no self sign-up, MFA required) with its hosted UI
 // and a public app client (authorization code + PKCE), and the function's least-privilege grants: the
-// state table, sending to the work queues (replay, re-sync), peeking and redriving the dead-letter queues.
+// state table, sending to the work queues (replay, re-sync), peeking and redriving the dead-letter queues,
+// and reading the NetSuite and Procurify secrets for the preview of a record's next write.
 import { Aws, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -38,6 +39,13 @@ export interface OperatorConsoleProps {
   queues: Record<QueueKey, ConsoleQueue>;
   projectRoot: string;
   bundling?: Partial<BundlingOptions>;
+  /**
+   * The settings and secret names the functions run with (service-stack.ts), so the record page's
+   * preview of the next write reads NetSuite and Procurify as the workers do.
+   */
+  functionEnvironment: Record<string, string>;
+  /** ARNs (patterns) of the NetSuite and Procurify secrets: GetSecretValue on them, read-only. */
+  syncSecretArns: string[];
 }
 
 export const operatorConsoleDefinition: FunctionDefinition = {
@@ -49,7 +57,8 @@ export const operatorConsoleDefinition: FunctionDefinition = {
   memoryMb: 512,
   tables: { state: 'readWrite' },
   sendsTo: ['inbound', 'bill', 'payment'],
-  secrets: [],
+  // The record page's preview of the next write reads NetSuite and Procurify (never writes).
+  secrets: ['netsuite', 'procurify'],
 };
 
 export class OperatorConsole extends Construct {
@@ -107,6 +116,10 @@ export class OperatorConsole extends Construct {
     });
 
     const environment: Record<string, string> = {
+      ...props.functionEnvironment,
+      // A preview makes a few NetSuite reads one after another: one permit, like a scheduled run
+      // (netsuite-concurrency.ts); the client's governor absorbs an overlap with the workers.
+      [settingNames.netsuiteConcurrencyShare]: '1',
       [environmentNames.stateTable]: names.tables.state,
       [environmentNames.inboundQueueUrl]: props.queues.inbound.url,
       [environmentNames.billQueueUrl]: props.queues.bill.url,
@@ -154,6 +167,12 @@ export class OperatorConsole extends Construct {
       new iam.PolicyStatement({
         actions: ['dynamodb:Query'],
         resources: tableDefinitions.state.indexes.map((index) => `${tableArn}/index/${index.name}`),
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: props.syncSecretArns,
       }),
     );
     const queues = Object.values(props.queues);

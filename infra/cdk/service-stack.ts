@@ -54,7 +54,7 @@ import {
 } from './functions.ts';
 import { Monitoring } from './monitoring.ts';
 import { allocateNetSuiteConcurrency, type NetSuiteAllocation } from './netsuite-concurrency.ts';
-import { OperatorConsole } from './operator-console.ts';
+import { OperatorConsole, operatorConsoleDefinition } from './operator-console.ts';
 import { outputKeys } from './stack-outputs.ts';
 
 export interface ServiceStackProps extends StackProps {
@@ -454,6 +454,8 @@ export class ServiceStack extends Stack {
       queues,
       projectRoot: props.projectRoot,
       ...(props.bundling === undefined ? {} : { bundling: props.bundling }),
+      functionEnvironment: this.environmentOf(operatorConsoleDefinition, props.config),
+      syncSecretArns: operatorConsoleDefinition.secrets.map((secret) => this.secretArnPattern(secret)),
     });
     acknowledgeTracingWildcard(operatorConsole.function);
     acknowledgeNotAsync(operatorConsole.function.function, 'synchronously by the HTTP API');

@@ -1,11 +1,16 @@
 // The operator console in local mode: shared/console's handler on a loopback HTTP server, reading the
-// local stack's state table and queues, signed in with a random access token (printed in the
-// `apsync ready` banner and written to local.json by publish.ts).
+// local stack's state table and queues — and, for the record page's preview of the next write, its
+// NetSuite and Procurify clients built as the functions build theirs — signed in with a random access
+// token (printed in the `apsync ready` banner and written to local.json by publish.ts).
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { userInfo } from 'node:os';
+import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { readSettings } from '../../shared/config/environment.ts';
+import { syncClients } from '../../shared/config/runtime-parts.ts';
 import { type ConsoleRequest, createConsole } from '../../shared/console/app.ts';
 import { createTokenAuth } from '../../shared/console/auth.ts';
 import type { FlowRun } from '../../shared/console/read-model.ts';
@@ -47,12 +52,25 @@ function consoleUser(): string {
 }
 
 export async function startLocalConsole(
-  stack: Pick<LocalStack, 'aws' | 'scheduler'>,
+  stack: Pick<LocalStack, 'aws' | 'scheduler' | 'env'>,
   options: LocalConsoleOptions = {},
 ): Promise<LocalConsole> {
   const token = options.token ?? newConsoleToken();
   const dynamodb = new DynamoDBClient(stack.aws.clientConfig('dynamodb'));
   const sqs = new SQSClient(stack.aws.clientConfig('sqs'));
+  const secretsManager = new SecretsManagerClient(stack.aws.clientConfig('secretsManager'));
+  const settings = readSettings(stack.env);
+  const state = new DynamoStateStore(dynamodb, stack.aws.names.tables.state);
+  const defaultPaymentMode = options.defaultPaymentMode ?? 'push';
+  const clients = syncClients(
+    { netsuiteSecret: stack.aws.names.secrets.netsuite, procurifySecret: stack.aws.names.secrets.procurify },
+    settings,
+    {
+      dynamodb: () => dynamodb,
+      sqs: () => sqs,
+      secrets: () => new SecretsProvider({ awsSdkV3Client: secretsManager }),
+    },
+  );
   const queues = Object.fromEntries(
     (Object.keys(stack.aws.queueUrls) as QueueKey[]).map((key) => [
       key,
@@ -61,10 +79,11 @@ export async function startLocalConsole(
   ) as Record<QueueKey, { url: string; deadLetterQueueUrl: string }>;
   const handler = createConsole({
     data: {
-      state: new DynamoStateStore(dynamodb, stack.aws.names.tables.state),
+      state,
       sqs,
       queues,
-      defaultPaymentMode: options.defaultPaymentMode ?? 'push',
+      defaultPaymentMode,
+      preview: { state, settings: async () => settings, syncClients: clients, defaultPaymentMode },
       flowRuns: async () => {
         const runs = stack.scheduler.lastRuns();
         const names = new Set([...Object.keys(options.scheduleRates ?? {}), ...Object.keys(runs)]);
@@ -116,6 +135,7 @@ export async function startLocalConsole(
       await server.close();
       dynamodb.destroy();
       sqs.destroy();
+      secretsManager.destroy();
     },
   };
 }

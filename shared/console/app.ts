@@ -9,6 +9,7 @@ import { dismiss, recentActions, redrive, replay, replayable } from './actions.t
 import { type ConsoleAuth, type ConsoleIdentity, type ConsoleRequest, csrfToken, validCsrf } from './auth.ts';
 import { peekDeadLetters } from './dead-letters.ts';
 import { type Html, html, layout, type Page, script, stylesheet, time } from './html.ts';
+import { nextWrite } from './next-write.ts';
 import {
   type ConsoleData,
   type FailureStatus,
@@ -371,12 +372,13 @@ async function recordBody(data: ConsoleData, ref: RecordRef, base: string): Prom
 ${state?.message === undefined ? '' : html`<dt>Message</dt><dd class="message">${state.message}</dd>`}
 ${state?.waitingFor?.length ? html`<dt>Waiting for</dt><dd>${state.waitingFor.join(', ')}</dd>` : ''}
 <dt>Link</dt><dd>${link === undefined ? 'none' : html`NetSuite ${link.netsuiteId} ↔ Procurify ${link.procurifyId} (${link.origin}, ${time(link.linkedAt)})`}</dd>
-<dt>Next write</dt><dd>The exact body the next sync would write: <code>npx apsync preview ${formatRecord(ref)}</code></dd>
 </dl>
 <p>
 ${state !== undefined && replayable(ref) ? html`<a href="${base}confirm?action=replay&amp;${query}">Replay…</a>` : ''}
 ${inReview ? html` · <a href="${base}confirm?action=dismiss&amp;${query}">Dismiss…</a>` : ''}
 </p>
+<h2>Next write</h2>
+${await nextWrite(data.preview, ref, formatRecord(ref))}
 <h2>Audit trail</h2>
 ${
   view.entries.length === 0

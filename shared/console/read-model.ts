@@ -8,6 +8,7 @@ import { masterRecordTypes, pollDefaults } from '../netsuite-poll/index.ts';
 import { type PaymentMode, type PaymentModeSetting, readPaymentMode } from '../payment-mode.ts';
 import { initialLoadLine, readInitialLoad } from '../payments/initial-load.ts';
 import { paidBillPullFlow } from '../payments/pull-paid-bills.ts';
+import type { PreviewSources } from '../preview/ports.ts';
 import { procurifyPollDefaults } from '../procurify-poll/poll-procurify.ts';
 import { createReconcileReportStore } from '../reconcile/index.ts';
 import type { StoredReconcileSummary } from '../reconcile/ports.ts';
@@ -52,6 +53,8 @@ export interface ConsoleData {
   defaultPaymentMode: PaymentMode;
   /** Last runs of the scheduled flows (local mode); on AWS the watermarks say how far each got. */
   flowRuns?: () => Promise<FlowRun[]>;
+  /** What the record page's preview of the next write reads; without it the page names the CLI command. */
+  preview?: PreviewSources;
 }
 
 /** The watermarks each scheduled flow keeps (as `apsync status` lists them). */

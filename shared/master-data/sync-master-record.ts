@@ -39,6 +39,7 @@ import {
   netSuiteVendorSchema,
 } from './netsuite-master-records.ts';
 import type { BatchMasterRecords } from './ports.ts';
+import { vendorCurrencyCode, vendorTermsName } from './vendor-references.ts';
 
 export interface SyncMasterRecordDependencies {
   netsuite: NetSuiteRecords;
@@ -161,32 +162,11 @@ class MasterRecordSync {
     }
   }
 
-  /** The vendor currency's ISO code (NetSuite `symbol`), cached per container. */
+  /** The vendor currency's ISO code: the batch's read when there is one, else vendor-references.ts. */
   private async currencyCode(vendor: NetSuiteVendor): Promise<string | undefined> {
-    const id = vendor.currency?.id;
-    if (id === undefined) return undefined;
+    if (vendor.currency?.id === undefined) return undefined;
     if (this.currencyCodeRead !== undefined) return this.currencyCodeRead;
-    const cache = this.deps.currencyCodes;
-    const cached = cache?.get(id);
-    if (cached !== undefined) return cached;
-    const currency = await this.deps.netsuite.find('currency', id);
-    const code = typeof currency?.symbol === 'string' ? currency.symbol : vendor.currency?.refName;
-    if (code !== undefined) cache?.set(id, code);
-    return code;
-  }
-
-  /** The name of the vendor's terms: the reference's refName, else the term record's name (cached). */
-  private async termsName(vendor: NetSuiteVendor): Promise<string | undefined> {
-    const terms = vendor.terms;
-    if (terms === undefined) return undefined;
-    if (terms.refName !== undefined && terms.refName !== '') return terms.refName;
-    const cache = this.deps.termNames;
-    const cached = cache?.get(terms.id);
-    if (cached !== undefined) return cached;
-    const term = await this.deps.netsuite.find('term', terms.id);
-    const name = typeof term?.name === 'string' ? term.name : undefined;
-    if (name !== undefined) cache?.set(terms.id, name);
-    return name;
+    return vendorCurrencyCode(this.deps.netsuite, vendor, this.deps.currencyCodes);
   }
 
   private async syncVendor(vendor: NetSuiteVendor, lastHash: string | undefined): Promise<MasterSyncOutcome> {
@@ -197,7 +177,7 @@ class MasterRecordSync {
       vendor,
       await this.deps.lookups(),
       await this.currencyCode(vendor),
-      await this.termsName(vendor),
+      await vendorTermsName(this.deps.netsuite, vendor, this.deps.termNames),
     );
     const hash = contentHash(write);
     const link = await this.deps.state.findBySource('netsuite', 'vendor', vendor.id);

@@ -51,7 +51,7 @@ describe('operator console', () => {
     service.resourceCountIs('AWS::Cognito::UserPoolDomain', 1);
   });
 
-  it('grants the console function only the state table, the work queues and the dead-letter queues', () => {
+  it('grants the console function only the state table, the work queues, the dead-letter queues and reading the two service secrets', () => {
     const role = flatten(
       resourceById(json, functionLogicalId(json, 'apsync-operator-console')).Properties.Role,
     )
@@ -69,6 +69,21 @@ describe('operator console', () => {
       expect(moveResources).toContain(names.deadLetterQueues[key]);
     }
     expect(moveResources).not.toMatch(/apsync-(inbound|bill|payment)(?!-dlq)/);
+    // The preview of the next write reads NetSuite and Procurify: their secrets, never the webhook's.
+    const secretStatements = statements.filter((statement) =>
+      [statement.Action].flat().some((action) => String(action).startsWith('secretsmanager:')),
+    );
+    expect(secretStatements.flatMap((statement) => [statement.Action].flat())).toEqual([
+      'secretsmanager:GetSecretValue',
+    ]);
+    const secretResources = flatten(secretStatements.map((statement) => statement.Resource));
+    expect(secretResources).toContain(`${names.secrets.netsuite}-??????`);
+    expect(secretResources).toContain(`${names.secrets.procurify}-??????`);
+    expect(secretResources).not.toContain(names.secrets.webhook);
+    const environment = resourceById(json, functionLogicalId(json, 'apsync-operator-console')).Properties
+      .Environment as { Variables: Record<string, unknown> };
+    expect(environment.Variables.APSYNC_NETSUITE_SECRET).toBe(names.secrets.netsuite);
+    expect(environment.Variables.APSYNC_PROCURIFY_SECRET).toBe(names.secrets.procurify);
   });
 
   it('outputs the console URL and its user pool', () => {

@@ -44,6 +44,18 @@ const post = (path: string, form: Record<string, string>) =>
     body: new URLSearchParams(form).toString(),
   });
 
+/** The record page's "Next write" section. */
+const nextWriteOf = (page: string): string =>
+  /<h2>Next write<\/h2>([\s\S]*?)<h2>Audit trail<\/h2>/.exec(page)?.[1] ?? '(no Next write section)';
+
+const unescapeHtml = (text: string): string =>
+  text
+    .replaceAll('&quot;', '"')
+    .replaceAll('&#39;', "'")
+    .replaceAll('&lt;', '<')
+    .replaceAll('&gt;', '>')
+    .replaceAll('&amp;', '&');
+
 const admin = (url: string, method: string, body?: unknown) =>
   fetch(url, {
     method,
@@ -71,6 +83,15 @@ describe('operator console', () => {
     const text = await overview.text();
     expect(text).toContain('Payment mode');
     expect(text).toContain('procurifyPoll');
+    // A vendor the demo synced: its next write is to the linked Procurify vendor, here with nothing new.
+    const vendor = nextWriteOf(await (await request('record?system=netsuite&kind=vendor&id=101')).text());
+    const link = await state.findBySource('netsuite', 'vendor', '101');
+    expect(vendor).toContain(
+      `Procurify vendor ${link?.procurifyId}</strong> nothing would be written: unchanged`,
+    );
+    expect(vendor).toContain(`PATCH /api/v3/vendors/${link?.procurifyId}/`);
+    const mode = await (await request('record?system=procurify&kind=payment&id=mode')).text();
+    expect(nextWriteOf(mode)).toContain('there is no next write');
   });
 
   it('shows a parked bill with its message and replays it once fixed, only with the CSRF token', async () => {
@@ -100,10 +121,32 @@ describe('operator console', () => {
     const record = await (await request(`record?system=procurify&kind=bill&id=${bill}`)).text();
     expect(record).toContain('Replay…');
     expect(record).toContain('review');
+    // The next write, as `apsync preview` decides it: none while the account is inactive, and why.
+    const parkedPreview = nextWriteOf(record);
+    expect(parkedPreview).toContain('nothing would be written: it would be parked for review');
+    expect(parkedPreview).toMatch(/6100[^<]*inactive/);
+    expect(parkedPreview).not.toContain('Body that would be sent');
 
     expect((await admin(`${ns}/records/account/13`, 'PATCH', { isInactive: false })).status).toBeLessThan(
       300,
     );
+    // Fixed: the page shows the Vendor Bill the replay will write — target, body, lines and amounts.
+    const fixedPreview = nextWriteOf(
+      await (await request(`record?system=procurify&kind=bill&id=${bill}`)).text(),
+    );
+    expect(fixedPreview).toContain('NetSuite vendorBill</strong> would be created');
+    expect(fixedPreview).toContain(`PUT /services/rest/record/v1/vendorBill/eid:procurify-bill-${bill}`);
+    const shownBody = JSON.parse(
+      unescapeHtml(/<pre>([\s\S]*?)<\/pre>/.exec(fixedPreview)?.[1] ?? 'null'),
+    ) as { externalId: string; expense: { items: Array<{ account: { id: string } }> } };
+    expect(shownBody.externalId).toBe(`procurify-bill-${bill}`);
+    expect(shownBody.expense.items.map((line) => line.account.id)).toContain('13');
+    const totalNote =
+      /line\(s\); lines [\d.]+, tax [\d.]+, shipping [\d.]+, costs [\d.]+; total [A-Z]{3} ([\d.]+)/.exec(
+        fixedPreview,
+      );
+    expect(totalNote).not.toBeNull();
+    expect(fixedPreview).toContain('Validation: passes');
     const form = { system: 'procurify', kind: 'bill', id: bill! };
     const refused = await post('actions/replay', form);
     expect(refused.status).toBe(403);
@@ -129,6 +172,11 @@ describe('operator console', () => {
     expect(entries.filter((entry) => entry.step === 'written')).toHaveLength(1);
     const vendorBill = await fetch(`${ns}/records/vendorBill/eid:procurify-bill-${bill}`);
     expect(vendorBill.status).toBe(200);
+    // What was written is what the page showed: the same total; the next write is now "unchanged".
+    const stored = (await vendorBill.json()) as { total?: number; userTotal?: number };
+    expect((stored.total ?? stored.userTotal)?.toFixed(2)).toBe(totalNote?.[1]);
+    const after = nextWriteOf(await (await request(`record?system=procurify&kind=bill&id=${bill}`)).text());
+    expect(after).toContain('nothing would be written: unchanged');
     const settings = await (await request('settings')).text();
     expect(settings).toContain(`bill:${bill}`);
   });

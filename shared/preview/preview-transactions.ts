@@ -1,22 +1,17 @@
-// `apsync preview bill:<uuid>` and `payment:<id>`: what the bill-sync and payment-push workers would
-// write to NetSuite now, read-only. Each renders the very decision its worker applies
-// (shared/bills/decide-bill.ts, shared/payments/decide-payment.ts), so the body shown is the body the
-// worker would send.
-import { type BillDecision, decideBill } from '../../../shared/bills/decide-bill.ts';
-import { createNetSuiteBillLookups } from '../../../shared/bills/netsuite-bill-lookups.ts';
-import { classOf } from '../../../shared/errors.ts';
-import { readPaymentMode } from '../../../shared/payment-mode.ts';
-import {
-  decidePayment,
-  decidePaymentStatus,
-  type PaymentDecision,
-} from '../../../shared/payments/decide-payment.ts';
-import { paymentRef } from '../../../shared/payments/push-payment.ts';
-import type { ProcurifyPayment } from '../../../shared/procurify/ports.ts';
-import type { PreviewOutput } from '../output-schemas.ts';
-import type { CliServices } from '../services.ts';
+// The next write of a Procurify bill or payment to NetSuite (`apsync preview bill:<uuid>`,
+// `payment:<id>`, the console's record page): what the bill-sync and payment-push workers would write
+// now, read-only. Each renders the very decision its worker applies (shared/bills/decide-bill.ts,
+// shared/payments/decide-payment.ts), so the body shown is the body the worker would send.
+import { type BillDecision, decideBill } from '../bills/decide-bill.ts';
+import { createNetSuiteBillLookups } from '../bills/netsuite-bill-lookups.ts';
+import { classOf } from '../errors.ts';
+import { readPaymentMode } from '../payment-mode.ts';
+import { decidePayment, decidePaymentStatus, type PaymentDecision } from '../payments/decide-payment.ts';
+import { paymentRef } from '../payments/push-payment.ts';
+import type { ProcurifyPayment } from '../procurify/ports.ts';
+import type { PlannedWrite, PreviewSources } from './ports.ts';
 
-type Planned = Omit<PreviewOutput, 'record' | 'ref'>;
+type Planned = PlannedWrite;
 
 const noWrite = (
   outcome: 'skipped' | 'invalid' | 'review',
@@ -44,7 +39,7 @@ async function orInvalid(plan: () => Promise<Planned>): Promise<Planned> {
   }
 }
 
-export function previewBill(services: CliServices, uuid: string): Promise<Planned> {
+export function previewBill(services: PreviewSources, uuid: string): Promise<Planned> {
   return orInvalid(async () => {
     const { netsuite, procurify } = await services.syncClients();
     const bill = await procurify.getBill(uuid);
@@ -106,10 +101,10 @@ export function renderBillDecision(decision: BillDecision): Planned {
   }
 }
 
-export function previewPayment(services: CliServices, paymentId: string): Promise<Planned> {
+export function previewPayment(services: PreviewSources, paymentId: string): Promise<Planned> {
   return orInvalid(async () => {
     const state = services.state;
-    const mode = await readPaymentMode(state, services.target.defaultPaymentMode);
+    const mode = await readPaymentMode(state, services.defaultPaymentMode);
     if (mode.mode !== 'push')
       return noWrite('skipped', 'payment mode is pull: payments are not pushed to NetSuite');
     const { netsuite, procurify } = await services.syncClients();
