@@ -12,6 +12,7 @@ import type {
   DepartmentWrite,
   DownloadedAttachment,
   PaymentListFilter,
+  PaymentScanFilter,
   ProcurifyAccountCode,
   ProcurifyAccountCodes,
   ProcurifyAttachment,
@@ -309,6 +310,15 @@ export class InMemoryProcurify
     found.sort((a, b) => Date.parse(a[key]) - Date.parse(b[key]));
     if (filter.orderBy?.startsWith('-') === true) found.reverse();
     for (const payment of found) yield structuredClone(payment);
+  }
+
+  /** Payments updated in the window with these statuses, oldest update first (never skipping one). */
+  async *scanPayments(filter: PaymentScanFilter = {}): AsyncIterable<ProcurifyPayment> {
+    yield* this.listPayments({
+      ...(filter.updatedAfter === undefined ? {} : { updatedAfter: filter.updatedAfter }),
+      ...(filter.updatedBefore === undefined ? {} : { updatedBefore: filter.updatedBefore }),
+      ...(filter.statuses === undefined ? {} : { statuses: filter.statuses }),
+    });
   }
 
   async downloadAttachment(attachment: ProcurifyAttachment): Promise<DownloadedAttachment> {

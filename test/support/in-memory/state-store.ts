@@ -49,6 +49,8 @@ export type StateOperation =
   | 'acquireLease'
   | 'releaseLease'
   | 'getConfig'
+  /** Reading one configuration item. */
+  | `getConfig:${string}`
   | 'putConfig'
   | 'openRequestWindow'
   | 'settleRequestWindow'
@@ -198,6 +200,7 @@ export class InMemoryStateStore
 
   async getConfig<T>(name: string): Promise<T | undefined> {
     this.faults.check('getConfig');
+    this.faults.check(`getConfig:${name}`);
     const value = this.configs.get(name);
     return value === undefined ? undefined : (stored(value) as T);
   }
