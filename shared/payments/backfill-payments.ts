@@ -324,6 +324,11 @@ async function pushAndWait(
   const now = deps.now ?? (() => new Date());
   const pause = deps.pause ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const enqueuedAt = now().toISOString();
+  // A new state (another updatedAt than now) is the worker's outcome: no clock of this machine compared.
+  const before = new Map<string, string | undefined>();
+  for (const paymentId of paymentIds) {
+    before.set(paymentId, (await deps.state.getState(paymentRef(paymentId)))?.updatedAt);
+  }
   await deps.payments.sendAll(
     paymentIds.map((paymentId) => ({ kind: 'payment', origin: 'backfill', paymentId, enqueuedAt })),
   );
@@ -337,7 +342,11 @@ async function pushAndWait(
         continue;
       }
       const current = await deps.state.getState(paymentRef(paymentId));
-      if (current !== undefined && current.updatedAt >= enqueuedAt && current.status !== 'pending') {
+      if (
+        current !== undefined &&
+        current.updatedAt !== before.get(paymentId) &&
+        current.status !== 'pending'
+      ) {
         counts.failed += 1;
         keep(extra.problems, { paymentId, reason: `${current.status}: ${current.message ?? 'no message'}` });
         pending.delete(paymentId);

@@ -34,6 +34,7 @@ import { initialLoadLine, readInitialLoad } from '../../shared/payments/initial-
 import { createProcurifyClient, type ProcurifyClient } from '../../shared/procurify/index.ts';
 import { DynamoStateStore } from '../../shared/state/state-store.ts';
 import { settledState } from '../support/sync-outcome.ts';
+import { waitFor } from '../support/wait.ts';
 
 let stack: LocalStack;
 let published: PublishedLocalStack;
@@ -316,6 +317,29 @@ describe('initial load: payments of the loaded bills (push mode)', () => {
       counts: { read: 3, matched: 1, listed: 2, alreadyLinked: 0 },
     });
     expect(resumed.listedPayments.map((entry) => entry.paymentId)).toEqual([fresh[1], fresh[2]]);
+  });
+
+  it('counts a push the worker could not complete as failed, with why; the next run finds it pushed', async () => {
+    const loadSince2 = new Date().toISOString();
+    const bill = await loadedBill(17);
+    const paymentId = procurifyPayment([{ uuid: bill.uuid, amount: 17 }]);
+    stack.netsuite.faults.set('PUT /services/rest/record/v1/vendorPayment', { rate500: 1 });
+    let failed: PaymentBackfillCursor;
+    try {
+      failed = await backfillPayments(deps(), { since: loadSince2, push: true });
+    } finally {
+      stack.netsuite.faults.clear();
+    }
+    expect(failed.counts).toMatchObject({ read: 1, created: 0, failed: 1 });
+    expect(failed.problems).toEqual([{ paymentId, reason: expect.stringMatching(/^failed: /) }]);
+    // The worker retries the message once NetSuite answers again.
+    await waitFor(
+      () => state.findBySource('procurify', 'payment', paymentId),
+      `the link of payment ${paymentId}`,
+    );
+    const again = await backfillPayments(deps(), { since: loadSince2, push: true });
+    expect(again.counts).toMatchObject({ read: 1, alreadyLinked: 1, created: 0, failed: 0 });
+    expect(pushedByApsync(paymentId)).toHaveLength(1);
   });
 
   it('refuses --mark-paid in push mode', async () => {
