@@ -214,6 +214,17 @@ export async function readBody(req: IncomingMessage, limitBytes = 10 * 1024 * 10
   return Buffer.concat(chunks);
 }
 
+/** The body parsed as JSON (undefined when empty); `invalid` is thrown when it is not JSON. */
+export async function readJsonBody(req: IncomingMessage, invalid: () => Error): Promise<unknown> {
+  const text = (await readBody(req)).toString('utf8');
+  if (text.trim() === '') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw invalid();
+  }
+}
+
 export function sendJson(
   res: ServerResponse,
   status: number,

@@ -69,29 +69,20 @@ export function createNetSuiteClient(
     clock: dependencies.clock,
     governor,
   });
-  const transport = new NetSuiteTransport({
-    baseUrl: config.baseUrl,
-    tokens,
-    governor,
-    retryPolicy: config.retryPolicy,
-    requestTimeoutMs: config.requestTimeoutMs,
-    fetch: dependencies.fetch,
-    retryHooks,
-  });
+  const transportTo = (baseUrl: string) =>
+    new NetSuiteTransport({
+      baseUrl,
+      tokens,
+      governor,
+      retryPolicy: config.retryPolicy,
+      requestTimeoutMs: config.requestTimeoutMs,
+      fetch: dependencies.fetch,
+      retryHooks,
+    });
+  const transport = transportTo(config.baseUrl);
   // RESTlets live on another host but share the token (with the `restlets` scope) and the governor: they
   // count against the same account concurrency limit (Oracle help: RESTlets and concurrency governance).
-  const restletTransport =
-    config.restlets === undefined
-      ? undefined
-      : new NetSuiteTransport({
-          baseUrl: config.restlets.baseUrl,
-          tokens,
-          governor,
-          retryPolicy: config.retryPolicy,
-          requestTimeoutMs: config.requestTimeoutMs,
-          fetch: dependencies.fetch,
-          retryHooks,
-        });
+  const restletTransport = config.restlets === undefined ? undefined : transportTo(config.restlets.baseUrl);
   const transportStats = (): TransportStats => {
     const main = transport.stats();
     const restlets = restletTransport?.stats();

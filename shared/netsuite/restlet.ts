@@ -17,7 +17,12 @@ export const ATTACH_API_VERSION = 1;
 /** RESTlets are "guaranteed up to 10MB per string for RESTlet input or output" (Oracle help: RESTlets). */
 export const MAX_RESTLET_STRING = 10 * 1024 * 1024;
 
-/** SuiteScript `file.Type` names the RESTlet accepts for attachments. */
+/**
+ * SuiteScript `file.Type` names the RESTlet accepts for attachments. A copy of the script's FILE_TYPES
+ * (infra/netsuite-script/apsync_attach_rl.js, which runs inside NetSuite and imports nothing) and of its
+ * contract facts (infra/contracts/facts/apsync-restlet.ts, which the sandbox uses): what a Lambda bundles
+ * cannot import infra/, so test/integration/contract-facts.test.ts checks the three lists are one.
+ */
 export const attachmentFileTypes = [
   'PDF',
   'PNGIMAGE',

@@ -9,47 +9,5 @@ export {
   procurifyClientConfigSchema,
 } from './config.ts';
 export { classifyProcurifyAnswer, fieldMessages, parseRetryAfter, writeMayHaveHappened } from './errors.ts';
-export type {
-  BillListFilter,
-  BillScanFilter,
-  DateInput,
-  DownloadedAttachment,
-  MarkBillsPaidResult,
-  PaymentApplication,
-  PaymentApplications,
-  PaymentListFilter,
-  PaymentScanFilter,
-  ProcurifyAccountCodes,
-  ProcurifyBillPayer,
-  ProcurifyBills,
-  ProcurifyClient,
-  ProcurifyDepartments,
-  ProcurifyInvoiceFiles,
-  ProcurifyPayments,
-  ProcurifyVendors,
-} from './ports.ts';
-export {
-  type AccountCodeCreate,
-  type AccountCodeWrite,
-  type DepartmentWrite,
-  type ProcurifyAccountCode,
-  type ProcurifyAttachment,
-  type ProcurifyBill,
-  type ProcurifyBillCost,
-  type ProcurifyBillItem,
-  type ProcurifyBillSummary,
-  type ProcurifyCompanyPaymentMethod,
-  type ProcurifyCostAllocation,
-  type ProcurifyCurrency,
-  type ProcurifyCustomFieldValue,
-  type ProcurifyDepartment,
-  type ProcurifyLocation,
-  type ProcurifyPayment,
-  type ProcurifyPaymentStatus,
-  type ProcurifyVendor,
-  procurifyBillStatus,
-  procurifyPaymentStatuses,
-  type VendorPatch,
-  type VendorWrite,
-} from './schemas.ts';
+export * from './ports.ts';
 export { type AccessTokenSource, ProcurifyTokenProvider, type TokenProviderConfig } from './token.ts';

@@ -23,6 +23,10 @@ import {
 } from '../../infra/contracts/facts/apsync-restlet.ts';
 import { netsuiteReferenceFacts } from '../../infra/contracts/facts/netsuite-reference.ts';
 import { type ContractFacts, sha256 } from '../../infra/contracts/openapi-facts.ts';
+import {
+  attachmentFileTypes,
+  MAX_RESTLET_STRING as clientMaxRestletString,
+} from '../../shared/netsuite/index.ts';
 
 const present = Object.values(sourceFiles).every((file) => existsSync(join(defaultSourceFolder, file)));
 if (!present) {
@@ -96,6 +100,9 @@ describe('vendor contract facts', () => {
     expect(script).toMatch(
       new RegExp(`const MAX_STRING = ${MAX_RESTLET_STRING / 1024 / 1024} \\* 1024 \\* 1024;`),
     );
+    // The client keeps its own copy (shared/ cannot import infra/): the same as the facts.
+    expect([...attachmentFileTypes]).toEqual([...attachFileTypes]);
+    expect(clientMaxRestletString).toBe(MAX_RESTLET_STRING);
     // Any other change of the script: review apsync-restlet.ts against it, then update the checksum.
     expect(
       sha256(script),

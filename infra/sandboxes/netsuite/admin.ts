@@ -5,7 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { faultRulesSchema } from '../faults.ts';
-import { BodyTooLargeError, readBody, sendEmpty, sendJson } from '../http-server.ts';
+import { BodyTooLargeError, readJsonBody, sendEmpty, sendJson } from '../http-server.ts';
 import type { NetSuiteSandboxCore } from './core.ts';
 import {
   SEGMENT_ID,
@@ -154,14 +154,8 @@ function parse<T>(schema: z.ZodType<T>, value: unknown): T {
   return result.data;
 }
 
-async function jsonBody(req: IncomingMessage): Promise<unknown> {
-  const text = (await readBody(req)).toString('utf8');
-  if (text.trim() === '') return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    throw new AdminInputError('The body is not valid JSON.', '(body)');
-  }
+function jsonBody(req: IncomingMessage): Promise<unknown> {
+  return readJsonBody(req, () => new AdminInputError('The body is not valid JSON.', '(body)'));
 }
 
 /** `customrecord_cseg_<id>` names a segment's values: the sandbox's `customSegmentValue` records. */

@@ -74,6 +74,58 @@ export function checkSegment(
   return record;
 }
 
+/**
+ * The department, class and location of a body (`at` = the field name) or a line (`at` = its path):
+ * each must exist and, when set now, be active and available in the record's subsidiary.
+ */
+export function checkClassifications(
+  context: RuleContext,
+  fields: FieldBag,
+  subsidiary: string,
+  at: (field: string) => string,
+  setNow: (field: string) => boolean,
+): void {
+  for (const [type, field] of [
+    ['department', 'department'],
+    ['classification', 'class'],
+    ['location', 'location'],
+  ] as const) {
+    checkSegment(context, type, textField(fields, field), subsidiary, at(field), field, setNow(field));
+  }
+}
+
+/**
+ * A vendor transaction's subsidiary and currency: defaulted from the vendor, and one of the vendor's
+ * subsidiaries and currencies (with `activeSubsidiary`, an active subsidiary too); the exchange rate
+ * defaulted from the subsidiary's currency.
+ */
+export function completeVendorTerms(
+  store: RecordStore,
+  draft: FieldBag,
+  vendor: StoredRecord,
+  options: { activeSubsidiary: boolean },
+): { subsidiary: string; currency: string } {
+  if (draft.subsidiary === undefined) draft.subsidiary = textField(vendor.fields, 'subsidiary') ?? null;
+  const subsidiary = textField(draft, 'subsidiary');
+  if (subsidiary === undefined) throw problems.missingValue('Subsidiary', 'subsidiary');
+  if (
+    !vendorSubsidiaries(store, vendor).includes(subsidiary) ||
+    (options.activeSubsidiary && !isActive(store.get('subsidiary', subsidiary)))
+  ) {
+    throw problems.invalidValue('subsidiary', subsidiary, 'subsidiary');
+  }
+  if (draft.currency === undefined) draft.currency = textField(vendor.fields, 'currency') ?? null;
+  const currency = textField(draft, 'currency');
+  if (currency === undefined) throw problems.missingValue('Currency', 'currency');
+  if (!vendorCurrencies(vendor).includes(currency))
+    throw problems.invalidValue('currency', currency, 'currency');
+  if (draft.exchangeRate === undefined) {
+    const subsidiaryCurrency = textField(store.get('subsidiary', subsidiary)?.fields ?? {}, 'currency');
+    draft.exchangeRate = defaultExchangeRate(store, currency, subsidiaryCurrency);
+  }
+  return { subsidiary, currency };
+}
+
 export const billRules: TypeRules = {
   complete(draft, context) {
     const { store, existing, changed } = context;
@@ -95,24 +147,7 @@ export const billRules: TypeRules = {
         }
       }
     }
-    if (draft.subsidiary === undefined) draft.subsidiary = textField(vendor.fields, 'subsidiary') ?? null;
-    const subsidiary = textField(draft, 'subsidiary');
-    if (subsidiary === undefined) throw problems.missingValue('Subsidiary', 'subsidiary');
-    if (
-      !vendorSubsidiaries(store, vendor).includes(subsidiary) ||
-      !isActive(store.get('subsidiary', subsidiary))
-    ) {
-      throw problems.invalidValue('subsidiary', subsidiary, 'subsidiary');
-    }
-    if (draft.currency === undefined) draft.currency = textField(vendor.fields, 'currency') ?? null;
-    const currency = textField(draft, 'currency');
-    if (currency === undefined) throw problems.missingValue('Currency', 'currency');
-    if (!vendorCurrencies(vendor).includes(currency))
-      throw problems.invalidValue('currency', currency, 'currency');
-    if (draft.exchangeRate === undefined) {
-      const subsidiaryCurrency = textField(store.get('subsidiary', subsidiary)?.fields ?? {}, 'currency');
-      draft.exchangeRate = defaultExchangeRate(store, currency, subsidiaryCurrency);
-    }
+    const { subsidiary } = completeVendorTerms(store, draft, vendor, { activeSubsidiary: true });
 
     if (draft.account === undefined) {
       const payable = store
@@ -137,32 +172,12 @@ export const billRules: TypeRules = {
     );
     if (payable?.fields.acctType !== 'AcctPay')
       throw problems.invalidValue('account', textField(draft, 'account') ?? '', 'account');
-    checkSegment(
+    checkClassifications(
       context,
-      'department',
-      textField(draft, 'department'),
+      draft,
       subsidiary,
-      'department',
-      'department',
-      changed.has('department'),
-    );
-    checkSegment(
-      context,
-      'classification',
-      textField(draft, 'class'),
-      subsidiary,
-      'class',
-      'class',
-      changed.has('class'),
-    );
-    checkSegment(
-      context,
-      'location',
-      textField(draft, 'location'),
-      subsidiary,
-      'location',
-      'location',
-      changed.has('location'),
+      (field) => field,
+      (field) => changed.has(field),
     );
 
     if (draft.tranDate === undefined) draft.tranDate = store.today();
@@ -176,6 +191,14 @@ export const billRules: TypeRules = {
     if (draft.approvalStatus === undefined) draft.approvalStatus = '2';
     if (draft.paymentHold === undefined) draft.paymentHold = false;
 
+    const checkLine = (line: StoredLine, path: string, setNow: boolean) =>
+      checkClassifications(
+        context,
+        line,
+        subsidiary,
+        (field) => `${path}.${field}`,
+        () => setNow,
+      );
     let total = 0;
     const expense = linesOf(draft, 'expense');
     for (const [index, line] of expense.entries()) {
@@ -198,33 +221,7 @@ export const billRules: TypeRules = {
       }
       const amount = numberField(line, 'amount');
       if (amount === undefined) throw problems.missingValue('Amount', `${path}.amount`);
-      checkSegment(
-        context,
-        'department',
-        textField(line, 'department'),
-        subsidiary,
-        `${path}.department`,
-        'department',
-        setNow,
-      );
-      checkSegment(
-        context,
-        'classification',
-        textField(line, 'class'),
-        subsidiary,
-        `${path}.class`,
-        'class',
-        setNow,
-      );
-      checkSegment(
-        context,
-        'location',
-        textField(line, 'location'),
-        subsidiary,
-        `${path}.location`,
-        'location',
-        setNow,
-      );
+      checkLine(line, path, setNow);
       total += amount;
     }
     for (const [index, line] of linesOf(draft, 'item').entries()) {
@@ -237,33 +234,7 @@ export const billRules: TypeRules = {
         if (rate === undefined) throw problems.missingValue('Amount', `${path}.amount`);
         line.amount = Math.round((numberField(line, 'quantity') ?? 1) * rate * 100);
       }
-      checkSegment(
-        context,
-        'department',
-        textField(line, 'department'),
-        subsidiary,
-        `${path}.department`,
-        'department',
-        setNow,
-      );
-      checkSegment(
-        context,
-        'classification',
-        textField(line, 'class'),
-        subsidiary,
-        `${path}.class`,
-        'class',
-        setNow,
-      );
-      checkSegment(
-        context,
-        'location',
-        textField(line, 'location'),
-        subsidiary,
-        `${path}.location`,
-        'location',
-        setNow,
-      );
+      checkLine(line, path, setNow);
       total += numberField(line, 'amount') ?? 0;
     }
     checkBillSegments(context, draft, subsidiary, (line, sublist, index) =>

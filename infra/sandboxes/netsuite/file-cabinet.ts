@@ -1,34 +1,21 @@
 // The NetSuite sandbox's File Cabinet: folders, files (base64 content with its size and SHA-1) and the
 // files attached to records. Written by the attachment RESTlet (restlet.ts), seeds and the admin API;
 // `attachedFiles` lets tests see what a record carries. Facts from Oracle help: N/file (file.create,
-// File.save, file.Type; "Content held in memory is limited to 10MB"), N/record record.attach.
+// File.save, file.Type; "Content held in memory is limited to 10MB"), N/record record.attach; the file
+// types and string limit from the RESTlet's contract facts (infra/contracts/facts/apsync-restlet.ts).
 import { createHash } from 'node:crypto';
+import { attachFileTypes, MAX_RESTLET_STRING } from '../../contracts/facts/apsync-restlet.ts';
 import { problems } from './problem.ts';
 import type { RecordType } from './record-types.ts';
 import type { RecordStore, StoredRecord } from './store.ts';
 import { textField } from './store.ts';
 import type { TypeRules } from './type-rules.ts';
 
-/** SuiteScript `file.Type` names the sandbox accepts (the ones attachments use). */
-export const fileTypes = [
-  'PDF',
-  'PNGIMAGE',
-  'JPGIMAGE',
-  'GIFIMAGE',
-  'TIFFIMAGE',
-  'BMPIMAGE',
-  'WEBPIMAGE',
-  'WORD',
-  'EXCEL',
-  'CSV',
-  'PLAINTEXT',
-  'XMLDOC',
-  'JSON',
-  'ZIP',
-] as const;
-
-/** RESTlets are "guaranteed up to 10MB per string for RESTlet input or output" (Oracle help: RESTlets). */
-export const MAX_RESTLET_STRING = 10 * 1024 * 1024;
+/**
+ * The `file.Type` names the sandbox accepts (the ones attachments use) and the RESTlet string limit (10 MB,
+ * Oracle help: RESTlets): the attachment RESTlet's own, as its contract facts state them.
+ */
+export { attachFileTypes as fileTypes, MAX_RESTLET_STRING };
 
 // A character class and a length check, not a repeated group: a group repeated over megabytes of text
 // overflows the regular expression engine's stack.
@@ -67,7 +54,7 @@ export const fileRules: TypeRules = {
     if (folder === undefined) throw problems.missingValue('Folder', 'folder');
     const fileType = textField(draft, 'fileType');
     if (fileType === undefined) throw problems.missingValue('Type', 'fileType');
-    if (!(fileTypes as readonly string[]).includes(fileType))
+    if (!(attachFileTypes as readonly string[]).includes(fileType))
       throw problems.invalidValue('fileType', fileType, 'fileType');
     const content = textField(draft, 'content') ?? '';
     const bytes = decodeBase64(content);

@@ -2,14 +2,8 @@
 // currency, and apply lines that each pay an open bill of the same vendor and currency by at most its
 // unpaid amount. Re-saving a payment first takes back its own earlier application, so an upsert never
 // applies twice; deleting it gives the amounts back. Bills it pays get a new lastModifiedDate.
-import { billState, checkSegment } from './bills.ts';
-import {
-  availableInSubsidiary,
-  defaultExchangeRate,
-  isActive,
-  vendorCurrencies,
-  vendorSubsidiaries,
-} from './master-data.ts';
+import { billState, checkClassifications, completeVendorTerms } from './bills.ts';
+import { availableInSubsidiary, isActive } from './master-data.ts';
 import { problems } from './problem.ts';
 import type { FieldBag, RecordStore, StoredLine, StoredRecord } from './store.ts';
 import { appliedLines, linesOf, numberField, textField } from './store.ts';
@@ -31,20 +25,7 @@ function completePayment(draft: FieldBag, context: RuleContext): void {
   if (vendor === undefined || ((creating || changed.has('entity')) && !isActive(vendor))) {
     throw problems.invalidValue('entity', entity, 'entity');
   }
-  if (draft.subsidiary === undefined) draft.subsidiary = textField(vendor.fields, 'subsidiary') ?? null;
-  const subsidiary = textField(draft, 'subsidiary');
-  if (subsidiary === undefined) throw problems.missingValue('Subsidiary', 'subsidiary');
-  if (!vendorSubsidiaries(store, vendor).includes(subsidiary))
-    throw problems.invalidValue('subsidiary', subsidiary, 'subsidiary');
-  if (draft.currency === undefined) draft.currency = textField(vendor.fields, 'currency') ?? null;
-  const currency = textField(draft, 'currency');
-  if (currency === undefined) throw problems.missingValue('Currency', 'currency');
-  if (!vendorCurrencies(vendor).includes(currency))
-    throw problems.invalidValue('currency', currency, 'currency');
-  if (draft.exchangeRate === undefined) {
-    const subsidiaryCurrency = textField(store.get('subsidiary', subsidiary)?.fields ?? {}, 'currency');
-    draft.exchangeRate = defaultExchangeRate(store, currency, subsidiaryCurrency);
-  }
+  const { subsidiary, currency } = completeVendorTerms(store, draft, vendor, { activeSubsidiary: false });
 
   // The bank account the money leaves from: NetSuite offers only active bank accounts in the payment's
   // currency and subsidiary, so anything else is an invalid value.
@@ -74,32 +55,12 @@ function completePayment(draft: FieldBag, context: RuleContext): void {
   ) {
     throw problems.invalidValue('account', accountId, 'account');
   }
-  checkSegment(
+  checkClassifications(
     context,
-    'department',
-    textField(draft, 'department'),
+    draft,
     subsidiary,
-    'department',
-    'department',
-    changed.has('department'),
-  );
-  checkSegment(
-    context,
-    'classification',
-    textField(draft, 'class'),
-    subsidiary,
-    'class',
-    'class',
-    changed.has('class'),
-  );
-  checkSegment(
-    context,
-    'location',
-    textField(draft, 'location'),
-    subsidiary,
-    'location',
-    'location',
-    changed.has('location'),
+    (field) => field,
+    (field) => changed.has(field),
   );
   if (draft.tranDate === undefined) draft.tranDate = store.today();
   if (draft.toBePrinted === undefined) draft.toBePrinted = false;

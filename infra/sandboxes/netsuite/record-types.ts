@@ -67,7 +67,11 @@ export const approvalStatuses: Record<string, string> = {
   '3': 'Rejected',
 };
 
-/** Vendor bill statuses: the letter SuiteQL shows, the refName REST shows. */
+/**
+ * Vendor bill statuses: the letter SuiteQL shows, the refName REST shows. apsync keeps its own copy
+ * (shared/payments/vendor-payment-plan.ts): the sandbox shares no code with apsync
+ * (.dependency-cruiser.ts, sandboxes-play-the-services), so a wrong name on either side shows up in tests.
+ */
 export const billStatuses: Record<string, string> = {
   A: 'Open',
   B: 'Paid In Full',

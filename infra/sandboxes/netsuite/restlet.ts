@@ -24,7 +24,7 @@ import type { RecordStore } from './store.ts';
 import { textField } from './store.ts';
 import { createRecord, writeContext } from './writes.ts';
 
-export const RESTLET_PATH = '/app/site/hosting/restlet.nl';
+export { ATTACH_RESTLET_PATH as RESTLET_PATH } from '../../contracts/facts/apsync-restlet.ts';
 export const ATTACH_SCRIPT_ID = 'customscript_apsync_attach';
 export const ATTACH_DEPLOY_ID = 'customdeploy_apsync_attach';
 

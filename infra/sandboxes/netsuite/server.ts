@@ -2,7 +2,14 @@
 // metadata catalog, governance limits, the attachment RESTlet) through governance, faults and bearer auth
 // in NetSuite's order, `/__admin` straight to the admin API (admin.ts). Served by index.ts.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { applyFault, BodyTooLargeError, readBody, sendEmpty, sendJson } from '../http-server.ts';
+import {
+  applyFault,
+  BodyTooLargeError,
+  readBody,
+  readJsonBody,
+  sendEmpty,
+  sendJson,
+} from '../http-server.ts';
 import { handleAdminRequest } from './admin.ts';
 import { TOKEN_PATH } from './auth.ts';
 import type { NetSuiteSandboxCore } from './core.ts';
@@ -195,14 +202,8 @@ async function restlet(
   sendJson(res, 200, runAttachRestlet(core.store, body));
 }
 
-async function readJson(req: IncomingMessage): Promise<unknown> {
-  const text = (await readBody(req)).toString('utf8');
-  if (text.trim() === '') return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    throw problems.invalidRequest('The request body is not valid JSON.');
-  }
+function readJson(req: IncomingMessage): Promise<unknown> {
+  return readJsonBody(req, () => problems.invalidRequest('The request body is not valid JSON.'));
 }
 
 async function route(

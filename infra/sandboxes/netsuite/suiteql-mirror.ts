@@ -259,20 +259,6 @@ export const tableDefs: TableDef[] = [
   },
 ];
 
-/** Which table carries a record type's custom (body) fields; types absent here are not mirrored. */
-const customTable: Partial<Record<RecordType, string>> = {
-  subsidiary: 'subsidiary',
-  currency: 'currency',
-  term: 'term',
-  account: 'account',
-  department: 'department',
-  classification: 'classification',
-  location: 'location',
-  vendor: 'vendor',
-  vendorBill: 'transaction',
-  vendorPayment: 'transaction',
-};
-
 /** Small tables are rebuilt whole on change (their names depend on their parents). */
 const wholeTables: Partial<Record<RecordType, string>> = {
   subsidiary: 'subsidiary',
@@ -282,6 +268,14 @@ const wholeTables: Partial<Record<RecordType, string>> = {
   department: 'department',
   classification: 'classification',
   location: 'location',
+};
+
+/** Which table carries a record type's custom (body) fields; types absent here are not mirrored. */
+const customTable: Partial<Record<RecordType, string>> = {
+  ...wholeTables,
+  vendor: 'vendor',
+  vendorBill: 'transaction',
+  vendorPayment: 'transaction',
 };
 
 type Row = Record<string, string | number | null>;
@@ -632,21 +626,9 @@ export class SuiteqlMirror {
     this.insert('transaction', row);
     const subsidiary = intOrNull(textField(f, 'subsidiary'));
     const entity = intOrNull(textField(f, 'entity'));
-    this.insert('transactionline', {
-      transaction: Number(bill.id),
-      id: 0,
-      linesequencenumber: 0,
-      mainline: 'T',
-      taxline: 'F',
-      subsidiary,
-      department: intOrNull(textField(f, 'department')),
+    this.insertMainLine(bill, state.totalCents, rate, {
       class: intOrNull(textField(f, 'class')),
       location: intOrNull(textField(f, 'location')),
-      entity,
-      netamount: Math.round(-state.totalCents * rate) / 100,
-      foreignamount: -state.totalCents / 100,
-      memo: textField(f, 'memo') ?? null,
-      isbillable: 'F',
     });
     let lineId = 0;
     for (const sublist of ['expense', 'item'] as const) {
@@ -682,6 +664,29 @@ export class SuiteqlMirror {
     }
   }
 
+  /**
+   * A transaction's main line (line 0): the body's subsidiary, department, entity and memo, the total
+   * negated; `extra` adds body fields the type has on its main line (a bill's class and location).
+   */
+  private insertMainLine(record: StoredRecord, totalCents: number, rate: number, extra: Row = {}): void {
+    const f = record.fields;
+    this.insert('transactionline', {
+      transaction: Number(record.id),
+      id: 0,
+      linesequencenumber: 0,
+      mainline: 'T',
+      taxline: 'F',
+      subsidiary: intOrNull(textField(f, 'subsidiary')),
+      department: intOrNull(textField(f, 'department')),
+      entity: intOrNull(textField(f, 'entity')),
+      netamount: Math.round(-totalCents * rate) / 100,
+      foreignamount: -totalCents / 100,
+      memo: textField(f, 'memo') ?? null,
+      isbillable: 'F',
+      ...extra,
+    });
+  }
+
   private insertPayment(payment: StoredRecord): void {
     const f = payment.fields;
     const totalCents = numberField(f, 'total') ?? 0;
@@ -691,20 +696,7 @@ export class SuiteqlMirror {
     this.insert('transaction', row);
     const subsidiary = intOrNull(textField(f, 'subsidiary'));
     const entity = intOrNull(textField(f, 'entity'));
-    this.insert('transactionline', {
-      transaction: Number(payment.id),
-      id: 0,
-      linesequencenumber: 0,
-      mainline: 'T',
-      taxline: 'F',
-      subsidiary,
-      department: intOrNull(textField(f, 'department')),
-      entity,
-      netamount: Math.round(-totalCents * rate) / 100,
-      foreignamount: -totalCents / 100,
-      memo: textField(f, 'memo') ?? null,
-      isbillable: 'F',
-    });
+    this.insertMainLine(payment, totalCents, rate);
     for (const line of linesOf(f, 'apply')) {
       if (line.apply !== true) continue;
       const lineId = numberField(line, 'line') ?? 0;

@@ -215,7 +215,11 @@ export interface BillStatusEvent {
   at: number;
 }
 
-/** Bill status integers as Procurify numbers them. */
+/**
+ * Bill status integers as Procurify numbers them. The client has its own list (shared/procurify/schemas.ts
+ * procurifyBillStatus): the sandbox shares no code with apsync (.dependency-cruiser.ts,
+ * sandboxes-play-the-services), so a wrong number on either side shows up in the tests.
+ */
 export const billStatus = {
   draft: 0,
   confirmed: 1,
