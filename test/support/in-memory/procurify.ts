@@ -11,6 +11,7 @@ import type {
   BillScanFilter,
   DepartmentWrite,
   DownloadedAttachment,
+  PaymentApplications,
   PaymentListFilter,
   PaymentScanFilter,
   ProcurifyAccountCode,
@@ -19,12 +20,14 @@ import type {
   ProcurifyBill,
   ProcurifyBillSummary,
   ProcurifyBills,
+  ProcurifyCompanyPaymentMethod,
   ProcurifyCurrency,
   ProcurifyDepartment,
   ProcurifyDepartments,
   ProcurifyInvoiceFiles,
   ProcurifyLocation,
   ProcurifyPayment,
+  ProcurifyPayments,
   ProcurifyVendor,
   ProcurifyVendors,
   VendorPatch,
@@ -86,6 +89,9 @@ export class InMemoryProcurify
   private nextId = 1;
   readonly bills = new Map<string, ProcurifyBill>();
   readonly payments = new Map<number, ProcurifyPayment>();
+  /** How each payment is split over bills (what the bills' `bill_payment` say), by payment id. */
+  readonly applications = new Map<number, PaymentApplications>();
+  paymentMethods: ProcurifyCompanyPaymentMethod[] = [];
   /** Invoice file bytes by attachment uuid. */
   readonly files = new Map<string, DownloadedAttachment>();
 
@@ -319,6 +325,16 @@ export class InMemoryProcurify
       ...(filter.updatedBefore === undefined ? {} : { updatedBefore: filter.updatedBefore }),
       ...(filter.statuses === undefined ? {} : { statuses: filter.statuses }),
     });
+  }
+
+  async getPaymentApplications(payment: ProcurifyPayment): Promise<PaymentApplications> {
+    return structuredClone(
+      this.applications.get(payment.id) ?? { applications: [], appliedTotal: '0', complete: false },
+    );
+  }
+
+  async *listCompanyPaymentMethods(): AsyncIterable<ProcurifyCompanyPaymentMethod> {
+    for (const method of this.paymentMethods) yield structuredClone(method);
   }
 
   async downloadAttachment(attachment: ProcurifyAttachment): Promise<DownloadedAttachment> {

@@ -1,0 +1,140 @@
+// The payment-push worker's handling of one message (shared/payments/push-payment.ts,
+// handlePaymentMessage) over in-memory state, Procurify and push-once: the mode check on every message,
+// the payment's current status (not paid: skipped; pushed then failed: review), a payment pushed before
+// (a duplicate: not written again), a payment another worker is pushing, a payment Procurify does not
+// have. The push itself reads NetSuite through SuiteQL, which has no in-memory adapter yet: its
+// branches are covered by the integration tests (test/integration/payment-push*.test.ts).
+import { beforeEach, describe, expect, it } from 'vitest';
+import { BugError } from '../../../shared/errors.ts';
+import type { PaymentMessage } from '../../../shared/events/payment-message.ts';
+import { changePaymentMode } from '../../../shared/payment-mode.ts';
+import { handlePaymentMessage, paymentRef, pullModeMessage } from '../../../shared/payments/push-payment.ts';
+import { ManualClock } from '../../support/in-memory/clock.ts';
+import { InMemoryNetSuite } from '../../support/in-memory/netsuite.ts';
+import { InMemoryProcurify } from '../../support/in-memory/procurify.ts';
+import { createInMemoryPushOnce } from '../../support/in-memory/push-once.ts';
+import { InMemoryStateStore } from '../../support/in-memory/state-store.ts';
+
+let clock: ManualClock;
+let state: InMemoryStateStore;
+let procurify: InMemoryProcurify;
+let once: ReturnType<typeof createInMemoryPushOnce>;
+const ref = paymentRef('55');
+
+const message = (updatedAt?: string): PaymentMessage => ({
+  kind: 'payment',
+  origin: 'poll',
+  paymentId: '55',
+  ...(updatedAt === undefined ? {} : { updatedAt }),
+  enqueuedAt: clock.iso(),
+});
+const putPayment = (status: string | null) =>
+  procurify.putPayment({
+    id: 55,
+    uuid: 'p-55',
+    status,
+    amount: '10.00',
+    currency: { id: 1, name: 'USD' },
+    gl_code: '1000',
+    bill_groups: [],
+    vendor_name: null,
+    payment_source_name: null,
+    processing_date: null,
+    posted_date: null,
+    created_at: '2026-11-01T00:00:00Z',
+    updated_at: '2026-11-01T10:00:00Z',
+  });
+const deps = () => ({
+  state,
+  defaultMode: 'push' as const,
+  once,
+  push: async () => ({
+    procurify,
+    state,
+    netsuite: {
+      records: new InMemoryNetSuite(),
+      suiteQl: {
+        query: () => {
+          throw new BugError('SuiteQL has no in-memory adapter');
+        },
+        windowed: () => {
+          throw new BugError('SuiteQL has no in-memory adapter');
+        },
+      },
+    },
+  }),
+});
+
+beforeEach(() => {
+  clock = new ManualClock();
+  state = new InMemoryStateStore(clock.now);
+  procurify = new InMemoryProcurify();
+  once = createInMemoryPushOnce();
+});
+
+describe('handlePaymentMessage', () => {
+  it('skips every message in pull mode, saying so', async () => {
+    await changePaymentMode(state, 'pull', 'ana', 'push', clock.now());
+    expect(await handlePaymentMessage(message('2026-11-01T10:00:00Z'), deps())).toEqual({
+      status: 'skipped',
+      message: pullModeMessage,
+    });
+    expect((await state.read(ref)).map((entry) => [entry.step, entry.facts])).toEqual([
+      ['received', { origin: 'poll', updatedAt: '2026-11-01T10:00:00Z' }],
+      ['skipped', undefined],
+    ]);
+  });
+
+  it('skips a payment that is not paid yet, and puts one pushed then failed on the review list', async () => {
+    putPayment('processing');
+    expect(await handlePaymentMessage(message(), deps())).toEqual({
+      status: 'skipped',
+      message: 'payment status is processing; it is pushed to NetSuite once paid',
+    });
+    putPayment(null);
+    expect((await handlePaymentMessage(message(), deps())).message).toMatch(/^payment status is unknown/);
+    await state.putState({ ref, status: 'synced' });
+    putPayment('failed');
+    expect(await handlePaymentMessage(message(), deps())).toMatchObject({ status: 'review' });
+    expect(await state.getState(ref)).toMatchObject({
+      status: 'review',
+      sourceModified: '2026-11-01T10:00:00Z',
+    });
+  });
+
+  it('does not write a payment pushed before again, noting it', async () => {
+    putPayment('paid');
+    once.results.set('55', { status: 'synced', vendorPaymentId: '900', action: 'created' });
+    expect(await handlePaymentMessage(message(), deps())).toEqual({
+      status: 'synced',
+      vendorPaymentId: '900',
+      action: 'created',
+      duplicate: true,
+    });
+    expect(await state.getState(ref)).toMatchObject({ status: 'synced', message: 'pushed to NetSuite' });
+    // With its synced state written, a further duplicate only notes itself.
+    once.results.set('55', { status: 'synced', message: 'pushed', action: 'found' });
+    await handlePaymentMessage(message(), deps());
+    expect((await state.read(ref)).at(-1)).toMatchObject({
+      step: 'note',
+      message: 'already pushed as Vendor Payment ?; not written again',
+      facts: { origin: 'poll' },
+    });
+  });
+
+  it('leaves the state to the worker pushing the same payment, and fails one Procurify does not have', async () => {
+    putPayment('paid');
+    await state.putState({ ref, status: 'pending' });
+    const pushing = handlePaymentMessage(message(), deps());
+    await expect(handlePaymentMessage(message(), deps())).rejects.toMatchObject({ code: 'IN_PROGRESS' });
+    // The first one reaches SuiteQL, which this project has no adapter for: it fails, as a bug.
+    await expect(pushing).rejects.toBeInstanceOf(BugError);
+    expect(
+      (await state.read(ref)).some((entry) => entry.message?.includes('being pushed by another worker')),
+    ).toBe(true);
+
+    procurify.payments.clear();
+    await expect(handlePaymentMessage(message(), deps())).rejects.toMatchObject({ code: 'syncIncomplete' });
+    expect(await state.getState(ref)).toMatchObject({ status: 'failed', errorClass: 'data' });
+  });
+});
