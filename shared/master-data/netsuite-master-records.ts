@@ -1,6 +1,7 @@
 // NetSuite vendor, account and department records as the record API returns them (GET with
 // expandSubResources=true), validated at the boundary before any mapping.
 import { z } from 'zod';
+import type { NetSuiteRecords } from '../netsuite/index.ts';
 
 const reference = z.object({ id: z.string(), refName: z.string().optional() }).passthrough();
 const enumValue = z.object({ id: z.string(), refName: z.string().optional() }).passthrough();
@@ -92,4 +93,23 @@ export function subsidiaryIds(value: unknown): string[] {
   return items.flatMap((item) =>
     item !== null && typeof item === 'object' && typeof item.id === 'string' ? [item.id] : [],
   );
+}
+
+export type NetSuiteMasterRecord = NetSuiteVendor | NetSuiteAccount | NetSuiteDepartment;
+
+/** One master record read with the record API (undefined when NetSuite has no such record). */
+export function findMasterRecord(
+  records: Pick<NetSuiteRecords, 'find'>,
+  kind: 'vendor' | 'account' | 'department',
+  id: string,
+): Promise<NetSuiteMasterRecord | undefined> {
+  const options = { expandSubResources: true } as const;
+  switch (kind) {
+    case 'vendor':
+      return records.find(kind, id, { ...options, schema: netSuiteVendorSchema });
+    case 'account':
+      return records.find(kind, id, { ...options, schema: netSuiteAccountSchema });
+    case 'department':
+      return records.find(kind, id, { ...options, schema: netSuiteDepartmentSchema });
+  }
 }

@@ -1,45 +1,40 @@
 // Use case behind the inbound worker: bring one NetSuite vendor, GL account or department
 // to Procurify. Always reads the current record (so late, duplicated or out-of-order notices are
-// harmless; read in bulk with the rest of its batch when the worker did so), applies the scope, maps, skips writes that change nothing, and records every outcome in
-// the record's sync state and audit trail.
+// harmless; read in bulk with the rest of its batch when the worker did so), takes the one decision
+// decide-master-record.ts makes (also what `apsync preview` shows: scope, mapping, unchanged content,
+// target) and applies it, recording every outcome in the record's sync state and audit trail.
 import { DataError, type SyncError } from '../errors.ts';
 import type { InboundMessage } from '../events/inbound-message.ts';
 import type { NetSuiteRecords } from '../netsuite/index.ts';
 import type {
   AccountCodeWrite,
+  DepartmentWrite,
   ProcurifyAccountCode,
   ProcurifyAccountCodes,
   ProcurifyDepartments,
-  ProcurifyVendor,
   ProcurifyVendors,
+  VendorPatch,
+  VendorWrite,
 } from '../procurify/ports.ts';
 import type { RecordKind, RecordRef, SyncStatus } from '../state/model.ts';
 import { OutcomeJournal } from '../state/outcome-journal.ts';
 import type { AuditTrail, LeaseStore, LinkStore, SyncStateStore } from '../state/ports.ts';
 import { withRecordLease } from '../state/record-lease.ts';
 import {
-  accountCodeActiveReview,
-  accountContentHash,
-  contentHash,
-  departmentLocation,
-  type MasterDataScope,
-  mapAccount,
-  mapDepartment,
-  mapVendor,
-  type ProcurifyLookups,
-  segmentScope,
-  vendorScope,
-} from './map-master-data.ts';
+  decideMasterRecord,
+  type MasterDecision,
+  type MasterKind,
+  readVendorNames,
+} from './decide-master-record.ts';
+import { accountCodeActiveReview, type MasterDataScope, type ProcurifyLookups } from './map-master-data.ts';
 import {
+  findMasterRecord,
   type NetSuiteAccount,
   type NetSuiteDepartment,
+  type NetSuiteMasterRecord,
   type NetSuiteVendor,
-  netSuiteAccountSchema,
-  netSuiteDepartmentSchema,
-  netSuiteVendorSchema,
 } from './netsuite-master-records.ts';
 import type { BatchMasterRecords } from './ports.ts';
-import { vendorCurrencyCode, vendorTermsName } from './vendor-references.ts';
 
 export interface SyncMasterRecordDependencies {
   netsuite: NetSuiteRecords;
@@ -60,6 +55,8 @@ export interface MasterSyncOutcome {
   message?: string;
   procurifyId?: string;
 }
+
+type MasterRecord = NetSuiteMasterRecord;
 
 const masterKinds = { vendor: 'vendor', account: 'account', department: 'department' } as const;
 
@@ -112,18 +109,71 @@ class MasterRecordSync {
       facts:
         record === undefined ? { exists: false } : { lastModified: String(record.lastModifiedDate ?? '') },
     });
-    if (record === undefined || message.eventType === 'delete') return this.deactivate();
+    if (record === undefined || message.eventType === 'delete') {
+      return this.apply(await this.decide(undefined, undefined));
+    }
     this.journal.read(record.lastModifiedDate);
+    return this.sync(record, previous?.contentHash);
+  }
 
-    switch (type) {
-      case 'vendor':
-        return this.syncVendor(record as NetSuiteVendor, previous?.contentHash);
-      case 'account':
-        return this.syncAccount(record as NetSuiteAccount, previous?.contentHash);
-      case 'department':
-        return this.syncDepartment(record as NetSuiteDepartment, previous?.contentHash);
-      default:
-        throw new DataError(`record type ${type} is not master data`);
+  /** The one decision (decide-master-record.ts), with this container's NetSuite name caches. */
+  private decide(record: MasterRecord | undefined, lastHash: string | undefined): Promise<MasterDecision> {
+    return decideMasterRecord(this.ref.kind as MasterKind, this.ref.id, record, lastHash, {
+      ...this.deps,
+      vendorNames: (vendor) => readVendorNames(this.deps.netsuite, vendor, this.deps, this.currencyCodeRead),
+    });
+  }
+
+  /**
+   * Decides and applies. An account's parent is set whatever order parent and child arrive in: a child
+   * whose NetSuite parent has no account code yet is written without one and left `pending` (waiting for
+   * `account-parent:<id>`); when the parent is written, it sets the parent of each child waiting for it.
+   */
+  private async sync(
+    record: MasterRecord,
+    lastHash: string | undefined,
+    again = false,
+  ): Promise<MasterSyncOutcome> {
+    const decision = await this.decide(record, lastHash);
+    const outcome = await this.apply(decision);
+    if (this.ref.kind !== 'account' || outcome.procurifyId === undefined) return outcome;
+    const waitingParent =
+      decision.kind === 'write' || decision.kind === 'unchanged' ? decision.waitingParent : undefined;
+    if (waitingParent !== undefined && (outcome.status === 'synced' || outcome.status === 'unchanged')) {
+      await this.waitForParent(waitingParent);
+      // The parent may have been linked meanwhile, after it looked for children waiting: look again.
+      if (
+        !again &&
+        (await this.deps.state.findBySource('netsuite', 'account', waitingParent)) !== undefined
+      ) {
+        const current = await this.deps.state.getState(this.ref);
+        return this.sync(record, current?.contentHash, true);
+      }
+      return { status: 'pending', message: parentMessage(waitingParent), procurifyId: outcome.procurifyId };
+    }
+    await this.adoptWaitingChildren(record.id);
+    return outcome;
+  }
+
+  private async apply(decision: MasterDecision): Promise<MasterSyncOutcome> {
+    switch (decision.kind) {
+      case 'invalid':
+        throw new DataError(decision.message, { source: 'apsync' });
+      case 'skip':
+        return this.finish('skipped', decision.message);
+      case 'review':
+        return this.finish(
+          'review',
+          decision.message,
+          decision.waitingFor === undefined ? {} : { waitingFor: decision.waitingFor },
+          decision.procurifyId,
+        );
+      case 'unchanged':
+        return this.unchanged(decision.procurifyId, decision.hash);
+      case 'write':
+        return this.write(decision);
+      case 'deactivate':
+        return this.deactivate(decision);
     }
   }
 
@@ -146,125 +196,9 @@ class MasterRecordSync {
     return record;
   }
 
-  private async fetch(
-    type: RecordKind,
-  ): Promise<NetSuiteVendor | NetSuiteAccount | NetSuiteDepartment | undefined> {
-    const options = { expandSubResources: true } as const;
-    switch (type) {
-      case 'vendor':
-        return this.deps.netsuite.find(type, this.ref.id, { ...options, schema: netSuiteVendorSchema });
-      case 'account':
-        return this.deps.netsuite.find(type, this.ref.id, { ...options, schema: netSuiteAccountSchema });
-      case 'department':
-        return this.deps.netsuite.find(type, this.ref.id, { ...options, schema: netSuiteDepartmentSchema });
-      default:
-        throw new DataError(`record type ${type} is not master data`);
-    }
-  }
-
-  /** The vendor currency's ISO code: the batch's read when there is one, else vendor-references.ts. */
-  private async currencyCode(vendor: NetSuiteVendor): Promise<string | undefined> {
-    if (vendor.currency?.id === undefined) return undefined;
-    if (this.currencyCodeRead !== undefined) return this.currencyCodeRead;
-    return vendorCurrencyCode(this.deps.netsuite, vendor, this.deps.currencyCodes);
-  }
-
-  private async syncVendor(vendor: NetSuiteVendor, lastHash: string | undefined): Promise<MasterSyncOutcome> {
-    const scope = vendorScope(vendor, this.deps.scope);
-    if ('invalid' in scope) throw new DataError(scope.invalid, { source: 'apsync' });
-    if (!scope.inScope) return this.finish('skipped', scope.reason);
-    const { write, notes } = mapVendor(
-      vendor,
-      await this.deps.lookups(),
-      await this.currencyCode(vendor),
-      await vendorTermsName(this.deps.netsuite, vendor, this.deps.termNames),
-    );
-    const hash = contentHash(write);
-    const link = await this.deps.state.findBySource('netsuite', 'vendor', vendor.id);
-    if (link !== undefined && hash === lastHash) return this.unchanged(link.procurifyId, hash);
-
-    let target: ProcurifyVendor | undefined;
-    let origin: 'created' | 'name-match' = 'created';
-    if (link !== undefined) {
-      target = await this.deps.procurify.getVendor(Number(link.procurifyId));
-    } else {
-      target = await this.deps.procurify.findVendorByExternalId(vendor.id);
-      if (target === undefined) {
-        const sameName: ProcurifyVendor[] = [];
-        for await (const candidate of this.deps.procurify.listVendors({ name: write.name })) {
-          if (candidate.name === write.name && (candidate.external_id ?? '') === '') sameName.push(candidate);
-        }
-        if (sameName.length > 1) {
-          const ids = sameName.map((candidate) => candidate.id).join(', ');
-          return this.finish(
-            'review',
-            `${sameName.length} Procurify vendors are named "${write.name}" (ids ${ids}) and none is linked; link one by setting its external id to ${vendor.id}`,
-            {
-              waitingFor: [`vendor-name:${write.name}`],
-            },
-          );
-        }
-        if (sameName.length === 1) {
-          target = sameName[0];
-          origin = 'name-match';
-        }
-      }
-    }
-    // Updates are PATCHes: a PUT must carry the vendor's score (OptimizedVendorRequest requires
-    // `overall_score`) and would overwrite the one Procurify keeps.
-    const written =
-      target === undefined
-        ? await this.deps.procurify.createVendor(write)
-        : await this.deps.procurify.patchVendor(target.id, write);
-    if (link === undefined) {
-      await this.deps.state.link({
-        kind: 'vendor',
-        netsuiteId: vendor.id,
-        procurifyId: String(written.id),
-        origin,
-      });
-    }
-    return this.written(String(written.id), hash, notes, target === undefined ? 'created' : 'updated');
-  }
-
-  /**
-   * An account's parent is set whatever order parent and child arrive in: a child whose NetSuite parent
-   * has no account code yet is written without one and left `pending` (waiting for `account-parent:<id>`);
-   * when the parent is written, it sets the parent of each child waiting for it.
-   */
-  private async syncAccount(
-    account: NetSuiteAccount,
-    lastHash: string | undefined,
-    again = false,
-  ): Promise<MasterSyncOutcome> {
-    const scope = segmentScope(account, this.deps.scope);
-    if ('invalid' in scope) throw new DataError(scope.invalid);
-    if (!scope.inScope) return this.finish('skipped', scope.reason);
-    const mapped = mapAccount(account);
-    if ('skip' in mapped) return this.finish('skipped', mapped.skip);
-    const write = { ...mapped.write };
-    let waitingParent: string | undefined;
-    if (mapped.parentNetSuiteId !== undefined) {
-      const parentLink = await this.deps.state.findBySource('netsuite', 'account', mapped.parentNetSuiteId);
-      write.parent = parentLink === undefined ? null : Number(parentLink.procurifyId);
-      if (parentLink === undefined) waitingParent = mapped.parentNetSuiteId;
-    }
-    const outcome = await this.writeAccount(account, lastHash, write);
-    if (outcome.procurifyId === undefined) return outcome;
-    if (waitingParent !== undefined && (outcome.status === 'synced' || outcome.status === 'unchanged')) {
-      await this.waitForParent(waitingParent);
-      // The parent may have been linked meanwhile, after it looked for children waiting: look again.
-      if (
-        !again &&
-        (await this.deps.state.findBySource('netsuite', 'account', waitingParent)) !== undefined
-      ) {
-        const current = await this.deps.state.getState(this.ref);
-        return this.syncAccount(account, current?.contentHash, true);
-      }
-      return { status: 'pending', message: parentMessage(waitingParent), procurifyId: outcome.procurifyId };
-    }
-    await this.adoptWaitingChildren(account.id);
-    return outcome;
+  private fetch(type: RecordKind): Promise<MasterRecord | undefined> {
+    if (!(type in masterKinds)) throw new DataError(`record type ${type} is not master data`);
+    return findMasterRecord(this.deps.netsuite, type as MasterKind, this.ref.id);
   }
 
   /** The child's state while its parent has no account code: written, `pending` the parent. */
@@ -321,146 +255,74 @@ class MasterRecordSync {
     }
   }
 
-  private async writeAccount(
-    account: NetSuiteAccount,
-    lastHash: string | undefined,
-    write: AccountCodeWrite,
-  ): Promise<MasterSyncOutcome> {
-    const inactive = account.isInactive === true;
-    const hash = accountContentHash(write, inactive);
-    const link = await this.deps.state.findBySource('netsuite', 'account', account.id);
-    if (link !== undefined && hash === lastHash) return this.unchanged(link.procurifyId, hash);
-    // Account codes carry no external id in Procurify: the code (the NetSuite Number) is the natural key.
-    let target: ProcurifyAccountCode | undefined;
-    for await (const candidate of this.deps.procurify.listAccountCodes({ code: write.code })) {
-      if (candidate.code === write.code) target = candidate;
-    }
-    if (target === undefined && link === undefined && inactive) {
-      // Creating it would make an active account code that a person must then deactivate by hand.
-      return this.finish(
-        'skipped',
-        `account ${account.id} is inactive in NetSuite and has no account code in Procurify: not created`,
-      );
-    }
-    if (target === undefined && link !== undefined) {
-      // The Number changed in NetSuite: update the linked account code rather than create a second one.
-      target = { id: Number(link.procurifyId) } as ProcurifyAccountCode;
-    }
-    const written =
-      target === undefined
-        ? await this.deps.procurify.createAccountCode(write)
-        : await this.deps.procurify.updateAccountCode(target.id, write);
-    if (link === undefined || link.procurifyId !== String(written.id)) {
-      await this.deps.state.link({
-        kind: 'account',
-        netsuiteId: account.id,
-        procurifyId: String(written.id),
-        origin: 'created',
-      });
-    }
-    if (written.active === inactive) {
-      // Procurify's API cannot change an account code's active flag: a person must (review list). The
-      // hash is not kept, so every later notice looks again until the flags agree.
-      await this.deps.state.append(this.ref, {
-        step: 'written',
-        facts: { procurifyId: String(written.id), action: target === undefined ? 'created' : 'updated' },
-      });
-      return this.finish(
-        'review',
-        accountCodeActiveReview(`account code ${written.code}`, account.id, inactive ? 'inactive' : 'active'),
-        {},
-        String(written.id),
-      );
-    }
-    return this.written(String(written.id), hash, [], target === undefined ? 'created' : 'updated');
-  }
-
-  private async syncDepartment(
-    department: NetSuiteDepartment,
-    lastHash: string | undefined,
-  ): Promise<MasterSyncOutcome> {
-    const scope = segmentScope(department, this.deps.scope);
-    if ('invalid' in scope) throw new DataError(scope.invalid);
-    if (!scope.inScope) return this.finish('skipped', scope.reason);
-    const lookups = await this.deps.lookups();
-    const location = departmentLocation(department, lookups);
-    if ('problem' in location) {
-      return this.finish('review', location.problem, {
-        waitingFor: [location.waitingFor],
-      });
-    }
-    const write = mapDepartment(department, lookups);
-    const hash = contentHash(write);
-    const link = await this.deps.state.findBySource('netsuite', 'department', department.id);
-    if (link !== undefined && hash === lastHash) {
-      return this.unchanged(link.procurifyId, hash);
-    }
-    let targetId = link === undefined ? undefined : Number(link.procurifyId);
-    if (targetId === undefined) {
-      for await (const candidate of this.deps.procurify.listDepartments({ search: write.name })) {
-        if (
-          candidate.external_id === department.id ||
-          (candidate.name === write.name && !candidate.external_id)
-        ) {
-          targetId = candidate.id;
-          break;
-        }
-      }
-    }
-    const written =
-      targetId === undefined
-        ? await this.deps.procurify.createDepartment(write)
-        : await this.deps.procurify.updateDepartment(targetId, write);
-    if (link === undefined) {
-      await this.deps.state.link({
-        kind: 'department',
-        netsuiteId: department.id,
-        procurifyId: String(written.id),
-        origin: 'created',
-      });
-    }
-    return this.written(String(written.id), hash, [], targetId === undefined ? 'created' : 'updated');
-  }
-
-  /** Deleted in NetSuite → inactive in Procurify (never deleted there). */
-  private async deactivate(): Promise<MasterSyncOutcome> {
-    const link = await this.deps.state.findBySource('netsuite', this.ref.kind, this.ref.id);
-    if (link === undefined) return this.finish('skipped', 'deleted in NetSuite before it was ever synced');
-    const id = Number(link.procurifyId);
-    switch (this.ref.kind) {
-      case 'vendor':
-        await this.deps.procurify.patchVendor(id, { active: false });
+  private async write(decision: Extract<MasterDecision, { kind: 'write' }>): Promise<MasterSyncOutcome> {
+    const { target, link } = decision;
+    const procurify = this.deps.procurify;
+    const action = target.id === undefined ? 'created' : 'updated';
+    let written: { id: number };
+    let accountCode: ProcurifyAccountCode | undefined;
+    switch (target.kind) {
+      case 'vendor': {
+        const payload = decision.payload as VendorWrite;
+        written =
+          target.id === undefined
+            ? await procurify.createVendor(payload)
+            : await procurify.patchVendor(target.id, payload);
         break;
-      case 'account': {
-        let current: ProcurifyAccountCode | undefined;
-        for await (const candidate of this.deps.procurify.listAccountCodes({})) {
-          if (candidate.id === id) current = candidate;
-        }
-        // Procurify's API cannot deactivate an account code: a person must, unless someone already did.
-        if (current?.active === true) {
-          return this.finish(
-            'review',
-            accountCodeActiveReview(`account code ${current.code}`, this.ref.id, 'deleted'),
-            {},
-            link.procurifyId,
-          );
-        }
+      }
+      case 'account code': {
+        const payload = decision.payload as AccountCodeWrite;
+        accountCode =
+          target.id === undefined
+            ? await procurify.createAccountCode(payload)
+            : await procurify.updateAccountCode(target.id, payload);
+        written = accountCode;
         break;
       }
       case 'department': {
-        let current: { name: string; branch: { id: number } } | undefined;
-        for await (const candidate of this.deps.procurify.listDepartments({})) {
-          if (candidate.id === id) current = candidate;
-        }
-        if (current !== undefined) {
-          await this.deps.procurify.updateDepartment(id, {
-            name: current.name,
-            branch: current.branch.id,
-            active: false,
-          });
-        }
+        const payload = decision.payload as DepartmentWrite;
+        written =
+          target.id === undefined
+            ? await procurify.createDepartment(payload)
+            : await procurify.updateDepartment(target.id, payload);
         break;
       }
+    }
+    const procurifyId = String(written.id);
+    if (link === undefined || link.procurifyId !== procurifyId) {
+      await this.deps.state.link({
+        kind: this.ref.kind,
+        netsuiteId: this.ref.id,
+        procurifyId,
+        origin: decision.origin,
+      });
+    }
+    if (accountCode !== undefined && accountCode.active === (decision.inactive === true)) {
+      // Procurify's API cannot change an account code's active flag: a person must (review list). The
+      // hash is not kept, so every later notice looks again until the flags agree.
+      await this.deps.state.append(this.ref, { step: 'written', facts: { procurifyId, action } });
+      return this.finish(
+        'review',
+        accountCodeActiveReview(
+          `account code ${accountCode.code}`,
+          this.ref.id,
+          decision.inactive === true ? 'inactive' : 'active',
+        ),
+        {},
+        procurifyId,
+      );
+    }
+    return this.written(procurifyId, decision.hash, decision.notes, action);
+  }
+
+  /** Deleted in NetSuite → inactive in Procurify (never deleted there). */
+  private async deactivate(
+    decision: Extract<MasterDecision, { kind: 'deactivate' }>,
+  ): Promise<MasterSyncOutcome> {
+    const { target, payload } = decision;
+    if (target?.id !== undefined && payload !== undefined) {
+      if (target.kind === 'vendor') await this.deps.procurify.patchVendor(target.id, payload as VendorPatch);
+      else await this.deps.procurify.updateDepartment(target.id, payload as DepartmentWrite);
     }
     await this.deps.state.append(this.ref, {
       step: 'written',
@@ -470,7 +332,7 @@ class MasterRecordSync {
       'synced',
       'deleted in NetSuite: inactive in Procurify',
       { contentHash: 'deleted' },
-      link.procurifyId,
+      decision.procurifyId,
     );
   }
 
