@@ -340,7 +340,7 @@ export const backfillOutputSchema = z
             failed: z.number().int(),
           })
           .strict(),
-        /** What pushing each listed payment would write (the first 500). */
+        /** What pushing each listed payment would write (the first 300; problems: the first 200). */
         listed: z.array(
           z
             .object({
@@ -380,7 +380,7 @@ export const backfillOutputSchema = z
             failed: z.number().int(),
           })
           .strict(),
-        /** The bills paid in NetSuite that were not marked (the first 1000). */
+        /** The bills paid in NetSuite that were not marked (the first 1000; problems: the first 200). */
         listed: z.array(
           z.object({ billUuid: z.string(), netsuiteBillId: z.string(), paymentDate: z.string() }).strict(),
         ),

@@ -17,8 +17,12 @@ import { type BillToMark, markBatches, planPaidBillUpdates } from './paid-bill-p
 
 export const paidBillBackfillConfigName = 'paid-bill-backfill';
 
-/** Bills listed in the cursor (the counts count them all). */
+/**
+ * Bills and problems kept in the cursor (the counts count them all): the cursor is one state-table
+ * item, which DynamoDB keeps under 400 KB.
+ */
 const listLimit = 1000;
+const problemLimit = 200;
 
 export interface PaidBillListing {
   billUuid: string;
@@ -170,7 +174,7 @@ async function handleBatch(
   counts.paidInNetSuite += plan.markPaid.length;
   counts.partial += plan.partial.length;
   counts.notMarkable += plan.notMarkable.length;
-  for (const bill of plan.notMarkable) keep(extra.problems, bill);
+  for (const bill of plan.notMarkable) keepProblem(extra.problems, bill);
   if (!extra.markPaid) {
     counts.listed += plan.markPaid.length;
     for (const bill of plan.markPaid) keep(extra.listedBills, listing(bill));
@@ -189,6 +193,10 @@ const listing = (bill: BillToMark): PaidBillListing => ({
 
 function keep<T>(list: T[], item: T): void {
   if (list.length < listLimit) list.push(item);
+}
+
+function keepProblem<T extends { reason: string }>(list: T[], item: T): void {
+  if (list.length < problemLimit) list.push({ ...item, reason: item.reason.slice(0, 500) });
 }
 
 /** One mark-as-paid request; when Procurify refuses the batch (all or nothing), bill by bill. */
@@ -213,7 +221,7 @@ async function mark(
     const bill = bills[0]!;
     const reason = `Procurify refused mark-as-paid: ${(error as SyncError).message}`;
     counts.failed += 1;
-    keep(extra.problems, { billUuid: bill.billUuid, netsuiteBillId: bill.netsuiteBillId, reason });
+    keepProblem(extra.problems, { billUuid: bill.billUuid, netsuiteBillId: bill.netsuiteBillId, reason });
     await deps.state.append(billRef(bill.billUuid), {
       step: 'failed',
       message: `initial load (--mark-paid): NetSuite bill ${bill.netsuiteBillId} is paid in full but ${reason}`,

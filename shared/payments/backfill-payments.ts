@@ -25,8 +25,12 @@ import type { VendorPaymentPlan } from './vendor-payment-plan.ts';
 
 export const paymentBackfillConfigName = 'payment-backfill';
 
-/** Payments listed in the cursor (the counts count them all). */
-const listLimit = 500;
+/**
+ * Payments and problems kept in the cursor (the counts count them all): the cursor is one state-table
+ * item, which DynamoDB keeps under 400 KB.
+ */
+const listLimit = 300;
+const problemLimit = 200;
 
 /** What the push would write for a listed payment (the worker's plan). */
 export interface PaymentPreview {
@@ -217,7 +221,7 @@ async function handleBatch(
     }
     if (match.kind === 'ambiguous') {
       counts.skipped += 1;
-      keep(extra.problems, {
+      keepProblem(extra.problems, {
         paymentId,
         reason: `NetSuite Vendor Payments ${match.vendorPaymentIds.join(', ')} each apply the same amounts to its bills; not linked and not pushed (a person must say which)`,
       });
@@ -227,12 +231,12 @@ async function handleBatch(
     const decision = await decidePayment(payment, applications, deps);
     if (decision.kind === 'skip') {
       counts.skipped += 1;
-      keep(extra.problems, { paymentId, reason: decision.message });
+      keepProblem(extra.problems, { paymentId, reason: decision.message });
       continue;
     }
     if (decision.kind === 'refuse') {
       counts.skipped += 1;
-      keep(extra.problems, { paymentId, reason: decision.error.message });
+      keepProblem(extra.problems, { paymentId, reason: decision.error.message });
       continue;
     }
     if (!extra.push) {
@@ -310,6 +314,10 @@ function keep<T>(list: T[], item: T): void {
   if (list.length < listLimit) list.push(item);
 }
 
+function keepProblem<T extends { reason: string }>(list: T[], item: T): void {
+  if (list.length < problemLimit) list.push({ ...item, reason: item.reason.slice(0, 500) });
+}
+
 /**
  * Puts the payments on the payment queue and waits until the worker has dealt with each: linked (its
  * Vendor Payment is in NetSuite) or a newer state that says why not.
@@ -348,7 +356,10 @@ async function pushAndWait(
         current.status !== 'pending'
       ) {
         counts.failed += 1;
-        keep(extra.problems, { paymentId, reason: `${current.status}: ${current.message ?? 'no message'}` });
+        keepProblem(extra.problems, {
+          paymentId,
+          reason: `${current.status}: ${current.message ?? 'no message'}`,
+        });
         pending.delete(paymentId);
       }
     }

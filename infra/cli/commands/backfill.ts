@@ -253,6 +253,9 @@ function renderPayments(payments: NonNullable<BackfillOutput['payments']>): stri
       ),
     );
   }
+  if (payments.listed.length < counts.listed) {
+    lines.push(`(the first ${payments.listed.length} of ${counts.listed} listed payments are shown)`);
+  }
   if (!payments.pushed && counts.listed > 0) {
     lines.push(
       'nothing was pushed: run the same command with --payments to push the listed payments (each exactly once)',
@@ -289,6 +292,9 @@ function renderPaidBills(paidBills: NonNullable<BackfillOutput['paidBills']>): s
         ]),
       ),
     );
+  }
+  if (paidBills.listed.length < counts.listed) {
+    lines.push(`(the first ${paidBills.listed.length} of ${counts.listed} listed bills are shown)`);
   }
   if (!paidBills.marked && counts.listed > 0) {
     lines.push('nothing was marked: run the same command with --mark-paid to mark them paid in Procurify');
