@@ -126,16 +126,36 @@ export function completeVendorTerms(
   return { subsidiary, currency };
 }
 
+/** The body's department, class and location (checkClassifications), judged when changed. */
+export function checkBodyClassifications(context: RuleContext, draft: FieldBag, subsidiary: string): void {
+  checkClassifications(
+    context,
+    draft,
+    subsidiary,
+    (field) => field,
+    (field) => context.changed.has(field),
+  );
+}
+
+/** The transaction's vendor (`entity`, labelled as NetSuite's form does): it exists, and is active when set now. */
+export function transactionVendor(context: RuleContext, draft: FieldBag, label: string): StoredRecord {
+  const entity = textField(draft, 'entity');
+  if (entity === undefined) throw problems.missingValue(label, 'entity');
+  const vendor = context.store.get('vendor', entity);
+  if (
+    vendor === undefined ||
+    ((context.existing === undefined || context.changed.has('entity')) && !isActive(vendor))
+  ) {
+    throw problems.invalidValue('entity', entity, 'entity');
+  }
+  return vendor;
+}
+
 export const billRules: TypeRules = {
   complete(draft, context) {
     const { store, existing, changed } = context;
     const creating = existing === undefined;
-    const entity = textField(draft, 'entity');
-    if (entity === undefined) throw problems.missingValue('Vendor', 'entity');
-    const vendor = store.get('vendor', entity);
-    if (vendor === undefined || ((creating || changed.has('entity')) && !isActive(vendor))) {
-      throw problems.invalidValue('entity', entity, 'entity');
-    }
+    const vendor = transactionVendor(context, draft, 'Vendor');
     const paid = existing === undefined ? 0 : store.paidCents(existing.id);
     if (paid > 0 && existing !== undefined) {
       for (const locked of ['entity', 'currency', 'subsidiary']) {
@@ -172,13 +192,7 @@ export const billRules: TypeRules = {
     );
     if (payable?.fields.acctType !== 'AcctPay')
       throw problems.invalidValue('account', textField(draft, 'account') ?? '', 'account');
-    checkClassifications(
-      context,
-      draft,
-      subsidiary,
-      (field) => field,
-      (field) => changed.has(field),
-    );
+    checkBodyClassifications(context, draft, subsidiary);
 
     if (draft.tranDate === undefined) draft.tranDate = store.today();
     if (draft.terms === undefined && textField(vendor.fields, 'terms') !== undefined)

@@ -2,7 +2,7 @@
 // currency, and apply lines that each pay an open bill of the same vendor and currency by at most its
 // unpaid amount. Re-saving a payment first takes back its own earlier application, so an upsert never
 // applies twice; deleting it gives the amounts back. Bills it pays get a new lastModifiedDate.
-import { billState, checkClassifications, completeVendorTerms } from './bills.ts';
+import { billState, checkBodyClassifications, completeVendorTerms, transactionVendor } from './bills.ts';
 import { availableInSubsidiary, isActive } from './master-data.ts';
 import { problems } from './problem.ts';
 import type { FieldBag, RecordStore, StoredLine, StoredRecord } from './store.ts';
@@ -19,12 +19,8 @@ function applicationMap(record: StoredRecord | undefined): Map<string, number> {
 function completePayment(draft: FieldBag, context: RuleContext): void {
   const { store, existing, changed } = context;
   const creating = existing === undefined;
+  const vendor = transactionVendor(context, draft, 'Payee');
   const entity = textField(draft, 'entity');
-  if (entity === undefined) throw problems.missingValue('Payee', 'entity');
-  const vendor = store.get('vendor', entity);
-  if (vendor === undefined || ((creating || changed.has('entity')) && !isActive(vendor))) {
-    throw problems.invalidValue('entity', entity, 'entity');
-  }
   const { subsidiary, currency } = completeVendorTerms(store, draft, vendor, { activeSubsidiary: false });
 
   // The bank account the money leaves from: NetSuite offers only active bank accounts in the payment's
@@ -55,13 +51,7 @@ function completePayment(draft: FieldBag, context: RuleContext): void {
   ) {
     throw problems.invalidValue('account', accountId, 'account');
   }
-  checkClassifications(
-    context,
-    draft,
-    subsidiary,
-    (field) => field,
-    (field) => changed.has(field),
-  );
+  checkBodyClassifications(context, draft, subsidiary);
   if (draft.tranDate === undefined) draft.tranDate = store.today();
   if (draft.toBePrinted === undefined) draft.toBePrinted = false;
 
