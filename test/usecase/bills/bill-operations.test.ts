@@ -361,6 +361,29 @@ describe('backfillBills', () => {
     expect(new Set(world.bills.bodies().map((message) => message.billUuid)).size).toBe(60);
   });
 
+  it('resumes an interrupted load without --since in its own window', async () => {
+    world.procurify.putBill(bill(1, '2026-06-01T00:00:00Z'));
+    // What a load started on 2026-11-02 left when it was interrupted before its first batch.
+    const empty = { scanned: 0, queued: 0, alreadyLinked: 0 };
+    await world.state.putConfig(billBackfillConfigName, {
+      status: 'running',
+      since: '2025-11-02T09:00:00.000Z',
+      history: false,
+      phase: 'recent',
+      counts: { recent: empty, history: empty },
+      startedAt: '2026-11-02T09:00:00.000Z',
+    });
+    world.clock.advance(400 * 24 * 3600);
+    const cursor = await backfill();
+    expect(cursor).toMatchObject({
+      status: 'done',
+      since: '2025-11-02T09:00:00.000Z',
+      counts: { recent: { queued: 1 } },
+    });
+    // Done, a later run without --since starts a new window (12 months before now).
+    expect((await backfill()).since).toBe(new Date(Date.UTC(2026, 11, 7, 9)).toISOString());
+  });
+
   it('refuses a since that is not a date', async () => {
     await expect(backfill({ since: 'last week' })).rejects.toThrow(
       '--since: "last week" is not YYYY-MM-DD or an ISO date-time',

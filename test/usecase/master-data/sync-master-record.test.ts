@@ -266,6 +266,53 @@ describe('departments', () => {
   });
 });
 
+describe('records read in bulk with their batch', () => {
+  const vendorRecord = (id: string, lastModifiedDate: string) => ({
+    id,
+    companyName: 'Bulk Vendor',
+    currency: { id: '1' },
+    lastModifiedDate,
+  });
+
+  it('uses the bulk read (with its currency), reads alone what is older than the last sync, and deactivates what is gone', async () => {
+    const read = new Map<string, unknown>([
+      [
+        '501',
+        { found: true, read: { record: vendorRecord('501', '2026-11-01T10:00:00Z'), currencyCode: 'USD' } },
+      ],
+      ['502', { found: false }],
+    ]);
+    const batch = { get: (_kind: string, id: string) => read.get(id) } as never;
+    // NetSuite itself has no vendor 501: the outcome shows the bulk read was used.
+    expect((await syncMasterRecord(message('vendor', '501'), { ...deps(), batch })).status).toBe('synced');
+    expect([...procurify.vendors.values()][0]).toMatchObject({ name: 'Bulk Vendor', currency: 1 });
+
+    await state.link({
+      kind: 'vendor',
+      netsuiteId: '502',
+      procurifyId: String(procurify.putVendor({ name: 'Gone' }).id),
+      origin: 'created',
+    });
+    expect(await syncMasterRecord(message('vendor', '502'), { ...deps(), batch })).toMatchObject({
+      message: 'deleted in NetSuite: inactive in Procurify',
+    });
+
+    // Another worker synced a newer version of 501 meanwhile: the bulk read is stale, the record is read alone.
+    const id = netsuite.seed('vendor', vendorRecord('ignored', '2026-11-03T10:00:00Z'));
+    read.set(id, { found: true, read: { record: vendorRecord(id, '2026-11-01T10:00:00Z') } });
+    await state.putState({
+      ref: ref('vendor', id),
+      status: 'synced',
+      sourceModified: '2026-11-02T10:00:00Z',
+    });
+    const currencyCodes = new Map([['1', 'USD']]);
+    expect((await syncMasterRecord(message('vendor', id), { ...deps(), batch, currencyCodes })).status).toBe(
+      'synced',
+    );
+    expect(await state.getState(ref('vendor', id))).toMatchObject({ sourceModified: '2026-11-03T10:00:00Z' });
+  });
+});
+
 describe('messages', () => {
   it('handles master data only', async () => {
     expect(isMasterDataMessage(message('vendor', '1'))).toBe(true);
