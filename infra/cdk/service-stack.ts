@@ -55,6 +55,7 @@ import {
 import { Monitoring } from './monitoring.ts';
 import { allocateNetSuiteConcurrency, type NetSuiteAllocation } from './netsuite-concurrency.ts';
 import { OperatorConsole, operatorConsoleDefinition } from './operator-console.ts';
+import { OperatorPolicy } from './operator-policy.ts';
 import { outputKeys } from './stack-outputs.ts';
 
 export interface ServiceStackProps extends StackProps {
@@ -147,7 +148,35 @@ export class ServiceStack extends Stack {
     });
 
     this.grantAlarmPublishing(config, monitoring);
+    const operatorPolicy = new OperatorPolicy(this, 'OperatorPolicy', {
+      prefix: config.prefix,
+      names: this.names,
+      tableActions: tableActions.readWriteScan,
+      workQueues: queueKeys.map((key) => this.queueByKey(key).queue),
+      deadLetterQueues: [
+        ...queueKeys.map(
+          (key) => this.importQueue(`${key}DeadLetterQueue`, this.names.deadLetterQueues[key]).queue,
+        ),
+        scheduleDeadLetterQueue.queue,
+      ],
+      secretArns: Object.fromEntries(
+        (Object.keys(this.names.secrets) as SecretKey[]).map((secret) => [
+          secret,
+          this.secretArnPattern(secret),
+        ]),
+      ) as Record<SecretKey, string>,
+      settingsFunctionArn: this.functions.get('inbound-worker')?.construct.function.functionArn,
+      scheduledFunctionArns: [...this.functions.values()]
+        .filter(({ definition }) => scheduleOf(definition) !== undefined)
+        .map(({ construct }) => construct.function.functionArn),
+      userPoolArn: this.operatorConsole?.userPool.userPoolArn,
+    });
     this.addOutputs(config, queueKeys, scheduleDeadLetterQueue.url, monitoring);
+    new CfnOutput(this, outputKeys.operatorPolicyArn, {
+      key: outputKeys.operatorPolicyArn,
+      value: operatorPolicy.policy.managedPolicyArn,
+      description: 'Managed policy for operators: what apsync --stack and console user management need',
+    });
   }
 
   /**

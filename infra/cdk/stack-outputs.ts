@@ -13,6 +13,7 @@
 //   FunctionName<Name>                  e.g. FunctionNameProcurifyPoll (deployed functions only)
 //   AlarmTopicArn, DashboardName, Prefix, DefaultPaymentMode
 //   ConsoleUrl, ConsoleUserPoolId       the operator console and its Cognito user pool
+//   OperatorPolicyArn                   managed policy with what the CLI and console user management need
 import type { QueueKey, SecretKey, TableKey } from '../../shared/resources.ts';
 
 export const stackNames = (prefix: string) => ({
@@ -42,4 +43,5 @@ export const outputKeys = {
   defaultPaymentMode: 'DefaultPaymentMode',
   consoleUrl: 'ConsoleUrl',
   consoleUserPoolId: 'ConsoleUserPoolId',
+  operatorPolicyArn: 'OperatorPolicyArn',
 } as const;
