@@ -3,7 +3,10 @@ import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dyn
 import { type Environment, readEnvironment, readSettings } from '../../shared/config/environment.ts';
 import { queueRetries, stateStore, syncClients } from '../../shared/config/runtime-parts.ts';
 import { readDefaultPaymentMode } from '../../shared/payments/default-mode.ts';
-import { PaymentAccountCache } from '../../shared/payments/netsuite-payment-facts.ts';
+import {
+  createNetSuitePaymentFacts,
+  PaymentAccountCache,
+} from '../../shared/payments/netsuite-payment-facts.ts';
 import { createPaymentPushOnce } from '../../shared/payments/push-once.ts';
 import type { PaymentPushWorkerDependencies } from './handler.ts';
 
@@ -19,11 +22,13 @@ export function composePaymentPushWorker(env: Environment): PaymentPushWorkerDep
   const state = stateStore(config.stateTable, settings);
   const clients = syncClients(config, settings);
   const accounts = new PaymentAccountCache();
+  const facts = async () => createNetSuitePaymentFacts((await clients()).netsuite, accounts);
   return {
     push: async () => {
       const { netsuite, procurify } = await clients();
-      return { netsuite, procurify, state, accounts };
+      return { netsuite, procurify, state, facts: await facts() };
     },
+    facts,
     state,
     defaultMode: readDefaultPaymentMode(env),
     once: createPaymentPushOnce(new DynamoDBPersistenceLayer({ tableName: config.idempotencyTable })),

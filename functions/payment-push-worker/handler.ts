@@ -1,17 +1,22 @@
 // payment-push-worker Lambda (SQS payment queue, partial batch responses): each message names a
 // Procurify payment to push to NetSuite as a Vendor Payment (push mode). Thin: the queue mechanics are
-// in createQueueWorker, the push rules in handlePaymentMessage, exactly-once in the push-once record.
+// in createQueueWorker, the batch's NetSuite facts gathered into one read in gatherPaymentFacts, the push
+// rules in handlePaymentMessage, exactly-once in the push-once record.
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { MessageVisibility, RetryDelayPolicy } from '../../shared/aws/message-visibility.ts';
 import { type PaymentMessage, paymentMessageSchema } from '../../shared/events/payment-message.ts';
 import { countingDataFailures } from '../../shared/lambda/data-failure-metric.ts';
 import { withPowertools } from '../../shared/lambda/powertools-handler.ts';
 import { logger } from '../../shared/observability.ts';
+import { type BatchPaymentFacts, gatherPaymentFacts } from '../../shared/payments/batch-payment-facts.ts';
+import type { PaymentFactsReads, PaymentFactsSource } from '../../shared/payments/ports.ts';
 import { type HandlePaymentDependencies, handlePaymentMessage } from '../../shared/payments/push-payment.ts';
 import type { MessageFailureLog } from '../../shared/state/ports.ts';
 import { createQueueWorker } from '../../shared/worker/queue-worker.ts';
 
 export interface PaymentPushWorkerDependencies extends HandlePaymentDependencies {
+  /** Bulk reads of the NetSuite facts of several payments (same clients as push). */
+  facts(): Promise<PaymentFactsReads & Pick<PaymentFactsSource, 'findVendorPayment'>>;
   visibility: MessageVisibility;
   failures: MessageFailureLog;
   queueUrl: string;
@@ -19,7 +24,7 @@ export interface PaymentPushWorkerDependencies extends HandlePaymentDependencies
 }
 
 export function createPaymentPushWorkerHandler(deps: PaymentPushWorkerDependencies) {
-  const worker = createQueueWorker<PaymentMessage>({
+  const worker = createQueueWorker<PaymentMessage, BatchPaymentFacts>({
     name: 'payment-push-worker',
     schema: paymentMessageSchema,
     queueName: 'payment',
@@ -31,9 +36,15 @@ export function createPaymentPushWorkerHandler(deps: PaymentPushWorkerDependenci
     // queues their requests), so one payment's Procurify reads overlap another's NetSuite calls (97.5 % of
     // C/L instead of ~90 % in test/bench/payment-push.ts). Two payments of one bill stay safe: NetSuite
     // refuses an application above the bill's open amount, and the planner reads it before writing.
+    // It is also what lets the batch's NetSuite facts be read together: each payment asks for its own,
+    // and one read answers them all once every payment of the batch has asked or ended.
     processInParallel: true,
-    processMessage: async (message) => {
-      const outcome = await countingDataFailures('paymentsFailed', () => handlePaymentMessage(message, deps));
+    prepareBatch: async (messages) => gatherPaymentFacts(await deps.facts(), messages.length),
+    processMessage: async (message, { batch }) => {
+      const facts = batch?.participant();
+      const outcome = await countingDataFailures('paymentsFailed', () =>
+        handlePaymentMessage(message, deps, facts),
+      ).finally(() => facts?.done());
       logger.info('payment processed', {
         paymentId: message.paymentId,
         origin: message.origin,

@@ -85,8 +85,10 @@ export const functionRegistry: readonly FunctionDefinition[] = [
     sendsTo: [],
     secrets: ['netsuite', 'procurify'],
     netsuite: { weight: 1 },
-    // ~1 NetSuite GET and 1-2 Procurify calls per notice, ~3 s worst case each: 5 fit in the 30 s timeout.
-    batch: { size: 5, windowSeconds: 0 },
+    // One SuiteQL query per record type for the whole batch, then the records side by side (1-3
+    // Procurify calls each, ~3 s worst case): 10, SQS's most without a window, fit well in the 30 s
+    // timeout, and larger batches mean fewer NetSuite requests per record (test/bench/master-data-latency.ts).
+    batch: { size: 10, windowSeconds: 0 },
   },
   {
     name: 'netsuite-poll',
@@ -136,8 +138,10 @@ export const functionRegistry: readonly FunctionDefinition[] = [
     sendsTo: [],
     secrets: ['netsuite', 'procurify'],
     netsuite: { weight: 1 },
-    // A payment checks for an existing Vendor Payment, then upserts it against several bills: 2 per batch.
-    batch: { size: 2, windowSeconds: 0 },
+    // A batch's payments read their NetSuite facts together (existing Vendor Payments, bills, accounts:
+    // 2-3 queries), then each upserts its Vendor Payment (~3 s worst case): 5 fit well in the 60 s
+    // timeout, at about 1.4 NetSuite requests a payment (test/bench/payment-push.ts).
+    batch: { size: 5, windowSeconds: 0 },
   },
   {
     name: 'paid-bill-pull',

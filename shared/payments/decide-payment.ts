@@ -5,19 +5,12 @@
 // refusal), nothing because the Vendor Payment already says it all, or write the exact Vendor Payment
 // (upsert by external id). Reads only (links, states, the payment method's GL code, NetSuite facts); the
 // worker (push-payment.ts) applies the decision and `apsync preview payment:<id>` renders the same one.
-import type { NetSuiteRecords, SuiteQl } from '../netsuite/index.ts';
 import type { PaymentApplications, ProcurifyPayment, ProcurifyPayments } from '../procurify/ports.ts';
 import type { RecordLink, RecordState } from '../state/model.ts';
 import type { LinkStore, SyncStateStore } from '../state/ports.ts';
-import {
-  type PaymentAccountCache,
-  readAccountsByNumber,
-  readBillFacts,
-  readExistingVendorPayment,
-} from './netsuite-payment-facts.ts';
+import type { PaymentFacts, PaymentFactsSource } from './ports.ts';
 import {
   type ExistingVendorPayment,
-  type NetSuitePaymentAccount,
   type PaymentLinks,
   type PaymentPlanResult,
   paymentExternalId,
@@ -53,11 +46,10 @@ export type PaymentDecision =
     };
 
 export interface DecidePaymentDependencies {
-  netsuite: { records: NetSuiteRecords; suiteQl: SuiteQl };
+  /** The payment's NetSuite facts (read with the rest of its batch when the worker gathers them). */
+  facts: PaymentFactsSource;
   procurify: Pick<ProcurifyPayments, 'listCompanyPaymentMethods'>;
   state: Pick<LinkStore, 'findBySource'> & Pick<SyncStateStore, 'getState'>;
-  /** Payment accounts by GL code, cached per container (one NetSuite request less per payment). */
-  accounts?: PaymentAccountCache;
 }
 
 const recordPath = '/services/rest/record/v1';
@@ -131,17 +123,14 @@ export async function decidePayment(
     [...billLinks.values()].every((link) => link !== undefined) &&
     [...vendorLinks.values()].every((link) => link !== undefined);
   const externalId = paymentExternalId(paymentId);
-  const existing = linked ? await readExistingVendorPayment(deps.netsuite.records, externalId) : undefined;
-  const billIds = [
-    ...[...billLinks.values()].flatMap((link) => (link === undefined ? [] : [link.netsuiteId])),
-    ...(existing === undefined ? [] : [...existing.applied.keys()]),
-  ];
-  const netsuiteBills = linked ? await readBillFacts(deps.netsuite.suiteQl, billIds) : new Map();
-  const accounts: NetSuitePaymentAccount[] =
-    linked && glCode !== null
-      ? await (deps.accounts?.accountsByNumber(deps.netsuite.suiteQl, glCode) ??
-          readAccountsByNumber(deps.netsuite.suiteQl, glCode))
-      : [];
+  const facts: PaymentFacts = linked
+    ? await deps.facts.read({
+        externalId,
+        billIds: [...billLinks.values()].flatMap((link) => (link === undefined ? [] : [link.netsuiteId])),
+        glCode,
+      })
+    : { bills: new Map(), accounts: [] };
+  const { existing, bills: netsuiteBills, accounts } = facts;
 
   const result = planVendorPayment(payment, applications, links, accounts, {
     glCode,

@@ -15,11 +15,13 @@ import type { RecordRef, SyncStatus } from '../state/model.ts';
 import { OutcomeJournal } from '../state/outcome-journal.ts';
 import type { AuditTrail, ConfigStore, LinkStore, SyncStateStore } from '../state/ports.ts';
 import { type DecidePaymentDependencies, decidePayment, decidePaymentStatus } from './decide-payment.ts';
-import { readExistingVendorPayment } from './netsuite-payment-facts.ts';
+import type { PaymentFactsSource } from './ports.ts';
 import type { PaymentPushOnce } from './push-once.ts';
 import { paymentProblems } from './vendor-payment-plan.ts';
 
 export interface PushPaymentDependencies extends DecidePaymentDependencies {
+  /** Where the Vendor Payment is written. */
+  netsuite: { records: NetSuiteRecords };
   procurify: Pick<ProcurifyPayments, 'listPayments' | 'getPaymentApplications' | 'listCompanyPaymentMethods'>;
   state: LinkStore & SyncStateStore & AuditTrail;
   /**
@@ -68,6 +70,8 @@ const paymentJournal = (state: SyncStateStore & AuditTrail, ref: RecordRef) =>
 export async function handlePaymentMessage(
   message: PaymentMessage,
   deps: HandlePaymentDependencies,
+  /** The payment's share of its batch's bulk read (otherwise its facts are read alone). */
+  facts?: PaymentFactsSource,
 ): Promise<PaymentPushOutcome> {
   const ref = paymentRef(message.paymentId);
   const journal = paymentJournal(deps.state, ref);
@@ -101,7 +105,9 @@ export async function handlePaymentMessage(
       await journal.outcome(outcome, { message: status.message }, { step: outcome, message: status.message });
       return { status: outcome, message: status.message };
     }
-    const { value, duplicate } = await deps.once(message.paymentId, () => pushPayment(payment, push));
+    const { value, duplicate } = await deps.once(message.paymentId, () =>
+      pushPayment(payment, facts === undefined ? push : { ...push, facts }),
+    );
     if (duplicate) {
       const note = `already pushed as Vendor Payment ${value.vendorPaymentId ?? '?'}; not written again`;
       const facts = {
@@ -192,10 +198,7 @@ export async function pushPayment(
     const written = await writeVendorPayment(deps.netsuite.records, externalId, plan.body);
     action = existing === undefined ? 'created' : 'updated';
     vendorPaymentId =
-      written.id ??
-      existing?.id ??
-      (await readExistingVendorPayment(deps.netsuite.records, externalId))?.id ??
-      '';
+      written.id ?? existing?.id ?? (await deps.facts.findVendorPayment(externalId))?.id ?? '';
     await deps.afterNetSuiteWrite?.(vendorPaymentId);
   }
 

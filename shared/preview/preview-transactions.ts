@@ -7,6 +7,7 @@ import { createNetSuiteBillLookups } from '../bills/netsuite-bill-lookups.ts';
 import { classOf } from '../errors.ts';
 import { readPaymentMode } from '../payment-mode.ts';
 import { decidePayment, decidePaymentStatus, type PaymentDecision } from '../payments/decide-payment.ts';
+import { createNetSuitePaymentFacts } from '../payments/netsuite-payment-facts.ts';
 import { paymentRef } from '../payments/push-payment.ts';
 import type { ProcurifyPayment } from '../procurify/ports.ts';
 import type { PlannedWrite, PreviewSources } from './ports.ts';
@@ -117,7 +118,11 @@ export function previewPayment(services: PreviewSources, paymentId: string): Pro
     if (status.kind !== 'paid')
       return noWrite(status.kind === 'review' ? 'review' : 'skipped', status.message);
     const applications = await procurify.getPaymentApplications(current);
-    const decision = await decidePayment(current, applications, { netsuite, procurify, state });
+    const decision = await decidePayment(current, applications, {
+      facts: createNetSuitePaymentFacts(netsuite),
+      procurify,
+      state,
+    });
     return renderPaymentDecision(decision, current.currency.name);
   });
 }

@@ -199,6 +199,34 @@ describe('payment push (push mode)', () => {
     expect(rows).toBeDefined();
   });
 
+  it('reads the NetSuite facts of several payments in bulk: no GET of a Vendor Payment by external id', async () => {
+    const bills = [await syncedBill(40), await syncedBill(50), await syncedBill(60), await syncedBill(70)];
+    const payments = bills.map((bill, index) =>
+      pay([{ uuid: bill.uuid, amount: (40 + 10 * index).toFixed(2) }]),
+    );
+    const outcomes = await Promise.all(payments.map((payment) => push(payment.id)));
+    expect(outcomes.map(({ state: outcome }) => outcome.status)).toEqual([
+      'synced',
+      'synced',
+      'synced',
+      'synced',
+    ]);
+    for (const [index, payment] of payments.entries()) {
+      expect(written(payment.id).applied).toEqual([
+        { bill: bills[index]!.netsuiteId, amount: 40 + 10 * index },
+      ]);
+    }
+    // Whether a Vendor Payment exists is a SuiteQL question now (one for the batch), not a GET each.
+    const gets = stack.netsuite
+      .requestLog()
+      .filter(
+        (entry) =>
+          entry.method === 'GET' &&
+          payments.some((payment) => entry.path.endsWith(`/vendorPayment/eid:procurify-pay-${payment.id}`)),
+      );
+    expect(gets).toEqual([]);
+  });
+
   it('pays the rest of a partly paid bill with a second payment', async () => {
     const bill = await syncedBill(60);
     const first = pay([{ uuid: bill.uuid, amount: '20.00' }]);
