@@ -20,7 +20,7 @@ import { decidePayment } from './decide-payment.ts';
 import { type LoadCursor, type LoadProgress, runLoad } from './load-cursor.ts';
 import { applicationsByVendorPayment, matchVendorPayment, type PaymentLine } from './match-vendor-payment.ts';
 import { readVendorPaymentApplications } from './netsuite-payment-applications.ts';
-import type { PaymentAccountCache } from './netsuite-payment-facts.ts';
+import { createNetSuitePaymentFacts, type PaymentAccountCache } from './netsuite-payment-facts.ts';
 import type { VendorPaymentPlan } from './vendor-payment-plan.ts';
 
 export const paymentBackfillConfigName = 'payment-backfill';
@@ -183,6 +183,8 @@ async function handleBatch(
   extra: Pick<PaymentBackfillCursor, 'push' | 'listedPayments' | 'problems'>,
 ): Promise<void> {
   counts.read += batch.length;
+  // The NetSuite facts as the payment-push worker reads them (one payment at a time here).
+  const facts = createNetSuitePaymentFacts(deps.netsuite, deps.accounts);
   const gathered: Gathered[] = [];
   for (const payment of batch) {
     const paymentId = String(payment.id);
@@ -228,7 +230,7 @@ async function handleBatch(
       continue;
     }
     // Not in NetSuite: what the payment-push worker would do with it.
-    const decision = await decidePayment(payment, applications, deps);
+    const decision = await decidePayment(payment, applications, { ...deps, facts });
     if (decision.kind === 'skip') {
       counts.skipped += 1;
       keepProblem(extra.problems, { paymentId, reason: decision.message });
