@@ -2,6 +2,7 @@
 // local stack's state table and queues — and, for the record page's preview of the next write, its
 // NetSuite and Procurify clients built as the functions build theirs — signed in with a random access
 // token (printed in the `apsync ready` banner and written to local.json by publish.ts).
+// Its settings page changes settings with those clients (the checks) and the stack's queues.
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { userInfo } from 'node:os';
@@ -9,12 +10,16 @@ import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { SqsQueuePublisher } from '../../shared/aws/queue-publisher.ts';
 import { readSettings } from '../../shared/config/environment.ts';
 import { syncClients } from '../../shared/config/runtime-parts.ts';
 import { type ConsoleRequest, createConsole } from '../../shared/console/app.ts';
 import { createTokenAuth } from '../../shared/console/auth.ts';
 import type { FlowRun } from '../../shared/console/read-model.ts';
+import type { BillMessage } from '../../shared/events/bill-message.ts';
+import type { InboundMessage } from '../../shared/events/inbound-message.ts';
 import type { QueueKey } from '../../shared/resources.ts';
+import { createSettingLookups } from '../../shared/settings/lookups.ts';
 import { DynamoStateStore } from '../../shared/state/state-store.ts';
 import { readBody, startHttpServer } from '../sandboxes/http-server.ts';
 import type { LocalStack } from './stack.ts';
@@ -77,7 +82,22 @@ export async function startLocalConsole(
       { url: stack.aws.queueUrls[key], deadLetterQueueUrl: stack.aws.deadLetterQueueUrls[key] },
     ]),
   ) as Record<QueueKey, { url: string; deadLetterQueueUrl: string }>;
+  const deployment = { defaultPaymentMode, settings };
   const handler = createConsole({
+    settings: {
+      deployment,
+      dependencies: async () => ({
+        state,
+        deployment,
+        lookups: createSettingLookups(
+          async () => (await clients()).netsuite,
+          async () => (await clients()).procurify,
+          { netsuiteTimeZone: settings.netsuiteTimeZone },
+        ),
+        bills: new SqsQueuePublisher<BillMessage>(sqs, stack.aws.queueUrls.bill),
+        inbound: new SqsQueuePublisher<InboundMessage>(sqs, stack.aws.queueUrls.inbound),
+      }),
+    },
     data: {
       state,
       sqs,

@@ -20,36 +20,38 @@ export function readEnvironment<K extends keyof typeof names>(
   return Object.fromEntries(keys.map((key) => [key, env[names[key]] as string])) as Record<K, string>;
 }
 
+/** The schema of the optional settings, built once (readSettings runs on every composition). */
+const settingsSchema = z.object({
+  [settingNames.netsuiteBaseUrl]: httpUrl().optional(),
+  [settingNames.procurifyBaseUrl]: httpUrl().optional(),
+  [settingNames.netsuiteConcurrencyShare]: decimalNumber(z.number().int().min(1).max(100)).default(2),
+  [settingNames.subsidiaryScope]: z
+    .string()
+    .regex(/^\s*\d+(\s*,\s*\d+)*\s*$/, 'must be NetSuite subsidiary ids (digits) separated by commas')
+    .optional(),
+  [settingNames.vendorSyncFlagField]: z
+    .string()
+    .regex(
+      /^custentity_[a-z0-9_]+$/,
+      'must be a NetSuite entity field id such as custentity_sync_to_procurify',
+    )
+    .optional(),
+  [settingNames.departmentLocationId]: decimalNumber(z.number().int().positive()).optional(),
+  [settingNames.departmentLocations]: departmentLocationMap().optional(),
+  [settingNames.retryBaseSeconds]: decimalNumber(z.number().min(0).max(900)).default(10),
+  [settingNames.auditRetentionDays]: decimalNumber(z.number().int().min(1).max(3650)).default(400),
+  [settingNames.idempotencyRetentionDays]: decimalNumber(z.number().int().min(1).max(365)).default(7),
+  [settingNames.netsuiteRequestTimeoutSeconds]: decimalNumber(z.number().int().min(1).max(900)).default(20),
+  [settingNames.pollOverlapMinutes]: decimalNumber(z.number().min(0).max(1440)).default(10),
+  [settingNames.netsuiteTimeZone]: ianaTimeZone().default('UTC'),
+  [settingNames.reconcileScheduleEnabled]: z
+    .enum(['true', 'false'], { error: 'must be true or false' })
+    .optional(),
+});
+
 /** Optional settings (see settingNames), validated: a bad value names its variable. */
 export function readSettings(env: Environment) {
-  const schema = z.object({
-    [settingNames.netsuiteBaseUrl]: httpUrl().optional(),
-    [settingNames.procurifyBaseUrl]: httpUrl().optional(),
-    [settingNames.netsuiteConcurrencyShare]: decimalNumber(z.number().int().min(1).max(100)).default(2),
-    [settingNames.subsidiaryScope]: z
-      .string()
-      .regex(/^\s*\d+(\s*,\s*\d+)*\s*$/, 'must be NetSuite subsidiary ids (digits) separated by commas')
-      .optional(),
-    [settingNames.vendorSyncFlagField]: z
-      .string()
-      .regex(
-        /^custentity_[a-z0-9_]+$/,
-        'must be a NetSuite entity field id such as custentity_sync_to_procurify',
-      )
-      .optional(),
-    [settingNames.departmentLocationId]: decimalNumber(z.number().int().positive()).optional(),
-    [settingNames.departmentLocations]: departmentLocationMap().optional(),
-    [settingNames.retryBaseSeconds]: decimalNumber(z.number().min(0).max(900)).default(10),
-    [settingNames.auditRetentionDays]: decimalNumber(z.number().int().min(1).max(3650)).default(400),
-    [settingNames.idempotencyRetentionDays]: decimalNumber(z.number().int().min(1).max(365)).default(7),
-    [settingNames.netsuiteRequestTimeoutSeconds]: decimalNumber(z.number().int().min(1).max(900)).default(20),
-    [settingNames.pollOverlapMinutes]: decimalNumber(z.number().min(0).max(1440)).default(10),
-    [settingNames.netsuiteTimeZone]: ianaTimeZone().default('UTC'),
-    [settingNames.reconcileScheduleEnabled]: z
-      .enum(['true', 'false'], { error: 'must be true or false' })
-      .optional(),
-  });
-  const parsed = schema.safeParse(
+  const parsed = settingsSchema.safeParse(
     Object.fromEntries(Object.values(settingNames).map((name) => [name, env[name] || undefined])),
   );
   if (!parsed.success) {

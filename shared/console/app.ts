@@ -18,9 +18,16 @@ import {
   listFailures,
   readOverview,
   readRecord,
-  readSettings,
   recordKinds,
 } from './read-model.ts';
+import {
+  type ConsoleSettings,
+  changeSettingView,
+  confirmSettingView,
+  editSettingView,
+  type SettingsPageContext,
+  settingsListBody,
+} from './settings-page.ts';
 
 export type { ConsoleRequest } from './auth.ts';
 
@@ -41,6 +48,8 @@ export interface ConsoleOptions {
   csrfSecret?: Buffer;
   /** Shown in the overview: `.apsync/ (local)`. */
   label?: string;
+  /** The settings page's deployment values and change (settings-page.ts); absent: read-only. */
+  settings?: ConsoleSettings;
 }
 
 const securityHeaders = {
@@ -57,6 +66,15 @@ export function createConsole(options: ConsoleOptions): ConsoleHandler {
   const base = options.basePath ?? '/';
   const secret = options.csrfSecret ?? randomBytes(32);
   const { data, auth } = options;
+  const settings: ConsoleSettings = options.settings ?? {
+    deployment: { defaultPaymentMode: data.defaultPaymentMode, settings: {} },
+  };
+  const settingsContext = (csrf: string): SettingsPageContext => ({
+    store: data.state,
+    settings,
+    base,
+    csrf,
+  });
 
   const page = (status: number, content: Page, headers: Record<string, string> = {}): ConsoleResponse => ({
     status,
@@ -120,6 +138,16 @@ export function createConsole(options: ConsoleOptions): ConsoleHandler {
             403,
           );
         }
+        if (path === '/settings/confirm' || path === '/actions/settings') {
+          const context = settingsContext(csrf);
+          const done =
+            path === '/settings/confirm'
+              ? await confirmSettingView(context, form)
+              : await changeSettingView(context, form, identity.user);
+          return done.redirect === undefined
+            ? view(done.title, done.body, undefined, done.status)
+            : redirect(done.redirect);
+        }
         return await act(path, form, identity, redirect, view);
       }
       if (method !== 'GET')
@@ -137,7 +165,11 @@ export function createConsole(options: ConsoleOptions): ConsoleHandler {
           return view(formatRecord(ref), await recordBody(data, ref, base), notice);
         }
         case '/settings':
-          return view('Settings', await settingsBody(data), notice);
+          return view('Settings', await settingsBody(data, settingsContext(csrf)), notice);
+        case '/settings/edit': {
+          const edit = await editSettingView(settingsContext(csrf), request.query.get('name') ?? '');
+          return view(edit.title, edit.body, undefined, edit.status);
+        }
         case '/confirm':
           return confirmPage(request.query, base, csrf, view);
         default:
@@ -396,14 +428,9 @@ ${
 }`;
 }
 
-async function settingsBody(data: ConsoleData): Promise<Html> {
-  const [settings, actions] = await Promise.all([readSettings(data), recentActions(data)]);
-  const mode = settings.paymentMode;
-  return html`<h2>Payment mode</h2>
-<p><strong>${mode.mode}</strong> ${mode.source === 'operator' ? html`(set by ${mode.changedBy ?? '-'} at ${time(mode.changedAt)})` : '(default)'} — change it with <code>npx apsync mode set push|pull</code>.</p>
-<h2>Bill settings</h2>
-<p>Change them with <code>npx apsync bills config set --file &lt;json&gt;</code>.</p>
-<pre>${JSON.stringify(settings.billSettings, null, 2)}</pre>
+async function settingsBody(data: ConsoleData, context: SettingsPageContext): Promise<Html> {
+  const [list, actions] = await Promise.all([settingsListBody(context), recentActions(data)]);
+  return html`${list}
 <h2>Recent console actions</h2>
 ${
   actions.length === 0

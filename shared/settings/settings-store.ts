@@ -36,9 +36,11 @@ export interface SettingChange {
 /** The values the deployment gives (cdk.json, through the functions' environment). */
 export interface DeploymentSettings {
   defaultPaymentMode: PaymentMode;
-  settings: Pick<
-    FunctionSettings,
-    'subsidiaryIds' | 'vendorSyncFlagField' | 'departmentLocationId' | 'departmentLocations'
+  settings: Partial<
+    Pick<
+      FunctionSettings,
+      'subsidiaryIds' | 'vendorSyncFlagField' | 'departmentLocationId' | 'departmentLocations'
+    >
   > & { reconcileScheduleEnabled?: boolean };
 }
 

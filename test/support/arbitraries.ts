@@ -1495,6 +1495,16 @@ const settingModelList: SettingModel[] = [
       fc.stringMatching(/^[A-Z][a-z]{2,10}$/).map((city) => `Atlantis/${city}`),
     ),
   },
+  {
+    variable: settingNames.reconcileScheduleEnabled,
+    field: 'reconcileScheduleEnabled',
+    fallback: true,
+    valid: fc.constantFrom('true', 'false').map((text) => ({ text, parsed: text === 'true' })),
+    invalid: fc.oneof(
+      fc.constantFrom('TRUE', 'yes', 'on', 'off', '1', '0', ' true'),
+      fc.stringMatching(/^[a-z]{1,8}$/).filter((text) => text !== 'true' && text !== 'false'),
+    ),
+  },
 ];
 
 /** Printed by fast-check as their variable name in counterexamples. */
