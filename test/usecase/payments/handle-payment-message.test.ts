@@ -2,7 +2,7 @@
 // handlePaymentMessage) over in-memory state, Procurify and push-once: the mode check on every message,
 // the payment's current status (not paid: skipped; pushed then failed: review), a payment pushed before
 // (a duplicate: not written again), a payment another worker is pushing, a payment Procurify does not
-// have. The push itself reads NetSuite through SuiteQL, which has no in-memory adapter yet: its
+// have. The push itself reads NetSuite's facts (shared/payments/ports.ts), which have no in-memory adapter yet: its
 // branches are covered by the integration tests (test/integration/payment-push*.test.ts).
 import { beforeEach, describe, expect, it } from 'vitest';
 import { BugError } from '../../../shared/errors.ts';
@@ -51,15 +51,14 @@ const deps = () => ({
   push: async () => ({
     procurify,
     state,
-    netsuite: {
-      records: new InMemoryNetSuite(),
-      suiteQl: {
-        query: () => {
-          throw new BugError('SuiteQL has no in-memory adapter');
-        },
-        windowed: () => {
-          throw new BugError('SuiteQL has no in-memory adapter');
-        },
+    netsuite: { records: new InMemoryNetSuite() },
+    // The NetSuite facts (shared/payments/ports.ts) have no in-memory adapter yet.
+    facts: {
+      read: () => {
+        throw new BugError('payment facts have no in-memory adapter');
+      },
+      findVendorPayment: () => {
+        throw new BugError('payment facts have no in-memory adapter');
       },
     },
   }),
