@@ -7,6 +7,9 @@ import { netSuiteAlgorithms } from '../netsuite/index.ts';
 import { procurifyDomain } from '../procurify/domain.ts';
 import { classifyAwsError } from './sdk-errors.ts';
 
+/** The code of the error a secret without a value gives (a first deploy, before `apsync secrets set`). */
+export const secretNotSetCode = 'secret-not-set';
+
 export const netSuiteCredentialsSchema = z
   .object({
     accountId: z.string().min(1),
@@ -49,12 +52,10 @@ export async function readCredentials<T>(
   try {
     raw = await provider.get(secretName, { maxAge: maxAgeSeconds });
   } catch (error) {
-    if (
-      (error as { name?: string }).name === 'ResourceNotFoundException' ||
-      /not found|no value/i.test(String(error))
-    ) {
+    if (secretWithoutValue(error)) {
       throw new DataError(`secret ${secretName} has no value yet; store it with "apsync secrets set"`, {
         source: 'apsync',
+        code: secretNotSetCode,
       });
     }
     throw classifyAwsError(error, 'secretsmanager');
@@ -73,4 +74,17 @@ export async function readCredentials<T>(
     throw new DataError(`secret ${secretName} is malformed (${fields})`, { source: 'apsync' });
   }
   return parsed.data;
+}
+
+/**
+ * A secret that does not exist or has no version yet: Secrets Manager answers ResourceNotFoundException
+ * ("… can't find the specified secret value for staging label: AWSCURRENT"), which Powertools wraps in a
+ * GetParameterError whose `cause` is the SDK's error.
+ */
+function secretWithoutValue(error: unknown): boolean {
+  for (let current = error; current instanceof Error; current = current.cause) {
+    if (current.name === 'ResourceNotFoundException') return true;
+    if (/not found|no value|can't find the specified secret/i.test(current.message)) return true;
+  }
+  return false;
 }
