@@ -4,12 +4,10 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { type QueueDepth, queueDepth } from '../aws/queue-depth.ts';
 import { billSyncConfigName } from '../bills/bill-sync-settings.ts';
-import { masterRecordTypes, pollDefaults } from '../netsuite-poll/index.ts';
+import { flowWatermarks } from '../flow-watermarks.ts';
 import { type PaymentMode, type PaymentModeSetting, readPaymentMode } from '../payment-mode.ts';
 import { initialLoadLine, readInitialLoad } from '../payments/initial-load.ts';
-import { paidBillPullFlow } from '../payments/pull-paid-bills.ts';
 import type { PreviewSources } from '../preview/ports.ts';
-import { procurifyPollDefaults } from '../procurify-poll/poll-procurify.ts';
 import { createReconcileReportStore } from '../reconcile/index.ts';
 import type { StoredReconcileSummary } from '../reconcile/ports.ts';
 import { type QueueKey, queueDefinitions } from '../resources.ts';
@@ -56,17 +54,6 @@ export interface ConsoleData {
   /** What the record page's preview of the next write reads; without it the page names the CLI command. */
   preview?: PreviewSources;
 }
-
-/** The watermarks each scheduled flow keeps (as `apsync status` lists them). */
-export const flowWatermarks: Readonly<Record<string, readonly string[]>> = {
-  netsuitePoll: [
-    `${pollDefaults.name}:caught-up`,
-    ...masterRecordTypes.map((type) => `${pollDefaults.name}:${type}`),
-  ],
-  procurifyPoll: ['caught-up', 'bills', 'payments'].map((flow) => `${procurifyPollDefaults.name}:${flow}`),
-  paidBillPull: [paidBillPullFlow],
-  reconcile: [],
-};
 
 export interface Overview {
   paymentMode: PaymentModeSetting;

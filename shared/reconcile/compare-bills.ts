@@ -6,20 +6,10 @@ import { approvedBillStatus, billExternalId, billStatusNames } from '../bills/bi
 import type { PaymentMode } from '../payment-mode.ts';
 import { procurifyBillStatus } from '../procurify/ports.ts';
 import type { RecordLink, RecordState } from '../state/model.ts';
-import { type Discrepancy, sameMagnitude, showAmount } from './model.ts';
+import { type Discrepancy, type LinkedComparisonInput, sameMagnitude, showAmount } from './model.ts';
 import type { BillPlanCheck, NetSuiteBillRow, ProcurifyBillRow } from './ports.ts';
 
-export interface BillComparisonInput {
-  /** Bill links by Procurify bill UUID (lower case; the Procurify → NetSuite items). */
-  links: ReadonlyMap<string, RecordLink>;
-  /** Bill sync states by UUID. */
-  states: ReadonlyMap<string, RecordState>;
-  netsuite: Iterable<NetSuiteBillRow>;
-  procurify: Iterable<ProcurifyBillRow>;
-  now: Date;
-  /** Bills changed more recently than this are left to the poll in flight (not reported as unlinked). */
-  graceMs: number;
-}
+export type BillComparisonInput = LinkedComparisonInput<NetSuiteBillRow, ProcurifyBillRow>;
 
 /** A linked, approved bill whose NetSuite total differs from Procurify's: the plan decides who is right. */
 export interface BillTotalToCheck {

@@ -4,21 +4,13 @@
 // edit: reported with what to do, never written over. No I/O.
 import type { PaymentMode } from '../payment-mode.ts';
 import { paymentExternalId } from '../payments/vendor-payment-plan.ts';
-import type { RecordLink, RecordState } from '../state/model.ts';
-import { type Discrepancy, sameMagnitude, showAmount } from './model.ts';
+import type { RecordState } from '../state/model.ts';
+import { type Discrepancy, type LinkedComparisonInput, sameMagnitude, showAmount } from './model.ts';
 import type { NetSuitePaymentRow, ProcurifyPaymentRow } from './ports.ts';
 
-export interface PaymentComparisonInput {
-  /** Payment links by Procurify payment id (the Procurify → NetSuite items). */
-  links: ReadonlyMap<string, RecordLink>;
-  /** Payment sync states by Procurify payment id. */
-  states: ReadonlyMap<string, RecordState>;
-  netsuite: Iterable<NetSuitePaymentRow>;
-  procurify: Iterable<ProcurifyPaymentRow>;
+export interface PaymentComparisonInput
+  extends LinkedComparisonInput<NetSuitePaymentRow, ProcurifyPaymentRow> {
   mode: PaymentMode;
-  now: Date;
-  /** Payments updated more recently than this are left to the poll in flight. */
-  graceMs: number;
 }
 
 /** States that explain a payment without a Vendor Payment: parked, failed, dismissed, skipped (pull mode). */

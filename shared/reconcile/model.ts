@@ -2,6 +2,8 @@
 // and Procurify with both values, who owns its repair and what repairs it, and the report of one run.
 // Plain types and small pure helpers; the comparisons are in compare-*.ts, the run in reconcile.ts.
 
+import type { RecordLink, RecordState } from '../state/model.ts';
+
 /** What a run compares: master data by kind, linked bills, pushed payments, paid status of linked bills. */
 export const reconcileAreas = ['vendor', 'account', 'department', 'bill', 'payment', 'paid'] as const;
 export type ReconcileArea = (typeof reconcileAreas)[number];
@@ -100,6 +102,19 @@ export interface ReconcileReport {
 }
 
 /** Master data repairs run by themselves; bill, payment and paid-status repairs only with `--fix`. */
+/** What a comparison of linked records (bills, payments) reads: links, states and both sides' rows. */
+export interface LinkedComparisonInput<NetSuiteRow, ProcurifyRow> {
+  /** Links by Procurify id (bill UUIDs lower case; the Procurify → NetSuite items). */
+  links: ReadonlyMap<string, RecordLink>;
+  /** Sync states by Procurify id. */
+  states: ReadonlyMap<string, RecordState>;
+  netsuite: Iterable<NetSuiteRow>;
+  procurify: Iterable<ProcurifyRow>;
+  now: Date;
+  /** Records changed more recently than this are left to the poll in flight (not reported as unlinked). */
+  graceMs: number;
+}
+
 export const repairNeedsFix = (area: ReconcileArea): boolean => !masterAreas.includes(area as MasterArea);
 
 export function countDiscrepancies(

@@ -1,15 +1,13 @@
 // `apsync status`: the payment mode, the initial load's progress, each scheduled flow (last run, watermarks and their lag), how many
 // records are in each sync state, and the depth of every queue and dead-letter queue.
 import { queueDepth } from '../../../shared/aws/queue-depth.ts';
-import { masterRecordTypes, pollDefaults } from '../../../shared/netsuite-poll/index.ts';
+import { flowWatermarks } from '../../../shared/flow-watermarks.ts';
 import { readPaymentMode } from '../../../shared/payment-mode.ts';
 import { initialLoadLine, readInitialLoad } from '../../../shared/payments/initial-load.ts';
-import { paidBillPullFlow } from '../../../shared/payments/pull-paid-bills.ts';
-import { procurifyPollDefaults } from '../../../shared/procurify-poll/poll-procurify.ts';
 import { createReconcileReportStore } from '../../../shared/reconcile/index.ts';
 import { type QueueKey, queueDefinitions } from '../../../shared/resources.ts';
 import { type RecordKind, type SyncStatus, syncStatuses } from '../../../shared/state/model.ts';
-import { functionRegistry, type ScheduleKey, scheduleOf } from '../../cdk/functions.ts';
+import { functionRegistry, scheduleOf } from '../../cdk/functions.ts';
 import type { ControlStatus } from '../../local/control.ts';
 import type { StatusOutput } from '../output-schemas.ts';
 import { recordKinds } from '../record-syntax.ts';
@@ -17,21 +15,6 @@ import type { CliServices } from '../services.ts';
 import { orDash, table } from '../terminal.ts';
 
 const statuses: readonly SyncStatus[] = syncStatuses;
-
-/**
- * The watermarks each scheduled flow keeps in the state table (WatermarkStore), by the names its use
- * case gives them. `…:caught-up` is the start time of the last complete run: the flow's sync lag.
- */
-export const flowWatermarks: Readonly<Record<ScheduleKey, readonly string[]>> = {
-  netsuitePoll: [
-    `${pollDefaults.name}:caught-up`,
-    ...masterRecordTypes.map((type) => `${pollDefaults.name}:${type}`),
-  ],
-  procurifyPoll: ['caught-up', 'bills', 'payments'].map((flow) => `${procurifyPollDefaults.name}:${flow}`),
-  paidBillPull: [paidBillPullFlow],
-  reconcile: [],
-  failureDigest: [],
-};
 
 export async function readStatus(services: CliServices, now: Date = new Date()): Promise<StatusOutput> {
   const { target } = services;
@@ -48,7 +31,7 @@ export async function readStatus(services: CliServices, now: Date = new Date()):
     if (schedule === undefined) continue;
     const local = control?.schedules[schedule];
     const watermarks = await Promise.all(
-      flowWatermarks[schedule].map(async (name) => {
+      (flowWatermarks[schedule] ?? []).map(async (name) => {
         const value = (await services.state.getWatermark(name)) ?? null;
         return { name, value, lagSeconds: value === null ? null : lagSeconds(value, now) };
       }),
