@@ -41,6 +41,15 @@ interface FieldPair {
   actual: unknown;
 }
 
+/** The pairs of fields named alike in the mapped write and the Procurify record. */
+function sameNamed<W extends object, T extends object>(
+  write: W,
+  target: T | undefined,
+  fields: ReadonlyArray<keyof W & keyof T & string>,
+): FieldPair[] {
+  return fields.map((field) => ({ field, expected: write[field], actual: target?.[field] }));
+}
+
 /** States that already put the record in front of a person (the review list): not re-reported as missing. */
 const onReviewList = (state: RecordState | undefined): boolean =>
   state !== undefined &&
@@ -228,14 +237,7 @@ export function compareVendors(
     fields: (row, target) => {
       const { write } = mapVendor(row.record, context.lookups, row.currencyCode);
       // Address and web site are not in SuiteQL's vendor table: compared through `outdated` only.
-      return [
-        { field: 'name', expected: write.name, actual: target?.name },
-        { field: 'active', expected: write.active, actual: target?.active },
-        { field: 'email', expected: write.email, actual: target?.email },
-        { field: 'phoneOne', expected: write.phoneOne, actual: target?.phoneOne },
-        { field: 'currency', expected: write.currency, actual: target?.currency },
-        { field: 'external_id', expected: write.external_id, actual: target?.external_id },
-      ];
+      return sameNamed(write, target, ['name', 'active', 'email', 'phoneOne', 'currency', 'external_id']);
     },
   });
 }
@@ -250,11 +252,7 @@ export function compareAccounts(
     fields: (row, target) => {
       const mapped = mapAccount(row.record);
       if ('skip' in mapped) return undefined;
-      const pairs: FieldPair[] = [
-        { field: 'code', expected: mapped.write.code, actual: target?.code },
-        { field: 'description', expected: mapped.write.description, actual: target?.description },
-        { field: 'account_type', expected: mapped.write.account_type, actual: target?.account_type },
-      ];
+      const pairs = sameNamed(mapped.write, target, ['code', 'description', 'account_type']);
       // The worker writes a parent only when the NetSuite parent is itself linked.
       const parent =
         mapped.parentNetSuiteId === undefined ? undefined : context.links.get(mapped.parentNetSuiteId);
@@ -310,9 +308,7 @@ export function compareDepartments(
     fields: (row, target) => {
       const write = mapDepartment(row.record, context.lookups);
       return [
-        { field: 'name', expected: write.name, actual: target?.name },
-        { field: 'active', expected: write.active, actual: target?.active },
-        { field: 'external_id', expected: write.external_id, actual: target?.external_id },
+        ...sameNamed(write, target, ['name', 'active', 'external_id']),
         { field: 'branch', expected: write.branch, actual: target?.branch.id },
       ];
     },
