@@ -44,6 +44,11 @@ export function composeOperatorConsole(env: Environment): OperatorConsoleDepende
         payment: { url: config.paymentQueueUrl, deadLetterQueueUrl: value('paymentDeadLetterQueueUrl') },
       },
       defaultPaymentMode,
+      alarms: {
+        kind: 'cloudwatch',
+        region: env.AWS_REGION ?? 'us-east-1',
+        prefix: env.POWERTOOLS_METRICS_NAMESPACE ?? 'apsync',
+      },
       // The record page's preview of the next write: the workers' own reading of both systems.
       preview: {
         state,

@@ -103,6 +103,7 @@ export async function startLocalConsole(
       sqs,
       queues,
       defaultPaymentMode,
+      alarms: { kind: 'local' },
       preview: { state, settings: async () => settings, syncClients: clients, defaultPaymentMode },
       flowRuns: async () => {
         const runs = stack.scheduler.lastRuns();

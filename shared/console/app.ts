@@ -5,7 +5,9 @@ import { randomBytes } from 'node:crypto';
 import { SyncError } from '../errors.ts';
 import { type QueueKey, queueDefinitions } from '../resources.ts';
 import type { RecordKind, RecordRef, SystemName } from '../state/model.ts';
+import { formatLag, lagSeconds } from '../state/watermark-lag.ts';
 import { dismiss, recentActions, redrive, replay, replayable } from './actions.ts';
+import { alarmsNote } from './alarms.ts';
 import { type ConsoleAuth, type ConsoleIdentity, type ConsoleRequest, csrfToken, validCsrf } from './auth.ts';
 import { peekDeadLetters } from './dead-letters.ts';
 import { type Html, html, layout, type Page, script, stylesheet, time } from './html.ts';
@@ -285,7 +287,7 @@ ${overview.flows.map(
     flow,
   ) => html`<tr><td>${flow.flow}</td><td>${flow.rateSeconds === undefined ? '-' : flow.rateSeconds === 0 ? 'on demand' : `${flow.rateSeconds} s`}</td>
 <td>${time(flow.startedAt)}</td><td>${flow.startedAt === undefined ? '-' : (flow.outcome ?? 'running')}${flow.error === undefined ? '' : `: ${flow.error}`}</td>
-<td>${flow.watermarks.length === 0 ? '-' : flow.watermarks.map((mark) => html`${mark.name.split(':').at(-1)} ${mark.value === null ? '-' : mark.value}<br>`)}</td></tr>`,
+<td>${flow.watermarks.length === 0 ? '-' : flow.watermarks.map((mark) => html`${mark.name.split(':').at(-1)} ${mark.value === null ? '-' : mark.value}${lagOf(mark.value)}<br>`)}</td></tr>`,
 )}
 </tbody></table>
 <h2>Records by state</h2>
@@ -315,7 +317,15 @@ ${overview.queues.map((queue) => {
     last === undefined
       ? 'Never (apsync reconcile).'
       : html`${time(last.reconciledAsOf)}: ${last.totals.discrepancies} discrepancies, ${last.totals.repaired} repaired, ${last.totals.open} open (${last.areas.join(', ')}${last.fix ? ', --fix' : ''})`
-  }</p>`;
+  }</p>
+<h2>Alarms</h2>
+${alarmsNote(overview.alarms)}`;
+}
+
+/** ` (lag 3 min)` after a watermark holding an instant. */
+function lagOf(value: string | null): string {
+  const seconds = value === null ? null : lagSeconds(value, new Date());
+  return seconds === null ? '' : ` (lag ${formatLag(seconds)})`;
 }
 
 const ages: ReadonlyArray<[string, string, number]> = [

@@ -22,6 +22,7 @@ import {
   syncStatuses,
 } from '../state/model.ts';
 import type { DynamoStateStore } from '../state/state-store.ts';
+import type { AlarmsPlace } from './alarms.ts';
 
 export { recordKinds };
 export const statuses: readonly SyncStatus[] = syncStatuses;
@@ -53,6 +54,8 @@ export interface ConsoleData {
   flowRuns?: () => Promise<FlowRun[]>;
   /** What the record page's preview of the next write reads; without it the page names the CLI command. */
   preview?: PreviewSources;
+  /** Where the alarms are evaluated (none in local mode). */
+  alarms?: AlarmsPlace;
 }
 
 export interface Overview {
@@ -63,6 +66,7 @@ export interface Overview {
   lastReconcile: StoredReconcileSummary | undefined;
   /** The initial load's line, as `apsync status` shows it. */
   initialLoad: string;
+  alarms: AlarmsPlace | undefined;
 }
 
 export async function readOverview(data: ConsoleData): Promise<Overview> {
@@ -103,6 +107,7 @@ export async function readOverview(data: ConsoleData): Promise<Overview> {
     queues,
     lastReconcile,
     initialLoad,
+    alarms: data.alarms,
   };
 }
 

@@ -177,6 +177,10 @@ describe('operator console', () => {
     expect((stored.total ?? stored.userTotal)?.toFixed(2)).toBe(totalNote?.[1]);
     const after = nextWriteOf(await (await request(`record?system=procurify&kind=bill&id=${bill}`)).text());
     expect(after).toContain('nothing would be written: unchanged');
+    // The overview: the Procurify poll's lag since its last complete run; no alarms evaluated locally.
+    const overview = await (await request('')).text();
+    expect(overview).toMatch(/caught-up \d{4}-\d{2}-\d{2}T[^<]* \(lag \d+ (s|min)\)<br>/);
+    expect(overview).toContain('Alarms are not evaluated in local mode');
     const settings = await (await request('settings')).text();
     expect(settings).toContain(`bill:${bill}`);
   });

@@ -7,6 +7,7 @@ import { initialLoadLine, readInitialLoad } from '../../../shared/payments/initi
 import { createReconcileReportStore } from '../../../shared/reconcile/index.ts';
 import { type QueueKey, queueDefinitions } from '../../../shared/resources.ts';
 import { type RecordKind, type SyncStatus, syncStatuses } from '../../../shared/state/model.ts';
+import { formatLag, lagSeconds } from '../../../shared/state/watermark-lag.ts';
 import { functionRegistry, scheduleOf } from '../../cdk/functions.ts';
 import type { ControlStatus } from '../../local/control.ts';
 import type { StatusOutput } from '../output-schemas.ts';
@@ -79,16 +80,6 @@ export async function readStatus(services: CliServices, now: Date = new Date()):
           },
     initialLoad: { ...initialLoad, line: initialLoadLine(initialLoad) },
   };
-}
-
-/** ISO instants, or SuiteQL wall times (`YYYY-MM-DD HH:MM:SS`, read as UTC: the account default). */
-export function lagSeconds(value: string, now: Date): number | null {
-  const wall = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})$/.exec(value);
-  // Only dates: V8's Date.parse reads almost anything (an id like `x-42` as the year 42).
-  if (wall === null && !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(value)) return null;
-  const time = Date.parse(wall === null ? value : `${wall[1]}T${wall[2]}Z`);
-  if (Number.isNaN(time)) return null;
-  return Math.max(0, Math.round((now.getTime() - time) / 1000));
 }
 
 async function readCounts(services: CliServices): Promise<StatusOutput['counts']> {
@@ -186,9 +177,4 @@ export function renderLastReconcile(last: StatusOutput['lastReconcile']): string
   return `${last.reconciledAsOf}: ${totals.discrepancies} discrepancies, ${totals.repaired} repaired, ${open} (${last.areas.join(', ')}${last.fix ? ', --fix' : ''})`;
 }
 
-export function formatLag(seconds: number): string {
-  if (seconds < 120) return `${seconds} s`;
-  if (seconds < 7200) return `${Math.round(seconds / 60)} min`;
-  if (seconds < 172_800) return `${Math.round(seconds / 3600)} h`;
-  return `${Math.round(seconds / 86_400)} d`;
-}
+export { formatLag, lagSeconds };
