@@ -76,7 +76,8 @@ export class InMemoryProcurify
     ProcurifyInvoiceFiles,
     ProcurifyVendors,
     ProcurifyAccountCodes,
-    ProcurifyDepartments
+    ProcurifyDepartments,
+    ProcurifyPayments
 {
   readonly faults = new Faults<ProcurifyOperation>('procurify');
   readonly vendors = new Map<number, ProcurifyVendor>();

@@ -2,15 +2,14 @@
 // handlePaymentMessage) over in-memory state, Procurify and push-once: the mode check on every message,
 // the payment's current status (not paid: skipped; pushed then failed: review), a payment pushed before
 // (a duplicate: not written again), a payment another worker is pushing, a payment Procurify does not
-// have. The push itself reads NetSuite's facts (shared/payments/ports.ts), which have no in-memory adapter yet: its
-// branches are covered by the integration tests (test/integration/payment-push*.test.ts).
+// have. The push itself is covered by push-payment.test.ts.
 import { beforeEach, describe, expect, it } from 'vitest';
-import { BugError } from '../../../shared/errors.ts';
 import type { PaymentMessage } from '../../../shared/events/payment-message.ts';
 import { changePaymentMode } from '../../../shared/payment-mode.ts';
 import { handlePaymentMessage, paymentRef, pullModeMessage } from '../../../shared/payments/push-payment.ts';
 import { ManualClock } from '../../support/in-memory/clock.ts';
 import { InMemoryNetSuite } from '../../support/in-memory/netsuite.ts';
+import { InMemoryPaymentFacts } from '../../support/in-memory/payment-facts.ts';
 import { InMemoryProcurify } from '../../support/in-memory/procurify.ts';
 import { createInMemoryPushOnce } from '../../support/in-memory/push-once.ts';
 import { InMemoryStateStore } from '../../support/in-memory/state-store.ts';
@@ -19,6 +18,7 @@ let clock: ManualClock;
 let state: InMemoryStateStore;
 let procurify: InMemoryProcurify;
 let once: ReturnType<typeof createInMemoryPushOnce>;
+let netsuite: InMemoryNetSuite;
 const ref = paymentRef('55');
 
 const message = (updatedAt?: string): PaymentMessage => ({
@@ -51,16 +51,8 @@ const deps = () => ({
   push: async () => ({
     procurify,
     state,
-    netsuite: { records: new InMemoryNetSuite() },
-    // The NetSuite facts (shared/payments/ports.ts) have no in-memory adapter yet.
-    facts: {
-      read: () => {
-        throw new BugError('payment facts have no in-memory adapter');
-      },
-      findVendorPayment: () => {
-        throw new BugError('payment facts have no in-memory adapter');
-      },
-    },
+    netsuite: { records: netsuite },
+    facts: new InMemoryPaymentFacts(netsuite),
   }),
 });
 
@@ -69,6 +61,7 @@ beforeEach(() => {
   state = new InMemoryStateStore(clock.now);
   procurify = new InMemoryProcurify();
   once = createInMemoryPushOnce();
+  netsuite = new InMemoryNetSuite();
 });
 
 describe('handlePaymentMessage', () => {
@@ -95,6 +88,13 @@ describe('handlePaymentMessage', () => {
     await state.putState({ ref, status: 'synced' });
     putPayment('failed');
     expect(await handlePaymentMessage(message(), deps())).toMatchObject({ status: 'review' });
+    await state.putState({ ref, status: 'synced' });
+    putPayment('denied');
+    expect(await handlePaymentMessage(message(), deps())).toMatchObject({
+      status: 'review',
+      message:
+        'payment 55 was pushed to NetSuite but is now denied in Procurify; void the Vendor Payment procurify-pay-55 in NetSuite',
+    });
     expect(await state.getState(ref)).toMatchObject({
       status: 'review',
       sourceModified: '2026-11-01T10:00:00Z',
@@ -126,8 +126,8 @@ describe('handlePaymentMessage', () => {
     await state.putState({ ref, status: 'pending' });
     const pushing = handlePaymentMessage(message(), deps());
     await expect(handlePaymentMessage(message(), deps())).rejects.toMatchObject({ code: 'IN_PROGRESS' });
-    // The first one reaches SuiteQL, which this project has no adapter for: it fails, as a bug.
-    await expect(pushing).rejects.toBeInstanceOf(BugError);
+    // The first one goes on: Procurify shows no bills for the payment, so it is parked for review.
+    await expect(pushing).rejects.toThrow(/^Payment needs review/);
     expect(
       (await state.read(ref)).some((entry) => entry.message?.includes('being pushed by another worker')),
     ).toBe(true);
