@@ -27,7 +27,8 @@ const screenshots = process.env.APSYNC_CONSOLE_SCREENSHOTS;
 const shoot = async (page: Page, name: string): Promise<void> => {
   if (screenshots === undefined || screenshots === '') return;
   await page.setViewportSize({ width: 1280, height: 800 });
-  await page.screenshot({ path: resolve(root, screenshots, `${name}.png`), fullPage: true });
+  // The first screen only: the README shows what a laptop shows, and the PNGs stay small.
+  await page.screenshot({ path: resolve(root, screenshots, `${name}.png`) });
 };
 const node = join(root, 'node_modules/.bin/node');
 const run = promisify(execFile);
