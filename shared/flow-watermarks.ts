@@ -5,7 +5,7 @@ import { masterRecordTypes, pollDefaults } from './netsuite-poll/index.ts';
 import { paidBillPullFlow } from './payments/pull-paid-bills.ts';
 import { procurifyPollDefaults } from './procurify-poll/poll-procurify.ts';
 
-/** By schedule (infra/cdk/functions.ts); a scheduled flow not listed keeps none. */
+/** By schedule (shared/function-registry.ts); a scheduled flow not listed keeps none. */
 export const flowWatermarks: Readonly<Record<string, readonly string[]>> = {
   netsuitePoll: [
     `${pollDefaults.name}:caught-up`,

@@ -97,7 +97,9 @@ export function resourceNames(prefix: string = defaultPrefix): ResourceNames {
 
 /**
  * Environment variable names the functions read their resource names from; set by the CDK stack on
- * AWS and by local mode on one machine. Queue variables hold queue URLs.
+ * AWS and by local mode on one machine, each function only those of its registry entry
+ * (shared/config/function-environment.ts). Keys are `<table>Table`, `<queue>QueueUrl`, `<secret>Secret`;
+ * queue variables hold queue URLs.
  */
 export const environmentNames = {
   stateTable: 'APSYNC_STATE_TABLE',
@@ -117,24 +119,6 @@ export const digestEnvironmentNames = {
   /** Optional: the secret holding a chat incoming-webhook URL the digest is also posted to. */
   webhookSecret: 'APSYNC_DIGEST_WEBHOOK_SECRET',
 } as const;
-
-/** Which environment variable carries each table, queue and secret name (CDK stack and local mode). */
-export const tableEnvironmentNames = {
-  state: environmentNames.stateTable,
-  idempotency: environmentNames.idempotencyTable,
-} as const satisfies Record<TableKey, string>;
-
-export const queueEnvironmentNames = {
-  inbound: environmentNames.inboundQueueUrl,
-  bill: environmentNames.billQueueUrl,
-  payment: environmentNames.paymentQueueUrl,
-} as const satisfies Record<QueueKey, string>;
-
-export const secretEnvironmentNames = {
-  netsuite: environmentNames.netsuiteSecret,
-  procurify: environmentNames.procurifySecret,
-  webhook: environmentNames.webhookSecret,
-} as const satisfies Record<SecretKey, string>;
 
 /**
  * Where EventBridge Scheduler and the scheduled functions' asynchronous invocations put the runs that

@@ -1,11 +1,13 @@
 // Composition root of bill-sync-worker: its dependencies built from the environment, once per container.
 import { CurrencyCache, createNetSuiteBillLookups } from '../../shared/bills/netsuite-bill-lookups.ts';
-import { type Environment, readEnvironment, readSettings } from '../../shared/config/environment.ts';
+import { type Environment, readSettings } from '../../shared/config/environment.ts';
+import { readFunctionEnvironment } from '../../shared/config/function-environment.ts';
 import { queueRetries, stateStore, syncClients } from '../../shared/config/runtime-parts.ts';
+import { functionDefinition } from '../../shared/function-registry.ts';
 import type { BillSyncWorkerDependencies } from './handler.ts';
 
 export function composeBillSyncWorker(env: Environment): BillSyncWorkerDependencies {
-  const config = readEnvironment(env, ['stateTable', 'billQueueUrl', 'netsuiteSecret', 'procurifySecret']);
+  const config = readFunctionEnvironment(env, functionDefinition('bill-sync-worker'));
   const settings = readSettings(env);
   const state = stateStore(config.stateTable, settings);
   const clients = syncClients(config, settings);

@@ -1,10 +1,12 @@
 // Composition root of failure-digest: its dependencies built from the environment, once per container.
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { type Environment, readEnvironment, readSettings } from '../../shared/config/environment.ts';
+import { type Environment, readSettings } from '../../shared/config/environment.ts';
+import { readFunctionEnvironment } from '../../shared/config/function-environment.ts';
 import { stateStore } from '../../shared/config/runtime-parts.ts';
 import { chatWebhookDigestPublisher, snsDigestPublisher } from '../../shared/digest/publishers.ts';
 import type { DigestPublisher } from '../../shared/digest/send-failure-digest.ts';
+import { functionDefinition } from '../../shared/function-registry.ts';
 import { digestEnvironmentNames } from '../../shared/resources.ts';
 import type { FailureDigestHandlerDependencies } from './handler.ts';
 
@@ -16,7 +18,7 @@ export function composeFailureDigest(
   env: Environment,
   overrides: { topic?: DigestPublisher } = {},
 ): FailureDigestHandlerDependencies {
-  const config = readEnvironment(env, ['stateTable']);
+  const config = readFunctionEnvironment(env, functionDefinition('failure-digest'));
   const topicArn = env[digestEnvironmentNames.alarmTopicArn];
   if (overrides.topic === undefined && (topicArn === undefined || topicArn === '')) {
     throw new Error(

@@ -1,14 +1,16 @@
 // Composition root of netsuite-poll: its dependencies built from the environment, once per container.
-// It holds only the NetSuite secret (infra/cdk/functions.ts), hence netSuiteClient.
+// It holds only the NetSuite secret (shared/function-registry.ts), hence netSuiteClient.
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SqsQueuePublisher } from '../../shared/aws/queue-publisher.ts';
-import { type Environment, readEnvironment, readSettings } from '../../shared/config/environment.ts';
+import { type Environment, readSettings } from '../../shared/config/environment.ts';
+import { readFunctionEnvironment } from '../../shared/config/function-environment.ts';
 import { netSuiteClient, stateStore } from '../../shared/config/runtime-parts.ts';
 import type { InboundMessage } from '../../shared/events/inbound-message.ts';
+import { functionDefinition } from '../../shared/function-registry.ts';
 import type { NetSuitePollDependencies } from './handler.ts';
 
 export function composeNetSuitePoll(env: Environment): NetSuitePollDependencies {
-  const config = readEnvironment(env, ['stateTable', 'inboundQueueUrl', 'netsuiteSecret']);
+  const config = readFunctionEnvironment(env, functionDefinition('netsuite-poll'));
   const settings = readSettings(env);
   const state = stateStore(config.stateTable, settings);
   const queue = new SqsQueuePublisher<InboundMessage>(new SQSClient({}), config.inboundQueueUrl);

@@ -1,25 +1,18 @@
 // Composition root of operator-console: the state table, the queues and their dead-letter queues, the
 // NetSuite and Procurify clients of the record page's preview, and the Cognito user pool it signs users
 // in with, all from the environment, once per container.
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { type Environment, readEnvironment, readSettings } from '../../shared/config/environment.ts';
-import { syncClients } from '../../shared/config/runtime-parts.ts';
+import { type Environment, readSettings } from '../../shared/config/environment.ts';
+import { readFunctionEnvironment } from '../../shared/config/function-environment.ts';
+import { stateStore, syncClients } from '../../shared/config/runtime-parts.ts';
 import { createCognitoAuth } from '../../shared/console/cognito-auth.ts';
 import { consoleEnvironmentNames } from '../../shared/console/environment.ts';
-import { settingNames } from '../../shared/resources.ts';
-import { DynamoStateStore } from '../../shared/state/state-store.ts';
+import { operatorConsoleDefinition } from '../../shared/function-registry.ts';
+import { readDefaultPaymentMode } from '../../shared/payments/default-mode.ts';
 import type { OperatorConsoleDependencies } from './handler.ts';
 
 export function composeOperatorConsole(env: Environment): OperatorConsoleDependencies {
-  const config = readEnvironment(env, [
-    'stateTable',
-    'inboundQueueUrl',
-    'billQueueUrl',
-    'paymentQueueUrl',
-    'netsuiteSecret',
-    'procurifySecret',
-  ]);
+  const config = readFunctionEnvironment(env, operatorConsoleDefinition);
   const settings = readSettings(env);
   const value = (key: keyof typeof consoleEnvironmentNames): string => {
     const found = env[consoleEnvironmentNames[key]];
@@ -31,8 +24,8 @@ export function composeOperatorConsole(env: Environment): OperatorConsoleDepende
   const basePath = env[consoleEnvironmentNames.basePath] ?? '/console/';
   const sqs = new SQSClient({});
   const consoleUrl = env[consoleEnvironmentNames.consoleUrl];
-  const state = new DynamoStateStore(new DynamoDBClient({}), config.stateTable);
-  const defaultPaymentMode = env[settingNames.defaultPaymentMode] === 'pull' ? 'pull' : 'push';
+  const state = stateStore(config.stateTable, settings);
+  const defaultPaymentMode = readDefaultPaymentMode(env);
   return {
     basePath,
     data: {

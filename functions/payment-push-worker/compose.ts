@@ -1,7 +1,9 @@
 // Composition root of payment-push-worker: its dependencies built from the environment, once per container.
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
-import { type Environment, readEnvironment, readSettings } from '../../shared/config/environment.ts';
+import { type Environment, readSettings } from '../../shared/config/environment.ts';
+import { readFunctionEnvironment } from '../../shared/config/function-environment.ts';
 import { queueRetries, stateStore, syncClients } from '../../shared/config/runtime-parts.ts';
+import { functionDefinition } from '../../shared/function-registry.ts';
 import { readDefaultPaymentMode } from '../../shared/payments/default-mode.ts';
 import {
   createNetSuitePaymentFacts,
@@ -11,13 +13,7 @@ import { createPaymentPushOnce } from '../../shared/payments/push-once.ts';
 import type { PaymentPushWorkerDependencies } from './handler.ts';
 
 export function composePaymentPushWorker(env: Environment): PaymentPushWorkerDependencies {
-  const config = readEnvironment(env, [
-    'stateTable',
-    'idempotencyTable',
-    'paymentQueueUrl',
-    'netsuiteSecret',
-    'procurifySecret',
-  ]);
+  const config = readFunctionEnvironment(env, functionDefinition('payment-push-worker'));
   const settings = readSettings(env);
   const state = stateStore(config.stateTable, settings);
   const clients = syncClients(config, settings);

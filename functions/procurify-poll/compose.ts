@@ -1,17 +1,19 @@
 // Composition root of procurify-poll: its dependencies built from the environment, once per container.
-// It holds only the Procurify secret (infra/cdk/functions.ts), hence procurifyClient; the
+// It holds only the Procurify secret (shared/function-registry.ts), hence procurifyClient; the
 // parked-bill re-send reads only the state table.
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SqsQueuePublisher } from '../../shared/aws/queue-publisher.ts';
-import { type Environment, readEnvironment, readSettings } from '../../shared/config/environment.ts';
+import { type Environment, readSettings } from '../../shared/config/environment.ts';
+import { readFunctionEnvironment } from '../../shared/config/function-environment.ts';
 import { procurifyClient, stateStore } from '../../shared/config/runtime-parts.ts';
 import type { BillMessage } from '../../shared/events/bill-message.ts';
 import type { PaymentMessage } from '../../shared/events/payment-message.ts';
+import { functionDefinition } from '../../shared/function-registry.ts';
 import { readDefaultPaymentMode } from '../../shared/payments/default-mode.ts';
 import type { ProcurifyPollHandlerDependencies } from './handler.ts';
 
 export function composeProcurifyPoll(env: Environment): ProcurifyPollHandlerDependencies {
-  const config = readEnvironment(env, ['stateTable', 'billQueueUrl', 'paymentQueueUrl', 'procurifySecret']);
+  const config = readFunctionEnvironment(env, functionDefinition('procurify-poll'));
   const settings = readSettings(env);
   const defaultPaymentMode = readDefaultPaymentMode(env);
   const state = stateStore(config.stateTable, settings);

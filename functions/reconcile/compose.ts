@@ -2,25 +2,20 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SqsQueuePublisher } from '../../shared/aws/queue-publisher.ts';
-import { type Environment, readEnvironment, readSettings } from '../../shared/config/environment.ts';
+import { type Environment, readSettings } from '../../shared/config/environment.ts';
+import { readFunctionEnvironment } from '../../shared/config/function-environment.ts';
 import { stateStore, syncClients } from '../../shared/config/runtime-parts.ts';
 import type { BillMessage } from '../../shared/events/bill-message.ts';
 import type { InboundMessage } from '../../shared/events/inbound-message.ts';
 import type { PaymentMessage } from '../../shared/events/payment-message.ts';
+import { functionDefinition } from '../../shared/function-registry.ts';
 import { readDefaultPaymentMode } from '../../shared/payments/default-mode.ts';
 import { reconcileDependencies } from '../../shared/reconcile/index.ts';
 import { effectiveMasterDataSettings } from '../../shared/settings/settings-store.ts';
 import type { ReconcileHandlerDependencies } from './handler.ts';
 
 export function composeReconcile(env: Environment): ReconcileHandlerDependencies {
-  const config = readEnvironment(env, [
-    'stateTable',
-    'inboundQueueUrl',
-    'billQueueUrl',
-    'paymentQueueUrl',
-    'netsuiteSecret',
-    'procurifySecret',
-  ]);
+  const config = readFunctionEnvironment(env, functionDefinition('reconcile'));
   const settings = readSettings(env);
   const state = stateStore(config.stateTable, settings);
   const clients = syncClients(config, settings);

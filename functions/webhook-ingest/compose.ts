@@ -4,13 +4,15 @@ import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SqsQueuePublisher } from '../../shared/aws/queue-publisher.ts';
 import { createWebhookSecretSource } from '../../shared/aws/webhook-secrets.ts';
-import { type Environment, readEnvironment, readSettings } from '../../shared/config/environment.ts';
+import { type Environment, readSettings } from '../../shared/config/environment.ts';
+import { readFunctionEnvironment } from '../../shared/config/function-environment.ts';
 import type { InboundMessage } from '../../shared/events/inbound-message.ts';
+import { functionDefinition } from '../../shared/function-registry.ts';
 import type { AcceptRecordEventDependencies } from '../../shared/ingest/accept-record-event.ts';
 import { createEnqueueOnce } from '../../shared/ingest/enqueue-once.ts';
 
 export function composeWebhookIngest(env: Environment): AcceptRecordEventDependencies {
-  const config = readEnvironment(env, ['idempotencyTable', 'inboundQueueUrl', 'webhookSecret']);
+  const config = readFunctionEnvironment(env, functionDefinition('webhook-ingest'));
   const queue = new SqsQueuePublisher<InboundMessage>(new SQSClient({}), config.inboundQueueUrl);
   const persistence = new DynamoDBPersistenceLayer({ tableName: config.idempotencyTable });
   const enqueueOnce = createEnqueueOnce(

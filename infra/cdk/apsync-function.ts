@@ -7,9 +7,9 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { type BundlingOptions, NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import type { FunctionDefinition } from '../../shared/function-registry.ts';
 import { bundlingOptions } from './bundling.ts';
 import type { ApsyncConfiguration } from './config.ts';
-import type { FunctionDefinition } from './functions.ts';
 
 export interface ApsyncFunctionProps {
   readonly definition: FunctionDefinition;

@@ -6,8 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { type App, Validations } from 'aws-cdk-lib';
 import type { BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { AwsSolutionsChecks, type NagPack, ServerlessChecks } from 'cdk-nag';
+import { type FunctionDefinition, functionRegistry } from '../../shared/function-registry.ts';
 import type { ApsyncConfiguration } from './config.ts';
-import { type FunctionDefinition, functionRegistry } from './functions.ts';
 import { ServiceStack } from './service-stack.ts';
 import { stackNames } from './stack-outputs.ts';
 import { StatefulStack } from './stateful-stack.ts';
@@ -17,7 +17,7 @@ export const projectRoot = fileURLToPath(new URL('../../', import.meta.url)).rep
 
 export interface BuildOptions {
   readonly config: ApsyncConfiguration;
-  /** Defaults to functions.ts; tests pass their own. */
+  /** Defaults to shared/function-registry.ts; tests pass their own. */
   readonly registry?: readonly FunctionDefinition[];
   readonly projectRoot?: string;
   /** Tests only: replaces bundling options. */

@@ -2,13 +2,15 @@
 // `-c apsyncOverride='{"json":...}'` and then `-c apsync.some.key=value` (one setting each). Read by
 // app.ts and the infra tests; validated with zod so a bad value fails synth naming the key.
 import { z } from 'zod';
+import type { SettingValues } from '../../shared/config/function-environment.ts';
 import {
   decimalNumber,
   departmentLocationMap,
   forbiddenKeys,
+  formatDepartmentLocations,
   ianaTimeZone,
 } from '../../shared/config/values.ts';
-import { procurifyDomain } from '../../shared/procurify/domain.ts';
+import { procurifyBaseUrlFor, procurifyDomain } from '../../shared/procurify/domain.ts';
 
 /** Context keys the configuration is read from. */
 export const contextKey = 'apsync';
@@ -204,6 +206,34 @@ export function netSuiteBaseUrl(config: ApsyncConfiguration): string | undefined
   if (config.netsuite.baseUrl !== undefined) return config.netsuite.baseUrl.replace(/\/+$/, '');
   if (config.netsuite.accountId === undefined) return undefined;
   return `https://${config.netsuite.accountId.toLowerCase().replaceAll('_', '-')}.suitetalk.api.netsuite.com`;
+}
+
+/**
+ * The functions' settings (shared/resources.ts settingNames) from the configuration: optional overrides,
+ * an unset one left to the code's default (or read from a secret: the NetSuite account, the Procurify
+ * domain). `netsuite`: the function's NetSuite allotment (netsuite-concurrency.ts), if it calls NetSuite.
+ */
+export function settingValues(
+  config: ApsyncConfiguration,
+  netsuite?: { readonly permitsPerInstance: number },
+): SettingValues {
+  return {
+    netsuiteBaseUrl: netSuiteBaseUrl(config),
+    procurifyBaseUrl:
+      config.procurify.domain === undefined ? undefined : procurifyBaseUrlFor(config.procurify.domain),
+    netsuiteTimeZone: config.netsuite.timeZone,
+    netsuiteConcurrencyShare: netsuite?.permitsPerInstance,
+    subsidiaryScope: config.netsuite.subsidiaries.join(','),
+    vendorSyncFlagField: config.netsuite.syncFlagField,
+    departmentLocationId: config.procurify.departmentLocationId,
+    departmentLocations: formatDepartmentLocations(config.procurify.departmentLocations),
+    retryBaseSeconds: config.retryBaseSeconds,
+    defaultPaymentMode: config.paymentMode,
+    // The reconcile schedule always fires; its switch (a setting, apsync settings) starts as cdk.json says.
+    reconcileScheduleEnabled: config.schedules.reconcileEnabled ? undefined : 'false',
+    auditRetentionDays: config.retention.auditDays,
+    idempotencyRetentionDays: config.retention.idempotencyDays,
+  };
 }
 
 function parseObject(value: unknown, key: string): Record<string, unknown> {

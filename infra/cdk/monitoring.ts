@@ -10,6 +10,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { type FunctionDefinition, queueOf, scheduleOf } from '../../shared/function-registry.ts';
 import {
   type DataFailureKind,
   dataFailureMetrics,
@@ -19,7 +20,6 @@ import {
 import type { QueueKey } from '../../shared/resources.ts';
 import type { ApsyncFunction } from './apsync-function.ts';
 import type { ApsyncConfiguration } from './config.ts';
-import { type FunctionDefinition, queueOf, scheduleOf } from './functions.ts';
 
 /**
  * How old the oldest waiting message may get. Notices should reach Procurify within seconds; bills
@@ -32,25 +32,22 @@ export const oldestMessageAlarmSeconds: Record<QueueKey, number> = {
 };
 
 /**
- * Data-failure alarms (one per kind, on the metric of the function that records it): the alarm id, what
- * the e-mail says and where to look. Any failure in an hour raises it; an hour without one clears it.
+ * Data-failure alarms (one per kind, on the metric of the function that records it, and named after
+ * it): what the e-mail says and where to look. Any failure in an hour raises it; an hour without one
+ * clears it.
  */
-export const dataFailureAlarms: Record<DataFailureKind, { id: string; description: string }> = {
+export const dataFailureAlarms: Record<DataFailureKind, { description: string }> = {
   paymentsFailed: {
-    id: 'PaymentsFailed',
     description: 'Payments could not be pushed to NetSuite: run "apsync review list --kind payment"',
   },
   billsParked: {
-    id: 'BillsParked',
     description: 'Bills were parked for review or failed: run "apsync review list --kind bill"',
   },
   marksFailed: {
-    id: 'PaidBillMarksFailed',
     description:
       'Bills paid in NetSuite could not be marked paid in Procurify: run "apsync review list --kind bill"',
   },
   recordsInReview: {
-    id: 'RecordsInReview',
     description:
       'Vendors, accounts or departments were parked for review or failed: run "apsync review list"',
   },
@@ -221,8 +218,7 @@ export class Monitoring extends Construct {
       (typeof dataFailureMetrics)[DataFailureKind],
     ][]) {
       if (!deployed.has(service)) continue;
-      const { id: alarmId, description } = dataFailureAlarms[kind];
-      alarm(alarmId, description, {
+      alarm(metricName, dataFailureAlarms[kind].description, {
         metric: new cloudwatch.Metric({
           namespace: prefix,
           metricName,

@@ -1,7 +1,7 @@
 // Splits the configured NetSuite concurrency share among the functions that call NetSuite, so that
 // together they stay within the share and can use it fully. Called by the service stack when it wires
 // SQS event sources (maxConcurrency) and function environments (per-instance permits).
-import { type FunctionDefinition, queueOf } from './functions.ts';
+import { type FunctionDefinition, queueOf } from '../../shared/function-registry.ts';
 
 /** SQS event sources accept a maxConcurrency from 2 to 1000. */
 export const eventSourceConcurrencyRange = { min: 2, max: 1000 } as const;

@@ -1,9 +1,10 @@
 // The operator console on AWS: functions/operator-console behind the HTTP API's `/console` routes, a
 // Cognito user pool whose users the operator creates (no self sign-up, MFA required) with its hosted UI
-// and a public app client (authorization code + PKCE), and the function's least-privilege grants: the
-// state table, sending to the work queues (replay, re-sync), peeking and redriving the dead-letter queues,
-// and reading the NetSuite and Procurify secrets for the preview of a record's next write.
-import { Aws, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+// and a public app client (authorization code + PKCE), and the function's own grants: reading the work
+// queues' depth, peeking and redriving the dead-letter queues. Its registry entry's environment and
+// grants (the state table, sending to the work queues, reading the NetSuite and Procurify secrets for the
+// preview of a record's next write) are the service stack's, as for every function.
+import { Aws, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
@@ -12,16 +13,10 @@ import type { BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { consoleEnvironmentNames } from '../../shared/console/environment.ts';
-import {
-  environmentNames,
-  type QueueKey,
-  type ResourceNames,
-  settingNames,
-  tableDefinitions,
-} from '../../shared/resources.ts';
+import { operatorConsoleDefinition } from '../../shared/function-registry.ts';
+import { type QueueKey, settingNames } from '../../shared/resources.ts';
 import { ApsyncFunction } from './apsync-function.ts';
 import type { ApsyncConfiguration } from './config.ts';
-import type { FunctionDefinition } from './functions.ts';
 
 export interface ConsoleQueue {
   queue: sqs.IQueue;
@@ -32,34 +27,19 @@ export interface ConsoleQueue {
 
 export interface OperatorConsoleProps {
   config: ApsyncConfiguration;
-  names: ResourceNames;
+  /**
+   * Its registry entry's resources and the settings (the service stack's environmentOf, as for every
+   * function), so the record page's preview of the next write reads NetSuite and Procurify as the
+   * workers do.
+   */
+  environment: Readonly<Record<string, string>>;
   api: apigw.HttpApi;
   /** The stage URL, ending in `/`. */
   apiUrl: string;
   queues: Record<QueueKey, ConsoleQueue>;
   projectRoot: string;
   bundling?: Partial<BundlingOptions>;
-  /**
-   * The settings and secret names the functions run with (service-stack.ts), so the record page's
-   * preview of the next write reads NetSuite and Procurify as the workers do.
-   */
-  functionEnvironment: Record<string, string>;
-  /** ARNs (patterns) of the NetSuite and Procurify secrets: GetSecretValue on them, read-only. */
-  syncSecretArns: string[];
 }
-
-export const operatorConsoleDefinition: FunctionDefinition = {
-  name: 'operator-console',
-  entry: 'functions/operator-console/index.ts',
-  description: 'Operator console: failures, records, replay, dismiss and redrive in the browser',
-  trigger: 'http',
-  timeoutSeconds: 20,
-  memoryMb: 512,
-  tables: { state: 'readWrite' },
-  sendsTo: ['inbound', 'bill', 'payment'],
-  // The record page's preview of the next write reads NetSuite and Procurify (never writes).
-  secrets: ['netsuite', 'procurify'],
-};
 
 export class OperatorConsole extends Construct {
   readonly url: string;
@@ -68,8 +48,7 @@ export class OperatorConsole extends Construct {
 
   constructor(scope: Construct, id: string, props: OperatorConsoleProps) {
     super(scope, id);
-    const { config, names } = props;
-    const stack = Stack.of(this);
+    const { config } = props;
     this.url = `${props.apiUrl}console/`;
 
     this.userPool = new cognito.UserPool(this, 'Users', {
@@ -116,14 +95,10 @@ export class OperatorConsole extends Construct {
     });
 
     const environment: Record<string, string> = {
-      ...props.functionEnvironment,
+      ...props.environment,
       // A preview makes a few NetSuite reads one after another: one permit, like a scheduled run
       // (netsuite-concurrency.ts); the client's governor absorbs an overlap with the workers.
       [settingNames.netsuiteConcurrencyShare]: '1',
-      [environmentNames.stateTable]: names.tables.state,
-      [environmentNames.inboundQueueUrl]: props.queues.inbound.url,
-      [environmentNames.billQueueUrl]: props.queues.bill.url,
-      [environmentNames.paymentQueueUrl]: props.queues.payment.url,
       [consoleEnvironmentNames.inboundDeadLetterQueueUrl]: props.queues.inbound.deadLetterUrl,
       [consoleEnvironmentNames.billDeadLetterQueueUrl]: props.queues.bill.deadLetterUrl,
       [consoleEnvironmentNames.paymentDeadLetterQueueUrl]: props.queues.payment.deadLetterUrl,
@@ -132,7 +107,6 @@ export class OperatorConsole extends Construct {
       [consoleEnvironmentNames.cognitoClientId]: client.userPoolClientId,
       [consoleEnvironmentNames.basePath]: '/console/',
       [consoleEnvironmentNames.consoleUrl]: this.url,
-      [settingNames.defaultPaymentMode]: config.paymentMode,
     };
     this.function = new ApsyncFunction(this, 'Function', {
       definition: operatorConsoleDefinition,
@@ -143,42 +117,12 @@ export class OperatorConsole extends Construct {
       ...(props.bundling === undefined ? {} : { bundling: props.bundling }),
     });
 
-    const tableArn = stack.formatArn({
-      service: 'dynamodb',
-      resource: 'table',
-      resourceName: names.tables.state,
-    });
     const role = this.function.role;
-    role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        actions: [
-          'dynamodb:GetItem',
-          'dynamodb:BatchGetItem',
-          'dynamodb:Query',
-          'dynamodb:ConditionCheckItem',
-          'dynamodb:PutItem',
-          'dynamodb:UpdateItem',
-          'dynamodb:DeleteItem',
-        ],
-        resources: [tableArn],
-      }),
-    );
-    role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        actions: ['dynamodb:Query'],
-        resources: tableDefinitions.state.indexes.map((index) => `${tableArn}/index/${index.name}`),
-      }),
-    );
-    role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        actions: ['secretsmanager:GetSecretValue'],
-        resources: props.syncSecretArns,
-      }),
-    );
     const queues = Object.values(props.queues);
+    // The overview shows each work queue's depth.
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({
-        actions: ['sqs:SendMessage', 'sqs:GetQueueAttributes'],
+        actions: ['sqs:GetQueueAttributes'],
         resources: queues.map((entry) => entry.queue.queueArn),
       }),
     );

@@ -1,7 +1,7 @@
-// The service stack: the functions of the registry (functions.ts) with their triggers — the webhook
-// HTTP API, SQS event sources, EventBridge Scheduler schedules — their least-privilege grants on the
-// stateful stack's resources (found by name), the alarms and dashboard, and the outputs the CLI reads.
-// Built by build-app.ts.
+// The service stack: the functions of the registry (shared/function-registry.ts) with their triggers —
+// the webhook HTTP API, SQS event sources, EventBridge Scheduler schedules — their least-privilege grants
+// on the stateful stack's resources (found by name), the operator console, the alarms and dashboard, and
+// the outputs the CLI reads. Built by build-app.ts.
 import {
   ArnFormat,
   Aws,
@@ -25,36 +25,32 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { ScheduleTargetBase, type ScheduleTargetBaseProps } from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { formatDepartmentLocations } from '../../shared/config/values.ts';
-import { procurifyBaseUrlFor } from '../../shared/procurify/domain.ts';
-import {
-  digestEnvironmentNames,
-  type QueueKey,
-  queueDefinitions,
-  queueEnvironmentNames,
-  type ResourceNames,
-  resourceNames,
-  type SecretKey,
-  scheduleDeadLetterQueueName,
-  secretEnvironmentNames,
-  settingNames,
-  type TableKey,
-  tableDefinitions,
-  tableEnvironmentNames,
-  visibilityTimeoutSeconds,
-} from '../../shared/resources.ts';
-import { ApsyncFunction } from './apsync-function.ts';
-import { type ApsyncConfiguration, netSuiteBaseUrl } from './config.ts';
+import { functionEnvironment, type ResourceLocations } from '../../shared/config/function-environment.ts';
 import {
   type FunctionDefinition,
+  operatorConsoleDefinition,
   queueOf,
   type ScheduleKey,
   scheduleOf,
   type TableAccess,
-} from './functions.ts';
+} from '../../shared/function-registry.ts';
+import {
+  digestEnvironmentNames,
+  type QueueKey,
+  queueDefinitions,
+  type ResourceNames,
+  resourceNames,
+  type SecretKey,
+  scheduleDeadLetterQueueName,
+  type TableKey,
+  tableDefinitions,
+  visibilityTimeoutSeconds,
+} from '../../shared/resources.ts';
+import { ApsyncFunction } from './apsync-function.ts';
+import { type ApsyncConfiguration, settingValues } from './config.ts';
 import { Monitoring } from './monitoring.ts';
 import { allocateNetSuiteConcurrency, type NetSuiteAllocation } from './netsuite-concurrency.ts';
-import { OperatorConsole, operatorConsoleDefinition } from './operator-console.ts';
+import { OperatorConsole } from './operator-console.ts';
 import { OperatorPolicy } from './operator-policy.ts';
 import { outputKeys } from './stack-outputs.ts';
 
@@ -67,31 +63,21 @@ export interface ServiceStackProps extends StackProps {
   readonly bundling?: Partial<BundlingOptions>;
 }
 
+const readActions = [
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+  'dynamodb:ConditionCheckItem',
+] as const;
+const writeActions = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'] as const;
 /**
  * DynamoDB actions per access level; table administration is never granted, Scan only to the reconcile
  * function (readWriteScan).
  */
 export const tableActions: Record<TableAccess, readonly string[]> = {
-  read: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'],
-  readWrite: [
-    'dynamodb:GetItem',
-    'dynamodb:BatchGetItem',
-    'dynamodb:Query',
-    'dynamodb:ConditionCheckItem',
-    'dynamodb:PutItem',
-    'dynamodb:UpdateItem',
-    'dynamodb:DeleteItem',
-  ],
-  readWriteScan: [
-    'dynamodb:GetItem',
-    'dynamodb:BatchGetItem',
-    'dynamodb:Query',
-    'dynamodb:ConditionCheckItem',
-    'dynamodb:PutItem',
-    'dynamodb:UpdateItem',
-    'dynamodb:DeleteItem',
-    'dynamodb:Scan',
-  ],
+  read: readActions,
+  readWrite: [...readActions, ...writeActions],
+  readWriteScan: [...readActions, ...writeActions, 'dynamodb:Scan'],
 };
 
 export const scheduleRateMinutes = (config: ApsyncConfiguration, key: ScheduleKey): number =>
@@ -241,44 +227,19 @@ export class ServiceStack extends Stack {
     return construct;
   }
 
+  /** The registry entry's resources (functionEnvironment, as in local mode) and the settings. */
   private environmentOf(definition: FunctionDefinition, config: ApsyncConfiguration): Record<string, string> {
-    const environment: Record<string, string> = {};
-    for (const table of Object.keys(definition.tables) as TableKey[]) {
-      environment[tableEnvironmentNames[table]] = this.names.tables[table];
-    }
-    const consumed = queueOf(definition);
-    for (const queue of new Set([...definition.sendsTo, ...(consumed === undefined ? [] : [consumed])])) {
-      environment[queueEnvironmentNames[queue]] = this.queueByKey(queue).url;
-    }
-    for (const secret of definition.secrets) {
-      environment[secretEnvironmentNames[secret]] = this.names.secrets[secret];
-    }
-    // Settings are optional overrides: an unset one is an absent variable (the code has a default,
-    // or reads it from the secret, e.g. the NetSuite account and the Procurify domain).
     const allotment = this.netsuiteAllocation.allotments.get(definition.name);
-    const settings: Partial<Record<keyof typeof settingNames, string | number | undefined>> = {
-      netsuiteBaseUrl: netSuiteBaseUrl(config),
-      procurifyBaseUrl:
-        config.procurify.domain === undefined ? undefined : procurifyBaseUrlFor(config.procurify.domain),
-      netsuiteTimeZone: config.netsuite.timeZone,
-      netsuiteConcurrencyShare: allotment?.permitsPerInstance,
-      subsidiaryScope: config.netsuite.subsidiaries.join(','),
-      vendorSyncFlagField: config.netsuite.syncFlagField,
-      departmentLocationId: config.procurify.departmentLocationId,
-      departmentLocations: formatDepartmentLocations(config.procurify.departmentLocations),
-      retryBaseSeconds: config.retryBaseSeconds,
-      defaultPaymentMode: config.paymentMode,
-      // The reconcile schedule always fires; its switch (a setting, apsync settings) starts as cdk.json says.
-      reconcileScheduleEnabled: config.schedules.reconcileEnabled ? undefined : 'false',
-      auditRetentionDays: config.retention.auditDays,
-      idempotencyRetentionDays: config.retention.idempotencyDays,
+    return functionEnvironment(definition, this.resourceLocations(), settingValues(config, allotment));
+  }
+
+  /** The stateful stack's resources, by name (the queues imported as in queueByKey). */
+  private resourceLocations(): ResourceLocations {
+    return {
+      table: (key) => this.names.tables[key],
+      queueUrl: (key) => this.queueByKey(key).url,
+      secret: (key) => this.names.secrets[key],
     };
-    for (const [key, value] of Object.entries(settings)) {
-      if (value !== undefined && value !== '') {
-        environment[settingNames[key as keyof typeof settingNames]] = String(value);
-      }
-    }
-    return environment;
   }
 
   /** Only the actions and resources the registry entry lists; no wildcard resources. */
@@ -477,15 +438,14 @@ export class ServiceStack extends Stack {
     ) as ConstructorParameters<typeof OperatorConsole>[2]['queues'];
     const operatorConsole = new OperatorConsole(this, 'OperatorConsole', {
       config: props.config,
-      names: this.names,
+      environment: this.environmentOf(operatorConsoleDefinition, props.config),
       api: this.api,
       apiUrl: this.stage.url,
       queues,
       projectRoot: props.projectRoot,
       ...(props.bundling === undefined ? {} : { bundling: props.bundling }),
-      functionEnvironment: this.environmentOf(operatorConsoleDefinition, props.config),
-      syncSecretArns: operatorConsoleDefinition.secrets.map((secret) => this.secretArnPattern(secret)),
     });
+    this.grantResources(operatorConsoleDefinition, operatorConsole.function.role);
     acknowledgeTracingWildcard(operatorConsole.function);
     acknowledgeNotAsync(operatorConsole.function.function, 'synchronously by the HTTP API');
     return operatorConsole;

@@ -1,6 +1,7 @@
-// Which handler local mode runs for each function of the registry (infra/cdk/functions.ts): the same
-// handler factory and composition root the Lambda entry (functions/<name>/index.ts) uses. A function
-// joins local mode by adding one line here.
+// Which handler local mode runs for each function of the registry (shared/function-registry.ts): the same
+// handler factory and composition root the Lambda entry (functions/<name>/index.ts) uses, given the
+// environment its registry entry gives it (stack.ts). Keyed and typed by the registry: a function added
+// there fails to compile until it has its line here, with the kind of handler its trigger calls.
 import type {
   APIGatewayProxyEventV2,
   APIGatewayProxyResultV2,
@@ -28,6 +29,7 @@ import { composeWebhookIngest } from '../../functions/webhook-ingest/compose.ts'
 import { createWebhookIngestHandler } from '../../functions/webhook-ingest/handler.ts';
 import type { Environment } from '../../shared/config/environment.ts';
 import type { DigestPublisher } from '../../shared/digest/send-failure-digest.ts';
+import type { FunctionEntry, FunctionName } from '../../shared/function-registry.ts';
 import type { ScheduledRunEvent } from '../../shared/lambda/scheduled-event.ts';
 import { logger } from '../../shared/observability.ts';
 
@@ -44,7 +46,14 @@ export type LocalFunction =
   | { kind: 'queue'; create: (env: Environment) => QueueHandler }
   | { kind: 'schedule'; create: (env: Environment) => ScheduledHandler };
 
-export const localFunctions: Readonly<Record<string, LocalFunction>> = {
+/** The kind of local function a registry trigger calls. */
+type KindOf<T> = T extends 'http' ? 'http' : T extends `queue:${string}` ? 'queue' : 'schedule';
+
+export type LocalFunctions = {
+  readonly [N in FunctionName]: Extract<LocalFunction, { kind: KindOf<FunctionEntry<N>['trigger']> }>;
+};
+
+export const localFunctions: LocalFunctions = {
   'webhook-ingest': { kind: 'http', create: (env) => createWebhookIngestHandler(composeWebhookIngest(env)) },
   'inbound-worker': { kind: 'queue', create: (env) => createInboundWorkerHandler(composeInboundWorker(env)) },
   'payment-push-worker': {

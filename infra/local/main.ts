@@ -16,7 +16,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import type { ScheduleKey } from '../cdk/functions.ts';
+import type { ScheduleKey } from '../../shared/function-registry.ts';
 import { displayDataDir, type LocalManifest, readManifest, resolveDataDir } from './manifest.ts';
 
 const scheduleKeys: readonly ScheduleKey[] = [

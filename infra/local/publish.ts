@@ -2,11 +2,10 @@
 // and the operator console (console.ts), and writes `<data dir>/local.json` (every endpoint and resource
 // name); `unpublish` marks it stopped. Used by `npm start` (main.ts) and by the CLI's integration tests
 // around an in-process stack.
-import { functionRegistry, type ScheduleKey, scheduleOf } from '../cdk/functions.ts';
+import { functionRegistry, type ScheduleKey, scheduleOf } from '../../shared/function-registry.ts';
 import type { RunningServer } from '../sandboxes/http-server.ts';
 import { type LocalConsole, startLocalConsole } from './console.ts';
 import { startLocalControl } from './control.ts';
-import { localFunctions } from './functions.ts';
 import { displayDataDir, type LocalManifest, newControlToken, writeManifest } from './manifest.ts';
 import type { LocalStack } from './stack.ts';
 
@@ -39,7 +38,7 @@ export async function publishLocalStack(
   const startedAt = options.startedAt ?? new Date().toISOString();
   const schedules = functionRegistry.flatMap((definition) => {
     const schedule = scheduleOf(definition);
-    return schedule !== undefined && localFunctions[definition.name]?.kind === 'schedule'
+    return schedule !== undefined
       ? [{ name: schedule, functionName: definition.name, rateSeconds: options.scheduleRates[schedule] ?? 0 }]
       : [];
   });
@@ -112,7 +111,7 @@ export async function publishLocalStack(
     },
     demo: options.demo,
     schedules: Object.fromEntries(schedules.map((schedule) => [schedule.name, schedule.rateSeconds])),
-    functions: Object.keys(localFunctions),
+    functions: functionRegistry.map((definition) => definition.name),
     settings: options.settings,
     defaultPaymentMode,
     awsEnv: {

@@ -1,18 +1,24 @@
 // apsync on one machine: the AWS emulators, the NetSuite and Procurify sandboxes, the webhook endpoint
 // as API Gateway would call it, and every worker behind an SQS event source — all wired with the same
 // handlers, composition roots and configuration names as on AWS. Used by `npm start` and by tests.
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import {
-  CreateSecretCommand,
-  GetSecretValueCommand,
-  PutSecretValueCommand,
-  SecretsManagerClient,
-} from '@aws-sdk/client-secrets-manager';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import {
+  functionEnvironment,
+  type SettingValues,
+  settingsEnvironment,
+} from '../../shared/config/function-environment.ts';
+import {
+  type FunctionDefinition,
+  type FunctionName,
+  functionRegistry,
+  queueOf,
+  type ScheduleKey,
+  scheduleOf,
+} from '../../shared/function-registry.ts';
 import { scheduleSwitchOf, withScheduleSwitch } from '../../shared/lambda/schedule-switch.ts';
-import { queueDefinitions, settingNames } from '../../shared/resources.ts';
-import { functionRegistry, queueOf, type ScheduleKey, scheduleOf } from '../cdk/functions.ts';
+import { queueDefinitions, type settingNames } from '../../shared/resources.ts';
 import type { RunningServer } from '../sandboxes/http-server.ts';
 import {
   type NetSuiteSandbox,
@@ -26,8 +32,13 @@ import {
 } from '../sandboxes/procurify/index.ts';
 import { type AwsEmulators, applyToProcessEnv, startAwsEmulators } from './aws/index.ts';
 import { type DemoCompany, seedDemoCompany } from './demo.ts';
-import { localFunctions } from './functions.ts';
+import { type LocalFunction, type LocalFunctions, localFunctions } from './functions.ts';
 import { type HttpApiRoute, startHttpApi } from './http-api.ts';
+import {
+  ensureWebhookSecret,
+  storeNetSuiteSandboxSecret,
+  storeProcurifySandboxSecret,
+} from './sandbox-secrets.ts';
 import { type LocalSchedule, type LocalScheduler, startLocalScheduler } from './scheduler.ts';
 import { type SqsEventSource, startSqsEventSource } from './sqs-event-source.ts';
 
@@ -59,6 +70,8 @@ export interface LocalStackOptions {
   /** Seconds between scheduled runs; 0 or absent = only on demand (`scheduler.runNow`). */
   scheduleRates?: Partial<Record<ScheduleKey, number>>;
   onWorkerError?: (error: unknown) => void;
+  /** Handlers in place of the registry's (tests: a worker that crashes on purpose). */
+  functions?: Partial<LocalFunctions>;
 }
 
 export interface LocalStack {
@@ -70,7 +83,10 @@ export interface LocalStack {
   webhookUrl: string;
   /** The current webhook signing secret (`whsec_...`). */
   webhookSecret: string;
+  /** Every variable of every function (the SDK endpoints, all resources, the settings), for tests. */
   env: Record<string, string>;
+  /** What each function runs with: its registry entry's resources only, and the settings. */
+  environments: Record<FunctionName, Record<string, string>>;
   /** Queue workers by function name. */
   eventSources: Record<string, SqsEventSource>;
   scheduler: LocalScheduler;
@@ -113,47 +129,43 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     if (procurifyStart.status === 'rejected') throw procurifyStart.reason;
     const netsuite = netsuiteStart.value;
     const procurify = procurifyStart.value;
-    const settings: Record<string, string> = {
-      [settingNames.netsuiteConcurrencyShare]: '4',
-      [settingNames.retryBaseSeconds]: '2',
+    const settings: SettingValues = {
+      netsuiteConcurrencyShare: '4',
+      retryBaseSeconds: '2',
+      ...options.settings,
     };
-    for (const [key, value] of Object.entries(options.settings ?? {})) {
-      if (value !== undefined) settings[settingNames[key as keyof typeof settingNames]] = value;
-    }
-    const env = { ...aws.env, ...settings, POWERTOOLS_SERVICE_NAME: 'apsync-local' };
+    const env = { ...aws.env, ...settingsEnvironment(settings), POWERTOOLS_SERVICE_NAME: 'apsync-local' };
     applyToProcessEnv(env);
+    const environments = Object.fromEntries(
+      functionRegistry.map((definition) => [
+        definition.name,
+        localFunctionEnvironment(definition, aws, settings),
+      ]),
+    ) as Record<FunctionName, Record<string, string>>;
+    const localFunctionOf = (name: string): LocalFunction | undefined =>
+      (options.functions as Record<string, LocalFunction> | undefined)?.[name] ??
+      (localFunctions as Record<string, LocalFunction>)[name];
+    const environmentOf = (name: string): Record<string, string> => environments[name as FunctionName] ?? {};
 
     const secrets = new SecretsManagerClient(aws.clientConfig('secretsManager'));
     if (!options.realServices?.netsuite) {
-      await putSecret(secrets, aws.names.secrets.netsuite, {
-        accountId: netsuite.credentials.accountId,
-        clientId: netsuite.credentials.clientId,
-        certificateId: netsuite.credentials.certificateId,
-        privateKeyPem: netsuite.credentials.privateKeyPem,
-        algorithm: netsuite.credentials.algorithm,
-        baseUrl: netsuite.url,
-        // The sandbox serves apsync's attachment RESTlet on its own host (infra/sandboxes/netsuite/restlet.ts).
-        restlets: {},
-      });
+      await storeNetSuiteSandboxSecret(secrets, aws.names.secrets.netsuite, netsuite);
     }
     if (!options.realServices?.procurify) {
-      await putSecret(secrets, aws.names.secrets.procurify, {
-        domain: procurify.credentials.domain,
-        clientId: procurify.credentials.clientId,
-        clientSecret: procurify.credentials.clientSecret,
-        baseUrl: procurify.url,
-        tokenUrl: procurify.credentials.tokenUrl,
-        audience: procurify.credentials.audience,
-      });
+      await storeProcurifySandboxSecret(secrets, aws.names.secrets.procurify, procurify);
     }
     const webhookSecret = await ensureWebhookSecret(secrets, aws.names.secrets.webhook);
 
     // The webhook endpoint first, then the workers and schedules: stopped in the reverse order.
     const routes: HttpApiRoute[] = [];
     for (const definition of functionRegistry) {
-      const local = localFunctions[definition.name];
+      const local = localFunctionOf(definition.name);
       if (local?.kind === 'http' && definition.route !== undefined) {
-        routes.push({ ...definition.route, functionName: definition.name, handler: local.create(env) });
+        routes.push({
+          ...definition.route,
+          functionName: definition.name,
+          handler: local.create(environmentOf(definition.name)),
+        });
       }
     }
     const api = await startHttpApi(routes, options.apiPort ?? 0);
@@ -163,11 +175,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const schedules: LocalSchedule[] = [];
     const sqs = new SQSClient(aws.clientConfig('sqs'));
     for (const definition of functionRegistry) {
-      const local = localFunctions[definition.name];
+      const local = localFunctionOf(definition.name);
       const queue = queueOf(definition);
       const schedule = scheduleOf(definition);
       if (local?.kind === 'queue' && queue !== undefined) {
-        const source = startSqsEventSource(sqs, local.create(env), {
+        const source = startSqsEventSource(sqs, local.create(environmentOf(definition.name)), {
           functionName: definition.name,
           queueUrl: aws.queueUrls[queue],
           queueName: aws.names.queues[queue],
@@ -184,7 +196,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           name: schedule,
           functionName: definition.name,
           // A timer run does nothing while the setting schedules.<name> is off; runNow runs anyway.
-          handler: withScheduleSwitch(schedule, scheduleSwitchOf(schedule, env), local.create(env)),
+          handler: withScheduleSwitch(
+            schedule,
+            scheduleSwitchOf(schedule, environmentOf(definition.name)),
+            local.create(environmentOf(definition.name)),
+          ),
           rateSeconds: options.scheduleRates?.[schedule] ?? 0,
           timeoutMs: (definition.timeoutSeconds ?? 60) * 1000,
         });
@@ -208,6 +224,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       webhookUrl,
       webhookSecret,
       env,
+      environments,
       eventSources,
       scheduler,
       demo,
@@ -232,26 +249,28 @@ async function stopAll(stops: Array<() => Promise<void>>): Promise<void> {
   }
 }
 
-async function putSecret(client: SecretsManagerClient, name: string, value: unknown): Promise<void> {
-  const SecretString = JSON.stringify(value);
-  try {
-    await client.send(new PutSecretValueCommand({ SecretId: name, SecretString }));
-  } catch (error) {
-    if ((error as { name?: string }).name !== 'ResourceNotFoundException') throw error;
-    await client.send(new CreateSecretCommand({ Name: name, SecretString }));
-  }
-}
-
-/** Keeps the stored webhook secret across restarts (NetSuite has it); creates one on first start. */
-async function ensureWebhookSecret(client: SecretsManagerClient, name: string): Promise<string> {
-  try {
-    const answer = await client.send(new GetSecretValueCommand({ SecretId: name }));
-    const current = (JSON.parse(answer.SecretString ?? '{}') as { current?: string }).current;
-    if (current !== undefined) return current;
-  } catch (error) {
-    if ((error as { name?: string }).name !== 'ResourceNotFoundException') throw error;
-  }
-  const current = `whsec_${randomBytes(32).toString('base64')}`;
-  await putSecret(client, name, { current });
-  return current;
+/**
+ * A function's environment in local mode: the SDK's endpoint variables of the emulators, then what
+ * functionEnvironment gives it from its registry entry — the code the CDK stack uses on AWS — so it
+ * gets the resources its entry lists and no others, as on AWS.
+ */
+export function localFunctionEnvironment(
+  definition: FunctionDefinition,
+  aws: Pick<AwsEmulators, 'env' | 'names' | 'queueUrls'>,
+  settings: SettingValues,
+): Record<string, string> {
+  const sdk = Object.fromEntries(Object.entries(aws.env).filter(([name]) => name.startsWith('AWS_')));
+  return {
+    ...sdk,
+    ...functionEnvironment(
+      definition,
+      {
+        table: (key) => aws.names.tables[key],
+        queueUrl: (key) => aws.queueUrls[key],
+        secret: (key) => aws.names.secrets[key],
+      },
+      settings,
+    ),
+    POWERTOOLS_SERVICE_NAME: 'apsync-local',
+  };
 }

@@ -18,7 +18,6 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { functionRegistry } from '../../infra/cdk/functions.ts';
 import { type LocalStack, startLocalStack } from '../../infra/local/stack.ts';
 import { type DemoSummary, RESTLET_PATH } from '../../infra/sandboxes/netsuite/index.ts';
 import { SuiteqlEngine } from '../../infra/sandboxes/netsuite/suiteql.ts';
@@ -31,6 +30,7 @@ import type { BillSyncSettingsInput } from '../../shared/bills/bill-sync-setting
 import { changeBillSettings } from '../../shared/bills/change-bill-settings.ts';
 import { createNetSuiteBillLookups } from '../../shared/bills/netsuite-bill-lookups.ts';
 import type { BillMessage } from '../../shared/events/bill-message.ts';
+import { functionRegistry } from '../../shared/function-registry.ts';
 import { createNetSuiteClient } from '../../shared/netsuite/index.ts';
 import { logger } from '../../shared/observability.ts';
 import { DynamoStateStore } from '../../shared/state/state-store.ts';

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../infra/cdk/build-app.ts';
-import { functionRegistry } from '../../infra/cdk/functions.ts';
+import { functionRegistry } from '../../shared/function-registry.ts';
 import { type CfnTemplate, resourcesOfType } from './synthesis.ts';
 
 const cdkJson = JSON.parse(readFileSync(join(projectRoot, 'cdk.json'), 'utf8')) as {

@@ -8,8 +8,8 @@ import {
   parseConfiguration,
   readConfiguration,
 } from '../../infra/cdk/config.ts';
-import { functionRegistry } from '../../infra/cdk/functions.ts';
 import { allocateNetSuiteConcurrency } from '../../infra/cdk/netsuite-concurrency.ts';
+import { functionRegistry } from '../../shared/function-registry.ts';
 
 const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as {
   app: string;

@@ -7,10 +7,10 @@ import { Capture, Match, Template } from 'aws-cdk-lib/assertions';
 import { ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { BuiltApp } from '../../infra/cdk/build-app.ts';
-import { queueOf, scheduleOf } from '../../infra/cdk/functions.ts';
 import { allocateNetSuiteConcurrency } from '../../infra/cdk/netsuite-concurrency.ts';
 import { scheduleRateMinutes } from '../../infra/cdk/service-stack.ts';
 import { outputKeys } from '../../infra/cdk/stack-outputs.ts';
+import { queueOf, scheduleOf } from '../../shared/function-registry.ts';
 import { dataFailureMetrics } from '../../shared/lambda/metric-names.ts';
 import {
   digestEnvironmentNames,

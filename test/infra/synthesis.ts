@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { App } from 'aws-cdk-lib';
 import { type BuiltApp, buildApp, projectRoot } from '../../infra/cdk/build-app.ts';
 import { type ApsyncConfiguration, parseConfiguration } from '../../infra/cdk/config.ts';
-import { type FunctionDefinition, functionRegistry } from '../../infra/cdk/functions.ts';
+import { type FunctionDefinition, functionRegistry } from '../../shared/function-registry.ts';
 
 /** Exports a `handler`; bundles in milliseconds. */
 export const fixtureEntry = 'test/infra/fixtures/noop-handler.ts';

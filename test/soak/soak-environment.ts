@@ -5,21 +5,21 @@
 // invocation right after a Vendor Payment write in a seeded share of writes. Used by run-soak.ts.
 
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import {
-  CreateSecretCommand,
-  PutSecretValueCommand,
-  SecretsManagerClient,
-} from '@aws-sdk/client-secrets-manager';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { composePaymentPushWorker } from '../../functions/payment-push-worker/compose.ts';
 import { createPaymentPushWorkerHandler } from '../../functions/payment-push-worker/handler.ts';
-import type { ScheduleKey } from '../../infra/cdk/functions.ts';
-import { type LocalFunction, localFunctions } from '../../infra/local/functions.ts';
+import type { LocalFunctions } from '../../infra/local/functions.ts';
+import {
+  storeNetSuiteSandboxSecret,
+  storeProcurifySandboxSecret,
+} from '../../infra/local/sandbox-secrets.ts';
 import { type LocalStack, startLocalStack } from '../../infra/local/stack.ts';
 import { seededRandom } from '../../infra/sandboxes/faults.ts';
 import { type NetSuiteSandbox, startNetSuiteSandbox } from '../../infra/sandboxes/netsuite/index.ts';
 import { type ProcurifySandbox, startProcurifySandbox } from '../../infra/sandboxes/procurify/index.ts';
 import { BugError } from '../../shared/errors.ts';
+import type { ScheduleKey } from '../../shared/function-registry.ts';
 import { DynamoStateStore } from '../../shared/state/state-store.ts';
 
 export interface SoakEnvironmentOptions {
@@ -87,7 +87,7 @@ export async function startSoakEnvironment(options: SoakEnvironmentOptions): Pro
   // the worker's own crash seam. It must be in place when the stack starts its event sources: stopping
   // the stack's source afterwards could cut off a receive the emulator already answered, leaving those
   // messages invisible for the queue's whole visibility timeout (6 minutes).
-  const crashingPaymentWorker: LocalFunction = {
+  const crashingPaymentWorker: LocalFunctions['payment-push-worker'] = {
     kind: 'queue',
     create: (env) => {
       const base = composePaymentPushWorker(env);
@@ -110,44 +110,20 @@ export async function startSoakEnvironment(options: SoakEnvironmentOptions): Pro
   };
 
   const start = async (): Promise<Running> => {
-    // startLocalStack takes its handlers from the localFunctions registry: the crashing payment worker
-    // is put there for the duration of the start (this process only) and the registry restored.
-    const registry = localFunctions as Record<string, LocalFunction>;
-    const original = registry['payment-push-worker'];
-    registry['payment-push-worker'] = crashingPaymentWorker;
-    let stack: LocalStack;
-    try {
-      stack = await startLocalStack({
-        dataDir: options.dataDir,
-        realServices: { netsuite: true, procurify: true },
-        settings: { retryBaseSeconds: String(options.retryBaseSeconds) },
-        scheduleRates: options.scheduleRates,
-        workerConcurrency: options.workerConcurrency,
-        pollWaitSeconds: 1,
-        onWorkerError,
-      });
-    } finally {
-      if (original !== undefined) registry['payment-push-worker'] = original;
-    }
+    // The crashing payment worker runs in place of the registry's.
+    const stack = await startLocalStack({
+      dataDir: options.dataDir,
+      realServices: { netsuite: true, procurify: true },
+      settings: { retryBaseSeconds: String(options.retryBaseSeconds) },
+      scheduleRates: options.scheduleRates,
+      workerConcurrency: options.workerConcurrency,
+      pollWaitSeconds: 1,
+      onWorkerError,
+      functions: { 'payment-push-worker': crashingPaymentWorker },
+    });
     const secrets = new SecretsManagerClient(stack.aws.clientConfig('secretsManager'));
-    await putSecret(secrets, stack.aws.names.secrets.netsuite, {
-      accountId: netsuite.credentials.accountId,
-      clientId: netsuite.credentials.clientId,
-      certificateId: netsuite.credentials.certificateId,
-      privateKeyPem: netsuite.credentials.privateKeyPem,
-      algorithm: netsuite.credentials.algorithm,
-      baseUrl: netsuite.url,
-      // The sandbox serves apsync's attachment RESTlet on its own host: invoice files are stored there.
-      restlets: {},
-    });
-    await putSecret(secrets, stack.aws.names.secrets.procurify, {
-      domain: procurify.credentials.domain,
-      clientId: procurify.credentials.clientId,
-      clientSecret: procurify.credentials.clientSecret,
-      baseUrl: procurify.url,
-      tokenUrl: procurify.credentials.tokenUrl,
-      audience: procurify.credentials.audience,
-    });
+    await storeNetSuiteSandboxSecret(secrets, stack.aws.names.secrets.netsuite, netsuite);
+    await storeProcurifySandboxSecret(secrets, stack.aws.names.secrets.procurify, procurify);
     secrets.destroy();
     netsuite.setConfig({ webhook: { url: stack.webhookUrl, secret: stack.webhookSecret } });
     const state = new DynamoStateStore(
@@ -207,15 +183,5 @@ function addWorkerCounts(into: Record<string, WorkerCounts>, stack: LocalStack):
     total.records += stats.records;
     total.failures += stats.failures;
     into[name] = total;
-  }
-}
-
-async function putSecret(client: SecretsManagerClient, name: string, value: unknown): Promise<void> {
-  const SecretString = JSON.stringify(value);
-  try {
-    await client.send(new PutSecretValueCommand({ SecretId: name, SecretString }));
-  } catch (error) {
-    if ((error as { name?: string }).name !== 'ResourceNotFoundException') throw error;
-    await client.send(new CreateSecretCommand({ Name: name, SecretString }));
   }
 }

@@ -2,13 +2,13 @@
 // records are in each sync state, and the depth of every queue and dead-letter queue.
 import { queueDepth } from '../../../shared/aws/queue-depth.ts';
 import { flowWatermarks } from '../../../shared/flow-watermarks.ts';
+import { functionRegistry, scheduleOf } from '../../../shared/function-registry.ts';
 import { readPaymentMode } from '../../../shared/payment-mode.ts';
 import { initialLoadLine, readInitialLoad } from '../../../shared/payments/initial-load.ts';
 import { createReconcileReportStore } from '../../../shared/reconcile/index.ts';
 import { type QueueKey, queueDefinitions } from '../../../shared/resources.ts';
 import { type RecordKind, type SyncStatus, syncStatuses } from '../../../shared/state/model.ts';
 import { formatLag, lagSeconds } from '../../../shared/state/watermark-lag.ts';
-import { functionRegistry, scheduleOf } from '../../cdk/functions.ts';
 import type { ControlStatus } from '../../local/control.ts';
 import type { StatusOutput } from '../output-schemas.ts';
 import { recordKinds } from '../record-syntax.ts';

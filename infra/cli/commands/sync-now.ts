@@ -4,7 +4,7 @@
 import { InvokeCommand, type InvokeCommandOutput } from '@aws-sdk/client-lambda';
 import { classifyAwsError } from '../../../shared/aws/sdk-errors.ts';
 import { DataError } from '../../../shared/errors.ts';
-import { functionRegistry, type ScheduleKey, scheduleOf } from '../../cdk/functions.ts';
+import { functionRegistry, type ScheduleKey, scheduleOf } from '../../../shared/function-registry.ts';
 import type { SyncNowOutput } from '../output-schemas.ts';
 import type { CliServices } from '../services.ts';
 

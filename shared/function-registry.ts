@@ -1,8 +1,10 @@
-// The registry of apsync's Lambda functions: one entry per function says what triggers it and which
-// tables, queues and secrets it may touch. The service stack (service-stack.ts) turns each entry whose
-// entry file exists into a function, its trigger, its IAM policy and its alarms; adding a function is
-// adding an entry here. Plain data (no CDK import) so local mode and scripts can read it too.
-import type { QueueKey, SecretKey, TableKey } from '../../shared/resources.ts';
+// The one registry of apsync's Lambda functions: one entry per function says what triggers it, its
+// memory, timeout and batch, and which tables, queues and secrets it may touch — hence the environment
+// variables it gets (shared/config/function-environment.ts) and reads. The CDK service stack
+// (infra/cdk/service-stack.ts) turns each entry into a function, its trigger, its IAM policy and its
+// alarms; local mode (infra/local/functions.ts, stack.ts) runs each with the same environment; the CLI
+// finds the scheduled ones here. Adding a function is adding an entry here. Plain data: no SDK, no CDK.
+import type { QueueKey, SecretKey, TableKey } from './resources.ts';
 
 /** The schedules whose rates come from the configuration (`apsync.schedules.<key>Minutes`). */
 export type ScheduleKey = 'netsuitePoll' | 'procurifyPoll' | 'paidBillPull' | 'reconcile' | 'failureDigest';
@@ -59,7 +61,7 @@ export interface FunctionDefinition {
  * bursts, so batches fill without waiting; a window would also have to be added to the visibility
  * timeout (which is 6x the timeout with nothing to spare).
  */
-export const functionRegistry: readonly FunctionDefinition[] = [
+const entries = [
   {
     name: 'webhook-ingest',
     entry: 'functions/webhook-ingest/index.ts',
@@ -183,7 +185,39 @@ export const functionRegistry: readonly FunctionDefinition[] = [
     secrets: [],
     publishesAlarms: true,
   },
-];
+] as const satisfies readonly FunctionDefinition[];
+
+export const functionRegistry: readonly FunctionDefinition[] = entries;
+
+/** The name of a registry function. */
+export type FunctionName = (typeof entries)[number]['name'];
+
+/** The registry entry of a function, typed as written (its tables, queues and secrets as literals). */
+export type FunctionEntry<N extends FunctionName> = Extract<(typeof entries)[number], { name: N }>;
+
+export function functionDefinition<N extends FunctionName>(name: N): FunctionEntry<N> {
+  const definition = entries.find((entry) => entry.name === name);
+  if (definition === undefined) throw new Error(`function registry: no function named ${name}`);
+  return definition as FunctionEntry<N>;
+}
+
+/**
+ * The operator console (functions/operator-console): deployed with the HTTP API, by its own construct
+ * (infra/cdk/operator-console.ts: its Cognito user pool, routes and dead-letter-queue grants), so it is
+ * not in the list the service stack builds one by one; its resources are declared here all the same.
+ */
+export const operatorConsoleDefinition = {
+  name: 'operator-console',
+  entry: 'functions/operator-console/index.ts',
+  description: 'Operator console: failures, records, replay, dismiss and redrive in the browser',
+  trigger: 'http',
+  timeoutSeconds: 20,
+  memoryMb: 512,
+  tables: { state: 'readWrite' },
+  sendsTo: ['inbound', 'bill', 'payment'],
+  // The record page's preview of the next write reads NetSuite and Procurify (never writes).
+  secrets: ['netsuite', 'procurify'],
+} as const satisfies FunctionDefinition;
 
 export function queueOf(definition: FunctionDefinition): QueueKey | undefined {
   return definition.trigger.startsWith('queue:') ? (definition.trigger.slice(6) as QueueKey) : undefined;
