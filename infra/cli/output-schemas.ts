@@ -1,6 +1,13 @@
 // The `--json` output of every `apsync` command: one zod schema per command, validated before printing
 // so the shape is stable for scripts. Exported for tests and for anyone scripting against the CLI.
 import { z } from 'zod';
+import {
+  discrepancyKinds,
+  type ReconciledDiscrepancy,
+  type ReconcileReport,
+  reconcileAreas,
+  repairActions,
+} from '../../shared/reconcile/model.ts';
 import { recordKinds, syncStatuses } from '../../shared/state/model.ts';
 
 const targetSchema = z.object({ kind: z.enum(['local', 'aws']), label: z.string() }).strict();
@@ -25,6 +32,17 @@ export const errorOutputSchema = z
       .strict(),
   })
   .strict();
+
+/** A reconcile run's totals (shared/reconcile/model.ts ReconcileReport). */
+const reconcileTotalsSchema = z
+  .object({
+    discrepancies: z.number().int(),
+    repaired: z.number().int(),
+    needsFix: z.number().int(),
+    failed: z.number().int(),
+    open: z.number().int(),
+  })
+  .strict() satisfies z.ZodType<ReconcileReport['totals']>;
 
 const queueDepthSchema = z
   .object({ visible: z.number().int(), inFlight: z.number().int(), delayed: z.number().int() })
@@ -106,15 +124,7 @@ export const statusOutputSchema = z
         finishedAt: z.string(),
         areas: z.array(z.string()),
         fix: z.boolean(),
-        totals: z
-          .object({
-            discrepancies: z.number().int(),
-            repaired: z.number().int(),
-            needsFix: z.number().int(),
-            failed: z.number().int(),
-            open: z.number().int(),
-          })
-          .strict(),
+        totals: reconcileTotalsSchema,
       })
       .strict()
       .nullable(),
@@ -505,20 +515,32 @@ export const previewOutputSchema = z
   .strict();
 export type PreviewOutput = z.infer<typeof previewOutputSchema>;
 
-const reconcileAreaSchema = z.enum(['vendor', 'account', 'department', 'bill', 'payment', 'paid']);
-const discrepancyKindSchema = z.enum([
-  'missing-in-procurify',
-  'field-differs',
-  'not-linked',
-  'deleted-in-netsuite',
-  'outdated',
-  'missing-in-netsuite',
-  'wrong-link',
-  'edited-in-netsuite',
-  'voided-in-netsuite',
-  'paid-in-procurify-only',
-  'paid-in-netsuite-only',
-]);
+const reconcileAreaSchema = z.enum(reconcileAreas);
+const discrepancyKindSchema = z.enum(discrepancyKinds);
+
+/** A discrepancy of a reconcile run, with its repair (shared/reconcile/model.ts). */
+const reconciledDiscrepancySchema = z
+  .object({
+    area: reconcileAreaSchema,
+    kind: discrepancyKindSchema,
+    netsuiteId: z.string().nullable(),
+    procurifyId: z.string().nullable(),
+    field: z.string().optional(),
+    netsuiteValue: z.string().nullable(),
+    procurifyValue: z.string().nullable(),
+    action: z.enum(repairActions),
+    /** `apsync`: apsync repairs it; `hand-edit`: a person must (the message says what to do). */
+    owner: z.enum(['apsync', 'hand-edit']),
+    message: z.string(),
+    relinkTo: z.string().optional(),
+    /** A relink also writes this Procurify record's own link again (the wrong one had taken it over). */
+    restoreLinkOf: z.string().optional(),
+    repair: z
+      .object({ status: z.enum(['done', 'needs-fix', 'failed']), detail: z.string() })
+      .strict()
+      .optional(),
+  })
+  .strict() satisfies z.ZodType<ReconciledDiscrepancy>;
 
 /** `apsync reconcile`: the report of shared/reconcile (model.ts), with the CSV file written. */
 export const reconcileOutputSchema = z
@@ -529,39 +551,8 @@ export const reconcileOutputSchema = z
     fix: z.boolean(),
     checked: z.partialRecord(reconcileAreaSchema, z.number().int()),
     counts: z.partialRecord(reconcileAreaSchema, z.partialRecord(discrepancyKindSchema, z.number().int())),
-    discrepancies: z.array(
-      z
-        .object({
-          area: reconcileAreaSchema,
-          kind: discrepancyKindSchema,
-          netsuiteId: z.string().nullable(),
-          procurifyId: z.string().nullable(),
-          field: z.string().optional(),
-          netsuiteValue: z.string().nullable(),
-          procurifyValue: z.string().nullable(),
-          action: z.enum(['resync', 'deactivate', 'resend', 'relink', 'push', 'mark-paid', 'none']),
-          /** `apsync`: apsync repairs it; `hand-edit`: a person must (the message says what to do). */
-          owner: z.enum(['apsync', 'hand-edit']),
-          message: z.string(),
-          relinkTo: z.string().optional(),
-          /** A relink also writes this Procurify record's own link again (the wrong one had taken it over). */
-          restoreLinkOf: z.string().optional(),
-          repair: z
-            .object({ status: z.enum(['done', 'needs-fix', 'failed']), detail: z.string() })
-            .strict()
-            .optional(),
-        })
-        .strict(),
-    ),
-    totals: z
-      .object({
-        discrepancies: z.number().int(),
-        repaired: z.number().int(),
-        needsFix: z.number().int(),
-        failed: z.number().int(),
-        open: z.number().int(),
-      })
-      .strict(),
+    discrepancies: z.array(reconciledDiscrepancySchema),
+    totals: reconcileTotalsSchema,
     requests: z
       .object({ netsuite: z.number().int().optional(), procurify: z.number().int().optional() })
       .strict()
