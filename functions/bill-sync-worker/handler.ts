@@ -6,9 +6,8 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { MessageVisibility, RetryDelayPolicy } from '../../shared/aws/message-visibility.ts';
 import { type SyncBillDependencies, syncBill } from '../../shared/bills/sync-bill.ts';
 import { type BillMessage, billMessageSchema } from '../../shared/events/bill-message.ts';
-import { countingDataFailures } from '../../shared/lambda/data-failure-metric.ts';
+import { syncRecord } from '../../shared/lambda/data-failure-metric.ts';
 import { withPowertools } from '../../shared/lambda/powertools-handler.ts';
-import { logger } from '../../shared/observability.ts';
 import type { MessageFailureLog } from '../../shared/state/ports.ts';
 import { createQueueWorker } from '../../shared/worker/queue-worker.ts';
 
@@ -32,15 +31,10 @@ export function createBillSyncWorkerHandler(deps: BillSyncWorkerDependencies) {
     retryDelay: deps.retryDelay,
     processInParallel: false,
     processMessage: async (message) => {
-      const outcome = await countingDataFailures('billsParked', async () =>
-        syncBill(message, await deps.billSync()),
-      );
-      logger.info('bill processed', {
-        billUuid: message.billUuid,
-        origin: message.origin,
-        status: outcome.status,
-        netsuiteId: outcome.netsuiteId,
-        waitingFor: outcome.waitingFor,
+      await syncRecord('billsParked', async () => syncBill(message, await deps.billSync()), {
+        message: 'bill processed',
+        facts: { billUuid: message.billUuid, origin: message.origin },
+        details: (outcome) => ({ netsuiteId: outcome.netsuiteId, waitingFor: outcome.waitingFor }),
       });
     },
   });

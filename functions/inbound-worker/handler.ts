@@ -5,7 +5,7 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { MessageVisibility, RetryDelayPolicy } from '../../shared/aws/message-visibility.ts';
 import { type InboundMessage, inboundMessageSchema } from '../../shared/events/inbound-message.ts';
-import { countingDataFailures } from '../../shared/lambda/data-failure-metric.ts';
+import { syncRecord } from '../../shared/lambda/data-failure-metric.ts';
 import { withPowertools } from '../../shared/lambda/powertools-handler.ts';
 import { readBatchMasterRecords } from '../../shared/master-data/batch-master-records.ts';
 import type { BatchMasterRecords, MasterRecordReads } from '../../shared/master-data/ports.ts';
@@ -14,7 +14,6 @@ import {
   type SyncMasterRecordDependencies,
   syncMasterRecord,
 } from '../../shared/master-data/sync-master-record.ts';
-import { logger } from '../../shared/observability.ts';
 import type { AuditTrail, MessageFailureLog } from '../../shared/state/ports.ts';
 import { createQueueWorker } from '../../shared/worker/queue-worker.ts';
 
@@ -64,17 +63,18 @@ export function createInboundWorkerHandler(deps: InboundWorkerDependencies) {
         );
         return;
       }
-      const outcome = await countingDataFailures('recordsInReview', async () =>
-        syncMasterRecord(message, {
-          ...(await deps.masterData()),
-          ...(batch === undefined ? {} : { batch }),
-        }),
+      await syncRecord(
+        'recordsInReview',
+        async () =>
+          syncMasterRecord(message, {
+            ...(await deps.masterData()),
+            ...(batch === undefined ? {} : { batch }),
+          }),
+        {
+          message: 'master record processed',
+          facts: { recordType: message.recordType, recordId: message.recordId },
+        },
       );
-      logger.info('master record processed', {
-        recordType: message.recordType,
-        recordId: message.recordId,
-        status: outcome.status,
-      });
     },
   });
   return withPowertools<SQSEvent, SQSBatchResponse>(worker);

@@ -5,9 +5,8 @@
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { MessageVisibility, RetryDelayPolicy } from '../../shared/aws/message-visibility.ts';
 import { type PaymentMessage, paymentMessageSchema } from '../../shared/events/payment-message.ts';
-import { countingDataFailures } from '../../shared/lambda/data-failure-metric.ts';
+import { syncRecord } from '../../shared/lambda/data-failure-metric.ts';
 import { withPowertools } from '../../shared/lambda/powertools-handler.ts';
-import { logger } from '../../shared/observability.ts';
 import { type BatchPaymentFacts, gatherPaymentFacts } from '../../shared/payments/batch-payment-facts.ts';
 import type { PaymentFactsReads, PaymentFactsSource } from '../../shared/payments/ports.ts';
 import { type HandlePaymentDependencies, handlePaymentMessage } from '../../shared/payments/push-payment.ts';
@@ -42,16 +41,15 @@ export function createPaymentPushWorkerHandler(deps: PaymentPushWorkerDependenci
     prepareBatch: async (messages) => gatherPaymentFacts(await deps.facts(), messages.length),
     processMessage: async (message, { batch }) => {
       const facts = batch?.participant();
-      const outcome = await countingDataFailures('paymentsFailed', () =>
-        handlePaymentMessage(message, deps, facts),
-      ).finally(() => facts?.done());
-      logger.info('payment processed', {
-        paymentId: message.paymentId,
-        origin: message.origin,
-        status: outcome.status,
-        action: outcome.action,
-        duplicate: outcome.duplicate,
-      });
+      await syncRecord(
+        'paymentsFailed',
+        () => handlePaymentMessage(message, deps, facts).finally(() => facts?.done()),
+        {
+          message: 'payment processed',
+          facts: { paymentId: message.paymentId, origin: message.origin },
+          details: (outcome) => ({ action: outcome.action, duplicate: outcome.duplicate }),
+        },
+      );
     },
   });
   return withPowertools((event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {

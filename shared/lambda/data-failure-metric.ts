@@ -1,8 +1,9 @@
 // Counts a record that ended needing a person (review, or failed with a data error) on its kind's metric
 // (metric-names.ts, dataFailureMetrics), where the worker records the outcome: its alarm and the daily
-// failure digest then make sure the failure reaches someone.
+// failure digest then make sure the failure reaches someone. syncRecord is a queue worker's one record:
+// counted, then logged.
 import { classOf } from '../errors.ts';
-import { MetricUnit, metrics } from '../observability.ts';
+import { logger, MetricUnit, metrics } from '../observability.ts';
 import type { SyncStatus } from '../state/model.ts';
 import { type DataFailureKind, dataFailureMetrics } from './metric-names.ts';
 
@@ -27,5 +28,23 @@ export async function countingDataFailures<T extends { status: SyncStatus }>(
     throw error;
   }
   if (outcome.status === 'review' || outcome.status === 'failed') countDataFailures(kind);
+  return outcome;
+}
+
+/**
+ * One record of a queue worker: its sync run through countingDataFailures, then one log line naming the
+ * record (`facts`) and what became of it (its status, and the outcome's own `details`).
+ */
+export async function syncRecord<T extends { status: SyncStatus }>(
+  kind: DataFailureKind,
+  run: () => Promise<T>,
+  log: {
+    message: string;
+    facts: Record<string, unknown>;
+    details?: (outcome: T) => Record<string, unknown>;
+  },
+): Promise<T> {
+  const outcome = await countingDataFailures(kind, run);
+  logger.info(log.message, { ...log.facts, status: outcome.status, ...log.details?.(outcome) });
   return outcome;
 }
