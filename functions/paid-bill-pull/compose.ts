@@ -4,6 +4,7 @@ import { readFunctionEnvironment } from '../../shared/config/function-environmen
 import { stateStore, syncClients } from '../../shared/config/runtime-parts.ts';
 import { functionDefinition } from '../../shared/function-registry.ts';
 import { readDefaultPaymentMode } from '../../shared/payments/default-mode.ts';
+import { createNetSuitePaidBillReads } from '../../shared/payments/netsuite-payment-facts.ts';
 import type { PaidBillPullHandlerDependencies } from './handler.ts';
 
 export function composePaidBillPull(env: Environment): PaidBillPullHandlerDependencies {
@@ -15,7 +16,13 @@ export function composePaidBillPull(env: Environment): PaidBillPullHandlerDepend
   return {
     pull: async () => {
       const { netsuite, procurify } = await clients();
-      return { netsuite, procurify, state, defaultMode, timeZone: settings.netsuiteTimeZone };
+      return {
+        paidBills: createNetSuitePaidBillReads(netsuite.suiteQl),
+        procurify,
+        state,
+        defaultMode,
+        timeZone: settings.netsuiteTimeZone,
+      };
     },
   };
 }

@@ -7,7 +7,14 @@ import { z } from 'zod';
 import { toCents } from '../money/money.ts';
 import type { NetSuiteRecords, SuiteQl } from '../netsuite/index.ts';
 import { suiteQlTimestamp } from '../netsuite/index.ts';
-import type { PaymentFacts, PaymentFactsReads, PaymentFactsRequest, PaymentFactsSource } from './ports.ts';
+import type {
+  PaidBillReads,
+  PaidBillRow,
+  PaymentFacts,
+  PaymentFactsReads,
+  PaymentFactsRequest,
+  PaymentFactsSource,
+} from './ports.ts';
 import type {
   ExistingVendorPayment,
   NetSuiteBillFacts,
@@ -250,18 +257,6 @@ async function readVendorPayment(
 
 // ---- paid-bill pull --------------------------------------------------------------------------------
 
-/** A vendor bill with money paid against it, as the paid-bill pull reads it. */
-export interface PaidBillRow {
-  id: string;
-  /** A Paid In Full, or A Open with part of it paid. */
-  status: string;
-  unpaidCents: number;
-  paidCents: number;
-  tranId?: string;
-  /** `YYYY-MM-DD HH24:MI:SS` in the account's time zone (as the watermark is kept). */
-  lastModified: string;
-}
-
 const paidBillRowSchema = z.object({
   id: z.string(),
   status: z.string().optional(),
@@ -340,6 +335,15 @@ export async function readBillsForPull(suiteQl: SuiteQl, ids: readonly string[])
   );
   for await (const row of rows) bills.push(paidBillFromRow(row));
   return bills;
+}
+
+/** The paid-bill pull's reads (PaidBillReads) through SuiteQL. */
+export function createNetSuitePaidBillReads(suiteQl: SuiteQl): PaidBillReads {
+  return {
+    paidSince: (since) => readPaidBills(suiteQl, since),
+    billsById: (ids) => readBillsForPull(suiteQl, ids),
+    latestPaymentDates: (ids) => readLatestPaymentDates(suiteQl, ids),
+  };
 }
 
 // ---- the facts of a batch of payments ---------------------------------------------------------------

@@ -6,7 +6,7 @@
 
 import { formatCents } from '../money/money.ts';
 import type { RecordLink, SyncStatus } from '../state/model.ts';
-import type { PaidBillRow } from './netsuite-payment-facts.ts';
+import type { PaidBillRow } from './ports.ts';
 
 /** Procurify bill statuses the pull reads (shared/procurify/schemas.ts procurifyBillStatus). */
 const procurifyApproved = 2;

@@ -1,6 +1,7 @@
-// Ports of the payment push: the NetSuite facts a payment's plan needs (its bills with their open
-// amounts, the Vendor Payment already written under its external id, the payment accounts of its GL
-// code), read for a whole batch of payments at once. Adapters: netsuite-payment-facts.ts (NetSuite),
+// Ports of the payment flows' NetSuite reads. The push: the facts a payment's plan needs (its bills with
+// their open amounts, the Vendor Payment already written under its external id, the payment accounts of
+// its GL code), read for a whole batch of payments at once. The paid-bill pull: bills with money paid
+// against them, and the dates of their payments. Adapters: netsuite-payment-facts.ts (NetSuite),
 // batch-payment-facts.ts (gathers the payments of one batch into one read).
 import type {
   ExistingVendorPayment,
@@ -37,4 +38,29 @@ export interface PaymentFactsSource {
   read(request: PaymentFactsRequest): Promise<PaymentFacts>;
   /** The Vendor Payment under this external id, read again after a write that did not name its id. */
   findVendorPayment(externalId: string): Promise<ExistingVendorPayment | undefined>;
+}
+
+/** A vendor bill with money paid against it, as the paid-bill pull reads it. */
+export interface PaidBillRow {
+  id: string;
+  /** A Paid In Full, or A Open with part of it paid. */
+  status: string;
+  unpaidCents: number;
+  paidCents: number;
+  tranId?: string;
+  /** `YYYY-MM-DD HH24:MI:SS` in the account's time zone (as the watermark is kept). */
+  lastModified: string;
+}
+
+/** What the paid-bill pull reads from NetSuite. */
+export interface PaidBillReads {
+  /**
+   * Vendor bills Paid In Full, or open with a part paid, modified at or after `since`
+   * (`YYYY-MM-DD HH24:MI:SS`, the account's zone), oldest change first.
+   */
+  paidSince(since: string): AsyncIterable<PaidBillRow>;
+  /** The vendor bills among `ids`, whatever their status; a missing id is a bill that no longer exists. */
+  billsById(ids: readonly string[]): Promise<PaidBillRow[]>;
+  /** For each bill, the date (YYYY-MM-DD) of the latest Vendor Payment applied to it. */
+  latestPaymentDates(billIds: readonly string[]): Promise<Map<string, string>>;
 }

@@ -11,7 +11,6 @@
 // not migrated"): the window never starts before the recorded mode change.
 import { randomUUID } from 'node:crypto';
 import { classOf, type SyncError } from '../errors.ts';
-import type { SuiteQl } from '../netsuite/index.ts';
 import { instantToWallTime } from '../netsuite-poll/account-time.ts';
 import { type PaymentMode, readPaymentMode } from '../payment-mode.ts';
 import type { ProcurifyBillPayer } from '../procurify/ports.ts';
@@ -25,12 +24,6 @@ import type {
   WatermarkStore,
 } from '../state/ports.ts';
 import {
-  type PaidBillRow,
-  readBillsForPull,
-  readLatestPaymentDates,
-  readPaidBills,
-} from './netsuite-payment-facts.ts';
-import {
   type BillToMark,
   markBatches,
   markPaidReviewMessage,
@@ -39,6 +32,7 @@ import {
   type PaidBillRetry,
   planPaidBillUpdates,
 } from './paid-bill-plan.ts';
+import type { PaidBillReads, PaidBillRow } from './ports.ts';
 
 export const paidBillPullFlow = 'paid-bill-pull';
 /** The instant (ISO) before which every bill paid in NetSuite has been read: the lag metric's base. */
@@ -47,7 +41,8 @@ export const paidBillPullCaughtUpFlow = `${paidBillPullFlow}:caught-up`;
 export const paidBillRetriesConfig = `${paidBillPullFlow}:retries`;
 
 export interface PaidBillPullDependencies {
-  netsuite: { suiteQl: SuiteQl };
+  /** What NetSuite shows paid (netsuite-payment-facts.ts createNetSuitePaidBillReads). */
+  paidBills: PaidBillReads;
   procurify: ProcurifyBillPayer;
   state: LinkStore & SyncStateStore & AuditTrail & WatermarkStore & LeaseStore & ConfigStore;
   defaultMode: PaymentMode;
@@ -176,7 +171,7 @@ async function run(
   summary.since = since;
 
   const windowRows: PaidBillRow[] = [];
-  for await (const row of readPaidBills(deps.netsuite.suiteQl, since)) windowRows.push(row);
+  for await (const row of deps.paidBills.paidSince(since)) windowRows.push(row);
   summary.examined = windowRows.length;
 
   // The bills earlier runs could not mark, read again by id (the window has moved past most of them).
@@ -185,10 +180,7 @@ async function run(
   const retryIds = Object.keys(retries).filter((id) => retries[id]!.dismissedAt === undefined);
   summary.retried = retryIds.length;
   const inWindow = new Set(windowRows.map((row) => row.id));
-  const retryRows = await readBillsForPull(
-    deps.netsuite.suiteQl,
-    retryIds.filter((id) => !inWindow.has(id)),
-  );
+  const retryRows = await deps.paidBills.billsById(retryIds.filter((id) => !inWindow.has(id)));
   const resolved = new Map<string, string>();
   const found = new Set([...inWindow, ...retryRows.map((row) => row.id)]);
   for (const id of retryIds) {
@@ -225,10 +217,7 @@ async function run(
       procurifyReadErrors.set(uuid, (error as SyncError).message);
     }
   }
-  const paymentDates = await readLatestPaymentDates(
-    deps.netsuite.suiteQl,
-    fullyPaid.map((row) => row.id),
-  );
+  const paymentDates = await deps.paidBills.latestPaymentDates(fullyPaid.map((row) => row.id));
   const plan = planPaidBillUpdates(rows, { links, procurifyStatuses, paymentDates, procurifyReadErrors });
   summary.unknown = plan.unknownBillIds.length;
   summary.alreadyPaid = plan.alreadyPaid.length;

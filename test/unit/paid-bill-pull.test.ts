@@ -9,6 +9,7 @@ import { DataError, TransientError } from '../../shared/errors.ts';
 import { syncLagMetricName } from '../../shared/lambda/metric-names.ts';
 import type { SuiteQl, WindowedQuery } from '../../shared/netsuite/index.ts';
 import { logger, metrics } from '../../shared/observability.ts';
+import { createNetSuitePaidBillReads } from '../../shared/payments/netsuite-payment-facts.ts';
 import type { PaidBillRetry } from '../../shared/payments/paid-bill-plan.ts';
 import {
   type PaidBillPullDependencies,
@@ -133,7 +134,7 @@ function setup(now: Date) {
   state.config.set('payment-mode', { mode: 'pull', changedAt: '2026-01-01T00:00:00.000Z', changedBy: 't' });
   let clock = now;
   const deps: PaidBillPullDependencies = {
-    netsuite: { suiteQl },
+    paidBills: createNetSuitePaidBillReads(suiteQl),
     procurify,
     state,
     defaultMode: 'push',

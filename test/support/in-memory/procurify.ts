@@ -11,6 +11,7 @@ import type {
   BillScanFilter,
   DepartmentWrite,
   DownloadedAttachment,
+  MarkBillsPaidResult,
   PaymentApplications,
   PaymentListFilter,
   PaymentScanFilter,
@@ -18,6 +19,7 @@ import type {
   ProcurifyAccountCodes,
   ProcurifyAttachment,
   ProcurifyBill,
+  ProcurifyBillPayer,
   ProcurifyBillSummary,
   ProcurifyBills,
   ProcurifyCompanyPaymentMethod,
@@ -40,6 +42,7 @@ export type ProcurifyOperation =
   | 'scanBills'
   | 'downloadAttachment'
   | 'listPayments'
+  | 'markBillsPaid'
   | 'writeVendor'
   | 'writeAccountCode'
   | 'writeDepartment';
@@ -77,7 +80,8 @@ export class InMemoryProcurify
     ProcurifyVendors,
     ProcurifyAccountCodes,
     ProcurifyDepartments,
-    ProcurifyPayments
+    ProcurifyPayments,
+    ProcurifyBillPayer
 {
   readonly faults = new Faults<ProcurifyOperation>('procurify');
   readonly vendors = new Map<number, ProcurifyVendor>();
@@ -276,6 +280,39 @@ export class InMemoryProcurify
       throw new DataError(`procurify: bill ${uuid} not found`, { source: 'procurify', status: 404 });
     }
     return structuredClone(bill);
+  }
+
+  /**
+   * mark-as-paid as the sandbox plays it (infra/sandboxes/procurify/store-bills.ts markBillsPaid): all or
+   * nothing; unknown bills, and bills not Approved (2), are a DataError naming them.
+   */
+  async markBillsPaid(uuids: string[], paymentDate: string): Promise<MarkBillsPaidResult> {
+    this.faults.check('markBillsPaid');
+    const unknown = uuids.filter((uuid) => !this.bills.has(uuid.toLowerCase()));
+    if (unknown.length > 0) {
+      throw new DataError(`procurify: bill_uuids: Bills not found: ${unknown.join(', ')}.`, {
+        source: 'procurify',
+        status: 400,
+        path: 'bill_uuids',
+      });
+    }
+    const refused = uuids.filter((uuid) => this.bills.get(uuid.toLowerCase())!.status !== 2);
+    if (refused.length > 0) {
+      throw new DataError(
+        `procurify: bill_uuids: Only approved bills without payments can be marked as paid: ${refused
+          .map((uuid) => `${uuid} (status ${this.bills.get(uuid.toLowerCase())!.status})`)
+          .join(', ')}.`,
+        { source: 'procurify', status: 400, path: 'bill_uuids' },
+      );
+    }
+    for (const uuid of uuids) this.bills.get(uuid.toLowerCase())!.status = 4;
+    this.writes.push({
+      method: 'POST',
+      what: 'mark-as-paid',
+      id: 0,
+      body: { bill_uuids: uuids, payment_date: paymentDate },
+    });
+    return { billUuids: uuids, paymentDate, alreadyPaid: [] };
   }
 
   async *listBills(filter: BillListFilter = {}): AsyncIterable<ProcurifyBillSummary> {
