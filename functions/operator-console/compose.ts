@@ -1,6 +1,7 @@
 // Composition root of operator-console: the state table, the queues and their dead-letter queues, the
 // NetSuite and Procurify clients of the record page's preview, and the Cognito user pool it signs users
-// in with, all from the environment, once per container.
+// in with, all from the environment, once per container. Settings change here as in the CLI
+// (settings-change.ts), with the same clients.
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { type Environment, readSettings } from '../../shared/config/environment.ts';
 import { readFunctionEnvironment } from '../../shared/config/function-environment.ts';
@@ -10,6 +11,7 @@ import { consoleEnvironmentNames } from '../../shared/console/environment.ts';
 import { operatorConsoleDefinition } from '../../shared/function-registry.ts';
 import { readDefaultPaymentMode } from '../../shared/payments/default-mode.ts';
 import type { OperatorConsoleDependencies } from './handler.ts';
+import { consoleSettingsChange } from './settings-change.ts';
 
 export function composeOperatorConsole(env: Environment): OperatorConsoleDependencies {
   const config = readFunctionEnvironment(env, operatorConsoleDefinition);
@@ -26,8 +28,17 @@ export function composeOperatorConsole(env: Environment): OperatorConsoleDepende
   const consoleUrl = env[consoleEnvironmentNames.consoleUrl];
   const state = stateStore(config.stateTable, settings);
   const defaultPaymentMode = readDefaultPaymentMode(env);
+  const clients = syncClients(config, settings);
   return {
     basePath,
+    settings: consoleSettingsChange({
+      state,
+      sqs,
+      deployment: { defaultPaymentMode, settings },
+      syncClients: clients,
+      queueUrls: { inbound: config.inboundQueueUrl, bill: config.billQueueUrl },
+      netsuiteTimeZone: settings.netsuiteTimeZone,
+    }),
     data: {
       state,
       sqs,
@@ -46,7 +57,7 @@ export function composeOperatorConsole(env: Environment): OperatorConsoleDepende
       preview: {
         state,
         settings: async () => settings,
-        syncClients: syncClients(config, settings),
+        syncClients: clients,
         defaultPaymentMode,
       },
     },

@@ -69,6 +69,12 @@ describe('operator console', () => {
       expect(moveResources).toContain(names.deadLetterQueues[key]);
     }
     expect(moveResources).not.toMatch(/apsync-(inbound|bill|payment)(?!-dlq)/);
+    // A settings change re-evaluates the scope (inbound) and re-sends parked bills (bill): only SendMessage.
+    const send = statements.filter((statement) => [statement.Action].flat().includes('sqs:SendMessage'));
+    expect(send.flatMap((statement) => [statement.Action].flat())).toEqual(['sqs:SendMessage']);
+    const sendResources = flatten(send.map((statement) => statement.Resource));
+    for (const key of ['inbound', 'bill'] as const) expect(sendResources).toContain(names.queues[key]);
+    expect(sendResources).not.toContain('-dlq');
     // The preview of the next write reads NetSuite and Procurify: their secrets, never the webhook's.
     const secretStatements = statements.filter((statement) =>
       [statement.Action].flat().some((action) => String(action).startsWith('secretsmanager:')),

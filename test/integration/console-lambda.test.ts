@@ -1,7 +1,8 @@
 // The console's Lambda handler (functions/operator-console) as API Gateway calls it (payload v2), against
 // the AWS emulators, signed in through a stand-in for Cognito's hosted UI: the authorization-code flow
 // with PKCE, ID tokens signed with a test key; a request without a valid token goes to sign-in, a POST
-// without the CSRF token is refused, a wrong audience is not accepted.
+// without the CSRF token is refused, a wrong audience is not accepted; settings change as in local mode
+// (functions/operator-console/settings-change.ts): confirmation, CSRF, recorded with the console user.
 import { createHash } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -9,10 +10,12 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOperatorConsoleHandler } from '../../functions/operator-console/handler.ts';
+import { consoleSettingsChange } from '../../functions/operator-console/settings-change.ts';
 import { type AwsEmulators, startAwsEmulators } from '../../infra/local/aws/index.ts';
 import { createLambdaContext } from '../../infra/local/lambda-context.ts';
 import { createCognitoAuth } from '../../shared/console/cognito-auth.ts';
 import type { QueueKey } from '../../shared/resources.ts';
+import { readHistory, readSettingValues } from '../../shared/settings/settings-store.ts';
 import { DynamoStateStore } from '../../shared/state/state-store.ts';
 
 const issuer = 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_TEST';
@@ -22,6 +25,8 @@ const host = 'abc123.execute-api.us-east-1.amazonaws.com';
 
 let aws: AwsEmulators;
 let handler: ReturnType<typeof createOperatorConsoleHandler>;
+let state: DynamoStateStore;
+let clientsBuilt = 0;
 let signToken: (claims: Record<string, unknown>, audience?: string) => Promise<string>;
 const issuedCodes = new Map<string, { challenge: string; redirectUri: string }>();
 
@@ -58,11 +63,24 @@ beforeAll(async () => {
       { url: aws.queueUrls[key], deadLetterQueueUrl: aws.deadLetterQueueUrls[key] },
     ]),
   ) as Record<QueueKey, { url: string; deadLetterQueueUrl: string }>;
+  state = new DynamoStateStore(new DynamoDBClient(aws.clientConfig('dynamodb')), aws.names.tables.state);
+  const sqs = new SQSClient(aws.clientConfig('sqs'));
   handler = createOperatorConsoleHandler({
     basePath: '/console/',
+    settings: consoleSettingsChange({
+      state,
+      sqs,
+      deployment: { defaultPaymentMode: 'push', settings: {} },
+      // paymentMode names no NetSuite or Procurify record: its change must not build the clients.
+      syncClients: async () => {
+        clientsBuilt += 1;
+        throw new Error('the sync clients are not needed for paymentMode');
+      },
+      queueUrls: { inbound: aws.queueUrls.inbound, bill: aws.queueUrls.bill },
+    }),
     data: {
-      state: new DynamoStateStore(new DynamoDBClient(aws.clientConfig('dynamodb')), aws.names.tables.state),
-      sqs: new SQSClient(aws.clientConfig('sqs')),
+      state,
+      sqs,
       queues,
       defaultPaymentMode: 'push',
     },
@@ -173,5 +191,47 @@ describe('operator console on Lambda with Cognito sign-in', () => {
     );
     const access = await signToken({ token_use: 'access', email: 'x@example.com' });
     expect((await call('GET', '/console/', { cookies: [`apsync_console=${access}`] })).statusCode).toBe(303);
+  });
+
+  it('changes a setting after its confirmation, each POST with the CSRF token, recorded with the console user', async () => {
+    const session = `apsync_console=${await signToken({ token_use: 'id', email: 'clerk@example.com', sub: 'u-1' })}`;
+    const list = await call('GET', '/console/settings', { cookies: [session] });
+    expect(list.statusCode).toBe(200);
+    expect(list.body).toContain('href="/console/settings/edit?name=paymentMode"');
+    expect(list.body).not.toContain('npx apsync settings set');
+    const edit = await call('GET', '/console/settings/edit?name=paymentMode', { cookies: [session] });
+    expect(edit.statusCode).toBe(200);
+    const csrf = /name="csrf" value="([^"]+)"/.exec(edit.body ?? '')?.[1] ?? '';
+    expect(csrf).not.toBe('');
+
+    const forged = await call('POST', '/console/actions/settings', {
+      cookies: [session],
+      body: 'name=paymentMode&value=pull',
+    });
+    expect(forged.statusCode).toBe(403);
+    const confirm = await call('POST', '/console/settings/confirm', {
+      cookies: [session],
+      body: `name=paymentMode&value=pull&csrf=${csrf}`,
+    });
+    expect(confirm.statusCode).toBe(200);
+    expect(confirm.body).toContain('<h1>Change paymentMode?</h1>');
+    expect(await readHistory(state)).toEqual([]);
+
+    const changed = await call('POST', '/console/actions/settings', {
+      cookies: [session],
+      body: `name=paymentMode&value=pull&csrf=${csrf}`,
+    });
+    expect(changed.statusCode).toBe(303);
+    expect(decodeURIComponent(String(changed.headers?.location))).toContain('paymentMode changed to');
+    const [value] = await readSettingValues(state, { defaultPaymentMode: 'push', settings: {} }, [
+      'paymentMode',
+    ]);
+    expect(value?.value).toBe('pull');
+    expect((await readHistory(state))[0]).toMatchObject({
+      name: 'paymentMode',
+      by: 'clerk@example.com (apsync console)',
+      via: 'console',
+    });
+    expect(clientsBuilt).toBe(0);
   });
 });
