@@ -335,7 +335,14 @@ async function park(
   const message = markPaidReviewMessage(netsuiteBillId, reason);
   const current = await deps.state.getState(ref);
   if (previous?.dismissedAt !== undefined && previous.lastModified === bill.lastModified) return previous;
-  if (previous !== undefined && current?.status === 'dismissed' && current.updatedAt >= previous.since) {
+  // Dismissed while parked: a tombstone. Once NetSuite has changed the bill (a new lastModified, handled
+  // above), the tombstone no longer holds and the bill is parked afresh below.
+  if (
+    previous !== undefined &&
+    previous.dismissedAt === undefined &&
+    current?.status === 'dismissed' &&
+    current.updatedAt >= previous.since
+  ) {
     await deps.state.append(ref, {
       step: 'note',
       message:

@@ -241,6 +241,22 @@ describe('pullPaidBills', () => {
     expect((await retries())?.['1']?.previousStatus).toBe('synced');
   });
 
+  it('parks a dismissed bill afresh when NetSuite changes it, even while its state is still dismissed', async () => {
+    await bill('1', '2026-11-01 08:00:00', 'a1', 3);
+    await pullPaidBills(deps);
+    clock.advance(60);
+    await state.putState({ ref: billRef('a1'), status: 'dismissed', message: 'paid by hand' });
+    await pullPaidBills(deps);
+    expect((await retries())?.['1']?.dismissedAt).toBeDefined();
+    // NetSuite changes the bill; the operator's dismissal was of the earlier version.
+    await bill('1', '2026-11-02 09:30:00', 'a1', 3);
+    clock.advance(3_600);
+    expect(await pullPaidBills(deps)).toMatchObject({ parked: 1 });
+    expect((await retries())?.['1']).toMatchObject({ attempts: 1, lastModified: '2026-11-02 09:30:00' });
+    expect((await retries())?.['1']?.dismissedAt).toBeUndefined();
+    expect((await state.getState(billRef('a1')))?.status).toBe('review');
+  });
+
   it('drops a dismissed bill from the retry list once the window starts after it', async () => {
     await bill('1', '2026-11-01 08:00:00', 'a1', 3);
     await pullPaidBills(deps);
