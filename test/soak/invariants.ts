@@ -15,10 +15,10 @@ import type { SoakEnvironment } from './soak-environment.ts';
 
 /**
  * `lost`: a change or payment that did not arrive; `duplicate`: written twice; `mismatch`: arrived
- * wrong; `audit`: an audit trail that does not explain the record; `knownGap`: a documented limitation
- * (reported, not failed).
+ * wrong; `audit`: an audit trail that does not explain the record. (Lost delete notices, once known
+ * gaps, are closed by the final reconcile: final-reconcile.ts.)
  */
-export type FindingCategory = 'lost' | 'duplicate' | 'mismatch' | 'audit' | 'knownGap';
+export type FindingCategory = 'lost' | 'duplicate' | 'mismatch' | 'audit';
 
 export interface Finding {
   category: FindingCategory;
@@ -78,6 +78,8 @@ export async function checkInvariants(
   env: SoakEnvironment,
   company: SoakCompany,
   deadLetters: DlqListOutput['messages'],
+  /** Master records (masterKey) the final reconcile found deleted in NetSuite (repaired or reported). */
+  reconciledDeletes: ReadonlySet<string> = new Set(),
 ): Promise<SoakOutcomes> {
   const findings: Finding[] = [];
   const outcomes: SoakOutcomes = {
@@ -217,21 +219,21 @@ export async function checkInvariants(
           ? procurify.store.accountCodes.get(Number(link.procurifyId))?.active
           : procurify.store.departments.get(Number(link.procurifyId))?.active;
     await trails.master(master.kind, master.netsuiteId, link.procurifyId);
-    // An account code cannot be deactivated through the API: the review list asks for it instead.
+    // An account code cannot be deactivated through the API: the review list asks for it instead, or —
+    // when its delete notice was lost — the final reconcile reports it with what to do.
     const handedOver =
       master.kind === 'account' &&
       active === true &&
-      (await deactivationAsked(master.netsuiteId, 'was deleted'));
+      ((await deactivationAsked(master.netsuiteId, 'was deleted')) ||
+        (master.deleteNoticeLost && reconciledDeletes.has(masterKey(master.kind, master.netsuiteId))));
     if (active === false || handedOver) {
       outcomes.master.deletedReflected += 1;
     } else {
       findings.push({
-        category: master.deleteNoticeLost ? 'knownGap' : 'lost',
+        category: 'lost',
         record: name,
         expected: 'inactive in Procurify',
-        actual: master.deleteNoticeLost
-          ? 'still active: its delete notice was lost and the SuiteQL poll cannot see deletes'
-          : `active=${String(active)}`,
+        actual: `active=${String(active)}${master.deleteNoticeLost ? ' (its delete notice was lost; the final reconcile did not close it)' : ''}`,
       });
     }
   }

@@ -1,7 +1,9 @@
 // The soak's operations, chosen by a seeded PRNG: what NetSuite and Procurify users do all day —
 // vendor, account and department changes in NetSuite (some with their notice lost or delivered twice),
 // approved bills, edits, bills coded with an account NetSuite lacks, payments over one to three bills
-// (push mode) and bills paid in NetSuite (pull mode) — plus lost Procurify answers after a write.
+// (push mode) and bills paid in NetSuite (pull mode) — plus lost Procurify answers after a write, and
+// drift only the final reconcile can find (final-reconcile.ts): vendors and accounts deleted in NetSuite
+// with their delete notice lost, Procurify vendors renamed by hand.
 // Bills are real AP bills: USD or CAD, lines taxed inclusive or exclusive (5, 7.25, 8.875, 13 %), by
 // quantity or by cost, some with shipping or custom fields, split over departments, some with freight
 // or handling costs and an invoice PDF; their own PRNG (`rich`) draws these, so the operations the seed
@@ -41,12 +43,15 @@ export const operationKinds = [
   'vendor.deactivate',
   'vendor.reactivate',
   'vendor.delete',
+  'vendor.deleteNoticeLost',
+  'vendor.renameInProcurify',
   'account.create',
   'account.rename',
   'account.renumber',
   'account.deactivate',
   'account.reactivate',
   'account.delete',
+  'account.deleteNoticeLost',
   'department.create',
   'department.rename',
   'department.deactivate',
@@ -76,12 +81,15 @@ const masterWeights: Partial<Record<OperationKind, number>> = {
   'vendor.deactivate': 2,
   'vendor.reactivate': 1,
   'vendor.delete': 0.7,
+  'vendor.deleteNoticeLost': 0.7,
+  'vendor.renameInProcurify': 1,
   'account.create': 3,
   'account.rename': 3,
   'account.renumber': 1,
   'account.deactivate': 1.5,
   'account.reactivate': 0.7,
   'account.delete': 0.4,
+  'account.deleteNoticeLost': 0.4,
   'department.create': 3,
   'department.rename': 3,
   'department.deactivate': 1.5,
@@ -175,10 +183,20 @@ export class OperationMix {
     this.options = options;
   }
 
+  private static readonly surelyOnce: readonly OperationKind[] = [
+    'vendor.deleteNoticeLost',
+    'account.deleteNoticeLost',
+    'vendor.renameInProcurify',
+  ];
+
   /** Performs operation number `index` of the run; returns the kind actually performed. */
   async perform(index: number, phase: Phase): Promise<OperationKind> {
     this.index = index;
-    const wanted = this.pick(phaseWeights[phase]);
+    // Each lost delete notice and hand edit happens at least once, whatever the draws: even a small run
+    // gives the final reconcile every kind to close (once records old enough to use exist).
+    const due = OperationMix.surelyOnce[index - 3 * this.options.settleOperations];
+    const wanted =
+      due !== undefined && this.counts.performed[due] === undefined ? due : this.pick(phaseWeights[phase]);
     let kind = wanted;
     let done = await this.run(kind);
     if (!done) {
@@ -239,6 +257,12 @@ export class OperationMix {
         return this.delete('vendor');
       case 'account.delete':
         return this.delete('account');
+      case 'vendor.deleteNoticeLost':
+        return this.delete('vendor', true);
+      case 'account.deleteNoticeLost':
+        return this.delete('account', true);
+      case 'vendor.renameInProcurify':
+        return this.renameInProcurify();
       case 'department.delete':
         return this.delete('department');
       case 'bill.create':
@@ -276,10 +300,11 @@ export class OperationMix {
     record: { type: RecordType; id?: string; eventType: NoticeEventType },
     change: () => T,
     master?: MasterRecord,
+    loseNotice = false,
   ): T {
     const { netsuite, procurify } = this.env;
     const draw = this.random();
-    const lost = draw < this.options.lostNoticeRate;
+    const lost = loseNotice || draw < this.options.lostNoticeRate;
     const duplicate = !lost && draw < this.options.lostNoticeRate + this.options.duplicateNoticeRate;
     // The first master-data change always loses its Procurify answer: the small run must see the fault
     // whatever order timing gives its operations; later ones lose it at the configured rate.
@@ -417,7 +442,8 @@ export class OperationMix {
     return true;
   }
 
-  private delete(kind: MasterKind): boolean {
+  /** `noticeLost`: deleted while the webhook is off — only the final reconcile can find it. */
+  private delete(kind: MasterKind, noticeLost = false): boolean {
     const master = this.choose(
       this.masters(kind, (record) => record.pool === 'churn' && record.createdAt >= 0),
     );
@@ -426,8 +452,28 @@ export class OperationMix {
       { type: kind, id: master.netsuiteId, eventType: 'delete' },
       () => this.env.netsuite.userDelete(kind, master.netsuiteId),
       master,
+      noticeLost,
     );
     master.deleted = true;
+    return true;
+  }
+
+  /** A Procurify user renames a synced vendor by hand: no notice, no poll sees it; the reconcile does. */
+  private async renameInProcurify(): Promise<boolean> {
+    const master = this.choose(this.masters('vendor', () => true));
+    if (master === undefined) return false;
+    const id = await this.procurifyIdOf(master);
+    const record = id === undefined ? undefined : this.env.procurify.store.vendors.get(id);
+    if (record === undefined) {
+      this.counts.notReady += 1;
+      return false;
+    }
+    const store = this.env.procurify.store;
+    store.assign('vendors', record, {
+      name: `${record.name} (renamed in Procurify)`,
+      modified: store.clock.tick(),
+    });
+    master.renamedInProcurify = true;
     return true;
   }
 

@@ -2,8 +2,8 @@
 // after a switch, in pull mode, while faults are injected (NetSuite 429/5xx/timeouts/dropped
 // connections, Procurify 429s, tokens expiring, webhook notices lost or delivered twice, Procurify
 // answers lost after the write, a worker dying right after its Vendor Payment write, apsync restarted
-// on its data directory); then everything settles, the dead-letter queues are redriven once, and the
-// invariants are checked. Called by main.ts (`npm run soak`) and test/integration/soak-small.test.ts.
+// on its data directory); then everything settles, the dead-letter queues are redriven once, the final
+// `apsync reconcile --fix` repairs what apsync owns (final-reconcile.ts), and the invariants are checked. Called by main.ts (`npm run soak`) and test/integration/soak-small.test.ts.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +13,7 @@ import { seededRandom } from '../../infra/sandboxes/faults.ts';
 import type { ScheduleKey } from '../../shared/function-registry.ts';
 import { changePaymentMode } from '../../shared/payment-mode.ts';
 import { type FailureReason, readFailureReasons } from './failure-reasons.ts';
+import { type FinalReconcile, finalReconcile } from './final-reconcile.ts';
 import { checkInvariants, type SoakOutcomes } from './invariants.ts';
 import { type NoticeDuplicateCounts, NoticeDuplicates } from './notice-duplicates.ts';
 import { type OperationCounts, OperationMix, type Phase } from './operation-mix.ts';
@@ -61,7 +62,7 @@ export interface SoakOptions {
 export interface SoakReport {
   options: Omit<SoakOptions, 'log' | 'inspect'>;
   wallMs: number;
-  phases: { setupMs: number; operationsMs: number; settleMs: number; checkMs: number };
+  phases: { setupMs: number; operationsMs: number; settleMs: number; reconcileMs: number; checkMs: number };
   operations: OperationCounts;
   faults: {
     netsuite: {
@@ -98,6 +99,8 @@ export interface SoakReport {
   modeSwitch: { atOperation: number; paymentsDrained: boolean };
   settle: { first: QuiesceResult; afterRedrive: QuiesceResult };
   deadLetters: { beforeRedrive: DlqListOutput['messages']; afterRedrive: DlqListOutput['messages'] };
+  /** The final reconcile: discrepancies by kind, repaired, reported, explained, unexplained. */
+  reconcile: FinalReconcile;
   outcomes: SoakOutcomes;
   /** Findings that fail the run (everything but known gaps). */
   failures: number;
@@ -231,8 +234,18 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     const deadLetters = await settleDeadLetters(env, directory, options.quiesceTimeoutMs);
     const settleMs = Date.now() - settleStarted;
 
+    const reconcileStarted = Date.now();
+    log('reconciling (--fix), settling its repairs, reconciling again');
+    const reconciled = await finalReconcile(env, company, directory, options.quiesceTimeoutMs);
+    const reconcileMs = Date.now() - reconcileStarted;
+
     const checkStarted = Date.now();
-    const outcomes = await checkInvariants(env, company, deadLetters.afterRedrive);
+    const outcomes = await checkInvariants(
+      env,
+      company,
+      deadLetters.afterRedrive,
+      new Set(reconciled.deletedFound),
+    );
     const checkMs = Date.now() - checkStarted;
 
     const netsuiteLog = env.netsuite.requestLog();
@@ -241,7 +254,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     const report: SoakReport = {
       options: withoutLog(options),
       wallMs: Date.now() - started,
-      phases: { setupMs, operationsMs, settleMs, checkMs },
+      phases: { setupMs, operationsMs, settleMs, reconcileMs, checkMs },
       operations: mix.counts,
       faults: {
         netsuite: {
@@ -275,10 +288,12 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       modeSwitch,
       settle: { first, afterRedrive: deadLetters.quiesce },
       deadLetters: { beforeRedrive: deadLetters.beforeRedrive, afterRedrive: deadLetters.afterRedrive },
+      reconcile: reconciled,
       outcomes,
       failures:
-        outcomes.findings.filter((finding) => finding.category !== 'knownGap').length +
-        (first.settled && deadLetters.quiesce.settled ? 0 : 1) +
+        outcomes.findings.length +
+        reconciled.unexplained.length +
+        (first.settled && deadLetters.quiesce.settled && reconciled.settle.settled ? 0 : 1) +
         duplicates.counts.acceptedAgain,
     };
     await options.inspect?.(env);

@@ -37,6 +37,8 @@ export interface MasterRecord {
   lostNotices: number;
   /** The delete's notice was lost: SuiteQL does not show deletes, so nothing can bring it. */
   deleteNoticeLost: boolean;
+  /** Vendors: renamed by hand in Procurify (drift only the reconcile finds; it re-syncs the name). */
+  renamedInProcurify?: boolean;
 }
 
 export type SoakCurrency = 'USD' | 'CAD';

@@ -7,6 +7,7 @@ import type { SoakReport } from './run-soak.ts';
 
 export function renderSoakReport(report: SoakReport): string {
   const { options, faults, outcomes } = report;
+  const r = report.reconcile;
   const lines: string[] = [];
   const row = (label: string, value: string | number) => lines.push(`  ${label.padEnd(62, ' ')} ${value}`);
   const count = (category: Finding['category']) =>
@@ -111,24 +112,40 @@ export function renderSoakReport(report: SoakReport): string {
   row('bills partly paid in NetSuite left open in Procurify', outcomes.pull.partialLeftOpen);
   row('audit trails checked', outcomes.audit.trailsChecked);
 
+  lines.push('final reconcile (apsync reconcile --fix, settle, apsync reconcile)');
+  for (const [kind, n] of Object.entries(r.foundByKind).sort()) row(`found ${kind}`, n);
+  row('discrepancies found', r.found);
+  row('  repaired by apsync', r.repaired);
+  row('  reported with what a person must do', r.reportedWithAction);
+  row('  explained (made on purpose by the soak: lost delete notice, hand edit)', r.explained);
+  row('discrepancies left after the repairs settled', r.remaining);
+
   lines.push('invariants');
   row('duplicates found (must be 0)', count('duplicate') + faults.duplicates.acceptedAgain);
   row('lost (must be 0)', count('lost'));
   row('arrived wrong (must be 0)', count('mismatch'));
   row('audit trails incomplete (must be 0)', count('audit'));
-  row('known gaps (reported, not failed)', count('knownGap'));
-  row('settled', report.settle.first.settled && report.settle.afterRedrive.settled ? 'yes' : 'NO');
-  for (const settle of [report.settle.first, report.settle.afterRedrive]) {
+  row('unexplained reconcile discrepancies (must be 0)', r.unexplained.length);
+  row('known gaps (must be 0: lost delete notices are closed by the reconcile)', 0);
+  row(
+    'settled',
+    report.settle.first.settled && report.settle.afterRedrive.settled && r.settle.settled ? 'yes' : 'NO',
+  );
+  for (const settle of [report.settle.first, report.settle.afterRedrive, r.settle]) {
     if (settle.remaining !== undefined) lines.push(`    not settled: ${settle.remaining}`);
   }
   const phases = report.phases;
   row(
     'wall time',
-    `${(report.wallMs / 1000).toFixed(1)} s (setup ${(phases.setupMs / 1000).toFixed(1)}, operations ${(phases.operationsMs / 1000).toFixed(1)}, settle ${(phases.settleMs / 1000).toFixed(1)}, checks ${(phases.checkMs / 1000).toFixed(1)})`,
+    `${(report.wallMs / 1000).toFixed(1)} s (setup ${(phases.setupMs / 1000).toFixed(1)}, operations ${(phases.operationsMs / 1000).toFixed(1)}, settle ${(phases.settleMs / 1000).toFixed(1)}, reconcile ${(phases.reconcileMs / 1000).toFixed(1)}, checks ${(phases.checkMs / 1000).toFixed(1)})`,
   );
   if (p.unexpectedDataFailures.length > 0) {
     lines.push('payments that failed with a data message the driver did not set up');
     for (const failure of p.unexpectedDataFailures.slice(0, 20)) lines.push(`  ${failure}`);
+  }
+  if (r.unexplained.length > 0) {
+    lines.push('unexplained reconcile discrepancies');
+    for (const found of r.unexplained.slice(0, 30)) lines.push(`  ${found}`);
   }
   if (outcomes.findings.length > 0) {
     lines.push('findings');
