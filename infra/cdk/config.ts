@@ -9,6 +9,7 @@ import {
   forbiddenKeys,
   formatDepartmentLocations,
   ianaTimeZone,
+  netSuiteIdList,
 } from '../../shared/config/values.ts';
 import { procurifyBaseUrlFor, procurifyDomain } from '../../shared/procurify/domain.ts';
 
@@ -21,23 +22,7 @@ const days = (fallback: number, max: number) =>
   decimalNumber(z.number().int().min(1).max(max)).default(fallback);
 
 /** `1,3` from the command line, `["1","3"]` from cdk.json or JSON. */
-const idList = z.preprocess(
-  (value) =>
-    typeof value === 'string'
-      ? value
-          .split(',')
-          .map((part) => part.trim())
-          .filter((part) => part !== '')
-      : value,
-  z.array(
-    z
-      .union([
-        z.string().regex(/^\d+$/, 'must be a NetSuite internal id (digits)'),
-        z.number().int().positive(),
-      ])
-      .transform(String),
-  ),
-);
+const idList = netSuiteIdList('must be a NetSuite internal id (digits)');
 
 /** Empty string (from the command line) means "not set". */
 const optional = <T extends z.ZodType>(schema: T) =>

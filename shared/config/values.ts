@@ -10,6 +10,22 @@ export const decimalNumber = <T extends z.ZodType<number>>(schema: T) =>
     schema,
   );
 
+/**
+ * NetSuite internal ids: `1,3` from the command line, `["1","3"]` (or numbers) from cdk.json or JSON;
+ * blanks between commas are dropped. `message` names what the ids are when one is not digits.
+ */
+export const netSuiteIdList = (message: string) =>
+  z.preprocess(
+    (value) =>
+      typeof value === 'string'
+        ? value
+            .split(',')
+            .map((part) => part.trim())
+            .filter((part) => part !== '')
+        : value,
+    z.array(z.union([z.string().regex(/^\d+$/, message), z.number().int().positive()]).transform(String)),
+  );
+
 /** An http(s) URL. */
 export const httpUrl = () => z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 

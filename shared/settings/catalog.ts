@@ -5,7 +5,7 @@
 // this list (test/unit/settings-catalog.test.ts keeps the two in step).
 import { z } from 'zod';
 import { billSyncSettingsSchema } from '../bills/bill-sync-settings.ts';
-import { departmentLocationMap } from '../config/values.ts';
+import { departmentLocationMap, netSuiteIdList } from '../config/values.ts';
 import { DataError } from '../errors.ts';
 import { paymentModeSchema } from '../payment-mode.ts';
 
@@ -56,23 +56,8 @@ const orNone = <T extends z.ZodType>(schema: T) =>
 
 /** `1,3` on the command line, `["1","3"]` in JSON; empty = every subsidiary. */
 const subsidiaryIdList = z.preprocess(
-  (value) =>
-    value === null
-      ? []
-      : typeof value === 'string'
-        ? value
-            .split(',')
-            .map((part) => part.trim())
-            .filter((part) => part !== '')
-        : value,
-  z.array(
-    z
-      .union([
-        z.string().regex(/^\d+$/, 'must be NetSuite subsidiary internal ids (digits)'),
-        z.number().int().positive(),
-      ])
-      .transform(String),
-  ),
+  (value) => (value === null ? [] : value),
+  netSuiteIdList('must be NetSuite subsidiary internal ids (digits)'),
 );
 
 const onOff = z.preprocess(
@@ -276,6 +261,18 @@ export function parseSettingValue(definition: SettingDefinition, value: unknown)
     code: 'bad-setting',
   });
 }
+
+/** A setting's value as text for people: `none` (or the text given) when unset, on/off, text as is, the rest JSON. */
+export const settingValueText = (value: unknown, none = 'none'): string =>
+  value === null || value === undefined
+    ? none
+    : typeof value === 'string'
+      ? value
+      : typeof value === 'boolean'
+        ? value
+          ? 'on'
+          : 'off'
+        : JSON.stringify(value);
 
 /**
  * The value a command line gives: the text itself, or JSON for `json` settings; empty text, `none` (and
