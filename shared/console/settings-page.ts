@@ -9,6 +9,7 @@ import {
   settingDefinition,
   settingsCatalog,
   settingValueFromText,
+  settingValueText,
 } from '../settings/catalog.ts';
 import {
   type ChangeSettingsDependencies,
@@ -42,16 +43,8 @@ export interface SettingsView {
   redirect?: string;
 }
 
-const shown = (value: unknown): string =>
-  value === null || value === undefined
-    ? ''
-    : typeof value === 'string'
-      ? value
-      : typeof value === 'boolean'
-        ? value
-          ? 'on'
-          : 'off'
-        : JSON.stringify(value);
+/** Unset shows as empty here (the pages add `none` where a value stands alone). */
+const shown = (value: unknown): string => settingValueText(value, '');
 
 /** The value as the edit form shows it: text settings as their text form (`1,3`, `1:3,2:5`), the others as JSON. */
 function formText(input: 'text' | 'json', value: unknown): string {

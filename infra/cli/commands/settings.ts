@@ -7,7 +7,11 @@ import { SqsQueuePublisher } from '../../../shared/aws/queue-publisher.ts';
 import { DataError } from '../../../shared/errors.ts';
 import type { BillMessage } from '../../../shared/events/bill-message.ts';
 import type { InboundMessage } from '../../../shared/events/inbound-message.ts';
-import { settingDefinition, settingValueFromText } from '../../../shared/settings/catalog.ts';
+import {
+  settingDefinition,
+  settingValueFromText,
+  settingValueText,
+} from '../../../shared/settings/catalog.ts';
 import {
   type ChangeSettingsDependencies,
   type ChangeSettingsResult,
@@ -63,16 +67,7 @@ export async function getSettings(services: CliServices, name?: string): Promise
   };
 }
 
-const formatValue = (value: unknown): string =>
-  value === null || value === undefined
-    ? 'none'
-    : typeof value === 'string'
-      ? value
-      : typeof value === 'boolean'
-        ? value
-          ? 'on'
-          : 'off'
-        : JSON.stringify(value);
+const formatValue = (value: unknown): string => settingValueText(value);
 
 export function renderSettingsGet(output: SettingsGetOutput): string {
   const lines: string[] = [];
