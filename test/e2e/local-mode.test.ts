@@ -47,7 +47,9 @@ async function startLocalMode(command: string, args: readonly string[]) {
       return output.includes('apsync ready') || undefined;
     },
     'apsync ready',
-    30_000,
+    // Start-up takes ~15 s on an idle 2-core machine and several times that while a full suite runs
+    // alongside; the deadline only bounds a start that never comes (an exit fails at once, above).
+    120_000,
   );
   manifest = localManifestSchema.parse(JSON.parse(await readFile(manifestPath(dataDir), 'utf8')));
   return output;

@@ -18,6 +18,7 @@ import {
   type ConfigKeyModel,
   configGroups,
   configKeys,
+  type SettingModel,
   setIn,
   settingModels,
   unknownConfigKeyName,
@@ -25,6 +26,18 @@ import {
 } from '../support/arbitraries.ts';
 
 const runs = { seed: 7_0210, numRuns: 300 };
+/**
+ * Runs of the "one bad among good ones" properties: each run parses a whole configuration, so this is
+ * sized to finish in a few seconds on a loaded 2-core machine; `expectEachTried` checks that every key
+ * was still the bad one several times (the property's point), not only that the runs passed.
+ */
+const oneBadRuns = 400;
+const timesEachTried = 5;
+
+function expectEachTried<T>(models: readonly T[], tried: ReadonlyMap<T, number>): void {
+  for (const model of models)
+    expect(tried.get(model) ?? 0, String(model)).toBeGreaterThanOrEqual(timesEachTried);
+}
 
 /**
  * APSYNC_SUBSIDIARY_SCOPE: comma-separated ids, trimmed, empty parts dropped; unset or '' = all.
@@ -83,8 +96,10 @@ describe('CDK configuration under generated input', () => {
   });
 
   it('refuses one bad value among good ones with a ConfigurationError naming that key, and only it', () => {
+    const tried = new Map<ConfigKeyModel, number>();
     fc.assert(
       fc.property(oneInvalidKey, ({ valid, key, value }) => {
+        tried.set(key, (tried.get(key) ?? 0) + 1);
         const input = structuredClone(valid.input);
         setIn(input, key.path, value);
         expectOnlyKeyNamed(
@@ -92,8 +107,9 @@ describe('CDK configuration under generated input', () => {
           key,
         );
       }),
-      { ...runs, numRuns: 1000 },
+      { ...runs, numRuns: oneBadRuns },
     );
+    expectEachTried(configKeys, tried);
   });
 
   it('names every bad key when several are bad', () => {
@@ -264,11 +280,13 @@ describe('function settings under generated input', () => {
   });
 
   it('refuses one bad setting among good ones with an error naming its variable, and only it', () => {
+    const tried = new Map<SettingModel, number>();
     fc.assert(
       fc.property(
         validSettings,
         fc.constantFrom(...settingModels).chain((model) => model.invalid.map((text) => ({ model, text }))),
         ({ env }, { model, text }) => {
+          tried.set(model, (tried.get(model) ?? 0) + 1);
           const message = errorOf(() => readSettings({ ...env, [model.variable]: text }));
           expect(message, message).toMatch(/^apsync configuration: /);
           const problems = message.slice('apsync configuration: '.length).split('; ');
@@ -276,8 +294,9 @@ describe('function settings under generated input', () => {
             expect(problem.startsWith(`${model.variable}: `), message).toBe(true);
         },
       ),
-      { ...runs, numRuns: 1000 },
+      { ...runs, numRuns: oneBadRuns },
     );
+    expectEachTried(settingModels, tried);
   });
 
   it('names every bad setting when several are bad', () => {
