@@ -195,7 +195,11 @@ export async function startHttpServer(
 
 export class BodyTooLargeError extends Error {}
 
-/** Reads the whole body as a Buffer; refuses more than `limitBytes`. */
+/**
+ * Reads the whole body as a Buffer; refuses more than `limitBytes`. A body over the limit is still read to
+ * its end (and dropped) so the refusal reaches the client: a socket closed mid-upload would show it a
+ * connection reset instead of the 413 the real services answer.
+ */
 export async function readBody(req: IncomingMessage, limitBytes = 10 * 1024 * 1024): Promise<Buffer> {
   const ahead = readAhead.get(req);
   if (ahead !== undefined) {
@@ -208,9 +212,9 @@ export async function readBody(req: IncomingMessage, limitBytes = 10 * 1024 * 10
   for await (const chunk of req) {
     const buffer = chunk as Buffer;
     size += buffer.length;
-    if (size > limitBytes) throw new BodyTooLargeError(`body over ${limitBytes} bytes`);
-    chunks.push(buffer);
+    if (size <= limitBytes) chunks.push(buffer);
   }
+  if (size > limitBytes) throw new BodyTooLargeError(`body over ${limitBytes} bytes`);
   return Buffer.concat(chunks);
 }
 

@@ -77,12 +77,21 @@ afterAll(async () => {
   await aws?.stop();
 });
 
-async function post(request: Pick<WebhookRequest, 'body' | 'headers'>): Promise<Answer> {
+/**
+ * Posts one request. `signal` is the test's own: once the test timed out, no request of it is still sent
+ * (a property still running in the background would otherwise queue notices the next test drains).
+ */
+async function post(
+  request: Pick<WebhookRequest, 'body' | 'headers'>,
+  signal?: AbortSignal,
+): Promise<Answer> {
+  signal?.throwIfAborted();
   // A byte body: fetch adds no content-type of its own, so "absent" stays absent.
   const response = await fetch(`${api.url}/netsuite/events`, {
     method: 'POST',
     body: new Uint8Array(request.body),
     headers: request.headers,
+    ...(signal === undefined ? {} : { signal }),
   });
   return {
     status: response.status,
@@ -117,17 +126,29 @@ async function drainInbound(): Promise<InboundMessage[]> {
   }
 }
 
-/** Runs `work` over `items` with at most `limit` in flight; results in input order. */
+/**
+ * Runs `work` over `items` with at most `limit` in flight; results in input order. After a failure no
+ * lane takes another item, and it returns (rejects) only once every lane stopped: nothing of a failed
+ * run is still posted while the next run or test drains the queue.
+ */
 async function inPool<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
   const results: R[] = new Array(items.length);
   let next = 0;
+  let failed = false;
   const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
+    while (next < items.length && !failed) {
       const index = next++;
-      results[index] = await work(items[index] as T);
+      try {
+        results[index] = await work(items[index] as T);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
     }
   });
-  await Promise.all(lanes);
+  const settled = await Promise.allSettled(lanes);
+  const failure = settled.find((lane) => lane.status === 'rejected');
+  if (failure !== undefined) throw failure.reason;
   return results;
 }
 
@@ -167,11 +188,20 @@ function checkQueued(queued: readonly InboundMessage[], accepted: readonly Webho
   }
 }
 
+/**
+ * Deadlines of the tests that do thousands of requests: they only bound a failing run, so they fit a
+ * loaded 2-core machine (a full suite running alongside), not an idle one.
+ */
+const overHttpTimeoutMs = 300_000;
+const inProcessTimeoutMs = 180_000;
+
 const tally = new Map<string, number>();
 const count = (label: string) => tally.set(label, (tally.get(label) ?? 0) + 1);
 
 describe('webhook-ingest under generated bad input', () => {
-  it('answers every generated request as the model expects, over HTTP, and queues exactly the accepted ones', async () => {
+  it('answers every generated request as the model expects, over HTTP, and queues exactly the accepted ones', {
+    timeout: overHttpTimeoutMs,
+  }, async ({ signal }) => {
     let requests = 0;
     const allAccepted = new Set<string>();
     const replay = fc.record({
@@ -188,7 +218,7 @@ describe('webhook-ingest under generated bad input', () => {
             const seq = nextSequence();
             const request = materializeRequest(spec, keys, seq);
             const expected = expectedOutcome(spec, request);
-            const answer = await post(request);
+            const answer = await post(request, signal);
             requests++;
             count(outcomeLabel(expected));
             checkAnswer(answer, expected, false, describeCase(spec, request));
@@ -203,7 +233,7 @@ describe('webhook-ingest under generated bad input', () => {
             const request =
               how === 'identical' ? original.request : materializeRequest(original.spec, keys, original.seq);
             const expected = expectedOutcome(original.spec, request);
-            const answer = await post(request);
+            const answer = await post(request, signal);
             requests++;
             count(`replay ${outcomeLabel(expected)}`);
             checkAnswer(answer, expected, true, `replay (${how}) of ${describeCase(original.spec, request)}`);
@@ -235,9 +265,12 @@ describe('webhook-ingest under generated bad input', () => {
     }
   });
 
-  it('lets exactly one of several simultaneous deliveries of a notice through; the others are duplicates or told to retry', async () => {
+  it('lets exactly one of several simultaneous deliveries of a notice through; the others are duplicates or told to retry', async ({
+    signal,
+  }) => {
     let requests = 0;
     let toldToRetry = 0;
+    await drainInbound(); // what an earlier test left, so that only this test's deliveries are counted
     await fc.assert(
       fc.asyncProperty(noticeDraft, fc.integer({ min: 2, max: 5 }), async (notice, copies) => {
         const spec: WebhookRequestSpec = {
@@ -252,7 +285,7 @@ describe('webhook-ingest under generated bad input', () => {
         };
         const seq = nextSequence();
         const deliveries = Array.from({ length: copies }, () => materializeRequest(spec, keys, seq));
-        const answers = await Promise.all(deliveries.map((request) => post(request)));
+        const answers = await Promise.all(deliveries.map((request) => post(request, signal)));
         requests += copies;
         const statuses = answers.map((answer) =>
           answer.status === 202 ? answer.json.status : answer.json.error,
@@ -268,7 +301,7 @@ describe('webhook-ingest under generated bad input', () => {
           toldToRetry++;
           expect(answer.json.error).toBe('unavailable');
           expect(answer.headers['retry-after']).toBe('5');
-          const retry = await post(materializeRequest(spec, keys, seq));
+          const retry = await post(materializeRequest(spec, keys, seq), signal);
           requests++;
           expect(retry.json).toEqual({ status: 'duplicate', eventId: deliveries[0]?.eventId });
         }
@@ -295,7 +328,9 @@ describe('webhook-ingest under generated bad input', () => {
     expect(await drainInbound()).toEqual([]);
   });
 
-  it('answers generated requests as the model expects when API Gateway events are handed to the handler directly', async () => {
+  it('answers generated requests as the model expects when API Gateway events are handed to the handler directly', {
+    timeout: inProcessTimeoutMs,
+  }, async ({ signal }) => {
     // The same handler with in-memory dependencies: volume at no I/O cost, base64-encoded bodies (what
     // API Gateway sends for binary media types) and header names in any case.
     const queued = new Map<string, InboundMessage>();
@@ -331,6 +366,7 @@ describe('webhook-ingest under generated bad input', () => {
         webhookRequestSpec,
         fc.constantFrom('lower' as const, 'upper' as const, 'title' as const),
         async (spec, headerCase) => {
+          signal.throwIfAborted();
           const seq = nextSequence();
           const request = materializeRequest(spec, keys, seq);
           const expected = expectedOutcome(spec, request);
