@@ -17,6 +17,7 @@ import { operatorConsoleDefinition } from '../../shared/function-registry.ts';
 import { type QueueKey, settingNames } from '../../shared/resources.ts';
 import { ApsyncFunction } from './apsync-function.ts';
 import type { ApsyncConfiguration } from './config.ts';
+import { deadLetterRedriveActions } from './operator-policy.ts';
 
 export interface ConsoleQueue {
   queue: sqs.IQueue;
@@ -129,14 +130,7 @@ export class OperatorConsole extends Construct {
     // Peek (receive, then release) and StartMessageMoveTask back to the source queue.
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({
-        actions: [
-          'sqs:GetQueueAttributes',
-          'sqs:ReceiveMessage',
-          'sqs:ChangeMessageVisibility',
-          'sqs:DeleteMessage',
-          'sqs:StartMessageMoveTask',
-          'sqs:ListMessageMoveTasks',
-        ],
+        actions: [...deadLetterRedriveActions],
         resources: queues.map((entry) => entry.deadLetterQueue.queueArn),
       }),
     );

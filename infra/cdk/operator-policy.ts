@@ -10,6 +10,19 @@ import { Construct } from 'constructs';
 import { type ResourceNames, type SecretKey, tableDefinitions } from '../../shared/resources.ts';
 import { stackNames } from './stack-outputs.ts';
 
+/**
+ * What looking into and redriving a dead-letter queue takes: peek (receive, then release), delete, and
+ * StartMessageMoveTask back to the source queue. Granted to operators and to the operator console.
+ */
+export const deadLetterRedriveActions = [
+  'sqs:GetQueueAttributes',
+  'sqs:ReceiveMessage',
+  'sqs:ChangeMessageVisibility',
+  'sqs:DeleteMessage',
+  'sqs:StartMessageMoveTask',
+  'sqs:ListMessageMoveTasks',
+] as const;
+
 export interface OperatorPolicyProps {
   prefix: string;
   names: ResourceNames;
@@ -54,14 +67,7 @@ export class OperatorPolicy extends Construct {
         resources: props.workQueues.map((queue) => queue.queueArn),
       }),
       new iam.PolicyStatement({
-        actions: [
-          'sqs:GetQueueAttributes',
-          'sqs:ReceiveMessage',
-          'sqs:ChangeMessageVisibility',
-          'sqs:DeleteMessage',
-          'sqs:StartMessageMoveTask',
-          'sqs:ListMessageMoveTasks',
-        ],
+        actions: [...deadLetterRedriveActions],
         resources: props.deadLetterQueues.map((queue) => queue.queueArn),
       }),
       new iam.PolicyStatement({
