@@ -6,7 +6,13 @@ import { approvedBillStatus, billExternalId, billStatusNames } from '../bills/bi
 import type { PaymentMode } from '../payment-mode.ts';
 import { procurifyBillStatus } from '../procurify/ports.ts';
 import type { RecordLink, RecordState } from '../state/model.ts';
-import { type Discrepancy, type LinkedComparisonInput, sameMagnitude, showAmount } from './model.ts';
+import {
+  type Discrepancy,
+  type LinkedComparisonInput,
+  sameMagnitude,
+  showAmount,
+  unlinkedPastGrace,
+} from './model.ts';
 import type { BillPlanCheck, NetSuiteBillRow, ProcurifyBillRow } from './ports.ts';
 
 export type BillComparisonInput = LinkedComparisonInput<NetSuiteBillRow, ProcurifyBillRow>;
@@ -162,11 +168,12 @@ export function compareBills(input: BillComparisonInput, indexes?: BillIndexes):
     }
   }
 
-  const cutoff = input.now.getTime() - input.graceMs;
-  for (const [uuid, bill] of procurify) {
-    if (bill.status !== approvedBillStatus || input.links.has(uuid)) continue;
-    const state = input.states.get(uuid);
-    if (explained(state) || Date.parse(bill.lastModified) > cutoff) continue;
+  const unlinked = unlinkedPastGrace(input, procurify, {
+    due: (bill) => bill.status === approvedBillStatus,
+    lastChanged: (bill) => bill.lastModified,
+    explained,
+  });
+  for (const [uuid, bill] of unlinked) {
     const carrier = netsuiteByExternalId.get(billExternalId(uuid));
     found.push({
       area: 'bill',

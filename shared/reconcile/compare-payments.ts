@@ -5,7 +5,13 @@
 import type { PaymentMode } from '../payment-mode.ts';
 import { paymentExternalId } from '../payments/vendor-payment-plan.ts';
 import type { RecordState } from '../state/model.ts';
-import { type Discrepancy, type LinkedComparisonInput, sameMagnitude, showAmount } from './model.ts';
+import {
+  type Discrepancy,
+  type LinkedComparisonInput,
+  sameMagnitude,
+  showAmount,
+  unlinkedPastGrace,
+} from './model.ts';
 import type { NetSuitePaymentRow, ProcurifyPaymentRow } from './ports.ts';
 
 export interface PaymentComparisonInput
@@ -111,11 +117,12 @@ export function comparePayments(input: PaymentComparisonInput): {
   }
 
   if (input.mode === 'push') {
-    const cutoff = input.now.getTime() - input.graceMs;
-    for (const [paymentId, payment] of procurify) {
-      if (payment.status !== 'paid' || input.links.has(paymentId)) continue;
-      const state = input.states.get(paymentId);
-      if (explained(state) || Date.parse(payment.updatedAt) > cutoff) continue;
+    const unlinked = unlinkedPastGrace(input, procurify, {
+      due: (payment) => payment.status === 'paid',
+      lastChanged: (payment) => payment.updatedAt,
+      explained,
+    });
+    for (const [paymentId, payment] of unlinked) {
       const carrier = byExternalId.get(paymentExternalId(paymentId));
       found.push({
         area: 'payment',

@@ -115,6 +115,28 @@ export interface LinkedComparisonInput<NetSuiteRow, ProcurifyRow> {
   graceMs: number;
 }
 
+/**
+ * The Procurify records a comparison expects linked and finds unlinked: due (an approved bill, a paid
+ * payment), no link, no state that explains it, and last changed before the grace period (newer ones
+ * are the poll's, still in flight).
+ */
+export function* unlinkedPastGrace<Row>(
+  input: Pick<LinkedComparisonInput<unknown, unknown>, 'links' | 'states' | 'now' | 'graceMs'>,
+  procurify: ReadonlyMap<string, Row>,
+  rule: {
+    due: (row: Row) => boolean;
+    lastChanged: (row: Row) => string;
+    explained: (state: RecordState | undefined) => boolean;
+  },
+): Generator<[string, Row]> {
+  const cutoff = input.now.getTime() - input.graceMs;
+  for (const [id, row] of procurify) {
+    if (!rule.due(row) || input.links.has(id)) continue;
+    if (rule.explained(input.states.get(id)) || Date.parse(rule.lastChanged(row)) > cutoff) continue;
+    yield [id, row];
+  }
+}
+
 export const repairNeedsFix = (area: ReconcileArea): boolean => !masterAreas.includes(area as MasterArea);
 
 export function countDiscrepancies(
