@@ -65,6 +65,7 @@ describe('soak (small): faults of every kind, then nothing lost or duplicated', 
       (operations.performed['account.deleteNoticeLost'] ?? 0);
     expect(deletesUnnoticed + (operations.performed['vendor.renameInProcurify'] ?? 0)).toBeGreaterThan(0);
     expect(reconcile.found, renderSoakReport(report)).toBeGreaterThan(0);
+    expect(reconcile.foundByKind['vendor/deleted-in-netsuite'], renderSoakReport(report)).toBeGreaterThan(0);
     expect(reconcile.explained).toBe(reconcile.found);
     expect(reconcile.unexplained, renderSoakReport(report)).toEqual([]);
     expect(reconcile.settle.settled).toBe(true);

@@ -194,9 +194,13 @@ export class OperationMix {
     this.index = index;
     // Each lost delete notice and hand edit happens at least once, whatever the draws: even a small run
     // gives the final reconcile every kind to close (once records old enough to use exist).
-    const due = OperationMix.surelyOnce[index - 3 * this.options.settleOperations];
-    const wanted =
-      due !== undefined && this.counts.performed[due] === undefined ? due : this.pick(phaseWeights[phase]);
+    // One not done yet is tried every fifth operation (the record it needs may not be synced yet).
+    const since = index - 3 * this.options.settleOperations;
+    const due =
+      since >= 0 && since % 5 === 0
+        ? OperationMix.surelyOnce.find((kind) => this.counts.performed[kind] === undefined)
+        : undefined;
+    const wanted = due ?? this.pick(phaseWeights[phase]);
     let kind = wanted;
     let done = await this.run(kind);
     if (!done) {
@@ -443,11 +447,19 @@ export class OperationMix {
   }
 
   /** `noticeLost`: deleted while the webhook is off — only the final reconcile can find it. */
-  private delete(kind: MasterKind, noticeLost = false): boolean {
+  private async delete(kind: MasterKind, noticeLost = false): Promise<boolean> {
     const master = this.choose(
-      this.masters(kind, (record) => record.pool === 'churn' && record.createdAt >= 0),
+      this.masters(
+        kind,
+        // A lost delete notice on a record apsync made active in Procurify: the drift the reconcile closes.
+        (record) => record.pool === 'churn' && record.createdAt >= 0 && !(noticeLost && record.inactive),
+      ),
     );
     if (master === undefined) return false;
+    if (noticeLost && (await this.procurifyIdOf(master)) === undefined) {
+      this.counts.notReady += 1;
+      return false;
+    }
     this.userChange(
       { type: kind, id: master.netsuiteId, eventType: 'delete' },
       () => this.env.netsuite.userDelete(kind, master.netsuiteId),
