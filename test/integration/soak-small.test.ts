@@ -65,7 +65,8 @@ describe('soak (small): faults of every kind, then nothing lost or duplicated', 
       (operations.performed['account.deleteNoticeLost'] ?? 0);
     expect(deletesUnnoticed + (operations.performed['vendor.renameInProcurify'] ?? 0)).toBeGreaterThan(0);
     expect(reconcile.found, renderSoakReport(report)).toBeGreaterThan(0);
-    expect(reconcile.foundByKind['vendor/deleted-in-netsuite'], renderSoakReport(report)).toBeGreaterThan(0);
+    // (A vendor deleted without a notice may be deactivated before the reconcile, when a later notice or
+    // duplicate of it finds it gone: the invariants check each one ends inactive in Procurify.)
     expect(reconcile.explained).toBe(reconcile.found);
     expect(reconcile.unexplained, renderSoakReport(report)).toEqual([]);
     expect(reconcile.settle.settled).toBe(true);
