@@ -319,7 +319,9 @@ export class OperationMix {
         account: '/api/v3/account-codes/',
         department: '/api/v3/departments/',
       }[master.kind];
-      const method = record.eventType === 'create' ? 'POST' : 'PUT';
+      // The method apsync's Procurify client uses for the write (shared/procurify/vendors.ts,
+      // account-codes.ts, departments.ts): POST creates; a vendor is updated with PATCH, the others with PUT.
+      const method = record.eventType === 'create' ? 'POST' : master.kind === 'vendor' ? 'PATCH' : 'PUT';
       procurify.loseConnections({ method, path, when: 'after', count: 1 });
       this.counts.procurifyAnswersLostArmed += 1;
     }

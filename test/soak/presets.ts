@@ -54,6 +54,6 @@ export function smallSoak(seed: number, operations = 200): SoakOptions {
     company: { tradingVendors: 6, codingAccounts: 4, codingDepartments: 3 },
     scheduleRates: { netsuitePoll: 3, procurifyPoll: 1, paidBillPull: 2 },
     settleOperations: 15,
-    quiesceTimeoutMs: 75_000, // a drain deadline, not a wait: quiesce returns as soon as every queue and state settled
+    quiesceTimeoutMs: 150_000, // a drain deadline, not a wait: quiesce returns as soon as every queue and state settled
   };
 }
