@@ -11,13 +11,15 @@
 // their `.journal` before it is answered, so a SIGKILL loses none; the NetSuite integration keeps its
 // key pair). The demo company
 // is seeded only into empty sandboxes (the first start, or after the sandbox files were removed), so
-// apsync's links keep pointing at the sandbox records they were made with. Only the ports change.
+// apsync's links keep pointing at the sandbox records they were made with. The endpoints keep the ports
+// of the previous run (stable-ports.ts) where still free; one that moved is named in a warning.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { ScheduleKey } from '../../shared/function-registry.ts';
 import { displayDataDir, type LocalManifest, readManifest, resolveDataDir } from './manifest.ts';
+import { choosePorts, movedEndpoints } from './stable-ports.ts';
 
 const scheduleKeys: readonly ScheduleKey[] = [
   'netsuitePoll',
@@ -37,8 +39,8 @@ export const demoScheduleRates: Readonly<Record<ScheduleKey, number>> = {
 };
 
 export interface LocalModeOptions {
-  /** Port of the webhook API (0 = a free port). */
-  port: number;
+  /** Port of the webhook API (0 = a free port; absent = the previous run's if free, else a free one). */
+  port: number | undefined;
   dataDir: string | undefined;
   ephemeral: boolean;
   demo: boolean;
@@ -51,7 +53,9 @@ export function parseLocalModeArgs(argv: readonly string[]): LocalModeOptions {
   const program = new Command('npm start --')
     .description('Runs apsync on this machine (local mode).')
     .addOption(
-      new Option('--port <port>', 'port of the webhook API (0 = a free port)').argParser(port).default(0),
+      new Option('--port <port>', 'port of the webhook API (0 = a free port)')
+        .argParser(port)
+        .default(undefined, "the previous run's, else a free port"),
     )
     .option('--data-dir <dir>', 'where state is kept (default: $APSYNC_HOME or .apsync)')
     .option('--ephemeral', 'keep state in a temporary directory, removed on exit', false)
@@ -77,7 +81,7 @@ export function parseLocalModeArgs(argv: readonly string[]): LocalModeOptions {
     });
   program.parse([...argv], { from: 'user' });
   const options = program.opts<{
-    port: number;
+    port?: number;
     dataDir?: string;
     ephemeral: boolean;
     demo: boolean;
@@ -163,6 +167,9 @@ async function main(argv: readonly string[]): Promise<number> {
     console.error(`error: a local stack is already running in ${shownDir} (pid ${existing.manifest.pid})`);
     return 1;
   }
+  // A restart listens where the previous run did (URLs a user copied stay valid); --ephemeral starts afresh.
+  const previous = existing.found === 'stopped' ? existing.manifest : undefined;
+  const ports = await choosePorts(previous);
 
   // Settings come from the environment, as on AWS (APSYNC_RETRY_BASE_SECONDS=0 npm start, ...).
   const settings: Partial<Record<keyof typeof settingNames, string>> = {};
@@ -188,7 +195,10 @@ async function main(argv: readonly string[]): Promise<number> {
     const stackOptions: Parameters<typeof startLocalStack>[0] & Record<string, unknown> = {
       dataDir: join(dataDir, 'aws'),
       sandboxDataDir: join(dataDir, 'sandboxes'),
-      apiPort: options.port,
+      apiPort: options.port ?? ports.api,
+      awsPorts: { dynamodb: ports.dynamodb, sqs: ports.sqs, secretsManager: ports.secretsManager },
+      netsuite: { port: ports.netsuite },
+      procurify: { port: ports.procurify },
       demo: options.demo,
       settings,
       scheduleRates: options.scheduleRates,
@@ -281,6 +291,15 @@ async function main(argv: readonly string[]): Promise<number> {
   process.on('SIGINT', () => exitOn('SIGINT')).on('SIGTERM', () => exitOn('SIGTERM'));
 
   printReady(published.manifest, shownDir, stack.netsuite.store.list('vendor')[0]?.id);
+  const moved = movedEndpoints(previous, published.manifest);
+  if (moved.length > 0) {
+    console.error(
+      [
+        `warning: ${moved.length} endpoint(s) moved since the last run in ${shownDir} — URLs copied before no longer work:`,
+        ...moved.map((line) => `  ${line}`),
+      ].join('\n'),
+    );
+  }
   if (stopRequested) exitOn('SIGTERM');
   return -1;
 }

@@ -52,6 +52,8 @@ export interface LocalStackOptions {
   sandboxDataDir?: string;
   /** Port of the webhook endpoint (0 = free port). */
   apiPort?: number;
+  /** Ports of the AWS emulators (0 or absent = free ports). */
+  awsPorts?: { dynamodb?: number; sqs?: number; secretsManager?: number };
   netsuite?: NetSuiteSandboxOptions;
   procurify?: ProcurifySandboxOptions;
   /** Seed the demo company (infra/local/demo.ts): NetSuite master data, synced to Procurify, and bills. */
@@ -98,7 +100,10 @@ export interface LocalStack {
 }
 
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
-  const aws = await startAwsEmulators(options.dataDir === undefined ? {} : { dataDir: options.dataDir });
+  const aws = await startAwsEmulators({
+    ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
+    ...(options.awsPorts === undefined ? {} : { ports: options.awsPorts }),
+  });
   const stops: Array<() => Promise<void>> = [() => aws.stop()];
   try {
     const sandboxDir = options.sandboxDataDir;

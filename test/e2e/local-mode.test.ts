@@ -3,7 +3,7 @@
 // child processes. A vendor changed in NetSuite reaches Procurify; status and mode work; a fault sends a
 // notice to the dead-letter queue and a redrive brings it through; a stop and a restart on the same data
 // directory lose nothing (a message queued before the stop is processed after the restart, against the
-// sandbox records kept from the first run).
+// sandbox records kept from the first run) and keeps every endpoint's URL.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -218,14 +218,18 @@ describe('local mode (npm start + apsync)', () => {
     expect(none.stderr).toBe(`error: no local stack running in ${dataDir}/ — start it with npm start\n`);
 
     const restartedAt = new Date().toISOString();
-    await startLocalMode(node, [
+    // No --port: every endpoint listens where the first run did (infra/local/stable-ports.ts).
+    const restartOutput = await startLocalMode(node, [
       'infra/local/main.ts',
       '--data-dir',
       dataDir,
-      '--port',
-      '0',
       '--no-schedules',
     ]);
+    expect(restartOutput).not.toContain('moved since the last run');
+    expect(manifest.api).toEqual(stopped.api);
+    expect(manifest.aws).toEqual(stopped.aws);
+    expect(manifest.sandboxes).toEqual(stopped.sandboxes);
+    expect(manifest.services).toEqual(stopped.services);
     const audit = await waitFor(async () => {
       const trail = await cliJson(schemas.auditOutputSchema, ['audit', 'vendor:103']);
       const received = trail.entries.findIndex((entry) => entry.facts?.eventId === 'evt-e2e-before-restart');
