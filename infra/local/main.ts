@@ -290,7 +290,9 @@ async function main(argv: readonly string[]): Promise<number> {
   process.off('SIGINT', earlySignal).off('SIGTERM', earlySignal);
   process.on('SIGINT', () => exitOn('SIGINT')).on('SIGTERM', () => exitOn('SIGTERM'));
 
-  printReady(published.manifest, shownDir, stack.netsuite.store.list('vendor')[0]?.id);
+  console.log(
+    readyBanner(published.manifest, shownDir, stack.netsuite.store.list('vendor')[0]?.id).join('\n'),
+  );
   const moved = movedEndpoints(previous, published.manifest);
   if (moved.length > 0) {
     console.error(
@@ -304,7 +306,18 @@ async function main(argv: readonly string[]): Promise<number> {
   return -1;
 }
 
-function printReady(manifest: LocalManifest, shownDir: string, vendorId: string | undefined): void {
+/**
+ * What `apsync ready` prints. Its CLI commands reach this stack: an --ephemeral one lives in a temporary
+ * directory, so they name it with --data-dir (plain `npx apsync` would look in .apsync).
+ */
+export function readyBanner(
+  manifest: LocalManifest,
+  shownDir: string,
+  vendorId: string | undefined,
+): string[] {
+  const apsync = manifest.ephemeral ? `npx apsync --data-dir ${manifest.dataDir}` : 'npx apsync';
+  const pad = (command: string, width: number) =>
+    command.length < width ? command.padEnd(width) : `${command}  `;
   const lines = [
     `apsync ready: webhook ${manifest.api.webhookUrl} — state in ${shownDir}, endpoints in ${shownDir}local.json`,
     `  NetSuite   ${manifest.services.netsuite.mode === 'sandbox' ? `sandbox ${manifest.services.netsuite.url} (admin ${manifest.sandboxes.netsuite?.adminUrl})` : `real ${manifest.services.netsuite.url}`}`,
@@ -321,23 +334,25 @@ function printReady(manifest: LocalManifest, shownDir: string, vendorId: string 
           `  console    ${manifest.console.url} — sign in with the access token ${manifest.console.token} (also in local.json)`,
         ]),
     'Try next:',
-    '  npx apsync status                     flows, queues, dead-letter queues, counts by state',
+    `  ${pad(`${apsync} status`, 38)}flows, queues, dead-letter queues, counts by state`,
   ];
   if (manifest.sandboxes.netsuite !== undefined && vendorId !== undefined) {
     lines.push(
       `  curl -X PATCH -H 'content-type: application/json' -d '{"companyName":"Renamed Supplies"}' \\`,
       `       ${manifest.sandboxes.netsuite.adminUrl}/records/vendor/${vendorId}`,
       `                                        change a vendor "as a NetSuite user"; then`,
-      `  npx apsync audit vendor:${vendorId}              what apsync did with it`,
+      `  ${pad(`${apsync} audit vendor:${vendorId}`, 38)}what apsync did with it`,
     );
   }
   lines.push(
-    '  npx apsync sync now master-data       run the NetSuite poll now',
-    '  npx apsync dlq list                   failed messages with their last error',
+    `  ${pad(`${apsync} sync now master-data`, 38)}run the NetSuite poll now`,
+    `  ${pad(`${apsync} dlq list`, 38)}failed messages with their last error`,
     `  AWS CLI: AWS_REGION=${manifest.region} AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local aws sqs list-queues --endpoint-url ${manifest.aws.sqs}`,
-    'Ctrl-C stops it; npm start again resumes from the stored state.',
+    manifest.ephemeral
+      ? `Ctrl-C stops it and removes ${shownDir} (--ephemeral: nothing is kept).`
+      : 'Ctrl-C stops it; npm start again resumes from the stored state.',
   );
-  console.log(lines.join('\n'));
+  return lines;
 }
 
 if (import.meta.main) {
