@@ -2,8 +2,9 @@
 // that the operator CLI and any AWS client (the AWS CLI included) can reach it — every endpoint and
 // resource name. Written by main.ts when the stack is ready, marked stopped on exit; read by the CLI.
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { z } from 'zod';
 import { paymentModeSchema } from '../../shared/payment-mode.ts';
 
@@ -67,15 +68,29 @@ export const localManifestSchema = z
 
 export type LocalManifest = z.infer<typeof localManifestSchema>;
 
-/** The data directory: `--data-dir`, else `APSYNC_HOME`, else `.apsync` in the working directory. */
+/**
+ * The data directory: `--data-dir`, else `APSYNC_HOME`, else `.apsync` in the project directory — the
+ * nearest one up from the working directory holding a package.json (where `npm start` runs, from any
+ * subfolder), or the working directory when there is none. So `npx apsync` from a subfolder finds the
+ * stack `npm start` started.
+ */
 export function resolveDataDir(
   option: string | undefined,
   env: Readonly<Record<string, string | undefined>> = process.env,
   cwd: string = process.cwd(),
+  exists: (path: string) => boolean = existsSync,
 ): string {
   const chosen =
     option ?? (env.APSYNC_HOME === undefined || env.APSYNC_HOME === '' ? undefined : env.APSYNC_HOME);
-  return resolve(cwd, chosen ?? defaultDataDirName);
+  if (chosen !== undefined) return resolve(cwd, chosen);
+  return join(projectDir(resolve(cwd), exists) ?? resolve(cwd), defaultDataDirName);
+}
+
+function projectDir(from: string, exists: (path: string) => boolean): string | undefined {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (exists(join(dir, 'package.json'))) return dir;
+    if (dirname(dir) === dir) return undefined;
+  }
 }
 
 /** How a data directory is named in messages: relative to the working directory when inside it. */

@@ -3,6 +3,7 @@
 // readable `sync now` result, help and version, and command-line errors (exit 2) that are caught before
 // any target is looked up.
 import { generateKeyPairSync } from 'node:crypto';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { outputKeys } from '../../infra/cdk/stack-outputs.ts';
 import { checkNetSuiteKey, newWebhookSecret } from '../../infra/cli/commands/secrets.ts';
@@ -281,8 +282,9 @@ describe('credential checks', () => {
 
 describe('npm start flags', () => {
   it('has demo rates and data defaults', () => {
+    // No --port: the previous run's port, else a free one (infra/local/stable-ports.ts).
     expect(parseLocalModeArgs([])).toEqual({
-      port: 0,
+      port: undefined,
       dataDir: undefined,
       ephemeral: false,
       demo: true,
@@ -328,7 +330,20 @@ describe('data directory', () => {
     expect(resolveDataDir(undefined, { APSYNC_HOME: '/srv/apsync' }, '/work')).toBe('/srv/apsync');
     expect(resolveDataDir(undefined, {}, '/work')).toBe('/work/.apsync');
     expect(displayDataDir('/work/.apsync', '/work')).toBe('.apsync/');
+    expect(displayDataDir('/work/.apsync', '/work/infra')).toBe('/work/.apsync/');
     expect(displayDataDir('/srv/apsync', '/work')).toBe('/srv/apsync/');
+  });
+
+  it('defaults to .apsync in the project directory from any subfolder, where npm start puts it', () => {
+    const project = (path: string) => path === '/work/app/package.json';
+    expect(resolveDataDir(undefined, {}, '/work/app/infra/cli', project)).toBe('/work/app/.apsync');
+    expect(resolveDataDir(undefined, {}, '/work/app', project)).toBe('/work/app/.apsync');
+    // Outside any project: the working directory; an explicit directory stays relative to where it is typed.
+    expect(resolveDataDir(undefined, {}, '/srv/x', project)).toBe('/srv/x/.apsync');
+    expect(resolveDataDir('state', {}, '/work/app/infra', project)).toBe('/work/app/infra/state');
+    // This repository, as `npx apsync` run in its test folder would see it.
+    const root = resolve(import.meta.dirname, '../..');
+    expect(resolveDataDir(undefined, {}, join(root, 'test/unit'))).toBe(join(root, '.apsync'));
   });
 });
 
