@@ -291,34 +291,39 @@ async function main(argv: readonly string[]): Promise<number> {
   process.on('SIGINT', () => exitOn('SIGINT')).on('SIGTERM', () => exitOn('SIGTERM'));
 
   console.log(
-    readyBanner(published.manifest, shownDir, stack.netsuite.store.list('vendor')[0]?.id).join('\n'),
+    readyBanner(
+      published.manifest,
+      shownDir,
+      stack.netsuite.store.list('vendor')[0]?.id,
+      movedEndpoints(previous, published.manifest),
+    ).join('\n'),
   );
-  const moved = movedEndpoints(previous, published.manifest);
-  if (moved.length > 0) {
-    console.error(
-      [
-        `warning: ${moved.length} endpoint(s) moved since the last run in ${shownDir} — URLs copied before no longer work:`,
-        ...moved.map((line) => `  ${line}`),
-      ].join('\n'),
-    );
-  }
   if (stopRequested) exitOn('SIGTERM');
   return -1;
 }
 
 /**
  * What `apsync ready` prints. Its CLI commands reach this stack: an --ephemeral one lives in a temporary
- * directory, so they name it with --data-dir (plain `npx apsync` would look in .apsync).
+ * directory, so they name it with --data-dir (plain `npx apsync` would look in .apsync). An endpoint that
+ * could not keep its previous port (stable-ports.ts movedEndpoints) is named first, as a warning.
  */
 export function readyBanner(
   manifest: LocalManifest,
   shownDir: string,
   vendorId: string | undefined,
+  moved: readonly string[] = [],
 ): string[] {
   const apsync = manifest.ephemeral ? `npx apsync --data-dir ${manifest.dataDir}` : 'npx apsync';
   const pad = (command: string, width: number) =>
     command.length < width ? command.padEnd(width) : `${command}  `;
   const lines = [
+    // Before the ready line, on the same stream: whoever waits for `apsync ready` has read it.
+    ...(moved.length === 0
+      ? []
+      : [
+          `warning: ${moved.length} endpoint(s) moved since the last run in ${shownDir} — URLs copied before no longer work:`,
+          ...moved.map((line) => `  ${line}`),
+        ]),
     `apsync ready: webhook ${manifest.api.webhookUrl} — state in ${shownDir}, endpoints in ${shownDir}local.json`,
     `  NetSuite   ${manifest.services.netsuite.mode === 'sandbox' ? `sandbox ${manifest.services.netsuite.url} (admin ${manifest.sandboxes.netsuite?.adminUrl})` : `real ${manifest.services.netsuite.url}`}`,
     `  Procurify  ${manifest.services.procurify.mode === 'sandbox' ? `sandbox ${manifest.services.procurify.url} (admin ${manifest.sandboxes.procurify?.adminUrl})` : `real ${manifest.services.procurify.url}`}`,

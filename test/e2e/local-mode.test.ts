@@ -6,6 +6,7 @@
 // sandbox records kept from the first run) and keeps every endpoint's URL.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -247,5 +248,35 @@ describe('local mode (npm start + apsync)', () => {
     // Operator state survives too.
     expect((await cliJson(schemas.modeGetOutputSchema, ['mode', 'get'])).mode).toBe('pull');
     await stopLocalMode();
+  });
+
+  it('moves an endpoint whose previous port is taken to a free one and names the old and new URL', async () => {
+    const stopped = localManifestSchema.parse(JSON.parse(await readFile(manifestPath(dataDir), 'utf8')));
+    const oldUrl = stopped.sandboxes.netsuite!.url;
+    // Something else took the NetSuite sandbox's port while apsync was stopped.
+    const squatter = createServer();
+    await new Promise<void>((done) =>
+      squatter.listen(Number(new URL(oldUrl).port), '127.0.0.1', () => done()),
+    );
+    try {
+      const output = await startLocalMode(node, [
+        'infra/local/main.ts',
+        '--data-dir',
+        dataDir,
+        '--no-schedules',
+      ]);
+      const newUrl = manifest.sandboxes.netsuite!.url;
+      expect(newUrl).not.toBe(oldUrl);
+      expect(output).toContain('warning: 1 endpoint(s) moved since the last run');
+      expect(output).toContain(`NetSuite sandbox: ${oldUrl} → ${newUrl} (its previous port is taken)`);
+      // The others kept theirs, and the CLI follows the move through local.json.
+      expect(manifest.api).toEqual(stopped.api);
+      expect(manifest.aws).toEqual(stopped.aws);
+      expect(manifest.sandboxes.procurify).toEqual(stopped.sandboxes.procurify);
+      expect((await cliJson(schemas.modeGetOutputSchema, ['mode', 'get'])).mode).toBe('pull');
+      await stopLocalMode();
+    } finally {
+      await new Promise((done) => squatter.close(done));
+    }
   });
 });

@@ -56,6 +56,17 @@ describe('the apsync ready banner', () => {
     expect(commands(lines).length).toBe(4);
     for (const line of commands(lines)) expect(line).not.toContain('--data-dir');
     expect(lines.at(-1)).toBe('Ctrl-C stops it; npm start again resumes from the stored state.');
+    expect(lines[0]).toMatch(/^apsync ready: /);
+  });
+
+  it('names the endpoints that moved before the ready line, so a reader of apsync ready has seen them', () => {
+    const moved = ['SQS: http://127.0.0.1:41005 → http://127.0.0.1:40002 (its previous port is taken)'];
+    const lines = readyBanner(manifest('/work/.apsync', false), '.apsync/', '101', moved);
+    expect(lines.slice(0, 3)).toEqual([
+      'warning: 1 endpoint(s) moved since the last run in .apsync/ — URLs copied before no longer work:',
+      `  ${moved[0]}`,
+      expect.stringMatching(/^apsync ready: /),
+    ]);
   });
 
   it('names the temporary data directory of an --ephemeral stack in every command', () => {
