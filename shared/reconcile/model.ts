@@ -101,7 +101,6 @@ export interface ReconcileReport {
   requests?: { netsuite?: number; procurify?: number };
 }
 
-/** Master data repairs run by themselves; bill, payment and paid-status repairs only with `--fix`. */
 /** What a comparison of linked records (bills, payments) reads: links, states and both sides' rows. */
 export interface LinkedComparisonInput<NetSuiteRow, ProcurifyRow> {
   /** Links by Procurify id (bill UUIDs lower case; the Procurify → NetSuite items). */
@@ -137,6 +136,7 @@ export function* unlinkedPastGrace<Row>(
   }
 }
 
+/** Master data repairs run by themselves; bill, payment and paid-status repairs only with `--fix`. */
 export const repairNeedsFix = (area: ReconcileArea): boolean => !masterAreas.includes(area as MasterArea);
 
 export function countDiscrepancies(
