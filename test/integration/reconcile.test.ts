@@ -2,7 +2,8 @@
 // bills apsync itself synced, after the hand edits and lost notices reconciliation exists for: a vendor
 // deleted in NetSuite without a notice (deactivated in Procurify), a Vendor Bill deleted by hand (re-sent
 // with --fix), a Vendor Bill edited by hand (reported, never overwritten), a wrong link (replaced with
-// --fix) and a bill paid on one side only. Tests wait for exact states, never for time.
+// --fix), a Vendor Payment voided or deleted by hand (reported for a person) and a bill paid on one side
+// only. Tests wait for exact states, never for time.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -454,6 +455,57 @@ describe('apsync reconcile', () => {
       }),
     ]);
     expect(reported[0]!.message).toContain('enter it again in NetSuite');
+  });
+
+  it('reports a Vendor Payment voided by hand in NetSuite for a person, and its bill now open there', async () => {
+    const bill = await syncedBill('85.00');
+    const method = stack.procurify.store.addPaymentMethod({
+      name: 'Voided run',
+      type: 1,
+      gl_code: '1000',
+    }).id;
+    const payment = stack.procurify.recordPayment({
+      bills: [{ uuid: bill.uuid, amount: '85.00' }],
+      method,
+      payment_date: '2026-03-07',
+      status: 'paid',
+    });
+    const id = String(payment.id);
+    const ref: RecordRef = { system: 'procurify', kind: 'payment', id };
+    await reconcile('--kind', 'payment', '--fix');
+    expect(await settledState(stack, state, ref)).toMatchObject({ status: 'synced' });
+    const vendorPaymentId = (await state.findBySource('procurify', 'payment', id))!.netsuiteId;
+
+    // A NetSuite user voids it (the UI's Void button; the sandbox's admin API plays it).
+    const voided = await fetch(`${stack.netsuite.adminUrl}/records/vendorPayment/${vendorPaymentId}/void`, {
+      method: 'POST',
+    });
+    expect(voided.status).toBe(200);
+    const payments = stack.netsuite.store.list('vendorPayment').length;
+
+    const output = await reconcile('--kind', 'payment', '--fix');
+    expect(about(output, id)).toEqual([
+      expect.objectContaining({
+        area: 'payment',
+        kind: 'voided-in-netsuite',
+        netsuiteId: vendorPaymentId,
+        netsuiteValue: 'voided',
+        procurifyValue: 'paid',
+        action: 'none',
+        owner: 'hand-edit',
+      }),
+    ]);
+    expect(about(output, id)[0]!.message).toContain('enter it again in NetSuite');
+    expect(about(output, id)[0]!.repair).toBeUndefined();
+    // The bill it paid is open again in NetSuite, paid in Procurify: reported too; nothing re-pushed.
+    expect(about(await reconcile('--kind', 'paid', '--fix'), bill.uuid)).toEqual([
+      expect.objectContaining({
+        area: 'paid',
+        kind: 'paid-in-procurify-only',
+        netsuiteValue: 'Open (85.00 unpaid)',
+      }),
+    ]);
+    expect(stack.netsuite.store.list('vendorPayment')).toHaveLength(payments);
   });
 
   it('runs on its schedule without --fix, and apsync status shows the last run', async () => {

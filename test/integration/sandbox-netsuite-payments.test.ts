@@ -1,5 +1,6 @@
 // Conformance of the NetSuite sandbox's vendor payments (apsync's push target): NetSuite's rules with
-// their error codes and paths, bill paid/unpaid amounts and status, idempotent upserts, reversal.
+// their error codes and paths, bill paid/unpaid amounts and status, idempotent upserts, reversal, and a
+// NetSuite user voiding a payment (the admin API's stand-in for the UI's Void button).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SandboxAccess } from '../../infra/sandboxes/netsuite/access.ts';
 import {
@@ -347,6 +348,38 @@ describe('bill amounts and status', () => {
     expect((await access.record('DELETE', `vendorBill/${bill}`)).status).toBe(400);
     expect((await access.record('DELETE', `vendorPayment/${id}`)).status).toBe(204);
     expect(await billState(bill)).toMatchObject({ status: 'A', unpaid: '80', paid: '0' });
+  });
+
+  it('a payment voided by a NetSuite user stays, Voided with nothing applied; its bill is open again', async () => {
+    const bill = await createBill(vendorA, 70);
+    const id = SandboxAccess.idFromLocation(
+      await access.record(
+        'POST',
+        'vendorPayment',
+        payment(vendorA, [{ doc: { id: bill }, apply: true }], { externalId: 'procurify-pay-void-1' }),
+      ),
+    );
+    expect((await billState(bill)).status).toBe('B');
+    const voidUrl = `${sandbox.adminUrl}/records/vendorPayment/${id}/void`;
+    expect((await fetch(voidUrl, { method: 'GET' })).status).toBe(405);
+    const voided = await fetch(voidUrl, { method: 'POST' });
+    expect(voided.status).toBe(200);
+    expect(await billState(bill)).toMatchObject({ status: 'A', unpaid: '70', paid: '0' });
+    const rows = await access.rows(
+      "SELECT voided, status, foreigntotal FROM transaction WHERE externalid = 'procurify-pay-void-1'",
+    );
+    expect(rows.items).toEqual([expect.objectContaining({ voided: 'T', status: 'V', foreigntotal: '0' })]);
+    const record = (await (await access.record('GET', `vendorPayment/${id}`)).json()) as {
+      status: { id: string; refName: string };
+      total: number;
+    };
+    expect(record).toMatchObject({ status: { id: 'V', refName: 'Voided' }, total: 0 });
+    // Voided once: the button is gone; an ordinary payment is not voided.
+    expect((await fetch(voidUrl, { method: 'POST' })).status).toBe(400);
+    const others = await access.rows(
+      "SELECT COUNT(*) AS n FROM transaction WHERE type = 'VendPymt' AND voided = 'T'",
+    );
+    expect(others.items[0]!.n).toBe('1');
   });
 
   it("a payment changes the paid bill's lastModifiedDate (the paid-bill pull relies on it)", async () => {

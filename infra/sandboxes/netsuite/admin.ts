@@ -197,6 +197,7 @@ const ROUTES = [
   'POST /__admin/records/{type}?eventType=create|paybills',
   'PATCH /__admin/records/{type}/{id|eid:x}?eventType=edit|xedit',
   'DELETE /__admin/records/{type}/{id|eid:x}',
+  'POST /__admin/records/vendorPayment/{id|eid:x}/void',
   'GET /__admin/attachments/{type}/{id|eid:x}',
   'GET|DELETE /__admin/requests',
   'GET|PUT /__admin/config',
@@ -345,6 +346,15 @@ async function route(
           message: `No ${typeSegment} with id ${idSegment}`,
           field: 'id',
         });
+        return;
+      }
+      if (segments[3] !== undefined) {
+        // The UI's Void button of a Bill Payment (payments.ts `voidPayment`); no other record action.
+        if (method !== 'POST' || segments[3] !== 'void' || type !== 'vendorPayment' || segments.length > 4) {
+          return notAllowed();
+        }
+        const record = core.userVoidPayment(found.id);
+        sendJson(res, 200, { id: record.id, record: render(record) });
         return;
       }
       if (method === 'GET') {

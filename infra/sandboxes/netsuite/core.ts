@@ -15,6 +15,7 @@ import {
 } from './demo-data.ts';
 import { Governance, type SandboxStats } from './governance.ts';
 import { type NoticeEventType, newEventId, noticeRecordType, type RecordEventNotice } from './notice.ts';
+import { voidPayment } from './payments.ts';
 import { NetSuiteProblem, problems } from './problem.ts';
 import { isRecordType, type RecordType, recordTypes } from './record-types.ts';
 import { findRecord } from './records.ts';
@@ -238,6 +239,15 @@ export class NetSuiteSandboxCore {
     if (existing === undefined) throw problems.nonexistentId(type, idSegment);
     deleteRecord(writeContext(this.store, 'admin'), existing);
     this.notify(existing.type, existing.id, 'delete', this.store.now());
+  }
+
+  /** A NetSuite user voids a Bill Payment (payments.ts `voidPayment`); the script sees an edit. */
+  userVoidPayment(idSegment: string): StoredRecord {
+    const existing = findRecord(this.store, 'vendorPayment', idSegment);
+    if (existing === undefined) throw problems.nonexistentId('vendorPayment', idSegment);
+    const record = voidPayment(this.store, existing);
+    this.notify(record.type, record.id, 'edit', record.lastModifiedDate);
+    return record;
   }
 
   /** Sends a notice now (also for records the script would ignore when asked explicitly). */

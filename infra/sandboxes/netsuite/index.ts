@@ -117,6 +117,8 @@ export interface NetSuiteSandbox {
     eventType?: NoticeEventType,
   ): StoredRecord;
   userDelete(type: RecordType, id: string): void;
+  /** A NetSuite user voids a Bill Payment: Voided, nothing applied, its bills open again; notice `edit`. */
+  userVoidPayment(id: string): StoredRecord;
   /** A record as GET ...?expandSubResources=true shows it, or undefined. */
   record(type: RecordType, id: string): Record<string, unknown> | undefined;
   /** The File Cabinet files attached to a record (by the attachment RESTlet), oldest first. */
@@ -217,6 +219,7 @@ export async function startNetSuiteSandbox(options: NetSuiteSandboxOptions = {})
     userCreate: (type, body, eventType) => core.userCreate(type, body, eventType),
     userUpdate: (type, id, body, eventType) => core.userUpdate(type, id, body, eventType),
     userDelete: (type, id) => core.userDelete(type, id),
+    userVoidPayment: (id) => core.userVoidPayment(id),
     record: (type, id) => {
       const record = core.store.get(type, id);
       return record === undefined

@@ -1,7 +1,7 @@
 // Vendor payment rules (apsync's push target): payee, an active bank account in the payment's
 // currency, and apply lines that each pay an open bill of the same vendor and currency by at most its
 // unpaid amount. Re-saving a payment first takes back its own earlier application, so an upsert never
-// applies twice; deleting it gives the amounts back. Bills it pays get a new lastModifiedDate.
+// applies twice; deleting or voiding it gives the amounts back. Bills it pays get a new lastModifiedDate.
 import { billState, checkBodyClassifications, completeVendorTerms, transactionVendor } from './bills.ts';
 import { availableInSubsidiary, isActive } from './master-data.ts';
 import { problems } from './problem.ts';
@@ -143,6 +143,35 @@ export const paymentRules: TypeRules = {
     touchChangedBills(store, record, undefined);
   },
 };
+
+/**
+ * A NetSuite user voids a Bill Payment (the Void button of the record in the UI; there is no REST
+ * action for it, and the user-event script sees it as an edit: netsuite.md "Outbound events", as
+ * infra/netsuite-script/apsync_record_event_ue.js handles it). As NetSuite voids when the accounting
+ * preference "Void Transactions Using Reversing Journals" is off: the payment stays, with status V
+ * Voided (SuiteQL `transaction.voided = 'T'`, netsuite.md "SuiteQL"), a zero total and nothing
+ * applied, so the bills it paid are open again. A voided payment cannot be voided again.
+ */
+export function voidPayment(store: RecordStore, payment: StoredRecord): StoredRecord {
+  if (payment.fields.status === 'V') {
+    throw problems.userError(`Bill Payment ${payment.id} is already voided.`);
+  }
+  const voided: StoredRecord = {
+    ...payment,
+    fields: {
+      ...payment.fields,
+      status: 'V',
+      total: 0,
+      unapplied: 0,
+      balance: 0,
+      apply: linesOf(payment.fields, 'apply').map((line) => ({ ...line, apply: false })),
+    },
+    lastModifiedDate: store.now(),
+  };
+  store.save(voided);
+  touchChangedBills(store, payment, voided);
+  return voided;
+}
 
 /**
  * What a read shows in `apply`: the applied bills, then every other open bill of the payee in the

@@ -601,7 +601,8 @@ export class SuiteqlMirror {
       lastmodifieddate: this.wallTime(record.lastModifiedDate),
       createddate: this.wallTime(record.createdDate),
       memo: textField(f, 'memo') ?? null,
-      voided: 'F',
+      // A voided Bill Payment keeps its row (payments.ts `voidPayment`).
+      voided: record.type === 'vendorPayment' && f.status === 'V' ? 'T' : 'F',
       posting: 'T',
       foreigntotal: -totalCents / 100,
       total: Math.round(-totalCents * rate) / 100,
