@@ -1,16 +1,14 @@
 // Composition root of bill-sync-worker: its dependencies built from the environment, once per container.
 import { CurrencyCache, createNetSuiteBillLookups } from '../../shared/bills/netsuite-bill-lookups.ts';
-import { type Environment, readSettings } from '../../shared/config/environment.ts';
+import type { Environment } from '../../shared/config/environment.ts';
 import { readFunctionEnvironment } from '../../shared/config/function-environment.ts';
-import { queueRetries, stateStore, syncClients } from '../../shared/config/runtime-parts.ts';
+import { queueRetries, syncFunctionParts } from '../../shared/config/runtime-parts.ts';
 import { functionDefinition } from '../../shared/function-registry.ts';
 import type { BillSyncWorkerDependencies } from './handler.ts';
 
 export function composeBillSyncWorker(env: Environment): BillSyncWorkerDependencies {
   const config = readFunctionEnvironment(env, functionDefinition('bill-sync-worker'));
-  const settings = readSettings(env);
-  const state = stateStore(config.stateTable, settings);
-  const clients = syncClients(config, settings);
+  const { settings, state, clients } = syncFunctionParts(env, config);
   // Currencies are read once per container (ten minutes), whatever client the secrets give.
   const currencies = new CurrencyCache();
   return {

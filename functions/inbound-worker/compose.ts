@@ -1,9 +1,9 @@
 // Composition root of inbound-worker: its dependencies built from the environment, once per container.
 // The master-data scope and department locations are read on each message: the deployment's values
 // with an operator's settings (`apsync settings set`) laid over them, so a change applies at once.
-import { type Environment, readSettings } from '../../shared/config/environment.ts';
+import type { Environment } from '../../shared/config/environment.ts';
 import { readFunctionEnvironment } from '../../shared/config/function-environment.ts';
-import { queueRetries, stateStore, syncClients } from '../../shared/config/runtime-parts.ts';
+import { queueRetries, syncFunctionParts } from '../../shared/config/runtime-parts.ts';
 import { functionDefinition } from '../../shared/function-registry.ts';
 import { createNetSuiteMasterReads } from '../../shared/master-data/netsuite-master-reads.ts';
 import { createProcurifyLookups } from '../../shared/master-data/procurify-lookups.ts';
@@ -12,9 +12,7 @@ import type { InboundWorkerDependencies } from './handler.ts';
 
 export function composeInboundWorker(env: Environment): InboundWorkerDependencies {
   const config = readFunctionEnvironment(env, functionDefinition('inbound-worker'));
-  const settings = readSettings(env);
-  const state = stateStore(config.stateTable, settings);
-  const clients = syncClients(config, settings);
+  const { settings, state, clients } = syncFunctionParts(env, config);
   const current = () => effectiveMasterDataSettings(state, settings);
   const lookups = createProcurifyLookups(
     async () => (await clients()).procurify,

@@ -1,8 +1,8 @@
 // Composition root of payment-push-worker: its dependencies built from the environment, once per container.
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
-import { type Environment, readSettings } from '../../shared/config/environment.ts';
+import type { Environment } from '../../shared/config/environment.ts';
 import { readFunctionEnvironment } from '../../shared/config/function-environment.ts';
-import { queueRetries, stateStore, syncClients } from '../../shared/config/runtime-parts.ts';
+import { queueRetries, syncFunctionParts } from '../../shared/config/runtime-parts.ts';
 import { functionDefinition } from '../../shared/function-registry.ts';
 import { readDefaultPaymentMode } from '../../shared/payments/default-mode.ts';
 import {
@@ -14,9 +14,7 @@ import type { PaymentPushWorkerDependencies } from './handler.ts';
 
 export function composePaymentPushWorker(env: Environment): PaymentPushWorkerDependencies {
   const config = readFunctionEnvironment(env, functionDefinition('payment-push-worker'));
-  const settings = readSettings(env);
-  const state = stateStore(config.stateTable, settings);
-  const clients = syncClients(config, settings);
+  const { settings, state, clients } = syncFunctionParts(env, config);
   const accounts = new PaymentAccountCache();
   const facts = async () => createNetSuitePaymentFacts((await clients()).netsuite, accounts);
   return {

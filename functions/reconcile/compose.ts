@@ -2,9 +2,9 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SqsQueuePublisher } from '../../shared/aws/queue-publisher.ts';
-import { type Environment, readSettings } from '../../shared/config/environment.ts';
+import type { Environment } from '../../shared/config/environment.ts';
 import { readFunctionEnvironment } from '../../shared/config/function-environment.ts';
-import { stateStore, syncClients } from '../../shared/config/runtime-parts.ts';
+import { syncFunctionParts } from '../../shared/config/runtime-parts.ts';
 import type { BillMessage } from '../../shared/events/bill-message.ts';
 import type { InboundMessage } from '../../shared/events/inbound-message.ts';
 import type { PaymentMessage } from '../../shared/events/payment-message.ts';
@@ -16,9 +16,7 @@ import type { ReconcileHandlerDependencies } from './handler.ts';
 
 export function composeReconcile(env: Environment): ReconcileHandlerDependencies {
   const config = readFunctionEnvironment(env, functionDefinition('reconcile'));
-  const settings = readSettings(env);
-  const state = stateStore(config.stateTable, settings);
-  const clients = syncClients(config, settings);
+  const { settings, state, clients } = syncFunctionParts(env, config);
   const dynamodb = new DynamoDBClient({});
   const sqs = new SQSClient({});
   const queues = {

@@ -21,7 +21,7 @@ import {
   type SyncClientSecrets,
   type SyncClients,
 } from '../sync-clients.ts';
-import type { FunctionSettings } from './environment.ts';
+import { type Environment, type FunctionSettings, readSettings } from './environment.ts';
 
 /** The AWS SDK clients the parts are built on; each is asked for when a part needs it. */
 export interface RuntimeAws {
@@ -56,6 +56,22 @@ export function syncClients(
   aws: RuntimeAws = functionAws,
 ): () => Promise<SyncClients> {
   return createSyncClientSource(aws.secrets(), secrets, settings);
+}
+
+/**
+ * What a function working on both systems builds first from its environment and resource variables
+ * (readFunctionEnvironment): the settings, the state store and the NetSuite and Procurify clients.
+ */
+export function syncFunctionParts(
+  env: Environment,
+  resources: SyncClientSecrets & { stateTable: string },
+): { settings: FunctionSettings; state: DynamoStateStore; clients: () => Promise<SyncClients> } {
+  const settings = readSettings(env);
+  return {
+    settings,
+    state: stateStore(resources.stateTable, settings),
+    clients: syncClients(resources, settings),
+  };
 }
 
 export function netSuiteClient(
