@@ -16,7 +16,7 @@ import { type PaymentMode, readPaymentMode } from '../payment-mode.ts';
 import type { PaymentApplications, ProcurifyPayment, ProcurifyPayments } from '../procurify/ports.ts';
 import type { RecordRef } from '../state/model.ts';
 import type { AuditTrail, ConfigStore, LinkStore, SyncStateStore } from '../state/ports.ts';
-import { decidePayment } from './decide-payment.ts';
+import { decidePayments } from './decide-payment.ts';
 import { type LoadCursor, type LoadProgress, runLoad } from './load-cursor.ts';
 import { applicationsByVendorPayment, matchVendorPayment, type PaymentLine } from './match-vendor-payment.ts';
 import { readVendorPaymentApplications } from './netsuite-payment-applications.ts';
@@ -183,8 +183,6 @@ async function handleBatch(
   extra: Pick<PaymentBackfillCursor, 'push' | 'listedPayments' | 'problems'>,
 ): Promise<void> {
   counts.read += batch.length;
-  // The NetSuite facts as the payment-push worker reads them (one payment at a time here).
-  const facts = createNetSuitePaymentFacts(deps.netsuite, deps.accounts);
   const gathered: Gathered[] = [];
   for (const payment of batch) {
     const paymentId = String(payment.id);
@@ -210,13 +208,27 @@ async function handleBatch(
     }
   }
 
+  const matches = new Map<Gathered, ReturnType<typeof matchVendorPayment>>();
+  for (const entry of gathered) {
+    const match = matchVendorPayment(entry.lines, applied, linkedElsewhere);
+    // Taken now, so a second payment with the same applications in this batch is not matched to it.
+    if (match.kind === 'matched') linkedElsewhere.add(match.vendorPaymentId);
+    matches.set(entry, match);
+  }
+  // Not in NetSuite: what the payment-push worker would do with each, their NetSuite facts read in bulk.
+  const undecided = gathered.filter((entry) => matches.get(entry)?.kind === 'none');
+  const decided = await decidePayments(undecided, {
+    ...deps,
+    facts: createNetSuitePaymentFacts(deps.netsuite, deps.accounts),
+  });
+  const decisions = new Map(undecided.map((entry, index) => [entry, decided[index]!]));
+
   const toPush: string[] = [];
-  for (const { payment, applications, lines } of gathered) {
+  for (const entry of gathered) {
+    const { payment, lines } = entry;
     const paymentId = String(payment.id);
-    const match = matchVendorPayment(lines, applied, linkedElsewhere);
+    const match = matches.get(entry)!;
     if (match.kind === 'matched') {
-      // Taken now, so a second payment with the same applications in this batch is not matched to it.
-      linkedElsewhere.add(match.vendorPaymentId);
       await linkMatched(deps, payment, match.vendorPaymentId, lines);
       counts.matched += 1;
       continue;
@@ -229,8 +241,7 @@ async function handleBatch(
       });
       continue;
     }
-    // Not in NetSuite: what the payment-push worker would do with it.
-    const decision = await decidePayment(payment, applications, { ...deps, facts });
+    const decision = decisions.get(entry)!;
     if (decision.kind === 'skip') {
       counts.skipped += 1;
       keepProblem(extra.problems, { paymentId, reason: decision.message });

@@ -8,7 +8,8 @@
 import type { PaymentApplications, ProcurifyPayment, ProcurifyPayments } from '../procurify/ports.ts';
 import type { RecordLink, RecordState } from '../state/model.ts';
 import type { LinkStore, SyncStateStore } from '../state/ports.ts';
-import type { PaymentFacts, PaymentFactsSource } from './ports.ts';
+import { gatherPaymentFacts } from './batch-payment-facts.ts';
+import type { PaymentFacts, PaymentFactsReads, PaymentFactsSource } from './ports.ts';
 import {
   type ExistingVendorPayment,
   type PaymentLinks,
@@ -152,6 +153,25 @@ export async function decidePayment(
     plan,
     ...(existing === undefined ? {} : { existing }),
   };
+}
+
+/**
+ * The decisions for several paid payments (the initial load's batch), made side by side with their
+ * NetSuite facts read together: one bulk read for the batch instead of one per payment.
+ */
+export function decidePayments(
+  payments: ReadonlyArray<{ payment: ProcurifyPayment; applications: PaymentApplications }>,
+  deps: Omit<DecidePaymentDependencies, 'facts'> & {
+    facts: PaymentFactsReads & Pick<PaymentFactsSource, 'findVendorPayment'>;
+  },
+): Promise<PaymentDecision[]> {
+  const batch = gatherPaymentFacts(deps.facts, payments.length);
+  return Promise.all(
+    payments.map(({ payment, applications }) => {
+      const facts = batch.participant();
+      return decidePayment(payment, applications, { ...deps, facts }).finally(() => facts.done());
+    }),
+  );
 }
 
 /** The GL code of the payment's company payment method, when the payment does not carry it. */

@@ -179,6 +179,9 @@ const paymentWrites = () =>
     .requestLog()
     .filter((entry) => entry.method !== 'GET' && entry.path.includes('/vendorPayment'));
 
+const suiteQlQueries = () =>
+  stack.netsuite.requestLog().filter((entry) => entry.path.endsWith('/query/v1/suiteql')).length;
+
 function deps(overrides: Partial<BackfillPaymentsDependencies> = {}): BackfillPaymentsDependencies {
   return { netsuite, procurify, state, payments, defaultMode: 'push', ...overrides };
 }
@@ -210,8 +213,12 @@ describe('initial load: payments of the loaded bills (push mode)', () => {
     // Part of bill e paid in NetSuite by another amount: not this payment, and the rest is too little.
     payInNetSuite([{ bill: e.netsuiteId, amount: 20 }]);
     const writesBefore = paymentWrites().length;
+    const queriesBefore = suiteQlQueries();
 
     const listed = await backfillPayments(deps(), { since });
+    // The applications (the bills' Vendor Payments, then all of theirs), then the two payments not in
+    // NetSuite decided together: their bills and Vendor Payments in one query, the GL code's accounts.
+    expect(suiteQlQueries() - queriesBefore).toBe(4);
     expect(listed).toMatchObject({
       status: 'done',
       push: false,
