@@ -298,6 +298,30 @@ export const auditOutputSchema = z
   .strict();
 export type AuditOutput = z.infer<typeof auditOutputSchema>;
 
+/** `apsync audit settings[:<name>]`: the setting changes, oldest first. */
+export const settingsAuditOutputSchema = z
+  .object({
+    record: z.string(),
+    changes: z.array(
+      z
+        .object({
+          at: z.string(),
+          name: z.string(),
+          by: z.string(),
+          /** `cli` or `console`. */
+          via: z.string(),
+          /** The value that applied before the change (null: none). */
+          previous: z.unknown(),
+          /** Where that value came from: an operator, cdk.json (`deployment`) or the default. */
+          previousSource: z.enum(['operator', 'deployment', 'default']).optional(),
+          value: z.unknown(),
+        })
+        .strict(),
+    ),
+  })
+  .strict();
+export type SettingsAuditOutput = z.infer<typeof settingsAuditOutputSchema>;
+
 export const modeGetOutputSchema = z
   .object({
     mode: z.enum(['push', 'pull']),

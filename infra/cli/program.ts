@@ -15,7 +15,13 @@ import type { PaymentMode } from '../../shared/payment-mode.ts';
 import { settingNamesList } from '../../shared/settings/catalog.ts';
 import type { RecordKind } from '../../shared/state/model.ts';
 import { resolveDataDir } from '../local/manifest.ts';
-import { auditRecord, renderAudit } from './commands/audit.ts';
+import {
+  auditRecord,
+  auditSettings,
+  renderAudit,
+  renderSettingsAudit,
+  settingsAuditName,
+} from './commands/audit.ts';
 import { renderBackfill, runBackfill } from './commands/backfill.ts';
 import {
   excludeBills,
@@ -362,9 +368,17 @@ function buildProgram(io: CliIo, state: RunState): Command {
 
   program
     .command('audit')
-    .description("a record's audit trail, oldest first, with its sync state and link")
+    .description(
+      "a record's audit trail, oldest first, with its sync state and link; `settings[:<name>]`: the setting changes (who, when, old and new value)",
+    )
     .addArgument(record)
     .action(async (text: string) => {
+      const settingsAudit = settingsAuditName(text);
+      if (settingsAudit !== undefined) {
+        const output = await auditSettings(await services(), settingsAudit.name);
+        emit(schemas.settingsAuditOutputSchema, output, renderSettingsAudit);
+        return;
+      }
       const ref = parseRecord(text);
       emit(schemas.auditOutputSchema, await auditRecord(await services(), ref), renderAudit);
     });

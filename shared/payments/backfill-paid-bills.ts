@@ -5,26 +5,30 @@
 // are marked paid in Procurify with the date of the NetSuite payment. The decision is the pull's own
 // (planPaidBillUpdates: paid in full → mark, partly paid → noted, not markable → said why). Resumable
 // (configuration item `paid-bill-backfill`, load-cursor.ts); NetSuite read through the governed client.
-import { classOf, DataError, type SyncError } from '../errors.ts';
+import { classOf, type SyncError } from '../errors.ts';
 import type { SuiteQl } from '../netsuite/index.ts';
-import { type PaymentMode, readPaymentMode } from '../payment-mode.ts';
+import type { PaymentMode } from '../payment-mode.ts';
 import type { ProcurifyBillPayer, ProcurifyBillSummary, ProcurifyBills } from '../procurify/ports.ts';
 import type { RecordLink, RecordRef } from '../state/model.ts';
 import type { AuditTrail, ConfigStore, LinkStore } from '../state/ports.ts';
-import { type LoadCursor, type LoadProgress, runLoad } from './load-cursor.ts';
+import { keepListed, type LoadCursor, type LoadOptions, runListingLoad } from './load-cursor.ts';
 import { readBillsForPull, readLatestPaymentDates } from './netsuite-payment-facts.ts';
 import { type BillToMark, markBatches, planPaidBillUpdates } from './paid-bill-plan.ts';
 
 export const paidBillBackfillConfigName = 'paid-bill-backfill';
 
-/**
- * Bills and problems kept in the cursor (the counts count them all): the cursor is one state-table
- * item, which DynamoDB keeps under 400 KB.
- */
+/** Bills listed in the cursor (keepListed). */
 const listLimit = 1000;
-const problemLimit = 200;
 
-export interface PaidBillListing {
+/** The phase runs in pull mode; in the other one the operator is told what to use. */
+const phaseMode = {
+  needed: 'pull' as const,
+  refusal:
+    '--mark-paid is for pull mode (bills paid in NetSuite are marked paid in Procurify); the payment mode is push: ' +
+    'payments of the loaded bills are pushed with --payments instead',
+};
+
+export interface PaidBillListed {
   billUuid: string;
   netsuiteBillId: string;
   paymentDate: string;
@@ -47,12 +51,16 @@ export interface PaidBillBackfillCounts {
   failed: number;
 }
 
-export type PaidBillBackfillCursor = LoadCursor<PaidBillBackfillCounts> & {
-  markPaid: boolean;
+/** What the cursor carries beside the counts: marking or listing, and what was listed. */
+export type PaidBillListing = {
+  /** Marking them paid (--mark-paid) rather than listing. */
+  writes: boolean;
   /** The first bills paid in NetSuite that were listed, not marked. */
-  listedBills: PaidBillListing[];
+  listedBills: PaidBillListed[];
   problems: Array<{ billUuid: string; netsuiteBillId?: string; reason: string }>;
 };
+
+export type PaidBillBackfillCursor = LoadCursor<PaidBillBackfillCounts> & PaidBillListing;
 
 export interface BackfillPaidBillsDependencies {
   netsuite: { suiteQl: SuiteQl };
@@ -62,14 +70,9 @@ export interface BackfillPaidBillsDependencies {
   now?: () => Date;
 }
 
-export interface BackfillPaidBillsOptions {
-  /** ISO start of the load's recent window (backfill-bills.ts loadSince). */
-  since: string;
-  history?: boolean;
+export interface BackfillPaidBillsOptions extends LoadOptions<PaidBillBackfillCounts> {
   /** Mark them paid in Procurify (the operator asked); otherwise list them. */
   markPaid?: boolean;
-  batchSize?: number;
-  onProgress?: (progress: LoadProgress<PaidBillBackfillCounts>) => void;
 }
 
 /** Procurify statuses read: Approved (markable) and the payment-under-way ones (said why not). */
@@ -81,41 +84,14 @@ export async function backfillPaidBills(
   deps: BackfillPaidBillsDependencies,
   options: BackfillPaidBillsOptions,
 ): Promise<PaidBillBackfillCursor> {
-  const mode = await readPaymentMode(deps.state, deps.defaultMode);
-  if (mode.mode !== 'pull') {
-    throw new DataError(
-      '--mark-paid is for pull mode (bills paid in NetSuite are marked paid in Procurify); the payment mode is push: ' +
-        'payments of the loaded bills are pushed with --payments instead',
-      { source: 'apsync', code: 'MODE_PUSH' },
-    );
-  }
-  const markPaid = options.markPaid === true;
-  const extra: Pick<PaidBillBackfillCursor, 'markPaid' | 'listedBills' | 'problems'> = {
-    markPaid,
-    listedBills: [],
-    problems: [],
-  };
-  const stored = await deps.state.getConfig<PaidBillBackfillCursor>(paidBillBackfillConfigName);
-  // A listing and a marking run are different loads: switching starts the load over (already marked
-  // bills are no longer Approved in Procurify, so they are not read again).
-  if (stored?.status === 'running' && stored.markPaid === markPaid && stored.since === options.since) {
-    extra.listedBills = stored.listedBills ?? [];
-    extra.problems = stored.problems ?? [];
-  } else if (stored?.status === 'running') {
-    await deps.state.putConfig(paidBillBackfillConfigName, { ...stored, status: 'done' });
-  }
-  const state: ConfigStore = {
-    getConfig: deps.state.getConfig.bind(deps.state),
-    // The cursor carries this run's listing too.
-    putConfig: (name, value) =>
-      deps.state.putConfig(name, { ...(value as LoadCursor<PaidBillBackfillCounts>), ...extra }),
-  };
-  const cursor = await runLoad<ProcurifyBillSummary, PaidBillBackfillCounts>(
-    { state, ...(deps.now === undefined ? {} : { now: deps.now }) },
+  // Already marked bills are no longer Approved in Procurify: a marking run does not read them again.
+  const extra: PaidBillListing = { writes: options.markPaid === true, listedBills: [], problems: [] };
+  return runListingLoad<ProcurifyBillSummary, PaidBillBackfillCounts, PaidBillListing>(
+    deps,
+    options,
     {
+      mode: phaseMode,
       name: paidBillBackfillConfigName,
-      since: options.since,
-      history: options.history === true,
       emptyCounts: () => ({
         read: 0,
         notLinked: 0,
@@ -135,19 +111,18 @@ export async function backfillPaidBills(
         }),
       timeOf: (bill) => bill.last_modified_datetime,
       keyOf: (bill) => bill.uuid.toLowerCase(),
-      batchSize: options.batchSize ?? 100,
+      defaultBatchSize: 100,
       handle: (batch, counts) => handleBatch(deps, batch, counts, extra),
-      ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
     },
+    extra,
   );
-  return { ...cursor, ...extra };
 }
 
 async function handleBatch(
   deps: BackfillPaidBillsDependencies,
   batch: ProcurifyBillSummary[],
   counts: PaidBillBackfillCounts,
-  extra: Pick<PaidBillBackfillCursor, 'markPaid' | 'listedBills' | 'problems'>,
+  extra: PaidBillListing,
 ): Promise<void> {
   counts.read += batch.length;
   const links = new Map<string, RecordLink | undefined>();
@@ -174,10 +149,10 @@ async function handleBatch(
   counts.paidInNetSuite += plan.markPaid.length;
   counts.partial += plan.partial.length;
   counts.notMarkable += plan.notMarkable.length;
-  for (const bill of plan.notMarkable) keepProblem(extra.problems, bill);
-  if (!extra.markPaid) {
+  for (const bill of plan.notMarkable) keepListed(extra.problems, bill);
+  if (!extra.writes) {
     counts.listed += plan.markPaid.length;
-    for (const bill of plan.markPaid) keep(extra.listedBills, listing(bill));
+    for (const bill of plan.markPaid) keepListed(extra.listedBills, listing(bill), listLimit);
     return;
   }
   for (const group of markBatches(plan.markPaid, 100)) {
@@ -185,19 +160,11 @@ async function handleBatch(
   }
 }
 
-const listing = (bill: BillToMark): PaidBillListing => ({
+const listing = (bill: BillToMark): PaidBillListed => ({
   billUuid: bill.billUuid,
   netsuiteBillId: bill.netsuiteBillId,
   paymentDate: bill.paymentDate,
 });
-
-function keep<T>(list: T[], item: T): void {
-  if (list.length < listLimit) list.push(item);
-}
-
-function keepProblem<T extends { reason: string }>(list: T[], item: T): void {
-  if (list.length < problemLimit) list.push({ ...item, reason: item.reason.slice(0, 500) });
-}
 
 /** One mark-as-paid request; when Procurify refuses the batch (all or nothing), bill by bill. */
 async function mark(
@@ -205,7 +172,7 @@ async function mark(
   paymentDate: string,
   bills: BillToMark[],
   counts: PaidBillBackfillCounts,
-  extra: Pick<PaidBillBackfillCursor, 'problems'>,
+  extra: Pick<PaidBillListing, 'problems'>,
 ): Promise<void> {
   try {
     await deps.procurify.markBillsPaid(
@@ -221,7 +188,7 @@ async function mark(
     const bill = bills[0]!;
     const reason = `Procurify refused mark-as-paid: ${(error as SyncError).message}`;
     counts.failed += 1;
-    keepProblem(extra.problems, { billUuid: bill.billUuid, netsuiteBillId: bill.netsuiteBillId, reason });
+    keepListed(extra.problems, { billUuid: bill.billUuid, netsuiteBillId: bill.netsuiteBillId, reason });
     await deps.state.append(billRef(bill.billUuid), {
       step: 'failed',
       message: `initial load (--mark-paid): NetSuite bill ${bill.netsuiteBillId} is paid in full but ${reason}`,

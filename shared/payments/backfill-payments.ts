@@ -8,16 +8,16 @@
 // `backfill`), where the worker pushes each exactly once, within the NetSuite share; the load waits for
 // each outcome and counts it. Resumable (configuration item `payment-backfill`, load-cursor.ts).
 import type { QueuePublisher } from '../aws/queue-publisher.ts';
-import { DataError, TransientError } from '../errors.ts';
+import { TransientError } from '../errors.ts';
 import type { PaymentMessage } from '../events/payment-message.ts';
 import { formatCents, toCents } from '../money/money.ts';
 import type { NetSuiteRecords, SuiteQl } from '../netsuite/index.ts';
-import { type PaymentMode, readPaymentMode } from '../payment-mode.ts';
+import type { PaymentMode } from '../payment-mode.ts';
 import type { PaymentApplications, ProcurifyPayment, ProcurifyPayments } from '../procurify/ports.ts';
 import type { RecordRef } from '../state/model.ts';
 import type { AuditTrail, ConfigStore, LinkStore, SyncStateStore } from '../state/ports.ts';
 import { decidePayments } from './decide-payment.ts';
-import { type LoadCursor, type LoadProgress, runLoad } from './load-cursor.ts';
+import { keepListed, type LoadCursor, type LoadOptions, runListingLoad } from './load-cursor.ts';
 import { applicationsByVendorPayment, matchVendorPayment, type PaymentLine } from './match-vendor-payment.ts';
 import { readVendorPaymentApplications } from './netsuite-payment-applications.ts';
 import { createNetSuitePaymentFacts, type PaymentAccountCache } from './netsuite-payment-facts.ts';
@@ -25,12 +25,16 @@ import type { VendorPaymentPlan } from './vendor-payment-plan.ts';
 
 export const paymentBackfillConfigName = 'payment-backfill';
 
-/**
- * Payments and problems kept in the cursor (the counts count them all): the cursor is one state-table
- * item, which DynamoDB keeps under 400 KB.
- */
+/** Payments listed in the cursor (keepListed). */
 const listLimit = 300;
-const problemLimit = 200;
+
+/** The phase runs in push mode; in the other one the operator is told what to use. */
+const phaseMode = {
+  needed: 'push' as const,
+  refusal:
+    '--payments is for push mode (Procurify payments become NetSuite Vendor Payments); the payment mode is pull: ' +
+    'bills paid in NetSuite before go-live are marked paid with --mark-paid instead',
+};
 
 /** What the push would write for a listed payment (the worker's plan). */
 export interface PaymentPreview {
@@ -68,11 +72,15 @@ export interface PaymentBackfillCounts {
   failed: number;
 }
 
-export type PaymentBackfillCursor = LoadCursor<PaymentBackfillCounts> & {
-  push: boolean;
+/** What the cursor carries beside the counts: pushing or listing, and what was listed. */
+export type PaymentListing = {
+  /** Pushing (--payments) rather than listing. */
+  writes: boolean;
   listedPayments: PaymentPreview[];
   problems: PaymentProblemListing[];
 };
+
+export type PaymentBackfillCursor = LoadCursor<PaymentBackfillCounts> & PaymentListing;
 
 export interface BackfillPaymentsDependencies {
   netsuite: { records: NetSuiteRecords; suiteQl: SuiteQl };
@@ -87,16 +95,11 @@ export interface BackfillPaymentsDependencies {
   pause?: (ms: number) => Promise<void>;
 }
 
-export interface BackfillPaymentsOptions {
-  /** ISO start of the load's recent window (backfill-bills.ts loadSince). */
-  since: string;
-  history?: boolean;
+export interface BackfillPaymentsOptions extends LoadOptions<PaymentBackfillCounts> {
   /** Push the writable payments (the operator asked); otherwise list them. */
   push?: boolean;
-  batchSize?: number;
   /** How long to wait for the worker's outcomes of one batch (default 15 minutes). */
   outcomeTimeoutMs?: number;
-  onProgress?: (progress: LoadProgress<PaymentBackfillCounts>) => void;
 }
 
 const paymentRef = (paymentId: string): RecordRef => ({
@@ -109,40 +112,13 @@ export async function backfillPayments(
   deps: BackfillPaymentsDependencies,
   options: BackfillPaymentsOptions,
 ): Promise<PaymentBackfillCursor> {
-  const mode = await readPaymentMode(deps.state, deps.defaultMode);
-  if (mode.mode !== 'push') {
-    throw new DataError(
-      '--payments is for push mode (Procurify payments become NetSuite Vendor Payments); the payment mode is pull: ' +
-        'bills paid in NetSuite before go-live are marked paid with --mark-paid instead',
-      { source: 'apsync', code: 'MODE_PULL' },
-    );
-  }
-  const push = options.push === true;
-  const extra: Pick<PaymentBackfillCursor, 'push' | 'listedPayments' | 'problems'> = {
-    push,
-    listedPayments: [],
-    problems: [],
-  };
-  const stored = await deps.state.getConfig<PaymentBackfillCursor>(paymentBackfillConfigName);
-  // A listing run and a pushing run are different loads: switching starts over (pushed payments are
-  // linked by then, so they are not pushed again).
-  if (stored?.status === 'running' && stored.push === push && stored.since === options.since) {
-    extra.listedPayments = stored.listedPayments ?? [];
-    extra.problems = stored.problems ?? [];
-  } else if (stored?.status === 'running') {
-    await deps.state.putConfig(paymentBackfillConfigName, { ...stored, status: 'done' });
-  }
-  const state: ConfigStore = {
-    getConfig: deps.state.getConfig.bind(deps.state),
-    putConfig: (name, value) =>
-      deps.state.putConfig(name, { ...(value as LoadCursor<PaymentBackfillCounts>), ...extra }),
-  };
-  const cursor = await runLoad<ProcurifyPayment, PaymentBackfillCounts>(
-    { state, ...(deps.now === undefined ? {} : { now: deps.now }) },
+  const extra: PaymentListing = { writes: options.push === true, listedPayments: [], problems: [] };
+  return runListingLoad<ProcurifyPayment, PaymentBackfillCounts, PaymentListing>(
+    deps,
+    options,
     {
+      mode: phaseMode,
       name: paymentBackfillConfigName,
-      since: options.since,
-      history: options.history === true,
       emptyCounts: () => ({
         read: 0,
         alreadyLinked: 0,
@@ -160,12 +136,11 @@ export async function backfillPayments(
         }),
       timeOf: (payment) => payment.updated_at,
       keyOf: (payment) => String(payment.id),
-      batchSize: options.batchSize ?? 25,
+      defaultBatchSize: 25,
       handle: (batch, counts) => handleBatch(deps, options, batch, counts, extra),
-      ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
     },
+    extra,
   );
-  return { ...cursor, ...extra };
 }
 
 interface Gathered {
@@ -180,7 +155,7 @@ async function handleBatch(
   options: BackfillPaymentsOptions,
   batch: ProcurifyPayment[],
   counts: PaymentBackfillCounts,
-  extra: Pick<PaymentBackfillCursor, 'push' | 'listedPayments' | 'problems'>,
+  extra: PaymentListing,
 ): Promise<void> {
   counts.read += batch.length;
   const gathered: Gathered[] = [];
@@ -235,7 +210,7 @@ async function handleBatch(
     }
     if (match.kind === 'ambiguous') {
       counts.skipped += 1;
-      keepProblem(extra.problems, {
+      keepListed(extra.problems, {
         paymentId,
         reason: `NetSuite Vendor Payments ${match.vendorPaymentIds.join(', ')} each apply the same amounts to its bills; not linked and not pushed (a person must say which)`,
       });
@@ -244,17 +219,17 @@ async function handleBatch(
     const decision = decisions.get(entry)!;
     if (decision.kind === 'skip') {
       counts.skipped += 1;
-      keepProblem(extra.problems, { paymentId, reason: decision.message });
+      keepListed(extra.problems, { paymentId, reason: decision.message });
       continue;
     }
     if (decision.kind === 'refuse') {
       counts.skipped += 1;
-      keepProblem(extra.problems, { paymentId, reason: decision.error.message });
+      keepListed(extra.problems, { paymentId, reason: decision.error.message });
       continue;
     }
-    if (!extra.push) {
+    if (!extra.writes) {
       counts.listed += 1;
-      keep(extra.listedPayments, preview(payment, decision.plan));
+      keepListed(extra.listedPayments, preview(payment, decision.plan), listLimit);
       continue;
     }
     toPush.push(paymentId);
@@ -323,14 +298,6 @@ function preview(payment: ProcurifyPayment, plan: VendorPaymentPlan): PaymentPre
   };
 }
 
-function keep<T>(list: T[], item: T): void {
-  if (list.length < listLimit) list.push(item);
-}
-
-function keepProblem<T extends { reason: string }>(list: T[], item: T): void {
-  if (list.length < problemLimit) list.push({ ...item, reason: item.reason.slice(0, 500) });
-}
-
 /**
  * Puts the payments on the payment queue and waits until the worker has dealt with each: linked (its
  * Vendor Payment is in NetSuite) or a newer state that says why not.
@@ -340,7 +307,7 @@ async function pushAndWait(
   options: BackfillPaymentsOptions,
   paymentIds: string[],
   counts: PaymentBackfillCounts,
-  extra: Pick<PaymentBackfillCursor, 'problems'>,
+  extra: Pick<PaymentListing, 'problems'>,
 ): Promise<void> {
   const now = deps.now ?? (() => new Date());
   const pause = deps.pause ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
@@ -369,7 +336,7 @@ async function pushAndWait(
         current.status !== 'pending'
       ) {
         counts.failed += 1;
-        keepProblem(extra.problems, {
+        keepListed(extra.problems, {
           paymentId,
           reason: `${current.status}: ${current.message ?? 'no message'}`,
         });

@@ -5,6 +5,8 @@
 // item of the state table, so an interrupted load resumes after the last batch it finished, and
 // `apsync status` shows how far it got (initial-load.ts).
 import type { BillBackfillPhase } from '../bills/backfill-bills.ts';
+import { DataError } from '../errors.ts';
+import { type PaymentMode, readPaymentMode } from '../payment-mode.ts';
 import type { ConfigStore } from '../state/ports.ts';
 
 export type LoadPhase = BillBackfillPhase;
@@ -116,4 +118,89 @@ export async function runLoad<Item, Counts>(
   delete cursor.handledAtResume;
   await deps.state.putConfig(spec.name, cursor);
   return cursor;
+}
+
+/**
+ * A phase of the load that runs in one payment mode only (payments: push; paid bills: pull): in the
+ * other mode it is refused, and the reason says what to use instead.
+ */
+async function requirePaymentMode(
+  state: ConfigStore,
+  defaultMode: PaymentMode,
+  needed: PaymentMode,
+  refusal: string,
+): Promise<void> {
+  if ((await readPaymentMode(state, defaultMode)).mode === needed) return;
+  throw new DataError(refusal, { source: 'apsync', code: needed === 'push' ? 'MODE_PULL' : 'MODE_PUSH' });
+}
+
+/** The window and pace of a load phase as the command asks for it. */
+export interface LoadOptions<Counts> {
+  /** ISO start of the load's recent window (backfill-bills.ts loadSince). */
+  since: string;
+  /** Then also the records before it. */
+  history?: boolean;
+  batchSize?: number;
+  onProgress?: (progress: LoadProgress<Counts>) => void;
+}
+
+/**
+ * What a listing phase keeps in its cursor beside the counts: whether it writes (the operator asked)
+ * and the lists it shows (records listed, problems), kept short (the cursor is one state-table item,
+ * which DynamoDB keeps under 400 KB).
+ */
+/** Problems (records that cannot be written, with why) kept in a cursor. */
+const problemLimit = 200;
+
+export type Listing = { writes: boolean } & Record<string, unknown[] | boolean>;
+
+/**
+ * runLoad for a phase that lists (or, when asked, writes): the listing travels in the cursor, so an
+ * interrupted run resumes with what it had listed; a listing run and a writing run are different loads
+ * (switching starts over: what the writing run wrote is linked by then and not read again).
+ */
+export async function runListingLoad<Item, Counts, Extra extends Listing>(
+  deps: { state: ConfigStore; defaultMode: PaymentMode; now?: () => Date },
+  options: LoadOptions<Counts>,
+  spec: Omit<LoadSpec<Item, Counts>, 'since' | 'history' | 'batchSize' | 'onProgress'> & {
+    /** The payment mode the phase runs in, and what the operator is told in the other one. */
+    mode: { needed: PaymentMode; refusal: string };
+    defaultBatchSize: number;
+  },
+  extra: Extra,
+): Promise<LoadCursor<Counts> & Extra> {
+  await requirePaymentMode(deps.state, deps.defaultMode, spec.mode.needed, spec.mode.refusal);
+  const stored = await deps.state.getConfig<LoadCursor<Counts> & Extra>(spec.name);
+  if (stored?.status === 'running' && stored.writes === extra.writes && stored.since === options.since) {
+    for (const [key, value] of Object.entries(extra)) {
+      if (Array.isArray(value)) Object.assign(extra, { [key]: stored[key] ?? [] });
+    }
+  } else if (stored?.status === 'running') {
+    await deps.state.putConfig(spec.name, { ...stored, status: 'done' });
+  }
+  const state: ConfigStore = {
+    getConfig: deps.state.getConfig.bind(deps.state),
+    putConfig: (name, value) => deps.state.putConfig(name, { ...(value as LoadCursor<Counts>), ...extra }),
+  };
+  const cursor = await runLoad(
+    { state, ...(deps.now === undefined ? {} : { now: deps.now }) },
+    {
+      ...spec,
+      since: options.since,
+      history: options.history === true,
+      batchSize: options.batchSize ?? spec.defaultBatchSize,
+      ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
+    },
+  );
+  return { ...cursor, ...extra };
+}
+
+/**
+ * Adds to a listing up to its limit (the counts count them all: the cursor is one state-table item,
+ * which DynamoDB keeps under 400 KB); a reason is cut to 500 characters.
+ */
+export function keepListed<T>(list: T[], item: T, limit = problemLimit): void {
+  if (list.length >= limit) return;
+  const reason = (item as { reason?: unknown }).reason;
+  list.push(typeof reason === 'string' ? { ...item, reason: reason.slice(0, 500) } : item);
 }

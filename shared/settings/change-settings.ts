@@ -141,7 +141,8 @@ export async function changeSettings(
       at,
       name: definition.name,
       by: by.user,
-      ...(previous?.source === 'operator' ? { previous: previous.value } : {}),
+      previous: previous?.value ?? null,
+      ...(previous === undefined ? {} : { previousSource: previous.source }),
       value,
       via: by.via,
     });

@@ -12,7 +12,6 @@ import { type SettingDefinition, settingsCatalog } from './catalog.ts';
 export const settingsConfigName = 'settings';
 /** The configuration item of the change history, newest first. */
 export const settingsHistoryConfigName = 'settings:history';
-const keptHistory = 200;
 
 export interface StoredSetting {
   value: unknown;
@@ -26,8 +25,10 @@ export interface SettingChange {
   at: string;
   name: string;
   by: string;
-  /** The value before the change (absent: none was set). */
+  /** The value that applied before the change (absent in changes recorded before it was kept). */
   previous?: unknown;
+  /** Where that value came from. */
+  previousSource?: SettingValue['source'];
   value: unknown;
   /** `cli` or `console`. */
   via: string;
@@ -92,6 +93,9 @@ export function defaultValue(definition: SettingDefinition): unknown {
 export async function readHistory(store: Pick<ConfigStore, 'getConfig'>): Promise<SettingChange[]> {
   return (await store.getConfig<SettingChange[]>(settingsHistoryConfigName)) ?? [];
 }
+
+/** Changes kept in the history item (newest first). */
+const keptHistory = 200;
 
 export async function appendHistory(store: ConfigStore, changes: readonly SettingChange[]): Promise<void> {
   if (changes.length === 0) return;

@@ -221,7 +221,7 @@ describe('initial load: payments of the loaded bills (push mode)', () => {
     expect(suiteQlQueries() - queriesBefore).toBe(4);
     expect(listed).toMatchObject({
       status: 'done',
-      push: false,
+      writes: false,
       counts: { read: 4, matched: 2, listed: 1, skipped: 1, created: 0, failed: 0, alreadyLinked: 0 },
       progress: { recent: { processed: 4, total: 4 } },
     });
@@ -414,7 +414,7 @@ describe('initial load: bills paid in NetSuite before go-live (pull mode)', () =
     const listed = await backfillPaidBills(pullDeps, { since: markSince });
     expect(listed).toMatchObject({
       status: 'done',
-      markPaid: false,
+      writes: false,
       counts: { read: 3, paidInNetSuite: 1, listed: 1, marked: 0, partial: 1, open: 1 },
       listedBills: [{ billUuid: paid.uuid, netsuiteBillId: paid.netsuiteId, paymentDate: '2026-03-08' }],
     });

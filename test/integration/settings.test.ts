@@ -351,4 +351,41 @@ describe('apsync settings', () => {
     expect(scheduled.outcome).toBe('succeeded');
     expect(scheduled.result).not.toHaveProperty('skipped');
   });
+
+  it('apsync audit settings shows every setting change with who, when, the old and the new value', async () => {
+    // The schedule switched off and back on by the test above, from its default.
+    const one = await json(schemas.settingsAuditOutputSchema, ['audit', 'settings:schedules.failureDigest']);
+    expect(one.record).toBe('settings:schedules.failureDigest');
+    expect(one.changes.map(({ at, ...change }) => change)).toEqual([
+      {
+        name: 'schedules.failureDigest',
+        by: 'tester (apsync CLI)',
+        via: 'cli',
+        previous: true,
+        previousSource: 'default',
+        value: false,
+      },
+      {
+        name: 'schedules.failureDigest',
+        by: 'tester (apsync CLI)',
+        via: 'cli',
+        previous: false,
+        previousSource: 'operator',
+        value: true,
+      },
+    ]);
+    expect(Date.parse(one.changes[0]!.at)).toBeLessThanOrEqual(Date.parse(one.changes[1]!.at));
+    // The whole history, oldest first: the same as the state table's, in the other order.
+    const all = await json(schemas.settingsAuditOutputSchema, ['audit', 'settings:history']);
+    expect(all.changes.map((change) => `${change.at} ${change.name}`)).toEqual(
+      (await readHistory(state)).map((change) => `${change.at} ${change.name}`).reverse(),
+    );
+    expect(all.changes.map((change) => change.name)).toContain('procurify.departmentLocationId');
+    const text = await cli(['audit', 'settings']);
+    expect(text.out).toMatch(/schedules\.failureDigest\s+tester \(apsync CLI\) \(cli\)/);
+    expect(text.out).toContain('on (default)');
+    const unknown = await cli(['audit', 'settings:nope']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.err).toContain('no setting "nope"');
+  });
 });

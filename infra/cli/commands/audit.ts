@@ -1,6 +1,10 @@
-// `apsync audit <record>`: a record's audit trail, oldest first, with its current sync state and link.
+// `apsync audit <record>`: a record's audit trail, oldest first, with its current sync state and link;
+// `apsync audit settings[:<name>]` (or `settings:history`): the setting changes, oldest first, with who,
+// when, through what, and the value before and after (shared/settings/settings-store.ts history).
+import { settingDefinition, settingValueText } from '../../../shared/settings/catalog.ts';
+import { readHistory } from '../../../shared/settings/settings-store.ts';
 import type { RecordRef, RecordState } from '../../../shared/state/model.ts';
-import type { AuditOutput } from '../output-schemas.ts';
+import type { AuditOutput, SettingsAuditOutput } from '../output-schemas.ts';
 import { formatRecord } from '../record-syntax.ts';
 import type { CliServices } from '../services.ts';
 import { orDash, table } from '../terminal.ts';
@@ -72,4 +76,49 @@ export function renderAudit(output: AuditOutput, width?: number): string {
           .join(' '),
   ]);
   return `${lines.join('\n')}\n\n${table(['at', 'step', 'message', 'facts'], rows, width)}`;
+}
+
+/** `settings`, `settings:history` or `settings:<name>`: the settings' change history, not a record. */
+export function settingsAuditName(text: string): { name?: string } | undefined {
+  const match = /^settings(?::(.+))?$/.exec(text.trim());
+  if (match === null) return undefined;
+  const name = match[1];
+  if (name === undefined || name === 'history') return {};
+  settingDefinition(name);
+  return { name };
+}
+
+export async function auditSettings(services: CliServices, name?: string): Promise<SettingsAuditOutput> {
+  const history = await readHistory(services.state);
+  return {
+    record: `settings:${name ?? 'history'}`,
+    changes: history
+      .filter((change) => name === undefined || change.name === name)
+      .reverse()
+      .map((change) => ({
+        at: change.at,
+        name: change.name,
+        by: change.by,
+        via: change.via,
+        previous: change.previous ?? null,
+        ...(change.previousSource === undefined ? {} : { previousSource: change.previousSource }),
+        value: change.value ?? null,
+      })),
+  };
+}
+
+export function renderSettingsAudit(output: SettingsAuditOutput, width?: number): string {
+  if (output.changes.length === 0) return `${output.record}\n  no setting changes recorded\n`;
+  const rows = output.changes.map((change) => [
+    change.at,
+    change.name,
+    `${change.by} (${change.via})`,
+    `${settingValueText(change.previous)}${
+      change.previousSource === undefined || change.previousSource === 'operator'
+        ? ''
+        : ` (${change.previousSource === 'deployment' ? 'cdk.json' : 'default'})`
+    }`,
+    settingValueText(change.value),
+  ]);
+  return `${output.record}\n\n${table(['at', 'setting', 'by', 'old value', 'new value'], rows, width)}`;
 }

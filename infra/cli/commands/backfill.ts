@@ -135,7 +135,7 @@ export async function runBackfill(
         },
       );
       payments = {
-        pushed: result.push,
+        pushed: result.writes,
         counts: result.counts,
         listed: result.listedPayments,
         problems: result.problems,
@@ -162,7 +162,7 @@ export async function runBackfill(
         },
       );
       paidBills = {
-        marked: result.markPaid,
+        marked: result.writes,
         counts: result.counts,
         listed: result.listedBills,
         problems: result.problems,
