@@ -3,7 +3,9 @@
 // current lines (tax, shipping and costs included) and its invoice file attached once; every payment
 // exactly one Vendor Payment, or failed with its data message, or in a dead-letter queue (none lost,
 // none duplicated); bills paid in NetSuite marked paid in Procurify (pull mode); and every record's
-// audit trail complete. Each violation is a Finding naming the record, what
+// audit trail complete. What NetSuite users changed by hand stays as they left it: a Vendor Bill edited by
+// hand keeps the edit (apsync never overwrites it), a voided Vendor Payment stays voided and is never
+// pushed again; a Vendor Bill deleted by hand is written again (by the final reconcile). Each violation is a Finding naming the record, what
 // was expected and what was found. Called by run-soak.ts.
 import type { DlqListOutput } from '../../infra/cli/output-schemas.ts';
 import { attachedFiles } from '../../infra/sandboxes/netsuite/file-cabinet.ts';
@@ -29,9 +31,20 @@ export interface Finding {
 
 export interface SoakOutcomes {
   master: { records: number; reflected: number; deletedReflected: number };
-  bills: { written: number; parked: number; notApproved: number; inDeadLetterQueue: number };
+  bills: {
+    written: number;
+    parked: number;
+    notApproved: number;
+    inDeadLetterQueue: number;
+    /** Vendor Bills edited by hand in NetSuite that still carry the edit (never overwritten). */
+    handEditKept: number;
+    /** Vendor Bills deleted by hand in NetSuite, written again. */
+    deletedWrittenAgain: number;
+  };
   payments: {
     pushedOnce: number;
+    /** Of those, voided in NetSuite by hand afterwards (still the one Vendor Payment, voided). */
+    voidedInNetSuite: number;
     /** By the message's problem ("Bill not synced", ...). */
     failedWithMessage: Record<string, number>;
     /** Failed with a data message although the driver expected it to be pushed (allowed; listed). */
@@ -58,6 +71,7 @@ interface RenderedBill {
 interface RenderedPayment {
   externalId?: string;
   total?: number;
+  status?: { id?: string } | null;
   apply?: { items?: Array<{ doc: { id: string }; apply: boolean; amount?: number }> };
 }
 
@@ -84,9 +98,17 @@ export async function checkInvariants(
   const findings: Finding[] = [];
   const outcomes: SoakOutcomes = {
     master: { records: 0, reflected: 0, deletedReflected: 0 },
-    bills: { written: 0, parked: 0, notApproved: 0, inDeadLetterQueue: 0 },
+    bills: {
+      written: 0,
+      parked: 0,
+      notApproved: 0,
+      inDeadLetterQueue: 0,
+      handEditKept: 0,
+      deletedWrittenAgain: 0,
+    },
     payments: {
       pushedOnce: 0,
+      voidedInNetSuite: 0,
       failedWithMessage: {},
       unexpectedDataFailures: [],
       billSyncedSince: [],
@@ -361,16 +383,39 @@ export async function checkInvariants(
     }
     billIdOf.set(uuid, only.id);
     outcomes.bills.written += 1;
-    // The owed total (lines with tax and shipping, and costs) in the expense lines the settings make.
-    const expectedLines = bill.expenseLines;
+    // The owed total (lines with tax and shipping, and costs) in the expense lines the settings make;
+    // a Vendor Bill edited by hand keeps the edit's total and lines (apsync never writes over it).
+    const handEdit = bill.handEdit?.kind === 'edited' ? bill.handEdit : undefined;
+    const expectedLines = handEdit?.expenseLines ?? bill.expenseLines;
+    const expectedCents = handEdit?.totalCents ?? bill.totalCents;
     const lines = only.bill.expense?.items?.length ?? 0;
-    if (cents(only.bill.total) !== bill.totalCents || lines !== expectedLines) {
+    if (cents(only.bill.total) !== expectedCents || lines !== expectedLines) {
       findings.push({
-        category: lines > expectedLines ? 'duplicate' : 'lost',
+        category: handEdit !== undefined ? 'mismatch' : lines > expectedLines ? 'duplicate' : 'lost',
         record: name,
-        expected: `total ${bill.currency} ${bill.totalCents / 100} in ${expectedLines} line(s)${bill.edits > 0 ? ` (after ${bill.edits} edit(s))` : ''}`,
+        expected: `total ${bill.currency} ${expectedCents / 100} in ${expectedLines} line(s)${bill.edits > 0 ? ` (after ${bill.edits} edit(s))` : ''}${handEdit === undefined ? '' : ' (as edited by hand in NetSuite)'}`,
         actual: `Vendor Bill ${only.id}: total ${only.bill.total} in ${lines} line(s)`,
       });
+    } else if (handEdit !== undefined) {
+      outcomes.bills.handEditKept += 1;
+    }
+    if (handEdit !== undefined && only.id !== handEdit.netsuiteBillId) {
+      findings.push({
+        category: 'mismatch',
+        record: name,
+        expected: `Vendor Bill ${handEdit.netsuiteBillId}, edited by hand, kept`,
+        actual: `Vendor Bill ${only.id}`,
+      });
+    }
+    if (bill.handEdit?.kind === 'deleted') {
+      if (only.id === bill.handEdit.netsuiteBillId) {
+        findings.push({
+          category: 'mismatch',
+          record: name,
+          expected: `a new Vendor Bill (${bill.handEdit.netsuiteBillId} was deleted by hand)`,
+          actual: `Vendor Bill ${only.id}`,
+        });
+      } else outcomes.bills.deletedWrittenAgain += 1;
     }
     // Its invoice file stored and attached once, whatever retries and edits happened.
     const files = attachedFiles(netsuite.store, 'vendorBill', only.id);
@@ -469,6 +514,25 @@ export async function checkInvariants(
         continue;
       }
       outcomes.payments.pushedOnce += 1;
+      if (payment.voidedInNetSuite !== undefined) {
+        // Voided by a NetSuite user: the same Vendor Payment, voided, applying nothing; never pushed again.
+        const voided = only.payment.status?.id === 'V';
+        const applies = (only.payment.apply?.items ?? []).filter((item) => item.apply).length;
+        if (only.id !== payment.voidedInNetSuite || !voided || applies > 0) {
+          findings.push({
+            category: 'mismatch',
+            record: name,
+            expected: `Vendor Payment ${payment.voidedInNetSuite} voided by hand, applying nothing`,
+            actual: `Vendor Payment ${only.id}: status ${only.payment.status?.id ?? 'none'}, ${applies} bill(s) applied`,
+          });
+        } else outcomes.payments.voidedInNetSuite += 1;
+        await trails.record(ref, current, {
+          fact: 'vendorPaymentId',
+          value: only.id,
+          steps: ['written', 'unchanged'],
+        });
+        continue;
+      }
       if (payment.intent === 'unmatchedAccount') {
         findings.push({
           category: 'mismatch',

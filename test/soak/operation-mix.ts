@@ -3,7 +3,13 @@
 // approved bills, edits, bills coded with an account NetSuite lacks, payments over one to three bills
 // (push mode) and bills paid in NetSuite (pull mode) — plus lost Procurify answers after a write, and
 // drift only the final reconcile can find (final-reconcile.ts): vendors and accounts deleted in NetSuite
-// with their delete notice lost, Procurify vendors renamed by hand.
+// with their delete notice lost, Procurify vendors renamed by hand, and NetSuite users' hand edits of
+// what apsync wrote — a Vendor Bill edited (a line added) or deleted, a pushed Vendor Payment voided —
+// through the NetSuite sandbox's user changes (its admin API: what a NetSuite user does in the UI). Once
+// everything settled (`driftAtRest`), a reserved vendor is deleted with its notice lost, so that only the
+// reconcile can deactivate it, one bill's link is made to name another bill's Vendor Bill (the
+// crash-test finding of issue 14), and each lost delete notice and hand edit the run could not make
+// (no record was ready in time) is made, so every run gives the final reconcile every kind to close.
 // Bills are real AP bills: USD or CAD, lines taxed inclusive or exclusive (5, 7.25, 8.875, 13 %), by
 // quantity or by cost, some with shipping or custom fields, split over departments, some with freight
 // or handling costs and an invoice PDF; their own PRNG (`rich`) draws these, so the operations the seed
@@ -70,6 +76,12 @@ export const operationKinds = [
   'payment.parkedBill',
   'netsuite.payBills',
   'payment.inPullMode',
+  'bill.editInNetSuite',
+  'bill.deleteInNetSuite',
+  'payment.voidInNetSuite',
+  // Only at rest (driftAtRest), never drawn:
+  'vendor.deleteNoticeLostAtRest',
+  'bill.wrongLink',
 ] as const;
 export type OperationKind = (typeof operationKinds)[number];
 
@@ -101,6 +113,8 @@ const masterWeights: Partial<Record<OperationKind, number>> = {
   'bill.edit': 3,
   'bill.orphanCode': 1,
   'orphanCode.resolve': 0.5,
+  'bill.editInNetSuite': 0.5,
+  'bill.deleteInNetSuite': 0.4,
 };
 
 const phaseWeights: Record<Phase, Partial<Record<OperationKind, number>>> = {
@@ -111,6 +125,7 @@ const phaseWeights: Record<Phase, Partial<Record<OperationKind, number>>> = {
     'payment.markPaid': 1.5,
     'payment.unmatchedAccount': 0.8,
     'payment.parkedBill': 0.6,
+    'payment.voidInNetSuite': 0.4,
   },
   pull: { ...masterWeights, 'netsuite.payBills': 16, 'payment.inPullMode': 1 },
 };
@@ -187,6 +202,9 @@ export class OperationMix {
     'vendor.deleteNoticeLost',
     'account.deleteNoticeLost',
     'vendor.renameInProcurify',
+    'payment.voidInNetSuite',
+    'bill.editInNetSuite',
+    'bill.deleteInNetSuite',
   ];
 
   /** Performs operation number `index` of the run; returns the kind actually performed. */
@@ -200,7 +218,12 @@ export class OperationMix {
       since >= 0 && since % 5 === 0
         ? OperationMix.surelyOnce.find((kind) => this.counts.performed[kind] === undefined)
         : undefined;
-    const wanted = due ?? this.pick(phaseWeights[phase]);
+    // A pushed payment is voided only in push mode (a surely-once kind not possible now waits its turn).
+    const possible =
+      due === 'payment.voidInNetSuite' && phase !== 'push'
+        ? OperationMix.surelyOnce.find((kind) => kind !== due && this.counts.performed[kind] === undefined)
+        : due;
+    const wanted = possible ?? this.pick(phaseWeights[phase]);
     let kind = wanted;
     let done = await this.run(kind);
     if (!done) {
@@ -295,6 +318,15 @@ export class OperationMix {
         return this.pay('pullMode', 'paid');
       case 'netsuite.payBills':
         return this.payInNetSuite();
+      case 'bill.editInNetSuite':
+        return this.editBillInNetSuite();
+      case 'bill.deleteInNetSuite':
+        return this.deleteBillInNetSuite();
+      case 'payment.voidInNetSuite':
+        return this.voidPaymentInNetSuite();
+      case 'vendor.deleteNoticeLostAtRest':
+      case 'bill.wrongLink':
+        return false; // driftAtRest's, never drawn
     }
   }
 
@@ -350,9 +382,10 @@ export class OperationMix {
     return result;
   }
 
+  /** Records the operations may use (never a reserved one: driftAtRest's). */
   private masters(kind: MasterKind, filter: (record: MasterRecord) => boolean): MasterRecord[] {
     return [...this.company.masters.values()].filter(
-      (record) => record.kind === kind && !record.deleted && filter(record),
+      (record) => record.kind === kind && !record.deleted && record.pool !== 'reserved' && filter(record),
     );
   }
 
@@ -768,6 +801,7 @@ export class OperationMix {
       (bill) =>
         bill.approved &&
         bill.paidBy === undefined &&
+        bill.handEdit === undefined &&
         bill.approvedAt <= settledBefore &&
         bill.editedAt <= settledBefore &&
         (bill.orphanCode === undefined ||
@@ -893,6 +927,156 @@ export class OperationMix {
     this.env.procurify.setPaymentStatus(payment.id, 'paid');
     payment.status = 'paid';
     return true;
+  }
+
+  // ---- NetSuite users' hand edits of what apsync wrote --------------------------------------------
+
+  /** A written, open bill whose Vendor Bill shows its current total (a few tried; never waits). */
+  private async writtenBill(): Promise<{ bill: SoakBill; netsuiteBillId: string } | undefined> {
+    const candidates = this.payableBills().filter((bill) => bill.orphanCode === undefined);
+    for (let attempt = 0; attempt < 3 && candidates.length > 0; attempt++) {
+      const bill = candidates.splice(Math.floor(this.random() * candidates.length), 1)[0]!;
+      const netsuiteBillId = await this.netsuiteBillIfReady(bill);
+      if (netsuiteBillId !== undefined) return { bill, netsuiteBillId };
+      this.counts.notReady += 1;
+    }
+    return undefined;
+  }
+
+  /**
+   * A NetSuite user adds an expense line to a Vendor Bill apsync wrote. The Procurify bill does not change,
+   * so apsync must leave the edit alone; the final reconcile reports it (`edited-in-netsuite`).
+   */
+  private async editBillInNetSuite(): Promise<boolean> {
+    const chosen = await this.writtenBill();
+    if (chosen === undefined) return false;
+    const { bill, netsuiteBillId } = chosen;
+    const account = (await this.codingRecord('account')).master.netsuiteId;
+    const department = (await this.codingRecord('department')).master.netsuiteId;
+    const amount = (1000 + Math.floor(this.random() * 9000)) / 100;
+    this.env.netsuite.userUpdate('vendorBill', netsuiteBillId, {
+      expense: {
+        items: [{ account: { id: account }, department: { id: department }, amount, memo: 'Added by hand' }],
+      },
+    });
+    const edited = this.env.netsuite.record('vendorBill', netsuiteBillId) as {
+      total?: number;
+      expense?: { items?: unknown[] };
+    };
+    bill.handEdit = {
+      kind: 'edited',
+      netsuiteBillId,
+      totalCents: Math.round((edited.total ?? 0) * 100),
+      expenseLines: edited.expense?.items?.length ?? 0,
+    };
+    return true;
+  }
+
+  /** A NetSuite user deletes an open Vendor Bill apsync wrote: the final `reconcile --fix` re-sends it. */
+  private async deleteBillInNetSuite(): Promise<boolean> {
+    const chosen = await this.writtenBill();
+    if (chosen === undefined) return false;
+    this.env.netsuite.userDelete('vendorBill', chosen.netsuiteBillId);
+    chosen.bill.handEdit = { kind: 'deleted', netsuiteBillId: chosen.netsuiteBillId };
+    return true;
+  }
+
+  /**
+   * A NetSuite user voids a Vendor Payment apsync pushed (the payment settled: synced, recorded long
+   * enough ago). apsync never pushes a payment twice; the final reconcile reports it for a person.
+   */
+  private async voidPaymentInNetSuite(): Promise<boolean> {
+    const settledBefore = this.index - this.options.settleOperations;
+    const candidates = [...this.company.payments.values()].filter(
+      (payment) =>
+        payment.intent === 'normal' &&
+        payment.status === 'paid' &&
+        payment.phase === 'push' &&
+        payment.voidedInNetSuite === undefined &&
+        payment.recordedAt <= settledBefore,
+    );
+    for (let attempt = 0; attempt < 3 && candidates.length > 0; attempt++) {
+      const payment = candidates.splice(Math.floor(this.random() * candidates.length), 1)[0]!;
+      const ref = { system: 'procurify', kind: 'payment', id: String(payment.id) } as const;
+      const state = await this.env.state().getState(ref);
+      const link = await this.env.state().findBySource('procurify', 'payment', String(payment.id));
+      if (state?.status !== 'synced' || link === undefined) {
+        this.counts.notReady += 1;
+        continue;
+      }
+      this.env.netsuite.userVoidPayment(link.netsuiteId);
+      payment.voidedInNetSuite = link.netsuiteId;
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * Drift made once everything settled, right before the final reconcile, so that nothing but the
+   * reconcile can see it: the reserved vendor deleted in NetSuite with its notice lost (nothing else
+   * touches it: no queued message, poll or duplicate names it), and one bill's link pointed at another
+   * bill's Vendor Bill (both directions, as a wrong write of the link would leave them). Returns what was done.
+   */
+  async driftAtRest(): Promise<string[]> {
+    const done: string[] = [];
+    // Everything settled: every record made so far may be used. A surely-once kind the run could not do
+    // (nothing was ready in time: timing decides, the driver never waits) is done now, at rest.
+    this.index += this.options.settleOperations + 1;
+    for (const kind of OperationMix.surelyOnce) {
+      if (this.counts.performed[kind] !== undefined || !(await this.run(kind))) continue;
+      this.counts.performed[`${kind} (at rest)`] = 1;
+      done.push(`${kind} (not done during the run)`);
+    }
+    const reserved = [...this.company.masters.values()].find(
+      (record) => record.pool === 'reserved' && record.kind === 'vendor' && !record.deleted,
+    );
+    if (reserved !== undefined && (await this.procurifyIdOf(reserved)) !== undefined) {
+      this.userChange(
+        { type: 'vendor', id: reserved.netsuiteId, eventType: 'delete' },
+        () => this.env.netsuite.userDelete('vendor', reserved.netsuiteId),
+        undefined,
+        true,
+      );
+      reserved.deleted = true;
+      reserved.deleteNoticeLost = true;
+      this.counts.performed['vendor.deleteNoticeLostAtRest'] = 1;
+      done.push(`vendor ${reserved.netsuiteId} deleted in NetSuite, notice lost`);
+    }
+    // Two open bills, each linked to its own Vendor Bill (paid status alike: only the link differs).
+    const linked: Array<{ bill: SoakBill; netsuiteBillId: string }> = [];
+    for (const bill of this.company.bills.values()) {
+      if (linked.length === 2) break;
+      if (!bill.approved || bill.paidBy !== undefined || bill.handEdit !== undefined) continue;
+      if (
+        bill.orphanCode !== undefined &&
+        this.company.orphanCodes.get(bill.orphanCode)?.netsuiteAccount === undefined
+      )
+        continue;
+      const link = await this.env.state().findBySource('procurify', 'bill', bill.uuid.toLowerCase());
+      if (link !== undefined && this.env.netsuite.record('vendorBill', link.netsuiteId) !== undefined) {
+        linked.push({ bill, netsuiteBillId: link.netsuiteId });
+      }
+    }
+    if (linked.length === 2) {
+      const [wrong, owner] = linked as [(typeof linked)[0], (typeof linked)[0]];
+      await this.env.state().link({
+        kind: 'bill',
+        procurifyId: wrong.bill.uuid.toLowerCase(),
+        netsuiteId: owner.netsuiteBillId,
+        origin: 'created',
+      });
+      this.company.wrongLink = {
+        uuid: wrong.bill.uuid.toLowerCase(),
+        ownBill: wrong.netsuiteBillId,
+        namedBill: owner.netsuiteBillId,
+        ownerUuid: owner.bill.uuid.toLowerCase(),
+      };
+      this.counts.performed['bill.wrongLink'] = 1;
+      done.push(
+        `bill ${wrong.bill.uuid} linked to Vendor Bill ${owner.netsuiteBillId} (bill ${owner.bill.uuid}'s)`,
+      );
+    }
+    return done;
   }
 
   /** Pull mode: a NetSuite user pays one to three bills on the Pay Bills page. */

@@ -2,8 +2,10 @@
 // after a switch, in pull mode, while faults are injected (NetSuite 429/5xx/timeouts/dropped
 // connections, Procurify 429s, tokens expiring, webhook notices lost or delivered twice, Procurify
 // answers lost after the write, a worker dying right after its Vendor Payment write, apsync restarted
-// on its data directory); then everything settles, the dead-letter queues are redriven once, the final
-// `apsync reconcile --fix` repairs what apsync owns (final-reconcile.ts), and the invariants are checked. Called by main.ts (`npm run soak`) and test/integration/soak-small.test.ts.
+// on its data directory); then everything settles, the dead-letter queues are redriven once, drift only a
+// reconcile can see is made at rest (a vendor deleted without a notice, a wrong link: operation-mix.ts
+// `driftAtRest`), the final `apsync reconcile --fix` repairs what apsync owns (final-reconcile.ts), and
+// the invariants are checked. Called by main.ts (`npm run soak`) and test/integration/soak-small.test.ts.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -234,6 +236,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     const deadLetters = await settleDeadLetters(env, directory, options.quiesceTimeoutMs);
     const settleMs = Date.now() - settleStarted;
 
+    const drift = await mix.driftAtRest();
+    log(`drift at rest: ${drift.join('; ') || 'none'}`);
     const reconcileStarted = Date.now();
     log('reconciling (--fix), settling its repairs, reconciling again');
     const reconciled = await finalReconcile(env, company, directory, options.quiesceTimeoutMs);
@@ -293,6 +297,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       failures:
         outcomes.findings.length +
         reconciled.unexplained.length +
+        reconciled.gaps.length +
         (first.settled && deadLetters.quiesce.settled && reconciled.settle.settled ? 0 : 1) +
         duplicates.counts.acceptedAgain,
     };

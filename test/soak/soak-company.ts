@@ -18,9 +18,11 @@ export type MasterKind = 'vendor' | 'account' | 'department';
 
 /**
  * `trading` records code bills (renamed only, never deactivated, so bills stay valid); `churn` records
- * are created, renamed, deactivated, reactivated, renumbered and deleted.
+ * are created, renamed, deactivated, reactivated, renumbered and deleted; a `reserved` record is left
+ * alone by the operations for one change at a known moment (the vendor deleted without a notice once
+ * everything settled, which only the final reconcile can then deactivate).
  */
-export type Pool = 'trading' | 'churn';
+export type Pool = 'trading' | 'churn' | 'reserved';
 
 export interface MasterRecord {
   kind: MasterKind;
@@ -91,6 +93,14 @@ export interface SoakBill {
   edits: number;
   /** Paid from Procurify (push or pull phase) or in NetSuite (pull phase). */
   paidBy?: { kind: 'procurify'; paymentId: number } | { kind: 'netsuite'; vendorPaymentId: string };
+  /**
+   * Its Vendor Bill changed by a NetSuite user once apsync wrote it (the bill is then left alone):
+   * `edited` — a line added, so the total and lines are the edit's, which apsync must never overwrite;
+   * `deleted` — the final `reconcile --fix` must send the bill again.
+   */
+  handEdit?:
+    | { kind: 'edited'; netsuiteBillId: string; totalCents: number; expenseLines: number }
+    | { kind: 'deleted'; netsuiteBillId: string };
 }
 
 export type PaymentIntent =
@@ -112,6 +122,8 @@ export interface SoakPayment {
   status: 'paid' | 'approved';
   recordedAt: number;
   phase: 'push' | 'pull';
+  /** Its Vendor Payment, voided by a NetSuite user after apsync pushed it (reported, never re-pushed). */
+  voidedInNetSuite?: string;
 }
 
 export interface NetSuiteUserPayment {
@@ -143,6 +155,11 @@ export interface SoakCompany {
   counters: { vendor: number; account: number; department: number; invoice: number; orphan: number };
   /** When the payment mode went to pull (operation index), if it did. */
   pullFrom?: number;
+  /**
+   * The link apsync's state table was made to get wrong once everything settled (the crash-test finding
+   * of issue 14): bill `uuid`'s link named Vendor Bill `namedBill`, the Vendor Bill of bill `ownerUuid`.
+   */
+  wrongLink?: { uuid: string; ownBill: string; namedBill: string; ownerUuid: string };
 }
 
 export const masterKey = (kind: MasterKind, netsuiteId: string): string => `${kind}:${netsuiteId}`;
@@ -208,7 +225,8 @@ export async function setUpCompany(
       department: Array.from({ length: size.codingDepartments }, () => ({
         name: departmentName(company),
       })),
-      vendor: Array.from({ length: size.tradingVendors }, () => vendorBody(company)),
+      // The trading vendors, then the reserved one (Pool).
+      vendor: Array.from({ length: size.tradingVendors + 1 }, () => vendorBody(company)),
     },
   }).created;
   const accounts = seeded.account ?? [];
@@ -242,11 +260,11 @@ export async function setUpCompany(
       deleteNoticeLost: false,
     });
   }
-  for (const id of seeded.vendor ?? []) {
+  for (const [index, id] of (seeded.vendor ?? []).entries()) {
     company.masters.set(masterKey('vendor', id), {
       kind: 'vendor',
       netsuiteId: id,
-      pool: 'trading',
+      pool: index < size.tradingVendors ? 'trading' : 'reserved',
       name: String(netsuite.store.get('vendor', id)?.fields.companyName),
       inactive: false,
       deleted: false,
