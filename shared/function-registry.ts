@@ -22,7 +22,7 @@ export type TableAccess = 'read' | 'readWrite' | 'readWriteScan';
 export interface FunctionDefinition {
   /** Function name without the prefix, also its Powertools service name: `webhook-ingest`. */
   readonly name: string;
-  /** Module exporting `handler`, relative to the repository root. */
+  /** Module exporting `handler`, relative to the repository root: `functions/<name>/index.ts`. */
   readonly entry: string;
   readonly description: string;
   readonly trigger: Trigger;
@@ -61,10 +61,24 @@ export interface FunctionDefinition {
  * bursts, so batches fill without waiting; a window would also have to be added to the visibility
  * timeout (which is 6x the timeout with nothing to spare).
  */
-const entries = [
+/**
+ * The two queue workers that write NetSuite from Procurify: exactly once (the idempotency table), one
+ * NetSuite permit per instance.
+ */
+const netsuiteWriter = {
+  memoryMb: 512,
+  tables: { state: 'readWrite', idempotency: 'readWrite' },
+  sendsTo: [],
+  secrets: ['netsuite', 'procurify'],
+  netsuite: { weight: 1 },
+} as const;
+
+/** Scheduled runs that read both systems in bulk, one at a time (no share of the workers' permits). */
+const bulkJob = { secrets: ['netsuite', 'procurify'], netsuite: { weight: 0 } } as const;
+
+const declared = [
   {
     name: 'webhook-ingest',
-    entry: 'functions/webhook-ingest/index.ts',
     description: 'Verifies signed NetSuite record-event notices and queues them once (F1)',
     trigger: 'http',
     route: { method: 'POST', path: '/netsuite/events' },
@@ -78,7 +92,6 @@ const entries = [
   },
   {
     name: 'inbound-worker',
-    entry: 'functions/inbound-worker/index.ts',
     description: 'Fetches the current NetSuite record of each notice and updates Procurify (F2)',
     trigger: 'queue:inbound',
     memoryMb: 512,
@@ -94,7 +107,6 @@ const entries = [
   },
   {
     name: 'netsuite-poll',
-    entry: 'functions/netsuite-poll/index.ts',
     description:
       'SuiteQL delta poll of vendors, accounts and departments: the safety net for lost notices (F2)',
     trigger: 'schedule:netsuitePoll',
@@ -108,7 +120,6 @@ const entries = [
   },
   {
     name: 'procurify-poll',
-    entry: 'functions/procurify-poll/index.ts',
     description: 'Polls Procurify for approved bills and new payments and queues them (F3, F4)',
     trigger: 'schedule:procurifyPoll',
     timeoutSeconds: 120,
@@ -119,27 +130,17 @@ const entries = [
   },
   {
     name: 'bill-sync-worker',
-    entry: 'functions/bill-sync-worker/index.ts',
     description: 'Upserts approved Procurify bills as NetSuite Vendor Bills (F3)',
     trigger: 'queue:bill',
-    memoryMb: 512,
-    tables: { state: 'readWrite', idempotency: 'readWrite' },
-    sendsTo: [],
-    secrets: ['netsuite', 'procurify'],
-    netsuite: { weight: 1 },
+    ...netsuiteWriter,
     // A bill is 3-5 NetSuite calls (lookups, upsert) at up to ~2 s: 5 bills stay under half of 60 s.
     batch: { size: 5, windowSeconds: 0 },
   },
   {
     name: 'payment-push-worker',
-    entry: 'functions/payment-push-worker/index.ts',
     description: 'Creates NetSuite Vendor Payments from Procurify payments, exactly once (F4, mode push)',
     trigger: 'queue:payment',
-    memoryMb: 512,
-    tables: { state: 'readWrite', idempotency: 'readWrite' },
-    sendsTo: [],
-    secrets: ['netsuite', 'procurify'],
-    netsuite: { weight: 1 },
+    ...netsuiteWriter,
     // A batch's payments read their NetSuite facts together (existing Vendor Payments, bills, accounts:
     // 2-3 queries), then each upserts its Vendor Payment (~3 s worst case): 5 fit well in the 60 s
     // timeout, at about 1.4 NetSuite requests a payment (test/bench/payment-push.ts).
@@ -147,19 +148,16 @@ const entries = [
   },
   {
     name: 'paid-bill-pull',
-    entry: 'functions/paid-bill-pull/index.ts',
     description: 'Marks bills paid in Procurify when NetSuite shows them Paid In Full (F5, mode pull)',
     trigger: 'schedule:paidBillPull',
     timeoutSeconds: 600,
     memoryMb: 512,
     tables: { state: 'readWrite' },
     sendsTo: [],
-    secrets: ['netsuite', 'procurify'],
-    netsuite: { weight: 0 },
+    ...bulkJob,
   },
   {
     name: 'reconcile',
-    entry: 'functions/reconcile/index.ts',
     description:
       'Compares NetSuite and Procurify in bulk, repairs master data, reports bills and payments (issue 14)',
     trigger: 'schedule:reconcile',
@@ -168,12 +166,10 @@ const entries = [
     memoryMb: 1024,
     tables: { state: 'readWriteScan' },
     sendsTo: ['inbound', 'bill', 'payment'],
-    secrets: ['netsuite', 'procurify'],
-    netsuite: { weight: 0 },
+    ...bulkJob,
   },
   {
     name: 'failure-digest',
-    entry: 'functions/failure-digest/index.ts',
     description:
       'Daily digest of data failures and open reconcile discrepancies to the alarm topic (issue 15)',
     trigger: 'schedule:failureDigest',
@@ -185,15 +181,23 @@ const entries = [
     secrets: [],
     publishesAlarms: true,
   },
-] as const satisfies readonly FunctionDefinition[];
+] as const satisfies readonly Omit<FunctionDefinition, 'entry'>[];
+
+/** Each function's handler module is `functions/<name>/index.ts`. */
+const withEntry = <D extends { readonly name: string }>(definition: D) =>
+  ({ ...definition, entry: `functions/${definition.name}/index.ts` }) as D & { readonly entry: string };
+
+const entries = declared.map(withEntry);
 
 export const functionRegistry: readonly FunctionDefinition[] = entries;
 
 /** The name of a registry function. */
-export type FunctionName = (typeof entries)[number]['name'];
+export type FunctionName = (typeof declared)[number]['name'];
 
 /** The registry entry of a function, typed as written (its tables, queues and secrets as literals). */
-export type FunctionEntry<N extends FunctionName> = Extract<(typeof entries)[number], { name: N }>;
+export type FunctionEntry<N extends FunctionName> = Extract<(typeof declared)[number], { name: N }> & {
+  readonly entry: string;
+};
 
 export function functionDefinition<N extends FunctionName>(name: N): FunctionEntry<N> {
   const definition = entries.find((entry) => entry.name === name);
@@ -206,9 +210,8 @@ export function functionDefinition<N extends FunctionName>(name: N): FunctionEnt
  * (infra/cdk/operator-console.ts: its Cognito user pool, routes and dead-letter-queue grants), so it is
  * not in the list the service stack builds one by one; its resources are declared here all the same.
  */
-export const operatorConsoleDefinition = {
+export const operatorConsoleDefinition = withEntry({
   name: 'operator-console',
-  entry: 'functions/operator-console/index.ts',
   description: 'Operator console: failures, records, replay, dismiss and redrive in the browser',
   trigger: 'http',
   timeoutSeconds: 20,
@@ -217,7 +220,7 @@ export const operatorConsoleDefinition = {
   sendsTo: ['inbound', 'bill', 'payment'],
   // The record page's preview of the next write reads NetSuite and Procurify (never writes).
   secrets: ['netsuite', 'procurify'],
-} as const satisfies FunctionDefinition;
+} as const satisfies Omit<FunctionDefinition, 'entry'>);
 
 export function queueOf(definition: FunctionDefinition): QueueKey | undefined {
   return definition.trigger.startsWith('queue:') ? (definition.trigger.slice(6) as QueueKey) : undefined;

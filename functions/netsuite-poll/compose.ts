@@ -7,6 +7,7 @@ import { readFunctionEnvironment } from '../../shared/config/function-environmen
 import { netSuiteClient, stateStore } from '../../shared/config/runtime-parts.ts';
 import type { InboundMessage } from '../../shared/events/inbound-message.ts';
 import { functionDefinition } from '../../shared/function-registry.ts';
+import { netSuitePollPorts } from '../../shared/netsuite-poll/index.ts';
 import type { NetSuitePollDependencies } from './handler.ts';
 
 export function composeNetSuitePoll(env: Environment): NetSuitePollDependencies {
@@ -19,7 +20,7 @@ export function composeNetSuitePoll(env: Environment): NetSuitePollDependencies 
     // The record API too: each run checks the configured time zone against the account first.
     poll: async () => {
       const client = await netsuite();
-      return { suiteQl: client.suiteQl, records: client.records, queue, state };
+      return { ...netSuitePollPorts(client), queue, state };
     },
     options: { overlapMinutes: settings.pollOverlapMinutes, accountTimeZone: settings.netsuiteTimeZone },
   };

@@ -12,7 +12,7 @@ import { SqsQueuePublisher } from '../../shared/aws/queue-publisher.ts';
 import { billSyncConfigName, parseBillSyncSettings } from '../../shared/bills/bill-sync-settings.ts';
 import type { InboundMessage } from '../../shared/events/inbound-message.ts';
 import { createNetSuiteClient } from '../../shared/netsuite/index.ts';
-import { backfillMasterData } from '../../shared/netsuite-poll/index.ts';
+import { backfillMasterData, suiteQlMasterRecordChanges } from '../../shared/netsuite-poll/index.ts';
 import { DynamoStateStore } from '../../shared/state/state-store.ts';
 import type { NetSuiteSandbox } from '../sandboxes/netsuite/index.ts';
 import type { ProcurifySandbox } from '../sandboxes/procurify/index.ts';
@@ -50,7 +50,10 @@ export async function seedDemoCompany(
     new SQSClient(aws.clientConfig('sqs')),
     aws.queueUrls.inbound,
   );
-  const enqueued = await backfillMasterData({ suiteQl: client.suiteQl, queue }, {});
+  const enqueued = await backfillMasterData(
+    { changes: suiteQlMasterRecordChanges(client.suiteQl), queue },
+    {},
+  );
   const total = Object.values(enqueued).reduce((sum, count) => sum + (count ?? 0), 0);
   const state = new DynamoStateStore(
     new DynamoDBClient(aws.clientConfig('dynamodb')),

@@ -35,6 +35,12 @@ import { vendorCurrencyCode, vendorTermsName } from './vendor-references.ts';
 
 export type MasterKind = 'vendor' | 'account' | 'department';
 
+/** The Procurify records master data is written to. */
+export type ProcurifyMasterData = ProcurifyVendors & ProcurifyAccountCodes & ProcurifyDepartments;
+
+/** The exact body of one master-data write. */
+export type MasterWrite = VendorWrite | AccountCodeWrite | DepartmentWrite;
+
 /** Where a write goes in Procurify's API. */
 export interface MasterWriteTarget {
   kind: 'vendor' | 'account code' | 'department';
@@ -56,14 +62,14 @@ export type MasterDecision =
       hash: string;
       /** The linked record and the content it was last written with (nothing is sent). */
       target: MasterWriteTarget;
-      payload: VendorWrite | AccountCodeWrite | DepartmentWrite;
+      payload: MasterWrite;
       /** An account whose NetSuite parent has no account code in Procurify yet. */
       waitingParent?: string;
     }
   | {
       kind: 'write';
       target: MasterWriteTarget;
-      payload: VendorWrite | AccountCodeWrite | DepartmentWrite;
+      payload: MasterWrite;
       hash: string;
       link?: RecordLink;
       /** How a record found without a link is linked after the write. */
@@ -87,9 +93,10 @@ export type MasterDecision =
     };
 
 export interface DecideMasterRecordDependencies {
-  procurify: Pick<ProcurifyVendors, 'getVendor' | 'findVendorByExternalId' | 'listVendors'> &
-    Pick<ProcurifyAccountCodes, 'listAccountCodes'> &
-    Pick<ProcurifyDepartments, 'listDepartments'>;
+  procurify: Pick<
+    ProcurifyMasterData,
+    'getVendor' | 'findVendorByExternalId' | 'listVendors' | 'listAccountCodes' | 'listDepartments'
+  >;
   state: Pick<LinkStore, 'findBySource'>;
   scope: MasterDataScope;
   lookups: () => Promise<ProcurifyLookups>;
@@ -112,7 +119,7 @@ const unchanged = (
   kind: MasterWriteTarget['kind'],
   link: RecordLink,
   hash: string,
-  payload: VendorWrite | AccountCodeWrite | DepartmentWrite,
+  payload: MasterWrite,
 ): Extract<MasterDecision, { kind: 'unchanged' }> => ({
   kind: 'unchanged',
   procurifyId: link.procurifyId,

@@ -10,9 +10,6 @@ import type {
   AccountCodeWrite,
   DepartmentWrite,
   ProcurifyAccountCode,
-  ProcurifyAccountCodes,
-  ProcurifyDepartments,
-  ProcurifyVendors,
   VendorPatch,
   VendorWrite,
 } from '../procurify/ports.ts';
@@ -24,6 +21,9 @@ import {
   decideMasterRecord,
   type MasterDecision,
   type MasterKind,
+  type MasterWrite,
+  type MasterWriteTarget,
+  type ProcurifyMasterData,
   readVendorNames,
 } from './decide-master-record.ts';
 import { accountCodeActiveReview, type MasterDataScope, type ProcurifyLookups } from './map-master-data.ts';
@@ -38,7 +38,7 @@ import type { BatchMasterRecords } from './ports.ts';
 
 export interface SyncMasterRecordDependencies {
   netsuite: NetSuiteRecords;
-  procurify: ProcurifyVendors & ProcurifyAccountCodes & ProcurifyDepartments;
+  procurify: ProcurifyMasterData;
   state: LinkStore & SyncStateStore & AuditTrail & LeaseStore;
   scope: MasterDataScope;
   lookups: () => Promise<ProcurifyLookups>;
@@ -257,37 +257,13 @@ class MasterRecordSync {
 
   private async write(decision: Extract<MasterDecision, { kind: 'write' }>): Promise<MasterSyncOutcome> {
     const { target, link } = decision;
-    const procurify = this.deps.procurify;
     const action = target.id === undefined ? 'created' : 'updated';
-    let written: { id: number };
-    let accountCode: ProcurifyAccountCode | undefined;
-    switch (target.kind) {
-      case 'vendor': {
-        const payload = decision.payload as VendorWrite;
-        written =
-          target.id === undefined
-            ? await procurify.createVendor(payload)
-            : await procurify.patchVendor(target.id, payload);
-        break;
-      }
-      case 'account code': {
-        const payload = decision.payload as AccountCodeWrite;
-        accountCode =
-          target.id === undefined
-            ? await procurify.createAccountCode(payload)
-            : await procurify.updateAccountCode(target.id, payload);
-        written = accountCode;
-        break;
-      }
-      case 'department': {
-        const payload = decision.payload as DepartmentWrite;
-        written =
-          target.id === undefined
-            ? await procurify.createDepartment(payload)
-            : await procurify.updateDepartment(target.id, payload);
-        break;
-      }
-    }
+    const writer = writers(this.deps.procurify)[target.kind] as MasterWriter<MasterWrite>;
+    const written =
+      target.id === undefined
+        ? await writer.create(decision.payload)
+        : await writer.update(target.id, decision.payload);
+    const accountCode = target.kind === 'account code' ? (written as ProcurifyAccountCode) : undefined;
     const procurifyId = String(written.id);
     if (link === undefined || link.procurifyId !== procurifyId) {
       await this.deps.state.link({
@@ -390,6 +366,35 @@ class MasterRecordSync {
 }
 
 export type { RecordKind };
+
+/** How a decided write reaches Procurify: created at the collection, or updated at the record's id. */
+interface MasterWriter<W> {
+  create(payload: W): Promise<{ id: number }>;
+  update(id: number, payload: W): Promise<{ id: number }>;
+}
+
+interface WriteOf {
+  vendor: VendorWrite;
+  'account code': AccountCodeWrite;
+  department: DepartmentWrite;
+}
+
+/** Vendors are updated with PATCH (MasterWriteTarget says why), account codes and departments with PUT. */
+function writers(procurify: ProcurifyMasterData): {
+  [K in MasterWriteTarget['kind']]: MasterWriter<WriteOf[K]>;
+} {
+  return {
+    vendor: { create: (w) => procurify.createVendor(w), update: (id, w) => procurify.patchVendor(id, w) },
+    'account code': {
+      create: (w) => procurify.createAccountCode(w),
+      update: (id, w) => procurify.updateAccountCode(id, w),
+    },
+    department: {
+      create: (w) => procurify.createDepartment(w),
+      update: (id, w) => procurify.updateDepartment(id, w),
+    },
+  };
+}
 
 /** Whether `read` (a record's lastModifiedDate) is older than `synced`, to the second. */
 function isOlder(read: string | undefined, synced: string | undefined): boolean {

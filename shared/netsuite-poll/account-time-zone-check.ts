@@ -18,34 +18,10 @@
 //   SuiteQL's offset at that instant. An offset does not name a zone (daylight-saving rules differ), so
 //   the zone stays a setting, and this check turns a wrong one — a poll silently seeing nothing for
 //   hours — into a failed run that names the fix and the zones that fit.
-import { z } from 'zod';
 import { DataError } from '../errors.ts';
-import type { NetSuiteRecords, SuiteQl } from '../netsuite/index.ts';
-import { suiteQlTimestamp } from '../netsuite/index.ts';
 import { settingNames } from '../resources.ts';
-import {
-  formatUtcOffset,
-  isoSeconds,
-  offsetMinutesAt,
-  wallTimeOffsetMinutes,
-  wallTimePattern,
-} from './account-time.ts';
-
-/** What the check reads through: the account's SuiteQL and its record API. */
-export interface AccountTimeProbe {
-  suiteQl: SuiteQl;
-  records: Pick<NetSuiteRecords, 'find'>;
-}
-
-/** One record's last-modified time as SuiteQL shows it and as the record API gives it. */
-export interface AccountTimeSample {
-  recordType: 'vendor';
-  id: string;
-  /** SuiteQL: `YYYY-MM-DD HH24:MI:SS`, wall time. */
-  wallTime: string;
-  /** Record API: ISO 8601 UTC at seconds precision. */
-  instant: string;
-}
+import { formatUtcOffset, offsetMinutesAt, wallTimeOffsetMinutes } from './account-time.ts';
+import type { AccountClock, AccountTimeSample } from './ports.ts';
 
 export interface AccountTimeZoneCheck {
   /** The configured zone that was checked. */
@@ -59,13 +35,6 @@ export interface AccountTimeZoneCheck {
   reason?: string;
 }
 
-const sampleRowSchema = z.object({
-  id: z.union([z.string(), z.number()]).transform(String),
-  lastmodified: z.string().regex(wallTimePattern),
-});
-const lastModifiedRowSchema = z.object({ lastmodified: z.string().regex(wallTimePattern) });
-const recordSchema = z.object({ lastModifiedDate: z.string() });
-
 /** Zones listed in the mismatch message as candidates for an offset. */
 const candidateCount = 6;
 
@@ -75,12 +44,12 @@ const candidateCount = 6;
  * fails makes the check inconclusive (the poll's own reads will meet the same failure and report it).
  */
 export async function checkAccountTimeZone(
-  probe: AccountTimeProbe,
+  clock: AccountClock,
   timeZone: string,
 ): Promise<{ check: AccountTimeZoneCheck; error?: DataError }> {
   let sample: AccountTimeSample | undefined;
   try {
-    sample = await readSample(probe);
+    sample = await clock.newestVendorSample();
   } catch (error) {
     return {
       check: { timeZone, outcome: 'inconclusive', reason: `reading a vendor failed: ${String(error)}` },
@@ -93,7 +62,7 @@ export async function checkAccountTimeZone(
   if (compared.check.outcome !== 'mismatch') return compared;
   // The record may have been saved between the two reads: only a wall time that did not move counts.
   try {
-    const again = await readWallTime(probe.suiteQl, sample.id);
+    const again = await clock.vendorWallTime(sample.id);
     if (again !== sample.wallTime) {
       return {
         check: {
@@ -181,38 +150,4 @@ export function zonesAtOffset(instant: Date, offsetMinutes: number): string[] {
     if (matching.size === candidateCount) break;
   }
   return [...matching];
-}
-
-async function readSample(probe: AccountTimeProbe): Promise<AccountTimeSample | undefined> {
-  // The most recently modified vendor: its offset is the one in force now (DST), which the message shows.
-  const sql =
-    `SELECT id, ${suiteQlTimestamp('lastmodifieddate')} AS lastmodified FROM vendor ` +
-    'WHERE lastmodifieddate IS NOT NULL ORDER BY lastmodifieddate DESC, id DESC';
-  let row: z.output<typeof sampleRowSchema> | undefined;
-  for await (const first of probe.suiteQl.query(sql, [], sampleRowSchema, { pageSize: 1 })) {
-    row = first;
-    break;
-  }
-  if (row === undefined) return undefined;
-  const record = await probe.records.find('vendor', row.id, {
-    fields: ['lastModifiedDate'],
-    schema: recordSchema,
-  });
-  if (record === undefined) return undefined;
-  const instant = Date.parse(record.lastModifiedDate);
-  if (Number.isNaN(instant)) return undefined;
-  return {
-    recordType: 'vendor',
-    id: row.id,
-    wallTime: row.lastmodified,
-    instant: isoSeconds(new Date(instant)),
-  };
-}
-
-async function readWallTime(suiteQl: SuiteQl, id: string): Promise<string | undefined> {
-  const sql = `SELECT ${suiteQlTimestamp('lastmodifieddate')} AS lastmodified FROM vendor WHERE id = ?`;
-  for await (const row of suiteQl.query(sql, [id], lastModifiedRowSchema, { pageSize: 1 })) {
-    return row.lastmodified;
-  }
-  return undefined;
 }

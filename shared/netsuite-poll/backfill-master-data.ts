@@ -1,24 +1,18 @@
 // Backfill of master data: every vendor, GL account and department — or those modified since a
 // date — put on the inbound queue (origin `backfill`) for the inbound worker, which fetches each record
 // and writes only what changed. Called by the operator CLI (`apsync backfill`, with a progress bar).
-// Same SuiteQL read as the poll, without its watermark, memo or lease: a second backfill, or one that
-// runs beside the poll, only enqueues duplicates the worker's content hash makes harmless.
+// Same read of changed records as the poll (ports.ts), without its watermark, memo or lease: a second
+// backfill, or one that runs beside the poll, only enqueues duplicates the worker's content hash makes
+// harmless.
 import type { QueuePublisher } from '../aws/queue-publisher.ts';
 import { BugError, DataError } from '../errors.ts';
 import type { InboundMessage } from '../events/inbound-message.ts';
-import type { SuiteQl } from '../netsuite/index.ts';
 import { checkTimeZone, instantToWallTime } from './account-time.ts';
-import {
-  batchesOf,
-  changeMessage,
-  type MasterRecordType,
-  masterRecordTypes,
-  type ReadWindowOptions,
-  readChangedRecords,
-} from './master-record-changes.ts';
+import { batchesOf, changeMessage } from './master-record-changes.ts';
+import { type MasterRecordChanges, type MasterRecordType, masterRecordTypes } from './ports.ts';
 
 export interface BackfillMasterDataDependencies {
-  suiteQl: SuiteQl;
+  changes: MasterRecordChanges;
   queue: QueuePublisher<InboundMessage>;
   now?: () => Date;
 }
@@ -31,7 +25,7 @@ export interface BackfillProgress {
   done: boolean;
 }
 
-export interface BackfillMasterDataOptions extends ReadWindowOptions {
+export interface BackfillMasterDataOptions {
   /**
    * Only records modified since then: an instant (Date or ISO date-time with offset) or a calendar day
    * `YYYY-MM-DD`, taken as midnight in the account's time zone. Absent: every record.
@@ -63,7 +57,7 @@ export async function backfillMasterData(
   const summary: BackfillSummary = {};
   for (const type of options.recordTypes ?? masterRecordTypes) {
     let enqueued = 0;
-    for await (const batch of batchesOf(readChangedRecords(deps.suiteQl, type, from, options), batchSize)) {
+    for await (const batch of batchesOf(deps.changes.changedSince(type, from), batchSize)) {
       const receivedAt = now();
       await deps.queue.sendAll(
         batch.map((record) => changeMessage(type, record, 'backfill', receivedAt, timeZone)),

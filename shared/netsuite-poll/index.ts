@@ -8,8 +8,6 @@ export {
   wallTimeToInstant,
 } from './account-time.ts';
 export {
-  type AccountTimeProbe,
-  type AccountTimeSample,
   type AccountTimeZoneCheck,
   checkAccountTimeZone,
   compareAccountTime,
@@ -22,7 +20,12 @@ export {
   backfillMasterData,
   sinceWallTime,
 } from './backfill-master-data.ts';
-export { type MasterRecordType, masterRecordTypes } from './master-record-changes.ts';
+export {
+  netSuiteAccountClock,
+  netSuitePollPorts,
+  type ReadWindowOptions,
+  suiteQlMasterRecordChanges,
+} from './netsuite-changes.ts';
 export {
   type PollMasterDataDependencies,
   type PollMasterDataOptions,
@@ -33,3 +36,11 @@ export {
   type RecordTypePollSummary,
   syncLagSeconds,
 } from './poll-master-data.ts';
+export {
+  type AccountClock,
+  type AccountTimeSample,
+  type ChangedRecord,
+  type MasterRecordChanges,
+  type MasterRecordType,
+  masterRecordTypes,
+} from './ports.ts';

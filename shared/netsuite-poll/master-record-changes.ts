@@ -1,58 +1,8 @@
-// The SuiteQL read shared by the NetSuite poll and the backfill: master records (vendors, GL accounts,
-// departments) in (last-modified, id) order from a wall time on, and the inbound message each becomes.
-// SuiteQL never returns deleted records: deletes reach Procurify through the webhook's delete notice
-// (the user-event script's `delete` event), which the inbound worker turns into a deactivation; a lost delete notice is not recovered
-// by the poll.
-import { z } from 'zod';
-import type { InboundMessage } from '../events/inbound-message.ts';
-import { inboundMessageSchema } from '../events/inbound-message.ts';
-import { type SuiteQl, suiteQlTimestamp } from '../netsuite/index.ts';
-import { isoSeconds, wallTimePattern, wallTimeToInstant } from './account-time.ts';
-
-/** The master-data record types, as SuiteQL tables and SuiteScript record types both spell them. */
-export const masterRecordTypes = ['vendor', 'account', 'department'] as const;
-export type MasterRecordType = (typeof masterRecordTypes)[number];
-
-export interface ChangedRecord {
-  id: string;
-  /** Account wall time, `YYYY-MM-DD HH24:MI:SS`. */
-  lastModified: string;
-}
-
-const changedRowSchema = z
-  .object({
-    id: z.string().regex(/^\d{1,18}$/),
-    lastmodified: z.string().regex(wallTimePattern),
-  })
-  .transform((row): ChangedRecord => ({ id: row.id, lastModified: row.lastmodified }));
-
-export interface ReadWindowOptions {
-  /** SuiteQL page size (default 1000). */
-  pageSize?: number;
-  /** Rows per query before the next starts after the last key (default: one page, keyset paging). */
-  windowRows?: number;
-}
-
-/**
- * Every record of the type modified at or after `from` (all of them when undefined), in
- * (last-modified, id) order, read in windows so any number of rows can be read (100,000 per query).
- */
-export function readChangedRecords(
-  suiteQl: SuiteQl,
-  type: MasterRecordType,
-  from: string | undefined,
-  options: ReadWindowOptions = {},
-): AsyncIterable<ChangedRecord> {
-  return suiteQl.windowed({
-    select: `id, ${suiteQlTimestamp('lastmodifieddate')} AS lastmodified`,
-    // A fixed table name from masterRecordTypes, never user input.
-    from: type,
-    schema: changedRowSchema,
-    ...(from === undefined ? {} : { after: { lastModified: from } }),
-    ...(options.pageSize === undefined ? {} : { pageSize: options.pageSize }),
-    ...(options.windowRows === undefined ? {} : { windowRows: options.windowRows }),
-  });
-}
+// What the NetSuite poll and the backfill both do with the changed master records they read (ports.ts):
+// the inbound message each becomes, and the batches they are sent in.
+import { type InboundMessage, inboundMessageSchema } from '../events/inbound-message.ts';
+import { isoSeconds, wallTimeToInstant } from './account-time.ts';
+import type { ChangedRecord, MasterRecordType } from './ports.ts';
 
 /**
  * The inbound message for one changed record. The event id is deterministic (origin, type, id and

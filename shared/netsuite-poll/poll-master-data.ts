@@ -26,7 +26,6 @@
 import type { QueuePublisher } from '../aws/queue-publisher.ts';
 import type { SyncError } from '../errors.ts';
 import type { InboundMessage } from '../events/inbound-message.ts';
-import type { NetSuiteRecords, SuiteQl } from '../netsuite/index.ts';
 import {
   checkPollLimits,
   type FlowPassSummary,
@@ -44,25 +43,25 @@ import {
   wallTimePattern,
 } from './account-time.ts';
 import { type AccountTimeZoneCheck, checkAccountTimeZone } from './account-time-zone-check.ts';
+import { changeMessage } from './master-record-changes.ts';
 import {
+  type AccountClock,
   type ChangedRecord,
-  changeMessage,
+  type MasterRecordChanges,
   type MasterRecordType,
   masterRecordTypes,
-  type ReadWindowOptions,
-  readChangedRecords,
-} from './master-record-changes.ts';
+} from './ports.ts';
 
 export interface PollMasterDataDependencies {
-  suiteQl: SuiteQl;
-  /** The record API; when given, each run first checks `accountTimeZone` against the account. */
-  records?: Pick<NetSuiteRecords, 'find'>;
+  changes: MasterRecordChanges;
+  /** The account's clock; when given, each run first checks `accountTimeZone` against the account. */
+  clock?: AccountClock;
   queue: QueuePublisher<InboundMessage>;
   state: WatermarkStore & LeaseStore & ConfigStore;
   now?: () => Date;
 }
 
-export interface PollMasterDataOptions extends ReadWindowOptions {
+export interface PollMasterDataOptions {
   /** Minutes re-read behind the watermark (default 10). */
   overlapMinutes?: number;
   /** IANA time zone SuiteQL renders `lastmodifieddate` in (default UTC). */
@@ -112,11 +111,8 @@ export async function pollMasterData(
     isoSeconds,
     (base): PollMasterDataSummary => ({ ...base, recordTypes: {} }),
     async (summary, run) => {
-      if (deps.records !== undefined) {
-        const { check, error } = await checkAccountTimeZone(
-          { suiteQl: deps.suiteQl, records: deps.records },
-          settings.accountTimeZone,
-        );
+      if (deps.clock !== undefined) {
+        const { check, error } = await checkAccountTimeZone(deps.clock, settings.accountTimeZone);
         summary.timeZoneCheck = check;
         // Nothing is read on a mismatch: the first watermark and the messages' instants would be wrong.
         if (error !== undefined) {
@@ -135,7 +131,7 @@ export async function pollMasterData(
                 watermark: `${settings.name}:${type}`,
                 memo: { name: `${settings.name}:enqueued:${type}`, cap: enqueuedMemoCap },
                 scale,
-                scan: (from) => readChangedRecords(deps.suiteQl, type, from, settings),
+                scan: (from) => deps.changes.changedSince(type, from),
                 idOf: (record) => record.id,
                 timeOf: (record) => record.lastModified,
                 send: (batch, receivedAt) =>
@@ -178,7 +174,7 @@ function wallTimeScale(accountTimeZone: string): PollTimeScale {
   };
 }
 
-type PollSettings = Required<Omit<PollMasterDataOptions, keyof ReadWindowOptions>> & ReadWindowOptions;
+type PollSettings = Required<PollMasterDataOptions>;
 
 function resolveOptions(options: PollMasterDataOptions): PollSettings {
   const settings: PollSettings = {
@@ -189,8 +185,6 @@ function resolveOptions(options: PollMasterDataOptions): PollSettings {
     batchSize: options.batchSize ?? pollDefaults.batchSize,
     shouldStop: options.shouldStop ?? (() => false),
     name: options.name ?? pollDefaults.name,
-    ...(options.pageSize === undefined ? {} : { pageSize: options.pageSize }),
-    ...(options.windowRows === undefined ? {} : { windowRows: options.windowRows }),
   };
   checkPollLimits(settings);
   checkTimeZone(settings.accountTimeZone);

@@ -16,11 +16,16 @@ export const RECORD_CONTENT_TYPE = 'application/vnd.oracle.resource+json; type=s
 /** An internal id (`"12"`) or an external-id reference (`"eid:procurify-bill-42"`, see externalIdRef). */
 export type RecordId = string;
 
-export interface RecordReadOptions {
+/** A record's body as the record API returns it, before a schema gives it a shape. */
+export type RecordBody = Record<string, unknown>;
+
+export interface RecordReadOptions<T = RecordBody> {
   /** Body fields to return (NetSuite's `fields=a,b`). */
   fields?: readonly string[];
   /** Return sublists inline instead of as links. */
   expandSubResources?: boolean;
+  /** The shape the answer must have (default: any JSON object). */
+  schema?: z.ZodType<T>;
 }
 
 export interface RecordListOptions {
@@ -40,16 +45,10 @@ export interface UpsertOptions {
 }
 
 export interface NetSuiteRecords {
-  /** The record; a missing one is a DataError (404 NONEXISTENT_ID). */
-  get(type: string, id: RecordId, options?: RecordReadOptions): Promise<Record<string, unknown>>;
-  get<T>(type: string, id: RecordId, options: RecordReadOptions & { schema: z.ZodType<T> }): Promise<T>;
+  /** The record, validated with `schema` when given; a missing one is a DataError (404 NONEXISTENT_ID). */
+  get<T = RecordBody>(type: string, id: RecordId, options?: RecordReadOptions<T>): Promise<T>;
   /** Like get, but undefined when the record does not exist. */
-  find(type: string, id: RecordId, options?: RecordReadOptions): Promise<Record<string, unknown> | undefined>;
-  find<T>(
-    type: string,
-    id: RecordId,
-    options: RecordReadOptions & { schema: z.ZodType<T> },
-  ): Promise<T | undefined>;
+  find<T = RecordBody>(type: string, id: RecordId, options?: RecordReadOptions<T>): Promise<T | undefined>;
   /**
    * Creates a record and returns its new internal id (from `Location`). Not idempotent: after an
    * unknown outcome it throws AmbiguousWriteError rather than risk a second record. apsync writes
@@ -163,13 +162,7 @@ export class RestNetSuiteRecords implements NetSuiteRecords {
     this.transport = transport;
   }
 
-  get(type: string, id: RecordId, options?: RecordReadOptions): Promise<Record<string, unknown>>;
-  get<T>(type: string, id: RecordId, options: RecordReadOptions & { schema: z.ZodType<T> }): Promise<T>;
-  async get<T>(
-    type: string,
-    id: RecordId,
-    options: RecordReadOptions & { schema?: z.ZodType<T> } = {},
-  ): Promise<T | Record<string, unknown>> {
+  async get<T = RecordBody>(type: string, id: RecordId, options: RecordReadOptions<T> = {}): Promise<T> {
     const response = await this.transport.send({
       method: 'GET',
       path: recordPath(type, id),
@@ -180,24 +173,18 @@ export class RestNetSuiteRecords implements NetSuiteRecords {
       idempotent: true,
     });
     const body = parseJson(response, `GET ${type}/${id}`);
-    const schema: z.ZodType<T | Record<string, unknown>> = options.schema ?? recordSchema;
+    // Without a schema T is its default, RecordBody: what recordSchema checks.
+    const schema = options.schema ?? (recordSchema as z.ZodType<unknown> as z.ZodType<T>);
     return validateAnswer(schema, body, `${type} ${id}`);
   }
 
-  find(type: string, id: RecordId, options?: RecordReadOptions): Promise<Record<string, unknown> | undefined>;
-  find<T>(
+  async find<T = RecordBody>(
     type: string,
     id: RecordId,
-    options: RecordReadOptions & { schema: z.ZodType<T> },
-  ): Promise<T | undefined>;
-  async find<T>(
-    type: string,
-    id: RecordId,
-    options: RecordReadOptions & { schema?: z.ZodType<T> } = {},
-  ): Promise<T | Record<string, unknown> | undefined> {
+    options: RecordReadOptions<T> = {},
+  ): Promise<T | undefined> {
     try {
-      const schema: z.ZodType<T | Record<string, unknown>> = options.schema ?? recordSchema;
-      return await this.get(type, id, { ...options, schema });
+      return await this.get(type, id, options);
     } catch (error) {
       if (error instanceof DataError && error.status === 404) return undefined;
       throw error;

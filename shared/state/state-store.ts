@@ -15,16 +15,16 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { classifyAwsError } from '../aws/sdk-errors.ts';
-import type {
-  AuditEntry,
-  RecordKind,
-  RecordLink,
-  RecordRef,
-  RecordState,
-  SyncStatus,
-  SystemName,
+import {
+  type AuditEntry,
+  type RecordKind,
+  type RecordLink,
+  type RecordRef,
+  type RecordState,
+  refKey,
+  type SyncStatus,
+  type SystemName,
 } from './model.ts';
-import { refKey } from './model.ts';
 import type {
   AuditTrail,
   ConfigStore,

@@ -23,6 +23,7 @@ import {
   type MasterRecordType,
   type PollMasterDataSummary,
   pollMasterData,
+  suiteQlMasterRecordChanges,
 } from '../../shared/netsuite-poll/index.ts';
 import { DynamoStateStore } from '../../shared/state/state-store.ts';
 import { settledState } from '../support/sync-outcome.ts';
@@ -286,8 +287,8 @@ describe('NetSuite poll and backfill use cases (own queue, small SuiteQL windows
     const at = (seconds: number) => `${new Date(base + seconds * 1000).toISOString().slice(0, 19)}Z`;
     // Three departments share a second across a window boundary: the (time, id) key keeps them apart.
     const ids = seedRecords('department', [at(0), at(1), at(1), at(1), at(2), at(3), at(4)]);
-    const deps = { suiteQl: netsuite.suiteQl, queue: testQueue, state };
-    const options = { name: 'windowed-poll', recordTypes: ['department'] as const, batchSize: 3, ...windows };
+    const deps = { changes: suiteQlMasterRecordChanges(netsuite.suiteQl, windows), queue: testQueue, state };
+    const options = { name: 'windowed-poll', recordTypes: ['department'] as const, batchSize: 3 };
 
     const cut = await pollMasterData(deps, { ...options, shouldStop: () => true });
     expect(cut.errors).toEqual([]);
@@ -338,7 +339,7 @@ describe('NetSuite poll and backfill use cases (own queue, small SuiteQL windows
           .created.department ?? [];
       await drainTestQueue();
       const { summary } = await pollMasterData(
-        { suiteQl: client.suiteQl, queue: testQueue, state },
+        { changes: suiteQlMasterRecordChanges(client.suiteQl), queue: testQueue, state },
         { name: 'zoned-poll', recordTypes: ['department'], accountTimeZone: 'Etc/GMT-5' },
       );
       expect(counts(summary, 'department')).toEqual({ enqueued: 1, alreadyEnqueued: 0 });
@@ -366,7 +367,7 @@ describe('NetSuite poll and backfill use cases (own queue, small SuiteQL windows
       '2019-09-03T10:00:00Z',
     ]);
     seedRecords('account', ['2019-09-05T10:00:00Z']);
-    const deps = { suiteQl: netsuite.suiteQl, queue: testQueue };
+    const deps = { changes: suiteQlMasterRecordChanges(netsuite.suiteQl, windows), queue: testQueue };
     const store = stack.netsuite.store;
     const since = '2019-06-01';
     const expected = (type: MasterRecordType, from = '') =>
@@ -376,7 +377,6 @@ describe('NetSuite poll and backfill use cases (own queue, small SuiteQL windows
     const summary = await backfillMasterData(deps, {
       since,
       batchSize: 4,
-      ...windows,
       onProgress: (report) => progress.push(report),
     });
     expect(summary).toEqual({
@@ -404,7 +404,7 @@ describe('NetSuite poll and backfill use cases (own queue, small SuiteQL windows
     expect(later.every((id) => departments.has(id))).toBe(true);
     expect(early.some((id) => departments.has(id))).toBe(false);
 
-    const all = await backfillMasterData(deps, { recordTypes: ['department'], ...windows });
+    const all = await backfillMasterData(deps, { recordTypes: ['department'] });
     expect(all).toEqual({ department: store.count('department') });
     expect(await drainTestQueue()).toHaveLength(store.count('department'));
   });

@@ -11,7 +11,7 @@ import { SqsQueuePublisher } from '../../shared/aws/queue-publisher.ts';
 import { type BillSyncSettingsInput, billSyncConfigName } from '../../shared/bills/bill-sync-settings.ts';
 import type { InboundMessage } from '../../shared/events/inbound-message.ts';
 import { createNetSuiteClient } from '../../shared/netsuite/index.ts';
-import { backfillMasterData } from '../../shared/netsuite-poll/index.ts';
+import { backfillMasterData, suiteQlMasterRecordChanges } from '../../shared/netsuite-poll/index.ts';
 import type { SoakEnvironment } from './soak-environment.ts';
 
 export type MasterKind = 'vendor' | 'account' | 'department';
@@ -351,7 +351,7 @@ export async function setUpCompany(
   const sqs = new SQSClient(stack.aws.clientConfig('sqs'));
   try {
     const queue = new SqsQueuePublisher<InboundMessage>(sqs, stack.aws.queueUrls.inbound);
-    await backfillMasterData({ suiteQl: client.suiteQl, queue }, {});
+    await backfillMasterData({ changes: suiteQlMasterRecordChanges(client.suiteQl), queue }, {});
   } finally {
     sqs.destroy();
   }

@@ -15,7 +15,7 @@ import { DataError } from '../../../shared/errors.ts';
 import type { BillMessage } from '../../../shared/events/bill-message.ts';
 import type { InboundMessage } from '../../../shared/events/inbound-message.ts';
 import type { PaymentMessage } from '../../../shared/events/payment-message.ts';
-import { backfillMasterData } from '../../../shared/netsuite-poll/index.ts';
+import { backfillMasterData, suiteQlMasterRecordChanges } from '../../../shared/netsuite-poll/index.ts';
 import { readPaymentMode } from '../../../shared/payment-mode.ts';
 import { backfillPaidBills } from '../../../shared/payments/backfill-paid-bills.ts';
 import { backfillPayments } from '../../../shared/payments/backfill-payments.ts';
@@ -64,7 +64,7 @@ export async function runBackfill(
   const { netsuiteTimeZone } = await services.settings();
   const summary = await backfillMasterData(
     {
-      suiteQl: netsuite.suiteQl,
+      changes: suiteQlMasterRecordChanges(netsuite.suiteQl),
       queue: new SqsQueuePublisher<InboundMessage>(services.sqs, services.target.queues.inbound.url),
     },
     {

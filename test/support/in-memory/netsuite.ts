@@ -139,17 +139,11 @@ export class InMemoryNetSuite implements NetSuiteRecords, BillLookups, NetSuiteA
 
   // --- NetSuiteRecords
 
-  get(type: string, id: RecordId, options?: { fields?: readonly string[] }): Promise<Row>;
-  get<T>(
-    type: string,
-    id: RecordId,
-    options: { fields?: readonly string[]; schema: { parse(value: unknown): T } },
-  ): Promise<T>;
-  async get<T>(
+  async get<T = Row>(
     type: string,
     id: RecordId,
     options: { fields?: readonly string[]; schema?: { parse(value: unknown): T } } = {},
-  ): Promise<T | Row> {
+  ): Promise<T> {
     this.faults.check('get');
     const found = this.resolve(type, id);
     if (found === undefined) throw notFound(type, id);
@@ -159,22 +153,17 @@ export class InMemoryNetSuite implements NetSuiteRecords, BillLookups, NetSuiteA
         Object.entries(view).filter(([key]) => key === 'id' || options.fields!.includes(key)),
       );
     }
-    return options.schema === undefined ? view : options.schema.parse(view);
+    // Without a schema T is its default, Row.
+    return options.schema === undefined ? (view as T) : options.schema.parse(view);
   }
 
-  find(type: string, id: RecordId, options?: { fields?: readonly string[] }): Promise<Row | undefined>;
-  find<T>(
-    type: string,
-    id: RecordId,
-    options: { fields?: readonly string[]; schema: { parse(value: unknown): T } },
-  ): Promise<T | undefined>;
-  async find<T>(
+  async find<T = Row>(
     type: string,
     id: RecordId,
     options: { fields?: readonly string[]; schema?: { parse(value: unknown): T } } = {},
-  ): Promise<T | Row | undefined> {
+  ): Promise<T | undefined> {
     try {
-      return await this.get(type, id, options as { schema: { parse(value: unknown): T } });
+      return await this.get(type, id, options);
     } catch (error) {
       if (error instanceof DataError && error.status === 404) return undefined;
       throw error;
