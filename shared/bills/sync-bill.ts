@@ -172,6 +172,7 @@ class BillSync {
     const { state } = this.deps;
     const { plan, target, link } = decision;
     let netsuiteId = link?.netsuiteId;
+    let storedFiles = decision.storedFiles;
     if (decision.action === 'unchanged' && netsuiteId !== undefined) {
       await state.append(this.ref, { step: 'unchanged', facts: { netsuiteId } });
     } else {
@@ -194,6 +195,9 @@ class BillSync {
         ).id;
       if (link === undefined || link.netsuiteId !== netsuiteId) {
         await state.link({ kind: 'bill', netsuiteId, procurifyId: this.ref.id, origin: 'created' });
+        // Another Vendor Bill than the linked one (that one was deleted in NetSuite): the files stored
+        // so far are attached to the old one, so each is attached again (the stored file is re-used).
+        storedFiles = [];
       }
       await state.append(this.ref, {
         step: 'written',
@@ -212,15 +216,15 @@ class BillSync {
     }
     // With files to store, the bill's state is written first: a failure storing a file leaves the bill
     // synced (its hash recorded, nothing written twice) and the retry stores only what is missing.
-    if (plan.attachments.some((file) => !decision.storedFiles.includes(file.uuid))) {
+    if (plan.attachments.some((file) => !storedFiles.includes(file.uuid))) {
       await this.finish(
         'synced',
         undefined,
-        { netsuiteId, contentHash: plan.hash, attachments: [...decision.storedFiles] },
+        { netsuiteId, contentHash: plan.hash, attachments: [...storedFiles] },
         false,
       );
     }
-    const stored = await this.storeFiles(netsuiteId, plan.attachments, decision.storedFiles);
+    const stored = await this.storeFiles(netsuiteId, plan.attachments, storedFiles);
     for (const note of plan.notes) await state.append(this.ref, { step: 'note', message: note });
     const notes = [...plan.notes, ...stored.notes];
     return this.finish(

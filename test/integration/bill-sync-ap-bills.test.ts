@@ -261,6 +261,25 @@ describe('a real AP bill reaches NetSuite to the cent', () => {
     expect(row).toMatchObject({ status: 'Bill : Paid In Full' });
   });
 
+  it('a Vendor Bill deleted by hand in NetSuite and sent again carries its invoice file again', async () => {
+    const bill = taxedBill('CAS-7002');
+    await send(bill.uuid);
+    await settledState(stack, state, ref(bill.uuid));
+    const first = (await state.findBySource('procurify', 'bill', bill.uuid))!.netsuiteId;
+    expect(stack.netsuite.attachedFiles('vendorBill', first)).toHaveLength(1);
+    const files = stack.netsuite.store.list('file').length;
+
+    stack.netsuite.userDelete('vendorBill', first);
+    await replayBill(bill.uuid, { bills, audit: state });
+    const resent = await settledState(stack, state, ref(bill.uuid), { count: 2 });
+    expect(resent).toMatchObject({ status: 'synced', attachments: [bill.attachments[0]!.uuid] });
+    const second = (await state.findBySource('procurify', 'bill', bill.uuid))!.netsuiteId;
+    expect(second).not.toBe(first);
+    expect(stack.netsuite.attachedFiles('vendorBill', second)).toHaveLength(1);
+    // The file stored the first time is attached again, not stored a second time.
+    expect(stack.netsuite.store.list('file')).toHaveLength(files);
+  });
+
   it('parks a bill whose class is not available in its subsidiary, naming the class and the subsidiary', async () => {
     await state.putConfig(
       'bill-sync',
