@@ -20,14 +20,6 @@ export const paidBillBackfillConfigName = 'paid-bill-backfill';
 /** Bills listed in the cursor (keepListed). */
 const listLimit = 1000;
 
-/** The phase runs in pull mode; in the other one the operator is told what to use. */
-const phaseMode = {
-  needed: 'pull' as const,
-  refusal:
-    '--mark-paid is for pull mode (bills paid in NetSuite are marked paid in Procurify); the payment mode is push: ' +
-    'payments of the loaded bills are pushed with --payments instead',
-};
-
 export interface PaidBillListed {
   billUuid: string;
   netsuiteBillId: string;
@@ -80,6 +72,31 @@ const readStatuses = [2, 6, 7, 8];
 
 const billRef = (uuid: string): RecordRef => ({ system: 'procurify', kind: 'bill', id: uuid });
 
+/**
+ * The phase: its cursor's configuration item, its counts, and its payment mode (pull; in the other
+ * one the operator is told what to use instead).
+ */
+const phase = {
+  name: paidBillBackfillConfigName,
+  emptyCounts: (): PaidBillBackfillCounts => ({
+    read: 0,
+    notLinked: 0,
+    open: 0,
+    paidInNetSuite: 0,
+    marked: 0,
+    listed: 0,
+    partial: 0,
+    notMarkable: 0,
+    failed: 0,
+  }),
+  mode: {
+    needed: 'pull' as const,
+    refusal:
+      '--mark-paid is for pull mode (bills paid in NetSuite are marked paid in Procurify); the payment mode is push: ' +
+      'payments of the loaded bills are pushed with --payments instead',
+  },
+};
+
 export async function backfillPaidBills(
   deps: BackfillPaidBillsDependencies,
   options: BackfillPaidBillsOptions,
@@ -90,19 +107,7 @@ export async function backfillPaidBills(
     deps,
     options,
     {
-      mode: phaseMode,
-      name: paidBillBackfillConfigName,
-      emptyCounts: () => ({
-        read: 0,
-        notLinked: 0,
-        open: 0,
-        paidInNetSuite: 0,
-        marked: 0,
-        listed: 0,
-        partial: 0,
-        notMarkable: 0,
-        failed: 0,
-      }),
+      ...phase,
       read: (window) =>
         deps.procurify.scanBills({
           status: readStatuses,

@@ -1,5 +1,7 @@
 // The initial load's payments in push mode (`apsync backfill --bills [--payments]`): the paid Procurify
-// payments of the load's window (updated since its date; before it with --history). A payment whose
+// payments of the loaded bills — the bills of the load's window (modified since its date; before it with
+// --history), their payments found through the bills' groups, however long ago a payment itself was
+// last updated; each payment once, in the order of its bills' modification. A payment whose
 // bills already carry the same applications in NetSuite — one Vendor Payment applying exactly its
 // amounts to exactly its linked Vendor Bills (match-vendor-payment.ts) — is linked (origin `matched`),
 // never pushed. The others are listed with what the push would write: the payment-push worker's own
@@ -8,12 +10,18 @@
 // `backfill`), where the worker pushes each exactly once, within the NetSuite share; the load waits for
 // each outcome and counts it. Resumable (configuration item `payment-backfill`, load-cursor.ts).
 import type { QueuePublisher } from '../aws/queue-publisher.ts';
+import { writableBillStatuses } from '../bills/bill-plan.ts';
 import { TransientError } from '../errors.ts';
 import type { PaymentMessage } from '../events/payment-message.ts';
 import { formatCents, toCents } from '../money/money.ts';
 import type { NetSuiteRecords, SuiteQl } from '../netsuite/index.ts';
 import type { PaymentMode } from '../payment-mode.ts';
-import type { PaymentApplications, ProcurifyPayment, ProcurifyPayments } from '../procurify/ports.ts';
+import type {
+  PaymentApplications,
+  ProcurifyBills,
+  ProcurifyPayment,
+  ProcurifyPayments,
+} from '../procurify/ports.ts';
 import type { RecordRef } from '../state/model.ts';
 import type { AuditTrail, ConfigStore, LinkStore, SyncStateStore } from '../state/ports.ts';
 import { decidePayments } from './decide-payment.ts';
@@ -27,14 +35,6 @@ export const paymentBackfillConfigName = 'payment-backfill';
 
 /** Payments listed in the cursor (keepListed). */
 const listLimit = 300;
-
-/** The phase runs in push mode; in the other one the operator is told what to use. */
-const phaseMode = {
-  needed: 'push' as const,
-  refusal:
-    '--payments is for push mode (Procurify payments become NetSuite Vendor Payments); the payment mode is pull: ' +
-    'bills paid in NetSuite before go-live are marked paid with --mark-paid instead',
-};
 
 /** What the push would write for a listed payment (the worker's plan). */
 export interface PaymentPreview {
@@ -84,7 +84,11 @@ export type PaymentBackfillCursor = LoadCursor<PaymentBackfillCounts> & PaymentL
 
 export interface BackfillPaymentsDependencies {
   netsuite: { records: NetSuiteRecords; suiteQl: SuiteQl };
-  procurify: Pick<ProcurifyPayments, 'scanPayments' | 'getPaymentApplications' | 'listCompanyPaymentMethods'>;
+  procurify: Pick<
+    ProcurifyPayments,
+    'listPayments' | 'getPaymentApplications' | 'listCompanyPaymentMethods'
+  > &
+    Pick<ProcurifyBills, 'scanBills'>;
   state: ConfigStore & LinkStore & SyncStateStore & AuditTrail;
   /** The payment queue (the payment-push worker). */
   payments: QueuePublisher<PaymentMessage>;
@@ -108,39 +112,93 @@ const paymentRef = (paymentId: string): RecordRef => ({
   id: paymentId,
 });
 
+/**
+ * The phase: its cursor's configuration item, its counts, and its payment mode (push; in the other
+ * one the operator is told what to use instead).
+ */
+const phase = {
+  name: paymentBackfillConfigName,
+  emptyCounts: (): PaymentBackfillCounts => ({
+    read: 0,
+    alreadyLinked: 0,
+    matched: 0,
+    listed: 0,
+    created: 0,
+    skipped: 0,
+    failed: 0,
+  }),
+  mode: {
+    needed: 'push' as const,
+    refusal:
+      '--payments is for push mode (Procurify payments become NetSuite Vendor Payments); the payment mode is pull: ' +
+      'bills paid in NetSuite before go-live are marked paid with --mark-paid instead',
+  },
+};
+
 export async function backfillPayments(
   deps: BackfillPaymentsDependencies,
   options: BackfillPaymentsOptions,
 ): Promise<PaymentBackfillCursor> {
   const extra: PaymentListing = { writes: options.push === true, listedPayments: [], problems: [] };
-  return runListingLoad<ProcurifyPayment, PaymentBackfillCounts, PaymentListing>(
+  return runListingLoad<LoadedPayment, PaymentBackfillCounts, PaymentListing>(
     deps,
     options,
     {
-      mode: phaseMode,
-      name: paymentBackfillConfigName,
-      emptyCounts: () => ({
-        read: 0,
-        alreadyLinked: 0,
-        matched: 0,
-        listed: 0,
-        created: 0,
-        skipped: 0,
-        failed: 0,
-      }),
-      read: (window) =>
-        deps.procurify.scanPayments({
-          statuses: ['paid'],
-          ...(window.after === undefined ? {} : { updatedAfter: window.after }),
-          ...(window.before === undefined ? {} : { updatedBefore: window.before }),
-        }),
-      timeOf: (payment) => payment.updated_at,
-      keyOf: (payment) => String(payment.id),
+      ...phase,
+      read: (window) => paymentsOfLoadedBills(deps.procurify, window),
+      timeOf: (entry) => entry.billsModified,
+      keyOf: (entry) => String(entry.payment.id),
       defaultBatchSize: 25,
-      handle: (batch, counts) => handleBatch(deps, options, batch, counts, extra),
+      handle: (batch, counts) =>
+        handleBatch(
+          deps,
+          options,
+          batch.map((entry) => entry.payment),
+          counts,
+          extra,
+        ),
     },
     extra,
   );
+}
+
+/** A paid payment of the loaded bills, and the latest modification of those bills in the window. */
+interface LoadedPayment {
+  payment: ProcurifyPayment;
+  billsModified: string;
+}
+
+/** Bill groups asked for in one payment list request (a comma-separated query value). */
+const groupsPerRequest = 50;
+
+/**
+ * The paid payments of the bills the load reads in a window (the bill phase's statuses): through the
+ * bills' groups (`bill_groups`, the only link from a payment to its bills in Procurify's payment list).
+ */
+async function* paymentsOfLoadedBills(
+  procurify: BackfillPaymentsDependencies['procurify'],
+  window: { after?: string; before?: string },
+): AsyncIterable<LoadedPayment> {
+  const groups = new Map<number, string>();
+  for await (const bill of procurify.scanBills({
+    status: [...writableBillStatuses],
+    ...(window.after === undefined ? {} : { modifiedAfter: window.after }),
+    ...(window.before === undefined ? {} : { modifiedBefore: window.before }),
+  })) {
+    if (bill.group === null) continue;
+    const seen = groups.get(bill.group);
+    if (seen === undefined || bill.last_modified_datetime > seen) {
+      groups.set(bill.group, bill.last_modified_datetime);
+    }
+  }
+  const ids = [...groups.keys()];
+  for (let start = 0; start < ids.length; start += groupsPerRequest) {
+    const billGroups = ids.slice(start, start + groupsPerRequest);
+    for await (const payment of procurify.listPayments({ billGroups, statuses: ['paid'] })) {
+      const times = payment.bill_groups.flatMap((group) => groups.get(group) ?? []);
+      yield { payment, billsModified: times.sort().at(-1)! };
+    }
+  }
 }
 
 interface Gathered {

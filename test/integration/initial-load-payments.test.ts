@@ -326,6 +326,25 @@ describe('initial load: payments of the loaded bills (push mode)', () => {
     expect(resumed.listedPayments.map((entry) => entry.paymentId)).toEqual([fresh[1], fresh[2]]);
   });
 
+  it('finds the payment of a loaded bill however long before the window the payment itself was updated', async () => {
+    const bill = await loadedBill(19);
+    const paymentId = procurifyPayment([{ uuid: bill.uuid, amount: 19 }]);
+    // The window opens after the payment's last update; the bill is modified inside it (a note).
+    const windowStart = new Date(Math.ceil(stack.procurify.store.clock.tick() / 1000) + 1).toISOString();
+    await waitFor(() => Date.now() > Date.parse(windowStart) || undefined, 'the clock past the window start');
+    stack.procurify.store.editBill(bill.uuid, { note: 'checked at go-live' });
+    for await (const payment of procurify.listPayments({ ids: [Number(paymentId)] })) {
+      expect(payment.updated_at < windowStart).toBe(true);
+    }
+
+    const loaded = await backfillPayments(deps(), { since: windowStart });
+    expect(loaded.counts).toMatchObject({ read: 1, listed: 1 });
+    expect(loaded.listedPayments.map((entry) => entry.paymentId)).toEqual([paymentId]);
+    // Once, however many of its bills the window holds, and again once with the history phase.
+    const history = await backfillPayments(deps(), { since: windowStart, history: true });
+    expect(history.listedPayments.filter((entry) => entry.paymentId === paymentId)).toHaveLength(1);
+  });
+
   it('counts a push the worker could not complete as failed, with why; the next run finds it pushed', async () => {
     const loadSince2 = new Date().toISOString();
     const bill = await loadedBill(17);
