@@ -7,12 +7,15 @@
 // Nothing is lost: a bill the pull cannot mark (Procurify refuses mark-as-paid, the bill is not Approved
 // or has a payment under way, it cannot be read) is parked for review (sync state `review`, audit entry)
 // and kept in a retry list that every later run reads again by id, so the watermark moving on never
-// skips it. Bills paid before the switch from push to pull are not considered ("existing payments are
-// not migrated"): the window never starts before the recorded mode change.
+// skips it. Bills paid before pull mode began are not considered ("existing payments are not
+// migrated"): the window never starts before the recorded switch from push to pull, or — in a
+// deployment that starts in pull mode — before its first run (go-live), recorded then. Bills paid in
+// NetSuite before go-live are the initial load's (`apsync backfill --bills`: listed, marked only with
+// --mark-paid).
 import { randomUUID } from 'node:crypto';
 import { classOf, type SyncError } from '../errors.ts';
 import { instantToWallTime } from '../netsuite-poll/account-time.ts';
-import { type PaymentMode, readPaymentMode } from '../payment-mode.ts';
+import { type PaymentMode, type PaymentModeSetting, readPaymentMode } from '../payment-mode.ts';
 import type { ProcurifyBillPayer } from '../procurify/ports.ts';
 import { type RecordLink, type RecordRef, refKey, type SyncStatus } from '../state/model.ts';
 import type {
@@ -37,6 +40,11 @@ import type { PaidBillReads, PaidBillRow } from './ports.ts';
 export const paidBillPullFlow = 'paid-bill-pull';
 /** The instant (ISO) before which every bill paid in NetSuite has been read: the lag metric's base. */
 export const paidBillPullCaughtUpFlow = `${paidBillPullFlow}:caught-up`;
+/**
+ * State-table configuration holding the instant pull mode began for a deployment that started in it
+ * (no switch recorded): its first run's start, `{ at: ISO }`.
+ */
+export const paidBillPullGoLiveConfig = `${paidBillPullFlow}:go-live`;
 /** State-table configuration holding the bills to try again (PaidBillRetry by NetSuite bill id). */
 export const paidBillRetriesConfig = `${paidBillPullFlow}:retries`;
 
@@ -51,8 +59,6 @@ export interface PaidBillPullDependencies {
   now?: () => Date;
   /** Re-read this much before the watermark (default 15 minutes). */
   overlapMinutes?: number;
-  /** First run without a watermark: look back this far (default 30 days). */
-  initialLookbackDays?: number;
   /** Bills per mark-as-paid request (default 100). */
   batchSize?: number;
   /** The lease outlives a run cut short by the function timeout (default 900 s). */
@@ -92,30 +98,46 @@ export function shiftTimestamp(stamp: string, minutes: number): string {
 }
 
 /**
- * Where a run starts reading: the watermark minus the overlap (or the initial look-back), never before
- * the payment mode became `pull` when an operator switched it (wall times in the account's zone).
+ * Where a run starts reading: the watermark minus the overlap, never before pull mode began (the
+ * switch to pull, or go-live); the first run, with no watermark, starts there (wall times in the
+ * account's zone).
  */
 export function pullWindowStart(input: {
   watermark: string | undefined;
-  now: Date;
   timeZone: string;
   overlapMinutes: number;
-  initialLookbackDays: number;
-  switchedToPullAt?: string | undefined;
-}): { since: string; from: 'watermark' | 'look-back' | 'mode switch' } {
-  const base =
-    input.watermark === undefined
-      ? {
-          since: instantToWallTime(
-            new Date(input.now.getTime() - input.initialLookbackDays * 24 * 3_600_000),
-            input.timeZone,
-          ),
-          from: 'look-back' as const,
-        }
-      : { since: shiftTimestamp(input.watermark, -input.overlapMinutes), from: 'watermark' as const };
-  if (input.switchedToPullAt === undefined) return base;
-  const switched = instantToWallTime(new Date(input.switchedToPullAt), input.timeZone);
-  return switched > base.since ? { since: switched, from: 'mode switch' } : base;
+  /** ISO instant pull mode began. */
+  pullSince: string;
+  /** Whether that instant is an operator's switch from push (else go-live). */
+  switched: boolean;
+}): { since: string; from: 'watermark' | 'mode switch' | 'go-live' } {
+  const start = {
+    since: instantToWallTime(new Date(input.pullSince), input.timeZone),
+    from: input.switched ? ('mode switch' as const) : ('go-live' as const),
+  };
+  if (input.watermark === undefined) return start;
+  const since = shiftTimestamp(input.watermark, -input.overlapMinutes);
+  return since > start.since ? { since, from: 'watermark' } : start;
+}
+
+/**
+ * When pull mode began: the operator's switch to pull, else the recorded go-live — recorded now when
+ * this is the deployment's first run (no watermark yet: nothing was read before).
+ */
+async function pullModeSince(
+  state: ConfigStore & WatermarkStore,
+  mode: PaymentModeSetting,
+  now: Date,
+): Promise<{ at: string; switched: boolean }> {
+  if (mode.source === 'operator' && mode.changedAt !== undefined)
+    return { at: mode.changedAt, switched: true };
+  const recorded = await state.getConfig<{ at: string }>(paidBillPullGoLiveConfig);
+  if (recorded !== undefined) return { at: recorded.at, switched: false };
+  const watermark = await state.getWatermark(paidBillPullFlow);
+  // A deployment whose pull ran before go-live was recorded keeps reading from its watermark.
+  const at = watermark === undefined ? now.toISOString() : new Date(0).toISOString();
+  await state.putConfig(paidBillPullGoLiveConfig, { at });
+  return { at, switched: false };
 }
 
 /** The SyncLagSeconds value: now minus the instant the pull last read everything up to (undefined: never). */
@@ -145,7 +167,7 @@ export async function pullPaidBills(deps: PaidBillPullDependencies): Promise<Pai
     return { ...summary, skipped: 'another run holds the lease' };
   }
   try {
-    return await run(deps, summary, mode.source === 'operator' ? mode.changedAt : undefined);
+    return await run(deps, summary, mode);
   } finally {
     await deps.state.releaseLease(lease, holder);
   }
@@ -154,19 +176,19 @@ export async function pullPaidBills(deps: PaidBillPullDependencies): Promise<Pai
 async function run(
   deps: PaidBillPullDependencies,
   summary: PaidBillPullSummary,
-  switchedToPullAt: string | undefined,
+  mode: PaymentModeSetting,
 ): Promise<PaidBillPullSummary> {
   const now = (deps.now ?? (() => new Date()))();
   const startedAt = new Date(Math.floor(now.getTime() / 1000) * 1000).toISOString();
   const { state } = deps;
   const watermark = await state.getWatermark(paidBillPullFlow);
+  const pullSince = await pullModeSince(state, mode, new Date(startedAt));
   const { since } = pullWindowStart({
     watermark,
-    now,
     timeZone: deps.timeZone ?? 'UTC',
     overlapMinutes: deps.overlapMinutes ?? 15,
-    initialLookbackDays: deps.initialLookbackDays ?? 30,
-    switchedToPullAt,
+    pullSince: pullSince.at,
+    switched: pullSince.switched,
   });
   summary.since = since;
 

@@ -238,33 +238,29 @@ describe('pullPaidBills', () => {
 });
 
 describe('pullWindowStart', () => {
-  const base = {
-    now: new Date('2026-03-10T12:00:00Z'),
-    timeZone: 'America/Los_Angeles',
-    overlapMinutes: 15,
-    initialLookbackDays: 30,
-  };
-  it('starts at the watermark minus the overlap, or looks back in the account zone', () => {
-    expect(pullWindowStart({ ...base, watermark: '2026-03-10 03:00:00' })).toEqual({
-      since: '2026-03-10 02:45:00',
-      from: 'watermark',
+  const base = { timeZone: 'America/Los_Angeles', overlapMinutes: 15 };
+  const goLive = { ...base, pullSince: '2026-03-10T11:00:00.000Z', switched: false };
+  it('starts a first run (no watermark) at go-live, never looking back before it (in the account zone)', () => {
+    expect(pullWindowStart({ ...goLive, watermark: undefined })).toEqual({
+      since: '2026-03-10 04:00:00',
+      from: 'go-live',
     });
-    expect(pullWindowStart({ ...base, watermark: undefined })).toEqual({
-      since: '2026-02-08 04:00:00',
-      from: 'look-back',
+    expect(pullWindowStart({ ...goLive, watermark: '2026-03-10 03:00:00' })).toEqual({
+      since: '2026-03-10 04:00:00',
+      from: 'go-live',
     });
   });
-  it('never starts before the switch to pull (in the account zone)', () => {
-    const switchedToPullAt = '2026-03-10T11:00:00.000Z';
-    expect(pullWindowStart({ ...base, watermark: undefined, switchedToPullAt })).toEqual({
+  it('starts at the watermark minus the overlap, never before the switch to pull', () => {
+    const switched = { ...goLive, switched: true };
+    expect(pullWindowStart({ ...switched, watermark: undefined })).toEqual({
       since: '2026-03-10 04:00:00',
       from: 'mode switch',
     });
-    expect(pullWindowStart({ ...base, watermark: '2026-03-10 03:00:00', switchedToPullAt })).toEqual({
+    expect(pullWindowStart({ ...switched, watermark: '2026-03-10 03:00:00' })).toEqual({
       since: '2026-03-10 04:00:00',
       from: 'mode switch',
     });
-    expect(pullWindowStart({ ...base, watermark: '2026-03-10 05:00:00', switchedToPullAt })).toEqual({
+    expect(pullWindowStart({ ...switched, watermark: '2026-03-10 05:00:00' })).toEqual({
       since: '2026-03-10 04:45:00',
       from: 'watermark',
     });

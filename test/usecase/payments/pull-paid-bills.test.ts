@@ -12,6 +12,7 @@ import type { PaidBillRow } from '../../../shared/payments/ports.ts';
 import {
   type PaidBillPullDependencies,
   paidBillPullFlow,
+  paidBillPullGoLiveConfig,
   paidBillRetriesConfig,
   pullPaidBills,
 } from '../../../shared/payments/pull-paid-bills.ts';
@@ -47,12 +48,14 @@ const retries = async () =>
 const marks = () =>
   procurify.writes.filter((write) => write.what === 'mark-as-paid').map((write) => write.body);
 
-beforeEach(() => {
+beforeEach(async () => {
   clock = new ManualClock('2026-11-02T09:00:00.000Z');
   state = new InMemoryStateStore(clock.now);
   procurify = new InMemoryProcurify();
   netsuite = new InMemoryPaidBills();
   deps = { paidBills: netsuite, procurify, state, defaultMode: 'pull', now: clock.now };
+  // A deployment in pull mode that went live a month ago.
+  await state.putConfig(paidBillPullGoLiveConfig, { at: '2026-10-03T09:00:00.000Z' });
 });
 
 describe('pullPaidBills', () => {
@@ -122,6 +125,22 @@ describe('pullPaidBills', () => {
     expect(await pullPaidBills(deps)).toMatchObject({ since: '2026-11-02 10:00:00', examined: 0 });
     await bill('2', '2026-11-02 10:30:00', 'a2');
     expect(await pullPaidBills(deps)).toMatchObject({ examined: 1, marked: 1 });
+  });
+
+  it('in a deployment that starts in pull mode, never marks a bill paid before its first run (go-live)', async () => {
+    state = new InMemoryStateStore(clock.now);
+    deps = { ...deps, state };
+    // Paid in NetSuite a week before go-live: an existing payment, for the initial load (--mark-paid).
+    await bill('1', '2026-10-26 09:00:00', 'a1');
+    const first = await pullPaidBills(deps);
+    expect(first).toMatchObject({ since: '2026-11-02 09:00:00', examined: 0, marked: 0 });
+    expect(await state.getConfig(paidBillPullGoLiveConfig)).toEqual({ at: '2026-11-02T09:00:00.000Z' });
+    clock.advance(3_600);
+    await bill('2', '2026-11-02 09:30:00', 'a2');
+    expect(await pullPaidBills(deps)).toMatchObject({ since: '2026-11-02 09:00:00', examined: 1, marked: 1 });
+    expect(marks()).toEqual([{ bill_uuids: ['a2'], payment_date: '2026-11-02' }]);
+    expect((await procurify.getBill('a1')).status).toBe(2);
+    expect(await state.read(billRef('a1'))).toEqual([]);
   });
 
   it('parks a bill it cannot mark, reads it again by id once the window is past it, and marks it then', async () => {
