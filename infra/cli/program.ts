@@ -13,7 +13,7 @@ import type { z } from 'zod';
 import { BugError, classOf, DataError, SyncError } from '../../shared/errors.ts';
 import type { PaymentMode } from '../../shared/payment-mode.ts';
 import { settingNamesList } from '../../shared/settings/catalog.ts';
-import type { RecordKind } from '../../shared/state/model.ts';
+import type { RecordKind, RecordRef } from '../../shared/state/model.ts';
 import { resolveDataDir } from '../local/manifest.ts';
 import {
   auditRecord,
@@ -247,7 +247,15 @@ function buildProgram(io: CliIo, state: RunState): Command {
     if (globals().json) writeJson(io, schema, value);
     else io.stdout(render(value, io.columns));
   };
-  const record = new Argument('<record>', recordSyntaxHelp);
+  /** Makes a change as the operator (named in the audit trail: operatorName) and prints what it did. */
+  const emitChange = async <T>(
+    schema: z.ZodType<T>,
+    render: (value: T, width?: number) => string,
+    change: (services: CliServices, operator: string) => Promise<T>,
+  ) => emit(schema, await change(await services(), operatorName(io.env)), render);
+  const recordText = new Argument('<record>', recordSyntaxHelp);
+  /** A record argument, parsed before the action runs: a malformed one fails before any service is asked. */
+  const record = new Argument('<record>', recordSyntaxHelp).argParser(parseRecord);
   const kinds = new Option('--kind <kind>', 'only this kind').choices(recordKinds);
 
   program
@@ -313,13 +321,8 @@ function buildProgram(io: CliIo, state: RunState): Command {
       'sync a record again once its data is fixed (refused for a record neither apsync nor its source system has)',
     )
     .addArgument(record)
-    .action(async (text: string) => {
-      const ref = parseRecord(text);
-      emit(
-        schemas.replayOutputSchema,
-        await replayRecord(await services(), ref, operatorName(io.env)),
-        renderReplay,
-      );
+    .action(async (ref: RecordRef) => {
+      await emitChange(schemas.replayOutputSchema, renderReplay, (cli, by) => replayRecord(cli, ref, by));
     });
 
   review
@@ -329,12 +332,9 @@ function buildProgram(io: CliIo, state: RunState): Command {
     )
     .addArgument(record)
     .requiredOption('--reason <text>', 'why it is not fixed (kept in its state and audit trail)')
-    .action(async (text: string, options: { reason: string }) => {
-      const ref = parseRecord(text);
-      emit(
-        schemas.dismissOutputSchema,
-        await dismissFromReview(await services(), ref, options.reason, operatorName(io.env)),
-        renderDismiss,
+    .action(async (ref: RecordRef, options: { reason: string }) => {
+      await emitChange(schemas.dismissOutputSchema, renderDismiss, (cli, by) =>
+        dismissFromReview(cli, ref, options.reason, by),
       );
     });
 
@@ -346,10 +346,8 @@ function buildProgram(io: CliIo, state: RunState): Command {
     .argument('<payment>', 'payment:<id> (Procurify), or the id alone')
     .action(async (text: string) => {
       const id = parsePaymentId(text);
-      emit(
-        schemas.paymentResyncOutputSchema,
-        await resyncPayment(await services(), id, operatorName(io.env)),
-        renderPaymentResync,
+      await emitChange(schemas.paymentResyncOutputSchema, renderPaymentResync, (cli, by) =>
+        resyncPayment(cli, id, by),
       );
     });
 
@@ -371,7 +369,7 @@ function buildProgram(io: CliIo, state: RunState): Command {
     .description(
       "a record's audit trail, oldest first, with its sync state and link; `settings[:<name>]`: the setting changes (who, when, old and new value)",
     )
-    .addArgument(record)
+    .addArgument(recordText)
     .action(async (text: string) => {
       const settingsAudit = settingsAuditName(text);
       if (settingsAudit !== undefined) {
@@ -397,12 +395,8 @@ function buildProgram(io: CliIo, state: RunState): Command {
         'push: Procurify payments → NetSuite; pull: NetSuite paid bills → Procurify',
       ).choices(['push', 'pull']),
     )
-    .action(async (value: PaymentMode) =>
-      emit(
-        schemas.modeSetOutputSchema,
-        await setMode(await services(), value, operatorName(io.env)),
-        renderModeSet,
-      ),
+    .action((value: PaymentMode) =>
+      emitChange(schemas.modeSetOutputSchema, renderModeSet, (cli, by) => setMode(cli, value, by)),
     );
 
   program
@@ -514,53 +508,42 @@ function buildProgram(io: CliIo, state: RunState): Command {
     .command('set')
     .description('check a JSON configuration against NetSuite, store it and re-send parked bills')
     .requiredOption('--file <file>', 'the configuration (JSON)')
-    .action(async (options: { file: string }) =>
-      emit(
-        schemas.billConfigOutputSchema,
-        await setBillConfig(await services(), options.file, operatorName(io.env)),
-        renderBillConfig,
+    .action((options: { file: string }) =>
+      emitChange(schemas.billConfigOutputSchema, renderBillConfig, (cli, by) =>
+        setBillConfig(cli, options.file, by),
       ),
     );
-  const billAction = (run: () => Promise<schemas.BillActionOutput>) => async () =>
-    emit(schemas.billActionOutputSchema, await run(), renderBillAction);
+  /** A bill action; the commands take a bill as its Procurify UUID or bill:<uuid> (billUuidOf). */
+  const emitBillAction = async (run: (cli: CliServices) => Promise<schemas.BillActionOutput>) =>
+    emit(schemas.billActionOutputSchema, await run(await services()), renderBillAction);
+  const bill = new Argument('<bill>', 'Procurify bill UUID (or bill:<uuid>)');
   bills
     .command('exclude')
     .description('keep a bill and its payments out of the sync (a bill keyed by hand, a card-paid bill)')
-    .argument('<bill>', 'Procurify bill UUID (or bill:<uuid>)')
+    .addArgument(bill)
     .requiredOption('--reason <text>', 'why (recorded and shown)')
-    .action((bill: string, options: { reason: string }) =>
-      billAction(async () => excludeBills(await services(), bill.replace(/^bill:/, ''), options.reason))(),
+    .action((uuid: string, options: { reason: string }) =>
+      emitBillAction((cli) => excludeBills(cli, uuid, options.reason)),
     );
   bills
     .command('include')
     .description('undo an exclusion; the bill is queued')
-    .argument('<bill>', 'Procurify bill UUID (or bill:<uuid>)')
-    .action((bill: string) =>
-      billAction(async () => includeBills(await services(), bill.replace(/^bill:/, '')))(),
-    );
+    .addArgument(bill)
+    .action((uuid: string) => emitBillAction((cli) => includeBills(cli, uuid)));
   bills
     .command('sync')
     .description('select bills for sync (bill sync mode manual) and queue them')
     .argument('<bills...>', 'Procurify bill UUIDs (or bill:<uuid>)')
-    .action((list: string[]) =>
-      billAction(async () =>
-        syncBills(
-          await services(),
-          list.map((bill) => bill.replace(/^bill:/, '')),
-        ),
-      )(),
-    );
+    .action((uuids: string[]) => emitBillAction((cli) => syncBills(cli, uuids)));
   bills
     .command('unlink')
     .description("remove a bill's link to its NetSuite Vendor Bill (neither bill changes)")
-    .argument('<bill>', 'Procurify bill UUID (or bill:<uuid>)')
-    .action((bill: string) =>
-      billAction(async () => unlinkBills(await services(), bill.replace(/^bill:/, '')))(),
-    );
+    .addArgument(bill)
+    .action((uuid: string) => emitBillAction((cli) => unlinkBills(cli, uuid)));
   bills
     .command('excluded')
     .description('list excluded bills with who, when and why')
-    .action(() => billAction(async () => excludedBills(await services()))());
+    .action(() => emitBillAction(excludedBills));
   bills
     .command('import-links')
     .description('link Vendor Bills of an older integration: CSV procurify_bill_uuid,netsuite_bill_id')
@@ -662,10 +645,9 @@ function buildProgram(io: CliIo, state: RunState): Command {
       'dry run: the exact payload a sync would write for a record and its validation, writing nothing',
     )
     .addArgument(record)
-    .action(async (text: string) => {
-      const ref = parseRecord(text);
-      emit(schemas.previewOutputSchema, await previewRecord(await services(), ref), renderPreview);
-    });
+    .action(async (ref: RecordRef) =>
+      emit(schemas.previewOutputSchema, await previewRecord(await services(), ref), renderPreview),
+    );
 
   program
     .command('reconcile')

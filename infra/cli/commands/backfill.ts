@@ -19,6 +19,7 @@ import { backfillMasterData, suiteQlMasterRecordChanges } from '../../../shared/
 import { readPaymentMode } from '../../../shared/payment-mode.ts';
 import { backfillPaidBills } from '../../../shared/payments/backfill-paid-bills.ts';
 import { backfillPayments } from '../../../shared/payments/backfill-payments.ts';
+import type { LoadProgress } from '../../../shared/payments/load-cursor.ts';
 import { PaymentAccountCache } from '../../../shared/payments/netsuite-payment-facts.ts';
 import type { QueueKey } from '../../../shared/resources.ts';
 import type { BackfillOutput } from '../output-schemas.ts';
@@ -45,6 +46,12 @@ export interface BackfillProgress {
   total?: number;
   /** Counts to show next to the bar, e.g. `matched 3, listed 2, skipped 1`. */
   detail?: string;
+}
+
+/** A load phase's progress (payments, paid bills) as a bar: n of m, with its counts. */
+function loadProgress(label: string, progress: LoadProgress<unknown>, detail: string): BackfillProgress {
+  const { phase, processed, total, done } = progress;
+  return { recordType: `${label} (${phase})`, enqueued: processed, total, done, detail };
 }
 
 export async function runBackfill(
@@ -125,13 +132,13 @@ export async function runBackfill(
           ...window,
           ...(options.payments === true ? { push: true } : {}),
           onProgress: (progress) =>
-            onProgress({
-              recordType: `payments (${progress.phase})`,
-              enqueued: progress.processed,
-              total: progress.total,
-              done: progress.done,
-              detail: `matched ${progress.counts.matched}, ${options.payments === true ? `created ${progress.counts.created}, failed ${progress.counts.failed}` : `listed ${progress.counts.listed}`}, skipped ${progress.counts.skipped}, already linked ${progress.counts.alreadyLinked}`,
-            }),
+            onProgress(
+              loadProgress(
+                'payments',
+                progress,
+                `matched ${progress.counts.matched}, ${options.payments === true ? `created ${progress.counts.created}, failed ${progress.counts.failed}` : `listed ${progress.counts.listed}`}, skipped ${progress.counts.skipped}, already linked ${progress.counts.alreadyLinked}`,
+              ),
+            ),
         },
       );
       payments = {
@@ -152,13 +159,13 @@ export async function runBackfill(
           ...window,
           ...(options.markPaid === true ? { markPaid: true } : {}),
           onProgress: (progress) =>
-            onProgress({
-              recordType: `paid bills (${progress.phase})`,
-              enqueued: progress.processed,
-              total: progress.total,
-              done: progress.done,
-              detail: `paid in NetSuite ${progress.counts.paidInNetSuite}, ${options.markPaid === true ? `marked ${progress.counts.marked}, failed ${progress.counts.failed}` : `listed ${progress.counts.listed}`}, partly paid ${progress.counts.partial}`,
-            }),
+            onProgress(
+              loadProgress(
+                'paid bills',
+                progress,
+                `paid in NetSuite ${progress.counts.paidInNetSuite}, ${options.markPaid === true ? `marked ${progress.counts.marked}, failed ${progress.counts.failed}` : `listed ${progress.counts.listed}`}, partly paid ${progress.counts.partial}`,
+              ),
+            ),
         },
       );
       paidBills = {

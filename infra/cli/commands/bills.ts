@@ -23,6 +23,7 @@ import { createNetSuiteBillLookups } from '../../../shared/bills/netsuite-bill-l
 import { DataError } from '../../../shared/errors.ts';
 import type { BillMessage } from '../../../shared/events/bill-message.ts';
 import { changeSettings } from '../../../shared/settings/change-settings.ts';
+import { readJsonFile } from '../json-file.ts';
 import type { BillActionOutput, BillConfigOutput, BillLinkImportOutput } from '../output-schemas.ts';
 import { parseRecord } from '../record-syntax.ts';
 import type { CliServices } from '../services.ts';
@@ -64,17 +65,7 @@ export async function setBillConfig(
   file: string,
   user: string,
 ): Promise<BillConfigOutput> {
-  // An unreadable file is a usage error (program.ts maps ENOENT and the like); bad JSON is one too.
-  const text = await readFile(file, 'utf8');
-  let input: unknown;
-  try {
-    input = JSON.parse(text);
-  } catch (error) {
-    throw new DataError(`${file}: not a JSON file (${(error as Error).message})`, {
-      source: 'apsync-cli',
-      code: 'bad-file',
-    });
-  }
+  const input = await readJsonFile(file);
   const settings = parseBillSyncSettings(input);
   const document = input as Record<string, unknown>;
   const values = Object.fromEntries(

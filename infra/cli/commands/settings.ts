@@ -2,7 +2,6 @@
 // runtime setting of the catalog (shared/settings/catalog.ts), read as it applies now and changed through
 // shared/settings/change-settings.ts (validated, checked against NetSuite and Procurify, recorded with
 // who and when, the scope re-evaluated). `mode set` and `bills config set` go through the same code.
-import { readFile } from 'node:fs/promises';
 import { SqsQueuePublisher } from '../../../shared/aws/queue-publisher.ts';
 import { DataError } from '../../../shared/errors.ts';
 import type { BillMessage } from '../../../shared/events/bill-message.ts';
@@ -19,6 +18,7 @@ import {
 } from '../../../shared/settings/change-settings.ts';
 import { createSettingLookups } from '../../../shared/settings/lookups.ts';
 import { type DeploymentSettings, readSettingValues } from '../../../shared/settings/settings-store.ts';
+import { readJsonFile } from '../json-file.ts';
 import type { SettingsGetOutput, SettingsSetOutput } from '../output-schemas.ts';
 import type { CliServices } from '../services.ts';
 
@@ -114,16 +114,7 @@ export async function setSettingsFromFile(
   file: string,
   user: string,
 ): Promise<SettingsSetOutput> {
-  const text = await readFile(file, 'utf8');
-  let document: unknown;
-  try {
-    document = JSON.parse(text);
-  } catch (error) {
-    throw new DataError(`${file}: not a JSON file (${(error as Error).message})`, {
-      source: 'apsync-cli',
-      code: 'bad-file',
-    });
-  }
+  const document = await readJsonFile(file);
   if (typeof document !== 'object' || document === null || Array.isArray(document)) {
     throw new DataError(`${file}: must be a JSON object of settings, {"<name>": <value>, …}`, {
       source: 'apsync-cli',
