@@ -145,12 +145,12 @@ export const paymentRules: TypeRules = {
 };
 
 /**
- * A NetSuite user voids a Bill Payment (the Void button of the record in the UI; there is no REST
- * action for it, and the user-event script sees it as an edit: netsuite.md "Outbound events", as
- * infra/netsuite-script/apsync_record_event_ue.js handles it). As NetSuite voids when the accounting
- * preference "Void Transactions Using Reversing Journals" is off: the payment stays, with status V
- * Voided (SuiteQL `transaction.voided = 'T'`, netsuite.md "SuiteQL"), a zero total and nothing
- * applied, so the bills it paid are open again. A voided payment cannot be voided again.
+ * A NetSuite user voids a Bill Payment (the Void button of the record in the UI). apsync never voids, so
+ * the sandbox offers it only as a user change (the admin API). A user-event script sees no void type: the
+ * void is an edit, which infra/netsuite-script/apsync_record_event_ue.js sends as one. As NetSuite voids
+ * when the accounting preference "Void Transactions Using Reversing Journals" is off: the payment stays,
+ * with status V Voided (record-types.ts `paymentStatuses`; SuiteQL's `transaction.voided` is 'T'), a zero
+ * total and nothing applied, so the bills it paid are open again. A voided payment cannot be voided again.
  */
 export function voidPayment(store: RecordStore, payment: StoredRecord): StoredRecord {
   if (payment.fields.status === 'V') {
