@@ -22,7 +22,7 @@ export const procurifyOperations = [
   'GET /api/v2/locations/', // client listLocations
   'GET /api/v2/locations/{id}/', // sandbox only
   'GET /api/v2/ap/company-payment-methods/', // client listCompanyPaymentMethods
-  'GET /api/v3/ap/bills/', // client listBills, scanBills
+  'GET /api/v3/ap/bills/', // client listBills, scanBills, countBills
   'GET /api/v2/ap/bills/{id}/', // client getBill
   'POST /api/v3/ap/bills/mark-as-paid/', // client markBillsPaid
   'GET /api/public/v1/payments/', // client listPayments, scanPayments

@@ -2,9 +2,10 @@
 // Procurify bill modified in the last 12 months — or since a given date, and older history on request —
 // is queued for the bill-sync worker with origin `backfill`, which matches it in NetSuite before writing
 // anything (same vendor, invoice number and total → linked, two candidates → review, none → written:
-// decide-bill.ts). Bills already linked are not queued. Resumable: a cursor per phase (the last bill's
-// modification time) is kept in the configuration item `bill-backfill` after each batch, so an
-// interrupted load continues where it stopped; `apsync status` reads the same item.
+// decide-bill.ts). Bills already linked are not queued. Each phase first asks Procurify how many bills
+// its window holds (the list's `count`), so progress reads "n of m". Resumable: a cursor per phase (the
+// last bill's modification time) is kept in the configuration item `bill-backfill` after each batch, so
+// an interrupted load continues where it stopped; `apsync status` reads the same item.
 import type { QueuePublisher } from '../aws/queue-publisher.ts';
 import { DataError } from '../errors.ts';
 import type { BillMessage } from '../events/bill-message.ts';
@@ -16,11 +17,19 @@ export const billBackfillConfigName = 'bill-backfill';
 
 export type BillBackfillPhase = 'recent' | 'history';
 
-export interface BillBackfillProgress {
-  phase: BillBackfillPhase;
+/** A phase's counts: bills read (n) of the bills its window holds (m), and what became of them. */
+export interface BillBackfillCounts {
   scanned: number;
+  /** How many bills the window holds (Procurify's count when the phase began; at least `scanned`). */
+  total: number;
   queued: number;
   alreadyLinked: number;
+  /** Not approved (draft, waiting for approval, denied, withdrawn): not loaded. */
+  notApproved: number;
+}
+
+export interface BillBackfillProgress extends BillBackfillCounts {
+  phase: BillBackfillPhase;
   done: boolean;
 }
 
@@ -32,13 +41,13 @@ export interface BillBackfillCursor {
   phase: BillBackfillPhase;
   /** Modification time of the last bill queued in this phase: the scan resumes after it. */
   resumeAfter?: string;
-  counts: Record<BillBackfillPhase, { scanned: number; queued: number; alreadyLinked: number }>;
+  counts: Record<BillBackfillPhase, BillBackfillCounts>;
   startedAt: string;
   finishedAt?: string;
 }
 
 export interface BackfillBillsDependencies {
-  procurify: Pick<ProcurifyBills, 'scanBills'>;
+  procurify: Pick<ProcurifyBills, 'scanBills' | 'countBills'>;
   state: ConfigStore & Pick<LinkStore, 'findBySource'>;
   bills: QueuePublisher<BillMessage>;
   now?: () => Date;
@@ -84,7 +93,7 @@ export async function backfillBills(
       : loadSince(options.since, now());
   const resume =
     stored !== undefined && stored.status === 'running' && stored.since === since ? stored : undefined;
-  const empty = { scanned: 0, queued: 0, alreadyLinked: 0 };
+  const empty: BillBackfillCounts = { scanned: 0, total: 0, queued: 0, alreadyLinked: 0, notApproved: 0 };
   const cursor: BillBackfillCursor = resume ?? {
     status: 'running',
     since,
@@ -100,16 +109,21 @@ export async function backfillBills(
       cursor.phase = phase;
       delete cursor.resumeAfter;
     }
-    const counts = cursor.counts[phase];
-    const scan = deps.procurify.scanBills({
-      status: [...writableBillStatuses],
-      ...(phase === 'recent'
+    // A cursor stored before the counts grew fields gets them now.
+    const counts = { ...empty, ...cursor.counts[phase] };
+    cursor.counts[phase] = counts;
+    const window =
+      phase === 'recent'
         ? { modifiedAfter: cursor.resumeAfter ?? since }
         : {
             modifiedBefore: since,
             ...(cursor.resumeAfter === undefined ? {} : { modifiedAfter: cursor.resumeAfter }),
-          }),
-    });
+          };
+    // Every bill of the window is read (the count cannot filter by status): n of m.
+    counts.total = counts.scanned + (await deps.procurify.countBills(window));
+    await deps.state.putConfig(billBackfillConfigName, cursor);
+    options.onProgress?.({ phase, ...counts, done: false });
+    const scan = deps.procurify.scanBills(window);
     let batch: BillMessage[] = [];
     let lastModified: string | undefined;
     const flush = async () => {
@@ -123,9 +137,13 @@ export async function backfillBills(
     const enqueuedAt = now().toISOString();
     for await (const summary of scan) {
       counts.scanned += 1;
+      // A bill changed during the read comes again: more read than counted.
+      counts.total = Math.max(counts.total, counts.scanned);
       lastModified = summary.last_modified_datetime;
       const uuid = summary.uuid.toLowerCase();
-      if ((await deps.state.findBySource('procurify', 'bill', uuid)) !== undefined) {
+      if (!writableBillStatuses.has(summary.status)) {
+        counts.notApproved += 1;
+      } else if ((await deps.state.findBySource('procurify', 'bill', uuid)) !== undefined) {
         counts.alreadyLinked += 1;
       } else {
         batch.push({

@@ -1,7 +1,6 @@
 // How far the initial load (`apsync backfill --bills`) got, from the cursor each of its phases keeps in
 // the state table — bills (backfill-bills.ts), then payments in push mode (backfill-payments.ts) or paid
-// bills in pull mode (backfill-paid-bills.ts): "running (phase, n of m)" (bills: n read, as they are
-// queued while read) or "done at …". Read by
+// bills in pull mode (backfill-paid-bills.ts): "running (phase, n of m)" or "done at …". Read by
 // `apsync status` and the console's overview.
 import {
   type BillBackfillCursor,
@@ -18,7 +17,7 @@ export interface InitialLoadStatus {
   /** e.g. `bills (recent)`, `payments (history)`, `paid bills (recent)`. */
   phase?: string;
   processed?: number;
-  /** Absent while the phase reads as it goes (bills: queued as they are read). */
+  /** Absent for a bill cursor stored before the bill phase counted its window. */
   total?: number;
   /** What the phase did so far, e.g. `100 queued, 20 already linked`. */
   detail?: string;
@@ -42,7 +41,8 @@ function billView(cursor: BillBackfillCursor): PhaseView {
     name: `bills (${cursor.phase})`,
     running: cursor.status === 'running',
     processed: counts.scanned,
-    detail: `${counts.queued} queued, ${counts.alreadyLinked} already linked`,
+    ...(counts.total === undefined ? {} : { total: counts.total }),
+    detail: `${counts.queued} queued, ${counts.alreadyLinked} already linked${counts.notApproved ? `, ${counts.notApproved} not approved` : ''}`,
     startedAt: cursor.startedAt,
     ...(cursor.finishedAt === undefined ? {} : { finishedAt: cursor.finishedAt }),
   };

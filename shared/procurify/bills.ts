@@ -1,4 +1,5 @@
-// Procurify AP bills: the bill list (page numbers) and the change scan by modification time, one bill
+// Procurify AP bills: the bill list (page numbers), its count for a window (the page's `count`,
+// procurify.openapi.yml PaginationDocs) and the change scan by modification time, one bill
 // by UUID, and mark-as-paid for a batch, which after a failure that may hide a success re-reads the
 // bills and posts again only for those still unpaid.
 import { DataError, SyncError } from '../errors.ts';
@@ -11,7 +12,13 @@ import type {
   ProcurifyBillPayer,
   ProcurifyBills,
 } from './ports.ts';
-import { billSchema, billSummarySchema, markAsPaidAnswerSchema, procurifyBillStatus } from './schemas.ts';
+import {
+  billSchema,
+  billSummarySchema,
+  markAsPaidAnswerSchema,
+  pageSchema,
+  procurifyBillStatus,
+} from './schemas.ts';
 import type { ProcurifyTransport } from './transport.ts';
 
 export class RestProcurifyBills implements ProcurifyBills, ProcurifyBillPayer {
@@ -62,6 +69,16 @@ export class RestProcurifyBills implements ProcurifyBills, ProcurifyBillPayer {
       if (statuses !== undefined && !statuses.has(bill.status)) continue;
       yield bill;
     }
+  }
+
+  async countBills(filter: Omit<BillScanFilter, 'status'> = {}): Promise<number> {
+    const url = this.transport.url('/api/v3/ap/bills/', {
+      last_modified_datetime_0: toIso(filter.modifiedAfter),
+      last_modified_datetime_1: toIso(filter.modifiedBefore),
+      page_size: '1',
+    });
+    const body = await this.transport.retrying(() => this.transport.call('GET', url));
+    return this.transport.parse(pageSchema(billSummarySchema), body, 'bill list').metadata.pagination.count;
   }
 
   async getBill(uuid: string) {

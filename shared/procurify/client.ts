@@ -74,6 +74,7 @@ export function createProcurifyClient(
     listCurrencies: () => departments.listCurrencies(),
     listBills: (filter) => bills.listBills(filter),
     scanBills: (filter) => bills.scanBills(filter),
+    countBills: (filter) => bills.countBills(filter),
     getBill: (uuid) => bills.getBill(uuid),
     markBillsPaid: (uuids, paymentDate) => bills.markBillsPaid(uuids, paymentDate),
     listPayments: (filter) => payments.listPayments(filter),

@@ -159,6 +159,8 @@ export interface ProcurifyBills {
    * during the scan (a bill changed meanwhile may come twice). For pollers.
    */
   scanBills(filter?: BillScanFilter): AsyncIterable<ProcurifyBillSummary>;
+  /** How many bills (any status: the list has no status filter) were modified in the window. */
+  countBills(filter?: Omit<BillScanFilter, 'status'>): Promise<number>;
   getBill(uuid: string): Promise<ProcurifyBill>;
 }
 

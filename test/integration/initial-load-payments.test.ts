@@ -386,6 +386,11 @@ describe('apsync backfill --bills, --payments (push mode)', () => {
 
     const text = await cli(['backfill', '--bills', '--since', cliSince]);
     expect(text.code, text.err).toBe(0);
+    // Without a terminal each phase's end is a line with its counts: the bills read of the window's count.
+    expect(text.err).toContain('bill (recent): 2 of 2 (queued 0, already linked 2, not approved 0)\n');
+    expect(text.err).toMatch(
+      /payments \(recent\): 2 of 2 \(matched 1, listed 1, skipped 0, already linked 0\)/,
+    );
     expect(text.out).toContain(
       '1 already in NetSuite (linked, not pushed), 1 not in NetSuite (listed below, not pushed)',
     );

@@ -98,8 +98,10 @@ export async function runBackfill(
         onProgress: (progress) =>
           onProgress({
             recordType: `bill (${progress.phase})`,
-            enqueued: progress.queued,
+            enqueued: progress.scanned,
+            total: progress.total,
             done: progress.done,
+            detail: `queued ${progress.queued}, already linked ${progress.alreadyLinked}, not approved ${progress.notApproved}`,
           }),
       },
     );

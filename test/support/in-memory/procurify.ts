@@ -321,6 +321,11 @@ export class InMemoryProcurify
     );
   }
 
+  async countBills(filter: Omit<BillScanFilter, 'status'> = {}): Promise<number> {
+    this.faults.check('scanBills');
+    return this.summaries(filter).length;
+  }
+
   async *scanBills(filter: BillScanFilter = {}): AsyncIterable<ProcurifyBillSummary> {
     this.faults.check('scanBills');
     for (const summary of this.summaries(filter)) {

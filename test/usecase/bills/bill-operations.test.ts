@@ -15,6 +15,7 @@ import { importBillLinks } from '../../../shared/bills/import-bill-links.ts';
 import { replayBill } from '../../../shared/bills/replay-bill.ts';
 import { resendParkedBills } from '../../../shared/bills/resend-parked-bills.ts';
 import { DataError, TransientError } from '../../../shared/errors.ts';
+import { initialLoadLine, readInitialLoad } from '../../../shared/payments/initial-load.ts';
 import { BillWorld, billItem, billUuid, otherUuid, procurifyBill } from './world.ts';
 
 const ref = { system: 'procurify', kind: 'bill', id: billUuid } as const;
@@ -262,14 +263,24 @@ describe('backfillBills', () => {
       history: false,
       phase: 'recent',
       counts: {
-        recent: { scanned: 2, queued: 1, alreadyLinked: 1 },
-        history: { scanned: 0, queued: 0, alreadyLinked: 0 },
+        recent: { scanned: 3, total: 3, queued: 1, alreadyLinked: 1, notApproved: 1 },
+        history: { scanned: 0, total: 0, queued: 0, alreadyLinked: 0, notApproved: 0 },
       },
       startedAt: world.clock.iso(),
       finishedAt: world.clock.iso(),
     });
     expect(await world.state.getConfig(billBackfillConfigName)).toEqual(cursor);
-    expect(progress.at(-1)).toEqual({ phase: 'recent', scanned: 2, queued: 1, alreadyLinked: 1, done: true });
+    // The window's size is known before the first bill is read: n of m.
+    expect(progress[0]).toMatchObject({ phase: 'recent', scanned: 0, total: 3, done: false });
+    expect(progress.at(-1)).toEqual({
+      phase: 'recent',
+      scanned: 3,
+      total: 3,
+      queued: 1,
+      alreadyLinked: 1,
+      notApproved: 1,
+      done: true,
+    });
   });
 
   it('goes back in history on request, from a date given as a day', async () => {
@@ -314,14 +325,24 @@ describe('backfillBills', () => {
     expect(stored).toMatchObject({
       status: 'running',
       resumeAfter: bill(100, new Date(Date.UTC(2026, 5, 1, 1, 40)).toISOString()).last_modified_datetime,
-      counts: { recent: { scanned: 100, queued: 30, alreadyLinked: 70 } },
+      counts: { recent: { scanned: 100, total: 120, queued: 30, alreadyLinked: 70 } },
     });
     expect(world.bills.sent).toHaveLength(30);
+    expect(initialLoadLine(await readInitialLoad(world.state))).toBe(
+      'initial load: running (bills (recent), 100 of 120: 30 queued, 70 already linked)',
+    );
 
     world.procurify.scanBills = scan;
     const cursor = await backfill({ since: '2026-06-01T00:00:00Z' });
     // Bill 100 (at the cursor) is read again and queued again: the worker treats it once (its lease, its hash).
-    expect(cursor.counts.recent).toEqual({ scanned: 121, queued: 51, alreadyLinked: 70 });
+    // Of the bills from the cursor on (21, bill 100 included) after the 100 read before.
+    expect(cursor.counts.recent).toEqual({
+      scanned: 121,
+      total: 121,
+      queued: 51,
+      alreadyLinked: 70,
+      notApproved: 0,
+    });
     expect(
       world.bills
         .bodies()
