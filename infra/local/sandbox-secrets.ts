@@ -1,7 +1,7 @@
 // The secrets local mode stores in its Secrets Manager emulator, in the form `apsync secrets set`
-// stores them on AWS (shared/aws/credentials.ts): the NetSuite and Procurify sandboxes' credentials and
-// the webhook signing secret. Used by the local stack (stack.ts) and by tests that run the sandboxes
-// beside a stack (test/soak).
+// stores them on AWS and checked by the schemas the functions read them with (shared/aws/credentials.ts):
+// the NetSuite and Procurify sandboxes' credentials and the webhook signing secret. Used by the local
+// stack (stack.ts) and by tests that run the sandboxes beside a stack (test/soak).
 import { randomBytes } from 'node:crypto';
 import {
   CreateSecretCommand,
@@ -9,6 +9,7 @@ import {
   PutSecretValueCommand,
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
+import { netSuiteCredentialsSchema, procurifyCredentialsSchema } from '../../shared/aws/credentials.ts';
 import type { NetSuiteSandbox } from '../sandboxes/netsuite/index.ts';
 import type { ProcurifySandbox } from '../sandboxes/procurify/index.ts';
 
@@ -18,16 +19,18 @@ export async function storeNetSuiteSandboxSecret(
   name: string,
   netsuite: Pick<NetSuiteSandbox, 'credentials' | 'url'>,
 ): Promise<void> {
-  await putSecret(client, name, {
-    accountId: netsuite.credentials.accountId,
-    clientId: netsuite.credentials.clientId,
-    certificateId: netsuite.credentials.certificateId,
-    privateKeyPem: netsuite.credentials.privateKeyPem,
-    algorithm: netsuite.credentials.algorithm,
-    baseUrl: netsuite.url,
-    // The sandbox serves apsync's attachment RESTlet on its own host (infra/sandboxes/netsuite/restlet.ts).
-    restlets: {},
-  });
+  // No token URL: the client derives it from the base URL (shared/netsuite/config.ts), as on NetSuite.
+  const { tokenUrl: _tokenUrl, ...credentials } = netsuite.credentials;
+  await putSecret(
+    client,
+    name,
+    netSuiteCredentialsSchema.parse({
+      ...credentials,
+      baseUrl: netsuite.url,
+      // The sandbox serves apsync's attachment RESTlet on its own host (infra/sandboxes/netsuite/restlet.ts).
+      restlets: {},
+    }),
+  );
 }
 
 /** Stores the sandbox's credentials as the Procurify secret, pointing at the sandbox. */
@@ -36,14 +39,11 @@ export async function storeProcurifySandboxSecret(
   name: string,
   procurify: Pick<ProcurifySandbox, 'credentials' | 'url'>,
 ): Promise<void> {
-  await putSecret(client, name, {
-    domain: procurify.credentials.domain,
-    clientId: procurify.credentials.clientId,
-    clientSecret: procurify.credentials.clientSecret,
-    baseUrl: procurify.url,
-    tokenUrl: procurify.credentials.tokenUrl,
-    audience: procurify.credentials.audience,
-  });
+  await putSecret(
+    client,
+    name,
+    procurifyCredentialsSchema.parse({ ...procurify.credentials, baseUrl: procurify.url }),
+  );
 }
 
 /** Keeps the stored webhook secret across restarts (NetSuite has it); creates one on first start. */

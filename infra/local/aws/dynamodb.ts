@@ -203,15 +203,19 @@ export function createLocalDynamoDb(dataDir?: string): LocalDynamoDb {
     return reply;
   };
 
+  /** TransactWriteItems and TransactGetItems take 1 to 100 items. */
+  const isTransactItems = (items: unknown): items is unknown[] =>
+    Array.isArray(items) && items.length >= 1 && items.length <= 100;
+  const transactItemsRefusal = () =>
+    failureReply(
+      validationFailure(
+        "1 validation error detected: Value at 'transactItems' failed to satisfy constraint: Member must have length between 1 and 100",
+      ),
+    );
+
   const transactWrite = async (input: Record<string, unknown>): Promise<ProtocolReply> => {
     const items = input.TransactItems;
-    if (!Array.isArray(items) || items.length < 1 || items.length > 100) {
-      return failureReply(
-        validationFailure(
-          "1 validation error detected: Value at 'transactItems' failed to satisfy constraint: Member must have length between 1 and 100",
-        ),
-      );
-    }
+    if (!isTransactItems(items)) return transactItemsRefusal();
     const token = typeof input.ClientRequestToken === 'string' ? input.ClientRequestToken : undefined;
     const fingerprint = JSON.stringify(items);
     if (token !== undefined) {
@@ -320,13 +324,7 @@ export function createLocalDynamoDb(dataDir?: string): LocalDynamoDb {
 
   const transactGet = async (input: Record<string, unknown>): Promise<ProtocolReply> => {
     const items = input.TransactItems;
-    if (!Array.isArray(items) || items.length < 1 || items.length > 100) {
-      return failureReply(
-        validationFailure(
-          "1 validation error detected: Value at 'transactItems' failed to satisfy constraint: Member must have length between 1 and 100",
-        ),
-      );
-    }
+    if (!isTransactItems(items)) return transactItemsRefusal();
     const requests: DynaliteRequest[] = [];
     for (const raw of items as Array<{ Get?: Record<string, unknown> }>) {
       if (raw?.Get === undefined)

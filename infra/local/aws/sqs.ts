@@ -246,22 +246,34 @@ export function createLocalSqs(dataDir?: string): LocalSqs {
     }
   };
 
-  /** Runs one entry of a batch: its refusal becomes a `Failed` entry instead of failing the call. */
-  const batchEntry = <T>(id: string, work: () => T): { ok: T } | { failed: Record<string, unknown> } => {
-    try {
-      return { ok: work() };
-    } catch (error) {
-      const refused = error as SyncError;
-      if (refused.errorClass !== 'data') throw error;
-      return {
-        failed: {
-          Id: id,
+  /**
+   * Runs each entry of a batch (checked by checkBatch): an entry's refusal becomes a `Failed` entry
+   * instead of failing the call; a `Successful` entry is the entry's Id and what `work` answered.
+   */
+  const runBatch = <E extends { Id: string }>(
+    entries: readonly E[],
+    work: (entry: E) => Record<string, unknown> | undefined,
+  ): { Successful: unknown[]; Failed: unknown[] } => {
+    const Successful: unknown[] = [];
+    const Failed: unknown[] = [];
+    for (const entry of entries) {
+      let answer: Record<string, unknown> | undefined;
+      try {
+        answer = work(entry);
+      } catch (error) {
+        const refused = error as SyncError;
+        if (refused.errorClass !== 'data') throw error;
+        Failed.push({
+          Id: entry.Id,
           SenderFault: true,
           Code: refused.code ?? 'InvalidParameterValue',
           Message: refused.message,
-        },
-      };
+        });
+        continue;
+      }
+      Successful.push({ Id: entry.Id, ...answer });
     }
+    return { Successful, Failed };
   };
 
   async function run(
@@ -323,22 +335,17 @@ export function createLocalSqs(dataDir?: string): LocalSqs {
         if (total > 1_048_576) {
           throw refusal(source, 'BatchRequestTooLong', 'Batch requests cannot be longer than 1048576 bytes.');
         }
-        const Successful: unknown[] = [];
-        const Failed: unknown[] = [];
-        for (const entry of Entries) {
-          const outcome = batchEntry(entry.Id, () => queues.send(name, sendInput({ ...entry, QueueUrl })));
-          if ('failed' in outcome) Failed.push(outcome.failed);
-          else {
-            Successful.push({
-              Id: entry.Id,
-              MessageId: outcome.ok.id,
-              MD5OfMessageBody: outcome.ok.md5OfBody,
-              MD5OfMessageAttributes: outcome.ok.md5OfAttributes,
-              MD5OfMessageSystemAttributes: outcome.ok.md5OfSystemAttributes,
-            });
-          }
-        }
-        return ok({ Successful, Failed });
+        return ok(
+          runBatch(Entries, (entry) => {
+            const sent = queues.send(name, sendInput({ ...entry, QueueUrl }));
+            return {
+              MessageId: sent.id,
+              MD5OfMessageBody: sent.md5OfBody,
+              MD5OfMessageAttributes: sent.md5OfAttributes,
+              MD5OfMessageSystemAttributes: sent.md5OfSystemAttributes,
+            };
+          }),
+        );
       }
       case 'ReceiveMessage': {
         const request = input as Input<'ReceiveMessage'>;
@@ -383,14 +390,7 @@ export function createLocalSqs(dataDir?: string): LocalSqs {
         const { QueueUrl, Entries } = input as Input<'DeleteMessageBatch'>;
         const name = nameOf(QueueUrl);
         checkBatch(Entries);
-        const Successful: unknown[] = [];
-        const Failed: unknown[] = [];
-        for (const entry of Entries) {
-          const outcome = batchEntry(entry.Id, () => queues.deleteMessage(name, entry.ReceiptHandle));
-          if ('failed' in outcome) Failed.push(outcome.failed);
-          else Successful.push({ Id: entry.Id });
-        }
-        return ok({ Successful, Failed });
+        return ok(runBatch(Entries, (entry) => void queues.deleteMessage(name, entry.ReceiptHandle)));
       }
       case 'ChangeMessageVisibility': {
         const { QueueUrl, ReceiptHandle, VisibilityTimeout } = input as Input<'ChangeMessageVisibility'>;
@@ -401,16 +401,12 @@ export function createLocalSqs(dataDir?: string): LocalSqs {
         const { QueueUrl, Entries } = input as Input<'ChangeMessageVisibilityBatch'>;
         const name = nameOf(QueueUrl);
         checkBatch(Entries);
-        const Successful: unknown[] = [];
-        const Failed: unknown[] = [];
-        for (const entry of Entries) {
-          const outcome = batchEntry(entry.Id, () =>
-            queues.changeVisibility(name, entry.ReceiptHandle, entry.VisibilityTimeout),
-          );
-          if ('failed' in outcome) Failed.push(outcome.failed);
-          else Successful.push({ Id: entry.Id });
-        }
-        return ok({ Successful, Failed });
+        return ok(
+          runBatch(
+            Entries,
+            (entry) => void queues.changeVisibility(name, entry.ReceiptHandle, entry.VisibilityTimeout),
+          ),
+        );
       }
       case 'StartMessageMoveTask': {
         const { SourceArn, DestinationArn, MaxNumberOfMessagesPerSecond } =
