@@ -3,7 +3,7 @@
 // deleted in NetSuite without a notice (deactivated in Procurify), a Vendor Bill deleted by hand (re-sent
 // with --fix), a Vendor Bill edited by hand (reported, never overwritten), a wrong link (replaced with
 // --fix), a Vendor Payment voided or deleted by hand (reported for a person) and a bill paid on one side
-// only. Tests wait for exact states, never for time.
+// only (reported; in pull mode marked paid with --fix). Tests wait for exact states, never for time.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -506,6 +506,51 @@ describe('apsync reconcile', () => {
       }),
     ]);
     expect(stack.netsuite.store.list('vendorPayment')).toHaveLength(payments);
+  });
+
+  it('in pull mode marks paid in Procurify, with --fix, a bill paid in full in NetSuite only', async () => {
+    // The paid-bill pull would do the same on its schedule: off here, so only the reconcile can.
+    expect((await cli(['settings', 'set', 'schedules.paidBillPull', 'off'])).code).toBe(0);
+    expect((await cli(['mode', 'set', 'pull'])).code).toBe(0);
+    try {
+      const bill = await syncedBill('45.00');
+      stack.netsuite.userCreate('vendorPayment', {
+        entity: { id: ns.vendors[0] },
+        account: { id: ns.bank },
+        tranDate: '2026-03-04',
+        apply: { items: [{ doc: { id: bill.netsuiteId }, apply: true, amount: 45 }] },
+      });
+      const procurifyBill = () =>
+        [...stack.procurify.store.bills.values()].find((found) => found.uuid.toLowerCase() === bill.uuid);
+
+      const reported = about(await reconcile('--kind', 'paid'), bill.uuid);
+      expect(reported).toEqual([
+        expect.objectContaining({
+          kind: 'paid-in-netsuite-only',
+          netsuiteValue: 'Paid In Full',
+          procurifyValue: 'Approved (2)',
+          action: 'mark-paid',
+          owner: 'apsync',
+          repair: expect.objectContaining({ status: 'needs-fix' }),
+        }),
+      ]);
+      expect(procurifyBill()).toMatchObject({ status: 2, paidDate: null });
+
+      const fixed = about(await reconcile('--kind', 'paid', '--fix'), bill.uuid);
+      expect(fixed[0]?.repair).toMatchObject({ status: 'done' });
+      // Marked paid with the NetSuite payment's date, and the repair is in the bill's audit trail.
+      expect(procurifyBill()).toMatchObject({ status: 4, paidDate: '2026-03-04' });
+      expect(await state.read(billRef(bill.uuid))).toContainEqual(
+        expect.objectContaining({
+          step: 'note',
+          facts: expect.objectContaining({ by: 'apsync reconcile', netsuiteId: bill.netsuiteId }),
+        }),
+      );
+      expect(about(await reconcile('--kind', 'paid'), bill.uuid)).toEqual([]);
+    } finally {
+      await cli(['mode', 'set', 'push']);
+      await cli(['settings', 'set', 'schedules.paidBillPull', 'on']);
+    }
   });
 
   it('runs on its schedule without --fix, and apsync status shows the last run', async () => {
