@@ -122,9 +122,7 @@ export function createRecord(
     createdDate: parsed.system.createdDate ?? parsed.system.lastModifiedDate ?? now,
     lastModifiedDate: parsed.system.lastModifiedDate ?? now,
   };
-  store.save(record);
-  rules[type].afterSave?.(record, undefined, store);
-  return { record, created: true, warnings: parsed.warnings };
+  return saveWritten(store, record, undefined, parsed.warnings);
 }
 
 export function updateRecord(
@@ -173,9 +171,19 @@ export function updateRecord(
     createdDate: parsed.system.createdDate ?? existing.createdDate,
     lastModifiedDate: parsed.system.lastModifiedDate ?? store.now(),
   };
+  return saveWritten(store, record, existing, parsed.warnings);
+}
+
+/** Saves a created (no `existing`) or updated record, then runs its type's after-save rule. */
+function saveWritten(
+  store: WriteContext['store'],
+  record: StoredRecord,
+  existing: StoredRecord | undefined,
+  warnings: WriteOutcome['warnings'],
+): WriteOutcome {
   store.save(record);
-  rules[type].afterSave?.(record, existing, store);
-  return { record, created: false, warnings: parsed.warnings };
+  rules[record.type].afterSave?.(record, existing, store);
+  return { record, created: existing === undefined, warnings };
 }
 
 /** `PUT /{type}/eid:{externalId}`: creates the record or updates the one holding the external id. */

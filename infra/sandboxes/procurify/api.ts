@@ -33,6 +33,7 @@ import {
   departmentSchema,
   type FieldErrors,
   markAsPaidSchema,
+  type Schema,
   validateBody,
   vendorSchema,
 } from './validation.ts';
@@ -95,6 +96,24 @@ function list<T>(
   return { status: answer.status, body: answer.body };
 }
 
+/** The body checked against the endpoint's schema (validation.ts): its fields, or the answer refusing it. */
+async function checkedBody(
+  ctx: Context,
+  schema: Schema,
+  partial: boolean,
+): Promise<{ ok: true; value: Record<string, unknown> } | { ok: false; answer: Answer }> {
+  const body = await ctx.body();
+  if (!body.ok) return body;
+  const result = validateBody(body.value, schema, partial);
+  return result.ok ? result : { ok: false, answer: invalid(result.errors) };
+}
+
+/** The `order_by` fields of the vendor, department, location and payment-method lists. */
+const byNameOrId = {
+  name: (item: { name: string }) => item.name.toLowerCase(),
+  id: (item: { id: number }) => item.id,
+};
+
 const search = (needle: string | undefined, ...haystack: Array<string | null>): boolean =>
   needle === undefined ||
   haystack.some((text) => text?.toLowerCase().includes(needle.toLowerCase()) ?? false);
@@ -120,18 +139,13 @@ const listVendors: Handler = (ctx) => {
       (type === undefined || v.type === type) &&
       search(text, v.name),
   );
-  const ordered = orderBy(vendors, q.text('order_by'), {
-    name: (v) => v.name.toLowerCase(),
-    id: (v) => v.id,
-  });
+  const ordered = orderBy(vendors, q.text('order_by'), byNameOrId);
   return list(ctx, ordered, (v) => vendorView(ctx.state.store, v));
 };
 
 const createVendor: Handler = async (ctx) => {
-  const body = await ctx.body();
-  if (!body.ok) return body.answer;
-  const result = validateBody(body.value, vendorSchema(vendorDeps(ctx.state)), false);
-  if (!result.ok) return invalid(result.errors);
+  const result = await checkedBody(ctx, vendorSchema(vendorDeps(ctx.state)), false);
+  if (!result.ok) return result.answer;
   const { overall_score: _score, ...values } = result.value;
   return single(vendorView(ctx.state.store, ctx.state.store.createVendorFromApi(values)), 201);
 };
@@ -148,10 +162,8 @@ const updateVendor =
   async (ctx) => {
     const vendor = vendorById(ctx);
     if (vendor === undefined) return notFound;
-    const body = await ctx.body();
-    if (!body.ok) return body.answer;
-    const result = validateBody(body.value, vendorSchema(vendorDeps(ctx.state)), partial);
-    if (!result.ok) return invalid(result.errors);
+    const result = await checkedBody(ctx, vendorSchema(vendorDeps(ctx.state)), partial);
+    if (!result.ok) return result.answer;
     const { overall_score: _score, ...values } = result.value;
     const updated = ctx.state.store.updateVendorFromApi(vendor, values);
     // PUT answers VendorSerializerSingle (Vendor: term and method references as ids); PATCH answers
@@ -188,10 +200,8 @@ const listAccountCodes: Handler = (ctx) => {
 };
 
 const createAccountCode: Handler = async (ctx) => {
-  const body = await ctx.body();
-  if (!body.ok) return body.answer;
-  const result = validateBody(body.value, accountCodeSchema(accountCodeDeps(ctx.state)), false);
-  if (!result.ok) return invalid(result.errors);
+  const result = await checkedBody(ctx, accountCodeSchema(accountCodeDeps(ctx.state)), false);
+  if (!result.ok) return result.answer;
   const conflict = ctx.state.store.accountCodeConflict(result.value.code);
   if (conflict !== undefined) return invalid(conflict);
   return single(accountCodeView(ctx.state.store.createAccountCodeFromApi(result.value)), 201);
@@ -200,10 +210,8 @@ const createAccountCode: Handler = async (ctx) => {
 const updateAccountCode: Handler = async (ctx) => {
   const record = ctx.state.store.accountCodes.get(Number(ctx.params[0]));
   if (record === undefined) return notFound;
-  const body = await ctx.body();
-  if (!body.ok) return body.answer;
-  const result = validateBody(body.value, accountCodeSchema(accountCodeDeps(ctx.state)), false);
-  if (!result.ok) return invalid(result.errors);
+  const result = await checkedBody(ctx, accountCodeSchema(accountCodeDeps(ctx.state)), false);
+  if (!result.ok) return result.answer;
   const conflict = ctx.state.store.accountCodeConflict(result.value.code, record.id);
   if (conflict !== undefined) return invalid(conflict);
   if (result.value.parent === record.id)
@@ -229,28 +237,21 @@ const listDepartments: Handler = (ctx) => {
       (locations === undefined || locations.includes(d.branch)) &&
       search(text, d.name),
   );
-  const ordered = orderBy(departments, q.text('order_by'), {
-    name: (d) => d.name.toLowerCase(),
-    id: (d) => d.id,
-  });
+  const ordered = orderBy(departments, q.text('order_by'), byNameOrId);
   return list(ctx, ordered, (d) => departmentView(ctx.state.store, d));
 };
 
 const createDepartment: Handler = async (ctx) => {
-  const body = await ctx.body();
-  if (!body.ok) return body.answer;
-  const result = validateBody(body.value, departmentSchema(departmentDeps(ctx.state)), false);
-  if (!result.ok) return invalid(result.errors);
+  const result = await checkedBody(ctx, departmentSchema(departmentDeps(ctx.state)), false);
+  if (!result.ok) return result.answer;
   return single(departmentView(ctx.state.store, ctx.state.store.createDepartmentFromApi(result.value)), 201);
 };
 
 const updateDepartment: Handler = async (ctx) => {
   const record = ctx.state.store.departments.get(Number(ctx.params[0]));
   if (record === undefined) return notFound;
-  const body = await ctx.body();
-  if (!body.ok) return body.answer;
-  const result = validateBody(body.value, departmentSchema(departmentDeps(ctx.state)), false);
-  if (!result.ok) return invalid(result.errors);
+  const result = await checkedBody(ctx, departmentSchema(departmentDeps(ctx.state)), false);
+  if (!result.ok) return result.answer;
   return single(
     departmentView(ctx.state.store, ctx.state.store.updateDepartmentFromApi(record, result.value)),
   );
@@ -267,10 +268,7 @@ const listLocations: Handler = (ctx) => {
       (headquarter === undefined || l.headquarter === headquarter) &&
       search(text, l.name),
   );
-  const ordered = orderBy(locations, q.text('order_by'), {
-    name: (l) => l.name.toLowerCase(),
-    id: (l) => l.id,
-  });
+  const ordered = orderBy(locations, q.text('order_by'), byNameOrId);
   return list(ctx, ordered, (l) => locationView(ctx.state.store, l));
 };
 
@@ -291,10 +289,7 @@ const listPaymentMethods: Handler = (ctx) => {
       (currency === undefined || m.currencyId === currency) &&
       search(text, m.name),
   );
-  const ordered = orderBy(methods, q.text('order_by'), {
-    name: (m) => m.name.toLowerCase(),
-    id: (m) => m.id,
-  });
+  const ordered = orderBy(methods, q.text('order_by'), byNameOrId);
   return list(ctx, ordered, (m) => paymentMethodView(ctx.state.store, m));
 };
 
@@ -402,10 +397,8 @@ function requestBaseUrl(req: IncomingMessage): string {
  * ProcurifyStore.markBillsPaid.
  */
 const markAsPaid: Handler = async (ctx) => {
-  const body = await ctx.body();
-  if (!body.ok) return body.answer;
-  const result = validateBody(body.value, markAsPaidSchema, false);
-  if (!result.ok) return invalid(result.errors);
+  const result = await checkedBody(ctx, markAsPaidSchema, false);
+  if (!result.ok) return result.answer;
   const uuids = result.value.bill_uuids as string[];
   const groups = (result.value.bill_group_ids as number[] | undefined) ?? [];
   const outcome = ctx.state.store.markBillsPaid(uuids, groups, result.value.payment_date as string);
