@@ -1,17 +1,21 @@
 // NetSuite adapter of MasterRecordReads: the current vendors, GL accounts and departments of a batch in
 // one SuiteQL query per record type, each row turned into the record API's shape (GET with
-// expandSubResources) so the mapping is the same whichever way a record was read. Column sources:
-// netsuite.md "SuiteQL" (vendor: id, entityid, companyname, email, phone, isinactive, isperson,
-// currency, subsidiary, terms, lastmodifieddate; account: id, acctnumber, accttype, isinactive, parent,
-// subsidiary, issummary; department: id, name, isinactive, parent, subsidiary; BUILTIN.DF; TO_CHAR);
-// vendor firstname, lastname, account accountsearchdisplaynamecopy, currency symbol as the reconcile's
-// bulk reads already use them (shared/reconcile/netsuite-reads.ts); vendor altphone, mobilephone, fax,
-// url and the address book tables (vendoraddressbook, vendoraddressbookentityaddress) as the NetSuite
-// sandbox documents them (infra/sandboxes/netsuite/suiteql-mirror.ts, from the Records Catalog).
-import { z } from 'zod';
+// expandSubResources) by netsuite-master-rows.ts, so the mapping is the same whichever way a record was
+// read.
 import { type SuiteQl, suiteQlTimestamp } from '../netsuite/index.ts';
-import { wallTimeToInstant } from '../netsuite-poll/account-time.ts';
-import type { NetSuiteAccount, NetSuiteDepartment, NetSuiteVendor } from './netsuite-master-records.ts';
+import type { NetSuiteVendor } from './netsuite-master-records.ts';
+import {
+  accountRecord,
+  accountRowSchema,
+  departmentRecord,
+  departmentRowSchema,
+  flag,
+  type NetSuiteVendorRow,
+  optional,
+  vendorAddressBook,
+  vendorRecord,
+  vendorRowSchema,
+} from './netsuite-master-rows.ts';
 import type { MasterRecordKind, MasterRecordReads, ReadMasterRecord } from './ports.ts';
 
 export interface NetSuiteMasterReadOptions {
@@ -23,94 +27,7 @@ export interface NetSuiteMasterReadOptions {
 
 /** NetSuite refuses IN lists of more than 1000 values (netsuite.md "SuiteQL"). */
 const inListLimit = 1000;
-const text = z.string().optional();
-const flag = (value: string | undefined): boolean => value === 'T';
 const placeholders = (count: number) => Array.from({ length: count }, () => '?').join(', ');
-
-const vendorRow = z
-  .object({
-    id: z.string(),
-    entityid: text,
-    companyname: text,
-    firstname: text,
-    lastname: text,
-    isperson: text,
-    email: text,
-    phone: text,
-    altphone: text,
-    mobilephone: text,
-    fax: text,
-    url: text,
-    isinactive: text,
-    currency: text,
-    currencyname: text,
-    currencysymbol: text,
-    subsidiary: text,
-    subsidiaryname: text,
-    terms: text,
-    termsname: text,
-    lastmodified: z.string(),
-    // One row per address book line (none: the address columns are absent).
-    addressline: text,
-    defaultbilling: text,
-    defaultshipping: text,
-    addressee: text,
-    attention: text,
-    addr1: text,
-    addr2: text,
-    addr3: text,
-    city: text,
-    state: text,
-    zip: text,
-    country: text,
-    syncflag: text,
-  })
-  .passthrough();
-export type NetSuiteVendorRow = z.infer<typeof vendorRow>;
-
-const accountRow = z.object({
-  id: z.string(),
-  acctnumber: text,
-  acctname: text,
-  accttype: text,
-  accttypename: text,
-  isinactive: text,
-  issummary: text,
-  parent: text,
-  subsidiary: text,
-  lastmodified: z.string(),
-});
-export type NetSuiteAccountRow = z.infer<typeof accountRow>;
-
-const departmentRow = z.object({
-  id: z.string(),
-  name: z.string().default(''),
-  isinactive: text,
-  parent: text,
-  subsidiary: text,
-  lastmodified: z.string(),
-});
-export type NetSuiteDepartmentRow = z.infer<typeof departmentRow>;
-
-/** A wall time as the record API writes instants (`2026-11-22T10:15:30Z`, seconds precision). */
-function recordInstant(wall: string, timeZone: string): string {
-  return `${wallTimeToInstant(wall, timeZone).toISOString().slice(0, 19)}Z`;
-}
-
-const reference = (id: string | undefined, refName: string | undefined) =>
-  id === undefined ? undefined : { id, ...(refName === undefined ? {} : { refName }) };
-
-/** A multi-select column (`1, 2`) as the record API renders it expanded (`{items: [{id}]}`). */
-function multiSelect(value: string | undefined): { items: Array<{ id: string }> } {
-  const ids = (value ?? '')
-    .split(',')
-    .map((id) => id.trim())
-    .filter((id) => id !== '');
-  return { items: ids.map((id) => ({ id })) };
-}
-
-const optional = <K extends string, V>(key: K, value: V | undefined) =>
-  (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 
 /**
  * A vendor's rows (one per address book line, in line order) as the record API's vendor. Undefined when
@@ -123,42 +40,9 @@ export function vendorFromRows(
 ): ReadMasterRecord<'vendor'> | undefined {
   const row = rows[0];
   if (row === undefined) return undefined;
-  const addresses = rows
-    .filter((line) => line.addressline !== undefined)
-    .map((line) => ({
-      defaultBilling: flag(line.defaultbilling),
-      defaultShipping: flag(line.defaultshipping),
-      addressBookAddress: {
-        ...optional('addressee', line.addressee),
-        ...optional('attention', line.attention),
-        ...optional('addr1', line.addr1),
-        ...optional('addr2', line.addr2),
-        ...optional('addr3', line.addr3),
-        ...optional('city', line.city),
-        ...optional('state', line.state),
-        ...optional('zip', line.zip),
-        ...(line.country === undefined ? {} : { country: { id: line.country } }),
-      },
-    }));
   const record: NetSuiteVendor = {
-    id: row.id,
-    ...optional('entityId', row.entityid),
-    ...optional('companyName', row.companyname),
-    ...optional('firstName', row.firstname),
-    ...optional('lastName', row.lastname),
-    isPerson: flag(row.isperson),
-    ...optional('email', row.email),
-    ...optional('phone', row.phone),
-    ...optional('altPhone', row.altphone),
-    ...optional('mobilePhone', row.mobilephone),
-    ...optional('fax', row.fax),
-    ...optional('url', row.url),
-    isInactive: flag(row.isinactive),
-    ...optional('currency', reference(row.currency, row.currencyname)),
-    ...optional('subsidiary', reference(row.subsidiary, row.subsidiaryname)),
-    ...optional('terms', reference(row.terms, row.termsname)),
-    lastModifiedDate: recordInstant(row.lastmodified, options.timeZone ?? 'UTC'),
-    addressBook: { items: addresses },
+    ...vendorRecord(row, options.timeZone),
+    addressBook: vendorAddressBook(rows),
   };
   const field = options.vendorSyncFlagField;
   if (field !== undefined) {
@@ -168,36 +52,6 @@ export function vendorFromRows(
     (record as Record<string, unknown>)[field] = flag(row.syncflag);
   }
   return { record, ...optional('currencyCode', row.currencysymbol) };
-}
-
-export function accountFromRow(row: NetSuiteAccountRow, timeZone = 'UTC'): ReadMasterRecord<'account'> {
-  const record: NetSuiteAccount = {
-    id: row.id,
-    ...optional('acctNumber', row.acctnumber),
-    ...optional('acctName', row.acctname),
-    ...optional('acctType', reference(row.accttype, row.accttypename)),
-    isInactive: flag(row.isinactive),
-    isSummary: flag(row.issummary),
-    ...optional('parent', reference(row.parent, undefined)),
-    subsidiary: multiSelect(row.subsidiary),
-    lastModifiedDate: recordInstant(row.lastmodified, timeZone),
-  };
-  return { record };
-}
-
-export function departmentFromRow(
-  row: NetSuiteDepartmentRow,
-  timeZone = 'UTC',
-): ReadMasterRecord<'department'> {
-  const record: NetSuiteDepartment = {
-    id: row.id,
-    name: row.name,
-    isInactive: flag(row.isinactive),
-    ...optional('parent', reference(row.parent, undefined)),
-    subsidiary: multiSelect(row.subsidiary),
-    lastModifiedDate: recordInstant(row.lastmodified, timeZone),
-  };
-  return { record };
 }
 
 /** Internal ids only (a notice's id is checked by the inbound schema; this keeps SQL params honest). */
@@ -237,7 +91,7 @@ export function createNetSuiteMasterReads(
           'LEFT JOIN vendoraddressbookentityaddress ea ON ea.nkey = ab.addressbookaddress ' +
           `WHERE v.id IN (${placeholders(part.length)}) ORDER BY v.id, ab.id`,
         part,
-        vendorRow,
+        vendorRowSchema,
       );
       const byVendor = new Map<string, NetSuiteVendorRow[]>();
       for await (const row of rows) byVendor.set(row.id, [...(byVendor.get(row.id) ?? []), row]);
@@ -262,10 +116,10 @@ export function createNetSuiteMasterReads(
           `${suiteQlTimestamp('lastmodifieddate')} AS lastmodified FROM account ` +
           `WHERE id IN (${placeholders(part.length)})`,
         part,
-        accountRow,
+        accountRowSchema,
       );
       for (const id of part) found.set(id, undefined);
-      for await (const row of rows) found.set(row.id, accountFromRow(row, timeZone));
+      for await (const row of rows) found.set(row.id, { record: accountRecord(row, timeZone) });
     }
     return found;
   };
@@ -277,10 +131,10 @@ export function createNetSuiteMasterReads(
         `SELECT id, name, isinactive, parent, subsidiary, ${suiteQlTimestamp('lastmodifieddate')} AS lastmodified ` +
           `FROM department WHERE id IN (${placeholders(part.length)})`,
         part,
-        departmentRow,
+        departmentRowSchema,
       );
       for (const id of part) found.set(id, undefined);
-      for await (const row of rows) found.set(row.id, departmentFromRow(row, timeZone));
+      for await (const row of rows) found.set(row.id, { record: departmentRecord(row, timeZone) });
     }
     return found;
   };

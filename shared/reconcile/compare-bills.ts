@@ -7,12 +7,12 @@ import type { PaymentMode } from '../payment-mode.ts';
 import { procurifyBillStatus } from '../procurify/ports.ts';
 import type { RecordLink, RecordState } from '../state/model.ts';
 import {
-  type Discrepancy,
+  indexNetSuiteRows,
   type LinkedComparisonInput,
-  sameMagnitude,
-  showAmount,
-  unlinkedPastGrace,
-} from './model.ts';
+  notLinkedDiscrepancies,
+  relinkToCarrier,
+} from './compare-linked.ts';
+import { type Discrepancy, forAPerson, sameMagnitude, showAmount } from './model.ts';
 import type { BillPlanCheck, NetSuiteBillRow, ProcurifyBillRow } from './ports.ts';
 
 export type BillComparisonInput = LinkedComparisonInput<NetSuiteBillRow, ProcurifyBillRow>;
@@ -44,17 +44,12 @@ export function indexBills(
   netsuite: Iterable<NetSuiteBillRow>,
   procurify: Iterable<ProcurifyBillRow>,
 ): BillIndexes {
-  const indexes: BillIndexes = {
-    procurify: new Map(),
-    netsuiteById: new Map(),
-    netsuiteByExternalId: new Map(),
+  const { byId, byExternalId } = indexNetSuiteRows(netsuite);
+  return {
+    procurify: new Map([...procurify].map((bill) => [bill.uuid.toLowerCase(), bill])),
+    netsuiteById: byId,
+    netsuiteByExternalId: byExternalId,
   };
-  for (const bill of procurify) indexes.procurify.set(bill.uuid.toLowerCase(), bill);
-  for (const bill of netsuite) {
-    indexes.netsuiteById.set(bill.id, bill);
-    if (bill.externalId !== undefined) indexes.netsuiteByExternalId.set(bill.externalId.toLowerCase(), bill);
-  }
-  return indexes;
 }
 
 const statusName = (status: number): string => `${billStatusNames[status] ?? 'Unknown'} (${status})`;
@@ -78,31 +73,38 @@ export function compareBills(input: BillComparisonInput, indexes?: BillIndexes):
     const apsyncMade = link.origin === 'created';
     const base = { area: 'bill' as const, netsuiteId: link.netsuiteId, procurifyId: uuid };
     if (bill === undefined) {
-      found.push({
-        ...base,
-        kind: 'missing-in-procurify',
-        netsuiteValue: written === undefined ? null : showAmount(written.total),
-        procurifyValue: null,
-        action: 'none',
-        owner: 'hand-edit',
-        message: `Procurify bill ${uuid}, linked to Vendor Bill ${link.netsuiteId}, is no longer in Procurify's bill list; if it was withdrawn on purpose, void the Vendor Bill in NetSuite`,
-      });
+      found.push(
+        forAPerson({
+          ...base,
+          kind: 'missing-in-procurify',
+          netsuiteValue: written === undefined ? null : showAmount(written.total),
+          procurifyValue: null,
+          message: `Procurify bill ${uuid}, linked to Vendor Bill ${link.netsuiteId}, is no longer in Procurify's bill list; if it was withdrawn on purpose, void the Vendor Bill in NetSuite`,
+        }),
+      );
       continue;
     }
     const writable = bill.status === approvedBillStatus;
     if (written === undefined) {
       if (!apsyncMade) {
-        found.push({
-          ...base,
-          kind: 'missing-in-netsuite',
-          netsuiteValue: null,
-          procurifyValue: showAmount(bill.total),
-          action: 'none',
-          owner: 'hand-edit',
-          message: `Vendor Bill ${link.netsuiteId} (${link.origin === 'legacy' ? 'an older integration' : 'an imported link'}) no longer exists in NetSuite; apsync does not write bills it did not create: re-create it in NetSuite and import its link (apsync bills import-links)`,
-        });
+        found.push(
+          forAPerson({
+            ...base,
+            kind: 'missing-in-netsuite',
+            netsuiteValue: null,
+            procurifyValue: showAmount(bill.total),
+            message: `Vendor Bill ${link.netsuiteId} (${link.origin === 'legacy' ? 'an older integration' : 'an imported link'}) no longer exists in NetSuite; apsync does not write bills it did not create: re-create it in NetSuite and import its link (apsync bills import-links)`,
+          }),
+        );
       } else if (carrier !== undefined) {
-        found.push(wrongLink(base, uuid, link, carrier, `Vendor Bill ${link.netsuiteId} no longer exists`));
+        found.push(
+          relinkToCarrier(
+            base,
+            link,
+            carrier,
+            relinked(uuid, carrier, `Vendor Bill ${link.netsuiteId} no longer exists`),
+          ),
+        );
       } else {
         found.push({
           ...base,
@@ -121,13 +123,19 @@ export function compareBills(input: BillComparisonInput, indexes?: BillIndexes):
     if (apsyncMade && written.externalId?.toLowerCase() !== expected) {
       if (carrier !== undefined && carrier.id !== written.id) {
         // The Vendor Bill it names belongs to another Procurify bill whose link names it: restore that one.
-        const owner = /^procurify-bill-(.+)$/i.exec(written.externalId ?? '')?.[1]?.toLowerCase();
-        const restore =
-          owner !== undefined && input.links.get(owner)?.netsuiteId === written.id ? owner : undefined;
-        found.push({
-          ...wrongLink(base, uuid, link, carrier, `the link names Vendor Bill ${written.id}`),
-          ...(restore === undefined ? {} : { restoreLinkOf: restore }),
-        });
+        found.push(
+          relinkToCarrier(
+            base,
+            link,
+            carrier,
+            relinked(uuid, carrier, `the link names Vendor Bill ${written.id}`),
+            {
+              written,
+              links: input.links,
+              ownerPattern: /^procurify-bill-(.+)$/i,
+            },
+          ),
+        );
       } else {
         found.push({
           ...base,
@@ -150,73 +158,46 @@ export function compareBills(input: BillComparisonInput, indexes?: BillIndexes):
       if (writable && apsyncMade) {
         totalsToCheck.push({ uuid, link, netsuite: written, procurify: bill, state: input.states.get(uuid) });
       } else {
-        found.push({
-          ...base,
-          kind: 'field-differs',
-          field: 'total',
-          netsuiteValue: showAmount(written.total),
-          procurifyValue: showAmount(bill.total),
-          action: 'none',
-          owner: 'hand-edit',
-          message: `Vendor Bill ${written.id} total ${showAmount(written.total)} differs from Procurify's ${showAmount(bill.total)}; ${
-            apsyncMade
-              ? `the Procurify bill is ${statusName(bill.status)}, which apsync no longer writes`
-              : 'apsync did not write this Vendor Bill'
-          }: correct the side that is wrong by hand`,
-        });
+        found.push(
+          forAPerson({
+            ...base,
+            kind: 'field-differs',
+            field: 'total',
+            netsuiteValue: showAmount(written.total),
+            procurifyValue: showAmount(bill.total),
+            message: `Vendor Bill ${written.id} total ${showAmount(written.total)} differs from Procurify's ${showAmount(bill.total)}; ${
+              apsyncMade
+                ? `the Procurify bill is ${statusName(bill.status)}, which apsync no longer writes`
+                : 'apsync did not write this Vendor Bill'
+            }: correct the side that is wrong by hand`,
+          }),
+        );
       }
     }
   }
 
-  const unlinked = unlinkedPastGrace(input, procurify, {
-    due: (bill) => bill.status === approvedBillStatus,
-    lastChanged: (bill) => bill.lastModified,
-    explained,
-  });
-  for (const [uuid, bill] of unlinked) {
-    const carrier = netsuiteByExternalId.get(billExternalId(uuid));
-    found.push({
+  found.push(
+    ...notLinkedDiscrepancies(input, procurify, {
       area: 'bill',
-      kind: 'not-linked',
-      netsuiteId: carrier?.id ?? null,
-      procurifyId: uuid,
-      netsuiteValue: carrier === undefined ? null : showAmount(carrier.total),
-      procurifyValue: showAmount(bill.total),
-      ...(carrier === undefined
-        ? {
-            action: 'resend' as const,
-            message: `approved Procurify bill ${bill.invoiceNumber ?? uuid} has no Vendor Bill: sent to the bill-sync worker`,
-          }
-        : {
-            action: 'relink' as const,
-            relinkTo: carrier.id,
-            message: `approved Procurify bill ${bill.invoiceNumber ?? uuid} is not linked, but Vendor Bill ${carrier.id} carries its external id: linked to it`,
-          }),
-      owner: 'apsync',
-    });
-  }
+      due: (bill) => bill.status === approvedBillStatus,
+      lastChanged: (bill) => bill.lastModified,
+      explained,
+      carrier: (uuid) => netsuiteByExternalId.get(billExternalId(uuid)),
+      amount: (bill) => showAmount(bill.total),
+      send: {
+        action: 'resend',
+        message: (uuid, bill) =>
+          `approved Procurify bill ${bill.invoiceNumber ?? uuid} has no Vendor Bill: sent to the bill-sync worker`,
+      },
+      relinked: (uuid, bill, carrierId) =>
+        `approved Procurify bill ${bill.invoiceNumber ?? uuid} is not linked, but Vendor Bill ${carrierId} carries its external id: linked to it`,
+    }),
+  );
   return { discrepancies: found, totalsToCheck, checked: input.links.size };
 }
 
-function wrongLink(
-  base: { area: 'bill'; netsuiteId: string; procurifyId: string },
-  uuid: string,
-  link: RecordLink,
-  carrier: NetSuiteBillRow,
-  why: string,
-): Discrepancy {
-  return {
-    ...base,
-    kind: 'wrong-link',
-    field: 'netsuiteId',
-    netsuiteValue: carrier.id,
-    procurifyValue: link.netsuiteId,
-    action: 'relink',
-    relinkTo: carrier.id,
-    owner: 'apsync',
-    message: `${why}; Vendor Bill ${carrier.id} carries ${billExternalId(uuid)}: the link is replaced with it`,
-  };
-}
+const relinked = (uuid: string, carrier: NetSuiteBillRow, why: string): string =>
+  `${why}; Vendor Bill ${carrier.id} carries ${billExternalId(uuid)}: the link is replaced with it`;
 
 /**
  * A linked approved bill whose NetSuite total differs from Procurify's, judged against the plan apsync
@@ -234,27 +215,23 @@ export function judgeBillTotal(check: BillTotalToCheck, plan: BillPlanCheck): Di
     netsuiteValue: showAmount(netsuite.total),
   };
   if (plan.kind === 'no-plan') {
-    return {
+    return forAPerson({
       ...base,
       kind: 'field-differs',
       procurifyValue: showAmount(check.procurify.total),
-      action: 'none',
-      owner: 'hand-edit',
       message: `Vendor Bill ${netsuite.id} total ${showAmount(netsuite.total)} differs from Procurify's ${showAmount(check.procurify.total)}, and apsync has no plan for the bill now (${plan.reason}): fix what it waits for, then apsync review replay bill:${uuid}`,
-    };
+    });
   }
   if (sameMagnitude(netsuite.total, plan.total)) return undefined;
   if (check.state?.contentHash === plan.hash) {
-    return {
+    return forAPerson({
       ...base,
       kind: 'edited-in-netsuite',
       procurifyValue: showAmount(plan.total),
-      action: 'none',
-      owner: 'hand-edit',
       message:
         `Vendor Bill ${netsuite.id} total is ${showAmount(netsuite.total)} ${plan.currency}; apsync wrote ${showAmount(plan.total)} for this bill and it has not changed in Procurify since: ` +
         `the Vendor Bill was edited in NetSuite and is not overwritten. Correct it in NetSuite, or run apsync review replay bill:${uuid} to write Procurify's bill over the edit`,
-    };
+    });
   }
   return {
     ...base,

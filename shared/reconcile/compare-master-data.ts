@@ -15,7 +15,7 @@ import {
 } from '../master-data/map-master-data.ts';
 import type { ProcurifyAccountCode, ProcurifyDepartment, ProcurifyVendor } from '../procurify/ports.ts';
 import type { RecordLink, RecordState } from '../state/model.ts';
-import type { Discrepancy, MasterArea } from './model.ts';
+import { type Discrepancy, forAPerson, type MasterArea } from './model.ts';
 import type { NetSuiteAccountRow, NetSuiteDepartmentRow, NetSuiteVendorRow } from './ports.ts';
 
 /** What every master comparison needs besides the records themselves. */
@@ -82,30 +82,36 @@ const label: Record<MasterArea, { netsuite: string; procurify: string }> = {
   department: { netsuite: 'NetSuite department', procurify: 'Procurify department' },
 };
 
+type MasterRow = { record: { id: string }; lastModified: string };
+type ProcurifyMaster = { id: number; active: boolean };
+
+/** What sets one kind's comparison apart (compareMaster). */
+interface MasterRules<N, P> {
+  scope(row: N): ScopeDecision;
+  /** The fields apsync writes for this record, or undefined when it is not synced at all. */
+  fields(row: N, target: P | undefined): FieldPair[] | undefined;
+  /** Whether a record in scope without a link is expected to stay unlinked (e.g. an inactive account). */
+  unlinkedIsFine?(row: N): boolean;
+  /** The discrepancy for an active flag that differs, when apsync cannot repair it (account codes). */
+  activeDiffers?(row: N, target: P): Discrepancy | undefined;
+  /**
+   * How a link whose NetSuite record is gone while the Procurify record is active is repaired, when not
+   * by making the Procurify record inactive.
+   */
+  deleted?(link: RecordLink, target: P): Pick<Discrepancy, 'action' | 'owner' | 'message'>;
+}
+
 /**
  * The comparison shared by the three kinds: scope, link, existence, fields, freshness; then the links whose
  * NetSuite record is gone. `expected` maps a NetSuite record to the fields apsync writes (undefined: not
  * synced, e.g. an account without a Number); `fields` pairs them with the Procurify record's.
  */
-function compareMaster<
-  N extends { record: { id: string }; lastModified: string },
-  P extends { id: number; active: boolean },
->(
+function compareMaster<N extends MasterRow, P extends ProcurifyMaster>(
   area: MasterArea,
   netsuite: Iterable<N>,
   procurify: Iterable<P>,
   context: MasterComparisonContext,
-  rules: {
-    scope(row: N): ScopeDecision;
-    /** The fields apsync writes for this record, or undefined when it is not synced at all. */
-    fields(row: N, target: P | undefined): FieldPair[] | undefined;
-    /** Whether a record in scope without a link is expected to stay unlinked (e.g. an inactive account). */
-    unlinkedIsFine?(row: N): boolean;
-    /** The discrepancy for an active flag that differs, when apsync cannot repair it (account codes). */
-    activeDiffers?(row: N, target: P): Discrepancy | undefined;
-    /** The discrepancy for a link whose NetSuite record is gone while the Procurify record is active. */
-    deleted?(link: RecordLink, target: P): Discrepancy;
-  },
+  rules: MasterRules<N, P>,
 ): Discrepancy[] {
   const found: Discrepancy[] = [];
   const byId = new Map<string, P>();
@@ -142,19 +148,21 @@ function compareMaster<
       continue;
     }
     if (target === undefined) {
-      found.push({
-        area,
-        kind: 'missing-in-procurify',
-        netsuiteId: id,
-        procurifyId: link.procurifyId,
-        netsuiteValue: show(fields.find((pair) => pair.field === 'name' || pair.field === 'code')?.expected),
-        procurifyValue: null,
-        action: 'none',
-        owner: 'hand-edit',
-        message:
-          `${names.procurify} ${link.procurifyId}, linked to ${names.netsuite} ${id}, no longer exists in Procurify; ` +
-          `if it was removed on purpose, make the NetSuite record inactive; otherwise restore it in Procurify, then apsync review replay ${area}:${id}`,
-      });
+      found.push(
+        forAPerson({
+          area,
+          kind: 'missing-in-procurify',
+          netsuiteId: id,
+          procurifyId: link.procurifyId,
+          netsuiteValue: show(
+            fields.find((pair) => pair.field === 'name' || pair.field === 'code')?.expected,
+          ),
+          procurifyValue: null,
+          message:
+            `${names.procurify} ${link.procurifyId}, linked to ${names.netsuite} ${id}, no longer exists in Procurify; ` +
+            `if it was removed on purpose, make the NetSuite record inactive; otherwise restore it in Procurify, then apsync review replay ${area}:${id}`,
+        }),
+      );
       continue;
     }
     let differs = false;
@@ -209,45 +217,51 @@ function compareMaster<
     if (seen.has(link.netsuiteId)) continue;
     const target = byId.get(link.procurifyId);
     if (target === undefined || !target.active) continue;
-    found.push(
-      rules.deleted?.(link, target) ?? {
-        area,
-        kind: 'deleted-in-netsuite',
-        netsuiteId: link.netsuiteId,
-        procurifyId: link.procurifyId,
-        field: 'active',
-        netsuiteValue: null,
-        procurifyValue: 'true',
+    found.push({
+      area,
+      kind: 'deleted-in-netsuite',
+      netsuiteId: link.netsuiteId,
+      procurifyId: link.procurifyId,
+      field: 'active',
+      netsuiteValue: null,
+      procurifyValue: 'true',
+      ...(rules.deleted?.(link, target) ?? {
         action: 'deactivate',
         owner: 'apsync',
         message: `${names.netsuite} ${link.netsuiteId} no longer exists (deleted without a notice reaching apsync); ${names.procurify} ${link.procurifyId} is still active: made inactive (never deleted)`,
-      },
-    );
+      }),
+    });
   }
   return found;
 }
 
-export function compareVendors(
-  netsuite: Iterable<NetSuiteVendorRow>,
-  procurify: Iterable<ProcurifyVendor>,
+/** A comparison of one kind: NetSuite's records in scope with the Procurify records linked to them. */
+export type MasterComparison<N, P> = (
+  netsuite: Iterable<N>,
+  procurify: Iterable<P>,
   context: MasterComparisonContext,
-): Discrepancy[] {
-  return compareMaster('vendor', netsuite, procurify, context, {
-    scope: (row) => vendorScope(row.record, context.scope),
-    fields: (row, target) => {
-      const { write } = mapVendor(row.record, context.lookups, row.currencyCode);
-      // Address and web site are not in SuiteQL's vendor table: compared through `outdated` only.
-      return sameNamed(write, target, ['name', 'active', 'email', 'phoneOne', 'currency', 'external_id']);
-    },
-  });
+) => Discrepancy[];
+
+function masterComparison<N extends MasterRow, P extends ProcurifyMaster>(
+  area: MasterArea,
+  rulesFor: (context: MasterComparisonContext) => MasterRules<N, P>,
+): MasterComparison<N, P> {
+  return (netsuite, procurify, context) =>
+    compareMaster(area, netsuite, procurify, context, rulesFor(context));
 }
 
-export function compareAccounts(
-  netsuite: Iterable<NetSuiteAccountRow>,
-  procurify: Iterable<ProcurifyAccountCode>,
-  context: MasterComparisonContext,
-): Discrepancy[] {
-  return compareMaster('account', netsuite, procurify, context, {
+export const compareVendors = masterComparison<NetSuiteVendorRow, ProcurifyVendor>('vendor', (context) => ({
+  scope: (row) => vendorScope(row.record, context.scope),
+  fields: (row, target) => {
+    const { write } = mapVendor(row.record, context.lookups, row.currencyCode);
+    // Address and web site are not in SuiteQL's vendor table: compared through `outdated` only.
+    return sameNamed(write, target, ['name', 'active', 'email', 'phoneOne', 'currency', 'external_id']);
+  },
+}));
+
+export const compareAccounts = masterComparison<NetSuiteAccountRow, ProcurifyAccountCode>(
+  'account',
+  (context) => ({
     scope: (row) => segmentScope(row.record, context.scope),
     fields: (row, target) => {
       const mapped = mapAccount(row.record);
@@ -266,7 +280,7 @@ export function compareAccounts(
     activeDiffers: (row, target) => {
       const inactive = row.record.isInactive === true;
       if (target.active !== inactive) return undefined;
-      return {
+      return forAPerson({
         area: 'account',
         kind: 'field-differs',
         netsuiteId: row.record.id,
@@ -274,36 +288,25 @@ export function compareAccounts(
         field: 'active',
         netsuiteValue: String(!inactive),
         procurifyValue: String(target.active),
-        action: 'none',
-        owner: 'hand-edit',
         message: accountCodeActiveReview(
           `account code ${target.code}`,
           row.record.id,
           inactive ? 'inactive' : 'active',
         ),
-      };
+      });
     },
+    // Procurify's API cannot deactivate an account code: a person must.
     deleted: (link, target) => ({
-      area: 'account',
-      kind: 'deleted-in-netsuite',
-      netsuiteId: link.netsuiteId,
-      procurifyId: link.procurifyId,
-      field: 'active',
-      netsuiteValue: null,
-      procurifyValue: 'true',
       action: 'none',
       owner: 'hand-edit',
       message: accountCodeActiveReview(`account code ${target.code}`, link.netsuiteId, 'deleted'),
     }),
-  });
-}
+  }),
+);
 
-export function compareDepartments(
-  netsuite: Iterable<NetSuiteDepartmentRow>,
-  procurify: Iterable<ProcurifyDepartment>,
-  context: MasterComparisonContext,
-): Discrepancy[] {
-  return compareMaster('department', netsuite, procurify, context, {
+export const compareDepartments = masterComparison<NetSuiteDepartmentRow, ProcurifyDepartment>(
+  'department',
+  (context) => ({
     scope: (row) => segmentScope(row.record, context.scope),
     fields: (row, target) => {
       const write = mapDepartment(row.record, context.lookups);
@@ -312,5 +315,5 @@ export function compareDepartments(
         { field: 'branch', expected: write.branch, actual: target?.branch.id },
       ];
     },
-  });
-}
+  }),
+);

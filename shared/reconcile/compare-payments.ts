@@ -6,12 +6,12 @@ import type { PaymentMode } from '../payment-mode.ts';
 import { paymentExternalId } from '../payments/vendor-payment-plan.ts';
 import type { RecordState } from '../state/model.ts';
 import {
-  type Discrepancy,
+  indexNetSuiteRows,
   type LinkedComparisonInput,
-  sameMagnitude,
-  showAmount,
-  unlinkedPastGrace,
-} from './model.ts';
+  notLinkedDiscrepancies,
+  relinkToCarrier,
+} from './compare-linked.ts';
+import { type Discrepancy, forAPerson, sameMagnitude, showAmount } from './model.ts';
 import type { NetSuitePaymentRow, ProcurifyPaymentRow } from './ports.ts';
 
 export interface PaymentComparisonInput
@@ -30,12 +30,7 @@ export function comparePayments(input: PaymentComparisonInput): {
   const found: Discrepancy[] = [];
   const procurify = new Map<string, ProcurifyPaymentRow>();
   for (const payment of input.procurify) procurify.set(payment.id, payment);
-  const byId = new Map<string, NetSuitePaymentRow>();
-  const byExternalId = new Map<string, NetSuitePaymentRow>();
-  for (const payment of input.netsuite) {
-    byId.set(payment.id, payment);
-    if (payment.externalId !== undefined) byExternalId.set(payment.externalId.toLowerCase(), payment);
-  }
+  const { byId, byExternalId } = indexNetSuiteRows(input.netsuite);
 
   for (const [paymentId, link] of input.links) {
     const expected = paymentExternalId(paymentId);
@@ -46,104 +41,93 @@ export function comparePayments(input: PaymentComparisonInput): {
     const amount = payment === undefined ? null : showAmount(payment.amount);
     if (written === undefined || (written.externalId?.toLowerCase() !== expected && carrier !== undefined)) {
       if (carrier !== undefined && carrier.id !== link.netsuiteId) {
-        const owner = /^procurify-pay-(\d+)$/i.exec(written?.externalId ?? '')?.[1];
-        const restore =
-          owner !== undefined && written !== undefined && input.links.get(owner)?.netsuiteId === written.id
-            ? owner
-            : undefined;
-        found.push({
-          ...(restore === undefined ? {} : { restoreLinkOf: restore }),
-          ...base,
-          kind: 'wrong-link',
-          field: 'netsuiteId',
-          netsuiteValue: carrier.id,
-          procurifyValue: link.netsuiteId,
-          action: 'relink',
-          relinkTo: carrier.id,
-          owner: 'apsync',
-          message: `the link of payment ${paymentId} names Vendor Payment ${link.netsuiteId}${written === undefined ? ', which no longer exists' : `, whose external id is ${written.externalId ?? 'empty'}`}; Vendor Payment ${carrier.id} carries ${expected}: the link is replaced with it`,
-        });
+        const named =
+          written === undefined
+            ? ', which no longer exists'
+            : `, whose external id is ${written.externalId ?? 'empty'}`;
+        found.push(
+          relinkToCarrier(
+            base,
+            link,
+            carrier,
+            `the link of payment ${paymentId} names Vendor Payment ${link.netsuiteId}${named}; Vendor Payment ${carrier.id} carries ${expected}: the link is replaced with it`,
+            written === undefined
+              ? undefined
+              : { written, links: input.links, ownerPattern: /^procurify-pay-(\d+)$/i },
+          ),
+        );
         continue;
       }
-      found.push({
-        ...base,
-        kind: 'missing-in-netsuite',
-        netsuiteValue: null,
-        procurifyValue: amount,
-        action: 'none',
-        owner: 'hand-edit',
-        message: `Vendor Payment ${link.netsuiteId} (${expected}) was deleted in NetSuite; apsync pushes a payment once and does not re-create it: if the payment stands, enter it again in NetSuite; if it was taken back, void it in Procurify`,
-      });
+      found.push(
+        forAPerson({
+          ...base,
+          kind: 'missing-in-netsuite',
+          netsuiteValue: null,
+          procurifyValue: amount,
+          message: `Vendor Payment ${link.netsuiteId} (${expected}) was deleted in NetSuite; apsync pushes a payment once and does not re-create it: if the payment stands, enter it again in NetSuite; if it was taken back, void it in Procurify`,
+        }),
+      );
       continue;
     }
     if (written.externalId?.toLowerCase() !== expected) {
-      found.push({
-        ...base,
-        kind: 'wrong-link',
-        field: 'externalId',
-        netsuiteValue: written.externalId ?? null,
-        procurifyValue: expected,
-        action: 'none',
-        owner: 'hand-edit',
-        message: `the link of payment ${paymentId} names Vendor Payment ${written.id}, whose external id is ${written.externalId ?? 'empty'}, and no Vendor Payment carries ${expected}: give the payment's Vendor Payment in NetSuite the external id ${expected} (or enter it), then apsync reconcile --kind payment --fix links it`,
-      });
+      found.push(
+        forAPerson({
+          ...base,
+          kind: 'wrong-link',
+          field: 'externalId',
+          netsuiteValue: written.externalId ?? null,
+          procurifyValue: expected,
+          message: `the link of payment ${paymentId} names Vendor Payment ${written.id}, whose external id is ${written.externalId ?? 'empty'}, and no Vendor Payment carries ${expected}: give the payment's Vendor Payment in NetSuite the external id ${expected} (or enter it), then apsync reconcile --kind payment --fix links it`,
+        }),
+      );
       continue;
     }
     if (written.voided) {
-      found.push({
-        ...base,
-        kind: 'voided-in-netsuite',
-        field: 'status',
-        netsuiteValue: 'voided',
-        procurifyValue: payment?.status ?? null,
-        action: 'none',
-        owner: 'hand-edit',
-        message: `Vendor Payment ${written.id} (${expected}) was voided in NetSuite while Procurify payment ${paymentId} is ${payment?.status ?? 'gone'}: if the payment stands, enter it again in NetSuite; otherwise void it in Procurify too`,
-      });
+      found.push(
+        forAPerson({
+          ...base,
+          kind: 'voided-in-netsuite',
+          field: 'status',
+          netsuiteValue: 'voided',
+          procurifyValue: payment?.status ?? null,
+          message: `Vendor Payment ${written.id} (${expected}) was voided in NetSuite while Procurify payment ${paymentId} is ${payment?.status ?? 'gone'}: if the payment stands, enter it again in NetSuite; otherwise void it in Procurify too`,
+        }),
+      );
       continue;
     }
     if (payment !== undefined && !sameMagnitude(written.total, payment.amount)) {
-      found.push({
-        ...base,
-        kind: 'edited-in-netsuite',
-        field: 'amount',
-        netsuiteValue: showAmount(written.total),
-        procurifyValue: amount,
-        action: 'none',
-        owner: 'hand-edit',
-        message: `Vendor Payment ${written.id} applies ${showAmount(written.total)}, Procurify payment ${paymentId} is ${amount} ${payment.currency}: it was changed on one side after apsync pushed it (apsync does not write a pushed payment again); correct the side that is wrong by hand`,
-      });
+      found.push(
+        forAPerson({
+          ...base,
+          kind: 'edited-in-netsuite',
+          field: 'amount',
+          netsuiteValue: showAmount(written.total),
+          procurifyValue: amount,
+          message: `Vendor Payment ${written.id} applies ${showAmount(written.total)}, Procurify payment ${paymentId} is ${amount} ${payment.currency}: it was changed on one side after apsync pushed it (apsync does not write a pushed payment again); correct the side that is wrong by hand`,
+        }),
+      );
     }
   }
 
   if (input.mode === 'push') {
-    const unlinked = unlinkedPastGrace(input, procurify, {
-      due: (payment) => payment.status === 'paid',
-      lastChanged: (payment) => payment.updatedAt,
-      explained,
-    });
-    for (const [paymentId, payment] of unlinked) {
-      const carrier = byExternalId.get(paymentExternalId(paymentId));
-      found.push({
+    found.push(
+      // Paid payments only: pull mode pushes none.
+      ...notLinkedDiscrepancies(input, procurify, {
         area: 'payment',
-        kind: 'not-linked',
-        netsuiteId: carrier?.id ?? null,
-        procurifyId: paymentId,
-        netsuiteValue: carrier === undefined ? null : showAmount(carrier.total),
-        procurifyValue: showAmount(payment.amount),
-        owner: 'apsync',
-        ...(carrier === undefined
-          ? {
-              action: 'push' as const,
-              message: `paid Procurify payment ${paymentId} (${showAmount(payment.amount)} ${payment.currency}) has no Vendor Payment: queued for the payment-push worker`,
-            }
-          : {
-              action: 'relink' as const,
-              relinkTo: carrier.id,
-              message: `paid Procurify payment ${paymentId} is not linked, but Vendor Payment ${carrier.id} carries its external id: linked to it`,
-            }),
-      });
-    }
+        explained,
+        due: (payment) => payment.status === 'paid',
+        lastChanged: (payment) => payment.updatedAt,
+        carrier: (paymentId) => byExternalId.get(paymentExternalId(paymentId)),
+        amount: (payment) => showAmount(payment.amount),
+        send: {
+          action: 'push',
+          message: (paymentId, payment) =>
+            `paid Procurify payment ${paymentId} (${showAmount(payment.amount)} ${payment.currency}) has no Vendor Payment: queued for the payment-push worker`,
+        },
+        relinked: (paymentId, _payment, carrierId) =>
+          `paid Procurify payment ${paymentId} is not linked, but Vendor Payment ${carrierId} carries its external id: linked to it`,
+      }),
+    );
   }
   return { discrepancies: found, checked: input.links.size };
 }

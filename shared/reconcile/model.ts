@@ -2,8 +2,6 @@
 // and Procurify with both values, who owns its repair and what repairs it, and the report of one run.
 // Plain types and small pure helpers; the comparisons are in compare-*.ts, the run in reconcile.ts.
 
-import type { RecordLink, RecordState } from '../state/model.ts';
-
 /** What a run compares: master data by kind, linked bills, pushed payments, paid status of linked bills. */
 export const reconcileAreas = ['vendor', 'account', 'department', 'bill', 'payment', 'paid'] as const;
 export type ReconcileArea = (typeof reconcileAreas)[number];
@@ -76,6 +74,13 @@ export interface Discrepancy {
   restoreLinkOf?: string;
 }
 
+/** A discrepancy apsync does not repair: a person does what its message says. */
+export const forAPerson = (found: Omit<Discrepancy, 'action' | 'owner'>): Discrepancy => ({
+  ...found,
+  action: 'none',
+  owner: 'hand-edit',
+});
+
 /** What became of a repair: done (queued or written), left for `--fix`, or failed (the run goes on). */
 export interface RepairOutcome {
   status: 'done' | 'needs-fix' | 'failed';
@@ -99,41 +104,6 @@ export interface ReconcileReport {
   totals: { discrepancies: number; repaired: number; needsFix: number; failed: number; open: number };
   /** Requests this run sent (bulk reads and deep checks), when the clients count them. */
   requests?: { netsuite?: number; procurify?: number };
-}
-
-/** What a comparison of linked records (bills, payments) reads: links, states and both sides' rows. */
-export interface LinkedComparisonInput<NetSuiteRow, ProcurifyRow> {
-  /** Links by Procurify id (bill UUIDs lower case; the Procurify → NetSuite items). */
-  links: ReadonlyMap<string, RecordLink>;
-  /** Sync states by Procurify id. */
-  states: ReadonlyMap<string, RecordState>;
-  netsuite: Iterable<NetSuiteRow>;
-  procurify: Iterable<ProcurifyRow>;
-  now: Date;
-  /** Records changed more recently than this are left to the poll in flight (not reported as unlinked). */
-  graceMs: number;
-}
-
-/**
- * The Procurify records a comparison expects linked and finds unlinked: due (an approved bill, a paid
- * payment), no link, no state that explains it, and last changed before the grace period (newer ones
- * are the poll's, still in flight).
- */
-export function* unlinkedPastGrace<Row>(
-  input: Pick<LinkedComparisonInput<unknown, unknown>, 'links' | 'states' | 'now' | 'graceMs'>,
-  procurify: ReadonlyMap<string, Row>,
-  rule: {
-    due: (row: Row) => boolean;
-    lastChanged: (row: Row) => string;
-    explained: (state: RecordState | undefined) => boolean;
-  },
-): Generator<[string, Row]> {
-  const cutoff = input.now.getTime() - input.graceMs;
-  for (const [id, row] of procurify) {
-    if (!rule.due(row) || input.links.has(id)) continue;
-    if (rule.explained(input.states.get(id)) || Date.parse(rule.lastChanged(row)) > cutoff) continue;
-    yield [id, row];
-  }
 }
 
 /** Master data repairs run by themselves; bill, payment and paid-status repairs only with `--fix`. */
