@@ -133,6 +133,8 @@ const declared = [
     description: 'Upserts approved Procurify bills as NetSuite Vendor Bills (F3)',
     trigger: 'queue:bill',
     ...netsuiteWriter,
+    // Its own queue: a bill another worker is syncing is sent again to wait (shared/worker/queue-worker.ts).
+    sendsTo: ['bill'],
     // A bill is 3-5 NetSuite calls (lookups, upsert) at up to ~2 s: 5 bills stay under half of 60 s.
     batch: { size: 5, windowSeconds: 0 },
   },

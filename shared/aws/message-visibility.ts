@@ -1,6 +1,9 @@
 // Per-message retry delays on SQS: after a transient failure the message's visibility timeout is set
 // from its receive count (exponential, full jitter), so retries spread out instead of arriving together.
-import { ChangeMessageVisibilityCommand, type SQSClient } from '@aws-sdk/client-sqs';
+// A message that only waits (another worker holds its record) can instead be sent again as a new message
+// with a delay: SQS counts every receive of a message towards its redrive policy's maxReceiveCount, and
+// a new message starts from none.
+import { ChangeMessageVisibilityCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 
 export interface RetryDelayPolicy {
   baseSeconds: number;
@@ -19,6 +22,12 @@ export function retryDelaySeconds(
 
 export interface MessageVisibility {
   delay(queueUrl: string, receiptHandle: string, seconds: number): Promise<void>;
+  /** Sends `body` again as a new message, delivered after `delaySeconds` (0-900), with these attributes. */
+  resend?(
+    queueUrl: string,
+    message: { body: string; attributes: Record<string, string> },
+    delaySeconds: number,
+  ): Promise<void>;
 }
 
 export class SqsMessageVisibility implements MessageVisibility {
@@ -34,6 +43,26 @@ export class SqsMessageVisibility implements MessageVisibility {
         QueueUrl: queueUrl,
         ReceiptHandle: receiptHandle,
         VisibilityTimeout: seconds,
+      }),
+    );
+  }
+
+  async resend(
+    queueUrl: string,
+    message: { body: string; attributes: Record<string, string> },
+    delaySeconds: number,
+  ): Promise<void> {
+    await this.client.send(
+      new SendMessageCommand({
+        QueueUrl: queueUrl,
+        MessageBody: message.body,
+        DelaySeconds: delaySeconds,
+        MessageAttributes: Object.fromEntries(
+          Object.entries(message.attributes).map(([name, value]) => [
+            name,
+            { DataType: 'String', StringValue: value },
+          ]),
+        ),
       }),
     );
   }

@@ -45,6 +45,11 @@ export interface LeaseStore {
   /** Takes the lease if free or expired; false when another holder has it. */
   acquireLease(name: string, holder: string, ttlSeconds: number): Promise<boolean>;
   releaseLease(name: string, holder: string): Promise<void>;
+  /**
+   * Seconds until the lease can be taken by another holder (0: now), by the store's clock. A store
+   * without it makes a waiting worker assume the lease's whole time.
+   */
+  leaseWaitSeconds?(name: string): Promise<number>;
 }
 
 /** The last error of each queue message that failed, so `apsync dlq list` can show why it is there. */

@@ -249,6 +249,22 @@ export class DynamoStateStore
     );
   }
 
+  async leaseWaitSeconds(name: string): Promise<number> {
+    const nowSeconds = Math.floor(this.now().getTime() / 1000);
+    const answer = await this.run(() =>
+      this.doc.send(
+        new GetCommand({
+          TableName: this.table,
+          Key: { pk: `LEASE#${name}`, sk: 'LEASE' },
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    const until = (answer.Item?.leaseUntil as number | undefined) ?? 0;
+    // acquireLease takes it once leaseUntil < now.
+    return Math.max(0, until + 1 - nowSeconds);
+  }
+
   async releaseLease(name: string, holder: string): Promise<void> {
     await this.writeIf(() =>
       this.doc.send(

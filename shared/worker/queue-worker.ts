@@ -1,7 +1,11 @@
 // The shape every SQS worker shares (inbound, bill, payment): Powertools batch processing with partial
 // batch responses, each record validated by the batch parser, and the error class deciding the outcome:
 // data → the message ends (the record's state says why); transient/auth → retried later with a growing,
-// jittered delay, then the dead-letter queue; bug → retried, then the dead-letter queue.
+// jittered delay, then the dead-letter queue; bug → retried, then the dead-letter queue. A record whose
+// lease another worker holds (record-lease.ts) is not a failure: it is sent again as a new message after
+// the retry delay (at most the lease's remaining time), so waiting for a slow holder spends none of the
+// message's receives; past maxLeaseWaits, or when it cannot be sent, it comes back once the lease can
+// have ended (one receive spent per lease).
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { parser } from '@aws-lambda-powertools/batch/parser';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
@@ -11,9 +15,11 @@ import {
   type RetryDelayPolicy,
   retryDelaySeconds,
 } from '../aws/message-visibility.ts';
-import { classOf } from '../errors.ts';
+import { classOf, SyncError } from '../errors.ts';
 import { logger } from '../observability.ts';
 import type { MessageFailureLog } from '../state/ports.ts';
+import { leaseHeldCode } from '../state/record-lease.ts';
+import { type BatchLanes, batchLanes } from './batch-lanes.ts';
 
 export interface QueueWorkerOptions<T, B = undefined> {
   name: string;
@@ -40,13 +46,30 @@ export interface QueueWorkerOptions<T, B = undefined> {
   retryDelay: RetryDelayPolicy;
   /** Parallel records within a batch; callers that write to a rate-limited API rely on their governor. */
   processInParallel?: boolean;
+  /**
+   * With processInParallel: at most this many records of a batch at once (batch-lanes.ts), and records
+   * of the same `laneOf` key one after another (two messages of one record never race for its lease).
+   */
+  lanes?: { limit: number; laneOf(message: T): string };
+  /**
+   * A message whose record lease another worker holds waits without using up its receives (see above):
+   * on a busy machine a slow holder would otherwise send it to the dead-letter queue after
+   * maxReceiveCount quick retries. Needs sqs:SendMessage on the worker's own queue.
+   */
+  waitOutHeldLeases?: boolean;
 }
 
 export function createQueueWorker<T, B = undefined>(options: QueueWorkerOptions<T, B>) {
-  const recordHandler = async (record: SQSRecord & { body: T }, batch: B | undefined): Promise<void> => {
+  const recordHandler = async (
+    record: SQSRecord & { body: T },
+    batch: B | undefined,
+    lanes: BatchLanes | undefined,
+  ): Promise<void> => {
     const receiveCount = Number(record.attributes.ApproximateReceiveCount ?? '1');
+    const process = () =>
+      options.processMessage(record.body, { receiveCount, messageId: record.messageId, batch });
     try {
-      await options.processMessage(record.body, { receiveCount, messageId: record.messageId, batch });
+      await (lanes === undefined ? process() : lanes.run(options.lanes?.laneOf(record.body), process));
     } catch (error) {
       if (classOf(error) === 'data') {
         logger.warn('message ended with a data error', {
@@ -69,20 +92,38 @@ export function createQueueWorker<T, B = undefined>(options: QueueWorkerOptions<
       logger,
     });
     const batch = await prepareBatch(event, options);
+    const inParallel = options.processInParallel ?? true;
+    const lanes = inParallel && options.lanes !== undefined ? batchLanes(options.lanes.limit) : undefined;
     const response = await processPartialResponse(
       event,
-      ((record: SQSRecord & { body: T }) => recordHandler(record, batch)) as (
+      ((record: SQSRecord & { body: T }) => recordHandler(record, batch, lanes)) as (
         record: SQSRecord,
       ) => Promise<void>,
       processor,
-      { context, processInParallel: options.processInParallel ?? true, throwOnFullBatchFailure: false },
+      { context, processInParallel: inParallel, throwOnFullBatchFailure: false },
     );
+    const failed = (processor.failureMessages as SQSRecord[]).map((record, index) => ({
+      record,
+      error: processor.errors[index],
+    }));
+    const resent = new Set<string>();
+    if (options.waitOutHeldLeases === true) {
+      await Promise.all(
+        failed.map(async ({ record, error }) => {
+          if (await resendHeldLease(record, error, options as QueueWorkerOptions<unknown, unknown>)) {
+            resent.add(record.messageId);
+          }
+        }),
+      );
+    }
     await handleFailures(
-      processor.failureMessages as SQSRecord[],
-      processor.errors,
+      failed.filter(({ record }) => !resent.has(record.messageId)),
       options as QueueWorkerOptions<unknown, unknown>,
     );
-    return response;
+    // A resent message is done with: Lambda deletes it.
+    return {
+      batchItemFailures: response.batchItemFailures.filter((item) => !resent.has(item.itemIdentifier)),
+    };
   };
 }
 
@@ -118,17 +159,16 @@ async function prepareBatch<T, B>(
  * delay its next delivery by a growing, jittered time (SQS moves it to the DLQ after maxReceiveCount).
  */
 async function handleFailures(
-  records: SQSRecord[],
-  errors: Error[],
+  failed: ReadonlyArray<{ record: SQSRecord; error: Error | undefined }>,
   options: QueueWorkerOptions<unknown, unknown>,
 ) {
   await Promise.all(
-    records.map(async (record, index) => {
-      const error = errors[index];
+    failed.map(async ({ record, error }) => {
       const receiveCount = Number(record.attributes.ApproximateReceiveCount ?? '1');
       const errorClass = error === undefined || error.name === 'ParsingError' ? 'bug' : classOf(error);
-      const delaySeconds = retryDelaySeconds(receiveCount, options.retryDelay);
-      logger.warn('message will be retried', {
+      const leaseWait = options.waitOutHeldLeases === true ? heldLeaseSeconds(error) : undefined;
+      const delaySeconds = leaseWait ?? retryDelaySeconds(receiveCount, options.retryDelay);
+      logger.warn(leaseWait === undefined ? 'message will be retried' : 'message waits for a held lease', {
         worker: options.name,
         messageId: record.messageId,
         errorClass,
@@ -154,4 +194,67 @@ async function handleFailures(
       }
     }),
   );
+}
+
+/** Longest wait for a held lease: SQS's DelaySeconds allows 900 s, record leases last minutes. */
+const maxLeaseWaitSeconds = 900;
+
+/** The message attribute counting how often a message was sent again to wait for a lease. */
+export const leaseWaitsAttribute = 'apsyncLeaseWaits';
+
+/** Past this many waits the message waits with its receives counted (a lease that never frees is a bug). */
+export const maxLeaseWaits = 30;
+
+/**
+ * Sends a record whose lease another worker holds again as a new message, after the retry delay for
+ * its number of waits but never past the lease's end; true when sent (the original is then deleted).
+ */
+async function resendHeldLease(
+  record: SQSRecord,
+  error: Error | undefined,
+  options: QueueWorkerOptions<unknown, unknown>,
+): Promise<boolean> {
+  const leaseSeconds = heldLeaseSeconds(error);
+  if (leaseSeconds === undefined || options.visibility.resend === undefined) return false;
+  const waits = Number(record.messageAttributes?.[leaseWaitsAttribute]?.stringValue ?? '0') || 0;
+  if (waits >= maxLeaseWaits) return false;
+  const delaySeconds = Math.min(leaseSeconds, retryDelaySeconds(waits + 1, options.retryDelay));
+  const attributes: Record<string, string> = {};
+  for (const [name, value] of Object.entries(record.messageAttributes ?? {})) {
+    if (value.stringValue !== undefined) attributes[name] = value.stringValue;
+  }
+  attributes[leaseWaitsAttribute] = String(waits + 1);
+  // The batch parser may have left the parsed body on the record.
+  const body = typeof record.body === 'string' ? record.body : JSON.stringify(record.body);
+  try {
+    await options.visibility.resend(options.queueUrl, { body, attributes }, delaySeconds);
+  } catch (resendError) {
+    logger.warn('could not send a waiting message again; it waits for the lease instead', {
+      worker: options.name,
+      messageId: record.messageId,
+      error: String(resendError),
+    });
+    return false;
+  }
+  logger.info('message waits for a record another worker is syncing', {
+    worker: options.name,
+    messageId: record.messageId,
+    waits: waits + 1,
+    delaySeconds,
+  });
+  return true;
+}
+
+/** The visibility delay for a record whose lease another worker holds; undefined for other errors. */
+export function heldLeaseSeconds(
+  error: Error | undefined,
+  random: () => number = Math.random,
+): number | undefined {
+  if (!(error instanceof SyncError) || error.code !== leaseHeldCode || error.retryAfterMs === undefined) {
+    return undefined;
+  }
+  const seconds = Math.ceil(error.retryAfterMs / 1000);
+  // Up to a tenth more (at least a second), so several messages waiting for one lease do not all return together.
+  const jitter = Math.round(random() * Math.max(1, seconds / 10));
+  return Math.min(maxLeaseWaitSeconds, Math.max(1, seconds + jitter));
 }

@@ -9,7 +9,7 @@
 // exclusive and inclusive tax at several rates, one untaxed line, per-line shipping, a line split over
 // two departments), Net 30 terms and one invoice PDF made in code; all are sent to the bill queue at
 // once. The NetSuite sandbox answers every call (REST, SuiteQL, RESTlet, token) after L ms, at most C at
-// a time; the worker runs C instances × 1 permit (processInParallel false: a batch's bills in turn).
+// a time; the worker runs C instances × 1 permit (a batch's bills side by side, billsInParallel at a time).
 // Prints bills/s against the ceiling C / (L × NetSuite requests per bill), NetSuite requests per bill by
 // kind (SuiteQL by query, record writes, RESTlet), Procurify requests per bill, 429s, and verifies every
 // bill: one Vendor Bill whose total is Procurify's invoice_total to the cent, its invoice file stored and
@@ -18,6 +18,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { billsInParallel } from '../../functions/bill-sync-worker/handler.ts';
 import { type LocalStack, startLocalStack } from '../../infra/local/stack.ts';
 import { type DemoSummary, RESTLET_PATH } from '../../infra/sandboxes/netsuite/index.ts';
 import { SuiteqlEngine } from '../../infra/sandboxes/netsuite/suiteql.ts';
@@ -511,7 +512,7 @@ try {
   );
   console.log(
     `  worker: ${instances} instances × 1 NetSuite permit (local: workerConcurrency ${invocations}, share ${instances}), ` +
-      `batch ${functionRegistry.find((d) => d.name === 'bill-sync-worker')?.batch?.size ?? '?'}, a batch's bills in turn`,
+      `batch ${functionRegistry.find((d) => d.name === 'bill-sync-worker')?.batch?.size ?? '?'}, ${billsInParallel} of a batch's bills at a time`,
   );
   console.log(
     `  seeding + settings ${seconds(seedMs)} (settings checked against NetSuite, ${configured.resent} parked bills re-sent), ` +

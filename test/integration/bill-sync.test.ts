@@ -9,12 +9,14 @@ import { type LocalStack, startLocalStack } from '../../infra/local/stack.ts';
 import { SqsQueuePublisher } from '../../shared/aws/queue-publisher.ts';
 import { billExternalId } from '../../shared/bills/bill-plan.ts';
 import { billSyncConfigName } from '../../shared/bills/bill-sync-settings.ts';
+import { billRef } from '../../shared/bills/decide-bill.ts';
 import { importBillLinks } from '../../shared/bills/import-bill-links.ts';
 import { createNetSuiteBillLookups } from '../../shared/bills/netsuite-bill-lookups.ts';
 import { replayBill } from '../../shared/bills/replay-bill.ts';
 import type { BillMessage } from '../../shared/events/bill-message.ts';
 import { createNetSuiteClient } from '../../shared/netsuite/index.ts';
-import type { RecordState } from '../../shared/state/model.ts';
+import { queueDefinitions } from '../../shared/resources.ts';
+import { type RecordState, refKey } from '../../shared/state/model.ts';
 import { DynamoStateStore } from '../../shared/state/state-store.ts';
 import { handled, settledState } from '../support/sync-outcome.ts';
 import { waitFor } from '../support/wait.ts';
@@ -243,6 +245,25 @@ describe('bill sync Procurify → NetSuite', () => {
     const steps = (await state.read(ref(bill.uuid))).map((entry) => entry.step);
     expect(steps.filter((step) => step === 'written')).toHaveLength(3);
     expect(steps).toContain('replayed');
+  });
+
+  it('waits while another worker holds the bill, past the receives a failing message has, then writes it once', async () => {
+    const bill = createBill({ invoice: 'INV-1010' });
+    const lease = `record:${refKey(billRef(bill.uuid))}`;
+    expect(await state.acquireLease(lease, 'another-worker', 300)).toBe(true);
+    await send(bill.uuid);
+    // Each attempt notes the message before it asks for the lease. Sent again to wait (a new message each
+    // time), it makes more attempts than the queue's maxReceiveCount without reaching the dead-letter queue.
+    await waitFor(
+      async () =>
+        (await state.read(ref(bill.uuid))).filter((entry) => entry.step === 'received').length >
+          queueDefinitions.bill.maxReceiveCount || undefined,
+      'more attempts than maxReceiveCount',
+    );
+    expect(billPuts(bill.uuid)).toHaveLength(0);
+    await state.releaseLease(lease, 'another-worker');
+    expect((await settled(bill.uuid)).status).toBe('synced');
+    expect(billPuts(bill.uuid)).toHaveLength(1);
   });
 
   it('fails a bill whose vendor is not linked, naming the vendor, and writes nothing', async () => {

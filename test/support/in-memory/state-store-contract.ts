@@ -25,7 +25,7 @@ export type StateStore = LinkStore &
   StateActivity &
   AuditTrail &
   WatermarkStore &
-  LeaseStore &
+  Required<LeaseStore> &
   ConfigStore &
   RequestWindowStore &
   MessageFailureLog;
@@ -160,6 +160,24 @@ export function stateStoreContract(name: string, subject: () => ContractSubject)
       clock.advance(1);
       expect(await store.acquireLease(lease, 'c', 60)).toBe(true);
       await store.releaseLease(`never-taken-${unique()}`, 'a');
+    });
+
+    it('tells how long until a held lease can be taken: none once released or expired', async () => {
+      const { store, clock } = subject();
+      const lease = `lease-${unique()}`;
+      expect(await store.leaseWaitSeconds(lease)).toBe(0);
+      await store.acquireLease(lease, 'a', 120);
+      expect(await store.leaseWaitSeconds(lease)).toBe(121);
+      clock.advance(100);
+      expect(await store.leaseWaitSeconds(lease)).toBe(21);
+      clock.advance(20);
+      expect(await store.acquireLease(lease, 'b', 30)).toBe(false);
+      expect(await store.leaseWaitSeconds(lease)).toBe(1);
+      clock.advance(1);
+      expect(await store.leaseWaitSeconds(lease)).toBe(0);
+      expect(await store.acquireLease(lease, 'b', 30)).toBe(true);
+      await store.releaseLease(lease, 'b');
+      expect(await store.leaseWaitSeconds(lease)).toBe(0);
     });
 
     it('stores configuration values as given, nested ones included', async () => {

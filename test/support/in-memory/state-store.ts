@@ -48,6 +48,7 @@ export type StateOperation =
   | 'advanceWatermark'
   | 'acquireLease'
   | 'releaseLease'
+  | 'leaseWaitSeconds'
   | 'getConfig'
   /** Reading one configuration item. */
   | `getConfig:${string}`
@@ -190,6 +191,13 @@ export class InMemoryStateStore
     if (lease !== undefined && !(lease.leaseUntil < nowSeconds || lease.holder === holder)) return false;
     this.leases.set(name, { holder, leaseUntil: nowSeconds + ttlSeconds });
     return true;
+  }
+  async leaseWaitSeconds(name: string): Promise<number> {
+    this.faults.check('leaseWaitSeconds');
+    const nowSeconds = Math.floor(this.now().getTime() / 1000);
+    const until = this.leases.get(name)?.leaseUntil ?? 0;
+    // acquireLease takes it once leaseUntil < now.
+    return Math.max(0, until + 1 - nowSeconds);
   }
 
   async releaseLease(name: string, holder: string): Promise<void> {
