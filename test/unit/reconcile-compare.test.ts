@@ -123,6 +123,23 @@ describe('master data', () => {
     ]);
   });
 
+  it('reports a link whose Procurify vendor no longer exists, for a person (apsync never re-creates it)', () => {
+    const found = compareVendors([nsVendor('101')], [], context([link('vendor', '101', '1')]));
+    expect(found).toEqual([
+      expect.objectContaining({
+        area: 'vendor',
+        kind: 'missing-in-procurify',
+        netsuiteId: '101',
+        procurifyId: '1',
+        netsuiteValue: 'Vendor 101',
+        procurifyValue: null,
+        action: 'none',
+        owner: 'hand-edit',
+      }),
+    ]);
+    expect(found[0]!.message).toContain('apsync review replay vendor:101');
+  });
+
   it('reports a vendor in scope without a link, unless it changed moments ago or is on the review list', () => {
     const fresh = { ...nsVendor('102'), lastModified: '2026-03-01T11:58:00.000Z' };
     const parked = nsVendor('103');
@@ -283,6 +300,15 @@ describe('bills', () => {
       [uuid(1), 'missing-in-netsuite', 'resend', 'apsync'],
       [uuid(2), 'missing-in-netsuite', 'none', 'hand-edit'],
     ]);
+  });
+
+  it('a linked bill gone from Procurify is reported for a person, with its Vendor Bill total', () => {
+    const result = compareBills(billInput([link('bill', '1001', uuid(1))], [nsBill('1001', 1)], []));
+    expect(
+      result.discrepancies.map((entry) => [entry.procurifyId, entry.kind, entry.action, entry.owner]),
+    ).toEqual([[uuid(1), 'missing-in-procurify', 'none', 'hand-edit']]);
+    expect(result.discrepancies[0]!.netsuiteValue).not.toBeNull();
+    expect(result.discrepancies[0]!.message).toContain('void the Vendor Bill in NetSuite');
   });
 
   it('a link to a Vendor Bill with another external id is replaced with the bill that carries the expected one', () => {
