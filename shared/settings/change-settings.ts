@@ -4,6 +4,9 @@
 // sync-flag field is a vendor checkbox; bill settings through change-bill-settings.ts), and refused with
 // every problem named — nothing stored — or stored, recorded in the change history with who and when,
 // and followed by its effect: the master-data scope re-evaluated, parked bills or departments re-sent.
+// A change is stored at once and only if no other change was saved since it read the settings (the
+// optimistic version of the `settings` item, pending-writes.ts): two operators saving at the same
+// instant cannot overwrite each other — the second is told which settings were not stored, to retry.
 import { randomUUID } from 'node:crypto';
 import type { QueuePublisher } from '../aws/queue-publisher.ts';
 import { billSyncConfigName } from '../bills/bill-sync-settings.ts';
@@ -18,8 +21,15 @@ import type { BillMessage } from '../events/bill-message.ts';
 import type { InboundMessage } from '../events/inbound-message.ts';
 import type { MasterDataScope } from '../master-data/map-master-data.ts';
 import { changePaymentMode, type PaymentMode } from '../payment-mode.ts';
-import type { AuditTrail, ConfigStore, LinkStore, SyncStateStore } from '../state/ports.ts';
+import type {
+  AuditTrail,
+  ConfigStore,
+  LinkStore,
+  SyncStateStore,
+  VersionedConfigStore,
+} from '../state/ports.ts';
 import { parseSettingValue, type SettingDefinition, settingDefinition } from './catalog.ts';
+import { PendingSettingsWrites } from './pending-writes.ts';
 import {
   type ReevaluateScopeDependencies,
   reevaluateScope,
@@ -49,7 +59,11 @@ export interface SettingLookups {
 }
 
 export interface ChangeSettingsDependencies {
-  state: ConfigStore & AuditTrail & Pick<SyncStateStore, 'listByStatus'> & Pick<LinkStore, 'findBySource'>;
+  state: ConfigStore &
+    VersionedConfigStore &
+    AuditTrail &
+    Pick<SyncStateStore, 'listByStatus'> &
+    Pick<LinkStore, 'findBySource'>;
   deployment: DeploymentSettings;
   lookups: SettingLookups;
   bills: QueuePublisher<BillMessage>;
@@ -104,6 +118,10 @@ export async function changeSettings(
     throw new DataError(invalid.join('; '), { source: 'apsync', code: 'bad-setting' });
   }
 
+  // The version first: whatever is read after it, a change saved since makes this one's commit fail.
+  const version = await deps.state.configVersion(settingsConfigName);
+  const pending = new PendingSettingsWrites(deps.state, deps.bills);
+  const state = pending.view();
   const current = await readSettingValues(deps.state, deps.deployment);
   const previousOf = (name: string) => current.find((entry) => entry.definition.name === name);
   const changes = definitions
@@ -153,7 +171,7 @@ export async function changeSettings(
   // refuse it, before anything else is stored.
   const billChanges = changes.filter((change) => change.definition.storage === 'bill-sync');
   if (billChanges.length > 0) {
-    const document = { ...((await deps.state.getConfig<Record<string, unknown>>(billSyncConfigName)) ?? {}) };
+    const document = { ...((await state.getConfig<Record<string, unknown>>(billSyncConfigName)) ?? {}) };
     for (const { definition, value } of billChanges) {
       const key = definition.name.slice('bills.'.length);
       if (value === null) delete document[key];
@@ -163,8 +181,8 @@ export async function changeSettings(
       document,
       {
         ...(await deps.lookups.billChecks()),
-        state: deps.state,
-        bills: deps.bills,
+        state,
+        bills: pending.bills(),
         ...(deps.now === undefined ? {} : { now: deps.now }),
       },
       `${by.user} (${by.via})`,
@@ -176,7 +194,7 @@ export async function changeSettings(
   const mode = changes.find((change) => change.definition.storage === 'payment-mode');
   if (mode !== undefined) {
     await changePaymentMode(
-      deps.state,
+      state,
       mode.value as PaymentMode,
       by.user,
       deps.deployment.defaultPaymentMode,
@@ -188,14 +206,21 @@ export async function changeSettings(
   const own = changes.filter((change) => change.definition.storage === 'settings');
   const scopeBefore = await scopeOf(deps);
   if (own.length > 0) {
-    const stored = (await deps.state.getConfig<StoredSettings>(settingsConfigName)) ?? {};
+    const stored = (await state.getConfig<StoredSettings>(settingsConfigName)) ?? {};
     for (const { definition, value } of own) {
       stored[definition.name] = { value, changedAt: at, changedBy: by.user };
       record(definition, value);
     }
-    await deps.state.putConfig(settingsConfigName, stored);
+    await state.putConfig(settingsConfigName, stored);
   }
-  await appendHistory(deps.state, history);
+  await appendHistory(state, history);
+  if (history.length > 0 && !(await pending.commit({ name: settingsConfigName, version }))) {
+    throw new DataError(
+      `${history.map((change) => change.name).join(', ')}: not stored — another change to the settings was saved at the same moment ` +
+        '(apsync audit settings shows it); read the settings again (apsync settings get) and retry',
+      { source: 'apsync', code: 'settings-conflict' },
+    );
+  }
   for (const entry of history) {
     result.changed.push({
       name: entry.name,

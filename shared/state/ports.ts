@@ -104,3 +104,17 @@ export interface ConfigStore {
   getConfig<T>(name: string): Promise<T | undefined>;
   putConfig(name: string, value: unknown): Promise<void>;
 }
+
+/** Configuration items changed together under an optimistic version (the settings). */
+export interface VersionedConfigStore {
+  /** How many times putConfigsAtVersion changed under this item (0: never). */
+  configVersion(name: string): Promise<number>;
+  /**
+   * Writes the items all at once with the guard item's version + 1, only if the guard is still at
+   * `version`; false (nothing written) when another change came first.
+   */
+  putConfigsAtVersion(
+    guard: { name: string; version: number },
+    items: ReadonlyArray<{ name: string; value: unknown }>,
+  ): Promise<boolean>;
+}

@@ -1,9 +1,14 @@
 // DynamoDB adapter of the state ports (ports.ts): one table for links, sync state, audit trails,
 // watermarks, leases, message failures, request windows and configuration (table and key names from
-// shared/resources.ts; the item layout is in the README). No transactions: every write is a
-// single-item put or conditional update, ordered so that a crash between two writes leaves a state the
-// next attempt repairs. Built by shared/config/runtime-parts.ts, the CLI and the tests.
-import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+// shared/resources.ts; the item layout is in the README). Every write is a single-item put or
+// conditional update, ordered so that a crash between two writes leaves a state the next attempt
+// repairs — except a settings change: its configuration items are written in one transaction, under
+// the optimistic version of a guard item (putConfigsAtVersion). Built by shared/config/runtime-parts.ts, the CLI and the tests.
+import {
+  ConditionalCheckFailedException,
+  type DynamoDBClient,
+  TransactionCanceledException,
+} from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
   DynamoDBDocumentClient,
@@ -12,6 +17,7 @@ import {
   QueryCommand,
   type QueryCommandInput,
   type QueryCommandOutput,
+  TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { classifyAwsError } from '../aws/sdk-errors.ts';
@@ -36,6 +42,7 @@ import type {
   RequestWindowStore,
   StateActivity,
   SyncStateStore,
+  VersionedConfigStore,
   WatermarkStore,
 } from './ports.ts';
 
@@ -55,6 +62,7 @@ export class DynamoStateStore
     WatermarkStore,
     LeaseStore,
     ConfigStore,
+    VersionedConfigStore,
     RequestWindowStore,
     MessageFailureLog
 {
@@ -295,6 +303,66 @@ export class DynamoStateStore
         }),
       ),
     );
+  }
+
+  async configVersion(name: string): Promise<number> {
+    const answer = await this.run(() =>
+      this.doc.send(
+        new GetCommand({
+          TableName: this.table,
+          Key: { pk: 'CONFIG', sk: name },
+          ProjectionExpression: 'version',
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    return typeof answer.Item?.version === 'number' ? answer.Item.version : 0;
+  }
+
+  async putConfigsAtVersion(
+    guard: { name: string; version: number },
+    items: ReadonlyArray<{ name: string; value: unknown }>,
+  ): Promise<boolean> {
+    const updatedAt = this.now().toISOString();
+    const condition = {
+      ConditionExpression: guard.version === 0 ? 'attribute_not_exists(version)' : 'version = :version',
+      ...(guard.version === 0 ? {} : { ExpressionAttributeValues: { ':version': guard.version } }),
+    };
+    const guarded = items.find((item) => item.name === guard.name);
+    const put = (item: { name: string; value: unknown }, extra: Record<string, unknown> = {}) => ({
+      TableName: this.table,
+      Item: { pk: 'CONFIG', sk: item.name, value: item.value, updatedAt, ...extra },
+    });
+    const guardWrite =
+      guarded === undefined
+        ? {
+            Update: {
+              TableName: this.table,
+              Key: { pk: 'CONFIG', sk: guard.name },
+              UpdateExpression: 'SET version = :next',
+              ...condition,
+              ExpressionAttributeValues: {
+                ...condition.ExpressionAttributeValues,
+                ':next': guard.version + 1,
+              },
+            },
+          }
+        : { Put: { ...put(guarded, { version: guard.version + 1 }), ...condition } };
+    try {
+      await this.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            guardWrite,
+            ...items.filter((item) => item.name !== guard.name).map((item) => ({ Put: put(item) })),
+          ],
+        }),
+      );
+      return true;
+    } catch (error) {
+      const reasons = error instanceof TransactionCanceledException ? error.CancellationReasons : undefined;
+      if (reasons?.some((reason) => reason.Code === 'ConditionalCheckFailed')) return false;
+      throw classifyAwsError(error, 'dynamodb');
+    }
   }
 
   // Request windows: one conditional put; the item outlives its window by a day for `apsync` to show.

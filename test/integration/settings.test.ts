@@ -15,7 +15,9 @@ import { runCli } from '../../infra/cli/program.ts';
 import type { CliIo } from '../../infra/cli/terminal.ts';
 import { type PublishedLocalStack, publishLocalStack } from '../../infra/local/publish.ts';
 import { type LocalStack, startLocalStack } from '../../infra/local/stack.ts';
+import { DataError } from '../../shared/errors.ts';
 import { settingNamesList } from '../../shared/settings/catalog.ts';
+import { changeSettings, type SettingLookups } from '../../shared/settings/change-settings.ts';
 import { readHistory } from '../../shared/settings/settings-store.ts';
 import type { RecordRef } from '../../shared/state/model.ts';
 import { DynamoStateStore } from '../../shared/state/state-store.ts';
@@ -350,6 +352,72 @@ describe('apsync settings', () => {
     const scheduled = await stack.scheduler.runNow('failureDigest', 'scheduled');
     expect(scheduled.outcome).toBe('succeeded');
     expect(scheduled.result).not.toHaveProperty('skipped');
+  });
+
+  it('two operators saving settings at the same instant: one is stored, the other refused naming its setting, nothing overwritten', async () => {
+    // Both changes read the settings' version before either commits (a barrier between the two), then
+    // both commit through the DynamoDB emulator: its transaction's condition lets exactly one through.
+    let versionsRead = 0;
+    let bothRead: () => void = () => undefined;
+    const bothHaveRead = new Promise<void>((resolve) => {
+      bothRead = resolve;
+    });
+    const racing = Object.assign(Object.create(state) as DynamoStateStore, {
+      configVersion: async (name: string) => {
+        const version = await state.configVersion(name);
+        versionsRead += 1;
+        if (versionsRead === 2) bothRead();
+        return version;
+      },
+      putConfigsAtVersion: async (...args: Parameters<DynamoStateStore['putConfigsAtVersion']>) => {
+        await bothHaveRead;
+        return state.putConfigsAtVersion(...args);
+      },
+    });
+    const unused = { send: async () => ({ messageId: '' }), sendAll: async () => undefined };
+    const deps = {
+      state: racing,
+      deployment: { defaultPaymentMode: 'push' as const, settings: {} },
+      lookups: {} as SettingLookups,
+      bills: unused,
+      inbound: unused,
+    };
+    const historyBefore = (await readHistory(state)).length;
+    const outcomes = await Promise.allSettled([
+      changeSettings({ 'schedules.netsuitePoll': false }, deps, { user: 'ana', via: 'cli' }),
+      changeSettings({ 'schedules.procurifyPoll': false }, deps, { user: 'ben', via: 'console' }),
+    ]);
+    const stored = outcomes.findIndex((outcome) => outcome.status === 'fulfilled');
+    const refused = outcomes.findIndex((outcome) => outcome.status === 'rejected');
+    expect([stored, refused].sort()).toEqual([0, 1]);
+    const [winner, loser] =
+      stored === 0 ? ['netsuitePoll', 'procurifyPoll'] : ['procurifyPoll', 'netsuitePoll'];
+    const error = (outcomes[refused] as PromiseRejectedResult).reason as DataError;
+    expect(error).toBeInstanceOf(DataError);
+    expect(error.code).toBe('settings-conflict');
+    expect(error.message).toBe(
+      `schedules.${loser}: not stored — another change to the settings was saved at the same moment ` +
+        '(apsync audit settings shows it); read the settings again (apsync settings get) and retry',
+    );
+    const values = await json(schemas.settingsGetOutputSchema, ['settings', 'get']);
+    const current = (name: string) => values.settings.find((setting) => setting.name === name)?.value;
+    expect(current(`schedules.${winner}`)).toBe(false);
+    expect(current(`schedules.${loser}`)).toBe(true);
+    const history = await readHistory(state);
+    expect(history.slice(0, history.length - historyBefore).map((change) => change.name)).toEqual([
+      `schedules.${winner}`,
+    ]);
+    // The retry, after reading again, is stored next to the first change (not over it).
+    await changeSettings({ [`schedules.${loser}`]: false }, { ...deps, state }, { user: 'ben', via: 'cli' });
+    const after = await json(schemas.settingsGetOutputSchema, ['settings', 'get']);
+    for (const name of ['schedules.netsuitePoll', 'schedules.procurifyPoll']) {
+      expect(after.settings.find((setting) => setting.name === name)?.value, name).toBe(false);
+    }
+    await changeSettings(
+      { 'schedules.netsuitePoll': true, 'schedules.procurifyPoll': true },
+      { ...deps, state },
+      { user: 'ben', via: 'cli' },
+    );
   });
 
   it('apsync audit settings shows every setting change with who, when, the old and the new value', async () => {

@@ -16,6 +16,7 @@ import type {
   RequestWindowStore,
   StateActivity,
   SyncStateStore,
+  VersionedConfigStore,
   WatermarkStore,
 } from '../../../shared/state/ports.ts';
 import type { ManualClock } from './clock.ts';
@@ -27,6 +28,7 @@ export type StateStore = LinkStore &
   WatermarkStore &
   Required<LeaseStore> &
   ConfigStore &
+  VersionedConfigStore &
   RequestWindowStore &
   MessageFailureLog;
 
@@ -188,6 +190,34 @@ export function stateStoreContract(name: string, subject: () => ContractSubject)
       expect(await store.getConfig(name)).toEqual({ mode: 'manual', nested: { list: [1, 'two'] } });
       await store.putConfig(name, 'replaced');
       expect(await store.getConfig(name)).toBe('replaced');
+    });
+
+    it('writes configuration items together only at the version read, once', async () => {
+      const { store } = subject();
+      const [guard, other] = [`config-${unique()}`, `config-${unique()}`];
+      expect(await store.configVersion(guard)).toBe(0);
+      expect(
+        await store.putConfigsAtVersion({ name: guard, version: 0 }, [
+          { name: guard, value: { a: 1 } },
+          { name: other, value: 'x' },
+        ]),
+      ).toBe(true);
+      expect(await store.configVersion(guard)).toBe(1);
+      expect([await store.getConfig(guard), await store.getConfig(other)]).toEqual([{ a: 1 }, 'x']);
+      // A second change that read version 0 stores nothing.
+      expect(
+        await store.putConfigsAtVersion({ name: guard, version: 0 }, [
+          { name: guard, value: { a: 2 } },
+          { name: other, value: 'y' },
+        ]),
+      ).toBe(false);
+      expect([await store.getConfig(guard), await store.getConfig(other)]).toEqual([{ a: 1 }, 'x']);
+      // The guard alone moves on even when the change writes other items only.
+      expect(
+        await store.putConfigsAtVersion({ name: guard, version: 1 }, [{ name: other, value: 'z' }]),
+      ).toBe(true);
+      expect(await store.configVersion(guard)).toBe(2);
+      expect([await store.getConfig(guard), await store.getConfig(other)]).toEqual([{ a: 1 }, 'z']);
     });
 
     it('opens a request window once; later requests read the first until it expires or fails', async () => {

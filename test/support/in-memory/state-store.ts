@@ -28,6 +28,7 @@ import type {
   RequestWindowStore,
   StateActivity,
   SyncStateStore,
+  VersionedConfigStore,
   WatermarkStore,
 } from '../../../shared/state/ports.ts';
 import { Faults } from './faults.ts';
@@ -87,6 +88,7 @@ export class InMemoryStateStore
     WatermarkStore,
     LeaseStore,
     ConfigStore,
+    VersionedConfigStore,
     RequestWindowStore,
     MessageFailureLog,
     StateBulkReads
@@ -99,6 +101,7 @@ export class InMemoryStateStore
   private readonly watermarks = new Map<string, string>();
   private readonly leases = new Map<string, { holder: string; leaseUntil: number }>();
   private readonly configs = new Map<string, unknown>();
+  private readonly configVersions = new Map<string, number>();
   private readonly windows = new Map<string, WindowItem>();
   private readonly failures = new Map<string, MessageFailure>();
   private auditSequence = 0;
@@ -216,6 +219,22 @@ export class InMemoryStateStore
   async putConfig(name: string, value: unknown): Promise<void> {
     this.faults.check('putConfig');
     this.configs.set(name, stored(value));
+  }
+
+  async configVersion(name: string): Promise<number> {
+    this.faults.check('getConfig');
+    return this.configVersions.get(name) ?? 0;
+  }
+
+  async putConfigsAtVersion(
+    guard: { name: string; version: number },
+    items: ReadonlyArray<{ name: string; value: unknown }>,
+  ): Promise<boolean> {
+    this.faults.check('putConfig');
+    if ((this.configVersions.get(guard.name) ?? 0) !== guard.version) return false;
+    this.configVersions.set(guard.name, guard.version + 1);
+    for (const item of items) this.configs.set(item.name, stored(item.value));
+    return true;
   }
 
   async openRequestWindow(
