@@ -13,8 +13,6 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backfillOutputSchema } from '../../infra/cli/output-schemas.ts';
-import { runCli } from '../../infra/cli/program.ts';
-import type { CliIo } from '../../infra/cli/terminal.ts';
 import { localFunctions, type ScheduledHandler } from '../../infra/local/functions.ts';
 import { createLambdaContext } from '../../infra/local/lambda-context.ts';
 import { type PublishedLocalStack, publishLocalStack } from '../../infra/local/publish.ts';
@@ -23,6 +21,7 @@ import { formatUtcOffset, offsetMinutesAt } from '../../shared/netsuite-poll/acc
 import { instantToWallTime, type PollMasterDataSummary } from '../../shared/netsuite-poll/index.ts';
 import { settingNames } from '../../shared/resources.ts';
 import { DynamoStateStore } from '../../shared/state/state-store.ts';
+import { runCliCaptured } from '../support/cli-in-process.ts';
 
 const pacific = 'America/Los_Angeles';
 
@@ -87,22 +86,10 @@ async function runScheduledPoll(): Promise<PollMasterDataSummary> {
 }
 
 async function cli(argv: readonly string[], stdin?: string) {
-  const run = { code: 0, out: '', err: '' };
-  const io: CliIo = {
-    stdout: (text) => {
-      run.out += text;
-    },
-    stderr: (text) => {
-      run.err += text;
-    },
-    readStdin: async () => stdin ?? '',
-    stdinIsTTY: stdin === undefined,
-    stderrIsTTY: false,
-    env: {},
+  return runCliCaptured(['--data-dir', dataDir, ...argv], {
     cwd: dataDir,
-  };
-  run.code = await runCli(['--data-dir', dataDir, ...argv], io);
-  return run;
+    ...(stdin === undefined ? {} : { stdin }),
+  });
 }
 
 describe('NetSuite time zone', () => {

@@ -16,8 +16,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { outputKeys } from '../../infra/cdk/stack-outputs.ts';
 import * as schemas from '../../infra/cli/output-schemas.ts';
-import { runCli } from '../../infra/cli/program.ts';
-import type { CliIo } from '../../infra/cli/terminal.ts';
 import {
   localManifestSchema,
   manifestPath,
@@ -34,6 +32,7 @@ import {
 } from '../../infra/sandboxes/http-server.ts';
 import { vendorWriteSchema } from '../../shared/procurify/schemas.ts';
 import { DynamoStateStore } from '../../shared/state/state-store.ts';
+import { runCliCaptured } from '../support/cli-in-process.ts';
 import { queueSettled, settledState } from '../support/sync-outcome.ts';
 import { waitFor } from '../support/wait.ts';
 
@@ -83,23 +82,10 @@ async function cli(
   argv: readonly string[],
   options: { stdin?: string; cwd?: string; target?: string[]; columns?: number } = {},
 ): Promise<Run> {
-  const run = { code: 0, out: '', err: '' };
-  const io: CliIo = {
-    stdout: (text) => {
-      run.out += text;
-    },
-    stderr: (text) => {
-      run.err += text;
-    },
-    readStdin: async () => options.stdin ?? '',
-    stdinIsTTY: options.stdin === undefined,
-    stderrIsTTY: false,
-    env: {},
+  return runCliCaptured([...(options.target ?? ['--data-dir', dataDir]), ...argv], {
+    ...options,
     cwd: options.cwd ?? dataDir,
-    ...(options.columns === undefined ? {} : { columns: options.columns }),
-  };
-  run.code = await runCli([...(options.target ?? ['--data-dir', dataDir]), ...argv], io);
-  return run;
+  });
 }
 
 /** Runs a `--json` command that must succeed and returns its output, validated. */

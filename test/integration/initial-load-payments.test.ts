@@ -13,8 +13,6 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backfillOutputSchema, statusOutputSchema } from '../../infra/cli/output-schemas.ts';
-import { runCli } from '../../infra/cli/program.ts';
-import type { CliIo } from '../../infra/cli/terminal.ts';
 import { type PublishedLocalStack, publishLocalStack } from '../../infra/local/publish.ts';
 import { type LocalStack, startLocalStack } from '../../infra/local/stack.ts';
 import type { DemoSummary } from '../../infra/sandboxes/netsuite/index.ts';
@@ -33,6 +31,7 @@ import {
 import { initialLoadLine, readInitialLoad } from '../../shared/payments/initial-load.ts';
 import { createProcurifyClient, type ProcurifyClient } from '../../shared/procurify/index.ts';
 import { DynamoStateStore } from '../../shared/state/state-store.ts';
+import { type CliRun, runCliCaptured } from '../support/cli-in-process.ts';
 import { settledState } from '../support/sync-outcome.ts';
 import { waitFor } from '../support/wait.ts';
 
@@ -100,23 +99,8 @@ afterAll(async () => {
 });
 
 /** `apsync <argv>` in-process against the published local stack. */
-async function cli(argv: readonly string[]): Promise<{ code: number; out: string; err: string }> {
-  const run = { code: 0, out: '', err: '' };
-  const io: CliIo = {
-    stdout: (text) => {
-      run.out += text;
-    },
-    stderr: (text) => {
-      run.err += text;
-    },
-    readStdin: async () => '',
-    stdinIsTTY: true,
-    stderrIsTTY: false,
-    env: {},
-    cwd: dataDir,
-  };
-  run.code = await runCli(['--data-dir', dataDir, ...argv], io);
-  return run;
+async function cli(argv: readonly string[]): Promise<CliRun> {
+  return runCliCaptured(['--data-dir', dataDir, ...argv], { cwd: dataDir });
 }
 
 /** A Vendor Bill keyed in NetSuite before go-live, its approved Procurify twin, and their link. */

@@ -15,8 +15,6 @@ import {
   reconcileOutputSchema,
   statusOutputSchema,
 } from '../../infra/cli/output-schemas.ts';
-import { runCli } from '../../infra/cli/program.ts';
-import type { CliIo } from '../../infra/cli/terminal.ts';
 import { type PublishedLocalStack, publishLocalStack } from '../../infra/local/publish.ts';
 import { type LocalStack, startLocalStack } from '../../infra/local/stack.ts';
 import { SqsQueuePublisher } from '../../shared/aws/queue-publisher.ts';
@@ -26,6 +24,7 @@ import type { InboundMessage } from '../../shared/events/inbound-message.ts';
 import { createReconcileReportStore } from '../../shared/reconcile/index.ts';
 import type { RecordRef } from '../../shared/state/model.ts';
 import { DynamoStateStore } from '../../shared/state/state-store.ts';
+import { type CliRun, runCliCaptured } from '../support/cli-in-process.ts';
 import { settledState } from '../support/sync-outcome.ts';
 
 let stack: LocalStack;
@@ -133,43 +132,13 @@ afterAll(async () => {
 });
 
 /** `apsync <argv>` in-process: exit code and output. */
-async function cli(argv: readonly string[]): Promise<{ code: number; out: string; err: string }> {
-  const run = { code: 0, out: '', err: '' };
-  const io: CliIo = {
-    stdout: (text) => {
-      run.out += text;
-    },
-    stderr: (text) => {
-      run.err += text;
-    },
-    readStdin: async () => '',
-    stdinIsTTY: true,
-    stderrIsTTY: false,
-    env: {},
-    cwd: dataDir,
-  };
-  run.code = await runCli(['--data-dir', dataDir, ...argv], io);
-  return run;
+async function cli(argv: readonly string[]): Promise<CliRun> {
+  return runCliCaptured(['--data-dir', dataDir, ...argv], { cwd: dataDir });
 }
 
 /** `apsync reconcile … --json --grace 0` in-process; the output validated against its schema. */
 async function reconcile(...argv: string[]): Promise<ReconcileOutput> {
-  let out = '';
-  let err = '';
-  const io: CliIo = {
-    stdout: (text) => {
-      out += text;
-    },
-    stderr: (text) => {
-      err += text;
-    },
-    readStdin: async () => '',
-    stdinIsTTY: true,
-    stderrIsTTY: false,
-    env: {},
-    cwd: dataDir,
-  };
-  const code = await runCli(['--data-dir', dataDir, 'reconcile', ...argv, '--grace', '0', '--json'], io);
+  const { code, out, err } = await cli(['reconcile', ...argv, '--grace', '0', '--json']);
   expect(err).toBe('');
   expect(code, out).toBe(0);
   return reconcileOutputSchema.parse(JSON.parse(out));
