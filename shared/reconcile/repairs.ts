@@ -10,8 +10,7 @@ import { replayBill } from '../bills/replay-bill.ts';
 import type { BillMessage } from '../events/bill-message.ts';
 import { type InboundMessage, inboundMessageSchema } from '../events/inbound-message.ts';
 import type { PaymentMessage } from '../events/payment-message.ts';
-import type { SuiteQl } from '../netsuite/index.ts';
-import { readLatestPaymentDates } from '../payments/netsuite-payment-facts.ts';
+import type { PaidBillReads } from '../payments/ports.ts';
 import type { ProcurifyBillPayer } from '../procurify/ports.ts';
 import type { RecordKind, RecordRef } from '../state/model.ts';
 import type { AuditTrail, ConfigStore, LinkStore, SyncStateStore } from '../state/ports.ts';
@@ -23,8 +22,8 @@ export interface QueueRepairDependencies {
   bills: QueuePublisher<BillMessage>;
   payments: QueuePublisher<PaymentMessage>;
   state: LinkStore & SyncStateStore & AuditTrail;
-  /** Only for mark-paid (pull mode): the bills' payment dates and the Procurify call. */
-  netsuite: () => Promise<{ suiteQl: SuiteQl }>;
+  /** Only for mark-paid (pull mode): the bills' payment dates, read as the paid-bill pull reads them. */
+  paidBills: () => Promise<Pick<PaidBillReads, 'latestPaymentDates'>>;
   procurify: () => Promise<Pick<ProcurifyBillPayer, 'markBillsPaid'>>;
   now?: () => Date;
 }
@@ -125,8 +124,7 @@ export function createReconcileRepairs(deps: QueueRepairDependencies): Reconcile
     },
 
     async markBillPaid(billUuid, netsuiteBillId, reason) {
-      const { suiteQl } = await deps.netsuite();
-      const dates = await readLatestPaymentDates(suiteQl, [netsuiteBillId]);
+      const dates = await (await deps.paidBills()).latestPaymentDates([netsuiteBillId]);
       const date = dates.get(netsuiteBillId) ?? now().toISOString().slice(0, 10);
       const result = await (await deps.procurify()).markBillsPaid([billUuid], date);
       const ref: RecordRef = { system: 'procurify', kind: 'bill', id: billUuid };

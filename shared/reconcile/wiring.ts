@@ -11,6 +11,7 @@ import type { MasterDataScope } from '../master-data/map-master-data.ts';
 import { createProcurifyLookups } from '../master-data/procurify-lookups.ts';
 import type { NetSuiteClient } from '../netsuite/index.ts';
 import { type PaymentMode, readPaymentMode } from '../payment-mode.ts';
+import { createNetSuitePaidBillReads } from '../payments/netsuite-payment-facts.ts';
 import type { ProcurifyClient } from '../procurify/ports.ts';
 import type { AuditTrail, ConfigStore, LinkStore, SyncStateStore } from '../state/ports.ts';
 import { createBillPlans } from './bill-plans.ts';
@@ -67,7 +68,7 @@ export function reconcileDependencies(parts: ReconcileParts): ReconcileDependenc
     repairs: createReconcileRepairs({
       ...parts.queues,
       state,
-      netsuite: async () => netsuite,
+      paidBills: async () => createNetSuitePaidBillReads(netsuite.suiteQl),
       procurify: async () => procurify,
     }),
     reports: createReconcileReportStore(state),

@@ -16,6 +16,7 @@ import {
   createReconcileReportStore,
   reconcileReportConfigName,
 } from '../../../shared/reconcile/repairs.ts';
+import { InMemoryPaidBills } from '../../support/in-memory/paid-bills.ts';
 import { InMemoryQueue } from '../../support/in-memory/queue.ts';
 import {
   InMemoryNetSuiteBulkReads,
@@ -29,6 +30,7 @@ let netsuite: InMemoryNetSuiteBulkReads;
 let procurify: InMemoryProcurifyBulkReads;
 let inbound: InMemoryQueue<InboundMessage>;
 let payments: InMemoryQueue<PaymentMessage>;
+let paidBills: InMemoryPaidBills;
 let mode: 'push' | 'pull';
 let counts: { netsuite?: number; procurify?: number } | undefined;
 
@@ -70,12 +72,8 @@ function deps(): ReconcileDependencies {
       bills: world.bills,
       payments,
       state: world.state,
-      netsuite: async () => {
-        throw new Error('mark-paid is not part of these runs');
-      },
-      procurify: async () => {
-        throw new Error('mark-paid is not part of these runs');
-      },
+      paidBills: async () => paidBills,
+      procurify: async () => world.procurify,
       now: world.clock.now,
     }),
     reports: createReconcileReportStore(world.state),
@@ -93,6 +91,7 @@ beforeEach(async () => {
   procurify = new InMemoryProcurifyBulkReads();
   inbound = new InMemoryQueue();
   payments = new InMemoryQueue();
+  paidBills = new InMemoryPaidBills();
   mode = 'push';
   counts = undefined;
   await world.linkVendor();
@@ -368,7 +367,7 @@ describe('reconcile: bills, paid status and payments', () => {
     });
   });
 
-  it('in pull mode marks a bill paid in NetSuite only as paid in Procurify (here NetSuite is unreachable: reported)', async () => {
+  it('in pull mode marks a bill paid in NetSuite only as paid in Procurify, with its payment date', async () => {
     mode = 'pull';
     netsuite.billRows = [
       {
@@ -382,14 +381,40 @@ describe('reconcile: bills, paid status and payments', () => {
       },
     ];
     procurify.billRows = [billRow(billUuid, '100.50')];
+    world.procurify.putBill(procurifyBill());
+    paidBills.paymentDates.set('500', '2026-10-20');
     const report = await reconcile(deps(), { areas: ['paid'], fix: true });
     expect(report.discrepancies).toEqual([
       expect.objectContaining({
         kind: 'paid-in-netsuite-only',
         action: 'mark-paid',
-        repair: { status: 'failed', detail: 'mark-paid is not part of these runs' },
+        repair: {
+          status: 'done',
+          detail: `bill:${billUuid} marked paid in Procurify (payment date 2026-10-20)`,
+        },
       }),
     ]);
+    expect((await world.procurify.getBill(billUuid)).status).toBe(4);
+    expect(await world.state.read({ system: 'procurify', kind: 'bill', id: billUuid })).toContainEqual(
+      expect.objectContaining({
+        step: 'note',
+        message: expect.stringContaining('marked paid in Procurify on 2026-10-20'),
+        facts: { by: 'apsync reconcile', netsuiteId: '500' },
+      }),
+    );
+  });
+
+  it('marks paid with today when NetSuite has no payment date, and reports NetSuite unreachable', async () => {
+    const repairs = deps().repairs;
+    world.procurify.putBill(procurifyBill());
+    paidBills.faults.failNext('read');
+    await expect(repairs.markBillPaid(billUuid, '500', 'paid in NetSuite')).rejects.toThrow(
+      'netsuite: read unavailable',
+    );
+    expect((await world.procurify.getBill(billUuid)).status).toBe(2);
+    expect(await repairs.markBillPaid(billUuid, '500', 'paid in NetSuite')).toBe(
+      `bill:${billUuid} marked paid in Procurify (payment date ${world.clock.iso().slice(0, 10)})`,
+    );
   });
 
   it('compares paid status and payments in the payment mode, and pushes a paid payment without a Vendor Payment', async () => {
