@@ -11,8 +11,6 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import * as schemas from '../../infra/cli/output-schemas.ts';
-import { runCli } from '../../infra/cli/program.ts';
-import type { CliIo } from '../../infra/cli/terminal.ts';
 import { type PublishedLocalStack, publishLocalStack } from '../../infra/local/publish.ts';
 import { type LocalStack, startLocalStack } from '../../infra/local/stack.ts';
 import { DataError } from '../../shared/errors.ts';
@@ -21,6 +19,7 @@ import { changeSettings, type SettingLookups } from '../../shared/settings/chang
 import { readHistory } from '../../shared/settings/settings-store.ts';
 import type { RecordRef } from '../../shared/state/model.ts';
 import { DynamoStateStore } from '../../shared/state/state-store.ts';
+import { runCliCaptured } from '../support/cli-in-process.ts';
 import { settledState } from '../support/sync-outcome.ts';
 
 const flagField = 'custentity_apsync_sync';
@@ -75,22 +74,7 @@ afterAll(async () => {
 });
 
 async function cli(argv: readonly string[]) {
-  const run = { code: 0, out: '', err: '' };
-  const io: CliIo = {
-    stdout: (text) => {
-      run.out += text;
-    },
-    stderr: (text) => {
-      run.err += text;
-    },
-    readStdin: async () => '',
-    stdinIsTTY: true,
-    stderrIsTTY: false,
-    env: { USER: 'tester' },
-    cwd: dataDir,
-  };
-  run.code = await runCli(['--data-dir', dataDir, ...argv], io);
-  return run;
+  return runCliCaptured(['--data-dir', dataDir, ...argv], { cwd: dataDir, env: { USER: 'tester' } });
 }
 
 async function json<T>(schema: z.ZodType<T>, argv: readonly string[]): Promise<T> {

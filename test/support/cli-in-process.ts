@@ -1,5 +1,5 @@
 // `apsync <argv>` run in-process (runCli with its output captured) against a published local stack:
-// how the CLI, reconcile, initial-load and account-settings integration tests drive the CLI.
+// how the integration tests of the CLI, settings, reconcile, the initial load and account settings drive it.
 import { runCli } from '../../infra/cli/program.ts';
 import type { CliIo } from '../../infra/cli/terminal.ts';
 
