@@ -1,7 +1,10 @@
-// Which handler local mode runs for each function of the registry (shared/function-registry.ts): the same
-// handler factory and composition root the Lambda entry (functions/<name>/index.ts) uses, given the
-// environment its registry entry gives it (stack.ts). Keyed and typed by the registry: a function added
-// there fails to compile until it has its line here, with the kind of handler its trigger calls.
+// Each function of the registry (shared/function-registry.ts) as a handler built in the calling thread:
+// the same handler factory and composition root the Lambda entry (functions/<name>/index.ts) uses, given
+// the environment its registry entry gives it. Local mode runs the functions in their own threads from
+// their Lambda entries (function-instances.ts); this map serves the tests that compose a function
+// themselves, and the handlers given in place of the registry's (stack.ts `functions`), whose types are
+// here. Keyed and typed by the registry: a function added there fails to compile until it has its line
+// here, with the kind of handler its trigger calls.
 import type {
   APIGatewayProxyEventV2,
   APIGatewayProxyResultV2,
@@ -28,10 +31,9 @@ import { createReconcileHandler } from '../../functions/reconcile/handler.ts';
 import { composeWebhookIngest } from '../../functions/webhook-ingest/compose.ts';
 import { createWebhookIngestHandler } from '../../functions/webhook-ingest/handler.ts';
 import type { Environment } from '../../shared/config/environment.ts';
-import type { DigestPublisher } from '../../shared/digest/send-failure-digest.ts';
 import type { FunctionEntry, FunctionName } from '../../shared/function-registry.ts';
 import type { ScheduledRunEvent } from '../../shared/lambda/scheduled-event.ts';
-import { logger } from '../../shared/observability.ts';
+import { logDigestPublisher } from './log-digest-publisher.ts';
 
 export type HttpHandler = (
   event: APIGatewayProxyEventV2,
@@ -76,15 +78,6 @@ export const localFunctions: LocalFunctions = {
   reconcile: { kind: 'schedule', create: (env) => createReconcileHandler(composeReconcile(env)) },
   'failure-digest': {
     kind: 'schedule',
-    create: (env) => createFailureDigestHandler(composeFailureDigest(env, { topic: localAlarmTopic })),
-  },
-};
-
-/** Local mode has no SNS: the failure digest the alarm topic would e-mail is written to the log. */
-const localAlarmTopic: DigestPublisher = {
-  name: 'log',
-  required: true,
-  publish: async (digest) => {
-    logger.info('failure digest', { subject: digest.subject, digest: digest.text });
+    create: (env) => createFailureDigestHandler(composeFailureDigest(env, { topic: logDigestPublisher })),
   },
 };

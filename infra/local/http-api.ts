@@ -38,10 +38,14 @@ export async function startHttpApi(routes: readonly HttpApiRoute[], port = 0): P
       return;
     }
     const event = toEvent(req, url, body, `${route.method} ${route.path}`);
-    const result = await route.handler(
-      event,
-      createLambdaContext(route.functionName, route.timeoutMs ?? 10_000),
-    );
+    let result: APIGatewayProxyResultV2;
+    try {
+      result = await route.handler(event, createLambdaContext(route.functionName, route.timeoutMs ?? 10_000));
+    } catch {
+      // What API Gateway answers when the function fails (an error thrown, a timeout, its instance died).
+      sendJson(res, 500, { message: 'Internal Server Error' });
+      return;
+    }
     if (typeof result === 'string' || result === undefined) {
       sendJson(res, 200, result ?? null);
       return;

@@ -14,6 +14,7 @@
 // apsync's links keep pointing at the sandbox records they were made with. The endpoints keep the ports
 // of the previous run (stable-ports.ts) where still free; one that moved is named in a warning.
 import { mkdtemp, rm } from 'node:fs/promises';
+import { enableCompileCache } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
@@ -147,6 +148,9 @@ async function main(argv: readonly string[]): Promise<number> {
     return 2;
   }
 
+  // The compiled code of the modules is cached on disk (os.tmpdir()), as each function's threads do
+  // (function-thread.ts): a start after the first compiles none of its TypeScript again.
+  enableCompileCache();
   // Handlers read their logging and metrics settings when their modules load: set them before importing.
   process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
   process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';

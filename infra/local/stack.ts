@@ -1,7 +1,11 @@
 // apsync on one machine: the AWS emulators, the NetSuite and Procurify sandboxes, the webhook endpoint
 // as API Gateway would call it, and every worker behind an SQS event source — all wired with the same
-// handlers, composition roots and configuration names as on AWS. Used by `npm start` and by tests.
+// handlers, composition roots and configuration names as on AWS. Each function runs as Lambda runs it:
+// its instances in their own worker threads (function-instances.ts), started on first use, up to its
+// concurrency, with its own environment; the emulators, sandboxes, event sources, scheduler and HTTP API
+// stay on this thread, so the functions' work runs on the other cores. Used by `npm start` and by tests.
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import {
@@ -18,7 +22,8 @@ import {
   scheduleOf,
 } from '../../shared/function-registry.ts';
 import { scheduleSwitchOf, withScheduleSwitch } from '../../shared/lambda/schedule-switch.ts';
-import { queueDefinitions, type settingNames } from '../../shared/resources.ts';
+import { queueDefinitions, settingNames } from '../../shared/resources.ts';
+import { allocateNetSuiteConcurrency } from '../cdk/netsuite-concurrency.ts';
 import type { RunningServer } from '../sandboxes/http-server.ts';
 import {
   type NetSuiteSandbox,
@@ -32,7 +37,15 @@ import {
 } from '../sandboxes/procurify/index.ts';
 import { type AwsEmulators, applyToProcessEnv, startAwsEmulators } from './aws/index.ts';
 import { type DemoCompany, seedDemoCompany } from './demo.ts';
-import { type LocalFunction, type LocalFunctions, localFunctions } from './functions.ts';
+import { type FunctionInstances, startFunctionInstances } from './function-instances.ts';
+// Types only: the handlers are loaded by each function's threads, not by this one.
+import type {
+  HttpHandler,
+  LocalFunction,
+  LocalFunctions,
+  QueueHandler,
+  ScheduledHandler,
+} from './functions.ts';
 import { type HttpApiRoute, startHttpApi } from './http-api.ts';
 import {
   ensureWebhookSecret,
@@ -67,12 +80,20 @@ export interface LocalStackOptions {
   settings?: Partial<Record<keyof typeof settingNames, string>>;
   /** Long-poll wait of the event sources, in seconds. */
   pollWaitSeconds?: number;
-  /** Concurrent invocations per queue worker (Lambda's maxConcurrency); default 2. */
+  /**
+   * Concurrent invocations (and instances) per queue worker, Lambda's maxConcurrency; default: the share
+   * of the NetSuite concurrency the CDK gives each (infra/cdk/netsuite-concurrency.ts), at least 2.
+   */
   workerConcurrency?: number;
+  /** Most instances of a function at once, by function (default: webhook-ingest 4, schedules 1). */
+  concurrency?: Partial<Record<FunctionName, number>>;
   /** Seconds between scheduled runs; 0 or absent = only on demand (`scheduler.runNow`). */
   scheduleRates?: Partial<Record<ScheduleKey, number>>;
   onWorkerError?: (error: unknown) => void;
-  /** Handlers in place of the registry's (tests: a worker that crashes on purpose). */
+  /**
+   * Handlers in place of the registry's (tests: a worker that crashes on purpose). They run in this
+   * thread (a closure cannot be posted to another), with this process's environment.
+   */
   functions?: Partial<LocalFunctions>;
 }
 
@@ -87,10 +108,15 @@ export interface LocalStack {
   webhookSecret: string;
   /** Every variable of every function (the SDK endpoints, all resources, the settings), for tests. */
   env: Record<string, string>;
-  /** What each function runs with: its registry entry's resources only, and the settings. */
+  /**
+   * What each function runs with: its registry entry's resources only, and the settings — a function
+   * that calls NetSuite with one permit per instance (its part of the share, as on AWS).
+   */
   environments: Record<FunctionName, Record<string, string>>;
   /** Queue workers by function name. */
   eventSources: Record<string, SqsEventSource>;
+  /** The instances (worker threads) of each function that runs in threads: all but the `functions` given. */
+  instances: Partial<Record<FunctionName, FunctionInstances>>;
   scheduler: LocalScheduler;
   /** What the demo company holds (when `demo` was asked for and the sandboxes started empty). */
   demo: DemoCompany | undefined;
@@ -141,16 +167,61 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     };
     const env = { ...aws.env, ...settingsEnvironment(settings), POWERTOOLS_SERVICE_NAME: 'apsync-local' };
     applyToProcessEnv(env);
+    const overrides = (options.functions ?? {}) as Partial<Record<string, LocalFunction>>;
+    // The NetSuite share split among the functions that call NetSuite as the CDK splits it: each queue
+    // worker gets its number of instances, and each instance (a thread, with its own client) one permit.
+    const allocation = allocateNetSuiteConcurrency(
+      Number(settings.netsuiteConcurrencyShare ?? 4),
+      functionRegistry,
+    );
     const environments = Object.fromEntries(
-      functionRegistry.map((definition) => [
-        definition.name,
-        localFunctionEnvironment(definition, aws, settings),
-      ]),
+      functionRegistry.map((definition) => {
+        const environment = localFunctionEnvironment(definition, aws, settings);
+        const allotment = allocation.allotments.get(definition.name);
+        // A handler given in place of the registry's runs in this thread, its invocations sharing one
+        // client: it keeps the whole share.
+        if (allotment === undefined || overrides[definition.name] !== undefined) {
+          return [definition.name, environment];
+        }
+        // As infra/cdk/config.ts settingValues gives each deployed function its allotment's permits.
+        return [
+          definition.name,
+          { ...environment, [settingNames.netsuiteConcurrencyShare]: String(allotment.permitsPerInstance) },
+        ];
+      }),
     ) as Record<FunctionName, Record<string, string>>;
-    const localFunctionOf = (name: string): LocalFunction | undefined =>
-      (options.functions as Record<string, LocalFunction> | undefined)?.[name] ??
-      (localFunctions as Record<string, LocalFunction>)[name];
     const environmentOf = (name: string): Record<string, string> => environments[name as FunctionName] ?? {};
+    const concurrencyOf = (definition: FunctionDefinition): number =>
+      options.concurrency?.[definition.name as FunctionName] ??
+      (queueOf(definition) !== undefined
+        ? (options.workerConcurrency ?? allocation.allotments.get(definition.name)?.maxConcurrency ?? 2)
+        : definition.trigger === 'http'
+          ? defaultHttpConcurrency
+          : 1);
+    // Every function not given in `options.functions` runs in its own threads.
+    const instances: Partial<Record<FunctionName, FunctionInstances>> = {};
+    for (const definition of functionRegistry) {
+      if (overrides[definition.name] !== undefined) continue;
+      instances[definition.name as FunctionName] = startFunctionInstances({
+        functionName: definition.name,
+        entry: localEntryOf(definition),
+        environment: threadEnvironment(environmentOf(definition.name)),
+        maxInstances: concurrencyOf(definition),
+        memoryMb: definition.memoryMb,
+      });
+    }
+    // Stopped after the invokers below (in-flight invocations finish first).
+    stops.push(async () => {
+      await Promise.allSettled(Object.values(instances).map((pool) => pool.stop()));
+    });
+    /** What an invoker calls: the function's instances, or the handler given in its place. */
+    const handlerOf = <H>(definition: FunctionDefinition): H => {
+      const override = overrides[definition.name];
+      if (override !== undefined) return override.create(environmentOf(definition.name)) as H;
+      const pool = instances[definition.name as FunctionName];
+      if (pool === undefined) throw new Error(`local mode: ${definition.name} has no instances`);
+      return pool.invoke as H;
+    };
 
     const secrets = new SecretsManagerClient(aws.clientConfig('secretsManager'));
     if (!options.realServices?.netsuite) {
@@ -164,12 +235,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // The webhook endpoint first, then the workers and schedules: stopped in the reverse order.
     const routes: HttpApiRoute[] = [];
     for (const definition of functionRegistry) {
-      const local = localFunctionOf(definition.name);
-      if (local?.kind === 'http' && definition.route !== undefined) {
+      if (definition.trigger === 'http' && definition.route !== undefined) {
         routes.push({
           ...definition.route,
           functionName: definition.name,
-          handler: local.create(environmentOf(definition.name)),
+          handler: handlerOf<HttpHandler>(definition),
+          ...(definition.timeoutSeconds === undefined ? {} : { timeoutMs: definition.timeoutSeconds * 1000 }),
         });
       }
     }
@@ -180,32 +251,37 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const schedules: LocalSchedule[] = [];
     const sqs = new SQSClient(aws.clientConfig('sqs'));
     for (const definition of functionRegistry) {
-      const local = localFunctionOf(definition.name);
       const queue = queueOf(definition);
       const schedule = scheduleOf(definition);
-      if (local?.kind === 'queue' && queue !== undefined) {
-        const source = startSqsEventSource(sqs, local.create(environmentOf(definition.name)), {
+      if (queue !== undefined) {
+        const source = startSqsEventSource(sqs, handlerOf<QueueHandler>(definition), {
           functionName: definition.name,
           queueUrl: aws.queueUrls[queue],
           queueName: aws.names.queues[queue],
           batchSize: definition.batch?.size ?? 10,
-          maxConcurrency: options.workerConcurrency ?? 2,
+          maxConcurrency: concurrencyOf(definition),
           functionTimeoutMs: queueDefinitions[queue].consumerTimeoutSeconds * 1000,
           waitTimeSeconds: options.pollWaitSeconds ?? 1,
           ...(options.onWorkerError === undefined ? {} : { onError: options.onWorkerError }),
         });
         eventSources[definition.name] = source;
         stops.push(() => source.stop());
-      } else if (local?.kind === 'schedule' && schedule !== undefined) {
+      } else if (schedule !== undefined) {
+        const handler = handlerOf<ScheduledHandler>(definition);
         schedules.push({
           name: schedule,
           functionName: definition.name,
-          // A timer run does nothing while the setting schedules.<name> is off; runNow runs anyway.
-          handler: withScheduleSwitch(
-            schedule,
-            scheduleSwitchOf(schedule, environmentOf(definition.name)),
-            local.create(environmentOf(definition.name)),
-          ),
+          // A timer run does nothing while the setting schedules.<name> is off; runNow runs anyway. The
+          // entry a thread loads has the switch already (functions/<name>/index.ts), a handler given in
+          // place of the registry's gets it here.
+          handler:
+            overrides[definition.name] === undefined
+              ? handler
+              : withScheduleSwitch(
+                  schedule,
+                  scheduleSwitchOf(schedule, environmentOf(definition.name)),
+                  handler,
+                ),
           rateSeconds: options.scheduleRates?.[schedule] ?? 0,
           timeoutMs: (definition.timeoutSeconds ?? 60) * 1000,
         });
@@ -231,6 +307,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       env,
       environments,
       eventSources,
+      instances,
       scheduler,
       demo,
       sandboxesRestored,
@@ -276,6 +353,40 @@ export function localFunctionEnvironment(
       },
       settings,
     ),
-    POWERTOOLS_SERVICE_NAME: 'apsync-local',
+    // As the CDK sets it (infra/cdk/apsync-function.ts): each function's log lines carry its own name.
+    POWERTOOLS_SERVICE_NAME: definition.name,
   };
+}
+
+/** Most instances of an HTTP function at once: enough for a 200/s burst of notices at ~20 ms each. */
+const defaultHttpConcurrency = 4;
+
+const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+/**
+ * The module a function's threads load: its Lambda entry (the registry's `entry`), but for failure-digest,
+ * whose entry publishes to the alarm topic local mode has no SNS for (failure-digest-entry.ts).
+ */
+export function localEntryOf(definition: FunctionDefinition): string {
+  if (definition.name === 'failure-digest') {
+    return fileURLToPath(new URL('./failure-digest-entry.ts', import.meta.url));
+  }
+  return join(projectRoot, definition.entry);
+}
+
+/**
+ * The environment of a function's threads: its own (localFunctionEnvironment) over this process's,
+ * without this process's AWS_ and APSYNC_ variables — a function sees only the resources and settings its
+ * registry entry gives it, as on AWS — but with the rest (PATH, TZ, POWERTOOLS_LOG_LEVEL, ...).
+ */
+export function threadEnvironment(
+  functionEnvironment: Record<string, string>,
+  parent: NodeJS.ProcessEnv = process.env,
+): Record<string, string> {
+  const inherited: Record<string, string> = {};
+  for (const [name, value] of Object.entries(parent)) {
+    if (value === undefined || /^(AWS_|APSYNC_)/.test(name) || name === 'POWERTOOLS_SERVICE_NAME') continue;
+    inherited[name] = value;
+  }
+  return { ...inherited, ...functionEnvironment };
 }

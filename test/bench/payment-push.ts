@@ -22,6 +22,7 @@ import { functionRegistry } from '../../shared/function-registry.ts';
 import { createNetSuiteClient } from '../../shared/netsuite/index.ts';
 import { logger } from '../../shared/observability.ts';
 import { DynamoStateStore } from '../../shared/state/state-store.ts';
+import { startCpuMeter } from './function-cpu.ts';
 
 const { values } = parseArgs({
   options: {
@@ -245,6 +246,8 @@ try {
   const payments = await seedWorkload(stack, state);
   const billCount = payments.reduce((sum, payment) => sum + payment.bills.length, 0);
   const seedMs = performance.now() - seedStart;
+  // Warm worker instances (threads), and their CPU from here on.
+  const cpuMeter = await startCpuMeter(stack, ['payment-push-worker']);
 
   stack.netsuite.faults.set('/services/rest', { latency: { baseMs: latencyMs } });
   if (procurifyLatencyMs > 0) stack.procurify.faults.set('/api', { latency: { baseMs: procurifyLatencyMs } });
@@ -284,6 +287,7 @@ try {
   const lastSynced = await state.latestStateUpdate('payment', 'synced');
   const wallMs = (lastSynced === undefined ? Date.now() : Date.parse(lastSynced)) - startedAt;
   const worker = stack.eventSources['payment-push-worker']!.stats();
+  const cpu = cpuMeter.read();
   const batches = worker.invocations - workerBefore.invocations;
   const records = worker.records - workerBefore.records;
 
@@ -365,6 +369,10 @@ try {
   );
   console.log(`  duplicates        ${duplicates} Vendor Payments sharing an external id (must be 0)`);
   console.log(
+    `  CPU per payment   product ${(cpu.productMs / paymentCount).toFixed(2)} ms (payment-push-worker threads), ` +
+      `sandboxes + emulators + event sources + this script ${(cpu.mainMs / paymentCount).toFixed(2)} ms`,
+  );
+  console.log(
     `  bills             ${billCount - billMismatches}/${billCount} paid by exactly the sum of their applications`,
   );
   console.log('  NetSuite requests by kind:');
@@ -423,6 +431,8 @@ try {
         governance429: baseline.stats.governance429,
       },
       ratioToBaseline: netsuiteRate / baseline.rate,
+      productCpuMsPerPayment: cpu.productMs / paymentCount,
+      mainThreadCpuMsPerPayment: cpu.mainMs / paymentCount,
     };
     console.log(`@@figures ${JSON.stringify(figures)}`);
   }

@@ -1,0 +1,28 @@
+// The product's CPU in a benchmark of local mode: the CPU time of some functions' worker threads
+// (infra/local/function-instances.ts, from process.threadCpuUsage inside each) over a run, apart from
+// the main thread's (sandboxes, AWS emulators, event sources, the benchmark script). Their instances are
+// provisioned first, so the run measures warm instances (cold starts: test/bench/bundles.ts).
+import type { LocalStack } from '../../infra/local/stack.ts';
+import type { FunctionName } from '../../shared/function-registry.ts';
+
+export interface CpuMeter {
+  /** CPU ms since the meter started: the functions' threads, and the main thread. */
+  read(): { productMs: number; mainMs: number };
+}
+
+export async function startCpuMeter(
+  stack: Pick<LocalStack, 'instances'>,
+  functions: readonly FunctionName[],
+): Promise<CpuMeter> {
+  await Promise.all(functions.map((name) => stack.instances[name]?.provision()));
+  const productMs = () =>
+    functions.reduce((sum, name) => sum + (stack.instances[name]?.stats().cpuMs ?? 0), 0);
+  const mainMs = () => {
+    const usage = process.threadCpuUsage();
+    return (usage.user + usage.system) / 1000;
+  };
+  const before = { productMs: productMs(), mainMs: mainMs() };
+  return {
+    read: () => ({ productMs: productMs() - before.productMs, mainMs: mainMs() - before.mainMs }),
+  };
+}
