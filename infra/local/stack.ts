@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { readSettings } from '../../shared/config/environment.ts';
 import {
   functionEnvironment,
   type SettingValues,
@@ -191,6 +192,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       }),
     ) as Record<FunctionName, Record<string, string>>;
     const environmentOf = (name: string): Record<string, string> => environments[name as FunctionName] ?? {};
+    // A function's threads read their settings on first use; a bad one (a time zone abbreviation) is
+    // refused now, naming its variable, as composing the functions here used to refuse it.
+    for (const environment of Object.values(environments)) readSettings(environment);
     const concurrencyOf = (definition: FunctionDefinition): number =>
       options.concurrency?.[definition.name as FunctionName] ??
       (queueOf(definition) !== undefined
