@@ -2,7 +2,7 @@
 // Payments) and `pull` (NetSuite paid bills → marked paid in Procurify) is active. Stored in the state
 // table's configuration; until an operator sets it, the deployment's default applies. Switching
 // affects only new activity, and is recorded in an audit trail.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AuditTrail, ConfigStore } from './state/ports.ts';
 
 export const paymentModes = ['push', 'pull'] as const;

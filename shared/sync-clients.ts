@@ -2,7 +2,7 @@
 // when its secret's value changes (rotation). Workers ask for them per invocation; the cost is a cache
 // hit. The functions and the CLI both get theirs here, through shared/config/runtime-parts.ts.
 import type { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import {
   type NetSuiteCredentials,
   netSuiteCredentialsSchema,

@@ -1,7 +1,7 @@
 // Deployment configuration of the CDK app: cdk.json context key `apsync`, deep-merged with
 // `-c apsyncOverride='{"json":...}'` and then `-c apsync.some.key=value` (one setting each). Read by
 // app.ts and the infra tests; validated with zod so a bad value fails synth naming the key.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { SettingValues } from '../../shared/config/function-environment.ts';
 import {
   decimalNumber,

@@ -1,6 +1,6 @@
 // The `--json` output of every `apsync` command: one zod schema per command, validated before printing
 // so the shape is stable for scripts. Exported for tests and for anyone scripting against the CLI.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { PaidBillBackfillCounts } from '../../shared/payments/backfill-paid-bills.ts';
 import type { PaymentBackfillCounts } from '../../shared/payments/backfill-payments.ts';
 import {

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import cliProgress from 'cli-progress';
 import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { BugError, classOf, DataError, SyncError } from '../../shared/errors.ts';
 import type { PaymentMode } from '../../shared/payment-mode.ts';
 import { settingNamesList } from '../../shared/settings/catalog.ts';

@@ -2,7 +2,7 @@
 // and the workers live in its process), the CLI calls it for `sync now` and for the scheduler's last runs
 // in `status`. Listed in local.json with a Bearer token (the file is readable by its owner only).
 import { timingSafeEqual } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DataError, TransientError } from '../../shared/errors.ts';
 import { type RunningServer, sendJson, startHttpServer } from '../sandboxes/http-server.ts';
 

@@ -1,7 +1,7 @@
 // Latency and fault injection shared by the NetSuite and Procurify sandboxes: per-endpoint rules,
 // changed at run time through each sandbox's admin API, drawn from a seeded random source so a
 // test run can be repeated exactly.
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const latencySchema = z
   .object({

@@ -26,7 +26,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { dirname } from 'node:path';
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 /** A snapshot file that cannot be used: not JSON, another sandbox's, another version, or a bad shape. */
 export class SandboxSnapshotError extends Error {

@@ -1,7 +1,7 @@
 // The NetSuite and Procurify credentials as stored in Secrets Manager (by `apsync secrets set`), read
 // through Powertools Parameters with a cache of minutes, validated with zod. Never logged.
 import type { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DataError } from '../errors.ts';
 import { netSuiteAlgorithms } from '../netsuite/index.ts';
 import { procurifyDomain } from '../procurify/domain.ts';

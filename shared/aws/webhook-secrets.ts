@@ -2,7 +2,7 @@
 // minutes (Powertools' own default is 5 seconds). The secret value is JSON: {"current": "whsec_...",
 // "previous": "whsec_..."}; `apsync secrets set webhook` moves the old current to previous on rotation.
 import type { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DataError } from '../errors.ts';
 import { classifyAwsError } from './sdk-errors.ts';
 

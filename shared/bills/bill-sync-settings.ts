@@ -5,7 +5,7 @@
 // how Vendor Bills of an older integration are recognized (legacy links). Read by the bill-sync use case
 // on every bill; validated, a bad value is a DataError naming it. What NetSuite must also confirm (the
 // accounts, folder and fields exist) is checked when the operator sets it (bill-settings-check.ts).
-import { z } from 'zod';
+import * as z from 'zod';
 import { DataError } from '../errors.ts';
 import type { ConfigStore } from '../state/state-store.ts';
 

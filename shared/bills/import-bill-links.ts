@@ -8,7 +8,7 @@
 // is not the one the Procurify bill's vendor is linked to, or its total is not the Procurify bill's
 // (lines + tax + shipping + costs). Imported bills are linked (origin `import`) and never written by
 // apsync. Called by the CLI (`apsync bills import-links <file>`).
-import { z } from 'zod';
+import * as z from 'zod';
 import { formatUnits } from '../money/money.ts';
 import type { ProcurifyBill, ProcurifyBills } from '../procurify/ports.ts';
 import type { RecordRef } from '../state/model.ts';

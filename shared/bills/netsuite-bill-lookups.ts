@@ -9,7 +9,7 @@
 // subsidiaries they are restricted to; empty = all) and `includechildren`; a custom segment's values are
 // restricted through MAP_customrecord_cseg_<id>_cseg_<id>_filterby_subsidiary(mapone = value, maptwo =
 // subsidiary) (infra/sandboxes/netsuite/README.md gives the sources).
-import { z } from 'zod';
+import * as z from 'zod';
 import { BugError } from '../errors.ts';
 import type { SuiteQl, SuiteQlParam } from '../netsuite/index.ts';
 

@@ -9,7 +9,7 @@
 // Legacy bills: a bill already in NetSuite from an older integration (recognized by the configured
 // external-id pattern or field, or linked by importBillLinks) is linked and NOT written: apsync does not
 // take over a bill it did not create; its link is what payments need.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { SyncError } from '../errors.ts';
 import type { BillMessage } from '../events/bill-message.ts';
 import {

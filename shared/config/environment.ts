@@ -1,6 +1,6 @@
 // Reads a function's configuration from its environment (resource names and settings set by the CDK
 // stack on AWS and by local mode on one machine), validated with zod: a missing or bad variable is named.
-import { z } from 'zod';
+import * as z from 'zod';
 import { environmentNames as names, settingNames } from '../resources.ts';
 import { decimalNumber, departmentLocationMap, httpUrl, ianaTimeZone } from './values.ts';
 

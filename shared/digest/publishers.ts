@@ -3,7 +3,7 @@
 // whose URL is kept in a Secrets Manager secret (JSON {"url": "https://hooks.slack.com/..."}), used only
 // when that secret holds a value.
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import { z } from 'zod';
+import * as z from 'zod';
 import { classifyAwsError } from '../aws/sdk-errors.ts';
 import { DataError, TransientError } from '../errors.ts';
 import type { FailureDigest } from './failure-digest.ts';

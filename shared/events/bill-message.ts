@@ -1,7 +1,7 @@
 // Messages on the bill queue: "sync this approved Procurify bill to NetSuite". Sent by the Procurify
 // poll, by a replay of a parked bill and by backfill; consumed by the bill-sync worker, which reads the
 // bill's current detail instead of trusting the message.
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const billMessageSchema = z
   .object({

@@ -1,7 +1,7 @@
 // Messages on the inbound queue: "look at this NetSuite record now". Sent by webhook-ingest (from a
 // signed notice), by the NetSuite poll and by backfill; consumed by the inbound worker, which always
 // fetches the current record instead of trusting the message.
-import { z } from 'zod';
+import * as z from 'zod';
 import { noticeEventTypes, noticeRecordTypes } from './record-event-notice.ts';
 
 export const inboundMessageSchema = z

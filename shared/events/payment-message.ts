@@ -1,7 +1,7 @@
 // Messages on the payment queue: "push this Procurify payment to NetSuite as a Vendor Payment" (push
 // mode). Sent by the Procurify poll, by a manual re-sync and by backfill; consumed by the payment-push
 // worker, which is idempotent on the payment id.
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const paymentMessageSchema = z
   .object({

@@ -1,6 +1,6 @@
 // The record-event notice NetSuite's user-event script (infra/netsuite-script/) posts and the
 // webhook-ingest Lambda accepts; also what the NetSuite poll and backfill enqueue. The one schema for all of them.
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** NetSuite record type ids as SuiteScript spells them (`record.type`), lower-case. */
 export const noticeRecordTypes = ['vendor', 'account', 'department', 'vendorbill', 'vendorpayment'] as const;

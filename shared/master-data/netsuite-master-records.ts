@@ -1,6 +1,6 @@
 // NetSuite vendor, account and department records as the record API returns them (GET with
 // expandSubResources=true), validated at the boundary before any mapping.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { NetSuiteRecords } from '../netsuite/index.ts';
 
 const reference = z.object({ id: z.string(), refName: z.string().optional() }).passthrough();

@@ -10,7 +10,7 @@
 // mobilephone, fax, url and the address book tables (vendoraddressbook, vendoraddressbookentityaddress) as
 // the NetSuite sandbox documents them (infra/sandboxes/netsuite/suiteql-mirror.ts, from the Records
 // Catalog).
-import { z } from 'zod';
+import * as z from 'zod';
 import { wallTimeToInstant } from '../netsuite-poll/account-time.ts';
 import type { NetSuiteAccount, NetSuiteDepartment, NetSuiteVendor } from './netsuite-master-records.ts';
 

@@ -3,7 +3,7 @@
 // account clock through SuiteQL and the record API. SuiteQL never returns deleted records: deletes reach
 // Procurify through the webhook's delete notice (the user-event script's `delete` event), which the
 // inbound worker turns into a deactivation; a lost delete notice is not recovered by the poll.
-import { z } from 'zod';
+import * as z from 'zod';
 import { type NetSuiteRecords, type SuiteQl, suiteQlTimestamp } from '../netsuite/index.ts';
 import { isoSeconds, wallTimePattern } from './account-time.ts';
 import type { AccountClock, AccountTimeSample, ChangedRecord, MasterRecordChanges } from './ports.ts';

@@ -1,7 +1,7 @@
 // The NetSuite client's configuration: validated once by createNetSuiteClient (and by whoever loads
 // credentials from Secrets Manager) so a bad field fails at start with a message naming it.
 import { createPrivateKey, type KeyObject } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { BugError } from '../errors.ts';
 import { defaultRetryPolicy, type RetryPolicy } from '../retry.ts';
 

@@ -1,7 +1,7 @@
 // Turns a NetSuite HTTP answer that is not a success into one of the four error classes
 // (shared/errors.ts), carrying NetSuite's own code, detail and field path. Called by the request
 // pipeline (transport.ts) and the token provider; pure, so it is unit-tested from bodies alone.
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   AuthError,
   BugError,

@@ -2,7 +2,7 @@
 // "Working with OpenAPI 3.0 Metadata"): a record type's OpenAPI 3.0 description with the account's custom
 // fields. apsync reads it to check, when an operator configures custom fields, that a field exists on the
 // Vendor Bill (body or expense line) and has a type the configured source can fill.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { NetSuiteTransport } from './transport.ts';
 
 /** One field's schema: its JSON type and format, or a `$ref` (a record reference such as nsResource). */

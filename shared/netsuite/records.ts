@@ -1,7 +1,7 @@
 // NetSuite record API (netsuite.md "Records"): read, create, upsert by external id, patch, delete and
 // list records of one type. The use cases depend on the NetSuiteRecords interface; this is its REST
 // implementation, built by createNetSuiteClient.
-import { z } from 'zod';
+import * as z from 'zod';
 import { BugError, DataError } from '../errors.ts';
 import type { NetSuiteResponse, NetSuiteTransport } from './transport.ts';
 

@@ -5,7 +5,7 @@
 // permit, retries: a re-send is safe) to the account's RESTlet host. Use cases depend on the
 // NetSuiteAttachments interface; createNetSuiteClient builds it when `restlets` is configured.
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { BugError, DataError, SyncError } from '../errors.ts';
 import type { NetSuiteRestletsConfig } from './config.ts';
 import { validateAnswer } from './records.ts';

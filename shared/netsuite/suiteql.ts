@@ -3,7 +3,7 @@
 // caller's zod schema, and key-windowed reads that go past the 100,000-row cap of one query.
 // The use cases (delta polls, backfill, paid-bill pull) depend on the SuiteQl interface.
 
-import { z } from 'zod';
+import * as z from 'zod';
 import { BugError } from '../errors.ts';
 import { validateAnswer } from './records.ts';
 import type { NetSuiteTransport } from './transport.ts';

@@ -3,7 +3,7 @@
 // minutes, and makes concurrent callers share one renewal. Called by the request pipeline.
 import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
-import { z } from 'zod';
+import * as z from 'zod';
 import { BugError, classifyNetworkFailure } from '../errors.ts';
 import type { NetSuiteClientConfig } from './config.ts';
 import { loadPrivateKey, tokenScopes } from './config.ts';

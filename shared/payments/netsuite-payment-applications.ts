@@ -3,7 +3,7 @@
 // links (`nexttransactionlinelink`: previousdoc the bill, nextdoc the payment, foreignamount the amount
 // in the transaction currency; infra/sandboxes/netsuite/suiteql-mirror.ts plays the same table). Voided
 // Vendor Payments do not count.
-import { z } from 'zod';
+import * as z from 'zod';
 import { toCents } from '../money/money.ts';
 import type { SuiteQl } from '../netsuite/index.ts';
 import type { VendorPaymentApplication } from './match-vendor-payment.ts';

@@ -3,7 +3,7 @@
 // createNetSuitePaymentFacts) — and bills paid since a watermark with the date of the payment that paid
 // them (pull mode). SuiteQL values are strings and null columns are
 // absent, so every column but the id is optional here.
-import { z } from 'zod';
+import * as z from 'zod';
 import { toCents } from '../money/money.ts';
 import type { NetSuiteRecords, SuiteQl } from '../netsuite/index.ts';
 import { suiteQlTimestamp } from '../netsuite/index.ts';

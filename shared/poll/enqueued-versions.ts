@@ -2,7 +2,7 @@
 // time) pairs it enqueued that a later run may read again (modified at or after the watermark minus the
 // overlap). One small item in the state table (ConfigStore), written under the poll's lease. Used by the
 // watermarked poll runner (watermarked-poll.ts) for both polls.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ConfigStore } from '../state/ports.ts';
 
 /** How a poll writes a version: its entry starts with the time in watermark form, so it sorts by time. */

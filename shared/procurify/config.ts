@@ -1,7 +1,7 @@
 // The Procurify client's configuration: a zod schema with the defaults (page size, retries, deadlines,
 // token renewal, attachment size limit), checked once when a client is built (a bad field is a BugError
 // naming it).
-import { z } from 'zod';
+import * as z from 'zod';
 import { BugError } from '../errors.ts';
 import { defaultRetryPolicy } from '../retry.ts';
 import { source } from './errors.ts';

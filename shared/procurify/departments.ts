@@ -1,6 +1,6 @@
 // Procurify departments (`/api/v3/departments/`: list, create looked up by branch and name before a
 // retry, PUT) and the reference lists they are read with: locations and currencies.
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { createWithLookup } from './creates.ts';
 import { listPages } from './paging.ts';
 import type { DepartmentWrite, ProcurifyDepartment, ProcurifyDepartments } from './ports.ts';

@@ -2,7 +2,7 @@
 // `domain`, `apsync secrets set procurify`): the customer's sub-domain, Procurify's own term —
 // `acme` for https://acme.procurify.com. Validated with the same schema at each boundary; the API host
 // is derived here only.
-import { z } from 'zod';
+import * as z from 'zod';
 
 const subDomainPattern = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 

@@ -1,6 +1,6 @@
 // Reading Procurify's paged lists: page by page following `next` (kept on the configured host), and the
 // change scan by modification time that skips nothing when records change during the read.
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { BugError } from '../errors.ts';
 import { source } from './errors.ts';
 import { pageSchema } from './schemas.ts';

@@ -2,7 +2,7 @@
 // bodies it writes. Used by the Procurify client (client.ts) at the boundary; the inferred types are
 // what use cases see. Money stays a decimal string; fields the API sends as JSON numbers are turned
 // into decimal strings here.
-import { z } from 'zod';
+import * as z from 'zod';
 import { isDecimalString, numberToDecimalString } from '../money/money.ts';
 
 /** Money as a decimal string, from a decimal string or a JSON number. */

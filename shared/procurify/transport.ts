@@ -2,7 +2,7 @@
 // deadline per request, answers classified into apsync's error classes (errors.ts), retries with
 // backoff (backoff.ts), and zod at the boundary: answers checked against their schema (a misfit is a
 // bug) and bodies checked before they are written (a misfit is a data problem naming the field).
-import { z } from 'zod';
+import * as z from 'zod';
 import { BugError, classifyNetworkFailure, DataError } from '../errors.ts';
 import { type RetryHooks, withRetry } from '../retry.ts';
 import { describeIssue, type ParsedProcurifyClientConfig } from './config.ts';

@@ -2,7 +2,7 @@
 // Vendor Payments through SuiteQL, 1000 rows a page in (last-modified, id) windows — N records in about
 // N/1000 requests. Master records come back in the record API's shape the mapping functions take, by the
 // same translation the inbound worker's batch read uses (shared/master-data/netsuite-master-rows.ts).
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   accountRecord,
   accountRowSchema,

@@ -3,7 +3,7 @@
 // where it is kept in the state table's configuration, and what NetSuite or Procurify must confirm
 // before it is stored (change-setting.ts runs the checks). The README's settings table is generated from
 // this list (test/unit/settings-catalog.test.ts keeps the two in step).
-import { z } from 'zod';
+import * as z from 'zod';
 import { billSyncSettingsSchema } from '../bills/bill-sync-settings.ts';
 import { departmentLocationMap, netSuiteIdList } from '../config/values.ts';
 import { DataError } from '../errors.ts';

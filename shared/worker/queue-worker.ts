@@ -1,5 +1,6 @@
 // The shape every SQS worker shares (inbound, bill, payment): Powertools batch processing with partial
-// batch responses, each record validated by the batch parser, and the error class deciding the outcome:
+// batch responses, each record's body validated on its own (JSON, then the message schema; a bad one
+// fails alone as a bug), and the error class deciding the outcome:
 // data → the message ends (the record's state says why); transient/auth → retried later with a growing,
 // jittered delay, then the dead-letter queue; bug → retried, then the dead-letter queue. A record whose
 // lease another worker holds (record-lease.ts) is not a failure: it is sent again as a new message after
@@ -7,15 +8,14 @@
 // message's receives; past maxLeaseWaits, or when it cannot be sent, it comes back once the lease can
 // have ended (one receive spent per lease).
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import { parser } from '@aws-lambda-powertools/batch/parser';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import {
   type MessageVisibility,
   type RetryDelayPolicy,
   retryDelaySeconds,
 } from '../aws/message-visibility.ts';
-import { classOf, SyncError } from '../errors.ts';
+import { BugError, classOf, SyncError } from '../errors.ts';
 import { logger } from '../observability.ts';
 import type { MessageFailureLog } from '../state/ports.ts';
 import { leaseHeldCode } from '../state/record-lease.ts';
@@ -61,15 +61,25 @@ export interface QueueWorkerOptions<T, B = undefined> {
 
 export function createQueueWorker<T, B = undefined>(options: QueueWorkerOptions<T, B>) {
   const recordHandler = async (
-    record: SQSRecord & { body: T },
+    record: SQSRecord,
     batch: B | undefined,
     lanes: BatchLanes | undefined,
   ): Promise<void> => {
     const receiveCount = Number(record.attributes.ApproximateReceiveCount ?? '1');
+    const parsed = parseMessage(record.body, options.schema);
+    if (!parsed.ok) {
+      throw new BugError(
+        `${options.name}: message ${record.messageId} is not a valid message: ${parsed.problem}`,
+        {
+          source: 'sqs',
+        },
+      );
+    }
+    const message = parsed.message;
     const process = () =>
-      options.processMessage(record.body, { receiveCount, messageId: record.messageId, batch });
+      options.processMessage(message, { receiveCount, messageId: record.messageId, batch });
     try {
-      await (lanes === undefined ? process() : lanes.run(options.lanes?.laneOf(record.body), process));
+      await (lanes === undefined ? process() : lanes.run(options.lanes?.laneOf(message), process));
     } catch (error) {
       if (classOf(error) === 'data') {
         logger.warn('message ended with a data error', {
@@ -85,20 +95,15 @@ export function createQueueWorker<T, B = undefined>(options: QueueWorkerOptions<
 
   return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
     // One processor per invocation: local mode runs several invocations of a handler at once.
-    const processor = new BatchProcessor(EventType.SQS, {
-      parser,
-      innerSchema: options.schema as z.ZodType,
-      transformer: 'json',
-      logger,
-    });
+    // Bodies are parsed in recordHandler, not by Powertools' batch parser: that one imports zod's `z`
+    // export, which brings every zod locale into the bundle (test/bench/bundles.ts).
+    const processor = new BatchProcessor(EventType.SQS);
     const batch = await prepareBatch(event, options);
     const inParallel = options.processInParallel ?? true;
     const lanes = inParallel && options.lanes !== undefined ? batchLanes(options.lanes.limit) : undefined;
     const response = await processPartialResponse(
       event,
-      ((record: SQSRecord & { body: T }) => recordHandler(record, batch, lanes)) as (
-        record: SQSRecord,
-      ) => Promise<void>,
+      (record: SQSRecord) => recordHandler(record, batch, lanes),
       processor,
       { context, processInParallel: inParallel, throwOnFullBatchFailure: false },
     );
@@ -134,12 +139,8 @@ async function prepareBatch<T, B>(
 ): Promise<B | undefined> {
   if (options.prepareBatch === undefined) return undefined;
   const messages = event.Records.flatMap((record) => {
-    try {
-      const parsed = options.schema.safeParse(JSON.parse(record.body));
-      return parsed.success ? [parsed.data] : [];
-    } catch {
-      return [];
-    }
+    const parsed = parseMessage(record.body, options.schema);
+    return parsed.ok ? [parsed.message] : [];
   });
   if (messages.length === 0) return undefined;
   try {
@@ -154,6 +155,27 @@ async function prepareBatch<T, B>(
   }
 }
 
+/** A record's body as a message of the worker's schema, or what is wrong with it. */
+function parseMessage<T>(
+  body: string,
+  schema: z.ZodType<T>,
+): { ok: true; message: T } | { ok: false; problem: string } {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch (error) {
+    return { ok: false, problem: `not JSON (${(error as Error).message})` };
+  }
+  const parsed = schema.safeParse(json);
+  if (parsed.success) return { ok: true, message: parsed.data };
+  return {
+    ok: false,
+    problem: parsed.error.issues
+      .map((issue) => `${issue.path.length === 0 ? '(body)' : issue.path.join('.')}: ${issue.message}`)
+      .join('; '),
+  };
+}
+
 /**
  * For each failed message (parse failures included): keep its last error for `apsync dlq list`, and
  * delay its next delivery by a growing, jittered time (SQS moves it to the DLQ after maxReceiveCount).
@@ -165,7 +187,7 @@ async function handleFailures(
   await Promise.all(
     failed.map(async ({ record, error }) => {
       const receiveCount = Number(record.attributes.ApproximateReceiveCount ?? '1');
-      const errorClass = error === undefined || error.name === 'ParsingError' ? 'bug' : classOf(error);
+      const errorClass = error === undefined ? 'bug' : classOf(error);
       const leaseWait = options.waitOutHeldLeases === true ? heldLeaseSeconds(error) : undefined;
       const delaySeconds = leaseWait ?? retryDelaySeconds(receiveCount, options.retryDelay);
       logger.warn(leaseWait === undefined ? 'message will be retried' : 'message waits for a held lease', {

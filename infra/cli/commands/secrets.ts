@@ -5,7 +5,7 @@
 // becomes `previous`, so notices signed with either are accepted until NetSuite has the new one.
 import { createPrivateKey, randomBytes } from 'node:crypto';
 import { GetSecretValueCommand, PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { netSuiteCredentialsSchema, procurifyCredentialsSchema } from '../../../shared/aws/credentials.ts';
 import { classifyAwsError } from '../../../shared/aws/sdk-errors.ts';
 import { type WebhookSecretValue, webhookSecretValueSchema } from '../../../shared/aws/webhook-secrets.ts';

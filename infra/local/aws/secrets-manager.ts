@@ -3,7 +3,7 @@
 // `X-Amz-Target: secretsmanager.<Operation>`), with versions and the AWSCURRENT / AWSPREVIOUS staging
 // labels that webhook secret rotation relies on. Started by index.ts; no such emulator exists on npm.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { Journal } from './journal.ts';
 import {
   type EmulatedService,

@@ -2,7 +2,7 @@
 // `X-Amz-Target: AmazonSQS.<Operation>`, query-compatible error codes), mapped onto the queue engine in
 // sqs-queues.ts, and the query protocol older clients speak (Debian's AWS CLI 2.9: `Action=…` forms, XML
 // answers), translated by sqs-query-protocol.ts onto the same operations. Started by index.ts.
-import { z } from 'zod';
+import * as z from 'zod';
 import { SyncError } from '../../../shared/errors.ts';
 import {
   type EmulatedService,

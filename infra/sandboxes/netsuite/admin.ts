@@ -3,7 +3,7 @@
 // and counters, change config and faults at run time, expire tokens. Bypasses auth, governance and
 // faults; never in the request log. Every invalid input is a 400 naming the field.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { z } from 'zod';
+import * as z from 'zod';
 import { faultRulesSchema } from '../faults.ts';
 import { BodyTooLargeError, readJsonBody, sendEmpty, sendJson } from '../http-server.ts';
 import type { NetSuiteSandboxCore } from './core.ts';

@@ -4,7 +4,7 @@
 // start; local mode sets it again), tokens, faults, the request log and counters. Read and written by
 // startNetSuiteSandbox (index.ts) through ../snapshot-file.ts, whose journal entries (NetSuiteJournal)
 // are the records changed since the last commit, whole or deleted, with everything but the records.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { SnapshotJournal } from '../snapshot-file.ts';
 import type { SandboxClientRegistration } from './auth.ts';
 import type { NetSuiteSandboxCore } from './core.ts';

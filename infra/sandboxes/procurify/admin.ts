@@ -4,7 +4,7 @@
 // configuration, stats. It bypasses auth and faults and is not in the request log.
 // Mounted by index.ts; used by tests, the local runtime and benchmarks.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { z } from 'zod';
+import * as z from 'zod';
 import { faultRulesSchema } from '../faults.ts';
 import { readBody, sendJson } from '../http-server.ts';
 import { addBulkBills, addBulkPayments, type DemoOptions, seedDemoCompany } from './demo-data.ts';

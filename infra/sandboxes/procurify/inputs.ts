@@ -1,7 +1,7 @@
 // Inputs of the Procurify sandbox's "act as a Procurify user" operations and of seeding, validated
 // with zod: used by the admin API (admin.ts), the sandbox's methods (index.ts) and demo-data.ts.
 // These are the sandbox's own forms (Procurify has no API to create bills or payments).
-import { z } from 'zod';
+import * as z from 'zod';
 import { customFieldTypes, paymentStatuses } from './model.ts';
 
 const money = z.string().regex(/^-?\d{1,13}(\.\d{1,2})?$/, 'a decimal string with at most two decimals');

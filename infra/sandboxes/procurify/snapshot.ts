@@ -4,7 +4,7 @@
 // written by startProcurifySandbox (index.ts) through ../snapshot-file.ts, whose journal entries
 // (ProcurifyJournal) are the records written since the last commit, whole, with the counters, clients
 // and configuration.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { SnapshotJournal } from '../snapshot-file.ts';
 import type { ClientCredentials } from './auth.ts';
 import { type SandboxConfig, sandboxConfigSchema } from './state.ts';

@@ -1,7 +1,7 @@
 // What the Procurify sandbox's parts share: its configuration (changed at run time through the admin
 // API or setConfig), the store, fault plan, tokens, request log and counters. Built by index.ts, read
 // by api.ts and admin.ts.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { FaultOutcome, FaultPlan } from '../faults.ts';
 import type { ClientCredentials, TokenRegistry } from './auth.ts';
 import type { ProcurifyStore } from './store.ts';

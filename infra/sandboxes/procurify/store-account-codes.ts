@@ -1,7 +1,7 @@
 // The Procurify sandbox's account codes: seeded ones, the API's creates and PUTs (a code is unique), and
 // (de)activation, which only a Procurify user can do. Part of the store (store.ts); each write is told to
 // the change hook (store-records.ts) before it returns.
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { accountCodeInputSchema } from './inputs.ts';
 import type { AccountCodeRecord } from './model.ts';
 import { type ProcurifyRecords, SandboxInputError } from './store-records.ts';

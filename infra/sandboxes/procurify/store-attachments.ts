@@ -2,7 +2,7 @@
 // SHA-1), found by UUID for the download route, and attached to a bill later (a new bill version). Part
 // of the store (store.ts); each write is told to the change hook (store-records.ts) before it returns.
 import { createHash } from 'node:crypto';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { type AttachmentInput, attachmentInputSchema } from './inputs.ts';
 import type { AttachmentRecord, BillRecord } from './model.ts';
 import { type ProcurifyRecords, SandboxInputError } from './store-records.ts';

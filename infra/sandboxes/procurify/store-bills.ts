@@ -2,7 +2,7 @@
 // create (lines taxed and allocated, costs, attachments), edit, approve, and the API's mark-as-paid.
 // Part of the store (store.ts); each write is told to the change hook (store-records.ts) before it
 // returns.
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { type BillInput, type BillPatch, billInputSchema, billPatchSchema } from './inputs.ts';
 import {
   type AttachmentRecord,

@@ -1,7 +1,7 @@
 // The Procurify sandbox's locations and departments (a department belongs to a location, its `branch`):
 // seeded ones and the API's department creates and PUTs. Part of the store (store.ts); each write is
 // told to the change hook (store-records.ts) before it returns.
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { departmentInputSchema, locationInputSchema } from './inputs.ts';
 import type { DepartmentRecord, LocationRecord } from './model.ts';
 import { type ProcurifyRecords, SandboxInputError } from './store-records.ts';

@@ -1,7 +1,7 @@
 // The Procurify sandbox's company settings, as seeding and an administrator create them: currencies,
 // payment terms, company payment methods and the custom fields of bill lines. Part of the store
 // (store.ts); each write is told to the change hook (store-records.ts) before it returns.
-import type { z } from 'zod';
+import type * as z from 'zod';
 import {
   currencyInputSchema,
   customFieldInputSchema,

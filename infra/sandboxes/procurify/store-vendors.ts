@@ -1,7 +1,7 @@
 // The Procurify sandbox's vendors: seeded ones and the API's creates, PUTs and PATCHes (a nested payment
 // term found by name or created). Part of the store (store.ts); each write is told to the change hook
 // (store-records.ts) before it returns.
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { vendorInputSchema } from './inputs.ts';
 import type { VendorRecord } from './model.ts';
 import type { ProcurifyRecords } from './store-records.ts';
