@@ -513,9 +513,9 @@ function buildProgram(io: CliIo, state: RunState): Command {
         setBillConfig(cli, options.file, by),
       ),
     );
-  /** A bill action; the commands take a bill as its Procurify UUID or bill:<uuid> (billUuidOf). */
-  const emitBillAction = async (run: (cli: CliServices) => Promise<schemas.BillActionOutput>) =>
-    emit(schemas.billActionOutputSchema, await run(await services()), renderBillAction);
+  /** A change to bills, made as the operator; a bill is its Procurify UUID or bill:<uuid> (billUuidOf). */
+  const emitBillAction = (run: (cli: CliServices, by: string) => Promise<schemas.BillActionOutput>) =>
+    emitChange(schemas.billActionOutputSchema, renderBillAction, run);
   const bill = new Argument('<bill>', 'Procurify bill UUID (or bill:<uuid>)');
   bills
     .command('exclude')
@@ -523,27 +523,29 @@ function buildProgram(io: CliIo, state: RunState): Command {
     .addArgument(bill)
     .requiredOption('--reason <text>', 'why (recorded and shown)')
     .action((uuid: string, options: { reason: string }) =>
-      emitBillAction((cli) => excludeBills(cli, uuid, options.reason)),
+      emitBillAction((cli, by) => excludeBills(cli, uuid, options.reason, by)),
     );
   bills
     .command('include')
     .description('undo an exclusion; the bill is queued')
     .addArgument(bill)
-    .action((uuid: string) => emitBillAction((cli) => includeBills(cli, uuid)));
+    .action((uuid: string) => emitBillAction((cli, by) => includeBills(cli, uuid, by)));
   bills
     .command('sync')
     .description('select bills for sync (bill sync mode manual) and queue them')
     .argument('<bills...>', 'Procurify bill UUIDs (or bill:<uuid>)')
-    .action((uuids: string[]) => emitBillAction((cli) => syncBills(cli, uuids)));
+    .action((uuids: string[]) => emitBillAction((cli, by) => syncBills(cli, uuids, by)));
   bills
     .command('unlink')
     .description("remove a bill's link to its NetSuite Vendor Bill (neither bill changes)")
     .addArgument(bill)
-    .action((uuid: string) => emitBillAction((cli) => unlinkBills(cli, uuid)));
+    .action((uuid: string) => emitBillAction((cli, by) => unlinkBills(cli, uuid, by)));
   bills
     .command('excluded')
     .description('list excluded bills with who, when and why')
-    .action(() => emitBillAction(excludedBills));
+    .action(async () =>
+      emit(schemas.billActionOutputSchema, await excludedBills(await services()), renderBillAction),
+    );
   bills
     .command('import-links')
     .description('link Vendor Bills of an older integration: CSV procurify_bill_uuid,netsuite_bill_id')

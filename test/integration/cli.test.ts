@@ -605,6 +605,56 @@ describe('against the local stack', () => {
     expect(paymentPreview.reason).toMatch(/^Bill not synced/);
   });
 
+  it('excludes a bill from the sync and includes it again, recording the operator as every change does', async () => {
+    // Never synced (excluded first): any vendor, account code and department of the Procurify sandbox.
+    const { store } = stack.procurify;
+    const bill = stack.procurify.createBill({
+      vendor: [...store.vendors.values()][0]!.id,
+      currency: 'USD',
+      invoice_number: 'CLI-EXCLUDE-1',
+      invoice_date: '2026-02-27',
+      due_date: '2026-03-29',
+      status: 2,
+      items: [
+        {
+          description: 'Card-paid lunch',
+          amount: '18.00',
+          account_code: [...store.accountCodes.values()][0]!.id,
+          department: [...store.departments.values()][0]!.id,
+        },
+      ],
+    });
+    const excluded = await json(schemas.billActionOutputSchema, [
+      'bills',
+      'exclude',
+      bill.uuid,
+      '--reason',
+      'paid by card',
+    ]);
+    expect(excluded).toMatchObject({ action: 'exclude', bills: [bill.uuid] });
+    expect(excluded.message).toMatch(/^Excluded from the sync by .+ \(apsync CLI\): paid by card$/);
+    const listed = await json(schemas.billActionOutputSchema, ['bills', 'excluded']);
+    expect(listed.bills).toContain(bill.uuid);
+    expect(listed.message).toMatch(new RegExp(`${bill.uuid} {2}\\S+ {2}.+ \\(apsync CLI\\) {2}paid by card`));
+    const trail = await json(schemas.auditOutputSchema, ['audit', `bill:${bill.uuid}`]);
+    expect(trail.entries.at(-1)?.facts?.by).toMatch(/\(apsync CLI\)$/);
+
+    expect(await json(schemas.billActionOutputSchema, ['bills', 'include', `bill:${bill.uuid}`])).toEqual({
+      action: 'include',
+      bills: [bill.uuid],
+      message: 'included again and queued',
+    });
+    expect((await json(schemas.billActionOutputSchema, ['bills', 'excluded'])).bills).not.toContain(
+      bill.uuid,
+    );
+    const again = await cli(['bills', 'include', bill.uuid]);
+    expect(again.code).toBe(1);
+    expect(again.err).toMatch(/is not excluded/);
+    const notABill = await cli(['bills', 'exclude', 'vendor:101', '--reason', 'x']);
+    expect(notABill.code).toBe(2);
+    expect(notABill.err).toMatch(/"vendor:101" is not a Procurify bill; write bill:<uuid>/);
+  });
+
   it('backfills every master record onto the inbound queue', async () => {
     const backfill = await json(schemas.backfillOutputSchema, ['backfill', '--since', '2000-01-01']);
     expect(backfill.enqueued.vendor).toBe(vendorIds.length);

@@ -105,26 +105,39 @@ export async function excludeBills(
   services: CliServices,
   uuid: string,
   reason: string,
+  by: string,
 ): Promise<BillActionOutput> {
-  const state = await excludeBill(billUuidOf(uuid), reason, selectionDeps(services), process.env.USER);
+  const state = await excludeBill(billUuidOf(uuid), reason, selectionDeps(services), by);
   return { action: 'exclude', bills: [state.ref.id], message: state.message ?? 'excluded' };
 }
 
 /** `apsync bills include <uuid>`: undo an exclusion; the bill is queued. */
-export async function includeBills(services: CliServices, uuid: string): Promise<BillActionOutput> {
-  const state = await includeBill(billUuidOf(uuid), selectionDeps(services), process.env.USER);
+export async function includeBills(
+  services: CliServices,
+  uuid: string,
+  by: string,
+): Promise<BillActionOutput> {
+  const state = await includeBill(billUuidOf(uuid), selectionDeps(services), by);
   return { action: 'include', bills: [state.ref.id], message: 'included again and queued' };
 }
 
 /** `apsync bills sync <uuid…>`: select bills for sync (manual bill sync mode) and queue them. */
-export async function syncBills(services: CliServices, uuids: string[]): Promise<BillActionOutput> {
-  const ids = await selectBills(uuids.map(billUuidOf), selectionDeps(services), process.env.USER);
+export async function syncBills(
+  services: CliServices,
+  uuids: string[],
+  by: string,
+): Promise<BillActionOutput> {
+  const ids = await selectBills(uuids.map(billUuidOf), selectionDeps(services), by);
   return { action: 'sync', bills: ids, message: `${ids.length} bill(s) selected and queued` };
 }
 
 /** `apsync bills unlink <uuid>`: remove a bill's link (both bills stay as they are). */
-export async function unlinkBills(services: CliServices, uuid: string): Promise<BillActionOutput> {
-  const link = await unlinkBill(billUuidOf(uuid), selectionDeps(services), process.env.USER);
+export async function unlinkBills(
+  services: CliServices,
+  uuid: string,
+  by: string,
+): Promise<BillActionOutput> {
+  const link = await unlinkBill(billUuidOf(uuid), selectionDeps(services), by);
   return {
     action: 'unlink',
     bills: [link.procurifyId],
