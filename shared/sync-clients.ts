@@ -49,27 +49,23 @@ export function createSyncClientSource(
   };
 }
 
+/**
+ * A source of one client from its secret: the client is kept while the secret's value stays the same,
+ * rebuilt when it changes.
+ */
+const clientSource =
+  <Credentials, Client>(
+    schema: z.ZodType<Credentials>,
+    build: (credentials: Credentials, settings: SyncClientSettings) => Client,
+  ) =>
+  (provider: SecretsProvider, secretName: string, settings: SyncClientSettings): (() => Promise<Client>) =>
+    rebuiltWhenSecretChanges(provider, secretName, schema, (credentials) => build(credentials, settings));
+
 /** The NetSuite client alone, for holders of the NetSuite secret only (the NetSuite poll). */
-export function createNetSuiteClientSource(
-  provider: SecretsProvider,
-  netsuiteSecret: string,
-  settings: SyncClientSettings,
-): () => Promise<NetSuiteClient> {
-  return rebuiltWhenSecretChanges(provider, netsuiteSecret, netSuiteCredentialsSchema, (credentials) =>
-    buildNetSuite(credentials, settings),
-  );
-}
+export const createNetSuiteClientSource = clientSource(netSuiteCredentialsSchema, buildNetSuite);
 
 /** The Procurify client alone, for holders of the Procurify secret only (the Procurify poll). */
-export function createProcurifyClientSource(
-  provider: SecretsProvider,
-  procurifySecret: string,
-  settings: SyncClientSettings,
-): () => Promise<ProcurifyClient> {
-  return rebuiltWhenSecretChanges(provider, procurifySecret, procurifyCredentialsSchema, (credentials) =>
-    buildProcurify(credentials, settings),
-  );
-}
+export const createProcurifyClientSource = clientSource(procurifyCredentialsSchema, buildProcurify);
 
 /** A client built from a secret's value, kept while the value stays the same, rebuilt when it changes. */
 function rebuiltWhenSecretChanges<Credentials, Client>(

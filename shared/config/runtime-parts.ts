@@ -11,14 +11,13 @@ import {
   type RetryDelayPolicy,
   SqsMessageVisibility,
 } from '../aws/message-visibility.ts';
-import type { NetSuiteClient } from '../netsuite/index.ts';
-import type { ProcurifyClient } from '../procurify/ports.ts';
 import { DynamoStateStore } from '../state/state-store.ts';
 import {
   createNetSuiteClientSource,
   createProcurifyClientSource,
   createSyncClientSource,
   type SyncClientSecrets,
+  type SyncClientSettings,
   type SyncClients,
 } from '../sync-clients.ts';
 import { type Environment, type FunctionSettings, readSettings } from './environment.ts';
@@ -50,13 +49,26 @@ export function stateStore(
   });
 }
 
-export function syncClients(
-  secrets: SyncClientSecrets,
-  settings: FunctionSettings,
-  aws: RuntimeAws = functionAws,
-): () => Promise<SyncClients> {
-  return createSyncClientSource(aws.secrets(), secrets, settings);
-}
+/** A client source of shared/sync-clients.ts, reading its secrets with the runtime's Secrets Manager. */
+const withSecrets =
+  <Secrets, Client>(
+    source: (
+      provider: SecretsProvider,
+      secrets: Secrets,
+      settings: SyncClientSettings,
+    ) => () => Promise<Client>,
+  ) =>
+  (secrets: Secrets, settings: FunctionSettings, aws: RuntimeAws = functionAws): (() => Promise<Client>) =>
+    source(aws.secrets(), secrets, settings);
+
+/** Both clients, each rebuilt when its own secret changes. */
+export const syncClients = withSecrets(createSyncClientSource);
+
+/** The NetSuite client alone (a function holding only the NetSuite secret). */
+export const netSuiteClient = withSecrets(createNetSuiteClientSource);
+
+/** The Procurify client alone (a function holding only the Procurify secret). */
+export const procurifyClient = withSecrets(createProcurifyClientSource);
 
 /**
  * What a function working on both systems builds first from its environment and resource variables
@@ -72,22 +84,6 @@ export function syncFunctionParts(
     state: stateStore(resources.stateTable, settings),
     clients: syncClients(resources, settings),
   };
-}
-
-export function netSuiteClient(
-  netsuiteSecret: string,
-  settings: FunctionSettings,
-  aws: RuntimeAws = functionAws,
-): () => Promise<NetSuiteClient> {
-  return createNetSuiteClientSource(aws.secrets(), netsuiteSecret, settings);
-}
-
-export function procurifyClient(
-  procurifySecret: string,
-  settings: FunctionSettings,
-  aws: RuntimeAws = functionAws,
-): () => Promise<ProcurifyClient> {
-  return createProcurifyClientSource(aws.secrets(), procurifySecret, settings);
 }
 
 /** What createQueueWorker needs besides the use case: where the queue is and how retries are spaced. */

@@ -26,9 +26,9 @@ import {
   mapAccount,
   mapDepartment,
   mapVendor,
+  masterScope,
   type ProcurifyLookups,
-  segmentScope,
-  vendorScope,
+  type ScopeDecision,
 } from './map-master-data.ts';
 import type { NetSuiteAccount, NetSuiteDepartment, NetSuiteVendor } from './netsuite-master-records.ts';
 import { vendorCurrencyCode, vendorTermsName } from './vendor-references.ts';
@@ -128,6 +128,30 @@ const unchanged = (
   payload,
 });
 
+/** A record a scope setting cannot be applied to (refused), or one out of scope (skipped). */
+function outOfScope(scope: ScopeDecision): MasterDecision | undefined {
+  if ('invalid' in scope) return { kind: 'invalid', message: scope.invalid };
+  if (!scope.inScope) return { kind: 'skip', message: scope.reason };
+  return undefined;
+}
+
+/** Write `payload` to the target (created when there is no id); `link`: the record's link, if any. */
+const writeDecision = (
+  kind: MasterWriteTarget['kind'],
+  targetId: number | undefined,
+  payload: MasterWrite,
+  hash: string,
+  link: RecordLink | undefined,
+): Extract<MasterDecision, { kind: 'write' }> => ({
+  kind: 'write',
+  target: target(kind, targetId),
+  payload,
+  hash,
+  ...(link === undefined ? {} : { link }),
+  origin: 'created',
+  notes: [],
+});
+
 /**
  * The decision for one record: `record` is undefined when it is gone from NetSuite (or the notice says
  * it was deleted); `lastHash` is the content hash the record's state remembers.
@@ -140,6 +164,8 @@ export async function decideMasterRecord(
   deps: DecideMasterRecordDependencies,
 ): Promise<MasterDecision> {
   if (record === undefined) return decideDeactivation(kind, id, deps);
+  const outside = outOfScope(masterScope(kind, record, deps.scope));
+  if (outside !== undefined) return outside;
   switch (kind) {
     case 'vendor':
       return decideVendor(record as NetSuiteVendor, lastHash, deps);
@@ -155,9 +181,6 @@ async function decideVendor(
   lastHash: string | undefined,
   deps: DecideMasterRecordDependencies,
 ): Promise<MasterDecision> {
-  const scope = vendorScope(vendor, deps.scope);
-  if ('invalid' in scope) return { kind: 'invalid', message: scope.invalid };
-  if (!scope.inScope) return { kind: 'skip', message: scope.reason };
   const names = await deps.vendorNames(vendor);
   const { write, notes } = mapVendor(vendor, await deps.lookups(), names.currencyCode, names.termsName);
   const hash = contentHash(write);
@@ -193,11 +216,7 @@ async function decideVendor(
     }
   }
   return {
-    kind: 'write',
-    target: target('vendor', targetId),
-    payload: write,
-    hash,
-    ...(link === undefined ? {} : { link }),
+    ...writeDecision('vendor', targetId, write, hash, link),
     origin,
     notes,
     ...(reason === undefined ? {} : { reason }),
@@ -213,9 +232,6 @@ async function decideAccount(
   lastHash: string | undefined,
   deps: DecideMasterRecordDependencies,
 ): Promise<MasterDecision> {
-  const scope = segmentScope(account, deps.scope);
-  if ('invalid' in scope) return { kind: 'invalid', message: scope.invalid };
-  if (!scope.inScope) return { kind: 'skip', message: scope.reason };
   const mapped = mapAccount(account);
   if ('skip' in mapped) return { kind: 'skip', message: mapped.skip };
   const write = { ...mapped.write };
@@ -247,13 +263,7 @@ async function decideAccount(
   // The Number changed in NetSuite: the linked account code is updated rather than a second one created.
   const targetId = found?.id ?? (link === undefined ? undefined : Number(link.procurifyId));
   return {
-    kind: 'write',
-    target: target('account code', targetId),
-    payload: write,
-    hash,
-    ...(link === undefined ? {} : { link }),
-    origin: 'created',
-    notes: [],
+    ...writeDecision('account code', targetId, write, hash, link),
     ...waiting,
     inactive,
     // Procurify's API cannot change an account code's active flag: when it differs, a person must.
@@ -274,9 +284,6 @@ async function decideDepartment(
   lastHash: string | undefined,
   deps: DecideMasterRecordDependencies,
 ): Promise<MasterDecision> {
-  const scope = segmentScope(department, deps.scope);
-  if ('invalid' in scope) return { kind: 'invalid', message: scope.invalid };
-  if (!scope.inScope) return { kind: 'skip', message: scope.reason };
   const lookups = await deps.lookups();
   const location = departmentLocation(department, lookups);
   if ('problem' in location) {
@@ -298,15 +305,7 @@ async function decideDepartment(
       }
     }
   }
-  return {
-    kind: 'write',
-    target: target('department', targetId),
-    payload: write,
-    hash,
-    ...(link === undefined ? {} : { link }),
-    origin: 'created',
-    notes: [],
-  };
+  return writeDecision('department', targetId, write, hash, link);
 }
 
 /** Deleted in NetSuite → inactive in Procurify (never deleted there). */

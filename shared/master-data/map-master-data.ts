@@ -55,6 +55,17 @@ export function segmentScope(
   return subsidiaryScope(subsidiaryIds(record.subsidiary), scope);
 }
 
+/** The scope decision of any master record: a vendor's (vendorScope) or an account's or department's. */
+export function masterScope(
+  kind: 'vendor' | 'account' | 'department',
+  record: NetSuiteVendor | NetSuiteAccount | NetSuiteDepartment,
+  scope: MasterDataScope,
+): ScopeDecision {
+  return kind === 'vendor'
+    ? vendorScope(record as NetSuiteVendor, scope)
+    : segmentScope(record as NetSuiteAccount | NetSuiteDepartment, scope);
+}
+
 function subsidiaryScope(ids: readonly string[], scope: MasterDataScope): ScopeDecision {
   if (scope.subsidiaryIds === undefined || scope.subsidiaryIds.length === 0) return { inScope: true };
   // A record with no subsidiary shown is shared by all subsidiaries.

@@ -3,7 +3,7 @@
 // harmless; read in bulk with the rest of its batch when the worker did so), takes the one decision
 // decide-master-record.ts makes (also what `apsync preview` shows: scope, mapping, unchanged content,
 // target) and applies it, recording every outcome in the record's sync state and audit trail.
-import { DataError, type SyncError } from '../errors.ts';
+import { DataError } from '../errors.ts';
 import type { InboundMessage } from '../events/inbound-message.ts';
 import type { NetSuiteRecords } from '../netsuite/index.ts';
 import type {
@@ -76,13 +76,7 @@ export async function syncMasterRecord(
     step: 'received',
     facts: { origin: message.origin, eventId: message.eventId, eventType: message.eventType },
   });
-  const sync = new MasterRecordSync(ref, deps);
-  return withRecordLease(
-    deps.state,
-    ref,
-    () => sync.run(message),
-    (error) => sync.recordFailure(error),
-  );
+  return new MasterRecordSync(ref, deps).runLeased(message);
 }
 
 class MasterRecordSync {
@@ -99,7 +93,17 @@ class MasterRecordSync {
     this.journal = new OutcomeJournal(deps.state, ref);
   }
 
-  async run(message: InboundMessage): Promise<MasterSyncOutcome> {
+  /** Runs under the record's lease; a failure is recorded on the record (state and audit) and thrown. */
+  runLeased(message: InboundMessage): Promise<MasterSyncOutcome> {
+    return withRecordLease(
+      this.deps.state,
+      this.ref,
+      () => this.run(message),
+      (error) => this.journal.failure(error),
+    );
+  }
+
+  private async run(message: InboundMessage): Promise<MasterSyncOutcome> {
     const type = this.ref.kind;
     const previous = await this.deps.state.getState(this.ref);
     const batched = this.batchRecord(type, previous?.sourceModified);
@@ -229,25 +233,18 @@ class MasterRecordSync {
         step: 'note',
         message: `parent account ${parentId} is now in Procurify: setting it as this account code's parent`,
       });
-      const sync = new MasterRecordSync(child.ref, this.deps);
       const now = new Date().toISOString();
       try {
-        await withRecordLease(
-          this.deps.state,
-          child.ref,
-          () =>
-            sync.run({
-              kind: 'record-event',
-              origin: 'replay',
-              eventId: `parent-${parentId}-${child.ref.id}`,
-              recordType: 'account',
-              recordId: child.ref.id,
-              eventType: 'edit',
-              lastModified: now,
-              receivedAt: now,
-            }),
-          (error) => sync.recordFailure(error),
-        );
+        await new MasterRecordSync(child.ref, this.deps).runLeased({
+          kind: 'record-event',
+          origin: 'replay',
+          eventId: `parent-${parentId}-${child.ref.id}`,
+          recordType: 'account',
+          recordId: child.ref.id,
+          eventType: 'edit',
+          lastModified: now,
+          receivedAt: now,
+        });
       } catch {
         // Recorded on the child (failed state and audit), or its lease is held by a worker that will
         // find the parent linked: the parent's own sync stands.
@@ -358,10 +355,6 @@ class MasterRecordSync {
       ...(message === undefined ? {} : { message }),
       ...(procurifyId === undefined ? {} : { procurifyId }),
     };
-  }
-
-  recordFailure(error: SyncError): Promise<void> {
-    return this.journal.failure(error);
   }
 }
 

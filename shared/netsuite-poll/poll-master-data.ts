@@ -27,7 +27,6 @@ import type { QueuePublisher } from '../aws/queue-publisher.ts';
 import type { SyncError } from '../errors.ts';
 import type { InboundMessage } from '../events/inbound-message.ts';
 import {
-  checkPollLimits,
   type FlowPassSummary,
   type PollRunSummary,
   type PollTimeScale,
@@ -186,7 +185,6 @@ function resolveOptions(options: PollMasterDataOptions): PollSettings {
     shouldStop: options.shouldStop ?? (() => false),
     name: options.name ?? pollDefaults.name,
   };
-  checkPollLimits(settings);
   checkTimeZone(settings.accountTimeZone);
   return settings;
 }

@@ -26,8 +26,8 @@ export interface PollLimits {
   leaseSeconds: number;
 }
 
-/** Throws naming the bad setting. */
-export function checkPollLimits(limits: PollLimits): void {
+/** Throws naming the bad setting (runPoll checks them before anything else). */
+function checkPollLimits(limits: PollLimits): void {
   if (!Number.isFinite(limits.overlapMinutes) || limits.overlapMinutes < 0) {
     throw new DataError(`the poll overlap must be a number of minutes ≥ 0, got ${limits.overlapMinutes}`);
   }
@@ -65,14 +65,13 @@ export interface PollRun {
   ): Promise<T | undefined>;
 }
 
-export interface PollRunSettings {
+export interface PollRunSettings extends PollLimits {
   /** Name of the lease; prefix of the watermarks and memos. */
   name: string;
-  leaseSeconds: number;
 }
 
 /**
- * One run under the lease: `body` runs the parts (through `run.attempt`) and says whether it stopped
+ * One run under the lease (settings checked first): `body` runs the parts (through `run.attempt`) and says whether it stopped
  * early; `caughtUpMark` is the caught-up watermark of a complete run that started at that instant.
  * Returns the summary `makeSummary` built, completed, and the failures.
  */
@@ -83,6 +82,7 @@ export async function runPoll<S extends PollRunSummary>(
   makeSummary: (base: PollRunSummary) => S,
   body: (summary: S, run: PollRun) => Promise<'done' | 'stopped'>,
 ): Promise<{ summary: S; errors: SyncError[] }> {
+  checkPollLimits(settings);
   const now = deps.now ?? (() => new Date());
   const startedAt = now();
   const summary = makeSummary({

@@ -27,7 +27,6 @@ import type { BillMessage } from '../events/bill-message.ts';
 import type { PaymentMessage } from '../events/payment-message.ts';
 import { type PaymentMode, readPaymentMode } from '../payment-mode.ts';
 import {
-  checkPollLimits,
   type FlowPassSummary,
   type PollRunSummary,
   type PollTimeScale,
@@ -236,7 +235,7 @@ export async function pollProcurify(
 }
 
 function resolveOptions(options: ProcurifyPollOptions): Settings {
-  const settings: Settings = {
+  return {
     overlapMinutes: options.overlapMinutes ?? procurifyPollDefaults.overlapMinutes,
     leaseSeconds: options.leaseSeconds ?? procurifyPollDefaults.leaseSeconds,
     batchSize: options.batchSize ?? procurifyPollDefaults.batchSize,
@@ -244,8 +243,6 @@ function resolveOptions(options: ProcurifyPollOptions): Settings {
     name: options.name ?? procurifyPollDefaults.name,
     parkedBills: options.parkedBills ?? {},
   };
-  checkPollLimits(settings);
-  return settings;
 }
 
 // Pairs kept at most in a flow's memo, `<name>:enqueued:<flow>` (EnqueuedVersions.load says why).
