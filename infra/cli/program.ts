@@ -247,12 +247,18 @@ function buildProgram(io: CliIo, state: RunState): Command {
     if (globals().json) writeJson(io, schema, value);
     else io.stdout(render(value, io.columns));
   };
+  /** Reads what a command shows through the target's services and prints it. */
+  const emitRead = async <T>(
+    schema: z.ZodType<T>,
+    render: (value: T, width?: number) => string,
+    read: (services: CliServices) => Promise<T>,
+  ) => emit(schema, await read(await services()), render);
   /** Makes a change as the operator (named in the audit trail: operatorName) and prints what it did. */
-  const emitChange = async <T>(
+  const emitChange = <T>(
     schema: z.ZodType<T>,
     render: (value: T, width?: number) => string,
     change: (services: CliServices, operator: string) => Promise<T>,
-  ) => emit(schema, await change(await services(), operatorName(io.env)), render);
+  ) => emitRead(schema, render, (cli) => change(cli, operatorName(io.env)));
   const recordText = new Argument('<record>', recordSyntaxHelp);
   /** A record argument, parsed before the action runs: a malformed one fails before any service is asked. */
   const record = new Argument('<record>', recordSyntaxHelp).argParser(parseRecord);
@@ -263,7 +269,7 @@ function buildProgram(io: CliIo, state: RunState): Command {
     .description(
       "payment mode, each flow's last run, watermark and lag, counts by state, queue and DLQ depths",
     )
-    .action(async () => emit(schemas.statusOutputSchema, await readStatus(await services()), renderStatus));
+    .action(() => emitRead(schemas.statusOutputSchema, renderStatus, (cli) => readStatus(cli)));
 
   const dlq = program.command('dlq').description('dead-letter queues: list, show, redrive');
   const queueOption = () =>
@@ -385,7 +391,7 @@ function buildProgram(io: CliIo, state: RunState): Command {
   mode
     .command('get')
     .description('the payment mode, and who set it when')
-    .action(async () => emit(schemas.modeGetOutputSchema, await getMode(await services()), renderModeGet));
+    .action(() => emitRead(schemas.modeGetOutputSchema, renderModeGet, getMode));
   mode
     .command('set')
     .description('change the payment mode (recorded in the audit trail)')
@@ -501,9 +507,7 @@ function buildProgram(io: CliIo, state: RunState): Command {
   billConfig
     .command('get')
     .description('show the configuration with its defaults')
-    .action(async () =>
-      emit(schemas.billConfigOutputSchema, await getBillConfig(await services()), renderBillConfig),
-    );
+    .action(() => emitRead(schemas.billConfigOutputSchema, renderBillConfig, getBillConfig));
   billConfig
     .command('set')
     .description('check a JSON configuration against NetSuite, store it and re-send parked bills')
@@ -543,9 +547,7 @@ function buildProgram(io: CliIo, state: RunState): Command {
   bills
     .command('excluded')
     .description('list excluded bills with who, when and why')
-    .action(async () =>
-      emit(schemas.billActionOutputSchema, await excludedBills(await services()), renderBillAction),
-    );
+    .action(() => emitRead(schemas.billActionOutputSchema, renderBillAction, excludedBills));
   bills
     .command('import-links')
     .description('link Vendor Bills of an older integration: CSV procurify_bill_uuid,netsuite_bill_id')
