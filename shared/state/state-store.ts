@@ -348,21 +348,22 @@ export class DynamoStateStore
             },
           }
         : { Put: { ...put(guarded, { version: guard.version + 1 }), ...condition } };
-    try {
-      await this.doc.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            guardWrite,
-            ...items.filter((item) => item.name !== guard.name).map((item) => ({ Put: put(item) })),
-          ],
-        }),
-      );
-      return true;
-    } catch (error) {
-      const reasons = error instanceof TransactionCanceledException ? error.CancellationReasons : undefined;
-      if (reasons?.some((reason) => reason.Code === 'ConditionalCheckFailed')) return false;
-      throw classifyAwsError(error, 'dynamodb');
-    }
+    return this.run(async () => {
+      try {
+        await this.doc.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              guardWrite,
+              ...items.filter((item) => item.name !== guard.name).map((item) => ({ Put: put(item) })),
+            ],
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (lostToAnotherChange(error)) return false;
+        throw error;
+      }
+    });
   }
 
   // Request windows: one conditional put; the item outlives its window by a day for `apsync` to show.
@@ -522,6 +523,22 @@ export class DynamoStateStore
       throw classifyAwsError(error, 'dynamodb');
     }
   }
+}
+
+/**
+ * A transaction cancelled with nothing written because another change came first: each reason is
+ * `None`, `ConditionalCheckFailed` (the guard's version moved) or `TransactionConflict` (a concurrent
+ * transaction on one of its items was under way: the TransactionCanceledException documentation of
+ * @aws-sdk/client-dynamodb, dist-types/models/errors.d.ts), and at least one is not `None`. Any other reason (validation, throttling) is not a conflict.
+ */
+function lostToAnotherChange(error: unknown): boolean {
+  if (!(error instanceof TransactionCanceledException)) return false;
+  const codes = (error.CancellationReasons ?? []).map((reason) => reason.Code ?? 'None');
+  return (
+    codes.every(
+      (code) => code === 'None' || code === 'ConditionalCheckFailed' || code === 'TransactionConflict',
+    ) && codes.some((code) => code !== 'None')
+  );
 }
 
 /** A query as queryAll and queryPages take it: the table and the paging are theirs. */
