@@ -162,6 +162,11 @@ export const settingNames = {
    * integration runs as (default UTC); cdk.json `netsuite.timeZone`. The poll checks it against the account.
    */
   netsuiteTimeZone: 'APSYNC_NETSUITE_TIME_ZONE',
+  /**
+   * JSON object of runtime settings' initial values by setting name (cdk.json `settings`: the settings
+   * without a key of their own, e.g. `{"bills.mode":"manual"}`), until an operator sets them.
+   */
+  initialSettings: 'APSYNC_INITIAL_SETTINGS',
   /** Payment mode, push or pull, until the operator sets one with `apsync mode set` (default push). */
   defaultPaymentMode: 'APSYNC_DEFAULT_PAYMENT_MODE',
   /**

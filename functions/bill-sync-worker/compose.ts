@@ -4,6 +4,7 @@ import type { Environment } from '../../shared/config/environment.ts';
 import { readFunctionEnvironment } from '../../shared/config/function-environment.ts';
 import { queueRetries, syncFunctionParts } from '../../shared/config/runtime-parts.ts';
 import { functionDefinition } from '../../shared/function-registry.ts';
+import { withInitialBillSettings } from '../../shared/settings/settings-store.ts';
 import type { BillSyncWorkerDependencies } from './handler.ts';
 
 export function composeBillSyncWorker(env: Environment): BillSyncWorkerDependencies {
@@ -19,7 +20,8 @@ export function composeBillSyncWorker(env: Environment): BillSyncWorkerDependenc
         netsuite: netsuite.records,
         ...(netsuite.attachments === undefined ? {} : { fileCabinet: netsuite.attachments }),
         lookups: createNetSuiteBillLookups(netsuite.suiteQl, currencies),
-        state,
+        // The bill settings over cdk.json's initial ones.
+        state: withInitialBillSettings(state, settings.initialSettings),
       };
     },
     failures: state,

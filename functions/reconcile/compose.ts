@@ -11,7 +11,10 @@ import type { PaymentMessage } from '../../shared/events/payment-message.ts';
 import { functionDefinition } from '../../shared/function-registry.ts';
 import { readDefaultPaymentMode } from '../../shared/payments/default-mode.ts';
 import { reconcileDependencies } from '../../shared/reconcile/index.ts';
-import { effectiveMasterDataSettings } from '../../shared/settings/settings-store.ts';
+import {
+  effectiveMasterDataSettings,
+  withInitialBillSettings,
+} from '../../shared/settings/settings-store.ts';
 import type { ReconcileHandlerDependencies } from './handler.ts';
 
 export function composeReconcile(env: Environment): ReconcileHandlerDependencies {
@@ -31,7 +34,8 @@ export function composeReconcile(env: Environment): ReconcileHandlerDependencies
       return reconcileDependencies({
         netsuite,
         procurify,
-        state,
+        // The bill settings over cdk.json's initial ones, as the bill-sync worker reads them.
+        state: withInitialBillSettings(state, settings.initialSettings),
         dynamodb,
         stateTable: config.stateTable,
         queues,

@@ -12,6 +12,7 @@ import {
   netSuiteIdList,
 } from '../../shared/config/values.ts';
 import { procurifyBaseUrlFor, procurifyDomain } from '../../shared/procurify/domain.ts';
+import { parseSettingValue, settingDefinition } from '../../shared/settings/catalog.ts';
 
 /** Context keys the configuration is read from. */
 export const contextKey = 'apsync';
@@ -144,8 +145,40 @@ export const configurationSchema = z
       .strict()
       .default({ rateLimit: 25, burstLimit: 50 }),
     logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
+    /**
+     * Initial values of the runtime settings without a key of their own here, by setting name (the
+     * README's settings table), e.g. `{"bills.mode": "manual", "schedules.netsuitePoll": "off"}`; each
+     * validated as `apsync settings set` validates it. An operator's change replaces it.
+     */
+    settings: z
+      .record(z.string(), z.unknown())
+      .transform((values, context) => {
+        const parsed: Record<string, unknown> = {};
+        for (const [name, value] of Object.entries(values)) {
+          try {
+            const definition = settingDefinition(name);
+            if (definition.initialFrom !== undefined) {
+              throw new Error(`${name} has its own key: set apsync.${definition.initialFrom}`);
+            }
+            parsed[name] = parseSettingValue(definition, value);
+          } catch (error) {
+            context.addIssue({ code: 'custom', path: [name], message: (error as Error).message });
+          }
+        }
+        if (JSON.stringify(parsed).length > initialSettingsLimit) {
+          context.addIssue({
+            code: 'custom',
+            message: `the initial settings take more than ${initialSettingsLimit} characters as JSON (a function's environment holds 4 KB): keep the large ones out and set them after the deployment with apsync settings set --file`,
+          });
+        }
+        return parsed;
+      })
+      .default({}),
   })
   .strict();
+
+/** The most characters the initial settings may take in a function's environment (4 KB for all). */
+const initialSettingsLimit = 2048;
 
 export type ApsyncConfiguration = z.output<typeof configurationSchema>;
 
@@ -218,6 +251,7 @@ export function settingValues(
     reconcileScheduleEnabled: config.schedules.reconcileEnabled ? undefined : 'false',
     auditRetentionDays: config.retention.auditDays,
     idempotencyRetentionDays: config.retention.idempotencyDays,
+    initialSettings: Object.keys(config.settings).length === 0 ? undefined : JSON.stringify(config.settings),
   };
 }
 

@@ -47,6 +47,21 @@ const settingsSchema = z.object({
   [settingNames.reconcileScheduleEnabled]: z
     .enum(['true', 'false'], { error: 'must be true or false' })
     .optional(),
+  [settingNames.initialSettings]: z
+    .string()
+    .transform((text, context) => {
+      try {
+        const value: unknown = JSON.parse(text);
+        if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+          return value as Record<string, unknown>;
+        }
+      } catch {
+        // Named below.
+      }
+      context.addIssue({ code: 'custom', message: 'must be a JSON object of setting values by name' });
+      return z.NEVER;
+    })
+    .optional(),
 });
 
 /** Optional settings (see settingNames), validated: a bad value names its variable. */
@@ -82,6 +97,8 @@ export function readSettings(env: Environment) {
     netsuiteTimeZone: value[settingNames.netsuiteTimeZone] as string,
     /** The reconcile schedule's switch until an operator sets `schedules.reconcile` (default on). */
     reconcileScheduleEnabled: value[settingNames.reconcileScheduleEnabled] !== 'false',
+    /** Runtime settings' initial values by setting name (cdk.json `settings`), validated at synth. */
+    initialSettings: (value[settingNames.initialSettings] ?? {}) as Readonly<Record<string, unknown>>,
   };
 }
 

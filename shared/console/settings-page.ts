@@ -5,6 +5,7 @@
 // and Procurify, recorded with the console user), each POST carrying the console's CSRF token.
 import { SyncError } from '../errors.ts';
 import {
+  initialKey,
   parseSettingValue,
   settingDefinition,
   settingsCatalog,
@@ -82,7 +83,7 @@ ${values
       value.source === 'operator'
         ? html`set by ${value.changedBy ?? 'an operator'} ${time(value.changedAt)}`
         : value.source === 'deployment'
-          ? html`cdk.json <code>${value.definition.initialFrom ?? ''}</code>`
+          ? html`cdk.json <code>${initialKey(value.definition)}</code>`
           : html`default (${value.definition.defaultText})`
     }</td>
 <td class="message">${value.definition.meaning}</td>

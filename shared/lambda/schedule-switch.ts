@@ -60,7 +60,14 @@ export function scheduleSwitchOf(schedule: string, env: Environment): () => Prom
     if (read === undefined) {
       const settings = readSettings(env);
       const store = stateStore(readEnvironment(env, ['stateTable']).stateTable, settings);
-      const initial = schedule === 'reconcile' ? settings.reconcileScheduleEnabled : true;
+      // cdk.json `settings["schedules.<name>"]`, else (reconcile) `schedules.reconcileEnabled`.
+      const fromSettings = settings.initialSettings[`schedules.${schedule}`];
+      const initial =
+        typeof fromSettings === 'boolean'
+          ? fromSettings
+          : schedule === 'reconcile'
+            ? settings.reconcileScheduleEnabled
+            : true;
       read = () => scheduleEnabled(store, schedule, initial);
     }
     return read();

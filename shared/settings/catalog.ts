@@ -36,7 +36,7 @@ export interface SettingDefinition {
   meaning: string;
   /** The value when neither cdk.json nor an operator set one, as text. */
   defaultText: string;
-  /** cdk.json key (under `apsync`) its initial value comes from; absent: the default applies. */
+  /** Its own cdk.json key (under `apsync`); absent: its name in cdk.json's `settings` (initialKey). */
   initialFrom?: string;
   storage: SettingStorage;
   /** `text`: the command line's text is the value (the schema reads it); `json`: the text is JSON. */
@@ -247,6 +247,14 @@ export function settingDefinition(name: string): SettingDefinition {
     });
   }
   return found;
+}
+
+/**
+ * The cdk.json key (under `apsync`) a setting's initial value comes from: its own key where the
+ * deployment has one, else its name in the `settings` object (`"settings": {"bills.mode": "manual"}`).
+ */
+export function initialKey(definition: SettingDefinition): string {
+  return definition.initialFrom ?? `settings["${definition.name}"]`;
 }
 
 /** Validates a value of a setting; a bad one is a DataError naming the setting, the value and why. */

@@ -40,7 +40,11 @@ export interface DeploymentSettings {
   settings: Partial<
     Pick<
       FunctionSettings,
-      'subsidiaryIds' | 'vendorSyncFlagField' | 'departmentLocationId' | 'departmentLocations'
+      | 'subsidiaryIds'
+      | 'vendorSyncFlagField'
+      | 'departmentLocationId'
+      | 'departmentLocations'
+      | 'initialSettings'
     >
   > & { reconcileScheduleEnabled?: boolean };
 }
@@ -73,7 +77,8 @@ export function initialValue(definition: SettingDefinition, deployment: Deployme
     case 'schedules.reconcile':
       return settings.reconcileScheduleEnabled === false ? false : undefined;
     default:
-      return undefined;
+      // The settings without a cdk.json key of their own: cdk.json `settings` (catalog initialKey).
+      return settings.initialSettings?.[definition.name];
   }
 }
 
@@ -134,6 +139,8 @@ export async function readSettingValues(
       if (definition.storage === 'bill-sync') {
         const key = definition.name.slice('bills.'.length);
         const set = billDocument !== undefined && Object.hasOwn(billDocument, key);
+        const initial = initialValue(definition, deployment);
+        if (!set && initial !== undefined) return { definition, value: initial, source: 'deployment' };
         return {
           definition,
           value: bills[key] ?? null,
@@ -184,6 +191,36 @@ export async function effectiveMasterDataSettings(
       undefined,
     departmentLocations: pick('procurify.departmentLocations', settings.departmentLocations ?? {}),
   };
+}
+
+/**
+ * The configuration store as the workers read it: the bill-sync document laid over the deployment's
+ * initial bill settings (cdk.json `settings["bills.…"]`), so a setting nobody changed has its initial
+ * value. (`apsync settings` and the console read the stored document and the deployment apart, to say
+ * where each value comes from.)
+ */
+export function withInitialBillSettings<S extends Pick<ConfigStore, 'getConfig'>>(
+  store: S,
+  initialSettings: Readonly<Record<string, unknown>>,
+): S {
+  const initial = Object.fromEntries(
+    Object.entries(initialSettings)
+      .filter(([name]) => name.startsWith('bills.'))
+      .map(([name, value]) => [name.slice('bills.'.length), value]),
+  );
+  if (Object.keys(initial).length === 0) return store;
+  return new Proxy(store, {
+    get(target, property, receiver) {
+      if (property === 'getConfig') {
+        return async (name: string) => {
+          const stored = await target.getConfig<Record<string, unknown>>(name);
+          return name === billSyncConfigName ? { ...initial, ...stored } : stored;
+        };
+      }
+      const value = Reflect.get(target, property, receiver);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
 }
 
 /** Whether a schedule's runs are on (`schedules.<name>`): the operator's value, else the deployment's. */

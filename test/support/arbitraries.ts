@@ -902,6 +902,7 @@ export const configurationDefaults = {
   retention: { logDays: 30, auditDays: 400, idempotencyDays: 7 },
   api: { rateLimit: 25, burstLimit: 50 },
   logLevel: 'INFO',
+  settings: {},
 } as const;
 
 /** CloudWatch Logs' retention values (the AWS API reference), the only legal `retention.logDays`. */
@@ -1504,6 +1505,15 @@ const settingModelList: SettingModel[] = [
       fc.constantFrom('TRUE', 'yes', 'on', 'off', '1', '0', ' true'),
       fc.stringMatching(/^[a-z]{1,8}$/).filter((text) => text !== 'true' && text !== 'false'),
     ),
+  },
+  {
+    variable: settingNames.initialSettings,
+    field: 'initialSettings',
+    fallback: {},
+    valid: fc
+      .dictionary(fc.constantFrom('bills.mode', 'bills.manualField', 'schedules.netsuitePoll'), fc.string())
+      .map((values) => ({ text: JSON.stringify(values), parsed: values })),
+    invalid: fc.constantFrom('[]', 'null', '1', '"bills"', '{', 'bills.mode=manual'),
   },
 ];
 

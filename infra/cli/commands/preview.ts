@@ -5,6 +5,7 @@ import {
   type PreviewSources,
   previewRecord as planNextWrite,
 } from '../../../shared/preview/preview-record.ts';
+import { withInitialBillSettings } from '../../../shared/settings/settings-store.ts';
 import type { RecordRef } from '../../../shared/state/model.ts';
 import type { PreviewOutput } from '../output-schemas.ts';
 import { formatRecord } from '../record-syntax.ts';
@@ -13,7 +14,8 @@ import type { CliServices } from '../services.ts';
 export async function previewRecord(services: CliServices, ref: RecordRef): Promise<PreviewOutput> {
   const record = formatRecord(ref);
   const sources: PreviewSources = {
-    state: services.state,
+    // The bill settings as the worker reads them (cdk.json's initial ones under the stored ones).
+    state: withInitialBillSettings(services.state, (await services.settings()).initialSettings),
     settings: () => services.settings(),
     syncClients: () => services.syncClients(),
     defaultPaymentMode: services.target.defaultPaymentMode,

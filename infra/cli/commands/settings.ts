@@ -7,6 +7,7 @@ import { DataError } from '../../../shared/errors.ts';
 import type { BillMessage } from '../../../shared/events/bill-message.ts';
 import type { InboundMessage } from '../../../shared/events/inbound-message.ts';
 import {
+  initialKey,
   settingDefinition,
   settingValueFromText,
   settingValueText,
@@ -58,9 +59,7 @@ export async function getSettings(services: CliServices, name?: string): Promise
       value: entry.value,
       source: entry.source,
       default: entry.definition.defaultText,
-      ...(entry.definition.initialFrom === undefined
-        ? {}
-        : { initialFrom: `apsync.${entry.definition.initialFrom}` }),
+      initialFrom: `apsync.${initialKey(entry.definition)}`,
       ...(entry.changedAt === undefined ? {} : { changedAt: entry.changedAt }),
       ...(entry.changedBy === undefined ? {} : { changedBy: entry.changedBy }),
     })),
