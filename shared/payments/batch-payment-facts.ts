@@ -24,7 +24,10 @@ interface Waiting {
 export function gatherPaymentFacts(
   reads: PaymentFactsReads & Pick<PaymentFactsSource, 'findVendorPayment'>,
   participants: number,
-  maxWaitMs = 1000,
+  // Long enough for a batch's payments to reach their facts on a loaded container (each first reads
+  // Procurify and the state table): at 1 s, test/bench/payment-push.ts at C=15 on a busy machine split
+  // batches into 2.3 reads; a payment stuck longer than this still does not hold the others.
+  maxWaitMs = 5000,
 ): BatchPaymentFacts {
   let active = participants;
   let waiting: Waiting[] = [];
