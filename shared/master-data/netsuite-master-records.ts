@@ -3,17 +3,19 @@
 import * as z from 'zod';
 import type { NetSuiteRecords } from '../netsuite/index.ts';
 
-const reference = z.object({ id: z.string(), refName: z.string().optional() }).passthrough();
-const enumValue = z.object({ id: z.string(), refName: z.string().optional() }).passthrough();
+const text = z.string().optional();
+const flag = z.boolean().optional();
+const reference = z.object({ id: z.string(), refName: text }).passthrough();
+const enumValue = z.object({ id: z.string(), refName: text }).passthrough();
 
 const address = z
   .object({
-    addressee: z.string().optional(),
-    addr1: z.string().optional(),
-    addr2: z.string().optional(),
-    city: z.string().optional(),
-    state: z.string().optional(),
-    zip: z.string().optional(),
+    addressee: text,
+    addr1: text,
+    addr2: text,
+    city: text,
+    state: text,
+    zip: text,
     country: z.union([z.string(), z.object({ id: z.string() }).passthrough()]).optional(),
   })
   .passthrough();
@@ -21,30 +23,30 @@ const address = z
 export const netSuiteVendorSchema = z
   .object({
     id: z.string(),
-    entityId: z.string().optional(),
-    companyName: z.string().optional(),
-    firstName: z.string().optional(),
-    lastName: z.string().optional(),
-    isPerson: z.boolean().optional(),
-    email: z.string().optional(),
-    phone: z.string().optional(),
-    altPhone: z.string().optional(),
-    mobilePhone: z.string().optional(),
-    fax: z.string().optional(),
-    url: z.string().optional(),
-    isInactive: z.boolean().optional(),
+    entityId: text,
+    companyName: text,
+    firstName: text,
+    lastName: text,
+    isPerson: flag,
+    email: text,
+    phone: text,
+    altPhone: text,
+    mobilePhone: text,
+    fax: text,
+    url: text,
+    isInactive: flag,
     currency: reference.optional(),
     subsidiary: reference.optional(),
     terms: reference.optional(),
-    lastModifiedDate: z.string().optional(),
+    lastModifiedDate: text,
     addressBook: z
       .object({
         items: z
           .array(
             z
               .object({
-                defaultBilling: z.boolean().optional(),
-                defaultShipping: z.boolean().optional(),
+                defaultBilling: flag,
+                defaultShipping: flag,
                 addressBookAddress: address.optional(),
               })
               .passthrough(),
@@ -57,31 +59,27 @@ export const netSuiteVendorSchema = z
   .passthrough();
 export type NetSuiteVendor = z.infer<typeof netSuiteVendorSchema>;
 
+/** What accounts and departments (segments) both carry. */
+const segmentFields = {
+  id: z.string(),
+  isInactive: flag,
+  parent: reference.optional(),
+  subsidiary: z.unknown().optional(),
+  lastModifiedDate: text,
+};
+
 export const netSuiteAccountSchema = z
   .object({
-    id: z.string(),
-    acctNumber: z.string().optional(),
-    acctName: z.string().optional(),
+    ...segmentFields,
+    acctNumber: text,
+    acctName: text,
     acctType: z.union([enumValue, z.string()]).optional(),
-    isInactive: z.boolean().optional(),
-    isSummary: z.boolean().optional(),
-    parent: reference.optional(),
-    subsidiary: z.unknown().optional(),
-    lastModifiedDate: z.string().optional(),
+    isSummary: flag,
   })
   .passthrough();
 export type NetSuiteAccount = z.infer<typeof netSuiteAccountSchema>;
 
-export const netSuiteDepartmentSchema = z
-  .object({
-    id: z.string(),
-    name: z.string(),
-    isInactive: z.boolean().optional(),
-    parent: reference.optional(),
-    subsidiary: z.unknown().optional(),
-    lastModifiedDate: z.string().optional(),
-  })
-  .passthrough();
+export const netSuiteDepartmentSchema = z.object({ ...segmentFields, name: z.string() }).passthrough();
 export type NetSuiteDepartment = z.infer<typeof netSuiteDepartmentSchema>;
 
 /** The subsidiary ids of a multi-select as rendered with expandSubResources (`{items: [{id}]}`). */

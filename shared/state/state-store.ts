@@ -19,6 +19,7 @@ import {
   type QueryCommandOutput,
   TransactWriteCommand,
   UpdateCommand,
+  type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { classifyAwsError } from '../aws/sdk-errors.ts';
 import {
@@ -222,25 +223,23 @@ export class DynamoStateStore
   }
 
   async getWatermark(flow: string): Promise<string | undefined> {
-    const answer = await this.run(() =>
-      this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: `CURSOR#${flow}`, sk: 'CURSOR' } })),
-    );
-    return answer.Item?.value as string | undefined;
+    return this.valueAt<string>({ pk: `CURSOR#${flow}`, sk: 'CURSOR' });
+  }
+
+  /** The `value` attribute of one item (watermarks and configuration keep theirs there). */
+  private async valueAt<T>(key: { pk: string; sk: string }): Promise<T | undefined> {
+    const answer = await this.run(() => this.doc.send(new GetCommand({ TableName: this.table, Key: key })));
+    return answer.Item?.value as T | undefined;
   }
 
   async advanceWatermark(flow: string, value: string): Promise<void> {
-    await this.writeIf(() =>
-      this.doc.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: { pk: `CURSOR#${flow}`, sk: 'CURSOR' },
-          UpdateExpression: 'SET #value = :value, updatedAt = :now',
-          ConditionExpression: 'attribute_not_exists(#value) OR #value < :value',
-          ExpressionAttributeNames: { '#value': 'value' },
-          ExpressionAttributeValues: { ':value': value, ':now': this.now().toISOString() },
-        }),
-      ),
-    );
+    await this.updateIf({
+      Key: { pk: `CURSOR#${flow}`, sk: 'CURSOR' },
+      UpdateExpression: 'SET #value = :value, updatedAt = :now',
+      ConditionExpression: 'attribute_not_exists(#value) OR #value < :value',
+      ExpressionAttributeNames: { '#value': 'value' },
+      ExpressionAttributeValues: { ':value': value, ':now': this.now().toISOString() },
+    });
   }
 
   async acquireLease(name: string, holder: string, ttlSeconds: number): Promise<boolean> {
@@ -274,24 +273,16 @@ export class DynamoStateStore
   }
 
   async releaseLease(name: string, holder: string): Promise<void> {
-    await this.writeIf(() =>
-      this.doc.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: { pk: `LEASE#${name}`, sk: 'LEASE' },
-          UpdateExpression: 'SET leaseUntil = :zero',
-          ConditionExpression: 'holder = :holder',
-          ExpressionAttributeValues: { ':zero': 0, ':holder': holder },
-        }),
-      ),
-    );
+    await this.updateIf({
+      Key: { pk: `LEASE#${name}`, sk: 'LEASE' },
+      UpdateExpression: 'SET leaseUntil = :zero',
+      ConditionExpression: 'holder = :holder',
+      ExpressionAttributeValues: { ':zero': 0, ':holder': holder },
+    });
   }
 
   async getConfig<T>(name: string): Promise<T | undefined> {
-    const answer = await this.run(() =>
-      this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: 'CONFIG', sk: name } })),
-    );
-    return answer.Item?.value as T | undefined;
+    return this.valueAt<T>({ pk: 'CONFIG', sk: name });
   }
 
   async putConfig(name: string, value: unknown): Promise<void> {
@@ -506,6 +497,11 @@ export class DynamoStateStore
   }
 
   /** A conditional write: true when written, false when its condition failed; other errors classified. */
+  /** A conditional update of one item: false when its condition does not hold. */
+  private updateIf(update: Omit<UpdateCommandInput, 'TableName'>): Promise<boolean> {
+    return this.writeIf(() => this.doc.send(new UpdateCommand({ TableName: this.table, ...update })));
+  }
+
   private async writeIf(write: () => Promise<unknown>): Promise<boolean> {
     try {
       await write();
