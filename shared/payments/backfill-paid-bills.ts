@@ -11,7 +11,13 @@ import type { PaymentMode } from '../payment-mode.ts';
 import type { ProcurifyBillPayer, ProcurifyBillSummary, ProcurifyBills } from '../procurify/ports.ts';
 import type { RecordLink, RecordRef } from '../state/model.ts';
 import type { AuditTrail, ConfigStore, LinkStore } from '../state/ports.ts';
-import { keepListed, type LoadCursor, type LoadOptions, runListingLoad } from './load-cursor.ts';
+import {
+  billsOfWindow,
+  keepListed,
+  type LoadCursor,
+  type LoadOptions,
+  runListingLoad,
+} from './load-cursor.ts';
 import { readBillsForPull, readLatestPaymentDates } from './netsuite-payment-facts.ts';
 import { type BillToMark, markBatches, planPaidBillUpdates } from './paid-bill-plan.ts';
 
@@ -78,6 +84,9 @@ const billRef = (uuid: string): RecordRef => ({ system: 'procurify', kind: 'bill
  */
 const phase = {
   name: paidBillBackfillConfigName,
+  timeOf: (bill: ProcurifyBillSummary) => bill.last_modified_datetime,
+  keyOf: (bill: ProcurifyBillSummary) => bill.uuid.toLowerCase(),
+  defaultBatchSize: 100,
   emptyCounts: (): PaidBillBackfillCounts => ({
     read: 0,
     notLinked: 0,
@@ -108,15 +117,7 @@ export async function backfillPaidBills(
     options,
     {
       ...phase,
-      read: (window) =>
-        deps.procurify.scanBills({
-          status: readStatuses,
-          ...(window.after === undefined ? {} : { modifiedAfter: window.after }),
-          ...(window.before === undefined ? {} : { modifiedBefore: window.before }),
-        }),
-      timeOf: (bill) => bill.last_modified_datetime,
-      keyOf: (bill) => bill.uuid.toLowerCase(),
-      defaultBatchSize: 100,
+      read: (window) => billsOfWindow(deps.procurify, readStatuses, window),
       handle: (batch, counts) => handleBatch(deps, batch, counts, extra),
     },
     extra,

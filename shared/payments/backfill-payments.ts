@@ -25,7 +25,13 @@ import type {
 import type { RecordRef } from '../state/model.ts';
 import type { AuditTrail, ConfigStore, LinkStore, SyncStateStore } from '../state/ports.ts';
 import { decidePayments } from './decide-payment.ts';
-import { keepListed, type LoadCursor, type LoadOptions, runListingLoad } from './load-cursor.ts';
+import {
+  billsOfWindow,
+  keepListed,
+  type LoadCursor,
+  type LoadOptions,
+  runListingLoad,
+} from './load-cursor.ts';
 import { applicationsByVendorPayment, matchVendorPayment, type PaymentLine } from './match-vendor-payment.ts';
 import { readVendorPaymentApplications } from './netsuite-payment-applications.ts';
 import { createNetSuitePaymentFacts, type PaymentAccountCache } from './netsuite-payment-facts.ts';
@@ -118,6 +124,9 @@ const paymentRef = (paymentId: string): RecordRef => ({
  */
 const phase = {
   name: paymentBackfillConfigName,
+  timeOf: (entry: LoadedPayment) => entry.billsModified,
+  keyOf: (entry: LoadedPayment) => String(entry.payment.id),
+  defaultBatchSize: 25,
   emptyCounts: (): PaymentBackfillCounts => ({
     read: 0,
     alreadyLinked: 0,
@@ -146,9 +155,6 @@ export async function backfillPayments(
     {
       ...phase,
       read: (window) => paymentsOfLoadedBills(deps.procurify, window),
-      timeOf: (entry) => entry.billsModified,
-      keyOf: (entry) => String(entry.payment.id),
-      defaultBatchSize: 25,
       handle: (batch, counts) =>
         handleBatch(
           deps,
@@ -180,11 +186,7 @@ async function* paymentsOfLoadedBills(
   window: { after?: string; before?: string },
 ): AsyncIterable<LoadedPayment> {
   const groups = new Map<number, string>();
-  for await (const bill of procurify.scanBills({
-    status: [...writableBillStatuses],
-    ...(window.after === undefined ? {} : { modifiedAfter: window.after }),
-    ...(window.before === undefined ? {} : { modifiedBefore: window.before }),
-  })) {
+  for await (const bill of billsOfWindow(procurify, [...writableBillStatuses], window)) {
     if (bill.group === null) continue;
     const seen = groups.get(bill.group);
     if (seen === undefined || bill.last_modified_datetime > seen) {

@@ -7,6 +7,8 @@
 import type { BillBackfillPhase } from '../bills/backfill-bills.ts';
 import { DataError } from '../errors.ts';
 import { type PaymentMode, readPaymentMode } from '../payment-mode.ts';
+import type { ProcurifyBills } from '../procurify/ports.ts';
+import type { ProcurifyBillSummary } from '../procurify/schemas.ts';
 import type { ConfigStore } from '../state/ports.ts';
 
 export type LoadPhase = BillBackfillPhase;
@@ -203,4 +205,17 @@ export function keepListed<T>(list: T[], item: T, limit = problemLimit): void {
   if (list.length >= limit) return;
   const reason = (item as { reason?: unknown }).reason;
   list.push(typeof reason === 'string' ? { ...item, reason: reason.slice(0, 500) } : item);
+}
+
+/** The Procurify bills of a load window in the given statuses (the window's bounds inclusive). */
+export function billsOfWindow(
+  procurify: Pick<ProcurifyBills, 'scanBills'>,
+  status: number[],
+  window: { after?: string; before?: string },
+): AsyncIterable<ProcurifyBillSummary> {
+  return procurify.scanBills({
+    status,
+    ...(window.after === undefined ? {} : { modifiedAfter: window.after }),
+    ...(window.before === undefined ? {} : { modifiedBefore: window.before }),
+  });
 }
