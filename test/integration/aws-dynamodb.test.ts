@@ -21,7 +21,9 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLocalDynamoDb } from '../../infra/local/aws/dynamodb.ts';
 import { type AwsEmulators, applyToProcessEnv, startAwsEmulators } from '../../infra/local/aws/index.ts';
+import { waitFor } from '../support/wait.ts';
 
 let aws: AwsEmulators;
 let dynamodb: DynamoDBClient;
@@ -376,6 +378,81 @@ describe('local DynamoDB', () => {
       { ...broken, count: s('not a number') },
       { ...first, value: s('before') },
     ]);
+  });
+
+  it('cancels a transaction arriving while another on one of its items is under way (TransactionConflict)', async () => {
+    // Its own emulator, called in-process: the three calls below are received before any is answered.
+    const local = createLocalDynamoDb();
+    try {
+      const TableName = 'conflicts';
+      const created = await local.invoke('CreateTable', {
+        TableName,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [
+          { AttributeName: 'pk', AttributeType: 'S' },
+          { AttributeName: 'sk', AttributeType: 'S' },
+        ],
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+      });
+      expect(created.status).toBe(200);
+      await waitFor(async () => {
+        const described = await local.invoke('DescribeTable', { TableName });
+        return (described.body as { Table?: { TableStatus?: string } }).Table?.TableStatus === 'ACTIVE';
+      }, 'the table to be ACTIVE');
+      const key = (sk: string) => ({ pk: s('CONFIG'), sk: s(sk) });
+      const guarded = (sk: string, value: string) => ({
+        Put: {
+          TableName,
+          Item: { ...key(sk), value: s(value), version: n(1) },
+          ConditionExpression: 'attribute_not_exists(version)',
+        },
+      });
+      const put = (sk: string, value: string) => ({
+        Put: { TableName, Item: { ...key(sk), value: s(value) } },
+      });
+      const [first, second, elsewhere] = await Promise.all([
+        local.invoke('TransactWriteItems', {
+          TransactItems: [guarded('settings', 'ana'), put('history', 'ana')],
+        }),
+        local.invoke('TransactWriteItems', {
+          TransactItems: [put('other', 'ben'), guarded('settings', 'ben')],
+        }),
+        local.invoke('TransactWriteItems', { TransactItems: [put('unrelated', 'cy')] }),
+      ]);
+      expect(first.status).toBe(200);
+      expect(elsewhere.status).toBe(200);
+      expect(second.status).toBe(400);
+      expect(second.body).toEqual({
+        __type: 'com.amazonaws.dynamodb.v20120810#TransactionCanceledException',
+        message:
+          'Transaction cancelled, please refer cancellation reasons for specific reasons [None, TransactionConflict]',
+        CancellationReasons: [
+          { Code: 'None' },
+          { Code: 'TransactionConflict', Message: 'Transaction is ongoing for the item.' },
+        ],
+      });
+      const read = async (sk: string) =>
+        (await local.invoke('GetItem', { TableName, Key: key(sk), ConsistentRead: true })).body as {
+          Item?: Record<string, unknown>;
+        };
+      expect((await read('settings')).Item?.value).toEqual(s('ana'));
+      expect((await read('other')).Item).toBeUndefined();
+      expect((await read('unrelated')).Item?.value).toEqual(s('cy'));
+      // Once the first is answered the item is free: the same transaction now meets its condition.
+      const again = await local.invoke('TransactWriteItems', {
+        TransactItems: [put('other', 'ben'), guarded('settings', 'ben')],
+      });
+      expect(
+        (again.body as { CancellationReasons?: Array<{ Code: string }> }).CancellationReasons?.map(
+          (r) => r.Code,
+        ),
+      ).toEqual(['None', 'ConditionalCheckFailed']);
+    } finally {
+      await local.close();
+    }
   });
 
   it('serves Powertools idempotency: the second call returns the stored result without running again', async () => {

@@ -22,6 +22,11 @@ interface DynaliteFailure extends Error {
   statusCode?: number;
   body?: Record<string, unknown>;
 }
+/** A TransactWriteItems under way: its ClientRequestToken and its items (table and key). */
+interface OngoingWrite {
+  token: string | undefined;
+  items: Set<string>;
+}
 type Done = (error: DynaliteFailure | null, result?: Record<string, unknown>) => void;
 type DynaliteAction = (store: DynaliteStore, data: DynaliteRequest, done: Done) => void;
 
@@ -134,11 +139,14 @@ export function createLocalDynamoDb(dataDir?: string): LocalDynamoDb {
     options.path = path;
   }
   const store = db.create(options);
-  // Transactions run alone; every other call shares the gate, so none sees half a transaction.
+  // Transactions run alone; every other call shares the gate, so none sees half a transaction. A
+  // TransactWriteItems meeting an earlier one still unanswered on one of its items is cancelled (transactWrite).
   const gate = new ReadWriteGate();
   /** TTL settings; bootstrap re-applies them from resources.ts on every start. */
   const timeToLive = new Map<string, string>();
   const transactionTokens = new Map<string, { fingerprint: string; reply: ProtocolReply; at: number }>();
+  /** TransactWriteItems received and not yet answered, each with the items it names (once validated). */
+  const ongoingWrites = new Set<OngoingWrite>();
 
   const getTable = (name: string) =>
     new Promise<DynaliteTable | DynaliteFailure>((resolve) =>
@@ -213,7 +221,18 @@ export function createLocalDynamoDb(dataDir?: string): LocalDynamoDb {
       ),
     );
 
-  const transactWrite = async (input: Record<string, unknown>): Promise<ProtocolReply> => {
+  /**
+   * `concurrent`: the transactions under way when this one arrived. One that names an item of theirs is
+   * cancelled with TransactionConflict on that item, as DynamoDB cancels a TransactWriteItems that
+   * conflicts with an ongoing one (the TransactionCanceledException documentation of
+   * @aws-sdk/client-dynamodb, dist-types/models/errors.d.ts). They arrived first, so they ran first
+   * (the gate admits transactions in arrival order) and their items are known.
+   */
+  const transactWrite = async (
+    input: Record<string, unknown>,
+    own: OngoingWrite,
+    concurrent: readonly OngoingWrite[],
+  ): Promise<ProtocolReply> => {
     const items = input.TransactItems;
     if (!isTransactItems(items)) return transactItemsRefusal();
     const token = typeof input.ClientRequestToken === 'string' ? input.ClientRequestToken : undefined;
@@ -279,6 +298,18 @@ export function createLocalDynamoDb(dataDir?: string): LocalDynamoDb {
         existing: await getItem(table.TableName, db.createKey(key, table)),
       });
     }
+    const itemKeys = [...seenItems];
+    const conflicting = concurrent.filter((other) => token === undefined || other.token !== token);
+    if (itemKeys.some((itemKey) => conflicting.some((other) => other.items.has(itemKey)))) {
+      return cancelled(
+        itemKeys.map((itemKey) =>
+          conflicting.some((other) => other.items.has(itemKey))
+            ? { Code: 'TransactionConflict', Message: 'Transaction is ongoing for the item.' }
+            : { Code: 'None' },
+        ),
+      );
+    }
+    for (const itemKey of itemKeys) own.items.add(itemKey);
 
     const reasons = steps.map((step) => {
       const failure = db.checkConditional(step.data, step.existing);
@@ -382,8 +413,19 @@ export function createLocalDynamoDb(dataDir?: string): LocalDynamoDb {
 
   const invoke = async (operation: string, input: Record<string, unknown>): Promise<ProtocolReply> => {
     switch (operation) {
-      case 'TransactWriteItems':
-        return gate.run(true, () => transactWrite(input));
+      case 'TransactWriteItems': {
+        const own: OngoingWrite = {
+          token: typeof input.ClientRequestToken === 'string' ? input.ClientRequestToken : undefined,
+          items: new Set(),
+        };
+        const concurrent = [...ongoingWrites];
+        ongoingWrites.add(own);
+        try {
+          return await gate.run(true, () => transactWrite(input, own, concurrent));
+        } finally {
+          ongoingWrites.delete(own);
+        }
+      }
       case 'TransactGetItems':
         return gate.run(true, () => transactGet(input));
       case 'UpdateTimeToLive':
