@@ -2,9 +2,9 @@
 // execution environment: process.env is the function's own environment (function-instances.ts), its init
 // — import of its entry module (the Lambda entry, functions/<name>/index.ts: composition root included) —
 // runs once, on first use, and its module state (SDK clients, caches, logger) lives as long as the
-// instance (its thread starts with the compile cache on: function-instances.ts). It then runs one
-// invocation at a time as function-instances.ts posts them, and answers each
-// with the result or the error, and the thread's CPU time so far (process.threadCpuUsage).
+// instance. It then runs one invocation at a time as function-instances.ts posts them, and answers each
+// with the result or the error, and the thread's CPU time so far (process.threadCpuUsage). The thread
+// starts with Node's compile cache on (function-instances.ts threadBootstrap).
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';

@@ -39,7 +39,9 @@ async function start(): Promise<LocalManifest> {
       return output.includes('apsync ready') || undefined;
     },
     'apsync ready',
-    30_000,
+    // As the other end-to-end tests allow: the first start seeds the demo company through the inbound
+    // worker's instances (threads that start cold), on a machine other work may share.
+    120_000,
   );
   const manifest = localManifestSchema.parse(JSON.parse(await readFile(manifestPath(dataDir), 'utf8')));
   expect(manifest.pid).toBe(child.pid);

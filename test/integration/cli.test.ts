@@ -287,18 +287,17 @@ describe('against the local stack', () => {
         'Procurify has no payment 999998',
       ],
     ] as const) {
-      const before = await depth(
-        record.kind === 'bill' ? 'bill' : record.kind === 'payment' ? 'payment' : 'inbound',
-      );
+      const queue = record.kind === 'bill' ? 'bill' : record.kind === 'payment' ? 'payment' : 'inbound';
+      // A message of an earlier test still in flight would leave the queue between the two depths.
+      await queueSettled(stack, queue);
+      const before = await depth(queue);
       const run = await cli(argv);
       expect(run.code, argv.join(' ')).toBe(1);
       expect(run.out).toBe('');
       expect(run.err, argv.join(' ')).toContain(message);
       expect(run.err).toMatch(/nothing was queued\)\n$/);
       // Nothing queued, no state and no audit entry left behind.
-      expect(
-        await depth(record.kind === 'bill' ? 'bill' : record.kind === 'payment' ? 'payment' : 'inbound'),
-      ).toEqual(before);
+      expect(await depth(queue)).toEqual(before);
       expect(await state.getState(record)).toBeUndefined();
       expect(await state.read(record)).toEqual([]);
     }
