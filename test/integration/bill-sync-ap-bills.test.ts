@@ -384,8 +384,12 @@ describe('which bills sync', () => {
 });
 
 describe('initial load of Procurify bills', () => {
-  it('matches bills already in NetSuite before writing, writes the rest, parks two candidates; a second run queues nothing linked', async () => {
-    await state.putConfig('bill-sync', settings());
+  it("matches bills already in NetSuite (keyed by hand, or under an older integration's external ids) before writing, writes the rest, parks two candidates; a second run queues nothing linked", async () => {
+    // An older integration wrote Vendor Bills under its own external ids (legacy recognition).
+    await state.putConfig(
+      'bill-sync',
+      settings({ legacy: { externalIdPattern: '^LEGACY-([0-9a-f-]{36})$' } }),
+    );
     const procurify = createProcurifyClient({
       baseUrl: stack.procurify.url,
       tokenUrl: stack.procurify.credentials.tokenUrl,
@@ -413,6 +417,19 @@ describe('initial load of Procurify bills', () => {
       );
     }
     const fresh = taxedBill('CAS-8003');
+    const older = taxedBill('CAS-8004');
+    const [byOlderIntegration] = stack.netsuite.seed({
+      records: {
+        vendorBill: [
+          {
+            entity: { id: demo.vendors[0] },
+            externalId: `LEGACY-${older.uuid}`,
+            tranId: 'OLD-8004',
+            expense: { items: [{ account: { id: demo.expenseAccounts[0] }, amount: 151.43 }] },
+          },
+        ],
+      },
+    }).created.vendorBill!;
 
     const cursor = await backfillBills({ procurify, state, bills }, { since: '2026-01-01' });
     expect(cursor).toMatchObject({ status: 'done', phase: 'recent' });
@@ -431,14 +448,23 @@ describe('initial load of Procurify bills', () => {
     expect(parked).toMatchObject({ status: 'review', waitingFor: ['match:CAS-8002'] });
     expect(parked?.message).toContain(twins.join(', '));
     expect(await settledState(stack, state, ref(fresh.uuid))).toMatchObject({ status: 'synced' });
+    expect(await settledState(stack, state, ref(older.uuid))).toMatchObject({ status: 'skipped' });
+    expect(await state.findBySource('procurify', 'bill', older.uuid)).toMatchObject({
+      netsuiteId: byOlderIntegration,
+      origin: 'legacy',
+    });
     const count = (invoice: string) =>
       stack.netsuite.store.list('vendorBill').filter((bill) => bill.fields.tranId === invoice).length;
-    expect([count('CAS-8001'), count('CAS-8002'), count('CAS-8003')]).toEqual([1, 2, 1]);
+    expect([count('CAS-8001'), count('CAS-8002'), count('CAS-8003'), count('CAS-8004')]).toEqual([
+      1, 2, 1, 0,
+    ]);
+    expect(count('OLD-8004')).toBe(1);
 
     // A second run queues nothing already linked, and a new load after 'done' starts over cleanly.
     const again = await backfillBills({ procurify, state, bills }, { since: '2026-01-01' });
-    expect(again.counts.recent.alreadyLinked).toBeGreaterThanOrEqual(2);
+    expect(again.counts.recent.alreadyLinked).toBeGreaterThanOrEqual(3);
     expect(count('CAS-8001')).toBe(1);
+    expect(count('CAS-8004')).toBe(0);
   });
 });
 
