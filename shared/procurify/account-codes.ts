@@ -1,7 +1,7 @@
 // Procurify account codes (`/api/v3/account-codes/`): list with exact filters re-checked, create (looked
 // up by code before a retry) and PUT.
 import { createWithLookup } from './creates.ts';
-import { listPages } from './paging.ts';
+import { ProcurifyEndpoint } from './endpoint.ts';
 import type {
   AccountCodeCreate,
   AccountCodeWrite,
@@ -14,23 +14,13 @@ import {
   accountCodeWriteSchema,
   singleSchema,
 } from './schemas.ts';
-import type { ProcurifyTransport } from './transport.ts';
 
-export class RestProcurifyAccountCodes implements ProcurifyAccountCodes {
-  private readonly transport: ProcurifyTransport;
-
-  constructor(transport: ProcurifyTransport) {
-    this.transport = transport;
-  }
-
+export class RestProcurifyAccountCodes extends ProcurifyEndpoint implements ProcurifyAccountCodes {
   async *listAccountCodes(filter: { code?: string; active?: boolean } = {}) {
-    const rows = listPages(
-      this.transport,
-      '/api/v3/account-codes/',
-      { code: filter.code, active: filter.active === undefined ? undefined : String(filter.active) },
-      accountCodeSchema,
-      'account code list',
-    );
+    const rows = this.list('/api/v3/account-codes/', accountCodeSchema, 'account code list', {
+      code: filter.code,
+      active: filter.active === undefined ? undefined : String(filter.active),
+    });
     for await (const accountCode of rows) {
       if (filter.code !== undefined && accountCode.code !== filter.code) continue;
       if (filter.active !== undefined && accountCode.active !== filter.active) continue;

@@ -3,17 +3,11 @@
 // announced and the received length, and the SHA-1 checked against `sha1_hash`.
 import { createHash } from 'node:crypto';
 import { BugError, classifyNetworkFailure, DataError } from '../errors.ts';
+import { ProcurifyEndpoint } from './endpoint.ts';
 import { classifyProcurifyAnswer, source } from './errors.ts';
 import type { DownloadedAttachment, ProcurifyAttachment, ProcurifyInvoiceFiles } from './ports.ts';
-import type { ProcurifyTransport } from './transport.ts';
 
-export class RestProcurifyInvoiceFiles implements ProcurifyInvoiceFiles {
-  private readonly transport: ProcurifyTransport;
-
-  constructor(transport: ProcurifyTransport) {
-    this.transport = transport;
-  }
-
+export class RestProcurifyInvoiceFiles extends ProcurifyEndpoint implements ProcurifyInvoiceFiles {
   async downloadAttachment(attachment: ProcurifyAttachment): Promise<DownloadedAttachment> {
     const label = attachmentLabel(attachment);
     const limit = this.transport.config.maxAttachmentBytes;

@@ -3,8 +3,9 @@
 // by UUID, and mark-as-paid for a batch, which after a failure that may hide a success re-reads the
 // bills and posts again only for those still unpaid.
 import { DataError, SyncError } from '../errors.ts';
+import { ProcurifyEndpoint } from './endpoint.ts';
 import { source, writeMayHaveHappened } from './errors.ts';
-import { listPages, scanByTime, toIso } from './paging.ts';
+import { scanByTime, toIso } from './paging.ts';
 import type {
   BillListFilter,
   BillScanFilter,
@@ -19,30 +20,17 @@ import {
   pageSchema,
   procurifyBillStatus,
 } from './schemas.ts';
-import type { ProcurifyTransport } from './transport.ts';
 
-export class RestProcurifyBills implements ProcurifyBills, ProcurifyBillPayer {
-  private readonly transport: ProcurifyTransport;
-
-  constructor(transport: ProcurifyTransport) {
-    this.transport = transport;
-  }
-
+export class RestProcurifyBills extends ProcurifyEndpoint implements ProcurifyBills, ProcurifyBillPayer {
   async *listBills(filter: BillListFilter = {}) {
     const statuses = filter.status === undefined ? undefined : new Set([filter.status].flat());
-    const rows = listPages(
-      this.transport,
-      '/api/v3/ap/bills/',
-      {
-        last_modified_datetime_0: toIso(filter.modifiedAfter),
-        last_modified_datetime_1: toIso(filter.modifiedBefore),
-        vendor: filter.vendor === undefined ? undefined : String(filter.vendor),
-        group: filter.group === undefined ? undefined : String(filter.group),
-        order_by: filter.orderBy,
-      },
-      billSummarySchema,
-      'bill list',
-    );
+    const rows = this.list('/api/v3/ap/bills/', billSummarySchema, 'bill list', {
+      last_modified_datetime_0: toIso(filter.modifiedAfter),
+      last_modified_datetime_1: toIso(filter.modifiedBefore),
+      vendor: filter.vendor === undefined ? undefined : String(filter.vendor),
+      group: filter.group === undefined ? undefined : String(filter.group),
+      order_by: filter.orderBy,
+    });
     for await (const bill of rows) {
       if (statuses !== undefined && !statuses.has(bill.status)) continue;
       if (filter.group !== undefined && bill.group !== filter.group) continue;

@@ -2,6 +2,7 @@
 // retry, PUT) and the reference lists they are read with: locations and currencies.
 import type * as z from 'zod';
 import { createWithLookup } from './creates.ts';
+import { ProcurifyEndpoint } from './endpoint.ts';
 import { listPages } from './paging.ts';
 import type { DepartmentWrite, ProcurifyDepartment, ProcurifyDepartments } from './ports.ts';
 import {
@@ -11,23 +12,13 @@ import {
   locationSchema,
   singleSchema,
 } from './schemas.ts';
-import type { ProcurifyTransport } from './transport.ts';
 
-export class RestProcurifyDepartments implements ProcurifyDepartments {
-  private readonly transport: ProcurifyTransport;
-
-  constructor(transport: ProcurifyTransport) {
-    this.transport = transport;
-  }
-
+export class RestProcurifyDepartments extends ProcurifyEndpoint implements ProcurifyDepartments {
   async *listDepartments(filter: { branch?: number; search?: string } = {}) {
-    const rows = listPages(
-      this.transport,
-      '/api/v3/departments/',
-      { branch: filter.branch === undefined ? undefined : String(filter.branch), search: filter.search },
-      departmentSchema,
-      'department list',
-    );
+    const rows = this.list('/api/v3/departments/', departmentSchema, 'department list', {
+      branch: filter.branch === undefined ? undefined : String(filter.branch),
+      search: filter.search,
+    });
     for await (const department of rows) {
       if (filter.branch !== undefined && department.branch.id !== filter.branch) continue;
       yield department;
@@ -70,13 +61,9 @@ export class RestProcurifyDepartments implements ProcurifyDepartments {
   }
 
   listLocations(filter: { active?: boolean } = {}) {
-    return listPages(
-      this.transport,
-      '/api/v2/locations/',
-      { active: filter.active === undefined ? undefined : String(filter.active) },
-      locationSchema,
-      'location list',
-    );
+    return this.list('/api/v2/locations/', locationSchema, 'location list', {
+      active: filter.active === undefined ? undefined : String(filter.active),
+    });
   }
 
   listCurrencies() {

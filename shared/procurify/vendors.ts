@@ -2,27 +2,18 @@
 // external id before a retry), PUT and PATCH.
 import { DataError } from '../errors.ts';
 import { createWithLookup } from './creates.ts';
+import { ProcurifyEndpoint } from './endpoint.ts';
 import { source } from './errors.ts';
-import { listPages } from './paging.ts';
 import type { ProcurifyVendor, ProcurifyVendors, VendorPatch, VendorWrite } from './ports.ts';
 import { singleSchema, vendorPatchSchema, vendorSchema, vendorWriteSchema } from './schemas.ts';
-import type { ProcurifyTransport } from './transport.ts';
 
-export class RestProcurifyVendors implements ProcurifyVendors {
-  private readonly transport: ProcurifyTransport;
-
-  constructor(transport: ProcurifyTransport) {
-    this.transport = transport;
-  }
-
+export class RestProcurifyVendors extends ProcurifyEndpoint implements ProcurifyVendors {
   async *listVendors(filter: { externalId?: string; name?: string; search?: string } = {}) {
-    const rows = listPages(
-      this.transport,
-      '/api/v3/vendors/',
-      { external_id: filter.externalId, name: filter.name, search: filter.search },
-      vendorSchema,
-      'vendor list',
-    );
+    const rows = this.list('/api/v3/vendors/', vendorSchema, 'vendor list', {
+      external_id: filter.externalId,
+      name: filter.name,
+      search: filter.search,
+    });
     for await (const vendor of rows) {
       // Exact filters are re-checked here: an ignored query parameter must not return the wrong vendor.
       if (filter.externalId !== undefined && vendor.external_id !== filter.externalId) continue;
