@@ -2,10 +2,11 @@
 // (function-thread.ts: its own module state and environment), at most `maxInstances` at once (the
 // function's concurrency), one invocation at a time each. An invocation takes a free instance, else
 // starts one (its cold start: the thread imports the function's entry), else waits for one to be free;
-// instances are reused. The invoker (SQS event source, scheduler, HTTP API) calls `invoke` as it would
-// call the handler itself: the event is posted to the instance and its result (or error) comes back. As
-// on Lambda, an invocation that outlives the function's timeout ends its instance ("Task timed out"), and
-// an instance whose thread dies (uncaught error, out of memory) fails its invocation and is replaced.
+// instances are reused, and ended after some idle minutes as Lambda reclaims them. The invoker (SQS
+// event source, scheduler, HTTP API) calls `invoke` as it would call the handler itself: the event is
+// posted to the instance and its result (or error) comes back. As on Lambda, an invocation that outlives
+// the function's timeout ends its instance ("Task timed out"), and an instance whose thread dies
+// (uncaught error, out of memory) fails its invocation and is replaced.
 import { Worker } from 'node:worker_threads';
 import type { Context } from 'aws-lambda';
 
@@ -49,6 +50,8 @@ export interface FunctionInstancesOptions {
   maxInstances: number;
   /** The function's memory: the heap limit of each instance's thread. */
   memoryMb: number;
+  /** An instance idle this long is ended, as Lambda reclaims idle environments (default 10 minutes). */
+  idleMs?: number;
 }
 
 export interface FunctionInstanceStats {
@@ -102,6 +105,7 @@ interface Instance {
   gone: boolean;
   cpuMicros: number;
   pending: Pending | undefined;
+  idleTimer: NodeJS.Timeout | undefined;
   /** Ends the instance: its invocation in flight fails with `error`, its thread is terminated. */
   end: (error: Error) => void;
 }
@@ -115,6 +119,16 @@ export function startFunctionInstances(options: FunctionInstancesOptions): Funct
   const initMs: number[] = [];
   let nextId = 0;
   let stopped = false;
+  const idleMs = options.idleMs ?? 10 * 60_000;
+
+  /** A free instance is ended once idle for idleMs; taking it again keeps it. */
+  const idle = (instance: Instance) => {
+    clearTimeout(instance.idleTimer);
+    instance.idleTimer = setTimeout(() => {
+      if (!instance.busy) instance.end(new Error(`${functionName}: instance ended after ${idleMs} ms idle`));
+    }, idleMs);
+    instance.idleTimer.unref();
+  };
 
   const spawn = (): Instance => {
     const worker = new Worker(threadBootstrap, {
@@ -140,6 +154,7 @@ export function startFunctionInstances(options: FunctionInstancesOptions): Funct
     const end = (error: Error) => {
       if (instance.gone) return;
       instance.gone = true;
+      clearTimeout(instance.idleTimer);
       totals.goneCpuMicros += instance.cpuMicros;
       instances.splice(instances.indexOf(instance), 1);
       settleReady?.reject(error);
@@ -159,6 +174,7 @@ export function startFunctionInstances(options: FunctionInstancesOptions): Funct
       gone: false,
       cpuMicros: 0,
       pending: undefined,
+      idleTimer: undefined,
       end,
     };
 
@@ -192,7 +208,10 @@ export function startFunctionInstances(options: FunctionInstancesOptions): Funct
   const take = (): Instance | undefined => {
     const free = instances.find((instance) => !instance.busy && !instance.gone);
     const instance = free ?? (instances.length < options.maxInstances ? spawn() : undefined);
-    if (instance !== undefined) instance.busy = true;
+    if (instance !== undefined) {
+      clearTimeout(instance.idleTimer);
+      instance.busy = true;
+    }
     return instance;
   };
 
@@ -240,6 +259,7 @@ export function startFunctionInstances(options: FunctionInstancesOptions): Funct
     } finally {
       if (!instance.gone) {
         instance.busy = false;
+        idle(instance);
         dispatch();
       }
     }
@@ -259,6 +279,7 @@ export function startFunctionInstances(options: FunctionInstancesOptions): Funct
       const started: Instance[] = [];
       while (instances.length < Math.min(count, options.maxInstances)) started.push(spawn());
       await Promise.all(started.map((instance) => instance.ready));
+      for (const instance of started) if (!instance.busy && !instance.gone) idle(instance);
     },
     stats: () => ({
       instances: instances.length,

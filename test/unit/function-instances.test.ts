@@ -10,6 +10,7 @@ import {
 } from '../../infra/local/function-instances.ts';
 import { createLambdaContext } from '../../infra/local/lambda-context.ts';
 import type { FixtureEvent } from '../support/function-instances/fixture-entry.ts';
+import { waitFor } from '../support/wait.ts';
 
 const entry = fileURLToPath(new URL('../support/function-instances/fixture-entry.ts', import.meta.url));
 
@@ -142,5 +143,14 @@ describe('function instances in worker threads', () => {
     expect(instances.stats()).toMatchObject({ instances: 2, coldStarts: 2, busy: 0 });
     await invoke(instances, { action: 'count' });
     expect(instances.stats().coldStarts).toBe(2);
+  });
+
+  it('ends an instance left idle, as Lambda reclaims it; the next invocation starts cold', async () => {
+    const instances = start({ maxInstances: 1, idleMs: 200 });
+    const first = (await invoke(instances, { action: 'count' })) as Counted;
+    await waitFor(() => instances.stats().instances === 0 || undefined, 'the idle instance ended', 5_000);
+    const after = (await invoke(instances, { action: 'count' })) as Counted;
+    expect(after.instanceId).not.toBe(first.instanceId);
+    expect(instances.stats()).toMatchObject({ instances: 1, coldStarts: 2, invocations: 2 });
   });
 });
