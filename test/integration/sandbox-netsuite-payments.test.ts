@@ -1,6 +1,7 @@
 // Conformance of the NetSuite sandbox's vendor payments (apsync's push target): NetSuite's rules with
 // their error codes and paths, bill paid/unpaid amounts and status, idempotent upserts, reversal, and a
-// NetSuite user voiding a payment (the admin API's stand-in for the UI's Void button).
+// NetSuite user voiding a payment (the admin API's stand-in for the UI's Void button), after which no
+// REST write of it is accepted.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SandboxAccess } from '../../infra/sandboxes/netsuite/access.ts';
 import {
@@ -380,6 +381,56 @@ describe('bill amounts and status', () => {
       "SELECT COUNT(*) AS n FROM transaction WHERE type = 'VendPymt' AND voided = 'T'",
     );
     expect(others.items[0]!.n).toBe('1');
+  });
+
+  it('a voided payment refuses every REST write: its bills stay open, its total zero, still Voided', async () => {
+    const bill = await createBill(vendorA, 65);
+    const body = payment(vendorA, [{ doc: { id: bill }, apply: true, amount: 65 }], {
+      externalId: 'procurify-pay-void-2',
+    });
+    expect((await access.record('PUT', 'vendorPayment/eid:procurify-pay-void-2', body)).status).toBe(204);
+    const [row] = (await access.rows("SELECT id FROM transaction WHERE externalid = 'procurify-pay-void-2'"))
+      .items;
+    const id = String(row!.id);
+    const voided = await fetch(`${sandbox.adminUrl}/records/vendorPayment/${id}/void`, { method: 'POST' });
+    expect(voided.status).toBe(200);
+    const refusals = [
+      await access.record('PUT', 'vendorPayment/eid:procurify-pay-void-2', body),
+      await access.record('PUT', 'vendorPayment/eid:procurify-pay-void-2?replace=apply', body),
+      await access.record('PATCH', `vendorPayment/${id}`, { memo: 'edited' }),
+      await access.record('PATCH', 'vendorPayment/eid:procurify-pay-void-2', {
+        apply: { items: [{ doc: { id: bill }, apply: true, amount: 65 }] },
+      }),
+    ];
+    for (const refused of refusals) {
+      expect(await problem(refused)).toMatchObject({
+        status: 400,
+        code: 'USER_ERROR',
+        detail: expect.stringContaining(`Bill Payment ${id} has been voided`),
+      });
+    }
+    expect(await billState(bill)).toMatchObject({ status: 'A', unpaid: '65', paid: '0' });
+    const record = (await (
+      await access.record('GET', `vendorPayment/${id}?expandSubResources=true`)
+    ).json()) as {
+      status: { id: string };
+      total: number;
+      memo?: string;
+      apply: { items: Array<{ apply: boolean }> };
+    };
+    expect(record).toMatchObject({ status: { id: 'V' }, total: 0 });
+    expect(record.memo).not.toBe('edited');
+    expect(record.apply.items.filter((line) => line.apply)).toEqual([]);
+    const rows = await access.rows(
+      "SELECT voided, status, foreigntotal FROM transaction WHERE externalid = 'procurify-pay-void-2'",
+    );
+    expect(rows.items).toEqual([expect.objectContaining({ voided: 'T', status: 'V', foreigntotal: '0' })]);
+    // Another payment of the same bill is an ordinary write.
+    expect(
+      (await access.record('POST', 'vendorPayment', payment(vendorA, [{ doc: { id: bill }, apply: true }])))
+        .status,
+    ).toBe(204);
+    expect((await billState(bill)).status).toBe('B');
   });
 
   it("a payment changes the paid bill's lastModifiedDate (the paid-bill pull relies on it)", async () => {

@@ -1,7 +1,7 @@
 // Vendor payment rules (apsync's push target): payee, an active bank account in the payment's
 // currency, and apply lines that each pay an open bill of the same vendor and currency by at most its
 // unpaid amount. Re-saving a payment first takes back its own earlier application, so an upsert never
-// applies twice; deleting or voiding it gives the amounts back. Bills it pays get a new lastModifiedDate.
+// applies twice; deleting or voiding it gives the amounts back; a voided payment refuses every write. Bills it pays get a new lastModifiedDate.
 import { billState, checkBodyClassifications, completeVendorTerms, transactionVendor } from './bills.ts';
 import { availableInSubsidiary, isActive } from './master-data.ts';
 import { problems } from './problem.ts';
@@ -18,6 +18,14 @@ function applicationMap(record: StoredRecord | undefined): Map<string, number> {
 
 function completePayment(draft: FieldBag, context: RuleContext): void {
   const { store, existing, changed } = context;
+  // A voided payment is final: no write applies it again. Assumption (no fact in the repository): NetSuite
+  // refuses any edit of a voided transaction as a business rule, USER_ERROR like the others here; the
+  // wording is the sandbox's own.
+  if (existing?.fields.status === 'V') {
+    throw problems.userError(
+      `Bill Payment ${existing.id} has been voided and can no longer be edited; enter a new payment instead.`,
+    );
+  }
   const creating = existing === undefined;
   const vendor = transactionVendor(context, draft, 'Payee');
   const entity = textField(draft, 'entity');
@@ -147,10 +155,12 @@ export const paymentRules: TypeRules = {
 /**
  * A NetSuite user voids a Bill Payment (the Void button of the record in the UI). apsync never voids, so
  * the sandbox offers it only as a user change (the admin API). A user-event script sees no void type: the
- * void is an edit, which infra/netsuite-script/apsync_record_event_ue.js sends as one. As NetSuite voids
- * when the accounting preference "Void Transactions Using Reversing Journals" is off: the payment stays,
- * with status V Voided (record-types.ts `paymentStatuses`; SuiteQL's `transaction.voided` is 'T'), a zero
- * total and nothing applied, so the bills it paid are open again. A voided payment cannot be voided again.
+ * void is an edit, which infra/netsuite-script/apsync_record_event_ue.js sends as one. The payment stays,
+ * with status V Voided (the status letters of infra/contracts/facts/netsuite-reference.ts `vendorPayment`;
+ * record-types.ts `paymentStatuses`; SuiteQL's `transaction.voided` is 'T'). Assumption (no fact in the
+ * repository): the void leaves a zero total and nothing applied, so the bills it paid are open again (as
+ * when the accounting preference "Void Transactions Using Reversing Journals" is off); a voided payment
+ * cannot be voided again, nor written (completePayment).
  */
 export function voidPayment(store: RecordStore, payment: StoredRecord): StoredRecord {
   if (payment.fields.status === 'V') {
