@@ -50,7 +50,7 @@ export const billStatusNames: Readonly<Record<number, string>> = {
   8: 'Payment Limbo',
 };
 
-/** The external id of the Vendor Bill apsync writes for a Procurify bill (netsuite.md: prefix by type). */
+/** The external id of the Vendor Bill apsync writes for a Procurify bill (prefixed by type; infra/contracts/facts/netsuite-reference.ts `recordId`). */
 export const billExternalId = (uuid: string): string => `procurify-bill-${uuid.toLowerCase()}`;
 
 /** Waiting-for keys of parked bills: what an operator reads, and what the re-send sweep matches on. */

@@ -25,7 +25,7 @@ export interface NetSuiteMasterReadOptions {
   vendorSyncFlagField?: string;
 }
 
-/** NetSuite refuses IN lists of more than 1000 values (netsuite.md "SuiteQL"). */
+/** NetSuite refuses IN lists of more than 1000 values (netsuite-reference.ts `suiteQlReference`). */
 const inListLimit = 1000;
 const placeholders = (count: number) => Array.from({ length: count }, () => '?').join(', ');
 

@@ -2,7 +2,7 @@
 // expandSubResources) each becomes, so the mapping is the same whichever way a record was read: the one
 // translation the inbound worker's batch read (netsuite-master-reads.ts) and reconciliation's bulk read
 // (shared/reconcile/netsuite-reads.ts) share. SuiteQL values are strings, null columns absent, dates wall
-// time in the account's time zone. Column sources: netsuite.md "SuiteQL" (vendor: id, entityid,
+// time in the account's time zone. Column sources: infra/contracts/facts/netsuite-reference.ts `suiteQlReference` (vendor: id, entityid,
 // companyname, email, phone, isinactive, isperson, currency, subsidiary, terms, lastmodifieddate; account:
 // id, acctnumber, accttype, isinactive, parent, subsidiary, issummary; department: id, name, isinactive,
 // parent, subsidiary; BUILTIN.DF; TO_CHAR); vendor firstname, lastname, account

@@ -1,4 +1,4 @@
-// NetSuite record API (netsuite.md "Records"): read, create, upsert by external id, patch, delete and
+// NetSuite record API (infra/contracts/facts/netsuite-reference.ts): read, create, upsert by external id, patch, delete and
 // list records of one type. The use cases depend on the NetSuiteRecords interface; this is its REST
 // implementation, built by createNetSuiteClient.
 import * as z from 'zod';

@@ -1,4 +1,4 @@
-// SuiteQL reads (netsuite.md "SuiteQL"): pages of at most 1000 rows at offsets that are multiples of
+// SuiteQL reads (infra/contracts/facts/netsuite-reference.ts `suiteQlReference`): pages of at most 1000 rows at offsets that are multiples of
 // the page size, rows normalised (column names lower-cased, `links` dropped) and validated with the
 // caller's zod schema, and key-windowed reads that go past the 100,000-row cap of one query.
 // The use cases (delta polls, backfill, paid-bill pull) depend on the SuiteQl interface.

@@ -1,4 +1,4 @@
-// OAuth 2.0 client-credentials tokens for NetSuite (netsuite.md "Authentication"): signs a JWT
+// OAuth 2.0 client-credentials tokens for NetSuite (infra/contracts/facts/netsuite-reference.ts: the token endpoint): signs a JWT
 // assertion with the certificate key (jose), caches the access token, renews it before its last
 // minutes, and makes concurrent callers share one renewal. Called by the request pipeline.
 import { randomUUID } from 'node:crypto';

@@ -1,8 +1,8 @@
 // The payment-push decision, made once: for a Procurify payment as it is now, what apsync does in
 // NetSuite — nothing (not paid yet, already in NetSuite under a Vendor Payment the initial load linked,
 // or it pays only bills excluded from the sync), put it on the review
-// list (paid, pushed, then failed or denied in Procurify), refuse it naming what is missing (the plan's
-// refusal), nothing because the Vendor Payment already says it all, or write the exact Vendor Payment
+// list (paid, pushed, then failed or denied in Procurify), refuse it naming what is missing or that its
+// Vendor Payment was voided in NetSuite (the plan's refusal), nothing because the Vendor Payment already says it all, or write the exact Vendor Payment
 // (upsert by external id). Reads only (links, states, the payment method's GL code, NetSuite facts); the
 // worker (push-payment.ts) applies the decision and `apsync preview payment:<id>` renders the same one.
 import type { PaymentApplications, ProcurifyPayment, ProcurifyPayments } from '../procurify/ports.ts';

@@ -21,7 +21,7 @@ import type {
   NetSuitePaymentAccount,
 } from './vendor-payment-plan.ts';
 
-/** NetSuite refuses IN lists of more than 1000 values (netsuite.md "SuiteQL"). */
+/** NetSuite refuses IN lists of more than 1000 values (netsuite-reference.ts `suiteQlReference`). */
 const inListLimit = 1000;
 
 /**
@@ -181,6 +181,8 @@ export class PaymentAccountCache {
 
 const vendorPaymentSchema = z.object({
   id: z.string(),
+  // The payment's status letter, V once voided (infra/contracts/facts/netsuite-reference.ts `vendorPayment`).
+  status: z.object({ id: z.string() }).optional(),
   account: z.object({ id: z.string() }).optional(),
   tranDate: z.string().optional(),
   apply: z
@@ -208,7 +210,7 @@ export function readExistingVendorPayment(
 
 /**
  * A Vendor Payment by internal id or `eid:` reference, with the bills it applies to. One GET: SuiteQL
- * has no column for the payment's account (netsuite.md "SuiteQL" lists none), which the planner compares.
+ * has no column for the payment's account (infra/contracts/facts/netsuite-reference.ts `suiteQlReference` lists none), which the planner compares.
  */
 async function readVendorPayment(
   records: NetSuiteRecords,
@@ -229,6 +231,7 @@ async function readVendorPayment(
     applied,
     ...(record.account === undefined ? {} : { accountId: record.account.id }),
     ...(record.tranDate === undefined ? {} : { tranDate: record.tranDate.slice(0, 10) }),
+    voided: record.status?.id === 'V',
   };
 }
 
@@ -332,9 +335,9 @@ const transactionRowSchema = billRowSchema.extend({
 
 /**
  * The vendor bills among `billIds` and the Vendor Payments written under `externalIds`, from one read of
- * `transaction` (netsuite.md "SuiteQL": `id`, `type` VendBill/VendPymt, `externalid`; every transaction
+ * `transaction` (infra/contracts/facts/netsuite-reference.ts `suiteQlReference`: `id`, `type` VendBill/VendPymt, `externalid`; every transaction
  * has its main line, `transactionline.mainline = 'T'`, which carries the subsidiary). At most 1000 values
- * per IN list (netsuite.md "SuiteQL"): more make more queries. Vendor Payments by external id in lower
+ * per IN list (the same `suiteQlReference`): more make more queries. Vendor Payments by external id in lower
  * case (NetSuite's external ids are case-insensitive).
  */
 export async function readBillsAndVendorPaymentIds(

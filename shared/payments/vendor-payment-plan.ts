@@ -20,6 +20,7 @@ export const paymentProblems = {
   aboveOpen: 'Amount above open balance',
   needsReview: 'Payment needs review',
   noDate: 'Payment date missing',
+  voidedInNetSuite: 'Vendor Payment voided in NetSuite',
 } as const;
 export type PaymentProblem = keyof typeof paymentProblems;
 
@@ -54,6 +55,8 @@ export interface ExistingVendorPayment {
   applied: ReadonlyMap<string, number>;
   accountId?: string;
   tranDate?: string;
+  /** Voided in NetSuite (status V): it applies nothing and is never written again. */
+  voided: boolean;
 }
 
 export interface PaymentLinks {
@@ -161,6 +164,20 @@ export function planVendorPayment(
 ): PaymentPlanResult {
   const paymentId = String(payment.id);
   const currency = payment.currency.name;
+
+  // 0. A Vendor Payment voided in NetSuite stays voided: writing it again would re-apply it (a person decides).
+  const voided = context.existing?.voided === true ? context.existing : undefined;
+  if (voided !== undefined) {
+    return refuse(
+      'voidedInNetSuite',
+      `Vendor Payment ${voided.id} (${paymentExternalId(paymentId)}) was voided in NetSuite; apsync does not ` +
+        `write a voided payment again. If Procurify payment ${paymentId} stands, enter it in NetSuite by hand; ` +
+        'if it was taken back, void it in Procurify too; then apsync review dismiss ' +
+        `payment:${paymentId} --reason …`,
+      [],
+      'review',
+    );
+  }
 
   // 1. Procurify's own picture of the payment: complete, one vendor, one currency, a date.
   const apps: Application[] = [];

@@ -281,7 +281,13 @@ export function comparePaidStatus(
         ...(input.mode === 'push'
           ? {
               owner: 'apsync' as const,
-              message: `Procurify bill ${bill.invoiceNumber ?? uuid} is paid; Vendor Bill ${netsuite.id} still has ${showAmount(netsuite.unpaid)} open: its payment did not reach NetSuite — see apsync review list --kind payment and apsync payment resync <id>, or pay the rest in NetSuite`,
+              // A payment that never reached NetSuite can be pushed again; one whose Vendor Payment a person
+              // voided is not written again (decide-payment.ts parks it): it needs a person.
+              message:
+                `Procurify bill ${bill.invoiceNumber ?? uuid} is paid; Vendor Bill ${netsuite.id} still has ${showAmount(netsuite.unpaid)} open: ` +
+                'its payment did not reach NetSuite, or its Vendor Payment was voided there. A payment on apsync review list --kind payment ' +
+                'that failed can be pushed again with apsync payment resync <id>; one whose Vendor Payment was voided (apsync reconcile --kind payment ' +
+                'reports it voided-in-netsuite) is not written again: enter the payment in NetSuite by hand if it stands, else void it in Procurify',
             }
           : {
               owner: 'hand-edit' as const,

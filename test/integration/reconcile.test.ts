@@ -11,6 +11,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  previewOutputSchema,
   type ReconcileOutput,
   reconcileOutputSchema,
   statusOutputSchema,
@@ -25,7 +26,8 @@ import { createReconcileReportStore } from '../../shared/reconcile/index.ts';
 import type { RecordRef } from '../../shared/state/model.ts';
 import { DynamoStateStore } from '../../shared/state/state-store.ts';
 import { type CliRun, runCliCaptured } from '../support/cli-in-process.ts';
-import { settledState } from '../support/sync-outcome.ts';
+import { handled, outcomeSteps, queueSettled, settledState } from '../support/sync-outcome.ts';
+import { waitFor } from '../support/wait.ts';
 
 let stack: LocalStack;
 let published: PublishedLocalStack;
@@ -450,7 +452,28 @@ describe('apsync reconcile', () => {
       method: 'POST',
     });
     expect(voided.status).toBe(200);
-    const payments = stack.netsuite.store.list('vendorPayment').length;
+    const voidedPayment = () => {
+      const record = stack.netsuite.store.get('vendorPayment', vendorPaymentId)!;
+      return { status: record.fields.status, total: record.fields.total, apply: record.fields.apply };
+    };
+    const asVoided = voidedPayment();
+    expect(asVoided).toMatchObject({ status: 'V', total: 0 });
+    // Whatever the void's notice (an edit of the payment) sets off has run before anything is checked.
+    await waitFor(
+      () =>
+        stack.netsuite
+          .noticeDeliveries()
+          .some((delivery) => delivery.notice.recordId === vendorPaymentId && delivery.ok) || undefined,
+      `the notice of Vendor Payment ${vendorPaymentId}'s void`,
+    );
+    await queueSettled(stack, 'inbound');
+    const putsToIt = () =>
+      stack.netsuite
+        .requestLog()
+        .filter(
+          (entry) => entry.method !== 'GET' && entry.path.includes(`/vendorPayment/eid:procurify-pay-${id}`),
+        ).length;
+    const puts = putsToIt();
 
     const output = await reconcile('--kind', 'payment', '--fix');
     expect(about(output, id)).toEqual([
@@ -466,15 +489,53 @@ describe('apsync reconcile', () => {
     ]);
     expect(about(output, id)[0]!.message).toContain('enter it again in NetSuite');
     expect(about(output, id)[0]!.repair).toBeUndefined();
-    // The bill it paid is open again in NetSuite, paid in Procurify: reported too; nothing re-pushed.
-    expect(about(await reconcile('--kind', 'paid', '--fix'), bill.uuid)).toEqual([
+    // The bill it paid is open again in NetSuite, paid in Procurify: reported too, with what a voided
+    // payment needs.
+    const paid = about(await reconcile('--kind', 'paid', '--fix'), bill.uuid);
+    expect(paid).toEqual([
       expect.objectContaining({
         area: 'paid',
         kind: 'paid-in-procurify-only',
         netsuiteValue: 'Open (85.00 unpaid)',
       }),
     ]);
-    expect(stack.netsuite.store.list('vendorPayment')).toHaveLength(payments);
+    expect(paid[0]!.message).toContain(
+      'voided (apsync reconcile --kind payment reports it voided-in-netsuite)',
+    );
+    // What a push of it would do now (the decision the worker takes too): refused, with what to do.
+    const preview = previewOutputSchema.parse(
+      JSON.parse((await cli(['preview', `payment:${id}`, '--json'])).out),
+    );
+    expect(preview).toMatchObject({ outcome: 'review', target: null, payload: null });
+    expect(preview.reason).toMatch(
+      new RegExp(
+        `^Vendor Payment voided in NetSuite: Vendor Payment ${vendorPaymentId} \\(procurify-pay-${id}\\) was voided`,
+      ),
+    );
+    // The operator re-syncs it anyway: the worker handles it and writes nothing.
+    const trail = (await state.read(ref)).length;
+    expect((await cli(['payment', 'resync', id])).code).toBe(0);
+    await waitFor(
+      async () =>
+        (await state.read(ref))
+          .slice(trail)
+          .some(
+            (entry) =>
+              outcomeSteps.has(entry.step) || (entry.step === 'note' && entry.facts?.origin === 'resync'),
+          ) || undefined,
+      `the re-sync of payment ${id} handled`,
+    );
+    await handled(stack, id);
+    await queueSettled(stack, 'payment');
+    expect(putsToIt()).toBe(puts);
+    // Still voided, applying nothing, its total zero (as test/soak/invariants.ts checks a voided payment).
+    expect(voidedPayment()).toEqual(asVoided);
+    expect((asVoided.apply as Array<{ apply: boolean }>).filter((line) => line.apply)).toEqual([]);
+    expect(
+      stack.netsuite.store
+        .list('vendorPayment')
+        .filter((record) => record.fields.externalId === `procurify-pay-${id}`),
+    ).toHaveLength(1);
   });
 
   it('in pull mode marks paid in Procurify, with --fix, a bill paid in full in NetSuite only', async () => {

@@ -294,6 +294,7 @@ describe('planVendorPayment', () => {
       applied: new Map([['1001', 100_00]]),
       accountId: '1',
       tranDate: '2026-03-02',
+      voided: false,
     };
     // After the write the bill is paid in full (unpaid 0): a retry must still plan the same payment.
     const again = plan([app('b1', '100.00')], { bills: [bill('1001', 0, { status: 'B' })], existing });
@@ -311,6 +312,7 @@ describe('planVendorPayment', () => {
       ]),
       accountId: '1',
       tranDate: '2026-03-02',
+      voided: false,
     };
     const result = plan([app('b1', '10.00')], { existing });
     expect(result.ok).toBe(true);
@@ -320,6 +322,25 @@ describe('planVendorPayment', () => {
       { doc: { id: '1001' }, apply: true, amount: 10 },
       { doc: { id: '1009' }, apply: false },
     ]);
+  });
+
+  it('refuses, for review, to write a Vendor Payment voided in NetSuite again, saying what a person does', () => {
+    // Voided: it applies nothing, so the bill is open again and every other check would pass.
+    const existing: ExistingVendorPayment = {
+      id: '2001',
+      applied: new Map(),
+      accountId: '1',
+      tranDate: '2026-03-02',
+      voided: true,
+    };
+    const result = refusal(plan([app('b1', '100.00')], { existing }));
+    expect(result).toMatchObject({ status: 'review', problem: 'voidedInNetSuite', waitingFor: [] });
+    expect(result.error.message).toBe(
+      'Vendor Payment voided in NetSuite: Vendor Payment 2001 (procurify-pay-77) was voided in NetSuite; ' +
+        'apsync does not write a voided payment again. If Procurify payment 77 stands, enter it in NetSuite by ' +
+        'hand; if it was taken back, void it in Procurify too; then apsync review dismiss payment:77 --reason …',
+    );
+    expect(plan([app('b1', '100.00')], { existing: { ...existing, voided: false } }).ok).toBe(true);
   });
 });
 

@@ -18,7 +18,11 @@ const ref = (name: string): JsonSchema => ({ $ref: `#/$defs/${name}` });
 const error = { default: { content: { [ERROR]: ref('nsError') } } };
 const noContent = { content: {} };
 
-/** An internal id (digits) or `eid:<externalId>` (netsuite.md "Records": eid works wherever an id does). */
+/**
+ * An internal id (digits) or `eid:<externalId>` (netsuite.md "Records": eid works wherever an id does).
+ * External ids are letters, digits, `_` and `-`, unique across a record group (all transactions share one
+ * space, all entities another) and case-insensitive: prefix them by type (`procurify-bill-<uuid>`).
+ */
 const recordId: JsonSchema = { type: 'string', pattern: '^(-?[0-9]+|eid:[A-Za-z0-9_-]+)$' };
 const boolean: JsonSchema = { type: 'string', enum: ['true', 'false'] };
 const integer: JsonSchema = { type: 'string', pattern: '^[0-9]+$' };
@@ -78,6 +82,88 @@ function recordOperations(type: string, schema: string, source: string): Record<
     },
   };
 }
+
+/**
+ * SuiteQL facts apsync's reads rely on, hand-kept from the project NetSuite reference (netsuite.md
+ * "SuiteQL") like the rest of this file, for code comments to cite: limits, and the columns of the tables
+ * apsync reads (values come back as strings, null columns left out, booleans 'T'/'F'; `status` of
+ * `transaction` is one letter, V for a voided payment, and `voided` is 'T' then). Not read by the checker.
+ */
+export const suiteQlReference = {
+  source: 'netsuite.md "SuiteQL"',
+  maxRowsPerPage: 1000,
+  maxRowsPerQuery: 100_000,
+  maxInListValues: 1000,
+  columns: {
+    transaction: [
+      'id',
+      'type',
+      'tranid',
+      'trandate',
+      'duedate',
+      'entity',
+      'currency',
+      'exchangerate',
+      'externalid',
+      'lastmodifieddate',
+      'createddate',
+      'memo',
+      'approvalstatus',
+      'voided',
+      'recordtype',
+      'foreigntotal',
+      'foreignamountpaid',
+      'foreignamountunpaid',
+      'status',
+    ],
+    transactionline: [
+      'transaction',
+      'id',
+      'mainline',
+      'subsidiary',
+      'department',
+      'class',
+      'location',
+      'entity',
+      'netamount',
+      'foreignamount',
+      'expenseaccount',
+      'memo',
+    ],
+    nexttransactionlinelink: ['previousdoc', 'nextdoc', 'linktype', 'foreignamount'],
+    vendor: [
+      'id',
+      'entityid',
+      'companyname',
+      'altname',
+      'email',
+      'phone',
+      'isinactive',
+      'isperson',
+      'currency',
+      'subsidiary',
+      'terms',
+      'category',
+      'externalid',
+      'lastmodifieddate',
+      'datecreated',
+    ],
+    vendorsubsidiaryrelationship: ['entity', 'subsidiary', 'isprimarysub'],
+    account: [
+      'id',
+      'acctnumber',
+      'accttype',
+      'isinactive',
+      'fullname',
+      'parent',
+      'currency',
+      'subsidiary',
+      'issummary',
+    ],
+    department: ['id', 'name', 'fullname', 'isinactive', 'parent', 'subsidiary'],
+  },
+  functions: ['TO_DATE', 'TO_TIMESTAMP', 'TO_CHAR', 'BUILTIN.DF'],
+} as const;
 
 const reference: JsonSchema = ref('nsResource');
 const links: JsonSchema = { type: 'array', items: ref('nsLink') };

@@ -126,7 +126,7 @@ export const tableDefs: TableDef[] = [
       ['email', T],
       ['phone', T],
       // altphone, mobilephone, fax, url, defaultbillingaddress and defaultshippingaddress (the nkey of
-      // an address in vendoraddressbookentityaddress) are not in netsuite.md "SuiteQL": they follow the
+      // an address in vendoraddressbookentityaddress) are not in infra/contracts/facts/netsuite-reference.ts `suiteQlReference`: they follow the
       // NetSuite Records Catalog's vendor record as public SuiteQL scripts and a catalog dump show it
       // (several sources agree; not an Oracle page), like the tables of suiteql-ap-tables.ts.
       ['altphone', T],

@@ -75,6 +75,7 @@ export class InMemoryPaymentFacts implements PaymentFactsSource, PaymentFactsRea
       applied: applied(record),
       ...(account === undefined ? {} : { accountId: account }),
       ...(typeof record.tranDate === 'string' ? { tranDate: record.tranDate } : {}),
+      voided: (record.status as { id?: string } | undefined)?.id === 'V',
     };
   }
 

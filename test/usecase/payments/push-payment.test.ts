@@ -2,10 +2,12 @@
 // decide-payment.ts behind it) over in-memory state, Procurify, NetSuite and its payment facts: the
 // Vendor Payment written once by external id and found unchanged after; an update that takes back a bill
 // the payment no longer pays; the payment's GL code from its payment method; skips (linked by the initial
-// load, excluded bills only); refusals (review, failed) before NetSuite is read; NetSuite refusing the
-// write in its own words; an outage passed on; the id read again when the upsert does not name it.
+// load, excluded bills only); refusals (review, failed) before NetSuite is read; a Vendor Payment voided
+// in NetSuite parked for review, never written again; NetSuite refusing the write in its own words; an
+// outage passed on; the id read again when the upsert does not name it.
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DataError, TransientError } from '../../../shared/errors.ts';
+import { decidePayment } from '../../../shared/payments/decide-payment.ts';
 import {
   handlePaymentMessage,
   type PushPaymentDependencies,
@@ -251,6 +253,44 @@ describe('pushPayment', () => {
     await expect(pushPayment(payment({ amount: '100.00' }), deps())).rejects.toThrow(
       /^Amount above open balance: 100.00 USD applied to Procurify bill 1 \(b-1\) is more than the open amount 70.00/,
     );
+  });
+
+  it('parks for review, never writes, a payment whose Vendor Payment was voided in NetSuite', async () => {
+    applies([application('b-1', '100.00')]);
+    const pushed = await pushPayment(payment({ amount: '100.00' }), deps());
+    expect(pushed).toMatchObject({ status: 'synced', action: 'created' });
+    // A NetSuite user voids it: status V, nothing applied, so bill 501 is open again.
+    await netsuite.patch('vendorPayment', 'eid:procurify-pay-55', {
+      status: { id: 'V', refName: 'Voided' },
+      apply: { items: [{ doc: { id: '501' }, apply: false, amount: 100 }] },
+    });
+    const writes = netsuite.writes.length;
+
+    const decision = await decidePayment(
+      payment({ amount: '100.00' }),
+      procurify.applications.get(55)!,
+      deps(),
+    );
+    expect(decision).toMatchObject({
+      kind: 'refuse',
+      status: 'review',
+      problem: 'voidedInNetSuite',
+      waitingFor: [],
+    });
+    // The operator's resync takes the same path: refused with what to do, the payment parked.
+    await expect(pushPayment(payment({ amount: '100.00' }), deps())).rejects.toThrow(
+      `Vendor Payment voided in NetSuite: Vendor Payment ${pushed.vendorPaymentId} (procurify-pay-55) was voided in NetSuite; apsync does not write a voided payment again.`,
+    );
+    expect(await state.getState(ref)).toMatchObject({ status: 'review', waitingFor: [] });
+    expect((await state.read(ref)).at(-1)).toMatchObject({
+      step: 'review',
+      facts: { problem: 'voidedInNetSuite' },
+    });
+    expect(netsuite.writes).toHaveLength(writes);
+    expect(netsuite.record('vendorPayment', 'eid:procurify-pay-55')).toMatchObject({
+      status: { id: 'V' },
+      apply: { items: [{ doc: { id: '501' }, apply: false }] },
+    });
   });
 
   it('says NetSuite refused the Vendor Payment in NetSuite’s own words, and passes an outage on', async () => {
