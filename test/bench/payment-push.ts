@@ -2,7 +2,8 @@
 // payment-push worker at the account's concurrency limit. Run:
 //   npx node test/bench/payment-push.ts [--payments 2000] [--limit 5] [--latency 200] [--instances 5]
 //     [--invocations N] [--procurify-latency 0]   (npm run bench:payments -- --payments 300)
-// The full 2,000 take about 6 minutes (4 NetSuite requests a payment at 25 req/s): scale down to try.
+// The full 2,000 take minutes (about 1.2-1.4 NetSuite requests a payment: its PUT, and one SuiteQL read
+// shared by its batch of 5; more where the CPU is the limit): scale down to try.
 // Local stack, NetSuite sandbox at limit C and latency L on every REST call; payments of one to three
 // bills are seeded straight into both sandboxes' stores with their links, then enqueued at once. Prints
 // throughput against the ceiling C/L, requests per payment, 429s, duplicate Vendor Payments, whether
@@ -266,7 +267,7 @@ try {
   await queue.sendAll(messages);
   const enqueuedMs = Date.now() - startedAt;
 
-  // Expect about 4 NetSuite requests per payment at the ceiling; give three times that, plus a minute.
+  // Budget 4 NetSuite requests per payment at the ceiling (about 1.3 are made), three times that, plus a minute.
   const deadline = startedAt + ((paymentCount * 4) / ceiling) * 3000 + 60_000;
   let lastReport = startedAt;
   let counts = { synced: 0, failed: 0, review: 0 };
