@@ -10,6 +10,7 @@ import { createCognitoAuth } from '../../shared/console/cognito-auth.ts';
 import { consoleEnvironmentNames } from '../../shared/console/environment.ts';
 import { operatorConsoleDefinition } from '../../shared/function-registry.ts';
 import { readDefaultPaymentMode } from '../../shared/payments/default-mode.ts';
+import { withInitialBillSettings } from '../../shared/settings/settings-store.ts';
 import type { OperatorConsoleDependencies } from './handler.ts';
 import { consoleSettingsChange } from './settings-change.ts';
 
@@ -55,7 +56,8 @@ export function composeOperatorConsole(env: Environment): OperatorConsoleDepende
       },
       // The record page's preview of the next write: the workers' own reading of both systems.
       preview: {
-        state,
+        // The bill settings over cdk.json's initial ones, as the bill-sync worker reads them.
+        state: withInitialBillSettings(state, settings.initialSettings),
         settings: async () => settings,
         syncClients: clients,
         defaultPaymentMode,
