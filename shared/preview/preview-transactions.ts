@@ -80,13 +80,7 @@ export function renderBillDecision(decision: BillDecision): Planned {
         ...(decision.action === 'unchanged'
           ? { reason: 'the Vendor Bill equals what was last written; only a replay would send it again' }
           : {}),
-        target: {
-          system: 'netsuite',
-          kind: target.type,
-          id: link?.netsuiteId ?? null,
-          method: target.method,
-          path: target.path,
-        },
+        target: netsuiteTarget(target, link?.netsuiteId ?? null),
         payload: plan.body,
         validation: { valid: true, issues: [] },
         notes: [
@@ -145,17 +139,16 @@ export function renderPaymentDecision(decision: PaymentDecision, currency: strin
         ...(decision.action === 'unchanged' && existing !== undefined
           ? { reason: `Vendor Payment ${existing.id} already says all this; nothing would be written` }
           : {}),
-        target: {
-          system: 'netsuite',
-          kind: target.type,
-          id: existing?.id ?? null,
-          method: target.method,
-          path: target.path,
-        },
+        target: netsuiteTarget(target, existing?.id ?? null),
         payload: plan.body,
         validation: { valid: true, issues: [] },
         notes: [`applies ${currency} ${(plan.totalCents / 100).toFixed(2)} to ${plan.lines.length} bill(s)`],
       };
     }
   }
+}
+
+/** Where the write would go in NetSuite: the plan's target and the record it updates (null: created). */
+function netsuiteTarget(target: { type: string; method: string; path: string }, id: string | null) {
+  return { system: 'netsuite' as const, kind: target.type, id, method: target.method, path: target.path };
 }
