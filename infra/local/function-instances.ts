@@ -78,7 +78,10 @@ export interface FunctionInstances {
    */
   provision(count?: number): Promise<void>;
   stats(): FunctionInstanceStats;
-  /** Waits for the invocations in flight, then ends every instance. */
+  /**
+   * Fails the invocations still waiting for a free instance (they never start), waits for those
+   * running, then ends every instance.
+   */
   stop(): Promise<void>;
 }
 
@@ -113,7 +116,8 @@ interface Instance {
 export function startFunctionInstances(options: FunctionInstancesOptions): FunctionInstances {
   const { functionName } = options;
   const instances: Instance[] = [];
-  const waiters: Array<(instance: Instance) => void> = [];
+  /** Invocations waiting for a free instance, first come first served. */
+  const waiters: Array<{ resolve: (instance: Instance) => void; reject: (error: Error) => void }> = [];
   const inFlight = new Set<Promise<unknown>>();
   const totals = { coldStarts: 0, invocations: 0, goneCpuMicros: 0, initCpuMicros: 0 };
   const initMs: number[] = [];
@@ -219,14 +223,14 @@ export function startFunctionInstances(options: FunctionInstancesOptions): Funct
     while (waiters.length > 0 && !stopped) {
       const instance = take();
       if (instance === undefined) return;
-      waiters.shift()?.(instance);
+      waiters.shift()?.resolve(instance);
     }
   };
 
   const acquire = (): Promise<Instance> => {
     const instance = take();
     if (instance !== undefined) return Promise.resolve(instance);
-    return new Promise((resolve) => waiters.push(resolve));
+    return new Promise((resolve, reject) => waiters.push({ resolve, reject }));
   };
 
   const run = async (event: unknown, context: Context): Promise<unknown> => {
@@ -292,6 +296,10 @@ export function startFunctionInstances(options: FunctionInstancesOptions): Funct
     }),
     stop: async () => {
       stopped = true;
+      // dispatch hands out no instance once stopped: a waiting invocation would never settle.
+      for (const waiter of waiters.splice(0)) {
+        waiter.reject(new Error(`function ${functionName} stopped before the invocation started`));
+      }
       await Promise.allSettled([...inFlight]);
       await Promise.allSettled(
         [...instances].map((instance) => {

@@ -23,8 +23,9 @@ const flushMetrics: middy.MiddlewareObj = {
 export function withPowertools<TEvent, TResult>(
   handler: LambdaHandler<TEvent, TResult>,
 ): LambdaHandler<TEvent, TResult> {
-  // No early timeout: on AWS, Lambda ends an invocation at its timeout; local mode and the tests do not,
-  // and a handler still running must not be reported failed while it goes on (a batch would run twice).
+  // No early timeout: Lambda ends an invocation at its timeout, and so does local mode (it ends the
+  // instance's thread: infra/local/function-instances.ts). An early timeout would report the invocation
+  // failed while its handler goes on, so its batch would come back and run twice.
   const wrapped = middy<TEvent, TResult, Error, Context>(handler, { timeoutEarlyInMillis: 0 });
   if (tracer !== undefined) wrapped.use(captureLambdaHandler(tracer));
   return wrapped.use(injectLambdaContext(logger)).use(flushMetrics);

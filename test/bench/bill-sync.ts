@@ -341,8 +341,9 @@ function requestTable(
 logger.setLogLevel('WARN');
 const stack = await startLocalStack({
   netsuite: { concurrencyLimit: limit },
-  // Local mode runs one composition per function, so its client's share is the function's total: the
-  // N concurrent invocations (Lambda instances) together hold N permits, one each at most in flight.
+  // Local mode gives each worker instance (a thread with its own client) one NetSuite permit, as the CDK
+  // gives each Lambda instance (infra/local/stack.ts, infra/cdk/netsuite-concurrency.ts): the N concurrent
+  // invocations (workerConcurrency) together hold N permits, one each at most in flight.
   settings: { netsuiteConcurrencyShare: String(instances), retryBaseSeconds: '1' },
   workerConcurrency: invocations,
   onWorkerError: (error) => console.error('worker error:', error),

@@ -115,8 +115,8 @@ try {
   const deadline = performance.now() + 60_000;
   while (syncedAt.size < count && performance.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   clearInterval(watcher);
-  // Every invocation has answered once its records are in Procurify, so each thread's CPU is up to date.
-  const { productMs, mainMs } = cpuMeter.read();
+  // Read once the invocations have answered (a record reaches Procurify before its invocation ends).
+  const { productMs, mainMs } = await cpuMeter.read();
   const cpu = { product: productMs, main: mainMs };
   const drainMs = Math.max(0, Math.max(...syncedAt.values()) - lastEditAt);
 

@@ -229,8 +229,9 @@ const allocation = allocateNetSuiteConcurrency(limit, functionRegistry);
 const cdkAllotment = allocation.allotments.get('payment-push-worker');
 const stack = await startLocalStack({
   netsuite: { concurrencyLimit: limit },
-  // Local mode runs one composition per function, so its client's share is the function's total: the
-  // N concurrent invocations (Lambda instances) together hold N permits, one each at most in flight.
+  // Local mode gives each worker instance (a thread with its own client) one NetSuite permit, as the CDK
+  // gives each Lambda instance (infra/local/stack.ts, infra/cdk/netsuite-concurrency.ts): the N concurrent
+  // invocations (workerConcurrency) together hold N permits, one each at most in flight.
   settings: { netsuiteConcurrencyShare: String(instances), retryBaseSeconds: '1' },
   workerConcurrency: invocations,
   onWorkerError: (error) => console.error('worker error:', error),
@@ -287,8 +288,9 @@ try {
   }
   const lastSynced = await state.latestStateUpdate('payment', 'synced');
   const wallMs = (lastSynced === undefined ? Date.now() : Date.parse(lastSynced)) - startedAt;
+  // Once every invocation has answered (its CPU time, and the event source's counts, are then final).
+  const cpu = await cpuMeter.read();
   const worker = stack.eventSources['payment-push-worker']!.stats();
-  const cpu = cpuMeter.read();
   const batches = worker.invocations - workerBefore.invocations;
   const records = worker.records - workerBefore.records;
 

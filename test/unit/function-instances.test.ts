@@ -145,6 +145,29 @@ describe('function instances in worker threads', () => {
     expect(instances.stats().coldStarts).toBe(2);
   });
 
+  it('stops while one invocation runs and another waits: the running one finishes, the waiting one fails', async () => {
+    const instances = start({ maxInstances: 1 });
+    const settled: string[] = [];
+    const running = invoke(instances, { action: 'wait', ms: 300 }).then((answer) => {
+      settled.push('running');
+      return answer as Counted;
+    });
+    const waiting = invoke(instances, { action: 'count' }).catch((error: unknown) => {
+      settled.push('waiting');
+      return error;
+    });
+    expect(instances.stats()).toMatchObject({ instances: 1, busy: 1 });
+    await instances.stop();
+    settled.push('stopped');
+    expect(await waiting).toMatchObject({
+      message: 'function fixture-worker stopped before the invocation started',
+    });
+    expect(await running).toMatchObject({ invocations: 1 });
+    // stop waited for the running invocation; the waiting one never reached an instance.
+    expect(settled).toEqual(['waiting', 'running', 'stopped']);
+    expect(instances.stats()).toMatchObject({ instances: 0, invocations: 1 });
+  });
+
   it('ends an instance left idle, as Lambda reclaims it; the next invocation starts cold', async () => {
     const instances = start({ maxInstances: 1, idleMs: 200 });
     const first = (await invoke(instances, { action: 'count' })) as Counted;
