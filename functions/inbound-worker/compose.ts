@@ -2,7 +2,6 @@
 // The master-data scope and department locations are read on each message: the deployment's values
 // with an operator's settings (`apsync settings set`) laid over them, so a change applies at once.
 import type { Environment } from '../../shared/config/environment.ts';
-import { readFunctionEnvironment } from '../../shared/config/function-environment.ts';
 import { queueRetries, syncFunctionParts } from '../../shared/config/runtime-parts.ts';
 import { functionDefinition } from '../../shared/function-registry.ts';
 import { createNetSuiteMasterReads } from '../../shared/master-data/netsuite-master-reads.ts';
@@ -11,8 +10,7 @@ import { effectiveMasterDataSettings } from '../../shared/settings/settings-stor
 import type { InboundWorkerDependencies } from './handler.ts';
 
 export function composeInboundWorker(env: Environment): InboundWorkerDependencies {
-  const config = readFunctionEnvironment(env, functionDefinition('inbound-worker'));
-  const { settings, state, clients } = syncFunctionParts(env, config);
+  const { config, settings, state, clients } = syncFunctionParts(env, functionDefinition('inbound-worker'));
   const current = () => effectiveMasterDataSettings(state, settings);
   const lookups = createProcurifyLookups(
     async () => (await clients()).procurify,

@@ -1,6 +1,5 @@
 // Composition root of paid-bill-pull: its dependencies built from the environment, once per container.
 import type { Environment } from '../../shared/config/environment.ts';
-import { readFunctionEnvironment } from '../../shared/config/function-environment.ts';
 import { syncFunctionParts } from '../../shared/config/runtime-parts.ts';
 import { functionDefinition } from '../../shared/function-registry.ts';
 import { readDefaultPaymentMode } from '../../shared/payments/default-mode.ts';
@@ -8,8 +7,7 @@ import { createNetSuitePaidBillReads } from '../../shared/payments/netsuite-paym
 import type { PaidBillPullHandlerDependencies } from './handler.ts';
 
 export function composePaidBillPull(env: Environment): PaidBillPullHandlerDependencies {
-  const config = readFunctionEnvironment(env, functionDefinition('paid-bill-pull'));
-  const { settings, state, clients } = syncFunctionParts(env, config);
+  const { settings, state, clients } = syncFunctionParts(env, functionDefinition('paid-bill-pull'));
   const defaultMode = readDefaultPaymentMode(env);
   return {
     pull: async () => {

@@ -1,7 +1,6 @@
 // Composition root of payment-push-worker: its dependencies built from the environment, once per container.
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { Environment } from '../../shared/config/environment.ts';
-import { readFunctionEnvironment } from '../../shared/config/function-environment.ts';
 import { queueRetries, syncFunctionParts } from '../../shared/config/runtime-parts.ts';
 import { functionDefinition } from '../../shared/function-registry.ts';
 import { readDefaultPaymentMode } from '../../shared/payments/default-mode.ts';
@@ -13,8 +12,10 @@ import { createPaymentPushOnce } from '../../shared/payments/push-once.ts';
 import type { PaymentPushWorkerDependencies } from './handler.ts';
 
 export function composePaymentPushWorker(env: Environment): PaymentPushWorkerDependencies {
-  const config = readFunctionEnvironment(env, functionDefinition('payment-push-worker'));
-  const { settings, state, clients } = syncFunctionParts(env, config);
+  const { config, settings, state, clients } = syncFunctionParts(
+    env,
+    functionDefinition('payment-push-worker'),
+  );
   const accounts = new PaymentAccountCache();
   const facts = async () => createNetSuitePaymentFacts((await clients()).netsuite, accounts);
   return {

@@ -3,7 +3,6 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SqsQueuePublisher } from '../../shared/aws/queue-publisher.ts';
 import type { Environment } from '../../shared/config/environment.ts';
-import { readFunctionEnvironment } from '../../shared/config/function-environment.ts';
 import { syncFunctionParts } from '../../shared/config/runtime-parts.ts';
 import type { BillMessage } from '../../shared/events/bill-message.ts';
 import type { InboundMessage } from '../../shared/events/inbound-message.ts';
@@ -18,8 +17,7 @@ import {
 import type { ReconcileHandlerDependencies } from './handler.ts';
 
 export function composeReconcile(env: Environment): ReconcileHandlerDependencies {
-  const config = readFunctionEnvironment(env, functionDefinition('reconcile'));
-  const { settings, state, clients } = syncFunctionParts(env, config);
+  const { config, settings, state, clients } = syncFunctionParts(env, functionDefinition('reconcile'));
   const dynamodb = new DynamoDBClient({});
   const sqs = new SQSClient({});
   const queues = {

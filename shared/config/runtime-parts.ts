@@ -11,16 +11,17 @@ import {
   type RetryDelayPolicy,
   SqsMessageVisibility,
 } from '../aws/message-visibility.ts';
+import type { FunctionDefinition } from '../function-registry.ts';
 import { DynamoStateStore } from '../state/state-store.ts';
 import {
   createNetSuiteClientSource,
   createProcurifyClientSource,
   createSyncClientSource,
-  type SyncClientSecrets,
   type SyncClientSettings,
   type SyncClients,
 } from '../sync-clients.ts';
 import { type Environment, type FunctionSettings, readSettings } from './environment.ts';
+import { type ResourceVariableKey, readFunctionEnvironment } from './function-environment.ts';
 
 /** The AWS SDK clients the parts are built on; each is asked for when a part needs it. */
 export interface RuntimeAws {
@@ -70,16 +71,29 @@ export const netSuiteClient = withSecrets(createNetSuiteClientSource);
 /** The Procurify client alone (a function holding only the Procurify secret). */
 export const procurifyClient = withSecrets(createProcurifyClientSource);
 
+/** A registry entry that gives its function the state table and both systems' secrets (else never). */
+type SyncDefinition<D extends FunctionDefinition> = D &
+  ('stateTable' | 'netsuiteSecret' | 'procurifySecret' extends ResourceVariableKey<D> ? unknown : never);
+
 /**
- * What a function working on both systems builds first from its environment and resource variables
- * (readFunctionEnvironment): the settings, the state store and the NetSuite and Procurify clients.
+ * What a function working on both systems builds first: its resource variables from its registry entry
+ * (readFunctionEnvironment), the settings, the state store and the NetSuite and Procurify clients.
  */
-export function syncFunctionParts(
+export function syncFunctionParts<D extends FunctionDefinition>(
   env: Environment,
-  resources: SyncClientSecrets & { stateTable: string },
-): { settings: FunctionSettings; state: DynamoStateStore; clients: () => Promise<SyncClients> } {
+  definition: SyncDefinition<D>,
+): {
+  config: Record<ResourceVariableKey<D>, string>;
+  settings: FunctionSettings;
+  state: DynamoStateStore;
+  clients: () => Promise<SyncClients>;
+} {
+  const config = readFunctionEnvironment<D>(env, definition);
+  // SyncDefinition guarantees these variables; TypeScript cannot see it through the generic entry.
+  const resources = config as unknown as Record<'stateTable' | 'netsuiteSecret' | 'procurifySecret', string>;
   const settings = readSettings(env);
   return {
+    config,
     settings,
     state: stateStore(resources.stateTable, settings),
     clients: syncClients(resources, settings),
