@@ -143,19 +143,12 @@ class BillSync {
         };
       }
       case 'link-legacy':
-        await state.link({
-          kind: 'bill',
-          netsuiteId: decision.netsuiteId,
-          procurifyId: this.ref.id,
-          origin: 'legacy',
-        });
-        return this.finish('skipped', decision.message, { netsuiteId: decision.netsuiteId });
       case 'link-matched':
         await state.link({
           kind: 'bill',
           netsuiteId: decision.netsuiteId,
           procurifyId: this.ref.id,
-          origin: 'matched',
+          origin: decision.kind === 'link-legacy' ? 'legacy' : 'matched',
         });
         return this.finish('skipped', decision.message, { netsuiteId: decision.netsuiteId });
       case 'park':
