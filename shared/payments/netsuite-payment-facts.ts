@@ -41,16 +41,24 @@ async function* rowsByValues<T>(
   }
 }
 
-const billRowSchema = z.object({
-  id: z.string(),
-  entity: z.string().optional(),
-  currency: z.string().optional(),
-  currencysymbol: z.string().optional(),
-  subsidiary: z.string().optional(),
-  status: z.string().optional(),
-  foreignamountunpaid: z.string().optional(),
-  tranid: z.string().optional(),
-});
+/**
+ * A SuiteQL row: the id, and `columns` each optional (SuiteQL values are strings; a null column is absent).
+ */
+function suiteQlRow<const Column extends string>(...columns: Column[]) {
+  const optional = Object.fromEntries(columns.map((column) => [column, z.string().optional()]));
+  return z.object({ id: z.string(), ...(optional as Record<Column, z.ZodOptional<z.ZodString>>) });
+}
+
+const billColumns = [
+  'entity',
+  'currency',
+  'currencysymbol',
+  'subsidiary',
+  'status',
+  'foreignamountunpaid',
+  'tranid',
+] as const;
+const billRowSchema = suiteQlRow(...billColumns);
 
 /** The vendor bills among `ids` (a missing id is a bill that no longer exists). */
 export async function readBillFacts(
@@ -86,13 +94,7 @@ function billFactsFromRow(row: z.infer<typeof billRowSchema>): NetSuiteBillFacts
   };
 }
 
-const accountRowSchema = z.object({
-  id: z.string(),
-  acctnumber: z.string().optional(),
-  accttype: z.string().optional(),
-  isinactive: z.string().optional(),
-  currency: z.string().optional(),
-});
+const accountRowSchema = suiteQlRow('acctnumber', 'accttype', 'isinactive', 'currency');
 
 /**
  * Every account whose Number is one of `numbers`, by Number (active or not, any type: the planner says
@@ -237,12 +239,7 @@ async function readVendorPayment(
 
 // ---- paid-bill pull --------------------------------------------------------------------------------
 
-const paidBillRowSchema = z.object({
-  id: z.string(),
-  status: z.string().optional(),
-  foreignamountunpaid: z.string().optional(),
-  foreignamountpaid: z.string().optional(),
-  tranid: z.string().optional(),
+const paidBillRowSchema = suiteQlRow('status', 'foreignamountunpaid', 'foreignamountpaid', 'tranid').extend({
   lastmodified: z.string(),
 });
 
@@ -328,10 +325,7 @@ export function createNetSuitePaidBillReads(suiteQl: SuiteQl): PaidBillReads {
 
 // ---- the facts of a batch of payments ---------------------------------------------------------------
 
-const transactionRowSchema = billRowSchema.extend({
-  type: z.string().optional(),
-  externalid: z.string().optional(),
-});
+const transactionRowSchema = suiteQlRow(...billColumns, 'type', 'externalid');
 
 /**
  * The vendor bills among `billIds` and the Vendor Payments written under `externalIds`, from one read of
