@@ -145,7 +145,8 @@ const declared = [
     ...netsuiteWriter,
     // A batch's payments read their NetSuite facts together (existing Vendor Payments, bills, accounts:
     // 2-3 queries), then each upserts its Vendor Payment (~3 s worst case): 5 fit well in the 60 s
-    // timeout, at about 1.4 NetSuite requests a payment (test/bench/payment-push.ts).
+    // timeout, at about 1.2-1.4 NetSuite requests a payment (test/bench/payment-push.ts: 1.23 at C=5,
+    // 1.29-1.35 at C=15).
     batch: { size: 5, windowSeconds: 0 },
   },
   {

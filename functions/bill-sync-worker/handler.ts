@@ -40,10 +40,11 @@ export function createBillSyncWorkerHandler(deps: BillSyncWorkerDependencies) {
     retryDelay: deps.retryDelay,
     processInParallel: true,
     lanes: { limit: billsInParallel, laneOf: (message) => message.billUuid.toLowerCase() },
-    // A bill another worker is syncing comes back when its lease can have ended (one receive spent).
+    // A bill another worker is syncing is sent again to wait for its lease (no receive spent; past
+    // maxLeaseWaits, or when it cannot be sent, it comes back when the lease can have ended).
     waitOutHeldLeases: true,
-    processMessage: async (message) => {
-      await syncRecord('billsParked', async () => syncBill(message, await deps.billSync()), {
+    processMessage: async (message, { leaseWaits }) => {
+      await syncRecord('billsParked', async () => syncBill(message, await deps.billSync(), { leaseWaits }), {
         message: 'bill processed',
         facts: { billUuid: message.billUuid, origin: message.origin },
         details: (outcome) => ({ netsuiteId: outcome.netsuiteId, waitingFor: outcome.waitingFor }),

@@ -18,6 +18,7 @@ import {
   externalIdRef,
   type NetSuiteRecords,
 } from '../netsuite/index.ts';
+import { logger } from '../observability.ts';
 import type { ProcurifyBills } from '../procurify/ports.ts';
 import type { RecordRef, SyncStatus } from '../state/model.ts';
 import { OutcomeJournal } from '../state/outcome-journal.ts';
@@ -46,15 +47,34 @@ export interface BillSyncOutcome {
   waitingFor?: string[];
 }
 
-export async function syncBill(message: BillMessage, deps: SyncBillDependencies): Promise<BillSyncOutcome> {
+/**
+ * `leaseWaits`: how often this message was sent again to wait for a lease another worker held
+ * (shared/worker/queue-worker.ts). Only its first delivery notes `received` in the audit trail; a bill
+ * waiting behind a slow holder would otherwise collect one entry per wait (up to maxLeaseWaits), so
+ * later deliveries are logged instead.
+ */
+export async function syncBill(
+  message: BillMessage,
+  deps: SyncBillDependencies,
+  delivery: { leaseWaits?: number } = {},
+): Promise<BillSyncOutcome> {
   const ref = billRef(message.billUuid);
-  await deps.state.append(ref, {
-    step: 'received',
-    facts: {
+  const leaseWaits = delivery.leaseWaits ?? 0;
+  if (leaseWaits === 0) {
+    await deps.state.append(ref, {
+      step: 'received',
+      facts: {
+        origin: message.origin,
+        ...(message.lastModified ? { lastModified: message.lastModified } : {}),
+      },
+    });
+  } else {
+    logger.info('bill returns after waiting for its lease', {
+      billUuid: message.billUuid,
       origin: message.origin,
-      ...(message.lastModified ? { lastModified: message.lastModified } : {}),
-    },
-  });
+      leaseWaits,
+    });
+  }
   const sync = new BillSync(ref, deps);
   return withRecordLease(
     deps.state,

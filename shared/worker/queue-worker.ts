@@ -30,7 +30,13 @@ export interface QueueWorkerOptions<T, B = undefined> {
    */
   processMessage(
     message: T,
-    meta: { receiveCount: number; messageId: string; batch: B | undefined },
+    meta: {
+      receiveCount: number;
+      messageId: string;
+      batch: B | undefined;
+      /** How often this message was sent again to wait for a held lease (0 on its first send). */
+      leaseWaits: number;
+    },
   ): Promise<void>;
   /**
    * Reads in bulk what the batch's valid messages need, once per invocation before any is processed
@@ -76,8 +82,9 @@ export function createQueueWorker<T, B = undefined>(options: QueueWorkerOptions<
       );
     }
     const message = parsed.message;
+    const leaseWaits = leaseWaitsOf(record);
     const process = () =>
-      options.processMessage(message, { receiveCount, messageId: record.messageId, batch });
+      options.processMessage(message, { receiveCount, messageId: record.messageId, batch, leaseWaits });
     try {
       await (lanes === undefined ? process() : lanes.run(options.lanes?.laneOf(message), process));
     } catch (error) {
@@ -238,7 +245,7 @@ async function resendHeldLease(
 ): Promise<boolean> {
   const leaseSeconds = heldLeaseSeconds(error);
   if (leaseSeconds === undefined || options.visibility.resend === undefined) return false;
-  const waits = Number(record.messageAttributes?.[leaseWaitsAttribute]?.stringValue ?? '0') || 0;
+  const waits = leaseWaitsOf(record);
   if (waits >= maxLeaseWaits) return false;
   const delaySeconds = Math.min(leaseSeconds, retryDelaySeconds(waits + 1, options.retryDelay));
   const attributes: Record<string, string> = {};
@@ -265,6 +272,11 @@ async function resendHeldLease(
     delaySeconds,
   });
   return true;
+}
+
+/** How often a record was sent again to wait for a lease (its apsyncLeaseWaits attribute; 0 without). */
+function leaseWaitsOf(record: SQSRecord): number {
+  return Number(record.messageAttributes?.[leaseWaitsAttribute]?.stringValue ?? '0') || 0;
 }
 
 /** The visibility delay for a record whose lease another worker holds; undefined for other errors. */

@@ -247,24 +247,38 @@ describe('bill sync Procurify → NetSuite', () => {
     expect(steps).toContain('replayed');
   });
 
-  it('waits while another worker holds the bill, past the receives a failing message has, then writes it once', async () => {
-    const bill = createBill({ invoice: 'INV-1010' });
-    const lease = `record:${refKey(billRef(bill.uuid))}`;
-    expect(await state.acquireLease(lease, 'another-worker', 300)).toBe(true);
-    await send(bill.uuid);
-    // Each attempt notes the message before it asks for the lease. Sent again to wait (a new message each
-    // time), it makes more attempts than the queue's maxReceiveCount without reaching the dead-letter queue.
-    await waitFor(
-      async () =>
-        (await state.read(ref(bill.uuid))).filter((entry) => entry.step === 'received').length >
-          queueDefinitions.bill.maxReceiveCount || undefined,
-      'more attempts than maxReceiveCount',
-    );
-    expect(billPuts(bill.uuid)).toHaveLength(0);
-    await state.releaseLease(lease, 'another-worker');
-    expect((await settled(bill.uuid)).status).toBe('synced');
-    expect(billPuts(bill.uuid)).toHaveLength(1);
-  });
+  // Each wait is at least a second plus the queue's polling: sized to the attempts it needs (the default
+  // deadline of waitFor is 20 s, tight for 7 attempts on a busy machine).
+  const leaseAttemptsMs = (queueDefinitions.bill.maxReceiveCount + 1) * 5_000;
+  it(
+    'waits while another worker holds the bill, past the receives a failing message has, then writes it once',
+    async () => {
+      const bill = createBill({ invoice: 'INV-1010' });
+      const lease = `record:${refKey(billRef(bill.uuid))}`;
+      expect(await state.acquireLease(lease, 'another-worker', 300)).toBe(true);
+      const worker = stack.eventSources['bill-sync-worker']!;
+      const recordsBefore = worker.stats().records;
+      await send(bill.uuid);
+      // Sent again to wait (a new message each time), the bill's message is handled more often than the
+      // queue's maxReceiveCount without reaching the dead-letter queue (the earlier tests settled: the
+      // bill queue holds only this bill's message).
+      await waitFor(
+        () => worker.stats().records - recordsBefore > queueDefinitions.bill.maxReceiveCount || undefined,
+        'more attempts than maxReceiveCount',
+        leaseAttemptsMs,
+      );
+      expect(billPuts(bill.uuid)).toHaveLength(0);
+      // Only the first delivery noted it received; the waits are logged, not audited.
+      const steps = async () => (await state.read(ref(bill.uuid))).map((entry) => entry.step);
+      expect(await steps()).toEqual(['received']);
+      await state.releaseLease(lease, 'another-worker');
+      expect((await settled(bill.uuid)).status).toBe('synced');
+      expect(billPuts(bill.uuid)).toHaveLength(1);
+      expect((await steps()).filter((step) => step === 'received')).toHaveLength(1);
+      expect(await steps()).toContain('written');
+    },
+    leaseAttemptsMs + 60_000,
+  );
 
   it('fails a bill whose vendor is not linked, naming the vendor, and writes nothing', async () => {
     const bill = createBill({ invoice: 'INV-1003', vendor: pc.unlinkedVendor });

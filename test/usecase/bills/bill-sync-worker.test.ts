@@ -2,7 +2,8 @@
 // use case in memory: a batch's bills run side by side, two messages of one bill one after another (no
 // lease race), each message keeps its own outcome (partial batch response), and a bill whose lease
 // another worker holds is sent again to wait (no receive spent) or, when it cannot be, comes back when
-// that lease can have ended, not after the short retry delay.
+// that lease can have ended, not after the short retry delay; only a bill's first delivery notes
+// `received` (the waits are logged).
 import type { SQSEvent } from 'aws-lambda';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createBillSyncWorkerHandler } from '../../../functions/bill-sync-worker/handler.ts';
@@ -113,6 +114,24 @@ describe('bill-sync worker', () => {
     ]);
     expect(delays).toEqual([]);
     expect(await world.state.getFailure('bill', 'm2')).toBeUndefined();
+  });
+
+  it('notes a waiting bill received once: a message sent again to wait adds no audit entry', async () => {
+    const lease = `record:procurify#bill#${otherUuid}`;
+    await world.state.acquireLease(lease, 'other-worker', 120);
+    await invoke([world.message('poll', otherUuid)]);
+    expect(resent).toHaveLength(1);
+    expect(await world.steps(otherUuid)).toEqual(['received']);
+    // Still held: the message sent again (apsyncLeaseWaits 1) waits again without a second note.
+    await invoke([resent[0]!.body], { waits: 1 });
+    expect(resent).toHaveLength(2);
+    expect(resent[1]!.attributes).toEqual({ apsyncLeaseWaits: '2' });
+    expect(await world.steps(otherUuid)).toEqual(['received']);
+    await world.state.releaseLease(lease, 'other-worker');
+    const response = await invoke([resent[1]!.body], { waits: 2 });
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(written(otherUuid)).toBeDefined();
+    expect(await world.steps(otherUuid)).toEqual(['received', 'fetched', 'written']);
   });
 
   it('waits out the lease with the receive counted when it cannot send, or has waited too often', async () => {
