@@ -135,19 +135,32 @@ ${given === undefined ? '' : html`<p class="notice error" id="${errorId}" role="
   };
 }
 
+/**
+ * The setting a confirm or change form names, the text given for it, and the edit form again with a
+ * problem shown next to that text (both steps re-show it when the value is refused).
+ */
+function formSetting(context: SettingsPageContext, form: URLSearchParams) {
+  const name = form.get('name') ?? '';
+  const text = form.get('value') ?? '';
+  return {
+    name,
+    text,
+    definition: settingDefinition(name),
+    withProblem: (error: string) => editSettingView(context, name, { text, error }),
+  };
+}
+
 /** Validates the value (zod) and asks for confirmation, or shows the edit form with the problem. */
 export async function confirmSettingView(
   context: SettingsPageContext,
   form: URLSearchParams,
 ): Promise<SettingsView> {
-  const name = form.get('name') ?? '';
-  const text = form.get('value') ?? '';
-  const definition = settingDefinition(name);
+  const { name, text, definition, withProblem } = formSetting(context, form);
   let value: unknown;
   try {
     value = parseSettingValue(definition, settingValueFromText(definition, text));
   } catch (error) {
-    return editSettingView(context, name, { text, error: (error as Error).message });
+    return withProblem((error as Error).message);
   }
   const [current] = await readSettingValues(context.store, context.settings.deployment, [name]);
   const effect =
@@ -176,9 +189,7 @@ export async function changeSettingView(
   form: URLSearchParams,
   user: string,
 ): Promise<SettingsView> {
-  const name = form.get('name') ?? '';
-  const text = form.get('value') ?? '';
-  const definition = settingDefinition(name);
+  const { name, text, definition, withProblem } = formSetting(context, form);
   const dependencies = context.settings.dependencies;
   if (dependencies === undefined) {
     return {
@@ -195,7 +206,7 @@ export async function changeSettingView(
     });
   } catch (error) {
     if (error instanceof SyncError && error.errorClass === 'data') {
-      return editSettingView(context, name, { text, error: error.message });
+      return withProblem(error.message);
     }
     throw error;
   }
