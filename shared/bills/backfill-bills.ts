@@ -4,8 +4,10 @@
 // anything (same vendor, invoice number and total → linked, two candidates → review, none → written:
 // decide-bill.ts). Bills already linked are not queued. Each phase first asks Procurify how many bills
 // its window holds (the list's `count`), so progress reads "n of m". Resumable: a cursor per phase (the
-// last bill's modification time) is kept in the configuration item `bill-backfill` after each batch, so
-// an interrupted load continues where it stopped; `apsync status` reads the same item.
+// last bill's modification time, and the bills read at exactly that time, since Procurify's filter
+// includes its lower bound) is kept in the configuration item `bill-backfill` after each batch, so an
+// interrupted load continues where it stopped without reading a bill twice; `apsync status` reads the
+// same item.
 import type { QueuePublisher } from '../aws/queue-publisher.ts';
 import { DataError } from '../errors.ts';
 import type { BillMessage } from '../events/bill-message.ts';
@@ -41,6 +43,9 @@ export interface BillBackfillCursor {
   phase: BillBackfillPhase;
   /** Modification time of the last bill queued in this phase: the scan resumes after it. */
   resumeAfter?: string;
+  /** The bills (uuids) read that have exactly that time (the filter is inclusive): skipped on resume.
+   *  Absent in cursors stored before it existed (read as none). */
+  readAtResume?: string[];
   counts: Record<BillBackfillPhase, BillBackfillCounts>;
   startedAt: string;
   finishedAt?: string;
@@ -108,6 +113,7 @@ export async function backfillBills(
     if (cursor.phase !== phase) {
       cursor.phase = phase;
       delete cursor.resumeAfter;
+      delete cursor.readAtResume;
     }
     // A cursor stored before the counts grew fields gets them now.
     const counts = { ...empty, ...cursor.counts[phase] };
@@ -119,28 +125,40 @@ export async function backfillBills(
             modifiedBefore: since,
             ...(cursor.resumeAfter === undefined ? {} : { modifiedAfter: cursor.resumeAfter }),
           };
+    // The bills at the cursor's time already read come again (the filter is inclusive): skipped.
+    const resumedAt = cursor.resumeAfter;
+    const readBefore = new Set(resumedAt === undefined ? [] : (cursor.readAtResume ?? []));
     // Every bill of the window is read (the count cannot filter by status): n of m.
-    counts.total = counts.scanned + (await deps.procurify.countBills(window));
+    const windowCount = await deps.procurify.countBills(window);
+    counts.total = counts.scanned + Math.max(0, windowCount - readBefore.size);
     await deps.state.putConfig(billBackfillConfigName, cursor);
     options.onProgress?.({ phase, ...counts, done: false });
     const scan = deps.procurify.scanBills(window);
     let batch: BillMessage[] = [];
-    let lastModified: string | undefined;
+    let lastModified: string | undefined = resumedAt;
+    // The uuids read with the time `lastModified` (carried over from the cursor while it is unchanged).
+    let readAtLast = [...readBefore];
     const flush = async () => {
       if (batch.length > 0) await deps.bills.sendAll(batch);
       counts.queued += batch.length;
       batch = [];
-      if (lastModified !== undefined) cursor.resumeAfter = lastModified;
+      if (lastModified !== undefined) {
+        cursor.resumeAfter = lastModified;
+        cursor.readAtResume = [...readAtLast];
+      }
       await deps.state.putConfig(billBackfillConfigName, cursor);
       options.onProgress?.({ phase, ...counts, done: false });
     };
     const enqueuedAt = now().toISOString();
     for await (const summary of scan) {
+      const uuid = summary.uuid.toLowerCase();
+      if (summary.last_modified_datetime === resumedAt && readBefore.has(uuid)) continue;
       counts.scanned += 1;
       // A bill changed during the read comes again: more read than counted.
       counts.total = Math.max(counts.total, counts.scanned);
+      if (summary.last_modified_datetime !== lastModified) readAtLast = [];
       lastModified = summary.last_modified_datetime;
-      const uuid = summary.uuid.toLowerCase();
+      readAtLast.push(uuid);
       if (!writableBillStatuses.has(summary.status)) {
         counts.notApproved += 1;
       } else if ((await deps.state.findBySource('procurify', 'bill', uuid)) !== undefined) {
@@ -162,6 +180,7 @@ export async function backfillBills(
   cursor.status = 'done';
   cursor.finishedAt = now().toISOString();
   delete cursor.resumeAfter;
+  delete cursor.readAtResume;
   await deps.state.putConfig(billBackfillConfigName, cursor);
   return cursor;
 }

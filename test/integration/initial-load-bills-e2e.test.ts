@@ -41,7 +41,7 @@ const billCount = 60;
 const keyedByHand = new Set([2, 9, 16, 23, 30, 37, 44, 51, 58]);
 const byOlderIntegration = new Set([5, 19, 33, 47, 55]);
 const paidInNetSuite = new Set([9, 30, 19, 58]);
-/** Awaiting approval or denied: read and counted, never loaded (the 50th, at the cursor, among them). */
+/** Awaiting approval or denied: read and counted once, never loaded (the 50th, at the cursor, among them). */
 const notApproved = new Set([1, 4, 7, 10, 13, 22, 25, 28, 31, 34, 40, 43, 46, 49, 52]);
 const billList = '/api/v3/ap/bills/';
 
@@ -237,6 +237,8 @@ describe('apsync backfill --bills on a company with a year of history on both si
     });
     const fiftieth = stack.procurify.store.bills.get(seeded[49]!.uuid)!;
     expect(interrupted.resumeAfter).toBe(formatMicros(fiftieth.modified));
+    // The bill read at exactly that time, so the resumed run (whose lower bound includes it) skips it.
+    expect(interrupted.readAtResume).toEqual([seeded[49]!.uuid]);
     // Interrupted where meant: the count and three pages answered, then only failures.
     expect(listRequests().map((entry) => entry.status)).toEqual([
       200,
@@ -249,7 +251,7 @@ describe('apsync backfill --bills on a company with a year of history on both si
       `initial load: running (bills (recent), 50 of ${billCount}: ${50 - below50} queued, 0 already linked, ${below50} not approved)`,
     );
 
-    // The resumed run reads only from the stored cursor on: one count and one page (the 50th again, 51-60).
+    // The resumed run reads only from the stored cursor on: one count and one page (the 50th, skipped, 51-60).
     const readBefore = listRequests().length;
     const second = await cli(['backfill', '--bills', '--since', since, '--json']);
     expect(second.code, second.out + second.err).toBe(0);
@@ -266,8 +268,8 @@ describe('apsync backfill --bills on a company with a year of history on both si
     );
     expect(lowerBound(resumedLists[2]!.query)).toBe(loadSince(since, new Date()));
     const output = backfillOutputSchema.parse(JSON.parse(second.out));
-    // Every approved bill queued once; the bill at the cursor (the 50th, not approved) is read again
-    // (the list's lower bound is inclusive; the worker would treat a re-queued bill once).
+    // Every bill read and counted once, every approved bill queued once: the bill at the cursor (the 50th)
+    // comes again (the list's lower bound is inclusive) but the cursor remembers it was read.
     const approved = billCount - notApproved.size;
     expect(output.enqueued).toMatchObject({ bill: approved, 'bill already linked': 0 });
     const done = (await state.getConfig<BillBackfillCursor>(billBackfillConfigName))!;
@@ -276,11 +278,11 @@ describe('apsync backfill --bills on a company with a year of history on both si
       startedAt: interrupted.startedAt,
       counts: {
         recent: {
-          scanned: billCount + 1,
-          total: billCount + 1,
+          scanned: billCount,
+          total: billCount,
           queued: approved,
           alreadyLinked: 0,
-          notApproved: notApproved.size + 1,
+          notApproved: notApproved.size,
         },
       },
     });

@@ -320,11 +320,14 @@ describe('backfillBills', () => {
     const stored = await world.state.getConfig<{
       status: string;
       resumeAfter: string;
+      readAtResume: string[];
       counts: { recent: unknown };
     }>(billBackfillConfigName);
     expect(stored).toMatchObject({
       status: 'running',
       resumeAfter: bill(100, new Date(Date.UTC(2026, 5, 1, 1, 40)).toISOString()).last_modified_datetime,
+      // Only the bill read at exactly that time (Procurify's filter includes it).
+      readAtResume: [bill(100, '').uuid],
       counts: { recent: { scanned: 100, total: 120, queued: 30, alreadyLinked: 70 } },
     });
     expect(world.bills.sent).toHaveLength(30);
@@ -334,12 +337,12 @@ describe('backfillBills', () => {
 
     world.procurify.scanBills = scan;
     const cursor = await backfill({ since: '2026-06-01T00:00:00Z' });
-    // Bill 100 (at the cursor) is read again and queued again: the worker treats it once (its lease, its hash).
-    // Of the bills from the cursor on (21, bill 100 included) after the 100 read before.
+    // Bill 100 (at the cursor) comes again from Procurify but was read: neither counted nor queued again.
+    // The 20 bills after the cursor, after the 100 read before.
     expect(cursor.counts.recent).toEqual({
-      scanned: 121,
-      total: 121,
-      queued: 51,
+      scanned: 120,
+      total: 120,
+      queued: 50,
       alreadyLinked: 70,
       notApproved: 0,
     });
@@ -348,7 +351,9 @@ describe('backfillBills', () => {
         .bodies()
         .slice(30)
         .map((message) => message.billUuid),
-    ).toEqual(Array.from({ length: 21 }, (_, index) => bill(100 + index, '').uuid));
+    ).toEqual(Array.from({ length: 20 }, (_, index) => bill(101 + index, '').uuid));
+    expect(new Set(world.bills.bodies().map((message) => message.billUuid)).size).toBe(50);
+    expect(world.bills.bodies()).toHaveLength(50);
     // A later run with another `since` starts afresh.
     const fresh = await backfill({ since: '2026-06-01T01:00:00Z' });
     expect(fresh.counts.recent.scanned).toBe(61);
@@ -377,8 +382,9 @@ describe('backfillBills', () => {
     expect(cursor).toMatchObject({
       status: 'done',
       history: true,
-      counts: { history: { scanned: 61, queued: 61 } },
+      counts: { history: { scanned: 60, total: 60, queued: 60 } },
     });
+    expect(world.bills.bodies()).toHaveLength(60);
     expect(new Set(world.bills.bodies().map((message) => message.billUuid)).size).toBe(60);
   });
 
@@ -403,6 +409,34 @@ describe('backfillBills', () => {
     });
     // Done, a later run without --since starts a new window (12 months before now).
     expect((await backfill()).since).toBe(new Date(Date.UTC(2026, 11, 7, 9)).toISOString());
+  });
+
+  it('resumes a cursor stored before it remembered the bills read at its time (reads them again)', async () => {
+    world.procurify.putBill(bill(1, '2026-06-01T00:00:00Z'));
+    world.procurify.putBill(bill(2, '2026-07-01T00:00:00Z'));
+    const counts = { scanned: 1, total: 2, queued: 1, alreadyLinked: 0, notApproved: 0 };
+    await world.state.putConfig(billBackfillConfigName, {
+      status: 'running',
+      since: '2026-01-01T00:00:00.000Z',
+      history: false,
+      phase: 'recent',
+      resumeAfter: '2026-06-01T00:00:00Z',
+      counts: { recent: counts, history: { ...counts, scanned: 0, total: 0, queued: 0 } },
+      startedAt: '2026-11-02T09:00:00.000Z',
+    });
+    const cursor = await backfill({ since: '2026-01-01' });
+    expect(cursor.counts.recent).toEqual({
+      scanned: 3,
+      total: 3,
+      queued: 3,
+      alreadyLinked: 0,
+      notApproved: 0,
+    });
+    expect(world.bills.bodies().map((message) => message.billUuid)).toEqual([
+      bill(1, '').uuid,
+      bill(2, '').uuid,
+    ]);
+    expect(cursor).not.toHaveProperty('readAtResume');
   });
 
   it('refuses a since that is not a date', async () => {
