@@ -6,13 +6,9 @@
 // list fails, shared/bills/backfill-bills.ts keeps its cursor per batch), then resumed: every bill is
 // linked (matched, legacy) or written exactly once, no Vendor Bill twice, the resumed run reads only
 // what the first did not finish, and the summary and `apsync status` count what happened.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backfillOutputSchema, statusOutputSchema } from '../../infra/cli/output-schemas.ts';
-import { type PublishedLocalStack, publishLocalStack } from '../../infra/local/publish.ts';
 import { type LocalStack, startLocalStack } from '../../infra/local/stack.ts';
 import type { FaultDecision } from '../../infra/sandboxes/faults.ts';
 import type { DemoSummary } from '../../infra/sandboxes/netsuite/index.ts';
@@ -26,12 +22,11 @@ import { billExternalId } from '../../shared/bills/bill-plan.ts';
 import type { BillSyncSettingsInput } from '../../shared/bills/bill-sync-settings.ts';
 import { changePaymentMode } from '../../shared/payment-mode.ts';
 import { DynamoStateStore } from '../../shared/state/state-store.ts';
-import { type CliRun, runCliCaptured } from '../support/cli-in-process.ts';
+import { type CliFixture, type CliRun, publishForCli } from '../support/cli-in-process.ts';
 import { settledState } from '../support/sync-outcome.ts';
 
 let stack: LocalStack;
-let published: PublishedLocalStack;
-let dataDir: string;
+let fixture: CliFixture;
 let state: DynamoStateStore;
 let demo: DemoSummary;
 const pc = { vendors: [] as number[], codes: [] as number[], department: 0 };
@@ -78,24 +73,17 @@ beforeAll(async () => {
   await changePaymentMode(state, 'pull', 'test');
   // Pages of 20 (the sandbox caps page_size): the list's fourth request comes after the first batch.
   stack.procurify.setConfig({ maxPageSize: 20 });
-  dataDir = await mkdtemp(join(tmpdir(), 'apsync-initial-load-e2e-'));
-  published = await publishLocalStack(stack, {
-    dataDir,
-    ephemeral: false,
-    demo: false,
-    scheduleRates: {},
-    settings: { APSYNC_RETRY_BASE_SECONDS: '0' },
-  });
+  fixture = await publishForCli(stack, 'apsync-initial-load-e2e-');
 });
 
 afterAll(async () => {
-  await published?.unpublish();
+  await fixture?.close();
   await stack?.stop();
-  if (dataDir !== undefined) await rm(dataDir, { recursive: true, force: true });
 });
 
+/** `apsync <argv>` in-process against the published local stack. */
 async function cli(argv: readonly string[]): Promise<CliRun> {
-  return runCliCaptured(['--data-dir', dataDir, ...argv], { cwd: dataDir });
+  return fixture.cli(argv);
 }
 
 const ref = (uuid: string) => ({ system: 'procurify' as const, kind: 'bill' as const, id: uuid });

@@ -6,14 +6,10 @@
 // an interrupted load resumes without counting anything twice; the worker never pushes a matched
 // payment. Pull mode: bills paid in full in NetSuite before go-live are listed, marked paid only with
 // markPaid (--mark-paid). `apsync status`'s line follows the cursors.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backfillOutputSchema, statusOutputSchema } from '../../infra/cli/output-schemas.ts';
-import { type PublishedLocalStack, publishLocalStack } from '../../infra/local/publish.ts';
 import { type LocalStack, startLocalStack } from '../../infra/local/stack.ts';
 import type { DemoSummary } from '../../infra/sandboxes/netsuite/index.ts';
 import { SqsQueuePublisher } from '../../shared/aws/queue-publisher.ts';
@@ -31,13 +27,12 @@ import {
 import { initialLoadLine, readInitialLoad } from '../../shared/payments/initial-load.ts';
 import { createProcurifyClient, type ProcurifyClient } from '../../shared/procurify/index.ts';
 import { DynamoStateStore } from '../../shared/state/state-store.ts';
-import { type CliRun, runCliCaptured } from '../support/cli-in-process.ts';
+import { type CliFixture, type CliRun, publishForCli } from '../support/cli-in-process.ts';
 import { settledState } from '../support/sync-outcome.ts';
 import { waitFor } from '../support/wait.ts';
 
 let stack: LocalStack;
-let published: PublishedLocalStack;
-let dataDir: string;
+let fixture: CliFixture;
 let state: DynamoStateStore;
 let payments: SqsQueuePublisher<PaymentMessage>;
 let netsuite: NetSuiteClient;
@@ -82,25 +77,17 @@ beforeAll(async () => {
     netsuiteId: demo.vendors[0]!,
     origin: 'created',
   });
-  dataDir = await mkdtemp(join(tmpdir(), 'apsync-initial-load-'));
-  published = await publishLocalStack(stack, {
-    dataDir,
-    ephemeral: false,
-    demo: false,
-    scheduleRates: {},
-    settings: { APSYNC_RETRY_BASE_SECONDS: '0' },
-  });
+  fixture = await publishForCli(stack, 'apsync-initial-load-');
 });
 
 afterAll(async () => {
-  await published?.unpublish();
+  await fixture?.close();
   await stack?.stop();
-  if (dataDir !== undefined) await rm(dataDir, { recursive: true, force: true });
 });
 
 /** `apsync <argv>` in-process against the published local stack. */
 async function cli(argv: readonly string[]): Promise<CliRun> {
-  return runCliCaptured(['--data-dir', dataDir, ...argv], { cwd: dataDir });
+  return fixture.cli(argv);
 }
 
 /** A Vendor Bill keyed in NetSuite before go-live, its approved Procurify twin, and their link. */

@@ -4,8 +4,7 @@
 // with --fix), a Vendor Bill edited by hand (reported, never overwritten), a wrong link (replaced with
 // --fix), a Vendor Payment voided or deleted by hand (reported for a person) and a bill paid on one side
 // only (reported; in pull mode marked paid with --fix). Tests wait for exact states, never for time.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -16,7 +15,6 @@ import {
   reconcileOutputSchema,
   statusOutputSchema,
 } from '../../infra/cli/output-schemas.ts';
-import { type PublishedLocalStack, publishLocalStack } from '../../infra/local/publish.ts';
 import { type LocalStack, startLocalStack } from '../../infra/local/stack.ts';
 import { SqsQueuePublisher } from '../../shared/aws/queue-publisher.ts';
 import { billExternalId } from '../../shared/bills/bill-plan.ts';
@@ -25,13 +23,12 @@ import type { InboundMessage } from '../../shared/events/inbound-message.ts';
 import { createReconcileReportStore } from '../../shared/reconcile/index.ts';
 import type { RecordRef } from '../../shared/state/model.ts';
 import { DynamoStateStore } from '../../shared/state/state-store.ts';
-import { type CliRun, runCliCaptured } from '../support/cli-in-process.ts';
+import { type CliFixture, type CliRun, publishForCli } from '../support/cli-in-process.ts';
 import { handled, outcomeSteps, queueSettled, settledState } from '../support/sync-outcome.ts';
 import { waitFor } from '../support/wait.ts';
 
 let stack: LocalStack;
-let published: PublishedLocalStack;
-let dataDir: string;
+let fixture: CliFixture;
 let state: DynamoStateStore;
 let inbound: SqsQueuePublisher<InboundMessage>;
 let bills: SqsQueuePublisher<BillMessage>;
@@ -117,25 +114,17 @@ beforeAll(async () => {
     pc.vendors.push(Number((await state.findBySource('netsuite', 'vendor', id))!.procurifyId));
   }
 
-  dataDir = await mkdtemp(join(tmpdir(), 'apsync-reconcile-'));
-  published = await publishLocalStack(stack, {
-    dataDir,
-    ephemeral: false,
-    demo: false,
-    scheduleRates: {},
-    settings: { APSYNC_RETRY_BASE_SECONDS: '0' },
-  });
+  fixture = await publishForCli(stack, 'apsync-reconcile-');
 });
 
 afterAll(async () => {
-  await published?.unpublish();
+  await fixture?.close();
   await stack?.stop();
-  if (dataDir !== undefined) await rm(dataDir, { recursive: true, force: true });
 });
 
-/** `apsync <argv>` in-process: exit code and output. */
+/** `apsync <argv>` in-process against the published local stack. */
 async function cli(argv: readonly string[]): Promise<CliRun> {
-  return runCliCaptured(['--data-dir', dataDir, ...argv], { cwd: dataDir });
+  return fixture.cli(argv);
 }
 
 /** `apsync reconcile … --json --grace 0` in-process; the output validated against its schema. */
@@ -204,7 +193,7 @@ describe('apsync reconcile', () => {
     stack.netsuite.store.delete('vendor', gone);
     const trail = (await state.read(vendorRef(gone))).length;
 
-    const csvFile = join(dataDir, 'reconciliation.csv');
+    const csvFile = join(fixture.dataDir, 'reconciliation.csv');
     const output = await reconcile('--kind', 'vendor', '--csv', csvFile);
     expect(output.discrepancies).toEqual([
       expect.objectContaining({
