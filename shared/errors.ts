@@ -54,33 +54,29 @@ export class SyncError extends Error {
   }
 }
 
-/** 429, 5xx, timeouts, dropped connections, throttling: retry with backoff. */
-export class TransientError extends SyncError {
-  constructor(message: string, details: SyncErrorDetails = {}) {
-    super('transient', message, details);
-  }
+/**
+ * The base of one class's errors: `instanceof` tells the class, the name says it (`TransientError`…), and
+ * the constructor takes only the message and the remote system's facts.
+ */
+function errorsOfClass(errorClass: ErrorClass) {
+  return class extends SyncError {
+    constructor(message: string, details: SyncErrorDetails = {}) {
+      super(errorClass, message, details);
+    }
+  };
 }
+
+/** 429, 5xx, timeouts, dropped connections, throttling: retry with backoff. */
+export class TransientError extends errorsOfClass('transient') {}
 
 /** Bad or expired credentials: refresh once, then treat as transient and alarm. */
-export class AuthError extends SyncError {
-  constructor(message: string, details: SyncErrorDetails = {}) {
-    super('auth', message, details);
-  }
-}
+export class AuthError extends errorsOfClass('auth') {}
 
 /** Bad or missing data a person must fix: never retried. */
-export class DataError extends SyncError {
-  constructor(message: string, details: SyncErrorDetails = {}) {
-    super('data', message, details);
-  }
-}
+export class DataError extends errorsOfClass('data') {}
 
 /** Anything unexpected: goes to the dead-letter queue, never swallowed. */
-export class BugError extends SyncError {
-  constructor(message: string, details: SyncErrorDetails = {}) {
-    super('bug', message, details);
-  }
-}
+export class BugError extends errorsOfClass('bug') {}
 
 /** The class of any thrown value; unknown throwables are bugs. */
 export function classOf(error: unknown): ErrorClass {

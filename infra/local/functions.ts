@@ -43,10 +43,19 @@ export type QueueHandler = (event: SQSEvent, context: Context) => Promise<SQSBat
 /** Scheduled functions get the EventBridge Scheduler payload: the scheduled time and the schedule name. */
 export type ScheduledHandler = (event: ScheduledRunEvent, context: Context) => Promise<unknown>;
 
-export type LocalFunction =
-  | { kind: 'http'; create: (env: Environment) => HttpHandler }
-  | { kind: 'queue'; create: (env: Environment) => QueueHandler }
-  | { kind: 'schedule'; create: (env: Environment) => ScheduledHandler };
+/** The handler each kind of trigger calls. */
+interface HandlerOfKind {
+  http: HttpHandler;
+  queue: QueueHandler;
+  schedule: ScheduledHandler;
+}
+
+type LocalFunctionOf<K extends keyof HandlerOfKind> = {
+  kind: K;
+  create: (env: Environment) => HandlerOfKind[K];
+};
+
+export type LocalFunction = LocalFunctionOf<'http'> | LocalFunctionOf<'queue'> | LocalFunctionOf<'schedule'>;
 
 /** The kind of local function a registry trigger calls. */
 type KindOf<T> = T extends 'http' ? 'http' : T extends `queue:${string}` ? 'queue' : 'schedule';
@@ -55,29 +64,25 @@ export type LocalFunctions = {
   readonly [N in FunctionName]: Extract<LocalFunction, { kind: KindOf<FunctionEntry<N>['trigger']> }>;
 };
 
+/** A function's handler for an environment: its handler factory given what its composition root builds. */
+function composed<K extends keyof HandlerOfKind, Parts>(
+  kind: K,
+  createHandler: (parts: Parts) => HandlerOfKind[K],
+  compose: (env: Environment) => Parts,
+): LocalFunctionOf<K> {
+  return { kind, create: (env) => createHandler(compose(env)) };
+}
+
 export const localFunctions: LocalFunctions = {
-  'webhook-ingest': { kind: 'http', create: (env) => createWebhookIngestHandler(composeWebhookIngest(env)) },
-  'inbound-worker': { kind: 'queue', create: (env) => createInboundWorkerHandler(composeInboundWorker(env)) },
-  'payment-push-worker': {
-    kind: 'queue',
-    create: (env) => createPaymentPushWorkerHandler(composePaymentPushWorker(env)),
-  },
-  'paid-bill-pull': {
-    kind: 'schedule',
-    create: (env) => createPaidBillPullHandler(composePaidBillPull(env)),
-  },
-  'netsuite-poll': { kind: 'schedule', create: (env) => createNetSuitePollHandler(composeNetSuitePoll(env)) },
-  'procurify-poll': {
-    kind: 'schedule',
-    create: (env) => createProcurifyPollHandler(composeProcurifyPoll(env)),
-  },
-  'bill-sync-worker': {
-    kind: 'queue',
-    create: (env) => createBillSyncWorkerHandler(composeBillSyncWorker(env)),
-  },
-  reconcile: { kind: 'schedule', create: (env) => createReconcileHandler(composeReconcile(env)) },
-  'failure-digest': {
-    kind: 'schedule',
-    create: (env) => createFailureDigestHandler(composeFailureDigest(env, { topic: logDigestPublisher })),
-  },
+  'webhook-ingest': composed('http', createWebhookIngestHandler, composeWebhookIngest),
+  'inbound-worker': composed('queue', createInboundWorkerHandler, composeInboundWorker),
+  'payment-push-worker': composed('queue', createPaymentPushWorkerHandler, composePaymentPushWorker),
+  'paid-bill-pull': composed('schedule', createPaidBillPullHandler, composePaidBillPull),
+  'netsuite-poll': composed('schedule', createNetSuitePollHandler, composeNetSuitePoll),
+  'procurify-poll': composed('schedule', createProcurifyPollHandler, composeProcurifyPoll),
+  'bill-sync-worker': composed('queue', createBillSyncWorkerHandler, composeBillSyncWorker),
+  reconcile: composed('schedule', createReconcileHandler, composeReconcile),
+  'failure-digest': composed('schedule', createFailureDigestHandler, (env) =>
+    composeFailureDigest(env, { topic: logDigestPublisher }),
+  ),
 };

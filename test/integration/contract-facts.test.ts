@@ -2,7 +2,7 @@
 // own files say: where the project's reference material is beside the repository
 // (../shared/reference/data), the extraction runs again in memory and must give the committed facts. In a
 // user's clone that folder does not exist and the test is skipped, saying so. The facts of apsync's own
-// attachment RESTlet follow the script in the repository.
+// attachment RESTlet are read from the script in the repository and are what it accepts.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -27,6 +27,11 @@ import {
   attachmentFileTypes,
   MAX_RESTLET_STRING as clientMaxRestletString,
 } from '../../shared/netsuite/index.ts';
+import { createFakeCrypto } from '../support/netsuite-modules/crypto.ts';
+import { createFakeEncode } from '../support/netsuite-modules/encode.ts';
+import { createFakeFileCabinet } from '../support/netsuite-modules/file-cabinet.ts';
+import { loadSuiteScript } from '../support/netsuite-modules/loader.ts';
+import { createFakeLog } from '../support/netsuite-modules/log.ts';
 
 const present = Object.values(sourceFiles).every((file) => existsSync(join(defaultSourceFolder, file)));
 if (!present) {
@@ -88,18 +93,45 @@ describe('vendor contract facts', () => {
     }
   });
 
-  it("apsync's attachment RESTlet facts follow the script they are derived from", () => {
-    const script = readFileSync(join(repositoryRoot, 'infra/netsuite-script/apsync_attach_rl.js'), 'utf8');
-    const quoted = (text: string) => [...text.matchAll(/'([^']+)'/g)].map((match) => match[1]);
-    expect(quoted(/const FILE_TYPES = \[([^\]]*)\]/.exec(script)?.[1] ?? '')).toEqual([...attachFileTypes]);
-    const attachable = /const ATTACHABLE = \{([\s\S]*?)\n {2}\};/.exec(script)?.[1] ?? '';
-    expect([...attachable.matchAll(/^\s*(\w+):/gm)].map((match) => match[1])).toEqual([...attachRecordTypes]);
-    const codes = new Set([...script.matchAll(/refusal\(\s*'([A-Z_]+)'/g)].map((match) => match[1]));
-    expect([...codes].sort()).toEqual([...attachRefusalCodes].sort());
-    expect(script).toMatch(/const API_VERSION = 1;/);
-    expect(script).toMatch(
-      new RegExp(`const MAX_STRING = ${MAX_RESTLET_STRING / 1024 / 1024} \\* 1024 \\* 1024;`),
+  it("apsync's attachment RESTlet facts are what the script accepts", () => {
+    const scriptPath = join(repositoryRoot, 'infra/netsuite-script/apsync_attach_rl.js');
+    const script = readFileSync(scriptPath, 'utf8');
+    // The facts read the script's lists (apsync-restlet.ts): the script, run with fakes of N/*, stores a
+    // file of each listed type on each listed record type, and refuses any other type.
+    const cabinet = createFakeFileCabinet();
+    cabinet.account.addFolder(1234, 'Procurify Invoices');
+    for (const type of [...attachRecordTypes, 'customer']) cabinet.account.addRecord(type, 42);
+    const { post } = loadSuiteScript<{ post(request: unknown): Record<string, unknown> }>(scriptPath, {
+      ...cabinet.modules,
+      'N/crypto': createFakeCrypto(new Map()),
+      'N/encode': createFakeEncode(),
+      'N/log': createFakeLog().module,
+    }).entryPoints;
+    const store = (recordType: string, fileType: string) =>
+      post({
+        apiVersion: 1,
+        record: { type: recordType, id: '42' },
+        folderId: '1234',
+        file: { name: `f-${recordType}.${fileType}`, fileType, contentBase64: 'QUJD' },
+      });
+    expect(attachFileTypes.length).toBeGreaterThan(0);
+    for (const fileType of attachFileTypes)
+      expect(store('vendorbill', fileType), fileType).toMatchObject({ ok: true });
+    expect(store('vendorbill', 'MP3')).toMatchObject({ ok: false, code: 'BAD_CONTENT' });
+    expect(attachRecordTypes.length).toBeGreaterThan(0);
+    for (const recordType of attachRecordTypes)
+      expect(store(recordType, 'PDF'), recordType).toMatchObject({ ok: true });
+    expect(store('customer', 'PDF')).toMatchObject({ ok: false, code: 'RECORD_NOT_FOUND' });
+    expect(attachRefusalCodes).toEqual(
+      expect.arrayContaining([
+        'BAD_REQUEST',
+        'FOLDER_NOT_FOUND',
+        'RECORD_NOT_FOUND',
+        'TOO_LARGE',
+        'BAD_CONTENT',
+      ]),
     );
+    expect(MAX_RESTLET_STRING).toBe(10 * 1024 * 1024);
     // The client keeps its own copy (shared/ cannot import infra/): the same as the facts.
     expect([...attachmentFileTypes]).toEqual([...attachFileTypes]);
     expect(clientMaxRestletString).toBe(MAX_RESTLET_STRING);

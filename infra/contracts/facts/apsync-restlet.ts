@@ -4,11 +4,15 @@
 // shared/netsuite/restlet.ts follow it): NetSuite's record API export knows nothing of it. One operation,
 // `POST /app/site/hosting/restlet.nl?script=…&deploy=…` (the account's RESTlet host), with two actions,
 // storeAttachment (the default) and checkFolder; the script has no GET, PUT or DELETE entry point, so
-// NetSuite refuses those methods. Every schema lists all its fields and is closed
-// (`additionalProperties: false`): the script reads no other field and answers no other one, so unknown
-// fields are found in answers as well as in requests. `document.sha256` is the script's checksum:
+// NetSuite refuses those methods. Its lists (file types, record types, refusal codes, the string limit)
+// are read from the script itself, so they cannot drift from it. Every schema lists all its fields and is
+// closed (`additionalProperties: false`): the script reads no other field and answers no other one, so
+// unknown fields are found in answers as well as in requests. `document.sha256` is the script's checksum:
 // test/integration/contract-facts.test.ts fails when the script changes, until these facts are reviewed
 // against it and the checksum updated. Read by the contract checker (test/support/contracts/).
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { runInNewContext } from 'node:vm';
 import type { ContractFacts, JsonSchema } from '../openapi-facts.ts';
 
 export const ATTACH_RESTLET_PATH = '/app/site/hosting/restlet.nl';
@@ -16,38 +20,36 @@ export const ATTACH_RESTLET_PATH = '/app/site/hosting/restlet.nl';
 const ref = (name: string): JsonSchema => ({ $ref: `#/$defs/${name}` });
 const JSON_TYPE = 'application/json';
 
+/** The script NetSuite runs: the lists below are read from it, so the facts accept what it accepts. */
+const script = readFileSync(
+  fileURLToPath(new URL('../../netsuite-script/apsync_attach_rl.js', import.meta.url)),
+  'utf8',
+);
+
+/** The value of the script's `const NAME = …;` (a literal or an arithmetic expression), evaluated alone. */
+function scriptConstant(name: string): unknown {
+  const literal = new RegExp(`\\n {2}const ${name} = ([\\s\\S]*?);\\n`).exec(script)?.[1];
+  if (literal === undefined) {
+    throw new Error(
+      `infra/netsuite-script/apsync_attach_rl.js has no const ${name} (apsync-restlet.ts reads it)`,
+    );
+  }
+  return runInNewContext(`(${literal})`, {});
+}
+
 /** The script's FILE_TYPES: file.Type names it stores (others: BAD_CONTENT). */
-export const attachFileTypes = [
-  'PDF',
-  'PNGIMAGE',
-  'JPGIMAGE',
-  'GIFIMAGE',
-  'TIFFIMAGE',
-  'BMPIMAGE',
-  'WEBPIMAGE',
-  'WORD',
-  'EXCEL',
-  'CSV',
-  'PLAINTEXT',
-  'XMLDOC',
-  'JSON',
-  'ZIP',
-] as const;
+export const attachFileTypes = scriptConstant('FILE_TYPES') as readonly string[];
 
 /** The script's ATTACHABLE: record.Type values a file is attached to (others: RECORD_NOT_FOUND). */
-export const attachRecordTypes = ['vendorbill', 'vendorpayment', 'vendor'] as const;
+export const attachRecordTypes = Object.keys(scriptConstant('ATTACHABLE') as object);
 
-/** The codes of the script's `{ok: false, code, message}` refusals. */
+/** The codes of the script's `{ok: false, code, message}` refusals (`refusal('CODE', …)`). */
 export const attachRefusalCodes = [
-  'BAD_REQUEST',
-  'FOLDER_NOT_FOUND',
-  'RECORD_NOT_FOUND',
-  'TOO_LARGE',
-  'BAD_CONTENT',
-] as const;
+  ...new Set([...script.matchAll(/refusal\(\s*'([A-Z_]+)'/g)].map((match) => match[1]!)),
+];
 
 /** The script's MAX_STRING: "guaranteed up to 10MB per string for RESTlet input or output" (Oracle help). */
-export const MAX_RESTLET_STRING = 10 * 1024 * 1024;
+export const MAX_RESTLET_STRING = scriptConstant('MAX_STRING') as number;
 
 /** `if` of a discriminated body: looks at one field and lets the rest through (the branches close it). */
 const when = (field: string, value: unknown): JsonSchema => ({
@@ -63,6 +65,17 @@ const choose = (condition: JsonSchema, whenTrue: JsonSchema, otherwise: JsonSche
   // biome-ignore lint/suspicious/noThenProperty: a JSON Schema keyword, not a thenable
   then: whenTrue,
   else: otherwise,
+});
+
+/**
+ * An object of exactly these fields (the script reads and answers no other), all required but the
+ * optional ones.
+ */
+const closed = (properties: Record<string, JsonSchema>, optional: string[] = []): JsonSchema => ({
+  type: 'object',
+  properties,
+  required: Object.keys(properties).filter((field) => !optional.includes(field)),
+  additionalProperties: false,
 });
 
 /** A platform error: the body NetSuite gives when the script is not run or throws (README; commonly observed, not in Oracle's text). */
@@ -130,41 +143,28 @@ export const apsyncRestletFacts: ContractFacts = {
       ref('checkFolderRequest'),
       ref('storeAttachmentRequest'),
     ),
-    storeAttachmentRequest: {
-      type: 'object',
-      properties: {
+    storeAttachmentRequest: closed(
+      {
         apiVersion: { type: 'integer', enum: [1] },
         action: { type: 'string', enum: ['storeAttachment'] },
         record: ref('attachTarget'),
         folderId: ref('internalId'),
         file: ref('attachFile'),
       },
-      required: ['apiVersion', 'record', 'folderId', 'file'],
-      additionalProperties: false,
-    },
-    checkFolderRequest: {
-      type: 'object',
-      properties: {
-        apiVersion: { type: 'integer', enum: [1] },
-        action: { type: 'string', enum: ['checkFolder'] },
-        folderId: ref('internalId'),
-      },
-      required: ['apiVersion', 'action', 'folderId'],
-      additionalProperties: false,
-    },
-    attachTarget: {
-      type: 'object',
-      properties: {
-        // The script lower-cases the type before looking it up; apsync sends it in lower case.
-        type: { type: 'string', enum: [...attachRecordTypes] },
-        id: ref('internalId'),
-      },
-      required: ['type', 'id'],
-      additionalProperties: false,
-    },
-    attachFile: {
-      type: 'object',
-      properties: {
+      ['action'],
+    ),
+    checkFolderRequest: closed({
+      apiVersion: { type: 'integer', enum: [1] },
+      action: { type: 'string', enum: ['checkFolder'] },
+      folderId: ref('internalId'),
+    }),
+    attachTarget: closed({
+      // The script lower-cases the type before looking it up; apsync sends it in lower case.
+      type: { type: 'string', enum: [...attachRecordTypes] },
+      id: ref('internalId'),
+    }),
+    attachFile: closed(
+      {
         // A File Cabinet name: not blank, at most 255 characters, none of \ / : * ? " < > | (BAD_NAME).
         name: {
           type: 'string',
@@ -184,59 +184,33 @@ export const apsyncRestletFacts: ContractFacts = {
         sha1: { type: ['string', 'null'], pattern: '^[0-9A-Fa-f]{40}$' },
         description: { type: 'string' },
       },
-      required: ['name', 'fileType', 'contentBase64'],
-      additionalProperties: false,
-    },
+      ['sha1', 'description'],
+    ),
     /** `ok` chooses the answer: a refusal, a stored file (it has `fileId`) or a checked folder. */
     attachAnswer: choose(
       when('ok', false),
       ref('attachRefusal'),
       choose({ required: ['fileId'] }, ref('attachStored'), ref('folderChecked')),
     ),
-    attachStored: {
-      type: 'object',
-      properties: {
-        ok: { type: 'boolean', enum: [true] },
-        fileId: { type: 'string', pattern: '^[0-9]+$' },
-        // False when a file of that name was already in the folder and is re-used.
-        created: { type: 'boolean' },
-        attached: { type: 'boolean', enum: [true] },
-      },
-      required: ['ok', 'fileId', 'created', 'attached'],
-      additionalProperties: false,
-    },
-    folderChecked: {
-      type: 'object',
-      properties: {
-        ok: { type: 'boolean', enum: [true] },
-        folderId: { type: 'string', pattern: '^[0-9]{1,18}$' },
-        name: { type: 'string' },
-      },
-      required: ['ok', 'folderId', 'name'],
-      additionalProperties: false,
-    },
-    attachRefusal: {
-      type: 'object',
-      properties: {
-        ok: { type: 'boolean', enum: [false] },
-        code: { type: 'string', enum: [...attachRefusalCodes] },
-        message: { type: 'string' },
-      },
-      required: ['ok', 'code', 'message'],
-      additionalProperties: false,
-    },
-    restletError: {
-      type: 'object',
-      properties: {
-        error: {
-          type: 'object',
-          properties: { code: { type: 'string', minLength: 1 }, message: { type: 'string' } },
-          required: ['code', 'message'],
-          additionalProperties: false,
-        },
-      },
-      required: ['error'],
-      additionalProperties: false,
-    },
+    attachStored: closed({
+      ok: { type: 'boolean', enum: [true] },
+      fileId: { type: 'string', pattern: '^[0-9]+$' },
+      // False when a file of that name was already in the folder and is re-used.
+      created: { type: 'boolean' },
+      attached: { type: 'boolean', enum: [true] },
+    }),
+    folderChecked: closed({
+      ok: { type: 'boolean', enum: [true] },
+      folderId: { type: 'string', pattern: '^[0-9]{1,18}$' },
+      name: { type: 'string' },
+    }),
+    attachRefusal: closed({
+      ok: { type: 'boolean', enum: [false] },
+      code: { type: 'string', enum: [...attachRefusalCodes] },
+      message: { type: 'string' },
+    }),
+    restletError: closed({
+      error: closed({ code: { type: 'string', minLength: 1 }, message: { type: 'string' } }),
+    }),
   },
 };

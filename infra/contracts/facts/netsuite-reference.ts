@@ -6,7 +6,7 @@
 // Oracle's NetSuite Help Center), or of the Help Center itself, it comes from. Same shape as the
 // extracted facts; read by the contract checker (test/support/contracts/). Keep it in step with those
 // sources by hand: no script writes it.
-import type { ContractFacts, JsonSchema, OperationFacts } from '../openapi-facts.ts';
+import type { ContractFacts, JsonSchema, OperationFacts, ParameterFacts } from '../openapi-facts.ts';
 
 /** The record API's media types (netsuite.md "Records" and "Errors"; the export uses the same ones). */
 export const SINGULAR = 'application/vnd.oracle.resource+json; type=singular';
@@ -169,6 +169,28 @@ const reference: JsonSchema = ref('nsResource');
 const links: JsonSchema = { type: 'array', items: ref('nsLink') };
 const date: JsonSchema = { type: 'string', format: 'date' };
 const dateTime: JsonSchema = { type: 'string', format: 'date-time' };
+/** A field NetSuite sets and a write may not (`readOnly` in the record API export). */
+const readOnly = (schema: JsonSchema): JsonSchema => ({ ...schema, readOnly: true });
+
+/** A collection as the record API pages it (its links, the page's items, the paging counts). */
+const collectionOf = (items: JsonSchema): JsonSchema => ({
+  type: 'object',
+  properties: {
+    links: readOnly(links),
+    items: { type: 'array', items },
+    totalResults: readOnly({ type: 'integer' }),
+    count: readOnly({ type: 'integer' }),
+    hasMore: readOnly({ type: 'boolean' }),
+    offset: readOnly({ type: 'integer' }),
+  },
+});
+
+/** The path of a record's sublist: `/{type}/{id}/{sublist}` (sublist names are field ids). */
+const sublistPath: Record<string, ParameterFacts> = {
+  type: { required: true, schema: { type: 'string' } },
+  id: { required: true, schema: recordId },
+  sublist: { required: true, schema: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_]*$' } },
+};
 
 export const netsuiteReferenceFacts: ContractFacts = {
   $comment:
@@ -206,11 +228,7 @@ export const netsuiteReferenceFacts: ContractFacts = {
     [`GET ${root}/{type}/{id}/{sublist}`]: {
       source: 'netsuite.md "Records" (sublists come back as links unless expandSubResources=true)',
       parameters: {
-        path: {
-          type: { required: true, schema: { type: 'string' } },
-          id: { required: true, schema: recordId },
-          sublist: { required: true, schema: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_]*$' } },
-        },
+        path: sublistPath,
         query: { expandSubResources: { schema: boolean } },
       },
       responses: {
@@ -221,12 +239,7 @@ export const netsuiteReferenceFacts: ContractFacts = {
     [`GET ${root}/{type}/{id}/{sublist}/{line}`]: {
       source: 'netsuite.md "Records" (sublist lines are resources of their own)',
       parameters: {
-        path: {
-          type: { required: true, schema: { type: 'string' } },
-          id: { required: true, schema: recordId },
-          sublist: { required: true, schema: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_]*$' } },
-          line: { required: true, schema: integer },
-        },
+        path: { ...sublistPath, line: { required: true, schema: integer } },
       },
       responses: { '200': { content: { [SINGULAR]: ref('record') } }, ...error },
     },
@@ -296,7 +309,7 @@ export const netsuiteReferenceFacts: ContractFacts = {
     // As in the record API export (facts/netsuite-record-api.json).
     nsLink: {
       type: 'object',
-      properties: { rel: { type: 'string', readOnly: true }, href: { type: 'string', readOnly: true } },
+      properties: { rel: readOnly({ type: 'string' }), href: readOnly({ type: 'string' }) },
     },
     nsResource: {
       type: 'object',
@@ -304,38 +317,28 @@ export const netsuiteReferenceFacts: ContractFacts = {
         id: { type: 'string' },
         refName: { type: 'string' },
         externalId: { type: 'string' },
-        links: { ...links, readOnly: true },
+        links: readOnly(links),
       },
     },
-    nsResourceCollection: {
-      type: 'object',
-      properties: {
-        links: { ...links, readOnly: true },
-        totalResults: { type: 'integer', readOnly: true },
-        items: { type: 'array', items: ref('nsResource') },
-        count: { type: 'integer', readOnly: true },
-        hasMore: { type: 'boolean', readOnly: true },
-        offset: { type: 'integer', readOnly: true },
-      },
-    },
+    nsResourceCollection: collectionOf(ref('nsResource')),
     nsError: {
       type: 'object',
       properties: {
-        type: { type: 'string', readOnly: true },
-        title: { type: 'string', readOnly: true },
-        status: { type: 'integer', readOnly: true },
+        type: readOnly({ type: 'string' }),
+        title: readOnly({ type: 'string' }),
+        status: readOnly({ type: 'integer' }),
         'o:errorDetails': {
           type: 'array',
           readOnly: true,
           items: {
             type: 'object',
             properties: {
-              detail: { type: 'string', readOnly: true },
-              'o:errorPath': { type: 'string', readOnly: true },
-              'o:errorUrl': { type: 'string', readOnly: true },
-              'o:errorHeader': { type: 'string', readOnly: true },
-              'o:errorQueryParam': { type: 'string', readOnly: true },
-              'o:errorCode': { type: 'string', readOnly: true },
+              detail: readOnly({ type: 'string' }),
+              'o:errorPath': readOnly({ type: 'string' }),
+              'o:errorUrl': readOnly({ type: 'string' }),
+              'o:errorHeader': readOnly({ type: 'string' }),
+              'o:errorQueryParam': readOnly({ type: 'string' }),
+              'o:errorCode': readOnly({ type: 'string' }),
             },
           },
         },
@@ -344,29 +347,19 @@ export const netsuiteReferenceFacts: ContractFacts = {
     /** A record whose fields the reference does not list: an object with an id and links. */
     record: {
       type: 'object',
-      properties: { links: { ...links, readOnly: true }, id: { type: 'string', readOnly: true } },
+      properties: { links: readOnly(links), id: readOnly({ type: 'string' }) },
       // No field list to hold requests to.
       additionalProperties: true,
     },
-    sublistCollection: {
-      type: 'object',
-      properties: {
-        links: { ...links, readOnly: true },
-        items: { type: 'array', items: ref('record') },
-        totalResults: { type: 'integer', readOnly: true },
-        count: { type: 'integer', readOnly: true },
-        hasMore: { type: 'boolean', readOnly: true },
-        offset: { type: 'integer', readOnly: true },
-      },
-    },
+    sublistCollection: collectionOf(ref('record')),
     // netsuite.md "vendorPayment (the push target)": header fields, `apply.items[]`, `credit.items[]`;
     // there is no `payment` field; `total`, `unapplied`, `balance` are read-only amounts.
     vendorPayment: {
       type: 'object',
       properties: {
-        links: { ...links, readOnly: true },
-        id: { type: 'string', readOnly: true },
-        refName: { type: 'string', readOnly: true },
+        links: readOnly(links),
+        id: readOnly({ type: 'string' }),
+        refName: readOnly({ type: 'string' }),
         entity: reference,
         account: reference,
         apAcct: reference,
@@ -391,40 +384,30 @@ export const netsuiteReferenceFacts: ContractFacts = {
           },
         },
         toBePrinted: { type: 'boolean' },
-        total: { type: 'number', readOnly: true },
-        unapplied: { type: 'number', readOnly: true },
-        balance: { type: 'number', readOnly: true },
-        createdDate: { ...dateTime, readOnly: true },
-        lastModifiedDate: { ...dateTime, readOnly: true },
+        total: readOnly({ type: 'number' }),
+        unapplied: readOnly({ type: 'number' }),
+        balance: readOnly({ type: 'number' }),
+        createdDate: readOnly(dateTime),
+        lastModifiedDate: readOnly(dateTime),
         apply: ref('vendorPayment-applyCollection'),
         credit: ref('vendorPayment-applyCollection'),
       },
     },
-    'vendorPayment-applyCollection': {
-      type: 'object',
-      properties: {
-        links: { ...links, readOnly: true },
-        items: { type: 'array', items: ref('vendorPayment-applyElement') },
-        totalResults: { type: 'integer', readOnly: true },
-        count: { type: 'integer', readOnly: true },
-        hasMore: { type: 'boolean', readOnly: true },
-        offset: { type: 'integer', readOnly: true },
-      },
-    },
+    'vendorPayment-applyCollection': collectionOf(ref('vendorPayment-applyElement')),
     'vendorPayment-applyElement': {
       type: 'object',
       properties: {
-        links: { ...links, readOnly: true },
+        links: readOnly(links),
         doc: reference,
         apply: { type: 'boolean' },
         amount: { type: 'number' },
         line: { type: 'integer' },
-        due: { type: 'number', readOnly: true },
-        total: { type: 'number', readOnly: true },
-        applyDate: { ...date, readOnly: true },
-        refNum: { type: 'string', readOnly: true },
-        type: { type: 'string', readOnly: true },
-        currency: { type: 'string', readOnly: true },
+        due: readOnly({ type: 'number' }),
+        total: readOnly({ type: 'number' }),
+        applyDate: readOnly(date),
+        refNum: readOnly({ type: 'string' }),
+        type: readOnly({ type: 'string' }),
+        currency: readOnly({ type: 'string' }),
       },
     },
     // netsuite.md "SuiteQL".
