@@ -17,6 +17,8 @@ const syncStatusSchema = z.enum(syncStatuses);
 const recordKindSchema = z.enum(recordKinds);
 const systemSchema = z.enum(['netsuite', 'procurify']);
 const refSchema = z.strictObject({ system: systemSchema, kind: recordKindSchema, id: z.string() });
+/** A record named both ways: in record syntax (`vendor:123`, `bill:<uuid>`) and as a reference. */
+const recordNamed = { record: z.string(), ref: refSchema };
 
 /**
  * A closed object of whole-number counts with these names; `satisfies z.ZodType<…>` where it is used ties
@@ -26,6 +28,12 @@ function countsSchema<const Name extends string>(names: readonly Name[]) {
   return z.strictObject(
     Object.fromEntries(names.map((name) => [name, z.number().int()])) as Record<Name, z.ZodNumber>,
   );
+}
+
+/** A list read from one target, `truncated` when it was cut at the command's limit. */
+function targetList<const Key extends string, Item extends z.ZodType>(key: Key, item: Item) {
+  const items = { [key]: z.array(item) } as Record<Key, z.ZodArray<Item>>;
+  return z.strictObject({ target: targetSchema, ...items, truncated: z.boolean() });
 }
 
 /** Every failure with `--json`: printed on stdout, exit code not 0. */
@@ -151,11 +159,7 @@ const dlqMessageSchema = z.strictObject({
   sentAt: z.string().nullable(),
 });
 
-export const dlqListOutputSchema = z.strictObject({
-  target: targetSchema,
-  messages: z.array(dlqMessageSchema),
-  truncated: z.boolean(),
-});
+export const dlqListOutputSchema = targetList('messages', dlqMessageSchema);
 export type DlqListOutput = z.infer<typeof dlqListOutputSchema>;
 
 export const dlqShowOutputSchema = z.strictObject({
@@ -184,8 +188,7 @@ export const dlqRedriveOutputSchema = z.strictObject({
 export type DlqRedriveOutput = z.infer<typeof dlqRedriveOutputSchema>;
 
 const stateSchema = z.strictObject({
-  record: z.string(),
-  ref: refSchema,
+  ...recordNamed,
   status: syncStatusSchema,
   message: z.string().optional(),
   errorClass: z.string().optional(),
@@ -194,11 +197,7 @@ const stateSchema = z.strictObject({
   updatedAt: z.string(),
 });
 
-export const reviewListOutputSchema = z.strictObject({
-  target: targetSchema,
-  records: z.array(stateSchema),
-  truncated: z.boolean(),
-});
+export const reviewListOutputSchema = targetList('records', stateSchema);
 export type ReviewListOutput = z.infer<typeof reviewListOutputSchema>;
 
 export const replayOutputSchema = z.strictObject({
@@ -245,8 +244,7 @@ export const syncNowOutputSchema = z.strictObject({
 export type SyncNowOutput = z.infer<typeof syncNowOutputSchema>;
 
 export const auditOutputSchema = z.strictObject({
-  record: z.string(),
-  ref: refSchema,
+  ...recordNamed,
   state: stateSchema.nullable(),
   link: z
     .strictObject({
@@ -455,8 +453,7 @@ export const billActionOutputSchema = z.strictObject({
 export type BillActionOutput = z.infer<typeof billActionOutputSchema>;
 
 export const previewOutputSchema = z.strictObject({
-  record: z.string(),
-  ref: refSchema,
+  ...recordNamed,
   /** What a sync would do now: create or update the other side, nothing (unchanged), or not write. */
   outcome: z.enum(['create', 'update', 'unchanged', 'skipped', 'review', 'invalid', 'deactivate']),
   reason: z.string().optional(),

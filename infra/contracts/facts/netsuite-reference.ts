@@ -169,6 +169,12 @@ const reference: JsonSchema = ref('nsResource');
 const links: JsonSchema = { type: 'array', items: ref('nsLink') };
 const date: JsonSchema = { type: 'string', format: 'date' };
 const dateTime: JsonSchema = { type: 'string', format: 'date-time' };
+/** An object schema: its properties, and which of them a body must carry. */
+const object = (properties: Record<string, JsonSchema>, required?: string[]): JsonSchema => ({
+  type: 'object',
+  properties,
+  ...(required === undefined ? {} : { required }),
+});
 /** A field NetSuite sets and a write may not (`readOnly` in the record API export). */
 const readOnly = (schema: JsonSchema): JsonSchema => ({ ...schema, readOnly: true });
 
@@ -307,43 +313,31 @@ export const netsuiteReferenceFacts: ContractFacts = {
   },
   $defs: {
     // As in the record API export (facts/netsuite-record-api.json).
-    nsLink: {
-      type: 'object',
-      properties: { rel: readOnly({ type: 'string' }), href: readOnly({ type: 'string' }) },
-    },
-    nsResource: {
-      type: 'object',
-      properties: {
-        id: { type: 'string' },
-        refName: { type: 'string' },
-        externalId: { type: 'string' },
-        links: readOnly(links),
-      },
-    },
+    nsLink: object({ rel: readOnly({ type: 'string' }), href: readOnly({ type: 'string' }) }),
+    nsResource: object({
+      id: { type: 'string' },
+      refName: { type: 'string' },
+      externalId: { type: 'string' },
+      links: readOnly(links),
+    }),
     nsResourceCollection: collectionOf(ref('nsResource')),
-    nsError: {
-      type: 'object',
-      properties: {
-        type: readOnly({ type: 'string' }),
-        title: readOnly({ type: 'string' }),
-        status: readOnly({ type: 'integer' }),
-        'o:errorDetails': {
-          type: 'array',
-          readOnly: true,
-          items: {
-            type: 'object',
-            properties: {
-              detail: readOnly({ type: 'string' }),
-              'o:errorPath': readOnly({ type: 'string' }),
-              'o:errorUrl': readOnly({ type: 'string' }),
-              'o:errorHeader': readOnly({ type: 'string' }),
-              'o:errorQueryParam': readOnly({ type: 'string' }),
-              'o:errorCode': readOnly({ type: 'string' }),
-            },
-          },
-        },
+    nsError: object({
+      type: readOnly({ type: 'string' }),
+      title: readOnly({ type: 'string' }),
+      status: readOnly({ type: 'integer' }),
+      'o:errorDetails': {
+        type: 'array',
+        readOnly: true,
+        items: object({
+          detail: readOnly({ type: 'string' }),
+          'o:errorPath': readOnly({ type: 'string' }),
+          'o:errorUrl': readOnly({ type: 'string' }),
+          'o:errorHeader': readOnly({ type: 'string' }),
+          'o:errorQueryParam': readOnly({ type: 'string' }),
+          'o:errorCode': readOnly({ type: 'string' }),
+        }),
       },
-    },
+    }),
     /** A record whose fields the reference does not list: an object with an id and links. */
     record: {
       type: 'object',
@@ -354,71 +348,60 @@ export const netsuiteReferenceFacts: ContractFacts = {
     sublistCollection: collectionOf(ref('record')),
     // netsuite.md "vendorPayment (the push target)": header fields, `apply.items[]`, `credit.items[]`;
     // there is no `payment` field; `total`, `unapplied`, `balance` are read-only amounts.
-    vendorPayment: {
-      type: 'object',
-      properties: {
-        links: readOnly(links),
-        id: readOnly({ type: 'string' }),
-        refName: readOnly({ type: 'string' }),
-        entity: reference,
-        account: reference,
-        apAcct: reference,
-        subsidiary: reference,
-        currency: reference,
-        exchangeRate: { type: 'number' },
-        tranDate: date,
-        tranId: { type: 'string' },
-        externalId: { type: 'string' },
-        memo: { type: 'string' },
-        department: reference,
-        class: reference,
-        location: reference,
-        postingPeriod: reference,
-        approvalStatus: reference,
-        status: {
-          type: 'object',
-          readOnly: true,
-          properties: {
-            id: { type: 'string', enum: ['A', 'B', 'C', 'D', 'E', 'F', 'V', 'Z'] },
-            refName: { type: 'string' },
-          },
+    vendorPayment: object({
+      links: readOnly(links),
+      id: readOnly({ type: 'string' }),
+      refName: readOnly({ type: 'string' }),
+      entity: reference,
+      account: reference,
+      apAcct: reference,
+      subsidiary: reference,
+      currency: reference,
+      exchangeRate: { type: 'number' },
+      tranDate: date,
+      tranId: { type: 'string' },
+      externalId: { type: 'string' },
+      memo: { type: 'string' },
+      department: reference,
+      class: reference,
+      location: reference,
+      postingPeriod: reference,
+      approvalStatus: reference,
+      status: {
+        type: 'object',
+        readOnly: true,
+        properties: {
+          id: { type: 'string', enum: ['A', 'B', 'C', 'D', 'E', 'F', 'V', 'Z'] },
+          refName: { type: 'string' },
         },
-        toBePrinted: { type: 'boolean' },
-        total: readOnly({ type: 'number' }),
-        unapplied: readOnly({ type: 'number' }),
-        balance: readOnly({ type: 'number' }),
-        createdDate: readOnly(dateTime),
-        lastModifiedDate: readOnly(dateTime),
-        apply: ref('vendorPayment-applyCollection'),
-        credit: ref('vendorPayment-applyCollection'),
       },
-    },
+      toBePrinted: { type: 'boolean' },
+      total: readOnly({ type: 'number' }),
+      unapplied: readOnly({ type: 'number' }),
+      balance: readOnly({ type: 'number' }),
+      createdDate: readOnly(dateTime),
+      lastModifiedDate: readOnly(dateTime),
+      apply: ref('vendorPayment-applyCollection'),
+      credit: ref('vendorPayment-applyCollection'),
+    }),
     'vendorPayment-applyCollection': collectionOf(ref('vendorPayment-applyElement')),
-    'vendorPayment-applyElement': {
-      type: 'object',
-      properties: {
-        links: readOnly(links),
-        doc: reference,
-        apply: { type: 'boolean' },
-        amount: { type: 'number' },
-        line: { type: 'integer' },
-        due: readOnly({ type: 'number' }),
-        total: readOnly({ type: 'number' }),
-        applyDate: readOnly(date),
-        refNum: readOnly({ type: 'string' }),
-        type: readOnly({ type: 'string' }),
-        currency: readOnly({ type: 'string' }),
-      },
-    },
+    'vendorPayment-applyElement': object({
+      links: readOnly(links),
+      doc: reference,
+      apply: { type: 'boolean' },
+      amount: { type: 'number' },
+      line: { type: 'integer' },
+      due: readOnly({ type: 'number' }),
+      total: readOnly({ type: 'number' }),
+      applyDate: readOnly(date),
+      refNum: readOnly({ type: 'string' }),
+      type: readOnly({ type: 'string' }),
+      currency: readOnly({ type: 'string' }),
+    }),
     // netsuite.md "SuiteQL".
-    suiteqlRequest: {
-      type: 'object',
-      properties: { q: { type: 'string', minLength: 1 }, params: { type: 'array' } },
-      required: ['q'],
-    },
-    suiteqlPage: {
-      type: 'object',
-      properties: {
+    suiteqlRequest: object({ q: { type: 'string', minLength: 1 }, params: { type: 'array' } }, ['q']),
+    suiteqlPage: object(
+      {
         links: links,
         count: { type: 'integer' },
         hasMore: { type: 'boolean' },
@@ -430,12 +413,11 @@ export const netsuiteReferenceFacts: ContractFacts = {
           items: { type: 'object', properties: { links }, additionalProperties: { type: 'string' } },
         },
       },
-      required: ['links', 'count', 'hasMore', 'offset', 'totalResults', 'items'],
-    },
+      ['links', 'count', 'hasMore', 'offset', 'totalResults', 'items'],
+    ),
     // netsuite.md "Authentication: OAuth 2.0 client credentials".
-    tokenRequest: {
-      type: 'object',
-      properties: {
+    tokenRequest: object(
+      {
         grant_type: { type: 'string', enum: ['client_credentials'] },
         client_assertion_type: {
           type: 'string',
@@ -443,20 +425,18 @@ export const netsuiteReferenceFacts: ContractFacts = {
         },
         client_assertion: { type: 'string', minLength: 1 },
       },
-      required: ['grant_type', 'client_assertion_type', 'client_assertion'],
-    },
-    tokenResponse: {
-      type: 'object',
-      properties: {
+      ['grant_type', 'client_assertion_type', 'client_assertion'],
+    ),
+    tokenResponse: object(
+      {
         access_token: { type: 'string', minLength: 1 },
         expires_in: { type: 'integer' },
         token_type: { type: 'string' },
       },
-      required: ['access_token', 'expires_in', 'token_type'],
-    },
-    tokenError: {
-      type: 'object',
-      properties: {
+      ['access_token', 'expires_in', 'token_type'],
+    ),
+    tokenError: object(
+      {
         error: {
           type: 'string',
           enum: [
@@ -469,37 +449,34 @@ export const netsuiteReferenceFacts: ContractFacts = {
         },
         error_description: { type: 'string' },
       },
-      required: ['error'],
-    },
+      ['error'],
+    ),
     // NetSuite Help Center "Getting Metadata": the record types, each with links to its metadata.
-    metadataCatalog: {
-      type: 'object',
-      properties: {
+    metadataCatalog: object(
+      {
         items: {
           type: 'array',
-          items: {
-            type: 'object',
-            properties: {
+          items: object(
+            {
               name: { type: 'string', minLength: 1 },
               links: {
                 type: 'array',
-                items: {
-                  type: 'object',
-                  properties: {
+                items: object(
+                  {
                     rel: { type: 'string' },
                     href: { type: 'string' },
                     mediaType: { type: 'string' },
                   },
-                  required: ['rel', 'href'],
-                },
+                  ['rel', 'href'],
+                ),
               },
             },
-            required: ['name', 'links'],
-          },
+            ['name', 'links'],
+          ),
         },
       },
-      required: ['items'],
-    },
+      ['items'],
+    ),
     // "Working with JSON Schema Metadata": a draft-06 (hyper-)schema of the record: its fields (custom ones
     // too, `x-ns-custom-field: true`), sublists and subrecords; the fields themselves are the account's.
     metadataJsonSchema: {
@@ -531,20 +508,19 @@ export const netsuiteReferenceFacts: ContractFacts = {
       additionalProperties: true,
     },
     // netsuite.md "Concurrency governance".
-    governanceLimits: {
-      type: 'object',
-      properties: {
+    governanceLimits: object(
+      {
         accountConcurrencyLimit: { type: 'integer' },
         accountUnallocatedConcurrencyLimit: { type: 'integer' },
         integrationConcurrencyLimit: { type: 'integer' },
         integrationLimitType: { type: 'string' },
       },
-      required: [
+      [
         'accountConcurrencyLimit',
         'accountUnallocatedConcurrencyLimit',
         'integrationConcurrencyLimit',
         'integrationLimitType',
       ],
-    },
+    ),
   },
 };

@@ -49,14 +49,18 @@ interface SecretRecord {
 
 const secretId = z.string().min(1);
 const tags = z.array(z.object({ Key: z.string(), Value: z.string() })).optional();
+/** A new version's value (a string or base64 bytes, not both: checkValue) and its idempotency token. */
+const secretValue = {
+  SecretString: z.string().optional(),
+  SecretBinary: z.string().optional(),
+  ClientRequestToken: z.string().optional(),
+};
 const inputs = {
   CreateSecret: z.object({
     Name: z.string(),
     Description: z.string().optional(),
     KmsKeyId: z.string().optional(),
-    SecretString: z.string().optional(),
-    SecretBinary: z.string().optional(),
-    ClientRequestToken: z.string().optional(),
+    ...secretValue,
     Tags: tags,
   }),
   GetSecretValue: z.object({
@@ -66,9 +70,7 @@ const inputs = {
   }),
   PutSecretValue: z.object({
     SecretId: secretId,
-    SecretString: z.string().optional(),
-    SecretBinary: z.string().optional(),
-    ClientRequestToken: z.string().optional(),
+    ...secretValue,
     VersionStages: z.array(z.string()).optional(),
   }),
   DescribeSecret: z.object({ SecretId: secretId }),
