@@ -88,10 +88,30 @@ const config: IConfiguration = {
       name: 'use-cases-see-procurify-ports-only',
       severity: 'error',
       comment:
-        'Use cases reach Procurify through the ports of shared/procurify/ports.ts (and the record types of ' +
-        'schemas.ts), never through the HTTP client, its transport or its endpoint classes.',
+        'Use cases reach Procurify through the ports of shared/procurify/ports.ts (and the bodies they write, ' +
+        'writes.ts), never through the HTTP client, its transport, its endpoint classes or its wire schemas.',
       from: { path: useCases },
-      to: { path: '^shared/procurify/', pathNot: '^shared/procurify/(ports|schemas)[.]ts$' },
+      to: { path: '^shared/procurify/', pathNot: '^shared/procurify/(ports|writes)[.]ts$' },
+    },
+    {
+      name: 'planners-take-domain-records',
+      severity: 'error',
+      comment:
+        "Planners, use cases and what renders their decisions (preview, reconcile, review) read Procurify's " +
+        'records as domain records (shared/ap/: AP bills, payments) through the ports; the wire schemas ' +
+        '(shared/procurify/schemas.ts: snake_case answers as Procurify sends them) stay inside the adapter, ' +
+        'which maps them to domain records at the boundary (shared/procurify/ap-records.ts).',
+      from: { path: `${useCases}|^shared/(preview|reconcile|review|digest|ap)/` },
+      to: { path: '^shared/procurify/schemas[.]ts$' },
+    },
+    {
+      name: 'domain-records-are-plain',
+      severity: 'error',
+      comment:
+        'The domain records (shared/ap/) are plain data and the rules on it: they import nothing, no ' +
+        'adapter, no use case, no package.',
+      from: { path: '^shared/ap/' },
+      to: { pathNot: '^shared/ap/' },
     },
     {
       name: 'lambdas-bundle-dependencies-only',

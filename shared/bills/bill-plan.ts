@@ -4,11 +4,12 @@
 // list of what the bill waits for (billPlan 'park'). No I/O. To the cent: the Vendor Bill's lines add up
 // exactly to the Procurify bill's total with tax, shipping and costs, or the bill is parked/refused.
 //
-// Procurify's amounts (procurify.openapi.yml, ItemReadSerializer_v2 / BillRead / BillCostRead): a line's
-// `total_cost` is without tax, `tax_amount` its tax (inclusive or exclusive: either way not in
-// total_cost), `total_cost_with_tax` = total_cost + tax_amount, `shipping_amount` its shipping; the
-// bill's `total_cost` is the lines without tax and shipping plus the bill-level `costs`. What the vendor
-// is owed, and what the Vendor Bill totals, is Σ lines + Σ tax + Σ shipping + Σ costs.
+// Procurify's amounts (procurify.openapi.yml, ItemReadSerializer_v2 / BillRead / BillCostRead, as the AP
+// bill of shared/ap/bill.ts carries them): a line's `net` is without tax, `tax` its tax (inclusive or
+// exclusive: either way not in net), `netWithTax` = net + tax, `shipping` its shipping; the bill's
+// `totalCost` is the lines without tax and shipping plus the bill-level `costs`. What the vendor is
+// owed, and what the Vendor Bill totals, is Σ lines + Σ tax + Σ shipping + Σ costs.
+import type { ApBill, ApBillLine, CostAllocation, InvoiceFile } from '../ap/bill.ts';
 import { BugError, DataError } from '../errors.ts';
 import { contentHash } from '../master-data/map-master-data.ts';
 import {
@@ -19,12 +20,6 @@ import {
   sumUnits,
   unitsPerMinor,
 } from '../money/money.ts';
-import type {
-  ProcurifyAttachment,
-  ProcurifyBill,
-  ProcurifyBillItem,
-  ProcurifyCostAllocation,
-} from '../procurify/ports.ts';
 import { apportion, roundAllToMinor, toUnits } from './bill-money.ts';
 import type { BillSyncSettings, CustomFieldSetting } from './bill-sync-settings.ts';
 
@@ -88,39 +83,31 @@ export interface BillNeeds {
 }
 
 /** What a bill's plan needs from NetSuite, read from the bill and the configuration. */
-export function billNeeds(bill: ProcurifyBill, settings: BillSyncSettings): BillNeeds {
+export function billNeeds(bill: ApBill, settings: BillSyncSettings): BillNeeds {
   const accountCodes = new Set<string>();
   const departments = new Map<number, DepartmentNeed>();
-  const addAllocation = (allocation: ProcurifyCostAllocation, withAccount: boolean) => {
-    if (withAccount) accountCodes.add(allocation.budget.account_code.code);
-    const department = allocation.budget.department;
-    if (!departments.has(department.id)) {
-      const location = department.branch?.name;
-      departments.set(department.id, {
-        procurifyId: department.id,
-        name: department.name,
-        ...(location === undefined ? {} : { location }),
-      });
-    }
+  const addAllocation = (allocation: CostAllocation, withAccount: boolean) => {
+    if (withAccount) accountCodes.add(allocation.accountCode);
+    const department = allocation.department;
+    if (!departments.has(department.id)) departments.set(department.id, departmentOf(allocation)!);
   };
-  for (const item of bill.items)
-    for (const allocation of item.cost_allocations) addAllocation(allocation, true);
+  for (const line of bill.lines) for (const allocation of line.allocations) addAllocation(allocation, true);
   if (settings.costs.mode !== 'apportion') {
-    for (const cost of bill.costs) addAllocation(cost.cost_allocation, settings.costs.mode === 'coded');
+    for (const cost of bill.costs) addAllocation(cost.allocation, settings.costs.mode === 'coded');
   }
   const configuredAccounts = new Set<string>();
-  if (settings.tax?.strategy === 'tax-lines' && bill.items.some((item) => hasAmount(item.tax_amount))) {
+  if (settings.tax?.strategy === 'tax-lines' && bill.lines.some((line) => hasAmount(line.tax))) {
     for (const name of taxNames(bill)) {
       const account = settings.tax.accounts[name] ?? settings.tax.defaultAccountId;
       if (account !== undefined) configuredAccounts.add(account);
     }
   }
-  if (settings.shipping?.mode === 'account' && bill.items.some((item) => hasAmount(item.shipping_amount))) {
+  if (settings.shipping?.mode === 'account' && bill.lines.some((line) => hasAmount(line.shipping))) {
     configuredAccounts.add(settings.shipping.accountId);
   }
   if (settings.costs.mode === 'account' && bill.costs.length > 0)
     configuredAccounts.add(settings.costs.accountId);
-  const term = bill.payment_terms?.trim();
+  const term = bill.paymentTerms?.trim();
   return {
     accountCodes: [...accountCodes],
     departments: [...departments.values()],
@@ -128,7 +115,7 @@ export function billNeeds(bill: ProcurifyBill, settings: BillSyncSettings): Bill
       ...new Set([...departments.values()].flatMap((d) => (d.location === undefined ? [] : [d.location]))),
     ],
     configuredAccounts: [...configuredAccounts],
-    currencyCode: bill.currency.name,
+    currencyCode: bill.currency,
     ...(term === undefined || term === '' ? {} : { term }),
   };
 }
@@ -194,7 +181,7 @@ export interface AttachmentToStore {
   name: string;
   mimetype: string;
   sha1?: string;
-  attachment: ProcurifyAttachment;
+  attachment: InvoiceFile;
 }
 
 /** The amounts of the plan, for messages, preview and audit. */
@@ -237,14 +224,14 @@ const hasAmount = (value: string | null | undefined): boolean =>
 /** `"8.87500000"` → `8.875`, `"5"` → `5` (a rate as people write it). */
 const percent = (value: string): string => formatUnits(toUnits(value, 'tax %')).replace(/\.?0+$/, '');
 
-const taxNameOf = (item: ProcurifyBillItem): string => {
-  const name = item.tax_name?.trim();
+const taxNameOf = (line: ApBillLine): string => {
+  const name = line.taxName?.trim();
   if (name !== undefined && name !== '') return name;
-  return item.tax_percentage === null ? 'Tax' : `Tax ${percent(item.tax_percentage)}%`;
+  return line.taxPercentage === null ? 'Tax' : `Tax ${percent(line.taxPercentage)}%`;
 };
 
-function taxNames(bill: ProcurifyBill): string[] {
-  return [...new Set(bill.items.filter((item) => hasAmount(item.tax_amount)).map(taxNameOf))];
+function taxNames(bill: ApBill): string[] {
+  return [...new Set(bill.lines.filter((line) => hasAmount(line.tax)).map(taxNameOf))];
 }
 
 /** One future expense line, in exact units, with what codes it. */
@@ -254,11 +241,11 @@ interface Piece {
   /** A Procurify account code to map, or a configured NetSuite account id. */
   account: { code: string } | { id: string };
   department?: { procurifyId: number; name: string; location?: string };
-  item?: ProcurifyBillItem;
+  item?: ApBillLine;
   memo: string;
 }
 
-const billLabel = (bill: ProcurifyBill): string => `Bill ${bill.invoice_number ?? bill.uuid}`;
+const billLabel = (bill: ApBill): string => `Bill ${bill.invoiceNumber ?? bill.uuid}`;
 
 /**
  * The amounts of a bill as pieces of expense lines, in exact units, with every consistency check on
@@ -266,30 +253,30 @@ const billLabel = (bill: ProcurifyBill): string => `Bill ${bill.invoice_number ?
  * is missing for them (tax, shipping).
  */
 export function billPieces(
-  bill: ProcurifyBill,
+  bill: ApBill,
   settings: BillSyncSettings,
 ): {
   pieces: Piece[];
   missing: MissingMapping[];
   sums: { lines: bigint; tax: bigint; shipping: bigint; costs: bigint };
 } {
-  if (bill.items.length === 0) {
+  if (bill.lines.length === 0) {
     throw new DataError(`${billLabel(bill)} has no lines`, { source: 'procurify', path: 'items' });
   }
   const missing: MissingMapping[] = [];
   const pieces: Piece[] = [];
   const sums = { lines: 0n, tax: 0n, shipping: 0n, costs: 0n };
-  bill.items.forEach((item, index) => {
+  bill.lines.forEach((item, index) => {
     const label = `line ${index + 1} (${item.description.slice(0, 60)})`;
     const path = `items[${index}]`;
-    if (item.cost_allocations.length === 0) {
+    if (item.allocations.length === 0) {
       throw new DataError(
         `${billLabel(bill)}: ${label} has no cost allocation (account code and department); code it in Procurify`,
         { source: 'procurify', path: `${path}.cost_allocations` },
       );
     }
-    const net = toUnits(item.total_cost, `${label} total`);
-    const allocations = item.cost_allocations.map((allocation) =>
+    const net = toUnits(item.net, `${label} total`);
+    const allocations = item.allocations.map((allocation) =>
       toUnits(allocation.amount, `${label} allocation ${allocation.id}`),
     );
     if (sumUnits(allocations) !== net) {
@@ -298,9 +285,9 @@ export function billPieces(
         { source: 'procurify', path: `${path}.cost_allocations` },
       );
     }
-    const tax = item.tax_amount === null ? 0n : toUnits(item.tax_amount, `${label} tax`);
-    if (item.total_cost_with_tax !== null) {
-      const withTax = toUnits(item.total_cost_with_tax, `${label} total with tax`);
+    const tax = item.tax === null ? 0n : toUnits(item.tax, `${label} tax`);
+    if (item.netWithTax !== null) {
+      const withTax = toUnits(item.netWithTax, `${label} total with tax`);
       if (withTax !== net + tax) {
         throw new DataError(
           `${billLabel(bill)}: ${label} is ${formatUnits(net)} with tax ${formatUnits(tax)}, but its total with tax is ${formatUnits(withTax)}`,
@@ -308,15 +295,15 @@ export function billPieces(
         );
       }
     }
-    const shipping = item.shipping_amount === null ? 0n : toUnits(item.shipping_amount, `${label} shipping`);
+    const shipping = item.shipping === null ? 0n : toUnits(item.shipping, `${label} shipping`);
     sums.lines += net;
     sums.tax += tax;
     sums.shipping += shipping;
     const quantity = quantityNote(item);
-    const linePieces: Piece[] = item.cost_allocations.map((allocation, at) => ({
+    const linePieces: Piece[] = item.allocations.map((allocation, at) => ({
       kind: 'line',
       units: allocations[at]!,
-      account: { code: allocation.budget.account_code.code },
+      account: { code: allocation.accountCode },
       department: departmentOf(allocation),
       item,
       memo: `${item.description}${quantity}`,
@@ -344,14 +331,14 @@ export function billPieces(
         });
       } else {
         apportion(tax, allocations).forEach((share, at) => {
-          const allocation = item.cost_allocations[at]!;
+          const allocation = item.allocations[at]!;
           pieces.push({
             kind: 'tax',
             units: share,
             account: { id: account },
             department: departmentOf(allocation),
             item,
-            memo: `${name}${item.tax_percentage === null ? '' : ` ${percent(item.tax_percentage)}%`}${item.tax_is_inclusive ? ' (included)' : ''} on ${item.description}`,
+            memo: `${name}${item.taxPercentage === null ? '' : ` ${percent(item.taxPercentage)}%`}${item.taxIncluded ? ' (included)' : ''} on ${item.description}`,
           });
         });
       }
@@ -373,7 +360,7 @@ export function billPieces(
             kind: 'shipping',
             units: share,
             account: { id: mode.accountId },
-            department: departmentOf(item.cost_allocations[at]!),
+            department: departmentOf(item.allocations[at]!),
             item,
             memo: `Shipping: ${item.description}`,
           });
@@ -385,7 +372,7 @@ export function billPieces(
     const units = toUnits(cost.amount, `cost ${cost.name}`);
     sums.costs += units;
     if (units === 0n) continue;
-    const allocation = cost.cost_allocation;
+    const allocation = cost.allocation;
     if (settings.costs.mode === 'apportion') {
       const targets = pieces.filter((piece) => piece.kind === 'line');
       apportion(
@@ -402,13 +389,13 @@ export function billPieces(
       account:
         settings.costs.mode === 'account'
           ? { id: settings.costs.accountId }
-          : { code: allocation.budget.account_code.code },
+          : { code: allocation.accountCode },
       department: departmentOf(allocation),
       memo: `Cost: ${cost.name}`,
     });
   }
   const expected = sums.lines + sums.costs;
-  const billTotal = toUnits(bill.total_cost, 'bill total');
+  const billTotal = toUnits(bill.totalCost, 'bill total');
   if (billTotal !== expected) {
     throw new DataError(
       `${billLabel(bill)}: the lines (${formatUnits(sums.lines)}) and costs (${formatUnits(sums.costs)}) add up to ${formatUnits(expected)}, the bill total is ${formatUnits(billTotal)}`,
@@ -418,26 +405,21 @@ export function billPieces(
   return { pieces, missing, sums };
 }
 
-function departmentOf(allocation: ProcurifyCostAllocation): Piece['department'] {
-  const department = allocation.budget.department;
-  const location = department.branch?.name;
-  return {
-    procurifyId: department.id,
-    name: department.name,
-    ...(location === undefined ? {} : { location }),
-  };
+function departmentOf(allocation: CostAllocation): Piece['department'] {
+  const { id, name, location } = allocation.department;
+  return { procurifyId: id, name, ...(location === null ? {} : { location }) };
 }
 
 /** ` (3 × 12.50)` for a bill-by-quantity line; empty for bill-by-cost lines. */
-function quantityNote(item: ProcurifyBillItem): string {
-  if (item.bill_by_cost === true || item.quantity === null || item.unit_cost === null) return '';
-  return ` (${formatUnits(toUnits(item.quantity, 'quantity')).replace(/\.00$/, '')} × ${formatUnits(toUnits(item.unit_cost, 'unit cost'))})`;
+function quantityNote(item: ApBillLine): string {
+  if (item.billByCost || item.quantity === null || item.unitCost === null) return '';
+  return ` (${formatUnits(toUnits(item.quantity, 'quantity')).replace(/\.00$/, '')} × ${formatUnits(toUnits(item.unitCost, 'unit cost'))})`;
 }
 
 function customValue(
   setting: CustomFieldSetting,
-  bill: ProcurifyBill,
-  item: ProcurifyBillItem | undefined,
+  bill: ApBill,
+  item: ApBillLine | undefined,
   kind: Piece['kind'] = 'line',
 ): string | number | boolean | undefined {
   const from = setting.from;
@@ -446,9 +428,9 @@ function customValue(
     const values = {
       id: String(bill.id),
       uuid: bill.uuid,
-      invoiceNumber: bill.invoice_number ?? undefined,
+      invoiceNumber: bill.invoiceNumber ?? undefined,
       note: bill.note ?? undefined,
-      paymentTerms: bill.payment_terms ?? undefined,
+      paymentTerms: bill.paymentTerms ?? undefined,
     };
     const value = values[from.billField];
     return value === undefined || value === '' ? undefined : value;
@@ -457,23 +439,23 @@ function customValue(
   if ('lineValue' in from) {
     // Quantity and unit cost belong to bill-by-quantity lines (ItemReadSerializer_v2.unit_cost: "applicable
     // to bill by quantity items only"), and only to the line itself, not to its tax or shipping lines.
-    if (item.bill_by_cost === true || kind !== 'line') return undefined;
-    const value = from.lineValue === 'quantity' ? item.quantity : item.unit_cost;
+    if (item.billByCost || kind !== 'line') return undefined;
+    const value = from.lineValue === 'quantity' ? item.quantity : item.unitCost;
     return value === null ? undefined : Number(formatUnits(toUnits(value, from.lineValue)));
   }
-  const found = item.custom_fields.find((field) => field.field.name === from.lineField);
+  const found = item.fields.find((field) => field.name === from.lineField);
   return found === undefined || found.value === null || found.value === '' ? undefined : found.value;
 }
 
 /** The custom segment values a bill's configured `cseg_` fields map to (checked for availability). */
 export function segmentValueNeeds(
-  bill: ProcurifyBill,
+  bill: ApBill,
   settings: BillSyncSettings,
 ): Array<{ segment: string; id: string }> {
   const needs = new Map<string, { segment: string; id: string }>();
   for (const setting of settings.customFields) {
     if (!setting.field.startsWith('cseg') || setting.values === undefined) continue;
-    const sources = onBody(setting.field) ? [undefined] : bill.items;
+    const sources = onBody(setting.field) ? [undefined] : bill.lines;
     for (const item of sources) {
       const value = customValue(setting, bill, item);
       const id = value === undefined ? undefined : setting.values[String(value)];
@@ -521,11 +503,7 @@ function applyCustomFields(
  * cost. Lines are rounded to the currency's minor unit so that they add up exactly to the exact total;
  * a total the currency cannot represent (more decimals than it has) parks the bill.
  */
-export function planVendorBill(
-  bill: ProcurifyBill,
-  settings: BillSyncSettings,
-  coding: BillCoding,
-): BillPlan {
+export function planVendorBill(bill: ApBill, settings: BillSyncSettings, coding: BillCoding): BillPlan {
   const { pieces, missing: settingGaps, sums } = billPieces(bill, settings);
   const missing: MissingMapping[] = [...settingGaps, ...coding.missing];
   const precision = coding.currency.precision;
@@ -586,7 +564,7 @@ export function planVendorBill(
       if (!('lineField' in setting.from) && !('lineValue' in setting.from)) {
         return customValue(setting, bill, undefined);
       }
-      const values = [...new Set(bill.items.map((item) => customValue(setting, bill, item)))];
+      const values = [...new Set(bill.lines.map((line) => customValue(setting, bill, line)))];
       if (values.length > 1) {
         missing.push({
           key: fieldValueKey(setting.field, 'differs-between-lines'),
@@ -616,8 +594,8 @@ export function planVendorBill(
     }
   }
   const note = bill.note?.trim() ?? '';
-  const tranDate = calendarDate(bill.invoice_date);
-  const dueDate = calendarDate(bill.due_date);
+  const tranDate = calendarDate(bill.invoiceDate);
+  const dueDate = calendarDate(bill.dueDate);
   const body: VendorBillBody = {
     externalId: billExternalId(bill.uuid),
     entity: { id: coding.vendorId },
@@ -626,14 +604,14 @@ export function planVendorBill(
     ...(coding.termId === undefined ? {} : { terms: { id: coding.termId } }),
     ...(tranDate === undefined ? {} : { tranDate }),
     ...(dueDate === undefined ? {} : { dueDate }),
-    ...(bill.invoice_number === null || bill.invoice_number === '' ? {} : { tranId: bill.invoice_number }),
+    ...(bill.invoiceNumber === null || bill.invoiceNumber === '' ? {} : { tranId: bill.invoiceNumber }),
     memo: (note === '' ? `Procurify bill ${bill.id}` : note).slice(0, memoLimit),
     ...bodyValues,
     expense: { items },
     item: { items: [] },
   };
   const notes: string[] = [];
-  const files = bill.invoice_attachments;
+  const files = bill.invoiceFiles;
   if (files.length > 0 && settings.attachments === undefined) {
     notes.push(
       `${files.length} invoice file(s) not stored: no File Cabinet folder configured (bills config: attachments.folderId)`,
@@ -648,7 +626,7 @@ export function planVendorBill(
           uuid: file.uuid,
           name: file.name ?? `invoice-${index + 1}`,
           mimetype: file.mimetype ?? 'application/octet-stream',
-          ...(file.sha1_hash === null ? {} : { sha1: file.sha1_hash }),
+          ...(file.sha1 === null ? {} : { sha1: file.sha1 }),
           attachment: file,
         }));
   const step = unitsPerMinor(precision);

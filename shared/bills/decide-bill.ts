@@ -4,8 +4,9 @@
 // it, or write the exact Vendor Bill (target, method, body) and store its invoice files. Reads only
 // (state, configuration, NetSuite lookups); the worker (sync-bill.ts) applies the decision and
 // `apsync preview bill:<uuid>` renders the same decision.
+
+import type { ApBill } from '../ap/bill.ts';
 import { DataError } from '../errors.ts';
-import type { ProcurifyBill } from '../procurify/ports.ts';
 import type { RecordLink, RecordRef } from '../state/model.ts';
 import type { ConfigStore, LinkStore, SyncStateStore } from '../state/ports.ts';
 import { resolveBillCoding } from './bill-coding.ts';
@@ -69,12 +70,12 @@ export const billRef = (uuid: string): RecordRef => ({
 });
 
 /** Whether any line carries the manual-mode field, set (true, or a non-empty value other than "false"). */
-function carriesField(bill: ProcurifyBill, field: string | undefined): boolean {
+function carriesField(bill: ApBill, field: string | undefined): boolean {
   if (field === undefined) return false;
-  return bill.items.some((item) =>
-    item.custom_fields.some(
+  return bill.lines.some((line) =>
+    line.fields.some(
       (value) =>
-        value.field.name === field &&
+        value.name === field &&
         (value.value === true ||
           (typeof value.value === 'string' &&
             !['', 'false', 'no'].includes(value.value.trim().toLowerCase()))),
@@ -98,7 +99,7 @@ export function billWriteTarget(uuid: string): BillWriteTarget {
  * vendor without a link, or more than one legacy match, is a DataError (the bill fails, visibly).
  */
 export async function decideBill(
-  bill: ProcurifyBill,
+  bill: ApBill,
   deps: DecideBillDependencies,
   options: {
     replay?: boolean;
@@ -199,10 +200,10 @@ export async function decideBill(
   if (
     options.match === true &&
     link === undefined &&
-    bill.invoice_number !== null &&
-    bill.invoice_number !== ''
+    bill.invoiceNumber !== null &&
+    bill.invoiceNumber !== ''
   ) {
-    const candidates = await deps.lookups.vendorBillsByInvoice(coding.vendorId, bill.invoice_number);
+    const candidates = await deps.lookups.vendorBillsByInvoice(coding.vendorId, bill.invoiceNumber);
     const same = candidates.filter(
       (candidate) =>
         candidate.total === plan.totals.total || Number(candidate.total) === Number(plan.totals.total),
@@ -211,14 +212,14 @@ export async function decideBill(
       return {
         kind: 'link-matched',
         netsuiteId: same[0]!.id,
-        message: `Already in NetSuite as Vendor Bill ${same[0]!.id} (same vendor, invoice ${bill.invoice_number} and total ${plan.totals.currency} ${plan.totals.total}); linked, not written`,
+        message: `Already in NetSuite as Vendor Bill ${same[0]!.id} (same vendor, invoice ${bill.invoiceNumber} and total ${plan.totals.currency} ${plan.totals.total}); linked, not written`,
       };
     }
     if (same.length > 1) {
       return {
         kind: 'park',
-        waitingFor: [`match:${bill.invoice_number}`],
-        message: `${same.length} NetSuite Vendor Bills have this vendor, invoice ${bill.invoice_number} and total (ids ${same.map((row) => row.id).join(', ')}); link the right one with apsync bills import-links`,
+        waitingFor: [`match:${bill.invoiceNumber}`],
+        message: `${same.length} NetSuite Vendor Bills have this vendor, invoice ${bill.invoiceNumber} and total (ids ${same.map((row) => row.id).join(', ')}); link the right one with apsync bills import-links`,
       };
     }
   }

@@ -9,8 +9,9 @@
 // (lines + tax + shipping + costs). Imported bills are linked (origin `import`) and never written by
 // apsync. Called by the CLI (`apsync bills import-links <file>`).
 import * as z from 'zod';
+import type { ApBill } from '../ap/bill.ts';
 import { formatUnits } from '../money/money.ts';
-import type { ProcurifyBill, ProcurifyBills } from '../procurify/ports.ts';
+import type { ProcurifyBills } from '../procurify/ports.ts';
 import type { RecordRef } from '../state/model.ts';
 import type { AuditTrail, LinkStore, SyncStateStore } from '../state/state-store.ts';
 import { toUnits } from './bill-money.ts';
@@ -24,12 +25,12 @@ export interface ImportBillLinksDependencies {
 }
 
 /** What the vendor is owed for a Procurify bill: lines + tax + shipping + bill-level costs, in 10^-8 units. */
-function owedUnits(bill: ProcurifyBill): bigint {
+function owedUnits(bill: ApBill): bigint {
   let units = 0n;
-  for (const item of bill.items) {
-    units += toUnits(item.total_cost, 'line total');
-    if (item.tax_amount !== null) units += toUnits(item.tax_amount, 'line tax');
-    if (item.shipping_amount !== null) units += toUnits(item.shipping_amount, 'line shipping');
+  for (const line of bill.lines) {
+    units += toUnits(line.net, 'line total');
+    if (line.tax !== null) units += toUnits(line.tax, 'line tax');
+    if (line.shipping !== null) units += toUnits(line.shipping, 'line shipping');
   }
   for (const cost of bill.costs) units += toUnits(cost.amount, 'cost');
   return units;
@@ -166,7 +167,7 @@ async function pairProblem(
   vendorBillFacts: BillLookups['vendorBillFacts'],
   links: Pick<LinkStore, 'findBySource'>,
 ): Promise<string | undefined> {
-  let bill: ProcurifyBill;
+  let bill: ApBill;
   try {
     bill = await procurify.getBill(candidate.uuid);
   } catch (error) {

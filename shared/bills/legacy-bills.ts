@@ -3,7 +3,7 @@
 // for the same Procurify bill. Two configurable ways (bill-sync-settings.ts `legacy`): a regular
 // expression over the NetSuite external id whose capture group is the Procurify UUID or invoice number
 // (searched among the vendor's bills), or a NetSuite body field holding that key. Called by sync-bill.ts.
-import type { ProcurifyBill } from '../procurify/ports.ts';
+import type { ApBill } from '../ap/bill.ts';
 import { billExternalId } from './bill-plan.ts';
 import type { BillSyncSettings } from './bill-sync-settings.ts';
 import type { BillLookups, LegacyBillRow } from './netsuite-bill-lookups.ts';
@@ -11,9 +11,9 @@ import type { BillLookups, LegacyBillRow } from './netsuite-bill-lookups.ts';
 export type LegacySettings = NonNullable<BillSyncSettings['legacy']>;
 
 /** The Procurify value an older integration keyed its bills by. */
-export function legacyKeyOf(bill: ProcurifyBill, matchOn: LegacySettings['matchOn']): string | undefined {
+export function legacyKeyOf(bill: ApBill, matchOn: LegacySettings['matchOn']): string | undefined {
   if (matchOn === 'uuid') return bill.uuid;
-  const invoice = bill.invoice_number?.trim();
+  const invoice = bill.invoiceNumber?.trim();
   return invoice === undefined || invoice === '' ? undefined : invoice;
 }
 
@@ -32,7 +32,7 @@ const isOwnExternalId = (externalId: string | undefined): boolean =>
  * Both configured ways are tried; a bill found by both counts once.
  */
 export async function findLegacyBills(
-  bill: ProcurifyBill,
+  bill: ApBill,
   vendorNetSuiteId: string,
   settings: LegacySettings,
   lookups: Pick<BillLookups, 'vendorBillsWithExternalId' | 'vendorBillsByField'>,

@@ -134,10 +134,10 @@ class BillSync {
     const { state } = this.deps;
     this.journal.found(await state.getState(this.ref));
     const bill = await this.deps.procurify.getBill(this.ref.id);
-    this.journal.read(bill.last_modified_datetime);
+    this.journal.read(bill.lastModified);
     await state.append(this.ref, {
       step: 'fetched',
-      facts: { status: bill.status, lastModified: bill.last_modified_datetime },
+      facts: { status: bill.status, lastModified: bill.lastModified },
     });
     const decision = await decideBill(bill, this.deps, {
       replay: message.origin === 'replay',

@@ -7,8 +7,7 @@
 import type { BillBackfillPhase } from '../bills/backfill-bills.ts';
 import { DataError } from '../errors.ts';
 import { type PaymentMode, readPaymentMode } from '../payment-mode.ts';
-import type { ProcurifyBills } from '../procurify/ports.ts';
-import type { ProcurifyBillSummary } from '../procurify/schemas.ts';
+import type { ProcurifyBillSummary, ProcurifyBills } from '../procurify/ports.ts';
 import type { ConfigStore } from '../state/ports.ts';
 
 export type LoadPhase = BillBackfillPhase;

@@ -8,7 +8,7 @@ import { formatCents } from '../money/money.ts';
 import type { RecordLink, SyncStatus } from '../state/model.ts';
 import type { PaidBillRow } from './ports.ts';
 
-/** Procurify bill statuses the pull reads (shared/procurify/schemas.ts procurifyBillStatus). */
+/** Procurify bill statuses the pull reads (shared/ap/bill.ts procurifyBillStatus). */
 const procurifyApproved = 2;
 const procurifyPaid = 4;
 const procurifyPaymentUnderWay = new Set([6, 7, 8]);

@@ -10,7 +10,7 @@ import {
 import type { MasterDataScope } from '../master-data/map-master-data.ts';
 import { findMasterRecord } from '../master-data/netsuite-master-records.ts';
 import { createProcurifyLookups } from '../master-data/procurify-lookups.ts';
-import { accountCodeWriteSchema, departmentWriteSchema, vendorWriteSchema } from '../procurify/schemas.ts';
+import { accountCodeWriteSchema, departmentWriteSchema, vendorWriteSchema } from '../procurify/writes.ts';
 import { effectiveMasterDataSettings } from '../settings/settings-store.ts';
 import type { RecordRef } from '../state/model.ts';
 import type { PlannedWrite, PreviewSources } from './ports.ts';

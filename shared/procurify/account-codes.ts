@@ -8,12 +8,8 @@ import type {
   ProcurifyAccountCode,
   ProcurifyAccountCodes,
 } from './ports.ts';
-import {
-  accountCodeCreateSchema,
-  accountCodeSchema,
-  accountCodeWriteSchema,
-  singleSchema,
-} from './schemas.ts';
+import { accountCodeSchema, singleSchema } from './schemas.ts';
+import { accountCodeCreateSchema, accountCodeWriteSchema } from './writes.ts';
 
 export class RestProcurifyAccountCodes extends ProcurifyEndpoint implements ProcurifyAccountCodes {
   async *listAccountCodes(filter: { code?: string; active?: boolean } = {}) {

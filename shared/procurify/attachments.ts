@@ -1,20 +1,21 @@
-// Downloading a bill's invoice file (BillRead `invoice_attachments[]`): the token only on the configured
-// Procurify origin (never sent to other storage, at any redirect hop), a size limit checked on the
-// announced and the received length, and the SHA-1 checked against `sha1_hash`.
+// Downloading a bill's invoice file (BillRead `invoice_attachments[]`, the domain's InvoiceFile): the
+// token only on the configured Procurify origin (never sent to other storage, at any redirect hop), a
+// size limit checked on the announced and the received length, and the SHA-1 checked against `sha1_hash`.
 import { createHash } from 'node:crypto';
+import type { InvoiceFile } from '../ap/bill.ts';
 import { BugError, classifyNetworkFailure, DataError } from '../errors.ts';
 import { ProcurifyEndpoint } from './endpoint.ts';
 import { classifyProcurifyAnswer, source } from './errors.ts';
-import type { DownloadedAttachment, ProcurifyAttachment, ProcurifyInvoiceFiles } from './ports.ts';
+import type { DownloadedAttachment, ProcurifyInvoiceFiles } from './ports.ts';
 
 export class RestProcurifyInvoiceFiles extends ProcurifyEndpoint implements ProcurifyInvoiceFiles {
-  async downloadAttachment(attachment: ProcurifyAttachment): Promise<DownloadedAttachment> {
+  async downloadAttachment(attachment: InvoiceFile): Promise<DownloadedAttachment> {
     const label = attachmentLabel(attachment);
     const limit = this.transport.config.maxAttachmentBytes;
     let url: URL;
     try {
       // Absolute as Procurify renders it; a relative link would be on the Procurify host.
-      url = new URL(attachment.file, this.transport.base);
+      url = new URL(attachment.url, this.transport.base);
     } catch {
       throw new DataError(`procurify: ${label}: its file link is not a URL`, { source, path: 'file' });
     }
@@ -27,7 +28,7 @@ export class RestProcurifyInvoiceFiles extends ProcurifyEndpoint implements Proc
     if (attachment.length !== null && attachment.length > limit)
       throw this.tooLarge(label, attachment.length);
     const file = await this.transport.retrying(() => this.fetchFile(url, label));
-    const expected = attachment.sha1_hash?.trim().toLowerCase();
+    const expected = attachment.sha1?.trim().toLowerCase();
     if (expected !== undefined && expected !== '') {
       const actual = createHash('sha1').update(file.bytes).digest('hex');
       if (actual !== expected) {
@@ -161,5 +162,5 @@ const genericMediaTypes = new Set(['application/octet-stream', 'binary/octet-str
 const maxRedirects = 5;
 
 /** How an attachment is named in errors: its name and UUID (never its URL, which may carry a signature). */
-const attachmentLabel = (attachment: ProcurifyAttachment): string =>
+const attachmentLabel = (attachment: InvoiceFile): string =>
   `${JSON.stringify(attachment.name ?? '(no name)')} (attachment ${attachment.uuid})`;

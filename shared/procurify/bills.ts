@@ -1,8 +1,11 @@
 // Procurify AP bills: the bill list (page numbers), its count for a window (the page's `count`,
 // procurify.openapi.yml PaginationDocs) and the change scan by modification time, one bill
-// by UUID, and mark-as-paid for a batch, which after a failure that may hide a success re-reads the
-// bills and posts again only for those still unpaid.
+// by UUID (mapped to the domain's AP bill), and mark-as-paid for a batch, which after a failure that
+// may hide a success re-reads the bills and posts again only for those still unpaid.
+import type { ApBill } from '../ap/bill.ts';
+import { procurifyBillStatus } from '../ap/bill.ts';
 import { DataError, SyncError } from '../errors.ts';
+import { toApBill } from './ap-records.ts';
 import { ProcurifyEndpoint } from './endpoint.ts';
 import { source, writeMayHaveHappened } from './errors.ts';
 import { scanByTime, toIso } from './paging.ts';
@@ -17,8 +20,8 @@ import {
   billSchema,
   billSummarySchema,
   markAsPaidAnswerSchema,
+  type ProcurifyBill,
   pageSchema,
-  procurifyBillStatus,
 } from './schemas.ts';
 
 export class RestProcurifyBills extends ProcurifyEndpoint implements ProcurifyBills, ProcurifyBillPayer {
@@ -69,7 +72,12 @@ export class RestProcurifyBills extends ProcurifyEndpoint implements ProcurifyBi
     return this.transport.parse(pageSchema(billSummarySchema), body, 'bill list').metadata.pagination.count;
   }
 
-  async getBill(uuid: string) {
+  async getBill(uuid: string): Promise<ApBill> {
+    return toApBill(await this.readBill(uuid));
+  }
+
+  /** BillRead as Procurify sends it (what the payment applications read: `bill_payment`). */
+  async readBill(uuid: string): Promise<ProcurifyBill> {
     if (!/^[0-9a-f-]+$/i.test(uuid)) {
       return Promise.reject(
         new DataError(`procurify: ${JSON.stringify(uuid)} is not a bill UUID`, { source, path: 'uuid' }),
@@ -102,7 +110,7 @@ export class RestProcurifyBills extends ProcurifyEndpoint implements ProcurifyBi
         // The previous POST may have gone through: keep only the bills still unpaid.
         const stillOpen: string[] = [];
         for (const uuid of remaining) {
-          const bill = await this.getBill(uuid);
+          const bill = await this.readBill(uuid);
           if (bill.status === procurifyBillStatus.paid) alreadyPaid.push(uuid);
           else stillOpen.push(uuid);
         }

@@ -5,13 +5,8 @@ import { createWithLookup } from './creates.ts';
 import { ProcurifyEndpoint } from './endpoint.ts';
 import { listPages } from './paging.ts';
 import type { DepartmentWrite, ProcurifyDepartment, ProcurifyDepartments } from './ports.ts';
-import {
-  currencySchema,
-  departmentSchema,
-  departmentWriteSchema,
-  locationSchema,
-  singleSchema,
-} from './schemas.ts';
+import { currencySchema, departmentSchema, locationSchema, singleSchema } from './schemas.ts';
+import { departmentWriteSchema } from './writes.ts';
 
 export class RestProcurifyDepartments extends ProcurifyEndpoint implements ProcurifyDepartments {
   async *listDepartments(filter: { branch?: number; search?: string } = {}) {

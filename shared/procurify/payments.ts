@@ -2,13 +2,13 @@
 // time, how a payment was applied to bills (read from its bill groups' bills), and the company's
 // payment methods.
 import { compareDecimals, sumDecimals } from '../money/money.ts';
+import type { RestProcurifyBills } from './bills.ts';
 import { listPages, scanByTime, toIso } from './paging.ts';
 import type {
   PaymentApplication,
   PaymentApplications,
   PaymentListFilter,
   PaymentScanFilter,
-  ProcurifyBills,
   ProcurifyPayment,
   ProcurifyPayments,
 } from './ports.ts';
@@ -17,9 +17,9 @@ import type { ProcurifyTransport } from './transport.ts';
 
 export class RestProcurifyPayments implements ProcurifyPayments {
   private readonly transport: ProcurifyTransport;
-  private readonly bills: ProcurifyBills;
+  private readonly bills: Pick<RestProcurifyBills, 'listBills' | 'readBill'>;
 
-  constructor(transport: ProcurifyTransport, bills: ProcurifyBills) {
+  constructor(transport: ProcurifyTransport, bills: Pick<RestProcurifyBills, 'listBills' | 'readBill'>) {
     this.transport = transport;
     this.bills = bills;
   }
@@ -74,7 +74,7 @@ export class RestProcurifyPayments implements ProcurifyPayments {
       for await (const summary of this.bills.listBills({ group })) {
         if (seen.has(summary.uuid)) continue;
         seen.add(summary.uuid);
-        const bill = await this.bills.getBill(summary.uuid);
+        const bill = await this.bills.readBill(summary.uuid);
         if (bill.bill_payment === null || bill.bill_payment.payment.id !== payment.id) continue;
         applications.push({
           billUuid: bill.uuid,

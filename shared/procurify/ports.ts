@@ -1,14 +1,12 @@
 // The ports apsync's use cases reach Procurify through: one small interface per job (vendors, account
 // codes, departments, bills, paying bills, payments, invoice files), the filters and answers they take
-// and give, and the Procurify record types they carry. The HTTP adapter (client.ts) implements them
-// all; the use-case tests implement them in memory. Use cases import this file, never the client.
+// and give. Bills come as domain records (shared/ap/), mapped from the wire at the adapter boundary
+// (ap-records.ts); master data still as the wire records of schemas.ts, written as the bodies of
+// writes.ts. The HTTP adapter (client.ts) implements them all; the use-case tests implement them in
+// memory. Use cases import this file, never the client.
+import type { ApBill, InvoiceFile } from '../ap/bill.ts';
 import type {
-  AccountCodeCreate,
-  AccountCodeWrite,
-  DepartmentWrite,
   ProcurifyAccountCode,
-  ProcurifyAttachment,
-  ProcurifyBill,
   ProcurifyBillSummary,
   ProcurifyCompanyPaymentMethod,
   ProcurifyCurrency,
@@ -17,34 +15,35 @@ import type {
   ProcurifyPayment,
   ProcurifyPaymentStatus,
   ProcurifyVendor,
+} from './schemas.ts';
+import type {
+  AccountCodeCreate,
+  AccountCodeWrite,
+  DepartmentWrite,
   VendorPatch,
   VendorWrite,
-} from './schemas.ts';
+} from './writes.ts';
 
+export { procurifyBillStatus } from '../ap/bill.ts';
 export {
-  type AccountCodeCreate,
-  type AccountCodeWrite,
-  type DepartmentWrite,
   type ProcurifyAccountCode,
-  type ProcurifyAttachment,
-  type ProcurifyBill,
-  type ProcurifyBillCost,
-  type ProcurifyBillItem,
   type ProcurifyBillSummary,
   type ProcurifyCompanyPaymentMethod,
-  type ProcurifyCostAllocation,
   type ProcurifyCurrency,
-  type ProcurifyCustomFieldValue,
   type ProcurifyDepartment,
   type ProcurifyLocation,
   type ProcurifyPayment,
   type ProcurifyPaymentStatus,
   type ProcurifyVendor,
-  procurifyBillStatus,
   procurifyPaymentStatuses,
-  type VendorPatch,
-  type VendorWrite,
 } from './schemas.ts';
+export type {
+  AccountCodeCreate,
+  AccountCodeWrite,
+  DepartmentWrite,
+  VendorPatch,
+  VendorWrite,
+} from './writes.ts';
 
 /** A point in time: a Date or an ISO 8601 text. */
 export type DateInput = Date | string;
@@ -161,11 +160,11 @@ export interface ProcurifyBills {
   scanBills(filter?: BillScanFilter): AsyncIterable<ProcurifyBillSummary>;
   /** How many bills (any status: the list has no status filter) were modified in the window. */
   countBills(filter?: Omit<BillScanFilter, 'status'>): Promise<number>;
-  getBill(uuid: string): Promise<ProcurifyBill>;
+  getBill(uuid: string): Promise<ApBill>;
 }
 
 export interface ProcurifyBillPayer {
-  getBill(uuid: string): Promise<ProcurifyBill>;
+  getBill(uuid: string): Promise<ApBill>;
   /** mark-as-paid for a batch of approved bills without payments. */
   markBillsPaid(uuids: string[], paymentDate: string): Promise<MarkBillsPaidResult>;
 }
@@ -181,12 +180,12 @@ export interface ProcurifyPayments {
 
 export interface ProcurifyInvoiceFiles {
   /**
-   * The bytes of a bill's invoice file (BillRead `invoice_attachments[]`), from its `file` URL: with the
-   * API token when the URL is on the Procurify host, without any credentials elsewhere (a pre-signed
+   * The bytes of a bill's invoice file (BillRead `invoice_attachments[]`), from its `url` (`file`): with
+   * the API token when the URL is on the Procurify host, without any credentials elsewhere (a pre-signed
    * storage link). Redirects are followed the same way at each hop. DataError naming the file when it
-   * is larger than `maxAttachmentBytes`, its SHA-1 differs from `sha1_hash`, or storage refuses the link.
+   * is larger than `maxAttachmentBytes`, its SHA-1 differs from `sha1` (`sha1_hash`), or storage refuses the link.
    */
-  downloadAttachment(attachment: ProcurifyAttachment): Promise<DownloadedAttachment>;
+  downloadAttachment(file: InvoiceFile): Promise<DownloadedAttachment>;
 }
 
 /** Everything the Procurify adapter offers: what composition roots hold and hand out port by port. */

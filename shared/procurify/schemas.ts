@@ -1,7 +1,7 @@
-// Zod schemas of the Procurify answers apsync reads (after Procurify's OpenAPI document) and of the
-// bodies it writes. Used by the Procurify client (client.ts) at the boundary; the inferred types are
-// what use cases see. Money stays a decimal string; fields the API sends as JSON numbers are turned
-// into decimal strings here.
+// Zod schemas of the Procurify answers apsync reads (after Procurify's OpenAPI document): the wire
+// format, used by the Procurify adapter at the boundary (the bodies it writes are in writes.ts). Bills reach the use
+// cases as domain records (ap-records.ts maps them; shared/ap/), never as these types. Money stays a
+// decimal string; fields the API sends as JSON numbers are turned into decimal strings here.
 import * as z from 'zod';
 import { isDecimalString, numberToDecimalString } from '../money/money.ts';
 
@@ -101,62 +101,6 @@ export const vendorSchema = z.object({
 });
 export type ProcurifyVendor = z.infer<typeof vendorSchema>;
 
-const text = (max: number) => z.string().trim().min(1).max(max);
-const optionalText = (max: number) => z.string().trim().max(max).nullable().optional();
-
-/** The fields of a vendor apsync writes (OptimizedVendorRequest / PatchedOptimizedVendorRequest). */
-const vendorFields = {
-  name: text(150),
-  active: z.boolean().optional(),
-  email: z.array(z.email()),
-  /**
-   * 2 hidden, 3 preferred, 4 regular, 6 credit card provider, 7 checkout (VendorTypeEnum; 1 other and
-   * 5 employee are read-only types).
-   */
-  type: z.union([z.literal(2), z.literal(3), z.literal(4), z.literal(6), z.literal(7)]),
-  external_id: optionalText(100),
-  addressLineOne: optionalText(300),
-  addressLineTwo: optionalText(300),
-  postalCode: optionalText(20),
-  city: optionalText(50),
-  state_province: optionalText(40),
-  country: optionalText(80),
-  phoneOne: optionalText(20),
-  phoneTwo: optionalText(20),
-  fax: optionalText(20),
-  contact: optionalText(50),
-  url: optionalText(200),
-  /** Procurify currency id. */
-  currency: z.number().int().nullable().optional(),
-  /** Payment terms by name (Procurify finds the term by name; the OpenAPI has no payment term list). */
-  payment_term_ref: z
-    .object({
-      name: text(100),
-      description: z.string().nullable().optional(),
-      active: z.boolean().optional(),
-    })
-    .nullable()
-    .optional(),
-};
-
-/**
- * A vendor as POST and PUT send it: whole, with `overall_score`, which OptimizedVendorRequest requires
- * (a decimal string of at most 2 + 3 digits, or null; apsync has no score: null). PUT replaces the
- * score too, so apsync updates vendors with PATCH.
- */
-export const vendorWriteSchema = z.object({
-  ...vendorFields,
-  overall_score: z
-    .string()
-    .regex(/^-?\d{0,2}(?:\.\d{0,3})?$/)
-    .nullable()
-    .default(null),
-});
-export type VendorWrite = z.input<typeof vendorWriteSchema>;
-/** A vendor as PATCH sends it (PatchedOptimizedVendorRequest: every field optional, no score). */
-export const vendorPatchSchema = z.object(vendorFields).partial();
-export type VendorPatch = z.input<typeof vendorPatchSchema>;
-
 export const accountCodeSchema = z.object({
   id: z.number().int(),
   code: z.string(),
@@ -168,23 +112,6 @@ export const accountCodeSchema = z.object({
 });
 export type ProcurifyAccountCode = z.infer<typeof accountCodeSchema>;
 
-/**
- * An account code as PUT sends it (AccountCodeUpdateRequest). There is no `active`: Procurify's API
- * cannot (de)activate an account code (master data puts that on the review list instead).
- */
-export const accountCodeWriteSchema = z.strictObject({
-  code: text(50),
-  description: z.string().trim().max(200),
-  account_type: z.number().int().min(0).max(5).optional(),
-  parent: z.number().int().nullable().optional(),
-});
-export type AccountCodeWrite = z.input<typeof accountCodeWriteSchema>;
-/** An account code as POST sends it (AccountCodeCreateRequest: also the departments it applies to). */
-export const accountCodeCreateSchema = accountCodeWriteSchema.extend({
-  departments: z.array(z.number().int()).optional(),
-});
-export type AccountCodeCreate = z.input<typeof accountCodeCreateSchema>;
-
 export const departmentSchema = z.object({
   id: z.number().int(),
   name: z.string(),
@@ -193,15 +120,6 @@ export const departmentSchema = z.object({
   active: z.boolean(),
 });
 export type ProcurifyDepartment = z.infer<typeof departmentSchema>;
-
-export const departmentWriteSchema = z.object({
-  name: text(150),
-  /** Location id. */
-  branch: z.number().int(),
-  external_id: optionalText(100),
-  active: z.boolean().optional(),
-});
-export type DepartmentWrite = z.input<typeof departmentWriteSchema>;
 
 export const locationSchema = z.object({
   id: z.number().int(),
@@ -236,19 +154,6 @@ export const companyPaymentMethodSchema = z.object({
 export type ProcurifyCompanyPaymentMethod = z.infer<typeof companyPaymentMethodSchema>;
 
 // ---- bills ---------------------------------------------------------------------------------------
-
-/** Bill status integers. */
-export const procurifyBillStatus = {
-  draft: 0,
-  confirmed: 1,
-  approved: 2,
-  denied: 3,
-  paid: 4,
-  withdrawn: 5,
-  paymentConfirmed: 6,
-  paymentApproved: 7,
-  paymentLimbo: 8,
-} as const;
 
 /** One row of `GET /api/v3/ap/bills/` (SimpleBill). */
 export const billSummarySchema = z.object({

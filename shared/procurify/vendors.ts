@@ -5,7 +5,8 @@ import { createWithLookup } from './creates.ts';
 import { ProcurifyEndpoint } from './endpoint.ts';
 import { source } from './errors.ts';
 import type { ProcurifyVendor, ProcurifyVendors, VendorPatch, VendorWrite } from './ports.ts';
-import { singleSchema, vendorPatchSchema, vendorSchema, vendorWriteSchema } from './schemas.ts';
+import { singleSchema, vendorSchema } from './schemas.ts';
+import { vendorPatchSchema, vendorWriteSchema } from './writes.ts';
 
 export class RestProcurifyVendors extends ProcurifyEndpoint implements ProcurifyVendors {
   async *listVendors(filter: { externalId?: string; name?: string; search?: string } = {}) {

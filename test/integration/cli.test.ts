@@ -30,7 +30,7 @@ import {
   sendJson,
   startHttpServer,
 } from '../../infra/sandboxes/http-server.ts';
-import { vendorWriteSchema } from '../../shared/procurify/schemas.ts';
+import { vendorWriteSchema } from '../../shared/procurify/writes.ts';
 import { DynamoStateStore } from '../../shared/state/state-store.ts';
 import { runCliCaptured } from '../support/cli-in-process.ts';
 import { queueSettled, settledState } from '../support/sync-outcome.ts';

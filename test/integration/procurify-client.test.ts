@@ -14,10 +14,10 @@ import {
   type ProcurifySandbox,
   startProcurifySandbox,
 } from '../../infra/sandboxes/procurify/index.ts';
+import type { InvoiceFile } from '../../shared/ap/bill.ts';
 import { AuthError, BugError, DataError, TransientError } from '../../shared/errors.ts';
 import {
   createProcurifyClient,
-  type ProcurifyAttachment,
   type ProcurifyClient,
   type ProcurifyClientDeps,
   procurifyBillStatus,
@@ -235,19 +235,12 @@ describe('bills, payments and mark-as-paid', () => {
     expect(read).toMatchObject({
       uuid: bill.uuid,
       status: procurifyBillStatus.approved,
-      invoice_number: 'CLIENT-1',
-      total_cost: '1000.1',
+      invoiceNumber: 'CLIENT-1',
+      totalCost: '1000.1',
       vendor: { id: 3 },
-      currency: { name: 'USD' },
-      bill_payment: null,
+      currency: 'USD',
     });
-    expect(
-      read.items[0]!.cost_allocations.map((a) => [
-        a.budget.account_code.code,
-        a.budget.department.name,
-        a.amount,
-      ]),
-    ).toEqual([
+    expect(read.lines[0]!.allocations.map((a) => [a.accountCode, a.department.name, a.amount])).toEqual([
       ['6020', 'Engineering', '600.05'],
       ['6060', 'Finance', '400.05'],
     ]);
@@ -707,13 +700,13 @@ describe('taxed bills and invoice files', () => {
     seen.length = 0;
   });
 
-  const attachmentAt = (file: string, extra: Partial<ProcurifyAttachment> = {}): ProcurifyAttachment => ({
+  const attachmentAt = (url: string, extra: Partial<InvoiceFile> = {}): InvoiceFile => ({
     uuid: '11111111-2222-4333-8444-555555555555',
-    file,
+    url,
     name: 'invoice.pdf',
     mimetype: 'application/pdf',
     length: null,
-    sha1_hash: null,
+    sha1: null,
     ...extra,
   });
 
@@ -768,52 +761,44 @@ describe('taxed bills and invoice files', () => {
       invoice_attachments: [{ name: 'client-tax.pdf', content: pdf.toString('base64') }],
     });
     const read = await client.getBill(bill.uuid);
-    expect(read).toMatchObject({
-      currency: { name: 'CAD' },
-      total_cost: '62.23',
-      tax_amount: '4.15',
-      shipping_amount: '5',
-      total_cost_with_tax: '66.38',
+    expect(read).toMatchObject({ currency: 'CAD', totalCost: '62.23' });
+    expect(read.lines[0]).toMatchObject({
+      net: '17.69',
+      tax: '2.3',
+      netWithTax: '19.99',
+      taxName: 'HST',
+      taxPercentage: '13',
+      taxIncluded: true,
+      shipping: '5.00',
+      billByCost: false,
     });
-    expect(read.items[0]).toMatchObject({
-      total_cost: '17.69',
-      tax_amount: '2.3',
-      total_cost_with_tax: '19.99',
-      tax_name: 'HST',
-      tax_percentage: '13',
-      tax_is_inclusive: true,
-      shipping_amount: '5.00',
-      bill_by_cost: false,
-    });
-    expect(read.items[0]!.custom_fields.map((v) => [v.field.name, v.value])).toEqual([
+    expect(read.lines[0]!.fields.map((v) => [v.name, v.value])).toEqual([
       ['Client project', 'P-9'],
       ['Client capex', false],
     ]);
-    expect(read.items[1]).toMatchObject({
+    expect(read.lines[1]).toMatchObject({
       quantity: '3',
-      unit_cost: '12.345',
-      total_cost: '37.04',
-      tax_amount: '1.85',
+      unitCost: '12.345',
+      net: '37.04',
+      tax: '1.85',
     });
-    expect(read.items[1]!.cost_allocations.map((a) => [a.amount, a.budget.department.branch?.id])).toEqual([
-      ['20.00', 1],
-      ['17.04', 3],
+    expect(read.lines[1]!.allocations.map((a) => [a.amount, a.department.location])).toEqual([
+      ['20.00', sandbox.store.locations.get(1)!.name],
+      ['17.04', sandbox.store.locations.get(3)!.name],
     ]);
     expect(read.costs).toEqual([
       expect.objectContaining({
         name: 'Freight',
         amount: '7.50',
-        cost_allocation: expect.objectContaining({
-          budget: expect.objectContaining({ account_code: expect.objectContaining({ code: '6140' }) }),
-        }),
+        allocation: expect.objectContaining({ accountCode: '6140' }),
       }),
     ]);
-    expect(read.invoice_attachments).toEqual([
+    expect(read.invoiceFiles).toEqual([
       expect.objectContaining({
         name: 'client-tax.pdf',
         mimetype: 'application/pdf',
         length: pdf.length,
-        sha1_hash: sha1,
+        sha1: sha1,
       }),
     ]);
   });
@@ -821,8 +806,8 @@ describe('taxed bills and invoice files', () => {
   it('downloads an invoice file with the token, and its SHA-1 matches', async () => {
     const client = clientFor();
     const bill = billWithFiles([{}]);
-    const [attachment] = (await client.getBill(bill.uuid)).invoice_attachments;
-    expect(attachment!.file.startsWith(`${sandbox.url}/api/v3/attachments/`)).toBe(true);
+    const [attachment] = (await client.getBill(bill.uuid)).invoiceFiles;
+    expect(attachment!.url.startsWith(`${sandbox.url}/api/v3/attachments/`)).toBe(true);
     const file = await client.downloadAttachment(attachment!);
     expect(file.contentType).toBe('application/pdf');
     expect(Buffer.from(file.content).equals(pdf)).toBe(true);
@@ -837,7 +822,7 @@ describe('taxed bills and invoice files', () => {
       {},
       { onRetry: () => sandbox.faults.clear(), sleep: async (ms) => void waits.push(ms) },
     );
-    const [attachment] = (await client.getBill(bill.uuid)).invoice_attachments;
+    const [attachment] = (await client.getBill(bill.uuid)).invoiceFiles;
     sandbox.expireAllTokens();
     expect(Buffer.from((await client.downloadAttachment(attachment!)).content).equals(pdf)).toBe(true);
     sandbox.faults.set('GET /api/v3/attachments/', { rate429: 1 });
@@ -857,8 +842,8 @@ describe('taxed bills and invoice files', () => {
       reason: 'a file link without its trailing slash is redirected to the slashed one',
     });
     const bill = billWithFiles([{ uuid: 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee' }]);
-    const [attachment] = (await clientFor().getBill(bill.uuid)).invoice_attachments;
-    const unslashed = { ...attachment!, file: attachment!.file.replace(/\/$/, '') };
+    const [attachment] = (await clientFor().getBill(bill.uuid)).invoiceFiles;
+    const unslashed = { ...attachment!, url: attachment!.url.replace(/\/$/, '') };
     const file = await clientFor().downloadAttachment(unslashed);
     expect(Buffer.from(file.content).equals(pdf)).toBe(true);
     expect(
@@ -872,7 +857,7 @@ describe('taxed bills and invoice files', () => {
   it('refuses a file whose SHA-1 is not its sha1_hash, naming the file', async () => {
     const bill = billWithFiles([{ name: 'damaged-invoice.pdf', sha1_hash: 'f'.repeat(40) }]);
     const client = clientFor();
-    const [attachment] = (await client.getBill(bill.uuid)).invoice_attachments;
+    const [attachment] = (await client.getBill(bill.uuid)).invoiceFiles;
     const error = await client.downloadAttachment(attachment!).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DataError);
     expect((error as DataError).code).toBe('attachment_checksum');
@@ -884,13 +869,13 @@ describe('taxed bills and invoice files', () => {
   it('fetches a pre-signed link on other storage without any credentials, following its redirect', async () => {
     const bill = billWithFiles([{ file_url: `${storageUrl}/signed/invoice.pdf?X-Amz-Signature=abc` }]);
     const client = clientFor();
-    const [attachment] = (await client.getBill(bill.uuid)).invoice_attachments;
-    expect(attachment!.file).toBe(`${storageUrl}/signed/invoice.pdf?X-Amz-Signature=abc`);
+    const [attachment] = (await client.getBill(bill.uuid)).invoiceFiles;
+    expect(attachment!.url).toBe(`${storageUrl}/signed/invoice.pdf?X-Amz-Signature=abc`);
     const direct = await client.downloadAttachment(attachment!);
     // Storage says binary/octet-stream: the attachment's own mimetype is more telling.
     expect(direct.contentType).toBe('application/pdf');
     expect(Buffer.from(direct.content).equals(pdf)).toBe(true);
-    const redirected = await client.downloadAttachment({ ...attachment!, file: `${storageUrl}/hop` });
+    const redirected = await client.downloadAttachment({ ...attachment!, url: `${storageUrl}/hop` });
     expect(Buffer.from(redirected.content).equals(pdf)).toBe(true);
     expect(seen.map((request) => request.path)).toEqual([
       '/signed/invoice.pdf?X-Amz-Signature=abc',

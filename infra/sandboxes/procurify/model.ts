@@ -216,7 +216,7 @@ export interface BillStatusEvent {
 }
 
 /**
- * Bill status integers as Procurify numbers them. The client has its own list (shared/procurify/schemas.ts
+ * Bill status integers as Procurify numbers them. The client has its own list (shared/ap/bill.ts
  * procurifyBillStatus): the sandbox shares no code with apsync (.dependency-cruiser.ts,
  * sandboxes-play-the-services), so a wrong number on either side shows up in the tests.
  */

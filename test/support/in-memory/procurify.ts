@@ -2,8 +2,12 @@
 // vendors (external id unique, PATCH changes only what it names), account codes (no `active` in a
 // write: the API cannot change it), departments and locations, bills (list and scan by modification time, both bounds inclusive as the API's `_0`/`_1` filters,
 // oldest first; read one by uuid; a missing one is the DataError 404 the client throws) and their
-// invoice files (downloaded by attachment, a missing file a DataError naming it).
+// invoice files (downloaded by attachment, a missing file a DataError naming it). Bills are held as
+// Procurify holds them (BillRead) and read through the adapter's own wire → domain mapping
+// (shared/procurify/ap-records.ts), as the HTTP client reads them.
+import type { ApBill, InvoiceFile } from '../../../shared/ap/bill.ts';
 import { DataError } from '../../../shared/errors.ts';
+import { toApBill } from '../../../shared/procurify/ap-records.ts';
 import type {
   AccountCodeCreate,
   AccountCodeWrite,
@@ -17,8 +21,6 @@ import type {
   PaymentScanFilter,
   ProcurifyAccountCode,
   ProcurifyAccountCodes,
-  ProcurifyAttachment,
-  ProcurifyBill,
   ProcurifyBillPayer,
   ProcurifyBillSummary,
   ProcurifyBills,
@@ -35,6 +37,7 @@ import type {
   VendorPatch,
   VendorWrite,
 } from '../../../shared/procurify/ports.ts';
+import type { ProcurifyBill } from '../../../shared/procurify/schemas.ts';
 import { Faults } from './faults.ts';
 
 export type ProcurifyOperation =
@@ -267,7 +270,7 @@ export class InMemoryProcurify
     return bill;
   }
 
-  async getBill(uuid: string): Promise<ProcurifyBill> {
+  async getBill(uuid: string): Promise<ApBill> {
     this.faults.check('getBill');
     if (!/^[0-9a-f-]+$/i.test(uuid)) {
       throw new DataError(`procurify: ${JSON.stringify(uuid)} is not a bill UUID`, {
@@ -279,7 +282,7 @@ export class InMemoryProcurify
     if (bill === undefined) {
       throw new DataError(`procurify: bill ${uuid} not found`, { source: 'procurify', status: 404 });
     }
-    return structuredClone(bill);
+    return toApBill(structuredClone(bill));
   }
 
   /**
@@ -380,7 +383,7 @@ export class InMemoryProcurify
     for (const method of this.paymentMethods) yield structuredClone(method);
   }
 
-  async downloadAttachment(attachment: ProcurifyAttachment): Promise<DownloadedAttachment> {
+  async downloadAttachment(attachment: InvoiceFile): Promise<DownloadedAttachment> {
     this.faults.check('downloadAttachment');
     const file = this.files.get(attachment.uuid);
     if (file === undefined) {

@@ -6,7 +6,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { decideBill } from '../../../shared/bills/decide-bill.ts';
 import { invoiceFileName, netsuiteFileType, syncBill } from '../../../shared/bills/sync-bill.ts';
 import { BugError, DataError, TransientError } from '../../../shared/errors.ts';
-import { BillWorld, billItem, billUuid, otherUuid, pdf, procurifyBill } from './world.ts';
+import { apBill, BillWorld, billItem, billUuid, otherUuid, pdf, procurifyBill } from './world.ts';
 
 const ref = { system: 'procurify', kind: 'bill', id: billUuid } as const;
 const externalId = `procurify-bill-${billUuid}`;
@@ -524,7 +524,7 @@ describe('syncBill: failures', () => {
 describe('decideBill for preview', () => {
   it('decides with the settings given, without reading them', async () => {
     world.state.faults.failNext('getConfig', new BugError('settings must not be read'));
-    const decision = await decideBill(procurifyBill(), world.syncDeps(), {
+    const decision = await decideBill(apBill(), world.syncDeps(), {
       settings: { mode: 'auto', costs: { mode: 'coded' }, customFields: [] },
     });
     expect(decision).toMatchObject({

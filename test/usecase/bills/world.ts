@@ -1,10 +1,13 @@
 // A small world for the bill use cases: Procurify with one approved bill of a linked vendor, NetSuite
 // with the records that bill needs (subsidiary, vendor, USD, the Net 30 term, accounts 6100 and 6200,
 // the Marketing and Operations departments), the state store and the bill queue — all in memory.
+
+import type { ApBill } from '../../../shared/ap/bill.ts';
 import type { BillSyncSettingsInput } from '../../../shared/bills/bill-sync-settings.ts';
 import { billSyncConfigName } from '../../../shared/bills/bill-sync-settings.ts';
 import type { BillMessage } from '../../../shared/events/bill-message.ts';
-import type { ProcurifyBill, ProcurifyBillItem } from '../../../shared/procurify/index.ts';
+import { toApBill } from '../../../shared/procurify/ap-records.ts';
+import type { ProcurifyBill, ProcurifyBillItem } from '../../../shared/procurify/schemas.ts';
 import { ManualClock } from '../../support/in-memory/clock.ts';
 import { InMemoryNetSuite } from '../../support/in-memory/netsuite.ts';
 import { InMemoryProcurify } from '../../support/in-memory/procurify.ts';
@@ -76,6 +79,9 @@ export function procurifyBill(overrides: Partial<ProcurifyBill> = {}): Procurify
     ...overrides,
   };
 }
+
+/** The world bill as the use cases take it: Procurify's answer mapped by the adapter's own mapping. */
+export const apBill = (overrides: Partial<ProcurifyBill> = {}): ApBill => toApBill(procurifyBill(overrides));
 
 export function pdf(uuid: string, name = 'invoice.pdf', mimetype: string | null = 'application/pdf') {
   return { uuid, file: `https://files.example/${uuid}`, name, mimetype, length: 4, sha1_hash: null };

@@ -22,7 +22,7 @@ import {
   InMemoryNetSuiteBulkReads,
   InMemoryProcurifyBulkReads,
 } from '../../support/in-memory/reconcile-reads.ts';
-import { BillWorld, billUuid, otherUuid, procurifyBill } from '../bills/world.ts';
+import { apBill, BillWorld, billUuid, otherUuid, procurifyBill } from '../bills/world.ts';
 
 const old = '2026-10-01T00:00:00.000Z';
 let world: BillWorld;
@@ -168,7 +168,7 @@ describe('reconcile: bills, paid status and payments', () => {
   beforeEach(async () => {
     world.procurify.putBill(procurifyBill());
     // apsync wrote the bill (100.50) and remembers the plan's hash.
-    const decision = await decideBill(procurifyBill(), world.syncDeps());
+    const decision = await decideBill(apBill(), world.syncDeps());
     if (decision.kind !== 'write') throw new Error('the world bill must be writable');
     await world.state.link({ kind: 'bill', netsuiteId: '500', procurifyId: billUuid, origin: 'created' });
     await world.state.putState({
