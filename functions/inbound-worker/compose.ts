@@ -1,6 +1,7 @@
 // Composition root of inbound-worker: its dependencies built from the environment, once per container.
-// The master-data scope and department locations are read on each message: the deployment's values
-// with an operator's settings (`apsync settings set`) laid over them, so a change applies at once.
+// The master-data scope and department locations are read once per invocation (the handler asks for
+// masterData once for all the batch's messages): the deployment's values with an operator's settings
+// (`apsync settings set`) laid over them, so a change applies from the next batch on.
 import type { Environment } from '../../shared/config/environment.ts';
 import { queueRetries, syncFunctionParts } from '../../shared/config/runtime-parts.ts';
 import { functionDefinition } from '../../shared/function-registry.ts';
@@ -29,7 +30,18 @@ export function composeInboundWorker(env: Environment): InboundWorkerDependencie
           ? {}
           : { vendorSyncFlagField: effective.vendorSyncFlagField }),
       };
-      return { netsuite: netsuite.records, procurify, state, scope, lookups, currencyCodes };
+      const departments = {
+        defaultId: effective.departmentLocationId,
+        bySubsidiary: effective.departmentLocations,
+      };
+      return {
+        netsuite: netsuite.records,
+        procurify,
+        state,
+        scope,
+        lookups: () => lookups(departments),
+        currencyCodes,
+      };
     },
     masterReads: async () => {
       const [{ netsuite }, effective] = await Promise.all([clients(), current()]);

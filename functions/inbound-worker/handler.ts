@@ -18,7 +18,10 @@ import type { AuditTrail, MessageFailureLog } from '../../shared/state/ports.ts'
 import { createQueueWorker } from '../../shared/worker/queue-worker.ts';
 
 export interface InboundWorkerDependencies {
-  /** The sync dependencies, built once per container (clients rebuilt only when a secret changes). */
+  /**
+   * The sync dependencies, built once per container (clients rebuilt only when a secret changes), with
+   * the settings as read now: asked for once per invocation, for all its messages.
+   */
   masterData(): Promise<SyncMasterRecordDependencies>;
   /** Bulk reads of the current NetSuite records (same clients as masterData). */
   masterReads(): Promise<MasterRecordReads>;
@@ -30,7 +33,17 @@ export interface InboundWorkerDependencies {
 }
 
 export function createInboundWorkerHandler(deps: InboundWorkerDependencies) {
-  const worker = createQueueWorker<InboundMessage, BatchMasterRecords>({
+  return withPowertools<SQSEvent, SQSBatchResponse>((event, context) =>
+    inboundWorker(deps, invocationOnce(deps.masterData))(event, context),
+  );
+}
+
+/** The queue worker of one invocation: its messages share one read of the sync dependencies. */
+function inboundWorker(
+  deps: InboundWorkerDependencies,
+  masterData: () => Promise<SyncMasterRecordDependencies>,
+) {
+  return createQueueWorker<InboundMessage, BatchMasterRecords>({
     name: 'inbound-worker',
     schema: inboundMessageSchema,
     queueName: 'inbound',
@@ -67,7 +80,7 @@ export function createInboundWorkerHandler(deps: InboundWorkerDependencies) {
         'recordsInReview',
         async () =>
           syncMasterRecord(message, {
-            ...(await deps.masterData()),
+            ...(await masterData()),
             ...(batch === undefined ? {} : { batch }),
           }),
         {
@@ -77,5 +90,19 @@ export function createInboundWorkerHandler(deps: InboundWorkerDependencies) {
       );
     },
   });
-  return withPowertools<SQSEvent, SQSBatchResponse>(worker);
+}
+
+/** `read` called once, its answer shared; a failed read is not kept (the next message reads again). */
+function invocationOnce<T>(read: () => Promise<T>): () => Promise<T> {
+  let answer: Promise<T> | undefined;
+  return () => {
+    if (answer === undefined) {
+      const reading = read();
+      answer = reading;
+      reading.catch(() => {
+        if (answer === reading) answer = undefined;
+      });
+    }
+    return answer;
+  };
 }

@@ -1,6 +1,7 @@
 // Reads the Procurify facts master-data mapping needs (currency ids by ISO code, the locations
 // departments belong to) once per container and keeps them for ten minutes; the department location
-// settings may be read on each use (an operator changes them with `apsync settings set`).
+// settings may be read on each use (an operator changes them with `apsync settings set`), or given by
+// a caller that has just read them.
 import { DataError } from '../errors.ts';
 import type { ProcurifyDepartments } from '../procurify/ports.ts';
 import { settingNames } from '../resources.ts';
@@ -22,7 +23,7 @@ export function createProcurifyLookups(
     | DepartmentLocationSettings
     | (() => Promise<DepartmentLocationSettings>),
   maxAgeMs = 600_000,
-): () => Promise<ProcurifyLookups> {
+): (settingsRead?: DepartmentLocationSettings) => Promise<ProcurifyLookups> {
   const readSettings: () => Promise<DepartmentLocationSettings> =
     typeof departmentLocations === 'function'
       ? departmentLocations
@@ -37,8 +38,8 @@ export function createProcurifyLookups(
         active: Set<number>;
       }
     | undefined;
-  return async () => {
-    const settings = await readSettings();
+  return async (settingsRead) => {
+    const settings = settingsRead ?? (await readSettings());
     if (cached === undefined || Date.now() - cached.at >= maxAgeMs) {
       const client = await procurify();
       const currencyIds = new Map<string, number>();

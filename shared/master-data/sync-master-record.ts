@@ -72,17 +72,16 @@ export async function syncMasterRecord(
   const kind = masterKinds[message.recordType as keyof typeof masterKinds];
   if (kind === undefined) throw new DataError(`record type ${message.recordType} is not master data`);
   const ref: RecordRef = { system: 'netsuite', kind, id: message.recordId };
-  await deps.state.append(ref, {
-    step: 'received',
-    facts: { origin: message.origin, eventId: message.eventId, eventType: message.eventType },
-  });
   return new MasterRecordSync(ref, deps).runLeased(message);
 }
 
 class MasterRecordSync {
   private readonly ref: RecordRef;
   private readonly deps: SyncMasterRecordDependencies;
-  /** Every outcome's audit entry and state (with the version of the NetSuite record read). */
+  /**
+   * Every outcome's audit entry and state (with the version of the NetSuite record read); the entries
+   * noted on the way (received, fetched, written) are written with the outcome's, in one request.
+   */
   private readonly journal: OutcomeJournal;
   /** The vendor currency's ISO code when the bulk read gave it with the record. */
   private currencyCodeRead: string | undefined;
@@ -93,14 +92,30 @@ class MasterRecordSync {
     this.journal = new OutcomeJournal(deps.state, ref);
   }
 
-  /** Runs under the record's lease; a failure is recorded on the record (state and audit) and thrown. */
-  runLeased(message: InboundMessage): Promise<MasterSyncOutcome> {
-    return withRecordLease(
-      this.deps.state,
-      this.ref,
-      () => this.run(message),
-      (error) => this.journal.failure(error),
-    );
+  /**
+   * Runs under the record's lease; a failure is recorded on the record (state and audit) and thrown.
+   * The `received` entry is written even when another worker holds the lease (no outcome then).
+   */
+  async runLeased(message: InboundMessage): Promise<MasterSyncOutcome> {
+    this.journal.defer({
+      step: 'received',
+      facts: { origin: message.origin, eventId: message.eventId, eventType: message.eventType },
+    });
+    let outcome: MasterSyncOutcome;
+    try {
+      outcome = await withRecordLease(
+        this.deps.state,
+        this.ref,
+        () => this.run(message),
+        (error) => this.journal.failure(error),
+      );
+    } catch (error) {
+      // The attempt's error is what the worker acts on; a store failing here fails it anyway.
+      await this.journal.flush().catch(() => undefined);
+      throw error;
+    }
+    await this.journal.flush();
+    return outcome;
   }
 
   private async run(message: InboundMessage): Promise<MasterSyncOutcome> {
@@ -108,7 +123,7 @@ class MasterRecordSync {
     const previous = await this.deps.state.getState(this.ref);
     const batched = this.batchRecord(type, previous?.sourceModified);
     const record = batched === null ? await this.fetch(type) : batched;
-    await this.deps.state.append(this.ref, {
+    this.journal.defer({
       step: 'fetched',
       facts:
         record === undefined ? { exists: false } : { lastModified: String(record.lastModifiedDate ?? '') },
@@ -273,7 +288,7 @@ class MasterRecordSync {
     if (accountCode !== undefined && accountCode.active === (decision.inactive === true)) {
       // Procurify's API cannot change an account code's active flag: a person must (review list). The
       // hash is not kept, so every later notice looks again until the flags agree.
-      await this.deps.state.append(this.ref, { step: 'written', facts: { procurifyId, action } });
+      this.journal.defer({ step: 'written', facts: { procurifyId, action } });
       return this.finish(
         'review',
         accountCodeActiveReview(
@@ -297,10 +312,7 @@ class MasterRecordSync {
       if (target.kind === 'vendor') await this.deps.procurify.patchVendor(target.id, payload as VendorPatch);
       else await this.deps.procurify.updateDepartment(target.id, payload as DepartmentWrite);
     }
-    await this.deps.state.append(this.ref, {
-      step: 'written',
-      message: 'deleted in NetSuite: made inactive in Procurify',
-    });
+    this.journal.defer({ step: 'written', message: 'deleted in NetSuite: made inactive in Procurify' });
     return this.finish(
       'synced',
       'deleted in NetSuite: inactive in Procurify',
@@ -310,7 +322,7 @@ class MasterRecordSync {
   }
 
   private async unchanged(procurifyId: string, hash: string) {
-    await this.deps.state.append(this.ref, { step: 'unchanged', facts: { procurifyId } });
+    this.journal.defer({ step: 'unchanged', facts: { procurifyId } });
     // The record stays "synced" (the audit trail says nothing was written); the outcome says unchanged.
     await this.finish('synced', undefined, { contentHash: hash }, procurifyId, false);
     return { status: 'unchanged' as const, procurifyId };
@@ -322,7 +334,7 @@ class MasterRecordSync {
     notes: string[],
     action: 'created' | 'updated',
   ): Promise<MasterSyncOutcome> {
-    await this.deps.state.append(this.ref, {
+    this.journal.defer({
       step: 'written',
       ...(notes.length === 0 ? {} : { message: notes.join('; ') }),
       facts: { procurifyId, action },

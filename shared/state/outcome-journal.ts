@@ -13,12 +13,18 @@
 // - a journal for records whose synced state is final (payments: written once) never replaces `synced`
 //   with `skipped` or `failed` (a later duplicate message that fails says so in the audit trail only);
 // - the store's own errors are never swallowed: they propagate, so the message is retried and its
-//   outcome recorded then.
+//   outcome recorded then;
+// - entries an attempt notes on its way (`defer`: received, fetched, written) are stamped when noted and
+//   written with the next outcome's entry, before its state, in one request (appendAll), or by `flush`
+//   when the attempt ends without an outcome (a lease held by another worker): the trail is the same,
+//   in fewer writes. An attempt cut off before either (a crash, a timeout) leaves them unwritten, as it
+//   leaves its outcome: the message's next attempt notes its own.
 import { classOf } from '../errors.ts';
 import type { AuditEntry, RecordRef, RecordState, SyncStatus } from './model.ts';
 import type { AuditTrail, SyncStateStore } from './ports.ts';
 
-export type JournalStore = Pick<SyncStateStore, 'getState' | 'putState'> & Pick<AuditTrail, 'append'>;
+export type JournalStore = Pick<SyncStateStore, 'getState' | 'putState'> &
+  Pick<AuditTrail, 'append' | 'appendAll' | 'now'>;
 
 /** What a state remembers besides its status: the fields an outcome sets. */
 export interface OutcomeFields {
@@ -30,6 +36,7 @@ export interface OutcomeFields {
 }
 
 export type JournalEntry = Omit<AuditEntry, 'at'>;
+type StampedEntry = JournalEntry & { at: string };
 
 export interface OutcomeJournalOptions {
   /** Records whose `synced` state is final: later `skipped` or `failed` outcomes never replace it. */
@@ -45,6 +52,8 @@ export class OutcomeJournal {
   private readonly syncedIsFinal: boolean;
   private marks: Pick<RecordState, 'excluded' | 'selected'> = {};
   private version: string | undefined;
+  /** Entries noted with `defer`, not yet written. */
+  private deferred: StampedEntry[] = [];
 
   constructor(store: JournalStore, ref: RecordRef, options: OutcomeJournalOptions = {}) {
     this.store = store;
@@ -65,17 +74,27 @@ export class OutcomeJournal {
     if (sourceModified !== undefined) this.version = sourceModified;
   }
 
-  /** An audit entry on its own (received, fetched, a note). */
-  note(entry: JournalEntry): Promise<void> {
-    return this.store.append(this.ref, entry);
+  /** An audit entry on its own (received, fetched, a note), written now (after any deferred ones). */
+  async note(entry: JournalEntry): Promise<void> {
+    await this.write(entry);
+  }
+
+  /** An audit entry stamped now and written with the next outcome's (or by `flush`): see atop this file. */
+  defer(entry: JournalEntry): void {
+    this.deferred.push({ ...entry, at: (this.store.now?.() ?? new Date()).toISOString() });
+  }
+
+  /** Writes the deferred entries, if any (an attempt that ends without an outcome). */
+  async flush(): Promise<void> {
+    await this.write(undefined);
   }
 
   /**
-   * An outcome: its audit entry (when given), then the state. Returns whether the state was written (a
-   * final `synced` state is kept, see the options).
+   * An outcome: its audit entry (when given; with the deferred ones), then the state. Returns whether
+   * the state was written (a final `synced` state is kept, see the options).
    */
   async outcome(status: SyncStatus, fields: OutcomeFields = {}, entry?: JournalEntry): Promise<boolean> {
-    if (entry !== undefined) await this.store.append(this.ref, entry);
+    await this.write(entry);
     if (this.syncedIsFinal && (status === 'skipped' || status === 'failed')) {
       if ((await this.store.getState(this.ref))?.status === 'synced') return false;
     }
@@ -103,7 +122,7 @@ export class OutcomeJournal {
     if (typeof error === 'object' && error !== null && journaled.has(error)) return;
     const errorClass = classOf(error);
     const message = error instanceof Error ? error.message : String(error);
-    await this.store.append(this.ref, { step: 'failed', message, facts: { errorClass } });
+    await this.write({ step: 'failed', message, facts: { errorClass } });
     const previous = await this.store.getState(this.ref);
     if (this.syncedIsFinal && previous?.status === 'synced') return;
     this.found(previous);
@@ -116,6 +135,17 @@ export class OutcomeJournal {
         attachments: previous?.attachments,
       }),
     );
+  }
+
+  /** The deferred entries and `entry`, in one request when there are several; kept if it fails. */
+  private async write(entry: JournalEntry | undefined): Promise<void> {
+    const entries: Array<JournalEntry & { at?: string }> =
+      entry === undefined ? [...this.deferred] : [...this.deferred, entry];
+    if (entries.length === 0) return;
+    if (entries.length === 1) await this.store.append(this.ref, entries[0]!);
+    else if (this.store.appendAll !== undefined) await this.store.appendAll(this.ref, entries);
+    else for (const each of entries) await this.store.append(this.ref, each);
+    this.deferred = this.deferred.slice(entries.length - (entry === undefined ? 0 : 1));
   }
 
   private state(status: SyncStatus, fields: OutcomeFields): Omit<RecordState, 'updatedAt'> {

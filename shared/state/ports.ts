@@ -32,7 +32,14 @@ export interface StateActivity {
 
 export interface AuditTrail {
   append(ref: RecordRef, entry: Omit<AuditEntry, 'at'> & { at?: string }): Promise<void>;
+  /**
+   * Several entries of one record, in the order given, in one request where the store can (a store
+   * without it gets them appended one by one). Each is complete once the call returns.
+   */
+  appendAll?(ref: RecordRef, entries: ReadonlyArray<Omit<AuditEntry, 'at'> & { at?: string }>): Promise<void>;
   read(ref: RecordRef): Promise<AuditEntry[]>;
+  /** The store's clock, which stamps entries appended without `at` (else the machine's clock is used). */
+  now?(): Date;
 }
 
 export interface WatermarkStore {

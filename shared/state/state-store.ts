@@ -1,7 +1,8 @@
 // DynamoDB adapter of the state ports (ports.ts): one table for links, sync state, audit trails,
 // watermarks, leases, message failures, request windows and configuration (table and key names from
 // shared/resources.ts; the item layout is in the README). Every write is a single-item put or
-// conditional update, ordered so that a crash between two writes leaves a state the next attempt
+// conditional update, or unconditional puts of several items in one BatchWriteItem (a record's audit
+// entries, a link's two directions), ordered so that a crash between two writes leaves a state the next attempt
 // repairs — except a settings change: its configuration items are written in one transaction, under
 // the optimistic version of a guard item (putConfigsAtVersion). Built by shared/config/runtime-parts.ts, the CLI and the tests.
 import {
@@ -10,6 +11,7 @@ import {
   TransactionCanceledException,
 } from '@aws-sdk/client-dynamodb';
 import {
+  BatchWriteCommand,
   DeleteCommand,
   DynamoDBDocumentClient,
   GetCommand,
@@ -22,6 +24,7 @@ import {
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { classifyAwsError } from '../aws/sdk-errors.ts';
+import { TransientError } from '../errors.ts';
 import {
   type AuditEntry,
   type RecordKind,
@@ -69,7 +72,8 @@ export class DynamoStateStore
 {
   private readonly doc: DynamoDBDocumentClient;
   private readonly table: string;
-  private readonly now: () => Date;
+  /** The store's clock: it stamps the entries appended without `at`, and the states and links. */
+  readonly now: () => Date;
   private auditSequence = 0;
   private readonly auditRetentionSeconds: number;
 
@@ -85,25 +89,14 @@ export class DynamoStateStore
     this.auditRetentionSeconds = (options.auditRetentionDays ?? defaultAuditRetentionDays) * 24 * 3600;
   }
 
-  // Links: one item per direction, so either side can be looked up with a GetItem.
+  // Links: one item per direction, so either side can be looked up with a GetItem; both are put in one
+  // BatchWriteItem (not atomic, as two puts were not: a link is only trusted once its writer goes on).
   async link(link: Omit<RecordLink, 'linkedAt'>): Promise<void> {
     const item = { ...link, linkedAt: this.now().toISOString() };
-    await this.run(() =>
-      this.doc.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: { pk: `LINK#procurify#${link.kind}#${link.procurifyId}`, sk: 'LINK', ...item },
-        }),
-      ),
-    );
-    await this.run(() =>
-      this.doc.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: { pk: `LINK#netsuite#${link.kind}#${link.netsuiteId}`, sk: 'LINK', ...item },
-        }),
-      ),
-    );
+    await this.putAll([
+      { pk: `LINK#procurify#${link.kind}#${link.procurifyId}`, sk: 'LINK', ...item },
+      { pk: `LINK#netsuite#${link.kind}#${link.netsuiteId}`, sk: 'LINK', ...item },
+    ]);
   }
 
   /** Removes both directions of a link (the record on each side stays as it is). */
@@ -187,23 +180,30 @@ export class DynamoStateStore
   }
 
   async append(ref: RecordRef, entry: Omit<AuditEntry, 'at'> & { at?: string }): Promise<void> {
+    const item = this.auditItem(ref, entry);
+    await this.run(() => this.doc.send(new PutCommand({ TableName: this.table, Item: item })));
+  }
+
+  /** Several entries of one record in one BatchWriteItem (a PutItem for one), in the order given. */
+  async appendAll(
+    ref: RecordRef,
+    entries: ReadonlyArray<Omit<AuditEntry, 'at'> & { at?: string }>,
+  ): Promise<void> {
+    if (entries.length === 1) return this.append(ref, entries[0]!);
+    await this.putAll(entries.map((entry) => this.auditItem(ref, entry)));
+  }
+
+  private auditItem(ref: RecordRef, entry: Omit<AuditEntry, 'at'> & { at?: string }) {
     const at = entry.at ?? this.now().toISOString();
     // The sequence keeps two entries of the same millisecond apart and in order.
     const sequence = String(this.auditSequence++ % 1_000_000).padStart(6, '0');
-    await this.run(() =>
-      this.doc.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: {
-            pk: `REC#${refKey(ref)}`,
-            sk: `AUDIT#${at}#${sequence}`,
-            ...entry,
-            at,
-            expiresAt: Math.floor(this.now().getTime() / 1000) + this.auditRetentionSeconds,
-          },
-        }),
-      ),
-    );
+    return {
+      pk: `REC#${refKey(ref)}`,
+      sk: `AUDIT#${at}#${sequence}`,
+      ...entry,
+      at,
+      expiresAt: Math.floor(this.now().getTime() / 1000) + this.auditRetentionSeconds,
+    };
   }
 
   async read(ref: RecordRef): Promise<AuditEntry[]> {
@@ -496,12 +496,12 @@ export class DynamoStateStore
     } while (startKey !== undefined);
   }
 
-  /** A conditional write: true when written, false when its condition failed; other errors classified. */
   /** A conditional update of one item: false when its condition does not hold. */
   private updateIf(update: Omit<UpdateCommandInput, 'TableName'>): Promise<boolean> {
     return this.writeIf(() => this.doc.send(new UpdateCommand({ TableName: this.table, ...update })));
   }
 
+  /** A conditional write: true when written, false when its condition failed; other errors classified. */
   private async writeIf(write: () => Promise<unknown>): Promise<boolean> {
     try {
       await write();
@@ -509,6 +509,32 @@ export class DynamoStateStore
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return false;
       throw classifyAwsError(error, 'dynamodb');
+    }
+  }
+
+  /**
+   * Unconditional puts of distinct items in BatchWriteItem requests of at most 25: one request instead
+   * of one per item. The items DynamoDB leaves unprocessed (throttling) are sent again after a growing
+   * pause; still unprocessed after the last try, it is a transient error (nothing is undone: each put
+   * stands alone, as separate PutItems would).
+   */
+  private async putAll(items: ReadonlyArray<Record<string, unknown>>): Promise<void> {
+    for (let start = 0; start < items.length; start += batchWriteLimit) {
+      let requests = items.slice(start, start + batchWriteLimit).map((Item) => ({ PutRequest: { Item } }));
+      for (let attempt = 0; requests.length > 0; attempt++) {
+        if (attempt === unprocessedRetries) {
+          throw new TransientError(
+            `dynamodb: BatchWriteItem left ${requests.length} item(s) unprocessed after ${attempt} tries`,
+            { source: 'dynamodb' },
+          );
+        }
+        if (attempt > 0) await sleep(unprocessedPauseMs * 2 ** (attempt - 1));
+        const batch = requests;
+        const answer = await this.run(() =>
+          this.doc.send(new BatchWriteCommand({ RequestItems: { [this.table]: batch } })),
+        );
+        requests = (answer.UnprocessedItems?.[this.table] ?? []) as typeof requests;
+      }
     }
   }
 
@@ -520,6 +546,13 @@ export class DynamoStateStore
     }
   }
 }
+
+/** BatchWriteItem takes at most 25 requests. */
+const batchWriteLimit = 25;
+/** Tries of a BatchWriteItem whose items DynamoDB leaves unprocessed, and the first pause between them. */
+const unprocessedRetries = 5;
+const unprocessedPauseMs = 25;
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * A transaction cancelled with nothing written because another change came first: each reason is

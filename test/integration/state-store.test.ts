@@ -34,6 +34,36 @@ describe('DynamoStateStore', () => {
     expect(await store.findBySource('netsuite', 'vendor', '102')).toBeUndefined();
   });
 
+  it("writes a link's two directions, and several audit entries of a record, in one request each", async () => {
+    const client = new DynamoDBClient(aws.clientConfig('dynamodb'));
+    const requests: string[] = [];
+    client.middlewareStack.add(
+      (next, context) => (args) => {
+        requests.push(String(context.commandName));
+        return next(args);
+      },
+      { step: 'initialize' },
+    );
+    const counted = new DynamoStateStore(client, aws.names.tables.state, () => clock);
+    const ref: RecordRef = { system: 'netsuite', kind: 'vendor', id: '301' };
+    await counted.link({ kind: 'vendor', netsuiteId: '301', procurifyId: '9301', origin: 'created' });
+    await counted.appendAll(ref, [
+      { step: 'received' },
+      { step: 'fetched' },
+      { step: 'written', facts: { procurifyId: '9301' } },
+    ]);
+    expect(requests).toEqual(['BatchWriteItemCommand', 'BatchWriteItemCommand']);
+    expect(await store.findBySource('procurify', 'vendor', '9301')).toMatchObject({ netsuiteId: '301' });
+    expect(await store.findBySource('netsuite', 'vendor', '301')).toMatchObject({ procurifyId: '9301' });
+    expect((await store.read(ref)).map((entry) => entry.step)).toEqual(['received', 'fetched', 'written']);
+    // More than one BatchWriteItem can take (25): sent in several, every entry kept, in order.
+    const many = Array.from({ length: 30 }, (_, n) => ({ step: 'note' as const, message: `note ${n}` }));
+    await counted.appendAll({ ...ref, id: '302' }, many);
+    const trail = await store.read({ ...ref, id: '302' });
+    expect(trail.map((entry) => entry.message)).toEqual(many.map((entry) => entry.message));
+    client.destroy();
+  });
+
   it('keeps one state per record and lists records by status', async () => {
     await store.putState({ ref: vendor, status: 'failed', message: 'boom', errorClass: 'data' });
     await store.putState({

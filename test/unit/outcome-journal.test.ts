@@ -1,7 +1,7 @@
 // The outcome journal's one rule (shared/state/outcome-journal.ts), over a small store that keeps
 // states and audit trails in maps: audit before state, marks and source version kept, failures keep
 // what the last success remembered, refusals journaled once, a final `synced` state kept, store errors
-// propagated.
+// propagated, deferred entries written with the next outcome's in one request.
 import { describe, expect, it } from 'vitest';
 import { DataError, TransientError } from '../../shared/errors.ts';
 import { type AuditEntry, type RecordRef, type RecordState, refKey } from '../../shared/state/model.ts';
@@ -33,6 +33,29 @@ class MapStore implements JournalStore {
     this.calls.push(`audit:${entry.step}`);
   }
 }
+
+/** A store that appends several entries in one request, and has its own clock. */
+class BatchingStore extends MapStore {
+  clock = new Date('2026-03-01T08:00:00.000Z');
+  failAppends = false;
+
+  now(): Date {
+    return this.clock;
+  }
+
+  async appendAll(ref: RecordRef, entries: ReadonlyArray<Omit<AuditEntry, 'at'> & { at?: string }>) {
+    if (this.failAppends) throw new TransientError('state table unavailable', { source: 'dynamodb' });
+    const trail = this.trails.get(refKey(ref)) ?? [];
+    trail.push(...entries.map((entry) => ({ at: entry.at ?? this.clock.toISOString(), ...entry })));
+    this.trails.set(refKey(ref), trail);
+    this.calls.push(`audit:${entries.map((entry) => entry.step).join('+')}`);
+  }
+}
+
+const later = (store: BatchingStore, seconds: number) => {
+  store.clock = new Date(store.clock.getTime() + seconds * 1000);
+  return store.clock.toISOString();
+};
 
 const ref: RecordRef = { system: 'procurify', kind: 'bill', id: 'b-1' };
 const excluded = { reason: 'paid by hand', at: '2026-01-01T00:00:00.000Z' };
@@ -136,6 +159,57 @@ describe('outcome journal', () => {
     // A review still replaces it: that is how a person is told.
     expect(await journal.outcome('review', { message: 'void it' })).toBe(true);
     expect(store.states.get(refKey(ref))?.status).toBe('review');
+  });
+
+  it("writes deferred entries with the outcome's, in one request before the state, each at its time", async () => {
+    const store = new BatchingStore();
+    const journal = new OutcomeJournal(store, ref);
+    const received = store.clock.toISOString();
+    journal.defer({ step: 'received', facts: { origin: 'poll' } });
+    const fetched = later(store, 2);
+    journal.defer({ step: 'fetched' });
+    const written = later(store, 3);
+    await journal.outcome('review', { message: 'waits' }, { step: 'review', message: 'waits' });
+    expect(store.calls).toEqual(['audit:received+fetched+review', 'put:review']);
+    expect(store.trails.get(refKey(ref))).toEqual([
+      { at: received, step: 'received', facts: { origin: 'poll' } },
+      { at: fetched, step: 'fetched' },
+      { at: written, step: 'review', message: 'waits' },
+    ]);
+    // Written once: the next outcome writes only its own.
+    journal.defer({ step: 'unchanged' });
+    await journal.outcome('synced');
+    await journal.flush();
+    expect(store.calls.slice(2)).toEqual(['audit:unchanged', 'put:synced']);
+  });
+
+  it('writes deferred entries with a failure, or alone by flush when the attempt has no outcome', async () => {
+    const store = new BatchingStore();
+    const failing = new OutcomeJournal(store, ref);
+    failing.defer({ step: 'received' });
+    failing.defer({ step: 'fetched' });
+    await failing.failure(new TransientError('Procurify timed out', { source: 'procurify' }));
+    expect(store.calls).toEqual(['audit:received+fetched+failed', 'put:failed']);
+
+    const other: RecordRef = { ...ref, id: 'b-2' };
+    const waiting = new OutcomeJournal(store, other);
+    waiting.defer({ step: 'received' });
+    waiting.defer({ step: 'note', message: 'another worker holds the record' });
+    // A store failing keeps the entries for the next try.
+    store.failAppends = true;
+    await expect(waiting.flush()).rejects.toThrow('state table unavailable');
+    store.failAppends = false;
+    await waiting.flush();
+    await waiting.flush();
+    expect(store.trails.get(refKey(other))?.map((entry) => entry.step)).toEqual(['received', 'note']);
+  });
+
+  it('appends deferred entries one by one to a store that cannot append several at once', async () => {
+    const store = new MapStore();
+    const journal = new OutcomeJournal(store, ref);
+    journal.defer({ step: 'received' });
+    await journal.outcome('skipped', {}, { step: 'skipped' });
+    expect(store.calls).toEqual(['audit:received', 'audit:skipped', 'put:skipped']);
   });
 
   it('lets the store errors propagate (the message is retried), never swallowed', async () => {

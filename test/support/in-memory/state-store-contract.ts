@@ -136,6 +136,24 @@ export function stateStoreContract(name: string, subject: () => ContractSubject)
       ]);
     });
 
+    it('appends several entries of a record at once, in the order given, each at its own time', async () => {
+      const { store, clock } = subject();
+      const ref: RecordRef = { system: 'netsuite', kind: 'account', id: unique() };
+      const received = clock.iso();
+      clock.advance(2);
+      await store.appendAll?.(ref, [
+        { step: 'received', at: received, facts: { origin: 'webhook' } },
+        { step: 'fetched', facts: { exists: false } },
+        { step: 'skipped', message: 'deleted in NetSuite' },
+      ]);
+      expect(await store.read(ref)).toEqual([
+        { at: received, step: 'received', facts: { origin: 'webhook' } },
+        { at: clock.iso(), step: 'fetched', facts: { exists: false } },
+        { at: clock.iso(), step: 'skipped', message: 'deleted in NetSuite' },
+      ]);
+      expect(store.now?.().toISOString()).toBe(clock.iso());
+    });
+
     it('moves a watermark forward only', async () => {
       const { store } = subject();
       const flow = `flow-${unique()}`;

@@ -94,7 +94,8 @@ export class InMemoryStateStore
     StateBulkReads
 {
   readonly faults = new Faults<StateOperation>('dynamodb');
-  private readonly now: () => Date;
+  /** The store's clock (stamps entries appended without `at`, states and links). */
+  readonly now: () => Date;
   private readonly links = new Map<string, RecordLink>();
   private readonly states = new Map<string, RecordState>();
   private readonly audits = new Map<string, AuditItem[]>();
@@ -161,6 +162,19 @@ export class InMemoryStateStore
 
   async append(ref: RecordRef, entry: Omit<AuditEntry, 'at'> & { at?: string }): Promise<void> {
     this.faults.check('append');
+    this.appendOne(ref, entry);
+  }
+
+  /** As the adapter's one BatchWriteItem: all the entries, in the order given, or (failing) none. */
+  async appendAll(
+    ref: RecordRef,
+    entries: ReadonlyArray<Omit<AuditEntry, 'at'> & { at?: string }>,
+  ): Promise<void> {
+    this.faults.check('append');
+    for (const entry of entries) this.appendOne(ref, entry);
+  }
+
+  private appendOne(ref: RecordRef, entry: Omit<AuditEntry, 'at'> & { at?: string }): void {
     const at = entry.at ?? this.now().toISOString();
     const sequence = String(this.auditSequence++ % 1_000_000).padStart(6, '0');
     const trail = this.audits.get(refKey(ref)) ?? [];

@@ -97,6 +97,50 @@ describe('vendors', () => {
     ]);
   });
 
+  it("writes a sync's audit trail with its outcome in one request, stamped as each step happened", async () => {
+    const id = vendor();
+    const requests: string[] = [];
+    const append = state.append.bind(state);
+    const appendAll = state.appendAll.bind(state);
+    state.append = async (at, entry) => {
+      requests.push(`append ${entry.step}`);
+      return append(at, entry);
+    };
+    state.appendAll = async (at, entries) => {
+      requests.push(`appendAll ${entries.map((entry) => entry.step).join(',')}`);
+      return appendAll(at, entries);
+    };
+    const putState = state.putState.bind(state);
+    state.putState = async (record) => {
+      requests.push(`putState ${record.status}`);
+      return putState(record);
+    };
+    // Each NetSuite read (the vendor, then its currency and terms) takes a second.
+    const find = netsuite.find.bind(netsuite) as (...args: unknown[]) => Promise<unknown>;
+    const reads: string[] = [];
+    (netsuite as { find: unknown }).find = async (...args: unknown[]) => {
+      reads.push(clock.iso());
+      clock.advance(1);
+      return find(...args);
+    };
+    await syncMasterRecord(message('vendor', id), deps());
+    expect(requests).toEqual(['appendAll received,fetched,written', 'putState synced']);
+    const trail = await state.read(ref('vendor', id));
+    expect(trail.map((entry) => [entry.step, entry.at])).toEqual([
+      ['received', reads[0]],
+      ['fetched', reads[1]],
+      ['written', clock.iso()],
+    ]);
+  });
+
+  it('notes the notice received when another worker holds the record (no outcome then)', async () => {
+    const id = vendor();
+    await state.acquireLease(`record:netsuite#vendor#${id}`, 'other-worker', 120);
+    await expect(syncMasterRecord(message('vendor', id), deps())).rejects.toThrow(/another worker/);
+    expect((await state.read(ref('vendor', id))).map((entry) => entry.step)).toEqual(['received']);
+    expect(await state.getState(ref('vendor', id))).toBeUndefined();
+  });
+
   it('updates the linked vendor with a PATCH when NetSuite changed it', async () => {
     const id = vendor();
     await syncMasterRecord(message('vendor', id), deps());
