@@ -132,13 +132,24 @@ export async function pollProcurify(
     iso,
     (base): ProcurifyPollSummary => base,
     async (summary, run) => {
-      const passOf = <T>(flow: 'bills' | 'payments', spec: FlowSpec<T>, result: FlowPollSummary) =>
+      const passOf = <T, M extends PollMessage>(
+        flow: 'bills' | 'payments',
+        { queue, kind, about, ...spec }: FlowSpec<T, M>,
+        result: FlowPollSummary,
+      ) =>
         run.attempt(
           label,
           () =>
             pollFlow<T>(
               {
                 ...spec,
+                send: (batch, enqueuedAt) =>
+                  queue.sendAll(
+                    batch.map(
+                      (record) =>
+                        ({ kind, origin: 'poll', ...about(record), enqueuedAt: iso(enqueuedAt) }) as M,
+                    ),
+                  ),
                 watermark: `${settings.name}:${flow}`,
                 memo: { name: `${settings.name}:enqueued:${flow}`, cap: enqueuedVersionsCap },
                 scale: isoScale,
@@ -160,7 +171,7 @@ export async function pollProcurify(
 
       const bills: FlowPollSummary = { enqueued: 0, alreadyEnqueued: 0 };
       summary.bills = bills;
-      const billEnd = await passOf<ProcurifyBillSummary>(
+      const billEnd = await passOf<ProcurifyBillSummary, BillMessage>(
         'bills',
         {
           // Every bill is read (Procurify has no status filter) so the watermark passes them all.
@@ -168,16 +179,9 @@ export async function pollProcurify(
           accept: (bill) => polledBillStatuses.has(bill.status),
           idOf: (bill) => bill.uuid,
           timeOf: (bill) => bill.last_modified_datetime,
-          send: (batch, enqueuedAt) =>
-            deps.bills.sendAll(
-              batch.map((bill) => ({
-                kind: 'bill',
-                origin: 'poll',
-                billUuid: bill.uuid.toLowerCase(),
-                lastModified: bill.last_modified_datetime,
-                enqueuedAt: iso(enqueuedAt),
-              })),
-            ),
+          queue: deps.bills,
+          kind: 'bill',
+          about: (bill) => ({ billUuid: bill.uuid.toLowerCase(), lastModified: bill.last_modified_datetime }),
         },
         bills,
       );
@@ -189,7 +193,7 @@ export async function pollProcurify(
       if (mode === 'push' && !stopped) {
         const payments: FlowPollSummary = { enqueued: 0, alreadyEnqueued: 0 };
         summary.payments = payments;
-        const paymentEnd = await passOf<ProcurifyPayment>(
+        const paymentEnd = await passOf<ProcurifyPayment, PaymentMessage>(
           'payments',
           {
             // Switching to push affects only new activity (shared/payment-mode.ts): payments updated
@@ -199,16 +203,9 @@ export async function pollProcurify(
               deps.procurify.scanPayments({ updatedAfter: from, statuses: [...pushedPaymentStatuses] }),
             idOf: (payment) => String(payment.id),
             timeOf: (payment) => payment.updated_at,
-            send: (batch, enqueuedAt) =>
-              deps.payments.sendAll(
-                batch.map((payment) => ({
-                  kind: 'payment',
-                  origin: 'poll',
-                  paymentId: String(payment.id),
-                  updatedAt: payment.updated_at,
-                  enqueuedAt: iso(enqueuedAt),
-                })),
-              ),
+            queue: deps.payments,
+            kind: 'payment',
+            about: (payment) => ({ paymentId: String(payment.id), updatedAt: payment.updated_at }),
           },
           payments,
         );
@@ -248,8 +245,20 @@ function resolveOptions(options: ProcurifyPollOptions): Settings {
 // Pairs kept at most in a flow's memo, `<name>:enqueued:<flow>` (EnqueuedVersions.load says why).
 export const enqueuedVersionsCap = 4000;
 
-/** What differs between the bill and payment flows. */
-type FlowSpec<T> = Omit<WatermarkedFlow<T>, 'watermark' | 'memo' | 'scale' | 'readToEnd'>;
+type PollMessage = BillMessage | PaymentMessage;
+
+/**
+ * What differs between the bill and payment flows: the records read, and the queue each goes on with
+ * what its message says of it (the kind, origin `poll` and the enqueue time are the poll's own).
+ */
+type FlowSpec<T, M extends PollMessage> = Omit<
+  WatermarkedFlow<T>,
+  'watermark' | 'memo' | 'scale' | 'readToEnd' | 'send'
+> & {
+  queue: QueuePublisher<M>;
+  kind: M['kind'];
+  about(record: T): Omit<M, 'kind' | 'origin' | 'enqueuedAt'>;
+};
 
 const iso = (time: string | number | Date): string => new Date(time).toISOString();
 
