@@ -60,25 +60,15 @@ const billColumns = [
 ] as const;
 const billRowSchema = suiteQlRow(...billColumns);
 
-/** The vendor bills among `ids` (a missing id is a bill that no longer exists). */
+/**
+ * The vendor bills among `ids` (a missing id is a bill that no longer exists): the batch read of
+ * readBillsAndVendorPaymentIds, with no Vendor Payment asked for.
+ */
 export async function readBillFacts(
   suiteQl: SuiteQl,
   ids: readonly string[],
 ): Promise<Map<string, NetSuiteBillFacts>> {
-  const bills = new Map<string, NetSuiteBillFacts>();
-  const rows = rowsByValues(
-    suiteQl,
-    ids,
-    (list) =>
-      'SELECT t.id, t.entity, t.currency, c.symbol AS currencysymbol, tl.subsidiary, t.status, ' +
-      't.foreignamountunpaid, t.tranid FROM transaction t ' +
-      "JOIN transactionline tl ON tl.transaction = t.id AND tl.mainline = 'T' " +
-      'LEFT JOIN currency c ON c.id = t.currency ' +
-      `WHERE t.type = 'VendBill' AND t.id IN (${list})`,
-    billRowSchema,
-  );
-  for await (const row of rows) bills.set(row.id, billFactsFromRow(row));
-  return bills;
+  return (await readBillsAndVendorPaymentIds(suiteQl, ids, [])).bills;
 }
 
 function billFactsFromRow(row: z.infer<typeof billRowSchema>): NetSuiteBillFacts {
