@@ -25,34 +25,36 @@ export type NetSuiteVendorRow = NetSuiteMasterRow<NetSuiteVendor> & {
 export type NetSuiteAccountRow = NetSuiteMasterRow<NetSuiteAccount>;
 export type NetSuiteDepartmentRow = NetSuiteMasterRow<NetSuiteDepartment>;
 
-/** A Vendor Bill as SuiteQL gives it. Amounts are decimal strings in the bill's currency. */
-export interface NetSuiteBillRow {
+/** A Vendor Bill or Vendor Payment as SuiteQL gives it (a `transaction` row). Amounts are decimal strings. */
+export interface NetSuiteTransactionRow {
   id: string;
   externalId?: string;
   entity?: string;
-  /** The bill's total (SuiteQL shows it negative: compare magnitudes). */
+  /** The transaction's total in its currency (SuiteQL shows a bill's negative: compare magnitudes). */
   total: string;
+  lastModified: string;
+}
+
+export interface NetSuiteBillRow extends NetSuiteTransactionRow {
   unpaid: string;
   /** SuiteQL's letter: A Open, B Paid In Full, … */
   status: string;
   tranId?: string;
-  lastModified: string;
 }
 
-export interface NetSuitePaymentRow {
-  id: string;
-  externalId?: string;
-  entity?: string;
-  total: string;
+export interface NetSuitePaymentRow extends NetSuiteTransactionRow {
   voided: boolean;
-  lastModified: string;
 }
 
-/** Bulk reads of NetSuite: each a few SuiteQL pages of 1000 rows, never one request per record. */
-export interface NetSuiteBulkReads {
+/** Bulk reads of NetSuite's master records (also what a settings change re-reads). */
+export interface NetSuiteMasterReads {
   vendors(): AsyncIterable<NetSuiteVendorRow>;
   accounts(): AsyncIterable<NetSuiteAccountRow>;
   departments(): AsyncIterable<NetSuiteDepartmentRow>;
+}
+
+/** Bulk reads of NetSuite: each a few SuiteQL pages of 1000 rows, never one request per record. */
+export interface NetSuiteBulkReads extends NetSuiteMasterReads {
   vendorBills(): AsyncIterable<NetSuiteBillRow>;
   vendorPayments(): AsyncIterable<NetSuitePaymentRow>;
 }

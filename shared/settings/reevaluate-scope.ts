@@ -14,7 +14,7 @@ import {
   vendorScope,
 } from '../master-data/map-master-data.ts';
 import type { NetSuiteVendor } from '../master-data/netsuite-master-records.ts';
-import type { NetSuiteBulkReads } from '../reconcile/ports.ts';
+import type { NetSuiteMasterReads } from '../reconcile/ports.ts';
 import type { LinkStore } from '../state/ports.ts';
 
 export type ScopedKind = 'vendor' | 'account' | 'department';
@@ -40,9 +40,7 @@ export interface ScopeReevaluation {
 
 export interface ReevaluateScopeDependencies {
   /** Bulk reads of NetSuite's master records, vendors read with this sync-flag field. */
-  reads: (
-    vendorSyncFlagField: string | undefined,
-  ) => Pick<NetSuiteBulkReads, 'vendors' | 'accounts' | 'departments'>;
+  reads: (vendorSyncFlagField: string | undefined) => NetSuiteMasterReads;
   links: Pick<LinkStore, 'findBySource'>;
   inbound: QueuePublisher<InboundMessage>;
   now?: () => Date;
