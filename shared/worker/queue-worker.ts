@@ -150,14 +150,26 @@ async function prepareBatch<T, B>(
     return parsed.ok ? [parsed.message] : [];
   });
   if (messages.length === 0) return undefined;
+  const prepare = options.prepareBatch;
+  return warnOnFailure(() => prepare(messages), 'batch read failed; each message reads for itself', {
+    worker: options.name,
+    messages: messages.length,
+  });
+}
+
+/**
+ * Runs a step the messages' outcomes do not hang on; when it fails, the worker logs a warning (the
+ * step's facts and the error) and goes on without it: undefined then.
+ */
+async function warnOnFailure<T>(
+  step: () => Promise<T>,
+  warning: string,
+  facts: Record<string, unknown>,
+): Promise<T | undefined> {
   try {
-    return await options.prepareBatch(messages);
+    return await step();
   } catch (error) {
-    logger.warn('batch read failed; each message reads for itself', {
-      worker: options.name,
-      messages: messages.length,
-      error: String(error),
-    });
+    logger.warn(warning, { ...facts, error: String(error) });
     return undefined;
   }
 }
@@ -205,22 +217,21 @@ async function handleFailures(
         delaySeconds,
         error: error === undefined ? undefined : `${error.name}: ${error.message}`,
       });
-      try {
-        await options.failures.recordFailure({
-          queue: options.queueName,
-          messageId: record.messageId,
-          receiveCount,
-          errorClass,
-          message: error === undefined ? 'unknown failure' : `${error.name}: ${error.message}`,
-        });
-        await options.visibility.delay(options.queueUrl, record.receiptHandle, delaySeconds);
-      } catch (bookkeepingError) {
-        // The message still returns after its visibility timeout; only the delay or the note is lost.
-        logger.warn('could not record a message failure', {
-          messageId: record.messageId,
-          error: String(bookkeepingError),
-        });
-      }
+      // The message still returns after its visibility timeout; only the delay or the note is lost.
+      await warnOnFailure(
+        async () => {
+          await options.failures.recordFailure({
+            queue: options.queueName,
+            messageId: record.messageId,
+            receiveCount,
+            errorClass,
+            message: error === undefined ? 'unknown failure' : `${error.name}: ${error.message}`,
+          });
+          await options.visibility.delay(options.queueUrl, record.receiptHandle, delaySeconds);
+        },
+        'could not record a message failure',
+        { messageId: record.messageId },
+      );
     }),
   );
 }
@@ -255,16 +266,16 @@ async function resendHeldLease(
   attributes[leaseWaitsAttribute] = String(waits + 1);
   // The batch parser may have left the parsed body on the record.
   const body = typeof record.body === 'string' ? record.body : JSON.stringify(record.body);
-  try {
-    await options.visibility.resend(options.queueUrl, { body, attributes }, delaySeconds);
-  } catch (resendError) {
-    logger.warn('could not send a waiting message again; it waits for the lease instead', {
-      worker: options.name,
-      messageId: record.messageId,
-      error: String(resendError),
-    });
-    return false;
-  }
+  const resend = options.visibility.resend;
+  const resent = await warnOnFailure(
+    async () => {
+      await resend(options.queueUrl, { body, attributes }, delaySeconds);
+      return true;
+    },
+    'could not send a waiting message again; it waits for the lease instead',
+    { worker: options.name, messageId: record.messageId },
+  );
+  if (resent === undefined) return false;
   logger.info('message waits for a record another worker is syncing', {
     worker: options.name,
     messageId: record.messageId,
