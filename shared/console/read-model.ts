@@ -13,6 +13,7 @@ import type { StoredReconcileSummary } from '../reconcile/ports.ts';
 import { type QueueKey, queueDefinitions } from '../resources.ts';
 import {
   type AuditEntry,
+  openFailureStatuses,
   type RecordKind,
   type RecordLink,
   type RecordRef,
@@ -27,7 +28,7 @@ import type { AlarmsPlace } from './alarms.ts';
 export { recordKinds };
 export const statuses: readonly SyncStatus[] = syncStatuses;
 /** The states the failures page lists; review and failed unless a state is chosen. */
-export const failureStatuses = ['review', 'failed', 'dismissed'] as const;
+export const failureStatuses = [...openFailureStatuses, 'dismissed'] as const;
 export type FailureStatus = (typeof failureStatuses)[number];
 
 export interface ConsoleQueue {
@@ -128,7 +129,7 @@ export async function listFailures(
 ): Promise<{ records: RecordState[]; truncated: boolean }> {
   const limit = filter.limit ?? 200;
   const kinds = filter.kind === undefined ? recordKinds : [filter.kind];
-  const wanted: SyncStatus[] = filter.status === undefined ? ['review', 'failed'] : [filter.status];
+  const wanted: SyncStatus[] = filter.status === undefined ? [...openFailureStatuses] : [filter.status];
   const lists = await Promise.all(
     kinds.flatMap((kind) => wanted.map((status) => data.state.listByStatus(kind, status, limit + 1))),
   );

@@ -4,7 +4,14 @@
 // topic; optionally a chat webhook). The time of the digest is kept, so the next one reports what is new
 // since; nothing is published when there is nothing to say.
 import { createReconcileReportStore } from '../reconcile/repairs.ts';
-import type { AuditEntry, RecordKind, RecordState, SyncStatus } from '../state/model.ts';
+import {
+  type AuditEntry,
+  openFailureStatuses,
+  type RecordKind,
+  type RecordState,
+  recordKinds,
+  type SyncStatus,
+} from '../state/model.ts';
 import type { AuditTrail, ConfigStore, SyncStateStore } from '../state/ports.ts';
 import { composeFailureDigest, type FailureDigest } from './failure-digest.ts';
 
@@ -43,8 +50,8 @@ interface DigestCursor {
   lastDigestAt: string;
 }
 
-const digestKinds: readonly RecordKind[] = ['vendor', 'account', 'department', 'bill', 'payment'];
-const openStatuses: readonly SyncStatus[] = ['review', 'failed'];
+const digestKinds: readonly RecordKind[] = recordKinds;
+const openStatuses: readonly SyncStatus[] = openFailureStatuses;
 /** Steps after which a record is no longer failing: a failure after one of them starts a new episode. */
 const settledSteps = new Set<AuditEntry['step']>(['written', 'unchanged', 'skipped', 'dismissed']);
 

@@ -5,11 +5,17 @@
 // state's message and the audit trail. A later change of the record syncs it again as usual.
 import { randomUUID } from 'node:crypto';
 import { DataError } from '../errors.ts';
-import { type RecordRef, type RecordState, refKey, type SyncStatus } from '../state/model.ts';
+import {
+  openFailureStatuses,
+  type RecordRef,
+  type RecordState,
+  refKey,
+  type SyncStatus,
+} from '../state/model.ts';
 import type { AuditTrail, LeaseStore, SyncStateStore } from '../state/ports.ts';
 
 /** The states the review list shows, and so the ones a record can be dismissed from. */
-export const dismissableStatuses: readonly SyncStatus[] = ['review', 'failed'];
+export const dismissableStatuses: readonly SyncStatus[] = openFailureStatuses;
 
 export interface DismissRecordDependencies {
   state: SyncStateStore & AuditTrail & LeaseStore;

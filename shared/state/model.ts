@@ -7,14 +7,19 @@ export type SystemName = 'netsuite' | 'procurify';
 export const recordKinds = ['vendor', 'account', 'department', 'bill', 'payment'] as const;
 export type RecordKind = (typeof recordKinds)[number];
 
+/**
+ * Failures a person has not dealt with yet: the review list (`apsync review list`, the console's failures
+ * page, the failure digest); what `apsync review dismiss` takes.
+ */
+export const openFailureStatuses = ['review', 'failed'] as const;
+
 /** `dismissed`: taken off the review list by a person (`apsync review dismiss`), with the reason. */
 export const syncStatuses = [
   'pending',
   'synced',
   'unchanged',
   'skipped',
-  'review',
-  'failed',
+  ...openFailureStatuses,
   'dismissed',
 ] as const;
 export type SyncStatus = (typeof syncStatuses)[number];

@@ -5,7 +5,13 @@ import type { BillMessage } from '../../../shared/events/bill-message.ts';
 import type { InboundMessage } from '../../../shared/events/inbound-message.ts';
 import { dismissRecord } from '../../../shared/review/dismiss-record.ts';
 import { masterRecordKinds, replayMasterRecord } from '../../../shared/review/replay-master-record.ts';
-import type { RecordKind, RecordRef, RecordState, SyncStatus } from '../../../shared/state/model.ts';
+import {
+  openFailureStatuses,
+  type RecordKind,
+  type RecordRef,
+  type RecordState,
+  type SyncStatus,
+} from '../../../shared/state/model.ts';
 import type { DismissOutput, ReplayOutput, ReviewListOutput } from '../output-schemas.ts';
 import { formatRecord, recordKinds } from '../record-syntax.ts';
 import type { CliServices } from '../services.ts';
@@ -14,7 +20,7 @@ import { stateView } from './audit.ts';
 import { requireKnownRecord } from './known-record.ts';
 import { resyncPayment } from './payment.ts';
 
-export const reviewStatuses = ['review', 'failed'] as const;
+export const reviewStatuses = openFailureStatuses;
 
 export async function listReview(
   services: CliServices,
