@@ -1,6 +1,9 @@
 // How every function is bundled: esbuild on this machine (never Docker), one ESM file per function with
 // its dependencies, the AWS SDK included. Used by apsync-function.ts; test/bench/bundles.ts measures
 // the output of the same synthesis.
+import { readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { type BundlingOptions, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 
 /**
@@ -10,6 +13,25 @@ import { type BundlingOptions, OutputFormat, SourceMapMode } from 'aws-cdk-lib/a
 export const esmRequireBanner =
   "import { createRequire as __apsyncCreateRequire } from 'node:module';" +
   'const require = __apsyncCreateRequire(import.meta.url);';
+
+/**
+ * Node built-ins reach the bundle through node-builtins/<name>.cjs (`process.getBuiltinModule`), not as
+ * `import … from 'node:http'`: importing a built-in as an ES module builds its facade, which reads every
+ * export, and node:http's lazy `WebSocket`/`CloseEvent`/`MessageEvent` getters then load undici — about
+ * 45 ms of init for a module the SDK's HTTP handler never uses (node:process, node:fs and node:util
+ * facades cost a few ms more). Both spellings, `node:http` and `http`, are aliased. esbuild resolves an
+ * alias's path in its working directory, the project root.
+ */
+export function builtinAliases(): string[] {
+  const directory = join(dirname(fileURLToPath(import.meta.url)), 'node-builtins');
+  return readdirSync(directory)
+    .filter((file) => file.endsWith('.cjs'))
+    .flatMap((file) => {
+      const name = file.slice(0, -'.cjs'.length).replace('-', '/'); // fs-promises.cjs is node:fs/promises
+      const shim = `./infra/cdk/node-builtins/${file}`;
+      return [`node:${name}=${shim}`, `${name}=${shim}`];
+    });
+}
 
 export const bundlingOptions: BundlingOptions = {
   // Local esbuild (a devDependency): synth works offline and without Docker.
@@ -28,4 +50,5 @@ export const bundlingOptions: BundlingOptions = {
   // runs, and tree-shaking keeps only what is imported (faster cold start than loading the full SDK).
   bundleAwsSDK: true,
   externalModules: [],
+  esbuildArgs: { '--alias': builtinAliases() },
 };

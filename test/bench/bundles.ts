@@ -1,20 +1,24 @@
 // Bundle benchmark (`npx node test/bench/bundles.ts`): synthesizes the service stack as `cdk synth` does
 // (same registry filter, same NodejsFunction bundling by local esbuild), then for every deployed
 // function prints the bundle size and its module initialisation time: the bundle is imported in a fresh
-// `node` process with the environment the stack gives it, every AWS endpoint pointing at nothing; the
-// import runs the composition root and builds the handler (index.ts), as Lambda's init phase does.
+// `node` process with the environment the stack gives it (NODE_OPTIONS=--enable-source-maps included)
+// and the variables Lambda's runtime adds (AWS_EXECUTION_ENV, LAMBDA_TASK_ROOT, the X-Ray daemon's
+// address: with them Powertools' Tracer loads the X-Ray SDK, as it does on Lambda with active tracing),
+// every AWS endpoint pointing at nothing; the import runs the composition root and builds the handler
+// (index.ts), as Lambda's init phase does.
 // Init is timed on the wall clock and as the process's CPU time (user + system) over the import: on a
 // machine shared with other work the wall time grows with the load, the CPU time much less.
 // Goals: bundle < 1 MB, init < 150 ms.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { App, Stack } from 'aws-cdk-lib';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { buildApp, projectRoot } from '../../infra/cdk/build-app.ts';
 import { readConfiguration } from '../../infra/cdk/config.ts';
+import { operatorConsoleDefinition } from '../../shared/function-registry.ts';
 
 const goals = { bundleBytes: 1024 * 1024, initMs: 150 };
 const runs = Number(process.env.APSYNC_BENCH_RUNS ?? 7);
@@ -56,7 +60,7 @@ interface InitTiming {
   cpuMs: number;
 }
 
-function measureInit(bundle: string, environment: Record<string, string>): InitTiming[] {
+function measureInit(bundle: string, environment: Record<string, string>, memoryMb: number): InitTiming[] {
   const timings: InitTiming[] = [];
   for (let run = 0; run < runs; run += 1) {
     const child = spawnSync(
@@ -73,6 +77,11 @@ function measureInit(bundle: string, environment: Record<string, string>): InitT
           AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
           AWS_EC2_METADATA_DISABLED: 'true',
           AWS_LAMBDA_FUNCTION_NAME: environment.POWERTOOLS_SERVICE_NAME ?? 'bench',
+          AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(memoryMb),
+          AWS_EXECUTION_ENV: `AWS_Lambda_nodejs${process.versions.node.split('.')[0]}.x`,
+          LAMBDA_TASK_ROOT: dirname(bundle),
+          AWS_XRAY_DAEMON_ADDRESS: '127.0.0.1:9',
+          AWS_XRAY_CONTEXT_MISSING: 'LOG_ERROR',
         },
       },
     );
@@ -97,7 +106,15 @@ try {
   const built = buildApp(app, { config });
   for (const note of built.notes.filter((n) => n.includes('skipped'))) process.stderr.write(`${note}\n`);
 
-  const rows = [...built.service.functions.values()].map(({ definition, construct }) => {
+  // Every deployed function: the registry's, and the operator console where the stack has one.
+  const operatorConsole = built.service.operatorConsole;
+  const deployed = [
+    ...built.service.functions.values(),
+    ...(operatorConsole === undefined
+      ? []
+      : [{ definition: operatorConsoleDefinition, construct: operatorConsole.function }]),
+  ];
+  const rows = deployed.map(({ definition, construct }) => {
     const cfn = construct.function.node.defaultChild as CfnFunction;
     const variables = (
       Stack.of(construct).resolve(cfn.environment) as { variables?: Record<string, unknown> }
@@ -106,7 +123,7 @@ try {
     const bundle = join(construct.bundleDirectory, 'index.mjs');
     const bytes = statSync(bundle).size;
     const mapBytes = statSync(`${bundle}.map`).size;
-    const timings = measureInit(bundle, environment);
+    const timings = measureInit(bundle, environment, definition.memoryMb);
     const wall = timings.map((timing) => timing.ms);
     return {
       name: definition.name,

@@ -6,7 +6,8 @@ import { Duration } from 'aws-cdk-lib';
 import { Capture, Match, Template } from 'aws-cdk-lib/assertions';
 import { ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { BuiltApp } from '../../infra/cdk/build-app.ts';
+import { type BuiltApp, projectRoot } from '../../infra/cdk/build-app.ts';
+import { builtinAliases } from '../../infra/cdk/bundling.ts';
 import { allocateNetSuiteConcurrency } from '../../infra/cdk/netsuite-concurrency.ts';
 import { scheduleRateMinutes } from '../../infra/cdk/service-stack.ts';
 import { outputKeys } from '../../infra/cdk/stack-outputs.ts';
@@ -181,6 +182,23 @@ describe('functions', () => {
       true,
     );
     expect(bundle).not.toMatch(/from\s*["']@aws-sdk\//); // the SDK is bundled, not left to the runtime
+    // Node built-ins come through infra/cdk/node-builtins/ (process.getBuiltinModule), never as ES module
+    // imports: node:http's ES module facade alone loads undici at init (infra/cdk/bundling.ts).
+    const builtinImports = bundle.match(/(?:from\s*|import\s*\(\s*)["'](?:node:)?[a-z_/]+["']/g) ?? [];
+    expect(builtinImports.filter((statement) => !statement.includes('node:module'))).toEqual([]);
+    expect(bundle).toContain('getBuiltinModule("node:http")');
+  });
+
+  it('aliases every Node built-in it has a shim for, under both its names', () => {
+    const aliases = builtinAliases();
+    expect(aliases).toContain('node:http=./infra/cdk/node-builtins/http.cjs');
+    expect(aliases).toContain('http=./infra/cdk/node-builtins/http.cjs');
+    expect(aliases).toContain('node:fs/promises=./infra/cdk/node-builtins/fs-promises.cjs');
+    for (const alias of aliases) {
+      const [name, shim] = alias.split('=') as [string, string];
+      const source = readFileSync(`${projectRoot}/${shim}`, 'utf8');
+      expect(source).toContain(`process.getBuiltinModule('node:${name.replace(/^node:/, '')}')`);
+    }
   });
 
   it('gives each function the names of exactly the resources it uses, and the settings', () => {

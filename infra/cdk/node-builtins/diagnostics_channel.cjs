@@ -1,0 +1,2 @@
+// node:diagnostics_channel for the bundles (infra/cdk/bundling.ts): its exports, not its ES module facade.
+module.exports = process.getBuiltinModule('node:diagnostics_channel');
