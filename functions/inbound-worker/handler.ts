@@ -15,6 +15,7 @@ import {
   syncMasterRecord,
 } from '../../shared/master-data/sync-master-record.ts';
 import type { AuditTrail, MessageFailureLog } from '../../shared/state/ports.ts';
+import { invocationOnce } from '../../shared/worker/invocation-once.ts';
 import { createQueueWorker } from '../../shared/worker/queue-worker.ts';
 
 export interface InboundWorkerDependencies {
@@ -90,19 +91,4 @@ function inboundWorker(
       );
     },
   });
-}
-
-/** `read` called once, its answer shared; a failed read is not kept (the next message reads again). */
-function invocationOnce<T>(read: () => Promise<T>): () => Promise<T> {
-  let answer: Promise<T> | undefined;
-  return () => {
-    if (answer === undefined) {
-      const reading = read();
-      answer = reading;
-      reading.catch(() => {
-        if (answer === reading) answer = undefined;
-      });
-    }
-    return answer;
-  };
 }

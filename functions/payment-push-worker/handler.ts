@@ -7,10 +7,12 @@ import type { MessageVisibility, RetryDelayPolicy } from '../../shared/aws/messa
 import { type PaymentMessage, paymentMessageSchema } from '../../shared/events/payment-message.ts';
 import { syncRecord } from '../../shared/lambda/data-failure-metric.ts';
 import { withPowertools } from '../../shared/lambda/powertools-handler.ts';
+import { readPaymentMode } from '../../shared/payment-mode.ts';
 import { type BatchPaymentFacts, gatherPaymentFacts } from '../../shared/payments/batch-payment-facts.ts';
 import type { PaymentFactsReads, PaymentFactsSource } from '../../shared/payments/ports.ts';
 import { type HandlePaymentDependencies, handlePaymentMessage } from '../../shared/payments/push-payment.ts';
 import type { MessageFailureLog } from '../../shared/state/ports.ts';
+import { invocationOnce } from '../../shared/worker/invocation-once.ts';
 import { createQueueWorker } from '../../shared/worker/queue-worker.ts';
 
 export interface PaymentPushWorkerDependencies extends HandlePaymentDependencies {
@@ -23,7 +25,16 @@ export interface PaymentPushWorkerDependencies extends HandlePaymentDependencies
 }
 
 export function createPaymentPushWorkerHandler(deps: PaymentPushWorkerDependencies) {
-  const worker = createQueueWorker<PaymentMessage, BatchPaymentFacts>({
+  return withPowertools((event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+    deps.once.registerLambdaContext(context);
+    // The payment mode read once for the batch's messages (still on every invocation).
+    const mode = invocationOnce(() => readPaymentMode(deps.state, deps.defaultMode));
+    return paymentPushWorker({ ...deps, mode })(event, context);
+  });
+}
+
+function paymentPushWorker(deps: PaymentPushWorkerDependencies) {
+  return createQueueWorker<PaymentMessage, BatchPaymentFacts>({
     name: 'payment-push-worker',
     schema: paymentMessageSchema,
     queueName: 'payment',
@@ -51,9 +62,5 @@ export function createPaymentPushWorkerHandler(deps: PaymentPushWorkerDependenci
         },
       );
     },
-  });
-  return withPowertools((event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
-    deps.once.registerLambdaContext(context);
-    return worker(event, context);
   });
 }

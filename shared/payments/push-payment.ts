@@ -4,12 +4,13 @@
 // idempotent on the payment id (push-once.ts), the Vendor Payment already written under the payment's
 // external id is looked up before writing, and the write is an upsert by that external id. Data errors
 // stop at once with a message a person can act on; every outcome lands in the payment's sync state and
-// audit trail.
+// audit trail (the entries noted on the way, received and fetched, written with the outcome's in one
+// request: OutcomeJournal.defer).
 import { classOf, DataError, type SyncError } from '../errors.ts';
 import type { PaymentMessage } from '../events/payment-message.ts';
 import { formatCents } from '../money/money.ts';
 import type { NetSuiteRecords } from '../netsuite/index.ts';
-import { type PaymentMode, readPaymentMode } from '../payment-mode.ts';
+import { type PaymentMode, type PaymentModeSetting, readPaymentMode } from '../payment-mode.ts';
 import type { ProcurifyPayment, ProcurifyPayments } from '../procurify/ports.ts';
 import type { RecordRef, SyncStatus } from '../state/model.ts';
 import { OutcomeJournal } from '../state/outcome-journal.ts';
@@ -37,6 +38,11 @@ export interface HandlePaymentDependencies {
   /** Where the payment mode, sync states and audit trails live. */
   state: ConfigStore & SyncStateStore & AuditTrail;
   defaultMode: PaymentMode;
+  /**
+   * The payment mode as read for this message (a worker reads it once for its batch); by default read
+   * from `state` for each message.
+   */
+  mode?: () => Promise<PaymentModeSetting>;
   once: PaymentPushOnce;
 }
 
@@ -75,16 +81,36 @@ export async function handlePaymentMessage(
 ): Promise<PaymentPushOutcome> {
   const ref = paymentRef(message.paymentId);
   const journal = paymentJournal(deps.state, ref);
-  await journal.note({
+  journal.defer({
     step: 'received',
     facts: {
       origin: message.origin,
       ...(message.updatedAt === undefined ? {} : { updatedAt: message.updatedAt }),
     },
   });
+  let outcome: PaymentPushOutcome;
+  try {
+    outcome = await handleReceived(message, deps, journal, facts);
+  } catch (error) {
+    // The attempt's error is what the worker acts on; a store failing here fails it anyway.
+    await journal.flush().catch(() => undefined);
+    throw error;
+  }
+  // Every path writes its entries with an outcome or a note; nothing is left, unless a path forgot.
+  await journal.flush();
+  return outcome;
+}
+
+async function handleReceived(
+  message: PaymentMessage,
+  deps: HandlePaymentDependencies,
+  journal: OutcomeJournal,
+  facts: PaymentFactsSource | undefined,
+): Promise<PaymentPushOutcome> {
+  const ref = journal.ref;
   // Checked on every message, outside the idempotency record: a payment skipped in pull mode is pushed
   // if it comes again after a switch back to push.
-  const mode = await readPaymentMode(deps.state, deps.defaultMode);
+  const mode = await (deps.mode?.() ?? readPaymentMode(deps.state, deps.defaultMode));
   // A payment pushed under push mode stays as it is: switching modes affects only new activity.
   if (mode.mode !== 'push') {
     await journal.outcome(
@@ -106,7 +132,7 @@ export async function handlePaymentMessage(
       return { status: outcome, message: status.message };
     }
     const { value, duplicate } = await deps.once(message.paymentId, () =>
-      pushPayment(payment, facts === undefined ? push : { ...push, facts }),
+      pushPayment(payment, facts === undefined ? push : { ...push, facts }, journal),
     );
     if (duplicate) {
       const note = `already pushed as Vendor Payment ${value.vendorPaymentId ?? '?'}; not written again`;
@@ -150,13 +176,28 @@ async function fetchPayment(procurify: PushPaymentDependencies['procurify'], pay
 export async function pushPayment(
   payment: ProcurifyPayment,
   deps: PushPaymentDependencies,
+  /** The message's journal (its caller writes what is left in it); a journal of its own by default. */
+  journal?: OutcomeJournal,
+): Promise<PaymentPushOutcome> {
+  if (journal !== undefined) return pushWithJournal(payment, deps, journal);
+  const own = paymentJournal(deps.state, paymentRef(String(payment.id)));
+  try {
+    return await pushWithJournal(payment, deps, own);
+  } finally {
+    // An attempt that threw before its outcome still leaves its `fetched` entry.
+    await own.flush();
+  }
+}
+
+async function pushWithJournal(
+  payment: ProcurifyPayment,
+  deps: PushPaymentDependencies,
+  journal: OutcomeJournal,
 ): Promise<PaymentPushOutcome> {
   const paymentId = String(payment.id);
-  const ref = paymentRef(paymentId);
-  const journal = paymentJournal(deps.state, ref);
   journal.read(payment.updated_at);
   const applications = await deps.procurify.getPaymentApplications(payment);
-  await journal.note({
+  journal.defer({
     step: 'fetched',
     facts: {
       amount: payment.amount,

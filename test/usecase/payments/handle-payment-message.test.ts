@@ -121,6 +121,34 @@ describe('handlePaymentMessage', () => {
     });
   });
 
+  it("writes the message's trail with its outcome in one request, and reads the mode it is given", async () => {
+    putPayment('paid');
+    const requests: string[] = [];
+    const appendAll = state.appendAll.bind(state);
+    state.appendAll = async (at, entries) => {
+      requests.push(`appendAll ${entries.map((entry) => entry.step).join(',')}`);
+      return appendAll(at, entries);
+    };
+    const append = state.append.bind(state);
+    state.append = async (at, entry) => {
+      requests.push(`append ${entry.step}`);
+      return append(at, entry);
+    };
+    let modeReads = 0;
+    const mode = async () => {
+      modeReads++;
+      return { mode: 'push' as const, source: 'default' as const };
+    };
+    // Procurify shows no bills for the payment: parked for review.
+    await expect(handlePaymentMessage(message(), { ...deps(), mode })).rejects.toThrow(
+      /^Payment needs review/,
+    );
+    expect(requests).toEqual(['appendAll received,fetched,review']);
+    expect((await state.read(ref)).map((entry) => entry.step)).toEqual(['received', 'fetched', 'review']);
+    expect(await state.getState(ref)).toMatchObject({ status: 'review' });
+    expect(modeReads).toBe(1);
+  });
+
   it('leaves the state to the worker pushing the same payment, and fails one Procurify does not have', async () => {
     putPayment('paid');
     await state.putState({ ref, status: 'pending' });
