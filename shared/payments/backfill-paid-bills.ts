@@ -11,13 +11,7 @@ import type { PaymentMode } from '../payment-mode.ts';
 import type { ProcurifyBillPayer, ProcurifyBillSummary, ProcurifyBills } from '../procurify/ports.ts';
 import type { RecordLink, RecordRef } from '../state/model.ts';
 import type { AuditTrail, ConfigStore, LinkStore } from '../state/ports.ts';
-import {
-  billsOfWindow,
-  keepListed,
-  type LoadCursor,
-  type LoadOptions,
-  runListingLoad,
-} from './load-cursor.ts';
+import { billsOfWindow, keepListed, type LoadCursor, type LoadOptions, listingPhase } from './load-cursor.ts';
 import { readBillsForPull, readLatestPaymentDates } from './netsuite-payment-facts.ts';
 import { type BillToMark, markBatches, planPaidBillUpdates } from './paid-bill-plan.ts';
 
@@ -26,11 +20,8 @@ export const paidBillBackfillConfigName = 'paid-bill-backfill';
 /** Bills listed in the cursor (keepListed). */
 const listLimit = 1000;
 
-export interface PaidBillListed {
-  billUuid: string;
-  netsuiteBillId: string;
-  paymentDate: string;
-}
+/** A bill paid in NetSuite listed, not marked: what marking it would write. */
+export type PaidBillListed = Pick<BillToMark, 'billUuid' | 'netsuiteBillId' | 'paymentDate'>;
 
 export interface PaidBillBackfillCounts {
   /** Procurify bills read (approved, or with a payment under way). */
@@ -79,10 +70,10 @@ const readStatuses = [2, 6, 7, 8];
 const billRef = (uuid: string): RecordRef => ({ system: 'procurify', kind: 'bill', id: uuid });
 
 /**
- * The phase: its cursor's configuration item, its counts, and its payment mode (pull; in the other
- * one the operator is told what to use instead).
+ * The phase: its cursor's configuration item, its counts, its payment mode (pull; in the other one the
+ * operator is told what to use instead), and what it lists.
  */
-const phase = {
+export const backfillPaidBills = listingPhase({
   name: paidBillBackfillConfigName,
   timeOf: (bill: ProcurifyBillSummary) => bill.last_modified_datetime,
   keyOf: (bill: ProcurifyBillSummary) => bill.uuid.toLowerCase(),
@@ -104,25 +95,15 @@ const phase = {
       '--mark-paid is for pull mode (bills paid in NetSuite are marked paid in Procurify); the payment mode is push: ' +
       'payments of the loaded bills are pushed with --payments instead',
   },
-};
-
-export async function backfillPaidBills(
-  deps: BackfillPaidBillsDependencies,
-  options: BackfillPaidBillsOptions,
-): Promise<PaidBillBackfillCursor> {
   // Already marked bills are no longer Approved in Procurify: a marking run does not read them again.
-  const extra: PaidBillListing = { writes: options.markPaid === true, listedBills: [], problems: [] };
-  return runListingLoad<ProcurifyBillSummary, PaidBillBackfillCounts, PaidBillListing>(
-    deps,
-    options,
-    {
-      ...phase,
-      read: (window) => billsOfWindow(deps.procurify, readStatuses, window),
-      handle: (batch, counts) => handleBatch(deps, batch, counts, extra),
-    },
-    extra,
-  );
-}
+  listing: (options: BackfillPaidBillsOptions): PaidBillListing => ({
+    writes: options.markPaid === true,
+    listedBills: [],
+    problems: [],
+  }),
+  read: (deps: BackfillPaidBillsDependencies, window) => billsOfWindow(deps.procurify, readStatuses, window),
+  handle: (deps, _options, batch, counts, extra) => handleBatch(deps, batch, counts, extra),
+});
 
 async function handleBatch(
   deps: BackfillPaidBillsDependencies,

@@ -25,13 +25,7 @@ import type {
 import type { RecordRef } from '../state/model.ts';
 import type { AuditTrail, ConfigStore, LinkStore, SyncStateStore } from '../state/ports.ts';
 import { decidePayments } from './decide-payment.ts';
-import {
-  billsOfWindow,
-  keepListed,
-  type LoadCursor,
-  type LoadOptions,
-  runListingLoad,
-} from './load-cursor.ts';
+import { billsOfWindow, keepListed, type LoadCursor, type LoadOptions, listingPhase } from './load-cursor.ts';
 import { applicationsByVendorPayment, matchVendorPayment, type PaymentLine } from './match-vendor-payment.ts';
 import { readVendorPaymentApplications } from './netsuite-payment-applications.ts';
 import { createNetSuitePaymentFacts, type PaymentAccountCache } from './netsuite-payment-facts.ts';
@@ -119,10 +113,10 @@ const paymentRef = (paymentId: string): RecordRef => ({
 });
 
 /**
- * The phase: its cursor's configuration item, its counts, and its payment mode (push; in the other
- * one the operator is told what to use instead).
+ * The phase: its cursor's configuration item, its counts, its payment mode (push; in the other one the
+ * operator is told what to use instead), and what it lists.
  */
-const phase = {
+export const backfillPayments = listingPhase({
   name: paymentBackfillConfigName,
   timeOf: (entry: LoadedPayment) => entry.billsModified,
   keyOf: (entry: LoadedPayment) => String(entry.payment.id),
@@ -142,31 +136,21 @@ const phase = {
       '--payments is for push mode (Procurify payments become NetSuite Vendor Payments); the payment mode is pull: ' +
       'bills paid in NetSuite before go-live are marked paid with --mark-paid instead',
   },
-};
-
-export async function backfillPayments(
-  deps: BackfillPaymentsDependencies,
-  options: BackfillPaymentsOptions,
-): Promise<PaymentBackfillCursor> {
-  const extra: PaymentListing = { writes: options.push === true, listedPayments: [], problems: [] };
-  return runListingLoad<LoadedPayment, PaymentBackfillCounts, PaymentListing>(
-    deps,
-    options,
-    {
-      ...phase,
-      read: (window) => paymentsOfLoadedBills(deps.procurify, window),
-      handle: (batch, counts) =>
-        handleBatch(
-          deps,
-          options,
-          batch.map((entry) => entry.payment),
-          counts,
-          extra,
-        ),
-    },
-    extra,
-  );
-}
+  listing: (options: BackfillPaymentsOptions): PaymentListing => ({
+    writes: options.push === true,
+    listedPayments: [],
+    problems: [],
+  }),
+  read: (deps: BackfillPaymentsDependencies, window) => paymentsOfLoadedBills(deps.procurify, window),
+  handle: (deps, options, batch, counts, extra) =>
+    handleBatch(
+      deps,
+      options,
+      batch.map((entry) => entry.payment),
+      counts,
+      extra,
+    ),
+});
 
 /** A paid payment of the loaded bills, and the latest modification of those bills in the window. */
 interface LoadedPayment {

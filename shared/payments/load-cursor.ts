@@ -197,6 +197,42 @@ export async function runListingLoad<Item, Counts, Extra extends Listing>(
 }
 
 /**
+ * A listing phase of the load declared once: its cursor (configuration item, counts), how it reads and
+ * handles its records, the payment mode it runs in, and what it lists for the options given (whether the
+ * operator asked it to write, its empty lists). Gives the phase's run (runListingLoad).
+ */
+export function listingPhase<
+  Deps extends { state: ConfigStore; defaultMode: PaymentMode; now?: () => Date },
+  Options extends LoadOptions<Counts>,
+  Item,
+  Counts,
+  Extra extends Listing,
+>(
+  phase: Pick<LoadSpec<Item, Counts>, 'name' | 'emptyCounts' | 'timeOf' | 'keyOf'> & {
+    mode: { needed: PaymentMode; refusal: string };
+    defaultBatchSize: number;
+    listing(options: Options): Extra;
+    read(deps: Deps, window: { after?: string; before?: string }): AsyncIterable<Item>;
+    handle(deps: Deps, options: Options, batch: Item[], counts: Counts, extra: Extra): Promise<void>;
+  },
+): (deps: Deps, options: Options) => Promise<LoadCursor<Counts> & Extra> {
+  const { listing, read, handle, ...spec } = phase;
+  return (deps, options) => {
+    const extra = listing(options);
+    return runListingLoad(
+      deps,
+      options,
+      {
+        ...spec,
+        read: (window) => read(deps, window),
+        handle: (batch, counts) => handle(deps, options, batch, counts, extra),
+      },
+      extra,
+    );
+  };
+}
+
+/**
  * Adds to a listing up to its limit (the counts count them all: the cursor is one state-table item,
  * which DynamoDB keeps under 400 KB); a reason is cut to 500 characters.
  */
