@@ -32,9 +32,15 @@ const nullableInt = z
 
 const reference = z.object({ id: z.number().int(), name: z.string() });
 
-/** `{metadata: {pagination: {...}}, data: [...]}`. */
-export function pageSchema<T extends z.ZodType>(item: T) {
-  return z.object({
+/**
+ * The envelope schemas are built once per item schema and kept: zod compiles a schema on its first
+ * parse, so one built per page (or per answer) costs that again on every call.
+ */
+const pageSchemas = new WeakMap<z.ZodType, unknown>();
+const singleSchemas = new WeakMap<z.ZodType, unknown>();
+
+const buildPageSchema = <T extends z.ZodType>(item: T) =>
+  z.object({
     metadata: z.object({
       pagination: z.object({
         count: z.number().int().min(0),
@@ -47,11 +53,28 @@ export function pageSchema<T extends z.ZodType>(item: T) {
     }),
     data: z.array(item),
   });
+
+/** `{metadata: {pagination: {...}}, data: [...]}`. */
+export function pageSchema<T extends z.ZodType>(item: T): ReturnType<typeof buildPageSchema<T>> {
+  let schema = pageSchemas.get(item) as ReturnType<typeof buildPageSchema<T>> | undefined;
+  if (schema === undefined) {
+    schema = buildPageSchema(item);
+    pageSchemas.set(item, schema);
+  }
+  return schema;
 }
 
+const buildSingleSchema = <T extends z.ZodType>(item: T) =>
+  z.object({ metadata: z.unknown().optional(), data: item });
+
 /** `{metadata: {...}, data: {...}}`. */
-export function singleSchema<T extends z.ZodType>(item: T) {
-  return z.object({ metadata: z.unknown().optional(), data: item });
+export function singleSchema<T extends z.ZodType>(item: T): ReturnType<typeof buildSingleSchema<T>> {
+  let schema = singleSchemas.get(item) as ReturnType<typeof buildSingleSchema<T>> | undefined;
+  if (schema === undefined) {
+    schema = buildSingleSchema(item);
+    singleSchemas.set(item, schema);
+  }
+  return schema;
 }
 
 export const tokenResponseSchema = z.object({

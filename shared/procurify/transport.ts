@@ -10,6 +10,9 @@ import { classifyProcurifyAnswer, source } from './errors.ts';
 import { singleSchema } from './schemas.ts';
 import type { AccessTokenSource } from './token.ts';
 
+/** The `{data}` envelope of one record, its record checked apart (built once: see schemas.ts). */
+const anyEnvelope = singleSchema(z.unknown());
+
 export interface ProcurifyTransportOptions {
   config: ParsedProcurifyClientConfig;
   tokens: AccessTokenSource;
@@ -134,7 +137,7 @@ export class ProcurifyTransport {
     what: string,
   ): Promise<z.output<T>> {
     const answer = await this.retrying(() => this.call(method, this.url(path), body));
-    const envelope = this.parse(singleSchema(z.unknown()), answer, what);
+    const envelope = this.parse(anyEnvelope, answer, what);
     return this.parse(item, envelope.data, what);
   }
 }

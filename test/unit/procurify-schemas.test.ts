@@ -9,6 +9,7 @@ import {
   decimalString,
   pageSchema,
   paymentSchema,
+  singleSchema,
   vendorSchema,
 } from '../../shared/procurify/schemas.ts';
 import { vendorWriteSchema } from '../../shared/procurify/writes.ts';
@@ -159,5 +160,15 @@ describe('client configuration', () => {
         clientSecret: 'b',
       }),
     ).toBeDefined();
+  });
+});
+
+describe('envelope schemas', () => {
+  it('are built once per item schema (zod compiles each schema on its first parse)', () => {
+    expect(pageSchema(vendorSchema)).toBe(pageSchema(vendorSchema));
+    expect(singleSchema(vendorSchema)).toBe(singleSchema(vendorSchema));
+    expect(pageSchema(billSchema)).not.toBe(pageSchema(vendorSchema));
+    const page = { metadata: { pagination: { count: 0, next: null } }, data: [] };
+    expect(pageSchema(billSchema).parse(page)).toEqual(page);
   });
 });
