@@ -13,9 +13,9 @@ import type {
   VendorPatch,
   VendorWrite,
 } from '../procurify/ports.ts';
-import type { RecordKind, RecordRef, SyncStatus } from '../state/model.ts';
+import type { RecordKind, RecordLink, RecordRef, SyncStatus } from '../state/model.ts';
 import { OutcomeJournal } from '../state/outcome-journal.ts';
-import type { AuditTrail, LeaseStore, LinkStore, SyncStateStore } from '../state/ports.ts';
+import type { AuditTrail, LeaseStore, LinkStore, RecordReads, SyncStateStore } from '../state/ports.ts';
 import { withRecordLease } from '../state/record-lease.ts';
 import {
   decideMasterRecord,
@@ -39,7 +39,8 @@ import type { BatchMasterRecords } from './ports.ts';
 export interface SyncMasterRecordDependencies {
   netsuite: NetSuiteRecords;
   procurify: ProcurifyMasterData;
-  state: LinkStore & SyncStateStore & AuditTrail & LeaseStore;
+  /** With stateAndLink, a sync reads the record's state and link in one request. */
+  state: LinkStore & SyncStateStore & AuditTrail & LeaseStore & Partial<RecordReads>;
   scope: MasterDataScope;
   lookups: () => Promise<ProcurifyLookups>;
   /** ISO codes of NetSuite currencies by internal id, filled as vendors are read (one GET per currency). */
@@ -85,6 +86,8 @@ class MasterRecordSync {
   private readonly journal: OutcomeJournal;
   /** The vendor currency's ISO code when the bulk read gave it with the record. */
   private currencyCodeRead: string | undefined;
+  /** The record's link as read with its state, for the decision's first look at it (then read again). */
+  private linkRead: { link: RecordLink | undefined } | undefined;
 
   constructor(ref: RecordRef, deps: SyncMasterRecordDependencies) {
     this.ref = ref;
@@ -120,7 +123,7 @@ class MasterRecordSync {
 
   private async run(message: InboundMessage): Promise<MasterSyncOutcome> {
     const type = this.ref.kind;
-    const previous = await this.deps.state.getState(this.ref);
+    const previous = await this.readState();
     const batched = this.batchRecord(type, previous?.sourceModified);
     const record = batched === null ? await this.fetch(type) : batched;
     this.journal.defer({
@@ -135,12 +138,34 @@ class MasterRecordSync {
     return this.sync(record, previous?.contentHash);
   }
 
+  /** The record's state, and its link with it when the store reads both in one request. */
+  private async readState() {
+    if (this.deps.state.stateAndLink === undefined) return this.deps.state.getState(this.ref);
+    const { state, link } = await this.deps.state.stateAndLink(this.ref);
+    this.linkRead = { link };
+    return state;
+  }
+
   /** The one decision (decide-master-record.ts), with this container's NetSuite name caches. */
   private decide(record: MasterRecord | undefined, lastHash: string | undefined): Promise<MasterDecision> {
     return decideMasterRecord(this.ref.kind as MasterKind, this.ref.id, record, lastHash, {
       ...this.deps,
+      state: { findBySource: (system, kind, id) => this.findLink(system, kind, id) },
       vendorNames: (vendor) => readVendorNames(this.deps.netsuite, vendor, this.deps, this.currencyCodeRead),
     });
+  }
+
+  /**
+   * A link as the decision looks it up: the record's own, the first time, as read with its state under
+   * this lease (nothing else writes it meanwhile); every other lookup, and any after, from the store.
+   */
+  private findLink(...[system, kind, id]: Parameters<LinkStore['findBySource']>) {
+    const read = this.linkRead;
+    if (read !== undefined && system === this.ref.system && kind === this.ref.kind && id === this.ref.id) {
+      this.linkRead = undefined;
+      return Promise.resolve(read.link);
+    }
+    return this.deps.state.findBySource(system, kind, id);
   }
 
   /**

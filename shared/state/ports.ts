@@ -24,6 +24,14 @@ export interface SyncStateStore {
   listByStatus(kind: RecordKind, status: SyncStatus, limit?: number): Promise<RecordState[]>;
 }
 
+/**
+ * A record's state and its link (looked up from the record's own side, as findBySource(ref.system,
+ * ref.kind, ref.id)), read together: one request where the store can.
+ */
+export interface RecordReads {
+  stateAndLink(ref: RecordRef): Promise<{ state: RecordState | undefined; link: RecordLink | undefined }>;
+}
+
 /** When records of a kind last changed state: lets the bill flow notice that master data moved. */
 export interface StateActivity {
   /** `updatedAt` of the newest state of this kind with this status, if any. */

@@ -11,6 +11,7 @@ import {
   TransactionCanceledException,
 } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
   BatchWriteCommand,
   DeleteCommand,
   DynamoDBDocumentClient,
@@ -42,6 +43,7 @@ import type {
   LinkStore,
   MessageFailure,
   MessageFailureLog,
+  RecordReads,
   RequestWindow,
   RequestWindowStore,
   StateActivity,
@@ -68,7 +70,8 @@ export class DynamoStateStore
     ConfigStore,
     VersionedConfigStore,
     RequestWindowStore,
-    MessageFailureLog
+    MessageFailureLog,
+    RecordReads
 {
   private readonly doc: DynamoDBDocumentClient;
   private readonly table: string;
@@ -113,13 +116,25 @@ export class DynamoStateStore
 
   async findBySource(system: SystemName, kind: RecordKind, id: string): Promise<RecordLink | undefined> {
     const answer = await this.run(() =>
-      this.doc.send(
-        new GetCommand({ TableName: this.table, Key: { pk: `LINK#${system}#${kind}#${id}`, sk: 'LINK' } }),
-      ),
+      this.doc.send(new GetCommand({ TableName: this.table, Key: linkKey(system, kind, id) })),
     );
-    if (answer.Item === undefined) return undefined;
-    const { netsuiteId, procurifyId, origin, linkedAt } = answer.Item as RecordLink;
-    return { netsuiteId, procurifyId, kind, origin, linkedAt };
+    return answer.Item === undefined ? undefined : toLink(kind, answer.Item);
+  }
+
+  /** getState and findBySource from the record's side in one BatchGetItem (as eventually consistent). */
+  async stateAndLink(
+    ref: RecordRef,
+  ): Promise<{ state: RecordState | undefined; link: RecordLink | undefined }> {
+    const stateKey = { pk: `REC#${refKey(ref)}`, sk: 'STATE' };
+    const ownLink = linkKey(ref.system, ref.kind, ref.id);
+    const items = await this.getAll([stateKey, ownLink]);
+    const found = (key: { pk: string }) => items.find((item) => item.pk === key.pk);
+    const state = found(stateKey);
+    const link = found(ownLink);
+    return {
+      state: state === undefined ? undefined : toState(state),
+      link: link === undefined ? undefined : toLink(ref.kind, link),
+    };
   }
 
   async getState(ref: RecordRef): Promise<RecordState | undefined> {
@@ -513,6 +528,31 @@ export class DynamoStateStore
   }
 
   /**
+   * Distinct items by key in one BatchGetItem (at most 100 keys); the keys DynamoDB leaves unprocessed
+   * are asked again after a growing pause, then it is a transient error.
+   */
+  private async getAll(keys: ReadonlyArray<{ pk: string; sk: string }>): Promise<QueryItems> {
+    const items: QueryItems = [];
+    let pending = [...keys];
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt === unprocessedRetries) {
+        throw new TransientError(
+          `dynamodb: BatchGetItem left ${pending.length} key(s) unprocessed after ${attempt} tries`,
+          { source: 'dynamodb' },
+        );
+      }
+      if (attempt > 0) await sleep(unprocessedPauseMs * 2 ** (attempt - 1));
+      const asked = pending;
+      const answer = await this.run(() =>
+        this.doc.send(new BatchGetCommand({ RequestItems: { [this.table]: { Keys: asked } } })),
+      );
+      items.push(...(answer.Responses?.[this.table] ?? []));
+      pending = (answer.UnprocessedKeys?.[this.table]?.Keys ?? []) as typeof pending;
+    }
+    return items;
+  }
+
+  /**
    * Unconditional puts of distinct items in BatchWriteItem requests of at most 25: one request instead
    * of one per item. The items DynamoDB leaves unprocessed (throttling) are sent again after a growing
    * pause; still unprocessed after the last try, it is a transient error (nothing is undone: each put
@@ -581,6 +621,16 @@ function byState(kind: RecordKind, status: SyncStatus): PagedQuery {
     KeyConditionExpression: 'gsi1pk = :pk',
     ExpressionAttributeValues: { ':pk': `STATE#${kind}#${status}` },
   };
+}
+
+const linkKey = (system: SystemName, kind: RecordKind, id: string) => ({
+  pk: `LINK#${system}#${kind}#${id}`,
+  sk: 'LINK',
+});
+
+function toLink(kind: RecordKind, item: Record<string, unknown>): RecordLink {
+  const { netsuiteId, procurifyId, origin, linkedAt } = item as unknown as RecordLink;
+  return { netsuiteId, procurifyId, kind, origin, linkedAt };
 }
 
 function toState(item: Record<string, unknown>): RecordState {

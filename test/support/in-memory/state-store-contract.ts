@@ -13,6 +13,7 @@ import type {
   LeaseStore,
   LinkStore,
   MessageFailureLog,
+  RecordReads,
   RequestWindowStore,
   StateActivity,
   SyncStateStore,
@@ -30,7 +31,8 @@ export type StateStore = LinkStore &
   ConfigStore &
   VersionedConfigStore &
   RequestWindowStore &
-  MessageFailureLog;
+  MessageFailureLog &
+  RecordReads;
 
 export interface ContractSubject {
   store: StateStore;
@@ -59,6 +61,29 @@ export function stateStoreContract(name: string, subject: () => ContractSubject)
       await store.unlink({ kind: 'vendor', netsuiteId, procurifyId });
       expect(await store.findBySource('netsuite', 'vendor', netsuiteId)).toBeUndefined();
       expect(await store.findBySource('procurify', 'vendor', procurifyId)).toBeUndefined();
+    });
+
+    it("reads a record's state and its own link together", async () => {
+      const { store, clock } = subject();
+      const id = unique();
+      const ref: RecordRef = { system: 'netsuite', kind: 'department', id };
+      expect(await store.stateAndLink(ref)).toEqual({ state: undefined, link: undefined });
+      await store.putState({ ref, status: 'synced', contentHash: 'h' });
+      await store.link({ kind: 'department', netsuiteId: id, procurifyId: `p${id}`, origin: 'created' });
+      expect(await store.stateAndLink(ref)).toEqual({
+        state: { ref, status: 'synced', contentHash: 'h', updatedAt: clock.iso() },
+        link: {
+          kind: 'department',
+          netsuiteId: id,
+          procurifyId: `p${id}`,
+          origin: 'created',
+          linkedAt: clock.iso(),
+        },
+      });
+      // From the Procurify side, the record is another one.
+      expect(
+        await store.stateAndLink({ system: 'procurify', kind: 'department', id: `p${id}` }),
+      ).toMatchObject({ state: undefined, link: { netsuiteId: id } });
     });
 
     it('keeps one state per record, without undefined fields, stamped with the clock', async () => {

@@ -139,6 +139,29 @@ export class InMemoryStateStore
     return state === undefined ? undefined : stored(state);
   }
 
+  /** As the adapter's one BatchGetItem (failing as either read would). */
+  async stateAndLink(
+    ref: RecordRef,
+  ): Promise<{ state: RecordState | undefined; link: RecordLink | undefined }> {
+    this.faults.check('getState');
+    this.faults.check('findBySource');
+    const state = this.states.get(refKey(ref));
+    const link = this.links.get(`${ref.system}#${ref.kind}#${ref.id}`);
+    return {
+      state: state === undefined ? undefined : stored(state),
+      link:
+        link === undefined
+          ? undefined
+          : {
+              netsuiteId: link.netsuiteId,
+              procurifyId: link.procurifyId,
+              kind: ref.kind,
+              origin: link.origin,
+              linkedAt: link.linkedAt,
+            },
+    };
+  }
+
   async putState(state: Omit<RecordState, 'updatedAt'>): Promise<RecordState> {
     this.faults.check('putState');
     const full: RecordState = { ...state, updatedAt: this.now().toISOString() };

@@ -97,7 +97,7 @@ describe('vendors', () => {
     ]);
   });
 
-  it("writes a sync's audit trail with its outcome in one request, stamped as each step happened", async () => {
+  it("reads a sync's state and link in one request, and writes its trail with its outcome in one, stamped as each step happened", async () => {
     const id = vendor();
     const requests: string[] = [];
     const append = state.append.bind(state);
@@ -115,6 +115,21 @@ describe('vendors', () => {
       requests.push(`putState ${record.status}`);
       return putState(record);
     };
+    const stateAndLink = state.stateAndLink.bind(state);
+    state.stateAndLink = async (record) => {
+      requests.push('stateAndLink');
+      return stateAndLink(record);
+    };
+    const findBySource = state.findBySource.bind(state);
+    state.findBySource = async (...args) => {
+      requests.push(`findBySource ${args.join(' ')}`);
+      return findBySource(...args);
+    };
+    const getState = state.getState.bind(state);
+    state.getState = async (record) => {
+      requests.push('getState');
+      return getState(record);
+    };
     // Each NetSuite read (the vendor, then its currency and terms) takes a second.
     const find = netsuite.find.bind(netsuite) as (...args: unknown[]) => Promise<unknown>;
     const reads: string[] = [];
@@ -124,7 +139,8 @@ describe('vendors', () => {
       return find(...args);
     };
     await syncMasterRecord(message('vendor', id), deps());
-    expect(requests).toEqual(['appendAll received,fetched,written', 'putState synced']);
+    // The state and the link read in one request; the trail with the outcome in one.
+    expect(requests).toEqual(['stateAndLink', 'appendAll received,fetched,written', 'putState synced']);
     const trail = await state.read(ref('vendor', id));
     expect(trail.map((entry) => [entry.step, entry.at])).toEqual([
       ['received', reads[0]],
