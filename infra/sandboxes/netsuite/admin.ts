@@ -2,11 +2,11 @@
 // them "as a NetSuite user would" (same rules, then the signed user-event notice), read the request log
 // and counters, change config and faults at run time, expire tokens. Bypasses auth, governance and
 // faults; never in the request log. Every invalid input is a 400 naming the field.
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import * as z from 'zod';
 import { faultRulesSchema } from '../faults.ts';
 import { BodyTooLargeError, readJsonBody, sendEmpty, sendJson } from '../http-server.ts';
-import type { NetSuiteSandboxCore } from './core.ts';
+import type { NetSuiteSandboxCore, SandboxRoute } from './core.ts';
 import {
   SEGMENT_ID,
   segmentOfRecordType,
@@ -209,14 +209,9 @@ const ROUTES = [
   'GET|POST /__admin/notices',
 ];
 
-export async function handleAdminRequest(
-  core: NetSuiteSandboxCore,
-  req: IncomingMessage,
-  res: ServerResponse,
-  url: URL,
-): Promise<void> {
+export const handleAdminRequest: SandboxRoute = async (core, req, res, url, method) => {
   try {
-    await route(core, req, res, url);
+    await route(core, req, res, url, method);
   } catch (error) {
     if (error instanceof AdminInputError) {
       sendJson(res, 400, {
@@ -240,15 +235,9 @@ export async function handleAdminRequest(
       });
     }
   }
-}
+};
 
-async function route(
-  core: NetSuiteSandboxCore,
-  req: IncomingMessage,
-  res: ServerResponse,
-  url: URL,
-): Promise<void> {
-  const method = (req.method ?? 'GET').toUpperCase();
+const route: SandboxRoute = async (core, req, res, url, method) => {
   const segments = url.pathname.split('/').filter(Boolean).slice(1);
   const [resource, typeSegment, idSegment] = segments;
   const renderOptions = { baseUrl: core.baseUrl, expandSubResources: true };
@@ -479,7 +468,7 @@ async function route(
     default:
       sendJson(res, 404, { error: 'not_found', message: `No admin route ${url.pathname}`, routes: ROUTES });
   }
-}
+};
 
 function publicConfig(core: NetSuiteSandboxCore): Record<string, unknown> {
   const config = core.config();

@@ -1,3 +1,6 @@
+// The NetSuite sandbox's account behind its HTTP routes (server.ts, admin.ts): the record store and its
+// SuiteQL mirror, tokens, governance, planned faults and record-change notices, and the seeding of records.
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { FaultPlan } from '../faults.ts';
 import {
   type NetSuiteSandboxCredentials,
@@ -54,6 +57,18 @@ export interface SeedResult {
   demo?: DemoSummary;
   bulkBills?: { first: string; last: string; count: number };
 }
+
+/**
+ * A handler of the sandbox's HTTP requests: the core, the request with its parsed URL and upper-case
+ * method, and the response.
+ */
+export type SandboxRoute = (
+  core: NetSuiteSandboxCore,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  method: string,
+) => Promise<void>;
 
 /** Seeds run in dependency order whatever order the caller's keys have. */
 const seedOrder: RecordType[] = [...recordTypes];

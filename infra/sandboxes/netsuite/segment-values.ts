@@ -5,29 +5,18 @@
 import { segmentRecordType, segmentValueBodyIn, segmentValueBodyOut } from './custom-segments.ts';
 import { NetSuiteProblem, problems } from './problem.ts';
 import type { ValidationMode } from './record-input.ts';
-import { COLLECTION, findRecord, SINGULAR } from './records.ts';
+import { COLLECTION, findRecord, type RecordAnswer, type RecordRequest, SINGULAR } from './records.ts';
 import { recordApiPath, renderRecord } from './render.ts';
-import type { RecordStore, StoredRecord } from './store.ts';
+import type { StoredRecord } from './store.ts';
 import { textField } from './store.ts';
 import { createRecord, deleteRecord, updateRecord, writeContext } from './writes.ts';
 
-export interface SegmentValueRequest {
-  store: RecordStore;
-  baseUrl: string;
+/** A record API request for a segment's values: the record request's parts but the query, and the segment. */
+export interface SegmentValueRequest extends Omit<RecordRequest, 'query' | 'segments'> {
   /** `cseg_<id>`. */
   segment: string;
-  method: string;
   /** Path segments after `customrecord_cseg_<id>/`. */
   segments: string[];
-  headers: Record<string, string | string[] | undefined>;
-  readJson: () => Promise<unknown>;
-}
-
-export interface SegmentValueAnswer {
-  status: number;
-  body?: unknown;
-  contentType?: string;
-  headers?: Record<string, string>;
 }
 
 function mode(request: SegmentValueRequest, name: string, fallback: ValidationMode): ValidationMode {
@@ -59,7 +48,7 @@ async function body(request: SegmentValueRequest): Promise<Record<string, unknow
   return segmentValueBodyIn(request.segment, json);
 }
 
-export async function handleSegmentValueRequest(request: SegmentValueRequest): Promise<SegmentValueAnswer> {
+export async function handleSegmentValueRequest(request: SegmentValueRequest): Promise<RecordAnswer> {
   const { store, segment, method } = request;
   const [idSegment, extra] = request.segments;
   const typeName = segmentRecordType(segment);

@@ -12,7 +12,7 @@ import {
 } from '../http-server.ts';
 import { handleAdminRequest } from './admin.ts';
 import { TOKEN_PATH } from './auth.ts';
-import type { NetSuiteSandboxCore } from './core.ts';
+import type { NetSuiteSandboxCore, SandboxRoute } from './core.ts';
 import { segmentOfRecordType } from './custom-segments.ts';
 import { METADATA_PATH, metadataCatalog } from './metadata-catalog.ts';
 import { NetSuiteProblem, problems, sendProblem } from './problem.ts';
@@ -43,21 +43,16 @@ export function netSuiteSandboxHandler(
 ): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   return async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://sandbox.invalid');
-    if (url.pathname === '/__admin' || url.pathname.startsWith('/__admin/')) {
-      await handleAdminRequest(core, req, res, url);
-      return;
-    }
-    await handleNetSuite(core, req, res, url);
+    const method = (req.method ?? 'GET').toUpperCase();
+    const handle =
+      url.pathname === '/__admin' || url.pathname.startsWith('/__admin/')
+        ? handleAdminRequest
+        : handleNetSuite;
+    await handle(core, req, res, url, method);
   };
 }
 
-async function handleNetSuite(
-  core: NetSuiteSandboxCore,
-  req: IncomingMessage,
-  res: ServerResponse,
-  url: URL,
-): Promise<void> {
-  const method = (req.method ?? 'GET').toUpperCase();
+const handleNetSuite: SandboxRoute = async (core, req, res, url, method) => {
   const started = Date.now();
   const base = {
     method,
@@ -159,16 +154,10 @@ async function handleNetSuite(
       if (!res.headersSent) sendProblem(res, problems.unexpected());
     }
   }
-}
+};
 
 /** The attachment RESTlet (restlet.ts): known script and deployment, JSON in and out. */
-async function restlet(
-  core: NetSuiteSandboxCore,
-  req: IncomingMessage,
-  res: ServerResponse,
-  url: URL,
-  method: string,
-): Promise<void> {
+const restlet: SandboxRoute = async (core, req, res, url, method) => {
   if (
     url.searchParams.get('script') !== ATTACH_SCRIPT_ID ||
     url.searchParams.get('deploy') !== ATTACH_DEPLOY_ID
@@ -200,19 +189,13 @@ async function restlet(
     throw new RestletError(400, 'SYNTAX_ERROR', 'The request body is not valid JSON.');
   }
   sendJson(res, 200, runAttachRestlet(core.store, body));
-}
+};
 
 function readJson(req: IncomingMessage): Promise<unknown> {
   return readJsonBody(req, () => problems.invalidRequest('The request body is not valid JSON.'));
 }
 
-async function route(
-  core: NetSuiteSandboxCore,
-  req: IncomingMessage,
-  res: ServerResponse,
-  url: URL,
-  method: string,
-): Promise<void> {
+const route: SandboxRoute = async (core, req, res, url, method) => {
   const path = url.pathname;
   if (path === RESTLET_PATH) {
     await restlet(core, req, res, url, method);
@@ -299,4 +282,4 @@ async function route(
     return;
   }
   throw new NetSuiteProblem(404, 'INVALID_REQUEST', `No NetSuite resource at ${path}.`);
-}
+};
