@@ -42,7 +42,7 @@ export const bundlingOptions: BundlingOptions = {
   banner: esmRequireBanner,
   minify: true,
   // Stack traces in the logs point at the TypeScript sources (NODE_OPTIONS=--enable-source-maps);
-  // without the sources' text, the map stays small.
+  // without the sources' text, the map stays small (and smaller still once trimmed, below).
   sourceMap: true,
   sourceMapMode: SourceMapMode.DEFAULT,
   sourcesContent: false,
@@ -51,4 +51,13 @@ export const bundlingOptions: BundlingOptions = {
   bundleAwsSDK: true,
   externalModules: [],
   esbuildArgs: { '--alias': builtinAliases() },
+  // The map keeps apsync's own sources only (trim-source-map.ts): Node parses the whole map at every cold
+  // start, and a dependency's frame pointed at its dist file, not at TypeScript anyway.
+  commandHooks: {
+    beforeBundling: () => [],
+    beforeInstall: () => [],
+    afterBundling: (inputDir: string, outputDir: string) => [
+      `"${process.execPath}" "${inputDir}/infra/cdk/trim-source-map.ts" "${outputDir}/index.mjs.map"`,
+    ],
+  },
 };

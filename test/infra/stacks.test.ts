@@ -11,6 +11,7 @@ import { builtinAliases } from '../../infra/cdk/bundling.ts';
 import { allocateNetSuiteConcurrency } from '../../infra/cdk/netsuite-concurrency.ts';
 import { scheduleRateMinutes } from '../../infra/cdk/service-stack.ts';
 import { outputKeys } from '../../infra/cdk/stack-outputs.ts';
+import { isOwnSource } from '../../infra/cdk/trim-source-map.ts';
 import { queueOf, scheduleOf } from '../../shared/function-registry.ts';
 import { dataFailureMetrics } from '../../shared/lambda/metric-names.ts';
 import {
@@ -187,6 +188,10 @@ describe('functions', () => {
     const builtinImports = bundle.match(/(?:from\s*|import\s*\(\s*)["'](?:node:)?[a-z_/]+["']/g) ?? [];
     expect(builtinImports.filter((statement) => !statement.includes('node:module'))).toEqual([]);
     expect(bundle).toContain('getBuiltinModule("node:http")');
+    // The source map holds our sources only (infra/cdk/trim-source-map.ts).
+    const map = JSON.parse(readFileSync(`${ingestAsset}/index.mjs.map`, 'utf8')) as { sources: string[] };
+    expect(map.sources.some((source) => source.endsWith('functions/webhook-ingest/index.ts'))).toBe(true);
+    expect(map.sources.filter((source) => !isOwnSource(source))).toEqual([]);
   });
 
   it('aliases every Node built-in it has a shim for, under both its names', () => {
