@@ -9,6 +9,7 @@
 // when the operator asks (`--payments`) are the writable ones put on the payment queue (origin
 // `backfill`), where the worker pushes each exactly once, within the NetSuite share; the load waits for
 // each outcome and counts it. Resumable (configuration item `payment-backfill`, load-cursor.ts).
+import type { ApPayment } from '../ap/payment.ts';
 import type { QueuePublisher } from '../aws/queue-publisher.ts';
 import { writableBillStatuses } from '../bills/bill-plan.ts';
 import { TransientError } from '../errors.ts';
@@ -16,12 +17,7 @@ import type { PaymentMessage } from '../events/payment-message.ts';
 import { formatCents, toCents } from '../money/money.ts';
 import type { NetSuiteRecords, SuiteQl } from '../netsuite/index.ts';
 import type { PaymentMode } from '../payment-mode.ts';
-import type {
-  PaymentApplications,
-  ProcurifyBills,
-  ProcurifyPayment,
-  ProcurifyPayments,
-} from '../procurify/ports.ts';
+import type { PaymentApplications, ProcurifyBills, ProcurifyPayments } from '../procurify/ports.ts';
 import type { RecordRef } from '../state/model.ts';
 import type { AuditTrail, ConfigStore, LinkStore, SyncStateStore } from '../state/ports.ts';
 import { decidePayments } from './decide-payment.ts';
@@ -154,7 +150,7 @@ export const backfillPayments = listingPhase({
 
 /** A paid payment of the loaded bills, and the latest modification of those bills in the window. */
 interface LoadedPayment {
-  payment: ProcurifyPayment;
+  payment: ApPayment;
   billsModified: string;
 }
 
@@ -181,14 +177,14 @@ async function* paymentsOfLoadedBills(
   for (let start = 0; start < ids.length; start += groupsPerRequest) {
     const billGroups = ids.slice(start, start + groupsPerRequest);
     for await (const payment of procurify.listPayments({ billGroups, statuses: ['paid'] })) {
-      const times = payment.bill_groups.flatMap((group) => groups.get(group) ?? []);
+      const times = payment.billGroups.flatMap((group) => groups.get(group) ?? []);
       yield { payment, billsModified: times.sort().at(-1)! };
     }
   }
 }
 
 interface Gathered {
-  payment: ProcurifyPayment;
+  payment: ApPayment;
   applications: PaymentApplications;
   /** By linked NetSuite Vendor Bill; empty when a bill has no link (nothing to match then). */
   lines: PaymentLine[];
@@ -197,7 +193,7 @@ interface Gathered {
 async function handleBatch(
   deps: BackfillPaymentsDependencies,
   options: BackfillPaymentsOptions,
-  batch: ProcurifyPayment[],
+  batch: ApPayment[],
   counts: PaymentBackfillCounts,
   extra: PaymentListing,
 ): Promise<void> {
@@ -300,7 +296,7 @@ async function linkedLines(
 
 async function linkMatched(
   deps: BackfillPaymentsDependencies,
-  payment: ProcurifyPayment,
+  payment: ApPayment,
   vendorPaymentId: string,
   lines: PaymentLine[],
 ): Promise<void> {
@@ -308,7 +304,7 @@ async function linkMatched(
   const ref = paymentRef(paymentId);
   const total = formatCents(lines.reduce((sum, line) => sum + line.cents, 0));
   const message =
-    `Already in NetSuite as Vendor Payment ${vendorPaymentId} (the same ${payment.currency.name} ${total} applied to ` +
+    `Already in NetSuite as Vendor Payment ${vendorPaymentId} (the same ${payment.currency} ${total} applied to ` +
     `Vendor Bill${lines.length === 1 ? '' : 's'} ${lines.map((line) => line.netsuiteBillId).join(', ')}); linked at the initial load, not written`;
   await deps.state.link({
     kind: 'payment',
@@ -321,17 +317,17 @@ async function linkMatched(
     message,
     facts: { origin: 'backfill', vendorPaymentId, total, bills: lines.length },
   });
-  await deps.state.putState({ ref, status: 'skipped', message, sourceModified: payment.updated_at });
+  await deps.state.putState({ ref, status: 'skipped', message, sourceModified: payment.updatedAt });
 }
 
-function preview(payment: ProcurifyPayment, plan: VendorPaymentPlan): PaymentPreview {
+function preview(payment: ApPayment, plan: VendorPaymentPlan): PaymentPreview {
   return {
     paymentId: plan.paymentId,
     externalId: plan.externalId,
     netsuiteVendorId: plan.vendorId,
     accountId: plan.accountId,
     tranDate: plan.tranDate,
-    currency: payment.currency.name,
+    currency: payment.currency,
     amount: formatCents(plan.totalCents),
     bills: plan.lines.map((line) => ({
       billUuid: line.billUuid,

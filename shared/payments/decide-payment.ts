@@ -5,7 +5,8 @@
 // Vendor Payment was voided in NetSuite (the plan's refusal), nothing because the Vendor Payment already says it all, or write the exact Vendor Payment
 // (upsert by external id). Reads only (links, states, the payment method's GL code, NetSuite facts); the
 // worker (push-payment.ts) applies the decision and `apsync preview payment:<id>` renders the same one.
-import type { PaymentApplications, ProcurifyPayment, ProcurifyPayments } from '../procurify/ports.ts';
+import type { ApPayment, PaymentApplications } from '../ap/payment.ts';
+import type { ProcurifyPayments } from '../procurify/ports.ts';
 import type { RecordLink, RecordState } from '../state/model.ts';
 import type { LinkStore, SyncStateStore } from '../state/ports.ts';
 import { gatherPaymentFacts } from './batch-payment-facts.ts';
@@ -57,7 +58,7 @@ const recordPath = '/services/rest/record/v1';
 
 /** Whether the payment is pushed at all, given its status and the state apsync last recorded. */
 export function decidePaymentStatus(
-  payment: ProcurifyPayment,
+  payment: ApPayment,
   previous: Pick<RecordState, 'status'> | undefined,
 ): PaymentStatusDecision {
   if (payment.status === 'paid') return { kind: 'paid' };
@@ -73,7 +74,7 @@ export function decidePaymentStatus(
 
 /** The decision for a paid payment and the bills it applies to (`applications`, read by the caller). */
 export async function decidePayment(
-  payment: ProcurifyPayment,
+  payment: ApPayment,
   applications: PaymentApplications,
   deps: DecidePaymentDependencies,
 ): Promise<PaymentDecision> {
@@ -86,7 +87,7 @@ export async function decidePayment(
       message: `already in NetSuite as Vendor Payment ${known.netsuiteId} (linked: ${known.origin}); not written`,
     };
   }
-  const glCode = payment.gl_code ?? (await methodGlCode(deps.procurify, payment));
+  const glCode = payment.glCode ?? (await methodGlCode(deps.procurify, payment));
 
   const links: PaymentLinks = { bills: new Map(), vendors: new Map(), billStates: new Map() };
   const billLinks = links.bills as Map<string, RecordLink | undefined>;
@@ -160,7 +161,7 @@ export async function decidePayment(
  * NetSuite facts read together: one bulk read for the batch instead of one per payment.
  */
 export function decidePayments(
-  payments: ReadonlyArray<{ payment: ProcurifyPayment; applications: PaymentApplications }>,
+  payments: ReadonlyArray<{ payment: ApPayment; applications: PaymentApplications }>,
   deps: Omit<DecidePaymentDependencies, 'facts'> & {
     facts: PaymentFactsReads & Pick<PaymentFactsSource, 'findVendorPayment'>;
   },
@@ -177,11 +178,11 @@ export function decidePayments(
 /** The GL code of the payment's company payment method, when the payment does not carry it. */
 async function methodGlCode(
   procurify: DecidePaymentDependencies['procurify'],
-  payment: ProcurifyPayment,
+  payment: ApPayment,
 ): Promise<string | null> {
-  if (payment.payment_source_name === null) return null;
+  if (payment.paymentSourceName === null) return null;
   for await (const method of procurify.listCompanyPaymentMethods()) {
-    if (method.name === payment.payment_source_name) return method.gl_code;
+    if (method.name === payment.paymentSourceName) return method.gl_code;
   }
   return null;
 }

@@ -6,12 +6,13 @@
 // stop at once with a message a person can act on; every outcome lands in the payment's sync state and
 // audit trail (the entries noted on the way, received and fetched, written with the outcome's in one
 // request: OutcomeJournal.defer).
+import type { ApPayment } from '../ap/payment.ts';
 import { classOf, DataError, type SyncError } from '../errors.ts';
 import type { PaymentMessage } from '../events/payment-message.ts';
 import { formatCents } from '../money/money.ts';
 import type { NetSuiteRecords } from '../netsuite/index.ts';
 import { type PaymentMode, type PaymentModeSetting, readPaymentMode } from '../payment-mode.ts';
-import type { ProcurifyPayment, ProcurifyPayments } from '../procurify/ports.ts';
+import type { ProcurifyPayments } from '../procurify/ports.ts';
 import type { RecordRef, SyncStatus } from '../state/model.ts';
 import { OutcomeJournal } from '../state/outcome-journal.ts';
 import type { AuditTrail, ConfigStore, LinkStore, SyncStateStore } from '../state/ports.ts';
@@ -123,7 +124,7 @@ async function handleReceived(
   try {
     const push = await deps.push();
     const payment = await fetchPayment(push.procurify, message.paymentId);
-    journal.read(payment.updated_at);
+    journal.read(payment.updatedAt);
     const previous = await deps.state.getState(ref);
     const status = decidePaymentStatus(payment, previous);
     if (status.kind !== 'paid') {
@@ -174,7 +175,7 @@ async function fetchPayment(procurify: PushPaymentDependencies['procurify'], pay
 
 /** The push itself (inside the idempotency record): gather, plan, write unless already written, record. */
 export async function pushPayment(
-  payment: ProcurifyPayment,
+  payment: ApPayment,
   deps: PushPaymentDependencies,
   /** The message's journal (its caller writes what is left in it); a journal of its own by default. */
   journal?: OutcomeJournal,
@@ -190,18 +191,18 @@ export async function pushPayment(
 }
 
 async function pushWithJournal(
-  payment: ProcurifyPayment,
+  payment: ApPayment,
   deps: PushPaymentDependencies,
   journal: OutcomeJournal,
 ): Promise<PaymentPushOutcome> {
   const paymentId = String(payment.id);
-  journal.read(payment.updated_at);
+  journal.read(payment.updatedAt);
   const applications = await deps.procurify.getPaymentApplications(payment);
   journal.defer({
     step: 'fetched',
     facts: {
       amount: payment.amount,
-      currency: payment.currency.name,
+      currency: payment.currency,
       bills: applications.applications.length,
       complete: applications.complete,
     },
@@ -245,7 +246,7 @@ async function pushWithJournal(
 
   // Bookkeeping. A crash anywhere here is repaired by the next attempt, which finds the Vendor Payment.
   const total = formatCents(plan.totalCents);
-  const message = `Vendor Payment ${vendorPaymentId} applies ${total} ${payment.currency.name} to ${plan.lines.length} bill(s)`;
+  const message = `Vendor Payment ${vendorPaymentId} applies ${total} ${payment.currency} to ${plan.lines.length} bill(s)`;
   await deps.state.link({
     kind: 'payment',
     procurifyId: paymentId,

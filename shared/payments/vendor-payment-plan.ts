@@ -2,9 +2,10 @@
 // Procurify applies it to bills, the links apsync holds, the NetSuite accounts carrying the payment's
 // GL code and the NetSuite bills' open amounts, it returns the Vendor Payment to write, or the data
 // error a person must fix (never a guess). No I/O: push-payment.ts gathers the inputs and writes.
+
+import type { ApPayment, PaymentApplications } from '../ap/payment.ts';
 import { DataError } from '../errors.ts';
 import { centsToAmount, formatCents, toCents } from '../money/money.ts';
-import type { PaymentApplications, ProcurifyPayment } from '../procurify/ports.ts';
 import type { RecordLink, RecordState } from '../state/model.ts';
 
 /** The Vendor Payment's external id: the key of the NetSuite upsert. */
@@ -69,7 +70,7 @@ export interface PaymentLinks {
 }
 
 export interface PaymentPlanContext {
-  /** GL code of the payment's company payment method (payment.gl_code, else the method's). */
+  /** GL code of the payment's company payment method (payment.glCode, else the method's). */
   glCode: string | null;
   /** NetSuite bills by internal id, for the bills the links name (absent = no longer exists). */
   netsuiteBills: ReadonlyMap<string, NetSuiteBillFacts>;
@@ -149,21 +150,21 @@ const list = (items: string[]) =>
   items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
 
 /** The payment's date as YYYY-MM-DD: posted (paid) date, else processing date. */
-export function paymentDate(payment: ProcurifyPayment): string | undefined {
-  const value = payment.posted_date ?? payment.processing_date;
+export function paymentDate(payment: ApPayment): string | undefined {
+  const value = payment.postedDate ?? payment.processingDate;
   const match = value === null ? null : /^\d{4}-\d{2}-\d{2}/.exec(value);
   return match?.[0];
 }
 
 export function planVendorPayment(
-  payment: ProcurifyPayment,
+  payment: ApPayment,
   applications: PaymentApplications,
   links: PaymentLinks,
   accounts: readonly NetSuitePaymentAccount[],
   context: PaymentPlanContext,
 ): PaymentPlanResult {
   const paymentId = String(payment.id);
-  const currency = payment.currency.name;
+  const currency = payment.currency;
 
   // 0. A Vendor Payment voided in NetSuite stays voided: writing it again would re-apply it (a person decides).
   const voided = context.existing?.voided === true ? context.existing : undefined;
@@ -248,7 +249,7 @@ export function planVendorPayment(
   if (vendorLink === undefined) {
     return refuse(
       'syncIncomplete',
-      `Procurify vendor ${vendorId}${payment.vendor_name === null ? '' : ` (${payment.vendor_name})`} has no link to a ` +
+      `Procurify vendor ${vendorId}${payment.vendorName === null ? '' : ` (${payment.vendorName})`} has no link to a ` +
         'NetSuite vendor; sync the vendor from NetSuite and re-sync its bills, then re-sync the payment',
       [`vendor:${vendorId}`],
     );
@@ -303,9 +304,9 @@ export function planVendorPayment(
   // 4. The payment account: the GL code equals the Number of an active NetSuite bank account.
   const glCode = context.glCode?.trim() ?? '';
   const method =
-    payment.payment_source_name === null
+    payment.paymentSourceName === null
       ? 'its payment method'
-      : `payment method "${payment.payment_source_name}"`;
+      : `payment method "${payment.paymentSourceName}"`;
   if (glCode === '') {
     return refuse(
       'accountNotFound',
@@ -373,7 +374,7 @@ export function planVendorPayment(
     account: { id: account.id },
     currency: { id: currencyId },
     tranDate,
-    memo: `Procurify payment ${paymentId}${payment.payment_source_name === null ? '' : ` (${payment.payment_source_name})`}`.slice(
+    memo: `Procurify payment ${paymentId}${payment.paymentSourceName === null ? '' : ` (${payment.paymentSourceName})`}`.slice(
       0,
       999,
     ),

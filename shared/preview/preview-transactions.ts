@@ -2,6 +2,8 @@
 // `payment:<id>`, the console's record page): what the bill-sync and payment-push workers would write
 // now, read-only. Each renders the very decision its worker applies (shared/bills/decide-bill.ts,
 // shared/payments/decide-payment.ts), so the body shown is the body the worker would send.
+
+import type { ApPayment } from '../ap/payment.ts';
 import { type BillDecision, decideBill } from '../bills/decide-bill.ts';
 import { createNetSuiteBillLookups } from '../bills/netsuite-bill-lookups.ts';
 import { classOf } from '../errors.ts';
@@ -9,7 +11,6 @@ import { readPaymentMode } from '../payment-mode.ts';
 import { decidePayment, decidePaymentStatus, type PaymentDecision } from '../payments/decide-payment.ts';
 import { createNetSuitePaymentFacts } from '../payments/netsuite-payment-facts.ts';
 import { paymentRef } from '../payments/push-payment.ts';
-import type { ProcurifyPayment } from '../procurify/ports.ts';
 import type { PlannedWrite, PreviewSources } from './ports.ts';
 
 type Planned = PlannedWrite;
@@ -103,7 +104,7 @@ export function previewPayment(services: PreviewSources, paymentId: string): Pro
     if (mode.mode !== 'push')
       return noWrite('skipped', 'payment mode is pull: payments are not pushed to NetSuite');
     const { netsuite, procurify } = await services.syncClients();
-    let current: ProcurifyPayment | undefined;
+    let current: ApPayment | undefined;
     for await (const candidate of procurify.listPayments({ ids: [Number(paymentId)] })) {
       if (String(candidate.id) === paymentId) current = candidate;
     }
@@ -117,7 +118,7 @@ export function previewPayment(services: PreviewSources, paymentId: string): Pro
       procurify,
       state,
     });
-    return renderPaymentDecision(decision, current.currency.name);
+    return renderPaymentDecision(decision, current.currency);
   });
 }
 

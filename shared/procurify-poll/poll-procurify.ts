@@ -16,6 +16,7 @@
 // - parked bills whose missing mapping may now exist are sent again (resendParkedBills).
 // Reads use scanBills/scanPayments, which never skip a record that changes during the read.
 // First run: history is the backfill's job (`apsync backfill`); the poll starts one overlap before now.
+import type { ApPayment } from '../ap/payment.ts';
 import type { QueuePublisher } from '../aws/queue-publisher.ts';
 import {
   type ResendParkedBillsOptions,
@@ -37,7 +38,6 @@ import {
 import type {
   ProcurifyBillSummary,
   ProcurifyBills,
-  ProcurifyPayment,
   ProcurifyPaymentStatus,
   ProcurifyPayments,
 } from '../procurify/ports.ts';
@@ -193,7 +193,7 @@ export async function pollProcurify(
       if (mode === 'push' && !stopped) {
         const payments: FlowPollSummary = { enqueued: 0, alreadyEnqueued: 0 };
         summary.payments = payments;
-        const paymentEnd = await passOf<ProcurifyPayment, PaymentMessage>(
+        const paymentEnd = await passOf<ApPayment, PaymentMessage>(
           'payments',
           {
             // Switching to push affects only new activity (shared/payment-mode.ts): payments updated
@@ -202,10 +202,10 @@ export async function pollProcurify(
             scan: (from) =>
               deps.procurify.scanPayments({ updatedAfter: from, statuses: [...pushedPaymentStatuses] }),
             idOf: (payment) => String(payment.id),
-            timeOf: (payment) => payment.updated_at,
+            timeOf: (payment) => payment.updatedAt,
             queue: deps.payments,
             kind: 'payment',
-            about: (payment) => ({ paymentId: String(payment.id), updatedAt: payment.updated_at }),
+            about: (payment) => ({ paymentId: String(payment.id), updatedAt: payment.updatedAt }),
           },
           payments,
         );

@@ -1,5 +1,6 @@
-// The adapter boundary for AP records: Procurify's wire answers, as the zod schemas of schemas.ts parse
-// them (snake_case, nested references), mapped to the domain records the use cases take (shared/ap/).
+// The adapter boundary for AP records: Procurify's wire answers (bills, payments), as the zod schemas of
+// schemas.ts parse them (snake_case, nested references), mapped to the domain records the use cases take
+// (shared/ap/).
 // Amounts pass through unchanged: the schemas already made each one an exact decimal string.
 import type {
   ApBill,
@@ -9,6 +10,7 @@ import type {
   InvoiceFile,
   LineFieldValue,
 } from '../ap/bill.ts';
+import type { ApPayment } from '../ap/payment.ts';
 import type {
   ProcurifyAttachment,
   ProcurifyBill,
@@ -16,6 +18,7 @@ import type {
   ProcurifyBillItem,
   ProcurifyCostAllocation,
   ProcurifyCustomFieldValue,
+  ProcurifyPayment,
 } from './schemas.ts';
 
 export function toCostAllocation(allocation: ProcurifyCostAllocation): CostAllocation {
@@ -86,5 +89,22 @@ export function toApBill(bill: ProcurifyBill): ApBill {
     lines: bill.items.map(toApBillLine),
     costs: bill.costs.map(toBillCost),
     invoiceFiles: bill.invoice_attachments.map(toInvoiceFile),
+  };
+}
+
+/** PaymentResponse → the payment the payment planners take. */
+export function toApPayment(payment: ProcurifyPayment): ApPayment {
+  return {
+    id: payment.id,
+    status: payment.status,
+    amount: payment.amount,
+    currency: payment.currency.name,
+    glCode: payment.gl_code,
+    billGroups: payment.bill_groups,
+    vendorName: payment.vendor_name,
+    paymentSourceName: payment.payment_source_name,
+    processingDate: payment.processing_date,
+    postedDate: payment.posted_date,
+    updatedAt: payment.updated_at,
   };
 }

@@ -1,17 +1,13 @@
 // Procurify payments (`/api/public/v1/payments/`): the list (page numbers) and the change scan by update
 // time, how a payment was applied to bills (read from its bill groups' bills), and the company's
 // payment methods.
+
+import type { ApPayment, PaymentApplication, PaymentApplications } from '../ap/payment.ts';
 import { compareDecimals, sumDecimals } from '../money/money.ts';
+import { toApPayment } from './ap-records.ts';
 import type { RestProcurifyBills } from './bills.ts';
 import { listPages, scanByTime, toIso } from './paging.ts';
-import type {
-  PaymentApplication,
-  PaymentApplications,
-  PaymentListFilter,
-  PaymentScanFilter,
-  ProcurifyPayment,
-  ProcurifyPayments,
-} from './ports.ts';
+import type { PaymentListFilter, PaymentScanFilter, ProcurifyPayments } from './ports.ts';
 import { companyPaymentMethodSchema, paymentSchema } from './schemas.ts';
 import type { ProcurifyTransport } from './transport.ts';
 
@@ -24,7 +20,7 @@ export class RestProcurifyPayments implements ProcurifyPayments {
     this.bills = bills;
   }
 
-  async *listPayments(filter: PaymentListFilter = {}) {
+  async *listPayments(filter: PaymentListFilter = {}): AsyncIterable<ApPayment> {
     const statuses = filter.statuses === undefined ? undefined : new Set<string>(filter.statuses);
     const rows = listPages(
       this.transport,
@@ -42,11 +38,11 @@ export class RestProcurifyPayments implements ProcurifyPayments {
     );
     for await (const payment of rows) {
       if (statuses !== undefined && (payment.status === null || !statuses.has(payment.status))) continue;
-      yield payment;
+      yield toApPayment(payment);
     }
   }
 
-  async *scanPayments(filter: PaymentScanFilter = {}) {
+  async *scanPayments(filter: PaymentScanFilter = {}): AsyncIterable<ApPayment> {
     const statuses = filter.statuses === undefined ? undefined : new Set<string>(filter.statuses);
     const rows = scanByTime(this.transport, {
       path: '/api/public/v1/payments/',
@@ -63,14 +59,14 @@ export class RestProcurifyPayments implements ProcurifyPayments {
     });
     for await (const payment of rows) {
       if (statuses !== undefined && (payment.status === null || !statuses.has(payment.status))) continue;
-      yield payment;
+      yield toApPayment(payment);
     }
   }
 
-  async getPaymentApplications(payment: ProcurifyPayment): Promise<PaymentApplications> {
+  async getPaymentApplications(payment: ApPayment): Promise<PaymentApplications> {
     const applications: PaymentApplication[] = [];
     const seen = new Set<string>();
-    for (const group of payment.bill_groups) {
+    for (const group of payment.billGroups) {
       for await (const summary of this.bills.listBills({ group })) {
         if (seen.has(summary.uuid)) continue;
         seen.add(summary.uuid);

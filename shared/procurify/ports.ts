@@ -1,10 +1,11 @@
 // The ports apsync's use cases reach Procurify through: one small interface per job (vendors, account
 // codes, departments, bills, paying bills, payments, invoice files), the filters and answers they take
-// and give. Bills come as domain records (shared/ap/), mapped from the wire at the adapter boundary
+// and give. Bills and payments come as domain records (shared/ap/), mapped from the wire at the adapter boundary
 // (ap-records.ts); master data still as the wire records of schemas.ts, written as the bodies of
 // writes.ts. The HTTP adapter (client.ts) implements them all; the use-case tests implement them in
 // memory. Use cases import this file, never the client.
 import type { ApBill, InvoiceFile } from '../ap/bill.ts';
+import type { ApPayment, PaymentApplications, ProcurifyPaymentStatus } from '../ap/payment.ts';
 import type {
   ProcurifyAccountCode,
   ProcurifyBillSummary,
@@ -12,8 +13,6 @@ import type {
   ProcurifyCurrency,
   ProcurifyDepartment,
   ProcurifyLocation,
-  ProcurifyPayment,
-  ProcurifyPaymentStatus,
   ProcurifyVendor,
 } from './schemas.ts';
 import type {
@@ -26,16 +25,20 @@ import type {
 
 export { procurifyBillStatus } from '../ap/bill.ts';
 export {
-  type ProcurifyAccountCode,
-  type ProcurifyBillSummary,
-  type ProcurifyCompanyPaymentMethod,
-  type ProcurifyCurrency,
-  type ProcurifyDepartment,
-  type ProcurifyLocation,
-  type ProcurifyPayment,
+  type ApPayment,
+  type PaymentApplication,
+  type PaymentApplications,
   type ProcurifyPaymentStatus,
-  type ProcurifyVendor,
   procurifyPaymentStatuses,
+} from '../ap/payment.ts';
+export type {
+  ProcurifyAccountCode,
+  ProcurifyBillSummary,
+  ProcurifyCompanyPaymentMethod,
+  ProcurifyCurrency,
+  ProcurifyDepartment,
+  ProcurifyLocation,
+  ProcurifyVendor,
 } from './schemas.ts';
 export type {
   AccountCodeCreate,
@@ -83,26 +86,6 @@ export interface PaymentScanFilter {
   updatedAfter?: DateInput;
   updatedBefore?: DateInput;
   statuses?: ProcurifyPaymentStatus[];
-}
-
-/** The amount of a payment applied to one bill. */
-export interface PaymentApplication {
-  billUuid: string;
-  billId: number;
-  vendorId: number;
-  currency: string;
-  amount: string;
-}
-
-export interface PaymentApplications {
-  applications: PaymentApplication[];
-  appliedTotal: string;
-  /**
-   * Whether the applications add up to the payment's amount. Procurify's payment list gives only bill
-   * groups; each bill shows its latest payment (`bill_payment`), so the split of an older payment of a
-   * bill that was paid again later cannot be read back: then `complete` is false.
-   */
-  complete: boolean;
 }
 
 export interface MarkBillsPaidResult {
@@ -171,10 +154,10 @@ export interface ProcurifyBillPayer {
 
 export interface ProcurifyPayments {
   /** Page-number iteration (fine for static reads; pollers should use scanPayments). */
-  listPayments(filter?: PaymentListFilter): AsyncIterable<ProcurifyPayment>;
+  listPayments(filter?: PaymentListFilter): AsyncIterable<ApPayment>;
   /** Every payment updated in the window, without skipping any that change during the scan. */
-  scanPayments(filter?: PaymentScanFilter): AsyncIterable<ProcurifyPayment>;
-  getPaymentApplications(payment: ProcurifyPayment): Promise<PaymentApplications>;
+  scanPayments(filter?: PaymentScanFilter): AsyncIterable<ApPayment>;
+  getPaymentApplications(payment: ApPayment): Promise<PaymentApplications>;
   listCompanyPaymentMethods(): AsyncIterable<ProcurifyCompanyPaymentMethod>;
 }
 

@@ -336,18 +336,6 @@ export const markAsPaidAnswerSchema = z
 
 // ---- payments -------------------------------------------------------------------------------------
 
-export const procurifyPaymentStatuses = [
-  'draft',
-  'pending_approval',
-  'approved',
-  'denied',
-  'paid',
-  'processing',
-  'failed',
-  'scheduled',
-] as const;
-export type ProcurifyPaymentStatus = (typeof procurifyPaymentStatuses)[number];
-
 /** One row of `GET /api/public/v1/payments/` (PaymentResponse). */
 export const paymentSchema = z.object({
   id: z.number().int(),

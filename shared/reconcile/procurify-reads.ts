@@ -31,8 +31,8 @@ export function createProcurifyBulkReads(client: ProcurifyListClient): Procurify
           id: String(payment.id),
           status: payment.status,
           amount: payment.amount,
-          currency: payment.currency.name,
-          updatedAt: payment.updated_at,
+          currency: payment.currency,
+          updatedAt: payment.updatedAt,
         };
       }
     },

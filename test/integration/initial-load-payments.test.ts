@@ -305,7 +305,7 @@ describe('initial load: payments of the loaded bills (push mode)', () => {
     await waitFor(() => Date.now() > Date.parse(windowStart) || undefined, 'the clock past the window start');
     stack.procurify.store.editBill(bill.uuid, { note: 'checked at go-live' });
     for await (const payment of procurify.listPayments({ ids: [Number(paymentId)] })) {
-      expect(payment.updated_at < windowStart).toBe(true);
+      expect(payment.updatedAt < windowStart).toBe(true);
     }
 
     const loaded = await backfillPayments(deps(), { since: windowStart });

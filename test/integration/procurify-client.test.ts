@@ -144,7 +144,7 @@ describe('lists', () => {
       client.listPayments({ updatedAfter: start, statuses: ['paid', 'processing'] }),
     );
     expect(recent.map((p) => p.id)).toEqual([target.id]);
-    expect(recent[0]).toMatchObject({ status: 'paid', gl_code: expect.any(String) });
+    expect(recent[0]).toMatchObject({ status: 'paid', glCode: expect.any(String) });
   });
 
   it('page numbers skip bills that move during the read; scanBills reads them all', async () => {
@@ -197,7 +197,7 @@ describe('lists', () => {
     expect(new Set(all.map((p) => p.id)).size).toBe(sandbox.store.payments.size);
     const paid = await collect(client.scanPayments({ statuses: ['paid'] }));
     expect(paid.length).toBe([...sandbox.store.payments.values()].filter((p) => p.status === 'paid').length);
-    const times = all.map((p) => p.updated_at);
+    const times = all.map((p) => p.updatedAt);
     expect([...times].sort()).toEqual(times);
   });
 
@@ -268,7 +268,7 @@ describe('bills, payments and mark-as-paid', () => {
       payment_date: '2025-06-25',
     });
     const [payment] = await collect(client.listPayments({ ids: [recorded.id] }));
-    expect(payment).toMatchObject({ amount: '820.50', gl_code: '1020', bill_groups: [expect.any(Number)] });
+    expect(payment).toMatchObject({ amount: '820.50', glCode: '1020', billGroups: [expect.any(Number)] });
     const resolved = await client.getPaymentApplications(payment!);
     expect(resolved.complete).toBe(true);
     expect(resolved.appliedTotal).toBe('820.50');

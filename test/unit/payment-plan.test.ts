@@ -1,6 +1,7 @@
 // planVendorPayment (shared/payments/vendor-payment-plan.ts): the Vendor Payment a Procurify payment
 // becomes, and every data error with its message, without I/O. Also the cents arithmetic it relies on.
 import { describe, expect, it } from 'vitest';
+import type { ApPayment, PaymentApplications } from '../../shared/ap/payment.ts';
 import { DataError } from '../../shared/errors.ts';
 import { formatCents, toCents } from '../../shared/money/money.ts';
 import {
@@ -11,23 +12,20 @@ import {
   type PaymentPlanResult,
   planVendorPayment,
 } from '../../shared/payments/vendor-payment-plan.ts';
-import type { PaymentApplications, ProcurifyPayment } from '../../shared/procurify/index.ts';
 import type { RecordLink } from '../../shared/state/model.ts';
 
-const payment = (overrides: Partial<ProcurifyPayment> = {}): ProcurifyPayment => ({
+const payment = (overrides: Partial<ApPayment> = {}): ApPayment => ({
   id: 77,
-  uuid: 'pay-uuid',
   status: 'paid',
   amount: '150.00',
-  currency: { id: 1, name: 'USD' },
-  gl_code: '1000',
-  bill_groups: [5],
-  vendor_name: 'Acme Office Supply',
-  payment_source_name: 'Operating - Check',
-  processing_date: '2026-03-01',
-  posted_date: '2026-03-02',
-  created_at: '2026-03-01T10:00:00Z',
-  updated_at: '2026-03-02T10:00:00Z',
+  currency: 'USD',
+  glCode: '1000',
+  billGroups: [5],
+  vendorName: 'Acme Office Supply',
+  paymentSourceName: 'Operating - Check',
+  processingDate: '2026-03-01',
+  postedDate: '2026-03-02',
+  updatedAt: '2026-03-02T10:00:00Z',
   ...overrides,
 });
 
@@ -91,7 +89,7 @@ function plan(
     accounts?: NetSuitePaymentAccount[];
     glCode?: string | null;
     existing?: ExistingVendorPayment;
-    payment?: Partial<ProcurifyPayment>;
+    payment?: Partial<ApPayment>;
   } = {},
 ): PaymentPlanResult {
   return planVendorPayment(
@@ -149,7 +147,7 @@ describe('planVendorPayment', () => {
   });
 
   it('uses the processing date when the payment has no posted date', () => {
-    const result = plan([app('b1', '10.00')], { payment: { posted_date: null } });
+    const result = plan([app('b1', '10.00')], { payment: { postedDate: null } });
     expect(result.ok && result.plan.tranDate).toBe('2026-03-01');
   });
 
@@ -283,7 +281,7 @@ describe('planVendorPayment', () => {
 
   it('refuses a payment without any date', () => {
     const result = refusal(
-      plan([app('b1', '1.00')], { payment: { posted_date: null, processing_date: null } }),
+      plan([app('b1', '1.00')], { payment: { postedDate: null, processingDate: null } }),
     );
     expect(result.error.message).toMatch(/^Payment date missing/);
   });

@@ -1,11 +1,11 @@
-// The adapter boundary for AP records (shared/procurify/ap-records.ts): Procurify's wire answers, parsed
-// by the schemas of shared/procurify/schemas.ts, mapped to the domain records of shared/ap/. Every
+// The adapter boundary for AP records (shared/procurify/ap-records.ts): Procurify's wire answers (bills,
+// payments), parsed by the schemas of shared/procurify/schemas.ts, mapped to the domain records of shared/ap/. Every
 // field is compared whole (toEqual fails on a field dropped, renamed or swapped: each source value is
 // distinct), with nulls, absent optional fields and JSON-number amounts.
 import { describe, expect, it } from 'vitest';
 import type { ApBill } from '../../shared/ap/bill.ts';
-import { toApBill, toInvoiceFile } from '../../shared/procurify/ap-records.ts';
-import { attachmentSchema, billSchema } from '../../shared/procurify/schemas.ts';
+import { toApBill, toApPayment, toInvoiceFile } from '../../shared/procurify/ap-records.ts';
+import { attachmentSchema, billSchema, paymentSchema } from '../../shared/procurify/schemas.ts';
 
 /** BillRead with every field apsync reads set, each to a value found nowhere else. */
 const fullBillRead = {
@@ -285,6 +285,66 @@ describe('BillRead → AP bill', () => {
       mimetype: null,
       length: null,
       sha1: null,
+    });
+  });
+});
+
+/** PaymentResponse with every field apsync reads set, each to a value found nowhere else. */
+const fullPayment = {
+  id: 77,
+  uuid: 'pay-uuid',
+  status: 'paid',
+  amount: 150.5,
+  currency: { id: 2, name: 'CAD' },
+  gl_code: '1000',
+  bill_groups: [5, 6],
+  vendor_name: 'Acme Office Supply',
+  payment_source_name: 'Operating - Check',
+  processing_date: '2026-03-01',
+  posted_date: '2026-03-02',
+  created_at: '2026-02-28T10:00:00Z',
+  updated_at: '2026-03-02T10:00:00Z',
+};
+
+describe('PaymentResponse → AP payment', () => {
+  it('maps every field the payment planners read, a JSON-number amount as its decimal string', () => {
+    expect(toApPayment(paymentSchema.parse(fullPayment))).toEqual({
+      id: 77,
+      status: 'paid',
+      amount: '150.5',
+      currency: 'CAD',
+      glCode: '1000',
+      billGroups: [5, 6],
+      vendorName: 'Acme Office Supply',
+      paymentSourceName: 'Operating - Check',
+      processingDate: '2026-03-01',
+      postedDate: '2026-03-02',
+      updatedAt: '2026-03-02T10:00:00Z',
+    });
+  });
+
+  it('maps absent optional fields to null or an empty list', () => {
+    const {
+      gl_code: _gl,
+      bill_groups: _groups,
+      vendor_name: _vendor,
+      payment_source_name: _source,
+      processing_date: _processing,
+      posted_date: _posted,
+      ...required
+    } = fullPayment;
+    expect(toApPayment(paymentSchema.parse({ ...required, status: null, amount: '0.10' }))).toEqual({
+      id: 77,
+      status: null,
+      amount: '0.10',
+      currency: 'CAD',
+      glCode: null,
+      billGroups: [],
+      vendorName: null,
+      paymentSourceName: null,
+      processingDate: null,
+      postedDate: null,
+      updatedAt: '2026-03-02T10:00:00Z',
     });
   });
 });

@@ -2,12 +2,13 @@
 // vendors (external id unique, PATCH changes only what it names), account codes (no `active` in a
 // write: the API cannot change it), departments and locations, bills (list and scan by modification time, both bounds inclusive as the API's `_0`/`_1` filters,
 // oldest first; read one by uuid; a missing one is the DataError 404 the client throws) and their
-// invoice files (downloaded by attachment, a missing file a DataError naming it). Bills are held as
-// Procurify holds them (BillRead) and read through the adapter's own wire → domain mapping
-// (shared/procurify/ap-records.ts), as the HTTP client reads them.
+// invoice files (downloaded by attachment, a missing file a DataError naming it). Bills and payments are
+// held as Procurify holds them (BillRead, PaymentResponse) and read through the adapter's own wire →
+// domain mapping (shared/procurify/ap-records.ts), as the HTTP client reads them.
 import type { ApBill, InvoiceFile } from '../../../shared/ap/bill.ts';
+import type { ApPayment } from '../../../shared/ap/payment.ts';
 import { DataError } from '../../../shared/errors.ts';
-import { toApBill } from '../../../shared/procurify/ap-records.ts';
+import { toApBill, toApPayment } from '../../../shared/procurify/ap-records.ts';
 import type {
   AccountCodeCreate,
   AccountCodeWrite,
@@ -30,14 +31,13 @@ import type {
   ProcurifyDepartments,
   ProcurifyInvoiceFiles,
   ProcurifyLocation,
-  ProcurifyPayment,
   ProcurifyPayments,
   ProcurifyVendor,
   ProcurifyVendors,
   VendorPatch,
   VendorWrite,
 } from '../../../shared/procurify/ports.ts';
-import type { ProcurifyBill } from '../../../shared/procurify/schemas.ts';
+import type { ProcurifyBill, ProcurifyPayment } from '../../../shared/procurify/schemas.ts';
 import { Faults } from './faults.ts';
 
 export type ProcurifyOperation =
@@ -343,7 +343,7 @@ export class InMemoryProcurify
   }
 
   /** Payments by update time (both bounds inclusive), status, bill group and id, oldest first. */
-  async *listPayments(filter: PaymentListFilter = {}): AsyncIterable<ProcurifyPayment> {
+  async *listPayments(filter: PaymentListFilter = {}): AsyncIterable<ApPayment> {
     this.faults.check('listPayments');
     const after = time(filter.updatedAfter);
     const before = time(filter.updatedBefore);
@@ -361,11 +361,11 @@ export class InMemoryProcurify
     const key = filter.orderBy?.replace('-', '') === 'created_at' ? 'created_at' : 'updated_at';
     found.sort((a, b) => Date.parse(a[key]) - Date.parse(b[key]));
     if (filter.orderBy?.startsWith('-') === true) found.reverse();
-    for (const payment of found) yield structuredClone(payment);
+    for (const payment of found) yield toApPayment(structuredClone(payment));
   }
 
   /** Payments updated in the window with these statuses, oldest update first (never skipping one). */
-  async *scanPayments(filter: PaymentScanFilter = {}): AsyncIterable<ProcurifyPayment> {
+  async *scanPayments(filter: PaymentScanFilter = {}): AsyncIterable<ApPayment> {
     yield* this.listPayments({
       ...(filter.updatedAfter === undefined ? {} : { updatedAfter: filter.updatedAfter }),
       ...(filter.updatedBefore === undefined ? {} : { updatedBefore: filter.updatedBefore }),
@@ -373,7 +373,7 @@ export class InMemoryProcurify
     });
   }
 
-  async getPaymentApplications(payment: ProcurifyPayment): Promise<PaymentApplications> {
+  async getPaymentApplications(payment: ApPayment): Promise<PaymentApplications> {
     return structuredClone(
       this.applications.get(payment.id) ?? { applications: [], appliedTotal: '0', complete: false },
     );

@@ -6,6 +6,7 @@
 // in NetSuite parked for review, never written again; NetSuite refusing the write in its own words; an
 // outage passed on; the id read again when the upsert does not name it.
 import { beforeEach, describe, expect, it } from 'vitest';
+import type { ApPayment } from '../../../shared/ap/payment.ts';
 import { DataError, TransientError } from '../../../shared/errors.ts';
 import { decidePayment } from '../../../shared/payments/decide-payment.ts';
 import {
@@ -14,7 +15,9 @@ import {
   paymentRef,
   pushPayment,
 } from '../../../shared/payments/push-payment.ts';
-import type { PaymentApplication, ProcurifyPayment } from '../../../shared/procurify/ports.ts';
+import { toApPayment } from '../../../shared/procurify/ap-records.ts';
+import type { PaymentApplication } from '../../../shared/procurify/ports.ts';
+import type { ProcurifyPayment } from '../../../shared/procurify/schemas.ts';
 import { ManualClock } from '../../support/in-memory/clock.ts';
 import { InMemoryNetSuite } from '../../support/in-memory/netsuite.ts';
 import { InMemoryPaymentFacts } from '../../support/in-memory/payment-facts.ts';
@@ -29,23 +32,26 @@ let netsuite: InMemoryNetSuite;
 let facts: InMemoryPaymentFacts;
 const ref = paymentRef('55');
 
-const payment = (overrides: Partial<ProcurifyPayment> = {}): ProcurifyPayment =>
-  procurify.putPayment({
-    id: 55,
-    uuid: 'p-55',
-    status: 'paid',
-    amount: '150.25',
-    currency: { id: 1, name: 'USD' },
-    gl_code: '1000',
-    bill_groups: [],
-    vendor_name: 'Northwind',
-    payment_source_name: null,
-    processing_date: null,
-    posted_date: '2026-11-02T09:00:00Z',
-    created_at: '2026-11-01T00:00:00Z',
-    updated_at: '2026-11-02T10:00:00Z',
-    ...overrides,
-  });
+/** Payment 55 put in Procurify, and as the port gives it (the adapter's own wire → domain mapping). */
+const payment = (overrides: Partial<ProcurifyPayment> = {}): ApPayment =>
+  toApPayment(
+    procurify.putPayment({
+      id: 55,
+      uuid: 'p-55',
+      status: 'paid',
+      amount: '150.25',
+      currency: { id: 1, name: 'USD' },
+      gl_code: '1000',
+      bill_groups: [],
+      vendor_name: 'Northwind',
+      payment_source_name: null,
+      processing_date: null,
+      posted_date: '2026-11-02T09:00:00Z',
+      created_at: '2026-11-01T00:00:00Z',
+      updated_at: '2026-11-02T10:00:00Z',
+      ...overrides,
+    }),
+  );
 const application = (billUuid: string, amount: string, vendorId = 7): PaymentApplication => ({
   billUuid,
   billId: Number(billUuid.replace(/\D/g, '')),

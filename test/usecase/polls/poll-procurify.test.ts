@@ -6,7 +6,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { BillMessage } from '../../../shared/events/bill-message.ts';
 import type { PaymentMessage } from '../../../shared/events/payment-message.ts';
 import { changePaymentMode } from '../../../shared/payment-mode.ts';
-import type { ProcurifyPayment } from '../../../shared/procurify/ports.ts';
+import type { ProcurifyPayment } from '../../../shared/procurify/schemas.ts';
 import { pollProcurify } from '../../../shared/procurify-poll/poll-procurify.ts';
 import { ManualClock } from '../../support/in-memory/clock.ts';
 import { InMemoryProcurify } from '../../support/in-memory/procurify.ts';
