@@ -1,5 +1,6 @@
 // Composition root of payment-push-worker: its dependencies built from the environment, once per container.
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import { dynamoDbClient } from '../../shared/aws/sdk-clients.ts';
 import type { Environment } from '../../shared/config/environment.ts';
 import { queueRetries, syncFunctionParts } from '../../shared/config/runtime-parts.ts';
 import { functionDefinition } from '../../shared/function-registry.ts';
@@ -26,7 +27,9 @@ export function composePaymentPushWorker(env: Environment): PaymentPushWorkerDep
     facts,
     state,
     defaultMode: readDefaultPaymentMode(env),
-    once: createPaymentPushOnce(new DynamoDBPersistenceLayer({ tableName: config.idempotencyTable })),
+    once: createPaymentPushOnce(
+      new DynamoDBPersistenceLayer({ tableName: config.idempotencyTable, awsSdkV3Client: dynamoDbClient() }),
+    ),
     failures: state,
     ...queueRetries(config.paymentQueueUrl, settings),
   };

@@ -4,13 +4,14 @@
 // (infra/cli/services.ts). Only where the AWS SDK clients point differs: a function's own account and
 // region, or the CLI's target (RuntimeAws).
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SQSClient } from '@aws-sdk/client-sqs';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import {
   type MessageVisibility,
   type RetryDelayPolicy,
   SqsMessageVisibility,
 } from '../aws/message-visibility.ts';
+import { dynamoDbClient, sqsClient } from '../aws/sdk-clients.ts';
 import type { FunctionDefinition } from '../function-registry.ts';
 import { DynamoStateStore } from '../state/state-store.ts';
 import {
@@ -32,8 +33,8 @@ export interface RuntimeAws {
 
 /** A function's own: the SDK's defaults (the Lambda's region and role; endpoints from the environment). */
 export const functionAws: RuntimeAws = {
-  dynamodb: () => new DynamoDBClient({}),
-  sqs: () => new SQSClient({}),
+  dynamodb: dynamoDbClient,
+  sqs: sqsClient,
   secrets: () => new SecretsProvider(),
 };
 

@@ -1,0 +1,23 @@
+// The AWS SDK clients the functions call on every record (DynamoDB, SQS), as the composition roots
+// build them: the SDK's defaults (the Lambda's region and role; endpoints from the environment), less
+// the SDK's logger middleware. apsync gives the SDK no logger, yet that middleware still walks every
+// request's input and every answer to mask their sensitive fields for a log line nobody writes (the
+// `logger?.info?.(…)` of @aws-sdk/core's loggerMiddleware evaluates its arguments first): CPU on every
+// call for nothing. Errors still reach the caller, classified (sdk-errors.ts).
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+
+/** The name @aws-sdk/core registers its logger middleware under (loggerMiddlewareOptions). */
+const sdkLoggerMiddleware = 'loggerMiddleware';
+
+/** A client without the SDK's logger middleware (see above). */
+export function withoutSdkLogging<C extends { middlewareStack: { remove(name: string): boolean } }>(
+  client: C,
+): C {
+  client.middlewareStack.remove(sdkLoggerMiddleware);
+  return client;
+}
+
+export const dynamoDbClient = (): DynamoDBClient => withoutSdkLogging(new DynamoDBClient({}));
+
+export const sqsClient = (): SQSClient => withoutSdkLogging(new SQSClient({}));

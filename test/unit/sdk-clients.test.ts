@@ -1,0 +1,27 @@
+// The SDK clients the functions call on every record (shared/aws/sdk-clients.ts): built without the
+// SDK's logger middleware (it masks every input and answer for a log line nobody writes), the rest of
+// the SDK's stack as it is.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { describe, expect, it } from 'vitest';
+import { dynamoDbClient, sqsClient } from '../../shared/aws/sdk-clients.ts';
+import { functionAws } from '../../shared/config/runtime-parts.ts';
+
+const middleware = (client: { middlewareStack: { identify(): string[] } }) =>
+  client.middlewareStack.identify().map((entry) => entry.split(' ')[0]);
+
+describe('SDK clients of the functions', () => {
+  it('have no logger middleware, and every other middleware of a default client', () => {
+    const reference = middleware(new DynamoDBClient({}));
+    // The name it is removed by: a renamed middleware in a new SDK would stay unnoticed otherwise.
+    expect(reference).toContain('loggerMiddleware');
+    for (const client of [dynamoDbClient(), functionAws.dynamodb()]) {
+      expect(middleware(client)).toEqual(reference.filter((name) => name !== 'loggerMiddleware'));
+      client.destroy();
+    }
+    for (const client of [sqsClient(), functionAws.sqs()]) {
+      expect(middleware(client)).not.toContain('loggerMiddleware');
+      expect(middleware(client)).toContain('httpSigningMiddleware');
+      client.destroy();
+    }
+  });
+});
