@@ -89,23 +89,7 @@ export function createRecord(
   const draft: FieldBag = {};
   for (const [key, value] of Object.entries(parsed.fields)) if (value !== null) draft[key] = value;
   if (options.externalId !== undefined) draft.externalId = options.externalId;
-  const touchedLines = new Set<StoredLine>();
-  const linePaths = new Map<StoredLine, string>();
-  for (const [name, patches] of Object.entries(parsed.sublists)) {
-    draft[name] = mergeSublist(type, name, [], patches, true, touchedLines, linePaths);
-  }
-  if (parsed.system.status !== undefined) draft.statusOverride = parsed.system.status;
-  applyCustomDefaults(store, type, draft);
-  const changed = new Set([...Object.keys(parsed.fields), ...Object.keys(parsed.sublists)]);
-  rules[type].complete(draft, {
-    store,
-    origin: context.origin,
-    existing: undefined,
-    changed,
-    touchedLines,
-    linePaths,
-  });
-  checkMandatoryCustomFields(store, type, draft);
+  completeDraft(context, type, draft, parsed, undefined);
   let id = parsed.system.id;
   if (id !== undefined) {
     if (!store.idFree(type, id))
@@ -145,24 +129,7 @@ export function updateRecord(
       draft.externalId = options.externalId;
     }
   }
-  const touchedLines = new Set<StoredLine>();
-  const linePaths = new Map<StoredLine, string>();
-  for (const [name, patches] of Object.entries(parsed.sublists)) {
-    const current = Array.isArray(draft[name]) ? (draft[name] as StoredLine[]) : [];
-    draft[name] = mergeSublist(
-      type,
-      name,
-      current,
-      patches,
-      context.replace.has(name),
-      touchedLines,
-      linePaths,
-    );
-  }
-  if (parsed.system.status !== undefined) draft.statusOverride = parsed.system.status;
-  const changed = new Set([...Object.keys(parsed.fields), ...Object.keys(parsed.sublists)]);
-  rules[type].complete(draft, { store, origin: context.origin, existing, changed, touchedLines, linePaths });
-  checkMandatoryCustomFields(store, type, draft);
+  completeDraft(context, type, draft, parsed, existing);
   checkExternalIdFree(store, type, draft.externalId, existing);
   const record: StoredRecord = {
     type,
@@ -172,6 +139,33 @@ export function updateRecord(
     lastModifiedDate: parsed.system.lastModifiedDate ?? store.now(),
   };
   return saveWritten(store, record, existing, parsed.warnings);
+}
+
+/**
+ * The rest of a created (no `existing`) or updated record's draft: its sublists merged (a created record's,
+ * and an updated record's named in `replace`, replaced), the status asked for, a created record's custom
+ * field defaults, then its type's rules and the mandatory custom fields.
+ */
+function completeDraft(
+  context: WriteContext,
+  type: RecordType,
+  draft: FieldBag,
+  parsed: ReturnType<typeof parseRecordBody>,
+  existing: StoredRecord | undefined,
+): void {
+  const store = context.store;
+  const touchedLines = new Set<StoredLine>();
+  const linePaths = new Map<StoredLine, string>();
+  for (const [name, patches] of Object.entries(parsed.sublists)) {
+    const current = existing !== undefined && Array.isArray(draft[name]) ? (draft[name] as StoredLine[]) : [];
+    const replace = existing === undefined || context.replace.has(name);
+    draft[name] = mergeSublist(type, name, current, patches, replace, touchedLines, linePaths);
+  }
+  if (parsed.system.status !== undefined) draft.statusOverride = parsed.system.status;
+  if (existing === undefined) applyCustomDefaults(store, type, draft);
+  const changed = new Set([...Object.keys(parsed.fields), ...Object.keys(parsed.sublists)]);
+  rules[type].complete(draft, { store, origin: context.origin, existing, changed, touchedLines, linePaths });
+  checkMandatoryCustomFields(store, type, draft);
 }
 
 /** Saves a created (no `existing`) or updated record, then runs its type's after-save rule. */
