@@ -1,21 +1,15 @@
 // The NetSuite sandbox's File Cabinet: folders, files (base64 content with its size and SHA-1) and the
-// files attached to records. Written by the attachment RESTlet (restlet.ts), seeds and the admin API;
-// `attachedFiles` lets tests see what a record carries. Facts from Oracle help: N/file (file.create,
+// files attached to records. Written by the attachment RESTlet (restlet.ts, through suitescript.ts), seeds
+// and the admin API; `attachedFiles` lets tests see what a record carries. Facts from Oracle help: N/file (file.create,
 // File.save, file.Type; "Content held in memory is limited to 10MB"), N/record record.attach; the file
-// types and string limit from the RESTlet's contract facts (infra/contracts/facts/apsync-restlet.ts).
+// types from the RESTlet's contract facts (infra/contracts/facts/apsync-restlet.ts).
 import { createHash } from 'node:crypto';
-import { attachFileTypes, MAX_RESTLET_STRING } from '../../contracts/facts/apsync-restlet.ts';
+import { attachFileTypes } from '../../contracts/facts/apsync-restlet.ts';
 import { problems } from './problem.ts';
 import type { RecordType } from './record-types.ts';
 import type { RecordStore, StoredRecord } from './store.ts';
 import { textField } from './store.ts';
 import type { TypeRules } from './type-rules.ts';
-
-/**
- * The `file.Type` names the sandbox accepts (the ones attachments use) and the RESTlet string limit (10 MB,
- * Oracle help: RESTlets): the attachment RESTlet's own, as its contract facts state them.
- */
-export { attachFileTypes as fileTypes, MAX_RESTLET_STRING };
 
 // A character class and a length check, not a repeated group: a group repeated over megabytes of text
 // overflows the regular expression engine's stack.

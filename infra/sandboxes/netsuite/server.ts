@@ -188,7 +188,7 @@ const restlet: SandboxRoute = async (core, req, res, url, method) => {
     }
     throw new RestletError(400, 'SYNTAX_ERROR', 'The request body is not valid JSON.');
   }
-  sendJson(res, 200, runAttachRestlet(core.store, body));
+  sendJson(res, 200, runAttachRestlet(core, body));
 };
 
 function readJson(req: IncomingMessage): Promise<unknown> {
