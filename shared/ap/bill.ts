@@ -1,7 +1,8 @@
 // Domain: a Procurify AP bill as apsync's bill planners and use cases read it — its lines with their
 // tax, shipping and cost allocations (account code, department, location), its bill-level costs and
-// invoice files, vendor, currency and status. Plain data, no I/O: the Procurify adapter maps its wire
-// answer (BillRead, shared/procurify/schemas.ts) to it (shared/procurify/ap-records.ts). Money stays an
+// invoice files, vendor, currency and status — and a row of the bill list (what the polls, the initial
+// load and reconciliation read). Plain data, no I/O: the Procurify adapter maps its wire answers
+// (BillRead, SimpleBill: shared/procurify/schemas.ts) to them (shared/procurify/ap-records.ts). Money stays an
 // exact decimal string, as Procurify wrote it (read with shared/bills/bill-money.ts `toUnits`).
 
 /** Procurify's bill status integers (BillRead `status`). */
@@ -107,4 +108,22 @@ export interface ApBill {
   lines: ApBillLine[];
   costs: BillCost[];
   invoiceFiles: InvoiceFile[];
+}
+
+/** A row of Procurify's bill list: what the polls, the initial load and reconciliation read of a bill. */
+export interface ApBillSummary {
+  id: number;
+  uuid: string;
+  /** One of procurifyBillStatus. */
+  status: number;
+  /** When Procurify last modified the bill (ISO 8601, possibly with microseconds). */
+  lastModified: string;
+  invoiceNumber: string | null;
+  /** The bill group (a payment names the groups of the bills it pays); null when it has none. */
+  group: number | null;
+  /**
+   * What the vendor is owed (decimal string): the list's `invoice_total` (lines + tax + shipping +
+   * costs), else its total with tax; null when the list gives neither.
+   */
+  total: string | null;
 }

@@ -152,12 +152,12 @@ export async function backfillBills(
     const enqueuedAt = now().toISOString();
     for await (const summary of scan) {
       const uuid = summary.uuid.toLowerCase();
-      if (summary.last_modified_datetime === resumedAt && readBefore.has(uuid)) continue;
+      if (summary.lastModified === resumedAt && readBefore.has(uuid)) continue;
       counts.scanned += 1;
       // A bill changed during the read comes again: more read than counted.
       counts.total = Math.max(counts.total, counts.scanned);
-      if (summary.last_modified_datetime !== lastModified) readAtLast = [];
-      lastModified = summary.last_modified_datetime;
+      if (summary.lastModified !== lastModified) readAtLast = [];
+      lastModified = summary.lastModified;
       readAtLast.push(uuid);
       if (!writableBillStatuses.has(summary.status)) {
         counts.notApproved += 1;
@@ -168,7 +168,7 @@ export async function backfillBills(
           kind: 'bill',
           origin: 'backfill',
           billUuid: uuid,
-          lastModified: summary.last_modified_datetime,
+          lastModified: summary.lastModified,
           enqueuedAt,
         });
       }

@@ -5,10 +5,12 @@
 // are marked paid in Procurify with the date of the NetSuite payment. The decision is the pull's own
 // (planPaidBillUpdates: paid in full → mark, partly paid → noted, not markable → said why). Resumable
 // (configuration item `paid-bill-backfill`, load-cursor.ts); NetSuite read through the governed client.
+
+import type { ApBillSummary } from '../ap/bill.ts';
 import { classOf, type SyncError } from '../errors.ts';
 import type { SuiteQl } from '../netsuite/index.ts';
 import type { PaymentMode } from '../payment-mode.ts';
-import type { ProcurifyBillPayer, ProcurifyBillSummary, ProcurifyBills } from '../procurify/ports.ts';
+import type { ProcurifyBillPayer, ProcurifyBills } from '../procurify/ports.ts';
 import type { RecordLink, RecordRef } from '../state/model.ts';
 import type { AuditTrail, ConfigStore, LinkStore } from '../state/ports.ts';
 import { billsOfWindow, keepListed, type LoadCursor, type LoadOptions, listingPhase } from './load-cursor.ts';
@@ -75,8 +77,8 @@ const billRef = (uuid: string): RecordRef => ({ system: 'procurify', kind: 'bill
  */
 export const backfillPaidBills = listingPhase({
   name: paidBillBackfillConfigName,
-  timeOf: (bill: ProcurifyBillSummary) => bill.last_modified_datetime,
-  keyOf: (bill: ProcurifyBillSummary) => bill.uuid.toLowerCase(),
+  timeOf: (bill: ApBillSummary) => bill.lastModified,
+  keyOf: (bill: ApBillSummary) => bill.uuid.toLowerCase(),
   defaultBatchSize: 100,
   emptyCounts: (): PaidBillBackfillCounts => ({
     read: 0,
@@ -107,7 +109,7 @@ export const backfillPaidBills = listingPhase({
 
 async function handleBatch(
   deps: BackfillPaidBillsDependencies,
-  batch: ProcurifyBillSummary[],
+  batch: ApBillSummary[],
   counts: PaidBillBackfillCounts,
   extra: PaidBillListing,
 ): Promise<void> {

@@ -169,8 +169,8 @@ async function* paymentsOfLoadedBills(
   for await (const bill of billsOfWindow(procurify, [...writableBillStatuses], window)) {
     if (bill.group === null) continue;
     const seen = groups.get(bill.group);
-    if (seen === undefined || bill.last_modified_datetime > seen) {
-      groups.set(bill.group, bill.last_modified_datetime);
+    if (seen === undefined || bill.lastModified > seen) {
+      groups.set(bill.group, bill.lastModified);
     }
   }
   const ids = [...groups.keys()];

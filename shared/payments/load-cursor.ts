@@ -4,10 +4,12 @@
 // cursor — the modification time of the last record handled, the counts — is kept in a configuration
 // item of the state table, so an interrupted load resumes after the last batch it finished, and
 // `apsync status` shows how far it got (initial-load.ts).
+
+import type { ApBillSummary } from '../ap/bill.ts';
 import type { BillBackfillPhase } from '../bills/backfill-bills.ts';
 import { DataError } from '../errors.ts';
 import { type PaymentMode, readPaymentMode } from '../payment-mode.ts';
-import type { ProcurifyBillSummary, ProcurifyBills } from '../procurify/ports.ts';
+import type { ProcurifyBills } from '../procurify/ports.ts';
 import type { ConfigStore } from '../state/ports.ts';
 
 export type LoadPhase = BillBackfillPhase;
@@ -247,7 +249,7 @@ export function billsOfWindow(
   procurify: Pick<ProcurifyBills, 'scanBills'>,
   status: number[],
   window: { after?: string; before?: string },
-): AsyncIterable<ProcurifyBillSummary> {
+): AsyncIterable<ApBillSummary> {
   return procurify.scanBills({
     status,
     ...(window.after === undefined ? {} : { modifiedAfter: window.after }),

@@ -16,6 +16,7 @@
 // - parked bills whose missing mapping may now exist are sent again (resendParkedBills).
 // Reads use scanBills/scanPayments, which never skip a record that changes during the read.
 // First run: history is the backfill's job (`apsync backfill`); the poll starts one overlap before now.
+import type { ApBillSummary } from '../ap/bill.ts';
 import type { ApPayment } from '../ap/payment.ts';
 import type { QueuePublisher } from '../aws/queue-publisher.ts';
 import {
@@ -35,12 +36,7 @@ import {
   runPoll,
   type WatermarkedFlow,
 } from '../poll/watermarked-poll.ts';
-import type {
-  ProcurifyBillSummary,
-  ProcurifyBills,
-  ProcurifyPaymentStatus,
-  ProcurifyPayments,
-} from '../procurify/ports.ts';
+import type { ProcurifyBills, ProcurifyPaymentStatus, ProcurifyPayments } from '../procurify/ports.ts';
 import type {
   AuditTrail,
   ConfigStore,
@@ -171,17 +167,17 @@ export async function pollProcurify(
 
       const bills: FlowPollSummary = { enqueued: 0, alreadyEnqueued: 0 };
       summary.bills = bills;
-      const billEnd = await passOf<ProcurifyBillSummary, BillMessage>(
+      const billEnd = await passOf<ApBillSummary, BillMessage>(
         'bills',
         {
           // Every bill is read (Procurify has no status filter) so the watermark passes them all.
           scan: (from) => deps.procurify.scanBills({ modifiedAfter: from }),
           accept: (bill) => polledBillStatuses.has(bill.status),
           idOf: (bill) => bill.uuid,
-          timeOf: (bill) => bill.last_modified_datetime,
+          timeOf: (bill) => bill.lastModified,
           queue: deps.bills,
           kind: 'bill',
-          about: (bill) => ({ billUuid: bill.uuid.toLowerCase(), lastModified: bill.last_modified_datetime }),
+          about: (bill) => ({ billUuid: bill.uuid.toLowerCase(), lastModified: bill.lastModified }),
         },
         bills,
       );

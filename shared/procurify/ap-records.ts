@@ -5,6 +5,7 @@
 import type {
   ApBill,
   ApBillLine,
+  ApBillSummary,
   BillCost,
   CostAllocation,
   InvoiceFile,
@@ -16,6 +17,7 @@ import type {
   ProcurifyBill,
   ProcurifyBillCost,
   ProcurifyBillItem,
+  ProcurifyBillSummary,
   ProcurifyCostAllocation,
   ProcurifyCustomFieldValue,
   ProcurifyPayment,
@@ -89,6 +91,19 @@ export function toApBill(bill: ProcurifyBill): ApBill {
     lines: bill.items.map(toApBillLine),
     costs: bill.costs.map(toBillCost),
     invoiceFiles: bill.invoice_attachments.map(toInvoiceFile),
+  };
+}
+
+/** SimpleBill (a row of the bill list) → the bill summary the polls, loads and reconciliation take. */
+export function toApBillSummary(bill: ProcurifyBillSummary): ApBillSummary {
+  return {
+    id: bill.id,
+    uuid: bill.uuid,
+    status: bill.status,
+    lastModified: bill.last_modified_datetime,
+    invoiceNumber: bill.invoice_number,
+    group: bill.group,
+    total: bill.invoice_total ?? bill.total_cost_with_tax ?? null,
   };
 }
 

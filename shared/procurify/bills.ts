@@ -2,10 +2,10 @@
 // procurify.openapi.yml PaginationDocs) and the change scan by modification time, one bill
 // by UUID (mapped to the domain's AP bill), and mark-as-paid for a batch, which after a failure that
 // may hide a success re-reads the bills and posts again only for those still unpaid.
-import type { ApBill } from '../ap/bill.ts';
+import type { ApBill, ApBillSummary } from '../ap/bill.ts';
 import { procurifyBillStatus } from '../ap/bill.ts';
 import { DataError, SyncError } from '../errors.ts';
-import { toApBill } from './ap-records.ts';
+import { toApBill, toApBillSummary } from './ap-records.ts';
 import { ProcurifyEndpoint } from './endpoint.ts';
 import { source, writeMayHaveHappened } from './errors.ts';
 import { scanByTime, toIso } from './paging.ts';
@@ -25,7 +25,7 @@ import {
 } from './schemas.ts';
 
 export class RestProcurifyBills extends ProcurifyEndpoint implements ProcurifyBills, ProcurifyBillPayer {
-  async *listBills(filter: BillListFilter = {}) {
+  async *listBills(filter: BillListFilter = {}): AsyncIterable<ApBillSummary> {
     const statuses = filter.status === undefined ? undefined : new Set([filter.status].flat());
     const rows = this.list('/api/v3/ap/bills/', billSummarySchema, 'bill list', {
       last_modified_datetime_0: toIso(filter.modifiedAfter),
@@ -37,11 +37,11 @@ export class RestProcurifyBills extends ProcurifyEndpoint implements ProcurifyBi
     for await (const bill of rows) {
       if (statuses !== undefined && !statuses.has(bill.status)) continue;
       if (filter.group !== undefined && bill.group !== filter.group) continue;
-      yield bill;
+      yield toApBillSummary(bill);
     }
   }
 
-  async *scanBills(filter: BillScanFilter = {}) {
+  async *scanBills(filter: BillScanFilter = {}): AsyncIterable<ApBillSummary> {
     const statuses = filter.status === undefined ? undefined : new Set([filter.status].flat());
     const rows = scanByTime(this.transport, {
       path: '/api/v3/ap/bills/',
@@ -58,7 +58,7 @@ export class RestProcurifyBills extends ProcurifyEndpoint implements ProcurifyBi
     });
     for await (const bill of rows) {
       if (statuses !== undefined && !statuses.has(bill.status)) continue;
-      yield bill;
+      yield toApBillSummary(bill);
     }
   }
 

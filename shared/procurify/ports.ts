@@ -4,11 +4,10 @@
 // (ap-records.ts); master data still as the wire records of schemas.ts, written as the bodies of
 // writes.ts. The HTTP adapter (client.ts) implements them all; the use-case tests implement them in
 // memory. Use cases import this file, never the client.
-import type { ApBill, InvoiceFile } from '../ap/bill.ts';
+import type { ApBill, ApBillSummary, InvoiceFile } from '../ap/bill.ts';
 import type { ApPayment, PaymentApplications, ProcurifyPaymentStatus } from '../ap/payment.ts';
 import type {
   ProcurifyAccountCode,
-  ProcurifyBillSummary,
   ProcurifyCompanyPaymentMethod,
   ProcurifyCurrency,
   ProcurifyDepartment,
@@ -33,7 +32,6 @@ export {
 } from '../ap/payment.ts';
 export type {
   ProcurifyAccountCode,
-  ProcurifyBillSummary,
   ProcurifyCompanyPaymentMethod,
   ProcurifyCurrency,
   ProcurifyDepartment,
@@ -135,12 +133,12 @@ export interface ProcurifyDepartments {
 
 export interface ProcurifyBills {
   /** Page-number iteration (fine for static reads; pollers should use scanBills). */
-  listBills(filter?: BillListFilter): AsyncIterable<ProcurifyBillSummary>;
+  listBills(filter?: BillListFilter): AsyncIterable<ApBillSummary>;
   /**
    * Every bill modified in the window, by modification time, without skipping any when bills change
    * during the scan (a bill changed meanwhile may come twice). For pollers.
    */
-  scanBills(filter?: BillScanFilter): AsyncIterable<ProcurifyBillSummary>;
+  scanBills(filter?: BillScanFilter): AsyncIterable<ApBillSummary>;
   /** How many bills (any status: the list has no status filter) were modified in the window. */
   countBills(filter?: Omit<BillScanFilter, 'status'>): Promise<number>;
   getBill(uuid: string): Promise<ApBill>;

@@ -19,9 +19,9 @@ export function createProcurifyBulkReads(client: ProcurifyListClient): Procurify
           uuid: bill.uuid.toLowerCase(),
           id: bill.id,
           status: bill.status,
-          total: bill.invoice_total ?? bill.total_cost_with_tax ?? null,
-          invoiceNumber: bill.invoice_number,
-          lastModified: bill.last_modified_datetime,
+          total: bill.total,
+          invoiceNumber: bill.invoiceNumber,
+          lastModified: bill.lastModified,
         };
       }
     },

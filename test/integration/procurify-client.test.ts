@@ -188,7 +188,7 @@ describe('lists', () => {
     const tie = bills[3]!.modified;
     for (const bill of bills.slice(3)) bill.modified = tie;
     const seen = await collect(client.scanBills({ modifiedAfter: start }));
-    expect(seen.map((b) => b.invoice_number).sort()).toEqual(bills.map((b) => b.invoice_number).sort());
+    expect(seen.map((b) => b.invoiceNumber).sort()).toEqual(bills.map((b) => b.invoice_number).sort());
   });
 
   it('scans payments by update time, filtering statuses', async () => {

@@ -4,8 +4,13 @@
 // distinct), with nulls, absent optional fields and JSON-number amounts.
 import { describe, expect, it } from 'vitest';
 import type { ApBill } from '../../shared/ap/bill.ts';
-import { toApBill, toApPayment, toInvoiceFile } from '../../shared/procurify/ap-records.ts';
-import { attachmentSchema, billSchema, paymentSchema } from '../../shared/procurify/schemas.ts';
+import { toApBill, toApBillSummary, toApPayment, toInvoiceFile } from '../../shared/procurify/ap-records.ts';
+import {
+  attachmentSchema,
+  billSchema,
+  billSummarySchema,
+  paymentSchema,
+} from '../../shared/procurify/schemas.ts';
 
 /** BillRead with every field apsync reads set, each to a value found nowhere else. */
 const fullBillRead = {
@@ -345,6 +350,62 @@ describe('PaymentResponse → AP payment', () => {
       processingDate: null,
       postedDate: null,
       updatedAt: '2026-03-02T10:00:00Z',
+    });
+  });
+});
+
+/** SimpleBill (a row of the bill list) with every field apsync reads set, each to a distinct value. */
+const fullSummary = {
+  id: 42,
+  uuid: '3f2b8c1e-9a4d-4e6f-8b2a-1c3d5e7f9a0b',
+  status: 4,
+  last_modified_datetime: '2026-11-01T10:00:00.123456Z',
+  invoice_number: 'INV-1001',
+  vendor: { id: 7, name: 'Northwind Paper Co' },
+  currency: { id: 1, name: 'USD' },
+  group: 12,
+  version: 3,
+  total_cost_with_tax: '155.78',
+  invoice_total: '162.78',
+  invoice_date: '2026-10-27',
+  due_date: '2026-11-26',
+};
+
+describe('SimpleBill → bill summary', () => {
+  it('maps every field the polls, loads and reconciliation read; the total is what the vendor is owed', () => {
+    expect(toApBillSummary(billSummarySchema.parse(fullSummary))).toEqual({
+      id: 42,
+      uuid: '3f2b8c1e-9a4d-4e6f-8b2a-1c3d5e7f9a0b',
+      status: 4,
+      lastModified: '2026-11-01T10:00:00.123456Z',
+      invoiceNumber: 'INV-1001',
+      group: 12,
+      total: '162.78',
+    });
+  });
+
+  it('falls back to the total with tax, then to null; absent optional fields are null', () => {
+    const { invoice_total: _owed, ...withTax } = fullSummary;
+    expect(toApBillSummary(billSummarySchema.parse(withTax)).total).toBe('155.78');
+    const {
+      invoice_number: _number,
+      group: _group,
+      total_cost_with_tax: _withTax,
+      invoice_date: _date,
+      due_date: _due,
+      ...bare
+    } = withTax;
+    expect(toApBillSummary(billSummarySchema.parse({ ...bare, total_cost_with_tax: 99.5 })).total).toBe(
+      '99.5',
+    );
+    expect(toApBillSummary(billSummarySchema.parse(bare))).toEqual({
+      id: 42,
+      uuid: '3f2b8c1e-9a4d-4e6f-8b2a-1c3d5e7f9a0b',
+      status: 4,
+      lastModified: '2026-11-01T10:00:00.123456Z',
+      invoiceNumber: null,
+      group: null,
+      total: null,
     });
   });
 });

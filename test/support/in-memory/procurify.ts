@@ -5,10 +5,10 @@
 // invoice files (downloaded by attachment, a missing file a DataError naming it). Bills and payments are
 // held as Procurify holds them (BillRead, PaymentResponse) and read through the adapter's own wire →
 // domain mapping (shared/procurify/ap-records.ts), as the HTTP client reads them.
-import type { ApBill, InvoiceFile } from '../../../shared/ap/bill.ts';
+import type { ApBill, ApBillSummary, InvoiceFile } from '../../../shared/ap/bill.ts';
 import type { ApPayment } from '../../../shared/ap/payment.ts';
 import { DataError } from '../../../shared/errors.ts';
-import { toApBill, toApPayment } from '../../../shared/procurify/ap-records.ts';
+import { toApBill, toApBillSummary, toApPayment } from '../../../shared/procurify/ap-records.ts';
 import type {
   AccountCodeCreate,
   AccountCodeWrite,
@@ -23,7 +23,6 @@ import type {
   ProcurifyAccountCode,
   ProcurifyAccountCodes,
   ProcurifyBillPayer,
-  ProcurifyBillSummary,
   ProcurifyBills,
   ProcurifyCompanyPaymentMethod,
   ProcurifyCurrency,
@@ -318,7 +317,7 @@ export class InMemoryProcurify
     return { billUuids: uuids, paymentDate, alreadyPaid: [] };
   }
 
-  async *listBills(filter: BillListFilter = {}): AsyncIterable<ProcurifyBillSummary> {
+  async *listBills(filter: BillListFilter = {}): AsyncIterable<ApBillSummary> {
     yield* this.summaries({ ...filter, status: filter.status }).filter(
       (bill) => filter.group === undefined || bill.group === filter.group,
     );
@@ -329,7 +328,7 @@ export class InMemoryProcurify
     return this.summaries(filter).length;
   }
 
-  async *scanBills(filter: BillScanFilter = {}): AsyncIterable<ProcurifyBillSummary> {
+  async *scanBills(filter: BillScanFilter = {}): AsyncIterable<ApBillSummary> {
     this.faults.check('scanBills');
     for (const summary of this.summaries(filter)) {
       yield summary;
@@ -399,7 +398,7 @@ export class InMemoryProcurify
     modifiedAfter?: Date | string;
     modifiedBefore?: Date | string;
     status?: number | number[];
-  }): ProcurifyBillSummary[] {
+  }): ApBillSummary[] {
     const statuses = filter.status === undefined ? undefined : new Set([filter.status].flat());
     const after = time(filter.modifiedAfter);
     const before = time(filter.modifiedBefore);
@@ -413,18 +412,20 @@ export class InMemoryProcurify
         );
       })
       .sort((a, b) => Date.parse(a.last_modified_datetime) - Date.parse(b.last_modified_datetime))
-      .map((bill) => ({
-        id: bill.id,
-        uuid: bill.uuid,
-        status: bill.status,
-        last_modified_datetime: bill.last_modified_datetime,
-        invoice_number: bill.invoice_number,
-        vendor: { id: bill.vendor.id, name: bill.vendor.name },
-        currency: bill.currency,
-        group: bill.group,
-        total_cost_with_tax: bill.total_cost_with_tax,
-        invoice_date: bill.invoice_date,
-        due_date: bill.due_date,
-      }));
+      .map((bill) =>
+        toApBillSummary({
+          id: bill.id,
+          uuid: bill.uuid,
+          status: bill.status,
+          last_modified_datetime: bill.last_modified_datetime,
+          invoice_number: bill.invoice_number,
+          vendor: { id: bill.vendor.id, name: bill.vendor.name },
+          currency: bill.currency,
+          group: bill.group,
+          total_cost_with_tax: bill.total_cost_with_tax,
+          invoice_date: bill.invoice_date,
+          due_date: bill.due_date,
+        }),
+      );
   }
 }
