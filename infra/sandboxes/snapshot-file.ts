@@ -67,6 +67,14 @@ export interface SnapshotJournal {
 /** The journal is compacted into the snapshot once it is larger than this and than the snapshot. */
 const minimumCompactionBytes = 1024 * 1024;
 
+/** The snapshot file at `path`; none when the sandbox keeps its state in memory only (no data file). */
+export function snapshotFileAt(
+  path: string | undefined,
+  options: Omit<SnapshotFileOptions, 'path'>,
+): SnapshotFile | undefined {
+  return path === undefined ? undefined : new SnapshotFile({ path, ...options });
+}
+
 export class SnapshotFile {
   readonly path: string;
   readonly #options: SnapshotFileOptions;

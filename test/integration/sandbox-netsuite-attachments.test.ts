@@ -1,5 +1,5 @@
-// Conformance of the NetSuite sandbox's attachment RESTlet (the contract of infra/netsuite-script/
-// apsync_attach_rl.js, issue 11 §1): store a file in a File Cabinet folder and attach it to a vendor bill
+// Conformance of the NetSuite sandbox's attachment RESTlet (infra/netsuite-script/apsync_attach_rl.js run
+// by the sandbox, issue 11 §1): store a file in a File Cabinet folder and attach it to a vendor bill
 // once, the {ok: false, code} refusals, the platform's own RESTlet errors, and files kept across restarts.
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';

@@ -1,8 +1,9 @@
 // Checks the attachment RESTlet NetSuite runs (infra/netsuite-script/apsync_attach_rl.js): the real file is
 // loaded in a VM with fakes of N/file, N/search, N/query, N/record, N/crypto, N/encode and N/log, and must
-// answer the shared contract cases exactly as the NetSuite sandbox's RESTlet does, store the bytes it was
-// sent, stay within RESTlet governance and let unexpected errors through to NetSuite. Its requests and
-// answers in the shared cases must fit the RESTlet's contract facts (infra/contracts/facts/apsync-restlet.ts).
+// answer the shared contract cases as it does in the NetSuite sandbox (which runs the same file), store
+// the bytes it was sent, stay within RESTlet governance and let unexpected errors through to NetSuite.
+// Its requests and answers in the shared cases must fit the RESTlet's contract facts
+// (infra/contracts/facts/apsync-restlet.ts).
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

@@ -6,7 +6,7 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import type { FaultPlan } from '../faults.ts';
 import { startHttpServer } from '../http-server.ts';
-import { SnapshotFile } from '../snapshot-file.ts';
+import { snapshotFileAt } from '../snapshot-file.ts';
 import { type NetSuiteSandboxCredentials, type SandboxClientRegistration, TOKEN_PATH } from './auth.ts';
 import { NetSuiteSandboxCore, type SandboxConfig, type SeedInput, type SeedResult } from './core.ts';
 import type { BulkBillOptions, DemoOptions, DemoSummary } from './demo-data.ts';
@@ -151,16 +151,12 @@ export async function startNetSuiteSandbox(options: NetSuiteSandboxOptions = {})
   const accountId = options.accountId ?? '1234567_SB1';
   let integration: DefaultIntegration | undefined;
   const journal = new NetSuiteJournal();
-  const file =
-    options.dataFile === undefined
-      ? undefined
-      : new SnapshotFile({
-          path: options.dataFile,
-          sandbox: 'netsuite',
-          version: netsuiteSnapshotVersion,
-          capture: () => captureNetSuite(core, integration!),
-          journal,
-        });
+  const file = snapshotFileAt(options.dataFile, {
+    sandbox: 'netsuite',
+    version: netsuiteSnapshotVersion,
+    capture: () => captureNetSuite(core, integration!),
+    journal,
+  });
   const stored = file?.read(netsuiteSnapshotSchema);
   const core = new NetSuiteSandboxCore({
     accountId,

@@ -44,7 +44,7 @@
 //   connection-loss rules, the request log or stats.
 import { FaultPlan } from '../faults.ts';
 import { startHttpServer } from '../http-server.ts';
-import { SnapshotFile } from '../snapshot-file.ts';
+import { snapshotFileAt } from '../snapshot-file.ts';
 import { handleAdminRequest } from './admin.ts';
 import { handleApiRequest } from './api.ts';
 import { type ClientCredentials, TokenRegistry } from './auth.ts';
@@ -185,16 +185,12 @@ export async function startProcurifySandbox(
   const seed = options.seed ?? 1;
   const store = new ProcurifyStore(clock, seed);
   const journal = new ProcurifyJournal();
-  const file =
-    options.dataFile === undefined
-      ? undefined
-      : new SnapshotFile({
-          path: options.dataFile,
-          sandbox: 'procurify',
-          version: procurifySnapshotVersion,
-          capture: () => ({ store: store.snapshot(), clients: state.clients, config: state.config }),
-          journal,
-        });
+  const file = snapshotFileAt(options.dataFile, {
+    sandbox: 'procurify',
+    version: procurifySnapshotVersion,
+    capture: () => ({ store: store.snapshot(), clients: state.clients, config: state.config }),
+    journal,
+  });
   const stored = file?.read(procurifySnapshotSchema);
   if (stored !== undefined) store.restore(storeSnapshotOf(stored));
   const clients =

@@ -32,6 +32,23 @@ export type Schema = Record<string, FieldSpec>;
 
 const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
+/** DRF's refusal of a value that is not a dictionary, naming the value's Python type. */
+function notADictionary(value: unknown): { ok: false; errors: FieldErrors } {
+  const got = Array.isArray(value)
+    ? 'list'
+    : value === null
+      ? 'NoneType'
+      : typeof value === 'string'
+        ? 'str'
+        : typeof value === 'boolean'
+          ? 'bool'
+          : 'int';
+  return {
+    ok: false,
+    errors: { non_field_errors: [`Invalid data. Expected a dictionary, but got ${got}.`] },
+  };
+}
+
 /**
  * Validates `body` against `schema`. Unknown fields are ignored (as DRF does). With `partial` (PATCH)
  * no field is required. Returns only the fields present in the body.
@@ -41,19 +58,7 @@ export function validateBody(
   schema: Schema,
   partial: boolean,
 ): Validated<Record<string, unknown>> {
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-    const got = Array.isArray(body)
-      ? 'list'
-      : body === null
-        ? 'NoneType'
-        : typeof body === 'string'
-          ? 'str'
-          : 'int';
-    return {
-      ok: false,
-      errors: { non_field_errors: [`Invalid data. Expected a dictionary, but got ${got}.`] },
-    };
-  }
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return notADictionary(body);
   const input = body as Record<string, unknown>;
   const errors: FieldErrors = {};
   const value: Record<string, unknown> = {};
@@ -152,19 +157,7 @@ function validateField(
     }
     case 'paymentTerm': {
       // A nested PaymentTermRequest {name, description?, active?}, as the OpenAPI document writes it.
-      if (typeof raw !== 'object' || Array.isArray(raw)) {
-        const got = Array.isArray(raw)
-          ? 'list'
-          : typeof raw === 'string'
-            ? 'str'
-            : typeof raw === 'number'
-              ? 'int'
-              : 'bool';
-        return {
-          ok: false,
-          errors: { non_field_errors: [`Invalid data. Expected a dictionary, but got ${got}.`] },
-        };
-      }
+      if (typeof raw !== 'object' || Array.isArray(raw)) return notADictionary(raw);
       const nested = validateBody(raw, paymentTermSchema, false);
       return nested.ok ? { ok: true, value: nested.value } : { ok: false, errors: nested.errors };
     }
