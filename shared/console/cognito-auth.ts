@@ -37,9 +37,23 @@ function selfUrl(request: ConsoleRequest, base: string): string {
   return `https://${host}${base}`;
 }
 
+/**
+ * The issuer's key set, made on the first verification: jose's remote key set builds `Headers` at once,
+ * and Node's first `Headers` or `fetch` loads its HTTP client (undici), tens of ms of a cold start the
+ * sign-in redirect never needs. The first verification fetches the keys, and so loads it anyway.
+ */
+function remoteKeys(issuer: string): JWTVerifyGetKey {
+  let keys: JWTVerifyGetKey | undefined;
+  return (header, token) => {
+    keys ??= createRemoteJWKSet(new URL(`${issuer}/.well-known/jwks.json`));
+    return keys(header, token);
+  };
+}
+
 export function createCognitoAuth(settings: CognitoAuthSettings): ConsoleAuth {
-  const keys = settings.keys ?? createRemoteJWKSet(new URL(`${settings.issuer}/.well-known/jwks.json`));
-  const call = settings.fetch ?? fetch;
+  const keys = settings.keys ?? remoteKeys(settings.issuer);
+  // Read when called, not here: the global `fetch` loads undici when first read (see remoteKeys).
+  const call: typeof fetch = settings.fetch ?? ((input, init) => fetch(input, init));
   const cookie = (name: string, value: string, base: string, maxAge?: number) =>
     `${name}=${value}; HttpOnly; Secure; SameSite=Lax; Path=${base}${maxAge === undefined ? '' : `; Max-Age=${maxAge}`}`;
   return {
