@@ -6,6 +6,7 @@
 import { checkBillSegments } from './custom-segments.ts';
 import {
   availableInSubsidiary,
+  defaultAccountId,
   defaultExchangeRate,
   isActive,
   vendorCurrencies,
@@ -169,18 +170,7 @@ export const billRules: TypeRules = {
     }
     const { subsidiary } = completeVendorTerms(store, draft, vendor, { activeSubsidiary: true });
 
-    if (draft.account === undefined) {
-      const payable = store
-        .list('account')
-        .find(
-          (account) =>
-            account.fields.acctType === 'AcctPay' &&
-            isActive(account) &&
-            availableInSubsidiary(store, account.fields, subsidiary),
-        );
-      if (payable === undefined) throw problems.missingValue('Account', 'account');
-      draft.account = payable.id;
-    }
+    if (draft.account === undefined) draft.account = defaultAccountId(store, subsidiary, 'AcctPay');
     const payable = checkSegment(
       context,
       'account',

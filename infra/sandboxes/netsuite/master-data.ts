@@ -46,6 +46,29 @@ export function availableInSubsidiary(store: RecordStore, fields: FieldBag, subs
 }
 
 /**
+ * A transaction's account when the request names none: the first active account of this type available in
+ * its subsidiary (and fitting `fits`, e.g. the payment's currency); none is NetSuite's missing Account.
+ */
+export function defaultAccountId(
+  store: RecordStore,
+  subsidiary: string,
+  acctType: string,
+  fits: (fields: FieldBag) => boolean = () => true,
+): string {
+  const account = store
+    .list('account')
+    .find(
+      (candidate) =>
+        candidate.fields.acctType === acctType &&
+        isActive(candidate) &&
+        fits(candidate.fields) &&
+        availableInSubsidiary(store, candidate.fields, subsidiary),
+    );
+  if (account === undefined) throw problems.missingValue('Account', 'account');
+  return account.id;
+}
+
+/**
  * The currencies a vendor may be billed and paid in: its primary currency and those of its currency
  * list (record API vendor-currencyListElement; a bill may use any of them).
  */

@@ -3,7 +3,7 @@
 // unpaid amount. Re-saving a payment first takes back its own earlier application, so an upsert never
 // applies twice; deleting or voiding it gives the amounts back; a voided payment refuses every write. Bills it pays get a new lastModifiedDate.
 import { billState, checkBodyClassifications, completeVendorTerms, transactionVendor } from './bills.ts';
-import { availableInSubsidiary, isActive } from './master-data.ts';
+import { availableInSubsidiary, defaultAccountId, isActive } from './master-data.ts';
 import { problems } from './problem.ts';
 import type { FieldBag, RecordStore, StoredLine, StoredRecord } from './store.ts';
 import { appliedLines, linesOf, numberField, textField } from './store.ts';
@@ -34,17 +34,12 @@ function completePayment(draft: FieldBag, context: RuleContext): void {
   // The bank account the money leaves from: NetSuite offers only active bank accounts in the payment's
   // currency and subsidiary, so anything else is an invalid value.
   if (draft.account === undefined) {
-    const bank = store
-      .list('account')
-      .find(
-        (account) =>
-          account.fields.acctType === 'Bank' &&
-          isActive(account) &&
-          textField(account.fields, 'currency') === currency &&
-          availableInSubsidiary(store, account.fields, subsidiary),
-      );
-    if (bank === undefined) throw problems.missingValue('Account', 'account');
-    draft.account = bank.id;
+    draft.account = defaultAccountId(
+      store,
+      subsidiary,
+      'Bank',
+      (fields) => textField(fields, 'currency') === currency,
+    );
   }
   const accountId = textField(draft, 'account')!;
   const account = store.get('account', accountId);
