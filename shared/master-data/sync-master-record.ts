@@ -15,7 +15,14 @@ import type {
 } from '../procurify/ports.ts';
 import type { RecordKind, RecordLink, RecordRef, SyncStatus } from '../state/model.ts';
 import { OutcomeJournal } from '../state/outcome-journal.ts';
-import type { AuditTrail, LeaseStore, LinkStore, RecordReads, SyncStateStore } from '../state/ports.ts';
+import type {
+  AuditTrail,
+  LeaseStore,
+  LinkStore,
+  RecordReads,
+  RecordWrites,
+  SyncStateStore,
+} from '../state/ports.ts';
 import { withRecordLease } from '../state/record-lease.ts';
 import {
   decideMasterRecord,
@@ -40,7 +47,7 @@ export interface SyncMasterRecordDependencies {
   netsuite: NetSuiteRecords;
   procurify: ProcurifyMasterData;
   /** With stateAndLink, a sync reads the record's state and link in one request. */
-  state: LinkStore & SyncStateStore & AuditTrail & LeaseStore & Partial<RecordReads>;
+  state: LinkStore & SyncStateStore & AuditTrail & LeaseStore & Partial<RecordReads & RecordWrites>;
   scope: MasterDataScope;
   lookups: () => Promise<ProcurifyLookups>;
   /** ISO codes of NetSuite currencies by internal id, filled as vendors are read (one GET per currency). */
@@ -303,7 +310,8 @@ class MasterRecordSync {
     const accountCode = target.kind === 'account code' ? (written as ProcurifyAccountCode) : undefined;
     const procurifyId = String(written.id);
     if (link === undefined || link.procurifyId !== procurifyId) {
-      await this.deps.state.link({
+      // Written with the audit entries, before the state (the outcome below).
+      this.journal.deferLink({
         kind: this.ref.kind,
         netsuiteId: this.ref.id,
         procurifyId,

@@ -15,7 +15,7 @@ import { type PaymentMode, type PaymentModeSetting, readPaymentMode } from '../p
 import type { ProcurifyPayments } from '../procurify/ports.ts';
 import type { RecordRef, SyncStatus } from '../state/model.ts';
 import { OutcomeJournal } from '../state/outcome-journal.ts';
-import type { AuditTrail, ConfigStore, LinkStore, SyncStateStore } from '../state/ports.ts';
+import type { AuditTrail, ConfigStore, LinkStore, RecordWrites, SyncStateStore } from '../state/ports.ts';
 import { type DecidePaymentDependencies, decidePayment, decidePaymentStatus } from './decide-payment.ts';
 import type { PaymentFactsSource } from './ports.ts';
 import type { PaymentPushOnce } from './push-once.ts';
@@ -25,7 +25,7 @@ export interface PushPaymentDependencies extends DecidePaymentDependencies {
   /** Where the Vendor Payment is written. */
   netsuite: { records: NetSuiteRecords };
   procurify: Pick<ProcurifyPayments, 'listPayments' | 'getPaymentApplications' | 'listCompanyPaymentMethods'>;
-  state: LinkStore & SyncStateStore & AuditTrail;
+  state: LinkStore & SyncStateStore & AuditTrail & Partial<RecordWrites>;
   /**
    * Runs right after the Vendor Payment was written and before apsync's own bookkeeping: the moment a
    * crash is most dangerous. Tests make it crash; production leaves it out.
@@ -36,8 +36,8 @@ export interface PushPaymentDependencies extends DecidePaymentDependencies {
 export interface HandlePaymentDependencies {
   /** The push dependencies (clients built from secrets once per container). */
   push(): Promise<PushPaymentDependencies>;
-  /** Where the payment mode, sync states and audit trails live. */
-  state: ConfigStore & SyncStateStore & AuditTrail;
+  /** Where the payment mode, links, sync states and audit trails live (the push's `state` too). */
+  state: ConfigStore & SyncStateStore & AuditTrail & LinkStore & Partial<RecordWrites>;
   defaultMode: PaymentMode;
   /**
    * The payment mode as read for this message (a worker reads it once for its batch); by default read
@@ -70,8 +70,10 @@ export const pullModeMessage = 'mode is pull';
  * A payment's journal: a payment is written to NetSuite once, so its `synced` state is final (a later
  * skip or failure is in the audit trail only; `review` still replaces it, to tell a person).
  */
-const paymentJournal = (state: SyncStateStore & AuditTrail, ref: RecordRef) =>
-  new OutcomeJournal(state, ref, { syncedIsFinal: true });
+const paymentJournal = (
+  state: SyncStateStore & AuditTrail & LinkStore & Partial<RecordWrites>,
+  ref: RecordRef,
+) => new OutcomeJournal(state, ref, { syncedIsFinal: true });
 
 /** One payment message: mode check, the payment's current status, then the push, at most once. */
 export async function handlePaymentMessage(
@@ -247,7 +249,8 @@ async function pushWithJournal(
   // Bookkeeping. A crash anywhere here is repaired by the next attempt, which finds the Vendor Payment.
   const total = formatCents(plan.totalCents);
   const message = `Vendor Payment ${vendorPaymentId} applies ${total} ${payment.currency} to ${plan.lines.length} bill(s)`;
-  await deps.state.link({
+  // Written with the audit entries, before the state (the outcome below).
+  journal.deferLink({
     kind: 'payment',
     procurifyId: paymentId,
     netsuiteId: vendorPaymentId,

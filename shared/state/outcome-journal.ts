@@ -18,13 +18,16 @@
 //   written with the next outcome's entry, before its state, in one request (appendAll), or by `flush`
 //   when the attempt ends without an outcome (a lease held by another worker): the trail is the same,
 //   in fewer writes. An attempt cut off before either (a crash, a timeout) leaves them unwritten, as it
-//   leaves its outcome: the message's next attempt notes its own.
-import { classOf } from '../errors.ts';
-import type { AuditEntry, RecordRef, RecordState, SyncStatus } from './model.ts';
-import type { AuditTrail, SyncStateStore } from './ports.ts';
+//   leaves its outcome: the message's next attempt notes its own;
+// - a link the attempt made (`deferLink`: the record written on the other side) is written with those
+//   entries, before the state (linkAndAppend: one request), so the state never says synced without it.
+import { BugError, classOf } from '../errors.ts';
+import type { AuditEntry, RecordLink, RecordRef, RecordState, SyncStatus } from './model.ts';
+import type { AuditTrail, LinkStore, RecordWrites, SyncStateStore } from './ports.ts';
 
 export type JournalStore = Pick<SyncStateStore, 'getState' | 'putState'> &
-  Pick<AuditTrail, 'append' | 'appendAll' | 'now'>;
+  Pick<AuditTrail, 'append' | 'appendAll' | 'now'> &
+  Partial<Pick<LinkStore, 'link'> & RecordWrites>;
 
 /** What a state remembers besides its status: the fields an outcome sets. */
 export interface OutcomeFields {
@@ -54,6 +57,8 @@ export class OutcomeJournal {
   private version: string | undefined;
   /** Entries noted with `defer`, not yet written. */
   private deferred: StampedEntry[] = [];
+  /** A link noted with `deferLink`, not yet written. */
+  private deferredLink: Omit<RecordLink, 'linkedAt'> | undefined;
 
   constructor(store: JournalStore, ref: RecordRef, options: OutcomeJournalOptions = {}) {
     this.store = store;
@@ -84,7 +89,15 @@ export class OutcomeJournal {
     this.deferred.push({ ...entry, at: (this.store.now?.() ?? new Date()).toISOString() });
   }
 
-  /** Writes the deferred entries, if any (an attempt that ends without an outcome). */
+  /** A link written with the next outcome's entries (or by `flush`), before its state. */
+  deferLink(link: Omit<RecordLink, 'linkedAt'>): void {
+    if (this.store.link === undefined && this.store.linkAndAppend === undefined) {
+      throw new BugError('outcome journal: its store cannot write links');
+    }
+    this.deferredLink = link;
+  }
+
+  /** Writes the deferred link and entries, if any (an attempt that ends without an outcome). */
   async flush(): Promise<void> {
     await this.write(undefined);
   }
@@ -137,10 +150,24 @@ export class OutcomeJournal {
     );
   }
 
-  /** The deferred entries and `entry`, in one request when there are several; kept if it fails. */
+  /**
+   * The deferred link, entries and `entry`, in one request where the store can; kept if it fails (the
+   * next write or flush tries them again).
+   */
   private async write(entry: JournalEntry | undefined): Promise<void> {
     const entries: Array<JournalEntry & { at?: string }> =
       entry === undefined ? [...this.deferred] : [...this.deferred, entry];
+    const link = this.deferredLink;
+    if (link !== undefined) {
+      if (this.store.linkAndAppend !== undefined) {
+        await this.store.linkAndAppend(link, this.ref, entries);
+        this.deferredLink = undefined;
+        this.deferred = this.deferred.slice(entries.length - (entry === undefined ? 0 : 1));
+        return;
+      }
+      await this.store.link?.(link);
+      this.deferredLink = undefined;
+    }
     if (entries.length === 0) return;
     if (entries.length === 1) await this.store.append(this.ref, entries[0]!);
     else if (this.store.appendAll !== undefined) await this.store.appendAll(this.ref, entries);

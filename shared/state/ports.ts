@@ -18,6 +18,18 @@ export interface LinkStore {
   findBySource(system: SystemName, kind: RecordKind, id: string): Promise<RecordLink | undefined>;
 }
 
+/**
+ * A record's link and audit entries written together (the link's two directions and the entries, in
+ * the order given): one request where the store can. Each is complete once the call returns.
+ */
+export interface RecordWrites {
+  linkAndAppend(
+    link: Omit<RecordLink, 'linkedAt'>,
+    ref: RecordRef,
+    entries: ReadonlyArray<Omit<AuditEntry, 'at'> & { at?: string }>,
+  ): Promise<void>;
+}
+
 export interface SyncStateStore {
   getState(ref: RecordRef): Promise<RecordState | undefined>;
   putState(state: Omit<RecordState, 'updatedAt'>): Promise<RecordState>;

@@ -44,6 +44,7 @@ import type {
   MessageFailure,
   MessageFailureLog,
   RecordReads,
+  RecordWrites,
   RequestWindow,
   RequestWindowStore,
   StateActivity,
@@ -71,7 +72,8 @@ export class DynamoStateStore
     VersionedConfigStore,
     RequestWindowStore,
     MessageFailureLog,
-    RecordReads
+    RecordReads,
+    RecordWrites
 {
   private readonly doc: DynamoDBDocumentClient;
   private readonly table: string;
@@ -95,11 +97,24 @@ export class DynamoStateStore
   // Links: one item per direction, so either side can be looked up with a GetItem; both are put in one
   // BatchWriteItem (not atomic, as two puts were not: a link is only trusted once its writer goes on).
   async link(link: Omit<RecordLink, 'linkedAt'>): Promise<void> {
+    await this.putAll(this.linkItems(link));
+  }
+
+  /** A link (both directions) and a record's audit entries in one BatchWriteItem. */
+  async linkAndAppend(
+    link: Omit<RecordLink, 'linkedAt'>,
+    ref: RecordRef,
+    entries: ReadonlyArray<Omit<AuditEntry, 'at'> & { at?: string }>,
+  ): Promise<void> {
+    await this.putAll([...this.linkItems(link), ...entries.map((entry) => this.auditItem(ref, entry))]);
+  }
+
+  private linkItems(link: Omit<RecordLink, 'linkedAt'>) {
     const item = { ...link, linkedAt: this.now().toISOString() };
-    await this.putAll([
-      { pk: `LINK#procurify#${link.kind}#${link.procurifyId}`, sk: 'LINK', ...item },
-      { pk: `LINK#netsuite#${link.kind}#${link.netsuiteId}`, sk: 'LINK', ...item },
-    ]);
+    return [
+      { ...linkKey('procurify', link.kind, link.procurifyId), ...item },
+      { ...linkKey('netsuite', link.kind, link.netsuiteId), ...item },
+    ];
   }
 
   /** Removes both directions of a link (the record on each side stays as it is). */

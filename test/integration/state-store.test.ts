@@ -34,7 +34,7 @@ describe('DynamoStateStore', () => {
     expect(await store.findBySource('netsuite', 'vendor', '102')).toBeUndefined();
   });
 
-  it("writes a link's two directions, and several audit entries of a record, in one request each", async () => {
+  it("writes a link's two directions, several audit entries of a record, or both, in one request each", async () => {
     const client = new DynamoDBClient(aws.clientConfig('dynamodb'));
     const requests: string[] = [];
     client.middlewareStack.add(
@@ -52,7 +52,18 @@ describe('DynamoStateStore', () => {
       { step: 'fetched' },
       { step: 'written', facts: { procurifyId: '9301' } },
     ]);
-    expect(requests).toEqual(['BatchWriteItemCommand', 'BatchWriteItemCommand']);
+    await counted.linkAndAppend(
+      { kind: 'vendor', netsuiteId: '303', procurifyId: '9303', origin: 'created' },
+      { ...ref, id: '303' },
+      [{ step: 'received' }, { step: 'written' }],
+    );
+    expect(requests).toEqual(['BatchWriteItemCommand', 'BatchWriteItemCommand', 'BatchWriteItemCommand']);
+    expect(await store.findBySource('procurify', 'vendor', '9303')).toMatchObject({ netsuiteId: '303' });
+    expect(await store.findBySource('netsuite', 'vendor', '303')).toMatchObject({ procurifyId: '9303' });
+    expect((await store.read({ ...ref, id: '303' })).map((entry) => entry.step)).toEqual([
+      'received',
+      'written',
+    ]);
     expect(await store.findBySource('procurify', 'vendor', '9301')).toMatchObject({ netsuiteId: '301' });
     expect(await store.findBySource('netsuite', 'vendor', '301')).toMatchObject({ procurifyId: '9301' });
     expect((await store.read(ref)).map((entry) => entry.step)).toEqual(['received', 'fetched', 'written']);

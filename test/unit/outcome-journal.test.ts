@@ -204,6 +204,47 @@ describe('outcome journal', () => {
     expect(store.trails.get(refKey(other))?.map((entry) => entry.step)).toEqual(['received', 'note']);
   });
 
+  it('writes a deferred link with the entries, before the state; a store without linkAndAppend links first', async () => {
+    const links: string[] = [];
+    const store = Object.assign(new BatchingStore(), {
+      async linkAndAppend(
+        link: { procurifyId: string },
+        at: RecordRef,
+        entries: ReadonlyArray<Omit<AuditEntry, 'at'> & { at?: string }>,
+      ) {
+        links.push(link.procurifyId);
+        await store.appendAll(at, entries);
+      },
+    });
+    const journal = new OutcomeJournal(store, ref);
+    journal.defer({ step: 'received' });
+    journal.deferLink({ kind: 'bill', netsuiteId: '77', procurifyId: 'b-1', origin: 'created' });
+    journal.defer({ step: 'written' });
+    await journal.outcome('synced');
+    expect(links).toEqual(['b-1']);
+    expect(store.calls).toEqual(['audit:received+written', 'put:synced']);
+    await journal.flush();
+    expect(links).toEqual(['b-1']);
+
+    const plain = Object.assign(new MapStore(), {
+      async link(link: { procurifyId: string }) {
+        plain.calls.push(`link:${link.procurifyId}`);
+      },
+    });
+    const other = new OutcomeJournal(plain, ref);
+    other.deferLink({ kind: 'bill', netsuiteId: '77', procurifyId: 'b-1', origin: 'created' });
+    await other.outcome('synced', {}, { step: 'written' });
+    expect(plain.calls).toEqual(['link:b-1', 'audit:written', 'put:synced']);
+    expect(() =>
+      new OutcomeJournal(new MapStore(), ref).deferLink({
+        kind: 'bill',
+        netsuiteId: '77',
+        procurifyId: 'b-1',
+        origin: 'created',
+      }),
+    ).toThrow(/cannot write links/);
+  });
+
   it('appends deferred entries one by one to a store that cannot append several at once', async () => {
     const store = new MapStore();
     const journal = new OutcomeJournal(store, ref);

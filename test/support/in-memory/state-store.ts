@@ -112,11 +112,26 @@ export class InMemoryStateStore
   }
 
   async link(link: Omit<RecordLink, 'linkedAt'>): Promise<void> {
+    this.putLink(link);
+  }
+
+  private putLink(link: Omit<RecordLink, 'linkedAt'>): void {
     this.faults.check('link');
     const item = stored({ ...link, linkedAt: this.now().toISOString() });
     this.links.set(`procurify#${link.kind}#${link.procurifyId}`, item);
     this.faults.check('link:second-direction');
     this.links.set(`netsuite#${link.kind}#${link.netsuiteId}`, item);
+  }
+
+  /** As the adapter's one BatchWriteItem: the link (failing as link would), then the entries. */
+  async linkAndAppend(
+    link: Omit<RecordLink, 'linkedAt'>,
+    ref: RecordRef,
+    entries: ReadonlyArray<Omit<AuditEntry, 'at'> & { at?: string }>,
+  ): Promise<void> {
+    this.faults.check('append');
+    this.putLink(link);
+    for (const entry of entries) this.appendOne(ref, entry);
   }
 
   async unlink(link: Pick<RecordLink, 'kind' | 'procurifyId' | 'netsuiteId'>): Promise<void> {

@@ -97,7 +97,7 @@ describe('vendors', () => {
     ]);
   });
 
-  it("reads a sync's state and link in one request, and writes its trail with its outcome in one, stamped as each step happened", async () => {
+  it("reads a sync's state and link in one request, and writes its link and trail in one, stamped as each step happened", async () => {
     const id = vendor();
     const requests: string[] = [];
     const append = state.append.bind(state);
@@ -125,6 +125,16 @@ describe('vendors', () => {
       requests.push(`findBySource ${args.join(' ')}`);
       return findBySource(...args);
     };
+    const link = state.link.bind(state);
+    state.link = async (record) => {
+      requests.push('link');
+      return link(record);
+    };
+    const linkAndAppend = state.linkAndAppend.bind(state);
+    state.linkAndAppend = async (record, at, entries) => {
+      requests.push(`linkAndAppend ${record.procurifyId} ${entries.map((entry) => entry.step).join(',')}`);
+      return linkAndAppend(record, at, entries);
+    };
     const getState = state.getState.bind(state);
     state.getState = async (record) => {
       requests.push('getState');
@@ -139,8 +149,16 @@ describe('vendors', () => {
       return find(...args);
     };
     await syncMasterRecord(message('vendor', id), deps());
-    // The state and the link read in one request; the trail with the outcome in one.
-    expect(requests).toEqual(['stateAndLink', 'appendAll received,fetched,written', 'putState synced']);
+    // The state and the link read in one request; the new link and the trail in one, before the state.
+    const [created] = [...procurify.vendors.values()];
+    expect(requests).toEqual([
+      'stateAndLink',
+      `linkAndAppend ${created!.id} received,fetched,written`,
+      'putState synced',
+    ]);
+    expect(await state.findBySource('netsuite', 'vendor', id)).toMatchObject({
+      procurifyId: String(created!.id),
+    });
     const trail = await state.read(ref('vendor', id));
     expect(trail.map((entry) => [entry.step, entry.at])).toEqual([
       ['received', reads[0]],
