@@ -1,6 +1,6 @@
 // Domain: a Procurify payment as apsync's payment planners and use cases read it (what it pays, in which
-// currency, from which payment method, when), the payment states Procurify knows, and how a payment is
-// applied to bills. Plain data, no I/O: the Procurify adapter maps its wire answer (PaymentResponse,
+// currency, from which payment method, when), the payment states Procurify knows, how a payment is
+// applied to bills, and the company's payment methods (their GL codes). Plain data, no I/O: the Procurify adapter maps its wire answer (PaymentResponse,
 // shared/procurify/schemas.ts) to it (shared/procurify/ap-records.ts). Money is an exact decimal string.
 
 export const procurifyPaymentStatuses = [
@@ -35,6 +35,14 @@ export interface ApPayment {
   postedDate: string | null;
   /** When Procurify last updated the payment (ISO 8601). */
   updatedAt: string;
+}
+
+/** A company payment method: its name (a payment's `paymentSourceName`) and GL code. */
+export interface PaymentMethod {
+  id: number;
+  name: string;
+  /** The GL code apsync matches to the Number of a NetSuite account; null when none is set. */
+  glCode: string | null;
 }
 
 /** The amount of a payment applied to one bill. */

@@ -182,7 +182,7 @@ async function methodGlCode(
 ): Promise<string | null> {
   if (payment.paymentSourceName === null) return null;
   for await (const method of procurify.listCompanyPaymentMethods()) {
-    if (method.name === payment.paymentSourceName) return method.gl_code;
+    if (method.name === payment.paymentSourceName) return method.glCode;
   }
   return null;
 }

@@ -11,13 +11,14 @@ import type {
   InvoiceFile,
   LineFieldValue,
 } from '../ap/bill.ts';
-import type { ApPayment } from '../ap/payment.ts';
+import type { ApPayment, PaymentMethod } from '../ap/payment.ts';
 import type {
   ProcurifyAttachment,
   ProcurifyBill,
   ProcurifyBillCost,
   ProcurifyBillItem,
   ProcurifyBillSummary,
+  ProcurifyCompanyPaymentMethod,
   ProcurifyCostAllocation,
   ProcurifyCustomFieldValue,
   ProcurifyPayment,
@@ -123,3 +124,10 @@ export function toApPayment(payment: ProcurifyPayment): ApPayment {
     updatedAt: payment.updated_at,
   };
 }
+
+/** CompanyPaymentMethod → the payment method the payment planners match a payment's source with. */
+export const toPaymentMethod = (method: ProcurifyCompanyPaymentMethod): PaymentMethod => ({
+  id: method.id,
+  name: method.name,
+  glCode: method.gl_code,
+});

@@ -2,9 +2,9 @@
 // time, how a payment was applied to bills (read from its bill groups' bills), and the company's
 // payment methods.
 
-import type { ApPayment, PaymentApplication, PaymentApplications } from '../ap/payment.ts';
+import type { ApPayment, PaymentApplication, PaymentApplications, PaymentMethod } from '../ap/payment.ts';
 import { compareDecimals, sumDecimals } from '../money/money.ts';
-import { toApPayment } from './ap-records.ts';
+import { toApPayment, toPaymentMethod } from './ap-records.ts';
 import type { RestProcurifyBills } from './bills.ts';
 import { listPages, scanByTime, toIso } from './paging.ts';
 import type { PaymentListFilter, PaymentScanFilter, ProcurifyPayments } from './ports.ts';
@@ -85,13 +85,14 @@ export class RestProcurifyPayments implements ProcurifyPayments {
     return { applications, appliedTotal, complete: compareDecimals(appliedTotal, payment.amount) === 0 };
   }
 
-  listCompanyPaymentMethods() {
-    return listPages(
+  async *listCompanyPaymentMethods(): AsyncIterable<PaymentMethod> {
+    const rows = listPages(
       this.transport,
       '/api/v2/ap/company-payment-methods/',
       {},
       companyPaymentMethodSchema,
       'company payment method list',
     );
+    for await (const method of rows) yield toPaymentMethod(method);
   }
 }

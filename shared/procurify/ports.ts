@@ -5,10 +5,9 @@
 // writes.ts. The HTTP adapter (client.ts) implements them all; the use-case tests implement them in
 // memory. Use cases import this file, never the client.
 import type { ApBill, ApBillSummary, InvoiceFile } from '../ap/bill.ts';
-import type { ApPayment, PaymentApplications, ProcurifyPaymentStatus } from '../ap/payment.ts';
+import type { ApPayment, PaymentApplications, PaymentMethod, ProcurifyPaymentStatus } from '../ap/payment.ts';
 import type {
   ProcurifyAccountCode,
-  ProcurifyCompanyPaymentMethod,
   ProcurifyCurrency,
   ProcurifyDepartment,
   ProcurifyLocation,
@@ -32,7 +31,6 @@ export {
 } from '../ap/payment.ts';
 export type {
   ProcurifyAccountCode,
-  ProcurifyCompanyPaymentMethod,
   ProcurifyCurrency,
   ProcurifyDepartment,
   ProcurifyLocation,
@@ -156,7 +154,7 @@ export interface ProcurifyPayments {
   /** Every payment updated in the window, without skipping any that change during the scan. */
   scanPayments(filter?: PaymentScanFilter): AsyncIterable<ApPayment>;
   getPaymentApplications(payment: ApPayment): Promise<PaymentApplications>;
-  listCompanyPaymentMethods(): AsyncIterable<ProcurifyCompanyPaymentMethod>;
+  listCompanyPaymentMethods(): AsyncIterable<PaymentMethod>;
 }
 
 export interface ProcurifyInvoiceFiles {

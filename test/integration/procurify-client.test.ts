@@ -105,7 +105,7 @@ describe('lists', () => {
     expect(toronto.map((d) => d.name).sort()).toEqual(['IT', 'Sales']);
     expect((await collect(client.listLocations())).map((l) => l.name)).toContain('London Office');
     const methods = await collect(client.listCompanyPaymentMethods());
-    expect(methods.map((m) => m.gl_code)).toEqual(['1010', '1020', '1030', '1040', '9999']);
+    expect(methods.map((m) => m.glCode)).toEqual(['1010', '1020', '1030', '1040', '9999']);
   });
 
   it('lists bills modified in a window, keeping the asked statuses', async () => {

@@ -1,14 +1,22 @@
 // The adapter boundary for AP records (shared/procurify/ap-records.ts): Procurify's wire answers (bills,
-// payments), parsed by the schemas of shared/procurify/schemas.ts, mapped to the domain records of shared/ap/. Every
-// field is compared whole (toEqual fails on a field dropped, renamed or swapped: each source value is
-// distinct), with nulls, absent optional fields and JSON-number amounts.
+// bill list rows, payments, payment methods), parsed by the schemas of shared/procurify/schemas.ts,
+// mapped to the domain records of shared/ap/. Every field is compared whole (toEqual fails on a field
+// dropped, renamed or swapped: each source value is distinct), with nulls, absent optional fields and
+// JSON-number amounts.
 import { describe, expect, it } from 'vitest';
 import type { ApBill } from '../../shared/ap/bill.ts';
-import { toApBill, toApBillSummary, toApPayment, toInvoiceFile } from '../../shared/procurify/ap-records.ts';
+import {
+  toApBill,
+  toApBillSummary,
+  toApPayment,
+  toInvoiceFile,
+  toPaymentMethod,
+} from '../../shared/procurify/ap-records.ts';
 import {
   attachmentSchema,
   billSchema,
   billSummarySchema,
+  companyPaymentMethodSchema,
   paymentSchema,
 } from '../../shared/procurify/schemas.ts';
 
@@ -406,6 +414,29 @@ describe('SimpleBill → bill summary', () => {
       invoiceNumber: null,
       group: null,
       total: null,
+    });
+  });
+});
+
+describe('CompanyPaymentMethod → payment method', () => {
+  it('maps its id, name and GL code; a method without a GL code has null', () => {
+    const method = {
+      id: 3,
+      name: 'Operating - Check',
+      type: 1,
+      gl_code: '1010',
+      currency: { id: 1, name: 'USD' },
+    };
+    expect(toPaymentMethod(companyPaymentMethodSchema.parse(method))).toEqual({
+      id: 3,
+      name: 'Operating - Check',
+      glCode: '1010',
+    });
+    const { gl_code: _gl, currency: _currency, ...bare } = method;
+    expect(toPaymentMethod(companyPaymentMethodSchema.parse(bare))).toEqual({
+      id: 3,
+      name: 'Operating - Check',
+      glCode: null,
     });
   });
 });

@@ -6,9 +6,14 @@
 // held as Procurify holds them (BillRead, PaymentResponse) and read through the adapter's own wire →
 // domain mapping (shared/procurify/ap-records.ts), as the HTTP client reads them.
 import type { ApBill, ApBillSummary, InvoiceFile } from '../../../shared/ap/bill.ts';
-import type { ApPayment } from '../../../shared/ap/payment.ts';
+import type { ApPayment, PaymentMethod } from '../../../shared/ap/payment.ts';
 import { DataError } from '../../../shared/errors.ts';
-import { toApBill, toApBillSummary, toApPayment } from '../../../shared/procurify/ap-records.ts';
+import {
+  toApBill,
+  toApBillSummary,
+  toApPayment,
+  toPaymentMethod,
+} from '../../../shared/procurify/ap-records.ts';
 import type {
   AccountCodeCreate,
   AccountCodeWrite,
@@ -24,7 +29,6 @@ import type {
   ProcurifyAccountCodes,
   ProcurifyBillPayer,
   ProcurifyBills,
-  ProcurifyCompanyPaymentMethod,
   ProcurifyCurrency,
   ProcurifyDepartment,
   ProcurifyDepartments,
@@ -36,7 +40,11 @@ import type {
   VendorPatch,
   VendorWrite,
 } from '../../../shared/procurify/ports.ts';
-import type { ProcurifyBill, ProcurifyPayment } from '../../../shared/procurify/schemas.ts';
+import type {
+  ProcurifyBill,
+  ProcurifyCompanyPaymentMethod,
+  ProcurifyPayment,
+} from '../../../shared/procurify/schemas.ts';
 import { Faults } from './faults.ts';
 
 export type ProcurifyOperation =
@@ -378,8 +386,8 @@ export class InMemoryProcurify
     );
   }
 
-  async *listCompanyPaymentMethods(): AsyncIterable<ProcurifyCompanyPaymentMethod> {
-    for (const method of this.paymentMethods) yield structuredClone(method);
+  async *listCompanyPaymentMethods(): AsyncIterable<PaymentMethod> {
+    for (const method of this.paymentMethods) yield toPaymentMethod(structuredClone(method));
   }
 
   async downloadAttachment(attachment: InvoiceFile): Promise<DownloadedAttachment> {
