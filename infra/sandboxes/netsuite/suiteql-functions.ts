@@ -183,6 +183,28 @@ export function formatDate(stored: string, format: string): string {
   return out;
 }
 
+interface DateParts {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+}
+
+/** The format elements read as a number: the date part each sets, from the number (others are skipped). */
+const numericElements: Record<string, { part: keyof DateParts; of: (value: number) => number }> = {
+  YYYY: { part: 'year', of: (value) => value },
+  YY: { part: 'year', of: (value) => 2000 + value },
+  MM: { part: 'month', of: (value) => value },
+  DD: { part: 'day', of: (value) => value },
+  HH24: { part: 'hour', of: (value) => value },
+  HH: { part: 'hour', of: (value) => value % 12 },
+  HH12: { part: 'hour', of: (value) => value % 12 },
+  MI: { part: 'minute', of: (value) => value },
+  SS: { part: 'second', of: (value) => value },
+};
+
 /** Parses text with an Oracle format model into the stored date shape; throws when it does not fit. */
 export function parseDate(text: string, format: string, allowTime: boolean): string {
   const tokens = parseFormat(format);
@@ -210,58 +232,25 @@ export function parseDate(text: string, format: string, allowTime: boolean): str
   }
   const match = new RegExp(`${pattern}$`, 'i').exec(text.trim());
   if (match === null) throw new SuiteqlError(`Unparseable date '${text}' for format '${format}'.`);
-  let year = 1970;
-  let month = 1;
-  let day = 1;
-  let hour = 0;
-  let minute = 0;
-  let second = 0;
+  const parts: DateParts = { year: 1970, month: 1, day: 1, hour: 0, minute: 0, second: 0 };
   let afternoon: boolean | undefined;
   for (const [index, name] of groups.entries()) {
     const value = match[index + 1]!;
-    switch (name) {
-      case 'YYYY':
-        year = Number(value);
-        break;
-      case 'YY':
-        year = 2000 + Number(value);
-        break;
-      case 'MM':
-        month = Number(value);
-        break;
-      case 'MON':
-      case 'MONTH': {
-        const found = MONTHS.findIndex(
-          (candidate) => candidate.startsWith(value.toUpperCase()) && value.length >= 3,
-        );
-        if (found < 0) throw new SuiteqlError(`Unparseable date '${text}': bad month.`);
-        month = found + 1;
-        break;
-      }
-      case 'DD':
-        day = Number(value);
-        break;
-      case 'HH24':
-        hour = Number(value);
-        break;
-      case 'HH':
-      case 'HH12':
-        hour = Number(value) % 12;
-        break;
-      case 'MI':
-        minute = Number(value);
-        break;
-      case 'SS':
-        second = Number(value);
-        break;
-      case 'AM':
-      case 'PM':
-      case 'A.M.':
-      case 'P.M.':
-        afternoon = value.toUpperCase().startsWith('P');
-        break;
+    const numeric = numericElements[name];
+    if (numeric !== undefined) {
+      parts[numeric.part] = numeric.of(Number(value));
+    } else if (name === 'MON' || name === 'MONTH') {
+      const found = MONTHS.findIndex(
+        (candidate) => candidate.startsWith(value.toUpperCase()) && value.length >= 3,
+      );
+      if (found < 0) throw new SuiteqlError(`Unparseable date '${text}': bad month.`);
+      parts.month = found + 1;
+    } else if (['AM', 'PM', 'A.M.', 'P.M.'].includes(name)) {
+      afternoon = value.toUpperCase().startsWith('P');
     }
   }
+  const { year, month, day, minute, second } = parts;
+  let hour = parts.hour;
   if (afternoon === true) hour += 12;
   const check = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
   if (
