@@ -13,7 +13,7 @@ export type ScheduleKey = 'netsuitePoll' | 'procurifyPoll' | 'paidBillPull' | 'r
 export type Trigger = 'http' | `queue:${QueueKey}` | `schedule:${ScheduleKey}`;
 
 /**
- * `read`: get, batch-get, query, condition checks; `readWrite`: also put, update and delete;
+ * `read`: get, batch-get, query, condition checks; `readWrite`: also put, update, delete and batch-write;
  * `readWriteScan`: also Scan — reconciliation only, which reads every link once a run (links have no
  * index by kind).
  */

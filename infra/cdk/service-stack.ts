@@ -69,7 +69,14 @@ const readActions = [
   'dynamodb:Query',
   'dynamodb:ConditionCheckItem',
 ] as const;
-const writeActions = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'] as const;
+const writeActions = [
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  // The state store writes a sync's audit entries and a link's items in one BatchWriteItem, which IAM
+  // authorises as its own action (a transaction is authorised by its items' Put/Update/ConditionCheck).
+  'dynamodb:BatchWriteItem',
+] as const;
 /**
  * DynamoDB actions per access level; table administration is never granted, Scan only to the reconcile
  * function (readWriteScan).

@@ -184,12 +184,17 @@ export async function pushPayment(
 ): Promise<PaymentPushOutcome> {
   if (journal !== undefined) return pushWithJournal(payment, deps, journal);
   const own = paymentJournal(deps.state, paymentRef(String(payment.id)));
+  let outcome: PaymentPushOutcome;
   try {
-    return await pushWithJournal(payment, deps, own);
-  } finally {
-    // An attempt that threw before its outcome still leaves its `fetched` entry.
-    await own.flush();
+    outcome = await pushWithJournal(payment, deps, own);
+  } catch (error) {
+    // An attempt that threw before its outcome still leaves its `fetched` entry; a store error then
+    // must not hide the attempt's own.
+    await own.flush().catch(() => undefined);
+    throw error;
   }
+  await own.flush();
+  return outcome;
 }
 
 async function pushWithJournal(

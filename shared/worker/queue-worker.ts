@@ -150,7 +150,8 @@ async function prepareBatch<T, B>(
     return parsed.ok ? [parsed.message] : [];
   });
   if (messages.length === 0) return undefined;
-  const prepare = options.prepareBatch;
+  // Called as a method of its object (a class's method reads `this`).
+  const prepare = (batch: T[]) => options.prepareBatch?.(batch);
   return warnOnFailure(() => prepare(messages), 'batch read failed; each message reads for itself', {
     worker: options.name,
     messages: messages.length,
@@ -266,10 +267,11 @@ async function resendHeldLease(
   attributes[leaseWaitsAttribute] = String(waits + 1);
   // The batch parser may have left the parsed body on the record.
   const body = typeof record.body === 'string' ? record.body : JSON.stringify(record.body);
-  const resend = options.visibility.resend;
+  const { visibility } = options;
   const resent = await warnOnFailure(
     async () => {
-      await resend(options.queueUrl, { body, attributes }, delaySeconds);
+      // Called as a method of the adapter (SqsMessageVisibility.resend reads `this.client`).
+      await visibility.resend?.(options.queueUrl, { body, attributes }, delaySeconds);
       return true;
     },
     'could not send a waiting message again; it waits for the lease instead',

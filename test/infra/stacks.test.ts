@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { type BuiltApp, projectRoot } from '../../infra/cdk/build-app.ts';
 import { builtinAliases } from '../../infra/cdk/bundling.ts';
 import { allocateNetSuiteConcurrency } from '../../infra/cdk/netsuite-concurrency.ts';
-import { scheduleRateMinutes } from '../../infra/cdk/service-stack.ts';
+import { scheduleRateMinutes, tableActions } from '../../infra/cdk/service-stack.ts';
 import { outputKeys } from '../../infra/cdk/stack-outputs.ts';
 import { isOwnSource } from '../../infra/cdk/trim-source-map.ts';
 import { queueOf, scheduleOf } from '../../shared/function-registry.ts';
@@ -499,6 +499,47 @@ describe('IAM', () => {
     expect(resourcesFor('bill-sync-worker', 'sqs:ReceiveMessage')).toEqual([arn('sqs', 'apsync-bill')]);
     // Its own queue only: a bill whose lease another worker holds is sent again to wait.
     expect(resourcesFor('bill-sync-worker', 'sqs:SendMessage')).toEqual([arn('sqs', 'apsync-bill')]);
+    // The state store's batched writes (audit entries with an outcome, a link's items) need their own action.
+    for (const name of ['inbound-worker', 'bill-sync-worker', 'payment-push-worker']) {
+      expect(resourcesFor(name, 'dynamodb:BatchWriteItem'), name).toContain(
+        arn('dynamodb', 'table/apsync-state'),
+      );
+    }
+  });
+
+  it('grants every DynamoDB request the product code sends (read from the sources, not listed by hand)', () => {
+    // lib-dynamodb command → the IAM action that authorises it; a transaction is authorised by its
+    // items' own actions (Put/Update/Delete/ConditionCheck), which the access levels grant.
+    const actionOf: Record<string, readonly string[]> = {
+      GetCommand: ['dynamodb:GetItem'],
+      PutCommand: ['dynamodb:PutItem'],
+      UpdateCommand: ['dynamodb:UpdateItem'],
+      DeleteCommand: ['dynamodb:DeleteItem'],
+      QueryCommand: ['dynamodb:Query'],
+      ScanCommand: ['dynamodb:Scan'],
+      BatchGetCommand: ['dynamodb:BatchGetItem'],
+      BatchWriteCommand: ['dynamodb:BatchWriteItem'],
+      TransactWriteCommand: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'],
+    };
+    const sources = (dir: string): string[] =>
+      readdirSync(`${projectRoot}/${dir}`, { recursive: true, encoding: 'utf8' })
+        .filter((file) => file.endsWith('.ts'))
+        .map((file) => readFileSync(`${projectRoot}/${dir}/${file}`, 'utf8'));
+    const sent = new Set<string>();
+    for (const source of [...sources('shared'), ...sources('functions')]) {
+      if (!/from '@aws-sdk\/(lib|client)-dynamodb'/.test(source)) continue;
+      for (const [, command] of source.matchAll(/new (\w+Command)\(/g)) sent.add(command!);
+    }
+    expect([...sent].filter((command) => actionOf[command] === undefined)).toEqual([]);
+    expect(sent).toContain('BatchWriteCommand');
+    const scanning = new Set(tableActions.readWriteScan);
+    const writing = new Set(tableActions.readWrite);
+    for (const command of sent) {
+      for (const action of actionOf[command]!) {
+        expect(scanning.has(action), `${command} needs ${action}`).toBe(true);
+        if (action !== 'dynamodb:Scan') expect(writing.has(action), `${command} needs ${action}`).toBe(true);
+      }
+    }
   });
 });
 

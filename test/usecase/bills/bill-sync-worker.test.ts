@@ -28,19 +28,29 @@ beforeEach(async () => {
   resent = [];
 });
 
+// Methods that read `this`, as the SQS adapter's do (SqsMessageVisibility reads this.client): the worker
+// must call them on their object.
+class DelayingVisibility implements MessageVisibility {
+  protected readonly delays = delays;
+  async delay(_queueUrl: string, receiptHandle: string, seconds: number): Promise<void> {
+    this.delays.push({ receiptHandle, seconds });
+  }
+}
+
+class ResendingVisibility extends DelayingVisibility {
+  private readonly resent = resent;
+  async resend(
+    _queueUrl: string,
+    message: { body: string; attributes: Record<string, string> },
+    delaySeconds: number,
+  ): Promise<void> {
+    this.resent.push({ body: JSON.parse(message.body), attributes: message.attributes, delaySeconds });
+  }
+}
+
 function handler(options: { resend?: boolean } = {}) {
-  const visibility: MessageVisibility = {
-    delay: async (_queueUrl, receiptHandle, seconds) => {
-      delays.push({ receiptHandle, seconds });
-    },
-    ...(options.resend === false
-      ? {}
-      : {
-          resend: async (_queueUrl, message, delaySeconds) => {
-            resent.push({ body: JSON.parse(message.body), attributes: message.attributes, delaySeconds });
-          },
-        }),
-  };
+  const visibility: MessageVisibility =
+    options.resend === false ? new DelayingVisibility() : new ResendingVisibility();
   return createBillSyncWorkerHandler({
     billSync: async () => world.syncDeps(),
     visibility,
