@@ -151,11 +151,14 @@ async function prepareBatch<T, B>(
   });
   if (messages.length === 0) return undefined;
   // Called as a method of its object (a class's method reads `this`).
-  const prepare = (batch: T[]) => options.prepareBatch?.(batch);
-  return warnOnFailure(() => prepare(messages), 'batch read failed; each message reads for itself', {
-    worker: options.name,
-    messages: messages.length,
-  });
+  return warnOnFailure(
+    async () => options.prepareBatch?.(messages),
+    'batch read failed; each message reads for itself',
+    {
+      worker: options.name,
+      messages: messages.length,
+    },
+  );
 }
 
 /**
