@@ -360,25 +360,13 @@ export function demoCompany(options: DemoOptions = {}): SeedRecords {
     });
     // Bill-level costs: freight on a quarter of the bills, sometimes a handling fee too.
     const costs: NonNullable<BillInput['costs']> = [];
+    const addCost = (name: string, cents: number, accountCode: number, department: number) => {
+      costs.push({ name, amount: formatCents(cents), account_code: accountCode, department });
+      totalCents += cents;
+    };
     if (rich() < 0.25) {
-      const freight = 1500 + Math.floor(rich() * 10_500);
-      costs.push({
-        name: 'Freight',
-        amount: formatCents(freight),
-        account_code: freightCode,
-        department: pick(billDepartmentIds),
-      });
-      totalCents += freight;
-      if (rich() < 0.4) {
-        const handling = 500 + Math.floor(rich() * 2000);
-        costs.push({
-          name: 'Handling fee',
-          amount: formatCents(handling),
-          account_code: handlingCode,
-          department: 4,
-        });
-        totalCents += handling;
-      }
+      addCost('Freight', 1500 + Math.floor(rich() * 10_500), freightCode, pick(billDepartmentIds));
+      if (rich() < 0.4) addCost('Handling fee', 500 + Math.floor(rich() * 2000), handlingCode, 4);
     }
     const invoiceNumber = `INV-${String(1000 + n)}`;
     const attachments =
