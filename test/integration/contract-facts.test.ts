@@ -16,6 +16,7 @@ import {
 } from '../../infra/contracts/extract.ts';
 import {
   apsyncRestletFacts,
+  attachApiVersion,
   attachFileTypes,
   attachRecordTypes,
   attachRefusalCodes,
@@ -27,6 +28,7 @@ import {
   attachmentFileTypes,
   MAX_RESTLET_STRING as clientMaxRestletString,
 } from '../../shared/netsuite/index.ts';
+import { ATTACH_API_VERSION } from '../../shared/netsuite/restlet.ts';
 import { createFakeCrypto } from '../support/netsuite-modules/crypto.ts';
 import { createFakeEncode } from '../support/netsuite-modules/encode.ts';
 import { createFakeFileCabinet } from '../support/netsuite-modules/file-cabinet.ts';
@@ -118,6 +120,16 @@ describe('vendor contract facts', () => {
     for (const fileType of attachFileTypes)
       expect(store('vendorbill', fileType), fileType).toMatchObject({ ok: true });
     expect(store('vendorbill', 'MP3')).toMatchObject({ ok: false, code: 'BAD_CONTENT' });
+    // The version apsync's client sends is the script's; any other is refused.
+    expect(ATTACH_API_VERSION).toBe(attachApiVersion);
+    expect(
+      post({
+        apiVersion: attachApiVersion + 1,
+        record: { type: 'vendorbill', id: '42' },
+        folderId: '1234',
+        file: { name: 'f.pdf', fileType: 'PDF', contentBase64: 'QUJD' },
+      }),
+    ).toMatchObject({ ok: false, code: 'BAD_REQUEST' });
     expect(attachRecordTypes.length).toBeGreaterThan(0);
     for (const recordType of attachRecordTypes)
       expect(store(recordType, 'PDF'), recordType).toMatchObject({ ok: true });

@@ -37,6 +37,9 @@ function scriptConstant(name: string): unknown {
   return runInNewContext(`(${literal})`, {});
 }
 
+/** The script's API_VERSION: the `apiVersion` every request must carry (others: BAD_REQUEST). */
+export const attachApiVersion = scriptConstant('API_VERSION') as number;
+
 /** The script's FILE_TYPES: file.Type names it stores (others: BAD_CONTENT). */
 export const attachFileTypes = scriptConstant('FILE_TYPES') as readonly string[];
 
@@ -145,7 +148,7 @@ export const apsyncRestletFacts: ContractFacts = {
     ),
     storeAttachmentRequest: closed(
       {
-        apiVersion: { type: 'integer', enum: [1] },
+        apiVersion: { type: 'integer', enum: [attachApiVersion] },
         action: { type: 'string', enum: ['storeAttachment'] },
         record: ref('attachTarget'),
         folderId: ref('internalId'),
@@ -154,7 +157,7 @@ export const apsyncRestletFacts: ContractFacts = {
       ['action'],
     ),
     checkFolderRequest: closed({
-      apiVersion: { type: 'integer', enum: [1] },
+      apiVersion: { type: 'integer', enum: [attachApiVersion] },
       action: { type: 'string', enum: ['checkFolder'] },
       folderId: ref('internalId'),
     }),
