@@ -2,6 +2,7 @@
 // not exist yet are the fixture handler, so SQS event sources, schedules and their grants are real):
 // queue and DLQ wiring, schedules, API route, least-privilege IAM, empty secrets, alarms, outputs.
 import { readdirSync, readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { Duration } from 'aws-cdk-lib';
 import { Capture, Match, Template } from 'aws-cdk-lib/assertions';
 import { ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
@@ -185,7 +186,7 @@ describe('functions', () => {
     expect(bundle).not.toMatch(/from\s*["']@aws-sdk\//); // the SDK is bundled, not left to the runtime
     // Node built-ins come through infra/cdk/node-builtins/ (process.getBuiltinModule), never as ES module
     // imports: node:http's ES module facade alone loads undici at init (infra/cdk/bundling.ts).
-    const builtinImports = bundle.match(/(?:from\s*|import\s*\(\s*)["'](?:node:)?[a-z_/]+["']/g) ?? [];
+    const builtinImports = bundle.match(/(?:from\s*|import\s*\(\s*)["'](?:node:)?[a-z0-9_/]+["']/g) ?? [];
     expect(builtinImports.filter((statement) => !statement.includes('node:module'))).toEqual([]);
     expect(bundle).toContain('getBuiltinModule("node:http")');
     // The source map holds our sources only (infra/cdk/trim-source-map.ts).
@@ -204,6 +205,12 @@ describe('functions', () => {
       const source = readFileSync(`${projectRoot}/${shim}`, 'utf8');
       expect(source).toContain(`process.getBuiltinModule('node:${name.replace(/^node:/, '')}')`);
     }
+    // esbuild applies an alias to subpaths too (node:stream → …/stream.cjs/promises, which does not
+    // exist), so each subpath of an aliased built-in has its own shim.
+    const aliased = new Set(aliases.map((alias) => alias.split('=')[0]!));
+    const subpaths = builtinModules.filter((name) => name.includes('/') && aliased.has(name.split('/')[0]!));
+    expect(subpaths).toContain('stream/promises');
+    expect(subpaths.filter((name) => !aliased.has(name))).toEqual([]);
   });
 
   it('gives each function the names of exactly the resources it uses, and the settings', () => {

@@ -1,0 +1,2 @@
+// node:path/win32 for the bundles (infra/cdk/bundling.ts): its exports, not its ES module facade.
+module.exports = process.getBuiltinModule('node:path/win32');

@@ -1,0 +1,2 @@
+// node:stream/promises for the bundles (infra/cdk/bundling.ts): its exports, not its ES module facade.
+module.exports = process.getBuiltinModule('node:stream/promises');
