@@ -91,15 +91,22 @@ export async function handlePaymentMessage(
       ...(message.updatedAt === undefined ? {} : { updatedAt: message.updatedAt }),
     },
   });
-  let outcome: PaymentPushOutcome;
+  // Every path writes its entries with an outcome or a note; nothing is left, unless a path forgot.
+  return flushedAfter(journal, () => handleReceived(message, deps, journal, facts));
+}
+
+/**
+ * Runs an attempt, then writes what is left in its journal. When the attempt threw, its error is what
+ * the worker acts on: a store failing to write the rest then must not hide it.
+ */
+async function flushedAfter<T>(journal: OutcomeJournal, attempt: () => Promise<T>): Promise<T> {
+  let outcome: T;
   try {
-    outcome = await handleReceived(message, deps, journal, facts);
+    outcome = await attempt();
   } catch (error) {
-    // The attempt's error is what the worker acts on; a store failing here fails it anyway.
     await journal.flush().catch(() => undefined);
     throw error;
   }
-  // Every path writes its entries with an outcome or a note; nothing is left, unless a path forgot.
   await journal.flush();
   return outcome;
 }
@@ -184,17 +191,8 @@ export async function pushPayment(
 ): Promise<PaymentPushOutcome> {
   if (journal !== undefined) return pushWithJournal(payment, deps, journal);
   const own = paymentJournal(deps.state, paymentRef(String(payment.id)));
-  let outcome: PaymentPushOutcome;
-  try {
-    outcome = await pushWithJournal(payment, deps, own);
-  } catch (error) {
-    // An attempt that threw before its outcome still leaves its `fetched` entry; a store error then
-    // must not hide the attempt's own.
-    await own.flush().catch(() => undefined);
-    throw error;
-  }
-  await own.flush();
-  return outcome;
+  // An attempt that threw before its outcome still leaves its `fetched` entry.
+  return flushedAfter(own, () => pushWithJournal(payment, deps, own));
 }
 
 async function pushWithJournal(
