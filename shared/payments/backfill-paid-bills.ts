@@ -91,12 +91,7 @@ export const backfillPaidBills = listingPhase({
     notMarkable: 0,
     failed: 0,
   }),
-  mode: {
-    needed: 'pull' as const,
-    refusal:
-      '--mark-paid is for pull mode (bills paid in NetSuite are marked paid in Procurify); the payment mode is push: ' +
-      'payments of the loaded bills are pushed with --payments instead',
-  },
+  mode: 'pull',
   // Already marked bills are no longer Approved in Procurify: a marking run does not read them again.
   listing: (options: BackfillPaidBillsOptions): PaidBillListing => ({
     writes: options.markPaid === true,

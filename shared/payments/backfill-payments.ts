@@ -126,12 +126,7 @@ export const backfillPayments = listingPhase({
     skipped: 0,
     failed: 0,
   }),
-  mode: {
-    needed: 'push' as const,
-    refusal:
-      '--payments is for push mode (Procurify payments become NetSuite Vendor Payments); the payment mode is pull: ' +
-      'bills paid in NetSuite before go-live are marked paid with --mark-paid instead',
-  },
+  mode: 'push',
   listing: (options: BackfillPaymentsOptions): PaymentListing => ({
     writes: options.push === true,
     listedPayments: [],

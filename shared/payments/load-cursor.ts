@@ -131,11 +131,23 @@ async function requirePaymentMode(
   state: ConfigStore,
   defaultMode: PaymentMode,
   needed: PaymentMode,
-  refusal: string,
 ): Promise<void> {
   if ((await readPaymentMode(state, defaultMode)).mode === needed) return;
-  throw new DataError(refusal, { source: 'apsync', code: needed === 'push' ? 'MODE_PULL' : 'MODE_PUSH' });
+  throw new DataError(wrongModeRefusals[needed], {
+    source: 'apsync',
+    code: needed === 'push' ? 'MODE_PULL' : 'MODE_PUSH',
+  });
 }
+
+/** What the operator is told when a phase needing this mode runs in the other one. */
+const wrongModeRefusals: Record<PaymentMode, string> = {
+  push:
+    '--payments is for push mode (Procurify payments become NetSuite Vendor Payments); the payment mode is pull: ' +
+    'bills paid in NetSuite before go-live are marked paid with --mark-paid instead',
+  pull:
+    '--mark-paid is for pull mode (bills paid in NetSuite are marked paid in Procurify); the payment mode is push: ' +
+    'payments of the loaded bills are pushed with --payments instead',
+};
 
 /** The window and pace of a load phase as the command asks for it. */
 export interface LoadOptions<Counts> {
@@ -147,14 +159,14 @@ export interface LoadOptions<Counts> {
   onProgress?: (progress: LoadProgress<Counts>) => void;
 }
 
+/** Problems (records that cannot be written, with why) kept in a cursor. */
+const problemLimit = 200;
+
 /**
  * What a listing phase keeps in its cursor beside the counts: whether it writes (the operator asked)
  * and the lists it shows (records listed, problems), kept short (the cursor is one state-table item,
  * which DynamoDB keeps under 400 KB).
  */
-/** Problems (records that cannot be written, with why) kept in a cursor. */
-const problemLimit = 200;
-
 export type Listing = { writes: boolean } & Record<string, unknown[] | boolean>;
 
 /**
@@ -166,13 +178,13 @@ export async function runListingLoad<Item, Counts, Extra extends Listing>(
   deps: { state: ConfigStore; defaultMode: PaymentMode; now?: () => Date },
   options: LoadOptions<Counts>,
   spec: Omit<LoadSpec<Item, Counts>, 'since' | 'history' | 'batchSize' | 'onProgress'> & {
-    /** The payment mode the phase runs in, and what the operator is told in the other one. */
-    mode: { needed: PaymentMode; refusal: string };
+    /** The payment mode the phase runs in (refused in the other one). */
+    mode: PaymentMode;
     defaultBatchSize: number;
   },
   extra: Extra,
 ): Promise<LoadCursor<Counts> & Extra> {
-  await requirePaymentMode(deps.state, deps.defaultMode, spec.mode.needed, spec.mode.refusal);
+  await requirePaymentMode(deps.state, deps.defaultMode, spec.mode);
   const stored = await deps.state.getConfig<LoadCursor<Counts> & Extra>(spec.name);
   if (stored?.status === 'running' && stored.writes === extra.writes && stored.since === options.since) {
     for (const [key, value] of Object.entries(extra)) {
@@ -211,7 +223,7 @@ export function listingPhase<
   Extra extends Listing,
 >(
   phase: Pick<LoadSpec<Item, Counts>, 'name' | 'emptyCounts' | 'timeOf' | 'keyOf'> & {
-    mode: { needed: PaymentMode; refusal: string };
+    mode: PaymentMode;
     defaultBatchSize: number;
     listing(options: Options): Extra;
     read(deps: Deps, window: { after?: string; before?: string }): AsyncIterable<Item>;
