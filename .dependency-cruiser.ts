@@ -97,11 +97,21 @@ const config: IConfiguration = {
       name: 'planners-take-domain-records',
       severity: 'error',
       comment:
-        "Planners, use cases and what renders their decisions (preview, reconcile, review) read Procurify's " +
-        'records as domain records (shared/ap/: AP bills, payments) through the ports; the wire schemas ' +
-        '(shared/procurify/schemas.ts: snake_case answers as Procurify sends them) stay inside the adapter, ' +
-        'which maps them to domain records at the boundary (shared/procurify/ap-records.ts).',
-      from: { path: `${useCases}|^shared/(preview|reconcile|review|digest|ap)/` },
+        'Planners, use cases and what renders their decisions (preview, reconcile, review, settings) read ' +
+        "Procurify's records as domain records (shared/ap/: AP bills, payments, vendors, account codes, " +
+        'departments, locations, currencies) through the ports; the wire schemas (shared/procurify/schemas.ts: ' +
+        'snake_case answers as Procurify sends them) stay inside the adapter, which maps them to domain ' +
+        'records at the boundary (shared/procurify/ap-records.ts, master-records.ts).',
+      from: { path: `${useCases}|^shared/(preview|reconcile|review|digest|settings|ap)/` },
+      to: { path: '^shared/procurify/schemas[.]ts$' },
+    },
+    {
+      name: 'ports-speak-domain-records',
+      severity: 'error',
+      comment:
+        'What use cases import from the Procurify adapter (its ports and the bodies they write) names no wire ' +
+        'type: a wire record re-exported there would reach the planners past the rule above.',
+      from: { path: '^shared/procurify/(ports|writes)[.]ts$' },
       to: { path: '^shared/procurify/schemas[.]ts$' },
     },
     {

@@ -198,8 +198,7 @@ async function decideVendor(
     else {
       const sameName: number[] = [];
       for await (const candidate of deps.procurify.listVendors({ name: write.name })) {
-        if (candidate.name === write.name && (candidate.external_id ?? '') === '')
-          sameName.push(candidate.id);
+        if (candidate.name === write.name && (candidate.externalId ?? '') === '') sameName.push(candidate.id);
       }
       if (sameName.length > 1) {
         return {
@@ -297,8 +296,8 @@ async function decideDepartment(
   if (targetId === undefined) {
     for await (const candidate of deps.procurify.listDepartments({ search: write.name })) {
       if (
-        candidate.external_id === department.id ||
-        (candidate.name === write.name && !candidate.external_id)
+        candidate.externalId === department.id ||
+        (candidate.name === write.name && !candidate.externalId)
       ) {
         targetId = candidate.id;
         break;
@@ -341,7 +340,7 @@ async function decideDeactivation(
       return { kind: 'deactivate', procurifyId: link.procurifyId };
     }
     case 'department': {
-      let current: { name: string; branch: { id: number } } | undefined;
+      let current: { name: string; locationId: number } | undefined;
       for await (const candidate of deps.procurify.listDepartments({})) {
         if (candidate.id === procurifyId) current = candidate;
       }
@@ -350,7 +349,7 @@ async function decideDeactivation(
         kind: 'deactivate',
         procurifyId: link.procurifyId,
         target: target('department', procurifyId),
-        payload: { name: current.name, branch: current.branch.id, active: false },
+        payload: { name: current.name, branch: current.locationId, active: false },
       };
     }
   }

@@ -47,14 +47,14 @@ export function createProcurifyLookups(
       let firstActive: number | undefined;
       const active = new Set<number>();
       for await (const currency of client.listCurrencies()) {
-        if (currency.active !== false) currencyIds.set(currency.name.toUpperCase(), currency.id);
+        if (currency.active) currencyIds.set(currency.code.toUpperCase(), currency.id);
       }
       for await (const location of client.listLocations()) {
-        if (location.active !== false) {
+        if (location.active) {
           firstActive ??= location.id;
           active.add(location.id);
         }
-        if (location.headquarter === true) headquarter = location.id;
+        if (location.headquarter) headquarter = location.id;
       }
       cached = { at: Date.now(), currencyIds, headquarter, firstActive, active };
     }

@@ -8,8 +8,8 @@ import type { InboundMessage } from '../events/inbound-message.ts';
 import type { NetSuiteRecords } from '../netsuite/index.ts';
 import type {
   AccountCodeWrite,
+  ApAccountCode,
   DepartmentWrite,
-  ProcurifyAccountCode,
   VendorPatch,
   VendorWrite,
 } from '../procurify/ports.ts';
@@ -307,7 +307,7 @@ class MasterRecordSync {
       target.id === undefined
         ? await writer.create(decision.payload)
         : await writer.update(target.id, decision.payload);
-    const accountCode = target.kind === 'account code' ? (written as ProcurifyAccountCode) : undefined;
+    const accountCode = target.kind === 'account code' ? (written as ApAccountCode) : undefined;
     const procurifyId = String(written.id);
     if (link === undefined || link.procurifyId !== procurifyId) {
       // Written with the audit entries, before the state (the outcome below).

@@ -1,18 +1,12 @@
 // The ports apsync's use cases reach Procurify through: one small interface per job (vendors, account
 // codes, departments, bills, paying bills, payments, invoice files), the filters and answers they take
-// and give. Bills and payments come as domain records (shared/ap/), mapped from the wire at the adapter boundary
-// (ap-records.ts); master data still as the wire records of schemas.ts, written as the bodies of
+// and give. Records come as domain records (shared/ap/: bills, payments, master data), mapped from the wire
+// at the adapter boundary (ap-records.ts, master-records.ts); master data is written as the bodies of
 // writes.ts. The HTTP adapter (client.ts) implements them all; the use-case tests implement them in
 // memory. Use cases import this file, never the client.
 import type { ApBill, ApBillSummary, InvoiceFile } from '../ap/bill.ts';
+import type { ApAccountCode, ApCurrency, ApDepartment, ApLocation, ApVendor } from '../ap/master-data.ts';
 import type { ApPayment, PaymentApplications, PaymentMethod, ProcurifyPaymentStatus } from '../ap/payment.ts';
-import type {
-  ProcurifyAccountCode,
-  ProcurifyCurrency,
-  ProcurifyDepartment,
-  ProcurifyLocation,
-  ProcurifyVendor,
-} from './schemas.ts';
 import type {
   AccountCodeCreate,
   AccountCodeWrite,
@@ -22,6 +16,7 @@ import type {
 } from './writes.ts';
 
 export { procurifyBillStatus } from '../ap/bill.ts';
+export type { ApAccountCode, ApCurrency, ApDepartment, ApLocation, ApVendor } from '../ap/master-data.ts';
 export {
   type ApPayment,
   type PaymentApplication,
@@ -29,13 +24,6 @@ export {
   type ProcurifyPaymentStatus,
   procurifyPaymentStatuses,
 } from '../ap/payment.ts';
-export type {
-  ProcurifyAccountCode,
-  ProcurifyCurrency,
-  ProcurifyDepartment,
-  ProcurifyLocation,
-  ProcurifyVendor,
-} from './schemas.ts';
 export type {
   AccountCodeCreate,
   AccountCodeWrite,
@@ -99,34 +87,30 @@ export interface DownloadedAttachment {
 }
 
 export interface ProcurifyVendors {
-  listVendors(filter?: {
-    externalId?: string;
-    name?: string;
-    search?: string;
-  }): AsyncIterable<ProcurifyVendor>;
+  listVendors(filter?: { externalId?: string; name?: string; search?: string }): AsyncIterable<ApVendor>;
   /** The vendor with this external_id; DataError when several have it. */
-  findVendorByExternalId(externalId: string): Promise<ProcurifyVendor | undefined>;
-  getVendor(id: number): Promise<ProcurifyVendor>;
-  createVendor(input: VendorWrite): Promise<ProcurifyVendor>;
+  findVendorByExternalId(externalId: string): Promise<ApVendor | undefined>;
+  getVendor(id: number): Promise<ApVendor>;
+  createVendor(input: VendorWrite): Promise<ApVendor>;
   /** PUT: the whole vendor (idempotent). */
-  updateVendor(id: number, input: VendorWrite): Promise<ProcurifyVendor>;
+  updateVendor(id: number, input: VendorWrite): Promise<ApVendor>;
   /** PATCH: only the given fields (idempotent). */
-  patchVendor(id: number, patch: VendorPatch): Promise<ProcurifyVendor>;
+  patchVendor(id: number, patch: VendorPatch): Promise<ApVendor>;
 }
 
 export interface ProcurifyAccountCodes {
-  listAccountCodes(filter?: { code?: string; active?: boolean }): AsyncIterable<ProcurifyAccountCode>;
-  createAccountCode(input: AccountCodeCreate): Promise<ProcurifyAccountCode>;
-  updateAccountCode(id: number, input: AccountCodeWrite): Promise<ProcurifyAccountCode>;
+  listAccountCodes(filter?: { code?: string; active?: boolean }): AsyncIterable<ApAccountCode>;
+  createAccountCode(input: AccountCodeCreate): Promise<ApAccountCode>;
+  updateAccountCode(id: number, input: AccountCodeWrite): Promise<ApAccountCode>;
 }
 
 export interface ProcurifyDepartments {
-  listDepartments(filter?: { branch?: number; search?: string }): AsyncIterable<ProcurifyDepartment>;
-  createDepartment(input: DepartmentWrite): Promise<ProcurifyDepartment>;
-  updateDepartment(id: number, input: DepartmentWrite): Promise<ProcurifyDepartment>;
-  listLocations(filter?: { active?: boolean }): AsyncIterable<ProcurifyLocation>;
+  listDepartments(filter?: { branch?: number; search?: string }): AsyncIterable<ApDepartment>;
+  createDepartment(input: DepartmentWrite): Promise<ApDepartment>;
+  updateDepartment(id: number, input: DepartmentWrite): Promise<ApDepartment>;
+  listLocations(filter?: { active?: boolean }): AsyncIterable<ApLocation>;
   /** Currencies (vendor `currency` is a currency id). */
-  listCurrencies(): AsyncIterable<ProcurifyCurrency>;
+  listCurrencies(): AsyncIterable<ApCurrency>;
 }
 
 export interface ProcurifyBills {

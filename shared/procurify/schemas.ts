@@ -1,6 +1,7 @@
 // Zod schemas of the Procurify answers apsync reads (after Procurify's OpenAPI document): the wire
-// format, used by the Procurify adapter at the boundary (the bodies it writes are in writes.ts). Bills reach the use
-// cases as domain records (ap-records.ts maps them; shared/ap/), never as these types. Money stays a
+// format, used by the Procurify adapter at the boundary (the bodies it writes are in writes.ts). Bills, payments
+// and master data reach the use cases as domain records (ap-records.ts and master-records.ts map them;
+// shared/ap/), never as these types. Money stays a
 // decimal string; fields the API sends as JSON numbers are turned into decimal strings here.
 import * as z from 'zod';
 import { isDecimalString, numberToDecimalString } from '../money/money.ts';

@@ -2,6 +2,8 @@
 // linked to them: each NetSuite record in scope must have a link, its Procurify record must exist and
 // carry the mapping of the current NetSuite record (the same mapping functions the inbound worker
 // writes with), and a link whose NetSuite record is gone must have an inactive Procurify record. No I/O.
+
+import type { ApAccountCode, ApDepartment, ApVendor } from '../ap/master-data.ts';
 import {
   accountCodeActiveReview,
   type MasterDataScope,
@@ -13,7 +15,6 @@ import {
   segmentScope,
   vendorScope,
 } from '../master-data/map-master-data.ts';
-import type { ProcurifyAccountCode, ProcurifyDepartment, ProcurifyVendor } from '../procurify/ports.ts';
 import type { RecordLink, RecordState } from '../state/model.ts';
 import { type Discrepancy, forAPerson, type MasterArea } from './model.ts';
 import type { NetSuiteAccountRow, NetSuiteDepartmentRow, NetSuiteVendorRow } from './ports.ts';
@@ -41,13 +42,16 @@ interface FieldPair {
   actual: unknown;
 }
 
-/** The pairs of fields named alike in the mapped write and the Procurify record. */
-function sameNamed<W extends object, T extends object>(
+/**
+ * The pairs of a field of the mapped write (named as Procurify names it: the name a discrepancy reports)
+ * and the Procurify record's field that holds it (`fields`: write field → record field).
+ */
+function paired<W extends object, T extends object>(
   write: W,
   target: T | undefined,
-  fields: ReadonlyArray<keyof W & keyof T & string>,
+  fields: ReadonlyArray<readonly [keyof W & string, keyof T]>,
 ): FieldPair[] {
-  return fields.map((field) => ({ field, expected: write[field], actual: target?.[field] }));
+  return fields.map(([field, held]) => ({ field, expected: write[field], actual: target?.[held] }));
 }
 
 /** States that already put the record in front of a person (the review list): not re-reported as missing. */
@@ -250,69 +254,81 @@ function masterComparison<N extends MasterRow, P extends ProcurifyMaster>(
     compareMaster(area, netsuite, procurify, context, rulesFor(context));
 }
 
-export const compareVendors = masterComparison<NetSuiteVendorRow, ProcurifyVendor>('vendor', (context) => ({
+export const compareVendors = masterComparison<NetSuiteVendorRow, ApVendor>('vendor', (context) => ({
   scope: (row) => vendorScope(row.record, context.scope),
   fields: (row, target) => {
     const { write } = mapVendor(row.record, context.lookups, row.currencyCode);
     // Address and web site are not in SuiteQL's vendor table: compared through `outdated` only.
-    return sameNamed(write, target, ['name', 'active', 'email', 'phoneOne', 'currency', 'external_id']);
+    return paired(write, target, [
+      ['name', 'name'],
+      ['active', 'active'],
+      ['email', 'email'],
+      ['phoneOne', 'phoneOne'],
+      ['currency', 'currencyId'],
+      ['external_id', 'externalId'],
+    ]);
   },
 }));
 
-export const compareAccounts = masterComparison<NetSuiteAccountRow, ProcurifyAccountCode>(
-  'account',
-  (context) => ({
-    scope: (row) => segmentScope(row.record, context.scope),
-    fields: (row, target) => {
-      const mapped = mapAccount(row.record);
-      if ('skip' in mapped) return undefined;
-      const pairs = sameNamed(mapped.write, target, ['code', 'description', 'account_type']);
-      // The worker writes a parent only when the NetSuite parent is itself linked.
-      const parent =
-        mapped.parentNetSuiteId === undefined ? undefined : context.links.get(mapped.parentNetSuiteId);
-      if (parent !== undefined) {
-        pairs.push({ field: 'parent', expected: Number(parent.procurifyId), actual: target?.parent });
-      }
-      return pairs;
-    },
-    // An inactive account without an account code is not created (sync-master-record.ts).
-    unlinkedIsFine: (row) => row.record.isInactive === true,
-    activeDiffers: (row, target) => {
-      const inactive = row.record.isInactive === true;
-      if (target.active !== inactive) return undefined;
-      return forAPerson({
-        area: 'account',
-        kind: 'field-differs',
-        netsuiteId: row.record.id,
-        procurifyId: String(target.id),
-        field: 'active',
-        netsuiteValue: String(!inactive),
-        procurifyValue: String(target.active),
-        message: accountCodeActiveReview(
-          `account code ${target.code}`,
-          row.record.id,
-          inactive ? 'inactive' : 'active',
-        ),
-      });
-    },
-    // Procurify's API cannot deactivate an account code: a person must.
-    deleted: (link, target) => ({
-      action: 'none',
-      owner: 'hand-edit',
-      message: accountCodeActiveReview(`account code ${target.code}`, link.netsuiteId, 'deleted'),
-    }),
+export const compareAccounts = masterComparison<NetSuiteAccountRow, ApAccountCode>('account', (context) => ({
+  scope: (row) => segmentScope(row.record, context.scope),
+  fields: (row, target) => {
+    const mapped = mapAccount(row.record);
+    if ('skip' in mapped) return undefined;
+    const pairs = paired(mapped.write, target, [
+      ['code', 'code'],
+      ['description', 'description'],
+      ['account_type', 'accountType'],
+    ]);
+    // The worker writes a parent only when the NetSuite parent is itself linked.
+    const parent =
+      mapped.parentNetSuiteId === undefined ? undefined : context.links.get(mapped.parentNetSuiteId);
+    if (parent !== undefined) {
+      pairs.push({ field: 'parent', expected: Number(parent.procurifyId), actual: target?.parentId });
+    }
+    return pairs;
+  },
+  // An inactive account without an account code is not created (sync-master-record.ts).
+  unlinkedIsFine: (row) => row.record.isInactive === true,
+  activeDiffers: (row, target) => {
+    const inactive = row.record.isInactive === true;
+    if (target.active !== inactive) return undefined;
+    return forAPerson({
+      area: 'account',
+      kind: 'field-differs',
+      netsuiteId: row.record.id,
+      procurifyId: String(target.id),
+      field: 'active',
+      netsuiteValue: String(!inactive),
+      procurifyValue: String(target.active),
+      message: accountCodeActiveReview(
+        `account code ${target.code}`,
+        row.record.id,
+        inactive ? 'inactive' : 'active',
+      ),
+    });
+  },
+  // Procurify's API cannot deactivate an account code: a person must.
+  deleted: (link, target) => ({
+    action: 'none',
+    owner: 'hand-edit',
+    message: accountCodeActiveReview(`account code ${target.code}`, link.netsuiteId, 'deleted'),
   }),
-);
+}));
 
-export const compareDepartments = masterComparison<NetSuiteDepartmentRow, ProcurifyDepartment>(
+export const compareDepartments = masterComparison<NetSuiteDepartmentRow, ApDepartment>(
   'department',
   (context) => ({
     scope: (row) => segmentScope(row.record, context.scope),
     fields: (row, target) => {
       const write = mapDepartment(row.record, context.lookups);
       return [
-        ...sameNamed(write, target, ['name', 'active', 'external_id']),
-        { field: 'branch', expected: write.branch, actual: target?.branch.id },
+        ...paired(write, target, [
+          ['name', 'name'],
+          ['active', 'active'],
+          ['external_id', 'externalId'],
+        ]),
+        { field: 'branch', expected: write.branch, actual: target?.locationId },
       ];
     },
   }),

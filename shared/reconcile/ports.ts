@@ -2,12 +2,13 @@
 // state (every link and sync state), the one deep check per suspicious bill (its plan, decide-bill.ts), the
 // repairs apsync owns, and where the last report is kept. Adapters: netsuite-reads.ts, procurify-reads.ts,
 // state-reads.ts, bill-plans.ts, repairs.ts; tests may pass their own.
+
+import type { ApAccountCode, ApDepartment, ApVendor } from '../ap/master-data.ts';
 import type {
   NetSuiteAccount,
   NetSuiteDepartment,
   NetSuiteVendor,
 } from '../master-data/netsuite-master-records.ts';
-import type { ProcurifyAccountCode, ProcurifyDepartment, ProcurifyVendor } from '../procurify/ports.ts';
 import type { RecordKind, RecordLink, RecordState, SystemName } from '../state/model.ts';
 import type { MasterArea, ReconcileReport } from './model.ts';
 
@@ -81,9 +82,9 @@ export interface ProcurifyPaymentRow {
 
 /** Bulk reads of Procurify: list pages. */
 export interface ProcurifyBulkReads {
-  vendors(): AsyncIterable<ProcurifyVendor>;
-  accountCodes(): AsyncIterable<ProcurifyAccountCode>;
-  departments(): AsyncIterable<ProcurifyDepartment>;
+  vendors(): AsyncIterable<ApVendor>;
+  accountCodes(): AsyncIterable<ApAccountCode>;
+  departments(): AsyncIterable<ApDepartment>;
   bills(): AsyncIterable<ProcurifyBillRow>;
   payments(): AsyncIterable<ProcurifyPaymentRow>;
 }

@@ -43,7 +43,7 @@ export function createSettingLookups(
     procurifyLocations: async () => {
       const locations: Array<{ id: number; name: string; active: boolean }> = [];
       for await (const location of (await procurify()).listLocations()) {
-        locations.push({ id: location.id, name: location.name, active: location.active !== false });
+        locations.push({ id: location.id, name: location.name, active: location.active });
       }
       return locations;
     },

@@ -96,7 +96,7 @@ describe('lists', () => {
     const client = clientFor();
     sandbox.store.vendors.get(5)!.external_id = 'ns-505';
     const [vendor] = await collect(client.listVendors({ externalId: 'ns-505' }));
-    expect(vendor).toMatchObject({ id: 5, external_id: 'ns-505' });
+    expect(vendor).toMatchObject({ id: 5, externalId: 'ns-505' });
     expect(await client.findVendorByExternalId('ns-nothing')).toBeUndefined();
     expect((await collect(client.listAccountCodes({ code: '6020' }))).map((a) => a.id)).toEqual([10]);
     const inactive = await collect(client.listAccountCodes({ active: false }));
@@ -462,17 +462,17 @@ describe('writes', () => {
       currency: 1,
       payment_term_ref: { name: 'Net 45' },
     });
-    expect(vendor).toMatchObject({ name: 'Client Vendor', external_id: 'ns-c-1', active: true });
-    expect(vendor.payment_term_ref).toMatchObject({ name: 'Net 45' });
+    expect(vendor).toMatchObject({ name: 'Client Vendor', externalId: 'ns-c-1', active: true });
+    expect(vendor.paymentTerm).toMatchObject({ name: 'Net 45' });
     const currencies = await collect(client.listCurrencies());
-    expect(currencies.find((c) => c.name === 'CAD')).toMatchObject({ id: 2, rate: '0.730000' });
+    expect(currencies.find((c) => c.code === 'CAD')).toMatchObject({ id: 2, rate: '0.730000' });
     const updated = await client.updateVendor(vendor.id, {
       name: 'Client Vendor Inc',
       email: [],
       type: 3,
       active: false,
     });
-    expect(updated).toMatchObject({ name: 'Client Vendor Inc', active: false, email: [], currency: 1 });
+    expect(updated).toMatchObject({ name: 'Client Vendor Inc', active: false, email: [], currencyId: 1 });
     expect(await client.patchVendor(vendor.id, { active: true })).toMatchObject({ active: true });
 
     const code = await client.createAccountCode({
@@ -494,7 +494,7 @@ describe('writes', () => {
     });
     expect(await client.updateDepartment(department.id, { name: 'Client Dept 2', branch: 3 })).toMatchObject({
       name: 'Client Dept 2',
-      branch: { id: 3 },
+      locationId: 3,
     });
   });
 
@@ -522,7 +522,7 @@ describe('writes', () => {
       type: 3,
       external_id: 'ns-lost-1',
     });
-    expect(vendor.external_id).toBe('ns-lost-1');
+    expect(vendor.externalId).toBe('ns-lost-1');
     expect([...sandbox.store.vendors.values()].filter((v) => v.external_id === 'ns-lost-1')).toHaveLength(1);
     expect(requests('POST /api/v3/vendors/')).toHaveLength(1);
     expect(
@@ -553,7 +553,7 @@ describe('writes', () => {
       type: 3,
       external_id: 'ns-held-1',
     });
-    expect(vendor.external_id).toBe('ns-held-1');
+    expect(vendor.externalId).toBe('ns-held-1');
     expect([...sandbox.store.vendors.values()].filter((v) => v.external_id === 'ns-held-1')).toHaveLength(1);
     expect(requests('GET /api/v3/vendors/')).toHaveLength(1);
   });

@@ -2,12 +2,14 @@
 // bills, paid status and payments, the bill-total judgement against the plan, the run's repair policy
 // (master data always, transactions only with fix) and the CSV report.
 import { describe, expect, it } from 'vitest';
+import type { ApVendor } from '../../shared/ap/master-data.ts';
 import type { ProcurifyLookups } from '../../shared/master-data/map-master-data.ts';
+import { toApAccountCode, toApDepartment, toApVendor } from '../../shared/procurify/master-records.ts';
 import type {
   ProcurifyAccountCode,
   ProcurifyDepartment,
   ProcurifyVendor,
-} from '../../shared/procurify/index.ts';
+} from '../../shared/procurify/schemas.ts';
 import {
   amountUnits,
   compareAccounts,
@@ -74,8 +76,9 @@ const nsVendor = (id: string, extra: Partial<NetSuiteVendorRow['record']> = {}):
   currencyCode: 'USD',
   lastModified: old,
 });
-const pVendor = (id: number, external: string, extra: Partial<ProcurifyVendor> = {}): ProcurifyVendor =>
-  ({
+// Procurify's records as it sends them, read through the adapter's mapping (as the client reads them).
+const pVendor = (id: number, external: string, extra: Partial<ProcurifyVendor> = {}): ApVendor =>
+  toApVendor({
     id,
     name: `Vendor ${external}`,
     active: true,
@@ -95,7 +98,7 @@ const pVendor = (id: number, external: string, extra: Partial<ProcurifyVendor> =
     type: 4,
     dateModified: null,
     ...extra,
-  }) as ProcurifyVendor;
+  } as ProcurifyVendor);
 
 describe('master data', () => {
   it('finds nothing when Procurify carries the mapping of every linked NetSuite vendor', () => {
@@ -201,7 +204,7 @@ describe('master data', () => {
       active: true,
       parent: null,
     };
-    const found = compareAccounts([account], [code], context([link('account', '13', '5')]));
+    const found = compareAccounts([account], [toApAccountCode(code)], context([link('account', '13', '5')]));
     expect(found.map((entry) => [entry.field, entry.action, entry.owner])).toEqual([
       ['description', 'resync', 'apsync'],
       ['active', 'none', 'hand-edit'],
@@ -219,7 +222,7 @@ describe('master data', () => {
       active: true,
       parent: null,
     };
-    const found = compareAccounts([inactive], [code], context([link('account', '15', '6')]));
+    const found = compareAccounts([inactive], [toApAccountCode(code)], context([link('account', '15', '6')]));
     expect(found).toEqual([
       expect.objectContaining({
         kind: 'deleted-in-netsuite',
@@ -239,7 +242,11 @@ describe('master data', () => {
       external_id: '3',
       active: false,
     };
-    const found = compareDepartments([department], [procurify], context([link('department', '3', '9')]));
+    const found = compareDepartments(
+      [department],
+      [toApDepartment(procurify)],
+      context([link('department', '3', '9')]),
+    );
     expect(found.map((entry) => [entry.field, entry.netsuiteValue, entry.procurifyValue])).toEqual([
       ['active', 'true', 'false'],
       ['branch', '7', '8'],

@@ -3,9 +3,17 @@
 // write: the API cannot change it), departments and locations, bills (list and scan by modification time, both bounds inclusive as the API's `_0`/`_1` filters,
 // oldest first; read one by uuid; a missing one is the DataError 404 the client throws) and their
 // invoice files (downloaded by attachment, a missing file a DataError naming it). Bills and payments are
-// held as Procurify holds them (BillRead, PaymentResponse) and read through the adapter's own wire →
-// domain mapping (shared/procurify/ap-records.ts), as the HTTP client reads them.
+// held as Procurify holds them (BillRead, PaymentResponse, and the master-data records) and read through
+// the adapter's own wire → domain mapping (shared/procurify/ap-records.ts, master-records.ts), as the
+// HTTP client reads them.
 import type { ApBill, ApBillSummary, InvoiceFile } from '../../../shared/ap/bill.ts';
+import type {
+  ApAccountCode,
+  ApCurrency,
+  ApDepartment,
+  ApLocation,
+  ApVendor,
+} from '../../../shared/ap/master-data.ts';
 import type { ApPayment, PaymentMethod } from '../../../shared/ap/payment.ts';
 import { DataError } from '../../../shared/errors.ts';
 import {
@@ -14,6 +22,13 @@ import {
   toApPayment,
   toPaymentMethod,
 } from '../../../shared/procurify/ap-records.ts';
+import {
+  toApAccountCode,
+  toApCurrency,
+  toApDepartment,
+  toApLocation,
+  toApVendor,
+} from '../../../shared/procurify/master-records.ts';
 import type {
   AccountCodeCreate,
   AccountCodeWrite,
@@ -25,25 +40,25 @@ import type {
   PaymentApplications,
   PaymentListFilter,
   PaymentScanFilter,
-  ProcurifyAccountCode,
   ProcurifyAccountCodes,
   ProcurifyBillPayer,
   ProcurifyBills,
-  ProcurifyCurrency,
-  ProcurifyDepartment,
   ProcurifyDepartments,
   ProcurifyInvoiceFiles,
-  ProcurifyLocation,
   ProcurifyPayments,
-  ProcurifyVendor,
   ProcurifyVendors,
   VendorPatch,
   VendorWrite,
 } from '../../../shared/procurify/ports.ts';
 import type {
+  ProcurifyAccountCode,
   ProcurifyBill,
   ProcurifyCompanyPaymentMethod,
+  ProcurifyCurrency,
+  ProcurifyDepartment,
+  ProcurifyLocation,
   ProcurifyPayment,
+  ProcurifyVendor,
 } from '../../../shared/procurify/schemas.ts';
 import { Faults } from './faults.ts';
 
@@ -120,52 +135,52 @@ export class InMemoryProcurify
 
   async *listVendors(
     filter: { externalId?: string; name?: string; search?: string } = {},
-  ): AsyncIterable<ProcurifyVendor> {
+  ): AsyncIterable<ApVendor> {
     for (const vendor of this.vendors.values()) {
       if (filter.externalId !== undefined && vendor.external_id !== filter.externalId) continue;
       if (filter.name !== undefined && !vendor.name.toLowerCase().includes(filter.name.toLowerCase()))
         continue;
       if (filter.search !== undefined && !vendor.name.toLowerCase().includes(filter.search.toLowerCase()))
         continue;
-      yield structuredClone(vendor);
+      yield toApVendor(structuredClone(vendor));
     }
   }
 
-  async findVendorByExternalId(externalId: string): Promise<ProcurifyVendor | undefined> {
+  async findVendorByExternalId(externalId: string): Promise<ApVendor | undefined> {
     const found = [...this.vendors.values()].filter((vendor) => vendor.external_id === externalId);
     if (found.length > 1) {
       throw new DataError(`procurify: ${found.length} vendors have external id ${externalId}`, {
         source: 'procurify',
       });
     }
-    return found[0] === undefined ? undefined : structuredClone(found[0]);
+    return found[0] === undefined ? undefined : toApVendor(structuredClone(found[0]));
   }
 
-  async getVendor(id: number): Promise<ProcurifyVendor> {
+  async getVendor(id: number): Promise<ApVendor> {
     const vendor = this.vendors.get(id);
     if (vendor === undefined) throw notFound('vendor', id);
-    return structuredClone(vendor);
+    return toApVendor(structuredClone(vendor));
   }
 
-  async createVendor(input: VendorWrite): Promise<ProcurifyVendor> {
+  async createVendor(input: VendorWrite): Promise<ApVendor> {
     this.faults.check('writeVendor');
     const { overall_score: _score, ...fields } = input as VendorWrite & { overall_score?: unknown };
     const vendor = this.putVendor(fields as ProcurifyVendor);
     this.writes.push({ method: 'POST', what: 'vendor', id: vendor.id, body: structuredClone(input) });
-    return vendor;
+    return toApVendor(vendor);
   }
 
-  async updateVendor(id: number, input: VendorWrite): Promise<ProcurifyVendor> {
+  async updateVendor(id: number, input: VendorWrite): Promise<ApVendor> {
     return this.patchVendor(id, input);
   }
 
-  async patchVendor(id: number, patch: VendorPatch): Promise<ProcurifyVendor> {
+  async patchVendor(id: number, patch: VendorPatch): Promise<ApVendor> {
     this.faults.check('writeVendor');
     const vendor = this.vendors.get(id);
     if (vendor === undefined) throw notFound('vendor', id);
     Object.assign(vendor, structuredClone(patch));
     this.writes.push({ method: 'PATCH', what: 'vendor', id, body: structuredClone(patch) });
-    return structuredClone(vendor);
+    return toApVendor(structuredClone(vendor));
   }
 
   // --- account codes
@@ -183,17 +198,15 @@ export class InMemoryProcurify
     return full;
   }
 
-  async *listAccountCodes(
-    filter: { code?: string; active?: boolean } = {},
-  ): AsyncIterable<ProcurifyAccountCode> {
+  async *listAccountCodes(filter: { code?: string; active?: boolean } = {}): AsyncIterable<ApAccountCode> {
     for (const code of this.accountCodes.values()) {
       if (filter.code !== undefined && !code.code.includes(filter.code)) continue;
       if (filter.active !== undefined && code.active !== filter.active) continue;
-      yield structuredClone(code);
+      yield toApAccountCode(structuredClone(code));
     }
   }
 
-  async createAccountCode(input: AccountCodeCreate): Promise<ProcurifyAccountCode> {
+  async createAccountCode(input: AccountCodeCreate): Promise<ApAccountCode> {
     this.faults.check('writeAccountCode');
     const { departments: _departments, ...fields } = input;
     const code = this.putAccountCode({
@@ -202,16 +215,16 @@ export class InMemoryProcurify
       parent: fields.parent ?? null,
     });
     this.writes.push({ method: 'POST', what: 'account-code', id: code.id, body: structuredClone(input) });
-    return code;
+    return toApAccountCode(code);
   }
 
-  async updateAccountCode(id: number, input: AccountCodeWrite): Promise<ProcurifyAccountCode> {
+  async updateAccountCode(id: number, input: AccountCodeWrite): Promise<ApAccountCode> {
     this.faults.check('writeAccountCode');
     const code = this.accountCodes.get(id);
     if (code === undefined) throw notFound('account code', id);
     Object.assign(code, structuredClone(input));
     this.writes.push({ method: 'PUT', what: 'account-code', id, body: structuredClone(input) });
-    return structuredClone(code);
+    return toApAccountCode(structuredClone(code));
   }
 
   // --- departments, locations, currencies
@@ -224,18 +237,16 @@ export class InMemoryProcurify
     return full;
   }
 
-  async *listDepartments(
-    filter: { branch?: number; search?: string } = {},
-  ): AsyncIterable<ProcurifyDepartment> {
+  async *listDepartments(filter: { branch?: number; search?: string } = {}): AsyncIterable<ApDepartment> {
     for (const department of this.departments.values()) {
       if (filter.branch !== undefined && department.branch.id !== filter.branch) continue;
       if (filter.search !== undefined && !department.name.toLowerCase().includes(filter.search.toLowerCase()))
         continue;
-      yield structuredClone(department);
+      yield toApDepartment(structuredClone(department));
     }
   }
 
-  async createDepartment(input: DepartmentWrite): Promise<ProcurifyDepartment> {
+  async createDepartment(input: DepartmentWrite): Promise<ApDepartment> {
     this.faults.check('writeDepartment');
     const department = this.putDepartment({
       name: input.name,
@@ -244,10 +255,10 @@ export class InMemoryProcurify
       active: input.active ?? true,
     });
     this.writes.push({ method: 'POST', what: 'department', id: department.id, body: structuredClone(input) });
-    return department;
+    return toApDepartment(department);
   }
 
-  async updateDepartment(id: number, input: DepartmentWrite): Promise<ProcurifyDepartment> {
+  async updateDepartment(id: number, input: DepartmentWrite): Promise<ApDepartment> {
     this.faults.check('writeDepartment');
     const department = this.departments.get(id);
     if (department === undefined) throw notFound('department', id);
@@ -256,18 +267,18 @@ export class InMemoryProcurify
     if (input.external_id !== undefined) department.external_id = input.external_id;
     if (input.active !== undefined) department.active = input.active;
     this.writes.push({ method: 'PUT', what: 'department', id, body: structuredClone(input) });
-    return structuredClone(department);
+    return toApDepartment(structuredClone(department));
   }
 
-  async *listLocations(filter: { active?: boolean } = {}): AsyncIterable<ProcurifyLocation> {
+  async *listLocations(filter: { active?: boolean } = {}): AsyncIterable<ApLocation> {
     for (const location of this.locations) {
       if (filter.active === undefined || (location.active ?? true) === filter.active)
-        yield structuredClone(location);
+        yield toApLocation(structuredClone(location));
     }
   }
 
-  async *listCurrencies(): AsyncIterable<ProcurifyCurrency> {
-    for (const currency of this.currencies) yield structuredClone(currency);
+  async *listCurrencies(): AsyncIterable<ApCurrency> {
+    for (const currency of this.currencies) yield toApCurrency(structuredClone(currency));
   }
 
   // --- bills

@@ -7,7 +7,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { decideBill } from '../../../shared/bills/decide-bill.ts';
 import type { InboundMessage } from '../../../shared/events/inbound-message.ts';
 import type { PaymentMessage } from '../../../shared/events/payment-message.ts';
-import type { ProcurifyVendor } from '../../../shared/procurify/ports.ts';
+import type { ProcurifyVendor } from '../../../shared/procurify/schemas.ts';
 import { createBillPlans } from '../../../shared/reconcile/bill-plans.ts';
 import type { NetSuiteVendorRow } from '../../../shared/reconcile/ports.ts';
 import { type ReconcileDependencies, reconcile } from '../../../shared/reconcile/reconcile.ts';
