@@ -7,13 +7,7 @@
 import type { ApBill, ApBillSummary, InvoiceFile } from '../ap/bill.ts';
 import type { ApAccountCode, ApCurrency, ApDepartment, ApLocation, ApVendor } from '../ap/master-data.ts';
 import type { ApPayment, PaymentApplications, PaymentMethod, ProcurifyPaymentStatus } from '../ap/payment.ts';
-import type {
-  AccountCodeCreate,
-  AccountCodeWrite,
-  DepartmentWrite,
-  VendorPatch,
-  VendorWrite,
-} from './writes.ts';
+import type * as Writes from './writes.ts';
 
 export { procurifyBillStatus } from '../ap/bill.ts';
 export type { ApAccountCode, ApCurrency, ApDepartment, ApLocation, ApVendor } from '../ap/master-data.ts';
@@ -91,23 +85,23 @@ export interface ProcurifyVendors {
   /** The vendor with this external_id; DataError when several have it. */
   findVendorByExternalId(externalId: string): Promise<ApVendor | undefined>;
   getVendor(id: number): Promise<ApVendor>;
-  createVendor(input: VendorWrite): Promise<ApVendor>;
+  createVendor(input: Writes.VendorWrite): Promise<ApVendor>;
   /** PUT: the whole vendor (idempotent). */
-  updateVendor(id: number, input: VendorWrite): Promise<ApVendor>;
+  updateVendor(id: number, input: Writes.VendorWrite): Promise<ApVendor>;
   /** PATCH: only the given fields (idempotent). */
-  patchVendor(id: number, patch: VendorPatch): Promise<ApVendor>;
+  patchVendor(id: number, patch: Writes.VendorPatch): Promise<ApVendor>;
 }
 
 export interface ProcurifyAccountCodes {
   listAccountCodes(filter?: { code?: string; active?: boolean }): AsyncIterable<ApAccountCode>;
-  createAccountCode(input: AccountCodeCreate): Promise<ApAccountCode>;
-  updateAccountCode(id: number, input: AccountCodeWrite): Promise<ApAccountCode>;
+  createAccountCode(input: Writes.AccountCodeCreate): Promise<ApAccountCode>;
+  updateAccountCode(id: number, input: Writes.AccountCodeWrite): Promise<ApAccountCode>;
 }
 
 export interface ProcurifyDepartments {
   listDepartments(filter?: { branch?: number; search?: string }): AsyncIterable<ApDepartment>;
-  createDepartment(input: DepartmentWrite): Promise<ApDepartment>;
-  updateDepartment(id: number, input: DepartmentWrite): Promise<ApDepartment>;
+  createDepartment(input: Writes.DepartmentWrite): Promise<ApDepartment>;
+  updateDepartment(id: number, input: Writes.DepartmentWrite): Promise<ApDepartment>;
   listLocations(filter?: { active?: boolean }): AsyncIterable<ApLocation>;
   /** Currencies (vendor `currency` is a currency id). */
   listCurrencies(): AsyncIterable<ApCurrency>;
