@@ -6,7 +6,7 @@
 // stop at once with a message a person can act on; every outcome lands in the payment's sync state and
 // audit trail (the entries noted on the way, received and fetched, written with the outcome's in one
 // request: OutcomeJournal.defer).
-import type { ApPayment } from '../ap/payment.ts';
+import type { ApPayment, PaymentApplications } from '../ap/payment.ts';
 import { classOf, DataError, type SyncError } from '../errors.ts';
 import type { PaymentMessage } from '../events/payment-message.ts';
 import { formatCents } from '../money/money.ts';
@@ -15,7 +15,15 @@ import { type PaymentMode, type PaymentModeSetting, readPaymentMode } from '../p
 import type { ProcurifyPayments } from '../procurify/ports.ts';
 import type { RecordRef, SyncStatus } from '../state/model.ts';
 import { OutcomeJournal } from '../state/outcome-journal.ts';
-import type { AuditTrail, ConfigStore, LinkStore, RecordWrites, SyncStateStore } from '../state/ports.ts';
+import {
+  type AuditTrail,
+  type ConfigStore,
+  type LinkReads,
+  type LinkStore,
+  linkLookupKey,
+  type RecordWrites,
+  type SyncStateStore,
+} from '../state/ports.ts';
 import { type DecidePaymentDependencies, decidePayment, decidePaymentStatus } from './decide-payment.ts';
 import type { PaymentFactsSource } from './ports.ts';
 import type { PaymentPushOnce } from './push-once.ts';
@@ -25,7 +33,7 @@ export interface PushPaymentDependencies extends DecidePaymentDependencies {
   /** Where the Vendor Payment is written. */
   netsuite: { records: NetSuiteRecords };
   procurify: Pick<ProcurifyPayments, 'listPayments' | 'getPaymentApplications' | 'listCompanyPaymentMethods'>;
-  state: LinkStore & SyncStateStore & AuditTrail & Partial<RecordWrites>;
+  state: LinkStore & SyncStateStore & AuditTrail & Partial<RecordWrites & LinkReads>;
   /**
    * Runs right after the Vendor Payment was written and before apsync's own bookkeeping: the moment a
    * crash is most dangerous. Tests make it crash; production leaves it out.
@@ -212,7 +220,10 @@ async function pushWithJournal(
       complete: applications.complete,
     },
   });
-  const decision = await decidePayment(payment, applications, deps);
+  const decision = await decidePayment(payment, applications, {
+    ...deps,
+    state: await linksReadAtOnce(deps.state, paymentId, applications),
+  });
   if (decision.kind === 'skip') {
     await journal.outcome(
       'skipped',
@@ -276,6 +287,35 @@ async function pushWithJournal(
     },
   );
   return { status: 'synced', message, vendorPaymentId, action };
+}
+
+/**
+ * The links the decision looks up (the payment's, its bills', their vendors'), read in one request
+ * where the store can; any other lookup, and every state, from the store.
+ */
+async function linksReadAtOnce(
+  state: PushPaymentDependencies['state'],
+  paymentId: string,
+  applications: PaymentApplications,
+): Promise<DecidePaymentDependencies['state']> {
+  if (state.findManyBySource === undefined) return state;
+  const lookups: Parameters<LinkReads['findManyBySource']>[0] = [
+    { system: 'procurify', kind: 'payment', id: paymentId },
+    ...applications.applications.flatMap((app) => [
+      // Bill sync keys bills by the lower-case UUID.
+      { system: 'procurify' as const, kind: 'bill' as const, id: app.billUuid.toLowerCase() },
+      { system: 'procurify' as const, kind: 'vendor' as const, id: String(app.vendorId) },
+    ]),
+  ];
+  const read = await state.findManyBySource(lookups);
+  const asked = new Set(lookups.map(({ system, kind, id }) => linkLookupKey(system, kind, id)));
+  return {
+    findBySource: async (system, kind, id) => {
+      const key = linkLookupKey(system, kind, id);
+      return asked.has(key) ? read.get(key) : state.findBySource(system, kind, id);
+    },
+    getState: (ref) => state.getState(ref),
+  };
 }
 
 /**

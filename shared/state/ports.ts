@@ -11,6 +11,18 @@ import type {
   SystemName,
 } from './model.ts';
 
+/** Several links looked up at once (each as findBySource would): one request where the store can. */
+export interface LinkReads {
+  /** The links found, keyed `${system}#${kind}#${id}` (linkLookupKey); a key without one is absent. */
+  findManyBySource(
+    lookups: ReadonlyArray<{ system: SystemName; kind: RecordKind; id: string }>,
+  ): Promise<Map<string, RecordLink>>;
+}
+
+/** The key of a lookup in findManyBySource's answer. */
+export const linkLookupKey = (system: SystemName, kind: RecordKind, id: string): string =>
+  `${system}#${kind}#${id}`;
+
 export interface LinkStore {
   link(link: Omit<RecordLink, 'linkedAt'>): Promise<void>;
   /** Removes the link both ways; the records stay. */

@@ -40,6 +40,7 @@ import type {
   AuditTrail,
   ConfigStore,
   LeaseStore,
+  LinkReads,
   LinkStore,
   MessageFailure,
   MessageFailureLog,
@@ -73,7 +74,8 @@ export class DynamoStateStore
     RequestWindowStore,
     MessageFailureLog,
     RecordReads,
-    RecordWrites
+    RecordWrites,
+    LinkReads
 {
   private readonly doc: DynamoDBDocumentClient;
   private readonly table: string;
@@ -134,6 +136,25 @@ export class DynamoStateStore
       this.doc.send(new GetCommand({ TableName: this.table, Key: linkKey(system, kind, id) })),
     );
     return answer.Item === undefined ? undefined : toLink(kind, answer.Item);
+  }
+
+  /** findBySource of each lookup in BatchGetItems of at most 100 keys (as eventually consistent). */
+  async findManyBySource(
+    lookups: ReadonlyArray<{ system: SystemName; kind: RecordKind; id: string }>,
+  ): Promise<Map<string, RecordLink>> {
+    const keys = new Map(lookups.map(({ system, kind, id }) => [linkKey(system, kind, id).pk, kind]));
+    const found = new Map<string, RecordLink>();
+    const pks = [...keys.keys()];
+    for (let start = 0; start < pks.length; start += batchGetLimit) {
+      const items = await this.getAll(
+        pks.slice(start, start + batchGetLimit).map((pk) => ({ pk, sk: 'LINK' })),
+      );
+      for (const item of items) {
+        const pk = String(item.pk);
+        found.set(pk.slice('LINK#'.length), toLink(keys.get(pk)!, item));
+      }
+    }
+    return found;
   }
 
   /** getState and findBySource from the record's side in one BatchGetItem (as eventually consistent). */
@@ -602,8 +623,9 @@ export class DynamoStateStore
   }
 }
 
-/** BatchWriteItem takes at most 25 requests. */
+/** BatchWriteItem takes at most 25 requests, BatchGetItem 100 keys. */
 const batchWriteLimit = 25;
+const batchGetLimit = 100;
 /** Tries of a BatchWriteItem whose items DynamoDB leaves unprocessed, and the first pause between them. */
 const unprocessedRetries = 5;
 const unprocessedPauseMs = 25;

@@ -11,6 +11,7 @@ import type {
   AuditTrail,
   ConfigStore,
   LeaseStore,
+  LinkReads,
   LinkStore,
   MessageFailureLog,
   RecordReads,
@@ -32,7 +33,8 @@ export type StateStore = LinkStore &
   VersionedConfigStore &
   RequestWindowStore &
   MessageFailureLog &
-  RecordReads;
+  RecordReads &
+  LinkReads;
 
 export interface ContractSubject {
   store: StateStore;
@@ -61,6 +63,43 @@ export function stateStoreContract(name: string, subject: () => ContractSubject)
       await store.unlink({ kind: 'vendor', netsuiteId, procurifyId });
       expect(await store.findBySource('netsuite', 'vendor', netsuiteId)).toBeUndefined();
       expect(await store.findBySource('procurify', 'vendor', procurifyId)).toBeUndefined();
+    });
+
+    it('finds several links at once, keyed by system, kind and id; the missing ones absent', async () => {
+      const { store, clock } = subject();
+      const [a, b] = [unique(), unique()];
+      await store.link({ kind: 'bill', netsuiteId: `n${a}`, procurifyId: a, origin: 'created' });
+      await store.link({ kind: 'vendor', netsuiteId: `n${b}`, procurifyId: b, origin: 'name-match' });
+      const found = await store.findManyBySource([
+        { system: 'procurify', kind: 'bill', id: a },
+        { system: 'procurify', kind: 'vendor', id: b },
+        { system: 'procurify', kind: 'vendor', id: b },
+        { system: 'netsuite', kind: 'bill', id: `n${a}` },
+        { system: 'procurify', kind: 'bill', id: b },
+      ]);
+      expect(Object.fromEntries(found)).toEqual({
+        [`procurify#bill#${a}`]: {
+          kind: 'bill',
+          netsuiteId: `n${a}`,
+          procurifyId: a,
+          origin: 'created',
+          linkedAt: clock.iso(),
+        },
+        [`netsuite#bill#n${a}`]: {
+          kind: 'bill',
+          netsuiteId: `n${a}`,
+          procurifyId: a,
+          origin: 'created',
+          linkedAt: clock.iso(),
+        },
+        [`procurify#vendor#${b}`]: {
+          kind: 'vendor',
+          netsuiteId: `n${b}`,
+          procurifyId: b,
+          origin: 'name-match',
+          linkedAt: clock.iso(),
+        },
+      });
     });
 
     it("reads a record's state and its own link together", async () => {

@@ -154,6 +154,21 @@ export class InMemoryStateStore
     return state === undefined ? undefined : stored(state);
   }
 
+  /** As the adapter's BatchGetItem (failing as findBySource would). */
+  async findManyBySource(
+    lookups: ReadonlyArray<{ system: SystemName; kind: RecordKind; id: string }>,
+  ): Promise<Map<string, RecordLink>> {
+    this.faults.check('findBySource');
+    const found = new Map<string, RecordLink>();
+    for (const { system, kind, id } of lookups) {
+      const item = this.links.get(`${system}#${kind}#${id}`);
+      if (item === undefined) continue;
+      const { netsuiteId, procurifyId, origin, linkedAt } = item;
+      found.set(`${system}#${kind}#${id}`, { netsuiteId, procurifyId, kind, origin, linkedAt });
+    }
+    return found;
+  }
+
   /** As the adapter's one BatchGetItem (failing as either read would). */
   async stateAndLink(
     ref: RecordRef,

@@ -102,6 +102,25 @@ beforeEach(async () => {
 });
 
 describe('pushPayment', () => {
+  it('reads the links the decision needs in one request, and writes its own with the trail in one', async () => {
+    applies([application('b-1', '100.00'), application('b-2', '50.25')]);
+    const requests: string[] = [];
+    const spy = <K extends 'findBySource' | 'findManyBySource' | 'getState' | 'link' | 'linkAndAppend'>(
+      name: K,
+    ) => {
+      const real = (state[name] as (...args: never[]) => Promise<unknown>).bind(state);
+      (state as unknown as Record<string, unknown>)[name] = async (...args: never[]) => {
+        requests.push(name);
+        return real(...args);
+      };
+    };
+    for (const name of ['findBySource', 'findManyBySource', 'getState', 'link', 'linkAndAppend'] as const) {
+      spy(name);
+    }
+    expect(await pushPayment(payment(), deps())).toMatchObject({ status: 'synced', action: 'created' });
+    expect(requests).toEqual(['findManyBySource', 'linkAndAppend']);
+  });
+
   it('writes one Vendor Payment by external id, links it, and finds it unchanged the next time', async () => {
     applies([application('b-1', '100.00'), application('b-2', '50.25')]);
     const written: string[] = [];
