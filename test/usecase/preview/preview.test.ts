@@ -1,0 +1,484 @@
+// The preview of a record's next write (shared/preview/*) over in-memory NetSuite, Procurify and state:
+// what it shows is the decision the worker then applies — the body previewed is the body the worker
+// sends (master data through previewRecord itself; bills and payments through the renderers of the
+// workers' own decisions, their NetSuite facts being SuiteQL reads this project has no adapter for) —
+// and whatever cannot be previewed is refused by name.
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { ApPayment } from '../../../shared/ap/payment.ts';
+import { decideBill } from '../../../shared/bills/decide-bill.ts';
+import { syncBill } from '../../../shared/bills/sync-bill.ts';
+import type { FunctionSettings } from '../../../shared/config/environment.ts';
+import { DataError } from '../../../shared/errors.ts';
+import type { InboundMessage } from '../../../shared/events/inbound-message.ts';
+import { createProcurifyLookups } from '../../../shared/master-data/procurify-lookups.ts';
+import { syncMasterRecord } from '../../../shared/master-data/sync-master-record.ts';
+import { changePaymentMode } from '../../../shared/payment-mode.ts';
+import { decidePayment } from '../../../shared/payments/decide-payment.ts';
+import { pushPayment } from '../../../shared/payments/push-payment.ts';
+import type { PreviewSources } from '../../../shared/preview/ports.ts';
+import { previewable, previewRecord } from '../../../shared/preview/preview-record.ts';
+import { renderBillDecision, renderPaymentDecision } from '../../../shared/preview/preview-transactions.ts';
+import { toApPayment } from '../../../shared/procurify/ap-records.ts';
+import type { ProcurifyPayment } from '../../../shared/procurify/schemas.ts';
+import { vendorPatchSchema, vendorWriteSchema } from '../../../shared/procurify/writes.ts';
+import { settingsConfigName } from '../../../shared/settings/settings-store.ts';
+import type { RecordRef } from '../../../shared/state/model.ts';
+import type { SyncClients } from '../../../shared/sync-clients.ts';
+import { ManualClock } from '../../support/in-memory/clock.ts';
+import { InMemoryNetSuite } from '../../support/in-memory/netsuite.ts';
+import { InMemoryPaymentFacts } from '../../support/in-memory/payment-facts.ts';
+import { InMemoryProcurify } from '../../support/in-memory/procurify.ts';
+import { InMemoryStateStore } from '../../support/in-memory/state-store.ts';
+import { BillWorld, billItem, billUuid, pdf, procurifyBill } from '../bills/world.ts';
+
+describe('previewRecord: what can be previewed', () => {
+  it('previews vendors, accounts, departments, bills and payments; refuses the rest by name', async () => {
+    const refs: RecordRef[] = [
+      { system: 'netsuite', kind: 'vendor', id: '1' },
+      { system: 'netsuite', kind: 'account', id: '1' },
+      { system: 'netsuite', kind: 'department', id: '1' },
+      { system: 'netsuite', kind: 'bill', id: '1' },
+      { system: 'procurify', kind: 'bill', id: 'u' },
+      { system: 'procurify', kind: 'payment', id: '5' },
+      { system: 'procurify', kind: 'payment', id: 'mode' },
+      { system: 'procurify', kind: 'vendor', id: '7' },
+    ];
+    expect(refs.map(previewable)).toEqual([true, true, true, false, true, true, false, false]);
+    const sources = { state: new InMemoryStateStore() } as unknown as PreviewSources;
+    const error = await previewRecord(
+      sources,
+      { system: 'procurify', kind: 'payment', id: 'mode' },
+      'payment:mode',
+    ).then(
+      () => undefined,
+      (caught: unknown) => caught as DataError,
+    );
+    expect(error).toBeInstanceOf(DataError);
+    expect(error?.message).toBe(
+      'payment:mode is not a record apsync writes anywhere; preview vendors, accounts, departments, bills or payments',
+    );
+  });
+});
+
+describe('previewRecord: master data shows what the inbound worker then writes', () => {
+  let clock: ManualClock;
+  let state: InMemoryStateStore;
+  let netsuite: InMemoryNetSuite;
+  let procurify: InMemoryProcurify;
+  let deployed: Partial<FunctionSettings>;
+
+  const sources = (): PreviewSources => ({
+    state,
+    settings: async () => deployed as FunctionSettings,
+    // Only the parts master data reads: NetSuite's records and Procurify's master-data ports.
+    syncClients: async () => ({ netsuite: { records: netsuite }, procurify }) as unknown as SyncClients,
+    defaultPaymentMode: 'push',
+  });
+  const preview = (kind: 'vendor' | 'account' | 'department', id: string) =>
+    previewRecord(sources(), { system: 'netsuite', kind, id }, `${kind}:${id}`);
+  const sync = (
+    kind: InboundMessage['recordType'],
+    id: string,
+    eventType: InboundMessage['eventType'] = 'edit',
+  ) =>
+    syncMasterRecord(
+      {
+        kind: 'record-event',
+        origin: 'webhook',
+        eventId: `evt-${kind}-${id}-${clock.iso()}`,
+        recordType: kind,
+        recordId: id,
+        eventType,
+        lastModified: clock.iso(),
+        receivedAt: clock.iso(),
+      },
+      {
+        netsuite,
+        procurify,
+        state,
+        scope: {},
+        lookups: createProcurifyLookups(async () => procurify, deployed.departmentLocationId),
+        currencyCodes: new Map<string, string>(),
+        termNames: new Map<string, string>(),
+      },
+    );
+
+  beforeEach(() => {
+    clock = new ManualClock();
+    state = new InMemoryStateStore(clock.now);
+    netsuite = new InMemoryNetSuite();
+    procurify = new InMemoryProcurify();
+    procurify.currencies = [
+      { id: 1, name: 'usd', description: 'US Dollar', active: true },
+      { id: 2, name: 'XXX', description: 'Old', active: false },
+    ];
+    procurify.locations = [
+      { id: 6, name: 'Closed', active: false, headquarter: false },
+      { id: 7, name: 'Branch', active: true, headquarter: false },
+      { id: 8, name: 'HQ', active: true, headquarter: true },
+    ] as never;
+    deployed = {};
+    netsuite.seed('currency', { symbol: 'USD' });
+  });
+
+  it('a vendor: create previewed is the body written; then unchanged; an edit previewed as the update sent', async () => {
+    const id = netsuite.seed('vendor', {
+      companyName: 'Northwind Paper Co',
+      email: 'ap@northwind.example',
+      currency: { id: '1000', refName: 'US Dollar' },
+      lastModifiedDate: '2026-11-01T10:00:00Z',
+    });
+    const planned = await preview('vendor', id);
+    expect(planned).toMatchObject({
+      outcome: 'create',
+      target: { system: 'procurify', kind: 'vendor', id: null, method: 'POST' },
+      validation: { valid: true, issues: [] },
+    });
+    expect(planned.payload).toMatchObject({ name: 'Northwind Paper Co', external_id: id, currency: 1 });
+    expect(procurify.writes).toEqual([]);
+
+    await sync('vendor', id);
+    expect(procurify.writes).toHaveLength(1);
+    // The body the adapter sends is the write as vendorWriteSchema reads it (shared/procurify/vendors.ts).
+    expect(vendorWriteSchema.parse(procurify.writes[0]!.body)).toEqual(planned.payload);
+
+    const after = await preview('vendor', id);
+    expect(after).toMatchObject({
+      outcome: 'unchanged',
+      reason: 'the mapped content equals what was last written; nothing would be sent',
+      notes: [],
+    });
+
+    await netsuite.patch('vendor', id, { companyName: 'Northwind Paper Ltd' } as never);
+    const update = await preview('vendor', id);
+    expect(update).toMatchObject({ outcome: 'update', target: { id: String(procurify.writes[0]!.id) } });
+    await sync('vendor', id);
+    // An update goes as a PATCH (vendorPatchSchema: no score, which a PUT would replace).
+    expect(update.target).toMatchObject({ method: 'PATCH' });
+    expect(procurify.writes.at(-1)).toMatchObject({ method: 'PATCH' });
+    expect(vendorPatchSchema.parse(procurify.writes.at(-1)!.body)).toEqual(update.payload);
+  });
+
+  it('a vendor out of scope is skipped, and a sync flag the operator set that vendors lack is invalid', async () => {
+    const id = netsuite.seed('vendor', { companyName: 'Elsewhere', subsidiary: { id: '3' } });
+    deployed = { subsidiaryIds: ['1'] };
+    expect(await preview('vendor', id)).toMatchObject({
+      outcome: 'skipped',
+      reason: 'subsidiary 3 is outside the configured scope',
+      target: null,
+      validation: { valid: true, issues: [] },
+    });
+    await state.putConfig(settingsConfigName, {
+      'netsuite.syncFlagField': { value: 'custentity_sync', changedAt: clock.iso(), changedBy: 'ana' },
+    });
+    expect(await preview('vendor', id)).toMatchObject({
+      outcome: 'invalid',
+      validation: {
+        valid: false,
+        issues: [
+          `the sync-flag field "custentity_sync" does not exist on NetSuite vendor ${id}; check the field id`,
+        ],
+      },
+    });
+  });
+
+  it('a department goes to the headquarter, else the location set; a mapped location Procurify lacks parks it', async () => {
+    const id = netsuite.seed('department', { name: 'Marketing', subsidiary: { id: '2' } });
+    expect(await preview('department', id)).toMatchObject({
+      outcome: 'create',
+      payload: { name: 'Marketing', branch: 8 },
+    });
+    deployed = { departmentLocationId: 7 };
+    const planned = await preview('department', id);
+    expect(planned.payload).toMatchObject({ branch: 7 });
+    await state.putConfig(settingsConfigName, {
+      'procurify.departmentLocations': { value: { '2': 6 }, changedAt: clock.iso(), changedBy: 'ana' },
+    });
+    expect(await preview('department', id)).toMatchObject({
+      outcome: 'review',
+      reason: expect.stringContaining(
+        'maps NetSuite subsidiary 2 to Procurify location 6, which does not exist or is inactive',
+      ),
+    });
+  });
+
+  it('a deleted linked record previews its deactivation, the patch the worker then sends', async () => {
+    const id = netsuite.seed('department', { name: 'Marketing' });
+    deployed = { departmentLocationId: 7 };
+    await sync('department', id);
+    const procurifyId = String([...procurify.departments.values()][0]!.id);
+    await netsuite.delete('department', id);
+    const planned = await preview('department', id);
+    expect(planned).toMatchObject({
+      outcome: 'deactivate',
+      reason: `not found in NetSuite: the linked Procurify department ${procurifyId} would be made inactive`,
+      target: { system: 'procurify', kind: 'department', id: procurifyId },
+      notes: [],
+    });
+    await sync('department', id, 'delete');
+    expect(procurify.writes.at(-1)!.body).toEqual(planned.payload);
+    expect(procurify.departments.get(Number(procurifyId))?.active).toBe(false);
+    procurify.departments.delete(Number(procurifyId));
+    expect(await preview('department', id)).toMatchObject({
+      outcome: 'deactivate',
+      target: null,
+      notes: [`Procurify record ${procurifyId} is inactive or gone already: nothing to send`],
+    });
+  });
+
+  it('no active Procurify location: a department cannot be previewed, naming the setting', async () => {
+    procurify.locations = [];
+    const id = netsuite.seed('department', { name: 'Marketing' });
+    await expect(preview('department', id)).rejects.toThrow(
+      /^Procurify has no active location to create departments under; set /,
+    );
+  });
+});
+
+describe('bills: the preview renders the decision the bill-sync worker applies', () => {
+  let world: BillWorld;
+  beforeEach(async () => {
+    world = new BillWorld();
+    await world.linkVendor();
+    world.procurify.putBill(procurifyBill());
+  });
+  const planned = async (options: { match?: boolean } = {}) =>
+    renderBillDecision(
+      await decideBill(
+        await world.procurify.getBill(billUuid),
+        { state: world.state, lookups: world.netsuite },
+        options,
+      ),
+    );
+
+  it('create: the body and target previewed are what the worker writes; then unchanged', async () => {
+    await world.configure({ attachments: { folderId: '77' } });
+    world.procurify.putBill(procurifyBill({ attachments: [pdf('f-1')] } as never));
+    const create = await planned();
+    expect(create).toMatchObject({
+      outcome: 'create',
+      target: { system: 'netsuite', kind: 'vendorBill', id: null, method: 'PUT' },
+      validation: { valid: true, issues: [] },
+    });
+    expect(create.notes[0]).toBe(
+      '1 line(s); lines 100.50, tax 0.00, shipping 0.00, costs 0.00; total USD 100.50',
+    );
+    await syncBill(world.message(), world.syncDeps());
+    expect(world.netsuite.writes[0]!.body).toEqual(create.payload);
+    expect(world.netsuite.writes[0]).toMatchObject({ method: create.target!.method });
+
+    const unchanged = await planned();
+    expect(unchanged).toMatchObject({
+      outcome: 'unchanged',
+      reason: 'the Vendor Bill equals what was last written; only a replay would send it again',
+      target: { id: (await world.state.findBySource('procurify', 'bill', billUuid))!.netsuiteId },
+    });
+    expect(unchanged.notes.some((note) => note.startsWith('invoice file to store'))).toBe(false);
+  });
+
+  it('parked, skipped and noted bills are previewed with the worker’s words', async () => {
+    world.procurify.putBill(
+      procurifyBill({
+        items: [
+          billItem({
+            cost_allocations: [
+              {
+                ...billItem().cost_allocations[0]!,
+                budget: {
+                  ...billItem().cost_allocations[0]!.budget,
+                  account_code: { id: 1, code: '9999', description: 'x' },
+                },
+              },
+            ],
+          }),
+        ],
+      }),
+    );
+    expect(await planned()).toEqual({
+      outcome: 'review',
+      reason: 'Waiting for: account code 9999: no NetSuite account has this Number',
+      target: null,
+      payload: null,
+      validation: { valid: false, issues: ['account-code:9999'] },
+      notes: [],
+    });
+    const outcome = await syncBill(world.message(), world.syncDeps());
+    expect(outcome).toMatchObject({
+      status: 'review',
+      message: 'Waiting for: account code 9999: no NetSuite account has this Number',
+    });
+
+    world.procurify.putBill(procurifyBill({ status: 0 } as never));
+    const skipped = await planned();
+    expect(skipped).toMatchObject({
+      outcome: 'skipped',
+      target: null,
+      validation: { valid: true, issues: [] },
+    });
+    expect((await syncBill(world.message(), world.syncDeps())).message).toBe(skipped.reason);
+  });
+
+  it('an older integration’s Vendor Bill and an initial-load match are previewed as links, nothing written', async () => {
+    await world.configure({ legacy: { externalIdPattern: '^PROC-(.+)$' } });
+    const legacy = world.netsuite.seed('vendorBill', { entity: { id: '101' } }, `PROC-${billUuid}`);
+    expect(await planned()).toMatchObject({
+      outcome: 'skipped',
+      reason: `Already in NetSuite as Vendor Bill ${legacy} (created by an older integration, external id PROC-${billUuid}); it would be linked, not written`,
+    });
+    await world.configure({});
+    const bill = await world.procurify.getBill(billUuid);
+    const matched = world.netsuite.seed('vendorBill', {
+      entity: { id: '101' },
+      tranId: bill.invoiceNumber,
+      total: 100.5,
+    });
+    const match = await planned({ match: true });
+    expect(match.outcome).toBe('skipped');
+    expect(match.reason).toContain(matched);
+    expect(match.reason).toContain('it would be linked, not written');
+  });
+
+  it('a linked bill with a later status is noted as the worker would leave it', async () => {
+    await syncBill(world.message(), world.syncDeps());
+    world.procurify.putBill(procurifyBill({ status: 5 } as never));
+    const note = await planned();
+    expect(note.outcome).toBe('skipped');
+    expect(note.reason).toContain('would be left as it is');
+  });
+});
+
+describe('payments: the preview renders the decision the payment-push worker applies', () => {
+  let clock: ManualClock;
+  let state: InMemoryStateStore;
+  let procurify: InMemoryProcurify;
+  let netsuite: InMemoryNetSuite;
+  let facts: InMemoryPaymentFacts;
+
+  const payment = (overrides: Partial<ProcurifyPayment> = {}): ApPayment =>
+    toApPayment(
+      procurify.putPayment({
+        id: 55,
+        uuid: 'p-55',
+        status: 'paid',
+        amount: '150.25',
+        currency: { id: 1, name: 'USD' },
+        gl_code: '1000',
+        bill_groups: [],
+        vendor_name: 'Northwind',
+        payment_source_name: null,
+        processing_date: null,
+        posted_date: '2026-11-02T09:00:00Z',
+        created_at: '2026-11-01T00:00:00Z',
+        updated_at: '2026-11-02T10:00:00Z',
+        ...overrides,
+      }),
+    );
+  const sources = (): PreviewSources => ({
+    state,
+    settings: async () => ({}) as FunctionSettings,
+    // Procurify only: every case below is decided before NetSuite is read.
+    syncClients: async () => ({ procurify }) as unknown as SyncClients,
+    defaultPaymentMode: 'push',
+  });
+  const preview = (id = '55') =>
+    previewRecord(sources(), { system: 'procurify', kind: 'payment', id }, `payment:${id}`);
+  const decide = async (current: ApPayment) =>
+    renderPaymentDecision(
+      await decidePayment(current, await procurify.getPaymentApplications(current), {
+        facts,
+        procurify,
+        state,
+      }),
+      current.currency,
+    );
+
+  beforeEach(async () => {
+    clock = new ManualClock();
+    state = new InMemoryStateStore(clock.now);
+    procurify = new InMemoryProcurify();
+    netsuite = new InMemoryNetSuite();
+    facts = new InMemoryPaymentFacts(netsuite);
+    facts.accounts = [{ id: '11', number: '1000', type: 'Bank', inactive: false, currency: '1' }];
+    await state.link({ kind: 'vendor', procurifyId: '7', netsuiteId: '300', origin: 'created' });
+    facts.bills.set('501', {
+      id: '501',
+      entity: '300',
+      currency: '1',
+      currencySymbol: 'USD',
+      subsidiary: '2',
+      status: 'A',
+      unpaidCents: 20_000,
+    });
+    await state.link({ kind: 'bill', procurifyId: 'b-1', netsuiteId: '501', origin: 'created' });
+    procurify.applications.set(55, {
+      applications: [{ billUuid: 'b-1', billId: 1, vendorId: 7, currency: 'USD', amount: '150.25' }],
+      appliedTotal: '150.25',
+      complete: true,
+    });
+  });
+
+  it('create: the Vendor Payment previewed is what the worker writes; then unchanged', async () => {
+    const current = payment();
+    const create = await decide(current);
+    expect(create).toMatchObject({
+      outcome: 'create',
+      target: { system: 'netsuite', kind: 'vendorPayment', id: null },
+      notes: ['applies USD 150.25 to 1 bill(s)'],
+    });
+    const pushed = await pushPayment(current, { netsuite: { records: netsuite }, procurify, state, facts });
+    expect(netsuite.writes).toHaveLength(1);
+    expect(netsuite.writes[0]!.body).toEqual(create.payload);
+    expect(await decide(current)).toMatchObject({
+      outcome: 'unchanged',
+      reason: `Vendor Payment ${pushed.vendorPaymentId} already says all this; nothing would be written`,
+      target: { id: pushed.vendorPaymentId },
+    });
+  });
+
+  it('a payment the worker refuses is previewed with its refusal', async () => {
+    procurify.applications.set(55, {
+      applications: [{ billUuid: 'b-9', billId: 9, vendorId: 7, currency: 'USD', amount: '150.25' }],
+      appliedTotal: '150.25',
+      complete: true,
+    });
+    const current = payment();
+    const refused = await decide(current);
+    expect(refused).toMatchObject({
+      outcome: 'invalid',
+      reason:
+        'Bill not synced: Procurify bill 9 (b-9) has no NetSuite Vendor Bill; sync the bill, then re-sync the payment',
+      validation: { valid: false },
+    });
+    await expect(
+      pushPayment(current, { netsuite: { records: netsuite }, procurify, state, facts }),
+    ).rejects.toThrow(refused.reason!);
+    expect(netsuite.writes).toEqual([]);
+  });
+
+  it('a payment linked by the initial load is previewed as skipped', async () => {
+    await state.link({ kind: 'payment', procurifyId: '55', netsuiteId: '900', origin: 'matched' });
+    const skipped = await decide(payment());
+    expect(skipped).toMatchObject({ outcome: 'skipped', target: null, payload: null });
+  });
+
+  it('previewRecord: pull mode, a payment Procurify lacks, and one not paid are answered before NetSuite', async () => {
+    payment({ status: 'failed' } as never);
+    expect(await preview('56')).toMatchObject({
+      outcome: 'invalid',
+      reason: 'Procurify payment 56 was not found',
+      validation: { valid: false, issues: ['Procurify payment 56 was not found'] },
+    });
+    expect((await preview()).outcome).toBe('skipped');
+    await state.putState({ ref: { system: 'procurify', kind: 'payment', id: '55' }, status: 'synced' });
+    expect(await preview()).toMatchObject({
+      outcome: 'review',
+      reason:
+        'payment 55 was pushed to NetSuite but is now failed in Procurify; void the Vendor Payment procurify-pay-55 in NetSuite',
+    });
+    await changePaymentMode(state, 'pull', 'ana');
+    expect(await preview()).toMatchObject({
+      outcome: 'skipped',
+      reason: 'payment mode is pull: payments are not pushed to NetSuite',
+    });
+  });
+});
