@@ -6,7 +6,7 @@
 // NetSuite answers a RESTlet call: HTTP 4xx `{"error": {"code", "message"}}` (the shape commonly observed;
 // not in Oracle's text). Called by the sandbox router (server.ts).
 import type { NetSuiteSandboxCore } from './core.ts';
-import { attachRestletOn } from './suitescript.ts';
+import { attachRestletOn, SuiteScriptError } from './suitescript.ts';
 
 export { ATTACH_RESTLET_PATH as RESTLET_PATH } from '../../contracts/facts/apsync-restlet.ts';
 export const ATTACH_SCRIPT_ID = 'customscript_apsync_attach';
@@ -42,11 +42,14 @@ export const restletErrors = {
 /**
  * Runs the script's POST entry point on the sandbox's account (suitescript.ts). An error the script lets
  * through is answered as NetSuite answers an unhandled RESTlet error: HTTP 400 with its name as the code.
+ * The sandbox's own failures (an Error of this realm that is not a SuiteScriptError) stay failures of
+ * the sandbox (500), never a NetSuite refusal.
  */
 export function runAttachRestlet(core: NetSuiteSandboxCore, request: unknown): unknown {
   try {
     return attachRestletOn(core).post(request);
   } catch (error) {
+    if (error instanceof Error && !(error instanceof SuiteScriptError)) throw error;
     // Errors of the script's own realm (node:vm) are not this realm's Error: read their name and message.
     if (typeof error !== 'object' || error === null || !('name' in error)) throw error;
     const { name, message } = error as { name: unknown; message?: unknown };

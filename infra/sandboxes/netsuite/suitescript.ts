@@ -21,7 +21,7 @@ const scriptPath = fileURLToPath(new URL('../../netsuite-script/apsync_attach_rl
 const script = new Script(readFileSync(scriptPath, 'utf8'), { filename: scriptPath });
 
 /** An error as SuiteScript throws it: its name is NetSuite's error code. */
-class SuiteScriptError extends Error {
+export class SuiteScriptError extends Error {
   constructor(name: string, message: string) {
     super(message);
     this.name = name;
@@ -158,8 +158,13 @@ function modulesOf(core: NetSuiteSandboxCore): Record<string, unknown> {
   };
 }
 
+/** Each account's entry points: the script keeps no state between calls, so its factory runs once. */
+const entryPointsOf = new WeakMap<NetSuiteSandboxCore, { post(request: unknown): unknown }>();
+
 /** The RESTlet's entry points, its factory called with the modules working on this account. */
 export function attachRestletOn(core: NetSuiteSandboxCore): { post(request: unknown): unknown } {
+  const known = entryPointsOf.get(core);
+  if (known !== undefined) return known;
   let entryPoints: { post(request: unknown): unknown } | undefined;
   const define = (
     names: string[],
@@ -176,5 +181,6 @@ export function attachRestletOn(core: NetSuiteSandboxCore): { post(request: unkn
   };
   script.runInNewContext({ define });
   if (entryPoints === undefined) throw new Error(`${scriptPath} does not call define`);
+  entryPointsOf.set(core, entryPoints);
   return entryPoints;
 }
