@@ -82,6 +82,12 @@ export class DynamoStateStore
   /** The store's clock: it stamps the entries appended without `at`, and the states and links. */
   readonly now: () => Date;
   private auditSequence = 0;
+  /**
+   * The sort key each stamped entry object (one given its `at` by its writer, outcome-journal.ts) was
+   * first given: the same entry sent again — a journal's retry after a batch that failed partway —
+   * overwrites its own item instead of adding a second one.
+   */
+  private readonly auditKeys = new WeakMap<object, { at: string; sk: string }>();
   private readonly auditRetentionSeconds: number;
 
   constructor(
@@ -245,16 +251,21 @@ export class DynamoStateStore
   }
 
   private auditItem(ref: RecordRef, entry: Omit<AuditEntry, 'at'> & { at?: string }) {
-    const at = entry.at ?? this.now().toISOString();
-    // The sequence keeps two entries of the same millisecond apart and in order.
-    const sequence = String(this.auditSequence++ % 1_000_000).padStart(6, '0');
+    const { at, sk } = this.auditKeys.get(entry) ?? this.auditKey(entry.at);
+    if (entry.at !== undefined) this.auditKeys.set(entry, { at, sk });
     return {
       pk: `REC#${refKey(ref)}`,
-      sk: `AUDIT#${at}#${sequence}`,
+      sk,
       ...entry,
       at,
       expiresAt: Math.floor(this.now().getTime() / 1000) + this.auditRetentionSeconds,
     };
+  }
+
+  private auditKey(stamped: string | undefined): { at: string; sk: string } {
+    const at = stamped ?? this.now().toISOString();
+    // The sequence keeps two entries of the same millisecond apart and in order.
+    return { at, sk: `AUDIT#${at}#${String(this.auditSequence++ % 1_000_000).padStart(6, '0')}` };
   }
 
   async read(ref: RecordRef): Promise<AuditEntry[]> {

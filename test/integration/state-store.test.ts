@@ -75,6 +75,44 @@ describe('DynamoStateStore', () => {
     client.destroy();
   });
 
+  it('stores a stamped entry once when a batch that failed partway is sent again (a journal retry)', async () => {
+    const client = new DynamoDBClient(aws.clientConfig('dynamodb'));
+    let batches = 0;
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        // The second BatchWriteItem of the first call fails: its first 25 items are stored by then.
+        if (context.commandName === 'BatchWriteItemCommand' && ++batches === 2) {
+          throw Object.assign(new Error('Service unavailable'), {
+            name: 'ServiceUnavailable',
+            $fault: 'server',
+          });
+        }
+        return next(args);
+      },
+      { step: 'initialize' },
+    );
+    const flaky = new DynamoStateStore(client, aws.names.tables.state, () => clock);
+    const ref: RecordRef = { system: 'netsuite', kind: 'vendor', id: '304' };
+    const entries = Array.from({ length: 30 }, (_, n) => ({
+      step: 'note' as const,
+      message: `note ${n}`,
+      at: '2026-11-01T10:00:00.000Z',
+    }));
+    const link = {
+      kind: 'vendor' as const,
+      netsuiteId: '304',
+      procurifyId: '9304',
+      origin: 'created' as const,
+    };
+    await expect(flaky.linkAndAppend(link, ref, entries)).rejects.toThrow();
+    expect((await store.read(ref)).length).toBe(23); // the link's two items and 23 entries went first
+    await flaky.linkAndAppend(link, ref, entries);
+    expect((await store.read(ref)).map((entry) => entry.message)).toEqual(
+      entries.map((entry) => entry.message),
+    );
+    client.destroy();
+  });
+
   it('keeps one state per record and lists records by status', async () => {
     await store.putState({ ref: vendor, status: 'failed', message: 'boom', errorClass: 'data' });
     await store.putState({
