@@ -296,7 +296,9 @@ export function planVendorPayment(
   ) {
     return refuse(
       'mixedCurrencies',
-      `payment ${paymentId} is in ${currency} but its NetSuite Vendor Bills are in ${list(symbols.length > 0 ? symbols : netsuiteCurrencies)}`,
+      // By symbol only when every bill has one: else the bills' currency ids (a bill without a symbol
+      // would hide the currency that differs).
+      `payment ${paymentId} is in ${currency} but its NetSuite Vendor Bills are in ${list(resolved.every((entry) => entry.bill.currencySymbol !== undefined) ? symbols : netsuiteCurrencies)}`,
     );
   }
   const currencyId = netsuiteCurrencies[0]!;
