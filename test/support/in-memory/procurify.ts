@@ -110,6 +110,8 @@ export class InMemoryProcurify
 {
   readonly faults = new Faults<ProcurifyOperation>('procurify');
   readonly vendors = new Map<number, ProcurifyVendor>();
+  /** Payment terms by name, as vendor writes create them. */
+  private readonly paymentTerms = new Map<string, { id: number; name: string }>();
   readonly accountCodes = new Map<number, ProcurifyAccountCode>();
   readonly departments = new Map<number, ProcurifyDepartment>();
   locations: ProcurifyLocation[] = [];
@@ -162,10 +164,26 @@ export class InMemoryProcurify
     return toApVendor(structuredClone(vendor));
   }
 
+  /**
+   * A vendor write's nested payment term `{name}` as Procurify keeps it: the term found by name, or
+   * created with an id (as the sandbox does, infra/sandboxes/procurify/store-vendors.ts).
+   */
+  private withPaymentTerm<T extends object>(values: T): T {
+    const term = (values as { payment_term_ref?: { name: string; description?: string | null } | null })
+      .payment_term_ref;
+    if (term === undefined || term === null) return values;
+    let known = this.paymentTerms.get(term.name);
+    if (known === undefined) {
+      known = { id: this.nextId++, name: term.name };
+      this.paymentTerms.set(term.name, known);
+    }
+    return { ...values, payment_term_ref: { ...known, ...term } };
+  }
+
   async createVendor(input: VendorWrite): Promise<ApVendor> {
     this.faults.check('writeVendor');
     const { overall_score: _score, ...fields } = input as VendorWrite & { overall_score?: unknown };
-    const vendor = this.putVendor(fields as ProcurifyVendor);
+    const vendor = this.putVendor(this.withPaymentTerm(fields) as ProcurifyVendor);
     this.writes.push({ method: 'POST', what: 'vendor', id: vendor.id, body: structuredClone(input) });
     return toApVendor(vendor);
   }
@@ -178,7 +196,7 @@ export class InMemoryProcurify
     this.faults.check('writeVendor');
     const vendor = this.vendors.get(id);
     if (vendor === undefined) throw notFound('vendor', id);
-    Object.assign(vendor, structuredClone(patch));
+    Object.assign(vendor, this.withPaymentTerm(structuredClone(patch)));
     this.writes.push({ method: 'PATCH', what: 'vendor', id, body: structuredClone(patch) });
     return toApVendor(structuredClone(vendor));
   }

@@ -76,6 +76,9 @@ describe('vendors', () => {
     const [created] = [...procurify.vendors.values()];
     expect(outcome).toEqual({ status: 'synced', procurifyId: String(created!.id) });
     expect(created).toMatchObject({ name: 'Northwind Paper Co', external_id: id, currency: 1 });
+    // The term is kept as Procurify keeps it: found by name or created, with an id.
+    expect(created!.payment_term_ref).toMatchObject({ id: expect.any(Number), name: 'Net 30' });
+    expect((await procurify.getVendor(created!.id)).paymentTerm).toMatchObject({ name: 'Net 30' });
     expect(await state.findBySource('netsuite', 'vendor', id)).toMatchObject({ origin: 'created' });
     expect(await state.getState(ref('vendor', id))).toMatchObject({
       status: 'synced',
