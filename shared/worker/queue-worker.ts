@@ -68,11 +68,11 @@ export interface QueueWorkerOptions<T, B = undefined> {
 export function createQueueWorker<T, B = undefined>(options: QueueWorkerOptions<T, B>) {
   const recordHandler = async (
     record: SQSRecord,
+    parsed: ParsedMessage<T>,
     batch: B | undefined,
     lanes: BatchLanes | undefined,
   ): Promise<void> => {
     const receiveCount = Number(record.attributes.ApproximateReceiveCount ?? '1');
-    const parsed = parseMessage(record.body, options.schema);
     if (!parsed.ok) {
       throw new BugError(
         `${options.name}: message ${record.messageId} is not a valid message: ${parsed.problem}`,
@@ -105,12 +105,18 @@ export function createQueueWorker<T, B = undefined>(options: QueueWorkerOptions<
     // Bodies are parsed in recordHandler, not by Powertools' batch parser: that one imports zod's `z`
     // export, which brings every zod locale into the bundle (test/bench/bundles.ts).
     const processor = new BatchProcessor(EventType.SQS);
-    const batch = await prepareBatch(event, options);
+    // Each body parsed once, for the batch read and for its message alike.
+    const parsedMessages = new Map(
+      event.Records.map((record) => [record, parseMessage(record.body, options.schema)] as const),
+    );
+    const parsedOf = (record: SQSRecord) =>
+      parsedMessages.get(record) ?? parseMessage(record.body, options.schema);
+    const batch = await prepareBatch([...parsedMessages.values()], options);
     const inParallel = options.processInParallel ?? true;
     const lanes = inParallel && options.lanes !== undefined ? batchLanes(options.lanes.limit) : undefined;
     const response = await processPartialResponse(
       event,
-      (record: SQSRecord) => recordHandler(record, batch, lanes),
+      (record: SQSRecord) => recordHandler(record, parsedOf(record), batch, lanes),
       processor,
       { context, processInParallel: inParallel, throwOnFullBatchFailure: false },
     );
@@ -141,14 +147,11 @@ export function createQueueWorker<T, B = undefined>(options: QueueWorkerOptions<
 
 /** The batch's bulk read over its well-formed messages (the others fail in the batch parser as before). */
 async function prepareBatch<T, B>(
-  event: SQSEvent,
+  parsedMessages: ReadonlyArray<ParsedMessage<T>>,
   options: QueueWorkerOptions<T, B>,
 ): Promise<B | undefined> {
   if (options.prepareBatch === undefined) return undefined;
-  const messages = event.Records.flatMap((record) => {
-    const parsed = parseMessage(record.body, options.schema);
-    return parsed.ok ? [parsed.message] : [];
-  });
+  const messages = parsedMessages.flatMap((parsed) => (parsed.ok ? [parsed.message] : []));
   if (messages.length === 0) return undefined;
   // Called as a method of its object (a class's method reads `this`).
   return warnOnFailure(
@@ -179,10 +182,9 @@ async function warnOnFailure<T>(
 }
 
 /** A record's body as a message of the worker's schema, or what is wrong with it. */
-function parseMessage<T>(
-  body: string,
-  schema: z.ZodType<T>,
-): { ok: true; message: T } | { ok: false; problem: string } {
+type ParsedMessage<T> = { ok: true; message: T } | { ok: false; problem: string };
+
+function parseMessage<T>(body: string, schema: z.ZodType<T>): ParsedMessage<T> {
   let json: unknown;
   try {
     json = JSON.parse(body);
