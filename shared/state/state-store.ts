@@ -580,22 +580,13 @@ export class DynamoStateStore
    */
   private async getAll(keys: ReadonlyArray<{ pk: string; sk: string }>): Promise<QueryItems> {
     const items: QueryItems = [];
-    let pending = [...keys];
-    for (let attempt = 0; pending.length > 0; attempt++) {
-      if (attempt === unprocessedRetries) {
-        throw new TransientError(
-          `dynamodb: BatchGetItem left ${pending.length} key(s) unprocessed after ${attempt} tries`,
-          { source: 'dynamodb' },
-        );
-      }
-      if (attempt > 0) await sleep(unprocessedPauseMs * 2 ** (attempt - 1));
-      const asked = pending;
+    await untilProcessed('BatchGetItem', 'key(s)', [...keys], async (asked) => {
       const answer = await this.run(() =>
         this.doc.send(new BatchGetCommand({ RequestItems: { [this.table]: { Keys: asked } } })),
       );
       items.push(...(answer.Responses?.[this.table] ?? []));
-      pending = (answer.UnprocessedKeys?.[this.table]?.Keys ?? []) as typeof pending;
-    }
+      return (answer.UnprocessedKeys?.[this.table]?.Keys ?? []) as typeof asked;
+    });
     return items;
   }
 
@@ -607,21 +598,13 @@ export class DynamoStateStore
    */
   private async putAll(items: ReadonlyArray<Record<string, unknown>>): Promise<void> {
     for (let start = 0; start < items.length; start += batchWriteLimit) {
-      let requests = items.slice(start, start + batchWriteLimit).map((Item) => ({ PutRequest: { Item } }));
-      for (let attempt = 0; requests.length > 0; attempt++) {
-        if (attempt === unprocessedRetries) {
-          throw new TransientError(
-            `dynamodb: BatchWriteItem left ${requests.length} item(s) unprocessed after ${attempt} tries`,
-            { source: 'dynamodb' },
-          );
-        }
-        if (attempt > 0) await sleep(unprocessedPauseMs * 2 ** (attempt - 1));
-        const batch = requests;
+      const requests = items.slice(start, start + batchWriteLimit).map((Item) => ({ PutRequest: { Item } }));
+      await untilProcessed('BatchWriteItem', 'item(s)', requests, async (batch) => {
         const answer = await this.run(() =>
           this.doc.send(new BatchWriteCommand({ RequestItems: { [this.table]: batch } })),
         );
-        requests = (answer.UnprocessedItems?.[this.table] ?? []) as typeof requests;
-      }
+        return (answer.UnprocessedItems?.[this.table] ?? []) as typeof batch;
+      });
     }
   }
 
@@ -631,6 +614,29 @@ export class DynamoStateStore
     } catch (error) {
       throw classifyAwsError(error, 'dynamodb');
     }
+  }
+}
+
+/**
+ * Sends a batch request and then what DynamoDB leaves unprocessed (`send` answers it) after a growing
+ * pause, until nothing is left; still unprocessed after the last try, it is a transient error.
+ */
+async function untilProcessed<T>(
+  operation: string,
+  unit: string,
+  first: T[],
+  send: (pending: T[]) => Promise<T[]>,
+): Promise<void> {
+  let pending = first;
+  for (let attempt = 0; pending.length > 0; attempt++) {
+    if (attempt === unprocessedRetries) {
+      throw new TransientError(
+        `dynamodb: ${operation} left ${pending.length} ${unit} unprocessed after ${attempt} tries`,
+        { source: 'dynamodb' },
+      );
+    }
+    if (attempt > 0) await sleep(unprocessedPauseMs * 2 ** (attempt - 1));
+    pending = await send(pending);
   }
 }
 

@@ -75,6 +75,57 @@ describe('DynamoStateStore', () => {
     client.destroy();
   });
 
+  it('sends again what DynamoDB leaves unprocessed in a BatchWriteItem or a BatchGetItem', async () => {
+    const client = new DynamoDBClient(aws.clientConfig('dynamodb'));
+    const requests: string[] = [];
+    const heldBackOnce = new Set<string>();
+    // Holds back the request's last item (key) once per operation and answers it as DynamoDB does under
+    // throttling: unprocessed, in the answer's UnprocessedItems (UnprocessedKeys).
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const operation = String(context.commandName);
+        requests.push(operation);
+        if (!/^Batch(Write|Get)ItemCommand$/.test(operation) || heldBackOnce.has(operation))
+          return next(args);
+        heldBackOnce.add(operation);
+        const writes = operation === 'BatchWriteItemCommand';
+        const input = args.input as { RequestItems: Record<string, unknown> };
+        const [table] = Object.keys(input.RequestItems) as [string];
+        const asked = (
+          writes ? input.RequestItems[table] : (input.RequestItems[table] as { Keys: unknown[] }).Keys
+        ) as unknown[];
+        const held = asked.slice(-1);
+        const sent = asked.slice(0, -1);
+        args.input = { ...input, RequestItems: { [table]: writes ? sent : { Keys: sent } } };
+        const result = await next(args);
+        Object.assign(result.output as object, {
+          [writes ? 'UnprocessedItems' : 'UnprocessedKeys']: { [table]: writes ? held : { Keys: held } },
+        });
+        return result;
+      },
+      { step: 'initialize' },
+    );
+    const throttled = new DynamoStateStore(client, aws.names.tables.state, () => clock);
+    const ref: RecordRef = { system: 'netsuite', kind: 'vendor', id: '305' };
+    await throttled.linkAndAppend(
+      { kind: 'vendor', netsuiteId: '305', procurifyId: '9305', origin: 'created' },
+      ref,
+      [{ step: 'received' }, { step: 'fetched' }, { step: 'written' }],
+    );
+    expect((await store.read(ref)).map((entry) => entry.step)).toEqual(['received', 'fetched', 'written']);
+    await throttled.putState({ ref, status: 'synced', contentHash: 'h305' });
+    const read = await throttled.stateAndLink(ref);
+    expect(read.state).toMatchObject({ status: 'synced', contentHash: 'h305' });
+    expect(read.link).toMatchObject({ procurifyId: '9305' });
+    expect(requests.filter((name) => name.startsWith('Batch'))).toEqual([
+      'BatchWriteItemCommand',
+      'BatchWriteItemCommand',
+      'BatchGetItemCommand',
+      'BatchGetItemCommand',
+    ]);
+    client.destroy();
+  });
+
   it('stores a stamped entry once when a batch that failed partway is sent again (a journal retry)', async () => {
     const client = new DynamoDBClient(aws.clientConfig('dynamodb'));
     let batches = 0;
