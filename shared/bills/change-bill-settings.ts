@@ -194,7 +194,7 @@ function typeProblem(
     return `a check box takes true/false, the source gives a ${source}`;
   }
   if ((type === 'number' || type === 'integer') && source !== 'number') {
-    return `a ${type} field, the source gives a ${source === 'string-or-boolean' ? 'text (Procurify custom field)' : source}`;
+    return `${type === 'integer' ? 'an' : 'a'} ${type} field, the source gives a ${source === 'string-or-boolean' ? 'text (Procurify custom field)' : source}`;
   }
   if (type === 'string' && shape.format === 'date' && !('billField' in from) && !('constant' in from)) {
     return 'a date field: only a constant date or a bill value can fill it';

@@ -126,8 +126,8 @@ describe('changeBillSettings: refusals', () => {
       'customFields[2] (custbody_ref): a select field or segment takes a NetSuite record: give `values` (Procurify value → internal id)',
       'customFields[3] (custcol_note): not a select field (string): remove `values`',
       'customFields[4] (custbody_flag): a check box takes true/false, the source gives a string',
-      'customFields[5] (custbody_count): a integer field, the source gives a text (Procurify custom field)',
-      'customFields[6] (custbody_count): a integer field, the source gives a string',
+      'customFields[5] (custbody_count): an integer field, the source gives a text (Procurify custom field)',
+      'customFields[6] (custbody_count): an integer field, the source gives a string',
       'customFields[7] (custbody_when): a date field: only a constant date or a bill value can fill it',
     ]);
   });

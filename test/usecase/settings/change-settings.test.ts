@@ -286,7 +286,6 @@ describe('changeSettings: stored', () => {
   });
 
   it('the payment mode is stored and audited; the history keeps the newest first', async () => {
-    await changeSettings({ 'schedules.digest': false }, deps(), ana).catch(() => undefined);
     const first = await changeSettings({ paymentMode: 'pull' }, deps(), ana);
     expect(first.changed).toEqual([{ name: 'paymentMode', previous: 'push', value: 'pull' }]);
     clock.advance(5);
@@ -479,8 +478,15 @@ describe('changeSettings: master-data scope', () => {
       'netsuite.subsidiaries': { value: ['1'], changedAt: clock.iso(), changedBy: 'x' },
     });
     bulk.vendorRows = Array.from({ length: 205 }, (_, index) => vendorRow(String(1000 + index), '2'));
+    const batches: number[] = [];
+    const sendAll = inbound.sendAll.bind(inbound);
+    inbound.sendAll = async (messages) => {
+      batches.push(messages.length);
+      return sendAll(messages);
+    };
     const result = await changeSettings({ 'netsuite.subsidiaries': [] }, deps(), ana);
     expect(result.reevaluation?.queued).toHaveLength(205);
+    expect(batches).toEqual([100, 100, 5]);
     expect(
       new Set(inbound.bodies().map((message) => message.kind === 'record-event' && message.recordId)).size,
     ).toBe(205);
