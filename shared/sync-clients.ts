@@ -74,11 +74,11 @@ function rebuiltWhenSecretChanges<Credentials, Client>(
   schema: z.ZodType<Credentials>,
   build: (credentials: Credentials) => Client,
 ): () => Promise<Client> {
-  let built: { key: string; client: Client } | undefined;
+  let built: { credentials: Credentials; client: Client } | undefined;
   return async () => {
+    // The same object while the secret's value stays the same (readCredentials keeps it parsed).
     const credentials = await readCredentials(provider, secretName, schema);
-    const key = JSON.stringify(credentials);
-    if (built?.key !== key) built = { key, client: build(credentials) };
+    if (built?.credentials !== credentials) built = { credentials, client: build(credentials) };
     return built.client;
   };
 }

@@ -42,12 +42,32 @@ export const procurifyCredentialsSchema = z
   .strict();
 export type ProcurifyCredentials = z.infer<typeof procurifyCredentialsSchema>;
 
+/**
+ * The last value read of each secret, parsed, per schema: a client request asks for its credentials
+ * (a cache hit in Powertools), and the same value is not parsed and validated again until it changes.
+ */
+const parsedSecrets = new WeakMap<z.ZodType, Map<string, { raw: string; value: unknown }>>();
+
 export async function readCredentials<T>(
   provider: SecretsProvider,
   secretName: string,
   schema: z.ZodType<T>,
   maxAgeSeconds = 300,
 ): Promise<T> {
+  const raw = String(await readSecret(provider, secretName, maxAgeSeconds));
+  let parsedOfSchema = parsedSecrets.get(schema);
+  const last = parsedOfSchema?.get(secretName);
+  if (last?.raw === raw) return last.value as T;
+  const value = parseCredentials(raw, secretName, schema);
+  if (parsedOfSchema === undefined) {
+    parsedOfSchema = new Map();
+    parsedSecrets.set(schema, parsedOfSchema);
+  }
+  parsedOfSchema.set(secretName, { raw, value });
+  return value;
+}
+
+async function readSecret(provider: SecretsProvider, secretName: string, maxAgeSeconds: number) {
   let raw: unknown;
   try {
     raw = await provider.get(secretName, { maxAge: maxAgeSeconds });
@@ -60,9 +80,13 @@ export async function readCredentials<T>(
     }
     throw classifyAwsError(error, 'secretsmanager');
   }
+  return raw;
+}
+
+function parseCredentials<T>(raw: string, secretName: string, schema: z.ZodType<T>): T {
   let json: unknown;
   try {
-    json = JSON.parse(String(raw));
+    json = JSON.parse(raw);
   } catch {
     throw new DataError(`secret ${secretName} is not JSON; store it with "apsync secrets set"`, {
       source: 'apsync',
