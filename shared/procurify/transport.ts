@@ -7,6 +7,7 @@ import { BugError, classifyNetworkFailure, DataError } from '../errors.ts';
 import { type RetryHooks, withRetry } from '../retry.ts';
 import { describeIssue, type ParsedProcurifyClientConfig } from './config.ts';
 import { classifyProcurifyAnswer, source } from './errors.ts';
+import type { Exchange, ExchangeAnswer, ExchangeRequest } from './node-exchange.ts';
 import { singleSchema } from './schemas.ts';
 import type { AccessTokenSource } from './token.ts';
 
@@ -17,15 +18,14 @@ export interface ProcurifyTransportOptions {
   config: ParsedProcurifyClientConfig;
   tokens: AccessTokenSource;
   fetch: typeof fetch;
+  /**
+   * How a JSON request is sent (node-exchange.ts, the composition's choice when no fetch is given);
+   * without it, through `fetch`.
+   */
+  exchange?: Exchange;
   now: () => number;
   /** Hooks for one retry loop; asked afresh for each loop. */
   retryHooks: () => RetryHooks;
-}
-
-interface Exchange {
-  status: number;
-  headers: Headers;
-  bodyText: string;
 }
 
 export type Query = Record<string, string | undefined>;
@@ -38,12 +38,14 @@ export class ProcurifyTransport {
   readonly fetch: typeof fetch;
   readonly now: () => number;
   private readonly retryHooks: () => RetryHooks;
+  private readonly send: Exchange;
 
   constructor(options: ProcurifyTransportOptions) {
     this.config = options.config;
     this.base = new URL(options.config.baseUrl);
     this.tokens = options.tokens;
     this.fetch = options.fetch;
+    this.send = options.exchange ?? ((request) => this.fetchExchange(request));
     this.now = options.now;
     this.retryHooks = options.retryHooks;
   }
@@ -60,10 +62,11 @@ export class ProcurifyTransport {
     return url;
   }
 
-  private async exchange(method: string, url: URL, body: unknown, token: string): Promise<Exchange> {
+  private async exchange(method: string, url: URL, body: unknown, token: string): Promise<ExchangeAnswer> {
     try {
-      const response = await this.fetch(url, {
+      return await this.send({
         method,
+        url,
         headers: {
           authorization: `Bearer ${token}`,
           'x-procurify-client': 'api',
@@ -71,13 +74,23 @@ export class ProcurifyTransport {
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         },
         body: body === undefined ? undefined : JSON.stringify(body),
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.config.requestTimeoutMs),
+        timeoutMs: this.config.requestTimeoutMs,
       });
-      return { status: response.status, headers: response.headers, bodyText: await response.text() };
     } catch (error) {
       throw classifyNetworkFailure(error, source);
     }
+  }
+
+  /** The exchange through `fetch` (redirects answered as they come, a deadline over the whole exchange). */
+  private async fetchExchange(request: ExchangeRequest): Promise<ExchangeAnswer> {
+    const response = await this.fetch(request.url, {
+      method: request.method,
+      headers: request.headers,
+      body: request.body,
+      redirect: 'manual',
+      signal: AbortSignal.timeout(request.timeoutMs),
+    });
+    return { status: response.status, headers: response.headers, bodyText: await response.text() };
   }
 
   /** One attempt: a token, the request, and after a 401 one renewal and one more try. */

@@ -1,0 +1,82 @@
+// One Procurify JSON request over node:http/https with a keep-alive agent per client, for the transport
+// (transport.ts) when no fetch is given: the same exchange as through `fetch` (method, headers, body,
+// redirects answered as they come, a deadline over the whole exchange, every network failure transient)
+// for about a quarter of fetch's CPU per request (measured in issue 16's second round: the inbound
+// worker makes three Procurify calls per record). No Accept-Encoding is sent, so answers come
+// uncompressed, as fetch's decompression would have given them.
+import http from 'node:http';
+import https from 'node:https';
+import { TransientError } from '../errors.ts';
+import { source } from './errors.ts';
+
+export interface ExchangeRequest {
+  method: string;
+  url: URL;
+  headers: Record<string, string>;
+  body: string | undefined;
+  timeoutMs: number;
+}
+
+export interface ExchangeAnswer {
+  status: number;
+  headers: Headers;
+  bodyText: string;
+}
+
+export type Exchange = (request: ExchangeRequest) => Promise<ExchangeAnswer>;
+
+/** An exchange with its own keep-alive agents (one per protocol), reused by every request. */
+export function nodeHttpExchange(): Exchange {
+  const agents = {
+    'http:': new http.Agent({ keepAlive: true }),
+    'https:': new https.Agent({ keepAlive: true }),
+  };
+  return (request) =>
+    new Promise<ExchangeAnswer>((resolve, reject) => {
+      const { url } = request;
+      const secure = url.protocol === 'https:';
+      if (!secure && url.protocol !== 'http:') {
+        reject(new TypeError(`procurify: cannot request ${url.protocol} URLs`));
+        return;
+      }
+      const headers: Record<string, string | number> = { ...request.headers };
+      if (request.body !== undefined) headers['content-length'] = Buffer.byteLength(request.body);
+      const failed = (error: Error) => {
+        clearTimeout(deadline);
+        reject(
+          new TransientError(`${source}: network failure (${error.name}: ${error.message})`, {
+            source,
+            cause: error,
+          }),
+        );
+      };
+      const answered = (response: http.IncomingMessage) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('error', failed);
+        response.on('aborted', () => failed(new Error('the answer was cut off')));
+        response.on('end', () => {
+          clearTimeout(deadline);
+          const answerHeaders = new Headers();
+          const raw = response.rawHeaders;
+          for (let index = 0; index + 1 < raw.length; index += 2) {
+            answerHeaders.append(raw[index] as string, raw[index + 1] as string);
+          }
+          resolve({
+            status: response.statusCode ?? 0,
+            headers: answerHeaders,
+            bodyText: Buffer.concat(chunks).toString('utf8'),
+          });
+        });
+      };
+      const options = { method: request.method, headers, agent: secure ? agents['https:'] : agents['http:'] };
+      const outgoing = secure ? https.request(url, options, answered) : http.request(url, options, answered);
+      const deadline = setTimeout(() => {
+        const timeout = new Error(`no answer within ${request.timeoutMs} ms`);
+        timeout.name = 'TimeoutError';
+        outgoing.destroy(timeout);
+      }, request.timeoutMs);
+      outgoing.on('error', failed);
+      outgoing.end(request.body);
+    });
+}
