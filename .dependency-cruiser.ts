@@ -94,6 +94,26 @@ const config: IConfiguration = {
       to: { path: '^shared/procurify/', pathNot: '^shared/procurify/(ports|writes)[.]ts$' },
     },
     {
+      name: 'use-cases-read-netsuite-through-ports',
+      severity: 'error',
+      comment:
+        'The bill, payment and preview use cases (the initial load, the paid-bill backfill, the preview of a ' +
+        "bill's or a payment's write) read NetSuite through ports (shared/payments/ports.ts, BillLookups) " +
+        'handed to them by their composition roots, never by calling the SuiteQL adapters ' +
+        '(shared/bills/netsuite-bill-lookups.ts, shared/payments/netsuite-payment-facts.ts, ' +
+        'netsuite-payment-applications.ts, shared/netsuite/suiteql.ts) themselves. The adapters (netsuite-*.ts, ' +
+        "which may compose one another) and the bills' index.ts (what other features import) build them; " +
+        'naming the row types an adapter declares is not calling it (type-only imports leave no code).',
+      from: {
+        path: '^shared/(payments|bills|preview)/',
+        pathNot: '^shared/(payments|bills|preview)/(netsuite-[^/]+|index)[.]ts$',
+      },
+      to: {
+        path: '^shared/(bills/netsuite-bill-lookups|payments/netsuite-payment-(facts|applications)|netsuite/suiteql)[.]ts$',
+        dependencyTypesNot: ['type-only'],
+      },
+    },
+    {
       name: 'planners-take-domain-records',
       severity: 'error',
       comment:

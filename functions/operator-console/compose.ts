@@ -10,6 +10,7 @@ import { createCognitoAuth } from '../../shared/console/cognito-auth.ts';
 import { consoleEnvironmentNames } from '../../shared/console/environment.ts';
 import { operatorConsoleDefinition } from '../../shared/function-registry.ts';
 import { readDefaultPaymentMode } from '../../shared/payments/default-mode.ts';
+import { netSuiteTransactionReads } from '../../shared/preview/netsuite-transaction-reads.ts';
 import { withInitialBillSettings } from '../../shared/settings/settings-store.ts';
 import type { OperatorConsoleDependencies } from './handler.ts';
 import { consoleSettingsChange } from './settings-change.ts';
@@ -60,6 +61,7 @@ export function composeOperatorConsole(env: Environment): OperatorConsoleDepende
         state: withInitialBillSettings(state, settings.initialSettings),
         settings: async () => settings,
         syncClients: clients,
+        transactionReads: netSuiteTransactionReads(clients),
         defaultPaymentMode,
       },
     },

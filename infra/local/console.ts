@@ -18,6 +18,7 @@ import { createTokenAuth } from '../../shared/console/auth.ts';
 import type { FlowRun } from '../../shared/console/read-model.ts';
 import type { BillMessage } from '../../shared/events/bill-message.ts';
 import type { InboundMessage } from '../../shared/events/inbound-message.ts';
+import { netSuiteTransactionReads } from '../../shared/preview/netsuite-transaction-reads.ts';
 import type { QueueKey } from '../../shared/resources.ts';
 import { createSettingLookups } from '../../shared/settings/lookups.ts';
 import { DynamoStateStore } from '../../shared/state/state-store.ts';
@@ -104,7 +105,13 @@ export async function startLocalConsole(
       queues,
       defaultPaymentMode,
       alarms: { kind: 'local' },
-      preview: { state, settings: async () => settings, syncClients: clients, defaultPaymentMode },
+      preview: {
+        state,
+        settings: async () => settings,
+        syncClients: clients,
+        transactionReads: netSuiteTransactionReads(clients),
+        defaultPaymentMode,
+      },
       flowRuns: async () => {
         const runs = stack.scheduler.lastRuns();
         const names = new Set([...Object.keys(options.scheduleRates ?? {}), ...Object.keys(runs)]);

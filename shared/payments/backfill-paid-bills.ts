@@ -4,18 +4,18 @@
 // they are never marked silently: without `--mark-paid` they are listed (count and ids); with it they
 // are marked paid in Procurify with the date of the NetSuite payment. The decision is the pull's own
 // (planPaidBillUpdates: paid in full → mark, partly paid → noted, not markable → said why). Resumable
-// (configuration item `paid-bill-backfill`, load-cursor.ts); NetSuite read through the governed client.
+// (configuration item `paid-bill-backfill`, load-cursor.ts); NetSuite read through the paid-bill pull's
+// port (ports.ts PaidBillReads).
 
 import type { ApBillSummary } from '../ap/bill.ts';
 import { classOf, type SyncError } from '../errors.ts';
-import type { SuiteQl } from '../netsuite/index.ts';
 import type { PaymentMode } from '../payment-mode.ts';
 import type { ProcurifyBillPayer, ProcurifyBills } from '../procurify/ports.ts';
 import type { RecordLink, RecordRef } from '../state/model.ts';
 import type { AuditTrail, ConfigStore, LinkStore } from '../state/ports.ts';
 import { billsOfWindow, keepListed, type LoadCursor, type LoadOptions, listingPhase } from './load-cursor.ts';
-import { readBillsForPull, readLatestPaymentDates } from './netsuite-payment-facts.ts';
 import { type BillToMark, markBatches, planPaidBillUpdates } from './paid-bill-plan.ts';
+import type { PaidBillReads } from './ports.ts';
 
 export const paidBillBackfillConfigName = 'paid-bill-backfill';
 
@@ -54,7 +54,8 @@ export type PaidBillListing = {
 export type PaidBillBackfillCursor = LoadCursor<PaidBillBackfillCounts> & PaidBillListing;
 
 export interface BackfillPaidBillsDependencies {
-  netsuite: { suiteQl: SuiteQl };
+  /** What NetSuite shows paid (netsuite-payment-facts.ts createNetSuitePaidBillReads, the pull's own reads). */
+  paidBills: Pick<PaidBillReads, 'billsById' | 'latestPaymentDates'>;
   procurify: Pick<ProcurifyBills, 'scanBills'> & Pick<ProcurifyBillPayer, 'markBillsPaid'>;
   state: ConfigStore & Pick<LinkStore, 'findBySource'> & AuditTrail;
   defaultMode: PaymentMode;
@@ -121,12 +122,11 @@ async function handleBatch(
     links.set(link.netsuiteId, link);
     statuses.set(link.procurifyId, bill.status);
   }
-  const rows = (await readBillsForPull(deps.netsuite.suiteQl, [...links.keys()])).filter(
+  const rows = (await deps.paidBills.billsById([...links.keys()])).filter(
     (row) => row.status === 'B' || row.paidCents > 0,
   );
   counts.open += links.size - rows.length;
-  const paymentDates = await readLatestPaymentDates(
-    deps.netsuite.suiteQl,
+  const paymentDates = await deps.paidBills.latestPaymentDates(
     rows.filter((row) => row.status === 'B').map((row) => row.id),
   );
   const plan = planPaidBillUpdates(rows, { links, procurifyStatuses: statuses, paymentDates });

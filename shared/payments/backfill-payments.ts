@@ -15,7 +15,6 @@ import { writableBillStatuses } from '../bills/bill-plan.ts';
 import { TransientError } from '../errors.ts';
 import type { PaymentMessage } from '../events/payment-message.ts';
 import { formatCents, toCents } from '../money/money.ts';
-import type { NetSuiteRecords, SuiteQl } from '../netsuite/index.ts';
 import type { PaymentMode } from '../payment-mode.ts';
 import type { PaymentApplications, ProcurifyBills, ProcurifyPayments } from '../procurify/ports.ts';
 import type { RecordRef } from '../state/model.ts';
@@ -23,8 +22,7 @@ import type { AuditTrail, ConfigStore, LinkStore, SyncStateStore } from '../stat
 import { decidePayments } from './decide-payment.ts';
 import { billsOfWindow, keepListed, type LoadCursor, type LoadOptions, listingPhase } from './load-cursor.ts';
 import { applicationsByVendorPayment, matchVendorPayment, type PaymentLine } from './match-vendor-payment.ts';
-import { readVendorPaymentApplications } from './netsuite-payment-applications.ts';
-import { createNetSuitePaymentFacts, type PaymentAccountCache } from './netsuite-payment-facts.ts';
+import type { PaymentFactsReads, PaymentFactsSource, VendorPaymentApplicationReads } from './ports.ts';
 import type { VendorPaymentPlan } from './vendor-payment-plan.ts';
 
 export const paymentBackfillConfigName = 'payment-backfill';
@@ -79,7 +77,15 @@ export type PaymentListing = {
 export type PaymentBackfillCursor = LoadCursor<PaymentBackfillCounts> & PaymentListing;
 
 export interface BackfillPaymentsDependencies {
-  netsuite: { records: NetSuiteRecords; suiteQl: SuiteQl };
+  /**
+   * What NetSuite says: the payment-push worker's facts (netsuite-payment-facts.ts
+   * createNetSuitePaymentFacts) and the Vendor Payments already applied to the bills
+   * (netsuite-payment-applications.ts createNetSuiteVendorPaymentApplications).
+   */
+  netsuite: {
+    facts: PaymentFactsReads & Pick<PaymentFactsSource, 'findVendorPayment'>;
+    applications: VendorPaymentApplicationReads;
+  };
   procurify: Pick<
     ProcurifyPayments,
     'listPayments' | 'getPaymentApplications' | 'listCompanyPaymentMethods'
@@ -89,7 +95,6 @@ export interface BackfillPaymentsDependencies {
   /** The payment queue (the payment-push worker). */
   payments: QueuePublisher<PaymentMessage>;
   defaultMode: PaymentMode;
-  accounts?: PaymentAccountCache;
   now?: () => Date;
   /** Waits between looks at the pushed payments' outcomes (default: a timer). */
   pause?: (ms: number) => Promise<void>;
@@ -206,8 +211,7 @@ async function handleBatch(
 
   // What NetSuite already applies to these bills, for the whole batch in two reads.
   const applied = applicationsByVendorPayment(
-    await readVendorPaymentApplications(
-      deps.netsuite.suiteQl,
+    await deps.netsuite.applications.applicationsTouching(
       gathered.flatMap((entry) => entry.lines.map((line) => line.netsuiteBillId)),
     ),
   );
@@ -227,10 +231,7 @@ async function handleBatch(
   }
   // Not in NetSuite: what the payment-push worker would do with each, their NetSuite facts read in bulk.
   const undecided = gathered.filter((entry) => matches.get(entry)?.kind === 'none');
-  const decided = await decidePayments(undecided, {
-    ...deps,
-    facts: createNetSuitePaymentFacts(deps.netsuite, deps.accounts),
-  });
+  const decided = await decidePayments(undecided, { ...deps, facts: deps.netsuite.facts });
   const decisions = new Map(undecided.map((entry, index) => [entry, decided[index]!]));
 
   const toPush: string[] = [];

@@ -2,11 +2,12 @@
 // given Vendor Bills, and every application of those Vendor Payments, from SuiteQL's bill → payment
 // links (`nexttransactionlinelink`: previousdoc the bill, nextdoc the payment, foreignamount the amount
 // in the transaction currency; infra/sandboxes/netsuite/suiteql-mirror.ts plays the same table). Voided
-// Vendor Payments do not count.
+// Vendor Payments do not count. The port it implements: VendorPaymentApplicationReads (ports.ts).
 import * as z from 'zod';
 import { toCents } from '../money/money.ts';
 import type { SuiteQl } from '../netsuite/index.ts';
 import type { VendorPaymentApplication } from './match-vendor-payment.ts';
+import type { VendorPaymentApplicationReads } from './ports.ts';
 
 /** NetSuite refuses IN lists of more than 1000 values. */
 const inListLimit = 1000;
@@ -56,4 +57,9 @@ export async function readVendorPaymentApplications(
   const payments = [...new Set(touching.map((application) => application.vendorPaymentId))];
   if (payments.length === 0) return [];
   return readApplications(suiteQl, 'l.nextdoc', payments);
+}
+
+/** The initial load's reads of what NetSuite already applies to bills (VendorPaymentApplicationReads) through SuiteQL. */
+export function createNetSuiteVendorPaymentApplications(suiteQl: SuiteQl): VendorPaymentApplicationReads {
+  return { applicationsTouching: (billIds) => readVendorPaymentApplications(suiteQl, billIds) };
 }

@@ -1,8 +1,11 @@
 // Ports of the payment flows' NetSuite reads. The push: the facts a payment's plan needs (its bills with
 // their open amounts, the Vendor Payment already written under its external id, the payment accounts of
-// its GL code), read for a whole batch of payments at once. The paid-bill pull: bills with money paid
-// against them, and the dates of their payments. Adapters: netsuite-payment-facts.ts (NetSuite),
-// batch-payment-facts.ts (gathers the payments of one batch into one read).
+// its GL code), read for a whole batch of payments at once. The initial load's matching: the Vendor
+// Payments already applying money to given bills. The paid-bill pull: bills with money paid against
+// them, and the dates of their payments. Adapters: netsuite-payment-facts.ts and
+// netsuite-payment-applications.ts (NetSuite, SuiteQL), batch-payment-facts.ts (gathers the payments of
+// one batch into one read).
+import type { VendorPaymentApplication } from './match-vendor-payment.ts';
 import type {
   ExistingVendorPayment,
   NetSuiteBillFacts,
@@ -38,6 +41,15 @@ export interface PaymentFactsSource {
   read(request: PaymentFactsRequest): Promise<PaymentFacts>;
   /** The Vendor Payment under this external id, read again after a write that did not name its id. */
   findVendorPayment(externalId: string): Promise<ExistingVendorPayment | undefined>;
+}
+
+/** What NetSuite already applies to bills, as the initial load matches payments with it. */
+export interface VendorPaymentApplicationReads {
+  /**
+   * Every application of every Vendor Payment (not voided) that applies money to one of `billIds`,
+   * including its applications to other bills (a Vendor Payment matches a Procurify payment only as a whole).
+   */
+  applicationsTouching(billIds: readonly string[]): Promise<VendorPaymentApplication[]>;
 }
 
 /** A vendor bill with money paid against it, as the paid-bill pull reads it. */

@@ -5,11 +5,9 @@
 
 import type { ApPayment } from '../ap/payment.ts';
 import { type BillDecision, decideBill } from '../bills/decide-bill.ts';
-import { createNetSuiteBillLookups } from '../bills/netsuite-bill-lookups.ts';
 import { classOf } from '../errors.ts';
 import { readPaymentMode } from '../payment-mode.ts';
 import { decidePayment, decidePaymentStatus, type PaymentDecision } from '../payments/decide-payment.ts';
-import { createNetSuitePaymentFacts } from '../payments/netsuite-payment-facts.ts';
 import { paymentRef } from '../payments/push-payment.ts';
 import type { PlannedWrite, PreviewSources } from './ports.ts';
 
@@ -43,12 +41,9 @@ async function orInvalid(plan: () => Promise<Planned>): Promise<Planned> {
 
 export function previewBill(services: PreviewSources, uuid: string): Promise<Planned> {
   return orInvalid(async () => {
-    const { netsuite, procurify } = await services.syncClients();
+    const { procurify, billLookups } = await services.transactionReads();
     const bill = await procurify.getBill(uuid);
-    const decision = await decideBill(bill, {
-      state: services.state,
-      lookups: createNetSuiteBillLookups(netsuite.suiteQl),
-    });
+    const decision = await decideBill(bill, { state: services.state, lookups: billLookups });
     return renderBillDecision(decision);
   });
 }
@@ -103,7 +98,7 @@ export function previewPayment(services: PreviewSources, paymentId: string): Pro
     const mode = await readPaymentMode(state, services.defaultPaymentMode);
     if (mode.mode !== 'push')
       return noWrite('skipped', 'payment mode is pull: payments are not pushed to NetSuite');
-    const { netsuite, procurify } = await services.syncClients();
+    const { procurify, paymentFacts } = await services.transactionReads();
     let current: ApPayment | undefined;
     for await (const candidate of procurify.listPayments({ ids: [Number(paymentId)] })) {
       if (String(candidate.id) === paymentId) current = candidate;
@@ -114,7 +109,7 @@ export function previewPayment(services: PreviewSources, paymentId: string): Pro
       return noWrite(status.kind === 'review' ? 'review' : 'skipped', status.message);
     const applications = await procurify.getPaymentApplications(current);
     const decision = await decidePayment(current, applications, {
-      facts: createNetSuitePaymentFacts(netsuite),
+      facts: paymentFacts,
       procurify,
       state,
     });

@@ -25,6 +25,11 @@ import {
   paymentBackfillConfigName,
 } from '../../shared/payments/backfill-payments.ts';
 import { initialLoadLine, readInitialLoad } from '../../shared/payments/initial-load.ts';
+import { createNetSuiteVendorPaymentApplications } from '../../shared/payments/netsuite-payment-applications.ts';
+import {
+  createNetSuitePaidBillReads,
+  createNetSuitePaymentFacts,
+} from '../../shared/payments/netsuite-payment-facts.ts';
 import { createProcurifyClient, type ProcurifyClient } from '../../shared/procurify/index.ts';
 import { DynamoStateStore } from '../../shared/state/state-store.ts';
 import { type CliFixture, type CliRun, publishForCli } from '../support/cli-in-process.ts';
@@ -154,7 +159,17 @@ const suiteQlQueries = () =>
   stack.netsuite.requestLog().filter((entry) => entry.path.endsWith('/query/v1/suiteql')).length;
 
 function deps(overrides: Partial<BackfillPaymentsDependencies> = {}): BackfillPaymentsDependencies {
-  return { netsuite, procurify, state, payments, defaultMode: 'push', ...overrides };
+  return {
+    netsuite: {
+      facts: createNetSuitePaymentFacts(netsuite),
+      applications: createNetSuiteVendorPaymentApplications(netsuite.suiteQl),
+    },
+    procurify,
+    state,
+    payments,
+    defaultMode: 'push',
+    ...overrides,
+  };
 }
 
 describe('initial load: payments of the loaded bills (push mode)', () => {
@@ -341,7 +356,10 @@ describe('initial load: payments of the loaded bills (push mode)', () => {
 
   it('refuses --mark-paid in push mode', async () => {
     await expect(
-      backfillPaidBills({ netsuite, procurify, state, defaultMode: 'push' }, { since, markPaid: true }),
+      backfillPaidBills(
+        { paidBills: createNetSuitePaidBillReads(netsuite.suiteQl), procurify, state, defaultMode: 'push' },
+        { since, markPaid: true },
+      ),
     ).rejects.toThrow(/--mark-paid is for pull mode/);
   });
 });
@@ -404,7 +422,12 @@ describe('initial load: bills paid in NetSuite before go-live (pull mode)', () =
     const open = await loadedBill(60);
     payInNetSuite([{ bill: paid.netsuiteId, amount: 80 }]);
     payInNetSuite([{ bill: partly.netsuiteId, amount: 30 }]);
-    const pullDeps = { netsuite, procurify, state, defaultMode: 'push' as const };
+    const pullDeps = {
+      paidBills: createNetSuitePaidBillReads(netsuite.suiteQl),
+      procurify,
+      state,
+      defaultMode: 'push' as const,
+    };
 
     const listed = await backfillPaidBills(pullDeps, { since: markSince });
     expect(listed).toMatchObject({

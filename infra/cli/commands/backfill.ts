@@ -20,7 +20,12 @@ import { readPaymentMode } from '../../../shared/payment-mode.ts';
 import { backfillPaidBills } from '../../../shared/payments/backfill-paid-bills.ts';
 import { backfillPayments } from '../../../shared/payments/backfill-payments.ts';
 import type { LoadProgress } from '../../../shared/payments/load-cursor.ts';
-import { PaymentAccountCache } from '../../../shared/payments/netsuite-payment-facts.ts';
+import { createNetSuiteVendorPaymentApplications } from '../../../shared/payments/netsuite-payment-applications.ts';
+import {
+  createNetSuitePaidBillReads,
+  createNetSuitePaymentFacts,
+  PaymentAccountCache,
+} from '../../../shared/payments/netsuite-payment-facts.ts';
 import type { QueueKey } from '../../../shared/resources.ts';
 import type { BackfillOutput } from '../output-schemas.ts';
 import type { CliServices } from '../services.ts';
@@ -123,12 +128,14 @@ export async function runBackfill(
     if (mode.mode === 'push' || options.payments === true) {
       const result = await backfillPayments(
         {
-          netsuite: clients.netsuite,
+          netsuite: {
+            facts: createNetSuitePaymentFacts(clients.netsuite, new PaymentAccountCache()),
+            applications: createNetSuiteVendorPaymentApplications(clients.netsuite.suiteQl),
+          },
           procurify,
           state: services.state,
           payments: new SqsQueuePublisher<PaymentMessage>(services.sqs, services.target.queues.payment.url),
           defaultMode: services.target.defaultPaymentMode,
-          accounts: new PaymentAccountCache(),
         },
         {
           ...window,
@@ -152,7 +159,7 @@ export async function runBackfill(
     } else {
       const result = await backfillPaidBills(
         {
-          netsuite: clients.netsuite,
+          paidBills: createNetSuitePaidBillReads(clients.netsuite.suiteQl),
           procurify,
           state: services.state,
           defaultMode: services.target.defaultPaymentMode,

@@ -1,6 +1,8 @@
 // `apsync preview <record>`: a dry run — the exact body a sync would write for the record now, where to,
 // and whether it passes validation, without writing anything. The decision is shared with the console's
 // record page (shared/preview/preview-record.ts); this names the record and renders the answer.
+
+import { netSuiteTransactionReads } from '../../../shared/preview/netsuite-transaction-reads.ts';
 import {
   type PreviewSources,
   previewRecord as planNextWrite,
@@ -18,6 +20,7 @@ export async function previewRecord(services: CliServices, ref: RecordRef): Prom
     state: withInitialBillSettings(services.state, (await services.settings()).initialSettings),
     settings: () => services.settings(),
     syncClients: () => services.syncClients(),
+    transactionReads: netSuiteTransactionReads(() => services.syncClients()),
     defaultPaymentMode: services.target.defaultPaymentMode,
   };
   return { record, ref, ...(await planNextWrite(sources, ref, record)) };

@@ -3,13 +3,16 @@
 // them; the Vendor Payment under an external id is the one the use case wrote to the in-memory NetSuite
 // (netsuite.ts), its applications read from its `apply` lines (the last line of a bill wins, as NetSuite
 // adds the lines of an upsert without ?replace= to the record's own), and a bill's open amount is less
-// what every stored Vendor Payment applies to it.
+// what every stored Vendor Payment applies to it. The initial load's VendorPaymentApplicationReads: the
+// applications of the stored Vendor Payments (not voided) that apply money to given bills.
 import { toCents } from '../../../shared/money/money.ts';
+import type { VendorPaymentApplication } from '../../../shared/payments/match-vendor-payment.ts';
 import type {
   PaymentFacts,
   PaymentFactsReads,
   PaymentFactsRequest,
   PaymentFactsSource,
+  VendorPaymentApplicationReads,
 } from '../../../shared/payments/ports.ts';
 import type {
   ExistingVendorPayment,
@@ -26,7 +29,9 @@ interface ApplyLine {
 
 const cents = (amount: string | number | undefined): number => toCents(amount ?? 0) ?? 0;
 
-export class InMemoryPaymentFacts implements PaymentFactsSource, PaymentFactsReads {
+export class InMemoryPaymentFacts
+  implements PaymentFactsSource, PaymentFactsReads, VendorPaymentApplicationReads
+{
   /** Vendor Bills by internal id, `unpaidCents` being the amount open before any Vendor Payment. */
   readonly bills = new Map<string, NetSuiteBillFacts>();
   accounts: NetSuitePaymentAccount[] = [];
@@ -51,6 +56,22 @@ export class InMemoryPaymentFacts implements PaymentFactsSource, PaymentFactsRea
 
   async findVendorPayment(externalId: string): Promise<ExistingVendorPayment | undefined> {
     return this.existing(externalId);
+  }
+
+  async applicationsTouching(billIds: readonly string[]): Promise<VendorPaymentApplication[]> {
+    const wanted = new Set(billIds);
+    return this.netsuite
+      .recordsOf('vendorPayment')
+      .filter((record) => (record.status as { id?: string } | undefined)?.id !== 'V')
+      .flatMap((record) => {
+        const lines = [...applied(record)];
+        if (!lines.some(([billId]) => wanted.has(billId))) return [];
+        return lines.map(([netsuiteBillId, cents]) => ({
+          vendorPaymentId: String(record.id),
+          netsuiteBillId,
+          cents,
+        }));
+      });
   }
 
   private factsOf(request: PaymentFactsRequest): PaymentFacts {

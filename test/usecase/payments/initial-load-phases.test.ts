@@ -3,14 +3,13 @@
 // other payment mode with what to use instead, before anything is read; listing vs writing kept in the
 // cursor; a listing run resumes with what it had listed, a switch to writing starts over; payments found
 // through the loaded bills' groups, each once, those linked before counted and left alone, and those
-// whose bills are not in NetSuite listed with the payment-push worker's own refusal.
-// NetSuite is read here only through SuiteQL (the bills' payment applications, the payment facts, the
-// paid-bill rows), for which this project has no in-memory adapter: the cases below are those decided
-// before any SuiteQL read, and the SuiteQL given fails a test that reaches it.
+// whose bills are not in NetSuite listed with the payment-push worker's own refusal. NetSuite is read
+// through the ports the workers use, in memory (payment-facts.ts: the payment facts and the Vendor
+// Payments applied to bills; paid-bills.ts: the paid-bill rows); initial-load-netsuite.test.ts runs the
+// cases decided by what NetSuite says.
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DataError } from '../../../shared/errors.ts';
 import type { PaymentMessage } from '../../../shared/events/payment-message.ts';
-import type { SuiteQl } from '../../../shared/netsuite/index.ts';
 import { changePaymentMode } from '../../../shared/payment-mode.ts';
 import {
   backfillPaidBills,
@@ -25,6 +24,8 @@ import {
 import type { ProcurifyPayment } from '../../../shared/procurify/schemas.ts';
 import { ManualClock } from '../../support/in-memory/clock.ts';
 import { InMemoryNetSuite } from '../../support/in-memory/netsuite.ts';
+import { InMemoryPaidBills } from '../../support/in-memory/paid-bills.ts';
+import { InMemoryPaymentFacts } from '../../support/in-memory/payment-facts.ts';
 import { InMemoryProcurify } from '../../support/in-memory/procurify.ts';
 import { InMemoryQueue } from '../../support/in-memory/queue.ts';
 import { InMemoryStateStore } from '../../support/in-memory/state-store.ts';
@@ -36,15 +37,10 @@ let state: InMemoryStateStore;
 let procurify: InMemoryProcurify;
 let netsuite: InMemoryNetSuite;
 let payments: InMemoryQueue<PaymentMessage>;
-/** Every SuiteQL query asked (none is expected in these cases). */
+let facts: InMemoryPaymentFacts;
+let paidBills: InMemoryPaidBills;
+/** The NetSuite bills whose rows or payments were asked for (none in these cases: nothing is linked). */
 let queries: string[];
-
-const suiteQl = {
-  query(sql: string) {
-    queries.push(sql);
-    throw new Error(`no SuiteQL in the usecase project: ${sql}`);
-  },
-} as unknown as SuiteQl;
 
 const uuid = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 /** An approved Procurify bill of a payment group, last modified at `modified`. */
@@ -81,7 +77,15 @@ function payment(id: number, groups: number[], status = 'paid'): void {
 }
 
 const paymentDeps = (): BackfillPaymentsDependencies => ({
-  netsuite: { records: netsuite, suiteQl },
+  netsuite: {
+    facts,
+    applications: {
+      applicationsTouching: (billIds) => {
+        queries.push(...billIds);
+        return facts.applicationsTouching(billIds);
+      },
+    },
+  },
   procurify,
   state,
   payments,
@@ -89,7 +93,16 @@ const paymentDeps = (): BackfillPaymentsDependencies => ({
   now: clock.now,
 });
 const paidBillDeps = () => ({
-  netsuite: { suiteQl },
+  paidBills: {
+    billsById: (ids: readonly string[]) => {
+      queries.push(...ids);
+      return paidBills.billsById(ids);
+    },
+    latestPaymentDates: (ids: readonly string[]) => {
+      queries.push(...ids);
+      return paidBills.latestPaymentDates(ids);
+    },
+  },
   procurify,
   state,
   defaultMode: 'push' as const,
@@ -107,6 +120,8 @@ beforeEach(() => {
   state = new InMemoryStateStore(clock.now);
   procurify = new InMemoryProcurify();
   netsuite = new InMemoryNetSuite();
+  facts = new InMemoryPaymentFacts(netsuite);
+  paidBills = new InMemoryPaidBills();
   payments = new InMemoryQueue();
   queries = [];
 });
@@ -246,6 +261,7 @@ describe('backfillPayments (push mode): the payments of the loaded bills', () =>
       ],
     });
     expect(progress.at(-1)).toBe(2);
+    expect(facts.reads).toBe(0);
     expect(await state.findBySource('procurify', 'payment', '70')).toBeUndefined();
     expect(payments.sent).toEqual([]);
     expect(queries).toEqual([]);

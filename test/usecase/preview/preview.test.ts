@@ -1,8 +1,7 @@
 // The preview of a record's next write (shared/preview/*) over in-memory NetSuite, Procurify and state:
 // what it shows is the decision the worker then applies — the body previewed is the body the worker
-// sends (master data through previewRecord itself; bills and payments through the renderers of the
-// workers' own decisions, their NetSuite facts being SuiteQL reads this project has no adapter for) —
-// and whatever cannot be previewed is refused by name.
+// sends (master data, bills and payments through previewRecord itself, the bills' and payments' NetSuite
+// reads being the workers' own ports in memory) — and whatever cannot be previewed is refused by name.
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { ApPayment } from '../../../shared/ap/payment.ts';
 import { decideBill } from '../../../shared/bills/decide-bill.ts';
@@ -72,6 +71,9 @@ describe('previewRecord: master data shows what the inbound worker then writes',
     settings: async () => deployed as FunctionSettings,
     // Only the parts master data reads: NetSuite's records and Procurify's master-data ports.
     syncClients: async () => ({ netsuite: { records: netsuite }, procurify }) as unknown as SyncClients,
+    transactionReads: async () => {
+      throw new Error('master data is previewed without the bill and payment reads');
+    },
     defaultPaymentMode: 'push',
   });
   const preview = (kind: 'vendor' | 'account' | 'department', id: string) =>
@@ -242,14 +244,30 @@ describe('bills: the preview renders the decision the bill-sync worker applies',
     await world.linkVendor();
     world.procurify.putBill(procurifyBill());
   });
-  const planned = async (options: { match?: boolean } = {}) =>
-    renderBillDecision(
-      await decideBill(
-        await world.procurify.getBill(billUuid),
-        { state: world.state, lookups: world.netsuite },
-        options,
-      ),
-    );
+  const sources = (): PreviewSources => ({
+    state: world.state,
+    settings: async () => ({}) as FunctionSettings,
+    syncClients: async () => {
+      throw new Error('a bill is previewed through its reads, not the clients');
+    },
+    transactionReads: async () => ({
+      procurify: world.procurify,
+      billLookups: world.netsuite,
+      paymentFacts: new InMemoryPaymentFacts(world.netsuite),
+    }),
+    defaultPaymentMode: 'push',
+  });
+  /** `apsync preview bill:<uuid>`; with `match`, the initial load's decision (it matches bills keyed in by hand). */
+  const planned = async (options: { match?: boolean } = {}, uuid = billUuid) =>
+    options.match === true
+      ? renderBillDecision(
+          await decideBill(
+            await world.procurify.getBill(uuid),
+            { state: world.state, lookups: world.netsuite },
+            options,
+          ),
+        )
+      : previewRecord(sources(), { system: 'procurify', kind: 'bill', id: uuid }, `bill:${uuid}`);
 
   it('create: the body and target previewed are what the worker writes; then unchanged', async () => {
     await world.configure({ attachments: { folderId: '77' } });
@@ -338,6 +356,20 @@ describe('bills: the preview renders the decision the bill-sync worker applies',
     expect(match.reason).toContain('it would be linked, not written');
   });
 
+  it('a bill Procurify refuses is previewed as invalid with its words; an outage is thrown, not previewed', async () => {
+    expect(await planned({}, 'not a uuid!')).toEqual({
+      outcome: 'invalid',
+      reason: 'procurify: "not a uuid!" is not a bill UUID',
+      target: null,
+      payload: null,
+      validation: { valid: false, issues: ['procurify: "not a uuid!" is not a bill UUID'] },
+      notes: [],
+    });
+    world.procurify.faults.failNext('getBill');
+    await expect(planned()).rejects.toThrow('procurify: getBill unavailable');
+    expect(world.netsuite.writes).toEqual([]);
+  });
+
   it('a linked bill with a later status is noted as the worker would leave it', async () => {
     await syncBill(world.message(), world.syncDeps());
     world.procurify.putBill(procurifyBill({ status: 5 } as never));
@@ -353,6 +385,8 @@ describe('payments: the preview renders the decision the payment-push worker app
   let procurify: InMemoryProcurify;
   let netsuite: InMemoryNetSuite;
   let facts: InMemoryPaymentFacts;
+  /** How many times the preview asked for the workers' reads. */
+  let transactionReads: number;
 
   const payment = (overrides: Partial<ProcurifyPayment> = {}): ApPayment =>
     toApPayment(
@@ -376,14 +410,23 @@ describe('payments: the preview renders the decision the payment-push worker app
   const sources = (): PreviewSources => ({
     state,
     settings: async () => ({}) as FunctionSettings,
-    // Procurify only: every case below is decided before NetSuite is read.
-    syncClients: async () => ({ procurify }) as unknown as SyncClients,
+    syncClients: async () => {
+      throw new Error('a payment is previewed through its reads, not the clients');
+    },
+    transactionReads: async () => {
+      transactionReads += 1;
+      return { procurify, billLookups: netsuite, paymentFacts: facts };
+    },
     defaultPaymentMode: 'push',
   });
   const preview = (id = '55') =>
     previewRecord(sources(), { system: 'procurify', kind: 'payment', id }, `payment:${id}`);
-  const decide = async (current: ApPayment) =>
-    renderPaymentDecision(
+  /** The preview of a payment (previewRecord), checked against the renderer of the worker's own decision. */
+  const decide = async (current: ApPayment) => {
+    const before = facts.reads;
+    const previewed = await preview(String(current.id));
+    const previewReads = facts.reads - before;
+    const rendered = renderPaymentDecision(
       await decidePayment(current, await procurify.getPaymentApplications(current), {
         facts,
         procurify,
@@ -391,6 +434,11 @@ describe('payments: the preview renders the decision the payment-push worker app
       }),
       current.currency,
     );
+    expect(previewed).toEqual(rendered);
+    // The preview read the payment's NetSuite facts through the worker's port, as the decision does.
+    expect(previewReads).toBe(facts.reads - before - previewReads);
+    return previewed;
+  };
 
   beforeEach(async () => {
     clock = new ManualClock();
@@ -398,6 +446,7 @@ describe('payments: the preview renders the decision the payment-push worker app
     procurify = new InMemoryProcurify();
     netsuite = new InMemoryNetSuite();
     facts = new InMemoryPaymentFacts(netsuite);
+    transactionReads = 0;
     facts.accounts = [{ id: '11', number: '1000', type: 'Bank', inactive: false, currency: '1' }];
     await state.link({ kind: 'vendor', procurifyId: '7', netsuiteId: '300', origin: 'created' });
     facts.bills.set('501', {
@@ -475,10 +524,14 @@ describe('payments: the preview renders the decision the payment-push worker app
       reason:
         'payment 55 was pushed to NetSuite but is now failed in Procurify; void the Vendor Payment procurify-pay-55 in NetSuite',
     });
+    expect(facts.reads).toBe(0);
+    const asked = transactionReads;
     await changePaymentMode(state, 'pull', 'ana');
     expect(await preview()).toMatchObject({
       outcome: 'skipped',
       reason: 'payment mode is pull: payments are not pushed to NetSuite',
     });
+    // Pull mode is answered from the state alone: neither system is read.
+    expect(transactionReads).toBe(asked);
   });
 });
