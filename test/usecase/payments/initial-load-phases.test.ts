@@ -267,3 +267,276 @@ describe('backfillPayments (push mode): the payments of the loaded bills', () =>
     expect(queries).toEqual([]);
   });
 });
+
+describe('backfillPayments (push mode): what NetSuite already applies to the loaded bills', () => {
+  /** Procurify bill n (group n, in the window) linked to NetSuite Vendor Bill 50n of vendor 300, 10.00 open. */
+  async function linkedBill(n: number): Promise<string> {
+    bill(n, n, `2026-11-0${n}T00:00:00.000Z`);
+    const netsuiteId = `50${n}`;
+    await state.link({ kind: 'bill', procurifyId: uuid(n), netsuiteId, origin: 'created' });
+    facts.bills.set(netsuiteId, {
+      id: netsuiteId,
+      entity: '300',
+      currency: '1',
+      currencySymbol: 'USD',
+      subsidiary: '2',
+      status: 'A',
+      unpaidCents: 1000,
+    });
+    return netsuiteId;
+  }
+  /** A Vendor Payment keyed in NetSuite applying 10.00 to each of `billIds`. */
+  const vendorPayment = (...billIds: string[]) =>
+    netsuite.seed('vendorPayment', {
+      apply: { items: billIds.map((id) => ({ doc: { id }, apply: true, amount: 10 })) },
+    });
+
+  beforeEach(async () => {
+    await state.link({ kind: 'vendor', procurifyId: '7', netsuiteId: '300', origin: 'created' });
+    facts.accounts = [{ id: '11', number: '1000', type: 'Bank', inactive: false, currency: '1' }];
+  });
+
+  it('links the payment NetSuite shows, lists two look-alikes, refuses what cannot be written, lists the rest with its body', async () => {
+    const matchedBill = await linkedBill(1);
+    const twiceBill = await linkedBill(2);
+    const openBill = await linkedBill(3);
+    const takenBill = await linkedBill(4);
+    payment(70, [1]);
+    payment(71, [2]);
+    payment(72, [3]);
+    payment(73, [4]);
+    const existing = vendorPayment(matchedBill);
+    const lookAlikes = [vendorPayment(twiceBill), vendorPayment(twiceBill)];
+    // Already linked to another Procurify payment: not a match for 73, and it leaves bill 504 nothing open.
+    const taken = vendorPayment(takenBill);
+    await state.link({ kind: 'payment', procurifyId: '99', netsuiteId: taken, origin: 'created' });
+
+    const cursor = await backfillPayments(paymentDeps(), { since });
+    expect(cursor).toMatchObject({
+      status: 'done',
+      writes: false,
+      counts: { read: 4, alreadyLinked: 0, matched: 1, listed: 1, created: 0, skipped: 2, failed: 0 },
+      problems: [
+        {
+          paymentId: '71',
+          reason: `NetSuite Vendor Payments ${lookAlikes.join(', ')} each apply the same amounts to its bills; not linked and not pushed (a person must say which)`,
+        },
+        {
+          paymentId: '73',
+          reason: `Amount above open balance: 10.00 USD applied to Procurify bill 4 (${uuid(4)}) is more than the open amount 0.00 of NetSuite Vendor Bill ${takenBill} (Open); check the payment and the bill in both systems, then re-sync the payment`,
+        },
+      ],
+      listedPayments: [
+        {
+          paymentId: '72',
+          externalId: 'procurify-pay-72',
+          netsuiteVendorId: '300',
+          accountId: '11',
+          currency: 'USD',
+          amount: '10.00',
+          bills: [{ billUuid: uuid(3), netsuiteBillId: openBill, amount: '10.00' }],
+          upToDate: false,
+        },
+      ],
+    });
+    expect(queries.sort()).toEqual([matchedBill, twiceBill, openBill, takenBill].sort());
+    // The undecided payments' facts in one read for the batch, as the worker's batch reads them.
+    expect(facts.reads).toBe(1);
+
+    expect(await state.findBySource('procurify', 'payment', '70')).toMatchObject({
+      netsuiteId: existing,
+      origin: 'matched',
+    });
+    const message = `Already in NetSuite as Vendor Payment ${existing} (the same USD 10.00 applied to Vendor Bill ${matchedBill}); linked at the initial load, not written`;
+    expect(await state.getState({ system: 'procurify', kind: 'payment', id: '70' })).toMatchObject({
+      status: 'skipped',
+      message,
+    });
+    expect(await state.read({ system: 'procurify', kind: 'payment', id: '70' })).toMatchObject([
+      { step: 'skipped', message, facts: { origin: 'backfill', vendorPaymentId: existing, bills: 1 } },
+    ]);
+    for (const id of ['71', '72', '73']) {
+      expect(await state.findBySource('procurify', 'payment', id)).toBeUndefined();
+    }
+    expect(netsuite.writes).toEqual([]);
+    expect(payments.sent).toEqual([]);
+
+    // Run again: the matched payment is linked now, nothing else changes.
+    const again = await backfillPayments(paymentDeps(), { since });
+    expect(again.counts).toMatchObject({ read: 4, alreadyLinked: 1, matched: 0, listed: 1, skipped: 2 });
+  });
+
+  it('--payments puts the writable ones on the payment queue and counts the worker’s outcomes', async () => {
+    await linkedBill(3);
+    await linkedBill(5);
+    payment(72, [3]);
+    payment(75, [5]);
+    // The payment-push worker, as the load waits for it: 72 written and linked, 75 refused.
+    const worker = async () => {
+      await state.link({ kind: 'payment', procurifyId: '72', netsuiteId: '900', origin: 'created' });
+      await state.putState({
+        ref: { system: 'procurify', kind: 'payment', id: '75' },
+        status: 'failed',
+        message: 'NetSuite refused the Vendor Payment',
+      });
+    };
+    const cursor = await backfillPayments({ ...paymentDeps(), pause: worker }, { since, push: true });
+    expect(cursor).toMatchObject({
+      status: 'done',
+      writes: true,
+      counts: { read: 2, listed: 0, created: 1, failed: 1, skipped: 0 },
+      listedPayments: [],
+      problems: [{ paymentId: '75', reason: 'failed: NetSuite refused the Vendor Payment' }],
+    });
+    expect(
+      payments
+        .bodies()
+        .map((message) => [message.paymentId, message.origin])
+        .sort(),
+    ).toEqual([
+      ['72', 'backfill'],
+      ['75', 'backfill'],
+    ]);
+  });
+
+  it('--payments: a worker that does not answer in time stops the load with what to do', async () => {
+    await linkedBill(3);
+    payment(72, [3]);
+    const error = await refusal(
+      backfillPayments(
+        { ...paymentDeps(), pause: async () => {} },
+        { since, push: true, outcomeTimeoutMs: -1 },
+      ),
+    );
+    expect(error).toMatchObject({
+      code: 'BACKFILL_WAIT',
+      message:
+        'the payment-push worker has not dealt with payment(s) 72 in 0 min; check that it runs (apsync status), then run the same backfill again: it resumes with this batch',
+    });
+    expect(payments.bodies().map((message) => message.paymentId)).toEqual(['72']);
+    expect(await state.getConfig(paymentBackfillConfigName)).toMatchObject({ status: 'running' });
+  });
+});
+
+describe('backfillPaidBills (pull mode): bills NetSuite shows paid', () => {
+  /** Procurify bill n (status `status`) linked to NetSuite Vendor Bill 60n with the row given. */
+  async function paidInNetSuite(
+    n: number,
+    row: { status: string; unpaidCents: number; paidCents: number; paymentDate?: string },
+    status = 2,
+  ): Promise<string> {
+    bill(n, n, `2026-11-0${n}T00:00:00.000Z`, status);
+    const netsuiteId = `60${n}`;
+    await state.link({ kind: 'bill', procurifyId: uuid(n), netsuiteId, origin: 'created' });
+    paidBills.bills.set(netsuiteId, {
+      id: netsuiteId,
+      status: row.status,
+      unpaidCents: row.unpaidCents,
+      paidCents: row.paidCents,
+      lastModified: '2026-10-21 08:00:00',
+    });
+    if (row.paymentDate !== undefined) paidBills.paymentDates.set(netsuiteId, row.paymentDate);
+    return netsuiteId;
+  }
+
+  let ids: string[];
+  beforeEach(async () => {
+    await changePaymentMode(state, 'pull', 'ana');
+    ids = [
+      await paidInNetSuite(1, { status: 'B', unpaidCents: 0, paidCents: 1000, paymentDate: '2026-10-20' }),
+      await paidInNetSuite(2, { status: 'B', unpaidCents: 0, paidCents: 1000 }), // no payment date: last modified
+      await paidInNetSuite(3, { status: 'A', unpaidCents: 500, paidCents: 500 }),
+      await paidInNetSuite(4, { status: 'A', unpaidCents: 1000, paidCents: 0 }),
+      await paidInNetSuite(5, { status: 'B', unpaidCents: 0, paidCents: 1000 }, 7),
+      await paidInNetSuite(6, { status: 'B', unpaidCents: 0, paidCents: 1000, paymentDate: '2026-10-20' }),
+    ];
+    bill(7, 7, '2026-11-07T00:00:00.000Z'); // not in NetSuite
+  });
+  const underWay = {
+    billUuid: uuid(5),
+    netsuiteBillId: '605',
+    reason:
+      'the Procurify bill has a payment under way (status 7); mark-as-paid takes only approved bills without payments',
+  };
+
+  it('lists the bills paid in full with their payment date; partly paid, open and unmarkable ones counted apart', async () => {
+    const cursor = await backfillPaidBills(paidBillDeps(), { since });
+    expect(cursor).toMatchObject({
+      status: 'done',
+      writes: false,
+      counts: {
+        read: 7,
+        notLinked: 1,
+        open: 1,
+        paidInNetSuite: 3,
+        listed: 3,
+        marked: 0,
+        partial: 1,
+        notMarkable: 1,
+        failed: 0,
+      },
+      problems: [underWay],
+    });
+    expect(cursor.listedBills).toEqual([
+      { billUuid: uuid(1), netsuiteBillId: '601', paymentDate: '2026-10-20' },
+      { billUuid: uuid(2), netsuiteBillId: '602', paymentDate: '2026-10-21' },
+      { billUuid: uuid(6), netsuiteBillId: '606', paymentDate: '2026-10-20' },
+    ]);
+    // Every linked bill's row read, and the payment dates of those paid in full only.
+    expect(queries).toEqual([...ids, '601', '602', '605', '606']);
+    expect(procurify.writes).toEqual([]);
+  });
+
+  it('--mark-paid marks them in Procurify by payment date; a refused batch is retried bill by bill', async () => {
+    const refused = new DataError(
+      'procurify: bill_uuids: Only approved bills without payments can be marked as paid.',
+      {
+        source: 'procurify',
+        status: 400,
+      },
+    );
+    // The batch of 2026-10-20 (bills 1 and 6), then bill 1 alone.
+    procurify.faults.failNext('markBillsPaid', refused, 2);
+    const cursor = await backfillPaidBills(paidBillDeps(), { since, markPaid: true });
+    const reason =
+      'Procurify refused mark-as-paid: procurify: bill_uuids: Only approved bills without payments can be marked as paid.';
+    expect(cursor).toMatchObject({
+      writes: true,
+      counts: { paidInNetSuite: 3, marked: 2, listed: 0, failed: 1, partial: 1, notMarkable: 1 },
+      listedBills: [],
+      problems: [underWay, { billUuid: uuid(1), netsuiteBillId: '601', reason }],
+    });
+    expect(procurify.writes.map((write) => write.body)).toEqual([
+      { bill_uuids: [uuid(6)], payment_date: '2026-10-20' },
+      { bill_uuids: [uuid(2)], payment_date: '2026-10-21' },
+    ]);
+    expect(await state.read({ system: 'procurify', kind: 'bill', id: uuid(1) })).toMatchObject([
+      {
+        step: 'failed',
+        message: `initial load (--mark-paid): NetSuite bill 601 is paid in full but ${reason}`,
+        facts: { netsuiteBillId: '601', paymentDate: '2026-10-20' },
+      },
+    ]);
+    expect(await state.read({ system: 'procurify', kind: 'bill', id: uuid(2) })).toMatchObject([
+      {
+        step: 'written',
+        message:
+          'marked paid in Procurify by the initial load (--mark-paid): NetSuite bill 602 was paid in full before go-live (payment date 2026-10-21)',
+        facts: {
+          netsuiteBillId: '602',
+          paymentDate: '2026-10-21',
+          dateSource: 'last-modified',
+          origin: 'backfill',
+        },
+      },
+    ]);
+  });
+
+  it('an outage of Procurify while marking is thrown, not counted as a refusal', async () => {
+    procurify.faults.failNext('markBillsPaid');
+    await expect(backfillPaidBills(paidBillDeps(), { since, markPaid: true })).rejects.toThrow(
+      'procurify: markBillsPaid unavailable',
+    );
+    expect(procurify.writes).toEqual([]);
+  });
+});
