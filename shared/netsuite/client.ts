@@ -2,6 +2,7 @@
 // instance, shared by its records, SuiteQL and (when configured) RESTlet interfaces. Called by the composition roots (Lambda
 // init, local mode, CLI) with credentials from Secrets Manager; tests pass a clock and fetch.
 
+import { nodeHttpExchange } from '../http/node-exchange.ts';
 import type { RetryHooks } from '../retry.ts';
 import {
   type NetSuiteClientConfig,
@@ -69,8 +70,12 @@ export function createNetSuiteClient(
     clock: dependencies.clock,
     governor,
   });
+  // Given no fetch, API requests go over node:http (shared/http/node-exchange.ts: a fraction of fetch's
+  // CPU), one exchange (its keep-alive agents) for both hosts.
+  const exchange = dependencies.fetch === undefined ? nodeHttpExchange('netsuite') : undefined;
   const transportTo = (baseUrl: string) =>
     new NetSuiteTransport({
+      ...(exchange === undefined ? {} : { exchange }),
       baseUrl,
       tokens,
       governor,

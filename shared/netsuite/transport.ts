@@ -2,6 +2,7 @@
 // answer classified, one token refresh after a 401, and retries of transient failures with backoff
 // and full jitter, except where re-sending could write twice. Called by records.ts and suiteql.ts.
 import { classifyNetworkFailure, type SyncError, TransientError } from '../errors.ts';
+import type { Exchange, ExchangeAnswer } from '../http/node-exchange.ts';
 import { type RetryHooks, type RetryPolicy, withRetry } from '../retry.ts';
 import { AmbiguousWriteError, classifyNetSuiteAnswer } from './error-classification.ts';
 import type { ConcurrencyGovernor, GovernorPermit } from './governor.ts';
@@ -58,8 +59,16 @@ export interface NetSuiteTransportOptions {
   retryPolicy: RetryPolicy;
   requestTimeoutMs: number;
   fetch?: typeof fetch;
+  /**
+   * How a request is sent (shared/http/node-exchange.ts, the client's choice when no fetch is given);
+   * else through fetch.
+   */
+  exchange?: Exchange;
   retryHooks?: RetryHooks;
 }
+
+/** The answers fetch follows to their Location (WHATWG Fetch: redirect status). */
+const redirectStatuses = new Set([301, 302, 303, 307, 308]);
 
 /** Error codes meaning the request never left this machine, so even a create may be re-sent. */
 const neverSentCodes = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
@@ -81,6 +90,7 @@ function describe(request: NetSuiteRequest): string {
 export class NetSuiteTransport {
   private readonly options: NetSuiteTransportOptions;
   private readonly fetch: typeof fetch;
+  private readonly exchange: Exchange;
   private readonly counters: TransportStats = {
     requests: 0,
     retries: 0,
@@ -92,6 +102,27 @@ export class NetSuiteTransport {
   constructor(options: NetSuiteTransportOptions) {
     this.options = options;
     this.fetch = options.fetch ?? globalThis.fetch;
+    const exchange = options.exchange;
+    this.exchange =
+      exchange === undefined
+        ? (request) => this.fetchExchange(request)
+        : async (request) => {
+            const answer = await exchange(request);
+            // fetch follows redirects and node:http does not: a redirect (nothing done where it was
+            // sent) is asked again through fetch, which follows it as before.
+            return redirectStatuses.has(answer.status) ? this.fetchExchange(request) : answer;
+          };
+  }
+
+  /** One exchange through `fetch`, with the deadline over the whole exchange. */
+  private async fetchExchange(request: Parameters<Exchange>[0]): Promise<ExchangeAnswer> {
+    const answer = await this.fetch(request.url, {
+      method: request.method,
+      headers: request.headers,
+      body: request.body,
+      signal: AbortSignal.timeout(request.timeoutMs),
+    });
+    return { status: answer.status, headers: answer.headers, bodyText: await answer.text() };
   }
 
   stats(): TransportStats {
@@ -194,13 +225,13 @@ export class NetSuiteTransport {
     let response: NetSuiteResponse;
     try {
       this.counters.requests++;
-      const answer = await this.fetch(url, {
+      response = await this.exchange({
         method: request.method,
+        url,
         headers,
         body: request.body === undefined ? undefined : JSON.stringify(request.body),
-        signal: AbortSignal.timeout(this.options.requestTimeoutMs),
+        timeoutMs: this.options.requestTimeoutMs,
       });
-      response = { status: answer.status, headers: answer.headers, bodyText: await answer.text() };
     } catch (error) {
       const classified = classifyNetworkFailure(error, 'netsuite');
       if (classified.errorClass === 'transient' && !neverReachedServer(error)) attempt.outcomeUnknown = true;

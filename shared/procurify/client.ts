@@ -3,13 +3,15 @@
 // invoice files), each behind the port its use cases depend on (ports.ts). Called by the composition
 // roots (Lambda init, local mode, CLI) with credentials from Secrets Manager; tests pass fetch, a clock
 // and instant sleeps.
+
+import { nodeHttpExchange } from '../http/node-exchange.ts';
 import { RestProcurifyAccountCodes } from './account-codes.ts';
 import { RestProcurifyInvoiceFiles } from './attachments.ts';
 import { type BackoffDeps, procurifyRetryHooks } from './backoff.ts';
 import { RestProcurifyBills } from './bills.ts';
 import { type ProcurifyClientConfig, parseProcurifyClientConfig } from './config.ts';
 import { RestProcurifyDepartments } from './departments.ts';
-import { nodeHttpExchange } from './node-exchange.ts';
+import { source } from './errors.ts';
 import { RestProcurifyPayments } from './payments.ts';
 import type { ProcurifyClient } from './ports.ts';
 import { type AccessTokenSource, ProcurifyTokenProvider } from './token.ts';
@@ -49,8 +51,8 @@ export function createProcurifyClient(
     config,
     tokens,
     fetch: fetchFn,
-    // Given no fetch, JSON requests go over node:http (node-exchange.ts: a fraction of fetch's CPU).
-    ...(deps.fetch === undefined ? { exchange: nodeHttpExchange() } : {}),
+    // Given no fetch, JSON requests go over node:http (shared/http/node-exchange.ts: a fraction of fetch's CPU).
+    ...(deps.fetch === undefined ? { exchange: nodeHttpExchange(source) } : {}),
     now: deps.now ?? Date.now,
     retryHooks,
   });

@@ -4,10 +4,10 @@
 // bug) and bodies checked before they are written (a misfit is a data problem naming the field).
 import * as z from 'zod';
 import { BugError, classifyNetworkFailure, DataError } from '../errors.ts';
+import type { Exchange, ExchangeAnswer, ExchangeRequest } from '../http/node-exchange.ts';
 import { type RetryHooks, withRetry } from '../retry.ts';
 import { describeIssue, type ParsedProcurifyClientConfig } from './config.ts';
 import { classifyProcurifyAnswer, source } from './errors.ts';
-import type { Exchange, ExchangeAnswer, ExchangeRequest } from './node-exchange.ts';
 import { singleSchema } from './schemas.ts';
 import type { AccessTokenSource } from './token.ts';
 
@@ -19,7 +19,7 @@ export interface ProcurifyTransportOptions {
   tokens: AccessTokenSource;
   fetch: typeof fetch;
   /**
-   * How a JSON request is sent (node-exchange.ts, the composition's choice when no fetch is given);
+   * How a JSON request is sent (shared/http/node-exchange.ts, the composition's choice when no fetch is given);
    * without it, through `fetch`.
    */
   exchange?: Exchange;

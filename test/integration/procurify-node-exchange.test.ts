@@ -1,5 +1,5 @@
 // The Procurify client given no fetch (as the functions build it, shared/sync-clients.ts) sends its JSON
-// requests over node:http with a kept-alive connection (shared/procurify/node-exchange.ts), not through
+// requests over node:http with a kept-alive connection (shared/http/node-exchange.ts), not through
 // the global fetch, against the Procurify sandbox over loopback HTTP: reads and a write arrive whole,
 // with their headers; a client given a fetch still uses it. The exchange's failure handling (timeouts,
 // dropped connections, Retry-After, lost POSTs) is covered by procurify-client.test.ts.

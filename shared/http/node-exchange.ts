@@ -1,13 +1,13 @@
-// One Procurify JSON request over node:http/https with a keep-alive agent per client, for the transport
-// (transport.ts) when no fetch is given: the same exchange as through `fetch` (method, headers, body,
-// redirects answered as they come, a deadline over the whole exchange, every network failure transient)
-// for about a quarter of fetch's CPU per request (measured in issue 16's second round: the inbound
-// worker makes three Procurify calls per record). No Accept-Encoding is sent, so answers come
+// One JSON API request over node:http/https with a keep-alive agent per client, for the Procurify and
+// NetSuite transports (shared/procurify/transport.ts, shared/netsuite/transport.ts) when no fetch is
+// given: the same exchange as through `fetch` (method, headers, body, redirects answered as they come,
+// a deadline over the whole exchange, every network failure transient with the socket's error as its
+// cause, so its code still tells a request that never left), for about a quarter of fetch's CPU per
+// request (measured in issue 16's second round). No Accept-Encoding is sent, so answers come
 // uncompressed, as fetch's decompression would have given them.
 import http from 'node:http';
 import https from 'node:https';
 import { TransientError } from '../errors.ts';
-import { source } from './errors.ts';
 
 export interface ExchangeRequest {
   method: string;
@@ -25,8 +25,11 @@ export interface ExchangeAnswer {
 
 export type Exchange = (request: ExchangeRequest) => Promise<ExchangeAnswer>;
 
-/** An exchange with its own keep-alive agents (one per protocol), reused by every request. */
-export function nodeHttpExchange(): Exchange {
+/**
+ * An exchange with its own keep-alive agents (one per protocol), reused by every request; `source`
+ * names the service in its errors (errors.ts).
+ */
+export function nodeHttpExchange(source: string): Exchange {
   const agents = {
     'http:': new http.Agent({ keepAlive: true }),
     'https:': new https.Agent({ keepAlive: true }),
@@ -36,7 +39,7 @@ export function nodeHttpExchange(): Exchange {
       const { url } = request;
       const secure = url.protocol === 'https:';
       if (!secure && url.protocol !== 'http:') {
-        reject(new TypeError(`procurify: cannot request ${url.protocol} URLs`));
+        reject(new TypeError(`${source}: cannot request ${url.protocol} URLs`));
         return;
       }
       const headers: Record<string, string | number> = { ...request.headers };
