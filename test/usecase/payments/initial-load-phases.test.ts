@@ -366,6 +366,27 @@ describe('backfillPayments (push mode): what NetSuite already applies to the loa
     expect(again.counts).toMatchObject({ read: 4, alreadyLinked: 1, matched: 0, listed: 1, skipped: 2 });
   });
 
+  it('a payment of bills excluded from the sync is listed with the worker’s reason, never pushed', async () => {
+    bill(6, 6, '2026-11-06T00:00:00.000Z');
+    await state.putState({
+      ref: { system: 'procurify', kind: 'bill', id: uuid(6) },
+      status: 'skipped',
+      excluded: { reason: 'paid by card', by: 'ana', at: clock.iso() },
+    });
+    payment(76, [6]);
+    const cursor = await backfillPayments(paymentDeps(), { since, push: true });
+    expect(cursor).toMatchObject({
+      counts: { read: 1, skipped: 1, created: 0, listed: 0 },
+      problems: [
+        {
+          paymentId: '76',
+          reason: `payment 76 pays only bills excluded from the sync (bill ${uuid(6)}: paid by card); it is not pushed to NetSuite`,
+        },
+      ],
+    });
+    expect(payments.sent).toEqual([]);
+  });
+
   it('--payments puts the writable ones on the payment queue and counts the worker’s outcomes', async () => {
     await linkedBill(3);
     await linkedBill(5);

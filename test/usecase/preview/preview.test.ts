@@ -271,16 +271,21 @@ describe('bills: the preview renders the decision the bill-sync worker applies',
 
   it('create: the body and target previewed are what the worker writes; then unchanged', async () => {
     await world.configure({ attachments: { folderId: '77' } });
-    world.procurify.putBill(procurifyBill({ attachments: [pdf('f-1')] } as never));
+    world.procurify.putBill(procurifyBill({ invoice_attachments: [pdf('f-1')] }));
+    world.procurify.files.set('f-1', {
+      content: new Uint8Array([1, 2, 3, 4]),
+      contentType: 'application/pdf',
+    });
     const create = await planned();
     expect(create).toMatchObject({
       outcome: 'create',
       target: { system: 'netsuite', kind: 'vendorBill', id: null, method: 'PUT' },
       validation: { valid: true, issues: [] },
     });
-    expect(create.notes[0]).toBe(
+    expect(create.notes.slice(0, 2)).toEqual([
       '1 line(s); lines 100.50, tax 0.00, shipping 0.00, costs 0.00; total USD 100.50',
-    );
+      'invoice file to store in folder 77 and attach: invoice.pdf (application/pdf)',
+    ]);
     await syncBill(world.message(), world.syncDeps());
     expect(world.netsuite.writes[0]!.body).toEqual(create.payload);
     expect(world.netsuite.writes[0]).toMatchObject({ method: create.target!.method });
