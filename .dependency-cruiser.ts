@@ -102,15 +102,15 @@ const config: IConfiguration = {
         'handed to them by their composition roots, never by calling the SuiteQL adapters ' +
         '(shared/bills/netsuite-bill-lookups.ts, shared/payments/netsuite-payment-facts.ts, ' +
         'netsuite-payment-applications.ts, shared/netsuite/suiteql.ts) themselves. The adapters (netsuite-*.ts, ' +
-        "which may compose one another) and the bills' index.ts (what other features import) build them; " +
-        'naming the row types an adapter declares is not calling it (type-only imports leave no code).',
+        "which may compose one another) and the bills' index.ts (what other features import) build them. " +
+        'The ports and the rows they answer are declared in the ports files (shared/bills/ports.ts, ' +
+        'shared/payments/ports.ts), not in the adapters.',
       from: {
         path: '^shared/(payments|bills|preview)/',
         pathNot: '^shared/(payments|bills|preview)/(netsuite-[^/]+|index)[.]ts$',
       },
       to: {
         path: '^shared/(bills/netsuite-bill-lookups|payments/netsuite-payment-(facts|applications)|netsuite/suiteql)[.]ts$',
-        dependencyTypesNot: ['type-only'],
       },
     },
     {

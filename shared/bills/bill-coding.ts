@@ -21,7 +21,7 @@ import {
   termKey,
 } from './bill-plan.ts';
 import type { BillSyncSettings } from './bill-sync-settings.ts';
-import type { Availability, BillLookups, SubsidiaryRow } from './netsuite-bill-lookups.ts';
+import type { Availability, BillLookups, SubsidiaryRow } from './ports.ts';
 
 export interface SegmentValueNeed {
   /** `cseg_region`. */

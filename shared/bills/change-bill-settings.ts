@@ -9,7 +9,7 @@ import { DataError } from '../errors.ts';
 import type { BillMessage } from '../events/bill-message.ts';
 import type { AuditTrail, ConfigStore, SyncStateStore } from '../state/ports.ts';
 import { type BillSyncSettings, billSyncConfigName, parseBillSyncSettings } from './bill-sync-settings.ts';
-import type { BillLookups, SegmentRow } from './netsuite-bill-lookups.ts';
+import type { BillLookups, SegmentRow } from './ports.ts';
 
 /** A Vendor Bill field as NetSuite's metadata catalog describes it (JSON Schema `type`, `format`). */
 export interface FieldShape {

@@ -22,7 +22,7 @@ import {
 } from './bill-plan.ts';
 import { type BillSyncSettings, readBillSyncSettings } from './bill-sync-settings.ts';
 import { findLegacyBills } from './legacy-bills.ts';
-import type { BillLookups } from './netsuite-bill-lookups.ts';
+import type { BillLookups } from './ports.ts';
 
 /** Sublists the upsert replaces: the body's lines are the bill's lines, never added to old ones. */
 export const replacedBillSublists = ['expense', 'item'] as const;

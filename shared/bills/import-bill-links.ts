@@ -15,7 +15,7 @@ import type { ProcurifyBills } from '../procurify/ports.ts';
 import type { RecordRef } from '../state/model.ts';
 import type { AuditTrail, LinkStore, SyncStateStore } from '../state/state-store.ts';
 import { toUnits } from './bill-money.ts';
-import type { BillLookups } from './netsuite-bill-lookups.ts';
+import type { BillLookups } from './ports.ts';
 
 export interface ImportBillLinksDependencies {
   state: LinkStore & SyncStateStore & AuditTrail;

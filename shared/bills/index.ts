@@ -30,7 +30,8 @@ export {
   importBillLinks,
 } from './import-bill-links.ts';
 export { findLegacyBills, legacyKeyOf, matchesLegacyExternalId } from './legacy-bills.ts';
-export { type BillLookups, CurrencyCache, createNetSuiteBillLookups } from './netsuite-bill-lookups.ts';
+export { CurrencyCache, createNetSuiteBillLookups } from './netsuite-bill-lookups.ts';
+export type { BillLookups } from './ports.ts';
 export { type ReplayBillDependencies, replayBill } from './replay-bill.ts';
 export {
   type ResendParkedBillsDependencies,

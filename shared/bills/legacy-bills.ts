@@ -6,7 +6,7 @@
 import type { ApBill } from '../ap/bill.ts';
 import { billExternalId } from './bill-plan.ts';
 import type { BillSyncSettings } from './bill-sync-settings.ts';
-import type { BillLookups, LegacyBillRow } from './netsuite-bill-lookups.ts';
+import type { BillLookups, LegacyBillRow } from './ports.ts';
 
 export type LegacySettings = NonNullable<BillSyncSettings['legacy']>;
 

@@ -26,8 +26,7 @@ import type { AuditTrail, ConfigStore, LeaseStore, LinkStore, SyncStateStore } f
 import { withRecordLease } from '../state/record-lease.ts';
 import type { AttachmentToStore } from './bill-plan.ts';
 import { type BillDecision, billRef, decideBill } from './decide-bill.ts';
-import type { BillLookups } from './netsuite-bill-lookups.ts';
-import type { InvoiceFileCabinet, InvoiceFiles } from './ports.ts';
+import type { BillLookups, InvoiceFileCabinet, InvoiceFiles } from './ports.ts';
 
 export { replacedBillSublists } from './decide-bill.ts';
 

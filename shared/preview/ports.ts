@@ -3,7 +3,7 @@
 // body, validation — or the reason nothing would be written. `apsync preview` and the console's record
 // page both ask previewRecord (preview-record.ts) with their own sources (netsuite-transaction-reads.ts
 // builds the bills' and payments' reads from the clients).
-import type { BillLookups } from '../bills/netsuite-bill-lookups.ts';
+import type { BillLookups } from '../bills/ports.ts';
 import type { FunctionSettings } from '../config/environment.ts';
 import type { PaymentMode } from '../payment-mode.ts';
 import type { PaymentFactsSource } from '../payments/ports.ts';

@@ -15,7 +15,7 @@ import {
   changeBillSettings,
   type FieldShape,
 } from '../bills/change-bill-settings.ts';
-import type { SubsidiaryRow } from '../bills/netsuite-bill-lookups.ts';
+import type { SubsidiaryRow } from '../bills/ports.ts';
 import { DataError } from '../errors.ts';
 import type { BillMessage } from '../events/bill-message.ts';
 import type { InboundMessage } from '../events/inbound-message.ts';

@@ -14,7 +14,7 @@ import type {
   SegmentRow,
   SubsidiaryRow,
   VendorRow,
-} from '../../../shared/bills/netsuite-bill-lookups.ts';
+} from '../../../shared/bills/ports.ts';
 import { DataError } from '../../../shared/errors.ts';
 import type {
   NetSuiteAttachments,
