@@ -60,12 +60,12 @@ describe('relink', () => {
   });
 
   it('relinking to the record already linked restores nothing', async () => {
-    await state.link({ kind: 'bill', procurifyId: 'B-1', netsuiteId: '501', origin: 'imported' });
+    await state.link({ kind: 'bill', procurifyId: 'B-1', netsuiteId: '501', origin: 'import' });
     await state.link({ kind: 'bill', procurifyId: 'B-2', netsuiteId: '501', origin: 'created' });
     expect(await repairs.relink('bill', 'B-1', '501', 'checked', 'B-2')).toBe(
       'bill:B-1 now linked to NetSuite Vendor Bill 501 (was 501)',
     );
-    expect(await state.findBySource('procurify', 'bill', 'B-1')).toMatchObject({ origin: 'imported' });
+    expect(await state.findBySource('procurify', 'bill', 'B-1')).toMatchObject({ origin: 'import' });
   });
 });
 
