@@ -1,0 +1,50 @@
+// Legacy links keyed by the invoice number (shared/bills/legacy-bills.ts, `legacy.matchOn: invoiceNumber`)
+// through the bill-sync use case: the older integration's Vendor Bill found by its external id's capture
+// group (case-insensitively) is linked and nothing is written; a bill without an invoice number (none, or
+// blank) has no legacy key, so nothing is looked up and apsync writes it.
+import { beforeEach, describe, expect, it } from 'vitest';
+import { syncBill } from '../../../shared/bills/sync-bill.ts';
+import { BillWorld, billUuid, procurifyBill } from './world.ts';
+
+let world: BillWorld;
+
+beforeEach(async () => {
+  world = new BillWorld();
+  await world.linkVendor();
+  await world.configure({ legacy: { externalIdPattern: '^OLD-(.+)$', matchOn: 'invoiceNumber' } });
+});
+
+describe('legacy bills matched on the invoice number', () => {
+  it('links the older Vendor Bill whose external id captures the invoice number, in any case', async () => {
+    world.procurify.putBill(procurifyBill({ invoice_number: ' INV-1001 ' }));
+    world.netsuite.seed('vendorBill', { entity: { id: '101' } }, 'OLD-INV-1002');
+    const id = world.netsuite.seed('vendorBill', { entity: { id: '101' } }, 'old-inv-1001');
+    expect(await syncBill(world.message(), world.syncDeps())).toEqual({
+      status: 'skipped',
+      netsuiteId: id,
+      message: `Already in NetSuite as Vendor Bill ${id} (created by an older integration, external id old-inv-1001); linked, not written again`,
+    });
+    expect(await world.state.findBySource('procurify', 'bill', billUuid)).toMatchObject({
+      netsuiteId: id,
+      origin: 'legacy',
+    });
+    expect(world.netsuite.writes).toEqual([]);
+  });
+
+  for (const [label, invoice] of [
+    ['no', null],
+    ['a blank', '   '],
+  ] as const) {
+    it(`a bill with ${label} invoice number has no legacy key: written by apsync`, async () => {
+      world.procurify.putBill(procurifyBill({ invoice_number: invoice }));
+      world.netsuite.seed('vendorBill', { entity: { id: '101' } }, 'OLD-');
+      world.netsuite.seed('vendorBill', { entity: { id: '101' } }, 'OLD-   ');
+      const outcome = await syncBill(world.message(), world.syncDeps());
+      expect(outcome.status).toBe('synced');
+      expect(await world.state.findBySource('procurify', 'bill', billUuid)).toMatchObject({
+        netsuiteId: outcome.netsuiteId,
+        origin: 'created',
+      });
+    });
+  }
+});
