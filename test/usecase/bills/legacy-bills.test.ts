@@ -1,7 +1,8 @@
 // Legacy links keyed by the invoice number (shared/bills/legacy-bills.ts, `legacy.matchOn: invoiceNumber`)
 // through the bill-sync use case: the older integration's Vendor Bill found by its external id's capture
 // group (case-insensitively) is linked and nothing is written; a bill without an invoice number (none, or
-// blank) has no legacy key, so nothing is looked up and apsync writes it.
+// blank) has no legacy key, so nothing is looked up and apsync writes it; a Vendor Bill a body field finds
+// that carries apsync's own external id is apsync's, not an older integration's.
 import { beforeEach, describe, expect, it } from 'vitest';
 import { syncBill } from '../../../shared/bills/sync-bill.ts';
 import { BillWorld, billUuid, procurifyBill } from './world.ts';
@@ -47,4 +48,23 @@ describe('legacy bills matched on the invoice number', () => {
       });
     });
   }
+});
+
+describe('legacy bills found by a body field', () => {
+  it('a Vendor Bill carrying apsync’s own external id is never taken for an older integration’s', async () => {
+    await world.configure({ legacy: { field: 'custbody_procurify_bill' } });
+    world.procurify.putBill(procurifyBill());
+    const own = world.netsuite.seed(
+      'vendorBill',
+      { entity: { id: '101' }, custbody_procurify_bill: billUuid },
+      `procurify-bill-${billUuid}`,
+    );
+    const outcome = await syncBill(world.message(), world.syncDeps());
+    // Written under its external id (the write lands on that same Vendor Bill), linked as apsync's own.
+    expect(outcome).toEqual({ status: 'synced', netsuiteId: own });
+    expect(await world.state.findBySource('procurify', 'bill', billUuid)).toMatchObject({
+      netsuiteId: own,
+      origin: 'created',
+    });
+  });
 });
