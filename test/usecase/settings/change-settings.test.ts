@@ -11,6 +11,7 @@ import type { InboundMessage } from '../../../shared/events/inbound-message.ts';
 import { readPaymentMode } from '../../../shared/payment-mode.ts';
 import type { NetSuiteVendorRow } from '../../../shared/reconcile/ports.ts';
 import {
+  initialKey,
   parseSettingValue,
   settingDefinition,
   settingValueFromText,
@@ -560,5 +561,35 @@ describe('the settings as they apply', () => {
       'off',
       '{"a":1}',
     ]);
+  });
+  it('reads on/off, empty lists and maps, and location ids as text; a bad one is refused naming where', () => {
+    const schedule = settingDefinition('schedules.reconcile');
+    expect(['on', 'true', 'off', 'false'].map((text) => parseSettingValue(schedule, text))).toEqual([
+      true,
+      true,
+      false,
+      false,
+    ]);
+    expect(() => parseSettingValue(schedule, 'maybe')).toThrow(
+      'schedules.reconcile: "maybe" is not a valid value (must be on or off)',
+    );
+    expect(parseSettingValue(settingDefinition('netsuite.subsidiaries'), null)).toEqual([]);
+    const locationId = settingDefinition('procurify.departmentLocationId');
+    expect(parseSettingValue(locationId, '12')).toBe(12);
+    expect(() => parseSettingValue(locationId, '0')).toThrow(
+      /^procurify.departmentLocationId: "0" is not a valid value \(/,
+    );
+    const locations = settingDefinition('procurify.departmentLocations');
+    expect(parseSettingValue(locations, null)).toEqual({});
+    expect(() => parseSettingValue(locations, { '1': 'x' })).toThrow(
+      /^procurify.departmentLocations: \{"1":"x"\} is not a valid value \(1: /,
+    );
+  });
+
+  it('names the cdk.json key a setting starts from: its own key, else its name under settings', () => {
+    expect(initialKey(settingDefinition('schedules.reconcile'))).toBe('schedules.reconcileEnabled');
+    expect(initialKey(settingDefinition('schedules.netsuitePoll'))).toBe(
+      'settings["schedules.netsuitePoll"]',
+    );
   });
 });
