@@ -2,8 +2,10 @@
 // through the bill-sync use case: the older integration's Vendor Bill found by its external id's capture
 // group (case-insensitively) is linked and nothing is written; a bill without an invoice number (none, or
 // blank) has no legacy key, so nothing is looked up and apsync writes it; a Vendor Bill a body field finds
-// that carries apsync's own external id is apsync's, not an older integration's.
+// that carries apsync's own external id is apsync's, not an older integration's; a stored configuration that
+// is not valid (a pattern that is no regular expression, not an object) fails the bill naming why.
 import { beforeEach, describe, expect, it } from 'vitest';
+import { billSyncConfigName } from '../../../shared/bills/bill-sync-settings.ts';
 import { syncBill } from '../../../shared/bills/sync-bill.ts';
 import { BillWorld, billUuid, procurifyBill } from './world.ts';
 
@@ -66,5 +68,20 @@ describe('legacy bills found by a body field', () => {
       netsuiteId: own,
       origin: 'created',
     });
+  });
+});
+
+describe('a stored bill-sync configuration that is not valid', () => {
+  it('fails the bill naming the setting and why, and writes nothing', async () => {
+    world.procurify.putBill(procurifyBill());
+    await world.configure({ legacy: { externalIdPattern: '^OLD-(' } });
+    await expect(syncBill(world.message(), world.syncDeps())).rejects.toThrow(
+      /^the bill sync configuration \(bill-sync\) is invalid: legacy\.externalIdPattern: not a regular expression \(.+\)$/,
+    );
+    await world.state.putConfig(billSyncConfigName, 'manual');
+    await expect(syncBill(world.message(), world.syncDeps())).rejects.toThrow(
+      /^the bill sync configuration \(bill-sync\) is invalid: \(root\): /,
+    );
+    expect(world.netsuite.writes).toEqual([]);
   });
 });
