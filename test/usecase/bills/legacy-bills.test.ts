@@ -3,7 +3,8 @@
 // group (case-insensitively) is linked and nothing is written; a bill without an invoice number (none, or
 // blank) has no legacy key, so nothing is looked up and apsync writes it; a Vendor Bill a body field finds
 // that carries apsync's own external id is apsync's, not an older integration's; a stored configuration that
-// is not valid (a pattern that is no regular expression, not an object) fails the bill naming why.
+// is not valid (a pattern that is no regular expression or has no
+// capture group, not an object) fails the bill naming why.
 import { beforeEach, describe, expect, it } from 'vitest';
 import { billSyncConfigName } from '../../../shared/bills/bill-sync-settings.ts';
 import { syncBill } from '../../../shared/bills/sync-bill.ts';
@@ -77,6 +78,10 @@ describe('a stored bill-sync configuration that is not valid', () => {
     await world.configure({ legacy: { externalIdPattern: '^OLD-(' } });
     await expect(syncBill(world.message(), world.syncDeps())).rejects.toThrow(
       /^the bill sync configuration \(bill-sync\) is invalid: legacy\.externalIdPattern: not a regular expression \(.+\)$/,
+    );
+    await world.configure({ legacy: { externalIdPattern: '^OLD-.+$' } });
+    await expect(syncBill(world.message(), world.syncDeps())).rejects.toThrow(
+      'the bill sync configuration (bill-sync) is invalid: legacy.externalIdPattern: needs a capture group for the Procurify key',
     );
     await world.state.putConfig(billSyncConfigName, 'manual');
     await expect(syncBill(world.message(), world.syncDeps())).rejects.toThrow(
