@@ -2,8 +2,8 @@
 // NetSuite transports (shared/procurify/transport.ts, shared/netsuite/transport.ts) when no fetch is
 // given: the same exchange as through `fetch` (method, headers, body, redirects answered as they come,
 // a deadline over the whole exchange, every network failure transient with the socket's error as its
-// cause, so its code still tells a request that never left; a kept-alive connection found closed by the
-// server is replaced once), for about a quarter of fetch's CPU per
+// cause, so its code still tells a request that never left; a GET that finds its kept-alive connection
+// closed by the server is sent once more), for about a quarter of fetch's CPU per
 // request (measured in issue 16's second round). No Accept-Encoding is sent, so answers come
 // uncompressed, as fetch's decompression would have given them.
 import http from 'node:http';
@@ -30,10 +30,15 @@ export type Exchange = (request: ExchangeRequest) => Promise<ExchangeAnswer>;
  * An exchange with its own keep-alive agents (one per protocol), reused by every request; `source`
  * names the service in its errors (errors.ts).
  */
+/** How long a kept-alive connection may sit idle in the agent (at most; the server's hint may say less). */
+const idleConnectionMs = 4_000;
+
 export function nodeHttpExchange(source: string): Exchange {
+  // With a timeout, Node's Agent also acts on the server's `Keep-Alive: timeout=N` hint (it drops an idle
+  // connection a second before the server would); without one it ignores the hint.
   const agents = {
-    'http:': new http.Agent({ keepAlive: true }),
-    'https:': new https.Agent({ keepAlive: true }),
+    'http:': new http.Agent({ keepAlive: true, timeout: idleConnectionMs }),
+    'https:': new https.Agent({ keepAlive: true, timeout: idleConnectionMs }),
   };
   const exchange = (request: ExchangeRequest, retried: boolean): Promise<ExchangeAnswer> =>
     new Promise<ExchangeAnswer>((resolve, reject) => {
@@ -54,7 +59,9 @@ export function nodeHttpExchange(source: string): Exchange {
           }),
         );
       };
+      let responded = false;
       const answered = (response: http.IncomingMessage) => {
+        responded = true;
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
         response.on('error', failed);
@@ -69,7 +76,10 @@ export function nodeHttpExchange(source: string): Exchange {
           resolve({
             status: response.statusCode ?? 0,
             headers: answerHeaders,
-            bodyText: Buffer.concat(chunks).toString('utf8'),
+            // As fetch's text(): a leading byte-order mark is not part of the text.
+            bodyText: Buffer.concat(chunks)
+              .toString('utf8')
+              .replace(/^\uFEFF/, ''),
           });
         });
       };
@@ -82,10 +92,17 @@ export function nodeHttpExchange(source: string): Exchange {
       }, request.timeoutMs);
       outgoing.on('error', (error: NodeJS.ErrnoException) => {
         // A kept-alive connection the server closed as it sat idle, found closed only once the request is
-        // on it (the check Node's http documentation gives: `reusedSocket` and ECONNRESET): a request
-        // that changes nothing if repeated is sent once more on a new connection. A POST is not: the
-        // transports treat its network failure as a write that may have happened.
-        if (outgoing.reusedSocket && error.code === 'ECONNRESET' && !retried && request.method !== 'POST') {
+        // on it (the check Node's http documentation gives: `reusedSocket` and ECONNRESET), before any
+        // answer: a GET, which changes nothing, is sent once more. Any other request is not: the
+        // transports treat its network failure as a write that may have happened (their own retries
+        // know a 404 after it may mean done).
+        if (
+          outgoing.reusedSocket &&
+          error.code === 'ECONNRESET' &&
+          !responded &&
+          !retried &&
+          request.method === 'GET'
+        ) {
           clearTimeout(deadline);
           exchange(request, true).then(resolve, reject);
           return;

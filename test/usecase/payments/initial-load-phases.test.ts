@@ -5,8 +5,8 @@
 // through the loaded bills' groups, each once, those linked before counted and left alone, and those
 // whose bills are not in NetSuite listed with the payment-push worker's own refusal. NetSuite is read
 // through the ports the workers use, in memory (payment-facts.ts: the payment facts and the Vendor
-// Payments applied to bills; paid-bills.ts: the paid-bill rows); initial-load-netsuite.test.ts runs the
-// cases decided by what NetSuite says.
+// Payments applied to bills; paid-bills.ts: the paid-bill rows), including the cases decided by what
+// NetSuite says.
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DataError } from '../../../shared/errors.ts';
 import type { PaymentMessage } from '../../../shared/events/payment-message.ts';
