@@ -49,6 +49,8 @@ describe('operator policy', () => {
         'dynamodb:PutItem',
         'dynamodb:UpdateItem',
         'dynamodb:DeleteItem',
+        // The CLI's loads link records through the state store, which writes a link's items in one batch.
+        'dynamodb:BatchWriteItem',
         'dynamodb:Scan',
         'sqs:SendMessage',
         'sqs:GetQueueAttributes',
