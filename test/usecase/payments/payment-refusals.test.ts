@@ -12,6 +12,7 @@ import { InMemoryNetSuite } from '../../support/in-memory/netsuite.ts';
 import { InMemoryPaymentFacts } from '../../support/in-memory/payment-facts.ts';
 import { InMemoryProcurify } from '../../support/in-memory/procurify.ts';
 import { InMemoryStateStore } from '../../support/in-memory/state-store.ts';
+import { paidProcurifyPayment } from '../../support/procurify-payment.ts';
 
 let state: InMemoryStateStore;
 let procurify: InMemoryProcurify;
@@ -19,24 +20,7 @@ let netsuite: InMemoryNetSuite;
 let facts: InMemoryPaymentFacts;
 
 const payment = (overrides: Partial<ProcurifyPayment> = {}): ApPayment =>
-  toApPayment(
-    procurify.putPayment({
-      id: 55,
-      uuid: 'p-55',
-      status: 'paid',
-      amount: '100.00',
-      currency: { id: 1, name: 'USD' },
-      gl_code: '1000',
-      bill_groups: [],
-      vendor_name: 'Northwind',
-      payment_source_name: null,
-      processing_date: null,
-      posted_date: '2026-11-02T09:00:00Z',
-      created_at: '2026-11-01T00:00:00Z',
-      updated_at: '2026-11-02T10:00:00Z',
-      ...overrides,
-    }),
-  );
+  toApPayment(procurify.putPayment(paidProcurifyPayment({ amount: '100.00', ...overrides })));
 const app = (
   billUuid: string,
   amount: string,

@@ -5,11 +5,11 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { ApPayment } from '../../../shared/ap/payment.ts';
 import { type PushPaymentDependencies, pushPayment } from '../../../shared/payments/push-payment.ts';
 import { toApPayment } from '../../../shared/procurify/ap-records.ts';
-import type { ProcurifyPayment } from '../../../shared/procurify/schemas.ts';
 import { InMemoryNetSuite } from '../../support/in-memory/netsuite.ts';
 import { InMemoryPaymentFacts } from '../../support/in-memory/payment-facts.ts';
 import { InMemoryProcurify } from '../../support/in-memory/procurify.ts';
 import { InMemoryStateStore } from '../../support/in-memory/state-store.ts';
+import { paidProcurifyPayment } from '../../support/procurify-payment.ts';
 
 let state: InMemoryStateStore;
 let procurify: InMemoryProcurify;
@@ -17,23 +17,7 @@ let netsuite: InMemoryNetSuite;
 let facts: InMemoryPaymentFacts;
 
 const payment = (): ApPayment =>
-  toApPayment(
-    procurify.putPayment({
-      id: 55,
-      uuid: 'p-55',
-      status: 'paid',
-      amount: '100.00',
-      currency: { id: 1, name: 'USD' },
-      gl_code: '1000',
-      bill_groups: [],
-      vendor_name: 'Northwind',
-      payment_source_name: null,
-      processing_date: null,
-      posted_date: '2026-11-02T09:00:00Z',
-      created_at: '2026-11-01T00:00:00Z',
-      updated_at: '2026-11-02T10:00:00Z',
-    } as ProcurifyPayment),
-  );
+  toApPayment(procurify.putPayment(paidProcurifyPayment({ amount: '100.00' })));
 
 beforeEach(async () => {
   state = new InMemoryStateStore();

@@ -24,6 +24,7 @@ import { InMemoryPaymentFacts } from '../../support/in-memory/payment-facts.ts';
 import { InMemoryProcurify } from '../../support/in-memory/procurify.ts';
 import { createInMemoryPushOnce } from '../../support/in-memory/push-once.ts';
 import { InMemoryStateStore } from '../../support/in-memory/state-store.ts';
+import { paidProcurifyPayment } from '../../support/procurify-payment.ts';
 
 let clock: ManualClock;
 let state: InMemoryStateStore;
@@ -34,24 +35,7 @@ const ref = paymentRef('55');
 
 /** Payment 55 put in Procurify, and as the port gives it (the adapter's own wire → domain mapping). */
 const payment = (overrides: Partial<ProcurifyPayment> = {}): ApPayment =>
-  toApPayment(
-    procurify.putPayment({
-      id: 55,
-      uuid: 'p-55',
-      status: 'paid',
-      amount: '150.25',
-      currency: { id: 1, name: 'USD' },
-      gl_code: '1000',
-      bill_groups: [],
-      vendor_name: 'Northwind',
-      payment_source_name: null,
-      processing_date: null,
-      posted_date: '2026-11-02T09:00:00Z',
-      created_at: '2026-11-01T00:00:00Z',
-      updated_at: '2026-11-02T10:00:00Z',
-      ...overrides,
-    }),
-  );
+  toApPayment(procurify.putPayment(paidProcurifyPayment(overrides)));
 const application = (billUuid: string, amount: string, vendorId = 7): PaymentApplication => ({
   billUuid,
   billId: Number(billUuid.replace(/\D/g, '')),

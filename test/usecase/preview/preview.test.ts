@@ -28,6 +28,7 @@ import { InMemoryNetSuite } from '../../support/in-memory/netsuite.ts';
 import { InMemoryPaymentFacts } from '../../support/in-memory/payment-facts.ts';
 import { InMemoryProcurify } from '../../support/in-memory/procurify.ts';
 import { InMemoryStateStore } from '../../support/in-memory/state-store.ts';
+import { paidProcurifyPayment } from '../../support/procurify-payment.ts';
 import { BillWorld, billItem, billUuid, pdf, procurifyBill } from '../bills/world.ts';
 
 describe('previewRecord: what can be previewed', () => {
@@ -394,24 +395,7 @@ describe('payments: the preview renders the decision the payment-push worker app
   let transactionReads: number;
 
   const payment = (overrides: Partial<ProcurifyPayment> = {}): ApPayment =>
-    toApPayment(
-      procurify.putPayment({
-        id: 55,
-        uuid: 'p-55',
-        status: 'paid',
-        amount: '150.25',
-        currency: { id: 1, name: 'USD' },
-        gl_code: '1000',
-        bill_groups: [],
-        vendor_name: 'Northwind',
-        payment_source_name: null,
-        processing_date: null,
-        posted_date: '2026-11-02T09:00:00Z',
-        created_at: '2026-11-01T00:00:00Z',
-        updated_at: '2026-11-02T10:00:00Z',
-        ...overrides,
-      }),
-    );
+    toApPayment(procurify.putPayment(paidProcurifyPayment(overrides)));
   const sources = (): PreviewSources => ({
     state,
     settings: async () => ({}) as FunctionSettings,
