@@ -45,7 +45,7 @@ export function smallSoak(seed: number, operations = 200): SoakOptions {
       // run has no timeouts; dropped connections stand for them (2%).
       netsuiteTimeout: 0,
       netsuiteDrop: 0.02,
-      // A handful of payments: a higher share so the crash after the write happens in most runs.
+      // A handful of payments: a higher share (the first write always crashes: soak-environment.ts).
       crashAfterPaymentWrite: 0.1,
       procurifyAnswerLost: 0.05,
     },
