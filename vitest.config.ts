@@ -12,7 +12,8 @@ export default defineConfig({
     },
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], testTimeout: 10_000 } },
-      // Every use case over the in-memory adapters of its ports (test/support/in-memory/): no I/O, seconds.
+      // Every use case over the in-memory adapters of its ports (test/support/in-memory/), and the pure planners
+      // they call (bill, payment, paid-bill, master-data, digest, reconcile): no I/O, seconds.
       // No test keeps state between files, so they share one module graph (isolate: false): seconds, not tens.
       {
         test: { name: 'usecase', include: ['test/usecase/**/*.test.ts'], isolate: false, testTimeout: 5_000 },

@@ -7,7 +7,7 @@ import {
   applicationsByVendorPayment,
   matchVendorPayment,
   type PaymentLine,
-} from '../../shared/payments/match-vendor-payment.ts';
+} from '../../../shared/payments/match-vendor-payment.ts';
 
 const applied = (...rows: Array<[vendorPayment: string, bill: string, cents: number]>) =>
   applicationsByVendorPayment(

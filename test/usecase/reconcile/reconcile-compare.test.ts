@@ -2,14 +2,14 @@
 // bills, paid status and payments, the bill-total judgement against the plan, the run's repair policy
 // (master data always, transactions only with fix) and the CSV report.
 import { describe, expect, it } from 'vitest';
-import type { ApVendor } from '../../shared/ap/master-data.ts';
-import type { ProcurifyLookups } from '../../shared/master-data/map-master-data.ts';
-import { toApAccountCode, toApDepartment, toApVendor } from '../../shared/procurify/master-records.ts';
+import type { ApVendor } from '../../../shared/ap/master-data.ts';
+import type { ProcurifyLookups } from '../../../shared/master-data/map-master-data.ts';
+import { toApAccountCode, toApDepartment, toApVendor } from '../../../shared/procurify/master-records.ts';
 import type {
   ProcurifyAccountCode,
   ProcurifyDepartment,
   ProcurifyVendor,
-} from '../../shared/procurify/schemas.ts';
+} from '../../../shared/procurify/schemas.ts';
 import {
   amountUnits,
   compareAccounts,
@@ -26,9 +26,9 @@ import {
   reconcile,
   reconcileReportCsv,
   showAmount,
-} from '../../shared/reconcile/index.ts';
-import type { NetSuiteVendorRow } from '../../shared/reconcile/ports.ts';
-import type { RecordLink, RecordState } from '../../shared/state/model.ts';
+} from '../../../shared/reconcile/index.ts';
+import type { NetSuiteVendorRow } from '../../../shared/reconcile/ports.ts';
+import type { RecordLink, RecordState } from '../../../shared/state/model.ts';
 
 const now = new Date('2026-03-01T12:00:00Z');
 const old = '2026-02-01T00:00:00.000Z';

@@ -1,9 +1,9 @@
 // planVendorPayment (shared/payments/vendor-payment-plan.ts): the Vendor Payment a Procurify payment
 // becomes, and every data error with its message, without I/O. Also the cents arithmetic it relies on.
 import { describe, expect, it } from 'vitest';
-import type { ApPayment, PaymentApplications } from '../../shared/ap/payment.ts';
-import { DataError } from '../../shared/errors.ts';
-import { formatCents, toCents } from '../../shared/money/money.ts';
+import type { ApPayment, PaymentApplications } from '../../../shared/ap/payment.ts';
+import { DataError } from '../../../shared/errors.ts';
+import { formatCents, toCents } from '../../../shared/money/money.ts';
 import {
   type ExistingVendorPayment,
   type NetSuiteBillFacts,
@@ -11,8 +11,8 @@ import {
   type PaymentLinks,
   type PaymentPlanResult,
   planVendorPayment,
-} from '../../shared/payments/vendor-payment-plan.ts';
-import type { RecordLink } from '../../shared/state/model.ts';
+} from '../../../shared/payments/vendor-payment-plan.ts';
+import type { RecordLink } from '../../../shared/state/model.ts';
 
 const payment = (overrides: Partial<ApPayment> = {}): ApPayment => ({
   id: 77,

@@ -6,10 +6,10 @@ import {
   composeFailureDigest,
   dataFailureKindOf,
   digestMessagesPerKind,
-} from '../../shared/digest/failure-digest.ts';
-import { openSince } from '../../shared/digest/send-failure-digest.ts';
-import type { StoredReconcileSummary } from '../../shared/reconcile/ports.ts';
-import type { RecordKind, RecordState, SyncStatus } from '../../shared/state/model.ts';
+} from '../../../shared/digest/failure-digest.ts';
+import { openSince } from '../../../shared/digest/send-failure-digest.ts';
+import type { StoredReconcileSummary } from '../../../shared/reconcile/ports.ts';
+import type { RecordKind, RecordState, SyncStatus } from '../../../shared/state/model.ts';
 
 const state = (
   kind: RecordKind,

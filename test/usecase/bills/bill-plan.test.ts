@@ -4,20 +4,23 @@
 // parsing and the bill-sync configuration.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { ApBill, ApBillLine, CostAllocation } from '../../shared/ap/bill.ts';
-import { apportion, roundAllToMinor, toUnits } from '../../shared/bills/bill-money.ts';
+import type { ApBill, ApBillLine, CostAllocation } from '../../../shared/ap/bill.ts';
+import { apportion, roundAllToMinor, toUnits } from '../../../shared/bills/bill-money.ts';
 import {
   type BillCoding,
   billExternalId,
   billNeeds,
   planVendorBill,
   segmentValueNeeds,
-} from '../../shared/bills/bill-plan.ts';
-import { type BillSyncSettingsInput, billSyncSettingsSchema } from '../../shared/bills/bill-sync-settings.ts';
-import { parseCsvLine } from '../../shared/bills/import-bill-links.ts';
-import { legacyKeyOf, matchesLegacyExternalId } from '../../shared/bills/legacy-bills.ts';
-import { DataError } from '../../shared/errors.ts';
-import { formatMinor, minorToAmount, roundToMinor } from '../../shared/money/money.ts';
+} from '../../../shared/bills/bill-plan.ts';
+import {
+  type BillSyncSettingsInput,
+  billSyncSettingsSchema,
+} from '../../../shared/bills/bill-sync-settings.ts';
+import { parseCsvLine } from '../../../shared/bills/import-bill-links.ts';
+import { legacyKeyOf, matchesLegacyExternalId } from '../../../shared/bills/legacy-bills.ts';
+import { DataError } from '../../../shared/errors.ts';
+import { formatMinor, minorToAmount, roundToMinor } from '../../../shared/money/money.ts';
 
 const uuid = '3f2b8c1e-9a4d-4e6f-8b2a-1c3d5e7f9a0b';
 

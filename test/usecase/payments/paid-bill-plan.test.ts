@@ -1,10 +1,10 @@
 // planPaidBillUpdates and markBatches (shared/payments/paid-bill-plan.ts) and the watermark overlap
 // arithmetic of the paid-bill pull: which Procurify bills get marked paid, with which date, without I/O.
 import { describe, expect, it } from 'vitest';
-import { markBatches, planPaidBillUpdates } from '../../shared/payments/paid-bill-plan.ts';
-import type { PaidBillRow } from '../../shared/payments/ports.ts';
-import { shiftTimestamp } from '../../shared/payments/pull-paid-bills.ts';
-import type { RecordLink } from '../../shared/state/model.ts';
+import { markBatches, planPaidBillUpdates } from '../../../shared/payments/paid-bill-plan.ts';
+import type { PaidBillRow } from '../../../shared/payments/ports.ts';
+import { shiftTimestamp } from '../../../shared/payments/pull-paid-bills.ts';
+import type { RecordLink } from '../../../shared/state/model.ts';
 
 const row = (id: string, extra: Partial<PaidBillRow> = {}): PaidBillRow => ({
   id,

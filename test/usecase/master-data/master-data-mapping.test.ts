@@ -9,8 +9,8 @@ import {
   mapVendor,
   segmentScope,
   vendorScope,
-} from '../../shared/master-data/map-master-data.ts';
-import type { NetSuiteVendor } from '../../shared/master-data/netsuite-master-records.ts';
+} from '../../../shared/master-data/map-master-data.ts';
+import type { NetSuiteVendor } from '../../../shared/master-data/netsuite-master-records.ts';
 
 const lookups = {
   currencyIds: new Map([
