@@ -31,16 +31,31 @@ const nullableInt = z
   .nullish()
   .transform((value) => value ?? null);
 
-const reference = z.object({ id: z.number().int(), name: z.string() });
+/**
+ * A Procurify record's integer id and its name, as every record below with a name has them (OpenAPI:
+ * `id` integer, `name` string); a record named inside another answer is read as just these (`reference`).
+ */
+const namedRecord = { id: z.number().int(), name: z.string() };
+const reference = z.object(namedRecord);
 
 /**
- * The envelope schemas are built once per item schema and kept: zod compiles a schema on its first
- * parse, so one built per page (or per answer) costs that again on every call.
+ * An envelope schema built once per item schema and kept: zod compiles a schema on its first parse, so
+ * one built per page (or per answer) would cost that again on every call.
  */
-const pageSchemas = new WeakMap<z.ZodType, unknown>();
-const singleSchemas = new WeakMap<z.ZodType, unknown>();
+function keptPerItem<Build extends (item: z.ZodType) => z.ZodType>(build: Build): Build {
+  const kept = new WeakMap<z.ZodType, z.ZodType>();
+  return ((item: z.ZodType) => {
+    let schema = kept.get(item);
+    if (schema === undefined) {
+      schema = build(item);
+      kept.set(item, schema);
+    }
+    return schema;
+  }) as Build;
+}
 
-const buildPageSchema = <T extends z.ZodType>(item: T) =>
+/** `{metadata: {pagination: {...}}, data: [...]}`. */
+export const pageSchema = keptPerItem(<T extends z.ZodType>(item: T) =>
   z.object({
     metadata: z.object({
       pagination: z.object({
@@ -53,30 +68,13 @@ const buildPageSchema = <T extends z.ZodType>(item: T) =>
       }),
     }),
     data: z.array(item),
-  });
-
-/** `{metadata: {pagination: {...}}, data: [...]}`. */
-export function pageSchema<T extends z.ZodType>(item: T): ReturnType<typeof buildPageSchema<T>> {
-  let schema = pageSchemas.get(item) as ReturnType<typeof buildPageSchema<T>> | undefined;
-  if (schema === undefined) {
-    schema = buildPageSchema(item);
-    pageSchemas.set(item, schema);
-  }
-  return schema;
-}
-
-const buildSingleSchema = <T extends z.ZodType>(item: T) =>
-  z.object({ metadata: z.unknown().optional(), data: item });
+  }),
+);
 
 /** `{metadata: {...}, data: {...}}`. */
-export function singleSchema<T extends z.ZodType>(item: T): ReturnType<typeof buildSingleSchema<T>> {
-  let schema = singleSchemas.get(item) as ReturnType<typeof buildSingleSchema<T>> | undefined;
-  if (schema === undefined) {
-    schema = buildSingleSchema(item);
-    singleSchemas.set(item, schema);
-  }
-  return schema;
-}
+export const singleSchema = keptPerItem(<T extends z.ZodType>(item: T) =>
+  z.object({ metadata: z.unknown().optional(), data: item }),
+);
 
 export const tokenResponseSchema = z.object({
   access_token: z.string().min(1),
@@ -88,8 +86,7 @@ export const tokenResponseSchema = z.object({
 // ---- master data -------------------------------------------------------------------------------
 
 export const vendorSchema = z.object({
-  id: z.number().int(),
-  name: z.string(),
+  ...namedRecord,
   active: z.boolean(),
   external_id: nullableText,
   email: z
@@ -137,8 +134,7 @@ export const accountCodeSchema = z.object({
 export type ProcurifyAccountCode = z.infer<typeof accountCodeSchema>;
 
 export const departmentSchema = z.object({
-  id: z.number().int(),
-  name: z.string(),
+  ...namedRecord,
   branch: reference.partial({ name: true }),
   external_id: nullableText,
   active: z.boolean(),
@@ -146,8 +142,7 @@ export const departmentSchema = z.object({
 export type ProcurifyDepartment = z.infer<typeof departmentSchema>;
 
 export const locationSchema = z.object({
-  id: z.number().int(),
-  name: z.string(),
+  ...namedRecord,
   active: z.boolean().optional(),
   external_id: nullableText,
   headquarter: z.boolean().optional(),
@@ -155,10 +150,9 @@ export const locationSchema = z.object({
 });
 export type ProcurifyLocation = z.infer<typeof locationSchema>;
 
+/** A currency; its `name` is the ISO code, e.g. `USD`. */
 export const currencySchema = z.object({
-  id: z.number().int(),
-  /** ISO code, e.g. `USD`. */
-  name: z.string(),
+  ...namedRecord,
   description: nullableText,
   rate: decimalString.nullish(),
   base: z.boolean().optional(),
@@ -167,8 +161,7 @@ export const currencySchema = z.object({
 export type ProcurifyCurrency = z.infer<typeof currencySchema>;
 
 export const companyPaymentMethodSchema = z.object({
-  id: z.number().int(),
-  name: z.string(),
+  ...namedRecord,
   /** 0 other, 1 check, 2 ACH, 3 EFT, 4 wire, 5-7 Procurify-managed, 8 Airwallex. */
   type: z.number().int(),
   /** The GL code apsync matches to the Number of a NetSuite account. */
@@ -179,22 +172,32 @@ export type ProcurifyCompanyPaymentMethod = z.infer<typeof companyPaymentMethodS
 
 // ---- bills ---------------------------------------------------------------------------------------
 
-/** One row of `GET /api/v3/ap/bills/` (SimpleBill). */
-export const billSummarySchema = z.object({
+/**
+ * What the bill list's row (SimpleBill) and the bill (BillRead) both say of a bill, the same fields with
+ * the same meaning in Procurify's OpenAPI document: the bill, its status and last change, its invoice's
+ * number and dates, its currency (SimpleCurrency or Currency: apsync reads the id and the ISO code) and
+ * its bill group (what a payment's `bill_groups` name).
+ */
+const billHeaderFields = {
   id: z.number().int(),
   uuid: z.string().min(1),
   status: z.number().int(),
   last_modified_datetime: dateTimeString,
   invoice_number: nullableText,
-  vendor: reference,
+  invoice_date: nullableText,
+  due_date: nullableText,
   currency: reference,
   group: nullableInt,
+};
+
+/** One row of `GET /api/v3/ap/bills/` (SimpleBill). */
+export const billSummarySchema = z.object({
+  ...billHeaderFields,
+  vendor: reference,
   version: z.number().int().optional(),
   total_cost_with_tax: decimalString.nullish(),
   /** What the vendor is owed: total_cost_with_tax + shipping (what reconciliation compares totals with). */
   invoice_total: decimalString.nullish(),
-  invoice_date: nullableText,
-  due_date: nullableText,
 });
 export type ProcurifyBillSummary = z.infer<typeof billSummarySchema>;
 
@@ -264,8 +267,7 @@ export type ProcurifyBillItem = z.infer<typeof billItemSchema>;
 
 /** BillCostRead: a bill-level cost (freight, a fee) with its own account coding. */
 export const billCostSchema = z.object({
-  id: z.number().int(),
-  name: z.string(),
+  ...namedRecord,
   amount: decimalString,
   cost_allocation: costAllocationSchema,
 });
@@ -297,22 +299,14 @@ export const billPaymentSchema = z.object({
 
 /** `GET /api/v2/ap/bills/{uuid}/` (BillRead). */
 export const billSchema = z.object({
-  id: z.number().int(),
-  uuid: z.string().min(1),
-  status: z.number().int(),
-  last_modified_datetime: dateTimeString,
-  vendor: z.object({ id: z.number().int(), name: z.string(), external_id: nullableText }),
-  currency: reference,
-  invoice_number: nullableText,
-  invoice_date: nullableText,
-  due_date: nullableText,
+  ...billHeaderFields,
+  vendor: z.object({ ...namedRecord, external_id: nullableText }),
   payment_terms: nullableText,
   /** Lines without tax and shipping, plus bill-level costs (BillRead: "should not contain any tax or shipping, but include bill cost"). */
   total_cost: decimalString,
   tax_amount: optionalDecimal,
   shipping_amount: optionalDecimal,
   total_cost_with_tax: optionalDecimal,
-  group: nullableInt,
   note: nullableText,
   items: z.array(billItemSchema),
   costs: z
