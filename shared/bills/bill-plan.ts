@@ -455,8 +455,8 @@ export function segmentValueNeeds(
   const needs = new Map<string, { segment: string; id: string }>();
   for (const setting of settings.customFields) {
     if (!setting.field.startsWith('cseg') || setting.values === undefined) continue;
-    const sources = onBody(setting.field) ? [undefined] : bill.lines;
-    for (const item of sources) {
+    // A cseg_ field goes on the lines (onBody: only custbody_ fields go on the body).
+    for (const item of bill.lines) {
       const value = customValue(setting, bill, item);
       const id = value === undefined ? undefined : setting.values[String(value)];
       if (id !== undefined) needs.set(`${setting.field}:${id}`, { segment: setting.field, id });
