@@ -19,8 +19,8 @@ const patternSchema = z.string().superRefine((value, ctx) => {
     ctx.addIssue({ code: 'custom', message: `not a regular expression (${(error as Error).message})` });
     return;
   }
-  // A regex with a capture group matches the empty string's group count: `new RegExp('(x)|')` → 1.
-  const groups = new RegExp(`${pattern.source}|`).exec('')?.length ?? 1;
+  // With an empty alternative any regex matches '' and reports its groups: `/(x)|/.exec('')` has length 2.
+  const groups = new RegExp(`${pattern.source}|`).exec('')!.length;
   if (groups < 2) ctx.addIssue({ code: 'custom', message: 'needs a capture group for the Procurify key' });
 });
 
