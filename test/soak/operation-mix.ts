@@ -15,7 +15,8 @@
 // or handling costs and an invoice PDF; their own PRNG (`rich`) draws these, so the operations the seed
 // chooses stay the same. The kinds and amounts come from the seed; a bill is paid, or a vendor billed,
 // only once apsync has synced it, so which ones are picked depends on timing too (the driver never
-// waits: `notReady` counts the records it looked at too early).
+// waits: `notReady` counts the records it looked at too early) — except at the end of a phase that paid
+// nothing yet: `surelyPaid` then waits for a synced bill, so every run does the work of both modes.
 import type { NoticeEventType } from '../../infra/sandboxes/netsuite/index.ts';
 import type { RecordType } from '../../infra/sandboxes/netsuite/record-types.ts';
 import type { BillInput, BillRecord } from '../../infra/sandboxes/procurify/index.ts';
@@ -1012,6 +1013,34 @@ export class OperationMix {
   }
 
   /**
+   * Makes sure the phase did the work of its payment mode at least once: in push mode a payment recorded
+   * in Procurify (pushed by apsync, its first Vendor Payment write dying: soak-environment.ts), in pull
+   * mode a bill paid in full in NetSuite (marked paid by apsync). A bill is paid only once apsync has
+   * synced it and the driver never waits, so a busy machine may end a phase before any bill was ready:
+   * then this retries until apsync has synced a payable bill, or until `deadline` (apsync synced none: the
+   * payment checks fail). Called at the end of each phase; returns what it did, if anything.
+   */
+  async surelyPaid(phase: Phase, deadline: number): Promise<string | undefined> {
+    const done = () =>
+      phase === 'push'
+        ? [...this.company.payments.values()].some(
+            (payment) => payment.intent === 'normal' && payment.status === 'paid' && payment.phase === 'push',
+          )
+        : this.company.netsuitePayments.some((payment) => payment.bills.some((line) => line.paysInFull));
+    if (done()) return undefined;
+    const kind: OperationKind = phase === 'push' ? 'payment' : 'netsuite.payBills';
+    const started = Date.now();
+    for (;;) {
+      if (phase === 'push' ? await this.pay('normal', 'paid') : await this.payInNetSuite(true)) {
+        this.counts.performed[`${kind} (end of phase, waited for a synced bill)`] = 1;
+        return `${kind} after waiting ${((Date.now() - started) / 1000).toFixed(1)} s for apsync to sync a payable bill`;
+      }
+      if (Date.now() > deadline) return `${kind} not possible: no payable bill synced by the deadline`;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+
+  /**
    * Drift made once everything settled, right before the final reconcile, so that nothing but the
    * reconcile can see it: the reserved vendor deleted in NetSuite with its notice lost (nothing else
    * touches it: no queued message, poll or duplicate names it), and one bill's link pointed at another
@@ -1079,8 +1108,8 @@ export class OperationMix {
     return done;
   }
 
-  /** Pull mode: a NetSuite user pays one to three bills on the Pay Bills page. */
-  private async payInNetSuite(): Promise<boolean> {
+  /** Pull mode: a NetSuite user pays one to three bills on the Pay Bills page (`inFull`: no partial amount). */
+  private async payInNetSuite(inFull = false): Promise<boolean> {
     const ready = await this.billsToPay();
     if (ready.length === 0) return false;
     if (this.random() < this.options.procurifyLostAnswerRate * 3) {
@@ -1093,7 +1122,7 @@ export class OperationMix {
       this.counts.procurifyAnswersLostArmed += 1;
     }
     const lines = ready.map(({ bill, netsuiteBillId }) => {
-      const amountCents = this.amountFor(bill, 0.2);
+      const amountCents = inFull ? bill.totalCents : this.amountFor(bill, 0.2);
       return { uuid: bill.uuid, netsuiteBillId, amountCents, paysInFull: amountCents === bill.totalCents };
     });
     const vendorId = ready[0]!.bill.vendorNetSuiteId;

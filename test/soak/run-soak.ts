@@ -192,6 +192,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     const modeSwitch = { atOperation: pushOperations, paymentsDrained: true };
     for (let index = 0; index < options.operations; index++) {
       if (index === pushOperations) {
+        const paid = await mix.surelyPaid('push', Date.now() + options.quiesceTimeoutMs);
+        if (paid !== undefined) log(`operation ${index}: ${paid}`);
         // Payments recorded in push mode are pushed before the switch ("switching affects only new
         // activity", shared/payment-mode.ts); a payment still queued at the switch would be skipped.
         await env.stack().scheduler.runNow('procurifyPoll');
@@ -215,6 +217,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       }
       if (options.operationIntervalMs > 0) await sleep(options.operationIntervalMs);
     }
+    const lastPhase: Phase = options.operations > pushOperations ? 'pull' : 'push';
+    const paid = await mix.surelyPaid(lastPhase, Date.now() + options.quiesceTimeoutMs);
+    if (paid !== undefined) log(`end of the operations: ${paid}`);
     const operationsMs = Date.now() - operationsStarted;
 
     // Quiet: faults off, the last duplicates posted, every flow run until nothing changes.
