@@ -421,7 +421,9 @@ describe('retries', () => {
 
   it('gives up on a request Procurify holds after requestTimeoutMs, and tries again', async () => {
     sandbox.faults.set('GET /api/v2/locations/', { rateTimeout: 1 });
-    const client = clientFor({ requestTimeoutMs: 150 }, { onRetry: () => sandbox.faults.clear() });
+    // Only the held request may reach the deadline: the token and the retry must answer well within it
+    // even on a busy machine (a retry timed out too would be answered 200 twice).
+    const client = clientFor({ requestTimeoutMs: 1_000 }, { onRetry: () => sandbox.faults.clear() });
     expect(await collect(client.listLocations())).toHaveLength(3);
     expect(requests('GET /api/v2/locations/').filter((entry) => entry.status === 200)).toHaveLength(1);
   });
@@ -546,7 +548,8 @@ describe('writes', () => {
 
   it('after a vendor POST that timed out unanswered, looks it up and creates it once', async () => {
     sandbox.faults.set('POST /api/v3/vendors/', { rateTimeout: 1 });
-    const client = clientFor({ requestTimeoutMs: 150 }, { onRetry: () => sandbox.faults.clear() });
+    // Only the held POST may reach the deadline (a lookup timed out too would be sent twice).
+    const client = clientFor({ requestTimeoutMs: 1_000 }, { onRetry: () => sandbox.faults.clear() });
     const vendor = await client.createVendor({
       name: 'Held Vendor',
       email: [],
