@@ -468,6 +468,20 @@ describe('bill coding: tax, shipping and costs', () => {
     ]);
   });
 
+  it('spreads costs over the lines when configured, needing nothing of their own coding', async () => {
+    const decision = await decide(
+      {
+        total_cost: '110.00',
+        items: [billItem({ total_cost: '100.00', cost_allocations: [allocation(11, '100.00', '6100', 3)] })],
+        costs: [{ id: 1, name: 'Fee', amount: '10.00', cost_allocation: allocation(90, '10.00', '9999', 4) }],
+      },
+      { costs: { mode: 'apportion' } },
+    );
+    expect(lines(decision)).toEqual([
+      { account: { id: '61' }, amount: 110, department: { id: '30' }, memo: 'Paper' },
+    ]);
+  });
+
   it('rounds a credit line and its bill to the cent so that the lines add up to the total', async () => {
     const decision = await decide({
       total_cost: '15.00',
@@ -597,8 +611,8 @@ describe('bill coding: refusals and custom fields from the bill', () => {
   it('leaves out a bill field that is empty and a line value the line has not', async () => {
     const decision = await decide(
       {
-        note: null,
-        invoice_number: '',
+        note: '',
+        invoice_number: null,
         items: [billItem({ bill_by_cost: false, quantity: '2', unit_cost: null })],
       },
       {

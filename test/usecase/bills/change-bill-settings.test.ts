@@ -132,6 +132,22 @@ describe('changeBillSettings: refusals', () => {
     ]);
   });
 
+  it('names a constant of the wrong type and `values` on a field NetSuite gives no type for', async () => {
+    body.set('custbody_rate', { type: 'number', reference: false });
+    line.set('custcol_untyped', { reference: false });
+    const message = await refusal({
+      customFields: [
+        { field: 'custbody_rate', from: { constant: 'high' } },
+        { field: 'custbody_rate', from: { constant: 1.5 } },
+        { field: 'custcol_untyped', from: { lineField: 'Kind' }, values: { a: '1' } },
+      ],
+    });
+    expect(message.split('; ')).toEqual([
+      'customFields[0] (custbody_rate): a number field, the source gives a string',
+      'customFields[2] (custcol_untyped): not a select field (unknown type): remove `values`',
+    ]);
+  });
+
   it('attachments need the RESTlet and a folder that exists', async () => {
     expect(await refusal({ attachments: { folderId: '77' } })).toBe(
       "attachments.folderId: apsync's attachment RESTlet is not enabled (deploy infra/netsuite-script/apsync_attach_rl.js and set restlets in the NetSuite secret)",

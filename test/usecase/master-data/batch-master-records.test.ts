@@ -1,0 +1,145 @@
+// The master-data sync with its batch read in bulk first (shared/master-data/batch-master-records.ts, as
+// the inbound worker does it): a record the bulk read found is synced without its own GET, one it did
+// not find is handled as gone, a kind whose bulk read failed or a record older than what was synced
+// meanwhile is read alone. NetSuite, Procurify and state in memory; the bulk reads answer from the same
+// in-memory NetSuite records as the REST reads.
+import { beforeEach, describe, expect, it } from 'vitest';
+import { DataError } from '../../../shared/errors.ts';
+import type { InboundMessage } from '../../../shared/events/inbound-message.ts';
+import { readBatchMasterRecords } from '../../../shared/master-data/batch-master-records.ts';
+import { findMasterRecord } from '../../../shared/master-data/netsuite-master-records.ts';
+import type {
+  MasterRecordKind,
+  MasterRecordReads,
+  ReadMasterRecord,
+} from '../../../shared/master-data/ports.ts';
+import { syncMasterRecord } from '../../../shared/master-data/sync-master-record.ts';
+import { ManualClock } from '../../support/in-memory/clock.ts';
+import { InMemoryNetSuite } from '../../support/in-memory/netsuite.ts';
+import { InMemoryProcurify } from '../../support/in-memory/procurify.ts';
+import { InMemoryStateStore } from '../../support/in-memory/state-store.ts';
+
+let clock: ManualClock;
+let state: InMemoryStateStore;
+let netsuite: InMemoryNetSuite;
+let procurify: InMemoryProcurify;
+/** Every bulk read asked for, as `kind:id,id`. */
+let bulkReads: string[];
+/** Records the bulk read answers with instead of NetSuite's current ones (a read that raced an edit). */
+let stale: Map<string, Record<string, unknown>>;
+
+beforeEach(() => {
+  clock = new ManualClock();
+  state = new InMemoryStateStore(clock.now);
+  netsuite = new InMemoryNetSuite();
+  procurify = new InMemoryProcurify();
+  netsuite.seed('currency', { symbol: 'USD' });
+  bulkReads = [];
+  stale = new Map();
+});
+
+/** Bulk reads over the in-memory NetSuite: each id's current record (parsed as the REST path parses it). */
+const reads: MasterRecordReads = {
+  async readMany<K extends MasterRecordKind>(kind: K, ids: readonly string[]) {
+    bulkReads.push(`${kind}:${ids.join(',')}`);
+    const found = new Map<string, ReadMasterRecord<K> | undefined>();
+    for (const id of ids) {
+      const record = await findMasterRecord(netsuite, kind, id);
+      const read = stale.get(id) ?? record;
+      found.set(
+        id,
+        read === undefined ? undefined : ({ record: read, currencyCode: 'USD' } as ReadMasterRecord<K>),
+      );
+    }
+    return found;
+  },
+};
+
+const deps = () => ({
+  netsuite,
+  procurify,
+  state,
+  scope: {},
+  lookups: async () => ({ currencyIds: new Map([['USD', 1]]), departmentLocationId: 7 }),
+  currencyCodes: new Map<string, string>(),
+});
+
+const message = (recordId: string): InboundMessage => ({
+  kind: 'record-event',
+  origin: 'webhook',
+  eventId: `evt-${recordId}`,
+  recordType: 'vendor',
+  recordId,
+  eventType: 'edit',
+  lastModified: clock.iso(),
+  receivedAt: clock.iso(),
+});
+
+const vendor = (name: string, lastModifiedDate = '2026-11-01T10:00:00Z') =>
+  netsuite.seed('vendor', {
+    companyName: name,
+    currency: { id: '1', refName: 'US Dollar' },
+    lastModifiedDate,
+  });
+
+const names = () => [...procurify.vendors.values()].map((written) => written.name).sort();
+
+describe('master data read in bulk', () => {
+  it('syncs each record of the batch from the one bulk read, without a GET of its own', async () => {
+    const ids = [vendor('Northwind'), vendor('Contoso')];
+    const batch = await readBatchMasterRecords(reads, [
+      ...ids.map((id) => ({ kind: 'vendor', id })),
+      { kind: 'vendor', id: ids[0]! },
+      { kind: 'term', id: '4' },
+    ]);
+    expect(bulkReads).toEqual([`vendor:${ids.join(',')}`]);
+    // Any GET now fails: the records must come from the bulk read.
+    netsuite.faults.failNext('get', new DataError('no GET expected', { source: 'netsuite' }), 10);
+    for (const id of ids) {
+      expect(await syncMasterRecord(message(id), { ...deps(), batch })).toMatchObject({ status: 'synced' });
+    }
+    expect(names()).toEqual(['Contoso', 'Northwind']);
+  });
+
+  it('handles a record the bulk read did not find as gone from NetSuite', async () => {
+    const batch = await readBatchMasterRecords(reads, [{ kind: 'vendor', id: '4040' }]);
+    netsuite.faults.failNext('get', new DataError('no GET expected', { source: 'netsuite' }));
+    expect(await syncMasterRecord(message('4040'), { ...deps(), batch })).toMatchObject({
+      status: 'skipped',
+    });
+    expect(await state.getState({ system: 'netsuite', kind: 'vendor', id: '4040' })).toMatchObject({
+      status: 'skipped',
+      message: 'deleted in NetSuite before it was ever synced',
+    });
+  });
+
+  it('reads each record alone when the bulk read of its kind fails', async () => {
+    const id = vendor('Northwind');
+    const failing: MasterRecordReads = {
+      readMany: async () => {
+        throw new Error('SuiteQL unavailable');
+      },
+    };
+    const batch = await readBatchMasterRecords(failing, [{ kind: 'vendor', id }]);
+    expect(batch.get('vendor', id)).toBeUndefined();
+    expect(await syncMasterRecord(message(id), { ...deps(), batch })).toMatchObject({ status: 'synced' });
+    expect(names()).toEqual(['Northwind']);
+  });
+
+  it('reads a record alone when the bulk read is older than what another worker synced meanwhile', async () => {
+    const id = vendor('Northwind Paper Co', '2026-11-02T08:00:00Z');
+    stale.set(id, {
+      ...(await findMasterRecord(netsuite, 'vendor', id))!,
+      companyName: 'Northwind',
+      lastModifiedDate: '2026-11-01T10:00:00Z',
+    });
+    const batch = await readBatchMasterRecords(reads, [{ kind: 'vendor', id }]);
+    await state.putState({
+      ref: { system: 'netsuite', kind: 'vendor', id },
+      status: 'synced',
+      sourceModified: '2026-11-02T08:00:00Z',
+    });
+    expect(await syncMasterRecord(message(id), { ...deps(), batch })).toMatchObject({ status: 'synced' });
+    expect(names()).toEqual(['Northwind Paper Co']);
+  });
+});
