@@ -229,6 +229,40 @@ describe('previewRecord: master data shows what the inbound worker then writes',
     });
   });
 
+  it('a vendor Procurify has by the same name previews the first-time link the worker then makes', async () => {
+    const twin = procurify.putVendor({ name: 'Northwind Paper Co' });
+    const id = netsuite.seed('vendor', { companyName: 'Northwind Paper Co', currency: { id: '1000' } });
+    const planned = await preview('vendor', id);
+    expect(planned).toMatchObject({
+      outcome: 'update',
+      reason: `first-time link by name with Procurify vendor ${twin.id}`,
+      target: { kind: 'vendor', id: String(twin.id) },
+    });
+    await sync('vendor', id);
+    expect(await state.findBySource('netsuite', 'vendor', id)).toMatchObject({
+      procurifyId: String(twin.id),
+      origin: 'name-match',
+    });
+  });
+
+  it('an account code whose active flag differs previews the review a person must then do', async () => {
+    procurify.putAccountCode({ code: '6100', active: true });
+    const id = netsuite.seed('account', {
+      acctNumber: '6100',
+      acctName: 'Office supplies',
+      acctType: { id: 'Expense' },
+      isInactive: true,
+    });
+    const planned = await preview('account', id);
+    expect(planned.outcome).toBe('update');
+    expect(planned.notes).toEqual([expect.stringContaining('account code 6100')]);
+    await sync('account', id);
+    expect(await state.getState({ system: 'netsuite', kind: 'account', id })).toMatchObject({
+      status: 'review',
+      message: planned.notes[0],
+    });
+  });
+
   it('no active Procurify location: a department cannot be previewed, naming the setting', async () => {
     procurify.locations = [];
     const id = netsuite.seed('department', { name: 'Marketing' });
