@@ -45,7 +45,7 @@ export async function previewMasterData(
   };
   const lookups = createProcurifyLookups(async () => procurify, {
     defaultId: settings.departmentLocationId,
-    ...(settings.departmentLocations === undefined ? {} : { bySubsidiary: settings.departmentLocations }),
+    bySubsidiary: settings.departmentLocations,
   });
   const [record, state] = await Promise.all([
     findMasterRecord(netsuite.records, ref.kind, ref.id),
