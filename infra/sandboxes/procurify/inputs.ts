@@ -16,6 +16,7 @@ export const currencyInputSchema = z.object({
   base: z.boolean().default(false),
   active: z.boolean().default(true),
 });
+export type CurrencyInput = z.input<typeof currencyInputSchema>;
 
 export const paymentTermInputSchema = z.object({
   id: z.number().int().positive().optional(),
@@ -23,6 +24,7 @@ export const paymentTermInputSchema = z.object({
   description: z.string().nullable().default(null),
   active: z.boolean().default(true),
 });
+export type PaymentTermInput = z.input<typeof paymentTermInputSchema>;
 
 export const locationInputSchema = z.object({
   id: z.number().int().positive().optional(),
@@ -39,6 +41,7 @@ export const locationInputSchema = z.object({
   state_province: z.string().default('BC'),
   country: z.string().default('Canada'),
 });
+export type LocationInput = z.input<typeof locationInputSchema>;
 
 export const departmentInputSchema = z.object({
   id: z.number().int().positive().optional(),
@@ -48,6 +51,7 @@ export const departmentInputSchema = z.object({
   external_id: z.string().max(100).nullable().default(null),
   active: z.boolean().default(true),
 });
+export type DepartmentInput = z.input<typeof departmentInputSchema>;
 
 export const accountCodeInputSchema = z.object({
   id: z.number().int().positive().optional(),
@@ -58,6 +62,7 @@ export const accountCodeInputSchema = z.object({
   parent: z.number().int().positive().nullable().default(null),
   departments: z.array(z.number().int().positive()).default([]),
 });
+export type AccountCodeInput = z.input<typeof accountCodeInputSchema>;
 
 export const vendorInputSchema = z.object({
   id: z.number().int().positive().optional(),
@@ -80,6 +85,7 @@ export const vendorInputSchema = z.object({
   contact: z.string().nullable().default(null),
   url: z.string().nullable().default(null),
 });
+export type VendorInput = z.input<typeof vendorInputSchema>;
 
 export const paymentMethodInputSchema = z.object({
   id: z.number().int().positive().optional(),
@@ -89,6 +95,7 @@ export const paymentMethodInputSchema = z.object({
   currency: currencyCode.default('USD'),
   data: z.record(z.string(), z.unknown()).default({}),
 });
+export type PaymentMethodInput = z.input<typeof paymentMethodInputSchema>;
 
 /** A company custom field on bill lines (CustomFieldRead). */
 export const customFieldInputSchema = z
@@ -105,6 +112,7 @@ export const customFieldInputSchema = z
     message: 'only dropdown (m) fields have field_choices',
     path: ['field_choices'],
   });
+export type CustomFieldInput = z.input<typeof customFieldInputSchema>;
 
 const costAllocationInputSchema = z.object({
   account_code: z.number().int().positive(),
@@ -201,6 +209,7 @@ export const attachmentInputSchema = z.object({
   /** `file` points here (a file kept on other storage, e.g. a pre-signed link) instead of the sandbox's download route. */
   file_url: z.url({ protocol: /^https?$/ }).optional(),
 });
+export type AttachmentInput = z.input<typeof attachmentInputSchema>;
 
 export const billInputSchema = z.object({
   uuid: z.uuid().optional(),
@@ -221,6 +230,7 @@ export const billInputSchema = z.object({
   costs: z.array(billCostInputSchema).default([]),
   invoice_attachments: z.array(attachmentInputSchema).default([]),
 });
+export type BillInput = z.input<typeof billInputSchema>;
 
 /** Items, costs and invoice_attachments, when given, replace the bill's. */
 export const billPatchSchema = billInputSchema
@@ -231,6 +241,7 @@ export const billPatchSchema = billInputSchema
     costs: z.array(billCostInputSchema).optional(),
     invoice_attachments: z.array(attachmentInputSchema).optional(),
   });
+export type BillPatch = z.input<typeof billPatchSchema>;
 
 export const paymentInputSchema = z.object({
   id: z.number().int().positive().optional(),
@@ -244,6 +255,7 @@ export const paymentInputSchema = z.object({
   reference_number: z.string().max(255).default(''),
   creator_email: z.email().default('ap.clerk@demo.example'),
 });
+export type PaymentInput = z.input<typeof paymentInputSchema>;
 
 export const paymentStatusInputSchema = z.object({ status: z.enum(paymentStatuses) });
 
@@ -259,17 +271,4 @@ export const seedRecordsSchema = z.object({
   bills: z.array(billInputSchema).default([]),
   payments: z.array(paymentInputSchema).default([]),
 });
-
-export type CurrencyInput = z.input<typeof currencyInputSchema>;
-export type PaymentTermInput = z.input<typeof paymentTermInputSchema>;
-export type LocationInput = z.input<typeof locationInputSchema>;
-export type DepartmentInput = z.input<typeof departmentInputSchema>;
-export type AccountCodeInput = z.input<typeof accountCodeInputSchema>;
-export type VendorInput = z.input<typeof vendorInputSchema>;
-export type PaymentMethodInput = z.input<typeof paymentMethodInputSchema>;
-export type BillInput = z.input<typeof billInputSchema>;
-export type BillPatch = z.input<typeof billPatchSchema>;
-export type PaymentInput = z.input<typeof paymentInputSchema>;
 export type SeedRecords = z.input<typeof seedRecordsSchema>;
-export type CustomFieldInput = z.input<typeof customFieldInputSchema>;
-export type AttachmentInput = z.input<typeof attachmentInputSchema>;

@@ -1,16 +1,12 @@
 // The Procurify sandbox's account codes: seeded ones, the API's creates and PUTs (a code is unique), and
 // (de)activation, which only a Procurify user can do. Part of the store (store.ts); each write is told to
 // the change hook (store-records.ts) before it returns.
-import type * as z from 'zod';
-import { accountCodeInputSchema } from './inputs.ts';
+import { type AccountCodeInput, accountCodeInputSchema } from './inputs.ts';
 import type { AccountCodeRecord } from './model.ts';
 import { type ProcurifyRecords, SandboxInputError } from './store-records.ts';
 import type { FieldErrors } from './validation.ts';
 
-export function addAccountCode(
-  store: ProcurifyRecords,
-  input: z.input<typeof accountCodeInputSchema>,
-): AccountCodeRecord {
+export function addAccountCode(store: ProcurifyRecords, input: AccountCodeInput): AccountCodeRecord {
   const value = accountCodeInputSchema.parse(input);
   if (store.accountCodeByCode(value.code) !== undefined) {
     throw new SandboxInputError(`account code ${value.code} already exists`, 409);

@@ -1,15 +1,16 @@
 // The Procurify sandbox's locations and departments (a department belongs to a location, its `branch`):
 // seeded ones and the API's department creates and PUTs. Part of the store (store.ts); each write is
 // told to the change hook (store-records.ts) before it returns.
-import type * as z from 'zod';
-import { departmentInputSchema, locationInputSchema } from './inputs.ts';
+import {
+  type DepartmentInput,
+  departmentInputSchema,
+  type LocationInput,
+  locationInputSchema,
+} from './inputs.ts';
 import type { DepartmentRecord, LocationRecord } from './model.ts';
 import { type ProcurifyRecords, SandboxInputError } from './store-records.ts';
 
-export function addLocation(
-  store: ProcurifyRecords,
-  input: z.input<typeof locationInputSchema>,
-): LocationRecord {
+export function addLocation(store: ProcurifyRecords, input: LocationInput): LocationRecord {
   const { currency, ...value } = locationInputSchema.parse(input);
   const record: LocationRecord = {
     ...value,
@@ -19,10 +20,7 @@ export function addLocation(
   return store.put('locations', record);
 }
 
-export function addDepartment(
-  store: ProcurifyRecords,
-  input: z.input<typeof departmentInputSchema>,
-): DepartmentRecord {
+export function addDepartment(store: ProcurifyRecords, input: DepartmentInput): DepartmentRecord {
   const value = departmentInputSchema.parse(input);
   if (!store.locations.has(value.branch)) throw new SandboxInputError(`no location ${value.branch}`);
   const record: DepartmentRecord = {

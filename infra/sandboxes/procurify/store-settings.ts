@@ -1,10 +1,13 @@
 // The Procurify sandbox's company settings, as seeding and an administrator create them: currencies,
 // payment terms, company payment methods and the custom fields of bill lines. Part of the store
 // (store.ts); each write is told to the change hook (store-records.ts) before it returns.
-import type * as z from 'zod';
 import {
+  type CurrencyInput,
+  type CustomFieldInput,
   currencyInputSchema,
   customFieldInputSchema,
+  type PaymentMethodInput,
+  type PaymentTermInput,
   paymentMethodInputSchema,
   paymentTermInputSchema,
 } from './inputs.ts';
@@ -17,19 +20,13 @@ import {
 } from './model.ts';
 import { type ProcurifyRecords, SandboxInputError } from './store-records.ts';
 
-export function addCurrency(
-  store: ProcurifyRecords,
-  input: z.input<typeof currencyInputSchema>,
-): CurrencyRecord {
+export function addCurrency(store: ProcurifyRecords, input: CurrencyInput): CurrencyRecord {
   const value = currencyInputSchema.parse(input);
   const record: CurrencyRecord = { ...value, id: store.allocate('currency', value.id) };
   return store.put('currencies', record);
 }
 
-export function addPaymentTerm(
-  store: ProcurifyRecords,
-  input: z.input<typeof paymentTermInputSchema>,
-): PaymentTermRecord {
+export function addPaymentTerm(store: ProcurifyRecords, input: PaymentTermInput): PaymentTermRecord {
   const value = paymentTermInputSchema.parse(input);
   const record: PaymentTermRecord = { ...value, id: store.allocate('paymentTerm', value.id) };
   return store.put('paymentTerms', record);
@@ -37,7 +34,7 @@ export function addPaymentTerm(
 
 export function addPaymentMethod(
   store: ProcurifyRecords,
-  input: z.input<typeof paymentMethodInputSchema>,
+  input: PaymentMethodInput,
 ): CompanyPaymentMethodRecord {
   const { currency, ...value } = paymentMethodInputSchema.parse(input);
   const record: CompanyPaymentMethodRecord = {
@@ -48,10 +45,7 @@ export function addPaymentMethod(
   return store.put('paymentMethods', record);
 }
 
-export function addCustomField(
-  store: ProcurifyRecords,
-  input: z.input<typeof customFieldInputSchema>,
-): CustomFieldRecord {
+export function addCustomField(store: ProcurifyRecords, input: CustomFieldInput): CustomFieldRecord {
   const value = customFieldInputSchema.parse(input);
   if (store.customFieldByName(value.name) !== undefined)
     throw new SandboxInputError(`custom field ${value.name} already exists`, 409);

@@ -1,13 +1,12 @@
 // The Procurify sandbox's vendors: seeded ones and the API's creates, PUTs and PATCHes (a nested payment
 // term found by name or created). Part of the store (store.ts); each write is told to the change hook
 // (store-records.ts) before it returns.
-import type * as z from 'zod';
-import { vendorInputSchema } from './inputs.ts';
+import { type VendorInput, vendorInputSchema } from './inputs.ts';
 import type { VendorRecord } from './model.ts';
 import type { ProcurifyRecords } from './store-records.ts';
 import { addPaymentTerm } from './store-settings.ts';
 
-export function addVendor(store: ProcurifyRecords, input: z.input<typeof vendorInputSchema>): VendorRecord {
+export function addVendor(store: ProcurifyRecords, input: VendorInput): VendorRecord {
   const { currency, payment_terms, ...value } = vendorInputSchema.parse(input);
   let termId: number | null = null;
   if (payment_terms !== null) {
