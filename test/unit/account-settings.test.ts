@@ -104,6 +104,23 @@ describe('NetSuite time zone setting', () => {
     }
   });
 
+  it('answers for every zone in the list of Intl as a formatter would (the list spares the formatter)', () => {
+    const accepts = (zone: string) => {
+      try {
+        new Intl.DateTimeFormat('en-US', { timeZone: zone });
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const listed = Intl.supportedValuesOf('timeZone');
+    expect(listed.length).toBeGreaterThan(300);
+    for (const zone of listed) expect(isIanaTimeZone(zone), zone).toBe(accepts(zone));
+    // Names outside the list still go to the formatter: other letter case, an unknown zone.
+    expect(isIanaTimeZone('america/los_angeles')).toBe(accepts('america/los_angeles'));
+    expect(isIanaTimeZone('America/Nowhere')).toBe(false);
+  });
+
   it('defaults to UTC in the functions and names the variable and the expected form when bad', () => {
     expect(readSettings({}).netsuiteTimeZone).toBe('UTC');
     expect(readSettings({ [settingNames.netsuiteTimeZone]: 'America/Vancouver' }).netsuiteTimeZone).toBe(
