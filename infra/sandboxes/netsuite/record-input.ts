@@ -61,34 +61,251 @@ export function parseRecordBody(type: RecordType, body: unknown, options: InputO
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw problems.invalidRequest('The request body must be a JSON object.');
   }
-  const spec = recordSpecs[type];
-  const parsed: ParsedInput = { fields: {}, sublists: {}, warnings: [], system: {} };
-  for (const [key, value] of Object.entries(body as Record<string, unknown>)) {
-    if (options.origin === 'seed' && takeSystemField(key, value, parsed)) continue;
-    if (IGNORED_KEYS.has(key)) continue;
-    const field = spec.fields[key];
-    if (field === undefined) {
-      const custom = customDefinition(type, key, value, 'body', options);
-      if (custom !== undefined) {
-        const read = readCustom(custom, value, key, key, options, parsed);
-        if (read !== undefined) parsed.fields[key.toLowerCase()] = read;
+  return new BodyReader(type, options).read(body as Record<string, unknown>);
+}
+
+/**
+ * One body's read: the record type and the write's options that every field's read consults, and what
+ * the reads collect (fields, sublists, warnings, a seed's system fields).
+ */
+class BodyReader {
+  readonly type: RecordType;
+  readonly options: InputOptions;
+  readonly parsed: ParsedInput = { fields: {}, sublists: {}, warnings: [], system: {} };
+
+  constructor(type: RecordType, options: InputOptions) {
+    this.type = type;
+    this.options = options;
+  }
+
+  read(body: Record<string, unknown>): ParsedInput {
+    const spec = recordSpecs[this.type];
+    for (const [key, value] of Object.entries(body)) {
+      if (this.options.origin === 'seed' && takeSystemField(key, value, this.parsed)) continue;
+      if (IGNORED_KEYS.has(key)) continue;
+      const field = spec.fields[key];
+      if (field === undefined) {
+        this.unlisted(key, value, key, 'body', this.parsed.fields);
         continue;
       }
-      unknownField(key, key, type, options, parsed);
-      continue;
+      if ('readOnly' in field && field.readOnly === true) {
+        this.parsed.warnings.push(`Field '${key}' is read-only; its value was ignored.`);
+        continue;
+      }
+      if (field.kind === 'sublist') {
+        this.parsed.sublists[key] = this.sublist(key, field.line, value);
+        continue;
+      }
+      const read = this.value(field, value, key, key);
+      if (read !== undefined) this.parsed.fields[key] = read;
     }
-    if ('readOnly' in field && field.readOnly === true) {
-      parsed.warnings.push(`Field '${key}' is read-only; its value was ignored.`);
-      continue;
-    }
-    if (field.kind === 'sublist') {
-      parsed.sublists[key] = readSublist(type, key, field.line, value, options, parsed);
-      continue;
-    }
-    const read = readValue(field, value, key, key, options, parsed);
-    if (read !== undefined) parsed.fields[key] = read;
+    return this.parsed;
   }
-  return parsed;
+
+  /**
+   * A field the record type (or its line) does not list: a custom field's value, kept under its id in
+   * lower case, or an unknown field.
+   */
+  private unlisted(
+    key: string,
+    value: unknown,
+    path: string,
+    place: CustomFieldPlace,
+    fields: Record<string, FieldValue>,
+  ): void {
+    const custom = customDefinition(this.type, key, value, place, this.options);
+    if (custom === undefined) {
+      this.unknownField(key, path, this.type);
+      return;
+    }
+    const read = this.custom(custom, value, key, path);
+    if (read !== undefined) fields[key.toLowerCase()] = read;
+  }
+
+  private custom(
+    definition: CustomFieldDefinition,
+    value: unknown,
+    name: string,
+    path: string,
+  ): FieldValue | undefined {
+    const read = customValue(
+      definition,
+      value,
+      (target, reference) => resolveReference(this.options.store, target, reference),
+      this.options.store,
+    );
+    if (read !== 'invalid') return read;
+    const shown = definition.kind === 'select' ? describeReference(value) : value;
+    return this.bad(name.toLowerCase(), path, shown);
+  }
+
+  private unknownField(key: string, path: string, type: RecordType): void {
+    if (this.options.nameValidation === 'Error') {
+      throw new NetSuiteProblem(
+        400,
+        'NONEXISTENT_FIELD',
+        `Invalid field name '${key}'. The field does not exist on record type ${type}.`,
+        { path },
+      );
+    }
+    if (this.options.nameValidation === 'Warning')
+      this.parsed.warnings.push(`Unknown field '${path}' was ignored.`);
+  }
+
+  private bad(field: string, path: string, value: unknown): undefined {
+    const shown = typeof value === 'string' ? value : JSON.stringify(value);
+    if (this.options.valueValidation === 'Error')
+      throw problems.invalidValue(field, shown ?? 'undefined', path);
+    if (this.options.valueValidation === 'Warning')
+      this.parsed.warnings.push(`Invalid value for '${path}' was ignored.`);
+    return undefined;
+  }
+
+  private value(
+    field: Exclude<FieldSpec, { kind: 'sublist' }>,
+    value: unknown,
+    name: string,
+    path: string,
+  ): FieldValue | undefined {
+    if (value === null) return null;
+    switch (field.kind) {
+      case 'text':
+        if (typeof value !== 'string') return this.bad(name, path, value);
+        if (name === 'externalId' && !validExternalId(value)) {
+          // External ids are checked whatever the value-validation header says.
+          throw new NetSuiteProblem(
+            400,
+            'INVALID_CONTENT',
+            `Invalid external ID '${value}'. An external ID may contain only letters, digits, '_' and '-'.`,
+            { path },
+          );
+        }
+        return value;
+      case 'boolean':
+        return typeof value === 'boolean' ? value : this.bad(name, path, value);
+      case 'number':
+        return typeof value === 'number' && Number.isFinite(value) ? value : this.bad(name, path, value);
+      case 'money':
+        return typeof value === 'number' && Number.isFinite(value)
+          ? Math.round(value * 100)
+          : this.bad(name, path, value);
+      case 'date':
+        return typeof value === 'string' && isValidDate(value) ? value : this.bad(name, path, value);
+      case 'datetime':
+        return undefined;
+      case 'ref': {
+        const id = resolveReference(this.options.store, field.target, value);
+        return id ?? this.bad(name, path, describeReference(value));
+      }
+      case 'looseRef': {
+        const key = referenceKey(value);
+        return key !== undefined && 'id' in key ? key.id : this.bad(name, path, value);
+      }
+      case 'multiref': {
+        const items = Array.isArray(value)
+          ? value
+          : typeof value === 'object' && Array.isArray((value as { items?: unknown }).items)
+            ? ((value as { items: unknown[] }).items as unknown[])
+            : undefined;
+        if (items === undefined) return this.bad(name, path, value);
+        const ids: string[] = [];
+        for (const [index, item] of items.entries()) {
+          const id = resolveReference(this.options.store, field.target, item);
+          if (id === undefined) return this.bad(name, `${path}.items[${index}]`, describeReference(item));
+          if (!ids.includes(id)) ids.push(id);
+        }
+        return ids;
+      }
+      case 'enum': {
+        const id =
+          typeof value === 'string'
+            ? value
+            : typeof value === 'object' && value !== null
+              ? (value as { id?: unknown }).id
+              : undefined;
+        const key = typeof id === 'number' ? String(id) : id;
+        return typeof key === 'string' && key in field.values ? key : this.bad(name, path, value);
+      }
+      case 'address':
+        return this.address(value, path);
+    }
+  }
+
+  private address(value: unknown, path: string): AddressValue | undefined {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      return this.bad('addressBookAddress', path, value);
+    }
+    const address: AddressValue = {};
+    for (const [key, part] of Object.entries(value as Record<string, unknown>)) {
+      if (IGNORED_KEYS.has(key)) continue;
+      if (!addressFieldNames.has(key)) {
+        this.unknownField(key, `${path}.${key}`, 'vendor');
+        continue;
+      }
+      const text =
+        typeof part === 'string'
+          ? part
+          : key === 'country' && typeof part === 'object' && part !== null
+            ? (part as { id?: unknown }).id
+            : undefined;
+      if (typeof text !== 'string') {
+        this.bad(key, `${path}.${key}`, part);
+        continue;
+      }
+      address[key] = text;
+    }
+    return address;
+  }
+
+  private sublist(name: string, lineSpec: Record<string, FieldSpec>, value: unknown): LinePatch[] {
+    const items = Array.isArray(value)
+      ? this.options.origin === 'rest'
+        ? undefined
+        : value
+      : typeof value === 'object' && value !== null && Array.isArray((value as { items?: unknown }).items)
+        ? ((value as { items: unknown[] }).items as unknown[])
+        : undefined;
+    if (items === undefined) {
+      throw new NetSuiteProblem(
+        400,
+        'INVALID_CONTENT',
+        `The sublist '${name}' must be an object with an 'items' array.`,
+        {
+          path: name,
+        },
+      );
+    }
+    const lines: LinePatch[] = [];
+    for (const [index, item] of items.entries()) {
+      const prefix = `${name}.items[${index}]`;
+      if (typeof item !== 'object' || item === null || Array.isArray(item)) {
+        throw new NetSuiteProblem(400, 'INVALID_CONTENT', `Each line of '${name}' must be a JSON object.`, {
+          path: prefix,
+        });
+      }
+      const patch: LinePatch = { line: undefined, fields: {}, index };
+      for (const [key, raw] of Object.entries(item as Record<string, unknown>)) {
+        if (key === 'links' || key === 'refName') continue;
+        if (key === 'line') {
+          if (typeof raw === 'number' && Number.isInteger(raw) && raw > 0) patch.line = raw;
+          else if (typeof raw === 'string' && /^\d+$/.test(raw)) patch.line = Number(raw);
+          else throw problems.invalidValue('line', String(raw), `${prefix}.line`);
+          continue;
+        }
+        const field = lineSpec[key];
+        if (field === undefined) {
+          this.unlisted(key, raw, `${prefix}.${key}`, 'line', patch.fields);
+          continue;
+        }
+        if (field.kind === 'sublist') continue;
+        if ('readOnly' in field && field.readOnly === true) continue;
+        const read = this.value(field, raw, key, `${prefix}.${key}`);
+        if (read !== undefined) patch.fields[key] = read;
+      }
+      lines.push(patch);
+    }
+    return lines;
+  }
 }
 
 function takeSystemField(key: string, value: unknown, parsed: ParsedInput): boolean {
@@ -142,56 +359,6 @@ function customDefinition(
   return definition;
 }
 
-function readCustom(
-  definition: CustomFieldDefinition,
-  value: unknown,
-  name: string,
-  path: string,
-  options: InputOptions,
-  parsed: ParsedInput,
-): FieldValue | undefined {
-  const read = customValue(
-    definition,
-    value,
-    (target, reference) => resolveReference(options.store, target, reference),
-    options.store,
-  );
-  if (read !== 'invalid') return read;
-  const shown = definition.kind === 'select' ? describeReference(value) : value;
-  return badValue(name.toLowerCase(), path, shown, options, parsed);
-}
-
-function unknownField(
-  key: string,
-  path: string,
-  type: RecordType,
-  options: InputOptions,
-  parsed: ParsedInput,
-): void {
-  if (options.nameValidation === 'Error') {
-    throw new NetSuiteProblem(
-      400,
-      'NONEXISTENT_FIELD',
-      `Invalid field name '${key}'. The field does not exist on record type ${type}.`,
-      { path },
-    );
-  }
-  if (options.nameValidation === 'Warning') parsed.warnings.push(`Unknown field '${path}' was ignored.`);
-}
-
-function badValue(
-  field: string,
-  path: string,
-  value: unknown,
-  options: InputOptions,
-  parsed: ParsedInput,
-): undefined {
-  const shown = typeof value === 'string' ? value : JSON.stringify(value);
-  if (options.valueValidation === 'Error') throw problems.invalidValue(field, shown ?? 'undefined', path);
-  if (options.valueValidation === 'Warning') parsed.warnings.push(`Invalid value for '${path}' was ignored.`);
-  return undefined;
-}
-
 /** `{id}` / `{externalId}` of a reference, or undefined when the value is not a reference object. */
 function referenceKey(value: unknown): { id: string } | { externalId: string } | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
@@ -211,181 +378,8 @@ export function resolveReference(store: RecordStore, target: RecordType, value: 
   return store.findByExternalId(target, key.externalId)?.id;
 }
 
-function readValue(
-  field: Exclude<FieldSpec, { kind: 'sublist' }>,
-  value: unknown,
-  name: string,
-  path: string,
-  options: InputOptions,
-  parsed: ParsedInput,
-): FieldValue | undefined {
-  if (value === null) return null;
-  switch (field.kind) {
-    case 'text':
-      if (typeof value !== 'string') return badValue(name, path, value, options, parsed);
-      if (name === 'externalId' && !validExternalId(value)) {
-        // External ids are checked whatever the value-validation header says.
-        throw new NetSuiteProblem(
-          400,
-          'INVALID_CONTENT',
-          `Invalid external ID '${value}'. An external ID may contain only letters, digits, '_' and '-'.`,
-          { path },
-        );
-      }
-      return value;
-    case 'boolean':
-      return typeof value === 'boolean' ? value : badValue(name, path, value, options, parsed);
-    case 'number':
-      return typeof value === 'number' && Number.isFinite(value)
-        ? value
-        : badValue(name, path, value, options, parsed);
-    case 'money':
-      return typeof value === 'number' && Number.isFinite(value)
-        ? Math.round(value * 100)
-        : badValue(name, path, value, options, parsed);
-    case 'date':
-      return typeof value === 'string' && isValidDate(value)
-        ? value
-        : badValue(name, path, value, options, parsed);
-    case 'datetime':
-      return undefined;
-    case 'ref': {
-      const id = resolveReference(options.store, field.target, value);
-      return id ?? badValue(name, path, describeReference(value), options, parsed);
-    }
-    case 'looseRef': {
-      const key = referenceKey(value);
-      return key !== undefined && 'id' in key ? key.id : badValue(name, path, value, options, parsed);
-    }
-    case 'multiref': {
-      const items = Array.isArray(value)
-        ? value
-        : typeof value === 'object' && Array.isArray((value as { items?: unknown }).items)
-          ? ((value as { items: unknown[] }).items as unknown[])
-          : undefined;
-      if (items === undefined) return badValue(name, path, value, options, parsed);
-      const ids: string[] = [];
-      for (const [index, item] of items.entries()) {
-        const id = resolveReference(options.store, field.target, item);
-        if (id === undefined)
-          return badValue(name, `${path}.items[${index}]`, describeReference(item), options, parsed);
-        if (!ids.includes(id)) ids.push(id);
-      }
-      return ids;
-    }
-    case 'enum': {
-      const id =
-        typeof value === 'string'
-          ? value
-          : typeof value === 'object' && value !== null
-            ? (value as { id?: unknown }).id
-            : undefined;
-      const key = typeof id === 'number' ? String(id) : id;
-      return typeof key === 'string' && key in field.values
-        ? key
-        : badValue(name, path, value, options, parsed);
-    }
-    case 'address':
-      return readAddress(value, path, options, parsed);
-  }
-}
-
 function describeReference(value: unknown): string {
   const key = referenceKey(value);
   if (key === undefined) return JSON.stringify(value) ?? 'undefined';
   return 'id' in key ? key.id : key.externalId;
-}
-
-function readAddress(
-  value: unknown,
-  path: string,
-  options: InputOptions,
-  parsed: ParsedInput,
-): AddressValue | undefined {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return badValue('addressBookAddress', path, value, options, parsed);
-  }
-  const address: AddressValue = {};
-  for (const [key, part] of Object.entries(value as Record<string, unknown>)) {
-    if (IGNORED_KEYS.has(key)) continue;
-    if (!addressFieldNames.has(key)) {
-      unknownField(key, `${path}.${key}`, 'vendor', options, parsed);
-      continue;
-    }
-    const text =
-      typeof part === 'string'
-        ? part
-        : key === 'country' && typeof part === 'object' && part !== null
-          ? (part as { id?: unknown }).id
-          : undefined;
-    if (typeof text !== 'string') {
-      badValue(key, `${path}.${key}`, part, options, parsed);
-      continue;
-    }
-    address[key] = text;
-  }
-  return address;
-}
-
-function readSublist(
-  type: RecordType,
-  name: string,
-  lineSpec: Record<string, FieldSpec>,
-  value: unknown,
-  options: InputOptions,
-  parsed: ParsedInput,
-): LinePatch[] {
-  const items = Array.isArray(value)
-    ? options.origin === 'rest'
-      ? undefined
-      : value
-    : typeof value === 'object' && value !== null && Array.isArray((value as { items?: unknown }).items)
-      ? ((value as { items: unknown[] }).items as unknown[])
-      : undefined;
-  if (items === undefined) {
-    throw new NetSuiteProblem(
-      400,
-      'INVALID_CONTENT',
-      `The sublist '${name}' must be an object with an 'items' array.`,
-      {
-        path: name,
-      },
-    );
-  }
-  const lines: LinePatch[] = [];
-  for (const [index, item] of items.entries()) {
-    const prefix = `${name}.items[${index}]`;
-    if (typeof item !== 'object' || item === null || Array.isArray(item)) {
-      throw new NetSuiteProblem(400, 'INVALID_CONTENT', `Each line of '${name}' must be a JSON object.`, {
-        path: prefix,
-      });
-    }
-    const patch: LinePatch = { line: undefined, fields: {}, index };
-    for (const [key, raw] of Object.entries(item as Record<string, unknown>)) {
-      if (key === 'links' || key === 'refName') continue;
-      if (key === 'line') {
-        if (typeof raw === 'number' && Number.isInteger(raw) && raw > 0) patch.line = raw;
-        else if (typeof raw === 'string' && /^\d+$/.test(raw)) patch.line = Number(raw);
-        else throw problems.invalidValue('line', String(raw), `${prefix}.line`);
-        continue;
-      }
-      const field = lineSpec[key];
-      if (field === undefined) {
-        const custom = customDefinition(type, key, raw, 'line', options);
-        if (custom !== undefined) {
-          const read = readCustom(custom, raw, key, `${prefix}.${key}`, options, parsed);
-          if (read !== undefined) patch.fields[key.toLowerCase()] = read;
-          continue;
-        }
-        unknownField(key, `${prefix}.${key}`, type, options, parsed);
-        continue;
-      }
-      if (field.kind === 'sublist') continue;
-      if ('readOnly' in field && field.readOnly === true) continue;
-      const read = readValue(field, raw, key, `${prefix}.${key}`, options, parsed);
-      if (read !== undefined) patch.fields[key] = read;
-    }
-    lines.push(patch);
-  }
-  return lines;
 }
