@@ -280,4 +280,37 @@ describe('compareDepartments', () => {
       }),
     ]);
   });
+  it('expects a department whose subsidiaries map to different locations at the default location', () => {
+    const split: NetSuiteDepartmentRow = {
+      record: {
+        id: '33',
+        name: 'Shared',
+        isInactive: false,
+        subsidiary: { items: [{ id: '1' }, { id: '2' }] },
+      } as never,
+      lastModified: old,
+    };
+    const shared = (locationId: number): ApDepartment => ({
+      id: 3,
+      name: 'Shared',
+      locationId,
+      externalId: '33',
+      active: true,
+    });
+    const mapped: MasterComparisonContext = {
+      ...context([link('department', '33', 3)]),
+      lookups: {
+        currencyIds: new Map(),
+        departmentLocationId: 7,
+        departmentLocationsBySubsidiary: new Map([
+          ['1', 8],
+          ['2', 9],
+        ]),
+      },
+    };
+    expect(compareDepartments([split], [shared(7)], mapped)).toEqual([]);
+    expect(brief(compareDepartments([split], [shared(9)], mapped))).toEqual([
+      ['field-differs', '33', '3', 'branch', 'resync', 'apsync'],
+    ]);
+  });
 });
