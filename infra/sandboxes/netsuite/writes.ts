@@ -8,22 +8,13 @@ import { fileRules, folderRules } from './file-cabinet.ts';
 import { masterDataRules, vendorSubsidiaryRules } from './master-data.ts';
 import { paymentRules } from './payments.ts';
 import { NetSuiteProblem, problems } from './problem.ts';
-import {
-  type InputOptions,
-  type LinePatch,
-  parseRecordBody,
-  type ValidationMode,
-  type WriteOrigin,
-} from './record-input.ts';
+import { type InputOptions, type LinePatch, parseRecordBody, type WriteOrigin } from './record-input.ts';
 import { type RecordType, recordSpecs, recordTypes } from './record-types.ts';
 import type { FieldBag, RecordStore, StoredLine, StoredRecord } from './store.ts';
 import type { TypeRules } from './type-rules.ts';
 
-export interface WriteContext {
-  store: RecordStore;
-  origin: WriteOrigin;
-  nameValidation: ValidationMode;
-  valueValidation: ValidationMode;
+/** How a write reads its body (record-input.ts InputOptions), and the sublists it replaces. */
+export interface WriteContext extends InputOptions {
   /** Sublists whose lines the body replaces (`?replace=expense,item`). */
   replace: ReadonlySet<string>;
 }
@@ -69,15 +60,6 @@ export function writeContext(
   };
 }
 
-function inputOptions(context: WriteContext): InputOptions {
-  return {
-    store: context.store,
-    origin: context.origin,
-    nameValidation: context.nameValidation,
-    valueValidation: context.valueValidation,
-  };
-}
-
 export function createRecord(
   context: WriteContext,
   type: RecordType,
@@ -85,7 +67,7 @@ export function createRecord(
   options: { externalId?: string } = {},
 ): WriteOutcome {
   const store = context.store;
-  const parsed = parseRecordBody(type, body, inputOptions(context));
+  const parsed = parseRecordBody(type, body, context);
   const draft: FieldBag = {};
   for (const [key, value] of Object.entries(parsed.fields)) if (value !== null) draft[key] = value;
   if (options.externalId !== undefined) draft.externalId = options.externalId;
@@ -117,7 +99,7 @@ export function updateRecord(
 ): WriteOutcome {
   const store = context.store;
   const type = existing.type;
-  const parsed = parseRecordBody(type, body, inputOptions(context));
+  const parsed = parseRecordBody(type, body, context);
   const draft: FieldBag = structuredClone(existing.fields);
   for (const [key, value] of Object.entries(parsed.fields)) {
     if (value === null) delete draft[key];
