@@ -198,6 +198,39 @@ function requestTable(
     );
 }
 
+/**
+ * Where the permits went over the run: NetSuite requests in flight (each admitted request from its start
+ * for its duration, as the sandbox logged it), averaged over each second from the enqueue's start; and
+ * when the first request started and the last one ended, from that start.
+ */
+function permitTimeline(
+  entries: ReadonlyArray<Pick<SandboxRequestLogEntry, 'startedAt' | 'durationMs'>>,
+  startedAt: number,
+  wallMs: number,
+) {
+  const seconds = Math.max(1, Math.ceil(wallMs / 1000));
+  const heldMs = new Array<number>(seconds).fill(0);
+  let firstMs = Number.POSITIVE_INFINITY;
+  let lastMs = 0;
+  for (const entry of entries) {
+    const from = Date.parse(entry.startedAt) - startedAt;
+    const to = from + entry.durationMs;
+    firstMs = Math.min(firstMs, from);
+    lastMs = Math.max(lastMs, to);
+    for (
+      let second = Math.max(0, Math.floor(from / 1000));
+      second < seconds && second * 1000 < to;
+      second++
+    ) {
+      heldMs[second]! += Math.min(to, (second + 1) * 1000) - Math.max(from, second * 1000);
+    }
+  }
+  // The last second is partly outside the wall: its mean is over the part inside.
+  const lastSpanMs = wallMs - (seconds - 1) * 1000;
+  const inFlight = heldMs.map((ms, second) => ms / (second === seconds - 1 ? Math.max(1, lastSpanMs) : 1000));
+  return { inFlight, firstMs: Number.isFinite(firstMs) ? firstMs : undefined, lastMs };
+}
+
 async function rawClientCeiling(stack: LocalStack, vendorIds: string[]) {
   const { accountId, clientId, certificateId, privateKeyPem, algorithm, tokenUrl } =
     stack.netsuite.credentials;
@@ -300,6 +333,7 @@ try {
   const apiLog = log.filter((entry) => entry.path !== tokenPath);
   const admitted = log.filter((entry) => entry.rejectedBy === undefined);
   const busyMs = admitted.reduce((sum, entry) => sum + entry.durationMs, 0);
+  const timeline = permitTimeline(admitted, startedAt, wallMs);
   const netsuiteRate = log.length / (wallMs / 1000);
   const perPayment = log.length / paymentCount;
   const procurifyLog = stack.procurify.requestLog();
@@ -402,6 +436,11 @@ try {
       `${(records / Math.max(1, batches)).toFixed(2)} messages per batch`,
   );
   console.log(
+    `    permits held      first NetSuite request ${seconds(timeline.firstMs ?? wallMs)} after the enqueue's start, ` +
+      `last one ended ${seconds(wallMs - timeline.lastMs)} before the last payment synced; in flight, mean per second:`,
+  );
+  console.log(`      ${timeline.inFlight.map((held) => held.toFixed(1)).join(' ')} (of C=${limit})`);
+  console.log(
     `\nbaseline, same run: raw NetSuite client (share ${limit}), ${baselineCalls} concurrent GET /vendor/{id} at L=${latencyMs} ms`,
   );
   console.log(
@@ -436,6 +475,8 @@ try {
       ratioToBaseline: netsuiteRate / baseline.rate,
       productCpuMsPerPayment: cpu.productMs / paymentCount,
       mainThreadCpuMsPerPayment: cpu.mainMs / paymentCount,
+      firstNetSuiteRequestMs: timeline.firstMs,
+      netSuiteInFlightBySecond: timeline.inFlight,
     };
     console.log(`@@figures ${JSON.stringify(figures)}`);
   }
