@@ -25,6 +25,7 @@ export function composePaymentPushWorker(env: Environment): PaymentPushWorkerDep
       return { netsuite, procurify, state, facts: await facts() };
     },
     facts,
+    netsuiteToken: async () => (await clients()).netsuite.tokens.getToken(),
     state,
     defaultMode: readDefaultPaymentMode(env),
     once: createPaymentPushOnce(

@@ -18,6 +18,8 @@ import { createQueueWorker } from '../../shared/worker/queue-worker.ts';
 export interface PaymentPushWorkerDependencies extends HandlePaymentDependencies {
   /** Bulk reads of the NetSuite facts of several payments (same clients as push). */
   facts(): Promise<PaymentFactsReads & Pick<PaymentFactsSource, 'findVendorPayment'>>;
+  /** The NetSuite token, asked for ahead of the batch's first NetSuite request (cached once there). */
+  netsuiteToken?(): Promise<unknown>;
   visibility: MessageVisibility;
   failures: MessageFailureLog;
   queueUrl: string;
@@ -49,7 +51,13 @@ function paymentPushWorker(deps: PaymentPushWorkerDependencies) {
     // It is also what lets the batch's NetSuite facts be read together: each payment asks for its own,
     // and one read answers them all once every payment of the batch has asked or ended.
     processInParallel: true,
-    prepareBatch: async (messages) => gatherPaymentFacts(await deps.facts(), messages.length),
+    prepareBatch: async (messages) => {
+      // A container's first token (a NetSuite request, under the permit) is asked for while the batch's
+      // payments read Procurify and the state table, not after them; a failure here is met again, and
+      // reported, by the request that needs the token.
+      deps.netsuiteToken?.().catch(() => undefined);
+      return gatherPaymentFacts(await deps.facts(), messages.length);
+    },
     processMessage: async (message, { batch }) => {
       const facts = batch?.participant();
       await syncRecord(

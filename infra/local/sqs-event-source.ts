@@ -46,6 +46,8 @@ export function startSqsEventSource(
   const counters = { invocations: 0, records: 0, failures: 0, inFlight: 0 };
   let running = true;
   const handling = new Map<string, string>();
+  /** Deletes under way: each poller receives its next batch without waiting for its last delete. */
+  const deleting = new Set<Promise<void>>();
 
   const poller = async (): Promise<void> => {
     while (running) {
@@ -94,8 +96,10 @@ export function startSqsEventSource(
     counters.failures += failedIds.size;
     const done = messages.filter((message) => !failedIds.has(message.MessageId ?? ''));
     if (done.length > 0) {
-      try {
-        await client.send(
+      // As Lambda's pollers delete a batch apart from the function's next invocation, the poller goes on
+      // to its next receive while the delete is under way (the messages stay in flight until deleted).
+      const deletion = client
+        .send(
           new DeleteMessageBatchCommand({
             QueueUrl: options.queueUrl,
             Entries: done.map((message, index) => ({
@@ -103,11 +107,14 @@ export function startSqsEventSource(
               ReceiptHandle: message.ReceiptHandle ?? '',
             })),
           }),
+        )
+        .then(
+          () => undefined,
+          // Not deleted means delivered again: handlers are idempotent, so this is safe.
+          (error: unknown) => options.onError?.(error),
         );
-      } catch (error) {
-        // Not deleted means delivered again: handlers are idempotent, so this is safe.
-        options.onError?.(error);
-      }
+      deleting.add(deletion);
+      void deletion.finally(() => deleting.delete(deletion));
     }
   };
 
@@ -121,6 +128,7 @@ export function startSqsEventSource(
       // its messages are processed before the poller stops (in-flight work finishes, as on Lambda).
       running = false;
       await Promise.allSettled(pollers);
+      await Promise.allSettled([...deleting]);
     },
   };
 }

@@ -140,17 +140,24 @@ async function handleReceived(
   }
   try {
     const push = await deps.push();
-    const payment = await fetchPayment(push.procurify, message.paymentId);
+    // The payment and its state read side by side: until the push's NetSuite read, the worker's NetSuite
+    // permit waits on these reads.
+    const [payment, previous] = await Promise.all([
+      fetchPayment(push.procurify, message.paymentId),
+      deps.state.getState(ref),
+    ]);
     journal.read(payment.updatedAt);
-    const previous = await deps.state.getState(ref);
     const status = decidePaymentStatus(payment, previous);
     if (status.kind !== 'paid') {
       const outcome = status.kind === 'review' ? 'review' : 'skipped';
       await journal.outcome(outcome, { message: status.message }, { step: outcome, message: status.message });
       return { status: outcome, message: status.message };
     }
+    // Read while the idempotency record is taken (a read only: if the push is a duplicate, it is unused).
+    const applications = push.procurify.getPaymentApplications(payment);
+    applications.catch(() => undefined);
     const { value, duplicate } = await deps.once(message.paymentId, () =>
-      pushPayment(payment, facts === undefined ? push : { ...push, facts }, journal),
+      pushPayment(payment, facts === undefined ? push : { ...push, facts }, journal, applications),
     );
     if (duplicate) {
       const note = `already pushed as Vendor Payment ${value.vendorPaymentId ?? '?'}; not written again`;
@@ -196,21 +203,24 @@ export async function pushPayment(
   deps: PushPaymentDependencies,
   /** The message's journal (its caller writes what is left in it); a journal of its own by default. */
   journal?: OutcomeJournal,
+  /** The payment's applications, when its caller started reading them; read here otherwise. */
+  applicationsRead?: Promise<PaymentApplications>,
 ): Promise<PaymentPushOutcome> {
-  if (journal !== undefined) return pushWithJournal(payment, deps, journal);
+  if (journal !== undefined) return pushWithJournal(payment, deps, journal, applicationsRead);
   const own = paymentJournal(deps.state, paymentRef(String(payment.id)));
   // An attempt that threw before its outcome still leaves its `fetched` entry.
-  return flushedAfter(own, () => pushWithJournal(payment, deps, own));
+  return flushedAfter(own, () => pushWithJournal(payment, deps, own, applicationsRead));
 }
 
 async function pushWithJournal(
   payment: ApPayment,
   deps: PushPaymentDependencies,
   journal: OutcomeJournal,
+  applicationsRead: Promise<PaymentApplications> | undefined,
 ): Promise<PaymentPushOutcome> {
   const paymentId = String(payment.id);
   journal.read(payment.updatedAt);
-  const applications = await deps.procurify.getPaymentApplications(payment);
+  const applications = await (applicationsRead ?? deps.procurify.getPaymentApplications(payment));
   journal.defer({
     step: 'fetched',
     facts: {

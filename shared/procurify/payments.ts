@@ -64,22 +64,23 @@ export class RestProcurifyPayments implements ProcurifyPayments {
   }
 
   async getPaymentApplications(payment: ApPayment): Promise<PaymentApplications> {
-    const applications: PaymentApplication[] = [];
-    const seen = new Set<string>();
+    const uuids = new Set<string>();
     for (const group of payment.billGroups) {
-      for await (const summary of this.bills.listBills({ group })) {
-        if (seen.has(summary.uuid)) continue;
-        seen.add(summary.uuid);
-        const bill = await this.bills.readBill(summary.uuid);
-        if (bill.bill_payment === null || bill.bill_payment.payment.id !== payment.id) continue;
-        applications.push({
-          billUuid: bill.uuid,
-          billId: bill.id,
-          vendorId: bill.vendor.id,
-          currency: bill.currency.name,
-          amount: bill.bill_payment.amount,
-        });
-      }
+      for await (const summary of this.bills.listBills({ group })) uuids.add(summary.uuid);
+    }
+    // The bills read side by side, a few at a time (a payment's bills are read while its worker holds
+    // a NetSuite permit idle); the applications keep the listing's order.
+    const bills = await inOrder([...uuids], billReadsAtOnce, (uuid) => this.bills.readBill(uuid));
+    const applications: PaymentApplication[] = [];
+    for (const bill of bills) {
+      if (bill.bill_payment === null || bill.bill_payment.payment.id !== payment.id) continue;
+      applications.push({
+        billUuid: bill.uuid,
+        billId: bill.id,
+        vendorId: bill.vendor.id,
+        currency: bill.currency.name,
+        amount: bill.bill_payment.amount,
+      });
     }
     const appliedTotal = sumDecimals(applications.map((a) => a.amount));
     return { applications, appliedTotal, complete: compareDecimals(appliedTotal, payment.amount) === 0 };
@@ -95,4 +96,35 @@ export class RestProcurifyPayments implements ProcurifyPayments {
     );
     for await (const method of rows) yield toPaymentMethod(method);
   }
+}
+
+/** Bills of one payment read at once. */
+const billReadsAtOnce = 4;
+
+/**
+ * `read` of every item, at most `width` at a time; the results in the items' order. The first failure
+ * is the answer, and no read starts after it.
+ */
+async function inOrder<T, R>(
+  items: readonly T[],
+  width: number,
+  read: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  let failed = false;
+  await Promise.all(
+    Array.from({ length: Math.min(width, items.length) }, async () => {
+      while (next < items.length && !failed) {
+        const index = next++;
+        try {
+          results[index] = await read(items[index]!);
+        } catch (error) {
+          failed = true;
+          throw error;
+        }
+      }
+    }),
+  );
+  return results;
 }
