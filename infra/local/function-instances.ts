@@ -66,6 +66,13 @@ export interface FunctionInstanceStats {
   cpuMs: number;
   /** CPU time of the inits alone (ms). */
   initCpuMs: number;
+  /**
+   * CPU time of each instance's first invocation (ms, summed over the instances that answered one): what
+   * an instance spends once on its first use beyond its init (lazy loads, first connections, JIT warm-up).
+   */
+  firstInvocationCpuMs: number;
+  /** Instances that answered their first invocation. */
+  firstInvocations: number;
 }
 
 export interface FunctionInstances {
@@ -107,6 +114,8 @@ interface Instance {
   busy: boolean;
   gone: boolean;
   cpuMicros: number;
+  /** The thread's CPU time when its init ended, until its first invocation answers (then undefined). */
+  readyCpuMicros: number | undefined;
   pending: Pending | undefined;
   idleTimer: NodeJS.Timeout | undefined;
   /** Ends the instance: its invocation in flight fails with `error`, its thread is terminated. */
@@ -119,7 +128,14 @@ export function startFunctionInstances(options: FunctionInstancesOptions): Funct
   /** Invocations waiting for a free instance, first come first served. */
   const waiters: Array<{ resolve: (instance: Instance) => void; reject: (error: Error) => void }> = [];
   const inFlight = new Set<Promise<unknown>>();
-  const totals = { coldStarts: 0, invocations: 0, goneCpuMicros: 0, initCpuMicros: 0 };
+  const totals = {
+    coldStarts: 0,
+    invocations: 0,
+    goneCpuMicros: 0,
+    initCpuMicros: 0,
+    firstInvocationCpuMicros: 0,
+    firstInvocations: 0,
+  };
   const initMs: number[] = [];
   let nextId = 0;
   let stopped = false;
@@ -177,6 +193,7 @@ export function startFunctionInstances(options: FunctionInstancesOptions): Funct
       busy: false,
       gone: false,
       cpuMicros: 0,
+      readyCpuMicros: undefined,
       pending: undefined,
       idleTimer: undefined,
       end,
@@ -187,11 +204,17 @@ export function startFunctionInstances(options: FunctionInstancesOptions): Funct
       if (message.type === 'ready') {
         initMs.push(message.initMs);
         totals.initCpuMicros += message.cpuMicros;
+        instance.readyCpuMicros = message.cpuMicros;
         settleReady?.resolve();
       } else if (message.type === 'init-failed') {
         totals.initCpuMicros += message.cpuMicros;
         end(toError(message.error, `${functionName} init failed`));
       } else {
+        if (instance.readyCpuMicros !== undefined) {
+          totals.firstInvocationCpuMicros += message.cpuMicros - instance.readyCpuMicros;
+          totals.firstInvocations++;
+          instance.readyCpuMicros = undefined;
+        }
         const pending = instance.pending;
         if (pending === undefined || pending.id !== message.id) return;
         instance.pending = undefined;
@@ -293,6 +316,8 @@ export function startFunctionInstances(options: FunctionInstancesOptions): Funct
       invocations: totals.invocations,
       cpuMs: (totals.goneCpuMicros + instances.reduce((sum, instance) => sum + instance.cpuMicros, 0)) / 1000,
       initCpuMs: totals.initCpuMicros / 1000,
+      firstInvocationCpuMs: totals.firstInvocationCpuMicros / 1000,
+      firstInvocations: totals.firstInvocations,
     }),
     stop: async () => {
       stopped = true;
