@@ -171,6 +171,8 @@ const billItemInputSchema = z
     if (item.tax_percentage === undefined && (item.tax_name !== undefined || item.tax_is_inclusive))
       ctx.addIssue({ code: 'custom', message: 'a tax needs tax_percentage', path: ['tax_percentage'] });
   });
+/** A bill line as read (defaults filled). */
+export type BillItemValues = z.output<typeof billItemInputSchema>;
 
 const billCostInputSchema = z.object({
   /** e.g. "Freight", "Handling fee" (BillCostRead.name, at most 100 characters). */
@@ -181,6 +183,8 @@ const billCostInputSchema = z.object({
   /** BillCostRead.cost, the "Cost Class" id. */
   cost: z.number().int().positive().nullable().default(null),
 });
+/** A bill-level cost as read (defaults filled). */
+export type BillCostValues = z.output<typeof billCostInputSchema>;
 
 /**
  * An invoice file (Attachment). `content` is the file's bytes in base64 (checked without a repeated

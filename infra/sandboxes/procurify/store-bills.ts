@@ -2,8 +2,14 @@
 // create (lines taxed and allocated, costs, attachments), edit, approve, and the API's mark-as-paid.
 // Part of the store (store.ts); each write is told to the change hook (store-records.ts) before it
 // returns.
-import type * as z from 'zod';
-import { type BillInput, type BillPatch, billInputSchema, billPatchSchema } from './inputs.ts';
+import {
+  type BillCostValues,
+  type BillInput,
+  type BillItemValues,
+  type BillPatch,
+  billInputSchema,
+  billPatchSchema,
+} from './inputs.ts';
 import {
   type AttachmentRecord,
   type BillCostRecord,
@@ -28,22 +34,22 @@ export interface MarkAsPaidResult {
   payment_date: string;
 }
 
+/** An allocation of `amountCents` to the account code and department the input names. */
 function costAllocation(
   store: ProcurifyRecords,
   where: string,
-  accountCode: number,
-  department: number,
+  coding: { account_code: number; department: number },
   amountCents: number,
   created: number,
 ): CostAllocationRecord {
-  if (!store.accountCodes.has(accountCode))
-    throw new SandboxInputError(`${where}: no account code ${accountCode}`);
-  if (!store.departments.has(department))
-    throw new SandboxInputError(`${where}: no department ${department}`);
+  if (!store.accountCodes.has(coding.account_code))
+    throw new SandboxInputError(`${where}: no account code ${coding.account_code}`);
+  if (!store.departments.has(coding.department))
+    throw new SandboxInputError(`${where}: no department ${coding.department}`);
   return {
     id: store.allocate('costAllocation'),
-    accountCodeId: accountCode,
-    departmentId: department,
+    accountCodeId: coding.account_code,
+    departmentId: coding.department,
     amountCents,
     created,
   };
@@ -77,11 +83,7 @@ function customFieldValues(
  * Bill lines from the user's input: the entered amount (amount, or quantity × unit_cost) is the net, or
  * the gross for an inclusive tax; net and tax follow model.ts lineTaxSplit; allocations add up to the net.
  */
-function buildItems(
-  store: ProcurifyRecords,
-  items: z.output<typeof billInputSchema>['items'],
-  created: number,
-): BillItemRecord[] {
+function buildItems(store: ProcurifyRecords, items: BillItemValues[], created: number): BillItemRecord[] {
   return items.map((item, index) => {
     const where = `items[${index}]`;
     const enteredCents =
@@ -110,14 +112,7 @@ function buildItems(
       else if (n === requested.length - 1) amountCents = remaining;
       else throw new SandboxInputError(`${where}: only the last allocation may omit its amount`);
       remaining -= amountCents;
-      return costAllocation(
-        store,
-        where,
-        allocation.account_code,
-        allocation.department,
-        amountCents,
-        created,
-      );
+      return costAllocation(store, where, allocation, amountCents, created);
     });
     if (allocations.length > 0 && remaining !== 0) {
       throw new SandboxInputError(
@@ -142,11 +137,7 @@ function buildItems(
   });
 }
 
-function buildCosts(
-  store: ProcurifyRecords,
-  costs: z.output<typeof billInputSchema>['costs'],
-  created: number,
-): BillCostRecord[] {
+function buildCosts(store: ProcurifyRecords, costs: BillCostValues[], created: number): BillCostRecord[] {
   return costs.map((cost, index) => {
     const amountCents = parseCents(cost.amount)!;
     return {
@@ -154,14 +145,7 @@ function buildCosts(
       name: cost.name,
       amountCents,
       costClass: cost.cost,
-      allocation: costAllocation(
-        store,
-        `costs[${index}]`,
-        cost.account_code,
-        cost.department,
-        amountCents,
-        created,
-      ),
+      allocation: costAllocation(store, `costs[${index}]`, cost, amountCents, created),
     };
   });
 }
