@@ -356,3 +356,34 @@ describe('payment money', () => {
     expect(formatCents(-12050)).toBe('-120.50');
   });
 });
+
+describe('planVendorPayment: what NetSuite or Procurify leaves out', () => {
+  it('names an unlinked vendor Procurify gives no name for by its id', () => {
+    const result = refusal(
+      plan([app('b1', '100.00')], { links: links([['b1', '1001']], null), payment: { vendorName: null } }),
+    );
+    expect(result.error.message).toContain(
+      'Procurify vendor 12 has no link to a NetSuite vendor; sync the vendor from NetSuite',
+    );
+  });
+
+  it("pays from the bank account in the bills' currency, else from the first with the Number", () => {
+    const euros = { ...bank, id: '2', currency: '2' };
+    const both = plan([app('b1', '100.00')], { accounts: [euros, bank] });
+    const only = plan([app('b1', '100.00')], { accounts: [euros] });
+    expect([both, only].map((result) => result.ok && result.plan.accountId)).toEqual(['1', '2']);
+  });
+
+  it('writes no subsidiary when the bills show none', () => {
+    const result = plan([app('b1', '100.00')], { bills: [bill('1001', 100_00, { subsidiary: undefined })] });
+    expect(result.ok && result.plan.body).not.toHaveProperty('subsidiary');
+    expect(result.ok && result.plan.body).toMatchObject({ entity: { id: '105' } });
+  });
+
+  it('names a bill status it has no name for as NetSuite gives it', () => {
+    const result = refusal(plan([app('b1', '100.00')], { bills: [bill('1001', 100_00, { status: 'Z' })] }));
+    expect(result.error.message).toContain(
+      'more than the open amount 0.00 of NetSuite Vendor Bill 1001 (Z);',
+    );
+  });
+});
