@@ -35,6 +35,18 @@ describe('legacy bills matched on the invoice number', () => {
     expect(world.netsuite.writes).toEqual([]);
   });
 
+  it("never takes apsync's own Vendor Bill for an older integration's, though the pattern captures its key", async () => {
+    await world.configure({ legacy: { externalIdPattern: '-bill-(.+)$' } });
+    world.procurify.putBill(procurifyBill());
+    // apsync wrote this bill before (its link was lost): the write goes to the same Vendor Bill again.
+    const own = world.netsuite.seed('vendorBill', { entity: { id: '101' } }, `procurify-bill-${billUuid}`);
+    expect(await syncBill(world.message(), world.syncDeps())).toEqual({ status: 'synced', netsuiteId: own });
+    expect(await world.state.findBySource('procurify', 'bill', billUuid)).toMatchObject({
+      netsuiteId: own,
+      origin: 'created',
+    });
+  });
+
   for (const [label, invoice] of [
     ['no', null],
     ['a blank', '   '],

@@ -350,6 +350,27 @@ describe('changeSettings: stored', () => {
     expect(mode).toMatchObject({ value: 'auto', source: 'default' });
   });
 
+  it('without a clock of its own, stamps the change, the re-sent bills and the queued records with the time it is made', async () => {
+    await state.putState({ ref: { system: 'procurify', kind: 'bill', id: 'b-1' }, status: 'review' });
+    deployment.settings.subsidiaryIds = ['1'];
+    bulk.vendorRows = [vendorRow('102', '2')];
+    const { now: _clock, ...withoutClock } = deps();
+    const before = new Date().toISOString();
+    await changeSettings(
+      { 'netsuite.subsidiaries': ['2'], 'bills.shipping': { mode: 'account', accountId: '600' } },
+      withoutClock,
+      ana,
+    );
+    const after = new Date().toISOString();
+    const within = (at: string | undefined) => at !== undefined && at >= before && at <= after;
+    const stored = await state.getConfig<Record<string, { changedAt: string }>>(settingsConfigName);
+    expect(within(stored?.['netsuite.subsidiaries']?.changedAt)).toBe(true);
+    expect(bills.bodies().map((message) => within(message.enqueuedAt))).toEqual([true]);
+    expect(inbound.bodies().map((message) => [message.recordId, within(message.receivedAt)])).toEqual([
+      ['102', true],
+    ]);
+  });
+
   it('a department location change re-sends the departments parked for review', async () => {
     await state.putState({ ref: { system: 'netsuite', kind: 'department', id: '31' }, status: 'review' });
     const result = await changeSettings(
