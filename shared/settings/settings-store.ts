@@ -58,12 +58,13 @@ export interface SettingValue {
   changedBy?: string;
 }
 
-/** The deployment's initial value of a setting, or undefined (the default applies). */
+/**
+ * The deployment's initial value of a setting, or undefined (the default applies). Not for the payment
+ * mode: readSettingValues and change-settings.ts read it through payment-mode.ts.
+ */
 export function initialValue(definition: SettingDefinition, deployment: DeploymentSettings): unknown {
   const settings = deployment.settings;
   switch (definition.name) {
-    case 'paymentMode':
-      return deployment.defaultPaymentMode;
     case 'netsuite.subsidiaries':
       return settings.subsidiaryIds?.length ? [...settings.subsidiaryIds] : undefined;
     case 'netsuite.syncFlagField':
@@ -82,14 +83,13 @@ export function initialValue(definition: SettingDefinition, deployment: Deployme
   }
 }
 
-/** The value a setting has when nobody set it. */
+/** The value a setting has when nobody set it (the payment mode's is payment-mode.ts's). */
 export function defaultValue(definition: SettingDefinition): unknown {
   if (definition.storage === 'bill-sync') {
     const key = definition.name.slice('bills.'.length);
     return (parseBillSyncSettings({}) as Record<string, unknown>)[key] ?? null;
   }
   if (definition.group === 'schedules') return true;
-  if (definition.name === 'paymentMode') return 'push';
   if (definition.name === 'netsuite.subsidiaries') return [];
   if (definition.name === 'procurify.departmentLocations') return {};
   return null;
