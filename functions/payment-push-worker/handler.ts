@@ -1,7 +1,8 @@
 // payment-push-worker Lambda (SQS payment queue, partial batch responses): each message names a
 // Procurify payment to push to NetSuite as a Vendor Payment (push mode). Thin: the queue mechanics are
-// in createQueueWorker, the batch's NetSuite facts gathered into one read in gatherPaymentFacts, the push
-// rules in handlePaymentMessage, exactly-once in the push-once record.
+// in createQueueWorker, the batch's NetSuite facts gathered into one read in gatherPaymentFacts and its
+// Procurify payments into one list request (readPaymentsTogether), the push rules in
+// handlePaymentMessage, exactly-once in the push-once record.
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { MessageVisibility, RetryDelayPolicy } from '../../shared/aws/message-visibility.ts';
 import { type PaymentMessage, paymentMessageSchema } from '../../shared/events/payment-message.ts';
@@ -10,6 +11,7 @@ import { withPowertools } from '../../shared/lambda/powertools-handler.ts';
 import { readPaymentMode } from '../../shared/payment-mode.ts';
 import { type BatchPaymentFacts, gatherPaymentFacts } from '../../shared/payments/batch-payment-facts.ts';
 import type { PaymentFactsReads, PaymentFactsSource } from '../../shared/payments/ports.ts';
+import { type BatchPayments, readPaymentsTogether } from '../../shared/payments/push-batch-payments.ts';
 import { type HandlePaymentDependencies, handlePaymentMessage } from '../../shared/payments/push-payment.ts';
 import type { MessageFailureLog } from '../../shared/state/ports.ts';
 import { invocationOnce } from '../../shared/worker/invocation-once.ts';
@@ -29,14 +31,22 @@ export interface PaymentPushWorkerDependencies extends HandlePaymentDependencies
 export function createPaymentPushWorkerHandler(deps: PaymentPushWorkerDependencies) {
   return withPowertools((event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
     deps.once.registerLambdaContext(context);
-    // The payment mode read once for the batch's messages (still on every invocation).
+    // The payment mode read once for the batch's messages (still on every invocation), from the start:
+    // while the batch's clients are made (a failed read is made again by the first message).
     const mode = invocationOnce(() => readPaymentMode(deps.state, deps.defaultMode));
+    mode().catch(() => undefined);
     return paymentPushWorker({ ...deps, mode })(event, context);
   });
 }
 
+/** What a batch's payments read together: their NetSuite facts, their Procurify payments. */
+interface PaymentBatch {
+  facts: BatchPaymentFacts;
+  payments: BatchPayments;
+}
+
 function paymentPushWorker(deps: PaymentPushWorkerDependencies) {
-  return createQueueWorker<PaymentMessage, BatchPaymentFacts>({
+  return createQueueWorker<PaymentMessage, PaymentBatch>({
     name: 'payment-push-worker',
     schema: paymentMessageSchema,
     queueName: 'payment',
@@ -49,20 +59,28 @@ function paymentPushWorker(deps: PaymentPushWorkerDependencies) {
     // C/L instead of ~90 % in test/bench/payment-push.ts). Two payments of one bill stay safe: NetSuite
     // refuses an application above the bill's open amount, and the planner reads it before writing.
     // It is also what lets the batch's NetSuite facts be read together: each payment asks for its own,
-    // and one read answers them all once every payment of the batch has asked or ended.
+    // and one read answers them all once every payment of the batch has asked or ended; so are the
+    // batch's Procurify payments (one list request).
     processInParallel: true,
     prepareBatch: async (messages) => {
       // A container's first token (a NetSuite request, under the permit) is asked for while the batch's
       // payments read Procurify and the state table, not after them; a failure here is met again, and
       // reported, by the request that needs the token.
       deps.netsuiteToken?.().catch(() => undefined);
-      return gatherPaymentFacts(await deps.facts(), messages.length);
+      const [reads, push] = await Promise.all([deps.facts(), deps.push()]);
+      return {
+        facts: gatherPaymentFacts(reads, messages.length),
+        payments: readPaymentsTogether(
+          push.procurify,
+          messages.map((message) => message.paymentId),
+        ),
+      };
     },
     processMessage: async (message, { batch }) => {
-      const facts = batch?.participant();
+      const facts = batch?.facts.participant();
       await syncRecord(
         'paymentsFailed',
-        () => handlePaymentMessage(message, deps, facts).finally(() => facts?.done()),
+        () => handlePaymentMessage(message, deps, facts, batch?.payments).finally(() => facts?.done()),
         {
           message: 'payment processed',
           facts: { paymentId: message.paymentId, origin: message.origin },

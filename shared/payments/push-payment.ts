@@ -26,6 +26,7 @@ import {
 } from '../state/ports.ts';
 import { type DecidePaymentDependencies, decidePayment, decidePaymentStatus } from './decide-payment.ts';
 import type { PaymentFactsSource } from './ports.ts';
+import type { BatchPayments } from './push-batch-payments.ts';
 import type { PaymentPushOnce } from './push-once.ts';
 import { paymentProblems } from './vendor-payment-plan.ts';
 
@@ -89,6 +90,8 @@ export async function handlePaymentMessage(
   deps: HandlePaymentDependencies,
   /** The payment's share of its batch's bulk read (otherwise its facts are read alone). */
   facts?: PaymentFactsSource,
+  /** Its batch's Procurify payments, read together (otherwise, or when not found there, read alone). */
+  batchPayments?: BatchPayments,
 ): Promise<PaymentPushOutcome> {
   const ref = paymentRef(message.paymentId);
   const journal = paymentJournal(deps.state, ref);
@@ -100,7 +103,7 @@ export async function handlePaymentMessage(
     },
   });
   // Every path writes its entries with an outcome or a note; nothing is left, unless a path forgot.
-  return flushedAfter(journal, () => handleReceived(message, deps, journal, facts));
+  return flushedAfter(journal, () => handleReceived(message, deps, journal, facts, batchPayments));
 }
 
 /**
@@ -124,6 +127,7 @@ async function handleReceived(
   deps: HandlePaymentDependencies,
   journal: OutcomeJournal,
   facts: PaymentFactsSource | undefined,
+  batchPayments: BatchPayments | undefined,
 ): Promise<PaymentPushOutcome> {
   const ref = journal.ref;
   // Checked on every message, outside the idempotency record: a payment skipped in pull mode is pushed
@@ -143,7 +147,7 @@ async function handleReceived(
     // The payment and its state read side by side: until the push's NetSuite read, the worker's NetSuite
     // permit waits on these reads.
     const [payment, previous] = await Promise.all([
-      fetchPayment(push.procurify, message.paymentId),
+      fetchPayment(push.procurify, message.paymentId, batchPayments),
       deps.state.getState(ref),
     ]);
     journal.read(payment.updatedAt);
@@ -187,7 +191,13 @@ async function handleReceived(
   }
 }
 
-async function fetchPayment(procurify: PushPaymentDependencies['procurify'], paymentId: string) {
+async function fetchPayment(
+  procurify: PushPaymentDependencies['procurify'],
+  paymentId: string,
+  batchPayments: BatchPayments | undefined,
+) {
+  const fromBatch = await batchPayments?.(paymentId).catch(() => undefined);
+  if (fromBatch !== undefined) return fromBatch;
   for await (const payment of procurify.listPayments({ ids: [Number(paymentId)] })) {
     if (String(payment.id) === paymentId) return payment;
   }

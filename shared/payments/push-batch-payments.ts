@@ -1,0 +1,26 @@
+// The Procurify payments of one payment-push batch read in one list request (`ids` filter) instead of
+// one request each: the first payment of the batch that asks for its payment starts the read, the others
+// share its answer (none asks in pull mode: nothing is read). A payment the answer does not hold, or a
+// read that failed, is read alone by its caller (push-payment.ts fetchPayment), as without a batch.
+import type { ApPayment } from '../ap/payment.ts';
+import type { ProcurifyPayments } from '../procurify/ports.ts';
+
+/** A batch's payment by its Procurify id; undefined when the batch's read did not find it. */
+export type BatchPayments = (paymentId: string) => Promise<ApPayment | undefined>;
+
+export function readPaymentsTogether(
+  procurify: Pick<ProcurifyPayments, 'listPayments'>,
+  paymentIds: readonly string[],
+): BatchPayments {
+  const ids = [...new Set(paymentIds.map(Number).filter((id) => Number.isSafeInteger(id)))];
+  let read: Promise<Map<string, ApPayment>> | undefined;
+  const readAll = async () => {
+    const found = new Map<string, ApPayment>();
+    for await (const payment of procurify.listPayments({ ids })) found.set(String(payment.id), payment);
+    return found;
+  };
+  return (paymentId) => {
+    read ??= readAll();
+    return read.then((found) => found.get(paymentId));
+  };
+}
