@@ -1,6 +1,7 @@
 // Reads the webhook signing secrets from Secrets Manager through Powertools Parameters, cached for
 // minutes (Powertools' own default is 5 seconds). The secret value is JSON: {"current": "whsec_...",
 // "previous": "whsec_..."}; `apsync secrets set webhook` moves the old current to previous on rotation.
+// The value is parsed and validated once while it stays the same (not on every notice).
 import type { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import * as z from 'zod';
 import { DataError } from '../errors.ts';
@@ -25,6 +26,7 @@ export function createWebhookSecretSource(
   secretName: string,
   maxAgeSeconds = 300,
 ): () => Promise<readonly string[]> {
+  let last: { raw: unknown; secrets: readonly string[] } | undefined;
   return async () => {
     let raw: unknown;
     try {
@@ -33,6 +35,7 @@ export function createWebhookSecretSource(
       throw classifyAwsError(error, 'secretsmanager');
     }
     if (raw === undefined || raw === '') return [];
+    if (last !== undefined && last.raw === raw) return last.secrets;
     let json: unknown;
     try {
       json = JSON.parse(String(raw));
@@ -45,8 +48,11 @@ export function createWebhookSecretSource(
         `secret ${secretName} is malformed: ${parsed.error.issues[0]?.message ?? 'invalid'}`,
       );
     }
-    return parsed.data.previous === undefined
-      ? [parsed.data.current]
-      : [parsed.data.current, parsed.data.previous];
+    const secrets =
+      parsed.data.previous === undefined
+        ? [parsed.data.current]
+        : [parsed.data.current, parsed.data.previous];
+    last = { raw, secrets };
+    return secrets;
   };
 }
