@@ -21,9 +21,10 @@ import type {
   LinkStore,
   RecordReads,
   RecordWrites,
+  StateWithLease,
   SyncStateStore,
 } from '../state/ports.ts';
-import { withRecordLease } from '../state/record-lease.ts';
+import { type RecordLease, withRecordLease } from '../state/record-lease.ts';
 import {
   decideMasterRecord,
   type MasterDecision,
@@ -46,8 +47,15 @@ import type { BatchMasterRecords } from './ports.ts';
 export interface SyncMasterRecordDependencies {
   netsuite: NetSuiteRecords;
   procurify: ProcurifyMasterData;
-  /** With stateAndLink, a sync reads the record's state and link in one request. */
-  state: LinkStore & SyncStateStore & AuditTrail & LeaseStore & Partial<RecordReads & RecordWrites>;
+  /**
+   * With stateAndLink, a sync reads the record's state and link in one request; with putStateReleasing,
+   * a vendor's or department's outcome gives the record's lease back with its state.
+   */
+  state: LinkStore &
+    SyncStateStore &
+    AuditTrail &
+    LeaseStore &
+    Partial<RecordReads & RecordWrites & StateWithLease>;
   scope: MasterDataScope;
   lookups: () => Promise<ProcurifyLookups>;
   /** ISO codes of NetSuite currencies by internal id, filled as vendors are read (one GET per currency). */
@@ -116,7 +124,7 @@ class MasterRecordSync {
       outcome = await withRecordLease(
         this.deps.state,
         this.ref,
-        () => this.run(message),
+        (lease) => this.run(message, lease),
         (error) => this.journal.failure(error),
       );
     } catch (error) {
@@ -128,8 +136,11 @@ class MasterRecordSync {
     return outcome;
   }
 
-  private async run(message: InboundMessage): Promise<MasterSyncOutcome> {
+  private async run(message: InboundMessage, lease: RecordLease): Promise<MasterSyncOutcome> {
     const type = this.ref.kind;
+    // A vendor's or department's outcome is its sync's last write: its state gives the lease back. An
+    // account's sync may go on under the lease after it (its parent, its waiting children).
+    if (type !== 'account') this.journal.giveBackWith(lease);
     const previous = await this.readState();
     const batched = this.batchRecord(type, previous?.sourceModified);
     const record = batched === null ? await this.fetch(type) : batched;

@@ -38,8 +38,17 @@ export class DynamoStateSnapshot implements StateBulkReads {
                 from: key[2] as SystemName,
                 link: { kind: key[3] as RecordKind, netsuiteId, procurifyId, origin, linkedAt },
               });
-            } else if (key[1] === 'REC' && item.sk === 'STATE') {
-              const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, ...state } = item;
+            } else if (key[1] === 'REC' && item.sk === 'STATE' && item.status !== undefined) {
+              // A state item without a status holds only a record's lease (state-store.ts).
+              const {
+                pk: _pk,
+                sk: _sk,
+                gsi1pk: _g1,
+                gsi1sk: _g2,
+                leaseHolder: _holder,
+                leaseUntil: _until,
+                ...state
+              } = item;
               states.push(state as RecordState);
             }
           }

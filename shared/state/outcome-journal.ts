@@ -20,14 +20,17 @@
 //   in fewer writes. An attempt cut off before either (a crash, a timeout) leaves them unwritten, as it
 //   leaves its outcome: the message's next attempt notes its own;
 // - a link the attempt made (`deferLink`: the record written on the other side) is written with those
-//   entries, before the state (linkAndAppend: one request), so the state never says synced without it.
+//   entries, before the state (linkAndAppend: one request), so the state never says synced without it;
+// - an attempt whose next outcome is its last write (`giveBackWith`) has that state write give its record
+//   lease back in the same request where the store can (putStateReleasing), instead of a release after.
 import { BugError, classOf } from '../errors.ts';
 import type { AuditEntry, RecordLink, RecordRef, RecordState, SyncStatus } from './model.ts';
-import type { AuditTrail, LinkStore, RecordWrites, SyncStateStore } from './ports.ts';
+import type { AuditTrail, LinkStore, RecordWrites, StateWithLease, SyncStateStore } from './ports.ts';
+import type { RecordLease } from './record-lease.ts';
 
 export type JournalStore = Pick<SyncStateStore, 'getState' | 'putState'> &
   Pick<AuditTrail, 'append' | 'appendAll' | 'now'> &
-  Partial<Pick<LinkStore, 'link'> & RecordWrites>;
+  Partial<Pick<LinkStore, 'link'> & RecordWrites & StateWithLease>;
 
 /** What a state remembers besides its status: the fields an outcome sets. */
 export interface OutcomeFields {
@@ -59,6 +62,8 @@ export class OutcomeJournal {
   private deferred: StampedEntry[] = [];
   /** A link noted with `deferLink`, not yet written. */
   private deferredLink: Omit<RecordLink, 'linkedAt'> | undefined;
+  /** The record lease the next outcome's state write gives back (`giveBackWith`). */
+  private lease: RecordLease | undefined;
 
   constructor(store: JournalStore, ref: RecordRef, options: OutcomeJournalOptions = {}) {
     this.store = store;
@@ -97,6 +102,14 @@ export class OutcomeJournal {
     this.deferredLink = link;
   }
 
+  /**
+   * The next outcome is the attempt's last write under `lease`: its state write gives the lease back in
+   * the same request where the store can (then `lease.givenBack()`), else the lease's holder releases it.
+   */
+  giveBackWith(lease: RecordLease): void {
+    this.lease = lease;
+  }
+
   /** Writes the deferred link and entries, if any (an attempt that ends without an outcome). */
   async flush(): Promise<void> {
     await this.write(undefined);
@@ -110,6 +123,13 @@ export class OutcomeJournal {
     await this.write(entry);
     if (this.syncedIsFinal && (status === 'skipped' || status === 'failed')) {
       if ((await this.store.getState(this.ref))?.status === 'synced') return false;
+    }
+    const lease = this.lease;
+    this.lease = undefined;
+    if (lease !== undefined && this.store.putStateReleasing !== undefined) {
+      const { released } = await this.store.putStateReleasing(this.state(status, fields), lease);
+      if (released) lease.givenBack();
+      return true;
     }
     await this.store.putState(this.state(status, fields));
     return true;

@@ -49,6 +49,18 @@ export interface SyncStateStore {
 }
 
 /**
+ * A record's state written and its lease (record-lease.ts) given back in one request, where the store
+ * keeps a record's lease on its state: `released` is false when `holder` no longer held it (expired and
+ * taken by another), the state being written all the same.
+ */
+export interface StateWithLease {
+  putStateReleasing(
+    state: Omit<RecordState, 'updatedAt'>,
+    lease: { name: string; holder: string },
+  ): Promise<{ state: RecordState; released: boolean }>;
+}
+
+/**
  * A record's state and its link (looked up from the record's own side, as findBySource(ref.system,
  * ref.kind, ref.id)), read together: one request where the store can.
  */

@@ -2,6 +2,9 @@
 // concurrent first syncs cannot both create the record on the other side. A held lease is a transient
 // error (the message is retried later, by which time the other worker has finished) carrying the lease's
 // remaining time (code LEASE_HELD, retryAfterMs), so a worker can wait it out instead of retrying sooner.
+// The work may give the lease back itself with its last state write (RecordLease.givenBack: the
+// DynamoDB store keeps a record's lease on its state item, StateWithLease); otherwise it is released
+// once the work ends, as it is when the work fails.
 import { randomUUID } from 'node:crypto';
 import { type SyncError, TransientError } from '../errors.ts';
 import { type RecordRef, refKey } from './model.ts';
@@ -12,10 +15,18 @@ const recordLeaseSeconds = 120;
 /** The code of the transient error "another worker holds this record's lease". */
 export const leaseHeldCode = 'LEASE_HELD';
 
+/** The lease a record's work runs under. */
+export interface RecordLease {
+  readonly name: string;
+  readonly holder: string;
+  /** The work's last state write gave the lease back: it is not released again. */
+  givenBack(): void;
+}
+
 export async function withRecordLease<T>(
   leases: LeaseStore,
   ref: RecordRef,
-  work: () => Promise<T>,
+  work: (lease: RecordLease) => Promise<T>,
   onFailure: (error: SyncError) => Promise<void>,
 ): Promise<T> {
   const lease = `record:${refKey(ref)}`;
@@ -29,12 +40,19 @@ export async function withRecordLease<T>(
       { source: 'apsync', code: leaseHeldCode, retryAfterMs: Math.max(1, waitSeconds) * 1000 },
     );
   }
+  let given = false;
   try {
-    return await work();
+    return await work({
+      name: lease,
+      holder,
+      givenBack: () => {
+        given = true;
+      },
+    });
   } catch (error) {
     await onFailure(error as SyncError);
     throw error;
   } finally {
-    await leases.releaseLease(lease, holder);
+    if (!given) await leases.releaseLease(lease, holder);
   }
 }

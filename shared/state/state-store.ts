@@ -4,7 +4,10 @@
 // conditional update, or unconditional puts of several items in one BatchWriteItem (a record's audit
 // entries, a link's two directions), ordered so that a crash between two writes leaves a state the next attempt
 // repairs — except a settings change: its configuration items are written in one transaction, under
-// the optimistic version of a guard item (putConfigsAtVersion). Built by shared/config/runtime-parts.ts, the CLI and the tests.
+// the optimistic version of a guard item (putConfigsAtVersion). A record's lease (`record:<ref>`,
+// record-lease.ts) lives on the record's state item, so the outcome's state write can give it back in
+// the same request (putStateReleasing); a state write keeps a lease it does not give back. Built by
+// shared/config/runtime-parts.ts, the CLI and the tests.
 import {
   ConditionalCheckFailedException,
   type DynamoDBClient,
@@ -25,7 +28,7 @@ import {
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { classifyAwsError } from '../aws/sdk-errors.ts';
-import { TransientError } from '../errors.ts';
+import { BugError, TransientError } from '../errors.ts';
 import {
   type AuditEntry,
   type RecordKind,
@@ -49,6 +52,7 @@ import type {
   RequestWindow,
   RequestWindowStore,
   StateActivity,
+  StateWithLease,
   SyncStateStore,
   VersionedConfigStore,
   WatermarkStore,
@@ -75,7 +79,8 @@ export class DynamoStateStore
     MessageFailureLog,
     RecordReads,
     RecordWrites,
-    LinkReads
+    LinkReads,
+    StateWithLease
 {
   private readonly doc: DynamoDBDocumentClient;
   private readonly table: string;
@@ -174,7 +179,7 @@ export class DynamoStateStore
     const state = found(stateKey);
     const link = found(ownLink);
     return {
-      state: state === undefined ? undefined : toState(state),
+      state: toState(state),
       link: link === undefined ? undefined : toLink(ref.kind, link),
     };
   }
@@ -188,28 +193,46 @@ export class DynamoStateStore
     return answer.Item === undefined ? undefined : toState(answer.Item);
   }
 
+  /**
+   * The record's state, replacing the one it had; its lease (on the same item) stays as it is, so the
+   * write is an update of the state's attributes: those the state has are set, the others removed.
+   */
   async putState(state: Omit<RecordState, 'updatedAt'>): Promise<RecordState> {
     const full: RecordState = { ...state, updatedAt: this.now().toISOString() };
-    await this.run(() =>
-      this.doc.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: {
-            pk: `REC#${refKey(state.ref)}`,
-            sk: 'STATE',
-            gsi1pk: `STATE#${state.ref.kind}#${state.status}`,
-            gsi1sk: `${full.updatedAt}#${refKey(state.ref)}`,
-            ...full,
-          },
-        }),
-      ),
-    );
+    await this.run(() => this.doc.send(new UpdateCommand({ TableName: this.table, ...stateUpdate(full) })));
     return full;
+  }
+
+  /**
+   * putState that also gives back the record's lease (`lease.name`, record-lease.ts) held by
+   * `lease.holder`, in the same request. A lease no longer held by `holder` (it expired and another took
+   * it) is left as it is and the state written all the same, as putState would: `released` says which.
+   */
+  async putStateReleasing(
+    state: Omit<RecordState, 'updatedAt'>,
+    lease: { name: string; holder: string },
+  ): Promise<{ state: RecordState; released: boolean }> {
+    const key = stateLeaseKey(lease.name);
+    if (key === undefined || key.pk !== `REC#${refKey(state.ref)}`) {
+      throw new BugError(`state store: lease ${lease.name} is not the lease of ${refKey(state.ref)}`);
+    }
+    const full: RecordState = { ...state, updatedAt: this.now().toISOString() };
+    const released = await this.updateIf(
+      stateUpdate(full, {
+        remove: [leaseHolderAttribute, leaseUntilAttribute],
+        condition: `${leaseHolderAttribute} = :leaseHolder`,
+        values: { ':leaseHolder': lease.holder },
+      }),
+    );
+    if (!released) {
+      await this.run(() => this.doc.send(new UpdateCommand({ TableName: this.table, ...stateUpdate(full) })));
+    }
+    return { state: full, released };
   }
 
   async listByStatus(kind: RecordKind, status: SyncStatus, limit = 1000): Promise<RecordState[]> {
     const items = await this.queryAll(byState(kind, status), { maxItems: limit, pageSize: 500 });
-    return items.map(toState);
+    return items.flatMap((item) => toState(item) ?? []);
   }
 
   /** How many records of a kind are in a status (`apsync status`); a COUNT query on the byState index. */
@@ -304,8 +327,23 @@ export class DynamoStateStore
     });
   }
 
+  // Leases: a record's (`record:<ref>`) on its state item, as leaseHolder and leaseUntil (see above);
+  // any other in its own item (`LEASE#<name>`), as holder and leaseUntil.
   async acquireLease(name: string, holder: string, ttlSeconds: number): Promise<boolean> {
     const nowSeconds = Math.floor(this.now().getTime() / 1000);
+    const onState = stateLeaseKey(name);
+    if (onState !== undefined) {
+      return this.updateIf({
+        Key: onState,
+        UpdateExpression: `SET ${leaseHolderAttribute} = :holder, ${leaseUntilAttribute} = :until`,
+        ConditionExpression: `attribute_not_exists(${leaseUntilAttribute}) OR ${leaseUntilAttribute} < :now OR ${leaseHolderAttribute} = :holder`,
+        ExpressionAttributeValues: {
+          ':now': nowSeconds,
+          ':holder': holder,
+          ':until': nowSeconds + ttlSeconds,
+        },
+      });
+    }
     return this.writeIf(() =>
       this.doc.send(
         new PutCommand({
@@ -324,17 +362,28 @@ export class DynamoStateStore
       this.doc.send(
         new GetCommand({
           TableName: this.table,
-          Key: { pk: `LEASE#${name}`, sk: 'LEASE' },
+          Key: stateLeaseKey(name) ?? { pk: `LEASE#${name}`, sk: 'LEASE' },
+          ProjectionExpression: leaseUntilAttribute,
           ConsistentRead: true,
         }),
       ),
     );
-    const until = (answer.Item?.leaseUntil as number | undefined) ?? 0;
+    const until = (answer.Item?.[leaseUntilAttribute] as number | undefined) ?? 0;
     // acquireLease takes it once leaseUntil < now.
     return Math.max(0, until + 1 - nowSeconds);
   }
 
   async releaseLease(name: string, holder: string): Promise<void> {
+    const onState = stateLeaseKey(name);
+    if (onState !== undefined) {
+      await this.updateIf({
+        Key: onState,
+        UpdateExpression: `REMOVE ${leaseHolderAttribute}, ${leaseUntilAttribute}`,
+        ConditionExpression: `${leaseHolderAttribute} = :holder`,
+        ExpressionAttributeValues: { ':holder': holder },
+      });
+      return;
+    }
     await this.updateIf({
       Key: { pk: `LEASE#${name}`, sk: 'LEASE' },
       UpdateExpression: 'SET leaseUntil = :zero',
@@ -687,10 +736,94 @@ function toLink(kind: RecordKind, item: Record<string, unknown>): RecordLink {
   return { netsuiteId, procurifyId, kind, origin, linkedAt };
 }
 
-function toState(item: Record<string, unknown>): RecordState {
-  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, ...state } = item;
+/** A state item as the record's state, without its index keys and lease; undefined for a lease alone. */
+function toState(item: Record<string, unknown> | undefined): RecordState | undefined {
+  if (item === undefined || item.status === undefined) return undefined;
+  const {
+    pk: _pk,
+    sk: _sk,
+    gsi1pk: _g1,
+    gsi1sk: _g2,
+    [leaseHolderAttribute]: _holder,
+    [leaseUntilAttribute]: _until,
+    ...state
+  } = item;
   return state as unknown as RecordState;
 }
+
+/**
+ * The update that makes a record's state item hold `full` and its byState index keys: the state's
+ * attributes set, the others of stateAttributes removed, anything else (its lease) left as it is unless
+ * `also` removes it, under `also`'s condition.
+ */
+function stateUpdate(
+  full: RecordState,
+  also: { remove: string[]; condition: string; values: Record<string, unknown> } | undefined = undefined,
+): Omit<UpdateCommandInput, 'TableName'> {
+  const item: Record<string, unknown> = {
+    gsi1pk: `STATE#${full.ref.kind}#${full.status}`,
+    gsi1sk: `${full.updatedAt}#${refKey(full.ref)}`,
+    ...full,
+  };
+  const set: string[] = [];
+  const removed: string[] = [...(also?.remove ?? [])];
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = { ...also?.values };
+  stateAttributes.forEach((attribute, index) => {
+    names[`#s${index}`] = attribute;
+    if (item[attribute] === undefined) removed.push(`#s${index}`);
+    else {
+      set.push(`#s${index} = :s${index}`);
+      values[`:s${index}`] = item[attribute];
+    }
+  });
+  return {
+    Key: { pk: `REC#${refKey(full.ref)}`, sk: 'STATE' },
+    UpdateExpression: `SET ${set.join(', ')}${removed.length === 0 ? '' : ` REMOVE ${removed.join(', ')}`}`,
+    ...(also === undefined ? {} : { ConditionExpression: also.condition }),
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: values,
+  };
+}
+
+/** The attributes of a record's lease on its state item (acquireLease). */
+const leaseHolderAttribute = 'leaseHolder';
+const leaseUntilAttribute = 'leaseUntil';
+
+/** The prefix of a record's lease name (record-lease.ts: `record:${refKey(ref)}`). */
+const recordLeasePrefix = 'record:';
+
+/** The state item that holds a record's lease; undefined for a lease of anything else. */
+function stateLeaseKey(name: string): { pk: string; sk: string } | undefined {
+  return name.startsWith(recordLeasePrefix)
+    ? { pk: `REC#${name.slice(recordLeasePrefix.length)}`, sk: 'STATE' }
+    : undefined;
+}
+
+/**
+ * Every attribute a state item holds besides its key and lease: a RecordState's fields and the byState
+ * index keys. putState sets those the state has and removes the others (the type check below fails when
+ * RecordState gains a field this list lacks).
+ */
+const stateAttributes = [
+  'gsi1pk',
+  'gsi1sk',
+  'ref',
+  'status',
+  'message',
+  'errorClass',
+  'contentHash',
+  'sourceModified',
+  'waitingFor',
+  'attachments',
+  'excluded',
+  'selected',
+  'updatedAt',
+] as const;
+const everyStateField: Exclude<keyof RecordState, (typeof stateAttributes)[number]> extends never
+  ? true
+  : never = true;
+void everyStateField;
 
 function toRequestWindow(item: Record<string, unknown>): RequestWindow {
   const { key, requestedAt, windowUntil, status, messageId, requestedBy } = item as unknown as RequestWindow;

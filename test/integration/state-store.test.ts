@@ -1,6 +1,6 @@
 // The DynamoDB state store against the DynamoDB emulator: links both ways, state listing by status,
-// audit order, queries over several pages, watermarks that only move forward, leases that exclude,
-// configuration.
+// audit order, queries over several pages, watermarks that only move forward, leases that exclude
+// (a record's on its state item, given back by its state write), configuration.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AwsEmulators, startAwsEmulators } from '../../infra/local/aws/index.ts';
@@ -238,6 +238,71 @@ describe('DynamoStateStore', () => {
     expect(await store.acquireLease('netsuite-poll', 'run-b', 60)).toBe(true);
     clock = new Date(clock.getTime() + 61_000);
     expect(await store.acquireLease('netsuite-poll', 'run-c', 60)).toBe(true);
+  });
+
+  it("keeps a record's lease on its state item: state writes keep it, the outcome's write gives it back", async () => {
+    const ref: RecordRef = { system: 'netsuite', kind: 'vendor', id: '501' };
+    const lease = 'record:netsuite#vendor#501';
+    expect(await store.acquireLease(lease, 'worker-a', 120)).toBe(true);
+    // A lease alone is no state.
+    expect(await store.getState(ref)).toBeUndefined();
+    expect((await store.stateAndLink(ref)).state).toBeUndefined();
+    expect(await store.listByStatus('vendor', 'synced')).not.toContainEqual(expect.objectContaining({ ref }));
+    expect(await store.acquireLease(lease, 'worker-b', 120)).toBe(false);
+    expect(await store.leaseWaitSeconds(lease)).toBe(121);
+    // A state written meanwhile (an operator's, another flow's) keeps the lease; its fields are replaced.
+    await store.putState({ ref, status: 'review', message: 'needs a look', waitingFor: ['x'] });
+    expect(await store.acquireLease(lease, 'worker-b', 120)).toBe(false);
+    expect(await store.getState(ref)).toEqual({
+      ref,
+      status: 'review',
+      message: 'needs a look',
+      waitingFor: ['x'],
+      updatedAt: clock.toISOString(),
+    });
+    // Not the holder: the state is written, the lease stays with worker-a.
+    expect(
+      (
+        await store.putStateReleasing(
+          { ref, status: 'failed', message: 'late' },
+          { name: lease, holder: 'worker-b' },
+        )
+      ).released,
+    ).toBe(false);
+    expect(await store.getState(ref)).toMatchObject({ status: 'failed', message: 'late' });
+    expect(await store.acquireLease(lease, 'worker-b', 120)).toBe(false);
+    const written = await store.putStateReleasing(
+      { ref, status: 'synced', contentHash: 'h1' },
+      { name: lease, holder: 'worker-a' },
+    );
+    expect(written.released).toBe(true);
+    // The fields the new state lacks are gone; the lease is free.
+    expect(await store.getState(ref)).toEqual({
+      ref,
+      status: 'synced',
+      contentHash: 'h1',
+      updatedAt: clock.toISOString(),
+    });
+    expect(await store.listByStatus('vendor', 'synced')).toContainEqual(expect.objectContaining({ ref }));
+    expect(await store.listByStatus('vendor', 'failed')).not.toContainEqual(expect.objectContaining({ ref }));
+    expect(await store.leaseWaitSeconds(lease)).toBe(0);
+    expect(await store.acquireLease(lease, 'worker-b', 120)).toBe(true);
+    // Taking the lease leaves the state as it was; releasing it too.
+    expect(await store.getState(ref)).toMatchObject({ status: 'synced', contentHash: 'h1' });
+    await store.releaseLease(lease, 'worker-a'); // not the holder: no effect
+    expect(await store.acquireLease(lease, 'worker-c', 120)).toBe(false);
+    await store.releaseLease(lease, 'worker-b');
+    expect(await store.getState(ref)).toMatchObject({ status: 'synced', contentHash: 'h1' });
+    // An expired lease is taken by another holder.
+    expect(await store.acquireLease(lease, 'worker-c', 60)).toBe(true);
+    clock = new Date(clock.getTime() + 61_000);
+    expect(await store.acquireLease(lease, 'worker-d', 60)).toBe(true);
+    await expect(
+      store.putStateReleasing(
+        { ref: { ...ref, id: '502' }, status: 'synced' },
+        { name: lease, holder: 'worker-d' },
+      ),
+    ).rejects.toThrow(/is not the lease of/);
   });
 
   it('stores configuration values', async () => {

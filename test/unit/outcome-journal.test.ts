@@ -1,7 +1,8 @@
 // The outcome journal's one rule (shared/state/outcome-journal.ts), over a small store that keeps
 // states and audit trails in maps: audit before state, marks and source version kept, failures keep
 // what the last success remembered, refusals journaled once, a final `synced` state kept, store errors
-// propagated, deferred entries written with the next outcome's in one request.
+// propagated, deferred entries written with the next outcome's in one request, a record lease given
+// back by the outcome's state write where the store can.
 import { describe, expect, it } from 'vitest';
 import { DataError, TransientError } from '../../shared/errors.ts';
 import { type AuditEntry, type RecordRef, type RecordState, refKey } from '../../shared/state/model.ts';
@@ -259,5 +260,52 @@ describe('outcome journal', () => {
     const journal = new OutcomeJournal(store, ref);
     await expect(journal.failure(new DataError('bad amount'))).rejects.toThrow('state table unavailable');
     await expect(journal.outcome('synced')).rejects.toThrow('state table unavailable');
+  });
+
+  it("gives the record lease back with the next outcome's state where the store can, once", async () => {
+    class LeaseStore extends MapStore {
+      holder: string | undefined = 'worker-a';
+      async putStateReleasing(
+        state: Omit<RecordState, 'updatedAt'>,
+        lease: { name: string; holder: string },
+      ): Promise<{ state: RecordState; released: boolean }> {
+        const stored = await this.putState(state);
+        const released = this.holder === lease.holder;
+        if (released) this.holder = undefined;
+        this.calls.push(`released:${released}`);
+        return { state: stored, released };
+      }
+    }
+    const lease = (holder: string) => {
+      const given: string[] = [];
+      return { lease: { name: `record:${refKey(ref)}`, holder, givenBack: () => given.push(holder) }, given };
+    };
+    const store = new LeaseStore();
+    const journal = new OutcomeJournal(store, ref);
+    const held = lease('worker-a');
+    journal.giveBackWith(held.lease);
+    await journal.outcome('synced', { contentHash: 'h' }, { step: 'written' });
+    expect(store.calls).toEqual(['audit:written', 'put:synced', 'released:true']);
+    expect(held.given).toEqual(['worker-a']);
+    // Only the next outcome: a later one writes its state alone.
+    await journal.outcome('review', { message: 'again' });
+    expect(store.calls.at(-1)).toBe('put:review');
+
+    // A lease another holder took meanwhile: the state is written, the lease not given back.
+    store.holder = 'worker-b';
+    const lost = lease('worker-a');
+    journal.giveBackWith(lost.lease);
+    await journal.outcome('failed', { message: 'late' });
+    expect(store.calls.slice(-2)).toEqual(['put:failed', 'released:false']);
+    expect(lost.given).toEqual([]);
+
+    // A store that cannot: the state alone, the holder releases the lease itself.
+    const plain = new MapStore();
+    const other = lease('worker-c');
+    const plainJournal = new OutcomeJournal(plain, ref);
+    plainJournal.giveBackWith(other.lease);
+    await plainJournal.outcome('synced');
+    expect(plain.calls).toEqual(['put:synced']);
+    expect(other.given).toEqual([]);
   });
 });
