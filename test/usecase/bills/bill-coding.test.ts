@@ -167,6 +167,7 @@ describe('bill coding: currency and terms', () => {
   it('writes a bill without terms, dates or invoice number with none of them', async () => {
     const decision = await decide({
       payment_terms: '  ',
+      note: null,
       invoice_date: null,
       due_date: null,
       invoice_number: null,
@@ -176,6 +177,7 @@ describe('bill coding: currency and terms', () => {
     expect(body).not.toHaveProperty('tranDate');
     expect(body).not.toHaveProperty('dueDate');
     expect(body).not.toHaveProperty('tranId');
+    expect(body.memo).toBe('Procurify bill 42');
   });
 
   it('writes whole amounts in a currency without decimals, and parks a total it cannot hold', async () => {

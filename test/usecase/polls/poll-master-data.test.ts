@@ -156,6 +156,29 @@ describe('pollMasterData', () => {
     expect(next.summary.caughtUpTo).toBe('2026-11-02T09:01:00Z');
   });
 
+  it('records a read failing with an unclassified error as a bug, naming the record type', async () => {
+    records.put('vendor', '1', minutesAgo(3));
+    records.faults.failNext('changedSince', new Error('socket hang up'));
+    const { errors, summary } = await pollMasterData(deps());
+    expect(errors.map((error) => [error.errorClass, error.message])).toEqual([
+      ['bug', expect.stringContaining('socket hang up')],
+    ]);
+    expect(errors[0]).toBeInstanceOf(BugError);
+    expect(summary.recordTypes.vendor?.error?.errorClass).toBe('bug');
+    expect(await state.getWatermark('netsuite-poll:vendor')).toBeUndefined();
+  });
+
+  it('refuses to poll from a stored watermark that is not one, naming it, and leaves it as it is', async () => {
+    records.put('vendor', '1', minutesAgo(3));
+    await state.advanceWatermark('netsuite-poll:vendor', 'yesterday');
+    const { errors } = await pollMasterData(deps());
+    expect(errors.map((error) => error.message)).toEqual([
+      expect.stringContaining('watermark netsuite-poll:vendor is "yesterday", not'),
+    ]);
+    expect(queued()).toEqual([]);
+    expect(await state.getWatermark('netsuite-poll:vendor')).toBe('yesterday');
+  });
+
   it('reports the last complete run as caught up when a later one fails', async () => {
     await pollMasterData(deps());
     clock.advance(60);
@@ -177,6 +200,9 @@ describe('pollMasterData', () => {
   it('refuses options it cannot run with, naming them', async () => {
     await expect(pollMasterData(deps(), { overlapMinutes: -1 })).rejects.toThrow(DataError);
     await expect(pollMasterData(deps(), { batchSize: 0 })).rejects.toThrow(BugError);
+    await expect(pollMasterData(deps(), { leaseSeconds: 0 })).rejects.toThrow(
+      'the poll lease must be a positive number of seconds, got 0',
+    );
     await expect(pollMasterData(deps(), { accountTimeZone: 'PST' })).rejects.toThrow(/PST/);
   });
 });
