@@ -96,8 +96,10 @@ describe('concurrency governance', () => {
     });
   });
 
-  it('counts injected latency as in-flight time: limit 2, 5 requests of 500 ms at once -> exactly 3 rejected', async () => {
-    sandbox.faults.set('GET /services/rest/record/v1/account', { latency: { baseMs: 500 } });
+  it('counts injected latency as in-flight time: limit 2, 5 requests of 2 s at once -> exactly 3 rejected', async () => {
+    // All five must arrive while the first two are held: 2 s, not 500 ms, so that a busy machine's
+    // stalls between the arrivals do not let a late one in after an early one ended.
+    sandbox.faults.set('GET /services/rest/record/v1/account', { latency: { baseMs: 2_000 } });
     const statuses = await Promise.all(
       Array.from({ length: 5 }, () => access.record('GET', 'account').then((r) => r.status)),
     );
@@ -167,12 +169,17 @@ describe('faults', () => {
     await expect(access.record('GET', 'account')).rejects.toThrow();
     sandbox.faults.set('GET /services/rest/record/v1/account', { rateTimeout: 1 });
     const token = await access.accessToken();
-    await expect(
-      fetch(`${sandbox.url}/services/rest/record/v1/account`, {
-        headers: { authorization: `Bearer ${token}` },
-        signal: AbortSignal.timeout(200),
-      }),
-    ).rejects.toThrow();
+    // The client gives up once the sandbox holds the request (a fixed timeout could fire, on a busy
+    // machine, before the request even arrived: nothing would be held, nor logged as a timeout).
+    const giveUp = new AbortController();
+    const held = fetch(`${sandbox.url}/services/rest/record/v1/account`, {
+      headers: { authorization: `Bearer ${token}` },
+      signal: giveUp.signal,
+    });
+    held.catch(() => undefined);
+    await until(() => sandbox.stats().inFlight === 1, 'the request held');
+    giveUp.abort();
+    await expect(held).rejects.toThrow();
     await until(() => sandbox.stats().inFlight === 0, 'the held request to end');
     const entries = sandbox
       .requestLog()
