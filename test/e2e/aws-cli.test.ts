@@ -76,7 +76,8 @@ beforeAll(async () => {
       return output.includes('apsync ready') || undefined;
     },
     'apsync ready',
-    60_000,
+    // Start-up is several times slower while a full suite runs alongside (test/e2e/local-mode.test.ts).
+    120_000,
   );
   manifest = localManifestSchema.parse(JSON.parse(await readFile(manifestPath(dataDir), 'utf8')));
 });

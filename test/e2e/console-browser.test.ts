@@ -31,6 +31,16 @@ const shoot = async (page: Page, name: string): Promise<void> => {
   await page.screenshot({ path: resolve(root, screenshots, `${name}.png`) });
 };
 const node = join(root, 'node_modules/.bin/node');
+/**
+ * expect.poll gives up after 1 s by default, and one answer from the browser can take longer than that on
+ * a busy machine: the same bound as waitFor's (the page already shows the state; this only bounds failing).
+ */
+const browserWait = { timeout: 20_000 };
+/**
+ * A bill's sync through local mode's bill worker (its thread may start cold) seen through page loads: 20 s
+ * was not enough at load 24 (the parked bill not yet on the failures page); the bound of a failing run only.
+ */
+const workerWait = 60_000;
 const run = promisify(execFile);
 
 let dataDir: string;
@@ -61,7 +71,9 @@ beforeAll(async () => {
       return output.includes('apsync ready') || undefined;
     },
     'apsync ready',
-    60_000,
+    // As test/e2e/local-mode.test.ts allows: the first start seeds the demo company (~15 s on an idle
+    // 2-core machine, several times that while a full suite runs alongside).
+    120_000,
   );
   manifest = localManifestSchema.parse(JSON.parse(await readFile(manifestPath(dataDir), 'utf8')));
   // Root (CI containers) needs --no-sandbox; the browser only ever opens the loopback console.
@@ -111,7 +123,7 @@ describe.skipIf(!haveBrowser)('operator console in Chromium', () => {
     const pf = manifest.sandboxes.procurify!.adminUrl;
     const page = await browser!.newPage();
     await page.goto(url);
-    await expect.poll(() => page.url()).toContain('/login');
+    await expect.poll(() => page.url(), browserWait).toContain('/login');
     await page.getByLabel('Access token').fill(token);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: 'Overview' }).waitFor();
@@ -127,11 +139,15 @@ describe.skipIf(!haveBrowser)('operator console in Chromium', () => {
     });
 
     const row = page.getByRole('row').filter({ hasText: `bill:${bill}` });
-    await waitFor(async () => {
-      await page.goto(new URL('failures?kind=bill', url).toString());
-      return (await row.count()) > 0 || undefined;
-    }, 'the parked bill on the failures page');
-    await expect.poll(() => row.textContent()).toMatch(/inactive/);
+    await waitFor(
+      async () => {
+        await page.goto(new URL('failures?kind=bill', url).toString());
+        return (await row.count()) > 0 || undefined;
+      },
+      'the parked bill on the failures page',
+      workerWait,
+    );
+    await expect.poll(() => row.textContent(), browserWait).toMatch(/inactive/);
     await shoot(page, 'failures');
 
     await admin(`${ns}/records/account/13`, 'PATCH', { isInactive: false });
@@ -142,11 +158,15 @@ describe.skipIf(!haveBrowser)('operator console in Chromium', () => {
     await page.getByRole('button', { name: 'Replay' }).click();
     await page.getByRole('status').filter({ hasText: 'on the bill queue again' }).waitFor();
 
-    await waitFor(async () => {
-      await page.reload();
-      return (await page.getByText('synced', { exact: true }).count()) > 0 || undefined;
-    }, 'the bill written after the replay');
-    await expect.poll(() => page.locator('ol.timeline').textContent()).toMatch(/written/);
+    await waitFor(
+      async () => {
+        await page.reload();
+        return (await page.getByText('synced', { exact: true }).count()) > 0 || undefined;
+      },
+      'the bill written after the replay',
+      workerWait,
+    );
+    await expect.poll(() => page.locator('ol.timeline').textContent(), browserWait).toMatch(/written/);
     await page.goto(url);
     await shoot(page, 'overview');
     const vendorBill = await fetch(`${ns}/records/vendorBill/eid:procurify-bill-${bill}`);

@@ -161,7 +161,9 @@ describe('local mode (npm start + apsync)', () => {
           (message) => message.record === 'vendor:102',
         ),
       'the notice in the dead-letter queue',
-      40_000,
+      // Six failed receives, each a worker invocation, polled through a CLI process per look: ~20 s on a
+      // busy machine (load 12); the deadline only bounds a notice that never gets there.
+      120_000,
       500,
     );
     expect(dead).toMatchObject({ queue: 'inbound', errorClass: 'transient', receiveCount: 6 });
@@ -193,11 +195,16 @@ describe('local mode (npm start + apsync)', () => {
       endpoint: manifest.aws.sqs,
       credentials: manifest.credentials,
     });
-    // Queued before the stop, visible only after it: it can only be processed by the next run.
+    // Queued before the stop, visible only after it: it can only be processed by the next run. The stop
+    // ends the workers' last long polls (1 s each, one worker after another) and their in-flight work,
+    // seconds on a busy machine: the delay leaves it ample time (checked below), and the restart itself
+    // takes about as long, so the wait for the message after it costs little.
+    const delaySeconds = 15;
+    const sentAt = Date.now();
     await sqs.send(
       new SendMessageCommand({
         QueueUrl: manifest.queues.inbound.url,
-        DelaySeconds: 4,
+        DelaySeconds: delaySeconds,
         MessageBody: JSON.stringify({
           kind: 'record-event',
           origin: 'webhook',
@@ -212,6 +219,9 @@ describe('local mode (npm start + apsync)', () => {
     );
     sqs.destroy();
     await stopLocalMode();
+    expect(Date.now() - sentAt, 'the stop ended before the message became visible').toBeLessThan(
+      delaySeconds * 1000,
+    );
     const stopped = localManifestSchema.parse(JSON.parse(await readFile(manifestPath(dataDir), 'utf8')));
     expect(stopped.state).toBe('stopped');
     const none = await cli(['status']);
@@ -231,13 +241,19 @@ describe('local mode (npm start + apsync)', () => {
     expect(manifest.aws).toEqual(stopped.aws);
     expect(manifest.sandboxes).toEqual(stopped.sandboxes);
     expect(manifest.services).toEqual(stopped.services);
-    const audit = await waitFor(async () => {
-      const trail = await cliJson(schemas.auditOutputSchema, ['audit', 'vendor:103']);
-      const received = trail.entries.findIndex((entry) => entry.facts?.eventId === 'evt-e2e-before-restart');
-      return received >= 0 && trail.entries.slice(received).some((entry) => entry.step === 'written')
-        ? trail
-        : undefined;
-    }, 'the message queued before the stop processed after the restart');
+    const audit = await waitFor(
+      async () => {
+        const trail = await cliJson(schemas.auditOutputSchema, ['audit', 'vendor:103']);
+        const received = trail.entries.findIndex(
+          (entry) => entry.facts?.eventId === 'evt-e2e-before-restart',
+        );
+        return received >= 0 && trail.entries.slice(received).some((entry) => entry.step === 'written')
+          ? trail
+          : undefined;
+      },
+      'the message queued before the stop processed after the restart',
+      60_000,
+    );
     // Received by the new process, not by the old one on its way out.
     const received = audit.entries.find((entry) => entry.facts?.eventId === 'evt-e2e-before-restart');
     expect(received!.at > restartedAt).toBe(true);
