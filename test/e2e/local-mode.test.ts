@@ -22,6 +22,12 @@ const node = join(root, 'node_modules/.bin/node');
 const apsync = join(root, 'infra/cli/bin/apsync.js');
 const run = promisify(execFile);
 
+/**
+ * A NetSuite change through local mode's own process (webhook, inbound worker, Procurify): seconds when
+ * idle, more than 20 s at load 25; the bound of a change that never arrives, not of a passing run.
+ */
+const syncWait = 60_000;
+
 let dataDir: string;
 let server: { child: ChildProcess; output: () => string; exited: Promise<number | null> } | undefined;
 let manifest: LocalManifest;
@@ -140,6 +146,7 @@ describe('local mode (npm start + apsync)', () => {
     await waitFor(
       async () => (await procurifyVendor('101'))?.name === 'E2E Renamed Supplies',
       'the vendor renamed in Procurify',
+      syncWait,
     );
 
     await cliJson(schemas.modeSetOutputSchema, ['mode', 'set', 'pull']);
@@ -179,6 +186,7 @@ describe('local mode (npm start + apsync)', () => {
     await waitFor(
       async () => (await procurifyVendor('102'))?.name === 'E2E Throttled Trading',
       'the redriven notice synced',
+      syncWait,
     );
     expect((await cliJson(schemas.dlqListOutputSchema, ['dlq', 'list'])).messages).toEqual([]);
   });
