@@ -527,6 +527,20 @@ describe('payments: the preview renders the decision the payment-push worker app
     expect(netsuite.writes).toEqual([]);
   });
 
+  it('a payment the worker puts on the review list is previewed for review, naming what to check', async () => {
+    procurify.applications.set(55, {
+      applications: [{ billUuid: 'b-1', billId: 1, vendorId: 7, currency: 'USD', amount: '100.00' }],
+      appliedTotal: '100.00',
+      complete: false,
+    });
+    const reviewed = await decide(payment());
+    expect(reviewed).toMatchObject({ outcome: 'review', target: null, payload: null });
+    expect(reviewed.reason).toContain(
+      "Procurify shows where only 100.00 of payment 55's 150.25 USD went (1 bill(s))",
+    );
+    expect(netsuite.writes).toEqual([]);
+  });
+
   it('a payment linked by the initial load is previewed as skipped', async () => {
     await state.link({ kind: 'payment', procurifyId: '55', netsuiteId: '900', origin: 'matched' });
     const skipped = await decide(payment());

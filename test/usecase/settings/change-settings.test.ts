@@ -152,7 +152,7 @@ describe('changeSettings: refusals', () => {
           'netsuite.subsidiaries': ['1', '7', '9'],
           'netsuite.syncFlagField': 'custentity_missing',
           'procurify.departmentLocationId': 5,
-          'procurify.departmentLocations': { '2': 4, '8': 3 },
+          'procurify.departmentLocations': { '2': 4, '8': 3, '1': 6 },
         },
         deps(),
         ana,
@@ -164,6 +164,7 @@ describe('changeSettings: refusals', () => {
         'netsuite.subsidiaries: subsidiary 9 is inactive in NetSuite; ' +
         "netsuite.syncFlagField: NetSuite's vendor record has no field custentity_missing; " +
         'procurify.departmentLocationId: location 5 does not exist in Procurify; ' +
+        'procurify.departmentLocations: location 6 (for subsidiary 1) does not exist in Procurify; ' +
         'procurify.departmentLocations: location 4 (for subsidiary 2) is inactive in Procurify; ' +
         'procurify.departmentLocations: subsidiary 8 does not exist in NetSuite',
     );
@@ -284,6 +285,12 @@ describe('changeSettings: stored', () => {
     expect(await scheduleEnabled(state, 'reconcile')).toBe(false);
     expect(await scheduleEnabled(state, 'netsuitePoll', undefined)).toBe(true);
     expect(await scheduleEnabled(state, 'netsuitePoll', false)).toBe(false);
+    // A store nobody has stored settings in: the deployment's value, else on.
+    const fresh = new InMemoryStateStore(clock.now);
+    expect([
+      await scheduleEnabled(fresh, 'reconcile'),
+      await scheduleEnabled(fresh, 'reconcile', false),
+    ]).toEqual([true, false]);
   });
 
   it('the payment mode is stored and audited; the history keeps the newest first', async () => {
@@ -346,6 +353,8 @@ describe('changeSettings: stored', () => {
     // bills.mode set to none is its default: giving none again changes nothing.
     const again = await changeSettings({ 'bills.mode': null }, deps(), ana);
     expect(again.unchanged).toEqual(['bills.mode']);
+    // A bill setting without a default, never set, given as none: nothing changes either.
+    expect((await changeSettings({ 'bills.tax': null }, deps(), ana)).unchanged).toEqual(['bills.tax']);
     const [mode] = await readSettingValues(state, deployment, ['bills.mode']);
     expect(mode).toMatchObject({ value: 'auto', source: 'default' });
   });
