@@ -227,9 +227,9 @@ export function withInitialBillSettings<S extends Pick<ConfigStore, 'getConfig'>
 export async function scheduleEnabled(
   store: Pick<ConfigStore, 'getConfig'>,
   schedule: string,
-  initial: boolean | undefined = true,
+  initial = true,
 ): Promise<boolean> {
   const stored = (await store.getConfig<StoredSettings>(settingsConfigName)) ?? {};
   const own = stored[`schedules.${schedule}`];
-  return own === undefined ? (initial ?? true) : own.value === true;
+  return own === undefined ? initial : own.value === true;
 }
