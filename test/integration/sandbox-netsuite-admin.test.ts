@@ -16,6 +16,7 @@ import {
   recordEventNoticeSchema,
   startNetSuiteSandbox,
 } from '../../infra/sandboxes/netsuite/index.ts';
+import { waitFor } from '../support/wait.ts';
 
 const SECRET = `whsec_${Buffer.from('sandbox-webhook-secret-of-32-bytes!').toString('base64')}`;
 
@@ -46,9 +47,8 @@ async function admin(method: string, path: string, body?: unknown): Promise<{ st
 }
 
 async function nextNotices(count: number): Promise<Received[]> {
-  for (let attempt = 0; attempt < 400 && received.length < count; attempt++) {
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
+  // waitFor's deadline bounds only a failing test (a fixed number of 5 ms turns was ~2 s).
+  await waitFor(() => received.length >= count || undefined, `${count} notice(s)`, 20_000, 5);
   expect(received).toHaveLength(count);
   const out = received;
   received = [];
@@ -148,9 +148,12 @@ describe('record changes as a NetSuite user, with signed notices', () => {
     const created = await admin('POST', '/records/department', { name: 'Undelivered' });
     expect(created.status).toBe(201);
     await nextNotices(2);
-    for (let attempt = 0; attempt < 200 && sandbox.stats().noticesFailed === before; attempt++) {
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
+    await waitFor(
+      () => sandbox.stats().noticesFailed > before || undefined,
+      'the failure counted',
+      20_000,
+      5,
+    );
     expect(sandbox.stats().noticesFailed).toBe(before + 1);
     const deliveries = (await admin('GET', '/notices')).body.deliveries as Array<{
       ok: boolean;

@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SandboxAccess } from '../../infra/sandboxes/netsuite/access.ts';
 import { type NetSuiteSandbox, startNetSuiteSandbox } from '../../infra/sandboxes/netsuite/index.ts';
 import { refusedOnPurpose } from '../support/contracts/policy.ts';
+import { waitFor } from '../support/wait.ts';
 
 let sandbox: NetSuiteSandbox;
 let access: SandboxAccess;
@@ -14,12 +15,9 @@ const errorCode = async (response: Response): Promise<string> =>
     'o:errorCode'
   ];
 
+/** Waits until the condition holds (waitFor's deadline bounds only a failing test). */
 async function until(condition: () => boolean, what: string): Promise<void> {
-  for (let attempt = 0; attempt < 500; attempt++) {
-    if (condition()) return;
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-  throw new Error(`timed out waiting for ${what}`);
+  await waitFor(() => condition() || undefined, what, 20_000, 5);
 }
 
 /** Starts `count` requests the fault plan holds open (they stay in flight until aborted). */
