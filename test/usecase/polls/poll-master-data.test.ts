@@ -179,6 +179,19 @@ describe('pollMasterData', () => {
     expect(await state.getWatermark('netsuite-poll:vendor')).toBe('yesterday');
   });
 
+  it('without a clock of its own, polls up to the time it runs', async () => {
+    const before = new Date();
+    records.put('vendor', '1', new Date(before.getTime() - 60_000));
+    const { now: _clock, ...withoutClock } = deps();
+    const { summary } = await pollMasterData(withoutClock);
+    const after = new Date().toISOString();
+    const receivedAt = queue.bodies()[0]?.receivedAt ?? '';
+    expect(receivedAt >= before.toISOString() && receivedAt <= after).toBe(true);
+    expect(summary.caughtUpTo !== undefined && summary.caughtUpTo >= before.toISOString().slice(0, 19)).toBe(
+      true,
+    );
+  });
+
   it('reports the last complete run as caught up when a later one fails', async () => {
     await pollMasterData(deps());
     clock.advance(60);
