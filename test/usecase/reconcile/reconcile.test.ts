@@ -444,6 +444,31 @@ describe('reconcile: bills, paid status and payments', () => {
     ]);
   });
 
+  it('replaces the link of a payment whose Vendor Payment was deleted with the one carrying its external id', async () => {
+    await world.state.link({ kind: 'payment', procurifyId: '55', netsuiteId: '900', origin: 'created' });
+    netsuite.paymentRows = [
+      {
+        id: '901',
+        externalId: 'procurify-pay-55',
+        entity: '101',
+        total: '-100.50',
+        voided: false,
+        lastModified: old,
+      },
+    ];
+    procurify.paymentRows = [{ id: '55', status: 'paid', amount: '100.50', currency: 'USD', updatedAt: old }];
+    const report = await reconcile(deps(), { areas: ['payment'], fix: true });
+    expect(report.discrepancies).toMatchObject([
+      {
+        area: 'payment',
+        kind: 'wrong-link',
+        action: 'relink',
+        repair: { status: 'done', detail: 'payment:55 now linked to NetSuite Vendor Payment 901 (was 900)' },
+      },
+    ]);
+    expect(await world.state.findBySource('procurify', 'payment', '55')).toMatchObject({ netsuiteId: '901' });
+  });
+
   it('reads everything by default, with the real time when no clock is given', async () => {
     const { now: _now, reports: _reports, ...rest } = deps();
     const report = await reconcile(rest);
