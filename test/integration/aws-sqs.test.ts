@@ -266,7 +266,9 @@ describe('local SQS', () => {
 
   it('delays messages (DelaySeconds) and long-polls until one arrives', async () => {
     const QueueUrl = await freshQueue();
-    await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'later', DelaySeconds: 1 }));
+    // Long enough that the two checks below come before it ends even on a busy machine (with 1 s, a
+    // stall of a second between the send and them would find the message visible already).
+    await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'later', DelaySeconds: 3 }));
     expect(await counts(QueueUrl)).toEqual({ visible: 0, inFlight: 0, delayed: 1 });
     expect(await receive(QueueUrl)).toEqual([]);
     // A long poll returns as soon as the delay is over (well before its 10 s wait).
