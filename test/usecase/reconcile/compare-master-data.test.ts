@@ -92,6 +92,21 @@ const pVendor = (id: number, externalId: string, name = `Vendor ${externalId}`, 
 });
 
 describe('compareVendors', () => {
+  it('takes an empty NetSuite value for an absent one, and a modification time that is no date as old', () => {
+    const emptyUrl: NetSuiteVendorRow = {
+      ...nsVendor('101'),
+      record: { ...nsVendor('101').record, url: '' },
+    };
+    const undated: NetSuiteVendorRow = { ...nsVendor('103'), lastModified: 'not a date' };
+    const found = compareVendors(
+      [emptyUrl, undated],
+      [pVendor(1, '101')],
+      context([link('vendor', '101', 1)]),
+    );
+    // 101: '' in NetSuite, none in Procurify — in sync. 103: unlinked and, with no date, past the grace period.
+    expect(brief(found)).toEqual([['not-linked', '103', null, null, 'resync', 'apsync']]);
+  });
+
   it('reports each way a vendor in scope can differ, and a linked vendor gone from NetSuite', () => {
     const found = compareVendors(
       [
