@@ -494,16 +494,19 @@ describe('local DynamoDB', () => {
       { persistenceStore, keyPrefix: 'inbound', config: idempotencyConfig('id') },
     );
     const first = work({ id: 'E-1' });
-    // Let the first call write its INPROGRESS record before the duplicate arrives.
-    for (let attempt = 0; attempt < 100; attempt += 1) {
-      const scan = await dynamodb.send(new ScanCommand({ TableName: aws.names.tables.idempotency }));
-      const record = scan.Items?.find((item) => item.id?.S?.startsWith('inbound#'));
-      if (record?.status?.S === 'INPROGRESS') {
-        expect(Number(record.in_progress_expiration?.N)).toBeGreaterThan(Date.now());
-        break;
-      }
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+    // Let the first call write its INPROGRESS record before the duplicate arrives (waited for: had the
+    // duplicate come first, it would run and wait on `running` itself).
+    const record = await waitFor(
+      async () => {
+        const scan = await dynamodb.send(new ScanCommand({ TableName: aws.names.tables.idempotency }));
+        const found = scan.Items?.find((item) => item.id?.S?.startsWith('inbound#'));
+        return found?.status?.S === 'INPROGRESS' ? found : undefined;
+      },
+      "the first call's INPROGRESS record",
+      20_000,
+      10,
+    );
+    expect(Number(record.in_progress_expiration?.N)).toBeGreaterThan(Date.now());
     await expect(work({ id: 'E-1' })).rejects.toBeInstanceOf(IdempotencyAlreadyInProgressError);
     release();
     await expect(first).resolves.toBe('E-1');
