@@ -63,11 +63,14 @@ function paymentPushWorker(deps: PaymentPushWorkerDependencies) {
     // batch's Procurify payments (one list request).
     processInParallel: true,
     prepareBatch: async (messages) => {
+      // The clients first, alone: a container's first call reads their secrets, which the calls after it
+      // then find cached (made together, each would read them).
+      const reads = await deps.facts();
       // A container's first token (a NetSuite request, under the permit) is asked for while the batch's
       // payments read Procurify and the state table, not after them; a failure here is met again, and
       // reported, by the request that needs the token.
       deps.netsuiteToken?.().catch(() => undefined);
-      const [reads, push] = await Promise.all([deps.facts(), deps.push()]);
+      const push = await deps.push();
       return {
         facts: gatherPaymentFacts(reads, messages.length),
         payments: readPaymentsTogether(
