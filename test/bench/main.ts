@@ -130,7 +130,8 @@ function plan(quick: boolean): Step[] {
         `${invocations === limit ? '' : `, ${invocations} concurrent invocations sharing them`}; rate = NetSuite ` +
         `requests (token included) / wall (enqueue → last payment synced), against C/L; baseline = the raw client's ` +
         "concurrent GET loop at the same C and L, same run; product CPU per payment = the worker threads' CPU time " +
-        '/ payments. The full 2,000-payment figure is recorded separately.',
+        "/ payments (each instance's first invocation shown apart); NetSuite requests in flight per second of the " +
+        "wall from the sandbox's request log. The full 2,000-payment figure is recorded separately.",
       timeoutMs: 10 * 60_000,
     })),
     {
