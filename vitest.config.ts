@@ -16,7 +16,12 @@ export default defineConfig({
       // they call (bill, payment, paid-bill, master-data, digest, reconcile): no I/O, seconds.
       // No test keeps state between files, so they share one module graph (isolate: false): seconds, not tens.
       {
-        test: { name: 'usecase', include: ['test/usecase/**/*.test.ts'], isolate: false, testTimeout: 5_000 },
+        test: {
+          name: 'usecase',
+          include: ['test/usecase/**/*.test.ts'],
+          isolate: false,
+          testTimeout: 10_000,
+        },
       },
       {
         test: {

@@ -224,10 +224,20 @@ const hasAmount = (value: string | null | undefined): boolean =>
 /** `"8.87500000"` → `8.875`, `"5"` → `5` (a rate as people write it). */
 const percent = (value: string): string => formatUnits(toUnits(value, 'tax %')).replace(/\.?0+$/, '');
 
+const rateOf = (line: ApBillLine): string =>
+  line.taxPercentage === null ? '' : ` ${percent(line.taxPercentage)}%`;
+
+/** The line's tax as Procurify names it, else "Tax" with its rate (the key of the tax accounts). */
 const taxNameOf = (line: ApBillLine): string => {
   const name = line.taxName?.trim();
-  if (name !== undefined && name !== '') return name;
-  return line.taxPercentage === null ? 'Tax' : `Tax ${percent(line.taxPercentage)}%`;
+  return name !== undefined && name !== '' ? name : `Tax${rateOf(line)}`;
+};
+
+/** "GST 5% (included) on Paper"; a tax without a name already carries its rate: "Tax 12.5% on Ink". */
+const taxMemo = (line: ApBillLine): string => {
+  const name = line.taxName?.trim();
+  const named = name !== undefined && name !== '' ? `${name}${rateOf(line)}` : taxNameOf(line);
+  return `${named}${line.taxIncluded ? ' (included)' : ''} on ${line.description}`;
 };
 
 function taxNames(bill: ApBill): string[] {
@@ -338,7 +348,7 @@ export function billPieces(
             account: { id: account },
             department: departmentOf(allocation),
             item,
-            memo: `${name}${item.taxPercentage === null ? '' : ` ${percent(item.taxPercentage)}%`}${item.taxIncluded ? ' (included)' : ''} on ${item.description}`,
+            memo: taxMemo(item),
           });
         });
       }

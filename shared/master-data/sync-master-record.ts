@@ -13,7 +13,7 @@ import type {
   VendorPatch,
   VendorWrite,
 } from '../procurify/ports.ts';
-import type { RecordKind, RecordLink, RecordRef, SyncStatus } from '../state/model.ts';
+import type { RecordKind, RecordLink, RecordRef, RecordState, SyncStatus } from '../state/model.ts';
 import { OutcomeJournal } from '../state/outcome-journal.ts';
 import type {
   AuditTrail,
@@ -103,6 +103,8 @@ class MasterRecordSync {
   private currencyCodeRead: string | undefined;
   /** The record's link as read with its state, for the decision's first look at it (then read again). */
   private linkRead: { link: RecordLink | undefined } | undefined;
+  /** The record's state as this sync found it (before its own writes): was it waiting already? */
+  private stateBefore: RecordState | undefined;
 
   constructor(ref: RecordRef, deps: SyncMasterRecordDependencies) {
     this.ref = ref;
@@ -142,6 +144,7 @@ class MasterRecordSync {
     // account's sync may go on under the lease after it (its parent, its waiting children).
     if (type !== 'account') this.journal.giveBackWith(lease);
     const previous = await this.readState();
+    this.stateBefore = previous;
     const batched = this.batchRecord(type, previous?.sourceModified);
     const record = batched === null ? await this.fetch(type) : batched;
     this.journal.defer({
@@ -209,6 +212,7 @@ class MasterRecordSync {
         (await this.deps.state.findBySource('netsuite', 'account', waitingParent)) !== undefined
       ) {
         const current = await this.deps.state.getState(this.ref);
+        this.stateBefore = current;
         return this.sync(record, current?.contentHash, true);
       }
       return { status: 'pending', message: parentMessage(waitingParent), procurifyId: outcome.procurifyId };
@@ -265,9 +269,12 @@ class MasterRecordSync {
 
   /** The child's state while its parent has no account code: written, `pending` the parent. */
   private async waitForParent(parentId: string): Promise<void> {
+    // The state the outcome just wrote holds its content hash; whether to note the wait is decided by the
+    // state before this sync (the outcome just wrote 'synced' or 'unchanged' over a wait noted earlier).
     const current = await this.deps.state.getState(this.ref);
     const waitingFor = [`account-parent:${parentId}`];
-    const noted = current?.status === 'pending' && current.waitingFor?.[0] === waitingFor[0];
+    const before = this.stateBefore;
+    const noted = before?.status === 'pending' && before.waitingFor?.[0] === waitingFor[0];
     await this.journal.outcome(
       'pending',
       { message: parentMessage(parentId), waitingFor, contentHash: current?.contentHash },

@@ -403,7 +403,7 @@ describe('bill coding: tax, shipping and costs', () => {
       ['61', 100, 'Paper'],
       ['24', 5, 'GST 5% on Paper'],
       ['61', 100, 'Ink'],
-      ['26', 12.5, expect.stringMatching(/^Tax 12\.5%.* \(included\) on Ink$/)],
+      ['26', 12.5, 'Tax 12.5% (included) on Ink'],
       ['26', 0.75, 'Tax on Labels'],
     ]);
     expect(written(decision).plan.totals).toMatchObject({ lines: '200.00', tax: '18.25', total: '218.25' });

@@ -101,6 +101,11 @@ describe('what the sync records', () => {
       status: 'pending',
       waitingFor: [`account-parent:${parent}`],
     });
+    // The wait is noted once in the child's audit trail, not again by each sync that finds it waiting.
+    const notes = (await state.read(ref('account', child))).filter(
+      (entry) => entry.step === 'note' && entry.facts?.waitingFor === `account-parent:${parent}`,
+    );
+    expect(notes).toHaveLength(1);
   });
 
   it('works the same over a state store that reads the state and the link apart', async () => {
