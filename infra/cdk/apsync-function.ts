@@ -8,7 +8,7 @@ import { type BundlingOptions, NodejsFunction } from 'aws-cdk-lib/aws-lambda-nod
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { FunctionDefinition } from '../../shared/function-registry.ts';
-import { bundlingOptions } from './bundling.ts';
+import { bundlingFor } from './bundling.ts';
 import type { ApsyncConfiguration } from './config.ts';
 
 export interface ApsyncFunctionProps {
@@ -70,7 +70,7 @@ export class ApsyncFunction extends Construct {
       applicationLogLevelV2: lambda.ApplicationLogLevel[config.logLevel],
       systemLogLevelV2: lambda.SystemLogLevel.WARN,
       tracing: lambda.Tracing.ACTIVE,
-      bundling: { ...bundlingOptions, ...props.bundling },
+      bundling: { ...bundlingFor(definition.entry), ...props.bundling },
       environment: {
         POWERTOOLS_SERVICE_NAME: definition.name,
         POWERTOOLS_METRICS_NAMESPACE: config.prefix,

@@ -8,7 +8,7 @@ import { Capture, Match, Template } from 'aws-cdk-lib/assertions';
 import { ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type BuiltApp, projectRoot } from '../../infra/cdk/build-app.ts';
-import { builtinAliases } from '../../infra/cdk/bundling.ts';
+import { builtinAliases } from '../../infra/cdk/esbuild-options.ts';
 import { allocateNetSuiteConcurrency } from '../../infra/cdk/netsuite-concurrency.ts';
 import { scheduleRateMinutes, tableActions } from '../../infra/cdk/service-stack.ts';
 import { outputKeys } from '../../infra/cdk/stack-outputs.ts';
@@ -176,23 +176,44 @@ describe('functions', () => {
     }
   });
 
-  it('bundles with local esbuild into one ESM file with the createRequire banner', () => {
+  it('bundles with local esbuild into ESM files with the createRequire banner, split at dynamic imports', () => {
     const ingestAsset = built.service.functions.get('webhook-ingest')?.construct.bundleDirectory;
-    expect(readdirSync(ingestAsset!).sort()).toEqual(['index.mjs', 'index.mjs.map']);
-    const bundle = readFileSync(`${ingestAsset}/index.mjs`, 'utf8');
-    expect(bundle.startsWith("import { createRequire as __apsyncCreateRequire } from 'node:module';")).toBe(
-      true,
-    );
-    expect(bundle).not.toMatch(/from\s*["']@aws-sdk\//); // the SDK is bundled, not left to the runtime
-    // Node built-ins come through infra/cdk/node-builtins/ (process.getBuiltinModule), never as ES module
-    // imports: node:http's ES module facade alone loads undici at init (infra/cdk/bundling.ts).
-    const builtinImports = bundle.match(/(?:from\s*|import\s*\(\s*)["'](?:node:)?[a-z0-9_/]+["']/g) ?? [];
-    expect(builtinImports.filter((statement) => !statement.includes('node:module'))).toEqual([]);
-    expect(bundle).toContain('getBuiltinModule("node:http")');
-    // The source map holds our sources only (infra/cdk/trim-source-map.ts).
-    const map = JSON.parse(readFileSync(`${ingestAsset}/index.mjs.map`, 'utf8')) as { sources: string[] };
+    const files = readdirSync(ingestAsset!).sort();
+    const modules = files.filter((file) => file.endsWith('.mjs'));
+    expect(modules).toContain('index.mjs');
+    // Each file with its source map, and nothing else.
+    expect(files.filter((file) => !file.endsWith('.mjs'))).toEqual(modules.map((file) => `${file}.map`));
+    const sourceOf = (file: string) => readFileSync(`${ingestAsset}/${file}`, 'utf8');
+    for (const file of modules) {
+      const bundle = sourceOf(file);
+      expect(bundle.startsWith("import { createRequire as __apsyncCreateRequire } from 'node:module';")).toBe(
+        true,
+      );
+      expect(bundle).not.toMatch(/from\s*["']@aws-sdk\//); // the SDK is bundled, not left to the runtime
+      // Node built-ins come through infra/cdk/node-builtins/ (process.getBuiltinModule), never as ES module
+      // imports: node:http's ES module facade alone loads undici at init (infra/cdk/esbuild-options.ts).
+      const builtinImports = bundle.match(/(?:from\s*|import\s*\(\s*)["'](?:node:)?[a-z0-9_/]+["']/g) ?? [];
+      expect(builtinImports.filter((statement) => !statement.includes('node:module'))).toEqual([]);
+      // The source maps hold our sources only (infra/cdk/trim-source-map.ts).
+      const map = JSON.parse(sourceOf(`${file}.map`)) as { sources: string[] };
+      expect(map.sources.filter((source) => !isOwnSource(source))).toEqual([]);
+    }
+    expect(modules.some((file) => sourceOf(file).includes('getBuiltinModule("node:http")'))).toBe(true);
+    const map = JSON.parse(sourceOf('index.mjs.map')) as { sources: string[] };
     expect(map.sources.some((source) => source.endsWith('functions/webhook-ingest/index.ts'))).toBe(true);
-    expect(map.sources.filter((source) => !isOwnSource(source))).toEqual([]);
+    // What index.mjs loads at init (its static imports, theirs, ...) leaves out the STS client, which
+    // only the SDK's credential providers import, dynamically (infra/cdk/split-bundle.ts).
+    const loaded = new Set<string>();
+    const visit = (file: string) => {
+      if (loaded.has(file)) return;
+      loaded.add(file);
+      for (const [, chunk] of sourceOf(file).matchAll(/(?:from|import)\s*"\.\/([^"]+\.mjs)"/g)) visit(chunk!);
+    };
+    visit('index.mjs');
+    const sts = modules.filter((file) => file.startsWith('sts-'));
+    expect(sts).toHaveLength(1);
+    expect(loaded.has(sts[0]!)).toBe(false);
+    expect(modules.some((file) => sourceOf(file).includes(`import("./${sts[0]}")`))).toBe(true);
   });
 
   it('aliases every Node built-in it has a shim for, under both its names', () => {

@@ -1,0 +1,62 @@
+// The esbuild options every function is bundled with, in one place and without the CDK: bundling.ts gives
+// them to the CDK's NodejsFunction (its esbuild command line), split-bundle.ts to esbuild's API when it
+// builds the same bundle again with code splitting.
+import { readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { BuildOptions } from 'esbuild';
+
+/**
+ * CommonJS dependencies bundled into an ES module still call `require` for Node built-ins; esbuild's
+ * shim needs a real `require` in scope.
+ */
+export const esmRequireBanner =
+  "import { createRequire as __apsyncCreateRequire } from 'node:module';" +
+  'const require = __apsyncCreateRequire(import.meta.url);';
+
+export const bundleTarget = 'node24';
+export const bundleMainFields = ['module', 'main'];
+
+/**
+ * Node built-ins reach the bundle through node-builtins/<name>.cjs (`process.getBuiltinModule`), not as
+ * `import … from 'node:http'`: importing a built-in as an ES module builds its facade, which reads every
+ * export, and node:http's lazy `WebSocket`/`CloseEvent`/`MessageEvent` getters then load undici — about
+ * 45 ms of init for a module the SDK's HTTP handler never uses (node:process, node:fs and node:util
+ * facades cost a few ms more). Both spellings, `node:http` and `http`, are aliased. esbuild resolves an
+ * alias's path in its working directory, the project root.
+ */
+export function builtinAliases(): string[] {
+  const directory = join(dirname(fileURLToPath(import.meta.url)), 'node-builtins');
+  return readdirSync(directory)
+    .filter((file) => file.endsWith('.cjs'))
+    .flatMap((file) => {
+      const name = file.slice(0, -'.cjs'.length).replace('-', '/'); // fs-promises.cjs is node:fs/promises
+      const shim = `./infra/cdk/node-builtins/${file}`;
+      return [`node:${name}=${shim}`, `${name}=${shim}`];
+    });
+}
+
+/**
+ * The bundle of one function as esbuild's API options, the CDK's command line (bundling.ts) plus code
+ * splitting: the entry is `index.mjs` in `outdir`, and each module only ever loaded by a dynamic
+ * `import()` becomes a file of its own that Node reads, compiles and runs only if that import runs.
+ */
+export function splitBuildOptions(entry: string, outdir: string): BuildOptions {
+  return {
+    entryPoints: { index: entry },
+    outdir,
+    outExtension: { '.js': '.mjs' },
+    splitting: true,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: bundleTarget,
+    mainFields: bundleMainFields,
+    banner: { js: esmRequireBanner },
+    minify: true,
+    sourcemap: true,
+    sourcesContent: false,
+    alias: Object.fromEntries(builtinAliases().map((alias) => alias.split('=') as [string, string])),
+    logLevel: 'warning',
+  };
+}
