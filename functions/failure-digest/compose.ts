@@ -3,7 +3,7 @@ import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { type Environment, readSettings } from '../../shared/config/environment.ts';
 import { readFunctionEnvironment } from '../../shared/config/function-environment.ts';
-import { stateStore } from '../../shared/config/runtime-parts.ts';
+import { stateStore } from '../../shared/config/state-store-part.ts';
 import { chatWebhookDigestPublisher, snsDigestPublisher } from '../../shared/digest/publishers.ts';
 import type { DigestPublisher } from '../../shared/digest/send-failure-digest.ts';
 import { functionDefinition } from '../../shared/function-registry.ts';

@@ -6,9 +6,7 @@ import { DataError } from '../errors.ts';
 import { netSuiteAlgorithms } from '../netsuite/index.ts';
 import { procurifyDomain } from '../procurify/domain.ts';
 import { classifyAwsError } from './sdk-errors.ts';
-
-/** The code of the error a secret without a value gives (a first deploy, before `apsync secrets set`). */
-export const secretNotSetCode = 'secret-not-set';
+import { secretNotSetCode } from './secret-not-set.ts';
 
 export const netSuiteCredentialsSchema = z
   .object({

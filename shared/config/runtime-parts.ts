@@ -13,7 +13,7 @@ import {
 } from '../aws/message-visibility.ts';
 import { dynamoDbClient, sqsClient } from '../aws/sdk-clients.ts';
 import type { FunctionDefinition } from '../function-registry.ts';
-import { DynamoStateStore } from '../state/state-store.ts';
+import type { DynamoStateStore } from '../state/state-store.ts';
 import {
   createNetSuiteClientSource,
   createProcurifyClientSource,
@@ -23,6 +23,7 @@ import {
 } from '../sync-clients.ts';
 import { type Environment, type FunctionSettings, readSettings } from './environment.ts';
 import { type ResourceVariableKey, readFunctionEnvironment } from './function-environment.ts';
+import { stateStore } from './state-store-part.ts';
 
 /** The AWS SDK clients the parts are built on; each is asked for when a part needs it. */
 export interface RuntimeAws {
@@ -41,15 +42,7 @@ export const functionAws: RuntimeAws = {
 /** Upper bound of a retry delay: SQS's maximum visibility timeout is 12 hours; 15 minutes is enough. */
 const retryDelayCapSeconds = 900;
 
-export function stateStore(
-  stateTable: string,
-  settings: Pick<FunctionSettings, 'auditRetentionDays'>,
-  aws: RuntimeAws = functionAws,
-): DynamoStateStore {
-  return new DynamoStateStore(aws.dynamodb(), stateTable, undefined, {
-    auditRetentionDays: settings.auditRetentionDays,
-  });
-}
+export { stateStore } from './state-store-part.ts';
 
 /** A client source of shared/sync-clients.ts, reading its secrets with the runtime's Secrets Manager. */
 const withSecrets =

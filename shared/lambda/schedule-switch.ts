@@ -6,9 +6,9 @@
 // ends without failing: no retry, no schedule dead-letter message, no Errors alarm; an on-demand run
 // fails with the same message. Wraps the handler in the Lambda entry and in local mode alike.
 import type { Context } from 'aws-lambda';
-import { secretNotSetCode } from '../aws/credentials.ts';
+import { secretNotSetCode } from '../aws/secret-not-set.ts';
 import { type Environment, readEnvironment, readSettings } from '../config/environment.ts';
-import { stateStore } from '../config/runtime-parts.ts';
+import { stateStore } from '../config/state-store-part.ts';
 import { SyncError } from '../errors.ts';
 import { logger } from '../observability.ts';
 import { scheduleEnabled } from '../settings/settings-store.ts';
