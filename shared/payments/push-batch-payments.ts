@@ -13,6 +13,8 @@ export function readPaymentsTogether(
   paymentIds: readonly string[],
 ): BatchPayments {
   const ids = [...new Set(paymentIds.map(Number).filter((id) => Number.isSafeInteger(id)))];
+  // No id the filter can carry: an empty `ids` filter is no filter (every payment would be listed).
+  if (ids.length === 0) return () => Promise.resolve(undefined);
   let read: Promise<Map<string, ApPayment>> | undefined;
   const readAll = async () => {
     const found = new Map<string, ApPayment>();

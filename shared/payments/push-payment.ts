@@ -157,9 +157,12 @@ async function handleReceived(
       await journal.outcome(outcome, { message: status.message }, { step: outcome, message: status.message });
       return { status: outcome, message: status.message };
     }
-    // Read while the idempotency record is taken (a read only: if the push is a duplicate, it is unused).
-    const applications = push.procurify.getPaymentApplications(payment);
-    applications.catch(() => undefined);
+    // Read while the idempotency record is taken (a read only: if the push is a duplicate, it is unused),
+    // unless the payment is synced already: then the push is most likely a duplicate, and its bills are
+    // read only if it is not (by pushPayment).
+    const applications =
+      previous?.status === 'synced' ? undefined : push.procurify.getPaymentApplications(payment);
+    applications?.catch(() => undefined);
     const { value, duplicate } = await deps.once(message.paymentId, () =>
       pushPayment(payment, facts === undefined ? push : { ...push, facts }, journal, applications),
     );

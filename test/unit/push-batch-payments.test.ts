@@ -37,6 +37,13 @@ describe('readPaymentsTogether', () => {
     expect(calls).toHaveLength(1);
   });
 
+  it('lists nothing when no id of the batch can be a filter value (each is read alone)', async () => {
+    const { calls, procurify } = recordingProcurify();
+    const payments = readPaymentsTogether(procurify, ['99999999999999999999']);
+    expect(await payments('99999999999999999999')).toBeUndefined();
+    expect(calls).toEqual([]);
+  });
+
   it('reads nothing until a payment asks', () => {
     const { calls, procurify } = recordingProcurify();
     readPaymentsTogether(procurify, ['1', '2']);

@@ -121,6 +121,24 @@ describe('handlePaymentMessage', () => {
     });
   });
 
+  it("reads a synced payment's bills only when its push is not a duplicate", async () => {
+    putPayment('paid');
+    const read: string[] = [];
+    const getPaymentApplications = procurify.getPaymentApplications.bind(procurify);
+    procurify.getPaymentApplications = async (payment) => {
+      read.push(String(payment.id));
+      return getPaymentApplications(payment);
+    };
+    once.results.set('55', { status: 'synced', vendorPaymentId: '900', action: 'created' });
+    await state.putState({ ref, status: 'synced' });
+    expect(await handlePaymentMessage(message(), deps())).toMatchObject({ duplicate: true });
+    expect(read).toEqual([]);
+    // Not synced yet: its bills are read while the push record is taken (unused for a duplicate).
+    await state.putState({ ref, status: 'failed' });
+    expect(await handlePaymentMessage(message(), deps())).toMatchObject({ duplicate: true });
+    expect(read).toEqual(['55']);
+  });
+
   it("writes the message's trail with its outcome in one request, and reads the mode it is given", async () => {
     putPayment('paid');
     const requests: string[] = [];
