@@ -7,6 +7,7 @@
 // posted to the instance and its result (or error) comes back. As on Lambda, an invocation that outlives
 // the function's timeout ends its instance ("Task timed out"), and an instance whose thread dies
 // (uncaught error, out of memory) fails its invocation and is replaced.
+import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import type { Context } from 'aws-lambda';
 
@@ -73,6 +74,10 @@ export interface FunctionInstanceStats {
   firstInvocationCpuMs: number;
   /** Instances that answered their first invocation. */
   firstInvocations: number;
+  /** Wall time of the invocations answered, from posting the event to the answer (ms): Lambda's duration. */
+  invocationMs: number;
+  /** Bytes the function's threads wrote to stdout and stderr (its log lines, as CloudWatch Logs gets them). */
+  outputBytes: number;
 }
 
 export interface FunctionInstances {
@@ -135,6 +140,8 @@ export function startFunctionInstances(options: FunctionInstancesOptions): Funct
     initCpuMicros: 0,
     firstInvocationCpuMicros: 0,
     firstInvocations: 0,
+    invocationMs: 0,
+    outputBytes: 0,
   };
   const initMs: number[] = [];
   let nextId = 0;
@@ -164,6 +171,12 @@ export function startFunctionInstances(options: FunctionInstancesOptions): Funct
     });
     // An idle instance does not keep the process alive (an invocation's timer does).
     worker.unref();
+    // Still piped to this process's stdout and stderr (Worker's default); counted on the way.
+    for (const output of [worker.stdout, worker.stderr]) {
+      output.on('data', (chunk: Buffer | string) => {
+        totals.outputBytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
+      });
+    }
     totals.coldStarts++;
     let settleReady: { resolve: () => void; reject: (error: Error) => void } | undefined;
     const ready = new Promise<void>((resolve, reject) => {
@@ -273,7 +286,22 @@ export function startFunctionInstances(options: FunctionInstancesOptions): Funct
           error.name = 'Sandbox.Timedout';
           instance.end(error);
         }, timeoutMs);
-        instance.pending = { id, resolve, reject, timer };
+        const posted = performance.now();
+        const answered = () => {
+          totals.invocationMs += performance.now() - posted;
+        };
+        instance.pending = {
+          id,
+          resolve: (value) => {
+            answered();
+            resolve(value);
+          },
+          reject: (error) => {
+            answered();
+            reject(error);
+          },
+          timer,
+        };
         const message: ToInstance = {
           type: 'invoke',
           id,
@@ -318,6 +346,8 @@ export function startFunctionInstances(options: FunctionInstancesOptions): Funct
       initCpuMs: totals.initCpuMicros / 1000,
       firstInvocationCpuMs: totals.firstInvocationCpuMicros / 1000,
       firstInvocations: totals.firstInvocations,
+      invocationMs: totals.invocationMs,
+      outputBytes: totals.outputBytes,
     }),
     stop: async () => {
       stopped = true;

@@ -36,7 +36,7 @@ import {
   type ProcurifySandboxOptions,
   startProcurifySandbox,
 } from '../sandboxes/procurify/index.ts';
-import { type AwsEmulators, applyToProcessEnv, startAwsEmulators } from './aws/index.ts';
+import { type AwsEmulators, type AwsObserver, applyToProcessEnv, startAwsEmulators } from './aws/index.ts';
 import { type DemoCompany, seedDemoCompany } from './demo.ts';
 import { type FunctionInstances, startFunctionInstances } from './function-instances.ts';
 // Types only: the handlers are loaded by each function's threads, not by this one.
@@ -59,6 +59,8 @@ import { type SqsEventSource, startSqsEventSource } from './sqs-event-source.ts'
 export interface LocalStackOptions {
   /** Data directory of the AWS emulators; undefined keeps everything in memory. */
   dataDir?: string;
+  /** Sees every call the AWS emulators serve and every DynamoDB item written (test/bench/cost.ts). */
+  awsObserver?: AwsObserver;
   /**
    * Where the sandboxes keep their data (`netsuite.json`, `procurify.json`); undefined keeps them in
    * memory. A start on existing files resumes the sandboxes as they were (and seeds no demo company).
@@ -130,6 +132,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const aws = await startAwsEmulators({
     ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
     ...(options.awsPorts === undefined ? {} : { ports: options.awsPorts }),
+    ...(options.awsObserver === undefined ? {} : { observer: options.awsObserver }),
   });
   const stops: Array<() => Promise<void>> = [() => aws.stop()];
   try {

@@ -10,13 +10,16 @@
 //   payments: `--payments` Procurify payments over those bills (addBulkPayments), found by one
 //     procurify-poll run, pushed by the payment worker;
 //   idle: one run of each schedule with nothing to do, scaled to a month at the default rates.
-// Counted in-process: every handler invocation and its wall time (each function's local handler is
-// wrapped; billed at its registry memory, ARM), every DynamoDB call by the functions with its request
-// units (1 per read item or query page, 2 per transactional item — an upper bound for items under 1 KB),
-// SQS sends and visibility changes by the functions (the event source's receive and delete are modelled
-// as Lambda's: one ReceiveMessage and one DeleteMessageBatch per invocation), Secrets Manager calls, and
-// every byte the functions log at the deployed level INFO (plus Lambda's START/END/REPORT lines, 340
-// bytes an invocation, an estimate). Prices come from the dated JSON file, printed with the result.
+// Counted where the work happens (the functions run in their own worker threads, infra/local/
+// function-instances.ts): invocations, their wall time (posted to answered; billed at the registry's
+// memory, Arm) and the bytes their threads log at the deployed level INFO, from each function's instance
+// pool; every DynamoDB, SQS and Secrets Manager call any thread makes, at the emulators' HTTP endpoints
+// (infra/local/aws/index.ts AwsObserver), DynamoDB request units from the items read and written (size
+// by size, eventually consistent reads at half, transactions double, failed conditional writes one unit)
+// and the global secondary index writes from each item before and after the write (awsObserver
+// onItemWrite below); the event source's SQS receive and delete are modelled as Lambda's (one
+// ReceiveMessage and one DeleteMessageBatch per invocation); plus Lambda's START/END/REPORT lines, 340
+// bytes an invocation (an estimate). Prices come from the dated JSON file, printed with the result.
 import { readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -24,7 +27,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { parseConfiguration } from '../../infra/cdk/config.ts';
-import { localFunctions } from '../../infra/local/functions.ts';
+import type { AwsObserver } from '../../infra/local/aws/index.ts';
 import { startLocalStack } from '../../infra/local/stack.ts';
 import { addBulkBills, addBulkPayments } from '../../infra/sandboxes/procurify/index.ts';
 import { functionRegistry, scheduleOf } from '../../shared/function-registry.ts';
@@ -74,7 +77,10 @@ interface Counts {
   invocations: Record<string, number>;
   durationMs: Record<string, number>;
   dynamoReadUnits: number;
+  /** Table writes (a transactional write counts 2), failed conditional writes included. */
   dynamoWriteUnits: number;
+  /** Writes to global secondary indexes (the state table's byState), counted apart. */
+  dynamoIndexWriteUnits: number;
   dynamoCalls: Record<string, number>;
   sqsRequests: number;
   secretsCalls: number;
@@ -85,6 +91,7 @@ const emptyCounts = (): Counts => ({
   durationMs: {},
   dynamoReadUnits: 0,
   dynamoWriteUnits: 0,
+  dynamoIndexWriteUnits: 0,
   dynamoCalls: {},
   sqsRequests: 0,
   secretsCalls: 0,
@@ -96,96 +103,165 @@ const bump = (record: Record<string, number>, key: string, by = 1) => {
   record[key] = (record[key] ?? 0) + by;
 };
 
-// Every function's handler, timed (wall time is what Lambda bills).
-for (const [name, fn] of Object.entries(localFunctions)) {
-  const create = fn.create as (env: never) => (event: unknown, context: unknown) => Promise<unknown>;
-  (fn as { create: unknown }).create = (env: never) => {
-    const handler = create(env);
-    return async (event: unknown, context: unknown) => {
-      const start = performance.now();
-      try {
-        return await handler(event, context);
-      } finally {
-        if (counting) {
-          bump(counts.invocations, name);
-          bump(counts.durationMs, name, Math.ceil(performance.now() - start));
-        }
-      }
-    };
-  };
+type Attribute = Record<string, unknown>;
+type Item = Record<string, Attribute>;
+/**
+ * An item's size as DynamoDB counts it: each attribute's name plus its value (strings and binaries by
+ * their bytes, numbers about one byte per two digits plus one, booleans and nulls one byte, lists and
+ * maps three bytes plus one per element and their elements).
+ */
+function itemBytes(item: Item | undefined): number {
+  if (item === undefined) return 0;
+  return Object.entries(item).reduce(
+    (sum, [name, value]) => sum + Buffer.byteLength(name) + valueBytes(value),
+    0,
+  );
 }
+function valueBytes(value: Attribute): number {
+  const [type, inner] = Object.entries(value)[0] ?? ['NULL', true];
+  switch (type) {
+    case 'S':
+      return Buffer.byteLength(String(inner));
+    case 'B':
+      return Buffer.from(String(inner), 'base64').length;
+    case 'N':
+      return Math.ceil(String(inner).replace(/^-|\.|^0+/g, '').length / 2) + 1;
+    case 'SS':
+    case 'NS':
+    case 'BS':
+      return (inner as unknown[]).reduce<number>((sum, v) => sum + valueBytes({ [type.slice(0, 1)]: v }), 0);
+    case 'L':
+      return 3 + (inner as Attribute[]).reduce((sum, v) => sum + 1 + valueBytes(v), 0);
+    case 'M':
+      return 3 + Object.keys(inner as Item).length + itemBytes(inner as Item);
+    default:
+      return 1;
+  }
+}
+/** Write units of an item of `bytes`: one per KB or part of one (at least 1). */
+const writeUnitsOf = (bytes: number) => Math.max(1, Math.ceil(bytes / 1024));
+/** Read units of `bytes` read: one per 4 KB or part of one, half for an eventually consistent read. */
+const readUnitsOf = (bytes: number, consistent: boolean) =>
+  Math.max(1, Math.ceil(bytes / 4096)) * (consistent ? 1 : 0.5);
 
-// AWS SDK calls: every client's send goes through the smithy Client.prototype.send.
-type Sendable = {
-  config?: { serviceId?: string };
-  send: (command: { input?: Record<string, unknown> }, ...rest: unknown[]) => Promise<unknown>;
-};
-const clientPrototype = Object.getPrototypeOf(DynamoDBClient.prototype) as Sendable;
-const send = clientPrototype.send;
-const ownConfigs = new Set<unknown>();
-const sizeOf = (value: unknown): number =>
-  value !== null && typeof value === 'object'
-    ? Object.values(value as Record<string, unknown[]>).reduce((sum, list) => sum + list.length, 0)
-    : 0;
-clientPrototype.send = function (this: Sendable, command, ...rest) {
-  const promise = send.call(this, command, ...rest);
-  const service = this.config?.serviceId;
-  if (!counting || ownConfigs.has(this.config)) return promise;
-  const name = command.constructor.name.replace(/Command$/, '');
-  const input = command.input ?? {};
-  if (service === 'DynamoDB') {
-    bump(counts.dynamoCalls, name);
-    if (/^(Put|Update|Delete)(Item)?$/.test(name)) counts.dynamoWriteUnits += 1;
-    else if (name === 'BatchWrite' || name === 'BatchWriteItem')
-      counts.dynamoWriteUnits += sizeOf(input.RequestItems);
-    else if (name.startsWith('TransactWrite'))
-      counts.dynamoWriteUnits += 2 * ((input.TransactItems as unknown[]) ?? []).length;
-    else if (name.startsWith('TransactGet'))
-      counts.dynamoReadUnits += 2 * ((input.TransactItems as unknown[]) ?? []).length;
-    else if (name === 'BatchGet' || name === 'BatchGetItem') {
-      const tables = (input.RequestItems ?? {}) as Record<string, { Keys?: unknown[] }>;
-      counts.dynamoReadUnits += Object.values(tables).reduce((sum, t) => sum + (t.Keys?.length ?? 0), 0);
-    } else if (name === 'Query' || name === 'Scan') {
-      // One unit per 4 KB read: items of the state table are well under 1 KB, so a page of n items ≈ n/4.
-      void promise.then(
-        (out) => {
-          const scanned = Number((out as { ScannedCount?: number }).ScannedCount ?? 0);
-          counts.dynamoReadUnits += Math.max(1, Math.ceil(scanned / 4));
-        },
-        () => undefined,
-      );
-    } else counts.dynamoReadUnits += 1;
-  } else if (service === 'SQS') {
-    // The emulated event source's receive and delete are modelled per invocation instead.
-    if (name !== 'ReceiveMessage' && name !== 'DeleteMessageBatch') counts.sqsRequests += 1;
-  } else if (service === 'Secrets Manager') counts.secretsCalls += 1;
-  return promise;
+/**
+ * What the emulators serve, whichever thread called (the functions' instances each have their own SDK
+ * clients, in their own threads): counted while a phase runs. The bench's own reads happen outside.
+ */
+const awsObserver: AwsObserver = {
+  onCall({ service, operation, input, reply }) {
+    if (!counting) return;
+    const body = (reply.body ?? {}) as Record<string, unknown>;
+    if (service === 'dynamodb') {
+      bump(counts.dynamoCalls, operation);
+      const consistent = input.ConsistentRead === true;
+      if (operation === 'GetItem')
+        counts.dynamoReadUnits += readUnitsOf(itemBytes(body.Item as Item), consistent);
+      else if (operation === 'Query' || operation === 'Scan') {
+        // A filter reads every item it scans: the returned items' size scaled by scanned / returned.
+        const items = (body.Items as Item[] | undefined) ?? [];
+        const returned = items.reduce((sum, item) => sum + itemBytes(item), 0);
+        const scanned = Number(body.ScannedCount ?? items.length);
+        const perItem = items.length > 0 ? returned / items.length : 0;
+        counts.dynamoReadUnits += readUnitsOf(perItem * scanned, consistent);
+      } else if (operation === 'BatchGetItem') {
+        const asked = (input.RequestItems ?? {}) as Record<
+          string,
+          { Keys?: unknown[]; ConsistentRead?: boolean }
+        >;
+        const got = (body.Responses ?? {}) as Record<string, Item[]>;
+        for (const [table, request] of Object.entries(asked)) {
+          const found = got[table] ?? [];
+          const c = request.ConsistentRead === true;
+          counts.dynamoReadUnits += found.reduce((sum, item) => sum + readUnitsOf(itemBytes(item), c), 0);
+          counts.dynamoReadUnits +=
+            Math.max(0, (request.Keys?.length ?? 0) - found.length) * readUnitsOf(0, c);
+        }
+      } else if (operation === 'TransactGetItems') {
+        const responses = (body.Responses as Array<{ Item?: Item }> | undefined) ?? [];
+        counts.dynamoReadUnits += responses.reduce(
+          (sum, r) => sum + 2 * readUnitsOf(itemBytes(r.Item), true),
+          0,
+        );
+      } else if (operation === 'TransactWriteItems' && reply.status === 200) {
+        // Its Put, Update and Delete are counted as items written (onItemWrite); a ConditionCheck is 2 units.
+        const items = (input.TransactItems as Array<Record<string, unknown>> | undefined) ?? [];
+        counts.dynamoWriteUnits += 2 * items.filter((item) => item.ConditionCheck !== undefined).length;
+      } else if (reply.status !== 200 && /^(Put|Update|Delete)Item$/.test(operation)) {
+        // A write refused by its condition still consumes a write unit; the items written are counted below.
+        if (String(body.__type ?? '').endsWith('ConditionalCheckFailedException'))
+          counts.dynamoWriteUnits += 1;
+      }
+    } else if (service === 'sqs') {
+      // The event source's receive and delete (this thread's client) are modelled per invocation instead.
+      if (operation !== 'ReceiveMessage' && operation !== 'DeleteMessageBatch') counts.sqsRequests += 1;
+    } else if (service === 'secretsManager') counts.secretsCalls += 1;
+  },
+  /**
+   * A table write is one unit per KB of the larger of the item before and after (two in a transaction).
+   * Each global secondary index the item is in (its key attributes all present) costs writes of its own
+   * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/GSI.html#GSI.ThroughputConsiderations.Writes,
+   * "Provisioned throughput considerations for global secondary indexes", Writes): an item entering the
+   * index, or leaving it, one; an update that changes the index key, two (a delete and a put in the
+   * index); an update of an item that stays in the index under the same key, one — with ALL projection,
+   * as the state table's byState (infra/cdk/stateful-stack.ts), every change is of a projected attribute.
+   * Each index write is one unit per KB of the index entry (the item, with ALL projection). Index writes
+   * of a transaction are counted once, not doubled.
+   */
+  onItemWrite({ before, after, indexes, transactional }) {
+    if (!counting) return;
+    const beforeBytes = itemBytes(before);
+    const afterBytes = itemBytes(after);
+    counts.dynamoWriteUnits += (transactional ? 2 : 1) * writeUnitsOf(Math.max(beforeBytes, afterBytes));
+    for (const index of indexes) {
+      const inIndex = (item: Item | undefined) =>
+        item !== undefined && index.keys.every((key) => item[key] !== undefined);
+      const keyOf = (item: Item) => JSON.stringify(index.keys.map((key) => item[key]));
+      const was = inIndex(before);
+      const is = inIndex(after);
+      if (was && is) {
+        counts.dynamoIndexWriteUnits +=
+          keyOf(before!) === keyOf(after!)
+            ? writeUnitsOf(afterBytes)
+            : writeUnitsOf(beforeBytes) + writeUnitsOf(afterBytes);
+      } else if (was) counts.dynamoIndexWriteUnits += writeUnitsOf(beforeBytes);
+      else if (is) counts.dynamoIndexWriteUnits += writeUnitsOf(afterBytes);
+    }
+  },
 };
 
-// Log bytes: Powertools' logger writes JSON lines to stdout/stderr; counted and kept off the terminal.
+// Log lines: the functions' threads write them; each instance pool counts its threads' output bytes.
+// Threads read their level from the environment they start with: the deployed level, INFO.
+process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
+process.env.LOG_LEVEL = 'INFO';
+// Their JSON lines stay off the terminal (the report is what this prints).
 for (const stream of [process.stdout, process.stderr]) {
   const write = stream.write.bind(stream) as (chunk: unknown, ...rest: unknown[]) => boolean;
   (stream as { write: unknown }).write = (chunk: unknown, ...rest: unknown[]) => {
-    if (counting) {
-      counts.logBytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : (chunk as Buffer).length;
-      return true;
-    }
-    return write(chunk, ...rest);
+    if (typeof chunk !== 'string' && !Buffer.isBuffer(chunk)) return write(chunk, ...rest);
+    const text = typeof chunk === 'string' ? chunk : chunk.toString('utf8');
+    const kept = text
+      .split('\n')
+      .filter((line) => !line.startsWith('{"level":"INFO"') && !line.startsWith('{"_aws"'))
+      .join('\n');
+    return kept.trim() === '' ? true : write(kept, ...rest);
   };
 }
 
 // --- the run --------------------------------------------------------------------------------------
 
-// The deployed level (INFO) while a phase is counted; WARN while the demo company is set up.
+// This thread runs no function (their instances have threads of their own): only the stack's own lines.
 logger.setLogLevel('WARN');
 const stack = await startLocalStack({
   demo: true,
+  awsObserver,
   workerConcurrency: 2,
   settings: { retryBaseSeconds: '1' },
   onWorkerError: (error) => console.error('worker error:', error),
 });
 const sources = Object.values(stack.eventSources);
-const totalInvocations = () => Object.values(counts.invocations).reduce((sum, n) => sum + n, 0);
+const pools = Object.values(stack.instances);
+const totalInvocations = () => pools.reduce((sum, pool) => sum + pool.stats().invocations, 0);
 
 /** Until `done()` and no invocation has started or run for `quietMs`. */
 async function settle(done: () => Promise<boolean> | boolean, timeoutMs: number, quietMs = 3000) {
@@ -195,7 +271,7 @@ async function settle(done: () => Promise<boolean> | boolean, timeoutMs: number,
   for (;;) {
     await new Promise((resolve) => setTimeout(resolve, 250));
     const now = totalInvocations() + sources.reduce((sum, s) => sum + s.stats().invocations, 0);
-    const busy = sources.some((s) => s.stats().inFlight > 0);
+    const busy = sources.some((s) => s.stats().inFlight > 0) || pools.some((pool) => pool.stats().busy > 0);
     if (now !== last || busy) {
       last = now;
       quietSince = Date.now();
@@ -204,6 +280,15 @@ async function settle(done: () => Promise<boolean> | boolean, timeoutMs: number,
     if (Date.now() > deadline) return false;
   }
 }
+
+/** What each function's instances report (invocations, their wall time, output bytes), by function. */
+const instanceReports = () =>
+  Object.fromEntries(
+    Object.entries(stack.instances).map(([name, pool]) => {
+      const stats = pool.stats();
+      return [name, { invocations: stats.invocations, ms: stats.invocationMs, bytes: stats.outputBytes }];
+    }),
+  );
 
 interface Phase {
   name: string;
@@ -221,14 +306,21 @@ async function phase(
   outcome: () => Promise<string>,
 ): Promise<Phase> {
   counts = emptyCounts();
-  logger.setLogLevel('INFO');
+  const before = instanceReports();
   counting = true;
   const start = performance.now();
   await act();
   const settled = await settle(done, 10 * 60_000);
   const wallMs = performance.now() - start;
   counting = false;
-  logger.setLogLevel('WARN');
+  for (const [fn, report] of Object.entries(instanceReports())) {
+    const was = before[fn] ?? { invocations: 0, ms: 0, bytes: 0 };
+    if (report.invocations === was.invocations && report.bytes === was.bytes) continue;
+    bump(counts.invocations, fn, report.invocations - was.invocations);
+    // Lambda bills each invocation's duration rounded up to the ms; the sum is rounded up here.
+    bump(counts.durationMs, fn, Math.ceil(report.ms - was.ms));
+    counts.logBytes += report.bytes - was.bytes;
+  }
   return { name, units, counts, wallMs, settled, outcome: await outcome() };
 }
 
@@ -236,7 +328,6 @@ const phases: Phase[] = [];
 let failed = false;
 try {
   const dynamo = new DynamoDBClient(stack.aws.clientConfig('dynamodb'));
-  ownConfigs.add(dynamo.config);
   const state = new DynamoStateStore(dynamo, stack.aws.names.tables.state);
   // What the demo left to do (its approved bills) is done before anything is counted.
   await stack.scheduler.runNow('procurify-poll');
@@ -387,7 +478,7 @@ function costOf(c: Counts): Cost {
     lambdaDuration: gbSeconds * price('lambdaArmGbSecond'),
     dynamo:
       c.dynamoReadUnits * price('dynamoReadRequestUnit') +
-      c.dynamoWriteUnits * price('dynamoWriteRequestUnit'),
+      (c.dynamoWriteUnits + c.dynamoIndexWriteUnits) * price('dynamoWriteRequestUnit'),
     sqs: sqsRequests * price('sqsRequest'),
     apiGateway: (c.invocations['webhook-ingest'] ?? 0) * price('httpApiRequest'),
     logs: (logBytes / 1024 ** 3) * price('logsIngestedGb'),
@@ -409,6 +500,7 @@ const perUnit = (p: Phase) => {
     durationMs: ms / n,
     dynamoReadUnits: c.dynamoReadUnits / n,
     dynamoWriteUnits: c.dynamoWriteUnits / n,
+    dynamoIndexWriteUnits: c.dynamoIndexWriteUnits / n,
     sqsFunctionRequests: c.sqsRequests / n,
     apiRequests: (c.invocations['webhook-ingest'] ?? 0) / n,
     logBytes: c.logBytes / n,
@@ -426,7 +518,7 @@ for (const p of phases.filter((x) => !x.name.startsWith('idle'))) {
   console.log(
     `    ${p.name.padEnd(12)} ${p.units} in ${(p.wallMs / 1000).toFixed(1)} s${p.settled ? '' : ' (NOT settled)'}: ` +
       `${u.invocations.toFixed(2)} invocations, ${u.durationMs.toFixed(0)} ms of Lambda, DynamoDB ${u.dynamoReadUnits.toFixed(2)} RRU + ` +
-      `${u.dynamoWriteUnits.toFixed(2)} WRU, SQS ${u.sqsFunctionRequests.toFixed(2)} sent/changed, API ${u.apiRequests.toFixed(2)}, ` +
+      `${u.dynamoWriteUnits.toFixed(2)} WRU (+ ${u.dynamoIndexWriteUnits.toFixed(2)} WRU of GSI writes), SQS ${u.sqsFunctionRequests.toFixed(2)} sent/changed, API ${u.apiRequests.toFixed(2)}, ` +
       `log ${u.logBytes.toFixed(0)} B, Secrets Manager ${u.secretsCalls.toFixed(2)}`,
   );
   console.log(`      invocations by function: ${JSON.stringify(p.counts.invocations)}; ${p.outcome}`);
@@ -455,7 +547,7 @@ for (const p of phases.filter((x) => x.name.startsWith('idle'))) {
   const month = scale(costOf(p.counts), runs);
   idleLines.push(
     `    ${fn.padEnd(16)} every ${String(defaultMinutes(schedule)).padStart(4)} min = ${runs} runs: ` +
-      `${(p.counts.durationMs[fn] ?? 0).toFixed(0)} ms a run, ${p.counts.dynamoReadUnits} RRU + ${p.counts.dynamoWriteUnits} WRU, ` +
+      `${(p.counts.durationMs[fn] ?? 0).toFixed(0)} ms a run, ${p.counts.dynamoReadUnits} RRU + ${p.counts.dynamoWriteUnits} WRU + ${p.counts.dynamoIndexWriteUnits} GSI WRU, ` +
       `log ${p.counts.logBytes} B → ${usd(month.total)}/month`,
   );
   idle = Object.fromEntries(

@@ -513,3 +513,68 @@ describe('local DynamoDB', () => {
     await expect(work({ id: 'E-1' })).resolves.toBe('E-1');
   });
 });
+
+describe('local DynamoDB observed (the cost benchmark’s meter)', () => {
+  it('shows each call served over HTTP with its answer, and each item written with the item before and after', async () => {
+    const calls: string[] = [];
+    const writes: Array<{ before?: string; after?: string; transactional: boolean; indexes: string[] }> = [];
+    const observed = await startAwsEmulators({
+      observer: {
+        onCall: ({ service, operation, reply }) => calls.push(`${service} ${operation} ${reply.status}`),
+        onItemWrite: ({ table, before, after, transactional, indexes }) => {
+          expect(table).toBe(observed.names.tables.state);
+          writes.push({
+            ...(before === undefined ? {} : { before: String(before.gsi1sk?.S ?? '-') }),
+            ...(after === undefined ? {} : { after: String(after.gsi1sk?.S ?? '-') }),
+            transactional,
+            indexes: indexes.map((index) => `${index.name}(${index.keys.join(',')}) ${index.projection}`),
+          });
+        },
+      },
+    });
+    const client = new DynamoDBClient(observed.clientConfig('dynamodb'));
+    try {
+      const TableName = observed.names.tables.state;
+      const Key = { pk: s('vendor#1'), sk: s('link') };
+      await client.send(
+        new PutItemCommand({ TableName, Item: { ...Key, gsi1pk: s('vendor#failed'), gsi1sk: s('a') } }),
+      );
+      await client.send(
+        new UpdateItemCommand({
+          TableName,
+          Key,
+          UpdateExpression: 'SET gsi1sk = :b',
+          ExpressionAttributeValues: { ':b': s('b') },
+        }),
+      );
+      await expect(
+        client.send(
+          new PutItemCommand({ TableName, Item: Key, ConditionExpression: 'attribute_not_exists(pk)' }),
+        ),
+      ).rejects.toBeInstanceOf(ConditionalCheckFailedException);
+      await client.send(
+        new TransactWriteItemsCommand({
+          TransactItems: [{ Update: { TableName, Key, UpdateExpression: 'REMOVE gsi1pk, gsi1sk' } }],
+        }),
+      );
+      await client.send(new GetItemCommand({ TableName, Key }));
+
+      expect(calls).toEqual([
+        'dynamodb PutItem 200',
+        'dynamodb UpdateItem 200',
+        'dynamodb PutItem 400',
+        'dynamodb TransactWriteItems 200',
+        'dynamodb GetItem 200',
+      ]);
+      const index = ['byState(gsi1pk,gsi1sk) ALL'];
+      expect(writes).toEqual([
+        { after: 'a', transactional: false, indexes: index },
+        { before: 'a', after: 'b', transactional: false, indexes: index },
+        { before: 'b', after: '-', transactional: true, indexes: index },
+      ]);
+    } finally {
+      client.destroy();
+      await observed.stop();
+    }
+  });
+});

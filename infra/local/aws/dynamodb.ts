@@ -1,7 +1,8 @@
 // The local DynamoDB: dynalite's engine (validation, expression parsers, GSIs, conditional writes,
 // LevelDB on disk or in memory) called in-process behind our own JSON endpoint, plus what dynalite 4
 // lacks: TransactWriteItems / TransactGetItems, ReturnValuesOnConditionCheckFailure, UpdateTimeToLive
-// and the deletion of expired items. Started by index.ts.
+// and the deletion of expired items; and, for the cost benchmark, each item written shown whole (before
+// and after) to an observer. Started by index.ts.
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -48,8 +49,21 @@ interface DynaliteStore {
   db: { open(): Promise<void>; close(done: (error?: Error | null) => void): void };
 }
 
+interface DynaliteIndex {
+  IndexName: string;
+  KeySchema: Array<{ AttributeName: string; KeyType: 'HASH' | 'RANGE' }>;
+  Projection: { ProjectionType?: string };
+}
+
 interface DynaliteDb {
   create(options: Record<string, unknown>): DynaliteStore;
+  updateIndexes(
+    store: DynaliteStore,
+    table: DynaliteTable & { GlobalSecondaryIndexes?: DynaliteIndex[] },
+    before: Item | undefined | null,
+    after: Item | undefined | null,
+    done: (error?: Error | null) => void,
+  ): void;
   checkConditional(data: DynaliteRequest, existing: Item | undefined): DynaliteFailure | null;
   createKey(item: Item, table: DynaliteTable): string;
   validateKey(key: Item, table: DynaliteTable): DynaliteFailure | null;
@@ -120,6 +134,42 @@ if (!patchable[wrapped]) {
   patchable[wrapped] = true;
 }
 
+/**
+ * One item written (Put, Update, Delete, alone, in a batch or in a transaction): the table, the item
+ * before and after (undefined: absent), the table's global secondary indexes (their key attributes and
+ * projection) and whether a transaction wrote it. For a benchmark that prices the writes
+ * (test/bench/cost.ts): a GSI write is billed apart from the table's.
+ */
+export interface ItemWrite {
+  table: string;
+  before: Item | undefined;
+  after: Item | undefined;
+  indexes: Array<{ name: string; keys: string[]; projection: string }>;
+  transactional: boolean;
+}
+
+// Every write of dynalite's putItem, updateItem and deleteItem (batches and our transactions call them)
+// updates the indexes with the item before and after, under the item's lock: the one place to observe
+// a write whole. Wrapped once; each store's observer (createLocalDynamoDb's onItemWrite) is called.
+const itemWriteObservers = new WeakMap<
+  DynaliteStore,
+  (
+    table: DynaliteTable & { GlobalSecondaryIndexes?: DynaliteIndex[] },
+    before: Item | undefined,
+    after: Item | undefined,
+  ) => void
+>();
+const observedWrites = Symbol.for('apsync.dynalite.observedWrites');
+const observable = db as DynaliteDb & { [observedWrites]?: true };
+if (!observable[observedWrites]) {
+  const updateIndexes = db.updateIndexes;
+  db.updateIndexes = (store, table, before, after, done) => {
+    itemWriteObservers.get(store)?.(table, before ?? undefined, after ?? undefined);
+    updateIndexes(store, table, before, after, done);
+  };
+  observable[observedWrites] = true;
+}
+
 export interface LocalDynamoDb extends EmulatedService {
   /** Resolves once the data is open; rejects (e.g. LEVEL_LOCKED) when another process holds it. */
   ready(): Promise<void>;
@@ -130,8 +180,14 @@ export interface LocalDynamoDb extends EmulatedService {
   close(): Promise<void>;
 }
 
-/** `dataDir` undefined: in memory only; otherwise LevelDB files under `dataDir/dynamodb`. */
-export function createLocalDynamoDb(dataDir?: string): LocalDynamoDb {
+/**
+ * `dataDir` undefined: in memory only; otherwise LevelDB files under `dataDir/dynamodb`. `onItemWrite`
+ * sees every item written (a benchmark's meter; nothing else uses it).
+ */
+export function createLocalDynamoDb(
+  dataDir?: string,
+  onItemWrite?: (write: ItemWrite) => void,
+): LocalDynamoDb {
   const options: Record<string, unknown> = { createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 };
   if (dataDir !== undefined) {
     const path = join(dataDir, 'dynamodb');
@@ -139,6 +195,23 @@ export function createLocalDynamoDb(dataDir?: string): LocalDynamoDb {
     options.path = path;
   }
   const store = db.create(options);
+  /** True while a TransactWriteItems applies its writes (transactions run alone, see the gate). */
+  let inTransaction = false;
+  if (onItemWrite !== undefined) {
+    itemWriteObservers.set(store, (table, before, after) =>
+      onItemWrite({
+        table: table.TableName,
+        before,
+        after,
+        indexes: (table.GlobalSecondaryIndexes ?? []).map((index) => ({
+          name: index.IndexName,
+          keys: index.KeySchema.map((key) => key.AttributeName),
+          projection: index.Projection.ProjectionType ?? 'ALL',
+        })),
+        transactional: inTransaction,
+      }),
+    );
+  }
   // Transactions run alone; every other call shares the gate, so none sees half a transaction. A
   // TransactWriteItems meeting an earlier one still unanswered on one of its items is cancelled (transactWrite).
   const gate = new ReadWriteGate();
@@ -323,7 +396,26 @@ export function createLocalDynamoDb(dataDir?: string): LocalDynamoDb {
     });
     if (reasons.some((reason) => reason.Code !== 'None')) return cancelled(reasons);
 
-    const applied: Step[] = [];
+    inTransaction = true;
+    try {
+      return await applySteps(steps, token, fingerprint);
+    } finally {
+      inTransaction = false;
+    }
+  };
+
+  const applySteps = async (
+    steps: Array<{
+      kind: string;
+      data: DynaliteRequest;
+      table: DynaliteTable;
+      key: Item;
+      existing: Item | undefined;
+    }>,
+    token: string | undefined,
+    fingerprint: string,
+  ): Promise<ProtocolReply> => {
+    const applied: typeof steps = [];
     for (const [index, step] of steps.entries()) {
       if (step.kind === 'ConditionCheck') continue;
       const operation: DynaliteOperation =

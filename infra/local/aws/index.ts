@@ -1,7 +1,8 @@
 // apsync's AWS services on one machine: DynamoDB, SQS and Secrets Manager emulators on loopback ports,
 // with the tables, queues (and their DLQs) and secrets of shared/resources.ts created in them. Local
 // mode and the integration tests start it; production code only sees the standard SDK endpoint
-// variables (AWS_ENDPOINT_URL_*) in `env`, never a "local" branch.
+// variables (AWS_ENDPOINT_URL_*) in `env`, never a "local" branch. An observer (the cost benchmark's
+// meter) may see every call the emulators serve.
 import { join } from 'node:path';
 import { BugError } from '../../../shared/errors.ts';
 import {
@@ -15,12 +16,32 @@ import {
   tableDefinitions,
   visibilityTimeoutSeconds,
 } from '../../../shared/resources.ts';
-import { createLocalDynamoDb, type LocalDynamoDb } from './dynamodb.ts';
-import { localRegion, type ServiceEndpoint, serveJsonProtocol } from './json-protocol.ts';
+import { createLocalDynamoDb, type ItemWrite, type LocalDynamoDb } from './dynamodb.ts';
+import {
+  type EmulatedService,
+  localRegion,
+  type ProtocolReply,
+  type ServiceEndpoint,
+  serveJsonProtocol,
+} from './json-protocol.ts';
 import { createLocalSecretsManager } from './secrets-manager.ts';
 import { createLocalSqs, type LocalSqs, queueArn } from './sqs.ts';
 
 export type AwsServiceName = 'dynamodb' | 'sqs' | 'secretsManager';
+
+/**
+ * Sees what the emulators serve, for a benchmark that prices it (test/bench/cost.ts): every call that
+ * came over HTTP (any thread's SDK client) with its answer, and every DynamoDB item written.
+ */
+export interface AwsObserver {
+  onCall?(call: {
+    service: AwsServiceName;
+    operation: string;
+    input: Record<string, unknown>;
+    reply: ProtocolReply;
+  }): void;
+  onItemWrite?(write: ItemWrite): void;
+}
 
 export interface AwsEmulatorOptions {
   /** Where state is kept between runs (local mode); undefined = in memory (tests). */
@@ -29,6 +50,7 @@ export interface AwsEmulatorOptions {
   prefix?: string;
   /** Fixed ports; default = free ports. */
   ports?: { dynamodb?: number; sqs?: number; secretsManager?: number };
+  observer?: AwsObserver;
 }
 
 export interface ClientConfig {
@@ -75,7 +97,7 @@ export async function startAwsEmulators(options: AwsEmulatorOptions = {}): Promi
   try {
     // DynamoDB first: LevelDB's lock refuses a second process on the same data directory before the
     // other emulators read (and rewrite) their files.
-    const dynamodb = createLocalDynamoDb(dataDir);
+    const dynamodb = createLocalDynamoDb(dataDir, options.observer?.onItemWrite);
     started.push(() => dynamodb.close());
     await dynamodb.ready();
     await createTables(dynamodb, names);
@@ -88,9 +110,9 @@ export async function startAwsEmulators(options: AwsEmulatorOptions = {}): Promi
     started.push(() => secrets.close());
 
     const [dynamodbEndpoint, sqsEndpoint, secretsEndpoint] = await Promise.all([
-      serveJsonProtocol(dynamodb, options.ports?.dynamodb),
-      serveJsonProtocol(sqs, options.ports?.sqs),
-      serveJsonProtocol(secrets, options.ports?.secretsManager),
+      serveJsonProtocol(observed('dynamodb', dynamodb, options.observer), options.ports?.dynamodb),
+      serveJsonProtocol(observed('sqs', sqs, options.observer), options.ports?.sqs),
+      serveJsonProtocol(observed('secretsManager', secrets, options.observer), options.ports?.secretsManager),
     ]);
     const endpoints: Record<AwsServiceName, ServiceEndpoint> = {
       dynamodb: dynamodbEndpoint,
@@ -139,6 +161,37 @@ export async function startAwsEmulators(options: AwsEmulatorOptions = {}): Promi
     await stopAll().catch(() => undefined);
     throw error;
   }
+}
+
+/** The service as served: each call, JSON or query protocol, also shown to the observer's onCall. */
+function observed(
+  service: AwsServiceName,
+  emulated: EmulatedService,
+  observer?: AwsObserver,
+): EmulatedService {
+  const onCall = observer?.onCall?.bind(observer);
+  if (onCall === undefined) return emulated;
+  const { query } = emulated;
+  // The emulator itself behind it (a prototype), so its other members (SQS's baseUrl, set later) show through.
+  const served = Object.create(emulated) as EmulatedService;
+  served.call = async (operation, input, signal) => {
+    const reply = await emulated.call(operation, input, signal);
+    onCall({ service, operation, input, reply });
+    return reply;
+  };
+  if (query !== undefined) {
+    served.query = async (request) => {
+      const reply = await query.call(emulated, request);
+      onCall({
+        service,
+        operation: request.params.get('Action') ?? '',
+        input: Object.fromEntries(request.params),
+        reply,
+      });
+      return reply;
+    };
+  }
+  return served;
 }
 
 /** Sets the given variables in process.env (handlers read their configuration from there). */
