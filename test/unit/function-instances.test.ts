@@ -86,6 +86,21 @@ describe('function instances in worker threads', () => {
     expect(instances.stats()).toMatchObject({ instances: 2, coldStarts: 2, invocations: 3 });
   });
 
+  it('reports the wall time of the invocations answered and the bytes their threads wrote (what Lambda bills)', async () => {
+    const instances = start({ maxInstances: 1 });
+    await invoke(instances, { action: 'wait', ms: 200 });
+    expect(instances.stats().invocationMs).toBeGreaterThanOrEqual(200);
+    const line = 'a log line of the fixture';
+    await invoke(instances, { action: 'log', line });
+    // The thread's stdout reaches this side after the answer: the line and its newline, counted once.
+    await waitFor(
+      () => instances.stats().outputBytes >= line.length + 1 || undefined,
+      'the line counted',
+      5_000,
+    );
+    expect(instances.stats().outputBytes).toBe(line.length + 1);
+  });
+
   it("fails the invocation with the handler's error, name and message, and keeps the instance", async () => {
     const instances = start();
     const first = (await invoke(instances, { action: 'count' })) as Counted;

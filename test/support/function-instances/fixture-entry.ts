@@ -1,6 +1,6 @@
 // A stand-in for a Lambda entry (functions/<name>/index.ts), loaded by local mode's function threads in
 // test/unit/function-instances.test.ts: its module state tells instances apart, and each event asks for
-// one behaviour (count, wait, throw, hang, crash, partial batch failure).
+// one behaviour (count, wait, throw, hang, crash, partial batch failure, log a line).
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
 
@@ -15,7 +15,8 @@ export type FixtureEvent =
   | { action: 'throw' }
   | { action: 'hang' }
   | { action: 'crash' }
-  | { action: 'batch' };
+  | { action: 'batch' }
+  | { action: 'log'; line: string };
 
 export const handler = async (event: FixtureEvent, context: Context): Promise<unknown> => {
   invocations++;
@@ -47,5 +48,8 @@ export const handler = async (event: FixtureEvent, context: Context): Promise<un
       return new Promise(() => undefined);
     case 'batch':
       return { batchItemFailures: [{ itemIdentifier: 'message-2' }] };
+    case 'log':
+      process.stdout.write(`${event.line}\n`);
+      return { instanceId, invocations };
   }
 };
