@@ -67,9 +67,12 @@ function paymentPushWorker(deps: PaymentPushWorkerDependencies) {
       // then find cached (made together, each would read them).
       const reads = await deps.facts();
       // A container's first token (a NetSuite request, under the permit) is asked for while the batch's
-      // payments read Procurify and the state table, not after them; a failure here is met again, and
-      // reported, by the request that needs the token.
-      deps.netsuiteToken?.().catch(() => undefined);
+      // payments read Procurify and the state table, not after them — in push mode only (in pull mode
+      // every message is skipped); a failure here is met again, and reported, by the request that needs it.
+      deps
+        .mode?.()
+        .then((setting) => (setting.mode === 'push' ? deps.netsuiteToken?.() : undefined))
+        .catch(() => undefined);
       const push = await deps.push();
       return {
         facts: gatherPaymentFacts(reads, messages.length),

@@ -4,7 +4,7 @@
 import { AssetStaging, type Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { type BundlingOptions, NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { FunctionDefinition } from '../../shared/function-registry.ts';
@@ -18,8 +18,6 @@ export interface ApsyncFunctionProps {
   readonly timeout: Duration;
   /** Resource names and settings; Powertools variables are added here. */
   readonly environment: Readonly<Record<string, string>>;
-  /** Replaces bundling options (tests only; the app always uses bundling.ts as is). */
-  readonly bundling?: Partial<BundlingOptions>;
 }
 
 export class ApsyncFunction extends Construct {
@@ -70,7 +68,7 @@ export class ApsyncFunction extends Construct {
       applicationLogLevelV2: lambda.ApplicationLogLevel[config.logLevel],
       systemLogLevelV2: lambda.SystemLogLevel.WARN,
       tracing: lambda.Tracing.ACTIVE,
-      bundling: { ...bundlingFor(definition.entry), ...props.bundling },
+      bundling: bundlingFor(definition.entry),
       environment: {
         POWERTOOLS_SERVICE_NAME: definition.name,
         POWERTOOLS_METRICS_NAMESPACE: config.prefix,

@@ -4,7 +4,6 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type App, Validations } from 'aws-cdk-lib';
-import type { BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { AwsSolutionsChecks, type NagPack, ServerlessChecks } from 'cdk-nag';
 import { type FunctionDefinition, functionRegistry } from '../../shared/function-registry.ts';
 import type { ApsyncConfiguration } from './config.ts';
@@ -20,8 +19,6 @@ export interface BuildOptions {
   /** Defaults to shared/function-registry.ts; tests pass their own. */
   readonly registry?: readonly FunctionDefinition[];
   readonly projectRoot?: string;
-  /** Tests only: replaces bundling options. */
-  readonly bundling?: Partial<BundlingOptions>;
 }
 
 export interface BuiltApp {
@@ -50,7 +47,6 @@ export function buildApp(app: App, options: BuildOptions): BuiltApp {
     functions: deployed,
     projectRoot: root,
     description: 'apsync service: functions, webhook API, schedules, alarms, dashboard',
-    ...(options.bundling === undefined ? {} : { bundling: options.bundling }),
   });
   // The service stack finds the stateful resources by name, so CloudFormation must create them first.
   service.addStackDependency(stateful);

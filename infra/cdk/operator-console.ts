@@ -9,7 +9,6 @@ import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import type { BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { consoleEnvironmentNames } from '../../shared/console/environment.ts';
@@ -39,7 +38,6 @@ export interface OperatorConsoleProps {
   apiUrl: string;
   queues: Record<QueueKey, ConsoleQueue>;
   projectRoot: string;
-  bundling?: Partial<BundlingOptions>;
 }
 
 export class OperatorConsole extends Construct {
@@ -115,7 +113,6 @@ export class OperatorConsole extends Construct {
       projectRoot: props.projectRoot,
       timeout: Duration.seconds(operatorConsoleDefinition.timeoutSeconds ?? 20),
       environment,
-      ...(props.bundling === undefined ? {} : { bundling: props.bundling }),
     });
 
     const role = this.function.role;

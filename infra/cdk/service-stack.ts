@@ -19,7 +19,6 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import type { BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { ScheduleTargetBase, type ScheduleTargetBaseProps } from 'aws-cdk-lib/aws-scheduler-targets';
@@ -59,8 +58,6 @@ export interface ServiceStackProps extends StackProps {
   /** Registry entries to deploy (build-app.ts has already left out those without an entry file). */
   readonly functions: readonly FunctionDefinition[];
   readonly projectRoot: string;
-  /** Tests only: replaces bundling options. */
-  readonly bundling?: Partial<BundlingOptions>;
 }
 
 const readActions = [
@@ -227,7 +224,6 @@ export class ServiceStack extends Stack {
       projectRoot: props.projectRoot,
       timeout: Duration.seconds(timeoutSeconds),
       environment: this.environmentOf(definition, config),
-      ...(props.bundling === undefined ? {} : { bundling: props.bundling }),
     });
     this.grantResources(definition, construct.role);
     acknowledgeTracingWildcard(construct);
@@ -450,7 +446,6 @@ export class ServiceStack extends Stack {
       apiUrl: this.stage.url,
       queues,
       projectRoot: props.projectRoot,
-      ...(props.bundling === undefined ? {} : { bundling: props.bundling }),
     });
     this.grantResources(operatorConsoleDefinition, operatorConsole.function.role);
     acknowledgeTracingWildcard(operatorConsole.function);

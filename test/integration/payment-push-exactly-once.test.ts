@@ -342,6 +342,27 @@ describe('manual re-sync', () => {
     expect(sent).toHaveLength(2);
   });
 
+  it("asks for the container's first NetSuite token at a batch's start in push mode only", async () => {
+    const base = composePaymentPushWorker(stack.env);
+    const asked: string[] = [];
+    const handlerIn = (defaultMode: 'push' | 'pull') =>
+      createPaymentPushWorkerHandler({
+        ...base,
+        defaultMode,
+        netsuiteToken: async () => {
+          asked.push(defaultMode);
+        },
+      });
+    const context = () => createLambdaContext('payment-push-worker', 60_000);
+    // No mode stored by an operator here: the worker's default decides (pull: every message skipped).
+    const pulled = await handlerIn('pull')(sqsEvent('990002', 1), context());
+    expect(pulled.batchItemFailures).toHaveLength(0);
+    expect((await paymentState('990002'))?.status).toBe('skipped');
+    expect(asked).toEqual([]);
+    await handlerIn('push')(sqsEvent('990002', 1), context());
+    expect(asked).toEqual(['push']);
+  });
+
   it('refuses a re-sync in pull mode and a payment id that is not one', async () => {
     const { publisher, sent } = countingQueue();
     await expect(
