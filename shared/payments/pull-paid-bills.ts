@@ -17,7 +17,7 @@ import { classOf, type SyncError } from '../errors.ts';
 import { instantToWallTime } from '../netsuite-poll/account-time.ts';
 import { type PaymentMode, type PaymentModeSetting, readPaymentMode } from '../payment-mode.ts';
 import type { ProcurifyBillPayer } from '../procurify/ports.ts';
-import { type RecordLink, type RecordRef, refKey, type SyncStatus } from '../state/model.ts';
+import { type RecordLink, type RecordRef, recordLeaseName, refKey, type SyncStatus } from '../state/model.ts';
 import type {
   AuditTrail,
   ConfigStore,
@@ -440,7 +440,7 @@ async function unpark(deps: PaidBillPullDependencies, retry: PaidBillRetry, outc
  * when a worker holds it, the change waits for the next run (the retry list keeps the bill meanwhile).
  */
 async function withBillLease(leases: LeaseStore, ref: RecordRef, work: () => Promise<void>): Promise<void> {
-  const lease = `record:${refKey(ref)}`;
+  const lease = recordLeaseName(ref);
   const holder = randomUUID();
   if (!(await leases.acquireLease(lease, holder, 30))) return;
   try {

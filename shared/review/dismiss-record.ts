@@ -9,6 +9,7 @@ import {
   openFailureStatuses,
   type RecordRef,
   type RecordState,
+  recordLeaseName,
   refKey,
   type SyncStatus,
 } from '../state/model.ts';
@@ -42,7 +43,7 @@ export async function dismissRecord(
     });
   }
   // Not while a worker syncs the record: its outcome would overwrite the dismissal, or the reverse.
-  const lease = `record:${refKey(ref)}`;
+  const lease = recordLeaseName(ref);
   const holder = randomUUID();
   if (!(await deps.state.acquireLease(lease, holder, 30))) {
     throw new DataError(

@@ -82,3 +82,9 @@ export interface AuditEntry {
 }
 
 export const refKey = (ref: RecordRef): string => `${ref.system}#${ref.kind}#${ref.id}`;
+
+/** The prefix of a record's lease name: every work that changes a record's state holds that lease. */
+export const recordLeasePrefix = 'record:';
+
+/** The name of a record's lease (record-lease.ts; the DynamoDB store keeps it on the state item). */
+export const recordLeaseName = (ref: RecordRef): string => `${recordLeasePrefix}${refKey(ref)}`;

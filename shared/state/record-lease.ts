@@ -7,7 +7,7 @@
 // once the work ends, as it is when the work fails.
 import { randomUUID } from 'node:crypto';
 import { type SyncError, TransientError } from '../errors.ts';
-import { type RecordRef, refKey } from './model.ts';
+import { type RecordRef, recordLeaseName } from './model.ts';
 import type { LeaseStore } from './ports.ts';
 
 const recordLeaseSeconds = 120;
@@ -29,7 +29,7 @@ export async function withRecordLease<T>(
   work: (lease: RecordLease) => Promise<T>,
   onFailure: (error: SyncError) => Promise<void>,
 ): Promise<T> {
-  const lease = `record:${refKey(ref)}`;
+  const lease = recordLeaseName(ref);
   const holder = randomUUID();
   if (!(await leases.acquireLease(lease, holder, recordLeaseSeconds))) {
     // Only a hint: a failed read assumes the lease's whole time.

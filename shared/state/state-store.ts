@@ -35,6 +35,7 @@ import {
   type RecordLink,
   type RecordRef,
   type RecordState,
+  recordLeasePrefix,
   refKey,
   type SyncStatus,
   type SystemName,
@@ -789,9 +790,6 @@ function stateUpdate(
 /** The attributes of a record's lease on its state item (acquireLease). */
 const leaseHolderAttribute = 'leaseHolder';
 const leaseUntilAttribute = 'leaseUntil';
-
-/** The prefix of a record's lease name (record-lease.ts: `record:${refKey(ref)}`). */
-const recordLeasePrefix = 'record:';
 
 /** The state item that holds a record's lease; undefined for a lease of anything else. */
 function stateLeaseKey(name: string): { pk: string; sk: string } | undefined {
