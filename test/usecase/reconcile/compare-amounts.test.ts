@@ -1,6 +1,6 @@
 // Reconciliation's reading of amounts (shared/reconcile/model.ts amountUnits/showAmount/sameMagnitude) as the
-// bill comparison (shared/reconcile/compare-bills.ts) meets them: the same magnitude written differently is no
-// discrepancy; text that is not an amount (no digits, more than 8 places, words) always differs and is shown
+// bill comparison (shared/reconcile/compare-bills.ts) meets them: the same magnitude written differently (a
+// sign on either side included) is no discrepancy; text that is not an amount (no digits, more than 8 places, words) always differs and is shown
 // as it is; a bill without an invoice number is named by its uuid; an unknown status is named Unknown.
 import { describe, expect, it } from 'vitest';
 import {
@@ -74,6 +74,17 @@ describe('amounts as reconciliation reads them', () => {
     ]);
     expect(result.discrepancies).toEqual([]);
     expect(result.checked).toBe(4);
+  });
+
+  it('a sign on either side is read as a magnitude: a negative Procurify total matches its NetSuite bill', () => {
+    const result = compare([
+      [nsBill('501', eid(1), '100.00'), pBill(1, '-100')],
+      [nsBill('502', eid(2), '-20.00'), pBill(2, '-20.00')],
+      [nsBill('503', eid(3), '-20.00'), pBill(3, '-20.01')],
+    ]);
+    expect(
+      result.discrepancies.map((d) => [d.netsuiteId, d.kind, d.netsuiteValue, d.procurifyValue]),
+    ).toEqual([['503', 'field-differs', '20.00', '20.01']]);
   });
 
   it('text that is not an amount differs from every amount and is shown as it is', () => {

@@ -1,8 +1,8 @@
 // Reconciliation's comparison of master data (shared/reconcile/compare-master-data.ts): vendors, GL
 // accounts and departments in scope against the Procurify records linked to them, through the inbound
 // worker's own mapping — in sync, not linked (unless recent, on the review list, or an inactive account),
-// gone from Procurify, a field that differs, outdated, deleted in NetSuite; account codes whose active
-// flag only a person can change.
+// gone from Procurify, a field that differs (an empty Procurify value is none), outdated, deleted in NetSuite;
+// account codes named by their code, and whose active flag only a person can change.
 import { describe, expect, it } from 'vitest';
 import type { ApAccountCode, ApDepartment, ApVendor } from '../../../shared/ap/master-data.ts';
 import {
@@ -92,19 +92,23 @@ const pVendor = (id: number, externalId: string, name = `Vendor ${externalId}`, 
 });
 
 describe('compareVendors', () => {
-  it('takes an empty NetSuite value for an absent one, and a modification time that is no date as old', () => {
-    const emptyUrl: NetSuiteVendorRow = {
-      ...nsVendor('101'),
-      record: { ...nsVendor('101').record, url: '' },
-    };
+  it('takes an empty Procurify value for an absent one, and a modification time that is no date as old', () => {
     const undated: NetSuiteVendorRow = { ...nsVendor('103'), lastModified: 'not a date' };
     const found = compareVendors(
-      [emptyUrl, undated],
-      [pVendor(1, '101')],
-      context([link('vendor', '101', 1)]),
+      [nsVendor('101'), nsVendor('102', 'Vendor 102'), undated],
+      [
+        { ...pVendor(1, '101'), phoneOne: '' },
+        { ...pVendor(2, '102'), phoneOne: '555-0102' },
+      ],
+      context([link('vendor', '101', 1), link('vendor', '102', 2)]),
     );
-    // 101: '' in NetSuite, none in Procurify — in sync. 103: unlinked and, with no date, past the grace period.
-    expect(brief(found)).toEqual([['not-linked', '103', null, null, 'resync', 'apsync']]);
+    // 101: no phone in NetSuite, '' in Procurify — in sync. 102: no phone in NetSuite, one in Procurify.
+    // 103: unlinked and, with no date, past the grace period.
+    expect(brief(found)).toEqual([
+      ['field-differs', '102', '2', 'phoneOne', 'resync', 'apsync'],
+      ['not-linked', '103', null, null, 'resync', 'apsync'],
+    ]);
+    expect(found[0]).toMatchObject({ netsuiteValue: null, procurifyValue: '555-0102' });
   });
 
   it('reports each way a vendor in scope can differ, and a linked vendor gone from NetSuite', () => {
@@ -262,6 +266,27 @@ describe('compareAccounts', () => {
     );
     expect(found[3]!.message).toMatch(
       /^deactivate account code 6208 in Procurify: NetSuite account 208 was deleted \(/,
+    );
+  });
+});
+
+describe('compareAccounts: an account code is named by its code', () => {
+  it('in an account in scope without a link, and in one whose account code is gone from Procurify', () => {
+    const found = compareAccounts(
+      [nsAccount('210'), nsAccount('211')],
+      [],
+      context([link('account', '211', 31)]),
+    );
+    expect(brief(found)).toEqual([
+      ['not-linked', '210', null, null, 'resync', 'apsync'],
+      ['missing-in-procurify', '211', '31', null, 'none', 'hand-edit'],
+    ]);
+    expect(found.map((d) => d.netsuiteValue)).toEqual(['6210', '6211']);
+    expect(found[0]!.message).toBe(
+      'NetSuite account 210 is in scope but has no Procurify account code: synced again',
+    );
+    expect(found[1]!.message).toMatch(
+      /^Procurify account code 31, linked to NetSuite account 211, no longer exists in Procurify; .* apsync review replay account:211$/,
     );
   });
 });

@@ -130,6 +130,30 @@ describe('comparePayments: linked payments', () => {
     ]);
   });
 
+  it('relinks when the linked Vendor Payment has no external id, restoring no other link', () => {
+    // Payment 5's link names 900, which carries no external id; 950 carries payment 5. Payment 6's link
+    // also names 900: with no external id on 900, nothing says 900 is payment 6's, so no link is restored.
+    const result = compare({
+      links: new Map([link('5', '900'), link('6', '900')]),
+      netsuite: [vendorPayment('900', undefined, '10'), vendorPayment('950', 'procurify-pay-5', '10')],
+      procurify: [payment('5', '10')],
+    });
+    expect(result.discrepancies[0]).toEqual({
+      area: 'payment',
+      kind: 'wrong-link',
+      field: 'netsuiteId',
+      netsuiteId: '900',
+      procurifyId: '5',
+      netsuiteValue: '950',
+      procurifyValue: '900',
+      action: 'relink',
+      relinkTo: '950',
+      owner: 'apsync',
+      message:
+        'the link of payment 5 names Vendor Payment 900, whose external id is empty; Vendor Payment 950 carries procurify-pay-5: the link is replaced with it',
+    });
+  });
+
   it('a deleted Vendor Payment nobody carries is for a person: never pushed again', () => {
     const result = compare({
       links: new Map([link('5', '900'), link('6', '901')]),

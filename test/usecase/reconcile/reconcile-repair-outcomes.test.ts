@@ -1,6 +1,7 @@
 // Reconciliation (shared/reconcile/reconcile.ts) over in-memory reads, state and queues, for what its report
 // says of a repair and of the requests it sent: a repair that fails with something other than an Error is
-// reported failed with that text; a client that only starts counting during the run counts from zero.
+// reported failed with that text; a client that only starts counting during the run counts from zero; a
+// client that does not count is left out of the report's requests.
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { InboundMessage } from '../../../shared/events/inbound-message.ts';
 import type { PaymentMessage } from '../../../shared/events/payment-message.ts';
@@ -110,5 +111,13 @@ describe('reconcile: what the report says', () => {
     });
     expect(report.requests).toEqual({ netsuite: 5, procurify: 2 });
     expect(report.discrepancies[0]?.repair?.status).toBe('done');
+  });
+
+  it('a client that does not count its requests is left out of the report, not shown as zero', async () => {
+    const readings = [{ procurify: 1 }, { procurify: 4 }];
+    const report = await reconcile(deps({ requestCounts: () => readings.shift() ?? {} }), {
+      areas: ['vendor'],
+    });
+    expect(report.requests).toStrictEqual({ procurify: 3 });
   });
 });

@@ -105,6 +105,22 @@ describe('findKnownRecord', () => {
     },
   });
 
+  const payment55: Parameters<InMemoryProcurify['putPayment']>[0] = {
+    id: 55,
+    uuid: 'p-55',
+    status: 'processed',
+    amount: '10.00',
+    currency: { id: 1, name: 'USD' },
+    gl_code: null,
+    bill_groups: [],
+    vendor_name: null,
+    payment_source_name: null,
+    processing_date: null,
+    posted_date: null,
+    created_at: '2026-11-01T00:00:00Z',
+    updated_at: '2026-11-01T00:00:00Z',
+  };
+
   beforeEach(() => {
     netsuite = new InMemoryNetSuite();
     procurify = new InMemoryProcurify();
@@ -144,26 +160,22 @@ describe('findKnownRecord', () => {
   });
 
   it('asks Procurify for a payment by its numeric id only', async () => {
-    procurify.putPayment({
-      id: 55,
-      uuid: 'p-55',
-      status: 'processed',
-      amount: '10.00',
-      currency: { id: 1, name: 'USD' },
-      gl_code: null,
-      bill_groups: [],
-      vendor_name: null,
-      payment_source_name: null,
-      processing_date: null,
-      posted_date: null,
-      created_at: '2026-11-01T00:00:00Z',
-      updated_at: '2026-11-01T00:00:00Z',
-    });
+    procurify.putPayment(payment55);
     const payment = (id: string): RecordRef => ({ system: 'procurify', kind: 'payment', id });
     expect(await findKnownRecord(payment('55'), deps())).toBe('source');
     expect(await findKnownRecord(payment('56'), deps())).toBeUndefined();
     expect(await findKnownRecord(payment('p-55'), deps())).toBeUndefined();
     expect(await findKnownRecord({ system: 'procurify', kind: 'vendor', id: '7' }, deps())).toBeUndefined();
+    expect(asked).toEqual(['procurify', 'procurify']);
+  });
+
+  it('knows a payment only by the id Procurify gives it, not by one that reads as the same number', async () => {
+    procurify.putPayment(payment55);
+    // payment:055 is asked for as payment 55, which Procurify lists; but its sync state would be kept
+    // under 055, a record nothing else names: it is not known.
+    const ref: RecordRef = { system: 'procurify', kind: 'payment', id: '055' };
+    expect(await findKnownRecord(ref, deps())).toBeUndefined();
+    expect(await findKnownRecord({ ...ref, id: '55' }, deps())).toBe('source');
     expect(asked).toEqual(['procurify', 'procurify']);
   });
 

@@ -572,6 +572,10 @@ describe('the settings as they apply', () => {
     expect(await view.getConfig(billSyncConfigName)).toEqual({ mode: 'auto', costs: { mode: 'apportion' } });
     expect(await view.getConfig('other')).toEqual({ a: 1 });
     expect(await view.configVersion('other')).toBe(0);
+    // Anything else is the store's own: a property as it is, and the view awaited (an async factory
+    // returning it) is the view, not something its `then` made of it.
+    expect(view.faults).toBe(state.faults);
+    expect(await (async () => view)()).toBe(view);
   });
 
   it('reads a value from command-line text and shows one as text', () => {
