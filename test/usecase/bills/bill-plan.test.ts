@@ -19,7 +19,7 @@ import {
 } from '../../../shared/bills/bill-sync-settings.ts';
 import { parseCsvLine } from '../../../shared/bills/import-bill-links.ts';
 import { legacyKeyOf, matchesLegacyExternalId } from '../../../shared/bills/legacy-bills.ts';
-import { DataError } from '../../../shared/errors.ts';
+import { BugError, DataError } from '../../../shared/errors.ts';
 import { formatMinor, minorToAmount, roundToMinor } from '../../../shared/money/money.ts';
 
 const uuid = '3f2b8c1e-9a4d-4e6f-8b2a-1c3d5e7f9a0b';
@@ -186,6 +186,26 @@ describe('bill money', () => {
     );
     expect(roundAllToMinor([33333333n, 33333333n, 33333334n], 100n, 2)).toEqual([33n, 33n, 34n]);
   });
+
+  it('refuses a total the amounts cannot round to, rather than lines that do not add up to it', () => {
+    // 1.00 and 2.004 round down to 100 and 200 cents, each gaining one cent at most: 3.00 to 3.02 can be
+    // reached, 3.03 and 2.99 cannot.
+    const units = [toUnits('1.00', 'x'), toUnits('2.004', 'x')];
+    expect(roundAllToMinor(units, 301n, 2)).toEqual([100n, 201n]);
+    expect(roundAllToMinor(units, 302n, 2)).toEqual([101n, 201n]);
+    for (const [total, text] of [
+      [303n, '3.03'],
+      [299n, '2.99'],
+    ] as const) {
+      expect(() => roundAllToMinor(units, total, 2)).toThrow(DataError);
+      expect(() => roundAllToMinor(units, total, 2)).toThrow(`cannot round 2 amounts to a total of ${text}`);
+    }
+  });
+
+  it('gives no share of an amount when there is nothing to split it over', () => {
+    expect(apportion(700n, [])).toEqual([]);
+    expect(apportion(0n, [])).toEqual([]);
+  });
 });
 
 describe('planVendorBill', () => {
@@ -302,6 +322,28 @@ describe('planVendorBill', () => {
       coding,
     );
     expect(unknownTax).toMatchObject({ kind: 'park', waitingFor: ['tax:GST'] });
+  });
+
+  it('refuses, as a bug, a coding that neither resolves an account code nor reports it missing', () => {
+    // What billNeeds looks up, planVendorBill trusts: an account code that is in neither the coding's
+    // accounts nor its missing list would otherwise be written as a line without an account.
+    const unresolved = {
+      ...coding,
+      accounts: new Map([...coding.accounts].filter(([code]) => code !== '6200')),
+    };
+    expect(() => planVendorBill(bill(), settings(), unresolved)).toThrow(BugError);
+    expect(() => planVendorBill(bill(), settings(), unresolved)).toThrow(
+      `bill ${uuid}: a line's account was neither resolved nor reported missing`,
+    );
+    // Reported missing, the same coding parks the bill instead.
+    const reported = {
+      ...unresolved,
+      missing: [{ key: 'account:6200', reason: 'account 6200 is not in NetSuite' }],
+    };
+    expect(planVendorBill(bill(), settings(), reported)).toMatchObject({
+      kind: 'park',
+      waitingFor: ['account:6200'],
+    });
   });
 
   it('parks on a missing mapping and on a custom field value without a NetSuite id', () => {

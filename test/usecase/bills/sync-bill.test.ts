@@ -183,6 +183,49 @@ describe('syncBill: invoice files', () => {
     expect((await world.state.getState(ref))?.attachments).toEqual(['aaaa1111-0000']);
   });
 
+  it('stores every file when the state read after a file misses it (a read of a replica behind the write)', async () => {
+    world.procurify.putBill(
+      procurifyBill({ invoice_attachments: [pdf('aaaa1111-0000'), pdf('cccc3333-0000', 'other.pdf')] }),
+    );
+    world.procurify.files.set('cccc3333-0000', {
+      content: new Uint8Array([5]),
+      contentType: 'application/pdf',
+    });
+    // DynamoDB's GetItem is eventually consistent: the read after a file's note may not see the state yet.
+    const readState = world.state.getState.bind(world.state);
+    let missNextRead = false;
+    world.state.getState = async (ref) => {
+      if (!missNextRead) return readState(ref);
+      missNextRead = false;
+      return undefined;
+    };
+    const written: string[][] = [];
+    const putState = world.state.putState.bind(world.state);
+    world.state.putState = async (state) => {
+      written.push([state.status, ...(state.attachments ?? [])]);
+      return putState(state);
+    };
+    const outcome = await syncBill(world.message(), {
+      ...world.syncDeps(),
+      fileCabinet: {
+        storeAttachment: async (input) => {
+          const stored = await world.netsuite.storeAttachment(input);
+          missNextRead = true;
+          return stored;
+        },
+      },
+    });
+    expect(outcome.status).toBe('synced');
+    expect(world.netsuite.files.size).toBe(2);
+    // No state is made up from a read that found none; the outcome remembers both files.
+    expect(written).toEqual([['synced'], ['synced', 'aaaa1111-0000', 'cccc3333-0000']]);
+    expect(await readState(ref)).toMatchObject({
+      status: 'synced',
+      contentHash: expect.any(String),
+      attachments: ['aaaa1111-0000', 'cccc3333-0000'],
+    });
+  });
+
   it("checks a file against Procurify's SHA-1 before storing it", async () => {
     const content = new Uint8Array([1, 2, 3, 4]);
     const sha1 = createHash('sha1').update(content).digest('hex');
