@@ -318,7 +318,7 @@ class BillSync {
       audit
         ? {
             step: status === 'review' ? 'review' : 'skipped',
-            ...(message === undefined ? {} : { message }),
+            message,
             facts: {
               ...(extra.netsuiteId === undefined ? {} : { netsuiteId: extra.netsuiteId }),
               ...(extra.waitingFor === undefined ? {} : { waitingFor: extra.waitingFor.join(', ') }),
