@@ -2,7 +2,7 @@
 // watermarks, leases, message failures, request windows and configuration (table and key names from
 // shared/resources.ts; the item layout is in the README). Every write is a single-item put or
 // conditional update, or unconditional puts of several items in one BatchWriteItem (a record's audit
-// entries, a link's two directions), ordered so that a crash between two writes leaves a state the next attempt
+// entries — those written together in one item, auditItems — a link's two directions), ordered so that a crash between two writes leaves a state the next attempt
 // repairs — except a settings change: its configuration items are written in one transaction, under
 // the optimistic version of a guard item (putConfigsAtVersion). A record's lease (`record:<ref>`,
 // record-lease.ts) lives on the record's state item, so the outcome's state write can give it back in
@@ -120,7 +120,7 @@ export class DynamoStateStore
     ref: RecordRef,
     entries: ReadonlyArray<Omit<AuditEntry, 'at'> & { at?: string }>,
   ): Promise<void> {
-    await this.putAll([...this.linkItems(link), ...entries.map((entry) => this.auditItem(ref, entry))]);
+    await this.putAll([...this.linkItems(link), ...this.auditItems(ref, entries)]);
   }
 
   private linkItems(link: Omit<RecordLink, 'linkedAt'>) {
@@ -265,25 +265,66 @@ export class DynamoStateStore
     await this.run(() => this.doc.send(new PutCommand({ TableName: this.table, Item: item })));
   }
 
-  /** Several entries of one record in one BatchWriteItem (a PutItem for one), in the order given. */
+  /**
+   * Several entries of one record, in the order given: one item for entries that fit together in
+   * auditGroupBytes (an entry group, see auditItems), so one write unit for a sync's few small entries
+   * instead of one each; its items in one BatchWriteItem (a PutItem for a single entry).
+   */
   async appendAll(
     ref: RecordRef,
     entries: ReadonlyArray<Omit<AuditEntry, 'at'> & { at?: string }>,
   ): Promise<void> {
     if (entries.length === 1) return this.append(ref, entries[0]!);
-    await this.putAll(entries.map((entry) => this.auditItem(ref, entry)));
+    await this.putAll(this.auditItems(ref, entries));
   }
 
   private auditItem(ref: RecordRef, entry: Omit<AuditEntry, 'at'> & { at?: string }) {
-    const { at, sk } = this.auditKeys.get(entry) ?? this.auditKey(entry.at);
-    if (entry.at !== undefined) this.auditKeys.set(entry, { at, sk });
-    return {
-      pk: `REC#${refKey(ref)}`,
-      sk,
-      ...entry,
-      at,
-      expiresAt: Math.floor(this.now().getTime() / 1000) + this.auditRetentionSeconds,
-    };
+    const { at, sk } = this.stamp(entry);
+    return { pk: `REC#${refKey(ref)}`, sk, ...entry, at, expiresAt: this.auditExpiry() };
+  }
+
+  /**
+   * The items of several entries in order: consecutive entries up to auditGroupBytes share one item
+   * (an entry alone keeps the one-entry layout). A group's item holds each entry with its own sort key
+   * (`entries`: sk, at, step, message, facts) and is keyed by its last entry's: the same entries sent
+   * again (a journal's retry) overwrite it, and a retry with other entries after them (a failure after
+   * an answer that was lost) adds an item that repeats them, which read() shows once.
+   */
+  private auditItems(ref: RecordRef, entries: ReadonlyArray<Omit<AuditEntry, 'at'> & { at?: string }>) {
+    const groups: Array<Array<{ entry: Omit<AuditEntry, 'at'> & { at?: string }; bytes: number }>> = [];
+    let groupBytes = 0;
+    for (const entry of entries) {
+      const bytes = Buffer.byteLength(JSON.stringify(entry)) + auditEntryOverheadBytes;
+      const last = groups.at(-1);
+      if (last === undefined || groupBytes + bytes > auditGroupBytes) {
+        groups.push([{ entry, bytes }]);
+        groupBytes = bytes;
+      } else {
+        last.push({ entry, bytes });
+        groupBytes += bytes;
+      }
+    }
+    return groups.map((group) => {
+      if (group.length === 1) return this.auditItem(ref, group[0]!.entry);
+      const stamped = group.map(({ entry }) => ({ ...entry, ...this.stamp(entry) }));
+      return {
+        pk: `REC#${refKey(ref)}`,
+        sk: stamped.at(-1)!.sk,
+        entries: stamped,
+        expiresAt: this.auditExpiry(),
+      };
+    });
+  }
+
+  /** The entry's time and sort key: the ones it was first given when it came stamped (see auditKeys). */
+  private stamp(entry: Omit<AuditEntry, 'at'> & { at?: string }): { at: string; sk: string } {
+    const key = this.auditKeys.get(entry) ?? this.auditKey(entry.at);
+    if (entry.at !== undefined) this.auditKeys.set(entry, key);
+    return key;
+  }
+
+  private auditExpiry(): number {
+    return Math.floor(this.now().getTime() / 1000) + this.auditRetentionSeconds;
   }
 
   private auditKey(stamped: string | undefined): { at: string; sk: string } {
@@ -297,15 +338,31 @@ export class DynamoStateStore
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :audit)',
       ExpressionAttributeValues: { ':pk': `REC#${refKey(ref)}`, ':audit': 'AUDIT#' },
     });
-    return items.map((item) => {
-      const { at, step, message, facts } = item as AuditEntry;
-      return {
+    // An entry group's entries in place of its item, all by their own sort keys; an entry stored twice
+    // (a retry that repeated it, see auditItems) once.
+    const stored = items
+      .flatMap((item) =>
+        Array.isArray(item.entries)
+          ? (item.entries as Array<Record<string, unknown>>).map((entry) => ({ sk: String(entry.sk), entry }))
+          : [{ sk: String(item.sk), entry: item }],
+      )
+      .sort((a, b) => (a.sk < b.sk ? -1 : a.sk > b.sk ? 1 : 0));
+    const trail: AuditEntry[] = [];
+    const seen = new Set<string>();
+    for (const { sk, entry } of stored) {
+      const { at, step, message, facts } = entry as unknown as AuditEntry;
+      const read = {
         at,
         step,
         ...(message === undefined ? {} : { message }),
         ...(facts === undefined ? {} : { facts }),
       };
-    });
+      const seenAs = `${sk} ${JSON.stringify(read)}`;
+      if (seen.has(seenAs)) continue;
+      seen.add(seenAs);
+      trail.push(read);
+    }
+    return trail;
   }
 
   async getWatermark(flow: string): Promise<string | undefined> {
@@ -690,6 +747,14 @@ async function untilProcessed<T>(
   }
 }
 
+/**
+ * The most an audit entry group holds (the entries' JSON plus auditEntryOverheadBytes each): DynamoDB
+ * bills a write by the KB of its item, so entries written together cost no more in one item than in
+ * several, and this keeps the item far below DynamoDB's 400 KB.
+ */
+const auditGroupBytes = 16 * 1024;
+/** An entry's attribute names and sort key in a group, roughly. */
+const auditEntryOverheadBytes = 48;
 /** BatchWriteItem takes at most 25 requests, BatchGetItem 100 keys. */
 const batchWriteLimit = 25;
 const batchGetLimit = 100;

@@ -2,6 +2,7 @@
 // audit order, queries over several pages, watermarks that only move forward, leases that exclude
 // (a record's on its state item, given back by its state write), configuration.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AwsEmulators, startAwsEmulators } from '../../infra/local/aws/index.ts';
 import type { RecordRef } from '../../shared/state/model.ts';
@@ -67,12 +68,68 @@ describe('DynamoStateStore', () => {
     expect(await store.findBySource('procurify', 'vendor', '9301')).toMatchObject({ netsuiteId: '301' });
     expect(await store.findBySource('netsuite', 'vendor', '301')).toMatchObject({ procurifyId: '9301' });
     expect((await store.read(ref)).map((entry) => entry.step)).toEqual(['received', 'fetched', 'written']);
-    // More than one BatchWriteItem can take (25): sent in several, every entry kept, in order.
-    const many = Array.from({ length: 30 }, (_, n) => ({ step: 'note' as const, message: `note ${n}` }));
+    // More than one BatchWriteItem can take (25 items; entries of 10 kB, one item each): sent in
+    // several, every entry kept, in order.
+    const many = Array.from({ length: 30 }, (_, n) => ({
+      step: 'note' as const,
+      message: `note ${n} ${'x'.repeat(10_000)}`,
+    }));
+    requests.length = 0;
     await counted.appendAll({ ...ref, id: '302' }, many);
+    expect(requests).toEqual(['BatchWriteItemCommand', 'BatchWriteItemCommand']);
     const trail = await store.read({ ...ref, id: '302' });
     expect(trail.map((entry) => entry.message)).toEqual(many.map((entry) => entry.message));
     client.destroy();
+  });
+
+  it("writes a sync's small entries as one item: one write unit, each entry as given", async () => {
+    const ref: RecordRef = { system: 'netsuite', kind: 'vendor', id: '306' };
+    const received = '2026-11-01T09:59:59.000Z';
+    await store.appendAll(ref, [
+      { step: 'received', at: received, facts: { origin: 'webhook', eventId: 'e-306' } },
+      { step: 'fetched', facts: { lastModified: '2026-11-01T09:59:00Z' } },
+      { step: 'written', message: 'note', facts: { procurifyId: '9306', action: 'updated' } },
+    ]);
+    const doc = DynamoDBDocumentClient.from(new DynamoDBClient(aws.clientConfig('dynamodb')));
+    const items = await doc.send(
+      new QueryCommand({
+        TableName: aws.names.tables.state,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': 'REC#netsuite#vendor#306' },
+      }),
+    );
+    expect(items.Items).toHaveLength(1);
+    expect(JSON.stringify(items.Items![0]).length).toBeLessThan(1024);
+    expect(await store.read(ref)).toEqual([
+      { at: received, step: 'received', facts: { origin: 'webhook', eventId: 'e-306' } },
+      { at: clock.toISOString(), step: 'fetched', facts: { lastModified: '2026-11-01T09:59:00Z' } },
+      {
+        at: clock.toISOString(),
+        step: 'written',
+        message: 'note',
+        facts: { procurifyId: '9306', action: 'updated' },
+      },
+    ]);
+  });
+
+  it('shows an entry once when a retry writes it again, with the same entries or more after it', async () => {
+    const ref: RecordRef = { system: 'netsuite', kind: 'vendor', id: '307' };
+    const stamped = (step: 'received' | 'fetched' | 'review' | 'failed') => ({
+      step,
+      at: clock.toISOString(),
+    });
+    const [received, fetched] = [stamped('received'), stamped('fetched')];
+    // A journal's outcome whose answer was lost, sent again, then its failure with the same entries.
+    await store.appendAll(ref, [received, fetched, stamped('review')]);
+    await store.appendAll(ref, [received, fetched]);
+    await store.appendAll(ref, [received, fetched, stamped('failed')]);
+    await store.append(ref, received);
+    expect((await store.read(ref)).map((entry) => entry.step)).toEqual([
+      'received',
+      'fetched',
+      'review',
+      'failed',
+    ]);
   });
 
   it('sends again what DynamoDB leaves unprocessed in a BatchWriteItem or a BatchGetItem', async () => {
@@ -144,9 +201,10 @@ describe('DynamoStateStore', () => {
     );
     const flaky = new DynamoStateStore(client, aws.names.tables.state, () => clock);
     const ref: RecordRef = { system: 'netsuite', kind: 'vendor', id: '304' };
+    // Entries of 10 kB: one item each (a group holds up to 16 kB), so 32 items in two requests.
     const entries = Array.from({ length: 30 }, (_, n) => ({
       step: 'note' as const,
-      message: `note ${n}`,
+      message: `note ${n} ${'x'.repeat(10_000)}`,
       at: '2026-11-01T10:00:00.000Z',
     }));
     const link = {
