@@ -148,6 +148,25 @@ describe('composeFailureDigest', () => {
     expect(digest.text).toContain('  - bill: edited-in-netsuite 2');
     expect(digest.subject).toBe('apsync apsync failures: 2 discrepancies');
   });
+
+  it('lists only the reconcile areas that counted something (the stored summary is not validated)', () => {
+    const report = reconcileReport('2026-12-01T07:00:00.000Z', 3);
+    const digest = composeFailureDigest({
+      since,
+      now,
+      open: [],
+      lastReconcile: {
+        ...report,
+        counts: {
+          vendor: undefined,
+          account: {},
+          bill: { 'edited-in-netsuite': 2, 'missing-in-netsuite': 1 },
+        },
+      },
+    })!;
+    const areaLines = digest.text.split('\n').filter((line) => line.startsWith('  - '));
+    expect(areaLines).toEqual(['  - bill: edited-in-netsuite 2, missing-in-netsuite 1']);
+  });
 });
 
 describe('openSince', () => {
