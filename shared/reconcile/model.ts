@@ -1,6 +1,7 @@
 // Reconciliation's vocabulary (issue 14): what is compared (areas), each discrepancy found between NetSuite
 // and Procurify with both values, who owns its repair and what repairs it, and the report of one run.
 // Plain types and small pure helpers; the comparisons are in compare-*.ts, the run in reconcile.ts.
+import { formatUnits, unitScale } from '../money/money.ts';
 
 /** What a run compares: master data by kind, linked bills, pushed payments, paid status of linked bills. */
 export const reconcileAreas = ['vendor', 'account', 'department', 'bill', 'payment', 'paid'] as const;
@@ -135,27 +136,16 @@ export function reportTotals(discrepancies: readonly ReconciledDiscrepancy[]): R
 // ---- exact amounts -----------------------------------------------------------------------------------
 
 const decimalPattern = /^(-?)(\d*)(?:\.(\d*))?$/;
-const scale = 8;
 
 /** A decimal amount (`"-120.5"`, `".5"`, `"143.19"`) as units of 10^-8, or undefined when it is not one. */
-export function amountUnits(value: string | number | null | undefined): bigint | undefined {
-  if (value === null || value === undefined) return undefined;
+export function amountUnits(value: string | number): bigint | undefined {
   const text = typeof value === 'number' ? String(value) : value.trim();
   const match = decimalPattern.exec(text);
   if (match === null || (match[2] === '' && (match[3] ?? '') === '')) return undefined;
   const [, sign, whole = '', fraction = ''] = match;
-  if (fraction.length > scale) return undefined;
-  const magnitude = BigInt(`${whole || '0'}${fraction.padEnd(scale, '0')}`);
+  if (fraction.length > unitScale) return undefined;
+  const magnitude = BigInt(`${whole || '0'}${fraction.padEnd(unitScale, '0')}`);
   return sign === '-' ? -magnitude : magnitude;
-}
-
-/** Units as a plain decimal with at least two places (`14319000000n` → `143.19`). */
-export function formatUnits(units: bigint): string {
-  const negative = units < 0n;
-  const magnitude = negative ? -units : units;
-  const whole = magnitude / 10n ** BigInt(scale);
-  const fraction = (magnitude % 10n ** BigInt(scale)).toString().padStart(scale, '0').replace(/0+$/, '');
-  return `${negative ? '-' : ''}${whole}.${fraction.padEnd(2, '0')}`;
 }
 
 /** The magnitude of an amount, normalised (`"-143.190"` → `143.19`); the text itself when not a number. */
@@ -167,7 +157,7 @@ export function showAmount(value: string | number | null | undefined): string | 
 }
 
 /** Whether two amounts are equal in magnitude (NetSuite shows bill and payment totals negative). */
-export function sameMagnitude(a: string | null | undefined, b: string | null | undefined): boolean {
+export function sameMagnitude(a: string, b: string): boolean {
   const x = amountUnits(a);
   const y = amountUnits(b);
   if (x === undefined || y === undefined) return false;
