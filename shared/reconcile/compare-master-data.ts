@@ -192,7 +192,8 @@ function compareMaster<N extends MasterRow, P extends ProcurifyMaster>(
       found.push(active);
     }
     // A change in NetSuite newer than the last one apsync synced, not yet seen by the worker.
-    const synced = seconds(state?.sourceModified);
+    const syncedAt = state?.sourceModified;
+    const synced = seconds(syncedAt);
     const modified = seconds(row.lastModified);
     if (
       !differs &&
@@ -209,10 +210,11 @@ function compareMaster<N extends MasterRow, P extends ProcurifyMaster>(
         procurifyId: link.procurifyId,
         field: 'lastModified',
         netsuiteValue: row.lastModified,
-        procurifyValue: state?.sourceModified ?? null,
+        // Defined: synced was read from it.
+        procurifyValue: syncedAt!,
         action: 'resync',
         owner: 'apsync',
-        message: `${names.netsuite} ${id} changed at ${row.lastModified}, after the version apsync last synced (${state?.sourceModified}): synced again`,
+        message: `${names.netsuite} ${id} changed at ${row.lastModified}, after the version apsync last synced (${syncedAt}): synced again`,
       });
     }
   }
