@@ -21,6 +21,7 @@ import {
   type ReconcileArea,
   type ReconciledDiscrepancy,
   type ReconcileReport,
+  type RepairAction,
   type RepairOutcome,
   reconcileAreas,
   repairNeedsFix,
@@ -242,6 +243,10 @@ export async function reconcile(
 const repairKey = (found: Discrepancy): string =>
   `${found.action}|${found.area}|${found.netsuiteId ?? ''}|${found.procurifyId ?? ''}|${found.relinkTo ?? ''}`;
 
+/** A discrepancy apsync repairs (every action but `none`). */
+type Repairable = Discrepancy & { action: Exclude<RepairAction, 'none'> };
+const repairable = (found: Discrepancy): found is Repairable => found.action !== 'none';
+
 async function repairAll(
   found: readonly Discrepancy[],
   repairs: ReconcileRepairs,
@@ -250,7 +255,7 @@ async function repairAll(
   const done = new Map<string, RepairOutcome>();
   const out: ReconciledDiscrepancy[] = [];
   for (const discrepancy of found) {
-    if (discrepancy.action === 'none') {
+    if (!repairable(discrepancy)) {
       out.push(discrepancy);
       continue;
     }
@@ -272,7 +277,7 @@ async function repairAll(
   return out;
 }
 
-async function repairOne(found: Discrepancy, repairs: ReconcileRepairs): Promise<RepairOutcome> {
+async function repairOne(found: Repairable, repairs: ReconcileRepairs): Promise<RepairOutcome> {
   const reason = `reconcile: ${found.kind}${found.field === undefined ? '' : ` (${found.field})`}`;
   try {
     const detail = await runRepair(found, repairs, reason);
@@ -282,7 +287,7 @@ async function repairOne(found: Discrepancy, repairs: ReconcileRepairs): Promise
   }
 }
 
-function runRepair(found: Discrepancy, repairs: ReconcileRepairs, reason: string): Promise<string> {
+function runRepair(found: Repairable, repairs: ReconcileRepairs, reason: string): Promise<string> {
   const netsuiteId = found.netsuiteId ?? '';
   const procurifyId = found.procurifyId ?? '';
   switch (found.action) {
@@ -296,7 +301,8 @@ function runRepair(found: Discrepancy, repairs: ReconcileRepairs, reason: string
       return repairs.relink(
         found.area === 'payment' ? 'payment' : 'bill',
         procurifyId,
-        found.relinkTo ?? netsuiteId,
+        // Every relink names its record (compare-linked.ts: relinkToCarrier, notLinkedDiscrepancies).
+        found.relinkTo!,
         reason,
         found.restoreLinkOf,
       );
@@ -304,7 +310,5 @@ function runRepair(found: Discrepancy, repairs: ReconcileRepairs, reason: string
       return repairs.pushPayment(procurifyId, reason);
     case 'mark-paid':
       return repairs.markBillPaid(procurifyId, netsuiteId, reason);
-    case 'none':
-      return Promise.resolve('nothing to do');
   }
 }
