@@ -28,7 +28,12 @@ import type {
   SyncStateStore,
   VersionedConfigStore,
 } from '../state/ports.ts';
-import { parseSettingValue, type SettingDefinition, settingDefinition } from './catalog.ts';
+import {
+  parseSettingValue,
+  type SettingCheck,
+  type SettingDefinition,
+  settingDefinition,
+} from './catalog.ts';
 import { PendingSettingsWrites } from './pending-writes.ts';
 import {
   type ReevaluateScopeDependencies,
@@ -123,14 +128,15 @@ export async function changeSettings(
   const pending = new PendingSettingsWrites(deps.state, deps.bills);
   const state = pending.view();
   const current = await readSettingValues(deps.state, deps.deployment);
-  const previousOf = (name: string) => current.find((entry) => entry.definition.name === name);
+  // Found: readSettingValues reads every setting of the catalog, and each name here is the catalog's.
+  const previousOf = (name: string) => current.find((entry) => entry.definition.name === name)!;
   const changes = definitions
     .map((definition, index) => ({ definition, value: parsed[index] }))
     // A value equal to the one that applies now changes nothing (and is not stored).
     .filter(
       ({ definition, value }) =>
         !same(
-          previousOf(definition.name)?.value,
+          previousOf(definition.name).value,
           // A bill setting of none is its default (bill-sync-settings.ts fills it in).
           value === null && definition.storage === 'bill-sync' ? defaultValue(definition) : value,
         ),
@@ -140,9 +146,10 @@ export async function changeSettings(
     .filter((name) => !changes.some((change) => change.definition.name === name));
 
   const problems: string[] = [];
-  for (const change of changes) {
-    if (change.definition.check === undefined || change.definition.check === 'bill-settings') continue;
-    problems.push(...(await checkSetting(change.definition, change.value, deps.lookups)));
+  for (const { definition, value } of changes) {
+    const check = definition.check;
+    if (check === undefined || check === 'bill-settings') continue;
+    problems.push(...(await checkSetting(check, definition.name, value, deps.lookups)));
   }
   if (problems.length > 0) {
     throw new DataError(`nothing was stored: ${problems.join('; ')}`, {
@@ -159,8 +166,8 @@ export async function changeSettings(
       at,
       name: definition.name,
       by: by.user,
-      previous: previous?.value ?? null,
-      ...(previous === undefined ? {} : { previousSource: previous.source }),
+      previous: previous.value ?? null,
+      previousSource: previous.source,
       value,
       via: by.via,
     });
@@ -277,14 +284,17 @@ const unusable = (row: { inactive: boolean } | undefined, what: string, system: 
       ? [`${what} is inactive in ${system}`]
       : [];
 
-/** What NetSuite or Procurify says against a value (empty: it can be stored). */
+/**
+ * What NetSuite or Procurify says against a value of setting `name` (empty: it can be stored). Bill
+ * settings are checked as a whole document by change-bill-settings.ts.
+ */
 export async function checkSetting(
-  definition: SettingDefinition,
+  check: Exclude<SettingCheck, 'bill-settings'>,
+  name: string,
   value: unknown,
   lookups: SettingLookups,
 ): Promise<string[]> {
-  const name = definition.name;
-  switch (definition.check) {
+  switch (check) {
     case 'netsuite-subsidiaries': {
       const ids = value as string[];
       if (ids.length === 0) return [];
@@ -341,7 +351,5 @@ export async function checkSetting(
         ];
       });
     }
-    default:
-      return [];
   }
 }
