@@ -46,9 +46,11 @@ export interface ReevaluateScopeDependencies {
   now?: () => Date;
 }
 
-const inScope = (decision: ScopeDecision): boolean => 'inScope' in decision && decision.inScope;
-const reasonOf = (decision: ScopeDecision): string =>
-  'invalid' in decision ? decision.invalid : 'reason' in decision ? decision.reason : 'in scope';
+type InScope = Extract<ScopeDecision, { inScope: true }>;
+const inScope = (decision: ScopeDecision): decision is InScope => 'inScope' in decision && decision.inScope;
+/** Why a record is out of scope. */
+const reasonOf = (decision: Exclude<ScopeDecision, InScope>): string =>
+  'invalid' in decision ? decision.invalid : decision.reason;
 
 export async function reevaluateScope(
   before: MasterDataScope,
