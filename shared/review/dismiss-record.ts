@@ -10,7 +10,6 @@ import {
   type RecordRef,
   type RecordState,
   recordLeaseName,
-  refKey,
   type SyncStatus,
 } from '../state/model.ts';
 import type { AuditTrail, LeaseStore, SyncStateStore } from '../state/ports.ts';
