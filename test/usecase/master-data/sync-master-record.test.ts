@@ -3,7 +3,7 @@
 // the same name parked, update, unchanged, out of scope), GL accounts (parents in any order, inactive
 // ones, the active flag a person must change), departments (location, name match) and deletions.
 import { beforeEach, describe, expect, it } from 'vitest';
-import { DataError } from '../../../shared/errors.ts';
+import { DataError, TransientError } from '../../../shared/errors.ts';
 import type { InboundMessage } from '../../../shared/events/inbound-message.ts';
 import type { MasterDataScope } from '../../../shared/master-data/map-master-data.ts';
 import { isMasterDataMessage, syncMasterRecord } from '../../../shared/master-data/sync-master-record.ts';
@@ -178,6 +178,34 @@ describe('vendors', () => {
     expect(await state.getState(ref('vendor', id))).toBeUndefined();
   });
 
+  it('answers with the lease outage when noting the notice fails too (the retry notes it)', async () => {
+    const id = vendor();
+    const outage = new TransientError('dynamodb: acquireLease unavailable', { source: 'dynamodb' });
+    state.faults.failNext('acquireLease', outage);
+    state.faults.failNext('append');
+    await expect(syncMasterRecord(message('vendor', id), deps())).rejects.toBe(outage);
+    expect(await state.read(ref('vendor', id))).toEqual([]);
+    expect((await syncMasterRecord(message('vendor', id), deps())).status).toBe('synced');
+    expect((await state.read(ref('vendor', id))).map((entry) => entry.step)).toEqual([
+      'received',
+      'fetched',
+      'written',
+    ]);
+  });
+
+  it('writes a vendor without a currency with none, asking NetSuite for no currency', async () => {
+    const id = vendor({ currency: undefined });
+    const found: string[] = [];
+    const find = netsuite.find.bind(netsuite) as (type: string, ...rest: unknown[]) => Promise<unknown>;
+    (netsuite as { find: unknown }).find = async (type: string, ...rest: unknown[]) => {
+      found.push(type);
+      return find(type, ...rest);
+    };
+    expect((await syncMasterRecord(message('vendor', id), deps())).status).toBe('synced');
+    expect([...procurify.vendors.values()][0]).toMatchObject({ name: 'Northwind Paper Co', currency: null });
+    expect(found).not.toContain('currency');
+  });
+
   it('updates the linked vendor with a PATCH when NetSuite changed it', async () => {
     const id = vendor();
     await syncMasterRecord(message('vendor', id), deps());
@@ -291,6 +319,49 @@ describe('GL accounts', () => {
     expect((await syncMasterRecord(message('account', id, 'delete'), deps())).status).toBe('synced');
   });
 
+  it('sets the parent at once when the parent is linked while the child is written', async () => {
+    const parent = account('6000');
+    const child = account('6100', { parent: { id: parent } });
+    // The parent's worker creates and links its account code between the child's write and its wait.
+    const parentCode = procurify.putAccountCode({ code: '6000' });
+    const putState = state.putState.bind(state);
+    state.putState = async (record) => {
+      if (
+        record.status === 'pending' &&
+        (await state.findBySource('netsuite', 'account', parent)) === undefined
+      ) {
+        await state.link({
+          kind: 'account',
+          netsuiteId: parent,
+          procurifyId: String(parentCode.id),
+          origin: 'created',
+        });
+      }
+      return putState(record);
+    };
+    const outcome = await syncMasterRecord(message('account', child), deps());
+    expect(outcome.status).toBe('synced');
+    const childCode = [...procurify.accountCodes.values()].find((code) => code.code === '6100')!;
+    expect(childCode.parent).toBe(parentCode.id);
+    const after = await state.getState(ref('account', child));
+    expect(after).toMatchObject({ status: 'synced' });
+    expect(after?.waitingFor).toBeUndefined();
+  });
+
+  it('deactivates a deleted account by its own account code among several', async () => {
+    const id = account('6100');
+    await syncMasterRecord(message('account', id), deps());
+    const own = [...procurify.accountCodes.values()][0]!;
+    own.active = false;
+    // Listed after it: another account code, active.
+    procurify.putAccountCode({ code: '6200', active: true });
+    expect(await syncMasterRecord(message('account', id, 'delete'), deps())).toMatchObject({
+      status: 'synced',
+      message: 'deleted in NetSuite: inactive in Procurify',
+      procurifyId: String(own.id),
+    });
+  });
+
   it('updates the linked account code when the Number changed', async () => {
     const id = account('6100');
     await syncMasterRecord(message('account', id), deps());
@@ -390,6 +461,24 @@ describe('records read in bulk with their batch', () => {
     expect((await syncMasterRecord(message('vendor', id), { ...deps(), batch, currencyCodes })).status).toBe(
       'synced',
     );
+    expect(await state.getState(ref('vendor', id))).toMatchObject({ sourceModified: '2026-11-03T10:00:00Z' });
+  });
+
+  it('reads a record alone when its bulk read has no modification time and the record was synced before', async () => {
+    const id = netsuite.seed('vendor', vendorRecord('ignored', '2026-11-03T10:00:00Z'));
+    await netsuite.patch('vendor', id, { companyName: 'Current Vendor' });
+    const { lastModifiedDate: _undated, ...undated } = vendorRecord(id, '');
+    const batch = { get: () => ({ found: true, read: { record: undated } }) } as never;
+    await state.putState({
+      ref: ref('vendor', id),
+      status: 'synced',
+      sourceModified: '2026-11-02T10:00:00Z',
+    });
+    const currencyCodes = new Map([['1', 'USD']]);
+    expect((await syncMasterRecord(message('vendor', id), { ...deps(), batch, currencyCodes })).status).toBe(
+      'synced',
+    );
+    expect([...procurify.vendors.values()][0]).toMatchObject({ name: 'Current Vendor' });
     expect(await state.getState(ref('vendor', id))).toMatchObject({ sourceModified: '2026-11-03T10:00:00Z' });
   });
 });
