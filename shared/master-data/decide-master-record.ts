@@ -368,10 +368,11 @@ export async function readVendorNames(
   } = {},
   knownCurrencyCode?: string,
 ): Promise<{ currencyCode?: string; termsName?: string }> {
+  const currency = vendor.currency;
   const currencyCode =
-    vendor.currency?.id === undefined
+    currency?.id === undefined
       ? undefined
-      : (knownCurrencyCode ?? (await vendorCurrencyCode(netsuite, vendor, caches.currencyCodes)));
+      : (knownCurrencyCode ?? (await vendorCurrencyCode(netsuite, currency, caches.currencyCodes)));
   const termsName = await vendorTermsName(netsuite, vendor, caches.termNames);
   return {
     ...(currencyCode === undefined ? {} : { currencyCode }),

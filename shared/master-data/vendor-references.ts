@@ -5,18 +5,17 @@
 import type { NetSuiteRecords } from '../netsuite/index.ts';
 import type { NetSuiteVendor } from './netsuite-master-records.ts';
 
-/** The vendor currency's ISO code (NetSuite `symbol`), else the reference's refName; cached by id. */
+/** The ISO code (NetSuite `symbol`) of a vendor's currency reference, else its refName; cached by id. */
 export async function vendorCurrencyCode(
   netsuite: Pick<NetSuiteRecords, 'find'>,
-  vendor: NetSuiteVendor,
+  reference: NonNullable<NetSuiteVendor['currency']>,
   cache?: Map<string, string>,
 ): Promise<string | undefined> {
-  const id = vendor.currency?.id;
-  if (id === undefined) return undefined;
+  const { id } = reference;
   const cached = cache?.get(id);
   if (cached !== undefined) return cached;
   const currency = await netsuite.find('currency', id);
-  const code = typeof currency?.symbol === 'string' ? currency.symbol : vendor.currency?.refName;
+  const code = typeof currency?.symbol === 'string' ? currency.symbol : reference.refName;
   if (code !== undefined) cache?.set(id, code);
   return code;
 }
