@@ -35,6 +35,3 @@ export async function readBatchMasterRecords(
     },
   };
 }
-
-/** A batch with nothing read in bulk: every record is read alone. */
-export const noBatchRecords: BatchMasterRecords = { get: () => undefined };
