@@ -102,6 +102,16 @@ describe('backfillMasterData', () => {
     expect(sinceWallTime('2026-11-01', 'UTC')).toBe('2026-11-01 00:00:00');
   });
 
+  it('without a clock of its own, stamps each message with the time it is sent', async () => {
+    const before = new Date().toISOString();
+    const { now: _clock, ...withoutClock } = deps();
+    await backfillMasterData(withoutClock, { recordTypes: ['vendor'] });
+    const after = new Date().toISOString();
+    const stamps = queue.bodies().map((message) => message.receivedAt);
+    expect(stamps).toHaveLength(3);
+    for (const stamp of stamps) expect(stamp >= before && stamp <= after).toBe(true);
+  });
+
   it('stops at a failed send: the batches before it stay queued', async () => {
     queue.faults.failNext('sendBatch');
     await expect(backfillMasterData(deps(), { batchSize: 2 })).rejects.toThrow(/sendBatch unavailable/);

@@ -129,6 +129,46 @@ describe('pollMasterData', () => {
     expect(queued()).toEqual(['vendor:11', 'vendor:12', 'vendor:13']);
   });
 
+  it('without a stop request, reads every batch to the end', async () => {
+    for (const [id, minutes] of [
+      ['11', 4],
+      ['12', 3],
+      ['13', 2],
+    ] as const) {
+      records.put('vendor', id, minutesAgo(minutes));
+    }
+    const { summary } = await pollMasterData(deps(), { batchSize: 1, recordTypes: ['vendor'] });
+    expect(summary.complete).toBe(true);
+    expect(summary.recordTypes.vendor).toMatchObject({ enqueued: 3, watermarkAfter: '2026-11-02 08:58:00' });
+    expect(queued()).toEqual(['vendor:11', 'vendor:12', 'vendor:13']);
+  });
+
+  it('after a run that queued a batch but failed to move its watermark, moves it without queuing again', async () => {
+    records.put('vendor', '1', minutesAgo(3));
+    state.faults.failNext('advanceWatermark');
+    const failed = await pollMasterData(deps(), { recordTypes: ['vendor'] });
+    expect(failed.summary.recordTypes.vendor?.error?.errorClass).toBe('transient');
+    expect(await state.getWatermark('netsuite-poll:vendor')).toBeUndefined();
+    expect(queued()).toEqual(['vendor:1']);
+
+    clock.advance(60);
+    const sends: number[] = [];
+    const sendAll = queue.sendAll.bind(queue);
+    queue.sendAll = async (messages) => {
+      sends.push(messages.length);
+      return sendAll(messages);
+    };
+    const again = await pollMasterData(deps(), { recordTypes: ['vendor'] });
+    expect(again.summary.recordTypes.vendor).toEqual({
+      enqueued: 0,
+      alreadyEnqueued: 1,
+      watermarkAfter: '2026-11-02 08:57:00',
+    });
+    expect(sends).toEqual([]);
+    expect(queued()).toEqual(['vendor:1']);
+    expect(await state.getWatermark('netsuite-poll:vendor')).toBe('2026-11-02 08:57:00');
+  });
+
   it('keeps a failed read or send from moving the watermark while the other types still run', async () => {
     records.put('vendor', '1', minutesAgo(3));
     records.put('account', '2', minutesAgo(3));
@@ -251,6 +291,35 @@ describe('pollMasterData: the time zone check', () => {
     expect(summary.timeZoneCheck?.outcome).toBe('mismatch');
     expect(queue.sent).toEqual([]);
     expect(await state.getWatermark('netsuite-poll:vendor')).toBeUndefined();
+  });
+
+  it('names at most six zones that fit the offset the account shows, common ones first', async () => {
+    records = new InMemoryMasterRecords('America/New_York');
+    records.put('vendor', '5', minutesAgo(1));
+    const { errors } = await pollMasterData(deps({ clock: records }));
+    const candidates = /\(at UTC-05:00 then: ([^)]*)\)/.exec(errors[0]?.message ?? '')?.[1]?.split(', ');
+    expect(candidates).toHaveLength(6);
+    expect(candidates?.slice(0, 2)).toEqual(['America/New_York', 'America/Toronto']);
+  });
+
+  it('names no zone when none fits the offset the account shows', async () => {
+    // SuiteQL shows the vendor 7 minutes after the record API's instant: no time zone is 7 minutes off UTC.
+    const sample = {
+      recordType: 'vendor',
+      id: '5',
+      wallTime: '2026-11-02 09:07:00',
+      instant: '2026-11-02T09:00:00Z',
+    } as const;
+    const clockSevenMinutesOff = {
+      newestVendorSample: async () => sample,
+      vendorWallTime: async () => sample.wallTime,
+    };
+    const { summary, errors } = await pollMasterData(deps({ clock: clockSevenMinutesOff }));
+    expect(summary.timeZoneCheck).toMatchObject({ outcome: 'mismatch', accountOffset: 'UTC+00:07' });
+    expect(errors[0]?.message).toContain(
+      "to the time zone of the NetSuite user apsync's integration runs as. The poll does not run until they agree",
+    );
+    expect(errors[0]?.message).not.toContain('then:');
   });
 
   it('goes on when it cannot tell: no vendor, a failed read, a vendor saved between the reads', async () => {
