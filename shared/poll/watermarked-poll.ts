@@ -225,14 +225,15 @@ export async function pollFlow<T>(
   let lastRead: string | undefined;
   const flush = async () => {
     const watermark = latest(lastRead, result.watermarkAfter);
-    if (pending.length === 0 && watermark === result.watermarkAfter) return;
+    // Nothing read and no watermark yet, or nothing to send and the watermark where it is: nothing to do.
+    if (watermark === undefined || (pending.length === 0 && watermark === result.watermarkAfter)) return;
     if (pending.length > 0) {
       await flow.send(pending, deps.now());
       for (const record of pending) memo.add(flow.idOf(record), flow.timeOf(record));
       result.enqueued += pending.length;
       pending = [];
     }
-    if (watermark !== undefined) await moveTo(watermark);
+    await moveTo(watermark);
   };
 
   for await (const record of flow.scan(from)) {
