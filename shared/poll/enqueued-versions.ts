@@ -48,10 +48,6 @@ export class EnqueuedVersions {
     this.entries.add(this.entry(id, time));
   }
 
-  get size(): number {
-    return this.entries.size;
-  }
-
   /** Forgets pairs modified before `floor` (watermark form): no later read starts before it. */
   prune(floor: string): void {
     for (const entry of this.entries) if (entry < floor) this.entries.delete(entry);
