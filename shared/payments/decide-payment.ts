@@ -89,17 +89,20 @@ export async function decidePayment(
   }
   const glCode = payment.glCode ?? (await methodGlCode(deps.procurify, payment));
 
-  const links: PaymentLinks = { bills: new Map(), vendors: new Map(), billStates: new Map() };
-  const billLinks = links.bills as Map<string, RecordLink | undefined>;
-  const vendorLinks = links.vendors as Map<number, RecordLink | undefined>;
+  const billLinks = new Map<string, RecordLink | undefined>();
+  const vendorLinks = new Map<number, RecordLink | undefined>();
+  const billStates = new Map<string, RecordState | undefined>();
+  const links: PaymentLinks = { bills: billLinks, vendors: vendorLinks, billStates };
   for (const app of applications.applications) {
     // Bill sync keys bills by the lower-case UUID.
     const uuid = app.billUuid.toLowerCase();
     const link = await deps.state.findBySource('procurify', 'bill', uuid);
     billLinks.set(app.billUuid, link);
     if (link === undefined) {
-      const billState = await deps.state.getState({ system: 'procurify', kind: 'bill', id: uuid });
-      (links.billStates as Map<string, RecordState | undefined>).set(app.billUuid, billState);
+      billStates.set(
+        app.billUuid,
+        await deps.state.getState({ system: 'procurify', kind: 'bill', id: uuid }),
+      );
     }
     if (!vendorLinks.has(app.vendorId)) {
       vendorLinks.set(
@@ -111,9 +114,7 @@ export async function decidePayment(
   // Bills an operator excluded (`apsync bills exclude`): their payments are never written. A payment of
   // excluded bills only is skipped, with the reason; one that also pays other bills is refused by the
   // plan below, naming the exclusion.
-  const excluded = [...(links.billStates?.values() ?? [])].filter(
-    (billState) => billState?.excluded !== undefined,
-  );
+  const excluded = [...billStates.values()].filter((billState) => billState?.excluded !== undefined);
   if (excluded.length > 0 && excluded.length === applications.applications.length) {
     const message = `payment ${paymentId} pays only bills excluded from the sync (${excluded
       .map((billState) => `bill ${billState!.ref.id}: ${billState!.excluded!.reason}`)
@@ -121,16 +122,12 @@ export async function decidePayment(
     return { kind: 'skip', message };
   }
   // NetSuite is read only when every link is there (otherwise the plan stops before it needs it).
+  const linkedBills = [...billLinks.values()].filter((link) => link !== undefined);
   const linked =
-    [...billLinks.values()].every((link) => link !== undefined) &&
-    [...vendorLinks.values()].every((link) => link !== undefined);
+    linkedBills.length === billLinks.size && [...vendorLinks.values()].every((link) => link !== undefined);
   const externalId = paymentExternalId(paymentId);
   const facts: PaymentFacts = linked
-    ? await deps.facts.read({
-        externalId,
-        billIds: [...billLinks.values()].flatMap((link) => (link === undefined ? [] : [link.netsuiteId])),
-        glCode,
-      })
+    ? await deps.facts.read({ externalId, billIds: linkedBills.map((link) => link.netsuiteId), glCode })
     : { bills: new Map(), accounts: [] };
   const { existing, bills: netsuiteBills, accounts } = facts;
 
