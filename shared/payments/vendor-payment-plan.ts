@@ -147,7 +147,7 @@ function refuse(
 const billName = (app: { billId: number; billUuid: string }) =>
   `Procurify bill ${app.billId} (${app.billUuid})`;
 const list = (items: string[]) =>
-  items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
+  items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
 
 /** The payment's date as YYYY-MM-DD: posted (paid) date, else processing date. */
 export function paymentDate(payment: ApPayment): string | undefined {
