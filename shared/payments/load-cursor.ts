@@ -198,7 +198,7 @@ export async function runListingLoad<Item, Counts, Extra extends Listing>(
     putConfig: (name, value) => deps.state.putConfig(name, { ...(value as LoadCursor<Counts>), ...extra }),
   };
   const cursor = await runLoad(
-    { state, ...(deps.now === undefined ? {} : { now: deps.now }) },
+    { state, now: deps.now },
     {
       ...spec,
       since: options.since,
