@@ -17,7 +17,7 @@ import { classOf, type SyncError } from '../errors.ts';
 import { instantToWallTime } from '../netsuite-poll/account-time.ts';
 import { type PaymentMode, type PaymentModeSetting, readPaymentMode } from '../payment-mode.ts';
 import type { ProcurifyBillPayer } from '../procurify/ports.ts';
-import { type RecordLink, type RecordRef, recordLeaseName, refKey, type SyncStatus } from '../state/model.ts';
+import { type RecordLink, type RecordRef, recordLeaseName, type SyncStatus } from '../state/model.ts';
 import type {
   AuditTrail,
   ConfigStore,
@@ -288,7 +288,7 @@ async function run(
       netsuiteBillId,
       billUuid: bill.billUuid,
       reason: bill.reason,
-      lastModified: lastModified.get(netsuiteBillId) ?? '',
+      lastModified: lastModified.get(netsuiteBillId)!,
       previous: retries[netsuiteBillId],
       now,
     });
