@@ -165,13 +165,10 @@ async function* paymentsOfLoadedBills(
   procurify: BackfillPaymentsDependencies['procurify'],
   window: { after?: string; before?: string },
 ): AsyncIterable<LoadedPayment> {
+  // Each group's latest bill modification: the scan is by modification time, so its last bill's.
   const groups = new Map<number, string>();
   for await (const bill of billsOfWindow(procurify, [...writableBillStatuses], window)) {
-    if (bill.group === null) continue;
-    const seen = groups.get(bill.group);
-    if (seen === undefined || bill.lastModified > seen) {
-      groups.set(bill.group, bill.lastModified);
-    }
+    if (bill.group !== null) groups.set(bill.group, bill.lastModified);
   }
   const ids = [...groups.keys()];
   for (let start = 0; start < ids.length; start += groupsPerRequest) {
