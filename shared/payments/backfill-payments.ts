@@ -270,14 +270,19 @@ async function handleBatch(
   if (toPush.length > 0) await pushAndWait(deps, options, toPush, counts, extra);
 }
 
-/** The payment's amounts by linked NetSuite Vendor Bill; empty when one of its bills has no link. */
+/**
+ * The payment's amounts by linked NetSuite Vendor Bill (bills it applies nothing to left out); empty when
+ * one of its bills has no link or one of its amounts cannot be read.
+ */
 async function linkedLines(
   deps: BackfillPaymentsDependencies,
   applications: PaymentApplications,
 ): Promise<PaymentLine[]> {
   const lines: PaymentLine[] = [];
   for (const app of applications.applications) {
-    const cents = toCents(app.amount) ?? 0;
+    const cents = toCents(app.amount);
+    // An amount that cannot be read matches nothing: the worker's decision parks such a payment for review.
+    if (cents === undefined) return [];
     if (cents <= 0) continue;
     // Bill sync keys bills by the lower-case UUID.
     const link = await deps.state.findBySource('procurify', 'bill', app.billUuid.toLowerCase());
@@ -353,7 +358,8 @@ async function pushAndWait(
   await deps.payments.sendAll(
     paymentIds.map((paymentId) => ({ kind: 'payment', origin: 'backfill', paymentId, enqueuedAt })),
   );
-  const deadline = Date.now() + (options.outcomeTimeoutMs ?? 15 * 60_000);
+  const timeoutMs = options.outcomeTimeoutMs ?? 15 * 60_000;
+  const deadline = now().getTime() + timeoutMs;
   const pending = new Set(paymentIds);
   for (;;) {
     for (const paymentId of [...pending]) {
@@ -377,9 +383,9 @@ async function pushAndWait(
       }
     }
     if (pending.size === 0) return;
-    if (Date.now() > deadline) {
+    if (now().getTime() > deadline) {
       throw new TransientError(
-        `the payment-push worker has not dealt with payment(s) ${[...pending].join(', ')} in ${Math.round((options.outcomeTimeoutMs ?? 900_000) / 60_000)} min; ` +
+        `the payment-push worker has not dealt with payment(s) ${[...pending].join(', ')} in ${Math.round(timeoutMs / 60_000)} min; ` +
           'check that it runs (apsync status), then run the same backfill again: it resumes with this batch',
         { source: 'apsync', code: 'BACKFILL_WAIT' },
       );

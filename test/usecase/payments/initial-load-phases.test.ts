@@ -6,8 +6,11 @@
 // whose bills are not in NetSuite listed with the payment-push worker's own refusal. NetSuite is read
 // through the ports the workers use, in memory (payment-facts.ts: the payment facts and the Vendor
 // Payments applied to bills; paid-bills.ts: the paid-bill rows), including the cases decided by what
-// NetSuite says.
-import { beforeEach, describe, expect, it } from 'vitest';
+// NetSuite says; payments handled in the order of their bills' latest change in the window; matched by
+// the bills they apply money to (an amount that cannot be read matches nothing); --payments waiting for
+// the worker by the clock and timer given (the machine's when none is); a cursor of an earlier version
+// without a list resumed with an empty one.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DataError } from '../../../shared/errors.ts';
 import type { PaymentMessage } from '../../../shared/events/payment-message.ts';
 import { changePaymentMode } from '../../../shared/payment-mode.ts';
@@ -559,5 +562,213 @@ describe('backfillPaidBills (pull mode): bills NetSuite shows paid', () => {
       'procurify: markBillsPaid unavailable',
     );
     expect(procurify.writes).toEqual([]);
+  });
+});
+
+describe('backfillPayments (push mode): the bills and amounts a payment is matched by', () => {
+  /** Procurify bill n (group n, modified on day `day` of November) linked to NetSuite Vendor Bill 50n. */
+  async function linkedBill(n: number, day = n): Promise<string> {
+    bill(n, n, `2026-11-${String(day).padStart(2, '0')}T00:00:00.000Z`);
+    const netsuiteId = `50${n}`;
+    await state.link({ kind: 'bill', procurifyId: uuid(n), netsuiteId, origin: 'created' });
+    facts.bills.set(netsuiteId, {
+      id: netsuiteId,
+      entity: '300',
+      currency: '1',
+      currencySymbol: 'USD',
+      subsidiary: '2',
+      status: 'A',
+      unpaidCents: 1000,
+    });
+    return netsuiteId;
+  }
+  /** Payment `id`'s applications: amount by bill number. */
+  function applies(id: number, amounts: Record<number, string>): void {
+    procurify.applications.set(id, {
+      applications: Object.entries(amounts).map(([n, amount]) => ({
+        billUuid: uuid(Number(n)),
+        billId: Number(n),
+        vendorId: 7,
+        currency: 'USD',
+        amount,
+      })),
+      appliedTotal: '10.00',
+      complete: true,
+    });
+  }
+  const vendorPayment = (apply: Record<string, number>) =>
+    netsuite.seed('vendorPayment', {
+      apply: { items: Object.entries(apply).map(([id, amount]) => ({ doc: { id }, apply: true, amount })) },
+    });
+
+  beforeEach(async () => {
+    await state.link({ kind: 'vendor', procurifyId: '7', netsuiteId: '300', origin: 'created' });
+    facts.accounts = [{ id: '11', number: '1000', type: 'Bank', inactive: false, currency: '1' }];
+  });
+
+  it('handles payments in the order of their bills’ latest change in the window, bills outside it not counted', async () => {
+    bill(1, 1, '2026-11-01T00:00:00.000Z');
+    bill(2, 2, '2026-11-03T00:00:00.000Z');
+    bill(3, 2, '2026-11-05T00:00:00.000Z'); // the same group changed later: the group's time
+    bill(4, 4, '2026-11-04T00:00:00.000Z');
+    bill(9, 9, '2026-09-01T00:00:00.000Z'); // before the window
+    payment(70, [2]); // group 2: 5 November
+    payment(71, [4]); // 4 November
+    payment(72, [9, 1]); // 1 November: bill 9's group is not the window's
+    // Listed by Procurify in the other order (by update time).
+    for (const [id, updated] of [
+      [70, '2026-11-10'],
+      [71, '2026-11-11'],
+      [72, '2026-11-12'],
+    ] as const) {
+      procurify.payments.get(id)!.updated_at = `${updated}T00:00:00Z`;
+    }
+    const cursor = await backfillPayments(paymentDeps(), { since });
+    expect(cursor.problems.map((problem) => problem.paymentId)).toEqual(['72', '71', '70']);
+  });
+
+  it('matches by the bills a payment applies money to; an amount it cannot read matches nothing', async () => {
+    const first = await linkedBill(1);
+    await linkedBill(2);
+    const third = await linkedBill(3);
+    const fourth = await linkedBill(4);
+    const fifth = await linkedBill(5);
+    payment(70, [1, 2]);
+    applies(70, { 1: '10.00', 2: '0.00' }); // nothing applied to bill 2
+    payment(71, [3, 4]);
+    applies(71, { 3: '4.00', 4: '6.00' });
+    payment(72, [5, 6]);
+    applies(72, { 5: '10.00', 6: 'n/a' });
+    const onlyFirst = vendorPayment({ [first]: 10 });
+    const both = vendorPayment({ [third]: 4, [fourth]: 6 });
+    vendorPayment({ [fifth]: 10 });
+
+    const cursor = await backfillPayments(paymentDeps(), { since });
+    expect(cursor.counts).toMatchObject({ read: 3, matched: 2, skipped: 1 });
+    expect(await state.findBySource('procurify', 'payment', '70')).toMatchObject({ netsuiteId: onlyFirst });
+    expect(await state.getState({ system: 'procurify', kind: 'payment', id: '71' })).toMatchObject({
+      message: `Already in NetSuite as Vendor Payment ${both} (the same USD 10.00 applied to Vendor Bills ${third}, ${fourth}); linked at the initial load, not written`,
+    });
+    // Payment 72 is not matched to the Vendor Payment of bill 505 alone: the worker would park it.
+    expect(await state.findBySource('procurify', 'payment', '72')).toBeUndefined();
+    expect(cursor.problems).toEqual([
+      {
+        paymentId: '72',
+        reason: `Payment needs review: Procurify shows an amount of n/a applied to Procurify bill 6 (${uuid(6)}); check the payment in Procurify, then re-sync it`,
+      },
+    ]);
+  });
+});
+
+describe('backfillPayments --payments: waiting for the worker', () => {
+  beforeEach(async () => {
+    await state.link({ kind: 'vendor', procurifyId: '7', netsuiteId: '300', origin: 'created' });
+    facts.accounts = [{ id: '11', number: '1000', type: 'Bank', inactive: false, currency: '1' }];
+    bill(3, 3, '2026-11-03T00:00:00.000Z');
+    await state.link({ kind: 'bill', procurifyId: uuid(3), netsuiteId: '503', origin: 'created' });
+    facts.bills.set('503', {
+      id: '503',
+      entity: '300',
+      currency: '1',
+      currencySymbol: 'USD',
+      subsidiary: '2',
+      status: 'A',
+      unpaidCents: 1000,
+    });
+    payment(72, [3]);
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('looks again every second by the machine’s clock and timer when none is given', async () => {
+    vi.useFakeTimers({ now: new Date('2026-12-01T08:00:00.000Z') });
+    const { now: _now, ...machine } = paymentDeps();
+    let finished = false;
+    const run = backfillPayments(machine, { since, push: true }).finally(() => {
+      finished = true;
+    });
+    // Until the load has put the payment on the queue (its reads are promises, no timer involved).
+    for (let turn = 0; turn < 1000 && payments.sent.length === 0; turn++)
+      await vi.advanceTimersByTimeAsync(0);
+    expect(payments.bodies()[0]).toMatchObject({ paymentId: '72', enqueuedAt: '2026-12-01T08:00:00.000Z' });
+    // The worker writes the Vendor Payment; the load sees it at its next look, a second later.
+    await state.link({ kind: 'payment', procurifyId: '72', netsuiteId: '900', origin: 'created' });
+    await vi.advanceTimersByTimeAsync(999);
+    expect(finished).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    expect((await run).counts).toMatchObject({ created: 1, failed: 0 });
+  });
+
+  it('counts a refusal without a message, and gives up after 15 minutes of the clock it is given', async () => {
+    const worker = async () => {
+      await state.putState({ ref: { system: 'procurify', kind: 'payment', id: '72' }, status: 'failed' });
+    };
+    const refused = await backfillPayments({ ...paymentDeps(), pause: worker }, { since, push: true });
+    expect(refused).toMatchObject({
+      counts: { failed: 1 },
+      problems: [{ paymentId: '72', reason: 'failed: no message' }],
+    });
+
+    const looks: number[] = [];
+    const silent = async (ms: number) => {
+      looks.push(ms);
+      clock.advance(ms / 1000);
+    };
+    const error = await refusal(
+      backfillPayments({ ...paymentDeps(), pause: silent }, { since, history: true, push: true }),
+    );
+    expect(error).toMatchObject({
+      code: 'BACKFILL_WAIT',
+      message:
+        'the payment-push worker has not dealt with payment(s) 72 in 15 min; check that it runs (apsync status), then run the same backfill again: it resumes with this batch',
+    });
+    expect(looks).toHaveLength(901);
+    expect(new Set(looks)).toEqual(new Set([1000]));
+  });
+});
+
+describe('a listing cursor kept by an earlier version', () => {
+  it('resumes with an empty list where it kept none', async () => {
+    await changePaymentMode(state, 'pull', 'ana');
+    bill(1, 1, '2026-11-01T00:00:00.000Z');
+    await state.link({ kind: 'bill', procurifyId: uuid(1), netsuiteId: '601', origin: 'created' });
+    paidBills.bills.set('601', {
+      id: '601',
+      status: 'B',
+      unpaidCents: 0,
+      paidCents: 1000,
+      lastModified: '2026-10-21 08:00:00',
+    });
+    const { problems: _problems, ...earlier } = {
+      status: 'running',
+      since,
+      history: false,
+      phase: 'recent',
+      progress: { recent: { processed: 0, total: 1 }, history: { processed: 0, total: 0 } },
+      counts: {
+        read: 0,
+        notLinked: 0,
+        open: 0,
+        paidInNetSuite: 0,
+        marked: 0,
+        listed: 0,
+        partial: 0,
+        notMarkable: 0,
+        failed: 0,
+      },
+      startedAt: '2026-12-01T00:00:00.000Z',
+      writes: false,
+      listedBills: [],
+      problems: [],
+    };
+    await state.putConfig(paidBillBackfillConfigName, earlier);
+    const resumed = await backfillPaidBills(paidBillDeps(), { since });
+    expect(resumed).toMatchObject({
+      status: 'done',
+      startedAt: '2026-12-01T00:00:00.000Z',
+      listedBills: [{ billUuid: uuid(1), netsuiteBillId: '601', paymentDate: '2026-10-21' }],
+      problems: [],
+    });
   });
 });
