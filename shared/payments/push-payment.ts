@@ -7,7 +7,7 @@
 // audit trail (the entries noted on the way, received and fetched, written with the outcome's in one
 // request: OutcomeJournal.defer).
 import type { ApPayment, PaymentApplications } from '../ap/payment.ts';
-import { classOf, DataError, type SyncError } from '../errors.ts';
+import { classOf, DataError, type SyncError, TransientError } from '../errors.ts';
 import type { PaymentMessage } from '../events/payment-message.ts';
 import { formatCents } from '../money/money.ts';
 import type { NetSuiteRecords } from '../netsuite/index.ts';
@@ -278,8 +278,7 @@ async function pushWithJournal(
   } else {
     const written = await writeVendorPayment(deps.netsuite.records, externalId, plan.body);
     action = existing === undefined ? 'created' : 'updated';
-    vendorPaymentId =
-      written.id ?? existing?.id ?? (await deps.facts.findVendorPayment(externalId))?.id ?? '';
+    vendorPaymentId = written.id ?? existing?.id ?? (await writtenVendorPaymentId(deps.facts, externalId));
     await deps.afterNetSuiteWrite?.(vendorPaymentId);
   }
 
@@ -339,6 +338,20 @@ async function linksReadAtOnce(
     },
     getState: (ref) => state.getState(ref),
   };
+}
+
+/**
+ * The id of the Vendor Payment just written when the upsert did not name it (NetSuite names only the
+ * records it creates) and none was known: read back by external id. Not found, nothing is linked: the
+ * attempt fails as transient, and the next one (the upsert is safe to repeat) finds it.
+ */
+async function writtenVendorPaymentId(facts: PaymentFactsSource, externalId: string): Promise<string> {
+  const found = await facts.findVendorPayment(externalId);
+  if (found !== undefined) return found.id;
+  throw new TransientError(
+    `NetSuite took Vendor Payment ${externalId} but neither named it nor shows it yet; the push is tried again`,
+    { source: 'netsuite', code: 'VENDOR_PAYMENT_UNSEEN' },
+  );
 }
 
 /**
