@@ -15,6 +15,7 @@ import { changePaymentMode } from '../../../shared/payment-mode.ts';
 import { decidePayment } from '../../../shared/payments/decide-payment.ts';
 import { pushPayment } from '../../../shared/payments/push-payment.ts';
 import type { PreviewSources } from '../../../shared/preview/ports.ts';
+import { renderMasterDecision } from '../../../shared/preview/preview-master-data.ts';
 import { previewable, previewRecord } from '../../../shared/preview/preview-record.ts';
 import { renderBillDecision, renderPaymentDecision } from '../../../shared/preview/preview-transactions.ts';
 import { toApPayment } from '../../../shared/procurify/ap-records.ts';
@@ -261,6 +262,39 @@ describe('previewRecord: master data shows what the inbound worker then writes',
       status: 'review',
       message: planned.notes[0],
     });
+  });
+
+  it('a vendor with fields longer than Procurify takes is previewed as the write, naming each field refused', async () => {
+    const id = netsuite.seed('vendor', {
+      companyName: 'Far Away Supplies',
+      url: `https://example.com/${'x'.repeat(200)}`,
+      addressBook: {
+        items: [{ defaultBilling: true, addressBookAddress: { addr1: '1 Main St', city: 'C'.repeat(60) } }],
+      },
+      lastModifiedDate: '2026-11-01T10:00:00Z',
+    });
+    const planned = await preview('vendor', id);
+    expect(planned.outcome).toBe('create');
+    expect(planned.validation.valid).toBe(false);
+    expect(planned.validation.issues).toEqual([
+      expect.stringMatching(/^city: Too big: expected string to have <=50 characters/),
+      expect.stringMatching(/^url: Too big: expected string to have <=200 characters/),
+    ]);
+    // Not a body the schema made: the payload shown is the write as mapped.
+    expect(planned.payload).toMatchObject({ city: 'C'.repeat(60) });
+  });
+
+  it('a body with a field its request schema does not take is refused as a whole ("(body)")', () => {
+    // Account codes are written with a strict schema (AccountCodeUpdateRequest has no `active`).
+    const planned = renderMasterDecision({
+      kind: 'write',
+      target: { kind: 'account code', id: 7, method: 'PUT', path: '/api/v3/account-codes/7/' },
+      payload: { code: '6100', description: 'Office supplies', account_type: 4, active: false } as never,
+      hash: 'h',
+      origin: 'created',
+      notes: [],
+    });
+    expect(planned.validation).toEqual({ valid: false, issues: ['(body): Unrecognized key: "active"'] });
   });
 
   it('no active Procurify location: a department cannot be previewed, naming the setting', async () => {
@@ -545,6 +579,16 @@ describe('payments: the preview renders the decision the payment-push worker app
     await state.link({ kind: 'payment', procurifyId: '55', netsuiteId: '900', origin: 'matched' });
     const skipped = await decide(payment());
     expect(skipped).toMatchObject({ outcome: 'skipped', target: null, payload: null });
+  });
+
+  it('previewRecord: a payment id not written as Procurify writes it is not taken for that payment', async () => {
+    payment();
+    expect(await preview('055')).toMatchObject({
+      outcome: 'invalid',
+      reason: 'Procurify payment 055 was not found',
+    });
+    expect(facts.reads).toBe(0);
+    expect((await preview('55')).outcome).toBe('create');
   });
 
   it('previewRecord: pull mode, a payment Procurify lacks, and one not paid are answered before NetSuite', async () => {
