@@ -1,6 +1,7 @@
 // The next write of a NetSuite vendor, account or department to Procurify, read-only: the very decision
 // the inbound worker applies (shared/master-data/decide-master-record.ts) — scope, target found by link,
 // external id or name, the exact body and its validation — or why nothing is written.
+import type * as z from 'zod';
 import {
   decideMasterRecord,
   type MasterDecision,
@@ -17,15 +18,10 @@ import type { PlannedWrite, PreviewSources } from './ports.ts';
 
 type Planned = PlannedWrite;
 
-const issuesOf = (result: {
-  success: boolean;
-  error?: { issues: Array<{ path: PropertyKey[]; message: string }> };
-}) =>
+const issuesOf = (result: z.ZodSafeParseResult<unknown>) =>
   result.success
     ? []
-    : (result.error?.issues ?? []).map(
-        (issue) => `${issue.path.map(String).join('.') || '(body)'}: ${issue.message}`,
-      );
+    : result.error.issues.map((issue) => `${issue.path.map(String).join('.') || '(body)'}: ${issue.message}`);
 
 export async function previewMasterData(
   services: PreviewSources,
