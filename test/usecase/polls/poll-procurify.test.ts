@@ -160,4 +160,36 @@ describe('pollProcurify', () => {
     const rest = await pollProcurify(deps(), { batchSize: 2 });
     expect(rest.summary).toMatchObject({ complete: true, bills: { enqueued: 3 }, payments: { enqueued: 1 } });
   });
+
+  it('stops after a batch of payments when asked, and the next run resumes at their watermark', async () => {
+    for (let id = 10; id <= 12; id += 1) payment(id, minutesAgo(13 - id));
+    const stopped = await pollProcurify(deps(), { batchSize: 2, shouldStop: () => true });
+    expect(stopped.summary).toMatchObject({
+      complete: false,
+      bills: { enqueued: 0 },
+      payments: { enqueued: 2 },
+    });
+    expect(stopped.summary.caughtUpTo).toBeUndefined();
+    expect(await state.getWatermark('procurify-poll:payments')).toBe(minutesAgo(2));
+    clock.advance(1);
+    const rest = await pollProcurify(deps(), { batchSize: 2 });
+    expect(rest.summary).toMatchObject({ complete: true, payments: { enqueued: 1, alreadyEnqueued: 2 } });
+    expect(payments.bodies().map((message) => message.paymentId)).toEqual(['10', '11', '12']);
+  });
+
+  it('without a clock of its own, measures the lag from the last complete run to the time it runs', async () => {
+    // The last complete run started an hour ago (by its clock); this one, on the real clock, fails.
+    clock.set(new Date(Date.now() - 3_600_000));
+    expect((await pollProcurify(deps())).summary.complete).toBe(true);
+    procurify.faults.failNext('scanBills');
+    const { now: _clock, ...withoutClock } = deps();
+    const before = Date.now();
+    const { summary } = await pollProcurify(withoutClock);
+    const after = Date.now();
+    expect(summary.complete).toBe(false);
+    expect(summary.caughtUpTo).toBe(clock.iso());
+    const caughtUp = Date.parse(clock.iso());
+    expect(summary.lagSeconds).toBeGreaterThanOrEqual(Math.round((before - caughtUp) / 1000));
+    expect(summary.lagSeconds).toBeLessThanOrEqual(Math.round((after - caughtUp) / 1000));
+  });
 });
