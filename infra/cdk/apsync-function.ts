@@ -73,7 +73,6 @@ export class ApsyncFunction extends Construct {
         POWERTOOLS_SERVICE_NAME: definition.name,
         POWERTOOLS_METRICS_NAMESPACE: config.prefix,
         LOG_LEVEL: config.logLevel,
-        NODE_OPTIONS: '--enable-source-maps',
         ...props.environment,
       },
     });

@@ -18,8 +18,9 @@ export function bundlingFor(entry: string): BundlingOptions {
     mainFields: bundleMainFields,
     banner: esmRequireBanner,
     minify: true,
-    // Stack traces in the logs point at the TypeScript sources (NODE_OPTIONS=--enable-source-maps);
-    // without the sources' text, the map stays small (and smaller still once trimmed: split-bundle.ts).
+    // Stack traces in the logs point at the TypeScript sources (shared/lambda/source-mapped-stack-traces.ts
+    // reads the map when a stack is formatted); without the sources' text, the map stays small (and smaller
+    // still once trimmed: split-bundle.ts).
     sourceMap: true,
     sourceMapMode: SourceMapMode.DEFAULT,
     sourcesContent: false,

@@ -14,6 +14,16 @@ export const esmRequireBanner =
   "import { createRequire as __apsyncCreateRequire } from 'node:module';" +
   'const require = __apsyncCreateRequire(import.meta.url);';
 
+/**
+ * Every file of a bundle first imports shared/lambda/source-mapped-stack-traces.ts, built on its own
+ * (stackTracesBuildOptions): ES modules evaluate their imports in order, so it runs before any other code
+ * of the bundle, and even an error of the init phase has its stack mapped to our sources — without
+ * NODE_OPTIONS=--enable-source-maps, whose reading of every map and counting of every loaded file's lines
+ * cost each cold start 94–171 M instructions (README, benchmarks footnote 5).
+ */
+export const stackTracesFile = 'source-mapped-stack-traces.mjs';
+const splitBanner = `${esmRequireBanner}\nimport "./${stackTracesFile}";`;
+
 export const bundleTarget = 'node24';
 export const bundleMainFields = ['module', 'main'];
 
@@ -52,11 +62,36 @@ export function splitBuildOptions(entry: string, outdir: string): BuildOptions {
     format: 'esm',
     target: bundleTarget,
     mainFields: bundleMainFields,
-    banner: { js: esmRequireBanner },
+    banner: { js: splitBanner },
     minify: true,
     sourcemap: true,
     sourcesContent: false,
     alias: Object.fromEntries(builtinAliases().map((alias) => alias.split('=') as [string, string])),
+    logLevel: 'warning',
+  };
+}
+
+/** The module each file of a bundle imports first (`stackTracesFile`), with its map, into `outdir`. */
+export function stackTracesBuildOptions(outdir: string): BuildOptions {
+  const source = join(
+    dirname(fileURLToPath(import.meta.url)),
+    '..',
+    '..',
+    'shared',
+    'lambda',
+    'source-mapped-stack-traces.ts',
+  );
+  return {
+    entryPoints: { [stackTracesFile.slice(0, -'.mjs'.length)]: source },
+    outdir,
+    outExtension: { '.js': '.mjs' },
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: bundleTarget,
+    minify: true,
+    sourcemap: true,
+    sourcesContent: false,
     logLevel: 'warning',
   };
 }

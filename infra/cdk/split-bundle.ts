@@ -3,13 +3,14 @@
 // single file the CDK's esbuild command wrote (its command line has `--outfile`, which esbuild does not
 // take with `--splitting`). What only a dynamic `import()` loads — the AWS SDK's other credential
 // providers and their STS/SSO clients, never asked for where Lambda gives the role's keys in the
-// environment — is left out of index.mjs, so a cold start no longer compiles it. Then each source map
-// keeps apsync's own sources only (trim-source-map.ts).
+// environment — is left out of index.mjs, so a cold start no longer compiles it. Beside them, the module
+// every file imports first, which maps stack traces (esbuild-options.ts, stackTracesFile). Then each
+// source map keeps apsync's own sources only (trim-source-map.ts).
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { argv } from 'node:process';
 import { build } from 'esbuild';
-import { splitBuildOptions } from './esbuild-options.ts';
+import { splitBuildOptions, stackTracesBuildOptions } from './esbuild-options.ts';
 import { trimSourceMap } from './trim-source-map.ts';
 
 const [entry, outdir] = argv.slice(2);
@@ -17,6 +18,7 @@ if (entry === undefined || outdir === undefined) {
   throw new Error('usage: node infra/cdk/split-bundle.ts <entry.ts> <output directory>');
 }
 for (const file of readdirSync(outdir)) rmSync(join(outdir, file), { recursive: true, force: true });
+await build(stackTracesBuildOptions(outdir));
 await build(splitBuildOptions(entry, outdir));
 for (const file of readdirSync(outdir).filter((name) => name.endsWith('.mjs.map'))) {
   const path = join(outdir, file);

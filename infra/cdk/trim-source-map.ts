@@ -1,7 +1,7 @@
 // Keeps only apsync's own sources in a bundle's source maps (split-bundle.ts, the bundling's afterBundling
-// hook, trims each; by hand: `node infra/cdk/trim-source-map.ts <index.mjs.map>`): with
-// NODE_OPTIONS=--enable-source-maps, Node reads and parses the whole map and resolves every source's URL
-// while it loads the bundle, part of each cold start; nine sources in ten are dependencies'. Positions in
+// hook, trims each; by hand: `node infra/cdk/trim-source-map.ts <index.mjs.map>`): the first stack trace
+// through a file reads and parses its whole map and resolves every source's URL
+// (shared/lambda/source-mapped-stack-traces.ts); nine sources in ten are dependencies'. Positions in
 // apsync's code map exactly as before; positions in a dependency's code are left unmapped.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { argv } from 'node:process';

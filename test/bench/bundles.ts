@@ -1,9 +1,9 @@
 // Bundle benchmark (`npx node test/bench/bundles.ts`): synthesizes the service stack as `cdk synth` does
 // (same registry filter, same NodejsFunction bundling by local esbuild), then for every deployed
 // function prints the bundle size and its module initialisation time: the bundle is imported in a fresh
-// `node` process with the environment the stack gives it (NODE_OPTIONS=--enable-source-maps included)
-// and the variables Lambda's runtime adds (AWS_EXECUTION_ENV, LAMBDA_TASK_ROOT, the X-Ray daemon's
-// address: with them Powertools' Tracer loads the X-Ray SDK, as it does on Lambda with active tracing),
+// `node` process with the environment the stack gives it and the variables Lambda's runtime adds
+// (AWS_EXECUTION_ENV, LAMBDA_TASK_ROOT, the X-Ray daemon's address: with them Powertools' Tracer loads
+// the X-Ray SDK, as it does on Lambda with active tracing),
 // every AWS endpoint pointing at nothing; the import runs the composition root and builds the handler
 // (index.ts), as Lambda's init phase does.
 // Init is timed on the wall clock and as the process's CPU time (user + system) over the import: on a

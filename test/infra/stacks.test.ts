@@ -8,7 +8,7 @@ import { Capture, Match, Template } from 'aws-cdk-lib/assertions';
 import { ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type BuiltApp, projectRoot } from '../../infra/cdk/build-app.ts';
-import { builtinAliases } from '../../infra/cdk/esbuild-options.ts';
+import { builtinAliases, stackTracesFile } from '../../infra/cdk/esbuild-options.ts';
 import { allocateNetSuiteConcurrency } from '../../infra/cdk/netsuite-concurrency.ts';
 import { scheduleRateMinutes, tableActions } from '../../infra/cdk/service-stack.ts';
 import { outputKeys } from '../../infra/cdk/stack-outputs.ts';
@@ -165,6 +165,9 @@ describe('functions', () => {
             POWERTOOLS_SERVICE_NAME: definition.name,
             POWERTOOLS_METRICS_NAMESPACE: 'apsync',
             LOG_LEVEL: 'INFO',
+            // No --enable-source-maps: each bundle maps its stack traces itself, on demand
+            // (shared/lambda/source-mapped-stack-traces.ts).
+            NODE_OPTIONS: Match.absent(),
           }),
         },
       });
@@ -184,11 +187,16 @@ describe('functions', () => {
     // Each file with its source map, and nothing else.
     expect(files.filter((file) => !file.endsWith('.mjs'))).toEqual(modules.map((file) => `${file}.map`));
     const sourceOf = (file: string) => readFileSync(`${ingestAsset}/${file}`, 'utf8');
-    for (const file of modules) {
+    // The module that maps stack traces (shared/lambda/source-mapped-stack-traces.ts) is a file of its own,
+    // imported first by every other, so it runs before any of their code.
+    expect(modules).toContain(stackTracesFile);
+    expect(sourceOf(stackTracesFile)).toContain('Error.prepareStackTrace=');
+    for (const file of modules.filter((name) => name !== stackTracesFile)) {
       const bundle = sourceOf(file);
       expect(bundle.startsWith("import { createRequire as __apsyncCreateRequire } from 'node:module';")).toBe(
         true,
       );
+      expect(bundle.match(/^import[^;]*;/gm)?.slice(1, 2)).toEqual([`import "./${stackTracesFile}";`]);
       expect(bundle).not.toMatch(/from\s*["']@aws-sdk\//); // the SDK is bundled, not left to the runtime
       // Node built-ins come through infra/cdk/node-builtins/ (process.getBuiltinModule), never as ES module
       // imports: node:http's ES module facade alone loads undici at init (infra/cdk/esbuild-options.ts).
