@@ -2,8 +2,11 @@
 // handlePaymentMessage) over in-memory state, Procurify and push-once: the mode check on every message,
 // the payment's current status (not paid: skipped; pushed then failed: review), a payment pushed before
 // (a duplicate: not written again), a payment another worker is pushing, a payment Procurify does not
-// have. The push itself is covered by push-payment.test.ts.
+// have; an outage that stops an attempt passed on even when the store cannot write the trail after it; a
+// duplicate's unused early read of its bills failing without harm. The push itself is covered by
+// push-payment.test.ts.
 import { beforeEach, describe, expect, it } from 'vitest';
+import { TransientError } from '../../../shared/errors.ts';
 import type { PaymentMessage } from '../../../shared/events/payment-message.ts';
 import { changePaymentMode } from '../../../shared/payment-mode.ts';
 import { handlePaymentMessage, paymentRef, pullModeMessage } from '../../../shared/payments/push-payment.ts';
@@ -165,6 +168,26 @@ describe('handlePaymentMessage', () => {
     expect((await state.read(ref)).map((entry) => entry.step)).toEqual(['received', 'fetched', 'review']);
     expect(await state.getState(ref)).toMatchObject({ status: 'review' });
     expect(modeReads).toBe(1);
+  });
+
+  it('passes on what stopped the attempt, not the store failing to write its trail after it', async () => {
+    const outage = new TransientError('dynamodb: the payment mode cannot be read', { source: 'dynamodb' });
+    state.faults.failNext('getConfig', outage);
+    state.faults.failNext('append');
+    await expect(handlePaymentMessage(message(), deps())).rejects.toBe(outage);
+    expect(await state.read(ref)).toEqual([]);
+  });
+
+  it('a duplicate whose early read of its bills fails is still only noted', async () => {
+    putPayment('paid');
+    once.results.set('55', { status: 'synced', vendorPaymentId: '900', action: 'created' });
+    procurify.getPaymentApplications = async () => {
+      throw new TransientError('procurify: down', { source: 'procurify' });
+    };
+    expect(await handlePaymentMessage(message(), deps())).toMatchObject({ duplicate: true });
+    // The unused read's failure is dropped: the worker would otherwise die of an unhandled rejection.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(await state.getState(ref)).toMatchObject({ status: 'synced' });
   });
 
   it('leaves the state to the worker pushing the same payment, and fails one Procurify does not have', async () => {

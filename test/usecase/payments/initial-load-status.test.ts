@@ -93,4 +93,15 @@ describe('initial load status', () => {
       finishedAt: '2026-07-01T10:00:00.000Z',
     });
   });
+
+  it('whichever phase comes first, the one closed without a finish time is not the latest', async () => {
+    await state.putConfig(billBackfillConfigName, billCursor('done'));
+    await state.putConfig(paidBillBackfillConfigName, {
+      ...loadCursor('done', 9, 9, '2026-07-01T11:00:00.000Z'),
+      counts: {},
+    } as unknown as PaidBillBackfillCursor);
+    expect(initialLoadLine(await readInitialLoad(state))).toBe(
+      'initial load: done at 2026-07-01T11:00:00.000Z (last phase: paid bills (recent))',
+    );
+  });
 });

@@ -102,6 +102,34 @@ describe('planPaidBillUpdates', () => {
   });
 });
 
+describe('planPaidBillUpdates: why a bill paid in NetSuite cannot be marked', () => {
+  it('names the status when it has a name, and says the bill could not be read when it has none', () => {
+    const plan = planPaidBillUpdates([row('1'), row('2'), row('3'), row('4')], {
+      links: new Map([
+        ['1', link('1', 'u1')],
+        ['2', link('2', 'u2')],
+        ['3', link('3', 'u3')],
+        ['4', link('4', 'u4')],
+      ]),
+      procurifyStatuses: new Map([
+        ['u1', 3],
+        ['u2', 9],
+      ]),
+      paymentDates: new Map(),
+      procurifyReadErrors: new Map([['u4', 'procurify: bill u4 not found']]),
+    });
+    expect(plan.notMarkable.map((bill) => [bill.billUuid, bill.reason])).toEqual([
+      ['u1', 'the Procurify bill has status 3 (denied), not Approved'],
+      // A status Procurify added after procurifyBillStatus (shared/ap/bill.ts): its number only.
+      ['u2', 'the Procurify bill has status 9, not Approved'],
+      // No status and no read error: nothing more to say.
+      ['u3', 'the Procurify bill could not be read'],
+      ['u4', 'the Procurify bill could not be read: procurify: bill u4 not found'],
+    ]);
+    expect(plan.markPaid).toEqual([]);
+  });
+});
+
 describe('markBatches', () => {
   it('groups bills by payment date and cuts each group to the batch size', () => {
     const bills = ['a', 'b', 'c', 'd'].map((uuid, index) => ({

@@ -3,8 +3,12 @@
 // latest payment; partly paid, already paid and unknown bills reported; the window (look-back, watermark
 // minus the overlap, never before the switch to pull); bills that cannot be marked parked for review and
 // read again by id until they are marked, no longer paid or gone; a bill an operator dismissed left alone
-// until NetSuite changes it; a refused batch retried bill by bill; outages passed on.
-import { beforeEach, describe, expect, it } from 'vitest';
+// until NetSuite changes it (its tombstone kept while the window may show that version); a refused batch
+// retried bill by bill; outages passed on; the window starting at a switch to pull later than the
+// watermark, or at the watermark of a deployment that ran before go-live was recorded; the machine's clock
+// when none is given; a bill the window shows twice looked up once; a bill parked whatever review state it
+// had, and a state others moved on left as it is when the pull lets go of the bill.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DataError, TransientError } from '../../../shared/errors.ts';
 import { changePaymentMode } from '../../../shared/payment-mode.ts';
 import type { PaidBillRetry } from '../../../shared/payments/paid-bill-plan.ts';
@@ -13,6 +17,7 @@ import {
   type PaidBillPullDependencies,
   paidBillPullFlow,
   paidBillPullGoLiveConfig,
+  paidBillPullLag,
   paidBillRetriesConfig,
   pullPaidBills,
 } from '../../../shared/payments/pull-paid-bills.ts';
@@ -356,5 +361,113 @@ describe('pullPaidBills', () => {
       status: 'review',
       waitingFor: ['mark-paid'],
     });
+  });
+});
+
+describe('pullPaidBills: where the window starts, and its lag', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('starts at a later switch to pull rather than at an older watermark', async () => {
+    await bill('1', '2026-11-01 08:00:00', 'a1');
+    expect(await pullPaidBills(deps)).toMatchObject({ marked: 1, watermark: '2026-11-01 08:00:00' });
+    // A day in push mode: bill 2 was paid in NetSuite then; pull mode begins again at 11:00 the next day.
+    clock.set('2026-11-03T09:00:00.000Z');
+    await changePaymentMode(state, 'push', 'ana', 'pull', clock.now());
+    await bill('2', '2026-11-03 10:00:00', 'a2');
+    clock.set('2026-11-03T11:00:00.000Z');
+    await changePaymentMode(state, 'pull', 'ana', 'pull', clock.now());
+    expect(await pullPaidBills(deps)).toMatchObject({ since: '2026-11-03 11:00:00', examined: 0, marked: 0 });
+    expect((await procurify.getBill('a2')).status).toBe(2);
+  });
+
+  it('a deployment whose pull ran before go-live was recorded keeps reading from its watermark', async () => {
+    state = new InMemoryStateStore(clock.now);
+    deps = { ...deps, state };
+    await state.advanceWatermark(paidBillPullFlow, '2026-10-30 12:00:00');
+    await bill('1', '2026-10-30 11:50:00', 'a1');
+    expect(await pullPaidBills(deps)).toMatchObject({ since: '2026-10-30 11:45:00', examined: 1, marked: 1 });
+    expect(await state.getConfig(paidBillPullGoLiveConfig)).toEqual({ at: '1970-01-01T00:00:00.000Z' });
+  });
+
+  it('reads the machine’s clock when none is given, and has no lag before its first run', async () => {
+    state = new InMemoryStateStore(clock.now);
+    const { now: _now, ...machine } = { ...deps, state };
+    expect(await paidBillPullLag(state, clock.now())).toBeUndefined();
+    vi.useFakeTimers({ now: new Date('2026-12-01T08:00:00.750Z'), toFake: ['Date'] });
+    const summary = await pullPaidBills(machine);
+    expect(await state.getConfig(paidBillPullGoLiveConfig)).toEqual({ at: '2026-12-01T08:00:00.000Z' });
+    expect(summary).toMatchObject({ since: '2026-12-01 08:00:00', lagSeconds: 1 });
+    expect(await paidBillPullLag(state, new Date('2026-12-01T08:05:00.000Z'))).toBe(300);
+  });
+
+  it('looks a bill the window shows twice (changed during the read) up once, and marks it once', async () => {
+    await bill('1', '2026-11-01 08:00:00', 'a1');
+    const paidSince = netsuite.paidSince.bind(netsuite);
+    netsuite.paidSince = async function* (since: string) {
+      for await (const row of paidSince(since)) yield* [row, row];
+    };
+    const lookups: string[] = [];
+    const findBySource = state.findBySource.bind(state);
+    state.findBySource = async (system, kind, id) => {
+      lookups.push(`${system}:${kind}:${id}`);
+      return findBySource(system, kind, id);
+    };
+    const summary = await pullPaidBills(deps);
+    expect(summary).toMatchObject({ examined: 2, marked: 1 });
+    expect(lookups).toEqual(['netsuite:bill:1']);
+    expect(marks()).toEqual([{ bill_uuids: ['a1'], payment_date: '2026-11-01' }]);
+  });
+});
+
+describe('pullPaidBills: parked bills and their states', () => {
+  it('keeps a dismissed bill’s tombstone while the window may show that version, even on a run that does not', async () => {
+    await bill('1', '2026-11-01 08:00:00', 'a1', 3);
+    await pullPaidBills(deps);
+    clock.advance(60);
+    await state.putState({ ref: billRef('a1'), status: 'dismissed' });
+    await pullPaidBills(deps);
+    const tombstone = (await retries())?.['1'];
+    expect(tombstone?.dismissedAt).toBeDefined();
+    // A read that misses the bill (the window starts at 07:45, before its version): the tombstone stays.
+    const row = netsuite.bills.get('1')!;
+    netsuite.bills.delete('1');
+    expect(await pullPaidBills(deps)).toMatchObject({ since: '2026-11-01 07:45:00', examined: 0, parked: 0 });
+    expect((await retries())?.['1']).toEqual(tombstone);
+    // Shown again unchanged: still left alone, nothing audited.
+    netsuite.bills.set('1', row);
+    const trail = (await state.read(billRef('a1'))).length;
+    expect(await pullPaidBills(deps)).toMatchObject({ examined: 1, parked: 0, notMarkable: [] });
+    expect(await state.read(billRef('a1'))).toHaveLength(trail);
+  });
+
+  it('parks a bill on the review list whatever review state it had, and leaves a state others moved on', async () => {
+    // On the review list by another flow, without saying for what.
+    await state.putState({ ref: billRef('a1'), status: 'review', message: 'check the vendor' });
+    await bill('1', '2026-11-01 08:00:00', 'a1', 3);
+    await bill('2', '2026-11-01 08:00:00', 'a2', 3);
+    expect(await pullPaidBills(deps)).toMatchObject({ parked: 2 });
+    expect(await state.getState(billRef('a1'))).toMatchObject({
+      status: 'review',
+      waitingFor: ['mark-paid'],
+    });
+
+    // A person re-synced bill 2 meanwhile (no longer waiting for the pull); then both are approved.
+    await state.putState({ ref: billRef('a2'), status: 'synced', message: 're-synced by ana' });
+    procurify.putBill(procurifyBill({ uuid: 'a1', status: 2 }));
+    procurify.putBill(procurifyBill({ uuid: 'a2', status: 2 }));
+    expect(await pullPaidBills(deps)).toMatchObject({ marked: 2, parked: 0 });
+    expect(await state.getState(billRef('a1'))).toMatchObject({
+      status: 'synced',
+      message: 'marked paid in Procurify',
+    });
+    expect(await state.getState(billRef('a2'))).toMatchObject({
+      status: 'synced',
+      message: 're-synced by ana',
+    });
+    expect((await state.read(billRef('a2'))).at(-1)?.message).toBe(
+      'no longer waiting for the paid-bill pull: marked paid in Procurify',
+    );
   });
 });

@@ -1,9 +1,11 @@
-// Gathering a batch's payment facts into one read: the read goes out once every payment has asked or
-// ended, answers each payment with its own facts, passes a failure to every asker, and does not let a
-// payment that never asks hold the others past the wait limit.
-import { describe, expect, it } from 'vitest';
-import { gatherPaymentFacts } from '../../shared/payments/batch-payment-facts.ts';
-import type { PaymentFacts, PaymentFactsRequest } from '../../shared/payments/ports.ts';
+// Gathering a batch's payment facts into one read (shared/payments/batch-payment-facts.ts, the
+// payment-push worker's batch and the initial load's decidePayments): the read goes out once every payment
+// has asked or ended, answers each payment with its own facts, passes a failure to every asker, does not
+// let a payment that never asks hold the others past the wait limit (vitest's fake timer), and leaves a
+// payment's lookup of its Vendor Payment to the reads.
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { gatherPaymentFacts } from '../../../shared/payments/batch-payment-facts.ts';
+import type { PaymentFacts, PaymentFactsRequest } from '../../../shared/payments/ports.ts';
 
 /** Reads answering each request with its external id as the only bill, recording every readMany. */
 function recordingReads(fail = false) {
@@ -19,13 +21,21 @@ function recordingReads(fail = false) {
           accounts: [],
         }));
       },
-      findVendorPayment: async () => undefined,
+      findVendorPayment: async (externalId: string) => ({
+        id: `vp-${externalId}`,
+        applied: new Map<string, number>(),
+        voided: false,
+      }),
     },
   };
 }
 
 const request = (externalId: string): PaymentFactsRequest => ({ externalId, billIds: ['1'], glCode: null });
 const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 describe('gatherPaymentFacts', () => {
   it('reads once, after every payment of the batch asked or ended, each answered with its own facts', async () => {
@@ -57,11 +67,37 @@ describe('gatherPaymentFacts', () => {
   });
 
   it('reads for the payments that asked when another neither asks nor ends within the wait limit', async () => {
+    vi.useFakeTimers();
     const { calls, reads } = recordingReads();
-    const batch = gatherPaymentFacts(reads, 2, 20);
+    const batch = gatherPaymentFacts(reads, 3, 5000);
+    const [a, b] = [batch.participant(), batch.participant(), batch.participant()];
+    const first = a.read(request('pay-1'));
+    await vi.advanceTimersByTimeAsync(4000);
+    const second = b.read(request('pay-2'));
+    await vi.advanceTimersByTimeAsync(999);
+    expect(calls).toEqual([]);
+    // The limit runs from the first ask: the third payment holds neither past it.
+    await vi.advanceTimersByTimeAsync(1);
+    expect([...(await first).bills.keys()]).toEqual(['pay-1']);
+    expect([...(await second).bills.keys()]).toEqual(['pay-2']);
+    expect(calls).toEqual([['pay-1', 'pay-2']]);
+  });
+
+  it('reads at once for a payment that asks after it ended, while the others are still to ask', async () => {
+    const { calls, reads } = recordingReads();
+    const batch = gatherPaymentFacts(reads, 2, 60_000);
     const [a] = [batch.participant(), batch.participant()];
-    const facts = await a.read(request('pay-1'));
-    expect([...facts.bills.keys()]).toEqual(['pay-1']);
+    a.done();
+    expect([...(await a.read(request('pay-1'))).bills.keys()]).toEqual(['pay-1']);
     expect(calls).toEqual([['pay-1']]);
+  });
+
+  it('leaves a payment’s lookup of its Vendor Payment to the reads, outside the batch', async () => {
+    const { calls, reads } = recordingReads();
+    const participant = gatherPaymentFacts(reads, 2, 60_000).participant();
+    expect(await participant.findVendorPayment('procurify-pay-55')).toMatchObject({
+      id: 'vp-procurify-pay-55',
+    });
+    expect(calls).toEqual([]);
   });
 });
