@@ -19,6 +19,7 @@ import type {
   AuditTrail,
   LeaseStore,
   LinkStore,
+  RecordLeaseTaking,
   RecordReads,
   RecordWrites,
   StateWithLease,
@@ -48,14 +49,15 @@ export interface SyncMasterRecordDependencies {
   netsuite: NetSuiteRecords;
   procurify: ProcurifyMasterData;
   /**
-   * With stateAndLink, a sync reads the record's state and link in one request; with putStateReleasing,
+   * With takeRecordLease, a sync's lease take reads the record's state (then its link alone); else,
+   * with stateAndLink, a sync reads the record's state and link in one request; with putStateReleasing,
    * a vendor's or department's outcome gives the record's lease back with its state.
    */
   state: LinkStore &
     SyncStateStore &
     AuditTrail &
     LeaseStore &
-    Partial<RecordReads & RecordWrites & StateWithLease>;
+    Partial<RecordReads & RecordWrites & StateWithLease & RecordLeaseTaking>;
   scope: MasterDataScope;
   lookups: () => Promise<ProcurifyLookups>;
   /** ISO codes of NetSuite currencies by internal id, filled as vendors are read (one GET per currency). */
@@ -143,7 +145,7 @@ class MasterRecordSync {
     // A vendor's or department's outcome is its sync's last write: its state gives the lease back. An
     // account's sync may go on under the lease after it (its parent, its waiting children).
     if (type !== 'account') this.journal.giveBackWith(lease);
-    const previous = await this.readState();
+    const previous = await this.readState(lease);
     this.stateBefore = previous;
     const batched = this.batchRecord(type, previous?.sourceModified);
     const record = batched === null ? await this.fetch(type) : batched;
@@ -159,8 +161,17 @@ class MasterRecordSync {
     return this.sync(record, previous?.contentHash);
   }
 
-  /** The record's state, and its link with it when the store reads both in one request. */
-  private async readState() {
+  /**
+   * The record's state — as the lease take read it, where the store did (RecordLease.found), then its
+   * link alone — else with its link in one request where the store can.
+   */
+  private async readState(lease: RecordLease) {
+    if (lease.found !== undefined) {
+      this.linkRead = {
+        link: await this.deps.state.findBySource(this.ref.system, this.ref.kind, this.ref.id),
+      };
+      return lease.found.state;
+    }
     if (this.deps.state.stateAndLink === undefined) return this.deps.state.getState(this.ref);
     const { state, link } = await this.deps.state.stateAndLink(this.ref);
     this.linkRead = { link };

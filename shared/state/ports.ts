@@ -66,6 +66,20 @@ export interface StateWithLease {
 }
 
 /**
+ * A record's lease (record-lease.ts) taken in one request that also answers what a worker needs next,
+ * where the store keeps a record's lease on its state item: when taken, the record's state as it was
+ * then (read strongly, so under the lease it is the last state written, the previous holder's
+ * included); when another holder has it, how long until it can be taken (as leaseWaitSeconds).
+ */
+export interface RecordLeaseTaking {
+  takeRecordLease(
+    ref: RecordRef,
+    holder: string,
+    ttlSeconds: number,
+  ): Promise<{ taken: true; state: RecordState | undefined } | { taken: false; waitSeconds: number }>;
+}
+
+/**
  * A record's state and its link (looked up from the record's own side, as findBySource(ref.system,
  * ref.kind, ref.id)), read together: one request where the store can.
  */

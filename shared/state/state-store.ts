@@ -50,6 +50,7 @@ import type {
   LinkStore,
   MessageFailure,
   MessageFailureLog,
+  RecordLeaseTaking,
   RecordReads,
   RecordWrites,
   RequestWindow,
@@ -83,7 +84,8 @@ export class DynamoStateStore
     RecordReads,
     RecordWrites,
     LinkReads,
-    StateWithLease
+    StateWithLease,
+    RecordLeaseTaking
 {
   private readonly doc: DynamoDBDocumentClient;
   private readonly table: string;
@@ -392,18 +394,7 @@ export class DynamoStateStore
   async acquireLease(name: string, holder: string, ttlSeconds: number): Promise<boolean> {
     const nowSeconds = Math.floor(this.now().getTime() / 1000);
     const onState = stateLeaseKey(name);
-    if (onState !== undefined) {
-      return this.updateIf({
-        Key: onState,
-        UpdateExpression: `SET ${leaseHolderAttribute} = :holder, ${leaseUntilAttribute} = :until`,
-        ConditionExpression: `attribute_not_exists(${leaseUntilAttribute}) OR ${leaseUntilAttribute} < :now OR ${leaseHolderAttribute} = :holder`,
-        ExpressionAttributeValues: {
-          ':now': nowSeconds,
-          ':holder': holder,
-          ':until': nowSeconds + ttlSeconds,
-        },
-      });
-    }
+    if (onState !== undefined) return this.updateIf(recordLeaseTake(onState, holder, nowSeconds, ttlSeconds));
     return this.writeIf(() =>
       this.doc.send(
         new PutCommand({
@@ -414,6 +405,38 @@ export class DynamoStateStore
         }),
       ),
     );
+  }
+
+  /**
+   * acquireLease of the record's lease, answering the state item as the take left it (ReturnValues
+   * ALL_NEW: a strongly consistent read of the record's state, in the same request) or, refused, as it
+   * was (ReturnValuesOnConditionCheckFailure ALL_OLD: the held lease's expiry, without leaseWaitSeconds'
+   * read). Neither costs read units.
+   */
+  async takeRecordLease(
+    ref: RecordRef,
+    holder: string,
+    ttlSeconds: number,
+  ): Promise<{ taken: true; state: RecordState | undefined } | { taken: false; waitSeconds: number }> {
+    const nowSeconds = Math.floor(this.now().getTime() / 1000);
+    const key = { pk: `REC#${refKey(ref)}`, sk: 'STATE' };
+    try {
+      const answer = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          ...recordLeaseTake(key, holder, nowSeconds, ttlSeconds),
+          ReturnValues: 'ALL_NEW',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      return { taken: true, state: toState(answer.Attributes) };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw classifyAwsError(error, 'dynamodb');
+      // The item as it was, unmarshalled by no one (the document client leaves errors as they are).
+      const until = Number(error.Item?.[leaseUntilAttribute]?.N ?? 0);
+      // acquireLease takes it once leaseUntil < now.
+      return { taken: false, waitSeconds: Math.max(0, until + 1 - nowSeconds) };
+    }
   }
 
   async leaseWaitSeconds(name: string): Promise<number> {
@@ -875,6 +898,21 @@ const leaseHolderAttribute = 'leaseHolder';
 const leaseUntilAttribute = 'leaseUntil';
 /** A state item's attributes that are not the record's state (toState). */
 const stateItemOnly = new Set(['pk', 'sk', 'gsi1pk', 'gsi1sk', leaseHolderAttribute, leaseUntilAttribute]);
+
+/** Takes a record's lease on its state item: free, expired or already `holder`'s (a retry). */
+function recordLeaseTake(
+  key: { pk: string; sk: string },
+  holder: string,
+  nowSeconds: number,
+  ttlSeconds: number,
+): Omit<UpdateCommandInput, 'TableName'> {
+  return {
+    Key: key,
+    UpdateExpression: `SET ${leaseHolderAttribute} = :holder, ${leaseUntilAttribute} = :until`,
+    ConditionExpression: `attribute_not_exists(${leaseUntilAttribute}) OR ${leaseUntilAttribute} < :now OR ${leaseHolderAttribute} = :holder`,
+    ExpressionAttributeValues: { ':now': nowSeconds, ':holder': holder, ':until': nowSeconds + ttlSeconds },
+  };
+}
 
 /** The state item that holds a record's lease; undefined for a lease of anything else. */
 function stateLeaseKey(name: string): { pk: string; sk: string } | undefined {

@@ -10,7 +10,8 @@
 // The functions run in their worker threads (infra/local/function-instances.ts), provisioned (warm)
 // before the first edit; the product's CPU per synced record is the CPU time of the webhook-ingest and
 // inbound-worker threads during the run, apart from this thread's (sandboxes, AWS emulators, event
-// sources, this script).
+// sources, this script). DynamoDB requests are counted at the emulator's endpoint (any thread's
+// client) from the first edit until the last record arrived, by operation.
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { composeWebhookIngest } from '../../functions/webhook-ingest/compose.ts';
@@ -48,7 +49,16 @@ const summary = (samples: number[]) => {
   };
 };
 
+/** DynamoDB requests by operation while `countingDynamo` (the timed edits and their syncs). */
+const dynamoCalls = new Map<string, number>();
+let countingDynamo = false;
 const stack = await startLocalStack({
+  awsObserver: {
+    onCall: ({ service, operation }) => {
+      if (countingDynamo && service === 'dynamodb')
+        dynamoCalls.set(operation, (dynamoCalls.get(operation) ?? 0) + 1);
+    },
+  },
   workerConcurrency,
   netsuite: { concurrencyLimit: netsuiteLimit },
   settings: { netsuiteConcurrencyShare: String(share) },
@@ -103,6 +113,7 @@ try {
   }, 5);
 
   const started = performance.now();
+  countingDynamo = true;
   for (let i = 0; i < count; i++) {
     const due = started + (i * 1000) / rate;
     const wait = due - performance.now();
@@ -117,6 +128,8 @@ try {
   clearInterval(watcher);
   // Read once the invocations have answered (a record reaches Procurify before its invocation ends).
   const { productMs, mainMs } = await cpuMeter.read();
+  countingDynamo = false;
+  const dynamoRequests = [...dynamoCalls.values()].reduce((sum, n) => sum + n, 0);
   const cpu = { product: productMs, main: mainMs };
   const drainMs = Math.max(0, Math.max(...syncedAt.values()) - lastEditAt);
 
@@ -181,6 +194,13 @@ try {
     `  NetSuite 429s: ${netsuite.stats().governance429} governance, max in flight ${netsuite.stats().maxInFlight}`,
   );
   console.log(
+    `  DynamoDB requests per synced record: ${(dynamoRequests / Math.max(1, syncedAt.size)).toFixed(2)} ` +
+      `(${[...dynamoCalls]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([operation, n]) => `${operation} ${(n / Math.max(1, syncedAt.size)).toFixed(2)}`)
+        .join(', ')})`,
+  );
+  console.log(
     `\ningest handler's own time per request (${ingestStats.n} signed notices, emulators on loopback)`,
   );
   console.log(
@@ -202,6 +222,10 @@ try {
       mainThreadCpuMsPerRecord: cpu.main / Math.max(1, syncedAt.size),
       netsuiteRequests,
       netsuiteRequestsPerRecord: netsuiteRequests / Math.max(1, syncedAt.size),
+      dynamoRequestsPerRecord: dynamoRequests / Math.max(1, syncedAt.size),
+      dynamoCallsPerRecord: Object.fromEntries(
+        [...dynamoCalls].map(([operation, n]) => [operation, n / Math.max(1, syncedAt.size)]),
+      ),
       governance429: netsuite.stats().governance429,
       maxInFlight: netsuite.stats().maxInFlight,
       ingestMs: ingestStats,

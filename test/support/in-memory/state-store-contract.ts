@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { classOf } from '../../../shared/errors.ts';
-import type { RecordRef } from '../../../shared/state/model.ts';
+import { type RecordRef, recordLeaseName } from '../../../shared/state/model.ts';
 import type {
   AuditTrail,
   ConfigStore,
@@ -14,6 +14,7 @@ import type {
   LinkReads,
   LinkStore,
   MessageFailureLog,
+  RecordLeaseTaking,
   RecordReads,
   RequestWindowStore,
   StateActivity,
@@ -34,6 +35,7 @@ export type StateStore = LinkStore &
   RequestWindowStore &
   MessageFailureLog &
   RecordReads &
+  RecordLeaseTaking &
   LinkReads;
 
 export interface ContractSubject {
@@ -302,6 +304,30 @@ export function stateStoreContract(name: string, subject: () => ContractSubject)
       expect(await store.acquireLease(lease, 'b', 30)).toBe(true);
       await store.releaseLease(lease, 'b');
       expect(await store.leaseWaitSeconds(lease)).toBe(0);
+    });
+
+    it("takes a record's lease with its state as it was, or says how long another holds it", async () => {
+      const { store, clock } = subject();
+      const ref: RecordRef = { system: 'netsuite', kind: 'vendor', id: unique() };
+      // No state yet: taken, none found; the lease is the one acquireLease and releaseLease know.
+      expect(await store.takeRecordLease(ref, 'a', 120)).toEqual({ taken: true, state: undefined });
+      expect(await store.acquireLease(recordLeaseName(ref), 'b', 120)).toBe(false);
+      expect(await store.takeRecordLease(ref, 'b', 120)).toEqual({ taken: false, waitSeconds: 121 });
+      await store.putState({ ref, status: 'synced', contentHash: 'h1' });
+      const written = clock.iso();
+      clock.advance(100);
+      expect(await store.takeRecordLease(ref, 'b', 120)).toEqual({ taken: false, waitSeconds: 21 });
+      // The holder again (a retry): taken, with the state written meanwhile.
+      expect(await store.takeRecordLease(ref, 'a', 120)).toEqual({
+        taken: true,
+        state: { ref, status: 'synced', contentHash: 'h1', updatedAt: written },
+      });
+      await store.releaseLease(recordLeaseName(ref), 'a');
+      expect(await store.takeRecordLease(ref, 'b', 120)).toMatchObject({
+        taken: true,
+        state: { status: 'synced' },
+      });
+      expect(await store.leaseWaitSeconds(recordLeaseName(ref))).toBe(121);
     });
 
     it('stores configuration values as given, nested ones included', async () => {

@@ -16,7 +16,7 @@ import type {
   SyncStatus,
   SystemName,
 } from '../../../shared/state/model.ts';
-import { isWatchedKind, refKey } from '../../../shared/state/model.ts';
+import { isWatchedKind, recordLeaseName, refKey } from '../../../shared/state/model.ts';
 import type {
   AuditTrail,
   ConfigStore,
@@ -272,6 +272,21 @@ export class InMemoryStateStore
     this.leases.set(name, { holder, leaseUntil: nowSeconds + ttlSeconds });
     return true;
   }
+  /** As the adapter's one UpdateItem (failing as acquireLease would): the state, or the time to wait. */
+  async takeRecordLease(
+    ref: RecordRef,
+    holder: string,
+    ttlSeconds: number,
+  ): Promise<{ taken: true; state: RecordState | undefined } | { taken: false; waitSeconds: number }> {
+    const name = recordLeaseName(ref);
+    if (await this.acquireLease(name, holder, ttlSeconds)) {
+      const state = this.states.get(refKey(ref));
+      return { taken: true, state: state === undefined ? undefined : stored(state) };
+    }
+    const nowSeconds = Math.floor(this.now().getTime() / 1000);
+    return { taken: false, waitSeconds: Math.max(0, this.leases.get(name)!.leaseUntil + 1 - nowSeconds) };
+  }
+
   async leaseWaitSeconds(name: string): Promise<number> {
     this.faults.check('leaseWaitSeconds');
     const nowSeconds = Math.floor(this.now().getTime() / 1000);

@@ -110,7 +110,10 @@ describe('what the sync records', () => {
 
   it('works the same over a state store that reads the state and the link apart', async () => {
     // The store's own methods and data, without the combined read.
-    const apart = Object.create(state, { stateAndLink: { value: undefined } }) as InMemoryStateStore;
+    const apart = Object.create(state, {
+      stateAndLink: { value: undefined },
+      takeRecordLease: { value: undefined },
+    }) as InMemoryStateStore;
     const id = account('6100');
     expect(await sync('account', id, apart)).toMatchObject({ status: 'synced' });
     expect(await sync('account', id, apart)).toMatchObject({ status: 'unchanged' });

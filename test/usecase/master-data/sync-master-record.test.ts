@@ -100,9 +100,14 @@ describe('vendors', () => {
     ]);
   });
 
-  it("reads a sync's state and link in one request, and writes its link and trail in one, stamped as each step happened", async () => {
+  it("reads a sync's state with its lease and link in one request, and writes its link and trail in one, stamped as each step happened", async () => {
     const id = vendor();
     const requests: string[] = [];
+    const takeRecordLease = state.takeRecordLease.bind(state);
+    state.takeRecordLease = async (record, holder, ttl) => {
+      requests.push('takeRecordLease');
+      return takeRecordLease(record, holder, ttl);
+    };
     const append = state.append.bind(state);
     const appendAll = state.appendAll.bind(state);
     state.append = async (at, entry) => {
@@ -152,10 +157,11 @@ describe('vendors', () => {
       return find(...args);
     };
     await syncMasterRecord(message('vendor', id), deps());
-    // The state and the link read in one request; the new link and the trail in one, before the state.
+    // The state read with the lease, the link alone; the new link and the trail in one, before the state.
     const [created] = [...procurify.vendors.values()];
     expect(requests).toEqual([
-      'stateAndLink',
+      'takeRecordLease',
+      `findBySource netsuite vendor ${id}`,
       `linkAndAppend ${created!.id} received,fetched,written`,
       'putState synced',
     ]);
@@ -168,12 +174,23 @@ describe('vendors', () => {
       ['fetched', reads[1]],
       ['written', clock.iso()],
     ]);
+    // A store that takes the lease alone: the state and the link read in one request.
+    requests.length = 0;
+    const leaseAlone = Object.create(state, { takeRecordLease: { value: undefined } }) as InMemoryStateStore;
+    await syncMasterRecord(message('vendor', id), { ...deps(), state: leaseAlone });
+    expect(requests).toEqual(['stateAndLink', 'appendAll received,fetched,unchanged', 'putState synced']);
   });
 
   it('notes the notice received when another worker holds the record (no outcome then)', async () => {
     const id = vendor();
     await state.acquireLease(`record:netsuite#vendor#${id}`, 'other-worker', 120);
-    await expect(syncMasterRecord(message('vendor', id), deps())).rejects.toThrow(/another worker/);
+    clock.advance(20);
+    // The lease's remaining time comes with the refusal (takeRecordLease), for the worker to wait it out.
+    await expect(syncMasterRecord(message('vendor', id), deps())).rejects.toMatchObject({
+      message: expect.stringMatching(/another worker/),
+      code: 'LEASE_HELD',
+      retryAfterMs: 101_000,
+    });
     expect((await state.read(ref('vendor', id))).map((entry) => entry.step)).toEqual(['received']);
     expect(await state.getState(ref('vendor', id))).toBeUndefined();
   });
