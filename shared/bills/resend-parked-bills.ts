@@ -11,7 +11,7 @@
 // parked from a NetSuite read made just before the master record's state was written.
 import type { QueuePublisher } from '../aws/queue-publisher.ts';
 import type { BillMessage } from '../events/bill-message.ts';
-import type { RecordKind, SyncStatus, WatchedKind } from '../state/model.ts';
+import type { RecordKind, SyncStatus } from '../state/model.ts';
 import type { AuditTrail, StateActivity, SyncStateStore } from '../state/state-store.ts';
 
 export interface ResendParkedBillsDependencies {
@@ -32,11 +32,8 @@ export interface ResendParkedBillsSummary {
   resent: number;
 }
 
-/**
- * Which master-data kind each waiting-for prefix depends on: kinds whose every state write is seen by
- * latestStateUpdate (watched kinds, shared/state/model.ts).
- */
-const waitingKinds: ReadonlyArray<[prefix: string, kind: WatchedKind]> = [
+/** Which master-data kind each waiting-for prefix depends on. */
+const waitingKinds: ReadonlyArray<[prefix: string, kind: RecordKind]> = [
   ['account-code:', 'account'],
   ['department:', 'department'],
 ];

@@ -5,7 +5,6 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand, type ScanCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { classifyAwsError } from '../aws/sdk-errors.ts';
 import type { RecordKind, RecordLink, RecordState, SystemName } from '../state/model.ts';
-import { toState } from '../state/state-store.ts';
 import type { LinkItem, StateBulkReads, StateSnapshot } from './ports.ts';
 
 const keyPattern = /^(LINK|REC)#(netsuite|procurify)#(vendor|account|department|bill|payment)#(.+)$/;
@@ -39,10 +38,18 @@ export class DynamoStateSnapshot implements StateBulkReads {
                 from: key[2] as SystemName,
                 link: { kind: key[3] as RecordKind, netsuiteId, procurifyId, origin, linkedAt },
               });
-            } else if (key[1] === 'REC' && item.sk === 'STATE') {
+            } else if (key[1] === 'REC' && item.sk === 'STATE' && item.status !== undefined) {
               // A state item without a status holds only a record's lease (state-store.ts).
-              const state = toState(item);
-              if (state !== undefined) states.push(state);
+              const {
+                pk: _pk,
+                sk: _sk,
+                gsi1pk: _g1,
+                gsi1sk: _g2,
+                leaseHolder: _holder,
+                leaseUntil: _until,
+                ...state
+              } = item;
+              states.push(state as RecordState);
             }
           }
         }

@@ -24,18 +24,6 @@ export const syncStatuses = [
 ] as const;
 export type SyncStatus = (typeof syncStatuses)[number];
 
-/**
- * Kinds whose newest state change is watched (StateActivity.latestStateUpdate: the bill flow notices
- * that the account or department a parked bill waits for moved, shared/bills/resend-parked-bills.ts):
- * each write of their states takes a new place among the states of its status. A state of another kind
- * keeps its place while its status stays (a vendor synced again), so the store need not move it
- * (DynamoDB: no change of its byState index key, one index write instead of two).
- */
-export const watchedKinds = ['account', 'department'] as const satisfies readonly RecordKind[];
-export type WatchedKind = (typeof watchedKinds)[number];
-export const isWatchedKind = (kind: RecordKind): kind is WatchedKind =>
-  (watchedKinds as readonly RecordKind[]).includes(kind);
-
 /** A record as apsync refers to it: the system it lives in, its kind and that system's id. */
 export interface RecordRef {
   system: SystemName;

@@ -45,11 +45,6 @@ export interface RecordWrites {
 export interface SyncStateStore {
   getState(ref: RecordRef): Promise<RecordState | undefined>;
   putState(state: Omit<RecordState, 'updatedAt'>): Promise<RecordState>;
-  /**
-   * The states of a kind in a status, up to `limit`, in the order they took their place: a state of a
-   * watched kind (model.ts watchedKinds) at its last write, any other when it came to this status (a
-   * write that keeps its status keeps its place).
-   */
   listByStatus(kind: RecordKind, status: SyncStatus, limit?: number): Promise<RecordState[]>;
 }
 
@@ -89,11 +84,7 @@ export interface RecordReads {
 
 /** When records of a kind last changed state: lets the bill flow notice that master data moved. */
 export interface StateActivity {
-  /**
-   * `updatedAt` of the state of this kind and status that took its place last (listByStatus's last):
-   * for a watched kind (model.ts watchedKinds) the newest write; for another, the newest to come to
-   * this status.
-   */
+  /** `updatedAt` of the newest state of this kind with this status, if any. */
   latestStateUpdate(kind: RecordKind, status: SyncStatus): Promise<string | undefined>;
 }
 

@@ -31,7 +31,6 @@ import { classifyAwsError } from '../aws/sdk-errors.ts';
 import { BugError, TransientError } from '../errors.ts';
 import {
   type AuditEntry,
-  isWatchedKind,
   type RecordKind,
   type RecordLink,
   type RecordRef,
@@ -40,7 +39,6 @@ import {
   refKey,
   type SyncStatus,
   type SystemName,
-  syncStatuses,
 } from './model.ts';
 import type {
   AuditTrail,
@@ -808,7 +806,7 @@ function lostToAnotherChange(error: unknown): boolean {
 type PagedQuery = Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey' | 'Limit'>;
 type QueryItems = NonNullable<QueryCommandOutput['Items']>;
 
-/** The states of a kind in a status, in the order they took their place (placeAttribute): the byState index. */
+/** The states of a kind in a status, oldest update first: the byState index (gsi1pk, gsi1sk). */
 function byState(kind: RecordKind, status: SyncStatus): PagedQuery {
   return {
     IndexName: 'byState',
@@ -827,16 +825,18 @@ function toLink(kind: RecordKind, item: Record<string, unknown>): RecordLink {
   return { netsuiteId, procurifyId, kind, origin, linkedAt };
 }
 
-/**
- * A state item as the record's state, without its key, index keys (and places) and lease; undefined for
- * a lease alone. Also reconciliation's scan of the table (shared/reconcile/state-reads.ts).
- */
-export function toState(item: Record<string, unknown> | undefined): RecordState | undefined {
+/** A state item as the record's state, without its index keys and lease; undefined for a lease alone. */
+function toState(item: Record<string, unknown> | undefined): RecordState | undefined {
   if (item === undefined || item.status === undefined) return undefined;
-  const state: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(item)) {
-    if (!stateItemOnly.has(name) && !name.startsWith(placePrefix)) state[name] = value;
-  }
+  const {
+    pk: _pk,
+    sk: _sk,
+    gsi1pk: _g1,
+    gsi1sk: _g2,
+    [leaseHolderAttribute]: _holder,
+    [leaseUntilAttribute]: _until,
+    ...state
+  } = item;
   return state as unknown as RecordState;
 }
 
@@ -849,7 +849,11 @@ function stateUpdate(
   full: RecordState,
   also: { remove: string[]; condition: string; values: Record<string, unknown> } | undefined = undefined,
 ): Omit<UpdateCommandInput, 'TableName'> {
-  const item: Record<string, unknown> = { gsi1pk: `STATE#${full.ref.kind}#${full.status}`, ...full };
+  const item: Record<string, unknown> = {
+    gsi1pk: `STATE#${full.ref.kind}#${full.status}`,
+    gsi1sk: `${full.updatedAt}#${refKey(full.ref)}`,
+    ...full,
+  };
   const set: string[] = [];
   const removed: string[] = [...(also?.remove ?? [])];
   const names: Record<string, string> = {};
@@ -862,18 +866,6 @@ function stateUpdate(
       values[`:s${index}`] = item[attribute];
     }
   });
-  // The byState sort key (see placeAttribute): a watched kind's state takes a new one at every write;
-  // another's keeps the one it took when it came to this status (if_not_exists reads the item as it
-  // was), and forgets those of the other statuses, so that coming back to one takes a new place.
-  names['#sk'] = 'gsi1sk';
-  values[':sk'] = `${full.updatedAt}#${refKey(full.ref)}`;
-  const watched = isWatchedKind(full.ref.kind);
-  syncStatuses.forEach((status, index) => {
-    names[`#p${index}`] = placeAttribute(status);
-    if (watched || status !== full.status) removed.push(`#p${index}`);
-    else set.push(`#p${index} = if_not_exists(#p${index}, :sk)`, `#sk = if_not_exists(#p${index}, :sk)`);
-  });
-  if (watched) set.push('#sk = :sk');
   return {
     Key: { pk: `REC#${refKey(full.ref)}`, sk: 'STATE' },
     UpdateExpression: `SET ${set.join(', ')}${removed.length === 0 ? '' : ` REMOVE ${removed.join(', ')}`}`,
@@ -883,21 +875,9 @@ function stateUpdate(
   };
 }
 
-/**
- * The attribute that keeps the byState sort key (`gsi1sk`, `<updatedAt>#<ref>`) a state of a kind not
- * watched took when it came to `status`: while the state stays in that status, its writes keep that key,
- * and DynamoDB updates its index entry in place (one index write) instead of moving it (a delete and a
- * put). A state item holds at most one (that of its status). Items written before this attribute take a
- * new key at their next write, as every write did then, and keep it from there on.
- */
-const placeAttribute = (status: SyncStatus): string => `${placePrefix}${status}`;
-const placePrefix = 'gsi1sk#';
-
 /** The attributes of a record's lease on its state item (acquireLease). */
 const leaseHolderAttribute = 'leaseHolder';
 const leaseUntilAttribute = 'leaseUntil';
-/** A state item's attributes that are not the record's state (toState). */
-const stateItemOnly = new Set(['pk', 'sk', 'gsi1pk', 'gsi1sk', leaseHolderAttribute, leaseUntilAttribute]);
 
 /** Takes a record's lease on its state item: free, expired or already `holder`'s (a retry). */
 function recordLeaseTake(
@@ -922,12 +902,13 @@ function stateLeaseKey(name: string): { pk: string; sk: string } | undefined {
 }
 
 /**
- * Every attribute a state item holds besides its key, lease and byState sort key (and places): a
- * RecordState's fields and the byState partition key. putState sets those the state has and removes the
- * others (the type check below fails when RecordState gains a field this list lacks).
+ * Every attribute a state item holds besides its key and lease: a RecordState's fields and the byState
+ * index keys. putState sets those the state has and removes the others (the type check below fails when
+ * RecordState gains a field this list lacks).
  */
 const stateAttributes = [
   'gsi1pk',
+  'gsi1sk',
   'ref',
   'status',
   'message',

@@ -2,7 +2,7 @@
 // audit order, queries over several pages, watermarks that only move forward, leases that exclude
 // (a record's on its state item, given back by its state write), configuration.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AwsEmulators, startAwsEmulators } from '../../infra/local/aws/index.ts';
 import type { RecordRef } from '../../shared/state/model.ts';
@@ -361,97 +361,6 @@ describe('DynamoStateStore', () => {
         { name: lease, holder: 'worker-d' },
       ),
     ).rejects.toThrow(/is not the lease of/);
-  });
-
-  it("updates a vendor's index entry in place while its status stays; older items keep being listed and counted", async () => {
-    const doc = DynamoDBDocumentClient.from(new DynamoDBClient(aws.clientConfig('dynamodb')));
-    const raw = async (id: string) =>
-      (
-        await doc.send(
-          new GetCommand({
-            TableName: aws.names.tables.state,
-            Key: { pk: `REC#netsuite#vendor#${id}`, sk: 'STATE' },
-            ConsistentRead: true,
-          }),
-        )
-      ).Item!;
-    const ref: RecordRef = { system: 'netsuite', kind: 'vendor', id: '601' };
-    const lease = 'record:netsuite#vendor#601';
-    const tick = () => {
-      clock = new Date(clock.getTime() + 1000);
-      return clock.toISOString();
-    };
-    const first = tick();
-    await store.putState({ ref, status: 'skipped', message: 'one' });
-    expect(await raw('601')).toMatchObject({
-      gsi1pk: 'STATE#vendor#skipped',
-      gsi1sk: `${first}#netsuite#vendor#601`,
-      'gsi1sk#skipped': `${first}#netsuite#vendor#601`,
-    });
-    // Written again in its status (the outcome's write giving the lease back too): same index key.
-    tick();
-    await store.putState({ ref, status: 'skipped', message: 'two' });
-    expect(await store.acquireLease(lease, 'worker-a', 120)).toBe(true);
-    const last = tick();
-    expect(
-      (
-        await store.putStateReleasing(
-          { ref, status: 'skipped', message: 'three' },
-          { name: lease, holder: 'worker-a' },
-        )
-      ).released,
-    ).toBe(true);
-    const item = await raw('601');
-    expect(item).toMatchObject({ gsi1sk: `${first}#netsuite#vendor#601`, message: 'three', updatedAt: last });
-    expect(item.leaseHolder).toBeUndefined();
-    expect(await store.getState(ref)).toEqual({ ref, status: 'skipped', message: 'three', updatedAt: last });
-    // Another status: a new key, the old status's place forgotten.
-    const moved = tick();
-    await store.putState({ ref, status: 'review' });
-    expect(await raw('601')).toMatchObject({
-      gsi1pk: 'STATE#vendor#review',
-      gsi1sk: `${moved}#netsuite#vendor#601`,
-      'gsi1sk#review': `${moved}#netsuite#vendor#601`,
-    });
-    expect((await raw('601'))['gsi1sk#skipped']).toBeUndefined();
-
-    // An item written before places were kept: listed and counted as it is, given a place at its next write.
-    const oldTime = '2026-10-01T00:00:00.000Z';
-    await doc.send(
-      new PutCommand({
-        TableName: aws.names.tables.state,
-        Item: {
-          pk: 'REC#netsuite#vendor#602',
-          sk: 'STATE',
-          gsi1pk: 'STATE#vendor#skipped',
-          gsi1sk: `${oldTime}#netsuite#vendor#602`,
-          ref: { ...ref, id: '602' },
-          status: 'skipped',
-          updatedAt: oldTime,
-        },
-      }),
-    );
-    const skipped = async () => (await store.listByStatus('vendor', 'skipped')).map((state) => state.ref.id);
-    expect(await skipped()).toEqual(['602']);
-    expect(await store.countByStatus('vendor', 'skipped')).toBe(1);
-    const upgraded = tick();
-    await store.putState({ ref: { ...ref, id: '602' }, status: 'skipped', message: 'again' });
-    expect(await raw('602')).toMatchObject({
-      gsi1sk: `${upgraded}#netsuite#vendor#602`,
-      'gsi1sk#skipped': `${upgraded}#netsuite#vendor#602`,
-    });
-    tick();
-    await store.putState({ ref: { ...ref, id: '602' }, status: 'skipped', message: 'and again' });
-    expect((await raw('602')).gsi1sk).toBe(`${upgraded}#netsuite#vendor#602`);
-    expect(await store.countByStatus('vendor', 'skipped')).toBe(1);
-    // An account (watched: the bill flow reads its newest write) takes a new key at every write.
-    const account: RecordRef = { system: 'netsuite', kind: 'account', id: '603' };
-    tick();
-    await store.putState({ ref: account, status: 'skipped' });
-    const newest = tick();
-    await store.putState({ ref: account, status: 'skipped' });
-    expect(await store.latestStateUpdate('account', 'skipped')).toBe(newest);
-    doc.destroy();
   });
 
   it('stores configuration values', async () => {

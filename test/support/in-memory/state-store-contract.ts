@@ -187,46 +187,6 @@ export function stateStoreContract(name: string, subject: () => ContractSubject)
       expect(await store.latestStateUpdate('department', 'unchanged')).toBe(times[1]);
     });
 
-    it("keeps a state's place in its status while the status stays; a watched kind's moves at each write", async () => {
-      const { store, clock } = subject();
-      const [a, b] = [unique(), unique()];
-      const put = async (kind: 'vendor' | 'account', id: string, status: 'dismissed' | 'review') => {
-        clock.advance(5);
-        await store.putState({ ref: { system: 'netsuite', kind, id }, status, message: clock.iso() });
-        return clock.iso();
-      };
-      const listed = async (kind: 'vendor' | 'account') =>
-        (await store.listByStatus(kind, 'dismissed')).map((state) => [state.ref.id, state.message]);
-      // A vendor's (not watched) state written again in its status keeps its place, with what it holds now.
-      const aFirst = await put('vendor', a, 'dismissed');
-      const bFirst = await put('vendor', b, 'dismissed');
-      const aAgain = await put('vendor', a, 'dismissed');
-      expect(aAgain > aFirst).toBe(true);
-      expect(await listed('vendor')).toEqual([
-        [a, aAgain],
-        [b, bFirst],
-      ]);
-      expect(await store.latestStateUpdate('vendor', 'dismissed')).toBe(bFirst);
-      // Leaving the status and coming back takes a new place.
-      await put('vendor', a, 'review');
-      expect(await listed('vendor')).toEqual([[b, bFirst]]);
-      const aBack = await put('vendor', a, 'dismissed');
-      expect(await listed('vendor')).toEqual([
-        [b, bFirst],
-        [a, aBack],
-      ]);
-      expect(await store.latestStateUpdate('vendor', 'dismissed')).toBe(aBack);
-      // An account's (watched) state takes a new place at every write.
-      await put('account', a, 'dismissed');
-      const bAccount = await put('account', b, 'dismissed');
-      const aAccount = await put('account', a, 'dismissed');
-      expect(await listed('account')).toEqual([
-        [b, bAccount],
-        [a, aAccount],
-      ]);
-      expect(await store.latestStateUpdate('account', 'dismissed')).toBe(aAccount);
-    });
-
     it('returns an audit trail in time order, entries of the same instant in the order written', async () => {
       const { store, clock } = subject();
       const ref: RecordRef = { system: 'netsuite', kind: 'account', id: unique() };

@@ -1,6 +1,6 @@
 // The state ports (shared/state/ports.ts) in memory, behaving as the DynamoDB adapter
 // (shared/state/state-store.ts) does on its table: links both ways, one state per record listed by
-// kind and status in the order they took their place (ports.ts listByStatus), audit trails in time order, watermarks that only move forward,
+// kind and status oldest update first, audit trails in time order, watermarks that only move forward,
 // leases with expiry, request windows and message failures by conditional write, configuration.
 // Values are copied in and out with undefined fields dropped (the adapter's removeUndefinedValues), so
 // a use case cannot change what is stored by mutating what it read. test/usecase/state-store-contract
@@ -16,7 +16,7 @@ import type {
   SyncStatus,
   SystemName,
 } from '../../../shared/state/model.ts';
-import { isWatchedKind, recordLeaseName, refKey } from '../../../shared/state/model.ts';
+import { recordLeaseName, refKey } from '../../../shared/state/model.ts';
 import type {
   AuditTrail,
   ConfigStore,
@@ -98,11 +98,6 @@ export class InMemoryStateStore
   readonly now: () => Date;
   private readonly links = new Map<string, RecordLink>();
   private readonly states = new Map<string, RecordState>();
-  /**
-   * Each state's place among those of its status (the adapter's byState sort key): taken at every write
-   * of a watched kind's state, else when it came to its status (model.ts watchedKinds).
-   */
-  private readonly places = new Map<string, { status: SyncStatus; sortKey: string }>();
   private readonly audits = new Map<string, AuditItem[]>();
   private readonly watermarks = new Map<string, string>();
   private readonly leases = new Map<string, { holder: string; leaseUntil: number }>();
@@ -200,12 +195,7 @@ export class InMemoryStateStore
   async putState(state: Omit<RecordState, 'updatedAt'>): Promise<RecordState> {
     this.faults.check('putState');
     const full: RecordState = { ...state, updatedAt: this.now().toISOString() };
-    const key = refKey(state.ref);
-    const place = this.places.get(key);
-    if (isWatchedKind(state.ref.kind) || place?.status !== state.status) {
-      this.places.set(key, { status: state.status, sortKey: `${full.updatedAt}#${key}` });
-    }
-    this.states.set(key, stored(full));
+    this.states.set(refKey(state.ref), stored(full));
     return full;
   }
 
@@ -407,11 +397,11 @@ export class InMemoryStateStore
     return { links, states };
   }
 
-  /** The states of a kind in a status in the order of their places (the adapter's byState index). */
+  /** The states of a kind in a status, oldest update first (the adapter's byState index). */
   private byState(kind: RecordKind, status: SyncStatus): RecordState[] {
     return [...this.states.values()]
       .filter((state) => state.ref.kind === kind && state.status === status)
-      .map((state) => ({ state, sortKey: this.places.get(refKey(state.ref))!.sortKey }))
+      .map((state) => ({ state, sortKey: `${state.updatedAt}#${refKey(state.ref)}` }))
       .sort((a, b) => compare(a.sortKey, b.sortKey))
       .map(({ state }) => state);
   }
