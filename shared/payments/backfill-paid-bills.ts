@@ -13,7 +13,8 @@ import type { PaymentMode } from '../payment-mode.ts';
 import type { ProcurifyBillPayer, ProcurifyBills } from '../procurify/ports.ts';
 import type { RecordLink, RecordRef } from '../state/model.ts';
 import type { AuditTrail, ConfigStore, LinkStore } from '../state/ports.ts';
-import { billsOfWindow, keepListed, type LoadCursor, type LoadOptions, listingPhase } from './load-cursor.ts';
+import type { ListingCounts, LoadCursor, LoadOptions } from './load-cursor.ts';
+import { billsOfWindow, keepListed, listingPhase } from './load-cursor.ts';
 import { type BillToMark, markBatches, planPaidBillUpdates } from './paid-bill-plan.ts';
 import type { PaidBillReads } from './ports.ts';
 
@@ -25,9 +26,11 @@ const listLimit = 1000;
 /** A bill paid in NetSuite listed, not marked: what marking it would write. */
 export type PaidBillListed = Pick<BillToMark, 'billUuid' | 'netsuiteBillId' | 'paymentDate'>;
 
-export interface PaidBillBackfillCounts {
-  /** Procurify bills read (approved, or with a payment under way). */
-  read: number;
+/**
+ * The phase's counts: ListingCounts (Procurify bills read, approved or with a payment under way; paid in
+ * full in NetSuite and listed, not marked, without --mark-paid; Procurify refused to mark them), and:
+ */
+export interface PaidBillBackfillCounts extends ListingCounts {
   /** Without a NetSuite link (not loaded, parked, or still on the bill queue). */
   notLinked: number;
   /** Still open in NetSuite, nothing paid. */
@@ -35,11 +38,8 @@ export interface PaidBillBackfillCounts {
   /** Paid in full in NetSuite: to mark (listed), or marked with --mark-paid. */
   paidInNetSuite: number;
   marked: number;
-  /** Paid in full in NetSuite, not marked (no --mark-paid). */
-  listed: number;
   partial: number;
   notMarkable: number;
-  failed: number;
 }
 
 /** What the cursor carries beside the counts: marking or listing, and what was listed. */
@@ -81,17 +81,7 @@ export const backfillPaidBills = listingPhase({
   timeOf: (bill: ApBillSummary) => bill.lastModified,
   keyOf: (bill: ApBillSummary) => bill.uuid.toLowerCase(),
   defaultBatchSize: 100,
-  emptyCounts: (): PaidBillBackfillCounts => ({
-    read: 0,
-    notLinked: 0,
-    open: 0,
-    paidInNetSuite: 0,
-    marked: 0,
-    listed: 0,
-    partial: 0,
-    notMarkable: 0,
-    failed: 0,
-  }),
+  counts: { notLinked: 0, open: 0, paidInNetSuite: 0, marked: 0, partial: 0, notMarkable: 0 },
   mode: 'pull',
   // Already marked bills are no longer Approved in Procurify: a marking run does not read them again.
   listing: (options: BackfillPaidBillsOptions): PaidBillListing => ({
@@ -100,7 +90,8 @@ export const backfillPaidBills = listingPhase({
     problems: [],
   }),
   read: (deps: BackfillPaidBillsDependencies, window) => billsOfWindow(deps.procurify, readStatuses, window),
-  handle: (deps, _options, batch, counts, extra) => handleBatch(deps, batch, counts, extra),
+  handle: (deps, _options, batch, counts: PaidBillBackfillCounts, extra) =>
+    handleBatch(deps, batch, counts, extra),
 });
 
 async function handleBatch(
@@ -109,7 +100,6 @@ async function handleBatch(
   counts: PaidBillBackfillCounts,
   extra: PaidBillListing,
 ): Promise<void> {
-  counts.read += batch.length;
   const links = new Map<string, RecordLink | undefined>();
   const statuses = new Map<string, number>();
   for (const bill of batch) {

@@ -20,7 +20,8 @@ import type { PaymentApplications, ProcurifyBills, ProcurifyPayments } from '../
 import type { RecordRef } from '../state/model.ts';
 import type { AuditTrail, ConfigStore, LinkStore, SyncStateStore } from '../state/ports.ts';
 import { decidePayments } from './decide-payment.ts';
-import { billsOfWindow, keepListed, type LoadCursor, type LoadOptions, listingPhase } from './load-cursor.ts';
+import type { ListingCounts, LoadCursor, LoadOptions } from './load-cursor.ts';
+import { billsOfWindow, keepListed, listingPhase } from './load-cursor.ts';
 import { applicationsByVendorPayment, matchVendorPayment, type PaymentLine } from './match-vendor-payment.ts';
 import type { PaymentFactsReads, PaymentFactsSource, VendorPaymentApplicationReads } from './ports.ts';
 import type { VendorPaymentPlan } from './vendor-payment-plan.ts';
@@ -49,21 +50,19 @@ export interface PaymentProblemListing {
   reason: string;
 }
 
-export interface PaymentBackfillCounts {
-  /** Paid payments read in the window. */
-  read: number;
+/**
+ * The phase's counts: ListingCounts (paid payments read; writable ones listed without --payments, with
+ * their preview; pushed with --payments but refused or failed by the worker, its state says why), and:
+ */
+export interface PaymentBackfillCounts extends ListingCounts {
   /** Linked before this load (pushed by apsync, or matched by an earlier run). */
   alreadyLinked: number;
   /** Already in NetSuite: linked, not pushed. */
   matched: number;
-  /** Writable, not pushed (no --payments): listed with their preview. */
-  listed: number;
   /** Pushed with --payments: the worker wrote (or found) its Vendor Payment. */
   created: number;
   /** Cannot be written as things are (bill not synced, account missing, amount above open…): listed with why. */
   skipped: number;
-  /** Pushed with --payments but the worker refused it or failed (its state says why). */
-  failed: number;
 }
 
 /** What the cursor carries beside the counts: pushing or listing, and what was listed. */
@@ -122,15 +121,7 @@ export const backfillPayments = listingPhase({
   timeOf: (entry: LoadedPayment) => entry.billsModified,
   keyOf: (entry: LoadedPayment) => String(entry.payment.id),
   defaultBatchSize: 25,
-  emptyCounts: (): PaymentBackfillCounts => ({
-    read: 0,
-    alreadyLinked: 0,
-    matched: 0,
-    listed: 0,
-    created: 0,
-    skipped: 0,
-    failed: 0,
-  }),
+  counts: { alreadyLinked: 0, matched: 0, created: 0, skipped: 0 },
   mode: 'push',
   listing: (options: BackfillPaymentsOptions): PaymentListing => ({
     writes: options.push === true,
@@ -138,7 +129,7 @@ export const backfillPayments = listingPhase({
     problems: [],
   }),
   read: (deps: BackfillPaymentsDependencies, window) => paymentsOfLoadedBills(deps.procurify, window),
-  handle: (deps, options, batch, counts, extra) =>
+  handle: (deps, options, batch, counts: PaymentBackfillCounts, extra) =>
     handleBatch(
       deps,
       options,
@@ -194,7 +185,6 @@ async function handleBatch(
   counts: PaymentBackfillCounts,
   extra: PaymentListing,
 ): Promise<void> {
-  counts.read += batch.length;
   const gathered: Gathered[] = [];
   for (const payment of batch) {
     const paymentId = String(payment.id);

@@ -210,19 +210,32 @@ export async function runListingLoad<Item, Counts, Extra extends Listing>(
   return { ...cursor, ...extra };
 }
 
+/** What every listing phase counts, beside its own counts. */
+export interface ListingCounts {
+  /** Records read in the window. */
+  read: number;
+  /** To be written but not written (the operator did not ask): listed with what would be written. */
+  listed: number;
+  /** Written at the operator's request but refused or failed (the problems say why). */
+  failed: number;
+}
+
 /**
- * A listing phase of the load declared once: its cursor (configuration item, counts), how it reads and
- * handles its records, the payment mode it runs in, and what it lists for the options given (whether the
- * operator asked it to write, its empty lists). Gives the phase's run (runListingLoad).
+ * A listing phase of the load declared once: its cursor (configuration item, its own counts beside
+ * ListingCounts), how it reads and handles its records, the payment mode it runs in, and what it lists for
+ * the options given (whether the operator asked it to write, its empty lists). Gives the phase's run
+ * (runListingLoad), which counts the records read.
  */
 export function listingPhase<
   Deps extends { state: ConfigStore; defaultMode: PaymentMode; now?: () => Date },
   Options extends LoadOptions<Counts>,
   Item,
-  Counts,
+  Counts extends ListingCounts,
   Extra extends Listing,
 >(
-  phase: Pick<LoadSpec<Item, Counts>, 'name' | 'emptyCounts' | 'timeOf' | 'keyOf'> & {
+  phase: Pick<LoadSpec<Item, Counts>, 'name' | 'timeOf' | 'keyOf'> & {
+    /** The phase's own counts, at zero. */
+    counts: Omit<Counts, keyof ListingCounts>;
     mode: PaymentMode;
     defaultBatchSize: number;
     listing(options: Options): Extra;
@@ -230,7 +243,7 @@ export function listingPhase<
     handle(deps: Deps, options: Options, batch: Item[], counts: Counts, extra: Extra): Promise<void>;
   },
 ): (deps: Deps, options: Options) => Promise<LoadCursor<Counts> & Extra> {
-  const { listing, read, handle, ...spec } = phase;
+  const { counts: ownCounts, listing, read, handle, ...spec } = phase;
   return (deps, options) => {
     const extra = listing(options);
     return runListingLoad(
@@ -238,8 +251,12 @@ export function listingPhase<
       options,
       {
         ...spec,
+        emptyCounts: () => ({ read: 0, ...ownCounts, listed: 0, failed: 0 }) as Counts,
         read: (window) => read(deps, window),
-        handle: (batch, counts) => handle(deps, options, batch, counts, extra),
+        handle: (batch, counts) => {
+          counts.read += batch.length;
+          return handle(deps, options, batch, counts, extra);
+        },
       },
       extra,
     );
