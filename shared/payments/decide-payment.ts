@@ -7,8 +7,8 @@
 // worker (push-payment.ts) applies the decision and `apsync preview payment:<id>` renders the same one.
 import type { ApPayment, PaymentApplications } from '../ap/payment.ts';
 import type { ProcurifyPayments } from '../procurify/ports.ts';
-import type { RecordLink, RecordState } from '../state/model.ts';
-import type { LinkStore, SyncStateStore } from '../state/ports.ts';
+import type { RecordKind, RecordLink, RecordState } from '../state/model.ts';
+import { type LinkReads, type LinkStore, linkLookupKey, type SyncStateStore } from '../state/ports.ts';
 import { gatherPaymentFacts } from './batch-payment-facts.ts';
 import type { PaymentFacts, PaymentFactsReads, PaymentFactsSource } from './ports.ts';
 import {
@@ -51,7 +51,8 @@ export interface DecidePaymentDependencies {
   /** The payment's NetSuite facts (read with the rest of its batch when the worker gathers them). */
   facts: PaymentFactsSource;
   procurify: Pick<ProcurifyPayments, 'listCompanyPaymentMethods'>;
-  state: Pick<LinkStore, 'findBySource'> & Pick<SyncStateStore, 'getState'>;
+  /** Links (read at once where the store can: LinkReads) and the bills' sync states. */
+  state: Pick<LinkStore, 'findBySource'> & Partial<LinkReads> & Pick<SyncStateStore, 'getState'>;
 }
 
 const recordPath = '/services/rest/record/v1';
@@ -79,8 +80,9 @@ export async function decidePayment(
   deps: DecidePaymentDependencies,
 ): Promise<PaymentDecision> {
   const paymentId = String(payment.id);
+  const linkOf = await readLinks(deps.state, paymentId, applications);
   // Already in NetSuite under another Vendor Payment: linked by the initial load (backfill-payments.ts).
-  const known = await deps.state.findBySource('procurify', 'payment', paymentId);
+  const known = linkOf('payment', paymentId);
   if (known !== undefined && known.origin !== 'created') {
     return {
       kind: 'skip',
@@ -96,7 +98,7 @@ export async function decidePayment(
   for (const app of applications.applications) {
     // Bill sync keys bills by the lower-case UUID.
     const uuid = app.billUuid.toLowerCase();
-    const link = await deps.state.findBySource('procurify', 'bill', uuid);
+    const link = linkOf('bill', uuid);
     billLinks.set(app.billUuid, link);
     if (link === undefined) {
       billStates.set(
@@ -104,12 +106,7 @@ export async function decidePayment(
         await deps.state.getState({ system: 'procurify', kind: 'bill', id: uuid }),
       );
     }
-    if (!vendorLinks.has(app.vendorId)) {
-      vendorLinks.set(
-        app.vendorId,
-        await deps.state.findBySource('procurify', 'vendor', String(app.vendorId)),
-      );
-    }
+    vendorLinks.set(app.vendorId, linkOf('vendor', String(app.vendorId)));
   }
   // Bills an operator excluded (`apsync bills exclude`): their payments are never written. A payment of
   // excluded bills only is skipped, with the reason; one that also pays other bills is refused by the
@@ -170,6 +167,45 @@ export function decidePayments(
       return decidePayment(payment, applications, { ...deps, facts }).finally(() => facts.done());
     }),
   );
+}
+
+/**
+ * The links the decision looks up (the payment's, its bills' by lower-case UUID as bill sync keys them,
+ * their vendors'), read before it looks: in one request where the store can, else one by one.
+ */
+async function readLinks(
+  state: DecidePaymentDependencies['state'],
+  paymentId: string,
+  applications: PaymentApplications,
+): Promise<(kind: 'payment' | 'bill' | 'vendor', id: string) => RecordLink | undefined> {
+  const lookups = new Map(
+    [
+      { kind: 'payment' as const, id: paymentId },
+      ...applications.applications.flatMap((app) => [
+        { kind: 'bill' as const, id: app.billUuid.toLowerCase() },
+        { kind: 'vendor' as const, id: String(app.vendorId) },
+      ]),
+    ].map(({ kind, id }) => [
+      linkLookupKey('procurify', kind, id),
+      { system: 'procurify' as const, kind, id },
+    ]),
+  );
+  const found: ReadonlyMap<string, RecordLink | undefined> =
+    state.findManyBySource === undefined
+      ? await oneByOne(state, [...lookups.values()])
+      : await state.findManyBySource([...lookups.values()]);
+  return (kind, id) => found.get(linkLookupKey('procurify', kind, id));
+}
+
+async function oneByOne(
+  state: Pick<LinkStore, 'findBySource'>,
+  lookups: ReadonlyArray<{ system: 'procurify'; kind: RecordKind; id: string }>,
+): Promise<Map<string, RecordLink | undefined>> {
+  const found = new Map<string, RecordLink | undefined>();
+  for (const { system, kind, id } of lookups) {
+    found.set(linkLookupKey(system, kind, id), await state.findBySource(system, kind, id));
+  }
+  return found;
 }
 
 /** The GL code of the payment's company payment method, when the payment does not carry it. */

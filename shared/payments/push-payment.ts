@@ -15,14 +15,13 @@ import { type PaymentMode, type PaymentModeSetting, readPaymentMode } from '../p
 import type { ProcurifyPayments } from '../procurify/ports.ts';
 import type { RecordRef, SyncStatus } from '../state/model.ts';
 import { OutcomeJournal } from '../state/outcome-journal.ts';
-import {
-  type AuditTrail,
-  type ConfigStore,
-  type LinkReads,
-  type LinkStore,
-  linkLookupKey,
-  type RecordWrites,
-  type SyncStateStore,
+import type {
+  AuditTrail,
+  ConfigStore,
+  LinkReads,
+  LinkStore,
+  RecordWrites,
+  SyncStateStore,
 } from '../state/ports.ts';
 import { type DecidePaymentDependencies, decidePayment, decidePaymentStatus } from './decide-payment.ts';
 import type { PaymentFactsSource } from './ports.ts';
@@ -243,10 +242,7 @@ async function pushWithJournal(
       complete: applications.complete,
     },
   });
-  const decision = await decidePayment(payment, applications, {
-    ...deps,
-    state: await linksReadAtOnce(deps.state, paymentId, applications),
-  });
+  const decision = await decidePayment(payment, applications, deps);
   if (decision.kind === 'skip') {
     await journal.outcome(
       'skipped',
@@ -309,35 +305,6 @@ async function pushWithJournal(
     },
   );
   return { status: 'synced', message, vendorPaymentId, action };
-}
-
-/**
- * The links the decision looks up (the payment's, its bills', their vendors'), read in one request
- * where the store can; any other lookup, and every state, from the store.
- */
-async function linksReadAtOnce(
-  state: PushPaymentDependencies['state'],
-  paymentId: string,
-  applications: PaymentApplications,
-): Promise<DecidePaymentDependencies['state']> {
-  if (state.findManyBySource === undefined) return state;
-  const lookups: Parameters<LinkReads['findManyBySource']>[0] = [
-    { system: 'procurify', kind: 'payment', id: paymentId },
-    ...applications.applications.flatMap((app) => [
-      // Bill sync keys bills by the lower-case UUID.
-      { system: 'procurify' as const, kind: 'bill' as const, id: app.billUuid.toLowerCase() },
-      { system: 'procurify' as const, kind: 'vendor' as const, id: String(app.vendorId) },
-    ]),
-  ];
-  const read = await state.findManyBySource(lookups);
-  const asked = new Set(lookups.map(({ system, kind, id }) => linkLookupKey(system, kind, id)));
-  return {
-    findBySource: async (system, kind, id) => {
-      const key = linkLookupKey(system, kind, id);
-      return asked.has(key) ? read.get(key) : state.findBySource(system, kind, id);
-    },
-    getState: (ref) => state.getState(ref),
-  };
 }
 
 /**
