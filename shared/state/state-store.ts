@@ -290,7 +290,10 @@ export class DynamoStateStore
    * (an entry alone keeps the one-entry layout). A group's item holds each entry with its own sort key
    * (`entries`: sk, at, step, message, facts) and is keyed by its last entry's: the same entries sent
    * again (a journal's retry) overwrite it, and a retry with other entries after them (a failure after
-   * an answer that was lost) adds an item that repeats them, which read() shows once.
+   * an answer that was lost) adds an item that repeats them, which read() shows once. The item also
+   * carries its last entry's own attributes at top level, as that entry's own item would: a release
+   * that reads one entry an item (before the groups) reads it as that entry, with its time and step;
+   * read() takes a group's entries from `entries` only. That copy counts in the group's bytes.
    */
   private auditItems(ref: RecordRef, entries: ReadonlyArray<Omit<AuditEntry, 'at'> & { at?: string }>) {
     const groups: Array<Array<{ entry: Omit<AuditEntry, 'at'> & { at?: string }; bytes: number }>> = [];
@@ -298,7 +301,8 @@ export class DynamoStateStore
     for (const entry of entries) {
       const bytes = Buffer.byteLength(JSON.stringify(entry)) + auditEntryOverheadBytes;
       const last = groups.at(-1);
-      if (last === undefined || groupBytes + bytes > auditGroupBytes) {
+      // Joining a group, the entry is its new last one: in `entries` and copied at top level.
+      if (last === undefined || groupBytes + 2 * bytes > auditGroupBytes) {
         groups.push([{ entry, bytes }]);
         groupBytes = bytes;
       } else {
@@ -309,9 +313,11 @@ export class DynamoStateStore
     return groups.map((group) => {
       if (group.length === 1) return this.auditItem(ref, group[0]!.entry);
       const stamped = group.map(({ entry }) => ({ ...entry, ...this.stamp(entry) }));
+      const last = stamped.at(-1)!;
       return {
+        ...last,
         pk: `REC#${refKey(ref)}`,
-        sk: stamped.at(-1)!.sk,
+        sk: last.sk,
         entries: stamped,
         expiresAt: this.auditExpiry(),
       };
@@ -340,8 +346,9 @@ export class DynamoStateStore
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :audit)',
       ExpressionAttributeValues: { ':pk': `REC#${refKey(ref)}`, ':audit': 'AUDIT#' },
     });
-    // An entry group's entries in place of its item, all by their own sort keys; an entry stored twice
-    // (a retry that repeated it, see auditItems) once.
+    // An entry group's entries (from `entries`; its top-level copy of the last one is for older
+    // releases, see auditItems) in place of its item, all by their own sort keys; an entry stored twice
+    // (a retry that repeated it) once.
     const stored = items
       .flatMap((item) =>
         Array.isArray(item.entries)
@@ -771,7 +778,8 @@ async function untilProcessed<T>(
 }
 
 /**
- * The most an audit entry group holds (the entries' JSON plus auditEntryOverheadBytes each): DynamoDB
+ * The most an audit entry group holds (the entries' JSON plus auditEntryOverheadBytes each, its last
+ * entry counted twice: in `entries` and at top level, see auditItems): DynamoDB
  * bills a write by the KB of its item, so entries written together cost no more in one item than in
  * several, and this keeps the item far below DynamoDB's 400 KB.
  */

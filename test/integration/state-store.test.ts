@@ -5,7 +5,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AwsEmulators, startAwsEmulators } from '../../infra/local/aws/index.ts';
-import type { RecordRef } from '../../shared/state/model.ts';
+import { openSince } from '../../shared/digest/send-failure-digest.ts';
+import type { AuditEntry, RecordRef } from '../../shared/state/model.ts';
 import { DynamoStateStore } from '../../shared/state/state-store.ts';
 
 let aws: AwsEmulators;
@@ -23,6 +24,32 @@ beforeAll(async () => {
 afterAll(async () => aws?.stop());
 
 const vendor: RecordRef = { system: 'netsuite', kind: 'vendor', id: '101' };
+
+/** A record's audit items as stored, oldest first. */
+async function auditItems(ref: RecordRef): Promise<Array<Record<string, unknown>>> {
+  const doc = DynamoDBDocumentClient.from(new DynamoDBClient(aws.clientConfig('dynamodb')));
+  const answer = await doc.send(
+    new QueryCommand({
+      TableName: aws.names.tables.state,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :audit)',
+      ExpressionAttributeValues: { ':pk': `REC#${ref.system}#${ref.kind}#${ref.id}`, ':audit': 'AUDIT#' },
+    }),
+  );
+  return answer.Items ?? [];
+}
+
+/** DynamoStateStore.read before entries shared an item (`git show dfdf975^:shared/state/state-store.ts`): one entry an item. */
+function readAsBeforeGroups(items: ReadonlyArray<Record<string, unknown>>): AuditEntry[] {
+  return items.map((item) => {
+    const { at, step, message, facts } = item as unknown as AuditEntry;
+    return {
+      at,
+      step,
+      ...(message === undefined ? {} : { message }),
+      ...(facts === undefined ? {} : { facts }),
+    };
+  });
+}
 
 describe('DynamoStateStore', () => {
   it('finds a link from either side', async () => {
@@ -130,6 +157,49 @@ describe('DynamoStateStore', () => {
       'review',
       'failed',
     ]);
+  });
+
+  it("gives a release from before the groups a group's last entry, with its time and step; read() shows each entry once", async () => {
+    const ref: RecordRef = { system: 'netsuite', kind: 'vendor', id: '308' };
+    const received = '2026-11-01T09:59:58.000Z';
+    await store.appendAll(ref, [
+      { step: 'received', at: received, facts: { origin: 'webhook' } },
+      { step: 'fetched', facts: { lastModified: '2026-11-01T09:59:00Z' } },
+      { step: 'review', message: 'account 6100 missing', facts: { waitingFor: 'account-code:6100' } },
+    ]);
+    await store.append(ref, { step: 'note', message: 'alone' });
+    const items = await auditItems(ref);
+    expect(items).toHaveLength(2);
+    const review = {
+      at: clock.toISOString(),
+      step: 'review',
+      message: 'account 6100 missing',
+      facts: { waitingFor: 'account-code:6100' },
+    };
+    // As such a release reads the table: one entry an item, from its top-level attributes.
+    const seenBefore = readAsBeforeGroups(items);
+    expect(seenBefore).toEqual([review, { at: clock.toISOString(), step: 'note', message: 'alone' }]);
+    // Its failure digest sorts a trail by time: each entry has one (it threw on a group without).
+    expect(openSince(seenBefore)).toBe(review.at);
+    expect(await store.read(ref)).toEqual([
+      { at: received, step: 'received', facts: { origin: 'webhook' } },
+      { at: clock.toISOString(), step: 'fetched', facts: { lastModified: '2026-11-01T09:59:00Z' } },
+      review,
+      { at: clock.toISOString(), step: 'note', message: 'alone' },
+    ]);
+  });
+
+  it("counts a group's top-level copy of its last entry in the group's 16 kB", async () => {
+    const ref: RecordRef = { system: 'netsuite', kind: 'vendor', id: '309' };
+    // Three entries of 5 kB: 15 kB, but with the last one's copy 20 kB — so two items (2 + 1 entries).
+    const entries = ['a', 'b', 'c'].map((n) => ({ step: 'note' as const, message: n.repeat(5_000) }));
+    await store.appendAll(ref, entries);
+    const items = await auditItems(ref);
+    expect(items.map((item) => (Array.isArray(item.entries) ? item.entries.length : 1))).toEqual([2, 1]);
+    for (const item of items) expect(JSON.stringify(item).length).toBeLessThan(16 * 1024);
+    expect((await store.read(ref)).map((entry) => entry.message)).toEqual(
+      entries.map((entry) => entry.message),
+    );
   });
 
   it('sends again what DynamoDB leaves unprocessed in a BatchWriteItem or a BatchGetItem', async () => {
