@@ -212,9 +212,12 @@ class MasterRecordSync {
   ): Promise<MasterSyncOutcome> {
     const decision = await this.decide(record, lastHash);
     const outcome = await this.apply(decision);
-    if (this.ref.kind !== 'account' || outcome.procurifyId === undefined) return outcome;
-    const waitingParent =
-      decision.kind === 'write' || decision.kind === 'unchanged' ? decision.waitingParent : undefined;
+    // An account outcome naming its account code comes from a write or an unchanged decision: review
+    // and deactivate decisions name one only for a deleted record, which is not synced here.
+    if (this.ref.kind !== 'account' || (decision.kind !== 'write' && decision.kind !== 'unchanged')) {
+      return outcome;
+    }
+    const { waitingParent } = decision;
     if (waitingParent !== undefined && (outcome.status === 'synced' || outcome.status === 'unchanged')) {
       await this.waitForParent(waitingParent);
       // The parent may have been linked meanwhile, after it looked for children waiting: look again.
