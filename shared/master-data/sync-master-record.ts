@@ -76,6 +76,9 @@ export interface MasterSyncOutcome {
 
 type MasterRecord = NetSuiteMasterRecord;
 
+/** A NetSuite master-data record: a vendor, a GL account or a department. */
+type MasterRef = RecordRef & { kind: MasterKind };
+
 const masterKinds = { vendor: 'vendor', account: 'account', department: 'department' } as const;
 
 /** Whether a message names a master-data record this use case handles. */
@@ -89,12 +92,12 @@ export async function syncMasterRecord(
 ): Promise<MasterSyncOutcome> {
   const kind = masterKinds[message.recordType as keyof typeof masterKinds];
   if (kind === undefined) throw new DataError(`record type ${message.recordType} is not master data`);
-  const ref: RecordRef = { system: 'netsuite', kind, id: message.recordId };
+  const ref: MasterRef = { system: 'netsuite', kind, id: message.recordId };
   return new MasterRecordSync(ref, deps).runLeased(message);
 }
 
 class MasterRecordSync {
-  private readonly ref: RecordRef;
+  private readonly ref: MasterRef;
   private readonly deps: SyncMasterRecordDependencies;
   /**
    * Every outcome's audit entry and state (with the version of the NetSuite record read); the entries
@@ -108,7 +111,7 @@ class MasterRecordSync {
   /** The record's state as this sync found it (before its own writes): was it waiting already? */
   private stateBefore: RecordState | undefined;
 
-  constructor(ref: RecordRef, deps: SyncMasterRecordDependencies) {
+  constructor(ref: MasterRef, deps: SyncMasterRecordDependencies) {
     this.ref = ref;
     this.deps = deps;
     this.journal = new OutcomeJournal(deps.state, ref);
@@ -180,7 +183,7 @@ class MasterRecordSync {
 
   /** The one decision (decide-master-record.ts), with this container's NetSuite name caches. */
   private decide(record: MasterRecord | undefined, lastHash: string | undefined): Promise<MasterDecision> {
-    return decideMasterRecord(this.ref.kind as MasterKind, this.ref.id, record, lastHash, {
+    return decideMasterRecord(this.ref.kind, this.ref.id, record, lastHash, {
       ...this.deps,
       state: { findBySource: (system, kind, id) => this.findLink(system, kind, id) },
       vendorNames: (vendor) => readVendorNames(this.deps.netsuite, vendor, this.deps, this.currencyCodeRead),
@@ -263,10 +266,9 @@ class MasterRecordSync {
    * lease and older than what another worker has synced meanwhile (its state's sourceModified).
    */
   private batchRecord(
-    type: RecordKind,
+    type: MasterKind,
     syncedModified: string | undefined,
   ): NetSuiteVendor | NetSuiteAccount | NetSuiteDepartment | undefined | null {
-    if (type !== 'vendor' && type !== 'account' && type !== 'department') return null;
     const batched = this.deps.batch?.get(type, this.ref.id);
     if (batched === undefined) return null;
     if (!batched.found) return undefined;
@@ -276,9 +278,8 @@ class MasterRecordSync {
     return record;
   }
 
-  private fetch(type: RecordKind): Promise<MasterRecord | undefined> {
-    if (!(type in masterKinds)) throw new DataError(`record type ${type} is not master data`);
-    return findMasterRecord(this.deps.netsuite, type as MasterKind, this.ref.id);
+  private fetch(type: MasterKind): Promise<MasterRecord | undefined> {
+    return findMasterRecord(this.deps.netsuite, type, this.ref.id);
   }
 
   /** The child's state while its parent has no account code: written, `pending` the parent. */
@@ -314,7 +315,8 @@ class MasterRecordSync {
       });
       const now = new Date().toISOString();
       try {
-        await new MasterRecordSync(child.ref, this.deps).runLeased({
+        // Listed among the accounts (listByStatus('account', …)): its ref's kind is `account`.
+        await new MasterRecordSync({ ...child.ref, kind: 'account' }, this.deps).runLeased({
           kind: 'record-event',
           origin: 'replay',
           eventId: `parent-${parentId}-${child.ref.id}`,
