@@ -76,6 +76,14 @@ export interface MasterSyncOutcome {
 
 type MasterRecord = NetSuiteMasterRecord;
 
+/**
+ * How a sync ends: `synced` (its audit entries, written or unchanged, noted on the way), or `skipped` or
+ * `review` with an audit entry of its own, which carries the message saying why.
+ */
+type SyncEnd =
+  | { status: 'synced'; message: string | undefined }
+  | { status: 'skipped' | 'review'; message: string };
+
 /** A NetSuite master-data record: a vendor, a GL account or a department. */
 type MasterRef = RecordRef & { kind: MasterKind };
 
@@ -243,11 +251,10 @@ class MasterRecordSync {
       case 'invalid':
         throw new DataError(decision.message, { source: 'apsync' });
       case 'skip':
-        return this.finish('skipped', decision.message);
+        return this.finish({ status: 'skipped', message: decision.message });
       case 'review':
         return this.finish(
-          'review',
-          decision.message,
+          { status: 'review', message: decision.message },
           decision.waitingFor === undefined ? {} : { waitingFor: decision.waitingFor },
           decision.procurifyId,
         );
@@ -357,12 +364,14 @@ class MasterRecordSync {
       // hash is not kept, so every later notice looks again until the flags agree.
       this.journal.defer({ step: 'written', facts: { procurifyId, action } });
       return this.finish(
-        'review',
-        accountCodeActiveReview(
-          `account code ${accountCode.code}`,
-          this.ref.id,
-          decision.inactive === true ? 'inactive' : 'active',
-        ),
+        {
+          status: 'review',
+          message: accountCodeActiveReview(
+            `account code ${accountCode.code}`,
+            this.ref.id,
+            decision.inactive === true ? 'inactive' : 'active',
+          ),
+        },
         {},
         procurifyId,
       );
@@ -381,8 +390,7 @@ class MasterRecordSync {
     }
     this.journal.defer({ step: 'written', message: 'deleted in NetSuite: made inactive in Procurify' });
     return this.finish(
-      'synced',
-      'deleted in NetSuite: inactive in Procurify',
+      { status: 'synced', message: 'deleted in NetSuite: inactive in Procurify' },
       { contentHash: 'deleted' },
       decision.procurifyId,
     );
@@ -391,7 +399,7 @@ class MasterRecordSync {
   private async unchanged(procurifyId: string, hash: string) {
     this.journal.defer({ step: 'unchanged', facts: { procurifyId } });
     // The record stays "synced" (the audit trail says nothing was written); the outcome says unchanged.
-    await this.finish('synced', undefined, { contentHash: hash }, procurifyId, false);
+    await this.finish({ status: 'synced', message: undefined }, { contentHash: hash }, procurifyId);
     return { status: 'unchanged' as const, procurifyId };
   }
 
@@ -407,27 +415,22 @@ class MasterRecordSync {
       facts: { procurifyId, action },
     });
     return this.finish(
-      'synced',
-      notes.length === 0 ? undefined : notes.join('; '),
+      { status: 'synced', message: notes.length === 0 ? undefined : notes.join('; ') },
       { contentHash: hash },
       procurifyId,
-      false,
     );
   }
 
   private async finish(
-    status: SyncStatus,
-    message: string | undefined,
+    end: SyncEnd,
     extra: { contentHash?: string; waitingFor?: string[] } = {},
     procurifyId?: string,
-    audit = true,
   ): Promise<MasterSyncOutcome> {
+    const { status, message } = end;
     await this.journal.outcome(
       status,
       { message, contentHash: extra.contentHash, waitingFor: extra.waitingFor },
-      audit && status !== 'synced'
-        ? { step: status === 'review' ? 'review' : 'skipped', ...(message === undefined ? {} : { message }) }
-        : undefined,
+      end.status === 'synced' ? undefined : { step: end.status, message: end.message },
     );
     return {
       status,
