@@ -8,6 +8,7 @@
 // record-lease.ts) lives on the record's state item, so the outcome's state write can give it back in
 // the same request (putStateReleasing); a state write keeps a lease it does not give back. Built by
 // shared/config/runtime-parts.ts, the CLI and the tests.
+import { randomBytes } from 'node:crypto';
 import {
   ConditionalCheckFailedException,
   type DynamoDBClient,
@@ -90,6 +91,13 @@ export class DynamoStateStore
   /** The store's clock: it stamps the entries appended without `at`, and the states and links. */
   readonly now: () => Date;
   private auditSequence = 0;
+  /**
+   * This store's mark in its audit sort keys: two stores (two functions' instances) each count their
+   * sequence from 0, so two entries of one record stamped in the same millisecond by two of them would
+   * otherwise share a sort key — one overwriting the other, or, in an entry group, read() taking them
+   * for one entry.
+   */
+  private readonly auditWriter = randomBytes(4).toString('hex');
   /**
    * The sort key each stamped entry object (one given its `at` by its writer, outcome-journal.ts) was
    * first given: the same entry sent again — a journal's retry after a batch that failed partway —
@@ -337,8 +345,10 @@ export class DynamoStateStore
 
   private auditKey(stamped: string | undefined): { at: string; sk: string } {
     const at = stamped ?? this.now().toISOString();
-    // The sequence keeps two entries of the same millisecond apart and in order.
-    return { at, sk: `AUDIT#${at}#${String(this.auditSequence++ % 1_000_000).padStart(6, '0')}` };
+    // The sequence keeps two entries of the same millisecond apart and in order; the writer's mark keeps
+    // another store's apart.
+    const sequence = String(this.auditSequence++ % 1_000_000).padStart(6, '0');
+    return { at, sk: `AUDIT#${at}#${sequence}#${this.auditWriter}` };
   }
 
   async read(ref: RecordRef): Promise<AuditEntry[]> {
@@ -348,7 +358,8 @@ export class DynamoStateStore
     });
     // An entry group's entries (from `entries`; its top-level copy of the last one is for older
     // releases, see auditItems) in place of its item, all by their own sort keys; an entry stored twice
-    // (a retry that repeated it) once.
+    // (a retry that repeated it) once: its sort key names it (auditKey: its time and this store's
+    // sequence; a retry re-uses it), whatever order DynamoDB gives its map's keys in.
     const stored = items
       .flatMap((item) =>
         Array.isArray(item.entries)
@@ -359,17 +370,15 @@ export class DynamoStateStore
     const trail: AuditEntry[] = [];
     const seen = new Set<string>();
     for (const { sk, entry } of stored) {
+      if (seen.has(sk)) continue;
+      seen.add(sk);
       const { at, step, message, facts } = entry as unknown as AuditEntry;
-      const read = {
+      trail.push({
         at,
         step,
         ...(message === undefined ? {} : { message }),
         ...(facts === undefined ? {} : { facts }),
-      };
-      const seenAs = `${sk} ${JSON.stringify(read)}`;
-      if (seen.has(seenAs)) continue;
-      seen.add(seenAs);
-      trail.push(read);
+      });
     }
     return trail;
   }

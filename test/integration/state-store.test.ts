@@ -2,7 +2,7 @@
 // audit order, queries over several pages, watermarks that only move forward, leases that exclude
 // (a record's on its state item, given back by its state write), configuration.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AwsEmulators, startAwsEmulators } from '../../infra/local/aws/index.ts';
 import { openSince } from '../../shared/digest/send-failure-digest.ts';
@@ -200,6 +200,62 @@ describe('DynamoStateStore', () => {
     expect((await store.read(ref)).map((entry) => entry.message)).toEqual(
       entries.map((entry) => entry.message),
     );
+  });
+
+  it("shows a retried group's entries once even when DynamoDB gives their facts' keys in another order", async () => {
+    const ref: RecordRef = { system: 'netsuite', kind: 'vendor', id: '310' };
+    await store.appendAll(ref, [
+      { step: 'received', facts: { origin: 'webhook', eventId: 'e-310' } },
+      { step: 'review', facts: { netsuiteId: '310', waitingFor: 'account-code:6100' } },
+    ]);
+    const [group] = await auditItems(ref);
+    const stored = group!.entries as Array<{ sk: string; facts: Record<string, unknown> }>;
+    // The retry's item (the same entries and a failure after them), its maps' keys reversed.
+    const reversed = stored.map((entry) => ({
+      ...entry,
+      facts: Object.fromEntries(Object.entries(entry.facts).reverse()),
+    }));
+    const failed = { sk: `${stored.at(-1)!.sk}z`, at: clock.toISOString(), step: 'failed', message: 'boom' };
+    const doc = DynamoDBDocumentClient.from(new DynamoDBClient(aws.clientConfig('dynamodb')));
+    await doc.send(
+      new PutCommand({
+        TableName: aws.names.tables.state,
+        Item: { ...failed, pk: group!.pk, entries: [...reversed, failed], expiresAt: group!.expiresAt },
+      }),
+    );
+    const [, retried] = await auditItems(ref);
+    expect(Object.keys((retried!.entries as typeof reversed)[0]!.facts)).toEqual(['eventId', 'origin']);
+    expect((await store.read(ref)).map((entry) => entry.step)).toEqual(['received', 'review', 'failed']);
+  });
+
+  it('keeps apart the entries two store instances stamp in the same millisecond', async () => {
+    const ref: RecordRef = { system: 'netsuite', kind: 'vendor', id: '311' };
+    // Two functions' instances, each counting its sequence from 0, noting the same record at once.
+    const [one, two] = [1, 2].map(
+      () =>
+        new DynamoStateStore(
+          new DynamoDBClient(aws.clientConfig('dynamodb')),
+          aws.names.tables.state,
+          () => clock,
+        ),
+    );
+    await one!.appendAll(ref, [
+      { step: 'received', message: 'one' },
+      { step: 'review', message: 'one' },
+    ]);
+    await two!.appendAll(ref, [
+      { step: 'received', message: 'two' },
+      { step: 'failed', message: 'two' },
+    ]);
+    await two!.append(ref, { step: 'note', message: 'two' });
+    expect(new Set((await auditItems(ref)).map((item) => item.sk)).size).toBe(3);
+    expect((await store.read(ref)).map((entry) => `${entry.step} ${entry.message}`).sort()).toEqual([
+      'failed two',
+      'note two',
+      'received one',
+      'received two',
+      'review one',
+    ]);
   });
 
   it('sends again what DynamoDB leaves unprocessed in a BatchWriteItem or a BatchGetItem', async () => {
