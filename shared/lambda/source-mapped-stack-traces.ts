@@ -2,11 +2,11 @@
 // --enable-source-maps, but a bundle's source map is read only when a stack from its file is first
 // formatted. With --enable-source-maps Node reads and parses the map of every module as it loads it and
 // counts each loaded file's lines character by character (for coverage reports, not stack traces):
-// 94-171 M instructions of each cold start (README, benchmarks footnote 5). infra/cdk/esbuild-options.ts
+// 15–22 % of the instructions of a cold start (README, benchmarks footnote 5). infra/cdk/esbuild-options.ts
 // makes this module the first one each bundle evaluates; the sources (tests, local mode) never load it.
 // A frame is written as Node writes a source-mapped one (name restored from the map's names, `async `
-// and `new ` prefixes, the receiver's type), from the map beside its file (split-bundle.ts writes
-// `<file>.map` for each file); a frame without a map keeps V8's text, and the error's first line is Node's.
+// and `new ` prefixes, the receiver's type), from the map beside its file (infra/cdk/split-bundle.ts
+// writes `<file>.map` for each file); a frame without a map keeps V8's text; the first line is Node's.
 
 type CallSite = NodeJS.CallSite;
 type SourceMap = import('node:module').SourceMap;
