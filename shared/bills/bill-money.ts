@@ -1,6 +1,7 @@
 // Exact money for the bill flow, on shared/money/money.ts: Procurify's amounts (decimal strings, or JSON
 // doubles turned into decimal strings at the boundary) become integer units of 10^-8 (Procurify's decimals
-// have at most 8 places, procurify.openapi.yml `^-?\d{0,13}(?:\.\d{0,8})?$`). Sums are exact in units; only
+// have at most 8 places, procurify.openapi.yml `^-?\d{0,13}(?:\.\d{0,8})?$`, kept in
+// infra/contracts/facts/procurify.json). Sums are exact in units; only
 // the final amounts are rounded, to the currency's minor unit, by largest remainder so that the rounded
 // amounts add up exactly to the rounded total. Used by bill-plan.ts.
 import { DataError } from '../errors.ts';

@@ -4,8 +4,9 @@
 // list of what the bill waits for (billPlan 'park'). No I/O. To the cent: the Vendor Bill's lines add up
 // exactly to the Procurify bill's total with tax, shipping and costs, or the bill is parked/refused.
 //
-// Procurify's amounts (procurify.openapi.yml, ItemReadSerializer_v2 / BillRead / BillCostRead, as the AP
-// bill of shared/ap/bill.ts carries them): a line's `net` is without tax, `tax` its tax (inclusive or
+// Procurify's amounts (procurify.openapi.yml, ItemReadSerializer_v2 / BillRead / BillCostRead, whose
+// descriptions infra/sandboxes/procurify/model.ts billAmounts quotes; as the AP bill of shared/ap/bill.ts
+// carries them): a line's `net` is without tax, `tax` its tax (inclusive or
 // exclusive: either way not in net), `netWithTax` = net + tax, `shipping` its shipping; the bill's
 // `totalCost` is the lines without tax and shipping plus the bill-level `costs`. What the vendor is
 // owed, and what the Vendor Bill totals, is Σ lines + Σ tax + Σ shipping + Σ costs.

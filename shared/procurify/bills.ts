@@ -1,7 +1,8 @@
 // Procurify AP bills: the bill list (page numbers), its count for a window (the page's `count`,
-// procurify.openapi.yml PaginationDocs) and the change scan by modification time, one bill
-// by UUID (mapped to the domain's AP bill), and mark-as-paid for a batch, which after a failure that
-// may hide a success re-reads the bills and posts again only for those still unpaid.
+// procurify.openapi.yml PaginationDocs, in infra/contracts/facts/procurify.json) and the change scan by
+// modification time, one bill by UUID (mapped to the domain's AP bill), and mark-as-paid for a batch,
+// which after a failure that may hide a success re-reads the bills and posts again only for those
+// still unpaid.
 import type { ApBill, ApBillSummary } from '../ap/bill.ts';
 import { procurifyBillStatus } from '../ap/bill.ts';
 import { DataError, SyncError } from '../errors.ts';

@@ -1,11 +1,12 @@
 // Hand-kept contract facts for the NetSuite endpoints and record types that Oracle's record API export
 // (facts/netsuite-record-api.json) does not describe: vendorPayment (apsync's payment push target),
 // department, subsidiary, classification, location and vendorSubsidiaryRelationship records,
-// sub-resources, SuiteQL, the OAuth 2.0 token endpoint, governanceLimits and the metadata catalog. Each
-// operation's `source` names the section of the project's NetSuite reference (netsuite.md, collected from
-// Oracle's NetSuite Help Center), or of the Help Center itself, it comes from. Same shape as the
-// extracted facts; read by the contract checker (test/support/contracts/). Keep it in step with those
-// sources by hand: no script writes it.
+// sub-resources, SuiteQL, the OAuth 2.0 token endpoint, governanceLimits and the metadata catalog. This
+// file is the repository's record of those facts; each operation's `source` (and the comments citing
+// netsuite.md) names where it was taken from: a section of the project's NetSuite notes (netsuite.md,
+// kept outside this repository, collected from Oracle's NetSuite Help Center) or of the Help Center
+// itself. Same shape as the extracted facts; read by the contract checker (test/support/contracts/).
+// Keep it in step with those sources by hand: no script writes it.
 import type { ContractFacts, JsonSchema, OperationFacts, ParameterFacts } from '../openapi-facts.ts';
 
 /** The record API's media types (netsuite.md "Records" and "Errors"; the export uses the same ones). */

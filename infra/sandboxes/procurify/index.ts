@@ -31,7 +31,7 @@
 // - Bill money fields typed `number (double)` in the OpenAPI (`total_cost`, ...) are JSON numbers;
 //   those typed decimal (`cost_allocations[].amount`, payment `amount`, ...) are strings.
 // - Bills carry tax (inclusive or exclusive, per line), shipping per line, bill-level costs, custom
-//   fields on lines and invoice files. Their amounts follow the spec's descriptions of BillRead and
+//   fields on lines and invoice files. Their amounts follow the OpenAPI descriptions of BillRead and
 //   ItemReadSerializer_v2 (model.ts billAmounts: total_cost is net of tax, tax rounded half up per
 //   line, invoice_total = total_cost_with_tax + shipping); payments apply against invoice_total.
 // - Attachment `file` is an absolute URL on the base URL the request came in on:

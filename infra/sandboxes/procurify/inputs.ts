@@ -121,7 +121,10 @@ const costAllocationInputSchema = z.object({
   amount: money.optional(),
 });
 
-/** A decimal string of at most 8 decimals (quantities, unit costs, tax percentages: the spec's patterns). */
+/**
+ * A decimal string of at most 8 decimals (quantities, unit costs, tax percentages: the patterns of
+ * Procurify's OpenAPI document, in infra/contracts/facts/procurify.json).
+ */
 const decimal8 = z.string().regex(/^\d{1,13}(\.\d{1,8})?$/, 'a decimal string with at most eight decimals');
 const percentage = z
   .string()

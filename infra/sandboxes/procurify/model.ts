@@ -149,7 +149,7 @@ export interface CustomFieldValueRecord {
 /** The tax of a bill line as entered (ItemReadSerializer_v2 `tax_name`, `tax_percentage`, `tax_is_inclusive`). */
 export interface LineTax {
   name: string;
-  /** A decimal string, e.g. `"7.25"` (at most 8 decimals, as the spec's pattern allows). */
+  /** A decimal string, e.g. `"7.25"` (at most 8 decimals: infra/contracts/facts/procurify.json's pattern). */
   percentage: string;
   /** The entered amount already contains the tax. */
   inclusive: boolean;
@@ -367,7 +367,7 @@ export function divideRounded(n: bigint, d: bigint): bigint {
   return n < 0n ? -rounded : rounded;
 }
 
-/** Scale of tax percentages and quantities (the spec's decimal patterns allow 8 decimals). */
+/** Scale of tax percentages and quantities (infra/contracts/facts/procurify.json's patterns allow 8). */
 export const decimalScale = 8;
 const one = 10n ** BigInt(decimalScale);
 

@@ -352,7 +352,7 @@ export function attachmentView(attachment: AttachmentRecord, baseUrl: string): J
 const decimalAsNumber = (value: string): number => Number(value);
 
 /**
- * BillRead: `GET /api/v2/ap/bills/{uuid}/`. Amounts follow model.ts billAmounts (the spec's descriptions
+ * BillRead: `GET /api/v2/ap/bills/{uuid}/`. Amounts follow model.ts billAmounts (the OpenAPI descriptions
  * of total_cost, subtotal_cost, total_cost_with_tax, tax and shipping); `baseUrl` is the base URL the
  * request came in on (attachment `file` links).
  */
