@@ -7,7 +7,7 @@
 
 import type { ApBill } from '../ap/bill.ts';
 import { DataError } from '../errors.ts';
-import type { RecordLink, RecordRef } from '../state/model.ts';
+import type { RecordLink, RecordRef, RecordState } from '../state/model.ts';
 import type { ConfigStore, LinkStore, SyncStateStore } from '../state/ports.ts';
 import { resolveBillCoding } from './bill-coding.ts';
 import {
@@ -106,6 +106,8 @@ export async function decideBill(
     settings?: BillSyncSettings;
     /** Look for the bill in NetSuite first (same vendor, invoice number and total): the initial load. */
     match?: boolean;
+    /** The bill's state as the caller read it (the bill sync: with its lease): not read again. */
+    found?: { state: RecordState | undefined };
   } = {},
 ): Promise<BillDecision> {
   const { state } = deps;
@@ -138,7 +140,7 @@ export async function decideBill(
     };
   }
 
-  const previous = await state.getState(ref);
+  const previous = options.found === undefined ? await state.getState(ref) : options.found.state;
   if (previous?.excluded !== undefined) {
     const { reason, by, at } = previous.excluded;
     return {

@@ -20,10 +20,17 @@ import {
 } from '../netsuite/index.ts';
 import { logger } from '../observability.ts';
 import type { ProcurifyBills } from '../procurify/ports.ts';
-import type { RecordRef, SyncStatus } from '../state/model.ts';
+import type { RecordRef, RecordState, SyncStatus } from '../state/model.ts';
 import { OutcomeJournal } from '../state/outcome-journal.ts';
-import type { AuditTrail, ConfigStore, LeaseStore, LinkStore, SyncStateStore } from '../state/ports.ts';
-import { withRecordLease } from '../state/record-lease.ts';
+import type {
+  AuditTrail,
+  ConfigStore,
+  LeaseStore,
+  LinkStore,
+  RecordLeaseTaking,
+  SyncStateStore,
+} from '../state/ports.ts';
+import { type RecordLease, withRecordLease } from '../state/record-lease.ts';
 import type { AttachmentToStore } from './bill-plan.ts';
 import { type BillDecision, billRef, decideBill } from './decide-bill.ts';
 import type { BillLookups, InvoiceFileCabinet, InvoiceFiles } from './ports.ts';
@@ -36,7 +43,8 @@ export interface SyncBillDependencies {
   /** apsync's attachment RESTlet; absent when the NetSuite secret enables no RESTlets. */
   fileCabinet?: InvoiceFileCabinet;
   lookups: BillLookups;
-  state: LinkStore & SyncStateStore & AuditTrail & LeaseStore & ConfigStore;
+  /** With takeRecordLease, the lease take reads the bill's state (strongly): the sync reads it no more. */
+  state: LinkStore & SyncStateStore & AuditTrail & LeaseStore & ConfigStore & Partial<RecordLeaseTaking>;
 }
 
 export interface BillSyncOutcome {
@@ -78,7 +86,7 @@ export async function syncBill(
   return withRecordLease(
     deps.state,
     ref,
-    () => sync.run(message),
+    (lease) => sync.run(message, lease),
     (error) => sync.recordFailure(error),
   );
 }
@@ -122,6 +130,8 @@ class BillSync {
   private readonly deps: SyncBillDependencies;
   /** Every outcome's audit entry and state (keeps the operator's marks and the version read). */
   private readonly journal: OutcomeJournal;
+  /** The bill's state when its lease was taken: under the lease, only this sync changes it. */
+  private found: RecordState | undefined;
 
   constructor(ref: RecordRef, deps: SyncBillDependencies) {
     this.ref = ref;
@@ -129,9 +139,12 @@ class BillSync {
     this.journal = new OutcomeJournal(deps.state, ref);
   }
 
-  async run(message: BillMessage): Promise<BillSyncOutcome> {
+  async run(message: BillMessage, lease: RecordLease): Promise<BillSyncOutcome> {
     const { state } = this.deps;
-    this.journal.found(await state.getState(this.ref));
+    // As the lease take read it (strongly, RecordLeaseTaking), else read now.
+    const found = lease.found ?? { state: await state.getState(this.ref) };
+    this.found = found.state;
+    this.journal.found(found.state);
     const bill = await this.deps.procurify.getBill(this.ref.id);
     this.journal.read(bill.lastModified);
     await state.append(this.ref, {
@@ -141,6 +154,7 @@ class BillSync {
     const decision = await decideBill(bill, this.deps, {
       replay: message.origin === 'replay',
       match: message.origin === 'backfill',
+      found,
     });
     return this.apply(decision, message);
   }
@@ -154,9 +168,8 @@ class BillSync {
         });
       case 'note': {
         await state.append(this.ref, { step: 'note', message: decision.message });
-        const current = await state.getState(this.ref);
         return {
-          status: current?.status ?? 'synced',
+          status: this.found?.status ?? 'synced',
           message: decision.message,
           netsuiteId: decision.link.netsuiteId,
         };
@@ -236,7 +249,10 @@ class BillSync {
         false,
       );
     }
-    const stored = await this.storeFiles(netsuiteId, plan.attachments, storedFiles);
+    // Each file stored is remembered in the state this sync wrote before them, as it stands then.
+    const stored = await this.storeFiles(netsuiteId, plan.attachments, storedFiles, (attachments) =>
+      this.finish('synced', undefined, { netsuiteId, contentHash: plan.hash, attachments }, false),
+    );
     for (const note of plan.notes) await state.append(this.ref, { step: 'note', message: note });
     const notes = [...plan.notes, ...stored.notes];
     return this.finish(
@@ -247,11 +263,15 @@ class BillSync {
     );
   }
 
-  /** Stores and attaches the invoice files not stored yet; returns every stored uuid and what was left out. */
+  /**
+   * Stores and attaches the invoice files not stored yet, `remember`ing the stored ones after each;
+   * returns every stored uuid and what was left out.
+   */
   private async storeFiles(
     netsuiteId: string,
     files: readonly AttachmentToStore[],
     already: readonly string[],
+    remember: (stored: string[]) => Promise<unknown>,
   ): Promise<{ all: string[]; notes: string[] }> {
     const all = [...already];
     const notes: string[] = [];
@@ -291,12 +311,9 @@ class BillSync {
         message: `invoice file ${file.name} ${result.created ? 'stored' : 're-used'} and attached`,
         facts: { fileId: result.fileId, attachment: file.uuid, netsuiteId },
       });
-      // Remembered after each file: a crash after this one never stores it again.
-      const current = await this.deps.state.getState(this.ref);
-      if (current !== undefined) {
-        const { updatedAt: _updatedAt, ...rest } = current;
-        await this.deps.state.putState({ ...rest, attachments: [...all] });
-      }
+      // Remembered after each file: a crash after this one never stores it again. Written whole, not
+      // read back first (an eventually consistent read could give the state before this sync's).
+      await remember([...all]);
     }
     return { all, notes };
   }

@@ -183,7 +183,7 @@ describe('syncBill: invoice files', () => {
     expect((await world.state.getState(ref))?.attachments).toEqual(['aaaa1111-0000']);
   });
 
-  it('stores every file when the state read after a file misses it (a read of a replica behind the write)', async () => {
+  it('remembers each stored file in the state it wrote, reading none back (a replica behind the write would give the state before)', async () => {
     world.procurify.putBill(
       procurifyBill({ invoice_attachments: [pdf('aaaa1111-0000'), pdf('cccc3333-0000', 'other.pdf')] }),
     );
@@ -191,18 +191,17 @@ describe('syncBill: invoice files', () => {
       content: new Uint8Array([5]),
       contentType: 'application/pdf',
     });
-    // DynamoDB's GetItem is eventually consistent: the read after a file's note may not see the state yet.
+    // The bill failed before; DynamoDB's GetItem is eventually consistent: a read after a file may give
+    // the state as it was before this sync.
+    await world.state.putState({ ref, status: 'failed', message: 'boom', contentHash: 'before' });
+    const before = await world.state.getState(ref);
     const readState = world.state.getState.bind(world.state);
-    let missNextRead = false;
-    world.state.getState = async (ref) => {
-      if (!missNextRead) return readState(ref);
-      missNextRead = false;
-      return undefined;
-    };
+    let behind = false;
+    world.state.getState = async (record) => (behind ? before : readState(record));
     const written: string[][] = [];
     const putState = world.state.putState.bind(world.state);
     world.state.putState = async (state) => {
-      written.push([state.status, ...(state.attachments ?? [])]);
+      written.push([state.status, state.contentHash ?? '', ...(state.attachments ?? [])]);
       return putState(state);
     };
     const outcome = await syncBill(world.message(), {
@@ -210,18 +209,24 @@ describe('syncBill: invoice files', () => {
       fileCabinet: {
         storeAttachment: async (input) => {
           const stored = await world.netsuite.storeAttachment(input);
-          missNextRead = true;
+          behind = true;
           return stored;
         },
       },
     });
     expect(outcome.status).toBe('synced');
     expect(world.netsuite.files.size).toBe(2);
-    // No state is made up from a read that found none; the outcome remembers both files.
-    expect(written).toEqual([['synced'], ['synced', 'aaaa1111-0000', 'cccc3333-0000']]);
+    // Synced with this sync's hash from the first write on, each file remembered as it was stored.
+    const hash = (await readState(ref))!.contentHash!;
+    expect(hash).not.toBe('before');
+    expect(written).toEqual([
+      ['synced', hash],
+      ['synced', hash, 'aaaa1111-0000'],
+      ['synced', hash, 'aaaa1111-0000', 'cccc3333-0000'],
+      ['synced', hash, 'aaaa1111-0000', 'cccc3333-0000'],
+    ]);
     expect(await readState(ref)).toMatchObject({
       status: 'synced',
-      contentHash: expect.any(String),
       attachments: ['aaaa1111-0000', 'cccc3333-0000'],
     });
   });
