@@ -79,7 +79,7 @@ const bulkJob = { secrets: ['netsuite', 'procurify'], netsuite: { weight: 0 } } 
 const declared = [
   {
     name: 'webhook-ingest',
-    description: 'Verifies signed NetSuite record-event notices and queues them once (F1)',
+    description: 'Verifies signed NetSuite record-event notices and queues them once',
     trigger: 'http',
     route: { method: 'POST', path: '/netsuite/events' },
     // The sender waits for the answer; a durable enqueue takes well under a second.
@@ -92,7 +92,7 @@ const declared = [
   },
   {
     name: 'inbound-worker',
-    description: 'Fetches the current NetSuite record of each notice and updates Procurify (F2)',
+    description: 'Fetches the current NetSuite record of each notice and updates Procurify',
     trigger: 'queue:inbound',
     memoryMb: 512,
     // Duplicate notices are harmless (it fetches the current record), so no idempotency table.
@@ -107,8 +107,7 @@ const declared = [
   },
   {
     name: 'netsuite-poll',
-    description:
-      'SuiteQL delta poll of vendors, accounts and departments: the safety net for lost notices (F2)',
+    description: 'SuiteQL delta poll of vendors, accounts and departments: the safety net for lost notices',
     trigger: 'schedule:netsuitePoll',
     // Pages of 1000 rows; a lease keeps runs from overlapping, the watermark resumes a cut-short run.
     timeoutSeconds: 300,
@@ -120,7 +119,7 @@ const declared = [
   },
   {
     name: 'procurify-poll',
-    description: 'Polls Procurify for approved bills and new payments and queues them (F3, F4)',
+    description: 'Polls Procurify for approved bills and new payments and queues them',
     trigger: 'schedule:procurifyPoll',
     timeoutSeconds: 120,
     memoryMb: 512,
@@ -130,7 +129,7 @@ const declared = [
   },
   {
     name: 'bill-sync-worker',
-    description: 'Upserts approved Procurify bills as NetSuite Vendor Bills (F3)',
+    description: 'Upserts approved Procurify bills as NetSuite Vendor Bills',
     trigger: 'queue:bill',
     ...netsuiteWriter,
     // Its own queue: a bill another worker is syncing is sent again to wait (shared/worker/queue-worker.ts).
@@ -140,7 +139,7 @@ const declared = [
   },
   {
     name: 'payment-push-worker',
-    description: 'Creates NetSuite Vendor Payments from Procurify payments, exactly once (F4, mode push)',
+    description: 'Creates NetSuite Vendor Payments from Procurify payments, exactly once (push mode)',
     trigger: 'queue:payment',
     ...netsuiteWriter,
     // A batch's payments read their NetSuite facts together (existing Vendor Payments, bills, accounts:
@@ -151,7 +150,7 @@ const declared = [
   },
   {
     name: 'paid-bill-pull',
-    description: 'Marks bills paid in Procurify when NetSuite shows them Paid In Full (F5, mode pull)',
+    description: 'Marks bills paid in Procurify when NetSuite shows them Paid In Full (pull mode)',
     trigger: 'schedule:paidBillPull',
     timeoutSeconds: 600,
     memoryMb: 512,
@@ -161,8 +160,7 @@ const declared = [
   },
   {
     name: 'reconcile',
-    description:
-      'Compares NetSuite and Procurify in bulk, repairs master data, reports bills and payments (issue 14)',
+    description: 'Compares NetSuite and Procurify in bulk, repairs master data, reports bills and payments',
     trigger: 'schedule:reconcile',
     // Bulk reads (SuiteQL pages of 1000 rows, Procurify list pages, one scan of the state table).
     timeoutSeconds: 900,
@@ -173,8 +171,7 @@ const declared = [
   },
   {
     name: 'failure-digest',
-    description:
-      'Daily digest of data failures and open reconcile discrepancies to the alarm topic (issue 15)',
+    description: 'Daily digest of data failures and open reconcile discrepancies to the alarm topic',
     trigger: 'schedule:failureDigest',
     // Byte-sized reads of the byState index (review and failed of each kind), one audit trail, one publish.
     timeoutSeconds: 60,
