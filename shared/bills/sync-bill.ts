@@ -4,7 +4,8 @@
 // replaced (a retry or a second message can never create a second bill nor double its lines), links the
 // two bills, stores the bill's invoice files in the File Cabinet and attaches them once (stored files are
 // remembered in the record's state; the RESTlet re-uses a file of the same name), and records every
-// outcome in sync state and audit trail.
+// outcome in sync state and audit trail. It runs under the bill's lease, taken with the bill's state
+// where the store can (that state is not read again) and given back by its last state write.
 //
 // Legacy bills: a bill already in NetSuite from an older integration (recognized by the configured
 // external-id pattern or field, or linked by importBillLinks) is linked and NOT written: apsync does not
@@ -28,6 +29,7 @@ import type {
   LeaseStore,
   LinkStore,
   RecordLeaseTaking,
+  StateWithLease,
   SyncStateStore,
 } from '../state/ports.ts';
 import { type RecordLease, withRecordLease } from '../state/record-lease.ts';
@@ -43,8 +45,16 @@ export interface SyncBillDependencies {
   /** apsync's attachment RESTlet; absent when the NetSuite secret enables no RESTlets. */
   fileCabinet?: InvoiceFileCabinet;
   lookups: BillLookups;
-  /** With takeRecordLease, the lease take reads the bill's state (strongly): the sync reads it no more. */
-  state: LinkStore & SyncStateStore & AuditTrail & LeaseStore & ConfigStore & Partial<RecordLeaseTaking>;
+  /**
+   * With takeRecordLease, the lease take reads the bill's state (strongly): the sync reads it no more;
+   * with putStateReleasing, the outcome's state write gives the bill's lease back.
+   */
+  state: LinkStore &
+    SyncStateStore &
+    AuditTrail &
+    LeaseStore &
+    ConfigStore &
+    Partial<RecordLeaseTaking & StateWithLease>;
 }
 
 export interface BillSyncOutcome {
@@ -132,6 +142,8 @@ class BillSync {
   private readonly journal: OutcomeJournal;
   /** The bill's state when its lease was taken: under the lease, only this sync changes it. */
   private found: RecordState | undefined;
+  /** The lease this sync runs under: its last state write gives it back (see `last`). */
+  private lease: RecordLease | undefined;
 
   constructor(ref: RecordRef, deps: SyncBillDependencies) {
     this.ref = ref;
@@ -141,6 +153,7 @@ class BillSync {
 
   async run(message: BillMessage, lease: RecordLease): Promise<BillSyncOutcome> {
     const { state } = this.deps;
+    this.lease = lease;
     // As the lease take read it (strongly, RecordLeaseTaking), else read now.
     const found = lease.found ?? { state: await state.getState(this.ref) };
     this.found = found.state;
@@ -163,6 +176,7 @@ class BillSync {
     const { state } = this.deps;
     switch (decision.kind) {
       case 'skip':
+        this.last();
         return this.finish('skipped', decision.message, {
           ...(decision.netsuiteId === undefined ? {} : { netsuiteId: decision.netsuiteId }),
         });
@@ -182,8 +196,10 @@ class BillSync {
           procurifyId: this.ref.id,
           origin: decision.kind === 'link-legacy' ? 'legacy' : 'matched',
         });
+        this.last();
         return this.finish('skipped', decision.message, { netsuiteId: decision.netsuiteId });
       case 'park':
+        this.last();
         return this.finish('review', decision.message, { waitingFor: decision.waitingFor });
       case 'write':
         return this.write(decision, message);
@@ -255,6 +271,7 @@ class BillSync {
     );
     for (const note of plan.notes) await state.append(this.ref, { step: 'note', message: note });
     const notes = [...plan.notes, ...stored.notes];
+    this.last();
     return this.finish(
       'synced',
       notes.length === 0 ? undefined : notes.join('; '),
@@ -316,6 +333,11 @@ class BillSync {
       await remember([...all]);
     }
     return { all, notes };
+  }
+
+  /** The next outcome is this sync's last write: its state gives the lease back where the store can. */
+  private last(): void {
+    if (this.lease !== undefined) this.journal.giveBackWith(this.lease);
   }
 
   private async finish(

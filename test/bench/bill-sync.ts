@@ -100,8 +100,9 @@ SuiteqlEngine.prototype.execute = function (this: SuiteqlEngine, query: string, 
   return execute.call(this, query, params);
 };
 
-// DynamoDB calls of the workers (the `rest` of a bill's time): every AWS SDK client's send goes through
-// the smithy Client.prototype.send, wrapped here to count DynamoDB commands by name while measuring.
+// DynamoDB calls of the workers (the `rest` of a bill's time), by operation: counted at the emulator's
+// endpoint (the workers run in their own threads, each with its own clients), less this script's own
+// (its client's sends, through the smithy Client.prototype.send, wrapped here), while measuring.
 const dynamoCalls = new Map<string, number>();
 let countDynamo = false;
 let ownDynamoConfig: unknown;
@@ -109,9 +110,9 @@ type Sendable = { config?: { serviceId?: string }; send: (command: object, ...re
 const clientPrototype = Object.getPrototypeOf(DynamoDBClient.prototype) as Sendable;
 const send = clientPrototype.send;
 clientPrototype.send = function (this: Sendable, command: object, ...rest: unknown[]) {
-  if (countDynamo && this.config?.serviceId === 'DynamoDB' && this.config !== ownDynamoConfig) {
-    const name = command.constructor.name;
-    dynamoCalls.set(name, (dynamoCalls.get(name) ?? 0) + 1);
+  if (countDynamo && this.config !== undefined && this.config === ownDynamoConfig) {
+    const operation = command.constructor.name.replace(/Command$/, '');
+    dynamoCalls.set(operation, (dynamoCalls.get(operation) ?? 0) - 1);
   }
   return send.call(this, command, ...rest);
 };
@@ -340,6 +341,12 @@ function requestTable(
 // A log line per bill would cost this process (workers and emulators share it) more than Lambda pays.
 logger.setLogLevel('WARN');
 const stack = await startLocalStack({
+  awsObserver: {
+    onCall: ({ service, operation }) => {
+      if (countDynamo && service === 'dynamodb')
+        dynamoCalls.set(operation, (dynamoCalls.get(operation) ?? 0) + 1);
+    },
+  },
   netsuite: { concurrencyLimit: limit },
   // Local mode gives each worker instance (a thread with its own client) one NetSuite permit, as the CDK
   // gives each Lambda instance (infra/local/stack.ts, infra/cdk/netsuite-concurrency.ts): the N concurrent

@@ -27,6 +27,7 @@ import type {
   RequestWindow,
   RequestWindowStore,
   StateActivity,
+  StateWithLease,
   SyncStateStore,
   VersionedConfigStore,
   WatermarkStore,
@@ -100,7 +101,7 @@ export class InMemoryStateStore
   private readonly states = new Map<string, RecordState>();
   private readonly audits = new Map<string, AuditItem[]>();
   private readonly watermarks = new Map<string, string>();
-  private readonly leases = new Map<string, { holder: string; leaseUntil: number }>();
+  protected readonly leases = new Map<string, { holder: string; leaseUntil: number }>();
   private readonly configs = new Map<string, unknown>();
   private readonly configVersions = new Map<string, number>();
   private readonly windows = new Map<string, WindowItem>();
@@ -410,4 +411,26 @@ export class InMemoryStateStore
 /** DynamoDB orders string keys by their bytes; for the ASCII keys apsync writes that is code-unit order. */
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * The store giving a record's lease back with its state write in one request (StateWithLease), as the
+ * DynamoDB adapter does (its putStateReleasing: the lease is removed if `holder` still holds it, expired
+ * or not; the state is written either way). Apart from InMemoryStateStore, whose use cases release the
+ * lease on its own.
+ */
+export class InMemoryStateStoreGivingLeasesBack extends InMemoryStateStore implements StateWithLease {
+  async putStateReleasing(
+    state: Omit<RecordState, 'updatedAt'>,
+    lease: { name: string; holder: string },
+  ): Promise<{ state: RecordState; released: boolean }> {
+    if (lease.name !== recordLeaseName(state.ref)) {
+      throw new BugError(`state store: lease ${lease.name} is not the lease of ${refKey(state.ref)}`);
+    }
+    const written = await this.putState(state);
+    const held = this.leases.get(lease.name);
+    const released = held?.holder === lease.holder;
+    if (released) this.leases.delete(lease.name);
+    return { state: written, released };
+  }
 }

@@ -1,9 +1,14 @@
 // Use-case tests of the bill sync's state requests: what one bill asks of the state store, in order —
 // its state read once, with its lease where the store can (RecordLeaseTaking), not again before the
-// decision, nor after each invoice file.
+// decision, nor after each invoice file; the lease given back by the outcome's state write where the
+// store can (StateWithLease).
 import { beforeEach, describe, expect, it } from 'vitest';
+import { billSyncConfigName } from '../../../shared/bills/bill-sync-settings.ts';
 import { syncBill } from '../../../shared/bills/sync-bill.ts';
-import type { InMemoryStateStore } from '../../support/in-memory/state-store.ts';
+import {
+  type InMemoryStateStore,
+  InMemoryStateStoreGivingLeasesBack,
+} from '../../support/in-memory/state-store.ts';
 import { BillWorld, billUuid, pdf, procurifyBill } from './world.ts';
 
 const ref = { system: 'procurify', kind: 'bill', id: billUuid } as const;
@@ -42,7 +47,8 @@ function described(name: string, args: unknown[]): string {
     case 'append':
       return `append ${String(second.step)}`;
     case 'putState':
-      return `putState ${String(first.status)} ${((first.attachments as string[] | undefined) ?? []).length} file(s)`;
+    case 'putStateReleasing':
+      return `${name} ${String(first.status)} ${((first.attachments as string[] | undefined) ?? []).length} file(s)`;
     case 'findBySource':
       return `findBySource ${args.map(String).slice(0, 2).join(' ')}`;
     default:
@@ -75,6 +81,41 @@ describe('syncBill: state requests', () => {
       status: 'synced',
       attachments: ['aaaa1111-0000'],
     });
+  });
+
+  it("gives the lease back with the outcome's state where the store can: no release after it", async () => {
+    const giving = new InMemoryStateStoreGivingLeasesBack(world.clock.now);
+    await giving.link({ kind: 'vendor', netsuiteId: '101', procurifyId: '7', origin: 'created' });
+    await giving.putConfig(billSyncConfigName, { attachments: { folderId: '77' } });
+    const { store, requests } = recorded(giving);
+    await syncBill(world.message(), { ...world.syncDeps(), state: store });
+    // The file's state keeps the lease; the outcome's gives it back.
+    expect(requests.slice(-4)).toEqual([
+      'putState synced 0 file(s)',
+      'append note',
+      'putState synced 1 file(s)',
+      'putStateReleasing synced 1 file(s)',
+    ]);
+    // Free: the next sync takes it at once (a skip, the bill no longer writable: its outcome gives it back too).
+    world.procurify.putBill(procurifyBill({ status: 1, invoice_attachments: [pdf('aaaa1111-0000')] }));
+    requests.length = 0;
+    await giving.unlink({
+      kind: 'bill',
+      procurifyId: billUuid,
+      netsuiteId: (await giving.findBySource('procurify', 'bill', billUuid))!.netsuiteId,
+    });
+    expect(await syncBill(world.message(), { ...world.syncDeps(), state: store })).toMatchObject({
+      status: 'skipped',
+    });
+    expect(requests).toEqual([
+      'append received',
+      'takeRecordLease',
+      'append fetched',
+      'findBySource procurify bill',
+      'append skipped',
+      'putStateReleasing skipped 0 file(s)',
+    ]);
+    expect(await giving.takeRecordLease(ref, 'another', 120)).toMatchObject({ taken: true });
   });
 
   it('answers a note with the state its lease read (a bill in NetSuite, no longer approved)', async () => {
