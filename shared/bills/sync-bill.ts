@@ -142,8 +142,6 @@ class BillSync {
   private readonly journal: OutcomeJournal;
   /** The bill's state when its lease was taken: under the lease, only this sync changes it. */
   private found: RecordState | undefined;
-  /** The lease this sync runs under: its last state write gives it back (see `last`). */
-  private lease: RecordLease | undefined;
 
   constructor(ref: RecordRef, deps: SyncBillDependencies) {
     this.ref = ref;
@@ -153,7 +151,6 @@ class BillSync {
 
   async run(message: BillMessage, lease: RecordLease): Promise<BillSyncOutcome> {
     const { state } = this.deps;
-    this.lease = lease;
     // As the lease take read it (strongly, RecordLeaseTaking), else read now.
     const found = lease.found ?? { state: await state.getState(this.ref) };
     this.found = found.state;
@@ -169,14 +166,19 @@ class BillSync {
       match: message.origin === 'backfill',
       found,
     });
-    return this.apply(decision, message);
+    return this.apply(decision, message, lease);
   }
 
-  private async apply(decision: BillDecision, message: BillMessage): Promise<BillSyncOutcome> {
+  /** Applies the decision; its outcome that is this sync's last write gives `lease` back with the state. */
+  private async apply(
+    decision: BillDecision,
+    message: BillMessage,
+    lease: RecordLease,
+  ): Promise<BillSyncOutcome> {
     const { state } = this.deps;
     switch (decision.kind) {
       case 'skip':
-        this.last();
+        this.journal.giveBackWith(lease);
         return this.finish('skipped', decision.message, {
           ...(decision.netsuiteId === undefined ? {} : { netsuiteId: decision.netsuiteId }),
         });
@@ -196,19 +198,20 @@ class BillSync {
           procurifyId: this.ref.id,
           origin: decision.kind === 'link-legacy' ? 'legacy' : 'matched',
         });
-        this.last();
+        this.journal.giveBackWith(lease);
         return this.finish('skipped', decision.message, { netsuiteId: decision.netsuiteId });
       case 'park':
-        this.last();
+        this.journal.giveBackWith(lease);
         return this.finish('review', decision.message, { waitingFor: decision.waitingFor });
       case 'write':
-        return this.write(decision, message);
+        return this.write(decision, message, lease);
     }
   }
 
   private async write(
     decision: Extract<BillDecision, { kind: 'write' }>,
     message: BillMessage,
+    lease: RecordLease,
   ): Promise<BillSyncOutcome> {
     const { state } = this.deps;
     const { plan, target, link } = decision;
@@ -271,7 +274,8 @@ class BillSync {
     );
     for (const note of plan.notes) await state.append(this.ref, { step: 'note', message: note });
     const notes = [...plan.notes, ...stored.notes];
-    this.last();
+    // The last write: the states before (and between the files) keep the lease.
+    this.journal.giveBackWith(lease);
     return this.finish(
       'synced',
       notes.length === 0 ? undefined : notes.join('; '),
@@ -333,11 +337,6 @@ class BillSync {
       await remember([...all]);
     }
     return { all, notes };
-  }
-
-  /** The next outcome is this sync's last write: its state gives the lease back where the store can. */
-  private last(): void {
-    if (this.lease !== undefined) this.journal.giveBackWith(this.lease);
   }
 
   private async finish(
