@@ -8,7 +8,9 @@
 // - a failure is audited (`failed`, with its error class) and leaves the state `failed`, keeping what
 //   the last success remembered (content hash, stored invoice files, marks) and the source version: the
 //   one this attempt read, else the one the state had — never none, so a later notice of an older
-//   version is not taken for a new one;
+//   version is not taken for a new one. The state it keeps from is the one this attempt last wrote, if
+//   it wrote one (under the record's lease, the record's state as it stands: a read, eventually
+//   consistent, could give an older one), else the one read then;
 // - an error whose outcome is already journaled (a plan's refusal, `refusal`) is not journaled again;
 // - a journal for records whose synced state is final (payments: written once) never replaces `synced`
 //   with `skipped` or `failed` (a later duplicate message that fails says so in the audit trail only);
@@ -64,6 +66,8 @@ export class OutcomeJournal {
   private deferredLink: Omit<RecordLink, 'linkedAt'> | undefined;
   /** The record lease the next outcome's state write gives back (`giveBackWith`). */
   private lease: RecordLease | undefined;
+  /** The state this attempt last wrote (what a failure keeps from, see atop this file). */
+  private written: RecordState | undefined;
 
   constructor(store: JournalStore, ref: RecordRef, options: OutcomeJournalOptions = {}) {
     this.store = store;
@@ -127,11 +131,12 @@ export class OutcomeJournal {
     const lease = this.lease;
     this.lease = undefined;
     if (lease !== undefined && this.store.putStateReleasing !== undefined) {
-      const { released } = await this.store.putStateReleasing(this.state(status, fields), lease);
+      const { state, released } = await this.store.putStateReleasing(this.state(status, fields), lease);
+      this.written = state;
       if (released) lease.givenBack();
       return true;
     }
-    await this.store.putState(this.state(status, fields));
+    this.written = await this.store.putState(this.state(status, fields));
     return true;
   }
 
@@ -156,7 +161,7 @@ export class OutcomeJournal {
     const errorClass = classOf(error);
     const message = error instanceof Error ? error.message : String(error);
     await this.write({ step: 'failed', message, facts: { errorClass } });
-    const previous = await this.store.getState(this.ref);
+    const previous = this.written ?? (await this.store.getState(this.ref));
     if (this.syncedIsFinal && previous?.status === 'synced') return;
     this.found(previous);
     if (this.version === undefined) this.read(previous?.sourceModified);

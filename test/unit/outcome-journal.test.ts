@@ -1,8 +1,8 @@
 // The outcome journal's one rule (shared/state/outcome-journal.ts), over a small store that keeps
 // states and audit trails in maps: audit before state, marks and source version kept, failures keep
-// what the last success remembered, refusals journaled once, a final `synced` state kept, store errors
-// propagated, deferred entries written with the next outcome's in one request, a record lease given
-// back by the outcome's state write where the store can.
+// what the last success remembered (the state this attempt wrote, if any), refusals journaled once, a
+// final `synced` state kept, store errors propagated, deferred entries written with the next outcome's
+// in one request, a record lease given back by the outcome's state write where the store can.
 import { describe, expect, it } from 'vitest';
 import { DataError, TransientError } from '../../shared/errors.ts';
 import { type AuditEntry, type RecordRef, type RecordState, refKey } from '../../shared/state/model.ts';
@@ -114,6 +114,33 @@ describe('outcome journal', () => {
     expect(store.trails.get(refKey(ref))?.map((entry) => [entry.step, entry.facts])).toEqual([
       ['failed', { errorClass: 'transient' }],
     ]);
+  });
+
+  it('keeps, on failure after an outcome, what that outcome wrote, not what a read behind it gives', async () => {
+    const store = new MapStore();
+    const before: RecordState = { ref, status: 'failed', contentHash: 'h1', updatedAt: 'x' };
+    store.states.set(refKey(ref), before);
+    const journal = new OutcomeJournal(store, ref);
+    journal.read('2026-02-02T09:00:00Z');
+    await journal.outcome('synced', { contentHash: 'h2', attachments: ['a-1'] });
+    // An eventually consistent read still giving the state from before the outcome.
+    const reads: string[] = [];
+    store.getState = async () => {
+      reads.push('getState');
+      return before;
+    };
+    await journal.failure(new TransientError('RESTlet timed out', { source: 'netsuite' }));
+    const { updatedAt: _, ...state } = store.states.get(refKey(ref))!;
+    expect(state).toEqual({
+      ref,
+      status: 'failed',
+      message: 'RESTlet timed out',
+      errorClass: 'transient',
+      contentHash: 'h2',
+      sourceModified: '2026-02-02T09:00:00Z',
+      attachments: ['a-1'],
+    });
+    expect(reads).toEqual([]);
   });
 
   it('keeps the version the state had when the attempt failed before reading the record', async () => {
