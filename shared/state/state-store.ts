@@ -446,8 +446,11 @@ export class DynamoStateStore
       return { taken: true, state: toState(answer.Attributes) };
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw classifyAwsError(error, 'dynamodb');
-      // The item as it was, unmarshalled by no one (the document client leaves errors as they are).
-      const until = Number(error.Item?.[leaseUntilAttribute]?.N ?? 0);
+      // The item as it was, unmarshalled by no one (the document client leaves errors as they are);
+      // without it (an answer that does not return the item), the lease's whole time, as leaseWaitSeconds
+      // assumes when its read fails.
+      const held = error.Item?.[leaseUntilAttribute]?.N;
+      const until = held === undefined ? nowSeconds + ttlSeconds : Number(held);
       // acquireLease takes it once leaseUntil < now.
       return { taken: false, waitSeconds: Math.max(0, until + 1 - nowSeconds) };
     }
@@ -793,8 +796,11 @@ async function untilProcessed<T>(
  * several, and this keeps the item far below DynamoDB's 400 KB.
  */
 const auditGroupBytes = 16 * 1024;
-/** An entry's attribute names and sort key in a group, roughly. */
-const auditEntryOverheadBytes = 48;
+/**
+ * What an entry's JSON lacks of its part of a group, roughly: the stamped sort key
+ * (`AUDIT#<time>#<seq>#<writer>`, ~46 bytes) and time (24), their attribute names and quotes.
+ */
+const auditEntryOverheadBytes = 112;
 /** BatchWriteItem takes at most 25 requests, BatchGetItem 100 keys. */
 const batchWriteLimit = 25;
 const batchGetLimit = 100;
