@@ -160,7 +160,8 @@ const declared = [
   },
   {
     name: 'reconcile',
-    description: 'Compares NetSuite and Procurify in bulk, repairs master data, reports bills and payments',
+    description:
+      'Compares NetSuite and Procurify in bulk, repairs master data, reports bill and payment discrepancies for a person',
     trigger: 'schedule:reconcile',
     // Bulk reads (SuiteQL pages of 1000 rows, Procurify list pages, one scan of the state table).
     timeoutSeconds: 900,
