@@ -183,7 +183,7 @@ export class DynamoStateStore
   async stateAndLink(
     ref: RecordRef,
   ): Promise<{ state: RecordState | undefined; link: RecordLink | undefined }> {
-    const stateKey = { pk: `REC#${refKey(ref)}`, sk: 'STATE' };
+    const stateKey = stateItemKey(refKey(ref));
     const ownLink = linkKey(ref.system, ref.kind, ref.id);
     const items = await this.getAll([stateKey, ownLink]);
     const found = (key: { pk: string }) => items.find((item) => item.pk === key.pk);
@@ -197,9 +197,7 @@ export class DynamoStateStore
 
   async getState(ref: RecordRef): Promise<RecordState | undefined> {
     const answer = await this.run(() =>
-      this.doc.send(
-        new GetCommand({ TableName: this.table, Key: { pk: `REC#${refKey(ref)}`, sk: 'STATE' } }),
-      ),
+      this.doc.send(new GetCommand({ TableName: this.table, Key: stateItemKey(refKey(ref)) })),
     );
     return answer.Item === undefined ? undefined : toState(answer.Item);
   }
@@ -433,7 +431,7 @@ export class DynamoStateStore
     ttlSeconds: number,
   ): Promise<{ taken: true; state: RecordState | undefined } | { taken: false; waitSeconds: number }> {
     const nowSeconds = Math.floor(this.now().getTime() / 1000);
-    const key = { pk: `REC#${refKey(ref)}`, sk: 'STATE' };
+    const key = stateItemKey(refKey(ref));
     try {
       const answer = await this.doc.send(
         new UpdateCommand({
@@ -890,7 +888,7 @@ function stateUpdate(
     }
   });
   return {
-    Key: { pk: `REC#${refKey(full.ref)}`, sk: 'STATE' },
+    Key: stateItemKey(refKey(full.ref)),
     UpdateExpression: `SET ${set.join(', ')}${removed.length === 0 ? '' : ` REMOVE ${removed.join(', ')}`}`,
     ...(also === undefined ? {} : { ConditionExpression: also.condition }),
     ExpressionAttributeNames: names,
@@ -917,11 +915,14 @@ function recordLeaseTake(
   };
 }
 
+/** The key of a record's sync state item, from its refKey. */
+function stateItemKey(recordKey: string): { pk: string; sk: string } {
+  return { pk: `REC#${recordKey}`, sk: 'STATE' };
+}
+
 /** The state item that holds a record's lease; undefined for a lease of anything else. */
 function stateLeaseKey(name: string): { pk: string; sk: string } | undefined {
-  return name.startsWith(recordLeasePrefix)
-    ? { pk: `REC#${name.slice(recordLeasePrefix.length)}`, sk: 'STATE' }
-    : undefined;
+  return name.startsWith(recordLeasePrefix) ? stateItemKey(name.slice(recordLeasePrefix.length)) : undefined;
 }
 
 /**
