@@ -2,7 +2,7 @@
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { SqsQueuePublisher } from '../../shared/aws/queue-publisher.ts';
-import { dynamoDbCommandClient, sqsClient } from '../../shared/aws/sdk-clients.ts';
+import { dynamoDbClient, sqsClient } from '../../shared/aws/sdk-clients.ts';
 import { createWebhookSecretSource } from '../../shared/aws/webhook-secrets.ts';
 import { type Environment, readSettings } from '../../shared/config/environment.ts';
 import { readFunctionEnvironment } from '../../shared/config/function-environment.ts';
@@ -16,7 +16,7 @@ export function composeWebhookIngest(env: Environment): AcceptRecordEventDepende
   const queue = new SqsQueuePublisher<InboundMessage>(sqsClient(), config.inboundQueueUrl);
   const persistence = new DynamoDBPersistenceLayer({
     tableName: config.idempotencyTable,
-    awsSdkV3Client: dynamoDbCommandClient(),
+    awsSdkV3Client: dynamoDbClient(),
   });
   const enqueueOnce = createEnqueueOnce(
     queue,

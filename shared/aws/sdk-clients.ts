@@ -4,10 +4,10 @@
 // request's input and every answer to mask their sensitive fields for a log line nobody writes (the
 // `logger?.info?.(…)` of @aws-sdk/core's loggerMiddleware evaluates its arguments first): CPU on every
 // call for nothing. Errors still reach the caller, classified (sdk-errors.ts).
-// The clients that send the SDK's own commands (SQS; DynamoDB for Powertools idempotency) also resolve
-// their middleware stack once per command class instead of on every request (`cacheMiddleware`, a
-// documented client option: nothing here changes a stack after construction). The state store's
-// client cannot: lib-dynamodb's document client refuses it (it adds its marshalling per command).
+// Both resolve their middleware stack once per command class instead of on every request
+// (`cacheMiddleware`, a documented client option: nothing here changes a stack after construction). The
+// state store sends lib-dynamodb's document commands through the DynamoDB client itself
+// (document-requests.ts): the document client refuses a client with cacheMiddleware.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 
@@ -22,11 +22,11 @@ export function withoutSdkLogging<C extends { middlewareStack: { remove(name: st
   return client;
 }
 
-/** For the state store's document client (DynamoDBDocumentClient.from). */
-export const dynamoDbClient = (): DynamoDBClient => withoutSdkLogging(new DynamoDBClient({}));
-
-/** For callers sending @aws-sdk/client-dynamodb's commands themselves (Powertools idempotency). */
-export const dynamoDbCommandClient = (): DynamoDBClient =>
+/**
+ * For the state store (document-requests.ts) and for callers sending @aws-sdk/client-dynamodb's commands
+ * themselves (Powertools idempotency); not for lib-dynamodb's document client, which refuses it.
+ */
+export const dynamoDbClient = (): DynamoDBClient =>
   withoutSdkLogging(new DynamoDBClient({ cacheMiddleware: true }));
 
 export const sqsClient = (): SQSClient => withoutSdkLogging(new SQSClient({ cacheMiddleware: true }));

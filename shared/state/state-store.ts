@@ -18,7 +18,6 @@ import {
   BatchGetCommand,
   BatchWriteCommand,
   DeleteCommand,
-  DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
@@ -28,6 +27,7 @@ import {
   UpdateCommand,
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+import { DocumentRequests } from '../aws/document-requests.ts';
 import { classifyAwsError } from '../aws/sdk-errors.ts';
 import { BugError, TransientError } from '../errors.ts';
 import {
@@ -86,7 +86,8 @@ export class DynamoStateStore
     StateWithLease,
     RecordLeaseTaking
 {
-  private readonly doc: DynamoDBDocumentClient;
+  /** lib-dynamodb's commands, sent through the client (document-requests.ts). */
+  private readonly doc: DocumentRequests;
   private readonly table: string;
   /** The store's clock: it stamps the entries appended without `at`, and the states and links. */
   readonly now: () => Date;
@@ -112,7 +113,7 @@ export class DynamoStateStore
     now: () => Date = () => new Date(),
     options: { auditRetentionDays?: number } = {},
   ) {
-    this.doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+    this.doc = new DocumentRequests(client);
     this.table = tableName;
     this.now = now;
     this.auditRetentionSeconds = (options.auditRetentionDays ?? defaultAuditRetentionDays) * 24 * 3600;

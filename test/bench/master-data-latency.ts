@@ -95,7 +95,10 @@ try {
   const floorMs = 150 + 3 * 100;
 
   // Warm instances of the product's two functions, and their CPU from here on.
-  const cpuMeter = await startCpuMeter(stack, ['webhook-ingest', 'inbound-worker']);
+  const productFunctions = ['webhook-ingest', 'inbound-worker'] as const;
+  const cpuMeter = await startCpuMeter(stack, productFunctions);
+  const functionCpuMs = () => productFunctions.map((name) => stack.instances[name]?.stats().cpuMs ?? 0);
+  const functionCpuBefore = functionCpuMs();
   netsuite.resetStats();
   const changedAt = new Map<string, number>();
   const syncedAt = new Map<string, number>();
@@ -128,6 +131,7 @@ try {
   clearInterval(watcher);
   // Read once the invocations have answered (a record reaches Procurify before its invocation ends).
   const { productMs, mainMs } = await cpuMeter.read();
+  const functionCpu = functionCpuMs().map((ms, i) => ms - (functionCpuBefore[i] ?? 0));
   countingDynamo = false;
   const dynamoRequests = [...dynamoCalls.values()].reduce((sum, n) => sum + n, 0);
   const cpu = { product: productMs, main: mainMs };
@@ -185,6 +189,9 @@ try {
       `goal ≤ 5 ms), sandboxes + emulators + event sources + this script ${perRecord(cpu.main)}`,
   );
   console.log(
+    `    by function: ${productFunctions.map((name, i) => `${name} ${perRecord(functionCpu[i] ?? 0)}`).join(', ')}`,
+  );
+  console.log(
     `  vs an hourly sync (mean wait 30 min): ${(1_800_000 / latency.p50).toFixed(0)}x faster at p50`,
   );
   console.log(
@@ -220,6 +227,9 @@ try {
       drainMs,
       productCpuMsPerRecord: cpu.product / Math.max(1, syncedAt.size),
       mainThreadCpuMsPerRecord: cpu.main / Math.max(1, syncedAt.size),
+      functionCpuMsPerRecord: Object.fromEntries(
+        productFunctions.map((name, i) => [name, (functionCpu[i] ?? 0) / Math.max(1, syncedAt.size)]),
+      ),
       netsuiteRequests,
       netsuiteRequestsPerRecord: netsuiteRequests / Math.max(1, syncedAt.size),
       dynamoRequestsPerRecord: dynamoRequests / Math.max(1, syncedAt.size),

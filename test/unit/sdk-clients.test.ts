@@ -1,11 +1,11 @@
 // The SDK clients the functions call on every record (shared/aws/sdk-clients.ts): built without the
 // SDK's logger middleware (it masks every input and answer for a log line nobody writes), the rest of
-// the SDK's stack as it is; those sending the SDK's own commands resolve their stack once per command
-// class (cacheMiddleware), the document client's may not.
+// the SDK's stack as it is, and resolving their stack once per command class (cacheMiddleware): the
+// state store sends its document commands through the DynamoDB client itself (document-requests.ts).
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { dynamoDbClient, dynamoDbCommandClient, sqsClient } from '../../shared/aws/sdk-clients.ts';
+import { dynamoDbClient, sqsClient } from '../../shared/aws/sdk-clients.ts';
 import { functionAws } from '../../shared/config/runtime-parts.ts';
 
 const middleware = (client: { middlewareStack: { identify(): string[] } }) =>
@@ -16,7 +16,7 @@ describe('SDK clients of the functions', () => {
     const reference = middleware(new DynamoDBClient({}));
     // The name it is removed by: a renamed middleware in a new SDK would stay unnoticed otherwise.
     expect(reference).toContain('loggerMiddleware');
-    for (const client of [dynamoDbClient(), functionAws.dynamodb(), dynamoDbCommandClient()]) {
+    for (const client of [dynamoDbClient(), functionAws.dynamodb()]) {
       expect(middleware(client)).toEqual(reference.filter((name) => name !== 'loggerMiddleware'));
       client.destroy();
     }
@@ -27,16 +27,10 @@ describe('SDK clients of the functions', () => {
     }
   });
 
-  it('resolve their middleware once per command where the SDK allows it (not for the document client)', () => {
-    const commands = dynamoDbCommandClient();
-    const queues = sqsClient();
-    expect(commands.config.cacheMiddleware).toBe(true);
-    expect(queues.config.cacheMiddleware).toBe(true);
-    const state = functionAws.dynamodb();
-    expect(state.config.cacheMiddleware).not.toBe(true);
-    // The state store wraps it: lib-dynamodb throws on a client with cacheMiddleware.
-    expect(() => DynamoDBDocumentClient.from(state)).not.toThrow();
-    expect(() => DynamoDBDocumentClient.from(commands)).toThrow(/cacheMiddleware/);
-    for (const client of [commands, queues, state]) client.destroy();
+  it('resolve their middleware once per command class (which the document client would refuse)', () => {
+    const clients = [dynamoDbClient(), functionAws.dynamodb(), sqsClient(), functionAws.sqs()];
+    for (const client of clients) expect(client.config.cacheMiddleware).toBe(true);
+    expect(() => DynamoDBDocumentClient.from(functionAws.dynamodb())).toThrow(/cacheMiddleware/);
+    for (const client of clients) client.destroy();
   });
 });
