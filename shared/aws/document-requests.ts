@@ -106,6 +106,14 @@ interface Operation {
   output(answer: never): unknown;
 }
 
+/** PutItem, UpdateItem, DeleteItem: a key or item and expression values in, the item's attributes back. */
+const writeOfOneItem = (command: Operation['command']): Operation => ({
+  command,
+  input: (input: Native) => keyed(input),
+  output: (answer: { Attributes?: Marshalled }) =>
+    withMembers(answer, { Attributes: fromItem(answer.Attributes) }),
+});
+
 // biome-ignore lint/suspicious/noExplicitAny: the table maps each document command class to its operation.
 const operations = new Map<abstract new (...args: any[]) => unknown, Operation>([
   [
@@ -116,33 +124,9 @@ const operations = new Map<abstract new (...args: any[]) => unknown, Operation>(
       output: (answer: { Item?: Marshalled }) => withMembers(answer, { Item: fromItem(answer.Item) }),
     },
   ],
-  [
-    PutCommand,
-    {
-      command: PutItemCommand,
-      input: (input: Native) => keyed(input),
-      output: (answer: { Attributes?: Marshalled }) =>
-        withMembers(answer, { Attributes: fromItem(answer.Attributes) }),
-    },
-  ],
-  [
-    UpdateCommand,
-    {
-      command: UpdateItemCommand,
-      input: (input: Native) => keyed(input),
-      output: (answer: { Attributes?: Marshalled }) =>
-        withMembers(answer, { Attributes: fromItem(answer.Attributes) }),
-    },
-  ],
-  [
-    DeleteCommand,
-    {
-      command: DeleteItemCommand,
-      input: (input: Native) => keyed(input),
-      output: (answer: { Attributes?: Marshalled }) =>
-        withMembers(answer, { Attributes: fromItem(answer.Attributes) }),
-    },
-  ],
+  [PutCommand, writeOfOneItem(PutItemCommand)],
+  [UpdateCommand, writeOfOneItem(UpdateItemCommand)],
+  [DeleteCommand, writeOfOneItem(DeleteItemCommand)],
   [
     QueryCommand,
     {
