@@ -26,6 +26,11 @@ export const dateTimeString = z.lazy(() =>
   z.string().refine((value) => !Number.isNaN(Date.parse(value)), 'not a date-time'),
 );
 
+/** An object schema built when it first checks an answer. */
+function lazyObject<Shape extends z.ZodRawShape>(shape: () => Shape) {
+  return z.lazy(() => z.object(shape()));
+}
+
 /** A part several schemas share, built when the first of them is built, then kept. */
 function shared<T>(build: () => T): () => T {
   let built: T | undefined;
@@ -94,112 +99,98 @@ export const singleSchema = keptPerItem(<T extends z.ZodType>(item: T) =>
   z.object({ metadata: z.unknown().optional(), data: item }),
 );
 
-export const tokenResponseSchema = z.lazy(() =>
-  z.object({
-    access_token: z.string().min(1),
-    expires_in: z.number().positive(),
-    token_type: z.string().optional(),
-    scope: z.string().optional(),
-  }),
-);
+export const tokenResponseSchema = lazyObject(() => ({
+  access_token: z.string().min(1),
+  expires_in: z.number().positive(),
+  token_type: z.string().optional(),
+  scope: z.string().optional(),
+}));
 
 // ---- master data -------------------------------------------------------------------------------
 
-export const vendorSchema = z.lazy(() =>
-  z.object({
-    ...namedRecord(),
-    active: z.boolean(),
-    external_id: nullableText(),
-    email: z
-      .array(z.string())
-      .nullish()
-      .transform((value) => value ?? []),
-    addressLineOne: nullableText(),
-    addressLineTwo: nullableText(),
-    postalCode: nullableText(),
-    city: nullableText(),
-    state_province: nullableText(),
-    country: nullableText(),
-    phoneOne: nullableText(),
-    // Read when the answer has them (written by master data; absent from older fixtures).
-    phoneTwo: z.string().nullish(),
-    fax: z.string().nullish(),
-    contact: nullableText(),
-    url: nullableText(),
-    currency: nullableInt(),
-    // Nested ({id, name, ...}: VendorDetail, OptimizedVendor) or an id (Vendor, the answer of a PUT).
-    payment_term_ref: z
-      .union([
-        reference().partial({ name: true }),
-        z
-          .number()
-          .int()
-          .transform((id) => ({ id })),
-      ])
-      .nullish()
-      .transform((value) => value ?? null),
-    type: z.number().int(),
-    dateModified: nullableText(),
-  }),
-);
+export const vendorSchema = lazyObject(() => ({
+  ...namedRecord(),
+  active: z.boolean(),
+  external_id: nullableText(),
+  email: z
+    .array(z.string())
+    .nullish()
+    .transform((value) => value ?? []),
+  addressLineOne: nullableText(),
+  addressLineTwo: nullableText(),
+  postalCode: nullableText(),
+  city: nullableText(),
+  state_province: nullableText(),
+  country: nullableText(),
+  phoneOne: nullableText(),
+  // Read when the answer has them (written by master data; absent from older fixtures).
+  phoneTwo: z.string().nullish(),
+  fax: z.string().nullish(),
+  contact: nullableText(),
+  url: nullableText(),
+  currency: nullableInt(),
+  // Nested ({id, name, ...}: VendorDetail, OptimizedVendor) or an id (Vendor, the answer of a PUT).
+  payment_term_ref: z
+    .union([
+      reference().partial({ name: true }),
+      z
+        .number()
+        .int()
+        .transform((id) => ({ id })),
+    ])
+    .nullish()
+    .transform((value) => value ?? null),
+  type: z.number().int(),
+  dateModified: nullableText(),
+}));
 export type ProcurifyVendor = z.infer<typeof vendorSchema>;
 
-export const accountCodeSchema = z.lazy(() =>
-  z.object({
-    id: z.number().int(),
-    code: z.string(),
-    description: z.string(),
-    /** 0 assets, 1 liability, 2 expense, 3 income, 4 equity, 5 other. */
-    account_type: nullableInt(),
-    active: z.boolean(),
-    parent: nullableInt(),
-  }),
-);
+export const accountCodeSchema = lazyObject(() => ({
+  id: z.number().int(),
+  code: z.string(),
+  description: z.string(),
+  /** 0 assets, 1 liability, 2 expense, 3 income, 4 equity, 5 other. */
+  account_type: nullableInt(),
+  active: z.boolean(),
+  parent: nullableInt(),
+}));
 export type ProcurifyAccountCode = z.infer<typeof accountCodeSchema>;
 
-export const departmentSchema = z.lazy(() =>
-  z.object({
-    ...namedRecord(),
-    branch: reference().partial({ name: true }),
-    external_id: nullableText(),
-    active: z.boolean(),
-  }),
-);
+export const departmentSchema = lazyObject(() => ({
+  ...namedRecord(),
+  branch: reference().partial({ name: true }),
+  external_id: nullableText(),
+  active: z.boolean(),
+}));
 export type ProcurifyDepartment = z.infer<typeof departmentSchema>;
 
-export const locationSchema = z.lazy(() =>
-  z.object({
-    ...namedRecord(),
-    active: z.boolean().optional(),
-    external_id: nullableText(),
-    headquarter: z.boolean().optional(),
-    currency: reference().nullish(),
-  }),
-);
+export const locationSchema = lazyObject(() => ({
+  ...namedRecord(),
+  active: z.boolean().optional(),
+  external_id: nullableText(),
+  headquarter: z.boolean().optional(),
+  currency: reference().nullish(),
+}));
 export type ProcurifyLocation = z.infer<typeof locationSchema>;
 
 /** A currency; its `name` is the ISO code, e.g. `USD`. */
-export const currencySchema = z.lazy(() =>
-  z.object({
-    ...namedRecord(),
-    description: nullableText(),
-    rate: decimalString.nullish(),
-    base: z.boolean().optional(),
-    active: z.boolean().optional(),
-  }),
-);
+export const currencySchema = lazyObject(() => ({
+  ...namedRecord(),
+  description: nullableText(),
+  rate: decimalString.nullish(),
+  base: z.boolean().optional(),
+  active: z.boolean().optional(),
+}));
 export type ProcurifyCurrency = z.infer<typeof currencySchema>;
 
-export const companyPaymentMethodSchema = z.lazy(() =>
-  z.object({
-    ...namedRecord(),
-    /** 0 other, 1 check, 2 ACH, 3 EFT, 4 wire, 5-7 Procurify-managed, 8 Airwallex. */
-    type: z.number().int(),
-    /** The GL code apsync matches to the Number of a NetSuite account. */
-    gl_code: nullableText(),
-    currency: reference().nullish(),
-  }),
-);
+export const companyPaymentMethodSchema = lazyObject(() => ({
+  ...namedRecord(),
+  /** 0 other, 1 check, 2 ACH, 3 EFT, 4 wire, 5-7 Procurify-managed, 8 Airwallex. */
+  type: z.number().int(),
+  /** The GL code apsync matches to the Number of a NetSuite account. */
+  gl_code: nullableText(),
+  currency: reference().nullish(),
+}));
 export type ProcurifyCompanyPaymentMethod = z.infer<typeof companyPaymentMethodSchema>;
 
 // ---- bills ---------------------------------------------------------------------------------------
@@ -223,56 +214,50 @@ const billHeaderFields = shared(() => ({
 }));
 
 /** One row of `GET /api/v3/ap/bills/` (SimpleBill). */
-export const billSummarySchema = z.lazy(() =>
-  z.object({
-    ...billHeaderFields(),
-    vendor: reference(),
-    version: z.number().int().optional(),
-    total_cost_with_tax: decimalString.nullish(),
-    /** What the vendor is owed: total_cost_with_tax + shipping (what reconciliation compares totals with). */
-    invoice_total: decimalString.nullish(),
-  }),
-);
+export const billSummarySchema = lazyObject(() => ({
+  ...billHeaderFields(),
+  vendor: reference(),
+  version: z.number().int().optional(),
+  total_cost_with_tax: decimalString.nullish(),
+  /** What the vendor is owed: total_cost_with_tax + shipping (what reconciliation compares totals with). */
+  invoice_total: decimalString.nullish(),
+}));
 export type ProcurifyBillSummary = z.infer<typeof billSummarySchema>;
 
-export const costAllocationSchema = z.lazy(() =>
-  z.object({
-    id: z.number().int(),
-    amount: decimalString,
-    budget: z.object({
-      account_code: z.object({
-        id: z.number().int(),
-        code: z.string(),
-        description: z.string(),
-        active: z.boolean().optional(),
-      }),
-      department: z.object({
-        id: z.number().int(),
-        name: z.string(),
-        external_id: nullableText(),
-        active: z.boolean().optional(),
-        branch: reference().partial({ name: true }).nullish(),
-      }),
+export const costAllocationSchema = lazyObject(() => ({
+  id: z.number().int(),
+  amount: decimalString,
+  budget: z.object({
+    account_code: z.object({
+      id: z.number().int(),
+      code: z.string(),
+      description: z.string(),
+      active: z.boolean().optional(),
+    }),
+    department: z.object({
+      id: z.number().int(),
+      name: z.string(),
+      external_id: nullableText(),
+      active: z.boolean().optional(),
+      branch: reference().partial({ name: true }).nullish(),
     }),
   }),
-);
+}));
 export type ProcurifyCostAllocation = z.infer<typeof costAllocationSchema>;
 
 /** CustomFieldValueRead: a custom field's value on a bill line (`value` is a string or a boolean). */
-export const customFieldValueSchema = z.lazy(() =>
-  z.object({
+export const customFieldValueSchema = lazyObject(() => ({
+  id: z.number().int().optional(),
+  value: z
+    .union([z.string(), z.boolean()])
+    .nullish()
+    .transform((value) => value ?? null),
+  field: z.object({
     id: z.number().int().optional(),
-    value: z
-      .union([z.string(), z.boolean()])
-      .nullish()
-      .transform((value) => value ?? null),
-    field: z.object({
-      id: z.number().int().optional(),
-      name: z.string(),
-      field_type: z.unknown().optional(),
-    }),
+    name: z.string(),
+    field_type: z.unknown().optional(),
   }),
-);
+}));
 export type ProcurifyCustomFieldValue = z.infer<typeof customFieldValueSchema>;
 
 const optionalDecimal = shared(() => decimalString.nullish().transform((value) => value ?? null));
@@ -282,91 +267,81 @@ const optionalDecimal = shared(() => decimalString.nullish().transform((value) =
  * amount"), `total_cost_with_tax` the line with its tax, `tax_amount` the tax whether it was included in
  * the entered price or added to it (`tax_is_inclusive`); `shipping_amount` is the line's shipping.
  */
-export const billItemSchema = z.lazy(() =>
-  z.object({
-    id: z.number().int(),
-    description: z.string(),
-    quantity: optionalDecimal(),
-    unit_cost: optionalDecimal(),
-    bill_by_cost: z.boolean().nullish(),
-    total_cost: decimalString,
-    tax_name: nullableText(),
-    tax_percentage: optionalDecimal(),
-    tax_amount: optionalDecimal(),
-    tax_is_inclusive: z.boolean().nullish(),
-    total_cost_with_tax: optionalDecimal(),
-    shipping_amount: optionalDecimal(),
-    custom_fields: z
-      .array(customFieldValueSchema)
-      .nullish()
-      .transform((value) => value ?? []),
-    cost_allocations: z.array(costAllocationSchema),
-  }),
-);
+export const billItemSchema = lazyObject(() => ({
+  id: z.number().int(),
+  description: z.string(),
+  quantity: optionalDecimal(),
+  unit_cost: optionalDecimal(),
+  bill_by_cost: z.boolean().nullish(),
+  total_cost: decimalString,
+  tax_name: nullableText(),
+  tax_percentage: optionalDecimal(),
+  tax_amount: optionalDecimal(),
+  tax_is_inclusive: z.boolean().nullish(),
+  total_cost_with_tax: optionalDecimal(),
+  shipping_amount: optionalDecimal(),
+  custom_fields: z
+    .array(customFieldValueSchema)
+    .nullish()
+    .transform((value) => value ?? []),
+  cost_allocations: z.array(costAllocationSchema),
+}));
 export type ProcurifyBillItem = z.infer<typeof billItemSchema>;
 
 /** BillCostRead: a bill-level cost (freight, a fee) with its own account coding. */
-export const billCostSchema = z.lazy(() =>
-  z.object({
-    ...namedRecord(),
-    amount: decimalString,
-    cost_allocation: costAllocationSchema,
-  }),
-);
+export const billCostSchema = lazyObject(() => ({
+  ...namedRecord(),
+  amount: decimalString,
+  cost_allocation: costAllocationSchema,
+}));
 export type ProcurifyBillCost = z.infer<typeof billCostSchema>;
 
 /** Attachment: an invoice file; `file` is where its content is downloaded from. */
-export const attachmentSchema = z.lazy(() =>
-  z.object({
-    id: z.number().int().optional(),
-    uuid: z.string().min(1),
-    file: z.string().min(1),
-    name: nullableText(),
-    mimetype: nullableText(),
-    length: nullableInt(),
-    sha1_hash: nullableText(),
-  }),
-);
+export const attachmentSchema = lazyObject(() => ({
+  id: z.number().int().optional(),
+  uuid: z.string().min(1),
+  file: z.string().min(1),
+  name: nullableText(),
+  mimetype: nullableText(),
+  length: nullableInt(),
+  sha1_hash: nullableText(),
+}));
 export type ProcurifyAttachment = z.infer<typeof attachmentSchema>;
 
 /** BillRead's `bill_payment`: the bill's payment and the amount applied to this bill. */
-export const billPaymentSchema = z.lazy(() =>
-  z.object({
+export const billPaymentSchema = lazyObject(() => ({
+  id: z.number().int(),
+  amount: decimalString,
+  payment: z.object({
     id: z.number().int(),
-    amount: decimalString,
-    payment: z.object({
-      id: z.number().int(),
-      amount: decimalString.nullish(),
-      payment_date: nullableText(),
-      status: z.number().int().nullish(),
-    }),
+    amount: decimalString.nullish(),
+    payment_date: nullableText(),
+    status: z.number().int().nullish(),
   }),
-);
+}));
 
 /** `GET /api/v2/ap/bills/{uuid}/` (BillRead). */
-export const billSchema = z.lazy(() =>
-  z.object({
-    ...billHeaderFields(),
-    vendor: z.object({ ...namedRecord(), external_id: nullableText() }),
-    payment_terms: nullableText(),
-    /** Lines without tax and shipping, plus bill-level costs (BillRead: "should not contain any tax or shipping, but include bill cost"). */
-    total_cost: decimalString,
-    tax_amount: optionalDecimal(),
-    shipping_amount: optionalDecimal(),
-    total_cost_with_tax: optionalDecimal(),
-    note: nullableText(),
-    items: z.array(billItemSchema),
-    costs: z
-      .array(billCostSchema)
-      .nullish()
-      .transform((value) => value ?? []),
-    invoice_attachments: z
-      .array(attachmentSchema)
-      .nullish()
-      .transform((value) => value ?? []),
-    bill_payment: billPaymentSchema.nullish().transform((value) => value ?? null),
-  }),
-);
+export const billSchema = lazyObject(() => ({
+  ...billHeaderFields(),
+  vendor: z.object({ ...namedRecord(), external_id: nullableText() }),
+  payment_terms: nullableText(),
+  /** Lines without tax and shipping, plus bill-level costs (BillRead: "should not contain any tax or shipping, but include bill cost"). */
+  total_cost: decimalString,
+  tax_amount: optionalDecimal(),
+  shipping_amount: optionalDecimal(),
+  total_cost_with_tax: optionalDecimal(),
+  note: nullableText(),
+  items: z.array(billItemSchema),
+  costs: z
+    .array(billCostSchema)
+    .nullish()
+    .transform((value) => value ?? []),
+  invoice_attachments: z
+    .array(attachmentSchema)
+    .nullish()
+    .transform((value) => value ?? []),
+  bill_payment: billPaymentSchema.nullish().transform((value) => value ?? null),
+}));
 export type ProcurifyBill = z.infer<typeof billSchema>;
 
 /** The answer of mark-as-paid: the request's echo (bare, or inside `data`). */
@@ -382,26 +357,24 @@ export const markAsPaidAnswerSchema = z.lazy(() =>
 // ---- payments -------------------------------------------------------------------------------------
 
 /** One row of `GET /api/public/v1/payments/` (PaymentResponse). */
-export const paymentSchema = z.lazy(() =>
-  z.object({
-    id: z.number().int(),
-    uuid: z.string(),
-    /** One of procurifyPaymentStatuses (kept open: a new status must not stop polling). */
-    status: z.string().nullable(),
-    amount: decimalString,
-    currency: reference(),
-    /** The GL code of the payment source (company payment method). */
-    gl_code: nullableText(),
-    bill_groups: z
-      .array(z.number().int())
-      .nullish()
-      .transform((value) => value ?? []),
-    vendor_name: nullableText(),
-    payment_source_name: nullableText(),
-    processing_date: nullableText(),
-    posted_date: nullableText(),
-    created_at: dateTimeString,
-    updated_at: dateTimeString,
-  }),
-);
+export const paymentSchema = lazyObject(() => ({
+  id: z.number().int(),
+  uuid: z.string(),
+  /** One of procurifyPaymentStatuses (kept open: a new status must not stop polling). */
+  status: z.string().nullable(),
+  amount: decimalString,
+  currency: reference(),
+  /** The GL code of the payment source (company payment method). */
+  gl_code: nullableText(),
+  bill_groups: z
+    .array(z.number().int())
+    .nullish()
+    .transform((value) => value ?? []),
+  vendor_name: nullableText(),
+  payment_source_name: nullableText(),
+  processing_date: nullableText(),
+  posted_date: nullableText(),
+  created_at: dateTimeString,
+  updated_at: dateTimeString,
+}));
 export type ProcurifyPayment = z.infer<typeof paymentSchema>;
