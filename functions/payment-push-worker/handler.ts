@@ -9,7 +9,12 @@ import { type PaymentMessage, paymentMessageSchema } from '../../shared/events/p
 import { syncRecord } from '../../shared/lambda/data-failure-metric.ts';
 import { withPowertools } from '../../shared/lambda/powertools-handler.ts';
 import { readPaymentMode } from '../../shared/payment-mode.ts';
-import { type BatchPaymentFacts, gatherPaymentFacts } from '../../shared/payments/batch-payment-facts.ts';
+import {
+  type BatchLinkReads,
+  type BatchPaymentFacts,
+  gatherLinkReads,
+  gatherPaymentFacts,
+} from '../../shared/payments/batch-payment-facts.ts';
 import type { PaymentFactsReads, PaymentFactsSource } from '../../shared/payments/ports.ts';
 import { type BatchPayments, readPaymentsTogether } from '../../shared/payments/push-batch-payments.ts';
 import { type HandlePaymentDependencies, handlePaymentMessage } from '../../shared/payments/push-payment.ts';
@@ -39,9 +44,11 @@ export function createPaymentPushWorkerHandler(deps: PaymentPushWorkerDependenci
   });
 }
 
-/** What a batch's payments read together: their NetSuite facts, their Procurify payments. */
+/** What a batch's payments read together: their NetSuite facts, their links, their Procurify payments. */
 interface PaymentBatch {
   facts: BatchPaymentFacts;
+  /** Absent when the state store cannot read several links at once. */
+  links: BatchLinkReads | undefined;
   payments: BatchPayments;
 }
 
@@ -60,7 +67,8 @@ function paymentPushWorker(deps: PaymentPushWorkerDependencies) {
     // refuses an application above the bill's open amount, and the planner reads it before writing.
     // It is also what lets the batch's NetSuite facts be read together: each payment asks for its own,
     // and one read answers them all once every payment of the batch has asked or ended; so are the
-    // batch's Procurify payments (one list request).
+    // links the batch's decisions look up (one BatchGetItem instead of one per payment) and the batch's
+    // Procurify payments (one list request).
     processInParallel: true,
     prepareBatch: async (messages) => {
       // The clients first, alone: a container's first call reads their secrets, which the calls after it
@@ -74,8 +82,13 @@ function paymentPushWorker(deps: PaymentPushWorkerDependencies) {
         .then((setting) => (setting.mode === 'push' ? deps.netsuiteToken?.() : undefined))
         .catch(() => undefined);
       const push = await deps.push();
+      const { findManyBySource } = push.state;
       return {
         facts: gatherPaymentFacts(reads, messages.length),
+        links:
+          findManyBySource === undefined
+            ? undefined
+            : gatherLinkReads({ findManyBySource: findManyBySource.bind(push.state) }, messages.length),
         payments: readPaymentsTogether(
           push.procurify,
           messages.map((message) => message.paymentId),
@@ -84,9 +97,14 @@ function paymentPushWorker(deps: PaymentPushWorkerDependencies) {
     },
     processMessage: async (message, { batch }) => {
       const facts = batch?.facts.participant();
+      const links = batch?.links?.participant();
       await syncRecord(
         'paymentsFailed',
-        () => handlePaymentMessage(message, deps, facts, batch?.payments).finally(() => facts?.done()),
+        () =>
+          handlePaymentMessage(message, deps, facts, batch?.payments, links).finally(() => {
+            facts?.done();
+            links?.done();
+          }),
         {
           message: 'payment processed',
           facts: { paymentId: message.paymentId, origin: message.origin },

@@ -53,6 +53,8 @@ export interface DecidePaymentDependencies {
   procurify: Pick<ProcurifyPayments, 'listCompanyPaymentMethods'>;
   /** Links (read at once where the store can: LinkReads) and the bills' sync states. */
   state: Pick<LinkStore, 'findBySource'> & Partial<LinkReads> & Pick<SyncStateStore, 'getState'>;
+  /** Where the links are read instead of `state` (the worker reads its batch's together). */
+  links?: LinkReads;
 }
 
 const recordPath = '/services/rest/record/v1';
@@ -80,7 +82,7 @@ export async function decidePayment(
   deps: DecidePaymentDependencies,
 ): Promise<PaymentDecision> {
   const paymentId = String(payment.id);
-  const linkOf = await readLinks(deps.state, paymentId, applications);
+  const linkOf = await readLinks(deps.links ?? deps.state, deps.state, paymentId, applications);
   // Already in NetSuite under another Vendor Payment: linked by the initial load (backfill-payments.ts).
   const known = linkOf('payment', paymentId);
   if (known !== undefined && known.origin !== 'created') {
@@ -174,7 +176,9 @@ export function decidePayments(
  * their vendors'), read before it looks: in one request where the store can, else one by one.
  */
 async function readLinks(
-  state: DecidePaymentDependencies['state'],
+  /** The batch's link reads, else the state store's (which may read only one at a time). */
+  reads: Partial<LinkReads>,
+  state: Pick<LinkStore, 'findBySource'>,
   paymentId: string,
   applications: PaymentApplications,
 ): Promise<(kind: 'payment' | 'bill' | 'vendor', id: string) => RecordLink | undefined> {
@@ -191,9 +195,9 @@ async function readLinks(
     ]),
   );
   const found: ReadonlyMap<string, RecordLink | undefined> =
-    state.findManyBySource === undefined
+    reads.findManyBySource === undefined
       ? await oneByOne(state, [...lookups.values()])
-      : await state.findManyBySource([...lookups.values()]);
+      : await reads.findManyBySource([...lookups.values()]);
   return (kind, id) => found.get(linkLookupKey('procurify', kind, id));
 }
 

@@ -91,6 +91,8 @@ export async function handlePaymentMessage(
   facts?: PaymentFactsSource,
   /** Its batch's Procurify payments, read together (otherwise, or when not found there, read alone). */
   batchPayments?: BatchPayments,
+  /** The payment's share of its batch's link lookups (otherwise its links are read alone). */
+  links?: LinkReads,
 ): Promise<PaymentPushOutcome> {
   const ref = paymentRef(message.paymentId);
   const journal = paymentJournal(deps.state, ref);
@@ -102,7 +104,9 @@ export async function handlePaymentMessage(
     },
   });
   // Every path writes its entries with an outcome or a note; nothing is left, unless a path forgot.
-  return flushedAfter(journal, () => handleReceived(message, deps, journal, facts, batchPayments));
+  return flushedAfter(journal, () =>
+    handleReceived(message, deps, journal, { facts, links, payments: batchPayments }),
+  );
 }
 
 /**
@@ -121,12 +125,18 @@ async function flushedAfter<T>(journal: OutcomeJournal, attempt: () => Promise<T
   return outcome;
 }
 
+/** What a message shares with its batch's other messages (each absent when it is handled alone). */
+interface BatchShare {
+  facts: PaymentFactsSource | undefined;
+  links: LinkReads | undefined;
+  payments: BatchPayments | undefined;
+}
+
 async function handleReceived(
   message: PaymentMessage,
   deps: HandlePaymentDependencies,
   journal: OutcomeJournal,
-  facts: PaymentFactsSource | undefined,
-  batchPayments: BatchPayments | undefined,
+  batch: BatchShare,
 ): Promise<PaymentPushOutcome> {
   const ref = journal.ref;
   // Checked on every message, outside the idempotency record: a payment skipped in pull mode is pushed
@@ -143,27 +153,35 @@ async function handleReceived(
   }
   try {
     const push = await deps.push();
-    // The payment and its state read side by side: until the push's NetSuite read, the worker's NetSuite
-    // permit waits on these reads.
-    const [payment, previous] = await Promise.all([
-      fetchPayment(push.procurify, message.paymentId, batchPayments),
-      deps.state.getState(ref),
-    ]);
+    const payment = await fetchPayment(push.procurify, message.paymentId, batch.payments);
     journal.read(payment.updatedAt);
-    const status = decidePaymentStatus(payment, previous);
+    // The payment's state is read only where it decides something: for a payment not paid (skipped, or
+    // put on the review list if it was pushed) and for a duplicate push (below). A paid payment's push
+    // does not need it — the push-once record and the Vendor Payment looked up by external id keep it
+    // from being written twice — so the common case makes one DynamoDB read less.
+    const status = decidePaymentStatus(
+      payment,
+      payment.status === 'paid' ? undefined : await deps.state.getState(ref),
+    );
     if (status.kind !== 'paid') {
       const outcome = status.kind === 'review' ? 'review' : 'skipped';
       await journal.outcome(outcome, { message: status.message }, { step: outcome, message: status.message });
       return { status: outcome, message: status.message };
     }
-    // Read while the idempotency record is taken (a read only: if the push is a duplicate, it is unused),
-    // unless the payment is synced already: then the push is most likely a duplicate, and its bills are
-    // read only if it is not (by pushPayment).
-    const applications =
-      previous?.status === 'synced' ? undefined : push.procurify.getPaymentApplications(payment);
-    applications?.catch(() => undefined);
+    // Read while the idempotency record is taken (a read only: if the push is a duplicate, it is unused).
+    const applications = push.procurify.getPaymentApplications(payment);
+    applications.catch(() => undefined);
     const { value, duplicate } = await deps.once(message.paymentId, () =>
-      pushPayment(payment, facts === undefined ? push : { ...push, facts }, journal, applications),
+      pushPayment(
+        payment,
+        {
+          ...push,
+          ...(batch.facts === undefined ? {} : { facts: batch.facts }),
+          ...(batch.links === undefined ? {} : { links: batch.links }),
+        },
+        journal,
+        applications,
+      ),
     );
     if (duplicate) {
       const note = `already pushed as Vendor Payment ${value.vendorPaymentId ?? '?'}; not written again`;
@@ -171,8 +189,9 @@ async function handleReceived(
         origin: message.origin,
         ...(value.vendorPaymentId === undefined ? {} : { vendorPaymentId: value.vendorPaymentId }),
       };
-      if (previous?.status === 'synced') await journal.note({ step: 'note', message: note, facts });
-      else {
+      if ((await deps.state.getState(ref))?.status === 'synced') {
+        await journal.note({ step: 'note', message: note, facts });
+      } else {
         await journal.outcome(
           'synced',
           { message: value.message ?? 'pushed to NetSuite' },

@@ -6,8 +6,9 @@
 // shared by its batch of 5; more where the CPU is the limit): scale down to try.
 // Local stack, NetSuite sandbox at limit C and latency L on every REST call; payments of one to three
 // bills are seeded straight into both sandboxes' stores with their links, then enqueued at once. Prints
-// throughput against the ceiling C/L, requests per payment, 429s, duplicate Vendor Payments, whether
-// every bill's paid amount is the sum of its applications, and where each worker's time goes. Baseline
+// throughput against the ceiling C/L, requests per payment (NetSuite, Procurify, and the workers' DynamoDB
+// requests by operation and table), 429s, duplicate Vendor Payments, whether every bill's paid amount is
+// the sum of its applications, and where each worker's time goes. Baseline
 // in the same run: the raw NetSuite client's rate on a trivial GET loop at the same C and L.
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
@@ -50,6 +51,36 @@ const procurifyLatencyMs = Number(values['procurify-latency']);
 const vendorCount = Number(values.vendors);
 const baselineCalls = Number(values['baseline-calls']);
 const ceiling = limit / (latencyMs / 1000);
+
+// DynamoDB calls of the workers, by operation and table: counted at the emulator's endpoint (each worker
+// thread has its own clients), less this script's own (polling the counts, through its client's send,
+// wrapped here), while measuring.
+const dynamoCalls = new Map<string, number>();
+let countDynamo = false;
+let ownDynamoConfig: unknown;
+const dynamoKey = (operation: string, input: Record<string, unknown>) => {
+  const tables = [
+    input.TableName,
+    ...Object.keys((input.RequestItems ?? {}) as object),
+    ...((input.TransactItems ?? []) as Array<Record<string, { TableName?: string }>>).map(
+      (item) => Object.values(item)[0]?.TableName,
+    ),
+  ].filter((table): table is string => typeof table === 'string');
+  return `${operation} ${[...new Set(tables.map((table) => table.replace(/^.*?-(?=[a-z]+$)/, '')))].join('+')}`;
+};
+type Sendable = {
+  config?: unknown;
+  send: (command: { input: Record<string, unknown> }, ...rest: unknown[]) => unknown;
+};
+const clientPrototype = Object.getPrototypeOf(DynamoDBClient.prototype) as Sendable;
+const clientSend = clientPrototype.send;
+clientPrototype.send = function (this: Sendable, command, ...rest) {
+  if (countDynamo && this.config === ownDynamoConfig) {
+    const key = dynamoKey(command.constructor.name.replace(/Command$/, ''), command.input);
+    dynamoCalls.set(key, (dynamoCalls.get(key) ?? 0) - 1);
+  }
+  return clientSend.call(this, command, ...rest);
+};
 const tokenPath = '/services/rest/auth/oauth2/v1/token';
 
 /** Deterministic amounts (mulberry32): the same seed gives the same workload. */
@@ -261,6 +292,13 @@ logger.setLogLevel('WARN');
 const allocation = allocateNetSuiteConcurrency(limit, functionRegistry);
 const cdkAllotment = allocation.allotments.get('payment-push-worker');
 const stack = await startLocalStack({
+  awsObserver: {
+    onCall: ({ service, operation, input }) => {
+      if (!countDynamo || service !== 'dynamodb') return;
+      const key = dynamoKey(operation, input);
+      dynamoCalls.set(key, (dynamoCalls.get(key) ?? 0) + 1);
+    },
+  },
   netsuite: { concurrencyLimit: limit },
   // Local mode gives each worker instance (a thread with its own client) one NetSuite permit, as the CDK
   // gives each Lambda instance (infra/local/stack.ts, infra/cdk/netsuite-concurrency.ts): the N concurrent
@@ -271,6 +309,7 @@ const stack = await startLocalStack({
 });
 try {
   const dynamo = new DynamoDBClient(stack.aws.clientConfig('dynamodb'));
+  ownDynamoConfig = dynamo.config;
   const state = new DynamoStateStore(dynamo, stack.aws.names.tables.state);
   const queue = new SqsQueuePublisher<PaymentMessage>(
     new SQSClient(stack.aws.clientConfig('sqs')),
@@ -298,6 +337,7 @@ try {
     enqueuedAt: new Date().toISOString(),
   }));
   const startedAt = Date.now();
+  countDynamo = true;
   await queue.sendAll(messages);
   const enqueuedMs = Date.now() - startedAt;
 
@@ -323,6 +363,7 @@ try {
   const wallMs = (lastSynced === undefined ? Date.now() : Date.parse(lastSynced)) - startedAt;
   // Once every invocation has answered (its CPU time, and the event source's counts, are then final).
   const cpu = await cpuMeter.read();
+  countDynamo = false;
   const worker = stack.eventSources['payment-push-worker']!.stats();
   const batches = worker.invocations - workerBefore.invocations;
   // Each instance's first invocation (all in the run: the instances were provisioned, not invoked).
@@ -429,6 +470,13 @@ try {
     `  Procurify requests ${procurifyLog.length} (${(procurifyLog.length / paymentCount).toFixed(2)} per payment)`,
   );
   for (const line of requestTable(procurifyLog, paymentCount)) console.log(line);
+  const dynamoTotal = [...dynamoCalls.values()].reduce((sum, count) => sum + count, 0);
+  console.log(`  DynamoDB requests ${dynamoTotal} (${(dynamoTotal / paymentCount).toFixed(2)} per payment)`);
+  for (const [key, count] of [...dynamoCalls].sort((a, b) => b[1] - a[1])) {
+    console.log(
+      `    ${key.padEnd(58)} ${String(count).padStart(6)}  ${(count / paymentCount).toFixed(2).padStart(5)}/payment`,
+    );
+  }
   console.log(`  where a worker invocation's time goes, per payment (${invocations} concurrent):`);
   console.log(`    cycle             ${cycleMs.toFixed(0)} ms (invocations × wall / payments)`);
   console.log(
@@ -469,6 +517,7 @@ try {
       outcome: { ...counts, missing, duplicates, billMismatches },
       wallMs,
       netsuiteRequests: log.length,
+      dynamoRequestsPerPayment: dynamoTotal / paymentCount,
       requestsPerPayment: perPayment,
       requestRate: netsuiteRate,
       ceilingRequestRate: ceiling,

@@ -1,7 +1,7 @@
 // The payment-push worker's handling of one message (shared/payments/push-payment.ts,
 // handlePaymentMessage) over in-memory state, Procurify and push-once: the mode check on every message,
 // the payment's current status (not paid: skipped; pushed then failed: review), a payment pushed before
-// (a duplicate: not written again), a payment another worker is pushing, a payment Procurify does not
+// (a duplicate: not written again; the payment's state read only then, or when it is not paid), a payment another worker is pushing, a payment Procurify does not
 // have; an outage that stops an attempt passed on even when the store cannot write the trail after it; a
 // duplicate's unused early read of its bills failing without harm. The push itself is covered by
 // push-payment.test.ts.
@@ -124,22 +124,25 @@ describe('handlePaymentMessage', () => {
     });
   });
 
-  it("reads a synced payment's bills only when its push is not a duplicate", async () => {
+  it("reads a paid payment's state only when its push is a duplicate", async () => {
     putPayment('paid');
-    const read: string[] = [];
-    const getPaymentApplications = procurify.getPaymentApplications.bind(procurify);
-    procurify.getPaymentApplications = async (payment) => {
-      read.push(String(payment.id));
-      return getPaymentApplications(payment);
+    const stateReads: string[] = [];
+    const getState = state.getState.bind(state);
+    state.getState = async (at) => {
+      stateReads.push(at.id);
+      return getState(at);
     };
-    once.results.set('55', { status: 'synced', vendorPaymentId: '900', action: 'created' });
+    // Pushed for the first time (Procurify shows no bills for it: parked for review), without a state read.
+    await expect(handlePaymentMessage(message(), deps())).rejects.toThrow(/^Payment needs review/);
+    expect(stateReads).toEqual([]);
+    // A duplicate reads it: synced, the push is only noted.
     await state.putState({ ref, status: 'synced' });
+    once.results.set('55', { status: 'synced', vendorPaymentId: '900', action: 'created' });
     expect(await handlePaymentMessage(message(), deps())).toMatchObject({ duplicate: true });
-    expect(read).toEqual([]);
-    // Not synced yet: its bills are read while the push record is taken (unused for a duplicate).
-    await state.putState({ ref, status: 'failed' });
-    expect(await handlePaymentMessage(message(), deps())).toMatchObject({ duplicate: true });
-    expect(read).toEqual(['55']);
+    expect(stateReads).toEqual(['55']);
+    expect((await state.read(ref)).at(-1)).toMatchObject({ step: 'note' });
+    const kept = await state.getState(ref);
+    expect([kept?.status, kept?.message]).toEqual(['synced', undefined]);
   });
 
   it("writes the message's trail with its outcome in one request, and reads the mode it is given", async () => {

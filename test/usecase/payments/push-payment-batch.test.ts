@@ -8,6 +8,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { ApPayment } from '../../../shared/ap/payment.ts';
 import { TransientError } from '../../../shared/errors.ts';
 import type { PaymentMessage } from '../../../shared/events/payment-message.ts';
+import { gatherLinkReads } from '../../../shared/payments/batch-payment-facts.ts';
 import { readPaymentsTogether } from '../../../shared/payments/push-batch-payments.ts';
 import {
   type HandlePaymentDependencies,
@@ -97,6 +98,48 @@ describe('handlePaymentMessage with its batch’s payments', () => {
     for (const id of ['55', '56']) {
       expect(await state.findBySource('procurify', 'payment', id)).toMatchObject({ origin: 'created' });
     }
+    expect(netsuite.writes).toHaveLength(2);
+  });
+
+  it('reads the links of the batch’s decisions in one request, each payment finding its own', async () => {
+    await paidPayment(55);
+    await paidPayment(56);
+    await paidPayment(57);
+    // Payment 57's bill is not linked: it is refused, the others pushed, from one lookup of all.
+    await state.unlink({ kind: 'bill', procurifyId: 'b-57', netsuiteId: '557' });
+    const lookups: string[][] = [];
+    const findManyBySource = state.findManyBySource.bind(state);
+    state.findManyBySource = async (asked) => {
+      lookups.push(asked.map(({ kind, id }) => `${kind}:${id}`));
+      return findManyBySource(asked);
+    };
+    const ids = ['55', '56', '57'];
+    const payments = readPaymentsTogether(procurify, ids);
+    const links = gatherLinkReads(state, ids.length);
+    const deps = handling();
+    const outcomes = await Promise.allSettled(
+      ids.map((paymentId) => {
+        const share = links.participant();
+        return handlePaymentMessage(message(paymentId), deps, undefined, payments, share).finally(() =>
+          share.done(),
+        );
+      }),
+    );
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'fulfilled', 'rejected']);
+    expect(outcomes[2]).toMatchObject({ reason: { message: expect.stringMatching(/b-57/) } });
+    expect(lookups).toEqual([
+      [
+        'payment:55',
+        'bill:b-55',
+        'vendor:7',
+        'payment:56',
+        'bill:b-56',
+        'vendor:7',
+        'payment:57',
+        'bill:b-57',
+        'vendor:7',
+      ],
+    ]);
     expect(netsuite.writes).toHaveLength(2);
   });
 
