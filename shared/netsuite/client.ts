@@ -64,15 +64,16 @@ export function createNetSuiteClient(
     limit: config.concurrencyShare,
     adaptive: config.adaptiveConcurrency,
   });
+  // Given no fetch, API and token requests go over node:http (shared/http/node-exchange.ts: a fraction
+  // of fetch's CPU, and fetch itself never loaded), one exchange (its keep-alive agents) for both hosts.
+  const exchange = dependencies.fetch === undefined ? nodeHttpExchange('netsuite') : undefined;
   const tokens = new NetSuiteTokenProvider({
     config,
     fetch: dependencies.fetch,
+    ...(exchange === undefined ? {} : { exchange }),
     clock: dependencies.clock,
     governor,
   });
-  // Given no fetch, API requests go over node:http (shared/http/node-exchange.ts: a fraction of fetch's
-  // CPU), one exchange (its keep-alive agents) for both hosts.
-  const exchange = dependencies.fetch === undefined ? nodeHttpExchange('netsuite') : undefined;
   const transportTo = (baseUrl: string) =>
     new NetSuiteTransport({
       ...(exchange === undefined ? {} : { exchange }),

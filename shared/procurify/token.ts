@@ -1,7 +1,10 @@
 // Procurify OAuth 2.0 client-credentials tokens for the Procurify client: requested with a JSON body,
 // cached, renewed after 20 hours (or earlier for short-lived tokens, never in a token's last minutes),
-// one renewal shared by concurrent callers, and dropped when a call is refused with 401.
+// one renewal shared by concurrent callers, and dropped when a call is refused with 401. The token
+// request goes through the client's node:http exchange when it has one (no fetch given), so a container
+// never loads fetch (undici) for it.
 import { AuthError, BugError, classifyNetworkFailure, type SyncError } from '../errors.ts';
+import type { Exchange, ExchangeAnswer } from '../http/node-exchange.ts';
 import { type RetryHooks, type RetryPolicy, withRetry } from '../retry.ts';
 import { classifyProcurifyAnswer, source } from './errors.ts';
 import { tokenResponseSchema } from './schemas.ts';
@@ -19,6 +22,8 @@ export interface TokenProviderConfig {
 
 export interface TokenProviderDeps {
   fetch?: typeof fetch;
+  /** How the token request is sent, in place of fetch (the client's node:http exchange, given no fetch). */
+  exchange?: Exchange;
   now?: () => number;
   retryHooks?: RetryHooks;
 }
@@ -36,13 +41,34 @@ export class ProcurifyTokenProvider implements AccessTokenSource {
   private current: { token: string; renewAtMs: number } | undefined;
   private pending: Promise<string> | undefined;
   private readonly config: TokenProviderConfig;
-  private readonly fetchFn: typeof fetch;
+  private readonly post: (body: string) => Promise<ExchangeAnswer>;
   private readonly now: () => number;
   private readonly retryHooks: RetryHooks;
 
   constructor(config: TokenProviderConfig, deps: TokenProviderDeps = {}) {
     this.config = config;
-    this.fetchFn = deps.fetch ?? fetch;
+    const headers = { 'content-type': 'application/json', accept: 'application/json' };
+    const { fetch: fetchFn = fetch, exchange } = deps;
+    this.post =
+      exchange !== undefined
+        ? (body) =>
+            exchange({
+              method: 'POST',
+              url: new URL(config.tokenUrl),
+              headers,
+              body,
+              timeoutMs: config.requestTimeoutMs,
+            })
+        : async (body) => {
+            const response = await fetchFn(config.tokenUrl, {
+              method: 'POST',
+              headers,
+              body,
+              redirect: 'manual',
+              signal: AbortSignal.timeout(config.requestTimeoutMs),
+            });
+            return { status: response.status, headers: response.headers, bodyText: await response.text() };
+          };
     this.now = deps.now ?? Date.now;
     this.retryHooks = deps.retryHooks ?? {};
   }
@@ -77,26 +103,22 @@ export class ProcurifyTokenProvider implements AccessTokenSource {
 
   private async requestToken() {
     const path = new URL(this.config.tokenUrl).pathname;
-    let response: Response;
-    let bodyText: string;
+    let response: ExchangeAnswer;
     try {
-      response = await this.fetchFn(this.config.tokenUrl, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json' },
-        body: JSON.stringify({
+      // Never redirected: fetch is told not to follow (`manual`), node:http never does.
+      response = await this.post(
+        JSON.stringify({
           client_id: this.config.clientId,
           client_secret: this.config.clientSecret,
           audience: this.config.audience,
           grant_type: 'client_credentials',
         }),
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.config.requestTimeoutMs),
-      });
-      bodyText = await response.text();
+      );
     } catch (error) {
       throw classifyNetworkFailure(error, source);
     }
-    if (!response.ok) {
+    const { bodyText } = response;
+    if (response.status < 200 || response.status >= 300) {
       const error: SyncError = classifyProcurifyAnswer({
         method: 'POST',
         path,

@@ -1,6 +1,6 @@
 // The NetSuite client given no fetch (as the functions build it, shared/sync-clients.ts) sends its API
-// requests over node:http with a kept-alive connection (shared/http/node-exchange.ts), not through the
-// global fetch, against the NetSuite sandbox over loopback HTTP; a redirect is still followed as fetch
+// and token requests over node:http with a kept-alive connection (shared/http/node-exchange.ts), not
+// through the global fetch (never loaded for them), against the NetSuite sandbox over loopback HTTP; a redirect is still followed as fetch
 // follows it (through fetch); a client given a fetch still uses it. Timeouts, dropped connections and ambiguous
 // writes on this path: netsuite-client.test.ts and netsuite-client-edges.test.ts.
 import { createServer, type Server } from 'node:http';
@@ -56,12 +56,12 @@ function client(baseUrl: string, dependencies: NetSuiteClientDependencies = {}) 
   );
 }
 
-/** The URLs the global fetch (or a given one) was asked for, past the token requests. */
-const fetchedApiUrls = (fetchSpy: { mock: { calls: unknown[][] } }) =>
-  fetchSpy.mock.calls.map(([url]) => String(url)).filter((url) => url !== sandbox.credentials.tokenUrl);
+/** The URLs the global fetch (or a given one) was asked for, the token requests' included. */
+const fetchedUrls = (fetchSpy: { mock: { calls: unknown[][] } }) =>
+  fetchSpy.mock.calls.map(([url]) => String(url));
 
 describe('the NetSuite client without a given fetch', () => {
-  it('reads records and SuiteQL over node:http, none of its API requests through fetch', async () => {
+  it('reads records and SuiteQL over node:http, none of its requests (its token’s neither) through fetch', async () => {
     const fetchSpy = vi.spyOn(globalThis, 'fetch');
     sandbox.clearRequestLog();
     const ns = client(sandbox.url);
@@ -76,7 +76,8 @@ describe('the NetSuite client without a given fetch', () => {
       rows.push(row.id);
     }
     expect(rows).toContain(String(demo.vendors[0]));
-    expect(fetchedApiUrls(fetchSpy)).toEqual([]);
+    expect(fetchedUrls(fetchSpy)).toEqual([]);
+    expect(sandbox.requestLog().filter((entry) => entry.path.endsWith('/oauth2/v1/token')).length).toBe(1);
     const api = sandbox.requestLog().filter((entry) => entry.path.startsWith('/services/rest/record/'));
     expect(api.length).toBe(1);
     expect(ns.stats().requests).toBeGreaterThanOrEqual(2);
@@ -101,6 +102,8 @@ describe('the NetSuite client without a given fetch', () => {
     const given = vi.fn<typeof fetch>((input, init) => fetch(input, init));
     const ns = client(sandbox.url, { fetch: given });
     await ns.records.get('vendor', demo.vendors[2] as string);
-    expect(fetchedApiUrls(given).some((url) => url.includes('/services/rest/record/v1/vendor/'))).toBe(true);
+    const urls = fetchedUrls(given);
+    expect(urls).toContain(sandbox.credentials.tokenUrl);
+    expect(urls.some((url) => url.includes('/services/rest/record/v1/vendor/'))).toBe(true);
   });
 });

@@ -1,6 +1,6 @@
 // The Procurify client given no fetch (as the functions build it, shared/sync-clients.ts) sends its JSON
-// requests over node:http with a kept-alive connection (shared/http/node-exchange.ts), not through
-// the global fetch, against the Procurify sandbox over loopback HTTP: reads and a write arrive whole,
+// requests, its token's too, over node:http with a kept-alive connection (shared/http/node-exchange.ts),
+// not through the global fetch (never loaded for them), against the Procurify sandbox over loopback HTTP: reads and a write arrive whole,
 // with their headers; a client given a fetch still uses it. The exchange's failure handling (timeouts,
 // dropped connections, Retry-After, lost POSTs) is covered by procurify-client.test.ts.
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -32,12 +32,12 @@ const clientFor = (deps: ProcurifyClientDeps = {}) =>
     deps,
   );
 
-/** The URLs the global fetch was asked for, past the token request. */
-const fetchedApiUrls = (fetchSpy: { mock: { calls: unknown[][] } }) =>
-  fetchSpy.mock.calls.map(([url]) => String(url)).filter((url) => url !== sandbox.credentials.tokenUrl);
+/** The URLs the global fetch (or a given one) was asked for, the token request's included. */
+const fetchedUrls = (fetchSpy: { mock: { calls: unknown[][] } }) =>
+  fetchSpy.mock.calls.map(([url]) => String(url));
 
 describe('the Procurify client without a given fetch', () => {
-  it('reads and writes over node:http, none of its JSON requests through fetch', async () => {
+  it('reads and writes over node:http, none of its JSON requests (its token’s neither) through fetch', async () => {
     const fetchSpy = vi.spyOn(globalThis, 'fetch');
     sandbox.clearRequestLog();
     const client = clientFor();
@@ -56,7 +56,8 @@ describe('the Procurify client without a given fetch', () => {
       name: 'Exchange Vendor',
       externalId: 'ns-exchange-1',
     });
-    expect(fetchedApiUrls(fetchSpy)).toEqual([]);
+    expect(fetchedUrls(fetchSpy)).toEqual([]);
+    expect(sandbox.requestLog().filter((entry) => entry.route === 'POST /oauth/token').length).toBe(1);
     const api = sandbox.requestLog().filter((entry) => entry.path.startsWith('/api/'));
     expect(api.filter((entry) => entry.route === 'GET /api/v3/vendors/').length).toBe(
       Math.ceil(vendors.length / 10),
@@ -69,6 +70,8 @@ describe('the Procurify client without a given fetch', () => {
     const given = vi.fn<typeof fetch>((input, init) => fetch(input, init));
     const client = clientFor({ fetch: given });
     for await (const _vendor of client.listVendors()) break;
-    expect(fetchedApiUrls(given).some((url) => url.includes('/api/v3/vendors/'))).toBe(true);
+    const urls = fetchedUrls(given);
+    expect(urls).toContain(sandbox.credentials.tokenUrl);
+    expect(urls.some((url) => url.includes('/api/v3/vendors/'))).toBe(true);
   });
 });
