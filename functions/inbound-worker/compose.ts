@@ -52,6 +52,7 @@ export function composeInboundWorker(env: Environment): InboundWorkerDependencie
           : { vendorSyncFlagField: effective.vendorSyncFlagField }),
       });
     },
+    storedRecords: state,
     audit: state,
     failures: state,
     ...queueRetries(config.inboundQueueUrl, settings),

@@ -14,7 +14,7 @@ import {
   type SyncMasterRecordDependencies,
   syncMasterRecord,
 } from '../../shared/master-data/sync-master-record.ts';
-import type { AuditTrail, MessageFailureLog } from '../../shared/state/ports.ts';
+import type { AuditTrail, MessageFailureLog, RecordBatchReads } from '../../shared/state/ports.ts';
 import { invocationOnce } from '../../shared/worker/invocation-once.ts';
 import { createQueueWorker } from '../../shared/worker/queue-worker.ts';
 
@@ -26,6 +26,8 @@ export interface InboundWorkerDependencies {
   masterData(): Promise<SyncMasterRecordDependencies>;
   /** Bulk reads of the current NetSuite records (same clients as masterData). */
   masterReads(): Promise<MasterRecordReads>;
+  /** The batch's records' states and links, read with its NetSuite records (where the store can). */
+  storedRecords?: RecordBatchReads;
   audit: AuditTrail;
   visibility: MessageVisibility;
   failures: MessageFailureLog;
@@ -52,14 +54,15 @@ function inboundWorker(
     visibility: deps.visibility,
     failures: deps.failures,
     retryDelay: deps.retryDelay,
-    prepareBatch: async (messages) =>
-      readBatchMasterRecords(
+    prepareBatch: async (messages) => {
+      const master = messages.filter(isMasterDataMessage);
+      const refOf = (message: InboundMessage) => ({ kind: message.recordType, id: message.recordId });
+      return readBatchMasterRecords(
         await deps.masterReads(),
-        messages
-          .filter(isMasterDataMessage)
-          .filter((message) => message.eventType !== 'delete')
-          .map((message) => ({ kind: message.recordType, id: message.recordId })),
-      ),
+        master.filter((message) => message.eventType !== 'delete').map(refOf),
+        deps.storedRecords === undefined ? undefined : { reads: deps.storedRecords, refs: master.map(refOf) },
+      );
+    },
     processMessage: async (message, { batch }) => {
       if (!isMasterDataMessage(message)) {
         // Bill and payment notices: the bill and payment flows poll for those; note and end.

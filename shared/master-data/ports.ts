@@ -1,5 +1,6 @@
 // Ports of the master-data sync: reading the current NetSuite records of a batch of notices at once.
 // Adapter: netsuite-master-reads.ts (SuiteQL, one query per record type); used by the inbound worker.
+import type { StoredRecord } from '../state/ports.ts';
 import type { NetSuiteAccount, NetSuiteDepartment, NetSuiteVendor } from './netsuite-master-records.ts';
 
 export type MasterRecordKind = 'vendor' | 'account' | 'department';
@@ -37,4 +38,10 @@ export interface BatchMasterRecords {
     kind: K,
     id: string,
   ): { found: true; read: ReadMasterRecord<K> } | { found: false } | undefined;
+  /**
+   * The record's state and link as the batch read them before any of its syncs (eventually consistent:
+   * a sync uses the link only while the state it finds under the record's lease is the one read with
+   * it); undefined when not read.
+   */
+  stored?(kind: MasterRecordKind, id: string): StoredRecord | undefined;
 }

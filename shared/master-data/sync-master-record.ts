@@ -174,12 +174,18 @@ class MasterRecordSync {
 
   /**
    * The record's state — as the lease take read it, where the store did (RecordLease.found), then its
-   * link alone — else with its link in one request where the store can.
+   * link: as the batch read it while the state found under the lease is still the one read with it (no
+   * sync of this record has ended since: a sync writes its link before its state), else read alone — else
+   * with its link in one request where the store can.
    */
   private async readState(lease: RecordLease) {
     if (lease.found !== undefined) {
+      const stored = this.deps.batch?.stored?.(this.ref.kind, this.ref.id);
       this.linkRead = {
-        link: await this.deps.state.findBySource(this.ref.system, this.ref.kind, this.ref.id),
+        link:
+          stored !== undefined && sameState(stored.state, lease.found.state)
+            ? stored.link
+            : await this.deps.state.findBySource(this.ref.system, this.ref.kind, this.ref.id),
       };
       return lease.found.state;
     }
@@ -469,6 +475,12 @@ function writers(procurify: ProcurifyMasterData): {
       update: (id, w) => procurify.updateDepartment(id, w),
     },
   };
+}
+
+/** Whether two reads of a record's state found the same state write (or both none). */
+function sameState(a: RecordState | undefined, b: RecordState | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  return a.updatedAt === b.updatedAt && a.status === b.status;
 }
 
 /** Whether `read` (a record's lastModifiedDate) is older than `synced`, to the second. */

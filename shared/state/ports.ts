@@ -79,7 +79,22 @@ export interface RecordLeaseTaking {
  * ref.kind, ref.id)), read together: one request where the store can.
  */
 export interface RecordReads {
-  stateAndLink(ref: RecordRef): Promise<{ state: RecordState | undefined; link: RecordLink | undefined }>;
+  stateAndLink(ref: RecordRef): Promise<StoredRecord>;
+}
+
+/** A record's state and its link from the record's own side, as read together. */
+export interface StoredRecord {
+  state: RecordState | undefined;
+  link: RecordLink | undefined;
+}
+
+/**
+ * stateAndLink of several records at once, before any of them is synced (a worker's batch): in as few
+ * requests as the store can, read as stateAndLink reads (eventually consistent). Keyed by refKey; every
+ * record asked for is in the answer.
+ */
+export interface RecordBatchReads {
+  statesAndLinks(refs: readonly RecordRef[]): Promise<Map<string, StoredRecord>>;
 }
 
 /** When records of a kind last changed state: lets the bill flow notice that master data moved. */

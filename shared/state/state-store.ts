@@ -49,6 +49,7 @@ import type {
   LinkStore,
   MessageFailure,
   MessageFailureLog,
+  RecordBatchReads,
   RecordLeaseTaking,
   RecordReads,
   RecordWrites,
@@ -56,6 +57,7 @@ import type {
   RequestWindowStore,
   StateActivity,
   StateWithLease,
+  StoredRecord,
   SyncStateStore,
   VersionedConfigStore,
   WatermarkStore,
@@ -84,7 +86,8 @@ export class DynamoStateStore
     RecordWrites,
     LinkReads,
     StateWithLease,
-    RecordLeaseTaking
+    RecordLeaseTaking,
+    RecordBatchReads
 {
   /** lib-dynamodb's commands, sent through the client (document-requests.ts). */
   private readonly doc: DocumentRequests;
@@ -181,19 +184,38 @@ export class DynamoStateStore
   }
 
   /** getState and findBySource from the record's side in one BatchGetItem (as eventually consistent). */
-  async stateAndLink(
-    ref: RecordRef,
-  ): Promise<{ state: RecordState | undefined; link: RecordLink | undefined }> {
-    const stateKey = stateItemKey(refKey(ref));
-    const ownLink = linkKey(ref.system, ref.kind, ref.id);
-    const items = await this.getAll([stateKey, ownLink]);
-    const found = (key: { pk: string }) => items.find((item) => item.pk === key.pk);
-    const state = found(stateKey);
-    const link = found(ownLink);
-    return {
-      state: toState(state),
-      link: link === undefined ? undefined : toLink(ref.kind, link),
-    };
+  async stateAndLink(ref: RecordRef): Promise<StoredRecord> {
+    const [stored] = (await this.statesAndLinks([ref])).values();
+    return stored ?? { state: undefined, link: undefined };
+  }
+
+  /** stateAndLink of each record: their items in BatchGetItems of at most 100 keys (50 records). */
+  async statesAndLinks(refs: readonly RecordRef[]): Promise<Map<string, StoredRecord>> {
+    const keysOf = (ref: RecordRef) => ({
+      state: stateItemKey(refKey(ref)),
+      link: linkKey(ref.system, ref.kind, ref.id),
+    });
+    const records = new Map(refs.map((ref) => [refKey(ref), { ref, keys: keysOf(ref) }]));
+    const keys = [...records.values()].flatMap(({ keys }) => [keys.state, keys.link]);
+    // Each key's pk is its own: a state's `REC#…`, a link's `LINK#…`.
+    const items = new Map<string, Record<string, unknown>>();
+    for (let start = 0; start < keys.length; start += batchGetLimit) {
+      for (const item of await this.getAll(keys.slice(start, start + batchGetLimit))) {
+        items.set(String(item.pk), item);
+      }
+    }
+    return new Map(
+      [...records].map(([key, { ref, keys }]) => {
+        const link = items.get(keys.link.pk);
+        return [
+          key,
+          {
+            state: toState(items.get(keys.state.pk)),
+            link: link === undefined ? undefined : toLink(ref.kind, link),
+          },
+        ];
+      }),
+    );
   }
 
   async getState(ref: RecordRef): Promise<RecordState | undefined> {

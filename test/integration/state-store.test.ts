@@ -62,6 +62,43 @@ describe('DynamoStateStore', () => {
     expect(await store.findBySource('netsuite', 'vendor', '102')).toBeUndefined();
   });
 
+  it("reads several records' states and links at once: 50 records a BatchGetItem, each as stateAndLink reads it", async () => {
+    const requests: string[] = [];
+    const client = new DynamoDBClient(aws.clientConfig('dynamodb'));
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        requests.push(String(context.commandName));
+        return next(args);
+      },
+      { step: 'initialize', name: 'countRequests' },
+    );
+    const counted = new DynamoStateStore(client, aws.names.tables.state, () => clock);
+    const refs: RecordRef[] = Array.from({ length: 60 }, (_, i) => ({
+      system: 'netsuite',
+      kind: 'department',
+      id: String(7000 + i),
+    }));
+    await store.link({ kind: 'department', netsuiteId: '7000', procurifyId: '97000', origin: 'created' });
+    await store.putState({ ref: refs[0]!, status: 'synced', contentHash: 'h' });
+    await store.putState({ ref: refs[1]!, status: 'review', message: 'look' });
+    // A lease alone is no state.
+    expect(await store.acquireLease('record:netsuite#department#7059', 'worker-a', 120)).toBe(true);
+    const found = await counted.statesAndLinks([...refs, refs[0]!]);
+    expect(requests).toEqual(['BatchGetItemCommand', 'BatchGetItemCommand']);
+    expect([...found.keys()]).toEqual(refs.map((ref) => `netsuite#department#${ref.id}`));
+    for (const ref of refs)
+      expect(found.get(`netsuite#department#${ref.id}`)).toEqual(await store.stateAndLink(ref));
+    expect(found.get('netsuite#department#7000')).toMatchObject({
+      state: { status: 'synced', contentHash: 'h' },
+      link: { procurifyId: '97000', kind: 'department' },
+    });
+    expect(found.get('netsuite#department#7001')).toMatchObject({
+      state: { status: 'review' },
+      link: undefined,
+    });
+    expect(found.get('netsuite#department#7059')).toEqual({ state: undefined, link: undefined });
+  });
+
   it("writes a link's two directions, several audit entries of a record, or both, in one request each", async () => {
     const client = new DynamoDBClient(aws.clientConfig('dynamodb'));
     const requests: string[] = [];

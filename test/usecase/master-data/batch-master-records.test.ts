@@ -1,8 +1,10 @@
 // The master-data sync with its batch read in bulk first (shared/master-data/batch-master-records.ts, as
 // the inbound worker does it): a record the bulk read found is synced without its own GET, one it did
 // not find is handled as gone, a kind whose bulk read failed or a record older than what was synced
-// meanwhile is read alone. NetSuite, Procurify and state in memory; the bulk reads answer from the same
-// in-memory NetSuite records as the REST reads.
+// meanwhile is read alone. The records' states and links read for the batch: a sync uses its link from
+// there while the state under its lease is the one read with it, and reads it alone otherwise. NetSuite,
+// Procurify and state in memory; the bulk reads answer from the same in-memory NetSuite records as the
+// REST reads.
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DataError } from '../../../shared/errors.ts';
 import type { InboundMessage } from '../../../shared/events/inbound-message.ts';
@@ -14,6 +16,8 @@ import type {
   ReadMasterRecord,
 } from '../../../shared/master-data/ports.ts';
 import { syncMasterRecord } from '../../../shared/master-data/sync-master-record.ts';
+import { refKey } from '../../../shared/state/model.ts';
+import type { RecordBatchReads, StoredRecord } from '../../../shared/state/ports.ts';
 import { ManualClock } from '../../support/in-memory/clock.ts';
 import { InMemoryNetSuite } from '../../support/in-memory/netsuite.ts';
 import { InMemoryProcurify } from '../../support/in-memory/procurify.ts';
@@ -51,6 +55,15 @@ const reads: MasterRecordReads = {
         read === undefined ? undefined : ({ record: read, currencyCode: 'USD' } as ReadMasterRecord<K>),
       );
     }
+    return found;
+  },
+};
+
+/** The batch read of states and links over the in-memory store (each as its stateAndLink reads it). */
+const storedReads: RecordBatchReads = {
+  async statesAndLinks(refs) {
+    const found = new Map<string, StoredRecord>();
+    for (const ref of refs) found.set(refKey(ref), await state.stateAndLink(ref));
     return found;
   },
 };
@@ -141,5 +154,53 @@ describe('master data read in bulk', () => {
     });
     expect(await syncMasterRecord(message(id), { ...deps(), batch })).toMatchObject({ status: 'synced' });
     expect(names()).toEqual(['Northwind Paper Co']);
+  });
+
+  it("uses the batch's link while the state under the lease is the one read with it (no link read alone)", async () => {
+    const id = vendor('Northwind');
+    expect(await syncMasterRecord(message(id), deps())).toMatchObject({ status: 'synced' });
+    await netsuite.patch('vendor', id, {
+      companyName: 'Northwind Paper Co',
+      lastModifiedDate: '2026-11-02T08:00:00Z',
+    });
+    const refs = [{ kind: 'vendor', id }];
+    const batch = await readBatchMasterRecords(reads, refs, { reads: storedReads, refs });
+    expect(batch.stored?.('vendor', id)?.link).toMatchObject({ netsuiteId: id });
+    // A link read of its own now fails the sync.
+    state.faults.failNext('findBySource', new Error('no link read expected'));
+    expect(await syncMasterRecord(message(id), { ...deps(), batch })).toMatchObject({ status: 'synced' });
+    expect(names()).toEqual(['Northwind Paper Co']);
+  });
+
+  it('reads its link alone when a sync of the record ended after the batch read it', async () => {
+    const id = vendor('Northwind');
+    const refs = [{ kind: 'vendor', id }];
+    const batch = await readBatchMasterRecords(reads, refs, { reads: storedReads, refs });
+    expect(batch.stored?.('vendor', id)).toEqual({ state: undefined, link: undefined });
+    // Another worker syncs the record first (from its own batch read): it creates the vendor and links it.
+    const other = await readBatchMasterRecords(reads, refs);
+    expect(await syncMasterRecord(message(id), { ...deps(), batch: other })).toMatchObject({
+      status: 'synced',
+    });
+    const written = procurify.vendors.size;
+    // This sync finds that state under the lease and reads the link: nothing to write.
+    expect(await syncMasterRecord(message(id), { ...deps(), batch })).toMatchObject({ status: 'unchanged' });
+    expect(procurify.vendors.size).toBe(written);
+    expect(names()).toEqual(['Northwind']);
+  });
+
+  it("reads each record's link alone when the batch read of states and links fails", async () => {
+    const id = vendor('Northwind');
+    const refs = [{ kind: 'vendor', id }];
+    const failing: RecordBatchReads = {
+      statesAndLinks: async () => {
+        throw new Error('DynamoDB unavailable');
+      },
+    };
+    const batch = await readBatchMasterRecords(reads, refs, { reads: failing, refs });
+    expect(batch.stored?.('vendor', id)).toBeUndefined();
+    expect(batch.get('vendor', id)).toMatchObject({ found: true });
+    expect(await syncMasterRecord(message(id), { ...deps(), batch })).toMatchObject({ status: 'synced' });
+    expect(names()).toEqual(['Northwind']);
   });
 });
