@@ -4,7 +4,7 @@
 // before it is stored (change-setting.ts runs the checks). The README's settings table is generated from
 // this list (test/unit/settings-catalog.test.ts keeps the two in step).
 import * as z from 'zod';
-import { billSyncSettingsSchema } from '../bills/bill-sync-settings.ts';
+import { billSyncSettingsShape } from '../bills/bill-sync-settings.ts';
 import { departmentLocationMap, netSuiteIdList } from '../config/values.ts';
 import { DataError } from '../errors.ts';
 import { paymentModeSchema } from '../payment-mode.ts';
@@ -47,8 +47,8 @@ export interface SettingDefinition {
   effect?: SettingEffect;
 }
 
-const billField = <K extends keyof typeof billSyncSettingsSchema.shape>(key: K) =>
-  billSyncSettingsSchema.shape[key];
+type BillSyncKey = keyof ReturnType<typeof billSyncSettingsShape>;
+const billField = <K extends BillSyncKey>(key: K) => billSyncSettingsShape()[key];
 
 /** Empty text or null: "none" (overrides an initial value from cdk.json). */
 const orNone = <T extends z.ZodType>(schema: T) =>
@@ -77,11 +77,7 @@ const schedule = (name: string, flow: string, initialFrom?: string): SettingDefi
   schema: onOff,
 });
 
-const bill = (
-  key: keyof typeof billSyncSettingsSchema.shape,
-  meaning: string,
-  defaultText: string,
-): SettingDefinition => ({
+const bill = (key: BillSyncKey, meaning: string, defaultText: string): SettingDefinition => ({
   name: `bills.${key}`,
   group: 'bills',
   meaning,

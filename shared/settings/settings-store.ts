@@ -6,7 +6,7 @@ import { billSyncConfigName, parseBillSyncSettings } from '../bills/bill-sync-se
 import type { FunctionSettings } from '../config/environment.ts';
 import { type PaymentMode, readPaymentMode } from '../payment-mode.ts';
 import type { ConfigStore } from '../state/ports.ts';
-import { type SettingDefinition, settingsCatalog } from './catalog.ts';
+import type { SettingDefinition } from './catalog.ts';
 
 /** The configuration item of the settings kept by name (storage `settings`). */
 export const settingsConfigName = 'settings';
@@ -114,11 +114,14 @@ export async function readSettingValues(
   deployment: DeploymentSettings,
   names?: readonly string[],
 ): Promise<SettingValue[]> {
-  const [stored, billDocument, paymentMode, history] = await Promise.all([
+  const [stored, billDocument, paymentMode, history, { settingsCatalog }] = await Promise.all([
     store.getConfig<StoredSettings>(settingsConfigName),
     store.getConfig<Record<string, unknown>>(billSyncConfigName),
     readPaymentMode(store as ConfigStore, deployment.defaultPaymentMode),
     readHistory(store),
+    // Loaded here, not with this file: the functions that only read a stored value (scheduleEnabled,
+    // effectiveMasterDataSettings) never build the catalog's schemas.
+    import('./catalog.ts'),
   ]);
   const bills = parseBillSyncSettings(billDocument ?? {}) as Record<string, unknown>;
   const lastChange = (name: string) => history.find((change) => change.name === name);

@@ -15,7 +15,7 @@ import {
 } from '../../../shared/bills/bill-selection.ts';
 import {
   billSyncConfigName,
-  billSyncSettingsSchema,
+  billSyncSettingsShape,
   parseBillSyncSettings,
 } from '../../../shared/bills/bill-sync-settings.ts';
 import { importBillLinks } from '../../../shared/bills/import-bill-links.ts';
@@ -69,7 +69,7 @@ export async function setBillConfig(
   const settings = parseBillSyncSettings(input);
   const document = input as Record<string, unknown>;
   const values = Object.fromEntries(
-    Object.keys(billSyncSettingsSchema.shape).map((key) => [
+    Object.keys(billSyncSettingsShape()).map((key) => [
       `bills.${key}`,
       Object.hasOwn(document, key) ? document[key] : null,
     ]),
