@@ -126,52 +126,53 @@ function buildSchemas() {
     })
     .strict();
 
-  const settings = z
-    .object({
-      /**
-       * `auto`: every approved bill is written. `manual`: only bills an operator selects (`apsync bills
-       * sync <uuid…>`) or that carry `manualField` (a Procurify line custom field, true or non-empty on
-       * any line) — the two modes of Procurify's own NetSuite integration.
-       */
-      mode: z.enum(['auto', 'manual']).default('auto'),
-      manualField: z.string().min(1).optional(),
-      /** NetSuite subsidiary internal id for every bill; default: the vendor's primary subsidiary. */
-      subsidiaryId: internalId.optional(),
-      /**
-       * Procurify location name → NetSuite subsidiary internal id: a bill whose lines' departments are in
-       * that location goes to that subsidiary (before `subsidiaryId` and the vendor's subsidiary).
-       */
-      subsidiaryByLocation: idMap.optional(),
-      tax: taxSchema.optional(),
-      shipping: shippingSchema.optional(),
-      costs: costsSchema.default({ mode: 'coded' }),
-      location: locationSchema.optional(),
-      class: classSchema.optional(),
-      customFields: z.array(customFieldSchema).default([]),
-      attachments: attachmentsSchema.optional(),
-      /** How Vendor Bills created by an older integration are recognized (see legacy-bills.ts). */
-      legacy: z
-        .object({
-          /**
-           * Regular expression over a NetSuite bill's external id; its first capture group is compared
-           * (case-insensitively) with the Procurify bill's UUID or invoice number (`matchOn`), e.g.
-           * `^PROC-([0-9a-f-]{36})$`.
-           */
-          externalIdPattern: patternSchema.optional(),
-          /** NetSuite transaction body field holding the Procurify key, e.g. `custbody_procurify_bill`. */
-          field: z
-            .string()
-            .regex(/^custbody_[a-z0-9_]+$/, 'must be a NetSuite transaction body field id (custbody_...)')
-            .optional(),
-          /** Which Procurify value the legacy key is: the bill's UUID (default) or its invoice number. */
-          matchOn: z.enum(['uuid', 'invoiceNumber']).default('uuid'),
-        })
-        .strict()
-        .optional(),
-    })
-    .strict();
-
-  return { settings, customField: customFieldSchema };
+  return {
+    customField: customFieldSchema,
+    settings: z
+      .object({
+        /**
+         * `auto`: every approved bill is written. `manual`: only bills an operator selects (`apsync bills
+         * sync <uuid…>`) or that carry `manualField` (a Procurify line custom field, true or non-empty on
+         * any line) — the two modes of Procurify's own NetSuite integration.
+         */
+        mode: z.enum(['auto', 'manual']).default('auto'),
+        manualField: z.string().min(1).optional(),
+        /** NetSuite subsidiary internal id for every bill; default: the vendor's primary subsidiary. */
+        subsidiaryId: internalId.optional(),
+        /**
+         * Procurify location name → NetSuite subsidiary internal id: a bill whose lines' departments are in
+         * that location goes to that subsidiary (before `subsidiaryId` and the vendor's subsidiary).
+         */
+        subsidiaryByLocation: idMap.optional(),
+        tax: taxSchema.optional(),
+        shipping: shippingSchema.optional(),
+        costs: costsSchema.default({ mode: 'coded' }),
+        location: locationSchema.optional(),
+        class: classSchema.optional(),
+        customFields: z.array(customFieldSchema).default([]),
+        attachments: attachmentsSchema.optional(),
+        /** How Vendor Bills created by an older integration are recognized (see legacy-bills.ts). */
+        legacy: z
+          .object({
+            /**
+             * Regular expression over a NetSuite bill's external id; its first capture group is compared
+             * (case-insensitively) with the Procurify bill's UUID or invoice number (`matchOn`), e.g.
+             * `^PROC-([0-9a-f-]{36})$`.
+             */
+            externalIdPattern: patternSchema.optional(),
+            /** NetSuite transaction body field holding the Procurify key, e.g. `custbody_procurify_bill`. */
+            field: z
+              .string()
+              .regex(/^custbody_[a-z0-9_]+$/, 'must be a NetSuite transaction body field id (custbody_...)')
+              .optional(),
+            /** Which Procurify value the legacy key is: the bill's UUID (default) or its invoice number. */
+            matchOn: z.enum(['uuid', 'invoiceNumber']).default('uuid'),
+          })
+          .strict()
+          .optional(),
+      })
+      .strict(),
+  };
 }
 
 let schemas: ReturnType<typeof buildSchemas> | undefined;
