@@ -13,9 +13,12 @@ import type { ProcurifyTransport } from './transport.ts';
 
 export class RestProcurifyPayments implements ProcurifyPayments {
   private readonly transport: ProcurifyTransport;
-  private readonly bills: Pick<RestProcurifyBills, 'listBills' | 'readBill'>;
+  private readonly bills: Pick<RestProcurifyBills, 'listBills' | 'readBillPayment'>;
 
-  constructor(transport: ProcurifyTransport, bills: Pick<RestProcurifyBills, 'listBills' | 'readBill'>) {
+  constructor(
+    transport: ProcurifyTransport,
+    bills: Pick<RestProcurifyBills, 'listBills' | 'readBillPayment'>,
+  ) {
     this.transport = transport;
     this.bills = bills;
   }
@@ -70,7 +73,7 @@ export class RestProcurifyPayments implements ProcurifyPayments {
     }
     // The bills read side by side, a few at a time (a payment's bills are read while its worker holds
     // a NetSuite permit idle); the applications keep the listing's order.
-    const bills = await inOrder([...uuids], billReadsAtOnce, (uuid) => this.bills.readBill(uuid));
+    const bills = await inOrder([...uuids], billReadsAtOnce, (uuid) => this.bills.readBillPayment(uuid));
     const applications: PaymentApplication[] = [];
     for (const bill of bills) {
       if (bill.bill_payment === null || bill.bill_payment.payment.id !== payment.id) continue;

@@ -1,7 +1,8 @@
 // The Procurify client against the Procurify sandbox over loopback HTTP: pagination following `next`,
 // filters, typed endpoints, tokens (cache, renewal after 20 h, renewal after a 401 mid-iteration,
 // one renewal for concurrent callers), retries honouring Retry-After, writes after lost connections,
-// the error classes, taxed bills with costs, custom fields and attachments, and invoice file downloads
+// the error classes, taxed bills with costs, custom fields and attachments, a payment's bills read for
+// its applications only (a bill line it cannot read does not stop them), and invoice file downloads
 // (token only on the Procurify host — a second small server plays pre-signed storage —, size limit,
 // SHA-1 check).
 import { createHash } from 'node:crypto';
@@ -283,6 +284,34 @@ describe('bills, payments and mark-as-paid', () => {
     const later = await client.getPaymentApplications(payment!);
     expect(later.complete).toBe(false);
     expect(later.applications.map((a) => a.billUuid)).toEqual([bills[0]!.uuid]);
+  });
+
+  it('checks of a payment’s bills only what its applications use: a bill line it cannot read does not stop them', async () => {
+    const bill = sandbox.createBill({
+      vendor: 8,
+      invoice_number: 'APPLY-LINES',
+      status: billStatus.approved,
+      items: [{ description: 'x', amount: '40.00', account_code: 9, department: 1 }],
+    });
+    const recorded = sandbox.recordPayment({ bills: [{ uuid: bill.uuid, amount: '40.00' }], method: 2 });
+    // Procurify answering the bill with a line bill sync cannot read (a cost allocation without budget).
+    const unreadableLines: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      if (!String(input).includes(`/api/v2/ap/bills/${bill.uuid}/`)) return response;
+      const body = (await response.json()) as { data: { items: Array<{ cost_allocations: unknown[] }> } };
+      for (const item of body.data.items) item.cost_allocations = [{ id: 1, amount: '40.00' }];
+      return new Response(JSON.stringify(body), { status: response.status, headers: response.headers });
+    };
+    const client = clientFor({}, { fetch: unreadableLines });
+    const [payment] = await collect(client.listPayments({ ids: [recorded.id] }));
+    expect(await client.getPaymentApplications(payment!)).toEqual({
+      applications: [{ billUuid: bill.uuid, billId: bill.id, vendorId: 8, currency: 'GBP', amount: '40.00' }],
+      appliedTotal: '40.00',
+      complete: true,
+    });
+    await expect(client.getBill(bill.uuid)).rejects.toThrow(
+      /^procurify: unexpected bill \(items\.0\.cost_allocations\.0\.budget/,
+    );
   });
 
   it('marks a batch of bills paid; a lost answer is checked against the bills instead of failing', async () => {
