@@ -79,20 +79,9 @@ export class RestProcurifyBills extends ProcurifyEndpoint implements ProcurifyBi
     return toApBill(await this.readBill(uuid));
   }
 
-  /** BillRead as Procurify sends it (what the payment applications read: `bill_payment`). */
-  async readBill(uuid: string): Promise<ProcurifyBill> {
-    if (!/^[0-9a-f-]+$/i.test(uuid)) {
-      return Promise.reject(
-        new DataError(`procurify: ${JSON.stringify(uuid)} is not a bill UUID`, { source, path: 'uuid' }),
-      );
-    }
-    return this.transport.one(
-      'GET',
-      `/api/v2/ap/bills/${uuid.toLowerCase()}/`,
-      undefined,
-      billSchema,
-      'bill',
-    );
+  /** BillRead as Procurify sends it (what bill sync and mark-as-paid read). */
+  readBill(uuid: string): Promise<ProcurifyBill> {
+    return this.billRead(uuid, billSchema);
   }
 
   /**
@@ -101,19 +90,16 @@ export class RestProcurifyBills extends ProcurifyEndpoint implements ProcurifyBi
    * BillRead's schema (lines, cost allocations, files) cost about twice the CPU per bill read, and
    * about 15 ms more on an instance's first read (zod builds and compiles each object schema then).
    */
-  async readBillPayment(uuid: string): Promise<ProcurifyBillPayment> {
+  readBillPayment(uuid: string): Promise<ProcurifyBillPayment> {
+    return this.billRead(uuid, billPaymentReadSchema);
+  }
+
+  /** `GET /api/v2/ap/bills/{uuid}/` checked against `schema`. */
+  private async billRead<T extends z.ZodType>(uuid: string, schema: T): Promise<z.output<T>> {
     if (!/^[0-9a-f-]+$/i.test(uuid)) {
-      return Promise.reject(
-        new DataError(`procurify: ${JSON.stringify(uuid)} is not a bill UUID`, { source, path: 'uuid' }),
-      );
+      throw new DataError(`procurify: ${JSON.stringify(uuid)} is not a bill UUID`, { source, path: 'uuid' });
     }
-    return this.transport.one(
-      'GET',
-      `/api/v2/ap/bills/${uuid.toLowerCase()}/`,
-      undefined,
-      billPaymentReadSchema,
-      'bill',
-    );
+    return this.transport.one('GET', `/api/v2/ap/bills/${uuid.toLowerCase()}/`, undefined, schema, 'bill');
   }
 
   async markBillsPaid(uuids: string[], paymentDate: string): Promise<MarkBillsPaidResult> {
