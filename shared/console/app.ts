@@ -22,14 +22,14 @@ import {
   readRecord,
   recordKinds,
 } from './read-model.ts';
-import {
-  type ConsoleSettings,
-  changeSettingView,
-  confirmSettingView,
-  editSettingView,
-  type SettingsPageContext,
-  settingsListBody,
-} from './settings-page.ts';
+import type { ConsoleSettings, SettingsPageContext } from './settings-page.ts';
+
+/**
+ * The settings page with the settings catalog and the change, loaded when a settings request first
+ * comes: the catalog's schemas and the bill-sync document's (~180 zod schema objects, ~21 KiB of code)
+ * are not built in a container that never shows settings.
+ */
+const settingsPage = () => import('./settings-page.ts');
 
 export type { ConsoleRequest } from './auth.ts';
 
@@ -144,8 +144,8 @@ export function createConsole(options: ConsoleOptions): ConsoleHandler {
           const context = settingsContext(csrf);
           const done =
             path === '/settings/confirm'
-              ? await confirmSettingView(context, form)
-              : await changeSettingView(context, form, identity.user);
+              ? await (await settingsPage()).confirmSettingView(context, form)
+              : await (await settingsPage()).changeSettingView(context, form, identity.user);
           return done.redirect === undefined
             ? view(done.title, done.body, undefined, done.status)
             : redirect(done.redirect);
@@ -169,7 +169,10 @@ export function createConsole(options: ConsoleOptions): ConsoleHandler {
         case '/settings':
           return view('Settings', await settingsBody(data, settingsContext(csrf)), notice);
         case '/settings/edit': {
-          const edit = await editSettingView(settingsContext(csrf), request.query.get('name') ?? '');
+          const edit = await (await settingsPage()).editSettingView(
+            settingsContext(csrf),
+            request.query.get('name') ?? '',
+          );
           return view(edit.title, edit.body, undefined, edit.status);
         }
         case '/confirm':
@@ -439,7 +442,10 @@ ${
 }
 
 async function settingsBody(data: ConsoleData, context: SettingsPageContext): Promise<Html> {
-  const [list, actions] = await Promise.all([settingsListBody(context), recentActions(data)]);
+  const [list, actions] = await Promise.all([
+    settingsPage().then((page) => page.settingsListBody(context)),
+    recentActions(data),
+  ]);
   return html`${list}
 <h2>Recent console actions</h2>
 ${
