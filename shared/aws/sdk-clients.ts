@@ -7,9 +7,11 @@
 // Both resolve their middleware stack once per command class instead of on every request
 // (`cacheMiddleware`, a documented client option: nothing here changes a stack after construction). The
 // state store sends lib-dynamodb's document commands through the DynamoDB client itself
-// (document-requests.ts): the document client refuses a client with cacheMiddleware.
+// (document-requests.ts): the document client refuses a client with cacheMiddleware. Both send their
+// requests through a leaner HTTP handler than the SDK's own (sdk-http-handler.ts).
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { SdkHttpHandler } from './sdk-http-handler.ts';
 
 /** The name @aws-sdk/core registers its logger middleware under (loggerMiddlewareOptions). */
 const sdkLoggerMiddleware = 'loggerMiddleware';
@@ -27,6 +29,7 @@ export function withoutSdkLogging<C extends { middlewareStack: { remove(name: st
  * themselves (Powertools idempotency); not for lib-dynamodb's document client, which refuses it.
  */
 export const dynamoDbClient = (): DynamoDBClient =>
-  withoutSdkLogging(new DynamoDBClient({ cacheMiddleware: true }));
+  withoutSdkLogging(new DynamoDBClient({ cacheMiddleware: true, requestHandler: new SdkHttpHandler() }));
 
-export const sqsClient = (): SQSClient => withoutSdkLogging(new SQSClient({ cacheMiddleware: true }));
+export const sqsClient = (): SQSClient =>
+  withoutSdkLogging(new SQSClient({ cacheMiddleware: true, requestHandler: new SdkHttpHandler() }));

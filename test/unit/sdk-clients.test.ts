@@ -6,6 +6,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { dynamoDbClient, sqsClient } from '../../shared/aws/sdk-clients.ts';
+import { SdkHttpHandler } from '../../shared/aws/sdk-http-handler.ts';
 import { functionAws } from '../../shared/config/runtime-parts.ts';
 
 const middleware = (client: { middlewareStack: { identify(): string[] } }) =>
@@ -27,9 +28,13 @@ describe('SDK clients of the functions', () => {
     }
   });
 
-  it('resolve their middleware once per command class (which the document client would refuse)', () => {
+  it('resolve their middleware once per command class (which the document client would refuse), through SdkHttpHandler', () => {
     const clients = [dynamoDbClient(), functionAws.dynamodb(), sqsClient(), functionAws.sqs()];
-    for (const client of clients) expect(client.config.cacheMiddleware).toBe(true);
+    for (const client of clients) {
+      expect(client.config.cacheMiddleware).toBe(true);
+      // Through the leaner HTTP handler (test/unit/sdk-http-handler.test.ts).
+      expect(client.config.requestHandler).toBeInstanceOf(SdkHttpHandler);
+    }
     expect(() => DynamoDBDocumentClient.from(functionAws.dynamodb())).toThrow(/cacheMiddleware/);
     for (const client of clients) client.destroy();
   });
