@@ -21,6 +21,7 @@ function pemPair(kind: 'rsa' | 'ec', option: number | string) {
 const rsa = pemPair('rsa', 2048);
 const ecP256 = pemPair('ec', 'prime256v1');
 const ecP384 = pemPair('ec', 'secp384r1');
+const ecP521 = pemPair('ec', 'secp521r1');
 
 const valid = {
   baseUrl: 'https://1234567-sb1.suitetalk.api.netsuite.com/',
@@ -95,9 +96,14 @@ describe('parseNetSuiteClientConfig', () => {
 });
 
 describe('client assertion', () => {
+  // Every algorithm NetSuite accepts, each signature checked by jose (an implementation of its own).
   it.each([
     ['PS256', rsa],
+    ['PS384', rsa],
+    ['PS512', rsa],
     ['ES256', ecP256],
+    ['ES384', ecP384],
+    ['ES512', ecP521],
   ] as const)('is a %s JWT NetSuite accepts: header, claims and lifetime', async (algorithm, pair) => {
     const config = parseNetSuiteClientConfig({ ...valid, algorithm, privateKeyPem: pair.privateKeyPem });
     const nowMs = Date.parse('2026-03-01T10:00:00Z');
