@@ -5,11 +5,13 @@
 // stream the SDK then collects): about a fifth of a DynamoDB request's CPU on loopback (0.49 → 0.39 ms a
 // request, measured in issue 16's fourth round). Kept as NodeHttpHandler has it: 50 sockets an agent;
 // socket errors handed to the SDK as they are, a timeout's (ECONNRESET, EPIPE, ETIMEDOUT) named
-// TimeoutError, so the SDK's retry strategy sees them as before; the abort signal; the request timeout
-// given per call; no socket timeout otherwise, as NodeHttpHandler's default (the SDK's opt-in default
-// socket timeout, AWS_ENABLE_DEFAULT_SOCKET_TIMEOUT_2026, is never applied to a handler of one's own).
-// Not kept: `Expect: 100-continue` (no JSON protocol request sends it) and streamed request bodies
-// (refused: the clients here send strings).
+// TimeoutError, so the SDK's retry strategy sees them as before; the abort signal; no socket timeout,
+// as NodeHttpHandler's default (the SDK's opt-in default socket timeout,
+// AWS_ENABLE_DEFAULT_SOCKET_TIMEOUT_2026, is never applied to a handler of one's own). Different: a
+// request timeout given per call ends the request with a retryable TimeoutError, where NodeHttpHandler
+// only logs a warning unless told to throw (throwOnRequestTimeout); no client here gives one. Not kept:
+// `Expect: 100-continue` (no JSON protocol request sends it) and streamed request bodies (refused: the
+// clients here send strings or bytes — the JSON codec's body is a Uint8Array).
 import http from 'node:http';
 import https from 'node:https';
 

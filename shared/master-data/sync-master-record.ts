@@ -174,16 +174,17 @@ class MasterRecordSync {
 
   /**
    * The record's state — as the lease take read it, where the store did (RecordLease.found), then its
-   * link: as the batch read it while the state found under the lease is still the one read with it (no
-   * sync of this record has ended since: a sync writes its link before its state), else read alone — else
-   * with its link in one request where the store can.
+   * link: as the batch read it while the state found under the lease is still the one read with it and
+   * no sync of the record held the lease at that read (a sync writes its link before its state, so one
+   * under way then may have linked the record since, then died without its state write), else read
+   * alone — else with its link in one request where the store can.
    */
   private async readState(lease: RecordLease) {
     if (lease.found !== undefined) {
       const stored = this.deps.batch?.stored?.(this.ref.kind, this.ref.id);
       this.linkRead = {
         link:
-          stored !== undefined && sameState(stored.state, lease.found.state)
+          stored !== undefined && stored.leased !== true && sameState(stored.state, lease.found.state)
             ? stored.link
             : await this.deps.state.findBySource(this.ref.system, this.ref.kind, this.ref.id),
       };

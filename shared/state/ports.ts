@@ -86,12 +86,19 @@ export interface RecordReads {
 export interface StoredRecord {
   state: RecordState | undefined;
   link: RecordLink | undefined;
+  /**
+   * Whether the state item held a record lease when read (a sync of the record under way, or one that
+   * ended without giving it back): that sync may write the link after this read and before its state, so
+   * the link read here is not to be trusted on the state's word alone. Absent: not known (false).
+   */
+  leased?: boolean;
 }
 
 /**
  * stateAndLink of several records at once, before any of them is synced (a worker's batch): in as few
- * requests as the store can, read as stateAndLink reads (eventually consistent). Keyed by refKey; every
- * record asked for is in the answer.
+ * requests as the store can, strongly consistent (each item as last written, so a link is never older
+ * than the state read with it), saying which state items held a lease. Keyed by refKey; every record
+ * asked for is in the answer.
  */
 export interface RecordBatchReads {
   statesAndLinks(refs: readonly RecordRef[]): Promise<Map<string, StoredRecord>>;

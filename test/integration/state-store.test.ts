@@ -62,12 +62,16 @@ describe('DynamoStateStore', () => {
     expect(await store.findBySource('netsuite', 'vendor', '102')).toBeUndefined();
   });
 
-  it("reads several records' states and links at once: 50 records a BatchGetItem, each as stateAndLink reads it", async () => {
+  it("reads several records' states and links at once: 50 records a strongly consistent BatchGetItem, each as stateAndLink reads it, saying which were leased", async () => {
     const requests: string[] = [];
+    const consistent: unknown[] = [];
     const client = new DynamoDBClient(aws.clientConfig('dynamodb'));
     client.middlewareStack.add(
       (next, context) => async (args) => {
         requests.push(String(context.commandName));
+        const asked = (args.input as { RequestItems?: Record<string, { ConsistentRead?: boolean }> })
+          .RequestItems;
+        consistent.push(...Object.values(asked ?? {}).map((table) => table.ConsistentRead));
         return next(args);
       },
       { step: 'initialize', name: 'countRequests' },
@@ -85,6 +89,7 @@ describe('DynamoStateStore', () => {
     expect(await store.acquireLease('record:netsuite#department#7059', 'worker-a', 120)).toBe(true);
     const found = await counted.statesAndLinks([...refs, refs[0]!]);
     expect(requests).toEqual(['BatchGetItemCommand', 'BatchGetItemCommand']);
+    expect(consistent).toEqual([true, true]);
     expect([...found.keys()]).toEqual(refs.map((ref) => `netsuite#department#${ref.id}`));
     for (const ref of refs)
       expect(found.get(`netsuite#department#${ref.id}`)).toEqual(await store.stateAndLink(ref));
@@ -96,7 +101,12 @@ describe('DynamoStateStore', () => {
       state: { status: 'review' },
       link: undefined,
     });
-    expect(found.get('netsuite#department#7059')).toEqual({ state: undefined, link: undefined });
+    expect(found.get('netsuite#department#7000')?.leased).toBe(false);
+    expect(found.get('netsuite#department#7059')).toEqual({
+      state: undefined,
+      link: undefined,
+      leased: true,
+    });
   });
 
   it("writes a link's two directions, several audit entries of a record, or both, in one request each", async () => {

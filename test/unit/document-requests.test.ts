@@ -31,7 +31,7 @@ function cutShort(answer: Record<string, unknown>) {
       handle: async (request: { headers: Record<string, string>; body?: unknown }) => {
         sent.push({
           operation: String(request.headers['x-amz-target']),
-          body: JSON.parse(String(request.body)),
+          body: JSON.parse(new TextDecoder().decode(request.body as Uint8Array)),
         });
         const body = new TextEncoder().encode(JSON.stringify(answer));
         return {

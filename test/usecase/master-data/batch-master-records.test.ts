@@ -5,7 +5,7 @@
 // there while the state under its lease is the one read with it, and reads it alone otherwise. NetSuite,
 // Procurify and state in memory; the bulk reads answer from the same in-memory NetSuite records as the
 // REST reads.
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { DataError } from '../../../shared/errors.ts';
 import type { InboundMessage } from '../../../shared/events/inbound-message.ts';
 import { readBatchMasterRecords } from '../../../shared/master-data/batch-master-records.ts';
@@ -172,6 +172,30 @@ describe('master data read in bulk', () => {
     expect(names()).toEqual(['Northwind Paper Co']);
   });
 
+  it('reads its link alone when a sync of the record held the lease at the batch read (it may link the record after)', async () => {
+    const id = vendor('Northwind');
+    const ref = { system: 'netsuite' as const, kind: 'vendor' as const, id };
+    const refs = [{ kind: 'vendor', id }];
+    // The batch reads while another sync holds the record's lease: no state yet, no link yet.
+    const leasedReads: RecordBatchReads = {
+      async statesAndLinks(asked) {
+        const found = await storedReads.statesAndLinks(asked);
+        return new Map([...found].map(([key, stored]) => [key, { ...stored, leased: true }]));
+      },
+    };
+    const batch = await readBatchMasterRecords(reads, refs, { reads: leasedReads, refs });
+    expect(batch.stored?.('vendor', id)).toEqual({ state: undefined, link: undefined, leased: true });
+    // That sync links the vendor, then dies before its state write: the state stays as the batch read it.
+    const created = procurify.putVendor({ name: 'Northwind' });
+    await state.link({ kind: 'vendor', netsuiteId: id, procurifyId: String(created.id), origin: 'created' });
+    const linkReads = vi.spyOn(state, 'findBySource');
+    const outcome = await syncMasterRecord(message(id), { ...deps(), batch });
+    expect(linkReads).toHaveBeenCalledWith('netsuite', 'vendor', id);
+    expect(outcome).toMatchObject({ status: 'synced' });
+    expect(await state.getState(ref)).toMatchObject({ status: 'synced' });
+    expect(procurify.vendors.size).toBe(1);
+  });
+
   it('reads its link alone when a sync of the record ended after the batch read it', async () => {
     const id = vendor('Northwind');
     const refs = [{ kind: 'vendor', id }];
@@ -187,6 +211,28 @@ describe('master data read in bulk', () => {
     expect(await syncMasterRecord(message(id), { ...deps(), batch })).toMatchObject({ status: 'unchanged' });
     expect(procurify.vendors.size).toBe(written);
     expect(names()).toEqual(['Northwind']);
+  });
+
+  it('reads the states and links of master records only, and none for a batch without one', async () => {
+    const id = vendor('Northwind');
+    const asked: string[][] = [];
+    const counting: RecordBatchReads = {
+      async statesAndLinks(refs) {
+        asked.push(refs.map(refKey));
+        return storedReads.statesAndLinks(refs);
+      },
+    };
+    const mixed = [
+      { kind: 'vendor', id },
+      { kind: 'vendorbill', id: '88' },
+    ];
+    const batch = await readBatchMasterRecords(reads, mixed, { reads: counting, refs: mixed });
+    expect(asked).toEqual([[`netsuite#vendor#${id}`]]);
+    expect(batch.stored?.('vendor', id)).toEqual({ state: undefined, link: undefined });
+    const none = [{ kind: 'vendorbill', id: '88' }];
+    const without = await readBatchMasterRecords(reads, none, { reads: counting, refs: none });
+    expect(asked).toHaveLength(1);
+    expect(without.stored?.('vendor', id)).toBeUndefined();
   });
 
   it("reads each record's link alone when the batch read of states and links fails", async () => {
