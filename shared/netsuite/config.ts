@@ -148,7 +148,7 @@ export function parseNetSuiteClientConfig(input: unknown): NetSuiteClientConfig 
   };
 }
 
-/** The private key as a Node KeyObject (PKCS#8, PKCS#1 or SEC1 PEM), as the token provider signs with it. */
+/** The private key as a Node KeyObject (PKCS#8, PKCS#1 or SEC1 PEM); jose signs with it directly. */
 export function loadPrivateKey(pem: string): KeyObject {
   return createPrivateKey({ key: pem, format: 'pem' });
 }
