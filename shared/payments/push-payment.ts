@@ -159,10 +159,10 @@ async function handleReceived(
     // put on the review list if it was pushed) and for a duplicate push (below). A paid payment's push
     // does not need it — the push-once record and the Vendor Payment looked up by external id keep it
     // from being written twice — so the common case makes one DynamoDB read less.
-    const status = decidePaymentStatus(
-      payment,
-      payment.status === 'paid' ? undefined : await deps.state.getState(ref),
-    );
+    // One await for both cases (an await inside one branch of the condition hid the paid path from V8's
+    // branch coverage).
+    const stored = await (payment.status === 'paid' ? undefined : deps.state.getState(ref));
+    const status = decidePaymentStatus(payment, stored);
     if (status.kind !== 'paid') {
       const outcome = status.kind === 'review' ? 'review' : 'skipped';
       await journal.outcome(outcome, { message: status.message }, { step: outcome, message: status.message });
