@@ -186,7 +186,7 @@ export class DynamoStateStore
   /** getState and findBySource from the record's side in one BatchGetItem (strongly consistent). */
   async stateAndLink(ref: RecordRef): Promise<StoredRecord> {
     const [stored] = (await this.statesAndLinks([ref])).values();
-    return stored ?? { state: undefined, link: undefined };
+    return { state: stored?.state, link: stored?.link };
   }
 
   /**
