@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import * as z from 'zod';
 import { BugError, classifyNetworkFailure } from '../errors.ts';
+import { fetchExchange } from '../http/fetch-exchange.ts';
 import type { Exchange, ExchangeAnswer } from '../http/node-exchange.ts';
 import type { NetSuiteClientConfig } from './config.ts';
 import { loadPrivateKey, tokenScopes } from './config.ts';
@@ -90,26 +91,15 @@ export class NetSuiteTokenProvider implements NetSuiteTokenSource {
       'content-type': 'application/x-www-form-urlencoded',
       accept: 'application/json',
     };
-    const { fetch = globalThis.fetch, exchange } = options;
-    this.post =
-      exchange !== undefined
-        ? (body) =>
-            exchange({
-              method: 'POST',
-              url: new URL(this.config.tokenUrl),
-              headers,
-              body,
-              timeoutMs: this.config.requestTimeoutMs,
-            })
-        : async (body) => {
-            const response = await fetch(this.config.tokenUrl, {
-              method: 'POST',
-              headers,
-              body,
-              signal: AbortSignal.timeout(this.config.requestTimeoutMs),
-            });
-            return { status: response.status, headers: response.headers, bodyText: await response.text() };
-          };
+    const send = options.exchange ?? fetchExchange(options.fetch ?? globalThis.fetch);
+    this.post = (body) =>
+      send({
+        method: 'POST',
+        url: new URL(this.config.tokenUrl),
+        headers,
+        body,
+        timeoutMs: this.config.requestTimeoutMs,
+      });
     this.clock = options.clock ?? systemClock;
     this.governor = options.governor;
     this.key = loadPrivateKey(options.config.privateKeyPem);

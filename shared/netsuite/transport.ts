@@ -2,7 +2,8 @@
 // answer classified, one token refresh after a 401, and retries of transient failures with backoff
 // and full jitter, except where re-sending could write twice. Called by records.ts and suiteql.ts.
 import { classifyNetworkFailure, type SyncError, TransientError } from '../errors.ts';
-import type { Exchange, ExchangeAnswer } from '../http/node-exchange.ts';
+import { fetchExchange } from '../http/fetch-exchange.ts';
+import type { Exchange } from '../http/node-exchange.ts';
 import { type RetryHooks, type RetryPolicy, withRetry } from '../retry.ts';
 import { AmbiguousWriteError, classifyNetSuiteAnswer } from './error-classification.ts';
 import type { ConcurrencyGovernor, GovernorPermit } from './governor.ts';
@@ -103,26 +104,16 @@ export class NetSuiteTransport {
     this.options = options;
     this.fetch = options.fetch ?? globalThis.fetch;
     const exchange = options.exchange;
+    const viaFetch = fetchExchange(this.fetch);
     this.exchange =
       exchange === undefined
-        ? (request) => this.fetchExchange(request)
+        ? viaFetch
         : async (request) => {
             const answer = await exchange(request);
             // fetch follows redirects and node:http does not: a redirect (nothing done where it was
             // sent) is asked again through fetch, which follows it as before.
-            return redirectStatuses.has(answer.status) ? this.fetchExchange(request) : answer;
+            return redirectStatuses.has(answer.status) ? viaFetch(request) : answer;
           };
-  }
-
-  /** One exchange through `fetch`, with the deadline over the whole exchange. */
-  private async fetchExchange(request: Parameters<Exchange>[0]): Promise<ExchangeAnswer> {
-    const answer = await this.fetch(request.url, {
-      method: request.method,
-      headers: request.headers,
-      body: request.body,
-      signal: AbortSignal.timeout(request.timeoutMs),
-    });
-    return { status: answer.status, headers: answer.headers, bodyText: await answer.text() };
   }
 
   stats(): TransportStats {

@@ -4,6 +4,7 @@
 // request goes through the client's node:http exchange when it has one (no fetch given), so a container
 // never loads fetch (undici) for it.
 import { AuthError, BugError, classifyNetworkFailure, type SyncError } from '../errors.ts';
+import { fetchExchange } from '../http/fetch-exchange.ts';
 import type { Exchange, ExchangeAnswer } from '../http/node-exchange.ts';
 import { type RetryHooks, type RetryPolicy, withRetry } from '../retry.ts';
 import { classifyProcurifyAnswer, source } from './errors.ts';
@@ -48,27 +49,15 @@ export class ProcurifyTokenProvider implements AccessTokenSource {
   constructor(config: TokenProviderConfig, deps: TokenProviderDeps = {}) {
     this.config = config;
     const headers = { 'content-type': 'application/json', accept: 'application/json' };
-    const { fetch: fetchFn = fetch, exchange } = deps;
-    this.post =
-      exchange !== undefined
-        ? (body) =>
-            exchange({
-              method: 'POST',
-              url: new URL(config.tokenUrl),
-              headers,
-              body,
-              timeoutMs: config.requestTimeoutMs,
-            })
-        : async (body) => {
-            const response = await fetchFn(config.tokenUrl, {
-              method: 'POST',
-              headers,
-              body,
-              redirect: 'manual',
-              signal: AbortSignal.timeout(config.requestTimeoutMs),
-            });
-            return { status: response.status, headers: response.headers, bodyText: await response.text() };
-          };
+    const send = deps.exchange ?? fetchExchange(deps.fetch ?? fetch, 'manual');
+    this.post = (body) =>
+      send({
+        method: 'POST',
+        url: new URL(config.tokenUrl),
+        headers,
+        body,
+        timeoutMs: config.requestTimeoutMs,
+      });
     this.now = deps.now ?? Date.now;
     this.retryHooks = deps.retryHooks ?? {};
   }

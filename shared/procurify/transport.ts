@@ -4,7 +4,8 @@
 // bug) and bodies checked before they are written (a misfit is a data problem naming the field).
 import * as z from 'zod';
 import { BugError, classifyNetworkFailure, DataError } from '../errors.ts';
-import type { Exchange, ExchangeAnswer, ExchangeRequest } from '../http/node-exchange.ts';
+import { fetchExchange } from '../http/fetch-exchange.ts';
+import type { Exchange, ExchangeAnswer } from '../http/node-exchange.ts';
 import { type RetryHooks, withRetry } from '../retry.ts';
 import { describeIssue, type ParsedProcurifyClientConfig } from './config.ts';
 import { classifyProcurifyAnswer, source } from './errors.ts';
@@ -45,7 +46,8 @@ export class ProcurifyTransport {
     this.base = new URL(options.config.baseUrl);
     this.tokens = options.tokens;
     this.fetch = options.fetch;
-    this.send = options.exchange ?? ((request) => this.fetchExchange(request));
+    // Redirects answered as they come, as node:http answers them.
+    this.send = options.exchange ?? fetchExchange(options.fetch, 'manual');
     this.now = options.now;
     this.retryHooks = options.retryHooks;
   }
@@ -79,18 +81,6 @@ export class ProcurifyTransport {
     } catch (error) {
       throw classifyNetworkFailure(error, source);
     }
-  }
-
-  /** The exchange through `fetch` (redirects answered as they come, a deadline over the whole exchange). */
-  private async fetchExchange(request: ExchangeRequest): Promise<ExchangeAnswer> {
-    const response = await this.fetch(request.url, {
-      method: request.method,
-      headers: request.headers,
-      body: request.body,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(request.timeoutMs),
-    });
-    return { status: response.status, headers: response.headers, bodyText: await response.text() };
   }
 
   /** One attempt: a token, the request, and after a 401 one renewal and one more try. */
