@@ -3,7 +3,7 @@
 // SQS event sources (maxConcurrency) and function environments (per-instance permits).
 import { type FunctionDefinition, queueOf } from '../../shared/function-registry.ts';
 
-/** SQS event sources accept a maxConcurrency from 2 to 1000. */
+/** SQS event sources accept a maxConcurrency from 2 to 1000 (Lambda API reference, ScalingConfig). */
 export const eventSourceConcurrencyRange = { min: 2, max: 1000 } as const;
 
 export interface NetSuiteAllotment {
@@ -23,7 +23,17 @@ export interface NetSuiteAllocation {
 
 /**
  * Queue workers split the share by weight (each gets at least the SQS minimum of 2 instances) and each
- * instance holds one permit: workers process their batch's records one after another. Scheduled
+ * instance holds one permit. The payment-push worker runs a batch's payments side by side behind that
+ * permit (functions/payment-push-worker/handler.ts processInParallel), yet one permit per instance stays:
+ * an instance runs one invocation at a time, so k permits idle together through the batch's own steps
+ * before its first NetSuite request (Procurify, the state table, its facts read) and after its last, and
+ * its requests (one facts read, then a write per payment) fill k permits only in part. Measured with
+ * test/bench/payment-push.ts at C=15 (500 payments, 2026-12-04, load 0.9-4.8): 15 instances x 1 permit,
+ * batch 5: 75.5 % of C/L; 5 x 3: 53.0 % (batch 5), 61.3 % (batch 10); 3 x 5: 33.9 % (batch 5), 53.3 %
+ * (batch 10). Batches above 10 need a batching window of at least 1 s (Lambda API reference, BatchSize:
+ * "When you set BatchSize to a value greater than 10, you must set MaximumBatchingWindowInSeconds to at
+ * least 1"), and maxConcurrency is 2 to 1000 (https://docs.aws.amazon.com/lambda/latest/dg/API_ScalingConfig.html),
+ * so a share of 5 has no layout but 5 x 1 (2 x 2 leaves a permit unused). Scheduled
  * functions take one permit and no planned slot: they hold a lease, so one run of each exists at a time,
  * and they run minutes apart; the client's adaptive governor absorbs the overlap (halves on a 429).
  *
