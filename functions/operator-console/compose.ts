@@ -1,19 +1,34 @@
 // Composition root of operator-console: the state table, the queues and their dead-letter queues, the
 // NetSuite and Procurify clients of the record page's preview, and the Cognito user pool it signs users
 // in with, all from the environment, once per container. Settings change here as in the CLI
-// (settings-change.ts), with the same clients.
+// (settings-change.ts), with the same clients. The clients' code (and the preview's NetSuite reads) is
+// loaded when a record page or a settings change first asks for them, not at init: most requests (the
+// overview, the failures, the actions) never do.
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { type Environment, readSettings } from '../../shared/config/environment.ts';
 import { readFunctionEnvironment } from '../../shared/config/function-environment.ts';
-import { stateStore, syncClients } from '../../shared/config/runtime-parts.ts';
+import { stateStore } from '../../shared/config/state-store-part.ts';
 import { createCognitoAuth } from '../../shared/console/cognito-auth.ts';
 import { consoleEnvironmentNames } from '../../shared/console/environment.ts';
 import { operatorConsoleDefinition } from '../../shared/function-registry.ts';
 import { readDefaultPaymentMode } from '../../shared/payments/default-mode.ts';
-import { netSuiteTransactionReads } from '../../shared/preview/netsuite-transaction-reads.ts';
+import type { TransactionPreviewReads } from '../../shared/preview/ports.ts';
 import { withInitialBillSettings } from '../../shared/settings/settings-store.ts';
+import type { SyncClients } from '../../shared/sync-clients.ts';
 import type { OperatorConsoleDependencies } from './handler.ts';
 import { consoleSettingsChange } from './settings-change.ts';
+
+/** A client source whose code is imported on its first call, then kept (a failed import is tried again). */
+function loadedOnFirstUse<T>(load: () => Promise<() => Promise<T>>): () => Promise<T> {
+  let source: Promise<() => Promise<T>> | undefined;
+  return async () => {
+    source ??= load().catch((error: unknown) => {
+      source = undefined;
+      throw error;
+    });
+    return (await source)();
+  };
+}
 
 export function composeOperatorConsole(env: Environment): OperatorConsoleDependencies {
   const config = readFunctionEnvironment(env, operatorConsoleDefinition);
@@ -30,7 +45,12 @@ export function composeOperatorConsole(env: Environment): OperatorConsoleDepende
   const consoleUrl = env[consoleEnvironmentNames.consoleUrl];
   const state = stateStore(config.stateTable, settings);
   const defaultPaymentMode = readDefaultPaymentMode(env);
-  const clients = syncClients(config, settings);
+  const clients = loadedOnFirstUse<SyncClients>(async () =>
+    (await import('../../shared/config/runtime-parts.ts')).syncClients(config, settings),
+  );
+  const transactionReads = loadedOnFirstUse<TransactionPreviewReads>(async () =>
+    (await import('../../shared/preview/netsuite-transaction-reads.ts')).netSuiteTransactionReads(clients),
+  );
   return {
     basePath,
     settings: consoleSettingsChange({
@@ -61,7 +81,7 @@ export function composeOperatorConsole(env: Environment): OperatorConsoleDepende
         state: withInitialBillSettings(state, settings.initialSettings),
         settings: async () => settings,
         syncClients: clients,
-        transactionReads: netSuiteTransactionReads(clients),
+        transactionReads,
         defaultPaymentMode,
       },
     },

@@ -8,7 +8,6 @@ import type { ConsoleSettings } from '../../shared/console/settings-page.ts';
 import type { BillMessage } from '../../shared/events/bill-message.ts';
 import type { InboundMessage } from '../../shared/events/inbound-message.ts';
 import type { ChangeSettingsDependencies } from '../../shared/settings/change-settings.ts';
-import { createSettingLookups } from '../../shared/settings/lookups.ts';
 import type { DeploymentSettings } from '../../shared/settings/settings-store.ts';
 import type { SyncClients } from '../../shared/sync-clients.ts';
 
@@ -26,10 +25,11 @@ export interface ConsoleSettingsChangeParts {
 export function consoleSettingsChange(parts: ConsoleSettingsChangeParts): ConsoleSettings {
   return {
     deployment: parts.deployment,
+    // The lookups (with the NetSuite reads they check a change against) load with the first change.
     dependencies: async () => ({
       state: parts.state,
       deployment: parts.deployment,
-      lookups: createSettingLookups(
+      lookups: (await import('../../shared/settings/lookups.ts')).createSettingLookups(
         async () => (await parts.syncClients()).netsuite,
         async () => (await parts.syncClients()).procurify,
         parts.netsuiteTimeZone === undefined ? {} : { netsuiteTimeZone: parts.netsuiteTimeZone },

@@ -7,7 +7,6 @@ import { DataError } from '../errors.ts';
 import type { BillMessage } from '../events/bill-message.ts';
 import type { InboundMessage } from '../events/inbound-message.ts';
 import type { PaymentMessage } from '../events/payment-message.ts';
-import { requestPaymentResync } from '../payments/request-resync.ts';
 import type { QueueKey } from '../resources.ts';
 import { dismissRecord } from '../review/dismiss-record.ts';
 import { masterRecordKinds, replayMasterRecord } from '../review/replay-master-record.ts';
@@ -52,7 +51,9 @@ export async function replay(data: ConsoleData, ref: RecordRef, user: string): P
     return `${record} is on the inbound queue again`;
   }
   if (ref.kind === 'payment') {
-    // The manual re-sync of push mode: requests within 2 minutes are one (shared/payments/request-resync.ts).
+    // The manual re-sync of push mode: requests within 2 minutes are one (shared/payments/request-resync.ts),
+    // loaded by the replay that needs it (with the payment push's plan), not at the console's init.
+    const { requestPaymentResync } = await import('../payments/request-resync.ts');
     const result = await requestPaymentResync(ref.id, {
       state: data.state,
       queue: new SqsQueuePublisher<PaymentMessage>(data.sqs, data.queues.payment.url),

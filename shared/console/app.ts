@@ -11,7 +11,6 @@ import { alarmsNote } from './alarms.ts';
 import { type ConsoleAuth, type ConsoleIdentity, type ConsoleRequest, csrfToken, validCsrf } from './auth.ts';
 import { peekDeadLetters } from './dead-letters.ts';
 import { type Html, html, layout, type Page, script, stylesheet, time } from './html.ts';
-import { nextWrite } from './next-write.ts';
 import {
   type ConsoleData,
   type FailureStatus,
@@ -30,6 +29,13 @@ import type { ConsoleSettings, SettingsPageContext } from './settings-page.ts';
  * are not built in a container that never shows settings.
  */
 const settingsPage = () => import('./settings-page.ts');
+
+/**
+ * The record page's next write (the preview, with the workers' plans of master data, bills and payments
+ * it runs), loaded when a record page is first shown: a container serving only the overview, the failures
+ * and the actions never compiles that code.
+ */
+const nextWritePart = () => import('./next-write.ts');
 
 export type { ConsoleRequest } from './auth.ts';
 
@@ -423,7 +429,7 @@ ${state !== undefined && replayable(ref) ? html`<a href="${base}confirm?action=r
 ${inReview ? html` · <a href="${base}confirm?action=dismiss&amp;${query}">Dismiss…</a>` : ''}
 </p>
 <h2>Next write</h2>
-${await nextWrite(data.preview, ref, formatRecord(ref))}
+${await (await nextWritePart()).nextWrite(data.preview, ref, formatRecord(ref))}
 <h2>Audit trail</h2>
 ${
   view.entries.length === 0

@@ -8,8 +8,8 @@ import { flowWatermarks } from '../flow-watermarks.ts';
 import { type PaymentMode, type PaymentModeSetting, readPaymentMode } from '../payment-mode.ts';
 import { initialLoadLine, readInitialLoad } from '../payments/initial-load.ts';
 import type { PreviewSources } from '../preview/ports.ts';
-import { createReconcileReportStore } from '../reconcile/index.ts';
 import type { StoredReconcileSummary } from '../reconcile/ports.ts';
+import { createReconcileReportStore } from '../reconcile/repairs.ts';
 import { type QueueKey, queueDefinitions } from '../resources.ts';
 import {
   type AuditEntry,

@@ -2,15 +2,18 @@
 // the state table — bills (backfill-bills.ts), then payments in push mode (backfill-payments.ts) or paid
 // bills in pull mode (backfill-paid-bills.ts): "running (phase, n of m)" or "done at …". Read by
 // `apsync status` and the console's overview.
-import {
-  type BillBackfillCursor,
-  type BillBackfillPhase,
-  billBackfillConfigName,
-} from '../bills/backfill-bills.ts';
+import type { BillBackfillCursor, BillBackfillPhase } from '../bills/backfill-bills.ts';
 import type { ConfigStore } from '../state/ports.ts';
-import { type PaidBillBackfillCursor, paidBillBackfillConfigName } from './backfill-paid-bills.ts';
-import { type PaymentBackfillCursor, paymentBackfillConfigName } from './backfill-payments.ts';
+import type { PaidBillBackfillCursor } from './backfill-paid-bills.ts';
+import type { PaymentBackfillCursor } from './backfill-payments.ts';
 import type { LoadCursor } from './load-cursor.ts';
+
+// The cursors' names as the backfills store them (their billBackfillConfigName, paymentBackfillConfigName
+// and paidBillBackfillConfigName; test/usecase/payments/initial-load-status.test.ts writes under theirs),
+// written here so the console's overview does not load the backfills and the payment plans they import.
+const billBackfillConfigName = 'bill-backfill';
+const paymentBackfillConfigName = 'payment-backfill';
+const paidBillBackfillConfigName = 'paid-bill-backfill';
 
 export interface InitialLoadStatus {
   state: 'never' | 'running' | 'done';

@@ -2,6 +2,8 @@
 // public app client with the code flow whose callback is the console's URL; the function's grants
 // (state table without Scan, send to the work queues, peek and move only on the dead-letter queues);
 // the console URL and user pool as outputs.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { outputKeys } from '../../infra/cdk/stack-outputs.ts';
@@ -19,9 +21,11 @@ import {
 const names = resourceNames('apsync');
 let service: Template;
 let json: CfnTemplate;
+let bundleDirectory: string;
 
 beforeAll(() => {
   const { built } = buildTestApp();
+  bundleDirectory = built.service.operatorConsole!.function.bundleDirectory;
   service = Template.fromStack(built.service);
   json = service.toJSON() as CfnTemplate;
 });
@@ -96,5 +100,33 @@ describe('operator console', () => {
     const outputs = service.findOutputs('*');
     expect(flatten(outputs[outputKeys.consoleUrl]?.Value)).toContain('console/');
     expect(outputs[outputKeys.consoleUserPoolId]).toBeDefined();
+  });
+
+  it('loads the preview, the NetSuite and Procurify clients and the replays on first use, not at init', () => {
+    // Our sources in index.mjs and the files it imports statically (their source maps keep ours only).
+    const loaded = new Set<string>();
+    const visit = (file: string) => {
+      if (loaded.has(file)) return;
+      loaded.add(file);
+      const source = readFileSync(join(bundleDirectory, file), 'utf8');
+      for (const [, chunk] of source.matchAll(/(?:from|import)\s*"\.\/([^"]+\.mjs)"/g)) visit(chunk!);
+    };
+    visit('index.mjs');
+    const sources = [...loaded].flatMap(
+      (file) =>
+        (JSON.parse(readFileSync(join(bundleDirectory, `${file}.map`), 'utf8')) as { sources: string[] })
+          .sources,
+    );
+    expect(sources.some((source) => source.endsWith('shared/console/app.ts'))).toBe(true);
+    const deferred = [
+      'shared/console/next-write.ts',
+      'shared/preview/',
+      'shared/sync-clients.ts',
+      'shared/netsuite/',
+      'shared/procurify/',
+      'shared/payments/push-payment.ts',
+      'shared/settings/lookups.ts',
+    ];
+    expect(sources.filter((source) => deferred.some((part) => source.includes(part)))).toEqual([]);
   });
 });
