@@ -1,7 +1,8 @@
 // Composition root of inbound-worker: its dependencies built from the environment, once per container.
 // The master-data scope and department locations are read once per invocation (the handler asks for
-// masterData once for all the batch's messages): the deployment's values with an operator's settings
-// (`apsync settings set`) laid over them, so a change applies from the next batch on.
+// masterData once for all the batch's messages, and builds the batch's bulk reads from its answer): the
+// deployment's values with an operator's settings (`apsync settings set`) laid over them, so a change
+// applies from the next batch on.
 import type { Environment } from '../../shared/config/environment.ts';
 import { queueRetries, syncFunctionParts } from '../../shared/config/runtime-parts.ts';
 import { functionDefinition } from '../../shared/function-registry.ts';
@@ -43,13 +44,14 @@ export function composeInboundWorker(env: Environment): InboundWorkerDependencie
         currencyCodes,
       };
     },
-    masterReads: async () => {
-      const [{ netsuite }, effective] = await Promise.all([clients(), current()]);
+    // The invocation's scope, not a second read of the settings.
+    masterReads: async ({ scope }) => {
+      const { netsuite } = await clients();
       return createNetSuiteMasterReads(netsuite.suiteQl, {
         timeZone: settings.netsuiteTimeZone,
-        ...(effective.vendorSyncFlagField === undefined
+        ...(scope.vendorSyncFlagField === undefined
           ? {}
-          : { vendorSyncFlagField: effective.vendorSyncFlagField }),
+          : { vendorSyncFlagField: scope.vendorSyncFlagField }),
       });
     },
     storedRecords: state,

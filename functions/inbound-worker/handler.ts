@@ -24,8 +24,11 @@ export interface InboundWorkerDependencies {
    * the settings as read now: asked for once per invocation, for all its messages.
    */
   masterData(): Promise<SyncMasterRecordDependencies>;
-  /** Bulk reads of the current NetSuite records (same clients as masterData). */
-  masterReads(): Promise<MasterRecordReads>;
+  /**
+   * Bulk reads of the current NetSuite records, with the scope of the invocation's sync dependencies
+   * (the settings read once for both).
+   */
+  masterReads(master: SyncMasterRecordDependencies): Promise<MasterRecordReads>;
   /** The batch's records' states and links, read with its NetSuite records (where the store can). */
   storedRecords?: RecordBatchReads;
   audit: AuditTrail;
@@ -57,8 +60,9 @@ function inboundWorker(
     prepareBatch: async (messages) => {
       const master = messages.filter(isMasterDataMessage);
       const refOf = (message: InboundMessage) => ({ kind: message.recordType, id: message.recordId });
+      const reads = await deps.masterReads(await masterData());
       return readBatchMasterRecords(
-        await deps.masterReads(),
+        reads,
         master.filter((message) => message.eventType !== 'delete').map(refOf),
         deps.storedRecords === undefined ? undefined : { reads: deps.storedRecords, refs: master.map(refOf) },
       );

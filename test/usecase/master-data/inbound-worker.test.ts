@@ -1,7 +1,8 @@
 // The inbound worker's handler (functions/inbound-worker/handler.ts) over SQS batches, with the
 // master-data use case in memory: the sync dependencies (with the operator's settings) are asked for
-// once per invocation, shared by all its messages, and asked for again by the next invocation (a
-// settings change applies from the next batch on); a failed read fails the messages awaiting it.
+// once per invocation, shared by all its messages and its batch's bulk reads, and asked for again by the
+// next invocation (a settings change applies from the next batch on); a failed read fails the messages
+// awaiting it.
 import type { SQSEvent } from 'aws-lambda';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createInboundWorkerHandler } from '../../../functions/inbound-worker/handler.ts';
@@ -19,7 +20,11 @@ let state: InMemoryStateStore;
 let netsuite: InMemoryNetSuite;
 let procurify: InMemoryProcurify;
 let reads: number;
-let failNextRead: boolean;
+/** How many of the next reads fail. */
+let failingReads: number;
+/** The sync dependencies masterData answered, and those the batch's bulk reads were built from. */
+let answered: SyncMasterRecordDependencies[];
+let bulkReadsFrom: SyncMasterRecordDependencies[];
 
 beforeEach(() => {
   clock = new ManualClock();
@@ -28,18 +33,20 @@ beforeEach(() => {
   procurify = new InMemoryProcurify();
   netsuite.seed('currency', { symbol: 'USD' });
   reads = 0;
-  failNextRead = false;
+  failingReads = 0;
+  answered = [];
+  bulkReadsFrom = [];
 });
 
 function handler() {
   return createInboundWorkerHandler({
     masterData: async (): Promise<SyncMasterRecordDependencies> => {
       reads++;
-      if (failNextRead) {
-        failNextRead = false;
+      if (failingReads > 0) {
+        failingReads--;
         throw new TransientError('dynamodb: settings unavailable', { source: 'dynamodb' });
       }
-      return {
+      const dependencies: SyncMasterRecordDependencies = {
         netsuite,
         procurify,
         state,
@@ -47,9 +54,14 @@ function handler() {
         lookups: async () => ({ currencyIds: new Map([['USD', 1]]), departmentLocationId: 7 }),
         currencyCodes: new Map<string, string>(),
       };
+      answered.push(dependencies);
+      return dependencies;
     },
     // Nothing read in bulk: each message reads its record alone.
-    masterReads: async () => ({ readMany: async () => new Map() }),
+    masterReads: async (master) => {
+      bulkReadsFrom.push(master);
+      return { readMany: async () => new Map() };
+    },
     audit: state,
     visibility: { delay: async () => undefined },
     failures: state,
@@ -116,15 +128,26 @@ describe('inbound worker', () => {
     expect(reads).toBe(2);
   });
 
+  it("builds each batch's bulk reads from that invocation's sync dependencies (one settings read)", async () => {
+    const run = handler();
+    await run(batch([vendor('Northwind'), vendor('Contoso')]), createLambdaContext('inbound-worker', 60_000));
+    await run(batch([vendor('Litware')]), createLambdaContext('inbound-worker', 60_000));
+    expect(reads).toBe(2);
+    expect(bulkReadsFrom).toHaveLength(2);
+    expect(bulkReadsFrom[0]).toBe(answered[0]);
+    expect(bulkReadsFrom[1]).toBe(answered[1]);
+  });
+
   it('retries the messages a failed read failed; the next invocation reads again', async () => {
-    failNextRead = true;
+    // The batch read's (it then goes without) and the messages' own.
+    failingReads = 2;
     const ids = [vendor('Northwind'), vendor('Contoso')];
     const run = handler();
     const context = () => createLambdaContext('inbound-worker', 60_000);
     expect((await run(batch(ids), context())).batchItemFailures).toHaveLength(2);
     expect(procurify.vendors.size).toBe(0);
     expect(await run(batch(ids), context())).toEqual({ batchItemFailures: [] });
-    expect(reads).toBe(2);
+    expect(reads).toBe(3);
     expect(procurify.vendors.size).toBe(2);
   });
 });
