@@ -13,6 +13,8 @@
 // reads and compiles before the handler exists (so does the Tracer's file where tracing is on: it is
 // loaded by shared/observability.ts's dynamic import, and not counted there).
 // Goals: bundle < 1 MB, init < 150 ms.
+// APSYNC_BENCH_RUNS sets the imports per function (default 7); APSYNC_BENCH_ONLY=<name>[,<name>…] measures
+// those functions only (the synthesis still bundles them all).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -26,6 +28,7 @@ import { operatorConsoleDefinition } from '../../shared/function-registry.ts';
 
 const goals = { bundleBytes: 1024 * 1024, initMs: 150 };
 const runs = Number(process.env.APSYNC_BENCH_RUNS ?? 7);
+const only = process.env.APSYNC_BENCH_ONLY?.split(',').map((name) => name.trim());
 
 /** Stand-ins for the pseudo parameters CloudFormation fills in at deploy time. */
 const pseudoParameters: Record<string, string> = {
@@ -130,7 +133,11 @@ try {
     ...(operatorConsole === undefined
       ? []
       : [{ definition: operatorConsoleDefinition, construct: operatorConsole.function }]),
-  ];
+  ].filter(({ definition }) => only === undefined || only.includes(definition.name));
+  const unknown = only?.filter((name) => !deployed.some(({ definition }) => definition.name === name));
+  if (unknown !== undefined && unknown.length > 0) {
+    throw new Error(`APSYNC_BENCH_ONLY names no deployed function: ${unknown.join(', ')}`);
+  }
   const rows = deployed.map(({ definition, construct }) => {
     const cfn = construct.function.node.defaultChild as CfnFunction;
     const variables = (
