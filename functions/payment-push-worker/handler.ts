@@ -1,7 +1,8 @@
 // payment-push-worker Lambda (SQS payment queue, partial batch responses): each message names a
 // Procurify payment to push to NetSuite as a Vendor Payment (push mode). Thin: the queue mechanics are
 // in createQueueWorker, the batch's NetSuite facts gathered into one read in gatherPaymentFacts and its
-// Procurify payments into one list request (readPaymentsTogether), the push rules in
+// Procurify payments into one list request (readPaymentsTogether; the payment accounts of their GL codes
+// read ahead of the facts: batchGlCodes), the push rules in
 // handlePaymentMessage, exactly-once in the push-once record.
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { MessageVisibility, RetryDelayPolicy } from '../../shared/aws/message-visibility.ts';
@@ -16,7 +17,11 @@ import {
   gatherPaymentFacts,
 } from '../../shared/payments/batch-payment-facts.ts';
 import type { PaymentFactsReads, PaymentFactsSource } from '../../shared/payments/ports.ts';
-import { type BatchPayments, readPaymentsTogether } from '../../shared/payments/push-batch-payments.ts';
+import {
+  type BatchPayments,
+  batchGlCodes,
+  readPaymentsTogether,
+} from '../../shared/payments/push-batch-payments.ts';
 import { type HandlePaymentDependencies, handlePaymentMessage } from '../../shared/payments/push-payment.ts';
 import type { MessageFailureLog } from '../../shared/state/ports.ts';
 import { invocationOnce } from '../../shared/worker/invocation-once.ts';
@@ -83,16 +88,27 @@ function paymentPushWorker(deps: PaymentPushWorkerDependencies) {
         .catch(() => undefined);
       const push = await deps.push();
       const { findManyBySource } = push.state;
+      const paymentIds = messages.map((message) => message.paymentId);
+      const payments = readPaymentsTogether(push.procurify, paymentIds);
+      // The batch's payment accounts (by the GL codes its Procurify payments carry) are read ahead, in
+      // push mode, while its payments read their bills and the state table: a container's first batch
+      // does not keep them yet, and its NetSuite permit would wait idle there for the facts read, which
+      // then finds them (later batches find them kept, and read nothing here).
+      deps
+        .mode?.()
+        .then(async (setting) => {
+          if (setting.mode !== 'push' || reads.readAccountsAhead === undefined) return;
+          const glCodes = await batchGlCodes(payments, paymentIds);
+          if (glCodes.length > 0) await reads.readAccountsAhead(glCodes);
+        })
+        .catch(() => undefined);
       return {
         facts: gatherPaymentFacts(reads, messages.length),
         links:
           findManyBySource === undefined
             ? undefined
             : gatherLinkReads({ findManyBySource: findManyBySource.bind(push.state) }, messages.length),
-        payments: readPaymentsTogether(
-          push.procurify,
-          messages.map((message) => message.paymentId),
-        ),
+        payments,
       };
     },
     processMessage: async (message, { batch }) => {

@@ -127,10 +127,14 @@ export async function readAccountsByNumber(
 /**
  * Payment accounts by GL code, kept for a few minutes per container: the chart of accounts changes
  * rarely, and this saves one NetSuite request per payment (the account limit is the bottleneck). Only
- * usable answers (an active Bank account) are kept, so a missing or fixed mapping is seen at once.
+ * usable answers (an active Bank account) are kept, so a missing or fixed mapping is seen at once. A
+ * Number being read is not read twice: a second caller waits for that read (the payment-push worker
+ * reads its batch's accounts ahead of the batch's facts read, which may come while it is under way),
+ * and reads it again only if that read failed.
  */
 export class PaymentAccountCache {
   private readonly entries = new Map<string, { at: number; accounts: NetSuitePaymentAccount[] }>();
+  private readonly reading = new Map<string, Promise<Map<string, NetSuitePaymentAccount[]>>>();
   private readonly maxAgeMs: number;
   private readonly now: () => number;
 
@@ -143,29 +147,51 @@ export class PaymentAccountCache {
     return (await this.accountsByNumbers(suiteQl, [number])).get(number.trim()) ?? [];
   }
 
-  /** The accounts of each Number, the ones not kept read in one query. */
+  /** The accounts of each Number, the ones neither kept nor being read read in one query. */
   async accountsByNumbers(
     suiteQl: SuiteQl,
     numbers: readonly string[],
   ): Promise<Map<string, NetSuitePaymentAccount[]>> {
     const found = new Map<string, NetSuitePaymentAccount[]>();
     const missing: string[] = [];
+    const joined = new Map<string, Promise<Map<string, NetSuitePaymentAccount[]>>>();
     for (const key of new Set(numbers.map((number) => number.trim()))) {
       const cached = this.entries.get(key);
+      const underWay = this.reading.get(key);
       if (cached !== undefined && this.now() - cached.at < this.maxAgeMs) found.set(key, cached.accounts);
+      else if (underWay !== undefined) joined.set(key, underWay);
       else missing.push(key);
     }
-    if (missing.length === 0) return found;
-    for (const [key, accounts] of await readAccountsByNumbers(suiteQl, missing)) {
-      found.set(key, accounts);
-      if (accounts.some((account) => !account.inactive && account.type === 'Bank')) {
-        this.entries.set(key, { at: this.now(), accounts });
-      } else {
-        this.entries.delete(key);
-      }
+    const own = missing.length === 0 ? undefined : this.read(suiteQl, missing);
+    for (const [key, accounts] of (await own) ?? []) found.set(key, accounts);
+    for (const [key, underWay] of joined) {
+      // Another caller's read of this Number: its answer, or (it failed) a read of our own.
+      const answer = await underWay.catch(() => this.read(suiteQl, [key]));
+      found.set(key, answer.get(key) ?? []);
     }
-    for (const key of missing) if (!found.has(key)) found.set(key, []);
     return found;
+  }
+
+  /** One query for `keys`, known as under way until it ends; its usable answers kept. */
+  private read(suiteQl: SuiteQl, keys: readonly string[]): Promise<Map<string, NetSuitePaymentAccount[]>> {
+    const read = readAccountsByNumbers(suiteQl, keys).then((accounts) => {
+      for (const key of keys) {
+        const answer = accounts.get(key) ?? [];
+        accounts.set(key, answer);
+        if (answer.some((account) => !account.inactive && account.type === 'Bank')) {
+          this.entries.set(key, { at: this.now(), accounts: answer });
+        } else {
+          this.entries.delete(key);
+        }
+      }
+      return accounts;
+    });
+    for (const key of keys) this.reading.set(key, read);
+    const ended = () => {
+      for (const key of keys) if (this.reading.get(key) === read) this.reading.delete(key);
+    };
+    read.then(ended, ended);
+    return read;
   }
 }
 
@@ -368,8 +394,8 @@ export async function readBillsAndVendorPaymentIds(
  * The NetSuite facts of several payments (PaymentFactsReads): one query for their bills and the Vendor
  * Payments already written under their external ids, one GET for each Vendor Payment found (rare: a
  * retry after a write; SuiteQL has no column for its account) and, only if it applies to other bills,
- * one more query for those; the GL codes' accounts not kept in the cache in one query alongside. N
- * payments in 1-2 requests instead of 2-3 each.
+ * one more query for those; the GL codes' accounts not kept in the cache in one query alongside (or
+ * read ahead: readAccountsAhead). N payments in 1-2 requests instead of 2-3 each.
  */
 export function createNetSuitePaymentFacts(
   netsuite: { records: NetSuiteRecords; suiteQl: SuiteQl },
@@ -414,6 +440,9 @@ export function createNetSuitePaymentFacts(
   };
   return {
     readMany,
+    readAccountsAhead: async (glCodes) => {
+      await accounts.accountsByNumbers(netsuite.suiteQl, glCodes);
+    },
     read: async (request) => (await readMany([request]))[0]!,
     findVendorPayment: (externalId) => readExistingVendorPayment(netsuite.records, externalId),
   };

@@ -34,6 +34,8 @@ export interface PaymentFacts {
 /** The facts of several payments in one go (answers in the order of the requests). */
 export interface PaymentFactsReads {
   readMany(requests: readonly PaymentFactsRequest[]): Promise<PaymentFacts[]>;
+  /** Reads the payment accounts of these GL codes ahead: a facts read after it finds them kept or being read. */
+  readAccountsAhead?(glCodes: readonly string[]): Promise<void>;
 }
 
 /** The facts of one payment, as the use case asks for them (read alone or with its batch). */

@@ -363,6 +363,44 @@ describe('manual re-sync', () => {
     expect(asked).toEqual(['push']);
   });
 
+  it("reads a batch's payment accounts ahead of its facts read, in push mode only, and not twice", async () => {
+    const { paymentId, bills } = await paymentOfTwoBills();
+    const base = composePaymentPushWorker(stack.env);
+    const reads: string[] = [];
+    const handlerIn = (defaultMode: 'push' | 'pull') =>
+      createPaymentPushWorkerHandler({
+        ...base,
+        defaultMode,
+        facts: async () => {
+          const facts = await base.facts();
+          return {
+            ...facts,
+            readMany: (requests) => {
+              reads.push(`facts of ${requests.length}`);
+              return facts.readMany(requests);
+            },
+            readAccountsAhead: (glCodes) => {
+              reads.push(`accounts of ${glCodes.join(',')}`);
+              return facts.readAccountsAhead!(glCodes);
+            },
+          };
+        },
+      });
+    const context = () => createLambdaContext('payment-push-worker', 60_000);
+    await handlerIn('pull')(sqsEvent(paymentId, 1), context());
+    expect(reads).toEqual([]);
+    const suiteQlBefore = stack.netsuite
+      .requestLog()
+      .filter((entry) => entry.path.endsWith('/suiteql')).length;
+    const pushed = await handlerIn('push')(sqsEvent(paymentId, 1), context());
+    expect(pushed.batchItemFailures).toHaveLength(0);
+    expect(reads).toEqual(['accounts of 1000', 'facts of 1']);
+    // This container's first batch: the account query (read ahead) and the facts query, nothing twice.
+    const suiteQl = stack.netsuite.requestLog().filter((entry) => entry.path.endsWith('/suiteql'));
+    expect(suiteQl.length - suiteQlBefore).toBe(2);
+    expectPaidOnce(paymentId, bills);
+  });
+
   it('refuses a re-sync in pull mode and a payment id that is not one', async () => {
     const { publisher, sent } = countingQueue();
     await expect(

@@ -1,5 +1,6 @@
 // The payment-account cache: one SuiteQL read per GL code while the answer is usable, none kept when
-// the mapping is missing (so a fix in NetSuite is seen at once), and a fresh read after it expires.
+// the mapping is missing (so a fix in NetSuite is seen at once), and a fresh read after it expires; a
+// Number being read is not read a second time (the payment-push worker reads its batch's ahead).
 import { describe, expect, it } from 'vitest';
 import type { SuiteQl } from '../../shared/netsuite/index.ts';
 import { PaymentAccountCache } from '../../shared/payments/netsuite-payment-facts.ts';
@@ -11,7 +12,7 @@ function accountTable(rows: Array<Record<string, string>>) {
     query: (_sql, params, schema) =>
       (async function* () {
         queries++;
-        for (const row of rows.filter((r) => r.acctnumber === params[0])) yield schema.parse(row);
+        for (const row of rows.filter((r) => params.includes(r.acctnumber ?? ''))) yield schema.parse(row);
       })(),
     windowed: () => {
       throw new Error('not used');
@@ -41,5 +42,54 @@ describe('PaymentAccountCache', () => {
     const accounts = await cache.accountsByNumber(table.suiteQl, '9000');
     expect(accounts[0]?.inactive).toBe(false);
     expect(table.queries()).toBe(2);
+  });
+
+  it('does not read a Number again while it is being read, and reads it again when that read failed', async () => {
+    const cache = new PaymentAccountCache();
+    const table = accountTable([
+      { id: '5', acctnumber: '1000', accttype: 'Bank', isinactive: 'F' },
+      { id: '6', acctnumber: '9000', accttype: 'Bank', isinactive: 'T' },
+    ]);
+    const [ahead, later, other] = await Promise.all([
+      cache.accountsByNumbers(table.suiteQl, ['1000', '9000']),
+      cache.accountsByNumbers(table.suiteQl, ['9000', ' 1000']),
+      cache.accountsByNumbers(table.suiteQl, ['2000', '9000']),
+    ]);
+    // The later callers get the first one's answers (the one not kept, inactive, too) and read only 2000.
+    expect(table.queries()).toBe(2);
+    const ids = (found: Map<string, Array<{ id: string }>>) =>
+      [...found].map(([number, accounts]) => [number, accounts.map((a) => a.id)]);
+    expect(ids(ahead)).toEqual([
+      ['1000', ['5']],
+      ['9000', ['6']],
+    ]);
+    expect(ids(later)).toEqual([
+      ['9000', ['6']],
+      ['1000', ['5']],
+    ]);
+    expect(ids(other)).toEqual([
+      ['2000', []],
+      ['9000', ['6']],
+    ]);
+
+    // A read under way fails: the caller that started it gets the error, one that waited for it reads anew.
+    let failing = true;
+    const flaky: SuiteQl = {
+      ...table.suiteQl,
+      query: (sql, params, schema) => {
+        if (!failing) return table.suiteQl.query(sql, params, schema);
+        failing = false;
+        return (async function* () {
+          yield* [];
+          throw new Error('NetSuite is down');
+        })();
+      },
+    };
+    const [failed, retried] = await Promise.allSettled([
+      cache.accountsByNumber(flaky, '9000'),
+      cache.accountsByNumber(flaky, '9000'),
+    ]);
+    expect(failed).toMatchObject({ status: 'rejected', reason: { message: 'NetSuite is down' } });
+    expect(retried).toMatchObject({ status: 'fulfilled', value: [{ id: '6' }] });
   });
 });

@@ -3,13 +3,14 @@
 // state and push-once: the batch's payments read in one list request and each pushed from it; a payment
 // the batch's read does not hold, a failed batch read, or a batch of ids no filter can carry read alone;
 // a message whose id Procurify spells otherwise not taken for another payment; a Vendor Payment NetSuite
-// took but neither names nor shows yet linked to nothing, the push tried again.
+// took but neither names nor shows yet linked to nothing, the push tried again; the GL codes of a batch's
+// paid payments (batchGlCodes), whose accounts the worker reads ahead.
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { ApPayment } from '../../../shared/ap/payment.ts';
 import { TransientError } from '../../../shared/errors.ts';
 import type { PaymentMessage } from '../../../shared/events/payment-message.ts';
 import { gatherLinkReads } from '../../../shared/payments/batch-payment-facts.ts';
-import { readPaymentsTogether } from '../../../shared/payments/push-batch-payments.ts';
+import { batchGlCodes, readPaymentsTogether } from '../../../shared/payments/push-batch-payments.ts';
 import {
   type HandlePaymentDependencies,
   handlePaymentMessage,
@@ -184,6 +185,21 @@ describe('handlePaymentMessage with its batch’s payments', () => {
     expect(await state.getState(paymentRef('055'))).toMatchObject({ status: 'failed', errorClass: 'data' });
     expect(await state.findBySource('procurify', 'payment', '55')).toBeUndefined();
     expect(netsuite.writes).toEqual([]);
+  });
+});
+
+describe('batchGlCodes', () => {
+  it('names each GL code of the batch’s paid payments once, none where the batch’s read failed', async () => {
+    procurify.putPayment(paidProcurifyPayment({ id: 55, gl_code: '1000' }));
+    procurify.putPayment(paidProcurifyPayment({ id: 56, gl_code: '1000' }));
+    procurify.putPayment(paidProcurifyPayment({ id: 57, gl_code: '1010' }));
+    procurify.putPayment(paidProcurifyPayment({ id: 58, gl_code: null }));
+    procurify.putPayment(paidProcurifyPayment({ id: 59, gl_code: '2000', status: 'pending' }));
+    const ids = ['55', '56', '57', '58', '59', '60'];
+    expect(await batchGlCodes(readPaymentsTogether(procurify, ids), ids)).toEqual(['1000', '1010']);
+    expect(listed).toEqual([[55, 56, 57, 58, 59, 60]]);
+    procurify.faults.failNext('listPayments');
+    expect(await batchGlCodes(readPaymentsTogether(procurify, ids), ids)).toEqual([]);
   });
 });
 
