@@ -6,12 +6,15 @@ import { decimalNumber, departmentLocationMap, httpUrl, ianaTimeZone } from './v
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 
+/** A variable a function needs: set, not empty (one schema for all of them). */
+const requiredVariable = z.string().min(1);
+
 /** Reads and validates the variables a function needs; the error names each missing one. */
 export function readEnvironment<K extends keyof typeof names>(
   env: Environment,
   keys: readonly K[],
 ): Record<K, string> {
-  const shape = Object.fromEntries(keys.map((key) => [names[key], z.string().min(1)]));
+  const shape = Object.fromEntries(keys.map((key) => [names[key], requiredVariable]));
   const parsed = z.object(shape).safeParse(env);
   if (!parsed.success) {
     const missing = parsed.error.issues.map((issue) => issue.path.join('.')).join(', ');
@@ -20,36 +23,38 @@ export function readEnvironment<K extends keyof typeof names>(
   return Object.fromEntries(keys.map((key) => [key, env[names[key]] as string])) as Record<K, string>;
 }
 
-/** The schema of the optional settings, built once (readSettings runs on every composition). */
-const settingsSchema = z.object({
-  [settingNames.netsuiteBaseUrl]: httpUrl().optional(),
-  [settingNames.procurifyBaseUrl]: httpUrl().optional(),
-  [settingNames.netsuiteConcurrencyShare]: decimalNumber(z.number().int().min(1).max(100)).default(2),
-  [settingNames.subsidiaryScope]: z
-    .string()
-    .regex(/^\s*\d+(\s*,\s*\d+)*\s*$/, 'must be NetSuite subsidiary ids (digits) separated by commas')
-    .optional(),
-  [settingNames.vendorSyncFlagField]: z
-    .string()
-    .regex(
-      /^custentity_[a-z0-9_]+$/,
-      'must be a NetSuite entity field id such as custentity_sync_to_procurify',
-    )
-    .optional(),
-  [settingNames.departmentLocationId]: decimalNumber(z.number().int().positive()).optional(),
-  [settingNames.departmentLocations]: departmentLocationMap().optional(),
-  [settingNames.retryBaseSeconds]: decimalNumber(z.number().min(0).max(900)).default(10),
-  [settingNames.auditRetentionDays]: decimalNumber(z.number().int().min(1).max(3650)).default(400),
-  [settingNames.idempotencyRetentionDays]: decimalNumber(z.number().int().min(1).max(365)).default(7),
-  [settingNames.netsuiteRequestTimeoutSeconds]: decimalNumber(z.number().int().min(1).max(900)).default(20),
-  [settingNames.pollOverlapMinutes]: decimalNumber(z.number().min(0).max(1440)).default(10),
-  [settingNames.netsuiteTimeZone]: ianaTimeZone().default('UTC'),
-  [settingNames.reconcileScheduleEnabled]: z
-    .enum(['true', 'false'], { error: 'must be true or false' })
-    .optional(),
-  [settingNames.initialSettings]: z
-    .string()
-    .transform((text, context) => {
+/**
+ * Each optional setting's schema, built only where its variable is set: a function's environment sets a few
+ * of them (the stack sets what differs from these defaults and what that function reads), and building
+ * all of them cost every cold start ~100 zod schema objects it never used.
+ */
+const settingSchemas: Readonly<Record<string, () => z.ZodType>> = {
+  [settingNames.netsuiteBaseUrl]: () => httpUrl(),
+  [settingNames.procurifyBaseUrl]: () => httpUrl(),
+  [settingNames.netsuiteConcurrencyShare]: () => decimalNumber(z.number().int().min(1).max(100)),
+  [settingNames.subsidiaryScope]: () =>
+    z
+      .string()
+      .regex(/^\s*\d+(\s*,\s*\d+)*\s*$/, 'must be NetSuite subsidiary ids (digits) separated by commas'),
+  [settingNames.vendorSyncFlagField]: () =>
+    z
+      .string()
+      .regex(
+        /^custentity_[a-z0-9_]+$/,
+        'must be a NetSuite entity field id such as custentity_sync_to_procurify',
+      ),
+  [settingNames.departmentLocationId]: () => decimalNumber(z.number().int().positive()),
+  [settingNames.departmentLocations]: () => departmentLocationMap(),
+  [settingNames.retryBaseSeconds]: () => decimalNumber(z.number().min(0).max(900)),
+  [settingNames.auditRetentionDays]: () => decimalNumber(z.number().int().min(1).max(3650)),
+  [settingNames.idempotencyRetentionDays]: () => decimalNumber(z.number().int().min(1).max(365)),
+  [settingNames.netsuiteRequestTimeoutSeconds]: () => decimalNumber(z.number().int().min(1).max(900)),
+  [settingNames.pollOverlapMinutes]: () => decimalNumber(z.number().min(0).max(1440)),
+  [settingNames.netsuiteTimeZone]: () => ianaTimeZone(),
+  [settingNames.reconcileScheduleEnabled]: () =>
+    z.enum(['true', 'false'], { error: 'must be true or false' }),
+  [settingNames.initialSettings]: () =>
+    z.string().transform((text, context) => {
       try {
         const value: unknown = JSON.parse(text);
         if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
@@ -60,22 +65,43 @@ const settingsSchema = z.object({
       }
       context.addIssue({ code: 'custom', message: 'must be a JSON object of setting values by name' });
       return z.NEVER;
-    })
-    .optional(),
-});
+    }),
+};
+
+/** The value of a setting whose variable is not set (the others have none). */
+const settingDefaults: Readonly<Record<string, unknown>> = {
+  [settingNames.netsuiteConcurrencyShare]: 2,
+  [settingNames.retryBaseSeconds]: 10,
+  [settingNames.auditRetentionDays]: 400,
+  [settingNames.idempotencyRetentionDays]: 7,
+  [settingNames.netsuiteRequestTimeoutSeconds]: 20,
+  [settingNames.pollOverlapMinutes]: 10,
+  [settingNames.netsuiteTimeZone]: 'UTC',
+};
+
+/** The schema of the settings set in an environment, by the list of their names, built once per list. */
+const settingsSchemas = new Map<string, z.ZodType<Record<string, unknown>>>();
+function settingsSchemaFor(names: readonly string[]): z.ZodType<Record<string, unknown>> {
+  const key = names.join(',');
+  let schema = settingsSchemas.get(key);
+  if (schema === undefined) {
+    schema = z.object(Object.fromEntries(names.map((name) => [name, settingSchemas[name]!()])));
+    settingsSchemas.set(key, schema);
+  }
+  return schema;
+}
 
 /** Optional settings (see settingNames), validated: a bad value names its variable. */
 export function readSettings(env: Environment) {
-  const parsed = settingsSchema.safeParse(
-    Object.fromEntries(Object.values(settingNames).map((name) => [name, env[name] || undefined])),
-  );
+  const set = Object.keys(settingSchemas).filter((name) => (env[name] ?? '') !== '');
+  const parsed = settingsSchemaFor(set).safeParse(Object.fromEntries(set.map((name) => [name, env[name]])));
   if (!parsed.success) {
     const problems = parsed.error.issues
       .map((issue) => `${issue.path.join('.')}: ${issue.message}`)
       .join('; ');
     throw new Error(`apsync configuration: ${problems}`);
   }
-  const value = parsed.data as Record<string, unknown>;
+  const value: Record<string, unknown> = { ...settingDefaults, ...parsed.data };
   const scope = (value[settingNames.subsidiaryScope] as string | undefined)
     ?.split(',')
     .map((id) => id.trim())
