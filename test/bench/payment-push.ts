@@ -44,8 +44,9 @@ const limit = Number(values.limit);
 const latencyMs = Number(values.latency);
 // Mirrors the CDK: each worker instance holds one NetSuite permit, so N instances × 1 permit = C.
 const instances = Number(values.instances ?? values.limit);
-// Concurrent local invocations over those N permits: above N, payments overlap on the permits (what
-// processing a batch's messages in parallel behind each instance's one-permit governor would do).
+// Concurrent local invocations: each is an instance (a thread with its own client and its one permit),
+// so above N more requests may be in flight than the share (the sandbox answers 429 past C); a batch's
+// payments already run side by side behind their instance's permit (the worker's processInParallel).
 const invocations = Number(values.invocations ?? instances);
 const procurifyLatencyMs = Number(values['procurify-latency']);
 const vendorCount = Number(values.vendors);
@@ -488,7 +489,7 @@ try {
   console.log(
     `    rest              ${(cycleMs - netsuitePerPaymentMs - procurifyPerPaymentMs).toFixed(0)} ms ` +
       '(DynamoDB state/audit/idempotency, SQS receive/delete, CPU of the in-process emulators' +
-      `${invocations > instances ? ', waiting for a permit' : ''})`,
+      `${invocations > instances ? ', 429s and their retries' : ''})`,
   );
   console.log(
     `    permit use        ${pct(busyMs / (limit * wallMs))} of C × wall; ${batches} invocations, ` +
