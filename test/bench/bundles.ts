@@ -67,35 +67,32 @@ interface InitTiming {
   cpuMs: number;
 }
 
-function measureInit(bundle: string, environment: Record<string, string>, memoryMb: number): InitTiming[] {
-  const timings: InitTiming[] = [];
-  for (let run = 0; run < runs; run += 1) {
-    const child = spawnSync(
-      process.execPath,
-      ['--input-type=module', '-e', probe, pathToFileURL(bundle).href],
-      {
-        encoding: 'utf8',
-        env: {
-          PATH: process.env.PATH ?? '',
-          ...environment,
-          AWS_REGION: 'us-east-1',
-          AWS_ACCESS_KEY_ID: 'AKIDBENCHMARK',
-          AWS_SECRET_ACCESS_KEY: 'benchmark',
-          AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
-          AWS_EC2_METADATA_DISABLED: 'true',
-          AWS_LAMBDA_FUNCTION_NAME: environment.POWERTOOLS_SERVICE_NAME ?? 'bench',
-          AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(memoryMb),
-          AWS_EXECUTION_ENV: `AWS_Lambda_nodejs${process.versions.node.split('.')[0]}.x`,
-          LAMBDA_TASK_ROOT: dirname(bundle),
-          AWS_XRAY_DAEMON_ADDRESS: '127.0.0.1:9',
-          AWS_XRAY_CONTEXT_MISSING: 'LOG_ERROR',
-        },
+/** One import of the bundle in a fresh node process. */
+function measureInit(bundle: string, environment: Record<string, string>, memoryMb: number): InitTiming {
+  const child = spawnSync(
+    process.execPath,
+    ['--input-type=module', '-e', probe, pathToFileURL(bundle).href],
+    {
+      encoding: 'utf8',
+      env: {
+        PATH: process.env.PATH ?? '',
+        ...environment,
+        AWS_REGION: 'us-east-1',
+        AWS_ACCESS_KEY_ID: 'AKIDBENCHMARK',
+        AWS_SECRET_ACCESS_KEY: 'benchmark',
+        AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
+        AWS_EC2_METADATA_DISABLED: 'true',
+        AWS_LAMBDA_FUNCTION_NAME: environment.POWERTOOLS_SERVICE_NAME ?? 'bench',
+        AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(memoryMb),
+        AWS_EXECUTION_ENV: `AWS_Lambda_nodejs${process.versions.node.split('.')[0]}.x`,
+        LAMBDA_TASK_ROOT: dirname(bundle),
+        AWS_XRAY_DAEMON_ADDRESS: '127.0.0.1:9',
+        AWS_XRAY_CONTEXT_MISSING: 'LOG_ERROR',
       },
-    );
-    if (child.status !== 0) throw new Error(`importing ${bundle} failed:\n${child.stderr}`);
-    timings.push(JSON.parse(child.stdout) as InitTiming);
-  }
-  return timings;
+    },
+  );
+  if (child.status !== 0) throw new Error(`importing ${bundle} failed:\n${child.stderr}`);
+  return JSON.parse(child.stdout) as InitTiming;
 }
 
 /** index.mjs and the files it imports statically, theirs and so on (esbuild's chunks: `from"./x.mjs"`). */
@@ -138,7 +135,7 @@ try {
   if (unknown !== undefined && unknown.length > 0) {
     throw new Error(`APSYNC_BENCH_ONLY names no deployed function: ${unknown.join(', ')}`);
   }
-  const rows = deployed.map(({ definition, construct }) => {
+  const bundles = deployed.map(({ definition, construct }) => {
     const cfn = construct.function.node.defaultChild as CfnFunction;
     const variables = (
       Stack.of(construct).resolve(cfn.environment) as { variables?: Record<string, unknown> }
@@ -151,8 +148,19 @@ try {
     const atInit = loadedAtInit(construct.bundleDirectory);
     const initBytes = sizeOf(atInit);
     const mapBytes = sizeOf(atInit.map((file) => `${file}.map`));
-    const timings = measureInit(bundle, environment, definition.memoryMb);
-    const wall = timings.map((timing) => timing.ms);
+    return { definition, bundle, environment, bytes, initBytes, mapBytes };
+  });
+  // The imports run in rounds, one of each function per round, so a spell of load on the machine (another
+  // process, a flush to disk) lands on every function's runs alike rather than on one function's run of
+  // consecutive imports.
+  const timings = bundles.map((): InitTiming[] => []);
+  for (let round = 0; round < runs; round += 1) {
+    bundles.forEach(({ definition, bundle, environment }, index) => {
+      timings[index]!.push(measureInit(bundle, environment, definition.memoryMb));
+    });
+  }
+  const rows = bundles.map(({ definition, bytes, initBytes, mapBytes }, index) => {
+    const wall = timings[index]!.map((timing) => timing.ms);
     return {
       name: definition.name,
       bytes,
@@ -161,7 +169,7 @@ try {
       median: median(wall),
       min: Math.min(...wall),
       max: Math.max(...wall),
-      cpuMedian: median(timings.map((timing) => timing.cpuMs)),
+      cpuMedian: median(timings[index]!.map((timing) => timing.cpuMs)),
     };
   });
 
