@@ -55,8 +55,9 @@ export interface FunctionDefinition {
 }
 
 /**
- * Batch sizes: a batch must finish well inside the function timeout with every record's calls done one
- * after another (the workers process records sequentially so one instance holds one NetSuite permit).
+ * Batch sizes: a batch must finish well inside the function timeout even if its records' NetSuite calls
+ * all wait for the instance's one NetSuite permit (the workers run a batch's records side by side, their
+ * NetSuite requests queued behind that permit: why one, infra/cdk/netsuite-concurrency.ts).
  * Windows are 0: notices should reach Procurify within seconds, and the pollers enqueue their work in
  * bursts, so batches fill without waiting; a window would also have to be added to the visibility
  * timeout (which is 6x the timeout with nothing to spare).

@@ -2,7 +2,7 @@
 // Procurify payment to push to NetSuite as a Vendor Payment (push mode). Thin: the queue mechanics are
 // in createQueueWorker, the batch's NetSuite facts gathered into one read in gatherPaymentFacts and its
 // Procurify payments into one list request (readPaymentsTogether; the payment accounts of their GL codes
-// read ahead of the facts: batchGlCodes), the push rules in
+// read ahead of the facts, in push mode only: batchGlCodes), the push rules in
 // handlePaymentMessage, exactly-once in the push-once record.
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { MessageVisibility, RetryDelayPolicy } from '../../shared/aws/message-visibility.ts';
@@ -51,6 +51,8 @@ export function createPaymentPushWorkerHandler(deps: PaymentPushWorkerDependenci
 
 /** What a batch's payments read together: their NetSuite facts, their links, their Procurify payments. */
 interface PaymentBatch {
+  /** The token and payment accounts read ahead (push mode), each ending without failing. */
+  ahead: Promise<unknown>;
   facts: BatchPaymentFacts;
   /** Absent when the state store cannot read several links at once. */
   links: BatchLinkReads | undefined;
@@ -82,7 +84,7 @@ function paymentPushWorker(deps: PaymentPushWorkerDependencies) {
       // A container's first token (a NetSuite request, under the permit) is asked for while the batch's
       // payments read Procurify and the state table, not after them — in push mode only (in pull mode
       // every message is skipped); a failure here is met again, and reported, by the request that needs it.
-      deps
+      const tokenAhead = deps
         .mode?.()
         .then((setting) => (setting.mode === 'push' ? deps.netsuiteToken?.() : undefined))
         .catch(() => undefined);
@@ -94,7 +96,7 @@ function paymentPushWorker(deps: PaymentPushWorkerDependencies) {
       // push mode, while its payments read their bills and the state table: a container's first batch
       // does not keep them yet, and its NetSuite permit would wait idle there for the facts read, which
       // then finds them (later batches find them kept, and read nothing here).
-      deps
+      const accountsAhead = deps
         .mode?.()
         .then(async (setting) => {
           if (setting.mode !== 'push' || reads.readAccountsAhead === undefined) return;
@@ -103,6 +105,7 @@ function paymentPushWorker(deps: PaymentPushWorkerDependencies) {
         })
         .catch(() => undefined);
       return {
+        ahead: Promise.all([tokenAhead, accountsAhead]),
         facts: gatherPaymentFacts(reads, messages.length),
         links:
           findManyBySource === undefined
@@ -110,6 +113,11 @@ function paymentPushWorker(deps: PaymentPushWorkerDependencies) {
             : gatherLinkReads({ findManyBySource: findManyBySource.bind(push.state) }, messages.length),
         payments,
       };
+    },
+    // The reads ahead have ended before the invocation answers (a payment that needed them joined
+    // them; one that did not leaves them to end here): none is left under way in a frozen container.
+    finishBatch: async (batch) => {
+      await batch.ahead;
     },
     processMessage: async (message, { batch }) => {
       const facts = batch?.facts.participant();

@@ -104,7 +104,7 @@ export function splitBuildOptions(entry: string, outdir: string): BuildOptions {
   };
 }
 
-/** The module each file of a bundle imports first (`stackTracesFile`), with its map, into `outdir`. */
+/** The module a bundle's index.mjs imports first (`stackTracesFile`), with its map, into `outdir`. */
 export function stackTracesBuildOptions(outdir: string): BuildOptions {
   const source = join(
     dirname(fileURLToPath(import.meta.url)),

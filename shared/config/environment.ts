@@ -24,11 +24,20 @@ export function readEnvironment<K extends keyof typeof names>(
 }
 
 /**
+ * The environment variable of an optional setting (settingNames) read here: all but the default payment
+ * mode, which shared/payments/default-mode.ts reads.
+ */
+type SettingVariable = Exclude<
+  (typeof settingNames)[keyof typeof settingNames],
+  typeof settingNames.defaultPaymentMode
+>;
+
+/**
  * Each optional setting's schema, built only where its variable is set: a function's environment sets a few
  * of them (the stack sets what differs from these defaults and what that function reads), and building
  * all of them cost every cold start ~100 zod schema objects it never used.
  */
-const settingSchemas: Readonly<Record<string, () => z.ZodType>> = {
+const settingSchemas: Readonly<Record<SettingVariable, () => z.ZodType>> = {
   [settingNames.netsuiteBaseUrl]: () => httpUrl(),
   [settingNames.procurifyBaseUrl]: () => httpUrl(),
   [settingNames.netsuiteConcurrencyShare]: () => decimalNumber(z.number().int().min(1).max(100)),
@@ -69,7 +78,7 @@ const settingSchemas: Readonly<Record<string, () => z.ZodType>> = {
 };
 
 /** The value of a setting whose variable is not set (the others have none). */
-const settingDefaults: Readonly<Record<string, unknown>> = {
+const settingDefaults: Readonly<Partial<Record<SettingVariable, unknown>>> = {
   [settingNames.netsuiteConcurrencyShare]: 2,
   [settingNames.retryBaseSeconds]: 10,
   [settingNames.auditRetentionDays]: 400,
@@ -81,11 +90,11 @@ const settingDefaults: Readonly<Record<string, unknown>> = {
 
 /** The schema of the settings set in an environment, by the list of their names, built once per list. */
 const settingsSchemas = new Map<string, z.ZodType<Record<string, unknown>>>();
-function settingsSchemaFor(names: readonly string[]): z.ZodType<Record<string, unknown>> {
+function settingsSchemaFor(names: readonly SettingVariable[]): z.ZodType<Record<string, unknown>> {
   const key = names.join(',');
   let schema = settingsSchemas.get(key);
   if (schema === undefined) {
-    schema = z.object(Object.fromEntries(names.map((name) => [name, settingSchemas[name]!()])));
+    schema = z.object(Object.fromEntries(names.map((name) => [name, settingSchemas[name]()])));
     settingsSchemas.set(key, schema);
   }
   return schema;
@@ -93,7 +102,7 @@ function settingsSchemaFor(names: readonly string[]): z.ZodType<Record<string, u
 
 /** Optional settings (see settingNames), validated: a bad value names its variable. */
 export function readSettings(env: Environment) {
-  const set = Object.keys(settingSchemas).filter((name) => (env[name] ?? '') !== '');
+  const set = (Object.keys(settingSchemas) as SettingVariable[]).filter((name) => (env[name] ?? '') !== '');
   const parsed = settingsSchemaFor(set).safeParse(Object.fromEntries(set.map((name) => [name, env[name]])));
   if (!parsed.success) {
     const problems = parsed.error.issues

@@ -429,7 +429,7 @@ ${state !== undefined && replayable(ref) ? html`<a href="${base}confirm?action=r
 ${inReview ? html` · <a href="${base}confirm?action=dismiss&amp;${query}">Dismiss…</a>` : ''}
 </p>
 <h2>Next write</h2>
-${await (await nextWritePart()).nextWrite(data.preview, ref, formatRecord(ref))}
+${await nextWriteSection(data, ref)}
 <h2>Audit trail</h2>
 ${
   view.entries.length === 0
@@ -445,6 +445,19 @@ ${
           }</li>`,
       )}</ol>`
 }`;
+}
+
+/** The record page's next write; if its part cannot be loaded, the page says so and shows the rest. */
+async function nextWriteSection(data: ConsoleData, ref: RecordRef): Promise<Html> {
+  let part: Awaited<ReturnType<typeof nextWritePart>>;
+  try {
+    part = await nextWritePart();
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return html`<p class="notice error">No preview: the preview could not be loaded — ${message}</p>
+<p>Run <code>npx apsync preview ${formatRecord(ref)}</code>.</p>`;
+  }
+  return part.nextWrite(data.preview, ref, formatRecord(ref));
 }
 
 async function settingsBody(data: ConsoleData, context: SettingsPageContext): Promise<Html> {

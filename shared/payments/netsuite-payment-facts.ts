@@ -164,10 +164,17 @@ export class PaymentAccountCache {
     }
     const own = missing.length === 0 ? undefined : this.read(suiteQl, missing);
     for (const [key, accounts] of (await own) ?? []) found.set(key, accounts);
+    // Another caller's read of these Numbers: its answers; the Numbers whose read failed are read again,
+    // together in one query of our own.
+    const failed: string[] = [];
     for (const [key, underWay] of joined) {
-      // Another caller's read of this Number: its answer, or (it failed) a read of our own.
-      const answer = await underWay.catch(() => this.read(suiteQl, [key]));
-      found.set(key, answer.get(key) ?? []);
+      const answer = await underWay.catch(() => undefined);
+      if (answer === undefined) failed.push(key);
+      else found.set(key, answer.get(key) ?? []);
+    }
+    if (failed.length > 0) {
+      const again = await this.read(suiteQl, failed);
+      for (const key of failed) found.set(key, again.get(key) ?? []);
     }
     return found;
   }

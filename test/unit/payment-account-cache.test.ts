@@ -1,6 +1,7 @@
 // The payment-account cache: one SuiteQL read per GL code while the answer is usable, none kept when
 // the mapping is missing (so a fix in NetSuite is seen at once), and a fresh read after it expires; a
-// Number being read is not read a second time (the payment-push worker reads its batch's ahead).
+// Number being read is not read a second time (the payment-push worker reads its batch's ahead), and
+// the Numbers of a failed shared read are read again in one query.
 import { describe, expect, it } from 'vitest';
 import type { SuiteQl } from '../../shared/netsuite/index.ts';
 import { PaymentAccountCache } from '../../shared/payments/netsuite-payment-facts.ts';
@@ -72,11 +73,15 @@ describe('PaymentAccountCache', () => {
       ['9000', ['6']],
     ]);
 
-    // A read under way fails: the caller that started it gets the error, one that waited for it reads anew.
+    // A read under way fails: the caller that started it gets the error; one that waited for it reads
+    // the Numbers of that read again, together in one query.
+    const fresh = new PaymentAccountCache();
     let failing = true;
+    let attempts = 0;
     const flaky: SuiteQl = {
       ...table.suiteQl,
       query: (sql, params, schema) => {
+        attempts++;
         if (!failing) return table.suiteQl.query(sql, params, schema);
         failing = false;
         return (async function* () {
@@ -85,11 +90,20 @@ describe('PaymentAccountCache', () => {
         })();
       },
     };
+    const before = table.queries();
     const [failed, retried] = await Promise.allSettled([
-      cache.accountsByNumber(flaky, '9000'),
-      cache.accountsByNumber(flaky, '9000'),
+      fresh.accountsByNumbers(flaky, ['1000', '9000']),
+      fresh.accountsByNumbers(flaky, ['9000', '1000']),
     ]);
     expect(failed).toMatchObject({ status: 'rejected', reason: { message: 'NetSuite is down' } });
-    expect(retried).toMatchObject({ status: 'fulfilled', value: [{ id: '6' }] });
+    expect(retried.status).toBe('fulfilled');
+    if (retried.status === 'fulfilled') {
+      expect(ids(retried.value).sort()).toEqual([
+        ['1000', ['5']],
+        ['9000', ['6']],
+      ]);
+    }
+    expect(attempts).toBe(2);
+    expect(table.queries() - before).toBe(1);
   });
 });

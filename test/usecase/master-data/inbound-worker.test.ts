@@ -2,7 +2,7 @@
 // master-data use case in memory: the sync dependencies (with the operator's settings) are asked for
 // once per invocation, shared by all its messages and its batch's bulk reads, and asked for again by the
 // next invocation (a settings change applies from the next batch on); a failed read fails the messages
-// awaiting it.
+// awaiting it, and when the batch read alone failed, the messages read again and sync.
 import type { SQSEvent } from 'aws-lambda';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createInboundWorkerHandler } from '../../../functions/inbound-worker/handler.ts';
@@ -149,5 +149,21 @@ describe('inbound worker', () => {
     expect(await run(batch(ids), context())).toEqual({ batchItemFailures: [] });
     expect(reads).toBe(3);
     expect(procurify.vendors.size).toBe(2);
+  });
+
+  it('syncs the batch when only its batch read failed: the messages read the settings again, once', async () => {
+    failingReads = 1;
+    const ids = [vendor('Northwind'), vendor('Contoso')];
+    const run = handler();
+    expect(await run(batch(ids), createLambdaContext('inbound-worker', 60_000))).toEqual({
+      batchItemFailures: [],
+    });
+    // The failed batch read, then one read shared by both messages; no bulk reads were built.
+    expect(reads).toBe(2);
+    expect(bulkReadsFrom).toHaveLength(0);
+    expect([...procurify.vendors.values()].map((written) => written.name).sort()).toEqual([
+      'Contoso',
+      'Northwind',
+    ]);
   });
 });
