@@ -1,10 +1,12 @@
 // The SDK clients the functions call on every record (shared/aws/sdk-clients.ts): built without the
 // SDK's logger middleware (it masks every input and answer for a log line nobody writes), the rest of
 // the SDK's stack as it is, and resolving their stack once per command class (cacheMiddleware): the
-// state store sends its document commands through the DynamoDB client itself (document-requests.ts).
+// state store sends its document commands through the DynamoDB client itself (document-requests.ts);
+// and signing with one SigV4 signer per client, whose signatures are the SDK's own signer's.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { dynamoDbClient, sqsClient } from '../../shared/aws/sdk-clients.ts';
 import { SdkHttpHandler } from '../../shared/aws/sdk-http-handler.ts';
 import { functionAws } from '../../shared/config/runtime-parts.ts';
@@ -37,5 +39,61 @@ describe('SDK clients of the functions', () => {
     }
     expect(() => DynamoDBDocumentClient.from(functionAws.dynamodb())).toThrow(/cacheMiddleware/);
     for (const client of clients) client.destroy();
+  });
+});
+
+describe('their SigV4 signer', () => {
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
+
+  const request = () => ({
+    protocol: 'https:',
+    hostname: 'dynamodb.eu-west-1.amazonaws.com',
+    method: 'POST',
+    path: '/',
+    headers: {
+      'content-type': 'application/x-amz-json-1.0',
+      'x-amz-target': 'DynamoDB_20120810.PutItem',
+      host: 'dynamodb.eu-west-1.amazonaws.com',
+      'amz-sdk-invocation-id': '0f4b3c2e-1d2c-4b3a-9e8f-7a6b5c4d3e2f',
+    },
+    query: {},
+    body: '{"TableName":"state","Item":{"pk":{"S":"record:vendor:1"}}}',
+  });
+
+  it('is built once per client, where the SDK builds one per request', async () => {
+    for (const client of [dynamoDbClient(), sqsClient(), functionAws.dynamodb(), functionAws.sqs()]) {
+      const first = await client.config.signer();
+      expect(await client.config.signer()).toBe(first);
+      client.destroy();
+    }
+    const reference = new DynamoDBClient({ region: 'eu-west-1' });
+    expect(await reference.config.signer()).not.toBe(await reference.config.signer());
+    reference.destroy();
+  });
+
+  it("signs as the SDK's own signer: the same credentials (from the environment, as on Lambda), region and service", async () => {
+    vi.stubEnv('AWS_REGION', 'eu-west-1');
+    vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIDEXAMPLE');
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY');
+    vi.stubEnv('AWS_SESSION_TOKEN', 'session-token');
+    const pairs = [
+      [dynamoDbClient(), new DynamoDBClient({}), 'dynamodb'],
+      [sqsClient(), new SQSClient({}), 'sqs'],
+    ] as const;
+    const signingDate = new Date('2026-12-04T05:00:00Z');
+    for (const [ours, sdks, signingService] of pairs) {
+      const [oursSigner, sdksSigner] = [await ours.config.signer(), await sdks.config.signer()];
+      // As the SDK signs a request (its auth scheme's region and signing name), and with the signer's own.
+      for (const options of [{ signingDate, signingRegion: 'eu-west-1', signingService }, { signingDate }]) {
+        const signed = await oursSigner.sign(request(), options);
+        const expected = await sdksSigner.sign(request(), options);
+        expect(signed.headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\//);
+        expect(signed.headers).toEqual(expected.headers);
+      }
+      ours.destroy();
+      sdks.destroy();
+    }
   });
 });
