@@ -2,13 +2,15 @@
 // Procurify payment to push to NetSuite as a Vendor Payment (push mode). Thin: the queue mechanics are
 // in createQueueWorker, the batch's NetSuite facts gathered into one read in gatherPaymentFacts and its
 // Procurify payments into one list request (readPaymentsTogether; the payment accounts of their GL codes
-// read ahead of the facts, in push mode only: batchGlCodes), the push rules in
+// read ahead of the facts, in push mode only: batchGlCodes; the reads ahead waited for, bounded, before
+// the invocation answers: settleReadsAhead), the push rules in
 // handlePaymentMessage, exactly-once in the push-once record.
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { MessageVisibility, RetryDelayPolicy } from '../../shared/aws/message-visibility.ts';
 import { type PaymentMessage, paymentMessageSchema } from '../../shared/events/payment-message.ts';
 import { syncRecord } from '../../shared/lambda/data-failure-metric.ts';
 import { withPowertools } from '../../shared/lambda/powertools-handler.ts';
+import { logger } from '../../shared/observability.ts';
 import { readPaymentMode } from '../../shared/payment-mode.ts';
 import {
   type BatchLinkReads,
@@ -32,6 +34,8 @@ export interface PaymentPushWorkerDependencies extends HandlePaymentDependencies
   facts(): Promise<PaymentFactsReads & Pick<PaymentFactsSource, 'findVendorPayment'>>;
   /** The NetSuite token, asked for ahead of the batch's first NetSuite request (cached once there). */
   netsuiteToken?(): Promise<unknown>;
+  /** At most this long after the batch for its reads ahead to end (settleReadsAhead; 5 s by default). */
+  readsAheadWaitMs?: number;
   visibility: MessageVisibility;
   failures: MessageFailureLog;
   queueUrl: string;
@@ -39,27 +43,57 @@ export interface PaymentPushWorkerDependencies extends HandlePaymentDependencies
 }
 
 export function createPaymentPushWorkerHandler(deps: PaymentPushWorkerDependencies) {
-  return withPowertools((event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+  return withPowertools(async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
     deps.once.registerLambdaContext(context);
     // The payment mode read once for the batch's messages (still on every invocation), from the start:
     // while the batch's clients are made (a failed read is made again by the first message).
     const mode = invocationOnce(() => readPaymentMode(deps.state, deps.defaultMode));
     mode().catch(() => undefined);
-    return paymentPushWorker({ ...deps, mode })(event, context);
+    const ahead: Array<Promise<unknown>> = [];
+    const response = await paymentPushWorker({ ...deps, mode }, ahead)(event, context);
+    await settleReadsAhead(ahead, context, deps.readsAheadWaitMs ?? readsAheadWaitMs);
+    return response;
   });
+}
+
+/** How long an invocation waits at most, once its batch is done, for its reads ahead to end. */
+const readsAheadWaitMs = 5_000;
+
+/**
+ * Waits, after the batch (its failures handled), for the reads the batch started ahead and no payment
+ * needed (all skipped or duplicates): an invocation that returned with one under way would leave it in a
+ * frozen container, joined by the next invocation when stale. Bounded (`waitMs`, and never into the
+ * invocation's last 10 s): a NetSuite that hangs must not keep a done batch to its timeout; a read left
+ * then is joined by the next batch's payments, which read again if it fails. Reads ahead never fail.
+ */
+async function settleReadsAhead(
+  ahead: ReadonlyArray<Promise<unknown>>,
+  context: Context,
+  waitMs: number,
+): Promise<void> {
+  if (ahead.length === 0) return;
+  const limitMs = Math.max(0, Math.min(waitMs, context.getRemainingTimeInMillis() - 10_000));
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const ended = await Promise.race([
+    Promise.all(ahead).then(() => true),
+    new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), limitMs);
+    }),
+  ]);
+  clearTimeout(timer);
+  if (!ended) logger.warn('reads ahead still under way at the end of the batch', { waitedMs: limitMs });
 }
 
 /** What a batch's payments read together: their NetSuite facts, their links, their Procurify payments. */
 interface PaymentBatch {
-  /** The token and payment accounts read ahead (push mode), each ending without failing. */
-  ahead: Promise<unknown>;
   facts: BatchPaymentFacts;
   /** Absent when the state store cannot read several links at once. */
   links: BatchLinkReads | undefined;
   payments: BatchPayments;
 }
 
-function paymentPushWorker(deps: PaymentPushWorkerDependencies) {
+/** `ahead` collects the batch's reads ahead (each ends without failing), for the handler to wait for. */
+function paymentPushWorker(deps: PaymentPushWorkerDependencies, ahead: Array<Promise<unknown>>) {
   return createQueueWorker<PaymentMessage, PaymentBatch>({
     name: 'payment-push-worker',
     schema: paymentMessageSchema,
@@ -88,6 +122,7 @@ function paymentPushWorker(deps: PaymentPushWorkerDependencies) {
         .mode?.()
         .then((setting) => (setting.mode === 'push' ? deps.netsuiteToken?.() : undefined))
         .catch(() => undefined);
+      if (tokenAhead !== undefined) ahead.push(tokenAhead);
       const push = await deps.push();
       const { findManyBySource } = push.state;
       const paymentIds = messages.map((message) => message.paymentId);
@@ -104,8 +139,8 @@ function paymentPushWorker(deps: PaymentPushWorkerDependencies) {
           if (glCodes.length > 0) await reads.readAccountsAhead(glCodes);
         })
         .catch(() => undefined);
+      if (accountsAhead !== undefined) ahead.push(accountsAhead);
       return {
-        ahead: Promise.all([tokenAhead, accountsAhead]),
         facts: gatherPaymentFacts(reads, messages.length),
         links:
           findManyBySource === undefined
@@ -113,11 +148,6 @@ function paymentPushWorker(deps: PaymentPushWorkerDependencies) {
             : gatherLinkReads({ findManyBySource: findManyBySource.bind(push.state) }, messages.length),
         payments,
       };
-    },
-    // The reads ahead have ended before the invocation answers (a payment that needed them joined
-    // them; one that did not leaves them to end here): none is left under way in a frozen container.
-    finishBatch: async (batch) => {
-      await batch.ahead;
     },
     processMessage: async (message, { batch }) => {
       const facts = batch?.facts.participant();

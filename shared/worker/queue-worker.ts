@@ -44,13 +44,6 @@ export interface QueueWorkerOptions<T, B = undefined> {
    * `batch` undefined: each message then reads for itself.
    */
   prepareBatch?(messages: readonly T[]): Promise<B>;
-  /**
-   * Called once the batch's messages have ended, before the handler answers: waits for what
-   * prepareBatch started without waiting for it (a read ahead), so nothing of this invocation is still
-   * under way when it returns — Lambda freezes the container then, and the next invocation would find
-   * the read stale. Its failure is logged only (the messages' outcomes are already decided).
-   */
-  finishBatch?(batch: B): Promise<void>;
   visibility: MessageVisibility;
   failures: MessageFailureLog;
   /** The queue's logical name (`inbound`, `bill`, `payment`), for the failure log. */
@@ -126,7 +119,7 @@ export function createQueueWorker<T, B = undefined>(options: QueueWorkerOptions<
       (record: SQSRecord) => recordHandler(record, parsedOf(record), batch, lanes),
       processor,
       { context, processInParallel: inParallel, throwOnFullBatchFailure: false },
-    ).finally(() => finishBatch(batch, options));
+    );
     const failed = (processor.failureMessages as SQSRecord[]).map((record, index) => ({
       record,
       error: processor.errors[index],
@@ -169,14 +162,6 @@ async function prepareBatch<T, B>(
       messages: messages.length,
     },
   );
-}
-
-/** The batch's background steps ended (see finishBatch), a failure logged. */
-async function finishBatch<T, B>(batch: B | undefined, options: QueueWorkerOptions<T, B>): Promise<void> {
-  if (batch === undefined || options.finishBatch === undefined) return;
-  await warnOnFailure(async () => options.finishBatch?.(batch), 'batch background step failed', {
-    worker: options.name,
-  });
 }
 
 /**

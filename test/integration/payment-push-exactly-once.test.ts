@@ -363,6 +363,35 @@ describe('manual re-sync', () => {
     expect(asked).toEqual(['push']);
   });
 
+  it('answers once its reads ahead have ended, and waits for them no longer than its bound', async () => {
+    const base = composePaymentPushWorker(stack.env);
+    const context = () => createLambdaContext('payment-push-worker', 60_000);
+    // A token read ahead that ends after the batch's one message (a payment Procurify does not know).
+    let tokenEnded = false;
+    const slowToken = createPaymentPushWorkerHandler({
+      ...base,
+      defaultMode: 'push',
+      netsuiteToken: () =>
+        new Promise<void>((resolve) =>
+          setTimeout(() => {
+            tokenEnded = true;
+            resolve();
+          }, 1_500),
+        ),
+    });
+    expect((await slowToken(sqsEvent('990003', 1), context())).batchItemFailures).toHaveLength(0);
+    expect(tokenEnded).toBe(true);
+    // One that never ends: the invocation answers after the bound (a NetSuite that hangs must not keep a
+    // done batch to its timeout).
+    const hanging = createPaymentPushWorkerHandler({
+      ...base,
+      defaultMode: 'push',
+      readsAheadWaitMs: 200,
+      netsuiteToken: () => new Promise<void>(() => undefined),
+    });
+    expect((await hanging(sqsEvent('990003', 1), context())).batchItemFailures).toHaveLength(0);
+  });
+
   it("reads a batch's payment accounts ahead of its facts read, in push mode only, and not twice", async () => {
     const { paymentId, bills } = await paymentOfTwoBills();
     const base = composePaymentPushWorker(stack.env);

@@ -1,6 +1,5 @@
 // createQueueWorker (shared/worker/queue-worker.ts): each SQS body is parsed once per invocation, for the
-// batch read and for its message alike; a body that is not a message still fails alone; the invocation
-// answers only after the batch's background step (finishBatch) has ended.
+// batch read and for its message alike; a body that is not a message still fails alone.
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { describe, expect, it, vi } from 'vitest';
 import * as z from 'zod';
@@ -28,7 +27,7 @@ function sqsRecord(messageId: string, body: string): SQSRecord {
   };
 }
 
-function worker(finishBatch?: (batch: number) => Promise<void>) {
+function worker() {
   const schema = messageSchema.clone();
   const parses = vi.spyOn(schema, 'safeParse');
   const processed: string[] = [];
@@ -44,7 +43,6 @@ function worker(finishBatch?: (batch: number) => Promise<void>) {
       batchReads.push(messages.map((message) => message.recordId));
       return messages.length;
     },
-    ...(finishBatch === undefined ? {} : { finishBatch }),
     visibility: {
       delay: async (_queueUrl, receiptHandle) => {
         delayed.push(receiptHandle);
@@ -82,44 +80,5 @@ describe('createQueueWorker', () => {
     expect(processed).toEqual(['1']);
     expect(delayed).toEqual(['receipt-m2']);
     expect(parses).toHaveBeenCalledTimes(2);
-  });
-
-  it('answers only once what the batch read started in the background has ended', async () => {
-    let endBackground = () => {};
-    const background = new Promise<void>((resolve) => {
-      endBackground = resolve;
-    });
-    const finished: number[] = [];
-    const { handler, processed } = worker(async (batch) => {
-      await background;
-      finished.push(batch);
-    });
-    let answered = false;
-    const answer = handler(
-      { Records: [sqsRecord('m1', '{"recordId":"1"}'), sqsRecord('m2', '{"recordId":"2"}')] },
-      createLambdaContext('test-worker', 30_000),
-    ).then((response) => {
-      answered = true;
-      return response;
-    });
-    await vi.waitFor(() => expect(processed.sort()).toEqual(['1', '2']));
-    // The messages have ended; the invocation still waits for the background step.
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(answered).toBe(false);
-    endBackground();
-    expect((await answer).batchItemFailures).toEqual([]);
-    expect(finished).toEqual([2]);
-  });
-
-  it('answers the batch as processed when its background step fails', async () => {
-    const { handler, processed } = worker(async () => {
-      throw new Error('token read failed');
-    });
-    const response = await handler(
-      { Records: [sqsRecord('m1', '{"recordId":"1"}')] },
-      createLambdaContext('test-worker', 30_000),
-    );
-    expect(response.batchItemFailures).toEqual([]);
-    expect(processed).toEqual(['1']);
   });
 });
