@@ -3,6 +3,7 @@
 // confirmed, CSRF-protected, audited actions replay, dismiss and redrive. No secret reaches the browser.
 import { randomBytes } from 'node:crypto';
 import { SyncError } from '../errors.ts';
+import { previewable } from '../preview/previewable.ts';
 import { type QueueKey, queueDefinitions } from '../resources.ts';
 import type { RecordKind, RecordRef, SystemName } from '../state/model.ts';
 import { formatLag, lagSeconds } from '../state/watermark-lag.ts';
@@ -447,8 +448,14 @@ ${
 }`;
 }
 
-/** The record page's next write; if its part cannot be loaded, the page says so and shows the rest. */
+/**
+ * The record page's next write; if its part cannot be loaded, the page says so and shows the rest (a
+ * record apsync writes nowhere needs no part: it has no next write).
+ */
 async function nextWriteSection(data: ConsoleData, ref: RecordRef): Promise<Html> {
+  if (!previewable(ref)) {
+    return html`<p>apsync writes ${formatRecord(ref)} nowhere: there is no next write.</p>`;
+  }
   let part: Awaited<ReturnType<typeof nextWritePart>>;
   try {
     part = await nextWritePart();

@@ -2,7 +2,7 @@
 // (shared/preview/preview-record.ts) — the record type and target, the exact body (fields, lines,
 // amounts), its validation and notes — or the reason nothing would be written. Nothing is written.
 import { classOf } from '../errors.ts';
-import { type PreviewSources, previewable, previewRecord } from '../preview/preview-record.ts';
+import { type PreviewSources, previewRecord } from '../preview/preview-record.ts';
 import type { RecordRef } from '../state/model.ts';
 import { type Html, html } from './html.ts';
 
@@ -16,13 +16,13 @@ const outcomes: Record<string, string> = {
   deactivate: 'would be made inactive',
 };
 
+/** The next write of a record apsync writes somewhere (the caller has checked: previewable.ts). */
 export async function nextWrite(
   sources: PreviewSources | undefined,
   ref: RecordRef,
   name: string,
 ): Promise<Html> {
   const command = html`<code>npx apsync preview ${name}</code>`;
-  if (!previewable(ref)) return html`<p>apsync writes ${name} nowhere: there is no next write.</p>`;
   if (sources === undefined) return html`<p>The exact body the next sync would write: ${command}</p>`;
   let planned: Awaited<ReturnType<typeof previewRecord>>;
   try {

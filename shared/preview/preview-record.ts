@@ -6,15 +6,11 @@ import type { RecordRef } from '../state/model.ts';
 import type { PlannedWrite, PreviewSources } from './ports.ts';
 import { previewMasterData } from './preview-master-data.ts';
 import { previewBill, previewPayment } from './preview-transactions.ts';
+import { previewable } from './previewable.ts';
 
 export type { PlannedWrite, PreviewSources } from './ports.ts';
-
 /** Whether apsync writes the record anywhere, so a preview of its next write exists. */
-export function previewable(ref: RecordRef): boolean {
-  return ref.system === 'netsuite'
-    ? ref.kind === 'vendor' || ref.kind === 'account' || ref.kind === 'department'
-    : ref.kind === 'bill' || (ref.kind === 'payment' && ref.id !== 'mode');
-}
+export { previewable } from './previewable.ts';
 
 export async function previewRecord(
   sources: PreviewSources,

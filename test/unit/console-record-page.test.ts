@@ -38,6 +38,38 @@ describe('operator console record page', () => {
     expect(response.status).toBe(200);
     expect(response.body).toContain('<strong>review</strong>');
     expect(response.body).toContain('No preview: the preview could not be loaded');
+    expect(response.body).toContain('npx apsync preview procurify:bill:7001');
     expect(response.body).toContain('parked');
+  });
+
+  it('says a record apsync writes nowhere has no next write, without the preview part', async () => {
+    vi.resetModules();
+    let loaded = false;
+    vi.doMock('../../shared/console/next-write.ts', () => {
+      loaded = true;
+      throw new Error('chunk next-write-x.mjs is missing');
+    });
+    const { createConsole } = await import('../../shared/console/app.ts');
+    const { createTokenAuth } = await import('../../shared/console/auth.ts');
+    const state = {
+      getState: async () => ({ status: 'synced', updatedAt: '2026-12-01T10:00:00.000Z' }),
+      findBySource: async () => undefined,
+      read: async () => [],
+    };
+    const data = { state, defaultPaymentMode: 'push' } as unknown as ConsoleData;
+    const handle = createConsole({ data, auth: createTokenAuth('secret-token', 'operator') });
+    const response = await handle({
+      method: 'GET',
+      path: '/record',
+      // The payment mode's own record: an operator setting, written nowhere.
+      query: new URLSearchParams({ system: 'procurify', kind: 'payment', id: 'mode' }),
+      headers: { authorization: 'Bearer secret-token' },
+      body: '',
+    });
+    expect(response.status).toBe(200);
+    expect(response.body).toContain('nowhere: there is no next write');
+    expect(response.body).not.toContain('No preview');
+    expect(response.body).not.toContain('apsync preview');
+    expect(loaded).toBe(false);
   });
 });
