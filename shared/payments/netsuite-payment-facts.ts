@@ -130,7 +130,7 @@ export async function readAccountsByNumber(
  * usable answers (an active Bank account) are kept, so a missing or fixed mapping is seen at once. A
  * Number being read is not read twice: a second caller waits for that read (the payment-push worker
  * reads its batch's accounts ahead of the batch's facts read, which may come while it is under way),
- * and reads it again only if that read failed.
+ * and reads it again only if that read failed (once for all the callers that waited for it).
  */
 export class PaymentAccountCache {
   private readonly entries = new Map<string, { at: number; accounts: NetSuitePaymentAccount[] }>();
@@ -165,17 +165,24 @@ export class PaymentAccountCache {
     const own = missing.length === 0 ? undefined : this.read(suiteQl, missing);
     for (const [key, accounts] of (await own) ?? []) found.set(key, accounts);
     // Another caller's read of these Numbers: its answers; the Numbers whose read failed are read again,
-    // together in one query of our own.
+    // together in one query of our own — or, where another waiter of that read has already started
+    // reading them again, by waiting for that read (whose failure is then ours).
     const failed: string[] = [];
     for (const [key, underWay] of joined) {
       const answer = await underWay.catch(() => undefined);
       if (answer === undefined) failed.push(key);
       else found.set(key, answer.get(key) ?? []);
     }
-    if (failed.length > 0) {
-      const again = await this.read(suiteQl, failed);
-      for (const key of failed) found.set(key, again.get(key) ?? []);
+    const rejoined = new Map<string, Promise<Map<string, NetSuitePaymentAccount[]>>>();
+    const reread: string[] = [];
+    for (const key of failed) {
+      const again = this.reading.get(key);
+      if (again !== undefined && again !== joined.get(key)) rejoined.set(key, again);
+      else reread.push(key);
     }
+    const again = reread.length === 0 ? undefined : this.read(suiteQl, reread);
+    for (const [key, accounts] of (await again) ?? []) found.set(key, accounts);
+    for (const [key, underWay] of rejoined) found.set(key, (await underWay).get(key) ?? []);
     return found;
   }
 

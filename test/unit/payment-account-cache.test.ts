@@ -105,5 +105,27 @@ describe('PaymentAccountCache', () => {
     }
     expect(attempts).toBe(2);
     expect(table.queries() - before).toBe(1);
+
+    // Two callers waited for the read that failed: the first reads its Numbers again, the second waits
+    // for that read instead of a query of its own.
+    const third = new PaymentAccountCache();
+    failing = true;
+    attempts = 0;
+    const [first, second, waiting] = await Promise.allSettled([
+      third.accountsByNumbers(flaky, ['1000', '9000']),
+      third.accountsByNumbers(flaky, ['1000', '9000']),
+      third.accountsByNumbers(flaky, ['9000', '1000']),
+    ]);
+    expect(first.status).toBe('rejected');
+    for (const settled of [second, waiting]) {
+      expect(settled.status).toBe('fulfilled');
+      if (settled.status === 'fulfilled') {
+        expect(ids(settled.value).sort()).toEqual([
+          ['1000', ['5']],
+          ['9000', ['6']],
+        ]);
+      }
+    }
+    expect(attempts).toBe(2);
   });
 });
