@@ -106,6 +106,21 @@ const threadEntry = new URL('./function-thread.ts', import.meta.url);
  */
 const threadBootstrap = `require('node:module').enableCompileCache(); import(${JSON.stringify(threadEntry.href)});`;
 
+/**
+ * The V8 heap of an instance as Lambda's Node.js runtime sizes it from the function's memory (its
+ * bootstrap: new space a tenth of the memory, each semi-space half of that, old space the rest, as
+ * --max-semi-space-size and --max-old-space-size); a worker's young generation is its two semi-spaces and
+ * the new large-object space, three semi-spaces in all (V8's YoungGenerationSizeFromSemiSpaceSize).
+ */
+export function lambdaHeapLimits(memoryMb: number): {
+  maxOldGenerationSizeMb: number;
+  maxYoungGenerationSizeMb: number;
+} {
+  const newSpaceMb = Math.floor(memoryMb / 10);
+  const semiSpaceMb = Math.floor(newSpaceMb / 2);
+  return { maxOldGenerationSizeMb: memoryMb - newSpaceMb, maxYoungGenerationSizeMb: 3 * semiSpaceMb };
+}
+
 interface Pending {
   id: number;
   resolve: (value: unknown) => void;
@@ -167,7 +182,7 @@ export function startFunctionInstances(options: FunctionInstancesOptions): Funct
       } satisfies InstanceData,
       env: options.environment,
       name: functionName,
-      resourceLimits: { maxOldGenerationSizeMb: options.memoryMb },
+      resourceLimits: lambdaHeapLimits(options.memoryMb),
     });
     // An idle instance does not keep the process alive (an invocation's timer does).
     worker.unref();

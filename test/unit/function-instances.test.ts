@@ -101,6 +101,18 @@ describe('function instances in worker threads', () => {
     expect(instances.stats().outputBytes).toBe(line.length + 1);
   });
 
+  it("sizes an instance's heap from the function's memory, as Lambda's Node.js runtime does", async () => {
+    // Lambda's bootstrap gives V8 a tenth of the memory for new space and the rest for old space, so a
+    // 128 MB function's heap limit is about 128 MB (V8 adds a little); a worker's defaults (a 192 MB
+    // young generation) let a thread go far past its function's memory.
+    for (const memoryMb of [128, 512]) {
+      const instances = start({ memoryMb });
+      const { heapLimitMb } = (await invoke(instances, { action: 'heap' })) as { heapLimitMb: number };
+      expect(heapLimitMb).toBeGreaterThanOrEqual(memoryMb);
+      expect(heapLimitMb).toBeLessThan(memoryMb * 1.1);
+    }
+  });
+
   it("fails the invocation with the handler's error, name and message, and keeps the instance", async () => {
     const instances = start();
     const first = (await invoke(instances, { action: 'count' })) as Counted;

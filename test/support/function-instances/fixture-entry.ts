@@ -1,7 +1,8 @@
 // A stand-in for a Lambda entry (functions/<name>/index.ts), loaded by local mode's function threads in
 // test/unit/function-instances.test.ts: its module state tells instances apart, and each event asks for
-// one behaviour (count, wait, throw, hang, crash, partial batch failure, log a line).
+// one behaviour (count, wait, throw, hang, crash, partial batch failure, log a line, the heap's limit).
 import { randomUUID } from 'node:crypto';
+import { getHeapStatistics } from 'node:v8';
 import type { Context } from 'aws-lambda';
 
 const instanceId = randomUUID();
@@ -16,7 +17,8 @@ export type FixtureEvent =
   | { action: 'hang' }
   | { action: 'crash' }
   | { action: 'batch' }
-  | { action: 'log'; line: string };
+  | { action: 'log'; line: string }
+  | { action: 'heap' };
 
 export const handler = async (event: FixtureEvent, context: Context): Promise<unknown> => {
   invocations++;
@@ -51,5 +53,7 @@ export const handler = async (event: FixtureEvent, context: Context): Promise<un
     case 'log':
       process.stdout.write(`${event.line}\n`);
       return { instanceId, invocations };
+    case 'heap':
+      return { heapLimitMb: getHeapStatistics().heap_size_limit / 1048576 };
   }
 };
