@@ -107,9 +107,10 @@ const threadEntry = new URL('./function-thread.ts', import.meta.url);
 const threadBootstrap = `require('node:module').enableCompileCache(); import(${JSON.stringify(threadEntry.href)});`;
 
 /**
- * The V8 heap of an instance as Lambda's Node.js runtime sizes it from the function's memory (its
- * bootstrap: new space a tenth of the memory, each semi-space half of that, old space the rest, as
- * --max-semi-space-size and --max-old-space-size); a worker's young generation is its two semi-spaces and
+ * The V8 heap of an instance as Lambda's Node.js runtime sizes it from the function's memory (the
+ * runtime image's /var/runtime/bootstrap, from AWS_LAMBDA_FUNCTION_MEMORY_SIZE: new space a tenth of the
+ * memory, each semi-space half of that, old space the rest, passed as --max-semi-space-size and
+ * --max-old-space-size); a worker's young generation is its two semi-spaces and
  * the new large-object space, three semi-spaces in all (V8's YoungGenerationSizeFromSemiSpaceSize).
  */
 export function lambdaHeapLimits(memoryMb: number): {
