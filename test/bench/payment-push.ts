@@ -443,7 +443,8 @@ try {
   );
   console.log(
     `  request rate      ${netsuiteRate.toFixed(1)} req/s against the ceiling C/L = ${ceiling.toFixed(1)} req/s: ` +
-      `${pct(netsuiteRate / ceiling)} (goal ≥ 85%: ${netsuiteRate / ceiling >= 0.85 ? 'met' : 'NOT met'})`,
+      // Issue 16's goal, at C=5 and at C=15 (issue 4 had asked for 85 %).
+      `${pct(netsuiteRate / ceiling)} (goal ≥ 90%: ${netsuiteRate / ceiling >= 0.9 ? 'met' : 'NOT met'})`,
   );
   console.log(
     `  payments/s        ${paymentsPerSecond.toFixed(2)} (ceiling at ${perPayment.toFixed(2)} req/payment: ` +
