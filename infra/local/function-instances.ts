@@ -110,10 +110,10 @@ const threadBootstrap = `require('node:module').enableCompileCache(); import(${J
  * The V8 heap of an instance as Lambda's Node.js runtime sizes it from the function's memory (the
  * runtime image's /var/runtime/bootstrap, from AWS_LAMBDA_FUNCTION_MEMORY_SIZE: new space a tenth of the
  * memory, each semi-space half of that, old space the rest, passed as --max-semi-space-size and
- * --max-old-space-size); a worker's young generation is its two semi-spaces and
- * the new large-object space, three semi-spaces in all (V8's YoungGenerationSizeFromSemiSpaceSize).
+ * --max-old-space-size); a worker's young generation is its two semi-spaces and the new large-object
+ * space, three semi-spaces in all (V8's YoungGenerationSizeFromSemiSpaceSize).
  */
-export function lambdaHeapLimits(memoryMb: number): {
+function lambdaHeapLimits(memoryMb: number): {
   maxOldGenerationSizeMb: number;
   maxYoungGenerationSizeMb: number;
 } {

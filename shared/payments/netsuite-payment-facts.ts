@@ -176,8 +176,8 @@ export class PaymentAccountCache {
     const rejoined = new Map<string, Promise<Map<string, NetSuitePaymentAccount[]>>>();
     const reread: string[] = [];
     for (const key of failed) {
-      const again = this.reading.get(key);
-      if (again !== undefined && again !== joined.get(key)) rejoined.set(key, again);
+      const restarted = this.reading.get(key);
+      if (restarted !== undefined && restarted !== joined.get(key)) rejoined.set(key, restarted);
       else reread.push(key);
     }
     const again = reread.length === 0 ? undefined : this.read(suiteQl, reread);

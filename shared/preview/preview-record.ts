@@ -9,7 +9,6 @@ import { previewBill, previewPayment } from './preview-transactions.ts';
 import { previewable } from './previewable.ts';
 
 export type { PlannedWrite, PreviewSources } from './ports.ts';
-/** Whether apsync writes the record anywhere, so a preview of its next write exists. */
 export { previewable } from './previewable.ts';
 
 export async function previewRecord(

@@ -3,6 +3,7 @@
 // without the planners, so the console can tell without loading the preview.
 import type { RecordRef } from '../state/model.ts';
 
+/** Whether apsync writes the record anywhere, so a preview of its next write exists. */
 export function previewable(ref: RecordRef): boolean {
   return ref.system === 'netsuite'
     ? ref.kind === 'vendor' || ref.kind === 'account' || ref.kind === 'department'
